@@ -1,0 +1,47 @@
+// Values passed with a query for its free names: `select("p for p in P if p.price < limit",
+// {{"limit", 20}})`.
+#pragma once
+
+#include <nextorm/value.hpp>
+
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace nextorm {
+
+struct entity_info;
+
+// A reference to a stored object by entity and primary-key value.
+struct entity_ref {
+  const entity_info* entity = nullptr;
+  value key;
+  friend bool operator==(const entity_ref&, const entity_ref&) = default;
+};
+
+// One parameter: a scalar value, an object reference, or a sequence (for `x in seq`).
+class param_value {
+ public:
+  param_value() = default;
+  template <class T>
+    requires std::is_constructible_v<value, T>
+  param_value(T&& v) : m_data{value{std::forward<T>(v)}} {}
+  param_value(entity_ref ref) : m_data{std::move(ref)} {}
+  param_value(std::vector<param_value> items) : m_data{std::move(items)} {}
+
+  [[nodiscard]] bool is_scalar() const noexcept { return m_data.index() == 0; }
+  [[nodiscard]] bool is_entity() const noexcept { return m_data.index() == 1; }
+  [[nodiscard]] bool is_sequence() const noexcept { return m_data.index() == 2; }
+  [[nodiscard]] const value& scalar() const { return std::get<0>(m_data); }
+  [[nodiscard]] const entity_ref& entity() const { return std::get<1>(m_data); }
+  [[nodiscard]] const std::vector<param_value>& sequence() const { return std::get<2>(m_data); }
+  friend bool operator==(const param_value&, const param_value&) = default;
+
+ private:
+  std::variant<value, entity_ref, std::vector<param_value>> m_data;
+};
+
+using params = std::map<std::string, param_value, std::less<>>;
+
+}  // namespace nextorm

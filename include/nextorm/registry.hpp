@@ -1,0 +1,146 @@
+// The entity registry: entities, attributes, relations and their names in the database.
+// Filled from C++ entity types (entity.hpp) or from a JSON schema, then finalized once.
+#pragma once
+
+#include <nextorm/value.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nextorm {
+
+class entity_base;
+struct entity_info;
+
+enum class attr_kind : std::uint8_t { pk, req, opt, single, set };
+
+std::string_view kind_name(attr_kind kind) noexcept;  // "PK", "Req", "Opt", "Single", "Set"
+
+struct attr_info {
+  // --- declared ---
+  std::string name;
+  attr_kind kind = attr_kind::req;
+  value_type type = value_type::null;  // PK/Req/Opt; for Single, the target key's type (resolved)
+  std::string target;                  // Single/Set: the target entity's name
+  std::string reverse;                 // Single/Set: the reverse attribute ("" = find it)
+  std::string column;                  // "" = the naming convention decides
+  std::optional<std::uint32_t> max_len;
+  std::uint8_t precision = 0;  // decimal
+  std::uint8_t scale = 0;
+  bool unique = false;
+  bool indexed = false;
+  bool nullable = false;        // Opt: store NULL rather than '' for a missing string
+  bool optional = false;        // Single: the reference may be missing
+  bool auto_increment = false;  // PK
+  std::optional<value> default_value;
+
+  // --- resolved by registry::finalize() ---
+  const entity_info* owner = nullptr;
+  const entity_info* target_entity = nullptr;
+  const attr_info* reverse_attr = nullptr;
+  std::size_t index = 0;  // position in owner->attrs
+  // Many-to-many (Set on both sides): the join table and its two columns; `m2m_own_column`
+  // references this attribute's owner, `m2m_other_column` the target.
+  std::string m2m_table;
+  std::string m2m_own_column;
+  std::string m2m_other_column;
+
+  // --- C++ binding of typed entities: where the field lives in the object, and how to move a
+  // value in and out of it (null for entities loaded from a JSON schema) ---
+  std::ptrdiff_t field_offset = -1;
+  value (*read)(const void* field) = nullptr;
+  void (*write)(void* field, const value& v) = nullptr;
+
+  // True when the attribute is stored in its owner's table (PK, Req, Opt, Single).
+  [[nodiscard]] bool has_column() const noexcept { return kind != attr_kind::set; }
+  [[nodiscard]] bool is_relation() const noexcept {
+    return kind == attr_kind::single || kind == attr_kind::set;
+  }
+  // Set whose reverse is also a Set: stored in a join table.
+  [[nodiscard]] bool is_many_to_many() const noexcept {
+    return kind == attr_kind::set && reverse_attr != nullptr && reverse_attr->kind == attr_kind::set;
+  }
+};
+
+struct entity_info {
+  std::string name;
+  std::string table;  // "" until finalize() unless declared
+  std::vector<attr_info> attrs;
+  // Typed entities: identifies the C++ type (the address of a per-type tag) and makes an empty
+  // object of it. Both are null for entities loaded from a JSON schema.
+  const void* type_tag = nullptr;
+  std::unique_ptr<entity_base> (*factory)() = nullptr;
+
+  // --- resolved by registry::finalize() ---
+  std::size_t pk_index = 0;
+  std::vector<const attr_info*> columns;  // attributes with a column, in declaration order
+
+  [[nodiscard]] const attr_info* find(std::string_view attr_name) const noexcept;
+  [[nodiscard]] const attr_info& pk() const noexcept { return attrs[pk_index]; }
+};
+
+// How entity and attribute names become table and column names. The default follows PonyORM on
+// SQLite, so that NextORM opens databases PonyORM created.
+class naming_convention {
+ public:
+  virtual ~naming_convention() = default;
+  [[nodiscard]] virtual std::string table(const entity_info& entity) const = 0;
+  [[nodiscard]] virtual std::string column(const attr_info& attr) const = 0;  // incl. Single
+  [[nodiscard]] virtual std::string join_table(const attr_info& a, const attr_info& b) const = 0;
+  [[nodiscard]] virtual std::string join_column(const entity_info& referenced) const = 0;
+};
+
+// PonyORM's names: table = entity name, column = attribute name, foreign key column = attribute
+// name, join table = the two entity names sorted and joined by '_', join columns = lower-cased
+// entity names.
+class pony_naming : public naming_convention {
+ public:
+  [[nodiscard]] std::string table(const entity_info& entity) const override;
+  [[nodiscard]] std::string column(const attr_info& attr) const override;
+  [[nodiscard]] std::string join_table(const attr_info& a, const attr_info& b) const override;
+  [[nodiscard]] std::string join_column(const entity_info& referenced) const override;
+};
+
+class registry {
+ public:
+  registry();
+  ~registry();
+  registry(const registry&) = delete;
+  registry& operator=(const registry&) = delete;
+
+  // Adds an entity; an entity without a PK gets `id`, an auto-increment integer.
+  entity_info& add(entity_info entity);
+
+  // JSON schema: {"entities":[{"name":..,"table":..,"attrs":[{"name":..,"kind":..,...}]}]}.
+  void load_json_text(std::string_view json_text);
+  void load_json_file(const std::filesystem::path& path);
+
+  // Resolves targets, reverse sides, table and column names; checks consistency. Call after the
+  // last add(); calling again after more adds re-resolves. Bumps version().
+  void finalize(const naming_convention& naming);
+  void finalize();  // with pony_naming
+  [[nodiscard]] bool finalized() const noexcept { return m_finalized; }
+
+  [[nodiscard]] const entity_info* find(std::string_view name) const noexcept;
+  [[nodiscard]] const entity_info* find_type(const void* type_tag) const noexcept;
+  // Throws query-independent schema_error "unknown entity X; did you mean Y?".
+  [[nodiscard]] const entity_info& get(std::string_view name) const;
+  [[nodiscard]] const std::vector<std::unique_ptr<entity_info>>& entities() const noexcept {
+    return m_entities;
+  }
+  [[nodiscard]] std::uint64_t version() const noexcept { return m_version; }
+
+ private:
+  std::vector<std::unique_ptr<entity_info>> m_entities;
+  std::uint64_t m_version = 0;
+  bool m_finalized = false;
+};
+
+}  // namespace nextorm

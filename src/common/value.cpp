@@ -1,0 +1,98 @@
+#include <nextorm/errors.hpp>
+#include <nextorm/value.hpp>
+
+#include <charconv>
+#include <functional>
+
+namespace nextorm {
+
+std::string_view type_name(value_type type) noexcept {
+  switch (type) {
+    case value_type::null: return "None";
+    case value_type::integer: return "int";
+    case value_type::real: return "float";
+    case value_type::boolean: return "bool";
+    case value_type::text: return "str";
+    case value_type::decimal: return "decimal";
+    case value_type::date: return "date";
+    case value_type::datetime: return "datetime";
+    case value_type::time: return "time";
+    case value_type::bytes: return "bytes";
+    case value_type::uuid: return "uuid";
+    case value_type::json: return "json";
+  }
+  return "?";
+}
+
+value value::typed(value_type type, std::string text) {
+  value v{std::move(text)};
+  v.m_type = type;
+  return v;
+}
+
+namespace {
+
+[[noreturn]] void wrong_type(value_type actual, std::string_view wanted) {
+  throw usage_error("value.wrong_type", "value of type " + std::string{type_name(actual)} +
+                                            " used as " + std::string{wanted});
+}
+
+}  // namespace
+
+std::int64_t value::as_int() const {
+  if (m_type != value_type::integer) wrong_type(m_type, "int");
+  return std::get<std::int64_t>(m_data);
+}
+
+double value::as_real() const {
+  if (m_type == value_type::integer) return static_cast<double>(std::get<std::int64_t>(m_data));
+  if (m_type != value_type::real) wrong_type(m_type, "float");
+  return std::get<double>(m_data);
+}
+
+bool value::as_bool() const {
+  if (m_type != value_type::boolean) wrong_type(m_type, "bool");
+  return std::get<bool>(m_data);
+}
+
+const std::string& value::as_text() const {
+  if (m_data.index() != 4) wrong_type(m_type, "str");
+  return std::get<std::string>(m_data);
+}
+
+std::string value::repr() const {
+  switch (m_data.index()) {
+    case 0: return "None";
+    case 1: return std::to_string(std::get<std::int64_t>(m_data));
+    case 2: {
+      char buffer[32];
+      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, std::get<double>(m_data));
+      std::string text{buffer, end};
+      // Python prints 2.0, not 2.
+      if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+      return text;
+    }
+    case 3: return std::get<bool>(m_data) ? "True" : "False";
+    default: {
+      std::string out = "'";
+      for (char c : std::get<std::string>(m_data)) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+      }
+      return out + "'";
+    }
+  }
+}
+
+std::size_t value::hash() const noexcept {
+  const std::size_t seed = static_cast<std::size_t>(m_type) * 0x9e3779b97f4a7c15ULL;
+  switch (m_data.index()) {
+    case 1: return seed ^ std::hash<std::int64_t>{}(std::get<std::int64_t>(m_data));
+    case 2: return seed ^ std::hash<double>{}(std::get<double>(m_data));
+    case 3: return seed ^ std::hash<bool>{}(std::get<bool>(m_data));
+    case 4: return seed ^ std::hash<std::string>{}(std::get<std::string>(m_data));
+    default: return seed;
+  }
+}
+
+}  // namespace nextorm

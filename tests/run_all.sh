@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian 12 machine, as root:  bash tests/run_all.sh
+# Installs missing packages, builds, starts throwaway PostgreSQL + MariaDB servers
+# (tests/servers.sh), runs `meson test`, stops the servers, and prints as its LAST line
+# `N passed, M failed, K skipped` (tests/summary.py). Exits non-zero on any failure.
+#
+# Environment (all optional):
+#   NEXTORM_BUILD_DIR   build directory (default: build)
+#   NEXTORM_BUILDTYPE   meson buildtype (default: debugoptimized)
+#   NEXTORM_MESON_ARGS  extra `meson setup` arguments, word-split (used by sanitize.sh, coverage.sh)
+#   NEXTORM_TEST_ARGS   extra `meson test` arguments, word-split
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${NEXTORM_BUILD_DIR:-build}
+say() { echo "run_all: $*" >&2; }
+
+# (a) packages: apt only when something is missing
+PKGS=(meson ninja-build pkg-config cmake g++ tao-pegtl-dev libsqlite3-dev libpq-dev libmariadb-dev
+    nlohmann-json3-dev catch2 postgresql mariadb-server mariadb-client python3 python3-pony)
+missing=()
+for p in "${PKGS[@]}"; do
+    [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) == installed ]] || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+say "packages ready (${SECONDS} s)"
+
+# (b) build. A stale testlog.json must never be summarised as this run's result.
+rm -f "$BUILD/meson-logs/testlog.json"
+setup=()
+[[ -f $BUILD/meson-private/coredata.dat ]] && setup=(--reconfigure)
+status=0
+# shellcheck disable=SC2086  # the *_ARGS variables are deliberately word-split
+if meson setup "${setup[@]}" "$BUILD" --buildtype="${NEXTORM_BUILDTYPE:-debugoptimized}" ${NEXTORM_MESON_ARGS:-} &&
+    meson compile -C "$BUILD"; then
+    say "build done (${SECONDS} s)"
+    # (c) servers, stopped by a trap even if anything below fails
+    source tests/servers.sh
+    if servers_up; then
+        say "servers up (${SECONDS} s): $NEXTORM_TEST_POSTGRES_URL $NEXTORM_TEST_MARIADB_URL"
+        # (d) tests; their failure must not abort the script
+        # shellcheck disable=SC2086
+        meson test -C "$BUILD" --print-errorlogs --num-processes 2 ${NEXTORM_TEST_ARGS:-} || status=$?
+        say "tests done (${SECONDS} s), meson test exit code $status"
+    else
+        say "could not start the test servers"
+        status=1
+    fi
+    # (e)
+    servers_down
+else
+    say "build failed"
+    status=1
+fi
+
+# (f) the summary line is the last output line
+python3 tests/summary.py "$BUILD" || status=1
+exit "$status"
