@@ -51,6 +51,9 @@ struct attr_info {
   std::string m2m_table;
   std::string m2m_own_column;
   std::string m2m_other_column;
+  // One-to-one (Single on both sides): PonyORM keeps the foreign key on one side only. True on
+  // the side without a column; its reverse Single holds the key.
+  bool key_in_reverse = false;
 
   // --- C++ binding of typed entities: where the field lives in the object, and how to move a
   // value in and out of it (null for entities loaded from a JSON schema) ---
@@ -58,8 +61,16 @@ struct attr_info {
   value (*read)(const void* field) = nullptr;
   void (*write)(void* field, const value& v) = nullptr;
 
-  // True when the attribute is stored in its owner's table (PK, Req, Opt, Single).
-  [[nodiscard]] bool has_column() const noexcept { return kind != attr_kind::set; }
+  // True when the attribute is stored in its owner's table (PK, Req, Opt, Single except the
+  // keyless side of a one-to-one).
+  [[nodiscard]] bool has_column() const noexcept {
+    return kind != attr_kind::set && !key_in_reverse;
+  }
+  // True when the column accepts NULL: an Opt that is nullable (add() makes every Opt
+  // nullable except non-unique str and json, stored as '' like PonyORM), or an optional Single.
+  [[nodiscard]] bool column_nullable() const noexcept {
+    return (kind == attr_kind::opt && nullable) || (kind == attr_kind::single && optional);
+  }
   [[nodiscard]] bool is_relation() const noexcept {
     return kind == attr_kind::single || kind == attr_kind::set;
   }
@@ -138,7 +149,15 @@ class registry {
   [[nodiscard]] std::uint64_t version() const noexcept { return m_version; }
 
  private:
+  // The names add() was given ("" = the naming convention decides), parallel to m_entities, so
+  // that finalize() can resolve names again from scratch.
+  struct declared_names {
+    std::string table;
+    std::vector<std::string> columns;
+  };
+
   std::vector<std::unique_ptr<entity_info>> m_entities;
+  std::vector<declared_names> m_declared;
   std::uint64_t m_version = 0;
   bool m_finalized = false;
 };

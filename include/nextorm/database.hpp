@@ -1,0 +1,66 @@
+// A database: a provider and connection URL, the entity registry mapped onto it, the plan cache.
+#pragma once
+
+#include <nextorm/entity.hpp>
+#include <nextorm/registry.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace nextorm {
+
+namespace detail {
+class database_impl;
+}
+
+struct mapping_options {
+  bool create_tables = false;  // CREATE TABLE IF NOT EXISTS for every entity and join table
+};
+
+struct cache_stats {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+};
+
+class database {
+ public:
+  database();
+  // Same as database{} then bind(url).
+  explicit database(std::string_view url);
+  ~database();
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+
+  // `sqlite::memory:`, `sqlite:path/to/file.db`, `postgresql://user:pass@host:port/db`,
+  // `mariadb://user:pass@host:port/db`.
+  void bind(std::string_view url);
+
+  // Registers C++ entity types (all the entities they refer to must be registered too).
+  template <class... Entities>
+  void define() {
+    (add_entity(describe_entity<Entities>()), ...);
+  }
+
+  // Resolves the registry and, if asked, creates the tables.
+  void generate_mapping(mapping_options options = {});
+  template <class... Entities>
+  void generate_mapping(mapping_options options = {}) {
+    define<Entities...>();
+    generate_mapping(options);
+  }
+
+  // The registry, for entities declared at run time (JSON schema) and for inspection.
+  [[nodiscard]] registry& schema() noexcept;
+  [[nodiscard]] cache_stats plan_cache_stats() const noexcept;
+  [[nodiscard]] std::string_view provider() const noexcept;
+
+  [[nodiscard]] detail::database_impl& impl() noexcept { return *m_impl; }
+
+ private:
+  void add_entity(entity_info info);
+  std::unique_ptr<detail::database_impl> m_impl;
+};
+
+}  // namespace nextorm

@@ -1,0 +1,91 @@
+// Entities: `struct Product : nextorm::entity<Product> { Req<std::string> name{"name", 64}; };`
+// The class-level shortcuts work in the current db_session.
+#pragma once
+
+#include <nextorm/entity_base.hpp>
+#include <nextorm/fields.hpp>
+#include <nextorm/params.hpp>
+#include <nextorm/query.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace nextorm {
+
+namespace detail {
+
+[[nodiscard]] entity_base& create_object(const void* type_tag);
+[[nodiscard]] entity_base& object_at(const void* type_tag, const value& key);
+// `lambda x: x.a == a and x.b == b` for keyword lookups `get({{"a", 1}, {"b", 2}})`.
+[[nodiscard]] std::string keyword_condition(const params& keywords);
+
+// Sets the describing context for the lifetime of a prototype construction.
+class describe_scope {
+ public:
+  explicit describe_scope(entity_info& info) noexcept;
+  ~describe_scope();
+  describe_scope(const describe_scope&) = delete;
+  describe_scope& operator=(const describe_scope&) = delete;
+
+ private:
+  entity_info* m_previous;
+};
+// After the prototype: an entity without a PK gets `id`, bound to the object's implicit key.
+void finish_description(entity_info& info);
+
+}  // namespace detail
+
+template <class T>
+class entity : public entity_base {
+ public:
+  // Identifies T in every registry it is defined in.
+  [[nodiscard]] static const void* type_tag() noexcept {
+    static const char tag{};
+    return &tag;
+  }
+  [[nodiscard]] static const std::string& entity_name() {
+    static const std::string name = detail::entity_name_of(typeid(T));
+    return name;
+  }
+
+  // A new object in the current session, inserted when the session flushes.
+  [[nodiscard]] static T& create() { return static_cast<T&>(detail::create_object(type_tag())); }
+
+  // All objects, or those for which `condition` holds (`p.price < 20` or `lambda p: ...`).
+  [[nodiscard]] static query<T> select(std::string_view condition = {}, params args = {}) {
+    return query<T>{detail::make_query(std::string{condition}, entity_name(), std::move(args))};
+  }
+  // The only object for which `condition` holds, or null; several throw multiple_objects_found.
+  [[nodiscard]] static T* get(std::string_view condition, params args = {}) {
+    return select(condition, std::move(args)).get();
+  }
+  // By attribute values: `Product::get({{"sku", "W-1"}})`.
+  [[nodiscard]] static T* get(const params& keywords) {
+    return select(detail::keyword_condition(keywords), keywords).get();
+  }
+  // By primary key (the C++ spelling of Pony's `Product[1]`): object_not_found when missing.
+  [[nodiscard]] static T& at(const value& key) {
+    return static_cast<T&>(detail::object_at(type_tag(), key));
+  }
+
+ protected:
+  entity() = default;
+};
+
+// The entity_info of a C++ entity type, built from a prototype object.
+template <class T>
+[[nodiscard]] entity_info describe_entity() {
+  entity_info info;
+  info.name = T::entity_name();
+  info.type_tag = T::type_tag();
+  info.factory = +[]() -> std::unique_ptr<entity_base> { return std::make_unique<T>(); };
+  {
+    detail::describe_scope scope{info};
+    T prototype;
+  }
+  detail::finish_description(info);
+  return info;
+}
+
+}  // namespace nextorm

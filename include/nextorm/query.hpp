@@ -1,0 +1,269 @@
+// A query: a generator string plus a method chain, compiled once per distinct shape and cached.
+// Queries are immutable values; every method returns a new query.
+#pragma once
+
+#include <nextorm/entity_base.hpp>
+#include <nextorm/detail/value_traits.hpp>
+#include <nextorm/params.hpp>
+#include <nextorm/value.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+namespace nextorm {
+
+// An untyped result row: entities appear as objects' keys.
+using row = std::vector<value>;
+
+namespace detail {
+
+// One cell of a result: an object (typed entities) or a value (scalars; keys of entities that
+// have no C++ type).
+struct result_cell {
+  entity_base* object = nullptr;
+  value v;
+};
+
+struct raw_result {
+  std::size_t width = 0;                         // cells per row
+  std::vector<const entity_info*> item_entities;  // per item: its entity, or null for a scalar
+  std::vector<result_cell> cells;                 // row-major
+  [[nodiscard]] std::size_t rows() const noexcept { return width == 0 ? 0 : cells.size() / width; }
+};
+
+enum class terminal : std::uint8_t { fetch, count, sum, avg, min, max, exists, first, get, remove };
+
+class query_state;  // the database, the text, the method chain and the parameters (src/session)
+using query_state_ptr = std::shared_ptr<const query_state>;
+
+[[nodiscard]] query_state_ptr make_query(std::string text, std::string entity, params args);
+[[nodiscard]] query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string text,
+                                           params args);
+[[nodiscard]] raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
+                                   std::optional<std::int64_t> limit,
+                                   std::optional<std::int64_t> offset);
+[[nodiscard]] std::string query_sql(const query_state_ptr& q);
+[[noreturn]] void throw_shape_mismatch(const raw_result& r, std::string_view wanted);
+
+template <class T>
+inline constexpr bool is_entity_v = std::is_base_of_v<entity_base, T>;
+
+// How one result item becomes a C++ value of type T.
+template <class T>
+struct cell_converter {
+  using type = T;
+  static bool fits(const entity_info* e) { return e == nullptr; }
+  static T convert(const result_cell& c) { return value_traits<T>::from_value(c.v); }
+};
+template <>
+struct cell_converter<value> {
+  using type = value;
+  static bool fits(const entity_info*) { return true; }
+  static value convert(const result_cell& c) { return c.object != nullptr ? c.object->key() : c.v; }
+};
+template <class E>
+  requires is_entity_v<E>
+struct cell_converter<E> {
+  using type = E*;
+  static bool fits(const entity_info* e) { return e != nullptr; }
+  static E* convert(const result_cell& c) { return static_cast<E*>(c.object); }
+};
+
+// How one row becomes an R: a single item, a tuple of items, or an untyped row.
+template <class R>
+struct row_converter {
+  using type = typename cell_converter<R>::type;
+  static bool fits(const raw_result& r) {
+    return r.width == 1 && cell_converter<R>::fits(r.item_entities[0]);
+  }
+  static type convert(const result_cell* cells) { return cell_converter<R>::convert(cells[0]); }
+};
+template <class... Ts>
+struct row_converter<std::tuple<Ts...>> {
+  using type = std::tuple<typename cell_converter<Ts>::type...>;
+  static bool fits(const raw_result& r) {
+    if (r.width != sizeof...(Ts)) return false;
+    std::size_t i = 0;
+    return (cell_converter<Ts>::fits(r.item_entities[i++]) && ...);
+  }
+  static type convert(const result_cell* cells) {
+    std::size_t i = 0;
+    return type{cell_converter<Ts>::convert(cells[i++])...};
+  }
+};
+template <>
+struct row_converter<row> {
+  using type = row;
+  static bool fits(const raw_result&) { return true; }
+  static row convert(const result_cell* cells, std::size_t width) {
+    row out;
+    out.reserve(width);
+    for (std::size_t i = 0; i < width; ++i) out.push_back(cell_converter<value>::convert(cells[i]));
+    return out;
+  }
+};
+
+}  // namespace detail
+
+// The rows of a query. For entities the elements are pointers to session-owned objects, and
+// iteration yields references.
+template <class R>
+class result {
+ public:
+  using element = typename detail::row_converter<R>::type;
+
+  class iterator {
+   public:
+    using base = typename std::vector<element>::const_iterator;
+    using difference_type = std::ptrdiff_t;
+    using value_type = std::remove_pointer_t<element>;
+    iterator() = default;
+    explicit iterator(base it) : m_it{it} {}
+    decltype(auto) operator*() const {
+      if constexpr (std::is_pointer_v<element>) {
+        return **m_it;
+      } else {
+        return *m_it;
+      }
+    }
+    iterator& operator++() {
+      ++m_it;
+      return *this;
+    }
+    iterator operator++(int) { return iterator{m_it++}; }
+    friend bool operator==(const iterator&, const iterator&) = default;
+
+   private:
+    base m_it;
+  };
+
+  result() = default;
+  explicit result(std::vector<element> items) : m_items{std::move(items)} {}
+  [[nodiscard]] std::size_t size() const noexcept { return m_items.size(); }
+  [[nodiscard]] bool empty() const noexcept { return m_items.empty(); }
+  // Entities come out as references, everything else as it is stored.
+  [[nodiscard]] decltype(auto) operator[](std::size_t i) const {
+    if constexpr (std::is_pointer_v<element>) {
+      return *m_items[i];
+    } else {
+      return (m_items[i]);
+    }
+  }
+  [[nodiscard]] auto begin() const noexcept { return iterator{m_items.begin()}; }
+  [[nodiscard]] auto end() const noexcept { return iterator{m_items.end()}; }
+  [[nodiscard]] const std::vector<element>& items() const noexcept { return m_items; }
+
+ private:
+  std::vector<element> m_items;
+};
+
+template <class R = row>
+class query {
+ public:
+  using element = typename detail::row_converter<R>::type;
+  // First, get and friends give a pointer for entities and an optional for everything else.
+  using maybe = std::conditional_t<std::is_pointer_v<element>, element, std::optional<element>>;
+
+  explicit query(detail::query_state_ptr state) : m_state{std::move(state)} {}
+
+  // Adds a condition over the query's result (`p.price < 20`, or `lambda p: p.price < 20`).
+  [[nodiscard]] query filter(std::string_view text, params args = {}) const {
+    return query{detail::add_modifier(m_state, 0, std::string{text}, std::move(args))};
+  }
+  // Adds a condition over the loop variables.
+  [[nodiscard]] query where(std::string_view text, params args = {}) const {
+    return query{detail::add_modifier(m_state, 1, std::string{text}, std::move(args))};
+  }
+  // `desc(p.price), p.name`, `lambda p: p.name`, `-2, 1` (result columns), or `None`.
+  [[nodiscard]] query order_by(std::string_view text) const {
+    return query{detail::add_modifier(m_state, 2, std::string{text}, {})};
+  }
+  [[nodiscard]] query distinct() const { return query{detail::add_modifier(m_state, 3, {}, {})}; }
+  [[nodiscard]] query without_distinct() const {
+    return query{detail::add_modifier(m_state, 4, {}, {})};
+  }
+
+  [[nodiscard]] result<R> fetch() const { return convert(run(detail::terminal::fetch)); }
+  [[nodiscard]] result<R> limit(std::int64_t n, std::int64_t offset = 0) const {
+    return convert(run(detail::terminal::fetch, n, offset));
+  }
+  // Page `number` (from 1) of `size` rows.
+  [[nodiscard]] result<R> page(std::int64_t number, std::int64_t size = 10) const {
+    return limit(size, (number - 1) * size);
+  }
+  [[nodiscard]] std::int64_t count(bool distinct_values = false) const {
+    return run(detail::terminal::count, {}, {}, distinct_values).cells.at(0).v.as_int();
+  }
+  [[nodiscard]] bool exists() const { return run(detail::terminal::exists).rows() != 0; }
+  // The first row in the query's order (by primary key when unordered), or none.
+  [[nodiscard]] maybe first() const { return single(run(detail::terminal::first)); }
+  // The only row, or none; more than one throws multiple_objects_found.
+  [[nodiscard]] maybe get() const { return single(run(detail::terminal::get)); }
+  // Aggregates of a single-column result; NULL (None) over no rows.
+  [[nodiscard]] value sum(bool distinct_values = false) const {
+    return aggregate(detail::terminal::sum, distinct_values);
+  }
+  [[nodiscard]] value avg(bool distinct_values = false) const {
+    return aggregate(detail::terminal::avg, distinct_values);
+  }
+  [[nodiscard]] value min() const { return aggregate(detail::terminal::min, false); }
+  [[nodiscard]] value max() const { return aggregate(detail::terminal::max, false); }
+  // Deletes the selected objects in one statement; returns the number of rows deleted.
+  std::int64_t remove() const { return run(detail::terminal::remove).cells.at(0).v.as_int(); }
+  // The SQL the query runs, for the database it is bound to.
+  [[nodiscard]] std::string get_sql() const { return detail::query_sql(m_state); }
+
+  // Iterating a query fetches it.
+  [[nodiscard]] auto begin() const { return fetched().begin(); }
+  [[nodiscard]] auto end() const { return fetched().end(); }
+
+ private:
+  detail::raw_result run(detail::terminal t, std::optional<std::int64_t> limit = {},
+                         std::optional<std::int64_t> offset = {}, bool distinct = false) const {
+    return detail::run_query(m_state, t, distinct, limit, offset);
+  }
+  value aggregate(detail::terminal t, bool distinct) const {
+    return run(t, {}, {}, distinct).cells.at(0).v;
+  }
+  static element convert_row(const detail::raw_result& r, std::size_t i) {
+    if constexpr (std::is_same_v<R, row>) {
+      return detail::row_converter<R>::convert(&r.cells[i * r.width], r.width);
+    } else {
+      return detail::row_converter<R>::convert(&r.cells[i * r.width]);
+    }
+  }
+  static result<R> convert(const detail::raw_result& r) {
+    if (!detail::row_converter<R>::fits(r)) detail::throw_shape_mismatch(r, typeid(R).name());
+    std::vector<element> items;
+    items.reserve(r.rows());
+    for (std::size_t i = 0; i < r.rows(); ++i) items.push_back(convert_row(r, i));
+    return result<R>{std::move(items)};
+  }
+  static maybe single(const detail::raw_result& r) {
+    if (!detail::row_converter<R>::fits(r)) detail::throw_shape_mismatch(r, typeid(R).name());
+    if (r.rows() == 0) return maybe{};
+    return maybe{convert_row(r, 0)};
+  }
+  const result<R>& fetched() const {
+    if (!m_fetched) m_fetched = std::make_shared<result<R>>(fetch());
+    return *m_fetched;
+  }
+
+  detail::query_state_ptr m_state;
+  mutable std::shared_ptr<result<R>> m_fetched;
+};
+
+// `select<Product>("p for p in Product if p.price < limit", {{"limit", 20}})` in the current
+// session. R is an entity, a scalar, a std::tuple of those, or `row` (untyped).
+template <class R = row>
+[[nodiscard]] query<R> select(std::string_view text, params args = {}) {
+  return query<R>{detail::make_query(std::string{text}, {}, std::move(args))};
+}
+
+}  // namespace nextorm

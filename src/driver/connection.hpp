@@ -1,0 +1,68 @@
+// The driver seam: one connection to a database, prepared statements, rows. Each backend's
+// error codes are mapped to NextORM's error classes inside its driver folder and nowhere else.
+#pragma once
+
+#include <nextorm/value.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace nextorm::driver {
+
+// The rows of one executed statement. Column readers are valid until the next call to next().
+class cursor {
+ public:
+  virtual ~cursor() = default;
+  [[nodiscard]] virtual bool next() = 0;
+  [[nodiscard]] virtual std::size_t column_count() const noexcept = 0;
+  [[nodiscard]] virtual bool is_null(std::size_t column) const = 0;
+  [[nodiscard]] virtual std::int64_t get_int(std::size_t column) const = 0;
+  [[nodiscard]] virtual double get_real(std::size_t column) const = 0;
+  [[nodiscard]] virtual std::string_view get_text(std::size_t column) const = 0;
+  // The column as a value of `type` (null when the column is NULL); `value_type::null` asks for
+  // the column's own type.
+  [[nodiscard]] virtual value get(std::size_t column, value_type type) const = 0;
+};
+
+class connection {
+ public:
+  virtual ~connection() = default;
+  [[nodiscard]] virtual std::string_view dialect_name() const noexcept = 0;
+  // Statements without parameters or rows (DDL, BEGIN, ...), possibly several.
+  virtual void execute_script(std::string_view sql) = 0;
+  // A statement with bound parameters; returns the number of rows changed.
+  virtual std::int64_t execute(const std::string& sql, std::span<const value> params) = 0;
+  // An INSERT; returns the generated key (last insert id, or the RETURNING column).
+  [[nodiscard]] virtual value insert(const std::string& sql, std::span<const value> params) = 0;
+  // A query; the cursor must be destroyed before the next statement on this connection.
+  [[nodiscard]] virtual std::unique_ptr<cursor> query(const std::string& sql,
+                                                      std::span<const value> params) = 0;
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  [[nodiscard]] virtual bool in_transaction() const noexcept = 0;
+};
+
+// A parsed connection URL: sqlite:path, sqlite::memory:, postgresql://..., mariadb://...
+struct connection_url {
+  std::string provider;  // "sqlite", "postgres", "mariadb"
+  std::string path;      // sqlite: file path or ":memory:"
+  std::string user;
+  std::string password;
+  std::string host;
+  std::uint16_t port = 0;
+  std::string database;
+  std::string original;  // postgresql: passed to libpq as it is
+};
+
+// Throws usage_error("url.invalid" / "url.provider") for what it cannot parse.
+[[nodiscard]] connection_url parse_url(std::string_view url);
+
+// Opens a connection for the URL's provider; throws connection_error.
+[[nodiscard]] std::unique_ptr<connection> open(const connection_url& url);
+
+}  // namespace nextorm::driver

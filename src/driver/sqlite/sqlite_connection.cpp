@@ -1,0 +1,185 @@
+#include "driver/sqlite/sqlite_connection.hpp"
+
+#include <nextorm/errors.hpp>
+
+namespace nextorm::driver {
+
+void throw_sqlite_error(sqlite3* db, int code, std::string_view context) {
+  const std::string message =
+      std::string{context} + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      throw integrity_error("sqlite.constraint", message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw transaction_error("sqlite.busy", message);
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+      throw connection_error("sqlite.cannot_open", message);
+    default:
+      throw database_error(error_category::database, "sqlite.error", message);
+  }
+}
+
+namespace {
+
+void bind(sqlite3* db, sqlite3_stmt* stmt, std::span<const value> params) {
+  int index = 0;
+  for (const value& v : params) {
+    ++index;
+    int rc = SQLITE_OK;
+    switch (v.type()) {
+      case value_type::null: rc = sqlite3_bind_null(stmt, index); break;
+      case value_type::integer: rc = sqlite3_bind_int64(stmt, index, v.as_int()); break;
+      case value_type::real: rc = sqlite3_bind_double(stmt, index, v.as_real()); break;
+      case value_type::boolean: rc = sqlite3_bind_int(stmt, index, v.as_bool() ? 1 : 0); break;
+      case value_type::bytes: {
+        const std::string& bytes = v.as_text();
+        rc = sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+        break;
+      }
+      default: {
+        // SQLITE_STATIC: the values outlive the statement's execution (the caller holds them).
+        const std::string& text = v.as_text();
+        rc = sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+        break;
+      }
+    }
+    if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot bind parameter");
+  }
+}
+
+class sqlite_cursor final : public cursor {
+ public:
+  sqlite_cursor(sqlite3* db, sqlite3_stmt* stmt) noexcept : m_db{db}, m_stmt{stmt} {}
+  ~sqlite_cursor() override {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+  }
+  sqlite_cursor(const sqlite_cursor&) = delete;
+  sqlite_cursor& operator=(const sqlite_cursor&) = delete;
+
+  bool next() override {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw_sqlite_error(m_db, rc, "cannot read the next row");
+  }
+  std::size_t column_count() const noexcept override {
+    return static_cast<std::size_t>(sqlite3_column_count(m_stmt));
+  }
+  bool is_null(std::size_t column) const override {
+    return sqlite3_column_type(m_stmt, static_cast<int>(column)) == SQLITE_NULL;
+  }
+  std::int64_t get_int(std::size_t column) const override {
+    return sqlite3_column_int64(m_stmt, static_cast<int>(column));
+  }
+  double get_real(std::size_t column) const override {
+    return sqlite3_column_double(m_stmt, static_cast<int>(column));
+  }
+  std::string_view get_text(std::size_t column) const override {
+    const int c = static_cast<int>(column);
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, c));
+    return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c))};
+  }
+  value get(std::size_t column, value_type type) const override {
+    const int c = static_cast<int>(column);
+    const int storage = sqlite3_column_type(m_stmt, c);
+    if (storage == SQLITE_NULL) return {};
+    if (type == value_type::null) {
+      // The column's own type: what SQLite stored.
+      switch (storage) {
+        case SQLITE_INTEGER: type = value_type::integer; break;
+        case SQLITE_FLOAT: type = value_type::real; break;
+        case SQLITE_BLOB: type = value_type::bytes; break;
+        default: type = value_type::text; break;
+      }
+    }
+    switch (type) {
+      case value_type::integer: return value{get_int(column)};
+      case value_type::real: return value{get_real(column)};
+      case value_type::boolean: return value{get_int(column) != 0};
+      case value_type::text: return value{std::string{get_text(column)}};
+      case value_type::bytes: {
+        const auto* data = static_cast<const char*>(sqlite3_column_blob(m_stmt, c));
+        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c));
+        return value::typed(type, data == nullptr ? std::string{} : std::string{data, size});
+      }
+      default: return value::typed(type, std::string{get_text(column)});
+    }
+  }
+
+ private:
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt;
+};
+
+}  // namespace
+
+sqlite_connection::sqlite_connection(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr);
+  m_db.reset(db);
+  if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot open SQLite database '" + path + "'");
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  execute_script("PRAGMA foreign_keys = ON");
+}
+
+void sqlite_connection::execute_script(std::string_view sql) {
+  char* message = nullptr;
+  const std::string text{sql};
+  const int rc = sqlite3_exec(m_db.get(), text.c_str(), nullptr, nullptr, &message);
+  sqlite3_free(message);
+  if (rc != SQLITE_OK) throw_sqlite_error(m_db.get(), rc, "cannot execute '" + text + "'");
+}
+
+sqlite3_stmt* sqlite_connection::prepare(const std::string& sql, std::span<const value> params) {
+  auto found = m_statements.find(sql);
+  if (found == m_statements.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(m_db.get(), sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) throw_sqlite_error(m_db.get(), rc, "cannot prepare '" + sql + "'");
+    found = m_statements.emplace(sql, sqlite_stmt_handle{stmt}).first;
+  }
+  sqlite3_stmt* stmt = found->second.get();
+  bind(m_db.get(), stmt, params);
+  return stmt;
+}
+
+void sqlite_connection::run(sqlite3_stmt* stmt) {
+  const int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    throw_sqlite_error(m_db.get(), rc, "cannot execute '" + std::string{sqlite3_sql(stmt)} + "'");
+  }
+}
+
+std::int64_t sqlite_connection::execute(const std::string& sql, std::span<const value> params) {
+  run(prepare(sql, params));
+  return sqlite3_changes64(m_db.get());
+}
+
+value sqlite_connection::insert(const std::string& sql, std::span<const value> params) {
+  run(prepare(sql, params));
+  return value{static_cast<std::int64_t>(sqlite3_last_insert_rowid(m_db.get()))};
+}
+
+std::unique_ptr<cursor> sqlite_connection::query(const std::string& sql,
+                                                 std::span<const value> params) {
+  return std::make_unique<sqlite_cursor>(m_db.get(), prepare(sql, params));
+}
+
+void sqlite_connection::begin() { execute_script("BEGIN"); }
+void sqlite_connection::commit() { execute_script("COMMIT"); }
+void sqlite_connection::rollback() {
+  if (in_transaction()) execute_script("ROLLBACK");
+}
+bool sqlite_connection::in_transaction() const noexcept {
+  return sqlite3_get_autocommit(m_db.get()) == 0;
+}
+
+}  // namespace nextorm::driver

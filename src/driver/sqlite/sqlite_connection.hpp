@@ -1,0 +1,53 @@
+// SQLite: the embedded default provider. Prepared statements are cached per connection.
+#pragma once
+
+#include "driver/connection.hpp"
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace nextorm::driver {
+
+struct sqlite_db_closer {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+struct sqlite_stmt_finalizer {
+  void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+};
+using sqlite_db_handle = std::unique_ptr<sqlite3, sqlite_db_closer>;
+using sqlite_stmt_handle = std::unique_ptr<sqlite3_stmt, sqlite_stmt_finalizer>;
+
+class sqlite_connection final : public connection {
+ public:
+  explicit sqlite_connection(const std::string& path);
+
+  [[nodiscard]] std::string_view dialect_name() const noexcept override { return "sqlite"; }
+  void execute_script(std::string_view sql) override;
+  std::int64_t execute(const std::string& sql, std::span<const value> params) override;
+  [[nodiscard]] value insert(const std::string& sql, std::span<const value> params) override;
+  [[nodiscard]] std::unique_ptr<cursor> query(const std::string& sql,
+                                              std::span<const value> params) override;
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+  [[nodiscard]] bool in_transaction() const noexcept override;
+
+  [[nodiscard]] sqlite3* handle() const noexcept { return m_db.get(); }
+
+ private:
+  // The cached statement for `sql`, reset and bound to `params`.
+  sqlite3_stmt* prepare(const std::string& sql, std::span<const value> params);
+  // Steps a statement that returns no rows.
+  void run(sqlite3_stmt* stmt);
+
+  sqlite_db_handle m_db;
+  std::unordered_map<std::string, sqlite_stmt_handle> m_statements;
+};
+
+// Maps an SQLite result code to NextORM's error classes and throws.
+[[noreturn]] void throw_sqlite_error(sqlite3* db, int code, std::string_view context);
+
+}  // namespace nextorm::driver

@@ -1,0 +1,59 @@
+#include <nextorm/database.hpp>
+#include <nextorm/session.hpp>
+
+#include "session/database_impl.hpp"
+#include "session/session_impl.hpp"
+
+#include <exception>
+
+namespace nextorm {
+
+database::database() : m_impl{std::make_unique<detail::database_impl>()} {}
+database::database(std::string_view url) : database{} { bind(url); }
+database::~database() = default;
+
+void database::bind(std::string_view url) { m_impl->bind(url); }
+void database::add_entity(entity_info info) { m_impl->schema.add(std::move(info)); }
+void database::generate_mapping(mapping_options options) { m_impl->generate_mapping(options); }
+registry& database::schema() noexcept { return m_impl->schema; }
+std::string_view database::provider() const noexcept { return m_impl->url.provider; }
+
+cache_stats database::plan_cache_stats() const noexcept {
+  return cache_stats{m_impl->plans.hits(), m_impl->plans.misses()};
+}
+
+db_session::db_session(database& db) : m_uncaught_at_start{std::uncaught_exceptions()} {
+  // Pony ignores a db_session inside another for the same database; so do we.
+  const auto* current = detail::session_impl::current_or_null();
+  if (current == nullptr || &const_cast<detail::session_impl*>(current)->db() != &db.impl()) {
+    m_impl = std::make_unique<detail::session_impl>(db.impl());
+  }
+}
+
+db_session::~db_session() noexcept(false) {
+  if (!m_impl) return;
+  if (std::uncaught_exceptions() > m_uncaught_at_start) {
+    m_impl->rollback();
+    return;
+  }
+  try {
+    m_impl->commit();
+  } catch (...) {
+    m_impl->rollback();
+    throw;
+  }
+}
+
+void db_session::flush() {
+  if (m_impl) m_impl->flush();
+}
+
+void db_session::commit() {
+  if (m_impl) m_impl->commit();
+}
+
+void db_session::rollback() {
+  if (m_impl) m_impl->rollback();
+}
+
+}  // namespace nextorm

@@ -1,0 +1,124 @@
+#include "session/database_impl.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include "migrate/ddl.hpp"
+
+namespace nextorm::detail {
+
+void database_impl::bind(std::string_view text) {
+  if (bound()) throw usage_error("database.bound", "the database is already bound");
+  driver::connection_url parsed = driver::parse_url(text);
+  const lower::dialect* found = lower::find_dialect(parsed.provider);
+  // Open one connection now, so that a bad URL fails at bind() rather than in a session.
+  auto first = driver::open(parsed);
+  url = std::move(parsed);
+  m_dialect = found;
+  m_open = 1;
+  m_idle.push_back(std::move(first));
+}
+
+const lower::dialect& database_impl::dialect() const {
+  if (m_dialect == nullptr) {
+    throw usage_error("database.unbound", "the database is not bound: call bind() first");
+  }
+  return *m_dialect;
+}
+
+std::unique_ptr<driver::connection> database_impl::acquire() {
+  const std::lock_guard lock{m_mutex};
+  if (!m_idle.empty()) {
+    auto connection = std::move(m_idle.back());
+    m_idle.pop_back();
+    return connection;
+  }
+  if (url.provider == "sqlite" && url.path == ":memory:") {
+    // Every connection to ":memory:" is a database of its own.
+    throw usage_error("database.memory_busy",
+                      "sqlite::memory: has one connection, and another session holds it");
+  }
+  ++m_open;
+  return driver::open(url);
+}
+
+void database_impl::release(std::unique_ptr<driver::connection> connection) noexcept {
+  const std::lock_guard lock{m_mutex};
+  m_idle.push_back(std::move(connection));
+}
+
+const entity_info& database_impl::entity_of(const void* type_tag) const {
+  const entity_info* found = schema.find_type(type_tag);
+  if (found == nullptr || !schema.finalized()) {
+    throw usage_error("entity.undefined",
+                      "this entity type is not defined in the session's database: call "
+                      "define<...>() or generate_mapping<...>() first");
+  }
+  return *found;
+}
+
+const entity_statements& database_impl::statements(const entity_info& entity) {
+  const std::lock_guard lock{m_mutex};
+  auto found = m_statements.find(&entity);
+  if (found != m_statements.end()) return found->second;
+  const lower::dialect& d = dialect();
+  const std::string table = d.quote(entity.table);
+  const std::string key = d.quote(entity.pk().column);
+  entity_statements s;
+  std::string all_columns;
+  std::string all_values;
+  std::string generated_columns;
+  std::string generated_values;
+  std::string assignments;
+  std::size_t all = 0;
+  std::size_t generated = 0;
+  std::size_t assigned = 0;
+  for (const attr_info* attr : entity.columns) {
+    const std::string name = d.quote(attr->column);
+    all_columns += (all == 0 ? "" : ", ") + name;
+    all_values += (all == 0 ? "" : ", ") + d.placeholder(all);
+    ++all;
+    if (attr == &entity.pk()) continue;
+    generated_columns += (generated == 0 ? "" : ", ") + name;
+    generated_values += (generated == 0 ? "" : ", ") + d.placeholder(generated);
+    ++generated;
+    assignments += (assigned == 0 ? "" : ", ") + name + " = " + d.placeholder(assigned);
+    ++assigned;
+  }
+  s.insert_with_key = "INSERT INTO " + table + " (" + all_columns + ") VALUES (" + all_values + ")";
+  s.insert_without_key =
+      generated == 0 ? "INSERT INTO " + table + " DEFAULT VALUES"
+                     : "INSERT INTO " + table + " (" + generated_columns + ") VALUES (" +
+                           generated_values + ")";
+  if (d.has_returning()) s.insert_without_key += " RETURNING " + key;
+  s.update = assigned == 0 ? std::string{}
+                           : "UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " +
+                                 d.placeholder(assigned);
+  s.remove = "DELETE FROM " + table + " WHERE " + key + " = " + d.placeholder(0);
+  s.select_by_key = "SELECT " + all_columns + " FROM " + table + " WHERE " + key + " = " +
+                    d.placeholder(0);
+  return m_statements.emplace(&entity, std::move(s)).first->second;
+}
+
+void database_impl::generate_mapping(const mapping_options& options) {
+  schema.finalize();
+  {
+    const std::lock_guard lock{m_mutex};
+    m_statements.clear();
+  }
+  if (!options.create_tables) return;
+  auto connection = acquire();
+  try {
+    connection->begin();
+    for (const auto& statement : migrate::create_table_statements(schema, dialect())) {
+      connection->execute_script(statement);
+    }
+    connection->commit();
+  } catch (...) {
+    connection->rollback();
+    release(std::move(connection));
+    throw;
+  }
+  release(std::move(connection));
+}
+
+}  // namespace nextorm::detail

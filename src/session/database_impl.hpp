@@ -1,0 +1,56 @@
+// What a database holds: the registry, the provider, the connection pool, the plan cache, and
+// the SQL of the unit of work for each entity.
+#pragma once
+
+#include <nextorm/database.hpp>
+#include <nextorm/registry.hpp>
+
+#include "compile/compiler.hpp"
+#include "driver/connection.hpp"
+#include "lower/dialect.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace nextorm::detail {
+
+// The statements the session writes with, built once per entity.
+struct entity_statements {
+  std::string insert_with_key;     // every column
+  std::string insert_without_key;  // without an auto-increment key, which the database makes
+  std::string update;              // every column but the key, WHERE key
+  std::string remove;              // WHERE key
+  std::string select_by_key;       // every column, WHERE key
+};
+
+class database_impl {
+ public:
+  void bind(std::string_view url);
+  [[nodiscard]] bool bound() const noexcept { return m_dialect != nullptr; }
+  [[nodiscard]] const lower::dialect& dialect() const;
+
+  // A connection for a session; returned with release(). SQLite in memory has exactly one.
+  [[nodiscard]] std::unique_ptr<driver::connection> acquire();
+  void release(std::unique_ptr<driver::connection> connection) noexcept;
+
+  [[nodiscard]] const entity_statements& statements(const entity_info& entity);
+  [[nodiscard]] const entity_info& entity_of(const void* type_tag) const;
+
+  void generate_mapping(const mapping_options& options);
+
+  registry schema;
+  compile::plan_cache plans;
+  driver::connection_url url;
+
+ private:
+  const lower::dialect* m_dialect = nullptr;
+  std::mutex m_mutex;
+  std::vector<std::unique_ptr<driver::connection>> m_idle;
+  std::size_t m_open = 0;
+  std::unordered_map<const entity_info*, entity_statements> m_statements;
+};
+
+}  // namespace nextorm::detail

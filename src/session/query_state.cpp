@@ -1,0 +1,137 @@
+// Queries bound to the current session: compile through the plan cache, run, materialize.
+#include <nextorm/entity.hpp>
+#include <nextorm/errors.hpp>
+#include <nextorm/query.hpp>
+
+#include "exec/bind_values.hpp"
+#include "materialize/materializer.hpp"
+#include "session/session_impl.hpp"
+
+namespace nextorm::detail {
+
+class query_state {
+ public:
+  database_impl* db = nullptr;
+  compile::query_spec spec;
+  params args;
+};
+
+namespace {
+
+// Later values win: a filter's keyword values may rebind a name of the query.
+void merge(params& into, params&& from) {
+  for (auto& [name, v] : from) into.insert_or_assign(name, std::move(v));
+}
+
+session_impl& session_for(const query_state& q) {
+  session_impl& session = session_impl::current();
+  if (&session.db() != q.db) {
+    throw usage_error("session.other_database",
+                      "the query belongs to another database than the current db_session's");
+  }
+  return session;
+}
+
+}  // namespace
+
+query_state_ptr make_query(std::string text, std::string entity, params args) {
+  auto state = std::make_shared<query_state>();
+  state->db = &session_impl::current().db();
+  state->spec.text = std::move(text);
+  state->spec.entity = std::move(entity);
+  state->args = std::move(args);
+  return state;
+}
+
+query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string text, params args) {
+  auto state = std::make_shared<query_state>(*q);
+  state->spec.modifiers.push_back(
+      compile::modifier{static_cast<compile::modifier_kind>(kind), std::move(text)});
+  merge(state->args, std::move(args));
+  return state;
+}
+
+raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
+                     std::optional<std::int64_t> limit, std::optional<std::int64_t> offset) {
+  session_impl& session = session_for(*q);
+  session.flush();  // queries see the session's own changes
+  compile::query_spec spec = q->spec;
+  spec.terminal = static_cast<compile::terminal_kind>(t);
+  spec.distinct_aggregate = distinct_aggregate;
+  spec.has_limit = limit.has_value();
+  spec.has_offset = offset.has_value() && *offset != 0;
+  database_impl& db = *q->db;
+  auto plan = db.plans.get(spec, db.schema, db.dialect(), q->args);
+  const std::vector<value> values =
+      exec::bind_values(*plan, q->args, limit, spec.has_offset ? offset : std::nullopt);
+  raw_result out;
+  if (t == terminal::remove) {
+    out.width = 1;
+    out.item_entities.push_back(nullptr);
+    out.cells.push_back(result_cell{nullptr, value{session.connection().execute(plan->sql, values)}});
+    return out;
+  }
+  {
+    auto rows = session.connection().query(plan->sql, values);
+    materialize::materialize(*rows, plan->shape, session.objects(), &session, out);
+  }
+  // Items that came as keys only (references in a result) are loaded now, after the cursor.
+  for (std::size_t i = 0; i < out.cells.size(); ++i) {
+    const entity_info* entity = out.item_entities[i % out.width];
+    result_cell& cell = out.cells[i];
+    if (entity != nullptr && entity->factory != nullptr && cell.object == nullptr &&
+        !cell.v.is_null()) {
+      cell.object = session.load(*entity, cell.v);
+    }
+  }
+  if (t == terminal::get && out.rows() > 1) {
+    throw multiple_objects_found("get() found more than one row for query '" +
+                                 (q->spec.text.empty() ? q->spec.entity : q->spec.text) + "'");
+  }
+  return out;
+}
+
+std::string query_sql(const query_state_ptr& q) {
+  database_impl& db = *q->db;
+  return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->sql;
+}
+
+void throw_shape_mismatch(const raw_result& r, std::string_view wanted) {
+  std::string shape;
+  for (std::size_t i = 0; i < r.item_entities.size(); ++i) {
+    if (i != 0) shape += ", ";
+    shape += r.item_entities[i] != nullptr ? r.item_entities[i]->name : "a value";
+  }
+  throw usage_error("query.result_type", "the query's result is (" + shape +
+                                             "), which does not convert to " + std::string{wanted});
+}
+
+std::string keyword_condition(const params& keywords) {
+  std::string text = "lambda x_: ";
+  bool first = true;
+  for (const auto& entry : keywords) {
+    if (!first) text += " and ";
+    first = false;
+    text += "x_." + entry.first + " == " + entry.first;
+  }
+  if (first) text += "True";
+  return text;
+}
+
+entity_base& create_object(const void* type_tag) {
+  session_impl& session = session_impl::current();
+  return session.create(session.db().entity_of(type_tag));
+}
+
+entity_base& object_at(const void* type_tag, const value& key) {
+  session_impl& session = session_impl::current();
+  const entity_info& entity = session.db().entity_of(type_tag);
+  session.flush();
+  entity_base* found = session.load(entity, key);
+  if (found == nullptr || found->state() == object_state::deleted) {
+    throw object_not_found(entity.name + "[" + key.repr() + "] does not exist");
+  }
+  return *found;
+}
+
+}  // namespace nextorm::detail

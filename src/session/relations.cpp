@@ -1,0 +1,196 @@
+// Single and Set: lazy loading, and both sides of a relation kept in step.
+#include <nextorm/errors.hpp>
+#include <nextorm/fields.hpp>
+
+#include "materialize/materializer.hpp"
+#include "materialize/object_access.hpp"
+#include "session/session_impl.hpp"
+
+#include <algorithm>
+
+namespace nextorm::detail {
+
+namespace {
+
+attr_info relation_info(const char* name, attr_kind kind, const std::type_info& target,
+                        attr_info options) {
+  options.name = name;
+  options.kind = kind;
+  options.target = entity_name_of(target);
+  return options;
+}
+
+session_impl& session_of(const entity_base& object) {
+  session_impl* session = object_access::session(object);
+  if (session == nullptr) {
+    throw usage_error("object.detached", "a relation can only be used inside its db_session");
+  }
+  return *session;
+}
+
+void add_unique(std::vector<entity_base*>& items, entity_base* item) {
+  if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+}
+
+// The items of `attr` of `owner`, from the database (after a flush, so that it agrees).
+std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) {
+  session_impl& session = session_of(owner);
+  std::vector<entity_base*> items;
+  if (owner.state() == object_state::created) return items;
+  session.flush();
+  const entity_info& target = *attr.target_entity;
+  const auto& d = session.db().dialect();
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < target.columns.size(); ++i) {
+    if (i != 0) sql += ", ";
+    sql += "t." + d.quote(target.columns[i]->column);
+  }
+  sql += " FROM " + d.quote(target.table) + " t";
+  if (attr.is_many_to_many()) {
+    sql += " JOIN " + d.quote(attr.m2m_table) + " j ON j." + d.quote(attr.m2m_other_column) +
+           " = t." + d.quote(target.pk().column) + " WHERE j." + d.quote(attr.m2m_own_column);
+  } else {
+    sql += " WHERE t." + d.quote(attr.reverse_attr->column);
+  }
+  sql += " = " + d.placeholder(0);
+  const std::vector<value> key{owner.key()};
+  auto rows = session.connection().query(sql, key);
+  while (rows->next()) {
+    items.push_back(materialize::materialize_object(*rows, 0, target, session.objects(), &session));
+  }
+  return items;
+}
+
+}  // namespace
+
+reference_field::reference_field(const char* name, const std::type_info& target,
+                                 attr_info options) {
+  if (describing()) [[unlikely]] {
+    attr_info info = relation_info(name, attr_kind::single, target, std::move(options));
+    info.read = &read;
+    info.write = &write;
+    describe(std::move(info));
+  }
+}
+
+value reference_field::read(const void* field) {
+  const auto& self = *static_cast<const reference_field*>(field);
+  return self.m_target != nullptr ? self.m_target->key() : self.m_key;
+}
+
+void reference_field::write(void* field, const value& v) {
+  auto& self = *static_cast<reference_field*>(field);
+  self.m_key = v;
+  self.m_target = nullptr;
+}
+
+entity_base* reference_field::target() const {
+  if (m_target == nullptr && !m_key.is_null()) {
+    m_target = session_of(owner()).load(*attr().target_entity, m_key);
+  }
+  return m_target;
+}
+
+void reference_field::assign(entity_base* new_target) {
+  entity_base& self = owner();
+  const attr_info& a = attr();
+  if (new_target != nullptr && &new_target->entity() != a.target_entity) {
+    throw usage_error("relation.wrong_entity", "attribute " + a.owner->name + "." + a.name +
+                                                   " refers to " + a.target + ", not to " +
+                                                   new_target->entity().name);
+  }
+  entity_base* old_target = target();
+  if (old_target == new_target) return;
+  const attr_info& reverse = *a.reverse_attr;
+  if (reverse.kind == attr_kind::set) {
+    // Keep loaded collections on both ends in step.
+    if (old_target != nullptr) {
+      auto& old_items = object_access::collection(*old_target, reverse);
+      std::erase(object_access::items(old_items), &self);
+    }
+    if (new_target != nullptr) {
+      auto& new_items = object_access::collection(*new_target, reverse);
+      if (object_access::loaded(new_items)) add_unique(object_access::items(new_items), &self);
+    }
+  } else {
+    // One-to-one: the other side points back.
+    if (old_target != nullptr) {
+      auto& back = object_access::reference(*old_target, reverse);
+      object_access::target(back) = nullptr;
+      object_access::key(back) = value{};
+    }
+    if (new_target != nullptr) {
+      auto& back = object_access::reference(*new_target, reverse);
+      object_access::target(back) = &self;
+    }
+  }
+  m_target = new_target;
+  m_key = new_target != nullptr ? new_target->key() : value{};
+  touch();
+}
+
+collection_field::collection_field(const char* name, const std::type_info& target,
+                                   attr_info options) {
+  if (describing()) [[unlikely]] {
+    describe(relation_info(name, attr_kind::set, target, std::move(options)));
+  }
+}
+
+const std::vector<entity_base*>& collection_field::items() const {
+  if (!m_loaded) {
+    entity_base& self = owner();
+    std::vector<entity_base*> loaded = load_items(self, attr());
+    // Objects removed in this session but not yet flushed do not come back.
+    std::erase_if(loaded, [](entity_base* o) { return o->state() == object_state::deleted; });
+    m_items = std::move(loaded);
+    m_loaded = true;
+  }
+  return m_items;
+}
+
+void collection_field::add(entity_base& item) {
+  entity_base& self = owner();
+  const attr_info& a = attr();
+  if (&item.entity() != a.target_entity) {
+    throw usage_error("relation.wrong_entity", "attribute " + a.owner->name + "." + a.name +
+                                                   " holds " + a.target + ", not " +
+                                                   item.entity().name);
+  }
+  if (!a.is_many_to_many()) {
+    // One-to-many: the item's reference decides; assign keeps this collection in step.
+    object_access::reference(item, *a.reverse_attr).assign(&self);
+    return;
+  }
+  if (contains(item)) return;
+  add_unique(m_items, &item);
+  auto& reverse = object_access::collection(item, *a.reverse_attr);
+  if (reverse.m_loaded) add_unique(reverse.m_items, &self);
+  session_of(self).link(a, self, item, true);
+}
+
+void collection_field::remove(entity_base& item) {
+  entity_base& self = owner();
+  const attr_info& a = attr();
+  if (!contains(item)) return;
+  if (!a.is_many_to_many()) {
+    if (!a.reverse_attr->optional) {
+      throw usage_error("relation.required",
+                        "cannot remove " + item.entity().name + " from " + a.owner->name + "." +
+                            a.name + ": its attribute " + a.reverse_attr->name +
+                            " is required; remove() the object instead");
+    }
+    object_access::reference(item, *a.reverse_attr).assign(nullptr);
+    return;
+  }
+  std::erase(m_items, &item);
+  auto& reverse = object_access::collection(item, *a.reverse_attr);
+  std::erase(reverse.m_items, &self);
+  session_of(self).link(a, self, item, false);
+}
+
+bool collection_field::contains(const entity_base& item) const {
+  const auto& all = items();
+  return std::find(all.begin(), all.end(), &item) != all.end();
+}
+
+}  // namespace nextorm::detail

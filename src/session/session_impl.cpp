@@ -1,0 +1,239 @@
+#include "session/session_impl.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include "materialize/materializer.hpp"
+#include "materialize/object_access.hpp"
+
+#include <algorithm>
+
+namespace nextorm::detail {
+
+namespace {
+thread_local session_impl* t_current = nullptr;
+
+std::string object_name(const entity_base& object) {
+  return object.entity().name + "[" + object.key().repr() + "]";
+}
+}  // namespace
+
+session_impl::session_impl(database_impl& db) : m_db{db}, m_previous{t_current} {
+  if (!db.bound()) {
+    throw usage_error("database.unbound", "the database is not bound: call bind() first");
+  }
+  t_current = this;
+}
+
+session_impl::~session_impl() {
+  rollback();
+  t_current = m_previous;
+}
+
+session_impl& session_impl::current() {
+  if (t_current == nullptr) {
+    throw usage_error("session.none", "this needs a db_session: open one with nextorm::db_session");
+  }
+  return *t_current;
+}
+
+session_impl* session_impl::current_or_null() noexcept { return t_current; }
+
+driver::connection& session_impl::connection() {
+  if (!m_connection) m_connection = m_db.acquire();
+  if (!m_connection->in_transaction()) m_connection->begin();
+  return *m_connection;
+}
+
+entity_base& session_impl::create(const entity_info& entity) {
+  entity_base& object = m_objects.adopt(entity.factory());
+  object_access::info(object) = &entity;
+  object_access::session(object) = this;
+  object_access::state(object) = object_state::created;
+  // A new object's collections are empty, not unloaded.
+  for (const auto& attr : entity.attrs) {
+    if (attr.kind == attr_kind::set) {
+      object_access::loaded(object_access::collection(object, attr)) = true;
+    }
+  }
+  m_created.push_back(&object);
+  return object;
+}
+
+entity_base* session_impl::load(const entity_info& entity, const value& key) {
+  if (key.is_null()) return nullptr;
+  if (entity_base* known = m_objects.find(entity, key)) return known;
+  const std::vector<value> params{key};
+  auto rows = connection().query(m_db.statements(entity).select_by_key, params);
+  if (!rows->next()) return nullptr;
+  return materialize::materialize_object(*rows, 0, entity, m_objects, this);
+}
+
+void session_impl::touch(entity_base& object) {
+  if (object_access::state(object) == object_state::clean) {
+    object_access::state(object) = object_state::modified;
+    m_modified.push_back(&object);
+  }
+}
+
+void session_impl::link(const attr_info& attr, entity_base& owner, entity_base& item, bool add) {
+  m_links.push_back(link_change{&attr, &owner, &item, add});
+}
+
+void session_impl::remove(entity_base& object) {
+  const object_state state = object_access::state(object);
+  if (state == object_state::deleted) return;
+  object_access::state(object) = object_state::deleted;
+  for (const auto& attr : object.entity().attrs) {
+    if (attr.kind == attr_kind::single) {
+      // Leave the target's collection, if it is loaded.
+      entity_base* target = object_access::target(object_access::reference(object, attr));
+      if (target != nullptr && attr.reverse_attr->kind == attr_kind::set) {
+        auto& collection = object_access::collection(*target, *attr.reverse_attr);
+        std::erase(object_access::items(collection), &object);
+      }
+      continue;
+    }
+    if (attr.kind != attr_kind::set) continue;
+    const std::vector<entity_base*> items =
+        object_access::loaded_items(object_access::collection(object, attr));
+    for (entity_base* item : items) {
+      if (attr.is_many_to_many()) {
+        std::erase(object_access::items(object_access::collection(*item, *attr.reverse_attr)),
+                   &object);
+        if (state != object_state::created && object_access::state(*item) != object_state::created) {
+          link(attr, object, *item, false);
+        }
+      } else if (attr.reverse_attr->optional) {
+        // Pony's rule: children of an optional reference lose it...
+        auto& reference = object_access::reference(*item, *attr.reverse_attr);
+        object_access::target(reference) = nullptr;
+        object_access::key(reference) = value{};
+        touch(*item);
+      } else {
+        // ...children of a required one are deleted with their parent.
+        remove(*item);
+      }
+    }
+  }
+  if (state == object_state::created) {
+    std::erase(m_created, &object);
+    std::erase_if(m_links, [&](const link_change& c) { return c.owner == &object || c.item == &object; });
+    return;
+  }
+  m_deleted.push_back(&object);
+}
+
+std::vector<value> session_impl::column_values(entity_base& object, bool with_key) {
+  const entity_info& entity = object.entity();
+  std::vector<value> values;
+  values.reserve(entity.columns.size());
+  for (const attr_info* attr : entity.columns) {
+    if (attr == &entity.pk() && !with_key) continue;
+    value v = object_access::read(object, *attr);
+    if (v.is_null()) {
+      if (attr->default_value) {
+        v = *attr->default_value;
+      } else if (attr->kind == attr_kind::opt && attr->type == value_type::text && !attr->nullable) {
+        v = value{std::string{}};  // Pony stores a missing Optional(str) as ''
+      } else if (attr->kind == attr_kind::req || attr->kind == attr_kind::pk ||
+                 (attr->kind == attr_kind::single && !attr->optional)) {
+        throw usage_error("object.required", "attribute " + entity.name + "." + attr->name +
+                                                 " is required but has no value");
+      }
+    }
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
+void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) {
+  if (object_access::state(object) != object_state::created) return;
+  if (std::find(path.begin(), path.end(), &object) != path.end()) {
+    throw usage_error("flush.cycle", "objects of " + object.entity().name +
+                                         " refer to each other in a cycle; save one side first");
+  }
+  path.push_back(&object);
+  const entity_info& entity = object.entity();
+  // The objects this one refers to get their keys first.
+  for (const attr_info* attr : entity.columns) {
+    if (attr->kind != attr_kind::single) continue;
+    entity_base* target = object_access::target(object_access::reference(object, *attr));
+    if (target != nullptr) insert(*target, path);
+  }
+  const attr_info& pk = entity.pk();
+  const bool generated = pk.auto_increment && object_access::read(object, pk).is_null();
+  const std::vector<value> values = column_values(object, !generated);
+  const auto& statements = m_db.statements(entity);
+  if (generated) {
+    const value key = connection().insert(statements.insert_without_key, values);
+    object_access::write(object, pk, key);
+  } else {
+    (void)connection().execute(statements.insert_with_key, values);
+  }
+  object_access::state(object) = object_state::clean;
+  m_objects.file(entity, object.key(), object);
+  path.pop_back();
+}
+
+void session_impl::update(entity_base& object) {
+  if (object_access::state(object) != object_state::modified) return;
+  std::vector<value> values = column_values(object, false);
+  values.push_back(object.key());
+  (void)connection().execute(m_db.statements(object.entity()).update, values);
+  object_access::state(object) = object_state::clean;
+}
+
+void session_impl::erase(entity_base& object) {
+  const std::vector<value> key{object.key()};
+  (void)connection().execute(m_db.statements(object.entity()).remove, key);
+  m_objects.forget(object.entity(), key[0]);
+}
+
+void session_impl::flush() {
+  if (m_created.empty() && m_modified.empty() && m_links.empty() && m_deleted.empty()) return;
+  std::vector<entity_base*> path;
+  for (entity_base* object : m_created) insert(*object, path);
+  m_created.clear();
+  for (entity_base* object : m_modified) update(*object);
+  m_modified.clear();
+  const auto& d = m_db.dialect();
+  for (const auto& change : m_links) {
+    const attr_info& attr = *change.attr;
+    const std::vector<value> keys{change.owner->key(), change.item->key()};
+    const std::string sql =
+        change.add ? "INSERT INTO " + d.quote(attr.m2m_table) + " (" + d.quote(attr.m2m_own_column) +
+                         ", " + d.quote(attr.m2m_other_column) + ") VALUES (" + d.placeholder(0) +
+                         ", " + d.placeholder(1) + ")"
+                   : "DELETE FROM " + d.quote(attr.m2m_table) + " WHERE " +
+                         d.quote(attr.m2m_own_column) + " = " + d.placeholder(0) + " AND " +
+                         d.quote(attr.m2m_other_column) + " = " + d.placeholder(1);
+    (void)connection().execute(sql, keys);
+  }
+  m_links.clear();
+  for (entity_base* object : m_deleted) erase(*object);
+  m_deleted.clear();
+}
+
+void session_impl::commit() {
+  flush();
+  if (m_connection && m_connection->in_transaction()) m_connection->commit();
+}
+
+void session_impl::rollback() noexcept {
+  m_created.clear();
+  m_modified.clear();
+  m_links.clear();
+  m_deleted.clear();
+  m_objects.clear();
+  if (m_connection) {
+    try {
+      m_connection->rollback();
+      m_db.release(std::move(m_connection));
+    } catch (...) {
+      // A connection that cannot roll back is broken: drop it rather than pool it.
+      m_connection.reset();
+    }
+  }
+}
+
+}  // namespace nextorm::detail

@@ -1,0 +1,68 @@
+// The unit of work behind db_session: the connection and transaction, the identity map, and
+// what to write on flush (inserts in foreign-key order, updates, join rows, deletes).
+#pragma once
+
+#include <nextorm/entity_base.hpp>
+#include <nextorm/query.hpp>
+
+#include "driver/connection.hpp"
+#include "materialize/identity_map.hpp"
+#include "session/database_impl.hpp"
+
+#include <memory>
+#include <vector>
+
+namespace nextorm::detail {
+
+class session_impl {
+ public:
+  explicit session_impl(database_impl& db);
+  ~session_impl();
+  session_impl(const session_impl&) = delete;
+  session_impl& operator=(const session_impl&) = delete;
+
+  // The session of this thread; usage_error when there is none.
+  [[nodiscard]] static session_impl& current();
+  [[nodiscard]] static session_impl* current_or_null() noexcept;
+
+  [[nodiscard]] database_impl& db() noexcept { return m_db; }
+  // The connection, in a transaction begun on first use.
+  [[nodiscard]] driver::connection& connection();
+
+  entity_base& create(const entity_info& entity);
+  // The object with `key`, from the identity map or the database; null when there is none.
+  [[nodiscard]] entity_base* load(const entity_info& entity, const value& key);
+  void touch(entity_base& object);
+  void remove(entity_base& object);
+  // A join row of a many-to-many attribute to insert or delete on flush (`owner` holds `attr`).
+  void link(const attr_info& attr, entity_base& owner, entity_base& item, bool add);
+  [[nodiscard]] materialize::identity_map& objects() noexcept { return m_objects; }
+
+  void flush();
+  void commit();
+  void rollback() noexcept;
+
+ private:
+  void insert(entity_base& object, std::vector<entity_base*>& path);
+  void update(entity_base& object);
+  void erase(entity_base& object);
+  [[nodiscard]] std::vector<value> column_values(entity_base& object, bool with_key);
+
+  struct link_change {
+    const attr_info* attr;
+    entity_base* owner;
+    entity_base* item;
+    bool add;
+  };
+
+  database_impl& m_db;
+  std::unique_ptr<driver::connection> m_connection;
+  materialize::identity_map m_objects;
+  std::vector<entity_base*> m_created;
+  std::vector<entity_base*> m_modified;
+  std::vector<entity_base*> m_deleted;
+  std::vector<link_change> m_links;
+  session_impl* m_previous;
+};
+
+}  // namespace nextorm::detail
