@@ -124,12 +124,14 @@ SQL
 my_stop() {
     local pid="" i
     [[ -f $MY_PID ]] && pid=$(cat "$MY_PID")
-    if my_ping; then
-        mariadb-admin --no-defaults --protocol=socket -S "$MY_SOCK" -u root shutdown >/dev/null 2>&1 || true
-    elif [[ -n $pid ]]; then
-        kill "$pid" 2>/dev/null || true
+    # a stale pid file may name a recycled pid: only ever signal a mariadbd
+    [[ -n $pid && $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]] || pid=""
+    if [[ -z $pid ]]; then # no live pid file: ask over the socket, if anything answers there
+        my_ping && { mariadb-admin --no-defaults --protocol=socket -S "$MY_SOCK" -u root shutdown >/dev/null 2>&1 || true; }
+        return 0
     fi
-    [[ -n $pid ]] || return 0
+    # SIGTERM is mariadbd's normal clean shutdown (mariadb-admin shutdown polls in 1 s steps)
+    kill "$pid" 2>/dev/null || true
     for ((i = 0; i < 600; i++)); do # wait up to 60 s for the process to go away
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.1

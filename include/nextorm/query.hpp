@@ -32,6 +32,7 @@ struct result_cell {
 
 struct raw_result {
   std::size_t width = 0;                         // cells per row
+  std::shared_ptr<const std::vector<std::string>> column_names;  // one per item, for people
   std::vector<const entity_info*> item_entities;  // per item: its entity, or null for a scalar
   std::vector<result_cell> cells;                 // row-major
   [[nodiscard]] std::size_t rows() const noexcept { return width == 0 ? 0 : cells.size() / width; }
@@ -144,7 +145,14 @@ class result {
   };
 
   result() = default;
-  explicit result(std::vector<element> items) : m_items{std::move(items)} {}
+  explicit result(std::vector<element> items,
+                  std::shared_ptr<const std::vector<std::string>> columns = {})
+      : m_items{std::move(items)}, m_columns{std::move(columns)} {}
+  // The names of the result's items (`p`, `p.name`, ...), for headers.
+  [[nodiscard]] const std::vector<std::string>& columns() const noexcept {
+    static const std::vector<std::string> none;
+    return m_columns ? *m_columns : none;
+  }
   [[nodiscard]] std::size_t size() const noexcept { return m_items.size(); }
   [[nodiscard]] bool empty() const noexcept { return m_items.empty(); }
   // Entities come out as references, everything else as it is stored.
@@ -161,6 +169,7 @@ class result {
 
  private:
   std::vector<element> m_items;
+  std::shared_ptr<const std::vector<std::string>> m_columns;
 };
 
 template <class R = row>
@@ -243,7 +252,7 @@ class query {
     std::vector<element> items;
     items.reserve(r.rows());
     for (std::size_t i = 0; i < r.rows(); ++i) items.push_back(convert_row(r, i));
-    return result<R>{std::move(items)};
+    return result<R>{std::move(items), r.column_names};
   }
   static maybe single(const detail::raw_result& r) {
     if (!detail::row_converter<R>::fits(r)) detail::throw_shape_mismatch(r, typeid(R).name());

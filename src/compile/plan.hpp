@@ -72,11 +72,16 @@ struct param_slot {
 
 // One item of a result row: an entity (all its columns, in entity_info::columns order) or a
 // single scalar column.
+// A Single reference inside a tuple (`(p.name, p.category)`) is, as in PonyORM, the target's
+// key only: `entity` is the target, `key_only` is set and column_count is 1; a NULL key means
+// None, and the session loads the object lazily. A lone reference result (`p.category`) joins
+// the target and selects all its columns like any entity item.
 struct result_item {
   const entity_info* entity = nullptr;  // null for a scalar
   value_type type = value_type::null;   // scalar type (null when unknown, e.g. NULL literal)
   std::size_t first_column = 0;
   std::size_t column_count = 1;
+  bool key_only = false;  // an entity item given by its key column alone
 };
 
 struct result_shape {

@@ -24,6 +24,32 @@ class dialect {
   [[nodiscard]] virtual std::string auto_increment_pk() const = 0;
   // True when INSERT ... RETURNING gives generated keys (else the driver's last insert id).
   [[nodiscard]] virtual bool has_returning() const noexcept = 0;
+
+  // --- Query lowering: what the shared SQL builder (lower/sql_builder.hpp) asks of a dialect.
+  // The append_ forms write into the caller's buffer so that lowering allocates once.
+
+  // `quote(identifier)` appended to `out`.
+  virtual void append_quoted(std::string& out, std::string_view identifier) const = 0;
+  // `placeholder(index)` appended to `out`.
+  virtual void append_placeholder(std::string& out, std::size_t index) const = 0;
+  // A boolean constant: `1`/`0` where booleans are integers, `true`/`false` otherwise.
+  [[nodiscard]] virtual std::string_view bool_literal(bool v) const noexcept = 0;
+  // String concatenation: true for `concat(a, b)`, false for `(a || b)`.
+  [[nodiscard]] virtual bool concat_is_function() const noexcept = 0;
+  // The operator of `//` between integers, spaces included: " / " truncates on SQLite and
+  // PostgreSQL; MariaDB needs " DIV ".
+  [[nodiscard]] virtual std::string_view int_div_operator() const noexcept = 0;
+  // The function counting the characters of a string: `length`, or `char_length` where
+  // `length` counts bytes.
+  [[nodiscard]] virtual std::string_view length_function() const noexcept = 0;
+  // False where `%` is undefined for floating-point operands (PostgreSQL).
+  [[nodiscard]] virtual bool has_real_modulo() const noexcept = 0;
+  // False where DELETE ... WHERE k IN (SELECT ... LIMIT ...) is refused (MariaDB).
+  [[nodiscard]] virtual bool has_limit_in_subquery() const noexcept = 0;
+  // The tail `LIMIT ... OFFSET ...` given the placeholders of the limit and offset, either of
+  // which may be empty (absent). At least one is present.
+  virtual void append_limit(std::string& out, std::string_view limit,
+                            std::string_view offset) const = 0;
 };
 
 // The dialects; each object is immutable and lives for the program.

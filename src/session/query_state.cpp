@@ -65,6 +65,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
   const std::vector<value> values =
       exec::bind_values(*plan, q->args, limit, spec.has_offset ? offset : std::nullopt);
   raw_result out;
+  out.column_names = std::shared_ptr<const std::vector<std::string>>(plan, &plan->shape.column_names);
   if (t == terminal::remove) {
     out.width = 1;
     out.item_entities.push_back(nullptr);

@@ -11,10 +11,6 @@ namespace nextorm::detail {
 
 namespace {
 thread_local session_impl* t_current = nullptr;
-
-std::string object_name(const entity_base& object) {
-  return object.entity().name + "[" + object.key().repr() + "]";
-}
 }  // namespace
 
 session_impl::session_impl(database_impl& db) : m_db{db}, m_previous{t_current} {

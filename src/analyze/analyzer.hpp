@@ -1,0 +1,59 @@
+// The analyzer: builds the logical query (ir::query) from the parsed query text and the parsed
+// texts of its method chain, checking names, types and per-clause rules.
+#pragma once
+
+#include "analyze/binder.hpp"
+#include "ast/ast.hpp"
+#include "ir/query.hpp"
+
+#include <nextorm/params.hpp>
+#include <nextorm/registry.hpp>
+
+#include <optional>
+#include <string_view>
+
+namespace nextorm::analyze {
+
+class analyzer {
+ public:
+  analyzer(const registry& reg, const params& args);
+
+  // The query starts from a generator `R for v in E if C ...` parsed from `text`...
+  void generator(const ast::generator& g, std::string_view text);
+  // ...or from `Entity.select(...)`: `condition` is null, a condition or a lambda of one
+  // argument, parsed from `text`.
+  void entity(std::string_view entity_name, const ast::node* condition, std::string_view text);
+
+  // The method chain, in order.
+  void filter(const ast::node& condition, std::string_view text);  // lambda args: result items
+  void where(const ast::node& condition, std::string_view text);   // lambda args: loop variables
+  void order_by(const ast::node& order, std::string_view text);
+  void distinct(bool on) noexcept { m_distinct = on; }
+  void terminal(ir::terminal t, bool distinct_aggregate, bool has_limit, bool has_offset);
+
+  // The analyzed query; the analyzer is spent afterwards.
+  [[nodiscard]] ir::query finish();
+
+ private:
+  void bind_result(const ast::node& result, std::string_view text);
+  void add_condition(const ast::node& condition);
+  // Binds `body` with the lambda's arguments standing for the result items.
+  void with_result_lambda(const ast::lambda& l, void (analyzer::*bind_body)(const ast::node&));
+  void bind_order(const ast::node& order);
+  [[nodiscard]] bool auto_distinct() const noexcept;
+  void check_terminal() const;
+
+  ir::query m_query;
+  binder m_binder;
+  std::string_view m_result_text;  // the result items' text and nodes, for lambda arguments
+  std::vector<const ast::node*> m_result_nodes;
+  source_span m_result_span;
+  std::size_t m_base_scope = 0;  // scope entries of the loop variables
+  std::optional<bool> m_distinct;
+  // Entity.select(): the implicit loop variable as a result node.
+  std::string m_implicit_text;
+  ast::node_ptr m_implicit_node;
+  std::vector<ir::order_item> m_new_order;  // order_by() items being bound
+};
+
+}  // namespace nextorm::analyze

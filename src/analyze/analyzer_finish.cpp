@@ -1,0 +1,89 @@
+// The terminal, the automatic DISTINCT, grouping by the plain items next to aggregates.
+#include "analyze/analyzer.hpp"
+
+namespace nextorm::analyze {
+
+void analyzer::terminal(ir::terminal t, bool distinct_aggregate, bool has_limit,
+                        bool has_offset) {
+  m_query.terminal = t;
+  m_query.distinct_aggregate = distinct_aggregate;
+  m_query.has_limit = has_limit;
+  m_query.has_offset = has_offset;
+}
+
+// PonyORM: rows are distinct unless the result holds every loop variable's key, since
+// otherwise the loops can repeat a row.
+bool analyzer::auto_distinct() const noexcept {
+  for (std::size_t s = 0; s < m_query.sources.size(); ++s) {
+    if (m_query.sources[s].is_join()) continue;
+    bool has_key = false;
+    for (const auto& item : m_query.result.items) {
+      const ir::expr& e = *item.expr;
+      if (const auto* row = e.try_as<ir::source_row>()) has_key = has_key || row->source == s;
+      if (const auto* c = e.try_as<ir::column>()) {
+        has_key = has_key || (c->source == s && c->attr == &m_query.sources[s].entity->pk());
+      }
+    }
+    if (!has_key) return true;
+  }
+  return false;
+}
+
+void analyzer::check_terminal() const {
+  const auto& items = m_query.result.items;
+  auto fail = [&](const std::string& id, const std::string& message) {
+    throw query_error{error_category::type, id, message, std::string{m_result_text},
+                      m_result_span};
+  };
+  auto what = [&] {
+    if (items.size() != 1) return std::to_string(items.size()) + " items";
+    return ir::type_text(items.front().expr->type);
+  };
+  switch (m_query.terminal) {
+    case ir::terminal::sum:
+    case ir::terminal::avg:
+      if (items.size() != 1 || !items.front().expr->type.is_number()) {
+        fail("type.aggregate_result",
+             std::string{m_query.terminal == ir::terminal::sum ? "sum" : "avg"} +
+                 "() needs a query whose result is one number, got " + what());
+      }
+      break;
+    case ir::terminal::min:
+    case ir::terminal::max:
+      if (items.size() != 1 || items.front().expr->type.is_entity()) {
+        fail("type.aggregate_result",
+             std::string{m_query.terminal == ir::terminal::min ? "min" : "max"} +
+                 "() needs a query whose result is one value, got " + what());
+      }
+      break;
+    case ir::terminal::remove:
+      if (items.size() != 1 || items.front().expr->kind != ir::expr_kind::source_row ||
+          !m_query.group_by.empty()) {
+        fail("type.remove_result", "remove() needs a query whose result is objects, got " + what());
+      }
+      break;
+    default: break;
+  }
+}
+
+ir::query analyzer::finish() {
+  bool grouped = false;
+  for (const auto& item : m_query.result.items) grouped = grouped || ir::has_aggregate(*item.expr);
+  if (grouped) {
+    for (const auto& item : m_query.result.items) {
+      if (!ir::has_aggregate(*item.expr)) m_query.group_by.push_back(ir::clone(*item.expr));
+    }
+  }
+  check_terminal();
+  // Grouped rows are distinct already.
+  m_query.distinct = m_distinct.value_or(!grouped && auto_distinct());
+  // first() without an order: PonyORM orders by the result columns (an object by its key).
+  if (m_query.terminal == ir::terminal::first && m_query.order.empty()) {
+    for (std::size_t i = 1; i <= m_query.result.items.size(); ++i) {
+      m_query.order.push_back(ir::order_item{nullptr, i, false});
+    }
+  }
+  return std::move(m_query);
+}
+
+}  // namespace nextorm::analyze

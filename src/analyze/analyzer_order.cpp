@@ -1,0 +1,87 @@
+// order_by(): expressions with desc(), or result column numbers (negative: descending).
+#include "analyze/analyzer.hpp"
+
+namespace nextorm::analyze {
+
+namespace {
+
+// The column number of `-2` or `1`, if the node is one.
+std::optional<std::int64_t> position_literal(const ast::node& n) {
+  const ast::node* operand = &n;
+  bool negative = false;
+  if (const auto* u = n.try_as<ast::unary>(); u != nullptr && u->op == ast::unary_op::neg) {
+    operand = u->operand.get();
+    negative = true;
+  }
+  const auto* l = operand->try_as<ast::literal>();
+  if (l == nullptr || l->value.type() != value_type::integer) return std::nullopt;
+  return negative ? -l->value.as_int() : l->value.as_int();
+}
+
+std::vector<const ast::node*> items_of(const ast::node& n) {
+  std::vector<const ast::node*> items;
+  if (const auto* t = n.try_as<ast::tuple>()) {
+    for (const auto& item : t->items) items.push_back(item.get());
+  } else {
+    items.push_back(&n);
+  }
+  return items;
+}
+
+}  // namespace
+
+void analyzer::order_by(const ast::node& order, std::string_view text) {
+  m_binder.set_text(text);
+  if (const auto* l = order.try_as<ast::literal>(); l != nullptr && l->value.is_null()) {
+    m_query.order.clear();  // order_by(None)
+    return;
+  }
+  m_new_order.clear();
+  if (const auto* l = order.try_as<ast::lambda>()) {
+    with_result_lambda(*l, &analyzer::bind_order);
+  } else {
+    bind_order(order);
+  }
+  // A later order_by() takes precedence over the earlier ones, which break its ties.
+  for (auto& item : m_query.order) m_new_order.push_back(std::move(item));
+  m_query.order = std::move(m_new_order);
+}
+
+void analyzer::bind_order(const ast::node& order) {
+  std::vector<const ast::node*> items = items_of(order);
+  bool positional = true;
+  for (const ast::node* item : items) positional = positional && position_literal(*item);
+  for (const ast::node* item : items) {
+    ir::order_item o;
+    if (positional) {
+      std::int64_t n = *position_literal(*item);
+      std::int64_t count = static_cast<std::int64_t>(m_query.result.items.size());
+      if (n == 0 || n > count || -n > count) {
+        m_binder.fail(error_category::unknown_name, "unknown_name.column",
+                      "order_by column " + std::to_string(n) + " is out of range: the result has " +
+                          std::to_string(count) + " column(s), numbered from 1",
+                      item->span);
+      }
+      o.position = static_cast<std::size_t>(n < 0 ? -n : n);
+      o.descending = n < 0;
+    } else {
+      const ast::node* e = item;
+      const auto* c = item->try_as<ast::call>();
+      const auto* f = c != nullptr ? c->func->try_as<ast::name>() : nullptr;
+      if (f != nullptr && f->id == "desc") {
+        if (c->args.size() != 1 || !c->kwargs.empty()) {
+          m_binder.fail(error_category::type, "type.arguments",
+                        "desc() takes 1 argument, got " +
+                            std::to_string(c->args.size() + c->kwargs.size()),
+                        c->span);
+        }
+        e = c->args.front().get();
+        o.descending = true;
+      }
+      o.expr = m_binder.bind(*e);
+    }
+    m_new_order.push_back(std::move(o));
+  }
+}
+
+}  // namespace nextorm::analyze

@@ -1,0 +1,96 @@
+// `object.attr`: attributes of loop variables, navigation through Single references (implicit
+// joins), keys of entity parameters, and `Entity.attr` for the query's only loop variable of it.
+#include "analyze/binder.hpp"
+
+#include "common/suggest.hpp"
+
+namespace nextorm::analyze {
+
+namespace {
+
+std::vector<std::string> attr_names(const entity_info& entity) {
+  std::vector<std::string> names;
+  names.reserve(entity.attrs.size());
+  for (const auto& a : entity.attrs) names.push_back(a.name);
+  return names;
+}
+
+ir::type attr_type(const attr_info& attr) {
+  if (attr.kind == attr_kind::single) return ir::type{attr.type, attr.target_entity};
+  return ir::scalar_type(attr.type);
+}
+
+}  // namespace
+
+ir::expr_ptr binder::bind_attribute(const ast::attribute& a) {
+  // `Product.price` in order_by(desc(Product.price)): the loop variable over Product.
+  if (const auto* n = a.object->try_as<ast::name>();
+      n != nullptr && lookup(n->id) == nullptr && !m_args.contains(n->id)) {
+    if (const entity_info* entity = m_reg.find(n->id)) {
+      std::optional<std::size_t> found;
+      for (std::size_t i = 0; i < m_visible; ++i) {
+        const scope_entry& e = m_scope[i];
+        if (e.is_alias || m_query.sources[e.source].entity != entity) continue;
+        if (found) {
+          fail(error_category::unsupported, "unsupported.ambiguous_entity",
+               "entity " + n->id + " is iterated by several loop variables: name one of them",
+               n->span);
+        }
+        found = e.source;
+      }
+      if (!found) {
+        fail(error_category::unknown_name, "unknown_name.loop_variable",
+             "no loop variable iterates over entity " + n->id, n->span);
+      }
+      return bind_entity_attribute(
+          std::make_unique<ir::source_row>(ir::entity_type(*entity), n->span, *found), a);
+    }
+  }
+  ir::expr_ptr object = bind(*a.object);
+  if (object->type.is_entity()) return bind_entity_attribute(std::move(object), a);
+  fail(error_category::unknown_name, "unknown_name.attribute",
+       ir::type_text(object->type) + " has no attribute '" + a.attr + "'", a.attr_span);
+}
+
+ir::expr_ptr binder::bind_entity_attribute(ir::expr_ptr object, const ast::attribute& a) {
+  const entity_info& entity = *object->type.entity;
+  const attr_info* attr = entity.find(a.attr);
+  if (attr == nullptr) {
+    fail(error_category::unknown_name, "unknown_name.attribute",
+         "entity " + entity.name + " has no attribute '" + a.attr + "'" +
+             did_you_mean(a.attr, attr_names(entity)),
+         a.attr_span);
+  }
+  bool is_key = attr == &entity.pk();
+  switch (object->kind) {
+    case ir::expr_kind::source_row:
+      if (attr->kind == attr_kind::set) {
+        fail(error_category::unsupported, "unsupported.collection",
+             entity.name + "." + attr->name +
+                 " is a collection (Set): collection queries are not supported yet",
+             a.attr_span);
+      }
+      return std::make_unique<ir::column>(attr_type(*attr), a.span,
+                                          object->as<ir::source_row>().source, *attr);
+    case ir::expr_kind::column:
+      // The target's key is the foreign key itself: no join needed.
+      if (is_key) {
+        object->type = ir::scalar_type(attr->type);
+        object->span = a.span;
+        return object;
+      }
+      return bind_entity_attribute(join_reference(std::move(object)), a);
+    default:  // an entity parameter: only its key is known
+      if (!is_key) {
+        fail(error_category::unsupported, "unsupported.parameter_attribute",
+             "only the key of an object passed as a parameter can be used, not '" + a.attr +
+                 "': pass the value itself",
+             a.attr_span);
+      }
+      object->type = ir::scalar_type(attr->type);
+      object->span = a.span;
+      return object;
+  }
+}
+
+}  // namespace nextorm::analyze

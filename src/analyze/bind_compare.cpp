@@ -1,0 +1,145 @@
+// Comparison chains, `is None`, and `in` (a tuple, a sequence parameter, or a substring).
+#include "analyze/binder.hpp"
+#include "analyze/type_rules.hpp"
+
+namespace nextorm::analyze {
+
+namespace {
+
+ir::compare_op to_ir(ast::compare_op op) noexcept {
+  switch (op) {
+    case ast::compare_op::ne: return ir::compare_op::ne;
+    case ast::compare_op::lt: return ir::compare_op::lt;
+    case ast::compare_op::le: return ir::compare_op::le;
+    case ast::compare_op::gt: return ir::compare_op::gt;
+    case ast::compare_op::ge: return ir::compare_op::ge;
+    default: return ir::compare_op::eq;
+  }
+}
+
+ir::expr_ptr bool_constant(source_span span, bool v) {
+  return std::make_unique<ir::constant>(span, value{v});
+}
+
+bool is_none_literal(const ast::node& n) noexcept {
+  const auto* l = n.try_as<ast::literal>();
+  return l != nullptr && l->value.is_null();
+}
+
+}  // namespace
+
+ir::expr_ptr binder::bind_compare(const ast::compare& c) {
+  std::vector<ir::expr_ptr> parts;
+  const ast::node* lhs_node = c.first.get();
+  for (const auto& cmp : c.rest) {
+    source_span span{lhs_node->span.begin, cmp.rhs->span.end};
+    parts.push_back(bind_comparison(bind(*lhs_node), cmp, span));
+    lhs_node = cmp.rhs.get();
+  }
+  if (parts.size() == 1) return std::move(parts.front());
+  // `a < b < c` is `a < b and b < c`.
+  auto chain = std::make_unique<ir::logical>(c.span, ir::logical_op::and_);
+  chain->operands = std::move(parts);
+  return chain;
+}
+
+ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
+                                     source_span span) {
+  switch (c.op) {
+    case ast::compare_op::is:
+    case ast::compare_op::is_not: {
+      bool negated = c.op == ast::compare_op::is_not;
+      if (!is_none_literal(*c.rhs)) {
+        fail(error_category::unsupported, "unsupported.is",
+             "'is' compares only with None; use '==' or '!=' for values", c.op_span);
+      }
+      if (lhs->type.is_none()) return bool_constant(span, !negated);
+      return std::make_unique<ir::is_null>(span, std::move(lhs), negated);
+    }
+    case ast::compare_op::in: return bind_in(std::move(lhs), *c.rhs, false, span);
+    case ast::compare_op::not_in: return bind_in(std::move(lhs), *c.rhs, true, span);
+    default: break;
+  }
+  ir::compare_op op = to_ir(c.op);
+  ir::expr_ptr rhs = bind(*c.rhs);
+  bool equality = op == ir::compare_op::eq || op == ir::compare_op::ne;
+  if (equality && (lhs->type.is_none() || rhs->type.is_none())) {
+    // `x == None` is `x IS NULL`, as in PonyORM.
+    bool negated = op == ir::compare_op::ne;
+    if (lhs->type.is_none() && rhs->type.is_none()) return bool_constant(span, !negated);
+    ir::expr_ptr operand = lhs->type.is_none() ? std::move(rhs) : std::move(lhs);
+    return std::make_unique<ir::is_null>(span, std::move(operand), negated);
+  }
+  if (!comparable(lhs->type, rhs->type) || lhs->type.is_none() || rhs->type.is_none()) {
+    fail(error_category::type, "type.mismatch",
+         "cannot compare " + ir::type_text(lhs->type) + " with " + ir::type_text(rhs->type),
+         span);
+  }
+  if (!equality && lhs->type.is_entity()) {
+    fail(error_category::type, "type.mismatch",
+         "operator " + std::string{op_text(op)} + " cannot order objects of " +
+             ir::type_text(lhs->type) + "; compare their attributes",
+         c.op_span);
+  }
+  return std::make_unique<ir::compare>(span, op, std::move(lhs), std::move(rhs));
+}
+
+ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool negated,
+                             source_span span) {
+  std::vector<ir::expr_ptr> items;
+  bool is_list = false;
+  if (const auto* t = rhs_node.try_as<ast::tuple>()) {
+    is_list = true;
+    for (const auto& item : t->items) items.push_back(bind(*item));
+  } else if (const auto* n = rhs_node.try_as<ast::name>(); n != nullptr && lookup(n->id) == nullptr) {
+    auto it = m_args.find(n->id);
+    if (it != m_args.end() && it->second.is_sequence()) {
+      is_list = true;
+      const auto& elements = it->second.sequence();
+      for (std::size_t i = 0; i < elements.size(); ++i) {
+        const param_value& e = elements[i];
+        if (e.is_sequence()) {
+          fail(error_category::type, "type.sequence_parameter",
+               "parameter '" + n->id + "' holds a nested sequence at index " + std::to_string(i),
+               n->span);
+        }
+        if (e.is_scalar() && e.scalar().is_null()) {
+          items.push_back(std::make_unique<ir::constant>(n->span, value{}));
+          continue;
+        }
+        ir::type t = e.is_entity() && e.entity().entity != nullptr
+                         ? ir::entity_type(*e.entity().entity)
+                         : ir::scalar_type(e.is_entity() ? value_type::null : e.scalar().type());
+        items.push_back(std::make_unique<ir::param>(t, n->span, n->id, i));
+      }
+    }
+  }
+  if (is_list) {
+    if (items.empty()) return bool_constant(span, negated);  // x in () is False
+    for (const auto& item : items) {
+      if (!item->type.is_none() && !comparable(lhs->type, item->type)) {
+        fail(error_category::type, "type.mismatch",
+             "cannot compare " + ir::type_text(lhs->type) + " with " + ir::type_text(item->type),
+             span);
+      }
+    }
+    auto in = std::make_unique<ir::in_list>(span, std::move(lhs), negated);
+    in->items = std::move(items);
+    return in;
+  }
+  ir::expr_ptr rhs = bind(rhs_node);
+  if (!rhs->type.is_text()) {
+    fail(error_category::type, "type.mismatch",
+         "'in' needs a tuple, a sequence parameter or a str on its right, got " +
+             ir::type_text(rhs->type),
+         rhs_node.span);
+  }
+  if (!lhs->type.is_text()) {
+    fail(error_category::type, "type.mismatch",
+         "cannot look for " + ir::type_text(lhs->type) + " in str", span);
+  }
+  return std::make_unique<ir::like>(span, ir::like_mode::contains, std::move(rhs), std::move(lhs),
+                                    negated);
+}
+
+}  // namespace nextorm::analyze

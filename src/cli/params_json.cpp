@@ -1,0 +1,264 @@
+#include "cli/params_json.hpp"
+
+#include "cli/usage_failure.hpp"
+#include "common/suggest.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace nextorm::cli {
+namespace {
+
+using json = nlohmann::json;
+
+// Where a value sits: "'ids'[2]", for messages.
+struct location {
+  std::string path;
+  [[noreturn]] void fail(const std::string& message) const {
+    throw usage_failure{"--params: " + path + ": " + message};
+  }
+  [[nodiscard]] location at(std::size_t index) const {
+    return location{path + "[" + std::to_string(index) + "]"};
+  }
+};
+
+// `pattern` spells the accepted text: 9 is a digit, F an optional fraction ".d{1,6}" at the end,
+// any other character stands for itself.
+bool matches(std::string_view text, std::string_view pattern) {
+  std::size_t i = 0;
+  for (char p : pattern) {
+    if (p == 'F') {
+      if (i == text.size()) return true;
+      if (text[i] != '.') return false;
+      const std::size_t digits = text.size() - i - 1;
+      if (digits < 1 || digits > 6) return false;
+      for (++i; i < text.size(); ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+      }
+      return true;
+    }
+    if (i == text.size()) return false;
+    const char c = text[i++];
+    if (p == '9' ? !std::isdigit(static_cast<unsigned char>(c)) : c != p) return false;
+  }
+  return i == text.size();
+}
+
+bool is_decimal(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  const auto dot = text.find('.');
+  auto digits = [](std::string_view part) {
+    if (part.empty()) return false;
+    for (char c : part) {
+      if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+  };
+  return digits(text.substr(0, dot)) && (dot == std::string_view::npos || digits(text.substr(dot + 1)));
+}
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// 8-4-4-4-12 hex digits.
+bool is_uuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !is_hex(text[i])) return false;
+  }
+  return true;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> from_hex(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = hex_digit(text[i]);
+    const int low = hex_digit(text[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+  }
+  return out;
+}
+
+// A typed value written as text: its tag, the form it must have, and how people write it.
+struct text_form {
+  std::string_view tag;
+  value_type type;
+  std::string_view example;
+};
+
+constexpr text_form text_forms[] = {
+    {"$date", value_type::date, "\"2020-01-31\""},
+    {"$datetime", value_type::datetime, "\"2020-01-31 12:30:00\" (or with 'T'; .ffffff allowed)"},
+    {"$time", value_type::time, "\"12:30:00\" (.ffffff allowed)"},
+    {"$decimal", value_type::decimal, "\"12.50\""},
+    {"$uuid", value_type::uuid, "\"123e4567-e89b-12d3-a456-426614174000\""},
+    {"$bytes", value_type::bytes, "hex digits, \"00ff\""},
+};
+constexpr std::string_view sequence_tag = "$tuple";
+constexpr std::string_view entity_tag = "$entity";
+
+// The canonical text of a typed value, or nothing when `text` does not have the type's form.
+std::optional<std::string> canonical(value_type type, std::string text) {
+  switch (type) {
+    case value_type::date:
+      if (matches(text, "9999-99-99")) return text;
+      break;
+    case value_type::datetime:
+      // PonyORM stores str(datetime): a space between date and time.
+      if (text.size() > 10 && text[10] == 'T') text[10] = ' ';
+      if (matches(text, "9999-99-99 99:99:99F")) return text;
+      break;
+    case value_type::time:
+      if (matches(text, "99:99:99F")) return text;
+      break;
+    case value_type::decimal:
+      if (is_decimal(text)) return text;
+      break;
+    case value_type::uuid:
+      if (is_uuid(text)) return text;
+      break;
+    default:  // bytes
+      return from_hex(text);
+  }
+  return std::nullopt;
+}
+
+const text_form* find_form(value_type type) {
+  for (const auto& form : text_forms) {
+    if (form.type == type) return &form;
+  }
+  return nullptr;
+}
+
+param_value read_value(const json& v, const location& at, const registry& schema);
+
+value read_scalar(const json& v, const location& at) {
+  switch (v.type()) {
+    case json::value_t::null: return value{};
+    case json::value_t::boolean: return value{v.get<bool>()};
+    case json::value_t::string: return value{v.get<std::string>()};
+    case json::value_t::number_integer: return value{v.get<std::int64_t>()};
+    case json::value_t::number_unsigned: {
+      const auto u = v.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        at.fail("the integer " + std::to_string(u) + " does not fit in 64 bits");
+      }
+      return value{static_cast<std::int64_t>(u)};
+    }
+    default: return value{v.get<double>()};  // number_float; containers never come here
+  }
+}
+
+param_value read_sequence(const json& items, const location& at, const registry& schema) {
+  std::vector<param_value> out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out.push_back(read_value(items[i], at.at(i), schema));
+  }
+  return param_value{std::move(out)};
+}
+
+param_value read_entity(const json& v, const location& at, const registry& schema) {
+  if (!v.is_array() || v.size() != 2 || !v[0].is_string()) {
+    at.fail("$entity expects [\"Entity\", key], got " + v.dump());
+  }
+  const std::string name = v[0].get<std::string>();
+  const entity_info* entity = schema.find(name);
+  if (entity == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& e : schema.entities()) names.push_back(e->name);
+    at.fail("unknown entity '" + name + "' in $entity" + did_you_mean(name, names));
+  }
+  const param_value key = read_value(v[1], at.at(1), schema);
+  if (!key.is_scalar() || key.scalar().is_null()) {
+    at.fail("the key of an $entity must be a single non-null value, got " + v[1].dump());
+  }
+  value k = key.scalar();
+  const value_type wanted = entity->pk().type;
+  // A key written as a plain string may stand for a key of a text-carried type (a date, ...).
+  const text_form* form = find_form(wanted);
+  if (k.type() == value_type::text && form != nullptr) {
+    auto text = canonical(wanted, k.as_text());
+    if (!text) {
+      at.fail("the key of " + name + " is a " + std::string{type_name(wanted)} + ", written " +
+              std::string{form->example} + ", got " + v[1].dump());
+    }
+    k = value::typed(wanted, std::move(*text));
+  }
+  if (k.type() == value_type::integer && wanted == value_type::real) k = value{k.as_real()};
+  if (k.type() != wanted) {
+    at.fail("the key of " + name + " is a " + std::string{type_name(wanted)} + ", got a " +
+            std::string{type_name(k.type())} + " (" + v[1].dump() + ")");
+  }
+  return param_value{entity_ref{entity, std::move(k)}};
+}
+
+param_value read_tagged(const json& object, const location& at, const registry& schema) {
+  const std::string& tag = object.begin().key();
+  const json& v = object.begin().value();
+  if (tag == sequence_tag) {
+    if (!v.is_array()) at.fail("$tuple expects a JSON array, got " + v.dump());
+    return read_sequence(v, at, schema);
+  }
+  if (tag == entity_tag) return read_entity(v, at, schema);
+  std::vector<std::string> tags{std::string{sequence_tag}, std::string{entity_tag}};
+  for (const auto& form : text_forms) {
+    if (tag == form.tag) {
+      auto text = v.is_string() ? canonical(form.type, v.get<std::string>()) : std::nullopt;
+      if (!text) {
+        at.fail(std::string{form.tag} + " expects " + std::string{form.example} + ", got " +
+                v.dump());
+      }
+      return param_value{value::typed(form.type, std::move(*text))};
+    }
+    tags.emplace_back(form.tag);
+  }
+  at.fail("unknown typed value '" + tag + "'" + did_you_mean(tag, tags));
+}
+
+param_value read_value(const json& v, const location& at, const registry& schema) {
+  if (v.is_array()) return read_sequence(v, at, schema);
+  if (v.is_object()) {
+    if (v.size() != 1 || !v.begin().key().starts_with("$")) {
+      at.fail("a JSON object must be one typed value such as {\"$date\": \"2020-01-31\"}, got " +
+              v.dump());
+    }
+    return read_tagged(v, at, schema);
+  }
+  return param_value{read_scalar(v, at)};
+}
+
+}  // namespace
+
+params parse_params(std::string_view json_text, const registry& schema) {
+  json doc;
+  try {
+    doc = json::parse(json_text.begin(), json_text.end());
+  } catch (const json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ...".
+    const std::string what = e.what();
+    throw usage_failure{"--params: " + what.substr(what.find("] ") + 2)};
+  }
+  if (!doc.is_object()) {
+    throw usage_failure{"--params: expected a JSON object of names and values, got " +
+                        std::string{doc.type_name()}};
+  }
+  params out;
+  for (const auto& [name, v] : doc.items()) out.emplace(name, read_value(v, location{"'" + name + "'"}, schema));
+  return out;
+}
+
+}  // namespace nextorm::cli

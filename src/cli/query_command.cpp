@@ -1,0 +1,123 @@
+#include "cli/query_command.hpp"
+
+#include "cli/args.hpp"
+#include "cli/cli.hpp"
+#include "cli/output.hpp"
+#include "cli/params_json.hpp"
+#include "cli/usage_failure.hpp"
+#include "driver/connection.hpp"
+
+#include <nextorm/database.hpp>
+#include <nextorm/errors.hpp>
+#include <nextorm/query.hpp>
+#include <nextorm/session.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+namespace nextorm::cli {
+namespace {
+
+// SQLite creates a missing file on open; a query tool must not leave empty databases behind a
+// mistyped path.
+void check_sqlite_file(const std::string& url) {
+  const driver::connection_url parsed = driver::parse_url(url);
+  if (parsed.provider != "sqlite" || parsed.path == ":memory:") return;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(parsed.path, ec)) {
+    throw connection_error("cli.no_database", "there is no SQLite database file '" + parsed.path +
+                                                  "' (nextorm query does not create databases)");
+  }
+}
+
+query<row> add_step(const query<row>& q, const step& s) {
+  switch (s.kind) {
+    case step_kind::filter: return q.filter(s.text);
+    case step_kind::where: return q.where(s.text);
+    case step_kind::order_by: return q.order_by(s.text);
+    case step_kind::distinct: return q.distinct();
+    case step_kind::without_distinct: break;
+  }
+  return q.without_distinct();
+}
+
+// Runs the terminal and prints its result.
+void finish(const query<row>& q, const query_options& o, std::ostream& out) {
+  const bool json = o.format == output_format::json;
+  auto rows = [&](const result<row>& r) {
+    json ? print_rows_json(out, r) : print_rows_table(out, r);
+  };
+  auto single = [&](const value& v) { json ? print_value_json(out, v) : print_value_table(out, v); };
+  auto one_row = [&](const std::optional<row>& r) {
+    json ? print_row_json(out, r) : print_row_table(out, r);
+  };
+  switch (o.end.kind) {
+    case terminal_kind::fetch: return rows(q.fetch());
+    case terminal_kind::limit: return rows(q.limit(o.end.first, o.end.second));
+    case terminal_kind::page: return rows(q.page(o.end.first, o.end.second));
+    case terminal_kind::count: return single(value{q.count()});
+    case terminal_kind::count_distinct: return single(value{q.count(true)});
+    case terminal_kind::sum: return single(q.sum());
+    case terminal_kind::sum_distinct: return single(q.sum(true));
+    case terminal_kind::avg: return single(q.avg());
+    case terminal_kind::avg_distinct: return single(q.avg(true));
+    case terminal_kind::min: return single(q.min());
+    case terminal_kind::max: return single(q.max());
+    case terminal_kind::exists: return single(value{q.exists()});
+    case terminal_kind::first: return one_row(q.first());
+    case terminal_kind::get: return one_row(q.get());
+    case terminal_kind::remove: break;
+  }
+  single(value{q.remove()});
+}
+
+// Everything that talks to the database. The output is held back until the session has
+// committed, so that a --delete whose commit fails prints only the error.
+std::string run(const query_options& o) {
+  check_sqlite_file(o.db);
+  database db;
+  db.schema().load_json_file(o.schema);
+  db.bind(o.db);
+  db.generate_mapping();
+  const params args = o.params_json ? parse_params(*o.params_json, db.schema()) : params{};
+  std::ostringstream out;
+  {
+    db_session session{db};
+    query<row> q = select<row>(o.query, args);
+    for (const step& s : o.steps) q = add_step(q, s);
+    if (o.sql) {
+      out << q.get_sql() << '\n';
+    } else {
+      finish(q, o, out);
+    }
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int run_query_command(std::span<const std::string_view> args, std::ostream& out,
+                      std::ostream& err) {
+  query_options options;
+  try {
+    options = parse_query_args(args);
+    if (options.help) {
+      out << query_usage();
+      return exit_ok;
+    }
+    out << run(options);
+    return exit_ok;
+  } catch (const usage_failure& e) {
+    err << "nextorm query: " << e.what() << "\nRun 'nextorm query --help' for usage.\n";
+    return exit_usage;
+  } catch (const std::exception& e) {
+    if (options.format == output_format::json) {
+      err << error_json(e) << '\n';
+    } else {
+      err << e.what() << '\n';
+    }
+    return exit_failed;
+  }
+}
+
+}  // namespace nextorm::cli

@@ -1,0 +1,71 @@
+// The pipeline driver: reads like the architecture diagram.
+#include "compile/compiler.hpp"
+
+#include "analyze/analyzer.hpp"
+#include "lower/lowering.hpp"
+#include "optimize/optimizer.hpp"
+#include "parse/parser.hpp"
+
+namespace nextorm::compile {
+
+namespace {
+
+ir::terminal to_ir(terminal_kind t) noexcept { return static_cast<ir::terminal>(t); }
+
+// Adds the modifiers of the method chain, in order. Their trees must outlive the analyzer's
+// work (lambda arguments refer to nodes), hence `keep`.
+void add_modifiers(analyze::analyzer& a, const query_spec& spec,
+                   std::vector<ast::node_ptr>& keep) {
+  for (const modifier& m : spec.modifiers) {
+    switch (m.kind) {
+      case modifier_kind::distinct: a.distinct(true); continue;
+      case modifier_kind::without_distinct: a.distinct(false); continue;
+      default: break;
+    }
+    keep.push_back(parse::parse_expression(m.text));
+    const ast::node& n = *keep.back();
+    if (m.kind == modifier_kind::filter) a.filter(n, m.text);
+    if (m.kind == modifier_kind::where) a.where(n, m.text);
+    if (m.kind == modifier_kind::order_by) a.order_by(n, m.text);
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry& reg,
+                                          const lower::dialect& d, const params& args) {
+  return compile_query(spec, reg, d, args, compile_options{});
+}
+
+std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry& reg,
+                                          const lower::dialect& d, const params& args,
+                                          const compile_options& options) {
+  if (!reg.finalized()) {
+    throw usage_error{"usage.registry_not_finalized",
+                      "the entity registry must be finalized before queries are compiled"};
+  }
+  std::vector<ast::node_ptr> trees;
+  analyze::analyzer a{reg, args};
+  if (spec.entity.empty()) {
+    trees.push_back(parse::parse_generator(spec.text));
+    a.generator(trees.back()->as<ast::generator>(), spec.text);
+  } else {
+    if (!spec.text.empty()) trees.push_back(parse::parse_expression(spec.text));
+    a.entity(spec.entity, trees.empty() ? nullptr : trees.back().get(), spec.text);
+  }
+  add_modifiers(a, spec, trees);
+  a.terminal(to_ir(spec.terminal), spec.distinct_aggregate, spec.has_limit, spec.has_offset);
+  ir::query query = a.finish();
+
+  optimize::optimize(query, options.disabled_passes);
+
+  try {
+    return std::make_shared<const plan>(lower::lower(query, d));
+  } catch (const lower::unsupported_error& e) {
+    std::string text = spec.text.empty() ? spec.entity : spec.text;
+    throw query_error{e.category(), e.id(), e.message(), text,
+                      source_span{0, static_cast<std::uint32_t>(text.size())}};
+  }
+}
+
+}  // namespace nextorm::compile

@@ -1,0 +1,139 @@
+#include "compile/plan_cache.hpp"
+
+#include "compile/compiler.hpp"
+
+#include <functional>
+#include <string_view>
+
+namespace nextorm::compile {
+
+namespace {
+
+constexpr std::uint8_t scalar_token = 0, entity_token = 1, sequence_token = 2;
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
+  // boost::hash_combine's 64-bit variant
+  return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 12) + (h >> 4));
+}
+
+std::uint64_t hash_text(std::string_view s) noexcept { return std::hash<std::string_view>{}(s); }
+
+template <class F>
+void for_each_token(const param_value& p, F&& f) {
+  if (p.is_scalar()) {
+    f(scalar_token, p.scalar().type(), nullptr, 0);
+  } else if (p.is_entity()) {
+    f(entity_token, value_type::null, p.entity().entity, 0);
+  } else {
+    f(sequence_token, value_type::null, nullptr, p.sequence().size());
+    for (const param_value& element : p.sequence()) for_each_token(element, f);
+  }
+}
+
+}  // namespace
+
+plan_cache::plan_cache(std::size_t capacity) : m_capacity{capacity == 0 ? 1 : capacity} {}
+
+std::uint64_t plan_cache::hash_key(const query_spec& spec, const registry& reg,
+                                   const lower::dialect& d, const params& args) noexcept {
+  std::uint64_t h = hash_text(spec.text);
+  h = mix(h, hash_text(spec.entity));
+  for (const modifier& m : spec.modifiers) {
+    h = mix(h, static_cast<std::uint64_t>(m.kind));
+    h = mix(h, hash_text(m.text));
+  }
+  h = mix(h, static_cast<std::uint64_t>(spec.terminal) | (std::uint64_t{spec.distinct_aggregate} << 8) |
+                 (std::uint64_t{spec.has_limit} << 9) | (std::uint64_t{spec.has_offset} << 10));
+  h = mix(h, reinterpret_cast<std::uintptr_t>(&d));
+  h = mix(h, reinterpret_cast<std::uintptr_t>(&reg));
+  h = mix(h, reg.version());
+  for (const auto& [name, p] : args) {
+    h = mix(h, hash_text(name));
+    for_each_token(p, [&](std::uint8_t kind, value_type type, const entity_info* entity,
+                          std::size_t length) {
+      h = mix(h, kind | (static_cast<std::uint64_t>(type) << 8) | (std::uint64_t{length} << 16));
+      h = mix(h, reinterpret_cast<std::uintptr_t>(entity));
+    });
+  }
+  return h;
+}
+
+bool plan_cache::matches(const entry& e, const query_spec& spec, const registry& reg,
+                         const lower::dialect& d, const params& args) noexcept {
+  if (e.dialect != &d || e.reg != &reg || e.version != reg.version() || !(e.spec == spec) ||
+      e.names.size() != args.size()) {
+    return false;
+  }
+  std::size_t name = 0, token = 0;
+  bool same = true;
+  for (const auto& [n, p] : args) {
+    if (e.names[name++] != n) return false;
+    for_each_token(p, [&](std::uint8_t kind, value_type type, const entity_info* entity,
+                          std::size_t length) {
+      same = same && token < e.types.size() &&
+             e.types[token] == type_token{kind, type, entity, length};
+      ++token;
+    });
+    if (!same) return false;
+  }
+  return token == e.types.size();
+}
+
+void plan_cache::signature(const params& args, entry& e) {
+  for (const auto& [name, p] : args) {
+    e.names.push_back(name);
+    for_each_token(p, [&](std::uint8_t kind, value_type type, const entity_info* entity,
+                          std::size_t length) {
+      e.types.push_back(type_token{kind, type, entity, length});
+    });
+  }
+}
+
+std::shared_ptr<const plan> plan_cache::get(const query_spec& spec, const registry& reg,
+                                            const lower::dialect& d, const params& args) {
+  std::uint64_t h = hash_key(spec, reg, d, args);
+  {
+    std::lock_guard lock{m_mutex};
+    if (auto it = m_index.find(h); it != m_index.end() && matches(*it->second, spec, reg, d, args)) {
+      m_lru.splice(m_lru.begin(), m_lru, it->second);
+      ++m_hits;
+      return it->second->compiled;
+    }
+  }
+  ++m_misses;
+  // Compiled outside the lock: a slow compile does not stall the hits of other threads.
+  entry e;
+  e.compiled = compile_query(spec, reg, d, args);
+  e.hash = h;
+  e.spec = spec;
+  e.dialect = &d;
+  e.reg = &reg;
+  e.version = reg.version();
+  signature(args, e);
+  std::shared_ptr<const plan> result = e.compiled;
+  std::lock_guard lock{m_mutex};
+  if (auto it = m_index.find(h); it != m_index.end()) {
+    m_lru.erase(it->second);  // another thread's copy, or a colliding key: the newest wins
+    m_index.erase(it);
+  }
+  m_lru.push_front(std::move(e));
+  m_index[h] = m_lru.begin();
+  while (m_lru.size() > m_capacity) {
+    m_index.erase(m_lru.back().hash);
+    m_lru.pop_back();
+  }
+  return result;
+}
+
+std::size_t plan_cache::size() const {
+  std::lock_guard lock{m_mutex};
+  return m_lru.size();
+}
+
+void plan_cache::clear() {
+  std::lock_guard lock{m_mutex};
+  m_lru.clear();
+  m_index.clear();
+}
+
+}  // namespace nextorm::compile

@@ -1,0 +1,74 @@
+// A bounded, thread-safe cache of compiled plans with least-recently-used eviction.
+#pragma once
+
+#include "compile/plan.hpp"
+#include "lower/dialect.hpp"
+
+#include <nextorm/params.hpp>
+#include <nextorm/registry.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace nextorm::compile {
+
+// The key is the spec (text, entity, modifiers, terminal, flags), the dialect, the registry and
+// its version, and the type signature of every passed parameter (scalar type, entity, sequence
+// length and element types): all that changes the SQL. A hit hashes and compares in place,
+// without allocating.
+class plan_cache {
+ public:
+  explicit plan_cache(std::size_t capacity = 4096);
+  plan_cache(const plan_cache&) = delete;
+  plan_cache& operator=(const plan_cache&) = delete;
+
+  // The cached plan, or a newly compiled one (errors are thrown, not cached).
+  [[nodiscard]] std::shared_ptr<const plan> get(const query_spec& spec, const registry& reg,
+                                                const lower::dialect& d, const params& args);
+
+  [[nodiscard]] std::uint64_t hits() const noexcept { return m_hits.load(); }
+  [[nodiscard]] std::uint64_t misses() const noexcept { return m_misses.load(); }
+  [[nodiscard]] std::size_t size() const;
+  void clear();
+
+ private:
+  // One parameter's type: kind (scalar, entity, sequence), value type, entity, length.
+  struct type_token {
+    std::uint8_t kind = 0;
+    value_type type = value_type::null;
+    const entity_info* entity = nullptr;
+    std::size_t length = 0;
+    friend bool operator==(const type_token&, const type_token&) = default;
+  };
+  struct entry {
+    std::uint64_t hash = 0;
+    query_spec spec;
+    const lower::dialect* dialect = nullptr;
+    const registry* reg = nullptr;
+    std::uint64_t version = 0;
+    std::vector<std::string> names;  // the parameters' names, in map order
+    std::vector<type_token> types;   // their tokens, sequences followed by their elements
+    std::shared_ptr<const compile::plan> compiled;
+  };
+
+  static std::uint64_t hash_key(const query_spec& spec, const registry& reg,
+                                const lower::dialect& d, const params& args) noexcept;
+  static bool matches(const entry& e, const query_spec& spec, const registry& reg,
+                      const lower::dialect& d, const params& args) noexcept;
+  static void signature(const params& args, entry& e);
+
+  std::size_t m_capacity;
+  mutable std::mutex m_mutex;
+  std::list<entry> m_lru;  // most recently used first
+  std::unordered_map<std::uint64_t, std::list<entry>::iterator> m_index;
+  std::atomic<std::uint64_t> m_hits{0};
+  std::atomic<std::uint64_t> m_misses{0};
+};
+
+}  // namespace nextorm::compile

@@ -1,0 +1,53 @@
+#include "lower/dialect.hpp"
+
+#include "lower/dialect_common.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include <charconv>
+
+namespace nextorm::lower {
+
+namespace detail {
+
+void append_quoted_with(std::string& out, std::string_view identifier, char quote_char) {
+  out.push_back(quote_char);
+  for (char c : identifier) {
+    if (c == quote_char) out.push_back(quote_char);
+    out.push_back(c);
+  }
+  out.push_back(quote_char);
+}
+
+void append_number(std::string& out, std::size_t n) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, n);
+  (void)ec;  // 24 bytes hold any 64-bit number
+  out.append(buffer, end);
+}
+
+std::string decimal_args(const attr_info& attr) {
+  std::string out{"("};
+  append_number(out, attr.precision == 0 ? 12 : attr.precision);
+  out += ", ";
+  append_number(out, attr.precision == 0 ? 2 : attr.scale);
+  out += ')';
+  return out;
+}
+
+void throw_untyped(const attr_info& attr) {
+  std::string owner = attr.owner != nullptr ? attr.owner->name + "." : std::string{};
+  throw schema_error{"schema.untyped_attribute",
+                     "attribute " + owner + attr.name + " has no type, so it has no column type"};
+}
+
+}  // namespace detail
+
+const dialect* find_dialect(std::string_view name) noexcept {
+  for (const dialect* d : {&sqlite_dialect(), &postgres_dialect(), &mariadb_dialect()}) {
+    if (d->name() == name) return d;
+  }
+  return nullptr;
+}
+
+}  // namespace nextorm::lower

@@ -1,0 +1,69 @@
+// MariaDB: backticks, `?` placeholders, CONCAT(), DIV, TINYINT(1) booleans.
+#include "lower/dialect.hpp"
+#include "lower/dialect_common.hpp"
+
+namespace nextorm::lower {
+namespace {
+
+class mariadb final : public dialect {
+ public:
+  std::string_view name() const noexcept override { return "mariadb"; }
+  std::string quote(std::string_view identifier) const override {
+    std::string out;
+    append_quoted(out, identifier);
+    return out;
+  }
+  std::string placeholder(std::size_t) const override { return "?"; }
+  std::string column_type(const attr_info& attr) const override {
+    switch (attr.type) {
+      case value_type::integer: return "BIGINT";
+      case value_type::real: return "DOUBLE";
+      case value_type::boolean: return "TINYINT(1)";
+      case value_type::text:
+        if (attr.max_len) return "VARCHAR(" + std::to_string(*attr.max_len) + ")";
+        return "LONGTEXT";
+      case value_type::decimal: return "DECIMAL" + detail::decimal_args(attr);
+      case value_type::date: return "DATE";
+      case value_type::datetime: return "DATETIME(6)";
+      case value_type::time: return "TIME(6)";
+      case value_type::bytes: return "LONGBLOB";
+      case value_type::uuid: return "CHAR(36)";
+      case value_type::json: return "LONGTEXT";
+      case value_type::null: break;
+    }
+    detail::throw_untyped(attr);
+  }
+  std::string auto_increment_pk() const override { return "BIGINT AUTO_INCREMENT PRIMARY KEY"; }
+  bool has_returning() const noexcept override { return false; }
+
+  void append_quoted(std::string& out, std::string_view identifier) const override {
+    detail::append_quoted_with(out, identifier, '`');
+  }
+  void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
+  std::string_view bool_literal(bool v) const noexcept override { return v ? "1" : "0"; }
+  bool concat_is_function() const noexcept override { return true; }
+  // `/` is exact division in MariaDB; DIV truncates like the other dialects' integer `/`.
+  std::string_view int_div_operator() const noexcept override { return " DIV "; }
+  std::string_view length_function() const noexcept override { return "char_length"; }
+  bool has_real_modulo() const noexcept override { return true; }
+  bool has_limit_in_subquery() const noexcept override { return false; }
+  // MariaDB has no OFFSET without LIMIT: the largest unsigned 64-bit number stands for none.
+  void append_limit(std::string& out, std::string_view limit,
+                    std::string_view offset) const override {
+    out += "LIMIT ";
+    out += limit.empty() ? std::string_view{"18446744073709551615"} : limit;
+    if (!offset.empty()) {
+      out += " OFFSET ";
+      out += offset;
+    }
+  }
+};
+
+}  // namespace
+
+const dialect& mariadb_dialect() noexcept {
+  static const mariadb instance;
+  return instance;
+}
+
+}  // namespace nextorm::lower

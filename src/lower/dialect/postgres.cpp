@@ -1,0 +1,78 @@
+// PostgreSQL: 64-bit integers, `$n` placeholders, real booleans, RETURNING.
+#include "lower/dialect.hpp"
+#include "lower/dialect_common.hpp"
+
+namespace nextorm::lower {
+namespace {
+
+class postgres final : public dialect {
+ public:
+  std::string_view name() const noexcept override { return "postgres"; }
+  std::string quote(std::string_view identifier) const override {
+    std::string out;
+    append_quoted(out, identifier);
+    return out;
+  }
+  std::string placeholder(std::size_t index) const override {
+    std::string out;
+    append_placeholder(out, index);
+    return out;
+  }
+  std::string column_type(const attr_info& attr) const override {
+    switch (attr.type) {
+      case value_type::integer: return "BIGINT";
+      case value_type::real: return "DOUBLE PRECISION";
+      case value_type::boolean: return "BOOLEAN";
+      case value_type::text:
+        if (attr.max_len) return "VARCHAR(" + std::to_string(*attr.max_len) + ")";
+        return "TEXT";
+      case value_type::decimal: return "NUMERIC" + detail::decimal_args(attr);
+      case value_type::date: return "DATE";
+      case value_type::datetime: return "TIMESTAMP";
+      case value_type::time: return "TIME";
+      case value_type::bytes: return "BYTEA";
+      case value_type::uuid: return "UUID";
+      case value_type::json: return "JSONB";
+      case value_type::null: break;
+    }
+    detail::throw_untyped(attr);
+  }
+  // BIGSERIAL so that the key matches the BIGINT foreign keys that reference it.
+  std::string auto_increment_pk() const override { return "BIGSERIAL PRIMARY KEY"; }
+  bool has_returning() const noexcept override { return true; }
+
+  void append_quoted(std::string& out, std::string_view identifier) const override {
+    detail::append_quoted_with(out, identifier, '"');
+  }
+  void append_placeholder(std::string& out, std::size_t index) const override {
+    out += '$';
+    detail::append_number(out, index + 1);
+  }
+  std::string_view bool_literal(bool v) const noexcept override { return v ? "true" : "false"; }
+  bool concat_is_function() const noexcept override { return false; }
+  std::string_view int_div_operator() const noexcept override { return " / "; }
+  std::string_view length_function() const noexcept override { return "length"; }
+  bool has_real_modulo() const noexcept override { return false; }
+  bool has_limit_in_subquery() const noexcept override { return true; }
+  void append_limit(std::string& out, std::string_view limit,
+                    std::string_view offset) const override {
+    if (!limit.empty()) {
+      out += "LIMIT ";
+      out += limit;
+      if (!offset.empty()) out += ' ';
+    }
+    if (!offset.empty()) {
+      out += "OFFSET ";
+      out += offset;
+    }
+  }
+};
+
+}  // namespace
+
+const dialect& postgres_dialect() noexcept {
+  static const postgres instance;
+  return instance;
+}
+
+}  // namespace nextorm::lower

@@ -1,0 +1,69 @@
+// SQLite: PonyORM's own column types, `?` placeholders, integers for booleans.
+#include "lower/dialect.hpp"
+#include "lower/dialect_common.hpp"
+
+namespace nextorm::lower {
+namespace {
+
+class sqlite final : public dialect {
+ public:
+  std::string_view name() const noexcept override { return "sqlite"; }
+  std::string quote(std::string_view identifier) const override {
+    std::string out;
+    append_quoted(out, identifier);
+    return out;
+  }
+  std::string placeholder(std::size_t) const override { return "?"; }
+  std::string column_type(const attr_info& attr) const override {
+    switch (attr.type) {
+      case value_type::integer: return "INTEGER";
+      case value_type::real: return "REAL";
+      case value_type::boolean: return "BOOLEAN";
+      case value_type::text:
+        if (attr.max_len) return "VARCHAR(" + std::to_string(*attr.max_len) + ")";
+        return "TEXT";
+      case value_type::decimal: return "DECIMAL" + detail::decimal_args(attr);
+      case value_type::date: return "DATE";
+      case value_type::datetime: return "DATETIME";
+      case value_type::time: return "TIME";
+      case value_type::bytes: return "BLOB";
+      case value_type::uuid: return "UUID";
+      case value_type::json: return "JSON";
+      case value_type::null: break;
+    }
+    detail::throw_untyped(attr);
+  }
+  // AUTOINCREMENT needs exactly INTEGER (an alias of the rowid).
+  std::string auto_increment_pk() const override { return "INTEGER PRIMARY KEY AUTOINCREMENT"; }
+  bool has_returning() const noexcept override { return false; }
+
+  void append_quoted(std::string& out, std::string_view identifier) const override {
+    detail::append_quoted_with(out, identifier, '"');
+  }
+  void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
+  std::string_view bool_literal(bool v) const noexcept override { return v ? "1" : "0"; }
+  bool concat_is_function() const noexcept override { return false; }
+  std::string_view int_div_operator() const noexcept override { return " / "; }
+  std::string_view length_function() const noexcept override { return "length"; }
+  bool has_real_modulo() const noexcept override { return true; }
+  bool has_limit_in_subquery() const noexcept override { return true; }
+  // SQLite needs a LIMIT before OFFSET; -1 means no limit.
+  void append_limit(std::string& out, std::string_view limit,
+                    std::string_view offset) const override {
+    out += "LIMIT ";
+    out += limit.empty() ? std::string_view{"-1"} : limit;
+    if (!offset.empty()) {
+      out += " OFFSET ";
+      out += offset;
+    }
+  }
+};
+
+}  // namespace
+
+const dialect& sqlite_dialect() noexcept {
+  static const sqlite instance;
+  return instance;
+}
+
+}  // namespace nextorm::lower

@@ -1,0 +1,303 @@
+// Statements: SELECT for fetch/first/get/exists, COUNT and aggregates (over a derived table
+// when the rows must be distinct, grouped or limited first), DELETE for remove().
+#include "lower/lowering.hpp"
+#include "lower/sql_builder.hpp"
+
+namespace nextorm::lower {
+
+namespace {
+
+using compile::param_slot;
+
+class statement {
+ public:
+  statement(const ir::query& q, const dialect& d, compile::plan& out)
+      : m_query{q}, m_plan{out}, m_sql{d, q, out} {}
+
+  void build();
+
+ private:
+  // The result columns; `aliased` names them c1, c2, ... for a derived table.
+  void projection(bool aliased);
+  void select_rows(bool aliased);  // SELECT [DISTINCT] ... FROM ... [GROUP BY] [ORDER BY] [LIMIT]
+  void from_where();
+  void group_by();
+  void order_by();
+  void limit();
+  void count();
+  void aggregate(std::string_view fn);
+  void remove();
+  void scalar_shape(value_type type, std::string name);
+  [[nodiscard]] bool limited() const noexcept { return m_query.has_limit || m_query.has_offset; }
+  [[nodiscard]] bool grouped() const noexcept { return !m_query.group_by.empty(); }
+  // The SQL column (1-based) that orders result item `position` (an object: its key).
+  [[nodiscard]] std::size_t order_column(std::size_t position) const;
+
+  const ir::query& m_query;
+  compile::plan& m_plan;
+  sql_builder m_sql;
+};
+
+void statement::build() {
+  m_plan.sql.reserve(256);
+  switch (m_query.terminal) {
+    case ir::terminal::count: return count();
+    case ir::terminal::sum: return aggregate(m_query.distinct_aggregate ? "coalesce(SUM(DISTINCT " : "coalesce(SUM(");
+    case ir::terminal::avg: return aggregate(m_query.distinct_aggregate ? "AVG(DISTINCT " : "AVG(");
+    case ir::terminal::min: return aggregate("MIN(");
+    case ir::terminal::max: return aggregate("MAX(");
+    case ir::terminal::remove: return remove();
+    case ir::terminal::exists:
+      m_sql.text("SELECT 1");
+      from_where();
+      group_by();
+      if (limited()) return limit();
+      m_sql.text(" LIMIT 1");
+      return scalar_shape(value_type::integer, "exists");
+    default: break;
+  }
+  select_rows(false);
+  // first() and get() read one row, or two to tell "several"; a limit of the query's own wins.
+  if (!limited() && m_query.terminal == ir::terminal::first) m_sql.text(" LIMIT 1");
+  if (!limited() && m_query.terminal == ir::terminal::get) m_sql.text(" LIMIT 2");
+}
+
+void statement::projection(bool aliased) {
+  auto& shape = m_plan.shape;
+  shape.is_tuple = m_query.result.is_tuple;
+  std::size_t column = 0;
+  auto next = [&] {
+    if (column > 0) m_sql.text(", ");
+  };
+  auto alias = [&] {
+    if (!aliased) return;
+    m_sql.text(" AS ");
+    m_sql.quoted("c" + std::to_string(column + 1));
+  };
+  for (const auto& item : m_query.result.items) {
+    const ir::expr& e = *item.expr;
+    compile::result_item out;
+    out.first_column = column;
+    out.type = e.type.scalar;
+    if (const auto* row = e.try_as<ir::source_row>()) {
+      const entity_info& entity = *m_query.sources[row->source].entity;
+      out.entity = &entity;
+      out.column_count = entity.columns.size();
+      for (const attr_info* attr : entity.columns) {
+        next();
+        m_sql.column(row->source, *attr);
+        alias();
+        ++column;
+      }
+    } else {
+      next();
+      m_sql.expr(e);
+      alias();
+      ++column;
+      out.entity = e.type.entity;
+      out.key_only = e.type.is_entity();
+    }
+    shape.items.push_back(out);
+    shape.column_names.push_back(item.name);
+  }
+}
+
+void statement::select_rows(bool aliased) {
+  m_sql.text(m_query.distinct ? "SELECT DISTINCT " : "SELECT ");
+  projection(aliased);
+  from_where();
+  group_by();
+  order_by();
+  limit();
+}
+
+void statement::from_where() {
+  const auto& sources = m_query.sources;
+  m_sql.text(" FROM ");
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (i > 0) m_sql.text(", ");
+    m_sql.quoted(sources[i].entity->table);
+    m_sql.text(" ");
+    m_sql.quoted(sources[i].alias);
+  }
+  bool first = true;
+  auto and_ = [&] {
+    m_sql.text(first ? " WHERE " : " AND ");
+    first = false;
+  };
+  for (const auto& condition : m_query.filter) {
+    and_();
+    m_sql.condition(*condition);
+  }
+  // PonyORM writes the implicit joins' conditions after the query's own.
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (!sources[i].is_join()) continue;
+    and_();
+    m_sql.column(*sources[i].parent, *sources[i].via);
+    m_sql.text(" = ");
+    m_sql.column(i, sources[i].entity->pk());
+  }
+}
+
+void statement::group_by() {
+  if (!grouped()) return;
+  m_sql.text(" GROUP BY ");
+  bool first = true;
+  for (const auto& key : m_query.group_by) {
+    if (const auto* row = key->try_as<ir::source_row>()) {
+      for (const attr_info* attr : m_query.sources[row->source].entity->columns) {
+        if (!first) m_sql.text(", ");
+        first = false;
+        m_sql.column(row->source, *attr);
+      }
+      continue;
+    }
+    if (!first) m_sql.text(", ");
+    first = false;
+    m_sql.expr(*key);
+  }
+}
+
+std::size_t statement::order_column(std::size_t position) const {
+  std::size_t column = 1;
+  for (std::size_t i = 0; i + 1 < position; ++i) {
+    const ir::expr& e = *m_query.result.items[i].expr;
+    const auto* row = e.try_as<ir::source_row>();
+    column += row != nullptr ? m_query.sources[row->source].entity->columns.size() : 1;
+  }
+  const ir::expr& e = *m_query.result.items[position - 1].expr;
+  if (const auto* row = e.try_as<ir::source_row>()) {
+    const entity_info& entity = *m_query.sources[row->source].entity;
+    for (std::size_t i = 0; i < entity.columns.size(); ++i) {
+      if (entity.columns[i] == &entity.pk()) return column + i;
+    }
+  }
+  return column;
+}
+
+void statement::order_by() {
+  if (m_query.order.empty()) return;
+  m_sql.text(" ORDER BY ");
+  for (std::size_t i = 0; i < m_query.order.size(); ++i) {
+    const ir::order_item& item = m_query.order[i];
+    if (i > 0) m_sql.text(", ");
+    if (item.expr) {
+      m_sql.expr(*item.expr);
+    } else {
+      m_sql.text(std::to_string(order_column(item.position)));
+    }
+    if (item.descending) m_sql.text(" DESC");
+  }
+}
+
+void statement::limit() {
+  if (!limited()) return;
+  std::string limit_ph, offset_ph;
+  const dialect& d = m_sql.sql_dialect();
+  // Placeholders are numbered in text order: the limit comes first.
+  std::size_t index = m_plan.params.size();
+  if (m_query.has_limit) {
+    d.append_placeholder(limit_ph, index++);
+    m_plan.params.push_back(param_slot{param_slot::source::limit, {}, std::nullopt, {}});
+  }
+  if (m_query.has_offset) {
+    d.append_placeholder(offset_ph, index);
+    m_plan.params.push_back(param_slot{param_slot::source::offset, {}, std::nullopt, {}});
+  }
+  m_sql.text(" ");
+  d.append_limit(m_plan.sql, limit_ph, offset_ph);
+}
+
+void statement::scalar_shape(value_type type, std::string name) {
+  m_plan.shape.items.push_back(compile::result_item{nullptr, type, 0, 1, false});
+  m_plan.shape.column_names.push_back(std::move(name));
+}
+
+void statement::count() {
+  const auto& items = m_query.result.items;
+  if (!m_query.distinct && !grouped() && !limited()) {
+    m_sql.text("SELECT COUNT(*)");
+    from_where();
+  } else if (items.size() == 1 && !grouped() && !limited()) {
+    m_sql.text("SELECT COUNT(DISTINCT ");
+    m_sql.key(*items.front().expr);
+    m_sql.text(")");
+    from_where();
+  } else {
+    m_sql.text("SELECT COUNT(*) FROM (");
+    select_rows(true);
+    m_sql.text(") ");
+    m_sql.quoted("q");
+    m_plan.shape = {};
+  }
+  scalar_shape(value_type::integer, "count");
+}
+
+void statement::aggregate(std::string_view fn) {
+  const ir::expr& item = *m_query.result.items.front().expr;
+  value_type type = item.type.scalar;
+  if (m_query.terminal == ir::terminal::avg && type != value_type::decimal) type = value_type::real;
+  m_sql.text("SELECT ");
+  m_sql.text(fn);
+  if (!grouped() && !limited()) {
+    m_sql.expr(item);
+    m_sql.text(m_query.terminal == ir::terminal::sum ? "), 0)" : ")");
+    from_where();
+  } else {
+    m_sql.quoted("q");
+    m_sql.text(".");
+    m_sql.quoted("c1");
+    m_sql.text(m_query.terminal == ir::terminal::sum ? "), 0) FROM (" : ") FROM (");
+    select_rows(true);
+    m_sql.text(") ");
+    m_sql.quoted("q");
+    m_plan.shape = {};
+  }
+  static constexpr std::string_view names[] = {"", "", "sum", "avg", "min", "max"};
+  scalar_shape(type, std::string{names[static_cast<std::size_t>(m_query.terminal)]});
+}
+
+void statement::remove() {
+  const auto& row = m_query.result.items.front().expr->as<ir::source_row>();
+  const entity_info& entity = *m_query.sources[row.source].entity;
+  m_sql.text("DELETE FROM ");
+  m_sql.quoted(entity.table);
+  if (m_query.sources.size() == 1 && !limited()) {
+    // One table: PonyORM's plain form, columns without the alias.
+    m_sql.set_unqualified(true);
+    for (std::size_t i = 0; i < m_query.filter.size(); ++i) {
+      m_sql.text(i == 0 ? " WHERE " : " AND ");
+      m_sql.condition(*m_query.filter[i]);
+    }
+    m_sql.set_unqualified(false);
+    return;
+  }
+  if (limited() && !m_sql.sql_dialect().has_limit_in_subquery()) {
+    m_sql.unsupported("remove() of a sliced query (LIMIT in an IN subquery)");
+  }
+  m_sql.text(" WHERE ");
+  m_sql.quoted(entity.pk().column);
+  m_sql.text(" IN (SELECT ");
+  m_sql.column(row.source, entity.pk());
+  from_where();
+  order_by();
+  limit();
+  m_sql.text(")");
+}
+
+// The terminal enums mirror each other.
+static_assert(static_cast<int>(ir::terminal::remove) ==
+              static_cast<int>(compile::terminal_kind::remove));
+static_assert(static_cast<int>(ir::terminal::exists) ==
+              static_cast<int>(compile::terminal_kind::exists));
+
+}  // namespace
+
+compile::plan lower(const ir::query& query, const dialect& d) {
+  compile::plan plan;
+  plan.terminal = static_cast<compile::terminal_kind>(query.terminal);
+  statement{query, d, plan}.build();
+  return plan;
+}
+
+}  // namespace nextorm::lower

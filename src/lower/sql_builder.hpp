@@ -1,0 +1,60 @@
+// The shared SQL builder: writes SQL text and its parameter slots for one query, asking the
+// dialect only for what differs. Expressions in lower_expr.cpp, statements in lower_query.cpp.
+#pragma once
+
+#include "compile/plan.hpp"
+#include "ir/query.hpp"
+#include "lower/dialect.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nextorm::lower {
+
+class sql_builder {
+ public:
+  sql_builder(const dialect& d, const ir::query& q, compile::plan& out) noexcept
+      : m_dialect{d}, m_query{q}, m_sql{out.sql}, m_slots{out.params} {}
+
+  void text(std::string_view s) { m_sql += s; }
+  void quoted(std::string_view identifier) { m_dialect.append_quoted(m_sql, identifier); }
+  // "alias"."column", or "column" alone in a single-table DELETE.
+  void column(std::size_t source, const attr_info& attr);
+  // A value; an object stands for its key.
+  void expr(const ir::expr& e);
+  // A condition in WHERE: constant booleans become 1 = 1 / 0 = 1.
+  void condition(const ir::expr& e);
+  // The key of an entity-typed expression.
+  void key(const ir::expr& e);
+  // A placeholder bound to the value of `slot`.
+  void bind(compile::param_slot slot);
+  void set_unqualified(bool on) noexcept { m_unqualified = on; }
+
+  [[nodiscard]] const dialect& sql_dialect() const noexcept { return m_dialect; }
+  [[nodiscard]] const ir::query& query() const noexcept { return m_query; }
+  // Throws unsupported.dialect: "<what> is not supported by <dialect>".
+  [[noreturn]] void unsupported(const std::string& what) const;
+
+ private:
+  // An operand of a comparison or operator: conditions in parentheses.
+  void operand(const ir::expr& e);
+  void constant(const value& v);
+  void binary(const ir::binary& b);
+  void compare(const ir::compare& c);
+  void in_list(const ir::in_list& in);
+  void like(const ir::like& l);
+  void logical(const ir::logical& l);
+  void aggregate(const ir::aggregate& a);
+  // Appends the text of `parts`, as `a || b || c` or concat(a, b, c).
+  template <class F>
+  void concat(std::size_t count, F&& part);
+
+  const dialect& m_dialect;
+  const ir::query& m_query;
+  std::string& m_sql;
+  std::vector<compile::param_slot>& m_slots;
+  bool m_unqualified = false;
+};
+
+}  // namespace nextorm::lower

@@ -1,0 +1,301 @@
+// DDL in PonyORM's shape: the same tables, columns, constraint and index names, and the same
+// table order, so that a database made by either can be opened by the other. The registry is
+// first turned into plain table descriptions, then ordered, then rendered per dialect.
+#include "migrate/ddl.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <set>
+#include <string_view>
+
+namespace nextorm::migrate {
+namespace {
+
+struct column_def {
+  std::string name;
+  std::string definition;  // everything after the quoted name, except an inline REFERENCES
+};
+
+struct foreign_key {
+  std::string name;  // PonyORM's fk_<table>__<column>, used where constraints are named
+  std::string column;
+  std::string parent_table;
+  std::string parent_column;
+  std::string_view on_delete;  // "", "CASCADE" or "SET NULL"
+};
+
+struct index_def {
+  std::string name;
+  std::string column;
+};
+
+struct table_def {
+  std::string name;
+  std::vector<column_def> columns;
+  std::vector<std::string> primary_key;  // the composite key of a join table
+  std::vector<foreign_key> foreign_keys;
+  std::vector<index_def> indexes;
+};
+
+std::string lower(std::string_view text) {
+  std::string out{text};
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// SQLite names no constraints and declares foreign keys inline, as PonyORM does there.
+bool is_sqlite(const lower::dialect& dialect) { return dialect.name() == "sqlite"; }
+
+// DDL cannot bind parameters, so a default is written as a literal; add() has checked that it
+// has the attribute's type, is finite and holds no NUL.
+std::string default_literal(const value& v, const lower::dialect& dialect) {
+  switch (v.type()) {
+    case value_type::integer: return std::to_string(v.as_int());
+    case value_type::real: {
+      std::array<char, 32> buffer{};
+      auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v.as_real());
+      return std::string{buffer.data(), result.ptr};
+    }
+    case value_type::boolean: return std::string{dialect.bool_literal(v.as_bool())};
+    default: break;
+  }
+  // MariaDB reads backslash escapes in string literals unless NO_BACKSLASH_ESCAPES is set.
+  const bool escape_backslash = dialect.name() == "mariadb";
+  std::string out{"'"};
+  for (char c : v.as_text()) {
+    if (c == '\'' || (c == '\\' && escape_backslash)) out.push_back(c);
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string column_definition(const attr_info& attr, const lower::dialect& dialect) {
+  if (attr.kind == attr_kind::pk && attr.auto_increment) return dialect.auto_increment_pk();
+  std::string out = dialect.column_type(attr);
+  if (attr.default_value && !attr.default_value->is_null()) {
+    out += " DEFAULT " + default_literal(*attr.default_value, dialect);
+  }
+  if (attr.kind == attr_kind::pk) return out + " NOT NULL PRIMARY KEY";
+  if (attr.unique) out += " UNIQUE";
+  if (!attr.column_nullable()) out += " NOT NULL";
+  return out;
+}
+
+std::string index_name(const std::string& table, const std::string& column) {
+  return "idx_" + lower(table) + "__" + lower(column);
+}
+
+std::string fk_name(const std::string& table, const std::string& column) {
+  return "fk_" + lower(table) + "__" + lower(column);
+}
+
+table_def entity_table(const entity_info& entity, const lower::dialect& dialect) {
+  table_def table{entity.table, {}, {}, {}, {}};
+  for (const attr_info* attr : entity.columns) {
+    table.columns.push_back({attr->column, column_definition(*attr, dialect)});
+    // PonyORM indexes every foreign-key column and every indexed attribute, unless a unique
+    // constraint (or the primary key) already gives the column an index.
+    if (attr->kind == attr_kind::single) {
+      const entity_info& target = *attr->target_entity;
+      // Deleting the "one" of a one-to-many deletes its required "many"; an optional reference
+      // is cleared; a required one-to-one blocks the delete (PonyORM's cascade_delete).
+      std::string_view on_delete;
+      if (attr->optional) {
+        on_delete = "SET NULL";
+      } else if (attr->reverse_attr->kind == attr_kind::set) {
+        on_delete = "CASCADE";
+      }
+      table.foreign_keys.push_back({fk_name(entity.table, attr->column), attr->column,
+                                    target.table, target.pk().column, on_delete});
+    }
+    if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique &&
+        attr->kind != attr_kind::pk) {
+      table.indexes.push_back({index_name(entity.table, attr->column), attr->column});
+    }
+  }
+  return table;
+}
+
+std::string key_column_type(const entity_info& referenced, const lower::dialect& dialect) {
+  attr_info key = referenced.pk();
+  key.kind = attr_kind::single;  // a reference to the key, not the key itself
+  key.auto_increment = false;
+  return dialect.column_type(key);
+}
+
+// The join table of a many-to-many pair, described from the side PonyORM builds it from: the
+// entity that sorts first (for a self-reference, the attribute that sorts first). Its first
+// column references that side's entity.
+table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
+  const attr_info& reverse = *attr.reverse_attr;
+  const bool self = attr.owner == reverse.owner && &attr != &reverse;
+  const std::string& first = self ? attr.m2m_other_column : attr.m2m_own_column;
+  const std::string& second = self ? attr.m2m_own_column : attr.m2m_other_column;
+  table_def table{attr.m2m_table, {}, {first, second}, {}, {}};
+  const entity_info* referenced[] = {attr.owner, reverse.owner};
+  const std::string* names[] = {&first, &second};
+  for (int i = 0; i < 2; ++i) {
+    table.columns.push_back({*names[i], key_column_type(*referenced[i], dialect) + " NOT NULL"});
+    table.foreign_keys.push_back({fk_name(table.name, *names[i]), *names[i], referenced[i]->table,
+                                  referenced[i]->pk().column, "CASCADE"});
+  }
+  // The primary key indexes the first column; the second gets PonyORM's idx_<table>.
+  table.indexes.push_back({"idx_" + lower(table.name), second});
+  return table;
+}
+
+std::vector<table_def> describe(const registry& schema, const lower::dialect& dialect) {
+  if (!schema.finalized()) {
+    throw usage_error{"migrate.not_finalized",
+                      "the registry must be finalized before its DDL can be generated"};
+  }
+  std::vector<table_def> tables;
+  for (const auto& entity : schema.entities()) tables.push_back(entity_table(*entity, dialect));
+  for (const auto& entity : schema.entities()) {
+    for (const auto& attr : entity->attrs) {
+      if (!attr.is_many_to_many()) continue;
+      const attr_info& reverse = *attr.reverse_attr;
+      if (entity->name > reverse.owner->name) continue;
+      if (entity.get() == reverse.owner && attr.name > reverse.name) continue;
+      tables.push_back(join_table(attr, dialect));
+    }
+  }
+  return tables;
+}
+
+// PonyORM's order (dbschema.py order_tables_to_create): by name, each time the first table whose
+// referenced tables all exist; in a cycle, the last one left.
+std::vector<table_def> creation_order(std::vector<table_def> pending) {
+  std::sort(pending.begin(), pending.end(),
+            [](const table_def& a, const table_def& b) { return a.name < b.name; });
+  std::vector<table_def> ordered;
+  std::set<std::string> created;
+  while (!pending.empty()) {
+    auto ready = std::find_if(pending.begin(), pending.end(), [&](const table_def& table) {
+      return std::all_of(table.foreign_keys.begin(), table.foreign_keys.end(),
+                         [&](const foreign_key& fk) {
+                           return fk.parent_table == table.name || created.count(fk.parent_table);
+                         });
+    });
+    if (ready == pending.end()) ready = std::prev(pending.end());
+    created.insert(ready->name);
+    ordered.push_back(std::move(*ready));
+    pending.erase(ready);
+  }
+  return ordered;
+}
+
+std::string column_list(const std::vector<std::string>& columns, const lower::dialect& dialect) {
+  std::string out{"("};
+  for (const auto& column : columns) {
+    if (out.size() > 1) out += ", ";
+    out += dialect.quote(column);
+  }
+  return out + ")";
+}
+
+std::string references(const foreign_key& fk, const lower::dialect& dialect) {
+  std::string out = "REFERENCES " + dialect.quote(fk.parent_table) + " (" +
+                    dialect.quote(fk.parent_column) + ")";
+  if (!fk.on_delete.empty()) out += " ON DELETE " + std::string{fk.on_delete};
+  return out;
+}
+
+std::string create_table(const table_def& table, const lower::dialect& dialect) {
+  const bool inline_fks = is_sqlite(dialect);
+  std::string out = "CREATE TABLE " + dialect.quote(table.name) + " (";
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const column_def& column = table.columns[i];
+    out += i == 0 ? "\n  " : ",\n  ";
+    out += dialect.quote(column.name) + " " + column.definition;
+    for (const auto& fk : table.foreign_keys) {
+      if (inline_fks && fk.column == column.name) out += " " + references(fk, dialect);
+    }
+  }
+  if (!table.primary_key.empty()) {
+    out += ",\n  PRIMARY KEY " + column_list(table.primary_key, dialect);
+  }
+  return out + "\n)";
+}
+
+std::string add_foreign_key(const table_def& table, const foreign_key& fk,
+                            const lower::dialect& dialect) {
+  return "ALTER TABLE " + dialect.quote(table.name) + " ADD CONSTRAINT " + dialect.quote(fk.name) +
+         " FOREIGN KEY (" + dialect.quote(fk.column) + ") " + references(fk, dialect);
+}
+
+std::vector<const foreign_key*> sorted_keys(const table_def& table) {
+  std::vector<const foreign_key*> keys;
+  for (const auto& fk : table.foreign_keys) keys.push_back(&fk);
+  std::sort(keys.begin(), keys.end(),
+            [](const foreign_key* a, const foreign_key* b) { return a->name < b->name; });
+  return keys;
+}
+
+}  // namespace
+
+std::vector<std::string> create_table_statements(const registry& schema,
+                                                 const lower::dialect& dialect) {
+  const std::vector<table_def> tables = creation_order(describe(schema, dialect));
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const table_def& table = tables[i];
+    out.push_back(create_table(table, dialect));
+    std::vector<index_def> indexes = table.indexes;
+    std::sort(indexes.begin(), indexes.end(),
+              [](const index_def& a, const index_def& b) { return a.name < b.name; });
+    for (const auto& index : indexes) {
+      out.push_back("CREATE INDEX " + dialect.quote(index.name) + " ON " +
+                    dialect.quote(table.name) + " (" + dialect.quote(index.column) + ")");
+    }
+    if (is_sqlite(dialect)) continue;
+    // Named foreign keys, each as soon as both of its tables exist (PonyORM's
+    // get_objects_to_create): this table's own, then those of earlier tables that point here.
+    for (const foreign_key* fk : sorted_keys(table)) {
+      const bool parent_exists =
+          std::any_of(tables.begin(), tables.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                      [&](const table_def& t) { return t.name == fk->parent_table; });
+      if (parent_exists) out.push_back(add_foreign_key(table, *fk, dialect));
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      for (const foreign_key* fk : sorted_keys(tables[j])) {
+        if (fk->parent_table == table.name) out.push_back(add_foreign_key(tables[j], *fk, dialect));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> drop_table_statements(const registry& schema,
+                                               const lower::dialect& dialect) {
+  const std::vector<table_def> tables = creation_order(describe(schema, dialect));
+  std::vector<std::string> out;
+  if (!is_sqlite(dialect)) {
+    // A foreign key that points at a table created later (a cycle) would block that table's
+    // drop: drop the key first. MariaDB says DROP FOREIGN KEY, PostgreSQL DROP CONSTRAINT.
+    const std::string drop_key =
+        dialect.name() == "mariadb" ? " DROP FOREIGN KEY " : " DROP CONSTRAINT ";
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      for (const foreign_key* fk : sorted_keys(tables[i])) {
+        const bool later = std::any_of(
+            tables.begin() + static_cast<std::ptrdiff_t>(i + 1), tables.end(),
+            [&](const table_def& t) { return t.name == fk->parent_table; });
+        if (later) {
+          out.push_back("ALTER TABLE " + dialect.quote(tables[i].name) + drop_key +
+                        dialect.quote(fk->name));
+        }
+      }
+    }
+  }
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
+    out.push_back("DROP TABLE " + dialect.quote(it->name));
+  }
+  return out;
+}
+
+}  // namespace nextorm::migrate

@@ -1,0 +1,125 @@
+#include "parse/literal.hpp"
+
+#include <charconv>
+#include <limits>
+#include <system_error>
+
+namespace nextorm::parse::detail {
+
+std::optional<std::int64_t> decode_integer(std::string_view digits) noexcept {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc{}) {
+    return std::nullopt;  // the grammar guarantees digits, so this is out of range
+  }
+  return v;
+}
+
+bool is_int64_min_magnitude(std::string_view digits) noexcept {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  return ec == std::errc{} && v == std::uint64_t{1} << 63;
+}
+
+double decode_float(std::string_view text) noexcept {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc::result_out_of_range) {
+    // from_chars leaves v alone: decide between overflow and underflow by the exponent's sign.
+    const auto e = text.find_first_of("eE");
+    const bool negative_exponent = e != std::string_view::npos && e + 1 < text.size() &&
+                                   text[e + 1] == '-';
+    return negative_exponent ? 0.0 : std::numeric_limits<double>::infinity();
+  }
+  return v;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+namespace {
+
+std::uint32_t hex_value(std::string_view text, std::size_t pos, std::size_t n) noexcept {
+  std::uint32_t v = 0;
+  // The grammar matched exactly n hex digits here.
+  (void)std::from_chars(text.data() + pos, text.data() + pos + n, v, 16);
+  return v;
+}
+
+bool is_octal(char c) noexcept { return c >= '0' && c <= '7'; }
+
+}  // namespace
+
+std::size_t decode_strings(std::string_view text, std::string& out) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c != '\'' && c != '"') {
+      ++i;  // whitespace between adjacent literals
+      continue;
+    }
+    const char quote = c;
+    ++i;
+    while (text[i] != quote) {
+      if (text[i] != '\\') {
+        out += text[i++];
+        continue;
+      }
+      const std::size_t escape_at = i;
+      const char e = text[i + 1];
+      i += 2;
+      std::uint32_t cp = 0;
+      switch (e) {
+        case '\n': continue;  // a backslash at the end of a line continues the string
+        case 'a': out += '\a'; continue;
+        case 'b': out += '\b'; continue;
+        case 'f': out += '\f'; continue;
+        case 'n': out += '\n'; continue;
+        case 'r': out += '\r'; continue;
+        case 't': out += '\t'; continue;
+        case 'v': out += '\v'; continue;
+        case '\\':
+        case '\'':
+        case '"': out += e; continue;
+        case 'x': cp = hex_value(text, i, 2); i += 2; break;
+        case 'u': cp = hex_value(text, i, 4); i += 4; break;
+        case 'U': cp = hex_value(text, i, 8); i += 8; break;
+        default:
+          if (is_octal(e)) {  // \o, \oo, \ooo
+            cp = static_cast<std::uint32_t>(e - '0');
+            for (int k = 0; k < 2 && is_octal(text[i]); ++k) {
+              cp = cp * 8 + static_cast<std::uint32_t>(text[i++] - '0');
+            }
+            break;
+          }
+          // Python keeps an unknown escape as it is, backslash included.
+          out += '\\';
+          out += e;
+          continue;
+      }
+      if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return escape_at;
+      }
+      append_utf8(out, cp);
+    }
+    ++i;  // the closing quote
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace nextorm::parse::detail

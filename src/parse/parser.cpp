@@ -1,0 +1,50 @@
+#include "parse/parser.hpp"
+
+#include "grammar/errors.hpp"
+#include "grammar/query_grammar.hpp"
+#include "parse/build_ast.hpp"
+#include "parse/control.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/parse_tree.hpp>
+
+#include <string>
+
+namespace nextorm::parse {
+namespace {
+
+namespace pg = tao::pegtl;
+
+ast::node_ptr parse_text(std::string_view text) {
+  if (text.size() > max_query_length) {
+    throw query_error{error_category::syntax, grammar::errors::too_long.id,
+                      grammar::errors::too_long.message, std::string{text},
+                      {static_cast<std::uint32_t>(max_query_length),
+                       static_cast<std::uint32_t>(max_query_length)}};
+  }
+  detail::parse_state state{text};
+  // Lazy tracking: line and column are computed only for an error, by query_error.
+  pg::memory_input<pg::tracking_mode::lazy, pg::eol::lf_crlf> in{text.data(), text.size(), ""};
+  // The grammar ends in must<> rules, so a failed parse throws instead of returning null.
+  const auto root = pg::parse_tree::parse<grammar::query, grammar::tree_node, grammar::selector,
+                                          pg::nothing, detail::control>(in, state);
+  return detail::build_ast(*root->children.front(), state);
+}
+
+}  // namespace
+
+ast::node_ptr parse_expression(std::string_view text) { return parse_text(text); }
+
+ast::node_ptr parse_generator(std::string_view text) {
+  ast::node_ptr n = parse_text(text);
+  if (n->kind != ast::node_kind::generator) {
+    const auto end = static_cast<std::uint32_t>(text.size());
+    throw query_error{error_category::syntax, grammar::errors::expected_generator.id,
+                      grammar::errors::expected_generator.message, std::string{text}, {end, end}};
+  }
+  return n;
+}
+
+}  // namespace nextorm::parse

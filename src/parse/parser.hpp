@@ -1,0 +1,26 @@
+// Query text -> AST. The grammar is in grammar/query_grammar.hpp, its messages in
+// grammar/errors.hpp. Both functions throw nextorm::query_error (category syntax) with the whole
+// text and the span of the offending token.
+#pragma once
+
+#include "ast/ast.hpp"
+
+#include <cstddef>
+#include <string_view>
+
+namespace nextorm::parse {
+
+// Limits that turn hostile input into syntax.too_long / syntax.too_deep instead of a crash.
+inline constexpr std::size_t max_query_length = 100'000;  // bytes
+inline constexpr std::size_t max_nesting = 100;   // brackets, prefix operators, `**`, else, lambda
+inline constexpr std::size_t max_tree_height = 256;  // AST height (`a + b + ...` chains too)
+
+// A generator expression query: `p for p in Product if p.price < 20`, optionally in parentheses.
+// Returns an ast::generator.
+[[nodiscard]] ast::node_ptr parse_generator(std::string_view text);
+
+// Any expression, for filter/where/order_by texts: includes `lambda p: ...`, a bare tuple `a, b`
+// (order_by("desc(p.price), p.name")) and a generator.
+[[nodiscard]] ast::node_ptr parse_expression(std::string_view text);
+
+}  // namespace nextorm::parse

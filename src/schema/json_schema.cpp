@@ -1,0 +1,246 @@
+// The JSON schema the CLI reads. Every malformed input becomes a schema_error that names the
+// entity and attribute; no nlohmann exception leaves this file.
+#include <nextorm/errors.hpp>
+#include <nextorm/registry.hpp>
+
+#include "common/suggest.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <system_error>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nextorm {
+namespace {
+
+using json = nlohmann::json;
+
+[[noreturn]] void fail(const char* id, const std::string& message) {
+  throw schema_error{id, message};
+}
+
+// Where a value sits, for messages: "entity Product, attribute name: ".
+struct context {
+  std::string prefix;
+
+  [[noreturn]] void shape(std::string_view field, std::string_view expected,
+                          const json& got) const {
+    fail("schema.json_shape", prefix + "'" + std::string{field} + "' must be " +
+                                  std::string{expected} + ", got " + got.type_name());
+  }
+
+  void check_fields(const json& object, const std::vector<std::string>& known) const {
+    for (const auto& item : object.items()) {
+      if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
+        fail("schema.unknown_field",
+             prefix + "unknown field '" + item.key() + "'" + did_you_mean(item.key(), known));
+      }
+    }
+  }
+
+  [[nodiscard]] std::string text(const json& object, const char* field) const {
+    const json& v = object.at(field);
+    if (!v.is_string()) shape(field, "a string", v);
+    return v.get<std::string>();
+  }
+
+  [[nodiscard]] bool flag(const json& object, const char* field) const {
+    auto it = object.find(field);
+    if (it == object.end()) return false;
+    if (!it->is_boolean()) shape(field, "true or false", *it);
+    return it->get<bool>();
+  }
+
+  [[nodiscard]] std::optional<std::uint64_t> count(const json& object, const char* field,
+                                                   std::uint64_t max) const {
+    auto it = object.find(field);
+    if (it == object.end()) return std::nullopt;
+    const std::string expected = "an integer from 0 to " + std::to_string(max);
+    if (!it->is_number_unsigned()) shape(field, expected, *it);
+    const auto v = it->get<std::uint64_t>();
+    if (v > max) {
+      fail("schema.json_shape", prefix + "'" + field + "' must be " + expected + ", got " +
+                                    std::to_string(v));
+    }
+    return v;
+  }
+};
+
+struct named_kind {
+  const char* name;
+  attr_kind kind;
+};
+constexpr named_kind kinds[] = {{"PK", attr_kind::pk},
+                                {"Req", attr_kind::req},
+                                {"Opt", attr_kind::opt},
+                                {"Single", attr_kind::single},
+                                {"Set", attr_kind::set}};
+
+constexpr value_type types[] = {value_type::integer, value_type::real,     value_type::text,
+                                value_type::boolean, value_type::decimal,  value_type::date,
+                                value_type::datetime, value_type::time,    value_type::bytes,
+                                value_type::uuid,    value_type::json};
+
+attr_kind read_kind(const context& at, const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& k : kinds) {
+    if (name == k.name) return k.kind;
+    names.emplace_back(k.name);
+  }
+  fail("schema.unknown_kind", at.prefix + "unknown kind '" + name + "'" + did_you_mean(name, names));
+}
+
+value_type read_type(const context& at, const std::string& name) {
+  std::vector<std::string> names;
+  for (value_type t : types) {
+    if (name == type_name(t)) return t;
+    names.emplace_back(type_name(t));
+  }
+  fail("schema.unknown_type", at.prefix + "unknown type '" + name + "'" + did_you_mean(name, names));
+}
+
+value read_default(const context& at, const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return value{};
+    case json::value_t::boolean: return value{v.get<bool>()};
+    case json::value_t::string: return value{v.get<std::string>()};
+    case json::value_t::number_integer: return value{v.get<std::int64_t>()};
+    case json::value_t::number_unsigned: {
+      const auto u = v.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        fail("schema.json_shape",
+             at.prefix + "'default' " + std::to_string(u) + " does not fit a 64-bit integer");
+      }
+      return value{static_cast<std::int64_t>(u)};
+    }
+    case json::value_t::number_float: return value{v.get<double>()};
+    default: at.shape("default", "a JSON scalar (number, string, true, false or null)", v);
+  }
+}
+
+const std::vector<std::string> attr_fields = {
+    "name",   "kind",     "type",     "reverse",  "column",  "max_len", "precision",
+    "scale",  "unique",   "index",    "nullable", "optional", "auto",   "default"};
+
+attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
+  context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
+  if (!object.is_object()) at.shape("attribute", "a JSON object", object);
+  if (!object.contains("name")) fail("schema.missing_field", at.prefix + "missing \"name\"");
+  attr_info attr;
+  attr.name = at.text(object, "name");
+  at.prefix = entity_prefix + "attribute " + attr.name + ": ";
+  at.check_fields(object, attr_fields);
+  if (!object.contains("kind")) fail("schema.missing_field", at.prefix + "missing \"kind\"");
+  attr.kind = read_kind(at, at.text(object, "kind"));
+  if (!object.contains("type")) {
+    fail("schema.missing_field", at.prefix + "missing \"type\" (a type name, or the target "
+                                             "entity of a Single or Set)");
+  }
+  const std::string type = at.text(object, "type");
+  if (attr.is_relation()) {
+    attr.target = type;
+  } else {
+    attr.type = read_type(at, type);
+  }
+  if (object.contains("reverse")) attr.reverse = at.text(object, "reverse");
+  if (object.contains("column")) attr.column = at.text(object, "column");
+  if (auto n = at.count(object, "max_len", std::numeric_limits<std::uint32_t>::max())) {
+    attr.max_len = static_cast<std::uint32_t>(*n);
+  }
+  const auto precision = at.count(object, "precision", 255);
+  const auto scale = at.count(object, "scale", 255);
+  if (precision) attr.precision = static_cast<std::uint8_t>(*precision);
+  if (scale) attr.scale = static_cast<std::uint8_t>(*scale);
+  // PonyORM: Decimal(10) has scale 2; say "scale": 0 for whole numbers.
+  if (precision && !scale) attr.scale = std::min<std::uint8_t>(2, attr.precision);
+  attr.unique = at.flag(object, "unique");
+  attr.indexed = at.flag(object, "index");
+  attr.nullable = at.flag(object, "nullable");
+  attr.optional = at.flag(object, "optional");
+  attr.auto_increment = at.flag(object, "auto");
+  if (auto it = object.find("default"); it != object.end()) {
+    attr.default_value = read_default(at, *it);
+  }
+  return attr;
+}
+
+entity_info read_entity(std::size_t position, const json& object) {
+  context at{"entity #" + std::to_string(position) + ": "};
+  if (!object.is_object()) at.shape("entity", "a JSON object", object);
+  if (!object.contains("name")) fail("schema.missing_field", at.prefix + "missing \"name\"");
+  entity_info entity;
+  entity.name = at.text(object, "name");
+  at.prefix = "entity " + entity.name + ": ";
+  at.check_fields(object, {"name", "table", "attrs"});
+  if (object.contains("table")) entity.table = at.text(object, "table");
+  if (auto it = object.find("attrs"); it != object.end()) {
+    if (!it->is_array()) at.shape("attrs", "a list of attributes", *it);
+    const std::string prefix = "entity " + entity.name + ", ";
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      entity.attrs.push_back(read_attr(prefix, i + 1, (*it)[i]));
+    }
+  }
+  return entity;
+}
+
+std::vector<entity_info> read_schema(const json& doc) {
+  const context at{"JSON schema: "};
+  if (!doc.is_object()) at.shape("the schema", "a JSON object with \"entities\"", doc);
+  at.check_fields(doc, {"entities"});
+  auto it = doc.find("entities");
+  if (it == doc.end()) fail("schema.missing_field", at.prefix + "missing \"entities\"");
+  if (!it->is_array()) at.shape("entities", "a list of entities", *it);
+  std::vector<entity_info> entities;
+  for (std::size_t i = 0; i < it->size(); ++i) entities.push_back(read_entity(i + 1, (*it)[i]));
+  return entities;
+}
+
+}  // namespace
+
+void registry::load_json_text(std::string_view json_text) {
+  json doc;
+  try {
+    doc = json::parse(json_text.begin(), json_text.end());
+  } catch (const json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ...":
+    // keep what follows the bracketed id.
+    const std::string what = e.what();
+    fail("schema.json_syntax", "JSON schema: " + what.substr(what.find("] ") + 2));
+  }
+  std::vector<entity_info> entities = read_schema(doc);
+  // All or nothing: a schema that fails halfway leaves the registry as it was.
+  const std::size_t before = m_entities.size();
+  try {
+    for (auto& entity : entities) add(std::move(entity));
+  } catch (...) {
+    m_entities.erase(m_entities.begin() + static_cast<std::ptrdiff_t>(before), m_entities.end());
+    m_declared.erase(m_declared.begin() + static_cast<std::ptrdiff_t>(before), m_declared.end());
+    throw;
+  }
+}
+
+void registry::load_json_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::ifstream in{path, std::ios::binary};
+  if (!std::filesystem::is_regular_file(path, ec) || !in) {
+    fail("schema.file", "cannot read the schema file '" + path.string() + "'");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    load_json_text(text.str());
+  } catch (const schema_error& e) {
+    throw schema_error{e.id(), path.string() + ": " + e.message()};
+  }
+}
+
+}  // namespace nextorm

@@ -1,0 +1,540 @@
+// The entity registry. add() checks each declaration on its own; finalize() resolves what needs
+// the whole schema (targets, reverse sides, names) and follows PonyORM 0.7.16 wherever PonyORM
+// decides something, so that both open the same database (docs/naming.md).
+#include <nextorm/errors.hpp>
+#include <nextorm/registry.hpp>
+
+#include "common/suggest.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <set>
+#include <system_error>
+
+namespace nextorm {
+
+std::string_view kind_name(attr_kind kind) noexcept {
+  switch (kind) {
+    case attr_kind::pk: return "PK";
+    case attr_kind::req: return "Req";
+    case attr_kind::opt: return "Opt";
+    case attr_kind::single: return "Single";
+    case attr_kind::set: return "Set";
+  }
+  return "?";
+}
+
+const attr_info* entity_info::find(std::string_view attr_name) const noexcept {
+  for (const auto& attr : attrs) {
+    if (attr.name == attr_name) return &attr;
+  }
+  return nullptr;
+}
+
+// --- pony_naming ---
+
+std::string pony_naming::table(const entity_info& entity) const { return entity.name; }
+
+std::string pony_naming::column(const attr_info& attr) const { return attr.name; }
+
+std::string pony_naming::join_table(const attr_info& a, const attr_info& b) const {
+  // A symmetric Set (its own reverse) names the table after the attribute: Student_friends.
+  if (&a == &b) return a.owner->name + "_" + a.name;
+  const std::string& first = a.owner->name;
+  const std::string& second = b.owner->name;
+  return first <= second ? first + "_" + second : second + "_" + first;
+}
+
+std::string pony_naming::join_column(const entity_info& referenced) const {
+  std::string out = referenced.name;
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+namespace {
+
+[[noreturn]] void fail(const char* id, const std::string& message) {
+  throw schema_error{id, message};
+}
+
+std::string where(const entity_info& entity, const attr_info& attr) {
+  return "entity " + entity.name + ", attribute " + attr.name + ": ";
+}
+
+bool is_identifier(std::string_view name) {
+  assert(!name.empty());  // callers report a missing name first
+  const auto first = static_cast<unsigned char>(name.front());
+  if (std::isalpha(first) == 0 && first != '_') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+  });
+}
+
+std::string lower(std::string_view text) {
+  std::string out{text};
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Types stored as text that a default may be written in: '2024-01-31', '1.50', ...
+bool is_text_carried(value_type type) {
+  switch (type) {
+    case value_type::decimal:
+    case value_type::date:
+    case value_type::datetime:
+    case value_type::time:
+    case value_type::uuid:
+    case value_type::json: return true;
+    default: return false;
+  }
+}
+
+std::string shortest_text(double v) {
+  std::array<char, 32> buffer{};
+  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v);
+  return std::string{buffer.data(), result.ptr};
+}
+
+// Converts a declared default to the attribute's own type, or says why it cannot be one.
+void check_default(const entity_info& entity, attr_info& attr) {
+  value& v = *attr.default_value;
+  const std::string at = where(entity, attr);
+  if (v.is_null()) {
+    if (attr.kind == attr_kind::req) fail("schema.default_null", at + "a Req attribute cannot default to None");
+    if (!attr.nullable) {
+      fail("schema.default_null",
+           at + "default None needs a nullable attribute (add \"nullable\": true)");
+    }
+    return;
+  }
+  if (attr.type == value_type::bytes) {
+    fail("schema.default_type", at + "a default for a bytes attribute is not supported");
+  }
+  const value_type given = v.type();
+  // DDL writes the default as a literal: it must be one.
+  if (given == value_type::real && !std::isfinite(v.as_real())) {
+    fail("schema.default_type", at + "default " + v.repr() + " is not a finite number");
+  }
+  if (given == value_type::text && v.as_text().find('\0') != std::string::npos) {
+    fail("schema.default_type", at + "a default cannot contain a NUL character");
+  }
+  if (given == attr.type) {
+    // PonyORM: a Req str must be given a real value.
+    if (attr.kind == attr_kind::req && given == value_type::text && v.as_text().empty()) {
+      fail("schema.default_null", at + "a Req attribute cannot default to ''");
+    }
+    return;
+  }
+  if (attr.type == value_type::real && given == value_type::integer) {
+    v = value{static_cast<double>(v.as_int())};
+  } else if (attr.type == value_type::decimal && given == value_type::integer) {
+    v = value::typed(value_type::decimal, std::to_string(v.as_int()));
+  } else if (attr.type == value_type::decimal && given == value_type::real) {
+    v = value::typed(value_type::decimal, shortest_text(v.as_real()));
+  } else if (is_text_carried(attr.type) && given == value_type::text) {
+    v = value::typed(attr.type, v.as_text());
+  } else {
+    fail("schema.default_type", at + "default " + v.repr() + " has type " +
+                                    std::string{type_name(given)} + ", expected " +
+                                    std::string{type_name(attr.type)});
+  }
+}
+
+[[noreturn]] void option_error(const entity_info& entity, const attr_info& attr, const char* option,
+                  const char* applies_to) {
+  fail("schema.option_kind", where(entity, attr) + "'" + option + "' applies only to " +
+                                 applies_to + ", not to a " + std::string{kind_name(attr.kind)} +
+                                 (attr.is_relation() ? std::string{}
+                                                     : " " + std::string{type_name(attr.type)}));
+}
+
+// Checks one declared attribute and fills in PonyORM's implied settings.
+void check_attr(const entity_info& entity, attr_info& attr) {
+  const std::string at = where(entity, attr);
+  const bool basic = !attr.is_relation();
+  if (basic && attr.type == value_type::null) {
+    fail("schema.missing_type", at + "a " + std::string{kind_name(attr.kind)} + " needs a type");
+  }
+  if (!basic && attr.target.empty()) {
+    fail("schema.missing_target",
+         at + "a " + std::string{kind_name(attr.kind)} + " needs a target entity");
+  }
+  if (attr.kind == attr_kind::pk && attr.type != value_type::integer &&
+      attr.type != value_type::text) {
+    fail("schema.pk_type",
+         at + "a PK must be int or str, not " + std::string{type_name(attr.type)});
+  }
+  if (attr.auto_increment && !(attr.kind == attr_kind::pk && attr.type == value_type::integer)) {
+    option_error(entity, attr, "auto", "an int PK");
+  }
+  if (attr.max_len) {
+    if (!basic || attr.type != value_type::text) option_error(entity, attr, "max_len", "str attributes");
+    if (*attr.max_len == 0) fail("schema.max_len", at + "max_len must be at least 1");
+  }
+  if (attr.precision != 0 || attr.scale != 0) {
+    if (!basic || attr.type != value_type::decimal) {
+      option_error(entity, attr, "precision", "decimal attributes");
+    }
+  }
+  if (basic && attr.type == value_type::decimal) {
+    // PonyORM's default is DECIMAL(12, 2).
+    if (attr.precision == 0) {
+      attr.precision = 12;
+      if (attr.scale == 0) attr.scale = 2;
+    }
+    if (attr.scale > attr.precision) {
+      fail("schema.decimal", at + "scale " + std::to_string(attr.scale) + " exceeds precision " +
+                                 std::to_string(attr.precision));
+    }
+  }
+  if ((attr.unique || attr.indexed) && attr.kind == attr_kind::set) {
+    option_error(entity, attr, attr.unique ? "unique" : "index", "attributes with a column");
+  }
+  if (attr.unique && attr.type == value_type::real) {
+    fail("schema.float_key", at + "a float attribute cannot be unique (PonyORM refuses it too)");
+  }
+  if (attr.nullable && attr.kind != attr_kind::opt) option_error(entity, attr, "nullable", "Opt");
+  if (attr.optional && attr.kind != attr_kind::single) {
+    option_error(entity, attr, "optional", "Single");
+  }
+  // PonyORM stores a missing Opt str or json as '' in a NOT NULL column; every other Opt, and a
+  // unique one (many '' would collide), is nullable.
+  if (attr.kind == attr_kind::opt &&
+      (attr.unique || (attr.type != value_type::text && attr.type != value_type::json))) {
+    attr.nullable = true;
+  }
+  if (attr.default_value) {
+    if (attr.kind != attr_kind::req && attr.kind != attr_kind::opt) {
+      option_error(entity, attr, "default", "Req and Opt");
+    }
+    check_default(entity, attr);
+  }
+}
+
+}  // namespace
+
+// --- registry ---
+
+registry::registry() = default;
+registry::~registry() = default;
+
+entity_info& registry::add(entity_info entity) {
+  if (entity.name.empty()) fail("schema.missing_name", "an entity needs a name");
+  if (!is_identifier(entity.name)) {
+    fail("schema.bad_name", "entity name '" + entity.name + "' is not an identifier");
+  }
+  if (find(entity.name) != nullptr) {
+    fail("schema.duplicate_entity", "entity " + entity.name + " is declared twice");
+  }
+  const attr_info* pk = nullptr;
+  for (std::size_t i = 0; i < entity.attrs.size(); ++i) {
+    attr_info& attr = entity.attrs[i];
+    if (attr.name.empty()) {
+      fail("schema.missing_name",
+           "entity " + entity.name + ": attribute #" + std::to_string(i + 1) + " needs a name");
+    }
+    if (!is_identifier(attr.name)) {
+      fail("schema.bad_name", "entity " + entity.name + ": attribute name '" + attr.name +
+                                  "' is not an identifier");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (entity.attrs[j].name == attr.name) {
+        fail("schema.duplicate_attribute",
+             "entity " + entity.name + ": attribute " + attr.name + " is declared twice");
+      }
+    }
+    if (attr.kind == attr_kind::pk) {
+      if (pk != nullptr) {
+        fail("schema.duplicate_pk", "entity " + entity.name + ": attributes " + pk->name + " and " +
+                                        attr.name +
+                                        " are both PK; composite keys are not supported");
+      }
+      pk = &attr;
+    }
+    check_attr(entity, attr);
+  }
+  if (pk == nullptr) {
+    if (entity.find("id") != nullptr) {
+      fail("schema.implicit_pk", "entity " + entity.name +
+                                     ": cannot add the default PK 'id', the name is in use; "
+                                     "declare a PK or rename the attribute");
+    }
+    attr_info id;
+    id.name = "id";
+    id.kind = attr_kind::pk;
+    id.type = value_type::integer;
+    id.auto_increment = true;
+    entity.attrs.insert(entity.attrs.begin(), std::move(id));
+  }
+  declared_names declared{entity.table, {}};
+  for (const auto& attr : entity.attrs) declared.columns.push_back(attr.column);
+  m_entities.push_back(std::make_unique<entity_info>(std::move(entity)));
+  m_declared.push_back(std::move(declared));
+  m_finalized = false;
+  return *m_entities.back();
+}
+
+void registry::finalize() { finalize(pony_naming{}); }
+
+const entity_info* registry::find(std::string_view name) const noexcept {
+  for (const auto& entity : m_entities) {
+    if (entity->name == name) return entity.get();
+  }
+  return nullptr;
+}
+
+const entity_info* registry::find_type(const void* type_tag) const noexcept {
+  if (type_tag == nullptr) return nullptr;
+  for (const auto& entity : m_entities) {
+    if (entity->type_tag == type_tag) return entity.get();
+  }
+  return nullptr;
+}
+
+const entity_info& registry::get(std::string_view name) const {
+  if (const entity_info* entity = find(name)) return *entity;
+  std::vector<std::string> names;
+  for (const auto& entity : m_entities) names.push_back(entity->name);
+  fail("schema.unknown_entity",
+       "unknown entity '" + std::string{name} + "'" + did_you_mean(name, names));
+}
+
+namespace {
+
+// The steps of finalize(), each over the whole schema; `entities` is the registry's list.
+using entity_list = std::vector<std::unique_ptr<entity_info>>;
+
+std::vector<std::string> entity_names(const entity_list& entities) {
+  std::vector<std::string> names;
+  for (const auto& entity : entities) names.push_back(entity->name);
+  return names;
+}
+
+void resolve_targets(entity_list& entities) {
+  const std::vector<std::string> names = entity_names(entities);
+  for (auto& entity : entities) {
+    for (auto& attr : entity->attrs) {
+      if (!attr.is_relation()) continue;
+      for (const auto& other : entities) {
+        if (other->name == attr.target) attr.target_entity = other.get();
+      }
+      if (attr.target_entity == nullptr) {
+        fail("schema.unknown_entity", where(*entity, attr) + "unknown entity '" + attr.target +
+                                          "'" + did_you_mean(attr.target, names));
+      }
+    }
+  }
+}
+
+// PonyORM's _link_reverse_attrs_: a declared reverse name, else the one attribute of the target
+// that points back and names this one as its reverse, else the one that points back and names
+// none (and is not linked yet).
+void link_reverse(entity_info& entity, attr_info& attr) {
+  auto& target = const_cast<entity_info&>(*attr.target_entity);  // owned by the registry
+  const std::string at = where(entity, attr);
+  attr_info* reverse = nullptr;
+  if (!attr.reverse.empty()) {
+    for (auto& candidate : target.attrs) {
+      if (candidate.name == attr.reverse) reverse = &candidate;
+    }
+    if (reverse == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& candidate : target.attrs) names.push_back(candidate.name);
+      fail("schema.unknown_reverse", at + "entity " + target.name + " has no attribute '" +
+                                         attr.reverse + "'" + did_you_mean(attr.reverse, names));
+    }
+  } else {
+    std::vector<attr_info*> naming_this;
+    std::vector<attr_info*> naming_none;
+    for (auto& candidate : target.attrs) {
+      if (!candidate.is_relation() || candidate.target != entity.name) continue;
+      if (candidate.reverse == attr.name) {
+        naming_this.push_back(&candidate);
+      } else if (candidate.reverse.empty() && candidate.reverse_attr == nullptr &&
+                 &candidate != &attr) {
+        naming_none.push_back(&candidate);
+      }
+    }
+    const auto& found = naming_this.empty() ? naming_none : naming_this;
+    if (found.size() > 1) {
+      fail("schema.ambiguous_reverse", at + "ambiguous reverse attribute: " + target.name + "." +
+                                           found[0]->name + " and " + target.name + "." +
+                                           found[1]->name + " both point back at " + entity.name +
+                                           "; declare \"reverse\"");
+    }
+    if (found.empty()) {
+      fail("schema.missing_reverse", at + "no attribute of " + target.name +
+                                         " points back at " + entity.name +
+                                         "; every relation needs a reverse attribute");
+    }
+    reverse = found.front();
+  }
+  const std::string pair = entity.name + "." + attr.name + " and " + target.name + "." +
+                           reverse->name;
+  if (!reverse->is_relation() || reverse->target != entity.name) {
+    fail("schema.inconsistent_reverse",
+         at + "inconsistent reverse attributes " + pair + ": " + target.name + "." +
+             reverse->name + " does not point at " + entity.name);
+  }
+  // A reverse linked already is linked to another attribute: had it been linked to this one,
+  // this one would be linked too and not be resolved again.
+  if ((!reverse->reverse.empty() && reverse->reverse != attr.name) ||
+      reverse->reverse_attr != nullptr) {
+    const std::string other =
+        reverse->reverse.empty() ? reverse->reverse_attr->name : reverse->reverse;
+    fail("schema.inconsistent_reverse", at + "inconsistent reverse attributes " + pair + ": " +
+                                            target.name + "." + reverse->name + " has " + other +
+                                            " as its reverse");
+  }
+  if (attr.kind == attr_kind::single && !attr.optional && reverse->kind == attr_kind::single &&
+      !reverse->optional) {
+    fail("schema.one_to_one_required", at + "one side of the one-to-one relation " + pair +
+                                           " must be optional");
+  }
+  attr.reverse_attr = reverse;
+  reverse->reverse_attr = &attr;
+}
+
+// PonyORM keeps a one-to-one's foreign key on one side (core.py Attribute.get_columns): the
+// required side, else the side with a declared column, else the entity whose name sorts first,
+// else (same entity) the attribute declared first. A symmetric Single keeps its own column.
+void place_one_to_one_key(entity_info& entity, attr_info& attr) {
+  attr_info& reverse = const_cast<attr_info&>(*attr.reverse_attr);  // owned by the registry
+  if (&reverse == &attr || attr.key_in_reverse || reverse.key_in_reverse) return;
+  const bool declared_here = !attr.column.empty();
+  bool here = false;
+  if (attr.optional != reverse.optional) {
+    here = !attr.optional;
+  } else if (declared_here != !reverse.column.empty()) {
+    here = declared_here;
+  } else if (entity.name != reverse.owner->name) {
+    here = entity.name < reverse.owner->name;
+  } else {
+    here = attr.index < reverse.index;
+  }
+  attr_info& keyless = here ? reverse : attr;
+  const attr_info& holder = here ? attr : reverse;
+  if (!keyless.column.empty()) {
+    fail("schema.one_to_one_columns",
+         where(*keyless.owner, keyless) + "declares column " + keyless.column + ", but " +
+             holder.owner->name + "." + holder.name +
+             " holds the key of this one-to-one relation; declare the column there");
+  }
+  keyless.key_in_reverse = true;
+}
+
+void name_columns(entity_info& entity, const naming_convention& naming) {
+  std::set<std::string> seen;
+  for (auto& attr : entity.attrs) {
+    if (!attr.has_column()) continue;
+    if (attr.column.empty()) attr.column = naming.column(attr);
+    if (!seen.insert(lower(attr.column)).second) {
+      fail("schema.duplicate_column", where(entity, attr) + "column " + attr.column +
+                                          " is already used in table " + entity.table);
+    }
+    entity.columns.push_back(&attr);
+  }
+}
+
+// PonyORM names a many-to-many table from the side whose entity sorts first (for a
+// self-reference: whose attribute sorts first) and appends _2, _3, ... when the name is taken.
+void name_join_tables(entity_list& entities, const naming_convention& naming) {
+  std::set<std::string> used;
+  for (const auto& entity : entities) used.insert(lower(entity->table));
+  for (auto& entity : entities) {
+    for (auto& attr : entity->attrs) {
+      if (!attr.is_many_to_many()) continue;
+      auto& reverse = const_cast<attr_info&>(*attr.reverse_attr);  // owned by the registry
+      const entity_info& other = *reverse.owner;
+      if (entity->name > other.name) continue;
+      if (entity.get() == &other && attr.name > reverse.name) continue;
+      std::string table = naming.join_table(attr, reverse);
+      if (used.count(lower(table)) != 0) {
+        std::size_t suffix = 2;
+        while (used.count(lower(table + "_" + std::to_string(suffix))) != 0) ++suffix;
+        table += "_" + std::to_string(suffix);
+      }
+      used.insert(lower(table));
+      attr.m2m_table = reverse.m2m_table = table;
+      const std::string first = naming.join_column(*entity);
+      std::string second = naming.join_column(other);
+      if (&other == entity.get()) {
+        second = first + "_2";
+      } else if (lower(first) == lower(second)) {
+        fail("schema.duplicate_column", where(*entity, attr) + "join table " + table +
+                                            " would have two columns named " + first);
+      }
+      if (&reverse == &attr) {
+        attr.m2m_own_column = first;
+        attr.m2m_other_column = second;
+      } else if (&other == entity.get()) {
+        // PonyORM: the attribute that sorts first keeps its items in the first column.
+        attr.m2m_other_column = reverse.m2m_own_column = first;
+        attr.m2m_own_column = reverse.m2m_other_column = second;
+      } else {
+        attr.m2m_own_column = reverse.m2m_other_column = first;
+        attr.m2m_other_column = reverse.m2m_own_column = second;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void registry::finalize(const naming_convention& naming) {
+  m_finalized = false;
+  // Start from what add() was given, so that finalize() can run again after more add()s.
+  std::set<std::string> tables;
+  for (std::size_t e = 0; e < m_entities.size(); ++e) {
+    entity_info& entity = *m_entities[e];
+    entity.columns.clear();
+    for (std::size_t i = 0; i < entity.attrs.size(); ++i) {
+      attr_info& attr = entity.attrs[i];
+      attr.owner = &entity;
+      attr.index = i;
+      attr.target_entity = nullptr;
+      attr.reverse_attr = nullptr;
+      attr.key_in_reverse = false;
+      attr.m2m_table.clear();
+      attr.m2m_own_column.clear();
+      attr.m2m_other_column.clear();
+      attr.column = m_declared[e].columns[i];
+      if (attr.kind == attr_kind::pk) entity.pk_index = i;
+      if (attr.is_relation()) {
+        attr.type = value_type::null;
+        attr.max_len.reset();
+        attr.precision = attr.scale = 0;
+      }
+    }
+    entity.table = m_declared[e].table.empty() ? naming.table(entity) : m_declared[e].table;
+    if (!tables.insert(lower(entity.table)).second) {
+      fail("schema.duplicate_table",
+           "entity " + entity.name + ": table " + entity.table + " is already used");
+    }
+  }
+  resolve_targets(m_entities);
+  for (auto& entity : m_entities) {
+    for (auto& attr : entity->attrs) {
+      if (attr.is_relation() && attr.reverse_attr == nullptr) link_reverse(*entity, attr);
+    }
+  }
+  for (auto& entity : m_entities) {
+    for (auto& attr : entity->attrs) {
+      if (attr.kind != attr_kind::single) continue;
+      const attr_info& key = attr.target_entity->pk();
+      attr.type = key.type;
+      attr.max_len = key.max_len;
+      if (attr.reverse_attr->kind == attr_kind::single) place_one_to_one_key(*entity, attr);
+    }
+  }
+  for (auto& entity : m_entities) name_columns(*entity, naming);
+  name_join_tables(m_entities, naming);
+  ++m_version;
+  m_finalized = true;
+}
+
+}  // namespace nextorm

@@ -1,0 +1,242 @@
+// The analyzer's errors (exact message and caret) and the logical queries it builds.
+#include "../golden/schema_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <nextorm/errors.hpp>
+
+using namespace nextorm;
+using testing::compile_text;
+
+namespace {
+
+// The rendered error of a query that must fail.
+std::string error_of(const std::string& text, const params& args = {}) {
+  try {
+    (void)compile_text(text, args);
+  } catch (const query_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+std::string error_of_spec(const compile::query_spec& spec, const params& args = {}) {
+  try {
+    (void)compile::compile_query(spec, testing::schema(), lower::sqlite_dialect(), args);
+  } catch (const query_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("an unknown attribute names the entity, suggests the nearest and points at the name") {
+  CHECK(error_of("p for p in Product if p.prise < 20") ==
+        "unknown_name.attribute: entity Product has no attribute 'prise'; did you mean 'price'? "
+        "(line 1, column 25)\n"
+        "  p for p in Product if p.prise < 20\n"
+        "                          ^~~~~");
+}
+
+TEST_CASE("an unknown entity in a for clause suggests the nearest entity") {
+  CHECK(error_of("p for p in Prodct") ==
+        "unknown_name.entity: unknown entity 'Prodct'; did you mean 'Product'? (line 1, column 12)\n"
+        "  p for p in Prodct\n"
+        "             ^~~~~~");
+}
+
+TEST_CASE("a free name neither bound nor passed is an unknown parameter with a suggestion") {
+  CHECK(error_of("p for p in Product if p.price < min_prise", {{"min_price", 1.5}}) ==
+        "unknown_name.parameter: name 'min_prise' is not defined: it is neither a loop variable, "
+        "an entity nor a parameter passed with the query; did you mean 'min_price'? "
+        "(line 1, column 33)\n"
+        "  p for p in Product if p.price < min_prise\n"
+        "                                  ^~~~~~~~~");
+  CHECK(error_of("p for p in Product if zzzzzz > 1").find("query (line 1") != std::string::npos);
+}
+
+TEST_CASE("type mismatches name both types") {
+  CHECK(error_of("p for p in Product if p.name < 3").starts_with(
+      "type.mismatch: cannot compare str with int"));
+  CHECK(error_of("p for p in Product if p.name + 1 > 3").starts_with(
+      "type.mismatch: operator + needs numbers, got str and int"));
+  CHECK(error_of("p for p in Product if p.category == 3").starts_with(
+      "type.mismatch: cannot compare Category with int"));
+  CHECK(error_of("p for p in Product for c in Category if p == c").starts_with(
+      "type.mismatch: cannot compare Product with Category"));
+  CHECK(error_of("p for p in Product if -p.name < 1").starts_with(
+      "type.mismatch: operator - needs a number, got str"));
+  CHECK(error_of("p for p in Product if p.price < None").starts_with(
+      "type.mismatch: cannot compare float with None"));
+  CHECK(error_of("p for p in Product if p < p").starts_with(
+      "type.mismatch: operator < cannot order objects of Product"));
+  CHECK(error_of("p for p in Product if 3 in p.name").starts_with(
+      "type.mismatch: cannot look for int in str"));
+  CHECK(error_of("p for p in Product if p.quantity in (1, 'a')").starts_with(
+      "type.mismatch: cannot compare int with str"));
+  CHECK(error_of("p for p in Product if p.quantity in p.price").starts_with(
+      "type.mismatch: 'in' needs a tuple, a sequence parameter or a str on its right, got float"));
+  CHECK(error_of("p for p in Product if len(p.price) > 1").starts_with(
+      "type.mismatch: len() needs a str, got float"));
+  CHECK(error_of("p for p in Product if abs(p.name) > 1").starts_with(
+      "type.mismatch: abs() needs a number, got str"));
+  CHECK(error_of("p for p in Product if p.name.startswith(1)").starts_with(
+      "type.mismatch: startswith() needs a str argument, got int"));
+  CHECK(error_of("sum(p.name) for p in Product").starts_with(
+      "type.mismatch: sum() needs numbers, got str"));
+  CHECK(error_of("max(p) for p in Product").starts_with(
+      "type.mismatch: max() needs comparable values, got Product"));
+}
+
+TEST_CASE("a condition must be a bool") {
+  CHECK(error_of("p for p in Product if p.price") ==
+        "type.not_boolean: a condition must be a bool, got float (line 1, column 23)\n"
+        "  p for p in Product if p.price\n"
+        "                        ^~~~~~~");
+  CHECK(error_of("p for p in Product if not p.name").starts_with("type.not_boolean"));
+  CHECK(error_of("p for p in Product if p.active or p.name").starts_with("type.not_boolean"));
+}
+
+TEST_CASE("methods and functions that do not exist are reported with suggestions") {
+  CHECK(error_of("p for p in Product if p.name.uper() == 'A'").starts_with(
+      "unknown_name.method: str has no method 'uper'; did you mean 'upper'?"));
+  CHECK(error_of("p for p in Product if p.price.upper() == 'A'").starts_with(
+      "unknown_name.method: float has no method 'upper'"));
+  CHECK(error_of("p for p in Product if p.save()").starts_with(
+      "unknown_name.method: entity Product has no method 'save'"));
+  CHECK(error_of("p for p in Product if coutn(p) > 1").starts_with(
+      "unknown_name.function: unknown function 'coutn'; did you mean 'count'?"));
+  CHECK(error_of("p for p in Product if p.name.upper(1) == 'A'").starts_with(
+      "type.arguments: upper() takes no arguments, got 1"));
+  CHECK(error_of("p for p in Product if p.name.startswith() ").starts_with(
+      "type.arguments: startswith() takes 1 argument, got 0"));
+  CHECK(error_of("p for p in Product if len(p.name, 1) > 0").starts_with(
+      "type.arguments: len() takes 1 argument, got 2"));
+  CHECK(error_of("sum() for p in Product").starts_with("type.arguments: sum() takes 1 argument, got 0"));
+  CHECK(error_of("sum(p.price, flag=True) for p in Product").starts_with(
+      "type.arguments: sum() takes only the keyword argument distinct=True or distinct=False"));
+  CHECK(error_of("sum(sum(p.price)) for p in Product").starts_with(
+      "type.nested_aggregate"));
+  CHECK(error_of("p for p in Product if n(1)", {{"n", 1}}).starts_with(
+      "type.not_callable: 'n' is not a function"));
+  CHECK(error_of("p for p in Product if (p.price + 1)(1)").starts_with("unsupported.syntax"));
+}
+
+TEST_CASE("constructs outside the core language are refused as unsupported") {
+  CHECK(error_of("p for p in Product if p.tags.name == 'x'").starts_with(
+      "unsupported.collection: Product.tags is a collection (Set)"));
+  CHECK(error_of("p for p in Product if p is 3").starts_with("unsupported.is"));
+  CHECK(error_of("p for p in Product if p.name[0] == 'a'").starts_with(
+      "unsupported.syntax: indexing is not supported in queries yet"));
+  CHECK(error_of("p for p in Product if p.name[0:1] == 'a'").starts_with("unsupported.syntax"));
+  CHECK(error_of("p for p in Product if (1 if p.active else 2) > 1").starts_with(
+      "unsupported.syntax"));
+  CHECK(error_of("p for p in Product if (1, 2) == p.quantity").starts_with("unsupported.syntax"));
+  CHECK(error_of("p for p in Product if exists(c for c in Category)").starts_with(
+      "unsupported.syntax: exists() (a subquery)"));
+  CHECK(error_of("p for p in Product if desc(p.price)").starts_with("unsupported.desc"));
+  CHECK(error_of("p for p in Product if Product").starts_with("unsupported.entity_value"));
+  CHECK(error_of("p for p in Product for p in Category").starts_with(
+      "unsupported.duplicate_variable"));
+  CHECK(error_of("p for p, q in Product").starts_with("unsupported.unpacking"));
+  CHECK(error_of("t for p in Product for t in p.tags").starts_with("unsupported.source"));
+  CHECK(error_of("p for p in Product if count(p) > 1").starts_with(
+      "unsupported.aggregate_in_filter"));
+  CHECK(error_of("c for p in Product", {{"c", entity_ref{testing::schema().find("Category"), 1}}})
+            .starts_with("unsupported.result"));
+  CHECK(error_of("p for p in Product if p.category == c.name",
+                 {{"c", entity_ref{testing::schema().find("Category"), 1}}})
+            .starts_with("unsupported.parameter_attribute"));
+  CHECK(error_of("p for p in Product for q in Product if Product.name == 'a'").starts_with(
+      "unsupported.ambiguous_entity"));
+  CHECK(error_of("p for p in Product if Category.name == 'a'").starts_with(
+      "unknown_name.loop_variable: no loop variable iterates over entity Category"));
+}
+
+TEST_CASE("sequence parameters may only follow in") {
+  params args{{"ids", std::vector<param_value>{1, 2}}};
+  CHECK(error_of("p for p in Product if p.quantity == ids", args).starts_with(
+      "type.sequence_parameter: parameter 'ids' is a sequence: it can only follow 'in'"));
+  params nested{{"ids", std::vector<param_value>{std::vector<param_value>{1}}}};
+  CHECK(error_of("p for p in Product if p.quantity in ids", nested).starts_with(
+      "type.sequence_parameter: parameter 'ids' holds a nested sequence at index 0"));
+  CHECK(error_of("p for p in Product if p.category == c", {{"c", entity_ref{}}}).starts_with(
+      "usage.entity_parameter"));
+}
+
+TEST_CASE("a None parameter makes == an IS NULL and None in a sequence is NULL") {
+  auto plan = compile_text("p for p in Product if p.description == d and p.quantity in ids",
+                           {{"d", value{}}, {"ids", std::vector<param_value>{value{}, 1}}});
+  CHECK(plan->sql.ends_with(
+      "WHERE \"p\".\"description\" IS NULL AND \"p\".\"quantity\" IN (NULL, ?)"));
+  REQUIRE(plan->params.size() == 1);
+  CHECK(plan->params[0].element == 1u);
+}
+
+TEST_CASE("lambdas must match the result items and the loop variables") {
+  compile::query_spec spec = testing::spec_of("p for p in Product");
+  spec.modifiers.push_back({compile::modifier_kind::filter, "lambda a, b: a.price > 1"});
+  CHECK(error_of_spec(spec).starts_with(
+      "type.arguments: the lambda takes 2 argument(s) but the query's result has 1 item(s)"));
+  spec.modifiers = {{compile::modifier_kind::where, "lambda a, b: a.price > 1"}};
+  CHECK(error_of_spec(spec).starts_with(
+      "type.arguments: the lambda of where() takes 2 argument(s) but the query has 1 loop "
+      "variable(s)"));
+  spec.modifiers = {{compile::modifier_kind::order_by, "desc(p.price, 1)"}};
+  CHECK(error_of_spec(spec).starts_with("type.arguments: desc() takes 1 argument, got 2"));
+  spec.modifiers = {{compile::modifier_kind::order_by, "-3"}};
+  CHECK(error_of_spec(spec) ==
+        "unknown_name.column: order_by column -3 is out of range: the result has 1 column(s), "
+        "numbered from 1 (line 1, column 1)\n  -3\n  ^~");
+  compile::query_spec entity;
+  entity.entity = "Product";
+  entity.text = "lambda a, b: a.price > 1";
+  CHECK(error_of_spec(entity).starts_with(
+      "type.arguments: the lambda of Product.select() takes 1 argument, got 2"));
+  entity.entity = "Prodct";
+  entity.text = "";
+  CHECK(error_of_spec(entity).starts_with(
+      "unknown_name.entity: unknown entity 'Prodct'; did you mean 'Product'?"));
+}
+
+TEST_CASE("a lambda argument stands for the result item even where it shadows a loop variable") {
+  compile::query_spec spec = testing::spec_of("(p.name, p.price) for p in Product");
+  spec.modifiers.push_back({compile::modifier_kind::filter, "lambda p, q: p.startswith('a')"});
+  auto plan = compile::compile_query(spec, testing::schema(), lower::sqlite_dialect(), {});
+  CHECK(plan->sql.ends_with("WHERE \"p\".\"name\" LIKE ?"));
+}
+
+TEST_CASE("terminals check the result they aggregate or remove") {
+  compile::query_spec spec = testing::spec_of("p.name for p in Product");
+  spec.terminal = compile::terminal_kind::avg;
+  CHECK(error_of_spec(spec) ==
+        "type.aggregate_result: avg() needs a query whose result is one number, got str "
+        "(line 1, column 1)\n  p.name for p in Product\n  ^~~~~~");
+  spec.text = "(p.name, p.price) for p in Product";
+  spec.terminal = compile::terminal_kind::min;
+  CHECK(error_of_spec(spec).starts_with(
+      "type.aggregate_result: min() needs a query whose result is one value, got 2 items"));
+  spec.text = "p for p in Product";
+  spec.terminal = compile::terminal_kind::max;
+  CHECK(error_of_spec(spec).starts_with("type.aggregate_result: max()"));
+  spec.terminal = compile::terminal_kind::sum;
+  CHECK(error_of_spec(spec).starts_with("type.aggregate_result: sum()"));
+  spec.text = "(p.category, count(p)) for p in Product";
+  spec.terminal = compile::terminal_kind::remove;
+  CHECK(error_of_spec(spec).starts_with("type.remove_result"));
+}
+
+TEST_CASE("a loop variable named like an earlier join's alias renames the join") {
+  auto plan = compile_text(
+      "p for p in Product if p.category.name == 'a' for category in Category if category.id == 1");
+  CHECK(plan->sql.find("\"Category\" \"category-2\"") != std::string::npos);
+  CHECK(plan->sql.find("\"Category\" \"category\"") != std::string::npos);
+}
+
+TEST_CASE("a registry that is not finalized is a usage error") {
+  registry reg;
+  CHECK_THROWS_AS(compile::compile_query(testing::spec_of("p for p in Product"), reg,
+                                         lower::sqlite_dialect(), {}),
+                  usage_error);
+}

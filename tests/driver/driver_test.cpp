@@ -1,0 +1,110 @@
+#include <nextorm/errors.hpp>
+
+#include "driver/connection.hpp"
+#include "driver/sqlite/sqlite_connection.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace nextorm;
+using namespace nextorm::driver;
+
+TEST_CASE("connection URLs parse for each provider", "[url]") {
+  auto memory = parse_url("sqlite::memory:");
+  CHECK(memory.provider == "sqlite");
+  CHECK(memory.path == ":memory:");
+  CHECK(parse_url("sqlite:/tmp/x.db").path == "/tmp/x.db");
+  CHECK(parse_url("sqlite:///tmp/x.db").path == "/tmp/x.db");
+
+  auto pg = parse_url("postgresql://ann:p%40ss@127.0.0.1:5433/shop?sslmode=disable");
+  CHECK(pg.provider == "postgres");
+  CHECK(pg.user == "ann");
+  CHECK(pg.password == "p@ss");
+  CHECK(pg.host == "127.0.0.1");
+  CHECK(pg.port == 5433);
+  CHECK(pg.database == "shop");
+
+  auto my = parse_url("mariadb://root@localhost/test");
+  CHECK(my.provider == "mariadb");
+  CHECK(my.user == "root");
+  CHECK(my.password.empty());
+  CHECK(my.host == "localhost");
+  CHECK(my.port == 0);
+  CHECK(parse_url("mysql://h").host == "h");
+}
+
+TEST_CASE("bad connection URLs say what is wrong", "[url]") {
+  CHECK_THROWS_WITH(parse_url("nothing"),
+                    "url.invalid: cannot use connection URL 'nothing': expected <provider>:..., "
+                    "e.g. sqlite::memory:");
+  CHECK_THROWS_WITH(parse_url("oracle://x"),
+                    "url.provider: unknown database provider 'oracle' in connection URL; expected "
+                    "sqlite, postgresql or mariadb");
+  CHECK_THROWS_WITH(parse_url("sqlite:"), Catch::Contains("expected a file path"));
+  CHECK_THROWS_WITH(parse_url("mariadb:host"), Catch::Contains("expected '//'"));
+  CHECK_THROWS_WITH(parse_url("mariadb://h:99999/db"), Catch::Contains("bad port '99999'"));
+  CHECK_THROWS_WITH(parse_url("mariadb://h:x/db"), Catch::Contains("bad port 'x'"));
+  CHECK_THROWS_WITH(parse_url("mariadb://a%4@h/db"), Catch::Contains("bad percent escape"));
+  CHECK_THROWS_WITH(parse_url("mariadb://a%zz@h/db"), Catch::Contains("bad percent escape"));
+}
+
+TEST_CASE("sqlite binds every value type and reads it back as asked", "[sqlite]") {
+  sqlite_connection c{":memory:"};
+  c.execute_script("CREATE TABLE t (i INTEGER, r REAL, b BOOLEAN, s TEXT, d TEXT, x BLOB, n TEXT)");
+  const std::vector<value> row{value{std::int64_t{-9223372036854775807LL - 1}}, value{0.1},
+                               value{true},  value{"héllo"},
+                               value::typed(value_type::date, "2020-01-31"),
+                               value::typed(value_type::bytes, std::string{"a\0b", 3}), value{}};
+  CHECK(c.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)", row) == 1);
+  auto rows = c.query("SELECT i, r, b, s, d, x, n FROM t", {});
+  REQUIRE(rows->next());
+  CHECK(rows->column_count() == 7);
+  CHECK(rows->get(0, value_type::integer) == row[0]);
+  CHECK(rows->get(1, value_type::real) == row[1]);
+  CHECK(rows->get(2, value_type::boolean) == row[2]);
+  CHECK(rows->get(3, value_type::text) == row[3]);
+  CHECK(rows->get(4, value_type::date) == row[4]);
+  CHECK(rows->get(5, value_type::bytes) == row[5]);
+  CHECK(rows->get(6, value_type::text).is_null());
+  CHECK(rows->is_null(6));
+  // The column's own type when none is asked for.
+  CHECK(rows->get(0, value_type::null).type() == value_type::integer);
+  CHECK(rows->get(1, value_type::null).type() == value_type::real);
+  CHECK(rows->get(3, value_type::null).type() == value_type::text);
+  CHECK(rows->get(5, value_type::null).type() == value_type::bytes);
+  CHECK_FALSE(rows->next());
+}
+
+TEST_CASE("sqlite maps its errors to NextORM's categories", "[sqlite]") {
+  sqlite_connection c{":memory:"};
+  c.execute_script("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)");
+  (void)c.insert("INSERT INTO t (v) VALUES (?)", std::vector<value>{value{"a"}});
+  CHECK_THROWS_AS(c.execute("INSERT INTO t (v) VALUES (?)", std::vector<value>{value{"a"}}),
+                  integrity_error);
+  CHECK_THROWS_AS(c.execute("INSERT INTO t (v) VALUES (NULL)", {}), integrity_error);
+  CHECK_THROWS_WITH(c.query("SELEC 1", {}), Catch::StartsWith("sqlite.error: cannot prepare"));
+  CHECK_THROWS_AS(sqlite_connection{"/nonexistent/dir/x.db"}, connection_error);
+}
+
+TEST_CASE("sqlite transactions commit and roll back", "[sqlite]") {
+  sqlite_connection c{":memory:"};
+  c.execute_script("CREATE TABLE t (v INTEGER)");
+  CHECK_FALSE(c.in_transaction());
+  c.begin();
+  CHECK(c.in_transaction());
+  (void)c.execute("INSERT INTO t VALUES (1)", {});
+  c.rollback();
+  c.rollback();  // nothing to roll back: no error
+  c.begin();
+  CHECK(c.insert("INSERT INTO t VALUES (2)", {}) == value{1});
+  c.commit();
+  auto rows = c.query("SELECT group_concat(v) FROM t", {});
+  REQUIRE(rows->next());
+  CHECK(rows->get_text(0) == "2");
+  CHECK(rows->get_int(0) == 2);
+  CHECK(rows->get_real(0) == 2.0);
+}
+
+TEST_CASE("opening a URL gives a connection of its provider", "[open]") {
+  auto c = open(parse_url("sqlite::memory:"));
+  CHECK(c->dialect_name() == "sqlite");
+}

@@ -1,0 +1,128 @@
+// What the executor and the materializer rely on: the column layout of result rows, the
+// parameter slots in placeholder order, and dialect refusals.
+#include "../golden/schema_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <nextorm/errors.hpp>
+
+using namespace nextorm;
+using testing::compile_text;
+using testing::schema;
+
+TEST_CASE("an entity item spans all its columns in entity_info::columns order") {
+  auto plan = compile_text("(p, p.name, c) for p in Product for c in Category if p.category == c");
+  const auto& shape = plan->shape;
+  REQUIRE(shape.items.size() == 3);
+  CHECK(shape.is_tuple);
+  const entity_info& product = *schema().find("Product");
+  CHECK(shape.items[0].entity == &product);
+  CHECK(shape.items[0].first_column == 0);
+  CHECK(shape.items[0].column_count == product.columns.size());
+  CHECK_FALSE(shape.items[0].key_only);
+  CHECK(shape.items[1].entity == nullptr);
+  CHECK(shape.items[1].type == value_type::text);
+  CHECK(shape.items[1].first_column == product.columns.size());
+  CHECK(shape.items[2].entity == schema().find("Category"));
+  CHECK(shape.items[2].first_column == product.columns.size() + 1);
+  CHECK(shape.items[2].column_count == 2);
+  CHECK(shape.column_names == std::vector<std::string>{"p", "p.name", "c"});
+}
+
+TEST_CASE("a reference inside a tuple is its key; alone it is the joined object") {
+  auto tuple = compile_text("(p.name, p.category) for p in Product");
+  REQUIRE(tuple->shape.items.size() == 2);
+  CHECK(tuple->shape.items[1].entity == schema().find("Category"));
+  CHECK(tuple->shape.items[1].key_only);
+  CHECK(tuple->shape.items[1].column_count == 1);
+  CHECK(tuple->shape.items[1].type == value_type::integer);
+  auto alone = compile_text("p.category for p in Product");
+  REQUIRE(alone->shape.items.size() == 1);
+  CHECK_FALSE(alone->shape.is_tuple);
+  CHECK_FALSE(alone->shape.items[0].key_only);
+  CHECK(alone->shape.items[0].column_count == 2);
+}
+
+TEST_CASE("parameter slots follow the placeholders, limit and offset last") {
+  compile::query_spec spec =
+      testing::spec_of("p for p in Product if p.name == 'a' and p.price < x and p.quantity in ids");
+  spec.has_limit = true;
+  spec.has_offset = true;
+  params args{{"x", 2.5}, {"ids", std::vector<param_value>{1, 2}}};
+  auto plan = compile::compile_query(spec, schema(), lower::postgres_dialect(), args);
+  CHECK(plan->sql.ends_with(
+      "WHERE \"p\".\"name\" = $1 AND \"p\".\"price\" < $2 AND \"p\".\"quantity\" IN ($3, $4) "
+      "LIMIT $5 OFFSET $6"));
+  using source = compile::param_slot::source;
+  REQUIRE(plan->params.size() == 6);
+  CHECK(plan->params[0].from == source::constant);
+  CHECK(plan->params[0].constant == value{"a"});
+  CHECK(plan->params[1].from == source::named);
+  CHECK(plan->params[1].name == "x");
+  CHECK_FALSE(plan->params[1].element);
+  CHECK(plan->params[3].element == 1u);
+  CHECK(plan->params[4].from == source::limit);
+  CHECK(plan->params[5].from == source::offset);
+  CHECK(plan->terminal == compile::terminal_kind::fetch);
+}
+
+TEST_CASE("counts and aggregates return one scalar column") {
+  compile::query_spec spec = testing::spec_of("p.quantity for p in Product");
+  spec.terminal = compile::terminal_kind::avg;
+  auto avg = compile::compile_query(spec, schema(), lower::sqlite_dialect(), {});
+  REQUIRE(avg->shape.items.size() == 1);
+  CHECK(avg->shape.items[0].type == value_type::real);
+  CHECK(avg->shape.column_names[0] == "avg");
+  CHECK(avg->terminal == compile::terminal_kind::avg);
+  spec.text = "(p.name, p.price) for p in Product";
+  spec.terminal = compile::terminal_kind::count;
+  auto count = compile::compile_query(spec, schema(), lower::mariadb_dialect(), {});
+  REQUIRE(count->shape.items.size() == 1);
+  CHECK(count->shape.items[0].type == value_type::integer);
+  spec.text = "o.total for o in Order";
+  spec.terminal = compile::terminal_kind::avg;
+  auto decimal_avg = compile::compile_query(spec, schema(), lower::sqlite_dialect(), {});
+  CHECK(decimal_avg->shape.items[0].type == value_type::decimal);
+  spec.text = "(p.category, count(p)) for p in Product";
+  spec.terminal = compile::terminal_kind::count;
+  CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql ==
+        "SELECT COUNT(*) FROM (SELECT \"p\".\"category\" AS \"c1\", COUNT(DISTINCT \"p\".\"id\") "
+        "AS \"c2\" FROM \"Product\" \"p\" GROUP BY \"p\".\"category\") \"q\"");
+}
+
+TEST_CASE("a construct a dialect cannot express fails naming the dialect") {
+  try {
+    (void)compile_text("p for p in Product if p.price % 2 > 1", {}, lower::postgres_dialect());
+    FAIL("no error");
+  } catch (const query_error& e) {
+    CHECK(e.id() == "unsupported.dialect");
+    CHECK(e.category() == error_category::unsupported);
+    CHECK(e.message() == "operator % on float is not supported by postgres");
+  }
+  compile::query_spec spec;
+  spec.entity = "Product";
+  spec.has_limit = true;
+  spec.terminal = compile::terminal_kind::remove;
+  CHECK_THROWS_WITH(
+      compile::compile_query(spec, schema(), lower::mariadb_dialect(), {}),
+      Catch::Contains("remove() of a sliced query (LIMIT in an IN subquery) is not supported by "
+                      "mariadb"));
+}
+
+TEST_CASE("floats keep a float literal and non-finite constants are bound") {
+  CHECK(compile_text("p for p in Product if p.price < 3.0")->sql.ends_with("< 3.0"));
+  CHECK(compile_text("p for p in Product if p.price < 1e300 * 1e300")
+            ->sql.ends_with("< ?"));
+  CHECK(compile_text("p for p in Product if p.price < 1e20")->sql.ends_with("< 1e+20"));
+}
+
+TEST_CASE("the exists terminal selects a constant and exec reads at most one row") {
+  compile::query_spec spec = testing::spec_of("p for p in Product");
+  spec.terminal = compile::terminal_kind::exists;
+  spec.has_offset = true;
+  auto plan = compile::compile_query(spec, schema(), lower::sqlite_dialect(), {});
+  CHECK(plan->sql == "SELECT 1 FROM \"Product\" \"p\" LIMIT -1 OFFSET ?");
+  spec.terminal = compile::terminal_kind::first;
+  CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql.ends_with(
+      "ORDER BY 1 LIMIT -1 OFFSET ?"));
+}

@@ -1,0 +1,246 @@
+// The JSON schema: the CLI's form of a registry. Every malformed input is a schema_error that
+// names where it is; nothing else escapes.
+#include <nextorm/errors.hpp>
+#include <nextorm/registry.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+using namespace nextorm;
+
+namespace {
+
+std::string load_error(const std::string& text) {
+  registry r;
+  try {
+    r.load_json_text(text);
+  } catch (const schema_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// One entity "P" with the given attribute objects.
+std::string attrs_error(const std::string& attrs) {
+  return load_error(R"({"entities":[{"name":"P","attrs":[)" + attrs + "]}]}");
+}
+
+}  // namespace
+
+TEST_CASE("the JSON schema of the brief loads into the registry") {
+  registry r;
+  r.load_json_text(R"({"entities":[
+    {"name":"Group","attrs":[{"name":"students","kind":"Set","type":"Student"}]},
+    {"name":"Student","table":"students","attrs":[
+      {"name":"id","kind":"PK","type":"int","auto":true},
+      {"name":"name","kind":"Req","type":"str","max_len":64,"unique":true},
+      {"name":"group","kind":"Single","type":"Group","reverse":"students","optional":true},
+      {"name":"courses","kind":"Set","type":"Course","reverse":"students"},
+      {"name":"gpa","kind":"Opt","type":"float","column":"grade","index":true},
+      {"name":"nick","kind":"Opt","type":"str","nullable":true,"default":null},
+      {"name":"price","kind":"Req","type":"decimal","precision":10,"scale":3,"default":"1.5"},
+      {"name":"ok","kind":"Req","type":"bool","default":true},
+      {"name":"n","kind":"Req","type":"int","default":-3},
+      {"name":"m","kind":"Req","type":"int","default":7},
+      {"name":"x","kind":"Req","type":"float","default":2.5},
+      {"name":"s","kind":"Req","type":"str","default":"hi"}]},
+    {"name":"Course","attrs":[
+      {"name":"students","kind":"Set","type":"Student","reverse":"courses"},
+      {"name":"d","kind":"Opt","type":"date"},{"name":"dt","kind":"Opt","type":"datetime"},
+      {"name":"t","kind":"Opt","type":"time"},{"name":"b","kind":"Opt","type":"bytes"},
+      {"name":"u","kind":"Opt","type":"uuid"},{"name":"j","kind":"Opt","type":"json"},
+      {"name":"dec","kind":"Req","type":"decimal","precision":10},
+      {"name":"one","kind":"Req","type":"decimal","precision":1}]}]})");
+  r.finalize();
+  const entity_info& student = r.get("Student");
+  CHECK(student.table == "students");
+  CHECK(student.attrs[0].auto_increment);
+  const attr_info& name = *student.find("name");
+  CHECK(name.kind == attr_kind::req);
+  CHECK(name.type == value_type::text);
+  CHECK(name.max_len == 64u);
+  CHECK(name.unique);
+  const attr_info& group = *student.find("group");
+  CHECK(group.kind == attr_kind::single);
+  CHECK(group.target == "Group");
+  CHECK(group.reverse == "students");
+  CHECK(group.optional);
+  CHECK(student.find("courses")->is_many_to_many());
+  const attr_info& gpa = *student.find("gpa");
+  CHECK(gpa.column == "grade");
+  CHECK(gpa.indexed);
+  CHECK(gpa.type == value_type::real);
+  CHECK(student.find("nick")->nullable);
+  CHECK(student.find("nick")->default_value->is_null());
+  const attr_info& price = *student.find("price");
+  CHECK(price.precision == 10);
+  CHECK(price.scale == 3);
+  CHECK(*price.default_value == value::typed(value_type::decimal, "1.5"));
+  CHECK(*student.find("ok")->default_value == value{true});
+  CHECK(*student.find("n")->default_value == value{-3});
+  CHECK(*student.find("m")->default_value == value{7});
+  CHECK(*student.find("x")->default_value == value{2.5});
+  CHECK(*student.find("s")->default_value == value{"hi"});
+  const entity_info& course = r.get("Course");
+  CHECK(course.find("d")->type == value_type::date);
+  CHECK(course.find("dt")->type == value_type::datetime);
+  CHECK(course.find("t")->type == value_type::time);
+  CHECK(course.find("b")->type == value_type::bytes);
+  CHECK(course.find("u")->type == value_type::uuid);
+  CHECK(course.find("j")->type == value_type::json);
+  // PonyORM: Decimal(10) has scale 2.
+  CHECK(course.find("dec")->scale == 2);
+  CHECK(course.find("one")->scale == 1);
+  CHECK(r.get("Group").find("students")->reverse_attr == student.find("group"));
+}
+
+TEST_CASE("text that is not JSON reports nlohmann's line and column") {
+  CHECK(load_error("{\"entities\": [\n  {\"name\": \"P\",}\n]}") ==
+        "schema.json_syntax: JSON schema: parse error at line 2, column 16: syntax error while "
+        "parsing object key - unexpected '}'; expected string literal");
+  CHECK(load_error("") ==
+        "schema.json_syntax: JSON schema: parse error at line 1, column 1: syntax error while "
+        "parsing value - unexpected end of input; expected '[', '{', or a literal");
+}
+
+TEST_CASE("the document and entity shapes are checked") {
+  CHECK(load_error("[]") ==
+        "schema.json_shape: JSON schema: 'the schema' must be a JSON object with \"entities\", "
+        "got array");
+  CHECK(load_error(R"({"entitys":[]})") ==
+        "schema.unknown_field: JSON schema: unknown field 'entitys'; did you mean 'entities'?");
+  CHECK(load_error("{}") == "schema.missing_field: JSON schema: missing \"entities\"");
+  CHECK(load_error(R"({"entities":{}})") ==
+        "schema.json_shape: JSON schema: 'entities' must be a list of entities, got object");
+  CHECK(load_error(R"({"entities":[{"name":"A"}, 3]})") ==
+        "schema.json_shape: entity #2: 'entity' must be a JSON object, got number");
+  CHECK(load_error(R"({"entities":[{"attrs":[]}]})") ==
+        "schema.missing_field: entity #1: missing \"name\"");
+  CHECK(load_error(R"({"entities":[{"name":7}]})") ==
+        "schema.json_shape: entity #1: 'name' must be a string, got number");
+  CHECK(load_error(R"({"entities":[{"name":"A","tabel":"a"}]})") ==
+        "schema.unknown_field: entity A: unknown field 'tabel'; did you mean 'table'?");
+  CHECK(load_error(R"({"entities":[{"name":"A","table":null}]})") ==
+        "schema.json_shape: entity A: 'table' must be a string, got null");
+  CHECK(load_error(R"({"entities":[{"name":"A","attrs":{}}]})") ==
+        "schema.json_shape: entity A: 'attrs' must be a list of attributes, got object");
+  CHECK(load_error(R"({"entities":[{"name":"A","colour":"red"}]})") ==
+        "schema.unknown_field: entity A: unknown field 'colour'");
+}
+
+TEST_CASE("attribute fields are checked and named in the message") {
+  CHECK(attrs_error(R"("x")") ==
+        "schema.json_shape: entity P, attribute #1: 'attribute' must be a JSON object, got "
+        "string");
+  CHECK(attrs_error(R"({"kind":"Req","type":"str"})") ==
+        "schema.missing_field: entity P, attribute #1: missing \"name\"");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"str"},{"name":false})") ==
+        "schema.json_shape: entity P, attribute #2: 'name' must be a string, got boolean");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"str","uniq":true})") ==
+        "schema.unknown_field: entity P, attribute a: unknown field 'uniq'; did you mean "
+        "'unique'?");
+  CHECK(attrs_error(R"({"name":"a","type":"str"})") ==
+        "schema.missing_field: entity P, attribute a: missing \"kind\"");
+  CHECK(attrs_error(R"({"name":"a","kind":"Reqd","type":"str"})") ==
+        "schema.unknown_kind: entity P, attribute a: unknown kind 'Reqd'; did you mean 'Req'?");
+  CHECK(attrs_error(R"({"name":"a","kind":"Required","type":"str"})") ==
+        "schema.unknown_kind: entity P, attribute a: unknown kind 'Required'");
+  CHECK(attrs_error(R"({"name":"a","kind":1,"type":"str"})") ==
+        "schema.json_shape: entity P, attribute a: 'kind' must be a string, got number");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req"})") ==
+        "schema.missing_field: entity P, attribute a: missing \"type\" (a type name, or the "
+        "target entity of a Single or Set)");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"strr"})") ==
+        "schema.unknown_type: entity P, attribute a: unknown type 'strr'; did you mean 'str'?");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"varchar"})") ==
+        "schema.unknown_type: entity P, attribute a: unknown type 'varchar'");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":["str"]})") ==
+        "schema.json_shape: entity P, attribute a: 'type' must be a string, got array");
+  CHECK(attrs_error(R"({"name":"a","kind":"Single","type":"P","reverse":3})") ==
+        "schema.json_shape: entity P, attribute a: 'reverse' must be a string, got number");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"str","column":{}})") ==
+        "schema.json_shape: entity P, attribute a: 'column' must be a string, got object");
+}
+
+TEST_CASE("numbers and flags must have the right JSON type and range") {
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"str","max_len":-1})") ==
+        "schema.json_shape: entity P, attribute a: 'max_len' must be an integer from 0 to "
+        "4294967295, got number");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"str","max_len":6.5})") ==
+        "schema.json_shape: entity P, attribute a: 'max_len' must be an integer from 0 to "
+        "4294967295, got number");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"str","max_len":"64"})") ==
+        "schema.json_shape: entity P, attribute a: 'max_len' must be an integer from 0 to "
+        "4294967295, got string");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"str","max_len":4294967296})") ==
+        "schema.json_shape: entity P, attribute a: 'max_len' must be an integer from 0 to "
+        "4294967295, got 4294967296");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"decimal","precision":300})") ==
+        "schema.json_shape: entity P, attribute a: 'precision' must be an integer from 0 to "
+        "255, got 300");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"decimal","scale":-2})") ==
+        "schema.json_shape: entity P, attribute a: 'scale' must be an integer from 0 to 255, got "
+        "number");
+  for (const char* flag : {"unique", "index", "nullable", "optional", "auto"}) {
+    CHECK(attrs_error(std::string{R"({"name":"a","kind":"Req","type":"str",")"} + flag +
+                      R"(":"yes"})") ==
+          std::string{"schema.json_shape: entity P, attribute a: '"} + flag +
+              "' must be true or false, got string");
+  }
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"int","default":[1]})") ==
+        "schema.json_shape: entity P, attribute a: 'default' must be a JSON scalar (number, "
+        "string, true, false or null), got array");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"int","default":9223372036854775808})") ==
+        "schema.json_shape: entity P, attribute a: 'default' 9223372036854775808 does not fit a "
+        "64-bit integer");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"int","default":9223372036854775807})") ==
+        "no error");
+}
+
+TEST_CASE("add()'s checks apply to JSON entities, and a failing schema adds nothing") {
+  CHECK(attrs_error(R"({"name":"k","kind":"PK","type":"float"})") ==
+        "schema.pk_type: entity P, attribute k: a PK must be int or str, not float");
+  registry r;
+  r.load_json_text(R"({"entities":[{"name":"Existing"}]})");
+  CHECK_THROWS_AS(r.load_json_text(R"({"entities":[{"name":"New"},{"name":"Existing"}]})"),
+                  schema_error);
+  CHECK(r.entities().size() == 1);
+  CHECK(r.find("New") == nullptr);
+  r.load_json_text(R"({"entities":[{"name":"New"}]})");  // the name is free again
+  r.finalize();
+  CHECK(r.get("New").table == "New");
+}
+
+TEST_CASE("load_json_file reads a file and names it in errors") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "nextorm_json_schema_test";
+  fs::create_directories(dir);
+  const fs::path good = dir / "good.json";
+  const fs::path bad = dir / "bad.json";
+  std::ofstream{good} << R"({"entities":[{"name":"Tag","attrs":[)"
+                         R"({"name":"label","kind":"Req","type":"str"}]}]})";
+  std::ofstream{bad} << R"({"entities":[{"name":"Tag","attrs":[{"name":"x","kind":"Reqd"}]}]})";
+  registry r;
+  r.load_json_file(good);
+  CHECK(r.get("Tag").find("label") != nullptr);
+
+  auto error_of = [](const fs::path& path) -> std::string {
+    registry fresh;
+    try {
+      fresh.load_json_file(path);
+    } catch (const schema_error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK(error_of(bad) == "schema.unknown_kind: " + bad.string() +
+                             ": entity Tag, attribute x: unknown kind 'Reqd'; did you mean 'Req'?");
+  CHECK(error_of(dir / "missing.json") ==
+        "schema.file: cannot read the schema file '" + (dir / "missing.json").string() + "'");
+  CHECK(error_of(dir) == "schema.file: cannot read the schema file '" + dir.string() + "'");
+  fs::remove_all(dir);
+}

@@ -1,0 +1,253 @@
+#include "session_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+
+using namespace session_test;
+
+namespace {
+
+// Creates one product (and its category when given) in the current session.
+Product& make_product(const std::string& name, double price, const std::string& sku,
+                      Category* category = nullptr) {
+  auto& p = Product::create();
+  p.name = name;
+  p.price = price;
+  p.sku = sku;
+  if (category != nullptr) p.category = *category;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("objects created in a session are inserted on commit and get their keys", "[session]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    auto& p = make_product("Widget", 9.5, "W-1");
+    CHECK(p.key().is_null());
+    CHECK(p.state() == object_state::created);
+    session.flush();
+    CHECK(p.key() == value{1});
+    CHECK(p.state() == object_state::clean);
+  }
+  CHECK(t.scalar("SELECT name || ':' || price || ':' || product_sku FROM Product") == "Widget:9.5:W-1");
+}
+
+TEST_CASE("an exception ending the session rolls everything back", "[session]") {
+  temp_database t;
+  try {
+    db_session session{t.db};
+    make_product("Widget", 9.5, "W-1");
+    session.flush();  // written, but not committed
+    throw std::runtime_error("boom");
+  } catch (const std::runtime_error&) {
+  }
+  CHECK(t.scalar("SELECT count(*) FROM Product") == "0");
+}
+
+TEST_CASE("a failing commit rolls back, throws, and loses nothing committed before", "[session]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    make_product("Widget", 9.5, "W-1");
+  }
+  auto duplicate = [&] {
+    db_session session{t.db};
+    make_product("Other", 1, "O-1");
+    make_product("Clash", 2, "W-1");  // the unique sku again
+  };
+  CHECK_THROWS_AS(duplicate(), integrity_error);
+  CHECK(t.scalar("SELECT group_concat(name) FROM Product") == "Widget");
+}
+
+TEST_CASE("a required attribute without a value fails the flush and names it", "[session]") {
+  temp_database t;
+  auto missing = [&] {
+    db_session session{t.db};
+    auto& p = Product::create();
+    p.name = "No price";
+    p.sku = "N-1";
+  };
+  CHECK_THROWS_WITH(missing(), "object.required: attribute Product.price is required but has no value");
+  CHECK(t.scalar("SELECT count(*) FROM Product") == "0");
+}
+
+TEST_CASE("a missing Opt string is stored as '' like PonyORM, a missing Opt int as NULL", "[session]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    make_product("Widget", 9.5, "W-1");
+  }
+  CHECK(t.scalar("SELECT quote(summary) || ',' || quote(stock) FROM Product") == "'',NULL");
+  db_session session{t.db};
+  auto& p = Product::at(1);
+  CHECK(p.summary.has_value());
+  CHECK(p.summary.get().empty());
+  CHECK_FALSE(p.stock.has_value());
+  CHECK_THROWS_WITH(p.stock.get(), "object.no_value: attribute Product.stock has no value");
+}
+
+TEST_CASE("at() finds by primary key, one object per row, and names what is missing", "[session]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    make_product("Widget", 9.5, "W-1");
+  }
+  db_session session{t.db};
+  Product& a = Product::at(1);
+  Product& b = Product::at(1);
+  CHECK(&a == &b);
+  CHECK(a.name.get() == "Widget");
+  CHECK_THROWS_AS(Product::at(2), object_not_found);
+  CHECK_THROWS_WITH(Product::at(2), "lookup.not_found: Product[2] does not exist");
+}
+
+TEST_CASE("changed objects are updated, removed objects deleted", "[session]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    make_product("Widget", 9.5, "W-1");
+    make_product("Gadget", 20, "G-1");
+  }
+  {
+    db_session session{t.db};
+    Product::at(1).price = 11.0;
+    Product::at(2).remove();
+  }
+  CHECK(t.scalar("SELECT group_concat(name || '=' || price) FROM Product") == "Widget=11.0");
+}
+
+TEST_CASE("string primary keys and boolean values round-trip", "[session]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    auto& c = Customer::create();
+    c.email = "ann@example.com";
+    c.vip = true;
+  }
+  db_session session{t.db};
+  auto& c = Customer::at("ann@example.com");
+  CHECK(c.vip.get());
+  CHECK(c.key() == value{"ann@example.com"});
+}
+
+TEST_CASE("a to-one reference loads lazily and keeps the reverse Set in step", "[session][relations]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    auto& tools = Category::create();
+    tools.name = "tools";
+    make_product("Hammer", 12, "H-1", &tools);
+    auto& saw = make_product("Saw", 30, "S-1");
+    tools.products.add(saw);  // the one-to-many side sets saw.category
+    CHECK(saw.category.get() == &tools);
+    CHECK(tools.products.size() == 2);
+  }
+  CHECK(t.scalar("SELECT count(*) FROM Product WHERE category = 1") == "2");
+  db_session session{t.db};
+  auto& hammer = Product::at(1);
+  REQUIRE(hammer.category);
+  CHECK(hammer.category->name.get() == "tools");
+  auto& tools = *hammer.category;
+  CHECK(tools.products.size() == 2);
+  CHECK(tools.products.contains(hammer));
+  tools.products.remove(hammer);  // optional reference: becomes NULL
+  CHECK_FALSE(hammer.category);
+  session.commit();
+  CHECK(t.scalar("SELECT quote(category) FROM Product WHERE id = 1") == "NULL");
+}
+
+TEST_CASE("many-to-many adds and removes write join rows on both sides", "[session][relations]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    auto& sale = Tag::create();
+    sale.name = "sale";
+    auto& p = make_product("Widget", 9.5, "W-1");
+    p.tags.add(sale);
+    CHECK(sale.products.contains(p));
+  }
+  CHECK(t.scalar("SELECT product || ',' || tag FROM Product_Tag") == "1,1");
+  {
+    db_session session{t.db};
+    auto& sale = Tag::at(1);
+    REQUIRE(sale.products.size() == 1);
+    Product& p = *sale.products.begin();
+    CHECK(p.name.get() == "Widget");
+    CHECK(p.tags.contains(sale));
+    sale.products.remove(p);
+    CHECK_FALSE(p.tags.contains(sale));
+  }
+  CHECK(t.scalar("SELECT count(*) FROM Product_Tag") == "0");
+}
+
+TEST_CASE("removing a parent deletes children of a required reference and join rows", "[session][relations]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    auto& ann = Customer::create();
+    ann.email = "ann@example.com";
+    ann.vip = false;
+    for (double total : {1.0, 2.0}) {
+      auto& o = Order::create();
+      o.total = total;
+      o.customer = ann;
+    }
+    auto& sale = Tag::create();
+    sale.name = "sale";
+    make_product("Widget", 9.5, "W-1").tags.add(sale);
+  }
+  {
+    db_session session{t.db};
+    Customer::at("ann@example.com").remove();
+    Tag::at(1).remove();
+  }
+  CHECK(t.scalar("SELECT count(*) FROM \"Order\"") == "0");
+  CHECK(t.scalar("SELECT count(*) FROM Customer") == "0");
+  CHECK(t.scalar("SELECT count(*) FROM Product_Tag") == "0");
+  CHECK(t.scalar("SELECT count(*) FROM Product") == "1");
+}
+
+TEST_CASE("removing from a Set whose reverse is required is refused", "[session][relations]") {
+  temp_database t;
+  db_session session{t.db};
+  auto& ann = Customer::create();
+  ann.email = "ann@example.com";
+  ann.vip = false;
+  auto& o = Order::create();
+  o.total = 1;
+  o.customer = ann;
+  CHECK_THROWS_WITH(ann.orders.remove(o),
+                    "relation.required: cannot remove Order from Customer.orders: its attribute "
+                    "customer is required; remove() the object instead");
+}
+
+TEST_CASE("a nested session for the same database is the outer one", "[session]") {
+  temp_database t;
+  db_session outer{t.db};
+  {
+    db_session inner{t.db};
+    make_product("Widget", 9.5, "W-1");
+  }
+  CHECK(t.scalar("SELECT count(*) FROM Product") == "0");  // not committed by the inner one
+  outer.commit();
+  CHECK(t.scalar("SELECT count(*) FROM Product") == "1");
+}
+
+TEST_CASE("using entities outside a session is a clear error", "[session]") {
+  temp_database t;
+  CHECK_THROWS_WITH(Product::create(),
+                    "session.none: this needs a db_session: open one with nextorm::db_session");
+}
+
+TEST_CASE("rollback() drops pending changes and the session goes on", "[session]") {
+  temp_database t;
+  db_session session{t.db};
+  make_product("Widget", 9.5, "W-1");
+  session.rollback();
+  make_product("Gadget", 1, "G-1");
+  session.commit();
+  CHECK(t.scalar("SELECT group_concat(name) FROM Product") == "Gadget");
+}
