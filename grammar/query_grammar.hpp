@@ -20,7 +20,6 @@
 #pragma once
 
 #include <tao/pegtl.hpp>
-#include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -270,7 +269,8 @@ struct list : seq<lbracket, list_items, must<list_close>> {
   static constexpr node_id node = node_id::list;
 };
 
-struct atom : sor<paren, list, floating, integer, string_lit, kw_none, kw_true, kw_false, name> {};
+// The most frequent atoms first: every alternative tried costs a parse-tree node.
+struct atom : sor<name, string_lit, floating, integer, paren, kw_none, kw_true, kw_false, list> {};
 
 // ---------------------------------------------------------------------------------------------
 // Postfix: attribute access, calls, subscripts and slices.
@@ -300,7 +300,7 @@ struct subscript : seq<lbracket, must<subscript_body>, must<subscript_close>> {
   static constexpr node_id node = node_id::subscript;
 };
 
-struct trailer : sor<attribute, call, subscript> {};
+struct trailer : seq<pg::at<one<'.', '(', '['>>, sor<attribute, call, subscript>> {};
 struct primary : seq<atom, star<trailer>> {
   static constexpr node_id node = node_id::primary;
   static constexpr bool fold = true;
@@ -321,23 +321,30 @@ struct prefix_neg : seq<op_neg, must<nested_rhs<op_neg, factor>>> {
 struct prefix_pos : seq<op_pos, must<nested_rhs<op_pos, factor>>> {
   static constexpr node_id node = node_id::prefix;
 };
-struct factor : sor<prefix_neg, prefix_pos, power> {};
+struct signed_factor : seq<pg::at<one<'-', '+'>>, sor<prefix_neg, prefix_pos>> {};
+struct factor : sor<signed_factor, power> {};
 
-struct term : seq<factor, star<sor<op_then<op_mul, factor>, op_then<op_floordiv, factor>,
-                                   op_then<op_div, factor>, op_then<op_mod, factor>>>> {
+// Each step starts with a one-character look-ahead (a leaf, so it costs no parse-tree node)
+// before the alternatives, each of which would cost one.
+struct term_step : seq<pg::at<one<'*', '/', '%'>>,
+                       sor<op_then<op_mul, factor>, op_then<op_floordiv, factor>,
+                           op_then<op_div, factor>, op_then<op_mod, factor>>> {};
+struct term : seq<factor, star<term_step>> {
   static constexpr node_id node = node_id::term;
   static constexpr bool fold = true;
 };
-struct sum : seq<term, star<sor<op_then<op_add, term>, op_then<op_sub, term>>>> {
+struct sum_step : seq<pg::at<one<'+', '-'>>, sor<op_then<op_add, term>, op_then<op_sub, term>>> {};
+struct sum : seq<term, star<sum_step>> {
   static constexpr node_id node = node_id::sum;
   static constexpr bool fold = true;
 };
 
 // Comparisons chain: `a < b <= c` is one node.
 struct comp_step
-    : sor<op_then<op_eq, sum>, op_then<op_ne, sum>, op_then<op_le, sum>, op_then<op_lt, sum>,
+    : seq<pg::at<one<'=', '!', '<', '>', 'i', 'n'>>,
+          sor<op_then<op_eq, sum>, op_then<op_ne, sum>, op_then<op_le, sum>, op_then<op_lt, sum>,
           op_then<op_ge, sum>, op_then<op_gt, sum>, op_then<op_in, sum>, op_then<op_not_in, sum>,
-          op_then<op_is_not, sum>, op_then<op_is, sum>> {};
+          op_then<op_is_not, sum>, op_then<op_is, sum>>> {};
 struct comparison : seq<sum, star<comp_step>> {
   static constexpr node_id node = node_id::comparison;
   static constexpr bool fold = true;
@@ -414,24 +421,14 @@ concept folds = requires { Rule::fold; };
 
 template <class Rule>
 struct selector : std::bool_constant<has_node_id<Rule>> {
+  // Children are raw pointers: the parser's nodes live in an arena (src/parse/tree_node.hpp).
   template <class Node, class... States>
   static void transform(std::unique_ptr<Node>& n, States&&... /*unused*/) noexcept {
     if constexpr (folds<Rule>) {
       if (n->children.size() == 1) {
-        n = std::move(n->children.front());
+        n.reset(n->children.front());
       }
     }
-  }
-};
-
-// A parse-tree node that records its node id (cheaper to switch on than the rule's name).
-struct tree_node : pg::parse_tree::basic_node<tree_node> {
-  node_id id = node_id::root;
-
-  template <class Rule, class ParseInput, class... States>
-  void start(const ParseInput& in, States&&... st) {
-    basic_node::template start<Rule>(in, st...);
-    id = Rule::node;
   }
 };
 

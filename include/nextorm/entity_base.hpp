@@ -28,7 +28,7 @@ class entity_base {
   entity_base& operator=(const entity_base&) = delete;
 
   // The entity this object belongs to, and its state in its session.
-  [[nodiscard]] const entity_info& entity() const noexcept { return *m_info; }
+  [[nodiscard]] const entity_info& info() const noexcept { return *m_info; }
   [[nodiscard]] object_state state() const noexcept { return m_state; }
   // The primary-key value (null until an auto-increment key has been generated).
   [[nodiscard]] value key() const;

@@ -2,6 +2,7 @@
 // {{"limit", 20}})`.
 #pragma once
 
+#include <nextorm/entity_base.hpp>
 #include <nextorm/value.hpp>
 
 #include <map>
@@ -28,6 +29,8 @@ class param_value {
     requires std::is_constructible_v<value, T>
   param_value(T&& v) : m_data{value{std::forward<T>(v)}} {}
   param_value(entity_ref ref) : m_data{std::move(ref)} {}
+  // An object stands for its key: `{{"c", category}}`.
+  param_value(const entity_base& object) : m_data{entity_ref{&object.info(), object.key()}} {}
   param_value(std::vector<param_value> items) : m_data{std::move(items)} {}
 
   [[nodiscard]] bool is_scalar() const noexcept { return m_data.index() == 0; }

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace nextorm {
@@ -89,13 +90,20 @@ template <class... Ts>
 struct row_converter<std::tuple<Ts...>> {
   using type = std::tuple<typename cell_converter<Ts>::type...>;
   static bool fits(const raw_result& r) {
-    if (r.width != sizeof...(Ts)) return false;
-    std::size_t i = 0;
-    return (cell_converter<Ts>::fits(r.item_entities[i++]) && ...);
+    return r.width == sizeof...(Ts) && fits(r, std::index_sequence_for<Ts...>{});
   }
   static type convert(const result_cell* cells) {
-    std::size_t i = 0;
-    return type{cell_converter<Ts>::convert(cells[i++])...};
+    return convert(cells, std::index_sequence_for<Ts...>{});
+  }
+
+ private:
+  template <std::size_t... I>
+  static bool fits(const raw_result& r, std::index_sequence<I...>) {
+    return (cell_converter<Ts>::fits(r.item_entities[I]) && ...);
+  }
+  template <std::size_t... I>
+  static type convert(const result_cell* cells, std::index_sequence<I...>) {
+    return type{cell_converter<Ts>::convert(cells[I])...};
   }
 };
 template <>

@@ -5,46 +5,26 @@
 
 namespace nextorm::ast {
 
+// Indexed by the enumerators, in their order in ast.hpp.
 std::string_view op_text(unary_op op) noexcept {
-  switch (op) {
-    case unary_op::neg: return "-";
-    case unary_op::pos: return "+";
-    case unary_op::not_: return "not";
-  }
-  return "?";
+  static constexpr std::string_view text[] = {"-", "+", "not"};
+  return text[static_cast<std::size_t>(op)];
 }
 
 std::string_view op_text(binary_op op) noexcept {
-  switch (op) {
-    case binary_op::add: return "+";
-    case binary_op::sub: return "-";
-    case binary_op::mul: return "*";
-    case binary_op::div: return "/";
-    case binary_op::floordiv: return "//";
-    case binary_op::mod: return "%";
-    case binary_op::pow: return "**";
-  }
-  return "?";
+  static constexpr std::string_view text[] = {"+", "-", "*", "/", "//", "%", "**"};
+  return text[static_cast<std::size_t>(op)];
 }
 
 std::string_view op_text(compare_op op) noexcept {
-  switch (op) {
-    case compare_op::eq: return "==";
-    case compare_op::ne: return "!=";
-    case compare_op::lt: return "<";
-    case compare_op::le: return "<=";
-    case compare_op::gt: return ">";
-    case compare_op::ge: return ">=";
-    case compare_op::in: return "in";
-    case compare_op::not_in: return "not in";
-    case compare_op::is: return "is";
-    case compare_op::is_not: return "is not";
-  }
-  return "?";
+  static constexpr std::string_view text[] = {"==", "!=", "<",      "<=", ">",
+                                              ">=", "in", "not in", "is", "is not"};
+  return text[static_cast<std::size_t>(op)];
 }
 
 std::string_view op_text(bool_kind op) noexcept {
-  return op == bool_kind::and_ ? "and" : "or";
+  static constexpr std::string_view text[] = {"and", "or"};
+  return text[static_cast<std::size_t>(op)];
 }
 
 // --- clone

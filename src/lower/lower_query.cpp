@@ -51,8 +51,11 @@ void statement::build() {
       m_sql.text("SELECT 1");
       from_where();
       group_by();
-      if (limited()) return limit();
-      m_sql.text(" LIMIT 1");
+      if (limited()) {
+        limit();
+      } else {
+        m_sql.text(" LIMIT 1");
+      }
       return scalar_shape(value_type::integer, "exists");
     default: break;
   }

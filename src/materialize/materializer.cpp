@@ -30,19 +30,19 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
 }
 
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
-                 detail::session_impl* session, detail::raw_result& out) {
+                 detail::session_impl* session, detail::raw_result& out, std::size_t max_rows) {
   out.width = shape.items.size();
   out.item_entities.clear();
   for (const auto& item : shape.items) out.item_entities.push_back(item.entity);
-  while (rows.next()) {
+  for (std::size_t row = 0; row < max_rows && rows.next(); ++row) {
     for (const auto& item : shape.items) {
       detail::result_cell& cell = out.cells.emplace_back();
       if (item.entity == nullptr) {
         cell.v = rows.get(item.first_column, item.type);
-      } else if (item.entity->factory == nullptr || item.column_count == 1) {
+      } else if (item.entity->factory == nullptr || item.key_only) {
         // No C++ type (a JSON-schema entity), or only the key was selected: the key stands in.
         std::size_t pk_position = 0;
-        if (item.column_count != 1) {
+        if (!item.key_only) {
           while (item.entity->columns[pk_position] != &item.entity->pk()) ++pk_position;
         }
         cell.v = rows.get(item.first_column + pk_position, item.entity->pk().type);

@@ -7,12 +7,15 @@
 #include "driver/connection.hpp"
 #include "materialize/identity_map.hpp"
 
+#include <cstdint>
+
 namespace nextorm::materialize {
 
 // Appends every row of `rows` to `out` (whose width and item entities it sets). Objects already
 // in the map are returned as they are: the session's version wins over the row.
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
-                 detail::session_impl* session, detail::raw_result& out);
+                 detail::session_impl* session, detail::raw_result& out,
+                 std::size_t max_rows = SIZE_MAX);
 
 // One object of `entity` from the columns starting at `first_column` of the current row.
 [[nodiscard]] entity_base* materialize_object(const driver::cursor& row, std::size_t first_column,

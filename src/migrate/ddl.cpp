@@ -110,8 +110,8 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
       } else if (attr->reverse_attr->kind == attr_kind::set) {
         on_delete = "CASCADE";
       }
-      table.foreign_keys.push_back({fk_name(entity.table, attr->column), attr->column,
-                                    target.table, target.pk().column, on_delete});
+      table.foreign_keys.push_back({fk_name(entity.table, attr->column), attr->column, target.table,
+                                    target.pk().column, on_delete});
     }
     if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique &&
         attr->kind != attr_kind::pk) {
@@ -200,8 +200,8 @@ std::string column_list(const std::vector<std::string>& columns, const lower::di
 }
 
 std::string references(const foreign_key& fk, const lower::dialect& dialect) {
-  std::string out = "REFERENCES " + dialect.quote(fk.parent_table) + " (" +
-                    dialect.quote(fk.parent_column) + ")";
+  std::string out =
+      "REFERENCES " + dialect.quote(fk.parent_table) + " (" + dialect.quote(fk.parent_column) + ")";
   if (!fk.on_delete.empty()) out += " ON DELETE " + std::string{fk.on_delete};
   return out;
 }
@@ -282,9 +282,9 @@ std::vector<std::string> drop_table_statements(const registry& schema,
         dialect.name() == "mariadb" ? " DROP FOREIGN KEY " : " DROP CONSTRAINT ";
     for (std::size_t i = 0; i < tables.size(); ++i) {
       for (const foreign_key* fk : sorted_keys(tables[i])) {
-        const bool later = std::any_of(
-            tables.begin() + static_cast<std::ptrdiff_t>(i + 1), tables.end(),
-            [&](const table_def& t) { return t.name == fk->parent_table; });
+        const bool later =
+            std::any_of(tables.begin() + static_cast<std::ptrdiff_t>(i + 1), tables.end(),
+                        [&](const table_def& t) { return t.name == fk->parent_table; });
         if (later) {
           out.push_back("ALTER TABLE " + dialect.quote(tables[i].name) + drop_key +
                         dialect.quote(fk->name));

@@ -15,7 +15,6 @@ namespace nextorm::parse::detail {
 namespace {
 
 using grammar::node_id;
-using grammar::tree_node;
 using ast::node_ptr;
 
 bool is_space(char c) noexcept {
@@ -70,8 +69,8 @@ class builder {
   }
   // The node's text without the whitespace that its last token ate.
   [[nodiscard]] std::string_view text(const tree_node& n) const noexcept {
-    const char* b = n.m_begin.data;
-    const char* e = n.m_end.data;
+    const char* b = n.begin;
+    const char* e = n.end;
     while (e > b && is_space(e[-1])) --e;
     return {b, static_cast<std::size_t>(e - b)};
   }
@@ -401,7 +400,7 @@ class builder {
 
 }  // namespace
 
-ast::node_ptr build_ast(const grammar::tree_node& expression, const parse_state& state) {
+ast::node_ptr build_ast(const tree_node& expression, const parse_state& state) {
   return builder{state}.build(expression).node;
 }
 

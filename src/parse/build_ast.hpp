@@ -3,12 +3,12 @@
 #pragma once
 
 #include "ast/ast.hpp"
-#include "grammar/query_grammar.hpp"
 #include "parse/control.hpp"
+#include "parse/tree_node.hpp"
 
 namespace nextorm::parse::detail {
 
-[[nodiscard]] ast::node_ptr build_ast(const grammar::tree_node& expression,
+[[nodiscard]] ast::node_ptr build_ast(const tree_node& expression,
                                       const parse_state& state);
 
 }  // namespace nextorm::parse::detail

@@ -3,7 +3,9 @@
 #include "grammar/errors.hpp"
 #include "grammar/query_grammar.hpp"
 #include "parse/build_ast.hpp"
+#include "parse/arena.hpp"
 #include "parse/control.hpp"
+#include "parse/tree_node.hpp"
 
 #include <nextorm/errors.hpp>
 
@@ -24,11 +26,12 @@ ast::node_ptr parse_text(std::string_view text) {
                       {static_cast<std::uint32_t>(max_query_length),
                        static_cast<std::uint32_t>(max_query_length)}};
   }
+  const detail::arena_scope arena;  // outlives the parse tree below
   detail::parse_state state{text};
   // Lazy tracking: line and column are computed only for an error, by query_error.
   pg::memory_input<pg::tracking_mode::lazy, pg::eol::lf_crlf> in{text.data(), text.size(), ""};
   // The grammar ends in must<> rules, so a failed parse throws instead of returning null.
-  const auto root = pg::parse_tree::parse<grammar::query, grammar::tree_node, grammar::selector,
+  const auto root = pg::parse_tree::parse<grammar::query, detail::tree_node, grammar::selector,
                                           pg::nothing, detail::control>(in, state);
   return detail::build_ast(*root->children.front(), state);
 }

@@ -13,10 +13,10 @@ bool is_name_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// Characters that can start a token (or separate tokens); any other is "unexpected".
+// Characters that can start a token; any other is "unexpected". (No error is ever raised at
+// whitespace: every token eats the whitespace after it.)
 bool is_token_char(char c) noexcept {
   switch (c) {
-    case ' ': case '\t': case '\n': case '\r': case '\v': case '\f':
     case '\'': case '"': case '(': case ')': case '[': case ']': case ',': case '.': case ':':
     case '+': case '-': case '*': case '/': case '%': case '<': case '>': case '=': case '!':
       return true;

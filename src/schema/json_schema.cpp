@@ -68,8 +68,8 @@ struct context {
     if (!it->is_number_unsigned()) shape(field, expected, *it);
     const auto v = it->get<std::uint64_t>();
     if (v > max) {
-      fail("schema.json_shape", prefix + "'" + field + "' must be " + expected + ", got " +
-                                    std::to_string(v));
+      fail("schema.json_shape",
+           prefix + "'" + field + "' must be " + expected + ", got " + std::to_string(v));
     }
     return v;
   }
@@ -85,10 +85,10 @@ constexpr named_kind kinds[] = {{"PK", attr_kind::pk},
                                 {"Single", attr_kind::single},
                                 {"Set", attr_kind::set}};
 
-constexpr value_type types[] = {value_type::integer, value_type::real,     value_type::text,
-                                value_type::boolean, value_type::decimal,  value_type::date,
+constexpr value_type types[] = {value_type::integer,  value_type::real,    value_type::text,
+                                value_type::boolean,  value_type::decimal, value_type::date,
                                 value_type::datetime, value_type::time,    value_type::bytes,
-                                value_type::uuid,    value_type::json};
+                                value_type::uuid,     value_type::json};
 
 attr_kind read_kind(const context& at, const std::string& name) {
   std::vector<std::string> names;
@@ -96,7 +96,8 @@ attr_kind read_kind(const context& at, const std::string& name) {
     if (name == k.name) return k.kind;
     names.emplace_back(k.name);
   }
-  fail("schema.unknown_kind", at.prefix + "unknown kind '" + name + "'" + did_you_mean(name, names));
+  fail("schema.unknown_kind",
+       at.prefix + "unknown kind '" + name + "'" + did_you_mean(name, names));
 }
 
 value_type read_type(const context& at, const std::string& name) {
@@ -105,7 +106,8 @@ value_type read_type(const context& at, const std::string& name) {
     if (name == type_name(t)) return t;
     names.emplace_back(type_name(t));
   }
-  fail("schema.unknown_type", at.prefix + "unknown type '" + name + "'" + did_you_mean(name, names));
+  fail("schema.unknown_type",
+       at.prefix + "unknown type '" + name + "'" + did_you_mean(name, names));
 }
 
 value read_default(const context& at, const json& v) {
@@ -127,9 +129,9 @@ value read_default(const context& at, const json& v) {
   }
 }
 
-const std::vector<std::string> attr_fields = {
-    "name",   "kind",     "type",     "reverse",  "column",  "max_len", "precision",
-    "scale",  "unique",   "index",    "nullable", "optional", "auto",   "default"};
+const std::vector<std::string> attr_fields = {"name",     "kind",      "type",  "reverse", "column",
+                                              "max_len",  "precision", "scale", "unique",  "index",
+                                              "nullable", "optional",  "auto",  "default"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -142,8 +144,9 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   if (!object.contains("kind")) fail("schema.missing_field", at.prefix + "missing \"kind\"");
   attr.kind = read_kind(at, at.text(object, "kind"));
   if (!object.contains("type")) {
-    fail("schema.missing_field", at.prefix + "missing \"type\" (a type name, or the target "
-                                             "entity of a Single or Set)");
+    fail("schema.missing_field", at.prefix +
+                                     "missing \"type\" (a type name, or the target "
+                                     "entity of a Single or Set)");
   }
   const std::string type = at.text(object, "type");
   if (attr.is_relation()) {

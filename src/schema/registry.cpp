@@ -104,7 +104,9 @@ void check_default(const entity_info& entity, attr_info& attr) {
   value& v = *attr.default_value;
   const std::string at = where(entity, attr);
   if (v.is_null()) {
-    if (attr.kind == attr_kind::req) fail("schema.default_null", at + "a Req attribute cannot default to None");
+    if (attr.kind == attr_kind::req) {
+      fail("schema.default_null", at + "a Req attribute cannot default to None");
+    }
     if (!attr.nullable) {
       fail("schema.default_null",
            at + "default None needs a nullable attribute (add \"nullable\": true)");
@@ -145,11 +147,11 @@ void check_default(const entity_info& entity, attr_info& attr) {
 }
 
 [[noreturn]] void option_error(const entity_info& entity, const attr_info& attr, const char* option,
-                  const char* applies_to) {
-  fail("schema.option_kind", where(entity, attr) + "'" + option + "' applies only to " +
-                                 applies_to + ", not to a " + std::string{kind_name(attr.kind)} +
-                                 (attr.is_relation() ? std::string{}
-                                                     : " " + std::string{type_name(attr.type)}));
+                               const char* applies_to) {
+  fail("schema.option_kind",
+       where(entity, attr) + "'" + option + "' applies only to " + applies_to + ", not to a " +
+           std::string{kind_name(attr.kind)} +
+           (attr.is_relation() ? std::string{} : " " + std::string{type_name(attr.type)}));
 }
 
 // Checks one declared attribute and fills in PonyORM's implied settings.
@@ -172,7 +174,9 @@ void check_attr(const entity_info& entity, attr_info& attr) {
     option_error(entity, attr, "auto", "an int PK");
   }
   if (attr.max_len) {
-    if (!basic || attr.type != value_type::text) option_error(entity, attr, "max_len", "str attributes");
+    if (!basic || attr.type != value_type::text) {
+      option_error(entity, attr, "max_len", "str attributes");
+    }
     if (*attr.max_len == 0) fail("schema.max_len", at + "max_len must be at least 1");
   }
   if (attr.precision != 0 || attr.scale != 0) {
@@ -238,8 +242,8 @@ entity_info& registry::add(entity_info entity) {
            "entity " + entity.name + ": attribute #" + std::to_string(i + 1) + " needs a name");
     }
     if (!is_identifier(attr.name)) {
-      fail("schema.bad_name", "entity " + entity.name + ": attribute name '" + attr.name +
-                                  "' is not an identifier");
+      fail("schema.bad_name",
+           "entity " + entity.name + ": attribute name '" + attr.name + "' is not an identifier");
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (entity.attrs[j].name == attr.name) {
@@ -367,18 +371,18 @@ void link_reverse(entity_info& entity, attr_info& attr) {
                                            "; declare \"reverse\"");
     }
     if (found.empty()) {
-      fail("schema.missing_reverse", at + "no attribute of " + target.name +
-                                         " points back at " + entity.name +
+      fail("schema.missing_reverse", at + "no attribute of " + target.name + " points back at " +
+                                         entity.name +
                                          "; every relation needs a reverse attribute");
     }
     reverse = found.front();
   }
-  const std::string pair = entity.name + "." + attr.name + " and " + target.name + "." +
-                           reverse->name;
+  const std::string pair =
+      entity.name + "." + attr.name + " and " + target.name + "." + reverse->name;
   if (!reverse->is_relation() || reverse->target != entity.name) {
-    fail("schema.inconsistent_reverse",
-         at + "inconsistent reverse attributes " + pair + ": " + target.name + "." +
-             reverse->name + " does not point at " + entity.name);
+    fail("schema.inconsistent_reverse", at + "inconsistent reverse attributes " + pair + ": " +
+                                            target.name + "." + reverse->name +
+                                            " does not point at " + entity.name);
   }
   // A reverse linked already is linked to another attribute: had it been linked to this one,
   // this one would be linked too and not be resolved again.
@@ -392,8 +396,8 @@ void link_reverse(entity_info& entity, attr_info& attr) {
   }
   if (attr.kind == attr_kind::single && !attr.optional && reverse->kind == attr_kind::single &&
       !reverse->optional) {
-    fail("schema.one_to_one_required", at + "one side of the one-to-one relation " + pair +
-                                           " must be optional");
+    fail("schema.one_to_one_required",
+         at + "one side of the one-to-one relation " + pair + " must be optional");
   }
   attr.reverse_attr = reverse;
   reverse->reverse_attr = &attr;
@@ -492,6 +496,8 @@ void registry::finalize(const naming_convention& naming) {
   for (std::size_t e = 0; e < m_entities.size(); ++e) {
     entity_info& entity = *m_entities[e];
     entity.columns.clear();
+    // add() checked the attributes; adding more through the reference it returns is not allowed.
+    assert(entity.attrs.size() == m_declared[e].columns.size());
     for (std::size_t i = 0; i < entity.attrs.size(); ++i) {
       attr_info& attr = entity.attrs[i];
       attr.owner = &entity;

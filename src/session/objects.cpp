@@ -96,7 +96,7 @@ entity_base& field_base::owner() const noexcept {
 
 const attr_info& field_base::attr() const {
   const entity_base& object = owner();
-  for (const auto& attr : object.entity().attrs) {
+  for (const auto& attr : object.info().attrs) {
     if (attr.field_offset == static_cast<std::ptrdiff_t>(m_owner_offset)) return attr;
   }
   throw usage_error("object.detached", "field of an object that no session manages");

@@ -74,7 +74,10 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
   }
   {
     auto rows = session.connection().query(plan->sql, values);
-    materialize::materialize(*rows, plan->shape, session.objects(), &session, out);
+    // first/get/exists need one or two rows; the SQL limits them unless the query has its own
+    // limit, so the materializer stops there itself.
+    const std::size_t max_rows = t == terminal::get ? 2 : (t == terminal::first || t == terminal::exists) ? 1 : SIZE_MAX;
+    materialize::materialize(*rows, plan->shape, session.objects(), &session, out, max_rows);
   }
   // Items that came as keys only (references in a result) are loaded now, after the cursor.
   for (std::size_t i = 0; i < out.cells.size(); ++i) {

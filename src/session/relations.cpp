@@ -61,6 +61,24 @@ std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) 
   return items;
 }
 
+// The object of `attr.target_entity` whose reverse reference column holds `owner`'s key.
+entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
+  session_impl& session = session_of(owner);
+  session.flush();
+  const entity_info& target = *attr.target_entity;
+  const auto& d = session.db().dialect();
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < target.columns.size(); ++i) {
+    sql += (i == 0 ? "" : ", ") + d.quote(target.columns[i]->column);
+  }
+  sql += " FROM " + d.quote(target.table) + " WHERE " + d.quote(attr.reverse_attr->column) +
+         " = " + d.placeholder(0);
+  const std::vector<value> key{owner.key()};
+  auto rows = session.connection().query(sql, key);
+  if (!rows->next()) return nullptr;
+  return materialize::materialize_object(*rows, 0, target, session.objects(), &session);
+}
+
 }  // namespace
 
 reference_field::reference_field(const char* name, const std::type_info& target,
@@ -85,8 +103,12 @@ void reference_field::write(void* field, const value& v) {
 }
 
 entity_base* reference_field::target() const {
-  if (m_target == nullptr && !m_key.is_null()) {
+  if (m_target != nullptr) return m_target;
+  if (!m_key.is_null()) {
     m_target = session_of(owner()).load(*attr().target_entity, m_key);
+  } else if (const attr_info& a = attr(); a.key_in_reverse && owner().state() != object_state::created) {
+    // The column-less side of a one-to-one: the other side's column points here.
+    m_target = find_by_reference(owner(), a);
   }
   return m_target;
 }
@@ -94,10 +116,10 @@ entity_base* reference_field::target() const {
 void reference_field::assign(entity_base* new_target) {
   entity_base& self = owner();
   const attr_info& a = attr();
-  if (new_target != nullptr && &new_target->entity() != a.target_entity) {
+  if (new_target != nullptr && &new_target->info() != a.target_entity) {
     throw usage_error("relation.wrong_entity", "attribute " + a.owner->name + "." + a.name +
                                                    " refers to " + a.target + ", not to " +
-                                                   new_target->entity().name);
+                                                   new_target->info().name);
   }
   entity_base* old_target = target();
   if (old_target == new_target) return;
@@ -113,15 +135,18 @@ void reference_field::assign(entity_base* new_target) {
       if (object_access::loaded(new_items)) add_unique(object_access::items(new_items), &self);
     }
   } else {
-    // One-to-one: the other side points back.
+    // One-to-one: the other side points back; whichever side holds the column is changed.
     if (old_target != nullptr) {
       auto& back = object_access::reference(*old_target, reverse);
       object_access::target(back) = nullptr;
       object_access::key(back) = value{};
+      if (a.key_in_reverse) session_of(self).touch(*old_target);
     }
     if (new_target != nullptr) {
       auto& back = object_access::reference(*new_target, reverse);
       object_access::target(back) = &self;
+      object_access::key(back) = self.key();
+      if (a.key_in_reverse) session_of(self).touch(*new_target);
     }
   }
   m_target = new_target;
@@ -151,10 +176,10 @@ const std::vector<entity_base*>& collection_field::items() const {
 void collection_field::add(entity_base& item) {
   entity_base& self = owner();
   const attr_info& a = attr();
-  if (&item.entity() != a.target_entity) {
+  if (&item.info() != a.target_entity) {
     throw usage_error("relation.wrong_entity", "attribute " + a.owner->name + "." + a.name +
                                                    " holds " + a.target + ", not " +
-                                                   item.entity().name);
+                                                   item.info().name);
   }
   if (!a.is_many_to_many()) {
     // One-to-many: the item's reference decides; assign keeps this collection in step.
@@ -175,7 +200,7 @@ void collection_field::remove(entity_base& item) {
   if (!a.is_many_to_many()) {
     if (!a.reverse_attr->optional) {
       throw usage_error("relation.required",
-                        "cannot remove " + item.entity().name + " from " + a.owner->name + "." +
+                        "cannot remove " + item.info().name + " from " + a.owner->name + "." +
                             a.name + ": its attribute " + a.reverse_attr->name +
                             " is required; remove() the object instead");
     }

@@ -79,7 +79,7 @@ void session_impl::remove(entity_base& object) {
   const object_state state = object_access::state(object);
   if (state == object_state::deleted) return;
   object_access::state(object) = object_state::deleted;
-  for (const auto& attr : object.entity().attrs) {
+  for (const auto& attr : object.info().attrs) {
     if (attr.kind == attr_kind::single) {
       // Leave the target's collection, if it is loaded.
       entity_base* target = object_access::target(object_access::reference(object, attr));
@@ -120,7 +120,7 @@ void session_impl::remove(entity_base& object) {
 }
 
 std::vector<value> session_impl::column_values(entity_base& object, bool with_key) {
-  const entity_info& entity = object.entity();
+  const entity_info& entity = object.info();
   std::vector<value> values;
   values.reserve(entity.columns.size());
   for (const attr_info* attr : entity.columns) {
@@ -129,8 +129,10 @@ std::vector<value> session_impl::column_values(entity_base& object, bool with_ke
     if (v.is_null()) {
       if (attr->default_value) {
         v = *attr->default_value;
-      } else if (attr->kind == attr_kind::opt && attr->type == value_type::text && !attr->nullable) {
-        v = value{std::string{}};  // Pony stores a missing Optional(str) as ''
+      } else if (attr->kind == attr_kind::opt && !attr->column_nullable()) {
+        // Pony stores a missing Optional(str) as '' and a missing Optional(Json) as {}.
+        v = attr->type == value_type::json ? value::typed(value_type::json, "{}")
+                                           : value{std::string{}};
       } else if (attr->kind == attr_kind::req || attr->kind == attr_kind::pk ||
                  (attr->kind == attr_kind::single && !attr->optional)) {
         throw usage_error("object.required", "attribute " + entity.name + "." + attr->name +
@@ -145,11 +147,11 @@ std::vector<value> session_impl::column_values(entity_base& object, bool with_ke
 void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) {
   if (object_access::state(object) != object_state::created) return;
   if (std::find(path.begin(), path.end(), &object) != path.end()) {
-    throw usage_error("flush.cycle", "objects of " + object.entity().name +
+    throw usage_error("flush.cycle", "objects of " + object.info().name +
                                          " refer to each other in a cycle; save one side first");
   }
   path.push_back(&object);
-  const entity_info& entity = object.entity();
+  const entity_info& entity = object.info();
   // The objects this one refers to get their keys first.
   for (const attr_info* attr : entity.columns) {
     if (attr->kind != attr_kind::single) continue;
@@ -175,14 +177,14 @@ void session_impl::update(entity_base& object) {
   if (object_access::state(object) != object_state::modified) return;
   std::vector<value> values = column_values(object, false);
   values.push_back(object.key());
-  (void)connection().execute(m_db.statements(object.entity()).update, values);
+  (void)connection().execute(m_db.statements(object.info()).update, values);
   object_access::state(object) = object_state::clean;
 }
 
 void session_impl::erase(entity_base& object) {
   const std::vector<value> key{object.key()};
-  (void)connection().execute(m_db.statements(object.entity()).remove, key);
-  m_objects.forget(object.entity(), key[0]);
+  (void)connection().execute(m_db.statements(object.info()).remove, key);
+  m_objects.forget(object.info(), key[0]);
 }
 
 void session_impl::flush() {

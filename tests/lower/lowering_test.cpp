@@ -122,6 +122,8 @@ TEST_CASE("the exists terminal selects a constant and exec reads at most one row
   spec.has_offset = true;
   auto plan = compile::compile_query(spec, schema(), lower::sqlite_dialect(), {});
   CHECK(plan->sql == "SELECT 1 FROM \"Product\" \"p\" LIMIT -1 OFFSET ?");
+  REQUIRE(plan->shape.items.size() == 1);
+  CHECK(plan->shape.column_names[0] == "exists");
   spec.terminal = compile::terminal_kind::first;
   CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql.ends_with(
       "ORDER BY 1 LIMIT -1 OFFSET ?"));

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -136,12 +137,15 @@ std::vector<std::string> rows(sqlite3* db, const std::string& sql) {
 // them, plus the CREATE text it stored.
 std::map<std::string, std::vector<std::string>> describe(sqlite3* db) {
   std::map<std::string, std::vector<std::string>> out;
-  for (const auto& table : rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                                    "name <> 'sqlite_sequence' ORDER BY name")) {
+  for (const auto& table : rows(db,
+                                "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                "name <> 'sqlite_sequence' ORDER BY name")) {
     auto& facts = out[table];
     for (auto& row : rows(db, "PRAGMA table_info(\"" + table + "\")")) facts.push_back(row);
-    for (auto& row : rows(db, "SELECT \"table\", \"from\", \"to\", on_delete FROM "
-                              "pragma_foreign_key_list('" + table + "') ORDER BY \"from\"")) {
+    for (auto& row : rows(db,
+                          "SELECT \"table\", \"from\", \"to\", on_delete FROM "
+                          "pragma_foreign_key_list('" +
+                              table + "') ORDER BY \"from\"")) {
       facts.push_back("fk " + row);
     }
     for (auto& row : rows(db, "SELECT name, \"unique\", origin FROM pragma_index_list('" + table +
@@ -149,8 +153,9 @@ std::map<std::string, std::vector<std::string>> describe(sqlite3* db) {
       facts.push_back("index " + row);
     }
   }
-  for (auto& row : rows(db, "SELECT tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
-                            "name <> 'sqlite_sequence' ORDER BY name")) {
+  for (auto& row : rows(db,
+                        "SELECT tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
+                        "name <> 'sqlite_sequence' ORDER BY name")) {
     out["(sql)"].push_back(row);
   }
   return out;
@@ -242,7 +247,8 @@ TEST_CASE("PonyORM creates the same SQLite tables, columns, keys and indexes") {
     std::cout << "NEXTORM-SKIP: ddl: " << python << " is missing; PonyORM comparison skipped\n";
     return;
   }
-  const fs::path dir = fs::temp_directory_path() / "nextorm_ddl_pony_test";
+  const fs::path dir =
+      fs::temp_directory_path() / ("nextorm_ddl_pony_test_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const fs::path script = dir / "pony_schema.py";
@@ -304,8 +310,8 @@ class Room(db.Entity):
 db.bind(provider='sqlite', filename=sys.argv[1], create_db=True)
 db.generate_mapping(create_tables=True)
 )PY";
-  const std::string command = std::string{python} + " " + script.string() + " " +
-                              pony_db.string() + " > " + (dir / "pony.log").string() + " 2>&1";
+  const std::string command = std::string{python} + " " + script.string() + " " + pony_db.string() +
+                              " > " + (dir / "pony.log").string() + " 2>&1";
   const int status = std::system(command.c_str());
   if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
     std::cout << "NEXTORM-SKIP: ddl: PonyORM is not importable by " << python

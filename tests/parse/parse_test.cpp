@@ -402,3 +402,54 @@ TEST_CASE("a text over the length limit is refused before parsing", "[parse]") {
   text += ' ';
   CHECK(error_id(text) == "syntax.too_long");
 }
+
+TEST_CASE("every kind of whitespace separates tokens, and lines may end in CR LF", "[parse]") {
+  CHECK(shape("p\tfor\rp\vin\fProduct\r\n  if\r\n p.x") == "(gen p (for p in Product if (. p x)))");
+}
+
+TEST_CASE("characters that start tokens are never 'unexpected'", "[parse]") {
+  for (const char c : std::string_view{"'\"()[],.:+-*/%<>=aZ_0"}) {
+    const std::string text = std::string{"x for x "} + c;
+    INFO(text);
+    CHECK(error_id(text) != "syntax.unexpected_character");
+  }
+  CHECK(error_id("x for x !") == "syntax.unexpected_character");
+  CHECK(error_id("x for x !y") == "syntax.unexpected_character");
+  CHECK(error_id("x for x =") == "syntax.single_equals");
+  CHECK(error_id("x for x = y") == "syntax.single_equals");
+  CHECK(error_id("x for x == y") == "syntax.expected_in");
+}
+
+TEST_CASE("the caret covers the whole offending token", "[parse]") {
+  for (const char* op : {"==", "!=", "<=", ">=", "**", "//"}) {
+    const std::string text = std::string{"x for x in X if "} + op + " 1";
+    CHECK(text_at(text, error_span(text)) == op);
+  }
+  for (const char* op : {"<", ">", "*", "/", "%", ")", "]", ",", ":", "."}) {
+    const std::string text = std::string{"x for x in X if "} + op + " 1";
+    CHECK(text_at(text, error_span(text)) == op);
+  }
+  CHECK(text_at("x for x in X if in", error_span("x for x in X if in")) == "in");
+  CHECK(text_at("x for x in X if 1_a1", error_span("x for x in X if 1_a1")) == "_a1");
+}
+
+TEST_CASE("an unexpected character is quoted whole, or in hex when it is not printable",
+          "[parse]") {
+  const auto message = [](std::string_view text) {
+    try {
+      (void)parse_expression(text);
+    } catch (const query_error& e) {
+      return e.message();
+    }
+    return std::string{"no error"};
+  };
+  CHECK(message("a $") == "unexpected character '$'");
+  CHECK(message("a \x01") == "unexpected character '\\x01'");
+  CHECK(message("a \x7f") == "unexpected character '\\x7f'");
+  CHECK(message("a \xc3\xa9") == "unexpected character '\xc3\xa9'");          // é
+  CHECK(message("a \xe2\x82\xac") == "unexpected character '\xe2\x82\xac'");  // €
+  CHECK(message("a \xf0\x9f\x98\x80") == "unexpected character '\xf0\x9f\x98\x80'");
+  CHECK(message("a \x80") == "unexpected character '\\x80'");  // a stray continuation byte
+  CHECK(message("a \xe2\x82") == "unexpected character '\\xe2'");  // cut short by the end
+  CHECK(error_span("a \xe2\x82\xac b") == source_span{2, 5});
+}

@@ -4,6 +4,7 @@
 #include <nextorm/registry.hpp>
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -187,9 +188,8 @@ TEST_CASE("numbers and flags must have the right JSON type and range") {
         "number");
   for (const char* flag : {"unique", "index", "nullable", "optional", "auto"}) {
     CHECK(attrs_error(std::string{R"({"name":"a","kind":"Req","type":"str",")"} + flag +
-                      R"(":"yes"})") ==
-          std::string{"schema.json_shape: entity P, attribute a: '"} + flag +
-              "' must be true or false, got string");
+                      R"(":"yes"})") == std::string{"schema.json_shape: entity P, attribute a: '"} +
+                                            flag + "' must be true or false, got string");
   }
   CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"int","default":[1]})") ==
         "schema.json_shape: entity P, attribute a: 'default' must be a JSON scalar (number, "
@@ -217,7 +217,8 @@ TEST_CASE("add()'s checks apply to JSON entities, and a failing schema adds noth
 
 TEST_CASE("load_json_file reads a file and names it in errors") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "nextorm_json_schema_test";
+  const fs::path dir =
+      fs::temp_directory_path() / ("nextorm_json_schema_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path good = dir / "good.json";
   const fs::path bad = dir / "bad.json";

@@ -125,8 +125,7 @@ TEST_CASE("a declared PK is kept and no id is added") {
 
 TEST_CASE("add refuses bad names and duplicates") {
   CHECK(add_error(entity("", {})) == "schema.missing_name: an entity needs a name");
-  CHECK(add_error(entity("2nd", {})) ==
-        "schema.bad_name: entity name '2nd' is not an identifier");
+  CHECK(add_error(entity("2nd", {})) == "schema.bad_name: entity name '2nd' is not an identifier");
   CHECK(add_error(entity("Order-Line", {})) ==
         "schema.bad_name: entity name 'Order-Line' is not an identifier");
   CHECK(add_error(entity("_Private", {})) == "no error");
@@ -268,9 +267,9 @@ TEST_CASE("Opt is nullable except a non-unique str or json, which PonyORM stores
   unique_str.unique = true;
   attr_info nullable_str = opt("nick2");
   nullable_str.nullable = true;
-  entity_info& e = r.add(entity("P", {opt("nick"), opt("doc", value_type::json),
-                                      opt("age", value_type::integer), unique_str, nullable_str,
-                                      req("name"), single("g", "G", "", true), single("h", "G")}));
+  entity_info& e = r.add(entity(
+      "P", {opt("nick"), opt("doc", value_type::json), opt("age", value_type::integer), unique_str,
+            nullable_str, req("name"), single("g", "G", "", true), single("h", "G")}));
   CHECK_FALSE(e.find("nick")->nullable);
   CHECK_FALSE(e.find("doc")->nullable);
   CHECK(e.find("age")->nullable);
@@ -289,15 +288,15 @@ TEST_CASE("defaults are checked and converted to the attribute's type") {
     return a;
   };
   registry r;
-  entity_info& e = r.add(entity(
-      "P", {with_default(req("n", value_type::integer), value{5}),
-            with_default(req("x", value_type::real), value{2}),
-            with_default(req("d", value_type::decimal), value{3}),
-            with_default(req("e", value_type::decimal), value{1.25}),
-            with_default(req("day", value_type::date), value{"2024-01-31"}),
-            with_default(opt("note"), value{"n/a"}),
-            with_default(opt("age", value_type::integer), value{}),
-            with_default(req("flag", value_type::boolean), value{true})}));
+  entity_info& e =
+      r.add(entity("P", {with_default(req("n", value_type::integer), value{5}),
+                         with_default(req("x", value_type::real), value{2}),
+                         with_default(req("d", value_type::decimal), value{3}),
+                         with_default(req("e", value_type::decimal), value{1.25}),
+                         with_default(req("day", value_type::date), value{"2024-01-31"}),
+                         with_default(opt("note"), value{"n/a"}),
+                         with_default(opt("age", value_type::integer), value{}),
+                         with_default(req("flag", value_type::boolean), value{true})}));
   CHECK(*e.find("n")->default_value == value{5});
   CHECK(*e.find("x")->default_value == value{2.0});
   CHECK(*e.find("d")->default_value == value::typed(value_type::decimal, "3"));
@@ -444,7 +443,8 @@ TEST_CASE("reverse attributes are found like PonyORM finds them") {
   SECTION("the one attribute that names this one as its reverse wins over unnamed ones") {
     registry r;
     r.add(entity("Person", {set("owned", "Car"), set("driven", "Car")}));
-    r.add(entity("Car", {single("owner", "Person", "owned"), single("driver", "Person", "driven")}));
+    r.add(
+        entity("Car", {single("owner", "Person", "owned"), single("driver", "Person", "driven")}));
     r.finalize();
     CHECK(attr_of(r, "Person", "owned").reverse_attr == &attr_of(r, "Car", "owner"));
     CHECK(attr_of(r, "Person", "driven").reverse_attr == &attr_of(r, "Car", "driver"));
@@ -456,10 +456,11 @@ TEST_CASE("reverse attributes are found like PonyORM finds them") {
           "'ownr'; did you mean 'owner'?");
   }
   SECTION("two unnamed candidates are ambiguous") {
-    CHECK(finalize_error({entity("Person", {set("cars", "Car")}),
-                          entity("Car", {single("owner", "Person"), single("driver", "Person")})}) ==
-          "schema.ambiguous_reverse: entity Person, attribute cars: ambiguous reverse attribute: "
-          "Car.owner and Car.driver both point back at Person; declare \"reverse\"");
+    CHECK(
+        finalize_error({entity("Person", {set("cars", "Car")}),
+                        entity("Car", {single("owner", "Person"), single("driver", "Person")})}) ==
+        "schema.ambiguous_reverse: entity Person, attribute cars: ambiguous reverse attribute: "
+        "Car.owner and Car.driver both point back at Person; declare \"reverse\"");
   }
   SECTION("two candidates naming this attribute are ambiguous") {
     CHECK(finalize_error({entity("Person", {set("cars", "Car")}),
@@ -474,8 +475,8 @@ TEST_CASE("reverse attributes are found like PonyORM finds them") {
           "at Person; every relation needs a reverse attribute");
   }
   SECTION("an attribute already linked is no candidate (PonyORM: reverse not found)") {
-    CHECK(finalize_error({entity("A", {set("b", "B"), set("c", "B")}),
-                          entity("B", {single("a", "A")})}) ==
+    CHECK(finalize_error(
+              {entity("A", {set("b", "B"), set("c", "B")}), entity("B", {single("a", "A")})}) ==
           "schema.missing_reverse: entity A, attribute c: no attribute of B points back at A; "
           "every relation needs a reverse attribute");
   }
@@ -490,8 +491,8 @@ TEST_CASE("reverse attributes are found like PonyORM finds them") {
           "A.b and B.x: B.x does not point at A");
   }
   SECTION("a reverse that points at another entity") {
-    CHECK(finalize_error({entity("A", {set("b", "B", "c")}),
-                          entity("B", {single("c", "C")}), entity("C", {set("bs", "B")})}) ==
+    CHECK(finalize_error({entity("A", {set("b", "B", "c")}), entity("B", {single("c", "C")}),
+                          entity("C", {set("bs", "B")})}) ==
           "schema.inconsistent_reverse: entity A, attribute b: inconsistent reverse attributes "
           "A.b and B.c: B.c does not point at A");
   }
@@ -573,8 +574,8 @@ TEST_CASE("a one-to-one keeps its foreign key on one side, as PonyORM does") {
   SECTION("a column declared on the side without the key is refused") {
     attr_info passport = single("passport", "Passport", "", true);
     passport.column = "passport_code";
-    CHECK(finalize_error({entity("Student", {passport}),
-                          entity("Passport", {single("owner", "Student")})}) ==
+    CHECK(finalize_error(
+              {entity("Student", {passport}), entity("Passport", {single("owner", "Student")})}) ==
           "schema.one_to_one_columns: entity Student, attribute passport: declares column "
           "passport_code, but Passport.owner holds the key of this one-to-one relation; declare "
           "the column there");
@@ -663,9 +664,9 @@ TEST_CASE("finalize follows the naming convention it is given, and can switch") 
 
 TEST_CASE("many-to-many join tables follow PonyORM's names and columns") {
   registry r;
-  r.add(entity("Student", {set("courses", "Course"), set("following", "Student", "followers"),
-                           set("followers", "Student", "following"),
-                           set("friends", "Student", "friends")}));
+  r.add(entity("Student",
+               {set("courses", "Course"), set("following", "Student", "followers"),
+                set("followers", "Student", "following"), set("friends", "Student", "friends")}));
   r.add(entity("Course", {set("students", "Student")}));
   r.finalize();
   const attr_info& courses = attr_of(r, "Student", "courses");
@@ -701,10 +702,10 @@ TEST_CASE("a join table name already taken gets _2, _3, ...") {
   registry r;
   r.add(entity("Course_Student", {req("x", value_type::integer)}));
   r.add(entity("Course_Student_2", {req("x", value_type::integer)}));
-  r.add(entity("Course", {set("students", "Student", "courses"),
-                          set("assistants", "Student", "assisted")}));
-  r.add(entity("Student", {set("courses", "Course", "students"),
-                           set("assisted", "Course", "assistants")}));
+  r.add(entity("Course",
+               {set("students", "Student", "courses"), set("assistants", "Student", "assisted")}));
+  r.add(entity("Student",
+               {set("courses", "Course", "students"), set("assisted", "Course", "assistants")}));
   r.finalize();
   CHECK(attr_of(r, "Course", "students").m2m_table == "Course_Student_3");
   CHECK(attr_of(r, "Student", "assisted").m2m_table == "Course_Student_4");

@@ -1,13 +1,13 @@
-// Entities and a throwaway SQLite file database shared by the session tests.
+// Entities and a fresh database of the provider under test, shared by the session tests.
 #pragma once
 
 #include <nextorm/nextorm.hpp>
 
-#include <sqlite3.h>
+#include "session/database_impl.hpp"
+#include "test_databases.hpp"
 
-#include <unistd.h>
-
-#include <filesystem>
+#include <algorithm>
+#include <cctype>
 #include <string>
 
 namespace session_test {
@@ -16,6 +16,7 @@ using namespace nextorm;
 
 struct Product;
 struct Order;
+struct Card;
 
 struct Category : entity<Category> {
   Req<std::string> name{"name", unique};
@@ -38,9 +39,15 @@ struct Product : entity<Product> {
 };
 
 struct Customer : entity<Customer> {
-  PK<std::string> email{"email"};
+  PK<std::string> email{"email", 100};
   Req<bool> vip{"vip"};
   Set<Order> orders{"orders"};
+  Single<Card> card{"card", optional};  // one-to-one: the key is in Card.holder
+};
+
+struct Card : entity<Card> {
+  Req<std::string> number{"number", 20};
+  Single<Customer> holder{"holder"};
 };
 
 struct Order : entity<Order> {
@@ -48,34 +55,44 @@ struct Order : entity<Order> {
   Single<Customer> customer{"customer"};
 };
 
-// A fresh database file per test, removed afterwards.
+inline bool equal_ignoring_case(const std::string& a, const std::string& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+// A database of its own per test, with the tables of the entities above.
 class temp_database {
  public:
-  temp_database() : m_path{std::filesystem::temp_directory_path() / ("nextorm-session-" + std::to_string(++counter()) + "-" + std::to_string(::getpid()) + ".db")} {
-    std::filesystem::remove(m_path);
-    db.bind("sqlite:" + m_path.string());
-    db.generate_mapping<Category, Tag, Product, Customer, Order>({.create_tables = true});
+  temp_database() : m_url{nextorm::testing::fresh_database_url("session_" + std::to_string(++counter()))} {
+    db.bind(m_url);
+    db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true});
   }
-  ~temp_database() { std::filesystem::remove(m_path); }
+  ~temp_database() { nextorm::testing::discard_database(m_url); }
 
-  // A value read straight from the file with the SQLite C API, bypassing NextORM.
-  std::string scalar(const std::string& sql) const {
-    sqlite3* raw = nullptr;
-    sqlite3_open(m_path.c_str(), &raw);
-    sqlite3_stmt* stmt = nullptr;
-    std::string out = "<error>";
-    if (sqlite3_prepare_v2(raw, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
-      const int rc = sqlite3_step(stmt);
-      if (rc == SQLITE_ROW) {
-        const auto* text = sqlite3_column_text(stmt, 0);
-        out = text == nullptr ? "NULL" : reinterpret_cast<const char*>(text);
-      } else {
-        out = "<no row>";
+  // The quoted table name of an entity, or of the join table between two entities.
+  std::string table(const std::string& entity) const {
+    const auto& d = const_cast<database&>(db).impl().dialect();
+    const registry& schema = const_cast<database&>(db).schema();
+    if (const auto* e = schema.find(entity)) return d.quote(e->table);
+    for (const auto& e : schema.entities()) {
+      for (const auto& a : e->attrs) {
+        if (a.is_many_to_many() && equal_ignoring_case(a.m2m_table, entity)) return d.quote(a.m2m_table);
       }
     }
-    sqlite3_finalize(stmt);
-    sqlite3_close(raw);
-    return out;
+    return d.quote(entity);
+  }
+
+  // The first column of the first row of `sql`, read with a raw connection (no session), as
+  // `type`; "<no row>" as text when there is none.
+  value scalar(const std::string& sql, value_type type = value_type::text) const {
+    auto connection = nextorm::testing::raw_connection(m_url);
+    auto rows = connection->query(sql, {});
+    return rows->next() ? rows->get(0, type) : value{"<no row>"};
+  }
+  std::int64_t count(const std::string& entity, const std::string& where = "") const {
+    return scalar("SELECT COUNT(*) FROM " + table(entity) + (where.empty() ? "" : " WHERE " + where),
+                  value_type::integer)
+        .as_int();
   }
 
   database db;
@@ -85,7 +102,7 @@ class temp_database {
     static int n = 0;
     return n;
   }
-  std::filesystem::path m_path;
+  std::string m_url;
 };
 
 }  // namespace session_test
