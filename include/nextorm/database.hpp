@@ -19,6 +19,18 @@ struct mapping_options {
   bool create_tables = false;  // CREATE TABLE IF NOT EXISTS for every entity and join table
 };
 
+// The keyword form of bind(), like PonyORM's `db.bind(provider=..., host=..., ...)`.
+struct connection_options {
+  std::string provider;  // "sqlite", "postgres" (or "postgresql"), "mariadb" (or "mysql")
+  std::string filename;  // sqlite: a path or ":memory:"
+  std::string host;
+  std::uint16_t port = 0;  // 0: the provider's default
+  std::string user;
+  std::string password;
+  std::string database;
+  std::size_t pool_size = 8;  // connections kept open at most (SQLite in memory: always 1)
+};
+
 struct cache_stats {
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
@@ -36,6 +48,7 @@ class database {
   // `sqlite::memory:`, `sqlite:path/to/file.db`, `postgresql://user:pass@host:port/db`,
   // `mariadb://user:pass@host:port/db`.
   void bind(std::string_view url);
+  void bind(const connection_options& options);
 
   // Registers C++ entity types (all the entities they refer to must be registered too).
   template <class... Entities>

@@ -62,6 +62,10 @@ struct connection_url {
 // Throws usage_error("url.invalid" / "url.provider") for what it cannot parse.
 [[nodiscard]] connection_url parse_url(std::string_view url);
 
+// The URL text of parsed parts (percent-encoding user, password and database), for the
+// keyword form of database::bind.
+[[nodiscard]] std::string to_url(const connection_url& url);
+
 // Opens a connection for the URL's provider; throws connection_error.
 [[nodiscard]] std::unique_ptr<connection> open(const connection_url& url);
 

@@ -2,6 +2,7 @@
 
 #include "driver/connection.hpp"
 
+#include <cctype>
 #include <charconv>
 
 namespace nextorm::driver {
@@ -94,6 +95,40 @@ connection_url parse_url(std::string_view url) {
   }
   if (!rest.starts_with("//")) invalid(url, "expected '//' after '" + std::string{scheme} + ":'");
   parse_authority(url, rest.substr(2), out);
+  return out;
+}
+
+namespace {
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += hex[byte >> 4];
+      out += hex[byte & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string to_url(const connection_url& url) {
+  if (url.provider == "sqlite") return "sqlite:" + url.path;
+  std::string out = url.provider == "postgres" ? "postgresql://" : "mariadb://";
+  if (!url.user.empty()) {
+    out += percent_encode(url.user);
+    if (!url.password.empty()) out += ":" + percent_encode(url.password);
+    out += "@";
+  }
+  out += url.host;
+  if (url.port != 0) out += ":" + std::to_string(url.port);
+  if (!url.database.empty()) out += "/" + percent_encode(url.database);
   return out;
 }
 

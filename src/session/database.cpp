@@ -12,7 +12,28 @@ database::database() : m_impl{std::make_unique<detail::database_impl>()} {}
 database::database(std::string_view url) : database{} { bind(url); }
 database::~database() = default;
 
-void database::bind(std::string_view url) { m_impl->bind(url); }
+void database::bind(std::string_view url) { m_impl->bind(driver::parse_url(url), 8); }
+
+void database::bind(const connection_options& options) {
+  driver::connection_url url;
+  const std::string& p = options.provider;
+  if (p == "sqlite") {
+    url.provider = "sqlite";
+    url.path = options.filename.empty() ? ":memory:" : options.filename;
+  } else if (p == "postgres" || p == "postgresql" || p == "mariadb" || p == "mysql") {
+    url.provider = p.starts_with("postgres") ? "postgres" : "mariadb";
+    url.host = options.host.empty() ? "127.0.0.1" : options.host;
+    url.port = options.port;
+    url.user = options.user;
+    url.password = options.password;
+    url.database = options.database;
+  } else {
+    throw usage_error("url.provider", "unknown database provider '" + p +
+                                          "'; expected sqlite, postgres or mariadb");
+  }
+  url.original = driver::to_url(url);
+  m_impl->bind(std::move(url), options.pool_size);
+}
 void database::add_entity(entity_info info) { m_impl->schema.add(std::move(info)); }
 void database::generate_mapping(mapping_options options) { m_impl->generate_mapping(options); }
 registry& database::schema() noexcept { return m_impl->schema; }

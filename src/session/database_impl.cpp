@@ -4,16 +4,19 @@
 
 #include "migrate/ddl.hpp"
 
+#include <chrono>
+
 namespace nextorm::detail {
 
-void database_impl::bind(std::string_view text) {
+void database_impl::bind(driver::connection_url parsed, std::size_t pool_size) {
   if (bound()) throw usage_error("database.bound", "the database is already bound");
-  driver::connection_url parsed = driver::parse_url(text);
+  if (pool_size == 0) throw usage_error("database.pool_size", "the pool needs at least one connection");
   const lower::dialect* found = lower::find_dialect(parsed.provider);
   // Open one connection now, so that a bad URL fails at bind() rather than in a session.
   auto first = driver::open(parsed);
   url = std::move(parsed);
   m_dialect = found;
+  m_pool_size = url.provider == "sqlite" && url.path == ":memory:" ? 1 : pool_size;
   m_open = 1;
   m_idle.push_back(std::move(first));
 }
@@ -26,24 +29,54 @@ const lower::dialect& database_impl::dialect() const {
 }
 
 std::unique_ptr<driver::connection> database_impl::acquire() {
-  const std::lock_guard lock{m_mutex};
+  std::unique_lock lock{m_mutex};
+  if (m_idle.empty() && m_open >= m_pool_size) {
+    if (m_pool_size == 1 && url.provider == "sqlite" && url.path == ":memory:") {
+      // Every connection to ":memory:" is a database of its own: waiting would never end when
+      // the holder is this thread's outer session for another purpose.
+      throw usage_error("database.memory_busy",
+                        "sqlite::memory: has one connection, and another session holds it");
+    }
+    const bool returned = m_returned.wait_for(lock, std::chrono::seconds{30}, [this] {
+      return !m_idle.empty() || m_open < m_pool_size;
+    });
+    if (!returned) {
+      throw connection_error("pool.timeout", "no connection came free in the pool of " +
+                                                 std::to_string(m_pool_size) + " within 30 s");
+    }
+  }
   if (!m_idle.empty()) {
     auto connection = std::move(m_idle.back());
     m_idle.pop_back();
     return connection;
   }
-  if (url.provider == "sqlite" && url.path == ":memory:") {
-    // Every connection to ":memory:" is a database of its own.
-    throw usage_error("database.memory_busy",
-                      "sqlite::memory: has one connection, and another session holds it");
-  }
   ++m_open;
-  return driver::open(url);
+  lock.unlock();
+  try {
+    return driver::open(url);
+  } catch (...) {
+    lock.lock();
+    --m_open;
+    m_returned.notify_one();
+    throw;
+  }
 }
 
 void database_impl::release(std::unique_ptr<driver::connection> connection) noexcept {
-  const std::lock_guard lock{m_mutex};
-  m_idle.push_back(std::move(connection));
+  {
+    const std::lock_guard lock{m_mutex};
+    m_idle.push_back(std::move(connection));
+  }
+  m_returned.notify_one();
+}
+
+void database_impl::discard(std::unique_ptr<driver::connection> connection) noexcept {
+  connection.reset();
+  {
+    const std::lock_guard lock{m_mutex};
+    --m_open;
+  }
+  m_returned.notify_one();
 }
 
 const entity_info& database_impl::entity_of(const void* type_tag) const {

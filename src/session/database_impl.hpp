@@ -10,6 +10,7 @@
 #include "lower/dialect.hpp"
 
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -28,13 +29,16 @@ struct entity_statements {
 
 class database_impl {
  public:
-  void bind(std::string_view url);
+  void bind(driver::connection_url parsed, std::size_t pool_size);
   [[nodiscard]] bool bound() const noexcept { return m_dialect != nullptr; }
   [[nodiscard]] const lower::dialect& dialect() const;
 
-  // A connection for a session; returned with release(). SQLite in memory has exactly one.
+  // A connection for a session, waiting while `pool_size` are in use; returned with release(),
+  // or with discard() when it is broken. SQLite in memory has exactly one.
   [[nodiscard]] std::unique_ptr<driver::connection> acquire();
   void release(std::unique_ptr<driver::connection> connection) noexcept;
+  void discard(std::unique_ptr<driver::connection> connection) noexcept;
+  [[nodiscard]] std::size_t open_connections() const noexcept { return m_open; }
 
   [[nodiscard]] const entity_statements& statements(const entity_info& entity);
   [[nodiscard]] const entity_info& entity_of(const void* type_tag) const;
@@ -48,8 +52,10 @@ class database_impl {
  private:
   const lower::dialect* m_dialect = nullptr;
   std::mutex m_mutex;
+  std::condition_variable m_returned;
   std::vector<std::unique_ptr<driver::connection>> m_idle;
   std::size_t m_open = 0;
+  std::size_t m_pool_size = 1;
   std::unordered_map<const entity_info*, entity_statements> m_statements;
 };
 

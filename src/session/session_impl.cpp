@@ -228,8 +228,8 @@ void session_impl::rollback() noexcept {
       m_connection->rollback();
       m_db.release(std::move(m_connection));
     } catch (...) {
-      // A connection that cannot roll back is broken: drop it rather than pool it.
-      m_connection.reset();
+      // A connection that cannot roll back is broken: the pool replaces it.
+      m_db.discard(std::move(m_connection));
     }
   }
 }

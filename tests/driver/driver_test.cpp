@@ -108,3 +108,32 @@ TEST_CASE("opening a URL gives a connection of its provider", "[open]") {
   auto c = open(parse_url("sqlite::memory:"));
   CHECK(c->dialect_name() == "sqlite");
 }
+
+TEST_CASE("parsed URLs print back to URLs that parse the same", "[url]") {
+  connection_url url;
+  url.provider = "postgres";
+  url.user = "ann smith";
+  url.password = "p@ss:word";
+  url.host = "db.example.com";
+  url.port = 5433;
+  url.database = "shop";
+  const std::string text = to_url(url);
+  CHECK(text == "postgresql://ann%20smith:p%40ss%3Aword@db.example.com:5433/shop");
+  auto back = parse_url(text);
+  CHECK(back.user == url.user);
+  CHECK(back.password == url.password);
+  CHECK(back.host == url.host);
+  CHECK(back.port == url.port);
+  CHECK(back.database == url.database);
+  url.provider = "mariadb";
+  url.password.clear();
+  url.port = 0;
+  url.database.clear();
+  CHECK(to_url(url) == "mariadb://ann%20smith@db.example.com");
+  url.user.clear();
+  CHECK(to_url(url) == "mariadb://db.example.com");
+  connection_url file;
+  file.provider = "sqlite";
+  file.path = "/tmp/x.db";
+  CHECK(to_url(file) == "sqlite:/tmp/x.db");
+}

@@ -1,0 +1,84 @@
+// Binding a database and sharing its connections between sessions.
+#include "session_fixture.hpp"
+
+#include "driver/connection.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+using namespace session_test;
+
+TEST_CASE("bind takes keyword options as well as a URL", "[database]") {
+  const std::string url = nextorm::testing::fresh_database_url("bind_options");
+  const auto parts = driver::parse_url(url);
+  connection_options options;
+  options.provider = parts.provider;
+  options.filename = parts.path;
+  options.host = parts.host;
+  options.port = parts.port;
+  options.user = parts.user;
+  options.password = parts.password;
+  options.database = parts.database;
+  options.pool_size = 2;
+  database db;
+  db.bind(options);
+  CHECK(db.provider() == parts.provider);
+  db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true});
+  {
+    db_session session{db};
+    auto& c = Category::create();
+    c.name = "tools";
+  }
+  db_session session{db};
+  CHECK(Category::select().count() == 1);
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("a database is bound once, and must be bound before a session", "[database]") {
+  database db;
+  CHECK_THROWS_WITH(db_session{db}, "database.unbound: the database is not bound: call bind() first");
+  db.bind("sqlite::memory:");
+  CHECK_THROWS_WITH(db.bind("sqlite::memory:"), "database.bound: the database is already bound");
+  connection_options bad;
+  bad.provider = "oracle";
+  database other;
+  CHECK_THROWS_WITH(other.bind(bad), Catch::StartsWith("url.provider: unknown database provider 'oracle'"));
+  bad.provider = "sqlite";
+  bad.pool_size = 0;
+  CHECK_THROWS_WITH(other.bind(bad), "database.pool_size: the pool needs at least one connection");
+}
+
+TEST_CASE("entities must be defined in the session's database", "[database]") {
+  database db{"sqlite::memory:"};
+  db.generate_mapping<Category, Tag, Product>();  // no Customer: the registry refuses the gap
+  db_session session{db};
+  CHECK_THROWS_WITH(Customer::create(), Catch::StartsWith("entity.undefined:"));
+}
+
+TEST_CASE("sessions reuse pooled connections", "[database]") {
+  temp_database t;
+  for (int i = 0; i < 5; ++i) {
+    db_session session{t.db};
+    (void)Product::select().count();
+  }
+  CHECK(t.db.impl().open_connections() == 1);
+}
+
+TEST_CASE("an in-memory SQLite database has one connection, and says so when it is busy", "[database]") {
+  database db{"sqlite::memory:"};
+  db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true});
+  db_session session{db};
+  (void)Category::select().count();  // this session holds the connection
+  std::string error;
+  std::thread other{[&] {
+    try {
+      db_session second{db};
+      (void)Category::select().count();
+    } catch (const usage_error& e) {
+      error = e.what();
+    }
+  }};
+  other.join();
+  CHECK(error == "database.memory_busy: sqlite::memory: has one connection, and another session holds it");
+}
