@@ -24,7 +24,7 @@ struct option_spec {
   std::string_view name;
   std::string_view metavar;  // empty: a flag
   option_id id;
-  step_kind step = step_kind::filter;               // for option_id::step
+  step_kind step = step_kind::filter;             // for option_id::step
   terminal_kind terminal = terminal_kind::fetch;  // for option_id::terminal
 };
 
@@ -121,7 +121,7 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
   text = trim(text);
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return v;
 }
 
@@ -130,11 +130,11 @@ void parse_pair(const option_spec& spec, std::string_view text, std::int64_t min
                 std::int64_t min_second, std::int64_t second_default, terminal& out) {
   const auto comma = text.find(',');
   const auto first = parse_int(text.substr(0, comma));
-  const auto second =
-      comma == std::string_view::npos ? std::optional{second_default} : parse_int(text.substr(comma + 1));
+  const auto second = comma == std::string_view::npos ? std::optional{second_default}
+                                                      : parse_int(text.substr(comma + 1));
   if (!first || !second || *first < min_first || *second < min_second) {
-    throw usage_failure{"invalid value '" + std::string{text} + "' for " +
-                        std::string{spec.name} + ": expected " + std::string{spec.metavar} +
+    throw usage_failure{"invalid value '" + std::string{text} + "' for " + std::string{spec.name} +
+                        ": expected " + std::string{spec.metavar} +
                         " with whole numbers, at least " + std::to_string(min_first) + " and " +
                         std::to_string(min_second)};
   }
@@ -196,8 +196,8 @@ query_options parse_query_args(std::span<const std::string_view> args) {
     } else if (i + 1 < args.size()) {
       v = args[++i];
     } else {
-      throw usage_failure{"option '" + std::string{name} + "' needs a value: " +
-                          std::string{name} + " " + std::string{spec->metavar}};
+      throw usage_failure{"option '" + std::string{name} + "' needs a value: " + std::string{name} +
+                          " " + std::string{spec->metavar}};
     }
     switch (spec->id) {
       case option_id::db: set_once(out.db, seen_db, *spec, v); break;

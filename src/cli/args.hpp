@@ -43,7 +43,7 @@ enum class terminal_kind {
 
 struct terminal {
   terminal_kind kind = terminal_kind::fetch;
-  std::string option;  // as written ("--count"), empty for the default fetch
+  std::string option;       // as written ("--count"), empty for the default fetch
   std::int64_t first = 0;   // --limit N, --page P
   std::int64_t second = 0;  // --limit ,OFFSET, --page ,SIZE
 };

@@ -26,8 +26,7 @@ constexpr command commands[] = {
     {"query", "run a query and print its result", run_query_command},
     {"makemigrations", "write a migration from the schema's changes (not available yet)", nullptr},
     {"migrate", "apply migrations to the database (not available yet)", nullptr},
-    {"showmigrations", "list migrations and whether they are applied (not available yet)",
-     nullptr},
+    {"showmigrations", "list migrations and whether they are applied (not available yet)", nullptr},
 };
 
 void print_usage(std::ostream& out) {
@@ -75,7 +74,8 @@ int run_cli(std::span<const std::string_view> args, std::ostream& out, std::ostr
     return usage_error(err, "unknown option '" + std::string{name} + "'" +
                                 did_you_mean(name, {"--help", "--version"}));
   }
-  return usage_error(err, "unknown command '" + std::string{name} + "'" + did_you_mean(name, names));
+  return usage_error(err,
+                     "unknown command '" + std::string{name} + "'" + did_you_mean(name, names));
 }
 
 }  // namespace nextorm::cli

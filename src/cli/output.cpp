@@ -7,7 +7,7 @@
 namespace nextorm::cli {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;  // keys in the order written
 
 std::string to_hex(const std::string& bytes) {
   constexpr char digits[] = "0123456789abcdef";

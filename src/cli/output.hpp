@@ -20,7 +20,7 @@ namespace nextorm::cli {
 
 // For JSON: null, true/false, numbers; strings, dates, times, uuids and decimals (exact) as
 // strings; bytes as a lower-case hex string; a json value as the JSON it holds.
-[[nodiscard]] nlohmann::json to_json(const value& v);
+[[nodiscard]] nlohmann::ordered_json to_json(const value& v);
 
 // PonyORM's show(): a header, a '+'-joined line of dashes, then the rows, with '|' between
 // columns padded to the widest cell (counted in UTF-8 characters). A row shorter than the header

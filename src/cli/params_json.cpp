@@ -59,7 +59,8 @@ bool is_decimal(std::string_view text) {
     }
     return true;
   };
-  return digits(text.substr(0, dot)) && (dot == std::string_view::npos || digits(text.substr(dot + 1)));
+  return digits(text.substr(0, dot)) &&
+         (dot == std::string_view::npos || digits(text.substr(dot + 1)));
 }
 
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
@@ -137,13 +138,6 @@ std::optional<std::string> canonical(value_type type, std::string text) {
   return std::nullopt;
 }
 
-const text_form* find_form(value_type type) {
-  for (const auto& form : text_forms) {
-    if (form.type == type) return &form;
-  }
-  return nullptr;
-}
-
 param_value read_value(const json& v, const location& at, const registry& schema);
 
 value read_scalar(const json& v, const location& at) {
@@ -186,24 +180,13 @@ param_value read_entity(const json& v, const location& at, const registry& schem
   if (!key.is_scalar() || key.scalar().is_null()) {
     at.fail("the key of an $entity must be a single non-null value, got " + v[1].dump());
   }
-  value k = key.scalar();
+  const value& k = key.scalar();
   const value_type wanted = entity->pk().type;
-  // A key written as a plain string may stand for a key of a text-carried type (a date, ...).
-  const text_form* form = find_form(wanted);
-  if (k.type() == value_type::text && form != nullptr) {
-    auto text = canonical(wanted, k.as_text());
-    if (!text) {
-      at.fail("the key of " + name + " is a " + std::string{type_name(wanted)} + ", written " +
-              std::string{form->example} + ", got " + v[1].dump());
-    }
-    k = value::typed(wanted, std::move(*text));
-  }
-  if (k.type() == value_type::integer && wanted == value_type::real) k = value{k.as_real()};
   if (k.type() != wanted) {
-    at.fail("the key of " + name + " is a " + std::string{type_name(wanted)} + ", got a " +
-            std::string{type_name(k.type())} + " (" + v[1].dump() + ")");
+    at.fail("the key of " + name + " has type " + std::string{type_name(wanted)} + ", got " +
+            std::string{type_name(k.type())} + " " + v[1].dump());
   }
-  return param_value{entity_ref{entity, std::move(k)}};
+  return param_value{entity_ref{entity, k}};
 }
 
 param_value read_tagged(const json& object, const location& at, const registry& schema) {
@@ -257,7 +240,8 @@ params parse_params(std::string_view json_text, const registry& schema) {
                         std::string{doc.type_name()}};
   }
   params out;
-  for (const auto& [name, v] : doc.items()) out.emplace(name, read_value(v, location{"'" + name + "'"}, schema));
+  for (const auto& [name, v] : doc.items())
+    out.emplace(name, read_value(v, location{"'" + name + "'"}, schema));
   return out;
 }
 

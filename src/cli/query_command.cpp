@@ -19,10 +19,13 @@ namespace nextorm::cli {
 namespace {
 
 // SQLite creates a missing file on open; a query tool must not leave empty databases behind a
-// mistyped path.
+// mistyped path. SQLite's own URIs (file:...?mode=ro) say for themselves what they want.
 void check_sqlite_file(const std::string& url) {
   const driver::connection_url parsed = driver::parse_url(url);
-  if (parsed.provider != "sqlite" || parsed.path == ":memory:") return;
+  if (parsed.provider != "sqlite" || parsed.path == ":memory:" ||
+      parsed.path.starts_with("file:")) {
+    return;
+  }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(parsed.path, ec)) {
     throw connection_error("cli.no_database", "there is no SQLite database file '" + parsed.path +
@@ -47,7 +50,9 @@ void finish(const query<row>& q, const query_options& o, std::ostream& out) {
   auto rows = [&](const result<row>& r) {
     json ? print_rows_json(out, r) : print_rows_table(out, r);
   };
-  auto single = [&](const value& v) { json ? print_value_json(out, v) : print_value_table(out, v); };
+  auto single = [&](const value& v) {
+    json ? print_value_json(out, v) : print_value_table(out, v);
+  };
   auto one_row = [&](const std::optional<row>& r) {
     json ? print_row_json(out, r) : print_row_table(out, r);
   };

@@ -1,0 +1,287 @@
+// `nextorm query` end to end against a SQLite file: outputs, terminals, parameters, errors.
+#include "cli_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+using cli_test::fixture;
+using cli_test::outcome;
+
+namespace {
+
+// `nextorm query --db <fixture> --schema <fixture> ARGS...`
+outcome query(const fixture& f, std::vector<std::string> args) {
+  std::vector<std::string> all{"query", "--db", f.url(), "--schema", f.schema()};
+  all.insert(all.end(), args.begin(), args.end());
+  return cli_test::run(all);
+}
+
+// The output of a successful run; a failure shows its stderr.
+std::string ok(const outcome& r) {
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(r.err.empty());
+  return r.out;
+}
+
+}  // namespace
+
+TEST_CASE("a fetch prints a table by default and columns plus rows in JSON") {
+  fixture f;
+  CHECK(ok(query(f, {"s for s in Student"})) == "s\n-\n1\n2\n3\n4\n");
+  CHECK(ok(query(f, {"(s.name, s.gpa, s.group) for s in Student"})) ==
+        "s.name|s.gpa|s.group\n"
+        "------+-----+-------\n"
+        "Ann   |3.9  |101\n"
+        "Bob   |3.1  |101\n"
+        "Cid   |None |102\n"
+        "Dée   |3.5  |None\n");
+  CHECK(ok(query(f, {"--format", "json", "(s.name, s.gpa, s.group) for s in Student"})) ==
+        R"({"columns":["s.name","s.gpa","s.group"],"rows":[["Ann",3.9,101],["Bob",3.1,101],)"
+        R"(["Cid",null,102],["Dée",3.5,null]]})"
+        "\n");
+  CHECK(ok(query(f, {"--format=json", "s for s in Student if s.gpa > 5"})) ==
+        "{\"columns\":[\"s\"],\"rows\":[]}\n");
+}
+
+TEST_CASE("typed columns print as ISO text, exact decimals and hex bytes") {
+  fixture f;
+  const std::string q =
+      "(s.born, s.seen, s.wakes, s.fee, s.photo, s.token) for s in Student "
+      "if s.id == 1";
+  CHECK(ok(query(f, {"--format", "json", q})) ==
+        R"({"columns":["s.born","s.seen","s.wakes","s.fee","s.photo","s.token"],"rows":[[)"
+        R"("2000-01-31","2020-05-01 08:30:00","07:15:00","12.50","00ff",)"
+        R"("123e4567-e89b-12d3-a456-426614174000"]]})"
+        "\n");
+  CHECK(
+      ok(query(f, {q})) ==
+      "s.born    |s.seen             |s.wakes |s.fee|s.photo|s.token\n"
+      "----------+-------------------+--------+-----+-------+------------------------------------\n"
+      "2000-01-31|2020-05-01 08:30:00|07:15:00|12.50|00ff   "
+      "|123e4567-e89b-12d3-a456-426614174000\n");
+}
+
+TEST_CASE("query methods apply in the order given") {
+  fixture f;
+  CHECK(ok(query(f, {"--format", "json", "(s.name, s.gpa) for s in Student", "--filter",
+                     "lambda name, gpa: gpa is not None", "--order-by", "-2,1"})) ==
+        R"({"columns":["s.name","s.gpa"],"rows":[["Ann",3.9],["Dée",3.5],["Bob",3.1]]})"
+        "\n");
+  CHECK(ok(query(f, {"--format", "json", "s.name for s in Student", "--where", "s.id > 1",
+                     "--order-by", "desc(s.name)"})) ==
+        R"({"columns":["s.name"],"rows":[["Dée"],["Cid"],["Bob"]]})"
+        "\n");
+  // Entities in a result never come from a NULL reference (PonyORM joins them).
+  CHECK(ok(query(f, {"--format", "json", "s.group for s in Student", "--without-distinct",
+                     "--order-by", "1"})) == R"({"columns":["s.group"],"rows":[[101],[101],[102]]})"
+                                             "\n");
+  CHECK(ok(query(f, {"--format", "json", "s.group for s in Student", "--without-distinct",
+                     "--distinct", "--order-by", "1"})) ==
+        R"({"columns":["s.group"],"rows":[[101],[102]]})"
+        "\n");
+}
+
+TEST_CASE("--limit and --page return slices of the fetch") {
+  fixture f;
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student", "--order-by", "s.id", "--limit",
+                     "2,1"})) == "{\"columns\":[\"s\"],\"rows\":[[2],[3]]}\n");
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student", "--order-by", "s.id", "--limit",
+                     "3"})) == "{\"columns\":[\"s\"],\"rows\":[[1],[2],[3]]}\n");
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student", "--order-by", "s.id", "--page",
+                     "2,3"})) == "{\"columns\":[\"s\"],\"rows\":[[4]]}\n");
+  CHECK(ok(query(f, {"s for s in Student", "--order-by", "s.id", "--page", "1"})) ==
+        "s\n-\n1\n2\n3\n4\n");
+}
+
+TEST_CASE("single-value terminals print {\"value\": ...} or the bare value") {
+  fixture f;
+  struct expectation {
+    std::string query;
+    std::string option;
+    std::string json;
+    std::string table;
+  };
+  const expectation cases[] = {
+      {"s for s in Student", "--count", "4", "4"},
+      {"s.group for s in Student", "--count", "2", "2"},
+      {"s.group for s in Student", "--count-distinct", "2", "2"},
+      {"s.gpa for s in Student", "--sum", "10.5", "10.5"},
+      {"s.gpa for s in Student if s.id > 9", "--sum", "0.0", "0.0"},
+      {"s.gpa for s in Student", "--avg", "3.5", "3.5"},
+      {"s.gpa for s in Student if s.id > 9", "--avg", "null", "None"},
+      {"s.fee for s in Student", "--min", "\"0.10\"", "0.10"},
+      {"s.name for s in Student", "--max", "\"Dée\"", "Dée"},
+      {"s for s in Student if s.gpa > 3.8", "--exists", "true", "True"},
+      {"s for s in Student if s.gpa > 5", "--exists", "false", "False"},
+      {"s for s in Student", "--first", "1", "1"},
+      {"(s.name, s.gpa) for s in Student", "--first", "[\"Ann\",3.9]", "Ann|3.9"},
+      {"s.name for s in Student if s.gpa > 5", "--first", "null", "None"},
+      {"s for s in Student if s.name == 'Bob'", "--get", "2", "2"},
+      {"s for s in Student if s.name == 'Zed'", "--get", "null", "None"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.query << " " << c.option);
+    CHECK(ok(query(f, {"--format", "json", c.query, c.option})) == "{\"value\":" + c.json + "}\n");
+    CHECK(ok(query(f, {c.query, c.option})) == c.table + "\n");
+  }
+}
+
+TEST_CASE("--sum-distinct and --avg-distinct aggregate distinct values") {
+  fixture f;
+  // As in PonyORM, an aggregate ignores the query's own DISTINCT.
+  CHECK(ok(query(f, {"s.group.number for s in Student", "--sum"})) == "304\n");
+  CHECK(ok(query(f, {"s.group.number for s in Student", "--sum-distinct"})) == "203\n");
+  CHECK(ok(query(f, {"s.group.number for s in Student", "--avg-distinct"})) == "101.5\n");
+}
+
+TEST_CASE("--delete removes the selected objects and prints how many") {
+  fixture f;
+  CHECK(ok(query(f, {"s for s in Student if s.gpa < 3.6", "--delete"})) == "2\n");
+  CHECK(f.scalar("SELECT group_concat(name) FROM \"Student\" ORDER BY id") == "Ann,Cid");
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student if s.gpa < 3.6", "--delete"})) ==
+        "{\"value\":0}\n");
+}
+
+TEST_CASE("--sql prints the SQL with the parameters as placeholders") {
+  fixture f;
+  CHECK(ok(query(f, {"--sql", "s.name for s in Student if s.gpa > g", "--params", R"({"g": 3})",
+                     "--order-by", "s.name"})) ==
+        "SELECT DISTINCT \"s\".\"name\" FROM \"Student\" \"s\" WHERE \"s\".\"gpa\" > ? "
+        "ORDER BY \"s\".\"name\"\n");
+}
+
+TEST_CASE("--params passes plain and typed values to the query's free names") {
+  fixture f;
+  auto names = [&](const std::string& q, const std::string& params) {
+    return ok(query(f, {"--format", "json", "--params", params, q, "--order-by", "1"}));
+  };
+  auto rows = [](const std::string& inner) {
+    return "{\"columns\":[\"s.name\"],\"rows\":[" + inner + "]}\n";
+  };
+  CHECK(names("s.name for s in Student if s.gpa > g and s.name != n",
+              R"({"g": 3.2, "n": "Dée"})") == rows(R"(["Ann"])"));
+  CHECK(names("s.name for s in Student if s.id in ids", R"({"ids": [1, 3]})") ==
+        rows(R"(["Ann"],["Cid"])"));
+  CHECK(names("s.name for s in Student if s.id in ids", R"({"ids": {"$tuple": [2, 4]}})") ==
+        rows(R"(["Bob"],["Dée"])"));
+  CHECK(names("s.name for s in Student if s.born < d", R"({"d": {"$date": "2000-06-01"}})") ==
+        rows(R"(["Ann"],["Dée"])"));
+  CHECK(names("s.name for s in Student if s.seen > t",
+              R"({"t": {"$datetime": "2020-05-01T12:00:00"}})") == rows(R"(["Bob"])"));
+  CHECK(names("s.name for s in Student if s.wakes < t", R"({"t": {"$time": "07:00:00"}})") ==
+        rows(R"(["Bob"])"));
+  CHECK(names("s.name for s in Student if s.fee == x", R"({"x": {"$decimal": "7.00"}})") ==
+        rows(R"(["Bob"])"));
+  CHECK(names("s.name for s in Student if s.photo == b", R"({"b": {"$bytes": "00ff"}})") ==
+        rows(R"(["Ann"])"));
+  CHECK(names("s.name for s in Student if s.token == u",
+              R"({"u": {"$uuid": "123e4567-e89b-12d3-a456-426614174000"}})") == rows(R"(["Ann"])"));
+  CHECK(names("s.name for s in Student if s.group == g", R"({"g": {"$entity": ["Group", 102]}})") ==
+        rows(R"(["Cid"])"));
+  CHECK(names("s.name for s in Student if s.gpa is None or s.gpa == g", R"({"g": null})") ==
+        rows(R"(["Cid"])"));
+  CHECK(names("s.name for s in Student if (s.gpa > 3.4) == b", R"({"b": true})") ==
+        rows(R"(["Ann"],["Dée"])"));
+}
+
+TEST_CASE("a failing query exits 1 with what() on stderr, or a JSON error") {
+  fixture f;
+  auto r = query(f, {"s for s in Student if s.gpa >"});
+  CHECK(r.code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "syntax.expected_expression: expected an expression after '>' (line 1, column 30)\n"
+        "  s for s in Student if s.gpa >\n"
+        "                               ^\n");
+  r = query(f, {"--format", "json", "s for s in Student if s.gpa >"});
+  CHECK(r.code == 1);
+  CHECK(r.err == R"({"error":{"id":"syntax.expected_expression","category":"syntax",)"
+                 R"("message":"expected an expression after '>'","line":1,"column":30}})"
+                 "\n");
+  r = query(f, {"--format", "json", "s for s in Student if s.gpaa > 1"});
+  CHECK(r.code == 1);
+  CHECK(r.err == R"({"error":{"id":"unknown_name.attribute","category":"unknown name",)"
+                 R"("message":"entity Student has no attribute 'gpaa'; did you mean 'gpa'?",)"
+                 R"("line":1,"column":25}})"
+                 "\n");
+  r = query(f, {"--format", "json", "s.gpa for s in Student", "--get"});
+  CHECK(r.code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == R"({"error":{"id":"lookup.multiple_found","category":"multiple found",)"
+                 R"("message":"get() found more than one row for query 's.gpa for s in Student'"}})"
+                 "\n");
+}
+
+TEST_CASE("a missing database or schema file is an error, and no file is created") {
+  fixture f;
+  const std::string missing = f.dir() + "/nope.db";
+  auto r = cli_test::run(
+      {"query", "--db", "sqlite:" + missing, "--schema", f.schema(), "s for s in Student"});
+  CHECK(r.code == 1);
+  CHECK(r.err == "cli.no_database: there is no SQLite database file '" + missing +
+                     "' (nextorm query does not create databases)\n");
+  CHECK_FALSE(std::filesystem::exists(missing));
+  r = cli_test::run({"query", "--db", f.url(), "--schema", f.dir() + "/nope.json", "--format",
+                     "json", "s for s in Student"});
+  CHECK(r.code == 1);
+  CHECK(r.err == R"({"error":{"id":"schema.file","category":"schema","message":)"
+                 R"("cannot read the schema file ')" +
+                     f.dir() + "/nope.json'\"}}\n");
+  // SQLite URIs are passed on unchecked: mode=ro refuses to create the file itself.
+  r = cli_test::run({"query", "--db", "sqlite:file:" + f.db_path() + "?mode=ro", "--schema",
+                     f.schema(), "--count", "s for s in Student"});
+  CHECK(r.err == "");
+  CHECK(r.out == "4\n");
+  r = cli_test::run(
+      {"query", "--db", "sqlite::memory:", "--schema", f.schema(), "s for s in Student"});
+  CHECK(r.code == 1);  // an empty in-memory database has no tables
+  // Other providers are not checked for files: the connection itself fails.
+  r = cli_test::run({"query", "--db", "postgresql://nobody@127.0.0.1:1/x", "--schema", f.schema(),
+                     "--format", "json", "s for s in Student"});
+  CHECK(r.code == 1);
+  CHECK(r.err.find(R"("category":"connection")") != std::string::npos);
+  r = cli_test::run({"query", "--db", "oracle://x", "--schema", f.schema(), "q"});
+  CHECK(r.code == 1);
+  CHECK(r.err ==
+        "url.provider: unknown database provider 'oracle' in connection URL; expected sqlite, "
+        "postgresql or mariadb\n");
+}
+
+TEST_CASE("bad --params exit 2 with the parameter named") {
+  fixture f;
+  auto r = query(
+      f, {"--params", R"({"g": {"$entity": ["Grup", 1]}})", "s for s in Student if s.group == g"});
+  CHECK(r.code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "nextorm query: --params: 'g': unknown entity 'Grup' in $entity; did you mean 'Group'?\n"
+        "Run 'nextorm query --help' for usage.\n");
+}
+
+TEST_CASE("the built executable passes argv through and returns the exit code") {
+  const char* exe = std::getenv("NEXTORM_CLI");
+  REQUIRE(exe != nullptr);
+  fixture f;
+  auto shell = [](const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::array<char, 256> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) out += buffer.data();
+    const int status = ::pclose(pipe);
+    return std::pair{WEXITSTATUS(status), out};
+  };
+  auto [code, out] = shell(std::string{exe} + " query --db '" + f.url() + "' --schema '" +
+                           f.schema() + "' --count 's for s in Student' 2>&1");
+  CHECK(code == 0);
+  CHECK(out == "4\n");
+  std::tie(code, out) = shell(std::string{exe} + " query --fitler 2>&1");
+  CHECK(code == 2);
+  CHECK(out.starts_with("nextorm query: unknown option '--fitler'; did you mean '--filter'?\n"));
+}

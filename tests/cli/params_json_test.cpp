@@ -1,0 +1,185 @@
+// --params JSON -> nextorm::params: plain JSON values, the typed forms, and every error.
+#include "cli/params_json.hpp"
+#include "cli/usage_failure.hpp"
+#include "cli_fixture.hpp"
+
+#include <nextorm/registry.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace nextorm;
+using nextorm::cli::parse_params;
+using nextorm::cli::usage_failure;
+
+namespace {
+
+const registry& school() {
+  static const registry* r = [] {
+    static registry out;
+    out.load_json_text(cli_test::schema_json);
+    out.finalize();
+    return &out;
+  }();
+  return *r;
+}
+
+param_value one(const std::string& json) {
+  const params p = parse_params("{\"x\": " + json + "}", school());
+  REQUIRE(p.size() == 1);
+  return p.at("x");
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    (void)parse_params(text, school());
+  } catch (const usage_failure& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+std::string param_error(const std::string& json) { return error_of("{\"x\": " + json + "}"); }
+
+}  // namespace
+
+TEST_CASE("plain JSON values become plain parameters") {
+  const params p = parse_params(
+      R"({"i": 3, "n": -4, "f": 2.5, "t": true, "b": false, "s": "Ann", "z": null,
+          "big": 9223372036854775807})",
+      school());
+  CHECK(p.size() == 8);
+  CHECK(p.at("i") == param_value{3});
+  CHECK(p.at("n") == param_value{-4});
+  CHECK(p.at("f") == param_value{2.5});
+  CHECK(p.at("t") == param_value{true});
+  CHECK(p.at("b") == param_value{false});
+  CHECK(p.at("s") == param_value{"Ann"});
+  CHECK(p.at("z") == param_value{nullptr});
+  CHECK(p.at("big") == param_value{std::int64_t{9223372036854775807}});
+  CHECK(parse_params("{}", school()).empty());
+}
+
+TEST_CASE("arrays and $tuple become sequences, nested too") {
+  const param_value expected{std::vector<param_value>{1, "a", std::vector<param_value>{2.5}}};
+  CHECK(one(R"([1, "a", [2.5]])") == expected);
+  CHECK(one(R"({"$tuple": [1, "a", {"$tuple": [2.5]}]})") == expected);
+  CHECK(one("[]") == param_value{std::vector<param_value>{}});
+}
+
+TEST_CASE("typed forms become values of their type") {
+  CHECK(one(R"({"$date": "2020-01-31"})").scalar() == value::typed(value_type::date, "2020-01-31"));
+  CHECK(one(R"({"$datetime": "2020-01-31 12:30:00"})").scalar() ==
+        value::typed(value_type::datetime, "2020-01-31 12:30:00"));
+  // ISO's 'T' becomes the space PonyORM stores.
+  CHECK(one(R"({"$datetime": "2020-01-31T12:30:00.25"})").scalar() ==
+        value::typed(value_type::datetime, "2020-01-31 12:30:00.25"));
+  CHECK(one(R"({"$time": "07:15:00"})").scalar() == value::typed(value_type::time, "07:15:00"));
+  CHECK(one(R"({"$time": "07:15:00.123456"})").scalar() ==
+        value::typed(value_type::time, "07:15:00.123456"));
+  CHECK(one(R"({"$decimal": "12.50"})").scalar() == value::typed(value_type::decimal, "12.50"));
+  CHECK(one(R"({"$decimal": "-3"})").scalar() == value::typed(value_type::decimal, "-3"));
+  CHECK(one(R"({"$decimal": "+0.5"})").scalar() == value::typed(value_type::decimal, "+0.5"));
+  CHECK(one(R"({"$uuid": "123e4567-e89b-12d3-A456-426614174000"})").scalar() ==
+        value::typed(value_type::uuid, "123e4567-e89b-12d3-A456-426614174000"));
+  CHECK(one(R"({"$bytes": "00fF7a"})").scalar() ==
+        value::typed(value_type::bytes, std::string{"\x00\xff\x7a", 3}));
+  CHECK(one(R"({"$bytes": ""})").scalar() == value::typed(value_type::bytes, ""));
+}
+
+TEST_CASE("$entity refers to a registry entity by key") {
+  const entity_info* group = school().find("Group");
+  CHECK(one(R"({"$entity": ["Group", 101]})") == param_value{entity_ref{group, value{101}}});
+  const entity_info* course = school().find("Course");
+  CHECK(one(R"({"$entity": ["Course", "CS101"]})") ==
+        param_value{entity_ref{course, value{"CS101"}}});
+  CHECK(one(R"([{"$entity": ["Group", 101]}, {"$entity": ["Group", 102]}])") ==
+        param_value{std::vector<param_value>{entity_ref{group, value{101}},
+                                             entity_ref{group, value{102}}}});
+}
+
+TEST_CASE("$entity errors name the entity and the key's type") {
+  CHECK(param_error(R"({"$entity": ["Grop", 101]})") ==
+        "--params: 'x': unknown entity 'Grop' in $entity; did you mean 'Group'?");
+  CHECK(param_error(R"({"$entity": ["Nothing", 101]})") ==
+        "--params: 'x': unknown entity 'Nothing' in $entity");
+  CHECK(param_error(R"({"$entity": "Group"})") ==
+        "--params: 'x': $entity expects [\"Entity\", key], got \"Group\"");
+  CHECK(param_error(R"({"$entity": ["Group"]})") ==
+        "--params: 'x': $entity expects [\"Entity\", key], got [\"Group\"]");
+  CHECK(param_error(R"({"$entity": [101, "Group"]})") ==
+        "--params: 'x': $entity expects [\"Entity\", key], got [101,\"Group\"]");
+  CHECK(param_error(R"({"$entity": ["Group", [1]]})") ==
+        "--params: 'x': the key of an $entity must be a single non-null value, got [1]");
+  CHECK(param_error(R"({"$entity": ["Group", null]})") ==
+        "--params: 'x': the key of an $entity must be a single non-null value, got null");
+  CHECK(param_error(R"({"$entity": ["Group", "101"]})") ==
+        "--params: 'x': the key of Group has type int, got str \"101\"");
+  CHECK(param_error(R"({"$entity": ["Group", 1.5]})") ==
+        "--params: 'x': the key of Group has type int, got float 1.5");
+  CHECK(param_error(R"({"$entity": ["Course", 5]})") ==
+        "--params: 'x': the key of Course has type str, got int 5");
+  CHECK(param_error(R"({"$entity": ["Course", {"$date": "2020-01-31"}]})") ==
+        "--params: 'x': the key of Course has type str, got date {\"$date\":\"2020-01-31\"}");
+  CHECK(param_error(R"({"$entity": ["Group", {"$dat": "x"}]})") ==
+        "--params: 'x'[1]: unknown typed value '$dat'; did you mean '$date'?");
+}
+
+TEST_CASE("typed forms check their text") {
+  CHECK(param_error(R"({"$date": "2020-1-31"})") ==
+        "--params: 'x': $date expects \"2020-01-31\", got \"2020-1-31\"");
+  CHECK(param_error(R"({"$date": 20200131})") ==
+        "--params: 'x': $date expects \"2020-01-31\", got 20200131");
+  CHECK(param_error(R"({"$date": "2020-01-31x"})") ==
+        "--params: 'x': $date expects \"2020-01-31\", got \"2020-01-31x\"");
+  CHECK(param_error(R"({"$datetime": "2020-01-31"})") ==
+        "--params: 'x': $datetime expects \"2020-01-31 12:30:00\" (or with 'T'; .ffffff "
+        "allowed), got \"2020-01-31\"");
+  CHECK(param_error(R"({"$time": "7:15"})") ==
+        "--params: 'x': $time expects \"12:30:00\" (.ffffff allowed), got \"7:15\"");
+  CHECK(param_error(R"({"$time": "07:15:00."})") ==
+        "--params: 'x': $time expects \"12:30:00\" (.ffffff allowed), got \"07:15:00.\"");
+  CHECK(param_error(R"({"$time": "07:15:00.1234567"})") ==
+        "--params: 'x': $time expects \"12:30:00\" (.ffffff allowed), got \"07:15:00.1234567\"");
+  CHECK(param_error(R"({"$time": "07:15:00,5"})") ==
+        "--params: 'x': $time expects \"12:30:00\" (.ffffff allowed), got \"07:15:00,5\"");
+  CHECK(param_error(R"({"$time": "07:15:00.5x"})") ==
+        "--params: 'x': $time expects \"12:30:00\" (.ffffff allowed), got \"07:15:00.5x\"");
+  for (std::string bad :
+       {"\"1.\"", "\".5\"", "\"1.x\"", "\"1.2.3\"", "\"x1\"", "\"1e3\"", "\"-\"", "\"\"", "12.5"}) {
+    CHECK(param_error(R"({"$decimal": )" + bad + "}") ==
+          "--params: 'x': $decimal expects \"12.50\", got " + bad);
+  }
+  CHECK(param_error(R"({"$uuid": "123e4567e89b12d3a456426614174000"})") ==
+        "--params: 'x': $uuid expects \"123e4567-e89b-12d3-a456-426614174000\", got "
+        "\"123e4567e89b12d3a456426614174000\"");
+  CHECK(param_error(R"({"$uuid": "123e4567-e89b-12d3-a456-42661417400g"})") ==
+        "--params: 'x': $uuid expects \"123e4567-e89b-12d3-a456-426614174000\", got "
+        "\"123e4567-e89b-12d3-a456-42661417400g\"");
+  CHECK(param_error(R"({"$bytes": "0"})") ==
+        "--params: 'x': $bytes expects hex digits, \"00ff\", got \"0\"");
+  CHECK(param_error(R"({"$bytes": "0g"})") ==
+        "--params: 'x': $bytes expects hex digits, \"00ff\", got \"0g\"");
+  CHECK(param_error(R"({"$bytes": "g0"})") ==
+        "--params: 'x': $bytes expects hex digits, \"00ff\", got \"g0\"");
+  CHECK(param_error(R"({"$tuple": 1})") == "--params: 'x': $tuple expects a JSON array, got 1");
+}
+
+TEST_CASE("--params errors say where the bad value is") {
+  CHECK(error_of("{\"a\": 1") ==
+        "--params: parse error at line 1, column 8: syntax error while parsing object - "
+        "unexpected end of input; expected '}'");
+  CHECK(error_of("[1]") == "--params: expected a JSON object of names and values, got array");
+  CHECK(param_error("18446744073709551615") ==
+        "--params: 'x': the integer 18446744073709551615 does not fit in 64 bits");
+  CHECK(param_error(R"([1, [2, {"$date": 3}]])") ==
+        "--params: 'x'[1][1]: $date expects \"2020-01-31\", got 3");
+  CHECK(param_error(R"({"a": 1})") ==
+        "--params: 'x': a JSON object must be one typed value such as {\"$date\": "
+        "\"2020-01-31\"}, got {\"a\":1}");
+  CHECK(param_error(R"({"$date": "2020-01-31", "$time": "07:00:00"})") ==
+        "--params: 'x': a JSON object must be one typed value such as {\"$date\": "
+        "\"2020-01-31\"}, got {\"$date\":\"2020-01-31\",\"$time\":\"07:00:00\"}");
+  CHECK(param_error(R"({"$wat": 1})") == "--params: 'x': unknown typed value '$wat'");
+  CHECK(param_error(R"({"$tupel": []})") ==
+        "--params: 'x': unknown typed value '$tupel'; did you mean '$tuple'?");
+}
