@@ -56,7 +56,7 @@ class query_error : public error {
   [[nodiscard]] const std::string& query() const noexcept { return m_query; }
   [[nodiscard]] source_span span() const noexcept { return m_span; }
   [[nodiscard]] std::uint32_t line() const noexcept { return m_line; }      // 1-based
-  [[nodiscard]] std::uint32_t column() const noexcept { return m_column; }  // 1-based, in bytes
+  [[nodiscard]] std::uint32_t column() const noexcept { return m_column; }  // 1-based, in characters
   [[nodiscard]] const char* what() const noexcept override { return m_rendered.c_str(); }
 
  private:

@@ -28,6 +28,29 @@ error::error(error_category category, std::string id, const std::string& message
       m_id{std::move(id)},
       m_message{message} {}
 
+namespace {
+
+bool is_continuation(char c) noexcept { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Characters (UTF-8 code points) in text[from, to).
+std::uint32_t characters(const std::string& text, std::uint32_t from, std::uint32_t to) {
+  std::uint32_t n = 0;
+  for (std::uint32_t i = from; i < to; ++i) n += is_continuation(text[i]) ? 0 : 1;
+  return n;
+}
+
+// Moves a byte offset back to the start of its character.
+std::uint32_t character_start(const std::string& text, std::uint32_t at) {
+  while (at > 0 && at < text.size() && is_continuation(text[at])) --at;
+  return at;
+}
+
+// Lines longer than this are shown as a window around the error.
+constexpr std::uint32_t max_shown = 160;
+constexpr std::uint32_t context = 60;
+
+}  // namespace
+
 query_error::query_error(error_category category, std::string id, const std::string& message,
                          std::string query, source_span span)
     : error{category, std::move(id), message}, m_query{std::move(query)}, m_span{span} {
@@ -43,22 +66,47 @@ query_error::query_error(error_category category, std::string id, const std::str
       line_start = i + 1;
     }
   }
-  m_column = m_span.begin - line_start + 1;
+  m_column = characters(m_query, line_start, m_span.begin) + 1;
   std::uint32_t line_end = line_start;
   while (line_end < size && m_query[line_end] != '\n') ++line_end;
+  if (line_end > line_start && m_query[line_end - 1] == '\r') --line_end;
 
-  // The caret line: '^' under the first character, '~' under the rest of the span on this line.
-  const std::uint32_t underline_end = std::min(m_span.end, line_end);
-  std::string caret(m_span.begin - line_start, ' ');
-  for (std::uint32_t i = line_start; i < m_span.begin; ++i) {
-    if (m_query[i] == '\t') caret[i - line_start] = '\t';
+  // What of the line is shown: all of it, or a window around the span with "..." marks.
+  std::uint32_t shown_start = line_start;
+  std::uint32_t shown_end = line_end;
+  std::string prefix;
+  std::string suffix;
+  if (line_end - line_start > max_shown) {
+    if (m_span.begin > line_start + context) {
+      shown_start = character_start(m_query, m_span.begin - context);
+      prefix = "...";
+    }
+    if (line_end > m_span.begin + context) {
+      shown_end = character_start(m_query, m_span.begin + context);
+      suffix = "...";
+    }
+  }
+
+  // The caret line: '^' under the first character, '~' under the rest of the span on this line;
+  // tabs are kept so that the caret lines up in a terminal.
+  std::string caret(prefix.size(), ' ');
+  for (std::uint32_t i = shown_start; i < m_span.begin; ++i) {
+    if (m_query[i] == '\t') {
+      caret += '\t';
+    } else if (!is_continuation(m_query[i])) {
+      caret += ' ';
+    }
   }
   caret += '^';
-  if (underline_end > m_span.begin + 1) caret.append(underline_end - m_span.begin - 1, '~');
+  const std::uint32_t underline_end = std::min(m_span.end, shown_end);
+  if (underline_end > m_span.begin) {
+    const std::uint32_t width = characters(m_query, m_span.begin, underline_end);
+    if (width > 1) caret.append(width - 1, '~');
+  }
 
   m_rendered = this->id() + ": " + message + " (line " + std::to_string(m_line) + ", column " +
-               std::to_string(m_column) + ")\n  " +
-               m_query.substr(line_start, line_end - line_start) + "\n  " + caret;
+               std::to_string(m_column) + ")\n  " + prefix +
+               m_query.substr(shown_start, shown_end - shown_start) + suffix + "\n  " + caret;
 }
 
 }  // namespace nextorm

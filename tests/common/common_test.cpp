@@ -94,3 +94,33 @@ TEST_CASE("values keep their type, compare by type and value, and print like Pyt
     CHECK(type_name(static_cast<value_type>(t)) != "?");
   }
 }
+
+TEST_CASE("columns and carets count characters, not bytes", "[errors]") {
+  const query_error e{error_category::unknown_name, "unknown_name.attribute", "no attribute",
+                      "s for s in Étudiant if s.prénom == 1", source_span{26, 33}};
+  CHECK(e.column() == 26);
+  CHECK(std::string{e.what()}.ends_with("\n  s for s in Étudiant if s.prénom == 1\n"
+                                        + std::string(2 + 25, ' ') + "^~~~~~"));
+}
+
+TEST_CASE("a carriage return is not part of the shown line", "[errors]") {
+  const query_error e{error_category::syntax, "syntax.x", "bad", "p for p\r\nin", source_span{9, 11}};
+  CHECK(e.line() == 2);
+  CHECK(std::string{e.what()}.ends_with("(line 2, column 1)\n  in\n  ^~"));
+  const query_error first{error_category::syntax, "syntax.x", "bad", "p for\r\nq", source_span{2, 5}};
+  CHECK(std::string{first.what()}.ends_with("\n  p for\n    ^~~"));
+}
+
+TEST_CASE("a very long line is shown as a window around the error", "[errors]") {
+  const std::string text = std::string(300, 'a') + " + " + std::string(300, 'b');
+  const query_error middle{error_category::syntax, "syntax.x", "bad", text, source_span{301, 302}};
+  const std::string shown = middle.what();
+  CHECK(middle.column() == 302);
+  CHECK(shown.ends_with("\n  ..." + std::string(59, 'a') + " + " + std::string(58, 'b') +
+                        "...\n" + std::string(2 + 3 + 60, ' ') + "^"));
+  const query_error start{error_category::syntax, "syntax.x", "bad", text, source_span{0, 400}};
+  CHECK(std::string{start.what()}.ends_with(
+      "\n  " + std::string(60, 'a') + "...\n  ^" + std::string(59, '~')));
+  const query_error end{error_category::syntax, "syntax.x", "bad", text, source_span{603, 603}};
+  CHECK(std::string{end.what()}.ends_with(std::string(60, 'b') + "\n" + std::string(2 + 3 + 60, ' ') + "^"));
+}
