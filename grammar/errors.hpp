@@ -29,7 +29,7 @@ inline constexpr error_entry error_message{};
   inline constexpr error_entry error_message<rule>{"syntax." id, message};
 
 // --- expressions after an operator or keyword
-#define NEXTORM_OPERAND(wrapper, op, operand, text)                  \
+#define NEXTORM_OPERAND(wrapper, op, operand, text)                 \
   template <>                                                       \
   inline constexpr error_entry error_message<wrapper<op, operand>>{ \
       "syntax.expected_expression", "expected an expression after '" text "'"};
@@ -78,8 +78,8 @@ NEXTORM_SYNTAX_ERROR(number_end, "invalid_number", "invalid number literal")
 
 // --- brackets and strings
 template <>
-inline constexpr error_entry error_message<paren_close>{
-    "syntax.expected_close", "expected ')'", "syntax.unclosed", "unclosed '('"};
+inline constexpr error_entry error_message<paren_close>{"syntax.expected_close", "expected ')'",
+                                                        "syntax.unclosed", "unclosed '('"};
 template <>
 inline constexpr error_entry error_message<call_close>{
     "syntax.expected_close", "expected ',' or ')'", "syntax.unclosed", "unclosed '('"};
@@ -87,8 +87,8 @@ template <>
 inline constexpr error_entry error_message<list_close>{
     "syntax.expected_close", "expected ',' or ']'", "syntax.unclosed", "unclosed '['"};
 template <>
-inline constexpr error_entry error_message<subscript_close>{
-    "syntax.expected_close", "expected ']'", "syntax.unclosed", "unclosed '['"};
+inline constexpr error_entry error_message<subscript_close>{"syntax.expected_close", "expected ']'",
+                                                            "syntax.unclosed", "unclosed '['"};
 
 inline constexpr error_entry unterminated_string{
     "syntax.unterminated_string", "unterminated string literal", "syntax.unterminated_string",

@@ -50,12 +50,12 @@ enum class node_id : std::uint8_t {
   none,
   true_,
   false_,
-  paren,        // ( ... ): grouping, tuple or generator, decided by its children
-  list,         // [ ... ]: a tuple
-  tuple_tail,   // `, b, c` after the first item of a tuple
-  gen_tail,     // one or more `for` clauses after a result expression
-  comp_for,     // for <loop_var>, ... in <source> if <cond> ...
-  loop_var,     // a target of a `for` clause
+  paren,       // ( ... ): grouping, tuple or generator, decided by its children
+  list,        // [ ... ]: a tuple
+  tuple_tail,  // `, b, c` after the first item of a tuple
+  gen_tail,    // one or more `for` clauses after a result expression
+  comp_for,    // for <loop_var>, ... in <source> if <cond> ...
+  loop_var,    // a target of a `for` clause
   // postfix
   primary,      // atom followed by trailers (folds)
   attribute,    // .name
@@ -114,12 +114,16 @@ struct kw_if : kw<'i', 'f'> {};
 struct kw_else : kw<'e', 'l', 's', 'e'> {};
 struct kw_and : kw<'a', 'n', 'd'> {};
 struct kw_or : kw<'o', 'r'> {};
-struct kw_not : kw<'n', 'o', 't'> {};
-struct kw_is : kw<'i', 's'> {};
 struct kw_lambda : kw<'l', 'a', 'm', 'b', 'd', 'a'> {};
-struct kw_none : kw<'N', 'o', 'n', 'e'> { static constexpr node_id node = node_id::none; };
-struct kw_true : kw<'T', 'r', 'u', 'e'> { static constexpr node_id node = node_id::true_; };
-struct kw_false : kw<'F', 'a', 'l', 's', 'e'> { static constexpr node_id node = node_id::false_; };
+struct kw_none : kw<'N', 'o', 'n', 'e'> {
+  static constexpr node_id node = node_id::none;
+};
+struct kw_true : kw<'T', 'r', 'u', 'e'> {
+  static constexpr node_id node = node_id::true_;
+};
+struct kw_false : kw<'F', 'a', 'l', 's', 'e'> {
+  static constexpr node_id node = node_id::false_;
+};
 
 // The words a name can never be.
 struct reserved
@@ -138,10 +142,18 @@ struct dot : sym<'.'> {};
 
 // Brackets are split in two so that the control class can note where each one opened (for
 // "unclosed '('" carets and the nesting-depth limit): the `_char` rule is the bracket itself.
-struct lparen_char : one<'('> { static constexpr bool opener = true; };
-struct rparen_char : one<')'> { static constexpr bool closer = true; };
-struct lbracket_char : one<'['> { static constexpr bool opener = true; };
-struct rbracket_char : one<']'> { static constexpr bool closer = true; };
+struct lparen_char : one<'('> {
+  static constexpr bool opener = true;
+};
+struct rparen_char : one<')'> {
+  static constexpr bool closer = true;
+};
+struct lbracket_char : one<'['> {
+  static constexpr bool opener = true;
+};
+struct rbracket_char : one<']'> {
+  static constexpr bool closer = true;
+};
 struct lparen : seq<lparen_char, ws> {};
 struct lbracket : seq<lbracket_char, ws> {};
 // The closing bracket of each construct is its own rule, for its own message.
@@ -178,16 +190,16 @@ struct op_gt : op<node_id::op_gt, one<'>'>> {};
 struct op_in : op<node_id::op_in, pg::keyword<'i', 'n'>> {};
 // After `not` in operator position only `in` can follow.
 struct not_in_in : kw_in {};
-struct op_not_in : op<node_id::op_not_in, if_must<seq<pg::keyword<'n', 'o', 't'>, ws>, not_in_in>> {};
-struct op_is_not : op<node_id::op_is_not, seq<pg::keyword<'i', 's'>, ws, pg::keyword<'n', 'o', 't'>>> {};
+struct op_not_in : op<node_id::op_not_in, if_must<seq<pg::keyword<'n', 'o', 't'>, ws>, not_in_in>> {
+};
+struct op_is_not
+    : op<node_id::op_is_not, seq<pg::keyword<'i', 's'>, ws, pg::keyword<'n', 'o', 't'>>> {};
 struct op_is : op<node_id::op_is, pg::keyword<'i', 's'>> {};
 
 // The operand on the right of operator `Op`. It is its own rule so that the message can name the
 // operator ("expected an expression after '<'"); it inherits the node id of `Operand`.
 template <class Op, class Operand>
-struct rhs : Operand {
-  static constexpr bool nests = false;
-};
+struct rhs : Operand {};
 // Operands that nest (prefix operators, `**`, `else`, lambda bodies) count towards the depth
 // limit, like brackets do; left-associative chains (`a + b + c`) do not nest in the grammar.
 // The node id is there because parse_tree calls the control's hooks only for selected rules
@@ -210,15 +222,16 @@ struct or_test;
 struct factor;
 
 struct identifier : seq<not_at<reserved>, pg::identifier> {};
-struct name : seq<identifier, ws> { static constexpr node_id node = node_id::name; };
+struct name : seq<identifier, ws> {
+  static constexpr node_id node = node_id::name;
+};
 
 // Numbers: 12, 1.5, 1., .5, 1e3, 1.5E-3. A letter or digit right after a number is an error, so
 // that `1x` or `1e` is not read as `1` followed by a name.
 struct digits : plus<pg::digit> {};
 struct exponent : seq<one<'e', 'E'>, opt<one<'+', '-'>>, digits> {};
-struct float_body
-    : sor<seq<digits, one<'.'>, opt<digits>, opt<exponent>>, seq<one<'.'>, digits, opt<exponent>>,
-          seq<digits, exponent>> {};
+struct float_body : sor<seq<digits, one<'.'>, opt<digits>, opt<exponent>>,
+                        seq<one<'.'>, digits, opt<exponent>>, seq<digits, exponent>> {};
 struct number_end : not_at<pg::identifier_other> {};
 struct floating : seq<float_body, must<number_end>, ws> {
   static constexpr node_id node = node_id::floating;
@@ -244,18 +257,23 @@ struct hex8 : pg::rep<8, pg::xdigit> {};
 // in Python).
 struct escaped_char : pg::any {};
 struct escape_body
-    : sor<if_must<one<'x'>, hex2>, if_must<one<'u'>, hex4>, if_must<one<'U'>, hex8>, escaped_char> {};
+    : sor<if_must<one<'x'>, hex2>, if_must<one<'u'>, hex4>, if_must<one<'U'>, hex8>, escaped_char> {
+};
 struct escape : if_must<one<'\\'>, escape_body> {};
 template <char Q>
 struct string_chars : star<sor<escape, pg::not_one<Q, '\\', '\n'>>> {};
 template <char Q>
 struct quoted : seq<quote_open<Q>, string_chars<Q>, must<quote_close<Q>>> {};
 struct string_piece : seq<sor<quoted<'\''>, quoted<'"'>>, ws> {};
-struct string_lit : plus<string_piece> { static constexpr node_id node = node_id::string; };
+struct string_lit : plus<string_piece> {
+  static constexpr node_id node = node_id::string;
+};
 
 // ( ), (x), (x,), (x, y), (x for x in y)
 struct comp_for;
-struct gen_tail : plus<comp_for> { static constexpr node_id node = node_id::gen_tail; };
+struct gen_tail : plus<comp_for> {
+  static constexpr node_id node = node_id::gen_tail;
+};
 struct tuple_tail : seq<comma, opt<test, star<comma, test>, opt<comma>>> {
   static constexpr node_id node = node_id::tuple_tail;
 };
@@ -276,7 +294,9 @@ struct atom : sor<name, string_lit, floating, integer, paren, kw_none, kw_true, 
 // Postfix: attribute access, calls, subscripts and slices.
 
 struct attr_name : name {};
-struct attribute : if_must<dot, attr_name> { static constexpr node_id node = node_id::attribute; };
+struct attribute : if_must<dot, attr_name> {
+  static constexpr node_id node = node_id::attribute;
+};
 
 // key=value; the `=` must not be the start of `==`.
 struct kwarg_value : seq<test> {};  // (test is not complete yet)
@@ -293,7 +313,9 @@ struct call : seq<lparen, call_args, must<call_close>> {
 };
 
 // s[i], s[a:b], s[a:b:c], s[:], s[::2]
-struct slice_colon : colon { static constexpr node_id node = node_id::slice_colon; };
+struct slice_colon : colon {
+  static constexpr node_id node = node_id::slice_colon;
+};
 struct slice_rest : seq<slice_colon, opt<test>, opt<slice_colon, opt<test>>> {};
 struct subscript_body : sor<seq<test, opt<slice_rest>>, slice_rest> {};
 struct subscript : seq<lbracket, must<subscript_body>, must<subscript_close>> {
@@ -326,9 +348,9 @@ struct factor : sor<signed_factor, power> {};
 
 // Each step starts with a one-character look-ahead (a leaf, so it costs no parse-tree node)
 // before the alternatives, each of which would cost one.
-struct term_step : seq<pg::at<one<'*', '/', '%'>>,
-                       sor<op_then<op_mul, factor>, op_then<op_floordiv, factor>,
-                           op_then<op_div, factor>, op_then<op_mod, factor>>> {};
+struct term_step
+    : seq<pg::at<one<'*', '/', '%'>>, sor<op_then<op_mul, factor>, op_then<op_floordiv, factor>,
+                                          op_then<op_div, factor>, op_then<op_mod, factor>>> {};
 struct term : seq<factor, star<term_step>> {
   static constexpr node_id node = node_id::term;
   static constexpr bool fold = true;
@@ -343,8 +365,8 @@ struct sum : seq<term, star<sum_step>> {
 struct comp_step
     : seq<pg::at<one<'=', '!', '<', '>', 'i', 'n'>>,
           sor<op_then<op_eq, sum>, op_then<op_ne, sum>, op_then<op_le, sum>, op_then<op_lt, sum>,
-          op_then<op_ge, sum>, op_then<op_gt, sum>, op_then<op_in, sum>, op_then<op_not_in, sum>,
-          op_then<op_is_not, sum>, op_then<op_is, sum>>> {};
+              op_then<op_ge, sum>, op_then<op_gt, sum>, op_then<op_in, sum>,
+              op_then<op_not_in, sum>, op_then<op_is_not, sum>, op_then<op_is, sum>>> {};
 struct comparison : seq<sum, star<comp_step>> {
   static constexpr node_id node = node_id::comparison;
   static constexpr bool fold = true;
@@ -369,19 +391,21 @@ struct or_test : seq<and_test, star<kw_or, must<rhs<kw_or, and_test>>>> {
 // `if` of a generator follows its source, which is parsed one level lower (or_test).
 struct else_branch : kw_else {};
 struct conditional
-    : seq<or_test, opt<if_must<kw_if, rhs<kw_if, or_test>, else_branch,
-                               nested_rhs<else_branch, test>>>> {
+    : seq<or_test,
+          opt<if_must<kw_if, rhs<kw_if, or_test>, else_branch, nested_rhs<else_branch, test>>>> {
   static constexpr node_id node = node_id::conditional;
   static constexpr bool fold = true;
 };
 
 // lambda p, q: body
-struct lambda_param : name { static constexpr node_id node = node_id::lambda_param; };
+struct lambda_param : name {
+  static constexpr node_id node = node_id::lambda_param;
+};
 struct lambda_more_param : lambda_param {};
 struct lambda_params : seq<lambda_param, star<comma, must<lambda_more_param>>> {};
 struct lambda_colon : colon {};
-struct lambda : seq<kw_lambda, opt<lambda_params>, must<lambda_colon>,
-                    must<nested_rhs<lambda_colon, test>>> {
+struct lambda
+    : seq<kw_lambda, opt<lambda_params>, must<lambda_colon>, must<nested_rhs<lambda_colon, test>>> {
   static constexpr node_id node = node_id::lambda;
 };
 
@@ -390,7 +414,9 @@ struct test : sor<lambda, conditional> {};
 // ---------------------------------------------------------------------------------------------
 // Generators: result for v in source if cond ... for w in ... if ...
 
-struct loop_var : name { static constexpr node_id node = node_id::loop_var; };
+struct loop_var : name {
+  static constexpr node_id node = node_id::loop_var;
+};
 struct more_loop_var : loop_var {};
 struct for_in : kw_in {};
 struct comp_if : if_must<kw_if, rhs<kw_if, or_test>> {};
@@ -415,9 +441,13 @@ struct query : seq<ws, must<top_expr>, must<end_of_query>> {};
 // away when they hold a single child.
 
 template <class Rule>
-concept has_node_id = requires { Rule::node; };
+concept has_node_id = requires {
+  Rule::node;
+};
 template <class Rule>
-concept folds = requires { Rule::fold; };
+concept folds = requires {
+  Rule::fold;
+};
 
 template <class Rule>
 struct selector : std::bool_constant<has_node_id<Rule>> {

@@ -28,7 +28,9 @@ struct arena_allocator {
   arena_allocator() noexcept = default;
   template <class U>
   arena_allocator(const arena_allocator<U>& /*other*/) noexcept {}  // NOLINT: rebinding
-  [[nodiscard]] T* allocate(std::size_t n) { return static_cast<T*>(arena_allocate(n * sizeof(T))); }
+  [[nodiscard]] T* allocate(std::size_t n) {
+    return static_cast<T*>(arena_allocate(n * sizeof(T)));
+  }
   void deallocate(T* /*p*/, std::size_t /*n*/) noexcept {}
   friend bool operator==(const arena_allocator&, const arena_allocator&) noexcept { return true; }
 };

@@ -14,8 +14,8 @@
 namespace nextorm::parse::detail {
 namespace {
 
-using grammar::node_id;
 using ast::node_ptr;
+using grammar::node_id;
 
 bool is_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -34,8 +34,7 @@ class builder {
 
   built build(const tree_node& n) {
     switch (n.id) {
-      case node_id::name:
-        return leaf(std::make_unique<ast::name>(span(n), std::string{text(n)}));
+      case node_id::name: return leaf(std::make_unique<ast::name>(span(n), std::string{text(n)}));
       case node_id::integer: return integer(n);
       case node_id::floating: return literal(n, decode_float(text(n)));
       case node_id::string: return string(n);
@@ -71,7 +70,7 @@ class builder {
   [[nodiscard]] std::string_view text(const tree_node& n) const noexcept {
     const char* b = n.begin;
     const char* e = n.end;
-    while (e > b && is_space(e[-1])) --e;
+    while (is_space(e[-1])) --e;  // stops at the node's first character, never a space
     return {b, static_cast<std::size_t>(e - b)};
   }
   [[nodiscard]] source_span span(const tree_node& n) const noexcept {
@@ -198,7 +197,7 @@ class builder {
         case node_id::attribute: {
           const tree_node& attr = *t.children[0];
           acc = checked(std::make_unique<ast::attribute>(s, std::move(acc.node),
-                                                          std::string{text(attr)}, span(attr)),
+                                                         std::string{text(attr)}, span(attr)),
                         acc.height + 1);
           break;
         }
@@ -250,14 +249,15 @@ class builder {
 
   built subscript(built object, const tree_node& t, source_span s) {
     const auto& c = t.children;
-    const bool is_slice =
-        std::any_of(c.begin(), c.end(), [](const auto& x) { return x->id == node_id::slice_colon; });
+    const bool is_slice = std::any_of(c.begin(), c.end(),
+                                      [](const auto& x) { return x->id == node_id::slice_colon; });
     std::size_t height = object.height;
     if (!is_slice) {
       built index = build(*c[0]);
       height = std::max(height, index.height);
-      return checked(std::make_unique<ast::subscript>(s, std::move(object.node), std::move(index.node)),
-                     height + 1);
+      return checked(
+          std::make_unique<ast::subscript>(s, std::move(object.node), std::move(index.node)),
+          height + 1);
     }
     auto node = std::make_unique<ast::slice>(s, std::move(object.node));
     node_ptr* part[] = {&node->start, &node->stop, &node->step};

@@ -8,7 +8,6 @@
 
 namespace nextorm::parse::detail {
 
-[[nodiscard]] ast::node_ptr build_ast(const tree_node& expression,
-                                      const parse_state& state);
+[[nodiscard]] ast::node_ptr build_ast(const tree_node& expression, const parse_state& state);
 
 }  // namespace nextorm::parse::detail

@@ -26,11 +26,17 @@ struct parse_state {
 [[noreturn]] void raise_too_deep(const parse_state& state, std::uint32_t at);
 
 template <class Rule>
-concept opens = requires { Rule::opener; };
+concept opens = requires {
+  Rule::opener;
+};
 template <class Rule>
-concept closes = requires { Rule::closer; };
+concept closes = requires {
+  Rule::closer;
+};
 template <class Rule>
-concept nests = requires { requires Rule::nests; };
+concept nests = requires {
+  requires Rule::nests;
+};
 
 template <class Rule>
 struct control : grammar::pg::normal<Rule> {

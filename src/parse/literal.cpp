@@ -26,9 +26,9 @@ double decode_float(std::string_view text) noexcept {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec == std::errc::result_out_of_range) {
     // from_chars leaves v alone: decide between overflow and underflow by the exponent's sign.
+    // (An exponent always has at least one character after the `e`.)
     const auto e = text.find_first_of("eE");
-    const bool negative_exponent = e != std::string_view::npos && e + 1 < text.size() &&
-                                   text[e + 1] == '-';
+    const bool negative_exponent = e != std::string_view::npos && text[e + 1] == '-';
     return negative_exponent ? 0.0 : std::numeric_limits<double>::infinity();
   }
   return v;
@@ -96,9 +96,18 @@ std::size_t decode_strings(std::string_view text, std::string& out) {
         case '\\':
         case '\'':
         case '"': out += e; continue;
-        case 'x': cp = hex_value(text, i, 2); i += 2; break;
-        case 'u': cp = hex_value(text, i, 4); i += 4; break;
-        case 'U': cp = hex_value(text, i, 8); i += 8; break;
+        case 'x':
+          cp = hex_value(text, i, 2);
+          i += 2;
+          break;
+        case 'u':
+          cp = hex_value(text, i, 4);
+          i += 4;
+          break;
+        case 'U':
+          cp = hex_value(text, i, 8);
+          i += 8;
+          break;
         default:
           if (is_octal(e)) {  // \o, \oo, \ooo
             cp = static_cast<std::uint32_t>(e - '0');

@@ -2,8 +2,8 @@
 
 #include "grammar/errors.hpp"
 #include "grammar/query_grammar.hpp"
-#include "parse/build_ast.hpp"
 #include "parse/arena.hpp"
+#include "parse/build_ast.hpp"
 #include "parse/control.hpp"
 #include "parse/tree_node.hpp"
 
@@ -21,8 +21,10 @@ namespace pg = tao::pegtl;
 
 ast::node_ptr parse_text(std::string_view text) {
   if (text.size() > max_query_length) {
-    throw query_error{error_category::syntax, grammar::errors::too_long.id,
-                      grammar::errors::too_long.message, std::string{text},
+    throw query_error{error_category::syntax,
+                      grammar::errors::too_long.id,
+                      grammar::errors::too_long.message,
+                      std::string{text},
                       {static_cast<std::uint32_t>(max_query_length),
                        static_cast<std::uint32_t>(max_query_length)}};
   }
@@ -44,8 +46,11 @@ ast::node_ptr parse_generator(std::string_view text) {
   ast::node_ptr n = parse_text(text);
   if (n->kind != ast::node_kind::generator) {
     const auto end = static_cast<std::uint32_t>(text.size());
-    throw query_error{error_category::syntax, grammar::errors::expected_generator.id,
-                      grammar::errors::expected_generator.message, std::string{text}, {end, end}};
+    throw query_error{error_category::syntax,
+                      grammar::errors::expected_generator.id,
+                      grammar::errors::expected_generator.message,
+                      std::string{text},
+                      {end, end}};
   }
   return n;
 }

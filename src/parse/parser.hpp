@@ -12,7 +12,7 @@ namespace nextorm::parse {
 
 // Limits that turn hostile input into syntax.too_long / syntax.too_deep instead of a crash.
 inline constexpr std::size_t max_query_length = 100'000;  // bytes
-inline constexpr std::size_t max_nesting = 100;   // brackets, prefix operators, `**`, else, lambda
+inline constexpr std::size_t max_nesting = 100;  // brackets, prefix operators, `**`, else, lambda
 inline constexpr std::size_t max_tree_height = 256;  // AST height (`a + b + ...` chains too)
 
 // A generator expression query: `p for p in Product if p.price < 20`, optionally in parentheses.

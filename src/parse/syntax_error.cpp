@@ -3,8 +3,10 @@
 
 #include <nextorm/errors.hpp>
 
+#include <algorithm>
 #include <cassert>
 #include <string>
+#include <string_view>
 
 namespace nextorm::parse::detail {
 namespace {
@@ -16,13 +18,8 @@ bool is_name_char(char c) noexcept {
 // Characters that can start a token; any other is "unexpected". (No error is ever raised at
 // whitespace: every token eats the whitespace after it.)
 bool is_token_char(char c) noexcept {
-  switch (c) {
-    case '\'': case '"': case '(': case ')': case '[': case ']': case ',': case '.': case ':':
-    case '+': case '-': case '*': case '/': case '%': case '<': case '>': case '=': case '!':
-      return true;
-    default:
-      return is_name_char(c);
-  }
+  return is_name_char(c) ||
+         std::string_view{"'\"()[],.:+-*/%<>=!"}.find(c) != std::string_view::npos;
 }
 
 // The length of the UTF-8 sequence that starts with `c` (1 for a stray continuation byte).

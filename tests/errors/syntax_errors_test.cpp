@@ -15,7 +15,7 @@
 namespace {
 
 struct error_case {
-  std::size_t line = 0;  // where the case starts in the file
+  std::size_t line = 0;   // where the case starts in the file
   bool generator = true;  // parse_generator, or parse_expression for `expr>`
   std::string query;
   std::string expected;
@@ -66,7 +66,7 @@ std::vector<error_case> read_cases(const std::string& path) {
       if (rest.empty()) {
         std::string body;
         while (std::getline(in, line) && (++number, line != "---")) body += line + "\n";
-        body.pop_back();  // the newline before `---` belongs to the file, not the query
+        if (!body.empty()) body.pop_back();  // the last newline belongs to the file
         c.query = body;
       } else {
         REQUIRE(rest[0] == ' ');

@@ -49,13 +49,11 @@ std::string text_at(std::string_view text, source_span s) {
 
 }  // namespace
 
-TEST_CASE("the grammar has no left recursion and no rule that loops without consuming",
-          "[parse]") {
+TEST_CASE("the grammar has no left recursion and no rule that loops without consuming", "[parse]") {
   CHECK(tao::pegtl::analyze<nextorm::grammar::query>() == 0);
 }
 
-TEST_CASE("a generator query parses into result, loop variable, source and conditions",
-          "[parse]") {
+TEST_CASE("a generator query parses into result, loop variable, source and conditions", "[parse]") {
   const auto n = parse_generator("p for p in Product if p.price < 20");
   REQUIRE(n->kind == ast::node_kind::generator);
   const auto& g = n->as<ast::generator>();
@@ -83,8 +81,7 @@ TEST_CASE("parse_generator refuses an expression that is not a generator", "[par
   }
 }
 
-TEST_CASE("generators take several for clauses, several conditions and tuple targets",
-          "[parse]") {
+TEST_CASE("generators take several for clauses, several conditions and tuple targets", "[parse]") {
   CHECK(shape("(s, c) for s in Student for c in s.courses if c.credits > 2 if s.gpa") ==
         "(gen (tuple s c) (for s in Student) (for c in (. s courses) if (cmp (. c credits) > 2) "
         "if (. s gpa)))");
@@ -222,6 +219,7 @@ TEST_CASE("numbers: int64 integers and Python floats", "[parse]") {
   CHECK(error_id("9223372036854775808") == "syntax.integer_too_large");
   CHECK(error_id("99999999999999999999999999") == "syntax.integer_too_large");
   CHECK(error_id("-9223372036854775809") == "syntax.integer_too_large");
+  CHECK(error_id("-99999999999999999999999999") == "syntax.integer_too_large");
   CHECK(shape("1.5") == "1.5");
   CHECK(shape("1.") == "1.0");
   CHECK(shape(".5") == "0.5");
@@ -233,6 +231,8 @@ TEST_CASE("numbers: int64 integers and Python floats", "[parse]") {
   CHECK(std::isinf(inf->as<ast::literal>().value.as_real()));
   CHECK(parse_expression("1e-999")->as<ast::literal>().value.as_real() == 0.0);
   CHECK(parse_expression("0e999")->as<ast::literal>().value.as_real() == 0.0);
+  const std::string huge = "1" + std::string(400, '0') + ".5";  // too large without an exponent
+  CHECK(std::isinf(parse_expression(huge)->as<ast::literal>().value.as_real()));
   CHECK(error_id("1x") == "syntax.invalid_number");
   CHECK(error_id("1e") == "syntax.invalid_number");
   CHECK(error_id("1.5.2") == "syntax.expected_name");  // `.2` is no attribute name
@@ -266,6 +266,8 @@ TEST_CASE("strings: both quotes, Python escapes, adjacent literals joined", "[pa
   CHECK(error_id("'\\x4'") == "syntax.invalid_escape");
   CHECK(error_id("'\\u12'") == "syntax.invalid_escape");
   CHECK(error_id("'\\U1234567'") == "syntax.invalid_escape");
+  CHECK(error_id("'\\x") == "syntax.invalid_escape");
+  CHECK(error_span("'\\x") == source_span{3, 3});
   CHECK(error_id("'abc\\") == "syntax.unterminated_string");
   CHECK(error_id("'abc\ndef'") == "syntax.unterminated_string");
 }
@@ -315,6 +317,13 @@ TEST_CASE("spans of calls, slices, tuples, kwargs, lambdas and groupings", "[par
   CHECK(text_at(text, lc.func->span) == "lambda q: q");
   CHECK(text_at(text, lc.func->as<ast::lambda>().param_spans[0]) == "q");
   CHECK(text_at(text, n->span) == text);
+}
+
+TEST_CASE("an empty or blank query expects an expression where the text ends", "[parse]") {
+  CHECK(error_id("") == "syntax.expected_expression");
+  CHECK(error_span("") == source_span{0, 0});
+  CHECK(error_id(" \n\t ") == "syntax.expected_expression");
+  CHECK(error_span(" \n\t ") == source_span{4, 4});
 }
 
 TEST_CASE("queries may span lines", "[parse]") {
@@ -449,7 +458,7 @@ TEST_CASE("an unexpected character is quoted whole, or in hex when it is not pri
   CHECK(message("a \xc3\xa9") == "unexpected character '\xc3\xa9'");          // é
   CHECK(message("a \xe2\x82\xac") == "unexpected character '\xe2\x82\xac'");  // €
   CHECK(message("a \xf0\x9f\x98\x80") == "unexpected character '\xf0\x9f\x98\x80'");
-  CHECK(message("a \x80") == "unexpected character '\\x80'");  // a stray continuation byte
+  CHECK(message("a \x80") == "unexpected character '\\x80'");      // a stray continuation byte
   CHECK(message("a \xe2\x82") == "unexpected character '\\xe2'");  // cut short by the end
   CHECK(error_span("a \xe2\x82\xac b") == source_span{2, 5});
 }

@@ -119,6 +119,7 @@ const char* const corpus[] = {
     "\"double \\\"quoted\\\"\"",
     "'tab\\there\\nnewline\\\\backslash'",
     "'\\x00\\x1f\\x7f'",
+    "'cr\\r lf\\n'",
     "'caf\xc3\xa9 \\u20ac'",
     "'a' 'b' \"c\"",
     // conditionals and lambdas
@@ -146,8 +147,7 @@ const char* const corpus[] = {
 
 }  // namespace
 
-TEST_CASE("every corpus query prints as Python that parses back to an equal tree",
-          "[round_trip]") {
+TEST_CASE("every corpus query prints as Python that parses back to an equal tree", "[round_trip]") {
   for (const char* text : corpus) {
     INFO("query: " << text);
     const auto first = parse_expression(text);
