@@ -1,0 +1,185 @@
+"""PonyORM's side of the differential test: pony_run.py DBFILE QUERIES_FILE OUT_JSON
+
+Creates DBFILE with PonyORM (schema.py: tables and data), runs every query of QUERIES_FILE and
+writes OUT_JSON: one object per query with its line number, its text, and either the rows in
+canonical form or the class name of the exception PonyORM raised. Exit 77 when PonyORM cannot be
+imported (meson's "skipped").
+
+QUERIES_FILE: one query per line; blank lines and lines starting with '#' are ignored. A line is
+a generator text, then steps separated by ' ;; ':
+    params: {"x": 1, "d": {"date": "2000-01-01"}, "t": [1, 2], "s": {"entity": "Student", "key": 3}}
+    filter: TEXT | where: TEXT | order_by: TEXT | distinct | without_distinct
+and at most one terminal, last: limit: N[, OFFSET] | page: N[, SIZE] | count | count_distinct |
+sum | avg | min | max | exists | first.
+Typed parameters: {"date"|"datetime"|"time"|"decimal"|"uuid": TEXT}, {"bytes": HEX},
+{"json": JSON TEXT}.
+
+Canonical cells (the C++ side writes the same): "None", "b:True", "i:3", "f:%.10g", "s:text",
+"dec:1.5" (no trailing zeros), "d:2000-01-31", "dt:2000-01-31 10:00:00[.ffffff]", "t:10:00:00",
+"x:hex", "u:uuid", "j:compact sorted JSON". An entity is its primary key's cell.
+"""
+import json
+import os
+import re
+import sys
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+try:
+    import pony.orm as orm
+except ImportError:
+    sys.exit(77)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import schema  # noqa: E402  (after the path fix)
+
+TERMINALS = {'limit', 'page', 'count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'exists',
+             'first'}
+
+
+def parse_line(text):
+    """'QUERY ;; key: value ;; ...' -> (query, [(key, value)])."""
+    parts = text.split(' ;; ')
+    steps = []
+    for part in parts[1:]:
+        key, _, value = part.partition(':')
+        steps.append((key.strip(), value.strip()))
+    return parts[0].strip(), steps
+
+
+def decode_param(v, entities):
+    if isinstance(v, list):
+        return tuple(decode_param(x, entities) for x in v)
+    if isinstance(v, dict):
+        if 'entity' in v:
+            return entities[v['entity']][v['key']]
+        (kind, text), = v.items()
+        return {'date': date.fromisoformat, 'datetime': datetime.fromisoformat,
+                'time': time.fromisoformat, 'decimal': Decimal, 'uuid': UUID,
+                'bytes': bytes.fromhex, 'json': json.loads}[kind](text)
+    return v
+
+
+def canonical(v, db):
+    if v is None:
+        return 'None'
+    if isinstance(v, db.Entity):
+        return canonical(v.get_pk(), db)
+    if isinstance(v, bool):
+        return 'b:%s' % v
+    if isinstance(v, int):
+        return 'i:%d' % v
+    if isinstance(v, float):
+        return 'f:' + ('%.10g' % (v + 0.0)).replace('-0', '0') if v == 0 else 'f:%.10g' % v
+    if isinstance(v, str):
+        return 's:' + v
+    if isinstance(v, Decimal):
+        text = format(v, 'f')
+        if '.' in text:
+            text = text.rstrip('0').rstrip('.')
+        return 'dec:' + ('0' if text in ('-0', '') else text)
+    if isinstance(v, datetime):
+        return 'dt:' + str(v)
+    if isinstance(v, date):
+        return 'd:' + v.isoformat()
+    if isinstance(v, time):
+        return 't:' + str(v)
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return 'x:' + bytes(v).hex()
+    if isinstance(v, UUID):
+        return 'u:' + str(v)
+    if isinstance(v, (dict, list)):
+        return 'j:' + json.dumps(v, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+    return 'unknown:%s:%r' % (type(v).__name__, v)
+
+
+def row(item, db):
+    if isinstance(item, tuple):
+        return [canonical(x, db) for x in item]
+    return [canonical(item, db)]
+
+
+def run_one(text, entities, names, db):
+    query_text, steps = parse_line(text)
+    local = {}
+    for key, value in steps:
+        if key == 'params':
+            local = {k: decode_param(v, entities) for k, v in json.loads(value).items()}
+    q = orm.select(query_text, names, local)
+    for key, value in steps:
+        if key == 'params':
+            continue
+        if key in ('filter', 'where'):
+            q = getattr(q, key)(value, names, local)
+        elif key == 'order_by':
+            if re.fullmatch(r'\s*-?\d+(\s*,\s*-?\d+)*\s*', value):
+                q = q.order_by(*[int(x) for x in value.split(',')])
+            elif value == 'None':
+                q = q.order_by(None)
+            else:
+                q = q.order_by(value, names, local)
+        elif key == 'distinct':
+            q = q.distinct()
+        elif key == 'without_distinct':
+            q = q.without_distinct()
+        elif key == 'limit':
+            n, _, offset = value.partition(',')
+            return [row(x, db) for x in q.limit(int(n), offset=int(offset) if offset else None)]
+        elif key == 'page':
+            n, _, size = value.partition(',')
+            return [row(x, db) for x in q.page(int(n), int(size) if size else 10)]
+        elif key in ('count', 'count_distinct'):
+            return [[canonical(q.count(distinct=True) if key == 'count_distinct' else q.count(), db)]]
+        elif key in ('sum', 'avg', 'min', 'max'):
+            return [[canonical(getattr(q, key)(), db)]]
+        elif key == 'exists':
+            return [[canonical(q.exists(), db)]]
+        elif key == 'first':
+            x = q.first()
+            return [] if x is None else [row(x, db)]
+        else:
+            raise SystemExit('unknown step %r in: %s' % (key, text))
+    return [row(x, db) for x in q[:]]
+
+
+def main(argv):
+    if len(argv) != 4:
+        print(__doc__.splitlines()[0], file=sys.stderr)
+        return 2
+    dbfile, queries_file, out_file = argv[1:]
+    if os.path.exists(dbfile):
+        os.remove(dbfile)
+    db = orm.Database()
+    entities = schema.define_entities(db)
+    db.bind(provider='sqlite', filename=os.path.abspath(dbfile), create_db=True)
+    db.generate_mapping(create_tables=True)
+    with orm.db_session:
+        schema.populate(entities)
+    names = {name: getattr(orm, name) for name in dir(orm) if not name.startswith('_')}
+    # A user's module would import these for date arithmetic.
+    names.update(entities, date=date, datetime=datetime, time=time, timedelta=timedelta)
+    results = []
+    with open(queries_file, encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    for number, text in enumerate(lines, 1):
+        if not text.strip() or text.lstrip().startswith('#'):
+            continue
+        result = {'line': number, 'text': text}
+        try:
+            with orm.db_session:
+                result['rows'] = run_one(text, entities, names, db)
+        except SystemExit:
+            raise
+        except Exception as e:  # PonyORM rejected the query: keep only the class name
+            result['error'] = type(e).__name__
+            result['message'] = str(e).split('\n')[0][:300]
+        results.append(result)
+    with open(out_file, 'w', encoding='utf-8') as f:
+        # One query per line, so that a person can grep the file.
+        f.write('[\n' + ',\n'.join(json.dumps(r, ensure_ascii=False) for r in results) + '\n]\n')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,169 @@
+"""The differential test's schema and data, in PonyORM 0.7.16.
+
+A small university with every attribute type NextORM supports (int, float, str, bool, decimal,
+date, datetime, time, bytes, uuid, json) and every relation kind: required and optional Single,
+one-to-many Set, many-to-many, one-to-one and a self-reference. schema.json declares the same
+entities for NextORM; both must name the same tables and columns.
+
+The data is generated from a fixed linear congruential sequence (not `random`), so the database
+is the same on every machine and every Python version.
+"""
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from pony.orm import Json, Optional, PrimaryKey, Required, Set
+
+
+def define_entities(db):
+    class Department(db.Entity):
+        number = PrimaryKey(int)
+        name = Required(str, unique=True)
+        budget = Required(Decimal, 12, 2)
+        groups = Set('Group')
+        courses = Set('Course')
+        teachers = Set('Teacher')
+
+    class Group(db.Entity):
+        number = PrimaryKey(int)
+        major = Required(str)
+        dept = Required(Department)
+        students = Set('Student')
+
+    class Student(db.Entity):
+        name = Required(str)
+        dob = Required(date)
+        gpa = Required(float)
+        year = Required(int)
+        active = Required(bool)
+        tel = Optional(str)
+        nick = Optional(str, nullable=True)
+        picture = Optional(bytes)
+        scholarship = Optional(Decimal, 10, 2)
+        last_login = Optional(datetime)
+        wake = Optional(time)
+        uid = Optional(UUID)
+        meta = Optional(Json)
+        group = Required(Group)
+        courses = Set('Course')
+        mentor = Optional('Student', reverse='mentees')
+        mentees = Set('Student', reverse='mentor')
+        passport = Optional('Passport')
+
+    class Course(db.Entity):
+        name = Required(str)
+        semester = Required(int)
+        credits = Required(int)
+        fee = Required(Decimal, 10, 2)
+        starts = Optional(date)
+        dept = Required(Department)
+        teacher = Optional('Teacher')
+        students = Set(Student)
+
+    class Teacher(db.Entity):
+        name = Required(str)
+        salary = Required(Decimal, 10, 2)
+        hired = Required(datetime)
+        rating = Optional(float)
+        dept = Required(Department)
+        courses = Set(Course)
+
+    class Passport(db.Entity):
+        code = PrimaryKey(str)
+        issued = Required(date)
+        country = Required(str)
+        owner = Required(Student)
+
+    return dict(Department=Department, Group=Group, Student=Student, Course=Course,
+                Teacher=Teacher, Passport=Passport)
+
+
+class _Sequence:
+    """A fixed pseudo-random sequence (the glibc LCG constants)."""
+
+    def __init__(self, seed):
+        self.state = seed
+
+    def next(self, n):
+        self.state = (self.state * 1103515245 + 12345) % 2147483648
+        return (self.state >> 8) % n
+
+
+FIRST = ['Ann', 'Bob', 'Carl', 'Dora', 'Eve', 'Frank', 'Gina', 'Hugo', 'Ines', 'John', 'Kate',
+         'Liam', 'Mia', 'Nils', 'Olga', 'Paul', 'Quinn', 'Rosa', 'Sam', 'Tina', 'Zoë', 'Ümit',
+         'al', "O'Neil", ' Pat ']
+LAST = ['Smith', 'Brown', 'Lee', 'Garcia', 'Miller', 'Davis', 'Lopez', 'Wilson', 'Taylor',
+        'Moore', 'Clark', 'Young', 'King', 'Hill', 'Scott', 'Green', 'Adams', 'Baker', 'Nelson',
+        'Carter', 'de la Cruz', 'McDonald', '100% Pure', 'under_score']
+MAJORS = ['Physics', 'Mathematics', 'History', 'Biology', 'Computer Science', 'Art']
+COURSES = ['Algebra', 'Analysis', 'Mechanics', 'Optics', 'Genetics', 'Ecology', 'Databases',
+           'Compilers', 'Networks', 'Ancient Rome', 'Medieval Europe', 'Painting', 'Sculpture',
+           'Statistics', 'Topology']
+COUNTRIES = ['DE', 'FR', 'US', 'JP', 'BR']
+
+
+def populate(entities):
+    """Fills the database; call inside a db_session."""
+    e = entities
+    r = _Sequence(20240601)
+    depts = [
+        e['Department'](number=1, name='Science', budget=Decimal('1250000.50')),
+        e['Department'](number=2, name='Humanities', budget=Decimal('480000.00')),
+        e['Department'](number=3, name='Engineering', budget=Decimal('2000000.75')),
+        e['Department'](number=4, name='Arts', budget=Decimal('99999.99')),
+    ]
+    groups = []
+    for i in range(10):
+        groups.append(e['Group'](number=101 + i * 10 + (i % 3), major=MAJORS[i % len(MAJORS)],
+                                 dept=depts[i % 3 if i < 9 else 3]))
+    teachers = []
+    for i in range(14):
+        teachers.append(e['Teacher'](
+            name='%s %s' % (FIRST[(i * 7) % len(FIRST)].strip(), LAST[(i * 5 + 3) % len(LAST)]),
+            salary=Decimal(40000 + r.next(60000)) + Decimal(r.next(100)) / 100,
+            hired=datetime(1990 + r.next(30), 1 + r.next(12), 1 + r.next(28), r.next(24),
+                           r.next(60), r.next(60)),
+            rating=None if i % 5 == 4 else round(1 + r.next(400) / 100.0, 2),
+            dept=depts[i % 4]))
+    courses = []
+    for i in range(30):
+        courses.append(e['Course'](
+            name='%s %s' % (COURSES[i % len(COURSES)], 'I' * (1 + i // len(COURSES))),
+            semester=1 + r.next(8), credits=[2, 3, 4, 5, 6][r.next(5)],
+            fee=Decimal(r.next(200000)) / 100,
+            starts=None if i % 7 == 6 else date(2023, 1 + r.next(12), 1 + r.next(28)),
+            dept=depts[r.next(4)],
+            teacher=None if i % 8 == 7 else teachers[r.next(len(teachers))]))
+    students = []
+    for i in range(150):
+        first = FIRST[r.next(len(FIRST))]
+        last = LAST[r.next(len(LAST))]
+        has_tel = r.next(3) != 0
+        s = e['Student'](
+            name='%s %s' % (first, last) if i % 11 else first,
+            dob=date(1995, 1, 1) + timedelta(days=r.next(3650)),
+            gpa=[2.0, 2.5, 3.0, 3.5, 4.0][r.next(5)] if i % 4 == 0 else round(1.5 + r.next(2500) / 1000.0, 3),
+            year=1 + r.next(5),
+            active=r.next(4) != 0,
+            tel=('+%d-%03d-%04d' % (1 + r.next(90), r.next(1000), r.next(10000))) if has_tel else '',
+            nick=None if i % 3 else first.strip().lower()[:3] + str(i % 10),
+            picture=None if i % 4 else bytes([r.next(256) for _ in range(1 + r.next(6))]),
+            scholarship=None if r.next(3) == 0 else Decimal(r.next(500000)) / 100,
+            last_login=None if i % 6 == 5 else datetime(2024, 1 + r.next(12), 1 + r.next(28),
+                                                         r.next(24), r.next(60), r.next(60),
+                                                         0 if i % 10 else 1000 * r.next(1000)),
+            wake=None if i % 5 == 4 else time(5 + r.next(6), [0, 15, 30, 45][r.next(4)]),
+            uid=None if i % 7 == 3 else UUID(int=(i * 0x9E3779B97F4A7C15 + 12345) % (1 << 128)),
+            meta={} if i % 4 == 1 else {'level': r.next(5), 'tags': ['t%d' % r.next(4)],
+                                           'club': ['chess', 'rowing', None][r.next(3)]},
+            group=groups[r.next(len(groups))])
+        students.append(s)
+    for i, s in enumerate(students):
+        if i >= 10 and r.next(3) == 0:
+            s.mentor = students[r.next(10)] if r.next(2) else students[r.next(i)]
+        for _ in range(r.next(5)):
+            s.courses.add(courses[r.next(len(courses))])
+        if r.next(5) < 3:
+            e['Passport'](code='%s%06d' % (COUNTRIES[r.next(len(COUNTRIES))], 100000 + i * 37),
+                          issued=date(2010, 1, 1) + timedelta(days=r.next(5000)),
+                          country=COUNTRIES[r.next(len(COUNTRIES))], owner=s)
