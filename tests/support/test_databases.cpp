@@ -61,7 +61,8 @@ std::string fresh_database_url(const std::string& name) {
     return "sqlite:" + path.string();
   }
   const std::string url = server_url(provider);
-  const std::string database = "nt_" + name;
+  // The process id keeps test programs of two build directories apart on one server.
+  const std::string database = "nt_" + name + "_" + std::to_string(::getpid());
   auto admin = raw_connection(url);
   if (provider == "postgres") {
     admin->execute_script("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");

@@ -1,0 +1,78 @@
+// One way of doing the benchmark's jobs (NextORM, a raw C API, SOCI) against one database.
+// Every workload returns a checksum of what it read, so that the bench can check that all
+// contenders did the same job before it compares their times.
+#pragma once
+
+#include "dataset.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace nextorm_bench {
+
+// The plain struct a hand-written program would read a product into.
+struct product_row {
+  std::int64_t id = 0;
+  std::string name;
+  double price = 0;
+  std::string sku;
+  std::int64_t category = 0;
+};
+
+// What a workload saw: the number of rows (or objects, or groups) and a sum over them.
+struct checksum {
+  std::uint64_t rows = 0;
+  std::uint64_t sum = 0;
+  friend bool operator==(const checksum&, const checksum&) = default;
+};
+
+// Adds a materialised product to a checksum: its key and the lengths of its strings, so that a
+// contender that skipped a column would not match.
+inline void add_product(checksum& c, std::int64_t id, std::size_t name_size, double price,
+                        std::size_t sku_size, std::int64_t category) {
+  ++c.rows;
+  c.sum += static_cast<std::uint64_t>(id) + name_size + sku_size +
+           static_cast<std::uint64_t>(price * 100.0 + 0.5) +
+           static_cast<std::uint64_t>(category) * 7;
+}
+
+class contender {
+ public:
+  virtual ~contender() = default;
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  // Inserts all categories and products into the empty tables, in one transaction.
+  virtual checksum insert(const dataset& data) = 0;
+  // Materialises the products cheaper than `limit`.
+  virtual checksum select_below(double limit) = 0;
+  // Loads each product by primary key in one unit of work (one transaction); the keys are
+  // distinct, so each lookup reaches the database.
+  virtual checksum lookup(std::span<const std::int64_t> keys) = 0;
+  // The same with a unit of work (a transaction) per lookup.
+  virtual checksum lookup_each(std::span<const std::int64_t> keys) = 0;
+  // For each category name, materialises that category's products through a join.
+  virtual checksum join(std::span<const std::string> category_names) = 0;
+  // Per category: the number of products and their average price.
+  virtual checksum aggregate() = 0;
+  // The number of stored products (not timed: checks an insert).
+  [[nodiscard]] virtual std::int64_t product_count() = 0;
+};
+
+// Adds one group of the aggregate workload to a checksum.
+inline void add_group(checksum& c, std::int64_t category, std::size_t name_size,
+                      std::int64_t count, double avg) {
+  ++c.rows;
+  c.sum += static_cast<std::uint64_t>(category) * 7 + name_size + static_cast<std::uint64_t>(count) +
+           static_cast<std::uint64_t>(avg * 100.0 + 0.5);
+}
+
+// One row of the aggregate workload as a hand-written program keeps it.
+struct group_row {
+  std::int64_t category = 0;
+  std::string name;
+  std::int64_t count = 0;
+  double avg = 0;
+};
+
+}  // namespace nextorm_bench

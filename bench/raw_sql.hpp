@@ -1,0 +1,31 @@
+// The SQL of the hand-written contenders (raw C APIs and SOCI), written once with the table and
+// column names NextORM's registry resolved, so that every contender reads the same tables.
+#pragma once
+
+#include <nextorm/registry.hpp>
+
+#include <string>
+
+namespace nextorm_bench {
+
+enum class placeholders { question, dollar, colon };  // ? (SQLite, MariaDB), $1 (libpq), :p (SOCI)
+
+struct raw_sql {
+  std::string insert_category;  // name
+  std::string insert_product;   // name, price, sku, category
+  std::string select_below;     // price limit -> id, name, price, sku, category
+  std::string lookup;           // id -> id, name, price, sku, category
+  std::string join;             // category name -> id, name, price, sku, category
+  std::string aggregate;        // -> category key, count, average price, per category key
+  std::string category_keys;    // -> id, name of every category (the aggregate's names)
+  std::string count_products;   // -> count
+  std::string drop_product;     // DROP TABLE IF EXISTS, the product table first
+  std::string drop_category;
+};
+
+// `quote` is the identifier quote of the dialect: '"' (SQLite, PostgreSQL) or '`' (MariaDB).
+// With `returning`, the category insert returns the new key (PostgreSQL).
+[[nodiscard]] raw_sql make_raw_sql(const nextorm::registry& schema, char quote, placeholders style,
+                                   bool returning);
+
+}  // namespace nextorm_bench

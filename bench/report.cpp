@@ -1,0 +1,193 @@
+#include "report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <string>
+
+namespace nextorm_bench {
+namespace {
+
+// The targets for NextORM / raw C API (medians, SQLite file database).
+std::optional<double> ratio_target(const std::string& workload) {
+  if (workload == "insert") return 1.5;
+  if (workload == "select" || workload == "pk_lookup") return 1.3;
+  if (workload == "join" || workload == "aggregate") return 1.15;
+  return std::nullopt;
+}
+constexpr double hit_target_us = 0.3;
+constexpr double cold_target_us = 30.0;
+constexpr double memory_target = 2.0;
+
+std::string fixed(double v, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+std::string cell(const std::optional<double>& v, int decimals = 2) {
+  return v ? fixed(*v, decimals) : "-";
+}
+
+std::string pad(std::string s, std::size_t width, bool left = false) {
+  if (s.size() >= width) return s;
+  const std::string fill(width - s.size(), ' ');
+  return left ? s + fill : fill + s;
+}
+
+std::optional<double> ratio(const measurement& a, const measurement& b) {
+  if (!a.ms || !b.ms || *b.ms <= 0) return std::nullopt;
+  return *a.ms / *b.ms;
+}
+
+std::optional<double> memory_ratio(const memory_result& m) {
+  if (!m.nextorm_bytes || !m.structs_bytes || *m.structs_bytes <= 0) return std::nullopt;
+  return static_cast<double>(*m.nextorm_bytes) / static_cast<double>(*m.structs_bytes);
+}
+
+const char* verdict(bool met) { return met ? "met" : "MISSED"; }
+
+nlohmann::ordered_json optional_json(const std::optional<double>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+nlohmann::ordered_json optional_json(const std::optional<std::int64_t>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace
+
+void print_table(std::ostream& out, const provider_result& r,
+                 const std::optional<pony_result>& pony, const std::string& pony_why) {
+  out << "NextORM bench: provider " << r.provider << ", " << r.n << " products, median of "
+      << r.reps << " repetitions, " << r.clock << " clock, load average "
+      << (r.load >= 0 ? fixed(r.load, 2) : "unknown") << (r.soci ? "" : " (SOCI not available)")
+      << "\n\n";
+  out << pad("workload", 24, true) << pad("rows", 8) << pad("nextorm ms", 12) << pad("raw ms", 10)
+      << pad("soci ms", 10) << pad("nextorm/raw", 13) << pad("target", 9) << pad("", 8)
+      << pad("nextorm/soci", 14) << "\n";
+  for (const workload_result& w : r.workloads) {
+    const auto vs_raw = ratio(w.nextorm, w.raw);
+    const auto vs_soci = ratio(w.nextorm, w.soci);
+    const auto target = ratio_target(w.name);
+    std::string met;
+    if (target && vs_raw) met = verdict(*vs_raw <= *target);
+    out << pad(w.name, 24, true) << pad(std::to_string(w.rows), 8) << pad(cell(w.nextorm.ms), 12)
+        << pad(cell(w.raw.ms), 10) << pad(cell(w.soci.ms), 10) << pad(cell(vs_raw), 13)
+        << pad(target ? "<= " + fixed(*target, 2) : "", 9) << pad(met, 8)
+        << pad(vs_soci ? cell(vs_soci) + (*vs_soci < 1 ? " met" : " MISSED") : "-", 14) << "\n";
+    for (const auto* m : {&w.nextorm, &w.raw, &w.soci}) {
+      if (!m->error.empty()) out << "    error: " << m->error << "\n";
+    }
+  }
+
+  out << "\n" << pad("query compilation", 40, true) << pad("nextorm", 12)
+      << pad(pony ? "pony " + pony->version : "pony", 14) << pad("target", 16) << "\n";
+  auto line = [&](const std::string& what, const std::string& ours, const std::string& theirs,
+                  const std::string& target) {
+    out << "  " << pad(what, 38, true) << pad(ours, 12) << pad(theirs, 14) << pad(target, 16)
+        << "\n";
+  };
+  if (r.compile) {
+    const compile_result& c = *r.compile;
+    line("cold, typical query (cache cleared)", fixed(c.cold_us, 2) + " us", "-",
+         "< 30 us " + std::string{verdict(c.cold_us < cold_target_us)});
+    line("never-seen text, median of one", fixed(c.never_seen_us, 2) + " us",
+         pony ? fixed(pony->never_seen_us, 1) + " us" : "-", "");
+    line(std::to_string(c.distinct) + " distinct texts, total", fixed(c.distinct_1000_ms, 2) + " ms",
+         pony ? fixed(pony->distinct_1000_ms, 1) + " ms" : "-", "");
+    line("cache hit, plan cache", fixed(c.hit_us, 3) + " us", "-",
+         "< 0.3 us " + std::string{verdict(c.hit_us < hit_target_us)});
+    line("cache hit, select(...).get_sql()", fixed(c.api_hit_us, 3) + " us",
+         pony ? fixed(pony->hit_us, 1) + " us" : "-", "");
+  } else if (!r.compile_error.empty()) {
+    out << "  error: " << r.compile_error << "\n";
+  } else {
+    out << "  (not run)\n";
+  }
+  if (!pony) out << "  (PonyORM not measured: " << pony_why << ")\n";
+
+  const memory_result& m = r.memory;
+  out << "\nmemory while materialising the select workload (" << m.rows
+      << " products; peak heap growth)\n";
+  auto per_row = [&](const std::optional<std::int64_t>& bytes) {
+    if (!bytes || m.rows == 0) return std::string{"-"};
+    return fixed(static_cast<double>(*bytes) / static_cast<double>(m.rows), 0) + " B/row";
+  };
+  auto bytes = [](const std::optional<std::int64_t>& b) {
+    return b ? std::to_string(*b) + " B" : std::string{"-"};
+  };
+  if (!m.nextorm_bytes && !m.structs_bytes && !m.soci_bytes) out << "  (not run)\n";
+  auto line_of = [&](const char* who, const std::optional<std::int64_t>& b) {
+    if (b) out << "  " << pad(who, 38, true) << pad(bytes(b), 14) << pad(per_row(b), 14) << "\n";
+  };
+  line_of("nextorm (objects, identity map)", m.nextorm_bytes);
+  line_of("std::vector of structs", m.structs_bytes);
+  line_of("soci into a vector of structs", m.soci_bytes);
+  if (const auto mr = memory_ratio(m)) {
+    out << "  nextorm / structs: " << fixed(*mr, 2) << "  (target <= 2.00 "
+        << verdict(*mr <= memory_target) << ")\n";
+  }
+  for (const std::string& f : r.failures) out << "\nFAILED: " << f;
+  out << (r.failures.empty() ? "" : "\n") << std::endl;
+}
+
+void print_json(std::ostream& out, const provider_result& r,
+                const std::optional<pony_result>& pony, const std::string& pony_why) {
+  using json = nlohmann::ordered_json;
+  json workloads = json::array();
+  for (const workload_result& w : r.workloads) {
+    json errors = json::object();
+    if (!w.nextorm.error.empty()) errors["nextorm"] = w.nextorm.error;
+    if (!w.raw.error.empty()) errors["raw"] = w.raw.error;
+    if (!w.soci.error.empty()) errors["soci"] = w.soci.error;
+    workloads.push_back(json{{"name", w.name},
+                             {"rows", w.rows},
+                             {"nextorm_ms", optional_json(w.nextorm.ms)},
+                             {"raw_ms", optional_json(w.raw.ms)},
+                             {"soci_ms", optional_json(w.soci.ms)},
+                             {"ratio", optional_json(ratio(w.nextorm, w.raw))},
+                             {"soci_ratio", optional_json(ratio(w.nextorm, w.soci))},
+                             {"target", optional_json(ratio_target(w.name))},
+                             {"errors", errors}});
+  }
+  json compile = nullptr;
+  if (r.compile) {
+    const compile_result& c = *r.compile;
+    compile = json{{"cold_us", c.cold_us},
+                   {"never_seen_us", c.never_seen_us},
+                   {"hit_us", c.hit_us},
+                   {"api_hit_us", c.api_hit_us},
+                   {"distinct_1000_ms", c.distinct_1000_ms}};
+  } else if (!r.compile_error.empty()) {
+    compile = json{{"error", r.compile_error}};
+  } else {
+    compile = json::object();
+  }
+  if (pony) {
+    compile["pony"] = json{{"version", pony->version},
+                           {"never_seen_us", pony->never_seen_us},
+                           {"distinct_1000_ms", pony->distinct_1000_ms},
+                           {"hit_us", pony->hit_us}};
+  } else {
+    compile["pony"] = nullptr;
+    compile["pony_missing"] = pony_why;
+  }
+  const memory_result& m = r.memory;
+  const json memory{{"rows", m.rows},
+                    {"nextorm_bytes", optional_json(m.nextorm_bytes)},
+                    {"structs_bytes", optional_json(m.structs_bytes)},
+                    {"soci_bytes", optional_json(m.soci_bytes)},
+                    {"ratio", optional_json(memory_ratio(m))}};
+  const json all{{"provider", r.provider},
+                 {"n", r.n},
+                 {"reps", r.reps},
+                 {"clock", r.clock},
+                 {"load", r.load >= 0 ? json(r.load) : json(nullptr)},
+                 {"workloads", workloads},
+                 {"compile", compile},
+                 {"memory", memory},
+                 {"failures", r.failures}};
+  out << all.dump() << std::endl;
+}
+
+}  // namespace nextorm_bench

@@ -1,0 +1,247 @@
+#include "runner.hpp"
+
+#include "alloc_counter.hpp"
+#include "entities.hpp"
+#include "nextorm_contender.hpp"
+#include "soci_contender.hpp"
+#include "timing.hpp"
+
+#include <nextorm/database.hpp>
+
+#include <stdlib.h>  // getloadavg
+
+#include <array>
+#include <functional>
+#include <iostream>
+#include <memory>
+
+namespace nextorm_bench {
+namespace {
+
+constexpr std::size_t contender_count = 3;  // nextorm, raw, soci, in this order
+constexpr std::size_t raw_index = 1;
+constexpr std::array<const char*, contender_count> contender_names{"nextorm", "raw", "soci"};
+
+std::string describe(const checksum& c) {
+  return std::to_string(c.rows) + " rows, sum " + std::to_string(c.sum);
+}
+
+measurement& slot_of(workload_result& r, std::size_t i) {
+  return i == 0 ? r.nextorm : i == 1 ? r.raw : r.soci;
+}
+
+class provider_run {
+ public:
+  provider_run(target& t, const options& o, const dataset& data, provider_result& out)
+      : m_target{t}, m_options{o}, m_data{data}, m_out{out} {}
+
+  void run() {
+    m_out.provider = m_target.provider();
+    m_out.n = m_data.products.size();
+    m_out.reps = m_options.reps;
+    m_out.soci = soci_available(m_target.provider());
+    m_out.clock = bench_clock() == clock_kind::cpu ? "cpu" : "wall";
+    double load[1] = {-1};
+    if (getloadavg(load, 1) == 1) m_out.load = load[0];
+    // The names the raw SQL uses come from a registry of the bench's entities.
+    m_names.define<Category, Product>();
+    m_names.generate_mapping();
+    m_soci_sql = make_raw_sql(m_names.schema(), m_target.quote(), placeholders::colon, false);
+
+    if (wanted(m_options, "insert")) inserts();
+    if (m_options.only != "insert") reads();
+  }
+
+ private:
+  void progress(const std::string& what) const {
+    std::cerr << "nextorm-bench: " << m_target.provider() << ": " << what << std::endl;
+  }
+
+  void fail(const std::string& what) {
+    progress("FAILED: " + what);
+    m_out.failures.push_back(m_target.provider() + ": " + what);
+  }
+
+  // A contender of kind `i` on `url`; `db` is the NextORM database there (kind 0 uses it).
+  std::unique_ptr<contender> make(std::size_t i, const std::string& url, nextorm::database& db) {
+    if (i == 0) return std::make_unique<nextorm_contender>(db);
+    if (i == 1) return m_target.raw(url);
+    if (!m_out.soci) return nullptr;
+    return make_soci_contender(m_target.provider(), url, m_soci_sql);
+  }
+
+  // Workload 1: each repetition and contender gets an empty database of its own.
+  void inserts() {
+    progress("insert");
+    workload_result r;
+    r.name = "insert";
+    r.rows = m_data.categories.size() + m_data.products.size();
+    std::array<std::vector<double>, contender_count> times;
+    std::array<bool, contender_count> failed{};
+    for (std::size_t rep = 0; rep < m_options.reps; ++rep) {
+      for (std::size_t k = 0; k < contender_count; ++k) {
+        const std::size_t i = (rep + k) % contender_count;
+        if (failed[i] || (i == 2 && !m_out.soci)) continue;
+        const std::string url = m_target.fresh(std::string{"insert-"} + contender_names[i]);
+        try {
+          nextorm::database db{url};
+          map_entities(db);
+          auto c = make(i, url, db);
+          checksum got;
+          const double ms = time_ms([&] { got = c->insert(m_data); });
+          c.reset();
+          const std::int64_t stored = m_target.raw(url)->product_count();
+          if (got.rows != r.rows ||
+              stored != static_cast<std::int64_t>(m_data.products.size())) {
+            throw std::runtime_error("inserted " + std::to_string(got.rows) + " rows, " +
+                                     std::to_string(stored) + " products stored, wanted " +
+                                     std::to_string(m_data.products.size()));
+          }
+          times[i].push_back(ms);
+        } catch (const std::exception& e) {
+          failed[i] = true;
+          slot_of(r, i).error = e.what();
+          fail(std::string{"insert, "} + contender_names[i] + ": " + e.what());
+        }
+        m_target.discard(url);
+      }
+    }
+    for (std::size_t i = 0; i < contender_count; ++i) {
+      if (!failed[i] && !times[i].empty()) slot_of(r, i).ms = median(times[i]);
+    }
+    m_out.workloads.push_back(std::move(r));
+  }
+
+  void reads() {
+    progress("populating the read database");
+    const std::string url = m_target.fresh("read");
+    nextorm::database db{url};
+    map_entities(db);
+    {
+      auto loader = m_target.raw(url);
+      (void)loader->insert(m_data);
+    }
+    std::array<std::unique_ptr<contender>, contender_count> cs;
+    for (std::size_t i = 0; i < contender_count; ++i) {
+      try {
+        cs[i] = make(i, url, db);
+      } catch (const std::exception& e) {
+        fail(std::string{"connecting "} + contender_names[i] + ": " + e.what());
+      }
+    }
+    const double limit = m_data.price_limit;
+    const auto& keys = m_data.lookup_keys;
+    const auto& names = m_data.join_names;
+    read("select", cs, [&](contender& c) { return c.select_below(limit); });
+    read("pk_lookup", cs, [&](contender& c) { return c.lookup(keys); });
+    read("pk_lookup_session_each", cs, [&](contender& c) { return c.lookup_each(keys); });
+    read("join", cs, [&](contender& c) { return c.join(names); });
+    read("aggregate", cs, [&](contender& c) { return c.aggregate(); });
+
+    if (wanted(m_options, "memory")) {
+      progress("memory");
+      // A warm round first, so that plans and prepared statements are cached as in steady use.
+      for (auto& c : cs) {
+        if (c) (void)c->select_below(limit);
+      }
+      m_out.memory.nextorm_bytes = peak_heap(cs[0].get(), limit, m_out.memory.rows);
+      m_out.memory.structs_bytes = peak_heap(cs[1].get(), limit, m_out.memory.rows);
+      m_out.memory.soci_bytes = peak_heap(cs[2].get(), limit, m_out.memory.rows);
+    }
+
+    if (wanted(m_options, "compile")) {
+      progress("compile");
+      try {
+        m_out.compile = measure_compile(db, m_options.reps);
+      } catch (const std::exception& e) {
+        m_out.compile_error = e.what();
+        fail(std::string{"compile: "} + e.what());
+      }
+    }
+    for (auto& c : cs) c.reset();
+    m_target.discard(url);
+  }
+
+  // A read workload: one untimed round (raw first: its checksum is the reference), then the
+  // timed rounds, with the contenders' order rotating from round to round.
+  void read(const std::string& name, std::array<std::unique_ptr<contender>, contender_count>& cs,
+            const std::function<checksum(contender&)>& job) {
+    if (!wanted(m_options, name)) return;
+    progress(name);
+    workload_result r;
+    r.name = name;
+    std::array<std::vector<double>, contender_count> times;
+    std::array<bool, contender_count> failed{};
+    std::optional<checksum> reference;
+    auto once = [&](std::size_t i) -> std::optional<double> {
+      if (!cs[i] || failed[i]) return std::nullopt;
+      try {
+        checksum got;
+        const double ms = time_ms([&] { got = job(*cs[i]); });
+        if (!reference) reference = got;
+        if (got != *reference) {
+          throw std::runtime_error("read " + describe(got) + " where " +
+                                   contender_names[raw_index] + " read " + describe(*reference));
+        }
+        return ms;
+      } catch (const std::exception& e) {
+        failed[i] = true;
+        slot_of(r, i).error = e.what();
+        fail(name + ", " + contender_names[i] + ": " + e.what());
+        return std::nullopt;
+      }
+    };
+    // Raw first: it sets the reference; without it there is nothing to compare with.
+    if (!once(raw_index)) {
+      m_out.workloads.push_back(std::move(r));
+      return;
+    }
+    for (std::size_t i = 0; i < contender_count; ++i) {
+      if (i != raw_index) (void)once(i);
+    }
+    for (std::size_t rep = 0; rep < m_options.reps; ++rep) {
+      for (std::size_t k = 0; k < contender_count; ++k) {
+        const std::size_t i = (rep + k) % contender_count;
+        if (auto ms = once(i)) times[i].push_back(*ms);
+      }
+    }
+    for (std::size_t i = 0; i < contender_count; ++i) {
+      if (!failed[i] && !times[i].empty()) slot_of(r, i).ms = median(times[i]);
+    }
+    r.rows = reference->rows;
+    m_out.workloads.push_back(std::move(r));
+  }
+
+  // The peak heap growth while `c` materialises the select workload (objects, identity map,
+  // result vectors; the SQLite library's own memory is not operator new's and is not counted).
+  static std::optional<std::int64_t> peak_heap(contender* c, double limit, std::uint64_t& rows) {
+    if (c == nullptr) return std::nullopt;
+    try {
+      heap_window_open();
+      rows = c->select_below(limit).rows;
+      const heap_usage usage = heap_window_read();
+      heap_window_close();
+      return usage.peak;
+    } catch (const std::exception&) {
+      heap_window_close();
+      return std::nullopt;
+    }
+  }
+
+  target& m_target;
+  const options& m_options;
+  const dataset& m_data;
+  provider_result& m_out;
+  nextorm::database m_names;
+  raw_sql m_soci_sql;
+};
+
+}  // namespace
+
+provider_result run_provider(target& t, const options& o, const dataset& data) {
+  provider_result out;
+  provider_run{t, o, data, out}.run();
+  return out;
+}
+
+}  // namespace nextorm_bench

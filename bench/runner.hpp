@@ -1,0 +1,55 @@
+// One provider's run: every workload for every contender, checked against each other.
+#pragma once
+
+#include "compile_bench.hpp"
+#include "dataset.hpp"
+#include "options.hpp"
+#include "pony.hpp"
+#include "target.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nextorm_bench {
+
+// One contender's result for one workload.
+struct measurement {
+  std::optional<double> ms;  // the median; none when it did not run or failed
+  std::string error;         // why not (empty when it ran, or when the contender is absent)
+};
+
+struct workload_result {
+  std::string name;
+  measurement nextorm;
+  measurement raw;
+  measurement soci;
+  std::uint64_t rows = 0;  // rows (objects, groups) one repetition handled
+};
+
+struct memory_result {
+  std::uint64_t rows = 0;                    // products materialised
+  std::optional<std::int64_t> nextorm_bytes;  // peak heap growth while materialising
+  std::optional<std::int64_t> structs_bytes;  // the same for a std::vector of plain structs
+  std::optional<std::int64_t> soci_bytes;
+};
+
+struct provider_result {
+  std::string provider;
+  std::size_t n = 0;
+  std::size_t reps = 0;
+  bool soci = false;  // SOCI ran
+  std::string clock;  // "wall" or "cpu"
+  double load = -1;   // the 1-minute load average as the run began (-1: unknown)
+  std::vector<workload_result> workloads;
+  std::optional<compile_result> compile;
+  std::string compile_error;
+  memory_result memory;
+  std::vector<std::string> failures;  // contenders that disagreed or failed: the run fails
+};
+
+// Runs everything against `t`. Progress goes to stderr.
+[[nodiscard]] provider_result run_provider(target& t, const options& o, const dataset& data);
+
+}  // namespace nextorm_bench

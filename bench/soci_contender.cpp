@@ -1,0 +1,251 @@
+#include "soci_contender.hpp"
+
+#include <bench_config.hpp>
+
+#if NEXTORM_BENCH_HAS_SOCI
+
+#include "driver/connection.hpp"  // NextORM's URL parser, to turn its URLs into SOCI's
+
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#if NEXTORM_BENCH_HAS_SOCI_POSTGRES
+#include <soci/postgresql/soci-postgresql.h>
+#endif
+#if NEXTORM_BENCH_HAS_SOCI_MYSQL
+#include <soci/mysql/soci-mysql.h>
+#endif
+
+#include <stdexcept>
+#include <unordered_map>
+#include <vector>
+
+namespace nextorm_bench {
+namespace {
+
+// SOCI exchanges 64-bit integers as long long.
+struct soci_product {
+  long long id = 0;
+  std::string name;
+  double price = 0;
+  std::string sku;
+  long long category = 0;
+};
+
+product_row to_row(const soci_product& r) {
+  return product_row{r.id, r.name, r.price, r.sku, r.category};
+}
+
+void add(checksum& c, const product_row& r) {
+  add_product(c, r.id, r.name.size(), r.price, r.sku.size(), r.category);
+}
+
+class soci_impl final : public contender {
+ public:
+  soci_impl(const soci::backend_factory& backend, const std::string& connect, raw_sql sql,
+            bool sqlite)
+      : m_sql{std::move(sql)}, m_session{backend, connect} {
+    if (sqlite) m_session << "PRAGMA foreign_keys = ON";
+  }
+  [[nodiscard]] std::string_view name() const override { return "soci"; }
+
+  checksum insert(const dataset& data) override {
+    checksum c;
+    soci::transaction tx{m_session};
+    {
+      std::string name;
+      soci::statement st = (m_session.prepare << m_sql.insert_category, soci::use(name, "name"));
+      for (const category_data& d : data.categories) {
+        name = d.name;
+        st.execute(true);
+        ++c.rows;
+      }
+    }
+    // The new keys, by name.
+    std::unordered_map<std::string, long long> keys;
+    {
+      long long id = 0;
+      std::string name;
+      soci::statement st =
+          (m_session.prepare << m_sql.category_keys, soci::into(id), soci::into(name));
+      st.execute();
+      while (st.fetch()) keys.emplace(name, id);
+    }
+    std::vector<long long> key_of;
+    key_of.reserve(data.categories.size());
+    for (const category_data& d : data.categories) key_of.push_back(keys.at(d.name));
+    std::string name;
+    double price = 0;
+    std::string sku;
+    long long category = 0;
+    soci::statement st = (m_session.prepare << m_sql.insert_product, soci::use(name, "name"),
+                          soci::use(price, "price"), soci::use(sku, "sku"),
+                          soci::use(category, "category"));
+    for (const product_data& d : data.products) {
+      name = d.name;
+      price = d.price;
+      sku = d.sku;
+      category = key_of[d.category];
+      st.execute(true);
+      ++c.rows;
+    }
+    tx.commit();
+    return c;
+  }
+
+  checksum select_below(double limit) override {
+    checksum c;
+    soci_product r;
+    soci::statement st = (m_session.prepare << m_sql.select_below, soci::into(r.id),
+                          soci::into(r.name), soci::into(r.price), soci::into(r.sku),
+                          soci::into(r.category), soci::use(limit, "price"));
+    std::vector<product_row> rows;
+    st.execute();
+    while (st.fetch()) rows.push_back(to_row(r));
+    for (const product_row& row : rows) add(c, row);
+    return c;
+  }
+
+  checksum lookup(std::span<const std::int64_t> keys) override {
+    checksum c;
+    std::vector<product_row> rows;
+    rows.reserve(keys.size());
+    soci::transaction tx{m_session};
+    lookup_into(keys, rows, false);
+    tx.commit();
+    for (const product_row& row : rows) add(c, row);
+    return c;
+  }
+
+  checksum lookup_each(std::span<const std::int64_t> keys) override {
+    checksum c;
+    std::vector<product_row> rows;
+    rows.reserve(keys.size());
+    lookup_into(keys, rows, true);
+    for (const product_row& row : rows) add(c, row);
+    return c;
+  }
+
+  checksum join(std::span<const std::string> category_names) override {
+    checksum c;
+    soci_product r;
+    std::string name;
+    soci::statement st = (m_session.prepare << m_sql.join, soci::into(r.id), soci::into(r.name),
+                          soci::into(r.price), soci::into(r.sku), soci::into(r.category),
+                          soci::use(name, "name"));
+    for (const std::string& n : category_names) {
+      name = n;
+      std::vector<product_row> rows;
+      st.execute();
+      while (st.fetch()) rows.push_back(to_row(r));
+      for (const product_row& row : rows) add(c, row);
+    }
+    return c;
+  }
+
+  checksum aggregate() override {
+    checksum c;
+    std::unordered_map<long long, std::string> names;
+    {
+      long long id = 0;
+      std::string name;
+      soci::statement st =
+          (m_session.prepare << m_sql.category_keys, soci::into(id), soci::into(name));
+      st.execute();
+      while (st.fetch()) names.emplace(id, name);
+    }
+    long long category = 0;
+    long long count = 0;
+    double avg = 0;
+    soci::statement st = (m_session.prepare << m_sql.aggregate, soci::into(category),
+                          soci::into(count), soci::into(avg));
+    std::vector<group_row> rows;
+    st.execute();
+    while (st.fetch()) rows.push_back(group_row{category, names.at(category), count, avg});
+    for (const group_row& g : rows) add_group(c, g.category, g.name.size(), g.count, g.avg);
+    return c;
+  }
+
+  std::int64_t product_count() override {
+    long long n = 0;
+    m_session << m_sql.count_products, soci::into(n);
+    return n;
+  }
+
+ private:
+  void lookup_into(std::span<const std::int64_t> keys, std::vector<product_row>& rows,
+                   bool transaction_each) {
+    soci_product r;
+    long long id = 0;
+    soci::statement st = (m_session.prepare << m_sql.lookup, soci::into(r.id), soci::into(r.name),
+                          soci::into(r.price), soci::into(r.sku), soci::into(r.category),
+                          soci::use(id, "id"));
+    for (const std::int64_t key : keys) {
+      id = key;
+      if (transaction_each) m_session.begin();
+      if (!st.execute(true)) throw std::runtime_error("soci lookup: no product");
+      if (transaction_each) m_session.commit();
+      rows.push_back(to_row(r));
+    }
+  }
+
+  raw_sql m_sql;
+  soci::session m_session;
+};
+
+// "host=... port=... <database_key>=... user=... password=..." for SOCI's server backends.
+[[maybe_unused]] std::string keywords(const nextorm::driver::connection_url& url,
+                                      const char* database_key) {
+  std::string out = std::string{database_key} + "=" + url.database;
+  if (!url.host.empty()) out += " host=" + url.host;
+  if (url.port != 0) out += " port=" + std::to_string(url.port);
+  if (!url.user.empty()) out += " user=" + url.user;
+  if (!url.password.empty()) out += " password=" + url.password;
+  return out;
+}
+
+}  // namespace
+
+bool soci_available(const std::string& provider) {
+  if (provider == "sqlite") return true;
+  if (provider == "postgres") return NEXTORM_BENCH_HAS_SOCI_POSTGRES != 0;
+  if (provider == "mariadb") return NEXTORM_BENCH_HAS_SOCI_MYSQL != 0;
+  return false;
+}
+
+std::unique_ptr<contender> make_soci_contender(const std::string& provider,
+                                               const std::string& nextorm_url, raw_sql sql) {
+  const nextorm::driver::connection_url url = nextorm::driver::parse_url(nextorm_url);
+  if (provider == "sqlite") {
+    return std::make_unique<soci_impl>(soci::sqlite3, "db=" + url.path + " timeout=5",
+                                       std::move(sql), true);
+  }
+#if NEXTORM_BENCH_HAS_SOCI_POSTGRES
+  if (provider == "postgres") {
+    // SOCI reads "key=value" pairs, not URIs.
+    return std::make_unique<soci_impl>(soci::postgresql, keywords(url, "dbname"), std::move(sql),
+                                       false);
+  }
+#endif
+#if NEXTORM_BENCH_HAS_SOCI_MYSQL
+  if (provider == "mariadb") {
+    return std::make_unique<soci_impl>(soci::mysql, keywords(url, "db"), std::move(sql), false);
+  }
+#endif
+  return nullptr;
+}
+
+}  // namespace nextorm_bench
+
+#else  // no SOCI
+
+namespace nextorm_bench {
+
+bool soci_available(const std::string&) { return false; }
+
+std::unique_ptr<contender> make_soci_contender(const std::string&, const std::string&, raw_sql) {
+  return nullptr;
+}
+
+}  // namespace nextorm_bench
+
+#endif

@@ -1,0 +1,598 @@
+#include "driver/mariadb/mariadb_connection.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace nextorm::driver {
+
+namespace {
+
+// Errors after which the server is gone (client errors 2000-2999 come from Connector/C).
+bool is_connection_loss(unsigned code) noexcept {
+  switch (code) {
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_UNKNOWN_HOST:
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_SERVER_LOST_EXTENDED:
+    case ER_CONNECTION_KILLED:
+    case ER_SERVER_SHUTDOWN: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+void throw_mariadb_error(unsigned code, std::string_view sqlstate, std::string_view message,
+                         std::string_view context) {
+  const std::string text = std::string{context} + ": " + std::string{message} + " (MariaDB error " +
+                           std::to_string(code) + ", SQLSTATE " + std::string{sqlstate} + ")";
+  if (is_connection_loss(code)) throw connection_error("mariadb.connection_lost", text);
+  switch (code) {
+    case ER_DUP_ENTRY:
+    case ER_DUP_ENTRY_WITH_KEY_NAME: throw integrity_error("mariadb.duplicate_key", text);
+    case ER_ROW_IS_REFERENCED:
+    case ER_NO_REFERENCED_ROW:
+    case ER_ROW_IS_REFERENCED_2:
+    case ER_NO_REFERENCED_ROW_2: throw integrity_error("mariadb.foreign_key", text);
+    case ER_BAD_NULL_ERROR:
+    case ER_NO_DEFAULT_FOR_FIELD: throw integrity_error("mariadb.not_null", text);
+    case ER_CONSTRAINT_FAILED: throw integrity_error("mariadb.check_constraint", text);
+    case ER_LOCK_DEADLOCK: throw transaction_error("mariadb.deadlock", text);
+    case ER_LOCK_WAIT_TIMEOUT: throw transaction_error("mariadb.lock_wait_timeout", text);
+    case ER_PARSE_ERROR: throw database_error(error_category::database, "mariadb.syntax", text);
+    default:
+      // SQLSTATE class 22, data exceptions: a value the column cannot hold (out of range, an
+      // impossible date, 'abc' for a number).
+      if (sqlstate.starts_with("22")) {
+        throw database_error(error_category::database, "mariadb.bad_value", text);
+      }
+      throw database_error(error_category::database, "mariadb.error", text);
+  }
+}
+
+namespace {
+
+[[noreturn]] void throw_stmt_error(MYSQL_STMT* stmt, std::string_view context) {
+  throw_mariadb_error(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt),
+                      context);
+}
+
+std::string quoted(std::string_view sql) { return "'" + std::string{sql} + "'"; }
+
+// Parameters: values that MYSQL_BIND points into for the duration of one execution.
+class parameter_binding {
+ public:
+  explicit parameter_binding(std::span<const value> params)
+      : m_binds(params.size()), m_slots(params.size()) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const value& v = params[i];
+      MYSQL_BIND& b = m_binds[i];
+      slot& s = m_slots[i];
+      switch (v.type()) {
+        case value_type::null:
+          s.null = 1;
+          b.buffer_type = MYSQL_TYPE_NULL;
+          b.is_null = &s.null;
+          break;
+        case value_type::integer:
+          s.integer = v.as_int();
+          b.buffer_type = MYSQL_TYPE_LONGLONG;
+          b.buffer = &s.integer;
+          break;
+        case value_type::real:
+          s.real = v.as_real();
+          b.buffer_type = MYSQL_TYPE_DOUBLE;
+          b.buffer = &s.real;
+          break;
+        case value_type::boolean:
+          s.tiny = v.as_bool() ? 1 : 0;
+          b.buffer_type = MYSQL_TYPE_TINY;
+          b.buffer = &s.tiny;
+          break;
+        default: {
+          // Text and every text-carried type: the server converts '2020-01-31' to a DATE, '12.50'
+          // to a DECIMAL, and so on. The caller's values outlive the execution.
+          const std::string& text = v.as_text();
+          b.buffer_type = v.type() == value_type::bytes ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+          b.buffer = const_cast<char*>(text.data());
+          b.buffer_length = static_cast<unsigned long>(text.size());
+          s.length = b.buffer_length;
+          b.length = &s.length;
+          break;
+        }
+      }
+    }
+  }
+
+  [[nodiscard]] MYSQL_BIND* data() noexcept { return m_binds.data(); }
+
+ private:
+  struct slot {
+    std::int64_t integer = 0;
+    double real = 0;
+    signed char tiny = 0;
+    unsigned long length = 0;
+    my_bool null = 0;
+  };
+  std::vector<MYSQL_BIND> m_binds;
+  std::vector<slot> m_slots;
+};
+
+// How a result column is fetched.
+enum class storage : std::uint8_t { integer, real, temporal, text, binary };
+
+// Strings start with a buffer of this size and grow when a longer value arrives.
+constexpr unsigned long initial_string_buffer = 256;
+
+struct column_slot {
+  storage kind = storage::text;
+  bool boolean = false;  // TINYINT(1), MariaDB's BOOLEAN
+  value_type own_type = value_type::text;
+  std::int64_t integer = 0;
+  double real = 0;
+  MYSQL_TIME time{};
+  std::vector<char> buffer;
+  unsigned long length = 0;
+  my_bool null = 0;
+  my_bool truncated = 0;
+  std::string formatted;  // the text form of a number or a time, for get_text()
+  bool has_formatted = false;
+};
+
+void describe(const MYSQL_FIELD& field, column_slot& slot, MYSQL_BIND& bind) {
+  switch (field.type) {
+    case MYSQL_TYPE_TINY:
+    case MYSQL_TYPE_SHORT:
+    case MYSQL_TYPE_INT24:
+    case MYSQL_TYPE_LONG:
+    case MYSQL_TYPE_LONGLONG:
+    case MYSQL_TYPE_YEAR:
+      slot.kind = storage::integer;
+      slot.boolean = field.type == MYSQL_TYPE_TINY && field.length == 1;
+      slot.own_type = slot.boolean ? value_type::boolean : value_type::integer;
+      bind.buffer_type = MYSQL_TYPE_LONGLONG;
+      bind.buffer = &slot.integer;
+      bind.is_unsigned = (field.flags & UNSIGNED_FLAG) != 0;
+      break;
+    case MYSQL_TYPE_FLOAT:
+    case MYSQL_TYPE_DOUBLE:
+      slot.kind = storage::real;
+      slot.own_type = value_type::real;
+      bind.buffer_type = MYSQL_TYPE_DOUBLE;
+      bind.buffer = &slot.real;
+      break;
+    case MYSQL_TYPE_DATE:
+    case MYSQL_TYPE_DATETIME:
+    case MYSQL_TYPE_TIMESTAMP:
+    case MYSQL_TYPE_TIME:
+      slot.kind = storage::temporal;
+      slot.own_type = field.type == MYSQL_TYPE_TIME   ? value_type::time
+                      : field.type == MYSQL_TYPE_DATE ? value_type::date
+                                                      : value_type::datetime;
+      bind.buffer_type = field.type;
+      bind.buffer = &slot.time;
+      bind.buffer_length = sizeof(MYSQL_TIME);
+      break;
+    default: {
+      // Character and binary strings, DECIMAL, JSON, BIT, ... as the server's bytes.
+      const bool binary = field.charsetnr == 63 && field.type != MYSQL_TYPE_NEWDECIMAL &&
+                          field.type != MYSQL_TYPE_DECIMAL;
+      slot.kind = binary ? storage::binary : storage::text;
+      slot.own_type = binary ? value_type::bytes
+                      : field.type == MYSQL_TYPE_NEWDECIMAL || field.type == MYSQL_TYPE_DECIMAL
+                          ? value_type::decimal
+                          : value_type::text;
+      slot.buffer.resize(field.length > 0 && field.length < initial_string_buffer
+                             ? field.length
+                             : initial_string_buffer);
+      bind.buffer_type = binary ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+      bind.buffer = slot.buffer.data();
+      bind.buffer_length = static_cast<unsigned long>(slot.buffer.size());
+      break;
+    }
+  }
+  bind.is_null = &slot.null;
+  bind.length = &slot.length;
+  bind.error = &slot.truncated;
+}
+
+// ISO 8601 with a space, fractions without trailing zeros: "2020-01-31 10:00:00.5". The column's
+// type decides the form: the binary protocol sends a DATETIME at midnight as a bare date.
+std::string format_time(const MYSQL_TIME& t, value_type type) {
+  char text[64];
+  int n = 0;
+  if (type == value_type::time) {
+    n = std::snprintf(text, sizeof text, "%s%02u:%02u:%02u", t.neg ? "-" : "", t.day * 24 + t.hour,
+                      t.minute, t.second);
+  } else {
+    n = std::snprintf(text, sizeof text, "%04u-%02u-%02u", t.year, t.month, t.day);
+    if (type == value_type::datetime) {
+      n += std::snprintf(text + n, sizeof text - static_cast<std::size_t>(n), " %02u:%02u:%02u",
+                         t.hour, t.minute, t.second);
+    }
+  }
+  std::string out{text, static_cast<std::size_t>(n)};
+  if (t.second_part != 0) {
+    char fraction[24];
+    std::snprintf(fraction, sizeof fraction, ".%06lu", t.second_part % 1000000);
+    std::string_view digits{fraction};
+    while (digits.back() == '0') digits.remove_suffix(1);
+    out += digits;
+  }
+  return out;
+}
+
+class mariadb_cursor final : public cursor {
+ public:
+  mariadb_cursor(mariadb_client& connection, MYSQL_STMT* stmt, std::string sql)
+      : m_connection{connection}, m_stmt{stmt}, m_sql{std::move(sql)} {
+    // A statement without a result set (an UPDATE given to query()) has no rows to read.
+    if (mysql_stmt_field_count(stmt) == 0) return;
+    m_metadata.reset(mysql_stmt_result_metadata(stmt));
+    if (!m_metadata) throw_stmt_error(stmt, "cannot read the columns of " + quoted(m_sql));
+    const unsigned count = mysql_num_fields(m_metadata.get());
+    const MYSQL_FIELD* fields = mysql_fetch_fields(m_metadata.get());
+    m_columns.resize(count);
+    m_binds.resize(count);
+    for (unsigned i = 0; i < count; ++i) describe(fields[i], m_columns[i], m_binds[i]);
+    if (mysql_stmt_bind_result(stmt, m_binds.data()) != 0) {
+      throw_stmt_error(stmt, "cannot bind the columns of " + quoted(m_sql));
+    }
+  }
+  ~mariadb_cursor() override { mysql_stmt_free_result(m_stmt); }
+  mariadb_cursor(const mariadb_cursor&) = delete;
+  mariadb_cursor& operator=(const mariadb_cursor&) = delete;
+
+  bool next() override {
+    if (!m_metadata) return false;
+    int rc = 0;
+    m_connection.await([&] { return mysql_stmt_fetch_start(&rc, m_stmt); },
+                       [&](int ready) { return mysql_stmt_fetch_cont(&rc, m_stmt, ready); });
+    if (rc == MYSQL_NO_DATA) return false;
+    if (rc == 1) throw_stmt_error(m_stmt, "cannot read the next row of " + quoted(m_sql));
+    if (rc == MYSQL_DATA_TRUNCATED) fetch_truncated();
+    for (auto& column : m_columns) column.has_formatted = false;
+    return true;
+  }
+  std::size_t column_count() const noexcept override { return m_columns.size(); }
+  bool is_null(std::size_t column) const override { return m_columns.at(column).null != 0; }
+
+  std::int64_t get_int(std::size_t column) const override {
+    const column_slot& c = m_columns.at(column);
+    switch (c.kind) {
+      case storage::integer:
+        if (m_binds[column].is_unsigned && c.integer < 0) too_large(column);
+        return c.integer;
+      case storage::real: return truncate(column, c.real);
+      default: return parse_int(column);
+    }
+  }
+  double get_real(std::size_t column) const override {
+    const column_slot& c = m_columns.at(column);
+    switch (c.kind) {
+      case storage::integer:
+        return m_binds[column].is_unsigned
+                   ? static_cast<double>(static_cast<std::uint64_t>(c.integer))
+                   : static_cast<double>(c.integer);
+      case storage::real: return c.real;
+      default: return parse_real(column);
+    }
+  }
+  std::string_view get_text(std::size_t column) const override {
+    column_slot& c = m_columns.at(column);
+    if (c.null != 0) return {};
+    switch (c.kind) {
+      case storage::text:
+      case storage::binary: return {c.buffer.data(), c.length};
+      default: break;
+    }
+    if (!c.has_formatted) {
+      c.formatted =
+          c.kind == storage::temporal ? format_time(c.time, c.own_type) : format_number(column);
+      c.has_formatted = true;
+    }
+    return c.formatted;
+  }
+  value get(std::size_t column, value_type type) const override {
+    const column_slot& c = m_columns.at(column);
+    if (c.null != 0) return {};
+    if (type == value_type::null) type = c.own_type;
+    switch (type) {
+      case value_type::integer: return value{get_int(column)};
+      case value_type::real: return value{get_real(column)};
+      case value_type::boolean: return value{get_int(column) != 0};
+      case value_type::text: return value{std::string{get_text(column)}};
+      default: return value::typed(type, std::string{get_text(column)});
+    }
+  }
+
+ private:
+  // Columns whose value did not fit their buffer: grow it and read the column again.
+  void fetch_truncated() {
+    for (std::size_t i = 0; i < m_columns.size(); ++i) {
+      column_slot& c = m_columns[i];
+      if (c.truncated == 0 || (c.kind != storage::text && c.kind != storage::binary)) continue;
+      c.buffer.resize(c.length);
+      MYSQL_BIND& b = m_binds[i];
+      b.buffer = c.buffer.data();
+      b.buffer_length = static_cast<unsigned long>(c.buffer.size());
+      if (mysql_stmt_fetch_column(m_stmt, &b, static_cast<unsigned>(i), 0) != 0) {
+        throw_stmt_error(m_stmt, "cannot read a long value of " + quoted(m_sql));
+      }
+    }
+    // The next rows go to the grown buffers (and the old ones are gone).
+    if (mysql_stmt_bind_result(m_stmt, m_binds.data()) != 0) {
+      throw_stmt_error(m_stmt, "cannot bind the columns of " + quoted(m_sql));
+    }
+  }
+
+  std::string format_number(std::size_t column) const {
+    const column_slot& c = m_columns[column];
+    char text[32];
+    std::to_chars_result r{};
+    if (c.kind == storage::real) {
+      r = std::to_chars(text, text + sizeof text, c.real);
+    } else if (m_binds[column].is_unsigned) {
+      r = std::to_chars(text, text + sizeof text, static_cast<std::uint64_t>(c.integer));
+    } else {
+      r = std::to_chars(text, text + sizeof text, c.integer);
+    }
+    return std::string{text, r.ptr};
+  }
+
+  [[noreturn]] void not_a_number(std::size_t column, std::string_view type) const {
+    throw database_error(error_category::type, "mariadb.conversion",
+                         "column " + std::to_string(column + 1) + " of " + quoted(m_sql) +
+                             " holds '" + std::string{get_text(column)} + "', which is not " +
+                             std::string{type});
+  }
+
+  [[noreturn]] void too_large(std::size_t column) const {
+    throw database_error(error_category::type, "mariadb.conversion",
+                         "column " + std::to_string(column + 1) + " of " + quoted(m_sql) +
+                             " holds " + std::string{get_text(column)} +
+                             ", which does not fit a 64-bit integer");
+  }
+  // Towards zero, like a C++ cast, for the values that have an int64.
+  std::int64_t truncate(std::size_t column, double real) const {
+    if (!(real > -9223372036854777856.0 && real < 9223372036854775808.0)) too_large(column);
+    return static_cast<std::int64_t>(real);
+  }
+
+  // DECIMAL results (SUM, AVG, ...) and numeric text: "15", "2.5000", "1e3".
+  std::int64_t parse_int(std::size_t column) const {
+    const std::string_view text = get_text(column);
+    std::int64_t out = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec == std::errc{} && end == text.data() + text.size()) return out;
+    return truncate(column, parse_real(column));
+  }
+  double parse_real(std::size_t column) const {
+    const std::string_view text = get_text(column);
+    double out = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec != std::errc{} || end != text.data() + text.size()) not_a_number(column, "a number");
+    return out;
+  }
+
+  mariadb_client& m_connection;
+  MYSQL_STMT* m_stmt;
+  std::string m_sql;
+  mariadb_result_handle m_metadata;
+  mutable std::vector<column_slot> m_columns;
+  std::vector<MYSQL_BIND> m_binds;
+};
+
+}  // namespace
+
+int mariadb_client::blocking_poll(int socket, int wait_status, int timeout_ms) {
+  pollfd p{};
+  p.fd = socket;
+  if ((wait_status & MYSQL_WAIT_READ) != 0) p.events |= POLLIN;
+  if ((wait_status & MYSQL_WAIT_WRITE) != 0) p.events |= POLLOUT;
+  if ((wait_status & MYSQL_WAIT_EXCEPT) != 0) p.events |= POLLPRI;
+  int rc = 0;
+  do {
+    rc = ::poll(&p, 1, timeout_ms);
+  } while (rc < 0 && errno == EINTR);
+  if (rc < 0) {
+    throw connection_error(
+        "mariadb.poll", std::string{"cannot wait for the MariaDB server: "} + std::strerror(errno));
+  }
+  if (rc == 0) return MYSQL_WAIT_TIMEOUT;
+  int ready = 0;
+  // A hang-up or an error counts as readiness: the library's next read or write reports it.
+  const short failed = POLLHUP | POLLERR | POLLNVAL;
+  if ((p.revents & (POLLIN | failed)) != 0) ready |= wait_status & MYSQL_WAIT_READ;
+  if ((p.revents & (POLLOUT | failed)) != 0) ready |= wait_status & MYSQL_WAIT_WRITE;
+  if ((p.revents & POLLPRI) != 0) ready |= MYSQL_WAIT_EXCEPT;
+  return ready;
+}
+
+mariadb_client::mariadb_client(const connection_url& url, mariadb_poll_function poll)
+    : m_mysql{mysql_init(nullptr)}, m_poll{std::move(poll)} {
+  if (!m_mysql)
+    throw connection_error("mariadb.cannot_connect", "cannot allocate a MariaDB handle");
+  connect(url);
+}
+
+void mariadb_client::connect(const connection_url& url) {
+  MYSQL* mysql = m_mysql.get();
+  const std::string host = url.host.empty() || url.host == "localhost" ? "127.0.0.1" : url.host;
+  const unsigned port = url.port != 0 ? url.port : 3306;
+  const unsigned protocol = MYSQL_PROTOCOL_TCP;
+  const unsigned timeout_s = 10;
+  mysql_options(mysql, MYSQL_OPT_NONBLOCK, nullptr);
+  mysql_options(mysql, MYSQL_OPT_PROTOCOL, &protocol);
+  mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &timeout_s);
+  mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  MYSQL* connected = nullptr;
+  await(
+      [&] {
+        return mysql_real_connect_start(&connected, mysql, host.c_str(), url.user.c_str(),
+                                        url.password.c_str(),
+                                        url.database.empty() ? nullptr : url.database.c_str(), port,
+                                        nullptr, CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS);
+      },
+      [&](int ready) { return mysql_real_connect_cont(&connected, mysql, ready); });
+  if (connected == nullptr) {
+    // Never the password: the message names where and as whom.
+    const std::string where = "cannot connect to MariaDB at " + host + ":" + std::to_string(port) +
+                              " as '" + url.user + "'" +
+                              (url.database.empty() ? "" : " to database '" + url.database + "'");
+    throw connection_error("mariadb.cannot_connect", where + ": " + mysql_error(mysql) +
+                                                         " (MariaDB error " +
+                                                         std::to_string(mysql_errno(mysql)) + ")");
+  }
+}
+
+void mariadb_client::check_usable() const {
+  switch (m_health) {
+    case health::usable: return;
+    case health::interrupted:
+      throw connection_error("mariadb.connection_broken",
+                             "this MariaDB connection was interrupted in the middle of a call and "
+                             "cannot be used any more");
+    case health::lost:
+      throw connection_error("mariadb.connection_lost",
+                             "the connection to the MariaDB server was lost; open a new one");
+  }
+}
+
+void mariadb_client::fail(MYSQL_STMT* stmt, std::string_view context) {
+  MYSQL* mysql = m_mysql.get();
+  const unsigned code = stmt != nullptr ? mysql_stmt_errno(stmt) : mysql_errno(mysql);
+  const std::string sqlstate = stmt != nullptr ? mysql_stmt_sqlstate(stmt) : mysql_sqlstate(mysql);
+  const std::string message = stmt != nullptr ? mysql_stmt_error(stmt) : mysql_error(mysql);
+  // An error packet carries no server status, so in_transaction() would still report the
+  // transaction that a deadlock or an implicitly committing DDL statement ended. A statement
+  // that cannot fail brings the status up to date. (Client errors, 2000-2999, mean a lost
+  // connection: nothing to ask.)
+  const bool server_error = code < CR_MIN_ERROR || code > CR_MAX_ERROR;
+  if (is_connection_loss(code)) {
+    m_health = health::lost;
+  } else if (server_error && in_transaction()) {
+    try {
+      run_text("DO 0");
+    } catch (const nextorm::error&) {
+      // The original error is the one to report.
+    }
+  }
+  throw_mariadb_error(code, sqlstate, message, context);
+}
+
+void mariadb_client::run_text(std::string_view sql) {
+  MYSQL* mysql = m_mysql.get();
+  int rc = 0;
+  await([&] { return mysql_real_query_start(&rc, mysql, sql.data(), sql.size()); },
+        [&](int ready) { return mysql_real_query_cont(&rc, mysql, ready); });
+  const auto failed = [&] { fail(nullptr, "cannot execute " + quoted(sql)); };
+  if (rc != 0) failed();
+  while (true) {
+    // Results of a script are read and dropped: the protocol needs them gone.
+    if (mysql_field_count(mysql) > 0) {
+      MYSQL_RES* result = nullptr;
+      await([&] { return mysql_store_result_start(&result, mysql); },
+            [&](int ready) { return mysql_store_result_cont(&result, mysql, ready); });
+      const mariadb_result_handle dropped{result};
+      if (!dropped) failed();
+    }
+    if (!mysql_more_results(mysql)) return;
+    await([&] { return mysql_next_result_start(&rc, mysql); },
+          [&](int ready) { return mysql_next_result_cont(&rc, mysql, ready); });
+    if (rc > 0) failed();
+  }
+}
+
+void mariadb_client::execute_script(std::string_view sql) { run_text(sql); }
+
+MYSQL_STMT* mariadb_client::prepare(const std::string& sql) {
+  check_usable();
+  if (auto found = m_statements.find(sql); found != m_statements.end()) return found->second.get();
+  if (m_statements.size() >= m_statement_limit) m_statements.clear();
+  mariadb_stmt_handle stmt{mysql_stmt_init(m_mysql.get())};
+  if (!stmt) fail(nullptr, "cannot prepare " + quoted(sql));
+  int rc = 0;
+  MYSQL_STMT* s = stmt.get();
+  await([&] { return mysql_stmt_prepare_start(&rc, s, sql.data(), sql.size()); },
+        [&](int ready) { return mysql_stmt_prepare_cont(&rc, s, ready); });
+  if (rc != 0) fail(s, "cannot prepare " + quoted(sql));
+  m_statements.emplace(sql, std::move(stmt));
+  return s;
+}
+
+MYSQL_STMT* mariadb_client::run(const std::string& sql, std::span<const value> params) {
+  MYSQL_STMT* stmt = prepare(sql);
+  const unsigned long expected = mysql_stmt_param_count(stmt);
+  if (expected != params.size()) {
+    throw usage_error("mariadb.parameter_count",
+                      quoted(sql) + " takes " + std::to_string(expected) + " parameters, not " +
+                          std::to_string(params.size()));
+  }
+  parameter_binding binding{params};
+  if (expected > 0 && mysql_stmt_bind_param(stmt, binding.data()) != 0) {
+    fail(stmt, "cannot bind the parameters of " + quoted(sql));
+  }
+  int rc = 0;
+  await([&] { return mysql_stmt_execute_start(&rc, stmt); },
+        [&](int ready) { return mysql_stmt_execute_cont(&rc, stmt, ready); });
+  if (rc != 0) fail(stmt, "cannot execute " + quoted(sql));
+  if (mysql_stmt_field_count(stmt) > 0) {
+    // All rows come over now, so that a cursor never holds the connection busy.
+    await([&] { return mysql_stmt_store_result_start(&rc, stmt); },
+          [&](int ready) { return mysql_stmt_store_result_cont(&rc, stmt, ready); });
+    if (rc != 0) fail(stmt, "cannot read the rows of " + quoted(sql));
+  }
+  return stmt;
+}
+
+std::int64_t mariadb_client::execute(const std::string& sql, std::span<const value> params) {
+  MYSQL_STMT* stmt = run(sql, params);
+  if (mysql_stmt_field_count(stmt) > 0) {
+    const auto rows = static_cast<std::int64_t>(mysql_stmt_num_rows(stmt));
+    mysql_stmt_free_result(stmt);
+    return rows;
+  }
+  return static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt));
+}
+
+value mariadb_client::insert(const std::string& sql, std::span<const value> params) {
+  MYSQL_STMT* stmt = run(sql, params);
+  const auto id = static_cast<std::int64_t>(mysql_stmt_insert_id(stmt));
+  return id == 0 ? value{} : value{id};
+}
+
+std::unique_ptr<cursor> mariadb_client::query(const std::string& sql,
+                                              std::span<const value> params) {
+  return std::make_unique<mariadb_cursor>(*this, run(sql, params), sql);
+}
+
+void mariadb_client::begin() { run_text("START TRANSACTION"); }
+void mariadb_client::commit() { run_text("COMMIT"); }
+void mariadb_client::rollback() {
+  check_usable();
+  if (in_transaction()) run_text("ROLLBACK");
+}
+
+bool mariadb_client::in_transaction() const noexcept {
+  unsigned int status = 0;
+  mariadb_get_infov(m_mysql.get(), MARIADB_CONNECTION_SERVER_STATUS, &status);
+  return (status & SERVER_STATUS_IN_TRANS) != 0;
+}
+
+std::unique_ptr<connection> open_mariadb(const connection_url& url) {
+  return std::make_unique<mariadb_client>(url);
+}
+
+}  // namespace nextorm::driver

@@ -1,0 +1,116 @@
+// MariaDB (and MySQL) through Connector/C: prepared statements cached per connection, every
+// network round trip made through the non-blocking API and a replaceable poll function.
+#pragma once
+
+#include "driver/connection.hpp"
+
+#include <mysql.h>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace nextorm::driver {
+
+struct mariadb_closer {
+  void operator()(MYSQL* mysql) const noexcept { mysql_close(mysql); }
+};
+struct mariadb_stmt_closer {
+  void operator()(MYSQL_STMT* stmt) const noexcept { mysql_stmt_close(stmt); }
+};
+struct mariadb_result_freer {
+  void operator()(MYSQL_RES* result) const noexcept { mysql_free_result(result); }
+};
+using mariadb_handle = std::unique_ptr<MYSQL, mariadb_closer>;
+using mariadb_stmt_handle = std::unique_ptr<MYSQL_STMT, mariadb_stmt_closer>;
+using mariadb_result_handle = std::unique_ptr<MYSQL_RES, mariadb_result_freer>;
+
+// Waits until `socket` is ready for what `wait_status` asks (MYSQL_WAIT_READ, _WRITE, _EXCEPT;
+// MYSQL_WAIT_TIMEOUT when `timeout_ms` applies, else `timeout_ms` is -1) and returns what
+// happened in the same bits. Coroutines replace it to suspend instead of blocking.
+using mariadb_poll_function = std::function<int(int socket, int wait_status, int timeout_ms)>;
+
+// A connection to a MariaDB server (mysql.h already declares a function `mariadb_connection`).
+class mariadb_client final : public connection {
+ public:
+  // Connects over TCP ("localhost" and an empty host mean 127.0.0.1); throws connection_error.
+  explicit mariadb_client(const connection_url& url,
+                          mariadb_poll_function poll = &mariadb_client::blocking_poll);
+
+  [[nodiscard]] std::string_view dialect_name() const noexcept override { return "mariadb"; }
+  void execute_script(std::string_view sql) override;
+  std::int64_t execute(const std::string& sql, std::span<const value> params) override;
+  // The AUTO_INCREMENT value the INSERT generated; null when it generated none.
+  [[nodiscard]] value insert(const std::string& sql, std::span<const value> params) override;
+  [[nodiscard]] std::unique_ptr<cursor> query(const std::string& sql,
+                                              std::span<const value> params) override;
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+  // What the server reports (SERVER_STATUS_IN_TRANS): statements that commit implicitly,
+  // such as DDL, and deadlocks that roll back end the transaction here too.
+  [[nodiscard]] bool in_transaction() const noexcept override;
+
+  void set_poll(mariadb_poll_function poll) { m_poll = std::move(poll); }
+  // The default poll function: poll(2).
+  static int blocking_poll(int socket, int wait_status, int timeout_ms);
+
+  // At most this many prepared statements stay open; past it the cache starts afresh
+  // (servers limit prepared statements: max_prepared_stmt_count).
+  void set_statement_cache_limit(std::size_t limit) noexcept { m_statement_limit = limit; }
+  [[nodiscard]] std::size_t cached_statements() const noexcept { return m_statements.size(); }
+
+  [[nodiscard]] MYSQL* handle() const noexcept { return m_mysql.get(); }
+
+  // Runs one non-blocking Connector/C call: `start()` and then `resume(ready)` return the
+  // MYSQL_WAIT_* bits still awaited, 0 when done. Used by the cursor too.
+  template <class Start, class Resume>
+  void await(Start start, Resume resume);
+
+ private:
+  void connect(const connection_url& url);
+  // The cached statement for `sql`, executed with `params`.
+  MYSQL_STMT* run(const std::string& sql, std::span<const value> params);
+  MYSQL_STMT* prepare(const std::string& sql);
+  void run_text(std::string_view sql);
+  void check_usable() const;
+  // Throws the statement's error (or the connection's, for a null `stmt`).
+  [[noreturn]] void fail(MYSQL_STMT* stmt, std::string_view context);
+
+  mariadb_handle m_mysql;
+  mariadb_poll_function m_poll;
+  std::unordered_map<std::string, mariadb_stmt_handle> m_statements;
+  std::size_t m_statement_limit = 512;
+  // Interrupted: a poll function threw mid-call, so the protocol state is unknown. Lost: the
+  // server closed the connection. Either way every further call, rollback() included, throws
+  // connection_error, so that a pool drops the connection.
+  enum class health : std::uint8_t { usable, interrupted, lost };
+  health m_health = health::usable;
+};
+
+template <class Start, class Resume>
+void mariadb_client::await(Start start, Resume resume) {
+  check_usable();
+  try {
+    int status = start();
+    while (status != 0) {
+      const int timeout = (status & MYSQL_WAIT_TIMEOUT) != 0
+                              ? static_cast<int>(mysql_get_timeout_value_ms(m_mysql.get()))
+                              : -1;
+      status = resume(m_poll(static_cast<int>(mysql_get_socket(m_mysql.get())), status, timeout));
+    }
+  } catch (...) {
+    m_health = health::interrupted;
+    throw;
+  }
+}
+
+// Maps a MariaDB error code to NextORM's error classes and throws; `message` is the server's.
+[[noreturn]] void throw_mariadb_error(unsigned code, std::string_view sqlstate,
+                                      std::string_view message, std::string_view context);
+
+[[nodiscard]] std::unique_ptr<connection> open_mariadb(const connection_url& url);
+
+}  // namespace nextorm::driver

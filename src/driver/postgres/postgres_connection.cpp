@@ -1,0 +1,351 @@
+#include "driver/postgres/postgres_connection.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include "driver/postgres/postgres_cursor.hpp"
+#include "driver/postgres/postgres_error.hpp"
+
+#include <poll.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <new>
+#include <utility>
+#include <vector>
+
+namespace nextorm::driver {
+
+namespace {
+
+// The URL without its password, for messages.
+std::string redacted(const connection_url& url) {
+  std::string out = "postgresql://";
+  if (!url.user.empty()) out += url.user + "@";
+  out += url.host;
+  if (url.port != 0) out += ":" + std::to_string(url.port);
+  return out + "/" + url.database;
+}
+
+// libpq's connection parameters for `url`. The URL goes to libpq as it is (it parses
+// postgresql:// and postgres:// itself), with NextORM's session settings after it.
+std::vector<std::pair<std::string, std::string>> connection_parameters(const connection_url& url) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string options;
+  if (!url.original.empty()) {
+    char* error = nullptr;
+    const pg_conninfo_handle parsed{PQconninfoParse(url.original.c_str(), &error)};
+    if (!parsed) {
+      const std::string message = error != nullptr ? error : "out of memory";
+      PQfreemem(error);
+      throw connection_error("postgres.bad_url",
+                             "cannot use connection URL " + redacted(url) + ": " + message);
+    }
+    for (const PQconninfoOption* o = parsed.get(); o->keyword != nullptr; ++o) {
+      if (o->val != nullptr && std::strcmp(o->keyword, "options") == 0) options = o->val;
+    }
+    out.emplace_back("dbname", url.original);
+  } else {
+    if (!url.host.empty()) out.emplace_back("host", url.host);
+    if (url.port != 0) out.emplace_back("port", std::to_string(url.port));
+    if (!url.user.empty()) out.emplace_back("user", url.user);
+    if (!url.password.empty()) out.emplace_back("password", url.password);
+    if (!url.database.empty()) out.emplace_back("dbname", url.database);
+  }
+  // Values are read in these forms whatever the server's configuration says: ISO dates, floats
+  // that read back exactly (PostgreSQL 12+ prints the shortest exact form for any value > 0).
+  if (!options.empty()) options += ' ';
+  options += "-c DateStyle=ISO -c extra_float_digits=3";
+  out.emplace_back("options", options);
+  out.emplace_back("client_encoding", "UTF8");
+  out.emplace_back("fallback_application_name", "nextorm");
+  return out;
+}
+
+// Notices (DROP ... IF EXISTS that skips, a BEGIN inside a transaction) are not errors; libpq
+// would print them on stderr.
+void ignore_notice(void*, const char*) {}
+
+std::int64_t affected_rows(const PGresult* result) {
+  const std::string_view text = PQcmdTuples(const_cast<PGresult*>(result));
+  std::int64_t rows = 0;
+  std::from_chars(text.data(), text.data() + text.size(), rows);
+  return rows;  // 0 for commands that report no count
+}
+
+bool is_error(const PGresult* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE ||
+         status == PGRES_NONFATAL_ERROR;
+}
+
+}  // namespace
+
+void pg_wait_for_socket(int socket, bool for_write) {
+  pollfd descriptor{socket, static_cast<short>(POLLIN | (for_write ? POLLOUT : 0)), 0};
+  while (::poll(&descriptor, 1, -1) < 0) {
+    if (errno != EINTR) {
+      throw connection_error("postgres.poll_failed",
+                             std::string{"cannot wait for the server: "} + std::strerror(errno));
+    }
+  }
+}
+
+std::unique_ptr<connection> open_postgres(const connection_url& url) {
+  return std::make_unique<postgres_connection>(url);
+}
+
+postgres_connection::postgres_connection(const connection_url& url, pg_poll_function poll)
+    : m_poll{poll ? std::move(poll) : pg_poll_function{pg_wait_for_socket}} {
+  const auto parameters = connection_parameters(url);
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  for (const auto& [keyword, value] : parameters) {
+    keywords.push_back(keyword.c_str());
+    values.push_back(value.c_str());
+  }
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  m_conn.reset(PQconnectStartParams(keywords.data(), values.data(), 1));
+  if (!m_conn) throw std::bad_alloc{};
+  PGconn* conn = m_conn.get();
+  // libpq's documented loop: wait as the last poll result says; start as if it said writing.
+  PostgresPollingStatusType status =
+      PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
+  while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {
+    m_poll(PQsocket(conn), status == PGRES_POLLING_WRITING);
+    status = PQconnectPoll(conn);
+  }
+  if (status == PGRES_POLLING_FAILED) {
+    throw connection_error("postgres.cannot_connect",
+                           "cannot connect to " + redacted(url) + ": " + pg_error_message(conn));
+  }
+  PQsetNoticeProcessor(conn, ignore_notice, nullptr);
+  // Fails only when flushing pending output, and nothing is pending after the handshake.
+  (void)PQsetnonblocking(conn, 1);
+}
+
+void postgres_connection::set_poll(pg_poll_function poll) {
+  m_poll = poll ? std::move(poll) : pg_poll_function{pg_wait_for_socket};
+}
+
+// ---- the non-blocking steps ----
+
+void postgres_connection::start(std::string_view sql, pg_params params, stage first) {
+  if (m_op.step != stage::idle) {
+    throw usage_error("postgres.busy",
+                      "another statement is still running on this PostgreSQL connection");
+  }
+  m_op.sql.assign(sql);
+  m_op.params = std::move(params);
+  m_op.step = first;
+  m_op.preparing = false;
+  m_op.copy_refused = false;
+  m_op.result.reset();
+}
+
+void postgres_connection::start_statement(const std::string& sql, std::span<const value> params) {
+  pg_params encoded = encode_params(params);
+  std::string key = sql;
+  if (!encoded.signature.empty()) {
+    key += '\0';
+    key += encoded.signature;
+  }
+  auto found = m_statements.find(key);
+  start(sql, std::move(encoded),
+        found == m_statements.end() ? stage::send_prepare : stage::send_execute);
+  m_op.name =
+      found != m_statements.end() ? found->second : "s" + std::to_string(++m_statement_count);
+  m_op.key = std::move(key);
+}
+
+void postgres_connection::start_script(std::string_view sql) {
+  start(sql, pg_params{}, stage::send_script);
+}
+
+void postgres_connection::lost() {
+  m_op.step = stage::idle;
+  throw_connection_lost(m_conn.get(), "lost the connection to the PostgreSQL server");
+}
+
+void postgres_connection::send(int ok) {
+  if (ok != 1) {
+    m_op.step = stage::idle;
+    if (PQstatus(m_conn.get()) == CONNECTION_BAD) lost();
+    throw database_error(error_category::database, "postgres.send_failed",
+                         "cannot send '" + m_op.sql + "': " + pg_error_message(m_conn.get()));
+  }
+  m_op.step = stage::flush;
+}
+
+// Reads the results that have arrived; at the end of a command, moves to the next stage.
+void postgres_connection::take_results() {
+  PGconn* conn = m_conn.get();
+  while (PQisBusy(conn) == 0) {
+    pg_result_handle result{PQgetResult(conn)};
+    if (result) {
+      const ExecStatusType status = PQresultStatus(result.get());
+      if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+        // libpq would hand out COPY results forever: end the COPY, then report it unsupported.
+        m_op.copy_refused = true;
+        if (status != PGRES_COPY_OUT) {
+          if (PQputCopyEnd(conn, "NextORM does not run COPY FROM STDIN") != 1) lost();
+          m_op.step = stage::flush;
+        } else {
+          m_op.step = stage::copy_out;
+        }
+        return;
+      }
+      // A script stops at its first error, so the last result is the error, if any.
+      m_op.result = std::move(result);
+      continue;
+    }
+    // The command is complete.
+    if (m_op.preparing && !is_error(m_op.result.get())) {
+      m_statements.emplace(m_op.key, m_op.name);
+      m_op.preparing = false;
+      m_op.result.reset();
+      m_op.step = stage::send_execute;
+    } else {
+      m_op.step = stage::done;
+    }
+    return;
+  }
+}
+
+pg_wait postgres_connection::advance() {
+  PGconn* conn = m_conn.get();
+  const pg_params& p = m_op.params;
+  const int count = static_cast<int>(p.values.size());
+  for (;;) {
+    switch (m_op.step) {
+      case stage::idle:
+      case stage::done: return pg_wait::done;
+      case stage::send_prepare:
+        send(PQsendPrepare(conn, m_op.name.c_str(), m_op.sql.c_str(), count, p.types.data()));
+        m_op.preparing = true;
+        break;
+      case stage::send_execute:
+        send(PQsendQueryPrepared(conn, m_op.name.c_str(), count, p.values.data(), p.lengths.data(),
+                                 p.formats.data(), 0));
+        break;
+      case stage::send_script: send(PQsendQuery(conn, m_op.sql.c_str())); break;
+      case stage::flush_again:
+        // The socket was full; whatever the server sent meanwhile must be read for it to go on.
+        if (PQconsumeInput(conn) == 0) lost();
+        [[fallthrough]];
+      case stage::flush: {
+        const int pending = PQflush(conn);
+        if (pending < 0) lost();
+        if (pending > 0) {
+          m_op.step = stage::flush_again;
+          return pg_wait::write;
+        }
+        m_op.step = stage::read;
+        take_results();
+        if (m_op.step == stage::read) return pg_wait::read;
+        break;
+      }
+      case stage::read:
+        if (PQconsumeInput(conn) == 0) lost();
+        take_results();
+        if (m_op.step == stage::read) return pg_wait::read;
+        break;
+      case stage::copy_out: {
+        // Rows of a COPY TO STDOUT: read and dropped until the COPY ends (-1).
+        if (PQconsumeInput(conn) == 0) lost();
+        char* row = nullptr;
+        int size = 0;
+        while ((size = PQgetCopyData(conn, &row, 1)) > 0) PQfreemem(row);
+        if (size == 0) return pg_wait::read;
+        if (size < -1) lost();
+        m_op.step = stage::read;
+        break;
+      }
+    }
+  }
+}
+
+pg_result_handle postgres_connection::finish() {
+  if (m_op.step != stage::done) {
+    throw usage_error("postgres.not_finished",
+                      "finish() before advance() returned done on a PostgreSQL connection");
+  }
+  m_op.step = stage::idle;
+  pg_result_handle result = std::move(m_op.result);
+  m_op.params = pg_params{};
+  if (m_op.copy_refused) {
+    throw database_error(error_category::database, "postgres.copy_unsupported",
+                         "cannot execute '" + m_op.sql +
+                             "': NextORM does not run COPY FROM STDIN or COPY TO STDOUT");
+  }
+  if (is_error(result.get())) {
+    // "cached plan must not change result type": the statement's tables changed under it (ALTER
+    // TABLE); forget it, so that the next attempt prepares it anew.
+    const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+    if (!m_op.preparing && state != nullptr && std::strcmp(state, "0A000") == 0) {
+      m_statements.erase(m_op.key);
+    }
+    const char* verb = m_op.preparing ? "cannot prepare '" : "cannot execute '";
+    throw_postgres_error(m_conn.get(), result.get(), verb + m_op.sql + "'");
+  }
+  return result;
+}
+
+pg_result_handle postgres_connection::run() {
+  for (pg_wait wait = advance(); wait != pg_wait::done; wait = advance()) {
+    m_poll(PQsocket(m_conn.get()), wait == pg_wait::write);
+  }
+  return finish();
+}
+
+// ---- the connection interface ----
+
+void postgres_connection::execute_script(std::string_view sql) {
+  start_script(sql);
+  (void)run();
+}
+
+std::int64_t postgres_connection::execute(const std::string& sql, std::span<const value> params) {
+  start_statement(sql, params);
+  return affected_rows(run().get());
+}
+
+value postgres_connection::insert(const std::string& sql, std::span<const value> params) {
+  start_statement(sql, params);
+  const pg_result_handle result = run();
+  if (PQntuples(result.get()) == 0) return {};
+  return read_value(result.get(), 0, 0, value_type::null);
+}
+
+std::unique_ptr<cursor> postgres_connection::query(const std::string& sql,
+                                                   std::span<const value> params) {
+  start_statement(sql, params);
+  return std::make_unique<postgres_cursor>(run());
+}
+
+void postgres_connection::begin() { execute_script("BEGIN"); }
+
+void postgres_connection::commit() {
+  start_script("COMMIT");
+  const pg_result_handle result = run();
+  // COMMIT of a transaction in which a statement failed rolls it back and says so in its tag.
+  if (std::strcmp(PQcmdStatus(result.get()), "ROLLBACK") == 0) {
+    throw transaction_error("postgres.transaction_aborted",
+                            "cannot commit: a statement of this transaction failed, so PostgreSQL "
+                            "rolled the whole transaction back");
+  }
+}
+
+void postgres_connection::rollback() {
+  if (PQstatus(m_conn.get()) == CONNECTION_BAD) lost();
+  // An unfinished operation makes execute_script() throw postgres.busy: drop the connection.
+  if (in_transaction() || m_op.step != stage::idle) execute_script("ROLLBACK");
+}
+
+bool postgres_connection::in_transaction() const noexcept {
+  const PGTransactionStatusType status = PQtransactionStatus(m_conn.get());
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+}  // namespace nextorm::driver

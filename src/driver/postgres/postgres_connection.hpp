@@ -1,0 +1,105 @@
+// PostgreSQL over libpq. The connection is non-blocking underneath: every wait for the server
+// goes through one replaceable poll function (the default blocks in poll(2)), and the steps
+// start_*() / advance() / finish() are public, so that an async layer can drive them from its
+// own event loop instead. Each statement is prepared once per connection (named s1, s2, ...,
+// keyed by its SQL text and declared parameter types) and then executed with bound parameters.
+#pragma once
+
+#include "driver/connection.hpp"
+#include "driver/postgres/postgres_handles.hpp"
+#include "driver/postgres/postgres_params.hpp"
+
+#include <functional>
+#include <unordered_map>
+
+namespace nextorm::driver {
+
+// Connects to the server of a postgresql:// (or postgres://) URL; throws connection_error.
+[[nodiscard]] std::unique_ptr<connection> open_postgres(const connection_url& url);
+
+// Waits until `socket` is readable, or, when `for_write`, until it is writable or readable.
+// May throw to give up (a time limit, a cancelled task): the operation then stays unfinished
+// and the connection refuses further statements (postgres.busy), so drop it.
+using pg_poll_function = std::function<void(int socket, bool for_write)>;
+
+// The default poll function: poll(2) without a time limit.
+void pg_wait_for_socket(int socket, bool for_write);
+
+// What an operation in progress waits for before the next advance().
+enum class pg_wait : std::uint8_t { done, read, write };
+
+class postgres_connection final : public connection {
+ public:
+  // Connects, waiting through `poll` (pg_wait_for_socket when empty). The session gets ISO dates,
+  // shortest exact floats and UTF-8 text whatever the server's defaults.
+  explicit postgres_connection(const connection_url& url, pg_poll_function poll = {});
+
+  [[nodiscard]] std::string_view dialect_name() const noexcept override { return "postgres"; }
+  void execute_script(std::string_view sql) override;
+  std::int64_t execute(const std::string& sql, std::span<const value> params) override;
+  // Runs an INSERT ... RETURNING and returns the first column of its first row (null without
+  // RETURNING: PostgreSQL has no last-insert id).
+  [[nodiscard]] value insert(const std::string& sql, std::span<const value> params) override;
+  [[nodiscard]] std::unique_ptr<cursor> query(const std::string& sql,
+                                              std::span<const value> params) override;
+  void begin() override;
+  // Throws transaction_error("postgres.transaction_aborted") when an earlier failed statement
+  // made PostgreSQL roll the transaction back instead.
+  void commit() override;
+  // Does nothing outside a transaction; throws connection_error on a broken connection, so that
+  // a pool drops it rather than keep it.
+  void rollback() override;
+  [[nodiscard]] bool in_transaction() const noexcept override;
+
+  // The non-blocking steps. Start one operation, call advance() whenever the socket is ready
+  // for what it asked (read, or write-or-read) until it returns done, then finish() hands over
+  // the result or throws the mapped error. Starting a second operation before finish() throws
+  // usage_error("postgres.busy").
+  void start_statement(const std::string& sql, std::span<const value> params);
+  void start_script(std::string_view sql);
+  [[nodiscard]] pg_wait advance();
+  [[nodiscard]] pg_result_handle finish();
+
+  void set_poll(pg_poll_function poll);
+  [[nodiscard]] int socket() const noexcept { return PQsocket(m_conn.get()); }
+  [[nodiscard]] PGconn* handle() const noexcept { return m_conn.get(); }
+  [[nodiscard]] std::size_t prepared_statements() const noexcept { return m_statements.size(); }
+
+ private:
+  enum class stage : std::uint8_t {
+    idle,          // no operation
+    send_prepare,  // the statement is new on this connection
+    send_execute,
+    send_script,
+    flush,        // the command is queued in libpq
+    flush_again,  // ...and the socket was full
+    read,
+    copy_out,  // dropping the rows of a COPY TO STDOUT
+    done,      // the result waits for finish()
+  };
+  struct operation {
+    stage step = stage::idle;
+    bool preparing = false;     // the results read are those of the prepare
+    bool copy_refused = false;  // a COPY FROM STDIN / TO STDOUT was ended
+    std::string sql;
+    std::string key;   // in m_statements
+    std::string name;  // of the prepared statement
+    pg_params params;
+    pg_result_handle result;  // the first error, else the last result
+  };
+
+  void start(std::string_view sql, pg_params params, stage first);
+  void send(int ok);
+  void take_results();
+  [[noreturn]] void lost();
+  // Runs the started operation to its end through m_poll.
+  [[nodiscard]] pg_result_handle run();
+
+  pg_conn_handle m_conn;
+  pg_poll_function m_poll;
+  std::unordered_map<std::string, std::string> m_statements;
+  std::size_t m_statement_count = 0;
+  operation m_op;
+};
+
+}  // namespace nextorm::driver

@@ -1,0 +1,106 @@
+#include "driver/postgres/postgres_error.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include <array>
+
+namespace nextorm::driver {
+
+namespace {
+
+struct condition {
+  std::string_view state;
+  std::string_view name;
+  error_category category;
+};
+
+// The SQLSTATEs NextORM users meet and handle by name; the rest fall back to their class below.
+constexpr std::array known_conditions{
+    condition{"23505", "unique_violation", error_category::integrity},
+    condition{"23503", "foreign_key_violation", error_category::integrity},
+    condition{"23502", "not_null_violation", error_category::integrity},
+    condition{"40001", "serialization_failure", error_category::transaction},
+    condition{"40P01", "deadlock_detected", error_category::transaction},
+    // A statement after a failed one in the same transaction: only a rollback helps.
+    condition{"25P02", "in_failed_sql_transaction", error_category::transaction},
+    // The server shuts the session down (pg_terminate_backend, shutdown, crash, recovery).
+    condition{"57P01", "admin_shutdown", error_category::connection},
+    condition{"57P02", "crash_shutdown", error_category::connection},
+    condition{"57P03", "cannot_connect_now", error_category::connection},
+    // Class 08, but the connection is fine: e.g. a statement given fewer parameters than it has.
+    condition{"08P01", "protocol_violation", error_category::database},
+    condition{"42601", "syntax_error", error_category::database},
+    condition{"42P01", "undefined_table", error_category::database},
+    condition{"42703", "undefined_column", error_category::database},
+};
+
+struct condition_class {
+  std::string_view prefix;
+  std::string_view name;
+  error_category category;
+};
+
+constexpr std::array known_classes{
+    condition_class{"23", "integrity_constraint_violation", error_category::integrity},
+    condition_class{"40", "transaction_rollback", error_category::transaction},
+    condition_class{"08", "connection_exception", error_category::connection},
+    condition_class{"22", "data_exception", error_category::database},
+    condition_class{"42", "syntax_error_or_access_rule_violation", error_category::database},
+};
+
+condition classify(std::string_view state) {
+  for (const condition& c : known_conditions) {
+    if (c.state == state) return c;
+  }
+  for (const condition_class& c : known_classes) {
+    if (state.starts_with(c.prefix)) return {state, c.name, c.category};
+  }
+  return {state, "error", error_category::database};
+}
+
+[[noreturn]] void throw_error(error_category category, std::string id, const std::string& message) {
+  switch (category) {
+    case error_category::integrity: throw integrity_error(std::move(id), message);
+    case error_category::transaction: throw transaction_error(std::move(id), message);
+    case error_category::connection: throw connection_error(std::move(id), message);
+    default: throw database_error(category, std::move(id), message);
+  }
+}
+
+std::string trimmed(const char* text) {
+  std::string out = text != nullptr ? text : "";
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+std::string pg_error_message(const PGconn* conn) { return trimmed(PQerrorMessage(conn)); }
+
+void throw_connection_lost(const PGconn* conn, std::string_view context) {
+  throw connection_error("postgres.connection_lost",
+                         std::string{context} + ": " + pg_error_message(conn));
+}
+
+void throw_postgres_error(const PGconn* conn, const PGresult* result, std::string_view context) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  if (state == nullptr) {
+    // libpq's own errors carry no SQLSTATE: a connection that broke, or a protocol failure.
+    if (PQstatus(conn) == CONNECTION_BAD) throw_connection_lost(conn, context);
+    throw database_error(error_category::database, "postgres.error",
+                         std::string{context} + ": " + trimmed(PQresultErrorMessage(result)));
+  }
+  const condition found = classify(state);
+  std::string message =
+      std::string{context} + ": " + trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
+  if (const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)) {
+    message += " DETAIL: " + trimmed(detail);
+  }
+  if (const char* hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT)) {
+    message += " HINT: " + trimmed(hint);
+  }
+  message += " (SQLSTATE " + std::string{state} + ")";
+  throw_error(found.category, "postgres." + std::string{found.name}, message);
+}
+
+}  // namespace nextorm::driver

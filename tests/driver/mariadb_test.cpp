@@ -1,0 +1,583 @@
+// The MariaDB driver against a real server (NEXTORM_TEST_MARIADB_URL); each test case gets a
+// database of its own.
+#include <nextorm/errors.hpp>
+
+#include "driver/connection.hpp"
+#include "driver/mariadb/mariadb_connection.hpp"
+#include "test_databases.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace Catch {
+template <>
+struct StringMaker<nextorm::value> {
+  static std::string convert(const nextorm::value& v) {
+    return std::string{nextorm::type_name(v.type())} + " " + v.repr();
+  }
+};
+}  // namespace Catch
+
+using namespace nextorm;
+using namespace nextorm::driver;
+
+namespace {
+
+std::string fresh_url() {
+  static int counter = 0;
+  return nextorm::testing::fresh_database_url("mariadb_driver_" + std::to_string(++counter));
+}
+
+std::unique_ptr<mariadb_client> connect(const std::string& url) {
+  return std::make_unique<mariadb_client>(parse_url(url));
+}
+
+// The first column of the only row of `sql`, as `type`.
+value scalar(connection& c, const std::string& sql, value_type type = value_type::null,
+             std::span<const value> params = {}) {
+  auto rows = c.query(sql, params);
+  REQUIRE(rows->next());
+  value v = rows->get(0, type);
+  CHECK_FALSE(rows->next());
+  return v;
+}
+
+// What the server counted for this session, e.g. "Com_stmt_prepare".
+std::int64_t session_status(connection& c, const std::string& name) {
+  const std::vector<value> params{value{name}};
+  auto rows = c.query("SHOW SESSION STATUS WHERE Variable_name = ?", params);
+  REQUIRE(rows->next());
+  return rows->get(1, value_type::integer).as_int();
+}
+
+// Runs `f`, which must throw a NextORM error, and returns it.
+template <class F>
+nextorm::error caught(F f) {
+  try {
+    f();
+  } catch (const nextorm::error& e) {
+    return e;
+  }
+  FAIL("no nextorm::error was thrown");
+  throw std::logic_error("unreachable");
+}
+
+value typed(value_type type, std::string text) { return value::typed(type, std::move(text)); }
+
+}  // namespace
+
+TEST_CASE("mariadb opens through the driver seam and speaks the mariadb dialect", "[mariadb]") {
+  const std::string url = fresh_url();
+  auto c = open(parse_url(url));
+  CHECK(c->dialect_name() == "mariadb");
+  CHECK(scalar(*c, "SELECT DATABASE()") == value{parse_url(url).database});
+  CHECK(scalar(*c, "SELECT @@character_set_client") == value{"utf8mb4"});
+}
+
+TEST_CASE("mariadb connects over TCP when the host is localhost", "[mariadb]") {
+  connection_url url = parse_url(fresh_url());
+  url.host = "localhost";
+  mariadb_client c{url};
+  CHECK(scalar(c, "SELECT 1 + 1") == value{2});
+  url.host.clear();
+  mariadb_client empty_host{url};
+  CHECK(scalar(empty_host, "SELECT 2 * 3") == value{6});
+}
+
+TEST_CASE("mariadb round-trips every value type exactly", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script(
+      "CREATE TABLE t (k INT PRIMARY KEY, i BIGINT, r DOUBLE, b TINYINT(1), s LONGTEXT, "
+      "x LONGBLOB, d DECIMAL(10,2), dt DATE, ts DATETIME(6), tm TIME(6), u CHAR(36), j JSON)");
+  const std::string insert = "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  const std::vector<value> first{
+      value{1},
+      value{std::numeric_limits<std::int64_t>::min()},
+      value{0.1},
+      value{true},
+      value{"h\xC3\xA9llo w\xC3\xB6rld \xF0\x9F\x98\x80 \xE2\x9C\x93"},
+      typed(value_type::bytes, std::string{"a\0b\xff\x00", 5}),
+      typed(value_type::decimal, "12.50"),
+      typed(value_type::date, "2020-01-31"),
+      typed(value_type::datetime, "2020-01-31 10:00:00.123456"),
+      typed(value_type::time, "10:00:00.5"),
+      typed(value_type::uuid, "123e4567-e89b-12d3-a456-426614174000"),
+      typed(value_type::json, R"({"a": [1, 2.5, "x"], "b": null})"),
+  };
+  const std::vector<value> second{
+      value{2},
+      value{std::numeric_limits<std::int64_t>::max()},
+      value{1e308},
+      value{false},
+      value{""},
+      typed(value_type::bytes, ""),
+      typed(value_type::decimal, "-0.01"),
+      typed(value_type::date, "1999-12-31"),
+      typed(value_type::datetime, "2020-01-31 10:00:00"),
+      typed(value_type::time, "-838:59:59"),
+      typed(value_type::uuid, "00000000-0000-0000-0000-000000000000"),
+      typed(value_type::json, "[]"),
+  };
+  std::vector<value> third_row(12);
+  third_row[0] = value{3};
+  const std::vector<value>& third = third_row;
+  CHECK(c->execute(insert, first) == 1);
+  CHECK(c->execute(insert, second) == 1);
+  CHECK(c->execute(insert, third) == 1);
+
+  const std::vector<value_type> types{
+      value_type::integer,  value_type::integer, value_type::real,    value_type::boolean,
+      value_type::text,     value_type::bytes,   value_type::decimal, value_type::date,
+      value_type::datetime, value_type::time,    value_type::uuid,    value_type::json};
+  auto rows = c->query("SELECT * FROM t ORDER BY k", {});
+  CHECK(rows->column_count() == 12);
+  for (const auto* expected : {&first, &second, &third}) {
+    REQUIRE(rows->next());
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      INFO("column " << i << " of row " << (*expected)[0].repr());
+      CHECK(rows->get(i, types[i]) == (*expected)[i]);
+      CHECK(rows->is_null(i) == (*expected)[i].is_null());
+    }
+  }
+  CHECK_FALSE(rows->next());
+  rows.reset();
+
+  SECTION("a column read as null type is read as its own type") {
+    auto own = c->query("SELECT * FROM t WHERE k = ?", std::vector<value>{value{1}});
+    REQUIRE(own->next());
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      INFO("column " << i);
+      // CHAR(36) and JSON (a LONGTEXT) are text to the server: uuid and json are schema types.
+      const value_type expected = types[i] == value_type::uuid || types[i] == value_type::json
+                                      ? value_type::text
+                                      : types[i];
+      CHECK(own->get(i, value_type::null).type() == expected);
+    }
+    CHECK(own->get(4, value_type::null) == first[4]);
+    CHECK(own->get(5, value_type::null) == first[5]);
+  }
+  SECTION("parameters of every type select the rows they were stored with") {
+    for (std::size_t i = 1; i < types.size(); ++i) {
+      if (types[i] == value_type::real || types[i] == value_type::json) continue;
+      INFO("column " << i);
+      static const char* const names[] = {"k", "i",  "r",  "b",  "s", "x",
+                                          "d", "dt", "ts", "tm", "u", "j"};
+      const std::string sql = "SELECT k FROM t WHERE " + std::string{names[i]} + " = ?";
+      CHECK(scalar(*c, sql, value_type::integer, std::vector<value>{first[i]}) == value{1});
+    }
+  }
+}
+
+TEST_CASE("mariadb times keep days, signs and fractions", "[mariadb]") {
+  auto c = connect(fresh_url());
+  CHECK(scalar(*c, "SELECT CAST('100:00:01' AS TIME)") == typed(value_type::time, "100:00:01"));
+  CHECK(scalar(*c, "SELECT CAST('-00:00:01.25' AS TIME(2))") ==
+        typed(value_type::time, "-00:00:01.25"));
+  CHECK(scalar(*c, "SELECT CAST('2020-02-29 23:59:59.000001' AS DATETIME(6))") ==
+        typed(value_type::datetime, "2020-02-29 23:59:59.000001"));
+  CHECK(scalar(*c, "SELECT TIMESTAMP('2021-01-01 00:00:00')") ==
+        typed(value_type::datetime, "2021-01-01 00:00:00"));
+  auto rows = c->query("SELECT CAST('2020-01-31' AS DATE), CAST('01:02:03' AS TIME)", {});
+  REQUIRE(rows->next());
+  CHECK(rows->get_text(0) == "2020-01-31");
+  CHECK(rows->get_text(1) == "01:02:03");
+}
+
+TEST_CASE("mariadb reads values longer than any first buffer whole", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script("CREATE TABLE t (k INT PRIMARY KEY, s LONGTEXT, x LONGBLOB)");
+  std::string megabyte(1 << 20, 'x');
+  for (std::size_t i = 0; i < megabyte.size(); i += 997)
+    megabyte[i] = static_cast<char>('a' + i % 26);
+  std::string blob(1 << 20, '\0');
+  for (std::size_t i = 0; i < blob.size(); ++i) blob[i] = static_cast<char>(i * 7 % 256);
+  const std::vector<std::pair<std::string, std::string>> stored{
+      {"short", "\xff"},
+      {megabyte, blob},
+      {"short again", std::string{"\0", 1}},
+      {megabyte + "!", ""}};
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    const std::vector<value> params{value{static_cast<std::int64_t>(i)}, value{stored[i].first},
+                                    typed(value_type::bytes, stored[i].second)};
+    CHECK(c->execute("INSERT INTO t VALUES (?, ?, ?)", params) == 1);
+  }
+  auto rows = c->query("SELECT s, x, LENGTH(s) FROM t ORDER BY k", {});
+  for (const auto& [text, bytes] : stored) {
+    REQUIRE(rows->next());
+    CHECK(rows->get_text(0).size() == text.size());
+    CHECK(rows->get(0, value_type::text) == value{text});
+    CHECK(rows->get(1, value_type::bytes) == typed(value_type::bytes, bytes));
+    CHECK(rows->get_int(2) == static_cast<std::int64_t>(text.size()));
+  }
+  CHECK_FALSE(rows->next());
+}
+
+TEST_CASE("mariadb prepares a statement once and reuses it", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script("CREATE TABLE t (k INT PRIMARY KEY, s VARCHAR(20))");
+  (void)session_status(*c, "Com_stmt_prepare");  // prepares the status query itself
+  const std::int64_t before = session_status(*c, "Com_stmt_prepare");
+  for (int i = 0; i < 5; ++i) {
+    const std::vector<value> params{value{i}, value{"v" + std::to_string(i)}};
+    CHECK(c->execute("INSERT INTO t VALUES (?, ?)", params) == 1);
+  }
+  for (int i = 0; i < 5; ++i) {
+    CHECK(scalar(*c, "SELECT s FROM t WHERE k = ?", value_type::text,
+                 std::vector<value>{value{i}}) == value{"v" + std::to_string(i)});
+  }
+  CHECK(session_status(*c, "Com_stmt_prepare") == before + 2);
+  CHECK(session_status(*c, "Com_stmt_execute") >= 10);
+  CHECK(c->cached_statements() == 3);
+
+  SECTION("past its limit the cache starts afresh and keeps working") {
+    c->set_statement_cache_limit(2);
+    CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{5});
+    CHECK(c->cached_statements() == 1);
+    CHECK(scalar(*c, "SELECT MAX(k) FROM t") == value{4});
+    CHECK(scalar(*c, "SELECT MIN(k) FROM t") == value{0});
+    CHECK(c->cached_statements() == 1);
+    CHECK(scalar(*c, "SELECT MAX(k) FROM t") == value{4});
+    CHECK(c->cached_statements() == 2);
+  }
+}
+
+TEST_CASE("mariadb execute counts rows and insert returns the generated key", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script(
+      "CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(20));"
+      "CREATE TABLE plain (k INT PRIMARY KEY)");
+  CHECK(c->insert("INSERT INTO t (s) VALUES (?)", std::vector<value>{value{"a"}}) == value{1});
+  CHECK(c->insert("INSERT INTO t (s) VALUES (?)", std::vector<value>{value{"b"}}) == value{2});
+  CHECK(c->insert("INSERT INTO t (id, s) VALUES (?, ?)",
+                  std::vector<value>{value{40}, value{"c"}}) == value{40});
+  CHECK(c->insert("INSERT INTO t (s) VALUES (?)", std::vector<value>{value{"d"}}) == value{41});
+  CHECK(c->insert("INSERT INTO plain VALUES (?)", std::vector<value>{value{7}}).is_null());
+  // Matched rows, as PonyORM counts them (CLIENT_FOUND_ROWS), even when nothing changes.
+  CHECK(c->execute("UPDATE t SET s = ? WHERE id < ?", std::vector<value>{value{"a"}, value{3}}) ==
+        2);
+  CHECK(c->execute("DELETE FROM t WHERE id > ?", std::vector<value>{value{2}}) == 2);
+  CHECK(c->execute("DELETE FROM t WHERE id > ?", std::vector<value>{value{2}}) == 0);
+
+  SECTION("a statement with rows given to execute counts them and leaves the connection usable") {
+    CHECK(c->execute("SELECT id FROM t", {}) == 2);
+    CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{2});
+  }
+  SECTION("a statement without rows given to query gives an empty cursor") {
+    auto rows = c->query("UPDATE t SET s = ?", std::vector<value>{value{"z"}});
+    CHECK(rows->column_count() == 0);
+    CHECK_FALSE(rows->next());
+    rows.reset();
+    CHECK(scalar(*c, "SELECT COUNT(*) FROM t WHERE s = 'z'") == value{2});
+  }
+}
+
+TEST_CASE("mariadb columns convert to the type asked for", "[mariadb]") {
+  auto c = connect(fresh_url());
+  auto rows = c->query(
+      "SELECT 42, 2.5e0, CAST(7.25 AS DECIMAL(5,2)), SUM(3), AVG(3), '15', 'abc', NULL, "
+      "CAST(18446744073709551615 AS UNSIGNED), 1 < 2, 1e300, CAST(5 AS UNSIGNED), "
+      "CAST('1e300' AS DECIMAL(65,0))",
+      {});
+  REQUIRE(rows->next());
+  CHECK(rows->column_count() == 13);
+  CHECK(rows->get_real(0) == 42.0);
+  CHECK(rows->get_text(0) == "42");
+  CHECK(rows->get(0, value_type::text) == value{"42"});
+  CHECK(rows->get(0, value_type::boolean) == value{true});
+  CHECK(rows->get_int(1) == 2);
+  CHECK(rows->get_text(1) == "2.5");
+  CHECK(rows->get(2, value_type::null) == typed(value_type::decimal, "7.25"));
+  CHECK(rows->get(2, value_type::real) == value{7.25});
+  CHECK(rows->get(2, value_type::integer) == value{7});
+  CHECK(rows->get(3, value_type::integer) == value{3});
+  CHECK(rows->get(4, value_type::real) == value{3.0});
+  CHECK(rows->get(5, value_type::integer) == value{15});
+  CHECK(rows->get(5, value_type::boolean) == value{true});
+  const auto error = caught([&] { (void)rows->get(6, value_type::integer); });
+  CHECK(error.id() == "mariadb.conversion");
+  CHECK(error.category() == error_category::type);
+  CHECK_THAT(error.message(), Catch::Contains("holds 'abc', which is not a number"));
+  CHECK(rows->is_null(7));
+  CHECK(rows->get(7, value_type::integer).is_null());
+  CHECK(rows->get_text(7).empty());
+  CHECK(rows->get_text(8) == "18446744073709551615");
+  CHECK(rows->get_real(8) == 18446744073709551615.0);
+  CHECK_THROWS_WITH(rows->get_int(8), Catch::EndsWith("holds 18446744073709551615, which does not "
+                                                      "fit a 64-bit integer"));
+  CHECK(rows->get(9, value_type::null) == value{1});
+  CHECK_THROWS_WITH(rows->get_int(10), Catch::EndsWith("holds 1e+300, which does not fit a 64-bit "
+                                                       "integer"));
+  CHECK(rows->get_int(11) == 5);
+  CHECK_THROWS_AS(rows->get_int(12), database_error);
+  CHECK_FALSE(rows->next());
+}
+
+TEST_CASE("mariadb scripts run several statements and stop at the first error", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script(
+      "CREATE TABLE t (k INT PRIMARY KEY); INSERT INTO t VALUES (1); SELECT * FROM t; "
+      "INSERT INTO t VALUES (2)");
+  CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{2});
+  const auto error = caught([&] {
+    c->execute_script(
+        "INSERT INTO t VALUES (3); INSERT INTO t VALUES (1); "
+        "INSERT INTO t VALUES (4)");
+  });
+  CHECK(error.id() == "mariadb.duplicate_key");
+  CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{3});
+  CHECK_THROWS_AS(c->execute_script("SELEKT 1"), database_error);
+}
+
+TEST_CASE("mariadb errors map to NextORM's categories with the server's message", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script(
+      "CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL UNIQUE, "
+      "  n INT CHECK (n > 0)) ENGINE=InnoDB;"
+      "CREATE TABLE child (id INT PRIMARY KEY, parent INT NOT NULL, "
+      "  FOREIGN KEY (parent) REFERENCES parent (id)) ENGINE=InnoDB;"
+      "INSERT INTO parent VALUES (1, 'one', 1); INSERT INTO child VALUES (1, 1)");
+  const auto error_of = [&](const std::string& sql, std::vector<value> params = {}) {
+    return caught([&] { (void)c->execute(sql, params); });
+  };
+
+  const auto duplicate = error_of("INSERT INTO parent VALUES (?, ?, 1)", {value{2}, value{"one"}});
+  CHECK(duplicate.category() == error_category::integrity);
+  CHECK(duplicate.id() == "mariadb.duplicate_key");
+  CHECK_THAT(duplicate.message(),
+             Catch::StartsWith("cannot execute 'INSERT INTO parent VALUES (?, ?, 1)': "
+                               "Duplicate entry 'one' for key 'name' (MariaDB error 1062, "
+                               "SQLSTATE 23000)"));
+  CHECK_THROWS_AS(c->execute("INSERT INTO parent VALUES (1, 'uno', 1)", {}), integrity_error);
+
+  const auto no_parent = error_of("INSERT INTO child VALUES (2, ?)", {value{99}});
+  CHECK(no_parent.id() == "mariadb.foreign_key");
+  CHECK(no_parent.category() == error_category::integrity);
+  CHECK_THAT(no_parent.message(), Catch::Contains("a foreign key constraint fails"));
+  CHECK(error_of("DELETE FROM parent WHERE id = 1").id() == "mariadb.foreign_key");
+
+  const auto null = error_of("INSERT INTO parent VALUES (3, ?, 1)", {value{}});
+  CHECK(null.id() == "mariadb.not_null");
+  CHECK_THAT(null.message(), Catch::Contains("Column 'name' cannot be null"));
+  CHECK(error_of("INSERT INTO parent (id) VALUES (3)").id() == "mariadb.not_null");
+  CHECK(error_of("INSERT INTO parent VALUES (3, 'three', 0)").id() == "mariadb.check_constraint");
+
+  const auto syntax = error_of("SELEKT 1");
+  CHECK(syntax.id() == "mariadb.syntax");
+  CHECK(syntax.category() == error_category::database);
+  CHECK_THAT(syntax.message(), Catch::Contains("You have an error in your SQL syntax"));
+  CHECK_THROWS_AS(c->execute("SELEKT 1", {}), database_error);
+
+  const auto unknown = error_of("SELECT * FROM nowhere");
+  CHECK(unknown.id() == "mariadb.error");
+  CHECK(unknown.category() == error_category::database);
+  CHECK_THAT(unknown.message(), Catch::Contains("nowhere' doesn't exist (MariaDB error 1146"));
+
+  c->execute_script("CREATE TABLE v (d DOUBLE, t DATETIME(6))");
+  const auto out_of_range =
+      error_of("INSERT INTO v (d) VALUES (?)", {value{std::numeric_limits<double>::infinity()}});
+  CHECK(out_of_range.id() == "mariadb.bad_value");
+  CHECK(out_of_range.category() == error_category::database);
+  CHECK_THAT(out_of_range.message(), Catch::Contains("Out of range value for column 'd'"));
+  const auto bad_date = error_of("INSERT INTO v (t) VALUES (?)",
+                                 {typed(value_type::datetime, "2020-13-01 00:00:00")});
+  CHECK(bad_date.id() == "mariadb.bad_value");
+  CHECK_THAT(bad_date.message(),
+             Catch::Contains("Incorrect datetime value: '2020-13-01 00:00:00'"));
+
+  const auto count = error_of("INSERT INTO parent VALUES (?, ?, ?)", {value{5}});
+  CHECK(count.id() == "mariadb.parameter_count");
+  CHECK(count.category() == error_category::usage);
+  CHECK(count.message() == "'INSERT INTO parent VALUES (?, ?, ?)' takes 3 parameters, not 1");
+
+  // None of the failures broke the connection.
+  CHECK(scalar(*c, "SELECT COUNT(*) FROM parent") == value{1});
+}
+
+TEST_CASE("mariadb transactions commit, roll back and report themselves", "[mariadb]") {
+  const std::string url = fresh_url();
+  auto c = connect(url);
+  auto other = connect(url);
+  c->execute_script("CREATE TABLE t (k INT PRIMARY KEY) ENGINE=InnoDB");
+  CHECK_FALSE(c->in_transaction());
+  c->rollback();  // nothing to roll back: no round trip, no error
+  c->begin();
+  CHECK(c->in_transaction());
+  CHECK(c->execute("INSERT INTO t VALUES (?)", std::vector<value>{value{1}}) == 1);
+  CHECK(scalar(*other, "SELECT COUNT(*) FROM t") == value{0});
+  c->rollback();
+  CHECK_FALSE(c->in_transaction());
+  CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{0});
+
+  c->begin();
+  CHECK(c->execute("INSERT INTO t VALUES (?)", std::vector<value>{value{2}}) == 1);
+  CHECK(c->in_transaction());
+  c->commit();
+  CHECK_FALSE(c->in_transaction());
+  CHECK(scalar(*other, "SELECT COUNT(*) FROM t") == value{1});
+
+  SECTION("DDL commits implicitly, and the connection says so") {
+    c->begin();
+    CHECK(c->execute("INSERT INTO t VALUES (?)", std::vector<value>{value{3}}) == 1);
+    c->execute_script("CREATE TABLE u (k INT)");
+    CHECK_FALSE(c->in_transaction());
+    c->rollback();
+    CHECK(scalar(*other, "SELECT COUNT(*) FROM t") == value{2});
+  }
+}
+
+TEST_CASE("mariadb reports a lock wait timeout as a transaction error", "[mariadb]") {
+  const std::string url = fresh_url();
+  auto holder = connect(url);
+  auto waiter = connect(url);
+  holder->execute_script(
+      "CREATE TABLE t (k INT PRIMARY KEY, v INT) ENGINE=InnoDB;"
+      "INSERT INTO t VALUES (1, 0)");
+  waiter->execute_script("SET SESSION innodb_lock_wait_timeout = 1");
+  holder->begin();
+  CHECK(holder->execute("UPDATE t SET v = 1 WHERE k = 1", {}) == 1);
+  waiter->begin();
+  const auto error = caught([&] { (void)waiter->execute("UPDATE t SET v = 2 WHERE k = 1", {}); });
+  CHECK(error.id() == "mariadb.lock_wait_timeout");
+  CHECK(error.category() == error_category::transaction);
+  CHECK_THAT(error.message(), Catch::Contains("Lock wait timeout exceeded"));
+  CHECK(waiter->in_transaction());  // only the statement was rolled back
+  holder->commit();
+  waiter->rollback();
+}
+
+TEST_CASE("mariadb reports a deadlock as a transaction error and ends that transaction",
+          "[mariadb]") {
+  const std::string url = fresh_url();
+  auto first = connect(url);
+  auto second = connect(url);
+  first->execute_script(
+      "CREATE TABLE t (k INT PRIMARY KEY, v INT) ENGINE=InnoDB;"
+      "INSERT INTO t VALUES (1, 0), (2, 0)");
+  first->begin();
+  second->begin();
+  CHECK(first->execute("UPDATE t SET v = 1 WHERE k = 1", {}) == 1);
+  CHECK(second->execute("UPDATE t SET v = 2 WHERE k = 2", {}) == 1);
+  std::optional<std::string> first_error;
+  std::optional<std::string> second_error;
+  std::thread blocked{[&] {
+    try {
+      (void)first->execute("UPDATE t SET v = 1 WHERE k = 2", {});
+    } catch (const transaction_error& e) {
+      first_error = e.id();
+    }
+  }};
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  try {
+    (void)second->execute("UPDATE t SET v = 2 WHERE k = 1", {});
+  } catch (const transaction_error& e) {
+    second_error = e.id();
+  }
+  blocked.join();
+  REQUIRE(first_error.has_value() != second_error.has_value());
+  CHECK(first_error.value_or(second_error.value_or("")) == "mariadb.deadlock");
+  auto& victim = first_error ? *first : *second;
+  auto& survivor = first_error ? *second : *first;
+  CHECK_FALSE(victim.in_transaction());
+  CHECK(survivor.in_transaction());
+  survivor.commit();
+}
+
+TEST_CASE("mariadb connection failures are connection errors without the password", "[mariadb]") {
+  connection_url url = parse_url(fresh_url());
+  SECTION("nothing listens on the port") {
+    url.port = 1;
+    const auto error = caught([&] { mariadb_client c{url}; });
+    CHECK(error.id() == "mariadb.cannot_connect");
+    CHECK(error.category() == error_category::connection);
+    CHECK_THAT(error.message(),
+               Catch::StartsWith("cannot connect to MariaDB at 127.0.0.1:1 as 'nextorm' to "
+                                 "database '" +
+                                 url.database + "': "));
+    CHECK_THAT(error.message(), Catch::Contains("(MariaDB error 2002)"));
+  }
+  SECTION("a wrong password") {
+    url.password = "wrong-s3cret";
+    const auto error = caught([&] { mariadb_client c{url}; });
+    CHECK(error.id() == "mariadb.cannot_connect");
+    CHECK_THAT(error.message(), Catch::Contains("Access denied for user 'nextorm'"));
+    CHECK_THAT(error.message(), !Catch::Contains("wrong-s3cret"));
+  }
+  SECTION("a database that does not exist") {
+    url.database = "nt_no_such_database";
+    CHECK_THROWS_AS(mariadb_client{url}, connection_error);
+  }
+  SECTION("a connection the server killed") {
+    mariadb_client victim{url};
+    mariadb_client killer{url};
+    const value id = scalar(victim, "SELECT CONNECTION_ID()", value_type::integer);
+    killer.execute_script("KILL CONNECTION " + std::to_string(id.as_int()));
+    const auto error = caught([&] { (void)scalar(victim, "SELECT 1"); });
+    CHECK(error.id() == "mariadb.connection_lost");
+    CHECK(error.category() == error_category::connection);
+    CHECK_THAT(error.message(), Catch::Contains("(MariaDB error 20"));
+    // Even a rollback with nothing to roll back throws, so that a pool drops the connection.
+    const auto later = caught([&] { victim.rollback(); });
+    CHECK(later.id() == "mariadb.connection_lost");
+    CHECK(later.message() == "the connection to the MariaDB server was lost; open a new one");
+  }
+}
+
+TEST_CASE("mariadb waits for the server through the replaceable poll function", "[mariadb]") {
+  const connection_url url = parse_url(fresh_url());
+  int waits = 0;
+  const auto counting = [&](int socket, int status, int timeout_ms) {
+    ++waits;
+    return mariadb_client::blocking_poll(socket, status, timeout_ms);
+  };
+  mariadb_client c{url, counting};
+  CHECK(waits > 0);  // the server's greeting, the authentication
+  const int connected = waits;
+  CHECK(scalar(c, "SELECT SLEEP(0.05)") == value{0});
+  CHECK(waits > connected);
+
+  SECTION("a poll function that throws leaves the connection unusable, not undefined") {
+    c.set_poll([](int, int, int) -> int { throw std::runtime_error("cancelled"); });
+    CHECK_THROWS_WITH(scalar(c, "SELECT SLEEP(0.05)"), "cancelled");
+    c.set_poll(&mariadb_client::blocking_poll);
+    const auto error = caught([&] { (void)c.execute("SELECT 1", {}); });
+    CHECK(error.id() == "mariadb.connection_broken");
+    CHECK(error.category() == error_category::connection);
+    CHECK_THROWS_AS(c.rollback(), connection_error);
+  }
+  SECTION("a poll function that reports a timeout while connecting fails the connection") {
+    const auto timing_out = [](int, int status, int timeout_ms) {
+      CHECK((status & MYSQL_WAIT_TIMEOUT) != 0);
+      CHECK(timeout_ms > 0);
+      return MYSQL_WAIT_TIMEOUT;
+    };
+    const auto error = caught([&] { mariadb_client never{url, timing_out}; });
+    CHECK(error.id() == "mariadb.cannot_connect");
+  }
+}
+
+TEST_CASE("the default mariadb poll function waits with poll(2)", "[mariadb]") {
+  int fds[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ | MYSQL_WAIT_TIMEOUT, 0) ==
+        MYSQL_WAIT_TIMEOUT);
+  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_WRITE, -1) == MYSQL_WAIT_WRITE);
+  REQUIRE(::write(fds[1], "x", 1) == 1);
+  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT, -1) ==
+        MYSQL_WAIT_READ);
+  char byte = 0;
+  REQUIRE(::read(fds[0], &byte, 1) == 1);
+  ::close(fds[1]);
+  // A hang-up wakes a reader, whose next read then sees the end.
+  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ, 1000) == MYSQL_WAIT_READ);
+  ::close(fds[0]);
+}
