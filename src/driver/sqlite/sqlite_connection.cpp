@@ -1,5 +1,7 @@
 #include "driver/sqlite/sqlite_connection.hpp"
 
+#include "driver/sqlite/sqlite_functions.hpp"
+
 #include <nextorm/errors.hpp>
 
 namespace nextorm::driver {
@@ -124,6 +126,7 @@ sqlite_connection::sqlite_connection(const std::string& path) {
   if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot open SQLite database '" + path + "'");
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
+  register_sqlite_functions(db);
   execute_script("PRAGMA foreign_keys = ON");
 }
 
