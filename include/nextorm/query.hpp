@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nextorm/entity_base.hpp>
+#include <nextorm/errors.hpp>
 #include <nextorm/detail/value_traits.hpp>
 #include <nextorm/params.hpp>
 #include <nextorm/value.hpp>
@@ -39,7 +40,10 @@ struct raw_result {
   [[nodiscard]] std::size_t rows() const noexcept { return width == 0 ? 0 : cells.size() / width; }
 };
 
-enum class terminal : std::uint8_t { fetch, count, sum, avg, min, max, exists, first, get, remove };
+// Mirrors compile::terminal_kind (src/compile/plan.hpp) value for value.
+enum class terminal : std::uint8_t {
+  fetch, count, sum, avg, min, max, exists, first, get, remove, group_concat
+};
 
 class query_state;  // the database, the text, the method chain and the parameters (src/session)
 using query_state_ptr = std::shared_ptr<const query_state>;
@@ -201,9 +205,16 @@ class query {
   [[nodiscard]] query order_by(std::string_view text) const {
     return query{detail::add_modifier(m_state, 2, std::string{text}, {})};
   }
+  // The same as order_by() (PonyORM's other name for it).
+  [[nodiscard]] query sort_by(std::string_view text) const { return order_by(text); }
   [[nodiscard]] query distinct() const { return query{detail::add_modifier(m_state, 3, {}, {})}; }
   [[nodiscard]] query without_distinct() const {
     return query{detail::add_modifier(m_state, 4, {}, {})};
+  }
+  // SELECT ... FOR UPDATE [NOWAIT | SKIP LOCKED] (not written on SQLite, as in PonyORM).
+  [[nodiscard]] query for_update(bool nowait = false, bool skip_locked = false) const {
+    return query{detail::add_modifier(m_state, 5, nowait ? "nowait" : skip_locked ? "skip_locked" : "",
+                                      {})};
   }
 
   [[nodiscard]] result<R> fetch() const { return convert(run(detail::terminal::fetch)); }
@@ -214,6 +225,17 @@ class query {
   [[nodiscard]] result<R> page(std::int64_t number, std::int64_t size = 10) const {
     return limit(size, (number - 1) * size);
   }
+  // Python's q[start:stop]: rows start .. stop - 1 in the query's order; no stop reads to the
+  // end. A negative start is a usage error.
+  [[nodiscard]] result<R> slice(std::int64_t start, std::optional<std::int64_t> stop = {}) const {
+    if (start < 0) {
+      throw usage_error{"query.negative_slice", "the start of a query slice cannot be negative"};
+    }
+    if (!stop) return start == 0 ? fetch() : convert(run(detail::terminal::fetch, {}, start));
+    return convert(run(detail::terminal::fetch, *stop > start ? *stop - start : 0, start));
+  }
+  // `n` rows in random order.
+  [[nodiscard]] result<R> random(std::int64_t n) const { return order_by("random()").limit(n); }
   [[nodiscard]] std::int64_t count(bool distinct_values = false) const {
     return run(detail::terminal::count, {}, {}, distinct_values).cells.at(0).v.as_int();
   }
@@ -230,6 +252,11 @@ class query {
     return aggregate(detail::terminal::avg, distinct_values);
   }
   [[nodiscard]] value min() const { return aggregate(detail::terminal::min, false); }
+  // The values of a one-item result joined by `sep`: a str, or None over no rows.
+  [[nodiscard]] value group_concat(std::string_view sep = ",", bool distinct_values = false) const {
+    query q = sep == "," ? *this : query{detail::add_modifier(m_state, 6, std::string{sep}, {})};
+    return q.aggregate(detail::terminal::group_concat, distinct_values);
+  }
   [[nodiscard]] value max() const { return aggregate(detail::terminal::max, false); }
   // Deletes the selected objects in one statement; returns the number of rows deleted.
   std::int64_t remove() const { return run(detail::terminal::remove).cells.at(0).v.as_int(); }

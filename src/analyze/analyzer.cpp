@@ -77,10 +77,11 @@ void analyzer::generator(const ast::generator& g, std::string_view text) {
     }
     const auto* source = clause.source->try_as<ast::name>();
     if (source == nullptr) {
-      m_binder.fail(error_category::unsupported, "unsupported.source",
-                    "a loop can only iterate over an entity (collections and nested queries "
-                    "are not supported yet)",
-                    clause.source->span);
+      // `for c in s.courses`: a collection of an earlier loop variable.
+      m_binder.add_collection_loop_var(clause.targets.front(), *clause.source,
+                                       clause.target_spans.front(), m_query.filter);
+      for (const auto& condition : clause.conditions) add_condition(*condition);
+      continue;
     }
     const entity_info* entity = m_binder.reg().find(source->id);
     if (entity == nullptr) {
@@ -131,10 +132,13 @@ void analyzer::entity(std::string_view entity_name, const ast::node* condition,
   }
   m_binder.add_loop_var(name, *entity, span);
   m_base_scope = m_binder.scope_size();
+  m_binder.set_result_text_id(ir::expr::no_text);
+  m_binder.set_text_id(ir::expr::no_text);
   m_implicit_text = name;
   m_implicit_node = std::make_unique<ast::name>(
       source_span{0, static_cast<std::uint32_t>(m_implicit_text.size())}, m_implicit_text);
   bind_result(*m_implicit_node, m_implicit_text);
+  m_binder.set_text_id(0);
   if (body != nullptr) {
     m_binder.set_text(text);
     add_condition(*body);
@@ -154,6 +158,9 @@ void analyzer::bind_result(const ast::node& result, std::string_view text) {
   }
   for (const ast::node* node : m_result_nodes) {
     ir::expr_ptr e = m_binder.bind(*node);
+    // A collection (`s.courses`, `s.courses.name`) selects its elements: a join.
+    if (e->type.collection) e = m_binder.flatten(std::move(e), m_query.filter);
+    if (m_binder.is_path_aggregate(*e)) e = m_binder.left_join_aggregate(std::move(e));
     // A lone reference is selected as the whole object (a join); in a tuple, as its key.
     if (!r.is_tuple) e = m_binder.join_reference(std::move(e));
     if (e->kind == ir::expr_kind::param && e->type.is_entity()) {
@@ -166,11 +173,18 @@ void analyzer::bind_result(const ast::node& result, std::string_view text) {
 
 void analyzer::add_condition(const ast::node& condition) {
   ir::expr_ptr e = m_binder.bind_condition(condition);
-  if (ir::has_aggregate(*e)) {
-    m_binder.fail(error_category::unsupported, "unsupported.aggregate_in_filter",
-                  "an aggregate cannot be used in a condition yet", condition.span);
+  // A condition on an aggregate filters groups: HAVING, as in PonyORM; the other conjuncts of
+  // an `and` stay in WHERE.
+  std::vector<ir::expr_ptr> parts;
+  if (e->kind == ir::expr_kind::logical && e->as<ir::logical>().op == ir::logical_op::and_ &&
+      ir::has_aggregate(*e)) {
+    parts = std::move(e->as<ir::logical>().operands);
+  } else {
+    parts.push_back(std::move(e));
   }
-  m_query.filter.push_back(std::move(e));
+  for (auto& part : parts) {
+    (ir::has_aggregate(*part) ? m_query.having : m_query.filter).push_back(std::move(part));
+  }
 }
 
 void analyzer::with_result_lambda(const ast::lambda& l,
@@ -185,7 +199,7 @@ void analyzer::with_result_lambda(const ast::lambda& l,
   std::size_t saved = m_binder.scope_size();
   for (std::size_t i = 0; i < l.params.size(); ++i) {
     m_binder.push(scope_entry{l.params[i], true, 0, m_result_nodes[i], m_result_text,
-                              m_base_scope});
+                              m_base_scope, nullptr});
   }
   (this->*bind_body)(*l.body);
   m_binder.pop_to(saved);
@@ -214,8 +228,8 @@ void analyzer::where(const ast::node& condition, std::string_view text) {
   std::size_t saved = m_binder.scope_size();
   std::size_t var = 0;
   for (std::size_t i = 0; i < m_query.sources.size(); ++i) {
-    if (m_query.sources[i].is_join()) continue;
-    m_binder.push(scope_entry{l->params[var++], false, i, nullptr, {}, 0});
+    if (!m_query.sources[i].loop_var || m_query.sources[i].scope != 0) continue;
+    m_binder.push(scope_entry{l->params[var++], false, i, nullptr, {}, 0, nullptr});
   }
   add_condition(*l->body);
   m_binder.pop_to(saved);

@@ -29,6 +29,11 @@ class analyzer {
   void where(const ast::node& condition, std::string_view text);   // lambda args: loop variables
   void order_by(const ast::node& order, std::string_view text);
   void distinct(bool on) noexcept { m_distinct = on; }
+  // The method chain's texts are numbered from 1 (the query's own text is 0), so that an error
+  // found later (in lowering) can point into the right one.
+  void set_text_id(std::uint16_t id) noexcept { m_binder.set_text_id(id); }
+  void lock(ir::lock_mode mode) noexcept { m_query.lock = mode; }
+  void separator(std::string sep) { m_query.separator = std::move(sep); }
   void terminal(ir::terminal t, bool distinct_aggregate, bool has_limit, bool has_offset);
 
   // The analyzed query; the analyzer is spent afterwards.

@@ -15,7 +15,11 @@ void analyzer::terminal(ir::terminal t, bool distinct_aggregate, bool has_limit,
 // otherwise the loops can repeat a row.
 bool analyzer::auto_distinct() const noexcept {
   for (std::size_t s = 0; s < m_query.sources.size(); ++s) {
-    if (m_query.sources[s].is_join()) continue;
+    const ir::source& src = m_query.sources[s];
+    // A to-many join (a collection selected as a result item) repeats rows like a loop.
+    bool to_many = src.join == ir::join_kind::through ||
+                   (src.join == ir::join_kind::reverse && src.via->kind == attr_kind::set);
+    if (src.scope != 0 || !(src.loop_var || to_many)) continue;
     bool has_key = false;
     for (const auto& item : m_query.result.items) {
       const ir::expr& e = *item.expr;
@@ -56,6 +60,12 @@ void analyzer::check_terminal() const {
                  "() needs a query whose result is one value, got " + what());
       }
       break;
+    case ir::terminal::group_concat:
+      if (items.size() != 1 || items.front().expr->type.collection) {
+        fail("type.aggregate_result",
+             "group_concat() needs a query whose result is one value, got " + what());
+      }
+      break;
     case ir::terminal::remove:
       if (items.size() != 1 || items.front().expr->kind != ir::expr_kind::source_row ||
           !m_query.group_by.empty()) {
@@ -69,6 +79,7 @@ void analyzer::check_terminal() const {
 ir::query analyzer::finish() {
   bool grouped = false;
   for (const auto& item : m_query.result.items) grouped = grouped || ir::has_aggregate(*item.expr);
+  grouped = grouped || !m_query.having.empty();
   if (grouped) {
     for (const auto& item : m_query.result.items) {
       if (!ir::has_aggregate(*item.expr)) m_query.group_by.push_back(ir::clone(*item.expr));

@@ -79,6 +79,7 @@ void analyzer::bind_order(const ast::node& order) {
         o.descending = true;
       }
       o.expr = m_binder.bind(*e);
+      if (o.expr->type.collection) m_binder.fail_collection(*o.expr, e->span);
     }
     m_new_order.push_back(std::move(o));
   }

@@ -47,7 +47,12 @@ ir::expr_ptr binder::bind_attribute(const ast::attribute& a) {
     }
   }
   ir::expr_ptr object = bind(*a.object);
+  if (object->type.collection) return bind_element_attribute(std::move(object), a);
   if (object->type.is_entity()) return bind_entity_attribute(std::move(object), a);
+  const ir::type& t = object->type;
+  if (t.is(value_type::date) || t.is(value_type::datetime) || t.is(value_type::time)) {
+    return bind_date_part(std::move(object), a);
+  }
   fail(error_category::unknown_name, "unknown_name.attribute",
        ir::type_text(object->type) + " has no attribute '" + a.attr + "'", a.attr_span);
 }
@@ -63,15 +68,21 @@ ir::expr_ptr binder::bind_entity_attribute(ir::expr_ptr object, const ast::attri
   }
   bool is_key = attr == &entity.pk();
   switch (object->kind) {
-    case ir::expr_kind::source_row:
-      if (attr->kind == attr_kind::set) {
-        fail(error_category::unsupported, "unsupported.collection",
-             entity.name + "." + attr->name +
-                 " is a collection (Set): collection queries are not supported yet",
-             a.attr_span);
+    case ir::expr_kind::source_row: {
+      std::size_t source = object->as<ir::source_row>().source;
+      if (attr->kind == attr_kind::set) return bind_set(std::move(object), *attr, a.span);
+      if (attr->key_in_reverse) return bind_reverse_single(source, *attr, a.span);
+      return std::make_unique<ir::column>(attr_type(*attr), a.span, source, *attr);
+    }
+    case ir::expr_kind::subquery:
+      // A reverse one-to-one (the only entity-typed subquery), read as its key: the key is at
+      // hand, anything else joins.
+      if (is_key) {
+        object->type = ir::scalar_type(attr->type);
+        object->span = a.span;
+        return object;
       }
-      return std::make_unique<ir::column>(attr_type(*attr), a.span,
-                                          object->as<ir::source_row>().source, *attr);
+      return bind_entity_attribute(promote(std::move(object)), a);
     case ir::expr_kind::column:
       // The target's key is the foreign key itself: no join needed.
       if (is_key) {

@@ -1,6 +1,7 @@
-// Calls: string methods (startswith, endswith, upper, lower) and built-in functions (len, abs,
-// and the aggregates count, sum, avg, min, max).
+// Calls: methods (of strings, datetimes, collections) and built-in functions, the aggregates
+// count, sum, avg, min, max and group_concat among them.
 #include "analyze/binder.hpp"
+#include "analyze/type_rules.hpp"
 
 #include "common/suggest.hpp"
 
@@ -8,18 +9,29 @@ namespace nextorm::analyze {
 
 namespace {
 
-const std::vector<std::string>& string_methods() {
-  static const std::vector<std::string> names{"startswith", "endswith", "upper", "lower"};
-  return names;
-}
-
 const std::vector<std::string>& builtin_functions() {
-  static const std::vector<std::string> names{"count", "sum", "avg", "min", "max",
-                                              "len",   "abs", "desc", "exists"};
+  static const std::vector<std::string> names{
+      "count", "sum",      "avg",      "min",    "max",    "group_concat", "len",  "abs",
+      "desc",  "exists",   "select",   "coalesce", "concat", "between",    "random", "getattr",
+      "int",   "float",    "str",      "date",   "datetime", "time",       "timedelta"};
   return names;
 }
 
 }  // namespace
+
+void binder::check_args(const ast::call& c, std::size_t min, std::size_t max) const {
+  std::size_t n = c.args.size();
+  if (n >= min && n <= max && c.kwargs.empty()) return;
+  std::string name = "this function";
+  if (const auto* f = c.func->try_as<ast::name>()) name = f->id;
+  if (const auto* m = c.func->try_as<ast::attribute>()) name = m->attr;
+  std::string wanted = min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max);
+  if (min == 0 && max == 0) wanted = "no";
+  fail(error_category::type, "type.arguments",
+       name + "() takes " + wanted + (min == 1 && max == 1 ? " argument" : " arguments") +
+           ", got " + std::to_string(n + c.kwargs.size()),
+       c.span);
+}
 
 ir::expr_ptr binder::bind_call(const ast::call& c) {
   if (const auto* method = c.func->try_as<ast::attribute>()) return bind_method(c, *method);
@@ -34,89 +46,116 @@ ir::expr_ptr binder::bind_call(const ast::call& c) {
 
 ir::expr_ptr binder::bind_method(const ast::call& c, const ast::attribute& method) {
   ir::expr_ptr object = bind(*method.object);
-  const std::string& name = method.attr;
-  if (!object->type.is_text()) {
-    std::string owner = object->type.is_entity() ? "entity " + ir::type_text(object->type)
-                                                 : ir::type_text(object->type);
-    fail(error_category::unknown_name, "unknown_name.method",
-         owner + " has no method '" + name + "'", method.attr_span);
+  if (object->type.collection) return bind_collection_method(c, method, std::move(object));
+  if (object->type.is_text()) return bind_string_method(c, method, std::move(object));
+  const ir::type& t = object->type;
+  if (method.attr == "date" && t.is(value_type::datetime)) {
+    check_args(c, 0, 0);
+    return std::make_unique<ir::function>(ir::scalar_type(value_type::date), c.span,
+                                          ir::function_kind::date, std::move(object));
   }
-  bool is_like = name == "startswith" || name == "endswith";
-  if (!is_like && name != "upper" && name != "lower") {
-    fail(error_category::unknown_name, "unknown_name.method",
-         "str has no method '" + name + "'" + did_you_mean(name, string_methods()),
-         method.attr_span);
-  }
-  std::size_t wanted = is_like ? 1 : 0;
-  if (c.args.size() != wanted || !c.kwargs.empty()) {
-    fail(error_category::type, "type.arguments",
-         name + "() takes " + (is_like ? "1 argument" : "no arguments") + ", got " +
-             std::to_string(c.args.size() + c.kwargs.size()),
-         c.span);
-  }
-  if (!is_like) {
-    auto fn = name == "upper" ? ir::function_kind::upper : ir::function_kind::lower;
-    return std::make_unique<ir::function>(object->type, c.span, fn, std::move(object));
-  }
-  ir::expr_ptr needle = bind(*c.args.front());
-  if (!needle->type.is_text()) {
-    fail(error_category::type, "type.mismatch",
-         name + "() needs a str argument, got " + ir::type_text(needle->type),
-         c.args.front()->span);
-  }
-  auto mode = name == "startswith" ? ir::like_mode::prefix : ir::like_mode::suffix;
-  return std::make_unique<ir::like>(c.span, mode, std::move(object), std::move(needle), false);
+  std::string owner = t.is_entity() ? "entity " + ir::type_text(t) : ir::type_text(t);
+  fail(error_category::unknown_name, "unknown_name.method",
+       owner + " has no method '" + method.attr + "'", method.attr_span);
 }
 
 ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
   const std::string& name = func.id;
-  if (name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max") {
+  if (name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" ||
+      name == "group_concat") {
     return bind_aggregate(c, func);
   }
   if (name == "desc") {
     fail(error_category::unsupported, "unsupported.desc",
          "desc() can only be used in order_by", c.span);
   }
-  if (name == "exists") fail_unsupported(c, "exists() (a subquery)");
-  if (name != "len" && name != "abs") {
-    fail(error_category::unknown_name, "unknown_name.function",
-         "unknown function '" + name + "'" + did_you_mean(name, builtin_functions()), func.span);
-  }
-  if (c.args.size() != 1 || !c.kwargs.empty()) {
-    fail(error_category::type, "type.arguments",
-         name + "() takes 1 argument, got " + std::to_string(c.args.size() + c.kwargs.size()),
-         c.span);
-  }
-  ir::expr_ptr arg = bind(*c.args.front());
-  if (name == "len") {
-    if (!arg->type.is_text()) {
+  if (name == "exists" || name == "select") {
+    check_args(c, 1, 1);
+    ir::expr_ptr arg = bind(*c.args.front());
+    if (!arg->type.collection) {
       fail(error_category::type, "type.mismatch",
-           "len() needs a str, got " + ir::type_text(arg->type), c.args.front()->span);
+           name + "() needs a collection or a nested query, got " + ir::type_text(arg->type),
+           c.args.front()->span);
     }
-    return std::make_unique<ir::function>(ir::scalar_type(value_type::integer), c.span,
-                                          ir::function_kind::length, std::move(arg));
+    if (name == "select") return arg;
+    return exists_of(std::move(arg), false, c.span);
   }
-  if (!arg->type.is_number()) {
-    fail(error_category::type, "type.mismatch",
-         "abs() needs a number, got " + ir::type_text(arg->type), c.args.front()->span);
+  if (name == "len" || name == "abs") {
+    check_args(c, 1, 1);
+    ir::expr_ptr arg = bind(*c.args.front());
+    if (name == "len") {
+      if (arg->type.collection) {
+        return aggregate_of(std::move(arg), ir::aggregate_kind::count, true, c.span, name);
+      }
+      if (!arg->type.is_text() && !arg->type.is(value_type::bytes)) {
+        fail(error_category::type, "type.mismatch",
+             "len() needs a str or a collection, got " + ir::type_text(arg->type),
+             c.args.front()->span);
+      }
+      return std::make_unique<ir::function>(ir::scalar_type(value_type::integer), c.span,
+                                            ir::function_kind::length, std::move(arg));
+    }
+    if (!arg->type.is_number()) {
+      fail(error_category::type, "type.mismatch",
+           "abs() needs a number, got " + ir::type_text(arg->type), c.args.front()->span);
+    }
+    ir::type t = arg->type;
+    return std::make_unique<ir::function>(t, c.span, ir::function_kind::abs, std::move(arg));
   }
-  ir::type t = arg->type;
-  return std::make_unique<ir::function>(t, c.span, ir::function_kind::abs, std::move(arg));
+  for (const auto& known : builtin_functions()) {
+    if (known == name) {
+      if (name == "date" || name == "datetime" || name == "time" || name == "timedelta") {
+        return bind_constructor(c, func);
+      }
+      return bind_function(c, func);
+    }
+  }
+  fail(error_category::unknown_name, "unknown_name.function",
+       "unknown function '" + name + "'" + did_you_mean(name, builtin_functions()), func.span);
 }
 
 ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
   const std::string& name = func.id;
-  bool distinct = false;
+  bool is_count = name == "count";
+  // min(a, b) and max(a, b) of values: least/greatest, as Python's min/max of several values.
+  if ((name == "min" || name == "max") && c.args.size() > 1) {
+    check_args(c, 2, 64);
+    auto f = std::make_unique<ir::function>(
+        ir::type{}, c.span, name == "min" ? ir::function_kind::least : ir::function_kind::greatest);
+    for (const auto& arg : c.args) {
+      ir::expr_ptr e = bind(*arg);
+      if (!f->args.empty() && !comparable(f->args.front()->type, e->type)) {
+        fail(error_category::type, "type.mismatch",
+             "cannot compare " + ir::type_text(f->args.front()->type) + " with " +
+                 ir::type_text(e->type),
+             arg->span);
+      }
+      if (e->type.is_entity() || e->type.collection) fail_collection(*e, arg->span);
+      f->args.push_back(std::move(e));
+    }
+    f->type = f->args.front()->type;
+    for (const auto& a : f->args) {
+      if (a->type.is(value_type::real)) f->type = a->type;
+    }
+    return f;
+  }
+  std::optional<bool> distinct;
+  std::string separator = ",";
   for (const auto& kw : c.kwargs) {
     const auto* flag = kw.value->try_as<ast::literal>();
+    if (kw.name == "sep" && name == "group_concat" && flag != nullptr &&
+        flag->value.type() == value_type::text) {
+      separator = flag->value.as_text();
+      continue;
+    }
     if (kw.name != "distinct" || flag == nullptr || flag->value.type() != value_type::boolean) {
       fail(error_category::type, "type.arguments",
-           name + "() takes only the keyword argument distinct=True or distinct=False",
+           name + "() takes only the keyword argument distinct=True or distinct=False" +
+               (name == "group_concat" ? " and sep='...'" : ""),
            kw.name_span);
     }
     distinct = flag->value.as_bool();
   }
-  bool is_count = name == "count";
   if (c.args.size() > 1 || (c.args.empty() && !is_count)) {
     fail(error_category::type, "type.arguments",
          name + "() takes 1 argument, got " + std::to_string(c.args.size()), c.span);
@@ -125,36 +164,60 @@ ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
     return std::make_unique<ir::aggregate>(ir::scalar_type(value_type::integer), c.span,
                                            ir::aggregate_kind::count, nullptr, false);
   }
-  ir::expr_ptr arg = bind(*c.args.front());
-  if (ir::has_aggregate(*arg)) {
-    fail(error_category::type, "type.nested_aggregate",
-         "an aggregate cannot contain another aggregate", c.args.front()->span);
+  // count(distinct(x)): the same as count(x, distinct=True).
+  const ast::node* arg_node = c.args.front().get();
+  if (const auto* inner = arg_node->try_as<ast::call>()) {
+    const auto* f = inner->func->try_as<ast::name>();
+    if (f != nullptr && f->id == "distinct" && inner->args.size() == 1 && inner->kwargs.empty() &&
+        lookup("distinct") == nullptr) {
+      arg_node = inner->args.front().get();
+      distinct = true;
+    }
   }
-  if (is_count) {
-    // PonyORM counts distinct values (and distinct objects) unless told otherwise.
-    bool count_distinct = c.kwargs.empty() ? true : distinct;
-    return std::make_unique<ir::aggregate>(ir::scalar_type(value_type::integer), c.span,
-                                           ir::aggregate_kind::count, std::move(arg),
-                                           count_distinct);
-  }
-  if (arg->type.is_entity() || arg->type.is_none() ||
-      ((name == "sum" || name == "avg") && !arg->type.is_number())) {
-    fail(error_category::type, "type.mismatch",
-         name + "() needs " + (name == "sum" || name == "avg" ? "numbers" : "comparable values") +
-             ", got " + ir::type_text(arg->type),
-         c.args.front()->span);
-  }
-  ir::type t = arg->type;
+  ir::expr_ptr arg = bind(*arg_node);
   ir::aggregate_kind kind = ir::aggregate_kind::max;
-  if (name == "sum") {
+  if (is_count) {
+    kind = ir::aggregate_kind::count;
+  } else if (name == "sum") {
     kind = ir::aggregate_kind::sum;
   } else if (name == "avg") {
     kind = ir::aggregate_kind::avg;
-    if (!t.is(value_type::decimal)) t = ir::scalar_type(value_type::real);
   } else if (name == "min") {
     kind = ir::aggregate_kind::min;
+  } else if (name == "group_concat") {
+    kind = ir::aggregate_kind::group_concat;
   }
-  return std::make_unique<ir::aggregate>(t, c.span, kind, std::move(arg), distinct);
+  if (arg->type.collection) {
+    // PonyORM counts distinct values (and distinct objects) unless told otherwise.
+    ir::expr_ptr e =
+        aggregate_of(std::move(arg), kind, distinct.value_or(is_count), c.span, name);
+    e->as<ir::subquery>().item->as<ir::aggregate>().separator = separator;
+    return e;
+  }
+  if (ir::has_aggregate(*arg)) {
+    fail(error_category::type, "type.nested_aggregate",
+         "an aggregate cannot contain another aggregate", arg_node->span);
+  }
+  if (is_count) {
+    return std::make_unique<ir::aggregate>(ir::scalar_type(value_type::integer), c.span,
+                                           ir::aggregate_kind::count, std::move(arg),
+                                           distinct.value_or(true));
+  }
+  bool numeric = kind == ir::aggregate_kind::sum || kind == ir::aggregate_kind::avg;
+  if (arg->type.is_entity() || arg->type.is_none() || (numeric && !arg->type.is_number())) {
+    fail(error_category::type, "type.mismatch",
+         name + "() needs " + (numeric ? "numbers" : "comparable values") + ", got " +
+             ir::type_text(arg->type),
+         arg_node->span);
+  }
+  ir::type t = arg->type;
+  if (kind == ir::aggregate_kind::avg && !t.is(value_type::decimal)) {
+    t = ir::scalar_type(value_type::real);
+  }
+  if (kind == ir::aggregate_kind::group_concat) t = ir::scalar_type(value_type::text);
+  auto a = std::make_unique<ir::aggregate>(t, c.span, kind, std::move(arg), distinct.value_or(false));
+  a->separator = std::move(separator);
+  return a;
 }
 
 }  // namespace nextorm::analyze

@@ -49,9 +49,17 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
     case ast::compare_op::is:
     case ast::compare_op::is_not: {
       bool negated = c.op == ast::compare_op::is_not;
+      // `x is True` / `x is not False` of a bool: PonyORM's `x = 1` / `x <> 0`.
+      if (const auto* l = c.rhs->try_as<ast::literal>();
+          l != nullptr && l->value.type() == value_type::boolean && lhs->type.is_bool()) {
+        return std::make_unique<ir::compare>(span, negated ? ir::compare_op::ne : ir::compare_op::eq,
+                                             std::move(lhs),
+                                             std::make_unique<ir::constant>(c.rhs->span, l->value));
+      }
       if (!is_none_literal(*c.rhs)) {
         fail(error_category::unsupported, "unsupported.is",
-             "'is' compares only with None; use '==' or '!=' for values", c.op_span);
+             "'is' compares only with None, True or False; use '==' or '!=' for values",
+             c.op_span);
       }
       if (lhs->type.is_none()) return bool_constant(span, !negated);
       return std::make_unique<ir::is_null>(span, std::move(lhs), negated);
@@ -128,6 +136,21 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
     return in;
   }
   ir::expr_ptr rhs = bind(rhs_node);
+  if (lhs->type.collection) fail_collection(*lhs, span);
+  if (rhs->type.collection) {
+    auto& q = rhs->as<ir::subquery>();
+    ir::type element = ir::element_type(q.type);
+    if (q.mode != ir::subquery_mode::collection || !comparable(lhs->type, element)) {
+      fail(error_category::type, "type.mismatch",
+           "cannot look for " + ir::type_text(lhs->type) + " in " + ir::type_text(rhs->type),
+           span);
+    }
+    q.mode = negated ? ir::subquery_mode::not_in : ir::subquery_mode::in;
+    q.operand = std::move(lhs);
+    q.type = ir::scalar_type(value_type::boolean);
+    q.span = span;
+    return rhs;
+  }
   if (!rhs->type.is_text()) {
     fail(error_category::type, "type.mismatch",
          "'in' needs a tuple, a sequence parameter or a str on its right, got " +

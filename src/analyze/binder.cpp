@@ -19,7 +19,7 @@ void binder::fail_unsupported(const ast::node& n, std::string_view what) const {
 
 std::size_t binder::add_loop_var(const std::string& name, const entity_info& entity,
                                  source_span span) {
-  for (std::size_t i = 0; i < m_visible; ++i) {
+  for (std::size_t i = m_scope_floor; i < m_visible; ++i) {
     if (m_scope[i].name == name) {
       fail(error_category::unsupported, "unsupported.duplicate_variable",
            "loop variable '" + name + "' is already defined", span);
@@ -30,11 +30,16 @@ std::size_t binder::add_loop_var(const std::string& name, const entity_info& ent
   for (auto& s : sources) {
     if (s.alias == name) s.alias = unique_alias(name);
   }
-  sources.push_back(ir::source{&entity, name, std::nullopt, nullptr});
-  std::size_t index = sources.size() - 1;
-  ++m_query.loop_var_count;
-  push(scope_entry{name, false, index, nullptr, {}, 0});
+  std::size_t index = add_source(ir::source{&entity, name, std::nullopt, nullptr,
+                                            ir::join_kind::none, m_scope_id, true});
+  if (m_scope_id == 0) ++m_query.loop_var_count;
+  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr});
   return index;
+}
+
+std::size_t binder::add_source(ir::source s) {
+  m_query.sources.push_back(std::move(s));
+  return m_query.sources.size() - 1;
 }
 
 std::string binder::unique_alias(std::string base) const {
@@ -59,8 +64,9 @@ std::size_t binder::join(std::size_t parent, const attr_info& via) {
   const entity_info& target = *via.target_entity;
   std::string alias = target.name;
   for (char& c : alias) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  sources.push_back(ir::source{&target, unique_alias(std::move(alias)), parent, &via});
-  return sources.size() - 1;
+  std::size_t scope = sources[parent].scope;
+  return add_source(ir::source{&target, unique_alias(std::move(alias)), parent, &via,
+                               ir::join_kind::to_one, scope, false});
 }
 
 const scope_entry* binder::lookup(std::string_view name) const noexcept {
@@ -79,6 +85,12 @@ std::vector<std::string> binder::name_candidates() const {
 }
 
 ir::expr_ptr binder::bind(const ast::node& n) {
+  ir::expr_ptr e = bind_node(n);
+  if (e->text == ir::expr::no_text) e->text = m_text_id;
+  return e;
+}
+
+ir::expr_ptr binder::bind_node(const ast::node& n) {
   switch (n.kind) {
     case ast::node_kind::literal:
       return std::make_unique<ir::constant>(n.span, n.as<ast::literal>().value);
@@ -90,26 +102,62 @@ ir::expr_ptr binder::bind(const ast::node& n) {
     case ast::node_kind::compare: return bind_compare(n.as<ast::compare>());
     case ast::node_kind::bool_op: return bind_bool_op(n.as<ast::bool_op>());
     case ast::node_kind::tuple: fail_unsupported(n, "a tuple outside 'in (...)' and the result");
-    case ast::node_kind::subscript: fail_unsupported(n, "indexing");
-    case ast::node_kind::slice: fail_unsupported(n, "slicing");
-    case ast::node_kind::conditional: fail_unsupported(n, "a conditional expression");
-    case ast::node_kind::generator: fail_unsupported(n, "a nested query");
+    case ast::node_kind::subscript: return bind_subscript(n.as<ast::subscript>());
+    case ast::node_kind::slice: return bind_slice(n.as<ast::slice>());
+    case ast::node_kind::conditional: return bind_conditional(n.as<ast::conditional>());
+    case ast::node_kind::generator: return bind_generator(n.as<ast::generator>());
     case ast::node_kind::lambda: fail_unsupported(n, "a lambda inside an expression");
   }
   fail_unsupported(n, "this expression");
 }
 
 ir::expr_ptr binder::bind_condition(const ast::node& n) {
-  ir::expr_ptr e = bind(n);
-  if (!e->type.is_bool()) {
-    fail(error_category::type, "type.not_boolean",
-         "a condition must be a bool, got " + ir::type_text(e->type), n.span);
+  // `not x` of a value that is not a bool: PonyORM's `x = ''`, `x IS NULL`, NOT EXISTS.
+  if (const auto* u = n.try_as<ast::unary>(); u != nullptr && u->op == ast::unary_op::not_) {
+    ir::expr_ptr operand = bind(*u->operand);
+    if (!operand->type.is_bool()) return truth(std::move(operand), n.span, true);
+    return std::make_unique<ir::unary>(operand->type, u->span, ir::unary_op::not_,
+                                       std::move(operand));
   }
+  ir::expr_ptr e = bind(n);
+  if (!e->type.is_bool()) return truth(std::move(e), n.span, false);
   return e;
+}
+
+ir::expr_ptr binder::truth(ir::expr_ptr e, source_span span, bool negated) {
+  const ir::type t = e->type;
+  if (t.collection) return exists_of(std::move(e), negated, span);
+  if (t.is_entity() || t.is(value_type::date) || t.is(value_type::datetime) ||
+      t.is(value_type::time) || t.is(value_type::uuid) || t.is(value_type::bytes) ||
+      t.is(value_type::json)) {
+    return std::make_unique<ir::is_null>(span, std::move(e), !negated);
+  }
+  if (t.is_text() || t.is_number()) {
+    // PonyORM: `x <> ''` / `x <> 0`; `not x` is `(x = '' OR x IS NULL)` where x may be NULL.
+    value zero = t.is_text() ? value{std::string{}} : value{std::int64_t{0}};
+    const auto* c = e->try_as<ir::column>();
+    bool nullable = c == nullptr || c->attr->column_nullable();
+    ir::expr_ptr null_check = negated && nullable ? ir::clone(*e) : nullptr;
+    auto rhs = std::make_unique<ir::constant>(span, std::move(zero));
+    ir::expr_ptr test = std::make_unique<ir::compare>(
+        span, negated ? ir::compare_op::eq : ir::compare_op::ne, std::move(e), std::move(rhs));
+    if (!null_check) return test;
+    auto either = std::make_unique<ir::logical>(span, ir::logical_op::or_);
+    either->operands.push_back(std::move(test));
+    either->operands.push_back(std::make_unique<ir::is_null>(span, std::move(null_check), false));
+    return either;
+  }
+  fail(error_category::type, "type.not_boolean",
+       "a condition must be a bool, got " + ir::type_text(t), span);
 }
 
 ir::expr_ptr binder::bind_name(const ast::name& n) {
   if (const scope_entry* entry = lookup(n.id)) {
+    if (entry->bound != nullptr) {
+      ir::expr_ptr e = ir::clone(*entry->bound);
+      e->span = n.span;
+      return e;
+    }
     if (entry->is_alias) return bind_alias(*entry);
     const ir::source& s = m_query.sources[entry->source];
     return std::make_unique<ir::source_row>(ir::entity_type(*s.entity), n.span, entry->source);
@@ -148,15 +196,19 @@ ir::expr_ptr binder::bind_param(const ast::name& n, const param_value& p) {
 ir::expr_ptr binder::bind_alias(const scope_entry& entry) {
   std::string_view saved_text = m_text;
   std::size_t saved_visible = m_visible;
+  std::uint16_t saved_id = m_text_id;
   m_text = entry.text;
   m_visible = entry.visible;
+  m_text_id = m_result_text_id;
   ir::expr_ptr e = bind(*entry.expr);
   m_text = saved_text;
   m_visible = saved_visible;
+  m_text_id = saved_id;
   return e;
 }
 
 ir::expr_ptr binder::join_reference(ir::expr_ptr e) {
+  if (is_reverse_single(*e)) return promote(std::move(e));
   if (e->kind != ir::expr_kind::column || !e->type.is_entity()) return e;
   const auto& c = e->as<ir::column>();
   std::size_t target = join(c.source, *c.attr);

@@ -10,6 +10,7 @@
 #include <nextorm/registry.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,7 @@ struct scope_entry {
   const ast::node* expr = nullptr;  // alias: the expression it stands for
   std::string_view text;            // alias: the text `expr` was parsed from
   std::size_t visible = 0;          // alias: how many entries were in scope where it was defined
+  const ir::expr* bound = nullptr;  // a lambda argument of a collection method: its element
 };
 
 class binder {
@@ -34,10 +36,20 @@ class binder {
 
   // The text the AST being bound was parsed from, for error positions.
   void set_text(std::string_view text) noexcept { m_text = text; }
+  // Which text of the query that is (ir::expr::text), and which one the result items are in.
+  void set_text_id(std::uint16_t id) noexcept { m_text_id = id; }
+  void set_result_text_id(std::uint16_t id) noexcept { m_result_text_id = id; }
   [[nodiscard]] std::string_view text() const noexcept { return m_text; }
 
   // Adds a loop variable over `entity` as a new source and puts it in scope.
   std::size_t add_loop_var(const std::string& name, const entity_info& entity, source_span span);
+  // `for c in s.courses`: binds the source, a collection of objects, into the current scope;
+  // its conditions are appended to `filter`. Returns the loop variable's source.
+  std::size_t add_collection_loop_var(const std::string& name, const ast::node& source,
+                                      source_span span, std::vector<ir::expr_ptr>& filter);
+  // A collection used as a value of the current scope (`s.courses` as a result item): its
+  // sources and conditions join the scope; returns its element.
+  [[nodiscard]] ir::expr_ptr flatten(ir::expr_ptr e, std::vector<ir::expr_ptr>& filter);
   // Scope entries are pushed and popped by the analyzer around lambdas.
   void push(scope_entry entry) {
     m_scope.push_back(std::move(entry));
@@ -54,13 +66,19 @@ class binder {
   // A condition: its type must be bool.
   [[nodiscard]] ir::expr_ptr bind_condition(const ast::node& n);
   // An entity reached through a Single reference, selected as a whole object: joins the target.
+  // A lone result reached through the keyless side of a one-to-one joins it too (PonyORM).
   [[nodiscard]] ir::expr_ptr join_reference(ir::expr_ptr e);
 
   [[nodiscard]] const registry& reg() const noexcept { return m_reg; }
   [[nodiscard]] const params& args() const noexcept { return m_args; }
   [[nodiscard]] ir::query& query() noexcept { return m_query; }
 
+  // `len(s.courses)` as a result item is, in PonyORM, an aggregate over a LEFT JOIN of the
+  // collection, grouped by the other result items.
+  [[nodiscard]] bool is_path_aggregate(const ir::expr& e) const noexcept;
+  [[nodiscard]] ir::expr_ptr left_join_aggregate(ir::expr_ptr e);
   // Throws a query_error located at `span` of the current text.
+  [[noreturn]] void fail_collection(const ir::expr& e, source_span span) const;
   [[noreturn]] void fail(error_category category, std::string id, const std::string& message,
                          source_span span) const;
 
@@ -71,6 +89,7 @@ class binder {
   [[nodiscard]] const scope_entry* lookup(std::string_view name) const noexcept;
   [[nodiscard]] std::vector<std::string> name_candidates() const;
 
+  ir::expr_ptr bind_node(const ast::node& n);
   ir::expr_ptr bind_name(const ast::name& n);
   ir::expr_ptr bind_param(const ast::name& n, const param_value& p);
   ir::expr_ptr bind_alias(const scope_entry& entry);
@@ -87,13 +106,50 @@ class binder {
   ir::expr_ptr bind_builtin(const ast::call& c, const ast::name& func);
   ir::expr_ptr bind_aggregate(const ast::call& c, const ast::name& func);
   [[noreturn]] void fail_unsupported(const ast::node& n, std::string_view what) const;
+  // Collections and nested queries (bind_collection.cpp).
+  std::size_t new_scope() noexcept { return m_query.scope_count++; }
+  std::size_t add_source(ir::source s);
+  // The sources behind the Set `via` of `parent`, in `scope`; returns the target's source.
+  std::size_t navigate_set(std::size_t parent, const attr_info& via, std::size_t scope);
+  ir::expr_ptr bind_set(ir::expr_ptr object, const attr_info& attr, source_span span);
+  ir::expr_ptr bind_reverse_single(std::size_t parent, const attr_info& attr, source_span span);
+  ir::expr_ptr bind_element_attribute(ir::expr_ptr coll, const ast::attribute& a);
+  ir::expr_ptr bind_generator(const ast::generator& g);
+  ir::expr_ptr bind_collection_method(const ast::call& c, const ast::attribute& method,
+                                      ir::expr_ptr coll);
+  void merge_scope(std::size_t from, std::size_t into) noexcept;
+  // A reverse one-to-one read as its key (a scalar subquery) turned into an inner join.
+  ir::expr_ptr promote(ir::expr_ptr e);
+  [[nodiscard]] bool is_reverse_single(const ir::expr& e) const noexcept;
+  [[nodiscard]] ir::expr_ptr exists_of(ir::expr_ptr coll, bool negated, source_span span);
+  [[nodiscard]] ir::expr_ptr aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind,
+                                          bool distinct, source_span span, std::string_view name);
+  // Conditions: truthiness of non-bool values as in PonyORM.
+  ir::expr_ptr truth(ir::expr_ptr e, source_span span, bool negated);
+  // Functions of bind_function.cpp.
+  ir::expr_ptr bind_string_method(const ast::call& c, const ast::attribute& method,
+                                  ir::expr_ptr object);
+  ir::expr_ptr bind_date_part(ir::expr_ptr object, const ast::attribute& a);
+  ir::expr_ptr bind_subscript(const ast::subscript& s);
+  ir::expr_ptr bind_slice(const ast::slice& s);
+  ir::expr_ptr bind_conditional(const ast::conditional& c);
+  ir::expr_ptr bind_function(const ast::call& c, const ast::name& func);
+  ir::expr_ptr bind_constructor(const ast::call& c, const ast::name& func);
+  void check_args(const ast::call& c, std::size_t min, std::size_t max) const;
 
   const registry& m_reg;
   const params& m_args;
   ir::query& m_query;
   std::string_view m_text;
+  std::uint16_t m_text_id = 0;
+  std::uint16_t m_result_text_id = 0;
   std::vector<scope_entry> m_scope;
   std::size_t m_visible = 0;  // entries [0, m_visible) are in scope
+  std::size_t m_scope_id = 0;     // the (sub)query whose sources new loop variables join
+  std::size_t m_scope_floor = 0;  // scope entries of the current (sub)query start here
+  // Set while binding an attribute of a collection's element: a Set met there extends that
+  // collection's scope instead of opening a nested one.
+  std::optional<std::size_t> m_element_scope;
 };
 
 }  // namespace nextorm::analyze

@@ -11,6 +11,7 @@ bool int_like(const ir::type& t) noexcept {
 }  // namespace
 
 bool comparable(const ir::type& a, const ir::type& b) noexcept {
+  if (a.collection || b.collection) return false;
   if (a.is_entity() || b.is_entity()) return a.entity == b.entity;
   if (a.scalar == b.scalar) return true;
   if (a.is_number() && b.is_number()) return true;

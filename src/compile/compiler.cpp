@@ -16,10 +16,18 @@ ir::terminal to_ir(terminal_kind t) noexcept { return static_cast<ir::terminal>(
 // work (lambda arguments refer to nodes), hence `keep`.
 void add_modifiers(analyze::analyzer& a, const query_spec& spec,
                    std::vector<ast::node_ptr>& keep) {
+  std::uint16_t id = 0;
   for (const modifier& m : spec.modifiers) {
+    a.set_text_id(++id);
     switch (m.kind) {
       case modifier_kind::distinct: a.distinct(true); continue;
       case modifier_kind::without_distinct: a.distinct(false); continue;
+      case modifier_kind::for_update:
+        a.lock(m.text == "nowait"        ? ir::lock_mode::nowait
+               : m.text == "skip_locked" ? ir::lock_mode::skip_locked
+                                         : ir::lock_mode::for_update);
+        continue;
+      case modifier_kind::separator: a.separator(m.text); continue;
       default: break;
     }
     keep.push_back(parse::parse_expression(m.text));
@@ -62,6 +70,12 @@ std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry
   try {
     return std::make_shared<const plan>(lower::lower(query, d));
   } catch (const lower::unsupported_error& e) {
+    // The construct's own text and span when known, else the whole query.
+    std::uint16_t id = e.text();
+    if (id != ir::expr::no_text && (id == 0 ? !spec.text.empty() : id <= spec.modifiers.size())) {
+      const std::string& text = id == 0 ? spec.text : spec.modifiers[id - 1].text;
+      throw query_error{e.category(), e.id(), e.message(), text, e.span()};
+    }
     std::string text = spec.text.empty() ? spec.entity : spec.text;
     throw query_error{e.category(), e.id(), e.message(), text,
                       source_span{0, static_cast<std::uint32_t>(text.size())}};

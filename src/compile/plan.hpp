@@ -21,6 +21,8 @@ enum class modifier_kind : std::uint8_t {
   order_by,          // text: `desc(p.price), p.name`, `lambda p: p.name`, `-2, 1`, or `None`
   distinct,          // text empty
   without_distinct,  // text empty
+  for_update,        // text "", "nowait" or "skip_locked": SELECT ... FOR UPDATE
+  separator,         // text: the separator of the group_concat terminal (default ",")
 };
 
 struct modifier {
@@ -40,6 +42,7 @@ enum class terminal_kind : std::uint8_t {
   first,   // the first row in order, or none
   get,     // the only row, none, or multiple_objects_found
   remove,  // bulk delete: the number of rows deleted
+  group_concat,  // one str: the result's values joined (modifier_kind::separator)
 };
 
 struct query_spec {

@@ -23,6 +23,13 @@ bool equal_or_null(const expr_ptr& a, const expr_ptr& b) noexcept {
   return equals(*a, *b);
 }
 
+std::vector<expr_ptr> clone_list(const std::vector<expr_ptr>& list) {
+  std::vector<expr_ptr> out;
+  out.reserve(list.size());
+  for (const auto& e : list) out.push_back(clone(*e));
+  return out;
+}
+
 bool equal_lists(const std::vector<expr_ptr>& a, const std::vector<expr_ptr>& b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -33,7 +40,19 @@ bool equal_lists(const std::vector<expr_ptr>& a, const std::vector<expr_ptr>& b)
 
 }  // namespace
 
+namespace {
+expr_ptr clone_node(const expr& e);
+}  // namespace
+
 expr_ptr clone(const expr& e) {
+  expr_ptr copy = clone_node(e);
+  copy->text = e.text;
+  return copy;
+}
+
+namespace {
+
+expr_ptr clone_node(const expr& e) {
   switch (e.kind) {
     case expr_kind::column: {
       const auto& c = e.as<column>();
@@ -81,15 +100,38 @@ expr_ptr clone(const expr& e) {
     }
     case expr_kind::function: {
       const auto& f = e.as<function>();
-      return std::make_unique<function>(e.type, e.span, f.fn, clone(*f.arg));
+      auto copy = std::make_unique<function>(e.type, e.span, f.fn);
+      copy->args = clone_list(f.args);
+      copy->text = f.text;
+      return copy;
     }
     case expr_kind::aggregate: {
       const auto& a = e.as<aggregate>();
-      return std::make_unique<aggregate>(e.type, e.span, a.fn, clone_or_null(a.arg), a.distinct);
+      auto copy =
+          std::make_unique<aggregate>(e.type, e.span, a.fn, clone_or_null(a.arg), a.distinct);
+      copy->separator = a.separator;
+      return copy;
+    }
+    case expr_kind::conditional: {
+      const auto& c = e.as<conditional>();
+      return std::make_unique<conditional>(e.type, e.span, clone(*c.cond), clone(*c.then),
+                                           clone(*c.otherwise));
+    }
+    case expr_kind::subquery: {
+      const auto& q = e.as<subquery>();
+      auto copy = std::make_unique<subquery>(e.type, e.span, q.scope);
+      copy->mode = q.mode;
+      copy->filter = clone_list(q.filter);
+      copy->item = clone_or_null(q.item);
+      copy->operand = clone_or_null(q.operand);
+      copy->from_path = q.from_path;
+      return copy;
     }
   }
   return nullptr;
 }
+
+}  // namespace
 
 bool equals(const expr& a, const expr& b) noexcept {
   if (a.kind != b.kind || a.type != b.type) return false;
@@ -136,11 +178,23 @@ bool equals(const expr& a, const expr& b) noexcept {
     }
     case expr_kind::function: {
       const auto &x = a.as<function>(), &y = b.as<function>();
-      return x.fn == y.fn && equals(*x.arg, *y.arg);
+      return x.fn == y.fn && x.text == y.text && equal_lists(x.args, y.args);
     }
     case expr_kind::aggregate: {
       const auto &x = a.as<aggregate>(), &y = b.as<aggregate>();
-      return x.fn == y.fn && x.distinct == y.distinct && equal_or_null(x.arg, y.arg);
+      return x.fn == y.fn && x.distinct == y.distinct && x.separator == y.separator &&
+             equal_or_null(x.arg, y.arg);
+    }
+    case expr_kind::conditional: {
+      const auto &x = a.as<conditional>(), &y = b.as<conditional>();
+      return equals(*x.cond, *y.cond) && equals(*x.then, *y.then) &&
+             equals(*x.otherwise, *y.otherwise);
+    }
+    case expr_kind::subquery: {
+      const auto &x = a.as<subquery>(), &y = b.as<subquery>();
+      return x.mode == y.mode && x.scope == y.scope && x.from_path == y.from_path &&
+             equal_lists(x.filter, y.filter) &&
+             equal_or_null(x.item, y.item) && equal_or_null(x.operand, y.operand);
     }
   }
   return false;
@@ -163,7 +217,19 @@ bool has_aggregate(const expr& e) noexcept {
     case expr_kind::in_list: return has_aggregate(*e.as<in_list>().operand);
     case expr_kind::like:
       return has_aggregate(*e.as<like>().operand) || has_aggregate(*e.as<like>().needle);
-    case expr_kind::function: return has_aggregate(*e.as<function>().arg);
+    case expr_kind::function:
+      for (const auto& arg : e.as<function>().args) {
+        if (has_aggregate(*arg)) return true;
+      }
+      return false;
+    case expr_kind::conditional: {
+      const auto& c = e.as<conditional>();
+      return has_aggregate(*c.cond) || has_aggregate(*c.then) || has_aggregate(*c.otherwise);
+    }
+    case expr_kind::subquery: {
+      const auto& q = e.as<subquery>();
+      return q.operand && has_aggregate(*q.operand);
+    }
     default: return false;
   }
 }

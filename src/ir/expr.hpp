@@ -27,8 +27,10 @@ enum class expr_kind : std::uint8_t {
   logical,     // AND / OR of conditions
   in_list,     // x [NOT] IN (a, b, c)
   like,        // startswith / endswith / `in` on strings
-  function,    // upper, lower, length, abs
-  aggregate,   // count, sum, avg, min, max
+  function,     // upper, lower, length, abs, trim, substr, coalesce, date parts, ...
+  aggregate,    // count, sum, avg, min, max, group_concat
+  conditional,  // a if c else b
+  subquery,     // a collection or nested generator: scalar, EXISTS or IN subquery
 };
 
 struct expr;
@@ -43,6 +45,10 @@ struct expr {
   const expr_kind kind;
   ir::type type;
   source_span span;  // in the text the expression was bound from, for messages
+  // Which text `span` is in: 0 the query's own, n the n-th modifier of the method chain, or
+  // no_text (a text the compiler does not keep, or not set).
+  std::uint16_t text = no_text;
+  static constexpr std::uint16_t no_text = 0xFFFF;
 
   template <class T>
   [[nodiscard]] const T& as() const noexcept {
@@ -178,17 +184,47 @@ struct like final : expr {
   bool negated;
 };
 
-enum class function_kind : std::uint8_t { upper, lower, length, abs };
+enum class function_kind : std::uint8_t {
+  upper,     // (x)
+  lower,     // (x)
+  length,    // (x): characters of a string, bytes of a blob
+  abs,       // (x)
+  trim,      // (x)
+  ltrim,     // (x)
+  rtrim,     // (x)
+  substr,    // (x, start from 1, [count]): constant bounds of an index or slice
+  py_slice,  // (x, start or NULL, stop or NULL): Python's s[a:b] for other bounds
+  replace,   // (x, old, new)
+  coalesce,  // (a, b, ...)
+  greatest,  // (a, b, ...): min/max with several arguments; NULL when any is NULL
+  least,     // (a, b, ...)
+  year,      // (x) of a date/datetime
+  month,
+  day,
+  hour,      // (x) of a datetime/time
+  minute,
+  second,
+  date,      // (x): the date of a datetime
+  to_int,    // int(x)
+  to_real,   // float(x)
+  to_text,   // str(x)
+  random,    // (): a float in [0, 1)
+  add_interval,  // (x, seconds, days): x + timedelta(...); the negative for subtraction
+  raw_sql,   // (): the constant SQL text in `text`, with arguments spliced at $1...
+};
 
 struct function final : expr {
   static constexpr expr_kind static_kind = expr_kind::function;
-  function(ir::type t, source_span s, function_kind f, expr_ptr a) noexcept
-      : expr{static_kind, t, s}, fn{f}, arg{std::move(a)} {}
+  function(ir::type t, source_span s, function_kind f) noexcept : expr{static_kind, t, s}, fn{f} {}
+  function(ir::type t, source_span s, function_kind f, expr_ptr a) : expr{static_kind, t, s}, fn{f} {
+    args.push_back(std::move(a));
+  }
   function_kind fn;
-  expr_ptr arg;
+  std::vector<expr_ptr> args;
+  std::string text;  // raw_sql: the SQL fragment
 };
 
-enum class aggregate_kind : std::uint8_t { count, sum, avg, min, max };
+enum class aggregate_kind : std::uint8_t { count, sum, avg, min, max, group_concat };
 
 // `arg` is null for count() (COUNT(*)); count of an object counts its distinct keys.
 struct aggregate final : expr {
@@ -198,12 +234,46 @@ struct aggregate final : expr {
   aggregate_kind fn;
   expr_ptr arg;
   bool distinct;
+  std::string separator = ",";  // group_concat
+};
+
+// `then if cond else otherwise`: CASE WHEN cond THEN then ELSE otherwise END.
+struct conditional final : expr {
+  static constexpr expr_kind static_kind = expr_kind::conditional;
+  conditional(ir::type t, source_span s, expr_ptr c, expr_ptr a, expr_ptr b) noexcept
+      : expr{static_kind, t, s}, cond{std::move(c)}, then{std::move(a)}, otherwise{std::move(b)} {}
+  expr_ptr cond;
+  expr_ptr then;
+  expr_ptr otherwise;
+};
+
+enum class subquery_mode : std::uint8_t {
+  collection,  // not yet consumed: `c.students`, `(s for s in c.students if ...)`
+  scalar,      // (SELECT item ...): item is an aggregate
+  exists,      // EXISTS (SELECT 1 ...)
+  not_exists,  // NOT EXISTS (SELECT 1 ...)
+  in,          // operand IN (SELECT item ...)
+  not_in,      // operand NOT IN (SELECT item ...)
+};
+
+// A nested query over the sources of `scope` (ir::query::sources), correlated with outer scopes
+// through the columns it names. A collection's type is its elements' type with `collection`.
+struct subquery final : expr {
+  static constexpr expr_kind static_kind = expr_kind::subquery;
+  subquery(ir::type t, source_span s, std::size_t sc) noexcept
+      : expr{static_kind, t, s}, scope{sc} {}
+  subquery_mode mode = subquery_mode::collection;
+  std::size_t scope;
+  std::vector<expr_ptr> filter;
+  expr_ptr item;     // the selected value (an object: its key); null for EXISTS
+  expr_ptr operand;  // in / not_in: the value looked for
+  bool from_path = false;  // an attribute path (`s.courses.credits`), not a nested generator
 };
 
 // Deep copy and structural equality (spans ignored).
 [[nodiscard]] expr_ptr clone(const expr& e);
 [[nodiscard]] bool equals(const expr& a, const expr& b) noexcept;
-// True when `e` or a sub-expression is an aggregate.
+// True when `e` or a sub-expression is an aggregate of this query (not of a nested one).
 [[nodiscard]] bool has_aggregate(const expr& e) noexcept;
 
 }  // namespace nextorm::ir

@@ -8,18 +8,26 @@
 #include "ir/source.hpp"
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace nextorm::ir {
 
-enum class terminal : std::uint8_t { fetch, count, sum, avg, min, max, exists, first, get, remove };
+enum class terminal : std::uint8_t {
+  fetch, count, sum, avg, min, max, exists, first, get, remove, group_concat
+};
+
+enum class lock_mode : std::uint8_t { none, for_update, nowait, skip_locked };
 
 struct query {
   // Loop variables and implicit joins, in the order the binder met them.
   std::vector<source> sources;
   std::size_t loop_var_count = 0;
+  std::size_t scope_count = 1;  // scope 0 is the query itself; each subquery adds one
   // The conditions, ANDed; the optimizer may fold them to a constant.
   std::vector<expr_ptr> filter;
+  // Conditions with an aggregate of this query (PonyORM's HAVING), ANDed.
+  std::vector<expr_ptr> having;
   ir::result result;
   std::vector<expr_ptr> group_by;  // set when the result mixes aggregates and plain items
   bool distinct = false;
@@ -28,6 +36,8 @@ struct query {
   bool distinct_aggregate = false;
   bool has_limit = false;
   bool has_offset = false;
+  lock_mode lock = lock_mode::none;
+  std::string separator = ",";  // the group_concat terminal's
 };
 
 }  // namespace nextorm::ir

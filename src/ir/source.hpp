@@ -1,4 +1,7 @@
-// A row source of a query: a loop variable's entity, or an entity reached by an implicit join.
+// A row source of a query: a loop variable's entity, an entity reached by an implicit join, or
+// the join table of a many-to-many collection. Nested queries (subqueries) keep their sources
+// in the same list, tagged with their scope, so that an alias is unique in the whole statement
+// and a correlated reference is just a column of a source of an outer scope.
 #pragma once
 
 #include <nextorm/registry.hpp>
@@ -6,18 +9,35 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace nextorm::ir {
 
+// How a joined source hangs on its parent; the join condition is written in the source's scope.
+enum class join_kind : std::uint8_t {
+  none,     // a loop variable over an entity
+  to_one,   // parent.via (a foreign key) = this.pk
+  reverse,  // this.(via's reverse Single) = parent.pk: a one-to-many Set or the keyless one-to-one
+  link,     // the join table of the many-to-many `via`: parent.pk = this.(via.m2m_own_column)
+  through,  // the target behind a link: parent.(via.m2m_other_column) = this.pk
+};
+
 struct source {
-  const entity_info* entity = nullptr;
+  const entity_info* entity = nullptr;  // null for a join table
   std::string alias;  // unique in the statement: the loop variable, or the target's name
-  // An implicit (inner) join `p.category`: the source holding the foreign key and the Single
-  // attribute; the join condition is parent.via = this.pk.
   std::optional<std::size_t> parent;
   const attr_info* via = nullptr;
+  join_kind join = join_kind::none;
+  std::size_t scope = 0;  // 0: the main query; n > 0: the n-th nested query
+  bool loop_var = true;   // a loop variable (also one over a collection: `for c in s.courses`)
+  // LEFT JOIN rather than an inner (comma) join: a collection aggregated in the result, as in
+  // PonyORM's `(s.group, count(s.courses))`; the join condition goes to ON.
+  bool left = false;
 
   [[nodiscard]] bool is_join() const noexcept { return parent.has_value(); }
+  [[nodiscard]] std::string_view table() const noexcept {
+    return entity != nullptr ? std::string_view{entity->table} : std::string_view{via->m2m_table};
+  }
 };
 
 }  // namespace nextorm::ir

@@ -4,10 +4,24 @@
 #include <nextorm/registry.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace nextorm::lower {
+
+// The SQL written before and after an operand: `cast(substr(` x `, 1, 4) as integer)`.
+struct affixes {
+  std::string before;
+  std::string after;
+};
+
+// How group_concat is written.
+enum class group_concat_style : std::uint8_t {
+  comma_argument,   // GROUP_CONCAT(x, sep) (SQLite)
+  string_agg,       // string_agg(CAST(x AS TEXT), sep) (PostgreSQL)
+  separator_clause  // GROUP_CONCAT(x SEPARATOR 'sep') (MariaDB: the separator must be a literal)
+};
 
 class dialect {
  public:
@@ -50,6 +64,31 @@ class dialect {
   // which may be empty (absent). At least one is present.
   virtual void append_limit(std::string& out, std::string_view limit,
                             std::string_view offset) const = 0;
+
+  // `x.year` ... `x.second` (part = "year", ...) of a date, datetime or time value.
+  [[nodiscard]] virtual affixes date_part(std::string_view part, value_type type) const = 0;
+  // `x.date()` of a datetime.
+  [[nodiscard]] virtual affixes date_of() const = 0;
+  // int(x), float(x), str(x): `to` is integer, real or text; `from` the operand's type.
+  [[nodiscard]] virtual affixes cast(value_type to, value_type from) const = 0;
+  // x + timedelta(seconds=n) (n < 0 subtracts); for a date, n is whole days.
+  [[nodiscard]] virtual affixes add_seconds(std::int64_t seconds, bool is_date) const = 0;
+  // Python's min/max of several values: `least`/`greatest`, or SQLite's scalar min/max.
+  [[nodiscard]] virtual std::string_view least_function(bool greatest) const noexcept = 0;
+  // upper/lower: Unicode-aware, as Python's str methods (SQLite: registered functions).
+  [[nodiscard]] virtual std::string_view case_function(bool upper) const noexcept = 0;
+  // A float in [0, 1).
+  [[nodiscard]] virtual std::string_view random_expression() const noexcept = 0;
+  // True when the database has py_string_slice(s, start, stop) (registered on SQLite).
+  [[nodiscard]] virtual bool has_py_slice() const noexcept = 0;
+  [[nodiscard]] virtual lower::group_concat_style group_concat_style() const noexcept = 0;
+  // False where SELECT ... FOR UPDATE is not written (SQLite locks the whole database; PonyORM
+  // drops the clause there too).
+  [[nodiscard]] virtual bool has_for_update() const noexcept = 0;
+  // False where FOR UPDATE refuses DISTINCT, GROUP BY and aggregates (PostgreSQL).
+  [[nodiscard]] virtual bool has_for_update_of_distinct() const noexcept = 0;
+  // Around an integer argument of substr() (PostgreSQL has no substr(text, bigint, bigint)).
+  [[nodiscard]] virtual affixes substr_argument() const = 0;
 };
 
 // The dialects; each object is immutable and lives for the program.

@@ -12,17 +12,155 @@ void sql_builder::unsupported(const std::string& what) const {
   throw unsupported_error{what + " is not supported by " + std::string{m_dialect.name()}};
 }
 
+void sql_builder::unsupported(const std::string& what, const ir::expr& at) const {
+  throw unsupported_error{what + " is not supported by " + std::string{m_dialect.name()}, at.text,
+                          at.span};
+}
+
 void sql_builder::bind(compile::param_slot slot) {
   m_dialect.append_placeholder(m_sql, m_slots.size());
   m_slots.push_back(std::move(slot));
 }
 
 void sql_builder::column(std::size_t source, const attr_info& attr) {
+  column(source, attr.column);
+}
+
+void sql_builder::column(std::size_t source, std::string_view name) {
   if (!m_unqualified) {
     quoted(m_query.sources[source].alias);
     m_sql += '.';
   }
-  quoted(attr.column);
+  quoted(name);
+}
+
+void sql_builder::join_condition(std::size_t i) {
+  const ir::source& s = m_query.sources[i];
+  std::size_t parent = *s.parent;
+  const attr_info& via = *s.via;
+  switch (s.join) {
+    case ir::join_kind::to_one:
+      column(parent, via);
+      m_sql += " = ";
+      column(i, s.entity->pk());
+      return;
+    case ir::join_kind::reverse:
+      // PonyORM writes the parent's key first.
+      column(parent, m_query.sources[parent].entity->pk());
+      m_sql += " = ";
+      column(i, *via.reverse_attr);
+      return;
+    case ir::join_kind::link:
+      column(parent, m_query.sources[parent].entity->pk());
+      m_sql += " = ";
+      column(i, via.m2m_own_column);
+      return;
+    case ir::join_kind::through:
+      column(parent, via.m2m_other_column);
+      m_sql += " = ";
+      column(i, s.entity->pk());
+      return;
+    case ir::join_kind::none: return;
+  }
+}
+
+void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>& filter) {
+  const auto& sources = m_query.sources;
+  m_sql += " FROM ";
+  bool first = true;
+  // A LEFT JOIN follows its parent at once, so that its ON sees the parent.
+  auto left_joins = [&](std::size_t parent, auto& self) -> void {
+    for (std::size_t j = parent + 1; j < sources.size(); ++j) {
+      if (!sources[j].left || sources[j].scope != scope || sources[j].parent != parent) continue;
+      m_sql += " LEFT JOIN ";
+      quoted(sources[j].table());
+      m_sql += ' ';
+      quoted(sources[j].alias);
+      m_sql += " ON ";
+      join_condition(j);
+      self(j, self);
+    }
+  };
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (sources[i].scope != scope || sources[i].left) continue;
+    if (!first) m_sql += ", ";
+    first = false;
+    quoted(sources[i].table());
+    m_sql += ' ';
+    quoted(sources[i].alias);
+    left_joins(i, left_joins);
+  }
+  first = true;
+  auto and_ = [&] {
+    m_sql += first ? " WHERE " : " AND ";
+    first = false;
+  };
+  for (const auto& c : filter) {
+    and_();
+    condition(*c);
+  }
+  // PonyORM writes the implicit joins' conditions after the query's own.
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (sources[i].scope != scope || !sources[i].is_join() || sources[i].left) continue;
+    and_();
+    join_condition(i);
+  }
+}
+
+void sql_builder::having(const std::vector<ir::expr_ptr>& conditions) {
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    m_sql += i == 0 ? " HAVING " : " AND ";
+    condition(*conditions[i]);
+  }
+}
+
+void sql_builder::subquery(const ir::subquery& q) {
+  using m = ir::subquery_mode;
+  switch (q.mode) {
+    case m::in:
+    case m::not_in:
+      operand(*q.operand);
+      m_sql += q.mode == m::in ? " IN (SELECT " : " NOT IN (SELECT ";
+      break;
+    case m::exists: m_sql += "EXISTS (SELECT 1"; break;
+    case m::not_exists: m_sql += "NOT EXISTS (SELECT 1"; break;
+    default: m_sql += "(SELECT "; break;
+  }
+  if (q.mode != m::exists && q.mode != m::not_exists) {
+    if (q.item->type.is_entity()) {
+      key(*q.item);
+    } else {
+      expr(*q.item);
+    }
+  }
+  from_where(q.scope, q.filter);
+  // PonyORM: NOT IN ignores the subquery's NULLs (one NULL would make every row unknown).
+  if (q.mode == m::not_in) {
+    const auto* c = q.item->try_as<ir::column>();
+    if (c == nullptr || c->attr->column_nullable()) {
+      m_sql += q.filter.empty() && !scope_has_join(q.scope) ? " WHERE " : " AND ";
+      if (q.item->type.is_entity()) {
+        key(*q.item);
+      } else {
+        operand(*q.item);
+      }
+      m_sql += " IS NOT NULL";
+    }
+  }
+  m_sql += ')';
+}
+
+bool sql_builder::scope_has_join(std::size_t scope) const noexcept {
+  for (const auto& s : m_query.sources) {
+    if (s.scope == scope && s.is_join() && !s.left) return true;
+  }
+  return false;
+}
+
+void sql_builder::wrap(const affixes& a, const ir::expr& operand) {
+  m_sql += a.before;
+  expr(operand);
+  m_sql += a.after;
 }
 
 void sql_builder::key(const ir::expr& e) {
@@ -61,6 +199,9 @@ void sql_builder::constant(const value& v) {
 
 void sql_builder::operand(const ir::expr& e) {
   switch (e.kind) {
+    case ir::expr_kind::subquery:
+      if (e.as<ir::subquery>().mode == ir::subquery_mode::scalar) break;
+      [[fallthrough]];
     case ir::expr_kind::compare:
     case ir::expr_kind::is_null:
     case ir::expr_kind::in_list:
@@ -121,23 +262,153 @@ void sql_builder::expr(const ir::expr& e) {
     case ir::expr_kind::logical: return logical(e.as<ir::logical>());
     case ir::expr_kind::in_list: return in_list(e.as<ir::in_list>());
     case ir::expr_kind::like: return like(e.as<ir::like>());
-    case ir::expr_kind::function: {
-      const auto& f = e.as<ir::function>();
-      switch (f.fn) {
-        case ir::function_kind::upper: m_sql += "upper("; break;
-        case ir::function_kind::lower: m_sql += "lower("; break;
-        case ir::function_kind::length:
-          m_sql += m_dialect.length_function();
-          m_sql += '(';
-          break;
-        case ir::function_kind::abs: m_sql += "abs("; break;
-      }
-      expr(*f.arg);
-      m_sql += ')';
+    case ir::expr_kind::function: return function(e.as<ir::function>());
+    case ir::expr_kind::aggregate: return aggregate(e.as<ir::aggregate>());
+    case ir::expr_kind::conditional: {
+      const auto& c = e.as<ir::conditional>();
+      m_sql += "CASE WHEN ";
+      condition(*c.cond);
+      m_sql += " THEN ";
+      operand(*c.then);
+      m_sql += " ELSE ";
+      operand(*c.otherwise);
+      m_sql += " END";
       return;
     }
-    case ir::expr_kind::aggregate: return aggregate(e.as<ir::aggregate>());
+    case ir::expr_kind::subquery: return subquery(e.as<ir::subquery>());
   }
+}
+
+void sql_builder::function(const ir::function& f) {
+  auto call = [&](std::string_view name) {
+    m_sql += name;
+    m_sql += '(';
+    for (std::size_t i = 0; i < f.args.size(); ++i) {
+      if (i > 0) m_sql += ", ";
+      operand(*f.args[i]);
+    }
+    m_sql += ')';
+  };
+  switch (f.fn) {
+    case ir::function_kind::upper: return call(m_dialect.case_function(true));
+    case ir::function_kind::lower: return call(m_dialect.case_function(false));
+    case ir::function_kind::length: return call(m_dialect.length_function());
+    case ir::function_kind::abs: return call("abs");
+    case ir::function_kind::trim: return call("trim");
+    case ir::function_kind::ltrim: return call("ltrim");
+    case ir::function_kind::rtrim: return call("rtrim");
+    case ir::function_kind::substr: return call("substr");
+    case ir::function_kind::py_slice: return py_slice(f);
+    case ir::function_kind::replace: return call("replace");
+    case ir::function_kind::coalesce: return call("coalesce");
+    case ir::function_kind::greatest: return call(m_dialect.least_function(true));
+    case ir::function_kind::least: return call(m_dialect.least_function(false));
+    case ir::function_kind::year: return wrap(m_dialect.date_part("year", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::month: return wrap(m_dialect.date_part("month", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::day: return wrap(m_dialect.date_part("day", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::hour: return wrap(m_dialect.date_part("hour", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::minute: return wrap(m_dialect.date_part("minute", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::second: return wrap(m_dialect.date_part("second", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::date: return wrap(m_dialect.date_of(), *f.args[0]);
+    case ir::function_kind::to_int:
+      return wrap(m_dialect.cast(value_type::integer, f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::to_real:
+      return wrap(m_dialect.cast(value_type::real, f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::to_text:
+      return wrap(m_dialect.cast(value_type::text, f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::random: m_sql += m_dialect.random_expression(); return;
+    case ir::function_kind::add_interval: {
+      std::int64_t seconds = f.args[1]->as<ir::constant>().value.as_int();
+      return wrap(m_dialect.add_seconds(seconds, f.type.is(value_type::date)), *f.args[0]);
+    }
+    case ir::function_kind::raw_sql: m_sql += f.text; return;
+  }
+}
+
+// Python's s[a:b] where a bound is negative or not a constant. SQLite has a registered
+// function; elsewhere the bounds are clamped in SQL: with L = length(s),
+// start = a < 0 ? max(L + a, 0) : a, stop = b < 0 ? max(L + b, 0) : min(b, L), and the result
+// substr(s, start + 1, max(stop - start, 0)).
+void sql_builder::py_slice(const ir::function& f) {
+  if (m_dialect.has_py_slice()) {
+    m_sql += "py_string_slice(";
+    for (std::size_t i = 0; i < f.args.size(); ++i) {
+      if (i > 0) m_sql += ", ";
+      operand(*f.args[i]);
+    }
+    m_sql += ')';
+    return;
+  }
+  const ir::expr& s = *f.args[0];
+  const ir::expr& a = *f.args[1];
+  const ir::expr& b = *f.args[2];
+  std::string_view greatest = m_dialect.least_function(true);
+  auto length = [&] {
+    m_sql += m_dialect.length_function();
+    m_sql += '(';
+    expr(s);
+    m_sql += ')';
+  };
+  auto bound = [&](const ir::expr& x, bool is_stop) {
+    if (x.type.is_none()) {
+      if (is_stop) {
+        length();
+      } else {
+        m_sql += '0';
+      }
+      return;
+    }
+    if (const auto* c = x.try_as<ir::constant>()) {
+      // A constant's sign is known: no CASE.
+      if (c->value.as_int() >= 0) return expr(x);
+      m_sql += greatest;
+      m_sql += '(';
+      length();
+      m_sql += " - ";
+      m_sql += std::to_string(-c->value.as_int());
+      m_sql += ", 0)";
+      return;
+    }
+    // A run-time stop may be NULL (`s[i]` with i = -1): the end of the string.
+    auto value = [&] {
+      if (!is_stop) return operand(x);
+      m_sql += "coalesce(";
+      expr(x);
+      m_sql += ", ";
+      length();
+      m_sql += ')';
+    };
+    m_sql += "CASE WHEN ";
+    value();
+    m_sql += " < 0 THEN ";
+    m_sql += greatest;
+    m_sql += '(';
+    length();
+    m_sql += " + ";
+    value();
+    m_sql += ", 0) ELSE ";
+    value();
+    m_sql += " END";
+  };
+  affixes cast = m_dialect.substr_argument();
+  m_sql += "substr(";
+  expr(s);
+  m_sql += ", ";
+  m_sql += cast.before;
+  m_sql += '(';
+  bound(a, false);
+  m_sql += ") + 1";
+  m_sql += cast.after;
+  m_sql += ", ";
+  m_sql += cast.before;
+  m_sql += greatest;
+  m_sql += "((";
+  bound(b, true);
+  m_sql += ") - (";
+  bound(a, false);
+  m_sql += "), 0)";
+  m_sql += cast.after;
+  m_sql += ')';
 }
 
 template <class F>
@@ -174,7 +445,7 @@ void sql_builder::binary(const ir::binary& b) {
   }
   if (b.op == ir::binary_op::mod && !m_dialect.has_real_modulo() &&
       (b.lhs->type.is(value_type::real) || b.rhs->type.is(value_type::real))) {
-    unsupported("operator % on float");
+    unsupported("operator % on float", b);
   }
   std::string_view op;
   switch (b.op) {
@@ -254,6 +525,55 @@ void sql_builder::like(const ir::like& l) {
   m_sql += " ESCAPE '!'";
 }
 
+void sql_builder::group_concat(const ir::aggregate& a) {
+  auto style = m_dialect.group_concat_style();
+  bool sep = a.separator != ",";
+  auto separator_slot = [&] {
+    bind(compile::param_slot{compile::param_slot::source::constant, {}, std::nullopt,
+                             value{a.separator}});
+  };
+  auto arg = [&] {
+    if (a.arg->type.is_entity()) {
+      key(*a.arg);
+    } else {
+      expr(*a.arg);
+    }
+  };
+  switch (style) {
+    case group_concat_style::comma_argument:
+      m_sql += a.distinct ? "GROUP_CONCAT(DISTINCT " : "GROUP_CONCAT(";
+      arg();
+      if (sep) {
+        m_sql += ", ";
+        separator_slot();
+      }
+      m_sql += ')';
+      return;
+    case group_concat_style::string_agg:
+      m_sql += a.distinct ? "string_agg(DISTINCT CAST(" : "string_agg(CAST(";
+      arg();
+      m_sql += " AS TEXT), ";
+      if (sep) {
+        separator_slot();
+      } else {
+        m_sql += "','";
+      }
+      m_sql += ')';
+      return;
+    case group_concat_style::separator_clause:
+      // MariaDB accepts only a string literal after SEPARATOR: the one value not bound.
+      m_sql += a.distinct ? "GROUP_CONCAT(DISTINCT " : "GROUP_CONCAT(";
+      arg();
+      m_sql += " SEPARATOR '";
+      for (char c : a.separator) {
+        if (c == '\\' || c == '\'') m_sql += c == '\'' ? '\'' : '\\';
+        m_sql += c;
+      }
+      m_sql += "')";
+      return;
+  }
+}
+
 void sql_builder::logical(const ir::logical& l) {
   bool is_or = l.op == ir::logical_op::or_;
   if (is_or) m_sql += '(';
@@ -275,6 +595,7 @@ void sql_builder::aggregate(const ir::aggregate& a) {
     m_sql += "COUNT(*)";
     return;
   }
+  if (a.fn == ir::aggregate_kind::group_concat) return group_concat(a);
   static constexpr std::string_view names[] = {"COUNT(", "SUM(", "AVG(", "MIN(", "MAX("};
   bool sum = a.fn == ir::aggregate_kind::sum;
   if (sum) m_sql += "coalesce(";  // SUM of no rows is NULL; Python's sum() is 0

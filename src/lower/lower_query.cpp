@@ -27,9 +27,13 @@ class statement {
   void count();
   void aggregate(std::string_view fn);
   void remove();
+  void group_concat();
+  void lock();
   void scalar_shape(value_type type, std::string name);
   [[nodiscard]] bool limited() const noexcept { return m_query.has_limit || m_query.has_offset; }
-  [[nodiscard]] bool grouped() const noexcept { return !m_query.group_by.empty(); }
+  [[nodiscard]] bool grouped() const noexcept {
+    return !m_query.group_by.empty() || !m_query.having.empty();
+  }
   // The SQL column (1-based) that orders result item `position` (an object: its key).
   [[nodiscard]] std::size_t order_column(std::size_t position) const;
 
@@ -59,10 +63,38 @@ void statement::build() {
       return scalar_shape(value_type::integer, "exists");
     default: break;
   }
+  if (m_query.terminal == ir::terminal::group_concat) return group_concat();
   select_rows(false);
   // first() and get() read one row, or two to tell "several"; a limit of the query's own wins.
   if (!limited() && m_query.terminal == ir::terminal::first) m_sql.text(" LIMIT 1");
   if (!limited() && m_query.terminal == ir::terminal::get) m_sql.text(" LIMIT 2");
+  lock();
+}
+
+void statement::lock() {
+  if (m_query.lock == ir::lock_mode::none || !m_sql.sql_dialect().has_for_update()) return;
+  if ((m_query.distinct || grouped()) && !m_sql.sql_dialect().has_for_update_of_distinct()) {
+    m_sql.unsupported("for_update() of a DISTINCT or grouped query (use without_distinct())");
+  }
+  m_sql.text(" FOR UPDATE");
+  if (m_query.lock == ir::lock_mode::nowait) m_sql.text(" NOWAIT");
+  if (m_query.lock == ir::lock_mode::skip_locked) m_sql.text(" SKIP LOCKED");
+}
+
+// The values of the query's single result item joined: GROUP_CONCAT over its rows, as PonyORM
+// (no DISTINCT unless asked, whatever the query's own).
+void statement::group_concat() {
+  if (grouped() || limited()) {
+    m_sql.unsupported("group_concat() of a grouped or sliced query");
+  }
+  const ir::expr& item = *m_query.result.items.front().expr;
+  ir::aggregate all{ir::scalar_type(value_type::text), item.span, ir::aggregate_kind::group_concat,
+                    ir::clone(item), m_query.distinct_aggregate};
+  all.separator = m_query.separator;
+  m_sql.text("SELECT ");
+  m_sql.expr(all);
+  from_where();
+  scalar_shape(value_type::text, "group_concat");
 }
 
 void statement::projection(bool aliased) {
@@ -114,36 +146,11 @@ void statement::select_rows(bool aliased) {
   limit();
 }
 
-void statement::from_where() {
-  const auto& sources = m_query.sources;
-  m_sql.text(" FROM ");
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    if (i > 0) m_sql.text(", ");
-    m_sql.quoted(sources[i].entity->table);
-    m_sql.text(" ");
-    m_sql.quoted(sources[i].alias);
-  }
-  bool first = true;
-  auto and_ = [&] {
-    m_sql.text(first ? " WHERE " : " AND ");
-    first = false;
-  };
-  for (const auto& condition : m_query.filter) {
-    and_();
-    m_sql.condition(*condition);
-  }
-  // PonyORM writes the implicit joins' conditions after the query's own.
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    if (!sources[i].is_join()) continue;
-    and_();
-    m_sql.column(*sources[i].parent, *sources[i].via);
-    m_sql.text(" = ");
-    m_sql.column(i, sources[i].entity->pk());
-  }
-}
+void statement::from_where() { m_sql.from_where(0, m_query.filter); }
 
 void statement::group_by() {
   if (!grouped()) return;
+  if (m_query.group_by.empty()) return m_sql.having(m_query.having);
   m_sql.text(" GROUP BY ");
   bool first = true;
   for (const auto& key : m_query.group_by) {
@@ -159,6 +166,7 @@ void statement::group_by() {
     first = false;
     m_sql.expr(*key);
   }
+  m_sql.having(m_query.having);
 }
 
 std::size_t statement::order_column(std::size_t position) const {
@@ -293,6 +301,8 @@ static_assert(static_cast<int>(ir::terminal::remove) ==
               static_cast<int>(compile::terminal_kind::remove));
 static_assert(static_cast<int>(ir::terminal::exists) ==
               static_cast<int>(compile::terminal_kind::exists));
+static_assert(static_cast<int>(ir::terminal::group_concat) ==
+              static_cast<int>(compile::terminal_kind::group_concat));
 
 }  // namespace
 

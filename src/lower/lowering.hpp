@@ -16,6 +16,17 @@ class unsupported_error : public error {
  public:
   explicit unsupported_error(const std::string& message)
       : error{error_category::unsupported, "unsupported.dialect", message} {}
+  unsupported_error(const std::string& message, std::uint16_t text, source_span span)
+      : error{error_category::unsupported, "unsupported.dialect", message},
+        m_text{text},
+        m_span{span} {}
+  // The construct's text (ir::expr::text) and span; no_text when the whole query is at fault.
+  [[nodiscard]] std::uint16_t text() const noexcept { return m_text; }
+  [[nodiscard]] source_span span() const noexcept { return m_span; }
+
+ private:
+  std::uint16_t m_text = ir::expr::no_text;
+  source_span m_span{};
 };
 
 [[nodiscard]] compile::plan lower(const ir::query& query, const dialect& d);

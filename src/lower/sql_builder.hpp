@@ -21,6 +21,11 @@ class sql_builder {
   void quoted(std::string_view identifier) { m_dialect.append_quoted(m_sql, identifier); }
   // "alias"."column", or "column" alone in a single-table DELETE.
   void column(std::size_t source, const attr_info& attr);
+  void column(std::size_t source, std::string_view name);
+  // ` FROM ... WHERE ...` of the sources of `scope`: the conditions, then the join conditions.
+  void from_where(std::size_t scope, const std::vector<ir::expr_ptr>& filter);
+  // ` HAVING ...`, when there are conditions.
+  void having(const std::vector<ir::expr_ptr>& conditions);
   // A value; an object stands for its key.
   void expr(const ir::expr& e);
   // A condition in WHERE: constant booleans become 1 = 1 / 0 = 1.
@@ -35,6 +40,8 @@ class sql_builder {
   [[nodiscard]] const ir::query& query() const noexcept { return m_query; }
   // Throws unsupported.dialect: "<what> is not supported by <dialect>".
   [[noreturn]] void unsupported(const std::string& what) const;
+  // The same, pointing at the construct `at`.
+  [[noreturn]] void unsupported(const std::string& what, const ir::expr& at) const;
 
  private:
   // An operand of a comparison or operator: conditions in parentheses.
@@ -46,6 +53,13 @@ class sql_builder {
   void like(const ir::like& l);
   void logical(const ir::logical& l);
   void aggregate(const ir::aggregate& a);
+  void function(const ir::function& f);
+  void group_concat(const ir::aggregate& a);
+  void py_slice(const ir::function& f);
+  void subquery(const ir::subquery& q);
+  void join_condition(std::size_t source);
+  [[nodiscard]] bool scope_has_join(std::size_t scope) const noexcept;
+  void wrap(const affixes& a, const ir::expr& operand);
   // Appends the text of `parts`, as `a || b || c` or concat(a, b, c).
   template <class F>
   void concat(std::size_t count, F&& part);

@@ -37,6 +37,19 @@ void negate(ir::expr_ptr& e) {
     case ir::expr_kind::is_null: e->as<ir::is_null>().negated ^= true; return;
     case ir::expr_kind::in_list: e->as<ir::in_list>().negated ^= true; return;
     case ir::expr_kind::like: e->as<ir::like>().negated ^= true; return;
+    case ir::expr_kind::subquery: {
+      auto& q = e->as<ir::subquery>();
+      using m = ir::subquery_mode;
+      if (q.mode == m::exists || q.mode == m::not_exists) {
+        q.mode = q.mode == m::exists ? m::not_exists : m::exists;
+        return;
+      }
+      if (q.mode == m::in || q.mode == m::not_in) {
+        q.mode = q.mode == m::in ? m::not_in : m::in;
+        return;
+      }
+      break;
+    }
     case ir::expr_kind::unary:
       if (e->as<ir::unary>().op == ir::unary_op::not_) {
         ir::expr_ptr inner = std::move(e->as<ir::unary>().operand);

@@ -129,7 +129,8 @@ bool is_ascii(const std::string& s) noexcept {
 }
 
 std::optional<value> fold_function(const ir::function& f) {
-  const auto* arg = f.arg->try_as<ir::constant>();
+  if (f.args.size() != 1) return std::nullopt;
+  const auto* arg = f.args.front()->try_as<ir::constant>();
   if (arg == nullptr) return std::nullopt;
   const value& v = arg->value;
   switch (f.fn) {
@@ -138,13 +139,14 @@ std::optional<value> fold_function(const ir::function& f) {
       if (v.type() != value_type::integer || v.as_int() == INT64_MIN) return std::nullopt;
       return value{v.as_int() < 0 ? -v.as_int() : v.as_int()};
     case ir::function_kind::length: {
+      if (v.type() != value_type::text) return std::nullopt;
       std::int64_t n = 0;  // code points: count the bytes that do not continue a sequence
       for (char c : v.as_text()) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
       return value{n};
     }
     case ir::function_kind::upper:
     case ir::function_kind::lower: {
-      if (!is_ascii(v.as_text())) return std::nullopt;
+      if (v.type() != value_type::text || !is_ascii(v.as_text())) return std::nullopt;
       std::string s = v.as_text();
       bool up = f.fn == ir::function_kind::upper;
       for (char& c : s) {
@@ -153,6 +155,7 @@ std::optional<value> fold_function(const ir::function& f) {
       }
       return value{std::move(s)};
     }
+    default: break;  // the rest is left to the database
   }
   return std::nullopt;
 }

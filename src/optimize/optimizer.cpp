@@ -46,7 +46,21 @@ void rewrite_tree(ir::expr_ptr& e, void (*rewrite)(ir::expr_ptr& e)) {
       rewrite_tree(e->as<ir::like>().operand, rewrite);
       rewrite_tree(e->as<ir::like>().needle, rewrite);
       break;
-    case ir::expr_kind::function: rewrite_tree(e->as<ir::function>().arg, rewrite); break;
+    case ir::expr_kind::function:
+      for (auto& arg : e->as<ir::function>().args) rewrite_tree(arg, rewrite);
+      break;
+    case ir::expr_kind::conditional:
+      rewrite_tree(e->as<ir::conditional>().cond, rewrite);
+      rewrite_tree(e->as<ir::conditional>().then, rewrite);
+      rewrite_tree(e->as<ir::conditional>().otherwise, rewrite);
+      break;
+    case ir::expr_kind::subquery: {
+      auto& q = e->as<ir::subquery>();
+      for (auto& condition : q.filter) rewrite_tree(condition, rewrite);
+      rewrite_tree(q.item, rewrite);
+      rewrite_tree(q.operand, rewrite);
+      break;
+    }
     case ir::expr_kind::aggregate: rewrite_tree(e->as<ir::aggregate>().arg, rewrite); break;
     default: break;  // leaves
   }
@@ -55,6 +69,7 @@ void rewrite_tree(ir::expr_ptr& e, void (*rewrite)(ir::expr_ptr& e)) {
 
 void rewrite_all(ir::query& query, void (*rewrite)(ir::expr_ptr& e)) {
   for (auto& condition : query.filter) rewrite_tree(condition, rewrite);
+  for (auto& condition : query.having) rewrite_tree(condition, rewrite);
   for (auto& item : query.result.items) rewrite_tree(item.expr, rewrite);
   for (auto& key : query.group_by) rewrite_tree(key, rewrite);
   for (auto& item : query.order) rewrite_tree(item.expr, rewrite);

@@ -6,6 +6,8 @@
 #include "driver/mariadb/mariadb_connection.hpp"
 #include "test_databases.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
@@ -92,6 +94,9 @@ TEST_CASE("mariadb connects over TCP when the host is localhost", "[mariadb]") {
   url.host.clear();
   mariadb_client empty_host{url};
   CHECK(scalar(empty_host, "SELECT 2 * 3") == value{6});
+  url.database.clear();
+  mariadb_client no_database{url};
+  CHECK(scalar(no_database, "SELECT DATABASE()").is_null());
 }
 
 TEST_CASE("mariadb round-trips every value type exactly", "[mariadb]") {
@@ -286,10 +291,10 @@ TEST_CASE("mariadb columns convert to the type asked for", "[mariadb]") {
   auto rows = c->query(
       "SELECT 42, 2.5e0, CAST(7.25 AS DECIMAL(5,2)), SUM(3), AVG(3), '15', 'abc', NULL, "
       "CAST(18446744073709551615 AS UNSIGNED), 1 < 2, 1e300, CAST(5 AS UNSIGNED), "
-      "CAST('1e300' AS DECIMAL(65,0))",
+      "CAST('1e300' AS DECIMAL(65,0)), -1e300, '12abc'",
       {});
   REQUIRE(rows->next());
-  CHECK(rows->column_count() == 13);
+  CHECK(rows->column_count() == 15);
   CHECK(rows->get_real(0) == 42.0);
   CHECK(rows->get_text(0) == "42");
   CHECK(rows->get(0, value_type::text) == value{"42"});
@@ -319,7 +324,30 @@ TEST_CASE("mariadb columns convert to the type asked for", "[mariadb]") {
                                                        "integer"));
   CHECK(rows->get_int(11) == 5);
   CHECK_THROWS_AS(rows->get_int(12), database_error);
+  CHECK_THROWS_AS(rows->get_int(13), database_error);
+  CHECK_THROWS_WITH(rows->get_real(14), Catch::EndsWith("holds '12abc', which is not a number"));
   CHECK_FALSE(rows->next());
+  rows.reset();
+
+  SECTION("only TINYINT(1) is a bool") {
+    c->execute_script(
+        "CREATE TABLE t (flag TINYINT(1), tiny TINYINT(4), small SMALLINT, medium MEDIUMINT, "
+        "  y YEAR, f FLOAT, ts TIMESTAMP(3) NULL, bits BIT(8), vb VARBINARY(4));"
+        "INSERT INTO t VALUES (1, 1, -2, 3, 2024, 0.5, '2020-01-31 10:00:00.250', b'10100101', "
+        "'ab')");
+    auto own = c->query("SELECT * FROM t", {});
+    REQUIRE(own->next());
+    CHECK(own->get(0, value_type::null) == value{true});
+    CHECK(own->get(1, value_type::null) == value{1});
+    CHECK(own->get(2, value_type::null) == value{-2});
+    CHECK(own->get(3, value_type::null) == value{3});
+    CHECK(own->get(4, value_type::null) == value{2024});
+    CHECK(own->get(5, value_type::null) == value{0.5});
+    CHECK(own->get(6, value_type::null) ==
+          typed(value_type::datetime, "2020-01-31 10:00:00.25"));
+    CHECK(own->get(7, value_type::null) == typed(value_type::bytes, "\xa5"));
+    CHECK(own->get(8, value_type::null) == typed(value_type::bytes, "ab"));
+  }
 }
 
 TEST_CASE("mariadb scripts run several statements and stop at the first error", "[mariadb]") {
@@ -336,6 +364,9 @@ TEST_CASE("mariadb scripts run several statements and stop at the first error", 
   CHECK(error.id() == "mariadb.duplicate_key");
   CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{3});
   CHECK_THROWS_AS(c->execute_script("SELEKT 1"), database_error);
+  // A script's result sets, however large, are read and dropped.
+  c->execute_script("SELECT REPEAT('x', 4000000); SELECT 1; INSERT INTO t VALUES (9)");
+  CHECK(scalar(*c, "SELECT MAX(k) FROM t") == value{9});
 }
 
 TEST_CASE("mariadb errors map to NextORM's categories with the server's message", "[mariadb]") {
@@ -505,6 +536,17 @@ TEST_CASE("mariadb connection failures are connection errors without the passwor
                                  url.database + "': "));
     CHECK_THAT(error.message(), Catch::Contains("(MariaDB error 2002)"));
   }
+  SECTION("no port means 3306, and no database names none") {
+    url.port = 0;
+    url.database.clear();
+    try {
+      mariadb_client c{url};
+      CHECK(scalar(c, "SELECT @@port") == value{3306});  // a server happens to listen there
+    } catch (const connection_error& e) {
+      CHECK_THAT(e.message(), Catch::StartsWith("cannot connect to MariaDB at 127.0.0.1:3306 as "
+                                                "'nextorm': "));
+    }
+  }
   SECTION("a wrong password") {
     url.password = "wrong-s3cret";
     const auto error = caught([&] { mariadb_client c{url}; });
@@ -580,4 +622,24 @@ TEST_CASE("the default mariadb poll function waits with poll(2)", "[mariadb]") {
   // A hang-up wakes a reader, whose next read then sees the end.
   CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ, 1000) == MYSQL_WAIT_READ);
   ::close(fds[0]);
+}
+
+TEST_CASE("the default mariadb poll function reports urgent data as an exception", "[mariadb]") {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), length) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const int client = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&address), length) == 0);
+  const int server = ::accept(listener, nullptr, nullptr);
+  REQUIRE(server >= 0);
+  REQUIRE(::send(client, "!", 1, MSG_OOB) == 1);
+  CHECK((mariadb_client::blocking_poll(server, MYSQL_WAIT_EXCEPT, 1000) & MYSQL_WAIT_EXCEPT) != 0);
+  ::close(server);
+  ::close(client);
+  ::close(listener);
 }

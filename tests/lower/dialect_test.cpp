@@ -59,7 +59,7 @@ TEST_CASE("column types follow each database's conventions") {
       {value_type::integer, "INTEGER", "BIGINT", "BIGINT"},
       {value_type::real, "REAL", "DOUBLE PRECISION", "DOUBLE"},
       {value_type::boolean, "BOOLEAN", "BOOLEAN", "TINYINT(1)"},
-      {value_type::text, "TEXT", "TEXT", "LONGTEXT"},
+      {value_type::text, "TEXT", "TEXT", "VARCHAR(255)"},
       {value_type::decimal, "DECIMAL(12, 2)", "NUMERIC(12, 2)", "DECIMAL(12, 2)"},
       {value_type::date, "DATE", "DATE", "DATE"},
       {value_type::datetime, "DATETIME", "TIMESTAMP", "DATETIME(6)"},

@@ -109,6 +109,41 @@ TEST_CASE("a construct a dialect cannot express fails naming the dialect") {
                       "mariadb"));
 }
 
+TEST_CASE("a dialect refusal points at the construct, also in a modifier's text") {
+  auto what = [](const compile::query_spec& spec) {
+    try {
+      (void)compile::compile_query(spec, schema(), lower::postgres_dialect(), {});
+    } catch (const query_error& e) {
+      return std::string{e.what()};
+    }
+    return std::string{"no error"};
+  };
+  compile::query_spec spec = testing::spec_of("p for p in Product if p.price % 2 > 1");
+  CHECK(what(spec) ==
+        "unsupported.dialect: operator % on float is not supported by postgres (line 1, column 23)\n"
+        "  p for p in Product if p.price % 2 > 1\n"
+        "                        ^~~~~~~~~~~");
+  spec = testing::spec_of("(p.name, p.price % 2) for p in Product");
+  spec.modifiers.push_back({compile::modifier_kind::distinct, ""});
+  spec.modifiers.push_back({compile::modifier_kind::filter, "lambda n, m: m > 1"});
+  // The lambda argument stands for the result item: the caret is in the query's own text.
+  CHECK(what(spec) ==
+        "unsupported.dialect: operator % on float is not supported by postgres (line 1, column 10)\n"
+        "  (p.name, p.price % 2) for p in Product\n"
+        "           ^~~~~~~~~~~");
+  spec = testing::spec_of("p for p in Product");
+  spec.modifiers.push_back({compile::modifier_kind::order_by, "p.name, p.price % 3"});
+  CHECK(what(spec) ==
+        "unsupported.dialect: operator % on float is not supported by postgres (line 1, column 9)\n"
+        "  p.name, p.price % 3\n"
+        "          ^~~~~~~~~~~");
+  spec.text = "";
+  spec.entity = "Product";
+  spec.modifiers = {{compile::modifier_kind::where, "p.price % 3 > 1"}};
+  CHECK(what(spec).starts_with("unsupported.dialect: operator % on float is not supported by "
+                               "postgres (line 1, column 1)\n  p.price % 3 > 1\n  ^~~~~~~~~~~"));
+}
+
 TEST_CASE("floats keep a float literal and non-finite constants are bound") {
   CHECK(compile_text("p for p in Product if p.price < 3.0")->sql.ends_with("< 3.0"));
   CHECK(compile_text("p for p in Product if p.price < 1e300 * 1e300")

@@ -518,7 +518,7 @@ TEST_CASE("defaults become literals; unique columns get no extra index") {
   CHECK(postgres[1].find(R"("ok" BOOLEAN DEFAULT true NOT NULL)") != std::string::npos);
   CHECK(postgres[1].find(R"("s" TEXT DEFAULT 'it''s a\b' NOT NULL)") != std::string::npos);
   const auto mariadb = create_table_statements(r, lower::mariadb_dialect());
-  CHECK(mariadb[1].find(R"(`s` LONGTEXT DEFAULT 'it''s a\\b' NOT NULL)") != std::string::npos);
+  CHECK(mariadb[1].find(R"(`s` VARCHAR(255) DEFAULT 'it''s a\\b' NOT NULL)") != std::string::npos);
 
   db_ptr db = open_db(":memory:");
   for (const auto& sql : sqlite) execute(db.get(), sql);

@@ -186,12 +186,10 @@ void describe(const MYSQL_FIELD& field, column_slot& slot, MYSQL_BIND& bind) {
       break;
     default: {
       // Character and binary strings, DECIMAL, JSON, BIT, ... as the server's bytes.
-      const bool binary = field.charsetnr == 63 && field.type != MYSQL_TYPE_NEWDECIMAL &&
-                          field.type != MYSQL_TYPE_DECIMAL;
+      const bool binary = field.charsetnr == 63 && field.type != MYSQL_TYPE_NEWDECIMAL;
       slot.kind = binary ? storage::binary : storage::text;
       slot.own_type = binary ? value_type::bytes
-                      : field.type == MYSQL_TYPE_NEWDECIMAL || field.type == MYSQL_TYPE_DECIMAL
-                          ? value_type::decimal
+                      : field.type == MYSQL_TYPE_NEWDECIMAL ? value_type::decimal
                           : value_type::text;
       slot.buffer.resize(field.length > 0 && field.length < initial_string_buffer
                              ? field.length
@@ -235,8 +233,7 @@ std::string format_time(const MYSQL_TIME& t, value_type type) {
 
 class mariadb_cursor final : public cursor {
  public:
-  mariadb_cursor(mariadb_client& connection, MYSQL_STMT* stmt, std::string sql)
-      : m_connection{connection}, m_stmt{stmt}, m_sql{std::move(sql)} {
+  mariadb_cursor(MYSQL_STMT* stmt, std::string sql) : m_stmt{stmt}, m_sql{std::move(sql)} {
     // A statement without a result set (an UPDATE given to query()) has no rows to read.
     if (mysql_stmt_field_count(stmt) == 0) return;
     m_metadata.reset(mysql_stmt_result_metadata(stmt));
@@ -256,9 +253,8 @@ class mariadb_cursor final : public cursor {
 
   bool next() override {
     if (!m_metadata) return false;
-    int rc = 0;
-    m_connection.await([&] { return mysql_stmt_fetch_start(&rc, m_stmt); },
-                       [&](int ready) { return mysql_stmt_fetch_cont(&rc, m_stmt, ready); });
+    // The rows are in memory (mysql_stmt_store_result): fetching never waits for the server.
+    const int rc = mysql_stmt_fetch(m_stmt);
     if (rc == MYSQL_NO_DATA) return false;
     if (rc == 1) throw_stmt_error(m_stmt, "cannot read the next row of " + quoted(m_sql));
     if (rc == MYSQL_DATA_TRUNCATED) fetch_truncated();
@@ -322,7 +318,8 @@ class mariadb_cursor final : public cursor {
   void fetch_truncated() {
     for (std::size_t i = 0; i < m_columns.size(); ++i) {
       column_slot& c = m_columns[i];
-      if (c.truncated == 0 || (c.kind != storage::text && c.kind != storage::binary)) continue;
+      // Only strings can be cut short: numbers and times have buffers that hold any value.
+      if (c.truncated == 0) continue;
       c.buffer.resize(c.length);
       MYSQL_BIND& b = m_binds[i];
       b.buffer = c.buffer.data();
@@ -386,7 +383,6 @@ class mariadb_cursor final : public cursor {
     return out;
   }
 
-  mariadb_client& m_connection;
   MYSQL_STMT* m_stmt;
   std::string m_sql;
   mariadb_result_handle m_metadata;
@@ -575,7 +571,7 @@ value mariadb_client::insert(const std::string& sql, std::span<const value> para
 
 std::unique_ptr<cursor> mariadb_client::query(const std::string& sql,
                                               std::span<const value> params) {
-  return std::make_unique<mariadb_cursor>(*this, run(sql, params), sql);
+  return std::make_unique<mariadb_cursor>(run(sql, params), sql);
 }
 
 void mariadb_client::begin() { run_text("START TRANSACTION"); }

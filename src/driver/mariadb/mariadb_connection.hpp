@@ -64,12 +64,11 @@ class mariadb_client final : public connection {
 
   [[nodiscard]] MYSQL* handle() const noexcept { return m_mysql.get(); }
 
+ private:
   // Runs one non-blocking Connector/C call: `start()` and then `resume(ready)` return the
-  // MYSQL_WAIT_* bits still awaited, 0 when done. Used by the cursor too.
+  // MYSQL_WAIT_* bits still awaited, 0 when done.
   template <class Start, class Resume>
   void await(Start start, Resume resume);
-
- private:
   void connect(const connection_url& url);
   // The cached statement for `sql`, executed with `params`.
   MYSQL_STMT* run(const std::string& sql, std::span<const value> params);

@@ -20,8 +20,9 @@ class mariadb final : public dialect {
       case value_type::real: return "DOUBLE";
       case value_type::boolean: return "TINYINT(1)";
       case value_type::text:
-        if (attr.max_len) return "VARCHAR(" + std::to_string(*attr.max_len) + ")";
-        return "LONGTEXT";
+        // PonyORM's MySQL provider: a str without max_len is VARCHAR(255), so that it can be a
+        // key, unique, indexed or a foreign key (a LONGTEXT key is error 1170).
+        return "VARCHAR(" + std::to_string(attr.max_len ? *attr.max_len : 255) + ")";
       case value_type::decimal: return "DECIMAL" + detail::decimal_args(attr);
       case value_type::date: return "DATE";
       case value_type::datetime: return "DATETIME(6)";
@@ -57,6 +58,38 @@ class mariadb final : public dialect {
       out += offset;
     }
   }
+  affixes date_part(std::string_view part, value_type) const override {
+    return {std::string{part} + "(", ")"};
+  }
+  affixes date_of() const override { return {"DATE(", ")"}; }
+  // CAST(x AS SIGNED) rounds a number; Python's int() truncates.
+  affixes cast(value_type to, value_type from) const override {
+    bool number = from == value_type::real || from == value_type::decimal;
+    if (to == value_type::integer && number) return {"CAST(TRUNCATE(", ", 0) AS SIGNED)"};
+    if (to == value_type::integer) return {"CAST(", " AS SIGNED)"};
+    if (to == value_type::real) return {"CAST(", " AS DOUBLE)"};
+    return {"CAST(", " AS CHAR)"};
+  }
+  affixes add_seconds(std::int64_t seconds, bool is_date) const override {
+    std::int64_t n = seconds < 0 ? -seconds : seconds;
+    std::string after = seconds < 0 ? " - INTERVAL " : " + INTERVAL ";
+    after += is_date ? std::to_string(n / 86400) + " DAY)" : std::to_string(n) + " SECOND)";
+    return {"(", std::move(after)};
+  }
+  std::string_view least_function(bool greatest) const noexcept override {
+    return greatest ? "greatest" : "least";
+  }
+  std::string_view case_function(bool upper) const noexcept override {
+    return upper ? "upper" : "lower";
+  }
+  std::string_view random_expression() const noexcept override { return "rand()"; }
+  bool has_py_slice() const noexcept override { return false; }
+  lower::group_concat_style group_concat_style() const noexcept override {
+    return lower::group_concat_style::separator_clause;
+  }
+  affixes substr_argument() const override { return {"", ""}; }
+  bool has_for_update() const noexcept override { return true; }
+  bool has_for_update_of_distinct() const noexcept override { return true; }
 };
 
 }  // namespace

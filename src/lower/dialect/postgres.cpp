@@ -66,6 +66,39 @@ class postgres final : public dialect {
       out += offset;
     }
   }
+  // EXTRACT gives a numeric (with the fraction of a second): Python's parts are ints.
+  affixes date_part(std::string_view part, value_type) const override {
+    std::string upper;
+    for (char c : part) upper += static_cast<char>(c - 'a' + 'A');
+    return {"CAST(floor(EXTRACT(" + upper + " FROM ", ")) AS INTEGER)"};
+  }
+  affixes date_of() const override { return {"CAST(", " AS DATE)"}; }
+  affixes cast(value_type to, value_type from) const override {
+    bool number = from == value_type::real || from == value_type::decimal;
+    if (to == value_type::integer && number) return {"CAST(trunc(", ") AS BIGINT)"};
+    if (to == value_type::integer) return {"CAST(", " AS BIGINT)"};
+    if (to == value_type::real) return {"CAST(", " AS DOUBLE PRECISION)"};
+    return {"CAST(", " AS TEXT)"};
+  }
+  affixes add_seconds(std::int64_t seconds, bool is_date) const override {
+    if (is_date) return {"(", (seconds < 0 ? " - " : " + ") + std::to_string((seconds < 0 ? -seconds : seconds) / 86400) + ")"};
+    return {"(", (seconds < 0 ? " - INTERVAL '" : " + INTERVAL '") +
+                     std::to_string(seconds < 0 ? -seconds : seconds) + " seconds')"};
+  }
+  std::string_view least_function(bool greatest) const noexcept override {
+    return greatest ? "greatest" : "least";
+  }
+  std::string_view case_function(bool upper) const noexcept override {
+    return upper ? "upper" : "lower";
+  }
+  std::string_view random_expression() const noexcept override { return "random()"; }
+  bool has_py_slice() const noexcept override { return false; }
+  lower::group_concat_style group_concat_style() const noexcept override {
+    return lower::group_concat_style::string_agg;
+  }
+  affixes substr_argument() const override { return {"CAST(", " AS INTEGER)"}; }
+  bool has_for_update() const noexcept override { return true; }
+  bool has_for_update_of_distinct() const noexcept override { return false; }
 };
 
 }  // namespace

@@ -57,6 +57,51 @@ class sqlite final : public dialect {
       out += offset;
     }
   }
+  // Dates are ISO text: the parts are substrings, as PonyORM reads them.
+  affixes date_part(std::string_view part, value_type type) const override {
+    std::string_view range = ", 1, 4";
+    if (part == "month") range = ", 6, 2";
+    if (part == "day") range = ", 9, 2";
+    bool time = type == value_type::time;
+    if (part == "hour") range = time ? ", 1, 2" : ", 12, 2";
+    if (part == "minute") range = time ? ", 4, 2" : ", 15, 2";
+    if (part == "second") range = time ? ", 7, 2" : ", 18, 2";
+    return {"cast(substr(", std::string{range} + ") as integer)"};
+  }
+  affixes date_of() const override { return {"date(", ")"}; }
+  affixes cast(value_type to, value_type) const override {
+    if (to == value_type::integer) return {"CAST(", " AS integer)"};
+    if (to == value_type::real) return {"CAST(", " AS real)"};
+    return {"CAST(", " AS text)"};
+  }
+  affixes add_seconds(std::int64_t seconds, bool is_date) const override {
+    std::string after = is_date ? ", '" : ", '";
+    after += seconds < 0 ? '-' : '+';
+    std::int64_t n = seconds < 0 ? -seconds : seconds;
+    if (is_date) {
+      after += std::to_string(n / 86400) + " days')";
+      return {"date(", std::move(after)};
+    }
+    after += std::to_string(n) + " seconds')";
+    return {"datetime(", std::move(after)};
+  }
+  std::string_view least_function(bool greatest) const noexcept override {
+    return greatest ? "max" : "min";
+  }
+  std::string_view case_function(bool upper) const noexcept override {
+    return upper ? "py_upper" : "py_lower";
+  }
+  // random() is a 64-bit integer: scaled into [0, 1).
+  std::string_view random_expression() const noexcept override {
+    return "(random() / 18446744073709551616.0 + 0.5)";
+  }
+  bool has_py_slice() const noexcept override { return true; }
+  lower::group_concat_style group_concat_style() const noexcept override {
+    return lower::group_concat_style::comma_argument;
+  }
+  affixes substr_argument() const override { return {"", ""}; }
+  bool has_for_update() const noexcept override { return false; }
+  bool has_for_update_of_distinct() const noexcept override { return true; }
 };
 
 }  // namespace

@@ -1,0 +1,373 @@
+// Collections and nested queries: `c.students`, `s.courses.name`, `(s for s in c.students if
+// ...)`, and what consumes them: len/count/sum/avg/min/max (a scalar subquery), exists and
+// is_empty (EXISTS), `x in ...` (IN), `for c in s.courses` and result items (joins).
+#include "analyze/binder.hpp"
+#include "analyze/type_rules.hpp"
+
+#include "common/suggest.hpp"
+
+namespace nextorm::analyze {
+
+namespace {
+
+ir::type collection_of(ir::type t) noexcept {
+  t.collection = true;
+  return t;
+}
+
+ir::subquery* as_collection(ir::expr& e) noexcept {
+  auto* q = e.kind == ir::expr_kind::subquery ? &e.as<ir::subquery>() : nullptr;
+  return q != nullptr && q->mode == ir::subquery_mode::collection ? q : nullptr;
+}
+
+}  // namespace
+
+void binder::fail_collection(const ir::expr& e, source_span span) const {
+  fail(error_category::type, "type.collection",
+       "a collection (" + ir::type_text(e.type) +
+           ") cannot be used here: use len(), count(), exists(), is_empty(), 'in', or iterate "
+           "over it with 'for'",
+       span);
+}
+
+void binder::merge_scope(std::size_t from, std::size_t into) noexcept {
+  for (auto& s : m_query.sources) {
+    if (s.scope == from) s.scope = into;
+  }
+}
+
+std::size_t binder::navigate_set(std::size_t parent, const attr_info& via, std::size_t scope) {
+  const entity_info& target = *via.target_entity;
+  std::string alias = target.name;
+  for (char& c : alias) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!via.is_many_to_many()) {
+    return add_source(ir::source{&target, unique_alias(std::move(alias)), parent, &via,
+                                 ir::join_kind::reverse, scope, false});
+  }
+  // PonyORM names join tables t-1, t-2, ... in a statement.
+  std::string link_alias;
+  for (std::size_t n = 1;; ++n) {
+    link_alias = "t-" + std::to_string(n);
+    if (unique_alias(link_alias) == link_alias) break;
+  }
+  std::size_t link = add_source(ir::source{nullptr, std::move(link_alias), parent, &via,
+                                           ir::join_kind::link, scope, false});
+  return add_source(ir::source{&target, unique_alias(std::move(alias)), link, &via,
+                               ir::join_kind::through, scope, false});
+}
+
+ir::expr_ptr binder::bind_set(ir::expr_ptr object, const attr_info& attr, source_span span) {
+  std::size_t parent = object->as<ir::source_row>().source;
+  ir::type element = ir::entity_type(*attr.target_entity);
+  if (m_element_scope) {
+    std::size_t target = navigate_set(parent, attr, *m_element_scope);
+    return std::make_unique<ir::source_row>(element, span, target);
+  }
+  std::size_t scope = new_scope();
+  std::size_t target = navigate_set(parent, attr, scope);
+  auto coll = std::make_unique<ir::subquery>(collection_of(element), span, scope);
+  coll->item = std::make_unique<ir::source_row>(element, span, target);
+  coll->from_path = true;
+  return coll;
+}
+
+ir::expr_ptr binder::bind_reverse_single(std::size_t parent, const attr_info& attr,
+                                         source_span span) {
+  // Read as a scalar subquery of the key, so that a missing object is NULL; an attribute
+  // other than the key promotes it to an (inner) join, as PonyORM does.
+  ir::type t = ir::entity_type(*attr.target_entity);
+  std::size_t scope = m_element_scope ? *m_element_scope : new_scope();
+  const entity_info& target = *attr.target_entity;
+  std::string alias = target.name;
+  for (char& c : alias) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::size_t source = add_source(ir::source{&target, unique_alias(std::move(alias)), parent,
+                                             &attr, ir::join_kind::reverse, scope, false});
+  if (m_element_scope) return std::make_unique<ir::source_row>(t, span, source);
+  auto q = std::make_unique<ir::subquery>(t, span, scope);
+  q->mode = ir::subquery_mode::scalar;
+  q->item = std::make_unique<ir::source_row>(t, span, source);
+  return q;
+}
+
+ir::expr_ptr binder::promote(ir::expr_ptr e) {
+  auto& q = e->as<ir::subquery>();
+  const auto& row = q.item->as<ir::source_row>();
+  const ir::source& s = m_query.sources[row.source];
+  merge_scope(q.scope, m_query.sources[*s.parent].scope);
+  if (e->type.is_entity()) return std::make_unique<ir::source_row>(e->type, e->span, row.source);
+  // The key read through the object (`s.passport.code`): the joined key column.
+  return std::make_unique<ir::column>(e->type, e->span, row.source, s.entity->pk());
+}
+
+bool binder::is_reverse_single(const ir::expr& e) const noexcept {
+  const auto* q = e.try_as<ir::subquery>();
+  if (q == nullptr || q->mode != ir::subquery_mode::scalar || !q->filter.empty()) return false;
+  const auto* row = q->item->try_as<ir::source_row>();
+  if (row == nullptr) return false;
+  const attr_info* via = m_query.sources[row->source].via;
+  return via != nullptr && via->key_in_reverse;
+}
+
+ir::expr_ptr binder::bind_element_attribute(ir::expr_ptr coll, const ast::attribute& a) {
+  auto* q = as_collection(*coll);
+  if (q == nullptr || !q->item->type.is_entity()) {
+    fail(error_category::unknown_name, "unknown_name.attribute",
+         ir::type_text(coll->type) + " has no attribute '" + a.attr + "'", a.attr_span);
+  }
+  std::optional<std::size_t> saved = m_element_scope;
+  m_element_scope = q->scope;
+  ir::expr_ptr item = std::move(q->item);
+  if (item->kind == ir::expr_kind::column) item = join_reference(std::move(item));
+  q->item = bind_entity_attribute(std::move(item), a);
+  m_element_scope = saved;
+  q->type = collection_of(q->item->type);
+  q->span = a.span;
+  return coll;
+}
+
+ir::expr_ptr binder::flatten(ir::expr_ptr e, std::vector<ir::expr_ptr>& filter) {
+  auto* q = as_collection(*e);
+  if (q == nullptr) return e;
+  merge_scope(q->scope, m_scope_id);
+  for (auto& condition : q->filter) filter.push_back(std::move(condition));
+  ir::expr_ptr item = std::move(q->item);
+  item->span = e->span;
+  return item;
+}
+
+std::size_t binder::add_collection_loop_var(const std::string& name, const ast::node& source,
+                                            source_span span, std::vector<ir::expr_ptr>& filter) {
+  ir::expr_ptr coll = bind(source);
+  if (as_collection(*coll) == nullptr) {
+    fail(error_category::type, "type.not_iterable",
+         "a loop iterates over an entity or a collection of objects, not " +
+             ir::type_text(coll->type),
+         source.span);
+  }
+  ir::expr_ptr item = flatten(std::move(coll), filter);
+  if (item->kind == ir::expr_kind::column && item->type.is_entity()) {
+    item = join_reference(std::move(item));
+  }
+  if (item->kind != ir::expr_kind::source_row) {
+    fail(error_category::unsupported, "unsupported.source",
+         "a loop over a collection of values (" + ir::type_text(item->type) +
+             ") is not supported; iterate over the objects",
+         source.span);
+  }
+  for (std::size_t i = m_scope_floor; i < m_visible; ++i) {
+    if (m_scope[i].name == name) {
+      fail(error_category::unsupported, "unsupported.duplicate_variable",
+           "loop variable '" + name + "' is already defined", span);
+    }
+  }
+  std::size_t index = item->as<ir::source_row>().source;
+  auto& sources = m_query.sources;
+  for (auto& s : sources) {
+    if (s.alias == name) s.alias = unique_alias(name);
+  }
+  sources[index].alias = name;
+  sources[index].loop_var = true;
+  if (m_scope_id == 0) ++m_query.loop_var_count;
+  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr});
+  return index;
+}
+
+ir::expr_ptr binder::bind_generator(const ast::generator& g) {
+  std::size_t scope = new_scope();
+  std::size_t saved_scope = m_scope_id;
+  std::size_t saved_floor = m_scope_floor;
+  std::size_t saved_size = scope_size();
+  std::optional<std::size_t> saved_element = m_element_scope;
+  m_scope_id = scope;
+  m_scope_floor = saved_size;
+  m_element_scope.reset();
+  std::vector<ir::expr_ptr> filter;
+  for (const auto& clause : g.fors) {
+    if (clause.targets.size() != 1) {
+      fail(error_category::unsupported, "unsupported.unpacking",
+           "unpacking several loop variables is not supported", clause.target_spans.front());
+    }
+    const auto* n = clause.source->try_as<ast::name>();
+    const entity_info* entity = nullptr;
+    if (n != nullptr && lookup(n->id) == nullptr && !m_args.contains(n->id)) {
+      entity = m_reg.find(n->id);
+      if (entity == nullptr) {
+        std::vector<std::string> names;
+        for (const auto& e : m_reg.entities()) names.push_back(e->name);
+        fail(error_category::unknown_name, "unknown_name.entity",
+             "unknown entity '" + n->id + "'" + did_you_mean(n->id, names), n->span);
+      }
+    }
+    if (entity != nullptr) {
+      add_loop_var(clause.targets.front(), *entity, clause.target_spans.front());
+    } else {
+      add_collection_loop_var(clause.targets.front(), *clause.source,
+                              clause.target_spans.front(), filter);
+    }
+    for (const auto& condition : clause.conditions) {
+      ir::expr_ptr c = bind_condition(*condition);
+      if (ir::has_aggregate(*c)) {
+        fail(error_category::unsupported, "unsupported.aggregate_in_filter",
+             "an aggregate cannot be used in the condition of a nested query", condition->span);
+      }
+      filter.push_back(std::move(c));
+    }
+  }
+  if (g.result->kind == ast::node_kind::tuple) {
+    fail(error_category::unsupported, "unsupported.subquery_tuple",
+         "a nested query must select one value, not a tuple", g.result->span);
+  }
+  ir::expr_ptr item = bind(*g.result);
+  if (item->type.collection) item = flatten(std::move(item), filter);
+  m_scope_id = saved_scope;
+  m_scope_floor = saved_floor;
+  m_element_scope = saved_element;
+  pop_to(saved_size);
+  bool aggregated = ir::has_aggregate(*item);
+  ir::type t = aggregated ? item->type : collection_of(item->type);
+  auto q = std::make_unique<ir::subquery>(t, g.span, scope);
+  q->filter = std::move(filter);
+  q->item = std::move(item);
+  if (aggregated) q->mode = ir::subquery_mode::scalar;
+  return q;
+}
+
+ir::expr_ptr binder::exists_of(ir::expr_ptr coll, bool negated, source_span span) {
+  auto& q = coll->as<ir::subquery>();
+  q.mode = negated ? ir::subquery_mode::not_exists : ir::subquery_mode::exists;
+  q.type = ir::scalar_type(value_type::boolean);
+  q.span = span;
+  return coll;
+}
+
+ir::expr_ptr binder::aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind, bool distinct,
+                                  source_span span, std::string_view name) {
+  auto& q = coll->as<ir::subquery>();
+  ir::type element = ir::element_type(q.type);
+  ir::type t = element;
+  switch (kind) {
+    case ir::aggregate_kind::count: t = ir::scalar_type(value_type::integer); break;
+    case ir::aggregate_kind::group_concat: t = ir::scalar_type(value_type::text); break;
+    case ir::aggregate_kind::sum:
+    case ir::aggregate_kind::avg:
+      if (!element.is_number()) {
+        fail(error_category::type, "type.mismatch",
+             std::string{name} + "() needs numbers, got " + ir::type_text(q.type), span);
+      }
+      if (kind == ir::aggregate_kind::avg && !element.is(value_type::decimal)) {
+        t = ir::scalar_type(value_type::real);
+      }
+      break;
+    default:
+      if (element.is_entity()) {
+        fail(error_category::type, "type.mismatch",
+             std::string{name} + "() needs comparable values, got " + ir::type_text(q.type),
+             span);
+      }
+      break;
+  }
+  q.item = std::make_unique<ir::aggregate>(t, span, kind, std::move(q.item), distinct);
+  q.mode = ir::subquery_mode::scalar;
+  q.type = t;
+  q.span = span;
+  return coll;
+}
+
+ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attribute& method,
+                                            ir::expr_ptr coll) {
+  static const std::vector<std::string> methods{"count", "is_empty", "exists", "select",
+                                                "filter", "sum", "avg", "min", "max"};
+  const std::string& name = method.attr;
+  auto* q = as_collection(*coll);
+  if (q == nullptr) fail_collection(*coll, method.span);
+  if (name == "count" || name == "is_empty" || name == "exists") {
+    check_args(c, 0, 0);
+    if (name == "count") return aggregate_of(std::move(coll), ir::aggregate_kind::count, true, c.span, name);
+    return exists_of(std::move(coll), name == "is_empty", c.span);
+  }
+  if (name == "sum" || name == "avg" || name == "min" || name == "max") {
+    check_args(c, 0, 0);
+    auto kind = name == "sum"   ? ir::aggregate_kind::sum
+                : name == "avg" ? ir::aggregate_kind::avg
+                : name == "min" ? ir::aggregate_kind::min
+                                : ir::aggregate_kind::max;
+    return aggregate_of(std::move(coll), kind, false, c.span, name);
+  }
+  if (name == "select" || name == "filter") {
+    check_args(c, 1, 1);
+    const auto* l = c.args.front()->try_as<ast::lambda>();
+    if (l == nullptr || l->params.size() != 1) {
+      fail(error_category::type, "type.arguments",
+           name + "() of a collection takes a lambda of one argument", c.args.front()->span);
+    }
+    std::size_t saved = scope_size();
+    push(scope_entry{l->params.front(), false, 0, nullptr, {}, 0, q->item.get()});
+    ir::expr_ptr condition = bind_condition(*l->body);
+    pop_to(saved);
+    q->filter.push_back(std::move(condition));
+    q->span = c.span;
+    q->from_path = false;
+    return coll;
+  }
+  fail(error_category::unknown_name, "unknown_name.method",
+       ir::type_text(coll->type) + " has no method '" + name + "'" + did_you_mean(name, methods),
+       method.attr_span);
+}
+
+}  // namespace nextorm::analyze
+
+namespace nextorm::analyze {
+
+namespace {
+
+void remap_sources(ir::expr& e, const std::vector<std::size_t>& map) {
+  auto at = [&](std::size_t s) { return s < map.size() ? map[s] : s; };
+  switch (e.kind) {
+    case ir::expr_kind::column: e.as<ir::column>().source = at(e.as<ir::column>().source); return;
+    case ir::expr_kind::source_row:
+      e.as<ir::source_row>().source = at(e.as<ir::source_row>().source);
+      return;
+    case ir::expr_kind::aggregate:
+      if (e.as<ir::aggregate>().arg) remap_sources(*e.as<ir::aggregate>().arg, map);
+      return;
+    default: return;  // an aggregate of a path holds a column or an object
+  }
+}
+
+}  // namespace
+
+bool binder::is_path_aggregate(const ir::expr& e) const noexcept {
+  const auto* q = e.try_as<ir::subquery>();
+  return q != nullptr && q->mode == ir::subquery_mode::scalar && q->from_path &&
+         q->filter.empty() && q->item->kind == ir::expr_kind::aggregate;
+}
+
+ir::expr_ptr binder::left_join_aggregate(ir::expr_ptr e) {
+  auto& q = e->as<ir::subquery>();
+  auto& sources = m_query.sources;
+  std::vector<std::size_t> map(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) map[i] = i;
+  std::size_t unused = new_scope();  // sources merged into an equal earlier join end here
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    ir::source& s = sources[i];
+    if (s.scope != q.scope) continue;
+    s.parent = map[*s.parent];
+    // The same path aggregated twice (`max(g.students.gpa), min(g.students.gpa)`) shares one
+    // join, so that the groups are not multiplied.
+    for (std::size_t j = 0; j < i; ++j) {
+      const ir::source& t = sources[j];
+      if (t.scope == 0 && t.left && t.parent == s.parent && t.via == s.via && t.join == s.join) {
+        map[i] = j;
+        break;
+      }
+    }
+    s.scope = map[i] == i ? 0 : unused;
+    s.left = map[i] == i;
+  }
+  ir::expr_ptr item = std::move(q.item);
+  remap_sources(*item, map);
+  item->span = e->span;
+  return item;
+}
+
+}  // namespace nextorm::analyze

@@ -1,0 +1,348 @@
+// Scalar functions: string methods, indexing and slicing, date and time parts, the conditional
+// expression, casts and the built-ins coalesce, concat, between, random, getattr, and the
+// constructors date(), datetime(), time() of constants.
+#include "analyze/binder.hpp"
+#include "analyze/type_rules.hpp"
+
+#include "common/suggest.hpp"
+
+#include <cstdio>
+
+namespace nextorm::analyze {
+
+namespace {
+
+const std::vector<std::string>& string_methods() {
+  static const std::vector<std::string> names{"startswith", "endswith", "upper", "lower",
+                                              "strip",      "lstrip",   "rstrip", "replace"};
+  return names;
+}
+
+std::optional<std::int64_t> int_literal(const ast::node* n) {
+  if (n == nullptr) return std::nullopt;
+  bool negative = false;
+  if (const auto* u = n->try_as<ast::unary>(); u != nullptr && u->op == ast::unary_op::neg) {
+    negative = true;
+    n = u->operand.get();
+  }
+  const auto* l = n->try_as<ast::literal>();
+  if (l == nullptr || l->value.type() != value_type::integer) return std::nullopt;
+  return negative ? -l->value.as_int() : l->value.as_int();
+}
+
+ir::expr_ptr int_constant(source_span span, std::int64_t v) {
+  return std::make_unique<ir::constant>(span, value{v});
+}
+
+}  // namespace
+
+ir::expr_ptr binder::bind_string_method(const ast::call& c, const ast::attribute& method,
+                                        ir::expr_ptr object) {
+  const std::string& name = method.attr;
+  ir::type text = ir::scalar_type(value_type::text);
+  auto unary_fn = [&](ir::function_kind fn) {
+    check_args(c, 0, 0);
+    return std::make_unique<ir::function>(text, c.span, fn, std::move(object));
+  };
+  if (name == "upper") return unary_fn(ir::function_kind::upper);
+  if (name == "lower") return unary_fn(ir::function_kind::lower);
+  if (name == "strip") return unary_fn(ir::function_kind::trim);
+  if (name == "lstrip") return unary_fn(ir::function_kind::ltrim);
+  if (name == "rstrip") return unary_fn(ir::function_kind::rtrim);
+  auto text_arg = [&](std::size_t i) {
+    ir::expr_ptr arg = bind(*c.args[i]);
+    if (!arg->type.is_text()) {
+      fail(error_category::type, "type.mismatch",
+           name + "() needs a str argument, got " + ir::type_text(arg->type), c.args[i]->span);
+    }
+    return arg;
+  };
+  if (name == "replace") {
+    check_args(c, 2, 2);
+    auto f = std::make_unique<ir::function>(text, c.span, ir::function_kind::replace,
+                                            std::move(object));
+    f->args.push_back(text_arg(0));
+    f->args.push_back(text_arg(1));
+    return f;
+  }
+  if (name == "startswith" || name == "endswith") {
+    check_args(c, 1, 1);
+    ir::expr_ptr needle = text_arg(0);
+    auto mode = name == "startswith" ? ir::like_mode::prefix : ir::like_mode::suffix;
+    return std::make_unique<ir::like>(c.span, mode, std::move(object), std::move(needle), false);
+  }
+  fail(error_category::unknown_name, "unknown_name.method",
+       "str has no method '" + name + "'" + did_you_mean(name, string_methods()),
+       method.attr_span);
+}
+
+ir::expr_ptr binder::bind_date_part(ir::expr_ptr object, const ast::attribute& a) {
+  static const std::vector<std::string> date_parts{"year", "month", "day"};
+  static const std::vector<std::string> time_parts{"hour", "minute", "second"};
+  static const std::vector<std::string> all_parts{"year", "month", "day", "hour", "minute",
+                                                  "second"};
+  const ir::type t = object->type;
+  const std::vector<std::string>& allowed = t.is(value_type::date)   ? date_parts
+                                            : t.is(value_type::time) ? time_parts
+                                                                     : all_parts;
+  static constexpr ir::function_kind kinds[] = {
+      ir::function_kind::year, ir::function_kind::month,  ir::function_kind::day,
+      ir::function_kind::hour, ir::function_kind::minute, ir::function_kind::second};
+  for (std::size_t i = 0; i < all_parts.size(); ++i) {
+    if (all_parts[i] != a.attr) continue;
+    for (const auto& p : allowed) {
+      if (p == a.attr) {
+        return std::make_unique<ir::function>(ir::scalar_type(value_type::integer), a.span,
+                                              kinds[i], std::move(object));
+      }
+    }
+  }
+  fail(error_category::unknown_name, "unknown_name.attribute",
+       ir::type_text(t) + " has no attribute '" + a.attr + "'" + did_you_mean(a.attr, allowed),
+       a.attr_span);
+}
+
+ir::expr_ptr binder::bind_subscript(const ast::subscript& s) {
+  ir::expr_ptr object = bind(*s.object);
+  if (!object->type.is_text()) {
+    fail(error_category::unsupported, "unsupported.subscript",
+         "indexing is supported on str only, not on " + ir::type_text(object->type), s.span);
+  }
+  ir::type text = ir::scalar_type(value_type::text);
+  auto f = std::make_unique<ir::function>(text, s.span, ir::function_kind::substr);
+  std::optional<std::int64_t> i = int_literal(s.index.get());
+  if (i && *i >= 0) {
+    // substr counts from 1.
+    f->args.push_back(std::move(object));
+    f->args.push_back(int_constant(s.index->span, *i + 1));
+    f->args.push_back(int_constant(s.index->span, 1));
+    return f;
+  }
+  // Python's s[i] as the slice s[i:i+1], where i = -1 has no stop.
+  f->fn = ir::function_kind::py_slice;
+  f->args.push_back(std::move(object));
+  if (i) {
+    f->args.push_back(int_constant(s.index->span, *i));
+    if (*i == -1) {
+      f->args.push_back(std::make_unique<ir::constant>(s.index->span, value{}));
+    } else {
+      f->args.push_back(int_constant(s.index->span, *i + 1));
+    }
+    return f;
+  }
+  ir::expr_ptr index = bind(*s.index);
+  if (!index->type.is(value_type::integer)) {
+    fail(error_category::type, "type.mismatch",
+         "a str index must be an int, got " + ir::type_text(index->type), s.index->span);
+  }
+  source_span at = s.index->span;
+  auto is_last = std::make_unique<ir::compare>(at, ir::compare_op::eq, ir::clone(*index),
+                                               int_constant(at, -1));
+  auto next = std::make_unique<ir::binary>(index->type, at, ir::binary_op::add, ir::clone(*index),
+                                           int_constant(at, 1));
+  f->args.push_back(std::move(index));
+  f->args.push_back(std::make_unique<ir::conditional>(
+      ir::scalar_type(value_type::integer), at, std::move(is_last),
+      std::make_unique<ir::constant>(at, value{}), std::move(next)));
+  return f;
+}
+
+ir::expr_ptr binder::bind_slice(const ast::slice& s) {
+  ir::expr_ptr object = bind(*s.object);
+  if (!object->type.is_text()) {
+    fail(error_category::unsupported, "unsupported.subscript",
+         "slicing is supported on str only, not on " + ir::type_text(object->type), s.span);
+  }
+  if (s.step) {
+    fail(error_category::unsupported, "unsupported.slice_step",
+         "a slice with a step is not supported", s.step->span);
+  }
+  ir::type text = ir::scalar_type(value_type::text);
+  std::optional<std::int64_t> start = s.start ? int_literal(s.start.get()) : std::int64_t{0};
+  std::optional<std::int64_t> stop = int_literal(s.stop.get());
+  if (start && *start >= 0 && (!s.stop || (stop && *stop >= 0))) {
+    // Constant bounds from the start: substr(x, start + 1[, count]).
+    auto f = std::make_unique<ir::function>(text, s.span, ir::function_kind::substr);
+    f->args.push_back(std::move(object));
+    f->args.push_back(int_constant(s.span, *start + 1));
+    if (s.stop) f->args.push_back(int_constant(s.span, *stop > *start ? *stop - *start : 0));
+    return f;
+  }
+  auto f = std::make_unique<ir::function>(text, s.span, ir::function_kind::py_slice);
+  f->args.push_back(std::move(object));
+  for (const ast::node* bound : {s.start.get(), s.stop.get()}) {
+    if (bound == nullptr) {
+      f->args.push_back(std::make_unique<ir::constant>(s.span, value{}));
+      continue;
+    }
+    ir::expr_ptr e = bind(*bound);
+    if (!e->type.is(value_type::integer)) {
+      fail(error_category::type, "type.mismatch",
+           "a slice bound must be an int, got " + ir::type_text(e->type), bound->span);
+    }
+    f->args.push_back(std::move(e));
+  }
+  return f;
+}
+
+ir::expr_ptr binder::bind_conditional(const ast::conditional& c) {
+  ir::expr_ptr cond = bind_condition(*c.cond);
+  ir::expr_ptr then = bind(*c.then);
+  ir::expr_ptr otherwise = bind(*c.otherwise);
+  ir::type t = then->type.is_none() ? otherwise->type : then->type;
+  if (!then->type.is_none() && !otherwise->type.is_none() &&
+      !comparable(then->type, otherwise->type)) {
+    fail(error_category::type, "type.mismatch",
+         "the branches of a conditional expression have different types: " +
+             ir::type_text(then->type) + " and " + ir::type_text(otherwise->type),
+         c.span);
+  }
+  if (then->type.collection) fail_collection(*then, c.then->span);
+  if (otherwise->type.collection) fail_collection(*otherwise, c.otherwise->span);
+  if (then->type.is(value_type::real) || otherwise->type.is(value_type::real)) {
+    if (t.is_number()) t = ir::scalar_type(value_type::real);
+  }
+  return std::make_unique<ir::conditional>(t, c.span, std::move(cond), std::move(then),
+                                           std::move(otherwise));
+}
+
+ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
+  const std::string& name = func.id;
+  if (name == "random") {
+    check_args(c, 0, 0);
+    return std::make_unique<ir::function>(ir::scalar_type(value_type::real), c.span,
+                                          ir::function_kind::random);
+  }
+  if (name == "getattr") {
+    check_args(c, 2, 2);
+    const auto* attr = c.args[1]->try_as<ast::literal>();
+    if (attr == nullptr || attr->value.type() != value_type::text) {
+      fail(error_category::unsupported, "unsupported.getattr",
+           "getattr() needs the attribute name as a str literal", c.args[1]->span);
+    }
+    ast::attribute a{c.span, ast::clone(*c.args[0]), attr->value.as_text(), c.args[1]->span};
+    return bind_attribute(a);
+  }
+  if (name == "between") {
+    check_args(c, 3, 3);
+    ir::expr_ptr x = bind(*c.args[0]);
+    ir::expr_ptr low = bind(*c.args[1]);
+    ir::expr_ptr high = bind(*c.args[2]);
+    for (const ir::expr* bound : {low.get(), high.get()}) {
+      if (!comparable(x->type, bound->type) || x->type.is_entity() || x->type.collection) {
+        fail(error_category::type, "type.mismatch",
+             "cannot compare " + ir::type_text(x->type) + " with " + ir::type_text(bound->type),
+             c.span);
+      }
+    }
+    auto both = std::make_unique<ir::logical>(c.span, ir::logical_op::and_);
+    both->operands.push_back(
+        std::make_unique<ir::compare>(c.span, ir::compare_op::ge, ir::clone(*x), std::move(low)));
+    both->operands.push_back(
+        std::make_unique<ir::compare>(c.span, ir::compare_op::le, std::move(x), std::move(high)));
+    return both;
+  }
+  if (name == "coalesce" || name == "concat") {
+    check_args(c, name == "coalesce" ? 1 : 1, 64);
+    auto f = std::make_unique<ir::function>(
+        ir::scalar_type(value_type::text), c.span,
+        name == "coalesce" ? ir::function_kind::coalesce : ir::function_kind::to_text);
+    std::vector<ir::expr_ptr> args;
+    for (const auto& arg : c.args) {
+      ir::expr_ptr e = bind(*arg);
+      if (e->type.collection) fail_collection(*e, arg->span);
+      if (name == "coalesce" && !args.empty() && !e->type.is_none() &&
+          !args.front()->type.is_none() && !comparable(args.front()->type, e->type)) {
+        fail(error_category::type, "type.mismatch",
+             "coalesce() needs values of one type, got " + ir::type_text(args.front()->type) +
+                 " and " + ir::type_text(e->type),
+             arg->span);
+      }
+      args.push_back(std::move(e));
+    }
+    if (name == "coalesce") {
+      f->type = ir::type{};
+      for (const auto& a : args) {
+        if (f->type.is_none() || a->type.is(value_type::real)) f->type = a->type;
+      }
+      f->args = std::move(args);
+      return f;
+    }
+    // concat(a, b, ...): the text of each, joined.
+    ir::expr_ptr joined;
+    for (auto& a : args) {
+      ir::expr_ptr part = std::move(a);
+      if (!part->type.is_text()) {
+        source_span span = part->span;
+        part = std::make_unique<ir::function>(ir::scalar_type(value_type::text), span,
+                                              ir::function_kind::to_text, std::move(part));
+      }
+      if (!joined) {
+        joined = std::move(part);
+        continue;
+      }
+      joined = std::make_unique<ir::binary>(ir::scalar_type(value_type::text), c.span,
+                                            ir::binary_op::concat, std::move(joined),
+                                            std::move(part));
+    }
+    joined->span = c.span;
+    return joined;
+  }
+  // Casts: int(x), float(x), str(x).
+  check_args(c, 1, 1);
+  ir::expr_ptr arg = bind(*c.args.front());
+  if (arg->type.collection || arg->type.is_entity()) fail_collection(*arg, c.args.front()->span);
+  if (name == "str") {
+    return std::make_unique<ir::function>(ir::scalar_type(value_type::text), c.span,
+                                          ir::function_kind::to_text, std::move(arg));
+  }
+  if (!arg->type.is_number() && !arg->type.is_text() && !arg->type.is_bool()) {
+    fail(error_category::type, "type.mismatch",
+         name + "() needs a number or a str, got " + ir::type_text(arg->type),
+         c.args.front()->span);
+  }
+  bool to_int = name == "int";
+  return std::make_unique<ir::function>(
+      ir::scalar_type(to_int ? value_type::integer : value_type::real), c.span,
+      to_int ? ir::function_kind::to_int : ir::function_kind::to_real, std::move(arg));
+}
+
+ir::expr_ptr binder::bind_constructor(const ast::call& c, const ast::name& func) {
+  const std::string& name = func.id;
+  if (name == "timedelta") {
+    fail(error_category::unsupported, "unsupported.timedelta",
+         "timedelta() can only be added to or subtracted from a date or datetime", c.span);
+  }
+  std::size_t min = name == "time" ? 1 : 3;
+  std::size_t max = name == "date" ? 3 : name == "time" ? 3 : 6;
+  check_args(c, min, max);
+  std::int64_t parts[6] = {0, 0, 0, 0, 0, 0};
+  for (std::size_t i = 0; i < c.args.size(); ++i) {
+    std::optional<std::int64_t> v = int_literal(c.args[i].get());
+    if (!v || *v < 0 || *v > 9999) {
+      fail(error_category::unsupported, "unsupported.constructor",
+           name + "() needs int literals in the query; pass other values as parameters",
+           c.args[i]->span);
+    }
+    parts[i] = *v;
+  }
+  char buffer[40];
+  value_type type = value_type::date;
+  if (name == "date") {
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", static_cast<int>(parts[0]),
+                  static_cast<int>(parts[1]), static_cast<int>(parts[2]));
+  } else if (name == "datetime") {
+    type = value_type::datetime;
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02d:%02d:%02d",
+                  static_cast<int>(parts[0]), static_cast<int>(parts[1]),
+                  static_cast<int>(parts[2]), static_cast<int>(parts[3]),
+                  static_cast<int>(parts[4]), static_cast<int>(parts[5]));
+  } else {
+    type = value_type::time;
+    std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", static_cast<int>(parts[0]),
+                  static_cast<int>(parts[1]), static_cast<int>(parts[2]));
+  }
+  return std::make_unique<ir::constant>(c.span, value::typed(type, buffer));
+}
+
+}  // namespace nextorm::analyze

@@ -1,0 +1,239 @@
+// The golden files: blocks of a query (and its method chain) with the expected SQL per dialect,
+// parameter slots or error id. Shared by the golden test (SQL text) and the server test (the
+// SQL runs on real databases).
+#pragma once
+
+#include "compile/compiler.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <nextorm/errors.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace golden {
+
+using namespace nextorm;
+namespace fs = std::filesystem;
+using namespace nextorm;
+
+
+inline fs::path golden_dir() {
+  const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
+  return fs::path{root != nullptr ? root : "."} / "tests" / "golden";
+}
+
+inline std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && s[i] == ' ') ++i;
+  return s.substr(i);
+}
+
+// Splits "a, [b, c], d" at the commas outside brackets.
+inline std::vector<std::string> split_top(const std::string& s) {
+  std::vector<std::string> parts;
+  int depth = 0;
+  std::string current;
+  for (char c : s) {
+    if (c == '[') ++depth;
+    if (c == ']') --depth;
+    if (c == ',' && depth == 0) {
+      parts.push_back(trim(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!trim(current).empty()) parts.push_back(trim(current));
+  return parts;
+}
+
+// A sample value of the named type: int, float, str, bool, None, decimal, date, an entity name,
+// or [type, type, ...] for a sequence.
+inline param_value sample(const std::string& type, const registry& reg) {
+  if (!type.empty() && type.front() == '[') {
+    std::vector<param_value> items;
+    for (const auto& t : split_top(type.substr(1, type.size() - 2))) items.push_back(sample(t, reg));
+    return param_value{std::move(items)};
+  }
+  if (type == "int") return param_value{1};
+  if (type == "float") return param_value{1.5};
+  if (type == "str") return param_value{"s"};
+  if (type == "bool") return param_value{true};
+  if (type == "None") return param_value{value{}};
+  if (type == "decimal") return param_value{value::typed(value_type::decimal, "1.50")};
+  if (type == "date") return param_value{value::typed(value_type::date, "2024-01-01")};
+  const entity_info* e = reg.find(type);
+  if (e == nullptr) FAIL("unknown parameter type " << type);
+  return param_value{entity_ref{e, e->pk().type == value_type::text ? value{"k"} : value{1}}};
+}
+
+inline std::string slot_text(const compile::param_slot& s) {
+  switch (s.from) {
+    case compile::param_slot::source::named:
+      return s.element ? s.name + "[" + std::to_string(*s.element) + "]" : s.name;
+    case compile::param_slot::source::constant: return s.constant.repr();
+    case compile::param_slot::source::limit: return "limit";
+    case compile::param_slot::source::offset: return "offset";
+  }
+  return "?";
+}
+
+inline std::string slots_text(const compile::plan& p) {
+  std::string out;
+  for (const auto& s : p.params) {
+    if (!out.empty()) out += ", ";
+    out += slot_text(s);
+  }
+  return out;
+}
+
+inline const char* terminal_names[] = {"fetch", "count", "sum",   "avg", "min",
+                                "max",   "exists", "first", "get", "remove",
+                                       "group_concat"};
+
+struct block {
+  std::size_t line = 0;
+  compile::query_spec spec;
+  params args;
+  std::vector<std::string> input;  // the lines that describe the query, kept on update
+  std::map<std::string, std::string> expected;  // sqlite/postgres/mariadb/slots/error
+};
+
+inline const std::vector<std::string> dialects{"sqlite", "postgres", "mariadb"};
+
+inline bool is_expectation(const std::string& key) {
+  return key == "sqlite" || key == "postgres" || key == "mariadb" || key == "slots" ||
+         key == "error";
+}
+
+inline std::vector<block> read_blocks(const fs::path& file, const registry& reg) {
+  std::ifstream in{file};
+  std::vector<block> blocks;
+  std::string line;
+  std::size_t number = 0;
+  block current;
+  auto flush = [&] {
+    if (!current.input.empty()) blocks.push_back(std::move(current));
+    current = block{};
+  };
+  while (std::getline(in, line)) {
+    ++number;
+    if (trim(line).empty()) {
+      flush();
+      continue;
+    }
+    if (line.front() == '#') {
+      current.input.push_back(line);  // kept on update
+      continue;
+    }
+    std::size_t colon = line.find(':');
+    std::string key = trim(line.substr(0, colon));
+    std::string rest = colon == std::string::npos ? "" : trim(line.substr(colon + 1));
+    if (is_expectation(key)) {
+      current.expected[key] = rest;
+      continue;
+    }
+    if (current.line == 0) current.line = number;
+    current.input.push_back(line);
+    auto& spec = current.spec;
+    if (key == "query") {
+      spec.text = rest;
+    } else if (key == "entity") {
+      spec.entity = rest;
+    } else if (key == "text") {
+      spec.text = rest;
+    } else if (key == "filter") {
+      spec.modifiers.push_back({compile::modifier_kind::filter, rest});
+    } else if (key == "where") {
+      spec.modifiers.push_back({compile::modifier_kind::where, rest});
+    } else if (key == "order_by") {
+      spec.modifiers.push_back({compile::modifier_kind::order_by, rest});
+    } else if (key == "distinct") {
+      spec.modifiers.push_back({compile::modifier_kind::distinct, ""});
+    } else if (key == "without_distinct") {
+      spec.modifiers.push_back({compile::modifier_kind::without_distinct, ""});
+    } else if (key == "for_update") {
+      spec.modifiers.push_back({compile::modifier_kind::for_update, rest});
+    } else if (key == "separator") {
+      spec.modifiers.push_back({compile::modifier_kind::separator, rest});
+    } else if (key == "limit") {
+      spec.has_limit = true;
+    } else if (key == "offset") {
+      spec.has_offset = true;
+    } else if (key == "distinct_aggregate") {
+      spec.distinct_aggregate = true;
+    } else if (key == "terminal") {
+      bool found = false;
+      for (std::size_t i = 0; i < std::size(terminal_names); ++i) {
+        if (rest == terminal_names[i]) {
+          spec.terminal = static_cast<compile::terminal_kind>(i);
+          found = true;
+        }
+      }
+      if (!found) FAIL(file.string() << ":" << number << ": unknown terminal " << rest);
+    } else if (key == "params") {
+      for (const auto& p : split_top(rest)) {
+        std::size_t c = p.find(':');
+        current.args[trim(p.substr(0, c))] = sample(trim(p.substr(c + 1)), reg);
+      }
+    } else {
+      FAIL(file.string() << ":" << number << ": unknown line " << line);
+    }
+  }
+  flush();
+  return blocks;
+}
+
+struct outcome {
+  std::map<std::string, std::string> actual;
+};
+
+inline outcome run(const block& b, const registry& reg) {
+  outcome o;
+  for (const auto& name : dialects) {
+    try {
+      auto plan = compile::compile_query(b.spec, reg, *lower::find_dialect(name), b.args);
+      o.actual[name] = plan->sql;
+      o.actual["slots"] = slots_text(*plan);
+    } catch (const error& e) {
+      o.actual["error"] = e.id();
+      o.actual.erase(name);
+    }
+  }
+  return o;
+}
+
+inline const registry& golden_registry() {
+  static const registry* reg = [] {
+    std::ifstream in{golden_dir() / "schema.json"};
+    std::stringstream text;
+    text << in.rdbuf();
+    auto* r = new registry;  // lives for the program
+    r->load_json_text(text.str());
+    r->finalize();
+    return r;
+  }();
+  return *reg;
+}
+
+
+// The golden files, sorted.
+inline std::vector<fs::path> golden_files() {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator{golden_dir()}) {
+    if (entry.path().extension() == ".txt") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace golden
