@@ -119,7 +119,10 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
   }
   s.insert_with_key = "INSERT INTO " + table + " (" + all_columns + ") VALUES (" + all_values + ")";
   s.insert_without_key =
-      generated == 0 ? "INSERT INTO " + table + " DEFAULT VALUES"
+      generated == 0
+          // Only the generated key: MariaDB has no DEFAULT VALUES form.
+          ? (d.name() == "mariadb" ? "INSERT INTO " + table + " () VALUES ()"
+                                   : "INSERT INTO " + table + " DEFAULT VALUES")
                      : "INSERT INTO " + table + " (" + generated_columns + ") VALUES (" +
                            generated_values + ")";
   if (d.has_returning()) s.insert_without_key += " RETURNING " + key;

@@ -60,12 +60,16 @@ inline bool equal_ignoring_case(const std::string& a, const std::string& b) {
                     [](char x, char y) { return std::tolower(x) == std::tolower(y); });
 }
 
+// Nothing but its implicit key.
+struct Ticket : entity<Ticket> {};
+
 // A database of its own per test, with the tables of the entities above.
 class temp_database {
  public:
   temp_database() : m_url{nextorm::testing::fresh_database_url("session_" + std::to_string(++counter()))} {
     db.bind(m_url);
-    db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true});
+    db.generate_mapping<Category, Tag, Product, Customer, Order, Card, Ticket>(
+        {.create_tables = true});
   }
   ~temp_database() { nextorm::testing::discard_database(m_url); }
 

@@ -288,3 +288,16 @@ TEST_CASE("a one-to-one reference is stored on one side and read from both", "[s
   }
   CHECK(t.count("Card", "holder = 'bob@example.com'") == 1);
 }
+
+TEST_CASE("an entity with nothing but its generated key can be inserted", "[session]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    auto& first = Ticket::create();
+    auto& second = Ticket::create();
+    session.flush();
+    CHECK(first.key() == value{1});
+    CHECK(second.key() == value{2});
+  }
+  CHECK(t.count("Ticket") == 2);
+}

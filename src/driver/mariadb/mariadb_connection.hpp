@@ -7,6 +7,7 @@
 #include <mysql.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
