@@ -62,6 +62,9 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
              c.op_span);
       }
       if (lhs->type.is_none()) return bool_constant(span, !negated);
+      // A passed value that is not None (None parameters became the literal) is never NULL; the
+      // SQL `? IS NULL` would also leave PostgreSQL unable to infer the parameter's type.
+      if (lhs->kind == ir::expr_kind::param) return bool_constant(span, negated);
       return std::make_unique<ir::is_null>(span, std::move(lhs), negated);
     }
     case ast::compare_op::in: return bind_in(std::move(lhs), *c.rhs, false, span);
@@ -76,6 +79,7 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
     bool negated = op == ir::compare_op::ne;
     if (lhs->type.is_none() && rhs->type.is_none()) return bool_constant(span, !negated);
     ir::expr_ptr operand = lhs->type.is_none() ? std::move(rhs) : std::move(lhs);
+    if (operand->kind == ir::expr_kind::param) return bool_constant(span, negated);
     return std::make_unique<ir::is_null>(span, std::move(operand), negated);
   }
   if (!comparable(lhs->type, rhs->type) || lhs->type.is_none() || rhs->type.is_none()) {
