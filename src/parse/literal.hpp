@@ -24,7 +24,4 @@ namespace nextorm::parse::detail {
 // not a Unicode character (a surrogate, or above U+10FFFF), or npos when all is well.
 [[nodiscard]] std::size_t decode_strings(std::string_view text, std::string& out);
 
-// Appends code point `cp` (at most U+10FFFF, not a surrogate) in UTF-8.
-void append_utf8(std::string& out, std::uint32_t cp);
-
 }  // namespace nextorm::parse::detail

@@ -3,6 +3,8 @@
 // Python's 'ß'.upper() == 'SS'.
 #include "driver/sqlite/sqlite_functions.hpp"
 
+#include "common/utf8.hpp"
+
 #include "driver/sqlite/sqlite_connection.hpp"
 
 #include <clocale>
@@ -34,24 +36,6 @@ std::vector<char32_t> decode(std::string_view s) {
   return out;
 }
 
-void encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 locale_t utf8_locale() {
   static const locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
   return l;
@@ -79,7 +63,7 @@ void change_case(sqlite3_context* ctx, int, sqlite3_value** argv, bool upper) {
     } else if (cp < 0x80) {
       mapped = upper ? towupper(mapped) : towlower(mapped);
     }
-    encode(static_cast<char32_t>(mapped), out);
+    append_utf8(out, static_cast<std::uint32_t>(mapped));
   }
   sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
@@ -114,7 +98,7 @@ void py_string_slice(sqlite3_context* ctx, int, sqlite3_value** argv) {
   std::int64_t start = bound(argv[1], 0);
   std::int64_t stop = bound(argv[2], n);
   std::string out;
-  for (std::int64_t i = start; i < stop; ++i) encode(s[static_cast<std::size_t>(i)], out);
+  for (std::int64_t i = start; i < stop; ++i) append_utf8(out, s[static_cast<std::size_t>(i)]);
   sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
