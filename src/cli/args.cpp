@@ -18,11 +18,13 @@ enum class option_id {
   help,
   step,
   terminal,
+  distinct_agg,
+  left_join,
 };
 
 struct option_spec {
   std::string_view name;
-  std::string_view metavar;  // empty: a flag
+  std::string_view metavar;  // empty: a flag; "[=...]": a value only after '='
   option_id id;
   step_kind step = step_kind::filter;             // for option_id::step
   terminal_kind terminal = terminal_kind::fetch;  // for option_id::terminal
@@ -37,8 +39,13 @@ constexpr option_spec option_table[] = {
     {"--filter", "TEXT", option_id::step, step_kind::filter},
     {"--where", "TEXT", option_id::step, step_kind::where},
     {"--order-by", "TEXT", option_id::step, step_kind::order_by},
+    {"--sort-by", "TEXT", option_id::step, step_kind::sort_by},
+    {"--filter-kw", "JSON", option_id::step, step_kind::filter_kw},
+    {"--where-kw", "JSON", option_id::step, step_kind::where_kw},
     {"--distinct", "", option_id::step, step_kind::distinct},
     {"--without-distinct", "", option_id::step, step_kind::without_distinct},
+    {"--for-update", "", option_id::step, step_kind::for_update},
+    {"--left-join", "", option_id::left_join},
     {"--limit", "N[,OFFSET]", option_id::terminal, {}, terminal_kind::limit},
     {"--page", "P[,SIZE]", option_id::terminal, {}, terminal_kind::page},
     {"--count", "", option_id::terminal, {}, terminal_kind::count},
@@ -53,6 +60,11 @@ constexpr option_spec option_table[] = {
     {"--first", "", option_id::terminal, {}, terminal_kind::first},
     {"--get", "", option_id::terminal, {}, terminal_kind::get},
     {"--delete", "", option_id::terminal, {}, terminal_kind::remove},
+    {"--slice", "A:B", option_id::terminal, {}, terminal_kind::slice},
+    {"--random", "N", option_id::terminal, {}, terminal_kind::random},
+    {"--group-concat", "[=SEP]", option_id::terminal, {}, terminal_kind::group_concat},
+    {"--len", "", option_id::terminal, {}, terminal_kind::len},
+    {"--distinct-agg", "", option_id::distinct_agg},
     {"--help", "", option_id::help},
     {"-h", "", option_id::help},
 };
@@ -73,8 +85,14 @@ Query methods, applied in the order given:
   --filter TEXT         .filter(TEXT): a condition on the result
   --where TEXT          .where(TEXT): a condition on the loop variables
   --order-by TEXT       .order_by(TEXT): "desc(s.gpa), s.id", or result columns "-2,1"
+  --sort-by TEXT        .sort_by(TEXT), the same as --order-by
+  --filter-kw JSON      .filter(attr=value, ...): {"name": "Ann", "gpa": 3.9} keeps the rows
+                        whose attributes equal the values (typed values as in --params)
+  --where-kw JSON       .where(attr=value, ...): the same on the first loop variable
   --distinct            .distinct()
   --without-distinct    .without_distinct()
+  --for-update          .for_update(): SELECT ... FOR UPDATE (not written on SQLite)
+  --left-join           left_join(...) instead of select(...) (not supported yet)
 
 At most one terminal (default: fetch every row):
   --limit N[,OFFSET]    N rows after skipping OFFSET
@@ -89,6 +107,11 @@ At most one terminal (default: fetch every row):
   --first               the first row (by primary key when unordered), or None
   --get                 the only row, or None; more than one row is an error
   --delete              deletes the selected objects and prints how many
+  --slice A:B           rows A to B - 1 (from 0) as Python's q[A:B]; either may be empty
+  --random N            N rows in random order
+  --group-concat[=SEP]  the values of a one-column result joined by SEP (default ',')
+  --len                 the number of rows fetched, as len(q)
+  --distinct-agg        makes --count, --sum, --avg or --group-concat use distinct values
 
 Output:
   --format table|json   a table for people (default), or JSON for programs
@@ -148,6 +171,57 @@ void set_once(std::string& field, bool& seen, const option_spec& spec, std::stri
   field = std::string{v};
 }
 
+// "A:B" for --slice: whole numbers of at least 0; an empty A is 0, an empty B the end.
+void parse_slice(std::string_view text, terminal& out) {
+  const auto colon = text.find(':');
+  std::optional<std::int64_t> start = 0;
+  std::optional<std::int64_t> stop;
+  bool valid = colon != std::string_view::npos;
+  if (valid) {
+    const std::string_view a = trim(text.substr(0, colon));
+    const std::string_view b = trim(text.substr(colon + 1));
+    if (!a.empty()) start = parse_int(a);
+    if (!b.empty()) {
+      stop = parse_int(b);
+      valid = stop && *stop >= 0;
+    }
+    valid = valid && start && *start >= 0;
+  }
+  if (!valid) {
+    throw usage_failure{"invalid value '" + std::string{text} +
+                        "' for --slice: expected A:B with whole numbers, at least 0; either may "
+                        "be empty"};
+  }
+  out.first = *start;
+  out.stop = stop;
+}
+
+void parse_count(const option_spec& spec, std::string_view text, terminal& out) {
+  const auto n = parse_int(text);
+  if (!n || *n < 0) {
+    throw usage_failure{"invalid value '" + std::string{text} + "' for " + std::string{spec.name} +
+                        ": expected a whole number, at least 0"};
+  }
+  out.first = *n;
+}
+
+// --distinct-agg changes an aggregate terminal; anywhere else it would silently do nothing.
+void check_distinct_aggregate(const query_options& o) {
+  switch (o.end.kind) {
+    case terminal_kind::count:
+    case terminal_kind::count_distinct:
+    case terminal_kind::sum:
+    case terminal_kind::sum_distinct:
+    case terminal_kind::avg:
+    case terminal_kind::avg_distinct:
+    case terminal_kind::group_concat: return;
+    default: break;
+  }
+  throw usage_failure{
+      "--distinct-agg needs --count, --sum, --avg or --group-concat, got " +
+      (o.end.option.empty() ? std::string{"the default fetch"} : "'" + o.end.option + "'")};
+}
+
 output_format parse_format(std::string_view text) {
   if (text == "table") return output_format::table;
   if (text == "json") return output_format::json;
@@ -187,7 +261,9 @@ query_options parse_query_args(std::span<const std::string_view> args) {
     const option_spec* spec = find_option(name);
     if (spec == nullptr) unknown_option(name);
     std::string_view v;
-    if (spec->metavar.empty()) {
+    if (spec->metavar.starts_with("[=")) {
+      if (equals != std::string_view::npos) v = arg.substr(equals + 1);
+    } else if (spec->metavar.empty()) {
       if (equals != std::string_view::npos) {
         throw usage_failure{"option '" + std::string{name} + "' takes no value"};
       }
@@ -215,6 +291,9 @@ query_options parse_query_args(std::span<const std::string_view> args) {
       }
       case option_id::sql: out.sql = true; break;
       case option_id::help: out.help = true; return out;
+      case option_id::distinct_agg: out.distinct_aggregate = true; break;
+      case option_id::left_join:
+        throw usage_failure{"cli.unsupported: --left-join is not supported yet"};
       case option_id::step: out.steps.push_back(step{spec->step, std::string{v}}); break;
       case option_id::terminal: {
         if (!out.end.option.empty()) {
@@ -225,6 +304,11 @@ query_options parse_query_args(std::span<const std::string_view> args) {
         out.end.option = std::string{name};
         if (spec->terminal == terminal_kind::limit) parse_pair(*spec, v, 0, 0, 0, out.end);
         if (spec->terminal == terminal_kind::page) parse_pair(*spec, v, 1, 1, 10, out.end);
+        if (spec->terminal == terminal_kind::slice) parse_slice(v, out.end);
+        if (spec->terminal == terminal_kind::random) parse_count(*spec, v, out.end);
+        if (spec->terminal == terminal_kind::group_concat && equals != std::string_view::npos) {
+          out.end.separator = std::string{v};
+        }
         break;
       }
     }
@@ -241,6 +325,7 @@ query_options parse_query_args(std::span<const std::string_view> args) {
     }
     throw usage_failure{text};
   }
+  if (out.distinct_aggregate) check_distinct_aggregate(out);
   if (out.sql && !out.end.option.empty()) {
     throw usage_failure{"--sql prints the SQL of the fetch and cannot be combined with '" +
                         out.end.option + "'"};

@@ -14,11 +14,21 @@ namespace nextorm::cli {
 enum class output_format { table, json };
 
 // A method of the chain that returns a new query.
-enum class step_kind { filter, where, order_by, distinct, without_distinct };
+enum class step_kind {
+  filter,
+  where,
+  order_by,
+  sort_by,
+  distinct,
+  without_distinct,
+  for_update,
+  filter_kw,  // text: a JSON object of attributes and values
+  where_kw,
+};
 
 struct step {
   step_kind kind;
-  std::string text;  // empty for distinct and without_distinct
+  std::string text;  // empty for distinct, without_distinct and for_update
   friend bool operator==(const step&, const step&) = default;
 };
 
@@ -39,13 +49,19 @@ enum class terminal_kind {
   first,
   get,
   remove,
+  slice,
+  random,
+  group_concat,
+  len,
 };
 
 struct terminal {
   terminal_kind kind = terminal_kind::fetch;
-  std::string option;       // as written ("--count"), empty for the default fetch
-  std::int64_t first = 0;   // --limit N, --page P
-  std::int64_t second = 0;  // --limit ,OFFSET, --page ,SIZE
+  std::string option;                // as written ("--count"), empty for the default fetch
+  std::int64_t first = 0;            // --limit N, --page P
+  std::int64_t second = 0;           // --limit ,OFFSET, --page ,SIZE
+  std::optional<std::int64_t> stop;  // --slice :B; none reads to the end
+  std::string separator = ",";       // --group-concat=SEP
 };
 
 struct query_options {
@@ -58,6 +74,7 @@ struct query_options {
   bool sql = false;
   std::vector<step> steps;
   terminal end;
+  bool distinct_aggregate = false;  // --distinct-agg
 };
 
 // Parses the arguments after `query`. Throws usage_failure for anything wrong. At --help it

@@ -18,12 +18,13 @@ using json = nlohmann::json;
 
 // Where a value sits: "'ids'[2]", for messages.
 struct location {
+  std::string_view option;  // "--params", "--filter-kw", ...
   std::string path;
   [[noreturn]] void fail(const std::string& message) const {
-    throw usage_failure{"--params: " + path + ": " + message};
+    throw usage_failure{std::string{option} + ": " + path + ": " + message};
   }
   [[nodiscard]] location at(std::size_t index) const {
-    return location{path + "[" + std::to_string(index) + "]"};
+    return location{option, path + "[" + std::to_string(index) + "]"};
   }
 };
 
@@ -226,22 +227,23 @@ param_value read_value(const json& v, const location& at, const registry& schema
 
 }  // namespace
 
-params parse_params(std::string_view json_text, const registry& schema) {
+params parse_params(std::string_view json_text, const registry& schema, std::string_view option) {
+  const std::string prefix = std::string{option} + ": ";
   json doc;
   try {
     doc = json::parse(json_text.begin(), json_text.end());
   } catch (const json::parse_error& e) {
     // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ...".
     const std::string what = e.what();
-    throw usage_failure{"--params: " + what.substr(what.find("] ") + 2)};
+    throw usage_failure{prefix + what.substr(what.find("] ") + 2)};
   }
   if (!doc.is_object()) {
-    throw usage_failure{"--params: expected a JSON object of names and values, got " +
+    throw usage_failure{prefix + "expected a JSON object of names and values, got " +
                         std::string{doc.type_name()}};
   }
   params out;
   for (const auto& [name, v] : doc.items())
-    out.emplace(name, read_value(v, location{"'" + name + "'"}, schema));
+    out.emplace(name, read_value(v, location{option, "'" + name + "'"}, schema));
   return out;
 }
 

@@ -9,8 +9,9 @@
 
 namespace nextorm::cli {
 
-// Throws usage_failure "--params: ..." naming the parameter and the position in it. `$entity`
+// Throws usage_failure "<option>: ..." naming the parameter and the position in it. `$entity`
 // references are looked up in `schema`, which must be finalized.
-[[nodiscard]] params parse_params(std::string_view json_text, const registry& schema);
+[[nodiscard]] params parse_params(std::string_view json_text, const registry& schema,
+                                  std::string_view option = "--params");
 
 }  // namespace nextorm::cli

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <iterator>
+
 using namespace nextorm::cli;
 using cli_test::run;
 
@@ -187,4 +190,118 @@ TEST_CASE("the top level lists the commands and rejects unknown ones") {
     CHECK(r.out.empty());
     CHECK(r.err == "nextorm " + later + ": not available yet\n");
   }
+}
+
+TEST_CASE("the keyword, sort and locking methods are steps in the order given") {
+  const auto o = parse({"--db", "d", "--schema", "s", "q", "--sort-by", "s.name", "--filter-kw",
+                        R"({"name": "Ann"})", "--for-update", "--where-kw={\"id\": 1}"});
+  CHECK(o.steps == std::vector<step>{{step_kind::sort_by, "s.name"},
+                                     {step_kind::filter_kw, R"({"name": "Ann"})"},
+                                     {step_kind::for_update, ""},
+                                     {step_kind::where_kw, R"({"id": 1})"}});
+  CHECK(parse_error({"--for-update=x"}) == "option '--for-update' takes no value");
+  CHECK(parse_error({"q", "--where-kw"}) == "option '--where-kw' needs a value: --where-kw JSON");
+}
+
+TEST_CASE("--slice, --random, --group-concat and --len are terminals with their values") {
+  auto terminal_of = [](std::vector<std::string_view> extra) {
+    std::vector<std::string_view> args{"--db", "d", "--schema", "s", "q"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return parse_query_args(args).end;
+  };
+  terminal t = terminal_of({"--slice", "1:3"});
+  CHECK((t.kind == terminal_kind::slice && t.first == 1 && t.stop == 3));
+  t = terminal_of({"--slice", " : "});
+  CHECK((t.first == 0 && !t.stop));
+  t = terminal_of({"--slice=:2"});
+  CHECK((t.first == 0 && t.stop == 2));
+  t = terminal_of({"--slice", "2:"});
+  CHECK((t.first == 2 && !t.stop));
+  t = terminal_of({"--random", "3"});
+  CHECK((t.kind == terminal_kind::random && t.first == 3 && t.option == "--random"));
+  t = terminal_of({"--group-concat"});
+  CHECK((t.kind == terminal_kind::group_concat && t.separator == ","));
+  t = terminal_of({"--group-concat=; "});
+  CHECK(t.separator == "; ");
+  t = terminal_of({"--group-concat="});
+  CHECK(t.separator.empty());
+  // Without '=' the next argument is not a separator: here it is the query.
+  CHECK(parse({"--db", "d", "--schema", "s", "--group-concat", "q"}).query == "q");
+  t = terminal_of({"--len"});
+  CHECK((t.kind == terminal_kind::len && t.option == "--len"));
+  CHECK(parse_error({"--len=1"}) == "option '--len' takes no value");
+  CHECK(parse_error({"--len", "--slice", "1:2"}) ==
+        "only one terminal option may be given, got '--len' and '--slice'");
+}
+
+TEST_CASE("--slice and --random need whole numbers of at least 0") {
+  const std::string slice_message =
+      " for --slice: expected A:B with whole numbers, at least 0; either may be empty";
+  CHECK(parse_error({"--slice", "1"}) == "invalid value '1'" + slice_message);
+  CHECK(parse_error({"--slice", "-1:2"}) == "invalid value '-1:2'" + slice_message);
+  CHECK(parse_error({"--slice", "1:-2"}) == "invalid value '1:-2'" + slice_message);
+  CHECK(parse_error({"--slice", "a:2"}) == "invalid value 'a:2'" + slice_message);
+  CHECK(parse_error({"--slice", "1:b"}) == "invalid value '1:b'" + slice_message);
+  CHECK(parse_error({"--random", "x"}) ==
+        "invalid value 'x' for --random: expected a whole number, at least 0");
+  CHECK(parse_error({"--random", "-1"}) ==
+        "invalid value '-1' for --random: expected a whole number, at least 0");
+  CHECK(parse_error({"--db", "d", "--schema", "s", "q", "--sql", "--slice", "1:2"}) ==
+        "--sql prints the SQL of the fetch and cannot be combined with '--slice'");
+}
+
+TEST_CASE("--distinct-agg goes with an aggregate terminal only") {
+  const terminal_kind aggregates[] = {terminal_kind::count,
+                                      terminal_kind::sum,
+                                      terminal_kind::avg,
+                                      terminal_kind::group_concat,
+                                      terminal_kind::count_distinct,
+                                      terminal_kind::sum_distinct,
+                                      terminal_kind::avg_distinct};
+  for (const std::string_view option : {"--count", "--sum", "--avg", "--group-concat",
+                                        "--count-distinct", "--sum-distinct", "--avg-distinct"}) {
+    const auto o = parse({"--db", "d", "--schema", "s", "q", "--distinct-agg", option});
+    CHECK(o.distinct_aggregate);
+    CHECK(std::find(std::begin(aggregates), std::end(aggregates), o.end.kind) !=
+          std::end(aggregates));
+  }
+  CHECK_FALSE(parse({"--db", "d", "--schema", "s", "q", "--count"}).distinct_aggregate);
+  const std::string needs = "--distinct-agg needs --count, --sum, --avg or --group-concat, got ";
+  CHECK(parse_error({"--db", "d", "--schema", "s", "q", "--distinct-agg", "--min"}) ==
+        needs + "'--min'");
+  CHECK(parse_error({"--db", "d", "--schema", "s", "q", "--len", "--distinct-agg"}) ==
+        needs + "'--len'");
+  CHECK(parse_error({"--db", "d", "--schema", "s", "q", "--distinct-agg"}) ==
+        needs + "the default fetch");
+  CHECK(parse_error({"--distinct-agg=1"}) == "option '--distinct-agg' takes no value");
+}
+
+TEST_CASE("--left-join exists and exits 2 as not supported yet") {
+  CHECK(parse_error({"--db", "d", "--schema", "s", "q", "--left-join"}) ==
+        "cli.unsupported: --left-join is not supported yet");
+  const auto r = run({"query", "--left-join", "s for s in Student"});
+  CHECK(r.code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "nextorm query: cli.unsupported: --left-join is not supported yet\n"
+        "Run 'nextorm query --help' for usage.\n");
+}
+
+TEST_CASE("misspelled new options suggest their right spelling") {
+  CHECK(parse_error({"--sort_by", "x"}) == "unknown option '--sort_by'; did you mean '--sort-by'?");
+  CHECK(parse_error({"--slcie", "1:2"}) == "unknown option '--slcie'; did you mean '--slice'?");
+  CHECK(parse_error({"--group-conat"}) ==
+        "unknown option '--group-conat'; did you mean '--group-concat'?");
+  CHECK(parse_error({"--lenn"}) == "unknown option '--lenn'; did you mean '--len'?");
+  CHECK(parse_error({"--randm", "2"}) == "unknown option '--randm'; did you mean '--random'?");
+  CHECK(parse_error({"--for_update"}) ==
+        "unknown option '--for_update'; did you mean '--for-update'?");
+  CHECK(parse_error({"--filter-kwd", "{}"}) ==
+        "unknown option '--filter-kwd'; did you mean '--filter-kw'?");
+  CHECK(parse_error({"--where_kw", "{}"}) ==
+        "unknown option '--where_kw'; did you mean '--where-kw'?");
+  CHECK(parse_error({"--distinct-ag"}) ==
+        "unknown option '--distinct-ag'; did you mean '--distinct-agg'?");
+  CHECK(parse_error({"--left-jion"}) ==
+        "unknown option '--left-jion'; did you mean '--left-join'?");
 }

@@ -5,6 +5,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -284,4 +285,142 @@ TEST_CASE("the built executable passes argv through and returns the exit code") 
   std::tie(code, out) = shell(std::string{exe} + " query --fitler 2>&1");
   CHECK(code == 2);
   CHECK(out.starts_with("nextorm query: unknown option '--fitler'; did you mean '--filter'?\n"));
+}
+
+TEST_CASE("--sort-by orders like --order-by") {
+  fixture f;
+  CHECK(ok(query(f, {"--format", "json", "s.name for s in Student", "--sort-by",
+                     "desc(s.name)"})) == R"({"columns":["s.name"],"rows":[["Dée"],["Cid"],)"
+                                          R"(["Bob"],["Ann"]]})"
+                                          "\n");
+}
+
+TEST_CASE("--slice prints rows A to B - 1 like a fetch") {
+  fixture f;
+  auto sliced = [&](const std::string& bounds) {
+    return ok(query(
+        f, {"--format", "json", "s for s in Student", "--sort-by", "s.id", "--slice", bounds}));
+  };
+  CHECK(sliced("1:3") == "{\"columns\":[\"s\"],\"rows\":[[2],[3]]}\n");
+  CHECK(sliced(":2") == "{\"columns\":[\"s\"],\"rows\":[[1],[2]]}\n");
+  CHECK(sliced("2:") == "{\"columns\":[\"s\"],\"rows\":[[3],[4]]}\n");
+  CHECK(sliced(":") == "{\"columns\":[\"s\"],\"rows\":[[1],[2],[3],[4]]}\n");
+  CHECK(sliced("3:1") == "{\"columns\":[\"s\"],\"rows\":[]}\n");
+  CHECK(ok(query(f, {"s.name for s in Student", "--sort-by", "s.id", "--slice", "1:2"})) ==
+        "s.name\n------\nBob\n");
+}
+
+TEST_CASE("--random prints N rows in some order") {
+  fixture f;
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student if s.id == 2", "--random", "3"})) ==
+        "{\"columns\":[\"s\"],\"rows\":[[2]]}\n");
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student", "--random", "0"})) ==
+        "{\"columns\":[\"s\"],\"rows\":[]}\n");
+  // Four rows drawn from four: all of them, in an order that may change.
+  const std::string table = ok(query(f, {"s for s in Student", "--random", "4"}));
+  CHECK(table.starts_with("s\n-\n"));
+  std::string ids = table.substr(4);
+  std::sort(ids.begin(), ids.end());
+  CHECK(ids == "\n\n\n\n1234");
+  const std::string two = ok(query(f, {"s for s in Student", "--random", "2"}));
+  CHECK(std::count(two.begin(), two.end(), '\n') == 4);
+}
+
+TEST_CASE("--group-concat joins the values with a separator, or prints None") {
+  fixture f;
+  CHECK(ok(query(f, {"--format", "json", "s.name for s in Student", "--sort-by", "s.id",
+                     "--group-concat"})) == "{\"value\":\"Ann,Bob,Cid,Dée\"}\n");
+  CHECK(ok(query(f, {"s.name for s in Student", "--sort-by", "s.id", "--group-concat=; "})) ==
+        "Ann; Bob; Cid; Dée\n");
+  CHECK(ok(query(f, {"s.group.number for s in Student", "--group-concat"})) == "101,101,102\n");
+  CHECK(ok(query(f, {"s.group.number for s in Student", "--group-concat", "--distinct-agg"})) ==
+        "101,102\n");
+  // SQLite takes no separator with DISTINCT; PonyORM fails the same way there.
+  const auto r =
+      query(f, {"s.group.number for s in Student", "--group-concat=|", "--distinct-agg"});
+  CHECK(r.code == 1);
+  CHECK(r.err ==
+        "sqlite.error: cannot prepare 'SELECT GROUP_CONCAT(DISTINCT \"s\".\"group\", ?) FROM "
+        "\"Student\" \"s\"': DISTINCT aggregates must have exactly one argument\n");
+  CHECK(ok(query(f, {"--format", "json", "s.name for s in Student if s.id > 9",
+                     "--group-concat"})) == "{\"value\":null}\n");
+  CHECK(ok(query(f, {"s.name for s in Student if s.id > 9", "--group-concat"})) == "None\n");
+}
+
+TEST_CASE("--len counts the fetched rows, and --distinct-agg makes aggregates distinct") {
+  fixture f;
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student", "--len"})) == "{\"value\":4}\n");
+  CHECK(ok(query(f, {"s for s in Student if s.gpa > 3.4", "--len"})) == "2\n");
+  // As PonyORM's len(q): the rows of the fetch, the NULL one included, distinct or not.
+  CHECK(ok(query(f, {"s.group.number for s in Student", "--len"})) == "3\n");
+  CHECK(ok(query(f, {"s.group.number for s in Student", "--without-distinct", "--len"})) == "4\n");
+  CHECK(ok(query(f, {"s.group for s in Student", "--count", "--distinct-agg"})) == "2\n");
+  CHECK(ok(query(f, {"s.group.number for s in Student", "--distinct-agg", "--sum"})) == "203\n");
+  CHECK(ok(query(f, {"--format", "json", "s.group.number for s in Student", "--avg",
+                     "--distinct-agg"})) == "{\"value\":101.5}\n");
+}
+
+TEST_CASE("--for-update runs the query, and SQLite writes no FOR UPDATE") {
+  fixture f;
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student if s.gpa > 3.4", "--for-update"})) ==
+        "{\"columns\":[\"s\"],\"rows\":[[1],[4]]}\n");
+  CHECK(ok(query(f, {"--sql", "s.name for s in Student", "--for-update"})) ==
+        ok(query(f, {"--sql", "s.name for s in Student"})));
+}
+
+TEST_CASE("--filter-kw and --where-kw keep rows whose attributes equal the values") {
+  fixture f;
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student", "--filter-kw",
+                     R"({"name": "Bob"})"})) == "{\"columns\":[\"s\"],\"rows\":[[2]]}\n");
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student", "--where-kw",
+                     R"({"gpa": 3.5, "name": "Dée"})"})) ==
+        "{\"columns\":[\"s\"],\"rows\":[[4]]}\n");
+  CHECK(ok(query(f, {"--format", "json", "s for s in Student", "--filter-kw",
+                     R"({"name": "Bob", "gpa": 3.9})"})) == "{\"columns\":[\"s\"],\"rows\":[]}\n");
+  // Typed values as in --params; the values are bound, not written into the SQL.
+  CHECK(ok(query(f, {"s for s in Student", "--filter-kw",
+                     R"({"born": {"$date": "2000-01-31"}})"})) == "s\n-\n1\n");
+  CHECK(ok(query(f, {"s for s in Student", "--where-kw",
+                     R"({"group": {"$entity": ["Group", 102]}})"})) == "s\n-\n3\n");
+  // None compares as IS NULL, as in PonyORM's filter(gpa=None).
+  CHECK(ok(query(f, {"s for s in Student", "--filter-kw", R"({"gpa": null})"})) == "s\n-\n3\n");
+  CHECK(ok(query(f, {"--sql", "s for s in Student", "--filter-kw", R"({"name": "x'y"})"}))
+            .find("x'y") == std::string::npos);
+}
+
+TEST_CASE("bad --filter-kw and --where-kw exit 2, unknown attributes exit 1") {
+  fixture f;
+  auto usage = [&](const std::string& option, const std::string& json) {
+    const auto r = query(f, {"s for s in Student", option, json});
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    return r.err;
+  };
+  const std::string hint = "\nRun 'nextorm query --help' for usage.\n";
+  CHECK(usage("--filter-kw", "{}") ==
+        "nextorm query: --filter-kw: expected at least one attribute" + hint);
+  CHECK(usage("--where-kw", "[1]") ==
+        "nextorm query: --where-kw: expected a JSON object of names and values, got array" + hint);
+  CHECK(usage("--filter-kw", R"({"a b": 1})") ==
+        "nextorm query: --filter-kw: 'a b' is not an attribute name" + hint);
+  CHECK(usage("--filter-kw", R"({"": 1})") ==
+        "nextorm query: --filter-kw: '' is not an attribute name" + hint);
+  CHECK(usage("--filter-kw", R"({"1a": 1})") ==
+        "nextorm query: --filter-kw: '1a' is not an attribute name" + hint);
+  CHECK(usage("--where-kw", R"({"x_": 1})") ==
+        "nextorm query: --where-kw: 'x_' is not an attribute name" + hint);
+  CHECK(usage("--filter-kw", R"({"born": {"$date": 1}})") ==
+        "nextorm query: --filter-kw: 'born': $date expects \"2020-01-31\", got 1" + hint);
+  CHECK(usage("--where-kw", "{") ==
+        "nextorm query: --where-kw: parse error at line 1, column 2: syntax error while parsing "
+        "object key - unexpected "
+        "end of input; expected string literal" +
+            hint);
+  const auto r = query(f, {"s for s in Student", "--filter-kw", R"({"nmae": "Bob"})"});
+  CHECK(r.code == 1);
+  CHECK(r.err ==
+        "unknown_name.attribute: entity Student has no attribute 'nmae'; did you mean 'name'? "
+        "(line 1, column 15)\n"
+        "  lambda x_: x_.nmae == nmae\n"
+        "                ^~~~\n");
 }
