@@ -8,6 +8,7 @@
 #include "driver/connection.hpp"
 
 #include <nextorm/database.hpp>
+#include <nextorm/entity.hpp>
 #include <nextorm/errors.hpp>
 #include <nextorm/query.hpp>
 #include <nextorm/session.hpp>
@@ -51,16 +52,14 @@ std::pair<std::string, params> keyword_filter(const step& s, const registry& sch
   if (keywords.empty()) {
     throw usage_failure{std::string{option} + ": expected at least one attribute"};
   }
-  std::string text = "lambda x_: ";
-  bool first = true;
-  for (const auto& [name, v] : keywords) {
+  for (const auto& entry : keywords) {
+    const std::string& name = entry.first;
     if (!is_name(name) || name == "x_") {
       throw usage_failure{std::string{option} + ": '" + name + "' is not an attribute name"};
     }
-    if (!first) text += " and ";
-    first = false;
-    text += "x_." + name + " == " + name;
   }
+  // The same condition as Entity::get(keywords) builds.
+  std::string text = detail::keyword_condition(keywords);
   return {std::move(text), std::move(keywords)};
 }
 

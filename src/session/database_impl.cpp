@@ -135,11 +135,31 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
   return m_statements.emplace(&entity, std::move(s)).first->second;
 }
 
+const std::string& database_impl::link_statement(const attr_info& attr, bool add) {
+  const std::lock_guard lock{m_mutex};
+  auto found = m_link_statements.find(&attr);
+  if (found == m_link_statements.end()) {
+    const lower::dialect& d = dialect();
+    const std::string table = d.quote(attr.m2m_table);
+    const std::string own = d.quote(attr.m2m_own_column);
+    const std::string other = d.quote(attr.m2m_other_column);
+    found = m_link_statements
+                .emplace(&attr,
+                         std::pair{"INSERT INTO " + table + " (" + own + ", " + other + ") VALUES (" +
+                                       d.placeholder(0) + ", " + d.placeholder(1) + ")",
+                                   "DELETE FROM " + table + " WHERE " + own + " = " +
+                                       d.placeholder(0) + " AND " + other + " = " + d.placeholder(1)})
+                .first;
+  }
+  return add ? found->second.first : found->second.second;
+}
+
 void database_impl::generate_mapping(const mapping_options& options) {
   schema.finalize();
   {
     const std::lock_guard lock{m_mutex};
     m_statements.clear();
+    m_link_statements.clear();
   }
   if (!options.create_tables) return;
   auto connection = acquire();

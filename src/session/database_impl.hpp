@@ -41,6 +41,8 @@ class database_impl {
   [[nodiscard]] std::size_t open_connections() const noexcept { return m_open; }
 
   [[nodiscard]] const entity_statements& statements(const entity_info& entity);
+  // INSERT (add) or DELETE of one join row of a many-to-many attribute, built once.
+  [[nodiscard]] const std::string& link_statement(const attr_info& attr, bool add);
   [[nodiscard]] const entity_info& entity_of(const void* type_tag) const;
 
   void generate_mapping(const mapping_options& options);
@@ -57,6 +59,7 @@ class database_impl {
   std::size_t m_open = 0;
   std::size_t m_pool_size = 1;
   std::unordered_map<const entity_info*, entity_statements> m_statements;
+  std::unordered_map<const attr_info*, std::pair<std::string, std::string>> m_link_statements;
 };
 
 }  // namespace nextorm::detail

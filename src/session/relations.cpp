@@ -32,6 +32,16 @@ void add_unique(std::vector<entity_base*>& items, entity_base* item) {
   if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
 }
 
+// `SELECT a.c1, a.c2, ... FROM <table>` over every column of `entity`, in materializer order.
+std::string select_all(const entity_info& entity, const lower::dialect& d, std::string_view alias) {
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < entity.columns.size(); ++i) {
+    if (i != 0) sql += ", ";
+    sql += std::string{alias} + "." + d.quote(entity.columns[i]->column);
+  }
+  return sql + " FROM " + d.quote(entity.table);
+}
+
 // The items of `attr` of `owner`, from the database (after a flush, so that it agrees).
 std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) {
   session_impl& session = session_of(owner);
@@ -40,12 +50,7 @@ std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) 
   session.flush();
   const entity_info& target = *attr.target_entity;
   const auto& d = session.db().dialect();
-  std::string sql = "SELECT ";
-  for (std::size_t i = 0; i < target.columns.size(); ++i) {
-    if (i != 0) sql += ", ";
-    sql += "t." + d.quote(target.columns[i]->column);
-  }
-  sql += " FROM " + d.quote(target.table) + " t";
+  std::string sql = select_all(target, d, "t") + " t";
   if (attr.is_many_to_many()) {
     sql += " JOIN " + d.quote(attr.m2m_table) + " j ON j." + d.quote(attr.m2m_other_column) +
            " = t." + d.quote(target.pk().column) + " WHERE j." + d.quote(attr.m2m_own_column);
@@ -67,12 +72,8 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
   session.flush();
   const entity_info& target = *attr.target_entity;
   const auto& d = session.db().dialect();
-  std::string sql = "SELECT ";
-  for (std::size_t i = 0; i < target.columns.size(); ++i) {
-    sql += (i == 0 ? "" : ", ") + d.quote(target.columns[i]->column);
-  }
-  sql += " FROM " + d.quote(target.table) + " WHERE " + d.quote(attr.reverse_attr->column) +
-         " = " + d.placeholder(0);
+  const std::string sql = select_all(target, d, "t") + " t WHERE t." +
+                          d.quote(attr.reverse_attr->column) + " = " + d.placeholder(0);
   const std::vector<value> key{owner.key()};
   auto rows = session.connection().query(sql, key);
   if (!rows->next()) return nullptr;

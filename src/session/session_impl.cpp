@@ -194,18 +194,9 @@ void session_impl::flush() {
   m_created.clear();
   for (entity_base* object : m_modified) update(*object);
   m_modified.clear();
-  const auto& d = m_db.dialect();
   for (const auto& change : m_links) {
-    const attr_info& attr = *change.attr;
     const std::vector<value> keys{change.owner->key(), change.item->key()};
-    const std::string sql =
-        change.add ? "INSERT INTO " + d.quote(attr.m2m_table) + " (" + d.quote(attr.m2m_own_column) +
-                         ", " + d.quote(attr.m2m_other_column) + ") VALUES (" + d.placeholder(0) +
-                         ", " + d.placeholder(1) + ")"
-                   : "DELETE FROM " + d.quote(attr.m2m_table) + " WHERE " +
-                         d.quote(attr.m2m_own_column) + " = " + d.placeholder(0) + " AND " +
-                         d.quote(attr.m2m_other_column) + " = " + d.placeholder(1);
-    (void)connection().execute(sql, keys);
+    (void)connection().execute(m_db.link_statement(*change.attr, change.add), keys);
   }
   m_links.clear();
   for (entity_base* object : m_deleted) erase(*object);
