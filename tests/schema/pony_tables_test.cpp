@@ -7,8 +7,9 @@
 // naming_schema.json holds what the names depend on: CamelCase entity and attribute names,
 // names longer than PostgreSQL's 63 and MariaDB's 64 characters (table, column, index, foreign
 // key), a many-to-many, a self-referencing and a symmetric one, a one-to-one, an indexed and a
-// unique attribute, and a declared table and declared columns (kept as given).
-#include <nextorm/database.hpp>
+// unique attribute, and a declared table and declared columns (kept as given). A second case
+// checks that C++ entities are named for the provider too and that their tables work.
+#include <nextorm/nextorm.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -25,6 +26,18 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+// C++ entities take the same path: generate_mapping<...>() names them for the bound provider.
+struct ShopTag;
+struct ShopItem : nextorm::entity<ShopItem> {
+  nextorm::Req<std::string> Title{"Title"};
+  nextorm::Req<std::string> Sku{"Sku", nextorm::column{"Item_SKU"}};
+  nextorm::Set<ShopTag> Tags{"Tags"};
+};
+struct ShopTag : nextorm::entity<ShopTag> {
+  nextorm::Req<std::string> Label{"Label"};
+  nextorm::Set<ShopItem> Items{"Items"};
+};
 
 namespace {
 
@@ -158,4 +171,35 @@ TEST_CASE("generate_mapping makes the tables, columns, keys and indexes PonyORM 
   }
   nextorm::testing::discard_database(pony_url);
   nextorm::testing::discard_database(our_url);
+}
+
+TEST_CASE("C++ entities get the provider's names, and the tables they make work") {
+  const std::string provider = nextorm::testing::current_provider();
+  const bool lower = provider != "sqlite";
+  const std::string url = nextorm::testing::fresh_database_url("pony_tables_cpp");
+  {
+    nextorm::database db{url};
+    db.generate_mapping<ShopItem, ShopTag>({.create_tables = true});
+    const nextorm::registry& r = db.schema();
+    CHECK(r.get("ShopItem").table == (lower ? "shopitem" : "ShopItem"));
+    CHECK(r.get("ShopItem").find("Title")->column == (lower ? "title" : "Title"));
+    CHECK(r.get("ShopItem").find("Sku")->column == "Item_SKU");  // declared: kept
+    CHECK(r.get("ShopItem").find("Tags")->m2m_table ==
+          (lower ? "shopitem_shoptag" : "ShopItem_ShopTag"));
+    {
+      nextorm::db_session session{db};
+      auto& item = ShopItem::create();
+      item.Title = "Lamp";
+      item.Sku = "L-1";
+      auto& tag = ShopTag::create();
+      tag.Label = "light";
+      item.Tags.add(tag);
+    }
+    nextorm::db_session session{db};
+    auto found = nextorm::select<ShopItem>("i for i in ShopItem if 'light' in i.Tags.Label");
+    std::vector<std::string> titles;
+    for (ShopItem& i : found) titles.push_back(i.Title);
+    CHECK(titles == std::vector<std::string>{"Lamp"});
+  }
+  nextorm::testing::discard_database(url);
 }
