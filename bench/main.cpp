@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
   for (const wanted& w : providers) {
     provider_result r;
     try {
+      // PonyORM's (and generate_mapping's) names differ per provider: lower case on servers.
+      names.schema().finalize(nextorm::pony_naming{w.provider});
       std::unique_ptr<target> t;
       if (w.provider == "sqlite") {
         t = make_sqlite_target(o.dir, names.schema());

@@ -28,7 +28,7 @@ constexpr std::string_view usage = R"(usage: nextorm-bench [options]
   --show-sql         print the SQL NextORM makes of the bench's queries (SQLite) and exit
   --only W           run one workload, for profiling: insert, select, pk_lookup,
                      pk_lookup_session_each, join, aggregate, memory or compile
-The server runs DROP and re-create the tables "Category" and "Product" in the given database.
+The server runs DROP and re-create the tables "category" and "product" in the given database.
 )";
 
 [[noreturn]] void fail(std::string_view message) {

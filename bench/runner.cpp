@@ -45,7 +45,7 @@ class provider_run {
     if (getloadavg(load, 1) == 1) m_out.load = load[0];
     // The names the raw SQL uses come from a registry of the bench's entities.
     m_names.define<Category, Product>();
-    m_names.generate_mapping();
+    m_names.schema().finalize(nextorm::pony_naming{m_target.provider()});
     m_soci_sql = make_raw_sql(m_names.schema(), m_target.quote(), placeholders::colon, false);
 
     if (wanted(m_options, "insert")) inserts();

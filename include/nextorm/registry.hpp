@@ -76,7 +76,8 @@ struct attr_info {
   }
   // Set whose reverse is also a Set: stored in a join table.
   [[nodiscard]] bool is_many_to_many() const noexcept {
-    return kind == attr_kind::set && reverse_attr != nullptr && reverse_attr->kind == attr_kind::set;
+    return kind == attr_kind::set && reverse_attr != nullptr &&
+           reverse_attr->kind == attr_kind::set;
   }
 };
 
@@ -98,7 +99,8 @@ struct entity_info {
 };
 
 // How entity and attribute names become table and column names. The default follows PonyORM on
-// SQLite, so that NextORM opens databases PonyORM created.
+// the database's provider, so that NextORM opens databases PonyORM created. Names the schema
+// declares (an entity's table, an attribute's column) are used as given.
 class naming_convention {
  public:
   virtual ~naming_convention() = default;
@@ -110,13 +112,35 @@ class naming_convention {
 
 // PonyORM's names: table = entity name, column = attribute name, foreign key column = attribute
 // name, join table = the two entity names sorted and joined by '_', join columns = lower-cased
-// entity names.
+// entity names. Per provider, as PonyORM's provider.normalize_name(): PostgreSQL and MariaDB
+// lower-case every default name, and every default name is cut to the provider's identifier
+// length (PostgreSQL 63, MariaDB 64, SQLite 1024).
 class pony_naming : public naming_convention {
  public:
+  pony_naming() = default;  // SQLite's rules
+  // The provider as a dialect names it: "sqlite", "postgres" or "mariadb" (schema_error
+  // `schema.unknown_provider` otherwise).
+  explicit pony_naming(std::string_view provider);
+
   [[nodiscard]] std::string table(const entity_info& entity) const override;
   [[nodiscard]] std::string column(const attr_info& attr) const override;
   [[nodiscard]] std::string join_table(const attr_info& a, const attr_info& b) const override;
   [[nodiscard]] std::string join_column(const entity_info& referenced) const override;
+
+  // PonyORM's index and constraint names, always lower case and cut to the identifier length:
+  // idx_<table>__<column>, idx_<join table> (a join table's second column), fk_<table>__<column>.
+  [[nodiscard]] std::string index(std::string_view table, std::string_view column) const;
+  [[nodiscard]] std::string join_index(std::string_view join_table) const;
+  [[nodiscard]] std::string foreign_key(std::string_view table, std::string_view column) const;
+
+  [[nodiscard]] bool lower_case() const noexcept { return m_lower_case; }
+  [[nodiscard]] std::size_t max_name_length() const noexcept { return m_max_name_length; }
+
+ private:
+  [[nodiscard]] std::string normalize(std::string name) const;
+
+  bool m_lower_case = false;
+  std::size_t m_max_name_length = 1024;
 };
 
 class registry {
@@ -136,7 +160,8 @@ class registry {
   // Resolves targets, reverse sides, table and column names; checks consistency. Call after the
   // last add(); calling again after more adds re-resolves. Bumps version().
   void finalize(const naming_convention& naming);
-  void finalize();  // with pony_naming
+  void finalize();  // with pony_naming{} (SQLite's names); database::generate_mapping() passes
+                    // pony_naming{provider} of the provider it is bound to
   [[nodiscard]] bool finalized() const noexcept { return m_finalized; }
 
   [[nodiscard]] const entity_info* find(std::string_view name) const noexcept;

@@ -41,12 +41,6 @@ struct table_def {
   std::vector<index_def> indexes;
 };
 
-std::string lower(std::string_view text) {
-  std::string out{text};
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // SQLite names no constraints and declares foreign keys inline, as PonyORM does there.
 bool is_sqlite(const lower::dialect& dialect) { return dialect.name() == "sqlite"; }
 
@@ -86,15 +80,8 @@ std::string column_definition(const attr_info& attr, const lower::dialect& diale
   return out;
 }
 
-std::string index_name(const std::string& table, const std::string& column) {
-  return "idx_" + lower(table) + "__" + lower(column);
-}
-
-std::string fk_name(const std::string& table, const std::string& column) {
-  return "fk_" + lower(table) + "__" + lower(column);
-}
-
 table_def entity_table(const entity_info& entity, const lower::dialect& dialect) {
+  const pony_naming naming{dialect.name()};  // index and constraint names, per provider
   table_def table{entity.table, {}, {}, {}, {}};
   for (const attr_info* attr : entity.columns) {
     table.columns.push_back({attr->column, column_definition(*attr, dialect)});
@@ -110,12 +97,12 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
       } else if (attr->reverse_attr->kind == attr_kind::set) {
         on_delete = "CASCADE";
       }
-      table.foreign_keys.push_back({fk_name(entity.table, attr->column), attr->column, target.table,
-                                    target.pk().column, on_delete});
+      table.foreign_keys.push_back({naming.foreign_key(entity.table, attr->column), attr->column,
+                                    target.table, target.pk().column, on_delete});
     }
     if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique &&
         attr->kind != attr_kind::pk) {
-      table.indexes.push_back({index_name(entity.table, attr->column), attr->column});
+      table.indexes.push_back({naming.index(entity.table, attr->column), attr->column});
     }
   }
   return table;
@@ -132,6 +119,7 @@ std::string key_column_type(const entity_info& referenced, const lower::dialect&
 // entity that sorts first (for a self-reference, the attribute that sorts first). Its first
 // column references that side's entity.
 table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
+  const pony_naming naming{dialect.name()};
   const attr_info& reverse = *attr.reverse_attr;
   const bool self = attr.owner == reverse.owner && &attr != &reverse;
   const std::string& first = self ? attr.m2m_other_column : attr.m2m_own_column;
@@ -141,11 +129,11 @@ table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
   const std::string* names[] = {&first, &second};
   for (int i = 0; i < 2; ++i) {
     table.columns.push_back({*names[i], key_column_type(*referenced[i], dialect) + " NOT NULL"});
-    table.foreign_keys.push_back({fk_name(table.name, *names[i]), *names[i], referenced[i]->table,
-                                  referenced[i]->pk().column, "CASCADE"});
+    table.foreign_keys.push_back({naming.foreign_key(table.name, *names[i]), *names[i],
+                                  referenced[i]->table, referenced[i]->pk().column, "CASCADE"});
   }
   // The primary key indexes the first column; the second gets PonyORM's idx_<table>.
-  table.indexes.push_back({"idx_" + lower(table.name), second});
+  table.indexes.push_back({naming.join_index(table.name), second});
   return table;
 }
 

@@ -35,24 +35,65 @@ const attr_info* entity_info::find(std::string_view attr_name) const noexcept {
   return nullptr;
 }
 
+namespace {
+
+// ASCII only: add() accepts only ASCII identifiers, as PonyORM's lower() would treat them.
+std::string to_lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+}  // namespace
+
 // --- pony_naming ---
 
-std::string pony_naming::table(const entity_info& entity) const { return entity.name; }
+pony_naming::pony_naming(std::string_view provider) {
+  // PonyORM's max_name_len per provider (dbproviders/*.py); MySQL's rules are MariaDB's.
+  if (provider == "postgres") {
+    m_lower_case = true;
+    m_max_name_length = 63;
+  } else if (provider == "mariadb") {
+    m_lower_case = true;
+    m_max_name_length = 64;
+  } else if (provider != "sqlite") {
+    throw schema_error{"schema.unknown_provider", "no naming rules for provider '" +
+                                                      std::string{provider} +
+                                                      "' (use sqlite, postgres or mariadb)"};
+  }
+}
 
-std::string pony_naming::column(const attr_info& attr) const { return attr.name; }
+std::string pony_naming::normalize(std::string name) const {
+  if (name.size() > m_max_name_length) name.resize(m_max_name_length);
+  if (m_lower_case) name = to_lower(name);
+  return name;
+}
+
+std::string pony_naming::table(const entity_info& entity) const { return normalize(entity.name); }
+
+std::string pony_naming::column(const attr_info& attr) const { return normalize(attr.name); }
 
 std::string pony_naming::join_table(const attr_info& a, const attr_info& b) const {
   // A symmetric Set (its own reverse) names the table after the attribute: Student_friends.
-  if (&a == &b) return a.owner->name + "_" + a.name;
+  if (&a == &b) return normalize(a.owner->name + "_" + a.name);
   const std::string& first = a.owner->name;
   const std::string& second = b.owner->name;
-  return first <= second ? first + "_" + second : second + "_" + first;
+  return normalize(first <= second ? first + "_" + second : second + "_" + first);
 }
 
 std::string pony_naming::join_column(const entity_info& referenced) const {
-  std::string out = referenced.name;
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return normalize(to_lower(referenced.name));
+}
+
+std::string pony_naming::index(std::string_view table, std::string_view column) const {
+  return normalize(to_lower("idx_" + std::string{table} + "__" + std::string{column}));
+}
+
+std::string pony_naming::join_index(std::string_view join_table) const {
+  return normalize(to_lower("idx_" + std::string{join_table}));
+}
+
+std::string pony_naming::foreign_key(std::string_view table, std::string_view column) const {
+  return normalize(to_lower("fk_" + std::string{table} + "__" + std::string{column}));
 }
 
 namespace {

@@ -155,7 +155,8 @@ const std::string& database_impl::link_statement(const attr_info& attr, bool add
 }
 
 void database_impl::generate_mapping(const mapping_options& options) {
-  schema.finalize();
+  // PonyORM's default names depend on the provider (lower case on PostgreSQL and MariaDB).
+  schema.finalize(bound() ? pony_naming{dialect().name()} : pony_naming{});
   {
     const std::lock_guard lock{m_mutex};
     m_statements.clear();

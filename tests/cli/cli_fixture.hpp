@@ -1,8 +1,15 @@
-// A throwaway folder with a JSON schema and a SQLite database made with the sqlite3 C API, and
-// a way to run the command in-process.
+// A throwaway folder with a JSON schema and a database of the provider under test
+// (NEXTORM_PROVIDER): a SQLite file made with the sqlite3 C API, or the tables of
+// generate_mapping's DDL in a server database of this test program, refilled for each fixture;
+// and a way to run the command in-process.
 #pragma once
 
+#include <nextorm/registry.hpp>
+
 #include "cli/cli.hpp"
+#include "lower/dialect.hpp"
+#include "migrate/ddl.hpp"
+#include "test_databases.hpp"
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -54,6 +61,56 @@ inline constexpr const char* database_sql = R"(
   INSERT INTO "Course" VALUES ('CS101', 'Programming');
 )";
 
+// The rows of database_sql, for a server: table, columns, then one row of values per line.
+inline void fill_server_database(const std::string& url, bool create) {
+  using nextorm::value;
+  using nextorm::value_type;
+  const std::string provider = nextorm::testing::current_provider();
+  const nextorm::lower::dialect& d = *nextorm::lower::find_dialect(provider);
+  nextorm::registry schema;
+  schema.load_json_text(schema_json);
+  schema.finalize(nextorm::pony_naming{provider});
+  auto db = nextorm::testing::raw_connection(url);
+  if (create) {
+    for (const auto& sql : nextorm::migrate::create_table_statements(schema, d)) {
+      db->execute_script(sql);
+    }
+  }
+  auto table = [&](const char* entity) { return d.quote(schema.get(entity).table); };
+  for (const char* entity : {"Student", "Group", "Course"}) {
+    (void)db->execute("DELETE FROM " + table(entity), {});
+  }
+  auto insert = [&](const char* entity, const std::vector<value>& row) {
+    std::string columns, marks;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      columns += (i == 0 ? "" : ", ") + d.quote(schema.get(entity).columns[i]->column);
+      marks += (i == 0 ? "" : ", ") + d.placeholder(i);
+    }
+    (void)db->execute("INSERT INTO " + table(entity) + " (" + columns + ") VALUES (" + marks + ")",
+                      row);
+  };
+  auto typed = [](value_type type, std::string text) {
+    return value::typed(type, std::move(text));
+  };
+  insert("Group", {value{101}, value{"Math"}});
+  insert("Group", {value{102}, value{}});
+  insert("Student",
+         {value{1}, value{"Ann"}, value{3.9}, value{101}, typed(value_type::date, "2000-01-31"),
+          typed(value_type::datetime, "2020-05-01 08:30:00"), typed(value_type::time, "07:15:00"),
+          typed(value_type::decimal, "12.50"), typed(value_type::bytes, std::string{"\x00\xff", 2}),
+          typed(value_type::uuid, "123e4567-e89b-12d3-a456-426614174000")});
+  insert("Student",
+         {value{2}, value{"Bob"}, value{3.1}, value{101}, typed(value_type::date, "2001-02-03"),
+          typed(value_type::datetime, "2020-05-02 09:00:00"), typed(value_type::time, "06:00:00"),
+          typed(value_type::decimal, "7.00"), value{}, value{}});
+  insert("Student", {value{3}, value{"Cid"}, value{}, value{102}, value{}, value{}, value{},
+                     value{}, value{}, value{}});
+  insert("Student",
+         {value{4}, value{"Dée"}, value{3.5}, value{}, typed(value_type::date, "1999-12-31"),
+          value{}, value{}, typed(value_type::decimal, "0.10"), value{}, value{}});
+  insert("Course", {value{"CS101"}, value{"Programming"}});
+}
+
 class fixture {
  public:
   fixture()
@@ -62,6 +119,16 @@ class fixture {
     std::filesystem::remove_all(m_dir);
     std::filesystem::create_directories(m_dir);
     std::ofstream{schema()} << schema_json;
+    if (nextorm::testing::current_provider() != "sqlite") {
+      // One database per test program; each fixture refills its tables.
+      static const std::string url = nextorm::testing::fresh_database_url("cli");
+      static bool created = false;
+      fill_server_database(url, !created);
+      created = true;
+      m_url = url;
+      return;
+    }
+    m_url = "sqlite:" + db_path();
     sqlite3* db = nullptr;
     sqlite3_open(db_path().c_str(), &db);
     char* message = nullptr;
@@ -77,23 +144,9 @@ class fixture {
 
   [[nodiscard]] std::string dir() const { return m_dir.string(); }
   [[nodiscard]] std::string schema() const { return (m_dir / "schema.json").string(); }
+  // The SQLite file; a server's database is url().
   [[nodiscard]] std::string db_path() const { return (m_dir / "school.db").string(); }
-  [[nodiscard]] std::string url() const { return "sqlite:" + db_path(); }
-
-  // One value from the database, read with the C API (to check what --delete did).
-  [[nodiscard]] std::string scalar(const std::string& sql) const {
-    sqlite3* db = nullptr;
-    sqlite3_open(db_path().c_str(), &db);
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-    std::string out;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return out;
-  }
+  [[nodiscard]] std::string url() const { return m_url; }
 
  private:
   static int& counter() {
@@ -101,6 +154,7 @@ class fixture {
     return n;
   }
   std::filesystem::path m_dir;
+  std::string m_url;
 };
 
 struct outcome {

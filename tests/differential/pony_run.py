@@ -1,9 +1,12 @@
-"""PonyORM's side of the differential test: pony_run.py DBFILE QUERIES_FILE OUT_JSON
+"""PonyORM's side of the differential test: pony_run.py DATABASE QUERIES_FILE OUT_JSON
 
-Creates DBFILE with PonyORM (schema.py: tables and data), runs every query of QUERIES_FILE and
-writes OUT_JSON: one object per query with its line number, its text, and either the rows in
-canonical form or the class name of the exception PonyORM raised. Exit 77 when PonyORM cannot be
-imported (meson's "skipped").
+DATABASE is a SQLite file (made anew) or the URL of an empty database on a server,
+postgresql://user:pass@host:port/db or mariadb://user:pass@host:port/db (the URLs NextORM
+takes). Fills DATABASE with PonyORM (schema.py: tables and data), runs every query of
+QUERIES_FILE and writes OUT_JSON: one object per query with its line number, its text, and either
+the rows in canonical form or the class name of the exception PonyORM raised. Exit 77 when
+PonyORM, or the server's Python driver (python3-psycopg2, python3-pymysql), cannot be imported
+(meson's "skipped").
 
 QUERIES_FILE: one query per line; blank lines and lines starting with '#' are ignored. A line is
 a generator text, then steps separated by ' ;; ':
@@ -22,6 +25,7 @@ import json
 import os
 import re
 import sys
+from urllib.parse import unquote, urlsplit
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -143,16 +147,35 @@ def run_one(text, entities, names, db):
     return [row(x, db) for x in q[:]]
 
 
+def bind_arguments(database):
+    """db.bind() keywords for a SQLite file or a server URL; exit 77 without the driver."""
+    url = urlsplit(database)
+    if url.scheme not in ('postgresql', 'postgres', 'mariadb', 'mysql'):
+        if os.path.exists(database):
+            os.remove(database)
+        return dict(provider='sqlite', filename=os.path.abspath(database), create_db=True)
+    args = dict(host=url.hostname or '127.0.0.1', user=unquote(url.username or ''),
+                password=unquote(url.password or ''), database=unquote(url.path.lstrip('/')))
+    try:
+        if url.scheme.startswith('postgres'):
+            import psycopg2  # noqa: F401  (PonyORM imports it too; here to skip cleanly)
+            return dict(provider='postgres', port=url.port or 5432, **args)
+        import pymysql  # noqa: F401
+    except ImportError as e:
+        print('cannot import the driver: %s' % e, file=sys.stderr)
+        sys.exit(77)
+    # PonyORM's MySQL provider defaults to utf8 (3 bytes); the test database is utf8mb4.
+    return dict(provider='mysql', port=url.port or 3306, charset='utf8mb4', **args)
+
+
 def main(argv):
     if len(argv) != 4:
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
-    dbfile, queries_file, out_file = argv[1:]
-    if os.path.exists(dbfile):
-        os.remove(dbfile)
+    database, queries_file, out_file = argv[1:]
     db = orm.Database()
     entities = schema.define_entities(db)
-    db.bind(provider='sqlite', filename=os.path.abspath(dbfile), create_db=True)
+    db.bind(**bind_arguments(database))
     db.generate_mapping(create_tables=True)
     with orm.db_session:
         schema.populate(entities)

@@ -197,11 +197,41 @@ struct outcome {
   std::map<std::string, std::string> actual;
 };
 
-inline outcome run(const block& b, const registry& reg) {
+// The golden schema, finalized with the provider's names (PonyORM lower-cases them on
+// PostgreSQL and MariaDB): "sqlite", "postgres" or "mariadb".
+inline const registry& golden_registry(const std::string& provider = "sqlite") {
+  static std::map<std::string, const registry*> registries;
+  const registry*& reg = registries[provider];
+  if (reg == nullptr) {
+    std::ifstream in{golden_dir() / "schema.json"};
+    std::stringstream text;
+    text << in.rdbuf();
+    auto* r = new registry;  // lives for the program
+    r->load_json_text(text.str());
+    r->finalize(pony_naming{provider});
+    reg = r;
+  }
+  return *reg;
+}
+
+// An argument of read_blocks' registry, pointing into `reg` instead.
+inline param_value in_registry(const param_value& p, const registry& reg) {
+  if (p.is_entity()) return entity_ref{&reg.get(p.entity().entity->name), p.entity().key};
+  if (!p.is_sequence()) return p;
+  std::vector<param_value> items;
+  for (const auto& item : p.sequence()) items.push_back(in_registry(item, reg));
+  return items;
+}
+
+// Compiles the block for each dialect against the golden schema with that provider's names.
+inline outcome run(const block& b) {
   outcome o;
   for (const auto& name : dialects) {
+    const registry& reg = golden_registry(name);
+    params args;
+    for (const auto& [key, p] : b.args) args[key] = in_registry(p, reg);
     try {
-      auto plan = compile::compile_query(b.spec, reg, *lower::find_dialect(name), b.args);
+      auto plan = compile::compile_query(b.spec, reg, *lower::find_dialect(name), args);
       o.actual[name] = plan->sql;
       o.actual["slots"] = slots_text(*plan);
     } catch (const error& e) {
@@ -211,20 +241,6 @@ inline outcome run(const block& b, const registry& reg) {
   }
   return o;
 }
-
-inline const registry& golden_registry() {
-  static const registry* reg = [] {
-    std::ifstream in{golden_dir() / "schema.json"};
-    std::stringstream text;
-    text << in.rdbuf();
-    auto* r = new registry;  // lives for the program
-    r->load_json_text(text.str());
-    r->finalize();
-    return r;
-  }();
-  return *reg;
-}
-
 
 // The golden files, sorted.
 inline std::vector<fs::path> golden_files() {

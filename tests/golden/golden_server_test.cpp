@@ -37,7 +37,7 @@ std::vector<value> sample_values(const compile::plan& plan, const block& b) {
 TEST_CASE("every golden query runs on the provider's database") {
   const std::string provider = nextorm::testing::current_provider();
   const lower::dialect& d = *lower::find_dialect(provider);
-  const registry& reg = golden_registry();
+  const registry& reg = golden_registry(provider);
   const std::string url = nextorm::testing::fresh_database_url("golden");
   auto db = nextorm::testing::raw_connection(url);
   for (const auto& statement : migrate::create_table_statements(reg, d)) db->execute_script(statement);
@@ -99,14 +99,14 @@ std::string py_slice(const std::u32string& s, std::optional<std::int64_t> a,
 TEST_CASE("indexing, slicing and case mapping give Python's answers on the provider") {
   const std::string provider = nextorm::testing::current_provider();
   const lower::dialect& d = *lower::find_dialect(provider);
-  const registry& reg = golden_registry();
+  const registry& reg = golden_registry(provider);
   const std::string url = nextorm::testing::fresh_database_url("golden_strings");
   auto db = nextorm::testing::raw_connection(url);
   for (const auto& statement : migrate::create_table_statements(reg, d)) db->execute_script(statement);
   const std::string name = "h\xC3\xA9llo w\xC3\xB6rld";  // héllo wörld
   const std::u32string points = U"h\u00E9llo w\u00F6rld";
-  std::string insert = "INSERT INTO " + d.quote("Product") + " (" + d.quote("name") + ", " +
-                       d.quote("price") + ", " + d.quote("quantity") + ", " +
+  std::string insert = "INSERT INTO " + d.quote(reg.get("Product").table) + " (" + d.quote("name") +
+                       ", " + d.quote("price") + ", " + d.quote("quantity") + ", " +
                        d.quote("description") + ", " + d.quote("active") + ") VALUES (" +
                        d.placeholder(0) + ", 1.5, 2, '', " + std::string{d.bool_literal(true)} + ")";
   (void)db->execute(insert, std::vector<value>{value{name}});

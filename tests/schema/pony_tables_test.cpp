@@ -1,0 +1,205 @@
+// NextORM's tables are PonyORM's tables on every provider: PonyORM (pony_schema.py) creates the
+// tables of naming_schema.json in one fresh database, NextORM's generate_mapping() in another,
+// and the server's catalog of both must name the same tables, columns (in order, with their
+// nullability), foreign keys (constraint name, columns, referenced table and column, ON DELETE)
+// and indexes. Column types are not compared: PonyORM's INTEGER is NextORM's BIGINT.
+//
+// naming_schema.json holds what the names depend on: CamelCase entity and attribute names,
+// names longer than PostgreSQL's 63 and MariaDB's 64 characters (table, column, index, foreign
+// key), a many-to-many, a self-referencing and a symmetric one, a one-to-one, an indexed and a
+// unique attribute, and a declared table and declared columns (kept as given). A second case
+// checks that C++ entities are named for the provider too and that their tables work.
+#include <nextorm/nextorm.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "test_databases.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+// C++ entities take the same path: generate_mapping<...>() names them for the bound provider.
+struct ShopTag;
+struct ShopItem : nextorm::entity<ShopItem> {
+  nextorm::Req<std::string> Title{"Title"};
+  nextorm::Req<std::string> Sku{"Sku", nextorm::column{"Item_SKU"}};
+  nextorm::Set<ShopTag> Tags{"Tags"};
+};
+struct ShopTag : nextorm::entity<ShopTag> {
+  nextorm::Req<std::string> Label{"Label"};
+  nextorm::Set<ShopItem> Items{"Items"};
+};
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using catalog = std::map<std::string, std::vector<std::string>>;
+
+// One text per row, built by the server; the queries order their rows.
+std::vector<std::string> rows_of(nextorm::driver::connection& db, const std::string& sql) {
+  std::vector<std::string> out;
+  auto rows = db.query(sql, {});
+  while (rows->next()) {
+    std::string row;
+    for (std::size_t i = 0; i < rows->column_count(); ++i) {
+      row += (i == 0 ? "" : " ") +
+             (rows->is_null(i) ? std::string{"NULL"} : std::string{rows->get_text(i)});
+    }
+    out.push_back(row);
+  }
+  return out;
+}
+
+catalog read_catalog(const std::string& url) {
+  const std::string provider = nextorm::testing::current_provider();
+  auto db = nextorm::testing::raw_connection(url);
+  catalog c;
+  if (provider == "postgres") {
+    c["columns"] = rows_of(*db,
+                           "SELECT table_name, column_name, is_nullable FROM "
+                           "information_schema.columns WHERE table_schema = 'public' "
+                           "ORDER BY table_name, ordinal_position");
+    c["foreign keys"] = rows_of(*db,
+                                "SELECT conrelid::regclass::text, conname, "
+                                "pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' "
+                                "ORDER BY 1, 2");
+    c["indexes"] = rows_of(*db,
+                           "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                           "ORDER BY 1");
+  } else if (provider == "mariadb") {
+    c["columns"] = rows_of(*db,
+                           "SELECT table_name, column_name, is_nullable FROM "
+                           "information_schema.columns WHERE table_schema = DATABASE() "
+                           "ORDER BY table_name, ordinal_position");
+    c["foreign keys"] = rows_of(
+        *db,
+        "SELECT k.table_name, k.constraint_name, k.column_name, k.referenced_table_name, "
+        "k.referenced_column_name, r.delete_rule FROM information_schema.key_column_usage k "
+        "JOIN information_schema.referential_constraints r ON r.constraint_schema = "
+        "k.constraint_schema AND r.constraint_name = k.constraint_name AND r.table_name = "
+        "k.table_name WHERE k.table_schema = DATABASE() ORDER BY 1, 2, 3");
+    c["indexes"] = rows_of(*db,
+                           "SELECT table_name, index_name, seq_in_index, column_name, non_unique "
+                           "FROM information_schema.statistics WHERE table_schema = DATABASE() "
+                           "ORDER BY 1, 2, 3");
+  } else {
+    const std::string tables =
+        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name "
+        "NOT LIKE 'sqlite_%' ";
+    c["columns"] =
+        rows_of(*db, "SELECT m.name, p.name, p.\"notnull\" " + tables + "ORDER BY m.name, p.cid");
+    c["foreign keys"] = rows_of(*db,
+                                "SELECT m.name, f.\"from\", f.\"table\", f.\"to\", f.on_delete "
+                                "FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
+                                "WHERE m.type = 'table' ORDER BY 1, 2");
+    c["indexes"] = rows_of(*db,
+                           "SELECT m.name, i.name, i.\"unique\", ii.seqno, ii.name FROM "
+                           "sqlite_master m, pragma_index_list(m.name) i, "
+                           "pragma_index_info(i.name) ii WHERE m.type = 'table' ORDER BY 1, 2, 4");
+  }
+  return c;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in{path};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string joined(const std::vector<std::string>& rows) {
+  std::string out;
+  for (const auto& row : rows) out += "\n  " + row;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("generate_mapping makes the tables, columns, keys and indexes PonyORM makes") {
+  const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
+  REQUIRE(root != nullptr);
+  const fs::path here = fs::path{root} / "tests" / "schema";
+  const std::string provider = nextorm::testing::current_provider();
+  const char* python = "/usr/bin/python3";
+  if (!fs::exists(python)) {
+    std::cout << "NEXTORM-SKIP: pony_tables: " << python << " is missing" << std::endl;
+    std::exit(77);
+  }
+  const std::string pony_url = nextorm::testing::fresh_database_url("pony_tables_pony");
+  const std::string our_url = nextorm::testing::fresh_database_url("pony_tables_ours");
+  const fs::path log =
+      fs::temp_directory_path() / ("nextorm-pony-tables-" + std::to_string(::getpid()) + ".log");
+  // PonyORM takes the SQLite file's path, or the server URL as NextORM does.
+  const std::string pony_database = pony_url.starts_with("sqlite:") ? pony_url.substr(7) : pony_url;
+  const std::string command = std::string{python} + " '" + (here / "pony_schema.py").string() +
+                              "' '" + (here / "naming_schema.json").string() + "' '" +
+                              pony_database + "' > '" + log.string() + "' 2>&1";
+  const int status = std::system(command.c_str());
+  const std::string output = read_text(log);
+  fs::remove(log);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+    std::cout << "NEXTORM-SKIP: pony_tables: PonyORM or the " << provider
+              << " driver is not importable by " << python << ": " << output << std::endl;
+    std::exit(77);
+  }
+  INFO("pony_schema.py failed:\n" << output);
+  REQUIRE(status == 0);
+
+  {
+    nextorm::database db;
+    db.schema().load_json_file(here / "naming_schema.json");
+    db.bind(our_url);
+    db.generate_mapping({.create_tables = true});
+  }
+  const catalog theirs = read_catalog(pony_url);
+  const catalog ours = read_catalog(our_url);
+  for (const auto& [what, rows] : theirs) {
+    INFO(provider << ", " << what << "\nPonyORM:" << joined(rows)
+                  << "\nNextORM:" << joined(ours.at(what)));
+    CHECK_FALSE(rows.empty());
+    CHECK(ours.at(what) == rows);
+  }
+  nextorm::testing::discard_database(pony_url);
+  nextorm::testing::discard_database(our_url);
+}
+
+TEST_CASE("C++ entities get the provider's names, and the tables they make work") {
+  const std::string provider = nextorm::testing::current_provider();
+  const bool lower = provider != "sqlite";
+  const std::string url = nextorm::testing::fresh_database_url("pony_tables_cpp");
+  {
+    nextorm::database db{url};
+    db.generate_mapping<ShopItem, ShopTag>({.create_tables = true});
+    const nextorm::registry& r = db.schema();
+    CHECK(r.get("ShopItem").table == (lower ? "shopitem" : "ShopItem"));
+    CHECK(r.get("ShopItem").find("Title")->column == (lower ? "title" : "Title"));
+    CHECK(r.get("ShopItem").find("Sku")->column == "Item_SKU");  // declared: kept
+    CHECK(r.get("ShopItem").find("Tags")->m2m_table ==
+          (lower ? "shopitem_shoptag" : "ShopItem_ShopTag"));
+    {
+      nextorm::db_session session{db};
+      auto& item = ShopItem::create();
+      item.Title = "Lamp";
+      item.Sku = "L-1";
+      auto& tag = ShopTag::create();
+      tag.Label = "light";
+      item.Tags.add(tag);
+    }
+    nextorm::db_session session{db};
+    auto found = nextorm::select<ShopItem>("i for i in ShopItem if 'light' in i.Tags.Label");
+    std::vector<std::string> titles;
+    for (ShopItem& i : found) titles.push_back(i.Title);
+    CHECK(titles == std::vector<std::string>{"Lamp"});
+  }
+  nextorm::testing::discard_database(url);
+}
