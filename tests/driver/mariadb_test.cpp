@@ -343,8 +343,7 @@ TEST_CASE("mariadb columns convert to the type asked for", "[mariadb]") {
     CHECK(own->get(3, value_type::null) == value{3});
     CHECK(own->get(4, value_type::null) == value{2024});
     CHECK(own->get(5, value_type::null) == value{0.5});
-    CHECK(own->get(6, value_type::null) ==
-          typed(value_type::datetime, "2020-01-31 10:00:00.25"));
+    CHECK(own->get(6, value_type::null) == typed(value_type::datetime, "2020-01-31 10:00:00.25"));
     CHECK(own->get(7, value_type::null) == typed(value_type::bytes, "\xa5"));
     CHECK(own->get(8, value_type::null) == typed(value_type::bytes, "ab"));
   }
@@ -361,7 +360,7 @@ TEST_CASE("mariadb scripts run several statements and stop at the first error", 
         "INSERT INTO t VALUES (3); INSERT INTO t VALUES (1); "
         "INSERT INTO t VALUES (4)");
   });
-  CHECK(error.id() == "mariadb.duplicate_key");
+  CHECK(error.id() == "mariadb.unique_violation");
   CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{3});
   CHECK_THROWS_AS(c->execute_script("SELEKT 1"), database_error);
   // A script's result sets, however large, are read and dropped.
@@ -383,7 +382,7 @@ TEST_CASE("mariadb errors map to NextORM's categories with the server's message"
 
   const auto duplicate = error_of("INSERT INTO parent VALUES (?, ?, 1)", {value{2}, value{"one"}});
   CHECK(duplicate.category() == error_category::integrity);
-  CHECK(duplicate.id() == "mariadb.duplicate_key");
+  CHECK(duplicate.id() == "mariadb.unique_violation");
   CHECK_THAT(duplicate.message(),
              Catch::StartsWith("cannot execute 'INSERT INTO parent VALUES (?, ?, 1)': "
                                "Duplicate entry 'one' for key 'name' (MariaDB error 1062, "
@@ -391,19 +390,19 @@ TEST_CASE("mariadb errors map to NextORM's categories with the server's message"
   CHECK_THROWS_AS(c->execute("INSERT INTO parent VALUES (1, 'uno', 1)", {}), integrity_error);
 
   const auto no_parent = error_of("INSERT INTO child VALUES (2, ?)", {value{99}});
-  CHECK(no_parent.id() == "mariadb.foreign_key");
+  CHECK(no_parent.id() == "mariadb.foreign_key_violation");
   CHECK(no_parent.category() == error_category::integrity);
   CHECK_THAT(no_parent.message(), Catch::Contains("a foreign key constraint fails"));
-  CHECK(error_of("DELETE FROM parent WHERE id = 1").id() == "mariadb.foreign_key");
+  CHECK(error_of("DELETE FROM parent WHERE id = 1").id() == "mariadb.foreign_key_violation");
 
   const auto null = error_of("INSERT INTO parent VALUES (3, ?, 1)", {value{}});
-  CHECK(null.id() == "mariadb.not_null");
+  CHECK(null.id() == "mariadb.not_null_violation");
   CHECK_THAT(null.message(), Catch::Contains("Column 'name' cannot be null"));
-  CHECK(error_of("INSERT INTO parent (id) VALUES (3)").id() == "mariadb.not_null");
-  CHECK(error_of("INSERT INTO parent VALUES (3, 'three', 0)").id() == "mariadb.check_constraint");
+  CHECK(error_of("INSERT INTO parent (id) VALUES (3)").id() == "mariadb.not_null_violation");
+  CHECK(error_of("INSERT INTO parent VALUES (3, 'three', 0)").id() == "mariadb.check_violation");
 
   const auto syntax = error_of("SELEKT 1");
-  CHECK(syntax.id() == "mariadb.syntax");
+  CHECK(syntax.id() == "mariadb.syntax_error");
   CHECK(syntax.category() == error_category::database);
   CHECK_THAT(syntax.message(), Catch::Contains("You have an error in your SQL syntax"));
   CHECK_THROWS_AS(c->execute("SELEKT 1", {}), database_error);
@@ -478,7 +477,7 @@ TEST_CASE("mariadb reports a lock wait timeout as a transaction error", "[mariad
   CHECK(holder->execute("UPDATE t SET v = 1 WHERE k = 1", {}) == 1);
   waiter->begin();
   const auto error = caught([&] { (void)waiter->execute("UPDATE t SET v = 2 WHERE k = 1", {}); });
-  CHECK(error.id() == "mariadb.lock_wait_timeout");
+  CHECK(error.id() == "mariadb.lock_timeout");
   CHECK(error.category() == error_category::transaction);
   CHECK_THAT(error.message(), Catch::Contains("Lock wait timeout exceeded"));
   CHECK(waiter->in_transaction());  // only the statement was rolled back
@@ -515,7 +514,7 @@ TEST_CASE("mariadb reports a deadlock as a transaction error and ends that trans
   }
   blocked.join();
   REQUIRE(first_error.has_value() != second_error.has_value());
-  CHECK(first_error.value_or(second_error.value_or("")) == "mariadb.deadlock");
+  CHECK(first_error.value_or(second_error.value_or("")) == "mariadb.deadlock_detected");
   auto& victim = first_error ? *first : *second;
   auto& survivor = first_error ? *second : *first;
   CHECK_FALSE(victim.in_transaction());
@@ -570,7 +569,9 @@ TEST_CASE("mariadb connection failures are connection errors without the passwor
     // Even a rollback with nothing to roll back throws, so that a pool drops the connection.
     const auto later = caught([&] { victim.rollback(); });
     CHECK(later.id() == "mariadb.connection_lost");
-    CHECK(later.message() == "the connection to the MariaDB server was lost; open a new one");
+    CHECK(later.message() ==
+          "an earlier call lost this connection to the MariaDB server; the connection is closed, "
+          "and the server has rolled back the transaction that was open on it");
   }
 }
 

@@ -53,6 +53,10 @@ class mariadb_client final : public connection {
   // What the server reports (SERVER_STATUS_IN_TRANS): statements that commit implicitly,
   // such as DDL, and deadlocks that roll back end the transaction here too.
   [[nodiscard]] bool in_transaction() const noexcept override;
+  // False when the connection was lost or interrupted, or when the server has sent something on
+  // the idle connection: MariaDB sends nothing unasked, so that is the end of the stream (KILL,
+  // shutdown, wait_timeout) or the error before it.
+  [[nodiscard]] bool alive() noexcept override;
 
   void set_poll(mariadb_poll_function poll) { m_poll = std::move(poll); }
   // The default poll function: poll(2).

@@ -343,6 +343,16 @@ void postgres_connection::rollback() {
   if (in_transaction() || m_op.step != stage::idle) execute_script("ROLLBACK");
 }
 
+bool postgres_connection::alive() noexcept {
+  PGconn* conn = m_conn.get();
+  if (PQstatus(conn) != CONNECTION_OK || m_op.step != stage::idle) return false;
+  // NextORM never LISTENs, so an idle connection has nothing to read unless the server ended the
+  // session (its error message, then the end of the stream) or, rarely, reported a changed
+  // setting: dropping the connection then costs only a reconnect.
+  pollfd descriptor{PQsocket(conn), POLLIN, 0};
+  return ::poll(&descriptor, 1, 0) == 0;
+}
+
 bool postgres_connection::in_transaction() const noexcept {
   const PGTransactionStatusType status = PQtransactionStatus(m_conn.get());
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;

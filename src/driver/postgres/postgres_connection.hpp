@@ -50,6 +50,10 @@ class postgres_connection final : public connection {
   // a pool drops it rather than keep it.
   void rollback() override;
   [[nodiscard]] bool in_transaction() const noexcept override;
+  // False when the connection is broken or busy, or when the server has sent something on the
+  // idle connection: the error that precedes closing it (pg_terminate_backend, shutdown) and the
+  // end of the stream.
+  [[nodiscard]] bool alive() noexcept override;
 
   // The non-blocking steps. Start one operation, call advance() whenever the socket is ready
   // for what it asked (read, or write-or-read) until it returns done, then finish() hands over
