@@ -2,9 +2,11 @@
 
 #include "driver/connection.hpp"
 #include "driver/sqlite/sqlite_connection.hpp"
+#include "driver/wait.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -174,4 +176,22 @@ TEST_CASE("parsed URLs print back to URLs that parse the same", "[url]") {
   file.provider = "sqlite";
   file.path = "/tmp/x.db";
   CHECK(to_url(file) == "sqlite:/tmp/x.db");
+}
+
+TEST_CASE("the default wait function waits with poll(2) for what is asked", "[wait]") {
+  int fds[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+  using std::chrono::milliseconds;
+  CHECK(wait_for_socket({fds[0], io::read, milliseconds{0}}) == io::timeout);
+  CHECK(wait_for_socket({fds[0], io::write, std::nullopt}) == io::write);
+  CHECK(wait_for_socket({fds[0], io::read | io::write, std::nullopt}) == io::write);
+  REQUIRE(::write(fds[1], "x", 1) == 1);
+  CHECK(wait_for_socket({fds[0], io::read, std::nullopt}) == io::read);
+  CHECK(wait_for_socket({fds[0], io::read | io::write, std::nullopt}) == (io::read | io::write));
+  char byte = 0;
+  REQUIRE(::read(fds[0], &byte, 1) == 1);
+  ::close(fds[1]);
+  // A hang-up wakes a reader, whose next read then sees the end.
+  CHECK(wait_for_socket({fds[0], io::read, milliseconds{1000}}) == io::read);
+  ::close(fds[0]);
 }

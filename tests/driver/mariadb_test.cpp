@@ -578,9 +578,9 @@ TEST_CASE("mariadb connection failures are connection errors without the passwor
 TEST_CASE("mariadb waits for the server through the replaceable poll function", "[mariadb]") {
   const connection_url url = parse_url(fresh_url());
   int waits = 0;
-  const auto counting = [&](int socket, int status, int timeout_ms) {
+  const auto counting = [&](const wait_request& request) {
     ++waits;
-    return mariadb_client::blocking_poll(socket, status, timeout_ms);
+    return wait_for_socket(request);
   };
   mariadb_client c{url, counting};
   CHECK(waits > 0);  // the server's greeting, the authentication
@@ -589,58 +589,40 @@ TEST_CASE("mariadb waits for the server through the replaceable poll function", 
   CHECK(waits > connected);
 
   SECTION("a poll function that throws leaves the connection unusable, not undefined") {
-    c.set_poll([](int, int, int) -> int { throw std::runtime_error("cancelled"); });
+    c.set_wait([](const wait_request&) -> io { throw std::runtime_error("cancelled"); });
     CHECK_THROWS_WITH(scalar(c, "SELECT SLEEP(0.05)"), "cancelled");
-    c.set_poll(&mariadb_client::blocking_poll);
+    c.set_wait({});
     const auto error = caught([&] { (void)c.execute("SELECT 1", {}); });
     CHECK(error.id() == "mariadb.connection_broken");
     CHECK(error.category() == error_category::connection);
     CHECK_THROWS_AS(c.rollback(), connection_error);
   }
   SECTION("a poll function that reports a timeout while connecting fails the connection") {
-    const auto timing_out = [](int, int status, int timeout_ms) {
-      CHECK((status & MYSQL_WAIT_TIMEOUT) != 0);
-      CHECK(timeout_ms > 0);
-      return MYSQL_WAIT_TIMEOUT;
+    const auto timing_out = [](const wait_request& request) {
+      REQUIRE(request.timeout.has_value());
+      CHECK(request.timeout->count() > 0);
+      return io::timeout;
     };
     const auto error = caught([&] { mariadb_client never{url, timing_out}; });
     CHECK(error.id() == "mariadb.cannot_connect");
   }
 }
 
-TEST_CASE("the default mariadb poll function waits with poll(2)", "[mariadb]") {
-  int fds[2];
-  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
-  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ | MYSQL_WAIT_TIMEOUT, 0) ==
-        MYSQL_WAIT_TIMEOUT);
-  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_WRITE, -1) == MYSQL_WAIT_WRITE);
-  REQUIRE(::write(fds[1], "x", 1) == 1);
-  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT, -1) ==
-        MYSQL_WAIT_READ);
-  char byte = 0;
-  REQUIRE(::read(fds[0], &byte, 1) == 1);
-  ::close(fds[1]);
-  // A hang-up wakes a reader, whose next read then sees the end.
-  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ, 1000) == MYSQL_WAIT_READ);
-  ::close(fds[0]);
-}
+TEST_CASE("mariadb's wait bits become wait requests and back", "[mariadb]") {
+  const wait_request read = mariadb_wait_request(7, MYSQL_WAIT_READ | MYSQL_WAIT_TIMEOUT, 250);
+  CHECK(read.socket == 7);
+  CHECK(read.interest == io::read);
+  REQUIRE(read.timeout.has_value());
+  CHECK(read.timeout->count() == 250);
+  const wait_request both = mariadb_wait_request(7, MYSQL_WAIT_WRITE | MYSQL_WAIT_EXCEPT, 0);
+  CHECK(both.interest == (io::read | io::write));
+  CHECK_FALSE(both.timeout.has_value());
+  CHECK(mariadb_wait_request(7, MYSQL_WAIT_WRITE, 0).interest == io::write);
 
-TEST_CASE("the default mariadb poll function reports urgent data as an exception", "[mariadb]") {
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), length) == 0);
-  REQUIRE(::listen(listener, 1) == 0);
-  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  const int client = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&address), length) == 0);
-  const int server = ::accept(listener, nullptr, nullptr);
-  REQUIRE(server >= 0);
-  REQUIRE(::send(client, "!", 1, MSG_OOB) == 1);
-  CHECK((mariadb_client::blocking_poll(server, MYSQL_WAIT_EXCEPT, 1000) & MYSQL_WAIT_EXCEPT) != 0);
-  ::close(server);
-  ::close(client);
-  ::close(listener);
+  CHECK(mariadb_wait_status(MYSQL_WAIT_READ | MYSQL_WAIT_TIMEOUT, io::timeout) ==
+        MYSQL_WAIT_TIMEOUT);
+  CHECK(mariadb_wait_status(MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT, io::read) ==
+        (MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT));
+  CHECK(mariadb_wait_status(MYSQL_WAIT_READ | MYSQL_WAIT_WRITE, io::write) == MYSQL_WAIT_WRITE);
+  CHECK(mariadb_wait_status(MYSQL_WAIT_WRITE, io::read | io::write) == MYSQL_WAIT_WRITE);
 }

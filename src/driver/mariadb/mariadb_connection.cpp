@@ -396,32 +396,25 @@ class mariadb_cursor final : public cursor {
 
 }  // namespace
 
-int mariadb_client::blocking_poll(int socket, int wait_status, int timeout_ms) {
-  pollfd p{};
-  p.fd = socket;
-  if ((wait_status & MYSQL_WAIT_READ) != 0) p.events |= POLLIN;
-  if ((wait_status & MYSQL_WAIT_WRITE) != 0) p.events |= POLLOUT;
-  if ((wait_status & MYSQL_WAIT_EXCEPT) != 0) p.events |= POLLPRI;
-  int rc = 0;
-  do {
-    rc = ::poll(&p, 1, timeout_ms);
-  } while (rc < 0 && errno == EINTR);
-  if (rc < 0) {
-    throw connection_error(
-        "mariadb.poll", std::string{"cannot wait for the MariaDB server: "} + std::strerror(errno));
-  }
-  if (rc == 0) return MYSQL_WAIT_TIMEOUT;
-  int ready = 0;
-  // A hang-up or an error counts as readiness: the library's next read or write reports it.
-  const short failed = POLLHUP | POLLERR | POLLNVAL;
-  if ((p.revents & (POLLIN | failed)) != 0) ready |= wait_status & MYSQL_WAIT_READ;
-  if ((p.revents & (POLLOUT | failed)) != 0) ready |= wait_status & MYSQL_WAIT_WRITE;
-  if ((p.revents & POLLPRI) != 0) ready |= MYSQL_WAIT_EXCEPT;
-  return ready;
+wait_request mariadb_wait_request(int socket, int status, unsigned timeout_ms) {
+  wait_request request{socket, io::none, std::nullopt};
+  if ((status & (MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT)) != 0) request.interest = io::read;
+  if ((status & MYSQL_WAIT_WRITE) != 0) request.interest = request.interest | io::write;
+  if ((status & MYSQL_WAIT_TIMEOUT) != 0) request.timeout = std::chrono::milliseconds{timeout_ms};
+  return request;
 }
 
-mariadb_client::mariadb_client(const connection_url& url, mariadb_poll_function poll)
-    : m_mysql{mysql_init(nullptr)}, m_poll{std::move(poll)} {
+int mariadb_wait_status(int status, io ready) {
+  if (has(ready, io::timeout)) return MYSQL_WAIT_TIMEOUT;
+  int out = 0;
+  if (has(ready, io::read)) out |= status & (MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT);
+  if (has(ready, io::write)) out |= status & MYSQL_WAIT_WRITE;
+  return out;
+}
+
+mariadb_client::mariadb_client(const connection_url& url, wait_function wait)
+    : m_mysql{mysql_init(nullptr)},
+      m_wait{wait ? std::move(wait) : wait_function{wait_for_socket}} {
   if (!m_mysql)
     throw connection_error("mariadb.cannot_connect", "cannot allocate a MariaDB handle");
   connect(url);
