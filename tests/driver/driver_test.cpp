@@ -100,6 +100,13 @@ TEST_CASE("sqlite maps its errors to NextORM's categories", "[sqlite]") {
       "END");
   CHECK_THROWS_WITH(c.execute("INSERT INTO t (v) VALUES ('b')", {}),
                     Catch::StartsWith("sqlite.constraint: "));
+  // A table in use by an unfinished statement of the same connection cannot be dropped.
+  {
+    auto rows = c.query("SELECT v FROM t", {});
+    REQUIRE(rows->next());
+    CHECK_THROWS_WITH(c.execute_script("DROP TABLE t"), Catch::StartsWith("sqlite.locked: "));
+  }
+  CHECK(c.alive());
   CHECK_THROWS_AS(sqlite_connection{"/nonexistent/dir/x.db"}, connection_error);
 }
 

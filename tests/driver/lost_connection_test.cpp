@@ -159,3 +159,26 @@ TEST_CASE("an idle connection nobody closed is reused as it is", "[lost]") {
   CHECK(f.db.impl().replaced_connections() == 0);
   CHECK(f.db.impl().open_connections() == 1);
 }
+
+TEST_CASE("alive() is true for a working connection and false once the server closed it",
+          "[lost]") {
+  fixture f;
+  auto c = testing::raw_connection(f.m_url);
+  CHECK(c->alive());
+  {
+    auto rows = c->query("SELECT 1", {});
+    REQUIRE(rows->next());
+  }
+  CHECK(c->alive());                   // a finished query leaves nothing to read
+  if (f.provider == "sqlite") return;  // embedded: always alive
+  auto rows =
+      c->query(f.provider == "postgres" ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()", {});
+  REQUIRE(rows->next());
+  const std::int64_t id = rows->get(0, value_type::integer).as_int();
+  rows.reset();
+  f.kill(id);
+  CHECK_FALSE(c->alive());
+  // Using it anyway fails with connection_lost, and it stays dead.
+  CHECK_THROWS_AS(c->execute_script("SELECT 1"), connection_lost);
+  CHECK_FALSE(c->alive());
+}
