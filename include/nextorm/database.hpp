@@ -16,7 +16,9 @@ class database_impl;
 }
 
 struct mapping_options {
-  bool create_tables = false;  // CREATE TABLE IF NOT EXISTS for every entity and join table
+  // Creates the tables, indexes and foreign keys that the database lacks (PonyORM's
+  // create_tables: what exists is kept as it is), then checks that every table has its columns.
+  bool create_tables = false;
 };
 
 // The keyword form of bind(), like PonyORM's `db.bind(provider=..., host=..., ...)`.

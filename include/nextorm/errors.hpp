@@ -16,10 +16,10 @@ enum class error_category : std::uint8_t {
   usage,         // the API used out of order (no session, wrong value type, ...)
   not_found,     // a lookup that must find an object found none
   multiple_found,
-  integrity,     // unique, not-null or foreign-key violation reported by the database
-  connection,    // cannot connect, or the connection was lost
-  transaction,   // deadlock, serialization failure, commit failure
-  database,      // any other error the database reports
+  integrity,    // unique, not-null or foreign-key violation reported by the database
+  connection,   // cannot connect, or the connection was lost
+  transaction,  // deadlock, serialization failure, commit failure
+  database,     // any other error the database reports
 };
 
 std::string_view category_name(error_category category) noexcept;
@@ -55,8 +55,10 @@ class query_error : public error {
               std::string query, source_span span);
   [[nodiscard]] const std::string& query() const noexcept { return m_query; }
   [[nodiscard]] source_span span() const noexcept { return m_span; }
-  [[nodiscard]] std::uint32_t line() const noexcept { return m_line; }      // 1-based
-  [[nodiscard]] std::uint32_t column() const noexcept { return m_column; }  // 1-based, in characters
+  [[nodiscard]] std::uint32_t line() const noexcept { return m_line; }  // 1-based
+  [[nodiscard]] std::uint32_t column() const noexcept {
+    return m_column;
+  }  // 1-based, in characters
   [[nodiscard]] const char* what() const noexcept override { return m_rendered.c_str(); }
 
  private:
@@ -114,6 +116,66 @@ class transaction_error : public database_error {
  public:
   transaction_error(std::string id, const std::string& message)
       : database_error{error_category::transaction, std::move(id), message} {}
+};
+
+// The conditions every provider reports the same way, whatever its own codes: catch these to
+// handle a condition on SQLite, PostgreSQL and MariaDB alike. Their ids are
+// "<provider>.<condition>" with the same condition name on each (e.g. "mariadb.unique_violation").
+
+// A UNIQUE or PRIMARY KEY constraint refused a duplicate.
+class unique_violation : public integrity_error {
+ public:
+  using integrity_error::integrity_error;
+};
+
+// A row refers to a missing parent, or a parent still has children that block its delete.
+class foreign_key_violation : public integrity_error {
+ public:
+  using integrity_error::integrity_error;
+};
+
+// A NOT NULL column got NULL, or no value and no default.
+class not_null_violation : public integrity_error {
+ public:
+  using integrity_error::integrity_error;
+};
+
+// A CHECK constraint refused the row.
+class check_violation : public integrity_error {
+ public:
+  using integrity_error::integrity_error;
+};
+
+// Two transactions waited for each other; the database rolled this one back. Retry it.
+class deadlock_detected : public transaction_error {
+ public:
+  using transaction_error::transaction_error;
+};
+
+// The transaction's snapshot conflicts with a concurrent commit. Retry it.
+class serialization_failure : public transaction_error {
+ public:
+  using transaction_error::transaction_error;
+};
+
+// A lock was not granted within the database's time limit.
+class lock_timeout : public transaction_error {
+ public:
+  using transaction_error::transaction_error;
+};
+
+// The connection broke (the server closed it, was shut down, or the network failed); the
+// transaction in progress is lost and the connection is dropped from the pool.
+class connection_lost : public connection_error {
+ public:
+  using connection_error::connection_error;
+};
+
+// The database could not parse an SQL statement.
+class sql_syntax_error : public database_error {
+ public:
+  sql_syntax_error(std::string id, const std::string& message)
+      : database_error{error_category::database, std::move(id), message} {}
 };
 
 }  // namespace nextorm

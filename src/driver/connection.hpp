@@ -45,6 +45,10 @@ class connection {
   virtual void commit() = 0;
   virtual void rollback() = 0;
   [[nodiscard]] virtual bool in_transaction() const noexcept = 0;
+  // Whether a connection that waited unused (in a pool) can still run statements: false once
+  // the server closed it (a killed backend, a restart, an idle timeout). Cheap: no round trip,
+  // only what has already arrived on the socket is looked at.
+  [[nodiscard]] virtual bool alive() noexcept = 0;
 };
 
 // A parsed connection URL: sqlite:path, sqlite::memory:, postgresql://..., mariadb://...

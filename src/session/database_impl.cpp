@@ -2,6 +2,7 @@
 
 #include <nextorm/errors.hpp>
 
+#include "migrate/create_missing.hpp"
 #include "migrate/ddl.hpp"
 
 #include <chrono>
@@ -10,7 +11,8 @@ namespace nextorm::detail {
 
 void database_impl::bind(driver::connection_url parsed, std::size_t pool_size) {
   if (bound()) throw usage_error("database.bound", "the database is already bound");
-  if (pool_size == 0) throw usage_error("database.pool_size", "the pool needs at least one connection");
+  if (pool_size == 0)
+    throw usage_error("database.pool_size", "the pool needs at least one connection");
   const lower::dialect* found = lower::find_dialect(parsed.provider);
   // Open one connection now, so that a bad URL fails at bind() rather than in a session.
   auto first = driver::open(parsed);
@@ -37,18 +39,21 @@ std::unique_ptr<driver::connection> database_impl::acquire() {
       throw usage_error("database.memory_busy",
                         "sqlite::memory: has one connection, and another session holds it");
     }
-    const bool returned = m_returned.wait_for(lock, std::chrono::seconds{30}, [this] {
-      return !m_idle.empty() || m_open < m_pool_size;
-    });
+    const bool returned = m_returned.wait_for(
+        lock, std::chrono::seconds{30}, [this] { return !m_idle.empty() || m_open < m_pool_size; });
     if (!returned) {
       throw connection_error("pool.timeout", "no connection came free in the pool of " +
                                                  std::to_string(m_pool_size) + " within 30 s");
     }
   }
-  if (!m_idle.empty()) {
+  while (!m_idle.empty()) {
     auto connection = std::move(m_idle.back());
     m_idle.pop_back();
-    return connection;
+    if (connection->alive()) return connection;
+    // The server closed it while it waited: replace it (below, or with the next idle one).
+    connection.reset();
+    --m_open;
+    ++m_replaced;
   }
   ++m_open;
   lock.unlock();
@@ -118,20 +123,19 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
     ++assigned;
   }
   s.insert_with_key = "INSERT INTO " + table + " (" + all_columns + ") VALUES (" + all_values + ")";
-  s.insert_without_key =
-      generated == 0
-          // Only the generated key: MariaDB has no DEFAULT VALUES form.
-          ? (d.name() == "mariadb" ? "INSERT INTO " + table + " () VALUES ()"
-                                   : "INSERT INTO " + table + " DEFAULT VALUES")
-                     : "INSERT INTO " + table + " (" + generated_columns + ") VALUES (" +
-                           generated_values + ")";
+  s.insert_without_key = generated == 0
+                             // Only the generated key: MariaDB has no DEFAULT VALUES form.
+                             ? (d.name() == "mariadb" ? "INSERT INTO " + table + " () VALUES ()"
+                                                      : "INSERT INTO " + table + " DEFAULT VALUES")
+                             : "INSERT INTO " + table + " (" + generated_columns + ") VALUES (" +
+                                   generated_values + ")";
   if (d.has_returning()) s.insert_without_key += " RETURNING " + key;
   s.update = assigned == 0 ? std::string{}
                            : "UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " +
                                  d.placeholder(assigned);
   s.remove = "DELETE FROM " + table + " WHERE " + key + " = " + d.placeholder(0);
-  s.select_by_key = "SELECT " + all_columns + " FROM " + table + " WHERE " + key + " = " +
-                    d.placeholder(0);
+  s.select_by_key =
+      "SELECT " + all_columns + " FROM " + table + " WHERE " + key + " = " + d.placeholder(0);
   return m_statements.emplace(&entity, std::move(s)).first->second;
 }
 
@@ -143,13 +147,14 @@ const std::string& database_impl::link_statement(const attr_info& attr, bool add
     const std::string table = d.quote(attr.m2m_table);
     const std::string own = d.quote(attr.m2m_own_column);
     const std::string other = d.quote(attr.m2m_other_column);
-    found = m_link_statements
-                .emplace(&attr,
-                         std::pair{"INSERT INTO " + table + " (" + own + ", " + other + ") VALUES (" +
-                                       d.placeholder(0) + ", " + d.placeholder(1) + ")",
-                                   "DELETE FROM " + table + " WHERE " + own + " = " +
-                                       d.placeholder(0) + " AND " + other + " = " + d.placeholder(1)})
-                .first;
+    found =
+        m_link_statements
+            .emplace(&attr,
+                     std::pair{"INSERT INTO " + table + " (" + own + ", " + other + ") VALUES (" +
+                                   d.placeholder(0) + ", " + d.placeholder(1) + ")",
+                               "DELETE FROM " + table + " WHERE " + own + " = " + d.placeholder(0) +
+                                   " AND " + other + " = " + d.placeholder(1)})
+            .first;
   }
   return add ? found->second.first : found->second.second;
 }
@@ -166,13 +171,17 @@ void database_impl::generate_mapping(const mapping_options& options) {
   auto connection = acquire();
   try {
     connection->begin();
-    for (const auto& statement : migrate::create_table_statements(schema, dialect())) {
-      connection->execute_script(statement);
-    }
+    // As PonyORM: only what is missing is created, then every table is checked for its columns.
+    (void)migrate::create_missing(*connection, schema, dialect());
+    migrate::check_tables(*connection, schema, dialect());
     connection->commit();
   } catch (...) {
-    connection->rollback();
-    release(std::move(connection));
+    try {
+      connection->rollback();
+      release(std::move(connection));
+    } catch (...) {
+      discard(std::move(connection));
+    }
     throw;
   }
   release(std::move(connection));

@@ -9,8 +9,8 @@
 #include "driver/connection.hpp"
 #include "lower/dialect.hpp"
 
-#include <memory>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -34,11 +34,14 @@ class database_impl {
   [[nodiscard]] const lower::dialect& dialect() const;
 
   // A connection for a session, waiting while `pool_size` are in use; returned with release(),
-  // or with discard() when it is broken. SQLite in memory has exactly one.
+  // or with discard() when it is broken. SQLite in memory has exactly one. An idle connection
+  // that the server has closed meanwhile is dropped and replaced, never handed out.
   [[nodiscard]] std::unique_ptr<driver::connection> acquire();
   void release(std::unique_ptr<driver::connection> connection) noexcept;
   void discard(std::unique_ptr<driver::connection> connection) noexcept;
   [[nodiscard]] std::size_t open_connections() const noexcept { return m_open; }
+  // How many idle connections were found closed by the server and replaced.
+  [[nodiscard]] std::size_t replaced_connections() const noexcept { return m_replaced; }
 
   [[nodiscard]] const entity_statements& statements(const entity_info& entity);
   // INSERT (add) or DELETE of one join row of a many-to-many attribute, built once.
@@ -57,6 +60,7 @@ class database_impl {
   std::condition_variable m_returned;
   std::vector<std::unique_ptr<driver::connection>> m_idle;
   std::size_t m_open = 0;
+  std::size_t m_replaced = 0;
   std::size_t m_pool_size = 1;
   std::unordered_map<const entity_info*, entity_statements> m_statements;
   std::unordered_map<const attr_info*, std::pair<std::string, std::string>> m_link_statements;

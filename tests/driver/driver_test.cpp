@@ -2,8 +2,14 @@
 
 #include "driver/connection.hpp"
 #include "driver/sqlite/sqlite_connection.hpp"
+#include "driver/wait.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 using namespace nextorm;
 using namespace nextorm::driver;
@@ -50,10 +56,13 @@ TEST_CASE("bad connection URLs say what is wrong", "[url]") {
 TEST_CASE("sqlite binds every value type and reads it back as asked", "[sqlite]") {
   sqlite_connection c{":memory:"};
   c.execute_script("CREATE TABLE t (i INTEGER, r REAL, b BOOLEAN, s TEXT, d TEXT, x BLOB, n TEXT)");
-  const std::vector<value> row{value{std::int64_t{-9223372036854775807LL - 1}}, value{0.1},
-                               value{true},  value{"héllo"},
+  const std::vector<value> row{value{std::int64_t{-9223372036854775807LL - 1}},
+                               value{0.1},
+                               value{true},
+                               value{"héllo"},
                                value::typed(value_type::date, "2020-01-31"),
-                               value::typed(value_type::bytes, std::string{"a\0b", 3}), value{}};
+                               value::typed(value_type::bytes, std::string{"a\0b", 3}),
+                               value{}};
   CHECK(c.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)", row) == 1);
   auto rows = c.query("SELECT i, r, b, s, d, x, n FROM t", {});
   REQUIRE(rows->next());
@@ -81,8 +90,46 @@ TEST_CASE("sqlite maps its errors to NextORM's categories", "[sqlite]") {
   CHECK_THROWS_AS(c.execute("INSERT INTO t (v) VALUES (?)", std::vector<value>{value{"a"}}),
                   integrity_error);
   CHECK_THROWS_AS(c.execute("INSERT INTO t (v) VALUES (NULL)", {}), integrity_error);
-  CHECK_THROWS_WITH(c.query("SELEC 1", {}), Catch::StartsWith("sqlite.error: cannot prepare"));
+  CHECK_THROWS_WITH(c.query("SELEC 1", {}),
+                    Catch::StartsWith("sqlite.syntax_error: cannot prepare"));
+  CHECK_THROWS_WITH(c.query("SELECT * FROM nowhere", {}),
+                    Catch::StartsWith("sqlite.error: cannot prepare"));
+  // A constraint of no kind of its own: a trigger that aborts.
+  c.execute_script(
+      "CREATE TRIGGER no_b BEFORE INSERT ON t WHEN NEW.v = 'b' BEGIN SELECT RAISE(ABORT, 'no b'); "
+      "END");
+  CHECK_THROWS_WITH(c.execute("INSERT INTO t (v) VALUES ('b')", {}),
+                    Catch::StartsWith("sqlite.constraint: "));
+  // A table in use by an unfinished statement of the same connection cannot be dropped.
+  {
+    auto rows = c.query("SELECT v FROM t", {});
+    REQUIRE(rows->next());
+    CHECK_THROWS_WITH(c.execute_script("DROP TABLE t"), Catch::StartsWith("sqlite.locked: "));
+  }
+  CHECK(c.alive());
   CHECK_THROWS_AS(sqlite_connection{"/nonexistent/dir/x.db"}, connection_error);
+}
+
+TEST_CASE("sqlite reports a write lock that stays taken past the busy timeout as lock_timeout",
+          "[sqlite]") {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("nextorm-driver-lock-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  {
+    sqlite_connection holder{path.string()};
+    sqlite_connection waiter{path.string()};
+    holder.execute_script("CREATE TABLE t (v INTEGER)");
+    holder.execute_script("BEGIN IMMEDIATE");
+    waiter.execute_script("PRAGMA busy_timeout = 20");
+    try {
+      (void)waiter.execute("INSERT INTO t VALUES (1)", {});
+      FAIL("no error");
+    } catch (const lock_timeout& e) {
+      CHECK(e.id() == "sqlite.lock_timeout");
+    }
+    holder.rollback();
+  }
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("sqlite transactions commit and roll back", "[sqlite]") {
@@ -136,4 +183,22 @@ TEST_CASE("parsed URLs print back to URLs that parse the same", "[url]") {
   file.provider = "sqlite";
   file.path = "/tmp/x.db";
   CHECK(to_url(file) == "sqlite:/tmp/x.db");
+}
+
+TEST_CASE("the default wait function waits with poll(2) for what is asked", "[wait]") {
+  int fds[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+  using std::chrono::milliseconds;
+  CHECK(wait_for_socket({fds[0], io::read, milliseconds{0}}) == io::timeout);
+  CHECK(wait_for_socket({fds[0], io::write, std::nullopt}) == io::write);
+  CHECK(wait_for_socket({fds[0], io::read | io::write, std::nullopt}) == io::write);
+  REQUIRE(::write(fds[1], "x", 1) == 1);
+  CHECK(wait_for_socket({fds[0], io::read, std::nullopt}) == io::read);
+  CHECK(wait_for_socket({fds[0], io::read | io::write, std::nullopt}) == (io::read | io::write));
+  char byte = 0;
+  REQUIRE(::read(fds[0], &byte, 1) == 1);
+  ::close(fds[1]);
+  // A hang-up wakes a reader, whose next read then sees the end.
+  CHECK(wait_for_socket({fds[0], io::read, milliseconds{1000}}) == io::read);
+  ::close(fds[0]);
 }

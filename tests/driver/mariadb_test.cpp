@@ -343,8 +343,7 @@ TEST_CASE("mariadb columns convert to the type asked for", "[mariadb]") {
     CHECK(own->get(3, value_type::null) == value{3});
     CHECK(own->get(4, value_type::null) == value{2024});
     CHECK(own->get(5, value_type::null) == value{0.5});
-    CHECK(own->get(6, value_type::null) ==
-          typed(value_type::datetime, "2020-01-31 10:00:00.25"));
+    CHECK(own->get(6, value_type::null) == typed(value_type::datetime, "2020-01-31 10:00:00.25"));
     CHECK(own->get(7, value_type::null) == typed(value_type::bytes, "\xa5"));
     CHECK(own->get(8, value_type::null) == typed(value_type::bytes, "ab"));
   }
@@ -361,7 +360,7 @@ TEST_CASE("mariadb scripts run several statements and stop at the first error", 
         "INSERT INTO t VALUES (3); INSERT INTO t VALUES (1); "
         "INSERT INTO t VALUES (4)");
   });
-  CHECK(error.id() == "mariadb.duplicate_key");
+  CHECK(error.id() == "mariadb.unique_violation");
   CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{3});
   CHECK_THROWS_AS(c->execute_script("SELEKT 1"), database_error);
   // A script's result sets, however large, are read and dropped.
@@ -383,7 +382,7 @@ TEST_CASE("mariadb errors map to NextORM's categories with the server's message"
 
   const auto duplicate = error_of("INSERT INTO parent VALUES (?, ?, 1)", {value{2}, value{"one"}});
   CHECK(duplicate.category() == error_category::integrity);
-  CHECK(duplicate.id() == "mariadb.duplicate_key");
+  CHECK(duplicate.id() == "mariadb.unique_violation");
   CHECK_THAT(duplicate.message(),
              Catch::StartsWith("cannot execute 'INSERT INTO parent VALUES (?, ?, 1)': "
                                "Duplicate entry 'one' for key 'name' (MariaDB error 1062, "
@@ -391,19 +390,19 @@ TEST_CASE("mariadb errors map to NextORM's categories with the server's message"
   CHECK_THROWS_AS(c->execute("INSERT INTO parent VALUES (1, 'uno', 1)", {}), integrity_error);
 
   const auto no_parent = error_of("INSERT INTO child VALUES (2, ?)", {value{99}});
-  CHECK(no_parent.id() == "mariadb.foreign_key");
+  CHECK(no_parent.id() == "mariadb.foreign_key_violation");
   CHECK(no_parent.category() == error_category::integrity);
   CHECK_THAT(no_parent.message(), Catch::Contains("a foreign key constraint fails"));
-  CHECK(error_of("DELETE FROM parent WHERE id = 1").id() == "mariadb.foreign_key");
+  CHECK(error_of("DELETE FROM parent WHERE id = 1").id() == "mariadb.foreign_key_violation");
 
   const auto null = error_of("INSERT INTO parent VALUES (3, ?, 1)", {value{}});
-  CHECK(null.id() == "mariadb.not_null");
+  CHECK(null.id() == "mariadb.not_null_violation");
   CHECK_THAT(null.message(), Catch::Contains("Column 'name' cannot be null"));
-  CHECK(error_of("INSERT INTO parent (id) VALUES (3)").id() == "mariadb.not_null");
-  CHECK(error_of("INSERT INTO parent VALUES (3, 'three', 0)").id() == "mariadb.check_constraint");
+  CHECK(error_of("INSERT INTO parent (id) VALUES (3)").id() == "mariadb.not_null_violation");
+  CHECK(error_of("INSERT INTO parent VALUES (3, 'three', 0)").id() == "mariadb.check_violation");
 
   const auto syntax = error_of("SELEKT 1");
-  CHECK(syntax.id() == "mariadb.syntax");
+  CHECK(syntax.id() == "mariadb.syntax_error");
   CHECK(syntax.category() == error_category::database);
   CHECK_THAT(syntax.message(), Catch::Contains("You have an error in your SQL syntax"));
   CHECK_THROWS_AS(c->execute("SELEKT 1", {}), database_error);
@@ -478,7 +477,7 @@ TEST_CASE("mariadb reports a lock wait timeout as a transaction error", "[mariad
   CHECK(holder->execute("UPDATE t SET v = 1 WHERE k = 1", {}) == 1);
   waiter->begin();
   const auto error = caught([&] { (void)waiter->execute("UPDATE t SET v = 2 WHERE k = 1", {}); });
-  CHECK(error.id() == "mariadb.lock_wait_timeout");
+  CHECK(error.id() == "mariadb.lock_timeout");
   CHECK(error.category() == error_category::transaction);
   CHECK_THAT(error.message(), Catch::Contains("Lock wait timeout exceeded"));
   CHECK(waiter->in_transaction());  // only the statement was rolled back
@@ -515,7 +514,7 @@ TEST_CASE("mariadb reports a deadlock as a transaction error and ends that trans
   }
   blocked.join();
   REQUIRE(first_error.has_value() != second_error.has_value());
-  CHECK(first_error.value_or(second_error.value_or("")) == "mariadb.deadlock");
+  CHECK(first_error.value_or(second_error.value_or("")) == "mariadb.deadlock_detected");
   auto& victim = first_error ? *first : *second;
   auto& survivor = first_error ? *second : *first;
   CHECK_FALSE(victim.in_transaction());
@@ -570,16 +569,18 @@ TEST_CASE("mariadb connection failures are connection errors without the passwor
     // Even a rollback with nothing to roll back throws, so that a pool drops the connection.
     const auto later = caught([&] { victim.rollback(); });
     CHECK(later.id() == "mariadb.connection_lost");
-    CHECK(later.message() == "the connection to the MariaDB server was lost; open a new one");
+    CHECK(later.message() ==
+          "an earlier call lost this connection to the MariaDB server; the connection is closed, "
+          "and the server has rolled back the transaction that was open on it");
   }
 }
 
 TEST_CASE("mariadb waits for the server through the replaceable poll function", "[mariadb]") {
   const connection_url url = parse_url(fresh_url());
   int waits = 0;
-  const auto counting = [&](int socket, int status, int timeout_ms) {
+  const auto counting = [&](const wait_request& request) {
     ++waits;
-    return mariadb_client::blocking_poll(socket, status, timeout_ms);
+    return wait_for_socket(request);
   };
   mariadb_client c{url, counting};
   CHECK(waits > 0);  // the server's greeting, the authentication
@@ -588,58 +589,40 @@ TEST_CASE("mariadb waits for the server through the replaceable poll function", 
   CHECK(waits > connected);
 
   SECTION("a poll function that throws leaves the connection unusable, not undefined") {
-    c.set_poll([](int, int, int) -> int { throw std::runtime_error("cancelled"); });
+    c.set_wait([](const wait_request&) -> io { throw std::runtime_error("cancelled"); });
     CHECK_THROWS_WITH(scalar(c, "SELECT SLEEP(0.05)"), "cancelled");
-    c.set_poll(&mariadb_client::blocking_poll);
+    c.set_wait({});
     const auto error = caught([&] { (void)c.execute("SELECT 1", {}); });
     CHECK(error.id() == "mariadb.connection_broken");
     CHECK(error.category() == error_category::connection);
     CHECK_THROWS_AS(c.rollback(), connection_error);
   }
   SECTION("a poll function that reports a timeout while connecting fails the connection") {
-    const auto timing_out = [](int, int status, int timeout_ms) {
-      CHECK((status & MYSQL_WAIT_TIMEOUT) != 0);
-      CHECK(timeout_ms > 0);
-      return MYSQL_WAIT_TIMEOUT;
+    const auto timing_out = [](const wait_request& request) {
+      REQUIRE(request.timeout.has_value());
+      CHECK(request.timeout->count() > 0);
+      return io::timeout;
     };
     const auto error = caught([&] { mariadb_client never{url, timing_out}; });
     CHECK(error.id() == "mariadb.cannot_connect");
   }
 }
 
-TEST_CASE("the default mariadb poll function waits with poll(2)", "[mariadb]") {
-  int fds[2];
-  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
-  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ | MYSQL_WAIT_TIMEOUT, 0) ==
-        MYSQL_WAIT_TIMEOUT);
-  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_WRITE, -1) == MYSQL_WAIT_WRITE);
-  REQUIRE(::write(fds[1], "x", 1) == 1);
-  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT, -1) ==
-        MYSQL_WAIT_READ);
-  char byte = 0;
-  REQUIRE(::read(fds[0], &byte, 1) == 1);
-  ::close(fds[1]);
-  // A hang-up wakes a reader, whose next read then sees the end.
-  CHECK(mariadb_client::blocking_poll(fds[0], MYSQL_WAIT_READ, 1000) == MYSQL_WAIT_READ);
-  ::close(fds[0]);
-}
+TEST_CASE("mariadb's wait bits become wait requests and back", "[mariadb]") {
+  const wait_request read = mariadb_wait_request(7, MYSQL_WAIT_READ | MYSQL_WAIT_TIMEOUT, 250);
+  CHECK(read.socket == 7);
+  CHECK(read.interest == io::read);
+  REQUIRE(read.timeout.has_value());
+  CHECK(read.timeout->count() == 250);
+  const wait_request both = mariadb_wait_request(7, MYSQL_WAIT_WRITE | MYSQL_WAIT_EXCEPT, 0);
+  CHECK(both.interest == (io::read | io::write));
+  CHECK_FALSE(both.timeout.has_value());
+  CHECK(mariadb_wait_request(7, MYSQL_WAIT_WRITE, 0).interest == io::write);
 
-TEST_CASE("the default mariadb poll function reports urgent data as an exception", "[mariadb]") {
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), length) == 0);
-  REQUIRE(::listen(listener, 1) == 0);
-  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  const int client = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&address), length) == 0);
-  const int server = ::accept(listener, nullptr, nullptr);
-  REQUIRE(server >= 0);
-  REQUIRE(::send(client, "!", 1, MSG_OOB) == 1);
-  CHECK((mariadb_client::blocking_poll(server, MYSQL_WAIT_EXCEPT, 1000) & MYSQL_WAIT_EXCEPT) != 0);
-  ::close(server);
-  ::close(client);
-  ::close(listener);
+  CHECK(mariadb_wait_status(MYSQL_WAIT_READ | MYSQL_WAIT_TIMEOUT, io::timeout) ==
+        MYSQL_WAIT_TIMEOUT);
+  CHECK(mariadb_wait_status(MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT, io::read) ==
+        (MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT));
+  CHECK(mariadb_wait_status(MYSQL_WAIT_READ | MYSQL_WAIT_WRITE, io::write) == MYSQL_WAIT_WRITE);
+  CHECK(mariadb_wait_status(MYSQL_WAIT_WRITE, io::read | io::write) == MYSQL_WAIT_WRITE);
 }

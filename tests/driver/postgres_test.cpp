@@ -36,8 +36,13 @@ const std::string& database_url() {
 }
 
 std::unique_ptr<postgres_connection> connect(const std::string& url = database_url(),
-                                             pg_poll_function poll = {}) {
-  return std::make_unique<postgres_connection>(parse_url(url), std::move(poll));
+                                             wait_function wait = {}) {
+  return std::make_unique<postgres_connection>(parse_url(url), std::move(wait));
+}
+
+// Waits as the connection's default wait function does for a step that asked for `wait`.
+void wait_on(int socket, pg_wait wait) {
+  (void)wait_for_socket({socket, wait == pg_wait::write ? io::read | io::write : io::read, {}});
 }
 
 // The first column of the only row of `sql`, as `type`.
@@ -382,11 +387,10 @@ TEST_CASE("postgres maps constraint violations to integrity errors", "[postgres]
   CHECK(foreign.category() == error_category::integrity);
   CHECK_THAT(foreign.message(), Catch::Contains("DETAIL: Key (parent)=(9) is not present"));
 
-  // Other class-23 states by their class.
   auto check = caught([&] {
     (void)c->execute(insert, std::vector<value>{value{3}, value{"c"}, value{0}});
   });
-  CHECK(check.id() == "postgres.integrity_constraint_violation");
+  CHECK(check.id() == "postgres.check_violation");
   CHECK(check.category() == error_category::integrity);
   CHECK_THAT(check.message(), Catch::Contains("(SQLSTATE 23514)"));
 }
@@ -420,8 +424,11 @@ TEST_CASE("postgres maps every other SQLSTATE by its class", "[postgres]") {
            expectation{"40P01", "postgres.deadlock_detected", error_category::transaction},
            expectation{"40003", "postgres.transaction_rollback", error_category::transaction},
            expectation{"08006", "postgres.connection_exception", error_category::connection},
-           expectation{"57P01", "postgres.admin_shutdown", error_category::connection},
-           expectation{"57P02", "postgres.crash_shutdown", error_category::connection},
+           expectation{"57P01", "postgres.connection_lost", error_category::connection},
+           expectation{"57P02", "postgres.connection_lost", error_category::connection},
+           expectation{"55P03", "postgres.lock_timeout", error_category::transaction},
+           expectation{"23000", "postgres.integrity_constraint_violation",
+                       error_category::integrity},
            expectation{"57P03", "postgres.cannot_connect_now", error_category::connection},
            expectation{"22023", "postgres.data_exception", error_category::database},
            expectation{"XX000", "postgres.error", error_category::database},
@@ -431,7 +438,7 @@ TEST_CASE("postgres maps every other SQLSTATE by its class", "[postgres]") {
     CHECK(e.id() == id);
     CHECK(e.category() == category);
     CHECK_THAT(e.message(),
-               Catch::EndsWith(std::string{"raised on purpose (SQLSTATE "} + state + ")"));
+               Catch::Contains(std::string{"raised on purpose (SQLSTATE "} + state + ")"));
   }
   // A statement given fewer parameters than it has: class 08, but the connection is fine.
   auto fewer =
@@ -521,7 +528,7 @@ TEST_CASE("postgres reports a real serialization failure and a real deadlock", "
   CHECK(deadlock.category() == error_category::transaction);
   b->rollback();
   while (wait != pg_wait::done) {
-    pg_wait_for_socket(a->socket(), wait == pg_wait::write);
+    wait_on(a->socket(), wait);
     wait = a->advance();
   }
   CHECK(PQcmdTuples(a->finish().get()) == std::string{"1"});
@@ -613,10 +620,12 @@ TEST_CASE("postgres waits through its poll function, for reading and for writing
   int reads = 0;
   int writes = 0;
   int socket = -1;
-  auto c = connect(database_url(), [&](int s, bool for_write) {
-    socket = s;
-    ++(for_write ? writes : reads);
-    pg_wait_for_socket(s, for_write);
+  auto c = connect(database_url(), [&](const wait_request& request) {
+    socket = request.socket;
+    ++(has(request.interest, io::write) ? writes : reads);
+    CHECK(has(request.interest, io::read));  // the server may always answer
+    CHECK_FALSE(request.timeout.has_value());
+    return wait_for_socket(request);
   });
   CHECK(reads + writes > 0);  // connecting
   reads = writes = 0;
@@ -634,16 +643,16 @@ TEST_CASE("postgres waits through its poll function, for reading and for writing
   CHECK(writes > 0);
   CHECK(scalar(*c, "SELECT x FROM blob") == payload);
 
-  // The poll function can be replaced, and an empty one restores the default.
+  // The wait function can be replaced, and an empty one restores the default.
   int replaced = 0;
-  c->set_poll([&](int s, bool for_write) {
+  c->set_wait([&](const wait_request& request) {
     ++replaced;
-    pg_wait_for_socket(s, for_write);
+    return wait_for_socket(request);
   });
   CHECK(scalar(*c, "SELECT 2") == value{2});
   CHECK(replaced > 0);
   const int before = replaced;
-  c->set_poll({});
+  c->set_wait({});
   CHECK(scalar(*c, "SELECT 3") == value{3});
   CHECK(replaced == before);
 }
@@ -653,8 +662,7 @@ std::atomic<int> interrupted{0};
 void count_interrupt(int) { ++interrupted; }
 }  // namespace
 
-TEST_CASE("postgres's default poll function waits through signals and reports failure",
-          "[postgres]") {
+TEST_CASE("the default wait function waits through signals and reports failure", "[postgres]") {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   struct sigaction action {};
@@ -668,7 +676,7 @@ TEST_CASE("postgres's default poll function waits through signals and reports fa
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
     CHECK(::write(fds[1], "x", 1) == 1);
   }};
-  pg_wait_for_socket(fds[0], false);
+  CHECK(wait_for_socket({fds[0], io::read, {}}) == io::read);
   other.join();
   CHECK(interrupted == 1);
   ::sigaction(SIGUSR1, &previous, nullptr);
@@ -679,9 +687,9 @@ TEST_CASE("postgres's default poll function waits through signals and reports fa
   rlimit none = limit;
   none.rlim_cur = 0;
   REQUIRE(::setrlimit(RLIMIT_NOFILE, &none) == 0);
-  auto e = caught([&] { pg_wait_for_socket(fds[0], true); });
+  auto e = caught([&] { (void)wait_for_socket({fds[0], io::read | io::write, {}}); });
   ::setrlimit(RLIMIT_NOFILE, &limit);
-  CHECK(e.id() == "postgres.poll_failed");
+  CHECK(e.id() == "driver.wait_failed");
   CHECK(e.category() == error_category::connection);
   CHECK(e.message() == "cannot wait for the server: Invalid argument");
   ::close(fds[0]);
@@ -698,7 +706,7 @@ TEST_CASE("postgres runs one operation at a time, step by step", "[postgres]") {
   CHECK(busy.category() == error_category::usage);
   CHECK(caught([&] { (void)c->finish(); }).id() == "postgres.not_finished");
   for (pg_wait wait = c->advance(); wait != pg_wait::done; wait = c->advance()) {
-    pg_wait_for_socket(c->socket(), wait == pg_wait::write);
+    wait_on(c->socket(), wait);
   }
   CHECK(c->advance() == pg_wait::done);
   postgres_cursor rows{c->finish()};
@@ -706,7 +714,7 @@ TEST_CASE("postgres runs one operation at a time, step by step", "[postgres]") {
   REQUIRE(rows.next());
   CHECK(rows.get(0, value_type::null) == value{42});
   // A poll function that gives up leaves the operation unfinished: the connection refuses more.
-  c->set_poll([](int, bool) { throw std::runtime_error{"timed out"}; });
+  c->set_wait([](const wait_request&) -> io { throw std::runtime_error{"timed out"}; });
   CHECK_THROWS_WITH(c->execute("SELECT 1", {}), "timed out");
   CHECK(caught([&] { c->rollback(); }).id() == "postgres.busy");
 }

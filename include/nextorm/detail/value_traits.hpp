@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nextorm/errors.hpp>
+#include <nextorm/types.hpp>
 #include <nextorm/value.hpp>
 
 #include <concepts>
@@ -14,8 +15,7 @@ template <class T>
 struct value_traits;  // undefined: the type is not a supported column type
 
 template <std::integral T>
-  requires(!std::same_as<T, bool>)
-struct value_traits<T> {
+requires(!std::same_as<T, bool>) struct value_traits<T> {
   static constexpr value_type type = value_type::integer;
   static value to_value(const T& v) { return value{static_cast<std::int64_t>(v)}; }
   static T from_value(const value& v) { return static_cast<T>(v.as_int()); }
@@ -45,7 +45,57 @@ struct value_traits<std::string> {
   static std::string from_value(const value& v) { return v.as_text(); }
 };
 
+template <>
+struct value_traits<decimal> {
+  static constexpr value_type type = value_type::decimal;
+  static value to_value(const decimal& v) { return value::typed(type, v.text()); }
+  static decimal from_value(const value& v) { return decimal{v.as_text()}; }
+};
+
+template <>
+struct value_traits<date> {
+  static constexpr value_type type = value_type::date;
+  static value to_value(const date& v) { return value::typed(type, to_text(v)); }
+  static date from_value(const value& v) { return date_from_text(v.as_text()); }
+};
+
+template <>
+struct value_traits<datetime> {
+  static constexpr value_type type = value_type::datetime;
+  static value to_value(const datetime& v) { return value::typed(type, to_text(v)); }
+  static datetime from_value(const value& v) { return datetime_from_text(v.as_text()); }
+};
+
+template <>
+struct value_traits<time_of_day> {
+  static constexpr value_type type = value_type::time;
+  static value to_value(const time_of_day& v) { return value::typed(type, to_text(v)); }
+  static time_of_day from_value(const value& v) { return time_from_text(v.as_text()); }
+};
+
+template <>
+struct value_traits<bytes> {
+  static constexpr value_type type = value_type::bytes;
+  static value to_value(const bytes& v) {
+    return value::typed(type, std::string{reinterpret_cast<const char*>(v.data()), v.size()});
+  }
+  static bytes from_value(const value& v) {
+    const std::string& raw = v.as_text();
+    const auto* data = reinterpret_cast<const std::byte*>(raw.data());
+    return bytes{data, data + raw.size()};
+  }
+};
+
+template <>
+struct value_traits<uuid> {
+  static constexpr value_type type = value_type::uuid;
+  static value to_value(const uuid& v) { return value::typed(type, v.text()); }
+  static uuid from_value(const value& v) { return uuid{v.as_text()}; }
+};
+
 template <class T>
-concept column_type = requires { value_traits<T>::type; };
+concept column_type = requires {
+  value_traits<T>::type;
+};
 
 }  // namespace nextorm::detail

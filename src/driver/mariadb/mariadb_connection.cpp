@@ -2,6 +2,8 @@
 
 #include <nextorm/errors.hpp>
 
+#include "driver/error_condition.hpp"
+
 #include <errmsg.h>
 #include <mysqld_error.h>
 #include <poll.h>
@@ -38,20 +40,20 @@ void throw_mariadb_error(unsigned code, std::string_view sqlstate, std::string_v
                          std::string_view context) {
   const std::string text = std::string{context} + ": " + std::string{message} + " (MariaDB error " +
                            std::to_string(code) + ", SQLSTATE " + std::string{sqlstate} + ")";
-  if (is_connection_loss(code)) throw connection_error("mariadb.connection_lost", text);
+  if (is_connection_loss(code)) throw_condition("mariadb", condition::connection_lost, text);
   switch (code) {
     case ER_DUP_ENTRY:
-    case ER_DUP_ENTRY_WITH_KEY_NAME: throw integrity_error("mariadb.duplicate_key", text);
+    case ER_DUP_ENTRY_WITH_KEY_NAME: throw_condition("mariadb", condition::unique_violation, text);
     case ER_ROW_IS_REFERENCED:
     case ER_NO_REFERENCED_ROW:
     case ER_ROW_IS_REFERENCED_2:
-    case ER_NO_REFERENCED_ROW_2: throw integrity_error("mariadb.foreign_key", text);
+    case ER_NO_REFERENCED_ROW_2: throw_condition("mariadb", condition::foreign_key_violation, text);
     case ER_BAD_NULL_ERROR:
-    case ER_NO_DEFAULT_FOR_FIELD: throw integrity_error("mariadb.not_null", text);
-    case ER_CONSTRAINT_FAILED: throw integrity_error("mariadb.check_constraint", text);
-    case ER_LOCK_DEADLOCK: throw transaction_error("mariadb.deadlock", text);
-    case ER_LOCK_WAIT_TIMEOUT: throw transaction_error("mariadb.lock_wait_timeout", text);
-    case ER_PARSE_ERROR: throw database_error(error_category::database, "mariadb.syntax", text);
+    case ER_NO_DEFAULT_FOR_FIELD: throw_condition("mariadb", condition::not_null_violation, text);
+    case ER_CONSTRAINT_FAILED: throw_condition("mariadb", condition::check_violation, text);
+    case ER_LOCK_DEADLOCK: throw_condition("mariadb", condition::deadlock_detected, text);
+    case ER_LOCK_WAIT_TIMEOUT: throw_condition("mariadb", condition::lock_timeout, text);
+    case ER_PARSE_ERROR: throw_condition("mariadb", condition::syntax_error, text);
     default:
       // SQLSTATE class 22, data exceptions: a value the column cannot hold (out of range, an
       // impossible date, 'abc' for a number).
@@ -189,9 +191,9 @@ void describe(const MYSQL_FIELD& field, column_slot& slot, MYSQL_BIND& bind) {
       // Character and binary strings, DECIMAL, JSON, BIT, ... as the server's bytes.
       const bool binary = field.charsetnr == 63 && field.type != MYSQL_TYPE_NEWDECIMAL;
       slot.kind = binary ? storage::binary : storage::text;
-      slot.own_type = binary ? value_type::bytes
+      slot.own_type = binary                                ? value_type::bytes
                       : field.type == MYSQL_TYPE_NEWDECIMAL ? value_type::decimal
-                          : value_type::text;
+                                                            : value_type::text;
       slot.buffer.resize(field.length > 0 && field.length < initial_string_buffer
                              ? field.length
                              : initial_string_buffer);
@@ -394,32 +396,25 @@ class mariadb_cursor final : public cursor {
 
 }  // namespace
 
-int mariadb_client::blocking_poll(int socket, int wait_status, int timeout_ms) {
-  pollfd p{};
-  p.fd = socket;
-  if ((wait_status & MYSQL_WAIT_READ) != 0) p.events |= POLLIN;
-  if ((wait_status & MYSQL_WAIT_WRITE) != 0) p.events |= POLLOUT;
-  if ((wait_status & MYSQL_WAIT_EXCEPT) != 0) p.events |= POLLPRI;
-  int rc = 0;
-  do {
-    rc = ::poll(&p, 1, timeout_ms);
-  } while (rc < 0 && errno == EINTR);
-  if (rc < 0) {
-    throw connection_error(
-        "mariadb.poll", std::string{"cannot wait for the MariaDB server: "} + std::strerror(errno));
-  }
-  if (rc == 0) return MYSQL_WAIT_TIMEOUT;
-  int ready = 0;
-  // A hang-up or an error counts as readiness: the library's next read or write reports it.
-  const short failed = POLLHUP | POLLERR | POLLNVAL;
-  if ((p.revents & (POLLIN | failed)) != 0) ready |= wait_status & MYSQL_WAIT_READ;
-  if ((p.revents & (POLLOUT | failed)) != 0) ready |= wait_status & MYSQL_WAIT_WRITE;
-  if ((p.revents & POLLPRI) != 0) ready |= MYSQL_WAIT_EXCEPT;
-  return ready;
+wait_request mariadb_wait_request(int socket, int status, unsigned timeout_ms) {
+  wait_request request{socket, io::none, std::nullopt};
+  if ((status & (MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT)) != 0) request.interest = io::read;
+  if ((status & MYSQL_WAIT_WRITE) != 0) request.interest = request.interest | io::write;
+  if ((status & MYSQL_WAIT_TIMEOUT) != 0) request.timeout = std::chrono::milliseconds{timeout_ms};
+  return request;
 }
 
-mariadb_client::mariadb_client(const connection_url& url, mariadb_poll_function poll)
-    : m_mysql{mysql_init(nullptr)}, m_poll{std::move(poll)} {
+int mariadb_wait_status(int status, io ready) {
+  if (has(ready, io::timeout)) return MYSQL_WAIT_TIMEOUT;
+  int out = 0;
+  if (has(ready, io::read)) out |= status & (MYSQL_WAIT_READ | MYSQL_WAIT_EXCEPT);
+  if (has(ready, io::write)) out |= status & MYSQL_WAIT_WRITE;
+  return out;
+}
+
+mariadb_client::mariadb_client(const connection_url& url, wait_function wait)
+    : m_mysql{mysql_init(nullptr)},
+      m_wait{wait ? std::move(wait) : wait_function{wait_for_socket}} {
   if (!m_mysql)
     throw connection_error("mariadb.cannot_connect", "cannot allocate a MariaDB handle");
   connect(url);
@@ -463,8 +458,8 @@ void mariadb_client::check_usable() const {
                              "this MariaDB connection was interrupted in the middle of a call and "
                              "cannot be used any more");
     case health::lost:
-      throw connection_error("mariadb.connection_lost",
-                             "the connection to the MariaDB server was lost; open a new one");
+      throw_condition("mariadb", condition::connection_lost,
+                      "an earlier call lost this connection to the MariaDB server");
   }
 }
 
@@ -583,6 +578,12 @@ void mariadb_client::commit() { run_text("COMMIT"); }
 void mariadb_client::rollback() {
   check_usable();
   if (in_transaction()) run_text("ROLLBACK");
+}
+
+bool mariadb_client::alive() noexcept {
+  if (m_health != health::usable) return false;
+  pollfd descriptor{static_cast<int>(mysql_get_socket(m_mysql.get())), POLLIN, 0};
+  return ::poll(&descriptor, 1, 0) == 0;
 }
 
 bool mariadb_client::in_transaction() const noexcept {

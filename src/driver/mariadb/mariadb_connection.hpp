@@ -1,8 +1,10 @@
 // MariaDB (and MySQL) through Connector/C: prepared statements cached per connection, every
-// network round trip made through the non-blocking API and a replaceable poll function.
+// network round trip made through the non-blocking API and a replaceable wait function
+// (driver/wait.hpp), the same seam as PostgreSQL's.
 #pragma once
 
 #include "driver/connection.hpp"
+#include "driver/wait.hpp"
 
 #include <mysql.h>
 
@@ -28,17 +30,13 @@ using mariadb_handle = std::unique_ptr<MYSQL, mariadb_closer>;
 using mariadb_stmt_handle = std::unique_ptr<MYSQL_STMT, mariadb_stmt_closer>;
 using mariadb_result_handle = std::unique_ptr<MYSQL_RES, mariadb_result_freer>;
 
-// Waits until `socket` is ready for what `wait_status` asks (MYSQL_WAIT_READ, _WRITE, _EXCEPT;
-// MYSQL_WAIT_TIMEOUT when `timeout_ms` applies, else `timeout_ms` is -1) and returns what
-// happened in the same bits. Coroutines replace it to suspend instead of blocking.
-using mariadb_poll_function = std::function<int(int socket, int wait_status, int timeout_ms)>;
-
 // A connection to a MariaDB server (mysql.h already declares a function `mariadb_connection`).
 class mariadb_client final : public connection {
  public:
   // Connects over TCP ("localhost" and an empty host mean 127.0.0.1); throws connection_error.
-  explicit mariadb_client(const connection_url& url,
-                          mariadb_poll_function poll = &mariadb_client::blocking_poll);
+  // Waits through `wait` (wait_for_socket when empty); a wait function that throws leaves the
+  // call unfinished, and the connection then refuses every call (mariadb.connection_broken).
+  explicit mariadb_client(const connection_url& url, wait_function wait = {});
 
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "mariadb"; }
   void execute_script(std::string_view sql) override;
@@ -53,10 +51,15 @@ class mariadb_client final : public connection {
   // What the server reports (SERVER_STATUS_IN_TRANS): statements that commit implicitly,
   // such as DDL, and deadlocks that roll back end the transaction here too.
   [[nodiscard]] bool in_transaction() const noexcept override;
+  // False when the connection was lost or interrupted, or when the server has sent something on
+  // the idle connection: MariaDB sends nothing unasked, so that is the end of the stream (KILL,
+  // shutdown, wait_timeout) or the error before it.
+  [[nodiscard]] bool alive() noexcept override;
 
-  void set_poll(mariadb_poll_function poll) { m_poll = std::move(poll); }
-  // The default poll function: poll(2).
-  static int blocking_poll(int socket, int wait_status, int timeout_ms);
+  // Replaces the wait function; an empty one restores wait_for_socket.
+  void set_wait(wait_function wait) {
+    m_wait = wait ? std::move(wait) : wait_function{wait_for_socket};
+  }
 
   // At most this many prepared statements stay open; past it the cache starts afresh
   // (servers limit prepared statements: max_prepared_stmt_count).
@@ -80,7 +83,7 @@ class mariadb_client final : public connection {
   [[noreturn]] void fail(MYSQL_STMT* stmt, std::string_view context);
 
   mariadb_handle m_mysql;
-  mariadb_poll_function m_poll;
+  wait_function m_wait;
   std::unordered_map<std::string, mariadb_stmt_handle> m_statements;
   std::size_t m_statement_limit = 512;
   // Interrupted: a poll function threw mid-call, so the protocol state is unknown. Lost: the
@@ -90,16 +93,21 @@ class mariadb_client final : public connection {
   health m_health = health::usable;
 };
 
+// Connector/C's MYSQL_WAIT_* bits as a wait request, and what happened as MYSQL_WAIT_* bits.
+// (Connector/C asks for MYSQL_WAIT_EXCEPT only alongside reading; readability answers it.)
+[[nodiscard]] wait_request mariadb_wait_request(int socket, int status, unsigned timeout_ms);
+[[nodiscard]] int mariadb_wait_status(int status, io ready);
+
 template <class Start, class Resume>
 void mariadb_client::await(Start start, Resume resume) {
   check_usable();
   try {
     int status = start();
     while (status != 0) {
-      const int timeout = (status & MYSQL_WAIT_TIMEOUT) != 0
-                              ? static_cast<int>(mysql_get_timeout_value_ms(m_mysql.get()))
-                              : -1;
-      status = resume(m_poll(static_cast<int>(mysql_get_socket(m_mysql.get())), status, timeout));
+      const wait_request request = mariadb_wait_request(
+          static_cast<int>(mysql_get_socket(m_mysql.get())), status,
+          (status & MYSQL_WAIT_TIMEOUT) != 0 ? mysql_get_timeout_value_ms(m_mysql.get()) : 0);
+      status = resume(mariadb_wait_status(status, m_wait(request)));
     }
   } catch (...) {
     m_health = health::interrupted;

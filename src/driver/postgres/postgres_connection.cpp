@@ -81,22 +81,12 @@ bool is_error(const PGresult* result) {
 
 }  // namespace
 
-void pg_wait_for_socket(int socket, bool for_write) {
-  pollfd descriptor{socket, static_cast<short>(POLLIN | (for_write ? POLLOUT : 0)), 0};
-  while (::poll(&descriptor, 1, -1) < 0) {
-    if (errno != EINTR) {
-      throw connection_error("postgres.poll_failed",
-                             std::string{"cannot wait for the server: "} + std::strerror(errno));
-    }
-  }
-}
-
 std::unique_ptr<connection> open_postgres(const connection_url& url) {
   return std::make_unique<postgres_connection>(url);
 }
 
-postgres_connection::postgres_connection(const connection_url& url, pg_poll_function poll)
-    : m_poll{poll ? std::move(poll) : pg_poll_function{pg_wait_for_socket}} {
+postgres_connection::postgres_connection(const connection_url& url, wait_function wait)
+    : m_wait{wait ? std::move(wait) : wait_function{wait_for_socket}} {
   const auto parameters = connection_parameters(url);
   std::vector<const char*> keywords;
   std::vector<const char*> values;
@@ -113,7 +103,9 @@ postgres_connection::postgres_connection(const connection_url& url, pg_poll_func
   PostgresPollingStatusType status =
       PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
   while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {
-    m_poll(PQsocket(conn), status == PGRES_POLLING_WRITING);
+    // Writing: libpq wants the socket writable, but the server may answer first.
+    (void)m_wait({PQsocket(conn), status == PGRES_POLLING_WRITING ? io::read | io::write : io::read,
+                  std::nullopt});
     status = PQconnectPoll(conn);
   }
   if (status == PGRES_POLLING_FAILED) {
@@ -125,8 +117,8 @@ postgres_connection::postgres_connection(const connection_url& url, pg_poll_func
   (void)PQsetnonblocking(conn, 1);
 }
 
-void postgres_connection::set_poll(pg_poll_function poll) {
-  m_poll = poll ? std::move(poll) : pg_poll_function{pg_wait_for_socket};
+void postgres_connection::set_wait(wait_function wait) {
+  m_wait = wait ? std::move(wait) : wait_function{wait_for_socket};
 }
 
 // ---- the non-blocking steps ----
@@ -294,7 +286,9 @@ pg_result_handle postgres_connection::finish() {
 
 pg_result_handle postgres_connection::run() {
   for (pg_wait wait = advance(); wait != pg_wait::done; wait = advance()) {
-    m_poll(PQsocket(m_conn.get()), wait == pg_wait::write);
+    // Flushing waits for writing or reading: the server may send while it is being sent to.
+    (void)m_wait({PQsocket(m_conn.get()), wait == pg_wait::write ? io::read | io::write : io::read,
+                  std::nullopt});
   }
   return finish();
 }
@@ -341,6 +335,16 @@ void postgres_connection::rollback() {
   if (PQstatus(m_conn.get()) == CONNECTION_BAD) lost();
   // An unfinished operation makes execute_script() throw postgres.busy: drop the connection.
   if (in_transaction() || m_op.step != stage::idle) execute_script("ROLLBACK");
+}
+
+bool postgres_connection::alive() noexcept {
+  PGconn* conn = m_conn.get();
+  if (PQstatus(conn) != CONNECTION_OK || m_op.step != stage::idle) return false;
+  // NextORM never LISTENs, so an idle connection has nothing to read unless the server ended the
+  // session (its error message, then the end of the stream) or, rarely, reported a changed
+  // setting: dropping the connection then costs only a reconnect.
+  pollfd descriptor{PQsocket(conn), POLLIN, 0};
+  return ::poll(&descriptor, 1, 0) == 0;
 }
 
 bool postgres_connection::in_transaction() const noexcept {

@@ -1,5 +1,6 @@
 // PostgreSQL over libpq. The connection is non-blocking underneath: every wait for the server
-// goes through one replaceable poll function (the default blocks in poll(2)), and the steps
+// goes through one replaceable wait function (driver/wait.hpp; the default blocks in poll(2)),
+// and the steps
 // start_*() / advance() / finish() are public, so that an async layer can drive them from its
 // own event loop instead. Each statement is prepared once per connection (named s1, s2, ...,
 // keyed by its SQL text and declared parameter types) and then executed with bound parameters.
@@ -8,6 +9,7 @@
 #include "driver/connection.hpp"
 #include "driver/postgres/postgres_handles.hpp"
 #include "driver/postgres/postgres_params.hpp"
+#include "driver/wait.hpp"
 
 #include <functional>
 #include <unordered_map>
@@ -17,22 +19,16 @@ namespace nextorm::driver {
 // Connects to the server of a postgresql:// (or postgres://) URL; throws connection_error.
 [[nodiscard]] std::unique_ptr<connection> open_postgres(const connection_url& url);
 
-// Waits until `socket` is readable, or, when `for_write`, until it is writable or readable.
-// May throw to give up (a time limit, a cancelled task): the operation then stays unfinished
-// and the connection refuses further statements (postgres.busy), so drop it.
-using pg_poll_function = std::function<void(int socket, bool for_write)>;
-
-// The default poll function: poll(2) without a time limit.
-void pg_wait_for_socket(int socket, bool for_write);
-
 // What an operation in progress waits for before the next advance().
 enum class pg_wait : std::uint8_t { done, read, write };
 
 class postgres_connection final : public connection {
  public:
-  // Connects, waiting through `poll` (pg_wait_for_socket when empty). The session gets ISO dates,
-  // shortest exact floats and UTF-8 text whatever the server's defaults.
-  explicit postgres_connection(const connection_url& url, pg_poll_function poll = {});
+  // Connects, waiting through `wait` (wait_for_socket when empty). The session gets ISO dates,
+  // shortest exact floats and UTF-8 text whatever the server's defaults. A wait function that
+  // throws leaves the operation unfinished: the connection then refuses statements
+  // (postgres.busy), so drop it.
+  explicit postgres_connection(const connection_url& url, wait_function wait = {});
 
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "postgres"; }
   void execute_script(std::string_view sql) override;
@@ -50,6 +46,10 @@ class postgres_connection final : public connection {
   // a pool drops it rather than keep it.
   void rollback() override;
   [[nodiscard]] bool in_transaction() const noexcept override;
+  // False when the connection is broken or busy, or when the server has sent something on the
+  // idle connection: the error that precedes closing it (pg_terminate_backend, shutdown) and the
+  // end of the stream.
+  [[nodiscard]] bool alive() noexcept override;
 
   // The non-blocking steps. Start one operation, call advance() whenever the socket is ready
   // for what it asked (read, or write-or-read) until it returns done, then finish() hands over
@@ -60,7 +60,8 @@ class postgres_connection final : public connection {
   [[nodiscard]] pg_wait advance();
   [[nodiscard]] pg_result_handle finish();
 
-  void set_poll(pg_poll_function poll);
+  // Replaces the wait function; an empty one restores wait_for_socket.
+  void set_wait(wait_function wait);
   [[nodiscard]] int socket() const noexcept { return PQsocket(m_conn.get()); }
   [[nodiscard]] PGconn* handle() const noexcept { return m_conn.get(); }
   [[nodiscard]] std::size_t prepared_statements() const noexcept { return m_statements.size(); }
@@ -92,11 +93,11 @@ class postgres_connection final : public connection {
   void send(int ok);
   void take_results();
   [[noreturn]] void lost();
-  // Runs the started operation to its end through m_poll.
+  // Runs the started operation to its end through m_wait.
   [[nodiscard]] pg_result_handle run();
 
   pg_conn_handle m_conn;
-  pg_poll_function m_poll;
+  wait_function m_wait;
   std::unordered_map<std::string, std::string> m_statements;
   std::size_t m_statement_count = 0;
   operation m_op;

@@ -2,36 +2,45 @@
 
 #include <nextorm/errors.hpp>
 
+#include "driver/error_condition.hpp"
+
 #include <array>
+#include <optional>
 
 namespace nextorm::driver {
 
 namespace {
 
-struct condition {
+struct pg_condition {
   std::string_view state;
   std::string_view name;
   error_category category;
+  // The provider-independent condition, when the state is one (its name is then the id's).
+  std::optional<condition> common = std::nullopt;
 };
 
 // The SQLSTATEs NextORM users meet and handle by name; the rest fall back to their class below.
-constexpr std::array known_conditions{
-    condition{"23505", "unique_violation", error_category::integrity},
-    condition{"23503", "foreign_key_violation", error_category::integrity},
-    condition{"23502", "not_null_violation", error_category::integrity},
-    condition{"40001", "serialization_failure", error_category::transaction},
-    condition{"40P01", "deadlock_detected", error_category::transaction},
+const std::array known_conditions{
+    pg_condition{"23505", "", error_category::integrity, condition::unique_violation},
+    pg_condition{"23503", "", error_category::integrity, condition::foreign_key_violation},
+    pg_condition{"23502", "", error_category::integrity, condition::not_null_violation},
+    pg_condition{"23514", "", error_category::integrity, condition::check_violation},
+    pg_condition{"40001", "", error_category::transaction, condition::serialization_failure},
+    pg_condition{"40P01", "", error_category::transaction, condition::deadlock_detected},
+    // lock_timeout expired, or NOWAIT found the row locked.
+    pg_condition{"55P03", "", error_category::transaction, condition::lock_timeout},
     // A statement after a failed one in the same transaction: only a rollback helps.
-    condition{"25P02", "in_failed_sql_transaction", error_category::transaction},
-    // The server shuts the session down (pg_terminate_backend, shutdown, crash, recovery).
-    condition{"57P01", "admin_shutdown", error_category::connection},
-    condition{"57P02", "crash_shutdown", error_category::connection},
-    condition{"57P03", "cannot_connect_now", error_category::connection},
+    pg_condition{"25P02", "in_failed_sql_transaction", error_category::transaction},
+    // The server ended the session (pg_terminate_backend, shutdown, crash): the connection is
+    // gone as surely as when the network fails.
+    pg_condition{"57P01", "", error_category::connection, condition::connection_lost},
+    pg_condition{"57P02", "", error_category::connection, condition::connection_lost},
+    pg_condition{"57P03", "cannot_connect_now", error_category::connection},
     // Class 08, but the connection is fine: e.g. a statement given fewer parameters than it has.
-    condition{"08P01", "protocol_violation", error_category::database},
-    condition{"42601", "syntax_error", error_category::database},
-    condition{"42P01", "undefined_table", error_category::database},
-    condition{"42703", "undefined_column", error_category::database},
+    pg_condition{"08P01", "protocol_violation", error_category::database},
+    pg_condition{"42601", "", error_category::database, condition::syntax_error},
+    pg_condition{"42P01", "undefined_table", error_category::database},
+    pg_condition{"42703", "undefined_column", error_category::database},
 };
 
 struct condition_class {
@@ -48,8 +57,8 @@ constexpr std::array known_classes{
     condition_class{"42", "syntax_error_or_access_rule_violation", error_category::database},
 };
 
-condition classify(std::string_view state) {
-  for (const condition& c : known_conditions) {
+pg_condition classify(std::string_view state) {
+  for (const pg_condition& c : known_conditions) {
     if (c.state == state) return c;
   }
   for (const condition_class& c : known_classes) {
@@ -78,8 +87,8 @@ std::string trimmed(const char* text) {
 std::string pg_error_message(const PGconn* conn) { return trimmed(PQerrorMessage(conn)); }
 
 void throw_connection_lost(const PGconn* conn, std::string_view context) {
-  throw connection_error("postgres.connection_lost",
-                         std::string{context} + ": " + pg_error_message(conn));
+  throw_condition("postgres", condition::connection_lost,
+                  std::string{context} + ": " + pg_error_message(conn));
 }
 
 void throw_postgres_error(const PGconn* conn, const PGresult* result, std::string_view context) {
@@ -90,7 +99,7 @@ void throw_postgres_error(const PGconn* conn, const PGresult* result, std::strin
     throw database_error(error_category::database, "postgres.error",
                          std::string{context} + ": " + trimmed(PQresultErrorMessage(result)));
   }
-  const condition found = classify(state);
+  const pg_condition found = classify(state);
   std::string message =
       std::string{context} + ": " + trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
   if (const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)) {
@@ -100,6 +109,7 @@ void throw_postgres_error(const PGconn* conn, const PGresult* result, std::strin
     message += " HINT: " + trimmed(hint);
   }
   message += " (SQLSTATE " + std::string{state} + ")";
+  if (found.common) throw_condition("postgres", *found.common, message);
   throw_error(found.category, "postgres." + std::string{found.name}, message);
 }
 

@@ -1,5 +1,6 @@
 #include "driver/sqlite/sqlite_connection.hpp"
 
+#include "driver/error_condition.hpp"
 #include "driver/sqlite/sqlite_functions.hpp"
 
 #include <nextorm/errors.hpp>
@@ -7,19 +8,41 @@
 namespace nextorm::driver {
 
 void throw_sqlite_error(sqlite3* db, int code, std::string_view context) {
-  const std::string message =
-      std::string{context} + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  const std::string error = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  const std::string message = std::string{context} + ": " + error;
+  switch (code) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      throw_condition("sqlite", condition::unique_violation, message);
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      throw_condition("sqlite", condition::foreign_key_violation, message);
+    case SQLITE_CONSTRAINT_NOTNULL:
+      throw_condition("sqlite", condition::not_null_violation, message);
+    case SQLITE_CONSTRAINT_CHECK: throw_condition("sqlite", condition::check_violation, message);
+    // WAL: another connection committed after this transaction's snapshot was taken.
+    case SQLITE_BUSY_SNAPSHOT: throw_condition("sqlite", condition::serialization_failure, message);
+    default: break;
+  }
   switch (code & 0xff) {
-    case SQLITE_CONSTRAINT:
-      throw integrity_error("sqlite.constraint", message);
+    case SQLITE_CONSTRAINT: throw integrity_error("sqlite.constraint", message);
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      throw transaction_error("sqlite.busy", message);
+      // SQLite does not wait for a lock when waiting could deadlock: this transaction holds a
+      // read lock and wants to write while another connection writes. Only a rollback helps.
+      if (db != nullptr && sqlite3_txn_state(db, nullptr) == SQLITE_TXN_READ) {
+        throw_condition("sqlite", condition::deadlock_detected, message);
+      }
+      throw_condition("sqlite", condition::lock_timeout, message);
+    case SQLITE_LOCKED: throw transaction_error("sqlite.locked", message);
     case SQLITE_CANTOPEN:
-    case SQLITE_NOTADB:
-      throw connection_error("sqlite.cannot_open", message);
-    default:
-      throw database_error(error_category::database, "sqlite.error", message);
+    case SQLITE_NOTADB: throw connection_error("sqlite.cannot_open", message);
+    case SQLITE_ERROR:
+      // SQLite has no code of its own for a statement that does not parse.
+      if (error.find("syntax error") != std::string::npos ||
+          error.find("incomplete input") != std::string::npos) {
+        throw_condition("sqlite", condition::syntax_error, message);
+      }
+      [[fallthrough]];
+    default: throw database_error(error_category::database, "sqlite.error", message);
   }
 }
 
@@ -120,8 +143,8 @@ class sqlite_cursor final : public cursor {
 
 sqlite_connection::sqlite_connection(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr);
   m_db.reset(db);
   if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot open SQLite database '" + path + "'");
   sqlite3_extended_result_codes(db, 1);

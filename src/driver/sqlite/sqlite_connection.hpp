@@ -34,6 +34,8 @@ class sqlite_connection final : public connection {
   void commit() override;
   void rollback() override;
   [[nodiscard]] bool in_transaction() const noexcept override;
+  // An embedded database has no connection to lose.
+  [[nodiscard]] bool alive() noexcept override { return true; }
 
   [[nodiscard]] sqlite3* handle() const noexcept { return m_db.get(); }
 

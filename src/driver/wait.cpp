@@ -1,0 +1,34 @@
+#include "driver/wait.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include <poll.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace nextorm::driver {
+
+io wait_for_socket(const wait_request& request) {
+  pollfd descriptor{request.socket, 0, 0};
+  if (has(request.interest, io::read)) descriptor.events |= POLLIN;
+  if (has(request.interest, io::write)) descriptor.events |= POLLOUT;
+  const int timeout = request.timeout ? static_cast<int>(request.timeout->count()) : -1;
+  int ready = 0;
+  while ((ready = ::poll(&descriptor, 1, timeout)) < 0) {
+    if (errno != EINTR) {
+      throw connection_error("driver.wait_failed",
+                             std::string{"cannot wait for the server: "} + std::strerror(errno));
+    }
+  }
+  if (ready == 0) return io::timeout;
+  // A hang-up or an error counts as ready for what was asked: the next read or write reports it.
+  const bool failed = (descriptor.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+  io out = io::none;
+  if ((descriptor.revents & POLLIN) != 0 || failed) out = out | (request.interest & io::read);
+  if ((descriptor.revents & POLLOUT) != 0 || failed) out = out | (request.interest & io::write);
+  return out;
+}
+
+}  // namespace nextorm::driver

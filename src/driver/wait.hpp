@@ -1,0 +1,44 @@
+// The non-blocking seam of the server drivers: every time a PostgreSQL or MariaDB connection
+// must wait for the server, it calls one wait function with its socket, what it waits for and
+// for how long at most. The default blocks in poll(2); the async API (coroutines) replaces it to
+// suspend instead, and resumes the connection once its event loop sees the socket ready.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace nextorm::driver {
+
+// What to wait for on a socket, and what happened: bits.
+enum class io : std::uint8_t {
+  none = 0,
+  read = 1,     // readable (or hung up: the next read reports it)
+  write = 2,    // writable
+  timeout = 4,  // only as a result: the time limit passed first
+};
+[[nodiscard]] constexpr io operator|(io a, io b) noexcept {
+  return static_cast<io>(static_cast<std::uint8_t>(a) | static_cast<std::uint8_t>(b));
+}
+[[nodiscard]] constexpr io operator&(io a, io b) noexcept {
+  return static_cast<io>(static_cast<std::uint8_t>(a) & static_cast<std::uint8_t>(b));
+}
+[[nodiscard]] constexpr bool has(io bits, io flag) noexcept { return (bits & flag) != io::none; }
+
+struct wait_request {
+  int socket = -1;
+  io interest = io::read;  // read, write, or both: ready as soon as either is
+  std::optional<std::chrono::milliseconds> timeout;  // none: wait as long as it takes
+};
+
+// Waits as `request` says and returns what is ready (io::timeout when the time limit passed).
+// May throw to give up (a cancelled task, a deadline): the connection's operation then stays
+// unfinished, and the connection refuses further statements, so that its pool drops it.
+using wait_function = std::function<io(const wait_request& request)>;
+
+// The default wait function: poll(2), resumed after signals. Throws
+// connection_error("driver.wait_failed") when poll(2) fails.
+io wait_for_socket(const wait_request& request);
+
+}  // namespace nextorm::driver
