@@ -21,6 +21,16 @@ void database_impl::bind(driver::connection_url parsed, std::size_t pool_size) {
   m_pool_size = url.provider == "sqlite" && url.path == ":memory:" ? 1 : pool_size;
   m_open = 1;
   m_idle.push_back(std::move(first));
+  // Mapped before binding: the names were SQLite's; the provider's own (PonyORM lower-cases
+  // default names on PostgreSQL and MariaDB) take over now, before any statement is built.
+  if (schema.finalized()) rename_for_provider();
+}
+
+void database_impl::rename_for_provider() {
+  schema.finalize(bound() ? pony_naming{dialect().name()} : pony_naming{});
+  const std::lock_guard lock{m_mutex};
+  m_statements.clear();
+  m_link_statements.clear();
 }
 
 const lower::dialect& database_impl::dialect() const {
@@ -161,12 +171,7 @@ const std::string& database_impl::link_statement(const attr_info& attr, bool add
 
 void database_impl::generate_mapping(const mapping_options& options) {
   // PonyORM's default names depend on the provider (lower case on PostgreSQL and MariaDB).
-  schema.finalize(bound() ? pony_naming{dialect().name()} : pony_naming{});
-  {
-    const std::lock_guard lock{m_mutex};
-    m_statements.clear();
-    m_link_statements.clear();
-  }
+  rename_for_provider();
   if (!options.create_tables) return;
   auto connection = acquire();
   try {

@@ -55,6 +55,9 @@ class database_impl {
   driver::connection_url url;
 
  private:
+  // Resolves the registry's names for the bound provider and drops the statements built so far.
+  void rename_for_provider();
+
   const lower::dialect* m_dialect = nullptr;
   std::mutex m_mutex;
   std::condition_variable m_returned;

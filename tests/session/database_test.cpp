@@ -35,15 +35,40 @@ TEST_CASE("bind takes keyword options as well as a URL", "[database]") {
   nextorm::testing::discard_database(url);
 }
 
+TEST_CASE("a database mapped before bind() takes the provider's names when it is bound",
+          "[database]") {
+  const std::string url = nextorm::testing::fresh_database_url("map_then_bind");
+  {
+    database creator{url};
+    creator.generate_mapping<Category, Tag, Product, Customer, Order, Card>(
+        {.create_tables = true});
+    db_session session{creator};
+    Category::create().name = "tools";
+  }
+  database db;
+  db.generate_mapping<Category, Tag, Product, Customer, Order, Card>();
+  CHECK(db.impl().schema.find("Category")->table == "Category");  // SQLite's names until bound
+  db.bind(url);
+  const bool lower_case = db.provider() != "sqlite";
+  CHECK(db.impl().schema.find("Category")->table == (lower_case ? "category" : "Category"));
+  {
+    db_session session{db};
+    CHECK(Category::select().count() == 1);
+  }
+  nextorm::testing::discard_database(url);
+}
+
 TEST_CASE("a database is bound once, and must be bound before a session", "[database]") {
   database db;
-  CHECK_THROWS_WITH(db_session{db}, "database.unbound: the database is not bound: call bind() first");
+  CHECK_THROWS_WITH(db_session{db},
+                    "database.unbound: the database is not bound: call bind() first");
   db.bind("sqlite::memory:");
   CHECK_THROWS_WITH(db.bind("sqlite::memory:"), "database.bound: the database is already bound");
   connection_options bad;
   bad.provider = "oracle";
   database other;
-  CHECK_THROWS_WITH(other.bind(bad), Catch::StartsWith("url.provider: unknown database provider 'oracle'"));
+  CHECK_THROWS_WITH(other.bind(bad),
+                    Catch::StartsWith("url.provider: unknown database provider 'oracle'"));
   bad.provider = "sqlite";
   bad.pool_size = 0;
   CHECK_THROWS_WITH(other.bind(bad), "database.pool_size: the pool needs at least one connection");
@@ -65,7 +90,8 @@ TEST_CASE("sessions reuse pooled connections", "[database]") {
   CHECK(t.db.impl().open_connections() == 1);
 }
 
-TEST_CASE("an in-memory SQLite database has one connection, and says so when it is busy", "[database]") {
+TEST_CASE("an in-memory SQLite database has one connection, and says so when it is busy",
+          "[database]") {
   database db{"sqlite::memory:"};
   db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true});
   db_session session{db};
@@ -80,5 +106,6 @@ TEST_CASE("an in-memory SQLite database has one connection, and says so when it 
     }
   }};
   other.join();
-  CHECK(error == "database.memory_busy: sqlite::memory: has one connection, and another session holds it");
+  CHECK(error ==
+        "database.memory_busy: sqlite::memory: has one connection, and another session holds it");
 }
