@@ -310,4 +310,16 @@ template <class R = row>
   return query<R>{detail::make_query(std::string{text}, {}, std::move(args))};
 }
 
+// PonyORM's left_join: `left_join<std::tuple<Category, std::int64_t>>("(c, count(p)) for c in
+// Category for p in c.products")`. The loops after the first are LEFT JOINs, so a category
+// without products is a row (count 0; a missing object is null). The same as select() of the
+// text `left_join(<generator>)`.
+template <class R = row>
+[[nodiscard]] query<R> left_join(std::string_view text, params args = {}) {
+  std::string wrapped = "left_join(";
+  wrapped += text;
+  wrapped += ')';
+  return query<R>{detail::make_query(std::move(wrapped), {}, std::move(args))};
+}
+
 }  // namespace nextorm

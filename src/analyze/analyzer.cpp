@@ -76,6 +76,14 @@ void analyzer::generator(const ast::generator& g, std::string_view text) {
                     clause.target_spans.front());
     }
     const auto* source = clause.source->try_as<ast::name>();
+    if (g.left_join && &clause != &g.fors.front() && source != nullptr) {
+      // PonyORM: every loop after the first hangs on an earlier one, so it can be LEFT JOINed.
+      m_binder.fail(error_category::unsupported, "unsupported.left_join_source",
+                    "a loop of left_join() after the first must iterate a collection of an "
+                    "earlier loop variable (like 'for p in c.products'), not '" +
+                        source->id + "'",
+                    source->span);
+    }
     if (source == nullptr) {
       // `for c in s.courses`: a collection of an earlier loop variable.
       m_binder.add_collection_loop_var(clause.targets.front(), *clause.source,
@@ -94,6 +102,7 @@ void analyzer::generator(const ast::generator& g, std::string_view text) {
     for (const auto& condition : clause.conditions) add_condition(*condition);
   }
   m_base_scope = m_binder.scope_size();
+  m_left_join = g.left_join;
   bind_result(*g.result, text);
 }
 

@@ -55,6 +55,7 @@ class analyzer {
   source_span m_result_span;
   std::size_t m_base_scope = 0;  // scope entries of the loop variables
   std::optional<bool> m_distinct;
+  bool m_left_join = false;  // left_join(...): every join of the query is a LEFT JOIN
   // Entity.select(): the implicit loop variable as a result node.
   std::string m_implicit_text;
   ast::node_ptr m_implicit_node;

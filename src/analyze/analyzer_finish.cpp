@@ -77,6 +77,13 @@ void analyzer::check_terminal() const {
 }
 
 ir::query analyzer::finish() {
+  if (m_left_join) {
+    // PonyORM's left_join: the loops after the first and every implicit join of the query
+    // itself are LEFT JOINs, so that a row of the first loop without partners stays.
+    for (auto& s : m_query.sources) {
+      if (s.scope == 0 && s.is_join()) s.left = true;
+    }
+  }
   bool grouped = false;
   for (const auto& item : m_query.result.items) grouped = grouped || ir::has_aggregate(*item.expr);
   grouped = grouped || !m_query.having.empty();

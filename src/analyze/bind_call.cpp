@@ -65,6 +65,10 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
       name == "group_concat") {
     return bind_aggregate(c, func);
   }
+  if (name == "left_join") {
+    fail(error_category::unsupported, "unsupported.left_join",
+         "left_join() must be the whole query: left_join(<generator>)", c.span);
+  }
   if (name == "desc") {
     fail(error_category::unsupported, "unsupported.desc",
          "desc() can only be used in order_by", c.span);

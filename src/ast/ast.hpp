@@ -189,6 +189,8 @@ struct generator final : node {
   generator(source_span s, node_ptr r) : node{static_kind, s}, result{std::move(r)} {}
   node_ptr result;
   std::vector<for_clause> fors;
+  // The whole query was `left_join(<generator>)`: the loops after the first are LEFT JOINs.
+  bool left_join = false;
 };
 
 struct lambda final : node {

@@ -132,7 +132,7 @@ std::string run(const query_options& o) {
   std::ostringstream out;
   {
     db_session session{db};
-    query<row> q = select<row>(o.query, args);
+    query<row> q = o.left_join ? left_join<row>(o.query, args) : select<row>(o.query, args);
     for (const step& s : o.steps) q = add_step(q, s, db.schema());
     if (o.sql) {
       out << q.get_sql() << '\n';

@@ -295,6 +295,22 @@ TEST_CASE("--sort-by orders like --order-by") {
                                           "\n");
 }
 
+TEST_CASE("--left-join runs the query as left_join(...)") {
+  fixture f;
+  const std::string q = "(g.number, s.name) for g in Group for s in g.students";
+  CHECK(ok(query(f, {"--left-join", "--sql", q})) ==
+        "SELECT DISTINCT \"g\".\"number\", \"s\".\"name\" FROM \"Group\" \"g\" LEFT JOIN "
+        "\"Student\" \"s\" ON \"g\".\"number\" = \"s\".\"group\"\n");
+  CHECK(ok(query(f, {"--left-join", "--format", "json", "--order-by", "1, 2",
+                     "(g.number, count(s)) for g in Group for s in g.students if s.gpa > 3.2"})) ==
+        R"x({"columns":["g.number","count(s)"],"rows":[[101,1]]})x"
+        "\n");
+  // A loop over an entity cannot be LEFT JOINed.
+  const outcome r = query(f, {"--left-join", "(g, s) for g in Group for s in Student"});
+  CHECK(r.code == 1);
+  CHECK(r.err.starts_with("unsupported.left_join_source: "));
+}
+
 TEST_CASE("--slice prints rows A to B - 1 like a fetch") {
   fixture f;
   auto sliced = [&](const std::string& bounds) {

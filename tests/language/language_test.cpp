@@ -1,0 +1,80 @@
+// The query language through the public API, run in a session against the provider under test:
+// left_join, queries over another query's result, json, raw_sql, show().
+#include "session_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace session_test;
+
+namespace {
+
+// Categories tools (Hammer 5, Saw 10, Wrench 15), toys (Ball 20, Kite 25, Yo-yo 30), empty.
+void fill(temp_database& t) {
+  db_session session{t.db};
+  auto& tools = Category::create();
+  tools.name = "tools";
+  auto& toys = Category::create();
+  toys.name = "toys";
+  auto& empty = Category::create();
+  empty.name = "empty";
+  const char* names[] = {"Hammer", "Saw", "Wrench", "Ball", "Kite", "Yo-yo"};
+  for (int i = 0; i < 6; ++i) {
+    auto& p = Product::create();
+    p.name = names[i];
+    p.price = 5.0 * (i + 1);
+    p.sku = "S-" + std::to_string(i + 1);
+    p.category = i < 3 ? tools : toys;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("left_join keeps the rows of the first loop without partners", "[left_join]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  auto counts = left_join<std::tuple<Category, std::int64_t>>(
+                    "(c, count(p)) for c in Category for p in c.products")
+                    .order_by("c.name");
+  std::vector<std::pair<std::string, std::int64_t>> got;
+  for (const auto& [c, n] : counts) got.emplace_back(c->name, n);
+  CHECK(got == std::vector<std::pair<std::string, std::int64_t>>{
+                   {"empty", 0}, {"tools", 3}, {"toys", 3}});
+  // The inner join of select() drops the empty category.
+  CHECK(select("(c, count(p)) for c in Category for p in c.products").fetch().size() == 2);
+  // The same as select() of the text left_join(...).
+  CHECK(select("left_join((c, count(p)) for c in Category for p in c.products)").fetch().size() ==
+        3);
+}
+
+TEST_CASE("a missing object of a left_join is null", "[left_join]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  auto pairs = left_join<std::tuple<Category, Product>>(
+                   "(c, p) for c in Category for p in c.products if c.name == 'empty'")
+                   .fetch();
+  REQUIRE(pairs.size() == 1);
+  CHECK(std::get<0>(pairs[0])->name == "empty");
+  CHECK(std::get<1>(pairs[0]) == nullptr);
+  auto kite = left_join<std::tuple<std::string, Product>>(
+                  "(c.name, p) for c in Category for p in c.products if p.name == 'Kite'")
+                  .fetch();
+  REQUIRE(kite.size() == 1);
+  CHECK(std::get<1>(kite[0])->price == 25.0);
+  CHECK(&*std::get<1>(kite[0]) == &Product::at(5));
+}
+
+TEST_CASE("left_join refuses a loop that is not a collection, with a caret", "[left_join]") {
+  temp_database t;
+  db_session session{t.db};
+  try {
+    (void)left_join("(c, p) for c in Category for p in Product").fetch();
+    FAIL("no error");
+  } catch (const query_error& e) {
+    CHECK(e.id() == "unsupported.left_join_source");
+    CHECK(std::string{e.what()}.find("^~~~~~~") != std::string::npos);
+  }
+}
