@@ -92,7 +92,7 @@ void finish(const query<row>& q, const query_options& o, std::ostream& out) {
     json ? print_value_json(out, v) : print_value_table(out, v);
   };
   auto one_row = [&](const std::optional<row>& r) {
-    json ? print_row_json(out, r) : print_row_table(out, r);
+    json ? print_row_json(out, r) : print_row_table(out, q.columns(), r);
   };
   switch (o.end.kind) {
     case terminal_kind::fetch: return rows(q.fetch());

@@ -100,6 +100,11 @@ std::string query_sql(const query_state_ptr& q) {
   return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->sql;
 }
 
+std::vector<std::string> query_columns(const query_state_ptr& q) {
+  database_impl& db = *q->db;
+  return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->shape.column_names;
+}
+
 void throw_shape_mismatch(const raw_result& r, std::string_view wanted) {
   std::string shape;
   for (std::size_t i = 0; i < r.item_entities.size(); ++i) {

@@ -120,10 +120,11 @@ TEST_CASE("single-value terminals print {\"value\": ...} or the bare value") {
       {"s.name for s in Student", "--max", "\"Dée\"", "Dée"},
       {"s for s in Student if s.gpa > 3.8", "--exists", "true", "True"},
       {"s for s in Student if s.gpa > 5", "--exists", "false", "False"},
-      {"s for s in Student", "--first", "1", "1"},
-      {"(s.name, s.gpa) for s in Student", "--first", "[\"Ann\",3.9]", "Ann|3.9"},
+      {"s for s in Student", "--first", "1", "s\n-\n1"},
+      {"(s.name, s.gpa) for s in Student", "--first", "[\"Ann\",3.9]",
+       "s.name|s.gpa\n------+-----\nAnn   |3.9"},
       {"s.name for s in Student if s.gpa > 5", "--first", "null", "None"},
-      {"s for s in Student if s.name == 'Bob'", "--get", "2", "2"},
+      {"s for s in Student if s.name == 'Bob'", "--get", "2", "s\n-\n2"},
       {"s for s in Student if s.name == 'Zed'", "--get", "null", "None"},
   };
   for (const auto& c : cases) {

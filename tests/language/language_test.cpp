@@ -40,8 +40,8 @@ TEST_CASE("left_join keeps the rows of the first loop without partners", "[left_
                     .order_by("c.name");
   std::vector<std::pair<std::string, std::int64_t>> got;
   for (const auto& [c, n] : counts) got.emplace_back(c->name, n);
-  CHECK(got == std::vector<std::pair<std::string, std::int64_t>>{
-                   {"empty", 0}, {"tools", 3}, {"toys", 3}});
+  CHECK(got ==
+        std::vector<std::pair<std::string, std::int64_t>>{{"empty", 0}, {"tools", 3}, {"toys", 3}});
   // The inner join of select() drops the empty category.
   CHECK(select("(c, count(p)) for c in Category for p in c.products").fetch().size() == 2);
   // The same as select() of the text left_join(...).
@@ -77,4 +77,39 @@ TEST_CASE("left_join refuses a loop that is not a collection, with a caret", "[l
     CHECK(e.id() == "unsupported.left_join_source");
     CHECK(std::string{e.what()}.find("^~~~~~~") != std::string::npos);
   }
+}
+
+TEST_CASE("show() prints the rows as a table with a header", "[show]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  std::ostringstream out;
+  select("(p.name, p.price, p.category) for p in Product if p.price <= 10")
+      .order_by("p.price")
+      .show(out);
+  CHECK(out.str() ==
+        "p.name|p.price|p.category\n"
+        "------+-------+-----------\n"
+        "Hammer|5.0    |Category[1]\n"
+        "Saw   |10.0   |Category[1]\n");
+  // An object alone shows its attributes; a reference as Entity[key].
+  std::ostringstream objects;
+  select<Product>("p for p in Product if p.name == 'Kite'").show(objects);
+  CHECK(objects.str() ==
+        "id|name|price|sku|summary|stock|category\n"
+        "--+----+-----+---+-------+-----+-----------\n"
+        "5 |Kite|25.0 |S-5|       |None |Category[2]\n");
+  CHECK(select("c.name for c in Category").columns() == std::vector<std::string>{"c.name"});
+}
+
+TEST_CASE("count() of one value counts distinct values even without_distinct()", "[count]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  auto names = select("p.category.name for p in Product");
+  CHECK(names.without_distinct().count() == 2);
+  CHECK(names.without_distinct().fetch().size() == 6);
+  // Objects and tuples: the rows as they come, as PonyORM.
+  CHECK(select("p.category for p in Product").without_distinct().count() == 6);
+  CHECK(select("(p.category, p.category) for p in Product").without_distinct().count() == 6);
 }
