@@ -13,6 +13,10 @@ void analyzer::terminal(ir::terminal t, bool distinct_aggregate, bool has_limit,
 // PonyORM: rows are distinct unless the result holds every loop variable's key, since
 // otherwise the loops can repeat a row.
 bool analyzer::auto_distinct() const noexcept {
+  // PonyORM never makes a result with a json item distinct (PostgreSQL's json has no equality).
+  for (const auto& item : m_query.result.items) {
+    if (item.expr->type.is(value_type::json)) return false;
+  }
   for (std::size_t s = 0; s < m_query.sources.size(); ++s) {
     const ir::source& src = m_query.sources[s];
     // A to-many join (a collection selected as a result item) repeats rows like a loop.

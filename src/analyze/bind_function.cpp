@@ -104,9 +104,11 @@ ir::expr_ptr binder::bind_date_part(ir::expr_ptr object, const ast::attribute& a
 
 ir::expr_ptr binder::bind_subscript(const ast::subscript& s) {
   ir::expr_ptr object = bind(*s.object);
+  if (object->type.is(value_type::json)) return bind_json_subscript(std::move(object), s);
   if (!object->type.is_text()) {
     fail(error_category::unsupported, "unsupported.subscript",
-         "indexing is supported on str only, not on " + ir::type_text(object->type), s.span);
+         "indexing is supported on str and json only, not on " + ir::type_text(object->type),
+         s.span);
   }
   ir::type text = ir::scalar_type(value_type::text);
   auto f = std::make_unique<ir::function>(text, s.span, ir::function_kind::substr);

@@ -131,6 +131,13 @@ class binder {
                                   ir::expr_ptr object);
   ir::expr_ptr bind_date_part(ir::expr_ptr object, const ast::attribute& a);
   ir::expr_ptr bind_subscript(const ast::subscript& s);
+  // Json (bind_json.cpp).
+  [[nodiscard]] bool is_json_element(const ir::expr& e) const noexcept;
+  ir::expr_ptr bind_json_subscript(ir::expr_ptr object, const ast::subscript& s);
+  ir::expr_ptr json_is_null(ir::expr_ptr element, bool negated, source_span span);
+  ir::expr_ptr json_as(ir::expr_ptr element, const ir::type& other, source_span span);
+  ir::expr_ptr json_contains(ir::expr_ptr needle, ir::expr_ptr json, bool negated,
+                             source_span span);
   ir::expr_ptr bind_slice(const ast::slice& s);
   ir::expr_ptr bind_conditional(const ast::conditional& c);
   ir::expr_ptr bind_function(const ast::call& c, const ast::name& func);

@@ -85,6 +85,10 @@ struct result_item {
   std::size_t first_column = 0;
   std::size_t column_count = 1;
   bool key_only = false;  // an entity item given by its key column alone
+  // An element of a json value (`s.meta['level']`), read as JSON text: a JSON scalar becomes
+  // the value of its type (int, float, str, bool, None), an array or object stays json, as
+  // PonyORM returns it.
+  bool json_unwrap = false;
 };
 
 struct result_shape {

@@ -103,6 +103,7 @@ expr_ptr clone_node(const expr& e) {
       auto copy = std::make_unique<function>(e.type, e.span, f.fn);
       copy->args = clone_list(f.args);
       copy->text = f.text;
+      copy->path = f.path;
       return copy;
     }
     case expr_kind::aggregate: {
@@ -178,7 +179,7 @@ bool equals(const expr& a, const expr& b) noexcept {
     }
     case expr_kind::function: {
       const auto &x = a.as<function>(), &y = b.as<function>();
-      return x.fn == y.fn && x.text == y.text && equal_lists(x.args, y.args);
+      return x.fn == y.fn && x.text == y.text && x.path == y.path && equal_lists(x.args, y.args);
     }
     case expr_kind::aggregate: {
       const auto &x = a.as<aggregate>(), &y = b.as<aggregate>();

@@ -211,6 +211,11 @@ enum class function_kind : std::uint8_t {
   random,    // (): a float in [0, 1)
   add_interval,  // (x, seconds, days): x + timedelta(...); the negative for subtraction
   raw_sql,   // (): the constant SQL text in `text`, with arguments spliced at $1...
+  // json (PonyORM's Json attributes). The json operations take a json_get as args[0].
+  json_get,       // (x): the element of json x at `path` (x itself for an empty path), as json
+  json_value,     // (json_get): the element as the function's scalar type (int, float, str, bool)
+  json_is_null,   // (json_get): the element is JSON null or missing
+  json_contains,  // (json_get, needle): an object has the key / an array holds the str needle
 };
 
 struct function final : expr {
@@ -222,6 +227,8 @@ struct function final : expr {
   function_kind fn;
   std::vector<expr_ptr> args;
   std::string text;  // raw_sql: the SQL fragment
+  // json_get: object keys (str) and array indexes (int) from the json value down.
+  std::vector<nextorm::value> path;
 };
 
 enum class aggregate_kind : std::uint8_t { count, sum, avg, min, max, group_concat };

@@ -140,6 +140,8 @@ void statement::projection(bool aliased) {
       ++column;
       out.entity = e.type.entity;
       out.key_only = e.type.is_entity();
+      const auto* f = e.try_as<ir::function>();
+      out.json_unwrap = f != nullptr && f->fn == ir::function_kind::json_get;
     }
     shape.items.push_back(out);
     shape.column_names.push_back(item.name);

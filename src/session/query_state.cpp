@@ -4,6 +4,7 @@
 #include <nextorm/query.hpp>
 
 #include "exec/bind_values.hpp"
+#include "exec/json_values.hpp"
 #include "materialize/materializer.hpp"
 #include "session/session_impl.hpp"
 
@@ -79,6 +80,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
     const std::size_t max_rows = t == terminal::get ? 2 : (t == terminal::first || t == terminal::exists) ? 1 : SIZE_MAX;
     materialize::materialize(*rows, plan->shape, session.objects(), &session, out, max_rows);
   }
+  exec::unwrap_json(plan->shape, out);
   // Items that came as keys only (references in a result) are loaded now, after the cursor.
   for (std::size_t i = 0; i < out.cells.size(); ++i) {
     const entity_info* entity = out.item_entities[i % out.width];

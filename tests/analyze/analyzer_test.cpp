@@ -111,7 +111,7 @@ TEST_CASE("constructs outside the language are refused as unsupported") {
         "                        ^~~~~~~~~~~~~~~~~~");
   CHECK(error_of("p for p in Product if p is 3").starts_with("unsupported.is"));
   CHECK(error_of("p for p in Product if p.price[0] == 'a'").starts_with(
-      "unsupported.subscript: indexing is supported on str only, not on float"));
+      "unsupported.subscript: indexing is supported on str and json only, not on float"));
   CHECK(error_of("p for p in Product if p.price[0:1] == 'a'").starts_with(
       "unsupported.subscript: slicing is supported on str only, not on float"));
   CHECK(error_of("p for p in Product if (1, 2) == p.quantity").starts_with("unsupported.syntax"));

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 using namespace session_test;
@@ -29,7 +30,93 @@ void fill(temp_database& t) {
   }
 }
 
+// A database of a JSON-schema entity Doc with a json and a uuid attribute, filled with raw SQL.
+class doc_database {
+ public:
+  doc_database()
+      : m_url{nextorm::testing::fresh_database_url("language_doc_" + std::to_string(++counter()))} {
+    db.schema().load_json_text(R"({"entities":[{"name":"Doc","attrs":[
+      {"name":"title","kind":"Req","type":"str"},
+      {"name":"meta","kind":"Opt","type":"json"},
+      {"name":"uid","kind":"Opt","type":"uuid"}]}]})");
+    db.bind(m_url);
+    db.generate_mapping({.create_tables = true});
+    const char* rows[][2] = {
+        {"a", R"({"level": 3, "club": "chess", "tags": ["t1", "t2"], "score": 2.5, "on": true})"},
+        {"b", R"({"level": 1, "club": null, "tags": ["t2"], "score": 1, "on": false})"},
+        {"c", R"({"tags": []})"},
+        {"d", R"({"level": 3, "club": "go", "tags": ["t3"]})"},
+    };
+    auto connection = nextorm::testing::raw_connection(m_url);
+    const auto& d = db.impl().dialect();
+    for (const auto& r : rows) {
+      connection->execute("INSERT INTO " + d.quote("Doc") + " (" + d.quote("title") + ", " +
+                              d.quote("meta") + ") VALUES ('" + r[0] + "', '" + r[1] + "')",
+                          {});
+    }
+  }
+  ~doc_database() { nextorm::testing::discard_database(m_url); }
+
+  // The titles the query selects, sorted.
+  std::vector<std::string> titles(const std::string& condition, params args = {}) {
+    db_session session{db};
+    std::vector<std::string> out;
+    for (const row& r : select("d.title for d in Doc if " + condition, std::move(args))) {
+      out.push_back(r[0].as_text());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  database db;
+
+ private:
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::string m_url;
+};
+
+using titles = std::vector<std::string>;
+
 }  // namespace
+
+TEST_CASE("json subscripts compare as the other side's type", "[json]") {
+  doc_database t;
+  CHECK(t.titles("d.meta['level'] == 3") == titles{"a", "d"});
+  CHECK(t.titles("d.meta['level'] >= lvl", {{"lvl", 1}}) == titles{"a", "b", "d"});
+  CHECK(t.titles("d.meta['club'] == 'chess'") == titles{"a"});
+  CHECK(t.titles("d.meta['score'] > 2.0") == titles{"a"});
+  CHECK(t.titles("d.meta['on'] == True") == titles{"a"});
+  CHECK(t.titles("d.meta['tags'][0] == 't2'") == titles{"b"});
+  // None: JSON null and a missing key.
+  CHECK(t.titles("d.meta['club'] is None") == titles{"b", "c"});
+  CHECK(t.titles("d.meta['club'] is not None") == titles{"a", "d"});
+}
+
+TEST_CASE("'in' a json value: an object's key or an array's element", "[json]") {
+  doc_database t;
+  CHECK(t.titles("'level' in d.meta") == titles{"a", "b", "d"});
+  CHECK(t.titles("'level' not in d.meta") == titles{"c"});
+  CHECK(t.titles("'t2' in d.meta['tags']") == titles{"a", "b"});
+}
+
+TEST_CASE("a json element as a result has its JSON type; json results are not distinct", "[json]") {
+  doc_database t;
+  db_session session{t.db};
+  auto levels = select("(d.title, d.meta['level'], d.meta['club'], d.meta['tags']) for d in Doc")
+                    .order_by("d.title")
+                    .fetch();
+  REQUIRE(levels.size() == 4);
+  CHECK(levels[0][1] == value{3});
+  CHECK(levels[0][2] == value{"chess"});
+  CHECK(levels[0][3] == value::typed(value_type::json, R"(["t1","t2"])"));
+  CHECK(levels[1][2].is_null());
+  CHECK(levels[2][1].is_null());
+  CHECK(select("d.meta['level'] for d in Doc").fetch().size() == 4);
+  CHECK(select("d.meta['score'] for d in Doc if d.title == 'a'").fetch()[0][0] == value{2.5});
+}
 
 TEST_CASE("left_join keeps the rows of the first loop without partners", "[left_join]") {
   temp_database t;

@@ -140,3 +140,20 @@ TEST_CASE("the lowering hooks tell the differences") {
   CHECK(postgres_dialect().has_limit_in_subquery());
   CHECK_FALSE(mariadb_dialect().has_limit_in_subquery());
 }
+
+TEST_CASE("json paths are written in each dialect's form, keys escaped") {
+  const std::vector<value> path{value{"a\"b"}, value{0}, value{"c\\d"}};
+  CHECK(sqlite_dialect().json_path(path) == R"($."a\"b"[0]."c\\d")");
+  CHECK(mariadb_dialect().json_path(path) == R"($."a\"b"[0]."c\\d")");
+  CHECK(postgres_dialect().json_path(path) == R"({"a\"b","0","c\\d"})");
+  CHECK(sqlite_dialect().json_path({}) == "$");
+  CHECK(postgres_dialect().json_path({}) == "{}");
+  for (const lower::dialect* d : {&sqlite_dialect(), &postgres_dialect(), &mariadb_dialect()}) {
+    for (auto op : {lower::json_op::get, lower::json_op::value_int, lower::json_op::value_real,
+                    lower::json_op::value_text, lower::json_op::value_bool,
+                    lower::json_op::is_null}) {
+      CHECK(d->json_template(op).find("{p}") != std::string_view::npos);
+    }
+    CHECK(d->json_template(lower::json_op::contains).find("{n}") != std::string_view::npos);
+  }
+}
