@@ -56,6 +56,8 @@ using query_state_ptr = std::shared_ptr<const query_state>;
                                    std::optional<std::int64_t> limit,
                                    std::optional<std::int64_t> offset);
 [[nodiscard]] std::string query_sql(const query_state_ptr& q);
+// The query as the source of another query's loop (a parameter).
+[[nodiscard]] std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q);
 // The names of the result's items (`s`, `s.name`), from the compiled plan.
 [[nodiscard]] std::vector<std::string> query_columns(const query_state_ptr& q);
 // PonyORM's show(): the rows as a table (src/session/show.cpp).
@@ -272,6 +274,11 @@ class query {
   // PonyORM's q.show(): fetches the rows and prints them as a table with a header; an object
   // alone shows its attributes as columns, an object in a tuple shows as Entity[key].
   void show(std::ostream& out = std::cout) const { detail::show_query(m_state, out); }
+
+  // A query is a parameter of another query, as the source of a loop:
+  // `select<Product>("x for x in q if x.price > 3", {{"q", cheap}})` (PonyORM's query over a
+  // query's result). Its conditions join the outer query's; it must have no order_by().
+  operator param_value() const { return param_value{detail::as_nested(m_state)}; }
 
   // Iterating a query fetches it.
   [[nodiscard]] auto begin() const { return fetched().begin(); }

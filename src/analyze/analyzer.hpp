@@ -40,6 +40,12 @@ class analyzer {
   [[nodiscard]] ir::query finish();
 
  private:
+  // The `for` clauses of a generator and their conditions.
+  void bind_fors(const ast::generator& g);
+  // `for x in q` / `for a, b in q`: the loops and conditions of the query q join this query,
+  // and the targets stand for q's result items (query_source.cpp).
+  void bind_query_source(const ast::for_clause& clause, const ast::name& name,
+                         const nested_query& q);
   void bind_result(const ast::node& result, std::string_view text);
   void add_condition(const ast::node& condition);
   // Binds `body` with the lambda's arguments standing for the result items.
@@ -60,6 +66,8 @@ class analyzer {
   std::string m_implicit_text;
   ast::node_ptr m_implicit_node;
   std::vector<ir::order_item> m_new_order;  // order_by() items being bound
+  // The parsed texts of queries passed as loop sources: their nodes stand behind aliases.
+  std::vector<ast::node_ptr> m_source_trees;
 };
 
 }  // namespace nextorm::analyze

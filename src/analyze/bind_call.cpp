@@ -37,7 +37,7 @@ ir::expr_ptr binder::bind_call(const ast::call& c) {
   if (const auto* method = c.func->try_as<ast::attribute>()) return bind_method(c, *method);
   const auto* func = c.func->try_as<ast::name>();
   if (func == nullptr) fail_unsupported(*c.func, "calling this expression");
-  if (lookup(func->id) != nullptr || m_args.contains(func->id)) {
+  if (lookup(func->id) != nullptr || m_args->contains(func->id)) {
     fail(error_category::type, "type.not_callable", "'" + func->id + "' is not a function",
          func->span);
   }

@@ -168,7 +168,7 @@ std::size_t binder::add_collection_loop_var(const std::string& name, const ast::
   sources[index].alias = name;
   sources[index].loop_var = true;
   if (m_scope_id == 0) ++m_query.loop_var_count;
-  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr});
+  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr, nullptr, {}});
   return index;
 }
 
@@ -189,7 +189,7 @@ ir::expr_ptr binder::bind_generator(const ast::generator& g) {
     }
     const auto* n = clause.source->try_as<ast::name>();
     const entity_info* entity = nullptr;
-    if (n != nullptr && lookup(n->id) == nullptr && !m_args.contains(n->id)) {
+    if (n != nullptr && lookup(n->id) == nullptr && !m_args->contains(n->id)) {
       entity = m_reg.find(n->id);
       if (entity == nullptr) {
         std::vector<std::string> names;
@@ -301,7 +301,7 @@ ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attri
            name + "() of a collection takes a lambda of one argument", c.args.front()->span);
     }
     std::size_t saved = scope_size();
-    push(scope_entry{l->params.front(), false, 0, nullptr, {}, 0, q->item.get()});
+    push(scope_entry{l->params.front(), false, 0, nullptr, {}, 0, q->item.get(), nullptr, {}});
     ir::expr_ptr condition = bind_condition(*l->body);
     pop_to(saved);
     q->filter.push_back(std::move(condition));

@@ -109,8 +109,8 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
     for (const auto& item : t->items) items.push_back(bind(*item));
   } else if (const auto* n = rhs_node.try_as<ast::name>();
              n != nullptr && lookup(n->id) == nullptr) {
-    auto it = m_args.find(n->id);
-    if (it != m_args.end() && it->second.is_sequence()) {
+    auto it = m_args->find(n->id);
+    if (it != m_args->end() && it->second.is_sequence()) {
       is_list = true;
       const auto& elements = it->second.sequence();
       for (std::size_t i = 0; i < elements.size(); ++i) {
@@ -127,7 +127,7 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
         ir::type t = e.is_entity() && e.entity().entity != nullptr
                          ? ir::entity_type(*e.entity().entity)
                          : ir::scalar_type(e.is_entity() ? value_type::null : e.scalar().type());
-        items.push_back(std::make_unique<ir::param>(t, n->span, n->id, i));
+        items.push_back(std::make_unique<ir::param>(t, n->span, m_param_prefix + n->id, i));
       }
     }
   }

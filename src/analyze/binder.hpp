@@ -27,12 +27,15 @@ struct scope_entry {
   std::string_view text;            // alias: the text `expr` was parsed from
   std::size_t visible = 0;          // alias: how many entries were in scope where it was defined
   const ir::expr* bound = nullptr;  // a lambda argument of a collection method: its element
+  // alias of a query passed as a loop source: the parameters of its text, and their prefix
+  const params* args = nullptr;
+  std::string prefix;
 };
 
 class binder {
  public:
   binder(const registry& reg, const params& args, ir::query& query) noexcept
-      : m_reg{reg}, m_args{args}, m_query{query} {}
+      : m_reg{reg}, m_args{&args}, m_query{query} {}
 
   // The text the AST being bound was parsed from, for error positions.
   void set_text(std::string_view text) noexcept { m_text = text; }
@@ -70,7 +73,14 @@ class binder {
   [[nodiscard]] ir::expr_ptr join_reference(ir::expr_ptr e);
 
   [[nodiscard]] const registry& reg() const noexcept { return m_reg; }
-  [[nodiscard]] const params& args() const noexcept { return m_args; }
+  [[nodiscard]] const params& args() const noexcept { return *m_args; }
+  // The parameters of the text being bound, and the prefix of their names in the plan's slots:
+  // `q.` for those of a query `q` passed as a loop source (exec::bind_values follows it).
+  void set_args(const params& args, std::string prefix) {
+    m_args = &args;
+    m_param_prefix = std::move(prefix);
+  }
+  [[nodiscard]] const std::string& param_prefix() const noexcept { return m_param_prefix; }
   [[nodiscard]] ir::query& query() noexcept { return m_query; }
 
   // `len(s.courses)` as a result item is, in PonyORM, an aggregate over a LEFT JOIN of the
@@ -145,7 +155,8 @@ class binder {
   void check_args(const ast::call& c, std::size_t min, std::size_t max) const;
 
   const registry& m_reg;
-  const params& m_args;
+  const params* m_args;
+  std::string m_param_prefix;
   ir::query& m_query;
   std::string_view m_text;
   std::uint16_t m_text_id = 0;

@@ -102,6 +102,17 @@ std::string query_sql(const query_state_ptr& q) {
   return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->sql;
 }
 
+std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q) {
+  auto out = std::make_shared<nested_query>();
+  out->text = q->spec.text;
+  out->entity = q->spec.entity;
+  for (const auto& m : q->spec.modifiers) {
+    out->modifiers.emplace_back(static_cast<std::uint8_t>(m.kind), m.text);
+  }
+  out->args = q->args;
+  return out;
+}
+
 std::vector<std::string> query_columns(const query_state_ptr& q) {
   database_impl& db = *q->db;
   return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->shape.column_names;

@@ -76,6 +76,13 @@ inline param_value sample(const std::string& type, const registry& reg) {
   return param_value{entity_ref{e, e->pk().type == value_type::text ? value{"k"} : value{1}}};
 }
 
+// The parameter of a named slot; `q.x` is the parameter x of the query passed as q.
+inline const param_value& param_of(const params& args, const std::string& name) {
+  if (auto found = args.find(name); found != args.end()) return found->second;
+  const std::size_t dot = name.find('.');
+  return param_of(args.at(name.substr(0, dot)).query().args, name.substr(dot + 1));
+}
+
 inline std::string slot_text(const compile::param_slot& s) {
   switch (s.from) {
     case compile::param_slot::source::named:
@@ -180,6 +187,24 @@ inline std::vector<block> read_blocks(const fs::path& file, const registry& reg)
         }
       }
       if (!found) FAIL(file.string() << ":" << number << ": unknown terminal " << rest);
+    } else if (key == "source" || key == "source_params" || key == "source_filter") {
+      // source: q: <generator> passes a query as parameter q; source_params: q: a: int, ...
+      // gives it parameters; source_filter: q: <text> adds a filter() to it.
+      std::size_t c = rest.find(':');
+      const std::string name = trim(rest.substr(0, c));
+      const std::string text = trim(rest.substr(c + 1));
+      auto& slot = current.args[name];
+      auto q = slot.is_query() ? std::make_shared<nested_query>(slot.query())
+                               : std::make_shared<nested_query>();
+      if (key == "source") q->text = text;
+      if (key == "source_filter") q->modifiers.emplace_back(0, text);
+      if (key == "source_params") {
+        for (const auto& p : split_top(text)) {
+          std::size_t c2 = p.find(':');
+          q->args[trim(p.substr(0, c2))] = sample(trim(p.substr(c2 + 1)), reg);
+        }
+      }
+      slot = param_value{std::shared_ptr<const nested_query>{std::move(q)}};
     } else if (key == "params") {
       for (const auto& p : split_top(rest)) {
         std::size_t c = p.find(':');

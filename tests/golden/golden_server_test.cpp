@@ -20,7 +20,7 @@ std::vector<value> sample_values(const compile::plan& plan, const block& b) {
   for (const auto& slot : plan.params) {
     switch (slot.from) {
       case compile::param_slot::source::named: {
-        const param_value& p = b.args.at(slot.name);
+        const param_value& p = param_of(b.args, slot.name);
         values.push_back(slot.element ? scalar_of(p.sequence()[*slot.element]) : scalar_of(p));
         break;
       }

@@ -200,3 +200,62 @@ TEST_CASE("count() of one value counts distinct values even without_distinct()",
   CHECK(select("p.category for p in Product").without_distinct().count() == 6);
   CHECK(select("(p.category, p.category) for p in Product").without_distinct().count() == 6);
 }
+
+TEST_CASE("a query over another query's result inlines the inner query", "[query_source]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  auto tools = select<Product>("p for p in Product if p.category.name == 'tools'");
+  auto q = select<Product>("x for x in q if x.price > 5", {{"q", tools}}).order_by("x.price");
+  std::vector<std::string> names;
+  for (const Product& p : q) names.push_back(p.name);
+  CHECK(names == std::vector<std::string>{"Saw", "Wrench"});
+  // Parameters of the inner and the outer query do not mix, even under the same name.
+  auto cheap = select<Product>("p for p in Product if p.price < limit", {{"limit", 21.0}});
+  auto mid =
+      select<std::string>("x.name for x in q if x.price > limit", {{"q", cheap}, {"limit", 9.0}})
+          .order_by("1");
+  CHECK(mid.fetch().items() == std::vector<std::string>{"Ball", "Saw", "Wrench"});
+  // A tuple result unpacks; the inner query's filter() applies.
+  auto pairs = select<std::tuple<std::string, double>>("(p.name, p.price) for p in Product")
+                   .filter("lambda n, price: price >= 25");
+  auto names_only = select<std::string>("n for n, price in q", {{"q", pairs}}).order_by("1");
+  CHECK(names_only.fetch().items() == std::vector<std::string>{"Kite", "Yo-yo"});
+  // A query over a query over a query.
+  auto outer =
+      select<std::string>("y.name for y in r if y.price < 20",
+                          {{"r", select<Product>("x for x in q if x.price > 5", {{"q", cheap}})}});
+  CHECK(outer.order_by("1").fetch().items() == std::vector<std::string>{"Saw", "Wrench"});
+}
+
+TEST_CASE("the plan cache tells inner queries apart", "[query_source]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  auto count_over = [](const char* inner) {
+    return select("x for x in q", {{"q", select<Product>(inner)}}).count();
+  };
+  CHECK(count_over("p for p in Product if p.price > 10") == 4);
+  CHECK(count_over("p for p in Product if p.price > 20") == 2);
+  CHECK(count_over("p for p in Product if p.price > 10") == 4);
+  const auto stats = t.db.plan_cache_stats();
+  CHECK(stats.hits >= 1);
+}
+
+TEST_CASE("a query as a value or after the first loop is refused", "[query_source]") {
+  temp_database t;
+  db_session session{t.db};
+  auto q = select<Product>("p for p in Product");
+  auto id_of = [](const auto& query) {
+    try {
+      (void)query.fetch();
+    } catch (const query_error& e) {
+      return e.id();
+    }
+    return std::string{"no error"};
+  };
+  CHECK(id_of(select("p for p in Product if p == q", {{"q", q}})) == "type.query_parameter");
+  CHECK(id_of(select("c for c in Category for x in q", {{"q", q}})) == "unsupported.query_source");
+  CHECK(id_of(select("x for x in q", {{"q", q.order_by("p.name")}})) == "unsupported.query_source");
+  CHECK(id_of(select("x for x, y in q", {{"q", q}})) == "type.unpacking");
+}
