@@ -13,7 +13,8 @@ const std::vector<std::string>& builtin_functions() {
   static const std::vector<std::string> names{
       "count", "sum",      "avg",      "min",    "max",    "group_concat", "len",  "abs",
       "desc",  "exists",   "select",   "coalesce", "concat", "between",    "random", "getattr",
-      "int",   "float",    "str",      "date",   "datetime", "time",       "timedelta"};
+      "int",   "float",    "str",      "date",   "datetime", "time",       "timedelta",
+      "raw_sql"};
   return names;
 }
 
@@ -65,6 +66,7 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
       name == "group_concat") {
     return bind_aggregate(c, func);
   }
+  if (name == "raw_sql") return bind_raw_sql(c);
   if (name == "left_join") {
     fail(error_category::unsupported, "unsupported.left_join",
          "left_join() must be the whole query: left_join(<generator>)", c.span);

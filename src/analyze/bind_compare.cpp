@@ -59,7 +59,7 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
         fail(error_category::unsupported, "unsupported.is",
              "'is' compares only with None, True or False; use '==' or '!=' for values", c.op_span);
       }
-      if (lhs->type.is_none()) return bool_constant(span, !negated);
+      if (lhs->type.is_none() && !is_raw_sql(*lhs)) return bool_constant(span, !negated);
       // A passed value that is not None (None parameters became the literal) is never NULL; the
       // SQL `? IS NULL` would also leave PostgreSQL unable to infer the parameter's type.
       if (lhs->kind == ir::expr_kind::param) return bool_constant(span, negated);
@@ -72,12 +72,17 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
   }
   ir::compare_op op = to_ir(c.op);
   ir::expr_ptr rhs = bind(*c.rhs);
+  // A raw_sql() fragment has the type of what it is compared with.
+  const bool lhs_none = lhs->type.is_none() && !is_raw_sql(*lhs);
+  const bool rhs_none = rhs->type.is_none() && !is_raw_sql(*rhs);
+  if (is_raw_sql(*lhs) && !is_raw_sql(*rhs) && !rhs_none) lhs->type = rhs->type;
+  if (is_raw_sql(*rhs) && !is_raw_sql(*lhs) && !lhs_none) rhs->type = lhs->type;
   bool equality = op == ir::compare_op::eq || op == ir::compare_op::ne;
-  if (equality && (lhs->type.is_none() || rhs->type.is_none())) {
+  if (equality && (lhs_none || rhs_none)) {
     // `x == None` is `x IS NULL`, as in PonyORM.
     bool negated = op == ir::compare_op::ne;
-    if (lhs->type.is_none() && rhs->type.is_none()) return bool_constant(span, !negated);
-    ir::expr_ptr operand = lhs->type.is_none() ? std::move(rhs) : std::move(lhs);
+    if (lhs_none && rhs_none) return bool_constant(span, !negated);
+    ir::expr_ptr operand = lhs_none ? std::move(rhs) : std::move(lhs);
     if (operand->kind == ir::expr_kind::param) return bool_constant(span, negated);
     if (is_json_element(*operand)) return json_is_null(std::move(operand), negated, span);
     return std::make_unique<ir::is_null>(span, std::move(operand), negated);

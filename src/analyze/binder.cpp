@@ -120,6 +120,7 @@ ir::expr_ptr binder::bind_condition(const ast::node& n) {
                                        std::move(operand));
   }
   ir::expr_ptr e = bind(n);
+  if (is_raw_sql(*e)) e->type = ir::scalar_type(value_type::boolean);  // the user's condition
   if (!e->type.is_bool()) return truth(std::move(e), n.span, false);
   return e;
 }

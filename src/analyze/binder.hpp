@@ -141,6 +141,11 @@ class binder {
                                   ir::expr_ptr object);
   ir::expr_ptr bind_date_part(ir::expr_ptr object, const ast::attribute& a);
   ir::expr_ptr bind_subscript(const ast::subscript& s);
+  // raw_sql('...') (bind_raw_sql.cpp): ir::function::text holds the SQL with raw_sql_marker
+  // where each argument goes.
+  static constexpr char raw_sql_marker = '\x01';
+  [[nodiscard]] bool is_raw_sql(const ir::expr& e) const noexcept;
+  ir::expr_ptr bind_raw_sql(const ast::call& c);
   // Json (bind_json.cpp).
   [[nodiscard]] bool is_json_element(const ir::expr& e) const noexcept;
   ir::expr_ptr bind_json_subscript(ir::expr_ptr object, const ast::subscript& s);

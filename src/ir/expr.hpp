@@ -210,7 +210,7 @@ enum class function_kind : std::uint8_t {
   to_text,   // str(x)
   random,    // (): a float in [0, 1)
   add_interval,  // (x, seconds, days): x + timedelta(...); the negative for subtraction
-  raw_sql,   // (): the constant SQL text in `text`, with arguments spliced at $1...
+  raw_sql,   // (args...): the SQL text in `text`, each \x01 in it standing for the next arg
   // json (PonyORM's Json attributes). The json operations take a json_get as args[0].
   json_get,       // (x): the element of json x at `path` (x itself for an empty path), as json
   json_value,     // (json_get): the element as the function's scalar type (int, float, str, bool)

@@ -326,7 +326,19 @@ void sql_builder::function(const ir::function& f) {
       std::int64_t seconds = f.args[1]->as<ir::constant>().value.as_int();
       return wrap(m_dialect.add_seconds(seconds, f.type.is(value_type::date)), *f.args[0]);
     }
-    case ir::function_kind::raw_sql: m_sql += f.text; return;
+    case ir::function_kind::raw_sql: {
+      // The fragment as written; each \x01 is the next argument (a bound value or an
+      // expression of the query).
+      std::size_t arg = 0;
+      for (char c : f.text) {
+        if (c == '\x01') {
+          operand(*f.args[arg++]);
+        } else {
+          m_sql += c;
+        }
+      }
+      return;
+    }
     case ir::function_kind::json_get:
     case ir::function_kind::json_value:
     case ir::function_kind::json_is_null:

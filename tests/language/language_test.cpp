@@ -259,3 +259,27 @@ TEST_CASE("a query as a value or after the first loop is refused", "[query_sourc
   CHECK(id_of(select("x for x in q", {{"q", q.order_by("p.name")}})) == "unsupported.query_source");
   CHECK(id_of(select("x for x, y in q", {{"q", q}})) == "type.unpacking");
 }
+
+TEST_CASE("raw_sql() fragments are written as they are, with $names bound", "[raw_sql]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  auto names = [](const query<std::string>& q) { return q.order_by("1").fetch().items(); };
+  CHECK(names(select<std::string>("p.name for p in Product if raw_sql('p.price > 20')")) ==
+        std::vector<std::string>{"Kite", "Yo-yo"});
+  // A parameter in the fragment is bound: a quote in it cannot end the SQL string.
+  CHECK(names(select<std::string>("p.name for p in Product if raw_sql('p.name = $n')",
+                                  {{"n", "Saw' OR '1' = '1"}}))
+            .empty());
+  CHECK(names(select<std::string>("p.name for p in Product if raw_sql('p.price < $(limit + 1)')",
+                                  {{"limit", 10.0}})) == std::vector<std::string>{"Hammer", "Saw"});
+  // The fragment takes the type of what it is compared with.
+  CHECK(names(select<std::string>("p.name for p in Product if p.price == raw_sql('2 * p.price')"))
+            .empty());
+  try {
+    (void)select("p for p in Product if raw_sql('p.price > $')").fetch();
+    FAIL("no error");
+  } catch (const query_error& e) {
+    CHECK(e.id() == "unsupported.raw_sql");
+  }
+}
