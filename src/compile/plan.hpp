@@ -71,6 +71,8 @@ struct param_slot {
   // named: for a sequence parameter expanded into `IN (?, ?, ?)`, the element index
   std::optional<std::size_t> element;
   value constant;
+  // Bind a uuid as its 16 bytes (how PonyORM stores a uuid on SQLite), not as text.
+  bool uuid_bytes = false;
 };
 
 // One item of a result row: an entity (all its columns, in entity_info::columns order) or a

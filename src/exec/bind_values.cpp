@@ -24,6 +24,30 @@ const param_value* find_param(const params& args, std::string_view name) {
   return find_param(outer->second.query().args, name.substr(dot + 1));
 }
 
+// The 16 bytes of a uuid's text (32 hex digits, dashes and braces ignored); a text that is not
+// a uuid stays as it is.
+value uuid_bytes(const value& v) {
+  if (v.type() != value_type::uuid && v.type() != value_type::text) return v;
+  std::string bytes;
+  int high = -1;
+  for (char c : v.as_text()) {
+    if (c == '-' || c == '{' || c == '}') continue;
+    int digit = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+    if (digit < 0) return v;
+    if (high < 0) {
+      high = digit;
+    } else {
+      bytes += static_cast<char>(high * 16 + digit);
+      high = -1;
+    }
+  }
+  if (bytes.size() != 16 || high >= 0) return v;
+  return value::typed(value_type::bytes, std::move(bytes));
+}
+
 }  // namespace
 
 std::vector<value> bind_values(const compile::plan& plan, const params& args,
@@ -46,6 +70,7 @@ std::vector<value> bind_values(const compile::plan& plan, const params& args,
         }
         if (!slot.element) {
           out.push_back(scalar_of(*found, slot.name));
+          if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
           break;
         }
         if (!found->is_sequence() || *slot.element >= found->sequence().size()) {
@@ -53,6 +78,7 @@ std::vector<value> bind_values(const compile::plan& plan, const params& args,
                                                  "' changed shape since the query was compiled");
         }
         out.push_back(scalar_of(found->sequence()[*slot.element], slot.name));
+        if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
         break;
       }
     }

@@ -101,6 +101,10 @@ class dialect {
   [[nodiscard]] virtual bool has_for_update_of_distinct() const noexcept = 0;
   // Around an integer argument of substr() (PostgreSQL has no substr(text, bigint, bigint)).
   [[nodiscard]] virtual affixes substr_argument() const = 0;
+  // True where PonyORM stores a uuid as its 16 bytes (a BLOB on SQLite): a uuid parameter is
+  // compared in both forms, so that rows written by PonyORM (bytes) and by NextORM's text
+  // match.
+  [[nodiscard]] virtual bool uuid_is_blob() const noexcept { return false; }
   // The SQL of a json operation, with {x} for the json value, {p} for the path (a bound
   // json_path()) and {n} for the needle of `in`; each may appear several times.
   [[nodiscard]] virtual std::string_view json_template(json_op op) const noexcept = 0;

@@ -521,6 +521,25 @@ void sql_builder::binary(const ir::binary& b) {
 
 void sql_builder::compare(const ir::compare& c) {
   static constexpr std::string_view ops[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
+  const auto* uuid = c.rhs->try_as<ir::param>();
+  const ir::expr* other = c.lhs.get();
+  if (uuid == nullptr || !uuid->type.is(value_type::uuid)) {
+    uuid = c.lhs->try_as<ir::param>();
+    other = c.rhs.get();
+  }
+  if (m_dialect.uuid_is_blob() && uuid != nullptr && uuid->type.is(value_type::uuid) &&
+      (c.op == ir::compare_op::eq || c.op == ir::compare_op::ne)) {
+    // PonyORM's rows hold the 16 bytes, NextORM's the text: either matches.
+    operand(*other);
+    m_sql += c.op == ir::compare_op::eq ? " IN (" : " NOT IN (";
+    compile::param_slot bytes{compile::param_slot::source::named, uuid->name, uuid->element, {}};
+    bytes.uuid_bytes = true;
+    bind(std::move(bytes));
+    m_sql += ", ";
+    bind(compile::param_slot{compile::param_slot::source::named, uuid->name, uuid->element, {}});
+    m_sql += ')';
+    return;
+  }
   operand(*c.lhs);
   m_sql += ops[static_cast<std::size_t>(c.op)];
   operand(*c.rhs);

@@ -24,7 +24,6 @@ using namespace nextorm;
 namespace fs = std::filesystem;
 using namespace nextorm;
 
-
 inline fs::path golden_dir() {
   const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
   return fs::path{root != nullptr ? root : "."} / "tests" / "golden";
@@ -56,12 +55,13 @@ inline std::vector<std::string> split_top(const std::string& s) {
   return parts;
 }
 
-// A sample value of the named type: int, float, str, bool, None, decimal, date, an entity name,
-// or [type, type, ...] for a sequence.
+// A sample value of the named type: int, float, str, bool, None, decimal, date, uuid, an entity
+// name, or [type, type, ...] for a sequence.
 inline param_value sample(const std::string& type, const registry& reg) {
   if (!type.empty() && type.front() == '[') {
     std::vector<param_value> items;
-    for (const auto& t : split_top(type.substr(1, type.size() - 2))) items.push_back(sample(t, reg));
+    for (const auto& t : split_top(type.substr(1, type.size() - 2)))
+      items.push_back(sample(t, reg));
     return param_value{std::move(items)};
   }
   if (type == "int") return param_value{1};
@@ -71,6 +71,9 @@ inline param_value sample(const std::string& type, const registry& reg) {
   if (type == "None") return param_value{value{}};
   if (type == "decimal") return param_value{value::typed(value_type::decimal, "1.50")};
   if (type == "date") return param_value{value::typed(value_type::date, "2024-01-01")};
+  if (type == "uuid") {
+    return param_value{value::typed(value_type::uuid, "123e4567-e89b-12d3-a456-426614174000")};
+  }
   const entity_info* e = reg.find(type);
   if (e == nullptr) FAIL("unknown parameter type " << type);
   return param_value{entity_ref{e, e->pk().type == value_type::text ? value{"k"} : value{1}}};
@@ -103,15 +106,14 @@ inline std::string slots_text(const compile::plan& p) {
   return out;
 }
 
-inline const char* terminal_names[] = {"fetch", "count", "sum",   "avg", "min",
-                                "max",   "exists", "first", "get", "remove",
-                                       "group_concat"};
+inline const char* terminal_names[] = {"fetch",  "count", "sum", "avg",    "min",         "max",
+                                       "exists", "first", "get", "remove", "group_concat"};
 
 struct block {
   std::size_t line = 0;
   compile::query_spec spec;
   params args;
-  std::vector<std::string> input;  // the lines that describe the query, kept on update
+  std::vector<std::string> input;               // the lines that describe the query, kept on update
   std::map<std::string, std::string> expected;  // sqlite/postgres/mariadb/slots/error
 };
 
@@ -249,7 +251,6 @@ inline const registry& golden_registry() {
   }();
   return *reg;
 }
-
 
 // The golden files, sorted.
 inline std::vector<fs::path> golden_files() {

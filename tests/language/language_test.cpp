@@ -56,6 +56,7 @@ class doc_database {
     }
   }
   ~doc_database() { nextorm::testing::discard_database(m_url); }
+  [[nodiscard]] const std::string& url() const noexcept { return m_url; }
 
   // The titles the query selects, sorted.
   std::vector<std::string> titles(const std::string& condition, params args = {}) {
@@ -116,6 +117,29 @@ TEST_CASE("a json element as a result has its JSON type; json results are not di
   CHECK(levels[2][1].is_null());
   CHECK(select("d.meta['level'] for d in Doc").fetch().size() == 4);
   CHECK(select("d.meta['score'] for d in Doc if d.title == 'a'").fetch()[0][0] == value{2.5});
+}
+
+TEST_CASE("a uuid parameter matches uuids stored as text and, on SQLite, as 16 bytes", "[uuid]") {
+  doc_database t;
+  auto connection = nextorm::testing::raw_connection(t.url());
+  const auto& d = t.db.impl().dialect();
+  connection->execute("UPDATE " + d.quote("Doc") + " SET " + d.quote("uid") +
+                          " = '123e4567-e89b-12d3-a456-426614174000' WHERE " + d.quote("title") +
+                          " = 'a'",
+                      {});
+  if (nextorm::testing::current_provider() == "sqlite") {
+    // PonyORM's form.
+    connection->execute(
+        "UPDATE \"Doc\" SET \"uid\" = x'00000000000000009e3779b97f4aac4e' WHERE \"title\" = 'b'",
+        {});
+  }
+  const value a = value::typed(value_type::uuid, "123e4567-e89b-12d3-a456-426614174000");
+  const value b = value::typed(value_type::uuid, "00000000-0000-0000-9e37-79b97f4aac4e");
+  CHECK(t.titles("d.uid == u", {{"u", a}}) == titles{"a"});
+  if (nextorm::testing::current_provider() == "sqlite") {
+    CHECK(t.titles("d.uid == u", {{"u", b}}) == titles{"b"});
+    CHECK(t.titles("d.uid != u", {{"u", b}}) == titles{"a"});
+  }
 }
 
 TEST_CASE("left_join keeps the rows of the first loop without partners", "[left_join]") {
