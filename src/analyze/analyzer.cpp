@@ -65,6 +65,30 @@ void find_implicit_variable(const ast::node& n, const registry& reg, const param
 
 }  // namespace
 
+std::string entity_generator_text(const registry& reg, const params& args,
+                                  const std::string& entity, const ast::node* condition) {
+  const entity_info* e = reg.find(entity);
+  std::string var;
+  const ast::node* body = condition;
+  if (const auto* l = condition != nullptr ? condition->try_as<ast::lambda>() : nullptr) {
+    if (l->params.size() == 1) {
+      var = l->params.front();
+      body = l->body.get();
+    }
+  } else if (condition != nullptr) {
+    const ast::name* implicit = nullptr;
+    find_implicit_variable(*condition, reg, args, implicit);
+    if (implicit != nullptr) var = implicit->id;
+  }
+  if (var.empty()) {
+    const std::string& name = e != nullptr ? e->name : entity;
+    var = std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(name.front()))));
+  }
+  std::string text = var + " for " + var + " in " + entity;
+  if (body != nullptr) text += " if " + ast::to_string(*body);
+  return text;
+}
+
 analyzer::analyzer(const registry& reg, const params& args) : m_binder{reg, args, m_query} {}
 
 void analyzer::bind_fors(const ast::generator& g) {

@@ -9,10 +9,18 @@
 #include <nextorm/params.hpp>
 #include <nextorm/registry.hpp>
 
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace nextorm::analyze {
+
+// `Product.select(condition)` as the generator text it stands for (`p for p in Product if ...`),
+// for a query of that form used as a loop source.
+[[nodiscard]] std::string entity_generator_text(const registry& reg, const params& args,
+                                                const std::string& entity,
+                                                const ast::node* condition);
 
 class analyzer {
  public:
@@ -68,6 +76,7 @@ class analyzer {
   std::vector<ir::order_item> m_new_order;  // order_by() items being bound
   // The parsed texts of queries passed as loop sources: their nodes stand behind aliases.
   std::vector<ast::node_ptr> m_source_trees;
+  std::vector<std::unique_ptr<std::string>> m_source_texts;  // generator texts made for them
 };
 
 }  // namespace nextorm::analyze

@@ -57,13 +57,15 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
   const params& outer_args = m_binder.args();
   const std::string outer_prefix = m_binder.param_prefix();
   const source_span at = name.span;
+  // Entity.select(condition) is the generator it stands for.
+  std::string_view text = q.text;
   if (!q.entity.empty()) {
-    m_binder.fail(error_category::unsupported, "unsupported.query_source",
-                  "a query of the form " + q.entity +
-                      ".select() cannot be a loop source yet; write it as a generator",
-                  at);
+    ast::node_ptr condition = q.text.empty() ? nullptr : parse::parse_expression(q.text);
+    m_source_texts.push_back(std::make_unique<std::string>(
+        entity_generator_text(m_binder.reg(), q.args, q.entity, condition.get())));
+    text = *m_source_texts.back();
   }
-  m_source_trees.push_back(parse::parse_generator(q.text));
+  m_source_trees.push_back(parse::parse_generator(text));
   const auto& g = m_source_trees.back()->as<ast::generator>();
   if (g.left_join || has_aggregate_call(*g.result)) {
     m_binder.fail(error_category::unsupported, "unsupported.query_source",
@@ -72,7 +74,7 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
                   at);
   }
   const std::string prefix = outer_prefix + name.id + ".";
-  m_binder.set_text(q.text);
+  m_binder.set_text(text);
   m_binder.set_text_id(ir::expr::no_text);
   m_binder.set_args(q.args, prefix);
   const std::size_t first_source = m_query.sources.size();
@@ -108,7 +110,7 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
     if (k == compile::modifier_kind::filter) {
       for (const ast::node* item : items) {
         arguments.push_back(
-            scope_entry{{}, true, 0, item, q.text, visible, nullptr, &q.args, prefix});
+            scope_entry{{}, true, 0, item, text, visible, nullptr, &q.args, prefix});
       }
     } else {
       for (std::size_t i = first_source; i < m_query.sources.size(); ++i) {
@@ -145,8 +147,8 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
                   clause.target_spans.front());
   }
   for (std::size_t i = 0; i < items.size(); ++i) {
-    m_binder.push(scope_entry{clause.targets[i], true, 0, items[i], q.text, visible, nullptr,
-                              &q.args, prefix});
+    m_binder.push(
+        scope_entry{clause.targets[i], true, 0, items[i], text, visible, nullptr, &q.args, prefix});
   }
 }
 

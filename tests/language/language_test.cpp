@@ -252,6 +252,18 @@ TEST_CASE("a query over another query's result inlines the inner query", "[query
   CHECK(outer.order_by("1").fetch().items() == std::vector<std::string>{"Saw", "Wrench"});
 }
 
+TEST_CASE("an Entity::select() query can be a loop source too", "[query_source]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  auto count_over = [](const query<Product>& inner) {
+    return select("x for x in q if x.price < 26", {{"q", inner}}).count();
+  };
+  CHECK(count_over(Product::select("lambda p: p.price > 10")) == 3);
+  CHECK(count_over(Product::select("p.price > lo", {{"lo", 20.0}})) == 1);
+  CHECK(count_over(Product::select()) == 5);
+}
+
 TEST_CASE("the plan cache tells inner queries apart", "[query_source]") {
   temp_database t;
   fill(t);
