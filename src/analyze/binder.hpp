@@ -132,8 +132,8 @@ class binder {
   ir::expr_ptr promote(ir::expr_ptr e);
   [[nodiscard]] bool is_reverse_single(const ir::expr& e) const noexcept;
   [[nodiscard]] ir::expr_ptr exists_of(ir::expr_ptr coll, bool negated, source_span span);
-  [[nodiscard]] ir::expr_ptr aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind,
-                                          bool distinct, source_span span, std::string_view name);
+  [[nodiscard]] ir::expr_ptr aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind, bool distinct,
+                                          source_span span, std::string_view name);
   // Conditions: truthiness of non-bool values as in PonyORM.
   ir::expr_ptr truth(ir::expr_ptr e, source_span span, bool negated);
   // Functions of bind_function.cpp.
@@ -167,7 +167,7 @@ class binder {
   std::uint16_t m_text_id = 0;
   std::uint16_t m_result_text_id = 0;
   std::vector<scope_entry> m_scope;
-  std::size_t m_visible = 0;  // entries [0, m_visible) are in scope
+  std::size_t m_visible = 0;      // entries [0, m_visible) are in scope
   std::size_t m_scope_id = 0;     // the (sub)query whose sources new loop variables join
   std::size_t m_scope_floor = 0;  // scope entries of the current (sub)query start here
   // Set while binding an attribute of a collection's element: a Set met there extends that

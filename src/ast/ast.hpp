@@ -106,7 +106,8 @@ struct call final : node {
 
 struct unary final : node {
   static constexpr node_kind static_kind = node_kind::unary;
-  unary(source_span s, unary_op o, node_ptr x) : node{static_kind, s}, op{o}, operand{std::move(x)} {}
+  unary(source_span s, unary_op o, node_ptr x)
+      : node{static_kind, s}, op{o}, operand{std::move(x)} {}
   unary_op op;
   node_ptr operand;
 };

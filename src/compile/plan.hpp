@@ -32,16 +32,16 @@ struct modifier {
 };
 
 enum class terminal_kind : std::uint8_t {
-  fetch,   // all rows (with limit/offset if set)
-  count,   // one integer
-  sum,     // one value: aggregates apply to the (single-column) result
+  fetch,  // all rows (with limit/offset if set)
+  count,  // one integer
+  sum,    // one value: aggregates apply to the (single-column) result
   avg,
   min,
   max,
-  exists,  // one boolean
-  first,   // the first row in order, or none
-  get,     // the only row, none, or multiple_objects_found
-  remove,  // bulk delete: the number of rows deleted
+  exists,        // one boolean
+  first,         // the first row in order, or none
+  get,           // the only row, none, or multiple_objects_found
+  remove,        // bulk delete: the number of rows deleted
   group_concat,  // one str: the result's values joined (modifier_kind::separator)
 };
 
@@ -95,7 +95,7 @@ struct result_item {
 
 struct result_shape {
   std::vector<result_item> items;
-  bool is_tuple = false;  // the query's result is a tuple, even of one item
+  bool is_tuple = false;                  // the query's result is a tuple, even of one item
   std::vector<std::string> column_names;  // one per item, for people (CLI headers)
 };
 

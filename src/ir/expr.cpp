@@ -95,8 +95,7 @@ expr_ptr clone_node(const expr& e) {
     }
     case expr_kind::like: {
       const auto& l = e.as<like>();
-      return std::make_unique<like>(e.span, l.mode, clone(*l.operand), clone(*l.needle),
-                                    l.negated);
+      return std::make_unique<like>(e.span, l.mode, clone(*l.operand), clone(*l.needle), l.negated);
     }
     case expr_kind::function: {
       const auto& f = e.as<function>();
@@ -194,8 +193,8 @@ bool equals(const expr& a, const expr& b) noexcept {
     case expr_kind::subquery: {
       const auto &x = a.as<subquery>(), &y = b.as<subquery>();
       return x.mode == y.mode && x.scope == y.scope && x.from_path == y.from_path &&
-             equal_lists(x.filter, y.filter) &&
-             equal_or_null(x.item, y.item) && equal_or_null(x.operand, y.operand);
+             equal_lists(x.filter, y.filter) && equal_or_null(x.item, y.item) &&
+             equal_or_null(x.operand, y.operand);
     }
   }
   return false;

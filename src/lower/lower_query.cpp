@@ -46,7 +46,8 @@ void statement::build() {
   m_plan.sql.reserve(256);
   switch (m_query.terminal) {
     case ir::terminal::count: return count();
-    case ir::terminal::sum: return aggregate(m_query.distinct_aggregate ? "coalesce(SUM(DISTINCT " : "coalesce(SUM(");
+    case ir::terminal::sum:
+      return aggregate(m_query.distinct_aggregate ? "coalesce(SUM(DISTINCT " : "coalesce(SUM(");
     case ir::terminal::avg: return aggregate(m_query.distinct_aggregate ? "AVG(DISTINCT " : "AVG(");
     case ir::terminal::min: return aggregate("MIN(");
     case ir::terminal::max: return aggregate("MAX(");

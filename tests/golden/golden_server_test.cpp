@@ -40,7 +40,8 @@ TEST_CASE("every golden query runs on the provider's database") {
   const registry& reg = golden_registry();
   const std::string url = nextorm::testing::fresh_database_url("golden");
   auto db = nextorm::testing::raw_connection(url);
-  for (const auto& statement : migrate::create_table_statements(reg, d)) db->execute_script(statement);
+  for (const auto& statement : migrate::create_table_statements(reg, d))
+    db->execute_script(statement);
   std::size_t count = 0;
   for (const auto& file : golden_files()) {
     for (const block& b : read_blocks(file, reg)) {
@@ -102,13 +103,14 @@ TEST_CASE("indexing, slicing and case mapping give Python's answers on the provi
   const registry& reg = golden_registry();
   const std::string url = nextorm::testing::fresh_database_url("golden_strings");
   auto db = nextorm::testing::raw_connection(url);
-  for (const auto& statement : migrate::create_table_statements(reg, d)) db->execute_script(statement);
+  for (const auto& statement : migrate::create_table_statements(reg, d))
+    db->execute_script(statement);
   const std::string name = "h\xC3\xA9llo w\xC3\xB6rld";  // héllo wörld
   const std::u32string points = U"h\u00E9llo w\u00F6rld";
-  std::string insert = "INSERT INTO " + d.quote("Product") + " (" + d.quote("name") + ", " +
-                       d.quote("price") + ", " + d.quote("quantity") + ", " +
-                       d.quote("description") + ", " + d.quote("active") + ") VALUES (" +
-                       d.placeholder(0) + ", 1.5, 2, '', " + std::string{d.bool_literal(true)} + ")";
+  std::string insert =
+      "INSERT INTO " + d.quote("Product") + " (" + d.quote("name") + ", " + d.quote("price") +
+      ", " + d.quote("quantity") + ", " + d.quote("description") + ", " + d.quote("active") +
+      ") VALUES (" + d.placeholder(0) + ", 1.5, 2, '', " + std::string{d.bool_literal(true)} + ")";
   (void)db->execute(insert, std::vector<value>{value{name}});
   auto one = [&](const std::string& text, const params& args) {
     compile::query_spec spec;

@@ -93,8 +93,9 @@ TEST_CASE("an attribute without a type has no column type") {
   owner.name = "E";
   untyped.owner = &owner;
   CHECK_THROWS_AS(postgres_dialect().column_type(untyped), schema_error);
-  CHECK_THROWS_WITH(mariadb_dialect().column_type(untyped),
-                    "schema.untyped_attribute: attribute E.x has no type, so it has no column type");
+  CHECK_THROWS_WITH(
+      mariadb_dialect().column_type(untyped),
+      "schema.untyped_attribute: attribute E.x has no type, so it has no column type");
 }
 
 TEST_CASE("auto-increment keys and RETURNING") {
@@ -149,9 +150,9 @@ TEST_CASE("json paths are written in each dialect's form, keys escaped") {
   CHECK(sqlite_dialect().json_path({}) == "$");
   CHECK(postgres_dialect().json_path({}) == "{}");
   for (const lower::dialect* d : {&sqlite_dialect(), &postgres_dialect(), &mariadb_dialect()}) {
-    for (auto op : {lower::json_op::get, lower::json_op::value_int, lower::json_op::value_real,
-                    lower::json_op::value_text, lower::json_op::value_bool,
-                    lower::json_op::is_null}) {
+    for (auto op :
+         {lower::json_op::get, lower::json_op::value_int, lower::json_op::value_real,
+          lower::json_op::value_text, lower::json_op::value_bool, lower::json_op::is_null}) {
       CHECK(d->json_template(op).find("{p}") != std::string_view::npos);
     }
     CHECK(d->json_template(lower::json_op::contains).find("{n}") != std::string_view::npos);
