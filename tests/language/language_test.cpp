@@ -294,6 +294,14 @@ TEST_CASE("a query as a value or after the first loop is refused", "[query_sourc
   CHECK(id_of(select("c for c in Category for x in q", {{"q", q}})) == "unsupported.query_source");
   CHECK(id_of(select("x for x in q", {{"q", q.order_by("p.name")}})) == "unsupported.query_source");
   CHECK(id_of(select("x for x, y in q", {{"q", q}})) == "type.unpacking");
+  CHECK(id_of(select("x for x in q", {{"q", q.for_update()}})) == "unsupported.query_source");
+  CHECK(id_of(select("x for x in q", {{"q", q.where("lambda a, b: a.price > 1")}})) ==
+        "type.arguments");
+  CHECK(id_of(select("x for x in q", {{"q", select("left_join(c for c in Category)")}})) ==
+        "unsupported.query_source");
+  // where(lambda) of the inner query names its loop variables; a plain where() works too.
+  CHECK(select("x for x in q", {{"q", q.where("lambda p: p.price > 100")}}).count() == 0);
+  CHECK(select("x for x in q", {{"q", q.where("p.price > 100").distinct()}}).count() == 0);
 }
 
 TEST_CASE("raw_sql() fragments are written as they are, with $names bound", "[raw_sql]") {
