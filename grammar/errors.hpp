@@ -134,6 +134,9 @@ inline constexpr error_entry duplicate_parameter{"syntax.duplicate_parameter",
                                                  "duplicate lambda parameter"};
 inline constexpr error_entry expected_generator{
     "syntax.expected_for", "expected 'for': a query is a generator like 'p for p in Product'"};
+inline constexpr error_entry left_join_argument{"syntax.left_join_argument",
+                                                "left_join() takes one generator: left_join((c, "
+                                                "count(p)) for c in Category for p in c.products)"};
 }  // namespace errors
 
 }  // namespace nextorm::grammar

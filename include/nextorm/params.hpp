@@ -5,7 +5,9 @@
 #include <nextorm/entity_base.hpp>
 #include <nextorm/value.hpp>
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -21,7 +23,10 @@ struct entity_ref {
   friend bool operator==(const entity_ref&, const entity_ref&) = default;
 };
 
-// One parameter: a scalar value, an object reference, or a sequence (for `x in seq`).
+struct nested_query;
+
+// One parameter: a scalar value, an object reference, a sequence (for `x in seq`), or a query
+// (the source of a loop: `x for x in q if ...`).
 class param_value {
  public:
   param_value() = default;
@@ -32,19 +37,35 @@ class param_value {
   // An object stands for its key: `{{"c", category}}`.
   param_value(const entity_base& object) : m_data{entity_ref{&object.info(), object.key()}} {}
   param_value(std::vector<param_value> items) : m_data{std::move(items)} {}
+  param_value(std::shared_ptr<const nested_query> q) : m_data{std::move(q)} {}
 
   [[nodiscard]] bool is_scalar() const noexcept { return m_data.index() == 0; }
   [[nodiscard]] bool is_entity() const noexcept { return m_data.index() == 1; }
   [[nodiscard]] bool is_sequence() const noexcept { return m_data.index() == 2; }
+  [[nodiscard]] bool is_query() const noexcept { return m_data.index() == 3; }
   [[nodiscard]] const value& scalar() const { return std::get<0>(m_data); }
   [[nodiscard]] const entity_ref& entity() const { return std::get<1>(m_data); }
   [[nodiscard]] const std::vector<param_value>& sequence() const { return std::get<2>(m_data); }
+  [[nodiscard]] const nested_query& query() const { return *std::get<3>(m_data); }
+  [[nodiscard]] const std::shared_ptr<const nested_query>& query_ptr() const {
+    return std::get<3>(m_data);
+  }
   friend bool operator==(const param_value&, const param_value&) = default;
 
  private:
-  std::variant<value, entity_ref, std::vector<param_value>> m_data;
+  std::variant<value, entity_ref, std::vector<param_value>, std::shared_ptr<const nested_query>>
+      m_data;
 };
 
 using params = std::map<std::string, param_value, std::less<>>;
+
+// A query passed as a parameter (query<R> converts to it): its text, its method chain (kind as
+// compile::modifier_kind, text) and its own parameters.
+struct nested_query {
+  std::string text;
+  std::string entity;
+  std::vector<std::pair<std::uint8_t, std::string>> modifiers;
+  params args;
+};
 
 }  // namespace nextorm

@@ -9,6 +9,7 @@
 #include <nextorm/value.hpp>
 
 #include <cstdint>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,12 @@ using query_state_ptr = std::shared_ptr<const query_state>;
                                    std::optional<std::int64_t> limit,
                                    std::optional<std::int64_t> offset);
 [[nodiscard]] std::string query_sql(const query_state_ptr& q);
+// The query as the source of another query's loop (a parameter).
+[[nodiscard]] std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q);
+// The names of the result's items (`s`, `s.name`), from the compiled plan.
+[[nodiscard]] std::vector<std::string> query_columns(const query_state_ptr& q);
+// PonyORM's show(): the rows as a table (src/session/show.cpp).
+void show_query(const query_state_ptr& q, std::ostream& out);
 [[noreturn]] void throw_shape_mismatch(const raw_result& r, std::string_view wanted);
 
 template <class T>
@@ -262,6 +269,16 @@ class query {
   std::int64_t remove() const { return run(detail::terminal::remove).cells.at(0).v.as_int(); }
   // The SQL the query runs, for the database it is bound to.
   [[nodiscard]] std::string get_sql() const { return detail::query_sql(m_state); }
+  // The names of the result's items, as written in the query (`s`, `s.name`), for headers.
+  [[nodiscard]] std::vector<std::string> columns() const { return detail::query_columns(m_state); }
+  // PonyORM's q.show(): fetches the rows and prints them as a table with a header; an object
+  // alone shows its attributes as columns, an object in a tuple shows as Entity[key].
+  void show(std::ostream& out = std::cout) const { detail::show_query(m_state, out); }
+
+  // A query is a parameter of another query, as the source of a loop:
+  // `select<Product>("x for x in q if x.price > 3", {{"q", cheap}})` (PonyORM's query over a
+  // query's result). Its conditions join the outer query's; it must have no order_by().
+  operator param_value() const { return param_value{detail::as_nested(m_state)}; }
 
   // Iterating a query fetches it.
   [[nodiscard]] auto begin() const { return fetched().begin(); }
@@ -308,6 +325,18 @@ class query {
 template <class R = row>
 [[nodiscard]] query<R> select(std::string_view text, params args = {}) {
   return query<R>{detail::make_query(std::string{text}, {}, std::move(args))};
+}
+
+// PonyORM's left_join: `left_join<std::tuple<Category, std::int64_t>>("(c, count(p)) for c in
+// Category for p in c.products")`. The loops after the first are LEFT JOINs, so a category
+// without products is a row (count 0; a missing object is null). The same as select() of the
+// text `left_join(<generator>)`.
+template <class R = row>
+[[nodiscard]] query<R> left_join(std::string_view text, params args = {}) {
+  std::string wrapped = "left_join(";
+  wrapped += text;
+  wrapped += ')';
+  return query<R>{detail::make_query(std::move(wrapped), {}, std::move(args))};
 }
 
 }  // namespace nextorm

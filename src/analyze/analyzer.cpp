@@ -65,17 +65,59 @@ void find_implicit_variable(const ast::node& n, const registry& reg, const param
 
 }  // namespace
 
+std::string entity_generator_text(const registry& reg, const params& args,
+                                  const std::string& entity, const ast::node* condition) {
+  const entity_info* e = reg.find(entity);
+  std::string var;
+  const ast::node* body = condition;
+  if (const auto* l = condition != nullptr ? condition->try_as<ast::lambda>() : nullptr) {
+    if (l->params.size() == 1) {
+      var = l->params.front();
+      body = l->body.get();
+    }
+  } else if (condition != nullptr) {
+    const ast::name* implicit = nullptr;
+    find_implicit_variable(*condition, reg, args, implicit);
+    if (implicit != nullptr) var = implicit->id;
+  }
+  if (var.empty()) {
+    const std::string& name = e != nullptr ? e->name : entity;
+    var = std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(name.front()))));
+  }
+  std::string text = var + " for " + var + " in " + entity;
+  if (body != nullptr) text += " if " + ast::to_string(*body);
+  return text;
+}
+
 analyzer::analyzer(const registry& reg, const params& args) : m_binder{reg, args, m_query} {}
 
-void analyzer::generator(const ast::generator& g, std::string_view text) {
-  m_binder.set_text(text);
+void analyzer::bind_fors(const ast::generator& g) {
   for (const auto& clause : g.fors) {
+    const auto* source = clause.source->try_as<ast::name>();
+    if (source != nullptr && m_binder.args().contains(source->id) &&
+        m_binder.args().find(source->id)->second.is_query()) {
+      // `for x in q`: a query passed as a parameter (query_source.cpp).
+      if (&clause != &g.fors.front()) {
+        m_binder.fail(error_category::unsupported, "unsupported.query_source",
+                      "a query can only be the source of the first loop", source->span);
+      }
+      bind_query_source(clause, *source, m_binder.args().find(source->id)->second.query());
+      for (const auto& condition : clause.conditions) add_condition(*condition);
+      continue;
+    }
     if (clause.targets.size() != 1) {
       m_binder.fail(error_category::unsupported, "unsupported.unpacking",
-                    "unpacking several loop variables is not supported",
+                    "unpacking several loop variables is only supported over a query",
                     clause.target_spans.front());
     }
-    const auto* source = clause.source->try_as<ast::name>();
+    if (g.left_join && &clause != &g.fors.front() && source != nullptr) {
+      // PonyORM: every loop after the first hangs on an earlier one, so it can be LEFT JOINed.
+      m_binder.fail(error_category::unsupported, "unsupported.left_join_source",
+                    "a loop of left_join() after the first must iterate a collection of an "
+                    "earlier loop variable (like 'for p in c.products'), not '" +
+                        source->id + "'",
+                    source->span);
+    }
     if (source == nullptr) {
       // `for c in s.courses`: a collection of an earlier loop variable.
       m_binder.add_collection_loop_var(clause.targets.front(), *clause.source,
@@ -93,7 +135,13 @@ void analyzer::generator(const ast::generator& g, std::string_view text) {
     m_binder.add_loop_var(clause.targets.front(), *entity, clause.target_spans.front());
     for (const auto& condition : clause.conditions) add_condition(*condition);
   }
+}
+
+void analyzer::generator(const ast::generator& g, std::string_view text) {
+  m_binder.set_text(text);
+  bind_fors(g);
   m_base_scope = m_binder.scope_size();
+  m_left_join = g.left_join;
   bind_result(*g.result, text);
 }
 
@@ -123,11 +171,13 @@ void analyzer::entity(std::string_view entity_name, const ast::node* condition,
     body = l->body.get();
   } else {
     const ast::name* implicit = nullptr;
-    if (condition != nullptr) find_implicit_variable(*condition, m_binder.reg(), m_binder.args(), implicit);
+    if (condition != nullptr)
+      find_implicit_variable(*condition, m_binder.reg(), m_binder.args(), implicit);
     if (implicit != nullptr) {
       name = implicit->id;
     } else {
-      name = std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(entity->name.front()))));
+      name = std::string(
+          1, static_cast<char>(std::tolower(static_cast<unsigned char>(entity->name.front()))));
     }
   }
   m_binder.add_loop_var(name, *entity, span);
@@ -198,8 +248,15 @@ void analyzer::with_result_lambda(const ast::lambda& l,
   }
   std::size_t saved = m_binder.scope_size();
   for (std::size_t i = 0; i < l.params.size(); ++i) {
-    m_binder.push(scope_entry{l.params[i], true, 0, m_result_nodes[i], m_result_text,
-                              m_base_scope, nullptr});
+    m_binder.push(scope_entry{l.params[i],
+                              true,
+                              0,
+                              m_result_nodes[i],
+                              m_result_text,
+                              m_base_scope,
+                              nullptr,
+                              nullptr,
+                              {}});
   }
   (this->*bind_body)(*l.body);
   m_binder.pop_to(saved);
@@ -221,15 +278,15 @@ void analyzer::where(const ast::node& condition, std::string_view text) {
   if (l->params.size() != m_query.loop_var_count) {
     m_binder.fail(error_category::type, "type.arguments",
                   "the lambda of where() takes " + std::to_string(l->params.size()) +
-                      " argument(s) but the query has " +
-                      std::to_string(m_query.loop_var_count) + " loop variable(s)",
+                      " argument(s) but the query has " + std::to_string(m_query.loop_var_count) +
+                      " loop variable(s)",
                   l->span);
   }
   std::size_t saved = m_binder.scope_size();
   std::size_t var = 0;
   for (std::size_t i = 0; i < m_query.sources.size(); ++i) {
     if (!m_query.sources[i].loop_var || m_query.sources[i].scope != 0) continue;
-    m_binder.push(scope_entry{l->params[var++], false, i, nullptr, {}, 0, nullptr});
+    m_binder.push(scope_entry{l->params[var++], false, i, nullptr, {}, 0, nullptr, nullptr, {}});
   }
   add_condition(*l->body);
   m_binder.pop_to(saved);

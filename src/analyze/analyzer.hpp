@@ -9,10 +9,18 @@
 #include <nextorm/params.hpp>
 #include <nextorm/registry.hpp>
 
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace nextorm::analyze {
+
+// `Product.select(condition)` as the generator text it stands for (`p for p in Product if ...`),
+// for a query of that form used as a loop source.
+[[nodiscard]] std::string entity_generator_text(const registry& reg, const params& args,
+                                                const std::string& entity,
+                                                const ast::node* condition);
 
 class analyzer {
  public:
@@ -40,6 +48,12 @@ class analyzer {
   [[nodiscard]] ir::query finish();
 
  private:
+  // The `for` clauses of a generator and their conditions.
+  void bind_fors(const ast::generator& g);
+  // `for x in q` / `for a, b in q`: the loops and conditions of the query q join this query,
+  // and the targets stand for q's result items (query_source.cpp).
+  void bind_query_source(const ast::for_clause& clause, const ast::name& name,
+                         const nested_query& q);
   void bind_result(const ast::node& result, std::string_view text);
   void add_condition(const ast::node& condition);
   // Binds `body` with the lambda's arguments standing for the result items.
@@ -55,10 +69,14 @@ class analyzer {
   source_span m_result_span;
   std::size_t m_base_scope = 0;  // scope entries of the loop variables
   std::optional<bool> m_distinct;
+  bool m_left_join = false;  // left_join(...): every join of the query is a LEFT JOIN
   // Entity.select(): the implicit loop variable as a result node.
   std::string m_implicit_text;
   ast::node_ptr m_implicit_node;
   std::vector<ir::order_item> m_new_order;  // order_by() items being bound
+  // The parsed texts of queries passed as loop sources: their nodes stand behind aliases.
+  std::vector<ast::node_ptr> m_source_trees;
+  std::vector<std::unique_ptr<std::string>> m_source_texts;  // generator texts made for them
 };
 
 }  // namespace nextorm::analyze

@@ -3,8 +3,7 @@
 
 namespace nextorm::analyze {
 
-void analyzer::terminal(ir::terminal t, bool distinct_aggregate, bool has_limit,
-                        bool has_offset) {
+void analyzer::terminal(ir::terminal t, bool distinct_aggregate, bool has_limit, bool has_offset) {
   m_query.terminal = t;
   m_query.distinct_aggregate = distinct_aggregate;
   m_query.has_limit = has_limit;
@@ -14,6 +13,10 @@ void analyzer::terminal(ir::terminal t, bool distinct_aggregate, bool has_limit,
 // PonyORM: rows are distinct unless the result holds every loop variable's key, since
 // otherwise the loops can repeat a row.
 bool analyzer::auto_distinct() const noexcept {
+  // PonyORM never makes a result with a json item distinct (PostgreSQL's json has no equality).
+  for (const auto& item : m_query.result.items) {
+    if (item.expr->type.is(value_type::json)) return false;
+  }
   for (std::size_t s = 0; s < m_query.sources.size(); ++s) {
     const ir::source& src = m_query.sources[s];
     // A to-many join (a collection selected as a result item) repeats rows like a loop.
@@ -36,8 +39,7 @@ bool analyzer::auto_distinct() const noexcept {
 void analyzer::check_terminal() const {
   const auto& items = m_query.result.items;
   auto fail = [&](const std::string& id, const std::string& message) {
-    throw query_error{error_category::type, id, message, std::string{m_result_text},
-                      m_result_span};
+    throw query_error{error_category::type, id, message, std::string{m_result_text}, m_result_span};
   };
   auto what = [&] {
     if (items.size() != 1) return std::to_string(items.size()) + " items";
@@ -77,6 +79,13 @@ void analyzer::check_terminal() const {
 }
 
 ir::query analyzer::finish() {
+  if (m_left_join) {
+    // PonyORM's left_join: the loops after the first and every implicit join of the query
+    // itself are LEFT JOINs, so that a row of the first loop without partners stays.
+    for (auto& s : m_query.sources) {
+      if (s.scope == 0 && s.is_join()) s.left = true;
+    }
+  }
   bool grouped = false;
   for (const auto& item : m_query.result.items) grouped = grouped || ir::has_aggregate(*item.expr);
   grouped = grouped || !m_query.having.empty();
@@ -88,6 +97,12 @@ ir::query analyzer::finish() {
   check_terminal();
   // Grouped rows are distinct already.
   m_query.distinct = m_distinct.value_or(!grouped && auto_distinct());
+  // PonyORM's count() of one value counts distinct values even after without_distinct(); the
+  // rows of an object or a tuple are counted as they come.
+  if (m_query.terminal == ir::terminal::count && m_query.result.items.size() == 1 && !grouped &&
+      m_query.result.items.front().expr->type.entity == nullptr && auto_distinct()) {
+    m_query.distinct = true;
+  }
   // first() without an order: PonyORM orders by the result columns (an object by its key).
   if (m_query.terminal == ir::terminal::first && m_query.order.empty()) {
     for (std::size_t i = 1; i <= m_query.result.items.size(); ++i) {

@@ -25,7 +25,7 @@ ir::type attr_type(const attr_info& attr) {
 ir::expr_ptr binder::bind_attribute(const ast::attribute& a) {
   // `Product.price` in order_by(desc(Product.price)): the loop variable over Product.
   if (const auto* n = a.object->try_as<ast::name>();
-      n != nullptr && lookup(n->id) == nullptr && !m_args.contains(n->id)) {
+      n != nullptr && lookup(n->id) == nullptr && !m_args->contains(n->id)) {
     if (const entity_info* entity = m_reg.find(n->id)) {
       std::optional<std::size_t> found;
       for (std::size_t i = 0; i < m_visible; ++i) {

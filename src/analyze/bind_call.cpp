@@ -11,9 +11,9 @@ namespace {
 
 const std::vector<std::string>& builtin_functions() {
   static const std::vector<std::string> names{
-      "count", "sum",      "avg",      "min",    "max",    "group_concat", "len",  "abs",
-      "desc",  "exists",   "select",   "coalesce", "concat", "between",    "random", "getattr",
-      "int",   "float",    "str",      "date",   "datetime", "time",       "timedelta"};
+      "count", "sum",    "avg",    "min",      "max",      "group_concat", "len",       "abs",
+      "desc",  "exists", "select", "coalesce", "concat",   "between",      "random",    "getattr",
+      "int",   "float",  "str",    "date",     "datetime", "time",         "timedelta", "raw_sql"};
   return names;
 }
 
@@ -25,7 +25,8 @@ void binder::check_args(const ast::call& c, std::size_t min, std::size_t max) co
   std::string name = "this function";
   if (const auto* f = c.func->try_as<ast::name>()) name = f->id;
   if (const auto* m = c.func->try_as<ast::attribute>()) name = m->attr;
-  std::string wanted = min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max);
+  std::string wanted =
+      min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max);
   if (min == 0 && max == 0) wanted = "no";
   fail(error_category::type, "type.arguments",
        name + "() takes " + wanted + (min == 1 && max == 1 ? " argument" : " arguments") +
@@ -37,7 +38,7 @@ ir::expr_ptr binder::bind_call(const ast::call& c) {
   if (const auto* method = c.func->try_as<ast::attribute>()) return bind_method(c, *method);
   const auto* func = c.func->try_as<ast::name>();
   if (func == nullptr) fail_unsupported(*c.func, "calling this expression");
-  if (lookup(func->id) != nullptr || m_args.contains(func->id)) {
+  if (lookup(func->id) != nullptr || m_args->contains(func->id)) {
     fail(error_category::type, "type.not_callable", "'" + func->id + "' is not a function",
          func->span);
   }
@@ -65,9 +66,14 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
       name == "group_concat") {
     return bind_aggregate(c, func);
   }
+  if (name == "raw_sql") return bind_raw_sql(c);
+  if (name == "left_join") {
+    fail(error_category::unsupported, "unsupported.left_join",
+         "left_join() must be the whole query: left_join(<generator>)", c.span);
+  }
   if (name == "desc") {
-    fail(error_category::unsupported, "unsupported.desc",
-         "desc() can only be used in order_by", c.span);
+    fail(error_category::unsupported, "unsupported.desc", "desc() can only be used in order_by",
+         c.span);
   }
   if (name == "exists" || name == "select") {
     check_args(c, 1, 1);
@@ -189,8 +195,7 @@ ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
   }
   if (arg->type.collection) {
     // PonyORM counts distinct values (and distinct objects) unless told otherwise.
-    ir::expr_ptr e =
-        aggregate_of(std::move(arg), kind, distinct.value_or(is_count), c.span, name);
+    ir::expr_ptr e = aggregate_of(std::move(arg), kind, distinct.value_or(is_count), c.span, name);
     e->as<ir::subquery>().item->as<ir::aggregate>().separator = separator;
     return e;
   }
@@ -215,7 +220,8 @@ ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
     t = ir::scalar_type(value_type::real);
   }
   if (kind == ir::aggregate_kind::group_concat) t = ir::scalar_type(value_type::text);
-  auto a = std::make_unique<ir::aggregate>(t, c.span, kind, std::move(arg), distinct.value_or(false));
+  auto a =
+      std::make_unique<ir::aggregate>(t, c.span, kind, std::move(arg), distinct.value_or(false));
   a->separator = std::move(separator);
   return a;
 }

@@ -50,8 +50,8 @@ std::size_t binder::navigate_set(std::size_t parent, const attr_info& via, std::
     link_alias = "t-" + std::to_string(n);
     if (unique_alias(link_alias) == link_alias) break;
   }
-  std::size_t link = add_source(ir::source{nullptr, std::move(link_alias), parent, &via,
-                                           ir::join_kind::link, scope, false});
+  std::size_t link = add_source(
+      ir::source{nullptr, std::move(link_alias), parent, &via, ir::join_kind::link, scope, false});
   return add_source(ir::source{&target, unique_alias(std::move(alias)), link, &via,
                                ir::join_kind::through, scope, false});
 }
@@ -80,8 +80,8 @@ ir::expr_ptr binder::bind_reverse_single(std::size_t parent, const attr_info& at
   const entity_info& target = *attr.target_entity;
   std::string alias = target.name;
   for (char& c : alias) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::size_t source = add_source(ir::source{&target, unique_alias(std::move(alias)), parent,
-                                             &attr, ir::join_kind::reverse, scope, false});
+  std::size_t source = add_source(ir::source{&target, unique_alias(std::move(alias)), parent, &attr,
+                                             ir::join_kind::reverse, scope, false});
   if (m_element_scope) return std::make_unique<ir::source_row>(t, span, source);
   auto q = std::make_unique<ir::subquery>(t, span, scope);
   q->mode = ir::subquery_mode::scalar;
@@ -168,7 +168,7 @@ std::size_t binder::add_collection_loop_var(const std::string& name, const ast::
   sources[index].alias = name;
   sources[index].loop_var = true;
   if (m_scope_id == 0) ++m_query.loop_var_count;
-  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr});
+  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr, nullptr, {}});
   return index;
 }
 
@@ -189,7 +189,7 @@ ir::expr_ptr binder::bind_generator(const ast::generator& g) {
     }
     const auto* n = clause.source->try_as<ast::name>();
     const entity_info* entity = nullptr;
-    if (n != nullptr && lookup(n->id) == nullptr && !m_args.contains(n->id)) {
+    if (n != nullptr && lookup(n->id) == nullptr && !m_args->contains(n->id)) {
       entity = m_reg.find(n->id);
       if (entity == nullptr) {
         std::vector<std::string> names;
@@ -201,8 +201,8 @@ ir::expr_ptr binder::bind_generator(const ast::generator& g) {
     if (entity != nullptr) {
       add_loop_var(clause.targets.front(), *entity, clause.target_spans.front());
     } else {
-      add_collection_loop_var(clause.targets.front(), *clause.source,
-                              clause.target_spans.front(), filter);
+      add_collection_loop_var(clause.targets.front(), *clause.source, clause.target_spans.front(),
+                              filter);
     }
     for (const auto& condition : clause.conditions) {
       ir::expr_ptr c = bind_condition(*condition);
@@ -261,8 +261,7 @@ ir::expr_ptr binder::aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind, bo
     default:
       if (element.is_entity()) {
         fail(error_category::type, "type.mismatch",
-             std::string{name} + "() needs comparable values, got " + ir::type_text(q.type),
-             span);
+             std::string{name} + "() needs comparable values, got " + ir::type_text(q.type), span);
       }
       break;
   }
@@ -275,14 +274,15 @@ ir::expr_ptr binder::aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind, bo
 
 ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attribute& method,
                                             ir::expr_ptr coll) {
-  static const std::vector<std::string> methods{"count", "is_empty", "exists", "select",
-                                                "filter", "sum", "avg", "min", "max"};
+  static const std::vector<std::string> methods{"count", "is_empty", "exists", "select", "filter",
+                                                "sum",   "avg",      "min",    "max"};
   const std::string& name = method.attr;
   auto* q = as_collection(*coll);
   if (q == nullptr) fail_collection(*coll, method.span);
   if (name == "count" || name == "is_empty" || name == "exists") {
     check_args(c, 0, 0);
-    if (name == "count") return aggregate_of(std::move(coll), ir::aggregate_kind::count, true, c.span, name);
+    if (name == "count")
+      return aggregate_of(std::move(coll), ir::aggregate_kind::count, true, c.span, name);
     return exists_of(std::move(coll), name == "is_empty", c.span);
   }
   if (name == "sum" || name == "avg" || name == "min" || name == "max") {
@@ -301,7 +301,7 @@ ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attri
            name + "() of a collection takes a lambda of one argument", c.args.front()->span);
     }
     std::size_t saved = scope_size();
-    push(scope_entry{l->params.front(), false, 0, nullptr, {}, 0, q->item.get()});
+    push(scope_entry{l->params.front(), false, 0, nullptr, {}, 0, q->item.get(), nullptr, {}});
     ir::expr_ptr condition = bind_condition(*l->body);
     pop_to(saved);
     q->filter.push_back(std::move(condition));

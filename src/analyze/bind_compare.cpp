@@ -43,8 +43,7 @@ ir::expr_ptr binder::bind_compare(const ast::compare& c) {
   return chain;
 }
 
-ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
-                                     source_span span) {
+ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c, source_span span) {
   switch (c.op) {
     case ast::compare_op::is:
     case ast::compare_op::is_not: {
@@ -52,19 +51,19 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
       // `x is True` / `x is not False` of a bool: PonyORM's `x = 1` / `x <> 0`.
       if (const auto* l = c.rhs->try_as<ast::literal>();
           l != nullptr && l->value.type() == value_type::boolean && lhs->type.is_bool()) {
-        return std::make_unique<ir::compare>(span, negated ? ir::compare_op::ne : ir::compare_op::eq,
-                                             std::move(lhs),
-                                             std::make_unique<ir::constant>(c.rhs->span, l->value));
+        return std::make_unique<ir::compare>(
+            span, negated ? ir::compare_op::ne : ir::compare_op::eq, std::move(lhs),
+            std::make_unique<ir::constant>(c.rhs->span, l->value));
       }
       if (!is_none_literal(*c.rhs)) {
         fail(error_category::unsupported, "unsupported.is",
-             "'is' compares only with None, True or False; use '==' or '!=' for values",
-             c.op_span);
+             "'is' compares only with None, True or False; use '==' or '!=' for values", c.op_span);
       }
-      if (lhs->type.is_none()) return bool_constant(span, !negated);
+      if (lhs->type.is_none() && !is_raw_sql(*lhs)) return bool_constant(span, !negated);
       // A passed value that is not None (None parameters became the literal) is never NULL; the
       // SQL `? IS NULL` would also leave PostgreSQL unable to infer the parameter's type.
       if (lhs->kind == ir::expr_kind::param) return bool_constant(span, negated);
+      if (is_json_element(*lhs)) return json_is_null(std::move(lhs), negated, span);
       return std::make_unique<ir::is_null>(span, std::move(lhs), negated);
     }
     case ast::compare_op::in: return bind_in(std::move(lhs), *c.rhs, false, span);
@@ -73,19 +72,29 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
   }
   ir::compare_op op = to_ir(c.op);
   ir::expr_ptr rhs = bind(*c.rhs);
+  // A raw_sql() fragment has the type of what it is compared with.
+  const bool lhs_none = lhs->type.is_none() && !is_raw_sql(*lhs);
+  const bool rhs_none = rhs->type.is_none() && !is_raw_sql(*rhs);
+  if (is_raw_sql(*lhs) && !is_raw_sql(*rhs) && !rhs_none) lhs->type = rhs->type;
+  if (is_raw_sql(*rhs) && !is_raw_sql(*lhs) && !lhs_none) rhs->type = lhs->type;
   bool equality = op == ir::compare_op::eq || op == ir::compare_op::ne;
-  if (equality && (lhs->type.is_none() || rhs->type.is_none())) {
+  if (equality && (lhs_none || rhs_none)) {
     // `x == None` is `x IS NULL`, as in PonyORM.
     bool negated = op == ir::compare_op::ne;
-    if (lhs->type.is_none() && rhs->type.is_none()) return bool_constant(span, !negated);
-    ir::expr_ptr operand = lhs->type.is_none() ? std::move(rhs) : std::move(lhs);
+    if (lhs_none && rhs_none) return bool_constant(span, !negated);
+    ir::expr_ptr operand = lhs_none ? std::move(rhs) : std::move(lhs);
     if (operand->kind == ir::expr_kind::param) return bool_constant(span, negated);
+    if (is_json_element(*operand)) return json_is_null(std::move(operand), negated, span);
     return std::make_unique<ir::is_null>(span, std::move(operand), negated);
   }
+  // An element of json compares as the other side's type (PonyORM casts it).
+  if (is_json_element(*lhs) && !is_json_element(*rhs))
+    lhs = json_as(std::move(lhs), rhs->type, span);
+  if (is_json_element(*rhs) && !is_json_element(*lhs))
+    rhs = json_as(std::move(rhs), lhs->type, span);
   if (!comparable(lhs->type, rhs->type) || lhs->type.is_none() || rhs->type.is_none()) {
     fail(error_category::type, "type.mismatch",
-         "cannot compare " + ir::type_text(lhs->type) + " with " + ir::type_text(rhs->type),
-         span);
+         "cannot compare " + ir::type_text(lhs->type) + " with " + ir::type_text(rhs->type), span);
   }
   if (!equality && lhs->type.is_entity()) {
     fail(error_category::type, "type.mismatch",
@@ -103,9 +112,10 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
   if (const auto* t = rhs_node.try_as<ast::tuple>()) {
     is_list = true;
     for (const auto& item : t->items) items.push_back(bind(*item));
-  } else if (const auto* n = rhs_node.try_as<ast::name>(); n != nullptr && lookup(n->id) == nullptr) {
-    auto it = m_args.find(n->id);
-    if (it != m_args.end() && it->second.is_sequence()) {
+  } else if (const auto* n = rhs_node.try_as<ast::name>();
+             n != nullptr && lookup(n->id) == nullptr) {
+    auto it = m_args->find(n->id);
+    if (it != m_args->end() && it->second.is_sequence()) {
       is_list = true;
       const auto& elements = it->second.sequence();
       for (std::size_t i = 0; i < elements.size(); ++i) {
@@ -122,7 +132,7 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
         ir::type t = e.is_entity() && e.entity().entity != nullptr
                          ? ir::entity_type(*e.entity().entity)
                          : ir::scalar_type(e.is_entity() ? value_type::null : e.scalar().type());
-        items.push_back(std::make_unique<ir::param>(t, n->span, n->id, i));
+        items.push_back(std::make_unique<ir::param>(t, n->span, m_param_prefix + n->id, i));
       }
     }
   }
@@ -141,13 +151,14 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
   }
   ir::expr_ptr rhs = bind(rhs_node);
   if (lhs->type.collection) fail_collection(*lhs, span);
+  if (rhs->type.is(value_type::json))
+    return json_contains(std::move(lhs), std::move(rhs), negated, span);
   if (rhs->type.collection) {
     auto& q = rhs->as<ir::subquery>();
     ir::type element = ir::element_type(q.type);
     if (q.mode != ir::subquery_mode::collection || !comparable(lhs->type, element)) {
       fail(error_category::type, "type.mismatch",
-           "cannot look for " + ir::type_text(lhs->type) + " in " + ir::type_text(rhs->type),
-           span);
+           "cannot look for " + ir::type_text(lhs->type) + " in " + ir::type_text(rhs->type), span);
     }
     q.mode = negated ? ir::subquery_mode::not_in : ir::subquery_mode::in;
     q.operand = std::move(lhs);

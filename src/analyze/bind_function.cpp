@@ -13,7 +13,7 @@ namespace nextorm::analyze {
 namespace {
 
 const std::vector<std::string>& string_methods() {
-  static const std::vector<std::string> names{"startswith", "endswith", "upper", "lower",
+  static const std::vector<std::string> names{"startswith", "endswith", "upper",  "lower",
                                               "strip",      "lstrip",   "rstrip", "replace"};
   return names;
 }
@@ -59,8 +59,8 @@ ir::expr_ptr binder::bind_string_method(const ast::call& c, const ast::attribute
   };
   if (name == "replace") {
     check_args(c, 2, 2);
-    auto f = std::make_unique<ir::function>(text, c.span, ir::function_kind::replace,
-                                            std::move(object));
+    auto f =
+        std::make_unique<ir::function>(text, c.span, ir::function_kind::replace, std::move(object));
     f->args.push_back(text_arg(0));
     f->args.push_back(text_arg(1));
     return f;
@@ -72,15 +72,14 @@ ir::expr_ptr binder::bind_string_method(const ast::call& c, const ast::attribute
     return std::make_unique<ir::like>(c.span, mode, std::move(object), std::move(needle), false);
   }
   fail(error_category::unknown_name, "unknown_name.method",
-       "str has no method '" + name + "'" + did_you_mean(name, string_methods()),
-       method.attr_span);
+       "str has no method '" + name + "'" + did_you_mean(name, string_methods()), method.attr_span);
 }
 
 ir::expr_ptr binder::bind_date_part(ir::expr_ptr object, const ast::attribute& a) {
   static const std::vector<std::string> date_parts{"year", "month", "day"};
   static const std::vector<std::string> time_parts{"hour", "minute", "second"};
-  static const std::vector<std::string> all_parts{"year", "month", "day", "hour", "minute",
-                                                  "second"};
+  static const std::vector<std::string> all_parts{"year", "month",  "day",
+                                                  "hour", "minute", "second"};
   const ir::type t = object->type;
   const std::vector<std::string>& allowed = t.is(value_type::date)   ? date_parts
                                             : t.is(value_type::time) ? time_parts
@@ -104,9 +103,11 @@ ir::expr_ptr binder::bind_date_part(ir::expr_ptr object, const ast::attribute& a
 
 ir::expr_ptr binder::bind_subscript(const ast::subscript& s) {
   ir::expr_ptr object = bind(*s.object);
+  if (object->type.is(value_type::json)) return bind_json_subscript(std::move(object), s);
   if (!object->type.is_text()) {
     fail(error_category::unsupported, "unsupported.subscript",
-         "indexing is supported on str only, not on " + ir::type_text(object->type), s.span);
+         "indexing is supported on str and json only, not on " + ir::type_text(object->type),
+         s.span);
   }
   ir::type text = ir::scalar_type(value_type::text);
   auto f = std::make_unique<ir::function>(text, s.span, ir::function_kind::substr);
@@ -281,9 +282,9 @@ ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
         joined = std::move(part);
         continue;
       }
-      joined = std::make_unique<ir::binary>(ir::scalar_type(value_type::text), c.span,
-                                            ir::binary_op::concat, std::move(joined),
-                                            std::move(part));
+      joined =
+          std::make_unique<ir::binary>(ir::scalar_type(value_type::text), c.span,
+                                       ir::binary_op::concat, std::move(joined), std::move(part));
     }
     joined->span = c.span;
     return joined;

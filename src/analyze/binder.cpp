@@ -30,10 +30,10 @@ std::size_t binder::add_loop_var(const std::string& name, const entity_info& ent
   for (auto& s : sources) {
     if (s.alias == name) s.alias = unique_alias(name);
   }
-  std::size_t index = add_source(ir::source{&entity, name, std::nullopt, nullptr,
-                                            ir::join_kind::none, m_scope_id, true});
+  std::size_t index = add_source(
+      ir::source{&entity, name, std::nullopt, nullptr, ir::join_kind::none, m_scope_id, true});
   if (m_scope_id == 0) ++m_query.loop_var_count;
-  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr});
+  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr, nullptr, {}});
   return index;
 }
 
@@ -80,7 +80,7 @@ std::vector<std::string> binder::name_candidates() const {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < m_visible; ++i) names.push_back(m_scope[i].name);
   for (const auto& e : m_reg.entities()) names.push_back(e->name);
-  for (const auto& [name, value] : m_args) names.push_back(name);
+  for (const auto& [name, value] : *m_args) names.push_back(name);
   return names;
 }
 
@@ -120,6 +120,7 @@ ir::expr_ptr binder::bind_condition(const ast::node& n) {
                                        std::move(operand));
   }
   ir::expr_ptr e = bind(n);
+  if (is_raw_sql(*e)) e->type = ir::scalar_type(value_type::boolean);  // the user's condition
   if (!e->type.is_bool()) return truth(std::move(e), n.span, false);
   return e;
 }
@@ -162,7 +163,7 @@ ir::expr_ptr binder::bind_name(const ast::name& n) {
     const ir::source& s = m_query.sources[entry->source];
     return std::make_unique<ir::source_row>(ir::entity_type(*s.entity), n.span, entry->source);
   }
-  if (auto it = m_args.find(n.id); it != m_args.end()) return bind_param(n, it->second);
+  if (auto it = m_args->find(n.id); it != m_args->end()) return bind_param(n, it->second);
   if (m_reg.find(n.id) != nullptr) {
     fail(error_category::unsupported, "unsupported.entity_value",
          "entity " + n.id + " cannot be used as a value; iterate over it with 'for'", n.span);
@@ -186,24 +187,36 @@ ir::expr_ptr binder::bind_param(const ast::name& n, const param_value& p) {
       fail(error_category::usage, "usage.entity_parameter",
            "parameter '" + n.id + "' is an object reference without an entity", n.span);
     }
-    return std::make_unique<ir::param>(ir::entity_type(*entity), n.span, n.id);
+    return std::make_unique<ir::param>(ir::entity_type(*entity), n.span, m_param_prefix + n.id);
+  }
+  if (p.is_query()) {
+    fail(error_category::type, "type.query_parameter",
+         "parameter '" + n.id + "' is a query: it can only be the source of a loop ('for x in " +
+             n.id + "')",
+         n.span);
   }
   // A None parameter is part of the plan's key (its type), so it can act as the literal None.
   if (p.scalar().is_null()) return std::make_unique<ir::constant>(n.span, value{});
-  return std::make_unique<ir::param>(ir::scalar_type(p.scalar().type()), n.span, n.id);
+  return std::make_unique<ir::param>(ir::scalar_type(p.scalar().type()), n.span,
+                                     m_param_prefix + n.id);
 }
 
 ir::expr_ptr binder::bind_alias(const scope_entry& entry) {
   std::string_view saved_text = m_text;
   std::size_t saved_visible = m_visible;
   std::uint16_t saved_id = m_text_id;
+  const params* saved_args = m_args;
+  std::string saved_prefix = m_param_prefix;
   m_text = entry.text;
   m_visible = entry.visible;
-  m_text_id = m_result_text_id;
+  m_text_id = entry.args != nullptr ? ir::expr::no_text : m_result_text_id;
+  if (entry.args != nullptr) set_args(*entry.args, entry.prefix);
   ir::expr_ptr e = bind(*entry.expr);
   m_text = saved_text;
   m_visible = saved_visible;
   m_text_id = saved_id;
+  m_args = saved_args;
+  m_param_prefix = std::move(saved_prefix);
   return e;
 }
 

@@ -27,12 +27,15 @@ struct scope_entry {
   std::string_view text;            // alias: the text `expr` was parsed from
   std::size_t visible = 0;          // alias: how many entries were in scope where it was defined
   const ir::expr* bound = nullptr;  // a lambda argument of a collection method: its element
+  // alias of a query passed as a loop source: the parameters of its text, and their prefix
+  const params* args = nullptr;
+  std::string prefix;
 };
 
 class binder {
  public:
   binder(const registry& reg, const params& args, ir::query& query) noexcept
-      : m_reg{reg}, m_args{args}, m_query{query} {}
+      : m_reg{reg}, m_args{&args}, m_query{query} {}
 
   // The text the AST being bound was parsed from, for error positions.
   void set_text(std::string_view text) noexcept { m_text = text; }
@@ -70,7 +73,14 @@ class binder {
   [[nodiscard]] ir::expr_ptr join_reference(ir::expr_ptr e);
 
   [[nodiscard]] const registry& reg() const noexcept { return m_reg; }
-  [[nodiscard]] const params& args() const noexcept { return m_args; }
+  [[nodiscard]] const params& args() const noexcept { return *m_args; }
+  // The parameters of the text being bound, and the prefix of their names in the plan's slots:
+  // `q.` for those of a query `q` passed as a loop source (exec::bind_values follows it).
+  void set_args(const params& args, std::string prefix) {
+    m_args = &args;
+    m_param_prefix = std::move(prefix);
+  }
+  [[nodiscard]] const std::string& param_prefix() const noexcept { return m_param_prefix; }
   [[nodiscard]] ir::query& query() noexcept { return m_query; }
 
   // `len(s.courses)` as a result item is, in PonyORM, an aggregate over a LEFT JOIN of the
@@ -122,8 +132,8 @@ class binder {
   ir::expr_ptr promote(ir::expr_ptr e);
   [[nodiscard]] bool is_reverse_single(const ir::expr& e) const noexcept;
   [[nodiscard]] ir::expr_ptr exists_of(ir::expr_ptr coll, bool negated, source_span span);
-  [[nodiscard]] ir::expr_ptr aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind,
-                                          bool distinct, source_span span, std::string_view name);
+  [[nodiscard]] ir::expr_ptr aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind, bool distinct,
+                                          source_span span, std::string_view name);
   // Conditions: truthiness of non-bool values as in PonyORM.
   ir::expr_ptr truth(ir::expr_ptr e, source_span span, bool negated);
   // Functions of bind_function.cpp.
@@ -131,6 +141,18 @@ class binder {
                                   ir::expr_ptr object);
   ir::expr_ptr bind_date_part(ir::expr_ptr object, const ast::attribute& a);
   ir::expr_ptr bind_subscript(const ast::subscript& s);
+  // raw_sql('...') (bind_raw_sql.cpp): ir::function::text holds the SQL with raw_sql_marker
+  // where each argument goes.
+  static constexpr char raw_sql_marker = '\x01';
+  [[nodiscard]] bool is_raw_sql(const ir::expr& e) const noexcept;
+  ir::expr_ptr bind_raw_sql(const ast::call& c);
+  // Json (bind_json.cpp).
+  [[nodiscard]] bool is_json_element(const ir::expr& e) const noexcept;
+  ir::expr_ptr bind_json_subscript(ir::expr_ptr object, const ast::subscript& s);
+  ir::expr_ptr json_is_null(ir::expr_ptr element, bool negated, source_span span);
+  ir::expr_ptr json_as(ir::expr_ptr element, const ir::type& other, source_span span);
+  ir::expr_ptr json_contains(ir::expr_ptr needle, ir::expr_ptr json, bool negated,
+                             source_span span);
   ir::expr_ptr bind_slice(const ast::slice& s);
   ir::expr_ptr bind_conditional(const ast::conditional& c);
   ir::expr_ptr bind_function(const ast::call& c, const ast::name& func);
@@ -138,13 +160,14 @@ class binder {
   void check_args(const ast::call& c, std::size_t min, std::size_t max) const;
 
   const registry& m_reg;
-  const params& m_args;
+  const params* m_args;
+  std::string m_param_prefix;
   ir::query& m_query;
   std::string_view m_text;
   std::uint16_t m_text_id = 0;
   std::uint16_t m_result_text_id = 0;
   std::vector<scope_entry> m_scope;
-  std::size_t m_visible = 0;  // entries [0, m_visible) are in scope
+  std::size_t m_visible = 0;      // entries [0, m_visible) are in scope
   std::size_t m_scope_id = 0;     // the (sub)query whose sources new loop variables join
   std::size_t m_scope_floor = 0;  // scope entries of the current (sub)query start here
   // Set while binding an attribute of a collection's element: a Set met there extends that

@@ -115,6 +115,7 @@ node_ptr clone(const node& n) {
       for (const auto& f : x.fors) {
         c->fors.push_back({f.targets, f.target_spans, clone(*f.source), clone_all(f.conditions)});
       }
+      c->left_join = x.left_join;
       return c;
     }
     case node_kind::lambda: {
@@ -217,7 +218,10 @@ bool equals(const node& a, const node& b) noexcept {
     case node_kind::generator: {
       const auto& x = a.as<generator>();
       const auto& y = b.as<generator>();
-      if (x.fors.size() != y.fors.size() || !equals(*x.result, *y.result)) return false;
+      if (x.left_join != y.left_join || x.fors.size() != y.fors.size() ||
+          !equals(*x.result, *y.result)) {
+        return false;
+      }
       for (std::size_t i = 0; i < x.fors.size(); ++i) {
         const auto& f = x.fors[i];
         const auto& g = y.fors[i];
@@ -331,6 +335,7 @@ std::size_t hash(const node& n) noexcept {
     }
     case node_kind::generator: {
       const auto& x = n.as<generator>();
+      mix(h, x.left_join ? 1 : 0);
       mix_node(h, x.result);
       for (const auto& f : x.fors) {
         mix(h, f.targets.size());

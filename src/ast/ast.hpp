@@ -106,7 +106,8 @@ struct call final : node {
 
 struct unary final : node {
   static constexpr node_kind static_kind = node_kind::unary;
-  unary(source_span s, unary_op o, node_ptr x) : node{static_kind, s}, op{o}, operand{std::move(x)} {}
+  unary(source_span s, unary_op o, node_ptr x)
+      : node{static_kind, s}, op{o}, operand{std::move(x)} {}
   unary_op op;
   node_ptr operand;
 };
@@ -189,6 +190,8 @@ struct generator final : node {
   generator(source_span s, node_ptr r) : node{static_kind, s}, result{std::move(r)} {}
   node_ptr result;
   std::vector<for_clause> fors;
+  // The whole query was `left_join(<generator>)`: the loops after the first are LEFT JOINs.
+  bool left_join = false;
 };
 
 struct lambda final : node {

@@ -274,6 +274,7 @@ class printer {
   }
 
   void generator_(const generator& n) {
+    if (n.left_join) m_out += "left_join(";
     print(*n.result, p_lambda);
     for (const auto& f : n.fors) {
       m_out += " for ";
@@ -290,6 +291,7 @@ class printer {
         print(*c, p_or);
       }
     }
+    if (n.left_join) m_out += ')';
   }
 
   void lambda_(const lambda& n) {

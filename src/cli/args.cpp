@@ -92,7 +92,7 @@ Query methods, applied in the order given:
   --distinct            .distinct()
   --without-distinct    .without_distinct()
   --for-update          .for_update(): SELECT ... FOR UPDATE (not written on SQLite)
-  --left-join           left_join(...) instead of select(...) (not supported yet)
+  --left-join           left_join(...) instead of select(...)
 
 At most one terminal (default: fetch every row):
   --limit N[,OFFSET]    N rows after skipping OFFSET
@@ -292,8 +292,7 @@ query_options parse_query_args(std::span<const std::string_view> args) {
       case option_id::sql: out.sql = true; break;
       case option_id::help: out.help = true; return out;
       case option_id::distinct_agg: out.distinct_aggregate = true; break;
-      case option_id::left_join:
-        throw usage_failure{"cli.unsupported: --left-join is not supported yet"};
+      case option_id::left_join: out.left_join = true; break;
       case option_id::step: out.steps.push_back(step{spec->step, std::string{v}}); break;
       case option_id::terminal: {
         if (!out.end.option.empty()) {

@@ -75,6 +75,7 @@ struct query_options {
   std::vector<step> steps;
   terminal end;
   bool distinct_aggregate = false;  // --distinct-agg
+  bool left_join = false;           // --left-join
 };
 
 // Parses the arguments after `query`. Throws usage_failure for anything wrong. At --help it

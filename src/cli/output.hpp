@@ -32,9 +32,10 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
 void print_rows_table(std::ostream& out, const result<row>& rows);
 void print_rows_json(std::ostream& out, const result<row>& rows);
 
-// The result of --first and --get: nothing (None / null), one item (the value), or several
-// (a '|'-joined line / a JSON list).
-void print_row_table(std::ostream& out, const std::optional<row>& r);
+// The result of --first and --get: nothing (None / null), or the row: a table of one row under
+// the result's column names / the value of one item or a JSON list of several.
+void print_row_table(std::ostream& out, const std::vector<std::string>& header,
+                     const std::optional<row>& r);
 void print_row_json(std::ostream& out, const std::optional<row>& r);
 
 // A single value: as in a table cell, or {"value": ...}.

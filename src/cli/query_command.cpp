@@ -92,7 +92,7 @@ void finish(const query<row>& q, const query_options& o, std::ostream& out) {
     json ? print_value_json(out, v) : print_value_table(out, v);
   };
   auto one_row = [&](const std::optional<row>& r) {
-    json ? print_row_json(out, r) : print_row_table(out, r);
+    json ? print_row_json(out, r) : print_row_table(out, q.columns(), r);
   };
   switch (o.end.kind) {
     case terminal_kind::fetch: return rows(q.fetch());
@@ -132,7 +132,7 @@ std::string run(const query_options& o) {
   std::ostringstream out;
   {
     db_session session{db};
-    query<row> q = select<row>(o.query, args);
+    query<row> q = o.left_join ? left_join<row>(o.query, args) : select<row>(o.query, args);
     for (const step& s : o.steps) q = add_step(q, s, db.schema());
     if (o.sql) {
       out << q.get_sql() << '\n';

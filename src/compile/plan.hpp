@@ -32,16 +32,16 @@ struct modifier {
 };
 
 enum class terminal_kind : std::uint8_t {
-  fetch,   // all rows (with limit/offset if set)
-  count,   // one integer
-  sum,     // one value: aggregates apply to the (single-column) result
+  fetch,  // all rows (with limit/offset if set)
+  count,  // one integer
+  sum,    // one value: aggregates apply to the (single-column) result
   avg,
   min,
   max,
-  exists,  // one boolean
-  first,   // the first row in order, or none
-  get,     // the only row, none, or multiple_objects_found
-  remove,  // bulk delete: the number of rows deleted
+  exists,        // one boolean
+  first,         // the first row in order, or none
+  get,           // the only row, none, or multiple_objects_found
+  remove,        // bulk delete: the number of rows deleted
   group_concat,  // one str: the result's values joined (modifier_kind::separator)
 };
 
@@ -71,6 +71,8 @@ struct param_slot {
   // named: for a sequence parameter expanded into `IN (?, ?, ?)`, the element index
   std::optional<std::size_t> element;
   value constant;
+  // Bind a uuid as its 16 bytes (how PonyORM stores a uuid on SQLite), not as text.
+  bool uuid_bytes = false;
 };
 
 // One item of a result row: an entity (all its columns, in entity_info::columns order) or a
@@ -85,11 +87,15 @@ struct result_item {
   std::size_t first_column = 0;
   std::size_t column_count = 1;
   bool key_only = false;  // an entity item given by its key column alone
+  // An element of a json value (`s.meta['level']`), read as JSON text: a JSON scalar becomes
+  // the value of its type (int, float, str, bool, None), an array or object stays json, as
+  // PonyORM returns it.
+  bool json_unwrap = false;
 };
 
 struct result_shape {
   std::vector<result_item> items;
-  bool is_tuple = false;  // the query's result is a tuple, even of one item
+  bool is_tuple = false;                  // the query's result is a tuple, even of one item
   std::vector<std::string> column_names;  // one per item, for people (CLI headers)
 };
 

@@ -9,7 +9,7 @@ namespace nextorm::compile {
 
 namespace {
 
-constexpr std::uint8_t scalar_token = 0, entity_token = 1, sequence_token = 2;
+constexpr std::uint8_t scalar_token = 0, entity_token = 1, sequence_token = 2, query_token = 3;
 
 std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
   // boost::hash_combine's 64-bit variant
@@ -18,14 +18,66 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
 
 std::uint64_t hash_text(std::string_view s) noexcept { return std::hash<std::string_view>{}(s); }
 
+// A query passed as a loop source is part of the key by its text, method chain and the shape
+// of its own parameters (recursively), compared in place.
+bool same_shape(const param_value& a, const param_value& b) noexcept;
+
+bool same_shape(const params& a, const params& b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y) {
+    if (x->first != y->first || !same_shape(x->second, y->second)) return false;
+  }
+  return true;
+}
+
+bool same_query(const nested_query& a, const nested_query& b) noexcept {
+  return a.text == b.text && a.entity == b.entity && a.modifiers == b.modifiers &&
+         same_shape(a.args, b.args);
+}
+
+bool same_shape(const param_value& a, const param_value& b) noexcept {
+  if (a.is_scalar()) return b.is_scalar() && a.scalar().type() == b.scalar().type();
+  if (a.is_entity()) return b.is_entity() && a.entity().entity == b.entity().entity;
+  if (a.is_query()) return b.is_query() && same_query(a.query(), b.query());
+  if (!b.is_sequence() || a.sequence().size() != b.sequence().size()) return false;
+  for (std::size_t i = 0; i < a.sequence().size(); ++i) {
+    if (!same_shape(a.sequence()[i], b.sequence()[i])) return false;
+  }
+  return true;
+}
+
+std::uint64_t hash_shape(const params& args) noexcept;
+
+std::uint64_t hash_shape(const param_value& p) noexcept {
+  if (p.is_scalar()) return static_cast<std::uint64_t>(p.scalar().type());
+  if (p.is_entity()) return reinterpret_cast<std::uintptr_t>(p.entity().entity);
+  if (p.is_query()) {
+    const nested_query& q = p.query();
+    std::uint64_t h = mix(hash_text(q.text), hash_text(q.entity));
+    for (const auto& [kind, text] : q.modifiers) h = mix(mix(h, kind), hash_text(text));
+    return mix(h, hash_shape(q.args));
+  }
+  std::uint64_t h = p.sequence().size();
+  for (const param_value& element : p.sequence()) h = mix(h, hash_shape(element));
+  return h;
+}
+
+std::uint64_t hash_shape(const params& args) noexcept {
+  std::uint64_t h = args.size();
+  for (const auto& [name, p] : args) h = mix(mix(h, hash_text(name)), hash_shape(p));
+  return h;
+}
+
 template <class F>
 void for_each_token(const param_value& p, F&& f) {
   if (p.is_scalar()) {
-    f(scalar_token, p.scalar().type(), nullptr, 0);
+    f(scalar_token, p.scalar().type(), nullptr, 0, nullptr);
   } else if (p.is_entity()) {
-    f(entity_token, value_type::null, p.entity().entity, 0);
+    f(entity_token, value_type::null, p.entity().entity, 0, nullptr);
+  } else if (p.is_query()) {
+    f(query_token, value_type::null, nullptr, hash_shape(p), &p.query_ptr());
   } else {
-    f(sequence_token, value_type::null, nullptr, p.sequence().size());
+    f(sequence_token, value_type::null, nullptr, p.sequence().size(), nullptr);
     for (const param_value& element : p.sequence()) for_each_token(element, f);
   }
 }
@@ -42,7 +94,8 @@ std::uint64_t plan_cache::hash_key(const query_spec& spec, const registry& reg,
     h = mix(h, static_cast<std::uint64_t>(m.kind));
     h = mix(h, hash_text(m.text));
   }
-  h = mix(h, static_cast<std::uint64_t>(spec.terminal) | (std::uint64_t{spec.distinct_aggregate} << 8) |
+  h = mix(h, static_cast<std::uint64_t>(spec.terminal) |
+                 (std::uint64_t{spec.distinct_aggregate} << 8) |
                  (std::uint64_t{spec.has_limit} << 9) | (std::uint64_t{spec.has_offset} << 10));
   h = mix(h, reinterpret_cast<std::uintptr_t>(&d));
   h = mix(h, reinterpret_cast<std::uintptr_t>(&reg));
@@ -50,7 +103,7 @@ std::uint64_t plan_cache::hash_key(const query_spec& spec, const registry& reg,
   for (const auto& [name, p] : args) {
     h = mix(h, hash_text(name));
     for_each_token(p, [&](std::uint8_t kind, value_type type, const entity_info* entity,
-                          std::size_t length) {
+                          std::size_t length, const std::shared_ptr<const nested_query>*) {
       h = mix(h, kind | (static_cast<std::uint64_t>(type) << 8) | (std::uint64_t{length} << 16));
       h = mix(h, reinterpret_cast<std::uintptr_t>(entity));
     });
@@ -69,9 +122,14 @@ bool plan_cache::matches(const entry& e, const query_spec& spec, const registry&
   for (const auto& [n, p] : args) {
     if (e.names[name++] != n) return false;
     for_each_token(p, [&](std::uint8_t kind, value_type type, const entity_info* entity,
-                          std::size_t length) {
-      same = same && token < e.types.size() &&
-             e.types[token] == type_token{kind, type, entity, length};
+                          std::size_t length, const std::shared_ptr<const nested_query>* q) {
+      if (same && token < e.types.size()) {
+        const type_token& t = e.types[token];
+        same = t.kind == kind && t.type == type && t.entity == entity && t.length == length &&
+               (q == nullptr || (t.query && same_query(*t.query, **q)));
+      } else {
+        same = false;
+      }
       ++token;
     });
     if (!same) return false;
@@ -83,8 +141,8 @@ void plan_cache::signature(const params& args, entry& e) {
   for (const auto& [name, p] : args) {
     e.names.push_back(name);
     for_each_token(p, [&](std::uint8_t kind, value_type type, const entity_info* entity,
-                          std::size_t length) {
-      e.types.push_back(type_token{kind, type, entity, length});
+                          std::size_t length, const std::shared_ptr<const nested_query>* q) {
+      e.types.push_back(type_token{kind, type, entity, length, q != nullptr ? *q : nullptr});
     });
   }
 }
@@ -94,7 +152,8 @@ std::shared_ptr<const plan> plan_cache::get(const query_spec& spec, const regist
   std::uint64_t h = hash_key(spec, reg, d, args);
   {
     std::lock_guard lock{m_mutex};
-    if (auto it = m_index.find(h); it != m_index.end() && matches(*it->second, spec, reg, d, args)) {
+    if (auto it = m_index.find(h);
+        it != m_index.end() && matches(*it->second, spec, reg, d, args)) {
       m_lru.splice(m_lru.begin(), m_lru, it->second);
       ++m_hits;
       return it->second->compiled;

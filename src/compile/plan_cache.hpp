@@ -20,8 +20,8 @@ namespace nextorm::compile {
 
 // The key is the spec (text, entity, modifiers, terminal, flags), the dialect, the registry and
 // its version, and the type signature of every passed parameter (scalar type, entity, sequence
-// length and element types): all that changes the SQL. A hit hashes and compares in place,
-// without allocating.
+// length and element types, a query's text, method chain and parameter types): all that changes the
+// SQL. A hit hashes and compares in place, without allocating.
 class plan_cache {
  public:
   explicit plan_cache(std::size_t capacity = 4096);
@@ -43,8 +43,10 @@ class plan_cache {
     std::uint8_t kind = 0;
     value_type type = value_type::null;
     const entity_info* entity = nullptr;
-    std::size_t length = 0;
-    friend bool operator==(const type_token&, const type_token&) = default;
+    std::size_t length = 0;  // a sequence's length; a query's shape hash
+    // A query passed as a loop source (kept alive here): its text, method chain and parameter
+    // shapes are part of the key.
+    std::shared_ptr<const nested_query> query;
   };
   struct entry {
     std::uint64_t hash = 0;

@@ -10,7 +10,42 @@ namespace {
 value scalar_of(const param_value& p, const std::string& name) {
   if (p.is_entity()) return p.entity().key;
   if (p.is_scalar()) return p.scalar();
-  throw usage_error("param.sequence", "parameter '" + name + "' is a sequence where a value is needed");
+  throw usage_error("param.sequence",
+                    "parameter '" + name + "' is a sequence or a query where a value is needed");
+}
+
+// The parameter `name` of `args`; `q.x` is the parameter x of the query passed as q.
+const param_value* find_param(const params& args, std::string_view name) {
+  if (auto found = args.find(name); found != args.end()) return &found->second;
+  const std::size_t dot = name.find('.');
+  if (dot == std::string_view::npos) return nullptr;
+  auto outer = args.find(name.substr(0, dot));
+  if (outer == args.end() || !outer->second.is_query()) return nullptr;
+  return find_param(outer->second.query().args, name.substr(dot + 1));
+}
+
+// The 16 bytes of a uuid's text (32 hex digits, dashes and braces ignored); a text that is not
+// a uuid stays as it is.
+value uuid_bytes(const value& v) {
+  if (v.type() != value_type::uuid && v.type() != value_type::text) return v;
+  std::string bytes;
+  int high = -1;
+  for (char c : v.as_text()) {
+    if (c == '-' || c == '{' || c == '}') continue;
+    int digit = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+    if (digit < 0) return v;
+    if (high < 0) {
+      high = digit;
+    } else {
+      bytes += static_cast<char>(high * 16 + digit);
+      high = -1;
+    }
+  }
+  if (bytes.size() != 16 || high >= 0) return v;
+  return value::typed(value_type::bytes, std::move(bytes));
 }
 
 }  // namespace
@@ -22,30 +57,28 @@ std::vector<value> bind_values(const compile::plan& plan, const params& args,
   out.reserve(plan.params.size());
   for (const auto& slot : plan.params) {
     switch (slot.from) {
-      case compile::param_slot::source::constant:
-        out.push_back(slot.constant);
-        break;
+      case compile::param_slot::source::constant: out.push_back(slot.constant); break;
       case compile::param_slot::source::limit:
         // No limit with an offset: the dialects need some number; the largest is "all".
         out.emplace_back(limit.value_or(INT64_MAX));
         break;
-      case compile::param_slot::source::offset:
-        out.emplace_back(offset.value_or(0));
-        break;
+      case compile::param_slot::source::offset: out.emplace_back(offset.value_or(0)); break;
       case compile::param_slot::source::named: {
-        auto found = args.find(slot.name);
-        if (found == args.end()) {
+        const param_value* found = find_param(args, slot.name);
+        if (found == nullptr) {
           throw usage_error("param.missing", "no value passed for parameter '" + slot.name + "'");
         }
         if (!slot.element) {
-          out.push_back(scalar_of(found->second, slot.name));
+          out.push_back(scalar_of(*found, slot.name));
+          if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
           break;
         }
-        if (!found->second.is_sequence() || *slot.element >= found->second.sequence().size()) {
+        if (!found->is_sequence() || *slot.element >= found->sequence().size()) {
           throw usage_error("param.changed", "parameter '" + slot.name +
                                                  "' changed shape since the query was compiled");
         }
-        out.push_back(scalar_of(found->second.sequence()[*slot.element], slot.name));
+        out.push_back(scalar_of(found->sequence()[*slot.element], slot.name));
+        if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
         break;
       }
     }

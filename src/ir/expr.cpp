@@ -95,14 +95,14 @@ expr_ptr clone_node(const expr& e) {
     }
     case expr_kind::like: {
       const auto& l = e.as<like>();
-      return std::make_unique<like>(e.span, l.mode, clone(*l.operand), clone(*l.needle),
-                                    l.negated);
+      return std::make_unique<like>(e.span, l.mode, clone(*l.operand), clone(*l.needle), l.negated);
     }
     case expr_kind::function: {
       const auto& f = e.as<function>();
       auto copy = std::make_unique<function>(e.type, e.span, f.fn);
       copy->args = clone_list(f.args);
       copy->text = f.text;
+      copy->path = f.path;
       return copy;
     }
     case expr_kind::aggregate: {
@@ -178,7 +178,7 @@ bool equals(const expr& a, const expr& b) noexcept {
     }
     case expr_kind::function: {
       const auto &x = a.as<function>(), &y = b.as<function>();
-      return x.fn == y.fn && x.text == y.text && equal_lists(x.args, y.args);
+      return x.fn == y.fn && x.text == y.text && x.path == y.path && equal_lists(x.args, y.args);
     }
     case expr_kind::aggregate: {
       const auto &x = a.as<aggregate>(), &y = b.as<aggregate>();
@@ -193,8 +193,8 @@ bool equals(const expr& a, const expr& b) noexcept {
     case expr_kind::subquery: {
       const auto &x = a.as<subquery>(), &y = b.as<subquery>();
       return x.mode == y.mode && x.scope == y.scope && x.from_path == y.from_path &&
-             equal_lists(x.filter, y.filter) &&
-             equal_or_null(x.item, y.item) && equal_or_null(x.operand, y.operand);
+             equal_lists(x.filter, y.filter) && equal_or_null(x.item, y.item) &&
+             equal_or_null(x.operand, y.operand);
     }
   }
   return false;

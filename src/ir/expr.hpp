@@ -16,17 +16,17 @@
 namespace nextorm::ir {
 
 enum class expr_kind : std::uint8_t {
-  column,      // a stored column of a source: "p"."price" (for Single, the foreign key)
-  source_row,  // a whole source row: an object (compared by key, selected as all columns)
-  constant,    // a literal of the query
-  param,       // a value passed with the query, or one element of a sequence parameter
-  unary,       // -x, not x
-  binary,      // arithmetic and string concatenation
-  compare,     // = <> < <= > >= (entities compare by key)
-  is_null,     // x IS [NOT] NULL
-  logical,     // AND / OR of conditions
-  in_list,     // x [NOT] IN (a, b, c)
-  like,        // startswith / endswith / `in` on strings
+  column,       // a stored column of a source: "p"."price" (for Single, the foreign key)
+  source_row,   // a whole source row: an object (compared by key, selected as all columns)
+  constant,     // a literal of the query
+  param,        // a value passed with the query, or one element of a sequence parameter
+  unary,        // -x, not x
+  binary,       // arithmetic and string concatenation
+  compare,      // = <> < <= > >= (entities compare by key)
+  is_null,      // x IS [NOT] NULL
+  logical,      // AND / OR of conditions
+  in_list,      // x [NOT] IN (a, b, c)
+  like,         // startswith / endswith / `in` on strings
   function,     // upper, lower, length, abs, trim, substr, coalesce, date parts, ...
   aggregate,    // count, sum, avg, min, max, group_concat
   conditional,  // a if c else b
@@ -201,27 +201,35 @@ enum class function_kind : std::uint8_t {
   year,      // (x) of a date/datetime
   month,
   day,
-  hour,      // (x) of a datetime/time
+  hour,  // (x) of a datetime/time
   minute,
   second,
-  date,      // (x): the date of a datetime
-  to_int,    // int(x)
-  to_real,   // float(x)
-  to_text,   // str(x)
-  random,    // (): a float in [0, 1)
+  date,          // (x): the date of a datetime
+  to_int,        // int(x)
+  to_real,       // float(x)
+  to_text,       // str(x)
+  random,        // (): a float in [0, 1)
   add_interval,  // (x, seconds, days): x + timedelta(...); the negative for subtraction
-  raw_sql,   // (): the constant SQL text in `text`, with arguments spliced at $1...
+  raw_sql,       // (args...): the SQL text in `text`, each \x01 in it standing for the next arg
+  // json (PonyORM's Json attributes). The json operations take a json_get as args[0].
+  json_get,       // (x): the element of json x at `path` (x itself for an empty path), as json
+  json_value,     // (json_get): the element as the function's scalar type (int, float, str, bool)
+  json_is_null,   // (json_get): the element is JSON null or missing
+  json_contains,  // (json_get, needle): an object has the key / an array holds the str needle
 };
 
 struct function final : expr {
   static constexpr expr_kind static_kind = expr_kind::function;
   function(ir::type t, source_span s, function_kind f) noexcept : expr{static_kind, t, s}, fn{f} {}
-  function(ir::type t, source_span s, function_kind f, expr_ptr a) : expr{static_kind, t, s}, fn{f} {
+  function(ir::type t, source_span s, function_kind f, expr_ptr a)
+      : expr{static_kind, t, s}, fn{f} {
     args.push_back(std::move(a));
   }
   function_kind fn;
   std::vector<expr_ptr> args;
   std::string text;  // raw_sql: the SQL fragment
+  // json_get: object keys (str) and array indexes (int) from the json value down.
+  std::vector<nextorm::value> path;
 };
 
 enum class aggregate_kind : std::uint8_t { count, sum, avg, min, max, group_concat };
@@ -265,8 +273,8 @@ struct subquery final : expr {
   subquery_mode mode = subquery_mode::collection;
   std::size_t scope;
   std::vector<expr_ptr> filter;
-  expr_ptr item;     // the selected value (an object: its key); null for EXISTS
-  expr_ptr operand;  // in / not_in: the value looked for
+  expr_ptr item;           // the selected value (an object: its key); null for EXISTS
+  expr_ptr operand;        // in / not_in: the value looked for
   bool from_path = false;  // an attribute path (`s.courses.credits`), not a nested generator
 };
 

@@ -35,6 +35,23 @@ std::string decimal_args(const attr_info& attr) {
   return out;
 }
 
+std::string dollar_json_path(const std::vector<value>& path) {
+  std::string out{"$"};
+  for (const value& step : path) {
+    if (step.type() == value_type::integer) {
+      out += '[' + std::to_string(step.as_int()) + ']';
+      continue;
+    }
+    out += ".\"";
+    for (char c : step.as_text()) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out;
+}
+
 void throw_untyped(const attr_info& attr) {
   std::string owner = attr.owner != nullptr ? attr.owner->name + "." : std::string{};
   throw schema_error{"schema.untyped_attribute",

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nextorm::lower {
 
@@ -21,6 +22,17 @@ enum class group_concat_style : std::uint8_t {
   comma_argument,   // GROUP_CONCAT(x, sep) (SQLite)
   string_agg,       // string_agg(CAST(x AS TEXT), sep) (PostgreSQL)
   separator_clause  // GROUP_CONCAT(x SEPARATOR 'sep') (MariaDB: the separator must be a literal)
+};
+
+// The json operations a dialect writes (ir::function_kind::json_*).
+enum class json_op : std::uint8_t {
+  get,        // the element as json
+  value_int,  // the element as an int, float, str or bool, to compare with one
+  value_real,
+  value_text,
+  value_bool,
+  is_null,   // the element is JSON null or missing
+  contains,  // the object has the key / the array holds the str {n}
 };
 
 class dialect {
@@ -89,6 +101,15 @@ class dialect {
   [[nodiscard]] virtual bool has_for_update_of_distinct() const noexcept = 0;
   // Around an integer argument of substr() (PostgreSQL has no substr(text, bigint, bigint)).
   [[nodiscard]] virtual affixes substr_argument() const = 0;
+  // True where PonyORM stores a uuid as its 16 bytes (a BLOB on SQLite): a uuid parameter is
+  // compared in both forms, so that rows written by PonyORM (bytes) and by NextORM's text
+  // match.
+  [[nodiscard]] virtual bool uuid_is_blob() const noexcept { return false; }
+  // The SQL of a json operation, with {x} for the json value, {p} for the path (a bound
+  // json_path()) and {n} for the needle of `in`; each may appear several times.
+  [[nodiscard]] virtual std::string_view json_template(json_op op) const noexcept = 0;
+  // The path of a subscript chain as the dialect's functions take it: `$."tags"[0]`, `{tags,0}`.
+  [[nodiscard]] virtual std::string json_path(const std::vector<value>& path) const = 0;
 };
 
 // The dialects; each object is immutable and lives for the program.

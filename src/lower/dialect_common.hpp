@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nextorm::lower::detail {
 
@@ -16,6 +17,10 @@ void append_number(std::string& out, std::size_t n);
 
 // "(p, s)" for a decimal attribute; an attribute without precision gets PonyORM's (12, 2).
 std::string decimal_args(const attr_info& attr);
+
+// `$."tags"[0]`: the JSON path of SQLite and MariaDB, keys quoted (a `"` or `\` inside one is
+// escaped with `\`).
+std::string dollar_json_path(const std::vector<value>& path);
 
 // Throws schema_error for an attribute whose type has no column type (value_type::null).
 [[noreturn]] void throw_untyped(const attr_info& attr);

@@ -22,9 +22,7 @@ void sql_builder::bind(compile::param_slot slot) {
   m_slots.push_back(std::move(slot));
 }
 
-void sql_builder::column(std::size_t source, const attr_info& attr) {
-  column(source, attr.column);
-}
+void sql_builder::column(std::size_t source, const attr_info& attr) { column(source, attr.column); }
 
 void sql_builder::column(std::size_t source, std::string_view name) {
   if (!m_unqualified) {
@@ -225,7 +223,8 @@ void sql_builder::operand(const ir::expr& e) {
 }
 
 void sql_builder::condition(const ir::expr& e) {
-  if (const auto* c = e.try_as<ir::constant>(); c != nullptr && c->value.type() == value_type::boolean) {
+  if (const auto* c = e.try_as<ir::constant>();
+      c != nullptr && c->value.type() == value_type::boolean) {
     m_sql += c->value.as_bool() ? "1 = 1" : "0 = 1";
     return;
   }
@@ -303,12 +302,18 @@ void sql_builder::function(const ir::function& f) {
     case ir::function_kind::coalesce: return call("coalesce");
     case ir::function_kind::greatest: return call(m_dialect.least_function(true));
     case ir::function_kind::least: return call(m_dialect.least_function(false));
-    case ir::function_kind::year: return wrap(m_dialect.date_part("year", f.args[0]->type.scalar), *f.args[0]);
-    case ir::function_kind::month: return wrap(m_dialect.date_part("month", f.args[0]->type.scalar), *f.args[0]);
-    case ir::function_kind::day: return wrap(m_dialect.date_part("day", f.args[0]->type.scalar), *f.args[0]);
-    case ir::function_kind::hour: return wrap(m_dialect.date_part("hour", f.args[0]->type.scalar), *f.args[0]);
-    case ir::function_kind::minute: return wrap(m_dialect.date_part("minute", f.args[0]->type.scalar), *f.args[0]);
-    case ir::function_kind::second: return wrap(m_dialect.date_part("second", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::year:
+      return wrap(m_dialect.date_part("year", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::month:
+      return wrap(m_dialect.date_part("month", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::day:
+      return wrap(m_dialect.date_part("day", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::hour:
+      return wrap(m_dialect.date_part("hour", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::minute:
+      return wrap(m_dialect.date_part("minute", f.args[0]->type.scalar), *f.args[0]);
+    case ir::function_kind::second:
+      return wrap(m_dialect.date_part("second", f.args[0]->type.scalar), *f.args[0]);
     case ir::function_kind::date: return wrap(m_dialect.date_of(), *f.args[0]);
     case ir::function_kind::to_int:
       return wrap(m_dialect.cast(value_type::integer, f.args[0]->type.scalar), *f.args[0]);
@@ -321,7 +326,58 @@ void sql_builder::function(const ir::function& f) {
       std::int64_t seconds = f.args[1]->as<ir::constant>().value.as_int();
       return wrap(m_dialect.add_seconds(seconds, f.type.is(value_type::date)), *f.args[0]);
     }
-    case ir::function_kind::raw_sql: m_sql += f.text; return;
+    case ir::function_kind::raw_sql: {
+      // The fragment as written; each \x01 is the next argument (a bound value or an
+      // expression of the query).
+      std::size_t arg = 0;
+      for (char c : f.text) {
+        if (c == '\x01') {
+          operand(*f.args[arg++]);
+        } else {
+          m_sql += c;
+        }
+      }
+      return;
+    }
+    case ir::function_kind::json_get:
+    case ir::function_kind::json_value:
+    case ir::function_kind::json_is_null:
+    case ir::function_kind::json_contains: return json(f);
+  }
+}
+
+// A json operation from the dialect's template: {x} the json value, {p} the bound path, {n}
+// the needle.
+void sql_builder::json(const ir::function& f) {
+  const auto& get = f.fn == ir::function_kind::json_get ? f : f.args[0]->as<ir::function>();
+  json_op op = json_op::get;
+  switch (f.fn) {
+    case ir::function_kind::json_value:
+      op = f.type.is(value_type::integer)   ? json_op::value_int
+           : f.type.is(value_type::real)    ? json_op::value_real
+           : f.type.is(value_type::boolean) ? json_op::value_bool
+                                            : json_op::value_text;
+      break;
+    case ir::function_kind::json_is_null: op = json_op::is_null; break;
+    case ir::function_kind::json_contains: op = json_op::contains; break;
+    default: break;
+  }
+  const std::string path = m_dialect.json_path(get.path);
+  std::string_view t = m_dialect.json_template(op);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '{' || i + 2 >= t.size() || t[i + 2] != '}') {
+      m_sql += t[i];
+      continue;
+    }
+    switch (t[i + 1]) {
+      case 'x': operand(*get.args[0]); break;
+      case 'p':
+        bind(compile::param_slot{
+            compile::param_slot::source::constant, {}, std::nullopt, value{path}});
+        break;
+      default: operand(*f.args[1]); break;  // 'n'
+    }
+    i += 2;
   }
 }
 
@@ -465,6 +521,25 @@ void sql_builder::binary(const ir::binary& b) {
 
 void sql_builder::compare(const ir::compare& c) {
   static constexpr std::string_view ops[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
+  const auto* uuid = c.rhs->try_as<ir::param>();
+  const ir::expr* other = c.lhs.get();
+  if (uuid == nullptr || !uuid->type.is(value_type::uuid)) {
+    uuid = c.lhs->try_as<ir::param>();
+    other = c.rhs.get();
+  }
+  if (m_dialect.uuid_is_blob() && uuid != nullptr && uuid->type.is(value_type::uuid) &&
+      (c.op == ir::compare_op::eq || c.op == ir::compare_op::ne)) {
+    // PonyORM's rows hold the 16 bytes, NextORM's the text: either matches.
+    operand(*other);
+    m_sql += c.op == ir::compare_op::eq ? " IN (" : " NOT IN (";
+    compile::param_slot bytes{compile::param_slot::source::named, uuid->name, uuid->element, {}};
+    bytes.uuid_bytes = true;
+    bind(std::move(bytes));
+    m_sql += ", ";
+    bind(compile::param_slot{compile::param_slot::source::named, uuid->name, uuid->element, {}});
+    m_sql += ')';
+    return;
+  }
   operand(*c.lhs);
   m_sql += ops[static_cast<std::size_t>(c.op)];
   operand(*c.rhs);
@@ -501,8 +576,8 @@ void sql_builder::like(const ir::like& l) {
       pattern += ch;
     }
     if (suffix_wild) pattern += '%';
-    bind(compile::param_slot{compile::param_slot::source::constant, {}, std::nullopt,
-                             value{std::move(pattern)}});
+    bind(compile::param_slot{
+        compile::param_slot::source::constant, {}, std::nullopt, value{std::move(pattern)}});
     if (escaped) m_sql += " ESCAPE '!'";
     return;
   }
@@ -529,8 +604,8 @@ void sql_builder::group_concat(const ir::aggregate& a) {
   auto style = m_dialect.group_concat_style();
   bool sep = a.separator != ",";
   auto separator_slot = [&] {
-    bind(compile::param_slot{compile::param_slot::source::constant, {}, std::nullopt,
-                             value{a.separator}});
+    bind(compile::param_slot{
+        compile::param_slot::source::constant, {}, std::nullopt, value{a.separator}});
   };
   auto arg = [&] {
     if (a.arg->type.is_entity()) {

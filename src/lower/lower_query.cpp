@@ -46,7 +46,8 @@ void statement::build() {
   m_plan.sql.reserve(256);
   switch (m_query.terminal) {
     case ir::terminal::count: return count();
-    case ir::terminal::sum: return aggregate(m_query.distinct_aggregate ? "coalesce(SUM(DISTINCT " : "coalesce(SUM(");
+    case ir::terminal::sum:
+      return aggregate(m_query.distinct_aggregate ? "coalesce(SUM(DISTINCT " : "coalesce(SUM(");
     case ir::terminal::avg: return aggregate(m_query.distinct_aggregate ? "AVG(DISTINCT " : "AVG(");
     case ir::terminal::min: return aggregate("MIN(");
     case ir::terminal::max: return aggregate("MAX(");
@@ -114,7 +115,16 @@ void statement::projection(bool aliased) {
     compile::result_item out;
     out.first_column = column;
     out.type = e.type.scalar;
-    if (const auto* row = e.try_as<ir::source_row>()) {
+    const auto* row = e.try_as<ir::source_row>();
+    if (row != nullptr && m_query.sources[row->source].left) {
+      // A LEFT JOINed object may be missing: its key alone (NULL for none), loaded later.
+      next();
+      m_sql.key(e);
+      alias();
+      ++column;
+      out.entity = m_query.sources[row->source].entity;
+      out.key_only = true;
+    } else if (row != nullptr) {
       const entity_info& entity = *m_query.sources[row->source].entity;
       out.entity = &entity;
       out.column_count = entity.columns.size();
@@ -131,6 +141,8 @@ void statement::projection(bool aliased) {
       ++column;
       out.entity = e.type.entity;
       out.key_only = e.type.is_entity();
+      const auto* f = e.try_as<ir::function>();
+      out.json_unwrap = f != nullptr && f->fn == ir::function_kind::json_get;
     }
     shape.items.push_back(out);
     shape.column_names.push_back(item.name);
@@ -171,13 +183,15 @@ void statement::group_by() {
 
 std::size_t statement::order_column(std::size_t position) const {
   std::size_t column = 1;
-  for (std::size_t i = 0; i + 1 < position; ++i) {
-    const ir::expr& e = *m_query.result.items[i].expr;
+  auto whole = [&](const ir::expr& e) {
     const auto* row = e.try_as<ir::source_row>();
+    return row != nullptr && !m_query.sources[row->source].left ? row : nullptr;
+  };
+  for (std::size_t i = 0; i + 1 < position; ++i) {
+    const auto* row = whole(*m_query.result.items[i].expr);
     column += row != nullptr ? m_query.sources[row->source].entity->columns.size() : 1;
   }
-  const ir::expr& e = *m_query.result.items[position - 1].expr;
-  if (const auto* row = e.try_as<ir::source_row>()) {
+  if (const auto* row = whole(*m_query.result.items[position - 1].expr)) {
     const entity_info& entity = *m_query.sources[row->source].entity;
     for (std::size_t i = 0; i < entity.columns.size(); ++i) {
       if (entity.columns[i] == &entity.pk()) return column + i;

@@ -56,6 +56,7 @@ class sql_builder {
   void function(const ir::function& f);
   void group_concat(const ir::aggregate& a);
   void py_slice(const ir::function& f);
+  void json(const ir::function& f);
   void subquery(const ir::subquery& q);
   void join_condition(std::size_t source);
   [[nodiscard]] bool scope_has_join(std::size_t scope) const noexcept;

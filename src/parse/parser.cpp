@@ -42,8 +42,29 @@ ast::node_ptr parse_text(std::string_view text) {
 
 ast::node_ptr parse_expression(std::string_view text) { return parse_text(text); }
 
+namespace {
+
+// `left_join(<generator>)` as the whole query: the generator, flagged. Null when `n` is not a
+// call of left_join.
+ast::node_ptr unwrap_left_join(ast::node& n, std::string_view text) {
+  auto* call = n.kind == ast::node_kind::call ? &n.as<ast::call>() : nullptr;
+  const auto* func = call != nullptr ? call->func->try_as<ast::name>() : nullptr;
+  if (func == nullptr || func->id != "left_join") return nullptr;
+  if (call->args.size() != 1 || !call->kwargs.empty() ||
+      call->args[0]->kind != ast::node_kind::generator) {
+    throw query_error{error_category::syntax, grammar::errors::left_join_argument.id,
+                      grammar::errors::left_join_argument.message, std::string{text}, call->span};
+  }
+  ast::node_ptr g = std::move(call->args[0]);
+  g->as<ast::generator>().left_join = true;
+  return g;
+}
+
+}  // namespace
+
 ast::node_ptr parse_generator(std::string_view text) {
   ast::node_ptr n = parse_text(text);
+  if (ast::node_ptr g = unwrap_left_join(*n, text)) return g;
   if (n->kind != ast::node_kind::generator) {
     const auto end = static_cast<std::uint32_t>(text.size());
     throw query_error{error_category::syntax,

@@ -4,6 +4,7 @@
 #include <nextorm/query.hpp>
 
 #include "exec/bind_values.hpp"
+#include "exec/json_values.hpp"
 #include "materialize/materializer.hpp"
 #include "session/session_impl.hpp"
 
@@ -79,6 +80,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
     const std::size_t max_rows = t == terminal::get ? 2 : (t == terminal::first || t == terminal::exists) ? 1 : SIZE_MAX;
     materialize::materialize(*rows, plan->shape, session.objects(), &session, out, max_rows);
   }
+  exec::unwrap_json(plan->shape, out);
   // Items that came as keys only (references in a result) are loaded now, after the cursor.
   for (std::size_t i = 0; i < out.cells.size(); ++i) {
     const entity_info* entity = out.item_entities[i % out.width];
@@ -98,6 +100,22 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
 std::string query_sql(const query_state_ptr& q) {
   database_impl& db = *q->db;
   return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->sql;
+}
+
+std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q) {
+  auto out = std::make_shared<nested_query>();
+  out->text = q->spec.text;
+  out->entity = q->spec.entity;
+  for (const auto& m : q->spec.modifiers) {
+    out->modifiers.emplace_back(static_cast<std::uint8_t>(m.kind), m.text);
+  }
+  out->args = q->args;
+  return out;
+}
+
+std::vector<std::string> query_columns(const query_state_ptr& q) {
+  database_impl& db = *q->db;
+  return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->shape.column_names;
 }
 
 void throw_shape_mismatch(const raw_result& r, std::string_view wanted) {

@@ -276,15 +276,10 @@ TEST_CASE("--distinct-agg goes with an aggregate terminal only") {
   CHECK(parse_error({"--distinct-agg=1"}) == "option '--distinct-agg' takes no value");
 }
 
-TEST_CASE("--left-join exists and exits 2 as not supported yet") {
-  CHECK(parse_error({"--db", "d", "--schema", "s", "q", "--left-join"}) ==
-        "cli.unsupported: --left-join is not supported yet");
-  const auto r = run({"query", "--left-join", "s for s in Student"});
-  CHECK(r.code == 2);
-  CHECK(r.out.empty());
-  CHECK(r.err ==
-        "nextorm query: cli.unsupported: --left-join is not supported yet\n"
-        "Run 'nextorm query --help' for usage.\n");
+TEST_CASE("--left-join sets the query's left_join flag and takes no value") {
+  CHECK(parse({"--db", "d", "--schema", "s", "q", "--left-join"}).left_join);
+  CHECK_FALSE(parse({"--db", "d", "--schema", "s", "q"}).left_join);
+  CHECK(parse_error({"--left-join=1"}) == "option '--left-join' takes no value");
 }
 
 TEST_CASE("misspelled new options suggest their right spelling") {

@@ -122,10 +122,11 @@ TEST_CASE("single-value terminals print {\"value\": ...} or the bare value") {
       {"s.name for s in Student", "--max", "\"Dée\"", "Dée"},
       {"s for s in Student if s.gpa > 3.8", "--exists", "true", "True"},
       {"s for s in Student if s.gpa > 5", "--exists", "false", "False"},
-      {"s for s in Student", "--first", "1", "1"},
-      {"(s.name, s.gpa) for s in Student", "--first", "[\"Ann\",3.9]", "Ann|3.9"},
+      {"s for s in Student", "--first", "1", "s\n-\n1"},
+      {"(s.name, s.gpa) for s in Student", "--first", "[\"Ann\",3.9]",
+       "s.name|s.gpa\n------+-----\nAnn   |3.9"},
       {"s.name for s in Student if s.gpa > 5", "--first", "null", "None"},
-      {"s for s in Student if s.name == 'Bob'", "--get", "2", "2"},
+      {"s for s in Student if s.name == 'Bob'", "--get", "2", "s\n-\n2"},
       {"s for s in Student if s.name == 'Zed'", "--get", "null", "None"},
   };
   for (const auto& c : cases) {
@@ -296,6 +297,22 @@ TEST_CASE("--sort-by orders like --order-by") {
                      "desc(s.name)"})) == R"({"columns":["s.name"],"rows":[["Dée"],["Cid"],)"
                                           R"(["Bob"],["Ann"]]})"
                                           "\n");
+}
+
+TEST_CASE("--left-join runs the query as left_join(...)") {
+  fixture f;
+  const std::string q = "(g.number, s.name) for g in Group for s in g.students";
+  CHECK(ok(query(f, {"--left-join", "--sql", q})) ==
+        "SELECT DISTINCT \"g\".\"number\", \"s\".\"name\" FROM \"Group\" \"g\" LEFT JOIN "
+        "\"Student\" \"s\" ON \"g\".\"number\" = \"s\".\"group\"\n");
+  CHECK(ok(query(f, {"--left-join", "--format", "json", "--order-by", "1, 2",
+                     "(g.number, count(s)) for g in Group for s in g.students if s.gpa > 3.2"})) ==
+        R"x({"columns":["g.number","count(s)"],"rows":[[101,1]]})x"
+        "\n");
+  // A loop over an entity cannot be LEFT JOINed.
+  const outcome r = query(f, {"--left-join", "(g, s) for g in Group for s in Student"});
+  CHECK(r.code == 1);
+  CHECK(r.err.starts_with("unsupported.left_join_source: "));
 }
 
 TEST_CASE("--slice prints rows A to B - 1 like a fetch") {

@@ -73,10 +73,13 @@ TEST_CASE("tables are PonyORM's show(): '|' between padded columns, '+' in the r
   CHECK(printed([](std::ostream& out) { print_table(out, {"s"}, {}); }) == "s\n-\n");
 }
 
-TEST_CASE("single rows and values print as one line, or as {\"value\": ...}") {
+TEST_CASE("single rows print as a table of one row, or as {\"value\": ...}") {
   const row pair{value{1}, value{"Ann"}};
-  CHECK(printed([&](std::ostream& out) { print_row_table(out, pair); }) == "1|Ann\n");
-  CHECK(printed([&](std::ostream& out) { print_row_table(out, std::nullopt); }) == "None\n");
+  const std::vector<std::string> header{"s.id", "s.name"};
+  CHECK(printed([&](std::ostream& out) { print_row_table(out, header, pair); }) ==
+        "s.id|s.name\n----+------\n1   |Ann\n");
+  CHECK(printed([&](std::ostream& out) { print_row_table(out, header, std::nullopt); }) ==
+        "None\n");
   CHECK(printed([&](std::ostream& out) { print_row_json(out, pair); }) ==
         "{\"value\":[1,\"Ann\"]}\n");
   CHECK(printed([&](std::ostream& out) { print_row_json(out, row{value{2.5}}); }) ==

@@ -24,7 +24,6 @@ using namespace nextorm;
 namespace fs = std::filesystem;
 using namespace nextorm;
 
-
 inline fs::path golden_dir() {
   const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
   return fs::path{root != nullptr ? root : "."} / "tests" / "golden";
@@ -56,12 +55,13 @@ inline std::vector<std::string> split_top(const std::string& s) {
   return parts;
 }
 
-// A sample value of the named type: int, float, str, bool, None, decimal, date, an entity name,
-// or [type, type, ...] for a sequence.
+// A sample value of the named type: int, float, str, bool, None, decimal, date, uuid, an entity
+// name, or [type, type, ...] for a sequence.
 inline param_value sample(const std::string& type, const registry& reg) {
   if (!type.empty() && type.front() == '[') {
     std::vector<param_value> items;
-    for (const auto& t : split_top(type.substr(1, type.size() - 2))) items.push_back(sample(t, reg));
+    for (const auto& t : split_top(type.substr(1, type.size() - 2)))
+      items.push_back(sample(t, reg));
     return param_value{std::move(items)};
   }
   if (type == "int") return param_value{1};
@@ -71,9 +71,19 @@ inline param_value sample(const std::string& type, const registry& reg) {
   if (type == "None") return param_value{value{}};
   if (type == "decimal") return param_value{value::typed(value_type::decimal, "1.50")};
   if (type == "date") return param_value{value::typed(value_type::date, "2024-01-01")};
+  if (type == "uuid") {
+    return param_value{value::typed(value_type::uuid, "123e4567-e89b-12d3-a456-426614174000")};
+  }
   const entity_info* e = reg.find(type);
   if (e == nullptr) FAIL("unknown parameter type " << type);
   return param_value{entity_ref{e, e->pk().type == value_type::text ? value{"k"} : value{1}}};
+}
+
+// The parameter of a named slot; `q.x` is the parameter x of the query passed as q.
+inline const param_value& param_of(const params& args, const std::string& name) {
+  if (auto found = args.find(name); found != args.end()) return found->second;
+  const std::size_t dot = name.find('.');
+  return param_of(args.at(name.substr(0, dot)).query().args, name.substr(dot + 1));
 }
 
 inline std::string slot_text(const compile::param_slot& s) {
@@ -96,15 +106,14 @@ inline std::string slots_text(const compile::plan& p) {
   return out;
 }
 
-inline const char* terminal_names[] = {"fetch", "count", "sum",   "avg", "min",
-                                "max",   "exists", "first", "get", "remove",
-                                       "group_concat"};
+inline const char* terminal_names[] = {"fetch",  "count", "sum", "avg",    "min",         "max",
+                                       "exists", "first", "get", "remove", "group_concat"};
 
 struct block {
   std::size_t line = 0;
   compile::query_spec spec;
   params args;
-  std::vector<std::string> input;  // the lines that describe the query, kept on update
+  std::vector<std::string> input;               // the lines that describe the query, kept on update
   std::map<std::string, std::string> expected;  // sqlite/postgres/mariadb/slots/error
 };
 
@@ -180,6 +189,24 @@ inline std::vector<block> read_blocks(const fs::path& file, const registry& reg)
         }
       }
       if (!found) FAIL(file.string() << ":" << number << ": unknown terminal " << rest);
+    } else if (key == "source" || key == "source_params" || key == "source_filter") {
+      // source: q: <generator> passes a query as parameter q; source_params: q: a: int, ...
+      // gives it parameters; source_filter: q: <text> adds a filter() to it.
+      std::size_t c = rest.find(':');
+      const std::string name = trim(rest.substr(0, c));
+      const std::string text = trim(rest.substr(c + 1));
+      auto& slot = current.args[name];
+      auto q = slot.is_query() ? std::make_shared<nested_query>(slot.query())
+                               : std::make_shared<nested_query>();
+      if (key == "source") q->text = text;
+      if (key == "source_filter") q->modifiers.emplace_back(0, text);
+      if (key == "source_params") {
+        for (const auto& p : split_top(text)) {
+          std::size_t c2 = p.find(':');
+          q->args[trim(p.substr(0, c2))] = sample(trim(p.substr(c2 + 1)), reg);
+        }
+      }
+      slot = param_value{std::shared_ptr<const nested_query>{std::move(q)}};
     } else if (key == "params") {
       for (const auto& p : split_top(rest)) {
         std::size_t c = p.find(':');

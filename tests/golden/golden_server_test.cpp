@@ -20,7 +20,7 @@ std::vector<value> sample_values(const compile::plan& plan, const block& b) {
   for (const auto& slot : plan.params) {
     switch (slot.from) {
       case compile::param_slot::source::named: {
-        const param_value& p = b.args.at(slot.name);
+        const param_value& p = param_of(b.args, slot.name);
         values.push_back(slot.element ? scalar_of(p.sequence()[*slot.element]) : scalar_of(p));
         break;
       }
@@ -40,7 +40,8 @@ TEST_CASE("every golden query runs on the provider's database") {
   const registry& reg = golden_registry(provider);
   const std::string url = nextorm::testing::fresh_database_url("golden");
   auto db = nextorm::testing::raw_connection(url);
-  for (const auto& statement : migrate::create_table_statements(reg, d)) db->execute_script(statement);
+  for (const auto& statement : migrate::create_table_statements(reg, d))
+    db->execute_script(statement);
   std::size_t count = 0;
   for (const auto& file : golden_files()) {
     for (const block& b : read_blocks(file, reg)) {
@@ -102,7 +103,8 @@ TEST_CASE("indexing, slicing and case mapping give Python's answers on the provi
   const registry& reg = golden_registry(provider);
   const std::string url = nextorm::testing::fresh_database_url("golden_strings");
   auto db = nextorm::testing::raw_connection(url);
-  for (const auto& statement : migrate::create_table_statements(reg, d)) db->execute_script(statement);
+  for (const auto& statement : migrate::create_table_statements(reg, d))
+    db->execute_script(statement);
   const std::string name = "h\xC3\xA9llo w\xC3\xB6rld";  // héllo wörld
   const std::u32string points = U"h\u00E9llo w\u00F6rld";
   std::string insert = "INSERT INTO " + d.quote(reg.get("Product").table) + " (" + d.quote("name") +

@@ -93,8 +93,9 @@ TEST_CASE("an attribute without a type has no column type") {
   owner.name = "E";
   untyped.owner = &owner;
   CHECK_THROWS_AS(postgres_dialect().column_type(untyped), schema_error);
-  CHECK_THROWS_WITH(mariadb_dialect().column_type(untyped),
-                    "schema.untyped_attribute: attribute E.x has no type, so it has no column type");
+  CHECK_THROWS_WITH(
+      mariadb_dialect().column_type(untyped),
+      "schema.untyped_attribute: attribute E.x has no type, so it has no column type");
 }
 
 TEST_CASE("auto-increment keys and RETURNING") {
@@ -139,4 +140,21 @@ TEST_CASE("the lowering hooks tell the differences") {
   CHECK(sqlite_dialect().has_limit_in_subquery());
   CHECK(postgres_dialect().has_limit_in_subquery());
   CHECK_FALSE(mariadb_dialect().has_limit_in_subquery());
+}
+
+TEST_CASE("json paths are written in each dialect's form, keys escaped") {
+  const std::vector<value> path{value{"a\"b"}, value{0}, value{"c\\d"}};
+  CHECK(sqlite_dialect().json_path(path) == R"($."a\"b"[0]."c\\d")");
+  CHECK(mariadb_dialect().json_path(path) == R"($."a\"b"[0]."c\\d")");
+  CHECK(postgres_dialect().json_path(path) == R"({"a\"b","0","c\\d"})");
+  CHECK(sqlite_dialect().json_path({}) == "$");
+  CHECK(postgres_dialect().json_path({}) == "{}");
+  for (const lower::dialect* d : {&sqlite_dialect(), &postgres_dialect(), &mariadb_dialect()}) {
+    for (auto op :
+         {lower::json_op::get, lower::json_op::value_int, lower::json_op::value_real,
+          lower::json_op::value_text, lower::json_op::value_bool, lower::json_op::is_null}) {
+      CHECK(d->json_template(op).find("{p}") != std::string_view::npos);
+    }
+    CHECK(d->json_template(lower::json_op::contains).find("{n}") != std::string_view::npos);
+  }
 }

@@ -81,6 +81,22 @@ TEST_CASE("parse_generator refuses an expression that is not a generator", "[par
   }
 }
 
+TEST_CASE("left_join(<generator>) is the generator, flagged, and prints back", "[parse]") {
+  const auto n = parse_generator("left_join((c, count(p)) for c in Category for p in c.products)");
+  REQUIRE(n->kind == nextorm::ast::node_kind::generator);
+  CHECK(n->as<nextorm::ast::generator>().left_join);
+  CHECK(nextorm::ast::to_string(*n) ==
+        "left_join((c, count(p)) for c in Category for p in c.products)");
+  const auto again = parse_generator(nextorm::ast::to_string(*n));
+  CHECK(nextorm::ast::equals(*n, *again));
+  CHECK(nextorm::ast::hash(*n) == nextorm::ast::hash(*again));
+  const auto plain = parse_generator("(c, count(p)) for c in Category for p in c.products");
+  CHECK_FALSE(nextorm::ast::equals(*n, *plain));
+  CHECK(nextorm::ast::equals(*nextorm::ast::clone(*n), *n));
+  // Only the whole query: a left_join call inside an expression stays a call.
+  CHECK(parse_expression("left_join(x for x in X)")->kind == nextorm::ast::node_kind::call);
+}
+
 TEST_CASE("generators take several for clauses, several conditions and tuple targets", "[parse]") {
   CHECK(shape("(s, c) for s in Student for c in s.courses if c.credits > 2 if s.gpa") ==
         "(gen (tuple s c) (for s in Student) (for c in (. s courses) if (cmp (. c credits) > 2) "

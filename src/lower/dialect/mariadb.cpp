@@ -90,6 +90,24 @@ class mariadb final : public dialect {
   affixes substr_argument() const override { return {"", ""}; }
   bool has_for_update() const noexcept override { return true; }
   bool has_for_update_of_distinct() const noexcept override { return true; }
+  // JSON_VALUE gives a scalar's text (NULL for JSON null, an array or an object).
+  std::string_view json_template(json_op op) const noexcept override {
+    switch (op) {
+      case json_op::get: return "JSON_EXTRACT({x}, {p})";
+      case json_op::value_int: return "CAST(JSON_VALUE({x}, {p}) AS SIGNED)";
+      case json_op::value_real: return "CAST(JSON_VALUE({x}, {p}) AS DOUBLE)";
+      case json_op::value_text: return "JSON_VALUE({x}, {p})";
+      case json_op::value_bool:
+        return "CASE JSON_EXTRACT({x}, {p}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END";
+      case json_op::is_null: return "coalesce(JSON_TYPE(JSON_EXTRACT({x}, {p})), 'NULL') = 'NULL'";
+      case json_op::contains: break;
+    }
+    return "JSON_CONTAINS(CASE JSON_TYPE(JSON_EXTRACT({x}, {p})) WHEN 'OBJECT' THEN "
+           "JSON_KEYS({x}, {p}) WHEN 'ARRAY' THEN JSON_EXTRACT({x}, {p}) END, JSON_QUOTE({n}))";
+  }
+  std::string json_path(const std::vector<value>& path) const override {
+    return detail::dollar_json_path(path);
+  }
 };
 
 }  // namespace

@@ -81,7 +81,9 @@ class postgres final : public dialect {
     return {"CAST(", " AS TEXT)"};
   }
   affixes add_seconds(std::int64_t seconds, bool is_date) const override {
-    if (is_date) return {"(", (seconds < 0 ? " - " : " + ") + std::to_string((seconds < 0 ? -seconds : seconds) / 86400) + ")"};
+    if (is_date)
+      return {"(", (seconds < 0 ? " - " : " + ") +
+                       std::to_string((seconds < 0 ? -seconds : seconds) / 86400) + ")"};
     return {"(", (seconds < 0 ? " - INTERVAL '" : " + INTERVAL '") +
                      std::to_string(seconds < 0 ? -seconds : seconds) + " seconds')"};
   }
@@ -99,6 +101,35 @@ class postgres final : public dialect {
   affixes substr_argument() const override { return {"CAST(", " AS INTEGER)"}; }
   bool has_for_update() const noexcept override { return true; }
   bool has_for_update_of_distinct() const noexcept override { return false; }
+  // jsonb operators with a text[] path: #> gives jsonb, #>> text (NULL for JSON null).
+  std::string_view json_template(json_op op) const noexcept override {
+    switch (op) {
+      case json_op::get: return "({x} #> {p})";
+      case json_op::value_int: return "CAST(({x} #>> {p}) AS bigint)";
+      case json_op::value_real: return "CAST(({x} #>> {p}) AS double precision)";
+      case json_op::value_text: return "({x} #>> {p})";
+      case json_op::value_bool: return "CAST(({x} #>> {p}) AS boolean)";
+      case json_op::is_null: return "({x} #>> {p}) IS NULL";
+      case json_op::contains: break;
+    }
+    return "jsonb_exists({x} #> {p}, {n})";
+  }
+  // A text[] literal: {"tags","0"}, with `"` and `\` escaped.
+  std::string json_path(const std::vector<value>& path) const override {
+    std::string out{"{"};
+    for (const value& step : path) {
+      if (out.size() > 1) out += ',';
+      out += '"';
+      const std::string text =
+          step.type() == value_type::integer ? std::to_string(step.as_int()) : step.as_text();
+      for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+      }
+      out += '"';
+    }
+    return out + "}";
+  }
 };
 
 }  // namespace

@@ -102,6 +102,26 @@ class sqlite final : public dialect {
   affixes substr_argument() const override { return {"", ""}; }
   bool has_for_update() const noexcept override { return false; }
   bool has_for_update_of_distinct() const noexcept override { return true; }
+  bool uuid_is_blob() const noexcept override { return true; }
+  // json_extract gives SQL values for JSON scalars; `->` gives JSON text (SQLite 3.38).
+  std::string_view json_template(json_op op) const noexcept override {
+    switch (op) {
+      case json_op::get: return "({x} -> {p})";
+      case json_op::value_int:
+      case json_op::value_bool: return "CAST(json_extract({x}, {p}) AS INTEGER)";
+      case json_op::value_real: return "CAST(json_extract({x}, {p}) AS REAL)";
+      case json_op::value_text: return "CAST(json_extract({x}, {p}) AS TEXT)";
+      case json_op::is_null: return "json_extract({x}, {p}) IS NULL";
+      case json_op::contains: break;
+    }
+    // Object keys are text, array keys integers; a scalar has none and contains nothing.
+    return "EXISTS (SELECT 1 FROM json_each({x}, {p}) \"json-each\" WHERE CASE "
+           "typeof(\"json-each\".\"key\") WHEN 'text' THEN \"json-each\".\"key\" WHEN 'integer' "
+           "THEN \"json-each\".\"value\" END = {n})";
+  }
+  std::string json_path(const std::vector<value>& path) const override {
+    return detail::dollar_json_path(path);
+  }
 };
 
 }  // namespace

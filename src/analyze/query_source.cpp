@@ -1,0 +1,155 @@
+// A query over another query's result, as PonyORM's `select(x for x in q if ...)`: the query q,
+// passed as a parameter, is inlined. Its loops and conditions (with those of its where() and
+// filter()) join this query, its parameters are bound under the prefix `q.`, and the loop's
+// targets stand for q's result items (`for a, b in q` unpacks a tuple result).
+#include "analyze/analyzer.hpp"
+
+#include "compile/plan.hpp"
+#include "parse/parser.hpp"
+
+namespace nextorm::analyze {
+
+namespace {
+
+bool is_aggregate_name(std::string_view name) noexcept {
+  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" ||
+         name == "group_concat";
+}
+
+// True when `n` calls an aggregate of its own query (nested generators have their own).
+bool has_aggregate_call(const ast::node& n) {
+  switch (n.kind) {
+    case ast::node_kind::call: {
+      const auto& c = n.as<ast::call>();
+      if (const auto* f = c.func->try_as<ast::name>(); f != nullptr && is_aggregate_name(f->id)) {
+        return true;
+      }
+      if (has_aggregate_call(*c.func)) return true;
+      for (const auto& a : c.args) {
+        if (a->kind != ast::node_kind::generator && has_aggregate_call(*a)) return true;
+      }
+      return false;
+    }
+    case ast::node_kind::attribute: return has_aggregate_call(*n.as<ast::attribute>().object);
+    case ast::node_kind::unary: return has_aggregate_call(*n.as<ast::unary>().operand);
+    case ast::node_kind::binary:
+      return has_aggregate_call(*n.as<ast::binary>().lhs) ||
+             has_aggregate_call(*n.as<ast::binary>().rhs);
+    case ast::node_kind::tuple:
+      for (const auto& item : n.as<ast::tuple>().items) {
+        if (has_aggregate_call(*item)) return true;
+      }
+      return false;
+    case ast::node_kind::conditional: {
+      const auto& c = n.as<ast::conditional>();
+      return has_aggregate_call(*c.then) || has_aggregate_call(*c.cond) ||
+             has_aggregate_call(*c.otherwise);
+    }
+    default: return false;
+  }
+}
+
+}  // namespace
+
+void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name& name,
+                                 const nested_query& q) {
+  const std::string_view outer_text = m_binder.text();
+  const params& outer_args = m_binder.args();
+  const std::string outer_prefix = m_binder.param_prefix();
+  const source_span at = name.span;
+  // Entity.select(condition) is the generator it stands for.
+  std::string_view text = q.text;
+  if (!q.entity.empty()) {
+    ast::node_ptr condition = q.text.empty() ? nullptr : parse::parse_expression(q.text);
+    m_source_texts.push_back(std::make_unique<std::string>(
+        entity_generator_text(m_binder.reg(), q.args, q.entity, condition.get())));
+    text = *m_source_texts.back();
+  }
+  m_source_trees.push_back(parse::parse_generator(text));
+  const auto& g = m_source_trees.back()->as<ast::generator>();
+  if (g.left_join || has_aggregate_call(*g.result)) {
+    m_binder.fail(error_category::unsupported, "unsupported.query_source",
+                  "query '" + name.id + "' cannot be a loop source: it is " +
+                      (g.left_join ? "a left_join" : "grouped (an aggregate in its result)"),
+                  at);
+  }
+  const std::string prefix = outer_prefix + name.id + ".";
+  m_binder.set_text(text);
+  m_binder.set_text_id(ir::expr::no_text);
+  m_binder.set_args(q.args, prefix);
+  const std::size_t first_source = m_query.sources.size();
+  bind_fors(g);
+  const std::size_t visible = m_binder.scope_size();
+  // The result items, for the lambda of filter() and for the targets.
+  std::vector<const ast::node*> items;
+  if (const auto* t = g.result->try_as<ast::tuple>()) {
+    for (const auto& item : t->items) items.push_back(item.get());
+  } else {
+    items.push_back(g.result.get());
+  }
+  for (const auto& [kind, text] : q.modifiers) {
+    const auto k = static_cast<compile::modifier_kind>(kind);
+    if (k == compile::modifier_kind::order_by || k == compile::modifier_kind::for_update) {
+      m_binder.set_text(outer_text);
+      m_binder.fail(error_category::unsupported, "unsupported.query_source",
+                    "query '" + name.id + "' cannot be a loop source: it has " +
+                        (k == compile::modifier_kind::order_by ? "an order_by()" : "for_update()"),
+                    at);
+    }
+    if (k != compile::modifier_kind::filter && k != compile::modifier_kind::where) continue;
+    m_source_trees.push_back(parse::parse_expression(text));
+    m_binder.set_text(text);
+    const ast::node& condition = *m_source_trees.back();
+    const auto* l = condition.try_as<ast::lambda>();
+    if (l == nullptr) {
+      add_condition(condition);
+      continue;
+    }
+    // filter(lambda): the arguments are the result items; where(lambda): the loop variables.
+    std::vector<scope_entry> arguments;
+    if (k == compile::modifier_kind::filter) {
+      for (const ast::node* item : items) {
+        arguments.push_back(
+            scope_entry{{}, true, 0, item, text, visible, nullptr, &q.args, prefix});
+      }
+    } else {
+      for (std::size_t i = first_source; i < m_query.sources.size(); ++i) {
+        if (!m_query.sources[i].loop_var || m_query.sources[i].scope != 0) continue;
+        arguments.push_back(scope_entry{{}, false, i, nullptr, {}, 0, nullptr, nullptr, {}});
+      }
+    }
+    if (arguments.size() != l->params.size()) {
+      m_binder.fail(error_category::type, "type.arguments",
+                    "the lambda takes " + std::to_string(l->params.size()) + " argument(s) but " +
+                        std::to_string(arguments.size()) + " are given",
+                    l->span);
+    }
+    const std::size_t saved = m_binder.scope_size();
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+      arguments[i].name = l->params[i];
+      m_binder.push(std::move(arguments[i]));
+    }
+    add_condition(*l->body);
+    m_binder.pop_to(saved);
+  }
+  m_binder.set_text(outer_text);
+  m_binder.set_text_id(0);
+  m_binder.set_args(outer_args, outer_prefix);
+  if (clause.targets.size() != items.size()) {
+    const bool tuple = g.result->kind == ast::node_kind::tuple;
+    m_binder.fail(error_category::type, "type.unpacking",
+                  tuple ? "query '" + name.id + "' gives " + std::to_string(items.size()) +
+                              " items per row: unpack them into as many loop variables (for a, b "
+                              "in " +
+                              name.id + ")"
+                        : "query '" + name.id + "' gives one item per row, not " +
+                              std::to_string(clause.targets.size()),
+                  clause.target_spans.front());
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    m_binder.push(
+        scope_entry{clause.targets[i], true, 0, items[i], text, visible, nullptr, &q.args, prefix});
+  }
+}
+
+}  // namespace nextorm::analyze
