@@ -50,8 +50,9 @@ class doc_database {
     auto connection = nextorm::testing::raw_connection(m_url);
     const auto& d = db.impl().dialect();
     for (const auto& r : rows) {
-      connection->execute("INSERT INTO " + d.quote("Doc") + " (" + d.quote("title") + ", " +
-                              d.quote("meta") + ") VALUES ('" + r[0] + "', '" + r[1] + "')",
+      connection->execute("INSERT INTO " + d.quote(db.schema().get("Doc").table) + " (" +
+                              d.quote("title") + ", " + d.quote("meta") + ") VALUES ('" + r[0] +
+                              "', '" + r[1] + "')",
                           {});
     }
   }
@@ -123,9 +124,9 @@ TEST_CASE("a uuid parameter matches uuids stored as text and, on SQLite, as 16 b
   doc_database t;
   auto connection = nextorm::testing::raw_connection(t.url());
   const auto& d = t.db.impl().dialect();
-  connection->execute("UPDATE " + d.quote("Doc") + " SET " + d.quote("uid") +
-                          " = '123e4567-e89b-12d3-a456-426614174000' WHERE " + d.quote("title") +
-                          " = 'a'",
+  connection->execute("UPDATE " + d.quote(t.db.schema().get("Doc").table) + " SET " +
+                          d.quote("uid") + " = '123e4567-e89b-12d3-a456-426614174000' WHERE " +
+                          d.quote("title") + " = 'a'",
                       {});
   if (nextorm::testing::current_provider() == "sqlite") {
     // PonyORM's form.
