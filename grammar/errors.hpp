@@ -100,6 +100,20 @@ inline constexpr error_entry error_message<quote_close<'"'>> = unterminated_stri
 template <>
 inline constexpr error_entry error_message<escape_body> = unterminated_string;
 template <>
+inline constexpr error_entry error_message<fstring_field_expr>{
+    "syntax.fstring_field", "expected an expression inside the f-string's braces", nullptr, nullptr,
+    true};
+template <>
+inline constexpr error_entry error_message<fstring_field_close>{
+    "syntax.fstring_field",
+    "expected '}' after the f-string field's expression (conversions such as !r and format "
+    "specifications such as :>5 cannot be translated to SQL)",
+    nullptr, nullptr, true};
+template <>
+inline constexpr error_entry error_message<fstring_single_brace>{
+    "syntax.fstring_brace", "single '}' in an f-string (a literal brace is written '}}')", nullptr,
+    nullptr, true};
+template <>
 inline constexpr error_entry error_message<hex2>{
     "syntax.invalid_escape", "expected two hex digits after '\\x'", nullptr, nullptr, true};
 template <>

@@ -46,7 +46,9 @@ enum class node_id : std::uint8_t {
   name,
   integer,
   floating,
-  string,  // one node for adjacent literals 'a' "b": the builder decodes and joins them
+  string,        // one node for adjacent literals 'a' "b": the builder decodes and joins them
+  fstring,       // f'...': its text parts and its fields' expressions, in order
+  fstring_text,  // the text between fields, escapes and doubled braces not yet decoded
   none,
   true_,
   false_,
@@ -269,6 +271,31 @@ struct string_lit : plus<string_piece> {
   static constexpr node_id node = node_id::string;
 };
 
+// f-strings: f'text {expr} text'. PonyORM translates one into the concatenation of its parts,
+// each field as text; the builder does the same with concat() and str(). Doubled braces are
+// literal braces. A field's conversion (!r) or format spec (:>5) has no SQL meaning: PonyORM
+// refuses both, and so does the grammar (the field must close right after its expression).
+template <char Q>
+struct fstring_text : plus<sor<pg::string<'{', '{'>, pg::string<'}', '}'>, escape,
+                               pg::not_one<Q, '\\', '\n', '{', '}'>>> {
+  static constexpr node_id node = node_id::fstring_text;
+};
+struct fstring_field_expr : seq<test> {};
+struct fstring_field_close : one<'}'> {};
+struct fstring_field : seq<one<'{'>, ws, must<fstring_field_expr>, must<fstring_field_close>> {};
+// A '}' that is not doubled and closes no field: always an error, with the caret on it.
+struct fstring_single_brace : pg::failure {};
+template <char Q>
+struct fstring_part
+    : sor<fstring_text<Q>, fstring_field, seq<pg::at<one<'}'>>, must<fstring_single_brace>>> {};
+template <char Q>
+struct fquoted : seq<quote_open<Q>, star<fstring_part<Q>>, must<quote_close<Q>>> {};
+struct fstring : seq<one<'f', 'F'>, sor<fquoted<'\''>, fquoted<'"'>>, ws> {
+  static constexpr node_id node = node_id::fstring;
+};
+// Looked for only where an f or F is followed by a quote, so that names cost no extra node.
+struct fstring_atom : seq<pg::at<one<'f', 'F'>, one<'\'', '"'>>, fstring> {};
+
 // ( ), (x), (x,), (x, y), (x for x in y)
 struct comp_for;
 struct gen_tail : plus<comp_for> {
@@ -288,7 +315,8 @@ struct list : seq<lbracket, list_items, must<list_close>> {
 };
 
 // The most frequent atoms first: every alternative tried costs a parse-tree node.
-struct atom : sor<name, string_lit, floating, integer, paren, kw_none, kw_true, kw_false, list> {};
+struct atom : sor<fstring_atom, name, string_lit, floating, integer, paren, kw_none, kw_true,
+                  kw_false, list> {};
 
 // ---------------------------------------------------------------------------------------------
 // Postfix: attribute access, calls, subscripts and slices.

@@ -38,6 +38,7 @@ class builder {
       case node_id::integer: return integer(n);
       case node_id::floating: return literal(n, decode_float(text(n)));
       case node_id::string: return string(n);
+      case node_id::fstring: return fstring(n);
       case node_id::none: return literal(n, nextorm::value{});
       case node_id::true_: return literal(n, true);
       case node_id::false_: return literal(n, false);
@@ -117,6 +118,56 @@ class builder {
       fail(grammar::errors::invalid_unicode_escape, {at, at + len});
     }
     return literal(n, std::move(s));
+  }
+
+  // f'a{x}b{y}' -> concat('a', x, 'b', y), and f'{x}' -> str(x): PonyORM's translation (each
+  // field as text, the parts joined; a NULL field makes the whole NULL, as SQL's || does).
+  built fstring(const tree_node& n) {
+    const source_span s = span(n);
+    const char quote = text(n)[1];
+    std::vector<node_ptr> parts;
+    std::size_t height = 1;
+    for (const auto& child : n.children) {
+      if (child->id == node_id::fstring_text) {
+        parts.push_back(fstring_text(*child, quote));
+        continue;
+      }
+      built field = build(*child);
+      height = std::max(height, field.height);
+      parts.push_back(std::move(field.node));
+    }
+    if (parts.empty()) return leaf(std::make_unique<ast::literal>(s, std::string{}));
+    const bool one_part = parts.size() == 1;
+    if (one_part && parts.front()->kind == ast::node_kind::literal) {
+      return leaf(std::move(parts.front()));
+    }
+    const source_span prefix{s.begin, s.begin + 1};
+    auto call = std::make_unique<ast::call>(
+        s, std::make_unique<ast::name>(prefix, one_part ? "str" : "concat"));
+    call->args = std::move(parts);
+    return checked(std::move(call), height + 1);
+  }
+
+  // Text between f-string fields: doubled braces become one, then escapes are decoded as in any
+  // string (the text is quoted again with the f-string's quote, which it cannot contain bare).
+  node_ptr fstring_text(const tree_node& n, char quote) const {
+    const std::string_view raw{n.begin, static_cast<std::size_t>(n.end - n.begin)};
+    std::string quoted(1, quote);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      quoted += raw[i];
+      if (raw[i] == '\\') {
+        quoted += raw[++i];  // an escaped character is never half of a doubled brace
+      } else if (raw[i] == '{' || raw[i] == '}') {
+        ++i;  // the grammar only lets braces through in pairs
+      }
+    }
+    quoted += quote;
+    std::string decoded;
+    const source_span s{offset(n.begin), offset(n.end)};
+    if (decode_strings(quoted, decoded) != std::string_view::npos) {
+      fail(grammar::errors::invalid_unicode_escape, s);
+    }
+    return std::make_unique<ast::literal>(s, std::move(decoded));
   }
 
   // (), (x), (x,), (x, y), (x for x in y)
