@@ -306,6 +306,7 @@ TEST_CASE("a clone keeps the expression's printed-text index", "[ir]") {
 TEST_CASE("has_aggregate looks into every operand of every kind", "[ir]") {
   CHECK(ir::has_aggregate(*neg(count_all())));
   CHECK(ir::has_aggregate(*binary(ir::binary_op::add, constant(1), count_all())));
+  CHECK(ir::has_aggregate(*binary(ir::binary_op::add, count_all(), constant(1))));
   CHECK_FALSE(ir::has_aggregate(*binary(ir::binary_op::add, constant(1), constant(2))));
   CHECK(ir::has_aggregate(*compare(ir::compare_op::gt, constant(1), count_all())));
   CHECK_FALSE(ir::has_aggregate(*compare(ir::compare_op::gt, constant(1), constant(2))));
@@ -322,6 +323,9 @@ TEST_CASE("has_aggregate looks into every operand of every kind", "[ir]") {
                                 false)));
   CHECK_FALSE(
       ir::has_aggregate(*like(ir::like_mode::contains, column("name"), constant("x"), false)));
+  CHECK(ir::has_aggregate(*like(ir::like_mode::contains,
+                                aggregate(ir::aggregate_kind::max, column("name"), false),
+                                constant("x"), false)));
   {
     std::vector<expr_ptr> v;
     v.push_back(column("name"));
