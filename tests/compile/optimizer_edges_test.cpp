@@ -74,3 +74,17 @@ TEST_CASE("boolean_simplification turns not-in-subquery and not-not-exists aroun
         where("p.category in (c for c in Category if c.name == 'x')"));
   CHECK(where("not (not exists(t for t in p.tags))") == where("exists(t for t in p.tags)"));
 }
+
+TEST_CASE("boolean_simplification drops a truthy constant and leaves other truth tests to SQL",
+          "[boolean_simplification]") {
+  // `1` is true in Python: `p.active and 1` is `p.active`, `p.price > 1 or 0` is the comparison.
+  CHECK(where("p.active and 1") == where("p.active"));
+  CHECK(where("p.price > 1 or 0") == where("p.price > 1"));
+  CHECK(where("p.active and 0") == where("False"));
+  // `not 1` and `not -x` are truth tests of non-boolean values: false for 1, and zero or NULL for
+  // a number, checked by the database.
+  CHECK(where("not 1").ends_with("WHERE 1 IS NULL"));
+  CHECK(where("not -p.quantity")
+            .ends_with("WHERE (-(\"p\".\"quantity\") = 0 OR -(\"p\".\"quantity\") IS NULL)"));
+  CHECK(where("not ''") == sql_of("p for p in Product"));
+}
