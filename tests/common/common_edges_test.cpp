@@ -1,0 +1,125 @@
+// Edges of the common helpers that the main common test leaves out: carets after tabs, windows
+// that must not cut a UTF-8 character, ties between suggestions, Python's float spellings.
+#include <nextorm/errors.hpp>
+#include <nextorm/value.hpp>
+
+#include "common/suggest.hpp"
+#include "common/utf8.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <limits>
+#include <string>
+
+using namespace nextorm;
+
+namespace {
+
+std::string repeat(const std::string& piece, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += piece;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a tab before the span stays a tab in the caret line", "[errors]") {
+  const query_error e{error_category::unknown_name, "unknown_name.attribute", "no attribute 'zz'",
+                      "p.a\tp.zz", source_span{4, 8}};
+  CHECK(e.column() == 5);
+  CHECK(std::string{e.what()} ==
+        "unknown_name.attribute: no attribute 'zz' (line 1, column 5)\n"
+        "  p.a\tp.zz\n"
+        "     \t^~~~");
+}
+
+TEST_CASE("the window around an error on a long line never cuts a UTF-8 character", "[errors]") {
+  // 300 two-byte characters, " + ", 300 more: the window's left edge (60 bytes before the '+')
+  // falls inside a character and moves back to its first byte.
+  const std::string e_acute = "\xC3\xA9";
+  const std::string text = repeat(e_acute, 300) + " + " + repeat(e_acute, 300);
+  const query_error e{error_category::syntax, "syntax.x", "bad", text, source_span{601, 602}};
+  CHECK(e.column() == 302);
+  CHECK(std::string{e.what()}.ends_with("\n  ..." + repeat(e_acute, 30) + " + " +
+                                        repeat(e_acute, 29) + "...\n" +
+                                        std::string(2 + 3 + 31, ' ') + "^"));
+}
+
+TEST_CASE("an empty span at the start of a line has a lone caret", "[errors]") {
+  const query_error e{error_category::syntax, "syntax.x", "bad", "a\n\nb", source_span{2, 2}};
+  CHECK(e.line() == 2);
+  CHECK(e.column() == 1);
+  CHECK(std::string{e.what()} == "syntax.x: bad (line 2, column 1)\n  \n  ^");
+}
+
+TEST_CASE("nearest breaks ties in favour of the earlier candidate", "[suggest]") {
+  // "prce" is one edit from both "price" and "pace".
+  CHECK(nearest("prce", {"price", "pace"}) == "price");
+  CHECK(nearest("prce", {"pace", "price"}) == "pace");
+  // A closer candidate later in the list still wins.
+  CHECK(nearest("prices", {"priced", "prices"}) == "prices");
+  CHECK(did_you_mean("NAME", {"nam", "name"}) == "; did you mean 'name'?");
+}
+
+TEST_CASE("edit distance of a name to itself with a swap at the end is one", "[suggest]") {
+  CHECK(edit_distance("ab", "ba") == 1);
+  CHECK(edit_distance("abc", "acb") == 1);
+  CHECK(edit_distance("abc", "") == 3);
+}
+
+TEST_CASE("append_utf8 encodes one to four bytes", "[utf8]") {
+  std::string out;
+  append_utf8(out, 0x41);
+  CHECK(out == "A");
+  out.clear();
+  append_utf8(out, 0xE9);
+  CHECK(out == "\xC3\xA9");
+  out.clear();
+  append_utf8(out, 0x20AC);
+  CHECK(out == "\xE2\x82\xAC");
+  out.clear();
+  append_utf8(out, 0x1F600);
+  CHECK(out == "\xF0\x9F\x98\x80");
+  out.clear();
+  append_utf8(out, 0x7FF);
+  append_utf8(out, 0xFFFF);
+  CHECK(out == "\xDF\xBF\xEF\xBF\xBF");
+}
+
+TEST_CASE("floats print like Python's repr, exponents and infinities included", "[value]") {
+  CHECK(value{1e300}.repr() == "1e+300");
+  CHECK(value{-0.0}.repr() == "-0.0");
+  CHECK(value{std::numeric_limits<double>::infinity()}.repr() == "inf");
+  CHECK(value{-std::numeric_limits<double>::infinity()}.repr() == "-inf");
+  CHECK(value{std::numeric_limits<double>::quiet_NaN()}.repr() == "nan");
+  CHECK(value{std::int64_t{-5}}.repr() == "-5");
+}
+
+TEST_CASE("booleans and strings print like Python's repr", "[value]") {
+  CHECK(value{false}.repr() == "False");
+  CHECK(value{true}.repr() == "True");
+  // A backslash is escaped like a quote: 'C:\\dir'.
+  CHECK(value{"C:\\dir"}.repr() == "'C:\\\\dir'");
+  CHECK(value{""}.repr() == "''");
+}
+
+TEST_CASE("text-carried values print as quoted text and compare by type", "[value]") {
+  const value amount = value::typed(value_type::decimal, "1.50");
+  CHECK(amount.repr() == "'1.50'");
+  CHECK(amount.as_text() == "1.50");
+  CHECK_THROWS_WITH(amount.as_real(), "value.wrong_type: value of type decimal used as float");
+  CHECK_THROWS_WITH(value{}.as_int(), "value.wrong_type: value of type None used as int");
+  CHECK_THROWS_WITH(value{2.5}.as_text(), "value.wrong_type: value of type float used as str");
+  CHECK_THROWS_WITH(value{"x"}.as_bool(), "value.wrong_type: value of type str used as bool");
+}
+
+TEST_CASE("hashes follow equality across every kind of value", "[value]") {
+  CHECK(value{}.hash() == value{nullptr}.hash());
+  CHECK(value{2.5}.hash() == value{2.5}.hash());
+  CHECK(value{true}.hash() == value{true}.hash());
+  CHECK(value{true}.hash() != value{false}.hash());
+  // The same text under another type is another value, with another hash.
+  CHECK(value::typed(value_type::date, "2020-01-31").hash() != value{"2020-01-31"}.hash());
+  value_hash h;
+  CHECK(h(value{7}) == value{7}.hash());
+}

@@ -1,0 +1,64 @@
+// Entity objects outside the usual path: an empty reference dereferenced, objects constructed
+// outside any session, and entity names of namespaced and templated classes.
+#include "session_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace session_test;
+
+namespace shop::detail {
+template <class T>
+struct Boxed : nextorm::entity<Boxed<T>> {
+  nextorm::Req<std::string> label{"label"};
+};
+}  // namespace shop::detail
+
+TEST_CASE("dereferencing an empty optional reference names the attribute", "[objects]") {
+  temp_database t;
+  db_session session{t.db};
+  auto& p = Product::create();
+  p.name = "Widget";
+  p.price = 9.5;
+  p.sku = "W-1";
+  CHECK_FALSE(p.category);
+  CHECK(p.category.get() == nullptr);
+  CHECK_THROWS_WITH(*p.category,
+                    "object.no_reference: attribute Product.category refers to no object");
+  CHECK_THROWS_WITH(p.category->name.get(),
+                    "object.no_reference: attribute Product.category refers to no object");
+  try {
+    (void)*p.category;
+  } catch (const usage_error& e) {
+    CHECK(e.category() == error_category::usage);
+  }
+}
+
+TEST_CASE("an entity object constructed outside a session cannot change or be removed",
+          "[objects]") {
+  // Objects belong to a db_session (Product::create()); one constructed directly has none.
+  Product loose;
+  CHECK_THROWS_WITH(loose.price = 1.0,
+                    "object.detached: an object can only change inside its db_session");
+  CHECK_THROWS_WITH(loose.remove(),
+                    "object.detached: an object can only be removed inside its db_session");
+  CHECK(loose.state() == object_state::created);
+}
+
+TEST_CASE("an entity is named after its class, without namespaces or template arguments",
+          "[objects]") {
+  CHECK(Product::entity_name() == "Product");
+  CHECK(shop::detail::Boxed<int>::entity_name() == "Boxed");
+  CHECK(nextorm::detail::entity_name_of(typeid(int)) == "int");
+}
+
+// BUG (reported): reading an unset field of an object constructed outside a session should throw
+// object.detached ("field of an object that no session manages", src/session/objects.cpp), but
+// field_base::attr() first dereferences the object's null entity_info and the process dies of
+// SIGSEGV; entity_base::key() does the same. A crash cannot be caught as an expected failure, so
+// the case is hidden ([.]) until the fix: run it with `test_objects "[detached-read]"`.
+TEST_CASE("reading an unset field of an object outside a session is a usage error",
+          "[.][detached-read][!mayfail]") {
+  Product loose;
+  CHECK_THROWS_WITH(loose.name.get(),
+                    "object.detached: field of an object that no session manages");
+}
