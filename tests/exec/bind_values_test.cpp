@@ -80,11 +80,11 @@ TEST_CASE("a parameter the plan needs but the call lacks is named", "[bind]") {
 
 TEST_CASE("a sequence where the plan needs one value is refused", "[bind]") {
   CHECK(error_of(plan_of({named("low")}), {{"low", std::vector<param_value>{1, 2}}}) ==
-        "param.sequence: parameter 'low' is a sequence where a value is needed");
+        "param.sequence: parameter 'low' is a sequence or a query where a value is needed");
   // Also inside a sequence: an element that is itself a sequence.
   CHECK(error_of(plan_of({named("ids", 0)}),
                  {{"ids", std::vector<param_value>{std::vector<param_value>{1}}}}) ==
-        "param.sequence: parameter 'ids' is a sequence where a value is needed");
+        "param.sequence: parameter 'ids' is a sequence or a query where a value is needed");
 }
 
 TEST_CASE("a sequence shorter than the plan's, or a scalar in its place, is refused", "[bind]") {
