@@ -175,44 +175,53 @@ void statement::select_rows(bool aliased) {
   limit();
 }
 
-// SELECT DISTINCT with an ORDER BY term that is not a result column (`s.name for s in Student`
-// ordered by s.id): PostgreSQL refuses it (42P10), and SQLite and MariaDB order each distinct
-// row by the term of some row of theirs. PonyORM drops the DISTINCT; NextORM keeps the rows
-// distinct (docs/pony-differences.md#distinct-with-order_by) and writes the same rows in the
-// same order on every provider: GROUP BY the result columns (as DISTINCT does, NULLs equal),
-// each such term ordered by its smallest value in the group (its largest when descending),
+// An ORDER BY term that is not a result column (`s.name for s in Student` ordered by s.id) of
+// rows that are distinct or grouped: PostgreSQL refuses it (42P10, or "must appear in the GROUP
+// BY clause"), and SQLite and MariaDB order each row by the term of some source row of its own.
+// PonyORM drops a DISTINCT it added itself; NextORM keeps the rows distinct
+// (docs/pony-differences.md#distinct-with-order_by) and writes the same rows in the same order
+// on every provider: a distinct result becomes GROUP BY its columns (as DISTINCT, NULLs equal),
+// and each such term orders by its smallest value in the group (its largest when descending),
 // which for one term is where the row first appears in the rows ordered without DISTINCT.
 void statement::keep_distinct_order(std::size_t distinct_at, std::size_t order_at) {
-  if (!m_query.distinct || grouped() || m_order_text.empty()) return;
+  if (m_order_text.empty()) return;
+  bool grouped_rows = grouped();
   for (const auto& item : m_query.result.items) {
-    if (ir::has_aggregate(*item.expr)) return;
+    grouped_rows = grouped_rows || ir::has_aggregate(*item.expr);
   }
+  if (!grouped_rows && !m_query.distinct) return;
   const std::string& sql = m_plan.sql;
   auto text_of = [&](const std::pair<std::size_t, std::size_t>& at) {
     return std::string_view{sql}.substr(at.first, at.second - at.first);
   };
   // A position (order_by(2)) names a result column; an expression is one when a column reads
-  // the same.
-  auto selected = [&](std::size_t i) {
-    return !m_query.order[i].expr ||
-           std::any_of(m_column_text.begin(), m_column_text.end(), [&](const auto& column) {
-             return text_of(column) == text_of(m_order_text[i]);
-           });
+  // the same; an aggregate (grouped rows) is one value per group.
+  auto in_result = [&](std::size_t i) {
+    const ir::order_item& item = m_query.order[i];
+    if (!item.expr || (grouped_rows && ir::has_aggregate(*item.expr))) return true;
+    return std::any_of(m_column_text.begin(), m_column_text.end(), [&](const auto& column) {
+      return text_of(column) == text_of(m_order_text[i]);
+    });
   };
-  bool all_selected = true;
-  for (std::size_t i = 0; i < m_query.order.size(); ++i) all_selected = all_selected && selected(i);
-  if (all_selected) return;
-  std::string tail = " GROUP BY ";
-  for (std::size_t column = 1; column <= m_column_text.size(); ++column) {
-    if (column > 1) tail += ", ";
-    tail += std::to_string(column);
+  bool all_in_result = true;
+  for (std::size_t i = 0; i < m_query.order.size(); ++i) {
+    all_in_result = all_in_result && in_result(i);
+  }
+  if (all_in_result) return;
+  std::string tail;
+  if (!grouped_rows) {
+    tail = " GROUP BY ";
+    for (std::size_t column = 1; column <= m_column_text.size(); ++column) {
+      if (column > 1) tail += ", ";
+      tail += std::to_string(column);
+    }
   }
   tail += " ORDER BY ";
   for (std::size_t i = 0; i < m_query.order.size(); ++i) {
     const ir::order_item& item = m_query.order[i];
     const std::string_view term = text_of(m_order_text[i]);
     if (i > 0) tail += ", ";
-    if (selected(i)) {
+    if (in_result(i)) {
       tail += term;
     } else {
       tail += item.descending ? "MAX(" : "MIN(";
@@ -223,7 +232,7 @@ void statement::keep_distinct_order(std::size_t distinct_at, std::size_t order_a
   }
   // The terms' parameters keep their places: only ordinals and function names are added.
   m_plan.sql.replace(order_at, std::string::npos, tail);
-  m_plan.sql.erase(distinct_at, std::string_view{"DISTINCT "}.size());
+  if (!grouped_rows) m_plan.sql.erase(distinct_at, std::string_view{"DISTINCT "}.size());
 }
 
 void statement::from_where() { m_sql.from_where(0, m_query.filter); }
