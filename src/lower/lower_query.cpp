@@ -3,6 +3,11 @@
 #include "lower/lowering.hpp"
 #include "lower/sql_builder.hpp"
 
+#include <algorithm>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 namespace nextorm::lower {
 
 namespace {
@@ -23,6 +28,7 @@ class statement {
   void from_where();
   void group_by();
   void order_by();
+  void keep_distinct_order(std::size_t distinct_at, std::size_t order_at);
   void limit();
   void count();
   void aggregate(std::string_view fn);
@@ -40,6 +46,9 @@ class statement {
   const ir::query& m_query;
   compile::plan& m_plan;
   sql_builder m_sql;
+  // Where projection() wrote each SQL column and order_by() each term: [begin, end) of m_plan.sql.
+  std::vector<std::pair<std::size_t, std::size_t>> m_column_text;
+  std::vector<std::pair<std::size_t, std::size_t>> m_order_text;
 };
 
 void statement::build() {
@@ -102,10 +111,14 @@ void statement::projection(bool aliased) {
   auto& shape = m_plan.shape;
   shape.is_tuple = m_query.result.is_tuple;
   std::size_t column = 0;
+  m_column_text.clear();
+  std::size_t begin = 0;
   auto next = [&] {
     if (column > 0) m_sql.text(", ");
+    begin = m_plan.sql.size();
   };
   auto alias = [&] {
+    m_column_text.emplace_back(begin, m_plan.sql.size());
     if (!aliased) return;
     m_sql.text(" AS ");
     m_sql.quoted("c" + std::to_string(column + 1));
@@ -150,12 +163,76 @@ void statement::projection(bool aliased) {
 }
 
 void statement::select_rows(bool aliased) {
-  m_sql.text(m_query.distinct ? "SELECT DISTINCT " : "SELECT ");
+  m_sql.text("SELECT ");
+  const std::size_t distinct_at = m_plan.sql.size();
+  if (m_query.distinct) m_sql.text("DISTINCT ");
   projection(aliased);
   from_where();
   group_by();
+  const std::size_t order_at = m_plan.sql.size();
   order_by();
+  keep_distinct_order(distinct_at, order_at);
   limit();
+}
+
+// An ORDER BY term that is not a result column (`s.name for s in Student` ordered by s.id) of
+// rows that are distinct or grouped: PostgreSQL refuses it (42P10, or "must appear in the GROUP
+// BY clause"), and SQLite and MariaDB order each row by the term of some source row of its own.
+// PonyORM drops a DISTINCT it added itself; NextORM keeps the rows distinct
+// (docs/pony-differences.md#distinct-with-order_by) and writes the same rows in the same order
+// on every provider: a distinct result becomes GROUP BY its columns (as DISTINCT, NULLs equal),
+// and each such term orders by its smallest value in the group (its largest when descending),
+// which for one term is where the row first appears in the rows ordered without DISTINCT.
+void statement::keep_distinct_order(std::size_t distinct_at, std::size_t order_at) {
+  if (m_order_text.empty()) return;
+  bool grouped_rows = grouped();
+  for (const auto& item : m_query.result.items) {
+    grouped_rows = grouped_rows || ir::has_aggregate(*item.expr);
+  }
+  if (!grouped_rows && !m_query.distinct) return;
+  const std::string& sql = m_plan.sql;
+  auto text_of = [&](const std::pair<std::size_t, std::size_t>& at) {
+    return std::string_view{sql}.substr(at.first, at.second - at.first);
+  };
+  // A position (order_by(2)) names a result column; an expression is one when a column reads
+  // the same; an aggregate (grouped rows) is one value per group.
+  auto in_result = [&](std::size_t i) {
+    const ir::order_item& item = m_query.order[i];
+    if (!item.expr || (grouped_rows && ir::has_aggregate(*item.expr))) return true;
+    return std::any_of(m_column_text.begin(), m_column_text.end(), [&](const auto& column) {
+      return text_of(column) == text_of(m_order_text[i]);
+    });
+  };
+  bool all_in_result = true;
+  for (std::size_t i = 0; i < m_query.order.size(); ++i) {
+    all_in_result = all_in_result && in_result(i);
+  }
+  if (all_in_result) return;
+  std::string tail;
+  if (!grouped_rows) {
+    tail = " GROUP BY ";
+    for (std::size_t column = 1; column <= m_column_text.size(); ++column) {
+      if (column > 1) tail += ", ";
+      tail += std::to_string(column);
+    }
+  }
+  tail += " ORDER BY ";
+  for (std::size_t i = 0; i < m_query.order.size(); ++i) {
+    const ir::order_item& item = m_query.order[i];
+    const std::string_view term = text_of(m_order_text[i]);
+    if (i > 0) tail += ", ";
+    if (in_result(i)) {
+      tail += term;
+    } else {
+      tail += item.descending ? "MAX(" : "MIN(";
+      tail += term;
+      tail += ')';
+    }
+    if (item.descending) tail += " DESC";
+  }
+  // The terms' parameters keep their places: only ordinals and function names are added.
+  m_plan.sql.replace(order_at, std::string::npos, tail);
+  if (!grouped_rows) m_plan.sql.erase(distinct_at, std::string_view{"DISTINCT "}.size());
 }
 
 void statement::from_where() { m_sql.from_where(0, m_query.filter); }
@@ -201,16 +278,19 @@ std::size_t statement::order_column(std::size_t position) const {
 }
 
 void statement::order_by() {
+  m_order_text.clear();
   if (m_query.order.empty()) return;
   m_sql.text(" ORDER BY ");
   for (std::size_t i = 0; i < m_query.order.size(); ++i) {
     const ir::order_item& item = m_query.order[i];
     if (i > 0) m_sql.text(", ");
+    const std::size_t begin = m_plan.sql.size();
     if (item.expr) {
       m_sql.expr(*item.expr);
     } else {
       m_sql.text(std::to_string(order_column(item.position)));
     }
+    m_order_text.emplace_back(begin, m_plan.sql.size());
     if (item.descending) m_sql.text(" DESC");
   }
 }

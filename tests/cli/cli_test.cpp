@@ -330,9 +330,7 @@ TEST_CASE("--slice prints rows A to B - 1 like a fetch") {
   CHECK(sliced("2:") == "{\"columns\":[\"s\"],\"rows\":[[3],[4]]}\n");
   CHECK(sliced(":") == "{\"columns\":[\"s\"],\"rows\":[[1],[2],[3],[4]]}\n");
   CHECK(sliced("3:1") == "{\"columns\":[\"s\"],\"rows\":[]}\n");
-  // Sorted by the selected column: PostgreSQL refuses SELECT DISTINCT "s"."name" ... ORDER BY
-  // "s"."id" (42P10), which NextORM writes for a distinct result ordered by another column.
-  CHECK(ok(query(f, {"s.name for s in Student", "--sort-by", "s.name", "--slice", "1:2"})) ==
+  CHECK(ok(query(f, {"s.name for s in Student", "--sort-by", "s.id", "--slice", "1:2"})) ==
         "s.name\n------\nBob\n");
 }
 

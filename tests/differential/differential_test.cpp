@@ -212,6 +212,43 @@ std::string unhex(const std::string& text) {
   return out;
 }
 
+bool is_query_param(const json& v) { return v.is_object() && v.contains("query"); }
+
+using row_query = nextorm::query<nextorm::row>;
+
+// A step that gives a query (filter, where, order_by, distinct, without_distinct); false for
+// any other step.
+bool modify(row_query& q, const step& s, const nextorm::params& args) {
+  if (s.key == "filter") {
+    q = q.filter(s.text, args);
+  } else if (s.key == "where") {
+    q = q.where(s.text, args);
+  } else if (s.key == "order_by") {
+    q = q.order_by(s.text);
+  } else if (s.key == "distinct") {
+    q = q.distinct();
+  } else if (s.key == "without_distinct") {
+    q = q.without_distinct();
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// {"query": TEXT, "steps": ["filter: TEXT", ...]}: the query, with the line's other
+// parameters, passed as a parameter (a nested_query).
+nextorm::param_value decode_query_param(const json& v, const nextorm::params& args) {
+  row_query q = nextorm::select<nextorm::row>(v.at("query").get<std::string>(), args);
+  for (const auto& text : v.value("steps", json::array())) {
+    const std::string part = text.get<std::string>();
+    const std::size_t colon = part.find(':');
+    const step s{trim(part.substr(0, colon)),
+                 colon == std::string::npos ? "" : trim(part.substr(colon + 1))};
+    if (!modify(q, s, args)) throw std::invalid_argument("unknown step '" + s.key + "'");
+  }
+  return q;
+}
+
 nextorm::param_value decode_param(const json& v, nextorm::database& db) {
   if (v.is_array()) {
     std::vector<nextorm::param_value> items;
@@ -265,23 +302,21 @@ std::vector<canonical_row> run_ours(const query_line& line, nextorm::database& d
   for (const step& s : line.steps) {
     if (s.key != "params") continue;
     const json given = json::parse(s.text);
-    for (const auto& [name, v] : given.items()) args[name] = decode_param(v, db);
+    for (const auto& [name, v] : given.items()) {
+      if (!is_query_param(v)) args[name] = decode_param(v, db);
+    }
+    // Queries last: their texts may use the line's other parameters.
+    const nextorm::params scalars = args;
+    for (const auto& [name, v] : given.items()) {
+      if (is_query_param(v)) args[name] = decode_query_param(v, scalars);
+    }
   }
-  nextorm::query<nextorm::row> q = nextorm::select<nextorm::row>(line.query, args);
+  // A text `left_join(GENERATOR)` is nextorm::left_join(GENERATOR): select() takes it as it is.
+  row_query q = nextorm::select<nextorm::row>(line.query, args);
   auto single = [](const value& v) { return std::vector<canonical_row>{{canonical(v)}}; };
   for (const step& s : line.steps) {
-    if (s.key == "params") continue;
-    if (s.key == "filter") {
-      q = q.filter(s.text, args);
-    } else if (s.key == "where") {
-      q = q.where(s.text, args);
-    } else if (s.key == "order_by") {
-      q = q.order_by(s.text);
-    } else if (s.key == "distinct") {
-      q = q.distinct();
-    } else if (s.key == "without_distinct") {
-      q = q.without_distinct();
-    } else if (s.key == "limit") {
+    if (s.key == "params" || modify(q, s, args)) continue;
+    if (s.key == "limit") {
       const auto [n, offset] = two_numbers(s.text, 0);
       return canonical_rows(q.limit(n, offset));
     } else if (s.key == "page") {

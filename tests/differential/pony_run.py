@@ -15,7 +15,10 @@ a generator text, then steps separated by ' ;; ':
 and at most one terminal, last: limit: N[, OFFSET] | page: N[, SIZE] | count | count_distinct |
 sum | avg | min | max | exists | first.
 Typed parameters: {"date"|"datetime"|"time"|"decimal"|"uuid": TEXT}, {"bytes": HEX},
-{"json": JSON TEXT}.
+{"json": JSON TEXT}. A query as a parameter (the source of `x for x in q`):
+{"query": TEXT, "steps": ["filter: TEXT", "where: TEXT", ...]} is orm.select(TEXT) with the
+line's other parameters, then its steps (filter, where, order_by, distinct, without_distinct).
+A query text `left_join(GENERATOR)` runs as orm.left_join(GENERATOR).
 
 Canonical cells (the C++ side writes the same): "None", "b:True", "i:3", "f:%.10g", "s:text",
 "dec:1.5" (no trailing zeros), "d:2000-01-31", "dt:2000-01-31 10:00:00[.ffffff]", "t:10:00:00",
@@ -50,6 +53,10 @@ def parse_line(text):
         key, _, value = part.partition(':')
         steps.append((key.strip(), value.strip()))
     return parts[0].strip(), steps
+
+
+def is_query_param(v):
+    return isinstance(v, dict) and 'query' in v
 
 
 def decode_param(v, entities):
@@ -104,29 +111,60 @@ def row(item, db):
     return [canonical(item, db)]
 
 
+MODIFIERS = {'filter', 'where', 'order_by', 'distinct', 'without_distinct'}
+
+
+def modify(q, key, value, names, local):
+    """One step that gives a query (filter, where, order_by, distinct, without_distinct)."""
+    if key in ('filter', 'where'):
+        return getattr(q, key)(value, names, local)
+    if key == 'order_by':
+        if re.fullmatch(r'\s*-?\d+(\s*,\s*-?\d+)*\s*', value):
+            return q.order_by(*[int(x) for x in value.split(',')])
+        if value == 'None':
+            return q.order_by(None)
+        return q.order_by(value, names, local)
+    if key == 'distinct':
+        return q.distinct()
+    return q.without_distinct()
+
+
+def make_query(text, names, local):
+    """orm.select(text), or orm.left_join(GENERATOR) for the text 'left_join(GENERATOR)'."""
+    if text.startswith('left_join(') and text.endswith(')'):
+        depth = 0
+        for i, c in enumerate(text):
+            depth += c == '('
+            depth -= c == ')'
+            if depth == 0 and c == ')':
+                break
+        if i == len(text) - 1:  # the parenthesis of left_join( closes at the end
+            return orm.left_join(text[len('left_join('):-1], names, local)
+    return orm.select(text, names, local)
+
+
 def run_one(text, entities, names, db):
     query_text, steps = parse_line(text)
     local = {}
     for key, value in steps:
         if key == 'params':
-            local = {k: decode_param(v, entities) for k, v in json.loads(value).items()}
-    q = orm.select(query_text, names, local)
+            given = json.loads(value)
+            local = {k: decode_param(v, entities) for k, v in given.items()
+                     if not is_query_param(v)}
+            # Queries last: their texts may use the line's other parameters.
+            for k, v in given.items():
+                if is_query_param(v):
+                    inner = orm.select(v['query'], names, dict(local))
+                    for step in v.get('steps', []):
+                        inner_key, _, inner_value = step.partition(':')
+                        inner = modify(inner, inner_key.strip(), inner_value.strip(), names, local)
+                    local[k] = inner
+    q = make_query(query_text, names, local)
     for key, value in steps:
         if key == 'params':
             continue
-        if key in ('filter', 'where'):
-            q = getattr(q, key)(value, names, local)
-        elif key == 'order_by':
-            if re.fullmatch(r'\s*-?\d+(\s*,\s*-?\d+)*\s*', value):
-                q = q.order_by(*[int(x) for x in value.split(',')])
-            elif value == 'None':
-                q = q.order_by(None)
-            else:
-                q = q.order_by(value, names, local)
-        elif key == 'distinct':
-            q = q.distinct()
-        elif key == 'without_distinct':
-            q = q.without_distinct()
+        if key in MODIFIERS:
+            q = modify(q, key, value, names, local)
         elif key == 'limit':
             n, _, offset = value.partition(',')
             return [row(x, db) for x in q.limit(int(n), offset=int(offset) if offset else None)]

@@ -103,7 +103,7 @@ TEST_CASE("mariadb round-trips every value type exactly", "[mariadb]") {
   auto c = connect(fresh_url());
   c->execute_script(
       "CREATE TABLE t (k INT PRIMARY KEY, i BIGINT, r DOUBLE, b TINYINT(1), s LONGTEXT, "
-      "x LONGBLOB, d DECIMAL(10,2), dt DATE, ts DATETIME(6), tm TIME(6), u CHAR(36), j JSON)");
+      "x LONGBLOB, d DECIMAL(10,2), dt DATE, ts DATETIME(6), tm TIME(6), u BINARY(16), j JSON)");
   const std::string insert = "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   const std::vector<value> first{
       value{1},
@@ -162,10 +162,11 @@ TEST_CASE("mariadb round-trips every value type exactly", "[mariadb]") {
     REQUIRE(own->next());
     for (std::size_t i = 0; i < types.size(); ++i) {
       INFO("column " << i);
-      // CHAR(36) and JSON (a LONGTEXT) are text to the server: uuid and json are schema types.
-      const value_type expected = types[i] == value_type::uuid || types[i] == value_type::json
-                                      ? value_type::text
-                                      : types[i];
+      // BINARY(16) is bytes and JSON (a LONGTEXT) text to the server: uuid and json are
+      // schema types.
+      const value_type expected = types[i] == value_type::uuid   ? value_type::bytes
+                                  : types[i] == value_type::json ? value_type::text
+                                                                 : types[i];
       CHECK(own->get(i, value_type::null).type() == expected);
     }
     CHECK(own->get(4, value_type::null) == first[4]);
@@ -181,6 +182,33 @@ TEST_CASE("mariadb round-trips every value type exactly", "[mariadb]") {
       CHECK(scalar(*c, sql, value_type::integer, std::vector<value>{first[i]}) == value{1});
     }
   }
+}
+
+TEST_CASE("mariadb stores a uuid as its 16 bytes, as PonyORM's MySQL provider", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script("CREATE TABLE t (k INT PRIMARY KEY, u BINARY(16), s CHAR(36))");
+  const value canonical = typed(value_type::uuid, "123e4567-e89b-12d3-a456-426614174000");
+  const std::string octets{"\x12\x3e\x45\x67\xe8\x9b\x12\xd3\xa4\x56\x42\x66\x14\x17\x40\x00", 16};
+  CHECK(c->execute(
+            "INSERT INTO t VALUES (1, ?, 'not a uuid')",
+            std::vector<value>{typed(value_type::uuid, "123E4567E89B12D3A456426614174000")}) == 1);
+  // A uuid that holds its bytes (read from PonyORM's SQLite BLOB) binds them as they are.
+  CHECK(c->execute("INSERT INTO t VALUES (2, ?, NULL)",
+                   std::vector<value>{typed(value_type::uuid, octets)}) == 1);
+  CHECK(scalar(*c, "SELECT HEX(u) FROM t WHERE k = 1", value_type::text) ==
+        value{"123E4567E89B12D3A456426614174000"});
+  CHECK(scalar(*c, "SELECT COUNT(*) FROM t WHERE u = ?", value_type::integer,
+               std::vector<value>{canonical}) == value{2});
+  auto rows = c->query("SELECT u, s FROM t WHERE k = 1", {});
+  REQUIRE(rows->next());
+  CHECK(rows->get(0, value_type::uuid) == canonical);
+  CHECK(rows->get(0, value_type::null) == typed(value_type::bytes, octets));
+  // A text column asked for a uuid keeps its text (a CHAR(36) column of an older table).
+  CHECK(rows->get(1, value_type::uuid) == typed(value_type::uuid, "not a uuid"));
+  rows.reset();
+  CHECK_THROWS_AS(c->execute("INSERT INTO t VALUES (3, ?, NULL)",
+                             std::vector<value>{typed(value_type::uuid, "xyz")}),
+                  usage_error);
 }
 
 TEST_CASE("mariadb times keep days, signs and fractions", "[mariadb]") {

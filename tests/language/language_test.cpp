@@ -120,14 +120,17 @@ TEST_CASE("a json element as a result has its JSON type; json results are not di
   CHECK(select("d.meta['score'] for d in Doc if d.title == 'a'").fetch()[0][0] == value{2.5});
 }
 
-TEST_CASE("a uuid parameter matches uuids stored as text and, on SQLite, as 16 bytes", "[uuid]") {
+TEST_CASE("a uuid parameter matches the uuids the driver stores and, on SQLite, 16 bytes",
+          "[uuid]") {
   doc_database t;
   auto connection = nextorm::testing::raw_connection(t.url());
   const auto& d = t.db.impl().dialect();
-  connection->execute("UPDATE " + d.quote(t.db.schema().get("Doc").table) + " SET " +
-                          d.quote("uid") + " = '123e4567-e89b-12d3-a456-426614174000' WHERE " +
-                          d.quote("title") + " = 'a'",
-                      {});
+  // Stored as the driver binds a uuid: text on SQLite, a uuid on PostgreSQL, 16 bytes in
+  // MariaDB's BINARY(16).
+  connection->execute(
+      "UPDATE " + d.quote(t.db.schema().get("Doc").table) + " SET " + d.quote("uid") + " = " +
+          d.placeholder(0) + " WHERE " + d.quote("title") + " = 'a'",
+      std::vector<value>{value::typed(value_type::uuid, "123e4567-e89b-12d3-a456-426614174000")});
   if (nextorm::testing::current_provider() == "sqlite") {
     // PonyORM's form.
     connection->execute(

@@ -65,7 +65,7 @@ TEST_CASE("column types follow each database's conventions") {
       {value_type::datetime, "DATETIME", "TIMESTAMP", "DATETIME(6)"},
       {value_type::time, "TIME", "TIME", "TIME(6)"},
       {value_type::bytes, "BLOB", "BYTEA", "LONGBLOB"},
-      {value_type::uuid, "UUID", "UUID", "CHAR(36)"},
+      {value_type::uuid, "UUID", "UUID", "BINARY(16)"},
       {value_type::json, "JSON", "JSONB", "LONGTEXT"},
   };
   for (const row& r : rows) {

@@ -1,6 +1,7 @@
 #include "driver/mariadb/mariadb_connection.hpp"
 
 #include <nextorm/errors.hpp>
+#include <nextorm/types.hpp>
 
 #include "driver/error_condition.hpp"
 
@@ -8,6 +9,7 @@
 #include <mysqld_error.h>
 #include <poll.h>
 
+#include <array>
 #include <cassert>
 #include <cerrno>
 #include <charconv>
@@ -73,6 +75,28 @@ namespace {
 
 std::string quoted(std::string_view sql) { return "'" + std::string{sql} + "'"; }
 
+// The 16 bytes of a uuid value: its text (usage_error "uuid.invalid" if it is not a uuid), or
+// the bytes themselves when a value read from a BLOB uuid (PonyORM's rows on SQLite) holds them.
+std::array<std::uint8_t, 16> uuid_octets(const std::string& stored) {
+  if (stored.size() != 16) return uuid{stored}.octets();
+  std::array<std::uint8_t, 16> out{};
+  std::memcpy(out.data(), stored.data(), out.size());
+  return out;
+}
+
+// The canonical text of a uuid read from a BINARY(16) column.
+std::string uuid_text(std::string_view octets) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < octets.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    const auto byte = static_cast<unsigned char>(octets[i]);
+    out += digits[byte >> 4];
+    out += digits[byte & 15];
+  }
+  return out;
+}
+
 // Parameters: values that MYSQL_BIND points into for the duration of one execution.
 class parameter_binding {
  public:
@@ -103,9 +127,18 @@ class parameter_binding {
           b.buffer_type = MYSQL_TYPE_TINY;
           b.buffer = &s.tiny;
           break;
+        case value_type::uuid:
+          // A uuid column is BINARY(16), as PonyORM's MySQL provider makes it: its 16 bytes.
+          s.octets = uuid_octets(v.as_text());
+          b.buffer_type = MYSQL_TYPE_BLOB;
+          b.buffer = s.octets.data();
+          b.buffer_length = static_cast<unsigned long>(s.octets.size());
+          s.length = b.buffer_length;
+          b.length = &s.length;
+          break;
         default: {
-          // Text and every text-carried type: the server converts '2020-01-31' to a DATE, '12.50'
-          // to a DECIMAL, and so on. The caller's values outlive the execution.
+          // Text and every other text-carried type: the server converts '2020-01-31' to a DATE,
+          // '12.50' to a DECIMAL, and so on. The caller's values outlive the execution.
           const std::string& text = v.as_text();
           b.buffer_type = v.type() == value_type::bytes ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
           b.buffer = const_cast<char*>(text.data());
@@ -127,6 +160,7 @@ class parameter_binding {
     signed char tiny = 0;
     unsigned long length = 0;
     my_bool null = 0;
+    std::array<std::uint8_t, 16> octets{};
   };
   std::vector<MYSQL_BIND> m_binds;
   std::vector<slot> m_slots;
@@ -310,6 +344,12 @@ class mariadb_cursor final : public cursor {
       case value_type::real: return value{get_real(column)};
       case value_type::boolean: return value{get_int(column) != 0};
       case value_type::text: return value{std::string{get_text(column)}};
+      case value_type::uuid:
+        // BINARY(16), PonyORM's and NextORM's uuid column; a text column keeps its text.
+        if (c.kind == storage::binary && c.length == 16) {
+          return value::typed(type, uuid_text(get_text(column)));
+        }
+        return value::typed(type, std::string{get_text(column)});
       default: return value::typed(type, std::string{get_text(column)});
     }
   }

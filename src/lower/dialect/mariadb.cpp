@@ -28,7 +28,8 @@ class mariadb final : public dialect {
       case value_type::datetime: return "DATETIME(6)";
       case value_type::time: return "TIME(6)";
       case value_type::bytes: return "LONGBLOB";
-      case value_type::uuid: return "CHAR(36)";
+      // PonyORM's MySQL provider: the 16 bytes (the driver binds and reads them).
+      case value_type::uuid: return "BINARY(16)";
       case value_type::json: return "LONGTEXT";
       case value_type::null: break;
     }
