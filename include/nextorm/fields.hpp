@@ -1,11 +1,13 @@
 // The field markers of entity declarations:
 //   PK<T>      the primary key (an entity without one gets `id`, an auto-increment integer)
 //   Req<T>     a required value          Opt<T>    an optional value
-//   Single<E>  a reference to one E      Set<E>    a collection of E (Set on both sides: many-to-many)
+//   Single<E>  a reference to one E      Set<E>    a collection of E (Set on both sides:
+//   many-to-many)
 // Each takes its attribute name first, then options (field_options.hpp).
 #pragma once
 
 #include <nextorm/detail/field_base.hpp>
+#include <nextorm/detail/row_reader.hpp>
 #include <nextorm/detail/type_name.hpp>
 #include <nextorm/detail/value_traits.hpp>
 #include <nextorm/field_options.hpp>
@@ -13,6 +15,8 @@
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 namespace nextorm {
@@ -36,6 +40,7 @@ class scalar_field : public field_base {
       apply_options(info, options...);
       info.read = &read;
       info.write = &write;
+      info.load = &load;
       describe(std::move(info));
     }
   }
@@ -75,6 +80,25 @@ class scalar_field : public field_base {
       self.m_value = value_traits<T>::from_value(v);
     }
   }
+  // A column that is not NULL, read with the getter of T's type (text into the string in place).
+  static void load(void* field, const row_reader& row, std::size_t column) {
+    auto& self = *static_cast<scalar_field*>(field);
+    constexpr value_type type = value_traits<T>::type;
+    if constexpr (std::is_same_v<T, std::string>) {
+      const std::string_view text = row.get_text(column);
+      if (self.m_value) {
+        self.m_value->assign(text);
+      } else {
+        self.m_value.emplace(text);
+      }
+    } else if constexpr (type == value_type::integer || type == value_type::boolean) {
+      self.m_value = value_traits<T>::from_value(value{row.get_int(column)});
+    } else if constexpr (type == value_type::real) {
+      self.m_value = value_traits<T>::from_value(value{row.get_real(column)});
+    } else {
+      write(field, row.get(column, type));
+    }
+  }
 
   std::optional<T> m_value;
 };
@@ -88,6 +112,7 @@ Out& operator<<(Out& out, const scalar_field<T, Kind>& f) {
 class reference_field : public field_base {
  protected:
   reference_field(const char* name, const std::type_info& target, attr_info options);
+  ~reference_field();
   // The target object, loaded through the session on first use; null when there is none.
   [[nodiscard]] entity_base* target() const;
   // Points at `target` (or nothing), keeping the reverse side in step.
@@ -98,8 +123,17 @@ class reference_field : public field_base {
   friend class collection_field;  // adding to a one-to-many Set assigns the item's reference
   static value read(const void* field);
   static void write(void* field, const value& v);
+  // The stored key: an integer in place, any other key on the heap (rare: non-integer keys).
+  [[nodiscard]] value key() const;
+  void set_key(const value& key);
+  void set_int_key(std::int64_t key) noexcept;
 
-  value m_key;
+  enum class key_kind : std::uint8_t { none, integer, other };
+  key_kind m_key_kind = key_kind::none;
+  union {
+    std::int64_t m_int_key = 0;
+    value* m_other_key;
+  };
   mutable entity_base* m_target = nullptr;
 };
 

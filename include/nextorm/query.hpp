@@ -8,6 +8,7 @@
 #include <nextorm/params.hpp>
 #include <nextorm/value.hpp>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -37,7 +38,13 @@ struct raw_result {
   std::shared_ptr<const std::vector<std::string>> column_names;  // one per item, for people
   std::vector<const entity_info*> item_entities;  // per item: its entity, or null for a scalar
   std::vector<result_cell> cells;                 // row-major
-  [[nodiscard]] std::size_t rows() const noexcept { return width == 0 ? 0 : cells.size() / width; }
+  // A result of one typed entity has its objects here, one per row, and no cells.
+  bool objects_only = false;
+  std::vector<entity_base*> objects;
+  [[nodiscard]] std::size_t rows() const noexcept {
+    if (objects_only) return objects.size();
+    return width == 0 ? 0 : cells.size() / width;
+  }
 };
 
 // Mirrors compile::terminal_kind (src/compile/plan.hpp) value for value.
@@ -59,6 +66,12 @@ using query_state_ptr = std::shared_ptr<const query_state>;
 
 template <class T>
 inline constexpr bool is_entity_v = std::is_base_of_v<entity_base, T>;
+
+// Items per row of a result converted to R.
+template <class R>
+inline constexpr std::size_t row_width = 1;
+template <class... Ts>
+inline constexpr std::size_t row_width<std::tuple<Ts...>> = sizeof...(Ts) == 0 ? 1 : sizeof...(Ts);
 
 // How one result item becomes a C++ value of type T.
 template <class T>
@@ -276,6 +289,20 @@ class query {
     return run(t, {}, {}, distinct).cells.at(0).v;
   }
   static element convert_row(const detail::raw_result& r, std::size_t i) {
+    if (r.objects_only) {
+      if constexpr (detail::is_entity_v<R>) {
+        return static_cast<element>(r.objects[i]);
+      } else {
+        // A one-item row (fits() checked the width); sized for R so that every R compiles.
+        std::array<detail::result_cell, detail::row_width<R>> cells{};
+        cells[0].object = r.objects[i];
+        if constexpr (std::is_same_v<R, row>) {
+          return detail::row_converter<R>::convert(cells.data(), 1);
+        } else {
+          return detail::row_converter<R>::convert(cells.data());
+        }
+      }
+    }
     if constexpr (std::is_same_v<R, row>) {
       return detail::row_converter<R>::convert(&r.cells[i * r.width], r.width);
     } else {

@@ -83,7 +83,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
   for (std::size_t i = 0; i < out.cells.size(); ++i) {
     const entity_info* entity = out.item_entities[i % out.width];
     result_cell& cell = out.cells[i];
-    if (entity != nullptr && entity->factory != nullptr && cell.object == nullptr &&
+    if (entity != nullptr && entity->construct != nullptr && cell.object == nullptr &&
         !cell.v.is_null()) {
       cell.object = session.load(*entity, cell.v);
     }

@@ -92,22 +92,55 @@ reference_field::reference_field(const char* name, const std::type_info& target,
   }
 }
 
+reference_field::~reference_field() {
+  if (m_key_kind == key_kind::other) delete m_other_key;
+}
+
+value reference_field::key() const {
+  switch (m_key_kind) {
+    case key_kind::integer: return value{m_int_key};
+    case key_kind::other: return *m_other_key;
+    default: return value{};
+  }
+}
+
+void reference_field::set_int_key(std::int64_t key) noexcept {
+  if (m_key_kind == key_kind::other) delete m_other_key;
+  m_key_kind = key_kind::integer;
+  m_int_key = key;
+}
+
+void reference_field::set_key(const value& key) {
+  if (key.type() == value_type::integer) {
+    set_int_key(key.as_int());
+  } else if (key.is_null()) {
+    if (m_key_kind == key_kind::other) delete m_other_key;
+    m_key_kind = key_kind::none;
+  } else if (m_key_kind == key_kind::other) {
+    *m_other_key = key;
+  } else {
+    m_other_key = new value{key};
+    m_key_kind = key_kind::other;
+  }
+}
+
 value reference_field::read(const void* field) {
   const auto& self = *static_cast<const reference_field*>(field);
-  return self.m_target != nullptr ? self.m_target->key() : self.m_key;
+  return self.m_target != nullptr ? self.m_target->key() : self.key();
 }
 
 void reference_field::write(void* field, const value& v) {
   auto& self = *static_cast<reference_field*>(field);
-  self.m_key = v;
+  self.set_key(v);
   self.m_target = nullptr;
 }
 
 entity_base* reference_field::target() const {
   if (m_target != nullptr) return m_target;
-  if (!m_key.is_null()) {
-    m_target = session_of(owner()).load(*attr().target_entity, m_key);
-  } else if (const attr_info& a = attr(); a.key_in_reverse && owner().state() != object_state::created) {
+  if (m_key_kind != key_kind::none) {
+    m_target = session_of(owner()).load(*attr().target_entity, key());
+  } else if (const attr_info& a = attr();
+             a.key_in_reverse && owner().state() != object_state::created) {
     // The column-less side of a one-to-one: the other side's column points here.
     m_target = find_by_reference(owner(), a);
   }
@@ -132,26 +165,29 @@ void reference_field::assign(entity_base* new_target) {
       std::erase(object_access::items(old_items), &self);
     }
     if (new_target != nullptr) {
+      // A loaded collection holds exactly the objects whose reference points at its owner, and
+      // this one pointed elsewhere: no search for a duplicate (which made inserting n children
+      // of one parent quadratic).
       auto& new_items = object_access::collection(*new_target, reverse);
-      if (object_access::loaded(new_items)) add_unique(object_access::items(new_items), &self);
+      if (object_access::loaded(new_items)) object_access::items(new_items).push_back(&self);
     }
   } else {
     // One-to-one: the other side points back; whichever side holds the column is changed.
     if (old_target != nullptr) {
       auto& back = object_access::reference(*old_target, reverse);
       object_access::target(back) = nullptr;
-      object_access::key(back) = value{};
+      object_access::set_key(back, value{});
       if (a.key_in_reverse) session_of(self).touch(*old_target);
     }
     if (new_target != nullptr) {
       auto& back = object_access::reference(*new_target, reverse);
       object_access::target(back) = &self;
-      object_access::key(back) = self.key();
+      object_access::set_key(back, self.key());
       if (a.key_in_reverse) session_of(self).touch(*new_target);
     }
   }
   m_target = new_target;
-  m_key = new_target != nullptr ? new_target->key() : value{};
+  set_key(new_target != nullptr ? new_target->key() : value{});
   touch();
 }
 
@@ -200,10 +236,10 @@ void collection_field::remove(entity_base& item) {
   if (!contains(item)) return;
   if (!a.is_many_to_many()) {
     if (!a.reverse_attr->optional) {
-      throw usage_error("relation.required",
-                        "cannot remove " + item.info().name + " from " + a.owner->name + "." +
-                            a.name + ": its attribute " + a.reverse_attr->name +
-                            " is required; remove() the object instead");
+      throw usage_error("relation.required", "cannot remove " + item.info().name + " from " +
+                                                 a.owner->name + "." + a.name + ": its attribute " +
+                                                 a.reverse_attr->name +
+                                                 " is required; remove() the object instead");
     }
     object_access::reference(item, *a.reverse_attr).assign(nullptr);
     return;

@@ -41,10 +41,7 @@ driver::connection& session_impl::connection() {
 }
 
 entity_base& session_impl::create(const entity_info& entity) {
-  entity_base& object = m_objects.adopt(entity.factory());
-  object_access::info(object) = &entity;
-  object_access::session(object) = this;
-  object_access::state(object) = object_state::created;
+  entity_base& object = m_objects.make(entity, this, object_state::created);
   // A new object's collections are empty, not unloaded.
   for (const auto& attr : entity.attrs) {
     if (attr.kind == attr_kind::set) {
@@ -103,7 +100,7 @@ void session_impl::remove(entity_base& object) {
         // Pony's rule: children of an optional reference lose it...
         auto& reference = object_access::reference(*item, *attr.reverse_attr);
         object_access::target(reference) = nullptr;
-        object_access::key(reference) = value{};
+        object_access::set_key(reference, value{});
         touch(*item);
       } else {
         // ...children of a required one are deleted with their parent.

@@ -8,13 +8,16 @@
 
 namespace nextorm::detail {
 
+struct object_access;
+
 class field_base {
  public:
   field_base(const field_base&) = delete;
   field_base& operator=(const field_base&) = delete;
 
  protected:
-  field_base() noexcept;
+  // Not attached to an owner yet: describe() or the session that made the object attaches it.
+  field_base() noexcept = default;
   ~field_base() = default;
 
   [[nodiscard]] entity_base& owner() const noexcept;
@@ -23,11 +26,14 @@ class field_base {
   // Records a change of the owner, so that the session writes it.
   void touch() const;
   // In a describing construction: adds `info` (with this field's offset) to the entity.
-  [[nodiscard]] static bool describing() noexcept { return construction().describing != nullptr; }
-  void describe(attr_info info) const;
+  [[nodiscard]] static bool describing() noexcept {
+    return describers.load(std::memory_order_relaxed) != 0 && construction().describing != nullptr;
+  }
+  void describe(attr_info info);
 
  private:
-  std::uint32_t m_owner_offset;
+  friend struct object_access;
+  std::uint32_t m_owner_offset = 0;  // from the owner's entity_base to this field; 0: none
 };
 
 }  // namespace nextorm::detail
