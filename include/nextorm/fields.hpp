@@ -111,8 +111,10 @@ Out& operator<<(Out& out, const scalar_field<T, Kind>& f) {
 // Single: the target's key as stored, and the object once loaded or assigned.
 class reference_field : public field_base {
  protected:
-  reference_field(const char* name, const std::type_info& target, attr_info options);
+  reference_field() noexcept = default;
   ~reference_field();
+  // In a describing construction: adds the attribute `name` referring to `target`.
+  void describe_reference(const char* name, const std::type_info& target, attr_info options);
   // The target object, loaded through the session on first use; null when there is none.
   [[nodiscard]] entity_base* target() const;
   // Points at `target` (or nothing), keeping the reverse side in step.
@@ -140,7 +142,9 @@ class reference_field : public field_base {
 // Set: the related objects, loaded through the session on first use.
 class collection_field : public field_base {
  protected:
-  collection_field(const char* name, const std::type_info& target, attr_info options);
+  collection_field() noexcept = default;
+  // In a describing construction: adds the attribute `name` holding `target` objects.
+  void describe_collection(const char* name, const std::type_info& target, attr_info options);
   [[nodiscard]] const std::vector<entity_base*>& items() const;
   void add(entity_base& item);
   void remove(entity_base& item);
@@ -172,8 +176,12 @@ template <class E>
 class Single : public detail::reference_field {
  public:
   template <class... Options>
-  explicit Single(const char* name, const Options&... options)
-      : reference_field{name, typeid(E), detail::options_info(options...)} {}
+  explicit Single(const char* name, const Options&... options) {
+    // The options are only looked at while describing: nothing to build for a loaded object.
+    if (describing()) [[unlikely]] {
+      describe_reference(name, typeid(E), detail::options_info(options...));
+    }
+  }
 
   [[nodiscard]] E* get() const { return static_cast<E*>(target()); }
   [[nodiscard]] E* operator->() const { return &**this; }
@@ -205,8 +213,11 @@ template <class E>
 class Set : public detail::collection_field {
  public:
   template <class... Options>
-  explicit Set(const char* name, const Options&... options)
-      : collection_field{name, typeid(E), detail::options_info(options...)} {}
+  explicit Set(const char* name, const Options&... options) {
+    if (describing()) [[unlikely]] {
+      describe_collection(name, typeid(E), detail::options_info(options...));
+    }
+  }
 
   class iterator {
    public:

@@ -25,6 +25,16 @@ entity_objects::entity_objects(const entity_info& entity)
                                         : (entity.object_size + entity.object_align - 1) /
                                               entity.object_align * entity.object_align} {
   while (entity.columns[m_pk_position] != &entity.pk()) ++m_pk_position;
+  for (const attr_info* attr : entity.columns) {
+    column_reader r{attr->field_offset,      attr->load, attr->write, column_reader::method::write,
+                    attr->column_nullable(), attr->type};
+    if (attr->load != nullptr) {
+      r.how = column_reader::method::load;
+    } else if (attr->kind == attr_kind::single && attr->type == value_type::integer) {
+      r.how = column_reader::method::int_key;
+    }
+    m_readers.push_back(r);
+  }
   for (const auto& attr : entity.attrs) {
     if (object_access::is_field(attr)) {
       m_field_offsets.push_back(static_cast<std::uint32_t>(attr.field_offset));

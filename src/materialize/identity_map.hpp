@@ -14,6 +14,22 @@
 
 namespace nextorm::materialize {
 
+// How one column of an entity's row goes into its field, condensed from the attr_info (which
+// spans several cache lines) into what the materializer needs per row.
+struct column_reader {
+  enum class method : std::uint8_t {
+    load,     // attr_info::load: the field reads the column itself
+    int_key,  // a reference to an entity with an integer key: the key in place
+    write,    // anything else: through a value and attr_info::write
+  };
+  std::ptrdiff_t field_offset;
+  void (*load)(void* field, const detail::row_reader& row, std::size_t column);
+  void (*write)(void* field, const value& v);
+  method how;
+  bool nullable;  // only then is the column checked for NULL
+  value_type type;
+};
+
 // The objects of one entity in a session: their storage and their index by key. Integer keys
 // (nearly every entity) are indexed in an open-addressing table of {key, object} slots; other
 // key types in a hash map of values.
@@ -28,6 +44,8 @@ class entity_objects {
   // The position of the primary key in entity().columns.
   [[nodiscard]] std::size_t pk_position() const noexcept { return m_pk_position; }
   [[nodiscard]] bool integer_keys() const noexcept { return m_integer_keys; }
+  // One per column of entity().columns, in that order.
+  [[nodiscard]] const std::vector<column_reader>& readers() const noexcept { return m_readers; }
 
   // A new object in this storage, its fields attached to it; not filed under a key.
   entity_base& make(detail::session_impl* session, object_state state);
@@ -74,6 +92,7 @@ class entity_objects {
   std::size_t m_made = 0;
   std::ptrdiff_t m_base_offset = 0;            // from an object's storage to its entity_base
   std::vector<std::uint32_t> m_field_offsets;  // where each field of an object is
+  std::vector<column_reader> m_readers;
   // Index: a power-of-two table with linear probing, at most 3/4 full.
   std::vector<slot> m_slots;
   std::size_t m_count = 0;

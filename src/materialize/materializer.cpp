@@ -10,32 +10,34 @@ namespace {
 
 // One column into its field: typed getters straight into the field, a NULL check only where
 // the column may hold NULL, and a `value` only for what has no direct reader.
-void read_column(entity_base& object, const attr_info& attr, const driver::cursor& row,
+void read_column(entity_base& object, const column_reader& r, const driver::cursor& row,
                  std::size_t column) {
-  void* field = object_access::field(object, attr);
-  if (attr.column_nullable() && row.is_null(column)) {
-    attr.write(field, value{});
-  } else if (attr.load != nullptr) {
-    attr.load(field, row, column);
-  } else if (attr.kind == attr_kind::single && attr.type == value_type::integer) {
-    object_access::set_int_key(*static_cast<detail::reference_field*>(field), row.get_int(column));
-  } else {
-    attr.write(field, row.get(column, attr.type));
+  void* field = reinterpret_cast<char*>(&object) + r.field_offset;
+  if (r.nullable && row.is_null(column)) {
+    r.write(field, value{});
+    return;
+  }
+  switch (r.how) {
+    case column_reader::method::load: r.load(field, row, column); break;
+    case column_reader::method::int_key:
+      object_access::set_int_key(*static_cast<detail::reference_field*>(field),
+                                 row.get_int(column));
+      break;
+    case column_reader::method::write: r.write(field, row.get(column, r.type)); break;
   }
 }
 
 // A new object from the row, its key already read.
 entity_base& load_object(const driver::cursor& row, std::size_t first_column,
                          entity_objects& objects, detail::session_impl* session, const value& key) {
-  const entity_info& entity = objects.entity();
   entity_base& object = objects.make(session, object_state::clean);
   const std::size_t pk_position = objects.pk_position();
-  const auto& columns = entity.columns;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
+  const auto& readers = objects.readers();
+  for (std::size_t i = 0; i < readers.size(); ++i) {
     if (i == pk_position) {
-      object_access::write(object, *columns[i], key);
+      readers[i].write(reinterpret_cast<char*>(&object) + readers[i].field_offset, key);
     } else {
-      read_column(object, *columns[i], row, first_column + i);
+      read_column(object, readers[i], row, first_column + i);
     }
   }
   return object;

@@ -82,14 +82,12 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
 
 }  // namespace
 
-reference_field::reference_field(const char* name, const std::type_info& target,
-                                 attr_info options) {
-  if (describing()) [[unlikely]] {
-    attr_info info = relation_info(name, attr_kind::single, target, std::move(options));
-    info.read = &read;
-    info.write = &write;
-    describe(std::move(info));
-  }
+void reference_field::describe_reference(const char* name, const std::type_info& target,
+                                         attr_info options) {
+  attr_info info = relation_info(name, attr_kind::single, target, std::move(options));
+  info.read = &read;
+  info.write = &write;
+  describe(std::move(info));
 }
 
 reference_field::~reference_field() {
@@ -191,11 +189,9 @@ void reference_field::assign(entity_base* new_target) {
   touch();
 }
 
-collection_field::collection_field(const char* name, const std::type_info& target,
-                                   attr_info options) {
-  if (describing()) [[unlikely]] {
-    describe(relation_info(name, attr_kind::set, target, std::move(options)));
-  }
+void collection_field::describe_collection(const char* name, const std::type_info& target,
+                                           attr_info options) {
+  describe(relation_info(name, attr_kind::set, target, std::move(options)));
 }
 
 const std::vector<entity_base*>& collection_field::items() const {

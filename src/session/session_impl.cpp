@@ -54,11 +54,21 @@ entity_base& session_impl::create(const entity_info& entity) {
 
 entity_base* session_impl::load(const entity_info& entity, const value& key) {
   if (key.is_null()) return nullptr;
-  if (entity_base* known = m_objects.find(entity, key)) return known;
-  const std::vector<value> params{key};
-  auto rows = connection().query(m_db.statements(entity).select_by_key, params);
+  materialize::entity_objects& objects = m_objects.objects_of(entity);
+  if (entity_base* known = objects.find(key)) return known;
+  auto rows = connection().query(statements(entity).select_by_key, std::span{&key, 1});
   if (!rows->next()) return nullptr;
-  return materialize::materialize_object(*rows, 0, entity, m_objects, this);
+  return materialize::materialize_object(*rows, 0, objects, this);
+}
+
+const entity_statements& session_impl::statements(const entity_info& entity) {
+  // Lookups by key come in runs for one entity: the database's map (and its mutex) once.
+  if (m_statements_of != &entity || m_statements_version != m_db.schema.version()) {
+    m_statements = &m_db.statements(entity);
+    m_statements_of = &entity;
+    m_statements_version = m_db.schema.version();
+  }
+  return *m_statements;
 }
 
 void session_impl::touch(entity_base& object) {
@@ -93,7 +103,8 @@ void session_impl::remove(entity_base& object) {
       if (attr.is_many_to_many()) {
         std::erase(object_access::items(object_access::collection(*item, *attr.reverse_attr)),
                    &object);
-        if (state != object_state::created && object_access::state(*item) != object_state::created) {
+        if (state != object_state::created &&
+            object_access::state(*item) != object_state::created) {
           link(attr, object, *item, false);
         }
       } else if (attr.reverse_attr->optional) {
@@ -110,7 +121,8 @@ void session_impl::remove(entity_base& object) {
   }
   if (state == object_state::created) {
     std::erase(m_created, &object);
-    std::erase_if(m_links, [&](const link_change& c) { return c.owner == &object || c.item == &object; });
+    std::erase_if(m_links,
+                  [&](const link_change& c) { return c.owner == &object || c.item == &object; });
     return;
   }
   m_deleted.push_back(&object);
@@ -158,7 +170,7 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
   const attr_info& pk = entity.pk();
   const bool generated = pk.auto_increment && object_access::read(object, pk).is_null();
   const std::vector<value> values = column_values(object, !generated);
-  const auto& statements = m_db.statements(entity);
+  const auto& statements = this->statements(entity);
   if (generated) {
     const value key = connection().insert(statements.insert_without_key, values);
     object_access::write(object, pk, key);

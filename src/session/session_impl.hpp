@@ -47,6 +47,8 @@ class session_impl {
   void update(entity_base& object);
   void erase(entity_base& object);
   [[nodiscard]] std::vector<value> column_values(entity_base& object, bool with_key);
+  // The database's statements for `entity`, remembered for the entity used last.
+  [[nodiscard]] const entity_statements& statements(const entity_info& entity);
 
   struct link_change {
     const attr_info* attr;
@@ -63,6 +65,9 @@ class session_impl {
   std::vector<entity_base*> m_deleted;
   std::vector<link_change> m_links;
   session_impl* m_previous;
+  const entity_info* m_statements_of = nullptr;
+  std::uint64_t m_statements_version = 0;
+  const entity_statements* m_statements = nullptr;
 };
 
 }  // namespace nextorm::detail

@@ -10,16 +10,12 @@ void throw_sqlite_error(sqlite3* db, int code, std::string_view context) {
   const std::string message =
       std::string{context} + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
   switch (code & 0xff) {
-    case SQLITE_CONSTRAINT:
-      throw integrity_error("sqlite.constraint", message);
+    case SQLITE_CONSTRAINT: throw integrity_error("sqlite.constraint", message);
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      throw transaction_error("sqlite.busy", message);
+    case SQLITE_LOCKED: throw transaction_error("sqlite.busy", message);
     case SQLITE_CANTOPEN:
-    case SQLITE_NOTADB:
-      throw connection_error("sqlite.cannot_open", message);
-    default:
-      throw database_error(error_category::database, "sqlite.error", message);
+    case SQLITE_NOTADB: throw connection_error("sqlite.cannot_open", message);
+    default: throw database_error(error_category::database, "sqlite.error", message);
   }
 }
 
@@ -54,10 +50,8 @@ void bind(sqlite3* db, sqlite3_stmt* stmt, std::span<const value> params) {
 class sqlite_cursor final : public cursor {
  public:
   sqlite_cursor(sqlite3* db, sqlite3_stmt* stmt) noexcept : m_db{db}, m_stmt{stmt} {}
-  ~sqlite_cursor() override {
-    sqlite3_reset(m_stmt);
-    sqlite3_clear_bindings(m_stmt);
-  }
+  // No sqlite3_clear_bindings: every use of a statement binds all its parameters again first.
+  ~sqlite_cursor() override { sqlite3_reset(m_stmt); }
   sqlite_cursor(const sqlite_cursor&) = delete;
   sqlite_cursor& operator=(const sqlite_cursor&) = delete;
 
@@ -120,8 +114,8 @@ class sqlite_cursor final : public cursor {
 
 sqlite_connection::sqlite_connection(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr);
   m_db.reset(db);
   if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot open SQLite database '" + path + "'");
   sqlite3_extended_result_codes(db, 1);
@@ -139,15 +133,19 @@ void sqlite_connection::execute_script(std::string_view sql) {
 }
 
 sqlite3_stmt* sqlite_connection::prepare(const std::string& sql, std::span<const value> params) {
-  auto found = m_statements.find(sql);
-  if (found == m_statements.end()) {
-    sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(m_db.get(), sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) throw_sqlite_error(m_db.get(), rc, "cannot prepare '" + sql + "'");
-    found = m_statements.emplace(sql, sqlite_stmt_handle{stmt}).first;
+  // Runs of the same statement (lookups by key, inserts of one entity) skip hashing the text.
+  if (m_last == nullptr || m_last->first != sql) {
+    auto found = m_statements.find(sql);
+    if (found == m_statements.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      const int rc = sqlite3_prepare_v3(m_db.get(), sql.data(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) throw_sqlite_error(m_db.get(), rc, "cannot prepare '" + sql + "'");
+      found = m_statements.emplace(sql, sqlite_stmt_handle{stmt}).first;
+    }
+    m_last = &*found;
   }
-  sqlite3_stmt* stmt = found->second.get();
+  sqlite3_stmt* stmt = m_last->second.get();
   bind(m_db.get(), stmt, params);
   return stmt;
 }
@@ -155,7 +153,6 @@ sqlite3_stmt* sqlite_connection::prepare(const std::string& sql, std::span<const
 void sqlite_connection::run(sqlite3_stmt* stmt) {
   const int rc = sqlite3_step(stmt);
   sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
     throw_sqlite_error(m_db.get(), rc, "cannot execute '" + std::string{sqlite3_sql(stmt)} + "'");
   }
