@@ -10,7 +10,8 @@ namespace nextorm::detail {
 
 void database_impl::bind(driver::connection_url parsed, std::size_t pool_size) {
   if (bound()) throw usage_error("database.bound", "the database is already bound");
-  if (pool_size == 0) throw usage_error("database.pool_size", "the pool needs at least one connection");
+  if (pool_size == 0)
+    throw usage_error("database.pool_size", "the pool needs at least one connection");
   const lower::dialect* found = lower::find_dialect(parsed.provider);
   // Open one connection now, so that a bad URL fails at bind() rather than in a session.
   auto first = driver::open(parsed);
@@ -37,9 +38,8 @@ std::unique_ptr<driver::connection> database_impl::acquire() {
       throw usage_error("database.memory_busy",
                         "sqlite::memory: has one connection, and another session holds it");
     }
-    const bool returned = m_returned.wait_for(lock, std::chrono::seconds{30}, [this] {
-      return !m_idle.empty() || m_open < m_pool_size;
-    });
+    const bool returned = m_returned.wait_for(
+        lock, std::chrono::seconds{30}, [this] { return !m_idle.empty() || m_open < m_pool_size; });
     if (!returned) {
       throw connection_error("pool.timeout", "no connection came free in the pool of " +
                                                  std::to_string(m_pool_size) + " within 30 s");
@@ -118,20 +118,19 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
     ++assigned;
   }
   s.insert_with_key = "INSERT INTO " + table + " (" + all_columns + ") VALUES (" + all_values + ")";
-  s.insert_without_key =
-      generated == 0
-          // Only the generated key: MariaDB has no DEFAULT VALUES form.
-          ? (d.name() == "mariadb" ? "INSERT INTO " + table + " () VALUES ()"
-                                   : "INSERT INTO " + table + " DEFAULT VALUES")
-                     : "INSERT INTO " + table + " (" + generated_columns + ") VALUES (" +
-                           generated_values + ")";
+  s.insert_without_key = generated == 0
+                             // Only the generated key: MariaDB has no DEFAULT VALUES form.
+                             ? (d.name() == "mariadb" ? "INSERT INTO " + table + " () VALUES ()"
+                                                      : "INSERT INTO " + table + " DEFAULT VALUES")
+                             : "INSERT INTO " + table + " (" + generated_columns + ") VALUES (" +
+                                   generated_values + ")";
   if (d.has_returning()) s.insert_without_key += " RETURNING " + key;
   s.update = assigned == 0 ? std::string{}
                            : "UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " +
                                  d.placeholder(assigned);
   s.remove = "DELETE FROM " + table + " WHERE " + key + " = " + d.placeholder(0);
-  s.select_by_key = "SELECT " + all_columns + " FROM " + table + " WHERE " + key + " = " +
-                    d.placeholder(0);
+  s.select_where_key = "SELECT " + all_columns + " FROM " + table + " WHERE " + key;
+  s.select_by_key = s.select_where_key + " = " + d.placeholder(0);
   return m_statements.emplace(&entity, std::move(s)).first->second;
 }
 
@@ -143,13 +142,14 @@ const std::string& database_impl::link_statement(const attr_info& attr, bool add
     const std::string table = d.quote(attr.m2m_table);
     const std::string own = d.quote(attr.m2m_own_column);
     const std::string other = d.quote(attr.m2m_other_column);
-    found = m_link_statements
-                .emplace(&attr,
-                         std::pair{"INSERT INTO " + table + " (" + own + ", " + other + ") VALUES (" +
-                                       d.placeholder(0) + ", " + d.placeholder(1) + ")",
-                                   "DELETE FROM " + table + " WHERE " + own + " = " +
-                                       d.placeholder(0) + " AND " + other + " = " + d.placeholder(1)})
-                .first;
+    found =
+        m_link_statements
+            .emplace(&attr,
+                     std::pair{"INSERT INTO " + table + " (" + own + ", " + other + ") VALUES (" +
+                                   d.placeholder(0) + ", " + d.placeholder(1) + ")",
+                               "DELETE FROM " + table + " WHERE " + own + " = " + d.placeholder(0) +
+                                   " AND " + other + " = " + d.placeholder(1)})
+            .first;
   }
   return add ? found->second.first : found->second.second;
 }

@@ -9,8 +9,8 @@
 #include "driver/connection.hpp"
 #include "lower/dialect.hpp"
 
-#include <memory>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -25,6 +25,7 @@ struct entity_statements {
   std::string update;              // every column but the key, WHERE key
   std::string remove;              // WHERE key
   std::string select_by_key;       // every column, WHERE key
+  std::string select_where_key;    // the same up to the key column, for `IN (...)`
 };
 
 class database_impl {

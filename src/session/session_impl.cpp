@@ -6,6 +6,7 @@
 #include "materialize/object_access.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace nextorm::detail {
 
@@ -59,6 +60,39 @@ entity_base* session_impl::load(const entity_info& entity, const value& key) {
   auto rows = connection().query(statements(entity).select_by_key, std::span{&key, 1});
   if (!rows->next()) return nullptr;
   return materialize::materialize_object(*rows, 0, objects, this);
+}
+
+void session_impl::load_all(const entity_info& entity, std::span<const value> keys) {
+  materialize::entity_objects& objects = m_objects.objects_of(entity);
+  std::vector<value> missing;
+  std::unordered_set<value, value_hash> seen;
+  for (const value& key : keys) {
+    if (!key.is_null() && objects.find(key) == nullptr && seen.insert(key).second) {
+      missing.push_back(key);
+    }
+  }
+  // Statements of 1, 2, 4, ... 256 keys (the last key repeated to fill one up): a handful of
+  // distinct statements per entity for the drivers' statement caches, and well under every
+  // database's parameter limit.
+  constexpr std::size_t max_keys = 256;
+  const lower::dialect& d = m_db.dialect();
+  std::vector<value> chunk;
+  for (std::size_t first = 0; first < missing.size(); first += max_keys) {
+    const std::size_t count = std::min(max_keys, missing.size() - first);
+    std::size_t size = 1;
+    while (size < count) size *= 2;
+    chunk.assign(missing.begin() + static_cast<std::ptrdiff_t>(first),
+                 missing.begin() + static_cast<std::ptrdiff_t>(first + count));
+    chunk.resize(size, chunk.back());
+    std::string sql = statements(entity).select_where_key + " IN (";
+    for (std::size_t i = 0; i < size; ++i) {
+      if (i != 0) sql += ", ";
+      d.append_placeholder(sql, i);
+    }
+    sql += ')';
+    auto rows = connection().query(sql, chunk);
+    while (rows->next()) (void)materialize::materialize_object(*rows, 0, objects, this);
+  }
 }
 
 const entity_statements& session_impl::statements(const entity_info& entity) {
