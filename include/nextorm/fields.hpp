@@ -45,39 +45,50 @@ class scalar_field : public field_base {
     }
   }
 
-  [[nodiscard]] bool has_value() const noexcept { return m_value.has_value(); }
+  [[nodiscard]] bool has_value() const noexcept { return m_engaged; }
   // The value; a missing one throws usage_error naming the attribute.
   [[nodiscard]] const T& get() const {
-    if (!m_value) throw_missing_value(attr());
-    return *m_value;
+    if (!m_engaged) throw_missing_value(attr());
+    return m_value;
   }
-  [[nodiscard]] T value_or(T fallback) const { return m_value.value_or(std::move(fallback)); }
+  [[nodiscard]] T value_or(T fallback) const { return m_engaged ? m_value : std::move(fallback); }
   operator const T&() const { return get(); }  // NOLINT: fields read like their values
 
   scalar_field& operator=(T v) {
     m_value = std::move(v);
+    m_engaged = true;
     touch();
     return *this;
   }
   // Opt only: no value (NULL, or '' for a string that is not nullable).
   void reset() requires(Kind == attr_kind::opt) {
-    m_value.reset();
+    clear();
     touch();
   }
 
-  friend bool operator==(const scalar_field& f, const T& v) { return f.m_value == v; }
+  friend bool operator==(const scalar_field& f, const T& v) {
+    return f.m_engaged && f.m_value == v;
+  }
 
  private:
+  // Like std::optional<T>, but the flag is field_base::m_engaged, which packs beside the owner
+  // offset: 8 bytes less per field (a Product of four fields: 160 bytes instead of 184).
+  static_assert(std::is_default_constructible_v<T>, "a column type must be default-constructible");
+  void clear() {
+    m_value = T{};
+    m_engaged = false;
+  }
   static value read(const void* field) {
     const auto& self = *static_cast<const scalar_field*>(field);
-    return self.m_value ? value_traits<T>::to_value(*self.m_value) : value{};
+    return self.m_engaged ? value_traits<T>::to_value(self.m_value) : value{};
   }
   static void write(void* field, const value& v) {
     auto& self = *static_cast<scalar_field*>(field);
     if (v.is_null()) {
-      self.m_value.reset();
+      self.clear();
     } else {
       self.m_value = value_traits<T>::from_value(v);
+      self.m_engaged = true;
     }
   }
   // A column that is not NULL, read with the getter of T's type (text into the string in place).
@@ -85,22 +96,20 @@ class scalar_field : public field_base {
     auto& self = *static_cast<scalar_field*>(field);
     constexpr value_type type = value_traits<T>::type;
     if constexpr (std::is_same_v<T, std::string>) {
-      const std::string_view text = row.get_text(column);
-      if (self.m_value) {
-        self.m_value->assign(text);
-      } else {
-        self.m_value.emplace(text);
-      }
+      self.m_value.assign(row.get_text(column));
+      self.m_engaged = true;
     } else if constexpr (type == value_type::integer || type == value_type::boolean) {
       self.m_value = value_traits<T>::from_value(value{row.get_int(column)});
+      self.m_engaged = true;
     } else if constexpr (type == value_type::real) {
       self.m_value = value_traits<T>::from_value(value{row.get_real(column)});
+      self.m_engaged = true;
     } else {
       write(field, row.get(column, type));
     }
   }
 
-  std::optional<T> m_value;
+  T m_value{};
 };
 
 template <class Out, column_type T, attr_kind Kind>
@@ -152,8 +161,8 @@ class collection_field : public field_base {
 
  private:
   friend struct object_access;
+  // Whether m_items holds the collection: field_base::m_engaged.
   mutable std::vector<entity_base*> m_items;
-  mutable bool m_loaded = false;
 };
 
 template <class... Options>

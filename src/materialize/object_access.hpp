@@ -47,7 +47,7 @@ struct object_access {
   static void set_key(reference_field& f, const value& key) { f.set_key(key); }
   static void set_int_key(reference_field& f, std::int64_t key) noexcept { f.set_int_key(key); }
   static std::vector<entity_base*>& items(collection_field& f) noexcept { return f.m_items; }
-  static bool& loaded(collection_field& f) noexcept { return f.m_loaded; }
+  static bool& loaded(collection_field& f) noexcept { return f.m_engaged; }
   // The collection's items, loading them first if needed.
   static const std::vector<entity_base*>& loaded_items(const collection_field& f) {
     return f.items();

@@ -195,13 +195,13 @@ void collection_field::describe_collection(const char* name, const std::type_inf
 }
 
 const std::vector<entity_base*>& collection_field::items() const {
-  if (!m_loaded) {
+  if (!m_engaged) {
     entity_base& self = owner();
     std::vector<entity_base*> loaded = load_items(self, attr());
     // Objects removed in this session but not yet flushed do not come back.
     std::erase_if(loaded, [](entity_base* o) { return o->state() == object_state::deleted; });
     m_items = std::move(loaded);
-    m_loaded = true;
+    m_engaged = true;
   }
   return m_items;
 }
@@ -222,7 +222,7 @@ void collection_field::add(entity_base& item) {
   if (contains(item)) return;
   add_unique(m_items, &item);
   auto& reverse = object_access::collection(item, *a.reverse_attr);
-  if (reverse.m_loaded) add_unique(reverse.m_items, &self);
+  if (reverse.m_engaged) add_unique(reverse.m_items, &self);
   session_of(self).link(a, self, item, true);
 }
 

@@ -34,6 +34,11 @@ class field_base {
  private:
   friend struct object_access;
   std::uint32_t m_owner_offset = 0;  // from the owner's entity_base to this field; 0: none
+
+ protected:
+  // Free for the field kinds to use (scalar fields: whether there is a value). It sits in what
+  // would otherwise be padding before the next 8-byte member.
+  mutable bool m_engaged = false;
 };
 
 }  // namespace nextorm::detail
