@@ -98,6 +98,15 @@ class scalar_field : public field_base {
     if constexpr (std::is_same_v<T, std::string>) {
       self.m_value.assign(row.get_text(column));
       self.m_engaged = true;
+    } else if constexpr (std::is_same_v<T, bool>) {
+      self.m_value = row.get_int(column) != 0;
+      self.m_engaged = true;
+    } else if constexpr (std::is_integral_v<T> && type == value_type::integer) {
+      self.m_value = static_cast<T>(row.get_int(column));
+      self.m_engaged = true;
+    } else if constexpr (std::is_floating_point_v<T> && type == value_type::real) {
+      self.m_value = static_cast<T>(row.get_real(column));
+      self.m_engaged = true;
     } else if constexpr (type == value_type::integer || type == value_type::boolean) {
       self.m_value = value_traits<T>::from_value(value{row.get_int(column)});
       self.m_engaged = true;
@@ -137,7 +146,11 @@ class reference_field : public field_base {
   // The stored key: an integer in place, any other key on the heap (rare: non-integer keys).
   [[nodiscard]] value key() const;
   void set_key(const value& key);
-  void set_int_key(std::int64_t key) noexcept;
+  void set_int_key(std::int64_t key) noexcept {
+    if (m_key_kind == key_kind::other) delete m_other_key;
+    m_key_kind = key_kind::integer;
+    m_int_key = key;
+  }
 
   enum class key_kind : std::uint8_t { none, integer, other };
   key_kind m_key_kind = key_kind::none;

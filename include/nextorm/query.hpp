@@ -2,9 +2,9 @@
 // Queries are immutable values; every method returns a new query.
 #pragma once
 
+#include <nextorm/detail/value_traits.hpp>
 #include <nextorm/entity_base.hpp>
 #include <nextorm/errors.hpp>
-#include <nextorm/detail/value_traits.hpp>
 #include <nextorm/params.hpp>
 #include <nextorm/value.hpp>
 
@@ -34,11 +34,12 @@ struct result_cell {
 };
 
 struct raw_result {
-  std::size_t width = 0;                         // cells per row
+  std::size_t width = 0;                                         // cells per row
   std::shared_ptr<const std::vector<std::string>> column_names;  // one per item, for people
   std::vector<const entity_info*> item_entities;  // per item: its entity, or null for a scalar
   std::vector<result_cell> cells;                 // row-major
-  // A result of one typed entity has its objects here, one per row, and no cells.
+  // A result of one typed entity has its objects here (or in the run's object_sink), one per
+  // row, and no cells.
   bool objects_only = false;
   std::vector<entity_base*> objects;
   [[nodiscard]] std::size_t rows() const noexcept {
@@ -49,7 +50,17 @@ struct raw_result {
 
 // Mirrors compile::terminal_kind (src/compile/plan.hpp) value for value.
 enum class terminal : std::uint8_t {
-  fetch, count, sum, avg, min, max, exists, first, get, remove, group_concat
+  fetch,
+  count,
+  sum,
+  avg,
+  min,
+  max,
+  exists,
+  first,
+  get,
+  remove,
+  group_concat
 };
 
 class query_state;  // the database, the text, the method chain and the parameters (src/session)
@@ -58,9 +69,15 @@ using query_state_ptr = std::shared_ptr<const query_state>;
 [[nodiscard]] query_state_ptr make_query(std::string text, std::string entity, params args);
 [[nodiscard]] query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string text,
                                            params args);
+// Where a fetch of one typed entity puts its objects, instead of raw_result::objects.
+struct object_sink {
+  void* out;
+  void (*push)(void* out, entity_base* object);
+};
 [[nodiscard]] raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
                                    std::optional<std::int64_t> limit,
-                                   std::optional<std::int64_t> offset);
+                                   std::optional<std::int64_t> offset,
+                                   const object_sink* sink = nullptr);
 [[nodiscard]] std::string query_sql(const query_state_ptr& q);
 [[noreturn]] void throw_shape_mismatch(const raw_result& r, std::string_view wanted);
 
@@ -87,7 +104,7 @@ struct cell_converter<value> {
   static value convert(const result_cell& c) { return c.object != nullptr ? c.object->key() : c.v; }
 };
 template <class E>
-  requires is_entity_v<E>
+requires is_entity_v<E>
 struct cell_converter<E> {
   using type = E*;
   static bool fits(const entity_info* e) { return e != nullptr; }
@@ -226,13 +243,16 @@ class query {
   }
   // SELECT ... FOR UPDATE [NOWAIT | SKIP LOCKED] (not written on SQLite, as in PonyORM).
   [[nodiscard]] query for_update(bool nowait = false, bool skip_locked = false) const {
-    return query{detail::add_modifier(m_state, 5, nowait ? "nowait" : skip_locked ? "skip_locked" : "",
+    return query{detail::add_modifier(m_state, 5,
+                                      nowait        ? "nowait"
+                                      : skip_locked ? "skip_locked"
+                                                    : "",
                                       {})};
   }
 
-  [[nodiscard]] result<R> fetch() const { return convert(run(detail::terminal::fetch)); }
+  [[nodiscard]] result<R> fetch() const { return rows(); }
   [[nodiscard]] result<R> limit(std::int64_t n, std::int64_t offset = 0) const {
-    return convert(run(detail::terminal::fetch, n, offset));
+    return rows(n, offset);
   }
   // Page `number` (from 1) of `size` rows.
   [[nodiscard]] result<R> page(std::int64_t number, std::int64_t size = 10) const {
@@ -244,8 +264,8 @@ class query {
     if (start < 0) {
       throw usage_error{"query.negative_slice", "the start of a query slice cannot be negative"};
     }
-    if (!stop) return start == 0 ? fetch() : convert(run(detail::terminal::fetch, {}, start));
-    return convert(run(detail::terminal::fetch, *stop > start ? *stop - start : 0, start));
+    if (!stop) return start == 0 ? fetch() : rows({}, start);
+    return rows(*stop > start ? *stop - start : 0, start);
   }
   // `n` rows in random order.
   [[nodiscard]] result<R> random(std::int64_t n) const { return order_by("random()").limit(n); }
@@ -284,6 +304,23 @@ class query {
   detail::raw_result run(detail::terminal t, std::optional<std::int64_t> limit = {},
                          std::optional<std::int64_t> offset = {}, bool distinct = false) const {
     return detail::run_query(m_state, t, distinct, limit, offset);
+  }
+  // The rows of the query. Objects of an entity result go straight into the result's vector.
+  result<R> rows(std::optional<std::int64_t> limit = {},
+                 std::optional<std::int64_t> offset = {}) const {
+    if constexpr (detail::is_entity_v<R>) {
+      std::vector<R*> items;
+      const detail::object_sink sink{
+          &items, [](void* out, entity_base* object) {
+            static_cast<std::vector<R*>*>(out)->push_back(static_cast<R*>(object));
+          }};
+      detail::raw_result r =
+          detail::run_query(m_state, detail::terminal::fetch, false, limit, offset, &sink);
+      if (r.objects_only) return result<R>{std::move(items), r.column_names};
+      return convert(r);
+    } else {
+      return convert(run(detail::terminal::fetch, limit, offset));
+    }
   }
   value aggregate(detail::terminal t, bool distinct) const {
     return run(t, {}, {}, distinct).cells.at(0).v;

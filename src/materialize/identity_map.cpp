@@ -14,7 +14,7 @@ namespace {
 
 // Chunks of storage start small (a session that loads three objects) and double up to this.
 constexpr std::size_t first_chunk_objects = 8;
-constexpr std::size_t max_chunk_objects = 1024;
+constexpr std::size_t max_chunk_objects = 256;
 
 }  // namespace
 

@@ -65,7 +65,8 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
 }
 
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
-                 detail::session_impl* session, detail::raw_result& out, std::size_t max_rows) {
+                 detail::session_impl* session, detail::raw_result& out, std::size_t max_rows,
+                 const detail::object_sink* sink) {
   out.width = shape.items.size();
   out.item_entities.clear();
   for (const auto& item : shape.items) out.item_entities.push_back(item.entity);
@@ -76,7 +77,12 @@ void materialize(driver::cursor& rows, const compile::result_shape& shape, ident
     entity_objects& table = objects.objects_of(*shape.items[0].entity);
     const std::size_t first_column = shape.items[0].first_column;
     for (std::size_t row = 0; row < max_rows && rows.next(); ++row) {
-      out.objects.push_back(materialize_object(rows, first_column, table, session));
+      entity_base* object = materialize_object(rows, first_column, table, session);
+      if (sink != nullptr) {
+        sink->push(sink->out, object);
+      } else {
+        out.objects.push_back(object);
+      }
     }
     return;
   }

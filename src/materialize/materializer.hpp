@@ -12,11 +12,11 @@
 namespace nextorm::materialize {
 
 // Appends every row of `rows` to `out` (whose width and item entities it sets): a result of one
-// typed entity goes to `out.objects`, anything else to `out.cells`. Objects already in the map
-// are returned as they are: the session's version wins over the row.
+// typed entity goes to `sink` if there is one, else to `out.objects`; anything else to `out.cells`.
+// Objects already in the map are returned as they are: the session's version wins over the row.
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
                  detail::session_impl* session, detail::raw_result& out,
-                 std::size_t max_rows = SIZE_MAX);
+                 std::size_t max_rows = SIZE_MAX, const detail::object_sink* sink = nullptr);
 
 // One object of `objects.entity()` from the columns starting at `first_column` of the current
 // row; null when its key is NULL (no object, as from an outer join).

@@ -52,7 +52,8 @@ query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string tex
 }
 
 raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
-                     std::optional<std::int64_t> limit, std::optional<std::int64_t> offset) {
+                     std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
+                     const object_sink* sink) {
   session_impl& session = session_for(*q);
   session.flush();  // queries see the session's own changes
   compile::query_spec spec = q->spec;
@@ -81,7 +82,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
     const std::size_t max_rows = t == terminal::get                                ? 2
                                  : (t == terminal::first || t == terminal::exists) ? 1
                                                                                    : SIZE_MAX;
-    materialize::materialize(*rows, plan->shape, session.objects(), &session, out, max_rows);
+    materialize::materialize(*rows, plan->shape, session.objects(), &session, out, max_rows, sink);
   }
   // Items that came as keys only (references in a result) are loaded now, after the cursor:
   // per item, every missing key in one go.

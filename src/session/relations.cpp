@@ -102,12 +102,6 @@ value reference_field::key() const {
   }
 }
 
-void reference_field::set_int_key(std::int64_t key) noexcept {
-  if (m_key_kind == key_kind::other) delete m_other_key;
-  m_key_kind = key_kind::integer;
-  m_int_key = key;
-}
-
 void reference_field::set_key(const value& key) {
   if (key.type() == value_type::integer) {
     set_int_key(key.as_int());
