@@ -2,9 +2,9 @@
 // Queries are immutable values; every method returns a new query.
 #pragma once
 
-#include <nextorm/detail/value_traits.hpp>
 #include <nextorm/entity_base.hpp>
 #include <nextorm/errors.hpp>
+#include <nextorm/detail/value_traits.hpp>
 #include <nextorm/params.hpp>
 #include <nextorm/value.hpp>
 
@@ -34,7 +34,7 @@ struct result_cell {
 };
 
 struct raw_result {
-  std::size_t width = 0;                                         // cells per row
+  std::size_t width = 0;                         // cells per row
   std::shared_ptr<const std::vector<std::string>> column_names;  // one per item, for people
   std::vector<const entity_info*> item_entities;  // per item: its entity, or null for a scalar
   std::vector<result_cell> cells;                 // row-major
@@ -50,17 +50,7 @@ struct raw_result {
 
 // Mirrors compile::terminal_kind (src/compile/plan.hpp) value for value.
 enum class terminal : std::uint8_t {
-  fetch,
-  count,
-  sum,
-  avg,
-  min,
-  max,
-  exists,
-  first,
-  get,
-  remove,
-  group_concat
+  fetch, count, sum, avg, min, max, exists, first, get, remove, group_concat
 };
 
 class query_state;  // the database, the text, the method chain and the parameters (src/session)
@@ -104,7 +94,7 @@ struct cell_converter<value> {
   static value convert(const result_cell& c) { return c.object != nullptr ? c.object->key() : c.v; }
 };
 template <class E>
-requires is_entity_v<E>
+  requires is_entity_v<E>
 struct cell_converter<E> {
   using type = E*;
   static bool fits(const entity_info* e) { return e != nullptr; }
@@ -243,10 +233,7 @@ class query {
   }
   // SELECT ... FOR UPDATE [NOWAIT | SKIP LOCKED] (not written on SQLite, as in PonyORM).
   [[nodiscard]] query for_update(bool nowait = false, bool skip_locked = false) const {
-    return query{detail::add_modifier(m_state, 5,
-                                      nowait        ? "nowait"
-                                      : skip_locked ? "skip_locked"
-                                                    : "",
+    return query{detail::add_modifier(m_state, 5, nowait ? "nowait" : skip_locked ? "skip_locked" : "",
                                       {})};
   }
 
