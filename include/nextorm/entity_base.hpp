@@ -12,6 +12,7 @@ namespace nextorm {
 
 namespace detail {
 class session_impl;
+class field_base;
 struct object_access;
 }  // namespace detail
 
@@ -41,6 +42,7 @@ class entity_base {
 
  private:
   friend struct detail::object_access;
+  friend class detail::field_base;  // touch()'s inline test of the owner's state
   // The implicit `id` of entities without a declared PK; no_auto_id until the database made it
   // (generated keys are never the smallest int64).
   static constexpr std::int64_t no_auto_id = std::numeric_limits<std::int64_t>::min();

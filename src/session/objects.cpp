@@ -103,11 +103,6 @@ namespace {
 
 }  // namespace
 
-entity_base& field_base::owner() const noexcept {
-  return *reinterpret_cast<entity_base*>(const_cast<char*>(reinterpret_cast<const char*>(this)) -
-                                         m_owner_offset);
-}
-
 const attr_info& field_base::attr() const {
   if (m_owner_offset == 0) throw_unattached();
   const entity_base& object = owner();
@@ -117,7 +112,7 @@ const attr_info& field_base::attr() const {
   throw usage_error("object.detached", "field of an object that no session manages");
 }
 
-void field_base::touch() const {
+void field_base::record_change() const {
   if (m_owner_offset == 0) throw_unattached();
   entity_base& object = owner();
   if (object_access::session(object) == nullptr) {

@@ -162,10 +162,11 @@ void session_impl::remove(entity_base& object) {
   m_deleted.push_back(&object);
 }
 
-std::vector<value> session_impl::column_values(entity_base& object, bool with_key) {
+std::vector<value>& session_impl::column_values(entity_base& object, bool with_key) {
   const entity_info& entity = object.info();
-  std::vector<value> values;
-  values.reserve(entity.columns.size());
+  // One buffer for every row the session writes: no allocation per row.
+  std::vector<value>& values = m_values;
+  values.clear();
   for (const attr_info* attr : entity.columns) {
     if (attr == &entity.pk() && !with_key) continue;
     value v = object_access::read(object, *attr);
@@ -203,22 +204,23 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
   }
   const attr_info& pk = entity.pk();
   const bool generated = pk.auto_increment && object_access::read(object, pk).is_null();
-  const std::vector<value> values = column_values(object, !generated);
+  const std::vector<value>& values = column_values(object, !generated);
   const auto& statements = this->statements(entity);
   if (generated) {
     const value key = connection().insert(statements.insert_without_key, values);
     object_access::write(object, pk, key);
+    m_objects.file(entity, key, object);
   } else {
     (void)connection().execute(statements.insert_with_key, values);
+    m_objects.file(entity, object.key(), object);
   }
   object_access::state(object) = object_state::clean;
-  m_objects.file(entity, object.key(), object);
   path.pop_back();
 }
 
 void session_impl::update(entity_base& object) {
   if (object_access::state(object) != object_state::modified) return;
-  std::vector<value> values = column_values(object, false);
+  std::vector<value>& values = column_values(object, false);
   values.push_back(object.key());
   (void)connection().execute(m_db.statements(object.info()).update, values);
   object_access::state(object) = object_state::clean;
