@@ -130,7 +130,9 @@ Out& operator<<(Out& out, const scalar_field<T, Kind>& f) {
 class reference_field : public field_base {
  protected:
   reference_field() noexcept = default;
-  ~reference_field();
+  ~reference_field() {
+    if (m_key_kind == key_kind::other) delete m_other_key;
+  }
   // In a describing construction: adds the attribute `name` referring to `target`.
   void describe_reference(const char* name, const std::type_info& target, attr_info options);
   // The target object, loaded through the session on first use; null when there is none.

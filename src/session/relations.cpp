@@ -90,10 +90,6 @@ void reference_field::describe_reference(const char* name, const std::type_info&
   describe(std::move(info));
 }
 
-reference_field::~reference_field() {
-  if (m_key_kind == key_kind::other) delete m_other_key;
-}
-
 value reference_field::key() const {
   switch (m_key_kind) {
     case key_kind::integer: return value{m_int_key};
