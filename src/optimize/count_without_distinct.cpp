@@ -1,8 +1,8 @@
 // Count without DISTINCT: `count(p)` means the number of distinct objects, so it lowers to
 // COUNT(DISTINCT p.key) as in PonyORM. When p is the only loop variable of its query (or
 // subquery) and every other source there is a join along a to-one reference, no row of p can
-// appear twice, and the DISTINCT only makes the database sort or hash every key: COUNT(p.key)
-// gives the same number (the key is never NULL).
+// appear twice, and the DISTINCT only makes the database sort or hash every key: COUNT(*) gives
+// the same number (p's key is never NULL: p is not outer-joined, the to-one joins are inner).
 #include "optimize/optimizer.hpp"
 
 namespace nextorm::optimize {
@@ -34,7 +34,11 @@ void drop_distinct(ir::expr_ptr& e) {
   auto& a = e->as<ir::aggregate>();
   if (a.fn != ir::aggregate_kind::count || !a.distinct || !a.arg) return;
   const auto* row = a.arg->try_as<ir::source_row>();
-  if (row != nullptr && rows_unique(*t_query, row->source)) a.distinct = false;
+  if (row != nullptr && rows_unique(*t_query, row->source)) {
+    // COUNT(*): the key is never NULL where every row is another object of p.
+    a.distinct = false;
+    a.arg = nullptr;
+  }
 }
 
 }  // namespace
