@@ -28,7 +28,9 @@ entity_objects::entity_objects(const entity_info& entity)
   for (const attr_info* attr : entity.columns) {
     column_reader r{attr->field_offset,      attr->load, attr->write, column_reader::method::write,
                     attr->column_nullable(), attr->type};
-    if (attr->load != nullptr) {
+    if (!object_access::is_field(*attr)) {
+      r.how = column_reader::method::auto_id;
+    } else if (attr->load != nullptr) {
       r.how = column_reader::method::load;
     } else if (attr->kind == attr_kind::single && attr->type == value_type::integer) {
       r.how = column_reader::method::int_key;

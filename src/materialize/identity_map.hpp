@@ -21,6 +21,7 @@ struct column_reader {
     load,     // attr_info::load: the field reads the column itself
     int_key,  // a reference to an entity with an integer key: the key in place
     write,    // anything else: through a value and attr_info::write
+    auto_id,  // the implicit `id` in entity_base: an int64 (as the key, already read)
   };
   std::ptrdiff_t field_offset;
   void (*load)(void* field, const detail::row_reader& row, std::size_t column);

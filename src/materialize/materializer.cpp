@@ -24,18 +24,27 @@ void read_column(entity_base& object, const column_reader& r, const driver::curs
                                  row.get_int(column));
       break;
     case column_reader::method::write: r.write(field, row.get(column, r.type)); break;
+    case column_reader::method::auto_id:
+      *static_cast<std::int64_t*>(field) = row.get_int(column);
+      break;
   }
 }
 
-// A new object from the row, its key already read.
+// A new object from the row, its key already read: `int_key`, or `*other_key` if not null.
 entity_base& load_object(const driver::cursor& row, std::size_t first_column,
-                         entity_objects& objects, detail::session_impl* session, const value& key) {
+                         entity_objects& objects, detail::session_impl* session,
+                         std::int64_t int_key, const value* other_key) {
   entity_base& object = objects.make(session, object_state::clean);
   const std::size_t pk_position = objects.pk_position();
   const auto& readers = objects.readers();
   for (std::size_t i = 0; i < readers.size(); ++i) {
     if (i == pk_position) {
-      readers[i].write(reinterpret_cast<char*>(&object) + readers[i].field_offset, key);
+      void* field = reinterpret_cast<char*>(&object) + readers[i].field_offset;
+      if (readers[i].how == column_reader::method::auto_id) {
+        *static_cast<std::int64_t*>(field) = int_key;
+      } else {
+        readers[i].write(field, other_key != nullptr ? *other_key : value{int_key});
+      }
     } else {
       read_column(object, readers[i], row, first_column + i);
     }
@@ -54,12 +63,12 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
     // NULL reads as 0: only then is the column type worth asking for.
     if (key == 0 && row.is_null(key_column)) return nullptr;
     return objects.find_or_add(
-        key, [&] { return &load_object(row, first_column, objects, session, value{key}); });
+        key, [&] { return &load_object(row, first_column, objects, session, key, nullptr); });
   }
   const value key = row.get(key_column, objects.entity().pk().type);
   if (key.is_null()) return nullptr;
   if (entity_base* known = objects.find(key)) return known;
-  entity_base& object = load_object(row, first_column, objects, session, key);
+  entity_base& object = load_object(row, first_column, objects, session, 0, &key);
   objects.file(key, object);
   return &object;
 }
