@@ -1,5 +1,6 @@
 // One object per row per session: objects by entity and primary-key value. The map owns them:
-// each entity's objects live in chunks of storage that are freed together when the session ends.
+// each entity's objects live in blocks of storage that are given back together when the session
+// ends, to a cache that the next session takes its blocks from.
 #pragma once
 
 #include <nextorm/entity_base.hpp>
@@ -76,6 +77,7 @@ class entity_objects {
     std::byte* data;
     std::size_t capacity;  // objects
     std::size_t used;
+    bool from_cache;  // a block of the shared cache (given back), or a chunk of its own
   };
 
   [[nodiscard]] std::size_t home(std::int64_t key) const noexcept;
@@ -87,7 +89,7 @@ class entity_objects {
   const entity_info& m_entity;
   std::size_t m_pk_position = 0;
   bool m_integer_keys;
-  // Storage: objects of `m_stride` bytes in chunks that double up to a limit.
+  // Storage: objects of `m_stride` bytes in blocks of the process's block cache.
   std::size_t m_stride;
   std::vector<chunk> m_chunks;
   std::size_t m_made = 0;
@@ -100,6 +102,9 @@ class entity_objects {
   unsigned m_shift = 64;
   std::unordered_map<value, entity_base*, value_hash> m_by_value;
 };
+
+// Frees the object storage that ended sessions left for the next ones (up to 16 MiB is kept).
+void release_cached_storage() noexcept;
 
 class identity_map {
  public:

@@ -36,14 +36,30 @@ struct Country : entity<Country> {
   Req<std::string> name{"name"};
 };
 
+int g_big_destroyed = 0;
+
+// Bigger than a storage block: its objects get chunks of their own.
+struct Big : entity<Big> {
+  Req<std::string> name{"name"};
+  struct payload {
+    payload() = default;
+    payload(const payload&) = delete;
+    payload& operator=(const payload&) = delete;
+    ~payload() { ++g_big_destroyed; }
+    char bytes[70000] = {};
+  } data;
+};
+
 struct fixture {
   fixture() {
     schema.add(describe_entity<Item>());
     schema.add(describe_entity<Country>());
+    schema.add(describe_entity<Big>());
     schema.finalize();
   }
   const entity_info& item() const { return schema.get("Item"); }
   const entity_info& country() const { return schema.get("Country"); }
+  const entity_info& big() const { return schema.get("Big"); }
   registry schema;
 };
 
@@ -142,6 +158,46 @@ TEST_CASE_METHOD(fixture, "clearing the map runs every object's destructor", "[i
     make_item(map, item(), 1);  // usable again after clear()
   }
   CHECK(g_destroyed == 2502);  // and the map's destructor destroys the rest
+}
+
+TEST_CASE_METHOD(fixture, "objects bigger than a storage block get storage of their own",
+                 "[identity_map]") {
+  g_big_destroyed = 0;
+  {
+    identity_map map;
+    std::vector<entity_base*> made;
+    for (std::int64_t i = 1; i <= 20; ++i) made.push_back(&make_item(map, big(), i));
+    for (std::int64_t i = 1; i <= 20; ++i) {
+      CHECK(map.find(big(), value{i}) == made[static_cast<std::size_t>(i - 1)]);
+    }
+    // Distinct, non-overlapping objects.
+    for (std::size_t i = 1; i < made.size(); ++i) {
+      const auto gap =
+          reinterpret_cast<const char*>(made[i]) - reinterpret_cast<const char*>(made[i - 1]);
+      CHECK((gap >= static_cast<std::ptrdiff_t>(sizeof(Big)) ||
+             gap <= -static_cast<std::ptrdiff_t>(sizeof(Big))));
+    }
+  }
+  CHECK(g_big_destroyed == 20);
+}
+
+TEST_CASE("storage given back by ended sessions is reused, and can be released", "[identity_map]") {
+  registry schema;
+  schema.add(describe_entity<Item>());
+  schema.finalize();
+  const entity_info& info = schema.get("Item");
+  materialize::release_cached_storage();
+  const entity_base* first = nullptr;
+  {
+    identity_map map;
+    first = &map.make(info, nullptr, object_state::created);
+  }
+  {
+    identity_map map;
+    // The same block again (the cache hands back the block it got last).
+    CHECK(&map.make(info, nullptr, object_state::created) == first);
+  }
+  materialize::release_cached_storage();
 }
 
 TEST_CASE_METHOD(fixture, "objects made by the map know their entity, state and fields",
