@@ -8,6 +8,8 @@
 
 #include <nextorm/database.hpp>
 
+#include "materialize/identity_map.hpp"  // release_cached_storage: not public API
+
 #include <stdlib.h>  // getloadavg
 
 #include <array>
@@ -144,6 +146,9 @@ class provider_run {
       for (auto& c : cs) {
         if (c) (void)c->select_below(limit);
       }
+      // NextORM keeps the object storage of ended sessions for the next ones: freed here, so
+      // that the measured session allocates all of its objects' memory itself.
+      nextorm::materialize::release_cached_storage();
       m_out.memory.nextorm_bytes = peak_heap(cs[0].get(), limit, m_out.memory.rows);
       m_out.memory.structs_bytes = peak_heap(cs[1].get(), limit, m_out.memory.rows);
       m_out.memory.soci_bytes = peak_heap(cs[2].get(), limit, m_out.memory.rows);

@@ -8,6 +8,7 @@
 #include <nextorm/query.hpp>
 
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -79,7 +80,12 @@ template <class T>
   entity_info info;
   info.name = T::entity_name();
   info.type_tag = T::type_tag();
+  // Sessions make objects in their own storage with `construct` and then attach the fields to
+  // their owner; `factory` stays for code that only needs a detached object.
   info.factory = +[]() -> std::unique_ptr<entity_base> { return std::make_unique<T>(); };
+  info.object_size = sizeof(T);
+  info.object_align = alignof(T);
+  info.construct = +[](void* where) -> entity_base* { return ::new (where) T(); };
   {
     detail::describe_scope scope{info};
     T prototype;

@@ -4,13 +4,15 @@
 #include <nextorm/registry.hpp>
 #include <nextorm/value.hpp>
 
+#include <atomic>
 #include <cstdint>
-#include <optional>
+#include <limits>
 
 namespace nextorm {
 
 namespace detail {
 class session_impl;
+class field_base;
 struct object_access;
 }  // namespace detail
 
@@ -40,21 +42,30 @@ class entity_base {
 
  private:
   friend struct detail::object_access;
+  friend class detail::field_base;  // touch()'s inline test of the owner's state
+  // The implicit `id` of entities without a declared PK; no_auto_id until the database made it
+  // (generated keys are never the smallest int64).
+  static constexpr std::int64_t no_auto_id = std::numeric_limits<std::int64_t>::min();
+
   const entity_info* m_info = nullptr;
   detail::session_impl* m_session = nullptr;
-  std::optional<std::int64_t> m_auto_id;  // the implicit `id` of entities without a declared PK
+  std::int64_t m_auto_id = no_auto_id;
   object_state m_state = object_state::created;
 };
 
 namespace detail {
 
-// While an entity object is constructed, its fields find their owner here; while an entity type
-// is described (once per database), its fields add their attributes to `describing`.
+// While an entity type is described (once per database), its prototype's fields find their
+// owner here and add their attributes to `describing`. Objects made by a session do not look
+// here: `describers` (the number of descriptions under way in any thread) is zero then, so a
+// field's constructor costs one relaxed load instead of a thread-local lookup, and the session
+// tells the fields where their owner is after construction.
 struct construction_context {
   entity_base* owner = nullptr;
   entity_info* describing = nullptr;
 };
 construction_context& construction() noexcept;
+extern std::atomic<int> describers;
 
 }  // namespace detail
 }  // namespace nextorm

@@ -1,11 +1,13 @@
 // The field markers of entity declarations:
 //   PK<T>      the primary key (an entity without one gets `id`, an auto-increment integer)
 //   Req<T>     a required value          Opt<T>    an optional value
-//   Single<E>  a reference to one E      Set<E>    a collection of E (Set on both sides: many-to-many)
+//   Single<E>  a reference to one E      Set<E>    a collection of E (Set on both sides:
+//   many-to-many)
 // Each takes its attribute name first, then options (field_options.hpp).
 #pragma once
 
 #include <nextorm/detail/field_base.hpp>
+#include <nextorm/detail/row_reader.hpp>
 #include <nextorm/detail/type_name.hpp>
 #include <nextorm/detail/value_traits.hpp>
 #include <nextorm/field_options.hpp>
@@ -13,6 +15,8 @@
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 namespace nextorm {
@@ -36,47 +40,85 @@ class scalar_field : public field_base {
       apply_options(info, options...);
       info.read = &read;
       info.write = &write;
+      info.load = &load;
       describe(std::move(info));
     }
   }
 
-  [[nodiscard]] bool has_value() const noexcept { return m_value.has_value(); }
+  [[nodiscard]] bool has_value() const noexcept { return m_engaged; }
   // The value; a missing one throws usage_error naming the attribute.
   [[nodiscard]] const T& get() const {
-    if (!m_value) throw_missing_value(attr());
-    return *m_value;
+    if (!m_engaged) throw_missing_value(attr());
+    return m_value;
   }
-  [[nodiscard]] T value_or(T fallback) const { return m_value.value_or(std::move(fallback)); }
+  [[nodiscard]] T value_or(T fallback) const { return m_engaged ? m_value : std::move(fallback); }
   operator const T&() const { return get(); }  // NOLINT: fields read like their values
 
   scalar_field& operator=(T v) {
     m_value = std::move(v);
+    m_engaged = true;
     touch();
     return *this;
   }
   // Opt only: no value (NULL, or '' for a string that is not nullable).
   void reset() requires(Kind == attr_kind::opt) {
-    m_value.reset();
+    clear();
     touch();
   }
 
-  friend bool operator==(const scalar_field& f, const T& v) { return f.m_value == v; }
+  friend bool operator==(const scalar_field& f, const T& v) {
+    return f.m_engaged && f.m_value == v;
+  }
 
  private:
+  // Like std::optional<T>, but the flag is field_base::m_engaged, which packs beside the owner
+  // offset: 8 bytes less per field (a Product of four fields: 160 bytes instead of 184).
+  static_assert(std::is_default_constructible_v<T>, "a column type must be default-constructible");
+  void clear() {
+    m_value = T{};
+    m_engaged = false;
+  }
   static value read(const void* field) {
     const auto& self = *static_cast<const scalar_field*>(field);
-    return self.m_value ? value_traits<T>::to_value(*self.m_value) : value{};
+    return self.m_engaged ? value_traits<T>::to_value(self.m_value) : value{};
   }
   static void write(void* field, const value& v) {
     auto& self = *static_cast<scalar_field*>(field);
     if (v.is_null()) {
-      self.m_value.reset();
+      self.clear();
     } else {
       self.m_value = value_traits<T>::from_value(v);
+      self.m_engaged = true;
+    }
+  }
+  // A column that is not NULL, read with the getter of T's type (text into the string in place).
+  static void load(void* field, const row_reader& row, std::size_t column) {
+    auto& self = *static_cast<scalar_field*>(field);
+    constexpr value_type type = value_traits<T>::type;
+    if constexpr (std::is_same_v<T, std::string>) {
+      self.m_value.assign(row.get_text(column));
+      self.m_engaged = true;
+    } else if constexpr (std::is_same_v<T, bool>) {
+      self.m_value = row.get_int(column) != 0;
+      self.m_engaged = true;
+    } else if constexpr (std::is_integral_v<T> && type == value_type::integer) {
+      self.m_value = static_cast<T>(row.get_int(column));
+      self.m_engaged = true;
+    } else if constexpr (std::is_floating_point_v<T> && type == value_type::real) {
+      self.m_value = static_cast<T>(row.get_real(column));
+      self.m_engaged = true;
+    } else if constexpr (type == value_type::integer || type == value_type::boolean) {
+      self.m_value = value_traits<T>::from_value(value{row.get_int(column)});
+      self.m_engaged = true;
+    } else if constexpr (type == value_type::real) {
+      self.m_value = value_traits<T>::from_value(value{row.get_real(column)});
+      self.m_engaged = true;
+    } else {
+      write(field, row.get(column, type));
     }
   }
 
-  std::optional<T> m_value;
+  T m_value{};
 };
 
 template <class Out, column_type T, attr_kind Kind>
@@ -87,7 +129,12 @@ Out& operator<<(Out& out, const scalar_field<T, Kind>& f) {
 // Single: the target's key as stored, and the object once loaded or assigned.
 class reference_field : public field_base {
  protected:
-  reference_field(const char* name, const std::type_info& target, attr_info options);
+  reference_field() noexcept = default;
+  ~reference_field() {
+    if (m_key_kind == key_kind::other) delete m_other_key;
+  }
+  // In a describing construction: adds the attribute `name` referring to `target`.
+  void describe_reference(const char* name, const std::type_info& target, attr_info options);
   // The target object, loaded through the session on first use; null when there is none.
   [[nodiscard]] entity_base* target() const;
   // Points at `target` (or nothing), keeping the reverse side in step.
@@ -98,15 +145,30 @@ class reference_field : public field_base {
   friend class collection_field;  // adding to a one-to-many Set assigns the item's reference
   static value read(const void* field);
   static void write(void* field, const value& v);
+  // The stored key: an integer in place, any other key on the heap (rare: non-integer keys).
+  [[nodiscard]] value key() const;
+  void set_key(const value& key);
+  void set_int_key(std::int64_t key) noexcept {
+    if (m_key_kind == key_kind::other) delete m_other_key;
+    m_key_kind = key_kind::integer;
+    m_int_key = key;
+  }
 
-  value m_key;
+  enum class key_kind : std::uint8_t { none, integer, other };
+  key_kind m_key_kind = key_kind::none;
+  union {
+    std::int64_t m_int_key = 0;
+    value* m_other_key;
+  };
   mutable entity_base* m_target = nullptr;
 };
 
 // Set: the related objects, loaded through the session on first use.
 class collection_field : public field_base {
  protected:
-  collection_field(const char* name, const std::type_info& target, attr_info options);
+  collection_field() noexcept = default;
+  // In a describing construction: adds the attribute `name` holding `target` objects.
+  void describe_collection(const char* name, const std::type_info& target, attr_info options);
   [[nodiscard]] const std::vector<entity_base*>& items() const;
   void add(entity_base& item);
   void remove(entity_base& item);
@@ -114,8 +176,8 @@ class collection_field : public field_base {
 
  private:
   friend struct object_access;
+  // Whether m_items holds the collection: field_base::m_engaged.
   mutable std::vector<entity_base*> m_items;
-  mutable bool m_loaded = false;
 };
 
 template <class... Options>
@@ -138,8 +200,12 @@ template <class E>
 class Single : public detail::reference_field {
  public:
   template <class... Options>
-  explicit Single(const char* name, const Options&... options)
-      : reference_field{name, typeid(E), detail::options_info(options...)} {}
+  explicit Single(const char* name, const Options&... options) {
+    // The options are only looked at while describing: nothing to build for a loaded object.
+    if (describing()) [[unlikely]] {
+      describe_reference(name, typeid(E), detail::options_info(options...));
+    }
+  }
 
   [[nodiscard]] E* get() const { return static_cast<E*>(target()); }
   [[nodiscard]] E* operator->() const { return &**this; }
@@ -171,8 +237,11 @@ template <class E>
 class Set : public detail::collection_field {
  public:
   template <class... Options>
-  explicit Set(const char* name, const Options&... options)
-      : collection_field{name, typeid(E), detail::options_info(options...)} {}
+  explicit Set(const char* name, const Options&... options) {
+    if (describing()) [[unlikely]] {
+      describe_collection(name, typeid(E), detail::options_info(options...));
+    }
+  }
 
   class iterator {
    public:

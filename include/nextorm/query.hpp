@@ -8,6 +8,7 @@
 #include <nextorm/params.hpp>
 #include <nextorm/value.hpp>
 
+#include <array>
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -38,7 +39,14 @@ struct raw_result {
   std::shared_ptr<const std::vector<std::string>> column_names;  // one per item, for people
   std::vector<const entity_info*> item_entities;  // per item: its entity, or null for a scalar
   std::vector<result_cell> cells;                 // row-major
-  [[nodiscard]] std::size_t rows() const noexcept { return width == 0 ? 0 : cells.size() / width; }
+  // A result of one typed entity has its objects here (or in the run's object_sink), one per
+  // row, and no cells.
+  bool objects_only = false;
+  std::vector<entity_base*> objects;
+  [[nodiscard]] std::size_t rows() const noexcept {
+    if (objects_only) return objects.size();
+    return width == 0 ? 0 : cells.size() / width;
+  }
 };
 
 // Mirrors compile::terminal_kind (src/compile/plan.hpp) value for value.
@@ -52,9 +60,15 @@ using query_state_ptr = std::shared_ptr<const query_state>;
 [[nodiscard]] query_state_ptr make_query(std::string text, std::string entity, params args);
 [[nodiscard]] query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string text,
                                            params args);
+// Where a fetch of one typed entity puts its objects, instead of raw_result::objects.
+struct object_sink {
+  void* out;
+  void (*push)(void* out, entity_base* object);
+};
 [[nodiscard]] raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
                                    std::optional<std::int64_t> limit,
-                                   std::optional<std::int64_t> offset);
+                                   std::optional<std::int64_t> offset,
+                                   const object_sink* sink = nullptr);
 [[nodiscard]] std::string query_sql(const query_state_ptr& q);
 // The query as the source of another query's loop (a parameter).
 [[nodiscard]] std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q);
@@ -66,6 +80,12 @@ void show_query(const query_state_ptr& q, std::ostream& out);
 
 template <class T>
 inline constexpr bool is_entity_v = std::is_base_of_v<entity_base, T>;
+
+// Items per row of a result converted to R.
+template <class R>
+inline constexpr std::size_t row_width = 1;
+template <class... Ts>
+inline constexpr std::size_t row_width<std::tuple<Ts...>> = sizeof...(Ts) == 0 ? 1 : sizeof...(Ts);
 
 // How one result item becomes a C++ value of type T.
 template <class T>
@@ -224,9 +244,9 @@ class query {
                                       {})};
   }
 
-  [[nodiscard]] result<R> fetch() const { return convert(run(detail::terminal::fetch)); }
+  [[nodiscard]] result<R> fetch() const { return rows(); }
   [[nodiscard]] result<R> limit(std::int64_t n, std::int64_t offset = 0) const {
-    return convert(run(detail::terminal::fetch, n, offset));
+    return rows(n, offset);
   }
   // Page `number` (from 1) of `size` rows.
   [[nodiscard]] result<R> page(std::int64_t number, std::int64_t size = 10) const {
@@ -238,8 +258,8 @@ class query {
     if (start < 0) {
       throw usage_error{"query.negative_slice", "the start of a query slice cannot be negative"};
     }
-    if (!stop) return start == 0 ? fetch() : convert(run(detail::terminal::fetch, {}, start));
-    return convert(run(detail::terminal::fetch, *stop > start ? *stop - start : 0, start));
+    if (!stop) return start == 0 ? fetch() : rows({}, start);
+    return rows(*stop > start ? *stop - start : 0, start);
   }
   // `n` rows in random order.
   [[nodiscard]] result<R> random(std::int64_t n) const { return order_by("random()").limit(n); }
@@ -289,10 +309,41 @@ class query {
                          std::optional<std::int64_t> offset = {}, bool distinct = false) const {
     return detail::run_query(m_state, t, distinct, limit, offset);
   }
+  // The rows of the query. Objects of an entity result go straight into the result's vector.
+  result<R> rows(std::optional<std::int64_t> limit = {},
+                 std::optional<std::int64_t> offset = {}) const {
+    if constexpr (detail::is_entity_v<R>) {
+      std::vector<R*> items;
+      const detail::object_sink sink{
+          &items, [](void* out, entity_base* object) {
+            static_cast<std::vector<R*>*>(out)->push_back(static_cast<R*>(object));
+          }};
+      detail::raw_result r =
+          detail::run_query(m_state, detail::terminal::fetch, false, limit, offset, &sink);
+      if (r.objects_only) return result<R>{std::move(items), r.column_names};
+      return convert(r);
+    } else {
+      return convert(run(detail::terminal::fetch, limit, offset));
+    }
+  }
   value aggregate(detail::terminal t, bool distinct) const {
     return run(t, {}, {}, distinct).cells.at(0).v;
   }
   static element convert_row(const detail::raw_result& r, std::size_t i) {
+    if (r.objects_only) {
+      if constexpr (detail::is_entity_v<R>) {
+        return static_cast<element>(r.objects[i]);
+      } else {
+        // A one-item row (fits() checked the width); sized for R so that every R compiles.
+        std::array<detail::result_cell, detail::row_width<R>> cells{};
+        cells[0].object = r.objects[i];
+        if constexpr (std::is_same_v<R, row>) {
+          return detail::row_converter<R>::convert(cells.data(), 1);
+        } else {
+          return detail::row_converter<R>::convert(cells.data());
+        }
+      }
+    }
     if constexpr (std::is_same_v<R, row>) {
       return detail::row_converter<R>::convert(&r.cells[i * r.width], r.width);
     } else {

@@ -18,6 +18,9 @@ namespace nextorm {
 
 class entity_base;
 struct entity_info;
+namespace detail {
+class row_reader;
+}
 
 enum class attr_kind : std::uint8_t { pk, req, opt, single, set };
 
@@ -60,6 +63,8 @@ struct attr_info {
   std::ptrdiff_t field_offset = -1;
   value (*read)(const void* field) = nullptr;
   void (*write)(void* field, const value& v) = nullptr;
+  // Reads the field straight from a result column (no intermediate value); null for relations.
+  void (*load)(void* field, const detail::row_reader& row, std::size_t column) = nullptr;
 
   // True when the attribute is stored in its owner's table (PK, Req, Opt, Single except the
   // keyless side of a one-to-one).
@@ -89,6 +94,11 @@ struct entity_info {
   // object of it. Both are null for entities loaded from a JSON schema.
   const void* type_tag = nullptr;
   std::unique_ptr<entity_base> (*factory)() = nullptr;
+  // The same object made in storage the session provides (object_size bytes aligned to
+  // object_align), for sessions that allocate their objects in bulk.
+  std::size_t object_size = 0;
+  std::size_t object_align = 0;
+  entity_base* (*construct)(void* where) = nullptr;
 
   // --- resolved by registry::finalize() ---
   std::size_t pk_index = 0;

@@ -2,6 +2,7 @@
 // error codes are mapped to NextORM's error classes inside its driver folder and nowhere else.
 #pragma once
 
+#include <nextorm/detail/row_reader.hpp>
 #include <nextorm/value.hpp>
 
 #include <cstddef>
@@ -13,19 +14,17 @@
 
 namespace nextorm::driver {
 
-// The rows of one executed statement. Column readers are valid until the next call to next().
-class cursor {
+// The rows of one executed statement. Column readers (is_null, get_int, get_real, get_text, get:
+// detail::row_reader, which entity fields read themselves from) are valid until the next call to
+// next().
+class cursor : public detail::row_reader {
  public:
+  cursor() = default;
+  cursor(const cursor&) = delete;
+  cursor& operator=(const cursor&) = delete;
   virtual ~cursor() = default;
   [[nodiscard]] virtual bool next() = 0;
   [[nodiscard]] virtual std::size_t column_count() const noexcept = 0;
-  [[nodiscard]] virtual bool is_null(std::size_t column) const = 0;
-  [[nodiscard]] virtual std::int64_t get_int(std::size_t column) const = 0;
-  [[nodiscard]] virtual double get_real(std::size_t column) const = 0;
-  [[nodiscard]] virtual std::string_view get_text(std::size_t column) const = 0;
-  // The column as a value of `type` (null when the column is NULL); `value_type::null` asks for
-  // the column's own type.
-  [[nodiscard]] virtual value get(std::size_t column, value_type type) const = 0;
 };
 
 class connection {

@@ -1,40 +1,151 @@
-// One object per row per session: objects by entity and primary-key value. The map owns them.
+// One object per row per session: objects by entity and primary-key value. The map owns them:
+// each entity's objects live in blocks of storage that are given back together when the session
+// ends, to a cache that the next session takes its blocks from.
 #pragma once
 
 #include <nextorm/entity_base.hpp>
 #include <nextorm/registry.hpp>
 #include <nextorm/value.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
 namespace nextorm::materialize {
 
+// How one column of an entity's row goes into its field, condensed from the attr_info (which
+// spans several cache lines) into what the materializer needs per row.
+struct column_reader {
+  enum class method : std::uint8_t {
+    load,     // attr_info::load: the field reads the column itself
+    int_key,  // a reference to an entity with an integer key: the key in place
+    write,    // anything else: through a value and attr_info::write
+    auto_id,  // the implicit `id` in entity_base: an int64 (as the key, already read)
+  };
+  std::ptrdiff_t field_offset;
+  void (*load)(void* field, const detail::row_reader& row, std::size_t column);
+  void (*write)(void* field, const value& v);
+  method how;
+  bool nullable;  // only then is the column checked for NULL
+  value_type type;
+};
+
+// The objects of one entity in a session: their storage and their index by key. Integer keys
+// (nearly every entity) are indexed in an open-addressing table of {key, object} slots; other
+// key types in a hash map of values.
+class entity_objects {
+ public:
+  explicit entity_objects(const entity_info& entity);
+  ~entity_objects();  // destroys every object made here
+  entity_objects(const entity_objects&) = delete;
+  entity_objects& operator=(const entity_objects&) = delete;
+
+  [[nodiscard]] const entity_info& entity() const noexcept { return m_entity; }
+  // The position of the primary key in entity().columns.
+  [[nodiscard]] std::size_t pk_position() const noexcept { return m_pk_position; }
+  [[nodiscard]] bool integer_keys() const noexcept { return m_integer_keys; }
+  // One per column of entity().columns, in that order.
+  [[nodiscard]] const std::vector<column_reader>& readers() const noexcept { return m_readers; }
+
+  // A new object in this storage, its fields attached to it; not filed under a key.
+  entity_base& make(detail::session_impl* session, object_state state);
+  // Objects made (filed or not).
+  [[nodiscard]] std::size_t size() const noexcept { return m_made; }
+  // Objects filed under a key.
+  [[nodiscard]] std::size_t filed() const noexcept;
+
+  [[nodiscard]] entity_base* find(const value& key) const;
+  [[nodiscard]] entity_base* find(std::int64_t key) const noexcept;
+  // The object filed under `key`, or else the one `make_object()` returns, filed under `key`:
+  // one probe for both. Only for integer keys.
+  template <class F>
+  entity_base* find_or_add(std::int64_t key, F&& make_object);
+  // Files `object` under `key`, replacing what was there.
+  void file(const value& key, entity_base& object);
+  void forget(const value& key);
+  // Room for `count` filed objects without growing the index again.
+  void reserve(std::size_t count);
+
+ private:
+  struct slot {
+    std::int64_t key;
+    entity_base* object;  // null: empty
+  };
+  struct chunk {
+    std::byte* data;
+    std::size_t capacity;  // objects
+    std::size_t used;
+    bool from_cache;  // a block of the shared cache (given back), or a chunk of its own
+  };
+
+  [[nodiscard]] std::size_t home(std::int64_t key) const noexcept;
+  void grow();
+  void rehash(std::size_t capacity);
+  void file_int(std::int64_t key, entity_base& object);
+  void forget_int(std::int64_t key) noexcept;
+
+  const entity_info& m_entity;
+  std::size_t m_pk_position = 0;
+  bool m_integer_keys;
+  // Storage: objects of `m_stride` bytes in blocks of the process's block cache.
+  std::size_t m_stride;
+  std::vector<chunk> m_chunks;
+  std::size_t m_made = 0;
+  std::ptrdiff_t m_base_offset = 0;            // from an object's storage to its entity_base
+  std::vector<std::uint32_t> m_field_offsets;  // where each field of an object is
+  std::vector<column_reader> m_readers;
+  // Index: a power-of-two table with linear probing, at most 3/4 full.
+  std::vector<slot> m_slots;
+  std::size_t m_count = 0;
+  unsigned m_shift = 64;
+  std::unordered_map<value, entity_base*, value_hash> m_by_value;
+};
+
+// Frees the object storage that ended sessions left for the next ones (up to 16 MiB is kept).
+void release_cached_storage() noexcept;
+
 class identity_map {
  public:
+  identity_map() = default;
+  identity_map(const identity_map&) = delete;
+  identity_map& operator=(const identity_map&) = delete;
+
+  // The objects of `entity`, made on first use.
+  [[nodiscard]] entity_objects& objects_of(const entity_info& entity);
   [[nodiscard]] entity_base* find(const entity_info& entity, const value& key) const;
-  // Takes ownership of an object that has no key yet (created in the session).
-  entity_base& adopt(std::unique_ptr<entity_base> object);
+  // A new object of `entity` owned by the map, not filed under a key yet.
+  entity_base& make(const entity_info& entity, detail::session_impl* session, object_state state);
   // Files an owned object under its key (after loading, or after its insert made the key).
   void file(const entity_info& entity, const value& key, entity_base& object);
   void forget(const entity_info& entity, const value& key);
+  // Destroys every object.
   void clear() noexcept;
-  [[nodiscard]] std::size_t size() const noexcept { return m_owned.size(); }
+  [[nodiscard]] std::size_t size() const noexcept;
 
  private:
-  struct map_key {
-    const entity_info* entity;
-    value key;
-    friend bool operator==(const map_key&, const map_key&) = default;
-  };
-  struct map_key_hash {
-    std::size_t operator()(const map_key& k) const noexcept {
-      return k.key.hash() ^ (reinterpret_cast<std::uintptr_t>(k.entity) >> 4);
-    }
-  };
-  std::unordered_map<map_key, entity_base*, map_key_hash> m_by_key;
-  std::vector<std::unique_ptr<entity_base>> m_owned;
+  [[nodiscard]] entity_objects* existing(const entity_info& entity) const noexcept;
+
+  // A session uses few entities: a short list, searched from the one used last.
+  std::vector<std::unique_ptr<entity_objects>> m_entities;
+  mutable entity_objects* m_last = nullptr;
 };
+
+template <class F>
+entity_base* entity_objects::find_or_add(std::int64_t key, F&& make_object) {
+  if ((m_count + 1) * 4 > m_slots.size() * 3) grow();
+  const std::size_t mask = m_slots.size() - 1;
+  std::size_t i = home(key);
+  while (m_slots[i].object != nullptr) {
+    if (m_slots[i].key == key) return m_slots[i].object;
+    i = (i + 1) & mask;
+  }
+  // Nothing moves the table while the object is made: the slot stays the right one.
+  entity_base* object = make_object();
+  m_slots[i] = slot{key, object};
+  ++m_count;
+  return object;
+}
 
 }  // namespace nextorm::materialize

@@ -6,47 +6,108 @@ namespace nextorm::materialize {
 
 using detail::object_access;
 
-entity_base* materialize_object(const driver::cursor& row, std::size_t first_column,
-                                const entity_info& entity, identity_map& objects,
-                                detail::session_impl* session) {
-  const auto& columns = entity.columns;
-  // The key first: an object the session already has is not read again.
-  std::size_t pk_position = 0;
-  while (columns[pk_position] != &entity.pk()) ++pk_position;
-  value key = row.get(first_column + pk_position, entity.pk().type);
-  if (entity_base* known = objects.find(entity, key)) return known;
+namespace {
 
-  auto object = entity.factory();
-  object_access::info(*object) = &entity;
-  object_access::session(*object) = session;
-  object_access::state(*object) = object_state::clean;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    const attr_info& attr = *columns[i];
-    object_access::write(*object, attr, i == pk_position ? key : row.get(first_column + i, attr.type));
+// One column into its field: typed getters straight into the field, a NULL check only where
+// the column may hold NULL, and a `value` only for what has no direct reader.
+void read_column(entity_base& object, const column_reader& r, const driver::cursor& row,
+                 std::size_t column) {
+  void* field = reinterpret_cast<char*>(&object) + r.field_offset;
+  if (r.nullable && row.is_null(column)) {
+    r.write(field, value{});
+    return;
   }
-  entity_base& owned = objects.adopt(std::move(object));
-  objects.file(entity, key, owned);
-  return &owned;
+  switch (r.how) {
+    case column_reader::method::load: r.load(field, row, column); break;
+    case column_reader::method::int_key:
+      object_access::set_int_key(*static_cast<detail::reference_field*>(field),
+                                 row.get_int(column));
+      break;
+    case column_reader::method::write: r.write(field, row.get(column, r.type)); break;
+    case column_reader::method::auto_id:
+      *static_cast<std::int64_t*>(field) = row.get_int(column);
+      break;
+  }
+}
+
+// A new object from the row, its key already read: `int_key`, or `*other_key` if not null.
+entity_base& load_object(const driver::cursor& row, std::size_t first_column,
+                         entity_objects& objects, detail::session_impl* session,
+                         std::int64_t int_key, const value* other_key) {
+  entity_base& object = objects.make(session, object_state::clean);
+  const std::size_t pk_position = objects.pk_position();
+  const auto& readers = objects.readers();
+  for (std::size_t i = 0; i < readers.size(); ++i) {
+    if (i == pk_position) {
+      void* field = reinterpret_cast<char*>(&object) + readers[i].field_offset;
+      if (readers[i].how == column_reader::method::auto_id) {
+        *static_cast<std::int64_t*>(field) = int_key;
+      } else {
+        readers[i].write(field, other_key != nullptr ? *other_key : value{int_key});
+      }
+    } else {
+      read_column(object, readers[i], row, first_column + i);
+    }
+  }
+  return object;
+}
+
+}  // namespace
+
+entity_base* materialize_object(const driver::cursor& row, std::size_t first_column,
+                                entity_objects& objects, detail::session_impl* session) {
+  // The key first: an object the session already has is not read again.
+  const std::size_t key_column = first_column + objects.pk_position();
+  if (objects.integer_keys()) {
+    const std::int64_t key = row.get_int(key_column);
+    // NULL reads as 0: only then is the column type worth asking for.
+    if (key == 0 && row.is_null(key_column)) return nullptr;
+    return objects.find_or_add(
+        key, [&] { return &load_object(row, first_column, objects, session, key, nullptr); });
+  }
+  const value key = row.get(key_column, objects.entity().pk().type);
+  if (key.is_null()) return nullptr;
+  if (entity_base* known = objects.find(key)) return known;
+  entity_base& object = load_object(row, first_column, objects, session, 0, &key);
+  objects.file(key, object);
+  return &object;
 }
 
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
-                 detail::session_impl* session, detail::raw_result& out, std::size_t max_rows) {
+                 detail::session_impl* session, detail::raw_result& out, std::size_t max_rows,
+                 const detail::object_sink* sink) {
   out.width = shape.items.size();
   out.item_entities.clear();
   for (const auto& item : shape.items) out.item_entities.push_back(item.entity);
+  if (shape.items.size() == 1 && shape.items[0].entity != nullptr &&
+      shape.items[0].entity->construct != nullptr && !shape.items[0].key_only) {
+    // One typed entity: objects straight into the result, no cells.
+    out.objects_only = true;
+    entity_objects& table = objects.objects_of(*shape.items[0].entity);
+    const std::size_t first_column = shape.items[0].first_column;
+    for (std::size_t row = 0; row < max_rows && rows.next(); ++row) {
+      entity_base* object = materialize_object(rows, first_column, table, session);
+      if (sink != nullptr) {
+        sink->push(sink->out, object);
+      } else {
+        out.objects.push_back(object);
+      }
+    }
+    return;
+  }
   for (std::size_t row = 0; row < max_rows && rows.next(); ++row) {
     for (const auto& item : shape.items) {
       detail::result_cell& cell = out.cells.emplace_back();
       if (item.entity == nullptr) {
         cell.v = rows.get(item.first_column, item.type);
-      } else if (item.entity->factory == nullptr || item.key_only) {
+      } else if (item.entity->construct == nullptr || item.key_only) {
         // No C++ type (a JSON-schema entity), or only the key was selected: the key stands in.
         std::size_t pk_position = 0;
         if (!item.key_only) {
           while (item.entity->columns[pk_position] != &item.entity->pk()) ++pk_position;
         }
         cell.v = rows.get(item.first_column + pk_position, item.entity->pk().type);
-        if (item.entity->factory != nullptr && !cell.v.is_null()) {
+        if (item.entity->construct != nullptr && !cell.v.is_null()) {
           cell.object = objects.find(*item.entity, cell.v);
         }
       } else {

@@ -1,4 +1,4 @@
-// Rows -> result cells: objects through the identity map for typed entities, values otherwise.
+// Rows -> objects through the identity map for typed entities, values otherwise.
 #pragma once
 
 #include <nextorm/query.hpp>
@@ -11,15 +11,24 @@
 
 namespace nextorm::materialize {
 
-// Appends every row of `rows` to `out` (whose width and item entities it sets). Objects already
-// in the map are returned as they are: the session's version wins over the row.
+// Appends every row of `rows` to `out` (whose width and item entities it sets): a result of one
+// typed entity goes to `sink` if there is one, else to `out.objects`; anything else to `out.cells`.
+// Objects already in the map are returned as they are: the session's version wins over the row.
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
                  detail::session_impl* session, detail::raw_result& out,
-                 std::size_t max_rows = SIZE_MAX);
+                 std::size_t max_rows = SIZE_MAX, const detail::object_sink* sink = nullptr);
 
-// One object of `entity` from the columns starting at `first_column` of the current row.
+// One object of `objects.entity()` from the columns starting at `first_column` of the current
+// row; null when its key is NULL (no object, as from an outer join).
 [[nodiscard]] entity_base* materialize_object(const driver::cursor& row, std::size_t first_column,
-                                              const entity_info& entity, identity_map& objects,
+                                              entity_objects& objects,
                                               detail::session_impl* session);
+[[nodiscard]] inline entity_base* materialize_object(const driver::cursor& row,
+                                                     std::size_t first_column,
+                                                     const entity_info& entity,
+                                                     identity_map& objects,
+                                                     detail::session_impl* session) {
+  return materialize_object(row, first_column, objects.objects_of(entity), session);
+}
 
 }  // namespace nextorm::materialize

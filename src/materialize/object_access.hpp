@@ -11,11 +11,21 @@ struct object_access {
   static session_impl*& session(entity_base& o) noexcept { return o.m_session; }
   static session_impl* session(const entity_base& o) noexcept { return o.m_session; }
   static object_state& state(entity_base& o) noexcept { return o.m_state; }
-  static std::optional<std::int64_t>& auto_id(entity_base& o) noexcept { return o.m_auto_id; }
+  static std::int64_t& auto_id(entity_base& o) noexcept { return o.m_auto_id; }
+  static constexpr std::int64_t no_auto_id = entity_base::no_auto_id;
+  // True for attributes bound to a field object (every typed attribute but the implicit `id`).
+  [[nodiscard]] static bool is_field(const attr_info& attr) noexcept;
+  // Tells the field at `field_offset` of `o` where its owner is (after `o` was constructed).
+  static void attach(entity_base& o, std::uint32_t field_offset) noexcept {
+    static_cast<field_base*>(field(o, field_offset))->m_owner_offset = field_offset;
+  }
 
   // The field of `attr` inside object `o`.
   static void* field(entity_base& o, const attr_info& attr) noexcept {
     return reinterpret_cast<char*>(&o) + attr.field_offset;
+  }
+  static void* field(entity_base& o, std::uint32_t offset) noexcept {
+    return reinterpret_cast<char*>(&o) + offset;
   }
   static const void* field(const entity_base& o, const attr_info& attr) noexcept {
     return reinterpret_cast<const char*>(&o) + attr.field_offset;
@@ -33,9 +43,11 @@ struct object_access {
     return *static_cast<collection_field*>(field(o, attr));
   }
   static entity_base*& target(reference_field& f) noexcept { return f.m_target; }
-  static value& key(reference_field& f) noexcept { return f.m_key; }
+  static value key(const reference_field& f) { return f.key(); }
+  static void set_key(reference_field& f, const value& key) { f.set_key(key); }
+  static void set_int_key(reference_field& f, std::int64_t key) noexcept { f.set_int_key(key); }
   static std::vector<entity_base*>& items(collection_field& f) noexcept { return f.m_items; }
-  static bool& loaded(collection_field& f) noexcept { return f.m_loaded; }
+  static bool& loaded(collection_field& f) noexcept { return f.m_engaged; }
   // The collection's items, loading them first if needed.
   static const std::vector<entity_base*>& loaded_items(const collection_field& f) {
     return f.items();

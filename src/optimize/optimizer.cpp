@@ -10,6 +10,7 @@ namespace {
 constexpr pass all_passes[] = {
     {"constant_folding", &constant_folding},
     {"boolean_simplification", &boolean_simplification},
+    {"count_without_distinct", &count_without_distinct},
 };
 
 }  // namespace

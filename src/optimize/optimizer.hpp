@@ -23,6 +23,7 @@ void optimize(ir::query& query, std::span<const std::string_view> disabled = {})
 // The rules, each in its own file.
 void constant_folding(ir::query& query);
 void boolean_simplification(ir::query& query);
+void count_without_distinct(ir::query& query);
 
 // Applies `rewrite` bottom-up to every expression of the query (filter, result, grouping,
 // order): children first, then the node itself, which `rewrite` may replace.

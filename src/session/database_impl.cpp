@@ -144,8 +144,8 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
                            : "UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " +
                                  d.placeholder(assigned);
   s.remove = "DELETE FROM " + table + " WHERE " + key + " = " + d.placeholder(0);
-  s.select_by_key =
-      "SELECT " + all_columns + " FROM " + table + " WHERE " + key + " = " + d.placeholder(0);
+  s.select_where_key = "SELECT " + all_columns + " FROM " + table + " WHERE " + key;
+  s.select_by_key = s.select_where_key + " = " + d.placeholder(0);
   return m_statements.emplace(&entity, std::move(s)).first->second;
 }
 

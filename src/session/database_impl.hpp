@@ -25,6 +25,7 @@ struct entity_statements {
   std::string update;              // every column but the key, WHERE key
   std::string remove;              // WHERE key
   std::string select_by_key;       // every column, WHERE key
+  std::string select_where_key;    // the same up to the key column, for `IN (...)`
 };
 
 class database_impl {

@@ -19,6 +19,8 @@ construction_context& construction() noexcept {
   return context;
 }
 
+std::atomic<int> describers{0};
+
 std::string entity_name_of(const std::type_info& type) {
   int status = 0;
   std::unique_ptr<char, decltype(&std::free)> demangled{
@@ -30,27 +32,29 @@ std::string entity_name_of(const std::type_info& type) {
   return colon == std::string::npos ? name : name.substr(colon + 2);
 }
 
-describe_scope::describe_scope(entity_info& info) noexcept
-    : m_previous{construction().describing} {
+describe_scope::describe_scope(entity_info& info) noexcept : m_previous{construction().describing} {
   construction().describing = &info;
+  describers.fetch_add(1, std::memory_order_relaxed);
 }
 
-describe_scope::~describe_scope() { construction().describing = m_previous; }
+describe_scope::~describe_scope() {
+  describers.fetch_sub(1, std::memory_order_relaxed);
+  construction().describing = m_previous;
+}
 
 namespace {
 
 value read_auto_id(const void* field) {
-  const auto& id = *static_cast<const std::optional<std::int64_t>*>(field);
-  return id ? value{*id} : value{};
+  const std::int64_t id = *static_cast<const std::int64_t*>(field);
+  return id != object_access::no_auto_id ? value{id} : value{};
 }
 
 void write_auto_id(void* field, const value& v) {
-  auto& id = *static_cast<std::optional<std::int64_t>*>(field);
-  if (v.is_null()) {
-    id.reset();
-  } else {
-    id = v.as_int();
-  }
+  *static_cast<std::int64_t*>(field) = v.is_null() ? object_access::no_auto_id : v.as_int();
+}
+
+void load_auto_id(void* field, const row_reader& row, std::size_t column) {
+  *static_cast<std::int64_t*>(field) = row.get_int(column);
 }
 
 // The offset of entity_base's implicit key, measured on a real object.
@@ -72,12 +76,13 @@ void finish_description(entity_info& info) {
                     reinterpret_cast<const char*>(static_cast<entity_base*>(&probe));
   id.read = &read_auto_id;
   id.write = &write_auto_id;
+  id.load = &load_auto_id;
   info.attrs.insert(info.attrs.begin(), std::move(id));
 }
 
 [[noreturn]] void throw_missing_value(const attr_info& attr) {
-  throw usage_error("object.no_value", "attribute " + attr.owner->name + "." + attr.name +
-                                           " has no value");
+  throw usage_error("object.no_value",
+                    "attribute " + attr.owner->name + "." + attr.name + " has no value");
 }
 
 [[noreturn]] void throw_missing_reference(const attr_info& attr) {
@@ -85,16 +90,21 @@ void finish_description(entity_info& info) {
                     "attribute " + attr.owner->name + "." + attr.name + " refers to no object");
 }
 
-field_base::field_base() noexcept
-    : m_owner_offset{static_cast<std::uint32_t>(reinterpret_cast<const char*>(this) -
-                                                reinterpret_cast<const char*>(construction().owner))} {}
-
-entity_base& field_base::owner() const noexcept {
-  return *reinterpret_cast<entity_base*>(const_cast<char*>(reinterpret_cast<const char*>(this)) -
-                                         m_owner_offset);
+bool object_access::is_field(const attr_info& attr) noexcept {
+  return attr.field_offset >= 0 && attr.write != &write_auto_id;
 }
 
+namespace {
+
+[[noreturn]] void throw_unattached() {
+  throw usage_error("object.detached",
+                    "field of an object that no session made: create objects with create()");
+}
+
+}  // namespace
+
 const attr_info& field_base::attr() const {
+  if (m_owner_offset == 0) throw_unattached();
   const entity_base& object = owner();
   for (const auto& attr : object.info().attrs) {
     if (attr.field_offset == static_cast<std::ptrdiff_t>(m_owner_offset)) return attr;
@@ -102,7 +112,8 @@ const attr_info& field_base::attr() const {
   throw usage_error("object.detached", "field of an object that no session manages");
 }
 
-void field_base::touch() const {
+void field_base::record_change() const {
+  if (m_owner_offset == 0) throw_unattached();
   entity_base& object = owner();
   if (object_access::session(object) == nullptr) {
     throw usage_error("object.detached", "an object can only change inside its db_session");
@@ -110,18 +121,21 @@ void field_base::touch() const {
   object_access::session(object)->touch(object);
 }
 
-void field_base::describe(attr_info info) const {
+void field_base::describe(attr_info info) {
+  m_owner_offset = static_cast<std::uint32_t>(reinterpret_cast<const char*>(this) -
+                                              reinterpret_cast<const char*>(construction().owner));
   info.field_offset = m_owner_offset;
   construction().describing->attrs.push_back(std::move(info));
 }
 
 }  // namespace detail
 
-entity_base::entity_base() noexcept { detail::construction().owner = this; }
-
-value entity_base::key() const {
-  return detail::object_access::read(*this, m_info->pk());
+entity_base::entity_base() noexcept {
+  // Only a prototype being described needs to be found by its fields (see field_base::describe).
+  if (detail::describers.load(std::memory_order_relaxed) != 0) detail::construction().owner = this;
 }
+
+value entity_base::key() const { return detail::object_access::read(*this, m_info->pk()); }
 
 void entity_base::remove() {
   if (m_session == nullptr) {

@@ -53,7 +53,8 @@ query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string tex
 }
 
 raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
-                     std::optional<std::int64_t> limit, std::optional<std::int64_t> offset) {
+                     std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
+                     const object_sink* sink) {
   session_impl& session = session_for(*q);
   session.flush();  // queries see the session's own changes
   compile::query_spec spec = q->spec;
@@ -66,28 +67,42 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
   const std::vector<value> values =
       exec::bind_values(*plan, q->args, limit, spec.has_offset ? offset : std::nullopt);
   raw_result out;
-  out.column_names = std::shared_ptr<const std::vector<std::string>>(plan, &plan->shape.column_names);
+  out.column_names =
+      std::shared_ptr<const std::vector<std::string>>(plan, &plan->shape.column_names);
   if (t == terminal::remove) {
     out.width = 1;
     out.item_entities.push_back(nullptr);
-    out.cells.push_back(result_cell{nullptr, value{session.connection().execute(plan->sql, values)}});
+    out.cells.push_back(
+        result_cell{nullptr, value{session.connection().execute(plan->sql, values)}});
     return out;
   }
   {
     auto rows = session.connection().query(plan->sql, values);
     // first/get/exists need one or two rows; the SQL limits them unless the query has its own
     // limit, so the materializer stops there itself.
-    const std::size_t max_rows = t == terminal::get ? 2 : (t == terminal::first || t == terminal::exists) ? 1 : SIZE_MAX;
-    materialize::materialize(*rows, plan->shape, session.objects(), &session, out, max_rows);
+    const std::size_t max_rows = t == terminal::get                                ? 2
+                                 : (t == terminal::first || t == terminal::exists) ? 1
+                                                                                   : SIZE_MAX;
+    materialize::materialize(*rows, plan->shape, session.objects(), &session, out, max_rows, sink);
   }
   exec::unwrap_json(plan->shape, out);
-  // Items that came as keys only (references in a result) are loaded now, after the cursor.
-  for (std::size_t i = 0; i < out.cells.size(); ++i) {
-    const entity_info* entity = out.item_entities[i % out.width];
-    result_cell& cell = out.cells[i];
-    if (entity != nullptr && entity->factory != nullptr && cell.object == nullptr &&
-        !cell.v.is_null()) {
-      cell.object = session.load(*entity, cell.v);
+  // Items that came as keys only (references in a result) are loaded now, after the cursor:
+  // per item, every missing key in one go.
+  for (std::size_t item = 0; item < out.width && !out.objects_only; ++item) {
+    const entity_info* entity = out.item_entities[item];
+    if (entity == nullptr || entity->construct == nullptr) continue;
+    std::vector<value> keys;
+    for (std::size_t i = item; i < out.cells.size(); i += out.width) {
+      if (out.cells[i].object == nullptr && !out.cells[i].v.is_null())
+        keys.push_back(out.cells[i].v);
+    }
+    if (keys.empty()) continue;
+    session.load_all(*entity, keys);
+    for (std::size_t i = item; i < out.cells.size(); i += out.width) {
+      result_cell& cell = out.cells[i];
+      if (cell.object == nullptr && !cell.v.is_null()) {
+        cell.object = session.objects().find(*entity, cell.v);
+      }
     }
   }
   if (t == terminal::get && out.rows() > 1) {

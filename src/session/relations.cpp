@@ -82,32 +82,53 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
 
 }  // namespace
 
-reference_field::reference_field(const char* name, const std::type_info& target,
-                                 attr_info options) {
-  if (describing()) [[unlikely]] {
-    attr_info info = relation_info(name, attr_kind::single, target, std::move(options));
-    info.read = &read;
-    info.write = &write;
-    describe(std::move(info));
+void reference_field::describe_reference(const char* name, const std::type_info& target,
+                                         attr_info options) {
+  attr_info info = relation_info(name, attr_kind::single, target, std::move(options));
+  info.read = &read;
+  info.write = &write;
+  describe(std::move(info));
+}
+
+value reference_field::key() const {
+  switch (m_key_kind) {
+    case key_kind::integer: return value{m_int_key};
+    case key_kind::other: return *m_other_key;
+    default: return value{};
+  }
+}
+
+void reference_field::set_key(const value& key) {
+  if (key.type() == value_type::integer) {
+    set_int_key(key.as_int());
+  } else if (key.is_null()) {
+    if (m_key_kind == key_kind::other) delete m_other_key;
+    m_key_kind = key_kind::none;
+  } else if (m_key_kind == key_kind::other) {
+    *m_other_key = key;
+  } else {
+    m_other_key = new value{key};
+    m_key_kind = key_kind::other;
   }
 }
 
 value reference_field::read(const void* field) {
   const auto& self = *static_cast<const reference_field*>(field);
-  return self.m_target != nullptr ? self.m_target->key() : self.m_key;
+  return self.m_target != nullptr ? self.m_target->key() : self.key();
 }
 
 void reference_field::write(void* field, const value& v) {
   auto& self = *static_cast<reference_field*>(field);
-  self.m_key = v;
+  self.set_key(v);
   self.m_target = nullptr;
 }
 
 entity_base* reference_field::target() const {
   if (m_target != nullptr) return m_target;
-  if (!m_key.is_null()) {
-    m_target = session_of(owner()).load(*attr().target_entity, m_key);
-  } else if (const attr_info& a = attr(); a.key_in_reverse && owner().state() != object_state::created) {
+  if (m_key_kind != key_kind::none) {
+    m_target = session_of(owner()).load(*attr().target_entity, key());
+  } else if (const attr_info& a = attr();
+             a.key_in_reverse && owner().state() != object_state::created) {
     // The column-less side of a one-to-one: the other side's column points here.
     m_target = find_by_reference(owner(), a);
   }
@@ -132,44 +153,45 @@ void reference_field::assign(entity_base* new_target) {
       std::erase(object_access::items(old_items), &self);
     }
     if (new_target != nullptr) {
+      // A loaded collection holds exactly the objects whose reference points at its owner, and
+      // this one pointed elsewhere: no search for a duplicate (which made inserting n children
+      // of one parent quadratic).
       auto& new_items = object_access::collection(*new_target, reverse);
-      if (object_access::loaded(new_items)) add_unique(object_access::items(new_items), &self);
+      if (object_access::loaded(new_items)) object_access::items(new_items).push_back(&self);
     }
   } else {
     // One-to-one: the other side points back; whichever side holds the column is changed.
     if (old_target != nullptr) {
       auto& back = object_access::reference(*old_target, reverse);
       object_access::target(back) = nullptr;
-      object_access::key(back) = value{};
+      object_access::set_key(back, value{});
       if (a.key_in_reverse) session_of(self).touch(*old_target);
     }
     if (new_target != nullptr) {
       auto& back = object_access::reference(*new_target, reverse);
       object_access::target(back) = &self;
-      object_access::key(back) = self.key();
+      object_access::set_key(back, self.key());
       if (a.key_in_reverse) session_of(self).touch(*new_target);
     }
   }
   m_target = new_target;
-  m_key = new_target != nullptr ? new_target->key() : value{};
+  set_key(new_target != nullptr ? new_target->key() : value{});
   touch();
 }
 
-collection_field::collection_field(const char* name, const std::type_info& target,
-                                   attr_info options) {
-  if (describing()) [[unlikely]] {
-    describe(relation_info(name, attr_kind::set, target, std::move(options)));
-  }
+void collection_field::describe_collection(const char* name, const std::type_info& target,
+                                           attr_info options) {
+  describe(relation_info(name, attr_kind::set, target, std::move(options)));
 }
 
 const std::vector<entity_base*>& collection_field::items() const {
-  if (!m_loaded) {
+  if (!m_engaged) {
     entity_base& self = owner();
     std::vector<entity_base*> loaded = load_items(self, attr());
     // Objects removed in this session but not yet flushed do not come back.
     std::erase_if(loaded, [](entity_base* o) { return o->state() == object_state::deleted; });
     m_items = std::move(loaded);
-    m_loaded = true;
+    m_engaged = true;
   }
   return m_items;
 }
@@ -190,7 +212,7 @@ void collection_field::add(entity_base& item) {
   if (contains(item)) return;
   add_unique(m_items, &item);
   auto& reverse = object_access::collection(item, *a.reverse_attr);
-  if (reverse.m_loaded) add_unique(reverse.m_items, &self);
+  if (reverse.m_engaged) add_unique(reverse.m_items, &self);
   session_of(self).link(a, self, item, true);
 }
 
@@ -200,10 +222,10 @@ void collection_field::remove(entity_base& item) {
   if (!contains(item)) return;
   if (!a.is_many_to_many()) {
     if (!a.reverse_attr->optional) {
-      throw usage_error("relation.required",
-                        "cannot remove " + item.info().name + " from " + a.owner->name + "." +
-                            a.name + ": its attribute " + a.reverse_attr->name +
-                            " is required; remove() the object instead");
+      throw usage_error("relation.required", "cannot remove " + item.info().name + " from " +
+                                                 a.owner->name + "." + a.name + ": its attribute " +
+                                                 a.reverse_attr->name +
+                                                 " is required; remove() the object instead");
     }
     object_access::reference(item, *a.reverse_attr).assign(nullptr);
     return;

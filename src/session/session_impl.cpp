@@ -6,6 +6,7 @@
 #include "materialize/object_access.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace nextorm::detail {
 
@@ -41,10 +42,7 @@ driver::connection& session_impl::connection() {
 }
 
 entity_base& session_impl::create(const entity_info& entity) {
-  entity_base& object = m_objects.adopt(entity.factory());
-  object_access::info(object) = &entity;
-  object_access::session(object) = this;
-  object_access::state(object) = object_state::created;
+  entity_base& object = m_objects.make(entity, this, object_state::created);
   // A new object's collections are empty, not unloaded.
   for (const auto& attr : entity.attrs) {
     if (attr.kind == attr_kind::set) {
@@ -57,11 +55,54 @@ entity_base& session_impl::create(const entity_info& entity) {
 
 entity_base* session_impl::load(const entity_info& entity, const value& key) {
   if (key.is_null()) return nullptr;
-  if (entity_base* known = m_objects.find(entity, key)) return known;
-  const std::vector<value> params{key};
-  auto rows = connection().query(m_db.statements(entity).select_by_key, params);
+  materialize::entity_objects& objects = m_objects.objects_of(entity);
+  if (entity_base* known = objects.find(key)) return known;
+  auto rows = connection().query(statements(entity).select_by_key, std::span{&key, 1});
   if (!rows->next()) return nullptr;
-  return materialize::materialize_object(*rows, 0, entity, m_objects, this);
+  return materialize::materialize_object(*rows, 0, objects, this);
+}
+
+void session_impl::load_all(const entity_info& entity, std::span<const value> keys) {
+  materialize::entity_objects& objects = m_objects.objects_of(entity);
+  std::vector<value> missing;
+  std::unordered_set<value, value_hash> seen;
+  for (const value& key : keys) {
+    if (!key.is_null() && objects.find(key) == nullptr && seen.insert(key).second) {
+      missing.push_back(key);
+    }
+  }
+  // Statements of 1, 2, 4, ... 256 keys (the last key repeated to fill one up): a handful of
+  // distinct statements per entity for the drivers' statement caches, and well under every
+  // database's parameter limit.
+  constexpr std::size_t max_keys = 256;
+  const lower::dialect& d = m_db.dialect();
+  std::vector<value> chunk;
+  for (std::size_t first = 0; first < missing.size(); first += max_keys) {
+    const std::size_t count = std::min(max_keys, missing.size() - first);
+    std::size_t size = 1;
+    while (size < count) size *= 2;
+    chunk.assign(missing.begin() + static_cast<std::ptrdiff_t>(first),
+                 missing.begin() + static_cast<std::ptrdiff_t>(first + count));
+    chunk.resize(size, chunk.back());
+    std::string sql = statements(entity).select_where_key + " IN (";
+    for (std::size_t i = 0; i < size; ++i) {
+      if (i != 0) sql += ", ";
+      d.append_placeholder(sql, i);
+    }
+    sql += ')';
+    auto rows = connection().query(sql, chunk);
+    while (rows->next()) (void)materialize::materialize_object(*rows, 0, objects, this);
+  }
+}
+
+const entity_statements& session_impl::statements(const entity_info& entity) {
+  // Lookups by key come in runs for one entity: the database's map (and its mutex) once.
+  if (m_statements_of != &entity || m_statements_version != m_db.schema.version()) {
+    m_statements = &m_db.statements(entity);
+    m_statements_of = &entity;
+    m_statements_version = m_db.schema.version();
+  }
+  return *m_statements;
 }
 
 void session_impl::touch(entity_base& object) {
@@ -96,14 +137,15 @@ void session_impl::remove(entity_base& object) {
       if (attr.is_many_to_many()) {
         std::erase(object_access::items(object_access::collection(*item, *attr.reverse_attr)),
                    &object);
-        if (state != object_state::created && object_access::state(*item) != object_state::created) {
+        if (state != object_state::created &&
+            object_access::state(*item) != object_state::created) {
           link(attr, object, *item, false);
         }
       } else if (attr.reverse_attr->optional) {
         // Pony's rule: children of an optional reference lose it...
         auto& reference = object_access::reference(*item, *attr.reverse_attr);
         object_access::target(reference) = nullptr;
-        object_access::key(reference) = value{};
+        object_access::set_key(reference, value{});
         touch(*item);
       } else {
         // ...children of a required one are deleted with their parent.
@@ -113,16 +155,18 @@ void session_impl::remove(entity_base& object) {
   }
   if (state == object_state::created) {
     std::erase(m_created, &object);
-    std::erase_if(m_links, [&](const link_change& c) { return c.owner == &object || c.item == &object; });
+    std::erase_if(m_links,
+                  [&](const link_change& c) { return c.owner == &object || c.item == &object; });
     return;
   }
   m_deleted.push_back(&object);
 }
 
-std::vector<value> session_impl::column_values(entity_base& object, bool with_key) {
+std::vector<value>& session_impl::column_values(entity_base& object, bool with_key) {
   const entity_info& entity = object.info();
-  std::vector<value> values;
-  values.reserve(entity.columns.size());
+  // One buffer for every row the session writes: no allocation per row.
+  std::vector<value>& values = m_values;
+  values.clear();
   for (const attr_info* attr : entity.columns) {
     if (attr == &entity.pk() && !with_key) continue;
     value v = object_access::read(object, *attr);
@@ -160,22 +204,23 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
   }
   const attr_info& pk = entity.pk();
   const bool generated = pk.auto_increment && object_access::read(object, pk).is_null();
-  const std::vector<value> values = column_values(object, !generated);
-  const auto& statements = m_db.statements(entity);
+  const std::vector<value>& values = column_values(object, !generated);
+  const auto& statements = this->statements(entity);
   if (generated) {
     const value key = connection().insert(statements.insert_without_key, values);
     object_access::write(object, pk, key);
+    m_objects.file(entity, key, object);
   } else {
     (void)connection().execute(statements.insert_with_key, values);
+    m_objects.file(entity, object.key(), object);
   }
   object_access::state(object) = object_state::clean;
-  m_objects.file(entity, object.key(), object);
   path.pop_back();
 }
 
 void session_impl::update(entity_base& object) {
   if (object_access::state(object) != object_state::modified) return;
-  std::vector<value> values = column_values(object, false);
+  std::vector<value>& values = column_values(object, false);
   values.push_back(object.key());
   (void)connection().execute(m_db.statements(object.info()).update, values);
   object_access::state(object) = object_state::clean;

@@ -10,6 +10,7 @@
 #include "session/database_impl.hpp"
 
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace nextorm::detail {
@@ -32,6 +33,9 @@ class session_impl {
   entity_base& create(const entity_info& entity);
   // The object with `key`, from the identity map or the database; null when there is none.
   [[nodiscard]] entity_base* load(const entity_info& entity, const value& key);
+  // Loads the objects of `keys` that the session does not have yet, in a few statements (WHERE
+  // key IN (...)); keys that match no row are left out.
+  void load_all(const entity_info& entity, std::span<const value> keys);
   void touch(entity_base& object);
   void remove(entity_base& object);
   // A join row of a many-to-many attribute to insert or delete on flush (`owner` holds `attr`).
@@ -46,7 +50,10 @@ class session_impl {
   void insert(entity_base& object, std::vector<entity_base*>& path);
   void update(entity_base& object);
   void erase(entity_base& object);
-  [[nodiscard]] std::vector<value> column_values(entity_base& object, bool with_key);
+  // The values of the object's columns, in m_values (valid until the next call).
+  [[nodiscard]] std::vector<value>& column_values(entity_base& object, bool with_key);
+  // The database's statements for `entity`, remembered for the entity used last.
+  [[nodiscard]] const entity_statements& statements(const entity_info& entity);
 
   struct link_change {
     const attr_info* attr;
@@ -62,7 +69,11 @@ class session_impl {
   std::vector<entity_base*> m_modified;
   std::vector<entity_base*> m_deleted;
   std::vector<link_change> m_links;
+  std::vector<value> m_values;
   session_impl* m_previous;
+  const entity_info* m_statements_of = nullptr;
+  std::uint64_t m_statements_version = 0;
+  const entity_statements* m_statements = nullptr;
 };
 
 }  // namespace nextorm::detail

@@ -21,9 +21,10 @@ std::string sql_of(const std::string& text, std::vector<std::string_view> disabl
 
 TEST_CASE("the passes run in one named list") {
   auto passes = optimize::passes();
-  REQUIRE(passes.size() == 2);
+  REQUIRE(passes.size() == 3);
   CHECK(passes[0].name == "constant_folding");
   CHECK(passes[1].name == "boolean_simplification");
+  CHECK(passes[2].name == "count_without_distinct");
 }
 
 TEST_CASE("constant_folding") {
@@ -126,4 +127,39 @@ TEST_CASE("without the boolean rules, constants and nesting reach the SQL intact
   CHECK(sql_of("p for p in Product if p.active and (p.price > 1 and True)", off)
             .ends_with("WHERE \"p\".\"active\" AND \"p\".\"price\" > 1 AND 1 = 1"));
   CHECK(sql_of("p for p in Product if not p.active", off).ends_with("WHERE NOT (\"p\".\"active\")"));
+}
+
+TEST_CASE("count_without_distinct") {
+  // One loop variable: each row is another object, so counting rows counts objects.
+  CHECK(sql_of("count(p) for p in Product") == sql_of("count() for p in Product"));
+  CHECK(sql_of("count(p) for p in Product", {"count_without_distinct"}) !=
+        sql_of("count() for p in Product"));
+  CHECK(sql_of("(p.category, count(p)) for p in Product") ==
+        sql_of("(p.category, count()) for p in Product"));
+  CHECK(sql_of("p for p in Product if count(p) > 1") ==
+        sql_of("p for p in Product if count() > 1"));
+  // Joins along a to-one reference (p.category) give each product one row at most.
+  CHECK(sql_of("(p.category.name, count(p)) for p in Product") ==
+        sql_of("(p.category.name, count()) for p in Product"));
+  // In a nested query, the nested query's own sources decide.
+  const std::string nested =
+      "s for s in Student if count(m for m in Student if m.mentor == s) >= 3";
+  CHECK(sql_of(nested).find("(SELECT COUNT(*) FROM") != std::string::npos);
+  CHECK(sql_of(nested, {"count_without_distinct"}).find("(SELECT COUNT(DISTINCT \"m\".\"id\")") !=
+        std::string::npos);
+}
+
+TEST_CASE("count_without_distinct keeps DISTINCT where a row can repeat an object") {
+  const std::vector<std::string_view> off{"count_without_distinct"};
+  // A second loop variable: every product appears once per category.
+  const std::string two_loops = "(c, count(p)) for c in Category for p in Product";
+  CHECK(sql_of(two_loops) == sql_of(two_loops, off));
+  CHECK(sql_of(two_loops).find("COUNT(DISTINCT \"p\".\"id\")") != std::string::npos);
+  // A collection: a student appears once per course.
+  const std::string collection = "(s, count(s.courses)) for s in Student";
+  CHECK(sql_of(collection) == sql_of(collection, off));
+  const std::string through = "count(s) for s in Student for c in s.courses";
+  CHECK(sql_of(through) == sql_of(through, off));
+  // Counting values, not objects: DISTINCT is what was asked for.
+  CHECK(sql_of("count(p.name) for p in Product") == sql_of("count(p.name) for p in Product", off));
 }

@@ -654,3 +654,16 @@ TEST_CASE("mariadb's wait bits become wait requests and back", "[mariadb]") {
   CHECK(mariadb_wait_status(MYSQL_WAIT_READ | MYSQL_WAIT_WRITE, io::write) == MYSQL_WAIT_WRITE);
   CHECK(mariadb_wait_status(MYSQL_WAIT_WRITE, io::read | io::write) == MYSQL_WAIT_WRITE);
 }
+
+TEST_CASE("mariadb reads NULL as 0 with the typed getters, whatever the row before held",
+          "[mariadb]") {
+  auto c = connect(fresh_url());
+  auto rows = c->query("SELECT 5, 2.5e0 UNION ALL SELECT NULL, NULL", {});
+  REQUIRE(rows->next());
+  CHECK(rows->get_int(0) == 5);
+  CHECK(rows->get_real(1) == 2.5);
+  REQUIRE(rows->next());
+  CHECK(rows->is_null(0));
+  CHECK(rows->get_int(0) == 0);
+  CHECK(rows->get_real(1) == 0.0);
+}

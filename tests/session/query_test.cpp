@@ -178,3 +178,44 @@ TEST_CASE("the plan cache answers a repeated query", "[query]") {
   CHECK(after.hits - before.hits == 2);
   CHECK_THAT(Product::select("p.price < 10").get_sql(), Catch::Contains("WHERE"));
 }
+
+TEST_CASE("entities in a tuple result are loaded together, however many", "[query]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    // 300 categories: more keys than one loading statement takes.
+    for (int i = 0; i < 300; ++i) {
+      auto& c = Category::create();
+      c.name = "c" + std::to_string(i);
+      for (int j = 0; j < 2; ++j) {
+        auto& p = Product::create();
+        p.name = "p" + std::to_string(i) + "-" + std::to_string(j);
+        p.price = 1.0 + i;
+        p.sku = p.name.get();
+        p.category = c;
+      }
+    }
+  }
+  db_session session{t.db};
+  Category& known = Category::at(7);  // already in the session: not loaded again
+  auto per_category =
+      select<std::tuple<Category, std::int64_t, double>>(
+          "(p.category, count(p), min(p.price)) for p in Product")
+          .fetch();
+  REQUIRE(per_category.size() == 300);
+  for (const auto& [category, count, price] : per_category) {
+    REQUIRE(category != nullptr);
+    CHECK(category->name.get() == "c" + std::to_string(category->key().as_int() - 1));
+    CHECK(count == 2);
+    CHECK(price == 1.0 + static_cast<double>(category->key().as_int() - 1));
+  }
+  CHECK(std::count_if(per_category.begin(), per_category.end(), [&](const auto& row) {
+          return std::get<0>(row) == &known;
+        }) == 1);
+  // Each category object is the session's one, whatever row it came in.
+  CHECK(&Category::at(300) == std::get<0>(*std::find_if(
+                                  per_category.begin(), per_category.end(),
+                                  [](const auto& row) {
+                                    return std::get<0>(row)->key() == value{300};
+                                  })));
+}

@@ -8,26 +8,48 @@
 
 namespace nextorm::detail {
 
+struct object_access;
+
 class field_base {
  public:
   field_base(const field_base&) = delete;
   field_base& operator=(const field_base&) = delete;
 
  protected:
-  field_base() noexcept;
+  // Not attached to an owner yet: describe() or the session that made the object attaches it.
+  field_base() noexcept = default;
   ~field_base() = default;
 
-  [[nodiscard]] entity_base& owner() const noexcept;
+  [[nodiscard]] entity_base& owner() const noexcept {
+    return *reinterpret_cast<entity_base*>(const_cast<char*>(reinterpret_cast<const char*>(this)) -
+                                           m_owner_offset);
+  }
   // This field's attribute in the owner's entity.
   [[nodiscard]] const attr_info& attr() const;
   // Records a change of the owner, so that the session writes it.
-  void touch() const;
+  void touch() const {
+    // An object created in this session is written whole on flush: nothing to record.
+    if (m_owner_offset != 0) {
+      const entity_base& o = owner();
+      if (o.m_state == object_state::created && o.m_session != nullptr) return;
+    }
+    record_change();
+  }
   // In a describing construction: adds `info` (with this field's offset) to the entity.
-  [[nodiscard]] static bool describing() noexcept { return construction().describing != nullptr; }
-  void describe(attr_info info) const;
+  [[nodiscard]] static bool describing() noexcept {
+    return describers.load(std::memory_order_relaxed) != 0 && construction().describing != nullptr;
+  }
+  void describe(attr_info info);
 
  private:
-  std::uint32_t m_owner_offset;
+  friend struct object_access;
+  void record_change() const;
+  std::uint32_t m_owner_offset = 0;  // from the owner's entity_base to this field; 0: none
+
+ protected:
+  // Free for the field kinds to use (scalar fields: whether there is a value). It sits in what
+  // would otherwise be padding before the next 8-byte member.
+  mutable bool m_engaged = false;
 };
 
 }  // namespace nextorm::detail

@@ -299,8 +299,10 @@ class mariadb_cursor final : public cursor {
   std::size_t column_count() const noexcept override { return m_columns.size(); }
   bool is_null(std::size_t column) const override { return m_columns.at(column).null != 0; }
 
+  // NULL reads as 0, as row_reader promises (the bound buffer may hold an earlier row's value).
   std::int64_t get_int(std::size_t column) const override {
     const column_slot& c = m_columns.at(column);
+    if (c.null != 0) return 0;
     switch (c.kind) {
       case storage::integer:
         if (m_binds[column].is_unsigned && c.integer < 0) too_large(column);
@@ -311,6 +313,7 @@ class mariadb_cursor final : public cursor {
   }
   double get_real(std::size_t column) const override {
     const column_slot& c = m_columns.at(column);
+    if (c.null != 0) return 0;
     switch (c.kind) {
       case storage::integer:
         return m_binds[column].is_unsigned

@@ -77,10 +77,8 @@ void bind(sqlite3* db, sqlite3_stmt* stmt, std::span<const value> params) {
 class sqlite_cursor final : public cursor {
  public:
   sqlite_cursor(sqlite3* db, sqlite3_stmt* stmt) noexcept : m_db{db}, m_stmt{stmt} {}
-  ~sqlite_cursor() override {
-    sqlite3_reset(m_stmt);
-    sqlite3_clear_bindings(m_stmt);
-  }
+  // No sqlite3_clear_bindings: every use of a statement binds all its parameters again first.
+  ~sqlite_cursor() override { sqlite3_reset(m_stmt); }
   sqlite_cursor(const sqlite_cursor&) = delete;
   sqlite_cursor& operator=(const sqlite_cursor&) = delete;
 
@@ -162,15 +160,19 @@ void sqlite_connection::execute_script(std::string_view sql) {
 }
 
 sqlite3_stmt* sqlite_connection::prepare(const std::string& sql, std::span<const value> params) {
-  auto found = m_statements.find(sql);
-  if (found == m_statements.end()) {
-    sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(m_db.get(), sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) throw_sqlite_error(m_db.get(), rc, "cannot prepare '" + sql + "'");
-    found = m_statements.emplace(sql, sqlite_stmt_handle{stmt}).first;
+  // Runs of the same statement (lookups by key, inserts of one entity) skip hashing the text.
+  if (m_last == nullptr || m_last->first != sql) {
+    auto found = m_statements.find(sql);
+    if (found == m_statements.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      const int rc = sqlite3_prepare_v3(m_db.get(), sql.data(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) throw_sqlite_error(m_db.get(), rc, "cannot prepare '" + sql + "'");
+      found = m_statements.emplace(sql, sqlite_stmt_handle{stmt}).first;
+    }
+    m_last = &*found;
   }
-  sqlite3_stmt* stmt = found->second.get();
+  sqlite3_stmt* stmt = m_last->second.get();
   bind(m_db.get(), stmt, params);
   return stmt;
 }
@@ -178,7 +180,6 @@ sqlite3_stmt* sqlite_connection::prepare(const std::string& sql, std::span<const
 void sqlite_connection::run(sqlite3_stmt* stmt) {
   const int rc = sqlite3_step(stmt);
   sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
     throw_sqlite_error(m_db.get(), rc, "cannot execute '" + std::string{sqlite3_sql(stmt)} + "'");
   }

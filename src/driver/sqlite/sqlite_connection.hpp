@@ -47,6 +47,8 @@ class sqlite_connection final : public connection {
 
   sqlite_db_handle m_db;
   std::unordered_map<std::string, sqlite_stmt_handle> m_statements;
+  // The statement used last (map nodes do not move).
+  const std::pair<const std::string, sqlite_stmt_handle>* m_last = nullptr;
 };
 
 // Maps an SQLite result code to NextORM's error classes and throws.
