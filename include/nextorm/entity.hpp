@@ -81,8 +81,7 @@ template <class T>
   info.name = T::entity_name();
   info.type_tag = T::type_tag();
   // Sessions make objects in their own storage with `construct` and then attach the fields to
-  // their owner; `factory` stays for code that only needs a detached object.
-  info.factory = +[]() -> std::unique_ptr<entity_base> { return std::make_unique<T>(); };
+  // their owner.
   info.object_size = sizeof(T);
   info.object_align = alignof(T);
   info.construct = +[](void* where) -> entity_base* { return ::new (where) T(); };

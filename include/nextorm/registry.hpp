@@ -91,11 +91,10 @@ struct entity_info {
   std::string table;  // "" until finalize() unless declared
   std::vector<attr_info> attrs;
   // Typed entities: identifies the C++ type (the address of a per-type tag) and makes an empty
-  // object of it. Both are null for entities loaded from a JSON schema.
+  // object of it in storage the session provides (object_size bytes aligned to object_align),
+  // so that sessions allocate their objects in bulk. All are null for entities loaded from a
+  // JSON schema.
   const void* type_tag = nullptr;
-  std::unique_ptr<entity_base> (*factory)() = nullptr;
-  // The same object made in storage the session provides (object_size bytes aligned to
-  // object_align), for sessions that allocate their objects in bulk.
   std::size_t object_size = 0;
   std::size_t object_align = 0;
   entity_base* (*construct)(void* where) = nullptr;

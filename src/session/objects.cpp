@@ -94,14 +94,10 @@ bool object_access::is_field(const attr_info& attr) noexcept {
   return attr.field_offset >= 0 && attr.write != &write_auto_id;
 }
 
-namespace {
-
 [[noreturn]] void throw_unattached() {
   throw usage_error("object.detached",
                     "field of an object that no session made: create objects with create()");
 }
-
-}  // namespace
 
 const attr_info& field_base::attr() const {
   if (m_owner_offset == 0) throw_unattached();
@@ -135,7 +131,10 @@ entity_base::entity_base() noexcept {
   if (detail::describers.load(std::memory_order_relaxed) != 0) detail::construction().owner = this;
 }
 
-value entity_base::key() const { return detail::object_access::read(*this, m_info->pk()); }
+value entity_base::key() const {
+  if (m_info == nullptr) detail::throw_unattached();
+  return detail::object_access::read(*this, m_info->pk());
+}
 
 void entity_base::remove() {
   if (m_session == nullptr) {

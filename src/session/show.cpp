@@ -96,10 +96,12 @@ void show_query(const query_state_ptr& q, std::ostream& out) {
   std::vector<std::vector<std::string>> rows;
   // A lone typed object shows its attributes, as PonyORM's show() of an entity query.
   const entity_info* alone = r.width == 1 ? r.item_entities.front() : nullptr;
-  if (alone != nullptr && alone->factory != nullptr) {
+  if (alone != nullptr && alone->construct != nullptr) {
     header.clear();
     for (const attr_info* attr : alone->columns) header.push_back(attr->name);
-    for (std::size_t i = 0; i < r.rows(); ++i) rows.push_back(attribute_cells(*r.cells[i].object));
+    for (std::size_t i = 0; i < r.rows(); ++i) {
+      rows.push_back(attribute_cells(r.objects_only ? *r.objects[i] : *r.cells[i].object));
+    }
     return print_table(out, header, rows);
   }
   for (std::size_t i = 0; i < r.rows(); ++i) {
