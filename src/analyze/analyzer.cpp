@@ -260,7 +260,9 @@ void analyzer::with_result_lambda(const ast::lambda& l,
                               m_base_scope,
                               nullptr,
                               nullptr,
-                              {}});
+                              {},
+                              0,
+                              false});
   }
   (this->*bind_body)(*l.body);
   m_binder.pop_to(saved);
@@ -290,7 +292,8 @@ void analyzer::where(const ast::node& condition, std::string_view text) {
   std::size_t var = 0;
   for (std::size_t i = 0; i < m_query.sources.size(); ++i) {
     if (!m_query.sources[i].loop_var || m_query.sources[i].scope != 0) continue;
-    m_binder.push(scope_entry{l->params[var++], false, i, nullptr, {}, 0, nullptr, nullptr, {}});
+    m_binder.push(
+        scope_entry{l->params[var++], false, i, nullptr, {}, 0, nullptr, nullptr, {}, 0, false});
   }
   add_condition(*l->body);
   m_binder.pop_to(saved);

@@ -72,7 +72,7 @@ void analyzer::bind_source_order(const ast::node& order, std::string_view text,
     }
     for (std::size_t i = 0; i < items.size(); ++i) {
       m_binder.push(scope_entry{l->params[i], true, 0, items[i], items_text, visible, nullptr,
-                                &q.args, prefix});
+                                &q.args, prefix, m_binder.lookup_floor(), false});
     }
     body = l->body.get();
   }

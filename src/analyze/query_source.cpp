@@ -93,6 +93,10 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
   m_binder.set_text_id(ir::expr::no_text);
   m_binder.set_args(q.args, prefix);
   const std::size_t first_source = m_query.sources.size();
+  // q's texts see only q's names; q's loop variables are hidden from this query's texts.
+  const std::size_t start = m_binder.scope_size();
+  const std::size_t outer_floor = m_binder.lookup_floor();
+  m_binder.set_lookup_floor(start);
   bind_fors(g);
   const std::size_t visible = m_binder.scope_size();
   // The result items, for the lambda of filter() and for the targets.
@@ -132,12 +136,13 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
     if (k == compile::modifier_kind::filter) {
       for (const ast::node* item : items) {
         arguments.push_back(
-            scope_entry{{}, true, 0, item, text, visible, nullptr, &q.args, prefix});
+            scope_entry{{}, true, 0, item, text, visible, nullptr, &q.args, prefix, start, false});
       }
     } else {
       for (std::size_t i = first_source; i < m_query.sources.size(); ++i) {
         if (!m_query.sources[i].loop_var || m_query.sources[i].scope != 0) continue;
-        arguments.push_back(scope_entry{{}, false, i, nullptr, {}, 0, nullptr, nullptr, {}});
+        arguments.push_back(
+            scope_entry{{}, false, i, nullptr, {}, 0, nullptr, nullptr, {}, 0, false});
       }
     }
     if (arguments.size() != l->params.size()) {
@@ -158,6 +163,8 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
     for (auto& item : m_source_order) outer_order.push_back(std::move(item));
   }
   m_source_order = std::move(outer_order);
+  m_binder.hide_from(start);
+  m_binder.set_lookup_floor(outer_floor);
   m_binder.set_text(outer_text);
   m_binder.set_text_id(0);
   m_binder.set_args(outer_args, outer_prefix);
@@ -173,8 +180,8 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
                   clause.target_spans.front());
   }
   for (std::size_t i = 0; i < items.size(); ++i) {
-    m_binder.push(
-        scope_entry{clause.targets[i], true, 0, items[i], text, visible, nullptr, &q.args, prefix});
+    m_binder.push(scope_entry{clause.targets[i], true, 0, items[i], text, visible, nullptr, &q.args,
+                              prefix, start, false});
   }
 }
 
