@@ -213,6 +213,7 @@ ir::expr_ptr binder::bind_generator(const ast::generator& g) {
       filter.push_back(std::move(c));
     }
   }
+  if (&g == m_in_generator) bind_in_query_conditions(g, saved_size, filter);
   if (g.result->kind == ast::node_kind::tuple) {
     fail(error_category::unsupported, "unsupported.subquery_tuple",
          "a nested query must select one value, not a tuple", g.result->span);

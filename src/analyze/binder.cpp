@@ -194,7 +194,7 @@ ir::expr_ptr binder::bind_param(const ast::name& n, const param_value& p) {
   if (p.is_query()) {
     fail(error_category::type, "type.query_parameter",
          "parameter '" + n.id + "' is a query: it can only be the source of a loop ('for x in " +
-             n.id + "')",
+             n.id + "') or the right side of 'in' ('x in " + n.id + "')",
          n.span);
   }
   // A None parameter is part of the plan's key (its type), so it can act as the literal None.

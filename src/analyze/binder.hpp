@@ -10,6 +10,7 @@
 #include <nextorm/registry.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -140,6 +141,12 @@ class binder {
   ir::expr_ptr bind_reverse_single(std::size_t parent, const attr_info& attr, source_span span);
   ir::expr_ptr bind_element_attribute(ir::expr_ptr coll, const ast::attribute& a);
   ir::expr_ptr bind_generator(const ast::generator& g);
+  // `x in q`: the query q passed as a parameter, as the nested generator it stands for.
+  ir::expr_ptr bind_query_in(const ast::name& n, const nested_query& q);
+  // The conditions of q's filter() and where(), bound in q's generator `g` (its scope entries
+  // start at `first`).
+  void bind_in_query_conditions(const ast::generator& g, std::size_t first,
+                                std::vector<ir::expr_ptr>& filter);
   ir::expr_ptr bind_collection_method(const ast::call& c, const ast::attribute& method,
                                       ir::expr_ptr coll);
   void merge_scope(std::size_t from, std::size_t into) noexcept;
@@ -190,6 +197,11 @@ class binder {
   // Set while binding an attribute of a collection's element: a Set met there extends that
   // collection's scope instead of opening a nested one.
   std::optional<std::size_t> m_element_scope;
+  // The parsed texts of queries used with 'in' (and generator texts made for them).
+  std::vector<ast::node_ptr> m_owned_trees;
+  const ast::generator* m_in_generator = nullptr;  // q's generator and q, while it is bound
+  const nested_query* m_in_query = nullptr;
+  std::vector<std::unique_ptr<std::string>> m_owned_texts;
 };
 
 }  // namespace nextorm::analyze

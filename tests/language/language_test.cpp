@@ -370,6 +370,59 @@ TEST_CASE("a query source in a later loop must select its only loop's objects, w
   }
 }
 
+TEST_CASE("'x in q' with a query q is its nested generator", "[query_source]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  auto names = [](const query<std::string>& q) { return q.order_by("1").fetch().items(); };
+  // q's own names and parameters: `p` and `limit` inside q are not the outer ones.
+  auto toys = select<Category>("c for c in Category if c.name == name", {{"name", "toys"}});
+  auto dear = select<double>("p.price for p in Product if p.price > limit", {{"limit", 20.0}});
+  CHECK(names(select<std::string>("p.name for p in Product if p.category in q and p.price < limit",
+                                  {{"q", toys}, {"limit", 26.0}})) ==
+        std::vector<std::string>{"Ball", "Kite"});
+  CHECK(names(select<std::string>("p.name for p in Product if p.price not in q", {{"q", dear}}))
+            .size() == 4);
+  // filter() and where() of q join its conditions; its order does not matter.
+  CHECK(names(select<std::string>(
+            "p.name for p in Product if p.price in q",
+            {{"q", dear.filter("lambda price: price < 30").order_by("desc(p.price)")}})) ==
+        std::vector<std::string>{"Kite"});
+  CHECK(
+      names(select<std::string>(
+          "p.name for p in Product if p.category in q",
+          {{"q", select<Category>("c for c in Category").where("lambda c: c.name == 'tools'")}})) ==
+      std::vector<std::string>{"Hammer", "Saw", "Wrench"});
+  CHECK(
+      names(select<std::string>(
+          "p.name for p in Product if p.category in q",
+          {{"q", Category::select("lambda c: c.name != 'tools'").filter("c.name != 'empty'")}})) ==
+      std::vector<std::string>{"Ball", "Kite", "Yo-yo"});
+  try {
+    (void)select("p for p in Product if p.category in q", {{"q", toys.for_update()}}).fetch();
+    FAIL("no error");
+  } catch (const query_error& e) {
+    CHECK(e.id() == "unsupported.query_in");
+    CHECK(std::string{e.what()}.find("\n                                      ^") !=
+          std::string::npos);
+  }
+  auto id_of = [](const auto& query) {
+    try {
+      (void)query.fetch();
+    } catch (const query_error& e) {
+      return e.id();
+    }
+    return std::string{"no error"};
+  };
+  CHECK(id_of(select("p for p in Product if p.category in q",
+                     {{"q", select("left_join(c for c in Category)")}})) == "unsupported.query_in");
+  CHECK(id_of(select("p for p in Product if p.category in q",
+                     {{"q", toys.filter("lambda a, b: a")}})) == "type.arguments");
+  CHECK(id_of(select("p for p in Product if p.category in q",
+                     {{"q", toys.where("lambda c: count(c) > 1")}})) ==
+        "unsupported.aggregate_in_filter");
+}
+
 TEST_CASE("a query as a value, of another shape in a later loop, or locked is refused",
           "[query_source]") {
   temp_database t;
