@@ -47,6 +47,11 @@ ir::expr_ptr binder::bind_query_in(const ast::name& n, const nested_query& q) {
   const ast::generator* saved_generator = std::exchange(m_in_generator, &g);
   const nested_query* saved_query = std::exchange(m_in_query, &q);
   ir::expr_ptr e = bind_generator(g);
+  // An aggregate result (`max(m.gpa) for m in ...`) is a set of one value here, as in PonyORM.
+  if (auto& sq = e->as<ir::subquery>(); sq.mode == ir::subquery_mode::scalar) {
+    sq.mode = ir::subquery_mode::collection;
+    sq.type.collection = true;
+  }
   m_in_generator = saved_generator;
   m_in_query = saved_query;
   m_text = saved_text;
