@@ -89,10 +89,8 @@ void binder::bind_in_query_conditions(const ast::generator& g, std::size_t first
                                         m_lookup_floor,
                                         false});
       } else {
+        // The generator's entries so far are its loop variables.
         for (std::size_t i = first; i < saved; ++i) {
-          if (m_scope[i].is_alias || m_query.sources[m_scope[i].source].scope != m_scope_id) {
-            continue;
-          }
           arguments.push_back(scope_entry{
               {}, false, m_scope[i].source, nullptr, {}, 0, nullptr, nullptr, {}, 0, false});
         }

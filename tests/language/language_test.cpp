@@ -446,6 +446,10 @@ TEST_CASE("a query as a value, of another shape in a later loop, or locked is re
   CHECK(id_of(left_join("(c, x) for c in Category for x in q", {{"q", q}})) ==
         "unsupported.left_join_source");
   CHECK(id_of(select("x for x, y in q", {{"q", q}})) == "type.unpacking");
+  auto pairs = select("(p.name, p.price) for p in Product");
+  CHECK(id_of(select("a for a, b in q", {{"q", pairs.order_by("lambda a: a")}})) ==
+        "type.arguments");
+  CHECK(id_of(select("a for a, b in q", {{"q", pairs.order_by("3")}})) == "unknown_name.column");
   CHECK(id_of(select("x for x in q", {{"q", q.for_update()}})) == "unsupported.query_source");
   CHECK(id_of(select("x for x in q", {{"q", q.where("lambda a, b: a.price > 1")}})) ==
         "type.arguments");
