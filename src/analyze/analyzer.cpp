@@ -97,11 +97,15 @@ void analyzer::bind_fors(const ast::generator& g) {
     if (source != nullptr && m_binder.args().contains(source->id) &&
         m_binder.args().find(source->id)->second.is_query()) {
       // `for x in q`: a query passed as a parameter (query_source.cpp).
-      if (&clause != &g.fors.front()) {
-        m_binder.fail(error_category::unsupported, "unsupported.query_source",
-                      "a query can only be the source of the first loop", source->span);
+      const bool first = &clause == &g.fors.front();
+      if (!first && g.left_join) {
+        m_binder.fail(error_category::unsupported, "unsupported.left_join_source",
+                      "a loop of left_join() after the first must iterate a collection of an "
+                      "earlier loop variable (like 'for p in c.products'), not the query '" +
+                          source->id + "'",
+                      source->span);
       }
-      bind_query_source(clause, *source, m_binder.args().find(source->id)->second.query());
+      bind_query_source(clause, *source, m_binder.args().find(source->id)->second.query(), first);
       for (const auto& condition : clause.conditions) add_condition(*condition);
       continue;
     }
@@ -256,7 +260,9 @@ void analyzer::with_result_lambda(const ast::lambda& l,
                               m_base_scope,
                               nullptr,
                               nullptr,
-                              {}});
+                              {},
+                              0,
+                              false});
   }
   (this->*bind_body)(*l.body);
   m_binder.pop_to(saved);
@@ -286,7 +292,8 @@ void analyzer::where(const ast::node& condition, std::string_view text) {
   std::size_t var = 0;
   for (std::size_t i = 0; i < m_query.sources.size(); ++i) {
     if (!m_query.sources[i].loop_var || m_query.sources[i].scope != 0) continue;
-    m_binder.push(scope_entry{l->params[var++], false, i, nullptr, {}, 0, nullptr, nullptr, {}});
+    m_binder.push(
+        scope_entry{l->params[var++], false, i, nullptr, {}, 0, nullptr, nullptr, {}, 0, false});
   }
   add_condition(*l->body);
   m_binder.pop_to(saved);

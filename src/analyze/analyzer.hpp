@@ -52,8 +52,15 @@ class analyzer {
   void bind_fors(const ast::generator& g);
   // `for x in q` / `for a, b in q`: the loops and conditions of the query q join this query,
   // and the targets stand for q's result items (query_source.cpp).
+  // The first loop's query keeps its order (after the outer order_by()); a later loop's is a
+  // set, which has none.
   void bind_query_source(const ast::for_clause& clause, const ast::name& name,
-                         const nested_query& q);
+                         const nested_query& q, bool first);
+  // order_by() of a query source: `items` are its result items (lambda arguments and column
+  // numbers stand for them), parsed from `items_text`.
+  void bind_source_order(const ast::node& order, std::string_view text,
+                         const std::vector<const ast::node*>& items, std::string_view items_text,
+                         std::size_t visible, const nested_query& q, const std::string& prefix);
   void bind_result(const ast::node& result, std::string_view text);
   void add_condition(const ast::node& condition);
   // Binds `body` with the lambda's arguments standing for the result items.
@@ -74,6 +81,12 @@ class analyzer {
   std::string m_implicit_text;
   ast::node_ptr m_implicit_node;
   std::vector<ir::order_item> m_new_order;  // order_by() items being bound
+  // The order of the first loop's query source: it follows the query's own order, unless the
+  // query is grouped (the rows it ordered are gone).
+  std::vector<ir::order_item> m_source_order;
+  // Set while binding a query source's order_by(): its result items, for column numbers.
+  const std::vector<const ast::node*>* m_position_items = nullptr;
+  std::string_view m_position_text;
   // The parsed texts of queries passed as loop sources: their nodes stand behind aliases.
   std::vector<ast::node_ptr> m_source_trees;
   std::vector<std::unique_ptr<std::string>> m_source_texts;  // generator texts made for them

@@ -94,6 +94,9 @@ ir::query analyzer::finish() {
       if (!ir::has_aggregate(*item.expr)) m_query.group_by.push_back(ir::clone(*item.expr));
     }
   }
+  if (!grouped) {
+    for (auto& item : m_source_order) m_query.order.push_back(std::move(item));
+  }
   check_terminal();
   // Grouped rows are distinct already.
   m_query.distinct = m_distinct.value_or(!grouped && auto_distinct());

@@ -33,7 +33,8 @@ std::vector<const ast::node*> items_of(const ast::node& n) {
 void analyzer::order_by(const ast::node& order, std::string_view text) {
   m_binder.set_text(text);
   if (const auto* l = order.try_as<ast::literal>(); l != nullptr && l->value.is_null()) {
-    m_query.order.clear();  // order_by(None)
+    m_query.order.clear();  // order_by(None), which drops the order of a query source too
+    m_source_order.clear();
     return;
   }
   m_new_order.clear();
@@ -47,6 +48,41 @@ void analyzer::order_by(const ast::node& order, std::string_view text) {
   m_query.order = std::move(m_new_order);
 }
 
+void analyzer::bind_source_order(const ast::node& order, std::string_view text,
+                                 const std::vector<const ast::node*>& items,
+                                 std::string_view items_text, std::size_t visible,
+                                 const nested_query& q, const std::string& prefix) {
+  m_binder.set_text(text);
+  if (const auto* l = order.try_as<ast::literal>(); l != nullptr && l->value.is_null()) {
+    m_source_order.clear();
+    return;
+  }
+  m_new_order.clear();
+  m_position_items = &items;
+  m_position_text = items_text;
+  const std::size_t saved = m_binder.scope_size();
+  const ast::node* body = &order;
+  if (const auto* l = order.try_as<ast::lambda>()) {
+    if (l->params.size() != items.size()) {
+      m_binder.fail(error_category::type, "type.arguments",
+                    "the lambda takes " + std::to_string(l->params.size()) +
+                        " argument(s) but the query's result has " + std::to_string(items.size()) +
+                        " item(s)",
+                    l->span);
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      m_binder.push(scope_entry{l->params[i], true, 0, items[i], items_text, visible, nullptr,
+                                &q.args, prefix, m_binder.lookup_floor(), false});
+    }
+    body = l->body.get();
+  }
+  bind_order(*body);
+  m_binder.pop_to(saved);
+  m_position_items = nullptr;
+  for (auto& item : m_source_order) m_new_order.push_back(std::move(item));
+  m_source_order = std::move(m_new_order);
+}
+
 void analyzer::bind_order(const ast::node& order) {
   std::vector<const ast::node*> items = items_of(order);
   bool positional = true;
@@ -55,7 +91,8 @@ void analyzer::bind_order(const ast::node& order) {
     ir::order_item o;
     if (positional) {
       std::int64_t n = *position_literal(*item);
-      std::int64_t count = static_cast<std::int64_t>(m_query.result.items.size());
+      std::int64_t count = static_cast<std::int64_t>(
+          m_position_items != nullptr ? m_position_items->size() : m_query.result.items.size());
       if (n == 0 || n > count || -n > count) {
         m_binder.fail(error_category::unknown_name, "unknown_name.column",
                       "order_by column " + std::to_string(n) + " is out of range: the result has " +
@@ -64,16 +101,24 @@ void analyzer::bind_order(const ast::node& order) {
       }
       o.position = static_cast<std::size_t>(n < 0 ? -n : n);
       o.descending = n < 0;
+      if (m_position_items != nullptr) {
+        // A query source's column: its result item, bound in the text it was parsed from.
+        const std::string_view text = m_binder.text();
+        m_binder.set_text(m_position_text);
+        o.expr = m_binder.bind(*(*m_position_items)[o.position - 1]);
+        m_binder.set_text(text);
+        o.position = 0;
+      }
     } else {
       const ast::node* e = item;
       const auto* c = item->try_as<ast::call>();
       const auto* f = c != nullptr ? c->func->try_as<ast::name>() : nullptr;
       if (f != nullptr && f->id == "desc") {
         if (c->args.size() != 1 || !c->kwargs.empty()) {
-          m_binder.fail(error_category::type, "type.arguments",
-                        "desc() takes 1 argument, got " +
-                            std::to_string(c->args.size() + c->kwargs.size()),
-                        c->span);
+          m_binder.fail(
+              error_category::type, "type.arguments",
+              "desc() takes 1 argument, got " + std::to_string(c->args.size() + c->kwargs.size()),
+              c->span);
         }
         e = c->args.front().get();
         o.descending = true;

@@ -30,7 +30,7 @@ ir::expr_ptr binder::bind_attribute(const ast::attribute& a) {
       std::optional<std::size_t> found;
       for (std::size_t i = 0; i < m_visible; ++i) {
         const scope_entry& e = m_scope[i];
-        if (e.is_alias || m_query.sources[e.source].entity != entity) continue;
+        if (!in_view(i) || e.is_alias || m_query.sources[e.source].entity != entity) continue;
         if (found) {
           fail(error_category::unsupported, "unsupported.ambiguous_entity",
                "entity " + n->id + " is iterated by several loop variables: name one of them",

@@ -155,7 +155,7 @@ std::size_t binder::add_collection_loop_var(const std::string& name, const ast::
          source.span);
   }
   for (std::size_t i = m_scope_floor; i < m_visible; ++i) {
-    if (m_scope[i].name == name) {
+    if (in_view(i) && m_scope[i].name == name) {
       fail(error_category::unsupported, "unsupported.duplicate_variable",
            "loop variable '" + name + "' is already defined", span);
     }
@@ -168,7 +168,7 @@ std::size_t binder::add_collection_loop_var(const std::string& name, const ast::
   sources[index].alias = name;
   sources[index].loop_var = true;
   if (m_scope_id == 0) ++m_query.loop_var_count;
-  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr, nullptr, {}});
+  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr, nullptr, {}, 0, false});
   return index;
 }
 
@@ -213,6 +213,7 @@ ir::expr_ptr binder::bind_generator(const ast::generator& g) {
       filter.push_back(std::move(c));
     }
   }
+  if (&g == m_in_generator) bind_in_query_conditions(g, saved_size, filter);
   if (g.result->kind == ast::node_kind::tuple) {
     fail(error_category::unsupported, "unsupported.subquery_tuple",
          "a nested query must select one value, not a tuple", g.result->span);
@@ -301,7 +302,8 @@ ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attri
            name + "() of a collection takes a lambda of one argument", c.args.front()->span);
     }
     std::size_t saved = scope_size();
-    push(scope_entry{l->params.front(), false, 0, nullptr, {}, 0, q->item.get(), nullptr, {}});
+    push(scope_entry{
+        l->params.front(), false, 0, nullptr, {}, 0, q->item.get(), nullptr, {}, 0, false});
     ir::expr_ptr condition = bind_condition(*l->body);
     pop_to(saved);
     q->filter.push_back(std::move(condition));

@@ -149,7 +149,14 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
     in->items = std::move(items);
     return in;
   }
-  ir::expr_ptr rhs = bind(rhs_node);
+  ir::expr_ptr rhs;
+  if (const auto* n = rhs_node.try_as<ast::name>(); n != nullptr && lookup(n->id) == nullptr &&
+                                                    m_args->contains(n->id) &&
+                                                    m_args->find(n->id)->second.is_query()) {
+    rhs = bind_query_in(*n, m_args->find(n->id)->second.query());
+  } else {
+    rhs = bind(rhs_node);
+  }
   if (lhs->type.collection) fail_collection(*lhs, span);
   if (rhs->type.is(value_type::json))
     return json_contains(std::move(lhs), std::move(rhs), negated, span);

@@ -20,7 +20,7 @@ void binder::fail_unsupported(const ast::node& n, std::string_view what) const {
 std::size_t binder::add_loop_var(const std::string& name, const entity_info& entity,
                                  source_span span) {
   for (std::size_t i = m_scope_floor; i < m_visible; ++i) {
-    if (m_scope[i].name == name) {
+    if (in_view(i) && m_scope[i].name == name) {
       fail(error_category::unsupported, "unsupported.duplicate_variable",
            "loop variable '" + name + "' is already defined", span);
     }
@@ -33,7 +33,7 @@ std::size_t binder::add_loop_var(const std::string& name, const entity_info& ent
   std::size_t index = add_source(
       ir::source{&entity, name, std::nullopt, nullptr, ir::join_kind::none, m_scope_id, true});
   if (m_scope_id == 0) ++m_query.loop_var_count;
-  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr, nullptr, {}});
+  push(scope_entry{name, false, index, nullptr, {}, 0, nullptr, nullptr, {}, 0, false});
   return index;
 }
 
@@ -71,14 +71,16 @@ std::size_t binder::join(std::size_t parent, const attr_info& via) {
 
 const scope_entry* binder::lookup(std::string_view name) const noexcept {
   for (std::size_t i = m_visible; i-- > 0;) {
-    if (m_scope[i].name == name) return &m_scope[i];
+    if (in_view(i) && m_scope[i].name == name) return &m_scope[i];
   }
   return nullptr;
 }
 
 std::vector<std::string> binder::name_candidates() const {
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < m_visible; ++i) names.push_back(m_scope[i].name);
+  for (std::size_t i = 0; i < m_visible; ++i) {
+    if (in_view(i)) names.push_back(m_scope[i].name);
+  }
   for (const auto& e : m_reg.entities()) names.push_back(e->name);
   for (const auto& [name, value] : *m_args) names.push_back(name);
   return names;
@@ -192,7 +194,7 @@ ir::expr_ptr binder::bind_param(const ast::name& n, const param_value& p) {
   if (p.is_query()) {
     fail(error_category::type, "type.query_parameter",
          "parameter '" + n.id + "' is a query: it can only be the source of a loop ('for x in " +
-             n.id + "')",
+             n.id + "') or the right side of 'in' ('x in " + n.id + "')",
          n.span);
   }
   // A None parameter is part of the plan's key (its type), so it can act as the literal None.
@@ -207,13 +209,19 @@ ir::expr_ptr binder::bind_alias(const scope_entry& entry) {
   std::uint16_t saved_id = m_text_id;
   const params* saved_args = m_args;
   std::string saved_prefix = m_param_prefix;
+  const std::size_t saved_floor = m_lookup_floor;
+  const bool saved_reveal = m_reveal;
   m_text = entry.text;
   m_visible = entry.visible;
+  m_lookup_floor = entry.floor;
+  m_reveal = entry.args != nullptr;
   m_text_id = entry.args != nullptr ? ir::expr::no_text : m_result_text_id;
   if (entry.args != nullptr) set_args(*entry.args, entry.prefix);
   ir::expr_ptr e = bind(*entry.expr);
   m_text = saved_text;
   m_visible = saved_visible;
+  m_lookup_floor = saved_floor;
+  m_reveal = saved_reveal;
   m_text_id = saved_id;
   m_args = saved_args;
   m_param_prefix = std::move(saved_prefix);

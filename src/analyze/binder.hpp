@@ -10,6 +10,7 @@
 #include <nextorm/registry.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,11 @@ struct scope_entry {
   // alias of a query passed as a loop source: the parameters of its text, and their prefix
   const params* args = nullptr;
   std::string prefix;
+  // alias: the first entry of the scope `expr` was bound in (a query source's own entries)
+  std::size_t floor = 0;
+  // A loop variable of a query passed as a loop source: in view only through that query's
+  // aliases, so that its names neither clash with nor shadow the outer query's.
+  bool hidden = false;
 };
 
 class binder {
@@ -63,6 +69,13 @@ class binder {
     m_visible = size;
   }
   [[nodiscard]] std::size_t scope_size() const noexcept { return m_scope.size(); }
+  // Entries below the floor are out of view: a query source's texts see only their own names.
+  [[nodiscard]] std::size_t lookup_floor() const noexcept { return m_lookup_floor; }
+  void set_lookup_floor(std::size_t floor) noexcept { m_lookup_floor = floor; }
+  // Hides the entries from `first` on (a query source's, once it is bound).
+  void hide_from(std::size_t first) noexcept {
+    for (std::size_t i = first; i < m_scope.size(); ++i) m_scope[i].hidden = true;
+  }
 
   // A value of any type (a sequence is an error).
   [[nodiscard]] ir::expr_ptr bind(const ast::node& n);
@@ -97,6 +110,9 @@ class binder {
   std::size_t join(std::size_t parent, const attr_info& via);
   [[nodiscard]] std::string unique_alias(std::string base) const;
   [[nodiscard]] const scope_entry* lookup(std::string_view name) const noexcept;
+  [[nodiscard]] bool in_view(std::size_t i) const noexcept {
+    return i >= m_lookup_floor && (m_reveal || !m_scope[i].hidden);
+  }
   [[nodiscard]] std::vector<std::string> name_candidates() const;
 
   ir::expr_ptr bind_node(const ast::node& n);
@@ -125,6 +141,12 @@ class binder {
   ir::expr_ptr bind_reverse_single(std::size_t parent, const attr_info& attr, source_span span);
   ir::expr_ptr bind_element_attribute(ir::expr_ptr coll, const ast::attribute& a);
   ir::expr_ptr bind_generator(const ast::generator& g);
+  // `x in q`: the query q passed as a parameter, as the nested generator it stands for.
+  ir::expr_ptr bind_query_in(const ast::name& n, const nested_query& q);
+  // The conditions of q's filter() and where(), bound in q's generator `g` (its scope entries
+  // start at `first`).
+  void bind_in_query_conditions(const ast::generator& g, std::size_t first,
+                                std::vector<ir::expr_ptr>& filter);
   ir::expr_ptr bind_collection_method(const ast::call& c, const ast::attribute& method,
                                       ir::expr_ptr coll);
   void merge_scope(std::size_t from, std::size_t into) noexcept;
@@ -167,12 +189,19 @@ class binder {
   std::uint16_t m_text_id = 0;
   std::uint16_t m_result_text_id = 0;
   std::vector<scope_entry> m_scope;
-  std::size_t m_visible = 0;      // entries [0, m_visible) are in scope
-  std::size_t m_scope_id = 0;     // the (sub)query whose sources new loop variables join
-  std::size_t m_scope_floor = 0;  // scope entries of the current (sub)query start here
+  std::size_t m_visible = 0;       // entries [0, m_visible) are in scope
+  std::size_t m_lookup_floor = 0;  // ...from this one on (in_view)
+  bool m_reveal = false;           // binding a query source's alias: its hidden entries count
+  std::size_t m_scope_id = 0;      // the (sub)query whose sources new loop variables join
+  std::size_t m_scope_floor = 0;   // scope entries of the current (sub)query start here
   // Set while binding an attribute of a collection's element: a Set met there extends that
   // collection's scope instead of opening a nested one.
   std::optional<std::size_t> m_element_scope;
+  // The parsed texts of queries used with 'in' (and generator texts made for them).
+  std::vector<ast::node_ptr> m_owned_trees;
+  const ast::generator* m_in_generator = nullptr;  // q's generator and q, while it is bound
+  const nested_query* m_in_query = nullptr;
+  std::vector<std::unique_ptr<std::string>> m_owned_texts;
 };
 
 }  // namespace nextorm::analyze

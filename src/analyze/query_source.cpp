@@ -52,7 +52,7 @@ bool has_aggregate_call(const ast::node& n) {
 }  // namespace
 
 void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name& name,
-                                 const nested_query& q) {
+                                 const nested_query& q, bool first) {
   const std::string_view outer_text = m_binder.text();
   const params& outer_args = m_binder.args();
   const std::string outer_prefix = m_binder.param_prefix();
@@ -70,14 +70,33 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
   if (g.left_join || has_aggregate_call(*g.result)) {
     m_binder.fail(error_category::unsupported, "unsupported.query_source",
                   "query '" + name.id + "' cannot be a loop source: it is " +
-                      (g.left_join ? "a left_join" : "grouped (an aggregate in its result)"),
+                      (g.left_join ? "a left_join; write its loops into this query instead"
+                                   : "grouped (an aggregate in its result); write its loops and "
+                                     "aggregates into this query instead"),
                   at);
   }
+  // A later loop joins q's rows as a set (PonyORM: a derived table `SELECT m.* ...`), which is
+  // its loop and conditions inlined when q selects the objects of its only loop.
+  const auto* only = g.result->try_as<ast::name>();
+  if (!first && (g.fors.size() != 1 || only == nullptr || g.fors.front().targets.size() != 1 ||
+                 only->id != g.fors.front().targets.front())) {
+    m_binder.fail(error_category::unsupported, "unsupported.query_source",
+                  "query '" + name.id +
+                      "' in a loop after the first must select the objects of its only loop "
+                      "(like 'm for m in Student if ...'); make it the source of the first loop",
+                  at);
+  }
+  std::vector<ir::order_item> outer_order = std::move(m_source_order);
+  m_source_order.clear();
   const std::string prefix = outer_prefix + name.id + ".";
   m_binder.set_text(text);
   m_binder.set_text_id(ir::expr::no_text);
   m_binder.set_args(q.args, prefix);
   const std::size_t first_source = m_query.sources.size();
+  // q's texts see only q's names; q's loop variables are hidden from this query's texts.
+  const std::size_t start = m_binder.scope_size();
+  const std::size_t outer_floor = m_binder.lookup_floor();
+  m_binder.set_lookup_floor(start);
   bind_fors(g);
   const std::size_t visible = m_binder.scope_size();
   // The result items, for the lambda of filter() and for the targets.
@@ -87,14 +106,21 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
   } else {
     items.push_back(g.result.get());
   }
+  const std::string_view g_text = text;
   for (const auto& [kind, text] : q.modifiers) {
     const auto k = static_cast<compile::modifier_kind>(kind);
-    if (k == compile::modifier_kind::order_by || k == compile::modifier_kind::for_update) {
+    if (k == compile::modifier_kind::for_update) {
       m_binder.set_text(outer_text);
       m_binder.fail(error_category::unsupported, "unsupported.query_source",
-                    "query '" + name.id + "' cannot be a loop source: it has " +
-                        (k == compile::modifier_kind::order_by ? "an order_by()" : "for_update()"),
+                    "query '" + name.id +
+                        "' cannot be a loop source: it has for_update(); call for_update() on "
+                        "this query instead",
                     at);
+    }
+    if (k == compile::modifier_kind::order_by) {
+      m_source_trees.push_back(parse::parse_expression(text));
+      bind_source_order(*m_source_trees.back(), text, items, g_text, visible, q, prefix);
+      continue;
     }
     if (k != compile::modifier_kind::filter && k != compile::modifier_kind::where) continue;
     m_source_trees.push_back(parse::parse_expression(text));
@@ -110,12 +136,13 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
     if (k == compile::modifier_kind::filter) {
       for (const ast::node* item : items) {
         arguments.push_back(
-            scope_entry{{}, true, 0, item, text, visible, nullptr, &q.args, prefix});
+            scope_entry{{}, true, 0, item, text, visible, nullptr, &q.args, prefix, start, false});
       }
     } else {
       for (std::size_t i = first_source; i < m_query.sources.size(); ++i) {
         if (!m_query.sources[i].loop_var || m_query.sources[i].scope != 0) continue;
-        arguments.push_back(scope_entry{{}, false, i, nullptr, {}, 0, nullptr, nullptr, {}});
+        arguments.push_back(
+            scope_entry{{}, false, i, nullptr, {}, 0, nullptr, nullptr, {}, 0, false});
       }
     }
     if (arguments.size() != l->params.size()) {
@@ -132,6 +159,12 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
     add_condition(*l->body);
     m_binder.pop_to(saved);
   }
+  if (first) {
+    for (auto& item : m_source_order) outer_order.push_back(std::move(item));
+  }
+  m_source_order = std::move(outer_order);
+  m_binder.hide_from(start);
+  m_binder.set_lookup_floor(outer_floor);
   m_binder.set_text(outer_text);
   m_binder.set_text_id(0);
   m_binder.set_args(outer_args, outer_prefix);
@@ -147,8 +180,8 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
                   clause.target_spans.front());
   }
   for (std::size_t i = 0; i < items.size(); ++i) {
-    m_binder.push(
-        scope_entry{clause.targets[i], true, 0, items[i], text, visible, nullptr, &q.args, prefix});
+    m_binder.push(scope_entry{clause.targets[i], true, 0, items[i], text, visible, nullptr, &q.args,
+                              prefix, start, false});
   }
 }
 
