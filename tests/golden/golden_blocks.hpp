@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -230,16 +231,15 @@ struct outcome {
 // The golden schema, finalized with the provider's names (PonyORM lower-cases them on
 // PostgreSQL and MariaDB): "sqlite", "postgres" or "mariadb".
 inline const registry& golden_registry(const std::string& provider = "sqlite") {
-  static std::map<std::string, const registry*> registries;
-  const registry*& reg = registries[provider];
+  static std::map<std::string, std::unique_ptr<registry>> registries;  // for the program
+  std::unique_ptr<registry>& reg = registries[provider];
   if (reg == nullptr) {
     std::ifstream in{golden_dir() / "schema.json"};
     std::stringstream text;
     text << in.rdbuf();
-    auto* r = new registry;  // lives for the program
-    r->load_json_text(text.str());
-    r->finalize(pony_naming{provider});
-    reg = r;
+    reg = std::make_unique<registry>();
+    reg->load_json_text(text.str());
+    reg->finalize(pony_naming{provider});
   }
   return *reg;
 }
