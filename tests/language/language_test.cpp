@@ -11,25 +11,6 @@ using namespace session_test;
 
 namespace {
 
-// Categories tools (Hammer 5, Saw 10, Wrench 15), toys (Ball 20, Kite 25, Yo-yo 30), empty.
-void fill(temp_database& t) {
-  db_session session{t.db};
-  auto& tools = Category::create();
-  tools.name = "tools";
-  auto& toys = Category::create();
-  toys.name = "toys";
-  auto& empty = Category::create();
-  empty.name = "empty";
-  const char* names[] = {"Hammer", "Saw", "Wrench", "Ball", "Kite", "Yo-yo"};
-  for (int i = 0; i < 6; ++i) {
-    auto& p = Product::create();
-    p.name = names[i];
-    p.price = 5.0 * (i + 1);
-    p.sku = "S-" + std::to_string(i + 1);
-    p.category = i < 3 ? tools : toys;
-  }
-}
-
 // A database of a JSON-schema entity Doc with a json and a uuid attribute, filled with raw SQL.
 class doc_database {
  public:
@@ -148,7 +129,7 @@ TEST_CASE("a uuid parameter matches the uuids the driver stores and, on SQLite, 
 
 TEST_CASE("left_join keeps the rows of the first loop without partners", "[left_join]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto counts = left_join<std::tuple<Category, std::int64_t>>(
                     "(c, count(p)) for c in Category for p in c.products")
@@ -166,7 +147,7 @@ TEST_CASE("left_join keeps the rows of the first loop without partners", "[left_
 
 TEST_CASE("a missing object of a left_join is null", "[left_join]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto pairs = left_join<std::tuple<Category, Product>>(
                    "(c, p) for c in Category for p in c.products if c.name == 'empty'")
@@ -196,7 +177,7 @@ TEST_CASE("left_join refuses a loop that is not a collection, with a caret", "[l
 
 TEST_CASE("show() prints the rows as a table with a header", "[show]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   std::ostringstream out;
   select("(p.name, p.price, p.category) for p in Product if p.price <= 10")
@@ -219,7 +200,7 @@ TEST_CASE("show() prints the rows as a table with a header", "[show]") {
 
 TEST_CASE("count() of one value counts distinct values even without_distinct()", "[count]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto names = select("p.category.name for p in Product");
   CHECK(names.without_distinct().count() == 2);
@@ -231,7 +212,7 @@ TEST_CASE("count() of one value counts distinct values even without_distinct()",
 
 TEST_CASE("a query over another query's result inlines the inner query", "[query_source]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto tools = select<Product>("p for p in Product if p.category.name == 'tools'");
   auto q = select<Product>("x for x in q if x.price > 5", {{"q", tools}}).order_by("x.price");
@@ -258,7 +239,7 @@ TEST_CASE("a query over another query's result inlines the inner query", "[query
 
 TEST_CASE("an Entity::select() query can be a loop source too", "[query_source]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto count_over = [](const query<Product>& inner) {
     return select("x for x in q if x.price < 26", {{"q", inner}}).count();
@@ -270,7 +251,7 @@ TEST_CASE("an Entity::select() query can be a loop source too", "[query_source]"
 
 TEST_CASE("the plan cache tells inner queries apart", "[query_source]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto count_over = [](const char* inner) {
     return select("x for x in q", {{"q", select<Product>(inner)}}).count();
@@ -285,7 +266,7 @@ TEST_CASE("the plan cache tells inner queries apart", "[query_source]") {
 TEST_CASE("an inner query's order_by() orders the rows after the outer order_by()",
           "[query_source]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto by_price = select<Product>("p for p in Product").order_by("desc(p.price)");
   auto names = [](const query<std::string>& q) { return q.fetch().items(); };
@@ -321,7 +302,7 @@ TEST_CASE("an inner query's order_by() orders the rows after the outer order_by(
 
 TEST_CASE("a query of one loop's objects can be the source of a later loop", "[query_source]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   // The inner and the outer parameter of the same name are bound apart.
   auto dear = select<Product>("p for p in Product if p.price > limit", {{"limit", 12.0}});
@@ -372,7 +353,7 @@ TEST_CASE("a query source in a later loop must select its only loop's objects, w
 
 TEST_CASE("'x in q' with a query q is its nested generator", "[query_source]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto names = [](const query<std::string>& q) { return q.order_by("1").fetch().items(); };
   // q's own names and parameters: `p` and `limit` inside q are not the outer ones.
@@ -462,7 +443,7 @@ TEST_CASE("a query as a value, of another shape in a later loop, or locked is re
 
 TEST_CASE("raw_sql() fragments are written as they are, with $names bound", "[raw_sql]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto names = [](const query<std::string>& q) { return q.order_by("1").fetch().items(); };
   CHECK(names(select<std::string>("p.name for p in Product if raw_sql('p.price > 20')")) ==

@@ -7,28 +7,6 @@ using namespace session_test;
 
 namespace {
 
-// Three categories, six products: prices 5, 10, ..., 30; tag "sale" on the cheap half.
-void fill(temp_database& t) {
-  db_session session{t.db};
-  auto& tools = Category::create();
-  tools.name = "tools";
-  auto& toys = Category::create();
-  toys.name = "toys";
-  auto& empty = Category::create();
-  empty.name = "empty";
-  auto& sale = Tag::create();
-  sale.name = "sale";
-  const char* names[] = {"Hammer", "Saw", "Wrench", "Ball", "Kite", "Yo-yo"};
-  for (int i = 0; i < 6; ++i) {
-    auto& p = Product::create();
-    p.name = names[i];
-    p.price = 5.0 * (i + 1);
-    p.sku = "S-" + std::to_string(i + 1);
-    p.category = i < 3 ? tools : toys;
-    if (i % 2 == 0) p.tags.add(sale);
-  }
-}
-
 std::vector<std::string> names_of(const result<Product>& products) {
   std::vector<std::string> out;
   for (const Product& p : products) out.push_back(p.name);
@@ -39,7 +17,7 @@ std::vector<std::string> names_of(const result<Product>& products) {
 
 TEST_CASE("a generator query returns typed objects in order", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto cheap = select<Product>("p for p in Product if p.price <= 20").order_by("desc(p.price)");
   CHECK(names_of(cheap.fetch()) == std::vector<std::string>{"Ball", "Wrench", "Saw", "Hammer"});
@@ -49,7 +27,7 @@ TEST_CASE("a generator query returns typed objects in order", "[query]") {
 
 TEST_CASE("parameters are bound by name, entities by key", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto& tools = *Category::get({{"name", "tools"}});
   auto q = select<Product>("p for p in Product if p.category == c and p.price >= low",
@@ -62,7 +40,7 @@ TEST_CASE("parameters are bound by name, entities by key", "[query]") {
 
 TEST_CASE("navigation through a to-one reference joins implicitly", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto toys = select<std::string>("p.name for p in Product if p.category.name == 'toys'");
   CHECK(toys.order_by("1").fetch().items() == std::vector<std::string>{"Ball", "Kite", "Yo-yo"});
@@ -70,18 +48,20 @@ TEST_CASE("navigation through a to-one reference joins implicitly", "[query]") {
 
 TEST_CASE("tuple and untyped results", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
-  auto pairs = select<std::tuple<std::string, double>>(
-                   "(p.name, p.price) for p in Product if p.price > 25")
-                   .fetch();
+  auto pairs =
+      select<std::tuple<std::string, double>>("(p.name, p.price) for p in Product if p.price > 25")
+          .fetch();
   REQUIRE(pairs.size() == 1);
   CHECK(pairs[0] == std::tuple<std::string, double>{"Yo-yo", 30.0});
   auto rows = select("(p.name, p.category) for p in Product if p.price < 6").fetch();
   REQUIRE(rows.size() == 1);
   CHECK(rows[0] == row{value{"Hammer"}, value{1}});
   CHECK(rows.columns() == std::vector<std::string>{"p.name", "p.category"});
-  auto with_objects = select<std::tuple<Product, double>>("(p, p.price * 2) for p in Product if p.price < 6").fetch();
+  auto with_objects =
+      select<std::tuple<Product, double>>("(p, p.price * 2) for p in Product if p.price < 6")
+          .fetch();
   REQUIRE(with_objects.size() == 1);
   CHECK(std::get<0>(with_objects[0]) == &Product::at(1));
   CHECK(std::get<1>(with_objects[0]) == 10.0);
@@ -89,7 +69,7 @@ TEST_CASE("tuple and untyped results", "[query]") {
 
 TEST_CASE("count, exists, first, get and aggregates", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto all = Product::select();
   CHECK(all.count() == 6);
@@ -111,7 +91,7 @@ TEST_CASE("count, exists, first, get and aggregates", "[query]") {
 
 TEST_CASE("limit and page cut the ordered result", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto ordered = Product::select().order_by("p.price");
   CHECK(names_of(ordered.limit(2)) == std::vector<std::string>{"Hammer", "Saw"});
@@ -122,7 +102,7 @@ TEST_CASE("limit and page cut the ordered result", "[query]") {
 
 TEST_CASE("queries see the session's unflushed changes", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto& p = Product::at(1);
   p.price = 100.0;
@@ -136,7 +116,7 @@ TEST_CASE("queries see the session's unflushed changes", "[query]") {
 
 TEST_CASE("bulk remove deletes the selected rows", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   {
     db_session session{t.db};
     CHECK(Product::select("p.price > 20").remove() == 2);
@@ -146,7 +126,7 @@ TEST_CASE("bulk remove deletes the selected rows", "[query]") {
 
 TEST_CASE("a query's result must fit the C++ type asked for", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   CHECK_THROWS_WITH(select<std::string>("p for p in Product").fetch(),
                     Catch::StartsWith("query.result_type: the query's result is (Product), which "
@@ -169,7 +149,7 @@ TEST_CASE("bad queries fail with the compiler's message and caret", "[query]") {
 
 TEST_CASE("the plan cache answers a repeated query", "[query]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   const auto before = t.db.plan_cache_stats();
   for (int i = 0; i < 3; ++i) (void)Product::select("p.price < limit", {{"limit", 10 + i}}).count();
@@ -198,10 +178,9 @@ TEST_CASE("entities in a tuple result are loaded together, however many", "[quer
   }
   db_session session{t.db};
   Category& known = Category::at(7);  // already in the session: not loaded again
-  auto per_category =
-      select<std::tuple<Category, std::int64_t, double>>(
-          "(p.category, count(p), min(p.price)) for p in Product")
-          .fetch();
+  auto per_category = select<std::tuple<Category, std::int64_t, double>>(
+                          "(p.category, count(p), min(p.price)) for p in Product")
+                          .fetch();
   REQUIRE(per_category.size() == 300);
   for (const auto& [category, count, price] : per_category) {
     REQUIRE(category != nullptr);
@@ -209,13 +188,11 @@ TEST_CASE("entities in a tuple result are loaded together, however many", "[quer
     CHECK(count == 2);
     CHECK(price == 1.0 + static_cast<double>(category->key().as_int() - 1));
   }
-  CHECK(std::count_if(per_category.begin(), per_category.end(), [&](const auto& row) {
-          return std::get<0>(row) == &known;
-        }) == 1);
+  CHECK(std::count_if(per_category.begin(), per_category.end(),
+                      [&](const auto& row) { return std::get<0>(row) == &known; }) == 1);
   // Each category object is the session's one, whatever row it came in.
-  CHECK(&Category::at(300) == std::get<0>(*std::find_if(
-                                  per_category.begin(), per_category.end(),
-                                  [](const auto& row) {
-                                    return std::get<0>(row)->key() == value{300};
-                                  })));
+  CHECK(&Category::at(300) ==
+        std::get<0>(*std::find_if(per_category.begin(), per_category.end(), [](const auto& row) {
+          return std::get<0>(row)->key() == value{300};
+        })));
 }

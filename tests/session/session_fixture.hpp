@@ -109,4 +109,27 @@ class temp_database {
   std::string m_url;
 };
 
+// The shop most query tests read: categories tools (Hammer 5, Saw 10, Wrench 15), toys (Ball 20,
+// Kite 25, Yo-yo 30) and empty; the tag "sale" on Hammer, Wrench and Kite.
+inline void fill_shop(temp_database& t) {
+  db_session session{t.db};
+  auto& tools = Category::create();
+  tools.name = "tools";
+  auto& toys = Category::create();
+  toys.name = "toys";
+  auto& empty = Category::create();
+  empty.name = "empty";
+  auto& sale = Tag::create();
+  sale.name = "sale";
+  const char* names[] = {"Hammer", "Saw", "Wrench", "Ball", "Kite", "Yo-yo"};
+  for (int i = 0; i < 6; ++i) {
+    auto& p = Product::create();
+    p.name = names[i];
+    p.price = 5.0 * (i + 1);
+    p.sku = "S-" + std::to_string(i + 1);
+    p.category = i < 3 ? tools : toys;
+    if (i % 2 == 0) p.tags.add(sale);
+  }
+}
+
 }  // namespace session_test
