@@ -8,6 +8,7 @@
 #include "ir/source.hpp"
 
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,15 @@ struct query {
   bool has_offset = false;
   lock_mode lock = lock_mode::none;
   std::string separator = ",";  // the group_concat terminal's
+  // A derived table's query: its result columns are named so (an object: its key alone).
+  std::vector<std::string> column_aliases;
+};
+
+// The rows of a query in FROM, and one attribute per column (the loop target's name as its
+// column; a Single reference for an object) that ir::column expressions of the source name.
+struct derived_table {
+  ir::query query;
+  std::deque<attr_info> columns;
 };
 
 }  // namespace nextorm::ir
