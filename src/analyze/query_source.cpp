@@ -220,13 +220,13 @@ void analyzer::bind_derived_source(const ast::for_clause& clause, const ast::nam
   const auto& items = table->query.result.items;
   if (clause.targets.size() != items.size()) {
     m_binder.fail(error_category::type, "type.unpacking",
-                  items.size() > 1 ? "query '" + name.id + "' gives " +
-                                         std::to_string(items.size()) +
-                                         " items per row: unpack them into as many loop "
-                                         "variables (for a, b in " +
-                                         name.id + ")"
-                                   : "query '" + name.id + "' gives one item per row, not " +
-                                         std::to_string(clause.targets.size()),
+                  items.size() > 1
+                      ? "query '" + name.id + "' gives " + std::to_string(items.size()) +
+                            " items per row: unpack them into as many loop "
+                            "variables (for a, b in " +
+                            name.id + ")"
+                      : "query '" + name.id + "' gives one item per row, not " +
+                            std::to_string(clause.targets.size()),
                   clause.target_spans.front());
   }
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -251,8 +251,17 @@ void analyzer::bind_derived_source(const ast::for_clause& clause, const ast::nam
   for (std::size_t i = 0; i < items.size(); ++i) {
     m_derived_targets.push_back(std::make_unique<ir::column>(
         items[i].expr->type, clause.target_spans[i], source, table->columns[i]));
-    m_binder.push(scope_entry{clause.targets[i], false, source, nullptr, {}, 0,
-                              m_derived_targets.back().get(), nullptr, {}, 0, false});
+    m_binder.push(scope_entry{clause.targets[i],
+                              false,
+                              source,
+                              nullptr,
+                              {},
+                              0,
+                              m_derived_targets.back().get(),
+                              nullptr,
+                              {},
+                              0,
+                              false});
   }
 }
 

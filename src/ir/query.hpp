@@ -15,7 +15,17 @@
 namespace nextorm::ir {
 
 enum class terminal : std::uint8_t {
-  fetch, count, sum, avg, min, max, exists, first, get, remove, group_concat
+  fetch,
+  count,
+  sum,
+  avg,
+  min,
+  max,
+  exists,
+  first,
+  get,
+  remove,
+  group_concat
 };
 
 enum class lock_mode : std::uint8_t { none, for_update, nowait, skip_locked };
