@@ -56,6 +56,9 @@ class analyzer {
   // set, which has none.
   void bind_query_source(const ast::for_clause& clause, const ast::name& name,
                          const nested_query& q, bool first);
+  // A grouped query source: its own analysis, as a derived table whose columns the targets name.
+  void bind_derived_source(const ast::for_clause& clause, const ast::name& name,
+                           const nested_query& q, const ast::generator& g, std::string_view text);
   // order_by() of a query source: `items` are its result items (lambda arguments and column
   // numbers stand for them), parsed from `items_text`.
   void bind_source_order(const ast::node& order, std::string_view text,
@@ -90,6 +93,8 @@ class analyzer {
   // The parsed texts of queries passed as loop sources: their nodes stand behind aliases.
   std::vector<ast::node_ptr> m_source_trees;
   std::vector<std::unique_ptr<std::string>> m_source_texts;  // generator texts made for them
+  // The columns of derived tables that their loop targets stand for (scope_entry::bound).
+  std::vector<ir::expr_ptr> m_derived_targets;
 };
 
 }  // namespace nextorm::analyze

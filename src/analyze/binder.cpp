@@ -37,6 +37,18 @@ std::size_t binder::add_loop_var(const std::string& name, const entity_info& ent
   return index;
 }
 
+std::size_t binder::add_derived_source(std::shared_ptr<const ir::derived_table> table) {
+  std::string alias;
+  for (std::size_t n = 1;; ++n) {
+    alias = "t-" + std::to_string(n);
+    if (unique_alias(alias) == alias) break;
+  }
+  ir::source s{nullptr, std::move(alias), std::nullopt, nullptr, ir::join_kind::none, m_scope_id,
+               false};
+  s.derived = std::move(table);
+  return add_source(std::move(s));
+}
+
 std::size_t binder::add_source(ir::source s) {
   m_query.sources.push_back(std::move(s));
   return m_query.sources.size() - 1;

@@ -56,6 +56,9 @@ class binder {
   // its conditions are appended to `filter`. Returns the loop variable's source.
   std::size_t add_collection_loop_var(const std::string& name, const ast::node& source,
                                       source_span span, std::vector<ir::expr_ptr>& filter);
+  // A derived table (a grouped query source) as a new source of the current scope, aliased
+  // t-1, t-2, ... as PonyORM's.
+  std::size_t add_derived_source(std::shared_ptr<const ir::derived_table> table);
   // A collection used as a value of the current scope (`s.courses` as a result item): its
   // sources and conditions join the scope; returns its element.
   [[nodiscard]] ir::expr_ptr flatten(ir::expr_ptr e, std::vector<ir::expr_ptr>& filter);

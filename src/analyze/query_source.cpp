@@ -67,14 +67,14 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
   }
   m_source_trees.push_back(parse::parse_generator(text));
   const auto& g = m_source_trees.back()->as<ast::generator>();
-  if (g.left_join || has_aggregate_call(*g.result)) {
+  if (g.left_join) {
     m_binder.fail(error_category::unsupported, "unsupported.query_source",
-                  "query '" + name.id + "' cannot be a loop source: it is " +
-                      (g.left_join ? "a left_join; write its loops into this query instead"
-                                   : "grouped (an aggregate in its result); write its loops and "
-                                     "aggregates into this query instead"),
+                  "query '" + name.id +
+                      "' cannot be a loop source: it is a left_join; write its loops into this "
+                      "query instead",
                   at);
   }
+  if (has_aggregate_call(*g.result)) return bind_derived_source(clause, name, q, g, text);
   // A later loop joins q's rows as a set (PonyORM: a derived table `SELECT m.* ...`), which is
   // its loop and conditions inlined when q selects the objects of its only loop.
   const auto* only = g.result->try_as<ast::name>();
@@ -182,6 +182,86 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
   for (std::size_t i = 0; i < items.size(); ++i) {
     m_binder.push(scope_entry{clause.targets[i], true, 0, items[i], text, visible, nullptr, &q.args,
                               prefix, start, false});
+  }
+}
+
+// PonyORM's derived table: `FROM (SELECT "s"."year" AS "a", COUNT(...) AS "b" ... GROUP BY ...)
+// "t-1"`. Its rows are groups, which no join of this query could restore, so q is analyzed on
+// its own; the targets name its columns, and an object target is its key (a reference).
+void analyzer::bind_derived_source(const ast::for_clause& clause, const ast::name& name,
+                                   const nested_query& q, const ast::generator& g,
+                                   std::string_view text) {
+  const std::string prefix = m_binder.param_prefix() + name.id + ".";
+  analyzer inner{m_binder.reg(), q.args};
+  inner.m_binder.set_args(q.args, prefix);
+  inner.m_binder.set_text_id(ir::expr::no_text);
+  inner.generator(g, text);
+  for (const auto& [kind, modifier] : q.modifiers) {
+    const auto k = static_cast<compile::modifier_kind>(kind);
+    if (k == compile::modifier_kind::for_update) {
+      m_binder.fail(error_category::unsupported, "unsupported.query_source",
+                    "query '" + name.id +
+                        "' cannot be a loop source: it has for_update(); call for_update() on "
+                        "this query instead",
+                    name.span);
+    }
+    // The rows of a derived table have no order; distinct() changes nothing of groups.
+    if (k != compile::modifier_kind::filter && k != compile::modifier_kind::where) continue;
+    m_source_trees.push_back(parse::parse_expression(modifier));
+    inner.m_binder.set_text_id(ir::expr::no_text);
+    if (k == compile::modifier_kind::filter) {
+      inner.filter(*m_source_trees.back(), modifier);
+    } else {
+      inner.where(*m_source_trees.back(), modifier);
+    }
+  }
+  auto table = std::make_shared<ir::derived_table>();
+  table->query = inner.finish();
+  const auto& items = table->query.result.items;
+  if (clause.targets.size() != items.size()) {
+    m_binder.fail(error_category::type, "type.unpacking",
+                  items.size() > 1
+                      ? "query '" + name.id + "' gives " + std::to_string(items.size()) +
+                            " items per row: unpack them into as many loop "
+                            "variables (for a, b in " +
+                            name.id + ")"
+                      : "query '" + name.id + "' gives one item per row, not " +
+                            std::to_string(clause.targets.size()),
+                  clause.target_spans.front());
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const ir::type& t = items[i].expr->type;
+    attr_info& column = table->columns.emplace_back();
+    column.name = clause.targets[i];
+    column.column = clause.targets[i];
+    column.nullable = true;
+    if (t.is_entity()) {
+      column.kind = attr_kind::single;
+      column.optional = true;
+      column.target = t.entity->name;
+      column.target_entity = t.entity;
+      column.type = t.entity->pk().type;
+    } else {
+      column.kind = attr_kind::opt;
+      column.type = t.scalar;
+    }
+    table->query.column_aliases.push_back(clause.targets[i]);
+  }
+  const std::size_t source = m_binder.add_derived_source(table);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    m_derived_targets.push_back(std::make_unique<ir::column>(
+        items[i].expr->type, clause.target_spans[i], source, table->columns[i]));
+    m_binder.push(scope_entry{clause.targets[i],
+                              false,
+                              source,
+                              nullptr,
+                              {},
+                              0,
+                              m_derived_targets.back().get(),
+                              nullptr,
+                              {},
+                              0,
+                              false});
   }
 }
 

@@ -8,13 +8,24 @@
 #include "ir/source.hpp"
 
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <vector>
 
 namespace nextorm::ir {
 
 enum class terminal : std::uint8_t {
-  fetch, count, sum, avg, min, max, exists, first, get, remove, group_concat
+  fetch,
+  count,
+  sum,
+  avg,
+  min,
+  max,
+  exists,
+  first,
+  get,
+  remove,
+  group_concat
 };
 
 enum class lock_mode : std::uint8_t { none, for_update, nowait, skip_locked };
@@ -38,6 +49,15 @@ struct query {
   bool has_offset = false;
   lock_mode lock = lock_mode::none;
   std::string separator = ",";  // the group_concat terminal's
+  // A derived table's query: its result columns are named so (an object: its key alone).
+  std::vector<std::string> column_aliases;
+};
+
+// The rows of a query in FROM, and one attribute per column (the loop target's name as its
+// column; a Single reference for an object) that ir::column expressions of the source name.
+struct derived_table {
+  ir::query query;
+  std::deque<attr_info> columns;
 };
 
 }  // namespace nextorm::ir

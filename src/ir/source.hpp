@@ -7,11 +7,14 @@
 #include <nextorm/registry.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace nextorm::ir {
+
+struct derived_table;
 
 // How a joined source hangs on its parent; the join condition is written in the source's scope.
 enum class join_kind : std::uint8_t {
@@ -33,6 +36,9 @@ struct source {
   // LEFT JOIN rather than an inner (comma) join: a collection aggregated in the result, as in
   // PonyORM's `(s.group, count(s.courses))`; the join condition goes to ON.
   bool left = false;
+  // A grouped query passed as a loop source (`for a, b in q`): its rows as a derived table,
+  // `FROM (SELECT ...) "t-1"`, whose columns are named after the loop's targets.
+  std::shared_ptr<const derived_table> derived = nullptr;
 
   [[nodiscard]] bool is_join() const noexcept { return parent.has_value(); }
   [[nodiscard]] std::string_view table() const noexcept {

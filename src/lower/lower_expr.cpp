@@ -83,6 +83,13 @@ void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>&
     if (sources[i].scope != scope || sources[i].left) continue;
     if (!first) m_sql += ", ";
     first = false;
+    if (sources[i].derived) {
+      m_sql += '(';
+      derived(sources[i].derived->query, m_dialect, m_sql, m_slots);
+      m_sql += ") ";
+      quoted(sources[i].alias);
+      continue;
+    }
     quoted(sources[i].table());
     m_sql += ' ';
     quoted(sources[i].alias);

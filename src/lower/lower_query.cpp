@@ -117,8 +117,14 @@ void statement::projection(bool aliased) {
     if (column > 0) m_sql.text(", ");
     begin = m_plan.sql.size();
   };
+  const auto& names = m_query.column_aliases;
   auto alias = [&] {
     m_column_text.emplace_back(begin, m_plan.sql.size());
+    if (!names.empty()) {
+      m_sql.text(" AS ");
+      m_sql.quoted(names[shape.items.size()]);
+      return;
+    }
     if (!aliased) return;
     m_sql.text(" AS ");
     m_sql.quoted("c" + std::to_string(column + 1));
@@ -129,7 +135,8 @@ void statement::projection(bool aliased) {
     out.first_column = column;
     out.type = e.type.scalar;
     const auto* row = e.try_as<ir::source_row>();
-    if (row != nullptr && m_query.sources[row->source].left) {
+    // An object in a derived table is its key, which the outer query's reference names.
+    if (row != nullptr && (m_query.sources[row->source].left || !names.empty())) {
       // A LEFT JOINed object may be missing: its key alone (NULL for none), loaded later.
       next();
       m_sql.key(e);
@@ -405,6 +412,15 @@ compile::plan lower(const ir::query& query, const dialect& d) {
   plan.terminal = static_cast<compile::terminal_kind>(query.terminal);
   statement{query, d, plan}.build();
   return plan;
+}
+
+void derived(const ir::query& query, const dialect& d, std::string& sql,
+             std::vector<compile::param_slot>& slots) {
+  compile::plan plan;
+  plan.params = std::move(slots);
+  statement{query, d, plan}.build();
+  sql += plan.sql;
+  slots = std::move(plan.params);
 }
 
 }  // namespace nextorm::lower

@@ -31,4 +31,8 @@ class unsupported_error : public error {
 
 [[nodiscard]] compile::plan lower(const ir::query& query, const dialect& d);
 
+// The SELECT of a derived table appended to `sql`, its placeholders numbered after `slots`.
+void derived(const ir::query& query, const dialect& d, std::string& sql,
+             std::vector<compile::param_slot>& slots);
+
 }  // namespace nextorm::lower

@@ -237,6 +237,50 @@ TEST_CASE("a query over another query's result inlines the inner query", "[query
   CHECK(outer.order_by("1").fetch().items() == std::vector<std::string>{"Saw", "Wrench"});
 }
 
+TEST_CASE("a grouped query as a loop source is a derived table whose columns the targets name",
+          "[query_source]") {
+  temp_database t;
+  fill(t);
+  db_session session{t.db};
+  auto per_category =
+      select("(p.category, count(p)) for p in Product if p.price < limit", {{"limit", 21.0}});
+  // Conditions, results and order over the targets; a reference target reads through a join.
+  using row = std::tuple<std::string, std::int64_t>;
+  auto rows =
+      select<row>("(c.name, n) for c, n in q if n >= limit", {{"q", per_category}, {"limit", 1}})
+          .order_by("desc(n)");
+  CHECK(rows.fetch().items() == std::vector<row>{{"tools", 3}, {"toys", 1}});
+  // An object target loads as the object; the inner query's parameters keep their names.
+  auto big = select<Category>("c for c, n in q if n > limit", {{"q", per_category}, {"limit", 2}});
+  std::vector<std::string> names;
+  for (const Category& c : big) names.push_back(c.name);
+  CHECK(names == std::vector<std::string>{"tools"});
+  // Aggregates of the outer query over the derived rows, and a terminal over them.
+  CHECK(select<std::int64_t>("sum(n) for c, n in q", {{"q", per_category}}).fetch().items() ==
+        std::vector<std::int64_t>{4});
+  CHECK(select("n for c, n in q", {{"q", per_category}}).count() == 2);
+  auto highest = select("max(p.price) for p in Product");
+  CHECK(select<double>("m for m in q if m > 20", {{"q", highest}}).fetch().items() ==
+        std::vector<double>{30.0});
+  // The inner query's filter() and where() stay inside the derived table.
+  auto filtered = select("(p.category, count(p)) for p in Product")
+                      .filter("lambda c, n: c.name == 'toys'")
+                      .where("p.price > 20");
+  CHECK(select<std::int64_t>("n for c, n in q", {{"q", filtered}}).fetch().items() ==
+        std::vector<std::int64_t>{2});
+  auto id_of = [](const auto& query) {
+    try {
+      (void)query.fetch();
+    } catch (const query_error& e) {
+      return e.id();
+    }
+    return std::string{"no error"};
+  };
+  CHECK(id_of(select("c for c in q", {{"q", per_category}})) == "type.unpacking");
+  CHECK(id_of(select("a for a, b, c in q", {{"q", highest}})) == "type.unpacking");
+  CHECK(id_of(select("m for m in q", {{"q", highest.for_update()}})) == "unsupported.query_source");
+}
+
 TEST_CASE("an Entity::select() query can be a loop source too", "[query_source]") {
   temp_database t;
   fill_shop(t);
