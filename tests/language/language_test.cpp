@@ -240,7 +240,7 @@ TEST_CASE("a query over another query's result inlines the inner query", "[query
 TEST_CASE("a grouped query as a loop source is a derived table whose columns the targets name",
           "[query_source]") {
   temp_database t;
-  fill(t);
+  fill_shop(t);
   db_session session{t.db};
   auto per_category =
       select("(p.category, count(p)) for p in Product if p.price < limit", {{"limit", 21.0}});
