@@ -6,7 +6,6 @@
 
 #include <nextorm/errors.hpp>
 
-#include <chrono>
 #include <thread>
 
 using namespace nextorm;
@@ -117,30 +116,6 @@ TEST_CASE("threads share the cache") {
   for (auto& t : threads) t.join();
   CHECK(cache.hits() + cache.misses() == 800);
   CHECK(cache.size() <= 8);
-}
-
-TEST_CASE("a hit costs a hash lookup, a cold compile tens of microseconds") {
-  compile::plan_cache cache;
-  auto spec = spec_of("p for p in Product if p.price < x and p.category.name == y");
-  params args{{"x", 1.5}, {"y", "Tools"}};
-  (void)cache.get(spec, schema(), lower::sqlite_dialect(), args);
-  constexpr int hits = 200000;
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < hits; ++i) (void)cache.get(spec, schema(), lower::sqlite_dialect(), args);
-  double hit_us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      hits;
-  constexpr int colds = 2000;
-  start = std::chrono::steady_clock::now();
-  for (int i = 0; i < colds; ++i)
-    (void)compile::compile_query(spec, schema(), lower::sqlite_dialect(), args);
-  double cold_us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      colds;
-  WARN("plan cache hit: " << hit_us << " us; cold compile: " << cold_us << " us");
-  // Generous bounds so that sanitizer and coverage builds pass; the targets are 0.3 and 30 us.
-  CHECK(hit_us < 5);
-  CHECK(cold_us < 1000);
 }
 
 TEST_CASE("a query passed as a loop source is part of the key by text, chain and types") {
