@@ -28,7 +28,6 @@ import json
 import os
 import re
 import sys
-from urllib.parse import unquote, urlsplit
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -37,6 +36,9 @@ try:
     import pony.orm as orm
 except ImportError:
     sys.exit(77)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'support'))
+from pony_bind import bind_arguments  # noqa: E402  (after the path fix)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import schema  # noqa: E402  (after the path fix)
@@ -184,26 +186,6 @@ def run_one(text, entities, names, db):
             raise SystemExit('unknown step %r in: %s' % (key, text))
     return [row(x, db) for x in q[:]]
 
-
-def bind_arguments(database):
-    """db.bind() keywords for a SQLite file or a server URL; exit 77 without the driver."""
-    url = urlsplit(database)
-    if url.scheme not in ('postgresql', 'postgres', 'mariadb', 'mysql'):
-        if os.path.exists(database):
-            os.remove(database)
-        return dict(provider='sqlite', filename=os.path.abspath(database), create_db=True)
-    args = dict(host=url.hostname or '127.0.0.1', user=unquote(url.username or ''),
-                password=unquote(url.password or ''), database=unquote(url.path.lstrip('/')))
-    try:
-        if url.scheme.startswith('postgres'):
-            import psycopg2  # noqa: F401  (PonyORM imports it too; here to skip cleanly)
-            return dict(provider='postgres', port=url.port or 5432, **args)
-        import pymysql  # noqa: F401
-    except ImportError as e:
-        print('cannot import the driver: %s' % e, file=sys.stderr)
-        sys.exit(77)
-    # PonyORM's MySQL provider defaults to utf8 (3 bytes); the test database is utf8mb4.
-    return dict(provider='mysql', port=url.port or 3306, charset='utf8mb4', **args)
 
 
 def main(argv):

@@ -12,7 +12,6 @@ import os
 import sys
 from datetime import date, datetime, time
 from decimal import Decimal
-from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 try:
@@ -20,27 +19,12 @@ try:
 except ImportError:
     sys.exit(77)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'support'))
+from pony_bind import bind_arguments  # noqa: E402  (after the path fix)
+
 TYPES = {'int': int, 'float': float, 'str': str, 'bool': bool, 'decimal': Decimal, 'date': date,
          'datetime': datetime, 'time': time, 'bytes': bytes, 'uuid': UUID, 'json': orm.Json}
 
-
-def bind_arguments(database):
-    url = urlsplit(database)
-    if url.scheme not in ('postgresql', 'postgres', 'mariadb', 'mysql'):
-        if os.path.exists(database):
-            os.remove(database)
-        return dict(provider='sqlite', filename=os.path.abspath(database), create_db=True)
-    args = dict(host=url.hostname or '127.0.0.1', user=unquote(url.username or ''),
-                password=unquote(url.password or ''), database=unquote(url.path.lstrip('/')))
-    try:
-        if url.scheme.startswith('postgres'):
-            import psycopg2  # noqa: F401
-            return dict(provider='postgres', port=url.port or 5432, **args)
-        import pymysql  # noqa: F401
-    except ImportError as e:
-        print('cannot import the driver: %s' % e, file=sys.stderr)
-        sys.exit(77)
-    return dict(provider='mysql', port=url.port or 3306, charset='utf8mb4', **args)
 
 
 def attribute(a):
