@@ -7,6 +7,7 @@
 #pragma once
 
 #include <nextorm/detail/field_base.hpp>
+#include <nextorm/detail/param_writer.hpp>
 #include <nextorm/detail/row_reader.hpp>
 #include <nextorm/detail/type_name.hpp>
 #include <nextorm/detail/value_traits.hpp>
@@ -41,6 +42,7 @@ class scalar_field : public field_base {
       info.read = &read;
       info.write = &write;
       info.load = &load;
+      info.store = &store;
       describe(std::move(info));
     }
   }
@@ -118,6 +120,23 @@ class scalar_field : public field_base {
     }
   }
 
+  // The parameter setter of T's type (a string by reference, without a copy).
+  static bool store(const void* field, param_writer& out, std::size_t index) {
+    const auto& self = *static_cast<const scalar_field*>(field);
+    if (!self.m_engaged) return false;
+    constexpr value_type type = value_traits<T>::type;
+    if constexpr (std::is_same_v<T, std::string>) {
+      out.set_text(index, self.m_value);
+    } else if constexpr (std::is_integral_v<T> && type == value_type::integer) {
+      out.set_int(index, static_cast<std::int64_t>(self.m_value));
+    } else if constexpr (std::is_floating_point_v<T> && type == value_type::real) {
+      out.set_real(index, static_cast<double>(self.m_value));
+    } else {
+      out.set(index, value_traits<T>::to_value(self.m_value));
+    }
+    return true;
+  }
+
   T m_value{};
 };
 
@@ -145,6 +164,7 @@ class reference_field : public field_base {
   friend class collection_field;  // adding to a one-to-many Set assigns the item's reference
   static value read(const void* field);
   static void write(void* field, const value& v);
+  static bool store(const void* field, param_writer& out, std::size_t index);
   // The stored key: an integer in place, any other key on the heap (rare: non-integer keys).
   [[nodiscard]] value key() const;
   void set_key(const value& key);

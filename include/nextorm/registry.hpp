@@ -20,7 +20,8 @@ class entity_base;
 struct entity_info;
 namespace detail {
 class row_reader;
-}
+class param_writer;
+}  // namespace detail
 
 enum class attr_kind : std::uint8_t { pk, req, opt, single, set };
 
@@ -65,6 +66,9 @@ struct attr_info {
   void (*write)(void* field, const value& v) = nullptr;
   // Reads the field straight from a result column (no intermediate value); null for relations.
   void (*load)(void* field, const detail::row_reader& row, std::size_t column) = nullptr;
+  // Writes the field as the statement parameter `index` (no intermediate value); false, with
+  // nothing written, when the field holds no value. Null for the implicit id.
+  bool (*store)(const void* field, detail::param_writer& out, std::size_t index) = nullptr;
 
   // True when the attribute is stored in its owner's table (PK, Req, Opt, Single except the
   // keyless side of a one-to-one).

@@ -2,6 +2,7 @@
 // error codes are mapped to NextORM's error classes inside its driver folder and nowhere else.
 #pragma once
 
+#include <nextorm/detail/param_writer.hpp>
 #include <nextorm/detail/row_reader.hpp>
 #include <nextorm/value.hpp>
 
@@ -27,6 +28,20 @@ class cursor : public detail::row_reader {
   [[nodiscard]] virtual std::size_t column_count() const noexcept = 0;
 };
 
+// What writes a statement's parameters in place (an object's fields, see session_impl).
+class param_source {
+ public:
+  // The number of parameters write() sets, each exactly once.
+  [[nodiscard]] virtual std::size_t count() const noexcept = 0;
+  virtual void write(detail::param_writer& out) const = 0;
+
+ protected:
+  param_source() = default;
+  ~param_source() = default;
+  param_source(const param_source&) = default;
+  param_source& operator=(const param_source&) = default;
+};
+
 class connection {
  public:
   virtual ~connection() = default;
@@ -37,6 +52,10 @@ class connection {
   virtual std::int64_t execute(const std::string& sql, std::span<const value> params) = 0;
   // An INSERT; returns the generated key (last insert id, or the RETURNING column).
   [[nodiscard]] virtual value insert(const std::string& sql, std::span<const value> params) = 0;
+  // execute() and insert() with parameters the source writes straight into the statement. The
+  // defaults collect them into values first; a driver that can bind in place overrides them.
+  virtual std::int64_t execute_from(const std::string& sql, const param_source& params);
+  [[nodiscard]] virtual value insert_from(const std::string& sql, const param_source& params);
   // A query; the cursor must be destroyed before the next statement on this connection.
   [[nodiscard]] virtual std::unique_ptr<cursor> query(const std::string& sql,
                                                       std::span<const value> params) = 0;

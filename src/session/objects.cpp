@@ -53,6 +53,13 @@ void write_auto_id(void* field, const value& v) {
   *static_cast<std::int64_t*>(field) = v.is_null() ? object_access::no_auto_id : v.as_int();
 }
 
+bool store_auto_id(const void* field, param_writer& out, std::size_t index) {
+  const std::int64_t id = *static_cast<const std::int64_t*>(field);
+  if (id == object_access::no_auto_id) return false;
+  out.set_int(index, id);
+  return true;
+}
+
 void load_auto_id(void* field, const row_reader& row, std::size_t column) {
   *static_cast<std::int64_t*>(field) = row.get_int(column);
 }
@@ -77,6 +84,7 @@ void finish_description(entity_info& info) {
   id.read = &read_auto_id;
   id.write = &write_auto_id;
   id.load = &load_auto_id;
+  id.store = &store_auto_id;
   info.attrs.insert(info.attrs.begin(), std::move(id));
 }
 

@@ -87,6 +87,7 @@ void reference_field::describe_reference(const char* name, const std::type_info&
   attr_info info = relation_info(name, attr_kind::single, target, std::move(options));
   info.read = &read;
   info.write = &write;
+  info.store = &store;
   describe(std::move(info));
 }
 
@@ -115,6 +116,24 @@ void reference_field::set_key(const value& key) {
 value reference_field::read(const void* field) {
   const auto& self = *static_cast<const reference_field*>(field);
   return self.m_target != nullptr ? self.m_target->key() : self.key();
+}
+
+bool reference_field::store(const void* field, param_writer& out, std::size_t index) {
+  const auto& self = *static_cast<const reference_field*>(field);
+  if (self.m_target != nullptr) {
+    // The target's key, as the target stores it: given to it when it was inserted, which may
+    // be after this assignment.
+    entity_base& target = *self.m_target;
+    const attr_info& key = object_access::info(target)->pk();
+    return key.store(object_access::field(target, key), out, index);
+  }
+  if (self.m_key_kind == key_kind::none) return false;
+  if (self.m_key_kind == key_kind::integer) {
+    out.set_int(index, self.m_int_key);
+  } else {
+    out.set(index, *self.m_other_key);
+  }
+  return true;
 }
 
 void reference_field::write(void* field, const value& v) {

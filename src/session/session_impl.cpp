@@ -4,6 +4,7 @@
 
 #include "materialize/materializer.hpp"
 #include "materialize/object_access.hpp"
+#include "session/object_columns.hpp"
 
 #include <algorithm>
 #include <unordered_set>
@@ -162,32 +163,6 @@ void session_impl::remove(entity_base& object) {
   m_deleted.push_back(&object);
 }
 
-std::vector<value>& session_impl::column_values(entity_base& object, bool with_key) {
-  const entity_info& entity = object.info();
-  // One buffer for every row the session writes: no allocation per row.
-  std::vector<value>& values = m_values;
-  values.clear();
-  for (const attr_info* attr : entity.columns) {
-    if (attr == &entity.pk() && !with_key) continue;
-    value v = object_access::read(object, *attr);
-    if (v.is_null()) {
-      if (attr->default_value) {
-        v = *attr->default_value;
-      } else if (attr->kind == attr_kind::opt && !attr->column_nullable()) {
-        // Pony stores a missing Optional(str) as '' and a missing Optional(Json) as {}.
-        v = attr->type == value_type::json ? value::typed(value_type::json, "{}")
-                                           : value{std::string{}};
-      } else if (attr->kind == attr_kind::req || attr->kind == attr_kind::pk ||
-                 (attr->kind == attr_kind::single && !attr->optional)) {
-        throw usage_error("object.required", "attribute " + entity.name + "." + attr->name +
-                                                 " is required but has no value");
-      }
-    }
-    values.push_back(std::move(v));
-  }
-  return values;
-}
-
 void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) {
   if (object_access::state(object) != object_state::created) return;
   if (std::find(path.begin(), path.end(), &object) != path.end()) {
@@ -204,14 +179,15 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
   }
   const attr_info& pk = entity.pk();
   const bool generated = pk.auto_increment && object_access::read(object, pk).is_null();
-  const std::vector<value>& values = column_values(object, !generated);
   const auto& statements = this->statements(entity);
   if (generated) {
-    const value key = connection().insert(statements.insert_without_key, values);
+    const object_columns columns{object, object_columns::key_position::skip};
+    const value key = connection().insert_from(statements.insert_without_key, columns);
     object_access::write(object, pk, key);
     m_objects.file(entity, key, object);
   } else {
-    (void)connection().execute(statements.insert_with_key, values);
+    const object_columns columns{object, object_columns::key_position::in_place};
+    (void)connection().execute_from(statements.insert_with_key, columns);
     m_objects.file(entity, object.key(), object);
   }
   object_access::state(object) = object_state::clean;
@@ -220,9 +196,8 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
 
 void session_impl::update(entity_base& object) {
   if (object_access::state(object) != object_state::modified) return;
-  std::vector<value>& values = column_values(object, false);
-  values.push_back(object.key());
-  (void)connection().execute(m_db.statements(object.info()).update, values);
+  const object_columns columns{object, object_columns::key_position::last};
+  (void)connection().execute_from(m_db.statements(object.info()).update, columns);
   object_access::state(object) = object_state::clean;
 }
 

@@ -50,8 +50,6 @@ class session_impl {
   void insert(entity_base& object, std::vector<entity_base*>& path);
   void update(entity_base& object);
   void erase(entity_base& object);
-  // The values of the object's columns, in m_values (valid until the next call).
-  [[nodiscard]] std::vector<value>& column_values(entity_base& object, bool with_key);
   // The database's statements for `entity`, remembered for the entity used last.
   [[nodiscard]] const entity_statements& statements(const entity_info& entity);
 
@@ -69,7 +67,6 @@ class session_impl {
   std::vector<entity_base*> m_modified;
   std::vector<entity_base*> m_deleted;
   std::vector<link_change> m_links;
-  std::vector<value> m_values;
   session_impl* m_previous;
   const entity_info* m_statements_of = nullptr;
   std::uint64_t m_statements_version = 0;

@@ -83,6 +83,57 @@ TEST_CASE("sqlite binds every value type and reads it back as asked", "[sqlite]"
   CHECK_FALSE(rows->next());
 }
 
+namespace {
+
+// One row written through the param_writer calls, as an object's fields write themselves.
+class row_source final : public param_source {
+ public:
+  explicit row_source(std::string text) : m_text{std::move(text)} {}
+  [[nodiscard]] std::size_t count() const noexcept override { return 6; }
+  void write(detail::param_writer& out) const override {
+    out.set_int(0, 42);
+    out.set_real(1, 2.5);
+    out.set_text(2, m_text);
+    out.set(3, value::typed(value_type::date, "2020-01-31"));
+    out.set(4, value::typed(value_type::bytes, std::string{"a\0b", 3}));
+    out.set_null(5);
+  }
+
+ private:
+  std::string m_text;
+};
+
+}  // namespace
+
+TEST_CASE("sqlite binds parameters that a source writes in place", "[sqlite]") {
+  sqlite_connection c{":memory:"};
+  c.execute_script("CREATE TABLE t (id INTEGER PRIMARY KEY, r REAL, s TEXT, d TEXT, x BLOB, n)");
+  CHECK(c.insert_from("INSERT INTO t (id, r, s, d, x, n) VALUES (?, ?, ?, ?, ?, ?)",
+                      row_source{"héllo"}) == value{std::int64_t{42}});
+  CHECK(c.execute_from("UPDATE t SET id = ?, r = ?, s = ?, d = ?, x = ?, n = ? WHERE id = 42",
+                       row_source{"again"}) == 1);
+  auto rows = c.query("SELECT id, r, s, d, x, n FROM t", {});
+  REQUIRE(rows->next());
+  CHECK(rows->get_int(0) == 42);
+  CHECK(rows->get_real(1) == 2.5);
+  CHECK(rows->get_text(2) == "again");
+  CHECK(rows->get(3, value_type::date) == value::typed(value_type::date, "2020-01-31"));
+  CHECK(rows->get(4, value_type::bytes) == value::typed(value_type::bytes, std::string{"a\0b", 3}));
+  CHECK(rows->is_null(5));
+}
+
+TEST_CASE("sqlite says which parameter it cannot bind", "[sqlite]") {
+  sqlite_connection c{":memory:"};
+  c.execute_script("CREATE TABLE t (id INTEGER PRIMARY KEY, r REAL, s TEXT, d TEXT, x BLOB, n)");
+  // A string longer than the connection's length limit: SQLite refuses to bind it.
+  sqlite3_limit(c.handle(), SQLITE_LIMIT_LENGTH, 4);
+  CHECK_THROWS_WITH(
+      c.insert_from("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", row_source{"too long"}),
+      Catch::Contains("cannot bind parameter"));
+  CHECK_THROWS_WITH(c.execute("INSERT INTO t (s) VALUES (?)", std::vector{value{"too long"}}),
+                    Catch::Contains("cannot bind parameter"));
+}
+
 TEST_CASE("sqlite maps its errors to NextORM's categories", "[sqlite]") {
   sqlite_connection c{":memory:"};
   c.execute_script("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)");

@@ -48,31 +48,61 @@ void throw_sqlite_error(sqlite3* db, int code, std::string_view context) {
 
 namespace {
 
+// Binds one value; text and bytes are copied when `copy` (values the caller does not keep).
+int bind_value(sqlite3_stmt* stmt, int index, const value& v, sqlite3_destructor_type copy) {
+  switch (v.type()) {
+    case value_type::null: return sqlite3_bind_null(stmt, index);
+    case value_type::integer: return sqlite3_bind_int64(stmt, index, v.as_int());
+    case value_type::real: return sqlite3_bind_double(stmt, index, v.as_real());
+    case value_type::boolean: return sqlite3_bind_int(stmt, index, v.as_bool() ? 1 : 0);
+    case value_type::bytes: {
+      const std::string& bytes = v.as_text();
+      return sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), copy);
+    }
+    default: {
+      const std::string& text = v.as_text();
+      return sqlite3_bind_text64(stmt, index, text.data(), text.size(), copy, SQLITE_UTF8);
+    }
+  }
+}
+
 void bind(sqlite3* db, sqlite3_stmt* stmt, std::span<const value> params) {
   int index = 0;
   for (const value& v : params) {
-    ++index;
-    int rc = SQLITE_OK;
-    switch (v.type()) {
-      case value_type::null: rc = sqlite3_bind_null(stmt, index); break;
-      case value_type::integer: rc = sqlite3_bind_int64(stmt, index, v.as_int()); break;
-      case value_type::real: rc = sqlite3_bind_double(stmt, index, v.as_real()); break;
-      case value_type::boolean: rc = sqlite3_bind_int(stmt, index, v.as_bool() ? 1 : 0); break;
-      case value_type::bytes: {
-        const std::string& bytes = v.as_text();
-        rc = sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
-        break;
-      }
-      default: {
-        // SQLITE_STATIC: the values outlive the statement's execution (the caller holds them).
-        const std::string& text = v.as_text();
-        rc = sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
-        break;
-      }
-    }
+    // SQLITE_STATIC: the values outlive the statement's execution (the caller holds them).
+    const int rc = bind_value(stmt, ++index, v, SQLITE_STATIC);
     if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot bind parameter");
   }
 }
+
+// Binds what a param_source writes, straight from its fields.
+class sqlite_param_writer final : public detail::param_writer {
+ public:
+  sqlite_param_writer(sqlite3* db, sqlite3_stmt* stmt) noexcept : m_db{db}, m_stmt{stmt} {}
+  void set_null(std::size_t index) override { check(sqlite3_bind_null(m_stmt, position(index))); }
+  void set_int(std::size_t index, std::int64_t v) override {
+    check(sqlite3_bind_int64(m_stmt, position(index), v));
+  }
+  void set_real(std::size_t index, double v) override {
+    check(sqlite3_bind_double(m_stmt, position(index), v));
+  }
+  void set_text(std::size_t index, std::string_view v) override {
+    // SQLITE_STATIC: the field's string outlives the statement's execution.
+    check(sqlite3_bind_text64(m_stmt, position(index), v.data(), v.size(), SQLITE_STATIC,
+                              SQLITE_UTF8));
+  }
+  void set(std::size_t index, const value& v) override {
+    check(bind_value(m_stmt, position(index), v, SQLITE_TRANSIENT));
+  }
+
+ private:
+  static int position(std::size_t index) noexcept { return static_cast<int>(index) + 1; }
+  void check(int rc) const {
+    if (rc != SQLITE_OK) throw_sqlite_error(m_db, rc, "cannot bind parameter");
+  }
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt;
+};
 
 class sqlite_cursor final : public cursor {
  public:
@@ -141,8 +171,11 @@ class sqlite_cursor final : public cursor {
 
 sqlite_connection::sqlite_connection(const std::string& path) {
   sqlite3* db = nullptr;
+  // NOMUTEX: a connection is used by one thread at a time (a session owns it; the pool hands it
+  // over with a lock of its own), so SQLite's per-call mutex of the serialized mode is waste.
   const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr);
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
   m_db.reset(db);
   if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot open SQLite database '" + path + "'");
   sqlite3_extended_result_codes(db, 1);
@@ -159,7 +192,7 @@ void sqlite_connection::execute_script(std::string_view sql) {
   if (rc != SQLITE_OK) throw_sqlite_error(m_db.get(), rc, "cannot execute '" + text + "'");
 }
 
-sqlite3_stmt* sqlite_connection::prepare(const std::string& sql, std::span<const value> params) {
+sqlite3_stmt* sqlite_connection::prepare(const std::string& sql) {
   // Runs of the same statement (lookups by key, inserts of one entity) skip hashing the text.
   if (m_last == nullptr || m_last->first != sql) {
     auto found = m_statements.find(sql);
@@ -172,8 +205,19 @@ sqlite3_stmt* sqlite_connection::prepare(const std::string& sql, std::span<const
     }
     m_last = &*found;
   }
-  sqlite3_stmt* stmt = m_last->second.get();
+  return m_last->second.get();
+}
+
+sqlite3_stmt* sqlite_connection::prepare(const std::string& sql, std::span<const value> params) {
+  sqlite3_stmt* stmt = prepare(sql);
   bind(m_db.get(), stmt, params);
+  return stmt;
+}
+
+sqlite3_stmt* sqlite_connection::prepare(const std::string& sql, const param_source& params) {
+  sqlite3_stmt* stmt = prepare(sql);
+  sqlite_param_writer writer{m_db.get(), stmt};
+  params.write(writer);
   return stmt;
 }
 
@@ -191,6 +235,16 @@ std::int64_t sqlite_connection::execute(const std::string& sql, std::span<const 
 }
 
 value sqlite_connection::insert(const std::string& sql, std::span<const value> params) {
+  run(prepare(sql, params));
+  return value{static_cast<std::int64_t>(sqlite3_last_insert_rowid(m_db.get()))};
+}
+
+std::int64_t sqlite_connection::execute_from(const std::string& sql, const param_source& params) {
+  run(prepare(sql, params));
+  return sqlite3_changes64(m_db.get());
+}
+
+value sqlite_connection::insert_from(const std::string& sql, const param_source& params) {
   run(prepare(sql, params));
   return value{static_cast<std::int64_t>(sqlite3_last_insert_rowid(m_db.get()))};
 }

@@ -28,6 +28,8 @@ class sqlite_connection final : public connection {
   void execute_script(std::string_view sql) override;
   std::int64_t execute(const std::string& sql, std::span<const value> params) override;
   [[nodiscard]] value insert(const std::string& sql, std::span<const value> params) override;
+  std::int64_t execute_from(const std::string& sql, const param_source& params) override;
+  [[nodiscard]] value insert_from(const std::string& sql, const param_source& params) override;
   [[nodiscard]] std::unique_ptr<cursor> query(const std::string& sql,
                                               std::span<const value> params) override;
   void begin() override;
@@ -40,8 +42,11 @@ class sqlite_connection final : public connection {
   [[nodiscard]] sqlite3* handle() const noexcept { return m_db.get(); }
 
  private:
-  // The cached statement for `sql`, reset and bound to `params`.
+  // The cached statement for `sql` (reset: ready for binding).
+  sqlite3_stmt* prepare(const std::string& sql);
+  // The cached statement for `sql`, bound to `params`.
   sqlite3_stmt* prepare(const std::string& sql, std::span<const value> params);
+  sqlite3_stmt* prepare(const std::string& sql, const param_source& params);
   // Steps a statement that returns no rows.
   void run(sqlite3_stmt* stmt);
 

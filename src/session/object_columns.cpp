@@ -1,0 +1,50 @@
+#include "session/object_columns.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include "materialize/object_access.hpp"
+
+namespace nextorm::detail {
+
+namespace {
+
+void write_missing(const attr_info& attr, param_writer& out, std::size_t index) {
+  if (attr.default_value) {
+    out.set(index, *attr.default_value);
+  } else if (attr.kind == attr_kind::opt && !attr.column_nullable()) {
+    // Pony stores a missing Optional(str) as '' and a missing Optional(Json) as {}.
+    if (attr.type == value_type::json) {
+      out.set(index, value::typed(value_type::json, "{}"));
+    } else {
+      out.set_text(index, "");
+    }
+  } else if (attr.kind == attr_kind::req || attr.kind == attr_kind::pk ||
+             (attr.kind == attr_kind::single && !attr.optional)) {
+    throw usage_error("object.required", "attribute " + attr.owner->name + "." + attr.name +
+                                             " is required but has no value");
+  } else {
+    out.set_null(index);
+  }
+}
+
+}  // namespace
+
+std::size_t object_columns::count() const noexcept {
+  return m_object.info().columns.size() - (m_key == key_position::skip ? 1 : 0);
+}
+
+void object_columns::write(param_writer& out) const {
+  const entity_info& entity = m_object.info();
+  const attr_info& key = entity.pk();
+  std::size_t index = 0;
+  for (const attr_info* attr : entity.columns) {
+    if (attr == &key && m_key != key_position::in_place) continue;
+    if (!attr->store(object_access::field(m_object, *attr), out, index)) {
+      write_missing(*attr, out, index);
+    }
+    ++index;
+  }
+  if (m_key == key_position::last) out.set(index, m_object.key());
+}
+
+}  // namespace nextorm::detail

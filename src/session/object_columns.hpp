@@ -1,0 +1,29 @@
+// An object's columns as the parameters of its INSERT or UPDATE: each field writes itself into
+// the statement (attr_info::store), so a row reaches the driver without a copy of its values.
+#pragma once
+
+#include <nextorm/entity_base.hpp>
+
+#include "driver/connection.hpp"
+
+namespace nextorm::detail {
+
+class object_columns final : public driver::param_source {
+ public:
+  // The columns in declaration order; without the key when `key` is `skip`, with the key moved
+  // to the end when it is `last` (UPDATE ... WHERE key = ?).
+  enum class key_position { in_place, skip, last };
+  object_columns(const entity_base& object, key_position key) noexcept
+      : m_object{object}, m_key{key} {}
+
+  [[nodiscard]] std::size_t count() const noexcept override;
+  // A field without a value gets its default, PonyORM's '' for a non-nullable Opt, or NULL;
+  // usage_error("object.required") for a required one.
+  void write(param_writer& out) const override;
+
+ private:
+  const entity_base& m_object;
+  key_position m_key;
+};
+
+}  // namespace nextorm::detail
