@@ -238,7 +238,9 @@ class provider_run {
   // contender: right after its last COMMIT, with what it keeps between transactions still
   // alive, a writer on a connection of its own tries to commit with no busy timeout. SOCI's
   // documented execute(true) keeps the read lock (bench/README.md); a contender that must not
-  // (nextorm, raw, soci_released) and does fails the run.
+  // (nextorm, raw, soci_released) and does fails the run. The writer also runs before the first
+  // round and after each: a lock kept beyond the workload would block the next contender's
+  // writer too, so a finding is only attributed to a contender when the writer got in before it.
   void probe_writers(const std::string& url,
                      std::array<std::unique_ptr<contender>, contender_count>& cs,
                      std::span<const std::int64_t> keys) {
@@ -246,10 +248,23 @@ class provider_run {
     workload_result& r = m_out.workloads.back();
     progress(std::string{session_each} + ": can another connection write after COMMIT?");
     const std::string path = url.substr(std::string_view{"sqlite:"}.size());
+    std::string held_by;  // why a writer is refused before the next round ("": it is not)
+    try {
+      if (probe_writer(path).blocked) held_by = "a contender, since the timed rounds";
+    } catch (const std::exception& e) {
+      fail(std::string{session_each} + ", writer probe: " + e.what());
+      return;
+    }
     for (std::size_t i = 0; i < contender_count; ++i) {
       measurement& m = slot_of(r, i);
       if (!cs[i] || !m.ms) continue;  // absent, or failed already
       const std::string who = std::string{session_each} + ", " + contender_names[i];
+      if (!held_by.empty()) {
+        m.error = "writer probe: not asked, a writer was refused before this round (the lock of " +
+                  held_by + ")";
+        fail(who + ": " + m.error);
+        continue;
+      }
       try {
         std::optional<writer_probe> seen;
         const checksum got = cs[i]->lookup_each_then(keys, [&] { seen = probe_writer(path); });
@@ -260,6 +275,10 @@ class provider_run {
         if (seen->blocked && i != soci_index) {
           fail(who + ": holds SQLite's read lock after COMMIT (a writer on another connection " +
                "got SQLITE_BUSY at " + seen->step + ")");
+        }
+        if (probe_writer(path).blocked) {
+          held_by = contender_names[i];
+          fail(who + ": keeps SQLite's read lock even after the workload returned");
         }
       } catch (const std::exception& e) {
         m.error = std::string{"writer probe: "} + e.what();
