@@ -6,6 +6,7 @@
 #include "dataset.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +52,16 @@ class contender {
   virtual checksum lookup(std::span<const std::int64_t> keys) = 0;
   // The same with a unit of work (a transaction) per lookup.
   virtual checksum lookup_each(std::span<const std::int64_t> keys) = 0;
+  // lookup_each, then `between()` with the contender as it is between two of its lookups:
+  // after a COMMIT, before the next BEGIN, with whatever it keeps across transactions alive
+  // (the bench asks there whether another connection can write). The default runs it after
+  // lookup_each returns, which is that point for a contender whose statements outlive the call.
+  virtual checksum lookup_each_then(std::span<const std::int64_t> keys,
+                                    const std::function<void()>& between) {
+    const checksum c = lookup_each(keys);
+    between();
+    return c;
+  }
   // For each category name, materialises that category's products through a join.
   virtual checksum join(std::span<const std::string> category_names) = 0;
   // Per category: the number of products and their average price.
@@ -60,11 +71,11 @@ class contender {
 };
 
 // Adds one group of the aggregate workload to a checksum.
-inline void add_group(checksum& c, std::int64_t category, std::size_t name_size,
-                      std::int64_t count, double avg) {
+inline void add_group(checksum& c, std::int64_t category, std::size_t name_size, std::int64_t count,
+                      double avg) {
   ++c.rows;
-  c.sum += static_cast<std::uint64_t>(category) * 7 + name_size + static_cast<std::uint64_t>(count) +
-           static_cast<std::uint64_t>(avg * 100.0 + 0.5);
+  c.sum += static_cast<std::uint64_t>(category) * 7 + name_size +
+           static_cast<std::uint64_t>(count) + static_cast<std::uint64_t>(avg * 100.0 + 0.5);
 }
 
 // One row of the aggregate workload as a hand-written program keeps it.

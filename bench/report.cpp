@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdio>
 #include <string>
 
@@ -47,6 +48,40 @@ std::optional<double> memory_ratio(const memory_result& m) {
 
 const char* verdict(bool met) { return met ? "met" : "MISSED"; }
 
+// NextORM / SOCI is no comparison where the writer probe found SOCI keeping SQLite's read lock
+// after COMMIT: that speed is bought by blocking every other connection's writers.
+bool soci_comparable(const workload_result& w) { return !w.soci.blocks_writer.value_or(false); }
+
+struct named_measurement {
+  const char* name;
+  const measurement* m;
+};
+std::array<named_measurement, 4> measurements(const workload_result& w) {
+  return {{{"nextorm", &w.nextorm},
+           {"raw", &w.raw},
+           {"soci", &w.soci},
+           {"soci_released", &w.soci_released}}};
+}
+
+// The writer probe's findings under the workload's row: one line per contender that blocked
+// the writer, one for all that did not.
+void print_probe(std::ostream& out, const workload_result& w) {
+  std::string released;
+  for (const auto& [name, m] : measurements(w)) {
+    if (!m->blocks_writer) continue;
+    if (*m->blocks_writer) {
+      out << "    " << name << ": holds SQLite's read lock after COMMIT: a writer on another "
+          << "connection got SQLITE_BUSY (at its " << m->blocked_at << ")\n";
+    } else {
+      released += (released.empty() ? "" : ", ") + std::string{name};
+    }
+  }
+  if (!released.empty()) {
+    out << "    " << released << ": no lock after COMMIT: a writer on another connection "
+        << "committed\n";
+  }
+}
+
 nlohmann::ordered_json optional_json(const std::optional<double>& v) {
   return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
@@ -71,16 +106,32 @@ void print_table(std::ostream& out, const provider_result& r,
     const auto target = ratio_target(w.name);
     std::string met;
     if (target && vs_raw) met = verdict(*vs_raw <= *target);
+    std::string soci_cell = "-";
+    if (vs_soci) {
+      soci_cell = soci_comparable(w) ? cell(vs_soci) + (*vs_soci < 1 ? " met" : " MISSED")
+                                     : "n/c: lock held";
+    }
     out << pad(w.name, 24, true) << pad(std::to_string(w.rows), 8) << pad(cell(w.nextorm.ms), 12)
         << pad(cell(w.raw.ms), 10) << pad(cell(w.soci.ms), 10) << pad(cell(vs_raw), 13)
-        << pad(target ? "<= " + fixed(*target, 2) : "", 9) << pad(met, 8)
-        << pad(vs_soci ? cell(vs_soci) + (*vs_soci < 1 ? " met" : " MISSED") : "-", 14) << "\n";
-    for (const auto* m : {&w.nextorm, &w.raw, &w.soci}) {
-      if (!m->error.empty()) out << "    error: " << m->error << "\n";
+        << pad(target ? "<= " + fixed(*target, 2) : "", 9) << pad(met, 8) << pad(soci_cell, 14)
+        << "\n";
+    if (w.soci_released.ms) {
+      const auto vs_released = ratio(w.nextorm, w.soci_released);
+      out << "    soci_released (SOCI, statement finished before each COMMIT): "
+          << cell(w.soci_released.ms) << " ms";
+      if (vs_released) {
+        out << ", nextorm/soci_released " << cell(vs_released) << " " << verdict(*vs_released < 1);
+      }
+      out << "\n";
+    }
+    print_probe(out, w);
+    for (const auto& [name, m] : measurements(w)) {
+      if (!m->error.empty()) out << "    error (" << name << "): " << m->error << "\n";
     }
   }
 
-  out << "\n" << pad("query compilation", 40, true) << pad("nextorm", 12)
+  out << "\n"
+      << pad("query compilation", 40, true) << pad("nextorm", 12)
       << pad(pony ? "pony " + pony->version : "pony", 14) << pad("target", 16) << "\n";
   auto line = [&](const std::string& what, const std::string& ours, const std::string& theirs,
                   const std::string& target) {
@@ -93,7 +144,8 @@ void print_table(std::ostream& out, const provider_result& r,
          "< 30 us " + std::string{verdict(c.cold_us < cold_target_us)});
     line("never-seen text, median of one", fixed(c.never_seen_us, 2) + " us",
          pony ? fixed(pony->never_seen_us, 1) + " us" : "-", "");
-    line(std::to_string(c.distinct) + " distinct texts, total", fixed(c.distinct_1000_ms, 2) + " ms",
+    line(std::to_string(c.distinct) + " distinct texts, total",
+         fixed(c.distinct_1000_ms, 2) + " ms",
          pony ? fixed(pony->distinct_1000_ms, 1) + " ms" : "-", "");
     line("cache hit, plan cache", fixed(c.hit_us, 3) + " us", "-",
          "< 0.3 us " + std::string{verdict(c.hit_us < hit_target_us)});
@@ -131,8 +183,8 @@ void print_table(std::ostream& out, const provider_result& r,
   out << (r.failures.empty() ? "" : "\n") << std::endl;
 }
 
-void print_json(std::ostream& out, const provider_result& r,
-                const std::optional<pony_result>& pony, const std::string& pony_why) {
+void print_json(std::ostream& out, const provider_result& r, const std::optional<pony_result>& pony,
+                const std::string& pony_why) {
   using json = nlohmann::ordered_json;
   json workloads = json::array();
   for (const workload_result& w : r.workloads) {
@@ -140,15 +192,27 @@ void print_json(std::ostream& out, const provider_result& r,
     if (!w.nextorm.error.empty()) errors["nextorm"] = w.nextorm.error;
     if (!w.raw.error.empty()) errors["raw"] = w.raw.error;
     if (!w.soci.error.empty()) errors["soci"] = w.soci.error;
-    workloads.push_back(json{{"name", w.name},
-                             {"rows", w.rows},
-                             {"nextorm_ms", optional_json(w.nextorm.ms)},
-                             {"raw_ms", optional_json(w.raw.ms)},
-                             {"soci_ms", optional_json(w.soci.ms)},
-                             {"ratio", optional_json(ratio(w.nextorm, w.raw))},
-                             {"soci_ratio", optional_json(ratio(w.nextorm, w.soci))},
-                             {"target", optional_json(ratio_target(w.name))},
-                             {"errors", errors}});
+    if (!w.soci_released.error.empty()) errors["soci_released"] = w.soci_released.error;
+    json one{{"name", w.name},
+             {"rows", w.rows},
+             {"nextorm_ms", optional_json(w.nextorm.ms)},
+             {"raw_ms", optional_json(w.raw.ms)},
+             {"soci_ms", optional_json(w.soci.ms)},
+             {"ratio", optional_json(ratio(w.nextorm, w.raw))},
+             {"soci_ratio", optional_json(ratio(w.nextorm, w.soci))},
+             {"soci_comparable", soci_comparable(w)},
+             {"target", optional_json(ratio_target(w.name))}};
+    if (w.name == "pk_lookup_session_each") {
+      one["soci_released_ms"] = optional_json(w.soci_released.ms);
+      one["soci_released_ratio"] = optional_json(ratio(w.nextorm, w.soci_released));
+      json locks = json::object();
+      for (const auto& [name, m] : measurements(w)) {
+        if (m->blocks_writer) locks[name] = *m->blocks_writer;
+      }
+      one["holds_read_lock_after_commit"] = locks.empty() ? json(nullptr) : locks;
+    }
+    one["errors"] = errors;
+    workloads.push_back(std::move(one));
   }
   json compile = nullptr;
   if (r.compile) {

@@ -4,6 +4,7 @@
 #include "entities.hpp"
 #include "nextorm_contender.hpp"
 #include "soci_contender.hpp"
+#include "sqlite_lock_probe.hpp"
 #include "timing.hpp"
 
 #include <nextorm/database.hpp>
@@ -16,20 +17,30 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <span>
+#include <stdexcept>
+#include <string_view>
 
 namespace nextorm_bench {
 namespace {
 
-constexpr std::size_t contender_count = 3;  // nextorm, raw, soci, in this order
+// nextorm, raw, soci, in this order, run every workload; soci_released (SOCI finishing its
+// statement before COMMIT) runs only pk_lookup_session_each, the one workload where that differs.
+constexpr std::size_t contender_count = 4;
+constexpr std::size_t main_count = 3;
 constexpr std::size_t raw_index = 1;
-constexpr std::array<const char*, contender_count> contender_names{"nextorm", "raw", "soci"};
+constexpr std::size_t soci_index = 2;
+constexpr std::size_t released_index = 3;
+constexpr std::array<const char*, contender_count> contender_names{"nextorm", "raw", "soci",
+                                                                   "soci_released"};
+constexpr const char* session_each = "pk_lookup_session_each";
 
 std::string describe(const checksum& c) {
   return std::to_string(c.rows) + " rows, sum " + std::to_string(c.sum);
 }
 
 measurement& slot_of(workload_result& r, std::size_t i) {
-  return i == 0 ? r.nextorm : i == 1 ? r.raw : r.soci;
+  return i == 0 ? r.nextorm : i == 1 ? r.raw : i == 2 ? r.soci : r.soci_released;
 }
 
 class provider_run {
@@ -67,9 +78,11 @@ class provider_run {
   // A contender of kind `i` on `url`; `db` is the NextORM database there (kind 0 uses it).
   std::unique_ptr<contender> make(std::size_t i, const std::string& url, nextorm::database& db) {
     if (i == 0) return std::make_unique<nextorm_contender>(db);
-    if (i == 1) return m_target.raw(url);
+    if (i == raw_index) return m_target.raw(url);
     if (!m_out.soci) return nullptr;
-    return make_soci_contender(m_target.provider(), url, m_soci_sql);
+    return make_soci_contender(
+        m_target.provider(), url, m_soci_sql,
+        i == released_index ? soci_single_row::fetch_to_end : soci_single_row::execute_only);
   }
 
   // Workload 1: each repetition and contender gets an empty database of its own.
@@ -78,12 +91,12 @@ class provider_run {
     workload_result r;
     r.name = "insert";
     r.rows = m_data.categories.size() + m_data.products.size();
-    std::array<std::vector<double>, contender_count> times;
-    std::array<bool, contender_count> failed{};
+    std::array<std::vector<double>, main_count> times;
+    std::array<bool, main_count> failed{};
     for (std::size_t rep = 0; rep < m_options.reps; ++rep) {
-      for (std::size_t k = 0; k < contender_count; ++k) {
-        const std::size_t i = (rep + k) % contender_count;
-        if (failed[i] || (i == 2 && !m_out.soci)) continue;
+      for (std::size_t k = 0; k < main_count; ++k) {
+        const std::size_t i = (rep + k) % main_count;
+        if (failed[i] || (i == soci_index && !m_out.soci)) continue;
         const std::string url = m_target.fresh(std::string{"insert-"} + contender_names[i]);
         try {
           nextorm::database db{url};
@@ -93,8 +106,7 @@ class provider_run {
           const double ms = time_ms([&] { got = c->insert(m_data); });
           c.reset();
           const std::int64_t stored = m_target.raw(url)->product_count();
-          if (got.rows != r.rows ||
-              stored != static_cast<std::int64_t>(m_data.products.size())) {
+          if (got.rows != r.rows || stored != static_cast<std::int64_t>(m_data.products.size())) {
             throw std::runtime_error("inserted " + std::to_string(got.rows) + " rows, " +
                                      std::to_string(stored) + " products stored, wanted " +
                                      std::to_string(m_data.products.size()));
@@ -108,7 +120,7 @@ class provider_run {
         m_target.discard(url);
       }
     }
-    for (std::size_t i = 0; i < contender_count; ++i) {
+    for (std::size_t i = 0; i < main_count; ++i) {
       if (!failed[i] && !times[i].empty()) slot_of(r, i).ms = median(times[i]);
     }
     m_out.workloads.push_back(std::move(r));
@@ -136,15 +148,19 @@ class provider_run {
     const auto& names = m_data.join_names;
     read("select", cs, [&](contender& c) { return c.select_below(limit); });
     read("pk_lookup", cs, [&](contender& c) { return c.lookup(keys); });
-    read("pk_lookup_session_each", cs, [&](contender& c) { return c.lookup_each(keys); });
+    const auto each = [&](contender& c) { return c.lookup_each(keys); };
+    read(session_each, cs, each, contender_count);
+    if (wanted(m_options, session_each) && m_target.provider() == "sqlite") {
+      probe_writers(url, cs, keys);
+    }
     read("join", cs, [&](contender& c) { return c.join(names); });
     read("aggregate", cs, [&](contender& c) { return c.aggregate(); });
 
     if (wanted(m_options, "memory")) {
       progress("memory");
       // A warm round first, so that plans and prepared statements are cached as in steady use.
-      for (auto& c : cs) {
-        if (c) (void)c->select_below(limit);
+      for (std::size_t i = 0; i < main_count; ++i) {
+        if (cs[i]) (void)cs[i]->select_below(limit);
       }
       // NextORM keeps the object storage of ended sessions for the next ones: freed here, so
       // that the measured session allocates all of its objects' memory itself.
@@ -168,9 +184,10 @@ class provider_run {
   }
 
   // A read workload: one untimed round (raw first: its checksum is the reference), then the
-  // timed rounds, with the contenders' order rotating from round to round.
+  // timed rounds, with the contenders' order rotating from round to round. The first `count`
+  // contenders take part.
   void read(const std::string& name, std::array<std::unique_ptr<contender>, contender_count>& cs,
-            const std::function<checksum(contender&)>& job) {
+            const std::function<checksum(contender&)>& job, std::size_t count = main_count) {
     if (!wanted(m_options, name)) return;
     progress(name);
     workload_result r;
@@ -201,20 +218,73 @@ class provider_run {
       m_out.workloads.push_back(std::move(r));
       return;
     }
-    for (std::size_t i = 0; i < contender_count; ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
       if (i != raw_index) (void)once(i);
     }
     for (std::size_t rep = 0; rep < m_options.reps; ++rep) {
-      for (std::size_t k = 0; k < contender_count; ++k) {
-        const std::size_t i = (rep + k) % contender_count;
+      for (std::size_t k = 0; k < count; ++k) {
+        const std::size_t i = (rep + k) % count;
         if (auto ms = once(i)) times[i].push_back(*ms);
       }
     }
-    for (std::size_t i = 0; i < contender_count; ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
       if (!failed[i] && !times[i].empty()) slot_of(r, i).ms = median(times[i]);
     }
     r.rows = reference->rows;
     m_out.workloads.push_back(std::move(r));
+  }
+
+  // After the timed rounds of pk_lookup_session_each on SQLite, one more (untimed) round per
+  // contender: right after its last COMMIT, with what it keeps between transactions still
+  // alive, a writer on a connection of its own tries to commit with no busy timeout. SOCI's
+  // documented execute(true) keeps the read lock (bench/README.md); a contender that must not
+  // (nextorm, raw, soci_released) and does fails the run. The writer also runs before the first
+  // round and after each: a lock kept beyond the workload would block the next contender's
+  // writer too, so a finding is only attributed to a contender when the writer got in before it.
+  void probe_writers(const std::string& url,
+                     std::array<std::unique_ptr<contender>, contender_count>& cs,
+                     std::span<const std::int64_t> keys) {
+    if (m_out.workloads.empty() || m_out.workloads.back().name != session_each) return;
+    workload_result& r = m_out.workloads.back();
+    progress(std::string{session_each} + ": can another connection write after COMMIT?");
+    const std::string path = url.substr(std::string_view{"sqlite:"}.size());
+    std::string held_by;  // why a writer is refused before the next round ("": it is not)
+    try {
+      if (probe_writer(path).blocked) held_by = "a contender, since the timed rounds";
+    } catch (const std::exception& e) {
+      fail(std::string{session_each} + ", writer probe: " + e.what());
+      return;
+    }
+    for (std::size_t i = 0; i < contender_count; ++i) {
+      measurement& m = slot_of(r, i);
+      if (!cs[i] || !m.ms) continue;  // absent, or failed already
+      const std::string who = std::string{session_each} + ", " + contender_names[i];
+      if (!held_by.empty()) {
+        m.error = "writer probe: not asked, a writer was refused before this round (the lock of " +
+                  held_by + ")";
+        fail(who + ": " + m.error);
+        continue;
+      }
+      try {
+        std::optional<writer_probe> seen;
+        const checksum got = cs[i]->lookup_each_then(keys, [&] { seen = probe_writer(path); });
+        if (!seen) throw std::runtime_error("the contender never called the probe");
+        if (got.rows != r.rows) throw std::runtime_error("read " + describe(got) + " when probed");
+        m.blocks_writer = seen->blocked;
+        m.blocked_at = seen->step;
+        if (seen->blocked && i != soci_index) {
+          fail(who + ": holds SQLite's read lock after COMMIT (a writer on another connection " +
+               "got SQLITE_BUSY at " + seen->step + ")");
+        }
+        if (probe_writer(path).blocked) {
+          held_by = contender_names[i];
+          fail(who + ": keeps SQLite's read lock even after the workload returned");
+        }
+      } catch (const std::exception& e) {
+        m.error = std::string{"writer probe: "} + e.what();
+        fail(who + ": " + m.error);
+      }
+    }
   }
 
   // The peak heap growth while `c` materialises the select workload (objects, identity map,

@@ -18,6 +18,10 @@ namespace nextorm_bench {
 struct measurement {
   std::optional<double> ms;  // the median; none when it did not run or failed
   std::string error;         // why not (empty when it ran, or when the contender is absent)
+  // pk_lookup_session_each on SQLite: whether a writer on another connection was refused with
+  // SQLITE_BUSY right after the contender's last COMMIT (none: not asked).
+  std::optional<bool> blocks_writer;
+  std::string blocked_at;  // the writer's statement that was refused
 };
 
 struct workload_result {
@@ -25,11 +29,14 @@ struct workload_result {
   measurement nextorm;
   measurement raw;
   measurement soci;
+  // pk_lookup_session_each only: SOCI with the statement finished before each COMMIT
+  // (soci_single_row::fetch_to_end).
+  measurement soci_released;
   std::uint64_t rows = 0;  // rows (objects, groups) one repetition handled
 };
 
 struct memory_result {
-  std::uint64_t rows = 0;                    // products materialised
+  std::uint64_t rows = 0;                     // products materialised
   std::optional<std::int64_t> nextorm_bytes;  // peak heap growth while materialising
   std::optional<std::int64_t> structs_bytes;  // the same for a std::vector of plain structs
   std::optional<std::int64_t> soci_bytes;

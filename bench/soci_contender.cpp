@@ -42,11 +42,13 @@ void add(checksum& c, const product_row& r) {
 class soci_impl final : public contender {
  public:
   soci_impl(const soci::backend_factory& backend, const std::string& connect, raw_sql sql,
-            bool sqlite)
-      : m_sql{std::move(sql)}, m_session{backend, connect} {
+            bool sqlite, soci_single_row lookups)
+      : m_sql{std::move(sql)}, m_session{backend, connect}, m_lookups{lookups} {
     if (sqlite) m_session << "PRAGMA foreign_keys = ON";
   }
-  [[nodiscard]] std::string_view name() const override { return "soci"; }
+  [[nodiscard]] std::string_view name() const override {
+    return m_lookups == soci_single_row::execute_only ? "soci" : "soci_released";
+  }
 
   checksum insert(const dataset& data) override {
     checksum c;
@@ -77,9 +79,9 @@ class soci_impl final : public contender {
     double price = 0;
     std::string sku;
     long long category = 0;
-    soci::statement st = (m_session.prepare << m_sql.insert_product, soci::use(name, "name"),
-                          soci::use(price, "price"), soci::use(sku, "sku"),
-                          soci::use(category, "category"));
+    soci::statement st =
+        (m_session.prepare << m_sql.insert_product, soci::use(name, "name"),
+         soci::use(price, "price"), soci::use(sku, "sku"), soci::use(category, "category"));
     for (const product_data& d : data.products) {
       name = d.name;
       price = d.price;
@@ -95,9 +97,9 @@ class soci_impl final : public contender {
   checksum select_below(double limit) override {
     checksum c;
     soci_product r;
-    soci::statement st = (m_session.prepare << m_sql.select_below, soci::into(r.id),
-                          soci::into(r.name), soci::into(r.price), soci::into(r.sku),
-                          soci::into(r.category), soci::use(limit, "price"));
+    soci::statement st =
+        (m_session.prepare << m_sql.select_below, soci::into(r.id), soci::into(r.name),
+         soci::into(r.price), soci::into(r.sku), soci::into(r.category), soci::use(limit, "price"));
     std::vector<product_row> rows;
     st.execute();
     while (st.fetch()) rows.push_back(to_row(r));
@@ -117,10 +119,17 @@ class soci_impl final : public contender {
   }
 
   checksum lookup_each(std::span<const std::int64_t> keys) override {
+    return lookup_each_then(keys, [] {});
+  }
+
+  // Overridden because the lookup statement lives only as long as the loop: `between` runs
+  // after the last COMMIT with the statement still alive, as it is between two lookups.
+  checksum lookup_each_then(std::span<const std::int64_t> keys,
+                            const std::function<void()>& between) override {
     checksum c;
     std::vector<product_row> rows;
     rows.reserve(keys.size());
-    lookup_into(keys, rows, true);
+    lookup_into(keys, rows, true, between);
     for (const product_row& row : rows) add(c, row);
     return c;
   }
@@ -129,9 +138,9 @@ class soci_impl final : public contender {
     checksum c;
     soci_product r;
     std::string name;
-    soci::statement st = (m_session.prepare << m_sql.join, soci::into(r.id), soci::into(r.name),
-                          soci::into(r.price), soci::into(r.sku), soci::into(r.category),
-                          soci::use(name, "name"));
+    soci::statement st =
+        (m_session.prepare << m_sql.join, soci::into(r.id), soci::into(r.name), soci::into(r.price),
+         soci::into(r.sku), soci::into(r.category), soci::use(name, "name"));
     for (const std::string& n : category_names) {
       name = n;
       std::vector<product_row> rows;
@@ -173,23 +182,28 @@ class soci_impl final : public contender {
 
  private:
   void lookup_into(std::span<const std::int64_t> keys, std::vector<product_row>& rows,
-                   bool transaction_each) {
+                   bool transaction_each, const std::function<void()>& between = {}) {
     soci_product r;
     long long id = 0;
-    soci::statement st = (m_session.prepare << m_sql.lookup, soci::into(r.id), soci::into(r.name),
-                          soci::into(r.price), soci::into(r.sku), soci::into(r.category),
-                          soci::use(id, "id"));
+    soci::statement st =
+        (m_session.prepare << m_sql.lookup, soci::into(r.id), soci::into(r.name),
+         soci::into(r.price), soci::into(r.sku), soci::into(r.category), soci::use(id, "id"));
+    const bool to_end = transaction_each && m_lookups == soci_single_row::fetch_to_end;
     for (const std::int64_t key : keys) {
       id = key;
       if (transaction_each) m_session.begin();
       if (!st.execute(true)) throw std::runtime_error("soci lookup: no product");
-      if (transaction_each) m_session.commit();
       rows.push_back(to_row(r));
+      // One more step: SQLITE_DONE finishes the statement (a second row would be a bug).
+      if (to_end && st.fetch()) throw std::runtime_error("soci lookup: two products, one key");
+      if (transaction_each) m_session.commit();
     }
+    if (between) between();
   }
 
   raw_sql m_sql;
   soci::session m_session;
+  soci_single_row m_lookups;
 };
 
 // "host=... port=... <database_key>=... user=... password=..." for SOCI's server backends.
@@ -213,22 +227,24 @@ bool soci_available(const std::string& provider) {
 }
 
 std::unique_ptr<contender> make_soci_contender(const std::string& provider,
-                                               const std::string& nextorm_url, raw_sql sql) {
+                                               const std::string& nextorm_url, raw_sql sql,
+                                               soci_single_row lookups) {
   const nextorm::driver::connection_url url = nextorm::driver::parse_url(nextorm_url);
   if (provider == "sqlite") {
     return std::make_unique<soci_impl>(soci::sqlite3, "db=" + url.path + " timeout=5",
-                                       std::move(sql), true);
+                                       std::move(sql), true, lookups);
   }
 #if NEXTORM_BENCH_HAS_SOCI_POSTGRES
   if (provider == "postgres") {
     // SOCI reads "key=value" pairs, not URIs.
     return std::make_unique<soci_impl>(soci::postgresql, keywords(url, "dbname"), std::move(sql),
-                                       false);
+                                       false, lookups);
   }
 #endif
 #if NEXTORM_BENCH_HAS_SOCI_MYSQL
   if (provider == "mariadb") {
-    return std::make_unique<soci_impl>(soci::mysql, keywords(url, "db"), std::move(sql), false);
+    return std::make_unique<soci_impl>(soci::mysql, keywords(url, "db"), std::move(sql), false,
+                                       lookups);
   }
 #endif
   return nullptr;
@@ -242,7 +258,8 @@ namespace nextorm_bench {
 
 bool soci_available(const std::string&) { return false; }
 
-std::unique_ptr<contender> make_soci_contender(const std::string&, const std::string&, raw_sql) {
+std::unique_ptr<contender> make_soci_contender(const std::string&, const std::string&, raw_sql,
+                                               soci_single_row) {
   return nullptr;
 }
 
