@@ -138,47 +138,7 @@ entity_base& entity_objects::make(detail::session_impl* session, object_state st
 }
 
 std::size_t entity_objects::filed() const noexcept {
-  return m_integer_keys ? m_count : m_by_value.size();
-}
-
-std::size_t entity_objects::home(std::int64_t key) const noexcept {
-  // Fibonacci hashing: consecutive keys spread over the table instead of clustering.
-  return static_cast<std::size_t>((static_cast<std::uint64_t>(key) * 0x9E3779B97F4A7C15ull) >>
-                                  m_shift);
-}
-
-void entity_objects::grow() { rehash(m_slots.empty() ? 16 : m_slots.size() * 2); }
-
-void entity_objects::reserve(std::size_t count) {
-  if (!m_integer_keys) {
-    m_by_value.reserve(count);
-    return;
-  }
-  std::size_t capacity = m_slots.empty() ? 16 : m_slots.size();
-  while (count * 4 > capacity * 3) capacity *= 2;
-  if (capacity != m_slots.size()) rehash(capacity);
-}
-
-void entity_objects::rehash(std::size_t capacity) {
-  std::vector<slot> old(capacity, slot{0, nullptr});
-  old.swap(m_slots);
-  m_shift = 64 - static_cast<unsigned>(std::countr_zero(capacity));
-  const std::size_t mask = capacity - 1;
-  for (const slot& s : old) {
-    if (s.object == nullptr) continue;
-    std::size_t i = home(s.key);
-    while (m_slots[i].object != nullptr) i = (i + 1) & mask;
-    m_slots[i] = s;
-  }
-}
-
-entity_base* entity_objects::find(std::int64_t key) const noexcept {
-  if (m_count == 0) return nullptr;
-  const std::size_t mask = m_slots.size() - 1;
-  for (std::size_t i = home(key); m_slots[i].object != nullptr; i = (i + 1) & mask) {
-    if (m_slots[i].key == key) return m_slots[i].object;
-  }
-  return nullptr;
+  return m_integer_keys ? m_by_int.size() : m_by_value.size();
 }
 
 entity_base* entity_objects::find(const value& key) const {
@@ -187,47 +147,17 @@ entity_base* entity_objects::find(const value& key) const {
   return found == m_by_value.end() ? nullptr : found->second;
 }
 
-void entity_objects::file_int(std::int64_t key, entity_base& object) {
-  if ((m_count + 1) * 4 > m_slots.size() * 3) grow();
-  const std::size_t mask = m_slots.size() - 1;
-  std::size_t i = home(key);
-  while (m_slots[i].object != nullptr && m_slots[i].key != key) i = (i + 1) & mask;
-  if (m_slots[i].object == nullptr) ++m_count;
-  m_slots[i] = slot{key, &object};
-}
-
 void entity_objects::file(const value& key, entity_base& object) {
   if (m_integer_keys) {
-    file_int(key.as_int(), object);
+    m_by_int.file(key.as_int(), object);
   } else {
     m_by_value.insert_or_assign(key, &object);
   }
 }
 
-void entity_objects::forget_int(std::int64_t key) noexcept {
-  if (m_count == 0) return;
-  const std::size_t mask = m_slots.size() - 1;
-  std::size_t i = home(key);
-  while (m_slots[i].object != nullptr && m_slots[i].key != key) i = (i + 1) & mask;
-  if (m_slots[i].object == nullptr) return;
-  // Backward-shift deletion: later slots of the same probe run move up, so that lookups never
-  // stop early at the hole and no tombstones are needed.
-  std::size_t hole = i;
-  for (std::size_t j = (i + 1) & mask; m_slots[j].object != nullptr; j = (j + 1) & mask) {
-    const std::size_t want = home(m_slots[j].key);
-    // Slot j may fill the hole when its home is not in the cyclic range (hole, j].
-    if (((j - want) & mask) >= ((j - hole) & mask)) {
-      m_slots[hole] = m_slots[j];
-      hole = j;
-    }
-  }
-  m_slots[hole] = slot{0, nullptr};
-  --m_count;
-}
-
 void entity_objects::forget(const value& key) {
   if (m_integer_keys && key.type() == value_type::integer) {
-    forget_int(key.as_int());
+    m_by_int.forget(key.as_int());
   } else {
     m_by_value.erase(key);
   }

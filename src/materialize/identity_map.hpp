@@ -7,6 +7,8 @@
 #include <nextorm/registry.hpp>
 #include <nextorm/value.hpp>
 
+#include "materialize/int_key_index.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -33,8 +35,7 @@ struct column_reader {
 };
 
 // The objects of one entity in a session: their storage and their index by key. Integer keys
-// (nearly every entity) are indexed in an open-addressing table of {key, object} slots; other
-// key types in a hash map of values.
+// (nearly every entity) are indexed by int_key_index; other key types in a hash map of values.
 class entity_objects {
  public:
   explicit entity_objects(const entity_info& entity);
@@ -57,34 +58,24 @@ class entity_objects {
   [[nodiscard]] std::size_t filed() const noexcept;
 
   [[nodiscard]] entity_base* find(const value& key) const;
-  [[nodiscard]] entity_base* find(std::int64_t key) const noexcept;
+  [[nodiscard]] entity_base* find(std::int64_t key) const noexcept { return m_by_int.find(key); }
   // The object filed under `key`, or else the one `make_object()` returns, filed under `key`:
   // one probe for both. Only for integer keys.
   template <class F>
-  entity_base* find_or_add(std::int64_t key, F&& make_object);
+  entity_base* find_or_add(std::int64_t key, F&& make_object) {
+    return m_by_int.find_or_add(key, std::forward<F>(make_object));
+  }
   // Files `object` under `key`, replacing what was there.
   void file(const value& key, entity_base& object);
   void forget(const value& key);
-  // Room for `count` filed objects without growing the index again.
-  void reserve(std::size_t count);
 
  private:
-  struct slot {
-    std::int64_t key;
-    entity_base* object;  // null: empty
-  };
   struct chunk {
     std::byte* data;
     std::size_t capacity;  // objects
     std::size_t used;
     bool from_cache;  // a block of the shared cache (given back), or a chunk of its own
   };
-
-  [[nodiscard]] std::size_t home(std::int64_t key) const noexcept;
-  void grow();
-  void rehash(std::size_t capacity);
-  void file_int(std::int64_t key, entity_base& object);
-  void forget_int(std::int64_t key) noexcept;
 
   const entity_info& m_entity;
   std::size_t m_pk_position = 0;
@@ -96,10 +87,7 @@ class entity_objects {
   std::ptrdiff_t m_base_offset = 0;            // from an object's storage to its entity_base
   std::vector<std::uint32_t> m_field_offsets;  // where each field of an object is
   std::vector<column_reader> m_readers;
-  // Index: a power-of-two table with linear probing, at most 3/4 full.
-  std::vector<slot> m_slots;
-  std::size_t m_count = 0;
-  unsigned m_shift = 64;
+  int_key_index m_by_int;
   std::unordered_map<value, entity_base*, value_hash> m_by_value;
 };
 
@@ -131,21 +119,5 @@ class identity_map {
   std::vector<std::unique_ptr<entity_objects>> m_entities;
   mutable entity_objects* m_last = nullptr;
 };
-
-template <class F>
-entity_base* entity_objects::find_or_add(std::int64_t key, F&& make_object) {
-  if ((m_count + 1) * 4 > m_slots.size() * 3) grow();
-  const std::size_t mask = m_slots.size() - 1;
-  std::size_t i = home(key);
-  while (m_slots[i].object != nullptr) {
-    if (m_slots[i].key == key) return m_slots[i].object;
-    i = (i + 1) & mask;
-  }
-  // Nothing moves the table while the object is made: the slot stays the right one.
-  entity_base* object = make_object();
-  m_slots[i] = slot{key, object};
-  ++m_count;
-  return object;
-}
 
 }  // namespace nextorm::materialize

@@ -90,7 +90,6 @@ TEST_CASE_METHOD(fixture, "find_or_add makes an object only for a key it has not
                  "[identity_map]") {
   identity_map map;
   auto& objects = map.objects_of(item());
-  objects.reserve(100);
   int made = 0;
   auto add = [&](std::int64_t key) {
     return objects.find_or_add(key, [&] {
