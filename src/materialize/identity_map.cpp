@@ -92,9 +92,10 @@ entity_objects::entity_objects(const entity_info& entity)
     }
     m_readers.push_back(r);
   }
-  for (const auto& attr : entity.attrs) {
-    if (object_access::is_field(attr)) {
-      m_field_offsets.push_back(static_cast<std::uint32_t>(attr.field_offset));
+  for (std::size_t i = 0; i < entity.attrs.size(); ++i) {
+    if (object_access::is_field(entity.attrs[i])) {
+      m_fields.push_back(field_place{static_cast<std::uint32_t>(entity.attrs[i].field_offset),
+                                     static_cast<std::uint16_t>(i)});
     }
   }
 }
@@ -130,7 +131,7 @@ entity_base& entity_objects::make(detail::session_impl* session, object_state st
   ++c.used;
   ++m_made;
   m_base_offset = reinterpret_cast<std::byte*>(&object) - where;
-  for (const std::uint32_t offset : m_field_offsets) object_access::attach(object, offset);
+  for (const field_place& f : m_fields) object_access::attach(object, f.offset, f.attr_index);
   object_access::info(object) = &m_entity;
   object_access::session(object) = session;
   object_access::state(object) = state;

@@ -84,8 +84,12 @@ class entity_objects {
   std::size_t m_stride;
   std::vector<chunk> m_chunks;
   std::size_t m_made = 0;
-  std::ptrdiff_t m_base_offset = 0;            // from an object's storage to its entity_base
-  std::vector<std::uint32_t> m_field_offsets;  // where each field of an object is
+  std::ptrdiff_t m_base_offset = 0;  // from an object's storage to its entity_base
+  struct field_place {
+    std::uint32_t offset;  // where the field is in an object
+    std::uint16_t attr_index;
+  };
+  std::vector<field_place> m_fields;
   std::vector<column_reader> m_readers;
   int_key_index m_by_int;
   std::unordered_map<value, entity_base*, value_hash> m_by_value;

@@ -91,7 +91,12 @@ int_key_index::slot& int_key_index::probe(std::int64_t key) noexcept {
   return m_slots[i];
 }
 
-void int_key_index::grow_table() { rehash(m_slots.size() * 2); }
+void int_key_index::grow_table() {
+  // Four times the room while the table is small (at most 1 MiB after growing): a third of the
+  // rehashing that doubling costs, for little memory; doubling beyond.
+  constexpr std::size_t small_table = 16384;
+  rehash(m_slots.size() * (m_slots.size() < small_table ? 4 : 2));
+}
 
 void int_key_index::rehash(std::size_t capacity) {
   std::vector<slot> old(capacity, slot{0, nullptr});

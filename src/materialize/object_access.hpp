@@ -15,9 +15,13 @@ struct object_access {
   static constexpr std::int64_t no_auto_id = entity_base::no_auto_id;
   // True for attributes bound to a field object (every typed attribute but the implicit `id`).
   [[nodiscard]] static bool is_field(const attr_info& attr) noexcept;
-  // Tells the field at `field_offset` of `o` where its owner is (after `o` was constructed).
-  static void attach(entity_base& o, std::uint32_t field_offset) noexcept {
-    static_cast<field_base*>(field(o, field_offset))->m_owner_offset = field_offset;
+  // Tells the field at `field_offset` of `o` where its owner is and which of the entity's attrs
+  // it holds (after `o` was constructed).
+  static void attach(entity_base& o, std::uint32_t field_offset,
+                     std::uint16_t attr_index) noexcept {
+    auto* f = static_cast<field_base*>(field(o, field_offset));
+    f->m_owner_offset = field_offset;
+    f->m_attr_index = attr_index;
   }
 
   // The field of `attr` inside object `o`.

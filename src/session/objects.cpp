@@ -109,11 +109,7 @@ bool object_access::is_field(const attr_info& attr) noexcept {
 
 const attr_info& field_base::attr() const {
   if (m_owner_offset == 0) throw_unattached();
-  const entity_base& object = owner();
-  for (const auto& attr : object.info().attrs) {
-    if (attr.field_offset == static_cast<std::ptrdiff_t>(m_owner_offset)) return attr;
-  }
-  throw usage_error("object.detached", "field of an object that no session manages");
+  return owner().info().attrs[m_attr_index];
 }
 
 void field_base::record_change() const {
@@ -129,6 +125,7 @@ void field_base::describe(attr_info info) {
   m_owner_offset = static_cast<std::uint32_t>(reinterpret_cast<const char*>(this) -
                                               reinterpret_cast<const char*>(construction().owner));
   info.field_offset = m_owner_offset;
+  m_attr_index = static_cast<std::uint16_t>(construction().describing->attrs.size());
   construction().describing->attrs.push_back(std::move(info));
 }
 

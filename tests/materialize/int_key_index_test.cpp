@@ -77,6 +77,18 @@ TEST_CASE("sparse keys move the index into the hash table, keeping every key", "
   CHECK(index.find(-1) == nullptr);
 }
 
+TEST_CASE("a large hash table keeps every key through its growths", "[int_key_index]") {
+  constexpr std::size_t n = 40000;  // past the size where the table stops growing fourfold
+  objects o{n};
+  int_key_index index;
+  for (std::size_t i = 0; i < n; ++i) index.file(static_cast<std::int64_t>(i) * 1000, o[i]);
+  CHECK(index.hashed());
+  CHECK(index.size() == n);
+  for (std::size_t i = 0; i < n; ++i) {
+    REQUIRE(index.find(static_cast<std::int64_t>(i) * 1000) == &o[i]);
+  }
+}
+
 TEST_CASE("a key far below the array also moves the index into the hash table", "[int_key_index]") {
   objects o{3};
   int_key_index index;

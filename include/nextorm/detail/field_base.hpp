@@ -45,10 +45,12 @@ class field_base {
   friend struct object_access;
   void record_change() const;
   std::uint32_t m_owner_offset = 0;  // from the owner's entity_base to this field; 0: none
+  // This field's position in its entity's attrs (valid once attached): attr() without a search.
+  std::uint16_t m_attr_index = 0;
 
  protected:
-  // Free for the field kinds to use (scalar fields: whether there is a value). It sits in what
-  // would otherwise be padding before the next 8-byte member.
+  // Free for the field kinds to use (scalar fields: whether there is a value). It and the index
+  // sit in what would otherwise be padding before the next 8-byte member.
   mutable bool m_engaged = false;
 };
 
