@@ -46,8 +46,13 @@ class value {
   [[nodiscard]] value_type type() const noexcept { return m_type; }
   [[nodiscard]] bool is_null() const noexcept { return m_type == value_type::null; }
 
-  // Checked accessors: a wrong type is a programming error and throws usage_error.
-  [[nodiscard]] std::int64_t as_int() const;
+  // Checked accessors: a wrong type is a programming error and throws usage_error. as_int is
+  // inline: keys are integers, read on every lookup and every row.
+  [[nodiscard]] std::int64_t as_int() const {
+    if (m_type != value_type::integer) [[unlikely]]
+      wrong_type("int");
+    return *std::get_if<std::int64_t>(&m_data);
+  }
   [[nodiscard]] double as_real() const;  // integers widen
   [[nodiscard]] bool as_bool() const;
   [[nodiscard]] const std::string& as_text() const;  // text and every text-carried type
@@ -59,6 +64,8 @@ class value {
   [[nodiscard]] std::size_t hash() const noexcept;
 
  private:
+  [[noreturn]] void wrong_type(std::string_view wanted) const;
+
   value_type m_type = value_type::null;
   std::variant<std::monostate, std::int64_t, double, bool, std::string> m_data;
 };

@@ -30,33 +30,24 @@ value value::typed(value_type type, std::string text) {
   return v;
 }
 
-namespace {
-
-[[noreturn]] void wrong_type(value_type actual, std::string_view wanted) {
-  throw usage_error("value.wrong_type", "value of type " + std::string{type_name(actual)} +
+void value::wrong_type(std::string_view wanted) const {
+  throw usage_error("value.wrong_type", "value of type " + std::string{type_name(m_type)} +
                                             " used as " + std::string{wanted});
-}
-
-}  // namespace
-
-std::int64_t value::as_int() const {
-  if (m_type != value_type::integer) wrong_type(m_type, "int");
-  return std::get<std::int64_t>(m_data);
 }
 
 double value::as_real() const {
   if (m_type == value_type::integer) return static_cast<double>(std::get<std::int64_t>(m_data));
-  if (m_type != value_type::real) wrong_type(m_type, "float");
+  if (m_type != value_type::real) wrong_type("float");
   return std::get<double>(m_data);
 }
 
 bool value::as_bool() const {
-  if (m_type != value_type::boolean) wrong_type(m_type, "bool");
+  if (m_type != value_type::boolean) wrong_type("bool");
   return std::get<bool>(m_data);
 }
 
 const std::string& value::as_text() const {
-  if (m_data.index() != 4) wrong_type(m_type, "str");
+  if (m_data.index() != 4) wrong_type("str");
   return std::get<std::string>(m_data);
 }
 

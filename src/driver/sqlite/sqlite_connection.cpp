@@ -5,6 +5,8 @@
 
 #include <nextorm/errors.hpp>
 
+#include <utility>
+
 namespace nextorm::driver {
 
 void throw_sqlite_error(sqlite3* db, int code, std::string_view context) {
@@ -104,9 +106,28 @@ class sqlite_param_writer final : public detail::param_writer {
   sqlite3_stmt* m_stmt;
 };
 
+// The storage of the last cursor freed on this thread, for the next one: a lookup by key makes
+// a cursor per call, and the allocation and free cost as much as the rest of NextORM's part of
+// the lookup.
+struct spare_cursor {
+  spare_cursor() = default;
+  spare_cursor(const spare_cursor&) = delete;
+  spare_cursor& operator=(const spare_cursor&) = delete;
+  ~spare_cursor() { ::operator delete(storage); }
+  void* storage = nullptr;
+};
+thread_local spare_cursor t_spare_cursor;
+
 class sqlite_cursor final : public cursor {
  public:
   sqlite_cursor(sqlite3* db, sqlite3_stmt* stmt) noexcept : m_db{db}, m_stmt{stmt} {}
+  static void* operator new(std::size_t size) {
+    void* storage = std::exchange(t_spare_cursor.storage, nullptr);
+    return storage != nullptr ? storage : ::operator new(size);
+  }
+  static void operator delete(void* storage) noexcept {
+    ::operator delete(std::exchange(t_spare_cursor.storage, storage));
+  }
   // No sqlite3_clear_bindings: every use of a statement binds all its parameters again first.
   ~sqlite_cursor() override { sqlite3_reset(m_stmt); }
   sqlite_cursor(const sqlite_cursor&) = delete;
