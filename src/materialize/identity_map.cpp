@@ -80,6 +80,9 @@ entity_objects::entity_objects(const entity_info& entity)
                                         : (entity.object_size + entity.object_align - 1) /
                                               entity.object_align * entity.object_align} {
   while (entity.columns[m_pk_position] != &entity.pk()) ++m_pk_position;
+  // A session per request makes these per entity per session: one allocation each.
+  m_readers.reserve(entity.columns.size());
+  m_fields.reserve(entity.attrs.size());
   for (const attr_info* attr : entity.columns) {
     column_reader r{attr->field_offset,      attr->load, attr->write, column_reader::method::write,
                     attr->column_nullable(), attr->type};

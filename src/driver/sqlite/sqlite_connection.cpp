@@ -205,6 +205,14 @@ sqlite_connection::sqlite_connection(const std::string& path) {
   execute_script("PRAGMA foreign_keys = ON");
 }
 
+namespace {
+namespace transaction_sql {
+const std::string begin{"BEGIN"};
+const std::string commit{"COMMIT"};
+const std::string rollback{"ROLLBACK"};
+}  // namespace transaction_sql
+}  // namespace
+
 void sqlite_connection::execute_script(std::string_view sql) {
   char* message = nullptr;
   const std::string text{sql};
@@ -275,10 +283,13 @@ std::unique_ptr<cursor> sqlite_connection::query(const std::string& sql,
   return std::make_unique<sqlite_cursor>(m_db.get(), prepare(sql, params));
 }
 
-void sqlite_connection::begin() { execute_script("BEGIN"); }
-void sqlite_connection::commit() { execute_script("COMMIT"); }
+// Prepared statements like any other (cached by the connection): sqlite3_exec would parse and
+// compile the text every time, a few thousand instructions per transaction, which a session
+// per request pays twice.
+void sqlite_connection::begin() { run(prepare(transaction_sql::begin)); }
+void sqlite_connection::commit() { run(prepare(transaction_sql::commit)); }
 void sqlite_connection::rollback() {
-  if (in_transaction()) execute_script("ROLLBACK");
+  if (in_transaction()) run(prepare(transaction_sql::rollback));
 }
 bool sqlite_connection::in_transaction() const noexcept {
   return sqlite3_get_autocommit(m_db.get()) == 0;
