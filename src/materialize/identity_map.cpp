@@ -175,7 +175,7 @@ entity_objects* identity_map::existing(const entity_info& entity) const noexcept
   return nullptr;
 }
 
-entity_objects& identity_map::objects_of(const entity_info& entity) {
+entity_objects& identity_map::add_or_find(const entity_info& entity) {
   if (entity_objects* found = existing(entity)) return *found;
   m_last = m_entities.emplace_back(std::make_unique<entity_objects>(entity)).get();
   return *m_last;

@@ -105,7 +105,11 @@ class identity_map {
   identity_map& operator=(const identity_map&) = delete;
 
   // The objects of `entity`, made on first use.
-  [[nodiscard]] entity_objects& objects_of(const entity_info& entity);
+  [[nodiscard]] entity_objects& objects_of(const entity_info& entity) {
+    // Runs of one entity (loading rows, flushing inserts) find it without a call.
+    if (m_last != nullptr && &m_last->entity() == &entity) return *m_last;
+    return add_or_find(entity);
+  }
   [[nodiscard]] entity_base* find(const entity_info& entity, const value& key) const;
   // A new object of `entity` owned by the map, not filed under a key yet.
   entity_base& make(const entity_info& entity, detail::session_impl* session, object_state state);
@@ -118,6 +122,7 @@ class identity_map {
 
  private:
   [[nodiscard]] entity_objects* existing(const entity_info& entity) const noexcept;
+  [[nodiscard]] entity_objects& add_or_find(const entity_info& entity);
 
   // A session uses few entities: a short list, searched from the one used last.
   std::vector<std::unique_ptr<entity_objects>> m_entities;

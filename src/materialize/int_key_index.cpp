@@ -14,11 +14,7 @@ std::uint64_t dense_limit(std::size_t count) noexcept { return 4 * std::uint64_t
 
 }  // namespace
 
-entity_base* int_key_index::find(std::int64_t key) const noexcept {
-  if (!m_hashed) {
-    const std::uint64_t i = static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(m_low);
-    return i < m_dense.size() ? m_dense[i] : nullptr;
-  }
+entity_base* int_key_index::find_hashed(std::int64_t key) const noexcept {
   const std::size_t mask = m_slots.size() - 1;
   for (std::size_t i = home(key); m_slots[i].object != nullptr; i = (i + 1) & mask) {
     if (m_slots[i].key == key) return m_slots[i].object;

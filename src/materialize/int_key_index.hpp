@@ -18,7 +18,13 @@ class int_key_index {
   [[nodiscard]] std::size_t size() const noexcept { return m_count; }
   [[nodiscard]] bool hashed() const noexcept { return m_hashed; }
 
-  [[nodiscard]] entity_base* find(std::int64_t key) const noexcept;
+  [[nodiscard]] entity_base* find(std::int64_t key) const noexcept {
+    if (!m_hashed) {
+      const std::uint64_t i = static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(m_low);
+      return i < m_dense.size() ? m_dense[i] : nullptr;
+    }
+    return find_hashed(key);
+  }
   // The object under `key`, or else the one `make_object()` returns, filed under `key`: one
   // probe for both.
   template <class F>
@@ -33,6 +39,7 @@ class int_key_index {
     entity_base* object;  // null: empty
   };
 
+  [[nodiscard]] entity_base* find_hashed(std::int64_t key) const noexcept;
   // The array's entry for `key`, the array extended to reach it; null when that would make the
   // array too sparse (the index is hashed from then on).
   [[nodiscard]] entity_base** dense_entry(std::int64_t key);

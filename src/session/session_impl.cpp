@@ -175,7 +175,9 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
   for (const attr_info* attr : entity.columns) {
     if (attr->kind != attr_kind::single) continue;
     entity_base* target = object_access::target(object_access::reference(object, *attr));
-    if (target != nullptr) insert(*target, path);
+    if (target != nullptr && object_access::state(*target) == object_state::created) {
+      insert(*target, path);
+    }
   }
   const attr_info& pk = entity.pk();
   const bool generated = pk.auto_increment && object_access::read(object, pk).is_null();
@@ -184,7 +186,7 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
     const object_columns columns{object, object_columns::key_position::skip};
     const value key = connection().insert_from(statements.insert_without_key, columns);
     object_access::write(object, pk, key);
-    m_objects.file(entity, key, object);
+    m_objects.objects_of(entity).file(key, object);
   } else {
     const object_columns columns{object, object_columns::key_position::in_place};
     (void)connection().execute_from(statements.insert_with_key, columns);
