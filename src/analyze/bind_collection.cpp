@@ -275,8 +275,8 @@ ir::expr_ptr binder::aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind, bo
 
 ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attribute& method,
                                             ir::expr_ptr coll) {
-  static const std::vector<std::string> methods{"count", "is_empty", "exists", "select", "filter",
-                                                "sum",   "avg",      "min",    "max"};
+  static constexpr std::string_view methods[] = {"count", "is_empty", "exists", "select", "filter",
+                                                 "sum",   "avg",      "min",    "max"};
   const std::string& name = method.attr;
   auto* q = as_collection(*coll);
   if (q == nullptr) fail_collection(*coll, method.span);

@@ -12,11 +12,8 @@ namespace nextorm::analyze {
 
 namespace {
 
-const std::vector<std::string>& string_methods() {
-  static const std::vector<std::string> names{"startswith", "endswith", "upper",  "lower",
-                                              "strip",      "lstrip",   "rstrip", "replace"};
-  return names;
-}
+constexpr std::string_view string_methods[] = {"startswith", "endswith", "upper",  "lower",
+                                               "strip",      "lstrip",   "rstrip", "replace"};
 
 std::optional<std::int64_t> int_literal(const ast::node* n) {
   if (n == nullptr) return std::nullopt;
@@ -72,24 +69,24 @@ ir::expr_ptr binder::bind_string_method(const ast::call& c, const ast::attribute
     return std::make_unique<ir::like>(c.span, mode, std::move(object), std::move(needle), false);
   }
   fail(error_category::unknown_name, "unknown_name.method",
-       "str has no method '" + name + "'" + did_you_mean(name, string_methods()), method.attr_span);
+       "str has no method '" + name + "'" + did_you_mean(name, string_methods), method.attr_span);
 }
 
 ir::expr_ptr binder::bind_date_part(ir::expr_ptr object, const ast::attribute& a) {
-  static const std::vector<std::string> date_parts{"year", "month", "day"};
-  static const std::vector<std::string> time_parts{"hour", "minute", "second"};
-  static const std::vector<std::string> all_parts{"year", "month",  "day",
-                                                  "hour", "minute", "second"};
+  // A date has the first three parts, a time the last three, a datetime all six.
+  static constexpr std::string_view all_parts[] = {"year", "month",  "day",
+                                                   "hour", "minute", "second"};
   const ir::type t = object->type;
-  const std::vector<std::string>& allowed = t.is(value_type::date)   ? date_parts
-                                            : t.is(value_type::time) ? time_parts
-                                                                     : all_parts;
+  const std::span<const std::string_view> allowed =
+      t.is(value_type::date)   ? std::span{all_parts}.first(3)
+      : t.is(value_type::time) ? std::span{all_parts}.last(3)
+                               : std::span{all_parts};
   static constexpr ir::function_kind kinds[] = {
       ir::function_kind::year, ir::function_kind::month,  ir::function_kind::day,
       ir::function_kind::hour, ir::function_kind::minute, ir::function_kind::second};
-  for (std::size_t i = 0; i < all_parts.size(); ++i) {
+  for (std::size_t i = 0; i < std::size(all_parts); ++i) {
     if (all_parts[i] != a.attr) continue;
-    for (const auto& p : allowed) {
+    for (const std::string_view p : allowed) {
       if (p == a.attr) {
         return std::make_unique<ir::function>(ir::scalar_type(value_type::integer), a.span,
                                               kinds[i], std::move(object));

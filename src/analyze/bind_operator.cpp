@@ -48,8 +48,8 @@ std::optional<std::int64_t> timedelta_seconds(const ast::node& n) {
   const auto* c = n.try_as<ast::call>();
   const auto* f = c != nullptr ? c->func->try_as<ast::name>() : nullptr;
   if (f == nullptr || f->id != "timedelta") return std::nullopt;
-  static const std::pair<std::string_view, std::int64_t> units[] = {
-      {"days", 86400}, {"seconds", 1}, {"microseconds", 0}, {"milliseconds", 0},
+  static constexpr std::pair<std::string_view, std::int64_t> units[] = {
+      {"days", 86400}, {"seconds", 1},  {"microseconds", 0}, {"milliseconds", 0},
       {"minutes", 60}, {"hours", 3600}, {"weeks", 604800}};
   auto literal = [](const ast::node& v) -> std::optional<std::int64_t> {
     const ast::node* x = &v;
