@@ -111,11 +111,12 @@ class mariadb final : public dialect {
   }
 };
 
+// Constant-initialized (no guard on each call, no construction-order question): the dialect is
+// stateless.
+constinit const mariadb instance{};
+
 }  // namespace
 
-const dialect& mariadb_dialect() noexcept {
-  static const mariadb instance;
-  return instance;
-}
+const dialect& mariadb_dialect() noexcept { return instance; }
 
 }  // namespace nextorm::lower

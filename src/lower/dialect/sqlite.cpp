@@ -124,11 +124,12 @@ class sqlite final : public dialect {
   }
 };
 
+// Constant-initialized (no guard on each call, no construction-order question): the dialect is
+// stateless.
+constinit const sqlite instance{};
+
 }  // namespace
 
-const dialect& sqlite_dialect() noexcept {
-  static const sqlite instance;
-  return instance;
-}
+const dialect& sqlite_dialect() noexcept { return instance; }
 
 }  // namespace nextorm::lower
