@@ -1,5 +1,7 @@
 // The analyzer's errors (exact message and caret) and the logical queries it builds.
+#include "analyze/analyzer.hpp"
 #include "../golden/schema_fixture.hpp"
+#include "parse/parser.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -333,4 +335,72 @@ TEST_CASE("a registry that is not finalized is a usage error") {
   CHECK_THROWS_AS(compile::compile_query(testing::spec_of("p for p in Product"), reg,
                                          lower::sqlite_dialect(), {}),
                   usage_error);
+}
+
+TEST_CASE("a value has no attributes and no name bound to a value can be called") {
+  CHECK(error_of("p for p in Product if p.price.foo > 1") ==
+        "unknown_name.attribute: float has no attribute 'foo' (line 1, column 31)\n"
+        "  p for p in Product if p.price.foo > 1\n"
+        "                                ^~~");
+  CHECK(error_of("p for p in Product if p(1)") ==
+        "type.not_callable: 'p' is not a function (line 1, column 23)\n"
+        "  p for p in Product if p(1)\n"
+        "                        ^");
+  CHECK(error_of("p for p in Product if x(1)", {{"x", 1}})
+            .starts_with("type.not_callable: 'x' is not a function (line 1, column 23)"));
+}
+
+TEST_CASE("an aggregate takes one argument that holds no other aggregate") {
+  CHECK(error_of("sum(p.price, p.quantity) for p in Product")
+            .starts_with("type.arguments: sum() takes 1 argument, got 2 (line 1, column 1)"));
+  CHECK(error_of("sum() for p in Product")
+            .starts_with("type.arguments: sum() takes 1 argument, got 0 (line 1, column 1)"));
+  CHECK(error_of("max(sum(p.price)) for p in Product") ==
+        "type.nested_aggregate: an aggregate cannot contain another aggregate "
+        "(line 1, column 5)\n"
+        "  max(sum(p.price)) for p in Product\n"
+        "      ^~~~~~~~~~~~");
+  // An aggregate of a collection is a subquery, not a nested aggregate.
+  CHECK(compile_text("sum(count(p.tags)) for p in Product")
+            ->sql.starts_with("SELECT coalesce(SUM((SELECT COUNT(DISTINCT \"tag\".\"id\") FROM"));
+}
+
+TEST_CASE("timedelta moves a date by positional days or refuses what it cannot compute") {
+  CHECK(compile_text("e for e in Event if e.day + timedelta(1) > e.day")
+            ->sql.ends_with("WHERE date(\"e\".\"day\", '+1 days') > \"e\".\"day\""));
+  CHECK(compile_text("e for e in Event if e.at - timedelta(0, 30) > e.at")
+            ->sql.ends_with("WHERE datetime(\"e\".\"at\", '-30 seconds') > \"e\".\"at\""));
+  CHECK(error_of("e for e in Event if e.day + timedelta(1, 2) > e.day")
+            .starts_with("unsupported.timedelta: a date can only move by whole days"));
+  CHECK(error_of("e for e in Event if e.day + timedelta(x) > e.day", {{"x", 1}})
+            .starts_with("unsupported.timedelta: timedelta() can only be added to or subtracted "
+                         "from a date or datetime"));
+  CHECK(error_of("e for e in Event if e.day + timedelta(1, 2, 3) > e.day")
+            .starts_with("unsupported.timedelta"));
+}
+
+TEST_CASE("Entity.select(condition) stands for a generator over the first unbound name") {
+  const registry& reg = testing::schema();
+  auto text = [&](const std::string& condition, const params& args = {}) {
+    ast::node_ptr c = condition.empty() ? nullptr : parse::parse_expression(condition);
+    return analyze::entity_generator_text(reg, args, "Product", c.get());
+  };
+  CHECK(text("") == "p for p in Product");
+  CHECK(text("x.price < 20") == "x for x in Product if x.price < 20");
+  // The first name in text order, through every kind of operand.
+  CHECK(text("-b.price < a.price") == "b for b in Product if -b.price < a.price");
+  CHECK(text("(b.price + a.price) > 1") == "b for b in Product if b.price + a.price > 1");
+  CHECK(text("(b.price, a.price) == (1, 2)") ==
+        "b for b in Product if (b.price, a.price) == (1, 2)");
+  CHECK(text("b.name.startswith(a.name) or c.price > 1") ==
+        "b for b in Product if b.name.startswith(a.name) or c.price > 1");
+  CHECK(text("f(k=b.price) > 1") == "b for b in Product if f(k=b.price) > 1");
+  // Entities and parameters are not loop variables.
+  CHECK(text("Product.price < v.price + w.x", {{"v", 1}}) ==
+        "w for w in Product if Product.price < v.price + w.x");
+  // A lambda names its variable; one of two variables is not Entity.select's form.
+  CHECK(text("lambda q: q.price < 2") == "q for q in Product if q.price < 2");
+  CHECK(text("lambda a, b: a.price < 2") == "p for p in Product if lambda a, b: a.price < 2");
+  // An entity that is not in the registry keeps its spelling (the analyzer reports it).
+  CHECK(analyze::entity_generator_text(reg, {}, "Widget", nullptr) == "w for w in Widget");
 }
