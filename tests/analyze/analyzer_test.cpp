@@ -404,3 +404,14 @@ TEST_CASE("Entity.select(condition) stands for a generator over the first unboun
   // An entity that is not in the registry keeps its spelling (the analyzer reports it).
   CHECK(analyze::entity_generator_text(reg, {}, "Widget", nullptr) == "w for w in Widget");
 }
+
+TEST_CASE("a raw_sql $(expression) ends at its own closing parenthesis, not at one in a string") {
+  // The fragment is  $(p.name + 'a)b\'c') = 'x'  : the quoted ')' and the escaped quote are
+  // part of the expression's str literal.
+  auto plan = compile_text(R"q(p for p in Product if raw_sql("$(p.name + 'a)b\\'c') = 'x'"))q");
+  CHECK(plan->sql.ends_with("WHERE (\"p\".\"name\" || ?) = 'x'"));
+  REQUIRE(plan->params.size() == 1);
+  CHECK(plan->params[0].constant == value{"a)b'c"});
+  CHECK(compile_text(R"q(p for p in Product if raw_sql('$(p.name + "x)") > 1'))q")
+            ->sql.ends_with("WHERE (\"p\".\"name\" || ?) > 1"));
+}
