@@ -188,3 +188,20 @@ TEST_CASE("an and-condition used as an operand keeps its parentheses") {
             ->sql.ends_with("WHERE CASE WHEN \"p\".\"quantity\" > 1 THEN (\"p\".\"active\" "
                             "AND \"p\".\"price\" > 1) ELSE \"p\".\"active\" END"));
 }
+
+TEST_CASE("MariaDB's literal SEPARATOR doubles quotes and escapes backslashes; others bind it") {
+  // sep="a'b\\c" in the query is the separator a'b\c.
+  const std::string query = R"q(group_concat(p.name, sep="a'b\\c") for p in Product)q";
+  CHECK(compile_text(query, {}, lower::mariadb_dialect())->sql ==
+        "SELECT GROUP_CONCAT(`p`.`name` SEPARATOR 'a''b\\\\c') FROM `Product` `p`");
+  auto sqlite = compile_text(query);
+  CHECK(sqlite->sql == "SELECT GROUP_CONCAT(\"p\".\"name\", ?) FROM \"Product\" \"p\"");
+  REQUIRE(sqlite->params.size() == 1);
+  CHECK(sqlite->params[0].constant == value{"a'b\\c"});
+}
+
+TEST_CASE("several aggregate conditions are joined with AND in one HAVING") {
+  CHECK(compile_text("(p.category, count(p)) for p in Product if count(p) > 1 and sum(p.price) > 2")
+            ->sql.ends_with("GROUP BY \"p\".\"category\" HAVING COUNT(*) > 1 AND "
+                            "coalesce(SUM(\"p\".\"price\"), 0) > 2"));
+}
