@@ -5,6 +5,7 @@
 #include "analyze/type_rules.hpp"
 
 #include "common/suggest.hpp"
+#include "common/unreachable.hpp"
 
 namespace nextorm::analyze {
 
@@ -332,8 +333,10 @@ void remap_sources(ir::expr& e, const std::vector<std::size_t>& map) {
     case ir::expr_kind::aggregate:
       if (e.as<ir::aggregate>().arg) remap_sources(*e.as<ir::aggregate>().arg, map);
       return;
-    default: return;  // an aggregate of a path holds a column or an object
+    default: break;
   }
+  // An aggregate of a path holds a column or an object, nothing else.
+  detail::unreachable("remap_sources");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Unary and binary operators, `and`/`or`.
 #include "analyze/binder.hpp"
 #include "analyze/type_rules.hpp"
+#include "common/unreachable.hpp"
 
 namespace nextorm::analyze {
 
@@ -16,7 +17,7 @@ ir::binary_op to_ir(ast::binary_op op) noexcept {
     case ast::binary_op::mod: return ir::binary_op::mod;
     case ast::binary_op::pow: return ir::binary_op::pow;
   }
-  return ir::binary_op::add;
+  detail::unreachable("to_ir(binary_op)");
 }
 
 }  // namespace

@@ -5,9 +5,15 @@
 #include <nextorm/value.hpp>
 
 #include "common/suggest.hpp"
+#include "common/unreachable.hpp"
 #include "common/utf8.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <limits>
 #include <string>
@@ -187,4 +193,28 @@ TEST_CASE("a uuid is refused for any character that is not a hex digit", "[types
     CHECK(refusal(parse, bad) == "uuid.invalid");
   }
   CHECK(uuid{"A0EEBC999C0B4EF8BB6D6BB9BD380A11"}.text() == "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+}
+
+TEST_CASE("reaching unreachable code names the place on stderr and aborts", "[unreachable]") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(fds[1], STDERR_FILENO);
+    std::signal(SIGABRT, SIG_DFL);  // not Catch2's handler: the child must really abort
+    detail::unreachable("the test");
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buffer[256];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) {
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGABRT);
+  CHECK(text == "nextorm: internal error: unreachable code reached in the test\n");
 }
