@@ -415,3 +415,32 @@ TEST_CASE("a raw_sql $(expression) ends at its own closing parenthesis, not at o
   CHECK(compile_text(R"q(p for p in Product if raw_sql('$(p.name + "x)") > 1'))q")
             ->sql.ends_with("WHERE (\"p\".\"name\" || ?) > 1"));
 }
+
+TEST_CASE("a collection's sum(), avg(), min() and max() methods are correlated aggregates") {
+  const std::string from =
+      " FROM \"Product_Tag\" \"t-1\", \"Tag\" \"tag\" WHERE \"p\".\"id\" = "
+      "\"t-1\".\"product\" AND \"t-1\".\"tag\" = \"tag\".\"id\") > 1";
+  CHECK(compile_text("p for p in Product if p.tags.id.sum() > 1")
+            ->sql.ends_with("WHERE (SELECT coalesce(SUM(\"tag\".\"id\"), 0)" + from));
+  CHECK(compile_text("p for p in Product if p.tags.id.avg() > 1")
+            ->sql.ends_with("WHERE (SELECT AVG(\"tag\".\"id\")" + from));
+  CHECK(compile_text("p for p in Product if p.tags.id.min() > 1")
+            ->sql.ends_with("WHERE (SELECT MIN(\"tag\".\"id\")" + from));
+  CHECK(compile_text("p for p in Product if p.tags.id.max() > 1")
+            ->sql.ends_with("WHERE (SELECT MAX(\"tag\".\"id\")" + from));
+}
+
+TEST_CASE("a json element compares as the other side's type on either side") {
+  CHECK(compile_text("d for d in Doc if 1 == d.meta['x']")
+            ->sql.ends_with("WHERE 1 = CAST(json_extract(\"d\".\"meta\", ?) AS INTEGER)"));
+  CHECK(compile_text("d for d in Doc if 'a' != d.meta['x']")
+            ->sql.ends_with("WHERE ? <> CAST(json_extract(\"d\".\"meta\", ?) AS TEXT)"));
+}
+
+TEST_CASE("a negative str index is a one-character Python slice") {
+  // s[-2] is s[-2:-1]; s[-1] is s[-1:], as -1 + 1 would be the empty slice end 0.
+  CHECK(compile_text("p for p in Product if p.name[-2] == 'a'")
+            ->sql.ends_with("WHERE py_string_slice(\"p\".\"name\", -2, -1) = ?"));
+  CHECK(compile_text("p for p in Product if p.name[-1] == 'a'")
+            ->sql.ends_with("WHERE py_string_slice(\"p\".\"name\", -1, NULL) = ?"));
+}
