@@ -30,7 +30,9 @@ fi
 # Branches g++ adds that no test can steer, left out (docs/internals.md, "Coverage"):
 #   --exclude-throw-branches        the exception edge of every call that may throw;
 #   --exclude-unreachable-branches  branches on lines without code (`}`, `};`): the cleanup of
-#                                   temporaries and locals at the end of a scope.
+#                                   temporaries and locals at the end of a scope;
+#   an assert's failing side        the program aborts there by design (assert lines only).
 gcovr -r . build-cov --filter src/ --branches --exclude-throw-branches \
-    --exclude-unreachable-branches --txt --print-summary "$@"
+    --exclude-unreachable-branches --exclude-branches-by-pattern '\s*assert\(.*' \
+    --txt --print-summary "$@"
 exit "$status"
