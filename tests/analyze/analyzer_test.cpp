@@ -444,3 +444,57 @@ TEST_CASE("a negative str index is a one-character Python slice") {
   CHECK(compile_text("p for p in Product if p.name[-1] == 'a'")
             ->sql.ends_with("WHERE py_string_slice(\"p\".\"name\", -1, NULL) = ?"));
 }
+
+TEST_CASE(
+    "aggregates refuse keyword arguments other than distinct=bool and values they cannot fold") {
+  CHECK(error_of("count(p, distinct=1) for p in Product")
+            .starts_with("type.arguments: count() takes only the keyword argument distinct=True or "
+                         "distinct=False (line 1, column 10)"));
+  CHECK(error_of("count(p, foo=True) for p in Product")
+            .starts_with("type.arguments: count() takes only the keyword argument distinct=True or "
+                         "distinct=False (line 1, column 10)"));
+  CHECK(error_of("avg(p.category) for p in Product")
+            .starts_with("type.mismatch: avg() needs numbers, got Category (line 1, column 5)"));
+  CHECK(error_of("min(p) for p in Product")
+            .starts_with("type.mismatch: min() needs comparable values, got Product"));
+  CHECK(error_of("sum(None) for p in Product")
+            .starts_with("type.mismatch: sum() needs numbers, got None"));
+}
+
+TEST_CASE("methods, getattr and json elements name what they cannot take") {
+  CHECK(error_of("e for e in Event if e.at.foo() == 1")
+            .starts_with("unknown_name.method: datetime has no method 'foo' (line 1, column 26)"));
+  CHECK(error_of("p for p in Product if getattr(p, 1) == 2")
+            .starts_with("unsupported.getattr: getattr() needs the attribute name as a str literal "
+                         "(line 1, column 34)"));
+  CHECK(error_of("d for d in Doc if d.meta['x'] == d")
+            .starts_with("type.mismatch: cannot compare an element of json with Doc: compare it "
+                         "with an int, float, str or bool"));
+  CHECK(error_of("d for d in Doc if d.meta['x'] == d.uid")
+            .starts_with("type.mismatch: cannot compare an element of json with uuid"));
+}
+
+TEST_CASE("raw_sql() takes one str literal whose '$' starts a name, '(expression)' or '$'") {
+  for (const char* q :
+       {"p for p in Product if raw_sql(1)", "p for p in Product if raw_sql(p.name)"}) {
+    INFO(q);
+    CHECK(
+        error_of(q).starts_with("unsupported.raw_sql: raw_sql() needs a str literal: the SQL "
+                                "must be the same for every row (line 1, column 31)"));
+  }
+  for (const char* q :
+       {"p for p in Product if raw_sql('$(p.name')", "p for p in Product if raw_sql('$ x')",
+        "p for p in Product if raw_sql('$1x')"}) {
+    INFO(q);
+    CHECK(
+        error_of(q).starts_with("unsupported.raw_sql: '$' in raw_sql() must be followed by a "
+                                "name, '(expression)' or '$' (line 1, column 31)"));
+  }
+}
+
+TEST_CASE("unary plus is the operand itself and str() of a date is a cast") {
+  CHECK(compile_text("p for p in Product if +p.price > 1")->sql ==
+        compile_text("p for p in Product if p.price > 1")->sql);
+  CHECK(compile_text("e for e in Event if str(e.day) == 'x'")
+            ->sql.ends_with("WHERE CAST(\"e\".\"day\" AS text) = ?"));
+}
