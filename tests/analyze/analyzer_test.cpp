@@ -498,3 +498,39 @@ TEST_CASE("unary plus is the operand itself and str() of a date is a cast") {
   CHECK(compile_text("e for e in Event if str(e.day) == 'x'")
             ->sql.ends_with("WHERE CAST(\"e\".\"day\" AS text) = ?"));
 }
+
+TEST_CASE("date(), datetime() and time() refuse the fields Python refuses, pointing at the field") {
+  CHECK(error_of("e for e in Event if e.day > date(2001, 2, 29)") ==
+        "type.constructor: date() cannot build this value: day is out of range for month "
+        "(line 1, column 43)\n"
+        "  e for e in Event if e.day > date(2001, 2, 29)\n"
+        "                                            ^~");
+  CHECK(error_of("e for e in Event if e.day > date(10000, 1, 1)")
+            .starts_with("type.constructor: date() cannot build this value: year 10000 is out of "
+                         "range (line 1, column 34)"));
+  CHECK(error_of("e for e in Event if e.day > date(-1, 1, 1)")
+            .starts_with("type.constructor: date() cannot build this value: year -1 is out of "
+                         "range"));
+  CHECK(error_of("e for e in Event if e.day > date(2000, 13, 1)")
+            .starts_with("type.constructor: date() cannot build this value: month must be in "
+                         "1..12 (line 1, column 40)"));
+  CHECK(error_of("e for e in Event if e.day > date(2000, 1, 0)")
+            .starts_with("type.constructor: date() cannot build this value: day is out of range"));
+  CHECK(error_of("e for e in Event if e.at > datetime(2000, 1, 1, 24)")
+            .starts_with("type.constructor: datetime() cannot build this value: hour must be in "
+                         "0..23 (line 1, column 49)"));
+  CHECK(error_of("e for e in Event if e.alarm > time(1, 60)")
+            .starts_with("type.constructor: time() cannot build this value: minute must be in "
+                         "0..59"));
+  CHECK(error_of("e for e in Event if e.alarm > time(1, 2, 60)")
+            .starts_with("type.constructor: time() cannot build this value: second must be in "
+                         "0..59"));
+  // The bounds themselves are values.
+  CHECK(compile_text("e for e in Event if e.day > date(2000, 2, 29)")->params[0].constant ==
+        value::typed(value_type::date, "2000-02-29"));
+  CHECK(compile_text("e for e in Event if e.at > datetime(9999, 12, 31, 23, 59, 59)")
+            ->params[0]
+            .constant == value::typed(value_type::datetime, "9999-12-31 23:59:59"));
+  CHECK(compile_text("e for e in Event if e.alarm > time(0)")->params[0].constant ==
+        value::typed(value_type::time, "00:00:00"));
+}
