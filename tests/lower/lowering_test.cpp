@@ -205,3 +205,36 @@ TEST_CASE("several aggregate conditions are joined with AND in one HAVING") {
             ->sql.ends_with("GROUP BY \"p\".\"category\" HAVING COUNT(*) > 1 AND "
                             "coalesce(SUM(\"p\".\"price\"), 0) > 2"));
 }
+
+TEST_CASE("max() of a sliced query reads the column of the sliced rows") {
+  compile::query_spec spec = testing::spec_of("p.price for p in Product");
+  spec.terminal = compile::terminal_kind::max;
+  spec.has_limit = true;
+  CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql ==
+        "SELECT MAX(\"q\".\"c1\") FROM (SELECT DISTINCT \"p\".\"price\" AS \"c1\" FROM "
+        "\"Product\" \"p\" LIMIT ?) \"q\"");
+}
+
+TEST_CASE("remove() of one table joins its conditions with AND on bare column names") {
+  compile::query_spec spec =
+      testing::spec_of("p for p in Product if p.price > 1 and p.quantity < 3");
+  spec.terminal = compile::terminal_kind::remove;
+  CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql ==
+        "DELETE FROM \"Product\" WHERE \"price\" > 1 AND \"quantity\" < 3");
+}
+
+TEST_CASE("for_update() of a grouped or DISTINCT query is refused where the database refuses it") {
+  compile::query_spec grouped = testing::spec_of("(p.category, count(p)) for p in Product");
+  grouped.modifiers.push_back({compile::modifier_kind::for_update, ""});
+  const std::string refusal =
+      "unsupported.dialect: for_update() of a DISTINCT or grouped query (use without_distinct()) "
+      "is not supported by postgres";
+  CHECK_THROWS_WITH(compile::compile_query(grouped, schema(), lower::postgres_dialect(), {}),
+                    Catch::StartsWith(refusal));
+  CHECK(compile::compile_query(grouped, schema(), lower::mariadb_dialect(), {})
+            ->sql.ends_with("GROUP BY `p`.`category` FOR UPDATE"));
+  compile::query_spec distinct = testing::spec_of("p.category for p in Product");
+  distinct.modifiers.push_back({compile::modifier_kind::for_update, "nowait"});
+  CHECK_THROWS_WITH(compile::compile_query(distinct, schema(), lower::postgres_dialect(), {}),
+                    Catch::StartsWith(refusal));
+}
