@@ -15,11 +15,15 @@ fi
 # Atomic counter updates: several tests run threads (the plan cache, async), and racing
 # increments leave counts that gcov cannot reconcile ("branch taken -1", which stops gcovr).
 cov_args=(-Db_coverage=true -Dcpp_args=-fprofile-update=atomic)
+# meson 1.0's `setup --reconfigure` drops a changed -Dcpp_args: an existing build-cov is
+# configured instead.
+if [[ -f build-cov/meson-private/coredata.dat ]]; then
+    meson configure build-cov -Dbuildtype=debug "${cov_args[@]}"
+fi
 status=0
 if [[ -n ${NEXTORM_TEST_POSTGRES_URL:-} && -n ${NEXTORM_TEST_MARIADB_URL:-} ]]; then
-    setup=()
-    [[ -f build-cov/meson-private/coredata.dat ]] && setup=(--reconfigure)
-    meson setup "${setup[@]}" build-cov --buildtype=debug "${cov_args[@]}"
+    [[ -f build-cov/meson-private/coredata.dat ]] ||
+        meson setup build-cov --buildtype=debug "${cov_args[@]}"
     meson compile -C build-cov -j2  # a shared 2-core machine
     meson test -C build-cov --print-errorlogs --num-processes 2 --timeout-multiplier 2 || status=$?
 else
