@@ -23,9 +23,9 @@ std::string_view slice(std::string_view text, source_span span) noexcept {
 // implicit loop variable of `Product.select("p.price < 20")`.
 void find_implicit_variable(const ast::node& n, const registry& reg, const params& args,
                             const ast::name*& best) {
-  auto visit = [&](const ast::node_ptr& child) {
-    if (child) find_implicit_variable(*child, reg, args, best);
-  };
+  // Every child visited here is required by the grammar (optional ones, such as a slice's
+  // bounds, belong to nodes this walk does not enter).
+  auto visit = [&](const ast::node_ptr& child) { find_implicit_variable(*child, reg, args, best); };
   switch (n.kind) {
     case ast::node_kind::attribute: {
       const auto& a = n.as<ast::attribute>();

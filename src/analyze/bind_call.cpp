@@ -9,13 +9,10 @@ namespace nextorm::analyze {
 
 namespace {
 
-const std::vector<std::string>& builtin_functions() {
-  static const std::vector<std::string> names{
-      "count", "sum",    "avg",    "min",      "max",      "group_concat", "len",       "abs",
-      "desc",  "exists", "select", "coalesce", "concat",   "between",      "random",    "getattr",
-      "int",   "float",  "str",    "date",     "datetime", "time",         "timedelta", "raw_sql"};
-  return names;
-}
+constexpr std::string_view builtin_functions[] = {
+    "count", "sum",    "avg",    "min",      "max",      "group_concat", "len",       "abs",
+    "desc",  "exists", "select", "coalesce", "concat",   "between",      "random",    "getattr",
+    "int",   "float",  "str",    "date",     "datetime", "time",         "timedelta", "raw_sql"};
 
 }  // namespace
 
@@ -108,7 +105,7 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
     ir::type t = arg->type;
     return std::make_unique<ir::function>(t, c.span, ir::function_kind::abs, std::move(arg));
   }
-  for (const auto& known : builtin_functions()) {
+  for (const std::string_view known : builtin_functions) {
     if (known == name) {
       if (name == "date" || name == "datetime" || name == "time" || name == "timedelta") {
         return bind_constructor(c, func);
@@ -117,7 +114,7 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
     }
   }
   fail(error_category::unknown_name, "unknown_name.function",
-       "unknown function '" + name + "'" + did_you_mean(name, builtin_functions()), func.span);
+       "unknown function '" + name + "'" + did_you_mean(name, builtin_functions), func.span);
 }
 
 ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {

@@ -5,6 +5,7 @@
 #include "analyze/type_rules.hpp"
 
 #include "common/suggest.hpp"
+#include "common/unreachable.hpp"
 
 namespace nextorm::analyze {
 
@@ -275,8 +276,8 @@ ir::expr_ptr binder::aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind, bo
 
 ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attribute& method,
                                             ir::expr_ptr coll) {
-  static const std::vector<std::string> methods{"count", "is_empty", "exists", "select", "filter",
-                                                "sum",   "avg",      "min",    "max"};
+  static constexpr std::string_view methods[] = {"count", "is_empty", "exists", "select", "filter",
+                                                 "sum",   "avg",      "min",    "max"};
   const std::string& name = method.attr;
   auto* q = as_collection(*coll);
   if (q == nullptr) fail_collection(*coll, method.span);
@@ -332,8 +333,10 @@ void remap_sources(ir::expr& e, const std::vector<std::size_t>& map) {
     case ir::expr_kind::aggregate:
       if (e.as<ir::aggregate>().arg) remap_sources(*e.as<ir::aggregate>().arg, map);
       return;
-    default: return;  // an aggregate of a path holds a column or an object
+    default: break;
   }
+  // An aggregate of a path holds a column or an object, nothing else.
+  detail::unreachable("remap_sources");
 }
 
 }  // namespace

@@ -6,17 +6,15 @@
 
 #include "common/suggest.hpp"
 
+#include <chrono>
 #include <cstdio>
 
 namespace nextorm::analyze {
 
 namespace {
 
-const std::vector<std::string>& string_methods() {
-  static const std::vector<std::string> names{"startswith", "endswith", "upper",  "lower",
-                                              "strip",      "lstrip",   "rstrip", "replace"};
-  return names;
-}
+constexpr std::string_view string_methods[] = {"startswith", "endswith", "upper",  "lower",
+                                               "strip",      "lstrip",   "rstrip", "replace"};
 
 std::optional<std::int64_t> int_literal(const ast::node* n) {
   if (n == nullptr) return std::nullopt;
@@ -72,24 +70,24 @@ ir::expr_ptr binder::bind_string_method(const ast::call& c, const ast::attribute
     return std::make_unique<ir::like>(c.span, mode, std::move(object), std::move(needle), false);
   }
   fail(error_category::unknown_name, "unknown_name.method",
-       "str has no method '" + name + "'" + did_you_mean(name, string_methods()), method.attr_span);
+       "str has no method '" + name + "'" + did_you_mean(name, string_methods), method.attr_span);
 }
 
 ir::expr_ptr binder::bind_date_part(ir::expr_ptr object, const ast::attribute& a) {
-  static const std::vector<std::string> date_parts{"year", "month", "day"};
-  static const std::vector<std::string> time_parts{"hour", "minute", "second"};
-  static const std::vector<std::string> all_parts{"year", "month",  "day",
-                                                  "hour", "minute", "second"};
+  // A date has the first three parts, a time the last three, a datetime all six.
+  static constexpr std::string_view all_parts[] = {"year", "month",  "day",
+                                                   "hour", "minute", "second"};
   const ir::type t = object->type;
-  const std::vector<std::string>& allowed = t.is(value_type::date)   ? date_parts
-                                            : t.is(value_type::time) ? time_parts
-                                                                     : all_parts;
+  const std::span<const std::string_view> allowed =
+      t.is(value_type::date)   ? std::span{all_parts}.first(3)
+      : t.is(value_type::time) ? std::span{all_parts}.last(3)
+                               : std::span{all_parts};
   static constexpr ir::function_kind kinds[] = {
       ir::function_kind::year, ir::function_kind::month,  ir::function_kind::day,
       ir::function_kind::hour, ir::function_kind::minute, ir::function_kind::second};
-  for (std::size_t i = 0; i < all_parts.size(); ++i) {
+  for (std::size_t i = 0; i < std::size(all_parts); ++i) {
     if (all_parts[i] != a.attr) continue;
-    for (const auto& p : allowed) {
+    for (const std::string_view p : allowed) {
       if (p == a.attr) {
         return std::make_unique<ir::function>(ir::scalar_type(value_type::integer), a.span,
                                               kinds[i], std::move(object));
@@ -320,13 +318,38 @@ ir::expr_ptr binder::bind_constructor(const ast::call& c, const ast::name& func)
   std::int64_t parts[6] = {0, 0, 0, 0, 0, 0};
   for (std::size_t i = 0; i < c.args.size(); ++i) {
     std::optional<std::int64_t> v = int_literal(c.args[i].get());
-    if (!v || *v < 0 || *v > 9999) {
+    if (!v) {
       fail(error_category::unsupported, "unsupported.constructor",
            name + "() needs int literals in the query; pass other values as parameters",
            c.args[i]->span);
     }
     parts[i] = *v;
   }
+  // Python checks the fields when it builds the value (PonyORM rejects the query then), in
+  // this order and with these words.
+  auto check = [&](std::size_t i, bool ok, const std::string& problem) {
+    if (!ok) {
+      fail(error_category::type, "type.constructor",
+           name + "() cannot build this value: " + problem, c.args[i]->span);
+    }
+  };
+  auto in = [&](std::size_t i, std::int64_t low, std::int64_t high) {
+    return parts[i] >= low && parts[i] <= high;
+  };
+  std::size_t clock = 0;  // the index of the hour
+  if (name != "time") {
+    check(0, in(0, 1, 9999), "year " + std::to_string(parts[0]) + " is out of range");
+    check(1, in(1, 1, 12), "month must be in 1..12");
+    const std::chrono::year_month_day day{
+        std::chrono::year{static_cast<int>(parts[0])},
+        std::chrono::month{static_cast<unsigned>(parts[1])},
+        std::chrono::day{static_cast<unsigned>(in(2, 1, 31) ? parts[2] : 0)}};
+    check(2, day.ok(), "day is out of range for month");
+    clock = 3;
+  }
+  if (clock < c.args.size()) check(clock, in(clock, 0, 23), "hour must be in 0..23");
+  if (clock + 1 < c.args.size()) check(clock + 1, in(clock + 1, 0, 59), "minute must be in 0..59");
+  if (clock + 2 < c.args.size()) check(clock + 2, in(clock + 2, 0, 59), "second must be in 0..59");
   char buffer[40];
   value_type type = value_type::date;
   if (name == "date") {

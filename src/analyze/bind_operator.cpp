@@ -1,6 +1,7 @@
 // Unary and binary operators, `and`/`or`.
 #include "analyze/binder.hpp"
 #include "analyze/type_rules.hpp"
+#include "common/unreachable.hpp"
 
 namespace nextorm::analyze {
 
@@ -16,7 +17,7 @@ ir::binary_op to_ir(ast::binary_op op) noexcept {
     case ast::binary_op::mod: return ir::binary_op::mod;
     case ast::binary_op::pow: return ir::binary_op::pow;
   }
-  return ir::binary_op::add;
+  detail::unreachable("to_ir(binary_op)");
 }
 
 }  // namespace
@@ -48,8 +49,8 @@ std::optional<std::int64_t> timedelta_seconds(const ast::node& n) {
   const auto* c = n.try_as<ast::call>();
   const auto* f = c != nullptr ? c->func->try_as<ast::name>() : nullptr;
   if (f == nullptr || f->id != "timedelta") return std::nullopt;
-  static const std::pair<std::string_view, std::int64_t> units[] = {
-      {"days", 86400}, {"seconds", 1}, {"microseconds", 0}, {"milliseconds", 0},
+  static constexpr std::pair<std::string_view, std::int64_t> units[] = {
+      {"days", 86400}, {"seconds", 1},  {"microseconds", 0}, {"milliseconds", 0},
       {"minutes", 60}, {"hours", 3600}, {"weeks", 604800}};
   auto literal = [](const ast::node& v) -> std::optional<std::int64_t> {
     const ast::node* x = &v;

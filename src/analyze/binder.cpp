@@ -2,6 +2,7 @@
 #include "analyze/binder.hpp"
 
 #include "common/suggest.hpp"
+#include "common/unreachable.hpp"
 
 #include <cctype>
 
@@ -122,7 +123,7 @@ ir::expr_ptr binder::bind_node(const ast::node& n) {
     case ast::node_kind::generator: return bind_generator(n.as<ast::generator>());
     case ast::node_kind::lambda: fail_unsupported(n, "a lambda inside an expression");
   }
-  fail_unsupported(n, "this expression");
+  detail::unreachable("binder::bind_node");
 }
 
 ir::expr_ptr binder::bind_condition(const ast::node& n) {

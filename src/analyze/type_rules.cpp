@@ -1,5 +1,7 @@
 #include "analyze/type_rules.hpp"
 
+#include "common/unreachable.hpp"
+
 namespace nextorm::analyze {
 
 namespace {
@@ -39,7 +41,7 @@ std::string_view op_text(ir::binary_op op) noexcept {
     case ir::binary_op::pow: return "**";
     case ir::binary_op::concat: return "+";
   }
-  return "?";
+  detail::unreachable("op_text(binary_op)");
 }
 
 std::string_view op_text(ir::compare_op op) noexcept {
@@ -51,7 +53,7 @@ std::string_view op_text(ir::compare_op op) noexcept {
     case ir::compare_op::gt: return ">";
     case ir::compare_op::ge: return ">=";
   }
-  return "?";
+  detail::unreachable("op_text(compare_op)");
 }
 
 }  // namespace nextorm::analyze

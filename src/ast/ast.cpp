@@ -1,6 +1,8 @@
 // Operator spellings, deep copy, structural equality and hashing of AST nodes.
 #include "ast/ast.hpp"
 
+#include "common/unreachable.hpp"
+
 #include <functional>
 
 namespace nextorm::ast {
@@ -127,7 +129,7 @@ node_ptr clone(const node& n) {
       return c;
     }
   }
-  return nullptr;
+  detail::unreachable("ast::clone");
 }
 
 // --- equals
@@ -238,7 +240,7 @@ bool equals(const node& a, const node& b) noexcept {
       return x.params == y.params && equals(*x.body, *y.body);
     }
   }
-  return false;
+  detail::unreachable("ast::equals");
 }
 
 // --- hash

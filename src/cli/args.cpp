@@ -223,11 +223,11 @@ void check_distinct_aggregate(const query_options& o) {
 }
 
 output_format parse_format(std::string_view text) {
+  static constexpr std::string_view formats[] = {"table", "json"};
   if (text == "table") return output_format::table;
   if (text == "json") return output_format::json;
   throw usage_failure{"invalid value '" + std::string{text} +
-                      "' for --format: expected 'table' or 'json'" +
-                      did_you_mean(text, {"table", "json"})};
+                      "' for --format: expected 'table' or 'json'" + did_you_mean(text, formats)};
 }
 
 }  // namespace

@@ -71,8 +71,9 @@ int run_cli(std::span<const std::string_view> args, std::ostream& out, std::ostr
     return c.run(args.subspan(1), out, err);
   }
   if (name.starts_with("-")) {
-    return usage_error(err, "unknown option '" + std::string{name} + "'" +
-                                did_you_mean(name, {"--help", "--version"}));
+    static constexpr std::string_view options[] = {"--help", "--version"};
+    return usage_error(err,
+                       "unknown option '" + std::string{name} + "'" + did_you_mean(name, options));
   }
   return usage_error(err,
                      "unknown command '" + std::string{name} + "'" + did_you_mean(name, names));

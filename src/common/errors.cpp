@@ -1,5 +1,7 @@
 #include <nextorm/errors.hpp>
 
+#include "common/unreachable.hpp"
+
 #include <algorithm>
 
 namespace nextorm {
@@ -19,7 +21,7 @@ std::string_view category_name(error_category category) noexcept {
     case error_category::transaction: return "transaction";
     case error_category::database: return "database";
   }
-  return "?";
+  detail::unreachable("category_name");
 }
 
 error::error(error_category category, std::string id, const std::string& message)

@@ -28,32 +28,51 @@ namespace {
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
+}
+
+// Candidates are std::string or std::string_view.
+template <typename Candidates>
+std::optional<std::string> nearest_of(std::string_view name, const Candidates& candidates) {
+  std::optional<std::string_view> best;
+  std::size_t best_distance = 0;
+  for (const std::string_view candidate : candidates) {
+    const std::size_t distance =
+        equal_ignoring_case(name, candidate) ? 0 : edit_distance(name, candidate);
+    const std::size_t limit = std::max<std::size_t>(1, std::max(name.size(), candidate.size()) / 3);
+    if (distance <= limit && (!best || distance < best_distance)) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  if (!best) return std::nullopt;
+  return std::string{*best};
+}
+
+std::string phrase(const std::optional<std::string>& found) {
+  return found ? "; did you mean '" + *found + "'?" : std::string{};
 }
 
 }  // namespace
 
 std::optional<std::string> nearest(std::string_view name,
                                    const std::vector<std::string>& candidates) {
-  const std::string* best = nullptr;
-  std::size_t best_distance = 0;
-  for (const auto& candidate : candidates) {
-    const std::size_t distance =
-        equal_ignoring_case(name, candidate) ? 0 : edit_distance(name, candidate);
-    const std::size_t limit = std::max<std::size_t>(1, std::max(name.size(), candidate.size()) / 3);
-    if (distance <= limit && (best == nullptr || distance < best_distance)) {
-      best = &candidate;
-      best_distance = distance;
-    }
-  }
-  if (best == nullptr) return std::nullopt;
-  return *best;
+  return nearest_of(name, candidates);
+}
+
+std::optional<std::string> nearest(std::string_view name,
+                                   std::span<const std::string_view> candidates) {
+  return nearest_of(name, candidates);
 }
 
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
-  auto found = nearest(name, candidates);
-  return found ? "; did you mean '" + *found + "'?" : std::string{};
+  return phrase(nearest_of(name, candidates));
+}
+
+std::string did_you_mean(std::string_view name, std::span<const std::string_view> candidates) {
+  return phrase(nearest_of(name, candidates));
 }
 
 }  // namespace nextorm

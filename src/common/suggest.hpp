@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +17,14 @@ namespace nextorm {
 // the longer name's length (at least 1), or equal ignoring case. Ties go to the earlier candidate.
 [[nodiscard]] std::optional<std::string> nearest(std::string_view name,
                                                  const std::vector<std::string>& candidates);
+// The same over a fixed list of names (a constexpr array of a keyword table).
+[[nodiscard]] std::optional<std::string> nearest(std::string_view name,
+                                                 std::span<const std::string_view> candidates);
 
 // "; did you mean 'x'?" or "" when nothing is close: appended to unknown-name messages.
 [[nodiscard]] std::string did_you_mean(std::string_view name,
                                        const std::vector<std::string>& candidates);
+[[nodiscard]] std::string did_you_mean(std::string_view name,
+                                       std::span<const std::string_view> candidates);
 
 }  // namespace nextorm

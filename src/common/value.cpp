@@ -1,6 +1,8 @@
 #include <nextorm/errors.hpp>
 #include <nextorm/value.hpp>
 
+#include "common/unreachable.hpp"
+
 #include <charconv>
 #include <functional>
 
@@ -21,7 +23,7 @@ std::string_view type_name(value_type type) noexcept {
     case value_type::uuid: return "uuid";
     case value_type::json: return "json";
   }
-  return "?";
+  detail::unreachable("type_name");
 }
 
 value value::typed(value_type type, std::string text) {

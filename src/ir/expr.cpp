@@ -1,5 +1,7 @@
 #include "ir/expr.hpp"
 
+#include "common/unreachable.hpp"
+
 namespace nextorm::ir {
 
 compare_op negate(compare_op op) noexcept {
@@ -11,7 +13,7 @@ compare_op negate(compare_op op) noexcept {
     case compare_op::gt: return compare_op::le;
     case compare_op::ge: return compare_op::lt;
   }
-  return op;
+  detail::unreachable("ir::negate");
 }
 
 namespace {
@@ -128,7 +130,7 @@ expr_ptr clone_node(const expr& e) {
       return copy;
     }
   }
-  return nullptr;
+  detail::unreachable("ir::clone");
 }
 
 }  // namespace
@@ -197,7 +199,7 @@ bool equals(const expr& a, const expr& b) noexcept {
              equal_or_null(x.operand, y.operand);
     }
   }
-  return false;
+  detail::unreachable("ir::equals");
 }
 
 bool has_aggregate(const expr& e) noexcept {

@@ -100,7 +100,8 @@ class dialect {
   // False where FOR UPDATE refuses DISTINCT, GROUP BY and aggregates (PostgreSQL).
   [[nodiscard]] virtual bool has_for_update_of_distinct() const noexcept = 0;
   // Around an integer argument of substr() (PostgreSQL has no substr(text, bigint, bigint)).
-  [[nodiscard]] virtual affixes substr_argument() const = 0;
+  // Used only without has_py_slice(): SQLite slices with its own function instead.
+  [[nodiscard]] virtual affixes substr_argument() const { return {"", ""}; }
   // True where PonyORM stores a uuid as its 16 bytes (a BLOB on SQLite): a uuid parameter is
   // compared in both forms, so that rows written by PonyORM (bytes) and by NextORM's text
   // match.

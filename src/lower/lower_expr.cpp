@@ -3,6 +3,8 @@
 #include "lower/lowering.hpp"
 #include "lower/sql_builder.hpp"
 
+#include "common/unreachable.hpp"
+
 #include <charconv>
 #include <cmath>
 
@@ -58,8 +60,9 @@ void sql_builder::join_condition(std::size_t i) {
       m_sql += " = ";
       column(i, s.entity->pk());
       return;
-    case ir::join_kind::none: return;
+    case ir::join_kind::none: break;  // callers pass joins only
   }
+  detail::unreachable("join_condition");
 }
 
 void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>& filter) {

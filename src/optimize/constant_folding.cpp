@@ -4,6 +4,8 @@
 // zero or depend on the database (upper() of non-ASCII text) is left to the database.
 #include "optimize/optimizer.hpp"
 
+#include "common/unreachable.hpp"
+
 #include <cmath>
 #include <optional>
 
@@ -49,9 +51,9 @@ std::optional<value> fold_int(ir::binary_op op, std::int64_t a, std::int64_t b) 
       }
       return value{r};
     }
-    case ir::binary_op::concat: break;
+    case ir::binary_op::concat: break;  // fold_binary joins texts itself
   }
-  return std::nullopt;
+  detail::unreachable("fold_int");
 }
 
 std::optional<value> fold_real(ir::binary_op op, double a, double b) {
@@ -72,9 +74,9 @@ std::optional<value> fold_real(ir::binary_op op, double a, double b) {
       return value{m};
     }
     case ir::binary_op::pow: return value{std::pow(a, b)};
-    case ir::binary_op::concat: break;
+    case ir::binary_op::concat: break;  // fold_binary joins texts itself
   }
-  return std::nullopt;
+  detail::unreachable("fold_real");
 }
 
 std::optional<value> fold_binary(const ir::binary& b) {
@@ -99,7 +101,7 @@ bool holds(ir::compare_op op, const T& a, const T& b) {
     case ir::compare_op::gt: return a > b;
     case ir::compare_op::ge: return a >= b;
   }
-  return false;
+  detail::unreachable("holds");
 }
 
 std::optional<value> fold_compare(const ir::compare& c) {

@@ -1,12 +1,12 @@
 #include "parse/build_ast.hpp"
 
+#include "common/unreachable.hpp"
 #include "grammar/errors.hpp"
 #include "parse/literal.hpp"
 
 #include <nextorm/errors.hpp>
 
 #include <algorithm>
-#include <cassert>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -58,8 +58,7 @@ class builder {
       default: break;
     }
     // Every other node id is a part of one of the nodes above, which reads it in place.
-    assert(false && "parse-tree node out of place");
-    return {};
+    nextorm::detail::unreachable("builder::build: a parse-tree node out of place");
   }
 
  private:

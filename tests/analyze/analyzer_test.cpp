@@ -1,5 +1,7 @@
 // The analyzer's errors (exact message and caret) and the logical queries it builds.
+#include "analyze/analyzer.hpp"
 #include "../golden/schema_fixture.hpp"
+#include "parse/parser.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -333,4 +335,202 @@ TEST_CASE("a registry that is not finalized is a usage error") {
   CHECK_THROWS_AS(compile::compile_query(testing::spec_of("p for p in Product"), reg,
                                          lower::sqlite_dialect(), {}),
                   usage_error);
+}
+
+TEST_CASE("a value has no attributes and no name bound to a value can be called") {
+  CHECK(error_of("p for p in Product if p.price.foo > 1") ==
+        "unknown_name.attribute: float has no attribute 'foo' (line 1, column 31)\n"
+        "  p for p in Product if p.price.foo > 1\n"
+        "                                ^~~");
+  CHECK(error_of("p for p in Product if p(1)") ==
+        "type.not_callable: 'p' is not a function (line 1, column 23)\n"
+        "  p for p in Product if p(1)\n"
+        "                        ^");
+  CHECK(error_of("p for p in Product if x(1)", {{"x", 1}})
+            .starts_with("type.not_callable: 'x' is not a function (line 1, column 23)"));
+}
+
+TEST_CASE("an aggregate takes one argument that holds no other aggregate") {
+  CHECK(error_of("sum(p.price, p.quantity) for p in Product")
+            .starts_with("type.arguments: sum() takes 1 argument, got 2 (line 1, column 1)"));
+  CHECK(error_of("sum() for p in Product")
+            .starts_with("type.arguments: sum() takes 1 argument, got 0 (line 1, column 1)"));
+  CHECK(error_of("max(sum(p.price)) for p in Product") ==
+        "type.nested_aggregate: an aggregate cannot contain another aggregate "
+        "(line 1, column 5)\n"
+        "  max(sum(p.price)) for p in Product\n"
+        "      ^~~~~~~~~~~~");
+  // An aggregate of a collection is a subquery, not a nested aggregate.
+  CHECK(compile_text("sum(count(p.tags)) for p in Product")
+            ->sql.starts_with("SELECT coalesce(SUM((SELECT COUNT(DISTINCT \"tag\".\"id\") FROM"));
+}
+
+TEST_CASE("timedelta moves a date by positional days or refuses what it cannot compute") {
+  CHECK(compile_text("e for e in Event if e.day + timedelta(1) > e.day")
+            ->sql.ends_with("WHERE date(\"e\".\"day\", '+1 days') > \"e\".\"day\""));
+  CHECK(compile_text("e for e in Event if e.at - timedelta(0, 30) > e.at")
+            ->sql.ends_with("WHERE datetime(\"e\".\"at\", '-30 seconds') > \"e\".\"at\""));
+  CHECK(error_of("e for e in Event if e.day + timedelta(1, 2) > e.day")
+            .starts_with("unsupported.timedelta: a date can only move by whole days"));
+  CHECK(error_of("e for e in Event if e.day + timedelta(x) > e.day", {{"x", 1}})
+            .starts_with("unsupported.timedelta: timedelta() can only be added to or subtracted "
+                         "from a date or datetime"));
+  CHECK(error_of("e for e in Event if e.day + timedelta(1, 2, 3) > e.day")
+            .starts_with("unsupported.timedelta"));
+}
+
+TEST_CASE("Entity.select(condition) stands for a generator over the first unbound name") {
+  const registry& reg = testing::schema();
+  auto text = [&](const std::string& condition, const params& args = {}) {
+    ast::node_ptr c = condition.empty() ? nullptr : parse::parse_expression(condition);
+    return analyze::entity_generator_text(reg, args, "Product", c.get());
+  };
+  CHECK(text("") == "p for p in Product");
+  CHECK(text("x.price < 20") == "x for x in Product if x.price < 20");
+  // The first name in text order, through every kind of operand.
+  CHECK(text("-b.price < a.price") == "b for b in Product if -b.price < a.price");
+  CHECK(text("(b.price + a.price) > 1") == "b for b in Product if b.price + a.price > 1");
+  CHECK(text("(b.price, a.price) == (1, 2)") ==
+        "b for b in Product if (b.price, a.price) == (1, 2)");
+  CHECK(text("b.name.startswith(a.name) or c.price > 1") ==
+        "b for b in Product if b.name.startswith(a.name) or c.price > 1");
+  CHECK(text("f(k=b.price) > 1") == "b for b in Product if f(k=b.price) > 1");
+  // Entities and parameters are not loop variables.
+  CHECK(text("Product.price < v.price + w.x", {{"v", 1}}) ==
+        "w for w in Product if Product.price < v.price + w.x");
+  // A lambda names its variable; one of two variables is not Entity.select's form.
+  CHECK(text("lambda q: q.price < 2") == "q for q in Product if q.price < 2");
+  CHECK(text("lambda a, b: a.price < 2") == "p for p in Product if lambda a, b: a.price < 2");
+  // An entity that is not in the registry keeps its spelling (the analyzer reports it).
+  CHECK(analyze::entity_generator_text(reg, {}, "Widget", nullptr) == "w for w in Widget");
+}
+
+TEST_CASE("a raw_sql $(expression) ends at its own closing parenthesis, not at one in a string") {
+  // The fragment is  $(p.name + 'a)b\'c') = 'x'  : the quoted ')' and the escaped quote are
+  // part of the expression's str literal.
+  auto plan = compile_text(R"q(p for p in Product if raw_sql("$(p.name + 'a)b\\'c') = 'x'"))q");
+  CHECK(plan->sql.ends_with("WHERE (\"p\".\"name\" || ?) = 'x'"));
+  REQUIRE(plan->params.size() == 1);
+  CHECK(plan->params[0].constant == value{"a)b'c"});
+  CHECK(compile_text(R"q(p for p in Product if raw_sql('$(p.name + "x)") > 1'))q")
+            ->sql.ends_with("WHERE (\"p\".\"name\" || ?) > 1"));
+}
+
+TEST_CASE("a collection's sum(), avg(), min() and max() methods are correlated aggregates") {
+  const std::string from =
+      " FROM \"Product_Tag\" \"t-1\", \"Tag\" \"tag\" WHERE \"p\".\"id\" = "
+      "\"t-1\".\"product\" AND \"t-1\".\"tag\" = \"tag\".\"id\") > 1";
+  CHECK(compile_text("p for p in Product if p.tags.id.sum() > 1")
+            ->sql.ends_with("WHERE (SELECT coalesce(SUM(\"tag\".\"id\"), 0)" + from));
+  CHECK(compile_text("p for p in Product if p.tags.id.avg() > 1")
+            ->sql.ends_with("WHERE (SELECT AVG(\"tag\".\"id\")" + from));
+  CHECK(compile_text("p for p in Product if p.tags.id.min() > 1")
+            ->sql.ends_with("WHERE (SELECT MIN(\"tag\".\"id\")" + from));
+  CHECK(compile_text("p for p in Product if p.tags.id.max() > 1")
+            ->sql.ends_with("WHERE (SELECT MAX(\"tag\".\"id\")" + from));
+}
+
+TEST_CASE("a json element compares as the other side's type on either side") {
+  CHECK(compile_text("d for d in Doc if 1 == d.meta['x']")
+            ->sql.ends_with("WHERE 1 = CAST(json_extract(\"d\".\"meta\", ?) AS INTEGER)"));
+  CHECK(compile_text("d for d in Doc if 'a' != d.meta['x']")
+            ->sql.ends_with("WHERE ? <> CAST(json_extract(\"d\".\"meta\", ?) AS TEXT)"));
+}
+
+TEST_CASE("a negative str index is a one-character Python slice") {
+  // s[-2] is s[-2:-1]; s[-1] is s[-1:], as -1 + 1 would be the empty slice end 0.
+  CHECK(compile_text("p for p in Product if p.name[-2] == 'a'")
+            ->sql.ends_with("WHERE py_string_slice(\"p\".\"name\", -2, -1) = ?"));
+  CHECK(compile_text("p for p in Product if p.name[-1] == 'a'")
+            ->sql.ends_with("WHERE py_string_slice(\"p\".\"name\", -1, NULL) = ?"));
+}
+
+TEST_CASE(
+    "aggregates refuse keyword arguments other than distinct=bool and values they cannot fold") {
+  CHECK(error_of("count(p, distinct=1) for p in Product")
+            .starts_with("type.arguments: count() takes only the keyword argument distinct=True or "
+                         "distinct=False (line 1, column 10)"));
+  CHECK(error_of("count(p, foo=True) for p in Product")
+            .starts_with("type.arguments: count() takes only the keyword argument distinct=True or "
+                         "distinct=False (line 1, column 10)"));
+  CHECK(error_of("avg(p.category) for p in Product")
+            .starts_with("type.mismatch: avg() needs numbers, got Category (line 1, column 5)"));
+  CHECK(error_of("min(p) for p in Product")
+            .starts_with("type.mismatch: min() needs comparable values, got Product"));
+  CHECK(error_of("sum(None) for p in Product")
+            .starts_with("type.mismatch: sum() needs numbers, got None"));
+}
+
+TEST_CASE("methods, getattr and json elements name what they cannot take") {
+  CHECK(error_of("e for e in Event if e.at.foo() == 1")
+            .starts_with("unknown_name.method: datetime has no method 'foo' (line 1, column 26)"));
+  CHECK(error_of("p for p in Product if getattr(p, 1) == 2")
+            .starts_with("unsupported.getattr: getattr() needs the attribute name as a str literal "
+                         "(line 1, column 34)"));
+  CHECK(error_of("d for d in Doc if d.meta['x'] == d")
+            .starts_with("type.mismatch: cannot compare an element of json with Doc: compare it "
+                         "with an int, float, str or bool"));
+  CHECK(error_of("d for d in Doc if d.meta['x'] == d.uid")
+            .starts_with("type.mismatch: cannot compare an element of json with uuid"));
+}
+
+TEST_CASE("raw_sql() takes one str literal whose '$' starts a name, '(expression)' or '$'") {
+  for (const char* q :
+       {"p for p in Product if raw_sql(1)", "p for p in Product if raw_sql(p.name)"}) {
+    INFO(q);
+    CHECK(
+        error_of(q).starts_with("unsupported.raw_sql: raw_sql() needs a str literal: the SQL "
+                                "must be the same for every row (line 1, column 31)"));
+  }
+  for (const char* q :
+       {"p for p in Product if raw_sql('$(p.name')", "p for p in Product if raw_sql('$ x')",
+        "p for p in Product if raw_sql('$1x')"}) {
+    INFO(q);
+    CHECK(
+        error_of(q).starts_with("unsupported.raw_sql: '$' in raw_sql() must be followed by a "
+                                "name, '(expression)' or '$' (line 1, column 31)"));
+  }
+}
+
+TEST_CASE("unary plus is the operand itself and str() of a date is a cast") {
+  CHECK(compile_text("p for p in Product if +p.price > 1")->sql ==
+        compile_text("p for p in Product if p.price > 1")->sql);
+  CHECK(compile_text("e for e in Event if str(e.day) == 'x'")
+            ->sql.ends_with("WHERE CAST(\"e\".\"day\" AS text) = ?"));
+}
+
+TEST_CASE("date(), datetime() and time() refuse the fields Python refuses, pointing at the field") {
+  CHECK(error_of("e for e in Event if e.day > date(2001, 2, 29)") ==
+        "type.constructor: date() cannot build this value: day is out of range for month "
+        "(line 1, column 43)\n"
+        "  e for e in Event if e.day > date(2001, 2, 29)\n"
+        "                                            ^~");
+  CHECK(error_of("e for e in Event if e.day > date(10000, 1, 1)")
+            .starts_with("type.constructor: date() cannot build this value: year 10000 is out of "
+                         "range (line 1, column 34)"));
+  CHECK(error_of("e for e in Event if e.day > date(-1, 1, 1)")
+            .starts_with("type.constructor: date() cannot build this value: year -1 is out of "
+                         "range"));
+  CHECK(error_of("e for e in Event if e.day > date(2000, 13, 1)")
+            .starts_with("type.constructor: date() cannot build this value: month must be in "
+                         "1..12 (line 1, column 40)"));
+  CHECK(error_of("e for e in Event if e.day > date(2000, 1, 0)")
+            .starts_with("type.constructor: date() cannot build this value: day is out of range"));
+  CHECK(error_of("e for e in Event if e.at > datetime(2000, 1, 1, 24)")
+            .starts_with("type.constructor: datetime() cannot build this value: hour must be in "
+                         "0..23 (line 1, column 49)"));
+  CHECK(error_of("e for e in Event if e.alarm > time(1, 60)")
+            .starts_with("type.constructor: time() cannot build this value: minute must be in "
+                         "0..59"));
+  CHECK(error_of("e for e in Event if e.alarm > time(1, 2, 60)")
+            .starts_with("type.constructor: time() cannot build this value: second must be in "
+                         "0..59"));
+  // The bounds themselves are values.
+  CHECK(compile_text("e for e in Event if e.day > date(2000, 2, 29)")->params[0].constant ==
+        value::typed(value_type::date, "2000-02-29"));
+  CHECK(compile_text("e for e in Event if e.at > datetime(9999, 12, 31, 23, 59, 59)")
+            ->params[0]
+            .constant == value::typed(value_type::datetime, "9999-12-31 23:59:59"));
+  CHECK(compile_text("e for e in Event if e.alarm > time(0)")->params[0].constant ==
+        value::typed(value_type::time, "00:00:00"));
 }

@@ -1,12 +1,19 @@
 // Edges of the common helpers that the main common test leaves out: carets after tabs, windows
 // that must not cut a UTF-8 character, ties between suggestions, Python's float spellings.
 #include <nextorm/errors.hpp>
+#include <nextorm/types.hpp>
 #include <nextorm/value.hpp>
 
 #include "common/suggest.hpp"
+#include "common/unreachable.hpp"
 #include "common/utf8.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <limits>
 #include <string>
@@ -122,4 +129,92 @@ TEST_CASE("hashes follow equality across every kind of value", "[value]") {
   CHECK(value::typed(value_type::date, "2020-01-31").hash() != value{"2020-01-31"}.hash());
   value_hash h;
   CHECK(h(value{7}) == value{7}.hash());
+}
+
+namespace {
+
+// The id of the usage_error that parsing `text` throws, or "parsed".
+template <class F>
+std::string refusal(F&& parse, const char* text) {
+  try {
+    (void)parse(text);
+  } catch (const usage_error& e) {
+    return e.id();
+  }
+  return "parsed";
+}
+
+}  // namespace
+
+TEST_CASE("a time is refused when any part of HH:MM:SS[.ffffff] is missing or out of range",
+          "[types]") {
+  auto time = [](const char* t) { return time_from_text(t); };
+  for (const char* bad : {"1000:00:00", "10-00:00", "10:0:00", "10:00-00", "10:00:0", "10:00:60",
+                          "10:00:00,5", "-", "-1:00:00"}) {
+    INFO(bad);
+    CHECK(refusal(time, bad) == "value.bad_time");
+  }
+  CHECK(to_text(time_from_text("10:00:00.25")) == "10:00:00.25");
+  CHECK(to_text(time_from_text("-01:02:03")) == "-01:02:03");
+}
+
+TEST_CASE("a date or datetime is refused unless every separator and field is in place", "[types]") {
+  auto date = [](const char* t) { return date_from_text(t); };
+  auto datetime = [](const char* t) { return datetime_from_text(t); };
+  for (const char* bad : {"2020/01/31", "2020-01/31", "2020-01-3", "202a-01-31", ""}) {
+    INFO(bad);
+    CHECK(refusal(date, bad) == "value.bad_date");
+  }
+  for (const char* bad : {"2020-01-31X10:00:00", "2020-01-31 ", "2020-13-01 10:00:00"}) {
+    INFO(bad);
+    CHECK(refusal(datetime, bad) == "value.bad_datetime");
+  }
+  CHECK(to_text(datetime_from_text("2020-01-31 23:59:59.999999")) == "2020-01-31 23:59:59.999999");
+}
+
+TEST_CASE("a decimal's exponent moves the point within bounds", "[types]") {
+  CHECK(decimal{"1e+2"}.text() == "100");
+  CHECK(decimal{"1.25e1"}.text() == "12.5");
+  CHECK(decimal{"12e-5"}.text() == "0.00012");
+  CHECK(decimal{"1e1000"}.text().size() == 1001);
+  auto parse = [](const char* t) { return decimal{t}; };
+  for (const char* bad : {"1e1001", "1e-1001", "1e2x", "1e++2", "."}) {
+    INFO(bad);
+    CHECK(refusal(parse, bad) == "decimal.invalid");
+  }
+}
+
+TEST_CASE("a uuid is refused for any character that is not a hex digit", "[types]") {
+  auto parse = [](const char* t) { return uuid{t}; };
+  for (const char* bad :
+       {"!0eebc999c0b4ef8bb6d6bb9bd380a11", "a!eebc999c0b4ef8bb6d6bb9bd380a11",
+        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1G", "a0eebc99-9c0b-4ef8-bb6d06bb9bd380a11"}) {
+    INFO(bad);
+    CHECK(refusal(parse, bad) == "uuid.invalid");
+  }
+  CHECK(uuid{"A0EEBC999C0B4EF8BB6D6BB9BD380A11"}.text() == "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+}
+
+TEST_CASE("reaching unreachable code names the place on stderr and aborts", "[unreachable]") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(fds[1], STDERR_FILENO);
+    std::signal(SIGABRT, SIG_DFL);  // not Catch2's handler: the child must really abort
+    detail::unreachable("the test");
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buffer[256];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) {
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGABRT);
+  CHECK(text == "nextorm: internal error: unreachable code reached in the test\n");
 }

@@ -23,9 +23,19 @@ TEST_CASE("nearest suggests only plausible typos, preferring the closest", "[sug
   CHECK(nearest("PRICE", names) == "price");
   CHECK(nearest("sky", names) == "sku");
   CHECK_FALSE(nearest("weight", names));
-  CHECK_FALSE(nearest("x", {}));
+  CHECK_FALSE(nearest("x", std::vector<std::string>{}));
   CHECK(did_you_mean("nmae", names) == "; did you mean 'name'?");
   CHECK(did_you_mean("zzzzzz", names).empty());
+}
+
+TEST_CASE("a fixed table of names suggests as a list of strings does", "[suggest]") {
+  static constexpr std::string_view table[] = {"name", "price", "sku", "summary"};
+  CHECK(nearest("prise", table) == "price");
+  CHECK(nearest("PRICE", table) == "price");
+  CHECK_FALSE(nearest("weight", table));
+  CHECK_FALSE(nearest("x", std::span<const std::string_view>{}));
+  CHECK(did_you_mean("nmae", table) == "; did you mean 'name'?");
+  CHECK(did_you_mean("zzzzzz", table).empty());
 }
 
 TEST_CASE("a query error renders its line, column and a caret under the span", "[errors]") {
@@ -99,15 +109,17 @@ TEST_CASE("columns and carets count characters, not bytes", "[errors]") {
   const query_error e{error_category::unknown_name, "unknown_name.attribute", "no attribute",
                       "s for s in Étudiant if s.prénom == 1", source_span{26, 33}};
   CHECK(e.column() == 26);
-  CHECK(std::string{e.what()}.ends_with("\n  s for s in Étudiant if s.prénom == 1\n"
-                                        + std::string(2 + 25, ' ') + "^~~~~~"));
+  CHECK(std::string{e.what()}.ends_with("\n  s for s in Étudiant if s.prénom == 1\n" +
+                                        std::string(2 + 25, ' ') + "^~~~~~"));
 }
 
 TEST_CASE("a carriage return is not part of the shown line", "[errors]") {
-  const query_error e{error_category::syntax, "syntax.x", "bad", "p for p\r\nin", source_span{9, 11}};
+  const query_error e{error_category::syntax, "syntax.x", "bad", "p for p\r\nin",
+                      source_span{9, 11}};
   CHECK(e.line() == 2);
   CHECK(std::string{e.what()}.ends_with("(line 2, column 1)\n  in\n  ^~"));
-  const query_error first{error_category::syntax, "syntax.x", "bad", "p for\r\nq", source_span{2, 5}};
+  const query_error first{error_category::syntax, "syntax.x", "bad", "p for\r\nq",
+                          source_span{2, 5}};
   CHECK(std::string{first.what()}.ends_with("\n  p for\n    ^~~"));
 }
 
@@ -116,11 +128,12 @@ TEST_CASE("a very long line is shown as a window around the error", "[errors]") 
   const query_error middle{error_category::syntax, "syntax.x", "bad", text, source_span{301, 302}};
   const std::string shown = middle.what();
   CHECK(middle.column() == 302);
-  CHECK(shown.ends_with("\n  ..." + std::string(59, 'a') + " + " + std::string(58, 'b') +
-                        "...\n" + std::string(2 + 3 + 60, ' ') + "^"));
+  CHECK(shown.ends_with("\n  ..." + std::string(59, 'a') + " + " + std::string(58, 'b') + "...\n" +
+                        std::string(2 + 3 + 60, ' ') + "^"));
   const query_error start{error_category::syntax, "syntax.x", "bad", text, source_span{0, 400}};
-  CHECK(std::string{start.what()}.ends_with(
-      "\n  " + std::string(60, 'a') + "...\n  ^" + std::string(59, '~')));
+  CHECK(std::string{start.what()}.ends_with("\n  " + std::string(60, 'a') + "...\n  ^" +
+                                            std::string(59, '~')));
   const query_error end{error_category::syntax, "syntax.x", "bad", text, source_span{603, 603}};
-  CHECK(std::string{end.what()}.ends_with(std::string(60, 'b') + "\n" + std::string(2 + 3 + 60, ' ') + "^"));
+  CHECK(std::string{end.what()}.ends_with(std::string(60, 'b') + "\n" +
+                                          std::string(2 + 3 + 60, ' ') + "^"));
 }

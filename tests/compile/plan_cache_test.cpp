@@ -153,3 +153,39 @@ TEST_CASE("a query passed as a loop source is part of the key by text, chain and
   // A scalar where the query was: another key, and the compiler's error.
   CHECK_THROWS_AS(cache.get(spec, schema(), lower::sqlite_dialect(), {{"q", 1}}), query_error);
 }
+
+TEST_CASE("a loop-source query's own entity, sequence and query parameters key by their shape") {
+  compile::plan_cache cache;
+  auto spec = spec_of("x for x in q if x.price > 1");
+  const entity_info* category = schema().find("Category");
+  auto query = [](std::string text, params args) {
+    auto q = std::make_shared<nested_query>();
+    q->text = std::move(text);
+    q->args = std::move(args);
+    return param_value{std::shared_ptr<const nested_query>{std::move(q)}};
+  };
+  auto outer = [&](std::int64_t key, std::vector<param_value> ns, std::string innermost) {
+    return params{
+        {"q", query("p for p in Product if p.category == c and p.quantity in ns and p in r",
+                    {{"c", entity_ref{category, key}},
+                     {"ns", std::move(ns)},
+                     {"r", query(std::move(innermost), {})}})}};
+  };
+  auto a = cache.get(spec, schema(), lower::sqlite_dialect(),
+                     outer(1, {1, 2}, "p for p in Product if p.active"));
+  // Other values of the same shape: the same plan.
+  auto b = cache.get(spec, schema(), lower::sqlite_dialect(),
+                     outer(2, {3, 4}, "p for p in Product if p.active"));
+  CHECK(a == b);
+  CHECK(cache.hits() == 1);
+  CHECK(a->sql.find("IN (?, ?)") != std::string::npos);
+  // A longer sequence or another innermost query: another plan.
+  auto longer = cache.get(spec, schema(), lower::sqlite_dialect(),
+                          outer(1, {1, 2, 3}, "p for p in Product if p.active"));
+  auto other = cache.get(spec, schema(), lower::sqlite_dialect(),
+                         outer(1, {1, 2}, "p for p in Product if not p.active"));
+  CHECK(longer != a);
+  CHECK(other != a);
+  CHECK(longer->sql.find("IN (?, ?, ?)") != std::string::npos);
+  CHECK(cache.misses() == 3);
+}

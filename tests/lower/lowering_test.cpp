@@ -119,18 +119,20 @@ TEST_CASE("a dialect refusal points at the construct, also in a modifier's text"
     return std::string{"no error"};
   };
   compile::query_spec spec = testing::spec_of("p for p in Product if p.price % 2 > 1");
-  CHECK(what(spec) ==
-        "unsupported.dialect: operator % on float is not supported by postgres (line 1, column 23)\n"
-        "  p for p in Product if p.price % 2 > 1\n"
-        "                        ^~~~~~~~~~~");
+  CHECK(
+      what(spec) ==
+      "unsupported.dialect: operator % on float is not supported by postgres (line 1, column 23)\n"
+      "  p for p in Product if p.price % 2 > 1\n"
+      "                        ^~~~~~~~~~~");
   spec = testing::spec_of("(p.name, p.price % 2) for p in Product");
   spec.modifiers.push_back({compile::modifier_kind::distinct, ""});
   spec.modifiers.push_back({compile::modifier_kind::filter, "lambda n, m: m > 1"});
   // The lambda argument stands for the result item: the caret is in the query's own text.
-  CHECK(what(spec) ==
-        "unsupported.dialect: operator % on float is not supported by postgres (line 1, column 10)\n"
-        "  (p.name, p.price % 2) for p in Product\n"
-        "           ^~~~~~~~~~~");
+  CHECK(
+      what(spec) ==
+      "unsupported.dialect: operator % on float is not supported by postgres (line 1, column 10)\n"
+      "  (p.name, p.price % 2) for p in Product\n"
+      "           ^~~~~~~~~~~");
   spec = testing::spec_of("p for p in Product");
   spec.modifiers.push_back({compile::modifier_kind::order_by, "p.name, p.price % 3"});
   CHECK(what(spec) ==
@@ -140,14 +142,14 @@ TEST_CASE("a dialect refusal points at the construct, also in a modifier's text"
   spec.text = "";
   spec.entity = "Product";
   spec.modifiers = {{compile::modifier_kind::where, "p.price % 3 > 1"}};
-  CHECK(what(spec).starts_with("unsupported.dialect: operator % on float is not supported by "
-                               "postgres (line 1, column 1)\n  p.price % 3 > 1\n  ^~~~~~~~~~~"));
+  CHECK(
+      what(spec).starts_with("unsupported.dialect: operator % on float is not supported by "
+                             "postgres (line 1, column 1)\n  p.price % 3 > 1\n  ^~~~~~~~~~~"));
 }
 
 TEST_CASE("floats keep a float literal and non-finite constants are bound") {
   CHECK(compile_text("p for p in Product if p.price < 3.0")->sql.ends_with("< 3.0"));
-  CHECK(compile_text("p for p in Product if p.price < 1e300 * 1e300")
-            ->sql.ends_with("< ?"));
+  CHECK(compile_text("p for p in Product if p.price < 1e300 * 1e300")->sql.ends_with("< ?"));
   CHECK(compile_text("p for p in Product if p.price < 1e20")->sql.ends_with("< 1e+20"));
 }
 
@@ -160,6 +162,79 @@ TEST_CASE("the exists terminal selects a constant and exec reads at most one row
   REQUIRE(plan->shape.items.size() == 1);
   CHECK(plan->shape.column_names[0] == "exists");
   spec.terminal = compile::terminal_kind::first;
-  CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql.ends_with(
-      "ORDER BY 1 LIMIT -1 OFFSET ?"));
+  CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})
+            ->sql.ends_with("ORDER BY 1 LIMIT -1 OFFSET ?"));
+}
+
+TEST_CASE("group_concat() of a grouped or sliced query is refused, naming the dialect") {
+  compile::query_spec spec = testing::spec_of("p.category.name for p in Product if count(p) > 1");
+  spec.terminal = compile::terminal_kind::group_concat;
+  CHECK_THROWS_WITH(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {}),
+                    Catch::StartsWith("unsupported.dialect: group_concat() of a grouped or sliced "
+                                      "query is not supported by sqlite (line 1, column 1)"));
+  spec.text = "p.name for p in Product";
+  spec.has_limit = true;
+  CHECK_THROWS_WITH(compile::compile_query(spec, schema(), lower::postgres_dialect(), {}),
+                    Catch::StartsWith("unsupported.dialect: group_concat() of a grouped or sliced "
+                                      "query is not supported by postgres"));
+}
+
+TEST_CASE("an and-condition used as an operand keeps its parentheses") {
+  // Without them `a AND b = c` would compare b with c first.
+  CHECK(compile_text("p for p in Product if (p.active and p.price > 1) == p.active")
+            ->sql.ends_with("WHERE (\"p\".\"active\" AND \"p\".\"price\" > 1) = \"p\".\"active\""));
+  CHECK(compile_text("p for p in Product if (p.active and p.price > 1 if p.quantity > 1 else "
+                     "p.active)")
+            ->sql.ends_with("WHERE CASE WHEN \"p\".\"quantity\" > 1 THEN (\"p\".\"active\" "
+                            "AND \"p\".\"price\" > 1) ELSE \"p\".\"active\" END"));
+}
+
+TEST_CASE("MariaDB's literal SEPARATOR doubles quotes and escapes backslashes; others bind it") {
+  // sep="a'b\\c" in the query is the separator a'b\c.
+  const std::string query = R"q(group_concat(p.name, sep="a'b\\c") for p in Product)q";
+  CHECK(compile_text(query, {}, lower::mariadb_dialect())->sql ==
+        "SELECT GROUP_CONCAT(`p`.`name` SEPARATOR 'a''b\\\\c') FROM `Product` `p`");
+  auto sqlite = compile_text(query);
+  CHECK(sqlite->sql == "SELECT GROUP_CONCAT(\"p\".\"name\", ?) FROM \"Product\" \"p\"");
+  REQUIRE(sqlite->params.size() == 1);
+  CHECK(sqlite->params[0].constant == value{"a'b\\c"});
+}
+
+TEST_CASE("several aggregate conditions are joined with AND in one HAVING") {
+  CHECK(compile_text("(p.category, count(p)) for p in Product if count(p) > 1 and sum(p.price) > 2")
+            ->sql.ends_with("GROUP BY \"p\".\"category\" HAVING COUNT(*) > 1 AND "
+                            "coalesce(SUM(\"p\".\"price\"), 0) > 2"));
+}
+
+TEST_CASE("max() of a sliced query reads the column of the sliced rows") {
+  compile::query_spec spec = testing::spec_of("p.price for p in Product");
+  spec.terminal = compile::terminal_kind::max;
+  spec.has_limit = true;
+  CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql ==
+        "SELECT MAX(\"q\".\"c1\") FROM (SELECT DISTINCT \"p\".\"price\" AS \"c1\" FROM "
+        "\"Product\" \"p\" LIMIT ?) \"q\"");
+}
+
+TEST_CASE("remove() of one table joins its conditions with AND on bare column names") {
+  compile::query_spec spec =
+      testing::spec_of("p for p in Product if p.price > 1 and p.quantity < 3");
+  spec.terminal = compile::terminal_kind::remove;
+  CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql ==
+        "DELETE FROM \"Product\" WHERE \"price\" > 1 AND \"quantity\" < 3");
+}
+
+TEST_CASE("for_update() of a grouped or DISTINCT query is refused where the database refuses it") {
+  compile::query_spec grouped = testing::spec_of("(p.category, count(p)) for p in Product");
+  grouped.modifiers.push_back({compile::modifier_kind::for_update, ""});
+  const std::string refusal =
+      "unsupported.dialect: for_update() of a DISTINCT or grouped query (use without_distinct()) "
+      "is not supported by postgres";
+  CHECK_THROWS_WITH(compile::compile_query(grouped, schema(), lower::postgres_dialect(), {}),
+                    Catch::StartsWith(refusal));
+  CHECK(compile::compile_query(grouped, schema(), lower::mariadb_dialect(), {})
+            ->sql.ends_with("GROUP BY `p`.`category` FOR UPDATE"));
+  compile::query_spec distinct = testing::spec_of("p.category for p in Product");
+  distinct.modifiers.push_back({compile::modifier_kind::for_update, "nowait"});
+  CHECK_THROWS_WITH(compile::compile_query(distinct, schema(), lower::postgres_dialect(), {}),
+                    Catch::StartsWith(refusal));
 }

@@ -234,3 +234,63 @@ TEST_CASE(
     CHECK(std::string{a->get_text(1)} == std::string{b->get_text(1)});
   }
 }
+
+TEST_CASE("an index or a foreign key that exists with another letter case is refused by its kind",
+          "[create_missing]") {
+  const std::string url = fresh();
+  database db{url};
+  db.generate_mapping<Author, Book>({.create_tables = true});
+  const auto& d = db.impl().dialect();
+  auto upper = [](std::string s) {
+    for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  const std::string author_table = db.schema().find("Author")->table;
+  std::string index, fk;  // the index of Author.name, the key of Book.author
+  for (const auto& object : migrate::schema_objects(db.schema(), d)) {
+    if (object.what == migrate::schema_object::kind::index && object.table == author_table) {
+      index = object.name;
+    }
+    if (object.what == migrate::schema_object::kind::foreign_key) fk = object.name;
+  }
+  REQUIRE(!index.empty());
+  const std::string author = d.quote(author_table);
+  const std::string name = d.quote(db.schema().find("Author")->find("name")->column);
+  auto c = testing::raw_connection(url);
+  auto refusal = [&] {
+    try {
+      migrate::create_missing(*c, db.schema(), d);
+    } catch (const schema_error& e) {
+      CHECK(e.id() == "migrate.name_case");
+      return e.message();
+    }
+    return std::string{"no error"};
+  };
+  c->execute_script(d.name() == "mariadb" ? "DROP INDEX " + d.quote(index) + " ON " + author
+                                          : "DROP INDEX " + d.quote(index));
+  c->execute_script("CREATE INDEX " + d.quote(upper(index)) + " ON " + author + " (" + name + ")");
+  CHECK(refusal() == "index " + d.quote(index) + " cannot be created, because index " +
+                         d.quote(upper(index)) +
+                         " (with a different letter case) already exists in the database; "
+                         "rename or delete it first");
+  if (d.name() != "sqlite") {  // SQLite's foreign keys live inside CREATE TABLE, unnamed
+    REQUIRE(!fk.empty());
+    c->execute_script(d.name() == "mariadb"
+                          ? "DROP INDEX " + d.quote(upper(index)) + " ON " + author
+                          : "DROP INDEX " + d.quote(upper(index)));
+    c->execute_script("CREATE INDEX " + d.quote(index) + " ON " + author + " (" + name + ")");
+    const std::string book = d.quote(db.schema().find("Book")->table);
+    const std::string column = d.quote(db.schema().find("Book")->find("author")->column);
+    const std::string id = d.quote(db.schema().find("Author")->pk().column);
+    c->execute_script("ALTER TABLE " + book +
+                      (d.name() == "mariadb" ? " DROP FOREIGN KEY " : " DROP CONSTRAINT ") +
+                      d.quote(fk));
+    c->execute_script("ALTER TABLE " + book + " ADD CONSTRAINT " + d.quote(upper(fk)) +
+                      " FOREIGN KEY (" + column + ") REFERENCES " + author + " (" + id + ")");
+    CHECK(refusal() == "foreign key " + d.quote(fk) + " cannot be created, because foreign key " +
+                           d.quote(upper(fk)) +
+                           " (with a different letter case) already exists in the database; "
+                           "rename or delete it first");
+  }
+  testing::discard_database(url);
+}

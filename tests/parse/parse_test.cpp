@@ -478,3 +478,8 @@ TEST_CASE("an unexpected character is quoted whole, or in hex when it is not pri
   CHECK(message("a \xe2\x82") == "unexpected character '\\xe2'");  // cut short by the end
   CHECK(error_span("a \xe2\x82\xac b") == source_span{2, 5});
 }
+
+TEST_CASE("an escape in an f-string's text is decoded and never pairs with a brace", "[parse]") {
+  // \' is a quote, \\ a backslash (so the {{ after it is still one literal brace), \n a newline.
+  CHECK(shape(R"(f'\'{x}\\{{\n')") == "(call concat '\\'' x '\\\\{\n')");
+}

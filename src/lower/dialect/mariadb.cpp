@@ -88,7 +88,6 @@ class mariadb final : public dialect {
   lower::group_concat_style group_concat_style() const noexcept override {
     return lower::group_concat_style::separator_clause;
   }
-  affixes substr_argument() const override { return {"", ""}; }
   bool has_for_update() const noexcept override { return true; }
   bool has_for_update_of_distinct() const noexcept override { return true; }
   // JSON_VALUE gives a scalar's text (NULL for JSON null, an array or an object).
@@ -111,11 +110,12 @@ class mariadb final : public dialect {
   }
 };
 
+// Constant-initialized (no guard on each call, no construction-order question): the dialect is
+// stateless.
+constinit const mariadb instance{};
+
 }  // namespace
 
-const dialect& mariadb_dialect() noexcept {
-  static const mariadb instance;
-  return instance;
-}
+const dialect& mariadb_dialect() noexcept { return instance; }
 
 }  // namespace nextorm::lower

@@ -132,11 +132,12 @@ class postgres final : public dialect {
   }
 };
 
+// Constant-initialized (no guard on each call, no construction-order question): the dialect is
+// stateless.
+constinit const postgres instance{};
+
 }  // namespace
 
-const dialect& postgres_dialect() noexcept {
-  static const postgres instance;
-  return instance;
-}
+const dialect& postgres_dialect() noexcept { return instance; }
 
 }  // namespace nextorm::lower

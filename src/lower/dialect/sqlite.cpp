@@ -99,7 +99,6 @@ class sqlite final : public dialect {
   lower::group_concat_style group_concat_style() const noexcept override {
     return lower::group_concat_style::comma_argument;
   }
-  affixes substr_argument() const override { return {"", ""}; }
   bool has_for_update() const noexcept override { return false; }
   bool has_for_update_of_distinct() const noexcept override { return true; }
   bool uuid_is_blob() const noexcept override { return true; }
@@ -124,11 +123,12 @@ class sqlite final : public dialect {
   }
 };
 
+// Constant-initialized (no guard on each call, no construction-order question): the dialect is
+// stateless.
+constinit const sqlite instance{};
+
 }  // namespace
 
-const dialect& sqlite_dialect() noexcept {
-  static const sqlite instance;
-  return instance;
-}
+const dialect& sqlite_dialect() noexcept { return instance; }
 
 }  // namespace nextorm::lower
