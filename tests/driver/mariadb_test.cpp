@@ -667,3 +667,120 @@ TEST_CASE("mariadb reads NULL as 0 with the typed getters, whatever the row befo
   CHECK(rows->get_int(0) == 0);
   CHECK(rows->get_real(1) == 0.0);
 }
+
+TEST_CASE("mariadb streams a query's rows, and a cursor dropped early leaves the connection usable",
+          "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script("CREATE TABLE t (k INT PRIMARY KEY, s VARCHAR(20))");
+  const std::string insert = "INSERT INTO t SELECT seq, CONCAT('row ', seq) FROM seq_1_to_2000";
+  CHECK(c->execute(insert, {}) == 2000);
+  const std::string all = "SELECT k, s FROM t ORDER BY k";
+  {
+    auto rows = c->query(all, {});
+    for (int i = 1; i <= 3; ++i) {
+      REQUIRE(rows->next());
+      CHECK(rows->get_int(0) == i);
+    }
+  }  // 1,997 rows dropped on the way out
+  CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{2000});
+  // The same statement again reads all of its rows, and its buffers hold each row's own text.
+  auto rows = c->query(all, {});
+  std::int64_t count = 0;
+  while (rows->next()) {
+    ++count;
+    CHECK(rows->get_text(1) == "row " + std::to_string(count));
+  }
+  CHECK(count == 2000);
+  CHECK_FALSE(rows->next());  // and stays at its end
+  rows.reset();
+
+  SECTION("inside a transaction, whose state the last row brings up to date") {
+    c->begin();
+    CHECK(c->in_transaction());
+    {
+      auto first = c->query(all, {});
+      REQUIRE(first->next());
+    }
+    CHECK(c->execute("DELETE FROM t WHERE k > ?", std::vector<value>{value{10}}) == 1990);
+    CHECK(c->in_transaction());
+    c->rollback();
+    CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{2000});
+  }
+}
+
+TEST_CASE("mariadb reuses a statement's buffers across executions whatever the values' sizes",
+          "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script("CREATE TABLE t (k INT PRIMARY KEY, s LONGTEXT)");
+  const std::string long_text(10000, 'L');
+  CHECK(c->execute("INSERT INTO t VALUES (?, ?), (?, ?), (?, ?)",
+                   std::vector<value>{value{1}, value{"short"}, value{2}, value{long_text},
+                                      value{3}, value{""}}) == 3);
+  const std::string one = "SELECT s FROM t WHERE k = ?";
+  for (const auto& [key, text] : std::vector<std::pair<int, std::string>>{
+           {1, "short"}, {2, long_text}, {1, "short"}, {3, ""}, {2, long_text}}) {
+    CHECK(scalar(*c, one, value_type::text, std::vector<value>{value{key}}) == value{text});
+  }
+  // Parameters of other types in the same statement: a NULL, then a value again.
+  CHECK(c->execute("UPDATE t SET s = ? WHERE k = ?", std::vector<value>{value{}, value{3}}) == 1);
+  CHECK(c->execute("UPDATE t SET s = ? WHERE k = ?", std::vector<value>{value{"x"}, value{3}}) ==
+        1);
+  CHECK(scalar(*c, one, value_type::text, std::vector<value>{value{3}}) == value{"x"});
+
+  SECTION("columns that change under a prepared statement are read as they are now") {
+    const std::string star = "SELECT * FROM t WHERE k = ?";
+    CHECK(c->query(star, std::vector<value>{value{1}})->column_count() == 2);
+    c->execute_script("ALTER TABLE t ADD COLUMN n DOUBLE DEFAULT 2.5");
+    // Once refused (Connector/C's CR_NEW_STMT_METADATA), then prepared anew; the connection
+    // stays usable in between.
+    CHECK_THAT(caught([&] { (void)c->query(star, std::vector<value>{value{1}}); }).message(),
+               Catch::Contains("whose result columns changed since it was prepared"));
+    CHECK(scalar(*c, "SELECT 7") == value{7});
+    auto rows = c->query(star, std::vector<value>{value{1}});
+    REQUIRE(rows->column_count() == 3);
+    REQUIRE(rows->next());
+    CHECK(rows->get_text(1) == "short");
+    CHECK(rows->get_real(2) == 2.5);
+  }
+}
+
+TEST_CASE("mariadb waits for a streamed result's rows through the poll function", "[mariadb]") {
+  const connection_url url = parse_url(fresh_url());
+  int waits = 0;
+  mariadb_client c{url, [&](const wait_request& request) {
+                     ++waits;
+                     return wait_for_socket(request);
+                   }};
+  // Far more than the socket buffers hold: reading the rows has to wait for the server.
+  const std::string many = "SELECT seq, REPEAT('x', 100) FROM seq_1_to_200000";
+  {
+    auto rows = c.query(many, {});
+    const int before = waits;
+    std::int64_t count = 0;
+    while (rows->next()) ++count;
+    CHECK(count == 200000);
+    CHECK(waits > before);
+  }
+
+  SECTION("a poll function that throws while rows arrive breaks the connection, not the process") {
+    auto rows = c.query(many, {});
+    c.set_wait([](const wait_request&) -> io { throw std::runtime_error("cancelled"); });
+    CHECK_THROWS_WITH(
+        [&] {
+          while (rows->next()) {
+          }
+        }(),
+        "cancelled");
+    rows.reset();  // drops nothing: the connection is unusable
+    c.set_wait({});
+    CHECK(caught([&] { (void)c.execute("SELECT 1", {}); }).id() == "mariadb.connection_broken");
+  }
+  SECTION("a cursor dropped early drops the rest of the rows through the poll function") {
+    auto rows = c.query(many, {});
+    REQUIRE(rows->next());
+    const int before = waits;
+    rows.reset();
+    CHECK(waits > before);
+    CHECK(scalar(c, "SELECT 7") == value{7});
+  }
+}

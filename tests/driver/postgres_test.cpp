@@ -208,6 +208,45 @@ TEST_CASE("postgres converts what a column holds into the type asked for", "[pos
         }).message() == "cannot read '100000000000000000000' (a PostgreSQL decimal column) as int");
 }
 
+TEST_CASE("postgres integer and float readers take every text their columns hold", "[postgres]") {
+  auto c = connect();
+  auto rows = c->query(
+      "SELECT 0, -5, 123456789012345678, -1234567890123456789, -9223372036854775808, "
+      "9223372036854775807, true, ''::text, '00042'::text, 2.5::float8, ''::text, NULL::float8, "
+      "-0.0::float8, 'NaN'::float8, '-Infinity'::float8, 7",
+      {});
+  REQUIRE(rows->next());
+  CHECK(rows->get_int(0) == 0);
+  CHECK(rows->get_int(1) == -5);
+  CHECK(rows->get_int(2) == 123456789012345678);    // 18 digits
+  CHECK(rows->get_int(3) == -1234567890123456789);  // 19 digits
+  CHECK(rows->get_int(4) == std::numeric_limits<std::int64_t>::min());
+  CHECK(rows->get_int(5) == std::numeric_limits<std::int64_t>::max());
+  CHECK(rows->get_int(6) == 1);  // a boolean's 't'
+  // Empty text is not NULL, and not a number.
+  CHECK(caught([&] { (void)rows->get_int(7); }).message() ==
+        "cannot read '' (a PostgreSQL str column) as int");
+  CHECK(rows->get_int(8) == 42);
+  CHECK(rows->get_real(9) == 2.5);
+  CHECK(caught([&] { (void)rows->get_real(10); }).id() == "postgres.bad_value");
+  CHECK(rows->get_real(11) == 0.0);
+  CHECK(std::signbit(rows->get_real(12)));
+  CHECK(std::isnan(rows->get_real(13)));
+  CHECK(rows->get_real(14) == -std::numeric_limits<double>::infinity());
+  CHECK(rows->get_real(15) == 7.0);
+  CHECK_FALSE(rows->next());
+  // Past the largest int64 is an error, not a wrapped number.
+  CHECK(caught([&] {
+          (void)scalar(*c, "SELECT '9223372036854775808'::text", {}, value_type::integer);
+        }).id() == "postgres.bad_value");
+  CHECK(caught([&] {
+          auto more = c->query("SELECT '-'::text, '12a'::text", {});
+          REQUIRE(more->next());
+          CHECK(caught([&] { (void)more->get_int(1); }).id() == "postgres.bad_value");
+          (void)more->get_int(0);
+        }).id() == "postgres.bad_value");
+}
+
 TEST_CASE("postgres parameters keep Python's arithmetic where inference would not", "[postgres]") {
   auto c = connect();
   c->execute_script(

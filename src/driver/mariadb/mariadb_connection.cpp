@@ -8,6 +8,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <cassert>
@@ -68,11 +69,6 @@ void throw_mariadb_error(unsigned code, std::string_view sqlstate, std::string_v
 
 namespace {
 
-[[noreturn]] void throw_stmt_error(MYSQL_STMT* stmt, std::string_view context) {
-  throw_mariadb_error(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt),
-                      context);
-}
-
 std::string quoted(std::string_view sql) { return "'" + std::string{sql} + "'"; }
 
 // The 16 bytes of a uuid value: its text (usage_error "uuid.invalid" if it is not a uuid), or
@@ -97,74 +93,71 @@ std::string uuid_text(std::string_view octets) {
   return out;
 }
 
-// Parameters: values that MYSQL_BIND points into for the duration of one execution.
-class parameter_binding {
- public:
-  explicit parameter_binding(std::span<const value> params)
-      : m_binds(params.size()), m_slots(params.size()) {
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const value& v = params[i];
-      MYSQL_BIND& b = m_binds[i];
-      slot& s = m_slots[i];
-      switch (v.type()) {
-        case value_type::null:
-          s.null = 1;
-          b.buffer_type = MYSQL_TYPE_NULL;
-          b.is_null = &s.null;
-          break;
-        case value_type::integer:
-          s.integer = v.as_int();
-          b.buffer_type = MYSQL_TYPE_LONGLONG;
-          b.buffer = &s.integer;
-          break;
-        case value_type::real:
-          s.real = v.as_real();
-          b.buffer_type = MYSQL_TYPE_DOUBLE;
-          b.buffer = &s.real;
-          break;
-        case value_type::boolean:
-          s.tiny = v.as_bool() ? 1 : 0;
-          b.buffer_type = MYSQL_TYPE_TINY;
-          b.buffer = &s.tiny;
-          break;
-        case value_type::uuid:
-          // A uuid column is BINARY(16), as PonyORM's MySQL provider makes it: its 16 bytes.
-          s.octets = uuid_octets(v.as_text());
-          b.buffer_type = MYSQL_TYPE_BLOB;
-          b.buffer = s.octets.data();
-          b.buffer_length = static_cast<unsigned long>(s.octets.size());
-          s.length = b.buffer_length;
-          b.length = &s.length;
-          break;
-        default: {
-          // Text and every other text-carried type: the server converts '2020-01-31' to a DATE,
-          // '12.50' to a DECIMAL, and so on. The caller's values outlive the execution.
-          const std::string& text = v.as_text();
-          b.buffer_type = v.type() == value_type::bytes ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
-          b.buffer = const_cast<char*>(text.data());
-          b.buffer_length = static_cast<unsigned long>(text.size());
-          s.length = b.buffer_length;
-          b.length = &s.length;
-          break;
-        }
+// A parameter's value in the form MYSQL_BIND points to, for the duration of one execution.
+struct param_slot {
+  std::int64_t integer = 0;
+  double real = 0;
+  signed char tiny = 0;
+  unsigned long length = 0;
+  my_bool null = 0;
+  std::array<std::uint8_t, 16> octets{};
+};
+
+// Fills `binds` (pointing into `slots`) for `params`. The vectors belong to the statement and
+// keep their capacity, so that an execution allocates nothing; text points into the caller's
+// values, which outlive the execution.
+void bind_params(std::span<const value> params, std::vector<MYSQL_BIND>& binds,
+                 std::vector<param_slot>& slots) {
+  binds.assign(params.size(), MYSQL_BIND{});
+  slots.resize(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const value& v = params[i];
+    MYSQL_BIND& b = binds[i];
+    param_slot& s = slots[i];
+    switch (v.type()) {
+      case value_type::null:
+        s.null = 1;
+        b.buffer_type = MYSQL_TYPE_NULL;
+        b.is_null = &s.null;
+        break;
+      case value_type::integer:
+        s.integer = v.as_int();
+        b.buffer_type = MYSQL_TYPE_LONGLONG;
+        b.buffer = &s.integer;
+        break;
+      case value_type::real:
+        s.real = v.as_real();
+        b.buffer_type = MYSQL_TYPE_DOUBLE;
+        b.buffer = &s.real;
+        break;
+      case value_type::boolean:
+        s.tiny = v.as_bool() ? 1 : 0;
+        b.buffer_type = MYSQL_TYPE_TINY;
+        b.buffer = &s.tiny;
+        break;
+      case value_type::uuid:
+        // A uuid column is BINARY(16), as PonyORM's MySQL provider makes it: its 16 bytes.
+        s.octets = uuid_octets(v.as_text());
+        b.buffer_type = MYSQL_TYPE_BLOB;
+        b.buffer = s.octets.data();
+        b.buffer_length = static_cast<unsigned long>(s.octets.size());
+        s.length = b.buffer_length;
+        b.length = &s.length;
+        break;
+      default: {
+        // Text and every other text-carried type: the server converts '2020-01-31' to a DATE,
+        // '12.50' to a DECIMAL, and so on.
+        const std::string& text = v.as_text();
+        b.buffer_type = v.type() == value_type::bytes ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+        b.buffer = const_cast<char*>(text.data());
+        b.buffer_length = static_cast<unsigned long>(text.size());
+        s.length = b.buffer_length;
+        b.length = &s.length;
+        break;
       }
     }
   }
-
-  [[nodiscard]] MYSQL_BIND* data() noexcept { return m_binds.data(); }
-
- private:
-  struct slot {
-    std::int64_t integer = 0;
-    double real = 0;
-    signed char tiny = 0;
-    unsigned long length = 0;
-    my_bool null = 0;
-    std::array<std::uint8_t, 16> octets{};
-  };
-  std::vector<MYSQL_BIND> m_binds;
-  std::vector<slot> m_slots;
-};
+}
 
 // How a result column is fetched.
 enum class storage : std::uint8_t { integer, real, temporal, text, binary };
@@ -188,6 +181,9 @@ struct column_slot {
 };
 
 void describe(const MYSQL_FIELD& field, column_slot& slot, MYSQL_BIND& bind) {
+  bind = MYSQL_BIND{};
+  slot.boolean = false;
+  slot.has_formatted = false;
   switch (field.type) {
     case MYSQL_TYPE_TINY:
     case MYSQL_TYPE_SHORT:
@@ -228,9 +224,11 @@ void describe(const MYSQL_FIELD& field, column_slot& slot, MYSQL_BIND& bind) {
       slot.own_type = binary                                ? value_type::bytes
                       : field.type == MYSQL_TYPE_NEWDECIMAL ? value_type::decimal
                                                             : value_type::text;
-      slot.buffer.resize(field.length > 0 && field.length < initial_string_buffer
-                             ? field.length
-                             : initial_string_buffer);
+      // A buffer that an earlier execution grew for a long value stays grown.
+      const std::size_t wanted = field.length > 0 && field.length < initial_string_buffer
+                                     ? field.length
+                                     : initial_string_buffer;
+      if (slot.buffer.size() < wanted) slot.buffer.resize(wanted);
       bind.buffer_type = binary ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
       bind.buffer = slot.buffer.data();
       bind.buffer_length = static_cast<unsigned long>(slot.buffer.size());
@@ -268,30 +266,82 @@ std::string format_time(const MYSQL_TIME& t, value_type type) {
   return out;
 }
 
-class mariadb_cursor final : public cursor {
+}  // namespace
+
+struct mariadb_client::statement {
+  statement(mariadb_stmt_handle h, std::string text) : handle{std::move(h)}, sql{std::move(text)} {}
+
+  mariadb_stmt_handle handle;
+  std::string sql;
+  // The buffers of one execution, kept for the next: parameters (MYSQL_BIND points into the
+  // slots) and result columns (mysql_stmt_fetch writes into the slots).
+  std::vector<MYSQL_BIND> param_binds;
+  std::vector<param_slot> param_slots;
+  std::vector<column_slot> columns;
+  std::vector<MYSQL_BIND> column_binds;
+};
+
+// The rows of one execution, fetched from the server as they are read (the binary protocol's
+// unbuffered fetch, as a hand-written Connector/C program does): no copy of the whole result
+// in memory, and the rows are converted while the server still sends. The connection is busy
+// until the last row is read or the cursor is destroyed (which drops the rest), as the driver
+// seam's cursors allow.
+class mariadb_client::rows final : public cursor {
  public:
-  mariadb_cursor(MYSQL_STMT* stmt, std::string sql) : m_stmt{stmt}, m_sql{std::move(sql)} {
+  rows(mariadb_client& client, statement& s)
+      : m_client{client},
+        m_stmt{s.handle.get()},
+        m_statement{s},
+        m_columns{s.columns},
+        m_binds{s.column_binds} {
+    const unsigned count = mysql_stmt_field_count(m_stmt);
     // A statement without a result set (an UPDATE given to query()) has no rows to read.
-    if (mysql_stmt_field_count(stmt) == 0) return;
-    m_metadata.reset(mysql_stmt_result_metadata(stmt));
-    if (!m_metadata) throw_stmt_error(stmt, "cannot read the columns of " + quoted(m_sql));
-    const unsigned count = mysql_num_fields(m_metadata.get());
-    const MYSQL_FIELD* fields = mysql_fetch_fields(m_metadata.get());
+    if (count == 0) {
+      m_columns.clear();
+      m_done = true;
+      return;
+    }
+    // The statement's own column descriptions: no copy (mysql_stmt_result_metadata makes one).
+    const MYSQL_FIELD* fields = mariadb_stmt_fetch_fields(m_stmt);
+    assert(fields != nullptr);  // null only without a result set
     m_columns.resize(count);
     m_binds.resize(count);
     for (unsigned i = 0; i < count; ++i) describe(fields[i], m_columns[i], m_binds[i]);
     bind_columns();
   }
-  ~mariadb_cursor() override { mysql_stmt_free_result(m_stmt); }
-  mariadb_cursor(const mariadb_cursor&) = delete;
-  mariadb_cursor& operator=(const mariadb_cursor&) = delete;
+  ~rows() override {
+    if (m_done) {
+      mysql_stmt_free_result(m_stmt);  // nothing left on the wire: no I/O
+      return;
+    }
+    // Rows not read are dropped, through the wait function like every other wait. A connection
+    // interrupted or lost meanwhile is not touched: it only refuses calls from now on.
+    if (m_client.m_health != health::usable) return;
+    try {
+      my_bool failed = 0;
+      m_client.await(
+          [&] { return mysql_stmt_free_result_start(&failed, m_stmt); },
+          [&](int ready) { return mysql_stmt_free_result_cont(&failed, m_stmt, ready); });
+    } catch (...) {
+      // await() marked the connection interrupted; a destructor has nobody to tell.
+    }
+  }
+  rows(const rows&) = delete;
+  rows& operator=(const rows&) = delete;
 
   bool next() override {
-    if (!m_metadata) return false;
-    // The rows are in memory (mysql_stmt_store_result): fetching never waits for the server.
-    const int rc = mysql_stmt_fetch(m_stmt);
-    if (rc == MYSQL_NO_DATA) return false;
-    if (rc == 1) throw_stmt_error(m_stmt, "cannot read the next row of " + quoted(m_sql));
+    if (m_done) return false;
+    int rc = 0;
+    m_client.await([&] { return mysql_stmt_fetch_start(&rc, m_stmt); },
+                   [&](int ready) { return mysql_stmt_fetch_cont(&rc, m_stmt, ready); });
+    if (rc == MYSQL_NO_DATA) {
+      m_done = true;
+      return false;
+    }
+    if (rc == 1) {
+      m_done = true;  // an error ends the result set
+      m_client.fail(m_stmt, "cannot read the next row of " + quoted(m_statement.sql));
+    }
     if (rc == MYSQL_DATA_TRUNCATED) fetch_truncated();
     for (auto& column : m_columns) column.has_formatted = false;
     return true;
@@ -397,14 +447,14 @@ class mariadb_cursor final : public cursor {
 
   [[noreturn]] void not_a_number(std::size_t column, std::string_view type) const {
     throw database_error(error_category::type, "mariadb.conversion",
-                         "column " + std::to_string(column + 1) + " of " + quoted(m_sql) +
+                         "column " + std::to_string(column + 1) + " of " + quoted(m_statement.sql) +
                              " holds '" + std::string{get_text(column)} + "', which is not " +
                              std::string{type});
   }
 
   [[noreturn]] void too_large(std::size_t column) const {
     throw database_error(error_category::type, "mariadb.conversion",
-                         "column " + std::to_string(column + 1) + " of " + quoted(m_sql) +
+                         "column " + std::to_string(column + 1) + " of " + quoted(m_statement.sql) +
                              " holds " + std::string{get_text(column)} +
                              ", which does not fit a 64-bit integer");
   }
@@ -430,14 +480,15 @@ class mariadb_cursor final : public cursor {
     return out;
   }
 
+  mariadb_client& m_client;
   MYSQL_STMT* m_stmt;
-  std::string m_sql;
-  mariadb_result_handle m_metadata;
-  mutable std::vector<column_slot> m_columns;
-  std::vector<MYSQL_BIND> m_binds;
+  const statement& m_statement;
+  std::vector<column_slot>& m_columns;  // the statement's, reused by every execution
+  std::vector<MYSQL_BIND>& m_binds;
+  bool m_done = false;  // the last row was read: nothing left on the wire
 };
 
-}  // namespace
+namespace {}  // namespace
 
 wait_request mariadb_wait_request(int socket, int status, unsigned timeout_ms) {
   wait_request request{socket, io::none, std::nullopt};
@@ -554,9 +605,30 @@ void mariadb_client::run_text(std::string_view sql) {
 
 void mariadb_client::execute_script(std::string_view sql) { run_text(sql); }
 
-MYSQL_STMT* mariadb_client::prepare(const std::string& sql) {
+mariadb_client::~mariadb_client() {
+  // A connection interrupted in the middle of a call is somewhere inside a response: closing its
+  // statements would read on (a streamed result's rows) from a protocol state that is unknown,
+  // possibly for ever. Cut the socket first, so that closing fails at once instead.
+  if (m_health == health::interrupted) {
+    ::shutdown(static_cast<int>(mysql_get_socket(m_mysql.get())), SHUT_RDWR);
+  }
+  m_statements.clear();  // before m_mysql closes the connection
+}
+
+void mariadb_client::forget(statement& s) {
+  // Closing drops the rows the statement still has on the wire; the handle is let go first, so
+  // that an interrupted close is not retried when the connection goes.
+  MYSQL_STMT* stmt = s.handle.release();
+  const std::string key = s.sql;  // the map's own key goes with the entry
+  m_statements.erase(key);
+  my_bool failed = 0;
+  await([&] { return mysql_stmt_close_start(&failed, stmt); },
+        [&](int ready) { return mysql_stmt_close_cont(&failed, stmt, ready); });
+}
+
+mariadb_client::statement& mariadb_client::prepare(const std::string& sql) {
   check_usable();
-  if (auto found = m_statements.find(sql); found != m_statements.end()) return found->second.get();
+  if (auto found = m_statements.find(sql); found != m_statements.end()) return *found->second;
   if (m_statements.size() >= m_statement_limit) m_statements.clear();
   mariadb_stmt_handle stmt{mysql_stmt_init(m_mysql.get())};
   if (!stmt) fail(nullptr, "cannot prepare " + quoted(sql));
@@ -565,38 +637,54 @@ MYSQL_STMT* mariadb_client::prepare(const std::string& sql) {
   await([&] { return mysql_stmt_prepare_start(&rc, s, sql.data(), sql.size()); },
         [&](int ready) { return mysql_stmt_prepare_cont(&rc, s, ready); });
   if (rc != 0) fail(s, "cannot prepare " + quoted(sql));
-  m_statements.emplace(sql, std::move(stmt));
-  return s;
+  auto made = std::make_unique<statement>(std::move(stmt), sql);
+  statement& out = *made;
+  m_statements.emplace(sql, std::move(made));
+  return out;
 }
 
-MYSQL_STMT* mariadb_client::run(const std::string& sql, std::span<const value> params) {
-  MYSQL_STMT* stmt = prepare(sql);
+mariadb_client::statement& mariadb_client::run(const std::string& sql,
+                                               std::span<const value> params, bool store) {
+  statement& s = prepare(sql);
+  MYSQL_STMT* stmt = s.handle.get();
   const unsigned long expected = mysql_stmt_param_count(stmt);
   if (expected != params.size()) {
     throw usage_error("mariadb.parameter_count",
                       quoted(sql) + " takes " + std::to_string(expected) + " parameters, not " +
                           std::to_string(params.size()));
   }
-  parameter_binding binding{params};
   if (expected > 0) {
-    [[maybe_unused]] const my_bool failed = mysql_stmt_bind_param(stmt, binding.data());
+    bind_params(params, s.param_binds, s.param_slots);
+    [[maybe_unused]] const my_bool failed = mysql_stmt_bind_param(stmt, s.param_binds.data());
     assert(failed == 0);  // fails only for a buffer type Connector/C does not know
   }
   int rc = 0;
   await([&] { return mysql_stmt_execute_start(&rc, stmt); },
         [&](int ready) { return mysql_stmt_execute_cont(&rc, stmt, ready); });
-  if (rc != 0) fail(stmt, "cannot execute " + quoted(sql));
-  if (mysql_stmt_field_count(stmt) > 0) {
-    // All rows come over now, so that a cursor never holds the connection busy.
+  if (rc != 0) {
+    if (mysql_stmt_errno(stmt) == CR_NEW_STMT_METADATA) {
+      // The statement's result columns changed since it was prepared (a table was altered):
+      // Connector/C refuses its rows. It is dropped, so that the next attempt prepares it anew.
+      const std::string sqlstate = mysql_stmt_sqlstate(stmt);
+      const std::string message = mysql_stmt_error(stmt);
+      const std::string context =
+          "cannot execute " + quoted(sql) + ", whose result columns changed since it was prepared";
+      forget(s);
+      throw_mariadb_error(CR_NEW_STMT_METADATA, sqlstate, message, context);
+    }
+    fail(stmt, "cannot execute " + quoted(sql));
+  }
+  if (store && mysql_stmt_field_count(stmt) > 0) {
     await([&] { return mysql_stmt_store_result_start(&rc, stmt); },
           [&](int ready) { return mysql_stmt_store_result_cont(&rc, stmt, ready); });
     if (rc != 0) fail(stmt, "cannot read the rows of " + quoted(sql));
   }
-  return stmt;
+  return s;
 }
 
 std::int64_t mariadb_client::execute(const std::string& sql, std::span<const value> params) {
-  MYSQL_STMT* stmt = run(sql, params);
+  // Rows of a statement given to execute() are stored, to be counted.
+  MYSQL_STMT* stmt = run(sql, params, true).handle.get();
   if (mysql_stmt_field_count(stmt) > 0) {
     const auto rows = static_cast<std::int64_t>(mysql_stmt_num_rows(stmt));
     mysql_stmt_free_result(stmt);
@@ -606,14 +694,16 @@ std::int64_t mariadb_client::execute(const std::string& sql, std::span<const val
 }
 
 value mariadb_client::insert(const std::string& sql, std::span<const value> params) {
-  MYSQL_STMT* stmt = run(sql, params);
+  MYSQL_STMT* stmt = run(sql, params, true).handle.get();
   const auto id = static_cast<std::int64_t>(mysql_stmt_insert_id(stmt));
+  if (mysql_stmt_field_count(stmt) > 0) mysql_stmt_free_result(stmt);
   return id == 0 ? value{} : value{id};
 }
 
 std::unique_ptr<cursor> mariadb_client::query(const std::string& sql,
                                               std::span<const value> params) {
-  return std::make_unique<mariadb_cursor>(run(sql, params), sql);
+  statement& s = run(sql, params, false);
+  return std::make_unique<rows>(*this, s);
 }
 
 void mariadb_client::begin() { run_text("START TRANSACTION"); }

@@ -37,12 +37,17 @@ class mariadb_client final : public connection {
   // Waits through `wait` (wait_for_socket when empty); a wait function that throws leaves the
   // call unfinished, and the connection then refuses every call (mariadb.connection_broken).
   explicit mariadb_client(const connection_url& url, wait_function wait = {});
+  ~mariadb_client() override;
+  mariadb_client(const mariadb_client&) = delete;
+  mariadb_client& operator=(const mariadb_client&) = delete;
 
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "mariadb"; }
   void execute_script(std::string_view sql) override;
   std::int64_t execute(const std::string& sql, std::span<const value> params) override;
   // The AUTO_INCREMENT value the INSERT generated; null when it generated none.
   [[nodiscard]] value insert(const std::string& sql, std::span<const value> params) override;
+  // The rows come from the server as the cursor reads them: no other statement can run on this
+  // connection until the cursor is destroyed (the driver seam's rule for every cursor).
   [[nodiscard]] std::unique_ptr<cursor> query(const std::string& sql,
                                               std::span<const value> params) override;
   void begin() override;
@@ -69,14 +74,20 @@ class mariadb_client final : public connection {
   [[nodiscard]] MYSQL* handle() const noexcept { return m_mysql.get(); }
 
  private:
+  struct statement;  // a prepared statement and the buffers its executions reuse
+  class rows;        // query()'s cursor
+
   // Runs one non-blocking Connector/C call: `start()` and then `resume(ready)` return the
   // MYSQL_WAIT_* bits still awaited, 0 when done.
   template <class Start, class Resume>
   void await(Start start, Resume resume);
   void connect(const connection_url& url);
-  // The cached statement for `sql`, executed with `params`.
-  MYSQL_STMT* run(const std::string& sql, std::span<const value> params);
-  MYSQL_STMT* prepare(const std::string& sql);
+  // The cached statement for `sql`, executed with `params`; with `store`, its rows (if any) are
+  // read into memory at once, else they wait on the wire for a cursor.
+  statement& run(const std::string& sql, std::span<const value> params, bool store);
+  statement& prepare(const std::string& sql);
+  // Closes `s` and removes it from the cache (`s` is gone after).
+  void forget(statement& s);
   void run_text(std::string_view sql);
   void check_usable() const;
   // Throws the statement's error (or the connection's, for a null `stmt`).
@@ -84,7 +95,7 @@ class mariadb_client final : public connection {
 
   mariadb_handle m_mysql;
   wait_function m_wait;
-  std::unordered_map<std::string, mariadb_stmt_handle> m_statements;
+  std::unordered_map<std::string, std::unique_ptr<statement>> m_statements;
   std::size_t m_statement_limit = 512;
   // Interrupted: a poll function threw mid-call, so the protocol state is unknown. Lost: the
   // server closed the connection. Either way every further call, rollback() included, throws

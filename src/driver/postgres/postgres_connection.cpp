@@ -123,36 +123,46 @@ void postgres_connection::set_wait(wait_function wait) {
 
 // ---- the non-blocking steps ----
 
-void postgres_connection::start(std::string_view sql, pg_params params, stage first) {
-  if (m_op.step != stage::idle) {
-    throw usage_error("postgres.busy",
-                      "another statement is still running on this PostgreSQL connection");
-  }
+void postgres_connection::start(std::string_view sql, stage first) {
   m_op.sql.assign(sql);
-  m_op.params = std::move(params);
   m_op.step = first;
   m_op.preparing = false;
   m_op.copy_refused = false;
   m_op.result.reset();
 }
 
-void postgres_connection::start_statement(const std::string& sql, std::span<const value> params) {
-  pg_params encoded = encode_params(params);
-  std::string key = sql;
-  if (!encoded.signature.empty()) {
-    key += '\0';
-    key += encoded.signature;
+void postgres_connection::check_idle() const {
+  if (m_op.step != stage::idle) {
+    throw usage_error("postgres.busy",
+                      "another statement is still running on this PostgreSQL connection");
   }
-  auto found = m_statements.find(key);
-  start(sql, std::move(encoded),
-        found == m_statements.end() ? stage::send_prepare : stage::send_execute);
-  m_op.name =
-      found != m_statements.end() ? found->second : "s" + std::to_string(++m_statement_count);
-  m_op.key = std::move(key);
+}
+
+void postgres_connection::start_statement(const std::string& sql, std::span<const value> params) {
+  check_idle();
+  // Into the operation's own buffers, which keep their capacity from one statement to the next:
+  // a statement executed again allocates nothing here.
+  encode_params(params, m_op.params);
+  std::string& key = m_op.key;
+  key.assign(sql);
+  if (!m_op.params.signature.empty()) {
+    key += '\0';
+    key += m_op.params.signature;
+  }
+  const auto found = m_statements.find(key);
+  start(sql, found == m_statements.end() ? stage::send_prepare : stage::send_execute);
+  if (found != m_statements.end()) {
+    m_op.name.assign(found->second);
+  } else {
+    m_op.name.assign("s");
+    m_op.name += std::to_string(++m_statement_count);
+  }
 }
 
 void postgres_connection::start_script(std::string_view sql) {
-  start(sql, pg_params{}, stage::send_script);
+  check_idle();
+  encode_params({}, m_op.params);
+  start(sql, stage::send_script);
 }
 
 void postgres_connection::lost() {
@@ -265,7 +275,6 @@ pg_result_handle postgres_connection::finish() {
   }
   m_op.step = stage::idle;
   pg_result_handle result = std::move(m_op.result);
-  m_op.params = pg_params{};
   if (m_op.copy_refused) {
     throw database_error(error_category::database, "postgres.copy_unsupported",
                          "cannot execute '" + m_op.sql +

@@ -83,13 +83,14 @@ class postgres_connection final : public connection {
     bool preparing = false;     // the results read are those of the prepare
     bool copy_refused = false;  // a COPY FROM STDIN / TO STDOUT was ended
     std::string sql;
-    std::string key;   // in m_statements
-    std::string name;  // of the prepared statement
-    pg_params params;
+    std::string key;          // in m_statements
+    std::string name;         // of the prepared statement
+    pg_params params;         // kept (with its capacity) from one operation to the next
     pg_result_handle result;  // the first error, else the last result
   };
 
-  void start(std::string_view sql, pg_params params, stage first);
+  void check_idle() const;  // throws postgres.busy
+  void start(std::string_view sql, stage first);
   void send(int ok);
   void take_results();
   [[noreturn]] void lost();

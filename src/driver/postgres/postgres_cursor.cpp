@@ -123,17 +123,30 @@ bool postgres_cursor::is_null(std::size_t column) const {
   return PQgetisnull(m_result.get(), m_row, static_cast<int>(column)) != 0;
 }
 
-// Like SQLite's column readers, NULL reads as 0, 0.0 and "".
+// Like SQLite's column readers, NULL reads as 0, 0.0 and "". A NULL field's text is empty, and
+// no integer or float text is: the NULL flag is asked for only when the text is empty.
 std::int64_t postgres_cursor::get_int(std::size_t column) const {
-  if (is_null(column)) return 0;
   const int c = static_cast<int>(column);
+  const char* text = PQgetvalue(m_result.get(), m_row, c);
+  // The common case first, in one pass over the NUL-terminated text: an int2/int4/int8 column's
+  // decimal digits. At most 18 digits cannot overflow; anything else takes the general path.
+  const char* p = text + (*text == '-' ? 1 : 0);
+  std::int64_t magnitude = 0;
+  int digits = 0;
+  for (; *p >= '0' && *p <= '9' && digits < 19; ++p, ++digits)
+    magnitude = magnitude * 10 + (*p - '0');
+  if (*p == '\0' && digits > 0 && digits <= 18) return *text == '-' ? -magnitude : magnitude;
+  if (*text == '\0' && is_null(column)) return 0;
   return parse_int(field(m_result.get(), m_row, c), PQftype(m_result.get(), c));
 }
 
 double postgres_cursor::get_real(std::size_t column) const {
-  if (is_null(column)) return 0;
   const int c = static_cast<int>(column);
-  return parse_real(field(m_result.get(), m_row, c), PQftype(m_result.get(), c));
+  const std::string_view text = field(m_result.get(), m_row, c);
+  if (text.empty() && is_null(column)) return 0;
+  double out = 0;
+  if (parse_all(text, out)) return out;
+  return parse_real(text, PQftype(m_result.get(), c));  // throws postgres.bad_value
 }
 
 std::string_view postgres_cursor::get_text(std::size_t column) const {

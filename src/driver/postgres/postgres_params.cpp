@@ -16,32 +16,52 @@
 
 namespace nextorm::driver {
 
-std::string float8_text(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  std::array<char, 32> buffer{};
-  // The shortest text that reads back as the same double.
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v);
-  return std::string{buffer.data(), result.ptr};
+namespace {
+
+// float8_text into `out`, reusing its capacity.
+void assign_float8(double v, std::string& out) {
+  if (std::isnan(v)) {
+    out.assign("NaN");
+  } else if (std::isinf(v)) {
+    out.assign(v > 0 ? "Infinity" : "-Infinity");
+  } else {
+    std::array<char, 32> buffer;
+    // The shortest text that reads back as the same double.
+    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v);
+    out.assign(buffer.data(), result.ptr);
+  }
 }
 
-pg_params encode_params(std::span<const value> params) {
-  pg_params out;
+}  // namespace
+
+std::string float8_text(double v) {
+  std::string out;
+  assign_float8(v, out);
+  return out;
+}
+
+void encode_params(std::span<const value> params, pg_params& out) {
   const std::size_t n = params.size();
+  // Strings that held a long value go, so that one large parameter is not kept for good.
+  constexpr std::size_t kept_capacity = 4096;
+  for (std::string& text : out.storage) {
+    if (text.capacity() > kept_capacity) std::string{}.swap(text);
+  }
   out.storage.resize(n);
   out.values.assign(n, nullptr);
   out.lengths.assign(n, 0);
   out.formats.assign(n, 0);
   out.types.assign(n, 0);
   bool declared = false;
-  std::string signature(n, '-');
+  std::string& signature = out.signature;
+  signature.assign(n, '-');
   for (std::size_t i = 0; i < n; ++i) {
     const value& v = params[i];
     std::string& text = out.storage[i];
     switch (v.type()) {
-      case value_type::null: continue;
+      case value_type::null: text.clear(); continue;
       case value_type::integer: {
-        std::array<char, 24> buffer{};
+        std::array<char, 24> buffer;
         const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v.as_int());
         text.assign(buffer.data(), result.ptr);
         out.types[i] = pg_oid::int8;
@@ -49,12 +69,12 @@ pg_params encode_params(std::span<const value> params) {
         break;
       }
       case value_type::real:
-        text = float8_text(v.as_real());
+        assign_float8(v.as_real(), text);
         out.types[i] = pg_oid::float8;
         signature[i] = 'r';
         break;
       case value_type::boolean:
-        text = v.as_bool() ? "t" : "f";
+        text.assign(v.as_bool() ? "t" : "f");
         out.types[i] = pg_oid::boolean;
         signature[i] = 'b';
         break;
@@ -79,7 +99,12 @@ pg_params encode_params(std::span<const value> params) {
     out.values[i] = text.c_str();
     out.lengths[i] = static_cast<int>(text.size());
   }
-  if (declared) out.signature = std::move(signature);
+  if (!declared) signature.clear();
+}
+
+pg_params encode_params(std::span<const value> params) {
+  pg_params out;
+  encode_params(params, out);
   return out;
 }
 

@@ -61,6 +61,9 @@ struct pg_params {
 // statement. Throws database_error("postgres.nul_in_text") for text that holds a NUL, which
 // PostgreSQL cannot store and libpq would silently cut short.
 [[nodiscard]] pg_params encode_params(std::span<const value> params);
+// The same into `out`, whose vectors and strings keep their capacity: a connection encodes every
+// execution's parameters into one pg_params, allocating nothing once it has grown.
+void encode_params(std::span<const value> params, pg_params& out);
 
 // A double as PostgreSQL's float8 input reads it back to the same double.
 [[nodiscard]] std::string float8_text(double v);
