@@ -109,3 +109,14 @@ TEST_CASE("an in-memory SQLite database has one connection, and says so when it 
   CHECK(error ==
         "database.memory_busy: sqlite::memory: has one connection, and another session holds it");
 }
+
+TEST_CASE("an unbound database has no SQL dialect to build statements with", "[database]") {
+  database db;
+  db.generate_mapping<Category, Tag, Product, Customer, Order, Card>();  // names, no tables
+  CHECK_FALSE(db.impl().bound());
+  CHECK_THROWS_AS(db.impl().dialect(), usage_error);
+  CHECK_THROWS_WITH(db.impl().dialect(),
+                    "database.unbound: the database is not bound: call bind() first");
+  CHECK_THROWS_WITH(db.impl().statements(*db.schema().find("Product")),
+                    "database.unbound: the database is not bound: call bind() first");
+}
