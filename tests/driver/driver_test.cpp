@@ -202,6 +202,26 @@ TEST_CASE("sqlite transactions commit and roll back", "[sqlite]") {
   CHECK(rows->get_real(0) == 2.0);
 }
 
+// `.upper()` lowers to py_upper on SQLite, which follows Python: 'ß'.upper() is 'SS' (two code
+// points for one), while lower() leaves 'ß' alone and maps other letters one to one.
+TEST_CASE("sqlite's py_upper turns 'ß' into 'SS' as Python does", "[sqlite]") {
+  sqlite_connection c{":memory:"};
+  auto one = [&](const std::string& sql, const std::string& text,
+                 value_type type = value_type::text) {
+    auto rows = c.query(sql, std::vector<value>{value{text}});
+    REQUIRE(rows->next());
+    return rows->get(0, type);
+  };
+  CHECK(one("SELECT py_upper(?)", "Straße é") == value{"STRASSE É"});
+  CHECK(one("SELECT py_upper(?)", "ß") == value{"SS"});
+  CHECK(one("SELECT py_lower(?)", "STRASSE ß É") == value{"strasse ß é"});
+  // Where the result stands in a comparison, as `p.name.upper() == 'STRASSE'` lowers.
+  CHECK(one("SELECT py_upper(?) = 'STRASSE'", "straße", value_type::integer) == value{1});
+  auto null_row = c.query("SELECT py_upper(NULL)", {});
+  REQUIRE(null_row->next());
+  CHECK(null_row->is_null(0));
+}
+
 TEST_CASE("opening a URL gives a connection of its provider", "[open]") {
   auto c = open(parse_url("sqlite::memory:"));
   CHECK(c->dialect_name() == "sqlite");

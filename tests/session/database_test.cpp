@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <thread>
 
 using namespace session_test;
@@ -108,4 +111,52 @@ TEST_CASE("an in-memory SQLite database has one connection, and says so when it 
   other.join();
   CHECK(error ==
         "database.memory_busy: sqlite::memory: has one connection, and another session holds it");
+}
+
+TEST_CASE("an unbound database has no SQL dialect to build statements with", "[database]") {
+  database db;
+  db.generate_mapping<Category, Tag, Product, Customer, Order, Card>();  // names, no tables
+  CHECK_FALSE(db.impl().bound());
+  CHECK_THROWS_AS(db.impl().dialect(), usage_error);
+  CHECK_THROWS_WITH(db.impl().dialect(),
+                    "database.unbound: the database is not bound: call bind() first");
+  CHECK_THROWS_WITH(db.impl().statements(*db.schema().find("Product")),
+                    "database.unbound: the database is not bound: call bind() first");
+}
+
+// A second connection that cannot be opened fails its session, and the pool does not count it:
+// the connection that is open still serves the next session.
+TEST_CASE("a pooled connection that fails to open leaves the pool as it was", "[database]") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("nextorm_pool_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  connection_options options;
+  options.provider = "sqlite";
+  options.filename = (dir / "shop.sqlite").string();
+  options.pool_size = 2;
+  database db;
+  db.bind(options);
+  db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true});
+  std::string error;
+  {
+    db_session session{db};
+    Category::create().name = "tools";
+    session.commit();
+    CHECK(Category::select().count() == 1);  // this session holds the one open connection
+    std::filesystem::remove_all(dir);        // a new connection cannot open the file now
+    std::thread other{[&] {
+      try {
+        db_session second{db};
+        (void)Category::select().count();
+      } catch (const connection_error& e) {
+        error = e.what();
+      }
+    }};
+    other.join();
+    CHECK(db.impl().open_connections() == 1);
+  }
+  CHECK_THAT(error, Catch::Contains("cannot open SQLite database '" + options.filename + "'"));
+  db_session again{db};
+  CHECK(Category::select().count() == 1);  // on the connection that stayed open
+  CHECK(db.impl().open_connections() == 1);
 }

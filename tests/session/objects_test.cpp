@@ -2,6 +2,9 @@
 // outside any session, and entity names of namespaced and templated classes.
 #include "session_fixture.hpp"
 
+#include "materialize/identity_map.hpp"
+#include "materialize/object_access.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace session_test;
@@ -61,4 +64,26 @@ TEST_CASE("reading a field or the key of an object outside a session is a usage 
       "object.detached: field of an object that no session made: create objects with create()";
   CHECK_THROWS_WITH(loose.name.get(), detached);
   CHECK_THROWS_WITH(loose.key(), detached);
+}
+
+// Objects made without a session (as the identity map can, for the materializer's tests) have
+// their entity but no session: their relations cannot load anything.
+TEST_CASE("a relation of an object that no session holds is refused by name", "[objects]") {
+  database db;
+  db.generate_mapping<Category, Tag, Product, Customer, Order, Card>();  // no connection needed
+  const registry& schema = db.schema();
+  materialize::identity_map map;
+  auto& tools =
+      static_cast<Category&>(map.make(*schema.find("Category"), nullptr, object_state::clean));
+  auto& hammer =
+      static_cast<Product&>(map.make(*schema.find("Product"), nullptr, object_state::clean));
+  const char* detached = "object.detached: a relation can only be used inside its db_session";
+  CHECK_THROWS_AS(tools.products.size(), usage_error);
+  CHECK_THROWS_WITH(tools.products.size(), detached);   // one-to-many
+  CHECK_THROWS_WITH(hammer.tags.is_empty(), detached);  // many-to-many
+  // A reference that holds a key but not yet its object.
+  detail::object_access::set_key(
+      detail::object_access::reference(hammer, *schema.find("Product")->find("category")),
+      value{1});
+  CHECK_THROWS_WITH(hammer.category.get(), detached);
 }

@@ -196,3 +196,24 @@ TEST_CASE("entities in a tuple result are loaded together, however many", "[quer
           return std::get<0>(row)->key() == value{300};
         })));
 }
+
+TEST_CASE("a query runs only in a session of the database it was made for", "[query]") {
+  temp_database a;
+  temp_database b;
+  fill_shop(a);
+  db_session outer{a.db};
+  auto cheap = select<Product>("p for p in Product if p.price < 10");
+  CHECK(cheap.count() == 1);
+  {
+    db_session inner{b.db};
+    const char* other =
+        "session.other_database: the query belongs to another database than the current "
+        "db_session's";
+    CHECK_THROWS_AS(cheap.count(), usage_error);
+    CHECK_THROWS_WITH(cheap.count(), other);
+    CHECK_THROWS_WITH(cheap.fetch(), other);
+    // A query made here is the inner database's (which is empty).
+    CHECK(Product::select().count() == 0);
+  }
+  CHECK(names_of(cheap.fetch()) == std::vector<std::string>{"Hammer"});
+}

@@ -73,11 +73,13 @@ TEST_CASE("a required attribute without a value fails the flush and names it", "
     p.name = "No price";
     p.sku = "N-1";
   };
-  CHECK_THROWS_WITH(missing(), "object.required: attribute Product.price is required but has no value");
+  CHECK_THROWS_WITH(missing(),
+                    "object.required: attribute Product.price is required but has no value");
   CHECK(t.count("Product") == 0);
 }
 
-TEST_CASE("a missing Opt string is stored as '' like PonyORM, a missing Opt int as NULL", "[session]") {
+TEST_CASE("a missing Opt string is stored as '' like PonyORM, a missing Opt int as NULL",
+          "[session]") {
   temp_database t;
   {
     db_session session{t.db};
@@ -138,7 +140,8 @@ TEST_CASE("string primary keys and boolean values round-trip", "[session]") {
   CHECK(c.key() == value{"ann@example.com"});
 }
 
-TEST_CASE("a to-one reference loads lazily and keeps the reverse Set in step", "[session][relations]") {
+TEST_CASE("a to-one reference loads lazily and keeps the reverse Set in step",
+          "[session][relations]") {
   temp_database t;
   {
     db_session session{t.db};
@@ -188,7 +191,8 @@ TEST_CASE("many-to-many adds and removes write join rows on both sides", "[sessi
   CHECK(t.count("Product_Tag") == 0);
 }
 
-TEST_CASE("removing a parent deletes children of a required reference and join rows", "[session][relations]") {
+TEST_CASE("removing a parent deletes children of a required reference and join rows",
+          "[session][relations]") {
   temp_database t;
   {
     db_session session{t.db};
@@ -258,7 +262,8 @@ TEST_CASE("rollback() drops pending changes and the session goes on", "[session]
   CHECK(t.scalar("SELECT name FROM " + t.table("Product")) == value{"Gadget"});
 }
 
-TEST_CASE("a one-to-one reference is stored on one side and read from both", "[session][relations]") {
+TEST_CASE("a one-to-one reference is stored on one side and read from both",
+          "[session][relations]") {
   temp_database t;
   {
     db_session session{t.db};
@@ -300,4 +305,140 @@ TEST_CASE("an entity with nothing but its generated key can be inserted", "[sess
     CHECK(second.key() == value{2});
   }
   CHECK(t.count("Ticket") == 2);
+}
+
+// The same C++ entity in two databases is two entities: a relation takes only its own.
+TEST_CASE("a relation refuses an object of another database's entity and names both",
+          "[session][relations]") {
+  temp_database a;
+  temp_database b;
+  db_session outer{a.db};
+  auto& tools = Category::create();
+  tools.name = "tools";
+  {
+    db_session inner{b.db};
+    auto& p = make_product("Widget", 9.5, "W-1");
+    CHECK_THROWS_AS(p.category = tools, usage_error);
+    CHECK_THROWS_WITH(p.category = tools,
+                      "relation.wrong_entity: attribute Product.category "
+                      "refers to Category, not to Category");
+    CHECK_THROWS_WITH(tools.products.add(p),
+                      "relation.wrong_entity: attribute Category.products "
+                      "holds Product, not Product");
+    // Nothing changed on either side.
+    CHECK_FALSE(p.category);
+    CHECK(tools.products.is_empty());
+  }
+  CHECK(b.count("Product", "category IS NULL") == 1);
+}
+
+namespace {
+
+// Two relations between the same pair, both required on the column side: new objects pointing
+// at each other through both cannot be inserted in any order.
+struct Egg;
+struct Hen : entity<Hen> {
+  Req<std::string> name{"name"};
+  Single<Egg> hatched_from{"hatched_from", reverse{"hatched"}};
+  Set<Egg> laid{"laid", reverse{"mother"}};
+};
+struct Egg : entity<Egg> {
+  Single<Hen> mother{"mother", reverse{"laid"}};
+  Set<Hen> hatched{"hatched", reverse{"hatched_from"}};
+};
+
+}  // namespace
+
+TEST_CASE("new objects whose required references form a cycle fail the flush by name",
+          "[session][relations]") {
+  const std::string url = nextorm::testing::fresh_database_url("flush_cycle");
+  {
+    database db{url};
+    db.generate_mapping<Hen, Egg>({.create_tables = true});
+    db_session session{db};
+    auto& hen = Hen::create();
+    hen.name = "Henny";
+    auto& egg = Egg::create();
+    egg.mother = hen;
+    hen.hatched_from = egg;
+    CHECK_THROWS_AS(session.flush(), usage_error);
+    CHECK_THROWS_WITH(session.flush(),
+                      "flush.cycle: objects of Hen refer to each other in a "
+                      "cycle; save one side first");
+    session.rollback();  // the session would fail the same way at its end
+    CHECK(Hen::select().count() == 0);
+    CHECK(Egg::select().count() == 0);
+  }
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("an object removed in the session that created it is never inserted, nor its links",
+          "[session][relations]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    auto& tools = Category::create();
+    tools.name = "tools";
+    auto& sale = Tag::create();
+    sale.name = "sale";
+    auto& widget = make_product("Widget", 9.5, "W-1", &tools);
+    widget.tags.add(sale);
+    auto& saw = make_product("Saw", 30, "S-1", &tools);
+    saw.tags.add(sale);
+    widget.remove();
+    CHECK(widget.state() == object_state::deleted);
+    // It left both collections at once.
+    CHECK(tools.products.size() == 1);
+    CHECK(tools.products.contains(saw));
+    CHECK(sale.products.size() == 1);
+    CHECK_FALSE(sale.products.contains(widget));
+    CHECK(saw.tags.contains(sale));
+  }
+  CHECK(t.count("Product") == 1);
+  CHECK(t.scalar("SELECT name FROM " + t.table("Product")) == value{"Saw"});
+  CHECK(t.count("Category") == 1);
+  CHECK(t.count("Tag") == 1);
+  CHECK(t.count("Product_Tag") == 1);  // saw's link only: widget's pending one was dropped
+}
+
+TEST_CASE(
+    "removing a parent clears its children's optional references and deletes those of a "
+    "required one",
+    "[session][relations]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    auto& tools = Category::create();
+    tools.name = "tools";
+    make_product("Hammer", 12, "H-1", &tools);
+    make_product("Saw", 30, "S-1", &tools);
+    make_product("Loose", 1, "L-1");
+    auto& ann = Customer::create();
+    ann.email = "ann@example.com";
+    ann.vip = false;
+    auto& order = Order::create();
+    order.total = 3;
+    order.customer = ann;
+  }
+  {
+    db_session session{t.db};
+    auto& hammer = Product::at(1);
+    auto& order = Order::at(1);
+    auto& tools = Category::at(1);
+    auto& ann = Customer::at("ann@example.com");
+    // Optional (Product.category): the child stays, without its parent, to be updated. (Checked
+    // at once: loading a collection flushes, and the states with it.)
+    tools.remove();
+    CHECK_FALSE(hammer.category);
+    CHECK(hammer.state() == object_state::modified);
+    // Required (Order.customer): the child goes with its parent.
+    ann.remove();
+    CHECK(order.state() == object_state::deleted);
+    CHECK_FALSE(hammer.category);
+  }
+  CHECK(t.count("Category") == 0);
+  CHECK(t.count("Product") == 3);
+  CHECK(t.count("Product", "category IS NULL") == 3);
+  CHECK(t.count("Customer") == 0);
+  CHECK(t.count("Order") == 0);
 }
