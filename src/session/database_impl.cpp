@@ -173,12 +173,14 @@ void database_impl::generate_mapping(const mapping_options& options) {
   // PonyORM's default names depend on the provider (lower case on PostgreSQL and MariaDB).
   rename_for_provider();
   if (!options.create_tables) return;
+  // An unbound database says so, before a connection to an empty URL is tried.
+  const lower::dialect& d = dialect();
   auto connection = acquire();
   try {
     connection->begin();
     // As PonyORM: only what is missing is created, then every table is checked for its columns.
-    (void)migrate::create_missing(*connection, schema, dialect());
-    migrate::check_tables(*connection, schema, dialect());
+    (void)migrate::create_missing(*connection, schema, d);
+    migrate::check_tables(*connection, schema, d);
     connection->commit();
   } catch (...) {
     try {

@@ -80,6 +80,14 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
   return materialize::materialize_object(*rows, 0, target, session.objects(), &session);
 }
 
+// The typed API only lets objects of the target's C++ type through: one that is not the
+// target entity belongs to another database's mapping of that type.
+[[noreturn]] void throw_wrong_entity(const attr_info& a, const char* relation) {
+  throw usage_error("relation.wrong_entity", "attribute " + a.owner->name + "." + a.name + " " +
+                                                 relation + " " + a.target +
+                                                 " objects of its own database, not of another");
+}
+
 }  // namespace
 
 void reference_field::describe_reference(const char* name, const std::type_info& target,
@@ -158,9 +166,7 @@ void reference_field::assign(entity_base* new_target) {
   entity_base& self = owner();
   const attr_info& a = attr();
   if (new_target != nullptr && &new_target->info() != a.target_entity) {
-    throw usage_error("relation.wrong_entity", "attribute " + a.owner->name + "." + a.name +
-                                                   " refers to " + a.target + ", not to " +
-                                                   new_target->info().name);
+    throw_wrong_entity(a, "refers to");
   }
   entity_base* old_target = target();
   if (old_target == new_target) return;
@@ -219,9 +225,7 @@ void collection_field::add(entity_base& item) {
   entity_base& self = owner();
   const attr_info& a = attr();
   if (&item.info() != a.target_entity) {
-    throw usage_error("relation.wrong_entity", "attribute " + a.owner->name + "." + a.name +
-                                                   " holds " + a.target + ", not " +
-                                                   item.info().name);
+    throw_wrong_entity(a, "holds");
   }
   if (!a.is_many_to_many()) {
     // One-to-many: the item's reference decides; assign keeps this collection in step.

@@ -124,6 +124,13 @@ TEST_CASE("an unbound database has no SQL dialect to build statements with", "[d
                     "database.unbound: the database is not bound: call bind() first");
 }
 
+TEST_CASE("creating tables on an unbound database says it is not bound", "[database]") {
+  database db;
+  CHECK_THROWS_WITH(
+      (db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true})),
+      "database.unbound: the database is not bound: call bind() first");
+}
+
 // A second connection that cannot be opened fails its session, and the pool does not count it:
 // the connection that is open still serves the next session.
 TEST_CASE("a pooled connection that fails to open leaves the pool as it was", "[database]") {

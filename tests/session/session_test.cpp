@@ -320,11 +320,11 @@ TEST_CASE("a relation refuses an object of another database's entity and names b
     auto& p = make_product("Widget", 9.5, "W-1");
     CHECK_THROWS_AS(p.category = tools, usage_error);
     CHECK_THROWS_WITH(p.category = tools,
-                      "relation.wrong_entity: attribute Product.category "
-                      "refers to Category, not to Category");
+                      "relation.wrong_entity: attribute Product.category refers to Category "
+                      "objects of its own database, not of another");
     CHECK_THROWS_WITH(tools.products.add(p),
-                      "relation.wrong_entity: attribute Category.products "
-                      "holds Product, not Product");
+                      "relation.wrong_entity: attribute Category.products holds Product "
+                      "objects of its own database, not of another");
     // Nothing changed on either side.
     CHECK_FALSE(p.category);
     CHECK(tools.products.is_empty());
