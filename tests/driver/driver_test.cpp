@@ -208,7 +208,9 @@ TEST_CASE("sqlite's py_upper turns 'ß' into 'SS' as Python does", "[sqlite]") {
   sqlite_connection c{":memory:"};
   auto one = [&](const std::string& sql, const std::string& text,
                  value_type type = value_type::text) {
-    auto rows = c.query(sql, std::vector<value>{value{text}});
+    // The parameters must outlive the statement's execution (SQLite binds them in place).
+    const std::vector<value> params{value{text}};
+    auto rows = c.query(sql, params);
     REQUIRE(rows->next());
     return rows->get(0, type);
   };

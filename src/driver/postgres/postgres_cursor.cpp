@@ -129,13 +129,14 @@ std::int64_t postgres_cursor::get_int(std::size_t column) const {
   const int c = static_cast<int>(column);
   const char* text = PQgetvalue(m_result.get(), m_row, c);
   // The common case first, in one pass over the NUL-terminated text: an int2/int4/int8 column's
-  // decimal digits. At most 18 digits cannot overflow; anything else takes the general path.
+  // decimal digits. At most 18 digits cannot overflow (the loop stops there); anything else,
+  // a 19th digit included, takes the general path.
   const char* p = text + (*text == '-' ? 1 : 0);
   std::int64_t magnitude = 0;
   int digits = 0;
-  for (; *p >= '0' && *p <= '9' && digits < 19; ++p, ++digits)
+  for (; *p >= '0' && *p <= '9' && digits < 18; ++p, ++digits)
     magnitude = magnitude * 10 + (*p - '0');
-  if (*p == '\0' && digits > 0 && digits <= 18) return *text == '-' ? -magnitude : magnitude;
+  if (*p == '\0' && digits > 0) return *text == '-' ? -magnitude : magnitude;
   if (*text == '\0' && is_null(column)) return 0;
   return parse_int(field(m_result.get(), m_row, c), PQftype(m_result.get(), c));
 }
