@@ -2,8 +2,6 @@
 
 #include "materialize/object_access.hpp"
 
-#include <algorithm>
-#include <bit>
 #include <mutex>
 #include <new>
 

@@ -30,15 +30,15 @@ entity_base** int_key_index::extend(std::int64_t key) {
   }
   // Unsigned offsets from the lowest key: exact for any two int64 keys.
   const auto low = static_cast<std::uint64_t>(m_low);
-  const std::uint64_t offset = static_cast<std::uint64_t>(key) - low;  // key's, if above
   const std::uint64_t limit = dense_limit(m_count + 1);
   if (key > m_low) {
-    if (offset >= limit) {
+    const std::uint64_t above = offset(key);
+    if (above >= limit) {
       switch_to_hashed();
       return nullptr;
     }
     // Doubling, as a vector grows: ascending keys (inserts, scans by key) cost O(1) each.
-    const std::uint64_t wanted = std::max<std::uint64_t>(offset + 1, m_dense.size() * 2);
+    const std::uint64_t wanted = std::max<std::uint64_t>(above + 1, m_dense.size() * 2);
     m_dense.resize(static_cast<std::size_t>(std::min(wanted, limit)), nullptr);
   } else {
     const std::uint64_t below = low - static_cast<std::uint64_t>(key);
@@ -58,7 +58,7 @@ entity_base** int_key_index::extend(std::int64_t key) {
     m_dense.swap(wider);
     m_low = static_cast<std::int64_t>(low - room);
   }
-  return &m_dense[static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(m_low)];
+  return &m_dense[offset(key)];
 }
 
 void int_key_index::switch_to_hashed() {
@@ -87,6 +87,11 @@ int_key_index::slot& int_key_index::probe(std::int64_t key) noexcept {
   return m_slots[i];
 }
 
+int_key_index::slot& int_key_index::slot_for_filing(std::int64_t key) {
+  if ((m_count + 1) * 4 > m_slots.size() * 3) grow_table();
+  return probe(key);
+}
+
 void int_key_index::grow_table() {
   // Four times the room while the table is small (at most 1 MiB after growing): a third of the
   // rehashing that doubling costs, for little memory; doubling beyond.
@@ -111,15 +116,14 @@ void int_key_index::file(std::int64_t key, entity_base& object) {
       return;
     }
   }
-  if ((m_count + 1) * 4 > m_slots.size() * 3) grow_table();
-  slot& s = probe(key);
+  slot& s = slot_for_filing(key);
   if (s.object == nullptr) ++m_count;
   s = slot{key, &object};
 }
 
 void int_key_index::forget(std::int64_t key) noexcept {
   if (!m_hashed) {
-    const std::uint64_t i = static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(m_low);
+    const std::uint64_t i = offset(key);
     if (i < m_dense.size() && m_dense[i] != nullptr) {
       m_dense[i] = nullptr;
       --m_count;
@@ -127,9 +131,9 @@ void int_key_index::forget(std::int64_t key) noexcept {
     return;
   }
   const std::size_t mask = m_slots.size() - 1;
-  std::size_t i = home(key);
-  while (m_slots[i].object != nullptr && m_slots[i].key != key) i = (i + 1) & mask;
-  if (m_slots[i].object == nullptr) return;
+  const slot& found = probe(key);
+  if (found.object == nullptr) return;
+  const auto i = static_cast<std::size_t>(&found - m_slots.data());
   // Backward-shift deletion: later slots of the same probe run move up, so that lookups never
   // stop early at the hole and no tombstones are needed.
   std::size_t hole = i;

@@ -20,7 +20,7 @@ class int_key_index {
 
   [[nodiscard]] entity_base* find(std::int64_t key) const noexcept {
     if (!m_hashed) {
-      const std::uint64_t i = static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(m_low);
+      const std::uint64_t i = offset(key);
       return i < m_dense.size() ? m_dense[i] : nullptr;
     }
     return find_hashed(key);
@@ -39,6 +39,10 @@ class int_key_index {
     entity_base* object;  // null: empty
   };
 
+  // The key's position in the array (any key: unsigned arithmetic wraps, then fails the bound).
+  [[nodiscard]] std::uint64_t offset(std::int64_t key) const noexcept {
+    return static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(m_low);
+  }
   [[nodiscard]] entity_base* find_hashed(std::int64_t key) const noexcept;
   // The array's entry for `key`, the array extended to reach it; null when that would make the
   // array too sparse (the index is hashed from then on).
@@ -47,6 +51,8 @@ class int_key_index {
   void switch_to_hashed();
   // The hash table's slot for `key`: its own, or the empty one where it would go.
   [[nodiscard]] slot& probe(std::int64_t key) noexcept;
+  // probe(), after growing the table if one more key would fill it past 3/4.
+  [[nodiscard]] slot& slot_for_filing(std::int64_t key);
   [[nodiscard]] std::size_t home(std::int64_t key) const noexcept;
   void grow_table();
   void rehash(std::size_t capacity);
@@ -62,7 +68,7 @@ class int_key_index {
 };
 
 inline entity_base** int_key_index::dense_entry(std::int64_t key) {
-  const std::uint64_t i = static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(m_low);
+  const std::uint64_t i = offset(key);
   return i < m_dense.size() ? &m_dense[i] : extend(key);
 }
 
@@ -78,8 +84,7 @@ entity_base* int_key_index::find_or_add(std::int64_t key, F&& make_object) {
       return *entry;
     }
   }
-  if ((m_count + 1) * 4 > m_slots.size() * 3) grow_table();
-  slot& s = probe(key);
+  slot& s = slot_for_filing(key);
   if (s.object == nullptr) {
     s = slot{key, make_object()};
     ++m_count;

@@ -265,6 +265,10 @@ std::int64_t sqlite_connection::execute(const std::string& sql, std::span<const 
 
 value sqlite_connection::insert(const std::string& sql, std::span<const value> params) {
   run(prepare(sql, params));
+  return last_insert_id();
+}
+
+value sqlite_connection::last_insert_id() const noexcept {
   return value{static_cast<std::int64_t>(sqlite3_last_insert_rowid(m_db.get()))};
 }
 
@@ -275,7 +279,7 @@ std::int64_t sqlite_connection::execute_from(const std::string& sql, const param
 
 value sqlite_connection::insert_from(const std::string& sql, const param_source& params) {
   run(prepare(sql, params));
-  return value{static_cast<std::int64_t>(sqlite3_last_insert_rowid(m_db.get()))};
+  return last_insert_id();
 }
 
 std::unique_ptr<cursor> sqlite_connection::query(const std::string& sql,

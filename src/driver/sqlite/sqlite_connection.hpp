@@ -49,6 +49,8 @@ class sqlite_connection final : public connection {
   sqlite3_stmt* prepare(const std::string& sql, const param_source& params);
   // Steps a statement that returns no rows.
   void run(sqlite3_stmt* stmt);
+  // The key the last INSERT generated (the rowid).
+  [[nodiscard]] value last_insert_id() const noexcept;
 
   sqlite_db_handle m_db;
   std::unordered_map<std::string, sqlite_stmt_handle> m_statements;
