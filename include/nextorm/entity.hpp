@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nextorm/entity_base.hpp>
+#include <nextorm/entity_ptr.hpp>
 #include <nextorm/fields.hpp>
 #include <nextorm/params.hpp>
 #include <nextorm/query.hpp>
@@ -17,6 +18,7 @@ namespace nextorm {
 namespace detail {
 
 [[nodiscard]] entity_base& create_object(const void* type_tag);
+[[nodiscard]] entity_base& create_object(const void* type_tag, const params& values);
 [[nodiscard]] entity_base& object_at(const void* type_tag, const value& key);
 // `lambda x: x.a == a and x.b == b` for keyword lookups `get({{"a", 1}, {"b", 2}})`.
 [[nodiscard]] std::string keyword_condition(const params& keywords);
@@ -52,17 +54,25 @@ class entity : public entity_base {
 
   // A new object in the current session, inserted when the session flushes.
   [[nodiscard]] static T& create() { return static_cast<T&>(detail::create_object(type_tag())); }
+  // PonyORM's `Author(name="Ann", born=date(...))`: a new object with these attribute values,
+  // each checked as an assignment (a reference takes an object or its key, a Set a list of
+  // them). An unknown name is refused with the nearest one suggested (object.unknown_attribute);
+  // on any error no object is made.
+  [[nodiscard]] static T& create(const params& values) {
+    return static_cast<T&>(detail::create_object(type_tag(), values));
+  }
 
   // All objects, or those for which `condition` holds (`p.price < 20` or `lambda p: ...`).
   [[nodiscard]] static query<T> select(std::string_view condition = {}, params args = {}) {
     return query<T>{detail::make_query(std::string{condition}, entity_name(), std::move(args))};
   }
   // The only object for which `condition` holds, or null; several throw multiple_objects_found.
-  [[nodiscard]] static T* get(std::string_view condition, params args = {}) {
+  // The entity_ptr keeps the object beyond the session; it converts to T*.
+  [[nodiscard]] static entity_ptr<T> get(std::string_view condition, params args = {}) {
     return select(condition, std::move(args)).get();
   }
   // By attribute values: `Product::get({{"sku", "W-1"}})`.
-  [[nodiscard]] static T* get(const params& keywords) {
+  [[nodiscard]] static entity_ptr<T> get(const params& keywords) {
     return select(detail::keyword_condition(keywords), keywords).get();
   }
   // By primary key (the C++ spelling of Pony's `Product[1]`): object_not_found when missing.

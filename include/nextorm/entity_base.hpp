@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <iosfwd>
 #include <limits>
 
 namespace nextorm {
@@ -14,6 +15,13 @@ namespace detail {
 class session_impl;
 class field_base;
 struct object_access;
+
+// Where a session's objects live. The session shares it with whatever keeps its objects beyond
+// the session's end (a result, an entity_ptr): their loaded attributes stay readable, and
+// `session` is null from the end on, so that a change or a lazy load is refused (session.over).
+struct object_home {
+  session_impl* session = nullptr;
+};
 }  // namespace detail
 
 enum class object_state : std::uint8_t {
@@ -48,10 +56,13 @@ class entity_base {
   static constexpr std::int64_t no_auto_id = std::numeric_limits<std::int64_t>::min();
 
   const entity_info* m_info = nullptr;
-  detail::session_impl* m_session = nullptr;
+  detail::object_home* m_home = nullptr;
   std::int64_t m_auto_id = no_auto_id;
   object_state m_state = object_state::created;
 };
+
+// PonyORM's repr of an object: "Author[1]" ("Author[new]" before its key is made).
+std::ostream& operator<<(std::ostream& out, const entity_base& object);
 
 namespace detail {
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 namespace nextorm {
 
@@ -34,6 +35,29 @@ struct decimal_digits {
   std::uint8_t precision;
   std::uint8_t scale;
 };
+// The smallest and largest number an attribute accepts (PonyORM's min= and max=):
+// `Req<int> age{"age", min_value{0}, max_value{150}}`; checked on assignment (value.too_small,
+// value.too_large).
+struct min_value {
+  value v;
+};
+struct max_value {
+  value v;
+};
+// Whether assigned strings lose their leading and trailing whitespace (on by default, as in
+// PonyORM): `Req<std::string> code{"code", autostrip{false}}`.
+struct autostrip {
+  bool on = true;
+};
+// The user's check of an assigned value (PonyORM's py_check): a callable taking the field's
+// value type and returning whether it is acceptable; a refusal throws value.check_failed.
+// `Req<std::string> email{"email", check{[](const std::string& s) { return s.find('@') != std::string::npos; }}}`
+template <class F>
+struct check {
+  F predicate;
+};
+template <class F>
+check(F) -> check<F>;
 
 namespace detail {
 
@@ -50,10 +74,27 @@ inline void apply_option(attr_info& a, decimal_digits o) {
   a.precision = o.precision;
   a.scale = o.scale;
 }
+inline void apply_option(attr_info& a, const min_value& o) { a.min_value = o.v; }
+inline void apply_option(attr_info& a, const max_value& o) { a.max_value = o.v; }
+inline void apply_option(attr_info& a, autostrip o) { a.autostrip = o.on; }
 
 template <class... Options>
 void apply_options(attr_info& a, const Options&... options) {
   (apply_option(a, options), ...);
+}
+
+// Options of a field holding T: the user's check sees values of T.
+template <class T, class Option>
+void apply_typed_option(attr_info& a, const Option& o) {
+  apply_option(a, o);
+}
+template <class T, class F>
+void apply_typed_option(attr_info& a, const check<F>& o) {
+  static_assert(std::is_invocable_r_v<bool, const F&, const T&>,
+                "a check option takes the field's value type and returns bool");
+  a.check = [predicate = o.predicate](const void* v) {
+    return static_cast<bool>(predicate(*static_cast<const T*>(v)));
+  };
 }
 
 }  // namespace detail

@@ -13,6 +13,8 @@
 #include <nextorm/detail/value_traits.hpp>
 #include <nextorm/field_options.hpp>
 
+#include <compare>
+#include <concepts>
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
@@ -25,6 +27,21 @@ namespace nextorm {
 namespace detail {
 
 [[noreturn]] void throw_missing_value(const attr_info& attr);
+// The checks of an assigned value (src/session/value_checks.cpp): a string loses its outer
+// whitespace (autostrip) and is checked for its length and, if required, for being empty; a
+// number for its bounds. Each refusal is a usage_error naming the attribute.
+void check_text(const attr_info& attr, std::string& v);
+void check_number(const attr_info& attr, const value& v);
+[[noreturn]] void throw_check_failed(const attr_info& attr, const value& v);
+
+// What a field of T compares with: a number with numbers, anything else with what converts to
+// T (a string with a string literal). Fields themselves convert too, so they are left out, as
+// are wrappers that merely hold a field (a test framework's expression object).
+template <class T, class U>
+concept comparable_value =
+    !std::is_base_of_v<field_base, U> &&
+    ((std::is_arithmetic_v<T> && std::is_arithmetic_v<U>) ||
+     (!std::is_arithmetic_v<T> && std::is_convertible_v<const U&, T>));
 
 // PK, Req and Opt: a value of T, or none.
 template <column_type T, attr_kind Kind>
@@ -38,11 +55,12 @@ class scalar_field : public field_base {
       info.kind = Kind;
       info.type = value_traits<T>::type;
       info.auto_increment = Kind == attr_kind::pk && value_traits<T>::type == value_type::integer;
-      apply_options(info, options...);
+      (apply_typed_option<T>(info, options), ...);
       info.read = &read;
       info.write = &write;
       info.load = &load;
       info.store = &store;
+      info.assign = &assign;
       describe(std::move(info));
     }
   }
@@ -56,23 +74,101 @@ class scalar_field : public field_base {
   [[nodiscard]] T value_or(T fallback) const { return m_engaged ? m_value : std::move(fallback); }
   operator const T&() const { return get(); }  // NOLINT: fields read like their values
 
+  // Assignments are checked (max_len, min/max, check, autostrip: value.* errors) before the
+  // field changes, and refused once the object's db_session has ended (session.over).
   scalar_field& operator=(T v) {
+    check_assignment(v);
+    touch();
     m_value = std::move(v);
     m_engaged = true;
-    touch();
+    return *this;
+  }
+  // The value of another field, as a value (`line.unit_price = book.price`); a field without a
+  // value makes an Opt empty and is refused by PK and Req (object.no_value).
+  scalar_field& operator=(const scalar_field& other) { return assign_from(other); }
+  template <attr_kind OtherKind>
+  scalar_field& operator=(const scalar_field<T, OtherKind>& other) {
+    return assign_from(other);
+  }
+  // Opt only: `opt = std::nullopt`, and a std::optional<T> as it is.
+  scalar_field& operator=(std::nullopt_t) requires(Kind == attr_kind::opt) {
+    reset();
+    return *this;
+  }
+  template <class U>
+    requires(Kind == attr_kind::opt && std::is_same_v<U, T>)
+  scalar_field& operator=(const std::optional<U>& v) {
+    if (v) return *this = *v;
+    reset();
     return *this;
   }
   // Opt only: no value (NULL, or '' for a string that is not nullable).
   void reset() requires(Kind == attr_kind::opt) {
-    clear();
     touch();
+    clear();
+  }
+  // The value as a std::optional (empty when there is none).
+  [[nodiscard]] std::optional<T> optional() const {
+    return m_engaged ? std::optional<T>{m_value} : std::nullopt;
   }
 
-  friend bool operator==(const scalar_field& f, const T& v) {
+  // A field equals a value when it has that value; it orders like its value (a field without
+  // one is unordered, as None is in Python: the comparison throws object.no_value). Templates,
+  // so that `p.price < 20` is this comparison and not the built-in one through the conversion.
+  template <class U>
+    requires comparable_value<T, U>
+  friend bool operator==(const scalar_field& f, const U& v) {
     return f.m_engaged && f.m_value == v;
+  }
+  template <class U>
+    requires comparable_value<T, U>
+  friend auto operator<=>(const scalar_field& f, const U& v) {
+    return f.get() <=> v;
+  }
+  template <attr_kind OtherKind>
+  friend bool operator==(const scalar_field& a, const scalar_field<T, OtherKind>& b) {
+    return a.optional() == b.optional();
   }
 
  private:
+  template <column_type, attr_kind>
+  friend class scalar_field;
+
+  template <attr_kind OtherKind>
+  scalar_field& assign_from(const scalar_field<T, OtherKind>& other) {
+    if constexpr (Kind == attr_kind::opt) {
+      if (!other.m_engaged) {
+        reset();
+        return *this;
+      }
+    }
+    return *this = T{other.get()};
+  }
+  void check_assignment(T& v) const {
+    if (!attached()) return;  // touch() refuses it
+    const attr_info& a = attr_unchecked();
+    if (!a.validated) return;
+    constexpr value_type type = value_traits<T>::type;
+    if constexpr (std::is_same_v<T, std::string>) {
+      check_text(a, v);
+    } else if constexpr (type == value_type::integer || type == value_type::real ||
+                         type == value_type::decimal) {
+      if (a.min_value || a.max_value) check_number(a, value_traits<T>::to_value(v));
+    }
+    if (a.check && !a.check(&v)) throw_check_failed(a, value_traits<T>::to_value(v));
+  }
+  // A value given as a value (keyword create, JSON), checked as an assignment.
+  static void assign(void* field, const value& v) {
+    auto& self = *static_cast<scalar_field*>(field);
+    if constexpr (Kind == attr_kind::opt) {
+      if (v.is_null()) {
+        self.reset();
+        return;
+      }
+    }
+    self = value_traits<T>::from_value(v);
+  }
+
   // Like std::optional<T>, but the flag is field_base::m_engaged, which packs beside the owner
   // offset: 8 bytes less per field (a Product of four fields: 160 bytes instead of 184).
   static_assert(std::is_default_constructible_v<T>, "a column type must be default-constructible");
@@ -140,9 +236,15 @@ class scalar_field : public field_base {
   T m_value{};
 };
 
+// A field prints its value, or None when it has none (as PonyORM prints it).
 template <class Out, column_type T, attr_kind Kind>
 Out& operator<<(Out& out, const scalar_field<T, Kind>& f) {
-  return out << f.get();
+  if (f.has_value()) {
+    out << f.get();
+  } else {
+    out << "None";
+  }
+  return out;
 }
 
 // Single: the target's key as stored, and the object once loaded or assigned.
@@ -156,6 +258,8 @@ class reference_field : public field_base {
   void describe_reference(const char* name, const std::type_info& target, attr_info options);
   // The target object, loaded through the session on first use; null when there is none.
   [[nodiscard]] entity_base* target() const;
+  // "Author[1]" for the target (without loading it), or "None".
+  [[nodiscard]] std::string label() const;
   // Points at `target` (or nothing), keeping the reverse side in step.
   void assign(entity_base* target);
 
@@ -193,6 +297,8 @@ class collection_field : public field_base {
   void add(entity_base& item);
   void remove(entity_base& item);
   [[nodiscard]] bool contains(const entity_base& item) const;
+  // "[Book[1], Book[2]]" (loading the collection if needed).
+  [[nodiscard]] std::string label() const;
 
  private:
   friend struct object_access;
@@ -239,6 +345,19 @@ class Single : public detail::reference_field {
   Single& operator=(std::nullptr_t) {
     assign(nullptr);
     return *this;
+  }
+  // The target of another reference (`copy.book = original.book`).
+  Single& operator=(const Single& other) {
+    assign(other.get());
+    return *this;
+  }
+
+  friend bool operator==(const Single& s, const E& target) { return s.get() == &target; }
+  friend bool operator==(const Single& s, std::nullptr_t) { return s.get() == nullptr; }
+  template <class Out>
+  friend Out& operator<<(Out& out, const Single& s) {
+    out << s.label();
+    return out;
   }
 };
 
@@ -289,6 +408,12 @@ class Set : public detail::collection_field {
   [[nodiscard]] bool contains(const E& item) const { return collection_field::contains(item); }
   void add(E& item) { collection_field::add(item); }
   void remove(E& item) { collection_field::remove(item); }
+
+  template <class Out>
+  friend Out& operator<<(Out& out, const Set& s) {
+    out << s.label();
+    return out;
+  }
 };
 
 }  // namespace nextorm

@@ -16,11 +16,15 @@ namespace nextorm {
 
 struct entity_info;
 
-// A reference to a stored object by entity and primary-key value.
+// A reference to a stored object by entity and primary-key value; `object` is the object itself
+// when the reference was made from one (it may have no key yet: a new object).
 struct entity_ref {
   const entity_info* entity = nullptr;
   value key;
-  friend bool operator==(const entity_ref&, const entity_ref&) = default;
+  entity_base* object = nullptr;
+  friend bool operator==(const entity_ref& a, const entity_ref& b) {
+    return a.entity == b.entity && a.key == b.key;
+  }
 };
 
 struct nested_query;
@@ -35,6 +39,7 @@ class param_value {
   param_value(T&& v) : m_data{value{std::forward<T>(v)}} {}
   param_value(entity_ref ref) : m_data{std::move(ref)} {}
   // An object stands for its key: `{{"c", category}}`.
+  param_value(entity_base& object) : m_data{entity_ref{&object.info(), object.key(), &object}} {}
   param_value(const entity_base& object) : m_data{entity_ref{&object.info(), object.key()}} {}
   param_value(std::vector<param_value> items) : m_data{std::move(items)} {}
   param_value(std::shared_ptr<const nested_query> q) : m_data{std::move(q)} {}

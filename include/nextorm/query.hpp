@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nextorm/entity_base.hpp>
+#include <nextorm/entity_ptr.hpp>
 #include <nextorm/errors.hpp>
 #include <nextorm/detail/value_traits.hpp>
 #include <nextorm/params.hpp>
@@ -38,7 +39,13 @@ struct raw_result {
   std::size_t width = 0;                         // cells per row
   std::shared_ptr<const std::vector<std::string>> column_names;  // one per item, for people
   std::vector<const entity_info*> item_entities;  // per item: its entity, or null for a scalar
+  // Per item: the scalar's type from the plan (null for entities and for types known only when
+  // read, such as a NULL literal or an element of a json value).
+  std::vector<value_type> item_types;
   std::vector<result_cell> cells;                 // row-major
+  // Keeps the session's objects (those above among them) alive while the result is held, also
+  // after the session has ended.
+  std::shared_ptr<void> keeper;
   // A result of one typed entity has its objects here (or in the run's object_sink), one per
   // row, and no cells.
   bool objects_only = false;
@@ -65,10 +72,18 @@ struct object_sink {
   void* out;
   void (*push)(void* out, entity_base* object);
 };
+// What the C++ side asked for (select<R>): checked against the compiled plan's result shape
+// (raw_result's width, item_entities and item_types, set before the query runs), so that no
+// object is ever read through the layout of another type.
+struct result_check {
+  bool (*fits)(const raw_result& shape);
+  std::string (*wanted)();  // R for people: "Author", "(Author, int)"
+};
 [[nodiscard]] raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
                                    std::optional<std::int64_t> limit,
                                    std::optional<std::int64_t> offset,
-                                   const object_sink* sink = nullptr);
+                                   const object_sink* sink = nullptr,
+                                   const result_check* check = nullptr);
 [[nodiscard]] std::string query_sql(const query_state_ptr& q);
 // The query as the source of another query's loop (a parameter).
 [[nodiscard]] std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q);
@@ -76,10 +91,16 @@ struct object_sink {
 [[nodiscard]] std::vector<std::string> query_columns(const query_state_ptr& q);
 // PonyORM's show(): the rows as a table (src/session/show.cpp).
 void show_query(const query_state_ptr& q, std::ostream& out);
-[[noreturn]] void throw_shape_mismatch(const raw_result& r, std::string_view wanted);
 
 template <class T>
 inline constexpr bool is_entity_v = std::is_base_of_v<entity_base, T>;
+
+// Whether a scalar item of type `got` converts to a C++ value of type `wanted` (value_traits):
+// the same type, an integer where a float is wanted, any text-carried type where a string is
+// wanted, or a type the plan does not know (null).
+[[nodiscard]] bool scalar_fits(value_type wanted, value_type got) noexcept;
+// The name of a scalar C++ type for messages ("int", "str").
+[[nodiscard]] std::string scalar_label(value_type type);
 
 // Items per row of a result converted to R.
 template <class R>
@@ -91,20 +112,28 @@ inline constexpr std::size_t row_width<std::tuple<Ts...>> = sizeof...(Ts) == 0 ?
 template <class T>
 struct cell_converter {
   using type = T;
-  static bool fits(const entity_info* e) { return e == nullptr; }
+  static bool fits(const entity_info* e, value_type t) {
+    return e == nullptr && scalar_fits(value_traits<T>::type, t);
+  }
+  static std::string label() { return scalar_label(value_traits<T>::type); }
   static T convert(const result_cell& c) { return value_traits<T>::from_value(c.v); }
 };
 template <>
 struct cell_converter<value> {
   using type = value;
-  static bool fits(const entity_info*) { return true; }
+  static bool fits(const entity_info*, value_type) { return true; }
+  static std::string label() { return "value"; }
   static value convert(const result_cell& c) { return c.object != nullptr ? c.object->key() : c.v; }
 };
 template <class E>
   requires is_entity_v<E>
 struct cell_converter<E> {
   using type = E*;
-  static bool fits(const entity_info* e) { return e != nullptr; }
+  // Only objects of E itself: the item's entity is the one mapped from E's C++ type.
+  static bool fits(const entity_info* e, value_type) {
+    return e != nullptr && e->type_tag == E::type_tag();
+  }
+  static std::string label() { return E::entity_name(); }
   static E* convert(const result_cell& c) { return static_cast<E*>(c.object); }
 };
 
@@ -113,8 +142,9 @@ template <class R>
 struct row_converter {
   using type = typename cell_converter<R>::type;
   static bool fits(const raw_result& r) {
-    return r.width == 1 && cell_converter<R>::fits(r.item_entities[0]);
+    return r.width == 1 && cell_converter<R>::fits(r.item_entities[0], r.item_types[0]);
   }
+  static std::string label() { return cell_converter<R>::label(); }
   static type convert(const result_cell* cells) { return cell_converter<R>::convert(cells[0]); }
 };
 template <class... Ts>
@@ -123,6 +153,11 @@ struct row_converter<std::tuple<Ts...>> {
   static bool fits(const raw_result& r) {
     return r.width == sizeof...(Ts) && fits(r, std::index_sequence_for<Ts...>{});
   }
+  static std::string label() {
+    std::string out = "(";
+    ((out += (out.size() > 1 ? ", " : "") + cell_converter<Ts>::label()), ...);
+    return out + ")";
+  }
   static type convert(const result_cell* cells) {
     return convert(cells, std::index_sequence_for<Ts...>{});
   }
@@ -130,7 +165,7 @@ struct row_converter<std::tuple<Ts...>> {
  private:
   template <std::size_t... I>
   static bool fits(const raw_result& r, std::index_sequence<I...>) {
-    return (cell_converter<Ts>::fits(r.item_entities[I]) && ...);
+    return (cell_converter<Ts>::fits(r.item_entities[I], r.item_types[I]) && ...);
   }
   template <std::size_t... I>
   static type convert(const result_cell* cells, std::index_sequence<I...>) {
@@ -141,6 +176,7 @@ template <>
 struct row_converter<row> {
   using type = row;
   static bool fits(const raw_result&) { return true; }
+  static std::string label() { return "row"; }
   static row convert(const result_cell* cells, std::size_t width) {
     row out;
     out.reserve(width);
@@ -152,7 +188,8 @@ struct row_converter<row> {
 }  // namespace detail
 
 // The rows of a query. For entities the elements are pointers to session-owned objects, and
-// iteration yields references.
+// iteration yields references. A result keeps its objects alive: after its db_session has ended
+// their loaded attributes stay readable (a change or a lazy load throws session.over).
 template <class R>
 class result {
  public:
@@ -185,8 +222,9 @@ class result {
 
   result() = default;
   explicit result(std::vector<element> items,
-                  std::shared_ptr<const std::vector<std::string>> columns = {})
-      : m_items{std::move(items)}, m_columns{std::move(columns)} {}
+                  std::shared_ptr<const std::vector<std::string>> columns = {},
+                  std::shared_ptr<void> keeper = {})
+      : m_items{std::move(items)}, m_columns{std::move(columns)}, m_keeper{std::move(keeper)} {}
   // The names of the result's items (`p`, `p.name`, ...), for headers.
   [[nodiscard]] const std::vector<std::string>& columns() const noexcept {
     static const std::vector<std::string> none;
@@ -209,14 +247,16 @@ class result {
  private:
   std::vector<element> m_items;
   std::shared_ptr<const std::vector<std::string>> m_columns;
+  std::shared_ptr<void> m_keeper;
 };
 
 template <class R = row>
 class query {
  public:
   using element = typename detail::row_converter<R>::type;
-  // First, get and friends give a pointer for entities and an optional for everything else.
-  using maybe = std::conditional_t<std::is_pointer_v<element>, element, std::optional<element>>;
+  // First, get and friends give an entity_ptr for entities (null for none; it keeps the object
+  // alive beyond the session, and converts to E*) and an optional for everything else.
+  using maybe = std::conditional_t<detail::is_entity_v<R>, entity_ptr<R>, std::optional<element>>;
 
   explicit query(detail::query_state_ptr state) : m_state{std::move(state)} {}
 
@@ -268,9 +308,9 @@ class query {
   }
   [[nodiscard]] bool exists() const { return run(detail::terminal::exists).rows() != 0; }
   // The first row in the query's order (by primary key when unordered), or none.
-  [[nodiscard]] maybe first() const { return single(run(detail::terminal::first)); }
+  [[nodiscard]] maybe first() const { return single(checked_run(detail::terminal::first)); }
   // The only row, or none; more than one throws multiple_objects_found.
-  [[nodiscard]] maybe get() const { return single(run(detail::terminal::get)); }
+  [[nodiscard]] maybe get() const { return single(checked_run(detail::terminal::get)); }
   // Aggregates of a single-column result; NULL (None) over no rows.
   [[nodiscard]] value sum(bool distinct_values = false) const {
     return aggregate(detail::terminal::sum, distinct_values);
@@ -309,6 +349,13 @@ class query {
                          std::optional<std::int64_t> offset = {}, bool distinct = false) const {
     return detail::run_query(m_state, t, distinct, limit, offset);
   }
+  // A run whose rows become R: the plan's result shape is checked against R before it runs.
+  static constexpr detail::result_check check{&detail::row_converter<R>::fits,
+                                              &detail::row_converter<R>::label};
+  detail::raw_result checked_run(detail::terminal t, std::optional<std::int64_t> limit = {},
+                                 std::optional<std::int64_t> offset = {}) const {
+    return detail::run_query(m_state, t, false, limit, offset, nullptr, &check);
+  }
   // The rows of the query. Objects of an entity result go straight into the result's vector.
   result<R> rows(std::optional<std::int64_t> limit = {},
                  std::optional<std::int64_t> offset = {}) const {
@@ -319,11 +366,11 @@ class query {
             static_cast<std::vector<R*>*>(out)->push_back(static_cast<R*>(object));
           }};
       detail::raw_result r =
-          detail::run_query(m_state, detail::terminal::fetch, false, limit, offset, &sink);
-      if (r.objects_only) return result<R>{std::move(items), r.column_names};
+          detail::run_query(m_state, detail::terminal::fetch, false, limit, offset, &sink, &check);
+      if (r.objects_only) return result<R>{std::move(items), r.column_names, r.keeper};
       return convert(r);
     } else {
-      return convert(run(detail::terminal::fetch, limit, offset));
+      return convert(checked_run(detail::terminal::fetch, limit, offset));
     }
   }
   value aggregate(detail::terminal t, bool distinct) const {
@@ -351,16 +398,18 @@ class query {
     }
   }
   static result<R> convert(const detail::raw_result& r) {
-    if (!detail::row_converter<R>::fits(r)) detail::throw_shape_mismatch(r, typeid(R).name());
     std::vector<element> items;
     items.reserve(r.rows());
     for (std::size_t i = 0; i < r.rows(); ++i) items.push_back(convert_row(r, i));
-    return result<R>{std::move(items), r.column_names};
+    return result<R>{std::move(items), r.column_names, r.keeper};
   }
   static maybe single(const detail::raw_result& r) {
-    if (!detail::row_converter<R>::fits(r)) detail::throw_shape_mismatch(r, typeid(R).name());
     if (r.rows() == 0) return maybe{};
-    return maybe{convert_row(r, 0)};
+    if constexpr (detail::is_entity_v<R>) {
+      return maybe{convert_row(r, 0), r.keeper};
+    } else {
+      return maybe{convert_row(r, 0)};
+    }
   }
   const result<R>& fetched() const {
     if (!m_fetched) m_fetched = std::make_shared<result<R>>(fetch());

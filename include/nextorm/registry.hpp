@@ -44,6 +44,13 @@ struct attr_info {
   bool optional = false;        // Single: the reference may be missing
   bool auto_increment = false;  // PK
   std::optional<value> default_value;
+  // Checks of assigned values (PonyORM's): the bounds of a number (min, max), whether a string
+  // loses its leading and trailing whitespace (autostrip, on by default as in PonyORM), and the
+  // user's own check of a value of the field's C++ type (`check` option; typed fields only).
+  std::optional<value> min_value;
+  std::optional<value> max_value;
+  bool autostrip = true;
+  std::function<bool(const void* value)> check;
 
   // --- resolved by registry::finalize() ---
   const entity_info* owner = nullptr;
@@ -58,6 +65,11 @@ struct attr_info {
   // One-to-one (Single on both sides): PonyORM keeps the foreign key on one side only. True on
   // the side without a column; its reverse Single holds the key.
   bool key_in_reverse = false;
+  // The longest string the column holds, in characters: max_len, or the provider's default
+  // (MariaDB's VARCHAR(255), as PonyORM's); 0 for no limit. Resolved when the database binds.
+  std::uint32_t length_limit = 0;
+  // Whether an assignment to the field must be checked (any of the checks above applies).
+  bool validated = false;
 
   // --- C++ binding of typed entities: where the field lives in the object, and how to move a
   // value in and out of it (null for entities loaded from a JSON schema) ---
@@ -69,6 +81,8 @@ struct attr_info {
   // Writes the field as the statement parameter `index` (no intermediate value); false, with
   // nothing written, when the field holds no value. Null for the implicit id.
   bool (*store)(const void* field, detail::param_writer& out, std::size_t index) = nullptr;
+  // Assigns a value as the user's assignment does (checked, recorded); PK, Req and Opt only.
+  void (*assign)(void* field, const value& v) = nullptr;
 
   // True when the attribute is stored in its owner's table (PK, Req, Opt, Single except the
   // keyless side of a one-to-one).

@@ -71,8 +71,9 @@ block_cache& blocks() {
 
 void release_cached_storage() noexcept { blocks().release(); }
 
-entity_objects::entity_objects(const entity_info& entity)
+entity_objects::entity_objects(const entity_info& entity, detail::object_home* home)
     : m_entity{entity},
+      m_home{home},
       m_integer_keys{entity.pk().type == value_type::integer},
       m_stride{entity.object_align == 0 ? 0
                                         : (entity.object_size + entity.object_align - 1) /
@@ -114,7 +115,7 @@ entity_objects::~entity_objects() {
   }
 }
 
-entity_base& entity_objects::make(detail::session_impl* session, object_state state) {
+entity_base& entity_objects::make(object_state state) {
   if (m_chunks.empty() || m_chunks.back().used == m_chunks.back().capacity) {
     if (m_stride <= block_bytes && m_entity.object_align <= block_align) {
       m_chunks.push_back(chunk{blocks().take(), block_bytes / m_stride, 0, true});
@@ -134,7 +135,7 @@ entity_base& entity_objects::make(detail::session_impl* session, object_state st
   m_base_offset = reinterpret_cast<std::byte*>(&object) - where;
   for (const field_place& f : m_fields) object_access::attach(object, f.offset, f.attr_index);
   object_access::info(object) = &m_entity;
-  object_access::session(object) = session;
+  object_access::home(object) = m_home;
   object_access::state(object) = state;
   return object;
 }
@@ -175,7 +176,7 @@ entity_objects* identity_map::existing(const entity_info& entity) const noexcept
 
 entity_objects& identity_map::add_or_find(const entity_info& entity) {
   if (entity_objects* found = existing(entity)) return *found;
-  m_last = m_entities.emplace_back(std::make_unique<entity_objects>(entity)).get();
+  m_last = m_entities.emplace_back(std::make_unique<entity_objects>(entity, m_home)).get();
   return *m_last;
 }
 
@@ -184,9 +185,8 @@ entity_base* identity_map::find(const entity_info& entity, const value& key) con
   return objects == nullptr ? nullptr : objects->find(key);
 }
 
-entity_base& identity_map::make(const entity_info& entity, detail::session_impl* session,
-                                object_state state) {
-  return objects_of(entity).make(session, state);
+entity_base& identity_map::make(const entity_info& entity, object_state state) {
+  return objects_of(entity).make(state);
 }
 
 void identity_map::file(const entity_info& entity, const value& key, entity_base& object) {

@@ -38,7 +38,7 @@ struct column_reader {
 // (nearly every entity) are indexed by int_key_index; other key types in a hash map of values.
 class entity_objects {
  public:
-  explicit entity_objects(const entity_info& entity);
+  entity_objects(const entity_info& entity, detail::object_home* home);
   ~entity_objects();  // destroys every object made here
   entity_objects(const entity_objects&) = delete;
   entity_objects& operator=(const entity_objects&) = delete;
@@ -51,7 +51,7 @@ class entity_objects {
   [[nodiscard]] const std::vector<column_reader>& readers() const noexcept { return m_readers; }
 
   // A new object in this storage, its fields attached to it; not filed under a key.
-  entity_base& make(detail::session_impl* session, object_state state);
+  entity_base& make(object_state state);
   // Objects made (filed or not).
   [[nodiscard]] std::size_t size() const noexcept { return m_made; }
   // Objects filed under a key.
@@ -78,6 +78,7 @@ class entity_objects {
   };
 
   const entity_info& m_entity;
+  detail::object_home* m_home;  // where the objects made here belong
   std::size_t m_pk_position = 0;
   bool m_integer_keys;
   // Storage: objects of `m_stride` bytes in blocks of the process's block cache.
@@ -100,7 +101,8 @@ void release_cached_storage() noexcept;
 
 class identity_map {
  public:
-  identity_map() = default;
+  // The objects belong to `home` (object_store).
+  explicit identity_map(detail::object_home* home) noexcept : m_home{home} {}
   identity_map(const identity_map&) = delete;
   identity_map& operator=(const identity_map&) = delete;
 
@@ -112,7 +114,7 @@ class identity_map {
   }
   [[nodiscard]] entity_base* find(const entity_info& entity, const value& key) const;
   // A new object of `entity` owned by the map, not filed under a key yet.
-  entity_base& make(const entity_info& entity, detail::session_impl* session, object_state state);
+  entity_base& make(const entity_info& entity, object_state state);
   // Files an owned object under its key (after loading, or after its insert made the key).
   void file(const entity_info& entity, const value& key, entity_base& object);
   void forget(const entity_info& entity, const value& key);
@@ -125,6 +127,7 @@ class identity_map {
   [[nodiscard]] entity_objects& add_or_find(const entity_info& entity);
 
   // A session uses few entities: a short list, searched from the one used last.
+  detail::object_home* m_home;
   std::vector<std::unique_ptr<entity_objects>> m_entities;
   mutable entity_objects* m_last = nullptr;
 };

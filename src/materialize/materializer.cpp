@@ -32,9 +32,9 @@ void read_column(entity_base& object, const column_reader& r, const driver::curs
 
 // A new object from the row, its key already read: `int_key`, or `*other_key` if not null.
 entity_base& load_object(const driver::cursor& row, std::size_t first_column,
-                         entity_objects& objects, detail::session_impl* session,
-                         std::int64_t int_key, const value* other_key) {
-  entity_base& object = objects.make(session, object_state::clean);
+                         entity_objects& objects, std::int64_t int_key,
+                         const value* other_key) {
+  entity_base& object = objects.make(object_state::clean);
   const std::size_t pk_position = objects.pk_position();
   const auto& readers = objects.readers();
   for (std::size_t i = 0; i < readers.size(); ++i) {
@@ -55,7 +55,7 @@ entity_base& load_object(const driver::cursor& row, std::size_t first_column,
 }  // namespace
 
 entity_base* materialize_object(const driver::cursor& row, std::size_t first_column,
-                                entity_objects& objects, detail::session_impl* session) {
+                                entity_objects& objects) {
   // The key first: an object the session already has is not read again.
   const std::size_t key_column = first_column + objects.pk_position();
   if (objects.integer_keys()) {
@@ -63,18 +63,18 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
     // NULL reads as 0: only then is the column type worth asking for.
     if (key == 0 && row.is_null(key_column)) return nullptr;
     return objects.find_or_add(
-        key, [&] { return &load_object(row, first_column, objects, session, key, nullptr); });
+        key, [&] { return &load_object(row, first_column, objects, key, nullptr); });
   }
   const value key = row.get(key_column, objects.entity().pk().type);
   if (key.is_null()) return nullptr;
   if (entity_base* known = objects.find(key)) return known;
-  entity_base& object = load_object(row, first_column, objects, session, 0, &key);
+  entity_base& object = load_object(row, first_column, objects, 0, &key);
   objects.file(key, object);
   return &object;
 }
 
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
-                 detail::session_impl* session, detail::raw_result& out, std::size_t max_rows,
+                 detail::raw_result& out, std::size_t max_rows,
                  const detail::object_sink* sink) {
   out.width = shape.items.size();
   out.item_entities.clear();
@@ -86,7 +86,7 @@ void materialize(driver::cursor& rows, const compile::result_shape& shape, ident
     entity_objects& table = objects.objects_of(*shape.items[0].entity);
     const std::size_t first_column = shape.items[0].first_column;
     for (std::size_t row = 0; row < max_rows && rows.next(); ++row) {
-      entity_base* object = materialize_object(rows, first_column, table, session);
+      entity_base* object = materialize_object(rows, first_column, table);
       if (sink != nullptr) {
         sink->push(sink->out, object);
       } else {
@@ -111,7 +111,7 @@ void materialize(driver::cursor& rows, const compile::result_shape& shape, ident
           cell.object = objects.find(*item.entity, cell.v);
         }
       } else {
-        cell.object = materialize_object(rows, item.first_column, *item.entity, objects, session);
+        cell.object = materialize_object(rows, item.first_column, *item.entity, objects);
       }
     }
   }

@@ -15,20 +15,18 @@ namespace nextorm::materialize {
 // typed entity goes to `sink` if there is one, else to `out.objects`; anything else to `out.cells`.
 // Objects already in the map are returned as they are: the session's version wins over the row.
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
-                 detail::session_impl* session, detail::raw_result& out,
+                 detail::raw_result& out,
                  std::size_t max_rows = SIZE_MAX, const detail::object_sink* sink = nullptr);
 
 // One object of `objects.entity()` from the columns starting at `first_column` of the current
 // row; null when its key is NULL (no object, as from an outer join).
 [[nodiscard]] entity_base* materialize_object(const driver::cursor& row, std::size_t first_column,
-                                              entity_objects& objects,
-                                              detail::session_impl* session);
+                                              entity_objects& objects);
 [[nodiscard]] inline entity_base* materialize_object(const driver::cursor& row,
                                                      std::size_t first_column,
                                                      const entity_info& entity,
-                                                     identity_map& objects,
-                                                     detail::session_impl* session) {
-  return materialize_object(row, first_column, objects.objects_of(entity), session);
+                                                     identity_map& objects) {
+  return materialize_object(row, first_column, objects.objects_of(entity));
 }
 
 }  // namespace nextorm::materialize

@@ -8,8 +8,12 @@ namespace nextorm::detail {
 
 struct object_access {
   static const entity_info*& info(entity_base& o) noexcept { return o.m_info; }
-  static session_impl*& session(entity_base& o) noexcept { return o.m_session; }
-  static session_impl* session(const entity_base& o) noexcept { return o.m_session; }
+  static object_home*& home(entity_base& o) noexcept { return o.m_home; }
+  static object_home* home(const entity_base& o) noexcept { return o.m_home; }
+  // The session the object belongs to; null when it has ended (or the object has none).
+  static session_impl* session(const entity_base& o) noexcept {
+    return o.m_home != nullptr ? o.m_home->session : nullptr;
+  }
   static object_state& state(entity_base& o) noexcept { return o.m_state; }
   static std::int64_t& auto_id(entity_base& o) noexcept { return o.m_auto_id; }
   static constexpr std::int64_t no_auto_id = entity_base::no_auto_id;
@@ -51,6 +55,9 @@ struct object_access {
   static void set_key(reference_field& f, const value& key) { f.set_key(key); }
   static void set_int_key(reference_field& f, std::int64_t key) noexcept { f.set_int_key(key); }
   static std::vector<entity_base*>& items(collection_field& f) noexcept { return f.m_items; }
+  // The user's assignment of a reference, and add() to a collection (checked, recorded).
+  static void assign(reference_field& f, entity_base* target) { f.assign(target); }
+  static void add(collection_field& f, entity_base& item) { f.add(item); }
   static bool& loaded(collection_field& f) noexcept { return f.m_engaged; }
   // The collection's items, loading them first if needed.
   static const std::vector<entity_base*>& loaded_items(const collection_field& f) {

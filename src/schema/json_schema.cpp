@@ -110,7 +110,7 @@ value_type read_type(const context& at, const std::string& name) {
        at.prefix + "unknown type '" + name + "'" + did_you_mean(name, names));
 }
 
-value read_default(const context& at, const json& v) {
+value read_scalar(const context& at, const char* field, const json& v) {
   switch (v.type()) {
     case json::value_t::null: return value{};
     case json::value_t::boolean: return value{v.get<bool>()};
@@ -125,13 +125,14 @@ value read_default(const context& at, const json& v) {
       return value{static_cast<std::int64_t>(u)};
     }
     case json::value_t::number_float: return value{v.get<double>()};
-    default: at.shape("default", "a JSON scalar (number, string, true, false or null)", v);
+    default: at.shape(field, "a JSON scalar (number, string, true, false or null)", v);
   }
 }
 
 const std::vector<std::string> attr_fields = {"name",     "kind",      "type",  "reverse", "column",
                                               "max_len",  "precision", "scale", "unique",  "index",
-                                              "nullable", "optional",  "auto",  "default"};
+                                              "nullable", "optional",  "auto",  "default",
+                                              "min",      "max",       "autostrip"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -171,8 +172,11 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   attr.optional = at.flag(object, "optional");
   attr.auto_increment = at.flag(object, "auto");
   if (auto it = object.find("default"); it != object.end()) {
-    attr.default_value = read_default(at, *it);
+    attr.default_value = read_scalar(at, "default", *it);
   }
+  if (auto it = object.find("min"); it != object.end()) attr.min_value = read_scalar(at, "min", *it);
+  if (auto it = object.find("max"); it != object.end()) attr.max_value = read_scalar(at, "max", *it);
+  if (object.contains("autostrip")) attr.autostrip = at.flag(object, "autostrip");
   return attr;
 }
 

@@ -220,6 +220,18 @@ void check_attr(const entity_info& entity, attr_info& attr) {
     }
     if (*attr.max_len == 0) fail("schema.max_len", at + "max_len must be at least 1");
   }
+  const bool number = basic && (attr.type == value_type::integer ||
+                                attr.type == value_type::real || attr.type == value_type::decimal);
+  for (const auto* bound : {&attr.min_value, &attr.max_value}) {
+    if (!bound->has_value()) continue;
+    const char* option = bound == &attr.min_value ? "min" : "max";
+    if (!number) option_error(entity, attr, option, "int, float and decimal attributes");
+    const value_type t = (*bound)->type();
+    if (t != value_type::integer && t != value_type::real && t != value_type::decimal) {
+      fail("schema.bound_type", at + option + " must be a number, not " +
+                                    std::string{type_name(t)});
+    }
+  }
   if (attr.precision != 0 || attr.scale != 0) {
     if (!basic || attr.type != value_type::decimal) {
       option_error(entity, attr, "precision", "decimal attributes");

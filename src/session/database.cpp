@@ -53,14 +53,12 @@ db_session::db_session(database& db) : m_uncaught_at_start{std::uncaught_excepti
 
 db_session::~db_session() noexcept(false) {
   if (!m_impl) return;
-  if (std::uncaught_exceptions() > m_uncaught_at_start) {
-    m_impl->rollback();
-    return;
-  }
+  // Leaving by an exception, or a failing commit: the session's end rolls back.
+  if (std::uncaught_exceptions() > m_uncaught_at_start) return;
   try {
     m_impl->commit();
   } catch (...) {
-    m_impl->rollback();
+    m_impl.reset();
     throw;
   }
 }

@@ -1,4 +1,5 @@
 #include "session/database_impl.hpp"
+#include "session/value_checks.hpp"
 
 #include <nextorm/errors.hpp>
 
@@ -28,6 +29,7 @@ void database_impl::bind(driver::connection_url parsed, std::size_t pool_size) {
 
 void database_impl::rename_for_provider() {
   schema.finalize(bound() ? pony_naming{dialect().name()} : pony_naming{});
+  resolve_checks(schema, bound() ? dialect().name() : std::string_view{});
   const std::lock_guard lock{m_mutex};
   m_statements.clear();
   m_link_statements.clear();

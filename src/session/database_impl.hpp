@@ -29,6 +29,9 @@ struct entity_statements {
 };
 
 class database_impl {
+  // Shared with the object stores of sessions, whose objects may outlive the database.
+  std::shared_ptr<registry> m_schema = std::make_shared<registry>();
+
  public:
   void bind(driver::connection_url parsed, std::size_t pool_size);
   [[nodiscard]] bool bound() const noexcept { return m_dialect != nullptr; }
@@ -51,7 +54,8 @@ class database_impl {
 
   void generate_mapping(const mapping_options& options);
 
-  registry schema;
+  registry& schema = *m_schema;
+  [[nodiscard]] std::shared_ptr<const registry> shared_schema() const noexcept { return m_schema; }
   compile::plan_cache plans;
   driver::connection_url url;
 

@@ -1,13 +1,16 @@
 // Entity objects and fields: construction, description, key access.
 #include <nextorm/entity.hpp>
+#include <nextorm/entity_ptr.hpp>
 #include <nextorm/errors.hpp>
 
+#include "common/suggest.hpp"
 #include "materialize/object_access.hpp"
 #include "session/session_impl.hpp"
 
 #include <cxxabi.h>
 
 #include <cstdlib>
+#include <ostream>
 #include <memory>
 
 namespace nextorm {
@@ -115,10 +118,40 @@ const attr_info& field_base::attr() const {
 void field_base::record_change() const {
   if (m_owner_offset == 0) throw_unattached();
   entity_base& object = owner();
-  if (object_access::session(object) == nullptr) {
-    throw usage_error("object.detached", "an object can only change inside its db_session");
+  session_of(object).touch(object);
+}
+
+[[noreturn]] void throw_not_session_made() {
+  throw usage_error("object.detached",
+                    "an object that no db_session made: create objects with E::create()");
+}
+
+std::shared_ptr<void> keeper_of(const entity_base& object) {
+  object_home* home = object_access::home(object);
+  if (home == nullptr) {
+    throw_not_session_made();
   }
-  object_access::session(object)->touch(object);
+  return materialize::object_store::of(*home).shared_from_this();
+}
+
+std::string object_label(const entity_base& object) {
+  const value key = object.key();
+  return object.info().name + "[" + (key.is_null() ? std::string{"new"} : key.repr()) + "]";
+}
+
+session_impl& session_of(const entity_base& object) {
+  if (object_access::home(object) == nullptr) {
+    throw_not_session_made();
+  }
+  session_impl* session = object_access::session(object);
+  if (session == nullptr) {
+    throw usage_error("session.over",
+                      object_label(object) +
+                          " belongs to a db_session that has ended: its loaded attributes stay "
+                          "readable, but changes, lazy loads and remove() need a session (load "
+                          "the object again in a new db_session)");
+  }
+  return *session;
 }
 
 void field_base::describe(attr_info info) {
@@ -127,6 +160,88 @@ void field_base::describe(attr_info info) {
   info.field_offset = m_owner_offset;
   m_attr_index = static_cast<std::uint16_t>(construction().describing->attrs.size());
   construction().describing->attrs.push_back(std::move(info));
+}
+
+namespace {
+
+[[noreturn]] void throw_keyword_type(const attr_info& attr, const char* wanted) {
+  throw usage_error("value.wrong_type", attr.owner->name + "." + attr.name + " takes " + wanted);
+}
+
+// The object a keyword value names for a reference: the object itself, or the one with its key.
+entity_base* keyword_target(session_impl& session, const attr_info& attr, const param_value& v) {
+  if (v.is_entity() && v.entity().object != nullptr) return v.entity().object;
+  if (v.is_entity() && v.entity().entity != attr.target_entity) {
+    throw_keyword_type(attr, ("a " + attr.target).c_str());
+  }
+  if (!v.is_entity() && !v.is_scalar()) {
+    throw_keyword_type(attr, ("a " + attr.target + " or its key").c_str());
+  }
+  const value& key = v.is_entity() ? v.entity().key : v.scalar();
+  if (key.is_null()) return nullptr;
+  const entity_info& target = *attr.target_entity;
+  entity_base* found = session.load(target, key);
+  if (found == nullptr) {
+    throw object_not_found(target.name + "[" + key.repr() + "] does not exist (given for " +
+                           attr.owner->name + "." + attr.name + ")");
+  }
+  return found;
+}
+
+void assign_keyword(session_impl& session, entity_base& object, const attr_info& attr,
+                    const param_value& v) {
+  switch (attr.kind) {
+    case attr_kind::single:
+      object_access::assign(object_access::reference(object, attr),
+                            keyword_target(session, attr, v));
+      return;
+    case attr_kind::set:
+      if (!v.is_sequence()) throw_keyword_type(attr, ("a list of " + attr.target).c_str());
+      for (const param_value& item : v.sequence()) {
+        entity_base* target = keyword_target(session, attr, item);
+        if (target == nullptr) throw_keyword_type(attr, ("a list of " + attr.target).c_str());
+        object_access::add(object_access::collection(object, attr), *target);
+      }
+      return;
+    default:
+      if (!v.is_scalar()) {
+        throw_keyword_type(attr, ("a " + std::string{type_name(attr.type)} + " value").c_str());
+      }
+      if (attr.assign == nullptr) {  // the implicit id
+        object_access::write(object, attr, v.scalar());
+        return;
+      }
+      try {
+        attr.assign(object_access::field(object, attr), v.scalar());
+      } catch (const usage_error& e) {
+        if (e.id() != "value.wrong_type") throw;
+        throw usage_error("value.wrong_type", attr.owner->name + "." + attr.name + ": " +
+                                                  e.message());
+      }
+  }
+}
+
+}  // namespace
+
+entity_base& create_object(const void* type_tag, const params& values) {
+  session_impl& session = session_impl::current();
+  const entity_info& entity = session.db().entity_of(type_tag);
+  // Every name first: a typo makes no object.
+  for (const auto& [name, v] : values) {
+    if (entity.find(name) != nullptr) continue;
+    std::vector<std::string> names;
+    for (const attr_info& attr : entity.attrs) names.push_back(attr.name);
+    throw usage_error("object.unknown_attribute", entity.name + " has no attribute '" + name +
+                                                      "'" + did_you_mean(name, names));
+  }
+  entity_base& object = session.create(entity);
+  try {
+    for (const auto& [name, v] : values) assign_keyword(session, object, *entity.find(name), v);
+  } catch (...) {
+    session.remove(object);  // a new object: forgotten, never written
+    throw;
+  }
+  return object;
 }
 
 }  // namespace detail
@@ -141,11 +256,10 @@ value entity_base::key() const {
   return detail::object_access::read(*this, m_info->pk());
 }
 
-void entity_base::remove() {
-  if (m_session == nullptr) {
-    throw usage_error("object.detached", "an object can only be removed inside its db_session");
-  }
-  m_session->remove(*this);
+std::ostream& operator<<(std::ostream& out, const entity_base& object) {
+  return out << detail::object_label(object);
 }
+
+void entity_base::remove() { detail::session_of(*this).remove(*this); }
 
 }  // namespace nextorm

@@ -33,6 +33,38 @@ session_impl& session_for(const query_state& q) {
   return session;
 }
 
+// The result's items as the plan knows them, before any row is read.
+void describe_shape(const compile::result_shape& shape, raw_result& out) {
+  out.width = shape.items.size();
+  out.item_entities.reserve(out.width);
+  out.item_types.reserve(out.width);
+  for (const compile::result_item& item : shape.items) {
+    out.item_entities.push_back(item.entity);
+    out.item_types.push_back(item.entity != nullptr || item.json_unwrap ? value_type::null
+                                                                        : item.type);
+  }
+}
+
+std::string item_label(const raw_result& r) {
+  std::string out;
+  for (std::size_t i = 0; i < r.width; ++i) {
+    if (i != 0) out += ", ";
+    if (r.item_entities[i] != nullptr) {
+      out += r.item_entities[i]->name;
+    } else {
+      out += r.item_types[i] == value_type::null ? "a value" : type_name(r.item_types[i]);
+    }
+  }
+  return r.width == 1 ? out : "(" + out + ")";
+}
+
+[[noreturn]] void throw_result_type(const query_state& q, const raw_result& r,
+                                    const std::string& wanted) {
+  const std::string& text = q.spec.text.empty() ? q.spec.entity : q.spec.text;
+  throw usage_error("query.result_type",
+                    "the query returns " + item_label(r) + ", not " + wanted + ": '" + text + "'");
+}
+
 }  // namespace
 
 query_state_ptr make_query(std::string text, std::string entity, params args) {
@@ -54,7 +86,7 @@ query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string tex
 
 raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
                      std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
-                     const object_sink* sink) {
+                     const object_sink* sink, const result_check* check) {
   session_impl& session = session_for(*q);
   session.flush();  // queries see the session's own changes
   compile::query_spec spec = q->spec;
@@ -69,9 +101,13 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
   raw_result out;
   out.column_names =
       std::shared_ptr<const std::vector<std::string>>(plan, &plan->shape.column_names);
+  describe_shape(plan->shape, out);
+  if (check != nullptr && !check->fits(out)) throw_result_type(*q, out, check->wanted());
+  out.keeper = session.keeper();
   if (t == terminal::remove) {
     out.width = 1;
-    out.item_entities.push_back(nullptr);
+    out.item_entities.assign(1, nullptr);
+    out.item_types.assign(1, value_type::integer);
     out.cells.push_back(
         result_cell{nullptr, value{session.connection().execute(plan->sql, values)}});
     return out;
@@ -83,7 +119,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
     const std::size_t max_rows = t == terminal::get                                ? 2
                                  : (t == terminal::first || t == terminal::exists) ? 1
                                                                                    : SIZE_MAX;
-    materialize::materialize(*rows, plan->shape, session.objects(), &session, out, max_rows, sink);
+    materialize::materialize(*rows, plan->shape, session.objects(), out, max_rows, sink);
   }
   exec::unwrap_json(plan->shape, out);
   // Items that came as keys only (references in a result) are loaded now, after the cursor:
@@ -133,15 +169,16 @@ std::vector<std::string> query_columns(const query_state_ptr& q) {
   return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->shape.column_names;
 }
 
-void throw_shape_mismatch(const raw_result& r, std::string_view wanted) {
-  std::string shape;
-  for (std::size_t i = 0; i < r.item_entities.size(); ++i) {
-    if (i != 0) shape += ", ";
-    shape += r.item_entities[i] != nullptr ? r.item_entities[i]->name : "a value";
+bool scalar_fits(value_type wanted, value_type got) noexcept {
+  if (got == wanted || got == value_type::null) return true;
+  switch (wanted) {
+    case value_type::real: return got == value_type::integer;
+    case value_type::text: return got >= value_type::text && got != value_type::bytes;
+    default: return false;
   }
-  throw usage_error("query.result_type", "the query's result is (" + shape +
-                                             "), which does not convert to " + std::string{wanted});
 }
+
+std::string scalar_label(value_type type) { return std::string{type_name(type)}; }
 
 std::string keyword_condition(const params& keywords) {
   std::string text = "lambda x_: ";

@@ -20,14 +20,6 @@ attr_info relation_info(const char* name, attr_kind kind, const std::type_info& 
   return options;
 }
 
-session_impl& session_of(const entity_base& object) {
-  session_impl* session = object_access::session(object);
-  if (session == nullptr) {
-    throw usage_error("object.detached", "a relation can only be used inside its db_session");
-  }
-  return *session;
-}
-
 void add_unique(std::vector<entity_base*>& items, entity_base* item) {
   if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
 }
@@ -61,7 +53,7 @@ std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) 
   const std::vector<value> key{owner.key()};
   auto rows = session.connection().query(sql, key);
   while (rows->next()) {
-    items.push_back(materialize::materialize_object(*rows, 0, target, session.objects(), &session));
+    items.push_back(materialize::materialize_object(*rows, 0, target, session.objects()));
   }
   return items;
 }
@@ -77,11 +69,22 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
   const std::vector<value> key{owner.key()};
   auto rows = session.connection().query(sql, key);
   if (!rows->next()) return nullptr;
-  return materialize::materialize_object(*rows, 0, target, session.objects(), &session);
+  return materialize::materialize_object(*rows, 0, target, session.objects());
 }
 
 // The typed API only lets objects of the target's C++ type through: one that is not the
 // target entity belongs to another database's mapping of that type.
+// Objects of one session only refer to each other: another session's object (live or ended)
+// is another version of its row.
+void check_same_session(const entity_base& self, const entity_base& other) {
+  if (object_access::home(other) != object_access::home(self)) {
+    (void)session_of(other);  // an ended session says so first
+    throw usage_error("session.other_object",
+                      object_label(other) + " belongs to another db_session than " +
+                          object_label(self) + ": load it in this session (E::at(key))");
+  }
+}
+
 [[noreturn]] void throw_wrong_entity(const attr_info& a, const char* relation) {
   throw usage_error("relation.wrong_entity", "attribute " + a.owner->name + "." + a.name + " " +
                                                  relation + " " + a.target +
@@ -162,12 +165,21 @@ entity_base* reference_field::target() const {
   return m_target;
 }
 
+std::string reference_field::label() const {
+  if (m_target != nullptr) return object_label(*m_target);
+  const value k = key();
+  if (k.is_null()) return "None";
+  return attr().target + "[" + k.repr() + "]";
+}
+
 void reference_field::assign(entity_base* new_target) {
   entity_base& self = owner();
   const attr_info& a = attr();
+  (void)session_of(self);
   if (new_target != nullptr && &new_target->info() != a.target_entity) {
     throw_wrong_entity(a, "refers to");
   }
+  if (new_target != nullptr) check_same_session(self, *new_target);
   entity_base* old_target = target();
   if (old_target == new_target) return;
   const attr_info& reverse = *a.reverse_attr;
@@ -224,9 +236,11 @@ const std::vector<entity_base*>& collection_field::items() const {
 void collection_field::add(entity_base& item) {
   entity_base& self = owner();
   const attr_info& a = attr();
+  (void)session_of(self);
   if (&item.info() != a.target_entity) {
     throw_wrong_entity(a, "holds");
   }
+  check_same_session(self, item);
   if (!a.is_many_to_many()) {
     // One-to-many: the item's reference decides; assign keeps this collection in step.
     object_access::reference(item, *a.reverse_attr).assign(&self);
@@ -242,6 +256,7 @@ void collection_field::add(entity_base& item) {
 void collection_field::remove(entity_base& item) {
   entity_base& self = owner();
   const attr_info& a = attr();
+  (void)session_of(self);
   if (!contains(item)) return;
   if (!a.is_many_to_many()) {
     if (!a.reverse_attr->optional) {
@@ -257,6 +272,15 @@ void collection_field::remove(entity_base& item) {
   auto& reverse = object_access::collection(item, *a.reverse_attr);
   std::erase(reverse.m_items, &self);
   session_of(self).link(a, self, item, false);
+}
+
+std::string collection_field::label() const {
+  std::string out = "[";
+  for (const entity_base* item : items()) {
+    if (out.size() > 1) out += ", ";
+    out += object_label(*item);
+  }
+  return out + "]";
 }
 
 bool collection_field::contains(const entity_base& item) const {

@@ -19,12 +19,20 @@ session_impl::session_impl(database_impl& db) : m_db{db}, m_previous{t_current} 
   if (!db.bound()) {
     throw usage_error("database.unbound", "the database is not bound: call bind() first");
   }
+  m_store = std::make_shared<materialize::object_store>(*this, db.shared_schema());
   t_current = this;
 }
 
 session_impl::~session_impl() {
-  rollback();
+  abandon();
   t_current = m_previous;
+}
+
+void session_impl::detach_objects() noexcept {
+  m_store->session = nullptr;
+  // Objects that no result or entity_ptr holds go now, those that are held when the last
+  // holder lets go.
+  m_store.reset();
 }
 
 session_impl& session_impl::current() {
@@ -43,7 +51,7 @@ driver::connection& session_impl::connection() {
 }
 
 entity_base& session_impl::create(const entity_info& entity) {
-  entity_base& object = m_objects.make(entity, this, object_state::created);
+  entity_base& object = objects().make(entity, object_state::created);
   // A new object's collections are empty, not unloaded.
   for (const auto& attr : entity.attrs) {
     if (attr.kind == attr_kind::set) {
@@ -56,15 +64,15 @@ entity_base& session_impl::create(const entity_info& entity) {
 
 entity_base* session_impl::load(const entity_info& entity, const value& key) {
   if (key.is_null()) return nullptr;
-  materialize::entity_objects& objects = m_objects.objects_of(entity);
+  materialize::entity_objects& objects = this->objects().objects_of(entity);
   if (entity_base* known = objects.find(key)) return known;
   auto rows = connection().query(statements(entity).select_by_key, std::span{&key, 1});
   if (!rows->next()) return nullptr;
-  return materialize::materialize_object(*rows, 0, objects, this);
+  return materialize::materialize_object(*rows, 0, objects);
 }
 
 void session_impl::load_all(const entity_info& entity, std::span<const value> keys) {
-  materialize::entity_objects& objects = m_objects.objects_of(entity);
+  materialize::entity_objects& objects = this->objects().objects_of(entity);
   std::vector<value> missing;
   std::unordered_set<value, value_hash> seen;
   for (const value& key : keys) {
@@ -92,7 +100,7 @@ void session_impl::load_all(const entity_info& entity, std::span<const value> ke
     }
     sql += ')';
     auto rows = connection().query(sql, chunk);
-    while (rows->next()) (void)materialize::materialize_object(*rows, 0, objects, this);
+    while (rows->next()) (void)materialize::materialize_object(*rows, 0, objects);
   }
 }
 
@@ -186,11 +194,11 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
     const object_columns columns{object, object_columns::key_position::skip};
     const value key = connection().insert_from(statements.insert_without_key, columns);
     object_access::write(object, pk, key);
-    m_objects.objects_of(entity).file(key, object);
+    objects().objects_of(entity).file(key, object);
   } else {
     const object_columns columns{object, object_columns::key_position::in_place};
     (void)connection().execute_from(statements.insert_with_key, columns);
-    m_objects.file(entity, object.key(), object);
+    objects().file(entity, object.key(), object);
   }
   object_access::state(object) = object_state::clean;
   path.pop_back();
@@ -206,7 +214,7 @@ void session_impl::update(entity_base& object) {
 void session_impl::erase(entity_base& object) {
   const std::vector<value> key{object.key()};
   (void)connection().execute(m_db.statements(object.info()).remove, key);
-  m_objects.forget(object.info(), key[0]);
+  objects().forget(object.info(), key[0]);
 }
 
 void session_impl::flush() {
@@ -230,12 +238,17 @@ void session_impl::commit() {
   if (m_connection && m_connection->in_transaction()) m_connection->commit();
 }
 
-void session_impl::rollback() noexcept {
+void session_impl::rollback() {
+  abandon();
+  m_store = std::make_shared<materialize::object_store>(*this, m_db.shared_schema());
+}
+
+void session_impl::abandon() noexcept {
   m_created.clear();
   m_modified.clear();
   m_links.clear();
   m_deleted.clear();
-  m_objects.clear();
+  detach_objects();
   if (m_connection) {
     try {
       m_connection->rollback();

@@ -7,6 +7,7 @@
 
 #include "driver/connection.hpp"
 #include "materialize/identity_map.hpp"
+#include "materialize/object_store.hpp"
 #include "session/database_impl.hpp"
 
 #include <memory>
@@ -40,11 +41,15 @@ class session_impl {
   void remove(entity_base& object);
   // A join row of a many-to-many attribute to insert or delete on flush (`owner` holds `attr`).
   void link(const attr_info& attr, entity_base& owner, entity_base& item, bool add);
-  [[nodiscard]] materialize::identity_map& objects() noexcept { return m_objects; }
+  [[nodiscard]] materialize::identity_map& objects() noexcept { return m_store->objects; }
+  // What keeps this session's objects alive for results that outlive the session.
+  [[nodiscard]] std::shared_ptr<void> keeper() const noexcept { return m_store; }
 
   void flush();
   void commit();
-  void rollback() noexcept;
+  // Drops pending changes and rolls back; the session goes on with no objects (those loaded so
+  // far stay readable where they are held, and belong to no session).
+  void rollback();
 
  private:
   void insert(entity_base& object, std::vector<entity_base*>& path);
@@ -60,9 +65,14 @@ class session_impl {
     bool add;
   };
 
+  // Ends the objects' life in this session: they stay readable for whoever still holds them.
+  void detach_objects() noexcept;
+  // Drops pending changes and objects and rolls the transaction back (the session's end).
+  void abandon() noexcept;
+
   database_impl& m_db;
   std::unique_ptr<driver::connection> m_connection;
-  materialize::identity_map m_objects;
+  std::shared_ptr<materialize::object_store> m_store;
   std::vector<entity_base*> m_created;
   std::vector<entity_base*> m_modified;
   std::vector<entity_base*> m_deleted;
@@ -72,5 +82,11 @@ class session_impl {
   std::uint64_t m_statements_version = 0;
   const entity_statements* m_statements = nullptr;
 };
+
+// The session `object` belongs to, for a change or a lazy load: usage_error session.over when
+// that session has ended, object.detached when no session made the object.
+[[nodiscard]] session_impl& session_of(const entity_base& object);
+// "Author[1]" ("Author[new]" before the database made its key), for messages.
+[[nodiscard]] std::string object_label(const entity_base& object);
 
 }  // namespace nextorm::detail

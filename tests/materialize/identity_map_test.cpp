@@ -64,7 +64,7 @@ struct fixture {
 };
 
 entity_base& make_item(identity_map& map, const entity_info& info, std::int64_t key) {
-  entity_base& object = map.make(info, nullptr, object_state::clean);
+  entity_base& object = map.make(info, object_state::clean);
   object_access::write(object, info.pk(), value{key});
   map.file(info, value{key}, object);
   return object;
@@ -72,7 +72,7 @@ entity_base& make_item(identity_map& map, const entity_info& info, std::int64_t 
 
 TEST_CASE_METHOD(fixture, "integer keys find their object through many growths of the table",
                  "[identity_map]") {
-  identity_map map;
+  identity_map map{nullptr};
   std::vector<entity_base*> made;
   // Negative, zero, consecutive and far-apart keys.
   for (std::int64_t i = -50; i < 5000; ++i) made.push_back(&make_item(map, item(), i * 7));
@@ -88,13 +88,13 @@ TEST_CASE_METHOD(fixture, "integer keys find their object through many growths o
 
 TEST_CASE_METHOD(fixture, "find_or_add makes an object only for a key it has not seen",
                  "[identity_map]") {
-  identity_map map;
+  identity_map map{nullptr};
   auto& objects = map.objects_of(item());
   int made = 0;
   auto add = [&](std::int64_t key) {
     return objects.find_or_add(key, [&] {
       ++made;
-      return &objects.make(nullptr, object_state::clean);
+      return &objects.make(object_state::clean);
     });
   };
   entity_base* first = add(42);
@@ -105,7 +105,7 @@ TEST_CASE_METHOD(fixture, "find_or_add makes an object only for a key it has not
 }
 
 TEST_CASE_METHOD(fixture, "forgetting keys keeps the others findable", "[identity_map]") {
-  identity_map map;
+  identity_map map{nullptr};
   std::vector<entity_base*> made;
   for (std::int64_t i = 0; i < 1000; ++i) made.push_back(&make_item(map, item(), i));
   // Every third key goes: holes in the middle of probe runs.
@@ -124,11 +124,11 @@ TEST_CASE_METHOD(fixture, "forgetting keys keeps the others findable", "[identit
 }
 
 TEST_CASE_METHOD(fixture, "non-integer keys are indexed by value", "[identity_map]") {
-  identity_map map;
+  identity_map map{nullptr};
   CHECK_FALSE(map.objects_of(country()).integer_keys());
-  entity_base& fr = map.make(country(), nullptr, object_state::clean);
+  entity_base& fr = map.make(country(), object_state::clean);
   map.file(country(), value{"FR"}, fr);
-  entity_base& de = map.make(country(), nullptr, object_state::clean);
+  entity_base& de = map.make(country(), object_state::clean);
   map.file(country(), value{"DE"}, de);
   CHECK(map.find(country(), value{"FR"}) == &fr);
   CHECK(map.find(country(), value{"DE"}) == &de);
@@ -141,7 +141,7 @@ TEST_CASE_METHOD(fixture, "non-integer keys are indexed by value", "[identity_ma
 TEST_CASE_METHOD(fixture, "clearing the map runs every object's destructor", "[identity_map]") {
   g_destroyed = 0;
   {
-    identity_map map;
+    identity_map map{nullptr};
     for (std::int64_t i = 0; i < 2500; ++i) {
       entity_base& object = make_item(map, item(), i);
       // Strings too long for the small-string buffer must be freed by the destructor.
@@ -149,7 +149,7 @@ TEST_CASE_METHOD(fixture, "clearing the map runs every object's destructor", "[i
       object_access::write(object, *item().find("name"), value{std::string(100, 'x')});
       CHECK(name.get().size() == 100);
     }
-    map.make(item(), nullptr, object_state::created);  // never filed, destroyed all the same
+    map.make(item(), object_state::created);  // never filed, destroyed all the same
     map.clear();
     CHECK(g_destroyed == 2501);
     CHECK(map.size() == 0);
@@ -163,7 +163,7 @@ TEST_CASE_METHOD(fixture, "objects bigger than a storage block get storage of th
                  "[identity_map]") {
   g_big_destroyed = 0;
   {
-    identity_map map;
+    identity_map map{nullptr};
     std::vector<entity_base*> made;
     for (std::int64_t i = 1; i <= 20; ++i) made.push_back(&make_item(map, big(), i));
     for (std::int64_t i = 1; i <= 20; ++i) {
@@ -188,26 +188,26 @@ TEST_CASE("storage given back by ended sessions is reused, and can be released",
   materialize::release_cached_storage();
   const entity_base* first = nullptr;
   {
-    identity_map map;
-    first = &map.make(info, nullptr, object_state::created);
+    identity_map map{nullptr};
+    first = &map.make(info, object_state::created);
   }
   {
-    identity_map map;
+    identity_map map{nullptr};
     // The same block again (the cache hands back the block it got last).
-    CHECK(&map.make(info, nullptr, object_state::created) == first);
+    CHECK(&map.make(info, object_state::created) == first);
   }
   materialize::release_cached_storage();
 }
 
 TEST_CASE_METHOD(fixture, "objects made by the map know their entity, state and fields",
                  "[identity_map]") {
-  identity_map map;
-  entity_base& object = map.make(item(), nullptr, object_state::created);
+  identity_map map{nullptr};
+  entity_base& object = map.make(item(), object_state::created);
   CHECK(&object.info() == &item());
   CHECK(object.state() == object_state::created);
   // The fields are attached to their owner: a change outside a session is refused by name.
   auto& typed = static_cast<Item&>(object);
-  CHECK_THROWS_WITH(typed.name = "x", Catch::Contains("can only change inside its db_session"));
+  CHECK_THROWS_WITH(typed.name = "x", Catch::Contains("an object that no db_session made"));
 }
 
 TEST_CASE("an object constructed outside a session has detached fields", "[identity_map]") {

@@ -43,8 +43,8 @@ TEST_CASE("an entity object constructed outside a session cannot change or be re
   CHECK_THROWS_WITH(loose.price = 1.0,
                     "object.detached: field of an object that no session made: "
                     "create objects with create()");
-  CHECK_THROWS_WITH(loose.remove(),
-                    "object.detached: an object can only be removed inside its db_session");
+  CHECK_THROWS_WITH(loose.remove(), "object.detached: an object that no db_session made: "
+                                    "create objects with E::create()");
   CHECK(loose.state() == object_state::created);
 }
 
@@ -72,12 +72,13 @@ TEST_CASE("a relation of an object that no session holds is refused by name", "[
   database db;
   db.generate_mapping<Category, Tag, Product, Customer, Order, Card>();  // no connection needed
   const registry& schema = db.schema();
-  materialize::identity_map map;
+  materialize::identity_map map{nullptr};
   auto& tools =
-      static_cast<Category&>(map.make(*schema.find("Category"), nullptr, object_state::clean));
+      static_cast<Category&>(map.make(*schema.find("Category"), object_state::clean));
   auto& hammer =
-      static_cast<Product&>(map.make(*schema.find("Product"), nullptr, object_state::clean));
-  const char* detached = "object.detached: a relation can only be used inside its db_session";
+      static_cast<Product&>(map.make(*schema.find("Product"), object_state::clean));
+  const char* detached =
+      "object.detached: an object that no db_session made: create objects with E::create()";
   CHECK_THROWS_AS(tools.products.size(), usage_error);
   CHECK_THROWS_WITH(tools.products.size(), detached);   // one-to-many
   CHECK_THROWS_WITH(hammer.tags.is_empty(), detached);  // many-to-many

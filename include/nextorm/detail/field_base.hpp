@@ -26,12 +26,21 @@ class field_base {
   }
   // This field's attribute in the owner's entity.
   [[nodiscard]] const attr_info& attr() const;
+  // Whether a session (or a description) has told the field where its owner is.
+  [[nodiscard]] bool attached() const noexcept { return m_owner_offset != 0; }
+  // attr() of an attached field, without the test.
+  [[nodiscard]] const attr_info& attr_unchecked() const noexcept {
+    return owner().m_info->attrs[m_attr_index];
+  }
   // Records a change of the owner, so that the session writes it.
   void touch() const {
-    // An object created in this session is written whole on flush: nothing to record.
+    // An object created in a session that goes on is written whole on flush: nothing to record.
     if (m_owner_offset != 0) {
       const entity_base& o = owner();
-      if (o.m_state == object_state::created && o.m_session != nullptr) return;
+      if (o.m_state == object_state::created && o.m_home != nullptr &&
+          o.m_home->session != nullptr) {
+        return;
+      }
     }
     record_change();
   }
