@@ -17,7 +17,7 @@ thread_local session_impl* t_current = nullptr;
 
 session_impl::session_impl(database_impl& db) : m_db{db}, m_previous{t_current} {
   if (!db.bound()) {
-    throw usage_error("database.unbound", "the database is not bound: call bind() first");
+    throw usage_error("database.unbound", "the database is not bound: call db.bind(url) first");
   }
   t_current = this;
 }
@@ -29,7 +29,9 @@ session_impl::~session_impl() {
 
 session_impl& session_impl::current() {
   if (t_current == nullptr) {
-    throw usage_error("session.none", "this needs a db_session: open one with nextorm::db_session");
+    throw usage_error("session.none",
+                      "this needs a db_session: open one first, e.g. "
+                      "nextorm::db_session session{db};");
   }
   return *t_current;
 }
