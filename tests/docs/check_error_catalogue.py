@@ -506,31 +506,44 @@ def check(root: pathlib.Path) -> int:
 def self_test() -> int:
     """The check fails on an undocumented id, an unexplained throw and an unknown thrown type."""
     doc = "| id | message |\n| --- | --- |\n| `demo.known` | known |\n| `<provider>.lost` | x |\n"
+    uses = 'auto a = "demo.known"; auto b = "sqlite.lost";\n'
+    forwarder = ("[[noreturn]] void fail(const char* id, const std::string& message) {\n"
+                 "  throw schema_error{id, message};\n}\n")
+    registry = "src/schema/registry.cpp"
+    # name -> (files besides the class definitions, whether the check must fail)
     cases = {
-        "a documented id passes": ('throw usage_error("demo.known", "m");', 0),
-        "an undocumented id fails": ('throw usage_error("demo.planted", "m");', 1),
-        "an id in a multi-line call passes": ('throw usage_error(\n  "demo.known",\n "m");', 0),
-        "a commented id is no id": ('// throw usage_error("demo.planted", "m")\nint x;', 0),
-        "an id from a variable fails": ("throw usage_error(make_id(), \"m\");", 1),
-        "an unknown thrown type fails": ('throw std::runtime_error("m");', 1),
-        "a stored error without an id literal fails": ("auto e = usage_error(name, \"m\");", 1),
+        "a documented id passes": ({"src/demo.cpp": 'throw usage_error("demo.known", "m");'}, 0),
+        "an undocumented id fails": ({"src/demo.cpp": 'throw usage_error("demo.planted", "m");'}, 1),
+        "an id in a multi-line call passes": (
+            {"src/demo.cpp": 'throw usage_error(\n  "demo.known",\n "m");'}, 0),
+        "a commented id is no id": (
+            {"src/demo.cpp": '// throw usage_error("demo.planted", "m")\nint x;'}, 0),
+        "an id from a variable fails": ({"src/demo.cpp": 'throw usage_error(make_id(), "m");'}, 1),
+        "an unknown thrown type fails": ({"src/demo.cpp": 'throw std::runtime_error("m");'}, 1),
+        "a stored error without an id literal fails": (
+            {"src/demo.cpp": 'auto e = usage_error(name, "m");'}, 1),
         "a provider condition passes as <provider>.": (
-            'throw_condition("sqlite", condition::lost, m);', 0),
-        "an unknown condition fails": ('throw_condition("sqlite", pick(), m);', 1),
-        "a documented id nothing makes fails": ("int x;", 1),
+            {"src/demo.cpp": 'throw_condition("sqlite", condition::lost, m);'}, 0),
+        "an unknown condition fails": ({"src/demo.cpp": 'throw_condition("sqlite", pick(), m);'}, 1),
+        "a forwarder called with an id literal passes": (
+            {registry: forwarder + 'void f() { fail("demo.known", "m"); }'}, 0),
+        "a forwarder called without an id literal fails": (
+            {registry: forwarder + 'void f() { fail(name, "m"); }'}, 1),
+        "an unregistered forwarder fails": (
+            {"src/demo.cpp": forwarder + 'void f() { fail("demo.known", "m"); }'}, 1),
+        "a documented id nothing makes fails": ({}, 1),
     }
     failures = 0
-    for name, (body, expected) in cases.items():
+    for name, (files, expected) in cases.items():
         sources = {
-            "include/nextorm/errors.hpp": "class error {};\nclass usage_error : public error {};\n",
+            "include/nextorm/errors.hpp": "class error {};\nclass usage_error : public error {};\n"
+                                          "class schema_error : public error {};\n",
             "src/driver/error_condition.hpp": "enum class condition { lost };\n",
-            "src/demo.cpp": body + "\n",
         }
-        documented = documented_ids(doc)
-        if name != "a documented id nothing makes fails":
-            sources["src/uses.cpp"] = 'auto a = "demo.known"; auto b = "sqlite.lost";\n' \
-                if "<provider>" not in body else ""
-        problems = compare(scan(sources), documented)
+        sources.update({path: text + "\n" for path, text in files.items()})
+        if files:
+            sources["src/uses.cpp"] = uses
+        problems = compare(scan(sources), documented_ids(doc))
         got = 1 if problems else 0
         if got != expected:
             failures += 1
