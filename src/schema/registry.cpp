@@ -597,8 +597,10 @@ void registry::finalize(const naming_convention& naming) {
     }
     entity.table = m_declared[e].table.empty() ? naming.table(entity) : m_declared[e].table;
     if (!tables.insert(lower(entity.table)).second) {
-      fail("schema.duplicate_table",
-           "entity " + entity.name + ": table " + entity.table + " is already used");
+      fail(
+          "schema.duplicate_table",
+          "entity " + entity.name + ": table " + entity.table + " is already used" +
+              hint(entity, "; rename one of the entities", "; give one of them another \"table\""));
     }
   }
   resolve_targets(m_entities);

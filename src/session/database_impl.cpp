@@ -15,7 +15,8 @@ void database_impl::bind(driver::connection_url parsed, std::size_t pool_size) {
                       "the database is already bound; a database binds once: use another "
                       "nextorm::database for another URL");
   if (pool_size == 0)
-    throw usage_error("database.pool_size", "the pool needs at least one connection");
+    throw usage_error("database.pool_size",
+                      "the pool needs at least one connection: set pool_size to 1 or more");
   const lower::dialect* found = lower::find_dialect(parsed.provider);
   // Open one connection now, so that a bad URL fails at bind() rather than in a session.
   auto first = driver::open(parsed);

@@ -616,9 +616,11 @@ TEST_CASE("tables and columns are named by the convention unless declared") {
 
 TEST_CASE("two entities in one table, or two attributes in one column, are refused") {
   CHECK(finalize_error({entity("A", {}, "things"), entity("B", {}, "Things")}) ==
-        "schema.duplicate_table: entity B: table Things is already used");
+        "schema.duplicate_table: entity B: table Things is already used; give one of them another "
+        "\"table\"");
   CHECK(finalize_error({entity("Course_Student", {}), entity("B", {}, "course_student")}) ==
-        "schema.duplicate_table: entity B: table course_student is already used");
+        "schema.duplicate_table: entity B: table course_student is already used; give one of them "
+        "another \"table\"");
   attr_info b = req("b");
   b.column = "A";
   CHECK(finalize_error({entity("P", {req("a"), b})}) ==

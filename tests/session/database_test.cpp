@@ -76,7 +76,9 @@ TEST_CASE("a database is bound once, and must be bound before a session", "[data
                     Catch::StartsWith("url.provider: unknown database provider 'oracle'"));
   bad.provider = "sqlite";
   bad.pool_size = 0;
-  CHECK_THROWS_WITH(other.bind(bad), "database.pool_size: the pool needs at least one connection");
+  CHECK_THROWS_WITH(
+      other.bind(bad),
+      "database.pool_size: the pool needs at least one connection: set pool_size to 1 or more");
 }
 
 TEST_CASE("entities must be defined in the session's database", "[database]") {
