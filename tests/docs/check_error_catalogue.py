@@ -187,6 +187,26 @@ def strip_comments(text: str) -> str:
     return "".join(out)
 
 
+def mask(text: str) -> str:
+    """The text with the insides of string and character literals blanked (offsets kept), for
+    finding keywords and calls that are code, not text."""
+    out = list(text)
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"' or (c == "'" and not (i > 0 and text[i - 1].isalnum())):
+            j = i + 1
+            while text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            for k in range(i + 1, j):
+                if out[k] != "\n":
+                    out[k] = " "
+            i = j + 1
+        else:
+            i += 1
+    return "".join(out)
+
+
 def balanced(text: str, start: int) -> int:
     """The index after the bracket that closes the one at `start` (strings are skipped)."""
     pairs = {"(": ")", "{": "}", "[": "]"}
@@ -316,7 +336,7 @@ def scan(sources: dict[str, str]) -> Finding:
     # Rule 1: id literals, and ids that a macro makes from a literal.
     for path, text in code.items():
         for macro, (prefix, position) in ID_MACROS.items():
-            for m in re.finditer(r"\b" + macro + r"\s*\(", text):
+            for m in re.finditer(r"\b" + macro + r"\s*\(", mask(text)):
                 if re.search(r"#\s*define\s+$", text[max(0, m.start() - 20):m.start()]):
                     continue
                 open_at = m.end() - 1
@@ -332,10 +352,12 @@ def scan(sources: dict[str, str]) -> Finding:
                 continue
             result.add(m.group(1), f"{path}:{line_of(text, m.start())}")
 
-    def classify(path: str, text: str, start: int, end: int, what: str) -> None:
+    def classify(path: str, text: str, start: int, end: int, args: list[str], what: str) -> None:
         body = squash(text[start:end])
         where = f"{path}:{line_of(text, start)}"
-        if ID_LITERAL.search(body) or GRAMMAR_ENTRY.search(body) or PASSED_ON.search(body):
+        # The id is the first or second argument (the second after a category).
+        if any(ID_LITERAL.fullmatch(a) or GRAMMAR_ENTRY.fullmatch(a) or PASSED_ON.fullmatch(a)
+               for a in args[:2]):
             return
         if (path, body) in forwarders:
             used_forwarders.add((path, body))
@@ -348,8 +370,9 @@ def scan(sources: dict[str, str]) -> Finding:
                                f"convention: pass an id literal, or register a forwarder)")
 
     for path, text in code.items():
+        masked = mask(text)
         # Rule 2: throw statements.
-        for m in re.finditer(r"\bthrow\b", text):
+        for m in re.finditer(r"\bthrow\b", masked):
             end = statement_end(text, m.start())
             thrown = text[m.end():end].strip()
             if not thrown:
@@ -363,10 +386,15 @@ def scan(sources: dict[str, str]) -> Finding:
                                        f"which is neither an error class with an id nor in "
                                        f"NO_ID_TYPES: {squash(text[m.start():end])}")
                 continue
-            classify(path, text, m.start(), end, "throw")
+            call = re.match(r"(?:nextorm::)?(?:lower::)?[\w:]+\s*[({]", text[m.end():end].lstrip())
+            args = []
+            if call:
+                open_at = end - len(text[m.end():end].lstrip()) + call.end() - 1
+                args = split_args(text[open_at + 1:balanced(text, open_at) - 1])
+            classify(path, text, m.start(), end, args, "throw")
         # Rule 2: constructions of error classes outside throw statements (returned, stored,
         # or a base-class initializer in a class with a fixed id).
-        for m in class_re.finditer(text):
+        for m in class_re.finditer(masked):
             before = text[max(0, m.start() - 40):m.start()]
             if re.search(r"\bthrow\s*$", before):
                 continue  # classified above
@@ -385,7 +413,7 @@ def scan(sources: dict[str, str]) -> Finding:
                 continue  # a constructor passing its id parameter on to its base class
             if m.group(1) in fixed:
                 continue  # a class that has one id, written in its definition
-            classify(path, text, m.start(), close_at, "construction")
+            classify(path, text, m.start(), close_at, args, "construction")
 
     # The callers of each forwarder must pass an id.
     for f in FORWARDERS:
@@ -396,7 +424,7 @@ def scan(sources: dict[str, str]) -> Finding:
         for path, text in code.items():
             if not any(path == c or path.startswith(c + "/") for c in f.callers):
                 continue
-            for m in re.finditer(f.callee + r"\s*\(", text):
+            for m in re.finditer(f.callee + r"\s*\(", mask(text)):
                 before = text[max(0, m.start() - 60):m.start()]
                 if re.search(r"(\bvoid|\w+::)\s*$", before):
                     continue  # the helper's definition
@@ -413,7 +441,7 @@ def scan(sources: dict[str, str]) -> Finding:
     # Provider patterns: throw_condition("<provider>", condition::<name>, ...).
     conditions = condition_names(code)
     for path, text in code.items():
-        for m in re.finditer(r"\bthrow_condition\s*\(", text):
+        for m in re.finditer(r"\bthrow_condition\s*\(", mask(text)):
             before = text[max(0, m.start() - 40):m.start()]
             if re.search(r"(\bvoid|\w+::)\s*$", before):
                 continue
@@ -531,6 +559,11 @@ def self_test() -> int:
             {registry: forwarder + 'void f() { fail(name, "m"); }'}, 1),
         "an unregistered forwarder fails": (
             {"src/demo.cpp": forwarder + 'void f() { fail("demo.known", "m"); }'}, 1),
+        "'throw' inside a string is no throw": ({"src/demo.cpp": 'auto s = "we throw x(y)";'}, 0),
+        "a bracket in a character literal is no bracket": (
+            {"src/demo.cpp": 'throw usage_error("demo.known", std::string(1, \'(\'));'}, 0),
+        "an id literal in the message only fails": (
+            {"src/demo.cpp": 'throw usage_error(id, "m", "demo.known");'}, 1),
         "a documented id nothing makes fails": ({}, 1),
     }
     failures = 0
