@@ -187,23 +187,32 @@ def strip_comments(text: str) -> str:
     return "".join(out)
 
 
+def literal_end(text: str, i: int) -> int:
+    """If a string or character literal starts at `i`, the index after it; else `i`. (A quote
+    after a digit or letter is a digit separator or a prefix, not a character literal.)"""
+    c = text[i]
+    if c != '"' and (c != "'" or (i > 0 and text[i - 1].isalnum())):
+        return i
+    j = i + 1
+    while text[j] != c:
+        j += 2 if text[j] == "\\" else 1
+    return j + 1
+
+
 def mask(text: str) -> str:
     """The text with the insides of string and character literals blanked (offsets kept), for
     finding keywords and calls that are code, not text."""
     out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"' or (c == "'" and not (i > 0 and text[i - 1].isalnum())):
-            j = i + 1
-            while text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            for k in range(i + 1, j):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j + 1
-        else:
+    i = 0
+    while i < len(text):
+        after = literal_end(text, i)
+        if after == i:
             i += 1
+            continue
+        for k in range(i + 1, after - 1):
+            if out[k] != "\n":
+                out[k] = " "
+        i = after
     return "".join(out)
 
 
@@ -214,11 +223,11 @@ def balanced(text: str, start: int) -> int:
     i = start + 1
     while stack:
         c = text[i]
-        if c == '"':
-            i += 1
-            while text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif c in pairs:
+        after = literal_end(text, i)
+        if after != i:
+            i = after
+            continue
+        if c in pairs:
             stack.append(pairs[c])
         elif c in ")}]":
             if c != stack.pop():
@@ -232,12 +241,10 @@ def split_args(inner: str) -> list[str]:
     args, depth, current, i = [], 0, [], 0
     while i < len(inner):
         c = inner[i]
-        if c == '"':
-            j = i + 1
-            while inner[j] != '"':
-                j += 2 if inner[j] == "\\" else 1
-            current.append(inner[i:j + 1])
-            i = j + 1
+        after = literal_end(inner, i)
+        if after != i:
+            current.append(inner[i:after])
+            i = after
             continue
         if c in "([{":
             depth += 1
@@ -258,11 +265,11 @@ def statement_end(text: str, start: int) -> int:
     """The index of the ';' that ends the statement starting at `start` (brackets skipped)."""
     i = start
     while text[i] != ";":
-        if text[i] == '"':
-            i += 1
-            while text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif text[i] in "([{":
+        after = literal_end(text, i)
+        if after != i:
+            i = after
+            continue
+        if text[i] in "([{":
             i = balanced(text, i)
             continue
         i += 1
