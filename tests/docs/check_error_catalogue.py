@@ -166,7 +166,8 @@ def strip_comments(text: str) -> str:
             j = text.index("*/", i) + 2
             out.append(re.sub(r"[^\n]", " ", text[i:j]))
             i = j
-        elif text.startswith('R"', i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+        elif text.startswith('R"', i) and (i == 0 or not (text[i - 1].isalnum() or
+                                                          text[i - 1] == "_")):
             delim_end = text.index("(", i)
             closing = ")" + text[i + 2:delim_end] + '"'
             j = text.index(closing, delim_end) + len(closing)
@@ -440,9 +441,10 @@ def scan(sources: dict[str, str]) -> Finding:
                 chosen = [args[i] for i in f.id_args if i < len(args)]
                 if any(ID_LITERAL.fullmatch(a) or GRAMMAR_ENTRY.fullmatch(a) for a in chosen):
                     continue
+                positions = " or ".join(str(i + 1) for i in f.id_args)
                 result.problems.append(
                     f"{path}:{line_of(text, m.start())}: a call of the forwarder in {f.file} "
-                    f"without an id literal as argument {' or '.join(str(i + 1) for i in f.id_args)}: "
+                    f"without an id literal as argument {positions}: "
                     f"{squash(text[m.start():balanced(text, open_at)])}")
 
     # Provider patterns: throw_condition("<provider>", condition::<name>, ...).
@@ -548,7 +550,8 @@ def self_test() -> int:
     # name -> (files besides the class definitions, whether the check must fail)
     cases = {
         "a documented id passes": ({"src/demo.cpp": 'throw usage_error("demo.known", "m");'}, 0),
-        "an undocumented id fails": ({"src/demo.cpp": 'throw usage_error("demo.planted", "m");'}, 1),
+        "an undocumented id fails": (
+            {"src/demo.cpp": 'throw usage_error("demo.planted", "m");'}, 1),
         "an id in a multi-line call passes": (
             {"src/demo.cpp": 'throw usage_error(\n  "demo.known",\n "m");'}, 0),
         "a commented id is no id": (
@@ -559,7 +562,8 @@ def self_test() -> int:
             {"src/demo.cpp": 'auto e = usage_error(name, "m");'}, 1),
         "a provider condition passes as <provider>.": (
             {"src/demo.cpp": 'throw_condition("sqlite", condition::lost, m);'}, 0),
-        "an unknown condition fails": ({"src/demo.cpp": 'throw_condition("sqlite", pick(), m);'}, 1),
+        "an unknown condition fails": (
+            {"src/demo.cpp": 'throw_condition("sqlite", pick(), m);'}, 1),
         "a forwarder called with an id literal passes": (
             {registry: forwarder + 'void f() { fail("demo.known", "m"); }'}, 0),
         "a forwarder called without an id literal fails": (
