@@ -50,7 +50,8 @@ std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry
                                           const compile_options& options) {
   if (!reg.finalized()) {
     throw usage_error{"usage.registry_not_finalized",
-                      "the entity registry must be finalized before queries are compiled"};
+                      "the entity registry is not finalized: call db.generate_mapping() (or "
+                      "registry::finalize()) before compiling queries"};
   }
   std::vector<ast::node_ptr> trees;
   analyze::analyzer a{reg, args};

@@ -66,7 +66,8 @@ std::vector<value> bind_values(const compile::plan& plan, const params& args,
       case compile::param_slot::source::named: {
         const param_value* found = find_param(args, slot.name);
         if (found == nullptr) {
-          throw usage_error("param.missing", "no value passed for parameter '" + slot.name + "'");
+          throw usage_error("param.missing", "no value passed for parameter '" + slot.name +
+                                                 "'; pass it with the query's parameters");
         }
         if (!slot.element) {
           out.push_back(scalar_of(*found, slot.name));

@@ -140,7 +140,8 @@ table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
 std::vector<table_def> describe(const registry& schema, const lower::dialect& dialect) {
   if (!schema.finalized()) {
     throw usage_error{"migrate.not_finalized",
-                      "the registry must be finalized before its DDL can be generated"};
+                      "the registry is not finalized: call db.generate_mapping() (or "
+                      "registry::finalize()) before generating its DDL"};
   }
   std::vector<table_def> tables;
   for (const auto& entity : schema.entities()) tables.push_back(entity_table(*entity, dialect));

@@ -106,6 +106,12 @@ std::string where(const entity_info& entity, const attr_info& attr) {
   return "entity " + entity.name + ", attribute " + attr.name + ": ";
 }
 
+// A fix in the words of the entity's own declaration: C++ entities have a type tag, entities
+// of a JSON schema have none.
+std::string hint(const entity_info& entity, const std::string& cpp, const std::string& json) {
+  return entity.type_tag != nullptr ? cpp : json;
+}
+
 bool is_identifier(std::string_view name) {
   assert(!name.empty());  // callers report a missing name first
   const auto first = static_cast<unsigned char>(name.front());
@@ -150,7 +156,8 @@ void check_default(const entity_info& entity, attr_info& attr) {
     }
     if (!attr.nullable) {
       fail("schema.default_null",
-           at + "default None needs a nullable attribute (add \"nullable\": true)");
+           at + "default None needs a nullable attribute " +
+               hint(entity, "(add nextorm::nullable)", "(add \"nullable\": true)"));
     }
     return;
   }
@@ -380,11 +387,33 @@ void resolve_targets(entity_list& entities) {
         if (other->name == attr.target) attr.target_entity = other.get();
       }
       if (attr.target_entity == nullptr) {
-        fail("schema.unknown_entity", where(*entity, attr) + "unknown entity '" + attr.target +
-                                          "'" + did_you_mean(attr.target, names));
+        fail("schema.unknown_entity",
+             where(*entity, attr) + "unknown entity '" + attr.target + "'" +
+                 did_you_mean(attr.target, names) +
+                 hint(*entity,
+                      "; pass " + attr.target +
+                          " to db.generate_mapping<...>() with the other entities",
+                      ""));
       }
     }
   }
+}
+
+// The declaration to add to `target` so that `attr` of `entity` has a reverse: a Set for a
+// Single, a Single (or a Set, for many-to-many) for a Set.
+std::string missing_reverse_fix(const entity_info& entity, const attr_info& attr,
+                                const entity_info& target) {
+  const bool many = attr.kind == attr_kind::single;
+  std::string name = to_lower(entity.name) + (many ? "s" : "");
+  if (target.find(name) != nullptr) name += "_" + attr.name;
+  const std::string kind = many ? "Set" : "Single";
+  if (target.type_tag != nullptr) {
+    return "add " + kind + "<" + entity.name + "> " + name + "{\"" + name + "\"} to " +
+           target.name + (many ? "" : " (or a Set<" + entity.name + "> for many-to-many)");
+  }
+  return "add {\"name\": \"" + name + "\", \"kind\": \"" + kind + "\", \"type\": \"" + entity.name +
+         "\"} to the \"attrs\" of " + target.name +
+         (many ? "" : " (or \"kind\": \"Set\" for many-to-many)");
 }
 
 // PonyORM's _link_reverse_attrs_: a declared reverse name, else the one attribute of the target
@@ -418,15 +447,21 @@ void link_reverse(entity_info& entity, attr_info& attr) {
     }
     const auto& found = naming_this.empty() ? naming_none : naming_this;
     if (found.size() > 1) {
-      fail("schema.ambiguous_reverse", at + "ambiguous reverse attribute: " + target.name + "." +
-                                           found[0]->name + " and " + target.name + "." +
-                                           found[1]->name + " both point back at " + entity.name +
-                                           "; declare \"reverse\"");
+      fail("schema.ambiguous_reverse",
+           at + "ambiguous reverse attribute: " + target.name + "." + found[0]->name + " and " +
+               target.name + "." + found[1]->name + " both point back at " + entity.name +
+               "; declare \"reverse\": add " +
+               hint(entity,
+                    "nextorm::reverse{\"" + found[0]->name + "\"} or nextorm::reverse{\"" +
+                        found[1]->name + "\"}",
+                    "\"reverse\": \"" + found[0]->name + "\" or \"reverse\": \"" + found[1]->name +
+                        "\"") +
+               " to " + entity.name + "." + attr.name);
     }
     if (found.empty()) {
       fail("schema.missing_reverse", at + "no attribute of " + target.name + " points back at " +
-                                         entity.name +
-                                         "; every relation needs a reverse attribute");
+                                         entity.name + "; every relation needs a reverse " +
+                                         "attribute: " + missing_reverse_fix(entity, attr, target));
     }
     reverse = found.front();
   }
@@ -450,7 +485,8 @@ void link_reverse(entity_info& entity, attr_info& attr) {
   if (attr.kind == attr_kind::single && !attr.optional && reverse->kind == attr_kind::single &&
       !reverse->optional) {
     fail("schema.one_to_one_required",
-         at + "one side of the one-to-one relation " + pair + " must be optional");
+         at + "one side of the one-to-one relation " + pair + " must be optional: add " +
+             hint(entity, "nextorm::optional", "\"optional\": true") + " to one of them");
   }
   attr.reverse_attr = reverse;
   reverse->reverse_attr = &attr;
@@ -491,7 +527,9 @@ void name_columns(entity_info& entity, const naming_convention& naming) {
     if (attr.column.empty()) attr.column = naming.column(attr);
     if (!seen.insert(lower(attr.column)).second) {
       fail("schema.duplicate_column", where(entity, attr) + "column " + attr.column +
-                                          " is already used in table " + entity.table);
+                                          " is already used in table " + entity.table +
+                                          "; name one of the columns another way with " +
+                                          hint(entity, "nextorm::column{\"...\"}", "\"column\""));
     }
     entity.columns.push_back(&attr);
   }
@@ -571,8 +609,10 @@ void registry::finalize(const naming_convention& naming) {
     }
     entity.table = m_declared[e].table.empty() ? naming.table(entity) : m_declared[e].table;
     if (!tables.insert(lower(entity.table)).second) {
-      fail("schema.duplicate_table",
-           "entity " + entity.name + ": table " + entity.table + " is already used");
+      fail(
+          "schema.duplicate_table",
+          "entity " + entity.name + ": table " + entity.table + " is already used" +
+              hint(entity, "; rename one of the entities", "; give one of them another \"table\""));
     }
   }
   resolve_targets(m_entities);

@@ -11,9 +11,13 @@
 namespace nextorm::detail {
 
 void database_impl::bind(driver::connection_url parsed, std::size_t pool_size) {
-  if (bound()) throw usage_error("database.bound", "the database is already bound");
+  if (bound())
+    throw usage_error("database.bound",
+                      "the database is already bound; a database binds once: use another "
+                      "nextorm::database for another URL");
   if (pool_size == 0)
-    throw usage_error("database.pool_size", "the pool needs at least one connection");
+    throw usage_error("database.pool_size",
+                      "the pool needs at least one connection: set pool_size to 1 or more");
   const lower::dialect* found = lower::find_dialect(parsed.provider);
   // Open one connection now, so that a bad URL fails at bind() rather than in a session.
   auto first = driver::open(parsed);
@@ -37,7 +41,7 @@ void database_impl::rename_for_provider() {
 
 const lower::dialect& database_impl::dialect() const {
   if (m_dialect == nullptr) {
-    throw usage_error("database.unbound", "the database is not bound: call bind() first");
+    throw usage_error("database.unbound", "the database is not bound: call db.bind(url) first");
   }
   return *m_dialect;
 }
@@ -49,7 +53,8 @@ std::unique_ptr<driver::connection> database_impl::acquire() {
       // Every connection to ":memory:" is a database of its own: waiting would never end when
       // the holder is this thread's outer session for another purpose.
       throw usage_error("database.memory_busy",
-                        "sqlite::memory: has one connection, and another session holds it");
+                        "sqlite::memory: has one connection, and another session holds it; end "
+                        "that session first, or use a database file for several sessions");
     }
     const bool returned = m_returned.wait_for(
         lock, std::chrono::seconds{30}, [this] { return !m_idle.empty() || m_open < m_pool_size; });

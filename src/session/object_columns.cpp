@@ -20,8 +20,9 @@ void write_missing(const attr_info& attr, param_writer& out, std::size_t index) 
     }
   } else if (attr.kind == attr_kind::req || attr.kind == attr_kind::pk ||
              (attr.kind == attr_kind::single && !attr.optional)) {
-    throw usage_error("object.required", "attribute " + attr.owner->name + "." + attr.name +
-                                             " is required but has no value");
+    throw usage_error("object.required",
+                      "attribute " + attr.owner->name + "." + attr.name +
+                          " is required but has no value; set it before the session flushes");
   } else {
     out.set_null(index);
   }

@@ -93,12 +93,14 @@ void finish_description(entity_info& info) {
 
 [[noreturn]] void throw_missing_value(const attr_info& attr) {
   throw usage_error("object.no_value",
-                    "attribute " + attr.owner->name + "." + attr.name + " has no value");
+                    "attribute " + attr.owner->name + "." + attr.name +
+                        " has no value; check has_value() or read it with value_or()");
 }
 
 [[noreturn]] void throw_missing_reference(const attr_info& attr) {
   throw usage_error("object.no_reference",
-                    "attribute " + attr.owner->name + "." + attr.name + " refers to no object");
+                    "attribute " + attr.owner->name + "." + attr.name +
+                        " refers to no object; check get() for nullptr before dereferencing");
 }
 
 bool object_access::is_field(const attr_info& attr) noexcept {

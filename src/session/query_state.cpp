@@ -28,7 +28,8 @@ session_impl& session_for(const query_state& q) {
   session_impl& session = session_impl::current();
   if (&session.db() != q.db) {
     throw usage_error("session.other_database",
-                      "the query belongs to another database than the current db_session's");
+                      "the query belongs to another database than the current db_session's; "
+                      "open a db_session on the query's database");
   }
   return session;
 }

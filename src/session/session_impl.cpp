@@ -17,7 +17,7 @@ thread_local session_impl* t_current = nullptr;
 
 session_impl::session_impl(database_impl& db) : m_db{db}, m_previous{t_current} {
   if (!db.bound()) {
-    throw usage_error("database.unbound", "the database is not bound: call bind() first");
+    throw usage_error("database.unbound", "the database is not bound: call db.bind(url) first");
   }
   m_store = std::make_shared<materialize::object_store>(*this, db.shared_schema());
   t_current = this;
@@ -37,7 +37,9 @@ void session_impl::detach_objects() noexcept {
 
 session_impl& session_impl::current() {
   if (t_current == nullptr) {
-    throw usage_error("session.none", "this needs a db_session: open one with nextorm::db_session");
+    throw usage_error("session.none",
+                      "this needs a db_session: open one first, e.g. "
+                      "nextorm::db_session session{db};");
   }
   return *t_current;
 }

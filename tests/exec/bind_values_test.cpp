@@ -75,7 +75,7 @@ TEST_CASE("limit and offset bind their run-time values, or all rows from the sta
 
 TEST_CASE("a parameter the plan needs but the call lacks is named", "[bind]") {
   CHECK(error_of(plan_of({named("low")}), {{"high", 1}}) ==
-        "param.missing: no value passed for parameter 'low'");
+        "param.missing: no value passed for parameter 'low'; pass it with the query's parameters");
 }
 
 TEST_CASE("a sequence where the plan needs one value is refused", "[bind]") {

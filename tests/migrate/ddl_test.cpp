@@ -538,7 +538,8 @@ TEST_CASE("DDL needs a finalized registry") {
     FAIL("no error");
   } catch (const usage_error& e) {
     CHECK(std::string{e.what()} ==
-          "migrate.not_finalized: the registry must be finalized before its DDL can be generated");
+          "migrate.not_finalized: the registry is not finalized: call db.generate_mapping() (or "
+          "registry::finalize()) before generating its DDL");
   }
   CHECK_THROWS_AS(drop_table_statements(r, lower::sqlite_dialect()), usage_error);
 }

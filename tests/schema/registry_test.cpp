@@ -364,7 +364,9 @@ TEST_CASE("finalize bumps the version and may run again after more adds") {
   // Group has no attribute for Course yet: adding one is the user's job, and finalize says so.
   CHECK(error_of([&] { r.finalize(); }) ==
         "schema.missing_reverse: entity Course, attribute groups: no attribute of Group points "
-        "back at Course; every relation needs a reverse attribute");
+        "back at Course; every relation needs a reverse attribute: add {\"name\": \"course\", "
+        "\"kind\": \"Single\", \"type\": \"Course\"} to the \"attrs\" of Group (or \"kind\": "
+        "\"Set\" for many-to-many)");
   CHECK_FALSE(r.finalized());
 
   registry r2;
@@ -460,30 +462,38 @@ TEST_CASE("reverse attributes are found like PonyORM finds them") {
         finalize_error({entity("Person", {set("cars", "Car")}),
                         entity("Car", {single("owner", "Person"), single("driver", "Person")})}) ==
         "schema.ambiguous_reverse: entity Person, attribute cars: ambiguous reverse attribute: "
-        "Car.owner and Car.driver both point back at Person; declare \"reverse\"");
+        "Car.owner and Car.driver both point back at Person; declare \"reverse\": add \"reverse\": "
+        "\"owner\" or \"reverse\": \"driver\" to Person.cars");
   }
   SECTION("two candidates naming this attribute are ambiguous") {
     CHECK(finalize_error({entity("Person", {set("cars", "Car")}),
                           entity("Car", {single("owner", "Person", "cars"),
                                          single("driver", "Person", "cars")})}) ==
           "schema.ambiguous_reverse: entity Person, attribute cars: ambiguous reverse attribute: "
-          "Car.owner and Car.driver both point back at Person; declare \"reverse\"");
+          "Car.owner and Car.driver both point back at Person; declare \"reverse\": add "
+          "\"reverse\": \"owner\" or \"reverse\": \"driver\" to Person.cars");
   }
   SECTION("no attribute points back") {
     CHECK(finalize_error({entity("Person", {set("cars", "Car")}), entity("Car", {req("plate")})}) ==
           "schema.missing_reverse: entity Person, attribute cars: no attribute of Car points back "
-          "at Person; every relation needs a reverse attribute");
+          "at Person; every relation needs a reverse attribute: add {\"name\": \"person\", "
+          "\"kind\": \"Single\", \"type\": \"Person\"} to the \"attrs\" of Car (or \"kind\": "
+          "\"Set\" for many-to-many)");
   }
   SECTION("an attribute already linked is no candidate (PonyORM: reverse not found)") {
     CHECK(finalize_error(
               {entity("A", {set("b", "B"), set("c", "B")}), entity("B", {single("a", "A")})}) ==
           "schema.missing_reverse: entity A, attribute c: no attribute of B points back at A; "
-          "every relation needs a reverse attribute");
+          "every relation needs a reverse attribute: add {\"name\": \"a_c\", \"kind\": "
+          "\"Single\", \"type\": \"A\"} to the \"attrs\" of B (or \"kind\": \"Set\" for "
+          "many-to-many)");
   }
   SECTION("a self-reference needs a declared reverse") {
     CHECK(finalize_error({entity("Person", {set("friends", "Person")})}) ==
           "schema.missing_reverse: entity Person, attribute friends: no attribute of Person "
-          "points back at Person; every relation needs a reverse attribute");
+          "points back at Person; every relation needs a reverse attribute: add {\"name\": "
+          "\"person\", \"kind\": \"Single\", \"type\": \"Person\"} to the \"attrs\" of "
+          "Person (or \"kind\": \"Set\" for many-to-many)");
   }
   SECTION("a reverse that is not a relation") {
     CHECK(finalize_error({entity("A", {set("b", "B", "x")}), entity("B", {req("x")})}) ==
@@ -511,10 +521,11 @@ TEST_CASE("reverse attributes are found like PonyORM finds them") {
   SECTION("both sides of a one-to-one required") {
     CHECK(finalize_error({entity("A", {single("b", "B")}), entity("B", {single("a", "A")})}) ==
           "schema.one_to_one_required: entity A, attribute b: one side of the one-to-one relation "
-          "A.b and B.a must be optional");
+          "A.b and B.a must be optional: add \"optional\": true to one of them");
     CHECK(finalize_error({entity("Person", {single("twin", "Person", "twin")})}) ==
           "schema.one_to_one_required: entity Person, attribute twin: one side of the one-to-one "
-          "relation Person.twin and Person.twin must be optional");
+          "relation Person.twin and Person.twin must be optional: add \"optional\": true to one "
+          "of them");
   }
 }
 
@@ -605,13 +616,16 @@ TEST_CASE("tables and columns are named by the convention unless declared") {
 
 TEST_CASE("two entities in one table, or two attributes in one column, are refused") {
   CHECK(finalize_error({entity("A", {}, "things"), entity("B", {}, "Things")}) ==
-        "schema.duplicate_table: entity B: table Things is already used");
+        "schema.duplicate_table: entity B: table Things is already used; give one of them another "
+        "\"table\"");
   CHECK(finalize_error({entity("Course_Student", {}), entity("B", {}, "course_student")}) ==
-        "schema.duplicate_table: entity B: table course_student is already used");
+        "schema.duplicate_table: entity B: table course_student is already used; give one of them "
+        "another \"table\"");
   attr_info b = req("b");
   b.column = "A";
   CHECK(finalize_error({entity("P", {req("a"), b})}) ==
-        "schema.duplicate_column: entity P, attribute b: column A is already used in table P");
+        "schema.duplicate_column: entity P, attribute b: column A is already used in table P; "
+        "name one of the columns another way with \"column\"");
 }
 
 namespace {

@@ -64,9 +64,11 @@ TEST_CASE("a database mapped before bind() takes the provider's names when it is
 TEST_CASE("a database is bound once, and must be bound before a session", "[database]") {
   database db;
   CHECK_THROWS_WITH(db_session{db},
-                    "database.unbound: the database is not bound: call bind() first");
+                    "database.unbound: the database is not bound: call db.bind(url) first");
   db.bind("sqlite::memory:");
-  CHECK_THROWS_WITH(db.bind("sqlite::memory:"), "database.bound: the database is already bound");
+  CHECK_THROWS_WITH(db.bind("sqlite::memory:"),
+                    "database.bound: the database is already bound; a database binds once: use "
+                    "another nextorm::database for another URL");
   connection_options bad;
   bad.provider = "oracle";
   database other;
@@ -74,7 +76,9 @@ TEST_CASE("a database is bound once, and must be bound before a session", "[data
                     Catch::StartsWith("url.provider: unknown database provider 'oracle'"));
   bad.provider = "sqlite";
   bad.pool_size = 0;
-  CHECK_THROWS_WITH(other.bind(bad), "database.pool_size: the pool needs at least one connection");
+  CHECK_THROWS_WITH(
+      other.bind(bad),
+      "database.pool_size: the pool needs at least one connection: set pool_size to 1 or more");
 }
 
 TEST_CASE("entities must be defined in the session's database", "[database]") {
@@ -110,7 +114,8 @@ TEST_CASE("an in-memory SQLite database has one connection, and says so when it 
   }};
   other.join();
   CHECK(error ==
-        "database.memory_busy: sqlite::memory: has one connection, and another session holds it");
+        "database.memory_busy: sqlite::memory: has one connection, and another session holds it; "
+        "end that session first, or use a database file for several sessions");
 }
 
 TEST_CASE("an unbound database has no SQL dialect to build statements with", "[database]") {
@@ -119,16 +124,16 @@ TEST_CASE("an unbound database has no SQL dialect to build statements with", "[d
   CHECK_FALSE(db.impl().bound());
   CHECK_THROWS_AS(db.impl().dialect(), usage_error);
   CHECK_THROWS_WITH(db.impl().dialect(),
-                    "database.unbound: the database is not bound: call bind() first");
+                    "database.unbound: the database is not bound: call db.bind(url) first");
   CHECK_THROWS_WITH(db.impl().statements(*db.schema().find("Product")),
-                    "database.unbound: the database is not bound: call bind() first");
+                    "database.unbound: the database is not bound: call db.bind(url) first");
 }
 
 TEST_CASE("creating tables on an unbound database says it is not bound", "[database]") {
   database db;
   CHECK_THROWS_WITH(
       (db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true})),
-      "database.unbound: the database is not bound: call bind() first");
+      "database.unbound: the database is not bound: call db.bind(url) first");
 }
 
 // A second connection that cannot be opened fails its session, and the pool does not count it:

@@ -115,5 +115,6 @@ TEST_CASE_METHOD(fixture, "a required reference without a target fails the commi
     Part::create().name = "bolt";
   };
   CHECK_THROWS_WITH(missing(),
-                    "object.required: attribute Part.shelf is required but has no value");
+                    "object.required: attribute Part.shelf is required but has no value; set it "
+                    "before the session flushes");
 }

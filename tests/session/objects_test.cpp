@@ -26,9 +26,11 @@ TEST_CASE("dereferencing an empty optional reference names the attribute", "[obj
   CHECK_FALSE(p.category);
   CHECK(p.category.get() == nullptr);
   CHECK_THROWS_WITH(*p.category,
-                    "object.no_reference: attribute Product.category refers to no object");
+                    "object.no_reference: attribute Product.category refers to no object; check "
+                    "get() for nullptr before dereferencing");
   CHECK_THROWS_WITH(p.category->name.get(),
-                    "object.no_reference: attribute Product.category refers to no object");
+                    "object.no_reference: attribute Product.category refers to no object; check "
+                    "get() for nullptr before dereferencing");
   try {
     (void)*p.category;
   } catch (const usage_error& e) {

@@ -207,7 +207,7 @@ TEST_CASE("a query runs only in a session of the database it was made for", "[qu
     db_session inner{b.db};
     const char* other =
         "session.other_database: the query belongs to another database than the current "
-        "db_session's";
+        "db_session's; open a db_session on the query's database";
     CHECK_THROWS_AS(cheap.count(), usage_error);
     CHECK_THROWS_WITH(cheap.count(), other);
     CHECK_THROWS_WITH(cheap.fetch(), other);

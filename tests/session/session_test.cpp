@@ -74,7 +74,8 @@ TEST_CASE("a required attribute without a value fails the flush and names it", "
     p.sku = "N-1";
   };
   CHECK_THROWS_WITH(missing(),
-                    "object.required: attribute Product.price is required but has no value");
+                    "object.required: attribute Product.price is required but has no value; set "
+                    "it before the session flushes");
   CHECK(t.count("Product") == 0);
 }
 
@@ -92,7 +93,9 @@ TEST_CASE("a missing Opt string is stored as '' like PonyORM, a missing Opt int 
   CHECK(p.summary.has_value());
   CHECK(p.summary.get().empty());
   CHECK_FALSE(p.stock.has_value());
-  CHECK_THROWS_WITH(p.stock.get(), "object.no_value: attribute Product.stock has no value");
+  CHECK_THROWS_WITH(p.stock.get(),
+                    "object.no_value: attribute Product.stock has no value; check "
+                    "has_value() or read it with value_or()");
 }
 
 TEST_CASE("at() finds by primary key, one object per row, and names what is missing", "[session]") {
@@ -248,7 +251,8 @@ TEST_CASE("a nested session for the same database is the outer one", "[session]"
 TEST_CASE("using entities outside a session is a clear error", "[session]") {
   temp_database t;
   CHECK_THROWS_WITH(Product::create(),
-                    "session.none: this needs a db_session: open one with nextorm::db_session");
+                    "session.none: this needs a db_session: open one first, e.g. "
+                    "nextorm::db_session session{db};");
 }
 
 TEST_CASE("rollback() drops pending changes and the session goes on", "[session]") {

@@ -1,0 +1,79 @@
+// Schema errors of C++ entities say the declaration that fixes them, in C++; those of a JSON
+// schema say the JSON (registry_test.cpp).
+#include <nextorm/nextorm.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+namespace {
+
+struct Orphan;
+struct Lonely : nextorm::entity<Lonely> {
+  nextorm::Req<std::string> name{"name"};
+};
+struct Orphan : nextorm::entity<Orphan> {
+  nextorm::Single<Lonely> lonely{"lonely"};
+};
+
+struct Car;
+struct Person : nextorm::entity<Person> {
+  nextorm::Set<Car> cars{"cars"};
+};
+struct Car : nextorm::entity<Car> {
+  nextorm::Single<Person> owner{"owner"};
+  nextorm::Single<Person> driver{"driver"};
+};
+
+struct Spouse : nextorm::entity<Spouse> {
+  nextorm::Single<Spouse> partner{"partner", nextorm::reverse{"partner"}};
+};
+
+struct Maker;
+struct Gadget : nextorm::entity<Gadget> {
+  nextorm::Single<Maker> maker{"maker"};
+};
+struct Maker : nextorm::entity<Maker> {
+  nextorm::Set<Gadget> gadgets{"gadgets"};
+};
+
+template <class... Entities>
+std::string mapping_error() {
+  nextorm::database db;
+  try {
+    db.generate_mapping<Entities...>();
+  } catch (const nextorm::error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("a relation without a reverse says which C++ field to add to the other entity") {
+  CHECK(mapping_error<Lonely, Orphan>() ==
+        "schema.missing_reverse: entity Orphan, attribute lonely: no attribute of Lonely points "
+        "back at Orphan; every relation needs a reverse attribute: add Set<Orphan> "
+        "orphans{\"orphans\"} to Lonely");
+}
+
+TEST_CASE("an ambiguous reverse names the C++ option that picks one") {
+  CHECK(mapping_error<Person, Car>() ==
+        "schema.ambiguous_reverse: entity Person, attribute cars: ambiguous reverse attribute: "
+        "Car.owner and Car.driver both point back at Person; declare \"reverse\": add "
+        "nextorm::reverse{\"owner\"} or nextorm::reverse{\"driver\"} to Person.cars");
+}
+
+TEST_CASE("a required one-to-one names the C++ option that makes one side optional") {
+  CHECK(mapping_error<Spouse>() ==
+        "schema.one_to_one_required: entity Spouse, attribute partner: one side of the "
+        "one-to-one relation Spouse.partner and Spouse.partner must be optional: add "
+        "nextorm::optional to one of them");
+}
+
+TEST_CASE("an entity missing from generate_mapping is named with the fix") {
+  CHECK(mapping_error<Gadget>() ==
+        "schema.unknown_entity: entity Gadget, attribute maker: unknown entity 'Maker'; pass "
+        "Maker to db.generate_mapping<...>() with the other entities");
+  CHECK(mapping_error<Gadget, Maker>() == "no error");
+}
