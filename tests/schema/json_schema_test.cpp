@@ -245,3 +245,47 @@ TEST_CASE("load_json_file reads a file and names it in errors") {
   CHECK(error_of(dir) == "schema.file: cannot read the schema file '" + dir.string() + "'");
   fs::remove_all(dir);
 }
+
+namespace {
+
+// The message of the schema_error that loading and finalizing `attrs` of entity P throws.
+std::string finalize_error(const std::string& attrs) {
+  registry r;
+  try {
+    r.load_json_text(R"({"entities":[{"name":"P","attrs":[)" + attrs + "]}]}");
+    r.finalize();
+  } catch (const schema_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("min, max and autostrip load from the JSON schema and are checked") {
+  registry r;
+  r.load_json_text(R"({"entities":[{"name":"P","attrs":[
+      {"name":"age","kind":"Req","type":"int","min":0,"max":150},
+      {"name":"score","kind":"Opt","type":"float","min":0.5},
+      {"name":"code","kind":"Req","type":"str","autostrip":false},
+      {"name":"label","kind":"Req","type":"str"}]}]})");
+  r.finalize();
+  const entity_info& p = r.get("P");
+  CHECK(p.find("age")->min_value == value{0});
+  CHECK(p.find("age")->max_value == value{150});
+  CHECK(p.find("score")->min_value == value{0.5});
+  CHECK_FALSE(p.find("score")->max_value.has_value());
+  CHECK_FALSE(p.find("code")->autostrip);
+  CHECK(p.find("label")->autostrip);  // PonyORM's default
+  CHECK(finalize_error(R"({"name":"a","kind":"Req","type":"str","min":1})") ==
+        "schema.option_kind: entity P, attribute a: 'min' applies only to int, float and decimal "
+        "attributes, not to a Req str");
+  CHECK(finalize_error(R"({"name":"a","kind":"Req","type":"int","max":"9"})") ==
+        "schema.bound_type: entity P, attribute a: max must be a number, not str");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"int","min":[1]})") ==
+        "schema.json_shape: entity P, attribute a: 'min' must be a JSON scalar (number, "
+        "string, true, false or null), got array");
+  CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"str","autostrip":1})") ==
+        "schema.json_shape: entity P, attribute a: 'autostrip' must be true or false, got "
+        "number");
+}
