@@ -19,6 +19,7 @@ std::optional<double> ratio_target(const std::string& workload) {
 constexpr double hit_target_us = 0.3;
 constexpr double cold_target_us = 30.0;
 constexpr double memory_target = 2.0;
+constexpr double startup_target = 1.3;  // issue 11: NextORM's process / raw sqlite3's
 
 std::string fixed(double v, int decimals) {
   char buffer[64];
@@ -179,6 +180,22 @@ void print_table(std::ostream& out, const provider_result& r,
     out << "  nextorm / structs: " << fixed(*mr, 2) << "  (target <= 2.00 "
         << verdict(*mr <= memory_target) << ")\n";
   }
+  if (r.startup) {
+    const startup_result& s = *r.startup;
+    const double ratio = s.raw_median_ms > 0 ? s.nextorm_median_ms / s.raw_median_ms : 0;
+    out << "\nprocess start-up: start, connect to a SQLite file, map, one query, exit (CPU time "
+        << "of " << s.runs << " processes each)\n"
+        << "  " << pad("", 38, true) << pad("min ms", 12) << pad("median ms", 12) << "\n"
+        << "  " << pad("nextorm", 38, true) << pad(fixed(s.nextorm_min_ms, 2), 12)
+        << pad(fixed(s.nextorm_median_ms, 2), 12) << "\n"
+        << "  " << pad("raw sqlite3 (C program)", 38, true) << pad(fixed(s.raw_min_ms, 2), 12)
+        << pad(fixed(s.raw_median_ms, 2), 12) << "\n"
+        << "  nextorm / raw (medians): " << fixed(ratio, 2)
+        << "  (target <= " << fixed(startup_target, 2) << " " << verdict(ratio <= startup_target)
+        << ")\n";
+  } else if (!r.startup_error.empty()) {
+    out << "\nprocess start-up\n  error: " << r.startup_error << "\n";
+  }
   for (const std::string& f : r.failures) out << "\nFAILED: " << f;
   out << (r.failures.empty() ? "" : "\n") << std::endl;
 }
@@ -242,6 +259,20 @@ void print_json(std::ostream& out, const provider_result& r, const std::optional
                     {"structs_bytes", optional_json(m.structs_bytes)},
                     {"soci_bytes", optional_json(m.soci_bytes)},
                     {"ratio", optional_json(memory_ratio(m))}};
+  json startup = nullptr;
+  if (r.startup) {
+    const startup_result& s = *r.startup;
+    startup = json{{"runs", s.runs},
+                   {"nextorm_min_ms", s.nextorm_min_ms},
+                   {"nextorm_median_ms", s.nextorm_median_ms},
+                   {"raw_min_ms", s.raw_min_ms},
+                   {"raw_median_ms", s.raw_median_ms},
+                   {"ratio", s.raw_median_ms > 0 ? json(s.nextorm_median_ms / s.raw_median_ms)
+                                                 : json(nullptr)},
+                   {"target", startup_target}};
+  } else if (!r.startup_error.empty()) {
+    startup = json{{"error", r.startup_error}};
+  }
   const json all{{"provider", r.provider},
                  {"n", r.n},
                  {"reps", r.reps},
@@ -250,6 +281,7 @@ void print_json(std::ostream& out, const provider_result& r, const std::optional
                  {"workloads", workloads},
                  {"compile", compile},
                  {"memory", memory},
+                 {"startup", startup},
                  {"failures", r.failures}};
   out << all.dump() << std::endl;
 }
