@@ -113,27 +113,34 @@ startup_result measure_startup(const std::string& url, const std::string& helper
                                std::size_t runs) {
   fill(url);
   const std::string file = url.substr(std::string_view{"sqlite:"}.size());
-  const std::string ours = helper_dir + "/nextorm-startup-nextorm";
-  const std::string raw = helper_dir + "/nextorm-startup-raw";
   startup_result r;
   r.runs = runs;
-  // One warm-up run each (page cache, the file's first read), not counted.
-  r.output = run_once(raw, file).output;
-  if (const std::string o = run_once(ours, file).output; o != r.output) {
-    throw std::runtime_error{"startup: the programs disagree: raw printed '" + r.output +
-                             "', nextorm '" + o + "'"};
+  r.programs = {
+      {"nextorm", "nextorm-startup-nextorm", "nextorm (libnextorm.so)", 0, 0},
+      {"raw", "nextorm-startup-raw", "raw sqlite3, C program", 0, 0},
+      {"raw_cpp", "nextorm-startup-raw-cpp", "raw sqlite3, C++ program", 0, 0},
+      {"nextorm_static", "nextorm-startup-static", "nextorm linked statically", 0, 0},
+  };
+  std::vector<std::vector<double>> times(r.programs.size());
+  // One warm-up run each (page cache, the file's first read), not counted; all must agree.
+  for (const startup_program& p : r.programs) {
+    const std::string o = run_once(helper_dir + "/" + p.file, file).output;
+    if (r.output.empty()) r.output = o;
+    if (o != r.output) {
+      throw std::runtime_error{"startup: the programs disagree: " + r.programs[0].file +
+                               " printed '" + r.output + "', " + p.file + " '" + o + "'"};
+    }
   }
-  std::vector<double> ours_ms;
-  std::vector<double> raw_ms;
+  // In turn, so that all see the same drift of the machine's speed.
   for (std::size_t i = 0; i < runs; ++i) {
-    // Alternating, so that both see the same drift of the machine's speed.
-    raw_ms.push_back(run_once(raw, file).cpu_ms);
-    ours_ms.push_back(run_once(ours, file).cpu_ms);
+    for (std::size_t k = 0; k < r.programs.size(); ++k) {
+      times[k].push_back(run_once(helper_dir + "/" + r.programs[k].file, file).cpu_ms);
+    }
   }
-  r.nextorm_min_ms = minimum(ours_ms);
-  r.nextorm_median_ms = median(ours_ms);
-  r.raw_min_ms = minimum(raw_ms);
-  r.raw_median_ms = median(raw_ms);
+  for (std::size_t k = 0; k < r.programs.size(); ++k) {
+    r.programs[k].min_ms = minimum(times[k]);
+    r.programs[k].median_ms = median(times[k]);
+  }
   return r;
 }
 
