@@ -24,6 +24,8 @@ struct options {
   std::string only;         // run just this workload (for profiling); "" = all
   bool show_sql = false;    // print the SQL NextORM runs for each query, then exit
   bool cpu_clock = false;   // time with the process's CPU clock instead of the wall clock
+  std::size_t startup_runs = 21;  // processes per program for the start-up row (SQLite)
+  std::string startup_dir;        // where its two programs are ("" = beside nextorm-bench)
 };
 
 // Parses argv; prints usage and exits on --help or on a bad argument.

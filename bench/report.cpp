@@ -19,6 +19,7 @@ std::optional<double> ratio_target(const std::string& workload) {
 constexpr double hit_target_us = 0.3;
 constexpr double cold_target_us = 30.0;
 constexpr double memory_target = 2.0;
+constexpr double startup_target = 1.3;  // issue 11: NextORM's process / raw sqlite3's
 
 std::string fixed(double v, int decimals) {
   char buffer[64];
@@ -179,6 +180,25 @@ void print_table(std::ostream& out, const provider_result& r,
     out << "  nextorm / structs: " << fixed(*mr, 2) << "  (target <= 2.00 "
         << verdict(*mr <= memory_target) << ")\n";
   }
+  if (r.startup) {
+    const startup_result& s = *r.startup;
+    const double raw = s.programs[1].median_ms;
+    out << "\nprocess start-up: start, connect to a SQLite file, map, one query, exit (CPU time "
+        << "of " << s.runs << " processes each)\n"
+        << "  " << pad("", 38, true) << pad("min ms", 12) << pad("median ms", 12)
+        << pad("/ raw C", 10) << "\n";
+    for (const startup_program& p : s.programs) {
+      out << "  " << pad(p.what, 38, true) << pad(fixed(p.min_ms, 2), 12)
+          << pad(fixed(p.median_ms, 2), 12) << pad(raw > 0 ? fixed(p.median_ms / raw, 2) : "-", 10)
+          << "\n";
+    }
+    const double ratio = raw > 0 ? s.programs[0].median_ms / raw : 0;
+    out << "  nextorm / raw C (medians): " << fixed(ratio, 2)
+        << "  (target <= " << fixed(startup_target, 2) << " " << verdict(ratio <= startup_target)
+        << ")\n";
+  } else if (!r.startup_error.empty()) {
+    out << "\nprocess start-up\n  error: " << r.startup_error << "\n";
+  }
   for (const std::string& f : r.failures) out << "\nFAILED: " << f;
   out << (r.failures.empty() ? "" : "\n") << std::endl;
 }
@@ -242,6 +262,21 @@ void print_json(std::ostream& out, const provider_result& r, const std::optional
                     {"structs_bytes", optional_json(m.structs_bytes)},
                     {"soci_bytes", optional_json(m.soci_bytes)},
                     {"ratio", optional_json(memory_ratio(m))}};
+  json startup = nullptr;
+  if (r.startup) {
+    const startup_result& s = *r.startup;
+    const double raw = s.programs[1].median_ms;
+    json programs = json::object();
+    for (const startup_program& p : s.programs) {
+      programs[p.name] = json{{"min_ms", p.min_ms}, {"median_ms", p.median_ms}};
+    }
+    startup = json{{"runs", s.runs},
+                   {"programs", programs},
+                   {"ratio", raw > 0 ? json(s.programs[0].median_ms / raw) : json(nullptr)},
+                   {"target", startup_target}};
+  } else if (!r.startup_error.empty()) {
+    startup = json{{"error", r.startup_error}};
+  }
   const json all{{"provider", r.provider},
                  {"n", r.n},
                  {"reps", r.reps},
@@ -250,6 +285,7 @@ void print_json(std::ostream& out, const provider_result& r, const std::optional
                  {"workloads", workloads},
                  {"compile", compile},
                  {"memory", memory},
+                 {"startup", startup},
                  {"failures", r.failures}};
   out << all.dump() << std::endl;
 }

@@ -62,7 +62,8 @@ class provider_run {
     m_soci_sql = make_raw_sql(m_names.schema(), m_target.quote(), placeholders::colon, false);
 
     if (wanted(m_options, "insert")) inserts();
-    if (m_options.only != "insert") reads();
+    if (m_options.only != "insert" && m_options.only != "startup") reads();
+    if (m_target.provider() == "sqlite" && wanted(m_options, "startup")) startup();
   }
 
  private:
@@ -83,6 +84,21 @@ class provider_run {
     return make_soci_contender(
         m_target.provider(), url, m_soci_sql,
         i == released_index ? soci_single_row::fetch_to_end : soci_single_row::execute_only);
+  }
+
+  // Whole processes, SQLite only: bench/startup.hpp.
+  void startup() {
+    progress("startup");
+    const std::string url = m_target.fresh("startup");
+    try {
+      const std::string dir =
+          m_options.startup_dir.empty() ? own_directory() : m_options.startup_dir;
+      m_out.startup = measure_startup(url, dir, m_options.startup_runs);
+    } catch (const std::exception& e) {
+      m_out.startup_error = e.what();
+      fail(e.what());
+    }
+    m_target.discard(url);
   }
 
   // Workload 1: each repetition and contender gets an empty database of its own.

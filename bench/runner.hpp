@@ -5,6 +5,7 @@
 #include "dataset.hpp"
 #include "options.hpp"
 #include "pony.hpp"
+#include "startup.hpp"
 #include "target.hpp"
 
 #include <cstdint>
@@ -53,6 +54,8 @@ struct provider_result {
   std::optional<compile_result> compile;
   std::string compile_error;
   memory_result memory;
+  std::optional<startup_result> startup;  // SQLite only
+  std::string startup_error;
   std::vector<std::string> failures;  // contenders that disagreed or failed: the run fails
 };
 
