@@ -94,6 +94,8 @@ class date {
   constexpr date() noexcept = default;  // 1970-01-01
   // A date that does not exist (2021-02-29, month 13) throws usage_error("value.bad_date").
   date(int year, unsigned month, unsigned day);
+  date(std::chrono::year y, std::chrono::month m, std::chrono::day d)
+      : date{static_cast<int>(y), static_cast<unsigned>(m), static_cast<unsigned>(d)} {}
   date(const std::chrono::year_month_day& ymd);  // NOLINT: the standard's date converts
   constexpr date(std::chrono::sys_days days) noexcept  // NOLINT
       : m_days{static_cast<std::int32_t>(days.time_since_epoch().count())} {}
@@ -221,8 +223,9 @@ class bytes {
   [[nodiscard]] auto end() const noexcept { return m_data.end(); }
   [[nodiscard]] std::byte operator[](std::size_t i) const noexcept { return m_data[i]; }
   void push_back(std::byte b) { m_data.push_back(b); }
-  friend bool operator==(const bytes&, const bytes&) = default;
-  friend auto operator<=>(const bytes&, const bytes&) = default;
+  // Out of line: g++ 12 warns about the memcmp of an inlined comparison with an empty vector.
+  friend bool operator==(const bytes& a, const bytes& b) noexcept;
+  friend std::strong_ordering operator<=>(const bytes& a, const bytes& b) noexcept;
 
  private:
   std::vector<std::byte> m_data;

@@ -556,6 +556,12 @@ std::string bytes::hex() const {
   return out;
 }
 
+bool operator==(const bytes& a, const bytes& b) noexcept { return a.m_data == b.m_data; }
+
+std::strong_ordering operator<=>(const bytes& a, const bytes& b) noexcept {
+  return a.m_data <=> b.m_data;
+}
+
 uuid::uuid(std::string_view text) {
   const bool dashed = text.size() == 36;
   if (!dashed && text.size() != 32) bad("uuid.invalid", "a UUID", text);
