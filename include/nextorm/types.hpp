@@ -44,9 +44,9 @@ class decimal {
   // Digits with an optional sign, fraction and exponent ("1.5e3" becomes "1500"); anything else
   // ("", "-", "1.2.3", "nan", "inf", spaces) throws usage_error("decimal.invalid").
   explicit decimal(std::string_view text);
+  // An integer is a decimal, as in Python: implicit, so that `price * 2` and `d == 0` work.
   template <std::integral I>
-    requires(!std::same_as<I, bool>)
-  decimal(I v) : m_text{std::to_string(v)} {}  // NOLINT: an integer is a decimal, as in Python
+  requires(!std::same_as<I, bool>) decimal(I v) : m_text{std::to_string(v)} {}  // NOLINT
   // The shortest text that reads back as `v` (0.1 is "0.1", not 0.1000000000000000055...);
   // NaN and infinities throw usage_error("decimal.invalid").
   [[nodiscard]] static decimal from_double(double v);
@@ -96,7 +96,7 @@ class date {
   date(int year, unsigned month, unsigned day);
   date(std::chrono::year y, std::chrono::month m, std::chrono::day d)
       : date{static_cast<int>(y), static_cast<unsigned>(m), static_cast<unsigned>(d)} {}
-  date(const std::chrono::year_month_day& ymd);  // NOLINT: the standard's date converts
+  date(const std::chrono::year_month_day& ymd);        // NOLINT: the standard's date converts
   constexpr date(std::chrono::sys_days days) noexcept  // NOLINT
       : m_days{static_cast<std::int32_t>(days.time_since_epoch().count())} {}
   // "2020-01-31"; anything else throws usage_error("value.bad_date").
@@ -109,7 +109,7 @@ class date {
   [[nodiscard]] constexpr std::chrono::sys_days sys_days() const noexcept {
     return std::chrono::sys_days{std::chrono::days{m_days}};
   }
-  operator std::chrono::year_month_day() const noexcept { return ymd(); }  // NOLINT
+  operator std::chrono::year_month_day() const noexcept { return ymd(); }           // NOLINT
   constexpr operator std::chrono::sys_days() const noexcept { return sys_days(); }  // NOLINT
 
   friend constexpr date operator+(date d, std::chrono::days n) noexcept {
@@ -143,7 +143,7 @@ class time_of_day {
  public:
   constexpr time_of_day() noexcept = default;  // 00:00:00
   template <class Rep, class Period>
-    requires std::convertible_to<std::chrono::duration<Rep, Period>, std::chrono::microseconds>
+  requires std::convertible_to<std::chrono::duration<Rep, Period>, std::chrono::microseconds>
   constexpr time_of_day(std::chrono::duration<Rep, Period> since_midnight) noexcept  // NOLINT
       : m_since_midnight{since_midnight} {}
   // Hours 0 to 838, minutes and seconds 0 to 59, microseconds 0 to 999999; anything else throws
@@ -173,7 +173,7 @@ class datetime {
   using time_point = std::chrono::sys_time<std::chrono::microseconds>;
   constexpr datetime() noexcept = default;  // 1970-01-01 00:00:00
   template <class Duration>
-    requires std::convertible_to<Duration, std::chrono::microseconds>
+  requires std::convertible_to<Duration, std::chrono::microseconds>
   constexpr datetime(std::chrono::sys_time<Duration> t) noexcept : m_time{t} {}  // NOLINT
   // A time outside [00:00, 24:00) throws usage_error("value.bad_datetime").
   explicit datetime(const date& d, const time_of_day& t = {});
@@ -267,11 +267,7 @@ std::ostream& operator<<(std::ostream& out, const uuid& u);
 [[nodiscard]] inline std::string to_text(const datetime& t) { return to_string(t); }
 [[nodiscard]] inline std::string to_text(const time_of_day& t) { return to_string(t); }
 [[nodiscard]] inline date date_from_text(std::string_view text) { return date{text}; }
-[[nodiscard]] inline datetime datetime_from_text(std::string_view text) {
-  return datetime{text};
-}
-[[nodiscard]] inline time_of_day time_from_text(std::string_view text) {
-  return time_of_day{text};
-}
+[[nodiscard]] inline datetime datetime_from_text(std::string_view text) { return datetime{text}; }
+[[nodiscard]] inline time_of_day time_from_text(std::string_view text) { return time_of_day{text}; }
 
 }  // namespace nextorm

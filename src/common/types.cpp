@@ -101,8 +101,7 @@ std::string clock_text(std::int64_t micros) {
   const std::int64_t seconds = micros / 1'000'000;
   const std::int64_t hours = seconds / 3600;
   return std::string{negative ? "-" : ""} + (hours < 100 ? two(hours) : std::to_string(hours)) +
-         ":" + two(seconds / 60 % 60) + ":" + two(seconds % 60) +
-         fraction_text(micros % 1'000'000);
+         ":" + two(seconds / 60 % 60) + ":" + two(seconds % 60) + fraction_text(micros % 1'000'000);
 }
 
 // A text for messages: printable ASCII as it is, other bytes as \xNN (a NUL would cut it).
@@ -234,7 +233,8 @@ std::vector<std::uint64_t> to_limbs(const std::string& digits) {
   for (std::size_t end = digits.size(); end > 0; end -= end >= 9 ? 9 : end) {
     const std::size_t begin = end >= 9 ? end - 9 : 0;
     std::uint64_t limb = 0;
-    for (std::size_t i = begin; i < end; ++i) limb = limb * 10 + static_cast<unsigned>(digits[i] - '0');
+    for (std::size_t i = begin; i < end; ++i)
+      limb = limb * 10 + static_cast<unsigned>(digits[i] - '0');
     out.push_back(limb);
   }
   return out;

@@ -147,13 +147,17 @@ TEST_CASE("--sum-distinct and --avg-distinct aggregate distinct values") {
 TEST_CASE("decimal sums and averages print exact digits on every provider") {
   fixture f;
   // 12.50 + 7.00 + 0.10, which SQLite's own SUM would add as doubles.
-  CHECK(ok(query(f, {"sum(s.fee for s in Student)"})) == "19.60\n");
+  CHECK(ok(query(f, {"sum(s.fee) for s in Student"})) == "sum(s.fee)\n----------\n19.60\n");
   CHECK(ok(query(f, {"s.fee for s in Student", "--sum"})) == "19.60\n");
   CHECK(ok(query(f, {"--format", "json", "s.fee for s in Student", "--sum"})) ==
         "{\"value\":\"19.60\"}\n");
   CHECK(ok(query(f, {"s.fee for s in Student if s.id > 9", "--avg"})) == "None\n");
-  CHECK(ok(query(f, {"(s.group.number, sum(s.fee)) for s in Student", "--order-by", "1"})) ==
-        "s.group.number|sum(s.fee)\n--------------+----------\n101           |19.50     \n102           |0         \n");
+  CHECK(ok(query(f, {"(s.group.number, sum(s.fee)) for s in Student if s.group is not None",
+                     "--order-by", "1"})) ==
+        "s.group.number|sum(s.fee)\n"
+        "--------------+----------\n"
+        "101           |19.50\n"
+        "102           |0\n");
 }
 
 TEST_CASE("--delete removes the selected objects and prints how many") {

@@ -64,7 +64,10 @@ TEST_CASE("a decimal refuses text that is not a number, with decimal.invalid", "
         std::string_view{"inf"}, std::string_view{"-Infinity"}, std::string_view{" 1"},
         std::string_view{"1 "}, std::string_view{"--1"}, std::string_view{"1e"},
         std::string_view{"e5"}, std::string_view{"0x10"}, std::string_view{"1,5"},
-        std::string_view{"1\0", 2}, std::string_view{"\0" "1", 2}}) {
+        std::string_view{"1\0", 2},
+        std::string_view{"\0"
+                         "1",
+                         2}}) {
     INFO(std::string{bad});
     CHECK(refusal([&] { return decimal{bad}; }) == "decimal.invalid");
   }
@@ -112,8 +115,7 @@ TEST_CASE("decimal + - * are exact at any size, a sum has the larger scale", "[d
   CHECK((decimal{nines} + 1).text() == "1" + std::string(200, '0'));
   CHECK((decimal{"1" + std::string(200, '0')} - 1).text() == nines);
   const decimal big = decimal{"1e50"} + 1;
-  CHECK((big * big).text() ==
-        "1" + std::string(49, '0') + "2" + std::string(49, '0') + "1");
+  CHECK((big * big).text() == "1" + std::string(49, '0') + "2" + std::string(49, '0') + "1");
   CHECK((d("123456789012345678901234567890") * d("-987654321098765432109876543210.5")).text() ==
         "-121932631137021795226185032733684651726743636640561880810845.0");
   CHECK((d("1e-30") + d("1e-30")).text() == "0." + std::string(29, '0') + "2");
@@ -209,7 +211,8 @@ TEST_CASE("a date converts to and from the chrono types and refuses days that do
   const std::chrono::year_month_day ymd = leap;
   CHECK(ymd == std::chrono::year{2024} / 2 / 29);
   CHECK(leap == ymd);
-  CHECK(std::chrono::sys_days{leap} + std::chrono::days{1} == std::chrono::sys_days{date{2024, 3, 1}});
+  CHECK(std::chrono::sys_days{leap} + std::chrono::days{1} ==
+        std::chrono::sys_days{date{2024, 3, 1}});
   CHECK(leap + std::chrono::days{1} == date{2024, 3, 1});
   CHECK(date{2024, 3, 1} - leap == std::chrono::days{1});
   CHECK(date{2020, 1, 31} < leap);
@@ -282,8 +285,7 @@ TEST_CASE("uuids order by their octets", "[types]") {
   CHECK(uuid{"ff000000000000000000000000000000"} > uuid{"0fffffffffffffffffffffffffffffff"});
 }
 
-TEST_CASE("each value type and std::optional of it is a query parameter of its type",
-          "[params]") {
+TEST_CASE("each value type and std::optional of it is a query parameter of its type", "[params]") {
   auto scalar = [](param_value p) { return p.scalar(); };
   CHECK(scalar(d("20.50")) == value::typed(value_type::decimal, "20.50"));
   CHECK(scalar(date{2020, 1, 31}) == value::typed(value_type::date, "2020-01-31"));

@@ -45,8 +45,8 @@ class fixture {
   // Three items with every column set, and one ("empty") with only its name and kind.
   void fill_typed() {
     db_session session{db};
-    add("a", decimal{"9.99"}, date{2020, 1, 31}, 10h, "00ff", "a0eebc999c0b4ef8bb6d6bb9bd380a11",
-        1, 1.5, "x");
+    add("a", decimal{"9.99"}, date{2020, 1, 31}, 10h, "00ff", "a0eebc999c0b4ef8bb6d6bb9bd380a11", 1,
+        1.5, "x");
     add("b", decimal{"19.99"}, date{2021, 6, 1}, 12h + 30min, "0102",
         "b0eebc999c0b4ef8bb6d6bb9bd380a11", 2, 2.5, "y");
     add("c", decimal{"20.00"}, date{2024, 2, 29}, 23h + 59min + 59s + 500000us, "",
@@ -145,8 +145,7 @@ TEST_CASE("dates, datetimes, times, uuids and bytes are query parameters", "[par
   CHECK(f.names("i.moment == x", {{"x", datetime{"2024-02-29 23:59:59.5"}}}) == names{"c"});
   CHECK(f.names("i.clock < x", {{"x", time_of_day{12h}}}) == names{"a"});
   CHECK(f.names("i.clock == x", {{"x", time_of_day{23, 59, 59, 500000}}}) == names{"c"});
-  CHECK(f.names("i.tag == x", {{"x", uuid{"B0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"}}}) ==
-        names{"b"});
+  CHECK(f.names("i.tag == x", {{"x", uuid{"B0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"}}}) == names{"b"});
   CHECK(f.names("i.blob == x", {{"x", bytes::from_hex("0102")}}) == names{"b"});
   CHECK(f.names("i.blob == x", {{"x", bytes::from_hex("00ff")}}) == names{"a"});
 }

@@ -10,6 +10,7 @@
 
 #include <nextorm/types.hpp>
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -30,23 +31,50 @@ int128 power_of_ten(std::size_t n) {
   return p;
 }
 
-// The canonical decimal text's coefficient and scale, when the coefficient has at most 36
-// digits (it then fits in 128 bits with room to align two scales).
-bool small_parts(const std::string& text, int128& coefficient, std::size_t& scale) {
+// The coefficient and scale of a number's text ("-12.50", "1e-05", "1.5e+20": the canonical
+// decimal text or std::to_chars' shortest form of a double), when the coefficient has at most
+// 36 digits and the scale at most 38 (it then fits in 128 bits with room to align two scales).
+bool small_parts(std::string_view text, int128& coefficient, std::size_t& scale) {
   coefficient = 0;
-  scale = 0;
   std::size_t digits = 0;
+  std::ptrdiff_t fraction_digits = 0;
   bool fraction = false;
-  for (char c : text) {
+  std::size_t at = text.empty() || text.front() != '-' ? 0 : 1;
+  for (; at < text.size(); ++at) {
+    const char c = text[at];
     if (c == '.') {
       fraction = true;
-    } else if (c != '-') {
+    } else if (c >= '0' && c <= '9') {
+      if (coefficient == 0 && c == '0') {
+        if (fraction) ++fraction_digits;  // leading zeros take no room
+        continue;
+      }
       if (++digits > 36) return false;
       coefficient = coefficient * 10 + (c - '0');
-      if (fraction) ++scale;
+      if (fraction) ++fraction_digits;
+    } else {
+      break;
     }
   }
-  if (text.front() == '-') coefficient = -coefficient;
+  if (at < text.size()) {  // an exponent
+    if (text[at] != 'e' && text[at] != 'E') return false;
+    int exponent = 0;
+    const char* begin = text.data() + at + 1;
+    if (begin < text.data() + text.size() && *begin == '+') ++begin;
+    const auto [end, error] = std::from_chars(begin, text.data() + text.size(), exponent);
+    if (error != std::errc{} || end != text.data() + text.size() || exponent > 38 ||
+        exponent < -38) {
+      return false;
+    }
+    fraction_digits -= exponent;
+  }
+  if (fraction_digits < 0) {
+    if (-fraction_digits + static_cast<std::ptrdiff_t>(digits) > 36) return false;
+    for (; fraction_digits < 0; ++fraction_digits) coefficient *= 10;
+  }
+  if (fraction_digits > 38) return false;
+  scale = static_cast<std::size_t>(fraction_digits);
+  if (!text.empty() && text.front() == '-') coefficient = -coefficient;
   return true;
 }
 
@@ -86,23 +114,30 @@ struct accumulator {
     exact = true;
   }
 
-  void add(const decimal& v) {
-    ++count;
-    if (!exact) {
-      int128 coefficient = 0;
-      std::size_t value_scale = 0;
-      if (small_parts(v.text(), coefficient, value_scale)) {
-        const std::size_t to = value_scale > scale ? value_scale : scale;
-        int128 sum = 0;
-        if (rescale(to) && to - value_scale <= 38 &&
-            !__builtin_mul_overflow(coefficient, power_of_ten(to - value_scale), &coefficient) &&
-            !__builtin_add_overflow(small, coefficient, &sum)) {
-          small = sum;
-          return;
-        }
-      }
-      to_exact();
+  // Adds a value given as its coefficient and scale; false when the sum would not fit (or has
+  // outgrown 128 bits already): then add(decimal) takes it.
+  bool add_small(int128 coefficient, std::size_t value_scale) {
+    if (exact) return false;
+    const std::size_t to = value_scale > scale ? value_scale : scale;
+    int128 sum = 0;
+    if (!rescale(to) || to - value_scale > 38 ||
+        __builtin_mul_overflow(coefficient, power_of_ten(to - value_scale), &coefficient) ||
+        __builtin_add_overflow(small, coefficient, &sum)) {
+      return false;
     }
+    small = sum;
+    ++count;
+    return true;
+  }
+
+  void add(const decimal& v) {
+    int128 coefficient = 0;
+    std::size_t value_scale = 0;
+    if (small_parts(v.text(), coefficient, value_scale) && add_small(coefficient, value_scale)) {
+      return;
+    }
+    if (!exact) to_exact();
+    ++count;
     big += v;
     if (v.scale() > scale) scale = v.scale();
   }
@@ -112,25 +147,39 @@ struct accumulator {
   }
 };
 
-// The value as a decimal; false (after setting the statement's error) when it is not one.
-bool read(sqlite3_context* ctx, sqlite3_value* v, decimal& out) {
+// Adds the value to `a`; false (after setting the statement's error) when it is not a number.
+// Integers and doubles take the 128-bit path without a decimal or an allocation.
+bool add_value(sqlite3_context* ctx, sqlite3_value* v, accumulator& a) {
   switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER: out = decimal{sqlite3_value_int64(v)}; return true;
+    case SQLITE_INTEGER: {
+      const std::int64_t n = sqlite3_value_int64(v);
+      if (!a.add_small(n, 0)) a.add(decimal{n});
+      return true;
+    }
     case SQLITE_FLOAT: {
       const double d = sqlite3_value_double(v);
       if (d != d || d == std::numeric_limits<double>::infinity() ||
           d == -std::numeric_limits<double>::infinity()) {
-        sqlite3_result_error(ctx, "decimal_sum/decimal_avg: a decimal column holds NaN or an infinity", -1);
+        sqlite3_result_error(
+            ctx, "decimal_sum/decimal_avg: a decimal column holds NaN or an infinity", -1);
         return false;
       }
-      out = decimal::from_double(d);
+      // The shortest text that reads back as d: the text the value was stored from.
+      std::array<char, 32> buffer{};
+      const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), d).ptr;
+      const std::string_view text{buffer.data(), static_cast<std::size_t>(end - buffer.data())};
+      int128 coefficient = 0;
+      std::size_t scale = 0;
+      if (!small_parts(text, coefficient, scale) || !a.add_small(coefficient, scale)) {
+        a.add(decimal{text});
+      }
       return true;
     }
     case SQLITE_TEXT: {
       const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
       const std::string_view text{p, static_cast<std::size_t>(sqlite3_value_bytes(v))};
       try {
-        out = decimal{text};
+        a.add(decimal{text});
       } catch (const usage_error& e) {
         sqlite3_result_error(ctx, e.what(), -1);
         return false;
@@ -161,10 +210,8 @@ void step(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     const std::int64_t declared = sqlite3_value_int64(argv[1]);
     if (declared > 0 && declared <= 1000) a->scale = static_cast<std::size_t>(declared);
   }
-  decimal v;
-  if (!read(ctx, argv[0], v)) return;
   try {
-    a->add(v);
+    (void)add_value(ctx, argv[0], *a);
   } catch (const std::bad_alloc&) {
     sqlite3_result_error_nomem(ctx);
   }
