@@ -66,8 +66,7 @@ int main(int argc, char* argv[]) {
     for (int i = 0; i < n; ++i) {
       auto& item = Item::create();
       item.category = i % 100;
-      item.price = nextorm::decimal{std::to_string(i % 1000) + "." +
-                                    std::to_string(10 + i % 90)};
+      item.price = nextorm::decimal{std::to_string(i % 1000) + "." + std::to_string(10 + i % 90)};
     }
   }
   sqlite3* raw = nullptr;
@@ -84,25 +83,22 @@ int main(int argc, char* argv[]) {
   });
   const double avg_ms = median_ms(reps, [&] {
     nextorm::db_session session{db};
-    auto groups =
-        nextorm::select<std::tuple<std::int64_t, nextorm::decimal>>(
-            "(i.category, avg(i.price)) for i in Item")
-            .fetch();
+    auto groups = nextorm::select<std::tuple<std::int64_t, nextorm::decimal>>(
+                      "(i.category, avg(i.price)) for i in Item")
+                      .fetch();
     exact_avg = nextorm::to_string(std::get<1>(groups[0]));
   });
   std::string float_sum;
   std::string float_avg;
   const double raw_sum_ms = median_ms(
       reps, [&] { float_sum = raw_value(raw, "SELECT coalesce(SUM(price), 0) FROM Item"); });
-  const double raw_avg_ms = median_ms(reps, [&] {
-    float_avg = raw_value(raw, "SELECT AVG(price) FROM Item GROUP BY category");
-  });
+  const double raw_avg_ms = median_ms(
+      reps, [&] { float_avg = raw_value(raw, "SELECT AVG(price) FROM Item GROUP BY category"); });
   sqlite3_close(raw);
   std::filesystem::remove(file);
 
   std::printf("SQLite, %d rows, median of %d, CPU ms\n", n, reps);
-  std::printf("  %-34s %9.2f  %s\n", "sum: NextORM decimal_sum (exact)", sum_ms,
-              exact_sum.c_str());
+  std::printf("  %-34s %9.2f  %s\n", "sum: NextORM decimal_sum (exact)", sum_ms, exact_sum.c_str());
   std::printf("  %-34s %9.2f  %s\n", "sum: raw SUM (doubles)", raw_sum_ms, float_sum.c_str());
   std::printf("  %-34s %9.2f  %s\n", "avg by group: NextORM decimal_avg", avg_ms,
               exact_avg.c_str());
