@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -133,6 +134,23 @@ TEST_CASE("a decimal is a query parameter: p.price < decimal{\"20\"}", "[params]
   CHECK(f.names("i.price == x", {{"x", decimal{"20"}}}) == names{"c"});
   CHECK(f.names("i.price == x", {{"x", decimal{"19.990"}}}) == names{"b"});
   CHECK(f.names("i.price > x", {{"x", -decimal{"1e-30"}}}) == names{"a", "b", "c"});
+}
+
+TEST_CASE("fields of each value type print with <<, as read back from the database", "[params]") {
+  fixture f;
+  f.fill_typed();
+  db_session session{f.db};
+  const Item* a = select<Item>("i for i in Item if i.name == 'a'").get();
+  REQUIRE(a != nullptr);
+  std::ostringstream text;
+  // As std::ostream&: fields.hpp's operator<< returns the stream type it is given, which an
+  // ostringstream's `<<` of a value (an ostream&) cannot bind to.
+  std::ostream& out = text;
+  out << a->price << ' ' << a->day << ' ' << a->moment << ' ' << a->clock << ' ' << a->blob << ' '
+      << a->tag;
+  CHECK(text.str() ==
+        "9.99 2020-01-31 2020-01-31 10:00:00 10:00:00 00ff a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+  CHECK(a->price + a->price == decimal{"19.98"});
 }
 
 TEST_CASE("dates, datetimes, times, uuids and bytes are query parameters", "[params]") {
