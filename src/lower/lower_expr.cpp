@@ -550,9 +550,20 @@ void sql_builder::compare(const ir::compare& c) {
     m_sql += ')';
     return;
   }
-  operand(*c.lhs);
+  // A decimal parameter against an expression such as `p.price * 2`: a number (SQLite).
+  auto side = [&](const ir::expr& e, const ir::expr& against) {
+    if (m_dialect.decimal_parameter_needs_cast() && e.kind == ir::expr_kind::param &&
+        e.type.is(value_type::decimal) && against.kind != ir::expr_kind::column) {
+      m_sql += "CAST(";
+      operand(e);
+      m_sql += " AS NUMERIC)";
+    } else {
+      operand(e);
+    }
+  };
+  side(*c.lhs, *c.rhs);
   m_sql += ops[static_cast<std::size_t>(c.op)];
-  operand(*c.rhs);
+  side(*c.rhs, *c.lhs);
 }
 
 void sql_builder::in_list(const ir::in_list& in) {

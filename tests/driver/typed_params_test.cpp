@@ -134,6 +134,10 @@ TEST_CASE("a decimal is a query parameter: p.price < decimal{\"20\"}", "[params]
   CHECK(f.names("i.price == x", {{"x", decimal{"20"}}}) == names{"c"});
   CHECK(f.names("i.price == x", {{"x", decimal{"19.990"}}}) == names{"b"});
   CHECK(f.names("i.price > x", {{"x", -decimal{"1e-30"}}}) == names{"a", "b", "c"});
+  // Against an expression rather than a column (SQLite: CAST(? AS NUMERIC)).
+  CHECK(f.names("i.price * 2 > x", {{"x", decimal{"39.98"}}}) == names{"c"});
+  CHECK(f.names("x < i.price + 0", {{"x", decimal{"19.99"}}}) == names{"c"});
+  CHECK(f.names("i.price * 2 == x", {{"x", decimal{"19.98"}}}) == names{"a"});
 }
 
 TEST_CASE("fields of each value type print with <<, as read back from the database", "[params]") {

@@ -105,6 +105,7 @@ class sqlite final : public dialect {
   std::string_view decimal_aggregate(bool average) const noexcept override {
     return average ? "decimal_avg" : "decimal_sum";
   }
+  bool decimal_parameter_needs_cast() const noexcept override { return true; }
   // json_extract gives SQL values for JSON scalars; `->` gives JSON text (SQLite 3.38).
   std::string_view json_template(json_op op) const noexcept override {
     switch (op) {
