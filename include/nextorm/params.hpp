@@ -2,12 +2,14 @@
 // {{"limit", 20}})`.
 #pragma once
 
+#include <nextorm/detail/value_traits.hpp>
 #include <nextorm/entity_base.hpp>
 #include <nextorm/value.hpp>
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -37,6 +39,15 @@ class param_value {
   template <class T>
     requires std::is_constructible_v<value, T>
   param_value(T&& v) : m_data{value{std::forward<T>(v)}} {}
+  // A value of a column type (decimal, date, datetime, time_of_day, bytes, uuid, json, ...):
+  // bound as that type, `{{"x", decimal{"20"}}}`.
+  template <class T>
+    requires(!std::is_constructible_v<value, T> && detail::column_type<std::remove_cvref_t<T>>)
+  param_value(T&& v) : m_data{detail::value_traits<std::remove_cvref_t<T>>::to_value(v)} {}
+  // An optional value: std::nullopt binds NULL (None), as a None parameter does.
+  template <class T>
+  param_value(const std::optional<T>& v) : param_value{v ? param_value{*v} : param_value{}} {}
+  param_value(std::nullopt_t) {}
   param_value(entity_ref ref) : m_data{std::move(ref)} {}
   // An object stands for its key: `{{"c", category}}`.
   param_value(entity_base& object) : m_data{entity_ref{&object.info(), object.key(), &object}} {}

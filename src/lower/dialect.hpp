@@ -106,6 +106,14 @@ class dialect {
   // compared in both forms, so that rows written by PonyORM (bytes) and by NextORM's text
   // match.
   [[nodiscard]] virtual bool uuid_is_blob() const noexcept { return false; }
+  // The function that sums (`average`: averages) decimals exactly, written instead of SUM/AVG of
+  // a decimal: "" where those are exact already; SQLite's add doubles, so it has decimal_sum and
+  // decimal_avg (registered by the driver: src/driver/sqlite/sqlite_decimal.cpp).
+  [[nodiscard]] virtual std::string_view decimal_aggregate(bool) const noexcept { return {}; }
+  // True where a decimal parameter, bound as its text, compares as text with an expression that
+  // is not a column (SQLite: any number is less than any text), so that it is written as
+  // CAST(? AS NUMERIC) there; a column's NUMERIC affinity converts it already.
+  [[nodiscard]] virtual bool decimal_parameter_needs_cast() const noexcept { return false; }
   // The SQL of a json operation, with {x} for the json value, {p} for the path (a bound
   // json_path()) and {n} for the needle of `in`; each may appear several times.
   [[nodiscard]] virtual std::string_view json_template(json_op op) const noexcept = 0;

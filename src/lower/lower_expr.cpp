@@ -550,9 +550,20 @@ void sql_builder::compare(const ir::compare& c) {
     m_sql += ')';
     return;
   }
-  operand(*c.lhs);
+  // A decimal parameter against an expression such as `p.price * 2`: a number (SQLite).
+  auto side = [&](const ir::expr& e, const ir::expr& against) {
+    if (m_dialect.decimal_parameter_needs_cast() && e.kind == ir::expr_kind::param &&
+        e.type.is(value_type::decimal) && against.kind != ir::expr_kind::column) {
+      m_sql += "CAST(";
+      operand(e);
+      m_sql += " AS NUMERIC)";
+    } else {
+      operand(e);
+    }
+  };
+  side(*c.lhs, *c.rhs);
   m_sql += ops[static_cast<std::size_t>(c.op)];
-  operand(*c.rhs);
+  side(*c.rhs, *c.lhs);
 }
 
 void sql_builder::in_list(const ir::in_list& in) {
@@ -681,9 +692,14 @@ void sql_builder::aggregate(const ir::aggregate& a) {
     return;
   }
   if (a.fn == ir::aggregate_kind::group_concat) return group_concat(a);
+  if (a.fn == ir::aggregate_kind::sum || a.fn == ir::aggregate_kind::avg) {
+    const affixes around = sum_or_avg(a.fn == ir::aggregate_kind::avg, a.distinct, *a.arg, false);
+    m_sql += around.before;
+    expr(*a.arg);
+    m_sql += around.after;
+    return;
+  }
   static constexpr std::string_view names[] = {"COUNT(", "SUM(", "AVG(", "MIN(", "MAX("};
-  bool sum = a.fn == ir::aggregate_kind::sum;
-  if (sum) m_sql += "coalesce(";  // SUM of no rows is NULL; Python's sum() is 0
   m_sql += names[static_cast<std::size_t>(a.fn)];
   if (a.distinct) m_sql += "DISTINCT ";
   if (a.arg->type.is_entity()) {
@@ -692,7 +708,49 @@ void sql_builder::aggregate(const ir::aggregate& a) {
     expr(*a.arg);
   }
   m_sql += ')';
-  if (sum) m_sql += ", 0)";
+}
+
+void sql_builder::result_column(const ir::expr& e) {
+  const auto* a = e.try_as<ir::aggregate>();
+  if (a == nullptr || a->arg == nullptr ||
+      (a->fn != ir::aggregate_kind::sum && a->fn != ir::aggregate_kind::avg)) {
+    return expr(e);
+  }
+  const affixes around = sum_or_avg(a->fn == ir::aggregate_kind::avg, a->distinct, *a->arg, true);
+  m_sql += around.before;
+  expr(*a->arg);
+  m_sql += around.after;
+}
+
+affixes sql_builder::sum_or_avg(bool average, bool distinct, const ir::expr& arg,
+                                bool as_text) const {
+  affixes out;
+  const std::string_view exact =
+      arg.type.is(value_type::decimal) ? m_dialect.decimal_aggregate(average) : "";
+  const bool as_number = !exact.empty() && !as_text;
+  if (as_number) out.before = "CAST(";
+  if (!average) out.before += "coalesce(";  // SUM of no rows is NULL; Python's sum() is 0
+  if (exact.empty()) {
+    out.before += average ? "AVG(" : "SUM(";
+  } else {
+    out.before += exact;
+    out.before += '(';
+  }
+  if (distinct) out.before += "DISTINCT ";
+  // The column's scale, so that 100 x 0.10 sums to 10.00 as on the servers, although SQLite
+  // holds 0.1; an aggregate with DISTINCT takes one argument only.
+  if (!exact.empty() && !distinct) {
+    std::size_t scale = 0;
+    if (arg.kind == ir::expr_kind::column) {
+      const attr_info& attr = *arg.as<ir::column>().attr;
+      scale = attr.precision == 0 ? 2 : attr.scale;
+    }
+    out.after = ", " + std::to_string(scale);
+  }
+  out.after += ')';
+  if (!average) out.after += ", 0)";
+  if (as_number) out.after += " AS NUMERIC)";
+  return out;
 }
 
 }  // namespace nextorm::lower

@@ -31,7 +31,7 @@ class statement {
   void keep_distinct_order(std::size_t distinct_at, std::size_t order_at);
   void limit();
   void count();
-  void aggregate(std::string_view fn);
+  void aggregate(const affixes& fn);
   void remove();
   void group_concat();
   void lock();
@@ -56,10 +56,13 @@ void statement::build() {
   switch (m_query.terminal) {
     case ir::terminal::count: return count();
     case ir::terminal::sum:
-      return aggregate(m_query.distinct_aggregate ? "coalesce(SUM(DISTINCT " : "coalesce(SUM(");
-    case ir::terminal::avg: return aggregate(m_query.distinct_aggregate ? "AVG(DISTINCT " : "AVG(");
-    case ir::terminal::min: return aggregate("MIN(");
-    case ir::terminal::max: return aggregate("MAX(");
+    case ir::terminal::avg: {
+      const bool average = m_query.terminal == ir::terminal::avg;
+      return aggregate(m_sql.sum_or_avg(average, m_query.distinct_aggregate,
+                                        *m_query.result.items.front().expr, true));
+    }
+    case ir::terminal::min: return aggregate({"MIN(", ")"});
+    case ir::terminal::max: return aggregate({"MAX(", ")"});
     case ir::terminal::remove: return remove();
     case ir::terminal::exists:
       m_sql.text("SELECT 1");
@@ -156,7 +159,12 @@ void statement::projection(bool aliased) {
       }
     } else {
       next();
-      m_sql.expr(e);
+      // A derived table's or subquery's column is compared and computed with: numbers only.
+      if (aliased || !names.empty()) {
+        m_sql.expr(e);
+      } else {
+        m_sql.result_column(e);
+      }
       alias();
       ++column;
       out.entity = e.type.entity;
@@ -345,21 +353,22 @@ void statement::count() {
   scalar_shape(value_type::integer, "count");
 }
 
-void statement::aggregate(std::string_view fn) {
+void statement::aggregate(const affixes& fn) {
   const ir::expr& item = *m_query.result.items.front().expr;
   value_type type = item.type.scalar;
   if (m_query.terminal == ir::terminal::avg && type != value_type::decimal) type = value_type::real;
   m_sql.text("SELECT ");
-  m_sql.text(fn);
+  m_sql.text(fn.before);
   if (!grouped() && !limited()) {
     m_sql.expr(item);
-    m_sql.text(m_query.terminal == ir::terminal::sum ? "), 0)" : ")");
+    m_sql.text(fn.after);
     from_where();
   } else {
     m_sql.quoted("q");
     m_sql.text(".");
     m_sql.quoted("c1");
-    m_sql.text(m_query.terminal == ir::terminal::sum ? "), 0) FROM (" : ") FROM (");
+    m_sql.text(fn.after);
+    m_sql.text(" FROM (");
     select_rows(true);
     m_sql.text(") ");
     m_sql.quoted("q");

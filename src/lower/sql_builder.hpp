@@ -35,6 +35,15 @@ class sql_builder {
   // A placeholder bound to the value of `slot`.
   void bind(compile::param_slot slot);
   void set_unqualified(bool on) noexcept { m_unqualified = on; }
+  // A column of the query's result: `expr(e)`, except that the exact sum or average of decimals
+  // (dialect::decimal_aggregate) stays the function's text, with its digits and scale.
+  void result_column(const ir::expr& e);
+  // What goes around the argument of SUM (`average`: AVG) of `arg`: "coalesce(SUM(DISTINCT " and
+  // "), 0)". For a decimal, the dialect's exact aggregate, given the column's declared scale; its
+  // text result is made a number (CAST AS NUMERIC) unless `as_text`, so that it compares and
+  // computes as one: SQLite orders every number before every text.
+  [[nodiscard]] affixes sum_or_avg(bool average, bool distinct, const ir::expr& arg,
+                                   bool as_text) const;
 
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return m_dialect; }
   [[nodiscard]] const ir::query& query() const noexcept { return m_query; }

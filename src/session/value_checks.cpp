@@ -87,11 +87,20 @@ int compare_numbers(const value& a, const value& b) {
   if (a.type() == value_type::integer && b.type() == value_type::integer) {
     return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
   }
-  const auto real = [](const value& v) {
-    return v.type() == value_type::decimal ? decimal{v.as_text()}.to_double() : v.as_real();
-  };
-  const double x = real(a);
-  const double y = real(b);
+  if (a.type() == value_type::decimal || b.type() == value_type::decimal) {
+    // Exactly, as decimals: a float bound becomes its shortest decimal text (0.1 is 0.1).
+    const auto exact = [](const value& v) {
+      switch (v.type()) {
+        case value_type::decimal: return decimal{v.as_text()};
+        case value_type::integer: return decimal{v.as_int()};
+        default: return decimal::from_double(v.as_real());
+      }
+    };
+    const auto order = exact(a) <=> exact(b);
+    return order < 0 ? -1 : order > 0 ? 1 : 0;
+  }
+  const double x = a.as_real();
+  const double y = b.as_real();
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

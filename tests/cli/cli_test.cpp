@@ -144,6 +144,22 @@ TEST_CASE("--sum-distinct and --avg-distinct aggregate distinct values") {
   CHECK(ok(query(f, {"s.group.number for s in Student", "--avg-distinct"})) == "101.5\n");
 }
 
+TEST_CASE("decimal sums and averages print exact digits on every provider") {
+  fixture f;
+  // 12.50 + 7.00 + 0.10, which SQLite's own SUM would add as doubles.
+  CHECK(ok(query(f, {"sum(s.fee) for s in Student"})) == "sum(s.fee)\n----------\n19.60\n");
+  CHECK(ok(query(f, {"s.fee for s in Student", "--sum"})) == "19.60\n");
+  CHECK(ok(query(f, {"--format", "json", "s.fee for s in Student", "--sum"})) ==
+        "{\"value\":\"19.60\"}\n");
+  CHECK(ok(query(f, {"s.fee for s in Student if s.id > 9", "--avg"})) == "None\n");
+  // A grouped result column. (A group of no fees sums to 0, 0.00 on MariaDB, whose coalesce
+  // keeps the column's type.)
+  CHECK(ok(query(f, {"(s.group.number, sum(s.fee)) for s in Student if s.group.number == 101"})) ==
+        "s.group.number|sum(s.fee)\n"
+        "--------------+----------\n"
+        "101           |19.50\n");
+}
+
 TEST_CASE("--delete removes the selected objects and prints how many") {
   fixture f;
   CHECK(ok(query(f, {"s for s in Student if s.gpa < 3.6", "--delete"})) == "2\n");

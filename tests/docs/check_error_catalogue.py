@@ -84,7 +84,7 @@ FORWARDERS = [
     Forwarder("src/schema/json_schema.cpp", "throw schema_error{id, message}", r"\bfail",
               ("src/schema/json_schema.cpp",), (0,)),
     Forwarder("src/common/types.cpp",
-              'throw usage_error(id, "\'" + std::string{text} + "\' is not " + what)', r"\bbad",
+              'throw usage_error(id, "\'" + shown(text) + "\' is not " + what)', r"\bbad",
               ("src/common/types.cpp",), (0,)),
     Forwarder("src/analyze/binder.cpp",
               "throw query_error{category, std::move(id), message, std::string{m_text}, span}",

@@ -55,22 +55,22 @@ struct value_traits<decimal> {
 template <>
 struct value_traits<date> {
   static constexpr value_type type = value_type::date;
-  static value to_value(const date& v) { return value::typed(type, to_text(v)); }
-  static date from_value(const value& v) { return date_from_text(v.as_text()); }
+  static value to_value(const date& v) { return value::typed(type, to_string(v)); }
+  static date from_value(const value& v) { return date{v.as_text()}; }
 };
 
 template <>
 struct value_traits<datetime> {
   static constexpr value_type type = value_type::datetime;
-  static value to_value(const datetime& v) { return value::typed(type, to_text(v)); }
-  static datetime from_value(const value& v) { return datetime_from_text(v.as_text()); }
+  static value to_value(const datetime& v) { return value::typed(type, to_string(v)); }
+  static datetime from_value(const value& v) { return datetime{v.as_text()}; }
 };
 
 template <>
 struct value_traits<time_of_day> {
   static constexpr value_type type = value_type::time;
-  static value to_value(const time_of_day& v) { return value::typed(type, to_text(v)); }
-  static time_of_day from_value(const value& v) { return time_from_text(v.as_text()); }
+  static value to_value(const time_of_day& v) { return value::typed(type, to_string(v)); }
+  static time_of_day from_value(const value& v) { return time_of_day{v.as_text()}; }
 };
 
 template <>
@@ -81,8 +81,7 @@ struct value_traits<bytes> {
   }
   static bytes from_value(const value& v) {
     const std::string& raw = v.as_text();
-    const auto* data = reinterpret_cast<const std::byte*>(raw.data());
-    return bytes{data, data + raw.size()};
+    return bytes{raw.data(), raw.size()};
   }
 };
 

@@ -122,6 +122,7 @@ void register_sqlite_functions(sqlite3* db) {
                                         nullptr, f.fn, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) throw_sqlite_error(db, rc, std::string{"cannot register "} + f.name);
   }
+  register_decimal_aggregates(db);
   // PonyORM's LIKE (startswith, endswith, `in` of strings) is case-sensitive, as Python's.
   int rc = sqlite3_exec(db, "PRAGMA case_sensitive_like = ON", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot make LIKE case-sensitive");

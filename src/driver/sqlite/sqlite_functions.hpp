@@ -1,5 +1,6 @@
 // SQL functions SQLite lacks, registered on every connection so that the query compiler can
-// keep Python's semantics: Unicode-aware py_upper/py_lower, power, and py_string_slice (s[a:b]).
+// keep Python's semantics: Unicode-aware py_upper/py_lower, power, py_string_slice (s[a:b]), and
+// the exact aggregates of decimals decimal_sum and decimal_avg.
 #pragma once
 
 #include <sqlite3.h>
@@ -8,5 +9,11 @@ namespace nextorm::driver {
 
 // Registers the functions on `db`; throws a database error when SQLite refuses one.
 void register_sqlite_functions(sqlite3* db);
+
+// decimal_sum(x[, scale]) and decimal_avg(x[, scale]): the exact sum and average of decimal
+// values as decimal text, NULL for no values (NULLs skipped). The sum has the larger of `scale`
+// (the column's declared scale) and the values' scales; the average four digits more, rounded
+// half-even (sqlite_decimal.cpp).
+void register_decimal_aggregates(sqlite3* db);
 
 }  // namespace nextorm::driver

@@ -102,6 +102,10 @@ class sqlite final : public dialect {
   bool has_for_update() const noexcept override { return false; }
   bool has_for_update_of_distinct() const noexcept override { return true; }
   bool uuid_is_blob() const noexcept override { return true; }
+  std::string_view decimal_aggregate(bool average) const noexcept override {
+    return average ? "decimal_avg" : "decimal_sum";
+  }
+  bool decimal_parameter_needs_cast() const noexcept override { return true; }
   // json_extract gives SQL values for JSON scalars; `->` gives JSON text (SQLite 3.38).
   std::string_view json_template(json_op op) const noexcept override {
     switch (op) {

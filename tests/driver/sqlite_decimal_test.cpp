@@ -1,0 +1,135 @@
+// SQLite's exact decimal aggregates (src/driver/sqlite/sqlite_decimal.cpp) on a raw connection:
+// every storage class a decimal column can hold, the 128-bit path and its overflow into exact
+// digits, scales, NULLs, groups, and the values they refuse.
+#include "driver/sqlite/sqlite_functions.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct closer {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close(db); }
+};
+
+// An in-memory database with NextORM's functions and a table `t` whose column `x` has no
+// affinity, so that each value keeps the storage class it is inserted with.
+class database {
+ public:
+  database() {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
+    m_db.reset(db);
+    nextorm::driver::register_sqlite_functions(db);
+    run("CREATE TABLE t (g INTEGER, x)");
+  }
+
+  // The first column of the first row as text, "NULL", or "error: <message>".
+  std::string run(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(m_db.get(), sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      return "error: " + std::string{sqlite3_errmsg(m_db.get())};
+    }
+    std::string out;
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      out = text == nullptr ? "NULL" : text;
+    } else if (rc != SQLITE_DONE) {
+      out = "error: " + std::string{sqlite3_errmsg(m_db.get())};
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+  // Inserts `values` (SQL literals) into group `group`.
+  void insert(int group, const std::vector<std::string>& values) {
+    run("BEGIN");
+    for (const std::string& v : values) {
+      run("INSERT INTO t VALUES (" + std::to_string(group) + ", " + v + ")");
+    }
+    run("COMMIT");
+  }
+
+ private:
+  std::unique_ptr<sqlite3, closer> m_db;
+};
+
+}  // namespace
+
+TEST_CASE("decimal_sum adds 100 REAL dimes to exactly 10.00 with the declared scale",
+          "[sqlite_decimal]") {
+  database db;
+  db.insert(1, std::vector<std::string>(100, "0.10"));
+  CHECK(db.run("SELECT typeof(x) FROM t") == "real");
+  CHECK(db.run("SELECT SUM(x) FROM t") == "9.99999999999998");  // what SQLite's SUM gives
+  CHECK(db.run("SELECT decimal_sum(x, 2) FROM t") == "10.00");
+  CHECK(db.run("SELECT decimal_sum(x) FROM t") == "10.0");
+  CHECK(db.run("SELECT decimal_avg(x, 2) FROM t") == "0.100000");
+}
+
+TEST_CASE("decimal_sum reads integers, doubles and decimal text alike", "[sqlite_decimal]") {
+  database db;
+  db.insert(1, {"1", "0.25", "'0.125'", "-3", "'-0.000001'", "NULL"});
+  CHECK(db.run("SELECT decimal_sum(x) FROM t") == "-1.625001");
+  CHECK(db.run("SELECT decimal_sum(x, 8) FROM t") == "-1.62500100");
+  CHECK(db.run("SELECT decimal_sum(DISTINCT x) FROM t") == "-1.625001");
+  // Five values, the NULL skipped: -1.625001 / 5 with six + four digits, half-even.
+  CHECK(db.run("SELECT decimal_avg(x) FROM t") == "-0.3250002000");
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE x IS NULL") == "NULL");
+  CHECK(db.run("SELECT decimal_avg(x) FROM t WHERE g = 2") == "NULL");
+  CHECK(db.run("SELECT coalesce(decimal_sum(x, 2), 0) FROM t WHERE g = 2") == "0");
+}
+
+TEST_CASE("decimal_avg has four digits more than its values, rounded half-even",
+          "[sqlite_decimal]") {
+  database db;
+  db.insert(1, {"1", "2", "2"});
+  CHECK(db.run("SELECT decimal_avg(x) FROM t") == "1.6667");
+  CHECK(db.run("SELECT decimal_avg(x, 2) FROM t") == "1.666667");
+  db.insert(2, {"'0.00005'", "'0.00010'"});  // 0.000075 at 5 + 4 digits
+  CHECK(db.run("SELECT decimal_avg(x) FROM t WHERE g = 2") == "0.000075000");
+}
+
+TEST_CASE("decimal_sum keeps each group apart", "[sqlite_decimal]") {
+  database db;
+  db.insert(1, {"1.5", "2.5"});
+  db.insert(2, {"'0.1'", "'0.2'"});
+  db.insert(3, {"NULL"});
+  CHECK(db.run("SELECT group_concat(s, '|') FROM (SELECT coalesce(decimal_sum(x, 1), 0) AS s "
+               "FROM t GROUP BY g ORDER BY g)") == "4.0|0.3|0");
+}
+
+TEST_CASE("decimal_sum goes on in exact digits once 128 bits overflow", "[sqlite_decimal]") {
+  database db;
+  // 10^35 fits; ten thousand of them (10^39) do not: the sum leaves 128 bits halfway.
+  db.insert(1, std::vector<std::string>(10000, "1e35"));
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 1") == "1" + std::string(39, '0'));
+  CHECK(db.run("SELECT decimal_sum(x, 2) FROM t WHERE g = 1") ==
+        "1" + std::string(39, '0') + ".00");
+  // Text of more digits than 128 bits hold, and a tiny fraction beside it.
+  db.insert(2, {"'" + std::string(50, '9') + "'", "'0.000000000000000000000000000000000000001'"});
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 2") ==
+        std::string(50, '9') + ".000000000000000000000000000000000000001");
+  db.insert(3, {"'-1e-40'", "'1e-40'"});
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 3") == "0." + std::string(40, '0'));
+}
+
+TEST_CASE("decimal_sum refuses text that is not a number, blobs and infinities",
+          "[sqlite_decimal]") {
+  database db;
+  db.insert(1, {"'abc'"});
+  CHECK(db.run("SELECT decimal_sum(x) FROM t") ==
+        "error: decimal.invalid: 'abc' is not a decimal number");
+  db.insert(2, {"x'00'"});
+  CHECK(db.run("SELECT decimal_avg(x) FROM t WHERE g = 2") ==
+        "error: decimal_sum/decimal_avg: a decimal column holds a BLOB");
+  db.insert(3, {"1e999"});
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 3") ==
+        "error: decimal_sum/decimal_avg: a decimal column holds NaN or an infinity");
+}
