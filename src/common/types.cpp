@@ -134,10 +134,13 @@ decimal::decimal(std::string_view text) {
       point = static_cast<std::size_t>(shifted);
     }
   }
-  std::string integer = digits.substr(0, point);
-  if (integer.empty()) integer = "0";
-  const std::string fraction = digits.substr(point);
-  m_text = sign + integer + (fraction.empty() ? "" : "." + fraction);
+  // One string built by appends: `sign + integer + ("." + fraction)`, or assigning "0" to an
+  // empty integer part, makes g++ 12 at -O3 report a false -Wrestrict inside std::string (GCC
+  // bug 105329).
+  std::string out = sign;
+  out.append(point == 0 ? std::string_view{"0"} : std::string_view{digits}.substr(0, point));
+  if (point < digits.size()) out.append(1, '.').append(digits, point);
+  m_text = std::move(out);
 }
 
 double decimal::to_double() const { return std::strtod(m_text.c_str(), nullptr); }
