@@ -11,6 +11,7 @@ build=$(cd "$1" && pwd)
 work=$2
 rm -rf "$work"
 mkdir -p "$work"
+work=$(cd "$work" && pwd)  # meson install -C changes directory
 fail() { echo "consumer-pkgconfig: $*"; exit 1; }
 t0=$SECONDS
 meson install -C "$build" --destdir "$work/dest" --no-rebuild >"$work/install.log" 2>&1 ||

@@ -8,6 +8,7 @@ src=$(cd "$(dirname "$0")/subproject" && pwd)
 work=$1
 rm -rf "$work"
 mkdir -p "$work"
+work=$(cd "$work" && pwd)
 log=$work/build.log
 step() {  # step NAME COMMAND...: run, time, and on failure print the log and fail
     local t0=$SECONDS
