@@ -14,7 +14,7 @@ fi
 [[ -d build-cov ]] && find build-cov -name '*.gcda' -delete
 # Atomic counter updates: several tests run threads (the plan cache, async), and racing
 # increments leave counts that gcov cannot reconcile ("branch taken -1", which stops gcovr).
-cov_args=(-Db_coverage=true -Dcpp_args=-fprofile-update=atomic)
+cov_args=(-Db_coverage=true -Dcpp_args=-fprofile-update=atomic -Dwerror=true)
 # meson 1.0's `setup --reconfigure` drops a changed -Dcpp_args: an existing build-cov is
 # configured instead.
 if [[ -f build-cov/meson-private/coredata.dat ]]; then

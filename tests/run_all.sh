@@ -30,13 +30,15 @@ if ((${#missing[@]})); then
 fi
 say "packages ready (${SECONDS} s)"
 
-# (b) build. A stale testlog.json must never be summarised as this run's result.
+# (b) build, warnings as errors (the project's default_options leave werror off for consumers).
+# A stale testlog.json must never be summarised as this run's result.
 rm -f "$BUILD/meson-logs/testlog.json"
 setup=()
 [[ -f $BUILD/meson-private/coredata.dat ]] && setup=(--reconfigure)
 status=0
 # shellcheck disable=SC2086  # the *_ARGS variables are deliberately word-split
-if meson setup "${setup[@]}" "$BUILD" --buildtype="${NEXTORM_BUILDTYPE:-debugoptimized}" ${NEXTORM_MESON_ARGS:-} &&
+if meson setup "${setup[@]}" "$BUILD" --buildtype="${NEXTORM_BUILDTYPE:-debugoptimized}" -Dwerror=true \
+    ${NEXTORM_MESON_ARGS:-} &&
     meson compile -C "$BUILD"; then
     say "build done (${SECONDS} s)"
     # (c) servers, stopped by a trap even if anything below fails

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Developer tool (not run by CI): the whole suite under AddressSanitizer + UBSan, in build-asan.
-# Same flow as run_all.sh (servers, summary line last); exit non-zero on any failure.
+# Same flow as run_all.sh (-Werror, servers, summary line last); exit non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # meson 1.0 leaves UBSan in print-and-continue mode: make every report fatal.

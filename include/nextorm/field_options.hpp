@@ -1,6 +1,7 @@
 // Options of a field declaration: `Req<std::string> sku{"sku", unique, column("product_sku")}`.
 #pragma once
 
+#include <nextorm/detail/value_traits.hpp>
 #include <nextorm/registry.hpp>
 #include <nextorm/value.hpp>
 
@@ -38,10 +39,24 @@ struct decimal_digits {
 // The smallest and largest number an attribute accepts (PonyORM's min= and max=):
 // `Req<int> age{"age", min_value{0}, max_value{150}}`; checked on assignment (value.too_small,
 // value.too_large).
+namespace detail {
+template <class T>
+value bound_value(const T& x) {
+  if constexpr (column_type<T>) {
+    return value_traits<T>::to_value(x);
+  } else {
+    return value{x};
+  }
+}
+}  // namespace detail
 struct min_value {
+  template <class T>
+  min_value(const T& x) : v{detail::bound_value(x)} {}  // NOLINT: 0, 0.5, decimal{"0.01"}
   value v;
 };
 struct max_value {
+  template <class T>
+  max_value(const T& x) : v{detail::bound_value(x)} {}  // NOLINT
   value v;
 };
 // Whether assigned strings lose their leading and trailing whitespace (on by default, as in

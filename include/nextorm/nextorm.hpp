@@ -1,6 +1,11 @@
 // NextORM: typed entities, sessions that save themselves, PonyORM-style string queries.
 #pragma once
 
+// g++ 12 compiles C++17 unless told otherwise; say so once instead of pages of template errors.
+#if __cplusplus < 202002L
+#error "NextORM needs C++20: compile with -std=c++20 (or later)"
+#else
+
 #include <nextorm/database.hpp>
 #include <nextorm/entity.hpp>
 #include <nextorm/entity_ptr.hpp>
@@ -11,3 +16,5 @@
 #include <nextorm/registry.hpp>
 #include <nextorm/session.hpp>
 #include <nextorm/value.hpp>
+
+#endif

@@ -130,7 +130,9 @@ void statement::projection(bool aliased) {
     }
     if (!aliased) return;
     m_sql.text(" AS ");
-    m_sql.quoted("c" + std::to_string(column + 1));
+    // Not `"c" + std::to_string(...)`: g++ 12 at -O3 reports a false -Wrestrict in the string
+    // prepend (GCC bug 105329).
+    m_sql.quoted(std::string{"c"}.append(std::to_string(column + 1)));
   };
   for (const auto& item : m_query.result.items) {
     const ir::expr& e = *item.expr;

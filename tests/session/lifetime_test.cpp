@@ -235,6 +235,7 @@ struct Member : entity<Member> {
                          }}};
   Opt<std::string> note{"note", autostrip{false}};
   Opt<std::string> code{"code"};
+  Opt<decimal> fee{"fee", min_value{decimal{"0.01"}}, max_value{100}};
 };
 
 struct member_database {
@@ -307,6 +308,13 @@ TEST_CASE("numbers outside min and max, and values the user's check refuses, are
   a.score = 0.5;
   CHECK_THROWS_WITH(a.email = "nobody",
                     "value.check_failed: the check of Member.email refused 'nobody'");
+  // Decimal bounds compare exactly.
+  CHECK_THROWS_WITH(a.fee = decimal{"0.009"},
+                    "value.too_small: Member.fee cannot be 0.009: its minimum is 0.01");
+  CHECK_THROWS_WITH(a.fee = decimal{"100.000001"},
+                    "value.too_large: Member.fee cannot be 100.000001: its maximum is 100");
+  a.fee = decimal{"100.00"};
+  a.fee = decimal{"0.01"};
   CHECK_FALSE(a.email.has_value());
   session.rollback();
 }
