@@ -123,12 +123,12 @@ std::string to_url(const connection_url& url) {
   std::string out = url.provider == "postgres" ? "postgresql://" : "mariadb://";
   if (!url.user.empty()) {
     out += percent_encode(url.user);
-    if (!url.password.empty()) out += ":" + percent_encode(url.password);
+    if (!url.password.empty()) out.append(":").append(percent_encode(url.password));
     out += "@";
   }
   out += url.host;
-  if (url.port != 0) out += ":" + std::to_string(url.port);
-  if (!url.database.empty()) out += "/" + percent_encode(url.database);
+  if (url.port != 0) out.append(":").append(std::to_string(url.port));
+  if (!url.database.empty()) out.append("/").append(percent_encode(url.database));
   return out;
 }
 

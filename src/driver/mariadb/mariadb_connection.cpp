@@ -69,7 +69,7 @@ void throw_mariadb_error(unsigned code, std::string_view sqlstate, std::string_v
 
 namespace {
 
-std::string quoted(std::string_view sql) { return "'" + std::string{sql} + "'"; }
+std::string quoted(std::string_view sql) { return std::string{"'"}.append(sql).append("'"); }
 
 // The 16 bytes of a uuid value: its text (usage_error "uuid.invalid" if it is not a uuid), or
 // the bytes themselves when a value read from a BLOB uuid (PonyORM's rows on SQLite) holds them.

@@ -154,7 +154,7 @@ void postgres_connection::start_statement(const std::string& sql, std::span<cons
   if (found != m_statements.end()) {
     m_op.name.assign(found->second);
   } else {
-    m_op.name.assign("s");
+    m_op.name.assign(1, 's');
     m_op.name += std::to_string(++m_statement_count);
   }
 }

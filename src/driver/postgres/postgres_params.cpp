@@ -74,7 +74,7 @@ void encode_params(std::span<const value> params, pg_params& out) {
         signature[i] = 'r';
         break;
       case value_type::boolean:
-        text.assign(v.as_bool() ? "t" : "f");
+        text.assign(1, v.as_bool() ? 't' : 'f');
         out.types[i] = pg_oid::boolean;
         signature[i] = 'b';
         break;
