@@ -1,5 +1,6 @@
 #include "cli/output.hpp"
 
+#include "common/utf8.hpp"
 #include "session/show.hpp"
 
 #include <nextorm/errors.hpp>
@@ -16,7 +17,8 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 }  // namespace
 
-std::string render_text(const value& v) { return detail::render_text(v); }
+// The table forms print text as text: bytes that are not UTF-8 become U+FFFD.
+std::string render_text(const value& v) { return valid_utf8(detail::render_text(v)); }
 
 json to_json(const value& v) {
   switch (v.type()) {
@@ -35,7 +37,9 @@ json to_json(const value& v) {
 
 void print_table(std::ostream& out, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows) {
-  detail::print_table(out, header, rows);
+  std::vector<std::string> names;
+  for (const std::string& name : header) names.push_back(valid_utf8(name));
+  detail::print_table(out, names, rows);
 }
 
 void print_rows_table(std::ostream& out, const result<row>& rows) {

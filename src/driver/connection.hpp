@@ -79,6 +79,7 @@ struct connection_url {
   std::uint16_t port = 0;
   std::string database;
   std::string original;  // postgresql: passed to libpq as it is
+  bool create = true;    // sqlite: create a missing file (nextorm query opens without)
 };
 
 // Throws usage_error("url.invalid" / "url.provider") for what it cannot parse.

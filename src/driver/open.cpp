@@ -16,7 +16,7 @@
 namespace nextorm::driver {
 
 std::unique_ptr<connection> open(const connection_url& url) {
-  if (url.provider == "sqlite") return std::make_unique<sqlite_connection>(url.path);
+  if (url.provider == "sqlite") return std::make_unique<sqlite_connection>(url.path, url.create);
 #ifdef NEXTORM_OPEN_POSTGRES
   if (url.provider == "postgres") return open_postgres(url);
 #endif

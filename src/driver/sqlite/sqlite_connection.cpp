@@ -190,13 +190,15 @@ class sqlite_cursor final : public cursor {
 
 }  // namespace
 
-sqlite_connection::sqlite_connection(const std::string& path) {
+sqlite_connection::sqlite_connection(const std::string& path, bool create) {
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (a session owns it; the pool hands it
   // over with a lock of its own), so SQLite's per-call mutex of the serialized mode is waste.
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+      SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_URI |
+          SQLITE_OPEN_NOMUTEX,
+      nullptr);
   m_db.reset(db);
   if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot open SQLite database '" + path + "'");
   sqlite3_extended_result_codes(db, 1);
