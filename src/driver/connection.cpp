@@ -25,6 +25,24 @@ class value_collector final : public detail::param_writer {
 
 }  // namespace
 
+column_type_error::column_type_error(std::size_t column_, value_type wanted_, std::string found_)
+    : database_error{error_category::type, "value.type_mismatch",
+                     "column " + std::to_string(column_ + 1) + " holds " + found_ + ", not " +
+                         std::string{type_name(wanted_)}},
+      column{column_},
+      wanted{wanted_},
+      found{std::move(found_)} {}
+
+std::string describe_stored(std::string_view kind, std::string_view text) {
+  std::string out{kind};
+  if (kind == "bytes") return out + " (" + std::to_string(text.size()) + ")";
+  out += " '";
+  out += text.substr(0, 40);
+  if (text.size() > 40) out += "...";
+  out += '\'';
+  return out;
+}
+
 std::int64_t connection::execute_from(const std::string& sql, const param_source& params) {
   value_collector values{params.count()};
   params.write(values);
