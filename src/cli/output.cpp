@@ -37,9 +37,17 @@ json to_json(const value& v) {
 
 void print_table(std::ostream& out, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows) {
+  // Column names come from the query text and cells from render_text(), both valid UTF-8 unless
+  // a caller passes its own: checked here once more, it is only text for people.
   std::vector<std::string> names;
   for (const std::string& name : header) names.push_back(valid_utf8(name));
-  detail::print_table(out, names, rows);
+  std::vector<std::vector<std::string>> cells;
+  cells.reserve(rows.size());
+  for (const auto& line : rows) {
+    auto& copy = cells.emplace_back();
+    for (const std::string& cell : line) copy.push_back(valid_utf8(cell));
+  }
+  detail::print_table(out, names, cells);
 }
 
 void print_rows_table(std::ostream& out, const result<row>& rows) {
