@@ -18,18 +18,18 @@ const value& checked(const value& v, std::string_view name, value_limits limits)
   if (v.type() == value_type::real) {
     const double d = v.as_real();
     if (std::isnan(d)) {
-      throw usage_error("param.nan", what() + " is NaN, which no provider compares as Python does; "
+      throw usage_error("param.nan", what() +
+                                         " is NaN, which no provider compares as Python does; "
                                          "test for it in C++ before the query");
     }
     if (std::isinf(d) && !limits.infinity) {
-      throw usage_error("param.infinity", what() + " is " +
-                                              (d > 0 ? "inf" : "-inf") +
-                                              ", which " + std::string{limits.provider} +
+      throw usage_error("param.infinity", what() + " is " + (d > 0 ? "inf" : "-inf") + ", which " +
+                                              std::string{limits.provider} +
                                               " cannot store or compare");
     }
-  } else if (!limits.nul_in_text && v.type() != value_type::null &&
-             v.type() != value_type::bytes && v.type() != value_type::integer &&
-             v.type() != value_type::boolean && v.as_text().find('\0') != std::string::npos) {
+  } else if (!limits.nul_in_text && v.type() != value_type::null && v.type() != value_type::bytes &&
+             v.type() != value_type::integer && v.type() != value_type::boolean &&
+             v.as_text().find('\0') != std::string::npos) {
     throw usage_error("param.nul", what() + " holds a NUL character, which " +
                                        std::string{limits.provider} +
                                        " cannot store in text (so no stored text could match "

@@ -35,8 +35,7 @@ bool is_type_mismatch(const error& e) {
 }
 
 std::string attribute_subject(const entity_info& entity, const attr_info& attr) {
-  return "entity " + entity.name + ", attribute " + attr.name + " (column \"" + attr.column +
-         "\")";
+  return "entity " + entity.name + ", attribute " + attr.name + " (column \"" + attr.column + "\")";
 }
 
 // Text of a date, datetime, time or decimal must have its form (servers hand any column's text

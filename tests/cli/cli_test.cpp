@@ -482,12 +482,13 @@ TEST_CASE("--params beyond int64, beyond a double or nested too deep exit 2") {
     CHECK(r.code == 2);
     CHECK(r.err.starts_with("nextorm query: --params: " + message + "\n"));
   }
-  const outcome r = query(f, {"--filter-kw", "{\"id\": " + std::string(5'000, '[') +
-                                                 std::string(5'000, ']') + "}",
-                              "s for s in Student"});
+  const outcome r = query(
+      f, {"--filter-kw", "{\"id\": " + std::string(5'000, '[') + std::string(5'000, ']') + "}",
+          "s for s in Student"});
   CHECK(r.code == 2);
-  CHECK(r.err.starts_with("nextorm query: --filter-kw: the JSON is nested more than 100 levels "
-                          "deep\n"));
+  CHECK(
+      r.err.starts_with("nextorm query: --filter-kw: the JSON is nested more than 100 levels "
+                        "deep\n"));
 }
 
 TEST_CASE("SQLite URIs of a missing file are not created either", "[sqlite]") {
@@ -496,7 +497,8 @@ TEST_CASE("SQLite URIs of a missing file are not created either", "[sqlite]") {
   for (const std::string& url :
        {"sqlite:file:" + missing, "sqlite:file:" + missing + "?mode=rwc"}) {
     INFO(url);
-    const outcome r = cli_test::run({"query", "--db", url, "--schema", f.schema(), "s for s in Student"});
+    const outcome r =
+        cli_test::run({"query", "--db", url, "--schema", f.schema(), "s for s in Student"});
     CHECK(r.code == 1);
     CHECK(r.err.starts_with("cli.no_database: there is no SQLite database file 'file:" + missing));
     CHECK(r.err.find("nextorm query does not create databases") != std::string::npos);
@@ -520,7 +522,8 @@ TEST_CASE("tables print U+FFFD for invalid UTF-8 from the database", "[sqlite]")
   fixture f;
   sqlite_exec(f, R"(UPDATE "Student" SET "name" = CAST(x'41ff42e282' AS TEXT) WHERE "id" = 1)");
   CHECK(ok(query(f, {"s.name for s in Student if s.id == 1"})) ==
-        "s.name\n------\nA\xef\xbf\xbd" "B\xef\xbf\xbd\n");
+        "s.name\n------\nA\xef\xbf\xbd"
+        "B\xef\xbf\xbd\n");
 }
 
 TEST_CASE("text where the schema declares a float or a decimal is an error naming both types",
@@ -529,11 +532,13 @@ TEST_CASE("text where the schema declares a float or a decimal is an error namin
   sqlite_exec(f, R"(UPDATE "Student" SET "gpa" = 'abc', "fee" = 'x1' WHERE "id" = 1)");
   outcome r = query(f, {"s.gpa for s in Student"});
   CHECK(r.code == 1);
-  CHECK(r.err == "value.type_mismatch: result column 's.gpa' is declared float in the schema, "
-                 "but the database holds text 'abc': the schema does not match the table\n");
+  CHECK(r.err ==
+        "value.type_mismatch: result column 's.gpa' is declared float in the schema, "
+        "but the database holds text 'abc': the schema does not match the table\n");
   r = query(f, {"s.fee for s in Student"});
   CHECK(r.code == 1);
-  CHECK(r.err == "value.type_mismatch: result column 's.fee' is declared decimal in the schema, "
-                 "but the database holds text 'x1': the schema does not match the table\n");
+  CHECK(r.err ==
+        "value.type_mismatch: result column 's.fee' is declared decimal in the schema, "
+        "but the database holds text 'x1': the schema does not match the table\n");
   CHECK(ok(query(f, {"s.name for s in Student if s.id == 2"})) == "s.name\n------\nBob\n");
 }

@@ -202,9 +202,7 @@ TEST_CASE("--params numbers beyond int64 and double are usage errors, not floats
 }
 
 TEST_CASE("--params nested deeper than 100 is a usage error, not a stack overflow") {
-  auto nested = [](std::size_t depth) {
-    return std::string(depth, '[') + std::string(depth, ']');
-  };
+  auto nested = [](std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); };
   // The outer object is the first level.
   CHECK(one(nested(99)).is_sequence());
   CHECK(param_error(nested(100)) == "--params: the JSON is nested more than 100 levels deep");

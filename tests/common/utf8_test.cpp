@@ -11,9 +11,11 @@ const std::string fffd = "\xef\xbf\xbd";
 }
 
 TEST_CASE("well-formed UTF-8 passes unchanged") {
-  for (const std::string s : {std::string{}, std::string{"plain"}, std::string{"D\xc3\xa9" "e"},
-                              std::string{"\xe2\x82\xac"}, std::string{"\xf0\x9f\x98\x80"},
-                              std::string{"\xf4\x8f\xbf\xbf"}, std::string{"a\0b", 3}}) {
+  for (const std::string& s : {std::string{}, std::string{"plain"},
+                               std::string{"D\xc3\xa9"
+                                           "e"},
+                               std::string{"\xe2\x82\xac"}, std::string{"\xf0\x9f\x98\x80"},
+                               std::string{"\xf4\x8f\xbf\xbf"}, std::string{"a\0b", 3}}) {
     CHECK(valid_utf8(s) == s);
   }
 }
@@ -25,8 +27,9 @@ TEST_CASE("each maximal ill-formed subpart becomes one U+FFFD") {
   CHECK(valid_utf8("\xe0\x80\xaf") == fffd + fffd + fffd);  // overlong three-byte form
   CHECK(valid_utf8("\xed\xa0\x80") == fffd + fffd + fffd);  // a surrogate
   CHECK(valid_utf8("\xf4\x90\x80\x80") == fffd + fffd + fffd + fffd);  // above U+10FFFF
-  CHECK(valid_utf8("\xe2\x82" "x") == fffd + "x");          // truncated, then ASCII
-  CHECK(valid_utf8("\xf0\x9f\x98") == fffd);                // truncated at the end
+  CHECK(valid_utf8("\xe2\x82"
+                   "x") == fffd + "x");       // truncated, then ASCII
+  CHECK(valid_utf8("\xf0\x9f\x98") == fffd);  // truncated at the end
   CHECK(valid_utf8("\xf0\x9f\x98\xf0\x9f\x98\x80") == fffd + "\xf0\x9f\x98\x80");
   CHECK(valid_utf8("a\xffz") == "a" + fffd + "z");
 }

@@ -158,9 +158,9 @@ TEST_CASE("str slices and indexes with parameter bounds at the int64 limits answ
           "[slice]") {
   const std::string name = "Alice Smith";
   person_database t{{name}};
-  const std::int64_t values[] = {int64_min, int64_min + 1, -2147483648LL, -20, -12, -11, -3, -1,
-                                 0,         1,             3,             10,  11,  20,  2147483646,
-                                 2147483647, int64_max - 1, int64_max};
+  const std::int64_t values[] = {
+      int64_min,  int64_min + 1, -2147483648LL, -20,      -12, -11, -3, -1, 0, 1, 3, 10, 11, 20,
+      2147483646, 2147483647,    int64_max - 1, int64_max};
   for (std::int64_t a : values) {
     for (std::int64_t b : values) {
       INFO("a = " << a << ", b = " << b);
@@ -186,7 +186,8 @@ TEST_CASE("a NUL character in a str parameter matches only the strings that hold
     std::string x;
   };
   const probe probes[] = {
-      {"x in p.name", std::string{"l\0h", 3}},   {"x in p.name", std::string{"\0", 1}},
+      {"x in p.name", std::string{"l\0h", 3}},
+      {"x in p.name", std::string{"\0", 1}},
       {"p.name.startswith(x)", std::string{"nul\0", 4}},
       {"p.name.endswith(x)", std::string{"\0here", 5}},
       {"p.name == x", with_nul},
@@ -222,10 +223,14 @@ TEST_CASE("a NaN parameter is refused on every provider, an infinity where it ca
             (void)t.texts("p.name for p in Person if " + std::string{condition}, {{"x", nan}});
           }) == "param.nan");
   }
-  CHECK(error_id([&] { (void)t.texts("p.name for p in Person if p.score in xs", {{"xs", std::vector<param_value>{1.0, nan}}}); }) == "param.nan");
+  CHECK(error_id([&] {
+          (void)t.texts("p.name for p in Person if p.score in xs",
+                        {{"xs", std::vector<param_value>{1.0, nan}}});
+        }) == "param.nan");
   if (nextorm::testing::current_provider() == "mariadb") {
-    CHECK(error_id([&] { (void)t.texts("p.name for p in Person if p.score < x", {{"x", inf}}); }) ==
-          "param.infinity");
+    CHECK(error_id([&] {
+            (void)t.texts("p.name for p in Person if p.score < x", {{"x", inf}});
+          }) == "param.infinity");
     CHECK(error_id([&] {
             (void)t.texts("p.name for p in Person if p.score > x", {{"x", -inf}});
           }) == "param.infinity");
@@ -254,8 +259,7 @@ TEST_CASE("queries passed as parameters nest up to 100 deep, quickly, and no dee
   }
 }
 
-TEST_CASE("a statement larger than max_allowed_packet loses only its own connection",
-          "[mariadb]") {
+TEST_CASE("a statement larger than max_allowed_packet loses only its own connection", "[mariadb]") {
   if (nextorm::testing::current_provider() != "mariadb") return;
   person_database t{{"a"}, 1};  // one connection: the next session gets the same one back
   const std::string huge(32 * 1024 * 1024, 'x');

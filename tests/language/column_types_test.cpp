@@ -27,8 +27,7 @@ constexpr const char* declared[] = {"int", "float", "bool", "date", "decimal"};
 class mismatch_database {
  public:
   mismatch_database()
-      : m_url{nextorm::testing::fresh_database_url("column_types_" +
-                                                   std::to_string(++counter()))} {
+      : m_url{nextorm::testing::fresh_database_url("column_types_" + std::to_string(++counter()))} {
     database maker;
     std::string attrs;
     for (const char* c : columns) {
@@ -103,8 +102,8 @@ TEST_CASE("text in a column the schema declares int, float, bool, date or decima
       db_session session{t.db};
       (void)select("m." + column + " for m in Mismatch").fetch();
     });
-    CHECK(values.starts_with("value.type_mismatch: result column 'm." + column +
-                             "' is declared " + declared[i] + " in the schema, but the database "));
+    CHECK(values.starts_with("value.type_mismatch: result column 'm." + column + "' is declared " +
+                             declared[i] + " in the schema, but the database "));
     t.sql("UPDATE " + t.table() + " SET " + t.quote(column) + " = NULL");
   }
 }

@@ -210,11 +210,16 @@ class sqlite_cursor final : public cursor {
   [[noreturn]] void mismatch(int c, value_type wanted) const {
     std::string found;
     switch (sqlite3_column_type(m_stmt, c)) {
-      case SQLITE_INTEGER: found = describe_stored("int", get_text(static_cast<std::size_t>(c))); break;
-      case SQLITE_FLOAT: found = describe_stored("float", get_text(static_cast<std::size_t>(c))); break;
+      case SQLITE_INTEGER:
+        found = describe_stored("int", get_text(static_cast<std::size_t>(c)));
+        break;
+      case SQLITE_FLOAT:
+        found = describe_stored("float", get_text(static_cast<std::size_t>(c)));
+        break;
       case SQLITE_BLOB:
-        found = describe_stored("bytes", {static_cast<const char*>(sqlite3_column_blob(m_stmt, c)),
-                                          static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c))});
+        found =
+            describe_stored("bytes", {static_cast<const char*>(sqlite3_column_blob(m_stmt, c)),
+                                      static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c))});
         break;
       default: found = describe_stored("text", get_text(static_cast<std::size_t>(c))); break;
     }
@@ -281,11 +286,10 @@ sqlite_connection::sqlite_connection(const std::string& path, bool create) {
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (a session owns it; the pool hands it
   // over with a lock of its own), so SQLite's per-call mutex of the serialized mode is waste.
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_URI |
-          SQLITE_OPEN_NOMUTEX,
-      nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+                                     SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
   m_db.reset(db);
   if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot open SQLite database '" + path + "'");
   sqlite3_extended_result_codes(db, 1);

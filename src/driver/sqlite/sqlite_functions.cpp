@@ -43,7 +43,8 @@ locale_t utf8_locale() {
 
 std::string_view text_arg(sqlite3_value* v) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
-  return p == nullptr ? std::string_view{} : std::string_view{p, static_cast<std::size_t>(sqlite3_value_bytes(v))};
+  return p == nullptr ? std::string_view{}
+                      : std::string_view{p, static_cast<std::size_t>(sqlite3_value_bytes(v))};
 }
 
 void change_case(sqlite3_context* ctx, int, sqlite3_value** argv, bool upper) {
@@ -113,7 +114,8 @@ void affix(sqlite3_context* ctx, sqlite3_value** argv, Test test) {
   sqlite3_result_int(ctx, test(text_arg(argv[0]), text_arg(argv[1])) ? 1 : 0);
 }
 void py_contains(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  affix(ctx, argv, [](std::string_view s, std::string_view x) { return s.find(x) != std::string_view::npos; });
+  affix(ctx, argv,
+        [](std::string_view s, std::string_view x) { return s.find(x) != std::string_view::npos; });
 }
 void py_startswith(sqlite3_context* ctx, int, sqlite3_value** argv) {
   affix(ctx, argv, [](std::string_view s, std::string_view x) { return s.starts_with(x); });
