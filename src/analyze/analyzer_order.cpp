@@ -1,6 +1,8 @@
 // order_by(): expressions with desc(), or result column numbers (negative: descending).
 #include "analyze/analyzer.hpp"
 
+#include <limits>
+
 namespace nextorm::analyze {
 
 namespace {
@@ -15,7 +17,11 @@ std::optional<std::int64_t> position_literal(const ast::node& n) {
   }
   const auto* l = operand->try_as<ast::literal>();
   if (l == nullptr || l->value.type() != value_type::integer) return std::nullopt;
-  return negative ? -l->value.as_int() : l->value.as_int();
+  const std::int64_t v = l->value.as_int();
+  if (!negative) return v;
+  // -(-9223372036854775808) is out of every range: the largest int64 says so without overflow.
+  return v == std::numeric_limits<std::int64_t>::min() ? std::numeric_limits<std::int64_t>::max()
+                                                       : -v;
 }
 
 std::vector<const ast::node*> items_of(const ast::node& n) {
@@ -93,7 +99,7 @@ void analyzer::bind_order(const ast::node& order) {
       std::int64_t n = *position_literal(*item);
       std::int64_t count = static_cast<std::int64_t>(
           m_position_items != nullptr ? m_position_items->size() : m_query.result.items.size());
-      if (n == 0 || n > count || -n > count) {
+      if (n == 0 || n > count || n < -count) {  // not -n: it overflows at INT64_MIN
         m_binder.fail(error_category::unknown_name, "unknown_name.column",
                       "order_by column " + std::to_string(n) + " is out of range: the result has " +
                           std::to_string(count) + " column(s), numbered from 1",

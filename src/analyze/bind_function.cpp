@@ -6,8 +6,10 @@
 
 #include "common/suggest.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 
 namespace nextorm::analyze {
 
@@ -15,6 +17,8 @@ namespace {
 
 constexpr std::string_view string_methods[] = {"startswith", "endswith", "upper",  "lower",
                                                "strip",      "lstrip",   "rstrip", "replace"};
+
+using ir::max_string_bound;
 
 std::optional<std::int64_t> int_literal(const ast::node* n) {
   if (n == nullptr) return std::nullopt;
@@ -25,7 +29,12 @@ std::optional<std::int64_t> int_literal(const ast::node* n) {
   }
   const auto* l = n->try_as<ast::literal>();
   if (l == nullptr || l->value.type() != value_type::integer) return std::nullopt;
-  return negative ? -l->value.as_int() : l->value.as_int();
+  // A constant index or slice bound beyond the longest string any provider stores means the same
+  // as that length: clamping keeps start + 1, stop - start and a PostgreSQL INTEGER in range at
+  // the int64 limits, where Python's answer (an empty string, or all of it) holds too.
+  std::int64_t v = l->value.as_int();
+  if (negative) v = v == std::numeric_limits<std::int64_t>::min() ? max_string_bound : -v;
+  return std::clamp(v, -max_string_bound, max_string_bound);
 }
 
 ir::expr_ptr int_constant(source_span span, std::int64_t v) {
@@ -139,10 +148,16 @@ ir::expr_ptr binder::bind_subscript(const ast::subscript& s) {
                                                int_constant(at, -1));
   auto next = std::make_unique<ir::binary>(index->type, at, ir::binary_op::add, ir::clone(*index),
                                            int_constant(at, 1));
+  // i + 1 overflows at INT64_MAX: an index that far has no stop either (the start is past the end).
+  auto too_far = std::make_unique<ir::compare>(at, ir::compare_op::ge, ir::clone(*index),
+                                               int_constant(at, max_string_bound));
+  ir::type integer = ir::scalar_type(value_type::integer);
   f->args.push_back(std::move(index));
   f->args.push_back(std::make_unique<ir::conditional>(
-      ir::scalar_type(value_type::integer), at, std::move(is_last),
-      std::make_unique<ir::constant>(at, value{}), std::move(next)));
+      integer, at, std::move(is_last), std::make_unique<ir::constant>(at, value{}),
+      std::make_unique<ir::conditional>(integer, at, std::move(too_far),
+                                        std::make_unique<ir::constant>(at, value{}),
+                                        std::move(next))));
   return f;
 }
 

@@ -1,5 +1,6 @@
 #include "cli/output.hpp"
 
+#include "common/utf8.hpp"
 #include "session/show.hpp"
 
 #include <nextorm/errors.hpp>
@@ -16,7 +17,8 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 }  // namespace
 
-std::string render_text(const value& v) { return detail::render_text(v); }
+// The table forms print text as text: bytes that are not UTF-8 become U+FFFD.
+std::string render_text(const value& v) { return valid_utf8(detail::render_text(v)); }
 
 json to_json(const value& v) {
   switch (v.type()) {
@@ -35,7 +37,17 @@ json to_json(const value& v) {
 
 void print_table(std::ostream& out, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows) {
-  detail::print_table(out, header, rows);
+  // Column names come from the query text and cells from render_text(), both valid UTF-8 unless
+  // a caller passes its own: checked here once more, it is only text for people.
+  std::vector<std::string> names;
+  for (const std::string& name : header) names.push_back(valid_utf8(name));
+  std::vector<std::vector<std::string>> cells;
+  cells.reserve(rows.size());
+  for (const auto& line : rows) {
+    auto& copy = cells.emplace_back();
+    for (const std::string& cell : line) copy.push_back(valid_utf8(cell));
+  }
+  detail::print_table(out, names, cells);
 }
 
 void print_rows_table(std::ostream& out, const result<row>& rows) {

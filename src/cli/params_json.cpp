@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace nextorm::cli {
@@ -139,6 +140,52 @@ std::optional<std::string> canonical(value_type type, std::string text) {
   return std::nullopt;
 }
 
+// The DOM, built as nlohmann's own builder does, with three checks on the way: the nesting depth
+// (read_value recurses, so a 20 KB "[[[[...]]]]" would otherwise end the process), integers of
+// 2^64 and more (nlohmann reads them as floats) and floats beyond a double.
+class checked_dom : public nlohmann::detail::json_sax_dom_parser<json> {
+ public:
+  checked_dom(json& root, std::string prefix)
+      : json_sax_dom_parser{root}, m_prefix{std::move(prefix)} {}
+
+  bool start_object(std::size_t n) { return enter() && json_sax_dom_parser::start_object(n); }
+  bool start_array(std::size_t n) { return enter() && json_sax_dom_parser::start_array(n); }
+  bool end_object() { return leave() && json_sax_dom_parser::end_object(); }
+  bool end_array() { return leave() && json_sax_dom_parser::end_array(); }
+
+  bool number_float(double v, const std::string& text) {
+    if (text.find_first_of(".eE") == std::string::npos) {
+      throw usage_failure{m_prefix + "the integer " + text + " does not fit in 64 bits"};
+    }
+    return json_sax_dom_parser::number_float(v, text);
+  }
+
+  template <class Exception>
+  bool parse_error(std::size_t at, const std::string& token, const Exception& e) {
+    // nlohmann reports a float beyond a double's range (1e400) as out_of_range.406.
+    if constexpr (std::is_same_v<Exception, nlohmann::detail::out_of_range>) {
+      throw usage_failure{m_prefix + "the number " + token + " is beyond the range of a float"};
+    }
+    return json_sax_dom_parser::parse_error(at, token, e);
+  }
+
+ private:
+  bool enter() {
+    if (++m_depth > max_params_depth) {
+      throw usage_failure{m_prefix + "the JSON is nested more than " +
+                          std::to_string(max_params_depth) + " levels deep"};
+    }
+    return true;
+  }
+  bool leave() {
+    --m_depth;
+    return true;
+  }
+
+  std::string m_prefix;
+  std::size_t m_depth = 0;
+};
+
 param_value read_value(const json& v, const location& at, const registry& schema);
 
 value read_scalar(const json& v, const location& at) {
@@ -231,7 +278,8 @@ params parse_params(std::string_view json_text, const registry& schema, std::str
   const std::string prefix = std::string{option} + ": ";
   json doc;
   try {
-    doc = json::parse(json_text.begin(), json_text.end());
+    checked_dom dom{doc, prefix};
+    json::sax_parse(json_text.begin(), json_text.end(), &dom);
   } catch (const json::parse_error& e) {
     // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ...".
     const std::string what = e.what();

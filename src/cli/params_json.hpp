@@ -5,9 +5,14 @@
 #include <nextorm/params.hpp>
 #include <nextorm/registry.hpp>
 
+#include <cstddef>
 #include <string_view>
 
 namespace nextorm::cli {
+
+// Arrays and objects nested deeper than this (the outer object counts) are a usage error, as
+// brackets nested deeper than 100 in a query are syntax.too_deep.
+inline constexpr std::size_t max_params_depth = 100;
 
 // Throws usage_failure "<option>: ..." naming the parameter and the position in it. `$entity`
 // references are looked up in `schema`, which must be finalized.

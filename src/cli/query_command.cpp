@@ -6,6 +6,7 @@
 #include "cli/params_json.hpp"
 #include "cli/usage_failure.hpp"
 #include "driver/connection.hpp"
+#include "session/database_impl.hpp"
 
 #include <nextorm/database.hpp>
 #include <nextorm/entity.hpp>
@@ -22,7 +23,8 @@ namespace nextorm::cli {
 namespace {
 
 // SQLite creates a missing file on open; a query tool must not leave empty databases behind a
-// mistyped path. SQLite's own URIs (file:...?mode=ro) say for themselves what they want.
+// mistyped path. The file is opened without SQLITE_OPEN_CREATE (for SQLite's own URIs too:
+// file:new.db?mode=rwc is refused); a plain path is checked first for the clearer message.
 void check_sqlite_file(const std::string& url) {
   const driver::connection_url parsed = driver::parse_url(url);
   if (parsed.provider != "sqlite" || parsed.path == ":memory:" ||
@@ -33,6 +35,21 @@ void check_sqlite_file(const std::string& url) {
   if (!std::filesystem::is_regular_file(parsed.path, ec)) {
     throw connection_error("cli.no_database", "there is no SQLite database file '" + parsed.path +
                                                   "' (nextorm query does not create databases)");
+  }
+}
+
+void bind_without_creating(database& db, const std::string& url) {
+  driver::connection_url parsed = driver::parse_url(url);
+  const bool file = parsed.provider == "sqlite" && parsed.path != ":memory:";
+  parsed.create = false;
+  const std::string path = parsed.path;
+  try {
+    db.impl().bind(std::move(parsed), 8);
+  } catch (const error& e) {
+    if (!file || !e.id().starts_with("sqlite.")) throw;
+    throw connection_error("cli.no_database", "there is no SQLite database file '" + path +
+                                                  "', or it cannot be opened (" + e.what() +
+                                                  "); nextorm query does not create databases");
   }
 }
 
@@ -126,7 +143,7 @@ std::string run(const query_options& o) {
   check_sqlite_file(o.db);
   database db;
   db.schema().load_json_file(o.schema);
-  db.bind(o.db);
+  bind_without_creating(db, o.db);
   db.generate_mapping();
   const params args = o.params_json ? parse_params(*o.params_json, db.schema()) : params{};
   std::ostringstream out;

@@ -25,6 +25,22 @@ class value_collector final : public detail::param_writer {
 
 }  // namespace
 
+std::string column_type_error::message_of(std::size_t column, value_type wanted,
+                                          const std::string& found) {
+  return "column " + std::to_string(column + 1) + " holds " + found + ", not " +
+         std::string{type_name(wanted)};
+}
+
+std::string describe_stored(std::string_view kind, std::string_view text) {
+  std::string out{kind};
+  if (kind == "bytes") return out + " (" + std::to_string(text.size()) + ")";
+  out += " '";
+  out += text.substr(0, 40);
+  if (text.size() > 40) out += "...";
+  out += '\'';
+  return out;
+}
+
 std::int64_t connection::execute_from(const std::string& sql, const param_source& params) {
   value_collector values{params.count()};
   params.write(values);

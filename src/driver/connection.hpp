@@ -4,6 +4,7 @@
 
 #include <nextorm/detail/param_writer.hpp>
 #include <nextorm/detail/row_reader.hpp>
+#include <nextorm/errors.hpp>
 #include <nextorm/value.hpp>
 
 #include <cstddef>
@@ -27,6 +28,28 @@ class cursor : public detail::row_reader {
   [[nodiscard]] virtual bool next() = 0;
   [[nodiscard]] virtual std::size_t column_count() const noexcept = 0;
 };
+
+// A typed getter found a stored value that is not of the type asked for (SQLite: text in a
+// column the schema declares int). The materializer, which knows the entity and attribute
+// behind the column, rethrows it as `value.type_mismatch` naming them.
+class column_type_error : public database_error {
+ public:
+  column_type_error(std::size_t column_, value_type wanted_, std::string found_)
+      : database_error{error_category::type, "value.type_mismatch",
+                       message_of(column_, wanted_, found_)},
+        column{column_},
+        wanted{wanted_},
+        found{std::move(found_)} {}
+  std::size_t column;
+  value_type wanted;
+  std::string found;  // "text 'abc'"
+
+ private:
+  static std::string message_of(std::size_t column, value_type wanted, const std::string& found);
+};
+
+// "text 'abc'", "float 2.5", "bytes (3)": a stored value for a message, cut at 40 bytes.
+[[nodiscard]] std::string describe_stored(std::string_view kind, std::string_view text);
 
 // What writes a statement's parameters in place (an object's fields, see session_impl).
 class param_source {
@@ -79,6 +102,7 @@ struct connection_url {
   std::uint16_t port = 0;
   std::string database;
   std::string original;  // postgresql: passed to libpq as it is
+  bool create = true;    // sqlite: create a missing file (nextorm query opens without)
 };
 
 // Throws usage_error("url.invalid" / "url.provider") for what it cannot parse.

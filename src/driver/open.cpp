@@ -20,7 +20,7 @@
 namespace nextorm::driver {
 
 std::unique_ptr<connection> open(const connection_url& url) {
-  if (url.provider == "sqlite") return std::make_unique<sqlite_connection>(url.path);
+  if (url.provider == "sqlite") return std::make_unique<sqlite_connection>(url.path, url.create);
 #if NEXTORM_HAS_POSTGRES
   if (url.provider == "postgres") {
 #if NEXTORM_PROVIDER_MODULES

@@ -2,14 +2,46 @@
 
 #include <nextorm/errors.hpp>
 
+#include <cmath>
+
 namespace nextorm::exec {
 
 namespace {
 
+// A value the provider can take, or a usage_error naming the parameter.
+// `name` is empty for a constant of the query text.
+const value& checked(const value& v, std::string_view name, value_limits limits) {
+  auto what = [&] {
+    return name.empty() ? std::string{"a constant of the query"}
+                        : "parameter '" + std::string{name} + "'";
+  };
+  if (v.type() == value_type::real) {
+    const double d = v.as_real();
+    if (std::isnan(d)) {
+      throw usage_error("param.nan", what() +
+                                         " is NaN, which no provider compares as Python does; "
+                                         "test for it in C++ before the query");
+    }
+    if (std::isinf(d) && !limits.infinity) {
+      throw usage_error("param.infinity", what() + " is " + (d > 0 ? "inf" : "-inf") + ", which " +
+                                              std::string{limits.provider} +
+                                              " cannot store or compare");
+    }
+  } else if (!limits.nul_in_text && v.type() != value_type::null && v.type() != value_type::bytes &&
+             v.type() != value_type::integer && v.type() != value_type::boolean &&
+             v.as_text().find('\0') != std::string::npos) {
+    throw usage_error("param.nul", what() + " holds a NUL character, which " +
+                                       std::string{limits.provider} +
+                                       " cannot store in text (so no stored text could match "
+                                       "it)");
+  }
+  return v;
+}
+
 // An entity parameter binds its key; a scalar itself.
-value scalar_of(const param_value& p, const std::string& name) {
-  if (p.is_entity()) return p.entity().key;
-  if (p.is_scalar()) return p.scalar();
+value scalar_of(const param_value& p, const std::string& name, value_limits limits) {
+  if (p.is_entity()) return checked(p.entity().key, name, limits);
+  if (p.is_scalar()) return checked(p.scalar(), name, limits);
   throw usage_error("param.sequence",
                     "parameter '" + name + "' is a sequence or a query where a value is needed");
 }
@@ -52,12 +84,14 @@ value uuid_bytes(const value& v) {
 
 std::vector<value> bind_values(const compile::plan& plan, const params& args,
                                std::optional<std::int64_t> limit,
-                               std::optional<std::int64_t> offset) {
+                               std::optional<std::int64_t> offset, value_limits limits) {
   std::vector<value> out;
   out.reserve(plan.params.size());
   for (const auto& slot : plan.params) {
     switch (slot.from) {
-      case compile::param_slot::source::constant: out.push_back(slot.constant); break;
+      case compile::param_slot::source::constant:
+        out.push_back(checked(slot.constant, {}, limits));
+        break;
       case compile::param_slot::source::limit:
         // No limit with an offset: the dialects need some number; the largest is "all".
         out.emplace_back(limit.value_or(INT64_MAX));
@@ -70,7 +104,7 @@ std::vector<value> bind_values(const compile::plan& plan, const params& args,
                                                  "'; pass it with the query's parameters");
         }
         if (!slot.element) {
-          out.push_back(scalar_of(*found, slot.name));
+          out.push_back(scalar_of(*found, slot.name, limits));
           if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
           break;
         }
@@ -78,7 +112,7 @@ std::vector<value> bind_values(const compile::plan& plan, const params& args,
           throw usage_error("param.changed", "parameter '" + slot.name +
                                                  "' changed shape since the query was compiled");
         }
-        out.push_back(scalar_of(found->sequence()[*slot.element], slot.name));
+        out.push_back(scalar_of(found->sequence()[*slot.element], slot.name, limits));
         if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
         break;
       }

@@ -8,6 +8,7 @@
 
 #include <cassert>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -217,6 +218,11 @@ enum class function_kind : std::uint8_t {
   json_is_null,   // (json_get): the element is JSON null or missing
   json_contains,  // (json_get, needle): an object has the key / an array holds the str needle
 };
+
+// A str index or slice bound beyond the longest string any provider stores (SQLite's
+// SQLITE_MAX_LENGTH, PostgreSQL's 1 GB, MariaDB's max_allowed_packet of at most 1 GB) means the
+// same as this one, which keeps start + 1 and stop - start within PostgreSQL's INTEGER.
+inline constexpr std::int64_t max_string_bound = 2147483646;
 
 struct function final : expr {
   static constexpr expr_kind static_kind = expr_kind::function;

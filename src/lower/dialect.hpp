@@ -93,6 +93,14 @@ class dialect {
   [[nodiscard]] virtual std::string_view random_expression() const noexcept = 0;
   // True when the database has py_string_slice(s, start, stop) (registered on SQLite).
   [[nodiscard]] virtual bool has_py_slice() const noexcept = 0;
+  // True where LIKE stops at a NUL character, in the pattern and in the string (SQLite): a needle
+  // that is not a NUL-free constant is matched by the registered py_contains(s, x),
+  // py_startswith(s, x) and py_endswith(s, x) instead, which compare the bytes as Python does.
+  [[nodiscard]] virtual bool has_py_affix() const noexcept { return false; }
+  // False where a float column cannot hold ±inf (MariaDB) / a text column a NUL (PostgreSQL):
+  // such a parameter is refused by name before it is sent (exec::bind_values).
+  [[nodiscard]] virtual bool stores_infinity() const noexcept { return true; }
+  [[nodiscard]] virtual bool stores_nul_in_text() const noexcept { return true; }
   [[nodiscard]] virtual lower::group_concat_style group_concat_style() const noexcept = 0;
   // False where SELECT ... FOR UPDATE is not written (SQLite locks the whole database; PonyORM
   // drops the clause there too).

@@ -5,6 +5,7 @@
 
 #include "common/unreachable.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -393,8 +394,10 @@ void sql_builder::json(const ir::function& f) {
 
 // Python's s[a:b] where a bound is negative or not a constant. SQLite has a registered
 // function; elsewhere the bounds are clamped in SQL: with L = length(s),
-// start = a < 0 ? max(L + a, 0) : a, stop = b < 0 ? max(L + b, 0) : min(b, L), and the result
-// substr(s, start + 1, max(stop - start, 0)).
+// start = a < 0 ? max(L + a, 0) : min(a, L), stop = b < 0 ? max(L + b, 0) : min(b, L), and the
+// result substr(s, start + 1, max(stop - start, 0)): every term stays in [0, L + 1], so a bound
+// at the int64 limits neither overflows nor leaves PostgreSQL's INTEGER. (Constant bounds come
+// clamped by the analyzer.)
 void sql_builder::py_slice(const ir::function& f) {
   if (m_dialect.has_py_slice()) {
     m_sql += "py_string_slice(";
@@ -425,13 +428,18 @@ void sql_builder::py_slice(const ir::function& f) {
       return;
     }
     if (const auto* c = x.try_as<ir::constant>()) {
-      // A constant's sign is known: no CASE.
-      if (c->value.as_int() >= 0) return expr(x);
+      // A constant's sign is known: no CASE. A folded one may lie beyond every string's length.
+      const std::int64_t v =
+          std::clamp(c->value.as_int(), -ir::max_string_bound, ir::max_string_bound);
+      if (v >= 0) {
+        m_sql += std::to_string(v);
+        return;
+      }
       m_sql += greatest;
       m_sql += '(';
       length();
       m_sql += " - ";
-      m_sql += std::to_string(-c->value.as_int());
+      m_sql += std::to_string(-v);
       m_sql += ", 0)";
       return;
     }
@@ -453,8 +461,12 @@ void sql_builder::py_slice(const ir::function& f) {
     m_sql += " + ";
     value();
     m_sql += ", 0) ELSE ";
+    m_sql += m_dialect.least_function(false);
+    m_sql += '(';
     value();
-    m_sql += " END";
+    m_sql += ", ";
+    length();
+    m_sql += ") END";
   };
   affixes cast = m_dialect.substr_argument();
   m_sql += "substr(";
@@ -577,11 +589,24 @@ void sql_builder::in_list(const ir::in_list& in) {
 }
 
 void sql_builder::like(const ir::like& l) {
+  const auto* c = l.needle->try_as<ir::constant>();
+  if (m_dialect.has_py_affix() &&
+      (c == nullptr || c->value.as_text().find('\0') != std::string::npos)) {
+    // SQLite's LIKE ends the pattern at a NUL, and then 'a\0b' in s is 'a' in s.
+    if (l.negated) m_sql += "NOT ";
+    m_sql += l.mode == ir::like_mode::prefix   ? "py_startswith("
+             : l.mode == ir::like_mode::suffix ? "py_endswith("
+                                               : "py_contains(";
+    operand(*l.operand);
+    m_sql += ", ";
+    operand(*l.needle);
+    m_sql += ')';
+    return;
+  }
   operand(*l.operand);
   m_sql += l.negated ? " NOT LIKE " : " LIKE ";
   bool prefix_wild = l.mode != ir::like_mode::prefix;
   bool suffix_wild = l.mode != ir::like_mode::suffix;
-  const auto* c = l.needle->try_as<ir::constant>();
   if (c != nullptr) {
     // A literal needle: escape it now and bind the finished pattern.
     std::string pattern;

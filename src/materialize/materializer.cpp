@@ -2,11 +2,53 @@
 
 #include "materialize/object_access.hpp"
 
+#include <nextorm/errors.hpp>
+#include <nextorm/types.hpp>
+
 namespace nextorm::materialize {
 
 using detail::object_access;
 
 namespace {
+
+// What a reader throws when the column does not hold its declared type: SQLite's storage class
+// check, the servers' parses, and the text forms of dates, times and decimals.
+bool is_type_mismatch(const error& e) {
+  static constexpr std::string_view ids[] = {
+      "value.type_mismatch", "postgres.bad_value", "mariadb.conversion", "value.bad_date",
+      "value.bad_datetime",  "value.bad_time",     "decimal.invalid",    "uuid.invalid"};
+  for (std::string_view id : ids) {
+    if (e.id() == id) return true;
+  }
+  return false;
+}
+
+// `subject` ("entity Student, attribute gpa (column "gpa")") is declared `declared`.
+[[noreturn]] void throw_type_mismatch(const error& e, const std::string& subject,
+                                      value_type declared) {
+  const auto* c = dynamic_cast<const driver::column_type_error*>(&e);
+  throw database_error(error_category::type, "value.type_mismatch",
+                       subject + " is declared " + std::string{type_name(declared)} +
+                           " in the schema, but the database " +
+                           (c != nullptr ? "holds " + c->found : "gives " + e.message()) +
+                           ": the schema does not match the table");
+}
+
+std::string attribute_subject(const entity_info& entity, const attr_info& attr) {
+  return "entity " + entity.name + ", attribute " + attr.name + " (column \"" + attr.column + "\")";
+}
+
+// Text of a date, datetime, time or decimal must have its form (servers hand any column's text
+// to get(), and a text column declared a date would print as it is).
+void check_form(const value& v) {
+  switch (v.type()) {
+    case value_type::date: (void)date_from_text(v.as_text()); break;
+    case value_type::datetime: (void)datetime_from_text(v.as_text()); break;
+    case value_type::time: (void)time_from_text(v.as_text()); break;
+    case value_type::decimal: (void)decimal{v.as_text()}; break;
+    default: break;
+  }
+}
 
 // One column into its field: typed getters straight into the field, a NULL check only where
 // the column may hold NULL, and a `value` only for what has no direct reader.
@@ -37,17 +79,25 @@ entity_base& load_object(const driver::cursor& row, std::size_t first_column,
   entity_base& object = objects.make(object_state::clean);
   const std::size_t pk_position = objects.pk_position();
   const auto& readers = objects.readers();
-  for (std::size_t i = 0; i < readers.size(); ++i) {
-    if (i == pk_position) {
-      void* field = reinterpret_cast<char*>(&object) + readers[i].field_offset;
-      if (readers[i].how == column_reader::method::auto_id) {
-        *static_cast<std::int64_t*>(field) = int_key;
+  std::size_t i = 0;
+  try {
+    for (; i < readers.size(); ++i) {
+      if (i == pk_position) {
+        void* field = reinterpret_cast<char*>(&object) + readers[i].field_offset;
+        if (readers[i].how == column_reader::method::auto_id) {
+          *static_cast<std::int64_t*>(field) = int_key;
+        } else {
+          readers[i].write(field, other_key != nullptr ? *other_key : value{int_key});
+        }
       } else {
-        readers[i].write(field, other_key != nullptr ? *other_key : value{int_key});
+        read_column(object, readers[i], row, first_column + i);
       }
-    } else {
-      read_column(object, readers[i], row, first_column + i);
     }
+  } catch (const error& e) {
+    // Costs nothing until thrown; only then is the attribute looked up for the message.
+    if (!is_type_mismatch(e)) throw;
+    const attr_info& attr = *objects.entity().columns[i];
+    throw_type_mismatch(e, attribute_subject(objects.entity(), attr), attr.type);
   }
   return object;
 }
@@ -59,19 +109,65 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
   // The key first: an object the session already has is not read again.
   const std::size_t key_column = first_column + objects.pk_position();
   if (objects.integer_keys()) {
-    const std::int64_t key = row.get_int(key_column);
+    std::int64_t key = 0;
+    try {
+      key = row.get_int(key_column);
+    } catch (const error& e) {
+      if (!is_type_mismatch(e)) throw;
+      const entity_info& entity = objects.entity();
+      throw_type_mismatch(e, attribute_subject(entity, entity.pk()), entity.pk().type);
+    }
     // NULL reads as 0: only then is the column type worth asking for.
     if (key == 0 && row.is_null(key_column)) return nullptr;
     return objects.find_or_add(
         key, [&] { return &load_object(row, first_column, objects, key, nullptr); });
   }
-  const value key = row.get(key_column, objects.entity().pk().type);
+  value key;
+  try {
+    key = row.get(key_column, objects.entity().pk().type);
+    check_form(key);
+  } catch (const error& e) {
+    if (!is_type_mismatch(e)) throw;
+    const entity_info& entity = objects.entity();
+    throw_type_mismatch(e, attribute_subject(entity, entity.pk()), entity.pk().type);
+  }
   if (key.is_null()) return nullptr;
   if (entity_base* known = objects.find(key)) return known;
   entity_base& object = load_object(row, first_column, objects, 0, &key);
   objects.file(key, object);
   return &object;
 }
+
+namespace {
+
+// The rows as cells; `at` is the item being read.
+void read_cells(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
+                detail::raw_result& out, std::size_t max_rows, std::size_t& at) {
+  for (std::size_t row = 0; row < max_rows && rows.next(); ++row) {
+    for (at = 0; at < shape.items.size(); ++at) {
+      const auto& item = shape.items[at];
+      detail::result_cell& cell = out.cells.emplace_back();
+      if (item.entity == nullptr) {
+        cell.v = rows.get(item.first_column, item.type);
+        check_form(cell.v);
+      } else if (item.entity->construct == nullptr || item.key_only) {
+        // No C++ type (a JSON-schema entity), or only the key was selected: the key stands in.
+        std::size_t pk_position = 0;
+        if (!item.key_only) {
+          while (item.entity->columns[pk_position] != &item.entity->pk()) ++pk_position;
+        }
+        cell.v = rows.get(item.first_column + pk_position, item.entity->pk().type);
+        if (item.entity->construct != nullptr && !cell.v.is_null()) {
+          cell.object = objects.find(*item.entity, cell.v);
+        }
+      } else {
+        cell.object = materialize_object(rows, item.first_column, *item.entity, objects);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
                  detail::raw_result& out, std::size_t max_rows,
@@ -95,25 +191,20 @@ void materialize(driver::cursor& rows, const compile::result_shape& shape, ident
     }
     return;
   }
-  for (std::size_t row = 0; row < max_rows && rows.next(); ++row) {
-    for (const auto& item : shape.items) {
-      detail::result_cell& cell = out.cells.emplace_back();
-      if (item.entity == nullptr) {
-        cell.v = rows.get(item.first_column, item.type);
-      } else if (item.entity->construct == nullptr || item.key_only) {
-        // No C++ type (a JSON-schema entity), or only the key was selected: the key stands in.
-        std::size_t pk_position = 0;
-        if (!item.key_only) {
-          while (item.entity->columns[pk_position] != &item.entity->pk()) ++pk_position;
-        }
-        cell.v = rows.get(item.first_column + pk_position, item.entity->pk().type);
-        if (item.entity->construct != nullptr && !cell.v.is_null()) {
-          cell.object = objects.find(*item.entity, cell.v);
-        }
-      } else {
-        cell.object = materialize_object(rows, item.first_column, *item.entity, objects);
-      }
+  std::size_t at = 0;  // the item being read, for a type mismatch's message
+  try {
+    read_cells(rows, shape, objects, out, max_rows, at);
+  } catch (const error& e) {
+    if (!is_type_mismatch(e)) throw;
+    // An entity item's own attributes were named where they were read: only values, and keys
+    // standing in for objects, are named here.
+    const auto& item = shape.items[at];
+    if (item.entity != nullptr && item.entity->construct != nullptr && !item.key_only) throw;
+    if (item.entity != nullptr) {
+      throw_type_mismatch(e, attribute_subject(*item.entity, item.entity->pk()),
+                          item.entity->pk().type);
     }
+    throw_type_mismatch(e, "result column '" + shape.column_names[at] + "'", item.type);
   }
 }
 

@@ -8,6 +8,8 @@
 #include "materialize/materializer.hpp"
 #include "session/session_impl.hpp"
 
+#include <algorithm>
+
 namespace nextorm::detail {
 
 class query_state {
@@ -97,8 +99,10 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
   spec.has_offset = offset.has_value() && *offset != 0;
   database_impl& db = *q->db;
   auto plan = db.plans.get(spec, db.schema, db.dialect(), q->args);
+  const lower::dialect& d = db.dialect();
   const std::vector<value> values =
-      exec::bind_values(*plan, q->args, limit, spec.has_offset ? offset : std::nullopt);
+      exec::bind_values(*plan, q->args, limit, spec.has_offset ? offset : std::nullopt,
+                        {d.stores_infinity(), d.stores_nul_in_text(), d.name()});
   raw_result out;
   out.column_names =
       std::shared_ptr<const std::vector<std::string>>(plan, &plan->shape.column_names);
@@ -154,7 +158,47 @@ std::string query_sql(const query_state_ptr& q) {
   return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->sql;
 }
 
+namespace {
+
+// Queries passed as parameters of queries passed as parameters ..., and sequences in sequences:
+// the analyzer, the plan cache and the binding of values all recurse through them, so the
+// chain is refused when it is made, before it can exhaust a stack (or a destructor's).
+constexpr std::size_t max_parameter_depth = 100;
+
+// How deep `p` nests, counting no further than `limit` + 1: the walk itself stays shallow.
+std::size_t parameter_depth(const param_value& p, std::size_t limit);
+
+std::size_t parameter_depth(const params& args, std::size_t limit) {
+  std::size_t deepest = 0;
+  for (const auto& entry : args) {
+    deepest = std::max(deepest, parameter_depth(entry.second, limit));
+    if (deepest > limit) break;
+  }
+  return deepest;
+}
+
+std::size_t parameter_depth(const param_value& p, std::size_t limit) {
+  if (limit == 0) return 1;
+  if (p.is_query()) return 1 + parameter_depth(p.query().args, limit - 1);
+  if (!p.is_sequence()) return 0;
+  std::size_t deepest = 0;
+  for (const param_value& element : p.sequence()) {
+    deepest = std::max(deepest, parameter_depth(element, limit - 1));
+    if (deepest >= limit) break;
+  }
+  return 1 + deepest;
+}
+
+}  // namespace
+
 std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q) {
+  if (parameter_depth(q->args, max_parameter_depth - 1) >= max_parameter_depth) {
+    throw usage_error("param.too_deep",
+                      "the query's parameters nest more than " +
+                          std::to_string(max_parameter_depth) +
+                          " levels deep (a query passed as a parameter of a query passed as a "
+                          "parameter ..., or sequences in sequences)");
+  }
   auto out = std::make_shared<nested_query>();
   out->text = q->spec.text;
   out->entity = q->spec.entity;

@@ -472,3 +472,89 @@ TEST_CASE("bad --filter-kw and --where-kw exit 2, unknown attributes exit 1") {
         "  lambda x_: x_.nmae == nmae\n"
         "                ^~~~\n");
 }
+
+TEST_CASE("--order-by at the int64 limits is a query error, not a crash") {
+  fixture f;
+  for (const char* position : {"-9223372036854775808", "9223372036854775807"}) {
+    const outcome r = query(f, {"s.name for s in Student", "--order-by", position});
+    CHECK(r.code == 1);
+    CHECK(r.err.starts_with("unknown_name.column: order_by column " + std::string{position} +
+                            " is out of range: the result has 1 column(s), numbered from 1"));
+  }
+}
+
+TEST_CASE("--params beyond int64, beyond a double or nested too deep exit 2") {
+  fixture f;
+  const std::string q = "s.name for s in Student if s.id == x";
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"x": 18446744073709551616})",
+       "the integer 18446744073709551616 does not fit in 64 bits"},
+      {R"({"x": 1e400})", "the number 1e400 is beyond the range of a float"},
+      {"{\"x\": " + std::string(10'000, '[') + std::string(10'000, ']') + "}",
+       "the JSON is nested more than 100 levels deep"},
+  };
+  for (const auto& [params, message] : cases) {
+    const outcome r = query(f, {"--params", params, q});
+    CHECK(r.code == 2);
+    CHECK(r.err.starts_with("nextorm query: --params: " + message + "\n"));
+  }
+  const outcome r = query(
+      f, {"--filter-kw", "{\"id\": " + std::string(5'000, '[') + std::string(5'000, ']') + "}",
+          "s for s in Student"});
+  CHECK(r.code == 2);
+  CHECK(
+      r.err.starts_with("nextorm query: --filter-kw: the JSON is nested more than 100 levels "
+                        "deep\n"));
+}
+
+TEST_CASE("SQLite URIs of a missing file are not created either", "[sqlite]") {
+  fixture f;
+  const std::string missing = f.dir() + "/new.db";
+  for (const std::string& url :
+       {"sqlite:file:" + missing, "sqlite:file:" + missing + "?mode=rwc"}) {
+    INFO(url);
+    const outcome r =
+        cli_test::run({"query", "--db", url, "--schema", f.schema(), "s for s in Student"});
+    CHECK(r.code == 1);
+    CHECK(r.err.starts_with("cli.no_database: there is no SQLite database file 'file:" + missing));
+    CHECK(r.err.find("nextorm query does not create databases") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(missing));
+  }
+  // An existing file through a URI still opens.
+  CHECK(ok(cli_test::run({"query", "--db", "sqlite:file:" + f.db_path(), "--schema", f.schema(),
+                          "s for s in Student if s.id == 1"})) == "s\n-\n1\n");
+}
+
+namespace {
+void sqlite_exec(const fixture& f, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(f.db_path().c_str(), &db);
+  REQUIRE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+}  // namespace
+
+TEST_CASE("tables print U+FFFD for invalid UTF-8 from the database", "[sqlite]") {
+  fixture f;
+  sqlite_exec(f, R"(UPDATE "Student" SET "name" = CAST(x'41ff42e282' AS TEXT) WHERE "id" = 1)");
+  CHECK(ok(query(f, {"s.name for s in Student if s.id == 1"})) ==
+        "s.name\n------\nA\xef\xbf\xbd"
+        "B\xef\xbf\xbd\n");
+}
+
+TEST_CASE("text where the schema declares a float or a decimal is an error naming both types",
+          "[sqlite]") {
+  fixture f;
+  sqlite_exec(f, R"(UPDATE "Student" SET "gpa" = 'abc', "fee" = 'x1' WHERE "id" = 1)");
+  outcome r = query(f, {"s.gpa for s in Student"});
+  CHECK(r.code == 1);
+  CHECK(r.err ==
+        "value.type_mismatch: result column 's.gpa' is declared float in the schema, "
+        "but the database holds text 'abc': the schema does not match the table\n");
+  r = query(f, {"s.fee for s in Student"});
+  CHECK(r.code == 1);
+  CHECK(r.err ==
+        "value.type_mismatch: result column 's.fee' is declared decimal in the schema, "
+        "but the database holds text 'x1': the schema does not match the table\n");
+  CHECK(ok(query(f, {"s.name for s in Student if s.id == 2"})) == "s.name\n------\nBob\n");
+}

@@ -103,3 +103,21 @@ TEST_CASE("errors become JSON with id, category, message, and a position for que
   CHECK(error_json(std::runtime_error{"boom"}) ==
         R"({"error":{"id":"internal","category":"internal","message":"boom"}})");
 }
+
+TEST_CASE("tables print U+FFFD for each invalid UTF-8 sequence, as Python's 'replace'") {
+  const std::string bad{
+      "a\xff"
+      "b\xe2\x82"
+      "c\xed\xa0\x80"
+      "d\xc3"};
+  CHECK(render_text(value{bad}) ==
+        "a\xef\xbf\xbd"
+        "b\xef\xbf\xbd"
+        "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+        "d\xef\xbf\xbd");
+  CHECK(printed([&](std::ostream& out) { print_value_table(out, value{bad}); }) ==
+        render_text(value{bad}) + "\n");
+  CHECK(printed([](std::ostream& out) {
+          print_table(out, {"n\xff"}, {{std::string{"\xc0\xaf"}}});
+        }) == "n\xef\xbf\xbd\n--\n\xef\xbf\xbd\xef\xbf\xbd\n");
+}

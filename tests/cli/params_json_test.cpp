@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 using namespace nextorm;
 using nextorm::cli::parse_params;
 using nextorm::cli::usage_failure;
@@ -182,4 +184,34 @@ TEST_CASE("--params errors say where the bad value is") {
   CHECK(param_error(R"({"$wat": 1})") == "--params: 'x': unknown typed value '$wat'");
   CHECK(param_error(R"({"$tupel": []})") ==
         "--params: 'x': unknown typed value '$tupel'; did you mean '$tuple'?");
+}
+
+TEST_CASE("--params numbers beyond int64 and double are usage errors, not floats") {
+  CHECK(param_error("18446744073709551616") ==
+        "--params: the integer 18446744073709551616 does not fit in 64 bits");
+  CHECK(param_error("-9223372036854775809") ==
+        "--params: the integer -9223372036854775809 does not fit in 64 bits");
+  CHECK(param_error("[1, 100000000000000000000000]") ==
+        "--params: the integer 100000000000000000000000 does not fit in 64 bits");
+  CHECK(param_error("1e400") == "--params: the number 1e400 is beyond the range of a float");
+  CHECK(param_error("-1e400") == "--params: the number -1e400 is beyond the range of a float");
+  // Still floats: a fraction or an exponent says so.
+  CHECK(one("1.5e3").scalar() == value{1500.0});
+  CHECK(one("18446744073709551616.0").scalar() == value{18446744073709551616.0});
+  CHECK(one("-9223372036854775808").scalar() == value{std::numeric_limits<std::int64_t>::min()});
+}
+
+TEST_CASE("--params nested deeper than 100 is a usage error, not a stack overflow") {
+  auto nested = [](std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  // The outer object is the first level.
+  CHECK(one(nested(99)).is_sequence());
+  CHECK(param_error(nested(100)) == "--params: the JSON is nested more than 100 levels deep");
+  CHECK(param_error(nested(10'000)) == "--params: the JSON is nested more than 100 levels deep");
+  CHECK(param_error(std::string(10'000, '[')) ==
+        "--params: the JSON is nested more than 100 levels deep");
+  CHECK(error_of("{\"x\": " + std::string(100'000, '[')) ==
+        "--params: the JSON is nested more than 100 levels deep");
+  std::string objects;
+  for (int i = 0; i < 5'000; ++i) objects += "{\"a\": ";
+  CHECK(error_of(objects) == "--params: the JSON is nested more than 100 levels deep");
 }

@@ -567,15 +567,17 @@ void mariadb_client::fail(MYSQL_STMT* stmt, std::string_view context) {
   // that cannot fail brings the status up to date. (Client errors, 2000-2999, mean a lost
   // connection: nothing to ask.)
   const bool server_error = code < CR_MIN_ERROR || code > CR_MAX_ERROR;
-  if (is_connection_loss(code)) {
+  if (is_connection_loss(code) || code == ER_NET_PACKET_TOO_LARGE) {
+    // A statement larger than max_allowed_packet: the server answers and closes the connection.
     m_health = health::lost;
   } else if (server_error && in_transaction()) {
     // Not through run_text(): its own failure would come back here. If this fails too, the
-    // original error is still the one to report.
+    // original error is still the one to report, but a lost connection is remembered.
     MYSQL* mysql = m_mysql.get();
     int rc = 0;
     await([&] { return mysql_real_query_start(&rc, mysql, "DO 0", 4); },
           [&](int ready) { return mysql_real_query_cont(&rc, mysql, ready); });
+    if (rc != 0 && is_connection_loss(mysql_errno(mysql))) m_health = health::lost;
   }
   throw_mariadb_error(code, sqlstate, message, context);
 }
@@ -715,7 +717,11 @@ void mariadb_client::rollback() {
 
 bool mariadb_client::alive() noexcept {
   if (m_health != health::usable) return false;
-  pollfd descriptor{static_cast<int>(mysql_get_socket(m_mysql.get())), POLLIN, 0};
+  // A socket the client library has closed (after it saw the server go) is -1, which poll()
+  // would skip and report as quiet.
+  const auto socket = static_cast<int>(mysql_get_socket(m_mysql.get()));
+  if (socket < 0) return false;
+  pollfd descriptor{socket, POLLIN, 0};
   return ::poll(&descriptor, 1, 0) == 0;
 }
 

@@ -4,7 +4,10 @@
 #include "driver/sqlite/sqlite_functions.hpp"
 
 #include <nextorm/errors.hpp>
+#include <nextorm/types.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <utility>
 
 namespace nextorm::driver {
@@ -145,11 +148,21 @@ class sqlite_cursor final : public cursor {
   bool is_null(std::size_t column) const override {
     return sqlite3_column_type(m_stmt, static_cast<int>(column)) == SQLITE_NULL;
   }
+  // SQLite converts whatever a column stores ('abc' reads as 0): the storage class is checked
+  // first, one compare on the hot path, and anything but the expected class goes the slow way.
   std::int64_t get_int(std::size_t column) const override {
-    return sqlite3_column_int64(m_stmt, static_cast<int>(column));
+    const int c = static_cast<int>(column);
+    if (sqlite3_column_type(m_stmt, c) != SQLITE_INTEGER) [[unlikely]] {
+      return int_of_other(c);
+    }
+    return sqlite3_column_int64(m_stmt, c);
   }
   double get_real(std::size_t column) const override {
-    return sqlite3_column_double(m_stmt, static_cast<int>(column));
+    const int c = static_cast<int>(column);
+    if (sqlite3_column_type(m_stmt, c) != SQLITE_FLOAT) [[unlikely]] {
+      return real_of_other(c);
+    }
+    return sqlite3_column_double(m_stmt, c);
   }
   std::string_view get_text(std::size_t column) const override {
     const int c = static_cast<int>(column);
@@ -179,24 +192,104 @@ class sqlite_cursor final : public cursor {
         const auto size = static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c));
         return value::typed(type, data == nullptr ? std::string{} : std::string{data, size});
       }
+      case value_type::decimal:
+        // PonyORM's DECIMAL columns have NUMERIC affinity: numbers come back as numbers.
+        if (storage == SQLITE_TEXT) check_text_form(c, type);
+        return value::typed(type, std::string{get_text(column)});
+      case value_type::date:
+      case value_type::datetime:
+      case value_type::time:
+        if (storage != SQLITE_TEXT) mismatch(c, type);
+        check_text_form(c, type);
+        return value::typed(type, std::string{get_text(column)});
       default: return value::typed(type, std::string{get_text(column)});
     }
   }
 
  private:
+  [[noreturn]] void mismatch(int c, value_type wanted) const {
+    std::string found;
+    switch (sqlite3_column_type(m_stmt, c)) {
+      case SQLITE_INTEGER:
+        found = describe_stored("int", get_text(static_cast<std::size_t>(c)));
+        break;
+      case SQLITE_FLOAT:
+        found = describe_stored("float", get_text(static_cast<std::size_t>(c)));
+        break;
+      case SQLITE_BLOB:
+        found =
+            describe_stored("bytes", {static_cast<const char*>(sqlite3_column_blob(m_stmt, c)),
+                                      static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c))});
+        break;
+      default: found = describe_stored("text", get_text(static_cast<std::size_t>(c))); break;
+    }
+    throw column_type_error(static_cast<std::size_t>(c), wanted, std::move(found));
+  }
+  // NULL reads as 0; an integral float and the text of an integer (strftime's, say) as the
+  // integer; anything else is not an int.
+  std::int64_t int_of_other(int c) const {
+    switch (sqlite3_column_type(m_stmt, c)) {
+      case SQLITE_NULL: return 0;
+      case SQLITE_FLOAT: {
+        const double d = sqlite3_column_double(m_stmt, c);
+        if (d >= -9.2e18 && d <= 9.2e18 && d == std::trunc(d)) return static_cast<std::int64_t>(d);
+        break;
+      }
+      case SQLITE_TEXT: {
+        const std::string_view text = get_text(static_cast<std::size_t>(c));
+        std::int64_t v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec == std::errc{} && end == text.data() + text.size() && !text.empty()) return v;
+        break;
+      }
+      default: break;
+    }
+    mismatch(c, value_type::integer);
+  }
+  double real_of_other(int c) const {
+    switch (sqlite3_column_type(m_stmt, c)) {
+      case SQLITE_NULL: return 0;
+      case SQLITE_INTEGER: return sqlite3_column_double(m_stmt, c);
+      case SQLITE_TEXT: {
+        const std::string_view text = get_text(static_cast<std::size_t>(c));
+        double v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec == std::errc{} && end == text.data() + text.size() && !text.empty()) return v;
+        break;
+      }
+      default: break;
+    }
+    mismatch(c, value_type::real);
+  }
+  // Text in a date, datetime, time or decimal column must have the type's form.
+  void check_text_form(int c, value_type type) const {
+    const std::string_view text = get_text(static_cast<std::size_t>(c));
+    try {
+      switch (type) {
+        case value_type::date: (void)date_from_text(text); break;
+        case value_type::datetime: (void)datetime_from_text(text); break;
+        case value_type::time: (void)time_from_text(text); break;
+        default: (void)decimal{text}; break;
+      }
+    } catch (const usage_error&) {
+      throw column_type_error(static_cast<std::size_t>(c), type, describe_stored("text", text));
+    }
+  }
+
   sqlite3* m_db;
   sqlite3_stmt* m_stmt;
 };
 
 }  // namespace
 
-sqlite_connection::sqlite_connection(const std::string& path) {
+sqlite_connection::sqlite_connection(const std::string& path, bool create) {
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (a session owns it; the pool hands it
   // over with a lock of its own), so SQLite's per-call mutex of the serialized mode is waste.
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+                                     SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
   m_db.reset(db);
   if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot open SQLite database '" + path + "'");
   sqlite3_extended_result_codes(db, 1);

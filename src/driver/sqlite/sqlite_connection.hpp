@@ -22,7 +22,8 @@ using sqlite_stmt_handle = std::unique_ptr<sqlite3_stmt, sqlite_stmt_finalizer>;
 
 class sqlite_connection final : public connection {
  public:
-  explicit sqlite_connection(const std::string& path);
+  // create: false opens only a file that exists (SQLite's SQLITE_OPEN_CREATE left out).
+  explicit sqlite_connection(const std::string& path, bool create = true);
 
   [[nodiscard]] std::string_view dialect_name() const noexcept override { return "sqlite"; }
   void execute_script(std::string_view sql) override;

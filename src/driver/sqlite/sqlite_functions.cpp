@@ -43,7 +43,8 @@ locale_t utf8_locale() {
 
 std::string_view text_arg(sqlite3_value* v) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
-  return p == nullptr ? std::string_view{} : std::string_view{p, static_cast<std::size_t>(sqlite3_value_bytes(v))};
+  return p == nullptr ? std::string_view{}
+                      : std::string_view{p, static_cast<std::size_t>(sqlite3_value_bytes(v))};
 }
 
 void change_case(sqlite3_context* ctx, int, sqlite3_value** argv, bool upper) {
@@ -102,6 +103,27 @@ void py_string_slice(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+// Python's `x in s`, s.startswith(x), s.endswith(x) on the bytes with their lengths, which a
+// NUL character does not end (it ends SQLite's LIKE pattern and string). UTF-8 is
+// self-synchronising, so byte matches are code point matches.
+template <class Test>
+void affix(sqlite3_context* ctx, sqlite3_value** argv, Test test) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+    return sqlite3_result_null(ctx);
+  }
+  sqlite3_result_int(ctx, test(text_arg(argv[0]), text_arg(argv[1])) ? 1 : 0);
+}
+void py_contains(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  affix(ctx, argv,
+        [](std::string_view s, std::string_view x) { return s.find(x) != std::string_view::npos; });
+}
+void py_startswith(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  affix(ctx, argv, [](std::string_view s, std::string_view x) { return s.starts_with(x); });
+}
+void py_endswith(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  affix(ctx, argv, [](std::string_view s, std::string_view x) { return s.ends_with(x); });
+}
+
 }  // namespace
 
 void register_sqlite_functions(sqlite3* db) {
@@ -115,6 +137,9 @@ void register_sqlite_functions(sqlite3* db) {
       {"py_lower", 1, &py_lower},
       {"power", 2, &power},
       {"py_string_slice", 3, &py_string_slice},
+      {"py_contains", 2, &py_contains},
+      {"py_startswith", 2, &py_startswith},
+      {"py_endswith", 2, &py_endswith},
   };
   for (const entry& f : functions) {
     int rc = sqlite3_create_function_v2(db, f.name, f.args,

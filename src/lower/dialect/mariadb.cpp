@@ -85,6 +85,7 @@ class mariadb final : public dialect {
   }
   std::string_view random_expression() const noexcept override { return "rand()"; }
   bool has_py_slice() const noexcept override { return false; }
+  bool stores_infinity() const noexcept override { return false; }
   lower::group_concat_style group_concat_style() const noexcept override {
     return lower::group_concat_style::separator_clause;
   }

@@ -95,6 +95,7 @@ class postgres final : public dialect {
   }
   std::string_view random_expression() const noexcept override { return "random()"; }
   bool has_py_slice() const noexcept override { return false; }
+  bool stores_nul_in_text() const noexcept override { return false; }
   lower::group_concat_style group_concat_style() const noexcept override {
     return lower::group_concat_style::string_agg;
   }

@@ -96,6 +96,7 @@ class sqlite final : public dialect {
     return "(random() / 18446744073709551616.0 + 0.5)";
   }
   bool has_py_slice() const noexcept override { return true; }
+  bool has_py_affix() const noexcept override { return true; }
   lower::group_concat_style group_concat_style() const noexcept override {
     return lower::group_concat_style::comma_argument;
   }
