@@ -22,7 +22,8 @@ struct Sample : entity<Sample> {
   Req<std::int64_t> whole{"whole"};
   Req<double> real{"real"};
   Req<bool> flag{"flag"};
-  Req<std::string> words{"words"};
+  // Opt: the smallest value is the empty string, which a Req str refuses (PonyORM's rule).
+  Opt<std::string> words{"words", autostrip{false}};
   Req<decimal> price{"price", decimal_digits{15, 6}};
   Opt<date> day{"day"};
   Opt<datetime> moment{"moment"};

@@ -165,10 +165,10 @@ TEST_CASE("an object of a session that goes on cannot join another session's obj
   Category& tools = *Category::get({{"name", "tools"}});
   // The same thread, the same database: a second db_session is ignored (PonyORM's rule).
   db_session nested{t.db};
-  Product& saw = *Product::get({{"name", "Saw"}});
-  saw.category = tools;  // both belong to the outer session
+  entity_ptr<Product> saw = Product::get({{"name", "Saw"}});  // kept beyond the session
+  saw->category = tools;  // both belong to the outer session
   first.reset();
-  CHECK_THROWS_WITH(saw.price = 1.0, over("Product[2]"));
+  CHECK_THROWS_WITH(saw->price = 1.0, over("Product[2]"));
 }
 
 // --- the result's type is checked against the query's before anything is read -------------
@@ -369,7 +369,8 @@ TEST_CASE("a field copies into another field as a value", "[lifetime][fields]") 
   hammer.summary = std::nullopt;
   CHECK_FALSE(hammer.summary.has_value());
   CHECK_THROWS_WITH(saw.name = hammer.summary,
-                    "object.no_value: attribute Product.summary has no value");
+                    "object.no_value: attribute Product.summary has no value; check has_value() "
+                    "or read it with value_or()");
   std::optional<std::string> maybe{"light"};
   hammer.summary = maybe;
   CHECK(hammer.summary.optional() == maybe);
@@ -395,7 +396,8 @@ TEST_CASE("fields compare with values, and with each other", "[lifetime][fields]
   CHECK(kite.name == "Kite");
   CHECK(kite.name != "Kit");
   CHECK_FALSE(kite.stock == 0);  // no value equals no value of T
-  CHECK_THROWS_WITH(kite.stock < 3, "object.no_value: attribute Product.stock has no value");
+  CHECK_THROWS_WITH(kite.stock < 3, "object.no_value: attribute Product.stock has no value; "
+                                    "check has_value() or read it with value_or()");
   CHECK(kite.category == Category::at(2));
   CHECK_FALSE(kite.category == nullptr);
 }
