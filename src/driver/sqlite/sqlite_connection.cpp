@@ -150,19 +150,24 @@ class sqlite_cursor final : public cursor {
   }
   // SQLite converts whatever a column stores ('abc' reads as 0): the storage class is checked
   // first, one compare on the hot path, and anything but the expected class goes the slow way.
+  // The storage class is checked on every read (a text column declared int must not read as 0),
+  // through the column's value: one column lookup for both the check and the read, where
+  // sqlite3_column_type() and sqlite3_column_int64() would make two.
   std::int64_t get_int(std::size_t column) const override {
     const int c = static_cast<int>(column);
-    if (sqlite3_column_type(m_stmt, c) != SQLITE_INTEGER) [[unlikely]] {
+    sqlite3_value* v = sqlite3_column_value(m_stmt, c);
+    if (sqlite3_value_type(v) != SQLITE_INTEGER) [[unlikely]] {
       return int_of_other(c);
     }
-    return sqlite3_column_int64(m_stmt, c);
+    return sqlite3_value_int64(v);
   }
   double get_real(std::size_t column) const override {
     const int c = static_cast<int>(column);
-    if (sqlite3_column_type(m_stmt, c) != SQLITE_FLOAT) [[unlikely]] {
+    sqlite3_value* v = sqlite3_column_value(m_stmt, c);
+    if (sqlite3_value_type(v) != SQLITE_FLOAT) [[unlikely]] {
       return real_of_other(c);
     }
-    return sqlite3_column_double(m_stmt, c);
+    return sqlite3_value_double(v);
   }
   std::string_view get_text(std::size_t column) const override {
     const int c = static_cast<int>(column);
