@@ -172,9 +172,6 @@ void read_cells(driver::cursor& rows, const compile::result_shape& shape, identi
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
                  detail::raw_result& out, std::size_t max_rows,
                  const detail::object_sink* sink) {
-  out.width = shape.items.size();
-  out.item_entities.clear();
-  for (const auto& item : shape.items) out.item_entities.push_back(item.entity);
   if (shape.items.size() == 1 && shape.items[0].entity != nullptr &&
       shape.items[0].entity->construct != nullptr && !shape.items[0].key_only) {
     // One typed entity: objects straight into the result, no cells.

@@ -11,7 +11,8 @@
 
 namespace nextorm::materialize {
 
-// Appends every row of `rows` to `out` (whose width and item entities it sets): a result of one
+// Appends every row of `rows` to `out` (whose width and item entities the caller has set from
+// `shape`, before the query ran, to check them against what was asked for): a result of one
 // typed entity goes to `sink` if there is one, else to `out.objects`; anything else to `out.cells`.
 // Objects already in the map are returned as they are: the session's version wins over the row.
 void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,

@@ -51,8 +51,7 @@ std::size_t trailing_space(std::string_view text) {
   return end;
 }
 
-}  // namespace
-
+// Python's str.strip(): the whitespace characters of str.isspace() at both ends.
 void strip_python_space(std::string& text) {
   text.erase(trailing_space(text));
   std::size_t begin = 0;
@@ -60,11 +59,14 @@ void strip_python_space(std::string& text) {
   text.erase(0, begin);
 }
 
+// Characters (code points) of UTF-8 text, as Python's len() counts them.
 std::size_t character_count(std::string_view text) noexcept {
   std::size_t count = 0;
   for (char c : text) count += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
   return count;
 }
+
+}  // namespace
 
 void check_text(const attr_info& attr, std::string& v) {
   if (attr.autostrip) strip_python_space(v);
@@ -83,6 +85,9 @@ void check_text(const attr_info& attr, std::string& v) {
   }
 }
 
+namespace {
+
+// -1, 0 or 1 as `a` is below, equal to or above `b` (integers, floats and decimals).
 int compare_numbers(const value& a, const value& b) {
   if (a.type() == value_type::integer && b.type() == value_type::integer) {
     return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
@@ -103,6 +108,8 @@ int compare_numbers(const value& a, const value& b) {
   const double y = b.as_real();
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+}  // namespace
 
 void check_number(const attr_info& attr, const value& v) {
   const auto shown = [](const value& n) {
