@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine, as root:  bash tests/run_all.sh
 # Installs missing packages, builds, starts throwaway PostgreSQL + MariaDB servers
-# (tests/servers.sh), runs `meson test`, stops the servers, and prints as its LAST line
+# (tests/servers.sh), runs `meson test`, runs the quality gates (tests/gates/run.sh: the suite
+# again under ASan+UBSan with branch coverage, then the fuzzers), stops the servers, and prints
+# as its LAST line
 # `N passed, M failed, K skipped` (tests/summary.py). Exits non-zero on any failure.
 #
 # Environment (all optional):
@@ -9,6 +11,8 @@
 #   NEXTORM_BUILDTYPE   meson buildtype (default: debugoptimized)
 #   NEXTORM_MESON_ARGS  extra `meson setup` arguments, word-split (used by sanitize.sh, coverage.sh)
 #   NEXTORM_TEST_ARGS   extra `meson test` arguments, word-split
+#   NEXTORM_GATES       which gates to run (tests/gates/run.sh); "none" skips them (a quick
+#                       local run: CI never sets it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${NEXTORM_BUILD_DIR:-build}
@@ -17,7 +21,7 @@ say() { echo "run_all: $*" >&2; }
 # (a) packages: apt only when something is missing
 PKGS=(meson ninja-build pkg-config cmake g++ tao-pegtl-dev libsqlite3-dev libpq-dev libmariadb-dev
     nlohmann-json3-dev catch2 postgresql mariadb-server mariadb-client python3 python3-pony
-    python3-psycopg2 python3-pymysql)
+    python3-psycopg2 python3-pymysql clang llvm libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
     [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) == installed ]] || missing+=("$p")
@@ -49,6 +53,10 @@ if meson setup "${setup[@]}" "$BUILD" --buildtype="${NEXTORM_BUILDTYPE:-debugopt
         # shellcheck disable=SC2086
         meson test -C "$BUILD" --print-errorlogs --num-processes 2 ${NEXTORM_TEST_ARGS:-} || status=$?
         say "tests done (${SECONDS} s), meson test exit code $status"
+        if [[ ${NEXTORM_GATES:-} != none ]]; then
+            bash tests/gates/run.sh || status=1
+            say "gates done (${SECONDS} s)"
+        fi
     else
         say "could not start the test servers"
         status=1
@@ -61,5 +69,10 @@ else
 fi
 
 # (f) the summary line is the last output line
-python3 tests/summary.py "$BUILD" || status=1
+logs=("$BUILD")
+GATES=${NEXTORM_GATES_DIR:-build-gates}
+if [[ ${NEXTORM_GATES:-} != none ]]; then
+    logs+=("$GATES/meson-logs/testlog.json" "$GATES/meson-logs/gates.json")
+fi
+python3 tests/summary.py "${logs[@]}" || status=1
 exit "$status"

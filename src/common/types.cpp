@@ -340,7 +340,10 @@ double decimal::to_double() const { return std::strtod(m_text.c_str(), nullptr);
 std::string decimal::normalized() const {
   number n = split(m_text);
   std::size_t zeros = 0;
-  while (zeros < n.scale && n.digits[n.digits.size() - 1 - zeros] == '0') ++zeros;
+  // split() leaves at least one digit, and at most all of them are zeros ("0.000").
+  while (zeros < n.scale && zeros < n.digits.size() &&
+         n.digits[n.digits.size() - 1 - zeros] == '0')
+    ++zeros;
   if (zeros == n.digits.size()) return "0";
   n.digits.resize(n.digits.size() - zeros);
   return join(n.negative, std::move(n.digits), n.scale - zeros);

@@ -253,7 +253,7 @@ TEST_CASE("sequence parameters may only follow in") {
   CHECK(error_of("p for p in Product if p.quantity == ids", args)
             .starts_with(
                 "type.sequence_parameter: parameter 'ids' is a sequence: it can only follow 'in'"));
-  params nested{{"ids", std::vector<param_value>{std::vector<param_value>{1}}}};
+  params nested{{"ids", std::vector<param_value>{param_value{std::vector<param_value>{1}}}}};
   CHECK(error_of("p for p in Product if p.quantity in ids", nested)
             .starts_with(
                 "type.sequence_parameter: parameter 'ids' holds a nested sequence at index 0"));

@@ -83,7 +83,7 @@ TEST_CASE("a sequence where the plan needs one value is refused", "[bind]") {
         "param.sequence: parameter 'low' is a sequence or a query where a value is needed");
   // Also inside a sequence: an element that is itself a sequence.
   CHECK(error_of(plan_of({named("ids", 0)}),
-                 {{"ids", std::vector<param_value>{std::vector<param_value>{1}}}}) ==
+                 {{"ids", std::vector<param_value>{param_value{std::vector<param_value>{1}}}}}) ==
         "param.sequence: parameter 'ids' is a sequence or a query where a value is needed");
 }
 

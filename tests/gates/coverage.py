@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Branch coverage gate over clang's source-based coverage (docs/internals.md, "Quality gates").
+
+    coverage.py BUILD_DIR PROFILE_DIR [--min PERCENT] [--show FILE_SUBSTRING]
+
+Merges the .profraw files the instrumented test run left in PROFILE_DIR, asks llvm-cov for every
+branch of src/, include/ and grammar/ over all the build's binaries, and prints the figure. A
+branch counts as covered when the test suite took both of its sides.
+
+Source-based coverage counts the conditions written in the source (if, while, for, &&, ||, ?:,
+case), from the compiler's AST: the sanitizers and libFuzzer's instrumentation in the same build
+add none, and there are no hidden exception edges to exclude.
+
+A branch no test can take may be exempted by a marker with its reason on the same line:
+    if (n > limit) {  // coverage-exempt: limit is checked by the caller; kept as a guard
+The run prints how many markers there are; a marker without a reason, or on a line with no
+missed branch, fails the gate (a stale marker hides nothing, so it must go).
+
+Exit status: 0 when the covered share is at least --min (default 100), 1 otherwise.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+
+MARKER = re.compile(r"//\s*coverage-exempt:(.*)$")
+SOURCES = ("src/", "include/", "grammar/")
+
+
+def binaries(build):
+    """Every ELF executable or shared library the build made (tests, CLI, provider modules)."""
+    found = []
+    for root, dirs, files in os.walk(build):
+        dirs[:] = [d for d in dirs if not d.endswith(".p") and d not in ("meson-private", "meson-logs", "subprojects")]
+        for name in files:
+            path = os.path.join(root, name)
+            if os.path.islink(path) or not os.access(path, os.X_OK):
+                continue
+            with open(path, "rb") as f:
+                if f.read(4) == b"\x7fELF":
+                    found.append(path)
+    return sorted(found)
+
+
+def project_path(name, root):
+    path = os.path.relpath(os.path.realpath(name), root)
+    return path if path.startswith(SOURCES) else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build")
+    ap.add_argument("profiles")
+    ap.add_argument("--min", type=float, default=100.0)
+    ap.add_argument("--show", action="append", default=[], help="list the missed branches of files matching this")
+    args = ap.parse_args()
+    root = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    raws = [os.path.join(args.profiles, f) for f in os.listdir(args.profiles) if f.endswith(".profraw")]
+    if not raws:
+        print("coverage: no .profraw files in", args.profiles, file=sys.stderr)
+        return 1
+    merged = os.path.join(args.profiles, "merged.profdata")
+    with open(os.path.join(args.profiles, "inputs.txt"), "w") as f:
+        f.write("\n".join(raws))
+    subprocess.run(["llvm-profdata", "merge", "-sparse", "-f", os.path.join(args.profiles, "inputs.txt"),
+                    "-o", merged], check=True)
+    objects = binaries(args.build)
+    cmd = ["llvm-cov", "export", "-instr-profile", merged, "-skip-functions", objects[0]]
+    for o in objects[1:]:
+        cmd += ["-object", o]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    data = json.loads(out)
+
+    # A header's template is instantiated in many binaries: one branch, many records. Merge them
+    # by position and keep the best count of each side.
+    sides = defaultdict(lambda: [0, 0])
+    for export in data["data"]:
+        for entry in export["files"]:
+            path = project_path(entry["filename"], root)
+            if path is None:
+                continue
+            for b in entry.get("branches", []):
+                key = (path, b[0], b[1], b[2], b[3])
+                sides[key][0] = max(sides[key][0], b[4])
+                sides[key][1] = max(sides[key][1], b[5])
+
+    lines_of = {}
+    def lines(path):
+        if path not in lines_of:
+            with open(os.path.join(root, path), encoding="utf-8", errors="replace") as f:
+                lines_of[path] = f.read().split("\n")
+        return lines_of[path]
+
+    def source_line(path, line):
+        text = lines(path)
+        return text[line - 1] if 0 < line <= len(text) else ""
+
+    total = covered = exempt = 0
+    problems = []
+    missed_by_file = defaultdict(list)
+    exempt_lines = set()
+    for (path, line, col, _, _), (taken, not_taken) in sorted(sides.items()):
+        for side, count in (("true", taken), ("false", not_taken)):
+            total += 1
+            if count > 0:
+                covered += 1
+                continue
+            marker = MARKER.search(source_line(path, line))
+            if marker:
+                exempt += 1
+                exempt_lines.add((path, line))
+                if not marker.group(1).strip():
+                    problems.append(f"{path}:{line}: a coverage-exempt marker needs its reason")
+            else:
+                missed_by_file[path].append((line, col, side))
+
+    # Every marker must stand on a line with a missed branch.
+    markers = 0
+    for top in SOURCES:
+        for dirpath, _, files in os.walk(os.path.join(root, top)):
+            for name in files:
+                path = os.path.relpath(os.path.join(dirpath, name), root)
+                if not name.endswith((".cpp", ".hpp", ".h")):
+                    continue
+                for number, text in enumerate(lines(path), 1):
+                    if MARKER.search(text):
+                        markers += 1
+                        if (path, number) not in exempt_lines:
+                            problems.append(f"{path}:{number}: coverage-exempt marker on a line whose branches are all taken (remove it)")
+
+    counted = total - exempt
+    percent = 100.0 * covered / counted if counted else 100.0
+    missed = counted - covered
+    for path in sorted(missed_by_file):
+        if any(s in path for s in args.show) or (missed and not args.show and missed <= 40):
+            for line, col, side in missed_by_file[path]:
+                print(f"coverage: missed {path}:{line}:{col} ({side} side never taken)")
+    if args.show == [] and missed > 40:
+        worst = sorted(missed_by_file.items(), key=lambda kv: -len(kv[1]))[:15]
+        for path, items in worst:
+            print(f"coverage: {len(items):4d} missed branch sides in {path}")
+    for p in problems:
+        print("coverage:", p)
+    print(f"coverage: {percent:.2f}% of branch sides ({covered} of {counted}; {missed} missed) "
+          f"in src/, include/, grammar/; {markers} coverage-exempt markers excluding {exempt}; "
+          f"gate {args.min:g}%")
+    return 0 if percent >= args.min and not problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
