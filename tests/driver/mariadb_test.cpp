@@ -751,8 +751,11 @@ TEST_CASE("mariadb waits for a streamed result's rows through the poll function"
                      ++waits;
                      return wait_for_socket(request);
                    }};
-  // Far more than the socket buffers hold: reading the rows has to wait for the server.
-  const std::string many = "SELECT seq, REPEAT('x', 100) FROM seq_1_to_200000";
+  // Far more than the socket buffers hold, and a pause half-way: reading the rows has to wait
+  // for the server even when the client is slower than the server (sanitizers, a loaded
+  // machine), where a plain stream would always find bytes ready.
+  const std::string many =
+      "SELECT seq, REPEAT('x', 100), IF(seq = 100000, SLEEP(0.2), 0) FROM seq_1_to_200000";
   {
     auto rows = c.query(many, {});
     const int before = waits;

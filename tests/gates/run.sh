@@ -28,7 +28,7 @@ record() {  # record NAME OK|FAIL DETAIL
 # fuzzer-no-link: libFuzzer's edge counters in the library, for the fuzz targets linked to it
 flags="-fprofile-instr-generate -fcoverage-mapping -fno-sanitize-recover=all -fsanitize=fuzzer-no-link"
 if [[ ! -f $GATES/meson-private/coredata.dat ]]; then
-    CC=clang CXX=clang++ meson setup "$GATES" --buildtype=debug -Dwerror=true \
+    CC=clang CXX=clang++ meson setup "$GATES" --buildtype=debug -Doptimization=1 -Dwerror=true \
         -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false -Dexamples=false \
         -Dfuzz=true -Dcpp_args="$flags" -Dc_args="$flags" \
         -Dcpp_link_args=-fprofile-instr-generate -Dc_link_args=-fprofile-instr-generate || exit 1
