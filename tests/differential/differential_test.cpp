@@ -57,12 +57,12 @@ using canonical_row = std::vector<std::string>;
 
 }  // namespace
 
-// A child leaves with _exit, which skips gcov's exit handler: in a build with --coverage
-// (tests/coverage.sh; meson.build defines NEXTORM_COVERAGE) the child writes its counters
-// itself, or the lines it runs would count for nothing in the coverage report.
-#ifdef NEXTORM_COVERAGE
-extern "C" void __gcov_dump();
-#endif
+// A child leaves with _exit, which skips the coverage runtime's exit handler: in a build with
+// coverage (clang's profile runtime in the quality gates' build, gcov's with --coverage) the
+// child writes its counters itself, or the lines it runs would count for nothing. Weak: in any
+// other build the runtime is absent and the pointer is null.
+extern "C" int __llvm_profile_write_file() __attribute__((weak));
+extern "C" void __gcov_dump() __attribute__((weak));
 
 namespace {
 
@@ -412,9 +412,8 @@ outcome ours(const query_line& line, const target& where) {
       if (n <= 0) break;
       done += static_cast<std::size_t>(n);
     }
-#ifdef NEXTORM_COVERAGE
-    __gcov_dump();
-#endif
+    if (__llvm_profile_write_file != nullptr) __llvm_profile_write_file();
+    if (__gcov_dump != nullptr) __gcov_dump();
     ::_exit(0);
   }
   ::close(fds[1]);
