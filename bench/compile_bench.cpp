@@ -4,7 +4,7 @@
 #include "timing.hpp"
 
 // The plan cache itself, to time a hit without the query object around it (internal API).
-#include "compile/plan.hpp"
+#include "lower/plan.hpp"
 #include "session/database_impl.hpp"
 
 #include <stdexcept>
@@ -73,7 +73,7 @@ compile_result measure_compile(nextorm::database& db, std::size_t reps) {
 
   // Hits: the plan cache alone, then the whole public call.
   {
-    nextorm::compile::query_spec spec;
+    nextorm::ir::query_spec spec;
     spec.text = typical_query;
     const auto& schema = impl.schema;
     const auto& dialect = impl.dialect();

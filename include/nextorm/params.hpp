@@ -76,7 +76,7 @@ class param_value {
 using params = std::map<std::string, param_value, std::less<>>;
 
 // A query passed as a parameter (query<R> converts to it): its text, its method chain (kind as
-// compile::modifier_kind, text) and its own parameters.
+// ir::modifier_kind, text) and its own parameters.
 struct nested_query {
   std::string text;
   std::string entity;

@@ -5,13 +5,15 @@
 #include <nextorm/entity_base.hpp>
 #include <nextorm/entity_ptr.hpp>
 #include <nextorm/errors.hpp>
+#include <nextorm/detail/raw_result.hpp>
+#include <nextorm/detail/row_converter.hpp>
 #include <nextorm/detail/value_traits.hpp>
 #include <nextorm/params.hpp>
 #include <nextorm/value.hpp>
 
 #include <array>
 #include <cstdint>
-#include <iostream>
+#include <iostream>  // show() prints to std::cout; programs rely on the umbrella for it
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,170 +24,6 @@
 #include <vector>
 
 namespace nextorm {
-
-// An untyped result row: entities appear as objects' keys.
-using row = std::vector<value>;
-
-namespace detail {
-
-// One cell of a result: an object (typed entities) or a value (scalars; keys of entities that
-// have no C++ type).
-struct result_cell {
-  entity_base* object = nullptr;
-  value v;
-};
-
-struct raw_result {
-  std::size_t width = 0;                         // cells per row
-  std::shared_ptr<const std::vector<std::string>> column_names;  // one per item, for people
-  std::vector<const entity_info*> item_entities;  // per item: its entity, or null for a scalar
-  // Per item: the scalar's type from the plan (null for entities and for types known only when
-  // read, such as a NULL literal or an element of a json value).
-  std::vector<value_type> item_types;
-  std::vector<result_cell> cells;                 // row-major
-  // Keeps the session's objects (those above among them) alive while the result is held, also
-  // after the session has ended.
-  std::shared_ptr<void> keeper;
-  // A result of one typed entity has its objects here (or in the run's object_sink), one per
-  // row, and no cells.
-  bool objects_only = false;
-  std::vector<entity_base*> objects;
-  [[nodiscard]] std::size_t rows() const noexcept {
-    if (objects_only) return objects.size();
-    return width == 0 ? 0 : cells.size() / width;
-  }
-};
-
-// Mirrors compile::terminal_kind (src/compile/plan.hpp) value for value.
-enum class terminal : std::uint8_t {
-  fetch, count, sum, avg, min, max, exists, first, get, remove, group_concat
-};
-
-class query_state;  // the database, the text, the method chain and the parameters (src/session)
-using query_state_ptr = std::shared_ptr<const query_state>;
-
-[[nodiscard]] query_state_ptr make_query(std::string text, std::string entity, params args);
-[[nodiscard]] query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string text,
-                                           params args);
-// Where a fetch of one typed entity puts its objects, instead of raw_result::objects.
-struct object_sink {
-  void* out;
-  void (*push)(void* out, entity_base* object);
-};
-// What the C++ side asked for (select<R>): checked against the compiled plan's result shape
-// (raw_result's width, item_entities and item_types, set before the query runs), so that no
-// object is ever read through the layout of another type.
-struct result_check {
-  bool (*fits)(const raw_result& shape);
-  std::string (*wanted)();  // R for people: "Author", "(Author, int)"
-};
-[[nodiscard]] raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
-                                   std::optional<std::int64_t> limit,
-                                   std::optional<std::int64_t> offset,
-                                   const object_sink* sink = nullptr,
-                                   const result_check* check = nullptr);
-[[nodiscard]] std::string query_sql(const query_state_ptr& q);
-// The query as the source of another query's loop (a parameter).
-[[nodiscard]] std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q);
-// The names of the result's items (`s`, `s.name`), from the compiled plan.
-[[nodiscard]] std::vector<std::string> query_columns(const query_state_ptr& q);
-// PonyORM's show(): the rows as a table (src/session/show.cpp).
-void show_query(const query_state_ptr& q, std::ostream& out);
-
-template <class T>
-inline constexpr bool is_entity_v = std::is_base_of_v<entity_base, T>;
-
-// Whether a scalar item of type `got` converts to a C++ value of type `wanted` (value_traits):
-// the same type, an integer where a float is wanted, any text-carried type where a string is
-// wanted, or a type the plan does not know (null).
-[[nodiscard]] bool scalar_fits(value_type wanted, value_type got) noexcept;
-// The name of a scalar C++ type for messages ("int", "str").
-[[nodiscard]] std::string scalar_label(value_type type);
-
-// Items per row of a result converted to R.
-template <class R>
-inline constexpr std::size_t row_width = 1;
-template <class... Ts>
-inline constexpr std::size_t row_width<std::tuple<Ts...>> = sizeof...(Ts) == 0 ? 1 : sizeof...(Ts);
-
-// How one result item becomes a C++ value of type T.
-template <class T>
-struct cell_converter {
-  using type = T;
-  static bool fits(const entity_info* e, value_type t) {
-    return e == nullptr && scalar_fits(value_traits<T>::type, t);
-  }
-  static std::string label() { return scalar_label(value_traits<T>::type); }
-  static T convert(const result_cell& c) { return value_traits<T>::from_value(c.v); }
-};
-template <>
-struct cell_converter<value> {
-  using type = value;
-  static bool fits(const entity_info*, value_type) { return true; }
-  static std::string label() { return "value"; }
-  static value convert(const result_cell& c) { return c.object != nullptr ? c.object->key() : c.v; }
-};
-template <class E>
-  requires is_entity_v<E>
-struct cell_converter<E> {
-  using type = E*;
-  // Only objects of E itself: the item's entity is the one mapped from E's C++ type.
-  static bool fits(const entity_info* e, value_type) {
-    return e != nullptr && e->type_tag == E::type_tag();
-  }
-  static std::string label() { return E::entity_name(); }
-  static E* convert(const result_cell& c) { return static_cast<E*>(c.object); }
-};
-
-// How one row becomes an R: a single item, a tuple of items, or an untyped row.
-template <class R>
-struct row_converter {
-  using type = typename cell_converter<R>::type;
-  static bool fits(const raw_result& r) {
-    return r.width == 1 && cell_converter<R>::fits(r.item_entities[0], r.item_types[0]);
-  }
-  static std::string label() { return cell_converter<R>::label(); }
-  static type convert(const result_cell* cells) { return cell_converter<R>::convert(cells[0]); }
-};
-template <class... Ts>
-struct row_converter<std::tuple<Ts...>> {
-  using type = std::tuple<typename cell_converter<Ts>::type...>;
-  static bool fits(const raw_result& r) {
-    return r.width == sizeof...(Ts) && fits(r, std::index_sequence_for<Ts...>{});
-  }
-  static std::string label() {
-    std::string out = "(";
-    ((out += (out.size() > 1 ? ", " : "") + cell_converter<Ts>::label()), ...);
-    return out + ")";
-  }
-  static type convert(const result_cell* cells) {
-    return convert(cells, std::index_sequence_for<Ts...>{});
-  }
-
- private:
-  template <std::size_t... I>
-  static bool fits(const raw_result& r, std::index_sequence<I...>) {
-    return (cell_converter<Ts>::fits(r.item_entities[I], r.item_types[I]) && ...);
-  }
-  template <std::size_t... I>
-  static type convert(const result_cell* cells, std::index_sequence<I...>) {
-    return type{cell_converter<Ts>::convert(cells[I])...};
-  }
-};
-template <>
-struct row_converter<row> {
-  using type = row;
-  static bool fits(const raw_result&) { return true; }
-  static std::string label() { return "row"; }
-  static row convert(const result_cell* cells, std::size_t width) {
-    row out;
-    out.reserve(width);
-    for (std::size_t i = 0; i < width; ++i) out.push_back(cell_converter<value>::convert(cells[i]));
-    return out;
-  }
-};
-
-}  // namespace detail
 
 // The rows of a query. For entities the elements are pointers to session-owned objects, and
 // iteration yields references. A result keeps its objects alive: after its db_session has ended

@@ -2,7 +2,7 @@
 // generator it stands for (`x IN (SELECT ...)`), its parameters bound under the prefix `q.`.
 #include "analyze/analyzer.hpp"
 #include "analyze/binder.hpp"
-#include "compile/plan.hpp"
+#include "ir/query_spec.hpp"
 #include "parse/parser.hpp"
 
 #include <utility>
@@ -21,7 +21,7 @@ ir::expr_ptr binder::bind_query_in(const ast::name& n, const nested_query& q) {
   // A set has no order and no duplicates: order_by(), distinct() and without_distinct() do not
   // matter; the conditions of filter() and where() join the generator's.
   for (const auto& [kind, unused] : q.modifiers) {
-    if (static_cast<compile::modifier_kind>(kind) == compile::modifier_kind::for_update) {
+    if (static_cast<ir::modifier_kind>(kind) == ir::modifier_kind::for_update) {
       fail(error_category::unsupported, "unsupported.query_in",
            "query '" + n.id +
                "' with for_update() cannot be used with 'in': call for_update() on this query",
@@ -67,8 +67,8 @@ void binder::bind_in_query_conditions(const ast::generator& g, std::size_t first
   const nested_query& q = *m_in_query;
   const std::string_view text = m_text;
   for (const auto& [kind, condition_text] : q.modifiers) {
-    const auto k = static_cast<compile::modifier_kind>(kind);
-    if (k != compile::modifier_kind::filter && k != compile::modifier_kind::where) continue;
+    const auto k = static_cast<ir::modifier_kind>(kind);
+    if (k != ir::modifier_kind::filter && k != ir::modifier_kind::where) continue;
     m_owned_trees.push_back(parse::parse_expression(condition_text));
     m_text = condition_text;
     const ast::node* body = m_owned_trees.back().get();
@@ -76,7 +76,7 @@ void binder::bind_in_query_conditions(const ast::generator& g, std::size_t first
     if (const auto* l = body->try_as<ast::lambda>()) {
       // filter(lambda): the argument is the result item; where(lambda): the loop variables.
       std::vector<scope_entry> arguments;
-      if (k == compile::modifier_kind::filter) {
+      if (k == ir::modifier_kind::filter) {
         arguments.push_back(scope_entry{{},
                                         true,
                                         0,

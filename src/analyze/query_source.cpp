@@ -4,7 +4,7 @@
 // targets stand for q's result items (`for a, b in q` unpacks a tuple result).
 #include "analyze/analyzer.hpp"
 
-#include "compile/plan.hpp"
+#include "ir/query_spec.hpp"
 #include "parse/parser.hpp"
 
 namespace nextorm::analyze {
@@ -108,8 +108,8 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
   }
   const std::string_view g_text = text;
   for (const auto& [kind, text] : q.modifiers) {
-    const auto k = static_cast<compile::modifier_kind>(kind);
-    if (k == compile::modifier_kind::for_update) {
+    const auto k = static_cast<ir::modifier_kind>(kind);
+    if (k == ir::modifier_kind::for_update) {
       m_binder.set_text(outer_text);
       m_binder.fail(error_category::unsupported, "unsupported.query_source",
                     "query '" + name.id +
@@ -117,12 +117,12 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
                         "this query instead",
                     at);
     }
-    if (k == compile::modifier_kind::order_by) {
+    if (k == ir::modifier_kind::order_by) {
       m_source_trees.push_back(parse::parse_expression(text));
       bind_source_order(*m_source_trees.back(), text, items, g_text, visible, q, prefix);
       continue;
     }
-    if (k != compile::modifier_kind::filter && k != compile::modifier_kind::where) continue;
+    if (k != ir::modifier_kind::filter && k != ir::modifier_kind::where) continue;
     m_source_trees.push_back(parse::parse_expression(text));
     m_binder.set_text(text);
     const ast::node& condition = *m_source_trees.back();
@@ -133,7 +133,7 @@ void analyzer::bind_query_source(const ast::for_clause& clause, const ast::name&
     }
     // filter(lambda): the arguments are the result items; where(lambda): the loop variables.
     std::vector<scope_entry> arguments;
-    if (k == compile::modifier_kind::filter) {
+    if (k == ir::modifier_kind::filter) {
       for (const ast::node* item : items) {
         arguments.push_back(
             scope_entry{{}, true, 0, item, text, visible, nullptr, &q.args, prefix, start, false});
@@ -197,8 +197,8 @@ void analyzer::bind_derived_source(const ast::for_clause& clause, const ast::nam
   inner.m_binder.set_text_id(ir::expr::no_text);
   inner.generator(g, text);
   for (const auto& [kind, modifier] : q.modifiers) {
-    const auto k = static_cast<compile::modifier_kind>(kind);
-    if (k == compile::modifier_kind::for_update) {
+    const auto k = static_cast<ir::modifier_kind>(kind);
+    if (k == ir::modifier_kind::for_update) {
       m_binder.fail(error_category::unsupported, "unsupported.query_source",
                     "query '" + name.id +
                         "' cannot be a loop source: it has for_update(); call for_update() on "
@@ -206,10 +206,10 @@ void analyzer::bind_derived_source(const ast::for_clause& clause, const ast::nam
                     name.span);
     }
     // The rows of a derived table have no order; distinct() changes nothing of groups.
-    if (k != compile::modifier_kind::filter && k != compile::modifier_kind::where) continue;
+    if (k != ir::modifier_kind::filter && k != ir::modifier_kind::where) continue;
     m_source_trees.push_back(parse::parse_expression(modifier));
     inner.m_binder.set_text_id(ir::expr::no_text);
-    if (k == compile::modifier_kind::filter) {
+    if (k == ir::modifier_kind::filter) {
       inner.filter(*m_source_trees.back(), modifier);
     } else {
       inner.where(*m_source_trees.back(), modifier);

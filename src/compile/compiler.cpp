@@ -10,7 +10,8 @@ namespace nextorm::compile {
 
 namespace {
 
-ir::terminal to_ir(terminal_kind t) noexcept { return static_cast<ir::terminal>(t); }
+using ir::modifier;
+using ir::modifier_kind;
 
 // Adds the modifiers of the method chain, in order. Their trees must outlive the analyzer's
 // work (lambda arguments refer to nodes), hence `keep`.
@@ -63,7 +64,7 @@ std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry
     a.entity(spec.entity, trees.empty() ? nullptr : trees.back().get(), spec.text);
   }
   add_modifiers(a, spec, trees);
-  a.terminal(to_ir(spec.terminal), spec.distinct_aggregate, spec.has_limit, spec.has_offset);
+  a.terminal(spec.terminal, spec.distinct_aggregate, spec.has_limit, spec.has_offset);
   ir::query query = a.finish();
 
   optimize::optimize(query, options.disabled_passes);

@@ -1,7 +1,7 @@
 // The query compiler: text -> parse -> analyze -> optimize -> lower -> plan, and the plan cache.
 #pragma once
 
-#include "compile/plan.hpp"
+#include "lower/plan.hpp"
 #include "compile/plan_cache.hpp"
 #include "lower/dialect.hpp"
 

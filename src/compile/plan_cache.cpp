@@ -90,7 +90,7 @@ std::uint64_t plan_cache::hash_key(const query_spec& spec, const registry& reg,
                                    const lower::dialect& d, const params& args) noexcept {
   std::uint64_t h = hash_text(spec.text);
   h = mix(h, hash_text(spec.entity));
-  for (const modifier& m : spec.modifiers) {
+  for (const ir::modifier& m : spec.modifiers) {
     h = mix(h, static_cast<std::uint64_t>(m.kind));
     h = mix(h, hash_text(m.text));
   }

@@ -1,7 +1,7 @@
 // A bounded, thread-safe cache of compiled plans with least-recently-used eviction.
 #pragma once
 
-#include "compile/plan.hpp"
+#include "lower/plan.hpp"
 #include "lower/dialect.hpp"
 
 #include <nextorm/params.hpp>
@@ -17,6 +17,10 @@
 #include <vector>
 
 namespace nextorm::compile {
+
+// The compiler's input (ir/query_spec.hpp) and output (lower/plan.hpp), by their short names.
+using ir::query_spec;
+using lower::plan;
 
 // The key is the spec (text, entity, modifiers, terminal, flags), the dialect, the registry and
 // its version, and the type signature of every passed parameter (scalar type, entity, sequence
@@ -56,7 +60,7 @@ class plan_cache {
     std::uint64_t version = 0;
     std::vector<std::string> names;  // the parameters' names, in map order
     std::vector<type_token> types;   // their tokens, sequences followed by their elements
-    std::shared_ptr<const compile::plan> compiled;
+    std::shared_ptr<const lower::plan> compiled;
   };
 
   static std::uint64_t hash_key(const query_spec& spec, const registry& reg,

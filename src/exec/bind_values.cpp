@@ -82,22 +82,22 @@ value uuid_bytes(const value& v) {
 
 }  // namespace
 
-std::vector<value> bind_values(const compile::plan& plan, const params& args,
+std::vector<value> bind_values(const lower::plan& plan, const params& args,
                                std::optional<std::int64_t> limit,
                                std::optional<std::int64_t> offset, value_limits limits) {
   std::vector<value> out;
   out.reserve(plan.params.size());
   for (const auto& slot : plan.params) {
     switch (slot.from) {
-      case compile::param_slot::source::constant:
+      case lower::param_slot::source::constant:
         out.push_back(checked(slot.constant, {}, limits));
         break;
-      case compile::param_slot::source::limit:
+      case lower::param_slot::source::limit:
         // No limit with an offset: the dialects need some number; the largest is "all".
         out.emplace_back(limit.value_or(INT64_MAX));
         break;
-      case compile::param_slot::source::offset: out.emplace_back(offset.value_or(0)); break;
-      case compile::param_slot::source::named: {
+      case lower::param_slot::source::offset: out.emplace_back(offset.value_or(0)); break;
+      case lower::param_slot::source::named: {
         const param_value* found = find_param(args, slot.name);
         if (found == nullptr) {
           throw usage_error("param.missing", "no value passed for parameter '" + slot.name +

@@ -3,7 +3,7 @@
 
 #include <nextorm/params.hpp>
 
-#include "compile/plan.hpp"
+#include "lower/plan.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -22,7 +22,7 @@ struct value_limits {
 // Throws usage_error "param.nan" for a NaN (no provider compares it as Python does: SQLite reads
 // it as NULL, MariaDB as a tiny number), "param.infinity" and "param.nul" for what `limits`
 // excludes.
-[[nodiscard]] std::vector<value> bind_values(const compile::plan& plan, const params& args,
+[[nodiscard]] std::vector<value> bind_values(const lower::plan& plan, const params& args,
                                              std::optional<std::int64_t> limit,
                                              std::optional<std::int64_t> offset,
                                              value_limits limits = {});

@@ -27,7 +27,7 @@ value from_json_text(const value& v) {
 
 }  // namespace
 
-void unwrap_json(const compile::result_shape& shape, detail::raw_result& rows) {
+void unwrap_json(const lower::result_shape& shape, detail::raw_result& rows) {
   for (std::size_t item = 0; item < shape.items.size(); ++item) {
     if (!shape.items[item].json_unwrap) continue;
     for (std::size_t cell = item; cell < rows.cells.size(); cell += rows.width) {

@@ -4,6 +4,7 @@
 
 #include "ir/expr.hpp"
 #include "ir/order.hpp"
+#include "ir/query_spec.hpp"
 #include "ir/result.hpp"
 #include "ir/source.hpp"
 
@@ -13,20 +14,6 @@
 #include <vector>
 
 namespace nextorm::ir {
-
-enum class terminal : std::uint8_t {
-  fetch,
-  count,
-  sum,
-  avg,
-  min,
-  max,
-  exists,
-  first,
-  get,
-  remove,
-  group_concat
-};
 
 enum class lock_mode : std::uint8_t { none, for_update, nowait, skip_locked };
 

@@ -20,7 +20,7 @@ void sql_builder::unsupported(const std::string& what, const ir::expr& at) const
                           at.span};
 }
 
-void sql_builder::bind(compile::param_slot slot) {
+void sql_builder::bind(lower::param_slot slot) {
   m_dialect.append_placeholder(m_sql, m_slots.size());
   m_slots.push_back(std::move(slot));
 }
@@ -203,7 +203,7 @@ void sql_builder::constant(const value& v) {
     case value_type::boolean: m_sql += m_dialect.bool_literal(v.as_bool()); return;
     default: break;  // strings and text-carried types are bound
   }
-  bind(compile::param_slot{compile::param_slot::source::constant, {}, std::nullopt, v});
+  bind(lower::param_slot{lower::param_slot::source::constant, {}, std::nullopt, v});
 }
 
 void sql_builder::operand(const ir::expr& e) {
@@ -252,7 +252,7 @@ void sql_builder::expr(const ir::expr& e) {
     case ir::expr_kind::constant: return constant(e.as<ir::constant>().value);
     case ir::expr_kind::param: {
       const auto& p = e.as<ir::param>();
-      return bind(compile::param_slot{compile::param_slot::source::named, p.name, p.element, {}});
+      return bind(lower::param_slot{lower::param_slot::source::named, p.name, p.element, {}});
     }
     case ir::expr_kind::unary: {
       const auto& u = e.as<ir::unary>();
@@ -383,8 +383,8 @@ void sql_builder::json(const ir::function& f) {
     switch (t[i + 1]) {
       case 'x': operand(*get.args[0]); break;
       case 'p':
-        bind(compile::param_slot{
-            compile::param_slot::source::constant, {}, std::nullopt, value{path}});
+        bind(lower::param_slot{
+            lower::param_slot::source::constant, {}, std::nullopt, value{path}});
         break;
       default: operand(*f.args[1]); break;  // 'n'
     }
@@ -554,11 +554,11 @@ void sql_builder::compare(const ir::compare& c) {
     // PonyORM's rows hold the 16 bytes, NextORM's the text: either matches.
     operand(*other);
     m_sql += c.op == ir::compare_op::eq ? " IN (" : " NOT IN (";
-    compile::param_slot bytes{compile::param_slot::source::named, uuid->name, uuid->element, {}};
+    lower::param_slot bytes{lower::param_slot::source::named, uuid->name, uuid->element, {}};
     bytes.uuid_bytes = true;
     bind(std::move(bytes));
     m_sql += ", ";
-    bind(compile::param_slot{compile::param_slot::source::named, uuid->name, uuid->element, {}});
+    bind(lower::param_slot{lower::param_slot::source::named, uuid->name, uuid->element, {}});
     m_sql += ')';
     return;
   }
@@ -622,8 +622,8 @@ void sql_builder::like(const ir::like& l) {
       pattern += ch;
     }
     if (suffix_wild) pattern += '%';
-    bind(compile::param_slot{
-        compile::param_slot::source::constant, {}, std::nullopt, value{std::move(pattern)}});
+    bind(lower::param_slot{
+        lower::param_slot::source::constant, {}, std::nullopt, value{std::move(pattern)}});
     if (escaped) m_sql += " ESCAPE '!'";
     return;
   }
@@ -650,8 +650,8 @@ void sql_builder::group_concat(const ir::aggregate& a) {
   auto style = m_dialect.group_concat_style();
   bool sep = a.separator != ",";
   auto separator_slot = [&] {
-    bind(compile::param_slot{
-        compile::param_slot::source::constant, {}, std::nullopt, value{a.separator}});
+    bind(lower::param_slot{
+        lower::param_slot::source::constant, {}, std::nullopt, value{a.separator}});
   };
   auto arg = [&] {
     if (a.arg->type.is_entity()) {

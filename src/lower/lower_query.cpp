@@ -12,11 +12,11 @@ namespace nextorm::lower {
 
 namespace {
 
-using compile::param_slot;
+using lower::param_slot;
 
 class statement {
  public:
-  statement(const ir::query& q, const dialect& d, compile::plan& out)
+  statement(const ir::query& q, const dialect& d, lower::plan& out)
       : m_query{q}, m_plan{out}, m_sql{d, q, out} {}
 
   void build();
@@ -44,7 +44,7 @@ class statement {
   [[nodiscard]] std::size_t order_column(std::size_t position) const;
 
   const ir::query& m_query;
-  compile::plan& m_plan;
+  lower::plan& m_plan;
   sql_builder m_sql;
   // Where projection() wrote each SQL column and order_by() each term: [begin, end) of m_plan.sql.
   std::vector<std::pair<std::size_t, std::size_t>> m_column_text;
@@ -136,7 +136,7 @@ void statement::projection(bool aliased) {
   };
   for (const auto& item : m_query.result.items) {
     const ir::expr& e = *item.expr;
-    compile::result_item out;
+    lower::result_item out;
     out.first_column = column;
     out.type = e.type.scalar;
     const auto* row = e.try_as<ir::source_row>();
@@ -331,7 +331,7 @@ void statement::limit() {
 }
 
 void statement::scalar_shape(value_type type, std::string name) {
-  m_plan.shape.items.push_back(compile::result_item{nullptr, type, 0, 1, false});
+  m_plan.shape.items.push_back(lower::result_item{nullptr, type, 0, 1, false});
   m_plan.shape.column_names.push_back(std::move(name));
 }
 
@@ -410,24 +410,24 @@ void statement::remove() {
 
 // The terminal enums mirror each other.
 static_assert(static_cast<int>(ir::terminal::remove) ==
-              static_cast<int>(compile::terminal_kind::remove));
+              static_cast<int>(ir::terminal::remove));
 static_assert(static_cast<int>(ir::terminal::exists) ==
-              static_cast<int>(compile::terminal_kind::exists));
+              static_cast<int>(ir::terminal::exists));
 static_assert(static_cast<int>(ir::terminal::group_concat) ==
-              static_cast<int>(compile::terminal_kind::group_concat));
+              static_cast<int>(ir::terminal::group_concat));
 
 }  // namespace
 
-compile::plan lower(const ir::query& query, const dialect& d) {
-  compile::plan plan;
-  plan.terminal = static_cast<compile::terminal_kind>(query.terminal);
+lower::plan lower(const ir::query& query, const dialect& d) {
+  lower::plan plan;
+  plan.terminal = static_cast<ir::terminal>(query.terminal);
   statement{query, d, plan}.build();
   return plan;
 }
 
 void derived(const ir::query& query, const dialect& d, std::string& sql,
-             std::vector<compile::param_slot>& slots) {
-  compile::plan plan;
+             std::vector<lower::param_slot>& slots) {
+  lower::plan plan;
   plan.params = std::move(slots);
   statement{query, d, plan}.build();
   sql += plan.sql;

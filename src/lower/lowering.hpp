@@ -2,7 +2,7 @@
 // dialect.
 #pragma once
 
-#include "compile/plan.hpp"
+#include "lower/plan.hpp"
 #include "ir/query.hpp"
 #include "lower/dialect.hpp"
 
@@ -29,10 +29,10 @@ class unsupported_error : public error {
   source_span m_span{};
 };
 
-[[nodiscard]] compile::plan lower(const ir::query& query, const dialect& d);
+[[nodiscard]] lower::plan lower(const ir::query& query, const dialect& d);
 
 // The SELECT of a derived table appended to `sql`, its placeholders numbered after `slots`.
 void derived(const ir::query& query, const dialect& d, std::string& sql,
-             std::vector<compile::param_slot>& slots);
+             std::vector<lower::param_slot>& slots);
 
 }  // namespace nextorm::lower

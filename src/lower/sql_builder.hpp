@@ -2,7 +2,7 @@
 // dialect only for what differs. Expressions in lower_expr.cpp, statements in lower_query.cpp.
 #pragma once
 
-#include "compile/plan.hpp"
+#include "lower/plan.hpp"
 #include "ir/query.hpp"
 #include "lower/dialect.hpp"
 
@@ -14,7 +14,7 @@ namespace nextorm::lower {
 
 class sql_builder {
  public:
-  sql_builder(const dialect& d, const ir::query& q, compile::plan& out) noexcept
+  sql_builder(const dialect& d, const ir::query& q, lower::plan& out) noexcept
       : m_dialect{d}, m_query{q}, m_sql{out.sql}, m_slots{out.params} {}
 
   void text(std::string_view s) { m_sql += s; }
@@ -33,7 +33,7 @@ class sql_builder {
   // The key of an entity-typed expression.
   void key(const ir::expr& e);
   // A placeholder bound to the value of `slot`.
-  void bind(compile::param_slot slot);
+  void bind(lower::param_slot slot);
   void set_unqualified(bool on) noexcept { m_unqualified = on; }
   // A column of the query's result: `expr(e)`, except that the exact sum or average of decimals
   // (dialect::decimal_aggregate) stays the function's text, with its digits and scale.
@@ -77,7 +77,7 @@ class sql_builder {
   const dialect& m_dialect;
   const ir::query& m_query;
   std::string& m_sql;
-  std::vector<compile::param_slot>& m_slots;
+  std::vector<lower::param_slot>& m_slots;
   bool m_unqualified = false;
 };
 

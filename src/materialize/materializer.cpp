@@ -141,7 +141,7 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
 namespace {
 
 // The rows as cells; `at` is the item being read.
-void read_cells(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
+void read_cells(driver::cursor& rows, const lower::result_shape& shape, identity_map& objects,
                 detail::raw_result& out, std::size_t max_rows, std::size_t& at) {
   for (std::size_t row = 0; row < max_rows && rows.next(); ++row) {
     for (at = 0; at < shape.items.size(); ++at) {
@@ -169,7 +169,7 @@ void read_cells(driver::cursor& rows, const compile::result_shape& shape, identi
 
 }  // namespace
 
-void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
+void materialize(driver::cursor& rows, const lower::result_shape& shape, identity_map& objects,
                  detail::raw_result& out, std::size_t max_rows,
                  const detail::object_sink* sink) {
   if (shape.items.size() == 1 && shape.items[0].entity != nullptr &&

@@ -3,7 +3,7 @@
 
 #include <nextorm/query.hpp>
 
-#include "compile/plan.hpp"
+#include "lower/plan.hpp"
 #include "driver/connection.hpp"
 #include "materialize/identity_map.hpp"
 
@@ -15,7 +15,7 @@ namespace nextorm::materialize {
 // `shape`, before the query ran, to check them against what was asked for): a result of one
 // typed entity goes to `sink` if there is one, else to `out.objects`; anything else to `out.cells`.
 // Objects already in the map are returned as they are: the session's version wins over the row.
-void materialize(driver::cursor& rows, const compile::result_shape& shape, identity_map& objects,
+void materialize(driver::cursor& rows, const lower::result_shape& shape, identity_map& objects,
                  detail::raw_result& out,
                  std::size_t max_rows = SIZE_MAX, const detail::object_sink* sink = nullptr);
 

@@ -15,7 +15,7 @@ namespace nextorm::detail {
 class query_state {
  public:
   database_impl* db = nullptr;
-  compile::query_spec spec;
+  ir::query_spec spec;
   params args;
 };
 
@@ -37,11 +37,11 @@ session_impl& session_for(const query_state& q) {
 }
 
 // The result's items as the plan knows them, before any row is read.
-void describe_shape(const compile::result_shape& shape, raw_result& out) {
+void describe_shape(const lower::result_shape& shape, raw_result& out) {
   out.width = shape.items.size();
   out.item_entities.reserve(out.width);
   out.item_types.reserve(out.width);
-  for (const compile::result_item& item : shape.items) {
+  for (const lower::result_item& item : shape.items) {
     out.item_entities.push_back(item.entity);
     out.item_types.push_back(item.entity != nullptr || item.json_unwrap ? value_type::null
                                                                         : item.type);
@@ -82,7 +82,7 @@ query_state_ptr make_query(std::string text, std::string entity, params args) {
 query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string text, params args) {
   auto state = std::make_shared<query_state>(*q);
   state->spec.modifiers.push_back(
-      compile::modifier{static_cast<compile::modifier_kind>(kind), std::move(text)});
+      ir::modifier{static_cast<ir::modifier_kind>(kind), std::move(text)});
   merge(state->args, std::move(args));
   return state;
 }
@@ -92,8 +92,8 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
                      const object_sink* sink, const result_check* check) {
   session_impl& session = session_for(*q);
   session.flush();  // queries see the session's own changes
-  compile::query_spec spec = q->spec;
-  spec.terminal = static_cast<compile::terminal_kind>(t);
+  ir::query_spec spec = q->spec;
+  spec.terminal = static_cast<ir::terminal>(t);
   spec.distinct_aggregate = distinct_aggregate;
   spec.has_limit = limit.has_value();
   spec.has_offset = offset.has_value() && *offset != 0;

@@ -22,7 +22,7 @@ std::string error_of(const std::string& text, const params& args = {}) {
   return "no error";
 }
 
-std::string error_of_spec(const compile::query_spec& spec, const params& args = {}) {
+std::string error_of_spec(const ir::query_spec& spec, const params& args = {}) {
   try {
     (void)compile::compile_query(spec, testing::schema(), lower::sqlite_dialect(), args);
   } catch (const query_error& e) {
@@ -271,21 +271,21 @@ TEST_CASE("a None parameter makes == an IS NULL and None in a sequence is NULL")
 }
 
 TEST_CASE("lambdas must match the result items and the loop variables") {
-  compile::query_spec spec = testing::spec_of("p for p in Product");
-  spec.modifiers.push_back({compile::modifier_kind::filter, "lambda a, b: a.price > 1"});
+  ir::query_spec spec = testing::spec_of("p for p in Product");
+  spec.modifiers.push_back({ir::modifier_kind::filter, "lambda a, b: a.price > 1"});
   CHECK(error_of_spec(spec).starts_with(
       "type.arguments: the lambda takes 2 argument(s) but the query's result has 1 item(s)"));
-  spec.modifiers = {{compile::modifier_kind::where, "lambda a, b: a.price > 1"}};
+  spec.modifiers = {{ir::modifier_kind::where, "lambda a, b: a.price > 1"}};
   CHECK(error_of_spec(spec).starts_with(
       "type.arguments: the lambda of where() takes 2 argument(s) but the query has 1 loop "
       "variable(s)"));
-  spec.modifiers = {{compile::modifier_kind::order_by, "desc(p.price, 1)"}};
+  spec.modifiers = {{ir::modifier_kind::order_by, "desc(p.price, 1)"}};
   CHECK(error_of_spec(spec).starts_with("type.arguments: desc() takes 1 argument, got 2"));
-  spec.modifiers = {{compile::modifier_kind::order_by, "-3"}};
+  spec.modifiers = {{ir::modifier_kind::order_by, "-3"}};
   CHECK(error_of_spec(spec) ==
         "unknown_name.column: order_by column -3 is out of range: the result has 1 column(s), "
         "numbered from 1 (line 1, column 1)\n  -3\n  ^~");
-  compile::query_spec entity;
+  ir::query_spec entity;
   entity.entity = "Product";
   entity.text = "lambda a, b: a.price > 1";
   CHECK(error_of_spec(entity).starts_with(
@@ -297,29 +297,29 @@ TEST_CASE("lambdas must match the result items and the loop variables") {
 }
 
 TEST_CASE("a lambda argument stands for the result item even where it shadows a loop variable") {
-  compile::query_spec spec = testing::spec_of("(p.name, p.price) for p in Product");
-  spec.modifiers.push_back({compile::modifier_kind::filter, "lambda p, q: p.startswith('a')"});
+  ir::query_spec spec = testing::spec_of("(p.name, p.price) for p in Product");
+  spec.modifiers.push_back({ir::modifier_kind::filter, "lambda p, q: p.startswith('a')"});
   auto plan = compile::compile_query(spec, testing::schema(), lower::sqlite_dialect(), {});
   CHECK(plan->sql.ends_with("WHERE \"p\".\"name\" LIKE ?"));
 }
 
 TEST_CASE("terminals check the result they aggregate or remove") {
-  compile::query_spec spec = testing::spec_of("p.name for p in Product");
-  spec.terminal = compile::terminal_kind::avg;
+  ir::query_spec spec = testing::spec_of("p.name for p in Product");
+  spec.terminal = ir::terminal::avg;
   CHECK(error_of_spec(spec) ==
         "type.aggregate_result: avg() needs a query whose result is one number, got str "
         "(line 1, column 1)\n  p.name for p in Product\n  ^~~~~~");
   spec.text = "(p.name, p.price) for p in Product";
-  spec.terminal = compile::terminal_kind::min;
+  spec.terminal = ir::terminal::min;
   CHECK(error_of_spec(spec).starts_with(
       "type.aggregate_result: min() needs a query whose result is one value, got 2 items"));
   spec.text = "p for p in Product";
-  spec.terminal = compile::terminal_kind::max;
+  spec.terminal = ir::terminal::max;
   CHECK(error_of_spec(spec).starts_with("type.aggregate_result: max()"));
-  spec.terminal = compile::terminal_kind::sum;
+  spec.terminal = ir::terminal::sum;
   CHECK(error_of_spec(spec).starts_with("type.aggregate_result: sum()"));
   spec.text = "(p.category, count(p)) for p in Product";
-  spec.terminal = compile::terminal_kind::remove;
+  spec.terminal = ir::terminal::remove;
   CHECK(error_of_spec(spec).starts_with("type.remove_result"));
 }
 

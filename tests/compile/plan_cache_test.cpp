@@ -48,11 +48,11 @@ TEST_CASE("the dialect, the parameter types and the spec are part of the key") {
   auto ref2 = cache.get(spec_of("p for p in Product if p.category == c"), schema(),
                         lower::sqlite_dialect(), {{"c", entity_ref{schema().find("Category"), 2}}});
   CHECK(ref == ref2);
-  compile::query_spec counted = spec;
-  counted.terminal = compile::terminal_kind::count;
+  ir::query_spec counted = spec;
+  counted.terminal = ir::terminal::count;
   CHECK(cache.get(counted, schema(), lower::sqlite_dialect(), {{"x", "a"}}) != sqlite_plan);
-  compile::query_spec modified = spec;
-  modified.modifiers.push_back({compile::modifier_kind::order_by, "p.name"});
+  ir::query_spec modified = spec;
+  modified.modifiers.push_back({ir::modifier_kind::order_by, "p.name"});
   CHECK(cache.get(modified, schema(), lower::sqlite_dialect(), {{"x", "a"}}) != sqlite_plan);
   CHECK(cache.hits() == 1);
 }

@@ -11,7 +11,7 @@
 #include <cstdint>
 
 using namespace nextorm;
-using compile::param_slot;
+using lower::param_slot;
 using exec::bind_values;
 
 namespace {
@@ -24,13 +24,13 @@ param_slot named(std::string name, std::optional<std::size_t> element = {}) {
   return slot;
 }
 
-compile::plan plan_of(std::vector<param_slot> slots) {
-  compile::plan p;
+lower::plan plan_of(std::vector<param_slot> slots) {
+  lower::plan p;
   p.params = std::move(slots);
   return p;
 }
 
-std::string error_of(const compile::plan& plan, const params& args) {
+std::string error_of(const lower::plan& plan, const params& args) {
   try {
     (void)bind_values(plan, args, std::nullopt, std::nullopt);
   } catch (const usage_error& e) {

@@ -8,8 +8,8 @@ using namespace nextorm;
 
 namespace {
 
-compile::param_slot named(std::string name, bool uuid_bytes = false) {
-  compile::param_slot slot{compile::param_slot::source::named, std::move(name), std::nullopt, {}};
+lower::param_slot named(std::string name, bool uuid_bytes = false) {
+  lower::param_slot slot{lower::param_slot::source::named, std::move(name), std::nullopt, {}};
   slot.uuid_bytes = uuid_bytes;
   return slot;
 }
@@ -22,7 +22,7 @@ TEST_CASE("q.x names the parameter x of the query passed as q") {
   inner->args["x"] = param_value{2.5};
   params args{{"x", param_value{1}},
               {"q", param_value{std::shared_ptr<const nested_query>{inner}}}};
-  compile::plan plan;
+  lower::plan plan;
   plan.params = {named("x"), named("q.x")};
   CHECK(exec::bind_values(plan, args, {}, {}) == std::vector<value>{value{1}, value{2.5}});
   plan.params = {named("q.y")};
@@ -36,7 +36,7 @@ TEST_CASE("q.x names the parameter x of the query passed as q") {
 }
 
 TEST_CASE("a uuid slot of SQLite binds the uuid's 16 bytes") {
-  compile::plan plan;
+  lower::plan plan;
   plan.params = {named("u", true), named("u")};
   const value u = value::typed(value_type::uuid, "{00000000-0000-0000-9E37-79b97f4aac4e}");
   const auto bound = exec::bind_values(plan, {{"u", param_value{u}}}, {}, {});
@@ -51,20 +51,20 @@ TEST_CASE("a uuid slot of SQLite binds the uuid's 16 bytes") {
     CHECK(exec::bind_values(plan, {{"u", param_value{v}}}, {}, {})[0] == v);
   }
   const auto seq = exec::bind_values(
-      compile::plan{"",
+      lower::plan{"",
                     {[] {
                       auto s = named("s", true);
                       s.element = 0;
                       return s;
                     }()},
                     {},
-                    compile::terminal_kind::fetch},
+                    ir::terminal::fetch},
       {{"s", param_value{std::vector<param_value>{param_value{value{7}}}}}}, {}, {});
   CHECK(seq == std::vector<value>{value{7}});
 }
 
 TEST_CASE("json elements of a result become values of their JSON type") {
-  compile::result_shape shape;
+  lower::result_shape shape;
   shape.items.resize(2);
   shape.items[1].json_unwrap = true;
   detail::raw_result rows;

@@ -87,18 +87,18 @@ inline const param_value& param_of(const params& args, const std::string& name) 
   return param_of(args.at(name.substr(0, dot)).query().args, name.substr(dot + 1));
 }
 
-inline std::string slot_text(const compile::param_slot& s) {
+inline std::string slot_text(const lower::param_slot& s) {
   switch (s.from) {
-    case compile::param_slot::source::named:
+    case lower::param_slot::source::named:
       return s.element ? s.name + "[" + std::to_string(*s.element) + "]" : s.name;
-    case compile::param_slot::source::constant: return s.constant.repr();
-    case compile::param_slot::source::limit: return "limit";
-    case compile::param_slot::source::offset: return "offset";
+    case lower::param_slot::source::constant: return s.constant.repr();
+    case lower::param_slot::source::limit: return "limit";
+    case lower::param_slot::source::offset: return "offset";
   }
   return "?";
 }
 
-inline std::string slots_text(const compile::plan& p) {
+inline std::string slots_text(const lower::plan& p) {
   std::string out;
   for (const auto& s : p.params) {
     if (!out.empty()) out += ", ";
@@ -112,7 +112,7 @@ inline const char* terminal_names[] = {"fetch",  "count", "sum", "avg",    "min"
 
 struct block {
   std::size_t line = 0;
-  compile::query_spec spec;
+  ir::query_spec spec;
   params args;
   std::vector<std::string> input;               // the lines that describe the query, kept on update
   std::map<std::string, std::string> expected;  // sqlite/postgres/mariadb/slots/error
@@ -162,19 +162,19 @@ inline std::vector<block> read_blocks(const fs::path& file, const registry& reg)
     } else if (key == "text") {
       spec.text = rest;
     } else if (key == "filter") {
-      spec.modifiers.push_back({compile::modifier_kind::filter, rest});
+      spec.modifiers.push_back({ir::modifier_kind::filter, rest});
     } else if (key == "where") {
-      spec.modifiers.push_back({compile::modifier_kind::where, rest});
+      spec.modifiers.push_back({ir::modifier_kind::where, rest});
     } else if (key == "order_by") {
-      spec.modifiers.push_back({compile::modifier_kind::order_by, rest});
+      spec.modifiers.push_back({ir::modifier_kind::order_by, rest});
     } else if (key == "distinct") {
-      spec.modifiers.push_back({compile::modifier_kind::distinct, ""});
+      spec.modifiers.push_back({ir::modifier_kind::distinct, ""});
     } else if (key == "without_distinct") {
-      spec.modifiers.push_back({compile::modifier_kind::without_distinct, ""});
+      spec.modifiers.push_back({ir::modifier_kind::without_distinct, ""});
     } else if (key == "for_update") {
-      spec.modifiers.push_back({compile::modifier_kind::for_update, rest});
+      spec.modifiers.push_back({ir::modifier_kind::for_update, rest});
     } else if (key == "separator") {
-      spec.modifiers.push_back({compile::modifier_kind::separator, rest});
+      spec.modifiers.push_back({ir::modifier_kind::separator, rest});
     } else if (key == "limit") {
       spec.has_limit = true;
     } else if (key == "offset") {
@@ -185,7 +185,7 @@ inline std::vector<block> read_blocks(const fs::path& file, const registry& reg)
       bool found = false;
       for (std::size_t i = 0; i < std::size(terminal_names); ++i) {
         if (rest == terminal_names[i]) {
-          spec.terminal = static_cast<compile::terminal_kind>(i);
+          spec.terminal = static_cast<ir::terminal>(i);
           found = true;
         }
       }

@@ -15,18 +15,18 @@ value scalar_of(const param_value& p) {
   return p.scalar();
 }
 
-std::vector<value> sample_values(const compile::plan& plan, const block& b) {
+std::vector<value> sample_values(const lower::plan& plan, const block& b) {
   std::vector<value> values;
   for (const auto& slot : plan.params) {
     switch (slot.from) {
-      case compile::param_slot::source::named: {
+      case lower::param_slot::source::named: {
         const param_value& p = param_of(b.args, slot.name);
         values.push_back(slot.element ? scalar_of(p.sequence()[*slot.element]) : scalar_of(p));
         break;
       }
-      case compile::param_slot::source::constant: values.push_back(slot.constant); break;
-      case compile::param_slot::source::limit: values.push_back(value{10}); break;
-      case compile::param_slot::source::offset: values.push_back(value{0}); break;
+      case lower::param_slot::source::constant: values.push_back(slot.constant); break;
+      case lower::param_slot::source::limit: values.push_back(value{10}); break;
+      case lower::param_slot::source::offset: values.push_back(value{0}); break;
     }
   }
   return values;
@@ -47,12 +47,12 @@ TEST_CASE("every golden query runs on the provider's database") {
     for (const block& b : read_blocks(file, reg)) {
       if (b.line == 0 || b.expected.contains("error")) continue;
       INFO(file.filename().string() << ":" << b.line << ": " << b.spec.text);
-      std::shared_ptr<const compile::plan> plan;
+      std::shared_ptr<const lower::plan> plan;
       REQUIRE_NOTHROW(plan = compile::compile_query(b.spec, reg, d, b.args));
       INFO(plan->sql);
       std::vector<value> values = sample_values(*plan, b);
       try {
-        if (b.spec.terminal == compile::terminal_kind::remove) {
+        if (b.spec.terminal == ir::terminal::remove) {
           (void)db->execute(plan->sql, values);
         } else {
           auto rows = db->query(plan->sql, values);
@@ -113,7 +113,7 @@ TEST_CASE("indexing, slicing and case mapping give Python's answers on the provi
                        d.placeholder(0) + ", 1.5, 2, '', " + std::string{d.bool_literal(true)} + ")";
   (void)db->execute(insert, std::vector<value>{value{name}});
   auto one = [&](const std::string& text, const params& args) {
-    compile::query_spec spec;
+    ir::query_spec spec;
     spec.text = text;
     auto plan = compile::compile_query(spec, reg, d, args);
     block b;

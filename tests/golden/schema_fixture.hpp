@@ -26,13 +26,13 @@ inline const registry& schema() {
   return *reg;
 }
 
-inline compile::query_spec spec_of(std::string text) {
-  compile::query_spec spec;
+inline ir::query_spec spec_of(std::string text) {
+  ir::query_spec spec;
   spec.text = std::move(text);
   return spec;
 }
 
-inline std::shared_ptr<const compile::plan> compile_text(const std::string& text,
+inline std::shared_ptr<const lower::plan> compile_text(const std::string& text,
                                                          const params& args = {},
                                                          const lower::dialect& d =
                                                              lower::sqlite_dialect()) {

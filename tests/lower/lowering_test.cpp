@@ -44,7 +44,7 @@ TEST_CASE("a reference inside a tuple is its key; alone it is the joined object"
 }
 
 TEST_CASE("parameter slots follow the placeholders, limit and offset last") {
-  compile::query_spec spec =
+  ir::query_spec spec =
       testing::spec_of("p for p in Product if p.name == 'a' and p.price < x and p.quantity in ids");
   spec.has_limit = true;
   spec.has_offset = true;
@@ -53,7 +53,7 @@ TEST_CASE("parameter slots follow the placeholders, limit and offset last") {
   CHECK(plan->sql.ends_with(
       "WHERE \"p\".\"name\" = $1 AND \"p\".\"price\" < $2 AND \"p\".\"quantity\" IN ($3, $4) "
       "LIMIT $5 OFFSET $6"));
-  using source = compile::param_slot::source;
+  using source = lower::param_slot::source;
   REQUIRE(plan->params.size() == 6);
   CHECK(plan->params[0].from == source::constant);
   CHECK(plan->params[0].constant == value{"a"});
@@ -63,28 +63,28 @@ TEST_CASE("parameter slots follow the placeholders, limit and offset last") {
   CHECK(plan->params[3].element == 1u);
   CHECK(plan->params[4].from == source::limit);
   CHECK(plan->params[5].from == source::offset);
-  CHECK(plan->terminal == compile::terminal_kind::fetch);
+  CHECK(plan->terminal == ir::terminal::fetch);
 }
 
 TEST_CASE("counts and aggregates return one scalar column") {
-  compile::query_spec spec = testing::spec_of("p.quantity for p in Product");
-  spec.terminal = compile::terminal_kind::avg;
+  ir::query_spec spec = testing::spec_of("p.quantity for p in Product");
+  spec.terminal = ir::terminal::avg;
   auto avg = compile::compile_query(spec, schema(), lower::sqlite_dialect(), {});
   REQUIRE(avg->shape.items.size() == 1);
   CHECK(avg->shape.items[0].type == value_type::real);
   CHECK(avg->shape.column_names[0] == "avg");
-  CHECK(avg->terminal == compile::terminal_kind::avg);
+  CHECK(avg->terminal == ir::terminal::avg);
   spec.text = "(p.name, p.price) for p in Product";
-  spec.terminal = compile::terminal_kind::count;
+  spec.terminal = ir::terminal::count;
   auto count = compile::compile_query(spec, schema(), lower::mariadb_dialect(), {});
   REQUIRE(count->shape.items.size() == 1);
   CHECK(count->shape.items[0].type == value_type::integer);
   spec.text = "o.total for o in Order";
-  spec.terminal = compile::terminal_kind::avg;
+  spec.terminal = ir::terminal::avg;
   auto decimal_avg = compile::compile_query(spec, schema(), lower::sqlite_dialect(), {});
   CHECK(decimal_avg->shape.items[0].type == value_type::decimal);
   spec.text = "(p.category, count(p)) for p in Product";
-  spec.terminal = compile::terminal_kind::count;
+  spec.terminal = ir::terminal::count;
   CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql ==
         "SELECT COUNT(*) FROM (SELECT \"p\".\"category\" AS \"c1\", COUNT(*) "
         "AS \"c2\" FROM \"Product\" \"p\" GROUP BY \"p\".\"category\") \"q\"");
@@ -99,10 +99,10 @@ TEST_CASE("a construct a dialect cannot express fails naming the dialect") {
     CHECK(e.category() == error_category::unsupported);
     CHECK(e.message() == "operator % on float is not supported by postgres");
   }
-  compile::query_spec spec;
+  ir::query_spec spec;
   spec.entity = "Product";
   spec.has_limit = true;
-  spec.terminal = compile::terminal_kind::remove;
+  spec.terminal = ir::terminal::remove;
   CHECK_THROWS_WITH(
       compile::compile_query(spec, schema(), lower::mariadb_dialect(), {}),
       Catch::Contains("remove() of a sliced query (LIMIT in an IN subquery) is not supported by "
@@ -110,7 +110,7 @@ TEST_CASE("a construct a dialect cannot express fails naming the dialect") {
 }
 
 TEST_CASE("a dialect refusal points at the construct, also in a modifier's text") {
-  auto what = [](const compile::query_spec& spec) {
+  auto what = [](const ir::query_spec& spec) {
     try {
       (void)compile::compile_query(spec, schema(), lower::postgres_dialect(), {});
     } catch (const query_error& e) {
@@ -118,15 +118,15 @@ TEST_CASE("a dialect refusal points at the construct, also in a modifier's text"
     }
     return std::string{"no error"};
   };
-  compile::query_spec spec = testing::spec_of("p for p in Product if p.price % 2 > 1");
+  ir::query_spec spec = testing::spec_of("p for p in Product if p.price % 2 > 1");
   CHECK(
       what(spec) ==
       "unsupported.dialect: operator % on float is not supported by postgres (line 1, column 23)\n"
       "  p for p in Product if p.price % 2 > 1\n"
       "                        ^~~~~~~~~~~");
   spec = testing::spec_of("(p.name, p.price % 2) for p in Product");
-  spec.modifiers.push_back({compile::modifier_kind::distinct, ""});
-  spec.modifiers.push_back({compile::modifier_kind::filter, "lambda n, m: m > 1"});
+  spec.modifiers.push_back({ir::modifier_kind::distinct, ""});
+  spec.modifiers.push_back({ir::modifier_kind::filter, "lambda n, m: m > 1"});
   // The lambda argument stands for the result item: the caret is in the query's own text.
   CHECK(
       what(spec) ==
@@ -134,14 +134,14 @@ TEST_CASE("a dialect refusal points at the construct, also in a modifier's text"
       "  (p.name, p.price % 2) for p in Product\n"
       "           ^~~~~~~~~~~");
   spec = testing::spec_of("p for p in Product");
-  spec.modifiers.push_back({compile::modifier_kind::order_by, "p.name, p.price % 3"});
+  spec.modifiers.push_back({ir::modifier_kind::order_by, "p.name, p.price % 3"});
   CHECK(what(spec) ==
         "unsupported.dialect: operator % on float is not supported by postgres (line 1, column 9)\n"
         "  p.name, p.price % 3\n"
         "          ^~~~~~~~~~~");
   spec.text = "";
   spec.entity = "Product";
-  spec.modifiers = {{compile::modifier_kind::where, "p.price % 3 > 1"}};
+  spec.modifiers = {{ir::modifier_kind::where, "p.price % 3 > 1"}};
   CHECK(
       what(spec).starts_with("unsupported.dialect: operator % on float is not supported by "
                              "postgres (line 1, column 1)\n  p.price % 3 > 1\n  ^~~~~~~~~~~"));
@@ -154,21 +154,21 @@ TEST_CASE("floats keep a float literal and non-finite constants are bound") {
 }
 
 TEST_CASE("the exists terminal selects a constant and exec reads at most one row") {
-  compile::query_spec spec = testing::spec_of("p for p in Product");
-  spec.terminal = compile::terminal_kind::exists;
+  ir::query_spec spec = testing::spec_of("p for p in Product");
+  spec.terminal = ir::terminal::exists;
   spec.has_offset = true;
   auto plan = compile::compile_query(spec, schema(), lower::sqlite_dialect(), {});
   CHECK(plan->sql == "SELECT 1 FROM \"Product\" \"p\" LIMIT -1 OFFSET ?");
   REQUIRE(plan->shape.items.size() == 1);
   CHECK(plan->shape.column_names[0] == "exists");
-  spec.terminal = compile::terminal_kind::first;
+  spec.terminal = ir::terminal::first;
   CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})
             ->sql.ends_with("ORDER BY 1 LIMIT -1 OFFSET ?"));
 }
 
 TEST_CASE("group_concat() of a grouped or sliced query is refused, naming the dialect") {
-  compile::query_spec spec = testing::spec_of("p.category.name for p in Product if count(p) > 1");
-  spec.terminal = compile::terminal_kind::group_concat;
+  ir::query_spec spec = testing::spec_of("p.category.name for p in Product if count(p) > 1");
+  spec.terminal = ir::terminal::group_concat;
   CHECK_THROWS_WITH(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {}),
                     Catch::StartsWith("unsupported.dialect: group_concat() of a grouped or sliced "
                                       "query is not supported by sqlite (line 1, column 1)"));
@@ -207,8 +207,8 @@ TEST_CASE("several aggregate conditions are joined with AND in one HAVING") {
 }
 
 TEST_CASE("max() of a sliced query reads the column of the sliced rows") {
-  compile::query_spec spec = testing::spec_of("p.price for p in Product");
-  spec.terminal = compile::terminal_kind::max;
+  ir::query_spec spec = testing::spec_of("p.price for p in Product");
+  spec.terminal = ir::terminal::max;
   spec.has_limit = true;
   CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql ==
         "SELECT MAX(\"q\".\"c1\") FROM (SELECT DISTINCT \"p\".\"price\" AS \"c1\" FROM "
@@ -216,16 +216,16 @@ TEST_CASE("max() of a sliced query reads the column of the sliced rows") {
 }
 
 TEST_CASE("remove() of one table joins its conditions with AND on bare column names") {
-  compile::query_spec spec =
+  ir::query_spec spec =
       testing::spec_of("p for p in Product if p.price > 1 and p.quantity < 3");
-  spec.terminal = compile::terminal_kind::remove;
+  spec.terminal = ir::terminal::remove;
   CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql ==
         "DELETE FROM \"Product\" WHERE \"price\" > 1 AND \"quantity\" < 3");
 }
 
 TEST_CASE("for_update() of a grouped or DISTINCT query is refused where the database refuses it") {
-  compile::query_spec grouped = testing::spec_of("(p.category, count(p)) for p in Product");
-  grouped.modifiers.push_back({compile::modifier_kind::for_update, ""});
+  ir::query_spec grouped = testing::spec_of("(p.category, count(p)) for p in Product");
+  grouped.modifiers.push_back({ir::modifier_kind::for_update, ""});
   const std::string refusal =
       "unsupported.dialect: for_update() of a DISTINCT or grouped query (use without_distinct()) "
       "is not supported by postgres";
@@ -233,8 +233,8 @@ TEST_CASE("for_update() of a grouped or DISTINCT query is refused where the data
                     Catch::StartsWith(refusal));
   CHECK(compile::compile_query(grouped, schema(), lower::mariadb_dialect(), {})
             ->sql.ends_with("GROUP BY `p`.`category` FOR UPDATE"));
-  compile::query_spec distinct = testing::spec_of("p.category for p in Product");
-  distinct.modifiers.push_back({compile::modifier_kind::for_update, "nowait"});
+  ir::query_spec distinct = testing::spec_of("p.category for p in Product");
+  distinct.modifiers.push_back({ir::modifier_kind::for_update, "nowait"});
   CHECK_THROWS_WITH(compile::compile_query(distinct, schema(), lower::postgres_dialect(), {}),
                     Catch::StartsWith(refusal));
 }

@@ -1,8 +1,10 @@
 // A compiled query: SQL text for one dialect, where each bound value comes from, and what shape
-// the rows have. Immutable once built; shared by the plan cache and every run of the query.
+// the rows have. lower/ builds it; immutable once built, shared by the plan cache (compile/) and
+// every run of the query (exec/, materialize/, session/).
 #pragma once
 
-#include <nextorm/params.hpp>
+#include "ir/query_spec.hpp"
+
 #include <nextorm/registry.hpp>
 #include <nextorm/value.hpp>
 
@@ -12,51 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace nextorm::compile {
-
-// What a query's method chain asked for, in order: the part of the cache key beyond the text.
-enum class modifier_kind : std::uint8_t {
-  filter,            // text: a condition or `lambda x: cond` over the result variables
-  where,             // text: a condition over the loop variables
-  order_by,          // text: `desc(p.price), p.name`, `lambda p: p.name`, `-2, 1`, or `None`
-  distinct,          // text empty
-  without_distinct,  // text empty
-  for_update,        // text "", "nowait" or "skip_locked": SELECT ... FOR UPDATE
-  separator,         // text: the separator of the group_concat terminal (default ",")
-};
-
-struct modifier {
-  modifier_kind kind;
-  std::string text;
-  friend bool operator==(const modifier&, const modifier&) = default;
-};
-
-enum class terminal_kind : std::uint8_t {
-  fetch,  // all rows (with limit/offset if set)
-  count,  // one integer
-  sum,    // one value: aggregates apply to the (single-column) result
-  avg,
-  min,
-  max,
-  exists,        // one boolean
-  first,         // the first row in order, or none
-  get,           // the only row, none, or multiple_objects_found
-  remove,        // bulk delete: the number of rows deleted
-  group_concat,  // one str: the result's values joined (modifier_kind::separator)
-};
-
-struct query_spec {
-  // Either a generator text ("p for p in Product if ...") or, for `Product::select(...)`,
-  // `entity` names the entity and `text` is empty, a condition, or a lambda text.
-  std::string text;
-  std::string entity;
-  std::vector<modifier> modifiers;
-  terminal_kind terminal = terminal_kind::fetch;
-  bool distinct_aggregate = false;  // count/sum/avg of distinct values
-  bool has_limit = false;           // LIMIT bound from run-time values, not baked into the SQL
-  bool has_offset = false;
-  friend bool operator==(const query_spec&, const query_spec&) = default;
-};
+namespace nextorm::lower {
 
 // Where the value of each `?`/`$n` comes from, in order.
 struct param_slot {
@@ -103,9 +61,9 @@ struct plan {
   std::string sql;
   std::vector<param_slot> params;
   result_shape shape;
-  terminal_kind terminal = terminal_kind::fetch;
+  ir::terminal terminal = ir::terminal::fetch;
   // A parameter whose values a sequence expands into `IN (...)` changes the SQL: the number of
   // elements is part of the cache key, and recorded here for checks.
 };
 
-}  // namespace nextorm::compile
+}  // namespace nextorm::lower
