@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -21,6 +22,7 @@
 #include <csignal>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -653,6 +655,61 @@ TEST_CASE("postgres reports a lost connection as a connection error", "[postgres
   CHECK_FALSE(victim->in_transaction());
   CHECK(caught([&] { victim->rollback(); }).id() == "postgres.connection_lost");
   CHECK(caught([&] { victim->begin(); }).category() == error_category::connection);
+}
+
+// The network goes away under the connection: the wait function shuts the socket down (both
+// ways, or only for sending) the `nth` time it is asked to wait for `when`, as a dropped link
+// or a peer's reset would leave it.
+TEST_CASE("postgres reports a socket that stops working while it sends or reads as lost",
+          "[postgres]") {
+  const auto drop_at = [](io when, int nth, int how) {
+    auto left = std::make_shared<int>(-1);  // not while connecting
+    auto c = connect(database_url(), [left, when, how](const wait_request& request) {
+      if (request.interest == when && *left > 0 && --*left == 0) {
+        ::shutdown(request.socket, how);
+        return when;
+      }
+      return wait_for_socket(request);
+    });
+    *left = nth;
+    return c;
+  };
+  const std::string lost = "lost the connection to the PostgreSQL server: ";
+  // 32 MiB fill the socket's buffer, so libpq waits to send the rest.
+  const std::vector<value> big{value::typed(value_type::bytes, std::string(32 << 20, 'x'))};
+  SECTION("while the rest waits to be sent") {
+    auto c = drop_at(io::read | io::write, 1, SHUT_RDWR);
+    const auto e = caught([&] { (void)c->execute("SELECT length($1)", big); });
+    CHECK(e.id() == "postgres.connection_lost");
+    CHECK_THAT(e.message(), Catch::StartsWith(lost));
+    CHECK_FALSE(c->alive());
+  }
+  SECTION("only for sending, while the rest waits to be sent") {
+    // libpq drops what it cannot send and reports the loss when it reads.
+    auto c = drop_at(io::read | io::write, 1, SHUT_WR);
+    const auto e = caught([&] { (void)c->execute("SELECT length($1)", big); });
+    CHECK(e.id() == "postgres.connection_lost");
+    CHECK_THAT(e.message(), Catch::StartsWith(lost));
+  }
+  SECTION("between the rows of a COPY TO STDOUT") {
+    // The first wait brings the start of the COPY; the rows come 50 ms apart.
+    auto c = drop_at(io::read, 2, SHUT_RDWR);
+    const auto e = caught([&] {
+      (void)c->query("COPY (SELECT pg_sleep(0.05) FROM generate_series(1, 4)) TO STDOUT", {});
+    });
+    CHECK(e.id() == "postgres.connection_lost");
+    CHECK_THAT(e.message(), Catch::StartsWith(lost + "server closed the connection unexpectedly"));
+  }
+}
+
+TEST_CASE("postgres without a database in the URL's fields connects to the user's database",
+          "[postgres]") {
+  connection_url fields = parse_url(database_url());
+  fields.original.clear();
+  fields.database.clear();
+  const auto e = caught([&] { postgres_connection c{fields}; });
+  CHECK(e.id() == "postgres.cannot_connect");
+  CHECK_THAT(e.message(), Catch::Contains("database \"" + fields.user + "\" does not exist"));
 }
 
 TEST_CASE("postgres waits through its poll function, for reading and for writing", "[postgres]") {

