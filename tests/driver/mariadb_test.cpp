@@ -209,6 +209,13 @@ TEST_CASE("mariadb stores a uuid as its 16 bytes, as PonyORM's MySQL provider", 
   CHECK_THROWS_AS(c->execute("INSERT INTO t VALUES (3, ?, NULL)",
                              std::vector<value>{typed(value_type::uuid, "xyz")}),
                   usage_error);
+  // The 16 bytes in a BLOB read as the uuid too; other binary values keep their bytes.
+  c->execute_script("CREATE TABLE b (k INT PRIMARY KEY, x LONGBLOB)");
+  CHECK(c->execute("INSERT INTO b VALUES (1, ?), (2, 'abc')",
+                   std::vector<value>{typed(value_type::bytes, octets)}) == 2);
+  CHECK(scalar(*c, "SELECT x FROM b WHERE k = 1", value_type::uuid) == canonical);
+  CHECK(scalar(*c, "SELECT x FROM b WHERE k = 2", value_type::uuid) ==
+        typed(value_type::uuid, "abc"));
 }
 
 TEST_CASE("mariadb times keep days, signs and fractions", "[mariadb]") {
@@ -284,6 +291,18 @@ TEST_CASE("mariadb prepares a statement once and reuses it", "[mariadb]") {
   }
 }
 
+// The server limits prepared statements (max_prepared_stmt_count): a full cache starts afresh.
+TEST_CASE("mariadb closes its cached statements when the cache is full", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->set_statement_cache_limit(3);
+  const std::int64_t before = session_status(*c, "Com_stmt_prepare");  // cached: 1 of 3
+  CHECK(scalar(*c, "SELECT 1") == value{1});
+  CHECK(scalar(*c, "SELECT 2") == value{2});
+  CHECK(scalar(*c, "SELECT 3") == value{3});  // the cache was full: it starts again with this
+  // SELECT 1, 2, 3, and the status query prepared once more.
+  CHECK(session_status(*c, "Com_stmt_prepare") - before == 4);
+}
+
 TEST_CASE("mariadb execute counts rows and insert returns the generated key", "[mariadb]") {
   auto c = connect(fresh_url());
   c->execute_script(
@@ -357,6 +376,40 @@ TEST_CASE("mariadb reports an error in the middle of a result, however it is rea
   const auto script = caught([&] { c->execute_script(sql); });
   CHECK(script.message() == "cannot execute '" + sql + "': " + why);
   CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{3});
+}
+
+// The rule of docs/providers.md: no other statement while a cursor is open. Connector/C refuses
+// a text statement then; the cursor and the connection go on.
+TEST_CASE("mariadb refuses a statement while a streamed result is unread, and goes on after it",
+          "[mariadb]") {
+  auto c = connect(fresh_url());
+  auto rows = c->query("SELECT seq FROM seq_1_to_10", {});
+  REQUIRE(rows->next());
+  const auto e = caught([&] { c->execute_script("DO 1"); });
+  CHECK(e.id() == "mariadb.error");
+  CHECK(e.message() ==
+        "cannot execute 'DO 1': Commands out of sync; you can't run this command now (MariaDB "
+        "error 2014, SQLSTATE HY000)");
+  REQUIRE(rows->next());
+  CHECK(rows->get(0, value_type::integer) == value{2});
+  rows.reset();
+  CHECK(c->alive());
+  CHECK(scalar(*c, "SELECT 7") == value{7});
+}
+
+// Dropping a cursor reads the rest of its rows; when the server has killed the connection
+// meanwhile, Connector/C closes the socket, and the connection is no longer alive.
+TEST_CASE("mariadb is not alive after a cursor dropped on a killed connection", "[mariadb]") {
+  const std::string url = fresh_url();
+  auto victim = connect(url);
+  auto killer = connect(url);
+  const value id = scalar(*victim, "SELECT CONNECTION_ID()", value_type::integer);
+  auto rows = victim->query("SELECT seq, REPEAT('x', 100) FROM seq_1_to_200000", {});
+  REQUIRE(rows->next());
+  (void)killer->execute("KILL CONNECTION " + std::to_string(id.as_int()), {});
+  rows.reset();
+  CHECK_FALSE(victim->alive());
+  CHECK(caught([&] { (void)victim->execute("SELECT 1", {}); }).id() == "mariadb.connection_lost");
 }
 
 TEST_CASE("mariadb columns convert to the type asked for", "[mariadb]") {

@@ -398,8 +398,10 @@ class mariadb_client::rows final : public cursor {
       case value_type::boolean: return value{get_int(column) != 0};
       case value_type::text: return value{std::string{get_text(column)}};
       case value_type::uuid:
-        // BINARY(16), PonyORM's and NextORM's uuid column; a text column keeps its text.
-        if (c.kind == storage::binary && c.length == 16) {
+        // 16 bytes of a binary column are a uuid's octets: BINARY(16), PonyORM's and NextORM's
+        // uuid column, or a BLOB that holds them. Text (a CHAR(36) column) and binary values of
+        // another size keep what they hold.
+        if (c.kind == storage::binary && get_text(column).size() == 16) {
           return value::typed(type, uuid_text(get_text(column)));
         }
         return value::typed(type, std::string{get_text(column)});
