@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -692,14 +693,32 @@ TEST_CASE("postgres reports a socket that stops working while it sends or reads 
     CHECK_THAT(e.message(), Catch::StartsWith(lost));
   }
   SECTION("between the rows of a COPY TO STDOUT") {
-    // The first wait brings the start of the COPY; the rows come 50 ms apart.
+    // A script is not prepared. The server sends COPY data in 8 KB pieces: the first wait brings
+    // 20 KB of rows, the second comes while the server pauses for 300 ms.
     auto c = drop_at(io::read, 2, SHUT_RDWR);
     const auto e = caught([&] {
-      (void)c->query("COPY (SELECT pg_sleep(0.05) FROM generate_series(1, 4)) TO STDOUT", {});
+      c->execute_script(
+          "COPY (SELECT repeat('x', 1000) || CASE WHEN i = 20 THEN pg_sleep(0.3)::text ELSE '' "
+          "END FROM generate_series(1, 40) i) TO STDOUT");
     });
     CHECK(e.id() == "postgres.connection_lost");
     CHECK_THAT(e.message(), Catch::StartsWith(lost + "server closed the connection unexpectedly"));
   }
+}
+
+TEST_CASE("postgres is not alive while a statement a wait function broke off is unfinished",
+          "[postgres]") {
+  bool refuse = false;
+  auto c = connect(database_url(), [&](const wait_request& request) {
+    if (refuse) throw std::runtime_error{"cancelled"};
+    return wait_for_socket(request);
+  });
+  CHECK(c->alive());
+  refuse = true;
+  CHECK_THROWS_WITH(c->query("SELECT pg_sleep(0.01)", {}), "cancelled");
+  refuse = false;
+  CHECK_FALSE(c->alive());
+  CHECK(caught([&] { (void)c->query("SELECT 1", {}); }).id() == "postgres.busy");
 }
 
 TEST_CASE("postgres without a database in the URL's fields connects to the user's database",

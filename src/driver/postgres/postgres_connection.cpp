@@ -74,10 +74,11 @@ std::int64_t affected_rows(const PGresult* result) {
   return rows;  // 0 for commands that report no count
 }
 
+// PGRES_NONFATAL_ERROR goes only to the notice processor, never into a result; libpq makes
+// PGRES_BAD_RESPONSE of a reply it cannot parse, which no server sends.
 bool is_error(const PGresult* result) {
-  const ExecStatusType status = PQresultStatus(result);
-  return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE ||
-         status == PGRES_NONFATAL_ERROR;
+  const ExecStatusType s = PQresultStatus(result);
+  return s == PGRES_FATAL_ERROR || s == PGRES_BAD_RESPONSE;  // coverage-exempt: a garbled reply
 }
 
 }  // namespace
@@ -188,11 +189,16 @@ void postgres_connection::take_results() {
     pg_result_handle result{PQgetResult(conn)};
     if (result) {
       const ExecStatusType status = PQresultStatus(result.get());
-      if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+      // COPY BOTH happens only on a replication connection, which NextORM never opens.
+      const bool copy = status == PGRES_COPY_IN || status == PGRES_COPY_OUT ||
+                        status == PGRES_COPY_BOTH;  // coverage-exempt: replication only
+      if (copy) {
         // libpq would hand out COPY results forever: end the COPY, then report it unsupported.
         m_op.copy_refused = true;
         if (status != PGRES_COPY_OUT) {
-          if (PQputCopyEnd(conn, "NextORM does not run COPY FROM STDIN") != 1) lost();
+          // Everything before was flushed, so the end fits: it fails only on a closed socket.
+          const int ended = PQputCopyEnd(conn, "NextORM does not run COPY FROM STDIN");
+          if (ended != 1) lost();  // coverage-exempt: a closed socket
           m_op.step = stage::flush;
         } else {
           m_op.step = stage::copy_out;
@@ -286,7 +292,9 @@ pg_result_handle postgres_connection::finish() {
     // "cached plan must not change result type": the statement's tables changed under it (ALTER
     // TABLE); forget it, so that the next attempt prepares it anew.
     const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
-    if (!m_op.preparing && state != nullptr && std::strcmp(state, "0A000") == 0) {
+    // Only libpq's own errors (a garbled reply, out of memory) have no SQLSTATE.
+    if (!m_op.preparing && state != nullptr &&  // coverage-exempt: libpq's own errors
+        std::strcmp(state, "0A000") == 0) {
       m_statements.erase(m_op.key);
     }
     const char* verb = m_op.preparing ? "cannot prepare '" : "cannot execute '";

@@ -95,9 +95,12 @@ void throw_connection_lost(const PGconn* conn, std::string_view context) {
 
 void throw_postgres_error(const PGconn* conn, const PGresult* result, std::string_view context) {
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  if (state == nullptr) {
-    // libpq's own errors carry no SQLSTATE: a connection that broke, or a protocol failure.
-    if (PQstatus(conn) == CONNECTION_BAD) throw_connection_lost(conn, context);
+  // libpq's own errors carry no SQLSTATE: a connection that broke, or a protocol failure. The
+  // driver's reads report a broken connection before any result can say so.
+  if (state == nullptr) {                    // coverage-exempt: libpq's own errors
+    if (PQstatus(conn) == CONNECTION_BAD) {  // coverage-exempt: libpq's own errors
+      throw_connection_lost(conn, context);
+    }
     throw database_error(error_category::database, "postgres.error",
                          std::string{context} + ": " + trimmed(PQresultErrorMessage(result)));
   }
