@@ -46,7 +46,8 @@ void bind_without_creating(database& db, const std::string& url) {
   try {
     db.impl().bind(std::move(parsed), 8);
   } catch (const error& e) {
-    if (!file || !e.id().starts_with("sqlite.")) throw;
+    // Opening a SQLite file fails only with SQLite's errors (sqlite.*).
+    if (!file) throw;
     throw connection_error("cli.no_database", "there is no SQLite database file '" + path +
                                                   "', or it cannot be opened (" + e.what() +
                                                   "); nextorm query does not create databases");

@@ -46,8 +46,9 @@ bool read_clock(std::string_view text, std::size_t at, std::int64_t& micros) {
   int hours = 0;
   int minutes = 0;
   int seconds = 0;
-  if (hour_digits < 2 || hour_digits > 3 || !read_number(text, at, hour_digits, hours) ||
-      !expect(text, at, ':') || !read_number(text, at, 2, minutes) || !expect(text, at, ':') ||
+  if (hour_digits < 2 || hour_digits > 3) return false;
+  (void)read_number(text, at, hour_digits, hours);  // they are digits: counted above
+  if (!expect(text, at, ':') || !read_number(text, at, 2, minutes) || !expect(text, at, ':') ||
       !read_number(text, at, 2, seconds) || minutes > 59 || seconds > 59) {
     return false;
   }
