@@ -70,6 +70,14 @@ nextorm::error caught(F&& f) {
   throw std::logic_error{"unreachable"};
 }
 
+// A send buffer of a few KB: libpq's flush of a big statement then waits for writing however
+// fast the server reads (with the default, a server on another core can keep up with a client
+// slowed by the sanitizers, and no write ever waits).
+void small_send_buffer(int socket) {
+  const int size = 4096;
+  REQUIRE(::setsockopt(socket, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) == 0);
+}
+
 // A statement that fails with `sqlstate`.
 std::string raise_sql(const std::string& sqlstate) {
   return "DO $$ BEGIN RAISE EXCEPTION 'raised on purpose' USING ERRCODE = '" + sqlstate +
@@ -673,10 +681,11 @@ TEST_CASE("postgres reports a socket that stops working while it sends or reads 
       return wait_for_socket(request);
     });
     *left = nth;
+    small_send_buffer(c->socket());
     return c;
   };
   const std::string lost = "lost the connection to the PostgreSQL server: ";
-  // 32 MiB fill the socket's buffer, so libpq waits to send the rest.
+  // 32 MiB fill the socket's (small) buffer, so libpq waits to send the rest.
   const std::vector<value> big{value::typed(value_type::bytes, std::string(32 << 20, 'x'))};
   SECTION("while the rest waits to be sent") {
     auto c = drop_at(io::read | io::write, 1, SHUT_RDWR);
@@ -751,6 +760,7 @@ TEST_CASE("postgres waits through its poll function, for reading and for writing
 
   // 32 MiB do not fit the socket's buffer: libpq's flush waits until the server reads.
   c->execute_script("DROP TABLE IF EXISTS blob; CREATE TABLE blob (x BYTEA)");
+  small_send_buffer(c->socket());
   std::string big(32 << 20, '\0');
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7919 % 251);
   const value payload = value::typed(value_type::bytes, big);
