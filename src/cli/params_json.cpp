@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <limits>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 namespace nextorm::cli {
@@ -148,10 +147,22 @@ class checked_dom : public nlohmann::detail::json_sax_dom_parser<json> {
   checked_dom(json& root, std::string prefix)
       : json_sax_dom_parser{root}, m_prefix{std::move(prefix)} {}
 
-  bool start_object(std::size_t n) { return enter() && json_sax_dom_parser::start_object(n); }
-  bool start_array(std::size_t n) { return enter() && json_sax_dom_parser::start_array(n); }
-  bool end_object() { return leave() && json_sax_dom_parser::end_object(); }
-  bool end_array() { return leave() && json_sax_dom_parser::end_array(); }
+  bool start_object(std::size_t n) {
+    enter();
+    return json_sax_dom_parser::start_object(n);
+  }
+  bool start_array(std::size_t n) {
+    enter();
+    return json_sax_dom_parser::start_array(n);
+  }
+  bool end_object() {
+    --m_depth;
+    return json_sax_dom_parser::end_object();
+  }
+  bool end_array() {
+    --m_depth;
+    return json_sax_dom_parser::end_array();
+  }
 
   bool number_float(double v, const std::string& text) {
     if (text.find_first_of(".eE") == std::string::npos) {
@@ -160,26 +171,21 @@ class checked_dom : public nlohmann::detail::json_sax_dom_parser<json> {
     return json_sax_dom_parser::number_float(v, text);
   }
 
+  // nlohmann reports a float beyond a double's range (1e400) as out_of_range.406.
+  bool parse_error(std::size_t, const std::string& token, const nlohmann::detail::out_of_range&) {
+    throw usage_failure{m_prefix + "the number " + token + " is beyond the range of a float"};
+  }
   template <class Exception>
   bool parse_error(std::size_t at, const std::string& token, const Exception& e) {
-    // nlohmann reports a float beyond a double's range (1e400) as out_of_range.406.
-    if constexpr (std::is_same_v<Exception, nlohmann::detail::out_of_range>) {
-      throw usage_failure{m_prefix + "the number " + token + " is beyond the range of a float"};
-    }
     return json_sax_dom_parser::parse_error(at, token, e);
   }
 
  private:
-  bool enter() {
+  void enter() {
     if (++m_depth > max_params_depth) {
       throw usage_failure{m_prefix + "the JSON is nested more than " +
                           std::to_string(max_params_depth) + " levels deep"};
     }
-    return true;
-  }
-  bool leave() {
-    --m_depth;
-    return true;
   }
 
   std::string m_prefix;

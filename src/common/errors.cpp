@@ -7,7 +7,7 @@
 namespace nextorm {
 
 std::string_view category_name(error_category category) noexcept {
-  switch (category) {
+  switch (category) {  // coverage-exempt: each enumerator has its case
     case error_category::syntax: return "syntax";
     case error_category::unknown_name: return "unknown name";
     case error_category::type: return "type";
@@ -41,9 +41,10 @@ std::uint32_t characters(const std::string& text, std::uint32_t from, std::uint3
   return n;
 }
 
-// Moves a byte offset back to the start of its character.
-std::uint32_t character_start(const std::string& text, std::uint32_t at) {
-  while (at > 0 && at < text.size() && is_continuation(text[at])) --at;
+// Moves a byte offset back to the start of its character, but not below `floor` (ill-formed
+// UTF-8 may have continuation bytes back to the start of the line).
+std::uint32_t character_start(const std::string& text, std::uint32_t at, std::uint32_t floor) {
+  while (at > floor && is_continuation(text[at])) --at;
   return at;
 }
 
@@ -80,11 +81,11 @@ query_error::query_error(error_category category, std::string id, const std::str
   std::string suffix;
   if (line_end - line_start > max_shown) {
     if (m_span.begin > line_start + context) {
-      shown_start = character_start(m_query, m_span.begin - context);
-      prefix = "...";
+      shown_start = character_start(m_query, m_span.begin - context, line_start);
+      if (shown_start > line_start) prefix = "...";
     }
     if (line_end > m_span.begin + context) {
-      shown_end = character_start(m_query, m_span.begin + context);
+      shown_end = character_start(m_query, m_span.begin + context, m_span.begin);
       suffix = "...";
     }
   }

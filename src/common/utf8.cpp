@@ -20,11 +20,7 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   }
 }
 
-namespace {
-
-// The number of bytes of the well-formed sequence at the start of `s` (Unicode table 3-7), or of
-// its longest prefix that could begin one, negated (at least 1).
-int sequence_length(std::string_view s) {
+int utf8_sequence_length(std::string_view s) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   const unsigned char lead = byte(0);
   if (lead < 0x80) return 1;
@@ -53,13 +49,11 @@ int sequence_length(std::string_view s) {
   return length;
 }
 
-}  // namespace
-
 std::string valid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   while (!text.empty()) {
-    const int n = sequence_length(text);
+    const int n = utf8_sequence_length(text);
     if (n > 0) {
       out.append(text.substr(0, static_cast<std::size_t>(n)));
       text.remove_prefix(static_cast<std::size_t>(n));

@@ -471,6 +471,14 @@ TEST_CASE("bad --filter-kw and --where-kw exit 2, unknown attributes exit 1") {
         "(line 1, column 15)\n"
         "  lambda x_: x_.nmae == nmae\n"
         "                ^~~~\n");
+  // Digits are name characters after the first.
+  const auto digits = query(f, {"s for s in Student", "--filter-kw", R"({"gpa2": 3})"});
+  CHECK(digits.code == 1);
+  CHECK(digits.err ==
+        "unknown_name.attribute: entity Student has no attribute 'gpa2'; did you mean 'gpa'? "
+        "(line 1, column 15)\n"
+        "  lambda x_: x_.gpa2 == gpa2\n"
+        "                ^~~~\n");
 }
 
 TEST_CASE("--order-by at the int64 limits is a query error, not a crash") {

@@ -52,6 +52,20 @@ TEST_CASE("the window around an error on a long line never cuts a UTF-8 characte
                                         std::string(2 + 3 + 31, ' ') + "^"));
 }
 
+TEST_CASE("the window's left edge stops at the line's start when it is all continuation bytes",
+          "[errors]") {
+  // Ill-formed UTF-8: 200 continuation bytes, no character start before the span on its line.
+  const std::string line(200, '\x80');
+  const query_error first{error_category::syntax, "syntax.x", "bad", line, source_span{150, 152}};
+  CHECK(first.column() == 1);
+  CHECK(std::string{first.what()} == "syntax.x: bad (line 1, column 1)\n  " + line + "\n  ^");
+  // On a second line the window neither starts on the newline nor claims a cut with "...".
+  const query_error second{error_category::syntax, "syntax.x", "bad", "ab\n" + line,
+                           source_span{153, 155}};
+  CHECK(second.line() == 2);
+  CHECK(std::string{second.what()} == "syntax.x: bad (line 2, column 1)\n  " + line + "\n  ^");
+}
+
 TEST_CASE("an empty span at the start of a line has a lone caret", "[errors]") {
   const query_error e{error_category::syntax, "syntax.x", "bad", "a\n\nb", source_span{2, 2}};
   CHECK(e.line() == 2);

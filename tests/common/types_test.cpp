@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -306,4 +307,82 @@ TEST_CASE("each value type and std::optional of it is a query parameter of its t
   CHECK(scalar(std::nullopt).is_null());
   const params p{{"price", d("20")}, {"day", date{2020, 1, 31}}, {"none", std::nullopt}};
   CHECK(p.at("price").scalar().type() == value_type::decimal);
+}
+
+TEST_CASE(
+    "a time's text has 2 or 3 hour digits, two-digit minutes and seconds, 1 to 6 fraction "
+    "digits",
+    "[date]") {
+  CHECK(time_of_day{"838:59:59.999999"} == time_of_day{838, 59, 59, 999'999});
+  CHECK(time_of_day{"00:00:00.5"} == time_of_day{0, 0, 0, 500'000});
+  for (std::string_view bad : {"1000:00:00", "1:00:00", "10:00:5x", "10:00:00.", "10:00:00.1234567",
+                               "10:00:00.1a", "10:00:00,5", "10:60:00", "10:00:60", "", "-"}) {
+    INFO(std::string{bad});
+    CHECK(refusal([&] { return time_of_day{bad}; }) == "value.bad_time");
+  }
+  try {
+    (void)time_of_day{std::string_view{"10:00:00.1234567"}};
+  } catch (const usage_error& e) {
+    CHECK(std::string{e.what()} == "value.bad_time: '10:00:00.1234567' is not a time");
+  }
+}
+
+TEST_CASE("a time of day refuses each field out of its range, negative ones included", "[date]") {
+  for (const std::array<int, 4>& f :
+       {std::array{-1, 0, 0, 0}, std::array{0, -1, 0, 0}, std::array{0, 60, 0, 0},
+        std::array{0, 0, -1, 0}, std::array{0, 0, 60, 0}, std::array{0, 0, 0, -1}}) {
+    INFO(f[0] << ":" << f[1] << ":" << f[2] << "." << f[3]);
+    CHECK(refusal([&] { return time_of_day{f[0], f[1], f[2], f[3]}; }) == "value.bad_time");
+  }
+  try {
+    (void)time_of_day{0, 0, 0, -1};
+  } catch (const usage_error& e) {
+    CHECK(std::string{e.what()} == "value.bad_time: '0:0:0.-1' is not a time");
+  }
+}
+
+TEST_CASE("a date's text is exactly YYYY-MM-DD, and a year is 0 to 9999", "[date]") {
+  CHECK(date{"0000-01-01"} == date{0, 1, 1});
+  CHECK(refusal([] { return date{std::string_view{"2020-01-31x"}}; }) == "value.bad_date");
+  CHECK(refusal([] { return date{std::string_view{"2020-01-31 "}}; }) == "value.bad_date");
+  try {
+    (void)date{-1, 1, 1};
+    FAIL("no error");
+  } catch (const usage_error& e) {
+    CHECK(std::string{e.what()} == "value.bad_date: '-001-01-01' is not a date");
+  }
+  // Bytes that are not printable ASCII show as \xNN in the message: DEL, UTF-8, a NUL.
+  try {
+    (void)date{std::string_view{"2020-01-3\x7f\xc3\xa9\0", 13}};
+    FAIL("no error");
+  } catch (const usage_error& e) {
+    CHECK(std::string{e.what()} == "value.bad_date: '2020-01-3\\x7f\\xc3\\xa9\\x00' is not a date");
+  }
+}
+
+TEST_CASE("a datetime's text is a date, a space or T, and a time of day below 24:00", "[date]") {
+  CHECK(datetime{"2020-01-31T23:59:59.999999"} ==
+        datetime{date{2020, 1, 31}, time_of_day{23, 59, 59, 999'999}});
+  for (std::string_view bad : {"2020-01-31", "2020-01-31 24:00:00", "2020-01-31_10:00:00",
+                               "2020-01-31 100:00:00", "2020-02-30 10:00:00"}) {
+    INFO(std::string{bad});
+    CHECK(refusal([&] { return datetime{bad}; }) == "value.bad_datetime");
+  }
+}
+
+TEST_CASE("the negative of a decimal flips its sign, and zero stays unsigned", "[decimal]") {
+  CHECK((-d("-1.50")).text() == "1.50");
+  CHECK((-d("1.50")).text() == "-1.50");
+  CHECK((-d("-0.00")).text() == "0.00");
+  CHECK((d("1") - d("-1.5")).text() == "2.5");
+}
+
+TEST_CASE("a decimal's normalized text drops leading and trailing zeros", "[decimal]") {
+  CHECK(d("12.50").normalized() == "12.5");
+  CHECK(d("-12.500").normalized() == "-12.5");
+  CHECK(d("100").normalized() == "100");
+  CHECK(d("100.00").normalized() == "100");
+  CHECK(d("0.000").normalized() == "0");
+  CHECK(d("-0.0").normalized() == "0");
+  CHECK(d("0.010").normalized() == "0.01");
 }

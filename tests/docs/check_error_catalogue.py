@@ -122,7 +122,6 @@ PATTERNS = [
         'throw connection_lost(std::move(id), message + "; the connection is closed, and the '
         'server has " "rolled back the transaction that was open on it")',
         "throw sql_syntax_error(std::move(id), message)",
-        "throw database_error(error_category::database, std::move(id), message)",
     )),
     # PostgreSQL's SQLSTATEs by name: "postgres." + the name column of its two tables.
     Pattern("src/driver/postgres/postgres_error.cpp", (

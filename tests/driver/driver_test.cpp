@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 
 using namespace nextorm;
@@ -81,6 +82,90 @@ TEST_CASE("sqlite binds every value type and reads it back as asked", "[sqlite]"
   CHECK(rows->get(3, value_type::null).type() == value_type::text);
   CHECK(rows->get(5, value_type::null).type() == value_type::bytes);
   CHECK_FALSE(rows->next());
+}
+
+TEST_CASE("sqlite reads another storage class only where it stands for the value asked",
+          "[sqlite]") {
+  sqlite_connection c{":memory:"};
+  // No affinity: each value keeps the storage class it is inserted with.
+  c.execute_script("CREATE TABLE m (k INTEGER PRIMARY KEY, v)");
+  c.execute_script(
+      "INSERT INTO m VALUES (1, 3.0), (2, 2.5), (3, 1e19), (4, -1e19), (5, '42abc'), (6, x'0102'), "
+      "(7, NULL), (8, '2.5'), (9, '2.5x'), (10, 20200131), (11, x''), (12, ''), "
+      "(13, '" +
+      std::string(50, 'y') + "')");
+  auto read = [&](std::int64_t k, auto how) {
+    const std::vector<value> key{value{k}};
+    auto rows = c.query("SELECT v FROM m WHERE k = ?", key);
+    REQUIRE(rows->next());
+    return how(*rows);
+  };
+  const auto as_int = [](cursor& r) { return r.get_int(0); };
+  const auto as_real = [](cursor& r) { return r.get_real(0); };
+  const auto as = [](value_type type) { return [type](cursor& r) { return r.get(0, type); }; };
+  // An integral float is an int; NULL reads as 0 (is_null() tells it apart).
+  CHECK(read(1, as_int) == 3);
+  CHECK(read(7, as_int) == 0);
+  CHECK(read(7, as_real) == 0.0);
+  CHECK(read(8, as_real) == 2.5);
+  CHECK(read(10, as_real) == 20200131.0);
+  // What is not the value asked for names itself.
+  CHECK_THROWS_WITH(read(2, as_int), "value.type_mismatch: column 1 holds float '2.5', not int");
+  CHECK_THROWS_WITH(read(3, as_int),
+                    "value.type_mismatch: column 1 holds float '1.0e+19', not int");
+  CHECK_THROWS_WITH(read(4, as_int),
+                    "value.type_mismatch: column 1 holds float '-1.0e+19', not int");
+  CHECK_THROWS_WITH(read(5, as_int), "value.type_mismatch: column 1 holds text '42abc', not int");
+  CHECK_THROWS_WITH(read(12, as_int), "value.type_mismatch: column 1 holds text '', not int");
+  CHECK_THROWS_WITH(read(6, as_int), "value.type_mismatch: column 1 holds bytes (2), not int");
+  CHECK_THROWS_WITH(read(9, as_real), "value.type_mismatch: column 1 holds text '2.5x', not float");
+  CHECK_THROWS_WITH(read(12, as_real), "value.type_mismatch: column 1 holds text '', not float");
+  CHECK_THROWS_WITH(read(6, as_real), "value.type_mismatch: column 1 holds bytes (2), not float");
+  // A date, datetime or time must be text of its form.
+  CHECK_THROWS_WITH(read(10, as(value_type::date)),
+                    "value.type_mismatch: column 1 holds int '20200131', not date");
+  CHECK_THROWS_WITH(read(2, as(value_type::time)),
+                    "value.type_mismatch: column 1 holds float '2.5', not time");
+  CHECK_THROWS_WITH(read(6, as(value_type::datetime)),
+                    "value.type_mismatch: column 1 holds bytes (2), not datetime");
+  CHECK_THROWS_WITH(read(13, as(value_type::date)), "value.type_mismatch: column 1 holds text '" +
+                                                        std::string(40, 'y') + "...', not date");
+  // An empty blob is empty bytes; the text of NULL is empty.
+  CHECK(read(11, as(value_type::bytes)) == value::typed(value_type::bytes, ""));
+  CHECK(read(7, [](cursor& r) { return std::string{r.get_text(0)}; }).empty());
+}
+
+TEST_CASE("sqlite reports an error while stepping, and runs a SELECT given to execute",
+          "[sqlite]") {
+  sqlite_connection c{":memory:"};
+  const std::vector<value> smallest{value{std::int64_t{-9223372036854775807LL - 1}}};
+  auto rows = c.query("SELECT abs(?)", smallest);
+  CHECK_THROWS_WITH(rows->next(), "sqlite.error: cannot read the next row: integer overflow");
+  CHECK(c.execute("SELECT 1", {}) == 0);
+}
+
+TEST_CASE("sqlite refuses a file that is not a database as cannot_open", "[sqlite]") {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("nextorm-driver-notadb-" + std::to_string(::getpid()) + ".db");
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    REQUIRE(f != nullptr);
+    for (int i = 0; i < 10; ++i) std::fputs("this is text, not an SQLite database\n", f);
+    std::fclose(f);
+  }
+  {
+    sqlite_connection c{path.string()};  // SQLite reads the file on first use
+    try {
+      (void)c.query("SELECT name FROM sqlite_master", {});
+      FAIL("no error");
+    } catch (const connection_error& e) {
+      CHECK(e.id() == "sqlite.cannot_open");
+      CHECK(std::string{e.what()} ==
+            "sqlite.cannot_open: cannot prepare 'SELECT name FROM sqlite_master': file is not a "
+            "database");
+    }
+  }
+  std::filesystem::remove(path);
 }
 
 namespace {

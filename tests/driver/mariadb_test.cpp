@@ -209,6 +209,13 @@ TEST_CASE("mariadb stores a uuid as its 16 bytes, as PonyORM's MySQL provider", 
   CHECK_THROWS_AS(c->execute("INSERT INTO t VALUES (3, ?, NULL)",
                              std::vector<value>{typed(value_type::uuid, "xyz")}),
                   usage_error);
+  // The 16 bytes in a BLOB read as the uuid too; other binary values keep their bytes.
+  c->execute_script("CREATE TABLE b (k INT PRIMARY KEY, x LONGBLOB)");
+  CHECK(c->execute("INSERT INTO b VALUES (1, ?), (2, 'abc')",
+                   std::vector<value>{typed(value_type::bytes, octets)}) == 2);
+  CHECK(scalar(*c, "SELECT x FROM b WHERE k = 1", value_type::uuid) == canonical);
+  CHECK(scalar(*c, "SELECT x FROM b WHERE k = 2", value_type::uuid) ==
+        typed(value_type::uuid, "abc"));
 }
 
 TEST_CASE("mariadb times keep days, signs and fractions", "[mariadb]") {
@@ -284,6 +291,18 @@ TEST_CASE("mariadb prepares a statement once and reuses it", "[mariadb]") {
   }
 }
 
+// The server limits prepared statements (max_prepared_stmt_count): a full cache starts afresh.
+TEST_CASE("mariadb closes its cached statements when the cache is full", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->set_statement_cache_limit(3);
+  const std::int64_t before = session_status(*c, "Com_stmt_prepare");  // cached: 1 of 3
+  CHECK(scalar(*c, "SELECT 1") == value{1});
+  CHECK(scalar(*c, "SELECT 2") == value{2});
+  CHECK(scalar(*c, "SELECT 3") == value{3});  // the cache was full: it starts again with this
+  // SELECT 1, 2, 3, and the status query prepared once more.
+  CHECK(session_status(*c, "Com_stmt_prepare") - before == 4);
+}
+
 TEST_CASE("mariadb execute counts rows and insert returns the generated key", "[mariadb]") {
   auto c = connect(fresh_url());
   c->execute_script(
@@ -312,6 +331,85 @@ TEST_CASE("mariadb execute counts rows and insert returns the generated key", "[
     rows.reset();
     CHECK(scalar(*c, "SELECT COUNT(*) FROM t WHERE s = 'z'") == value{2});
   }
+}
+
+// The server sends no insert id with a result set: insert() reads the first column instead, as
+// it does on PostgreSQL.
+TEST_CASE("mariadb insert with RETURNING gives the first returned column", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script("CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(20))");
+  CHECK(c->insert("INSERT INTO t (s) VALUES (?) RETURNING id", std::vector<value>{value{"a"}}) ==
+        value{1});
+  CHECK(c->insert("INSERT INTO t (s) VALUES (?) RETURNING s, id", std::vector<value>{value{"b"}}) ==
+        value{"b"});
+  // Several rows: the first row's; none: no key.
+  CHECK(c->insert("INSERT INTO t (s) VALUES ('c'), ('d') RETURNING id", {}) == value{3});
+  CHECK(c->insert("INSERT INTO t (s) SELECT s FROM t WHERE 0 = 1 RETURNING id", {}).is_null());
+  // The connection is free for the next statement.
+  CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{4});
+  CHECK(c->insert("INSERT INTO t (s) VALUES ('e')", {}) == value{5});
+}
+
+// A subquery in the select list that finds two rows for the second row of `t` fails while the
+// rows are sent: after the statement itself has succeeded.
+TEST_CASE("mariadb reports an error in the middle of a result, however it is read", "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->execute_script(
+      "CREATE TABLE t (g INT); CREATE TABLE t2 (g INT, a INT);"
+      "INSERT INTO t VALUES (1), (2), (3); INSERT INTO t2 VALUES (1, 10), (2, 20), (2, 21)");
+  const std::string sql = "SELECT (SELECT a FROM t2 WHERE t2.g = t.g) FROM t ORDER BY t.g";
+  const std::string why = "Subquery returns more than 1 row (MariaDB error 1242, SQLSTATE 21000)";
+  // Streamed: the first row arrives, the error comes in place of the second.
+  {
+    auto rows = c->query(sql, {});
+    REQUIRE(rows->next());
+    CHECK(rows->get(0, value_type::integer) == value{10});
+    const auto e = caught([&] { (void)rows->next(); });
+    CHECK(e.id() == "mariadb.error");
+    CHECK(e.message() == "cannot read the next row of '" + sql + "': " + why);
+    CHECK_FALSE(rows->next());  // the error ended the result
+  }
+  // Stored, to be counted.
+  const auto stored = caught([&] { (void)c->execute(sql, {}); });
+  CHECK(stored.message() == "cannot read the rows of '" + sql + "': " + why);
+  // In a script.
+  const auto script = caught([&] { c->execute_script(sql); });
+  CHECK(script.message() == "cannot execute '" + sql + "': " + why);
+  CHECK(scalar(*c, "SELECT COUNT(*) FROM t") == value{3});
+}
+
+// The rule of docs/providers.md: no other statement while a cursor is open. Connector/C refuses
+// a text statement then; the cursor and the connection go on.
+TEST_CASE("mariadb refuses a statement while a streamed result is unread, and goes on after it",
+          "[mariadb]") {
+  auto c = connect(fresh_url());
+  auto rows = c->query("SELECT seq FROM seq_1_to_10", {});
+  REQUIRE(rows->next());
+  const auto e = caught([&] { c->execute_script("DO 1"); });
+  CHECK(e.id() == "mariadb.error");
+  CHECK(e.message() ==
+        "cannot execute 'DO 1': Commands out of sync; you can't run this command now (MariaDB "
+        "error 2014, SQLSTATE HY000)");
+  REQUIRE(rows->next());
+  CHECK(rows->get(0, value_type::integer) == value{2});
+  rows.reset();
+  CHECK(c->alive());
+  CHECK(scalar(*c, "SELECT 7") == value{7});
+}
+
+// Dropping a cursor reads the rest of its rows; when the server has killed the connection
+// meanwhile, Connector/C closes the socket, and the connection is no longer alive.
+TEST_CASE("mariadb is not alive after a cursor dropped on a killed connection", "[mariadb]") {
+  const std::string url = fresh_url();
+  auto victim = connect(url);
+  auto killer = connect(url);
+  const value id = scalar(*victim, "SELECT CONNECTION_ID()", value_type::integer);
+  auto rows = victim->query("SELECT seq, REPEAT('x', 100) FROM seq_1_to_200000", {});
+  REQUIRE(rows->next());
+  (void)killer->execute("KILL CONNECTION " + std::to_string(id.as_int()), {});
+  rows.reset();
+  CHECK_FALSE(victim->alive());
+  CHECK(caught([&] { (void)victim->execute("SELECT 1", {}); }).id() == "mariadb.connection_lost");
 }
 
 TEST_CASE("mariadb columns convert to the type asked for", "[mariadb]") {
@@ -459,6 +557,49 @@ TEST_CASE("mariadb errors map to NextORM's categories with the server's message"
 
   // None of the failures broke the connection.
   CHECK(scalar(*c, "SELECT COUNT(*) FROM parent") == value{1});
+}
+
+// Codes the server above does not send any more (1586, 1216, 1217 are MySQL 5's) or that need a
+// broken network or a server shutdown: the documented table of providers.md, code by code.
+TEST_CASE("mariadb error codes map to the documented ids and classes", "[mariadb]") {
+  const auto id_of = [](unsigned code, std::string_view sqlstate = "HY000") {
+    try {
+      throw_mariadb_error(code, sqlstate, "the server's words", "cannot do it");
+    } catch (const nextorm::error& e) {
+      return e.id() + " " + std::string{category_name(e.category())};
+    }
+    return std::string{"no error"};
+  };
+  for (unsigned code : {1062U, 1586U}) {
+    INFO(code);
+    CHECK(id_of(code) == "mariadb.unique_violation integrity");
+  }
+  for (unsigned code : {1216U, 1217U, 1451U, 1452U}) {
+    INFO(code);
+    CHECK(id_of(code) == "mariadb.foreign_key_violation integrity");
+  }
+  for (unsigned code : {1048U, 1364U}) {
+    INFO(code);
+    CHECK(id_of(code) == "mariadb.not_null_violation integrity");
+  }
+  CHECK(id_of(4025) == "mariadb.check_violation integrity");
+  CHECK(id_of(1213) == "mariadb.deadlock_detected transaction");
+  CHECK(id_of(1205) == "mariadb.lock_timeout transaction");
+  for (unsigned code : {2002U, 2003U, 2005U, 2006U, 2013U, 2055U, 1927U, 1053U}) {
+    INFO(code);
+    CHECK(id_of(code) == "mariadb.connection_lost connection");
+  }
+  CHECK(id_of(1064, "42000") == "mariadb.syntax_error database");
+  CHECK(id_of(1264, "22003") == "mariadb.bad_value database");
+  CHECK(id_of(1146, "42S02") == "mariadb.error database");
+  try {
+    throw_mariadb_error(1927, "70100", "Connection was killed", "cannot execute 'SELECT 1'");
+  } catch (const connection_lost& e) {
+    CHECK(e.message() ==
+          "cannot execute 'SELECT 1': Connection was killed (MariaDB error 1927, SQLSTATE 70100); "
+          "the connection is closed, and the server has rolled back the transaction that was "
+          "open on it");
+  }
 }
 
 TEST_CASE("mariadb transactions commit, roll back and report themselves", "[mariadb]") {

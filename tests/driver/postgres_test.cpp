@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -21,6 +22,8 @@
 #include <csignal>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,6 +68,14 @@ nextorm::error caught(F&& f) {
   }
   FAIL("no nextorm::error was thrown");
   throw std::logic_error{"unreachable"};
+}
+
+// A send buffer of a few KB: libpq's flush of a big statement then waits for writing however
+// fast the server reads (with the default, a server on another core can keep up with a client
+// slowed by the sanitizers, and no write ever waits).
+void small_send_buffer(int socket) {
+  const int size = 4096;
+  REQUIRE(::setsockopt(socket, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) == 0);
 }
 
 // A statement that fails with `sqlstate`.
@@ -655,6 +666,80 @@ TEST_CASE("postgres reports a lost connection as a connection error", "[postgres
   CHECK(caught([&] { victim->begin(); }).category() == error_category::connection);
 }
 
+// The network goes away under the connection: the wait function shuts the socket down (both
+// ways, or only for sending) the `nth` time it is asked to wait for `when`, as a dropped link
+// or a peer's reset would leave it.
+TEST_CASE("postgres reports a socket that stops working while it sends or reads as lost",
+          "[postgres]") {
+  const auto drop_at = [](io when, int nth, int how) {
+    auto left = std::make_shared<int>(-1);  // not while connecting
+    auto c = connect(database_url(), [left, when, how](const wait_request& request) {
+      if (request.interest == when && *left > 0 && --*left == 0) {
+        ::shutdown(request.socket, how);
+        return when;
+      }
+      return wait_for_socket(request);
+    });
+    *left = nth;
+    small_send_buffer(c->socket());
+    return c;
+  };
+  const std::string lost = "lost the connection to the PostgreSQL server: ";
+  // 32 MiB fill the socket's (small) buffer, so libpq waits to send the rest.
+  const std::vector<value> big{value::typed(value_type::bytes, std::string(32 << 20, 'x'))};
+  SECTION("while the rest waits to be sent") {
+    auto c = drop_at(io::read | io::write, 1, SHUT_RDWR);
+    const auto e = caught([&] { (void)c->execute("SELECT length($1)", big); });
+    CHECK(e.id() == "postgres.connection_lost");
+    CHECK_THAT(e.message(), Catch::StartsWith(lost));
+    CHECK_FALSE(c->alive());
+  }
+  SECTION("only for sending, while the rest waits to be sent") {
+    // libpq drops what it cannot send and reports the loss when it reads.
+    auto c = drop_at(io::read | io::write, 1, SHUT_WR);
+    const auto e = caught([&] { (void)c->execute("SELECT length($1)", big); });
+    CHECK(e.id() == "postgres.connection_lost");
+    CHECK_THAT(e.message(), Catch::StartsWith(lost));
+  }
+  SECTION("between the rows of a COPY TO STDOUT") {
+    // A script is not prepared. The server sends COPY data in 8 KB pieces: the first wait brings
+    // 20 KB of rows, the second comes while the server pauses for 300 ms.
+    auto c = drop_at(io::read, 2, SHUT_RDWR);
+    const auto e = caught([&] {
+      c->execute_script(
+          "COPY (SELECT repeat('x', 1000) || CASE WHEN i = 20 THEN pg_sleep(0.3)::text ELSE '' "
+          "END FROM generate_series(1, 40) i) TO STDOUT");
+    });
+    CHECK(e.id() == "postgres.connection_lost");
+    CHECK_THAT(e.message(), Catch::StartsWith(lost + "server closed the connection unexpectedly"));
+  }
+}
+
+TEST_CASE("postgres is not alive while a statement a wait function broke off is unfinished",
+          "[postgres]") {
+  bool refuse = false;
+  auto c = connect(database_url(), [&](const wait_request& request) {
+    if (refuse) throw std::runtime_error{"cancelled"};
+    return wait_for_socket(request);
+  });
+  CHECK(c->alive());
+  refuse = true;
+  CHECK_THROWS_WITH(c->query("SELECT pg_sleep(0.01)", {}), "cancelled");
+  refuse = false;
+  CHECK_FALSE(c->alive());
+  CHECK(caught([&] { (void)c->query("SELECT 1", {}); }).id() == "postgres.busy");
+}
+
+TEST_CASE("postgres without a database in the URL's fields connects to the user's database",
+          "[postgres]") {
+  connection_url fields = parse_url(database_url());
+  fields.original.clear();
+  fields.database.clear();
+  const auto e = caught([&] { postgres_connection c{fields}; });
+  CHECK(e.id() == "postgres.cannot_connect");
+  CHECK_THAT(e.message(), Catch::Contains("database \"" + fields.user + "\" does not exist"));
+}
+
 TEST_CASE("postgres waits through its poll function, for reading and for writing", "[postgres]") {
   int reads = 0;
   int writes = 0;
@@ -675,6 +760,7 @@ TEST_CASE("postgres waits through its poll function, for reading and for writing
 
   // 32 MiB do not fit the socket's buffer: libpq's flush waits until the server reads.
   c->execute_script("DROP TABLE IF EXISTS blob; CREATE TABLE blob (x BYTEA)");
+  small_send_buffer(c->socket());
   std::string big(32 << 20, '\0');
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7919 % 251);
   const value payload = value::typed(value_type::bytes, big);

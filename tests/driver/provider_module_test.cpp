@@ -6,6 +6,8 @@
 #include "driver/connection.hpp"
 #include "driver/provider_module.hpp"
 
+#include <nextorm_config.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -110,8 +112,48 @@ TEST_CASE("another provider's module is refused", "[modules]") {
   CHECK(message.find("found no nextorm_provider_postgres") != std::string::npos);
 }
 
+TEST_CASE("a module of another build or for another provider is refused", "[modules]") {
+  const char* other_abi = std::getenv("NEXTORM_FAKE_MODULE_OTHER_ABI");
+  const char* other_provider = std::getenv("NEXTORM_FAKE_MODULE_OTHER_PROVIDER");
+  REQUIRE(other_abi != nullptr);
+  REQUIRE(other_provider != nullptr);
+  const module_dir dir;
+  // A directory each: the loader finds a library it has loaded by its path.
+  const auto refusal = [&](const char* module, const std::string& subdir) {
+    const std::filesystem::path where = dir.path / subdir;
+    std::filesystem::create_directories(where);
+    std::filesystem::copy_file(module, where / "libnextorm-postgres.so");
+    ::setenv("NEXTORM_PROVIDER_DIR", where.c_str(), 1);
+    const auto [id, message] = open_error(pg_url);
+    CHECK(id == "provider.module_mismatch");
+    return message;
+  };
+  const std::string abi = (dir.path / "abi" / "libnextorm-postgres.so").string();
+  CHECK(refusal(other_abi, "abi") ==
+        abi + " is not the postgres module of this NextORM (" NEXTORM_PROVIDER_ABI
+              "; found nextorm-provider-0): install the module of the same build as "
+              "libnextorm.so");
+  // The same stamp, but the entry point says it is the MariaDB provider.
+  const std::string provider = (dir.path / "provider" / "libnextorm-postgres.so").string();
+  CHECK(refusal(other_provider, "provider") ==
+        provider + " is not the postgres module of this NextORM (" NEXTORM_PROVIDER_ABI
+                   "; found " NEXTORM_PROVIDER_ABI
+                   "): install the module of the same build as libnextorm.so");
+}
+
+TEST_CASE("an empty NEXTORM_PROVIDER_DIR counts as unset", "[modules]") {
+  const std::string beside = provider_module_path("postgres");
+  ::setenv("NEXTORM_PROVIDER_DIR", "", 1);
+  CHECK(provider_module_path("postgres") == beside);
+  ::unsetenv("NEXTORM_PROVIDER_DIR");
+}
+
 TEST_CASE("the module is loaded on the first server URL", "[modules]") {
   // Port 1 refuses at once: the module ran (libpq is now mapped) and its error came back.
   CHECK_THROWS_AS(open(parse_url(pg_url)), connection_error);
   CHECK(mapped_files().find("libpq.so") != std::string::npos);
+  // The other provider's module loads beside it, and the first stays in use.
+  CHECK_THROWS_AS(open(parse_url("mariadb://nobody@127.0.0.1:1/none")), connection_error);
+  CHECK(mapped_files().find("libmariadb.so") != std::string::npos);
+  CHECK_THROWS_WITH(open(parse_url(pg_url)), Catch::Contains("127.0.0.1"));
 }

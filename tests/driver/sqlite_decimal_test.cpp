@@ -131,5 +131,48 @@ TEST_CASE("decimal_sum refuses text that is not a number, blobs and infinities",
         "error: decimal_sum/decimal_avg: a decimal column holds a BLOB");
   db.insert(3, {"1e999"});
   CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 3") ==
-        "error: decimal_sum/decimal_avg: a decimal column holds NaN or an infinity");
+        "error: decimal_sum/decimal_avg: a decimal column holds an infinity");
+}
+
+TEST_CASE("decimal_sum reads REALs that print with an exponent, tiny and huge",
+          "[sqlite_decimal]") {
+  database db;
+  db.insert(1, {"0.00001", "2"});  // 0.00001 prints as 1e-05
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 1") == "2.00001");
+  db.insert(2, {"1e300"});  // beyond 128 bits: exact digits
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 2") == "1" + std::string(300, '0'));
+  db.insert(3, {"1e-300", "1"});  // a scale beyond 38
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 3") == "1." + std::string(299, '0') + "1");
+  db.insert(4, {"1.5e36"});  // 37 digits once the exponent is applied
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 4") == "15" + std::string(35, '0'));
+  db.insert(5, {"-1.5e36", "-0.5"});
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 5") == "-15" + std::string(35, '0') + ".5");
+  db.insert(6, {"-1e999"});
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 6") ==
+        "error: decimal_sum/decimal_avg: a decimal column holds an infinity");
+}
+
+TEST_CASE("decimal_sum takes a declared scale from 1 to 1000 and ignores others",
+          "[sqlite_decimal]") {
+  database db;
+  db.insert(1, {"7", "0.5"});
+  CHECK(db.run("SELECT decimal_sum(x, 0) FROM t") == "7.5");
+  CHECK(db.run("SELECT decimal_sum(x, -1) FROM t") == "7.5");
+  CHECK(db.run("SELECT decimal_sum(x, 1001) FROM t") == "7.5");
+  // A scale beyond 38 leaves the 128-bit path at once: the integer and the REAL go exact.
+  CHECK(db.run("SELECT decimal_sum(x, 50) FROM t") == "7.5" + std::string(49, '0'));
+  CHECK(db.run("SELECT length(decimal_sum(x, 1000)) FROM t") == "1002");
+}
+
+TEST_CASE("decimal_sum goes exact when aligning two scales overflows 128 bits",
+          "[sqlite_decimal]") {
+  database db;
+  // 36 digits, then ten decimal places: the sum would need 46 digits.
+  db.insert(1, {"'123456789012345678901234567890123456'", "'0.0000000001'"});
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 1") ==
+        "123456789012345678901234567890123456.0000000001");
+  // 38 decimal places, then an integer of 19 digits scaled to them: 57 digits.
+  db.insert(2, {"'0." + std::string(37, '0') + "1'", "1000000000000000000"});
+  CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 2") ==
+        "1000000000000000000." + std::string(37, '0') + "1");
 }

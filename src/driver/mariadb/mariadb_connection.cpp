@@ -398,8 +398,10 @@ class mariadb_client::rows final : public cursor {
       case value_type::boolean: return value{get_int(column) != 0};
       case value_type::text: return value{std::string{get_text(column)}};
       case value_type::uuid:
-        // BINARY(16), PonyORM's and NextORM's uuid column; a text column keeps its text.
-        if (c.kind == storage::binary && c.length == 16) {
+        // 16 bytes of a binary column are a uuid's octets: BINARY(16), PonyORM's and NextORM's
+        // uuid column, or a BLOB that holds them. Text (a CHAR(36) column) and binary values of
+        // another size keep what they hold.
+        if (c.kind == storage::binary && get_text(column).size() == 16) {
           return value::typed(type, uuid_text(get_text(column)));
         }
         return value::typed(type, std::string{get_text(column)});
@@ -509,8 +511,9 @@ int mariadb_wait_status(int status, io ready) {
 mariadb_client::mariadb_client(const connection_url& url, wait_function wait)
     : m_mysql{mysql_init(nullptr)},
       m_wait{wait ? std::move(wait) : wait_function{wait_for_socket}} {
-  if (!m_mysql)
+  if (!m_mysql) {  // coverage-exempt: mysql_init fails only out of memory
     throw connection_error("mariadb.cannot_connect", "cannot allocate a MariaDB handle");
+  }
   connect(url);
 }
 
@@ -545,7 +548,7 @@ void mariadb_client::connect(const connection_url& url) {
 }
 
 void mariadb_client::check_usable() const {
-  switch (m_health) {
+  switch (m_health) {  // coverage-exempt: each enumerator has its case
     case health::usable: return;
     case health::interrupted:
       throw connection_error("mariadb.connection_broken",
@@ -559,9 +562,12 @@ void mariadb_client::check_usable() const {
 
 void mariadb_client::fail(MYSQL_STMT* stmt, std::string_view context) {
   MYSQL* mysql = m_mysql.get();
-  const unsigned code = stmt != nullptr ? mysql_stmt_errno(stmt) : mysql_errno(mysql);
-  const std::string sqlstate = stmt != nullptr ? mysql_stmt_sqlstate(stmt) : mysql_sqlstate(mysql);
-  const std::string message = stmt != nullptr ? mysql_stmt_error(stmt) : mysql_error(mysql);
+  // A server error in the middle of a streamed result (a subquery that finds two rows for one)
+  // is the connection's: Connector/C leaves the statement's own error empty then.
+  const bool own = stmt != nullptr && mysql_stmt_errno(stmt) != 0;
+  const unsigned code = own ? mysql_stmt_errno(stmt) : mysql_errno(mysql);
+  const std::string sqlstate = own ? mysql_stmt_sqlstate(stmt) : mysql_sqlstate(mysql);
+  const std::string message = own ? mysql_stmt_error(stmt) : mysql_error(mysql);
   // An error packet carries no server status, so in_transaction() would still report the
   // transaction that a deadlock or an implicitly committing DDL statement ended. A statement
   // that cannot fail brings the status up to date. (Client errors, 2000-2999, mean a lost
@@ -577,7 +583,10 @@ void mariadb_client::fail(MYSQL_STMT* stmt, std::string_view context) {
     int rc = 0;
     await([&] { return mysql_real_query_start(&rc, mysql, "DO 0", 4); },
           [&](int ready) { return mysql_real_query_cont(&rc, mysql, ready); });
-    if (rc != 0 && is_connection_loss(mysql_errno(mysql))) m_health = health::lost;
+    // DO 0 fails only when the server goes right after the failed statement.
+    if (rc != 0 && is_connection_loss(mysql_errno(mysql))) {  // coverage-exempt: a dying server
+      m_health = health::lost;
+    }
   }
   throw_mariadb_error(code, sqlstate, message, context);
 }
@@ -589,7 +598,7 @@ void mariadb_client::run_text(std::string_view sql) {
         [&](int ready) { return mysql_real_query_cont(&rc, mysql, ready); });
   const auto failed = [&] { fail(nullptr, "cannot execute " + quoted(sql)); };
   if (rc != 0) failed();
-  while (true) {
+  for (;;) {
     // Results of a script are read and dropped: the protocol needs them gone.
     if (mysql_field_count(mysql) > 0) {
       MYSQL_RES* result = nullptr;
@@ -633,7 +642,7 @@ mariadb_client::statement& mariadb_client::prepare(const std::string& sql) {
   if (auto found = m_statements.find(sql); found != m_statements.end()) return *found->second;
   if (m_statements.size() >= m_statement_limit) m_statements.clear();
   mariadb_stmt_handle stmt{mysql_stmt_init(m_mysql.get())};
-  if (!stmt) fail(nullptr, "cannot prepare " + quoted(sql));
+  if (!stmt) fail(nullptr, "cannot prepare " + quoted(sql));  // coverage-exempt: out of memory
   int rc = 0;
   MYSQL_STMT* s = stmt.get();
   await([&] { return mysql_stmt_prepare_start(&rc, s, sql.data(), sql.size()); },
@@ -696,9 +705,15 @@ std::int64_t mariadb_client::execute(const std::string& sql, std::span<const val
 }
 
 value mariadb_client::insert(const std::string& sql, std::span<const value> params) {
-  MYSQL_STMT* stmt = run(sql, params, true).handle.get();
+  statement& s = run(sql, params, false);
+  MYSQL_STMT* stmt = s.handle.get();
+  if (mysql_stmt_field_count(stmt) > 0) {
+    // INSERT ... RETURNING: the key is its first column, as on PostgreSQL (the server reports
+    // no insert id with a result set).
+    rows returned{*this, s};
+    return returned.next() ? returned.get(0, value_type::null) : value{};
+  }
   const auto id = static_cast<std::int64_t>(mysql_stmt_insert_id(stmt));
-  if (mysql_stmt_field_count(stmt) > 0) mysql_stmt_free_result(stmt);
   return id == 0 ? value{} : value{id};
 }
 

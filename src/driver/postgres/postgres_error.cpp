@@ -76,9 +76,11 @@ pg_condition classify(std::string_view state) {
   }
 }
 
+// libpq's messages end with a newline. `text` is never null: libpq gives "" for no message, and
+// a server's error always has its primary message.
 std::string trimmed(const char* text) {
-  std::string out = text != nullptr ? text : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  std::string out{text};
+  out.erase(out.find_last_not_of("\n ") + 1);  // npos + 1: all of a blank text
   return out;
 }
 
@@ -93,9 +95,12 @@ void throw_connection_lost(const PGconn* conn, std::string_view context) {
 
 void throw_postgres_error(const PGconn* conn, const PGresult* result, std::string_view context) {
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  if (state == nullptr) {
-    // libpq's own errors carry no SQLSTATE: a connection that broke, or a protocol failure.
-    if (PQstatus(conn) == CONNECTION_BAD) throw_connection_lost(conn, context);
+  // libpq's own errors carry no SQLSTATE: a connection that broke, or a protocol failure. The
+  // driver's reads report a broken connection before any result can say so.
+  if (state == nullptr) {                    // coverage-exempt: libpq's own errors
+    if (PQstatus(conn) == CONNECTION_BAD) {  // coverage-exempt: libpq's own errors
+      throw_connection_lost(conn, context);
+    }
     throw database_error(error_category::database, "postgres.error",
                          std::string{context} + ": " + trimmed(PQresultErrorMessage(result)));
   }

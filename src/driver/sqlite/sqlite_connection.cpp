@@ -13,7 +13,8 @@
 namespace nextorm::driver {
 
 void throw_sqlite_error(sqlite3* db, int code, std::string_view context) {
-  const std::string error = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  // A null `db` (an open that ran out of memory) reads as "out of memory".
+  const std::string error = sqlite3_errmsg(db);
   const std::string message = std::string{context} + ": " + error;
   switch (code) {
     case SQLITE_CONSTRAINT_UNIQUE:
@@ -33,7 +34,7 @@ void throw_sqlite_error(sqlite3* db, int code, std::string_view context) {
     case SQLITE_BUSY:
       // SQLite does not wait for a lock when waiting could deadlock: this transaction holds a
       // read lock and wants to write while another connection writes. Only a rollback helps.
-      if (db != nullptr && sqlite3_txn_state(db, nullptr) == SQLITE_TXN_READ) {
+      if (sqlite3_txn_state(db, nullptr) == SQLITE_TXN_READ) {
         throw_condition("sqlite", condition::deadlock_detected, message);
       }
       throw_condition("sqlite", condition::lock_timeout, message);
@@ -244,7 +245,7 @@ class sqlite_cursor final : public cursor {
         const std::string_view text = get_text(static_cast<std::size_t>(c));
         std::int64_t v = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-        if (ec == std::errc{} && end == text.data() + text.size() && !text.empty()) return v;
+        if (ec == std::errc{} && end == text.data() + text.size()) return v;  // "" is an error
         break;
       }
       default: break;
@@ -259,7 +260,7 @@ class sqlite_cursor final : public cursor {
         const std::string_view text = get_text(static_cast<std::size_t>(c));
         double v = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-        if (ec == std::errc{} && end == text.data() + text.size() && !text.empty()) return v;
+        if (ec == std::errc{} && end == text.data() + text.size()) return v;  // "" is an error
         break;
       }
       default: break;

@@ -12,8 +12,8 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
-#include <limits>
 #include <new>
 #include <string>
 #include <string_view>
@@ -31,41 +31,38 @@ int128 power_of_ten(std::size_t n) {
   return p;
 }
 
-// The coefficient and scale of a number's text ("-12.50", "1e-05", "1.5e+20": the canonical
-// decimal text or std::to_chars' shortest form of a double), when the coefficient has at most
-// 36 digits and the scale at most 38 (it then fits in 128 bits with room to align two scales).
+// The coefficient and scale of a number's text, which is either nextorm::decimal's canonical text
+// ("-12.50": digits with at most one point) or std::to_chars' shortest form of a finite double
+// ("1e-05", "1.5e+20": an exponent of two or three digits after 'e' and a sign), when the
+// coefficient has at most 36 digits and the scale at most 38 (it then fits in 128 bits with room
+// to align two scales).
 bool small_parts(std::string_view text, int128& coefficient, std::size_t& scale) {
   coefficient = 0;
   std::size_t digits = 0;
   std::ptrdiff_t fraction_digits = 0;
   bool fraction = false;
-  std::size_t at = text.empty() || text.front() != '-' ? 0 : 1;
-  for (; at < text.size(); ++at) {
+  const bool negative = text.starts_with('-');
+  std::size_t at = negative ? 1 : 0;
+  for (; at < text.size() && text[at] != 'e'; ++at) {
     const char c = text[at];
     if (c == '.') {
       fraction = true;
-    } else if (c >= '0' && c <= '9') {
-      if (coefficient == 0 && c == '0') {
-        if (fraction) ++fraction_digits;  // leading zeros take no room
-        continue;
-      }
-      if (++digits > 36) return false;
-      coefficient = coefficient * 10 + (c - '0');
-      if (fraction) ++fraction_digits;
-    } else {
-      break;
+      continue;
     }
+    if (coefficient == 0 && c == '0') {
+      if (fraction) ++fraction_digits;  // leading zeros take no room
+      continue;
+    }
+    if (++digits > 36) return false;
+    coefficient = coefficient * 10 + (c - '0');
+    if (fraction) ++fraction_digits;
   }
-  if (at < text.size()) {  // an exponent
-    if (text[at] != 'e' && text[at] != 'E') return false;
+  if (at < text.size()) {  // the exponent of to_chars' scientific form: 'e', a sign, digits
+    std::string_view written = text.substr(at + 1);
+    if (written.starts_with('+')) written.remove_prefix(1);
     int exponent = 0;
-    const char* begin = text.data() + at + 1;
-    if (begin < text.data() + text.size() && *begin == '+') ++begin;
-    const auto [end, error] = std::from_chars(begin, text.data() + text.size(), exponent);
-    if (error != std::errc{} || end != text.data() + text.size() || exponent > 38 ||
-        exponent < -38) {
-      return false;
-    }
+    (void)std::from_chars(written.data(), written.data() + written.size(), exponent);
+    if (exponent > 38 || exponent < -38) return false;
     fraction_digits -= exponent;
   }
   if (fraction_digits < 0) {
@@ -74,7 +71,7 @@ bool small_parts(std::string_view text, int128& coefficient, std::size_t& scale)
   }
   if (fraction_digits > 38) return false;
   scale = static_cast<std::size_t>(fraction_digits);
-  if (!text.empty() && text.front() == '-') coefficient = -coefficient;
+  if (negative) coefficient = -coefficient;
   return true;
 }
 
@@ -98,10 +95,10 @@ struct accumulator {
   int128 small = 0;
   decimal big;
 
-  // Gives `small` the scale `to` (>= scale); false when it would overflow.
+  // Gives `small` the scale `to` (>= scale); false when it would overflow. A larger `to` is a
+  // value's scale, at most 38 (small_parts), so 10^(to - scale) fits in 128 bits.
   bool rescale(std::size_t to) {
     if (to == scale) return true;
-    if (to - scale > 38) return false;
     int128 scaled = 0;
     if (__builtin_mul_overflow(small, power_of_ten(to - scale), &scaled)) return false;
     small = scaled;
@@ -158,10 +155,10 @@ bool add_value(sqlite3_context* ctx, sqlite3_value* v, accumulator& a) {
     }
     case SQLITE_FLOAT: {
       const double d = sqlite3_value_double(v);
-      if (d != d || d == std::numeric_limits<double>::infinity() ||
-          d == -std::numeric_limits<double>::infinity()) {
-        sqlite3_result_error(
-            ctx, "decimal_sum/decimal_avg: a decimal column holds NaN or an infinity", -1);
+      // SQLite stores no NaN (it becomes NULL), but 1e999 is an infinity.
+      if (std::isinf(d)) {
+        sqlite3_result_error(ctx, "decimal_sum/decimal_avg: a decimal column holds an infinity",
+                             -1);
         return false;
       }
       // The shortest text that reads back as d: the text the value was stored from.
@@ -193,19 +190,25 @@ bool add_value(sqlite3_context* ctx, sqlite3_value* v, accumulator& a) {
 }
 
 // The state lives behind a pointer in SQLite's zeroed aggregate context; finish() deletes it.
-accumulator* state(sqlite3_context* ctx, bool create) {
-  auto** slot =
-      static_cast<accumulator**>(sqlite3_aggregate_context(ctx, create ? sizeof(void*) : 0));
-  if (slot == nullptr) return nullptr;
-  if (*slot == nullptr && create) *slot = new (std::nothrow) accumulator{};
+// Null when SQLite or the allocation runs out of memory.
+accumulator* new_or_current_state(sqlite3_context* ctx) {
+  auto** slot = static_cast<accumulator**>(sqlite3_aggregate_context(ctx, sizeof(void*)));
+  if (slot == nullptr) return nullptr;  // coverage-exempt: SQLite is out of memory
+  if (*slot == nullptr) *slot = new (std::nothrow) accumulator{};
   return *slot;
+}
+
+// The state step() made, or null when no row reached it.
+accumulator* current_state(sqlite3_context* ctx) {
+  auto** slot = static_cast<accumulator**>(sqlite3_aggregate_context(ctx, 0));
+  return slot == nullptr ? nullptr : *slot;
 }
 
 // decimal_sum(x) / decimal_sum(x, scale), and the same for decimal_avg: NULLs are skipped.
 void step(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
-  accumulator* a = state(ctx, true);
-  if (a == nullptr) return sqlite3_result_error_nomem(ctx);
+  accumulator* a = new_or_current_state(ctx);
+  if (a == nullptr) return sqlite3_result_error_nomem(ctx);  // coverage-exempt: out of memory
   if (argc > 1 && a->count == 0) {
     const std::int64_t declared = sqlite3_value_int64(argv[1]);
     if (declared > 0 && declared <= 1000) a->scale = static_cast<std::size_t>(declared);
@@ -221,26 +224,31 @@ void result_text(sqlite3_context* ctx, const std::string& text) {
   sqlite3_result_text64(ctx, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-// Runs once per aggregate, after an error too, so that the state is always freed.
-template <bool average>
-void finish(sqlite3_context* ctx) {
-  accumulator* a = state(ctx, false);
+// Runs once per aggregate, after an error too, so that the state is always freed. `result`
+// makes the function's value of the exact total.
+void finish(sqlite3_context* ctx, decimal (*result)(const accumulator&)) {
+  accumulator* a = current_state(ctx);
   if (a == nullptr || a->count == 0) {
     delete a;
     return sqlite3_result_null(ctx);  // no rows: NULL, as SQL's SUM and AVG
   }
   try {
-    const decimal total = a->total();
-    if constexpr (average) {
-      // Four more digits than the values, as MariaDB's AVG of a DECIMAL, rounded half-even.
-      result_text(ctx, total.divide(decimal{a->count}, static_cast<int>(a->scale) + 4).text());
-    } else {
-      result_text(ctx, total.text());
-    }
+    result_text(ctx, result(*a).text());
   } catch (const std::bad_alloc&) {
     sqlite3_result_error_nomem(ctx);
   }
   delete a;
+}
+
+void finish_sum(sqlite3_context* ctx) {
+  finish(ctx, [](const accumulator& a) { return a.total(); });
+}
+
+// Four more digits than the values, as MariaDB's AVG of a DECIMAL, rounded half-even.
+void finish_avg(sqlite3_context* ctx) {
+  finish(ctx, [](const accumulator& a) {
+    return a.total().divide(decimal{a.count}, static_cast<int>(a.scale) + 4);
+  });
 }
 
 }  // namespace
@@ -251,8 +259,11 @@ void register_decimal_aggregates(sqlite3* db) {
       const char* name = average ? "decimal_avg" : "decimal_sum";
       const int rc = sqlite3_create_function_v2(
           db, name, args, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr, nullptr,
-          &step, average ? &finish<true> : &finish<false>, nullptr);
-      if (rc != SQLITE_OK) throw_sqlite_error(db, rc, std::string{"cannot register "} + name);
+          &step, average ? &finish_avg : &finish_sum, nullptr);
+      // The names and arguments are fixed and the connection is new: only memory can run out.
+      if (rc != SQLITE_OK) {  // coverage-exempt: sqlite3_create_function_v2 out of memory
+        throw_sqlite_error(db, rc, std::string{"cannot register "} + name);
+      }
     }
   }
 }

@@ -7,44 +7,70 @@
 
 #include "driver/sqlite/sqlite_connection.hpp"
 
+#include <locale.h>
+#include <wctype.h>
 #include <clocale>
 #include <cmath>
 #include <cstdint>
-#include <locale.h>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <wctype.h>
 
 namespace nextorm::driver {
 
 namespace {
 
-// Decodes UTF-8 leniently: an invalid byte stands for itself (as U+FFFD would lose it).
+// Ill-formed UTF-8 (text written by another program) decodes byte by byte to U+DC80..U+DCFF,
+// as Python's errors="surrogateescape", and encodes back to the same bytes: case mapping and
+// slicing leave those bytes as they were and never join them with the characters after them.
+constexpr char32_t escaped_byte = 0xDC00;
+
 std::vector<char32_t> decode(std::string_view s) {
   std::vector<char32_t> out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    if (extra > 0 && i + static_cast<std::size_t>(extra) >= s.size()) extra = 0;  // truncated
-    char32_t cp = extra == 0 ? c : c & (0x3F >> extra);
-    for (int k = 1; k <= extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  while (!s.empty()) {
+    const auto lead = static_cast<unsigned char>(s.front());
+    const int length = utf8_sequence_length(s);
+    if (length < 0) {
+      out.push_back(escaped_byte + lead);
+      s.remove_prefix(1);
+      continue;
+    }
+    // The lead byte keeps 7, 5, 4 or 3 bits for sequences of 1, 2, 3 or 4 bytes.
+    char32_t cp = lead & (0xFFu >> (length == 1 ? 1 : length + 1));
+    for (int k = 1; k < length; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[static_cast<std::size_t>(k)]) & 0x3Fu);
+    }
     out.push_back(cp);
-    i += 1 + static_cast<std::size_t>(extra);
+    s.remove_prefix(static_cast<std::size_t>(length));
   }
   return out;
 }
 
+void encode(std::string& out, char32_t cp) {
+  if (cp >= escaped_byte + 0x80 && cp <= escaped_byte + 0xFF) {
+    out += static_cast<char>(cp - escaped_byte);
+  } else {
+    append_utf8(out, static_cast<std::uint32_t>(cp));
+  }
+}
+
+// glibc's C.UTF-8 tables map every script's letters; without that locale, the C locale's.
 locale_t utf8_locale() {
-  static const locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  static const locale_t l = [] {
+    locale_t found = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+    if (found == static_cast<locale_t>(nullptr)) {  // coverage-exempt: Debian always has C.UTF-8
+      found = newlocale(LC_CTYPE_MASK, "C", static_cast<locale_t>(nullptr));
+    }
+    return found;
+  }();
   return l;
 }
 
+// Null only for SQL NULL, which the callers handle first; a zero-length value is "".
 std::string_view text_arg(sqlite3_value* v) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
-  return p == nullptr ? std::string_view{}
-                      : std::string_view{p, static_cast<std::size_t>(sqlite3_value_bytes(v))};
+  return {p, static_cast<std::size_t>(sqlite3_value_bytes(v))};
 }
 
 void change_case(sqlite3_context* ctx, int, sqlite3_value** argv, bool upper) {
@@ -58,13 +84,8 @@ void change_case(sqlite3_context* ctx, int, sqlite3_value** argv, bool upper) {
       out += "SS";
       continue;
     }
-    wint_t mapped = static_cast<wint_t>(cp);
-    if (loc != static_cast<locale_t>(nullptr)) {
-      mapped = upper ? towupper_l(mapped, loc) : towlower_l(mapped, loc);
-    } else if (cp < 0x80) {
-      mapped = upper ? towupper(mapped) : towlower(mapped);
-    }
-    append_utf8(out, static_cast<std::uint32_t>(mapped));
+    const auto c = static_cast<wint_t>(cp);
+    encode(out, static_cast<char32_t>(upper ? towupper_l(c, loc) : towlower_l(c, loc)));
   }
   sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
@@ -99,7 +120,7 @@ void py_string_slice(sqlite3_context* ctx, int, sqlite3_value** argv) {
   std::int64_t start = bound(argv[1], 0);
   std::int64_t stop = bound(argv[2], n);
   std::string out;
-  for (std::int64_t i = start; i < stop; ++i) append_utf8(out, s[static_cast<std::size_t>(i)]);
+  for (std::int64_t i = start; i < stop; ++i) encode(out, s[static_cast<std::size_t>(i)]);
   sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
@@ -145,12 +166,17 @@ void register_sqlite_functions(sqlite3* db) {
     int rc = sqlite3_create_function_v2(db, f.name, f.args,
                                         SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                         nullptr, f.fn, nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) throw_sqlite_error(db, rc, std::string{"cannot register "} + f.name);
+    // The names and arguments are fixed and the connection is new: only memory can run out.
+    if (rc != SQLITE_OK) {  // coverage-exempt: sqlite3_create_function_v2 out of memory
+      throw_sqlite_error(db, rc, std::string{"cannot register "} + f.name);
+    }
   }
   register_decimal_aggregates(db);
   // PonyORM's LIKE (startswith, endswith, `in` of strings) is case-sensitive, as Python's.
   int rc = sqlite3_exec(db, "PRAGMA case_sensitive_like = ON", nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "cannot make LIKE case-sensitive");
+  if (rc != SQLITE_OK) {  // coverage-exempt: a fixed PRAGMA fails only out of memory
+    throw_sqlite_error(db, rc, "cannot make LIKE case-sensitive");
+  }
 }
 
 }  // namespace nextorm::driver

@@ -1,0 +1,82 @@
+// The SQL functions NextORM registers on SQLite (src/driver/sqlite/sqlite_functions.cpp), called
+// as the lowered queries call them: Python's case mapping and slicing on code points of any
+// length, ill-formed UTF-8 kept byte for byte, power, and NULL arguments.
+#include "driver/sqlite/sqlite_connection.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace nextorm;
+using namespace nextorm::driver;
+
+namespace {
+
+// The first column of `sql`'s only row, in the type SQLite gives it.
+value one(sqlite_connection& c, const std::string& sql, std::vector<value> params = {}) {
+  auto rows = c.query(sql, params);
+  REQUIRE(rows->next());
+  value v = rows->get(0, value_type::null);
+  CHECK_FALSE(rows->next());
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("py_upper and py_lower map letters of two, three and four UTF-8 bytes",
+          "[sqlite_functions]") {
+  sqlite_connection c{":memory:"};
+  // é (2 bytes), ⓐ (3 bytes, U+24D0), 𐐨 (4 bytes, Deseret U+10428), € (3 bytes, no case).
+  CHECK(one(c, "SELECT py_upper(?)", {value{"é ⓐ 𐐨 €"}}) == value{"É Ⓐ 𐐀 €"});
+  CHECK(one(c, "SELECT py_lower(?)", {value{"É Ⓐ 𐐀 €"}}) == value{"é ⓐ 𐐨 €"});
+  CHECK(one(c, "SELECT py_lower(?)", {value{""}}) == value{""});
+  CHECK(one(c, "SELECT py_lower(NULL)").is_null());
+}
+
+TEST_CASE("py_upper, py_lower and py_string_slice keep ill-formed UTF-8 byte for byte",
+          "[sqlite_functions]") {
+  sqlite_connection c{":memory:"};
+  // A lead byte followed by a letter, a lone continuation byte, 0xFF, and a sequence cut short
+  // at the end: each stays as it is, and the letters after them are still mapped.
+  const std::string bad = "a\xC3z\x80\xFF\xE2\x82";
+  CHECK(one(c, "SELECT py_upper(?)", {value{bad}}) == value{"A\xC3Z\x80\xFF\xE2\x82"});
+  CHECK(one(c, "SELECT py_lower(?)", {value{"A\xC3Z\xF0\x9F"}}) == value{"a\xC3z\xF0\x9F"});
+  // Each ill-formed byte counts as one character, as in Python's surrogateescape.
+  CHECK(one(c, "SELECT py_string_slice(?, 1, 2)", {value{bad}}) == value{"\xC3"});
+  CHECK(one(c, "SELECT py_string_slice(?, -2, NULL)", {value{bad}}) == value{"\xE2\x82"});
+  CHECK(one(c, "SELECT py_string_slice(?, NULL, NULL)", {value{bad}}) == value{bad});
+  CHECK(one(c, "SELECT py_string_slice(?, 6, 7)", {value{bad}}) == value{"\x82"});
+  // An encoded surrogate (ED A0 80) is ill-formed too: three bytes kept, three characters.
+  CHECK(one(c, "SELECT py_string_slice(?, 0, 1)", {value{"\xED\xA0\x80"}}) == value{"\xED"});
+  CHECK(one(c, "SELECT py_string_slice(?, 0, 1)", {value{"𐐨x"}}) == value{"𐐨"});
+}
+
+TEST_CASE("py_string_slice of NULL is NULL", "[sqlite_functions]") {
+  sqlite_connection c{":memory:"};
+  CHECK(one(c, "SELECT py_string_slice(NULL, 0, 1)").is_null());
+}
+
+TEST_CASE("power is Python's ** on floats, NULL for NULL or where there is no real result",
+          "[sqlite_functions]") {
+  sqlite_connection c{":memory:"};
+  CHECK(one(c, "SELECT power(2, 10)") == value{1024.0});
+  CHECK(one(c, "SELECT power(2, -1)") == value{0.5});
+  CHECK(one(c, "SELECT power(NULL, 2)").is_null());
+  CHECK(one(c, "SELECT power(2, NULL)").is_null());
+  // (-8) ** (1/3) has no real value (Python gives a complex number): NULL rather than NaN.
+  CHECK(one(c, "SELECT power(-8, 1.0 / 3)").is_null());
+}
+
+TEST_CASE("py_contains, py_startswith and py_endswith are NULL when either side is",
+          "[sqlite_functions]") {
+  sqlite_connection c{":memory:"};
+  CHECK(one(c, "SELECT py_contains(NULL, 'a')").is_null());
+  CHECK(one(c, "SELECT py_startswith('a', NULL)").is_null());
+  CHECK(one(c, "SELECT py_endswith(NULL, NULL)").is_null());
+  const std::vector<value> nul{value{std::string{"a\0b", 3}}, value{std::string{"\0b", 2}}};
+  CHECK(one(c, "SELECT py_endswith(?, ?)", nul) == value{std::int64_t{1}});
+  CHECK(one(c, "SELECT py_startswith(?, ?)", nul) == value{std::int64_t{0}});
+  CHECK(one(c, "SELECT py_contains(?, ?)", nul) == value{std::int64_t{1}});
+  CHECK(one(c, "SELECT py_contains(?, ?)", {value{""}, value{""}}) == value{std::int64_t{1}});
+}
