@@ -10,8 +10,8 @@
 #include <cxxabi.h>
 
 #include <cstdlib>
-#include <ostream>
 #include <memory>
+#include <ostream>
 
 namespace nextorm {
 
@@ -104,7 +104,7 @@ void finish_description(entity_info& info) {
 }
 
 bool object_access::is_field(const attr_info& attr) noexcept {
-  return attr.field_offset >= 0 && attr.write != &write_auto_id;
+  return attr.write != &write_auto_id;
 }
 
 [[noreturn]] void throw_unattached() {
@@ -217,8 +217,8 @@ void assign_keyword(session_impl& session, entity_base& object, const attr_info&
         attr.assign(object_access::field(object, attr), v.scalar());
       } catch (const usage_error& e) {
         if (e.id() != "value.wrong_type") throw;
-        throw usage_error("value.wrong_type", attr.owner->name + "." + attr.name + ": " +
-                                                  e.message());
+        throw usage_error("value.wrong_type",
+                          attr.owner->name + "." + attr.name + ": " + e.message());
       }
   }
 }
@@ -233,8 +233,8 @@ entity_base& create_object(const void* type_tag, const params& values) {
     if (entity.find(name) != nullptr) continue;
     std::vector<std::string> names;
     for (const attr_info& attr : entity.attrs) names.push_back(attr.name);
-    throw usage_error("object.unknown_attribute", entity.name + " has no attribute '" + name +
-                                                      "'" + did_you_mean(name, names));
+    throw usage_error("object.unknown_attribute",
+                      entity.name + " has no attribute '" + name + "'" + did_you_mean(name, names));
   }
   entity_base& object = session.create(entity);
   try {

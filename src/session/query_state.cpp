@@ -247,7 +247,8 @@ entity_base& object_at(const void* type_tag, const value& key) {
   const entity_info& entity = session.db().entity_of(type_tag);
   session.flush();
   entity_base* found = session.load(entity, key);
-  if (found == nullptr || found->state() == object_state::deleted) {
+  // After the flush a removed object is gone from the identity map and the table alike.
+  if (found == nullptr) {
     throw object_not_found(entity.name + "[" + key.repr() + "] does not exist");
   }
   return *found;
