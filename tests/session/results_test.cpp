@@ -124,3 +124,26 @@ TEST_CASE("get() of more than one object names the query, also without a conditi
       "lookup.multiple_found: get() found more than one row for query 'lambda x_: True'");
   CHECK(Box::select("b.number > 7").get()->label == "eight");
 }
+
+TEST_CASE("references in a result are loaded once each, and None stays None", "[results]") {
+  temp_database t;
+  fill_shop(t);
+  db_session session{t.db};
+  (void)Product::create({{"name", "Loose"}, {"price", 1.0}, {"sku", "L-1"}});
+  auto pairs = select<std::tuple<Category, Category>>(
+                   "(p.category, q.category) for p in Product for q in Product "
+                   "if p.name == 'Hammer' and q.name == 'Saw'")
+                   .fetch();
+  REQUIRE(pairs.size() == 1);
+  CHECK(std::get<0>(pairs[0])->name == "tools");
+  CHECK(std::get<0>(pairs[0]) == std::get<1>(pairs[0]));
+  auto rows = select<std::tuple<std::string, Category>>(
+                  "(p.name, p.category) for p in Product if p.price < 6")
+                  .order_by("p.name")
+                  .fetch();
+  REQUIRE(rows.size() == 2);
+  CHECK(std::get<0>(rows[0]) == "Hammer");
+  CHECK(std::get<1>(rows[0])->name == "tools");
+  CHECK(std::get<0>(rows[1]) == "Loose");
+  CHECK(std::get<1>(rows[1]) == nullptr);
+}
