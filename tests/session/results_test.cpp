@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <sstream>
 #include <string>
 #include <tuple>
 
@@ -146,4 +147,54 @@ TEST_CASE("references in a result are loaded once each, and None stays None", "[
   CHECK(std::get<1>(rows[0])->name == "tools");
   CHECK(std::get<0>(rows[1]) == "Loose");
   CHECK(std::get<1>(rows[1]) == nullptr);
+}
+
+TEST_CASE("a left join of one entity gives no object where none matches", "[results]") {
+  atlas_database a;
+  db_session session{a.db};
+  auto twins = left_join<City>("t for c in Country for t in c.twins").order_by("c.code").fetch();
+  REQUIRE(twins.size() == 2);
+  CHECK(twins.items()[0]->name == "Paris");
+  CHECK(twins.items()[1] == nullptr);
+}
+
+TEST_CASE("show() prints references by key and None where there is none", "[results]") {
+  temp_database t;
+  fill_shop(t);
+  db_session session{t.db};
+  (void)Product::create({{"name", "Loose"}, {"price", 1.0}, {"sku", "L-1"}});
+  std::ostringstream pairs;
+  select("(p.name, p.category) for p in Product if p.price < 6").order_by("p.name").show(pairs);
+  CHECK(pairs.str() ==
+        "p.name|p.category\n"
+        "------+-----------\n"
+        "Hammer|Category[1]\n"
+        "Loose |None\n");
+  // The new object has no summary in the session (the table has PonyORM's '' for it).
+  std::ostringstream loose;
+  select<Product>("p for p in Product if p.name == 'Loose'").show(loose);
+  CHECK(loose.str() ==
+        "id|name |price|sku|summary|stock|category\n"
+        "--+-----+-----+---+-------+-----+--------\n"
+        "7 |Loose|1.0  |L-1|None   |None |None\n");
+  // An entity selected through a reference comes once (PonyORM's DISTINCT).
+  std::ostringstream categories;
+  select("p.category for p in Product if p.price > 20").show(categories);
+  CHECK(categories.str() ==
+        "id|name\n"
+        "--+----\n"
+        "2 |toys\n");
+}
+
+TEST_CASE("references of many rows to few objects are loaded once each", "[results]") {
+  temp_database t;
+  fill_shop(t);
+  db_session session{t.db};
+  auto rows = select<std::tuple<std::string, Category>>("(p.name, p.category) for p in Product")
+                  .order_by("p.name")
+                  .fetch();
+  REQUIRE(rows.size() == 6);
+  CHECK(std::get<1>(rows[0])->name == "toys");          // Ball
+  CHECK(std::get<1>(rows[1])->name == "tools");         // Hammer
+  CHECK(std::get<1>(rows[2]) == std::get<1>(rows[0]));  // Kite
 }
