@@ -92,7 +92,7 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
 
 void show_query(const query_state_ptr& q, std::ostream& out) {
   const raw_result r = run_query(q, terminal::fetch, false, {}, {});
-  std::vector<std::string> header = r.column_names ? *r.column_names : std::vector<std::string>{};
+  std::vector<std::string> header = *r.column_names;  // run_query() names every item
   std::vector<std::vector<std::string>> rows;
   // A lone typed object shows its attributes, as PonyORM's show() of an entity query.
   const entity_info* alone = r.width == 1 ? r.item_entities.front() : nullptr;
