@@ -251,3 +251,25 @@ TEST_CASE("at() of None finds nothing", "[unit_of_work]") {
   db_session session{t.db};
   CHECK_THROWS_WITH(Product::at(value{}), "lookup.not_found: Product[None] does not exist");
 }
+
+TEST_CASE("a new object without its string key fails the flush by name", "[unit_of_work]") {
+  temp_database t;
+  db_session session{t.db};
+  auto& nobody = Customer::create();
+  nobody.vip = true;
+  CHECK_THROWS_WITH(session.flush(),
+                    "object.required: attribute Customer.email is required but has no value; set "
+                    "it before the session flushes");
+  session.rollback();
+}
+
+TEST_CASE("a new object of a session that rolled back refuses changes", "[unit_of_work]") {
+  temp_database t;
+  db_session session{t.db};
+  entity_ptr<Product> drum = Product::create();  // kept beyond the rollback
+  session.rollback();
+  CHECK_THROWS_WITH(drum->name = "Drum",
+                    "session.over: Product[new] belongs to a db_session that has ended: its "
+                    "loaded attributes stay readable, but changes, lazy loads and remove() need a "
+                    "session (load the object again in a new db_session)");
+}
