@@ -273,3 +273,40 @@ TEST_CASE("a new object of a session that rolled back refuses changes", "[unit_o
                     "loaded attributes stay readable, but changes, lazy loads and remove() need a "
                     "session (load the object again in a new db_session)");
 }
+
+// The same two cases with the product's tags loaded first, so that the new tag is still new
+// (not flushed by the load) when it is added.
+TEST_CASE("a new tag added to a loaded collection and removed again leaves no row at all",
+          "[unit_of_work]") {
+  temp_database t;
+  fill_shop(t);
+  {
+    db_session session{t.db};
+    Product& saw = Product::at(2);
+    CHECK(saw.tags.is_empty());
+    auto& fresh = Tag::create({{"name", "fresh"}});
+    saw.tags.add(fresh);
+    fresh.remove();
+    CHECK(saw.tags.is_empty());
+  }
+  CHECK(t.count("Tag") == 1);
+  CHECK(t.count("Product_Tag") == 3);
+}
+
+TEST_CASE("a product removed after a new tag was added to its loaded tags leaves the tag alone",
+          "[unit_of_work]") {
+  temp_database t;
+  fill_shop(t);
+  {
+    db_session session{t.db};
+    Product& saw = Product::at(2);
+    CHECK(saw.tags.is_empty());
+    auto& fresh = Tag::create({{"name", "fresh"}});
+    saw.tags.add(fresh);
+    saw.remove();
+    CHECK(fresh.products.is_empty());
+  }
+  CHECK(t.count("Product") == 5);
+  CHECK(t.count("Tag") == 2);
+  CHECK(t.count("Product_Tag") == 3);
+}
