@@ -100,7 +100,10 @@ void show_query(const query_state_ptr& q, std::ostream& out) {
     header.clear();
     for (const attr_info* attr : alone->columns) header.push_back(attr->name);
     for (std::size_t i = 0; i < r.rows(); ++i) {
-      rows.push_back(attribute_cells(r.objects_only ? *r.objects[i] : *r.cells[i].object));
+      const entity_base* object = r.objects_only ? r.objects[i] : r.cells[i].object;
+      // A left join's gap is no object: each of its attributes shows as None.
+      rows.push_back(object != nullptr ? attribute_cells(*object)
+                                       : std::vector<std::string>(header.size(), "None"));
     }
     return print_table(out, header, rows);
   }

@@ -198,3 +198,17 @@ TEST_CASE("references of many rows to few objects are loaded once each", "[resul
   CHECK(std::get<1>(rows[1])->name == "tools");         // Hammer
   CHECK(std::get<1>(rows[2]) == std::get<1>(rows[0]));  // Kite
 }
+
+// It once bound a reference to the missing object of the gap (UBSan: reference binding to a
+// null pointer).
+TEST_CASE("show() of a left join of one entity shows None where it has no object", "[results]") {
+  atlas_database a;
+  db_session session{a.db};
+  std::ostringstream shown;
+  left_join("t for c in Country for t in c.twins").order_by("c.code").show(shown);
+  CHECK(shown.str() ==
+        "id  |name\n"
+        "----+-----\n"
+        "1   |Paris\n"
+        "None|None\n");
+}
