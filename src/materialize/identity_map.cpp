@@ -75,6 +75,7 @@ entity_objects::entity_objects(const entity_info& entity, detail::object_home* h
     : m_entity{entity},
       m_home{home},
       m_integer_keys{entity.pk().type == value_type::integer},
+      m_implicit_id{!object_access::is_field(entity.pk())},
       m_stride{entity.object_align == 0 ? 0
                                         : (entity.object_size + entity.object_align - 1) /
                                               entity.object_align * entity.object_align} {
@@ -85,9 +86,7 @@ entity_objects::entity_objects(const entity_info& entity, detail::object_home* h
   for (const attr_info* attr : entity.columns) {
     column_reader r{attr->field_offset,      attr->load, attr->write, column_reader::method::write,
                     attr->column_nullable(), attr->type};
-    if (!object_access::is_field(*attr)) {
-      r.how = column_reader::method::auto_id;
-    } else if (attr->load != nullptr) {
+    if (attr->load != nullptr) {
       r.how = column_reader::method::load;
     } else if (attr->kind == attr_kind::single && attr->type == value_type::integer) {
       r.how = column_reader::method::int_key;

@@ -24,7 +24,6 @@ struct column_reader {
     load,     // attr_info::load: the field reads the column itself
     int_key,  // a reference to an entity with an integer key: the key in place
     write,    // anything else: through a value and attr_info::write
-    auto_id,  // the implicit `id` in entity_base: an int64 (as the key, already read)
   };
   std::ptrdiff_t field_offset;
   void (*load)(void* field, const detail::row_reader& row, std::size_t column);
@@ -47,6 +46,8 @@ class entity_objects {
   // The position of the primary key in entity().columns.
   [[nodiscard]] std::size_t pk_position() const noexcept { return m_pk_position; }
   [[nodiscard]] bool integer_keys() const noexcept { return m_integer_keys; }
+  // Whether the key is entity_base's implicit `id`: an int64 in place, not a field.
+  [[nodiscard]] bool implicit_id() const noexcept { return m_implicit_id; }
   // One per column of entity().columns, in that order.
   [[nodiscard]] const std::vector<column_reader>& readers() const noexcept { return m_readers; }
 
@@ -81,6 +82,7 @@ class entity_objects {
   detail::object_home* m_home;  // where the objects made here belong
   std::size_t m_pk_position = 0;
   bool m_integer_keys;
+  bool m_implicit_id;
   // Storage: objects of `m_stride` bytes in blocks of the process's block cache.
   std::size_t m_stride;
   std::vector<chunk> m_chunks;

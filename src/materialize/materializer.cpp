@@ -59,23 +59,19 @@ void read_column(entity_base& object, const column_reader& r, const driver::curs
     r.write(field, value{});
     return;
   }
-  switch (r.how) {
+  switch (r.how) {  // coverage-exempt: the implicit default, for a method out of range
     case column_reader::method::load: r.load(field, row, column); break;
     case column_reader::method::int_key:
       object_access::set_int_key(*static_cast<detail::reference_field*>(field),
                                  row.get_int(column));
       break;
     case column_reader::method::write: r.write(field, row.get(column, r.type)); break;
-    case column_reader::method::auto_id:
-      *static_cast<std::int64_t*>(field) = row.get_int(column);
-      break;
   }
 }
 
 // A new object from the row, its key already read: `int_key`, or `*other_key` if not null.
 entity_base& load_object(const driver::cursor& row, std::size_t first_column,
-                         entity_objects& objects, std::int64_t int_key,
-                         const value* other_key) {
+                         entity_objects& objects, std::int64_t int_key, const value* other_key) {
   entity_base& object = objects.make(object_state::clean);
   const std::size_t pk_position = objects.pk_position();
   const auto& readers = objects.readers();
@@ -84,7 +80,7 @@ entity_base& load_object(const driver::cursor& row, std::size_t first_column,
     for (; i < readers.size(); ++i) {
       if (i == pk_position) {
         void* field = reinterpret_cast<char*>(&object) + readers[i].field_offset;
-        if (readers[i].how == column_reader::method::auto_id) {
+        if (objects.implicit_id()) {
           *static_cast<std::int64_t*>(field) = int_key;
         } else {
           readers[i].write(field, other_key != nullptr ? *other_key : value{int_key});
@@ -170,8 +166,7 @@ void read_cells(driver::cursor& rows, const lower::result_shape& shape, identity
 }  // namespace
 
 void materialize(driver::cursor& rows, const lower::result_shape& shape, identity_map& objects,
-                 detail::raw_result& out, std::size_t max_rows,
-                 const detail::object_sink* sink) {
+                 detail::raw_result& out, std::size_t max_rows, const detail::object_sink* sink) {
   if (shape.items.size() == 1 && shape.items[0].entity != nullptr &&
       shape.items[0].entity->construct != nullptr && !shape.items[0].key_only) {
     // One typed entity: objects straight into the result, no cells.

@@ -51,6 +51,8 @@ struct object_access {
     return *static_cast<collection_field*>(field(o, attr));
   }
   static entity_base*& target(reference_field& f) noexcept { return f.m_target; }
+  // The target, loaded through the session if needed (as reading the reference does).
+  static entity_base* loaded_target(const reference_field& f) { return f.target(); }
   static value key(const reference_field& f) { return f.key(); }
   static void set_key(reference_field& f, const value& key) { f.set_key(key); }
   static void set_int_key(reference_field& f, std::int64_t key) noexcept { f.set_int_key(key); }

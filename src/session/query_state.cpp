@@ -61,11 +61,15 @@ std::string item_label(const raw_result& r) {
   return r.width == 1 ? out : "(" + out + ")";
 }
 
+// The query for people: its text, or the entity of an entity query without a condition.
+const std::string& query_text(const query_state& q) {
+  return q.spec.text.empty() ? q.spec.entity : q.spec.text;
+}
+
 [[noreturn]] void throw_result_type(const query_state& q, const raw_result& r,
                                     const std::string& wanted) {
-  const std::string& text = q.spec.text.empty() ? q.spec.entity : q.spec.text;
-  throw usage_error("query.result_type",
-                    "the query returns " + item_label(r) + ", not " + wanted + ": '" + text + "'");
+  throw usage_error("query.result_type", "the query returns " + item_label(r) + ", not " + wanted +
+                                             ": '" + query_text(q) + "'");
 }
 
 }  // namespace
@@ -147,8 +151,8 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
     }
   }
   if (t == terminal::get && out.rows() > 1) {
-    throw multiple_objects_found("get() found more than one row for query '" +
-                                 (q->spec.text.empty() ? q->spec.entity : q->spec.text) + "'");
+    throw multiple_objects_found("get() found more than one row for query '" + query_text(*q) +
+                                 "'");
   }
   return out;
 }
@@ -247,7 +251,8 @@ entity_base& object_at(const void* type_tag, const value& key) {
   const entity_info& entity = session.db().entity_of(type_tag);
   session.flush();
   entity_base* found = session.load(entity, key);
-  if (found == nullptr || found->state() == object_state::deleted) {
+  // After the flush a removed object is gone from the identity map and the table alike.
+  if (found == nullptr) {
     throw object_not_found(entity.name + "[" + key.repr() + "] does not exist");
   }
   return *found;

@@ -7,6 +7,7 @@
 #include "session/session_impl.hpp"
 
 #include <algorithm>
+#include <cassert>
 
 namespace nextorm::detail {
 
@@ -18,10 +19,6 @@ attr_info relation_info(const char* name, attr_kind kind, const std::type_info& 
   options.kind = kind;
   options.target = entity_name_of(target);
   return options;
-}
-
-void add_unique(std::vector<entity_base*>& items, entity_base* item) {
-  if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
 }
 
 // `SELECT a.c1, a.c2, ... FROM <table>` over every column of `entity`, in materializer order.
@@ -37,8 +34,9 @@ std::string select_all(const entity_info& entity, const lower::dialect& d, std::
 // The items of `attr` of `owner`, from the database (after a flush, so that it agrees).
 std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) {
   session_impl& session = session_of(owner);
+  // A new object's collections were made loaded (and empty) by create().
+  assert(owner.state() != object_state::created);
   std::vector<entity_base*> items;
-  if (owner.state() == object_state::created) return items;
   session.flush();
   const entity_info& target = *attr.target_entity;
   const auto& d = session.db().dialect();
@@ -206,6 +204,16 @@ void reference_field::assign(entity_base* new_target) {
     }
     if (new_target != nullptr) {
       auto& back = object_access::reference(*new_target, reverse);
+      // The new target's partner so far loses it: a one-to-one pairs two objects. Found by the
+      // key where the new target holds the column; otherwise only if loaded, since a lookup
+      // would flush objects the user may not have finished.
+      entity_base* partner = a.key_in_reverse ? back.target() : back.m_target;
+      if (partner != nullptr && partner != &self) {
+        auto& lost = object_access::reference(*partner, a);
+        lost.m_target = nullptr;
+        lost.set_key(value{});
+        if (!a.key_in_reverse) session_of(self).touch(*partner);  // its column changes
+      }
       object_access::target(back) = &self;
       object_access::set_key(back, self.key());
       if (a.key_in_reverse) session_of(self).touch(*new_target);
@@ -247,9 +255,10 @@ void collection_field::add(entity_base& item) {
     return;
   }
   if (contains(item)) return;
-  add_unique(m_items, &item);
+  // Both sides are kept in step: the item's loaded collection lacks this object too.
+  m_items.push_back(&item);
   auto& reverse = object_access::collection(item, *a.reverse_attr);
-  if (reverse.m_engaged) add_unique(reverse.m_items, &self);
+  if (reverse.m_engaged) reverse.m_items.push_back(&self);
   session_of(self).link(a, self, item, true);
 }
 

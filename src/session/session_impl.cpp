@@ -78,7 +78,7 @@ void session_impl::load_all(const entity_info& entity, std::span<const value> ke
   std::vector<value> missing;
   std::unordered_set<value, value_hash> seen;
   for (const value& key : keys) {
-    if (!key.is_null() && objects.find(key) == nullptr && seen.insert(key).second) {
+    if (objects.find(key) == nullptr && seen.insert(key).second) {
       missing.push_back(key);
     }
   }
@@ -133,11 +133,28 @@ void session_impl::remove(entity_base& object) {
   object_access::state(object) = object_state::deleted;
   for (const auto& attr : object.info().attrs) {
     if (attr.kind == attr_kind::single) {
-      // Leave the target's collection, if it is loaded.
-      entity_base* target = object_access::target(object_access::reference(object, attr));
-      if (target != nullptr && attr.reverse_attr->kind == attr_kind::set) {
-        auto& collection = object_access::collection(*target, *attr.reverse_attr);
-        std::erase(object_access::items(collection), &object);
+      auto& reference = object_access::reference(object, attr);
+      const attr_info& reverse = *attr.reverse_attr;
+      if (reverse.kind == attr_kind::set) {
+        // Leave the target's collection, if it is loaded.
+        entity_base* target = object_access::target(reference);
+        if (target != nullptr) {
+          std::erase(object_access::items(object_access::collection(*target, reverse)), &object);
+        }
+        continue;
+      }
+      // One-to-one: the other side points here no more. Where its column held this object's
+      // key, it is cleared, or, if required, the other object goes too (PonyORM's cascade).
+      entity_base* target = object_access::loaded_target(reference);
+      if (target == nullptr) continue;
+      auto& back = object_access::reference(*target, reverse);
+      object_access::target(back) = nullptr;
+      object_access::set_key(back, value{});
+      if (!attr.key_in_reverse) continue;
+      if (reverse.optional) {
+        touch(*target);
+      } else {
+        remove(*target);
       }
       continue;
     }

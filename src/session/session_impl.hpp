@@ -34,8 +34,8 @@ class session_impl {
   entity_base& create(const entity_info& entity);
   // The object with `key`, from the identity map or the database; null when there is none.
   [[nodiscard]] entity_base* load(const entity_info& entity, const value& key);
-  // Loads the objects of `keys` that the session does not have yet, in a few statements (WHERE
-  // key IN (...)); keys that match no row are left out.
+  // Loads the objects of `keys` (none of them null) that the session does not have yet, in a
+  // few statements (WHERE key IN (...)); keys that match no row are left out.
   void load_all(const entity_info& entity, std::span<const value> keys);
   void touch(entity_base& object);
   void remove(entity_base& object);

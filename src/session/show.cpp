@@ -92,7 +92,7 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
 
 void show_query(const query_state_ptr& q, std::ostream& out) {
   const raw_result r = run_query(q, terminal::fetch, false, {}, {});
-  std::vector<std::string> header = r.column_names ? *r.column_names : std::vector<std::string>{};
+  std::vector<std::string> header = *r.column_names;  // run_query() names every item
   std::vector<std::vector<std::string>> rows;
   // A lone typed object shows its attributes, as PonyORM's show() of an entity query.
   const entity_info* alone = r.width == 1 ? r.item_entities.front() : nullptr;
@@ -100,7 +100,10 @@ void show_query(const query_state_ptr& q, std::ostream& out) {
     header.clear();
     for (const attr_info* attr : alone->columns) header.push_back(attr->name);
     for (std::size_t i = 0; i < r.rows(); ++i) {
-      rows.push_back(attribute_cells(r.objects_only ? *r.objects[i] : *r.cells[i].object));
+      const entity_base* object = r.objects_only ? r.objects[i] : r.cells[i].object;
+      // A left join's gap is no object: each of its attributes shows as None.
+      rows.push_back(object != nullptr ? attribute_cells(*object)
+                                       : std::vector<std::string>(header.size(), "None"));
     }
     return print_table(out, header, rows);
   }

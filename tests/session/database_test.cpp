@@ -81,6 +81,43 @@ TEST_CASE("a database is bound once, and must be bound before a session", "[data
       "database.pool_size: the pool needs at least one connection: set pool_size to 1 or more");
 }
 
+// PonyORM's provider names "postgresql" and "mysql" are accepted, and the host defaults to
+// 127.0.0.1, where the test servers listen.
+TEST_CASE("bind options take PonyORM's other provider names and the default host", "[database]") {
+  const std::string url = nextorm::testing::fresh_database_url("bind_aliases");
+  const auto parts = driver::parse_url(url);
+  if (parts.provider == "sqlite" || parts.host != "127.0.0.1") {
+    nextorm::testing::discard_database(url);
+    return;  // the aliases name the servers; a server elsewhere needs its host
+  }
+  connection_options options;
+  options.provider = parts.provider == "postgres" ? "postgresql" : "mysql";
+  options.port = parts.port;
+  options.user = parts.user;
+  options.password = parts.password;
+  options.database = parts.database;
+  database db;
+  db.bind(options);
+  CHECK(db.provider() == parts.provider);
+  db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true});
+  {
+    db_session session{db};
+    (void)Category::create({{"name", "tools"}});
+  }
+  db_session session{db};
+  CHECK(Category::select().count() == 1);
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("an entity defined but not mapped yet cannot be used", "[database]") {
+  database db{"sqlite::memory:"};
+  db.define<Category, Tag, Product>();
+  db_session session{db};
+  CHECK_THROWS_WITH(Category::create(),
+                    "entity.undefined: this entity type is not defined in the session's database: "
+                    "call define<...>() or generate_mapping<...>() first");
+}
+
 TEST_CASE("entities must be defined in the session's database", "[database]") {
   database db{"sqlite::memory:"};
   db.generate_mapping<Category, Tag, Product>();  // no Customer: the registry refuses the gap

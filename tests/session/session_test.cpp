@@ -248,6 +248,21 @@ TEST_CASE("a nested session for the same database is the outer one", "[session]"
   CHECK(t.count("Product") == 1);
 }
 
+TEST_CASE("flush, commit and rollback of a nested session are left to the outer one", "[session]") {
+  temp_database t;
+  db_session outer{t.db};
+  make_product("Widget", 9.5, "W-1");
+  {
+    db_session inner{t.db};
+    inner.flush();
+    inner.commit();
+    inner.rollback();
+  }
+  CHECK(t.count("Product") == 0);  // nothing written, and nothing dropped either
+  outer.commit();
+  CHECK(t.count("Product") == 1);
+}
+
 TEST_CASE("using entities outside a session is a clear error", "[session]") {
   temp_database t;
   CHECK_THROWS_WITH(Product::create(),

@@ -1,0 +1,34 @@
+// Queries with list parameters passed as parameters of other queries, and the depth limit that
+// keeps such chains from exhausting a stack.
+#include "session_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace session_test;
+
+TEST_CASE("a query with a list parameter is the source of another query", "[parameters]") {
+  temp_database t;
+  fill_shop(t);
+  db_session session{t.db};
+  auto named = select<Product>("p for p in Product if p.name in names",
+                               {{"names", std::vector<param_value>{"Hammer", "Kite"}}});
+  auto cheap = select<std::string>("p.name for p in q if p.price < 10", {{"q", named}});
+  CHECK(cheap.fetch().items() == std::vector<std::string>{"Hammer"});
+}
+
+TEST_CASE("lists nested more than 100 deep in a query passed as a parameter are refused",
+          "[parameters]") {
+  temp_database t;
+  db_session session{t.db};
+  param_value deep = 1;
+  for (int i = 0; i < 100; ++i) deep = std::vector<param_value>{deep};
+  auto q = select<Product>("p for p in Product if p.price in xs",
+                           {{"xs", std::vector<param_value>{deep, 2, 3}}});
+  CHECK_THROWS_WITH(select("p for p in q", {{"q", q}}),
+                    "param.too_deep: the query's parameters nest more than 100 levels deep (a "
+                    "query passed as a parameter of a query passed as a parameter ..., or "
+                    "sequences in sequences)");
+}

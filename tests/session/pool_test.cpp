@@ -1,0 +1,58 @@
+// The connection pool when it is full: a session waits for a connection that another thread's
+// session gives back.
+#include "session_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+using namespace session_test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A database of the provider under test with a pool of `size` connections.
+connection_options pooled(const std::string& url, std::size_t size) {
+  const auto parts = driver::parse_url(url);
+  connection_options options;
+  options.provider = parts.provider;
+  options.filename = parts.path;
+  options.host = parts.host;
+  options.port = parts.port;
+  options.user = parts.user;
+  options.password = parts.password;
+  options.database = parts.database;
+  options.pool_size = size;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a session waits for the connection another thread's session gives back", "[pool]") {
+  const std::string url = nextorm::testing::fresh_database_url("pool_wait");
+  {
+    database db;
+    db.bind(pooled(url, 1));
+    db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true});
+    std::atomic<bool> holding{false};
+    std::thread holder{[&] {
+      db_session session{db};
+      (void)Category::create({{"name", "tools"}});
+      session.flush();  // the session has its connection now
+      holding = true;
+      std::this_thread::sleep_for(300ms);
+    }};
+    while (!holding) std::this_thread::yield();
+    const auto started = std::chrono::steady_clock::now();
+    {
+      db_session session{db};
+      CHECK(Category::select().count() == 1);  // committed by the holder before it let go
+    }
+    CHECK(std::chrono::steady_clock::now() - started >= 200ms);
+    holder.join();
+    CHECK(db.impl().open_connections() == 1);
+  }
+  nextorm::testing::discard_database(url);
+}

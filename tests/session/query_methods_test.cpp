@@ -1,0 +1,75 @@
+// The query methods of include/nextorm/query.hpp that other tests leave out: for_update's
+// variants, a negative slice, a result that has no columns, a row too wide for its type; and
+// an entity whose key is not its first field.
+#include "session_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace session_test;
+
+namespace {
+
+struct Shelf : entity<Shelf> {
+  Req<std::string> label{"label"};
+  PK<std::int64_t> number{"number"};  // the key after another field
+};
+
+}  // namespace
+
+TEST_CASE("for_update() locks with NOWAIT or SKIP LOCKED where the database has them",
+          "[query_methods]") {
+  temp_database t;
+  fill_shop(t);
+  db_session session{t.db};
+  const auto nowait = select<Product>("p for p in Product").for_update(true);
+  const auto skip = select<Product>("p for p in Product").for_update(false, true);
+  CHECK(nowait.fetch().size() == 6);
+  CHECK(skip.fetch().size() == 6);
+  if (nextorm::testing::current_provider() == "sqlite") {
+    CHECK(nowait.get_sql().find("FOR UPDATE") == std::string::npos);  // PonyORM's choice
+  } else {
+    CHECK(nowait.get_sql().ends_with("FOR UPDATE NOWAIT"));
+    CHECK(skip.get_sql().ends_with("FOR UPDATE SKIP LOCKED"));
+  }
+}
+
+TEST_CASE("a slice cannot start before the first row", "[query_methods]") {
+  temp_database t;
+  db_session session{t.db};
+  CHECK_THROWS_WITH(select<Product>("p for p in Product").slice(-1),
+                    "query.negative_slice: the start of a query slice cannot be negative");
+}
+
+TEST_CASE("a result made empty has no columns", "[query_methods]") {
+  const result<Product> none;
+  CHECK(none.columns().empty());
+  CHECK(none.empty());
+}
+
+TEST_CASE("a row of two items is not one value", "[query_methods]") {
+  temp_database t;
+  db_session session{t.db};
+  CHECK_THROWS_WITH(select<std::string>("(p.name, p.price) for p in Product").fetch(),
+                    "query.result_type: the query returns (str, float), not str: "
+                    "'(p.name, p.price) for p in Product'");
+}
+
+TEST_CASE("an entity whose key is declared after another field is read by its key",
+          "[query_methods]") {
+  const std::string url = nextorm::testing::fresh_database_url("shelves");
+  {
+    database db{url};
+    db.generate_mapping<Shelf>({.create_tables = true});
+    {
+      db_session session{db};
+      (void)Shelf::create({{"label", "top"}, {"number", 3}});
+    }
+    db_session session{db};
+    Shelf& top = Shelf::at(3);
+    CHECK(top.label == "top");
+    CHECK(select<Shelf>("s for s in Shelf").fetch()[0].number == 3);
+  }
+  nextorm::testing::discard_database(url);
+}

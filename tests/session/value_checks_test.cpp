@@ -1,0 +1,141 @@
+// The checks of assigned values beyond the common cases of lifetime_test.cpp: every whitespace
+// character that autostrip removes (Python's str.isspace()) and the neighbours it keeps, empty
+// keys, and bounds of another numeric type than the field's.
+#include "session_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <utility>
+
+using namespace session_test;
+
+namespace {
+
+struct Reading : entity<Reading> {
+  Req<std::string> label{"label", autostrip{false}};
+  Opt<int> level{"level", min_value{0.5}};                // an int field, a float bound
+  Opt<double> ratio{"ratio", max_value{decimal{"1.5"}}};  // a float field, a decimal bound
+  Opt<decimal> share{"share", min_value{1}};              // a decimal field, an int bound
+  Opt<double> load{"load", max_value{2.5}};               // only a maximum
+  Opt<int> even{"even", check{[](const int& n) { return n % 2 == 0; }}};  // only a check
+};
+
+struct reading_database {
+  reading_database()
+      : url{nextorm::testing::fresh_database_url("readings_" + std::to_string(++counter()))} {
+    db.bind(url);
+    db.generate_mapping<Reading>({.create_tables = true});
+  }
+  ~reading_database() { nextorm::testing::discard_database(url); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::string url;
+  database db;
+};
+
+}  // namespace
+
+TEST_CASE("autostrip removes every whitespace character of Python's str.isspace()", "[checks]") {
+  temp_database t;
+  db_session session{t.db};
+  auto& p = Product::create();
+  const std::pair<const char*, const char*> spaces[] = {
+      {"\x1c", "U+001C"},         {"\x1f", "U+001F"},         {"\xc2\x85", "U+0085"},
+      {"\xc2\xa0", "U+00A0"},     {"\xe1\x9a\x80", "U+1680"}, {"\xe2\x80\x80", "U+2000"},
+      {"\xe2\x80\x8a", "U+200A"}, {"\xe2\x80\xa8", "U+2028"}, {"\xe2\x80\xa9", "U+2029"},
+      {"\xe2\x80\xaf", "U+202F"}, {"\xe2\x81\x9f", "U+205F"}, {"\xe3\x80\x80", "U+3000"},
+  };
+  for (const auto& [space, name] : spaces) {
+    INFO(name);
+    p.name = std::string{space} + "Kite" + space + space;
+    CHECK(p.name == "Kite");
+  }
+  session.rollback();
+}
+
+TEST_CASE("autostrip keeps characters that share a whitespace character's first bytes",
+          "[checks]") {
+  temp_database t;
+  db_session session{t.db};
+  auto& p = Product::create();
+  const std::pair<const char*, const char*> kept[] = {
+      {"\xc2\xa9", "U+00A9 copyright sign"},
+      {"\xe1\x9a\x81", "U+1681 Ogham letter beith"},
+      {"\xe1\x80\x80", "U+1000 Myanmar letter ka"},
+      {"\xe2\x80\x8b", "U+200B zero width space (not whitespace in Python)"},
+      {"\xe2\x80\x94", "U+2014 em dash"},
+      {"\xe2\x82\xac", "U+20AC euro sign"},
+      {"\xe2\x81\xa0", "U+2060 word joiner"},
+      {"\xe3\x80\x81", "U+3001 ideographic comma"},
+      {"\xe3\x81\x82", "U+3042 hiragana a"},
+  };
+  for (const auto& [character, name] : kept) {
+    INFO(name);
+    const std::string text = std::string{character} + "Kite" + character;
+    p.name = text;
+    CHECK(p.name == text);
+  }
+  // Bytes that are no UTF-8 (a sequence cut short, continuation bytes alone) are kept as they
+  // are: the strip looks at characters and gives up where there is none.
+  const std::string cut = "Kite\xe2\x80";
+  p.name = cut;
+  CHECK(p.name == cut);
+  const std::string stray = "K\x80\x80\x80\x80";
+  p.name = stray;
+  CHECK(p.name == stray);
+  session.rollback();
+}
+
+TEST_CASE("an empty string primary key, or an empty required string without autostrip, is no value",
+          "[checks]") {
+  temp_database t;
+  reading_database r;
+  {
+    db_session session{t.db};
+    auto& c = Customer::create();
+    CHECK_THROWS_WITH(c.email = " ",
+                      "value.required: Customer.email is required: an empty string "
+                      "is no value (nor is one of whitespace only: autostrip)");
+    CHECK_FALSE(c.email.has_value());
+    session.rollback();
+  }
+  db_session session{r.db};
+  auto& x = Reading::create();
+  CHECK_THROWS_WITH(x.label = "",
+                    "value.required: Reading.label is required: an empty string is no value");
+  x.label = " ";  // whitespace is a value when it is kept
+  CHECK(x.label == " ");
+}
+
+TEST_CASE("bounds of another numeric type than the field's compare as numbers", "[checks]") {
+  reading_database r;
+  {
+    db_session session{r.db};
+    auto& x = Reading::create();
+    x.label = "first";
+    CHECK_THROWS_WITH(x.level = 0,
+                      "value.too_small: Reading.level cannot be 0: its minimum is 0.5");
+    x.level = 1;
+    CHECK_THROWS_WITH(x.ratio = 1.75,
+                      "value.too_large: Reading.ratio cannot be 1.75: its maximum is 1.5");
+    x.ratio = 1.5;  // 1.5 as a float is exactly the decimal 1.5
+    CHECK_THROWS_WITH(x.share = decimal{"0.99"},
+                      "value.too_small: Reading.share cannot be 0.99: its minimum is 1");
+    x.share = decimal{"1.00"};
+    CHECK_THROWS_WITH(x.load = 3.0,
+                      "value.too_large: Reading.load cannot be 3.0: its maximum is 2.5");
+    x.load = -1e9;  // no minimum
+    CHECK_THROWS_WITH(x.even = 3, "value.check_failed: the check of Reading.even refused 3");
+    x.even = 4;
+  }
+  db_session session{r.db};
+  Reading& stored = Reading::at(1);
+  CHECK(stored.level == 1);
+  CHECK(stored.ratio == 1.5);
+  CHECK(stored.share == decimal{"1"});
+  CHECK(stored.load == -1e9);
+  CHECK(stored.even == 4);
+}
