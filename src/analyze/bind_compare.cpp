@@ -77,6 +77,10 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
   const bool rhs_none = rhs->type.is_none() && !is_raw_sql(*rhs);
   if (is_raw_sql(*lhs) && !is_raw_sql(*rhs) && !rhs_none) lhs->type = rhs->type;
   if (is_raw_sql(*rhs) && !is_raw_sql(*lhs) && !lhs_none) rhs->type = lhs->type;
+  // Two fragments: neither type is known, the database decides (PonyORM writes `a = b`).
+  if (is_raw_sql(*lhs) && is_raw_sql(*rhs)) {
+    return std::make_unique<ir::compare>(span, op, std::move(lhs), std::move(rhs));
+  }
   bool equality = op == ir::compare_op::eq || op == ir::compare_op::ne;
   if (equality && (lhs_none || rhs_none)) {
     // `x == None` is `x IS NULL`, as in PonyORM.
@@ -92,7 +96,8 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
     lhs = json_as(std::move(lhs), rhs->type, span);
   if (is_json_element(*rhs) && !is_json_element(*lhs))
     rhs = json_as(std::move(rhs), lhs->type, span);
-  if (!comparable(lhs->type, rhs->type) || lhs->type.is_none() || rhs->type.is_none()) {
+  // comparable() takes None only with None: a None on the left stands for both.
+  if (!comparable(lhs->type, rhs->type) || lhs->type.is_none()) {
     fail(error_category::type, "type.mismatch",
          "cannot compare " + ir::type_text(lhs->type) + " with " + ir::type_text(rhs->type), span);
   }
