@@ -125,18 +125,24 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
       const auto& elements = it->second.sequence();
       for (std::size_t i = 0; i < elements.size(); ++i) {
         const param_value& e = elements[i];
-        if (e.is_sequence()) {
+        if (e.is_sequence() || e.is_query()) {
           fail(error_category::type, "type.sequence_parameter",
-               "parameter '" + n->id + "' holds a nested sequence at index " + std::to_string(i),
+               "parameter '" + n->id + "' holds a " + (e.is_query() ? "query" : "nested sequence") +
+                   " at index " + std::to_string(i),
+               n->span);
+        }
+        if (e.is_entity() && e.entity().entity == nullptr) {
+          fail(error_category::usage, "usage.entity_parameter",
+               "parameter '" + n->id + "' holds an object reference without an entity at index " +
+                   std::to_string(i),
                n->span);
         }
         if (e.is_scalar() && e.scalar().is_null()) {
           items.push_back(std::make_unique<ir::constant>(n->span, value{}));
           continue;
         }
-        ir::type t = e.is_entity() && e.entity().entity != nullptr
-                         ? ir::entity_type(*e.entity().entity)
-                         : ir::scalar_type(e.is_entity() ? value_type::null : e.scalar().type());
+        ir::type t = e.is_entity() ? ir::entity_type(*e.entity().entity)
+                                   : ir::scalar_type(e.scalar().type());
         items.push_back(std::make_unique<ir::param>(t, n->span, m_param_prefix + n->id, i));
       }
     }

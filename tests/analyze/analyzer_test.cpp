@@ -659,3 +659,25 @@ TEST_CASE("conditionals, between, coalesce and casts check their operands' types
   };
   for (const auto& [query, message] : cases) CHECK(error_of(query) == message);
 }
+
+TEST_CASE("a sequence parameter holding a query or an object without entity is refused") {
+  auto q = std::make_shared<nested_query>();
+  q->text = "p for p in Product";
+  const params with_query{
+      {"xs", std::vector<param_value>{1, param_value{std::shared_ptr<const nested_query>{q}}}}};
+  CHECK(error_of("p for p in Product if p.quantity in xs", with_query) ==
+        "type.sequence_parameter: parameter 'xs' holds a query at index 1 (line 1, column 37)\n"
+        "  p for p in Product if p.quantity in xs\n"
+        "                                      ^~");
+  const params without_entity{{"cs", std::vector<param_value>{entity_ref{nullptr, 1}}}};
+  CHECK(error_of("p for p in Product if p.category in cs", without_entity) ==
+        "usage.entity_parameter: parameter 'cs' holds an object reference without an entity at "
+        "index 0 (line 1, column 37)\n"
+        "  p for p in Product if p.category in cs\n"
+        "                                      ^~");
+}
+
+TEST_CASE("a raw_sql() parameter name is ASCII, as the query grammar's names") {
+  CHECK(compile_text("p for p in Product if raw_sql('p.name = $xé')", {{"x", "a"}})
+            ->sql.ends_with("WHERE p.name = ?é"));
+}

@@ -259,6 +259,21 @@ TEST_CASE("keys with the same hash are told apart by every part of the key") {
     CHECK(cache.misses() == misses + 1);
   }
   CHECK(cache.size() == 1);  // the newest of colliding keys takes the slot
+  // Specs that differ in one field only: an offset, or a modifier's text.
+  auto offset = spec;
+  offset.has_offset = true;
+  auto by_name = spec;
+  by_name.modifiers.push_back({compile::modifier_kind::order_by, "p.name"});
+  auto by_price = spec;
+  by_price.modifiers.push_back({compile::modifier_kind::order_by, "p.price"});
+  const auto misses = cache.misses();
+  (void)cache.get(spec, schema(), lower::sqlite_dialect(), two_ints);
+  CHECK(cache.get(offset, schema(), lower::sqlite_dialect(), two_ints)->sql.ends_with(" OFFSET ?"));
+  CHECK(cache.get(by_name, schema(), lower::sqlite_dialect(), two_ints)
+            ->sql.ends_with("\"p\".\"name\""));
+  CHECK(cache.get(by_price, schema(), lower::sqlite_dialect(), two_ints)
+            ->sql.ends_with("\"p\".\"price\""));
+  CHECK(cache.misses() == misses + 4);
 }
 
 TEST_CASE("keys with the same hash differ by the registry and its version") {
