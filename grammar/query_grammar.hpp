@@ -480,14 +480,14 @@ concept folds = requires {
 template <class Rule>
 struct selector : std::bool_constant<has_node_id<Rule>> {
   // Children are raw pointers: the parser's nodes live in an arena (src/parse/tree_node.hpp).
+  // A folding rule with one child is that child (an overload chosen at compile time).
   template <class Node, class... States>
-  static void transform(std::unique_ptr<Node>& n, States&&... /*unused*/) noexcept {
-    if constexpr (folds<Rule>) {
-      if (n->children.size() == 1) {
-        n.reset(n->children.front());
-      }
-    }
+  static void transform(std::unique_ptr<Node>& n,
+                        States&&... /*unused*/) noexcept requires folds<Rule> {
+    if (n->children.size() == 1) n.reset(n->children.front());
   }
+  template <class Node, class... States>
+  static void transform(std::unique_ptr<Node>& /*n*/, States&&... /*unused*/) noexcept {}
 };
 
 }  // namespace nextorm::grammar

@@ -63,7 +63,8 @@ void analyzer::check_terminal() const {
       }
       break;
     case ir::terminal::group_concat:
-      if (items.size() != 1 || items.front().expr->type.collection) {
+      // A collection result item was flattened into its elements (analyzer::result).
+      if (items.size() != 1) {
         fail("type.aggregate_result",
              "group_concat() needs a query whose result is one value, got " + what());
       }

@@ -133,7 +133,11 @@ ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
                  ir::type_text(e->type),
              arg->span);
       }
-      if (e->type.is_entity() || e->type.collection) fail_collection(*e, arg->span);
+      if (e->type.collection) fail_collection(*e, arg->span);
+      if (e->type.is_entity()) {
+        fail(error_category::type, "type.mismatch",
+             name + "() needs comparable values, got " + ir::type_text(e->type), arg->span);
+      }
       f->args.push_back(std::move(e));
     }
     f->type = f->args.front()->type;

@@ -5,7 +5,6 @@
 #include "analyze/type_rules.hpp"
 
 #include "common/suggest.hpp"
-#include "common/unreachable.hpp"
 
 namespace nextorm::analyze {
 
@@ -323,20 +322,15 @@ namespace nextorm::analyze {
 
 namespace {
 
+// An aggregate of a path (aggregate_of) holds its element: a column or an object.
 void remap_sources(ir::expr& e, const std::vector<std::size_t>& map) {
-  auto at = [&](std::size_t s) { return s < map.size() ? map[s] : s; };
-  switch (e.kind) {
-    case ir::expr_kind::column: e.as<ir::column>().source = at(e.as<ir::column>().source); return;
-    case ir::expr_kind::source_row:
-      e.as<ir::source_row>().source = at(e.as<ir::source_row>().source);
-      return;
-    case ir::expr_kind::aggregate:
-      if (e.as<ir::aggregate>().arg) remap_sources(*e.as<ir::aggregate>().arg, map);
-      return;
-    default: break;
+  if (e.kind == ir::expr_kind::column) {
+    e.as<ir::column>().source = map[e.as<ir::column>().source];
+  } else if (e.kind == ir::expr_kind::source_row) {
+    e.as<ir::source_row>().source = map[e.as<ir::source_row>().source];
+  } else {
+    remap_sources(*e.as<ir::aggregate>().arg, map);
   }
-  // An aggregate of a path holds a column or an object, nothing else.
-  detail::unreachable("remap_sources");
 }
 
 }  // namespace

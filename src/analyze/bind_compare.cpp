@@ -77,6 +77,10 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
   const bool rhs_none = rhs->type.is_none() && !is_raw_sql(*rhs);
   if (is_raw_sql(*lhs) && !is_raw_sql(*rhs) && !rhs_none) lhs->type = rhs->type;
   if (is_raw_sql(*rhs) && !is_raw_sql(*lhs) && !lhs_none) rhs->type = lhs->type;
+  // Two fragments: neither type is known, the database decides (PonyORM writes `a = b`).
+  if (is_raw_sql(*lhs) && is_raw_sql(*rhs)) {
+    return std::make_unique<ir::compare>(span, op, std::move(lhs), std::move(rhs));
+  }
   bool equality = op == ir::compare_op::eq || op == ir::compare_op::ne;
   if (equality && (lhs_none || rhs_none)) {
     // `x == None` is `x IS NULL`, as in PonyORM.
@@ -92,7 +96,8 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c,
     lhs = json_as(std::move(lhs), rhs->type, span);
   if (is_json_element(*rhs) && !is_json_element(*lhs))
     rhs = json_as(std::move(rhs), lhs->type, span);
-  if (!comparable(lhs->type, rhs->type) || lhs->type.is_none() || rhs->type.is_none()) {
+  // comparable() takes None only with None: a None on the left stands for both.
+  if (!comparable(lhs->type, rhs->type) || lhs->type.is_none()) {
     fail(error_category::type, "type.mismatch",
          "cannot compare " + ir::type_text(lhs->type) + " with " + ir::type_text(rhs->type), span);
   }
@@ -120,18 +125,24 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
       const auto& elements = it->second.sequence();
       for (std::size_t i = 0; i < elements.size(); ++i) {
         const param_value& e = elements[i];
-        if (e.is_sequence()) {
+        if (e.is_sequence() || e.is_query()) {
           fail(error_category::type, "type.sequence_parameter",
-               "parameter '" + n->id + "' holds a nested sequence at index " + std::to_string(i),
+               "parameter '" + n->id + "' holds a " + (e.is_query() ? "query" : "nested sequence") +
+                   " at index " + std::to_string(i),
+               n->span);
+        }
+        if (e.is_entity() && e.entity().entity == nullptr) {
+          fail(error_category::usage, "usage.entity_parameter",
+               "parameter '" + n->id + "' holds an object reference without an entity at index " +
+                   std::to_string(i),
                n->span);
         }
         if (e.is_scalar() && e.scalar().is_null()) {
           items.push_back(std::make_unique<ir::constant>(n->span, value{}));
           continue;
         }
-        ir::type t = e.is_entity() && e.entity().entity != nullptr
-                         ? ir::entity_type(*e.entity().entity)
-                         : ir::scalar_type(e.is_entity() ? value_type::null : e.scalar().type());
+        ir::type t = e.is_entity() ? ir::entity_type(*e.entity().entity)
+                                   : ir::scalar_type(e.scalar().type());
         items.push_back(std::make_unique<ir::param>(t, n->span, m_param_prefix + n->id, i));
       }
     }

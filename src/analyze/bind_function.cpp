@@ -213,8 +213,9 @@ ir::expr_ptr binder::bind_conditional(const ast::conditional& c) {
   }
   if (then->type.collection) fail_collection(*then, c.then->span);
   if (otherwise->type.collection) fail_collection(*otherwise, c.otherwise->span);
+  // A branch comparable with a float is a number (or None): the result is a float.
   if (then->type.is(value_type::real) || otherwise->type.is(value_type::real)) {
-    if (t.is_number()) t = ir::scalar_type(value_type::real);
+    t = ir::scalar_type(value_type::real);
   }
   return std::make_unique<ir::conditional>(t, c.span, std::move(cond), std::move(then),
                                            std::move(otherwise));
@@ -243,7 +244,12 @@ ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
     ir::expr_ptr low = bind(*c.args[1]);
     ir::expr_ptr high = bind(*c.args[2]);
     for (const ir::expr* bound : {low.get(), high.get()}) {
-      if (!comparable(x->type, bound->type) || x->type.is_entity() || x->type.collection) {
+      if (x->type.is_entity()) {
+        fail(error_category::type, "type.mismatch",
+             "between() needs comparable values, got " + ir::type_text(x->type), c.span);
+      }
+      // comparable() refuses collections.
+      if (!comparable(x->type, bound->type)) {
         fail(error_category::type, "type.mismatch",
              "cannot compare " + ir::type_text(x->type) + " with " + ir::type_text(bound->type),
              c.span);
@@ -257,7 +263,7 @@ ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
     return both;
   }
   if (name == "coalesce" || name == "concat") {
-    check_args(c, name == "coalesce" ? 1 : 1, 64);
+    check_args(c, 1, 64);
     auto f = std::make_unique<ir::function>(
         ir::scalar_type(value_type::text), c.span,
         name == "coalesce" ? ir::function_kind::coalesce : ir::function_kind::to_text);
@@ -305,7 +311,13 @@ ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
   // Casts: int(x), float(x), str(x).
   check_args(c, 1, 1);
   ir::expr_ptr arg = bind(*c.args.front());
-  if (arg->type.collection || arg->type.is_entity()) fail_collection(*arg, c.args.front()->span);
+  if (arg->type.collection) fail_collection(*arg, c.args.front()->span);
+  if (arg->type.is_entity()) {
+    fail(error_category::type, "type.mismatch",
+         name + "() converts a value, not an object of " + ir::type_text(arg->type) +
+             "; convert one of its attributes",
+         c.args.front()->span);
+  }
   if (name == "str") {
     return std::make_unique<ir::function>(ir::scalar_type(value_type::text), c.span,
                                           ir::function_kind::to_text, std::move(arg));

@@ -43,12 +43,15 @@ ir::expr_ptr binder::bind_unary(const ast::unary& u) {
 
 namespace {
 
-// The seconds of `timedelta(days=1, hours=2)` (keyword or positional days, seconds), if `n`
-// is such a call of literals.
-std::optional<std::int64_t> timedelta_seconds(const ast::node& n) {
+const ast::call* timedelta_call(const ast::node& n) noexcept {
   const auto* c = n.try_as<ast::call>();
   const auto* f = c != nullptr ? c->func->try_as<ast::name>() : nullptr;
-  if (f == nullptr || f->id != "timedelta") return std::nullopt;
+  return f != nullptr && f->id == "timedelta" ? c : nullptr;
+}
+
+// The seconds of the call `timedelta(days=1, hours=2)` (keyword or positional days, seconds),
+// if its arguments are int literals of the units a database can add.
+std::optional<std::int64_t> timedelta_seconds(const ast::call* c) {
   static constexpr std::pair<std::string_view, std::int64_t> units[] = {
       {"days", 86400}, {"seconds", 1},  {"microseconds", 0}, {"milliseconds", 0},
       {"minutes", 60}, {"hours", 3600}, {"weeks", 604800}};
@@ -86,25 +89,31 @@ std::optional<std::int64_t> timedelta_seconds(const ast::node& n) {
 
 ir::expr_ptr binder::bind_binary(const ast::binary& b) {
   ir::expr_ptr lhs = bind(*b.lhs);
-  if (b.op == ast::binary_op::add || b.op == ast::binary_op::sub) {
-    if (auto seconds = timedelta_seconds(*b.rhs)) {
-      if (!lhs->type.is(value_type::date) && !lhs->type.is(value_type::datetime)) {
-        fail(error_category::type, "type.mismatch",
-             "a timedelta can only be added to a date or datetime, not to " +
-                 ir::type_text(lhs->type),
-             b.span);
-      }
-      if (lhs->type.is(value_type::date) && *seconds % 86400 != 0) {
-        fail(error_category::unsupported, "unsupported.timedelta",
-             "a date can only move by whole days", b.rhs->span);
-      }
-      std::int64_t delta = b.op == ast::binary_op::add ? *seconds : -*seconds;
-      ir::type t = lhs->type;
-      auto f = std::make_unique<ir::function>(t, b.span, ir::function_kind::add_interval,
-                                              std::move(lhs));
-      f->args.push_back(std::make_unique<ir::constant>(b.rhs->span, value{delta}));
-      return f;
+  const ast::call* timedelta = timedelta_call(*b.rhs);
+  if (timedelta != nullptr && (b.op == ast::binary_op::add || b.op == ast::binary_op::sub)) {
+    const auto seconds = timedelta_seconds(timedelta);
+    if (!seconds) {
+      fail(error_category::unsupported, "unsupported.timedelta",
+           "timedelta() in a query takes int literals: days and seconds, or days=, seconds=, "
+           "minutes=, hours=, weeks=",
+           b.rhs->span);
     }
+    if (!lhs->type.is(value_type::date) && !lhs->type.is(value_type::datetime)) {
+      fail(
+          error_category::type, "type.mismatch",
+          "a timedelta can only be added to a date or datetime, not to " + ir::type_text(lhs->type),
+          b.span);
+    }
+    if (lhs->type.is(value_type::date) && *seconds % 86400 != 0) {
+      fail(error_category::unsupported, "unsupported.timedelta",
+           "a date can only move by whole days", b.rhs->span);
+    }
+    std::int64_t delta = b.op == ast::binary_op::add ? *seconds : -*seconds;
+    ir::type t = lhs->type;
+    auto f =
+        std::make_unique<ir::function>(t, b.span, ir::function_kind::add_interval, std::move(lhs));
+    f->args.push_back(std::make_unique<ir::constant>(b.rhs->span, value{delta}));
+    return f;
   }
   ir::expr_ptr rhs = bind(*b.rhs);
   if (lhs->type.collection) fail_collection(*lhs, b.lhs->span);

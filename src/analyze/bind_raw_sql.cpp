@@ -12,9 +12,10 @@ namespace nextorm::analyze {
 
 namespace {
 
+// The characters of a name in the query grammar (ASCII): `$xé` is the parameter x, then 'é'.
 bool name_char(char c, bool first) noexcept {
   const auto u = static_cast<unsigned char>(c);
-  return std::isalpha(u) || c == '_' || (!first && std::isdigit(u)) || u >= 0x80;
+  return std::isalpha(u) || c == '_' || (!first && std::isdigit(u));
 }
 
 }  // namespace

@@ -35,6 +35,27 @@ bool has_aggregate_call(const ast::node& n) {
     case ast::node_kind::binary:
       return has_aggregate_call(*n.as<ast::binary>().lhs) ||
              has_aggregate_call(*n.as<ast::binary>().rhs);
+    case ast::node_kind::compare: {
+      const auto& c = n.as<ast::compare>();
+      if (has_aggregate_call(*c.first)) return true;
+      for (const auto& cmp : c.rest) {
+        if (has_aggregate_call(*cmp.rhs)) return true;
+      }
+      return false;
+    }
+    case ast::node_kind::bool_op:
+      for (const auto& operand : n.as<ast::bool_op>().operands) {
+        if (has_aggregate_call(*operand)) return true;
+      }
+      return false;
+    case ast::node_kind::subscript:
+      return has_aggregate_call(*n.as<ast::subscript>().object) ||
+             has_aggregate_call(*n.as<ast::subscript>().index);
+    case ast::node_kind::slice: {
+      const auto& s = n.as<ast::slice>();
+      return has_aggregate_call(*s.object) || (s.start && has_aggregate_call(*s.start)) ||
+             (s.stop && has_aggregate_call(*s.stop));
+    }
     case ast::node_kind::tuple:
       for (const auto& item : n.as<ast::tuple>().items) {
         if (has_aggregate_call(*item)) return true;

@@ -2,6 +2,7 @@
 
 #include "compile/compiler.hpp"
 
+#include <cassert>
 #include <functional>
 #include <string_view>
 
@@ -48,15 +49,16 @@ bool same_shape(const param_value& a, const param_value& b) noexcept {
 
 std::uint64_t hash_shape(const params& args) noexcept;
 
+std::uint64_t hash_query(const nested_query& q) noexcept {
+  std::uint64_t h = mix(hash_text(q.text), hash_text(q.entity));
+  for (const auto& [kind, text] : q.modifiers) h = mix(mix(h, kind), hash_text(text));
+  return mix(h, hash_shape(q.args));
+}
+
 std::uint64_t hash_shape(const param_value& p) noexcept {
   if (p.is_scalar()) return static_cast<std::uint64_t>(p.scalar().type());
   if (p.is_entity()) return reinterpret_cast<std::uintptr_t>(p.entity().entity);
-  if (p.is_query()) {
-    const nested_query& q = p.query();
-    std::uint64_t h = mix(hash_text(q.text), hash_text(q.entity));
-    for (const auto& [kind, text] : q.modifiers) h = mix(mix(h, kind), hash_text(text));
-    return mix(h, hash_shape(q.args));
-  }
+  if (p.is_query()) return hash_query(p.query());
   std::uint64_t h = p.sequence().size();
   for (const param_value& element : p.sequence()) h = mix(h, hash_shape(element));
   return h;
@@ -75,7 +77,7 @@ void for_each_token(const param_value& p, F&& f) {
   } else if (p.is_entity()) {
     f(entity_token, value_type::null, p.entity().entity, 0, nullptr);
   } else if (p.is_query()) {
-    f(query_token, value_type::null, nullptr, hash_shape(p), &p.query_ptr());
+    f(query_token, value_type::null, nullptr, 0, &p.query_ptr());
   } else {
     f(sequence_token, value_type::null, nullptr, p.sequence().size(), nullptr);
     for (const param_value& element : p.sequence()) for_each_token(element, f);
@@ -84,7 +86,8 @@ void for_each_token(const param_value& p, F&& f) {
 
 }  // namespace
 
-plan_cache::plan_cache(std::size_t capacity) : m_capacity{capacity == 0 ? 1 : capacity} {}
+plan_cache::plan_cache(std::size_t capacity, hasher hash)
+    : m_capacity{capacity == 0 ? 1 : capacity}, m_hash{hash} {}
 
 std::uint64_t plan_cache::hash_key(const query_spec& spec, const registry& reg,
                                    const lower::dialect& d, const params& args) noexcept {
@@ -103,9 +106,10 @@ std::uint64_t plan_cache::hash_key(const query_spec& spec, const registry& reg,
   for (const auto& [name, p] : args) {
     h = mix(h, hash_text(name));
     for_each_token(p, [&](std::uint8_t kind, value_type type, const entity_info* entity,
-                          std::size_t length, const std::shared_ptr<const nested_query>*) {
+                          std::size_t length, const std::shared_ptr<const nested_query>* q) {
       h = mix(h, kind | (static_cast<std::uint64_t>(type) << 8) | (std::uint64_t{length} << 16));
       h = mix(h, reinterpret_cast<std::uintptr_t>(entity));
+      if (q != nullptr) h = mix(h, hash_query(**q));
     });
   }
   return h;
@@ -123,18 +127,17 @@ bool plan_cache::matches(const entry& e, const query_spec& spec, const registry&
     if (e.names[name++] != n) return false;
     for_each_token(p, [&](std::uint8_t kind, value_type type, const entity_info* entity,
                           std::size_t length, const std::shared_ptr<const nested_query>* q) {
-      if (same && token < e.types.size()) {
-        const type_token& t = e.types[token];
-        same = t.kind == kind && t.type == type && t.entity == entity && t.length == length &&
-               (q == nullptr || (t.query && same_query(*t.query, **q)));
-      } else {
-        same = false;
-      }
-      ++token;
+      if (!same) return;
+      // While the tokens agree they line up: a sequence's length comes before its elements.
+      assert(token < e.types.size());
+      const type_token& t = e.types[token++];
+      same = t.kind == kind && t.type == type && t.entity == entity && t.length == length &&
+             (q == nullptr || same_query(*t.query, **q));
     });
     if (!same) return false;
   }
-  return token == e.types.size();
+  assert(token == e.types.size());
+  return true;
 }
 
 void plan_cache::signature(const params& args, entry& e) {
@@ -149,7 +152,7 @@ void plan_cache::signature(const params& args, entry& e) {
 
 std::shared_ptr<const plan> plan_cache::get(const query_spec& spec, const registry& reg,
                                             const lower::dialect& d, const params& args) {
-  std::uint64_t h = hash_key(spec, reg, d, args);
+  std::uint64_t h = m_hash(spec, reg, d, args);
   {
     std::lock_guard lock{m_mutex};
     if (auto it = m_index.find(h);

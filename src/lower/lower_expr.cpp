@@ -160,8 +160,9 @@ void sql_builder::subquery(const ir::subquery& q) {
 }
 
 bool sql_builder::scope_has_join(std::size_t scope) const noexcept {
+  // A nested query's scope has no LEFT JOINs: those are the outer query's (scope 0).
   for (const auto& s : m_query.sources) {
-    if (s.scope == scope && s.is_join() && !s.left) return true;
+    if (s.scope == scope && s.is_join()) return true;
   }
   return false;
 }

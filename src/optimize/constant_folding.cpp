@@ -6,6 +6,7 @@
 
 #include "common/unreachable.hpp"
 
+#include <cassert>
 #include <cmath>
 #include <optional>
 
@@ -13,7 +14,7 @@ namespace nextorm::optimize {
 
 namespace {
 
-bool is_number(const value& v) noexcept {
+[[maybe_unused]] bool is_number(const value& v) noexcept {
   return v.type() == value_type::integer || v.type() == value_type::real;
 }
 
@@ -84,7 +85,8 @@ std::optional<value> fold_binary(const ir::binary& b) {
   const auto* r = b.rhs->try_as<ir::constant>();
   if (l == nullptr || r == nullptr) return std::nullopt;
   if (b.op == ir::binary_op::concat) return value{l->value.as_text() + r->value.as_text()};
-  if (!is_number(l->value) || !is_number(r->value)) return std::nullopt;
+  // The binder lets only numbers into arithmetic (and texts into concat).
+  assert(is_number(l->value) && is_number(r->value));
   if (l->value.type() == value_type::integer && r->value.type() == value_type::integer) {
     return fold_int(b.op, l->value.as_int(), r->value.as_int());
   }
@@ -104,23 +106,31 @@ bool holds(ir::compare_op op, const T& a, const T& b) {
   detail::unreachable("holds");
 }
 
+// Python compares a bool as the int 0 or 1 (`True < 2`); the databases may not (PostgreSQL has no
+// `boolean < integer`).
+bool int_like(const value& v) noexcept {
+  return v.type() == value_type::integer || v.type() == value_type::boolean;
+}
+
+std::int64_t int_of(const value& v) {
+  return v.type() == value_type::boolean ? v.as_bool() : v.as_int();
+}
+
 std::optional<value> fold_compare(const ir::compare& c) {
   const auto* l = c.lhs->try_as<ir::constant>();
   const auto* r = c.rhs->try_as<ir::constant>();
   if (l == nullptr || r == nullptr) return std::nullopt;
   const value& a = l->value;
   const value& b = r->value;
-  if (a.type() == value_type::integer && b.type() == value_type::integer) {
-    return value{holds(c.op, a.as_int(), b.as_int())};
-  }
-  if (is_number(a) && is_number(b)) return value{holds(c.op, a.as_real(), b.as_real())};
-  if (a.type() == value_type::text && b.type() == value_type::text) {
+  // The binder lets a str meet only a str, and numbers and bools meet each other.
+  if (a.type() == value_type::text) {
     return value{holds(c.op, a.as_text(), b.as_text())};  // UTF-8 order is code point order
   }
-  if (a.type() == value_type::boolean && b.type() == value_type::boolean) {
-    return value{holds(c.op, a.as_bool(), b.as_bool())};
-  }
-  return std::nullopt;
+  if (int_like(a) && int_like(b)) return value{holds(c.op, int_of(a), int_of(b))};
+  assert(is_number(a) || is_number(b));
+  const double x = a.type() == value_type::real ? a.as_real() : static_cast<double>(int_of(a));
+  const double y = b.type() == value_type::real ? b.as_real() : static_cast<double>(int_of(b));
+  return value{holds(c.op, x, y)};
 }
 
 bool is_ascii(const std::string& s) noexcept {

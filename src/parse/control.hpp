@@ -45,37 +45,41 @@ struct control : grammar::pg::normal<Rule> {
     return static_cast<std::uint32_t>(in.current() - state.text.data());
   }
 
+  // Each hook is chosen at compile time by the rule's markers: an overload constrained by the
+  // concepts above, or PEGTL's nothing for a rule without them.
   template <class Input>
-  static void start(const Input& in, parse_state& state) {
-    if constexpr (nests<Rule>) {
-      if (++state.depth > max_nesting) {
-        raise_too_deep(state, offset(in, state));
-      }
-    }
+  static void start(const Input& in, parse_state& state) requires nests<Rule> {
+    if (++state.depth > max_nesting) raise_too_deep(state, offset(in, state));
   }
+  template <class Input>
+  static void start(const Input& /*in*/, parse_state& /*state*/) noexcept {}
 
   template <class Input>
-  static void success(const Input& in, parse_state& state) {
-    if constexpr (opens<Rule>) {
-      const std::uint32_t at = offset(in, state) - 1;
-      state.openers.push_back(at);
-      if (++state.depth > max_nesting) {
-        raise_too_deep(state, at);
-      }
-    } else if constexpr (closes<Rule>) {
-      state.openers.pop_back();
-      --state.depth;
-    } else if constexpr (nests<Rule>) {
-      --state.depth;
-    }
+  static void success(const Input& in, parse_state& state) requires opens<Rule> {
+    const std::uint32_t at = offset(in, state) - 1;
+    state.openers.push_back(at);
+    if (++state.depth > max_nesting) raise_too_deep(state, at);
   }
+  template <class Input>
+  static void success(const Input& /*in*/, parse_state& state) noexcept
+      requires(closes<Rule> && !opens<Rule>) {
+    state.openers.pop_back();
+    --state.depth;
+  }
+  template <class Input>
+  static void success(const Input& /*in*/, parse_state& state) noexcept
+      requires(nests<Rule> && !opens<Rule> && !closes<Rule>) {
+    --state.depth;
+  }
+  template <class Input>
+  static void success(const Input& /*in*/, parse_state& /*state*/) noexcept {}
 
   template <class Input>
-  static void failure(const Input& /*in*/, parse_state& state) noexcept {
-    if constexpr (nests<Rule>) {
-      --state.depth;
-    }
+  static void failure(const Input& /*in*/, parse_state& state) noexcept requires nests<Rule> {
+    --state.depth;
   }
+  template <class Input>
+  static void failure(const Input& /*in*/, parse_state& /*state*/) noexcept {}
 
   template <class Input>
   [[noreturn]] static void raise(const Input& in, parse_state& state) {

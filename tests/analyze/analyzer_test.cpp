@@ -219,7 +219,8 @@ TEST_CASE("functions check their arguments and suggest the nearest function") {
   CHECK(error_of("p for p in Product if coalesce(p.name, 1)")
             .starts_with("type.mismatch: coalesce() needs values of one type, got str and int"));
   CHECK(error_of("p for p in Product if coalesce(p.tags)").starts_with("type.collection"));
-  CHECK(error_of("p for p in Product if int(p.category) > 1").starts_with("type.collection"));
+  CHECK(error_of("p for p in Product if int(p.category) > 1")
+            .starts_with("type.mismatch: int() converts a value, not an object of Category"));
   CHECK(error_of("p for p in Event if float(p.day) > 1")
             .starts_with("type.mismatch: float() needs a number or a str, got date"));
   CHECK(error_of("p for p in Product if random(1) > 1").starts_with("type.arguments"));
@@ -373,6 +374,8 @@ TEST_CASE("timedelta moves a date by positional days or refuses what it cannot c
   CHECK(error_of("e for e in Event if e.day + timedelta(1, 2) > e.day")
             .starts_with("unsupported.timedelta: a date can only move by whole days"));
   CHECK(error_of("e for e in Event if e.day + timedelta(x) > e.day", {{"x", 1}})
+            .starts_with("unsupported.timedelta: timedelta() in a query takes int literals"));
+  CHECK(error_of("e for e in Event if e.day > timedelta(1)")
             .starts_with("unsupported.timedelta: timedelta() can only be added to or subtracted "
                          "from a date or datetime"));
   CHECK(error_of("e for e in Event if e.day + timedelta(1, 2, 3) > e.day")
@@ -533,4 +536,148 @@ TEST_CASE("date(), datetime() and time() refuse the fields Python refuses, point
             .constant == value::typed(value_type::datetime, "9999-12-31 23:59:59"));
   CHECK(compile_text("e for e in Event if e.alarm > time(0)")->params[0].constant ==
         value::typed(value_type::time, "00:00:00"));
+}
+
+TEST_CASE("calls with the wrong arguments name the function, what it takes and what it got") {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"p for p in Product if abs(p.price, x=1) > 1",
+       "type.arguments: abs() takes 1 argument, got 2 (line 1, column 23)\n"
+       "  p for p in Product if abs(p.price, x=1) > 1\n"
+       "                        ^~~~~~~~~~~~~~~~~"},
+      {"p for p in Product if max(1, 2, x=3) > 1",
+       "type.arguments: max() takes 2 to 64 arguments, got 3 (line 1, column 23)\n"
+       "  p for p in Product if max(1, 2, x=3) > 1\n"
+       "                        ^~~~~~~~~~~~~~"},
+      {"p for p in Product if coalesce(p.description, x='a') == 'a'",
+       "type.arguments: coalesce() takes 1 to 64 arguments, got 2 (line 1, column 23)\n"
+       "  p for p in Product if coalesce(p.description, x='a') == 'a'\n"
+       "                        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"},
+      {"p for p in Product if p.name[0]() == 'a'",
+       "unsupported.syntax: calling this expression is not supported in queries yet (line 1, "
+       "column 23)\n"
+       "  p for p in Product if p.name[0]() == 'a'\n"
+       "                        ^~~~~~~~~"},
+      {"p for p in Product if p.foo()",
+       "unknown_name.method: entity Product has no method 'foo' (line 1, column 25)\n"
+       "  p for p in Product if p.foo()\n"
+       "                          ^~~"},
+      {"p for p in Product if max(p, p) == p",
+       "type.mismatch: max() needs comparable values, got Product (line 1, column 27)\n"
+       "  p for p in Product if max(p, p) == p\n"
+       "                            ^"},
+      {"p for p in Product if max(p.tags, 1) == p",
+       "type.collection: a collection (Set of Tag) cannot be used here: use len(), count(), "
+       "exists(), is_empty(), 'in', or iterate over it with 'for' (line 1, column 27)\n"
+       "  p for p in Product if max(p.tags, 1) == p\n"
+       "                            ^~~~~~"},
+      {"count(p, sep=',') for p in Product",
+       "type.arguments: count() takes only the keyword argument distinct=True or distinct=False "
+       "(line 1, column 10)\n"
+       "  count(p, sep=',') for p in Product\n"
+       "           ^~~"},
+      {"group_concat(p.name, sep=1) for p in Product",
+       "type.arguments: group_concat() takes only the keyword argument distinct=True or "
+       "distinct=False and sep='...' (line 1, column 22)\n"
+       "  group_concat(p.name, sep=1) for p in Product\n"
+       "                       ^~~"},
+      {"count(p, distinct=p.active) for p in Product",
+       "type.arguments: count() takes only the keyword argument distinct=True or distinct=False "
+       "(line 1, column 10)\n"
+       "  count(p, distinct=p.active) for p in Product\n"
+       "           ^~~~~~~~"},
+      {"count(distinct(p.name, p.price)) for p in Product",
+       "unknown_name.function: unknown function 'distinct' (line 1, column 7)\n"
+       "  count(distinct(p.name, p.price)) for p in Product\n"
+       "        ^~~~~~~~"},
+      {"count(distinct(p.name, x=1)) for p in Product",
+       "unknown_name.function: unknown function 'distinct' (line 1, column 7)\n"
+       "  count(distinct(p.name, x=1)) for p in Product\n"
+       "        ^~~~~~~~"},
+      {"count(distinct(distinct.name)) for distinct in Product",
+       "type.not_callable: 'distinct' is not a function (line 1, column 7)\n"
+       "  count(distinct(distinct.name)) for distinct in Product\n"
+       "        ^~~~~~~~"},
+  };
+  for (const auto& [query, message] : cases) CHECK(error_of(query) == message);
+}
+
+TEST_CASE("desc() in an order takes one argument and no keyword") {
+  auto spec = testing::spec_of("p for p in Product");
+  spec.modifiers.push_back({compile::modifier_kind::order_by, "desc(p.name, x=1)"});
+  CHECK(error_of_spec(spec) ==
+        "type.arguments: desc() takes 1 argument, got 2 (line 1, column 1)\n"
+        "  desc(p.name, x=1)\n"
+        "  ^~~~~~~~~~~~~~~~~");
+}
+
+TEST_CASE("conditionals, between, coalesce and casts check their operands' types") {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"p for p in Product if (None if p.active else p.tags) == 1",
+       "type.collection: a collection (Set of Tag) cannot be used here: use len(), count(), "
+       "exists(), is_empty(), 'in', or iterate over it with 'for' (line 1, column 46)\n"
+       "  p for p in Product if (None if p.active else p.tags) == 1\n"
+       "                                               ^~~~~~"},
+      {"p for p in Product if between(p, p, p)",
+       "type.mismatch: between() needs comparable values, got Product (line 1, column 23)\n"
+       "  p for p in Product if between(p, p, p)\n"
+       "                        ^~~~~~~~~~~~~~~~"},
+      {"p for p in Product if int(p.tags) > 1",
+       "type.collection: a collection (Set of Tag) cannot be used here: use len(), count(), "
+       "exists(), is_empty(), 'in', or iterate over it with 'for' (line 1, column 27)\n"
+       "  p for p in Product if int(p.tags) > 1\n"
+       "                            ^~~~~~"},
+      {"p for p in Product if int(p) > 1",
+       "type.mismatch: int() converts a value, not an object of Product; convert one of its "
+       "attributes (line 1, column 27)\n"
+       "  p for p in Product if int(p) > 1\n"
+       "                            ^"},
+      {"p for p in Product if p.price + p.tags > 1",
+       "type.collection: a collection (Set of Tag) cannot be used here: use len(), count(), "
+       "exists(), is_empty(), 'in', or iterate over it with 'for' (line 1, column 33)\n"
+       "  p for p in Product if p.price + p.tags > 1\n"
+       "                                  ^~~~~~"},
+      {"e for e in Event if e.day + timedelta(+1) > e.day",
+       "unsupported.timedelta: timedelta() in a query takes int literals: days and seconds, or "
+       "days=, seconds=, minutes=, hours=, weeks= (line 1, column 29)\n"
+       "  e for e in Event if e.day + timedelta(+1) > e.day\n"
+       "                              ^~~~~~~~~~~~~"},
+      {"e for e in Event if e.day + timedelta(days=x) > e.day",
+       "unsupported.timedelta: timedelta() in a query takes int literals: days and seconds, or "
+       "days=, seconds=, minutes=, hours=, weeks= (line 1, column 29)\n"
+       "  e for e in Event if e.day + timedelta(days=x) > e.day\n"
+       "                              ^~~~~~~~~~~~~~~~~"},
+      {"e for e in Event if e.day + timedelta(years=1) > e.day",
+       "unsupported.timedelta: timedelta() in a query takes int literals: days and seconds, or "
+       "days=, seconds=, minutes=, hours=, weeks= (line 1, column 29)\n"
+       "  e for e in Event if e.day + timedelta(years=1) > e.day\n"
+       "                              ^~~~~~~~~~~~~~~~~~"},
+      {"e for e in Event if e.at + timedelta(microseconds=5) > e.at",
+       "unsupported.timedelta: timedelta() in a query takes int literals: days and seconds, or "
+       "days=, seconds=, minutes=, hours=, weeks= (line 1, column 28)\n"
+       "  e for e in Event if e.at + timedelta(microseconds=5) > e.at\n"
+       "                             ^~~~~~~~~~~~~~~~~~~~~~~~~"},
+  };
+  for (const auto& [query, message] : cases) CHECK(error_of(query) == message);
+}
+
+TEST_CASE("a sequence parameter holding a query or an object without entity is refused") {
+  auto q = std::make_shared<nested_query>();
+  q->text = "p for p in Product";
+  const params with_query{
+      {"xs", std::vector<param_value>{1, param_value{std::shared_ptr<const nested_query>{q}}}}};
+  CHECK(error_of("p for p in Product if p.quantity in xs", with_query) ==
+        "type.sequence_parameter: parameter 'xs' holds a query at index 1 (line 1, column 37)\n"
+        "  p for p in Product if p.quantity in xs\n"
+        "                                      ^~");
+  const params without_entity{{"cs", std::vector<param_value>{entity_ref{nullptr, 1}}}};
+  CHECK(error_of("p for p in Product if p.category in cs", without_entity) ==
+        "usage.entity_parameter: parameter 'cs' holds an object reference without an entity at "
+        "index 0 (line 1, column 37)\n"
+        "  p for p in Product if p.category in cs\n"
+        "                                      ^~");
+}
+
+TEST_CASE("a raw_sql() parameter name is ASCII, as the query grammar's names") {
+  CHECK(compile_text("p for p in Product if raw_sql('p.name = $xé')", {{"x", "a"}})
+            ->sql.ends_with("WHERE p.name = ?é"));
 }

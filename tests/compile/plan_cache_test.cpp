@@ -189,3 +189,159 @@ TEST_CASE("a loop-source query's own entity, sequence and query parameters key b
   CHECK(longer->sql.find("IN (?, ?, ?)") != std::string::npos);
   CHECK(cache.misses() == 3);
 }
+
+namespace {
+
+// Every key hashes alike: the cache must tell them apart by comparing them.
+std::uint64_t colliding(const compile::query_spec&, const registry&, const lower::dialect&,
+                        const params&) noexcept {
+  return 42;
+}
+
+param_value query_param(std::string text, params args = {}, std::string entity = {},
+                        std::vector<std::pair<std::uint8_t, std::string>> modifiers = {}) {
+  auto q = std::make_shared<nested_query>();
+  q->text = std::move(text);
+  q->entity = std::move(entity);
+  q->args = std::move(args);
+  q->modifiers = std::move(modifiers);
+  return param_value{std::shared_ptr<const nested_query>{std::move(q)}};
+}
+
+}  // namespace
+
+namespace {
+
+// A get that must miss: its plan, or none when the compiler refuses the query (a miss too, as
+// hits() shows).
+std::shared_ptr<const compile::plan> try_get(compile::plan_cache& cache,
+                                             const compile::query_spec& spec, const registry& reg,
+                                             const lower::dialect& d, const params& args) {
+  try {
+    return cache.get(spec, reg, d, args);
+  } catch (const query_error&) {
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("keys with the same hash are told apart by every part of the key") {
+  compile::plan_cache cache{16, &colliding};
+  auto spec = spec_of("p for p in Product if p.quantity in xs");
+  auto counted = spec;
+  counted.terminal = compile::terminal_kind::count;
+  const params two_ints{{"xs", std::vector<param_value>{1, 2}}};
+  auto base = cache.get(spec, schema(), lower::sqlite_dialect(), two_ints);
+  CHECK(cache.get(spec, schema(), lower::sqlite_dialect(), two_ints) == base);
+  CHECK(cache.hits() == 1);
+  struct other {
+    const compile::query_spec* spec;
+    const lower::dialect* dialect;
+    params args;
+  };
+  // Another dialect, spec, parameter count, parameter name, kind, element type (the first or
+  // a later one), or sequence length: each is compared with the base key in the one slot.
+  const std::vector<other> others{
+      {&spec, &lower::postgres_dialect(), two_ints},
+      {&counted, &lower::sqlite_dialect(), two_ints},
+      {&spec, &lower::sqlite_dialect(), {{"xs", std::vector<param_value>{1, 2}}, {"y", 1}}},
+      {&spec, &lower::sqlite_dialect(), {{"ys", std::vector<param_value>{1, 2}}}},
+      {&spec, &lower::sqlite_dialect(), {{"xs", 1}}},
+      {&spec, &lower::sqlite_dialect(), {{"xs", std::vector<param_value>{1, 2.5}}}},
+      {&spec, &lower::sqlite_dialect(), {{"xs", std::vector<param_value>{1.5, 2.5}}}},
+      {&spec, &lower::sqlite_dialect(), {{"xs", std::vector<param_value>{1, 2, 3}}}},
+  };
+  for (const auto& o : others) {
+    (void)try_get(cache, spec, schema(), lower::sqlite_dialect(), two_ints);  // base in the slot
+    const auto misses = cache.misses();
+    CHECK(try_get(cache, *o.spec, schema(), *o.dialect, o.args) != base);
+    CHECK(cache.misses() == misses + 1);
+  }
+  CHECK(cache.size() == 1);  // the newest of colliding keys takes the slot
+  // Specs that differ in one field only: an offset, or a modifier's text.
+  auto offset = spec;
+  offset.has_offset = true;
+  auto by_name = spec;
+  by_name.modifiers.push_back({compile::modifier_kind::order_by, "p.name"});
+  auto by_price = spec;
+  by_price.modifiers.push_back({compile::modifier_kind::order_by, "p.price"});
+  const auto misses = cache.misses();
+  (void)cache.get(spec, schema(), lower::sqlite_dialect(), two_ints);
+  CHECK(cache.get(offset, schema(), lower::sqlite_dialect(), two_ints)->sql.ends_with(" OFFSET ?"));
+  CHECK(cache.get(by_name, schema(), lower::sqlite_dialect(), two_ints)
+            ->sql.ends_with("\"p\".\"name\""));
+  CHECK(cache.get(by_price, schema(), lower::sqlite_dialect(), two_ints)
+            ->sql.ends_with("\"p\".\"price\""));
+  CHECK(cache.misses() == misses + 4);
+}
+
+TEST_CASE("keys with the same hash differ by the registry and its version") {
+  compile::plan_cache cache{16, &colliding};
+  registry other;
+  other.load_json_text(R"({"entities":[{"name":"Product","attrs":[
+    {"name":"name","kind":"Req","type":"str"}]}]})");
+  other.finalize();
+  auto spec = spec_of("p.name for p in Product");
+  auto a = cache.get(spec, schema(), lower::sqlite_dialect(), {});
+  auto b = cache.get(spec, other, lower::sqlite_dialect(), {});
+  CHECK(a != b);
+  const std::uint64_t version = other.version();
+  other.finalize();
+  REQUIRE(other.version() != version);
+  CHECK(cache.get(spec, other, lower::sqlite_dialect(), {}) != b);
+  CHECK(cache.hits() == 0);
+}
+
+TEST_CASE("keys with the same hash differ by entity parameters and loop-source queries") {
+  compile::plan_cache cache{16, &colliding};
+  auto get = [&](const std::string& text, const params& args) {
+    return try_get(cache, spec_of(text), schema(), lower::sqlite_dialect(), args);
+  };
+  const entity_info* category = schema().find("Category");
+  const entity_info* product = schema().find("Product");
+  // An entity parameter of another entity.
+  CHECK(get("p for p in Product if p.category == c", {{"c", entity_ref{category, 1}}}) != nullptr);
+  CHECK(get("p for p in Product if p.category == c", {{"c", entity_ref{product, 1}}}) == nullptr);
+  // A loop-source query differing in its text, entity, chain, parameter count, names or types,
+  // down to its own sequences, entities and queries; each compared both ways with the base.
+  const std::string outer = "x for x in q";
+  const std::string text = "p for p in Product if p.quantity in ns and p in r";
+  auto inner = [&](params args, std::string t = {}, std::string entity = {},
+                   std::vector<std::pair<std::uint8_t, std::string>> modifiers = {}) {
+    return params{{"q", query_param(t.empty() ? text : std::move(t), std::move(args),
+                                    std::move(entity), std::move(modifiers))}};
+  };
+  auto innermost = [](std::string t) { return query_param(std::move(t)); };
+  const param_value two{std::vector<param_value>{1, 2}};
+  const params base_args{{"ns", two}, {"r", innermost("p for p in Product")}};
+  auto base = get(outer, inner(base_args));
+  REQUIRE(base != nullptr);
+  CHECK(get(outer, inner(base_args)) == base);
+  const std::vector<params> others{
+      inner(base_args, text + " and p.active"),
+      inner(base_args, {}, {}, {{0, "lambda p: p.active"}}),
+      inner({{"ns", two}, {"r", innermost("p for p in Product")}, {"z", 1}}),
+      inner({{"ms", two}, {"r", innermost("p for p in Product")}}),
+      inner({{"ns", 1}, {"r", innermost("p for p in Product")}}),
+      inner({{"ns", std::vector<param_value>{1, 2, 3}}, {"r", innermost("p for p in Product")}}),
+      inner({{"ns", std::vector<param_value>{1, 2.5}}, {"r", innermost("p for p in Product")}}),
+      inner({{"ns", two}, {"r", innermost("p for p in Product if p.active")}}),
+      inner({{"ns", two}, {"r", entity_ref{product, 1}}}),
+  };
+  for (const auto& args : others) {
+    (void)get(outer, inner(base_args));  // base in the slot
+    const auto misses = cache.misses();
+    CHECK(get(outer, args) != base);
+    CHECK(cache.misses() == misses + 1);
+    (void)get(outer, inner(base_args));  // compared with the other, if it was cached
+  }
+  // Entity parameters of the inner query, of the same entity or another.
+  (void)get(outer, inner({{"ns", two}, {"r", entity_ref{product, 1}}}));
+  (void)get(outer, inner({{"ns", two}, {"r", entity_ref{category, 1}}}));
+  // Entity.select() queries: the same text, another entity.
+  CHECK(get("x.name for x in q", {{"q", query_param("", {}, "Product")}})->sql ==
+        "SELECT DISTINCT \"p\".\"name\" FROM \"Product\" \"p\"");
+  CHECK(get("x.name for x in q", {{"q", query_param("", {}, "Category")}})->sql ==
+        "SELECT DISTINCT \"c\".\"name\" FROM \"Category\" \"c\"");
+}

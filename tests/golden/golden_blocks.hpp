@@ -191,10 +191,10 @@ inline std::vector<block> read_blocks(const fs::path& file, const registry& reg)
       }
       if (!found) FAIL(file.string() << ":" << number << ": unknown terminal " << rest);
     } else if (key == "source" || key == "source_params" || key == "source_filter" ||
-               key == "source_order_by") {
+               key == "source_where" || key == "source_order_by") {
       // source: q: <generator> passes a query as parameter q; source_params: q: a: int, ...
       // gives it parameters; source_filter: q: <text> / source_order_by: q: <text> adds a
-      // filter() / an order_by() to it.
+      // filter() / an order_by() to it, source_where: q: <text> a where().
       std::size_t c = rest.find(':');
       const std::string name = trim(rest.substr(0, c));
       const std::string text = trim(rest.substr(c + 1));
@@ -203,6 +203,7 @@ inline std::vector<block> read_blocks(const fs::path& file, const registry& reg)
                                : std::make_shared<nested_query>();
       if (key == "source") q->text = text;
       if (key == "source_filter") q->modifiers.emplace_back(0, text);
+      if (key == "source_where") q->modifiers.emplace_back(1, text);
       if (key == "source_order_by") q->modifiers.emplace_back(2, text);
       if (key == "source_params") {
         for (const auto& p : split_top(text)) {

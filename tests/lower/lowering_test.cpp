@@ -238,3 +238,22 @@ TEST_CASE("for_update() of a grouped or DISTINCT query is refused where the data
   CHECK_THROWS_WITH(compile::compile_query(distinct, schema(), lower::postgres_dialect(), {}),
                     Catch::StartsWith(refusal));
 }
+
+TEST_CASE(
+    "a key declared after other attributes orders by its own column, and a decimal "
+    "without precision sums at scale 2") {
+  registry reg;
+  reg.load_json_text(R"({"entities":[{"name":"Item","attrs":[
+    {"name":"label","kind":"Req","type":"str"},
+    {"name":"code","kind":"PK","type":"str"},
+    {"name":"cost","kind":"Req","type":"decimal"}]}]})");
+  reg.finalize();
+  auto spec = testing::spec_of("(i.label, i) for i in Item");
+  spec.modifiers.push_back({compile::modifier_kind::order_by, "2"});
+  CHECK(compile::compile_query(spec, reg, lower::sqlite_dialect(), {})->sql ==
+        "SELECT \"i\".\"label\", \"i\".\"label\", \"i\".\"code\", \"i\".\"cost\" FROM \"Item\" "
+        "\"i\" ORDER BY 3");
+  CHECK(compile::compile_query(testing::spec_of("sum(i.cost) for i in Item"), reg,
+                               lower::sqlite_dialect(), {})
+            ->sql == "SELECT coalesce(decimal_sum(\"i\".\"cost\", 2), 0) FROM \"Item\" \"i\"");
+}

@@ -74,6 +74,11 @@ class postgres final : public dialect {
   }
   affixes date_of() const override { return {"CAST(", " AS DATE)"}; }
   affixes cast(value_type to, value_type from) const override {
+    if (from == value_type::boolean && to != value_type::text) {
+      // PostgreSQL casts a boolean to INTEGER only.
+      affixes through = cast(to, value_type::integer);
+      return {through.before + "CAST(", " AS INTEGER)" + through.after};
+    }
     bool number = from == value_type::real || from == value_type::decimal;
     if (to == value_type::integer && number) return {"CAST(trunc(", ") AS BIGINT)"};
     if (to == value_type::integer) return {"CAST(", " AS BIGINT)"};
