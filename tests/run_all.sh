@@ -72,7 +72,7 @@ fi
 logs=("$BUILD")
 GATES=${NEXTORM_GATES_DIR:-build-gates}
 if [[ ${NEXTORM_GATES:-} != none ]]; then
-    logs+=("$GATES/meson-logs/testlog.json" "$GATES/meson-logs/gates.json")
+    logs+=("$GATES/meson-logs/testlog.json" "$GATES/meson-logs/fuzzlog.json" "$GATES/meson-logs/gates.json")
 fi
 python3 tests/summary.py "${logs[@]}" || status=1
 exit "$status"

@@ -275,7 +275,7 @@ query_options parse_query_args(std::span<const std::string_view> args) {
       throw usage_failure{"option '" + std::string{name} + "' needs a value: " + std::string{name} +
                           " " + std::string{spec->metavar}};
     }
-    switch (spec->id) {  // coverage-exempt: each enumerator has its case
+    switch (spec->id) {
       case option_id::db: set_once(out.db, seen_db, *spec, v); break;
       case option_id::schema: set_once(out.schema, seen_schema, *spec, v); break;
       case option_id::params: {

@@ -270,7 +270,7 @@ std::string multiply_magnitude(const std::string& a, const std::string& b) {
 // Whether dropping a nonzero remainder moves the magnitude up by one; `half` compares twice the
 // remainder with the divisor (-1 below half, 0 a tie, 1 above).
 bool rounds_up(rounding mode, bool negative, int half, bool odd) {
-  switch (mode) {  // coverage-exempt: each enumerator has its case
+  switch (mode) {
     case rounding::half_even: return half > 0 || (half == 0 && odd);
     case rounding::half_up: return half >= 0;
     case rounding::half_down: return half > 0;

@@ -88,7 +88,7 @@ std::vector<value> bind_values(const lower::plan& plan, const params& args,
   std::vector<value> out;
   out.reserve(plan.params.size());
   for (const auto& slot : plan.params) {
-    switch (slot.from) {  // coverage-exempt: the implicit default, for a source out of range
+    switch (slot.from) {
       case lower::param_slot::source::constant:
         out.push_back(checked(slot.constant, {}, limits));
         break;

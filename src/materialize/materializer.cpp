@@ -59,7 +59,7 @@ void read_column(entity_base& object, const column_reader& r, const driver::curs
     r.write(field, value{});
     return;
   }
-  switch (r.how) {  // coverage-exempt: the implicit default, for a method out of range
+  switch (r.how) {
     case column_reader::method::load: r.load(field, row, column); break;
     case column_reader::method::int_key:
       object_access::set_int_key(*static_cast<detail::reference_field*>(field),

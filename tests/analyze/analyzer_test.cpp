@@ -603,7 +603,7 @@ TEST_CASE("calls with the wrong arguments name the function, what it takes and w
 
 TEST_CASE("desc() in an order takes one argument and no keyword") {
   auto spec = testing::spec_of("p for p in Product");
-  spec.modifiers.push_back({compile::modifier_kind::order_by, "desc(p.name, x=1)"});
+  spec.modifiers.push_back({ir::modifier_kind::order_by, "desc(p.name, x=1)"});
   CHECK(error_of_spec(spec) ==
         "type.arguments: desc() takes 1 argument, got 2 (line 1, column 1)\n"
         "  desc(p.name, x=1)\n"

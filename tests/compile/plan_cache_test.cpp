@@ -193,7 +193,7 @@ TEST_CASE("a loop-source query's own entity, sequence and query parameters key b
 namespace {
 
 // Every key hashes alike: the cache must tell them apart by comparing them.
-std::uint64_t colliding(const compile::query_spec&, const registry&, const lower::dialect&,
+std::uint64_t colliding(const ir::query_spec&, const registry&, const lower::dialect&,
                         const params&) noexcept {
   return 42;
 }
@@ -214,8 +214,8 @@ namespace {
 
 // A get that must miss: its plan, or none when the compiler refuses the query (a miss too, as
 // hits() shows).
-std::shared_ptr<const compile::plan> try_get(compile::plan_cache& cache,
-                                             const compile::query_spec& spec, const registry& reg,
+std::shared_ptr<const lower::plan> try_get(compile::plan_cache& cache,
+                                             const ir::query_spec& spec, const registry& reg,
                                              const lower::dialect& d, const params& args) {
   try {
     return cache.get(spec, reg, d, args);
@@ -230,13 +230,13 @@ TEST_CASE("keys with the same hash are told apart by every part of the key") {
   compile::plan_cache cache{16, &colliding};
   auto spec = spec_of("p for p in Product if p.quantity in xs");
   auto counted = spec;
-  counted.terminal = compile::terminal_kind::count;
+  counted.terminal = ir::terminal::count;
   const params two_ints{{"xs", std::vector<param_value>{1, 2}}};
   auto base = cache.get(spec, schema(), lower::sqlite_dialect(), two_ints);
   CHECK(cache.get(spec, schema(), lower::sqlite_dialect(), two_ints) == base);
   CHECK(cache.hits() == 1);
   struct other {
-    const compile::query_spec* spec;
+    const ir::query_spec* spec;
     const lower::dialect* dialect;
     params args;
   };
@@ -263,9 +263,9 @@ TEST_CASE("keys with the same hash are told apart by every part of the key") {
   auto offset = spec;
   offset.has_offset = true;
   auto by_name = spec;
-  by_name.modifiers.push_back({compile::modifier_kind::order_by, "p.name"});
+  by_name.modifiers.push_back({ir::modifier_kind::order_by, "p.name"});
   auto by_price = spec;
-  by_price.modifiers.push_back({compile::modifier_kind::order_by, "p.price"});
+  by_price.modifiers.push_back({ir::modifier_kind::order_by, "p.price"});
   const auto misses = cache.misses();
   (void)cache.get(spec, schema(), lower::sqlite_dialect(), two_ints);
   CHECK(cache.get(offset, schema(), lower::sqlite_dialect(), two_ints)->sql.ends_with(" OFFSET ?"));

@@ -14,7 +14,11 @@ add none, and there are no hidden exception edges to exclude.
 Two kinds of branch that clang 14 reports but that are not conditions of the source are left out,
 and counted: a branch that llvm-cov itself marks "Folded - Ignored" (a condition the compiler
 decided, such as `if constexpr` or a template's constant test) wherever it is instantiated, and
-the branches of a defaulted comparison (`= default`), which the compiler writes.
+the branches of a defaulted comparison (`= default`), which the compiler writes. Also left out
+and counted: the implicit default of a switch that has no `default:` and whose case labels are
+all enumerators. -Wswitch (an error in our builds) makes such a switch name every enumerator, so
+only a value outside the enumeration could take it; a switch over numbers or characters is not
+left out.
 
 A branch no test can take may be exempted by a marker with its reason on the same line:
     if (n > limit) {  // coverage-exempt: limit is checked by the caller; kept as a guard
@@ -56,6 +60,31 @@ def binaries(build):
 def project_path(name, root):
     path = os.path.relpath(os.path.realpath(name), root)
     return path if path.startswith(SOURCES) else None
+
+
+CASE_LABEL = re.compile(r"\bcase\s+((?:[^:]|::)+?)\s*:(?!:)")
+ENUMERATOR = re.compile(r"^[A-Za-z_][\w:]*$")
+
+
+def enum_switch_without_default(text, line, col):
+    """Whether the branch at line:col is a switch over enumerators with no default label."""
+    start = sum(len(t) + 1 for t in text[: line - 1]) + col - 1
+    source = "\n".join(text)
+    if not source.startswith("switch", start):
+        return False
+    body = source.find("{", start)
+    depth, end = 0, body
+    while end < len(source):
+        depth += {"{": 1, "}": -1}.get(source[end], 0)
+        if depth == 0:
+            break
+        end += 1
+    inner = re.sub(r"//[^\n]*", "", source[body + 1 : end])  # comments may say "case"
+    # Labels of nested switches count too: harmless, they are checked the same way.
+    if re.search(r"\bdefault\s*:", inner):
+        return False
+    labels = CASE_LABEL.findall(inner)
+    return bool(labels) and all(ENUMERATOR.match(label) for label in labels)
 
 
 def folded_branches(profile, object_args, root):
@@ -129,7 +158,7 @@ def main():
         text = lines(path)
         return text[line - 1] if 0 < line <= len(text) else ""
 
-    total = covered = exempt = left_out = 0
+    total = covered = exempt = left_out = switch_defaults = 0
     problems = []
     missed_by_file = defaultdict(list)
     exempt_lines = set()
@@ -143,6 +172,10 @@ def main():
                 covered += 1
                 continue
             marker = MARKER.search(source_line(path, line))
+            if not marker and enum_switch_without_default(lines(path), line, col):
+                switch_defaults += 1
+                total -= 1  # not a side of the source's conditions: see the module's notes
+                continue
             if marker:
                 exempt += 1
                 exempt_lines.add((path, line))
@@ -180,7 +213,8 @@ def main():
         print("coverage:", p)
     print(f"coverage: {percent:.2f}% of branch sides ({covered} of {counted}; {missed} missed) "
           f"in src/, include/, grammar/; {markers} coverage-exempt markers excluding {exempt}; "
-          f"{left_out} sides of folded or defaulted-comparison branches left out; gate {args.min:g}%")
+          f"{left_out} sides of folded or defaulted-comparison branches and {switch_defaults} implicit "
+          f"defaults of enumeration switches left out; gate {args.min:g}%")
     return 0 if percent >= args.min and not problems else 1
 
 

@@ -249,7 +249,7 @@ TEST_CASE(
     {"name":"cost","kind":"Req","type":"decimal"}]}]})");
   reg.finalize();
   auto spec = testing::spec_of("(i.label, i) for i in Item");
-  spec.modifiers.push_back({compile::modifier_kind::order_by, "2"});
+  spec.modifiers.push_back({ir::modifier_kind::order_by, "2"});
   CHECK(compile::compile_query(spec, reg, lower::sqlite_dialect(), {})->sql ==
         "SELECT \"i\".\"label\", \"i\".\"label\", \"i\".\"code\", \"i\".\"cost\" FROM \"Item\" "
         "\"i\" ORDER BY 3");

@@ -73,3 +73,20 @@ TEST_CASE("an entity whose key is declared after another field is read by its ke
   }
   nextorm::testing::discard_database(url);
 }
+
+TEST_CASE("a declared integer key of 0 is stored as 0", "[query_methods]") {
+  const std::string url = nextorm::testing::fresh_database_url("shelf_zero");
+  {
+    database db{url};
+    db.generate_mapping<Shelf>({.create_tables = true});
+    {
+      db_session session{db};
+      (void)Shelf::create({{"label", "floor"}, {"number", 0}});
+    }
+    db_session session{db};
+    CHECK(select<std::int64_t>("s.number for s in Shelf").fetch().items() ==
+          std::vector<std::int64_t>{0});
+    CHECK(Shelf::at(0).label == "floor");
+  }
+  nextorm::testing::discard_database(url);
+}
