@@ -68,10 +68,12 @@ ENUMERATOR = re.compile(r"^[A-Za-z_][\w:]*$")
 
 def enum_switch_without_default(text, line, col):
     """Whether the branch at line:col is a switch over enumerators with no default label."""
-    start = sum(len(t) + 1 for t in text[: line - 1]) + col - 1
-    source = "\n".join(text)
-    if not source.startswith("switch", start):
+    # clang puts the implicit default's branch on the switch's condition: `switch (x)` at x.
+    before = re.search(r"\bswitch\s*\(\s*$", text[line - 1][: col - 1]) if 0 < line <= len(text) else None
+    if before is None:
         return False
+    start = sum(len(t) + 1 for t in text[: line - 1]) + before.start()
+    source = "\n".join(text)
     body = source.find("{", start)
     depth, end = 0, body
     while end < len(source):
