@@ -121,7 +121,8 @@ std::string percent_encode(std::string_view text) {
 std::string to_url(const connection_url& url) {
   if (url.provider == "sqlite") return "sqlite:" + url.path;
   std::string out = url.provider == "postgres" ? "postgresql://" : "mariadb://";
-  if (!url.user.empty()) {
+  // A password without a user is written too (":secret@host": the server's default user).
+  if (!url.user.empty() || !url.password.empty()) {
     out += percent_encode(url.user);
     if (!url.password.empty()) out.append(":").append(percent_encode(url.password));
     out += "@";

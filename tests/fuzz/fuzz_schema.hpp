@@ -1,5 +1,6 @@
 // The schema the fuzz targets compile against: tests/golden/schema.json (so that the golden
-// queries are seeds as they are) plus one entity with every attribute option. Together they have
+// queries are seeds as they are) plus one entity with every attribute option (and its reverse
+// in Customer). Together they have
 // every relation kind (one-to-many with an optional and a required Single, many-to-many,
 // self-reference, one-to-one), an int and a str PK, and every attribute type. Composite keys
 // are not supported (schema.duplicate_pk).
@@ -30,7 +31,8 @@ inline constexpr std::string_view schema_json = R"({"entities": [
   {"name": "Customer", "attrs": [
     {"name": "name", "kind": "Req", "type": "str"},
     {"name": "email", "kind": "Req", "type": "str", "unique": true},
-    {"name": "orders", "kind": "Set", "type": "Order"}]},
+    {"name": "orders", "kind": "Set", "type": "Order"},
+    {"name": "gadgets", "kind": "Set", "type": "Gadget"}]},
   {"name": "Order", "attrs": [
     {"name": "customer", "kind": "Single", "type": "Customer"},
     {"name": "total", "kind": "Req", "type": "decimal", "precision": 12, "scale": 2},
