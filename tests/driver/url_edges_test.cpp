@@ -81,6 +81,14 @@ TEST_CASE("to_url keeps a password without a user", "[url]") {
   CHECK(back.password == "p@ss");
 }
 
+// Found by tests/fuzz (fuzz_url): parse_url drops one "//" after "sqlite:", to_url wrote none.
+TEST_CASE("to_url keeps a SQLite path that starts with //", "[url]") {
+  CHECK(parse_url("sqlite:////share/x.db").path == "//share/x.db");
+  CHECK(to_url(parse_url("sqlite:////share/x.db")) == "sqlite:////share/x.db");
+  CHECK(to_url(parse_url("sqlite:///tmp/x.db")) == "sqlite:/tmp/x.db");
+  CHECK(parse_url(to_url(parse_url("sqlite:///tmp/x.db"))).path == "/tmp/x.db");
+}
+
 TEST_CASE("open refuses a provider it was not built with", "[open]") {
   connection_url url;
   url.provider = "oracle";
