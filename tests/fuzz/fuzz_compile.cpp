@@ -12,7 +12,8 @@
 //   entity: NAME           Product.select(...) form: the text is a condition or a lambda
 //   filter: TEXT  where: TEXT  order_by: TEXT  separator: TEXT  for_update: nowait
 //   distinct:  without_distinct:
-//   repeat N: TEXT         TEXT N times more, after the query text or the last method's text
+//   repeat N: TEXT         TEXT N times more (up to 4 KB), after the query text or the last
+//                          method's text
 //   terminal: count        fetch count sum avg min max exists first get remove group_concat
 //   distinct_aggregate:    count/sum/avg of distinct values
 //   limit: N  offset: N    64-bit integers, as query::limit(n, offset) passes them
@@ -64,9 +65,12 @@ using compile::modifier_kind;
 // level in the debug ASan build, so a value 1,000 deep already overflows the stack in the
 // caller's own copy, before NextORM sees it. (The gcc debugoptimized build copes with 10,000.)
 constexpr std::size_t max_nest = 300;
-constexpr std::size_t max_wide = 10'000;   // wide N: as many elements as `IN (...)` takes
-constexpr std::size_t max_text = 200'000;  // repeat N: twice the parser's length limit
-constexpr std::size_t max_params = 64;     // param lines used
+constexpr std::size_t max_wide = 10'000;  // wide N: as many elements as `IN (...)` takes
+// repeat N: the longest text it makes. The parser's own limit (100,000 bytes) is a length check;
+// what takes time is parsing: about 0.3 ms a byte in the instrumented debug build (the gcc
+// debugoptimized build is 500 times faster), so 80 KB of `+ 1` took 22 s, a false hang.
+constexpr std::size_t max_text = 4'096;
+constexpr std::size_t max_params = 64;  // param lines used
 
 struct param_def {
   std::string name;
@@ -188,10 +192,10 @@ input read_input(std::string_view data) {
       if (in.params.size() < max_params) {
         in.params.push_back(param_def{std::string{rest}, std::string{text}, {}});
       }
-    } else if (key.starts_with('q') && !in.params.empty()) {
-      if (auto kind = modifier_named(key.substr(1))) {
-        in.params.back().query_modifiers.emplace_back(*kind, std::string{text});
-      }
+    } else if (auto qkind = key.starts_with('q') && !in.params.empty()
+                                ? modifier_named(key.substr(1))
+                                : std::nullopt) {
+      in.params.back().query_modifiers.emplace_back(*qkind, std::string{text});
     } else {
       add_text(line);
     }
