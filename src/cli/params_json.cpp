@@ -3,6 +3,9 @@
 #include "cli/usage_failure.hpp"
 #include "common/suggest.hpp"
 
+#include <nextorm/errors.hpp>
+#include <nextorm/types.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -113,19 +116,31 @@ constexpr text_form text_forms[] = {
 constexpr std::string_view sequence_tag = "$tuple";
 constexpr std::string_view entity_tag = "$entity";
 
-// The canonical text of a typed value, or nothing when `text` does not have the type's form.
+// Whether `T{text}` reads it: the form alone lets "2020-02-30" or "25:61:00" through.
+template <class T>
+bool reads_as(const std::string& text) {
+  try {
+    (void)T{text};
+    return true;
+  } catch (const usage_error&) {
+    return false;
+  }
+}
+
+// The canonical text of a typed value, or nothing when `text` does not have the type's form or
+// names no real day or time of day.
 std::optional<std::string> canonical(value_type type, std::string text) {
   switch (type) {
     case value_type::date:
-      if (matches(text, "9999-99-99")) return text;
+      if (matches(text, "9999-99-99") && reads_as<date>(text)) return text;
       break;
     case value_type::datetime:
       // PonyORM stores str(datetime): a space between date and time.
       if (text.size() > 10 && text[10] == 'T') text[10] = ' ';
-      if (matches(text, "9999-99-99 99:99:99F")) return text;
+      if (matches(text, "9999-99-99 99:99:99F") && reads_as<datetime>(text)) return text;
       break;
     case value_type::time:
-      if (matches(text, "99:99:99F")) return text;
+      if (matches(text, "99:99:99F") && reads_as<time_of_day>(text)) return text;
       break;
     case value_type::decimal:
       if (is_decimal(text)) return text;

@@ -119,9 +119,13 @@ std::string percent_encode(std::string_view text) {
 }  // namespace
 
 std::string to_url(const connection_url& url) {
-  if (url.provider == "sqlite") return "sqlite:" + url.path;
+  // parse_url drops a "//" after "sqlite:": a path that starts with "//" needs another in front.
+  if (url.provider == "sqlite") {
+    return (url.path.starts_with("//") ? "sqlite://" : "sqlite:") + url.path;
+  }
   std::string out = url.provider == "postgres" ? "postgresql://" : "mariadb://";
-  if (!url.user.empty()) {
+  // A password without a user is written too (":secret@host": the server's default user).
+  if (!url.user.empty() || !url.password.empty()) {
     out += percent_encode(url.user);
     if (!url.password.empty()) out.append(":").append(percent_encode(url.password));
     out += "@";

@@ -217,9 +217,10 @@ void registry::load_json_text(std::string_view json_text) {
   json doc;
   try {
     doc = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ...":
-    // keep what follows the bracketed id.
+    // keep what follows the bracketed id. Not only parse_error: a number beyond a double
+    // (1e400) is out_of_range.406.
     const std::string what = e.what();
     fail("schema.json_syntax", "JSON schema: " + what.substr(what.find("] ") + 2));
   }

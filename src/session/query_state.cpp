@@ -72,9 +72,51 @@ const std::string& query_text(const query_state& q) {
                                              ": '" + query_text(q) + "'");
 }
 
+// Queries passed as parameters of queries passed as parameters ..., and sequences in sequences:
+// the analyzer, the plan cache and the binding of values all recurse through them, so the
+// chain is refused when it is made (a query made or modified with such parameters, or passed
+// as one), before it can exhaust a stack (or a destructor's).
+constexpr std::size_t max_parameter_depth = 100;
+
+// How deep `p` nests, counting no further than `limit` + 1: the walk itself stays shallow.
+std::size_t parameter_depth(const param_value& p, std::size_t limit);
+
+std::size_t parameter_depth(const params& args, std::size_t limit) {
+  std::size_t deepest = 0;
+  for (const auto& entry : args) {
+    deepest = std::max(deepest, parameter_depth(entry.second, limit));
+    if (deepest > limit) break;
+  }
+  return deepest;
+}
+
+std::size_t parameter_depth(const param_value& p, std::size_t limit) {
+  if (limit == 0) return 1;
+  if (p.is_query()) return 1 + parameter_depth(p.query().args, limit - 1);
+  if (!p.is_sequence()) return 0;
+  std::size_t deepest = 0;
+  for (const param_value& element : p.sequence()) {
+    deepest = std::max(deepest, parameter_depth(element, limit - 1));
+    if (deepest >= limit) break;
+  }
+  return 1 + deepest;
+}
+
+// `levels` is 1 for the parameters of a query passed as a parameter, which is one level itself.
+void check_parameter_depth(const params& args, std::size_t levels) {
+  if (parameter_depth(args, max_parameter_depth - levels) > max_parameter_depth - levels) {
+    throw usage_error("param.too_deep",
+                      "the query's parameters nest more than " +
+                          std::to_string(max_parameter_depth) +
+                          " levels deep (a query passed as a parameter of a query passed as a "
+                          "parameter ..., or sequences in sequences)");
+  }
+}
+
 }  // namespace
 
 query_state_ptr make_query(std::string text, std::string entity, params args) {
+  check_parameter_depth(args, 0);
   auto state = std::make_shared<query_state>();
   state->db = &session_impl::current().db();
   state->spec.text = std::move(text);
@@ -87,6 +129,7 @@ query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string tex
   auto state = std::make_shared<query_state>(*q);
   state->spec.modifiers.push_back(
       ir::modifier{static_cast<ir::modifier_kind>(kind), std::move(text)});
+  check_parameter_depth(args, 0);
   merge(state->args, std::move(args));
   return state;
 }
@@ -162,47 +205,8 @@ std::string query_sql(const query_state_ptr& q) {
   return db.plans.get(q->spec, db.schema, db.dialect(), q->args)->sql;
 }
 
-namespace {
-
-// Queries passed as parameters of queries passed as parameters ..., and sequences in sequences:
-// the analyzer, the plan cache and the binding of values all recurse through them, so the
-// chain is refused when it is made, before it can exhaust a stack (or a destructor's).
-constexpr std::size_t max_parameter_depth = 100;
-
-// How deep `p` nests, counting no further than `limit` + 1: the walk itself stays shallow.
-std::size_t parameter_depth(const param_value& p, std::size_t limit);
-
-std::size_t parameter_depth(const params& args, std::size_t limit) {
-  std::size_t deepest = 0;
-  for (const auto& entry : args) {
-    deepest = std::max(deepest, parameter_depth(entry.second, limit));
-    if (deepest > limit) break;
-  }
-  return deepest;
-}
-
-std::size_t parameter_depth(const param_value& p, std::size_t limit) {
-  if (limit == 0) return 1;
-  if (p.is_query()) return 1 + parameter_depth(p.query().args, limit - 1);
-  if (!p.is_sequence()) return 0;
-  std::size_t deepest = 0;
-  for (const param_value& element : p.sequence()) {
-    deepest = std::max(deepest, parameter_depth(element, limit - 1));
-    if (deepest >= limit) break;
-  }
-  return 1 + deepest;
-}
-
-}  // namespace
-
 std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q) {
-  if (parameter_depth(q->args, max_parameter_depth - 1) >= max_parameter_depth) {
-    throw usage_error("param.too_deep",
-                      "the query's parameters nest more than " +
-                          std::to_string(max_parameter_depth) +
-                          " levels deep (a query passed as a parameter of a query passed as a "
-                          "parameter ..., or sequences in sequences)");
-  }
+  check_parameter_depth(q->args, 1);
   auto out = std::make_shared<nested_query>();
   out->text = q->spec.text;
   out->entity = q->spec.entity;

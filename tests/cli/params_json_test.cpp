@@ -166,6 +166,20 @@ TEST_CASE("typed forms check their text") {
   CHECK(param_error(R"({"$tuple": 1})") == "--params: 'x': $tuple expects a JSON array, got 1");
 }
 
+// Found by tests/fuzz (fuzz_params): the form alone let days and times through that do not exist.
+TEST_CASE("typed forms name a real day and time of day") {
+  CHECK(param_error(R"({"$date": "2020-13-45"})") ==
+        "--params: 'x': $date expects \"2020-01-31\", got \"2020-13-45\"");
+  CHECK(param_error(R"({"$date": "2021-02-29"})") ==
+        "--params: 'x': $date expects \"2020-01-31\", got \"2021-02-29\"");
+  CHECK(param_error(R"({"$datetime": "2020-02-30T25:61:61"})") ==
+        "--params: 'x': $datetime expects \"2020-01-31 12:30:00\" (or with 'T'; .ffffff "
+        "allowed), got \"2020-02-30T25:61:61\"");
+  CHECK(param_error(R"({"$time": "99:99:99.999999"})") ==
+        "--params: 'x': $time expects \"12:30:00\" (.ffffff allowed), got \"99:99:99.999999\"");
+  CHECK(param_error(R"({"$date": "2020-02-29"})") == "no error");
+}
+
 TEST_CASE("--params errors say where the bad value is") {
   CHECK(error_of("{\"a\": 1") ==
         "--params: parse error at line 1, column 8: syntax error while parsing object - "

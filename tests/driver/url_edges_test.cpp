@@ -69,6 +69,26 @@ TEST_CASE("to_url leaves unreserved characters alone and escapes the rest", "[ur
   CHECK(back.database == url.database);
 }
 
+// Found by tests/fuzz (fuzz_url): the keyword form lost a password given without a user.
+TEST_CASE("to_url keeps a password without a user", "[url]") {
+  connection_url url;
+  url.provider = "postgres";
+  url.password = "p@ss";
+  url.host = "h";
+  CHECK(to_url(url) == "postgresql://:p%40ss@h");
+  const auto back = parse_url(to_url(url));
+  CHECK(back.user.empty());
+  CHECK(back.password == "p@ss");
+}
+
+// Found by tests/fuzz (fuzz_url): parse_url drops one "//" after "sqlite:", to_url wrote none.
+TEST_CASE("to_url keeps a SQLite path that starts with //", "[url]") {
+  CHECK(parse_url("sqlite:////share/x.db").path == "//share/x.db");
+  CHECK(to_url(parse_url("sqlite:////share/x.db")) == "sqlite:////share/x.db");
+  CHECK(to_url(parse_url("sqlite:///tmp/x.db")) == "sqlite:/tmp/x.db");
+  CHECK(parse_url(to_url(parse_url("sqlite:///tmp/x.db"))).path == "/tmp/x.db");
+}
+
 TEST_CASE("open refuses a provider it was not built with", "[open]") {
   connection_url url;
   url.provider = "oracle";

@@ -259,6 +259,34 @@ TEST_CASE("queries passed as parameters nest up to 100 deep, quickly, and no dee
   }
 }
 
+// Found by tests/fuzz (fuzz_compile): only a query passed as a parameter was checked, so a
+// sequence 10,000 deep reached the plan cache's recursive walks (and a stack overflow).
+TEST_CASE("sequences in sequences nest about 100 deep in any query's parameters, no deeper",
+          "[query_source]") {
+  person_database t{{"a", "b"}};
+  db_session session{t.db};
+  auto nest = [](std::size_t depth) {
+    param_value v{1};
+    for (std::size_t i = 0; i < depth; ++i) {
+      std::vector<param_value> level;
+      level.push_back(std::move(v));
+      v = param_value{std::move(level)};
+    }
+    return v;
+  };
+  CHECK_NOTHROW((void)select("p for p in Person", {{"xs", nest(99)}}));
+  for (std::size_t depth : {101, 300}) {
+    try {
+      (void)select("p for p in Person", {{"xs", nest(depth)}});
+      FAIL("no error");
+    } catch (const usage_error& e) {
+      CHECK(e.id() == "param.too_deep");
+    }
+  }
+  const auto q = select("p for p in Person");
+  CHECK_THROWS_AS((void)q.filter("lambda p: p.score > 0", {{"xs", nest(101)}}), usage_error);
+}
+
 TEST_CASE("a statement larger than max_allowed_packet loses only its own connection", "[mariadb]") {
   if (nextorm::testing::current_provider() != "mariadb") return;
   // The server's limit is 16 MiB by default; just above it the server answers 1153 and hangs

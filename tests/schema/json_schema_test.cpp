@@ -108,6 +108,14 @@ TEST_CASE("text that is not JSON reports nlohmann's line and column") {
         "parsing value - unexpected end of input; expected '[', '{', or a literal");
 }
 
+// Found by tests/fuzz (fuzz_json_schema): nlohmann reports a number beyond a double as
+// out_of_range, not parse_error, and it left load_json_text as such.
+TEST_CASE("a number beyond a double is a schema.json_syntax error") {
+  const std::string error = load_error(R"({"entities": [], "x": -1e400})");
+  CHECK(error.starts_with("schema.json_syntax: JSON schema: "));
+  CHECK(error.find("1e400") != std::string::npos);
+}
+
 TEST_CASE("the document and entity shapes are checked") {
   CHECK(load_error("[]") ==
         "schema.json_shape: JSON schema: 'the schema' must be a JSON object with \"entities\", "
