@@ -2,12 +2,12 @@
 // Queries are immutable values; every method returns a new query.
 #pragma once
 
-#include <nextorm/entity_base.hpp>
-#include <nextorm/entity_ptr.hpp>
-#include <nextorm/errors.hpp>
 #include <nextorm/detail/raw_result.hpp>
 #include <nextorm/detail/row_converter.hpp>
 #include <nextorm/detail/value_traits.hpp>
+#include <nextorm/entity_base.hpp>
+#include <nextorm/entity_ptr.hpp>
+#include <nextorm/errors.hpp>
 #include <nextorm/params.hpp>
 #include <nextorm/value.hpp>
 
@@ -118,17 +118,29 @@ class query {
   }
   // SELECT ... FOR UPDATE [NOWAIT | SKIP LOCKED] (not written on SQLite, as in PonyORM).
   [[nodiscard]] query for_update(bool nowait = false, bool skip_locked = false) const {
-    return query{detail::add_modifier(m_state, 5, nowait ? "nowait" : skip_locked ? "skip_locked" : "",
+    return query{detail::add_modifier(m_state, 5,
+                                      nowait        ? "nowait"
+                                      : skip_locked ? "skip_locked"
+                                                    : "",
                                       {})};
   }
 
   [[nodiscard]] result<R> fetch() const { return rows(); }
+  // At most `n` rows after the first `offset`; both are counts, refused when negative (SQLite
+  // would read a negative limit as "all" and PostgreSQL refuse it: the same answer everywhere).
   [[nodiscard]] result<R> limit(std::int64_t n, std::int64_t offset = 0) const {
+    if (n < 0) detail::throw_negative("query.negative_limit", "limit", n);
+    if (offset < 0) detail::throw_negative("query.negative_offset", "offset", offset);
     return rows(n, offset);
   }
   // Page `number` (from 1) of `size` rows.
   [[nodiscard]] result<R> page(std::int64_t number, std::int64_t size = 10) const {
-    return limit(size, (number - 1) * size);
+    if (number < 1) detail::throw_negative("query.page_number", "page number", number);
+    std::int64_t offset = 0;
+    // (number - 1) * size must fit in 64 bits: past it no row can be there, and the product
+    // would be undefined behaviour.
+    if (__builtin_mul_overflow(number - 1, size, &offset)) detail::throw_page_too_far(number, size);
+    return limit(size, offset);
   }
   // Python's q[start:stop]: rows start .. stop - 1 in the query's order; no stop reads to the
   // end. A negative start is a usage error.

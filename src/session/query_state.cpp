@@ -125,6 +125,19 @@ query_state_ptr make_query(std::string text, std::string entity, params args) {
   return state;
 }
 
+void throw_negative(const char* id, const char* what, std::int64_t got) {
+  const bool page = std::string_view{what} == "page number";
+  throw usage_error(id, std::string{"the "} + what + " of a query " +
+                            (page ? "counts from 1" : "cannot be negative") + ": got " +
+                            std::to_string(got));
+}
+
+void throw_page_too_far(std::int64_t number, std::int64_t size) {
+  throw usage_error("query.page_too_far", "page " + std::to_string(number) + " of " +
+                                              std::to_string(size) +
+                                              " rows starts past the 64-bit range of row offsets");
+}
+
 query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string text, params args) {
   auto state = std::make_shared<query_state>(*q);
   state->spec.modifiers.push_back(

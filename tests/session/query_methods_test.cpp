@@ -42,6 +42,34 @@ TEST_CASE("a slice cannot start before the first row", "[query_methods]") {
                     "query.negative_slice: the start of a query slice cannot be negative");
 }
 
+TEST_CASE("limit() and page() take counts, and pages count from 1", "[query_methods]") {
+  temp_database t;
+  fill_shop(t);
+  db_session session{t.db};
+  const auto q = select<std::string>("p.name for p in Product").order_by("p.name");
+  CHECK(q.limit(2, 1).items() == std::vector<std::string>{"Hammer", "Kite"});
+  CHECK(q.page(2, 4).items() == std::vector<std::string>{"Wrench", "Yo-yo"});
+  CHECK(q.page(1).size() == 6);
+  CHECK(q.page(3, 4).empty());
+  CHECK_THROWS_WITH(q.limit(-1),
+                    "query.negative_limit: the limit of a query cannot be negative: got -1");
+  CHECK_THROWS_WITH(q.limit(1, INT64_MIN),
+                    "query.negative_offset: the offset of a query cannot be negative: got "
+                    "-9223372036854775808");
+  CHECK_THROWS_WITH(q.page(0),
+                    "query.page_number: the page number of a query counts from 1: got 0");
+  CHECK_THROWS_WITH(q.page(INT64_MIN, 10),
+                    "query.page_number: the page number of a query counts from 1: got "
+                    "-9223372036854775808");
+  CHECK_THROWS_WITH(q.page(2, -1),
+                    "query.negative_limit: the limit of a query cannot be negative: got -1");
+  CHECK_THROWS_WITH(q.page(INT64_MAX, 10),
+                    "query.page_too_far: page 9223372036854775807 of 10 rows starts past the "
+                    "64-bit range of row offsets");
+  // The last page whose offset fits: no rows, no error.
+  CHECK(q.page(INT64_MAX, 1).empty());
+}
+
 TEST_CASE("a result made empty has no columns", "[query_methods]") {
   const result<Product> none;
   CHECK(none.columns().empty());
