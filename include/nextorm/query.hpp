@@ -129,13 +129,13 @@ class query {
   // At most `n` rows after the first `offset`; both are counts, refused when negative (SQLite
   // would read a negative limit as "all" and PostgreSQL refuse it: the same answer everywhere).
   [[nodiscard]] result<R> limit(std::int64_t n, std::int64_t offset = 0) const {
-    if (n < 0) detail::throw_negative("query.negative_limit", "limit", n);
-    if (offset < 0) detail::throw_negative("query.negative_offset", "offset", offset);
+    if (n < 0) detail::throw_negative_limit(n);
+    if (offset < 0) detail::throw_negative_offset(offset);
     return rows(n, offset);
   }
   // Page `number` (from 1) of `size` rows.
   [[nodiscard]] result<R> page(std::int64_t number, std::int64_t size = 10) const {
-    if (number < 1) detail::throw_negative("query.page_number", "page number", number);
+    if (number < 1) detail::throw_page_number(number);
     std::int64_t offset = 0;
     // (number - 1) * size must fit in 64 bits: past it no row can be there, and the product
     // would be undefined behaviour.

@@ -91,9 +91,9 @@ std::size_t parameter_depth(const params& args, std::size_t limit) {
 }
 
 std::size_t parameter_depth(const param_value& p, std::size_t limit) {
-  if (limit == 0) return 1;
+  if (!p.is_query() && !p.is_sequence()) return 0;
+  if (limit == 0) return 1;  // one level more than allowed: no need to look further
   if (p.is_query()) return 1 + parameter_depth(p.query().args, limit - 1);
-  if (!p.is_sequence()) return 0;
   std::size_t deepest = 0;
   for (const param_value& element : p.sequence()) {
     deepest = std::max(deepest, parameter_depth(element, limit - 1));
@@ -125,11 +125,19 @@ query_state_ptr make_query(std::string text, std::string entity, params args) {
   return state;
 }
 
-void throw_negative(const char* id, const char* what, std::int64_t got) {
-  const bool page = std::string_view{what} == "page number";
-  throw usage_error(id, std::string{"the "} + what + " of a query " +
-                            (page ? "counts from 1" : "cannot be negative") + ": got " +
-                            std::to_string(got));
+void throw_negative_limit(std::int64_t n) {
+  throw usage_error("query.negative_limit",
+                    "the limit of a query cannot be negative: got " + std::to_string(n));
+}
+
+void throw_negative_offset(std::int64_t n) {
+  throw usage_error("query.negative_offset",
+                    "the offset of a query cannot be negative: got " + std::to_string(n));
+}
+
+void throw_page_number(std::int64_t n) {
+  throw usage_error("query.page_number",
+                    "the page number of a query counts from 1: got " + std::to_string(n));
 }
 
 void throw_page_too_far(std::int64_t number, std::int64_t size) {

@@ -85,7 +85,9 @@ struct result_check {
                                    const result_check* check = nullptr);
 [[nodiscard]] std::string query_sql(const query_state_ptr& q);
 // The usage errors of limit() and page() (src/session/query_state.cpp).
-[[noreturn]] void throw_negative(const char* id, const char* what, std::int64_t got);
+[[noreturn]] void throw_negative_limit(std::int64_t n);
+[[noreturn]] void throw_negative_offset(std::int64_t n);
+[[noreturn]] void throw_page_number(std::int64_t n);
 [[noreturn]] void throw_page_too_far(std::int64_t number, std::int64_t size);
 // The query as the source of another query's loop (a parameter).
 [[nodiscard]] std::shared_ptr<const nested_query> as_nested(const query_state_ptr& q);
