@@ -91,9 +91,9 @@ std::size_t parameter_depth(const params& args, std::size_t limit) {
 }
 
 std::size_t parameter_depth(const param_value& p, std::size_t limit) {
-  if (!p.is_query() && !p.is_sequence()) return 0;
-  if (limit == 0) return 1;  // one level more than allowed: no need to look further
+  if (limit == 0) return 1;
   if (p.is_query()) return 1 + parameter_depth(p.query().args, limit - 1);
+  if (!p.is_sequence()) return 0;
   std::size_t deepest = 0;
   for (const param_value& element : p.sequence()) {
     deepest = std::max(deepest, parameter_depth(element, limit - 1));

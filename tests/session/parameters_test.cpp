@@ -19,21 +19,22 @@ TEST_CASE("a query with a list parameter is the source of another query", "[para
   CHECK(cheap.fetch().items() == std::vector<std::string>{"Hammer"});
 }
 
-TEST_CASE("lists nested more than 100 deep are refused, also through a query passed as a parameter",
+TEST_CASE("a query and its lists nest at most 100 levels deep, also as a parameter of a query",
           "[parameters]") {
   temp_database t;
   db_session session{t.db};
   const std::string too_deep =
       "param.too_deep: the query's parameters nest more than 100 levels deep (a query passed as a "
       "parameter of a query passed as a parameter ..., or sequences in sequences)";
+  // The query being made is the first level, so its lists may nest 99 deep.
   param_value deep = 1;
-  for (int i = 0; i < 99; ++i) deep = std::vector<param_value>{deep};
-  // 100 levels: the list of 99 nested lists. Made (running it is a type error: a list in a
-  // list); passed as a parameter, the query adds a level.
+  for (int i = 0; i < 98; ++i) deep = std::vector<param_value>{deep};
+  // 1 + 99 levels: the query and its list of 98 nested lists. Made (running it is a type error:
+  // a list in a list); passed as a parameter of another query, it is one level too many.
   auto q = select<Product>("p for p in Product if p.price in xs",
                            {{"xs", std::vector<param_value>{deep, 2, 3}}});
   CHECK_THROWS_WITH(select("p for p in q", {{"q", q}}), too_deep);
-  // 101 levels: refused when the query is made, before anything walks them.
+  // 1 + 100 levels: refused when the query is made, before anything walks them.
   const param_value deeper = std::vector<param_value>{deep};
   CHECK_THROWS_WITH(select<Product>("p for p in Product if p.price in xs",
                                     {{"xs", std::vector<param_value>{deeper, 2, 3}}}),
