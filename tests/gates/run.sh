@@ -70,6 +70,7 @@ if [[ $WANT == *fuzz* ]] && [[ -f tests/fuzz/run.sh ]]; then
     # Fuzzing writes no coverage: the figure is the tests' alone.
     export LLVM_PROFILE_FILE=/dev/null
     while read -r target verdict detail; do
+        echo "gates: fuzz $target $verdict $detail"
         record "gates / fuzz $target" "$verdict" "$detail"
         [[ $verdict == OK ]] || status=1
     done < <(bash tests/fuzz/run.sh "$GATES" "${NEXTORM_FUZZ_SECONDS:-45}")
