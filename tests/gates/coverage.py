@@ -20,6 +20,12 @@ all enumerators. -Wswitch (an error in our builds) makes such a switch name ever
 only a value outside the enumeration could take it; a switch over numbers or characters is not
 left out.
 
+An assertion is left out and counted: the true side of a condition whose statement, on the same
+line, is the call `detail::unreachable(...)` (one condition: no && or ||) (src/common/unreachable.hpp), which stops the program:
+    if (slot >= size) detail::unreachable("int_key_index::at");
+That is the form for a broken invariant, a case an earlier stage has ruled out; such a side is
+taken only by a defect, and the other side must still be taken by the tests.
+
 A branch no test can take may be exempted by a marker with its reason on the same line:
     if (n > limit) {  // coverage-exempt: limit is checked by the caller; kept as a guard
 The run prints how many markers there are; a marker without a reason, or on a line with no
@@ -39,6 +45,7 @@ MARKER = re.compile(r"//\s*coverage-exempt:(.*)$")
 SHOWN_FILE = re.compile(r"^(/.*):$")
 SHOWN_BRANCH = re.compile(r"Branch \((\d+):(\d+)\): \[(Folded - Ignored|True)")
 DEFAULTED = re.compile(r"=\s*default\s*;")
+ASSERTION = re.compile(r"\bif\s*\(.*\)\s*\{?\s*detail::unreachable\(")
 SOURCES = ("src/", "include/", "grammar/")
 
 
@@ -160,7 +167,7 @@ def main():
         text = lines(path)
         return text[line - 1] if 0 < line <= len(text) else ""
 
-    total = covered = exempt = left_out = switch_defaults = 0
+    total = covered = exempt = left_out = switch_defaults = assertions = 0
     problems = []
     missed_by_file = defaultdict(list)
     exempt_lines = set()
@@ -172,6 +179,11 @@ def main():
             total += 1
             if count > 0:
                 covered += 1
+                continue
+            text = source_line(path, line)
+            if side == "true" and ASSERTION.search(text) and not re.search(r"&&|\|\|", text):
+                assertions += 1
+                total -= 1  # the path into an assertion: see the module's notes
                 continue
             marker = MARKER.search(source_line(path, line))
             if not marker and enum_switch_without_default(lines(path), line, col):
@@ -216,7 +228,7 @@ def main():
     print(f"coverage: {percent:.2f}% of branch sides ({covered} of {counted}; {missed} missed) "
           f"in src/, include/, grammar/; {markers} coverage-exempt markers excluding {exempt}; "
           f"{left_out} sides of folded or defaulted-comparison branches and {switch_defaults} implicit "
-          f"defaults of enumeration switches left out; gate {args.min:g}%")
+          f"defaults of enumeration switches and {assertions} assertions left out; gate {args.min:g}%")
     return 0 if percent >= args.min and not problems else 1
 
 
