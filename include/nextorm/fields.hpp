@@ -32,6 +32,9 @@ namespace detail {
 // number for its bounds. Each refusal is a usage_error naming the attribute.
 void check_text(const attr_info& attr, std::string& v);
 void check_number(const attr_info& attr, const value& v);
+// A float: never NaN (each provider would store something else: SQLite NULL, PostgreSQL NaN,
+// MariaDB an error), and finite where the provider stores no infinity.
+void check_float(const attr_info& attr, double v);
 [[noreturn]] void throw_check_failed(const attr_info& attr, const value& v);
 
 // What a field of T compares with: a number with numbers, anything else with what converts to
@@ -153,6 +156,7 @@ class scalar_field : public field_base {
       check_text(a, v);
     } else if constexpr (type == value_type::integer || type == value_type::real ||
                          type == value_type::decimal) {
+      if constexpr (type == value_type::real) check_float(a, static_cast<double>(v));
       if (a.min_value || a.max_value) check_number(a, value_traits<T>::to_value(v));
     }
     if (a.check && !a.check(&v)) throw_check_failed(a, value_traits<T>::to_value(v));

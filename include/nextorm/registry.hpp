@@ -68,6 +68,8 @@ struct attr_info {
   // The longest string the column holds, in characters: max_len, or the provider's default
   // (MariaDB's VARCHAR(255), as PonyORM's); 0 for no limit. Resolved when the database binds.
   std::uint32_t length_limit = 0;
+  // A float field on a provider that cannot store an infinity (MariaDB): refused when assigned.
+  bool finite_only = false;
   // Whether an assignment to the field must be checked (any of the checks above applies).
   bool validated = false;
 

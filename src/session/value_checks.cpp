@@ -7,6 +7,7 @@
 
 #include "session/value_checks.hpp"
 
+#include <cmath>
 #include <string>
 
 namespace nextorm::detail {
@@ -24,7 +25,7 @@ std::size_t space_at(std::string_view text, std::size_t i) {
   const unsigned c = byte(i);
   if (c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f)) return 1;
   if (c == 0xc2 && (byte(i + 1) == 0x85 || byte(i + 1) == 0xa0)) return 2;  // U+0085, U+00A0
-  if (c == 0xe1 && byte(i + 1) == 0x9a && byte(i + 2) == 0x80) return 3;     // U+1680
+  if (c == 0xe1 && byte(i + 1) == 0x9a && byte(i + 2) == 0x80) return 3;    // U+1680
   if (c == 0xe2 && byte(i + 1) == 0x80) {
     const unsigned d = byte(i + 2);
     // U+2000..U+200A, U+2028, U+2029, U+202F
@@ -73,9 +74,9 @@ void check_text(const attr_info& attr, std::string& v) {
   if (attr.length_limit != 0) {
     const std::size_t length = character_count(v);
     if (length > attr.length_limit) {
-      throw usage_error("value.too_long", attr_name(attr) + " is too long: " +
-                                              std::to_string(length) + " characters, at most " +
-                                              std::to_string(attr.length_limit));
+      throw usage_error("value.too_long",
+                        attr_name(attr) + " is too long: " + std::to_string(length) +
+                            " characters, at most " + std::to_string(attr.length_limit));
     }
   }
   if (v.empty() && (attr.kind == attr_kind::req || attr.kind == attr_kind::pk)) {
@@ -93,6 +94,9 @@ int compare_numbers(const value& a, const value& b) {
     return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
   }
   if (a.type() == value_type::decimal || b.type() == value_type::decimal) {
+    // No decimal holds an infinity (and NaN is refused before): it lies beyond every decimal.
+    if (a.type() == value_type::real && std::isinf(a.as_real())) return a.as_real() > 0 ? 1 : -1;
+    if (b.type() == value_type::real && std::isinf(b.as_real())) return b.as_real() > 0 ? -1 : 1;
     // Exactly, as decimals: a float bound becomes its shortest decimal text (0.1 is 0.1).
     const auto exact = [](const value& v) {
       switch (v.type()) {
@@ -125,6 +129,18 @@ void check_number(const attr_info& attr, const value& v) {
   }
 }
 
+void check_float(const attr_info& attr, double v) {
+  if (std::isnan(v)) {
+    throw usage_error("value.nan", attr_name(attr) +
+                                       " cannot be NaN: no provider stores it as itself "
+                                       "(SQLite would store NULL, MariaDB refuses it)");
+  }
+  if (attr.finite_only && std::isinf(v)) {
+    throw usage_error("value.infinity", attr_name(attr) + " cannot be " + (v > 0 ? "inf" : "-inf") +
+                                            ": MariaDB stores no infinity");
+  }
+}
+
 void throw_check_failed(const attr_info& attr, const value& v) {
   throw usage_error("value.check_failed",
                     "the check of " + attr_name(attr) + " refused " + v.repr());
@@ -138,7 +154,9 @@ void resolve_checks(registry& schema, std::string_view provider) {
       // values when they are assigned, as for any max_len.
       attr.length_limit =
           attr.max_len ? *attr.max_len : (text && provider == "mariadb" ? 255u : 0u);
-      attr.validated = text || attr.min_value || attr.max_value || attr.check;
+      const bool real = !attr.is_relation() && attr.type == value_type::real;
+      attr.finite_only = real && provider == "mariadb";
+      attr.validated = text || real || attr.min_value || attr.max_value || attr.check;
     }
   }
 }

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -19,6 +20,8 @@ struct Reading : entity<Reading> {
   Opt<decimal> share{"share", min_value{1}};              // a decimal field, an int bound
   Opt<double> load{"load", max_value{2.5}};               // only a maximum
   Opt<int> even{"even", check{[](const int& n) { return n % 2 == 0; }}};  // only a check
+  Opt<decimal> cap{"cap", min_value{-std::numeric_limits<double>::infinity()},
+                   max_value{std::numeric_limits<double>::infinity()}};  // unbounded bounds
 };
 
 struct reading_database {
@@ -130,6 +133,7 @@ TEST_CASE("bounds of another numeric type than the field's compare as numbers", 
     x.load = -1e9;  // no minimum
     CHECK_THROWS_WITH(x.even = 3, "value.check_failed: the check of Reading.even refused 3");
     x.even = 4;
+    x.cap = decimal{"12345.67"};  // below an infinite bound
   }
   db_session session{r.db};
   Reading& stored = Reading::at(1);
@@ -138,4 +142,52 @@ TEST_CASE("bounds of another numeric type than the field's compare as numbers", 
   CHECK(stored.share == decimal{"1"});
   CHECK(stored.load == -1e9);
   CHECK(stored.even == 4);
+  CHECK(stored.cap == decimal{"12345.67"});
+}
+
+TEST_CASE("a NaN float is refused when assigned, the same on every provider", "[checks]") {
+  reading_database r;
+  db_session session{r.db};
+  auto& x = Reading::create();
+  x.label = "nan";
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH(x.load = nan,
+                    "value.nan: Reading.load cannot be NaN: no provider stores it as itself "
+                    "(SQLite would store NULL, MariaDB refuses it)");
+  CHECK(!x.load.has_value());  // the refused value was not kept
+  CHECK_THROWS_WITH(x.ratio = -nan, Catch::Contains("value.nan: Reading.ratio"));
+  x.load = 1.25;
+  session.commit();
+  CHECK(Reading::at(1).load == 1.25);
+}
+
+TEST_CASE("an infinite float is kept where the provider stores it and refused on MariaDB",
+          "[checks]") {
+  reading_database r;
+  const double inf = std::numeric_limits<double>::infinity();
+  const bool mariadb = nextorm::testing::current_provider() == "mariadb";
+  {
+    db_session session{r.db};
+    auto& x = Reading::create();
+    x.label = "inf";
+    if (mariadb) {
+      CHECK_THROWS_WITH(x.load = -inf,
+                        "value.infinity: Reading.load cannot be -inf: MariaDB stores no infinity");
+      CHECK_THROWS_WITH(x.ratio = inf, Catch::Contains("cannot be inf"));
+      CHECK(!x.load.has_value());
+    } else {
+      x.load = -inf;   // max_value 2.5 only
+      x.ratio = -inf;  // below its decimal maximum
+      CHECK_THROWS_WITH(x.ratio = inf,
+                        "value.too_large: Reading.ratio cannot be inf: its maximum is 1.5");
+    }
+  }
+  db_session session{r.db};
+  Reading& stored = Reading::at(1);
+  if (mariadb) {
+    CHECK(!stored.load.has_value());
+  } else {
+    CHECK(stored.load == -inf);
+    CHECK(stored.ratio == -inf);
+  }
 }
