@@ -29,6 +29,14 @@ struct column {
 struct reverse {
   std::string name;
 };
+// A many-to-many's join table (PonyORM's Set(..., table=...)); `column` on a Set names the join
+// table's column of its items, `reverse_column` the second column of a symmetric Set.
+struct table {
+  std::string name;
+};
+struct reverse_column {
+  std::string name;
+};
 struct default_value {
   value v;
 };
@@ -66,7 +74,8 @@ struct autostrip {
 };
 // The user's check of an assigned value (PonyORM's py_check): a callable taking the field's
 // value type and returning whether it is acceptable; a refusal throws value.check_failed.
-// `Req<std::string> email{"email", check{[](const std::string& s) { return s.find('@') != std::string::npos; }}}`
+// `Req<std::string> email{"email", check{[](const std::string& s) { return s.find('@') !=
+// std::string::npos; }}}`
 template <class F>
 struct check {
   F predicate;
@@ -76,7 +85,9 @@ check(F) -> check<F>;
 
 namespace detail {
 
-inline void apply_option(attr_info& a, int length) { a.max_len = static_cast<std::uint32_t>(length); }
+inline void apply_option(attr_info& a, int length) {
+  a.max_len = static_cast<std::uint32_t>(length);
+}
 inline void apply_option(attr_info& a, max_len o) { a.max_len = o.length; }
 inline void apply_option(attr_info& a, unique_t) { a.unique = true; }
 inline void apply_option(attr_info& a, indexed_t) { a.indexed = true; }
@@ -84,6 +95,8 @@ inline void apply_option(attr_info& a, nullable_t) { a.nullable = true; }
 inline void apply_option(attr_info& a, optional_t) { a.optional = true; }
 inline void apply_option(attr_info& a, const column& o) { a.column = o.name; }
 inline void apply_option(attr_info& a, const reverse& o) { a.reverse = o.name; }
+inline void apply_option(attr_info& a, const table& o) { a.table = o.name; }
+inline void apply_option(attr_info& a, const reverse_column& o) { a.reverse_column = o.name; }
 inline void apply_option(attr_info& a, const default_value& o) { a.default_value = o.v; }
 inline void apply_option(attr_info& a, decimal_digits o) {
   a.precision = o.precision;

@@ -34,7 +34,10 @@ struct attr_info {
   value_type type = value_type::null;  // PK/Req/Opt; for Single, the target key's type (resolved)
   std::string target;                  // Single/Set: the target entity's name
   std::string reverse;                 // Single/Set: the reverse attribute ("" = find it)
-  std::string column;                  // "" = the naming convention decides
+  std::string column;                  // "" = the naming convention decides; on a Set of a
+                                       // many-to-many, the join table's column of its items
+  std::string table;           // Set of a many-to-many: the join table ("" = PonyORM's name)
+  std::string reverse_column;  // symmetric Set: the join table's second column ("" = column_2)
   std::optional<std::uint32_t> max_len;
   std::uint8_t precision = 0;  // decimal
   std::uint8_t scale = 0;
@@ -106,10 +109,18 @@ struct attr_info {
   }
 };
 
+// PonyORM's composite_key(a, b) (unique) and composite_index(a, b): a constraint or an index
+// over the columns of two or more attributes of one entity, named as PonyORM names them.
+struct composite_index_info {
+  std::vector<std::string> attrs;  // attribute names, in the index's column order
+  bool unique = false;             // composite_key
+};
+
 struct entity_info {
   std::string name;
   std::string table;  // "" until finalize() unless declared
   std::vector<attr_info> attrs;
+  std::vector<composite_index_info> composite_indexes;
   // Typed entities: identifies the C++ type (the address of a per-type tag) and makes an empty
   // object of it in storage the session provides (object_size bytes aligned to object_align),
   // so that sessions allocate their objects in bulk. All are null for entities loaded from a
@@ -157,8 +168,12 @@ class pony_naming : public naming_convention {
   [[nodiscard]] std::string join_column(const entity_info& referenced) const override;
 
   // PonyORM's index and constraint names, always lower case and cut to the identifier length:
-  // idx_<table>__<column>, idx_<join table> (a join table's second column), fk_<table>__<column>.
+  // idx_<table>__<column> (a composite index: the columns joined by '_'), idx_<join table> (a
+  // join table's second column), fk_<table>__<column>.
   [[nodiscard]] std::string index(std::string_view table, std::string_view column) const;
+  // A composite_key's constraint: unq_<table>__<column>_<column>...
+  [[nodiscard]] std::string unique_key(std::string_view table,
+                                       const std::vector<std::string>& columns) const;
   [[nodiscard]] std::string join_index(std::string_view join_table) const;
   [[nodiscard]] std::string foreign_key(std::string_view table, std::string_view column) const;
 

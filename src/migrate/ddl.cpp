@@ -30,7 +30,7 @@ struct foreign_key {
 
 struct index_def {
   std::string name;
-  std::string column;
+  std::vector<std::string> columns;
 };
 
 struct table_def {
@@ -39,6 +39,7 @@ struct table_def {
   std::vector<std::string> primary_key;  // the composite key of a join table
   std::vector<foreign_key> foreign_keys;
   std::vector<index_def> indexes;
+  std::vector<index_def> unique_keys;  // composite_key constraints, inside CREATE TABLE
 };
 
 // SQLite names no constraints and declares foreign keys inline, as PonyORM does there.
@@ -82,7 +83,7 @@ std::string column_definition(const attr_info& attr, const lower::dialect& diale
 
 table_def entity_table(const entity_info& entity, const lower::dialect& dialect) {
   const pony_naming naming{dialect.name()};  // index and constraint names, per provider
-  table_def table{entity.table, {}, {}, {}, {}};
+  table_def table{entity.table, {}, {}, {}, {}, {}};
   for (const attr_info* attr : entity.columns) {
     table.columns.push_back({attr->column, column_definition(*attr, dialect)});
     // PonyORM indexes every foreign-key column and every indexed attribute, unless a unique
@@ -102,9 +103,24 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
     }
     if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique &&
         attr->kind != attr_kind::pk) {
-      table.indexes.push_back({naming.index(entity.table, attr->column), attr->column});
+      table.indexes.push_back({naming.index(entity.table, attr->column), {attr->column}});
     }
   }
+  for (const auto& index : entity.composite_indexes) {
+    index_def def;
+    for (const auto& name : index.attrs) def.columns.push_back(entity.find(name)->column);
+    if (index.unique) {
+      def.name = naming.unique_key(entity.table, def.columns);
+      table.unique_keys.push_back(std::move(def));
+    } else {
+      std::string joined;
+      for (const auto& column : def.columns) joined += (joined.empty() ? "" : "_") + column;
+      def.name = naming.index(entity.table, joined);
+      table.indexes.push_back(std::move(def));
+    }
+  }
+  std::sort(table.unique_keys.begin(), table.unique_keys.end(),
+            [](const index_def& a, const index_def& b) { return a.name < b.name; });
   return table;
 }
 
@@ -124,7 +140,7 @@ table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
   const bool self = attr.owner == reverse.owner && &attr != &reverse;
   const std::string& first = self ? attr.m2m_other_column : attr.m2m_own_column;
   const std::string& second = self ? attr.m2m_own_column : attr.m2m_other_column;
-  table_def table{attr.m2m_table, {}, {first, second}, {}, {}};
+  table_def table{attr.m2m_table, {}, {first, second}, {}, {}, {}};
   const entity_info* referenced[] = {attr.owner, reverse.owner};
   const std::string* names[] = {&first, &second};
   for (int i = 0; i < 2; ++i) {
@@ -133,7 +149,7 @@ table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
                                   referenced[i]->table, referenced[i]->pk().column, "CASCADE"});
   }
   // The primary key indexes the first column; the second gets PonyORM's idx_<table>.
-  table.indexes.push_back({naming.join_index(table.name), second});
+  table.indexes.push_back({naming.join_index(table.name), {second}});
   return table;
 }
 
@@ -218,8 +234,12 @@ std::string create_table(const table_def& table, const lower::dialect& dialect,
   if (!table.primary_key.empty()) {
     out += ",\n  PRIMARY KEY " + column_list(table.primary_key, dialect);
   }
+  for (const index_def& key : table.unique_keys) {
+    out += ",\n  CONSTRAINT " + dialect.quote(key.name) + " UNIQUE " +
+           column_list(key.columns, dialect);
+  }
   for (const index_def* index : indexes) {
-    out += ",\n  INDEX " + dialect.quote(index->name) + " (" + dialect.quote(index->column) + ")";
+    out += ",\n  INDEX " + dialect.quote(index->name) + " " + column_list(index->columns, dialect);
   }
   for (const foreign_key* fk : keys) {
     out += ",\n  CONSTRAINT " + dialect.quote(fk->name) + " FOREIGN KEY (" +
@@ -281,7 +301,7 @@ std::vector<schema_object> schema_objects(const registry& schema, const lower::d
                      table.name,
                      index->name,
                      "CREATE INDEX " + dialect.quote(index->name) + " ON " +
-                         dialect.quote(table.name) + " (" + dialect.quote(index->column) + ")",
+                         dialect.quote(table.name) + " " + column_list(index->columns, dialect),
                      inlined,
                      {}});
     }

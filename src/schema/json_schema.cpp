@@ -9,13 +9,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <optional>
-#include <system_error>
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -129,10 +129,10 @@ value read_scalar(const context& at, const char* field, const json& v) {
   }
 }
 
-const std::vector<std::string> attr_fields = {"name",     "kind",      "type",  "reverse", "column",
-                                              "max_len",  "precision", "scale", "unique",  "index",
-                                              "nullable", "optional",  "auto",  "default",
-                                              "min",      "max",       "autostrip"};
+const std::vector<std::string> attr_fields = {
+    "name",    "kind",      "type",  "reverse", "column",   "table",    "reverse_column",
+    "max_len", "precision", "scale", "unique",  "index",    "nullable", "optional",
+    "auto",    "default",   "min",   "max",     "autostrip"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -157,6 +157,8 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   }
   if (object.contains("reverse")) attr.reverse = at.text(object, "reverse");
   if (object.contains("column")) attr.column = at.text(object, "column");
+  if (object.contains("table")) attr.table = at.text(object, "table");
+  if (object.contains("reverse_column")) attr.reverse_column = at.text(object, "reverse_column");
   if (auto n = at.count(object, "max_len", std::numeric_limits<std::uint32_t>::max())) {
     attr.max_len = static_cast<std::uint32_t>(*n);
   }
@@ -174,8 +176,10 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   if (auto it = object.find("default"); it != object.end()) {
     attr.default_value = read_scalar(at, "default", *it);
   }
-  if (auto it = object.find("min"); it != object.end()) attr.min_value = read_scalar(at, "min", *it);
-  if (auto it = object.find("max"); it != object.end()) attr.max_value = read_scalar(at, "max", *it);
+  if (auto it = object.find("min"); it != object.end())
+    attr.min_value = read_scalar(at, "min", *it);
+  if (auto it = object.find("max"); it != object.end())
+    attr.max_value = read_scalar(at, "max", *it);
   if (object.contains("autostrip")) attr.autostrip = at.flag(object, "autostrip");
   return attr;
 }
@@ -187,8 +191,26 @@ entity_info read_entity(std::size_t position, const json& object) {
   entity_info entity;
   entity.name = at.text(object, "name");
   at.prefix = "entity " + entity.name + ": ";
-  at.check_fields(object, {"name", "table", "attrs"});
+  at.check_fields(object, {"name", "table", "attrs", "composite_keys", "composite_indexes"});
   if (object.contains("table")) entity.table = at.text(object, "table");
+  // "composite_keys": [["first", "last"]], PonyORM's composite_key(first, last); likewise
+  // "composite_indexes" for composite_index.
+  for (const char* field : {"composite_keys", "composite_indexes"}) {
+    auto it = object.find(field);
+    if (it == object.end()) continue;
+    const char* expected = "a list of lists of attribute names";
+    if (!it->is_array()) at.shape(field, expected, *it);
+    for (const json& names : *it) {
+      if (!names.is_array()) at.shape(field, expected, names);
+      composite_index_info index;
+      index.unique = std::string_view{field} == "composite_keys";
+      for (const json& name : names) {
+        if (!name.is_string()) at.shape(field, expected, name);
+        index.attrs.push_back(name.get<std::string>());
+      }
+      entity.composite_indexes.push_back(std::move(index));
+    }
+  }
   if (auto it = object.find("attrs"); it != object.end()) {
     if (!it->is_array()) at.shape("attrs", "a list of attributes", *it);
     const std::string prefix = "entity " + entity.name + ", ";

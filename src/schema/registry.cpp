@@ -88,6 +88,16 @@ std::string pony_naming::index(std::string_view table, std::string_view column) 
   return normalize(to_lower("idx_" + std::string{table} + "__" + std::string{column}));
 }
 
+std::string pony_naming::unique_key(std::string_view table,
+                                    const std::vector<std::string>& columns) const {
+  std::string name = "unq_" + std::string{table} + "__";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i != 0) name += '_';
+    name += columns[i];
+  }
+  return normalize(to_lower(name));
+}
+
 std::string pony_naming::join_index(std::string_view join_table) const {
   return normalize(to_lower("idx_" + std::string{join_table}));
 }
@@ -227,16 +237,16 @@ void check_attr(const entity_info& entity, attr_info& attr) {
     }
     if (*attr.max_len == 0) fail("schema.max_len", at + "max_len must be at least 1");
   }
-  const bool number = basic && (attr.type == value_type::integer ||
-                                attr.type == value_type::real || attr.type == value_type::decimal);
+  const bool number = basic && (attr.type == value_type::integer || attr.type == value_type::real ||
+                                attr.type == value_type::decimal);
   for (const auto* bound : {&attr.min_value, &attr.max_value}) {
     if (!bound->has_value()) continue;
     const char* option = bound == &attr.min_value ? "min" : "max";
     if (!number) option_error(entity, attr, option, "int, float and decimal attributes");
     const value_type t = (*bound)->type();
     if (t != value_type::integer && t != value_type::real && t != value_type::decimal) {
-      fail("schema.bound_type", at + option + " must be a number, not " +
-                                    std::string{type_name(t)});
+      fail("schema.bound_type",
+           at + option + " must be a number, not " + std::string{type_name(t)});
     }
   }
   if (attr.precision != 0 || attr.scale != 0) {
@@ -276,6 +286,45 @@ void check_attr(const entity_info& entity, attr_info& attr) {
       option_error(entity, attr, "default", "Req and Opt");
     }
     check_default(entity, attr);
+  }
+}
+
+// PonyORM's rules for composite_key and composite_index: two or more distinct attributes of
+// the entity, none a Set or a float; an Opt in one becomes nullable (a missing value is NULL,
+// not '', so that rows without it do not collide).
+void check_composite_index(entity_info& entity, const composite_index_info& index) {
+  const char* what = index.unique ? "composite_key" : "composite_index";
+  const std::string at = "entity " + entity.name + ": " + what + "(";
+  std::string listed;
+  for (const auto& name : index.attrs) listed += (listed.empty() ? "" : ", ") + name;
+  const std::string here = at + listed + "): ";
+  if (index.attrs.size() < 2) {
+    fail("schema.composite_index", here + "needs at least two attributes" +
+                                       (index.unique ? " (a single one: make it unique)"
+                                                     : " (a single one: make it indexed)"));
+  }
+  std::vector<std::string> names;
+  for (const auto& attr : entity.attrs) names.push_back(attr.name);
+  for (std::size_t i = 0; i < index.attrs.size(); ++i) {
+    const std::string& name = index.attrs[i];
+    auto found = std::find_if(entity.attrs.begin(), entity.attrs.end(),
+                              [&](const attr_info& a) { return a.name == name; });
+    if (found == entity.attrs.end()) {
+      fail("schema.unknown_field", here + "entity " + entity.name + " has no attribute '" + name +
+                                       "'" + did_you_mean(name, names));
+    }
+    if (std::find(index.attrs.begin(), index.attrs.begin() + static_cast<std::ptrdiff_t>(i),
+                  name) != index.attrs.begin() + static_cast<std::ptrdiff_t>(i)) {
+      fail("schema.composite_index", here + name + " is listed twice");
+    }
+    if (found->kind == attr_kind::set) {
+      fail("schema.composite_index", here + "the Set " + name + " has no column to index");
+    }
+    if (found->type == value_type::real) {
+      fail("schema.float_key",
+           here + "the float attribute " + name + " cannot be part of it (PonyORM refuses it too)");
+    }
+    if (found->kind == attr_kind::opt) found->nullable = true;
   }
 }
 
@@ -321,6 +370,7 @@ entity_info& registry::add(entity_info entity) {
     }
     check_attr(entity, attr);
   }
+  for (auto& index : entity.composite_indexes) check_composite_index(entity, index);
   if (pk == nullptr) {
     if (entity.find("id") != nullptr) {
       fail("schema.implicit_pk", "entity " + entity.name +
@@ -535,6 +585,30 @@ void name_columns(entity_info& entity, const naming_convention& naming) {
   }
 }
 
+// The join-table options of a Set apply to a many-to-many only, reverse_column to a symmetric
+// one (its own reverse), as PonyORM has them.
+void check_join_options(const entity_info& entity, const attr_info& attr) {
+  if (attr.kind != attr_kind::set) {
+    if (!attr.table.empty()) option_error(entity, attr, "table", "a many-to-many Set");
+    if (!attr.reverse_column.empty()) {
+      option_error(entity, attr, "reverse_column", "a symmetric Set");
+    }
+    return;
+  }
+  const char* declared = !attr.column.empty() ? "column" : !attr.table.empty() ? "table" : nullptr;
+  if (declared != nullptr && !attr.is_many_to_many()) {
+    fail("schema.option_kind", where(entity, attr) + "'" + declared +
+                                   "' applies only to a many-to-many Set; " + entity.name + "." +
+                                   attr.name + " is one-to-many, and its column is " + attr.target +
+                                   "." + attr.reverse_attr->name + "'s");
+  }
+  if (!attr.reverse_column.empty() && attr.reverse_attr != &attr) {
+    fail("schema.option_kind", where(entity, attr) +
+                                   "'reverse_column' applies only to a symmetric Set (its own "
+                                   "reverse); name this side's column with 'column'");
+  }
+}
+
 // PonyORM names a many-to-many table from the side whose entity sorts first (for a
 // self-reference: whose attribute sorts first) and appends _2, _3, ... when the name is taken.
 void name_join_tables(entity_list& entities, const naming_convention& naming) {
@@ -547,7 +621,17 @@ void name_join_tables(entity_list& entities, const naming_convention& naming) {
       const entity_info& other = *reverse.owner;
       if (entity->name > other.name) continue;
       if (entity.get() == &other && attr.name > reverse.name) continue;
-      std::string table = naming.join_table(attr, reverse);
+      if (!attr.table.empty() && !reverse.table.empty() && attr.table != reverse.table) {
+        fail("schema.join_table", where(*entity, attr) + "the join table is declared as " +
+                                      attr.table + " here and as " + reverse.table + " by " +
+                                      other.name + "." + reverse.name + "; declare one name");
+      }
+      const std::string& declared = attr.table.empty() ? reverse.table : attr.table;
+      std::string table = declared.empty() ? naming.join_table(attr, reverse) : declared;
+      if (!declared.empty() && used.count(lower(table)) != 0) {
+        fail("schema.duplicate_table", where(*entity, attr) + "join table " + table +
+                                           " is already used; declare another name");
+      }
       if (used.count(lower(table)) != 0) {
         std::size_t suffix = 2;
         while (used.count(lower(table + "_" + std::to_string(suffix))) != 0) ++suffix;
@@ -556,13 +640,20 @@ void name_join_tables(entity_list& entities, const naming_convention& naming) {
       }
       used.insert(lower(table));
       attr.m2m_table = reverse.m2m_table = table;
-      const std::string first = naming.join_column(*entity);
-      std::string second = naming.join_column(other);
-      if (&other == entity.get()) {
-        second = first + "_2";
-      } else if (lower(first) == lower(second)) {
+      // A Set's declared column holds its items (PonyORM's Set(..., column=...)); in a
+      // self-reference the first column holds the items of the attribute that sorts first.
+      const bool self = &other == entity.get();
+      const std::string& first_declared = self ? attr.column : reverse.column;
+      const std::string& second_declared =
+          &reverse == &attr ? attr.reverse_column : (self ? reverse.column : attr.column);
+      const std::string first =
+          first_declared.empty() ? naming.join_column(*entity) : first_declared;
+      std::string second = second_declared;
+      if (second.empty()) second = self ? first + "_2" : naming.join_column(other);
+      if (lower(first) == lower(second)) {
         fail("schema.duplicate_column", where(*entity, attr) + "join table " + table +
-                                            " would have two columns named " + first);
+                                            " would have two columns named " + first +
+                                            "; declare another column for one side");
       }
       if (&reverse == &attr) {
         attr.m2m_own_column = first;
@@ -632,6 +723,9 @@ void registry::finalize(const naming_convention& naming) {
     }
   }
   for (auto& entity : m_entities) name_columns(*entity, naming);
+  for (auto& entity : m_entities) {
+    for (auto& attr : entity->attrs) check_join_options(*entity, attr);
+  }
   name_join_tables(m_entities, naming);
   ++m_version;
   m_finalized = true;

@@ -9,6 +9,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <ostream>
@@ -163,6 +164,30 @@ void field_base::describe(attr_info info) {
   info.field_offset = m_owner_offset;
   m_attr_index = static_cast<std::uint16_t>(construction().describing->attrs.size());
   construction().describing->attrs.push_back(std::move(info));
+}
+
+void describe_composite(bool unique, std::initializer_list<const void*> fields) {
+  const construction_context& c = construction();
+  if (c.describing == nullptr) return;  // an object made while another thread describes
+  composite_index_info index;
+  index.unique = unique;
+  for (const void* field : fields) {
+    const std::ptrdiff_t offset =
+        static_cast<const char*>(field) - reinterpret_cast<const char*>(c.owner);
+    // Fields are described as they are constructed: one declared after the composite, or a
+    // field of another object, is not among the attributes yet.
+    auto found = std::find_if(c.describing->attrs.begin(), c.describing->attrs.end(),
+                              [&](const attr_info& a) { return a.field_offset == offset; });
+    if (found == c.describing->attrs.end()) {
+      throw schema_error{"schema.composite_index",
+                         "entity " + c.describing->name + ": a " +
+                             (unique ? "composite_key" : "composite_index") +
+                             " names a field that is not one of the entity's fields declared "
+                             "before it; declare it after the fields it names"};
+    }
+    index.attrs.push_back(found->name);
+  }
+  c.describing->composite_indexes.push_back(std::move(index));
 }
 
 namespace {

@@ -37,6 +37,18 @@ struct Maker : nextorm::entity<Maker> {
   nextorm::Set<Gadget> gadgets{"gadgets"};
 };
 
+// A composite_key written before a field it names: that field is not described yet.
+struct Early : nextorm::entity<Early> {
+  nextorm::Req<int> a{"a"};
+  [[no_unique_address]] nextorm::composite_key ab{a, b};
+  nextorm::Req<int> b{"b"};
+};
+struct Pair : nextorm::entity<Pair> {
+  nextorm::Req<int> a{"a"};
+  nextorm::Opt<float> f{"f"};
+  [[no_unique_address]] nextorm::composite_index af{a, f};
+};
+
 template <class... Entities>
 std::string mapping_error() {
   nextorm::database db;
@@ -76,4 +88,14 @@ TEST_CASE("an entity missing from generate_mapping is named with the fix") {
         "schema.unknown_entity: entity Gadget, attribute maker: unknown entity 'Maker'; pass "
         "Maker to db.generate_mapping<...>() with the other entities");
   CHECK(mapping_error<Gadget, Maker>() == "no error");
+}
+
+TEST_CASE("a composite_key must follow the fields it names, and name no float") {
+  const std::string message =
+      "a composite_key names a field that is not one of the entity's fields declared before it; "
+      "declare it after the fields it names";
+  CHECK(mapping_error<Early>() == "schema.composite_index: entity Early: " + message);
+  CHECK(mapping_error<Pair>() ==
+        "schema.float_key: entity Pair: composite_index(a, f): the float attribute f cannot be "
+        "part of it (PonyORM refuses it too)");
 }

@@ -3,8 +3,8 @@
 #include <nextorm/errors.hpp>
 #include <nextorm/registry.hpp>
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -296,4 +296,150 @@ TEST_CASE("min, max and autostrip load from the JSON schema and are checked") {
   CHECK(attrs_error(R"({"name":"a","kind":"Req","type":"str","autostrip":1})") ==
         "schema.json_shape: entity P, attribute a: 'autostrip' must be true or false, got "
         "number");
+}
+
+namespace {
+
+// Loads and finalizes; the error, or "no error".
+std::string mapping_error(const std::string& text) {
+  registry r;
+  try {
+    r.load_json_text(text);
+    r.finalize();
+  } catch (const schema_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// A Student with first/last/year/score and the given composite lists.
+std::string composite_error(const std::string& lists) {
+  return mapping_error(R"({"entities":[{"name":"Student",)" + lists + R"(,"attrs":[
+    {"name":"first","kind":"Req","type":"str"}, {"name":"last","kind":"Opt","type":"str"},
+    {"name":"year","kind":"Req","type":"int"}, {"name":"score","kind":"Opt","type":"float"},
+    {"name":"groups","kind":"Set","type":"Group"}]},
+    {"name":"Group","attrs":[{"name":"students","kind":"Set","type":"Student"}]}]})");
+}
+
+}  // namespace
+
+TEST_CASE(
+    "composite_keys and composite_indexes load as PonyORM's composite_key and composite_index") {
+  registry r;
+  r.load_json_text(R"({"entities":[{"name":"Student",
+    "composite_keys":[["first","last"]], "composite_indexes":[["year","first","last"]],
+    "attrs":[{"name":"first","kind":"Req","type":"str"},{"name":"last","kind":"Opt","type":"str"},
+             {"name":"year","kind":"Req","type":"int"}]}]})");
+  r.finalize();
+  const entity_info& student = r.get("Student");
+  REQUIRE(student.composite_indexes.size() == 2);
+  CHECK(student.composite_indexes[0].attrs == std::vector<std::string>{"first", "last"});
+  CHECK(student.composite_indexes[0].unique);
+  CHECK(student.composite_indexes[1].attrs == std::vector<std::string>{"year", "first", "last"});
+  CHECK_FALSE(student.composite_indexes[1].unique);
+  // An Opt str in a composite index is nullable: a missing value is NULL, not ''.
+  CHECK(student.find("last")->column_nullable());
+  CHECK_FALSE(student.find("first")->column_nullable());
+}
+
+TEST_CASE("a composite key or index names two or more distinct attributes with columns") {
+  CHECK(composite_error(R"("composite_keys":[["first","lats"]])") ==
+        "schema.unknown_field: entity Student: composite_key(first, lats): entity Student has no "
+        "attribute 'lats'; did you mean 'last'?");
+  CHECK(composite_error(R"("composite_keys":[["first"]])") ==
+        "schema.composite_index: entity Student: composite_key(first): needs at least two "
+        "attributes (a single one: make it unique)");
+  CHECK(composite_error(R"("composite_indexes":[["year"]])") ==
+        "schema.composite_index: entity Student: composite_index(year): needs at least two "
+        "attributes (a single one: make it indexed)");
+  CHECK(composite_error(R"("composite_keys":[["first","year","first"]])") ==
+        "schema.composite_index: entity Student: composite_key(first, year, first): first is "
+        "listed twice");
+  CHECK(composite_error(R"("composite_indexes":[["first","groups"]])") ==
+        "schema.composite_index: entity Student: composite_index(first, groups): the Set groups "
+        "has no column to index");
+  CHECK(composite_error(R"("composite_keys":[["first","score"]])") ==
+        "schema.float_key: entity Student: composite_key(first, score): the float attribute "
+        "score cannot be part of it (PonyORM refuses it too)");
+  CHECK(composite_error(R"("composite_keys":["first"])") ==
+        "schema.json_shape: entity Student: 'composite_keys' must be a list of lists of "
+        "attribute names, got string");
+  CHECK(composite_error(R"("composite_indexes":{"a":1})") ==
+        "schema.json_shape: entity Student: 'composite_indexes' must be a list of lists of "
+        "attribute names, got object");
+  CHECK(composite_error(R"("composite_keys":[["first",2]])") ==
+        "schema.json_shape: entity Student: 'composite_keys' must be a list of lists of "
+        "attribute names, got number");
+  CHECK(composite_error(R"("composite_keys":[])") == "no error");
+}
+
+TEST_CASE("join-table options name a many-to-many's table and columns, as PonyORM's Set options") {
+  registry r;
+  r.load_json_text(R"({"entities":[
+    {"name":"Student","attrs":[
+      {"name":"courses","kind":"Set","type":"Course","table":"enrolment","column":"course_ref"},
+      {"name":"friends","kind":"Set","type":"Student","reverse":"friends","column":"a",
+       "reverse_column":"b"},
+      {"name":"follows","kind":"Set","type":"Student","reverse":"followers","column":"x"},
+      {"name":"followers","kind":"Set","type":"Student","reverse":"follows"}]},
+    {"name":"Course","attrs":[{"name":"students","kind":"Set","type":"Student"}]}]})");
+  r.finalize();
+  const attr_info& courses = *r.get("Student").find("courses");
+  CHECK(courses.m2m_table == "enrolment");
+  CHECK(courses.m2m_other_column == "course_ref");  // the column of the Set's items
+  CHECK(courses.m2m_own_column == "student");       // the reverse declares none: PonyORM's name
+  CHECK(r.get("Course").find("students")->m2m_table == "enrolment");
+  const attr_info& friends = *r.get("Student").find("friends");
+  CHECK(friends.m2m_own_column == "a");
+  CHECK(friends.m2m_other_column == "b");
+  // A self-reference: follows declares the column of its items (x), as PonyORM checks: after
+  // a.follows.add(b), its row is (student=a, x=b).
+  const attr_info& follows = *r.get("Student").find("follows");
+  CHECK(follows.m2m_other_column == "x");
+  CHECK(follows.m2m_own_column == "student");
+  CHECK(r.get("Student").find("followers")->m2m_other_column == "student");
+}
+
+TEST_CASE("join-table options that do not fit the relation are refused with the reason") {
+  const std::string course =
+      R"({"name":"Course","attrs":[{"name":"teacher","kind":"Single","type":"Teacher"}]})";
+  CHECK(mapping_error(R"({"entities":[{"name":"Teacher","attrs":[
+      {"name":"courses","kind":"Set","type":"Course","column":"c"}]},)" +
+                      course + "]}") ==
+        "schema.option_kind: entity Teacher, attribute courses: 'column' applies only to a "
+        "many-to-many Set; Teacher.courses is one-to-many, and its column is Course.teacher's");
+  CHECK(mapping_error(R"({"entities":[{"name":"Teacher","attrs":[
+      {"name":"courses","kind":"Set","type":"Course","table":"t"}]},)" +
+                      course + "]}") ==
+        "schema.option_kind: entity Teacher, attribute courses: 'table' applies only to a "
+        "many-to-many Set; Teacher.courses is one-to-many, and its column is Course.teacher's");
+  CHECK(mapping_error(R"({"entities":[{"name":"Teacher","attrs":[
+      {"name":"courses","kind":"Set","type":"Course"}]},
+      {"name":"Course","attrs":[{"name":"teacher","kind":"Single","type":"Teacher","table":"t"}]}]})") ==
+        "schema.option_kind: entity Course, attribute teacher: 'table' applies only to a "
+        "many-to-many Set, not to a Single");
+  CHECK(mapping_error(R"({"entities":[{"name":"Teacher","attrs":[
+      {"name":"courses","kind":"Set","type":"Course"}]},
+      {"name":"Course","attrs":[{"name":"teacher","kind":"Single","type":"Teacher",
+        "reverse_column":"t"}]}]})") ==
+        "schema.option_kind: entity Course, attribute teacher: 'reverse_column' applies only to "
+        "a symmetric Set, not to a Single");
+  const std::string pair =
+      R"({"entities":[{"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B")";
+  CHECK(mapping_error(pair + R"(,"reverse_column":"r"}]},
+      {"name":"B","attrs":[{"name":"as","kind":"Set","type":"A"}]}]})") ==
+        "schema.option_kind: entity A, attribute bs: 'reverse_column' applies only to a "
+        "symmetric Set (its own reverse); name this side's column with 'column'");
+  CHECK(mapping_error(pair + R"(,"table":"ab"}]},
+      {"name":"B","attrs":[{"name":"as","kind":"Set","type":"A","table":"ba"}]}]})") ==
+        "schema.join_table: entity A, attribute bs: the join table is declared as ab here and as "
+        "ba by B.as; declare one name");
+  CHECK(mapping_error(pair + R"(,"table":"B"}]},
+      {"name":"B","attrs":[{"name":"as","kind":"Set","type":"A"}]}]})") ==
+        "schema.duplicate_table: entity A, attribute bs: join table B is already used; declare "
+        "another name");
+  CHECK(mapping_error(pair + R"(,"column":"x"}]},
+      {"name":"B","attrs":[{"name":"as","kind":"Set","type":"A","column":"X"}]}]})") ==
+        "schema.duplicate_column: entity A, attribute bs: join table A_B would have two columns "
+        "named X; declare another column for one side");
 }

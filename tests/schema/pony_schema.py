@@ -31,7 +31,8 @@ def attribute(a):
     kind = a['kind']
     options = {}
     for key, pony_key in (('unique', 'unique'), ('index', 'index'), ('column', 'column'),
-                          ('reverse', 'reverse'), ('auto', 'auto')):
+                          ('reverse', 'reverse'), ('auto', 'auto'), ('table', 'table'),
+                          ('reverse_column', 'reverse_column')):
         if key in a:
             options[pony_key] = a[key]
     if kind in ('Single', 'Set'):
@@ -59,6 +60,12 @@ def main(argv):
         body = {a['name']: attribute(a) for a in e['attrs']}
         if 'table' in e:
             body['_table_'] = e['table']
+        # composite_key(...) and composite_index(...) read the class body's frame; a class made
+        # with type() gets the list they would make.
+        body['_indexes_'] = [orm.core.Index(*names, is_pk=False, is_unique=unique)
+                             for field, unique in (('composite_keys', True),
+                                                   ('composite_indexes', False))
+                             for names in e.get(field, [])]
         type(e['name'], (db.Entity,), body)
     db.bind(**bind_arguments(argv[2]))
     db.generate_mapping(create_tables=True)

@@ -7,7 +7,9 @@
 // naming_schema.json holds what the names depend on: CamelCase entity and attribute names,
 // names longer than PostgreSQL's 63 and MariaDB's 64 characters (table, column, index, foreign
 // key), a many-to-many, a self-referencing and a symmetric one, a one-to-one, an indexed and a
-// unique attribute, and a declared table and declared columns (kept as given). A second case
+// unique attribute, composite keys and a composite index (an Opt, a Single and an int in them),
+// a declared table and declared columns (kept as given), and a many-to-many with a declared join
+// table and columns, a symmetric one with both columns declared. A second case
 // checks that C++ entities are named for the provider too and that their tables work.
 #include <nextorm/nextorm.hpp>
 
@@ -18,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -37,6 +40,23 @@ struct ShopItem : nextorm::entity<ShopItem> {
 struct ShopTag : nextorm::entity<ShopTag> {
   nextorm::Req<std::string> Label{"Label"};
   nextorm::Set<ShopItem> Items{"Items"};
+};
+
+// PonyORM's composite_key and composite_index, and a many-to-many with a declared join table
+// and columns, declared in C++.
+struct Course;
+struct Exam : nextorm::entity<Exam> {
+  nextorm::Req<std::string> subject{"subject"};
+  nextorm::Req<int> sitting{"sitting"};
+  nextorm::Opt<std::string> room{"room"};
+  [[no_unique_address]] nextorm::composite_key one_per_sitting{subject, sitting};
+  [[no_unique_address]] nextorm::composite_index by_room{room, sitting};
+  nextorm::Set<Course> courses{"courses", nextorm::table{"exam_courses"},
+                               nextorm::column{"course_ref"}};
+};
+struct Course : nextorm::entity<Course> {
+  nextorm::Req<std::string> title{"title"};
+  nextorm::Set<Exam> exams{"exams", nextorm::column{"exam_ref"}};
 };
 
 namespace {
@@ -201,5 +221,73 @@ TEST_CASE("C++ entities get the provider's names, and the tables they make work"
     for (ShopItem& i : found) titles.push_back(i.Title);
     CHECK(titles == std::vector<std::string>{"Lamp"});
   }
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("a composite_key refuses a second row with the same values, on every provider") {
+  const std::string provider = nextorm::testing::current_provider();
+  const std::string url = nextorm::testing::fresh_database_url("pony_tables_composite");
+  {
+    nextorm::database db{url};
+    db.generate_mapping<Exam, Course>({.create_tables = true});
+    const nextorm::entity_info& exam = db.schema().get("Exam");
+    REQUIRE(exam.composite_indexes.size() == 2);
+    CHECK(exam.composite_indexes[0].attrs == std::vector<std::string>{"subject", "sitting"});
+    CHECK(exam.composite_indexes[0].unique);
+    CHECK_FALSE(exam.composite_indexes[1].unique);
+    CHECK(exam.find("room")->column_nullable());  // an Opt in a composite index, as in PonyORM
+    {
+      nextorm::db_session session{db};
+      auto& a = Exam::create();
+      a.subject = "Maths";
+      a.sitting = 1;
+      auto& b = Exam::create();  // no room: NULL, so it does not collide with a
+      b.subject = "Maths";
+      b.sitting = 2;
+      auto& algebra = Course::create();
+      algebra.title = "Algebra";
+      a.courses.add(algebra);
+      b.courses.add(algebra);
+    }
+    {
+      nextorm::db_session session{db};
+      auto found = nextorm::select<Exam>(
+          "e for e in Exam if 'Algebra' in e.courses.title and e.room is None");
+      CHECK(found.count() == 2);
+      CHECK(nextorm::select<Course>("c for c in Course if count(c.exams) == 2").count() == 1);
+    }
+    bool refused = false;
+    try {
+      nextorm::db_session session{db};
+      auto& again = Exam::create();
+      again.subject = "Maths";
+      again.sitting = 1;
+      session.commit();
+    } catch (const nextorm::integrity_error& e) {
+      refused = true;
+      INFO(e.what());
+      CHECK(std::string{e.id()} == provider + ".unique_violation");
+    }
+    CHECK(refused);
+    nextorm::db_session session{db};
+    CHECK(Exam::select().count() == 2);  // nothing of the refused session was kept
+  }
+  auto raw = nextorm::testing::raw_connection(url);
+  const std::string names_sql =
+      provider == "postgres"
+          ? "SELECT indexname FROM pg_indexes WHERE tablename = 'exam' ORDER BY 1"
+      : provider == "mariadb"
+          ? "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = "
+            "DATABASE() AND table_name = 'exam' ORDER BY 1"
+          : "SELECT name FROM sqlite_master WHERE tbl_name = 'Exam' AND type = 'index' AND sql "
+            "IS NOT NULL ORDER BY 1";
+  const auto names = rows_of(*raw, names_sql);
+  CHECK(std::find(names.begin(), names.end(), "idx_exam__room_sitting") != names.end());
+  if (provider != "sqlite") {  // SQLite names the index of a UNIQUE constraint itself
+    CHECK(std::find(names.begin(), names.end(), "unq_exam__subject_sitting") != names.end());
+  }
+  CHECK(rows_of(*raw, "SELECT course_ref, exam_ref FROM exam_courses ORDER BY 2") ==
+        std::vector<std::string>{"1 1", "1 2"});
+  raw.reset();
   nextorm::testing::discard_database(url);
 }

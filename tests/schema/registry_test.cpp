@@ -673,7 +673,7 @@ TEST_CASE("finalize follows the naming convention it is given, and can switch") 
   naming.m_same = true;
   CHECK(error_of([&] { r.finalize(naming); }) ==
         "schema.duplicate_column: entity Course, attribute students: join table j_Course_Student "
-        "would have two columns named ref");
+        "would have two columns named ref; declare another column for one side");
 }
 
 TEST_CASE("many-to-many join tables follow PonyORM's names and columns") {
