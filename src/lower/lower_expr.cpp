@@ -37,33 +37,29 @@ void sql_builder::column(std::size_t source, std::string_view name) {
 
 void sql_builder::join_condition(std::size_t i) {
   const ir::source& s = m_query.sources[i];
-  std::size_t parent = *s.parent;
+  const std::size_t parent = *s.parent;
   const attr_info& via = *s.via;
-  switch (s.join) {
-    case ir::join_kind::to_one:
-      column(parent, via);
-      m_sql += " = ";
-      column(i, s.entity->pk());
-      return;
-    case ir::join_kind::reverse:
-      // PonyORM writes the parent's key first.
-      column(parent, m_query.sources[parent].entity->pk());
-      m_sql += " = ";
-      column(i, *via.reverse_attr);
-      return;
-    case ir::join_kind::link:
-      column(parent, m_query.sources[parent].entity->pk());
-      m_sql += " = ";
-      column(i, via.m2m_own_column);
-      return;
-    case ir::join_kind::through:
-      column(parent, via.m2m_other_column);
-      m_sql += " = ";
-      column(i, s.entity->pk());
-      return;
-    case ir::join_kind::none: break;  // callers pass joins only
+  // The parent's column first, as PonyORM writes it. Callers pass joins only, so the kind is
+  // one of the four below (if-chained: a switch would need a label for join_kind::none that
+  // nothing takes).
+  if (s.join == ir::join_kind::to_one) {
+    column(parent, via);
+    m_sql += " = ";
+    column(i, s.entity->pk());
+  } else if (s.join == ir::join_kind::reverse) {
+    column(parent, m_query.sources[parent].entity->pk());
+    m_sql += " = ";
+    column(i, *via.reverse_attr);
+  } else if (s.join == ir::join_kind::link) {
+    column(parent, m_query.sources[parent].entity->pk());
+    m_sql += " = ";
+    column(i, via.m2m_own_column);
+  } else {
+    if (s.join != ir::join_kind::through) detail::unreachable("join_condition");
+    column(parent, via.m2m_other_column);
+    m_sql += " = ";
+    column(i, s.entity->pk());
   }
-  detail::unreachable("join_condition");
 }
 
 void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>& filter) {
@@ -235,8 +231,8 @@ void sql_builder::operand(const ir::expr& e) {
 }
 
 void sql_builder::condition(const ir::expr& e) {
-  if (const auto* c = e.try_as<ir::constant>();
-      c != nullptr && c->value.type() == value_type::boolean) {
+  // The binder makes every condition a bool, so a constant one is True or False.
+  if (const auto* c = e.try_as<ir::constant>()) {
     m_sql += c->value.as_bool() ? "1 = 1" : "0 = 1";
     return;
   }
@@ -376,8 +372,10 @@ void sql_builder::json(const ir::function& f) {
   }
   const std::string path = m_dialect.json_path(get.path);
   std::string_view t = m_dialect.json_template(op);
+  // Every brace of a dialect's template opens a placeholder of one letter (dialect_test checks
+  // the templates of every dialect).
   for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t[i] != '{' || i + 2 >= t.size() || t[i + 2] != '}') {
+    if (t[i] != '{') {
       m_sql += t[i];
       continue;
     }

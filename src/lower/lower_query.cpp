@@ -286,10 +286,10 @@ std::size_t statement::order_column(std::size_t position) const {
     column += row != nullptr ? m_query.sources[row->source].entity->columns.size() : 1;
   }
   if (const auto* row = whole(*m_query.result.items[position - 1].expr)) {
+    // The object's key column: finalize() puts the key among the entity's columns.
     const entity_info& entity = *m_query.sources[row->source].entity;
-    for (std::size_t i = 0; i < entity.columns.size(); ++i) {
-      if (entity.columns[i] == &entity.pk()) return column + i;
-    }
+    const auto key = std::find(entity.columns.begin(), entity.columns.end(), &entity.pk());
+    return column + static_cast<std::size_t>(key - entity.columns.begin());
   }
   return column;
 }

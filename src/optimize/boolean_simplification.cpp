@@ -4,13 +4,17 @@
 // separate conditions; a False one makes the whole filter False.
 #include "optimize/optimizer.hpp"
 
+#include "common/unreachable.hpp"
+
 namespace nextorm::optimize {
 
 namespace {
 
-std::optional<bool> bool_constant(const ir::expr& e) noexcept {
+// True or False for a constant, nothing for any other expression. Only conditions (and the
+// operands of `not`, `and` and `or`) come here, and the binder makes each of them a bool.
+std::optional<bool> bool_constant(const ir::expr& e) {
   const auto* c = e.try_as<ir::constant>();
-  if (c == nullptr || c->value.type() != value_type::boolean) return std::nullopt;
+  if (c == nullptr) return std::nullopt;
   return c->value.as_bool();
 }
 
@@ -24,11 +28,8 @@ void simplify(ir::expr_ptr& e);
 void negate(ir::expr_ptr& e) {
   switch (e->kind) {
     case ir::expr_kind::constant:
-      if (auto b = bool_constant(*e)) {
-        e = make_bool(e->span, !*b);
-        return;
-      }
-      break;
+      e = make_bool(e->span, !e->as<ir::constant>().value.as_bool());
+      return;
     case ir::expr_kind::compare: {
       auto& c = e->as<ir::compare>();
       c.op = ir::negate(c.op);
@@ -50,13 +51,14 @@ void negate(ir::expr_ptr& e) {
       }
       break;
     }
-    case ir::expr_kind::unary:
-      if (e->as<ir::unary>().op == ir::unary_op::not_) {
-        ir::expr_ptr inner = std::move(e->as<ir::unary>().operand);
-        e = std::move(inner);
-        return;
-      }
-      break;
+    case ir::expr_kind::unary: {
+      // A bool unary is `not`: `-` is of numbers only.
+      auto& u = e->as<ir::unary>();
+      if (u.op != ir::unary_op::not_) detail::unreachable("negate");
+      ir::expr_ptr inner = std::move(u.operand);
+      e = std::move(inner);
+      return;
+    }
     case ir::expr_kind::logical: {
       auto& l = e->as<ir::logical>();
       l.op = l.op == ir::logical_op::and_ ? ir::logical_op::or_ : ir::logical_op::and_;

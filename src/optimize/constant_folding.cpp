@@ -18,79 +18,77 @@ namespace {
   return v.type() == value_type::integer || v.type() == value_type::real;
 }
 
-std::optional<value> fold_int(ir::binary_op op, std::int64_t a, std::int64_t b) {
-  std::int64_t r = 0;
-  switch (op) {
-    case ir::binary_op::add:
-      if (__builtin_add_overflow(a, b, &r)) return std::nullopt;
-      return value{r};
-    case ir::binary_op::sub:
-      if (__builtin_sub_overflow(a, b, &r)) return std::nullopt;
-      return value{r};
-    case ir::binary_op::mul:
-      if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
-      return value{r};
-    case ir::binary_op::div:
-      if (b == 0) return std::nullopt;
-      return value{static_cast<double>(a) / static_cast<double>(b)};
-    case ir::binary_op::floordiv:
-    case ir::binary_op::mod: {
-      if (b == 0 || b == -1) return std::nullopt;  // -1: INT64_MIN // -1 overflows
-      std::int64_t q = a / b;
-      std::int64_t m = a % b;
-      if (m != 0 && ((m < 0) != (b < 0))) {  // Python floors towards negative infinity
-        --q;
-        m += b;
-      }
-      return value{op == ir::binary_op::floordiv ? q : m};
-    }
-    case ir::binary_op::pow: {
-      if (b < 0) return value{std::pow(static_cast<double>(a), static_cast<double>(b))};
-      r = 1;
-      for (std::int64_t i = 0; i < b; ++i) {
-        if (__builtin_mul_overflow(r, a, &r)) return std::nullopt;
-      }
-      return value{r};
-    }
-    case ir::binary_op::concat: break;  // fold_binary joins texts itself
+// Python's a // b and a % b of ints, which floor towards negative infinity; nothing for a
+// division by zero or INT64_MIN // -1, which overflows.
+std::optional<value> floor_division(bool remainder, std::int64_t a, std::int64_t b) {
+  if (b == 0 || b == -1) return std::nullopt;
+  std::int64_t q = a / b;
+  std::int64_t m = a % b;
+  if (m != 0 && ((m < 0) != (b < 0))) {
+    --q;
+    m += b;
   }
-  detail::unreachable("fold_int");
+  return value{remainder ? m : q};
 }
 
-std::optional<value> fold_real(ir::binary_op op, double a, double b) {
-  switch (op) {
-    case ir::binary_op::add: return value{a + b};
-    case ir::binary_op::sub: return value{a - b};
-    case ir::binary_op::mul: return value{a * b};
-    case ir::binary_op::div:
-      if (b == 0) return std::nullopt;
-      return value{a / b};
-    case ir::binary_op::floordiv:
-      if (b == 0) return std::nullopt;
-      return value{std::floor(a / b)};
-    case ir::binary_op::mod: {
-      if (b == 0) return std::nullopt;
-      double m = std::fmod(a, b);
-      if (m != 0 && ((m < 0) != (b < 0))) m += b;
-      return value{m};
-    }
-    case ir::binary_op::pow: return value{std::pow(a, b)};
-    case ir::binary_op::concat: break;  // fold_binary joins texts itself
+// The same of floats: the remainder takes the divisor's sign.
+std::optional<value> floor_division(bool remainder, double a, double b) {
+  if (b == 0) return std::nullopt;
+  if (!remainder) return value{std::floor(a / b)};
+  double m = std::fmod(a, b);
+  if (m != 0 && ((m < 0) != (b < 0))) m += b;
+  return value{m};
+}
+
+// Python's a ** b of ints: an int for b >= 0 (nothing when it overflows), else a float.
+std::optional<value> power(std::int64_t a, std::int64_t b) {
+  if (b < 0) return value{std::pow(static_cast<double>(a), static_cast<double>(b))};
+  std::int64_t r = 1;
+  for (std::int64_t i = 0; i < b; ++i) {
+    if (__builtin_mul_overflow(r, a, &r)) return std::nullopt;
   }
-  detail::unreachable("fold_real");
+  return value{r};
 }
 
 std::optional<value> fold_binary(const ir::binary& b) {
   const auto* l = b.lhs->try_as<ir::constant>();
   const auto* r = b.rhs->try_as<ir::constant>();
   if (l == nullptr || r == nullptr) return std::nullopt;
-  if (b.op == ir::binary_op::concat) return value{l->value.as_text() + r->value.as_text()};
-  // The binder lets only numbers into arithmetic (and texts into concat).
-  assert(is_number(l->value) && is_number(r->value));
-  if (l->value.type() == value_type::integer && r->value.type() == value_type::integer) {
-    return fold_int(b.op, l->value.as_int(), r->value.as_int());
+  const value& x = l->value;
+  const value& y = r->value;
+  // The binder lets only numbers into arithmetic (and texts into concat): two ints compute as
+  // ints, anything else as floats, as in Python. An int result that overflows is left to the
+  // database.
+  const bool ints = x.type() == value_type::integer && y.type() == value_type::integer;
+  std::int64_t n = 0;
+  switch (b.op) {
+    case ir::binary_op::concat: return value{x.as_text() + y.as_text()};
+    case ir::binary_op::add:
+      if (!ints) return value{x.as_real() + y.as_real()};
+      if (__builtin_add_overflow(x.as_int(), y.as_int(), &n)) return std::nullopt;
+      return value{n};
+    case ir::binary_op::sub:
+      if (!ints) return value{x.as_real() - y.as_real()};
+      if (__builtin_sub_overflow(x.as_int(), y.as_int(), &n)) return std::nullopt;
+      return value{n};
+    case ir::binary_op::mul:
+      if (!ints) return value{x.as_real() * y.as_real()};
+      if (__builtin_mul_overflow(x.as_int(), y.as_int(), &n)) return std::nullopt;
+      return value{n};
+    case ir::binary_op::div:  // true division, of ints too
+      if (y.as_real() == 0) return std::nullopt;
+      return value{x.as_real() / y.as_real()};
+    case ir::binary_op::floordiv:
+    case ir::binary_op::mod: {
+      const bool remainder = b.op == ir::binary_op::mod;
+      if (ints) return floor_division(remainder, x.as_int(), y.as_int());
+      return floor_division(remainder, x.as_real(), y.as_real());
+    }
+    case ir::binary_op::pow:
+      if (ints) return power(x.as_int(), y.as_int());
+      return value{std::pow(x.as_real(), y.as_real())};
   }
-  return fold_real(b.op, l->value.as_real(), r->value.as_real());
+  detail::unreachable("fold_binary");
 }
 
 template <class T>
@@ -144,21 +142,22 @@ std::optional<value> fold_function(const ir::function& f) {
   if (f.args.size() != 1) return std::nullopt;
   const auto* arg = f.args.front()->try_as<ir::constant>();
   if (arg == nullptr) return std::nullopt;
+  // The binder takes an int or a float into abs() (no constant is a decimal), a str into len(),
+  // upper() and lower() (a collection is never a constant).
   const value& v = arg->value;
   switch (f.fn) {
     case ir::function_kind::abs:
       if (v.type() == value_type::real) return value{std::fabs(v.as_real())};
-      if (v.type() != value_type::integer || v.as_int() == INT64_MIN) return std::nullopt;
+      if (v.as_int() == INT64_MIN) return std::nullopt;
       return value{v.as_int() < 0 ? -v.as_int() : v.as_int()};
     case ir::function_kind::length: {
-      if (v.type() != value_type::text) return std::nullopt;
       std::int64_t n = 0;  // code points: count the bytes that do not continue a sequence
       for (char c : v.as_text()) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
       return value{n};
     }
     case ir::function_kind::upper:
     case ir::function_kind::lower: {
-      if (v.type() != value_type::text || !is_ascii(v.as_text())) return std::nullopt;
+      if (!is_ascii(v.as_text())) return std::nullopt;
       std::string s = v.as_text();
       bool up = f.fn == ir::function_kind::upper;
       for (char& c : s) {
@@ -175,10 +174,9 @@ std::optional<value> fold_function(const ir::function& f) {
 std::optional<value> fold_negation(const ir::unary& u) {
   const auto* c = u.operand->try_as<ir::constant>();
   if (u.op != ir::unary_op::neg || c == nullptr) return std::nullopt;
+  // The binder negates ints and floats only (no constant is a decimal).
   if (c->value.type() == value_type::real) return value{-c->value.as_real()};
-  if (c->value.type() != value_type::integer || c->value.as_int() == INT64_MIN) {
-    return std::nullopt;
-  }
+  if (c->value.as_int() == INT64_MIN) return std::nullopt;
   return value{-c->value.as_int()};
 }
 

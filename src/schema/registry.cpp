@@ -3,8 +3,11 @@
 // decides something, so that both open the same database (docs/naming.md).
 #include <nextorm/errors.hpp>
 #include <nextorm/registry.hpp>
+#include <nextorm/types.hpp>
 
 #include "common/suggest.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +15,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <system_error>
 
@@ -137,16 +141,21 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// Types stored as text that a default may be written in: '2024-01-31', '1.50', ...
-bool is_text_carried(value_type type) {
+// A default written as text for a type stored as text ('2024-01-31', '1.50', ...): the text in
+// the type's own form, or nothing for a type that is not written as text. A text that is no
+// value of the type throws usage_error (value.bad_date, decimal.invalid, ...).
+std::optional<std::string> text_default(value_type type, const std::string& text) {
   switch (type) {
-    case value_type::decimal:
-    case value_type::date:
-    case value_type::datetime:
-    case value_type::time:
-    case value_type::uuid:
-    case value_type::json: return true;
-    default: return false;
+    case value_type::decimal: return to_string(decimal{text});
+    case value_type::date: return to_string(date{text});
+    case value_type::datetime: return to_string(datetime{text});
+    case value_type::time: return to_string(time_of_day{text});
+    case value_type::uuid: return to_string(uuid{text});
+    case value_type::json:
+      if (!nlohmann::json::accept(text))
+        throw usage_error("value.bad_json", "'" + text + "' is not JSON");
+      return text;
+    default: return std::nullopt;
   }
 }
 
@@ -191,17 +200,32 @@ void check_default(const entity_info& entity, attr_info& attr) {
   }
   if (attr.type == value_type::real && given == value_type::integer) {
     v = value{static_cast<double>(v.as_int())};
-  } else if (attr.type == value_type::decimal && given == value_type::integer) {
+    return;
+  }
+  if (attr.type == value_type::decimal && given == value_type::integer) {
     v = value::typed(value_type::decimal, std::to_string(v.as_int()));
-  } else if (attr.type == value_type::decimal && given == value_type::real) {
+    return;
+  }
+  if (attr.type == value_type::decimal && given == value_type::real) {
     v = value::typed(value_type::decimal, shortest_text(v.as_real()));
-  } else if (is_text_carried(attr.type) && given == value_type::text) {
-    v = value::typed(attr.type, v.as_text());
-  } else {
+    return;
+  }
+  // DDL writes the default as it is: a text must be a value of the type, found now rather than
+  // by the database when it creates the table (or reads the row back).
+  std::optional<std::string> text;
+  if (given == value_type::text) {
+    try {
+      text = text_default(attr.type, v.as_text());
+    } catch (const usage_error& e) {
+      fail("schema.default_type", at + "default " + e.message());
+    }
+  }
+  if (!text) {
     fail("schema.default_type", at + "default " + v.repr() + " has type " +
                                     std::string{type_name(given)} + ", expected " +
                                     std::string{type_name(attr.type)});
   }
+  v = value::typed(attr.type, std::move(*text));
 }
 
 [[noreturn]] void option_error(const entity_info& entity, const attr_info& attr, const char* option,

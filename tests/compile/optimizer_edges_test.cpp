@@ -70,6 +70,14 @@ TEST_CASE("boolean_simplification turns not-in-subquery and not-not-exists aroun
   CHECK(where("not (not exists(t for t in p.tags))") == where("exists(t for t in p.tags)"));
 }
 
+TEST_CASE("boolean_simplification keeps `not` before a bool value of a nested query",
+          "[boolean_simplification]") {
+  // max() of bools is a value, not a condition it could turn around: NOT stays in front of it.
+  CHECK(sql_of("c for c in Category if not max(p.active for p in c.products)")
+            .ends_with("WHERE NOT ((SELECT MAX(\"p\".\"active\") FROM \"Product\" \"p\" WHERE "
+                       "\"c\".\"id\" = \"p\".\"category\"))"));
+}
+
 TEST_CASE("truthy and falsy constants in conditions simplify away; truth tests of values stay",
           "[boolean_simplification]") {
   // `1` is true in Python: `p.active and 1` is `p.active`, `p.price > 1 or 0` is the comparison.

@@ -162,4 +162,12 @@ TEST_CASE("count_without_distinct keeps DISTINCT where a row can repeat an objec
   CHECK(sql_of(through) == sql_of(through, off));
   // Counting values, not objects: DISTINCT is what was asked for.
   CHECK(sql_of("count(p.name) for p in Product") == sql_of("count(p.name) for p in Product", off));
+  // A LEFT JOINed loop: a category without products has one row, whose product is NULL.
+  const std::string left = "left_join((c, count(p)) for c in Category for p in c.products)";
+  CHECK(sql_of(left) == sql_of(left, off));
+  CHECK(sql_of(left).find("COUNT(DISTINCT \"p\".\"id\")") != std::string::npos);
+  // A join along the keyless side of a one-to-one (the key is in Passport.owner).
+  const std::string keyless = "count(s) for s in Student if s.passport.country == 'x'";
+  CHECK(sql_of(keyless) == sql_of(keyless, off));
+  CHECK(sql_of(keyless).find("COUNT(DISTINCT \"s\".\"id\")") != std::string::npos);
 }

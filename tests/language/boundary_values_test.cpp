@@ -212,6 +212,27 @@ TEST_CASE("a NUL character in a str parameter matches only the strings that hold
   }
 }
 
+TEST_CASE("a NUL character in a str literal matches only the strings that hold it", "[nul]") {
+  const std::string with_nul{"nul\0here", 8};
+  const bool postgres = nextorm::testing::current_provider() == "postgres";
+  std::vector<std::string> names{"Alice Smith", "nul", "here"};
+  if (!postgres) names.push_back(with_nul);
+  person_database t{names};
+  // SQLite's LIKE would end the pattern at the NUL ('l' in s): its own functions compare whole.
+  for (const char* condition : {R"('l\x00h' in p.name)", R"(p.name.startswith('nul\x00'))",
+                                R"(p.name.endswith('\x00here'))"}) {
+    INFO(condition);
+    const std::string query = "p.name for p in Person if " + std::string{condition};
+    if (postgres) {
+      CHECK(error_id([&] { (void)t.texts(query); }) == "param.nul");
+    } else {
+      CHECK(t.texts(query) == texts{with_nul});
+      CHECK(t.texts("p.name for p in Person if not (" + std::string{condition} + ")") ==
+            texts{"Alice Smith", "here", "nul"});
+    }
+  }
+}
+
 TEST_CASE("a NaN parameter is refused on every provider, an infinity where it cannot be stored",
           "[float]") {
   person_database t{{"a", "b"}};

@@ -63,6 +63,41 @@ class doc_database {
 
 using titles = std::vector<std::string>;
 
+// A database of a JSON-schema entity Entry(kind, amount) with amount a DECIMAL(12, 2), filled
+// with raw SQL: a 0.10, a 0.20, b 0.20, n 2.75, n -2.75.
+class ledger_database {
+ public:
+  ledger_database()
+      : m_url{nextorm::testing::fresh_database_url("language_ledger_" +
+                                                   std::to_string(++counter()))} {
+    db.schema().load_json_text(R"({"entities":[{"name":"Entry","attrs":[
+      {"name":"kind","kind":"Req","type":"str"},
+      {"name":"amount","kind":"Req","type":"decimal"}]}]})");
+    db.bind(m_url);
+    db.generate_mapping({.create_tables = true});
+    auto connection = nextorm::testing::raw_connection(m_url);
+    const auto& d = db.impl().dialect();
+    const char* rows[][2] = {
+        {"a", "0.10"}, {"a", "0.20"}, {"b", "0.20"}, {"n", "2.75"}, {"n", "-2.75"}};
+    for (const auto& r : rows) {
+      connection->execute("INSERT INTO " + d.quote(db.schema().get("Entry").table) + " (" +
+                              d.quote("kind") + ", " + d.quote("amount") + ") VALUES ('" + r[0] +
+                              "', " + r[1] + ")",
+                          {});
+    }
+  }
+  ~ledger_database() { nextorm::testing::discard_database(m_url); }
+
+  database db;
+
+ private:
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::string m_url;
+};
+
 }  // namespace
 
 TEST_CASE("json subscripts compare as the other side's type", "[json]") {
@@ -208,6 +243,27 @@ TEST_CASE("count() of one value counts distinct values even without_distinct()",
   // Objects and tuples: the rows as they come, as PonyORM.
   CHECK(select("p.category for p in Product").without_distinct().count() == 6);
   CHECK(select("(p.category, p.category) for p in Product").without_distinct().count() == 6);
+}
+
+TEST_CASE("int() of a decimal truncates towards zero, as Python's int()", "[decimal]") {
+  ledger_database t;
+  db_session session{t.db};
+  auto ints = select<std::int64_t>("int(e.amount) for e in Entry if e.kind == 'n'").order_by("1");
+  CHECK(ints.fetch().items() == std::vector<std::int64_t>{-2, 2});
+}
+
+TEST_CASE("a decimal sum over a grouped query's column has two decimal places on every provider",
+          "[query_source]") {
+  // The derived table's column has no declared scale: the sum takes PonyORM's default of two
+  // places, as the servers' DECIMAL(12, 2) gives (SQLite holds 0.2 and would print 0.4).
+  ledger_database t;
+  db_session session{t.db};
+  auto highest = select("(e.kind, max(e.amount)) for e in Entry if e.kind != 'n'");
+  std::vector<std::string> sums;
+  for (const row& r : select("sum(m) for k, m in q", {{"q", highest}})) {
+    sums.push_back(r[0].as_text());
+  }
+  CHECK(sums == std::vector<std::string>{"0.40"});
 }
 
 TEST_CASE("a query over another query's result inlines the inner query", "[query_source]") {

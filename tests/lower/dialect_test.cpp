@@ -5,6 +5,8 @@
 
 #include <nextorm/errors.hpp>
 
+#include <algorithm>
+
 using namespace nextorm;
 using lower::mariadb_dialect;
 using lower::postgres_dialect;
@@ -156,5 +158,23 @@ TEST_CASE("json paths are written in each dialect's form, keys escaped") {
       CHECK(d->json_template(op).find("{p}") != std::string_view::npos);
     }
     CHECK(d->json_template(lower::json_op::contains).find("{n}") != std::string_view::npos);
+  }
+}
+
+TEST_CASE("every brace of a json template opens a placeholder {x}, {p} or {n}") {
+  // The SQL builder reads a '{' as the start of a placeholder without checking what follows.
+  for (const lower::dialect* d : {&sqlite_dialect(), &postgres_dialect(), &mariadb_dialect()}) {
+    for (auto op : {lower::json_op::get, lower::json_op::value_int, lower::json_op::value_real,
+                    lower::json_op::value_text, lower::json_op::value_bool, lower::json_op::is_null,
+                    lower::json_op::contains}) {
+      const std::string_view t = d->json_template(op);
+      INFO(d->name() << ": " << t);
+      for (std::size_t i = t.find('{'); i != std::string_view::npos; i = t.find('{', i + 1)) {
+        REQUIRE(i + 2 < t.size());
+        CHECK(std::string_view{"xpn"}.find(t[i + 1]) != std::string_view::npos);
+        CHECK(t[i + 2] == '}');
+      }
+      CHECK(std::count(t.begin(), t.end(), '{') == std::count(t.begin(), t.end(), '}'));
+    }
   }
 }

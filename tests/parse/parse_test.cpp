@@ -483,3 +483,20 @@ TEST_CASE("an escape in an f-string's text is decoded and never pairs with a bra
   // \' is a quote, \\ a backslash (so the {{ after it is still one literal brace), \n a newline.
   CHECK(shape(R"(f'\'{x}\\{{\n')") == "(call concat '\\'' x '\\\\{\n')");
 }
+
+TEST_CASE("an f-string without fields is the plain string literal", "[parse]") {
+  CHECK(shape("f''") == "''");
+  CHECK(shape("f'abc'") == "'abc'");
+  CHECK(shape("f\"{{x}}\"") == "'{x}'");
+  CHECK(parse_expression("f'abc'")->kind == ast::node_kind::literal);
+}
+
+TEST_CASE("a node's span ends before a form feed or vertical tab its last token ate", "[parse]") {
+  const std::string text = "f(a\f, b\v)\f";
+  const auto n = parse_expression(text);
+  CHECK(text_at(text, n->span) == "f(a\f, b\v)");
+  const auto& c = n->as<ast::call>();
+  REQUIRE(c.args.size() == 2);
+  CHECK(text_at(text, c.args[0]->span) == "a");
+  CHECK(text_at(text, c.args[1]->span) == "b");
+}

@@ -16,6 +16,14 @@ struct Orphan : nextorm::entity<Orphan> {
   nextorm::Single<Lonely> lonely{"lonely"};
 };
 
+struct Shelf;
+struct Book : nextorm::entity<Book> {
+  nextorm::Req<std::string> title{"title"};
+};
+struct Shelf : nextorm::entity<Shelf> {
+  nextorm::Set<Book> books{"books"};
+};
+
 struct Car;
 struct Person : nextorm::entity<Person> {
   nextorm::Set<Car> cars{"cars"};
@@ -67,6 +75,13 @@ TEST_CASE("a relation without a reverse says which C++ field to add to the other
         "schema.missing_reverse: entity Orphan, attribute lonely: no attribute of Lonely points "
         "back at Orphan; every relation needs a reverse attribute: add Set<Orphan> "
         "orphans{\"orphans\"} to Lonely");
+}
+
+TEST_CASE("a Set without a reverse says which Single to add, or a Set for many-to-many") {
+  CHECK(mapping_error<Book, Shelf>() ==
+        "schema.missing_reverse: entity Shelf, attribute books: no attribute of Book points "
+        "back at Shelf; every relation needs a reverse attribute: add Single<Shelf> "
+        "shelf{\"shelf\"} to Book (or a Set<Shelf> for many-to-many)");
 }
 
 TEST_CASE("an ambiguous reverse names the C++ option that picks one") {

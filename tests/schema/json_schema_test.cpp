@@ -3,6 +3,7 @@
 #include <nextorm/errors.hpp>
 #include <nextorm/registry.hpp>
 
+#include <sys/resource.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
@@ -251,6 +252,16 @@ TEST_CASE("load_json_file reads a file and names it in errors") {
   CHECK(error_of(dir / "missing.json") ==
         "schema.file: cannot read the schema file '" + (dir / "missing.json").string() + "'");
   CHECK(error_of(dir) == "schema.file: cannot read the schema file '" + dir.string() + "'");
+  // A regular file that cannot be opened: without the permission to read it, or, as here, with
+  // no file descriptor left (the tests may run as root, who may read any file).
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit none = saved;
+  none.rlim_cur = 0;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &none) == 0);
+  const std::string unopened = error_of(good);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK(unopened == "schema.file: cannot read the schema file '" + good.string() + "'");
   fs::remove_all(dir);
 }
 

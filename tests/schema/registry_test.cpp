@@ -330,6 +330,44 @@ TEST_CASE("defaults are checked and converted to the attribute's type") {
         "schema.default_type: entity P, attribute s: a default cannot contain a NUL character");
 }
 
+TEST_CASE("a default written as text must be a value of its attribute's type, kept in its form") {
+  auto with_default = [](attr_info a, std::string text) {
+    a.default_value = value{std::move(text)};
+    return a;
+  };
+  registry r;
+  entity_info& e = r.add(
+      entity("P", {with_default(req("at", value_type::datetime), "2024-01-31T10:00:00.5"),
+                   with_default(req("alarm", value_type::time), "07:30:00"),
+                   with_default(req("uid", value_type::uuid), "0123456789ABCDEF0123456789ABCDEF"),
+                   with_default(req("meta", value_type::json), R"({"a": [1, 2]})"),
+                   with_default(req("price", value_type::decimal), "1.50")}));
+  CHECK(*e.find("at")->default_value ==
+        value::typed(value_type::datetime, "2024-01-31 10:00:00.5"));
+  CHECK(*e.find("alarm")->default_value == value::typed(value_type::time, "07:30:00"));
+  CHECK(*e.find("uid")->default_value ==
+        value::typed(value_type::uuid, "01234567-89ab-cdef-0123-456789abcdef"));
+  CHECK(*e.find("meta")->default_value == value::typed(value_type::json, R"({"a": [1, 2]})"));
+  CHECK(*e.find("price")->default_value == value::typed(value_type::decimal, "1.50"));
+
+  // Found when the schema is added, not when the database creates the table or reads a row.
+  const auto error = [&](value_type type, std::string text) {
+    return add_error(entity("P", {with_default(req("x", type), std::move(text))}));
+  };
+  CHECK(error(value_type::date, "2024-02-30") ==
+        "schema.default_type: entity P, attribute x: default '2024-02-30' is not a date");
+  CHECK(error(value_type::datetime, "yesterday") ==
+        "schema.default_type: entity P, attribute x: default 'yesterday' is not a datetime");
+  CHECK(error(value_type::time, "7:30") ==
+        "schema.default_type: entity P, attribute x: default '7:30' is not a time");
+  CHECK(error(value_type::uuid, "0123") ==
+        "schema.default_type: entity P, attribute x: default '0123' is not a UUID");
+  CHECK(error(value_type::decimal, "1,5") ==
+        "schema.default_type: entity P, attribute x: default '1,5' is not a decimal number");
+  CHECK(error(value_type::json, "{oops") ==
+        "schema.default_type: entity P, attribute x: default '{oops' is not JSON");
+}
+
 TEST_CASE("find, find_type and get look entities up") {
   registry r;
   static const int tag = 0;
@@ -479,6 +517,13 @@ TEST_CASE("reverse attributes are found like PonyORM finds them") {
           "at Person; every relation needs a reverse attribute: add {\"name\": \"person\", "
           "\"kind\": \"Single\", \"type\": \"Person\"} to the \"attrs\" of Car (or \"kind\": "
           "\"Set\" for many-to-many)");
+  }
+  SECTION("a Single without a reverse needs a Set on the other side") {
+    CHECK(finalize_error(
+              {entity("Car", {single("owner", "Person")}), entity("Person", {req("name")})}) ==
+          "schema.missing_reverse: entity Car, attribute owner: no attribute of Person points back "
+          "at Car; every relation needs a reverse attribute: add {\"name\": \"cars\", \"kind\": "
+          "\"Set\", \"type\": \"Car\"} to the \"attrs\" of Person");
   }
   SECTION("an attribute already linked is no candidate (PonyORM: reverse not found)") {
     CHECK(finalize_error(
