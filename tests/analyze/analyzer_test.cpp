@@ -401,6 +401,8 @@ TEST_CASE("Entity.select(condition) stands for a generator over the first unboun
   // Entities and parameters are not loop variables.
   CHECK(text("Product.price < v.price + w.x", {{"v", 1}}) ==
         "w for w in Product if Product.price < v.price + w.x");
+  // No name of a loop variable in the condition: the entity's initial, as without a condition.
+  CHECK(text("Product.price < 20") == "p for p in Product if Product.price < 20");
   // A lambda names its variable; one of two variables is not Entity.select's form.
   CHECK(text("lambda q: q.price < 2") == "q for q in Product if q.price < 2");
   CHECK(text("lambda a, b: a.price < 2") == "p for p in Product if lambda a, b: a.price < 2");
@@ -680,4 +682,15 @@ TEST_CASE("a sequence parameter holding a query or an object without entity is r
 TEST_CASE("a raw_sql() parameter name is ASCII, as the query grammar's names") {
   CHECK(compile_text("p for p in Product if raw_sql('p.name = $xé')", {{"x", "a"}})
             ->sql.ends_with("WHERE p.name = ?é"));
+}
+
+TEST_CASE("a lone result that is a nested aggregate or exists is selected as it is") {
+  CHECK(compile_text("exists(c for c in s.courses) for s in Student")->sql ==
+        "SELECT DISTINCT EXISTS (SELECT 1 FROM \"Course_Student\" \"t-1\", \"Course\" \"c\" "
+        "WHERE \"s\".\"id\" = \"t-1\".\"student\" AND \"t-1\".\"course\" = \"c\".\"id\") "
+        "FROM \"Student\" \"s\"");
+  CHECK(compile_text("count(c for c in s.courses) for s in Student")->sql ==
+        "SELECT DISTINCT (SELECT COUNT(DISTINCT \"c\".\"id\") FROM \"Course_Student\" \"t-1\", "
+        "\"Course\" \"c\" WHERE \"s\".\"id\" = \"t-1\".\"student\" AND \"t-1\".\"course\" = "
+        "\"c\".\"id\") FROM \"Student\" \"s\"");
 }
