@@ -190,6 +190,14 @@ ir::expr_ptr binder::bind_generator(const ast::generator& g) {
            "unpacking several loop variables is not supported", clause.target_spans.front());
     }
     const auto* n = clause.source->try_as<ast::name>();
+    if (n != nullptr && lookup(n->id) == nullptr && m_args->contains(n->id) &&
+        m_args->find(n->id)->second.is_query()) {
+      // Only the query's own loops inline a query source (analyzer::bind_query_source).
+      fail(error_category::unsupported, "unsupported.query_source",
+           "query '" + n->id + "' cannot be the source of a nested query's loop: use 'x in " +
+               n->id + "', or make it the source of this query's first loop",
+           n->span);
+    }
     const entity_info* entity = nullptr;
     if (n != nullptr && lookup(n->id) == nullptr && !m_args->contains(n->id)) {
       entity = m_reg.find(n->id);

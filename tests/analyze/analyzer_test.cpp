@@ -22,6 +22,17 @@ std::string error_of(const std::string& text, const params& args = {}) {
   return "no error";
 }
 
+// A query passed as a parameter: a generator text, or Entity.select(text) when `entity` is set.
+param_value query_param(std::string text, params args = {}, std::string entity = {},
+                        std::vector<std::pair<std::uint8_t, std::string>> modifiers = {}) {
+  auto q = std::make_shared<nested_query>();
+  q->text = std::move(text);
+  q->entity = std::move(entity);
+  q->args = std::move(args);
+  q->modifiers = std::move(modifiers);
+  return param_value{std::shared_ptr<const nested_query>{std::move(q)}};
+}
+
 std::string error_of_spec(const ir::query_spec& spec, const params& args = {}) {
   try {
     (void)compile::compile_query(spec, testing::schema(), lower::sqlite_dialect(), args);
@@ -682,6 +693,21 @@ TEST_CASE("a sequence parameter holding a query or an object without entity is r
 TEST_CASE("a raw_sql() parameter name is ASCII, as the query grammar's names") {
   CHECK(compile_text("p for p in Product if raw_sql('p.name = $xé')", {{"x", "a"}})
             ->sql.ends_with("WHERE p.name = ?é"));
+}
+
+TEST_CASE("a nested generator iterates an entity or a collection, not a parameter") {
+  CHECK(error_of("p for p in Product if exists(x for x in n)", {{"n", 1}}) ==
+        "type.not_iterable: a loop iterates over an entity or a collection of objects, not int "
+        "(line 1, column 41)\n"
+        "  p for p in Product if exists(x for x in n)\n"
+        "                                          ^");
+  // A query is inlined only into the query's own loops.
+  CHECK(error_of("p for p in Product if exists(x for x in q)",
+                 {{"q", query_param("c for c in Category")}}) ==
+        "unsupported.query_source: query 'q' cannot be the source of a nested query's loop: use "
+        "'x in q', or make it the source of this query's first loop (line 1, column 41)\n"
+        "  p for p in Product if exists(x for x in q)\n"
+        "                                          ^");
 }
 
 TEST_CASE("a lone result that is a nested aggregate or exists is selected as it is") {
