@@ -720,3 +720,19 @@ TEST_CASE("a lone result that is a nested aggregate or exists is selected as it 
         "\"Course\" \"c\" WHERE \"s\".\"id\" = \"t-1\".\"student\" AND \"t-1\".\"course\" = "
         "\"c\".\"id\") FROM \"Student\" \"s\"");
 }
+
+TEST_CASE("a constant order_by() key orders nothing and is left out") {
+  auto ordered = [](const std::string& order, const lower::dialect& d) {
+    auto spec = testing::spec_of("p for p in Product");
+    spec.modifiers.push_back({ir::modifier_kind::order_by, "p.price"});
+    spec.modifiers.push_back({ir::modifier_kind::order_by, order});
+    return compile::compile_query(spec, testing::schema(), d, {})->sql;
+  };
+  for (const auto* d : {&lower::sqlite_dialect(), &lower::postgres_dialect()}) {
+    // Not column 1 (SQL's reading of a bare int), not a constant PostgreSQL refuses.
+    CHECK(ordered("p.name, 1", *d).ends_with("ORDER BY \"p\".\"name\", \"p\".\"price\""));
+    CHECK(ordered("1.5", *d).ends_with("ORDER BY \"p\".\"price\""));
+    CHECK(ordered("desc('x'), None, p.name", *d)
+              .ends_with("ORDER BY \"p\".\"name\", \"p\".\"price\""));
+  }
+}
