@@ -695,6 +695,51 @@ TEST_CASE("a raw_sql() parameter name is ASCII, as the query grammar's names") {
             ->sql.ends_with("WHERE p.name = ?é"));
 }
 
+TEST_CASE("an Entity.select() query passed as a parameter iterates the entity's initial") {
+  // Without a condition, after 'in': the keys of every Category.
+  CHECK(compile_text("p.name for p in Product if p.category in q",
+                     {{"q", query_param("", {}, "Category")}})
+            ->sql ==
+        "SELECT DISTINCT \"p\".\"name\" FROM \"Product\" \"p\" WHERE "
+        "\"p\".\"category\" IN (SELECT \"c\".\"id\" FROM \"Category\" \"c\")");
+  // A condition naming no loop variable, as a loop source: `Category.name` is c's.
+  CHECK(compile_text("x.name for x in q",
+                     {{"q", query_param("Category.name == 'toys'", {}, "Category")}})
+            ->sql ==
+        "SELECT DISTINCT \"c\".\"name\" FROM \"Category\" \"c\" WHERE "
+        "\"c\".\"name\" = ?");
+}
+
+TEST_CASE("Entity.attr names a loop variable of this query, not a query source's or its result") {
+  // q's loop variable over Product is hidden from this query, and x stands for q's result.
+  CHECK(error_of("x for x in q if Product.price > 1", {{"q", query_param("p for p in Product")}}) ==
+        "unknown_name.loop_variable: no loop variable iterates over entity Product (line 1, "
+        "column 17)\n"
+        "  x for x in q if Product.price > 1\n"
+        "                  ^~~~~~~");
+}
+
+TEST_CASE("a query source of a later loop that unpacks its own query source is refused") {
+  // q2's only loop is over the query inner: it does not select the objects of an entity loop.
+  const params args{{"q2", query_param("m for m, n in inner",
+                                       {{"inner", query_param("(p, p.name) for p in Product")}})}};
+  CHECK(error_of("c for c in Category for x in q2", args) ==
+        "unsupported.query_source: query 'q2' in a loop after the first must select the objects "
+        "of its only loop (like 'm for m in Student if ...'); make it the source of the first "
+        "loop (line 1, column 30)\n"
+        "  c for c in Category for x in q2\n"
+        "                               ^~");
+}
+
+TEST_CASE("a query source's later order_by() comes first and its earlier one breaks ties") {
+  const params args{
+      {"q", query_param("p for p in Product", {}, {},
+                        {{static_cast<std::uint8_t>(ir::modifier_kind::order_by), "p.price"},
+                         {static_cast<std::uint8_t>(ir::modifier_kind::order_by), "p.name"}})}};
+  CHECK(compile_text("x.id for x in q", args)
+            ->sql.ends_with("ORDER BY \"p\".\"name\", \"p\".\"price\""));
+}
+
 TEST_CASE("a nested generator iterates an entity or a collection, not a parameter") {
   CHECK(error_of("p for p in Product if exists(x for x in n)", {{"n", 1}}) ==
         "type.not_iterable: a loop iterates over an entity or a collection of objects, not int "
@@ -735,4 +780,37 @@ TEST_CASE("a constant order_by() key orders nothing and is left out") {
     CHECK(ordered("desc('x'), None, p.name", *d)
               .ends_with("ORDER BY \"p\".\"name\", \"p\".\"price\""));
   }
+}
+
+TEST_CASE("a lambda is only a whole method argument, never a value inside an expression") {
+  CHECK(error_of("p for p in Product if len(lambda x: x) > 1") ==
+        "unsupported.syntax: a lambda inside an expression is not supported in queries yet "
+        "(line 1, column 27)\n"
+        "  p for p in Product if len(lambda x: x) > 1\n"
+        "                            ^~~~~~~~~~~");
+}
+
+TEST_CASE("timedelta() and the date constructors name a float argument as not an int literal") {
+  CHECK(error_of("e for e in Event if e.day + timedelta(1.5) > e.day") ==
+        "unsupported.timedelta: timedelta() in a query takes int literals: days and seconds, or "
+        "days=, seconds=, minutes=, hours=, weeks= (line 1, column 29)\n"
+        "  e for e in Event if e.day + timedelta(1.5) > e.day\n"
+        "                              ^~~~~~~~~~~~~~");
+  CHECK(error_of("e for e in Event if e.day > date(2020, 1.5, 1)") ==
+        "unsupported.constructor: date() needs int literals in the query; pass other values as "
+        "parameters (line 1, column 40)\n"
+        "  e for e in Event if e.day > date(2020, 1.5, 1)\n"
+        "                                         ^~~");
+}
+
+TEST_CASE("a json element compared with a decimal is read as a float; with a collection, refused") {
+  const params decimal{{"x", value::typed(value_type::decimal, "1.5")}};
+  CHECK(compile_text("d for d in Doc if d.meta['a'] < x", decimal)
+            ->sql.ends_with("WHERE CAST(json_extract(\"d\".\"meta\", ?) AS REAL) < "
+                            "CAST(? AS NUMERIC)"));
+  CHECK(error_of("d for d in Doc for c in Category if d.meta['a'] == c.products.name") ==
+        "type.mismatch: cannot compare an element of json with Set of str: compare it with an "
+        "int, float, str or bool (line 1, column 37)\n"
+        "  d for d in Doc for c in Category if d.meta['a'] == c.products.name\n"
+        "                                      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~");
 }
