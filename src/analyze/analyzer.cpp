@@ -24,14 +24,15 @@ std::string_view slice(std::string_view text, source_span span) noexcept {
 void find_implicit_variable(const ast::node& n, const registry& reg, const params& args,
                             const ast::name*& best) {
   // Every child visited here is required by the grammar (optional ones, such as a slice's
-  // bounds, belong to nodes this walk does not enter).
+  // bounds, belong to nodes this walk does not enter). Children are visited in the grammar's
+  // left-to-right order, so the first such name found is the first in the text.
   auto visit = [&](const ast::node_ptr& child) { find_implicit_variable(*child, reg, args, best); };
   switch (n.kind) {
     case ast::node_kind::attribute: {
       const auto& a = n.as<ast::attribute>();
       const auto* name = a.object->try_as<ast::name>();
-      if (name != nullptr && reg.find(name->id) == nullptr && !args.contains(name->id) &&
-          (best == nullptr || name->span.begin < best->span.begin)) {
+      if (best == nullptr && name != nullptr && reg.find(name->id) == nullptr &&
+          !args.contains(name->id)) {
         best = name;
       }
       visit(a.object);

@@ -131,6 +131,9 @@ void analyzer::bind_order(const ast::node& order) {
       }
       o.expr = m_binder.bind(*e);
       if (o.expr->type.collection) m_binder.fail_collection(*o.expr, e->span);
+      // A constant orders nothing, as in Python's sort by (r.name, 1); written out, SQL would
+      // read an int as a column number, and PostgreSQL refuses any other constant.
+      if (o.expr->kind == ir::expr_kind::constant) continue;
     }
     m_new_order.push_back(std::move(o));
   }

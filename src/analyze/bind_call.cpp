@@ -24,7 +24,7 @@ void binder::check_args(const ast::call& c, std::size_t min, std::size_t max) co
   if (const auto* m = c.func->try_as<ast::attribute>()) name = m->attr;
   std::string wanted =
       min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max);
-  if (min == 0 && max == 0) wanted = "no";
+  if (max == 0) wanted = "no";  // min <= max
   fail(error_category::type, "type.arguments",
        name + "() takes " + wanted + (min == 1 && max == 1 ? " argument" : " arguments") +
            ", got " + std::to_string(n + c.kwargs.size()),

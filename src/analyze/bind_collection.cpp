@@ -5,6 +5,7 @@
 #include "analyze/type_rules.hpp"
 
 #include "common/suggest.hpp"
+#include "common/unreachable.hpp"
 
 namespace nextorm::analyze {
 
@@ -15,12 +16,14 @@ ir::type collection_of(ir::type t) noexcept {
   return t;
 }
 
-ir::subquery* as_collection(ir::expr& e) noexcept {
-  auto* q = e.kind == ir::expr_kind::subquery ? &e.as<ir::subquery>() : nullptr;
-  return q != nullptr && q->mode == ir::subquery_mode::collection ? q : nullptr;
-}
-
 }  // namespace
+
+ir::subquery& binder::as_collection(ir::expr& e) noexcept {
+  if (e.kind != ir::expr_kind::subquery) detail::unreachable("as_collection: not a subquery");
+  auto& q = e.as<ir::subquery>();
+  if (q.mode != ir::subquery_mode::collection) detail::unreachable("as_collection: consumed");
+  return q;
+}
 
 void binder::fail_collection(const ir::expr& e, source_span span) const {
   fail(error_category::type, "type.collection",
@@ -94,43 +97,42 @@ ir::expr_ptr binder::promote(ir::expr_ptr e) {
   const auto& row = q.item->as<ir::source_row>();
   const ir::source& s = m_query.sources[row.source];
   merge_scope(q.scope, m_query.sources[*s.parent].scope);
-  if (e->type.is_entity()) return std::make_unique<ir::source_row>(e->type, e->span, row.source);
-  // The key read through the object (`s.passport.code`): the joined key column.
-  return std::make_unique<ir::column>(e->type, e->span, row.source, s.entity->pk());
+  // Promoted where the object itself is wanted (join_reference, or an attribute other than the
+  // key read through it), so it is still of the entity type: its joined row.
+  return std::make_unique<ir::source_row>(e->type, e->span, row.source);
 }
 
-bool binder::is_reverse_single(const ir::expr& e) const noexcept {
+bool binder::is_reverse_single(const ir::expr& e) noexcept {
+  // bind_reverse_single's subquery is the only scalar one that selects a bare object: an
+  // aggregate's selects the aggregate (count(c for c in s.courses)), and EXISTS and IN are
+  // other modes.
   const auto* q = e.try_as<ir::subquery>();
-  if (q == nullptr || q->mode != ir::subquery_mode::scalar || !q->filter.empty()) return false;
-  const auto* row = q->item->try_as<ir::source_row>();
-  if (row == nullptr) return false;
-  const attr_info* via = m_query.sources[row->source].via;
-  return via != nullptr && via->key_in_reverse;
+  return q != nullptr && q->mode == ir::subquery_mode::scalar &&
+         q->item->kind == ir::expr_kind::source_row;
 }
 
 ir::expr_ptr binder::bind_element_attribute(ir::expr_ptr coll, const ast::attribute& a) {
-  auto* q = as_collection(*coll);
-  if (q == nullptr || !q->item->type.is_entity()) {
+  auto& q = as_collection(*coll);
+  if (!q.item->type.is_entity()) {
     fail(error_category::unknown_name, "unknown_name.attribute",
          ir::type_text(coll->type) + " has no attribute '" + a.attr + "'", a.attr_span);
   }
   std::optional<std::size_t> saved = m_element_scope;
-  m_element_scope = q->scope;
-  ir::expr_ptr item = std::move(q->item);
+  m_element_scope = q.scope;
+  ir::expr_ptr item = std::move(q.item);
   if (item->kind == ir::expr_kind::column) item = join_reference(std::move(item));
-  q->item = bind_entity_attribute(std::move(item), a);
+  q.item = bind_entity_attribute(std::move(item), a);
   m_element_scope = saved;
-  q->type = collection_of(q->item->type);
-  q->span = a.span;
+  q.type = collection_of(q.item->type);
+  q.span = a.span;
   return coll;
 }
 
 ir::expr_ptr binder::flatten(ir::expr_ptr e, std::vector<ir::expr_ptr>& filter) {
-  auto* q = as_collection(*e);
-  if (q == nullptr) return e;
-  merge_scope(q->scope, m_scope_id);
-  for (auto& condition : q->filter) filter.push_back(std::move(condition));
-  ir::expr_ptr item = std::move(q->item);
+  auto& q = as_collection(*e);
+  merge_scope(q.scope, m_scope_id);
+  for (auto& condition : q.filter) filter.push_back(std::move(condition));
+  ir::expr_ptr item = std::move(q.item);
   item->span = e->span;
   return item;
 }
@@ -138,7 +140,7 @@ ir::expr_ptr binder::flatten(ir::expr_ptr e, std::vector<ir::expr_ptr>& filter) 
 std::size_t binder::add_collection_loop_var(const std::string& name, const ast::node& source,
                                             source_span span, std::vector<ir::expr_ptr>& filter) {
   ir::expr_ptr coll = bind(source);
-  if (as_collection(*coll) == nullptr) {
+  if (!coll->type.collection) {
     fail(error_category::type, "type.not_iterable",
          "a loop iterates over an entity or a collection of objects, not " +
              ir::type_text(coll->type),
@@ -188,6 +190,14 @@ ir::expr_ptr binder::bind_generator(const ast::generator& g) {
            "unpacking several loop variables is not supported", clause.target_spans.front());
     }
     const auto* n = clause.source->try_as<ast::name>();
+    if (n != nullptr && lookup(n->id) == nullptr && m_args->contains(n->id) &&
+        m_args->find(n->id)->second.is_query()) {
+      // Only the query's own loops inline a query source (analyzer::bind_query_source).
+      fail(error_category::unsupported, "unsupported.query_source",
+           "query '" + n->id + "' cannot be the source of a nested query's loop: use 'x in " +
+               n->id + "', or make it the source of this query's first loop",
+           n->span);
+    }
     const entity_info* entity = nullptr;
     if (n != nullptr && lookup(n->id) == nullptr && !m_args->contains(n->id)) {
       entity = m_reg.find(n->id);
@@ -278,8 +288,7 @@ ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attri
   static constexpr std::string_view methods[] = {"count", "is_empty", "exists", "select", "filter",
                                                  "sum",   "avg",      "min",    "max"};
   const std::string& name = method.attr;
-  auto* q = as_collection(*coll);
-  if (q == nullptr) fail_collection(*coll, method.span);
+  auto& q = as_collection(*coll);
   if (name == "count" || name == "is_empty" || name == "exists") {
     check_args(c, 0, 0);
     if (name == "count")
@@ -303,12 +312,12 @@ ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attri
     }
     std::size_t saved = scope_size();
     push(scope_entry{
-        l->params.front(), false, 0, nullptr, {}, 0, q->item.get(), nullptr, {}, 0, false});
+        l->params.front(), false, 0, nullptr, {}, 0, q.item.get(), nullptr, {}, 0, false});
     ir::expr_ptr condition = bind_condition(*l->body);
     pop_to(saved);
-    q->filter.push_back(std::move(condition));
-    q->span = c.span;
-    q->from_path = false;
+    q.filter.push_back(std::move(condition));
+    q.span = c.span;
+    q.from_path = false;
     return coll;
   }
   fail(error_category::unknown_name, "unknown_name.method",
@@ -336,9 +345,10 @@ void remap_sources(ir::expr& e, const std::vector<std::size_t>& map) {
 }  // namespace
 
 bool binder::is_path_aggregate(const ir::expr& e) const noexcept {
+  // A scalar subquery of a path is aggregate_of's: select() and filter(), the only ways to give
+  // a path a condition, make it a query of its own (from_path false).
   const auto* q = e.try_as<ir::subquery>();
-  return q != nullptr && q->mode == ir::subquery_mode::scalar && q->from_path &&
-         q->filter.empty() && q->item->kind == ir::expr_kind::aggregate;
+  return q != nullptr && q->mode == ir::subquery_mode::scalar && q->from_path;
 }
 
 ir::expr_ptr binder::left_join_aggregate(ir::expr_ptr e) {
@@ -352,10 +362,11 @@ ir::expr_ptr binder::left_join_aggregate(ir::expr_ptr e) {
     if (s.scope != q.scope) continue;
     s.parent = map[*s.parent];
     // The same path aggregated twice (`max(g.students.gpa), min(g.students.gpa)`) shares one
-    // join, so that the groups are not multiplied.
+    // join, so that the groups are not multiplied. The parent and the attribute decide the join
+    // (a many-to-many's link hangs on the object, its target on the link).
     for (std::size_t j = 0; j < i; ++j) {
       const ir::source& t = sources[j];
-      if (t.scope == 0 && t.left && t.parent == s.parent && t.via == s.via && t.join == s.join) {
+      if (t.scope == 0 && t.left && t.parent == s.parent && t.via == s.via) {
         map[i] = j;
         break;
       }

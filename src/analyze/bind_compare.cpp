@@ -172,9 +172,9 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
   if (rhs->type.is(value_type::json))
     return json_contains(std::move(lhs), std::move(rhs), negated, span);
   if (rhs->type.collection) {
-    auto& q = rhs->as<ir::subquery>();
+    auto& q = as_collection(*rhs);
     ir::type element = ir::element_type(q.type);
-    if (q.mode != ir::subquery_mode::collection || !comparable(lhs->type, element)) {
+    if (!comparable(lhs->type, element)) {
       fail(error_category::type, "type.mismatch",
            "cannot look for " + ir::type_text(lhs->type) + " in " + ir::type_text(rhs->type), span);
     }

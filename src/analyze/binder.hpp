@@ -155,7 +155,10 @@ class binder {
   void merge_scope(std::size_t from, std::size_t into) noexcept;
   // A reverse one-to-one read as its key (a scalar subquery) turned into an inner join.
   ir::expr_ptr promote(ir::expr_ptr e);
-  [[nodiscard]] bool is_reverse_single(const ir::expr& e) const noexcept;
+  [[nodiscard]] static bool is_reverse_single(const ir::expr& e) noexcept;
+  // An expression of a collection type: a subquery that nothing has consumed yet, since what
+  // consumes one (exists_of, aggregate_of, 'in') gives it the type of its result.
+  [[nodiscard]] static ir::subquery& as_collection(ir::expr& e) noexcept;
   [[nodiscard]] ir::expr_ptr exists_of(ir::expr_ptr coll, bool negated, source_span span);
   [[nodiscard]] ir::expr_ptr aggregate_of(ir::expr_ptr coll, ir::aggregate_kind kind, bool distinct,
                                           source_span span, std::string_view name);

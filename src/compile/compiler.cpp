@@ -2,6 +2,7 @@
 #include "compile/compiler.hpp"
 
 #include "analyze/analyzer.hpp"
+#include "common/unreachable.hpp"
 #include "lower/lowering.hpp"
 #include "optimize/optimizer.hpp"
 #include "parse/parser.hpp"
@@ -15,8 +16,7 @@ using ir::modifier_kind;
 
 // Adds the modifiers of the method chain, in order. Their trees must outlive the analyzer's
 // work (lambda arguments refer to nodes), hence `keep`.
-void add_modifiers(analyze::analyzer& a, const query_spec& spec,
-                   std::vector<ast::node_ptr>& keep) {
+void add_modifiers(analyze::analyzer& a, const query_spec& spec, std::vector<ast::node_ptr>& keep) {
   std::uint16_t id = 0;
   for (const modifier& m : spec.modifiers) {
     a.set_text_id(++id);
@@ -74,7 +74,11 @@ std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry
   } catch (const lower::unsupported_error& e) {
     // The construct's own text and span when known, else the whole query.
     std::uint16_t id = e.text();
-    if (id != ir::expr::no_text && (id == 0 ? !spec.text.empty() : id <= spec.modifiers.size())) {
+    if (id != ir::expr::no_text) {
+      // Only what is bound from one of the spec's texts has an id: 0 the query's own (which an
+      // Entity.select() without a condition lacks, and then nothing is bound from it), from 1
+      // the modifiers' (add_modifiers).
+      if (id > spec.modifiers.size()) detail::unreachable("compile_query: text id");
       const std::string& text = id == 0 ? spec.text : spec.modifiers[id - 1].text;
       throw query_error{e.category(), e.id(), e.message(), text, e.span()};
     }

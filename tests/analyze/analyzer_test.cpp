@@ -22,6 +22,17 @@ std::string error_of(const std::string& text, const params& args = {}) {
   return "no error";
 }
 
+// A query passed as a parameter: a generator text, or Entity.select(text) when `entity` is set.
+param_value query_param(std::string text, params args = {}, std::string entity = {},
+                        std::vector<std::pair<std::uint8_t, std::string>> modifiers = {}) {
+  auto q = std::make_shared<nested_query>();
+  q->text = std::move(text);
+  q->entity = std::move(entity);
+  q->args = std::move(args);
+  q->modifiers = std::move(modifiers);
+  return param_value{std::shared_ptr<const nested_query>{std::move(q)}};
+}
+
 std::string error_of_spec(const ir::query_spec& spec, const params& args = {}) {
   try {
     (void)compile::compile_query(spec, testing::schema(), lower::sqlite_dialect(), args);
@@ -401,6 +412,8 @@ TEST_CASE("Entity.select(condition) stands for a generator over the first unboun
   // Entities and parameters are not loop variables.
   CHECK(text("Product.price < v.price + w.x", {{"v", 1}}) ==
         "w for w in Product if Product.price < v.price + w.x");
+  // No name of a loop variable in the condition: the entity's initial, as without a condition.
+  CHECK(text("Product.price < 20") == "p for p in Product if Product.price < 20");
   // A lambda names its variable; one of two variables is not Entity.select's form.
   CHECK(text("lambda q: q.price < 2") == "q for q in Product if q.price < 2");
   CHECK(text("lambda a, b: a.price < 2") == "p for p in Product if lambda a, b: a.price < 2");
@@ -680,4 +693,124 @@ TEST_CASE("a sequence parameter holding a query or an object without entity is r
 TEST_CASE("a raw_sql() parameter name is ASCII, as the query grammar's names") {
   CHECK(compile_text("p for p in Product if raw_sql('p.name = $xé')", {{"x", "a"}})
             ->sql.ends_with("WHERE p.name = ?é"));
+}
+
+TEST_CASE("an Entity.select() query passed as a parameter iterates the entity's initial") {
+  // Without a condition, after 'in': the keys of every Category.
+  CHECK(compile_text("p.name for p in Product if p.category in q",
+                     {{"q", query_param("", {}, "Category")}})
+            ->sql ==
+        "SELECT DISTINCT \"p\".\"name\" FROM \"Product\" \"p\" WHERE "
+        "\"p\".\"category\" IN (SELECT \"c\".\"id\" FROM \"Category\" \"c\")");
+  // A condition naming no loop variable, as a loop source: `Category.name` is c's.
+  CHECK(compile_text("x.name for x in q",
+                     {{"q", query_param("Category.name == 'toys'", {}, "Category")}})
+            ->sql ==
+        "SELECT DISTINCT \"c\".\"name\" FROM \"Category\" \"c\" WHERE "
+        "\"c\".\"name\" = ?");
+}
+
+TEST_CASE("Entity.attr names a loop variable of this query, not a query source's or its result") {
+  // q's loop variable over Product is hidden from this query, and x stands for q's result.
+  CHECK(error_of("x for x in q if Product.price > 1", {{"q", query_param("p for p in Product")}}) ==
+        "unknown_name.loop_variable: no loop variable iterates over entity Product (line 1, "
+        "column 17)\n"
+        "  x for x in q if Product.price > 1\n"
+        "                  ^~~~~~~");
+}
+
+TEST_CASE("a query source of a later loop that unpacks its own query source is refused") {
+  // q2's only loop is over the query inner: it does not select the objects of an entity loop.
+  const params args{{"q2", query_param("m for m, n in inner",
+                                       {{"inner", query_param("(p, p.name) for p in Product")}})}};
+  CHECK(error_of("c for c in Category for x in q2", args) ==
+        "unsupported.query_source: query 'q2' in a loop after the first must select the objects "
+        "of its only loop (like 'm for m in Student if ...'); make it the source of the first "
+        "loop (line 1, column 30)\n"
+        "  c for c in Category for x in q2\n"
+        "                               ^~");
+}
+
+TEST_CASE("a query source's later order_by() comes first and its earlier one breaks ties") {
+  const params args{
+      {"q", query_param("p for p in Product", {}, {},
+                        {{static_cast<std::uint8_t>(ir::modifier_kind::order_by), "p.price"},
+                         {static_cast<std::uint8_t>(ir::modifier_kind::order_by), "p.name"}})}};
+  CHECK(compile_text("x.id for x in q", args)
+            ->sql.ends_with("ORDER BY \"p\".\"name\", \"p\".\"price\""));
+}
+
+TEST_CASE("a nested generator iterates an entity or a collection, not a parameter") {
+  CHECK(error_of("p for p in Product if exists(x for x in n)", {{"n", 1}}) ==
+        "type.not_iterable: a loop iterates over an entity or a collection of objects, not int "
+        "(line 1, column 41)\n"
+        "  p for p in Product if exists(x for x in n)\n"
+        "                                          ^");
+  // A query is inlined only into the query's own loops.
+  CHECK(error_of("p for p in Product if exists(x for x in q)",
+                 {{"q", query_param("c for c in Category")}}) ==
+        "unsupported.query_source: query 'q' cannot be the source of a nested query's loop: use "
+        "'x in q', or make it the source of this query's first loop (line 1, column 41)\n"
+        "  p for p in Product if exists(x for x in q)\n"
+        "                                          ^");
+}
+
+TEST_CASE("a lone result that is a nested aggregate or exists is selected as it is") {
+  CHECK(compile_text("exists(c for c in s.courses) for s in Student")->sql ==
+        "SELECT DISTINCT EXISTS (SELECT 1 FROM \"Course_Student\" \"t-1\", \"Course\" \"c\" "
+        "WHERE \"s\".\"id\" = \"t-1\".\"student\" AND \"t-1\".\"course\" = \"c\".\"id\") "
+        "FROM \"Student\" \"s\"");
+  CHECK(compile_text("count(c for c in s.courses) for s in Student")->sql ==
+        "SELECT DISTINCT (SELECT COUNT(DISTINCT \"c\".\"id\") FROM \"Course_Student\" \"t-1\", "
+        "\"Course\" \"c\" WHERE \"s\".\"id\" = \"t-1\".\"student\" AND \"t-1\".\"course\" = "
+        "\"c\".\"id\") FROM \"Student\" \"s\"");
+}
+
+TEST_CASE("a constant order_by() key orders nothing and is left out") {
+  auto ordered = [](const std::string& order, const lower::dialect& d) {
+    auto spec = testing::spec_of("p for p in Product");
+    spec.modifiers.push_back({ir::modifier_kind::order_by, "p.price"});
+    spec.modifiers.push_back({ir::modifier_kind::order_by, order});
+    return compile::compile_query(spec, testing::schema(), d, {})->sql;
+  };
+  for (const auto* d : {&lower::sqlite_dialect(), &lower::postgres_dialect()}) {
+    // Not column 1 (SQL's reading of a bare int), not a constant PostgreSQL refuses.
+    CHECK(ordered("p.name, 1", *d).ends_with("ORDER BY \"p\".\"name\", \"p\".\"price\""));
+    CHECK(ordered("1.5", *d).ends_with("ORDER BY \"p\".\"price\""));
+    CHECK(ordered("desc('x'), None, p.name", *d)
+              .ends_with("ORDER BY \"p\".\"name\", \"p\".\"price\""));
+  }
+}
+
+TEST_CASE("a lambda is only a whole method argument, never a value inside an expression") {
+  CHECK(error_of("p for p in Product if len(lambda x: x) > 1") ==
+        "unsupported.syntax: a lambda inside an expression is not supported in queries yet "
+        "(line 1, column 27)\n"
+        "  p for p in Product if len(lambda x: x) > 1\n"
+        "                            ^~~~~~~~~~~");
+}
+
+TEST_CASE("timedelta() and the date constructors name a float argument as not an int literal") {
+  CHECK(error_of("e for e in Event if e.day + timedelta(1.5) > e.day") ==
+        "unsupported.timedelta: timedelta() in a query takes int literals: days and seconds, or "
+        "days=, seconds=, minutes=, hours=, weeks= (line 1, column 29)\n"
+        "  e for e in Event if e.day + timedelta(1.5) > e.day\n"
+        "                              ^~~~~~~~~~~~~~");
+  CHECK(error_of("e for e in Event if e.day > date(2020, 1.5, 1)") ==
+        "unsupported.constructor: date() needs int literals in the query; pass other values as "
+        "parameters (line 1, column 40)\n"
+        "  e for e in Event if e.day > date(2020, 1.5, 1)\n"
+        "                                         ^~~");
+}
+
+TEST_CASE("a json element compared with a decimal is read as a float; with a collection, refused") {
+  const params decimal{{"x", value::typed(value_type::decimal, "1.5")}};
+  CHECK(compile_text("d for d in Doc if d.meta['a'] < x", decimal)
+            ->sql.ends_with("WHERE CAST(json_extract(\"d\".\"meta\", ?) AS REAL) < "
+                            "CAST(? AS NUMERIC)"));
+  CHECK(error_of("d for d in Doc for c in Category if d.meta['a'] == c.products.name") ==
+        "type.mismatch: cannot compare an element of json with Set of str: compare it with an "
+        "int, float, str or bool (line 1, column 37)\n"
+        "  d for d in Doc for c in Category if d.meta['a'] == c.products.name\n"
+        "                                      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~");
 }

@@ -202,12 +202,20 @@ TEST_CASE("LIKE tests differ by mode, negation, operand and needle", "[ir]") {
   check_differ(base(), like(ir::like_mode::prefix, column("name"), constant("b"), false));
 }
 
-TEST_CASE("functions differ by kind, raw SQL text and arguments", "[ir]") {
+TEST_CASE("functions differ by kind, raw SQL text, json path and arguments", "[ir]") {
   auto args = [](const char* name) {
     std::vector<expr_ptr> v;
     v.push_back(column(name));
     return v;
   };
+  // s.meta['tags'] and s.meta['club']: the same function of the same column.
+  auto json_get = [&](const char* key) {
+    expr_ptr e = function(ir::function_kind::json_get, args("description"));
+    e->as<ir::function>().path.push_back(value{key});
+    return e;
+  };
+  check_differ(json_get("tags"), json_get("club"));
+  CHECK(ir::equals(*json_get("tags"), *json_get("tags")));
   check_differ(function(ir::function_kind::upper, args("name")),
                function(ir::function_kind::lower, args("name")));
   check_differ(function(ir::function_kind::upper, args("name")),

@@ -214,9 +214,9 @@ namespace {
 
 // A get that must miss: its plan, or none when the compiler refuses the query (a miss too, as
 // hits() shows).
-std::shared_ptr<const lower::plan> try_get(compile::plan_cache& cache,
-                                             const ir::query_spec& spec, const registry& reg,
-                                             const lower::dialect& d, const params& args) {
+std::shared_ptr<const lower::plan> try_get(compile::plan_cache& cache, const ir::query_spec& spec,
+                                           const registry& reg, const lower::dialect& d,
+                                           const params& args) {
   try {
     return cache.get(spec, reg, d, args);
   } catch (const query_error&) {
@@ -344,4 +344,32 @@ TEST_CASE("keys with the same hash differ by entity parameters and loop-source q
         "SELECT DISTINCT \"p\".\"name\" FROM \"Product\" \"p\"");
   CHECK(get("x.name for x in q", {{"q", query_param("", {}, "Category")}})->sql ==
         "SELECT DISTINCT \"c\".\"name\" FROM \"Category\" \"c\"");
+}
+
+TEST_CASE(
+    "keys with the same hash differ by the kind and entity of a loop-source query's parameter") {
+  compile::plan_cache cache{16, &colliding};
+  const entity_info* category = schema().find("Category");
+  const entity_info* product = schema().find("Product");
+  const ir::query_spec spec = spec_of("x for x in q");
+  auto get = [&](const std::string& inner, params args) {
+    return try_get(cache, spec, schema(), lower::sqlite_dialect(),
+                   {{"q", query_param(inner, std::move(args))}});
+  };
+  // The cached query's parameter is a value, the new one's an object (which does not compile).
+  const std::string by_quantity = "p for p in Product if p.quantity == n";
+  const auto base = get(by_quantity, {{"n", 1}});
+  REQUIRE(base != nullptr);
+  CHECK(get(by_quantity, {{"n", 2}}) == base);
+  CHECK(get(by_quantity, {{"n", entity_ref{category, 1}}}) == nullptr);
+  // The cached query's parameter is an object, the new one's a value or another entity's object.
+  const std::string by_object = "p for p in Product if p == r";
+  const auto object = get(by_object, {{"r", entity_ref{product, 1}}});
+  REQUIRE(object != nullptr);
+  CHECK(object != base);
+  CHECK(get(by_object, {{"r", entity_ref{product, 2}}}) == object);
+  CHECK(get(by_object, {{"r", 1}}) == nullptr);
+  CHECK(get(by_object, {{"r", entity_ref{category, 1}}}) == nullptr);
+  CHECK(cache.hits() == 2);
+  CHECK(cache.misses() == 5);
 }

@@ -100,6 +100,8 @@ const char* const corpus[] = {
     "s[a if b else c:d]",
     "s[lambda: 1]",
     "s[(a, b)]",
+    "s[0].a[1:2].b",
+    "-s[0] + s[1:][0]",
     "(1).real",
     "(1.5).real",
     "'abc'.upper()",
@@ -181,6 +183,7 @@ TEST_CASE("to_string prints the fewest parentheses", "[round_trip]") {
   CHECK(print("not(a)") == "not a");
   CHECK(print("lambda:(x)") == "lambda: x");
   CHECK(print("s[ 1 : : ]") == "s[1:]");
+  CHECK(print("(s[0]).a + (s[1:2])[0]") == "s[0].a + s[1:2][0]");
 }
 
 TEST_CASE("every corpus query equals its clone and differs from the other queries",
