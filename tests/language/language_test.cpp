@@ -98,6 +98,8 @@ TEST_CASE("a json element as a result has its JSON type; json results are not di
   CHECK(levels[1][2].is_null());
   CHECK(levels[2][1].is_null());
   CHECK(select("d.meta['level'] for d in Doc").fetch().size() == 4);
+  // Its type is known only when read: any scalar result type may be asked for.
+  CHECK(select<std::int64_t>("d.meta['level'] for d in Doc if d.title == 'a'").first() == 3);
   CHECK(select("d.meta['score'] for d in Doc if d.title == 'a'").fetch()[0][0] == value{2.5});
 }
 
