@@ -275,8 +275,9 @@ class reference_field : public field_base {
   // The stored key: an integer in place, any other key on the heap (rare: non-integer keys).
   [[nodiscard]] value key() const;
   void set_key(const value& key);
+  // Only where no key of another type is held: a reference's keys all have its target's key
+  // type, so an integer key never follows another kind (set_key keeps to that too).
   void set_int_key(std::int64_t key) noexcept {
-    if (m_key_kind == key_kind::other) delete m_other_key;
     m_key_kind = key_kind::integer;
     m_int_key = key;
   }

@@ -57,9 +57,10 @@ const param_value* find_param(const params& args, std::string_view name) {
 }
 
 // The 16 bytes of a uuid's text (32 hex digits, dashes and braces ignored); a text that is not
-// a uuid stays as it is.
+// a uuid stays as it is, as does a value of another type. (Text never gets here: a plan is made
+// for its parameters' types, and only a uuid parameter has a slot for the bytes.)
 value uuid_bytes(const value& v) {
-  if (v.type() != value_type::uuid && v.type() != value_type::text) return v;
+  if (v.type() != value_type::uuid) return v;
   std::string bytes;
   int high = -1;
   for (char c : v.as_text()) {

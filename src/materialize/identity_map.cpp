@@ -86,9 +86,10 @@ entity_objects::entity_objects(const entity_info& entity, detail::object_home* h
   for (const attr_info* attr : entity.columns) {
     column_reader r{attr->field_offset,      attr->load, attr->write, column_reader::method::write,
                     attr->column_nullable(), attr->type};
+    // The fields of values read themselves; the columns without a reader are references.
     if (attr->load != nullptr) {
       r.how = column_reader::method::load;
-    } else if (attr->kind == attr_kind::single && attr->type == value_type::integer) {
+    } else if (attr->type == value_type::integer) {
       r.how = column_reader::method::int_key;
     }
     m_readers.push_back(r);
@@ -158,7 +159,8 @@ void entity_objects::file(const value& key, entity_base& object) {
 }
 
 void entity_objects::forget(const value& key) {
-  if (m_integer_keys && key.type() == value_type::integer) {
+  // The key of a filed object: an integer where the entity's keys are.
+  if (m_integer_keys) {
     m_by_int.forget(key.as_int());
   } else {
     m_by_value.erase(key);
@@ -193,7 +195,7 @@ void identity_map::file(const entity_info& entity, const value& key, entity_base
 }
 
 void identity_map::forget(const entity_info& entity, const value& key) {
-  if (entity_objects* objects = existing(entity)) objects->forget(key);
+  objects_of(entity).forget(key);
 }
 
 void identity_map::clear() noexcept {

@@ -12,11 +12,14 @@ using detail::object_access;
 namespace {
 
 // What a reader throws when the column does not hold its declared type: SQLite's storage class
-// check, the servers' parses, and the text forms of dates, times and decimals.
+// check, the servers' parses, and the text forms of dates, times, decimals, uuids and JSON. A
+// column's reader throws nothing else; the rows' cursor may (SQLite reports some errors, such as
+// malformed JSON given to json_extract, while stepping to a row).
 bool is_type_mismatch(const error& e) {
   static constexpr std::string_view ids[] = {
-      "value.type_mismatch", "postgres.bad_value", "mariadb.conversion", "value.bad_date",
-      "value.bad_datetime",  "value.bad_time",     "decimal.invalid",    "uuid.invalid"};
+      "value.type_mismatch", "postgres.bad_value", "mariadb.conversion",
+      "value.bad_date",      "value.bad_datetime", "value.bad_time",
+      "decimal.invalid",     "uuid.invalid",       "value.bad_json"};
   for (std::string_view id : ids) {
     if (e.id() == id) return true;
   }
@@ -90,8 +93,8 @@ entity_base& load_object(const driver::cursor& row, std::size_t first_column,
       }
     }
   } catch (const error& e) {
-    // Costs nothing until thrown; only then is the attribute looked up for the message.
-    if (!is_type_mismatch(e)) throw;
+    // Costs nothing until thrown; only then is the attribute looked up for the message. (Only
+    // the columns' readers run here: the error is a type mismatch.)
     const attr_info& attr = *objects.entity().columns[i];
     throw_type_mismatch(e, attribute_subject(objects.entity(), attr), attr.type);
   }
@@ -108,8 +111,7 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
     std::int64_t key = 0;
     try {
       key = row.get_int(key_column);
-    } catch (const error& e) {
-      if (!is_type_mismatch(e)) throw;
+    } catch (const error& e) {  // the key's reader: a type mismatch
       const entity_info& entity = objects.entity();
       throw_type_mismatch(e, attribute_subject(entity, entity.pk()), entity.pk().type);
     }
@@ -118,15 +120,8 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
     return objects.find_or_add(
         key, [&] { return &load_object(row, first_column, objects, key, nullptr); });
   }
-  value key;
-  try {
-    key = row.get(key_column, objects.entity().pk().type);
-    check_form(key);
-  } catch (const error& e) {
-    if (!is_type_mismatch(e)) throw;
-    const entity_info& entity = objects.entity();
-    throw_type_mismatch(e, attribute_subject(entity, entity.pk()), entity.pk().type);
-  }
+  // Otherwise a str key (a key is an int or a str: schema.pk_type), which any column reads as.
+  const value key = row.get(key_column, objects.entity().pk().type);
   if (key.is_null()) return nullptr;
   if (entity_base* known = objects.find(key)) return known;
   entity_base& object = load_object(row, first_column, objects, 0, &key);

@@ -4,6 +4,7 @@
 #include <nextorm/errors.hpp>
 
 #include "common/suggest.hpp"
+#include "common/unreachable.hpp"
 #include "materialize/object_access.hpp"
 #include "session/session_impl.hpp"
 
@@ -60,7 +61,8 @@ void write_auto_id(void* field, const value& v) {
 
 bool store_auto_id(const void* field, param_writer& out, std::size_t index) {
   const std::int64_t id = *static_cast<const std::int64_t*>(field);
-  if (id == object_access::no_auto_id) return false;
+  // An object without its id yet is inserted without the column (session_impl::insert).
+  if (id == object_access::no_auto_id) detail::unreachable("store_auto_id: no id");
   out.set_int(index, id);
   return true;
 }

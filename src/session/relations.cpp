@@ -109,13 +109,19 @@ value reference_field::key() const {
 }
 
 void reference_field::set_key(const value& key) {
-  if (key.type() == value_type::integer) {
+  if (m_key_kind == key_kind::other) {
+    // A key on the heap is followed by another of the same type (the target's key type), or by
+    // none.
+    if (!key.is_null()) {
+      *m_other_key = key;
+      return;
+    }
+    delete m_other_key;
+    m_key_kind = key_kind::none;
+  } else if (key.type() == value_type::integer) {
     set_int_key(key.as_int());
   } else if (key.is_null()) {
-    if (m_key_kind == key_kind::other) delete m_other_key;
     m_key_kind = key_kind::none;
-  } else if (m_key_kind == key_kind::other) {
-    *m_other_key = key;
   } else {
     m_other_key = new value{key};
     m_key_kind = key_kind::other;
@@ -208,7 +214,8 @@ void reference_field::assign(entity_base* new_target) {
       // key where the new target holds the column; otherwise only if loaded, since a lookup
       // would flush objects the user may not have finished.
       entity_base* partner = a.key_in_reverse ? back.target() : back.m_target;
-      if (partner != nullptr && partner != &self) {
+      // Never `self`: self's target is not new_target, and the two sides agree.
+      if (partner != nullptr) {
         auto& lost = object_access::reference(*partner, a);
         lost.m_target = nullptr;
         lost.set_key(value{});

@@ -11,8 +11,8 @@
 #include <cstdint>
 
 using namespace nextorm;
-using lower::param_slot;
 using exec::bind_values;
+using lower::param_slot;
 
 namespace {
 
@@ -94,4 +94,74 @@ TEST_CASE("a sequence shorter than the plan's, or a scalar in its place, is refu
   CHECK(error_of(plan_of({named("ids", 0), named("ids", 1)}),
                  {{"ids", std::vector<param_value>{1}}}) == changed);
   CHECK(error_of(plan_of({named("ids", 0)}), {{"ids", 1}}) == changed);
+}
+
+TEST_CASE("a constant of the query text is checked against the provider's limits as parameters are",
+          "[bind]") {
+  const auto nul = testing::compile_text("p for p in Product if p.name == 'a\\x00b'", {});
+  const auto inf = testing::compile_text("p for p in Product if p.price < 1e999", {});
+  CHECK(bind_values(*nul, {}, std::nullopt, std::nullopt) ==
+        std::vector<value>{std::string{"a\0b", 3}});
+  try {
+    (void)bind_values(*nul, {}, std::nullopt, std::nullopt,
+                      {.nul_in_text = false, .provider = "PostgreSQL"});
+    FAIL("no error");
+  } catch (const usage_error& e) {
+    CHECK(std::string{e.what()} ==
+          "param.nul: a constant of the query holds a NUL character, which PostgreSQL cannot store "
+          "in text (so no stored text could match it)");
+  }
+  try {
+    (void)bind_values(*inf, {}, std::nullopt, std::nullopt,
+                      {.infinity = false, .provider = "MariaDB"});
+    FAIL("no error");
+  } catch (const usage_error& e) {
+    CHECK(std::string{e.what()} ==
+          "param.infinity: a constant of the query is inf, which MariaDB cannot store or compare");
+  }
+}
+
+TEST_CASE("None, bytes, integers and booleans pass where text may not hold a NUL", "[bind]") {
+  const auto plan = plan_of({named("a"), named("b"), named("c"), named("d")});
+  const params args{{"a", value{}},
+                    {"b", value::typed(value_type::bytes, std::string{"\0\1", 2})},
+                    {"c", 7},
+                    {"d", true}};
+  const exec::value_limits postgres{.nul_in_text = false, .provider = "PostgreSQL"};
+  CHECK(bind_values(plan, args, std::nullopt, std::nullopt, postgres) ==
+        std::vector<value>{value{}, value::typed(value_type::bytes, std::string{"\0\1", 2}), 7,
+                           true});
+}
+
+TEST_CASE("a parameter of a query passed as a parameter is found through it, or named missing",
+          "[bind]") {
+  const auto plan = plan_of({named("q.low")});
+  CHECK(
+      error_of(plan, {{"low", 1}}) ==
+      "param.missing: no value passed for parameter 'q.low'; pass it with the query's parameters");
+  CHECK(
+      error_of(plan, {{"q", 1}}) ==
+      "param.missing: no value passed for parameter 'q.low'; pass it with the query's parameters");
+}
+
+TEST_CASE("a uuid binds as its 16 bytes where the plan asks for them, unless its text is no uuid",
+          "[bind]") {
+  param_slot bytes = named("u");
+  bytes.uuid_bytes = true;
+  const auto plan = plan_of({bytes});
+  auto bound = [&](const std::string& text) {
+    return bind_values(plan, {{"u", value::typed(value_type::uuid, text)}}, std::nullopt,
+                       std::nullopt)[0];
+  };
+  const std::string octets{"\x12\x3e\x45\x67\xe8\x9b\x12\xd3\xa4\x56\x42\x66\x14\x17\x40\x00", 16};
+  CHECK(bound("123e4567-e89b-12d3-a456-426614174000") == value::typed(value_type::bytes, octets));
+  CHECK(bound("{123E4567E89B12D3A456426614174000}") == value::typed(value_type::bytes, octets));
+  // Not 32 hex digits: the text is bound as it is.
+  for (const std::string text :
+       {"123e4567 e89b 12d3 a456 426614174000", "123e4567:e89b-12d3-a456-426614174000",
+        "123e4567-e89b-12d3-a456-4266141740001", "123e4567-e89b",
+        "123e4567-e89b-12d3-a456-42661417400g"}) {
+    INFO(text);
+    CHECK(bound(text) == value::typed(value_type::uuid, text));
+  }
 }

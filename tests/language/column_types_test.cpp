@@ -3,9 +3,12 @@
 // types, on each provider; NULL in a nullable column stays fine.
 #include "session_fixture.hpp"
 
+#include <nextorm/json.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <functional>
+#include <sstream>
 
 using namespace session_test;
 
@@ -120,4 +123,160 @@ TEST_CASE("numbers stored as text of their own form still read", "[types]") {
   CHECK(all[0].v_float.get() == 2.5);
   CHECK(to_text(all[0].v_date.get()) == "2020-01-31");
   CHECK(all[0].v_dec.get() == decimal{"12.5"});
+}
+
+namespace {
+
+// A database whose tables `maker_schema` (JSON, text where the C++ types below declare others)
+// made; `db` is bound to it, its entities still to be mapped.
+class text_tables {
+ public:
+  explicit text_tables(const std::string& maker_schema)
+      : m_url{nextorm::testing::fresh_database_url("text_tables_" + std::to_string(++counter()))} {
+    database maker;
+    maker.schema().load_json_text(maker_schema);
+    maker.bind(m_url);
+    maker.generate_mapping({.create_tables = true});
+    db.bind(m_url);
+  }
+  ~text_tables() { nextorm::testing::discard_database(m_url); }
+
+  [[nodiscard]] const std::string& url() const noexcept { return m_url; }
+  std::string quote(const std::string& name) { return db.impl().dialect().quote(name); }
+  // INSERT INTO the entity's table (its name quoted) `rest` ("(...) VALUES (...)").
+  void insert(const std::string& entity, const std::string& rest) {
+    (void)nextorm::testing::raw_connection(m_url)->execute(
+        "INSERT INTO " + quote(db.schema().get(entity).table) + " " + rest, {});
+  }
+
+  database db;
+
+ private:
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::string m_url;
+};
+
+struct Pet;
+struct Owner : entity<Owner> {
+  Set<Pet> pets{"pets"};
+};
+struct Pet : entity<Pet> {
+  Req<std::string> name{"name"};
+  Single<Owner> owner{"owner"};
+};
+
+struct Code : entity<Code> {
+  PK<std::string> code{"code"};
+  Req<std::string> note{"note"};
+};
+
+struct Notes : entity<Notes> {
+  Opt<nlohmann::json> meta{"meta"};
+};
+
+const std::string mismatch_end = ": the schema does not match the table";
+
+// Checks a type mismatch's message: its start, its end, and on SQLite (whose storage classes
+// make the found value known) all of it.
+void check_mismatch(const std::string& message, const std::string& subject,
+                    const std::string& declared, const std::string& sqlite_found) {
+  const std::string start = "value.type_mismatch: " + subject + " is declared " + declared +
+                            " in the schema, but the database ";
+  CHECK(message.starts_with(start));
+  CHECK(message.ends_with(mismatch_end));
+  if (nextorm::testing::current_provider() == "sqlite" && !sqlite_found.empty()) {
+    CHECK(message == start + sqlite_found + mismatch_end);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("text in an integer key or reference column is a type mismatch naming the key",
+          "[types]") {
+  text_tables t{R"({"entities":[
+    {"name":"Owner","attrs":[{"name":"id","kind":"PK","type":"str"},
+                             {"name":"pets","kind":"Set","type":"Pet"}]},
+    {"name":"Pet","attrs":[{"name":"name","kind":"Req","type":"str"},
+                           {"name":"owner","kind":"Single","type":"Owner"}]}]})"};
+  t.db.generate_mapping<Owner, Pet>();
+  t.insert("Owner", "(" + t.quote("id") + ") VALUES ('abc')");
+  t.insert("Pet", "(" + t.quote("name") + ", " + t.quote("owner") + ") VALUES ('Rex', 'abc')");
+  db_session session{t.db};
+  const std::string owner_key = "entity Owner, attribute id (column \"id\")";
+  check_mismatch(message_of([] { (void)select<Owner>("o for o in Owner").fetch(); }), owner_key,
+                 "int", "holds text 'abc'");
+  // The reference's column, read with the object that holds it: named as its attribute, also
+  // when the object is part of a tuple.
+  const std::string objects = message_of([] { (void)select<Pet>("p for p in Pet").fetch(); });
+  check_mismatch(objects, "entity Pet, attribute owner (column \"owner\")", "int",
+                 "holds text 'abc'");
+  check_mismatch(message_of([] { (void)select("(p, p.name) for p in Pet").fetch(); }),
+                 "entity Pet, attribute owner (column \"owner\")", "int", "holds text 'abc'");
+  // The reference alone in a tuple is the target's key.
+  check_mismatch(message_of([] { (void)select("(p.name, p.owner) for p in Pet").fetch(); }),
+                 owner_key, "int", "holds text 'abc'");
+}
+
+TEST_CASE("objects with a str key are read once per session", "[types]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    (void)Customer::create({{"email", "a@example.org"}, {"vip", false}});
+  }
+  db_session session{t.db};
+  auto first = select<Customer>("c for c in Customer").fetch();
+  REQUIRE(first.size() == 1);
+  first[0].vip = true;
+  // The same object again: the session's version wins over the row.
+  auto again = select<Customer>("c for c in Customer").fetch();
+  REQUIRE(again.size() == 1);
+  CHECK(&again[0] == &first[0]);
+  CHECK(again[0].vip.get());
+}
+
+TEST_CASE("text that is not JSON in a json attribute is a type mismatch naming the attribute",
+          "[types]") {
+  text_tables t{R"({"entities":[{"name":"Notes","attrs":[
+    {"name":"meta","kind":"Opt","type":"str","nullable":true}]}]})"};
+  t.db.generate_mapping<Notes>();
+  t.insert("Notes", "(" + t.quote("meta") + ") VALUES ('abc')");
+  db_session session{t.db};
+  const std::string message = message_of([] { (void)select<Notes>("n for n in Notes").fetch(); });
+  check_mismatch(message, "entity Notes, attribute meta (column \"meta\")", "json", "");
+  CHECK(message.find("gives 'abc' is not JSON: ") != std::string::npos);
+}
+
+TEST_CASE("an entity of a JSON schema is its key in a result, which must have the key's type",
+          "[types]") {
+  // The key declared after another attribute: its column is not the first.
+  const std::string schema = R"({"entities":[{"name":"Label","attrs":[
+    {"name":"text","kind":"Req","type":"str"},{"name":"code","kind":"PK","type":"TYPE"}]}]})";
+  auto with_type = [&](const std::string& type) {
+    std::string s = schema;
+    return s.replace(s.find("TYPE"), 4, type);
+  };
+  text_tables t{with_type("str")};
+  t.db.schema().load_json_text(with_type("str"));
+  t.db.generate_mapping();
+  t.insert("Label", "(" + t.quote("text") + ", " + t.quote("code") + ") VALUES ('x', 'abc')");
+  {
+    db_session session{t.db};
+    auto rows = select("l for l in Label").fetch();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0][0] == value{"abc"});
+    std::ostringstream out;
+    select("l for l in Label").show(out);
+    // show() names the object by its key, as PonyORM prints an entity.
+    CHECK(out.str() == "l\n------------\nLabel['abc']\n");
+  }
+  database reader;
+  reader.schema().load_json_text(with_type("int"));
+  reader.bind(t.url());
+  reader.generate_mapping();
+  db_session session{reader};
+  check_mismatch(message_of([] { (void)select("l for l in Label").fetch(); }),
+                 "entity Label, attribute code (column \"code\")", "int", "holds text 'abc'");
 }

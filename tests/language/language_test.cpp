@@ -133,7 +133,26 @@ TEST_CASE("a json element as a result has its JSON type; json results are not di
   CHECK(levels[1][2].is_null());
   CHECK(levels[2][1].is_null());
   CHECK(select("d.meta['level'] for d in Doc").fetch().size() == 4);
+  // Its type is known only when read: any scalar result type may be asked for.
+  CHECK(select<std::int64_t>("d.meta['level'] for d in Doc if d.title == 'a'").first() == 3);
   CHECK(select("d.meta['score'] for d in Doc if d.title == 'a'").fetch()[0][0] == value{2.5});
+}
+
+TEST_CASE("malformed JSON stored on SQLite is SQLite's error when a row reads into it", "[json]") {
+  // PostgreSQL's jsonb and MariaDB's JSON check (json_valid) refuse it when it is stored.
+  if (nextorm::testing::current_provider() != "sqlite") return;
+  doc_database t;
+  (void)nextorm::testing::raw_connection(t.url())->execute(
+      "UPDATE \"Doc\" SET \"meta\" = 'not json' WHERE \"title\" = 'c'", {});
+  db_session session{t.db};
+  try {
+    // SQLite's json_extract() fails while stepping to the third row, after the rows before it.
+    (void)select("d.meta['level'] for d in Doc").fetch();
+    FAIL("no error");
+  } catch (const database_error& e) {
+    CHECK(e.id() == "sqlite.error");
+    CHECK(e.message().find("malformed JSON") != std::string::npos);
+  }
 }
 
 TEST_CASE("a uuid parameter matches the uuids the driver stores and, on SQLite, 16 bytes",

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -50,16 +51,32 @@ struct Big : entity<Big> {
   } data;
 };
 
+// Aligned beyond a storage block's alignment: its objects get chunks of their own as well.
+struct Aligned : entity<Aligned> {
+  Req<std::string> name{"name"};
+  alignas(128) char line[8] = {};
+};
+
+// Half a storage block: one object per block.
+struct Half : entity<Half> {
+  Req<std::string> name{"name"};
+  char bytes[40000] = {};
+};
+
 struct fixture {
   fixture() {
     schema.add(describe_entity<Item>());
     schema.add(describe_entity<Country>());
     schema.add(describe_entity<Big>());
+    schema.add(describe_entity<Aligned>());
+    schema.add(describe_entity<Half>());
     schema.finalize();
   }
   const entity_info& item() const { return schema.get("Item"); }
   const entity_info& country() const { return schema.get("Country"); }
   const entity_info& big() const { return schema.get("Big"); }
+  const entity_info& aligned() const { return schema.get("Aligned"); }
+  const entity_info& half() const { return schema.get("Half"); }
   registry schema;
 };
 
@@ -178,6 +195,36 @@ TEST_CASE_METHOD(fixture, "objects bigger than a storage block get storage of th
     }
   }
   CHECK(g_big_destroyed == 20);
+}
+
+TEST_CASE_METHOD(fixture, "objects aligned beyond a storage block get aligned storage of their own",
+                 "[identity_map]") {
+  identity_map map{nullptr};
+  std::vector<entity_base*> made;
+  for (std::int64_t i = 1; i <= 20; ++i) made.push_back(&make_item(map, aligned(), i));
+  for (std::int64_t i = 1; i <= 20; ++i) {
+    entity_base* object = made[static_cast<std::size_t>(i - 1)];
+    CHECK(map.find(aligned(), value{i}) == object);
+    CHECK(reinterpret_cast<std::uintptr_t>(object) % alignof(Aligned) == 0);
+  }
+}
+
+TEST_CASE_METHOD(fixture, "ended sessions leave at most 256 storage blocks for the next ones",
+                 "[identity_map]") {
+  materialize::release_cached_storage();
+  std::vector<const entity_base*> first;
+  {
+    identity_map map{nullptr};
+    for (int i = 0; i < 300; ++i) first.push_back(&map.make(half(), object_state::created));
+  }
+  // The blocks of the first 256 objects were kept (the cache hands back the one it got last),
+  // the other 44 were freed.
+  identity_map map{nullptr};
+  for (std::size_t i = 256; i-- > 0;) {
+    REQUIRE(&map.make(half(), object_state::created) == first[i]);
+  }
+  map.clear();
+  materialize::release_cached_storage();
 }
 
 TEST_CASE("storage given back by ended sessions is reused, and can be released", "[identity_map]") {

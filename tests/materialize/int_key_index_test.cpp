@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <vector>
 
 namespace {
@@ -86,6 +87,26 @@ TEST_CASE("a large hash table keeps every key through its growths", "[int_key_in
   CHECK(index.size() == n);
   for (std::size_t i = 0; i < n; ++i) {
     REQUIRE(index.find(static_cast<std::int64_t>(i) * 1000) == &o[i]);
+  }
+}
+
+TEST_CASE(
+    "a key below the array moves the index into the hash table once the array would be too sparse",
+    "[int_key_index]") {
+  // Keys 0..999 fill an array of 1024 entries; one more key allows 4 * 1002 + 1024 = 5032.
+  for (const std::int64_t below : {std::int64_t{-4000}, std::int64_t{-4500}}) {
+    INFO("below = " << below);
+    objects o{1001};
+    int_key_index index;
+    for (std::size_t i = 0; i < 1000; ++i) index.file(static_cast<std::int64_t>(i), o[i]);
+    index.file(below, o[1000]);
+    // 4000 below the array and its 1024 entries fit; 4500 below fit alone, but not with them.
+    CHECK(index.hashed() == (below == -4500));
+    CHECK(index.size() == 1001);
+    CHECK(index.find(below) == &o[1000]);
+    for (std::size_t i = 0; i < 1000; ++i)
+      REQUIRE(index.find(static_cast<std::int64_t>(i)) == &o[i]);
+    CHECK(index.find(below + 1) == nullptr);
   }
 }
 
@@ -174,17 +195,24 @@ TEST_CASE("forgotten keys are gone and the others stay findable, in both forms",
   objects o{400};
   for (const bool hashed : {false, true}) {
     int_key_index index;
-    // Keys with a common stride collide in the hash table: deletions shift probe runs.
-    const std::int64_t stride = hashed ? 1'000'000 : 1;
-    for (std::size_t i = 0; i < 400; ++i) index.file(static_cast<std::int64_t>(i) * stride, o[i]);
+    // Scattered keys collide in the hash table, so that deletions shift probe runs (keys with a
+    // common stride would not: Fibonacci hashing spreads them evenly).
+    std::mt19937_64 random{42};
+    std::vector<std::int64_t> keys;
+    for (std::size_t i = 0; i < 400; ++i) {
+      keys.push_back(hashed ? static_cast<std::int64_t>(random() >> 1)
+                            : static_cast<std::int64_t>(i));
+    }
+    for (std::size_t i = 0; i < 400; ++i) index.file(keys[i], o[i]);
     REQUIRE(index.hashed() == hashed);
-    for (std::size_t i = 0; i < 400; i += 3) index.forget(static_cast<std::int64_t>(i) * stride);
-    index.forget(-7);  // never filed
-    index.forget(stride * 1000);
+    for (std::size_t i = 0; i < 400; i += 3) index.forget(keys[i]);
+    index.forget(keys[0]);  // forgotten already
+    index.forget(-7);       // never filed
+    index.forget(100000);
     CHECK(index.size() == 400 - 134);
     for (std::size_t i = 0; i < 400; ++i) {
       const bool kept = i % 3 != 0;
-      REQUIRE(index.find(static_cast<std::int64_t>(i) * stride) == (kept ? &o[i] : nullptr));
+      REQUIRE(index.find(keys[i]) == (kept ? &o[i] : nullptr));
     }
   }
   int_key_index empty;

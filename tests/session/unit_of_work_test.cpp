@@ -25,7 +25,43 @@ Card& card(const std::string& number, Customer& holder) {
   return k;
 }
 
+// A one-to-one optional on both sides: Passport, whose name sorts first, holds the column.
+struct Person;
+struct Passport : entity<Passport> {
+  Req<std::string> number{"number"};
+  Single<Person> owner{"owner", optional};
+};
+struct Person : entity<Person> {
+  Req<std::string> name{"name"};
+  Single<Passport> passport{"passport", optional};
+};
+
 }  // namespace
+
+TEST_CASE("an object removed from an optional one-to-one leaves its partner without it",
+          "[unit_of_work]") {
+  const std::string url = nextorm::testing::fresh_database_url("uow_passport");
+  {
+    database db;
+    db.bind(url);
+    db.generate_mapping<Passport, Person>({.create_tables = true});
+    {
+      db_session session{db};
+      auto& ann = Person::create({{"name", "Ann"}});
+      auto& passport = Passport::create({{"number", "P-1"}});
+      passport.owner = ann;
+    }
+    {
+      db_session session{db};
+      Person::at(1).remove();
+      CHECK(Passport::at(1).owner.get() == nullptr);
+    }
+    db_session session{db};
+    CHECK(Person::select().count() == 0);
+    CHECK(Passport::at(1).owner.get() == nullptr);  // its column written as NULL
+  }
+  nextorm::testing::discard_database(url);
+}
 
 TEST_CASE("an object created before the object it refers to is inserted after it",
           "[unit_of_work]") {
@@ -54,6 +90,22 @@ TEST_CASE("an object changed and then removed is deleted, and a second remove() 
   }
   CHECK(t.count("Product") == 5);
   CHECK(t.count("Product", "price = 99") == 0);
+}
+
+TEST_CASE("a product removed leaves its category's loaded products", "[unit_of_work]") {
+  temp_database t;
+  fill_shop(t);
+  {
+    db_session session{t.db};
+    Product& saw = Product::at(2);
+    Category& tools = *saw.category;  // loaded: the reference holds its target
+    CHECK(tools.products.size() == 3);
+    saw.remove();
+    std::vector<std::string> left;
+    for (const Product& p : tools.products) left.push_back(p.name);
+    CHECK(left == std::vector<std::string>{"Hammer", "Wrench"});
+  }
+  CHECK(t.count("Product") == 5);
 }
 
 TEST_CASE("adding a tag twice writes one join row; removing one that is not there writes none",
