@@ -37,8 +37,35 @@ struct table {
 struct reverse_column {
   std::string name;
 };
+// The name of the foreign key of the column a Single holds, or of a many-to-many Set's items
+// column (PonyORM's fk_name): `Single<Dept> dept{"dept", fk_name{"course_dept_fk"}}`.
+struct fk_name {
+  std::string name;
+};
+// Whether removing the object removes the objects this relation holds (PonyORM's
+// cascade_delete): `Set<Book> books{"books", cascade_delete{false}}`. By default a Set whose items
+// require their owner cascades, and nothing else does.
+struct cascade_delete {
+  bool on = true;
+};
 struct default_value {
   value v;
+};
+// int: the column's size in bits, 8, 16, 24, 32 or 64 (PonyORM's size=), and whether it is
+// unsigned (PonyORM's unsigned=True, 32 bits unless a size is given); assignments outside the
+// range are refused (value.too_small, value.too_large).
+struct int_size {
+  std::uint8_t bits;
+};
+struct unsigned_t {};
+inline constexpr unsigned_t unsigned_int{};
+// The column's SQL type and default, written into CREATE TABLE as given (PonyORM's sql_type and
+// sql_default): `Req<std::string> code{"code", sql_type{"CHAR(8)"}}`.
+struct sql_type {
+  std::string text;
+};
+struct sql_default {
+  std::string text;
 };
 struct decimal_digits {
   std::uint8_t precision;
@@ -97,7 +124,13 @@ inline void apply_option(attr_info& a, const column& o) { a.column = o.name; }
 inline void apply_option(attr_info& a, const reverse& o) { a.reverse = o.name; }
 inline void apply_option(attr_info& a, const table& o) { a.table = o.name; }
 inline void apply_option(attr_info& a, const reverse_column& o) { a.reverse_column = o.name; }
+inline void apply_option(attr_info& a, const fk_name& o) { a.fk_name = o.name; }
+inline void apply_option(attr_info& a, cascade_delete o) { a.cascade_delete = o.on; }
 inline void apply_option(attr_info& a, const default_value& o) { a.default_value = o.v; }
+inline void apply_option(attr_info& a, int_size o) { a.int_size = o.bits; }
+inline void apply_option(attr_info& a, unsigned_t) { a.is_unsigned = true; }
+inline void apply_option(attr_info& a, const sql_type& o) { a.sql_type = o.text; }
+inline void apply_option(attr_info& a, const sql_default& o) { a.sql_default = o.text; }
 inline void apply_option(attr_info& a, decimal_digits o) {
   a.precision = o.precision;
   a.scale = o.scale;

@@ -38,14 +38,26 @@ struct attr_info {
                                        // many-to-many, the join table's column of its items
   std::string table;           // Set of a many-to-many: the join table ("" = PonyORM's name)
   std::string reverse_column;  // symmetric Set: the join table's second column ("" = column_2)
+  std::string fk_name;  // the foreign key of the column `column` names ("" = fk_<table>__<column>)
   std::optional<std::uint32_t> max_len;
   std::uint8_t precision = 0;  // decimal
   std::uint8_t scale = 0;
+  // int: PonyORM's size (8, 16, 24, 32 or 64 bits; 0 = NextORM's 64-bit default) and unsigned,
+  // which choose the column type and bound the values assigned.
+  std::uint8_t int_size = 0;
+  bool is_unsigned = false;
+  // The column's type and default as SQL, written into CREATE TABLE as given (PonyORM's
+  // sql_type and sql_default); "" = NextORM's.
+  std::string sql_type;
+  std::string sql_default;
   bool unique = false;
   bool indexed = false;
   bool nullable = false;        // Opt: store NULL rather than '' for a missing string
   bool optional = false;        // Single: the reference may be missing
   bool auto_increment = false;  // PK
+  // Single/Set: whether removing the owner removes the objects this attribute refers to
+  // (PonyORM's cascade_delete); unset = PonyORM's default, resolved into `cascades`.
+  std::optional<bool> cascade_delete;
   std::optional<value> default_value;
   // Checks of assigned values (PonyORM's): the bounds of a number (min, max), whether a string
   // loses its leading and trailing whitespace (autostrip, on by default as in PonyORM), and the
@@ -68,6 +80,9 @@ struct attr_info {
   // One-to-one (Single on both sides): PonyORM keeps the foreign key on one side only. True on
   // the side without a column; its reverse Single holds the key.
   bool key_in_reverse = false;
+  // Removing the owner removes the objects this relation holds: cascade_delete as declared, or
+  // PonyORM's default (a Set whose items require their owner).
+  bool cascades = false;
   // The longest string the column holds, in characters: max_len, or the provider's default
   // (MariaDB's VARCHAR(255), as PonyORM's); 0 for no limit. Resolved when the database binds.
   std::uint32_t length_limit = 0;

@@ -26,6 +26,19 @@ void append_number(std::string& out, std::size_t n) {
   out.append(buffer, end);
 }
 
+std::string sized_int_type(const attr_info& attr) {
+  std::string out;
+  switch (attr.int_size) {
+    case 8: out = "TINYINT"; break;
+    case 16: out = "SMALLINT"; break;
+    case 24: out = "MEDIUMINT"; break;
+    case 32: out = "INTEGER"; break;
+    default: out = "BIGINT"; break;  // 64: the registry allows no other size
+  }
+  if (attr.is_unsigned) out += " UNSIGNED";
+  return out;
+}
+
 std::string decimal_args(const attr_info& attr) {
   std::string out{"("};
   append_number(out, attr.precision == 0 ? 12 : attr.precision);

@@ -22,6 +22,10 @@ std::string decimal_args(const attr_info& attr);
 // escaped with `\`).
 std::string dollar_json_path(const std::vector<value>& path);
 
+// PonyORM's integer column of `size` bits (8 to 64) on SQLite and MariaDB: TINYINT, SMALLINT,
+// MEDIUMINT, INTEGER or BIGINT, followed by " UNSIGNED" for an unsigned one.
+std::string sized_int_type(const attr_info& attr);
+
 // Throws schema_error for an attribute whose type has no column type (value_type::null).
 [[noreturn]] void throw_untyped(const attr_info& attr);
 

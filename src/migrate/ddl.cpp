@@ -71,8 +71,10 @@ std::string default_literal(const value& v, const lower::dialect& dialect) {
 
 std::string column_definition(const attr_info& attr, const lower::dialect& dialect) {
   if (attr.kind == attr_kind::pk && attr.auto_increment) return dialect.auto_increment_pk();
-  std::string out = dialect.column_type(attr);
-  if (attr.default_value && !attr.default_value->is_null()) {
+  std::string out = attr.sql_type.empty() ? dialect.column_type(attr) : attr.sql_type;
+  if (!attr.sql_default.empty()) {
+    out += " DEFAULT " + attr.sql_default;
+  } else if (attr.default_value && !attr.default_value->is_null()) {
     out += " DEFAULT " + default_literal(*attr.default_value, dialect);
   }
   if (attr.kind == attr_kind::pk) return out + " NOT NULL PRIMARY KEY";
@@ -90,16 +92,19 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
     // constraint (or the primary key) already gives the column an index.
     if (attr->kind == attr_kind::single) {
       const entity_info& target = *attr->target_entity;
-      // Deleting the "one" of a one-to-many deletes its required "many"; an optional reference
-      // is cleared; a required one-to-one blocks the delete (PonyORM's cascade_delete).
+      // PonyORM's: the row goes with its target where the target's side cascades (by default
+      // a one-to-many whose "many" require their "one"), an optional reference is cleared,
+      // and anything else blocks the delete.
       std::string_view on_delete;
-      if (attr->optional) {
-        on_delete = "SET NULL";
-      } else if (attr->reverse_attr->kind == attr_kind::set) {
+      if (attr->reverse_attr->cascades) {
         on_delete = "CASCADE";
+      } else if (attr->optional) {
+        on_delete = "SET NULL";
       }
-      table.foreign_keys.push_back({naming.foreign_key(entity.table, attr->column), attr->column,
-                                    target.table, target.pk().column, on_delete});
+      const std::string fk_name =
+          attr->fk_name.empty() ? naming.foreign_key(entity.table, attr->column) : attr->fk_name;
+      table.foreign_keys.push_back(
+          {fk_name, attr->column, target.table, target.pk().column, on_delete});
     }
     if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique &&
         attr->kind != attr_kind::pk) {
@@ -143,10 +148,19 @@ table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
   table_def table{attr.m2m_table, {}, {first, second}, {}, {}, {}};
   const entity_info* referenced[] = {attr.owner, reverse.owner};
   const std::string* names[] = {&first, &second};
+  // A Set's fk_name names the foreign key of the column its `column` names: the column of its
+  // items (of a symmetric Set: the first).
+  auto fk_name = [&](const std::string& column) {
+    for (const attr_info* side : {&attr, &reverse}) {
+      const std::string& items = &reverse == &attr ? side->m2m_own_column : side->m2m_other_column;
+      if (items == column && !side->fk_name.empty()) return side->fk_name;
+    }
+    return naming.foreign_key(table.name, column);
+  };
   for (int i = 0; i < 2; ++i) {
     table.columns.push_back({*names[i], key_column_type(*referenced[i], dialect) + " NOT NULL"});
-    table.foreign_keys.push_back({naming.foreign_key(table.name, *names[i]), *names[i],
-                                  referenced[i]->table, referenced[i]->pk().column, "CASCADE"});
+    table.foreign_keys.push_back({fk_name(*names[i]), *names[i], referenced[i]->table,
+                                  referenced[i]->pk().column, "CASCADE"});
   }
   // The primary key indexes the first column; the second gets PonyORM's idx_<table>.
   table.indexes.push_back({naming.join_index(table.name), {second}});

@@ -130,9 +130,11 @@ value read_scalar(const context& at, const char* field, const json& v) {
 }
 
 const std::vector<std::string> attr_fields = {
-    "name",    "kind",      "type",  "reverse", "column",   "table",    "reverse_column",
-    "max_len", "precision", "scale", "unique",  "index",    "nullable", "optional",
-    "auto",    "default",   "min",   "max",     "autostrip"};
+    "name",           "kind",           "type",      "reverse", "column",   "table",
+    "reverse_column", "max_len",        "precision", "scale",   "unique",   "index",
+    "nullable",       "optional",       "auto",      "default", "min",      "max",
+    "autostrip",      "cascade_delete", "fk_name",   "size",    "unsigned", "sql_type",
+    "sql_default"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -159,6 +161,11 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   if (object.contains("column")) attr.column = at.text(object, "column");
   if (object.contains("table")) attr.table = at.text(object, "table");
   if (object.contains("reverse_column")) attr.reverse_column = at.text(object, "reverse_column");
+  if (object.contains("fk_name")) attr.fk_name = at.text(object, "fk_name");
+  if (object.contains("sql_type")) attr.sql_type = at.text(object, "sql_type");
+  if (object.contains("sql_default")) attr.sql_default = at.text(object, "sql_default");
+  if (auto bits = at.count(object, "size", 64)) attr.int_size = static_cast<std::uint8_t>(*bits);
+  attr.is_unsigned = at.flag(object, "unsigned");
   if (auto n = at.count(object, "max_len", std::numeric_limits<std::uint32_t>::max())) {
     attr.max_len = static_cast<std::uint32_t>(*n);
   }
@@ -181,6 +188,7 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   if (auto it = object.find("max"); it != object.end())
     attr.max_value = read_scalar(at, "max", *it);
   if (object.contains("autostrip")) attr.autostrip = at.flag(object, "autostrip");
+  if (object.contains("cascade_delete")) attr.cascade_delete = at.flag(object, "cascade_delete");
   return attr;
 }
 

@@ -15,6 +15,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <set>
 #include <system_error>
@@ -236,6 +237,63 @@ void check_default(const entity_info& entity, attr_info& attr) {
            (attr.is_relation() ? std::string{} : " " + std::string{type_name(attr.type)}));
 }
 
+// PonyORM's size and unsigned of an int: the range they give bounds assignments, through min and
+// max (which must lie inside it). Unsigned alone is 32 bits, as in PonyORM; an unsigned 64-bit
+// value does not fit NextORM's int (std::int64_t).
+void check_int_size(const entity_info& entity, attr_info& attr) {
+  if (attr.int_size == 0 && !attr.is_unsigned) return;
+  const std::string at = where(entity, attr);
+  if (attr.is_relation() || attr.type != value_type::integer) {
+    option_error(entity, attr, attr.int_size != 0 ? "size" : "unsigned", "int attributes");
+  }
+  if (attr.int_size == 0) attr.int_size = 32;
+  const int bits = attr.int_size;
+  if (bits != 8 && bits != 16 && bits != 24 && bits != 32 && bits != 64) {
+    fail("schema.int_size",
+         at + "size must be 8, 16, 24, 32 or 64 (bits), not " + std::to_string(bits));
+  }
+  if (bits == 64 && attr.is_unsigned) {
+    fail("schema.int_size", at + "an unsigned 64-bit integer does not fit NextORM's int "
+                                 "(std::int64_t); declare size 64 without unsigned");
+  }
+  const std::int64_t lowest = attr.is_unsigned ? 0
+                              : bits == 64     ? std::numeric_limits<std::int64_t>::min()
+                                               : -(std::int64_t{1} << (bits - 1));
+  const std::int64_t highest =
+      attr.is_unsigned ? (std::int64_t{1} << bits) - 1
+                       : static_cast<std::int64_t>((std::uint64_t{1} << (bits - 1)) - 1);
+  const auto range = [&] {
+    return " (the range of size " + std::to_string(bits) + (attr.is_unsigned ? " unsigned" : "") +
+           " is " + std::to_string(lowest) + " to " + std::to_string(highest) + ")";
+  };
+  for (auto* bound : {&attr.min_value, &attr.max_value}) {
+    if (!bound->has_value()) {
+      *bound = value{bound == &attr.min_value ? lowest : highest};
+      continue;
+    }
+    const value& v = **bound;
+    // An int bound outside the range; a bound of another type is refused below.
+    if (v.type() == value_type::integer && (v.as_int() < lowest || v.as_int() > highest)) {
+      fail("schema.int_size", at + (bound == &attr.min_value ? "min " : "max ") + v.repr() +
+                                  " is outside the column" + range());
+    }
+  }
+}
+
+// sql_type and sql_default are SQL written into CREATE TABLE as given: attributes with a column
+// of their own only, and one piece of SQL (no statement separator, no NUL).
+void check_sql_options(const entity_info& entity, const attr_info& attr) {
+  for (const auto* text : {&attr.sql_type, &attr.sql_default}) {
+    if (text->empty()) continue;
+    const char* option = text == &attr.sql_type ? "sql_type" : "sql_default";
+    if (attr.is_relation()) option_error(entity, attr, option, "PK, Req and Opt");
+    if (text->find_first_of(std::string_view{";\0", 2}) != std::string::npos) {
+      fail("schema.sql_option", where(entity, attr) + option +
+                                    " must be one piece of SQL, without ';' or a NUL character");
+    }
+  }
+}
+
 // Checks one declared attribute and fills in PonyORM's implied settings.
 void check_attr(const entity_info& entity, attr_info& attr) {
   const std::string at = where(entity, attr);
@@ -261,6 +319,8 @@ void check_attr(const entity_info& entity, attr_info& attr) {
     }
     if (*attr.max_len == 0) fail("schema.max_len", at + "max_len must be at least 1");
   }
+  check_int_size(entity, attr);
+  check_sql_options(entity, attr);
   const bool number = basic && (attr.type == value_type::integer || attr.type == value_type::real ||
                                 attr.type == value_type::decimal);
   for (const auto* bound : {&attr.min_value, &attr.max_value}) {
@@ -299,6 +359,8 @@ void check_attr(const entity_info& entity, attr_info& attr) {
   if (attr.optional && attr.kind != attr_kind::single) {
     option_error(entity, attr, "optional", "Single");
   }
+  if (attr.cascade_delete && basic) option_error(entity, attr, "cascade_delete", "Single and Set");
+  if (!attr.fk_name.empty() && basic) option_error(entity, attr, "fk_name", "Single and Set");
   // PonyORM stores a missing Opt str or json as '' in a NOT NULL column; every other Opt, and a
   // unique one (many '' would collide), is nullable.
   if (attr.kind == attr_kind::opt &&
@@ -585,11 +647,13 @@ void place_one_to_one_key(entity_info& entity, attr_info& attr) {
   }
   attr_info& keyless = here ? reverse : attr;
   const attr_info& holder = here ? attr : reverse;
-  if (!keyless.column.empty()) {
+  if (!keyless.column.empty() || !keyless.fk_name.empty()) {
     fail("schema.one_to_one_columns",
-         where(*keyless.owner, keyless) + "declares column " + keyless.column + ", but " +
-             holder.owner->name + "." + holder.name +
-             " holds the key of this one-to-one relation; declare the column there");
+         where(*keyless.owner, keyless) + "declares " +
+             (keyless.column.empty() ? "fk_name " + keyless.fk_name : "column " + keyless.column) +
+             ", but " + holder.owner->name + "." + holder.name +
+             " holds the key of this one-to-one relation; declare the " +
+             (keyless.column.empty() ? "fk_name" : "column") + " there");
   }
   keyless.key_in_reverse = true;
 }
@@ -619,7 +683,10 @@ void check_join_options(const entity_info& entity, const attr_info& attr) {
     }
     return;
   }
-  const char* declared = !attr.column.empty() ? "column" : !attr.table.empty() ? "table" : nullptr;
+  const char* declared = !attr.column.empty()    ? "column"
+                         : !attr.table.empty()   ? "table"
+                         : !attr.fk_name.empty() ? "fk_name"
+                                                 : nullptr;
   if (declared != nullptr && !attr.is_many_to_many()) {
     fail("schema.option_kind", where(entity, attr) + "'" + declared +
                                    "' applies only to a many-to-many Set; " + entity.name + "." +
@@ -630,6 +697,29 @@ void check_join_options(const entity_info& entity, const attr_info& attr) {
     fail("schema.option_kind", where(entity, attr) +
                                    "'reverse_column' applies only to a symmetric Set (its own "
                                    "reverse); name this side's column with 'column'");
+  }
+}
+
+// PonyORM's cascade_delete: by default a Set whose items require their owner takes them with it,
+// and nothing else cascades. Declared true, it applies only where the other side is a single
+// object, and never on both sides of one relation.
+void resolve_cascade(const entity_info& entity, attr_info& attr) {
+  if (!attr.is_relation()) return;
+  const attr_info& reverse = *attr.reverse_attr;
+  const bool reverse_required = reverse.kind == attr_kind::single && !reverse.optional;
+  attr.cascades = attr.cascade_delete.value_or(attr.kind == attr_kind::set && reverse_required);
+  if (!attr.cascade_delete.value_or(false)) return;
+  if (reverse.kind == attr_kind::set) {
+    fail("schema.cascade_delete", where(entity, attr) +
+                                      "cascade_delete cannot be set: the reverse attribute " +
+                                      reverse.owner->name + "." + reverse.name +
+                                      " is a Set (an object there may belong to others too)");
+  }
+  if (reverse.cascade_delete.value_or(false)) {
+    fail("schema.cascade_delete", where(entity, attr) +
+                                      "cascade_delete is set on both sides of the relation with " +
+                                      reverse.owner->name + "." + reverse.name +
+                                      "; keep it on the side whose removal takes the other");
   }
 }
 
@@ -748,7 +838,10 @@ void registry::finalize(const naming_convention& naming) {
   }
   for (auto& entity : m_entities) name_columns(*entity, naming);
   for (auto& entity : m_entities) {
-    for (auto& attr : entity->attrs) check_join_options(*entity, attr);
+    for (auto& attr : entity->attrs) {
+      check_join_options(*entity, attr);
+      resolve_cascade(*entity, attr);
+    }
   }
   name_join_tables(m_entities, naming);
   ++m_version;

@@ -202,7 +202,10 @@ void reference_field::assign(entity_base* new_target) {
     }
   } else {
     // One-to-one: the other side points back; whichever side holds the column is changed.
-    if (old_target != nullptr) {
+    if (old_target != nullptr && a.cascades) {
+      // PonyORM: the partner this side cascades to is deleted when replaced (which unlinks it).
+      session_of(self).remove(*old_target);
+    } else if (old_target != nullptr) {
       auto& back = object_access::reference(*old_target, reverse);
       object_access::target(back) = nullptr;
       object_access::set_key(back, value{});
@@ -215,7 +218,9 @@ void reference_field::assign(entity_base* new_target) {
       // would flush objects the user may not have finished.
       entity_base* partner = a.key_in_reverse ? back.target() : back.m_target;
       // Never `self`: self's target is not new_target, and the two sides agree.
-      if (partner != nullptr) {
+      if (partner != nullptr && reverse.cascades) {
+        session_of(self).remove(*partner);  // PonyORM: a replaced partner it cascades to goes
+      } else if (partner != nullptr) {
         auto& lost = object_access::reference(*partner, a);
         lost.m_target = nullptr;
         lost.set_key(value{});
@@ -275,6 +280,11 @@ void collection_field::remove(entity_base& item) {
   (void)session_of(self);
   if (!contains(item)) return;
   if (!a.is_many_to_many()) {
+    if (a.cascades) {
+      // PonyORM: an item taken out of a cascading Set is deleted.
+      session_of(self).remove(item);
+      return;
+    }
     if (!a.reverse_attr->optional) {
       throw usage_error("relation.required", "cannot remove " + item.info().name + " from " +
                                                  a.owner->name + "." + a.name + ": its attribute " +

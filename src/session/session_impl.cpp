@@ -127,7 +127,58 @@ void session_impl::link(const attr_info& attr, entity_base& owner, entity_base& 
   m_links.push_back(link_change{&attr, &owner, &item, add});
 }
 
+namespace {
+
+[[noreturn]] void throw_delete_blocked(const entity_base& object, const attr_info& attr,
+                                       const entity_base& other) {
+  const attr_info& reverse = *attr.reverse_attr;
+  throw usage_error(
+      "relation.delete_blocked",
+      "cannot remove " + object_label(object) + ": " + object_label(other) + " requires it (" +
+          reverse.owner->name + "." + reverse.name + " is required) and " + attr.owner->name + "." +
+          attr.name + " does not cascade; remove " + object_label(other) +
+          " first, or declare cascade_delete on " + attr.owner->name + "." + attr.name);
+}
+
+}  // namespace
+
 void session_impl::remove(entity_base& object) {
+  // Every object it takes with it is checked before any is changed: a refusal leaves the
+  // session as it was (PonyORM undoes its partial work instead).
+  std::vector<const entity_base*> going;
+  check_removable(object, going);
+  remove_checked(object);
+}
+
+void session_impl::check_removable(entity_base& object, std::vector<const entity_base*>& going) {
+  if (object_access::state(object) == object_state::deleted) return;
+  if (std::find(going.begin(), going.end(), &object) != going.end()) return;
+  going.push_back(&object);
+  std::vector<entity_base*> related;
+  for (const auto& attr : object.info().attrs) {
+    const attr_info* reverse = attr.reverse_attr;
+    // Items of a many-to-many, and a "one" of a one-to-many, only lose this object.
+    if (reverse == nullptr || reverse->kind == attr_kind::set) continue;
+    related.clear();
+    if (attr.kind == attr_kind::single) {
+      entity_base* target = object_access::loaded_target(object_access::reference(object, attr));
+      if (target != nullptr) related.push_back(target);
+    } else {
+      related = object_access::loaded_items(object_access::collection(object, attr));
+    }
+    for (entity_base* other : related) {
+      if (object_access::state(*other) == object_state::deleted) continue;
+      if (attr.cascades) {
+        check_removable(*other, going);
+      } else if (!reverse->optional &&
+                 std::find(going.begin(), going.end(), other) == going.end()) {
+        throw_delete_blocked(object, attr, *other);
+      }
+    }
+  }
+}
+
+void session_impl::remove_checked(entity_base& object) {
   const object_state state = object_access::state(object);
   if (state == object_state::deleted) return;
   object_access::state(object) = object_state::deleted;
@@ -136,25 +187,29 @@ void session_impl::remove(entity_base& object) {
       auto& reference = object_access::reference(object, attr);
       const attr_info& reverse = *attr.reverse_attr;
       if (reverse.kind == attr_kind::set) {
-        // Leave the target's collection, if it is loaded.
+        // Leave the target's collection, if it is loaded: the target is in the session then,
+        // though this reference may not have looked it up yet.
         entity_base* target = object_access::target(reference);
+        if (target == nullptr) {
+          const value key = object_access::key(reference);
+          if (!key.is_null()) target = objects().find(*attr.target_entity, key);
+        }
         if (target != nullptr) {
           std::erase(object_access::items(object_access::collection(*target, reverse)), &object);
         }
         continue;
       }
-      // One-to-one: the other side points here no more. Where its column held this object's
-      // key, it is cleared, or, if required, the other object goes too (PonyORM's cascade).
+      // One-to-one: the other side points here no more. It goes too where this side cascades;
+      // otherwise, where its column held this object's key, the column is cleared.
       entity_base* target = object_access::loaded_target(reference);
       if (target == nullptr) continue;
       auto& back = object_access::reference(*target, reverse);
       object_access::target(back) = nullptr;
       object_access::set_key(back, value{});
-      if (!attr.key_in_reverse) continue;
-      if (reverse.optional) {
+      if (attr.cascades || !reverse.optional) {
+        remove_checked(*target);  // checked: it cascades, or it goes anyway
+      } else if (attr.key_in_reverse) {
         touch(*target);
-      } else {
-        remove(*target);
       }
       continue;
     }
@@ -169,15 +224,15 @@ void session_impl::remove(entity_base& object) {
             object_access::state(*item) != object_state::created) {
           link(attr, object, *item, false);
         }
-      } else if (attr.reverse_attr->optional) {
-        // Pony's rule: children of an optional reference lose it...
+      } else if (attr.cascades || !attr.reverse_attr->optional) {
+        // Children go with their parent where it cascades (checked: or they go anyway)...
+        remove_checked(*item);
+      } else {
+        // ...and otherwise lose their optional reference.
         auto& reference = object_access::reference(*item, *attr.reverse_attr);
         object_access::target(reference) = nullptr;
         object_access::set_key(reference, value{});
         touch(*item);
-      } else {
-        // ...children of a required one are deleted with their parent.
-        remove(*item);
       }
     }
   }

@@ -38,6 +38,8 @@ class session_impl {
   // few statements (WHERE key IN (...)); keys that match no row are left out.
   void load_all(const entity_info& entity, std::span<const value> keys);
   void touch(entity_base& object);
+  // Removes the object, and what it takes with it (cascade_delete); throws
+  // relation.delete_blocked, with nothing changed, when an object that requires it would stay.
   void remove(entity_base& object);
   // A join row of a many-to-many attribute to insert or delete on flush (`owner` holds `attr`).
   void link(const attr_info& attr, entity_base& owner, entity_base& item, bool add);
@@ -47,6 +49,13 @@ class session_impl {
 
   void flush();
   void commit();
+
+ private:
+  // The objects a remove() takes with it, into `going`; throws where one would be left behind.
+  void check_removable(entity_base& object, std::vector<const entity_base*>& going);
+  void remove_checked(entity_base& object);
+
+ public:
   // Drops pending changes and rolls back; the session goes on with no objects (those loaded so
   // far stay readable where they are held, and belong to no session).
   void rollback();

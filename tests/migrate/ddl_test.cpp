@@ -543,3 +543,146 @@ TEST_CASE("DDL needs a finalized registry") {
   }
   CHECK_THROWS_AS(drop_table_statements(r, lower::sqlite_dialect()), usage_error);
 }
+
+TEST_CASE("fk_name names a foreign key; ON DELETE follows cascade_delete") {
+  registry r;
+  load(r, R"({"entities":[
+    {"name":"Dept","attrs":[
+      {"name":"courses","kind":"Set","type":"Course","cascade_delete":false},
+      {"name":"labs","kind":"Set","type":"Lab","cascade_delete":true}]},
+    {"name":"Course","attrs":[
+      {"name":"dept","kind":"Single","type":"Dept","fk_name":"course_in_dept"},
+      {"name":"tags","kind":"Set","type":"Tag","fk_name":"tagged_with","column":"tag"}]},
+    {"name":"Lab","attrs":[{"name":"dept","kind":"Single","type":"Dept","optional":true}]},
+    {"name":"Tag","attrs":[{"name":"courses","kind":"Set","type":"Course"}]}]})");
+  CHECK(join(create_table_statements(r, lower::postgres_dialect())) ==
+        R"(CREATE TABLE "Dept" (
+  "id" BIGSERIAL PRIMARY KEY
+);
+CREATE TABLE "Course" (
+  "id" BIGSERIAL PRIMARY KEY,
+  "dept" BIGINT NOT NULL
+);
+CREATE INDEX "idx_course__dept" ON "Course" ("dept");
+ALTER TABLE "Course" ADD CONSTRAINT "course_in_dept" FOREIGN KEY ("dept") REFERENCES "Dept" ("id");
+CREATE TABLE "Lab" (
+  "id" BIGSERIAL PRIMARY KEY,
+  "dept" BIGINT
+);
+CREATE INDEX "idx_lab__dept" ON "Lab" ("dept");
+ALTER TABLE "Lab" ADD CONSTRAINT "fk_lab__dept" FOREIGN KEY ("dept") REFERENCES "Dept" ("id") ON DELETE CASCADE;
+CREATE TABLE "Tag" (
+  "id" BIGSERIAL PRIMARY KEY
+);
+CREATE TABLE "Course_Tag" (
+  "course" BIGINT NOT NULL,
+  "tag" BIGINT NOT NULL,
+  PRIMARY KEY ("course", "tag")
+);
+CREATE INDEX "idx_course_tag" ON "Course_Tag" ("tag");
+ALTER TABLE "Course_Tag" ADD CONSTRAINT "fk_course_tag__course" FOREIGN KEY ("course") REFERENCES "Course" ("id") ON DELETE CASCADE;
+ALTER TABLE "Course_Tag" ADD CONSTRAINT "tagged_with" FOREIGN KEY ("tag") REFERENCES "Tag" ("id") ON DELETE CASCADE;
+)");
+  // Where it cannot name the key of a column: a one-to-many Set, the side of a one-to-one
+  // without the column, an attribute without a relation.
+  const auto refused = [](const std::string& json) {
+    registry bad;
+    try {
+      load(bad, json);
+    } catch (const schema_error& e) {
+      return std::string{e.what()};
+    }
+    return std::string{"no error"};
+  };
+  CHECK(refused(R"({"entities":[
+    {"name":"Dept","attrs":[{"name":"courses","kind":"Set","type":"Course","fk_name":"x"}]},
+    {"name":"Course","attrs":[{"name":"dept","kind":"Single","type":"Dept"}]}]})") ==
+        "schema.option_kind: entity Dept, attribute courses: 'fk_name' applies only to a "
+        "many-to-many Set; Dept.courses is one-to-many, and its column is Course.dept's");
+  CHECK(refused(R"({"entities":[
+    {"name":"Card","attrs":[{"name":"holder","kind":"Single","type":"Person"}]},
+    {"name":"Person","attrs":[{"name":"card","kind":"Single","type":"Card","optional":true,
+      "fk_name":"x"}]}]})") ==
+        "schema.one_to_one_columns: entity Person, attribute card: declares fk_name x, but "
+        "Card.holder holds the key of this one-to-one relation; declare the fk_name there");
+  CHECK(refused(R"({"entities":[{"name":"Card","attrs":[
+    {"name":"number","kind":"Req","type":"str","fk_name":"x"}]}]})") ==
+        "schema.option_kind: entity Card, attribute number: 'fk_name' applies only to Single and "
+        "Set, not to a Req str");
+}
+
+TEST_CASE(
+    "an int's size and unsigned choose PonyORM's column type; sql_type and sql_default are "
+    "written as given") {
+  registry r;
+  load(r, R"json({"entities":[{"name":"Meter","attrs":[
+    {"name":"a","kind":"Req","type":"int","size":8},
+    {"name":"b","kind":"Req","type":"int","size":16,"unsigned":true},
+    {"name":"c","kind":"Req","type":"int","size":24},
+    {"name":"d","kind":"Req","type":"int","unsigned":true},
+    {"name":"e","kind":"Req","type":"int","size":64},
+    {"name":"f","kind":"Opt","type":"str","sql_type":"CHAR(3)","sql_default":"'abc'"},
+    {"name":"g","kind":"Req","type":"datetime","sql_default":"CURRENT_TIMESTAMP"}]}]})json");
+  CHECK(join(create_table_statements(r, lower::sqlite_dialect())) ==
+        R"(CREATE TABLE "Meter" (
+  "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+  "a" TINYINT NOT NULL,
+  "b" SMALLINT UNSIGNED NOT NULL,
+  "c" MEDIUMINT NOT NULL,
+  "d" INTEGER UNSIGNED NOT NULL,
+  "e" BIGINT NOT NULL,
+  "f" CHAR(3) DEFAULT 'abc' NOT NULL,
+  "g" DATETIME DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+)");
+  const std::string postgres = join(create_table_statements(r, lower::postgres_dialect()));
+  CHECK(postgres.find(R"("a" SMALLINT NOT NULL,
+  "b" INTEGER NOT NULL,
+  "c" INTEGER NOT NULL,
+  "d" BIGINT NOT NULL,
+  "e" BIGINT NOT NULL,)") != std::string::npos);
+  const std::string mariadb = join(create_table_statements(r, lower::mariadb_dialect()));
+  CHECK(mariadb.find(R"(`a` TINYINT NOT NULL,
+  `b` SMALLINT UNSIGNED NOT NULL,
+  `c` MEDIUMINT NOT NULL,
+  `d` INTEGER UNSIGNED NOT NULL,
+  `e` BIGINT NOT NULL,)") != std::string::npos);
+  // The SQLite statements run, and the database fills in the defaults.
+  db_ptr db = open_db(":memory:");
+  for (const auto& sql : create_table_statements(r, lower::sqlite_dialect())) {
+    execute(db.get(), sql);
+  }
+  execute(db.get(), R"(INSERT INTO "Meter" ("a", "b", "c", "d", "e") VALUES (1, 2, 3, 4, 5))");
+  CHECK(rows(db.get(), R"(SELECT "f", "g" IS NOT NULL FROM "Meter")") ==
+        std::vector<std::string>{"abc|1"});
+
+  const auto refused = [](const std::string& attrs) {
+    registry bad;
+    try {
+      load(bad, R"({"entities":[{"name":"Meter","attrs":[)" + attrs + "]}]}");
+    } catch (const schema_error& e) {
+      return std::string{e.what()};
+    }
+    return std::string{"no error"};
+  };
+  CHECK(refused(R"({"name":"a","kind":"Req","type":"int","size":12})") ==
+        "schema.int_size: entity Meter, attribute a: size must be 8, 16, 24, 32 or 64 (bits), "
+        "not 12");
+  CHECK(refused(R"({"name":"a","kind":"Req","type":"int","size":64,"unsigned":true})") ==
+        "schema.int_size: entity Meter, attribute a: an unsigned 64-bit integer does not fit "
+        "NextORM's int (std::int64_t); declare size 64 without unsigned");
+  CHECK(refused(R"({"name":"a","kind":"Req","type":"int","size":8,"max":200})") ==
+        "schema.int_size: entity Meter, attribute a: max 200 is outside the column (the range "
+        "of size 8 is -128 to 127)");
+  CHECK(refused(R"({"name":"a","kind":"Req","type":"int","unsigned":true,"min":-1})") ==
+        "schema.int_size: entity Meter, attribute a: min -1 is outside the column (the range of "
+        "size 32 unsigned is 0 to 4294967295)");
+  CHECK(refused(R"({"name":"a","kind":"Req","type":"str","size":8})") ==
+        "schema.option_kind: entity Meter, attribute a: 'size' applies only to int attributes, "
+        "not to a Req str");
+  CHECK(refused(R"({"name":"a","kind":"Req","type":"str","sql_type":"TEXT; DROP TABLE x"})") ==
+        "schema.sql_option: entity Meter, attribute a: sql_type must be one piece of SQL, "
+        "without ';' or a NUL character");
+  CHECK(refused(R"({"name":"a","kind":"Req","type":"int","size":8,"min":-128,"max":127})") ==
+        "no error");
+}

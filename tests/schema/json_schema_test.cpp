@@ -8,8 +8,10 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 using namespace nextorm;
@@ -453,4 +455,78 @@ TEST_CASE("join-table options that do not fit the relation are refused with the 
       {"name":"B","attrs":[{"name":"as","kind":"Set","type":"A","column":"X"}]}]})") ==
         "schema.duplicate_column: entity A, attribute bs: join table A_B would have two columns "
         "named X; declare another column for one side");
+}
+
+TEST_CASE("cascade_delete loads with PonyORM's default and is refused where it cannot apply") {
+  registry r;
+  r.load_json_text(R"({"entities":[
+    {"name":"Teacher","attrs":[{"name":"name","kind":"Req","type":"str"},
+      {"name":"courses","kind":"Set","type":"Course"},
+      {"name":"notes","kind":"Set","type":"Note","cascade_delete":true},
+      {"name":"desk","kind":"Single","type":"Desk","optional":true,"cascade_delete":true}]},
+    {"name":"Course","attrs":[{"name":"teacher","kind":"Single","type":"Teacher"}]},
+    {"name":"Note","attrs":[{"name":"teacher","kind":"Single","type":"Teacher","optional":true}]},
+    {"name":"Desk","attrs":[{"name":"teacher","kind":"Single","type":"Teacher"}]}]})");
+  r.finalize();
+  const entity_info& teacher = r.get("Teacher");
+  CHECK(teacher.find("courses")->cascades);  // its items require their teacher
+  CHECK(teacher.find("notes")->cascades);    // declared
+  CHECK(teacher.find("desk")->cascades);
+  CHECK_FALSE(r.get("Note").find("teacher")->cascades);
+  CHECK_FALSE(r.get("Desk").find("teacher")->cascades);
+
+  const std::string teacher_with = R"({"entities":[{"name":"Teacher","attrs":[)";
+  CHECK(mapping_error(teacher_with + R"({"name":"name","kind":"Req","type":"str",
+      "cascade_delete":true}]}]})") ==
+        "schema.option_kind: entity Teacher, attribute name: 'cascade_delete' applies only to "
+        "Single and Set, not to a Req str");
+  CHECK(mapping_error(teacher_with + R"({"name":"courses","kind":"Set","type":"Course"}]},
+      {"name":"Course","attrs":[{"name":"teacher","kind":"Single","type":"Teacher",
+        "cascade_delete":true}]}]})") ==
+        "schema.cascade_delete: entity Course, attribute teacher: cascade_delete cannot be set: "
+        "the reverse attribute Teacher.courses is a Set (an object there may belong to others "
+        "too)");
+  CHECK(mapping_error(teacher_with + R"({"name":"courses","kind":"Set","type":"Course",
+        "cascade_delete":true}]},
+      {"name":"Course","attrs":[{"name":"teachers","kind":"Set","type":"Teacher"}]}]})") ==
+        "schema.cascade_delete: entity Teacher, attribute courses: cascade_delete cannot be set: "
+        "the reverse attribute Course.teachers is a Set (an object there may belong to others "
+        "too)");
+  CHECK(mapping_error(teacher_with + R"({"name":"desk","kind":"Single","type":"Desk",
+        "optional":true,"cascade_delete":true}]},
+      {"name":"Desk","attrs":[{"name":"teacher","kind":"Single","type":"Teacher",
+        "optional":true,"cascade_delete":true}]}]})") ==
+        "schema.cascade_delete: entity Teacher, attribute desk: cascade_delete is set on both "
+        "sides of the relation with Desk.teacher; keep it on the side whose removal takes the "
+        "other");
+  // Declared false, it may stand anywhere on a relation.
+  CHECK(mapping_error(teacher_with + R"({"name":"courses","kind":"Set","type":"Course",
+        "cascade_delete":false}]},
+      {"name":"Course","attrs":[{"name":"teachers","kind":"Set","type":"Teacher"}]}]})") ==
+        "no error");
+}
+
+TEST_CASE("the synopsis of docs/json-schema.md loads and maps as it says") {
+  const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
+  REQUIRE(root != nullptr);
+  std::ifstream in{std::string{root} + "/docs/json-schema.md"};
+  REQUIRE(in);
+  const std::string doc{std::istreambuf_iterator<char>{in}, {}};
+  const auto start = doc.find("```json\n");
+  REQUIRE(start != std::string::npos);
+  const auto end = doc.find("```", start + 8);
+  registry r;
+  r.load_json_text(doc.substr(start + 8, end - start - 8));
+  r.finalize();
+  CHECK(r.get("Group").table == "study_groups");
+  const entity_info& course = r.get("Course");
+  REQUIRE(course.composite_indexes.size() == 1);
+  CHECK(course.composite_indexes[0].unique);
+  CHECK(course.find("students")->m2m_table == "enrolments");
+  CHECK(course.find("dept")->fk_name == "course_dept");
+  CHECK(course.find("credits")->default_value == value{std::int64_t{3}});
+  CHECK_FALSE(r.get("Department").find("courses")->cascades);
+  CHECK(r.get("Department").find("groups")->cascades);
+  CHECK(r.get("Student").pk().name == "id");  // the implicit key
+  CHECK(r.get("Student").find("mentees")->reverse_attr == r.get("Student").find("mentor"));
 }

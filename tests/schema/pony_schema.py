@@ -32,7 +32,10 @@ def attribute(a):
     options = {}
     for key, pony_key in (('unique', 'unique'), ('index', 'index'), ('column', 'column'),
                           ('reverse', 'reverse'), ('auto', 'auto'), ('table', 'table'),
-                          ('reverse_column', 'reverse_column')):
+                          ('reverse_column', 'reverse_column'),
+                          ('cascade_delete', 'cascade_delete'), ('fk_name', 'fk_name'),
+                          ('size', 'size'), ('unsigned', 'unsigned'), ('sql_type', 'sql_type'),
+                          ('sql_default', 'sql_default')):
         if key in a:
             options[pony_key] = a[key]
     if kind in ('Single', 'Set'):

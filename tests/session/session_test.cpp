@@ -222,18 +222,24 @@ TEST_CASE("removing a parent deletes children of a required reference and join r
   CHECK(t.count("Product") == 1);
 }
 
-TEST_CASE("removing from a Set whose reverse is required is refused", "[session][relations]") {
+TEST_CASE("removing from a Set whose reverse is required deletes the item (PonyORM's cascade)",
+          "[session][relations]") {
   temp_database t;
-  db_session session{t.db};
-  auto& ann = Customer::create();
-  ann.email = "ann@example.com";
-  ann.vip = false;
-  auto& o = Order::create();
-  o.total = 1;
-  o.customer = ann;
-  CHECK_THROWS_WITH(ann.orders.remove(o),
-                    "relation.required: cannot remove Order from Customer.orders: its attribute "
-                    "customer is required; remove() the object instead");
+  {
+    db_session session{t.db};
+    auto& ann = Customer::create();
+    ann.email = "ann@example.com";
+    ann.vip = false;
+    auto& o = Order::create();
+    o.total = 1;
+    o.customer = ann;
+    session.commit();
+    ann.orders.remove(o);
+    CHECK(o.state() == object_state::deleted);
+    CHECK(ann.orders.size() == 0);
+  }
+  CHECK(t.count("Order") == 0);
+  CHECK(t.count("Customer") == 1);
 }
 
 TEST_CASE("a nested session for the same database is the outer one", "[session]") {

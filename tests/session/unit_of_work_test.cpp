@@ -222,22 +222,6 @@ TEST_CASE("two customers swap their cards from the side with the column", "[unit
   CHECK(t.count("Card", "holder = 'bob@example.com' AND number = '1111'") == 1);
 }
 
-TEST_CASE("a customer removed takes the card that requires it along", "[unit_of_work]") {
-  temp_database t;
-  {
-    db_session session{t.db};
-    (void)card("1111", customer("ann@example.com"));
-    (void)card("2222", customer("bob@example.com"));
-  }
-  {
-    db_session session{t.db};
-    Customer::at("ann@example.com").remove();
-  }
-  CHECK(t.count("Customer") == 1);
-  CHECK(t.count("Card") == 1);
-  CHECK(t.count("Card", "number = '2222'") == 1);
-}
-
 TEST_CASE("a removed card is no customer's card any more", "[unit_of_work]") {
   temp_database t;
   {

@@ -7,6 +7,7 @@
 
 #include <limits>
 #include <string>
+#include <tuple>
 #include <utility>
 
 using namespace session_test;
@@ -190,4 +191,69 @@ TEST_CASE("an infinite float is kept where the provider stores it and refused on
     CHECK(stored.load == -inf);
     CHECK(stored.ratio == -inf);
   }
+}
+
+namespace {
+
+// PonyORM's int size and unsigned, and a column type given as SQL.
+struct Counter : entity<Counter> {
+  Req<std::string> name{"name", sql_type{"VARCHAR(8)"}};
+  Opt<int> tiny{"tiny", int_size{8}};
+  Opt<int> small_unsigned{"small_unsigned", int_size{16}, unsigned_int};
+  Opt<std::int64_t> word{"word", unsigned_int};  // 32 bits, as PonyORM's unsigned alone
+  Opt<int> percent{"percent", int_size{8}, min_value{0}, max_value{100}};
+  Opt<std::int64_t> big{"big", int_size{64}};
+};
+
+}  // namespace
+
+TEST_CASE("an int of a declared size stores its whole range and refuses values beyond it",
+          "[checks]") {
+  const std::string url = nextorm::testing::fresh_database_url("counters");
+  {
+    database db;
+    db.bind(url);
+    db.generate_mapping<Counter>({.create_tables = true});
+    {
+      db_session session{db};
+      auto& low = Counter::create({{"name", "low"}});
+      low.tiny = -128;
+      low.small_unsigned = 0;
+      low.word = 0;
+      low.big = std::numeric_limits<std::int64_t>::min();
+      auto& high = Counter::create({{"name", "high"}});
+      high.tiny = 127;
+      high.small_unsigned = 65535;
+      high.word = 4294967295;
+      high.percent = 100;
+      high.big = std::numeric_limits<std::int64_t>::max();
+
+      CHECK_THROWS_WITH(high.tiny = 128,
+                        "value.too_large: Counter.tiny cannot be 128: its maximum is 127");
+      CHECK_THROWS_WITH(low.tiny = -129,
+                        "value.too_small: Counter.tiny cannot be -129: its minimum is -128");
+      CHECK_THROWS_WITH(low.small_unsigned = -1,
+                        "value.too_small: Counter.small_unsigned cannot be -1: its minimum is 0");
+      CHECK_THROWS_WITH(high.small_unsigned = 65536,
+                        "value.too_large: Counter.small_unsigned cannot be 65536: its maximum "
+                        "is 65535");
+      CHECK_THROWS_WITH(high.word = std::int64_t{4294967296},
+                        "value.too_large: Counter.word cannot be 4294967296: its maximum is "
+                        "4294967295");
+      CHECK_THROWS_WITH(high.percent = 101,
+                        "value.too_large: Counter.percent cannot be 101: its maximum is 100");
+      CHECK(high.tiny == 127);  // a refused assignment changes nothing
+    }
+    db_session session{db};
+    const auto rows = select<std::tuple<int, int, std::int64_t, std::int64_t>>(
+                          "(c.tiny, c.small_unsigned, c.word, c.big) for c in Counter")
+                          .order_by("c.name")
+                          .fetch();
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0] == std::tuple{127, 65535, std::int64_t{4294967295},
+                                std::numeric_limits<std::int64_t>::max()});
+    CHECK(rows[1] ==
+          std::tuple{-128, 0, std::int64_t{0}, std::numeric_limits<std::int64_t>::min()});
+  }
+  nextorm::testing::discard_database(url);
 }

@@ -16,7 +16,7 @@ class mariadb final : public dialect {
   std::string placeholder(std::size_t) const override { return "?"; }
   std::string column_type(const attr_info& attr) const override {
     switch (attr.type) {
-      case value_type::integer: return "BIGINT";
+      case value_type::integer: return attr.int_size == 0 ? "BIGINT" : detail::sized_int_type(attr);
       case value_type::real: return "DOUBLE";
       case value_type::boolean: return "TINYINT(1)";
       case value_type::text:

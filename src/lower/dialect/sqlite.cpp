@@ -16,7 +16,8 @@ class sqlite final : public dialect {
   std::string placeholder(std::size_t) const override { return "?"; }
   std::string column_type(const attr_info& attr) const override {
     switch (attr.type) {
-      case value_type::integer: return "INTEGER";
+      case value_type::integer:
+        return attr.int_size == 0 ? "INTEGER" : detail::sized_int_type(attr);
       case value_type::real: return "REAL";
       case value_type::boolean: return "BOOLEAN";
       case value_type::text:
