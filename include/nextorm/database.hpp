@@ -4,6 +4,7 @@
 #include <nextorm/entity.hpp>
 #include <nextorm/registry.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,6 +32,8 @@ struct connection_options {
   std::string password;
   std::string database;
   std::size_t pool_size = 8;  // connections kept open at most (SQLite in memory: always 1)
+  // How long a session waits for a connection when all pool_size are in use (pool.timeout).
+  std::chrono::milliseconds pool_timeout{30'000};
 };
 
 struct cache_stats {

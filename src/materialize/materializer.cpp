@@ -41,6 +41,16 @@ std::string attribute_subject(const entity_info& entity, const attr_info& attr) 
   return "entity " + entity.name + ", attribute " + attr.name + " (column \"" + attr.column + "\")";
 }
 
+// A row read as an object whose key is NULL: only a SQLite table made without NextORM can hold
+// one (SQLite lets a PRIMARY KEY that is not INTEGER PRIMARY KEY be NULL). No object stands for
+// it, and a null one in a result would be dereferenced.
+[[noreturn]] void throw_null_key(const entity_info& entity) {
+  throw database_error(error_category::type, "value.null_key",
+                       attribute_subject(entity, entity.pk()) + " is NULL in a row of table " +
+                           entity.table +
+                           ": a row without its key cannot be an object; give the row a key");
+}
+
 // Text of a date, datetime, time or decimal must have its form (servers hand any column's text
 // to get(), and a text column declared a date would print as it is).
 void check_form(const value& v) {
@@ -116,13 +126,13 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
       throw_type_mismatch(e, attribute_subject(entity, entity.pk()), entity.pk().type);
     }
     // NULL reads as 0: only then is the column type worth asking for.
-    if (key == 0 && row.is_null(key_column)) return nullptr;
+    if (key == 0 && row.is_null(key_column)) throw_null_key(objects.entity());
     return objects.find_or_add(
         key, [&] { return &load_object(row, first_column, objects, key, nullptr); });
   }
   // Otherwise a str key (a key is an int or a str: schema.pk_type), which any column reads as.
   const value key = row.get(key_column, objects.entity().pk().type);
-  if (key.is_null()) return nullptr;
+  if (key.is_null()) throw_null_key(objects.entity());
   if (entity_base* known = objects.find(key)) return known;
   entity_base& object = load_object(row, first_column, objects, 0, &key);
   objects.file(key, object);

@@ -3,8 +3,8 @@
 
 #include <nextorm/query.hpp>
 
-#include "lower/plan.hpp"
 #include "driver/connection.hpp"
+#include "lower/plan.hpp"
 #include "materialize/identity_map.hpp"
 
 #include <cstdint>
@@ -16,11 +16,11 @@ namespace nextorm::materialize {
 // typed entity goes to `sink` if there is one, else to `out.objects`; anything else to `out.cells`.
 // Objects already in the map are returned as they are: the session's version wins over the row.
 void materialize(driver::cursor& rows, const lower::result_shape& shape, identity_map& objects,
-                 detail::raw_result& out,
-                 std::size_t max_rows = SIZE_MAX, const detail::object_sink* sink = nullptr);
+                 detail::raw_result& out, std::size_t max_rows = SIZE_MAX,
+                 const detail::object_sink* sink = nullptr);
 
 // One object of `objects.entity()` from the columns starting at `first_column` of the current
-// row; null when its key is NULL (no object, as from an outer join).
+// row (outer joins read their objects by key instead); a NULL key throws value.null_key.
 [[nodiscard]] entity_base* materialize_object(const driver::cursor& row, std::size_t first_column,
                                               entity_objects& objects);
 [[nodiscard]] inline entity_base* materialize_object(const driver::cursor& row,

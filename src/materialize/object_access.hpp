@@ -10,10 +10,6 @@ struct object_access {
   static const entity_info*& info(entity_base& o) noexcept { return o.m_info; }
   static object_home*& home(entity_base& o) noexcept { return o.m_home; }
   static object_home* home(const entity_base& o) noexcept { return o.m_home; }
-  // The session the object belongs to; null when it has ended (or the object has none).
-  static session_impl* session(const entity_base& o) noexcept {
-    return o.m_home != nullptr ? o.m_home->session : nullptr;
-  }
   static object_state& state(entity_base& o) noexcept { return o.m_state; }
   static std::int64_t& auto_id(entity_base& o) noexcept { return o.m_auto_id; }
   static constexpr std::int64_t no_auto_id = entity_base::no_auto_id;

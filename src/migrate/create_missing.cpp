@@ -123,8 +123,9 @@ void check_tables(driver::connection& connection, const registry& schema,
     try {
       auto rows = connection.query(sql, {});
       (void)rows->next();
+    } catch (const connection_error&) {
+      throw;  // not the table's fault
     } catch (const database_error& e) {
-      if (e.category() == error_category::connection) throw;
       throw schema_error("migrate.table_mismatch",
                          "table " + dialect.quote(object.name) +
                              " does not have the columns its entity needs: " + e.message());

@@ -12,7 +12,9 @@ database::database() : m_impl{std::make_unique<detail::database_impl>()} {}
 database::database(std::string_view url) : database{} { bind(url); }
 database::~database() = default;
 
-void database::bind(std::string_view url) { m_impl->bind(driver::parse_url(url), 8); }
+void database::bind(std::string_view url) {
+  m_impl->bind(driver::parse_url(url), connection_options{}.pool_size);
+}
 
 void database::bind(const connection_options& options) {
   driver::connection_url url;
@@ -32,7 +34,7 @@ void database::bind(const connection_options& options) {
                                           "'; expected sqlite, postgres or mariadb");
   }
   url.original = driver::to_url(url);
-  m_impl->bind(std::move(url), options.pool_size);
+  m_impl->bind(std::move(url), options.pool_size, options.pool_timeout);
 }
 void database::add_entity(entity_info info) { m_impl->schema.add(std::move(info)); }
 void database::generate_mapping(mapping_options options) { m_impl->generate_mapping(options); }

@@ -33,7 +33,8 @@ class database_impl {
   std::shared_ptr<registry> m_schema = std::make_shared<registry>();
 
  public:
-  void bind(driver::connection_url parsed, std::size_t pool_size);
+  void bind(driver::connection_url parsed, std::size_t pool_size,
+            std::chrono::milliseconds pool_timeout = connection_options{}.pool_timeout);
   [[nodiscard]] bool bound() const noexcept { return m_dialect != nullptr; }
   [[nodiscard]] const lower::dialect& dialect() const;
 
@@ -70,6 +71,7 @@ class database_impl {
   std::size_t m_open = 0;
   std::size_t m_replaced = 0;
   std::size_t m_pool_size = 1;
+  std::chrono::milliseconds m_pool_timeout{30'000};
   std::unordered_map<const entity_info*, entity_statements> m_statements;
   std::unordered_map<const attr_info*, std::pair<std::string, std::string>> m_link_statements;
 };

@@ -149,7 +149,7 @@ session_impl& session_of(const entity_base& object) {
   if (object_access::home(object) == nullptr) {
     throw_not_session_made();
   }
-  session_impl* session = object_access::session(object);
+  session_impl* session = object_access::home(object)->session;  // null once it has ended
   if (session == nullptr) {
     throw usage_error("session.over",
                       object_label(object) +

@@ -166,8 +166,8 @@ void session_impl::check_removable(entity_base& object, std::vector<const entity
     } else {
       related = object_access::loaded_items(object_access::collection(object, attr));
     }
+    // (A loaded collection never holds a deleted object, and a reference to one is cleared.)
     for (entity_base* other : related) {
-      if (object_access::state(*other) == object_state::deleted) continue;
       if (attr.cascades) {
         check_removable(*other, going);
       } else if (!reverse->optional &&
@@ -206,8 +206,9 @@ void session_impl::remove_checked(entity_base& object) {
       auto& back = object_access::reference(*target, reverse);
       object_access::target(back) = nullptr;
       object_access::set_key(back, value{});
-      if (attr.cascades || !reverse.optional) {
-        remove_checked(*target);  // checked: it cascades, or it goes anyway
+      // Checked: it cascades, or its reference is optional, or it goes by another way anyway.
+      if (attr.cascades) {
+        remove_checked(*target);
       } else if (attr.key_in_reverse) {
         touch(*target);
       }
@@ -224,11 +225,12 @@ void session_impl::remove_checked(entity_base& object) {
             object_access::state(*item) != object_state::created) {
           link(attr, object, *item, false);
         }
-      } else if (attr.cascades || !attr.reverse_attr->optional) {
-        // Children go with their parent where it cascades (checked: or they go anyway)...
+      } else if (attr.cascades) {
+        // Children go with their parent where it cascades...
         remove_checked(*item);
       } else {
-        // ...and otherwise lose their optional reference.
+        // ...and otherwise lose their reference: an optional one, as checked, or one of a child
+        // that goes by another way anyway.
         auto& reference = object_access::reference(*item, *attr.reverse_attr);
         object_access::target(reference) = nullptr;
         object_access::set_key(reference, value{});

@@ -622,7 +622,9 @@ TEST_CASE(
     {"name":"d","kind":"Req","type":"int","unsigned":true},
     {"name":"e","kind":"Req","type":"int","size":64},
     {"name":"f","kind":"Opt","type":"str","sql_type":"CHAR(3)","sql_default":"'abc'"},
-    {"name":"g","kind":"Req","type":"datetime","sql_default":"CURRENT_TIMESTAMP"}]}]})json");
+    {"name":"g","kind":"Req","type":"datetime","sql_default":"CURRENT_TIMESTAMP"},
+    {"name":"h","kind":"Opt","type":"int","size":16},
+    {"name":"i","kind":"Opt","type":"int","size":32}]}]})json");
   CHECK(join(create_table_statements(r, lower::sqlite_dialect())) ==
         R"(CREATE TABLE "Meter" (
   "id" INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -632,7 +634,9 @@ TEST_CASE(
   "d" INTEGER UNSIGNED NOT NULL,
   "e" BIGINT NOT NULL,
   "f" CHAR(3) DEFAULT 'abc' NOT NULL,
-  "g" DATETIME DEFAULT CURRENT_TIMESTAMP NOT NULL
+  "g" DATETIME DEFAULT CURRENT_TIMESTAMP NOT NULL,
+  "h" SMALLINT,
+  "i" INTEGER
 );
 )");
   const std::string postgres = join(create_table_statements(r, lower::postgres_dialect()));
@@ -641,6 +645,9 @@ TEST_CASE(
   "c" INTEGER NOT NULL,
   "d" BIGINT NOT NULL,
   "e" BIGINT NOT NULL,)") != std::string::npos);
+  CHECK(postgres.find(R"("h" SMALLINT,
+  "i" INTEGER
+)") != std::string::npos);
   const std::string mariadb = join(create_table_statements(r, lower::mariadb_dialect()));
   CHECK(mariadb.find(R"(`a` TINYINT NOT NULL,
   `b` SMALLINT UNSIGNED NOT NULL,
@@ -680,6 +687,19 @@ TEST_CASE(
   CHECK(refused(R"({"name":"a","kind":"Req","type":"str","size":8})") ==
         "schema.option_kind: entity Meter, attribute a: 'size' applies only to int attributes, "
         "not to a Req str");
+  CHECK(refused(R"({"name":"a","kind":"Req","type":"float","unsigned":true})") ==
+        "schema.option_kind: entity Meter, attribute a: 'unsigned' applies only to int "
+        "attributes, not to a Req float");
+  CHECK(refused(R"({"name":"a","kind":"Single","type":"Meter","size":8,"optional":true},
+      {"name":"b","kind":"Single","type":"Meter","reverse":"a","optional":true})") ==
+        "schema.option_kind: entity Meter, attribute a: 'size' applies only to int attributes, "
+        "not to a Single");
+  CHECK(refused(R"({"name":"a","kind":"Single","type":"Meter","sql_type":"INT","optional":true},
+      {"name":"b","kind":"Single","type":"Meter","reverse":"a","optional":true})") ==
+        "schema.option_kind: entity Meter, attribute a: 'sql_type' applies only to PK, Req and "
+        "Opt, not to a Single");
+  // A bound of another numeric type is compared as a number when assigned.
+  CHECK(refused(R"({"name":"a","kind":"Req","type":"int","size":8,"min":0.5})") == "no error");
   CHECK(refused(R"({"name":"a","kind":"Req","type":"str","sql_type":"TEXT; DROP TABLE x"})") ==
         "schema.sql_option: entity Meter, attribute a: sql_type must be one piece of SQL, "
         "without ';' or a NUL character");

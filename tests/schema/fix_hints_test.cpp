@@ -51,6 +51,11 @@ struct Early : nextorm::entity<Early> {
   [[no_unique_address]] nextorm::composite_key ab{a, b};
   nextorm::Req<int> b{"b"};
 };
+struct EarlyIndex : nextorm::entity<EarlyIndex> {
+  [[no_unique_address]] nextorm::composite_index ab{a, b};
+  nextorm::Req<int> a{"a"};
+  nextorm::Req<int> b{"b"};
+};
 struct Pair : nextorm::entity<Pair> {
   nextorm::Req<int> a{"a"};
   nextorm::Opt<float> f{"f"};
@@ -110,6 +115,9 @@ TEST_CASE("a composite_key must follow the fields it names, and name no float") 
       "a composite_key names a field that is not one of the entity's fields declared before it; "
       "declare it after the fields it names";
   CHECK(mapping_error<Early>() == "schema.composite_index: entity Early: " + message);
+  CHECK(mapping_error<EarlyIndex>() ==
+        "schema.composite_index: entity EarlyIndex: a composite_index names a field that is not "
+        "one of the entity's fields declared before it; declare it after the fields it names");
   CHECK(mapping_error<Pair>() ==
         "schema.float_key: entity Pair: composite_index(a, f): the float attribute f cannot be "
         "part of it (PonyORM refuses it too)");

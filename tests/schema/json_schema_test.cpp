@@ -447,6 +447,9 @@ TEST_CASE("join-table options that do not fit the relation are refused with the 
       {"name":"B","attrs":[{"name":"as","kind":"Set","type":"A","table":"ba"}]}]})") ==
         "schema.join_table: entity A, attribute bs: the join table is declared as ab here and as "
         "ba by B.as; declare one name");
+  // The same name on both sides is one declaration.
+  CHECK(mapping_error(pair + R"(,"table":"ab"}]},
+      {"name":"B","attrs":[{"name":"as","kind":"Set","type":"A","table":"ab"}]}]})") == "no error");
   CHECK(mapping_error(pair + R"(,"table":"B"}]},
       {"name":"B","attrs":[{"name":"as","kind":"Set","type":"A"}]}]})") ==
         "schema.duplicate_table: entity A, attribute bs: join table B is already used; declare "

@@ -727,6 +727,8 @@ TEST_CASE("many-to-many join tables follow PonyORM's names and columns") {
                {set("courses", "Course"), set("following", "Student", "followers"),
                 set("followers", "Student", "following"), set("friends", "Student", "friends")}));
   r.add(entity("Course", {set("students", "Student")}));
+  // Before finalize() no Set knows its reverse, so none is many-to-many yet.
+  CHECK_FALSE(attr_of(r, "Student", "courses").is_many_to_many());
   r.finalize();
   const attr_info& courses = attr_of(r, "Student", "courses");
   const attr_info& students = attr_of(r, "Course", "students");

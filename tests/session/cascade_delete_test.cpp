@@ -26,12 +26,14 @@ struct Dept : entity<Dept> {
 struct Course : entity<Course> {
   Req<std::string> title{"title"};
   Single<Dept> dept{"dept"};
+  Single<Group> group{"group", optional};
 };
 
 struct Group : entity<Group> {
   Req<std::int64_t> number{"number"};
   Single<Dept> dept{"dept"};
   Set<Student> students{"students", cascade_delete{true}};  // although Student.group is optional
+  Set<Course> courses{"courses", cascade_delete{true}};
 };
 
 struct Student : entity<Student> {
@@ -46,11 +48,18 @@ struct Locker : entity<Locker> {
   Single<Student> student{"student", optional};
 };
 
+// A tree whose nodes go with their parent.
+struct Node : entity<Node> {
+  Req<std::string> name{"name"};
+  Single<Node> parent{"parent", optional, reverse{"children"}};
+  Set<Node> children{"children", reverse{"parent"}, cascade_delete{true}};
+};
+
 class campus {
  public:
   campus() : m_url{nextorm::testing::fresh_database_url("cascade_" + std::to_string(++runs()))} {
     db.bind(m_url);
-    db.generate_mapping<Dept, Course, Group, Student, Locker>({.create_tables = true});
+    db.generate_mapping<Dept, Course, Group, Student, Locker, Node>({.create_tables = true});
     db_session session{db};
     auto& physics = Dept::create({{"name", "Physics"}});
     auto& g101 = Group::create({{"number", 101}, {"dept", physics}});
@@ -207,4 +216,55 @@ TEST_CASE("a one-to-one partner on the side that does not cascade only loses its
     CHECK(ann.locker.get() == nullptr);
   }
   CHECK(c.count<Student>() == 3);
+}
+
+TEST_CASE("an object that requires the removed one but goes along another way does not block it",
+          "[cascade_delete]") {
+  campus c;
+  {
+    db_session session{c.db};
+    auto& physics = *Dept::get({{"name", "Physics"}});
+    auto& g101 = *Group::get({{"number", 101}});
+    // Dept.courses does not cascade, but the course goes with group 101, which goes with the
+    // department (Dept.groups is declared first, as PonyORM would meet it first).
+    auto& mechanics = Course::create({{"title", "Mechanics"}, {"dept", physics}, {"group", g101}});
+    session.commit();
+    physics.remove();
+    CHECK(mechanics.state() == object_state::deleted);
+  }
+  CHECK(c.count<Course>() == 0);
+  CHECK(c.count<Dept>() == 1);
+}
+
+TEST_CASE("a cycle of cascading objects is removed whole, each once", "[cascade_delete]") {
+  campus c;
+  {
+    db_session session{c.db};
+    auto& a = Node::create({{"name", "a"}});
+    auto& b = Node::create({{"name", "b"}, {"parent", a}});
+    (void)Node::create({{"name", "leaf"}, {"parent", b}});
+    session.commit();
+    a.parent = b;  // a and b are each other's parent now
+    session.commit();
+    a.remove();
+    CHECK(b.state() == object_state::deleted);
+  }
+  CHECK(c.count<Node>() == 0);
+}
+
+TEST_CASE("the one-to-one partner a new partner replaces goes where its side cascades",
+          "[cascade_delete]") {
+  campus c;
+  {
+    db_session session{c.db};
+    Student& ann = *Student::get({{"name", "Ann"}});
+    Locker& seven = *Locker::get({{"number", 7}});
+    Locker& spare = *Locker::get({{"number", 8}});
+    CHECK(ann.locker.get() == &seven);  // loaded: the partner to replace is known
+    spare.student = ann;                // from the Locker side: Ann's locker so far is replaced
+    CHECK(seven.state() == object_state::deleted);
+    CHECK(ann.locker.get() == &spare);
+  }
+  CHECK(c.count<Locker>() == 1);
+  CHECK(c.count<Locker>("l.number == 8 and l.student.name == 'Ann'") == 1);
 }

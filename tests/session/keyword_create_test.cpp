@@ -78,3 +78,20 @@ TEST_CASE("an object that no session made cannot be kept in an entity_ptr", "[cr
                     "object.detached: an object that no db_session made: create objects with "
                     "E::create()");
 }
+
+TEST_CASE("a bool keyword takes an integer as Python's truth, as PonyORM's Customer(vip=1)",
+          "[create]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    auto& ann = Customer::create({{"email", "ann@example.com"}, {"vip", 1}});
+    auto& bob = Customer::create({{"email", "bob@example.com"}, {"vip", 0}});
+    auto& cid = Customer::create({{"email", "cid@example.com"}, {"vip", -7}});
+    CHECK(ann.vip == true);
+    CHECK(bob.vip == false);
+    CHECK(cid.vip == true);
+    CHECK_THROWS_WITH(Customer::create({{"email", "dan@example.com"}, {"vip", "yes"}}),
+                      Catch::Contains("value.wrong_type: Customer.vip"));
+  }
+  CHECK(t.count("Customer") == 3);
+}

@@ -56,3 +56,45 @@ TEST_CASE("a session waits for the connection another thread's session gives bac
   }
   nextorm::testing::discard_database(url);
 }
+
+TEST_CASE("a session that gets no connection within pool_timeout fails with pool.timeout",
+          "[pool]") {
+  const std::string url = nextorm::testing::fresh_database_url("pool_timeout");
+  {
+    database db;
+    connection_options options = pooled(url, 2);
+    options.pool_timeout = 100ms;
+    db.bind(options);
+    db.generate_mapping<Category, Tag, Product, Customer, Order, Card>({.create_tables = true});
+    std::atomic<int> holding{0};
+    std::atomic<bool> done{false};
+    auto hold = [&] {
+      db_session session{db};
+      (void)Category::select().count();  // the session has its connection now
+      ++holding;
+      while (!done) std::this_thread::sleep_for(5ms);
+    };
+    std::thread first{hold};
+    std::thread second{hold};
+    while (holding < 2) std::this_thread::yield();
+    {
+      db_session session{db};
+      const auto started = std::chrono::steady_clock::now();
+      try {
+        (void)Category::select().count();
+        FAIL("a third connection was handed out");
+      } catch (const connection_error& e) {
+        CHECK(e.id() == "pool.timeout");
+        CHECK(std::string{e.what()} ==
+              "pool.timeout: no connection came free in the pool of 2 within 100 ms");
+      }
+      CHECK(std::chrono::steady_clock::now() - started >= 90ms);
+    }
+    done = true;
+    first.join();
+    second.join();
+    db_session session{db};  // the pool serves again once they are back
+    CHECK(Category::select().count() == 0);
+  }
+  nextorm::testing::discard_database(url);
+}

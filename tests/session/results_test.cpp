@@ -212,3 +212,50 @@ TEST_CASE("show() of a left join of one entity shows None where it has no object
         "1   |Paris\n"
         "None|None\n");
 }
+
+namespace {
+
+// Tables made without NextORM, where SQLite lets a PRIMARY KEY that is not INTEGER PRIMARY KEY
+// hold NULL.
+struct Legacy : entity<Legacy> {
+  PK<std::string> code{"code"};
+  Req<std::string> name{"name"};
+};
+struct Old : entity<Old> {
+  PK<std::int64_t> number{"number"};
+  Req<std::string> name{"name"};
+};
+
+}  // namespace
+
+TEST_CASE("a row whose key is NULL is refused with the table and column named, not a null object",
+          "[results]") {
+  if (nextorm::testing::current_provider() != "sqlite") {
+    SUCCEED("only SQLite lets a primary key hold NULL");
+    return;
+  }
+  const std::string url = nextorm::testing::fresh_database_url("null_keys");
+  {
+    auto raw = nextorm::testing::raw_connection(url);
+    (void)raw->execute(R"(CREATE TABLE "Legacy" ("code" TEXT PRIMARY KEY, "name" TEXT NOT NULL))",
+                       {});
+    (void)raw->execute(R"(CREATE TABLE "Old" ("number" INT PRIMARY KEY, "name" TEXT NOT NULL))",
+                       {});
+    (void)raw->execute(R"(INSERT INTO "Legacy" VALUES ('a', 'kept'), (NULL, 'keyless'))", {});
+    (void)raw->execute(R"(INSERT INTO "Old" VALUES (NULL, 'keyless'))", {});
+    database db;
+    db.bind(url);
+    db.generate_mapping<Legacy, Old>();
+    db_session session{db};
+    CHECK_THROWS_WITH(Legacy::select().fetch(),
+                      "value.null_key: entity Legacy, attribute code (column \"code\") is NULL in "
+                      "a row of table Legacy: a row without its key cannot be an object; give "
+                      "the row a key");
+    CHECK_THROWS_WITH(Old::select().fetch(),
+                      "value.null_key: entity Old, attribute number (column \"number\") is NULL "
+                      "in a row of table Old: a row without its key cannot be an object; give the "
+                      "row a key");
+    CHECK(Legacy::select("l.code == 'a'").first()->name == "kept");
+  }
+  nextorm::testing::discard_database(url);
+}

@@ -467,3 +467,17 @@ TEST_CASE(
   CHECK(t.count("Customer") == 0);
   CHECK(t.count("Order") == 0);
 }
+
+TEST_CASE("a session goes on after generate_mapping() runs again while it is open", "[session]") {
+  temp_database t;
+  fill_shop(t);
+  db_session session{t.db};
+  CHECK(Product::at(1).name == "Hammer");  // the session keeps Product's statements at hand
+  // Mapping again rebuilds the database's statements: the session must not use the old ones.
+  t.db.generate_mapping();
+  CHECK(Product::at(2).name == "Saw");
+  auto& kite = Product::at(5);
+  kite.price = 26.0;
+  session.commit();
+  CHECK(t.count("Product", "price = 26") == 1);
+}

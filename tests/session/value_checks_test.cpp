@@ -20,6 +20,8 @@ struct Reading : entity<Reading> {
   Opt<double> ratio{"ratio", max_value{decimal{"1.5"}}};  // a float field, a decimal bound
   Opt<decimal> share{"share", min_value{1}};              // a decimal field, an int bound
   Opt<double> load{"load", max_value{2.5}};               // only a maximum
+  Opt<std::int64_t> floor{"floor", max_value{10}};        // only a maximum, of an int
+  Opt<decimal> fee{"fee", max_value{2.5}};                // a decimal field, a float bound
   Opt<int> even{"even", check{[](const int& n) { return n % 2 == 0; }}};  // only a check
   Opt<decimal> cap{"cap", min_value{-std::numeric_limits<double>::infinity()},
                    max_value{std::numeric_limits<double>::infinity()}};  // unbounded bounds
@@ -135,6 +137,12 @@ TEST_CASE("bounds of another numeric type than the field's compare as numbers", 
     CHECK_THROWS_WITH(x.even = 3, "value.check_failed: the check of Reading.even refused 3");
     x.even = 4;
     x.cap = decimal{"12345.67"};  // below an infinite bound
+    CHECK_THROWS_WITH(x.floor = 11,
+                      "value.too_large: Reading.floor cannot be 11: its maximum is 10");
+    x.floor = std::numeric_limits<std::int64_t>::min();  // no minimum
+    CHECK_THROWS_WITH(x.fee = decimal{"2.51"},
+                      "value.too_large: Reading.fee cannot be 2.51: its maximum is 2.5");
+    x.fee = decimal{"2.50"};  // the float 2.5 is exactly 2.50
   }
   db_session session{r.db};
   Reading& stored = Reading::at(1);
@@ -144,6 +152,8 @@ TEST_CASE("bounds of another numeric type than the field's compare as numbers", 
   CHECK(stored.load == -1e9);
   CHECK(stored.even == 4);
   CHECK(stored.cap == decimal{"12345.67"});
+  CHECK(stored.floor == std::numeric_limits<std::int64_t>::min());
+  CHECK(stored.fee == decimal{"2.5"});
 }
 
 TEST_CASE("a NaN float is refused when assigned, the same on every provider", "[checks]") {

@@ -17,6 +17,10 @@ namespace nextorm {
 
 namespace detail {
 
+// Stops the program at a broken invariant (declared for the library in
+// src/common/unreachable.hpp).
+[[noreturn]] void unreachable(const char* where) noexcept;
+
 // One cell of a result: an object (typed entities) or a value (scalars; keys of entities that
 // have no C++ type).
 struct result_cell {
@@ -41,7 +45,8 @@ struct raw_result {
   std::vector<entity_base*> objects;
   [[nodiscard]] std::size_t rows() const noexcept {
     if (objects_only) return objects.size();
-    return width == 0 ? 0 : cells.size() / width;
+    if (width == 0) detail::unreachable("raw_result::rows: a result has at least one item");
+    return cells.size() / width;
   }
 };
 
