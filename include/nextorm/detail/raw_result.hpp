@@ -6,6 +6,7 @@
 #include <nextorm/params.hpp>
 #include <nextorm/value.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
@@ -16,10 +17,6 @@
 namespace nextorm {
 
 namespace detail {
-
-// Stops the program at a broken invariant (declared for the library in
-// src/common/unreachable.hpp).
-[[noreturn]] void unreachable(const char* where) noexcept;
 
 // One cell of a result: an object (typed entities) or a value (scalars; keys of entities that
 // have no C++ type).
@@ -45,8 +42,8 @@ struct raw_result {
   std::vector<entity_base*> objects;
   [[nodiscard]] std::size_t rows() const noexcept {
     if (objects_only) return objects.size();
-    if (width == 0) detail::unreachable("raw_result::rows: a result has at least one item");
-    return cells.size() / width;
+    // A result of no items (not built yet) has no cells either: 0 rows.
+    return cells.size() / std::max<std::size_t>(width, 1);
   }
 };
 

@@ -5,6 +5,18 @@
 namespace nextorm::lower {
 namespace {
 
+// PonyORM's: PostgreSQL has no 8- and 24-bit integers nor unsigned ones, so an int of a declared
+// size gets the smallest type that holds its range.
+const char* int_type(const attr_info& attr) {
+  switch (attr.int_size) {
+    case 8: return "SMALLINT";
+    case 16: return attr.is_unsigned ? "INTEGER" : "SMALLINT";
+    case 24: return "INTEGER";
+    case 32: return attr.is_unsigned ? "BIGINT" : "INTEGER";
+    default: return "BIGINT";  // 0 (NextORM's default) and 64
+  }
+}
+
 class postgres final : public dialect {
  public:
   std::string_view name() const noexcept override { return "postgres"; }
@@ -20,16 +32,7 @@ class postgres final : public dialect {
   }
   std::string column_type(const attr_info& attr) const override {
     switch (attr.type) {
-      case value_type::integer:
-        // PonyORM's: PostgreSQL has no 8- and 24-bit integers nor unsigned ones, so the
-        // smallest type that holds the range.
-        switch (attr.int_size) {
-          case 8: return "SMALLINT";
-          case 16: return attr.is_unsigned ? "INTEGER" : "SMALLINT";
-          case 24: return "INTEGER";
-          case 32: return attr.is_unsigned ? "BIGINT" : "INTEGER";
-          default: return "BIGINT";  // 0 (NextORM's default) and 64
-        }
+      case value_type::integer: return int_type(attr);
       case value_type::real: return "DOUBLE PRECISION";
       case value_type::boolean: return "BOOLEAN";
       case value_type::text:
