@@ -43,9 +43,10 @@ void check_float(const attr_info& attr, double v);
 // T (a string with a string literal). Fields themselves convert too, so they are left out, as
 // are wrappers that merely hold a field (a test framework's expression object).
 template <class T, class U>
-concept comparable_value = !std::is_base_of_v<field_base, U> &&
-                           ((std::is_arithmetic_v<T> && std::is_arithmetic_v<U>) ||
-                            (!std::is_arithmetic_v<T> && std::is_convertible_v<const U&, T>));
+concept comparable_value =
+    !std::is_base_of_v<field_base, U> &&
+    ((std::is_arithmetic_v<T> && std::is_arithmetic_v<U>) ||
+     (!std::is_arithmetic_v<T> && std::is_convertible_v<const U&, T>));
 
 // PK, Req and Opt: a value of T, or none.
 template <column_type T, attr_kind Kind>
@@ -100,8 +101,8 @@ class scalar_field : public field_base {
     return *this;
   }
   template <class U>
-  requires(Kind == attr_kind::opt && std::is_same_v<U, T>) scalar_field& operator=(
-      const std::optional<U>& v) {
+    requires(Kind == attr_kind::opt && std::is_same_v<U, T>)
+  scalar_field& operator=(const std::optional<U>& v) {
     if (v) return *this = *v;
     reset();
     return *this;
@@ -120,13 +121,15 @@ class scalar_field : public field_base {
   // one is unordered, as None is in Python: the comparison throws object.no_value). Templates,
   // so that `p.price < 20` is this comparison and not the built-in one through the conversion.
   template <class U>
-  requires comparable_value<T, U>
+    requires comparable_value<T, U>
   friend bool operator==(const scalar_field& f, const U& v) {
     return f.m_engaged && f.m_value == v;
   }
   template <class U>
-  requires comparable_value<T, U>
-  friend auto operator<=>(const scalar_field& f, const U& v) { return f.get() <=> v; }
+    requires comparable_value<T, U>
+  friend auto operator<=>(const scalar_field& f, const U& v) {
+    return f.get() <=> v;
+  }
   template <attr_kind OtherKind>
   friend bool operator==(const scalar_field& a, const scalar_field<T, OtherKind>& b) {
     return a.optional() == b.optional();
@@ -420,14 +423,23 @@ class Set : public detail::collection_field {
   }
 };
 
-}  // namespace nextorm
-
-namespace nextorm {
-
 namespace detail {
 // Adds a composite_key or composite_index over `fields` (addresses of fields of the entity being
 // described) to that entity; nothing outside a description.
 void describe_composite(bool unique, std::initializer_list<const void*> fields);
+
+// What composite_key and composite_index share: an empty member that describes itself.
+template <bool Unique>
+class composite {
+ public:
+  template <class... Fields>
+    requires(sizeof...(Fields) >= 2 && (std::is_base_of_v<field_base, Fields> && ...))
+  explicit composite(const Fields&... fields) {
+    if (describers.load(std::memory_order_relaxed) != 0) {
+      describe_composite(Unique, {static_cast<const void*>(&fields)...});
+    }
+  }
+};
 }  // namespace detail
 
 // PonyORM's composite_key(first, last): a unique constraint over the columns of two or more
@@ -439,28 +451,16 @@ void describe_composite(bool unique, std::initializer_list<const void*> fields);
 //   };
 // It holds nothing ([[no_unique_address]] lets it take no room in the object). An Opt in it
 // becomes nullable, as in PonyORM. Named unq_<table>__<columns>.
-class composite_key {
+class composite_key : public detail::composite<true> {
  public:
-  template <class... Fields>
-  requires(sizeof...(Fields) >= 2 && (std::is_base_of_v<detail::field_base, Fields> &&
-                                      ...)) explicit composite_key(const Fields&... fields) {
-    if (detail::describers.load(std::memory_order_relaxed) != 0) {
-      detail::describe_composite(true, {static_cast<const void*>(&fields)...});
-    }
-  }
+  using composite::composite;
 };
 
 // PonyORM's composite_index(a, b): a plain index over the columns of two or more attributes,
 // declared like composite_key. Named idx_<table>__<columns>.
-class composite_index {
+class composite_index : public detail::composite<false> {
  public:
-  template <class... Fields>
-  requires(sizeof...(Fields) >= 2 && (std::is_base_of_v<detail::field_base, Fields> &&
-                                      ...)) explicit composite_index(const Fields&... fields) {
-    if (detail::describers.load(std::memory_order_relaxed) != 0) {
-      detail::describe_composite(false, {static_cast<const void*>(&fields)...});
-    }
-  }
+  using composite::composite;
 };
 
 }  // namespace nextorm

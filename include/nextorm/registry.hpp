@@ -186,9 +186,8 @@ class pony_naming : public naming_convention {
   // idx_<table>__<column> (a composite index: the columns joined by '_'), idx_<join table> (a
   // join table's second column), fk_<table>__<column>.
   [[nodiscard]] std::string index(std::string_view table, std::string_view column) const;
-  // A composite_key's constraint: unq_<table>__<column>_<column>...
-  [[nodiscard]] std::string unique_key(std::string_view table,
-                                       const std::vector<std::string>& columns) const;
+  // A composite_key's constraint: unq_<table>__<columns> (joined by '_', as for an index).
+  [[nodiscard]] std::string unique_key(std::string_view table, std::string_view columns) const;
   [[nodiscard]] std::string join_index(std::string_view join_table) const;
   [[nodiscard]] std::string foreign_key(std::string_view table, std::string_view column) const;
 

@@ -113,13 +113,15 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
   }
   for (const auto& index : entity.composite_indexes) {
     index_def def;
-    for (const auto& name : index.attrs) def.columns.push_back(entity.find(name)->column);
+    std::string joined;  // PonyORM names both by their columns joined with '_'
+    for (const auto& name : index.attrs) {
+      def.columns.push_back(entity.find(name)->column);
+      joined += (joined.empty() ? "" : "_") + def.columns.back();
+    }
     if (index.unique) {
-      def.name = naming.unique_key(entity.table, def.columns);
+      def.name = naming.unique_key(entity.table, joined);
       table.unique_keys.push_back(std::move(def));
     } else {
-      std::string joined;
-      for (const auto& column : def.columns) joined += (joined.empty() ? "" : "_") + column;
       def.name = naming.index(entity.table, joined);
       table.indexes.push_back(std::move(def));
     }

@@ -93,14 +93,8 @@ std::string pony_naming::index(std::string_view table, std::string_view column) 
   return normalize(to_lower("idx_" + std::string{table} + "__" + std::string{column}));
 }
 
-std::string pony_naming::unique_key(std::string_view table,
-                                    const std::vector<std::string>& columns) const {
-  std::string name = "unq_" + std::string{table} + "__";
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i != 0) name += '_';
-    name += columns[i];
-  }
-  return normalize(to_lower(name));
+std::string pony_naming::unique_key(std::string_view table, std::string_view columns) const {
+  return normalize(to_lower("unq_" + std::string{table} + "__" + std::string{columns}));
 }
 
 std::string pony_naming::join_index(std::string_view join_table) const {

@@ -145,15 +145,15 @@ namespace {
 void session_impl::remove(entity_base& object) {
   // Every object it takes with it is checked before any is changed: a refusal leaves the
   // session as it was (PonyORM undoes its partial work instead).
-  std::vector<const entity_base*> going;
+  std::unordered_set<const entity_base*> going;  // a cascade may take many thousands
   check_removable(object, going);
   remove_checked(object);
 }
 
-void session_impl::check_removable(entity_base& object, std::vector<const entity_base*>& going) {
+void session_impl::check_removable(entity_base& object,
+                                   std::unordered_set<const entity_base*>& going) {
   if (object_access::state(object) == object_state::deleted) return;
-  if (std::find(going.begin(), going.end(), &object) != going.end()) return;
-  going.push_back(&object);
+  if (!going.insert(&object).second) return;
   std::vector<entity_base*> related;
   for (const auto& attr : object.info().attrs) {
     const attr_info* reverse = attr.reverse_attr;
@@ -170,8 +170,7 @@ void session_impl::check_removable(entity_base& object, std::vector<const entity
     for (entity_base* other : related) {
       if (attr.cascades) {
         check_removable(*other, going);
-      } else if (!reverse->optional &&
-                 std::find(going.begin(), going.end(), other) == going.end()) {
+      } else if (!reverse->optional && going.count(other) == 0) {
         throw_delete_blocked(object, attr, *other);
       }
     }

@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <span>
+#include <unordered_set>
 #include <vector>
 
 namespace nextorm::detail {
@@ -49,18 +50,14 @@ class session_impl {
 
   void flush();
   void commit();
-
- private:
-  // The objects a remove() takes with it, into `going`; throws where one would be left behind.
-  void check_removable(entity_base& object, std::vector<const entity_base*>& going);
-  void remove_checked(entity_base& object);
-
- public:
   // Drops pending changes and rolls back; the session goes on with no objects (those loaded so
   // far stay readable where they are held, and belong to no session).
   void rollback();
 
  private:
+  // The objects a remove() takes with it, into `going`; throws where one would be left behind.
+  void check_removable(entity_base& object, std::unordered_set<const entity_base*>& going);
+  void remove_checked(entity_base& object);
   void insert(entity_base& object, std::vector<entity_base*>& path);
   void update(entity_base& object);
   void erase(entity_base& object);
