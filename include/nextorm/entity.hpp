@@ -12,6 +12,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace nextorm {
 
@@ -37,11 +38,29 @@ class describe_scope {
 // After the prototype: an entity without a PK gets `id`, bound to the object's implicit key.
 void finish_description(entity_info& info);
 
+template <class Base>
+struct entity_parent {
+  using type = Base;
+};
+template <>
+struct entity_parent<void> {
+  using type = entity_base;
+};
+
 }  // namespace detail
 
-template <class T>
-class entity : public entity_base {
+// `struct Person : entity<Person>`; a subclass names its base entity as the second argument,
+// `struct Student : entity<Student, Person>` (PonyORM's `class Student(Person)`): it is stored in
+// its root's table, has every attribute of its base, and a query over the base returns it as a
+// Student (polymorphic loading). A class may set the value its rows hold in the discriminator
+// column (PonyORM's _discriminator_; its name by default) with
+// `static constexpr std::string_view discriminator = "S";`.
+template <class T, class Base = void>
+class entity : public detail::entity_parent<Base>::type {
  public:
+  // The base entity type (void for a root).
+  using base_entity_type = Base;
+
   // Identifies T in every registry it is defined in.
   [[nodiscard]] static const void* type_tag() noexcept {
     static const char tag{};
@@ -87,9 +106,23 @@ class entity : public entity_base {
 // The entity_info of a C++ entity type, built from a prototype object.
 template <class T>
 [[nodiscard]] entity_info describe_entity() {
+  using base = typename T::base_entity_type;
+  // `struct Student : Person` would be described as Person again.
+  static_assert(std::is_base_of_v<entity<T, base>, T>,
+                "an entity type derives from nextorm::entity<T> (a subclass of the entity B from "
+                "nextorm::entity<T, B>)");
   entity_info info;
   info.name = T::entity_name();
   info.type_tag = T::type_tag();
+  if constexpr (!std::is_void_v<base>) info.base = base::entity_name();
+  // The class's own discriminator value: one it inherits is its base's.
+  if constexpr (requires { T::discriminator; }) {
+    bool own = true;
+    if constexpr (!std::is_void_v<base> && requires { base::discriminator; }) {
+      own = &T::discriminator != &base::discriminator;
+    }
+    if (own) info.discriminator = std::string{std::string_view{T::discriminator}};
+  }
   // Sessions make objects in their own storage with `construct` and then attach the fields to
   // their owner.
   info.object_size = sizeof(T);

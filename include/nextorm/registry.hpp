@@ -90,6 +90,15 @@ struct attr_info {
   bool finite_only = false;
   // Whether an assignment to the field must be checked (any of the checks above applies).
   bool validated = false;
+  // Inheritance (one table per hierarchy, as PonyORM): `inherited` marks a copy of the base
+  // entity's attribute in a subclass (same index, resolved like the base's; the base's attribute
+  // is the one relations link to); `in_subclass` an attribute a subclass declares, whose column
+  // accepts NULL (the rows of other classes have none) while the object still requires a Req;
+  // `discriminator` PonyORM's implicit `classtype` of a hierarchy's root, which holds the
+  // discriminator value of each row's class and has no C++ field.
+  bool inherited = false;
+  bool in_subclass = false;
+  bool discriminator = false;
 
   // --- C++ binding of typed entities: where the field lives in the object, and how to move a
   // value in and out of it (null for entities loaded from a JSON schema) ---
@@ -112,7 +121,8 @@ struct attr_info {
   // True when the column accepts NULL: an Opt that is nullable (add() makes every Opt
   // nullable except non-unique str and json, stored as '' like PonyORM), or an optional Single.
   [[nodiscard]] bool column_nullable() const noexcept {
-    return (kind == attr_kind::opt && nullable) || (kind == attr_kind::single && optional);
+    return in_subclass || (kind == attr_kind::opt && nullable) ||
+           (kind == attr_kind::single && optional);
   }
   [[nodiscard]] bool is_relation() const noexcept {
     return kind == attr_kind::single || kind == attr_kind::set;
@@ -134,6 +144,10 @@ struct composite_index_info {
 struct entity_info {
   std::string name;
   std::string table;  // "" until finalize() unless declared
+  // Inheritance: the direct base entity ("" for none), and the value of the discriminator column
+  // that marks this class's rows (PonyORM's _discriminator_; "" = the entity's name).
+  std::string base;
+  std::string discriminator;
   std::vector<attr_info> attrs;
   std::vector<composite_index_info> composite_indexes;
   // Typed entities: identifies the C++ type (the address of a per-type tag) and makes an empty
@@ -148,9 +162,27 @@ struct entity_info {
   // --- resolved by registry::finalize() ---
   std::size_t pk_index = 0;
   std::vector<const attr_info*> columns;  // attributes with a column, in declaration order
+  // Inheritance: the base entity, the hierarchy's root (this entity when it has no base), and
+  // every entity below this one (subclasses of subclasses too), in registry order.
+  const entity_info* base_entity = nullptr;
+  const entity_info* root = this;
+  std::vector<const entity_info*> subclasses;
+  // The columns a query reads for an object of this entity: `columns`, or in a hierarchy every
+  // column of its table (the root's columns, then each subclass's own), so that one row holds
+  // an object of any class. `load_positions[i]` is where columns[i] is among them (empty
+  // outside a hierarchy, where they are the same list).
+  std::vector<const attr_info*> load_columns;
+  std::vector<std::size_t> load_positions;
+  // The discriminator attribute (`classtype`) of the hierarchy, null outside one, and the value
+  // that marks this entity's rows (`discriminator`, or the entity's name).
+  const attr_info* discriminator_attr = nullptr;
+  std::string discriminator_value;
 
   [[nodiscard]] const attr_info* find(std::string_view attr_name) const noexcept;
   [[nodiscard]] const attr_info& pk() const noexcept { return attrs[pk_index]; }
+  // Whether `other` is this entity or one below it (PonyORM's issubclass).
+  [[nodiscard]] bool is_same_or_base_of(const entity_info& other) const noexcept;
+  [[nodiscard]] bool in_hierarchy() const noexcept { return discriminator_attr != nullptr; }
 };
 
 // How entity and attribute names become table and column names. The default follows PonyORM on
@@ -237,6 +269,9 @@ class registry {
   struct declared_names {
     std::string table;
     std::vector<std::string> columns;
+    // The attributes as add() checked them, from which finalize() builds a subclass's list
+    // (the base's attributes, then its own) again each time.
+    std::vector<attr_info> attrs;
   };
 
   std::vector<std::unique_ptr<entity_info>> m_entities;

@@ -5,14 +5,17 @@
 
 #include "common/suggest.hpp"
 
+#include <algorithm>
+
 namespace nextorm::analyze {
 
 namespace {
 
 constexpr std::string_view builtin_functions[] = {
-    "count", "sum",    "avg",    "min",      "max",      "group_concat", "len",       "abs",
-    "desc",  "exists", "select", "coalesce", "concat",   "between",      "random",    "getattr",
-    "int",   "float",  "str",    "date",     "datetime", "time",         "timedelta", "raw_sql"};
+    "count",  "sum",       "avg",     "min",       "max",      "group_concat", "len",
+    "abs",    "desc",      "exists",  "select",    "coalesce", "concat",       "between",
+    "random", "getattr",   "int",     "float",     "str",      "date",         "datetime",
+    "time",   "timedelta", "raw_sql", "isinstance"};
 
 }  // namespace
 
@@ -64,6 +67,7 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
     return bind_aggregate(c, func);
   }
   if (name == "raw_sql") return bind_raw_sql(c);
+  if (name == "isinstance") return bind_isinstance(c);
   if (name == "left_join") {
     fail(error_category::unsupported, "unsupported.left_join",
          "left_join() must be the whole query: left_join(<generator>)", c.span);
@@ -115,6 +119,62 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
   }
   fail(error_category::unknown_name, "unknown_name.function",
        "unknown function '" + name + "'" + did_you_mean(name, builtin_functions), func.span);
+}
+
+// PonyORM's isinstance(x, Student) (or a tuple of entities): true when x's entity is one of
+// them or below one, false when none of them is x's entity or below it, else a test of x's
+// discriminator column.
+ir::expr_ptr binder::bind_isinstance(const ast::call& c) {
+  check_args(c, 2, 2);
+  ir::expr_ptr object = bind(*c.args[0]);
+  if (!object->type.is_entity() || object->type.collection) {
+    fail(error_category::type, "type.mismatch",
+         "isinstance() needs an object as its first argument, got " + ir::type_text(object->type),
+         c.args[0]->span);
+  }
+  const entity_info& entity = *object->type.entity;
+  std::vector<const ast::node*> named;
+  if (const auto* t = c.args[1]->try_as<ast::tuple>()) {
+    for (const auto& item : t->items) named.push_back(item.get());
+  } else {
+    named.push_back(c.args[1].get());
+  }
+  std::vector<const entity_info*> classes;  // the named entities and those below them
+  for (const ast::node* n : named) {
+    const auto* cls_name = n->try_as<ast::name>();
+    const entity_info* cls = cls_name == nullptr ? nullptr : m_reg.find(cls_name->id);
+    if (cls == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& e : m_reg.entities()) names.push_back(e->name);
+      fail(error_category::type, "type.mismatch",
+           "isinstance() needs an entity (or a tuple of entities) as its second argument" +
+               (cls_name != nullptr
+                    ? ", not '" + cls_name->id + "'" + did_you_mean(cls_name->id, names)
+                    : std::string{}),
+           n->span);
+    }
+    if (cls->is_same_or_base_of(entity)) return std::make_unique<ir::constant>(c.span, value{true});
+    if (entity.is_same_or_base_of(*cls)) classes.push_back(cls);
+  }
+  if (classes.empty()) return std::make_unique<ir::constant>(c.span, value{false});
+  ir::expr_ptr row =
+      object->kind == ir::expr_kind::column ? join_reference(std::move(object)) : std::move(object);
+  if (row->kind != ir::expr_kind::source_row)
+    fail_unsupported(*c.args[0], "isinstance() of this object");
+  auto test = std::make_unique<ir::in_list>(
+      c.span,
+      std::make_unique<ir::column>(ir::scalar_type(value_type::text), c.span,
+                                   row->as<ir::source_row>().source, *entity.discriminator_attr),
+      false);
+  std::vector<std::string> values;
+  for (const entity_info* cls : classes) {
+    values.push_back(cls->discriminator_value);
+    for (const entity_info* sub : cls->subclasses) values.push_back(sub->discriminator_value);
+  }
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  for (auto& v : values) test->items.push_back(std::make_unique<ir::constant>(c.span, value{v}));
+  return test;
 }
 
 ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {

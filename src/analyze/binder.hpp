@@ -87,6 +87,7 @@ class binder {
   // An entity reached through a Single reference, selected as a whole object: joins the target.
   // A lone result reached through the keyless side of a one-to-one joins it too (PonyORM).
   [[nodiscard]] ir::expr_ptr join_reference(ir::expr_ptr e);
+  [[nodiscard]] ir::expr_ptr bind_isinstance(const ast::call& c);
 
   [[nodiscard]] const registry& reg() const noexcept { return m_reg; }
   [[nodiscard]] const params& args() const noexcept { return *m_args; }

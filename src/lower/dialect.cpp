@@ -73,6 +73,29 @@ void throw_untyped(const attr_info& attr) {
 
 }  // namespace detail
 
+std::string dialect::text_literal(std::string_view text) const {
+  // MariaDB reads backslash escapes in string literals unless NO_BACKSLASH_ESCAPES is set.
+  const bool escape_backslash = name() == "mariadb";
+  std::string out{"'"};
+  for (char c : text) {
+    if (c == '\'' || (c == '\\' && escape_backslash)) out.push_back(c);
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string dialect::class_condition(const entity_info& entity, std::string_view alias) const {
+  if (entity.base_entity == nullptr) return {};
+  std::string out;
+  if (!alias.empty()) out += std::string{alias} + ".";
+  out +=
+      quote(entity.discriminator_attr->column) + " IN (" + text_literal(entity.discriminator_value);
+  for (const entity_info* sub : entity.subclasses)
+    out += ", " + text_literal(sub->discriminator_value);
+  return out + ")";
+}
+
 const dialect* find_dialect(std::string_view name) noexcept {
   for (const dialect* d : {&sqlite_dialect(), &postgres_dialect(), &mariadb_dialect()}) {
     if (d->name() == name) return d;

@@ -50,6 +50,15 @@ class dialect {
   [[nodiscard]] virtual std::string auto_increment_pk() const = 0;
   // True when INSERT ... RETURNING gives generated keys (else the driver's last insert id).
   [[nodiscard]] virtual bool has_returning() const noexcept = 0;
+  // A string literal of `text` (which holds no NUL), for SQL that binds no parameters (DDL, and
+  // the schema's own constants in a session's fixed statements).
+  [[nodiscard]] std::string text_literal(std::string_view text) const;
+  // PonyORM's discriminator criterion: the rows of `entity` and of the classes below it in their
+  // hierarchy's table, `"classtype" IN ('Student', 'Assistant')` (each column after `alias.`
+  // when an alias is given); "" for an entity that is no subclass (its table is its own, or its
+  // hierarchy's, all of whose rows are of its classes).
+  [[nodiscard]] std::string class_condition(const entity_info& entity,
+                                            std::string_view alias = {}) const;
 
   // --- Query lowering: what the shared SQL builder (lower/sql_builder.hpp) asks of a dialect.
   // The append_ forms write into the caller's buffer so that lowering allocates once.

@@ -62,6 +62,23 @@ void sql_builder::join_condition(std::size_t i) {
   }
 }
 
+bool sql_builder::is_subclass(std::size_t source) const noexcept {
+  const entity_info* entity = m_query.sources[source].entity;
+  return entity != nullptr && entity->base_entity != nullptr;
+}
+
+void sql_builder::class_condition(std::size_t source) {
+  const entity_info& entity = *m_query.sources[source].entity;
+  column(source, *entity.discriminator_attr);
+  m_sql += " IN (";
+  constant(value{entity.discriminator_value});
+  for (const entity_info* sub : entity.subclasses) {
+    m_sql += ", ";
+    constant(value{sub->discriminator_value});
+  }
+  m_sql += ')';
+}
+
 void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>& filter) {
   const auto& sources = m_query.sources;
   m_sql += " FROM ";
@@ -76,6 +93,10 @@ void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>&
       quoted(sources[j].alias);
       m_sql += " ON ";
       join_condition(j);
+      if (is_subclass(j)) {
+        m_sql += " AND ";
+        class_condition(j);
+      }
       self(j, self);
     }
   };
@@ -110,6 +131,11 @@ void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>&
     and_();
     join_condition(i);
   }
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (sources[i].scope != scope || sources[i].left || !is_subclass(i)) continue;
+    and_();
+    class_condition(i);
+  }
 }
 
 void sql_builder::having(const std::vector<ir::expr_ptr>& conditions) {
@@ -143,7 +169,7 @@ void sql_builder::subquery(const ir::subquery& q) {
   if (q.mode == m::not_in) {
     const auto* c = q.item->try_as<ir::column>();
     if (c == nullptr || c->attr->column_nullable()) {
-      m_sql += q.filter.empty() && !scope_has_join(q.scope) ? " WHERE " : " AND ";
+      m_sql += q.filter.empty() && !scope_has_condition(q.scope) ? " WHERE " : " AND ";
       if (q.item->type.is_entity()) {
         key(*q.item);
       } else {
@@ -155,10 +181,12 @@ void sql_builder::subquery(const ir::subquery& q) {
   m_sql += ')';
 }
 
-bool sql_builder::scope_has_join(std::size_t scope) const noexcept {
+bool sql_builder::scope_has_condition(std::size_t scope) const noexcept {
   // A nested query's scope has no LEFT JOINs: those are the outer query's (scope 0).
-  for (const auto& s : m_query.sources) {
-    if (s.scope == scope && s.is_join()) return true;
+  for (std::size_t i = 0; i < m_query.sources.size(); ++i) {
+    if (m_query.sources[i].scope == scope && (m_query.sources[i].is_join() || is_subclass(i))) {
+      return true;
+    }
   }
   return false;
 }
@@ -382,8 +410,7 @@ void sql_builder::json(const ir::function& f) {
     switch (t[i + 1]) {
       case 'x': operand(*get.args[0]); break;
       case 'p':
-        bind(lower::param_slot{
-            lower::param_slot::source::constant, {}, std::nullopt, value{path}});
+        bind(lower::param_slot{lower::param_slot::source::constant, {}, std::nullopt, value{path}});
         break;
       default: operand(*f.args[1]); break;  // 'n'
     }

@@ -152,8 +152,8 @@ void statement::projection(bool aliased) {
     } else if (row != nullptr) {
       const entity_info& entity = *m_query.sources[row->source].entity;
       out.entity = &entity;
-      out.column_count = entity.columns.size();
-      for (const attr_info* attr : entity.columns) {
+      out.column_count = entity.load_columns.size();
+      for (const attr_info* attr : entity.load_columns) {
         next();
         m_sql.column(row->source, *attr);
         alias();
@@ -261,7 +261,7 @@ void statement::group_by() {
   bool first = true;
   for (const auto& key : m_query.group_by) {
     if (const auto* row = key->try_as<ir::source_row>()) {
-      for (const attr_info* attr : m_query.sources[row->source].entity->columns) {
+      for (const attr_info* attr : m_query.sources[row->source].entity->load_columns) {
         if (!first) m_sql.text(", ");
         first = false;
         m_sql.column(row->source, *attr);
@@ -283,13 +283,16 @@ std::size_t statement::order_column(std::size_t position) const {
   };
   for (std::size_t i = 0; i + 1 < position; ++i) {
     const auto* row = whole(*m_query.result.items[i].expr);
-    column += row != nullptr ? m_query.sources[row->source].entity->columns.size() : 1;
+    column += row != nullptr ? m_query.sources[row->source].entity->load_columns.size() : 1;
   }
   if (const auto* row = whole(*m_query.result.items[position - 1].expr)) {
     // The object's key column: finalize() puts the key among the entity's columns.
     const entity_info& entity = *m_query.sources[row->source].entity;
-    const auto key = std::find(entity.columns.begin(), entity.columns.end(), &entity.pk());
-    return column + static_cast<std::size_t>(key - entity.columns.begin());
+    const auto& columns = entity.load_columns;
+    const auto key = std::find_if(columns.begin(), columns.end(), [&](const attr_info* attr) {
+      return attr->column == entity.pk().column;
+    });
+    return column + static_cast<std::size_t>(key - columns.begin());
   }
   return column;
 }

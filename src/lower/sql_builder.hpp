@@ -68,7 +68,13 @@ class sql_builder {
   void json(const ir::function& f);
   void subquery(const ir::subquery& q);
   void join_condition(std::size_t source);
-  [[nodiscard]] bool scope_has_join(std::size_t scope) const noexcept;
+  // A source over a subclass: its rows are those of its classes (PonyORM's discriminator
+  // criterion, the values bound).
+  [[nodiscard]] bool is_subclass(std::size_t source) const noexcept;
+  void class_condition(std::size_t source);
+  // Whether the scope's FROM puts a condition of its own into WHERE (an implicit join's, or a
+  // subclass's).
+  [[nodiscard]] bool scope_has_condition(std::size_t scope) const noexcept;
   void wrap(const affixes& a, const ir::expr& operand);
   // Appends the text of `parts`, as `a || b || c` or concat(a, b, c).
   template <class F>

@@ -71,8 +71,11 @@ block_cache& blocks() {
 
 void release_cached_storage() noexcept { blocks().release(); }
 
-entity_objects::entity_objects(const entity_info& entity, detail::object_home* home)
+entity_objects::entity_objects(const entity_info& entity, identity_map& map,
+                               detail::object_home* home)
     : m_entity{entity},
+      m_map{map},
+      m_keys{entity.root == &entity ? this : &map.objects_of(*entity.root)},
       m_home{home},
       m_integer_keys{entity.pk().type == value_type::integer},
       m_implicit_id{!object_access::is_field(entity.pk())},
@@ -83,11 +86,21 @@ entity_objects::entity_objects(const entity_info& entity, detail::object_home* h
   // A session per request makes these per entity per session: one allocation each.
   m_readers.reserve(entity.columns.size());
   m_fields.reserve(entity.attrs.size());
-  for (const attr_info* attr : entity.columns) {
-    column_reader r{attr->field_offset,      attr->load, attr->write, column_reader::method::write,
-                    attr->column_nullable(), attr->type};
+  for (std::size_t i = 0; i < entity.columns.size(); ++i) {
+    const attr_info* attr = entity.columns[i];
+    const std::size_t position = entity.load_positions.empty() ? i : entity.load_positions[i];
+    column_reader r{attr->field_offset,
+                    attr->load,
+                    attr->write,
+                    column_reader::method::write,
+                    attr->column_nullable(),
+                    attr->type,
+                    static_cast<std::uint32_t>(position)};
     // The fields of values read themselves; the columns without a reader are references.
-    if (attr->load != nullptr) {
+    if (attr->discriminator) {
+      r.how = column_reader::method::skip;
+      m_discriminator_column = position;
+    } else if (attr->load != nullptr) {
       r.how = column_reader::method::load;
     } else if (attr->type == value_type::integer) {
       r.how = column_reader::method::int_key;
@@ -144,26 +157,30 @@ std::size_t entity_objects::filed() const noexcept {
   return m_integer_keys ? m_by_int.size() : m_by_value.size();
 }
 
+entity_base* entity_objects::of_this_class(entity_base* object) const noexcept {
+  return object != nullptr && m_entity.is_same_or_base_of(object->info()) ? object : nullptr;
+}
+
 entity_base* entity_objects::find(const value& key) const {
   if (m_integer_keys) return key.type() == value_type::integer ? find(key.as_int()) : nullptr;
-  auto found = m_by_value.find(key);
-  return found == m_by_value.end() ? nullptr : found->second;
+  auto found = m_keys->m_by_value.find(key);
+  return of_this_class(found == m_keys->m_by_value.end() ? nullptr : found->second);
 }
 
 void entity_objects::file(const value& key, entity_base& object) {
   if (m_integer_keys) {
-    m_by_int.file(key.as_int(), object);
+    m_keys->m_by_int.file(key.as_int(), object);
   } else {
-    m_by_value.insert_or_assign(key, &object);
+    m_keys->m_by_value.insert_or_assign(key, &object);
   }
 }
 
 void entity_objects::forget(const value& key) {
   // The key of a filed object: an integer where the entity's keys are.
   if (m_integer_keys) {
-    m_by_int.forget(key.as_int());
+    m_keys->m_by_int.forget(key.as_int());
   } else {
-    m_by_value.erase(key);
+    m_keys->m_by_value.erase(key);
   }
 }
 
@@ -177,7 +194,9 @@ entity_objects* identity_map::existing(const entity_info& entity) const noexcept
 
 entity_objects& identity_map::add_or_find(const entity_info& entity) {
   if (entity_objects* found = existing(entity)) return *found;
-  m_last = m_entities.emplace_back(std::make_unique<entity_objects>(entity, m_home)).get();
+  // A subclass's objects are made after its root's (their index): the root's are destroyed last.
+  auto objects = std::make_unique<entity_objects>(entity, *this, m_home);
+  m_last = m_entities.emplace_back(std::move(objects)).get();
   return *m_last;
 }
 

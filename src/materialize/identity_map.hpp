@@ -24,6 +24,7 @@ struct column_reader {
     load,     // attr_info::load: the field reads the column itself
     int_key,  // a reference to an entity with an integer key: the key in place
     write,    // anything else: through a value and attr_info::write
+    skip,     // the discriminator: no field holds it
   };
   std::ptrdiff_t field_offset;
   void (*load)(void* field, const detail::row_reader& row, std::size_t column);
@@ -31,20 +32,32 @@ struct column_reader {
   method how;
   bool nullable;  // only then is the column checked for NULL
   value_type type;
+  // Where the column is among those a query selects for the object, from the first: its place
+  // in entity_info::columns, or in a hierarchy in entity_info::load_columns.
+  std::uint32_t position;
 };
+
+class identity_map;
 
 // The objects of one entity in a session: their storage and their index by key. Integer keys
 // (nearly every entity) are indexed by int_key_index; other key types in a hash map of values.
+// The classes of an inheritance hierarchy share one key space, their root's: each keeps its own
+// storage, and finds and files keys in the root's index (a lookup through a class finds only
+// objects of that class or below it).
 class entity_objects {
  public:
-  entity_objects(const entity_info& entity, detail::object_home* home);
+  entity_objects(const entity_info& entity, identity_map& map, detail::object_home* home);
   ~entity_objects();  // destroys every object made here
   entity_objects(const entity_objects&) = delete;
   entity_objects& operator=(const entity_objects&) = delete;
 
   [[nodiscard]] const entity_info& entity() const noexcept { return m_entity; }
-  // The position of the primary key in entity().columns.
+  [[nodiscard]] identity_map& map() const noexcept { return m_map; }
+  // The position of the primary key in entity().columns, and its column among those selected.
   [[nodiscard]] std::size_t pk_position() const noexcept { return m_pk_position; }
+  [[nodiscard]] std::size_t pk_column() const noexcept { return m_readers[m_pk_position].position; }
+  // In a hierarchy, the discriminator's column among those selected.
+  [[nodiscard]] std::size_t discriminator_column() const noexcept { return m_discriminator_column; }
   [[nodiscard]] bool integer_keys() const noexcept { return m_integer_keys; }
   // Whether the key is entity_base's implicit `id`: an int64 in place, not a field.
   [[nodiscard]] bool implicit_id() const noexcept { return m_implicit_id; }
@@ -59,9 +72,12 @@ class entity_objects {
   [[nodiscard]] std::size_t filed() const noexcept;
 
   [[nodiscard]] entity_base* find(const value& key) const;
-  [[nodiscard]] entity_base* find(std::int64_t key) const noexcept { return m_by_int.find(key); }
+  [[nodiscard]] entity_base* find(std::int64_t key) const noexcept {
+    entity_base* found = m_keys->m_by_int.find(key);
+    return m_keys == this ? found : of_this_class(found);
+  }
   // The object filed under `key`, or else the one `make_object()` returns, filed under `key`:
-  // one probe for both. Only for integer keys.
+  // one probe for both. Only for integer keys outside a hierarchy.
   template <class F>
   entity_base* find_or_add(std::int64_t key, F&& make_object) {
     return m_by_int.find_or_add(key, std::forward<F>(make_object));
@@ -78,9 +94,15 @@ class entity_objects {
     bool from_cache;  // a block of the shared cache (given back), or a chunk of its own
   };
 
+  // `object` when it is of this class or one below it, else null.
+  [[nodiscard]] entity_base* of_this_class(entity_base* object) const noexcept;
+
   const entity_info& m_entity;
+  identity_map& m_map;
+  entity_objects* m_keys;       // whose index holds the keys: this, or the hierarchy's root's
   detail::object_home* m_home;  // where the objects made here belong
   std::size_t m_pk_position = 0;
+  std::size_t m_discriminator_column = 0;
   bool m_integer_keys;
   bool m_implicit_id;
   // Storage: objects of `m_stride` bytes in blocks of the process's block cache.

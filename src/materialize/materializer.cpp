@@ -79,6 +79,7 @@ void read_column(entity_base& object, const column_reader& r, const driver::curs
                                  row.get_int(column));
       break;
     case column_reader::method::write: r.write(field, row.get(column, r.type)); break;
+    case column_reader::method::skip: break;
   }
 }
 
@@ -99,7 +100,7 @@ entity_base& load_object(const driver::cursor& row, std::size_t first_column,
           readers[i].write(field, other_key != nullptr ? *other_key : value{int_key});
         }
       } else {
-        read_column(object, readers[i], row, first_column + i);
+        read_column(object, readers[i], row, first_column + readers[i].position);
       }
     }
   } catch (const error& e) {
@@ -111,10 +112,75 @@ entity_base& load_object(const driver::cursor& row, std::size_t first_column,
   return object;
 }
 
+// An object of the hierarchy of `asked` that is not of its class: the session has the row as an
+// object of another class (the table changed under it, or the discriminator did).
+[[noreturn]] void throw_wrong_class(const entity_info& asked, const value& key,
+                                    const entity_info& actual) {
+  throw database_error(error_category::type, "value.wrong_class",
+                       "the row of table " + asked.table + " with key " + key.repr() + " is a " +
+                           actual.name + ", not a " + asked.name +
+                           ": its discriminator changed, or the table was changed under the "
+                           "session");
+}
+
+// The class of a hierarchy that a row is, by its discriminator column: `asked` or a class
+// below it.
+const entity_info& row_class(const driver::cursor& row, std::size_t first_column,
+                             const entity_objects& objects, const value& key) {
+  const entity_info& asked = objects.entity();
+  const value stored = row.get(first_column + objects.discriminator_column(), value_type::text);
+  const entity_info& root = *asked.root;
+  const entity_info* actual = nullptr;
+  if (!stored.is_null()) {
+    if (root.discriminator_value == stored.as_text()) actual = &root;
+    for (const entity_info* sub : root.subclasses) {
+      if (sub->discriminator_value == stored.as_text()) actual = sub;
+    }
+  }
+  if (actual == nullptr) {
+    throw database_error(error_category::type, "value.unknown_discriminator",
+                         "the row of table " + root.table + " with key " + key.repr() + " has " +
+                             asked.discriminator_attr->column + " " + stored.repr() +
+                             ", which names no class of the hierarchy of " + root.name +
+                             ": give the row a class's discriminator, or declare its class");
+  }
+  if (!asked.is_same_or_base_of(*actual)) throw_wrong_class(asked, key, *actual);
+  return *actual;
+}
+
+// A row of an inheritance hierarchy: the object of the class its discriminator names, made in
+// that class's storage and filed under the root's keys.
+entity_base* materialize_polymorphic(const driver::cursor& row, std::size_t first_column,
+                                     entity_objects& objects) {
+  const entity_info& asked = objects.entity();
+  const std::size_t key_column = first_column + objects.pk_column();
+  value key;
+  try {
+    key = row.get(key_column, asked.pk().type);
+  } catch (const error& e) {  // the key's reader: a type mismatch
+    throw_type_mismatch(e, attribute_subject(asked, asked.pk()), asked.pk().type);
+  }
+  if (key.is_null()) throw_null_key(asked);
+  const entity_info& root = *asked.root;
+  entity_objects& all = objects.map().objects_of(root);
+  if (entity_base* known = all.find(key)) {
+    if (!asked.is_same_or_base_of(known->info())) throw_wrong_class(asked, key, known->info());
+    return known;
+  }
+  const entity_info& actual = row_class(row, first_column, objects, key);
+  entity_objects& storage = objects.map().objects_of(actual);
+  const bool int_key = key.type() == value_type::integer;
+  entity_base& object =
+      load_object(row, first_column, storage, int_key ? key.as_int() : 0, int_key ? nullptr : &key);
+  storage.file(key, object);
+  return &object;
+}
+
 }  // namespace
 
 entity_base* materialize_object(const driver::cursor& row, std::size_t first_column,
                                 entity_objects& objects) {
+  if (objects.entity().in_hierarchy()) return materialize_polymorphic(row, first_column, objects);
   // The key first: an object the session already has is not read again.
   const std::size_t key_column = first_column + objects.pk_position();
   if (objects.integer_keys()) {
@@ -155,7 +221,8 @@ void read_cells(driver::cursor& rows, const lower::result_shape& shape, identity
         // No C++ type (a JSON-schema entity), or only the key was selected: the key stands in.
         std::size_t pk_position = 0;
         if (!item.key_only) {
-          while (item.entity->columns[pk_position] != &item.entity->pk()) ++pk_position;
+          const auto& columns = item.entity->load_columns;
+          while (columns[pk_position]->column != item.entity->pk().column) ++pk_position;
         }
         cell.v = rows.get(item.first_column + pk_position, item.entity->pk().type);
         if (item.entity->construct != nullptr && !cell.v.is_null()) {

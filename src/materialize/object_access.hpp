@@ -35,6 +35,7 @@ struct object_access {
     return reinterpret_cast<const char*>(&o) + attr.field_offset;
   }
   static value read(const entity_base& o, const attr_info& attr) {
+    if (attr.discriminator) return value{o.info().discriminator_value};
     return attr.read(field(o, attr));
   }
   static void write(entity_base& o, const attr_info& attr, const value& v) {

@@ -13,8 +13,7 @@
 
 namespace nextorm::materialize {
 
-class object_store : public detail::object_home,
-                     public std::enable_shared_from_this<object_store> {
+class object_store : public detail::object_home, public std::enable_shared_from_this<object_store> {
   // First, so that it is destroyed last: the objects' destructors read their entities.
   std::shared_ptr<const registry> m_schema;
 

@@ -58,15 +58,7 @@ std::string default_literal(const value& v, const lower::dialect& dialect) {
     case value_type::boolean: return std::string{dialect.bool_literal(v.as_bool())};
     default: break;
   }
-  // MariaDB reads backslash escapes in string literals unless NO_BACKSLASH_ESCAPES is set.
-  const bool escape_backslash = dialect.name() == "mariadb";
-  std::string out{"'"};
-  for (char c : v.as_text()) {
-    if (c == '\'' || (c == '\\' && escape_backslash)) out.push_back(c);
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
+  return dialect.text_literal(v.as_text());
 }
 
 std::string column_definition(const attr_info& attr, const lower::dialect& dialect) {
@@ -86,7 +78,8 @@ std::string column_definition(const attr_info& attr, const lower::dialect& diale
 table_def entity_table(const entity_info& entity, const lower::dialect& dialect) {
   const pony_naming naming{dialect.name()};  // index and constraint names, per provider
   table_def table{entity.table, {}, {}, {}, {}, {}};
-  for (const attr_info* attr : entity.columns) {
+  // A hierarchy's table has the columns of all its classes (load_columns).
+  for (const attr_info* attr : entity.load_columns) {
     table.columns.push_back({attr->column, column_definition(*attr, dialect)});
     // PonyORM indexes every foreign-key column and every indexed attribute, unless a unique
     // constraint (or the primary key) already gives the column an index.
@@ -111,14 +104,19 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
       table.indexes.push_back({naming.index(entity.table, attr->column), {attr->column}});
     }
   }
-  for (const auto& index : entity.composite_indexes) {
+  std::vector<std::pair<const entity_info*, const composite_index_info*>> composites;
+  for (const auto& index : entity.composite_indexes) composites.emplace_back(&entity, &index);
+  for (const entity_info* sub : entity.subclasses) {
+    for (const auto& index : sub->composite_indexes) composites.emplace_back(sub, &index);
+  }
+  for (const auto& [owner, index] : composites) {
     index_def def;
     std::string joined;  // PonyORM names both by their columns joined with '_'
-    for (const auto& name : index.attrs) {
-      def.columns.push_back(entity.find(name)->column);
+    for (const auto& name : index->attrs) {
+      def.columns.push_back(owner->find(name)->column);
       joined += (joined.empty() ? "" : "_") + def.columns.back();
     }
-    if (index.unique) {
+    if (index->unique) {
       def.name = naming.unique_key(entity.table, joined);
       table.unique_keys.push_back(std::move(def));
     } else {
@@ -176,10 +174,13 @@ std::vector<table_def> describe(const registry& schema, const lower::dialect& di
                       "registry::finalize()) before generating its DDL"};
   }
   std::vector<table_def> tables;
-  for (const auto& entity : schema.entities()) tables.push_back(entity_table(*entity, dialect));
+  for (const auto& entity : schema.entities()) {
+    // A subclass is stored in its root's table.
+    if (entity->base_entity == nullptr) tables.push_back(entity_table(*entity, dialect));
+  }
   for (const auto& entity : schema.entities()) {
     for (const auto& attr : entity->attrs) {
-      if (!attr.is_many_to_many()) continue;
+      if (!attr.is_many_to_many() || attr.inherited) continue;
       const attr_info& reverse = *attr.reverse_attr;
       if (entity->name > reverse.owner->name) continue;
       if (entity.get() == reverse.owner && attr.name > reverse.name) continue;

@@ -199,8 +199,13 @@ entity_info read_entity(std::size_t position, const json& object) {
   entity_info entity;
   entity.name = at.text(object, "name");
   at.prefix = "entity " + entity.name + ": ";
-  at.check_fields(object, {"name", "table", "attrs", "composite_keys", "composite_indexes"});
+  at.check_fields(object, {"name", "table", "base", "discriminator", "attrs", "composite_keys",
+                           "composite_indexes"});
   if (object.contains("table")) entity.table = at.text(object, "table");
+  // Inheritance: "base": "Person" (PonyORM's class Student(Person)), and the value of the
+  // discriminator column for this class (PonyORM's _discriminator_; the entity's name if none).
+  if (object.contains("base")) entity.base = at.text(object, "base");
+  if (object.contains("discriminator")) entity.discriminator = at.text(object, "discriminator");
   // "composite_keys": [["first", "last"]], PonyORM's composite_key(first, last); likewise
   // "composite_indexes" for composite_index.
   for (const char* field : {"composite_keys", "composite_indexes"}) {

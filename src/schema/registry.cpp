@@ -6,6 +6,7 @@
 #include <nextorm/types.hpp>
 
 #include "common/suggest.hpp"
+#include "schema/hierarchy.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,13 @@ std::string_view kind_name(attr_kind kind) noexcept {
     case attr_kind::set: return "Set";
   }
   return "?";
+}
+
+bool entity_info::is_same_or_base_of(const entity_info& other) const noexcept {
+  for (const entity_info* e = &other; e != nullptr; e = e->base_entity) {
+    if (e == this) return true;
+  }
+  return false;
 }
 
 const attr_info* entity_info::find(std::string_view attr_name) const noexcept {
@@ -450,8 +458,15 @@ entity_info& registry::add(entity_info entity) {
     }
     check_attr(entity, attr);
   }
-  for (auto& index : entity.composite_indexes) check_composite_index(entity, index);
-  if (pk == nullptr) {
+  // A subclass's composite indexes may name its base's attributes: finalize() checks them.
+  if (entity.base.empty()) {
+    for (auto& index : entity.composite_indexes) check_composite_index(entity, index);
+  } else if (!is_identifier(entity.base)) {
+    fail("schema.bad_name",
+         "entity " + entity.name + ": base entity name '" + entity.base + "' is not an identifier");
+  }
+  // A subclass has its base's key (finalize() adds the base's attributes).
+  if (pk == nullptr && entity.base.empty()) {
     if (entity.find("id") != nullptr) {
       fail("schema.implicit_pk", "entity " + entity.name +
                                      ": cannot add the default PK 'id', the name is in use; "
@@ -464,7 +479,7 @@ entity_info& registry::add(entity_info entity) {
     id.auto_increment = true;
     entity.attrs.insert(entity.attrs.begin(), std::move(id));
   }
-  declared_names declared{entity.table, {}};
+  declared_names declared{entity.table, {}, entity.attrs};
   for (const auto& attr : entity.attrs) declared.columns.push_back(attr.column);
   m_entities.push_back(std::make_unique<entity_info>(std::move(entity)));
   m_declared.push_back(std::move(declared));
@@ -567,7 +582,9 @@ void link_reverse(entity_info& entity, attr_info& attr) {
     std::vector<attr_info*> naming_this;
     std::vector<attr_info*> naming_none;
     for (auto& candidate : target.attrs) {
-      if (!candidate.is_relation() || candidate.target != entity.name) continue;
+      if (!candidate.is_relation() || candidate.inherited || candidate.target != entity.name) {
+        continue;
+      }
       if (candidate.reverse == attr.name) {
         naming_this.push_back(&candidate);
       } else if (candidate.reverse.empty() && candidate.reverse_attr == nullptr &&
@@ -655,6 +672,12 @@ void place_one_to_one_key(entity_info& entity, attr_info& attr) {
 void name_columns(entity_info& entity, const naming_convention& naming) {
   std::set<std::string> seen;
   for (auto& attr : entity.attrs) {
+    if (attr.inherited) {
+      // Named with the base (bases come first).
+      const attr_info& in_base = entity.base_entity->attrs[attr.index];
+      attr.key_in_reverse = in_base.key_in_reverse;
+      attr.column = in_base.column;
+    }
     if (!attr.has_column()) continue;
     if (attr.column.empty()) attr.column = naming.column(attr);
     if (!seen.insert(lower(attr.column)).second) {
@@ -782,13 +805,33 @@ void name_join_tables(entity_list& entities, const naming_convention& naming) {
 
 void registry::finalize(const naming_convention& naming) {
   m_finalized = false;
+  // Bases before their subclasses: a subclass starts with its base's attributes.
+  const std::vector<std::size_t> order = hierarchy::link_bases(m_entities);
+  std::vector<std::vector<std::string>> declared_columns(m_entities.size());
   // Start from what add() was given, so that finalize() can run again after more add()s.
   std::set<std::string> tables;
-  for (std::size_t e = 0; e < m_entities.size(); ++e) {
+  for (std::size_t e : order) {
     entity_info& entity = *m_entities[e];
+    const declared_names& declared = m_declared[e];
     entity.columns.clear();
-    // add() checked the attributes; adding more through the reference it returns is not allowed.
-    assert(entity.attrs.size() == m_declared[e].columns.size());
+    std::vector<std::string>& columns = declared_columns[e];
+    if (entity.base_entity != nullptr || !entity.subclasses.empty()) {
+      const std::size_t base =
+          entity.base_entity == nullptr
+              ? e
+              : static_cast<std::size_t>(std::find_if(m_entities.begin(), m_entities.end(),
+                                                      [&](const auto& other) {
+                                                        return other.get() == entity.base_entity;
+                                                      }) -
+                                         m_entities.begin());
+      columns =
+          hierarchy::build_attrs(entity, declared.attrs, declared.columns, declared_columns[base]);
+    } else {
+      columns = declared.columns;
+      // add() checked the attributes; adding more through the reference it returns is not
+      // allowed.
+      assert(entity.attrs.size() == columns.size());
+    }
     for (std::size_t i = 0; i < entity.attrs.size(); ++i) {
       attr_info& attr = entity.attrs[i];
       attr.owner = &entity;
@@ -799,7 +842,7 @@ void registry::finalize(const naming_convention& naming) {
       attr.m2m_table.clear();
       attr.m2m_own_column.clear();
       attr.m2m_other_column.clear();
-      attr.column = m_declared[e].columns[i];
+      attr.column = columns[i];
       if (attr.kind == attr_kind::pk) entity.pk_index = i;
       if (attr.is_relation()) {
         attr.type = value_type::null;
@@ -807,7 +850,18 @@ void registry::finalize(const naming_convention& naming) {
         attr.precision = attr.scale = 0;
       }
     }
-    entity.table = m_declared[e].table.empty() ? naming.table(entity) : m_declared[e].table;
+    if (entity.base_entity != nullptr) {
+      // PonyORM: a subclass lives in its root's table.
+      if (!declared.table.empty()) {
+        fail("schema.subclass_table", "entity " + entity.name +
+                                          ": a subclass is stored in the table of its root " +
+                                          entity.root->name + "; remove its table name");
+      }
+      entity.table = entity.root->table;
+      for (auto& index : entity.composite_indexes) check_composite_index(entity, index);
+      continue;
+    }
+    entity.table = declared.table.empty() ? naming.table(entity) : declared.table;
     if (!tables.insert(lower(entity.table)).second) {
       fail(
           "schema.duplicate_table",
@@ -818,26 +872,31 @@ void registry::finalize(const naming_convention& naming) {
   resolve_targets(m_entities);
   for (auto& entity : m_entities) {
     for (auto& attr : entity->attrs) {
-      if (attr.is_relation() && attr.reverse_attr == nullptr) link_reverse(*entity, attr);
+      if (attr.is_relation() && !attr.inherited && attr.reverse_attr == nullptr) {
+        link_reverse(*entity, attr);
+      }
     }
   }
   for (auto& entity : m_entities) {
     for (auto& attr : entity->attrs) {
-      if (attr.kind != attr_kind::single) continue;
+      if (attr.kind != attr_kind::single || attr.inherited) continue;
       const attr_info& key = attr.target_entity->pk();
       attr.type = key.type;
       attr.max_len = key.max_len;
       if (attr.reverse_attr->kind == attr_kind::single) place_one_to_one_key(*entity, attr);
     }
   }
-  for (auto& entity : m_entities) name_columns(*entity, naming);
+  for (std::size_t e : order) name_columns(*m_entities[e], naming);
   for (auto& entity : m_entities) {
     for (auto& attr : entity->attrs) {
+      if (attr.inherited) continue;
       check_join_options(*entity, attr);
       resolve_cascade(*entity, attr);
     }
   }
   name_join_tables(m_entities, naming);
+  hierarchy::sync_inherited(m_entities, order);
+  hierarchy::resolve_tables(m_entities);
   ++m_version;
   m_finalized = true;
 }

@@ -157,7 +157,14 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
                            : "UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " +
                                  d.placeholder(assigned);
   s.remove = "DELETE FROM " + table + " WHERE " + key + " = " + d.placeholder(0);
-  s.select_where_key = "SELECT " + all_columns + " FROM " + table + " WHERE " + key;
+  // An object is read with every column of its table: in a hierarchy, a row of any class.
+  std::string load_columns;
+  for (const attr_info* attr : entity.load_columns) {
+    load_columns += (load_columns.empty() ? "" : ", ") + d.quote(attr->column);
+  }
+  const std::string of_class = d.class_condition(entity);
+  s.select_where_key = "SELECT " + load_columns + " FROM " + table + " WHERE " +
+                       (of_class.empty() ? "" : of_class + " AND ") + key;
   s.select_by_key = s.select_where_key + " = " + d.placeholder(0);
   return m_statements.emplace(&entity, std::move(s)).first->second;
 }

@@ -40,7 +40,9 @@ void object_columns::write(param_writer& out) const {
   std::size_t index = 0;
   for (const attr_info* attr : entity.columns) {
     if (attr == &key && m_key != key_position::in_place) continue;
-    if (!attr->store(object_access::field(m_object, *attr), out, index)) {
+    if (attr->discriminator) {
+      out.set_text(index, entity.discriminator_value);
+    } else if (!attr->store(object_access::field(m_object, *attr), out, index)) {
       write_missing(*attr, out, index);
     }
     ++index;

@@ -108,7 +108,7 @@ void finish_description(entity_info& info) {
 }
 
 bool object_access::is_field(const attr_info& attr) noexcept {
-  return attr.write != &write_auto_id;
+  return attr.write != &write_auto_id && !attr.discriminator;
 }
 
 [[noreturn]] void throw_unattached() {
@@ -236,6 +236,12 @@ void assign_keyword(session_impl& session, entity_base& object, const attr_info&
     default:
       if (!v.is_scalar()) {
         throw_keyword_type(attr, ("a " + std::string{type_name(attr.type)} + " value").c_str());
+      }
+      if (attr.discriminator) {
+        throw usage_error("object.discriminator",
+                          attr.owner->name + "." + attr.name +
+                              " is the discriminator of the hierarchy: the class of the object "
+                              "sets it; create an object of the class you want instead");
       }
       if (attr.assign == nullptr) {  // the implicit id
         object_access::write(object, attr, v.scalar());

@@ -21,14 +21,19 @@ attr_info relation_info(const char* name, attr_kind kind, const std::type_info& 
   return options;
 }
 
-// `SELECT a.c1, a.c2, ... FROM <table>` over every column of `entity`, in materializer order.
-std::string select_all(const entity_info& entity, const lower::dialect& d, std::string_view alias) {
+// `SELECT t.c1, t.c2, ... FROM <table> t` over every column the materializer reads for
+// `entity` (in a hierarchy, every column of its table), then `joins`, then `WHERE`, and the
+// discriminator criterion of a subclass followed by AND: the caller's condition follows.
+std::string select_all(const entity_info& entity, const lower::dialect& d,
+                       std::string_view joins = {}) {
   std::string sql = "SELECT ";
-  for (std::size_t i = 0; i < entity.columns.size(); ++i) {
+  for (std::size_t i = 0; i < entity.load_columns.size(); ++i) {
     if (i != 0) sql += ", ";
-    sql += std::string{alias} + "." + d.quote(entity.columns[i]->column);
+    sql += "t." + d.quote(entity.load_columns[i]->column);
   }
-  return sql + " FROM " + d.quote(entity.table);
+  sql += " FROM " + d.quote(entity.table) + " t" + std::string{joins} + " WHERE ";
+  const std::string of_class = d.class_condition(entity, "t");
+  return of_class.empty() ? sql : sql + of_class + " AND ";
 }
 
 // The items of `attr` of `owner`, from the database (after a flush, so that it agrees).
@@ -40,12 +45,14 @@ std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) 
   session.flush();
   const entity_info& target = *attr.target_entity;
   const auto& d = session.db().dialect();
-  std::string sql = select_all(target, d, "t") + " t";
+  std::string sql;
   if (attr.is_many_to_many()) {
-    sql += " JOIN " + d.quote(attr.m2m_table) + " j ON j." + d.quote(attr.m2m_other_column) +
-           " = t." + d.quote(target.pk().column) + " WHERE j." + d.quote(attr.m2m_own_column);
+    sql = select_all(target, d,
+                     " JOIN " + d.quote(attr.m2m_table) + " j ON j." +
+                         d.quote(attr.m2m_other_column) + " = t." + d.quote(target.pk().column)) +
+          "j." + d.quote(attr.m2m_own_column);
   } else {
-    sql += " WHERE t." + d.quote(attr.reverse_attr->column);
+    sql = select_all(target, d) + "t." + d.quote(attr.reverse_attr->column);
   }
   sql += " = " + d.placeholder(0);
   const std::vector<value> key{owner.key()};
@@ -62,8 +69,8 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
   session.flush();
   const entity_info& target = *attr.target_entity;
   const auto& d = session.db().dialect();
-  const std::string sql = select_all(target, d, "t") + " t WHERE t." +
-                          d.quote(attr.reverse_attr->column) + " = " + d.placeholder(0);
+  const std::string sql =
+      select_all(target, d) + "t." + d.quote(attr.reverse_attr->column) + " = " + d.placeholder(0);
   const std::vector<value> key{owner.key()};
   auto rows = session.connection().query(sql, key);
   if (!rows->next()) return nullptr;
@@ -180,7 +187,7 @@ void reference_field::assign(entity_base* new_target) {
   entity_base& self = owner();
   const attr_info& a = attr();
   (void)session_of(self);
-  if (new_target != nullptr && &new_target->info() != a.target_entity) {
+  if (new_target != nullptr && !a.target_entity->is_same_or_base_of(new_target->info())) {
     throw_wrong_entity(a, "refers to");
   }
   if (new_target != nullptr) check_same_session(self, *new_target);
@@ -257,7 +264,7 @@ void collection_field::add(entity_base& item) {
   entity_base& self = owner();
   const attr_info& a = attr();
   (void)session_of(self);
-  if (&item.info() != a.target_entity) {
+  if (!a.target_entity->is_same_or_base_of(item.info())) {
     throw_wrong_entity(a, "holds");
   }
   check_same_session(self, item);

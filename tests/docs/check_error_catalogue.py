@@ -83,6 +83,8 @@ FORWARDERS = [
               ("src/schema/registry.cpp",), (0,)),
     Forwarder("src/schema/json_schema.cpp", "throw schema_error{id, message}", r"\bfail",
               ("src/schema/json_schema.cpp",), (0,)),
+    Forwarder("src/schema/hierarchy.cpp", "throw schema_error{id, message}", r"\bfail",
+              ("src/schema/hierarchy.cpp",), (0,)),
     Forwarder("src/common/types.cpp",
               'throw usage_error(id, "\'" + shown(text) + "\' is not " + what)', r"\bbad",
               ("src/common/types.cpp",), (0,)),

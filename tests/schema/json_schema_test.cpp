@@ -533,3 +533,129 @@ TEST_CASE("the synopsis of docs/json-schema.md loads and maps as it says") {
   CHECK(r.get("Student").pk().name == "id");  // the implicit key
   CHECK(r.get("Student").find("mentees")->reverse_attr == r.get("Student").find("mentor"));
 }
+
+namespace {
+
+// `entities` (JSON objects) loaded and finalized; the error's text, or "no error".
+std::string hierarchy_error(const std::string& entities) {
+  registry r;
+  try {
+    r.load_json_text(R"({"entities":[)" + entities + "]}");
+    r.finalize();
+  } catch (const schema_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+const std::string person =
+    R"({"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str"}]})";
+
+}  // namespace
+
+TEST_CASE("a JSON schema declares inheritance with base and discriminator", "[inheritance]") {
+  registry r;
+  // A subclass may come before its base.
+  r.load_json_text(R"({"entities":[
+    {"name":"Prof","base":"Teacher","discriminator":"P","attrs":[
+      {"name":"chair","kind":"Opt","type":"str"}]},
+    {"name":"Teacher","base":"Person","attrs":[{"name":"salary","kind":"Req","type":"int"}]},
+    )" + person + "]}");
+  r.finalize();
+  const entity_info& prof = r.get("Prof");
+  const entity_info& root = r.get("Person");
+  CHECK(prof.table == "Person");
+  CHECK(prof.root == &root);
+  CHECK(prof.base_entity == &r.get("Teacher"));
+  CHECK(prof.discriminator_value == "P");
+  CHECK(r.get("Teacher").discriminator_value == "Teacher");
+  // Its attributes: the base's (the key, name, classtype, salary), then its own.
+  std::vector<std::string> names;
+  for (const auto& attr : prof.attrs) names.push_back(attr.name);
+  CHECK(names == std::vector<std::string>{"id", "name", "classtype", "salary", "chair"});
+  CHECK(prof.attrs[0].inherited);
+  CHECK_FALSE(prof.attrs[4].inherited);
+  // A subclass's Req takes NULL in the table (other classes' rows have none).
+  CHECK(r.get("Teacher").find("salary")->column_nullable());
+  CHECK_FALSE(root.find("name")->column_nullable());
+  // The table has every class's columns, read for an object of any class.
+  std::vector<std::string> columns;
+  for (const attr_info* attr : root.load_columns) columns.push_back(attr->column);
+  CHECK(columns == std::vector<std::string>{"id", "name", "classtype", "salary", "chair"});
+  CHECK(prof.load_positions == std::vector<std::size_t>{0, 1, 2, 3, 4});
+  CHECK(root.subclasses.size() == 2);
+  CHECK(root.is_same_or_base_of(prof));
+  CHECK_FALSE(prof.is_same_or_base_of(root));
+}
+
+TEST_CASE("an inheritance that PonyORM refuses is a schema_error that says why", "[inheritance]") {
+  CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Persn","attrs":[]})"),
+             Catch::Contains("unknown base entity 'Persn'; did you mean 'Person'?"));
+  CHECK_THAT(
+      hierarchy_error(R"({"name":"A","base":"B","attrs":[]},{"name":"B","base":"A","attrs":[]})"),
+      Catch::Contains("schema.inheritance_cycle"));
+  CHECK_THAT(hierarchy_error(R"({"name":"A","base":"A","attrs":[]})"),
+             Catch::Contains("schema.inheritance_cycle"));
+  CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Person","attrs":[
+               {"name":"code","kind":"PK","type":"int"}]})"),
+             Catch::Contains("schema.subclass_pk"));
+  CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Person","table":"s","attrs":[]})"),
+             Catch::Contains("schema.subclass_table"));
+  CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Person","attrs":[
+               {"name":"name","kind":"Opt","type":"str"}]})"),
+             Catch::Contains("hides the attribute Person.name"));
+  CHECK_THAT(
+      hierarchy_error(R"({"name":"P","attrs":[{"name":"classtype","kind":"Req","type":"str"}]},
+                                {"name":"S","base":"P","attrs":[]})"),
+      Catch::Contains("schema.discriminator_name"));
+  CHECK_THAT(hierarchy_error(
+                 person + R"(,{"name":"S","base":"Person","discriminator":"Person","attrs":[]})"),
+             Catch::Contains("schema.duplicate_discriminator"));
+  // Two classes that are not each other's base cannot share a column.
+  CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Person","attrs":[
+               {"name":"code","kind":"Opt","type":"str"}]},{"name":"T","base":"Person","attrs":[
+               {"name":"code","kind":"Opt","type":"int"}]})"),
+             Catch::Contains("column code is already used in table Person"));
+  CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Person","attrs":[
+               {"name":"code","kind":"Opt","type":"str","column":"name"}]})"),
+             Catch::Contains("schema.duplicate_column"));
+  CHECK_THAT(load_error(R"({"entities":[{"name":"S","base":"not a name","attrs":[]}]})"),
+             Catch::Contains("schema.bad_name"));
+  CHECK_THAT(load_error(R"({"entities":[{"name":"S","base":1,"attrs":[]}]})"),
+             Catch::Contains("base"));
+  // A subclass's composite key may name its base's attributes.
+  CHECK(hierarchy_error(person + R"(,{"name":"S","base":"Person","composite_keys":[["name","code"]],
+          "attrs":[{"name":"code","kind":"Opt","type":"str"}]})") == "no error");
+  CHECK_THAT(
+      hierarchy_error(person + R"(,{"name":"S","base":"Person","composite_keys":[["name","cod"]],
+          "attrs":[{"name":"code","kind":"Opt","type":"str"}]})"),
+      Catch::Contains("did you mean 'code'"));
+}
+
+TEST_CASE("finalize() runs again over a hierarchy with its attributes in place", "[inheritance]") {
+  registry r;
+  r.load_json_text(
+      R"({"entities":[)" + person +
+      R"(,{"name":"S","base":"Person","attrs":[{"name":"code","kind":"Opt","type":"str"}]}]})");
+  r.finalize();
+  const attr_info* code = r.get("S").find("code");
+  r.finalize(pony_naming{"postgres"});
+  CHECK(r.get("S").find("code") == code);
+  CHECK(r.get("S").table == "person");
+}
+
+TEST_CASE("the inheritance example of docs/json-schema.md loads as it says", "[inheritance]") {
+  const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
+  REQUIRE(root != nullptr);
+  std::ifstream in{std::string{root} + "/docs/json-schema.md"};
+  const std::string doc{std::istreambuf_iterator<char>{in}, {}};
+  const auto start = doc.find("```json\n", doc.find("A subclass declares only its own attributes"));
+  REQUIRE(start != std::string::npos);
+  const auto end = doc.find("```", start + 8);
+  registry r;
+  r.load_json_text(doc.substr(start + 8, end - start - 8));
+  r.finalize();
+  CHECK(r.get("Professor").discriminator_value == "Prof");
+  CHECK(r.get("Student").table == "Person");
+  CHECK(r.get("Person").load_columns.size() == 5);  // id, name, classtype, gpa, position
+}

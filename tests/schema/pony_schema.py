@@ -59,8 +59,15 @@ def main(argv):
     with open(argv[1], encoding='utf-8') as f:
         declared = json.load(f)
     db = orm.Database()
-    for e in declared['entities']:
+    # PonyORM defines a base before its subclasses; the schema lists them in any order.
+    pending = list(declared['entities'])
+    defined = {}
+    while pending:
+        e = next(e for e in pending if e.get('base') is None or e['base'] in defined)
+        pending.remove(e)
         body = {a['name']: attribute(a) for a in e['attrs']}
+        if 'discriminator' in e:
+            body['_discriminator_'] = e['discriminator']
         if 'table' in e:
             body['_table_'] = e['table']
         # composite_key(...) and composite_index(...) read the class body's frame; a class made
@@ -69,7 +76,8 @@ def main(argv):
                              for field, unique in (('composite_keys', True),
                                                    ('composite_indexes', False))
                              for names in e.get(field, [])]
-        type(e['name'], (db.Entity,), body)
+        base = defined[e['base']] if 'base' in e else db.Entity
+        defined[e['name']] = type(e['name'], (base,), body)
     db.bind(**bind_arguments(argv[2]))
     db.generate_mapping(create_tables=True)
     return 0

@@ -58,9 +58,13 @@ template <class E>
 requires is_entity_v<E>
 struct cell_converter<E> {
   using type = E*;
-  // Only objects of E itself: the item's entity is the one mapped from E's C++ type.
+  // Only objects of E: the item's entity is the one mapped from E's C++ type, or a subclass of
+  // it (a query over Student is a query of Person objects too).
   static bool fits(const entity_info* e, value_type) {
-    return e != nullptr && e->type_tag == E::type_tag();
+    for (; e != nullptr; e = e->base_entity) {
+      if (e->type_tag == E::type_tag()) return true;
+    }
+    return false;
   }
   static std::string label() { return E::entity_name(); }
   static E* convert(const result_cell& c) { return static_cast<E*>(c.object); }

@@ -1,0 +1,228 @@
+#include "schema/hierarchy.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include "common/suggest.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace nextorm::hierarchy {
+
+namespace {
+
+[[noreturn]] void fail(const char* id, const std::string& message) {
+  throw schema_error{id, message};
+}
+
+std::string lower(std::string_view text) {
+  std::string out{text};
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The C++ binding of a field: where it is in the object and how values move in and out.
+void take_binding(attr_info& to, const attr_info& from) {
+  to.field_offset = from.field_offset;
+  to.read = from.read;
+  to.write = from.write;
+  to.load = from.load;
+  to.store = from.store;
+  to.assign = from.assign;
+}
+
+}  // namespace
+
+std::vector<std::size_t> link_bases(entity_list& entities) {
+  std::vector<std::string> names;
+  for (const auto& entity : entities) names.push_back(entity->name);
+  for (auto& entity : entities) {
+    entity->base_entity = nullptr;
+    entity->root = entity.get();
+    entity->subclasses.clear();
+  }
+  for (auto& entity : entities) {
+    if (entity->base.empty()) continue;
+    for (const auto& other : entities) {
+      if (other->name == entity->base) entity->base_entity = other.get();
+    }
+    if (entity->base_entity == nullptr) {
+      fail("schema.unknown_entity", "entity " + entity->name + ": unknown base entity '" +
+                                        entity->base + "'" + did_you_mean(entity->base, names));
+    }
+  }
+  for (auto& entity : entities) {
+    // A chain longer than the number of entities goes round a cycle.
+    std::size_t steps = 0;
+    for (const entity_info* e = entity->base_entity; e != nullptr; e = e->base_entity) {
+      if (e == entity.get() || ++steps > entities.size()) {
+        fail("schema.inheritance_cycle",
+             "entity " + entity->name + " is its own base (through " + entity->base +
+                 "); an inheritance hierarchy must have a root without a base");
+      }
+      entity->root = e;
+    }
+  }
+  // The registry's order, but each base before its subclasses: the first entity whose base is
+  // placed comes next (PonyORM's order of definition, which a schema written from PonyORM's
+  // classes keeps). The columns of a hierarchy's subclasses follow this order.
+  std::vector<std::size_t> order;
+  std::vector<const entity_info*> placed;
+  while (order.size() < entities.size()) {
+    for (std::size_t i = 0; i < entities.size(); ++i) {
+      const entity_info* entity = entities[i].get();
+      const entity_info* base = entity->base_entity;
+      if (std::find(placed.begin(), placed.end(), entity) != placed.end()) continue;
+      if (base != nullptr && std::find(placed.begin(), placed.end(), base) == placed.end())
+        continue;
+      placed.push_back(entity);
+      order.push_back(i);
+      break;
+    }
+  }
+  // Every entity is a subclass of each of its ancestors, in that order.
+  for (std::size_t i : order) {
+    entity_info* entity = entities[i].get();
+    for (const entity_info* e = entity->base_entity; e != nullptr; e = e->base_entity) {
+      const_cast<entity_info*>(e)->subclasses.push_back(entity);  // owned by the registry
+    }
+  }
+  return order;
+}
+
+std::vector<std::string> build_attrs(entity_info& entity, const std::vector<attr_info>& declared,
+                                     const std::vector<std::string>& declared_columns,
+                                     const std::vector<std::string>& base_columns) {
+  const entity_info* base = entity.base_entity;
+  std::vector<attr_info> attrs;
+  std::vector<std::string> columns;
+  if (base != nullptr) {
+    attrs = base->attrs;
+    columns = base_columns;
+    for (auto& attr : attrs) attr.inherited = true;
+  }
+  for (std::size_t i = 0; i < declared.size(); ++i) {
+    const attr_info& attr = declared[i];
+    const attr_info* hidden = base != nullptr ? base->find(attr.name) : nullptr;
+    if (hidden != nullptr) {
+      // A C++ subclass describes its base's fields again: they are the base's attributes, at
+      // the places the subclass's objects have them.
+      if (entity.type_tag == nullptr || hidden->discriminator) {
+        fail("schema.hides_base", "entity " + entity.name + ": attribute " + attr.name +
+                                      " hides the attribute " + base->name + "." + attr.name +
+                                      " of its base; give it another name");
+      }
+      take_binding(attrs[hidden->index], attr);
+      continue;
+    }
+    if (base != nullptr && attr.kind == attr_kind::pk) {
+      fail("schema.subclass_pk", "entity " + entity.name + ": attribute " + attr.name +
+                                     " is a PK, but a subclass has the key of its root " +
+                                     entity.root->name + "; make it a Req (unique if need be)");
+    }
+    attrs.push_back(attr);
+    attrs.back().in_subclass = base != nullptr;
+    columns.push_back(declared_columns[i]);
+  }
+  if (base == nullptr) {
+    // PonyORM's implicit Discriminator(str, column='classtype'), after the root's attributes.
+    if (std::any_of(declared.begin(), declared.end(),
+                    [](const attr_info& attr) { return attr.name == "classtype"; })) {
+      fail("schema.discriminator_name",
+           "entity " + entity.name +
+               ": the discriminator column of its subclasses is named classtype, and the entity "
+               "has an attribute of that name; rename the attribute");
+    }
+    attr_info classtype;
+    classtype.name = "classtype";
+    classtype.kind = attr_kind::req;
+    classtype.type = value_type::text;
+    classtype.discriminator = true;
+    attrs.push_back(std::move(classtype));
+    columns.emplace_back("classtype");
+  }
+  // In place when the shape is the same, so that what points at the attributes stays valid
+  // when finalize() runs again.
+  if (attrs.size() == entity.attrs.size()) {
+    std::copy(attrs.begin(), attrs.end(), entity.attrs.begin());
+  } else {
+    entity.attrs = std::move(attrs);
+  }
+  return columns;
+}
+
+void sync_inherited(entity_list& entities, const std::vector<std::size_t>& order) {
+  for (std::size_t position : order) {
+    entity_info& entity = *entities[position];
+    if (entity.base_entity == nullptr) continue;
+    const entity_info& base = *entity.base_entity;
+    for (std::size_t i = 0; i < base.attrs.size(); ++i) {
+      attr_info& attr = entity.attrs[i];
+      attr_info binding;
+      take_binding(binding, attr);
+      attr = base.attrs[i];
+      attr.owner = &entity;
+      attr.index = i;
+      attr.inherited = true;
+      take_binding(attr, binding);
+    }
+  }
+}
+
+void resolve_tables(entity_list& entities) {
+  for (auto& entity : entities) {
+    entity->load_positions.clear();
+    entity->discriminator_attr = nullptr;
+    entity->discriminator_value.clear();
+    if (entity->root == entity.get() && entity->subclasses.empty()) {
+      entity->load_columns = entity->columns;
+      continue;
+    }
+    entity->discriminator_value =
+        entity->discriminator.empty() ? entity->name : entity->discriminator;
+    for (const auto& attr : entity->attrs) {
+      if (attr.discriminator) entity->discriminator_attr = &attr;
+    }
+  }
+  for (auto& root : entities) {
+    if (root->root != root.get() || root->subclasses.empty()) continue;
+    std::vector<const attr_info*> all = root->columns;
+    std::set<std::string> names;
+    for (const attr_info* attr : all) names.insert(lower(attr->column));
+    std::set<std::string> values{root->discriminator_value};
+    for (const entity_info* sub : root->subclasses) {
+      if (!values.insert(sub->discriminator_value).second) {
+        fail("schema.duplicate_discriminator",
+             "entity " + sub->name + ": discriminator '" + sub->discriminator_value +
+                 "' is used by another class of the hierarchy of " + root->name +
+                 "; give each class its own");
+      }
+      for (const attr_info* attr : sub->columns) {
+        if (attr->inherited) continue;
+        if (!names.insert(lower(attr->column)).second) {
+          fail("schema.duplicate_column",
+               "entity " + sub->name + ", attribute " + attr->name + ": column " + attr->column +
+                   " is already used in table " + root->table +
+                   " by another class of its hierarchy; declare the attribute in the common base, "
+                   "or give it another column");
+        }
+        all.push_back(attr);
+      }
+    }
+    std::vector<entity_info*> members{root.get()};
+    for (const entity_info* sub : root->subclasses) {
+      members.push_back(const_cast<entity_info*>(sub));  // owned by the registry
+    }
+    for (entity_info* member : members) {
+      member->load_columns = all;
+      for (const attr_info* attr : member->columns) {
+        const auto at = std::find_if(all.begin(), all.end(),
+                                     [&](const attr_info* a) { return a->column == attr->column; });
+        member->load_positions.push_back(static_cast<std::size_t>(at - all.begin()));
+      }
+    }
+  }
+}
+
+}  // namespace nextorm::hierarchy

@@ -1,0 +1,310 @@
+// Entity inheritance as PonyORM maps it: a hierarchy in one table with a `classtype` column,
+// subclasses declared as `entity<Student, Person>`, objects loaded as their own class whatever
+// the query asked for, queries over a subclass reading its rows only, isinstance() in queries,
+// relations to and from subclasses, one object per row across the hierarchy.
+#include "session_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+using namespace session_test;
+
+namespace {
+
+struct Club;
+struct Group;
+struct Course;
+struct Teacher;
+
+struct Person : entity<Person> {
+  Req<std::string> name{"name"};
+  Opt<std::string> email{"email", unique};
+  Single<Club> club{"club", optional};
+};
+
+struct Student : entity<Student, Person> {
+  Opt<double> gpa{"gpa"};
+  Single<Group> group{"group", optional};
+  Single<Teacher> mentor{"mentor", optional};
+  Set<Course> courses{"courses"};
+};
+
+struct Teacher : entity<Teacher, Person> {
+  Req<std::int64_t> salary{"salary"};
+  Set<Student> apprentices{"apprentices"};
+  Set<Course> teaches{"teaches"};
+};
+
+// A subclass of a subclass, with a discriminator value of its own (PonyORM's _discriminator_).
+struct Professor : entity<Professor, Teacher> {
+  static constexpr std::string_view discriminator = "Prof";
+  Req<std::string> position{"position"};
+};
+
+struct Club : entity<Club> {
+  Req<std::string> title{"title"};
+  Set<Person> members{"members"};
+};
+
+struct Group : entity<Group> {
+  Req<std::int64_t> number{"number"};
+  Set<Student> students{"students"};
+};
+
+struct Course : entity<Course> {
+  Req<std::string> title{"title"};
+  Set<Student> students{"students"};
+  Single<Teacher> teacher{"teacher", optional};
+};
+
+class school {
+ public:
+  school() : m_url{nextorm::testing::fresh_database_url("inherit_" + std::to_string(++runs()))} {
+    db.bind(m_url);
+    // Subclasses before their bases: the order of the list does not matter.
+    db.generate_mapping<Professor, Student, Teacher, Person, Club, Group, Course>(
+        {.create_tables = true});
+    db_session session{db};
+    auto& chess = Club::create({{"title", "chess"}});
+    auto& g1 = Group::create({{"number", 1}});
+    auto& smith = Teacher::create({{"name", "Smith"}, {"salary", 3000}});
+    auto& jones = Professor::create(
+        {{"name", "Jones"}, {"salary", 5000}, {"position", "chair"}, {"club", chess}});
+    (void)Person::create({{"name", "Pat"}, {"email", "pat@x.org"}});
+    auto& ann = Student::create(
+        {{"name", "Ann"}, {"gpa", 3.9}, {"group", g1}, {"mentor", jones}, {"club", chess}});
+    (void)Student::create({{"name", "Bob"}, {"gpa", 2.5}, {"group", g1}, {"mentor", smith}});
+    auto& algebra = Course::create({{"title", "Algebra"}, {"teacher", jones}});
+    algebra.students.add(ann);
+  }
+  ~school() { nextorm::testing::discard_database(m_url); }
+  school(const school&) = delete;
+  school& operator=(const school&) = delete;
+
+  // The first column of the first row of `sql`, read without a session.
+  value scalar(const std::string& sql, value_type type) const {
+    auto connection = nextorm::testing::raw_connection(m_url);
+    auto rows = connection->query(sql, {});
+    return rows->next() ? rows->get(0, type) : value{};
+  }
+  std::string table(const std::string& name) {
+    return db.impl().dialect().quote(db.schema().get(name).table);
+  }
+
+  database db;
+
+ private:
+  static int& runs() {
+    static int n = 0;
+    return n;
+  }
+  std::string m_url;
+};
+
+template <class E>
+std::vector<std::string> names(query<E> q) {
+  std::vector<std::string> out;
+  for (E& e : q) out.push_back(e.name.get());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> strings(const query<std::string>& q) {
+  std::vector<std::string> out;
+  for (const std::string& v : q) out.push_back(v);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a hierarchy is one table named after its root, with a classtype column",
+          "[inheritance]") {
+  school s;
+  const registry& schema = s.db.schema();
+  CHECK(schema.get("Student").table == schema.get("Person").table);
+  CHECK(schema.get("Professor").table == schema.get("Person").table);
+  CHECK(s.scalar("SELECT COUNT(*) FROM " + s.table("Person"), value_type::integer) == value{5});
+  CHECK(s.scalar("SELECT classtype FROM " + s.table("Person") + " WHERE name = 'Jones'",
+                 value_type::text) == value{"Prof"});
+  CHECK(s.scalar("SELECT classtype FROM " + s.table("Person") + " WHERE name = 'Pat'",
+                 value_type::text) == value{"Person"});
+  // A subclass's attributes are columns of the root's table, NULL for the other classes' rows.
+  CHECK(s.scalar("SELECT salary FROM " + s.table("Person") + " WHERE name = 'Ann'",
+                 value_type::integer)
+            .is_null());
+}
+
+TEST_CASE("a query over the base returns each object as its own class", "[inheritance]") {
+  school s;
+  db_session session{s.db};
+  std::map<std::string, std::string> classes;
+  for (Person& p : select<Person>("x for x in Person")) {
+    const char* kind = dynamic_cast<Professor*>(&p) != nullptr ? "Professor"
+                       : dynamic_cast<Teacher*>(&p) != nullptr ? "Teacher"
+                       : dynamic_cast<Student*>(&p) != nullptr ? "Student"
+                                                               : "Person";
+    classes[p.name.get()] = kind;
+    CHECK(p.info().name == kind);
+  }
+  CHECK(classes == std::map<std::string, std::string>{{"Ann", "Student"},
+                                                      {"Bob", "Student"},
+                                                      {"Jones", "Professor"},
+                                                      {"Pat", "Person"},
+                                                      {"Smith", "Teacher"}});
+  // The subclass's attributes were read with the row.
+  auto* jones = dynamic_cast<Professor*>(Person::get({{"name", "Jones"}}).get());
+  REQUIRE(jones != nullptr);
+  CHECK(jones->position.get() == "chair");
+  CHECK(jones->salary.get() == 5000);
+  CHECK(jones->club.get()->title.get() == "chess");
+}
+
+TEST_CASE("a query over a subclass reads the rows of it and of the classes below it",
+          "[inheritance]") {
+  school s;
+  db_session session{s.db};
+  CHECK(names(Teacher::select()) == std::vector<std::string>{"Jones", "Smith"});
+  CHECK(names(Professor::select()) == std::vector<std::string>{"Jones"});
+  CHECK(names(Student::select("x.gpa > 3")) == std::vector<std::string>{"Ann"});
+  CHECK(names(Person::select()).size() == 5);
+  CHECK(Teacher::select().count() == 2);
+  CHECK(select<std::int64_t>("count(t for t in Teacher) for g in Group").first() == 2);
+  CHECK(strings(select<std::string>("t.name for t in Teacher if t.salary > 4000")) ==
+        std::vector<std::string>{"Jones"});
+  // Relations to a subclass, from it, and inherited ones.
+  CHECK(strings(select<std::string>("s.name for s in Student if s.mentor.salary > 4000")) ==
+        std::vector<std::string>{"Ann"});
+  CHECK(strings(select<std::string>("c.title for c in Course if c.teacher.name == 'Jones'")) ==
+        std::vector<std::string>{"Algebra"});
+  CHECK(select<std::int64_t>("count(g.students) for g in Group").first() == 2);
+  CHECK(strings(select<std::string>("p.name for p in Person if p.club.title == 'chess'")) ==
+        std::vector<std::string>{"Ann", "Jones"});
+  CHECK(strings(select<std::string>("t.name for t in Teacher if exists(t.apprentices)")) ==
+        std::vector<std::string>{"Jones", "Smith"});
+  // A nested query over a subclass keeps to its rows.
+  CHECK(strings(select<std::string>(
+            "p.name for p in Person if p.name in (t.name for t in Teacher if t.salary < 4000)")) ==
+        std::vector<std::string>{"Smith"});
+  // The discriminator is an attribute of every class.
+  CHECK(strings(select<std::string>("p.name for p in Person if p.classtype == 'Prof'")) ==
+        std::vector<std::string>{"Jones"});
+}
+
+TEST_CASE("isinstance() tests the class of an object in a query", "[inheritance]") {
+  school s;
+  db_session session{s.db};
+  auto names_where = [](const std::string& condition) {
+    return strings(select<std::string>("p.name for p in Person if " + condition));
+  };
+  CHECK(names_where("isinstance(p, Teacher)") == std::vector<std::string>{"Jones", "Smith"});
+  CHECK(names_where("not isinstance(p, Student)") ==
+        std::vector<std::string>{"Jones", "Pat", "Smith"});
+  CHECK(names_where("isinstance(p, (Student, Professor))") ==
+        std::vector<std::string>{"Ann", "Bob", "Jones"});
+  CHECK(names_where("isinstance(p, Person)").size() == 5);
+  // Of a reference, and where the answer is known from the types alone.
+  CHECK(
+      strings(select<std::string>("s.name for s in Student if isinstance(s.mentor, Professor)")) ==
+      std::vector<std::string>{"Ann"});
+  CHECK(Teacher::select("isinstance(t, Person)").count() == 2);
+  CHECK(Teacher::select("isinstance(t, Student)").count() == 0);
+  CHECK(Group::select("isinstance(g, Group)").count() == 1);
+  // Its arguments are an object and entities.
+  CHECK_THROWS_WITH(
+      strings(select<std::string>("p.name for p in Person if isinstance(p.name, Student)")),
+      Catch::Contains("isinstance() needs an object"));
+  CHECK_THROWS_WITH(strings(select<std::string>("p.name for p in Person if isinstance(p, Studnt)")),
+                    Catch::Contains("did you mean 'Student'"));
+}
+
+TEST_CASE("one object per row across the hierarchy; a key of another class is not found",
+          "[inheritance]") {
+  school s;
+  db_session session{s.db};
+  Student& ann = *Student::get({{"name", "Ann"}});
+  const value key = ann.key();
+  CHECK(&Person::at(key) == &ann);
+  CHECK(&Student::at(key) == &ann);
+  CHECK(Person::select("x.name == 'Ann'").first().get() == &ann);
+  CHECK_THROWS_AS(Teacher::at(key), object_not_found);
+  CHECK(Teacher::get({{"name", "Ann"}}) == nullptr);
+  // Loaded as a Person first, the object is the Student it is.
+  db_session other{s.db};
+  Person& bob = *Person::get({{"name", "Bob"}});
+  REQUIRE(dynamic_cast<Student*>(&bob) != nullptr);
+  CHECK(&Student::at(bob.key()) == &bob);
+  CHECK_THROWS_AS(Professor::at(bob.key()), object_not_found);
+  // A typed result of the base holds subclass objects; one of a subclass refuses the base.
+  CHECK(select<Person>("s for s in Student").count() == 2);
+  CHECK_THROWS_WITH(select<Student>("p for p in Person").fetch(), Catch::Contains("Person"));
+}
+
+TEST_CASE("objects of a subclass are created, changed and removed in the root's table",
+          "[inheritance]") {
+  school s;
+  value key;
+  {
+    db_session session{s.db};
+    auto& kim = Professor::create();
+    kim.name = "Kim";
+    kim.salary = 7000;
+    kim.position = "dean";
+    Group& g1 = *Group::get({{"number", 1}});
+    Student& ann = *Student::get({{"name", "Ann"}});
+    ann.gpa = 4.0;
+    ann.mentor = kim;
+    g1.students.add(*Student::get({{"name", "Bob"}}));
+    session.commit();
+    key = kim.key();
+  }
+  {
+    db_session session{s.db};
+    auto* kim = dynamic_cast<Professor*>(&Person::at(key));
+    REQUIRE(kim != nullptr);
+    CHECK(kim->position.get() == "dean");
+    CHECK(kim->apprentices.size() == 1);
+    CHECK(kim->apprentices.begin()->name.get() == "Ann");
+    CHECK(Student::get({{"name", "Ann"}})->gpa.get() == 4.0);
+    kim->remove();
+  }
+  db_session session{s.db};
+  CHECK(Teacher::select().count() == 2);
+  CHECK(Student::get({{"name", "Ann"}})->mentor.get() == nullptr);
+}
+
+TEST_CASE("a subclass's Req is required of its objects although its column takes NULL",
+          "[inheritance]") {
+  school s;
+  {
+    db_session session{s.db};
+    auto& t = Teacher::create();
+    t.name = "Lee";  // no salary
+    CHECK_THROWS_WITH(session.commit(), Catch::Contains("Teacher.salary is required"));
+    session.rollback();
+  }
+  db_session session{s.db};
+  CHECK(Teacher::select().count() == 2);
+  // The discriminator is the class's: it cannot be given.
+  CHECK_THROWS_WITH(Student::create({{"name", "Zoe"}, {"classtype", "Teacher"}}),
+                    Catch::Contains("discriminator"));
+}
+
+TEST_CASE("relations declared by the base hold objects of every class", "[inheritance]") {
+  school s;
+  {
+    db_session session{s.db};
+    Club& chess = *Club::get({{"title", "chess"}});
+    CHECK(chess.members.size() == 2);
+    chess.members.add(*Person::get({{"name", "Bob"}}));
+    chess.members.add(*Teacher::get({{"name", "Smith"}}));
+  }
+  db_session session{s.db};
+  Club& chess = *Club::get({{"title", "chess"}});
+  std::vector<std::string> members;
+  for (Person& p : chess.members) members.push_back(p.info().name + " " + p.name.get());
+  std::sort(members.begin(), members.end());
+  CHECK(members ==
+        std::vector<std::string>{"Professor Jones", "Student Ann", "Student Bob", "Teacher Smith"});
+}
