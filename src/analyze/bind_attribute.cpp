@@ -8,10 +8,25 @@ namespace nextorm::analyze {
 
 namespace {
 
+// PonyORM reads the attributes of an entity's subclasses through it (NULL for the rows of other
+// classes): those with a column, not the collections.
+const attr_info* find_subclass_attr(const entity_info& entity, std::string_view name) {
+  for (const entity_info* sub : entity.subclasses) {
+    const attr_info* attr = sub->find(name);
+    if (attr != nullptr && !attr->inherited && attr->has_column()) return attr;
+  }
+  return nullptr;
+}
+
 std::vector<std::string> attr_names(const entity_info& entity) {
   std::vector<std::string> names;
   names.reserve(entity.attrs.size());
   for (const auto& a : entity.attrs) names.push_back(a.name);
+  for (const entity_info* sub : entity.subclasses) {
+    for (const auto& a : sub->attrs) {
+      if (!a.inherited && a.has_column()) names.push_back(a.name);
+    }
+  }
   return names;
 }
 
@@ -60,6 +75,7 @@ ir::expr_ptr binder::bind_attribute(const ast::attribute& a) {
 ir::expr_ptr binder::bind_entity_attribute(ir::expr_ptr object, const ast::attribute& a) {
   const entity_info& entity = *object->type.entity;
   const attr_info* attr = entity.find(a.attr);
+  if (attr == nullptr) attr = find_subclass_attr(entity, a.attr);
   if (attr == nullptr) {
     fail(error_category::unknown_name, "unknown_name.attribute",
          "entity " + entity.name + " has no attribute '" + a.attr + "'" +

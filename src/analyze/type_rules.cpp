@@ -14,7 +14,10 @@ bool int_like(const ir::type& t) noexcept {
 
 bool comparable(const ir::type& a, const ir::type& b) noexcept {
   if (a.collection || b.collection) return false;
-  if (a.is_entity() || b.is_entity()) return a.entity == b.entity;
+  // Objects of one hierarchy compare by key (PonyORM: an Employee with a Person).
+  if (a.is_entity() || b.is_entity()) {
+    return a.is_entity() && b.is_entity() && a.entity->root == b.entity->root;
+  }
   if (a.scalar == b.scalar) return true;
   if (a.is_number() && b.is_number()) return true;
   return (int_like(a) && b.is_number()) || (a.is_number() && int_like(b));

@@ -189,7 +189,11 @@ void resolve_tables(entity_list& entities) {
     if (root->root != root.get() || root->subclasses.empty()) continue;
     std::vector<const attr_info*> all = root->columns;
     std::set<std::string> names;
-    for (const attr_info* attr : all) names.insert(lower(attr->column));
+    std::set<std::string> attr_names;
+    for (const attr_info* attr : all) {
+      names.insert(lower(attr->column));
+      attr_names.insert(attr->name);
+    }
     std::set<std::string> values{root->discriminator_value};
     for (const entity_info* sub : root->subclasses) {
       if (!values.insert(sub->discriminator_value).second) {
@@ -200,6 +204,13 @@ void resolve_tables(entity_list& entities) {
       }
       for (const attr_info* attr : sub->columns) {
         if (attr->inherited) continue;
+        // A query over the root reads the attributes of its subclasses by name (PonyORM's too).
+        if (!attr_names.insert(attr->name).second) {
+          fail("schema.duplicate_attribute",
+               "entity " + sub->name + ", attribute " + attr->name +
+                   ": another class of the hierarchy of " + root->name +
+                   " has an attribute of that name; declare it once, in their common base");
+        }
         if (!names.insert(lower(attr->column)).second) {
           fail("schema.duplicate_column",
                "entity " + sub->name + ", attribute " + attr->name + ": column " + attr->column +

@@ -23,6 +23,7 @@ def define_entities(db):
         groups = Set('Group')
         courses = Set('Course')
         teachers = Set('Teacher')
+        people = Set('Person')
 
     class Group(db.Entity):
         number = PrimaryKey(int)
@@ -74,8 +75,28 @@ def define_entities(db):
         country = Required(str)
         owner = Required(Student)
 
+    # An inheritance hierarchy: one table Person with a classtype column.
+    class Person(db.Entity):
+        name = Required(str)
+        born = Optional(date)
+        dept = Optional(Department)
+
+    class Employee(Person):
+        salary = Required(int)
+        manager = Optional('Employee', reverse='reports')
+        reports = Set('Employee', reverse='manager')
+
+    class Manager(Employee):
+        _discriminator_ = 'Mgr'
+        level = Required(int)
+
+    class Alumnus(Person):
+        graduated = Required(int)
+        note = Optional(str)
+
     return dict(Department=Department, Group=Group, Student=Student, Course=Course,
-                Teacher=Teacher, Passport=Passport)
+                Teacher=Teacher, Passport=Passport, Person=Person, Employee=Employee,
+                Manager=Manager, Alumnus=Alumnus)
 
 
 class _Sequence:
@@ -167,3 +188,31 @@ def populate(entities):
             e['Passport'](code='%s%06d' % (COUNTRIES[r.next(len(COUNTRIES))], 100000 + i * 37),
                           issued=date(2010, 1, 1) + timedelta(days=r.next(5000)),
                           country=COUNTRIES[r.next(len(COUNTRIES))], owner=s)
+    populate_people(e, depts)
+
+
+def populate_people(e, depts):
+    """The Person hierarchy, from a sequence of its own (the other entities' data is unchanged)."""
+    r = _Sequence(20261205)
+    managers = []
+    for i in range(4):
+        managers.append(e['Manager'](
+            name='%s %s' % (FIRST[i * 3], LAST[i]), level=1 + i % 3, salary=9000 + r.next(3000),
+            born=None if i == 2 else date(1960 + r.next(20), 1 + r.next(12), 1 + r.next(28)),
+            dept=depts[i % 4]))
+    managers[1].manager = managers[0]
+    managers[3].manager = managers[0]
+    for i in range(12):
+        e['Employee'](
+            name='%s %s' % (FIRST[(i * 5 + 1) % len(FIRST)].strip(), LAST[(i * 7 + 2) % len(LAST)]),
+            salary=2000 + r.next(6000),
+            born=None if i % 5 == 4 else date(1970 + r.next(30), 1 + r.next(12), 1 + r.next(28)),
+            dept=None if i % 6 == 5 else depts[r.next(4)],
+            manager=None if i % 4 == 3 else managers[r.next(4)])
+    for i in range(8):
+        e['Alumnus'](
+            name='%s %s' % (FIRST[(i * 3 + 2) % len(FIRST)].strip(), LAST[(i * 5 + 1) % len(LAST)]),
+            graduated=1990 + r.next(30), note='honours' if i % 3 == 0 else '',
+            dept=None if i % 2 else depts[r.next(4)])
+    for i, name in enumerate(['Visitor', 'Guest', 'Ann']):
+        e['Person'](name=name, born=date(2000, 1 + i, 1))

@@ -612,9 +612,14 @@ TEST_CASE("an inheritance that PonyORM refuses is a schema_error that says why",
                  person + R"(,{"name":"S","base":"Person","discriminator":"Person","attrs":[]})"),
              Catch::Contains("schema.duplicate_discriminator"));
   // Two classes that are not each other's base cannot share a column.
-  CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Person","attrs":[
+  CHECK_THAT(
+      hierarchy_error(person + R"(,{"name":"S","base":"Person","attrs":[
                {"name":"code","kind":"Opt","type":"str"}]},{"name":"T","base":"Person","attrs":[
                {"name":"code","kind":"Opt","type":"int"}]})"),
+      Catch::Contains("another class of the hierarchy of Person has an attribute of that name"));
+  CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Person","attrs":[
+               {"name":"code","kind":"Opt","type":"str"}]},{"name":"T","base":"Person","attrs":[
+               {"name":"other","kind":"Opt","type":"int","column":"code"}]})"),
              Catch::Contains("column code is already used in table Person"));
   CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Person","attrs":[
                {"name":"code","kind":"Opt","type":"str","column":"name"}]})"),
