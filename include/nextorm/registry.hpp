@@ -246,6 +246,10 @@ class registry {
   // JSON schema: {"entities":[{"name":..,"table":..,"attrs":[{"name":..,"kind":..,...}]}]}.
   void load_json_text(std::string_view json_text);
   void load_json_file(const std::filesystem::path& path);
+  // The registry as a JSON schema (docs/json-schema.md, indented by 2): what each entity and
+  // attribute declared, in the order they were added, so that load_json_text() of it gives the
+  // same registry. A C++ entity's `check` option is code and is not written.
+  [[nodiscard]] std::string to_json() const;
 
   // Resolves targets, reverse sides, table and column names; checks consistency. Call after the
   // last add(); calling again after more adds re-resolves. Bumps version().

@@ -664,3 +664,76 @@ TEST_CASE("the inheritance example of docs/json-schema.md loads as it says", "[i
   CHECK(r.get("Student").table == "Person");
   CHECK(r.get("Person").load_columns.size() == 5);  // id, name, classtype, gpa, position
 }
+
+namespace {
+
+// What a finalized registry maps to: tables, columns (with their nullability, the key, the
+// join tables), in a text that two registries can be compared by.
+std::string mapping_of(const registry& r) {
+  std::string out;
+  for (const auto& entity : r.entities()) {
+    out += entity->name + " -> " + entity->table + " (" + entity->discriminator_value + "):";
+    for (const attr_info* attr : entity->load_columns) {
+      out += " " + attr->name + "=" + attr->column + (attr->column_nullable() ? "?" : "") +
+             (attr->unique ? "!" : "");
+    }
+    for (const auto& attr : entity->attrs) {
+      if (attr.is_many_to_many()) out += " " + attr.name + "@" + attr.m2m_table;
+      if (attr.cascades) out += " " + attr.name + "+cascade";
+      if (attr.default_value) out += " " + attr.name + "=" + attr.default_value->repr();
+    }
+    for (const auto& index : entity->composite_indexes) {
+      out += index.unique ? " key(" : " index(";
+      for (const auto& name : index.attrs) out += name + " ";
+      out += ")";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// `text` loaded, written back with to_json() and loaded again: both map the same way.
+void check_round_trip(const std::string& text) {
+  registry first;
+  first.load_json_text(text);
+  first.finalize(pony_naming{"mariadb"});
+  const std::string written = first.to_json();
+  registry second;
+  second.load_json_text(written);
+  second.finalize(pony_naming{"mariadb"});
+  CHECK(mapping_of(second) == mapping_of(first));
+  CHECK(second.to_json() == written);
+}
+
+std::string source_file(const std::string& path) {
+  const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
+  REQUIRE(root != nullptr);
+  std::ifstream in{std::string{root} + "/" + path};
+  REQUIRE(in);
+  return std::string{std::istreambuf_iterator<char>{in}, {}};
+}
+
+}  // namespace
+
+TEST_CASE("to_json() writes a registry as the JSON schema that loads into it again", "[to_json]") {
+  check_round_trip(source_file("tests/schema/naming_schema.json"));
+  check_round_trip(source_file("tests/differential/schema.json"));
+  const std::string doc = source_file("docs/json-schema.md");
+  const auto start = doc.find("```json\n");
+  check_round_trip(doc.substr(start + 8, doc.find("```", start + 8) - start - 8));
+  // Every option, with defaults of the text-carried types and bounds.
+  check_round_trip(R"js({"entities":[{"name":"P","table":"things","attrs":[
+    {"name":"code","kind":"PK","type":"str","max_len":12},
+    {"name":"price","kind":"Req","type":"decimal","precision":10,"scale":3,"default":"1.5",
+     "min":0,"max":99.5,"sql_type":"NUMERIC(10, 3)"},
+    {"name":"day","kind":"Opt","type":"date","default":"2024-02-29","column":"the_day"},
+    {"name":"n","kind":"Req","type":"int","size":16,"unsigned":true,"sql_default":"7","index":true},
+    {"name":"f","kind":"Opt","type":"float","default":-0.5},
+    {"name":"ok","kind":"Req","type":"bool","default":false},
+    {"name":"s","kind":"Opt","type":"str","autostrip":false,"nullable":true,"unique":true},
+    {"name":"nothing","kind":"Opt","type":"str","nullable":true,"default":null},
+    {"name":"q","kind":"Single","type":"Q","optional":true,"fk_name":"p_q","cascade_delete":false}
+  ]},{"name":"Q","attrs":[{"name":"ps","kind":"Set","type":"P","reverse":"q"}]}]})js");
+  registry empty;
+  CHECK(empty.to_json() == "{\n  \"entities\": []\n}");
+}

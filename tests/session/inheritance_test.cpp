@@ -314,3 +314,30 @@ TEST_CASE("relations declared by the base hold objects of every class", "[inheri
   CHECK(members ==
         std::vector<std::string>{"Professor Jones", "Student Ann", "Student Bob", "Teacher Smith"});
 }
+
+TEST_CASE("the registry of C++ entities is written as a JSON schema that maps the same way",
+          "[inheritance][to_json]") {
+  school s;
+  const registry& typed = s.db.schema();
+  registry loaded;
+  loaded.load_json_text(typed.to_json());
+  loaded.finalize(pony_naming{s.db.provider()});
+  REQUIRE(loaded.entities().size() == typed.entities().size());
+  for (const auto& entity : typed.entities()) {
+    const entity_info& other = loaded.get(entity->name);
+    CHECK(other.table == entity->table);
+    CHECK(other.base == entity->base);
+    CHECK(other.discriminator_value == entity->discriminator_value);
+    std::vector<std::string> columns, other_columns;
+    for (const attr_info* attr : entity->load_columns) columns.push_back(attr->column);
+    for (const attr_info* attr : other.load_columns) other_columns.push_back(attr->column);
+    CHECK(other_columns == columns);
+  }
+  // A subclass writes only its own attributes.
+  CHECK(typed.to_json().find(R"("name": "Professor",
+      "base": "Teacher",
+      "discriminator": "Prof",
+      "attrs": [
+        {
+          "name": "position",)") != std::string::npos);
+}

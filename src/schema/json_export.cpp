@@ -1,0 +1,122 @@
+// The registry written as the JSON schema it could have been loaded from (docs/json-schema.md):
+// what each entity declared, not what finalize() resolved from it, so that loading the text
+// gives the same registry on any provider.
+#include <nextorm/registry.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+namespace nextorm {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// A default, min or max as the JSON schema reads it: numbers and booleans as themselves, every
+// text-carried type as its text. A decimal bound is a number there (min and max are numbers).
+json scalar(const value& v, bool bound) {
+  switch (v.type()) {
+    case value_type::null: return nullptr;
+    case value_type::integer: return v.as_int();
+    case value_type::real: return v.as_real();
+    case value_type::boolean: return v.as_bool();
+    case value_type::decimal:
+      if (bound) return std::stod(v.as_text());
+      return v.as_text();
+    default: return v.as_text();
+  }
+}
+
+// PonyORM's implicit key, which add() gives an entity that declares none.
+bool is_implicit_id(const attr_info& attr) {
+  return attr.name == "id" && attr.kind == attr_kind::pk && attr.type == value_type::integer &&
+         attr.auto_increment && attr.column.empty() && attr.sql_type.empty();
+}
+
+json attribute(const attr_info& attr) {
+  json a;
+  a["name"] = attr.name;
+  a["kind"] = std::string{kind_name(attr.kind)};
+  a["type"] = attr.is_relation() ? attr.target : std::string{type_name(attr.type)};
+  auto text = [&](const char* key, const std::string& v) {
+    if (!v.empty()) a[key] = v;
+  };
+  auto flag = [&](const char* key, bool v) {
+    if (v) a[key] = true;
+  };
+  text("reverse", attr.reverse);
+  text("column", attr.column);
+  text("table", attr.table);
+  text("reverse_column", attr.reverse_column);
+  text("fk_name", attr.fk_name);
+  if (attr.max_len) a["max_len"] = *attr.max_len;
+  if (!attr.is_relation() && attr.type == value_type::decimal) {
+    a["precision"] = attr.precision;
+    a["scale"] = attr.scale;
+  }
+  if (attr.int_size != 0) a["size"] = attr.int_size;
+  flag("unsigned", attr.is_unsigned);
+  text("sql_type", attr.sql_type);
+  text("sql_default", attr.sql_default);
+  flag("unique", attr.unique);
+  flag("index", attr.indexed);
+  flag("nullable", attr.nullable);
+  flag("optional", attr.optional);
+  flag("auto", attr.auto_increment);
+  if (attr.cascade_delete) a["cascade_delete"] = *attr.cascade_delete;
+  if (attr.default_value) a["default"] = scalar(*attr.default_value, false);
+  if (attr.min_value) a["min"] = scalar(*attr.min_value, true);
+  if (attr.max_value) a["max"] = scalar(*attr.max_value, true);
+  if (!attr.autostrip) a["autostrip"] = false;
+  return a;
+}
+
+}  // namespace
+
+std::string registry::to_json() const {
+  json entities = json::array();
+  for (std::size_t e = 0; e < m_entities.size(); ++e) {
+    const entity_info& entity = *m_entities[e];
+    json out;
+    out["name"] = entity.name;
+    if (!m_declared[e].table.empty()) out["table"] = m_declared[e].table;
+    // A subclass declares only its own attributes: a C++ subclass's description also has its
+    // bases' fields (and their implicit key), which the bases write.
+    std::set<std::string> inherited;
+    if (!entity.base.empty()) {
+      out["base"] = entity.base;
+      std::set<std::string> seen;
+      for (const entity_info* base = find(entity.base);
+           base != nullptr && seen.insert(base->name).second; base = find(base->base)) {
+        const auto position = static_cast<std::size_t>(
+            std::find_if(m_entities.begin(), m_entities.end(),
+                         [&](const auto& other) { return other.get() == base; }) -
+            m_entities.begin());
+        for (const auto& attr : m_declared[position].attrs) inherited.insert(attr.name);
+      }
+    }
+    if (!entity.discriminator.empty()) out["discriminator"] = entity.discriminator;
+    for (const bool unique : {true, false}) {
+      json lists = json::array();
+      for (const auto& index : entity.composite_indexes) {
+        if (index.unique == unique) lists.push_back(index.attrs);
+      }
+      if (!lists.empty()) out[unique ? "composite_keys" : "composite_indexes"] = std::move(lists);
+    }
+    json attrs = json::array();
+    for (const auto& attr : m_declared[e].attrs) {
+      if (inherited.count(attr.name) != 0 || is_implicit_id(attr)) continue;
+      attrs.push_back(attribute(attr));
+    }
+    out["attrs"] = std::move(attrs);
+    entities.push_back(std::move(out));
+  }
+  json doc;
+  doc["entities"] = std::move(entities);
+  return doc.dump(2);
+}
+
+}  // namespace nextorm
