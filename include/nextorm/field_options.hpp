@@ -51,6 +51,12 @@ struct cascade_delete {
 struct default_value {
   value v;
 };
+// A uuid field that create() fills with a new UUID unless the program sets it:
+// `PK<uuid> id{"id", generate{key_generator::uuid7}}` (uuid4: random, as PonyORM's
+// `default=uuid4`; uuid7: time-ordered).
+struct generate {
+  key_generator how;
+};
 // int: the column's size in bits, 8, 16, 24, 32 or 64 (PonyORM's size=), and whether it is
 // unsigned (PonyORM's unsigned=True, 32 bits unless a size is given); assignments outside the
 // range are refused (value.too_small, value.too_large).
@@ -127,6 +133,7 @@ inline void apply_option(attr_info& a, const reverse_column& o) { a.reverse_colu
 inline void apply_option(attr_info& a, const fk_name& o) { a.fk_name = o.name; }
 inline void apply_option(attr_info& a, cascade_delete o) { a.cascade_delete = o.on; }
 inline void apply_option(attr_info& a, const default_value& o) { a.default_value = o.v; }
+inline void apply_option(attr_info& a, generate o) { a.generate = o.how; }
 inline void apply_option(attr_info& a, int_size o) { a.int_size = o.bits; }
 inline void apply_option(attr_info& a, unsigned_t) { a.is_unsigned = true; }
 inline void apply_option(attr_info& a, const sql_type& o) { a.sql_type = o.text; }

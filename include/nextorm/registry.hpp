@@ -25,6 +25,10 @@ class param_writer;
 
 enum class attr_kind : std::uint8_t { pk, req, opt, single, set };
 
+// How create() fills a uuid attribute the program does not set: not at all, or with a new
+// UUID of version 4 (random; PonyORM's `default=uuid4`) or 7 (time-ordered).
+enum class key_generator : std::uint8_t { none, uuid4, uuid7 };
+
 std::string_view kind_name(attr_kind kind) noexcept;  // "PK", "Req", "Opt", "Single", "Set"
 
 struct attr_info {
@@ -55,6 +59,7 @@ struct attr_info {
   bool nullable = false;        // Opt: store NULL rather than '' for a missing string
   bool optional = false;        // Single: the reference may be missing
   bool auto_increment = false;  // PK
+  key_generator generate = key_generator::none;  // uuid attributes
   // Single/Set: whether removing the owner removes the objects this attribute refers to
   // (PonyORM's cascade_delete); unset = PonyORM's default, resolved into `cascades`.
   std::optional<bool> cascade_delete;

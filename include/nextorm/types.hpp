@@ -235,6 +235,13 @@ class bytes {
 class uuid {
  public:
   uuid() = default;  // the nil UUID
+  // A random UUID (RFC 9562 version 4: 122 random bits from the kernel's random source), as
+  // Python's uuid.uuid4() and PonyORM's `default=uuid4`.
+  [[nodiscard]] static uuid v4();
+  // A time-ordered UUID (RFC 9562 version 7): the Unix time in milliseconds, then random bits;
+  // those made by one thread increase strictly, so keys made in sequence sort in that order
+  // (index-friendly, unlike v4).
+  [[nodiscard]] static uuid v7();
   explicit uuid(const std::array<std::uint8_t, 16>& octets) noexcept : m_octets{octets} {}
   // 32 hex digits, in the 8-4-4-4-12 form or without dashes, either case; anything else throws
   // usage_error("uuid.invalid").

@@ -71,6 +71,9 @@ json attribute(const attr_info& attr) {
   if (attr.min_value) a["min"] = scalar(*attr.min_value, true);
   if (attr.max_value) a["max"] = scalar(*attr.max_value, true);
   if (!attr.autostrip) a["autostrip"] = false;
+  if (attr.generate != key_generator::none) {
+    a["generate"] = attr.generate == key_generator::uuid4 ? "uuid4" : "uuid7";
+  }
   return a;
 }
 

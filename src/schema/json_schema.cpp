@@ -134,7 +134,7 @@ const std::vector<std::string> attr_fields = {
     "reverse_column", "max_len",        "precision", "scale",   "unique",   "index",
     "nullable",       "optional",       "auto",      "default", "min",      "max",
     "autostrip",      "cascade_delete", "fk_name",   "size",    "unsigned", "sql_type",
-    "sql_default"};
+    "sql_default",    "generate"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -189,6 +189,19 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
     attr.max_value = read_scalar(at, "max", *it);
   if (object.contains("autostrip")) attr.autostrip = at.flag(object, "autostrip");
   if (object.contains("cascade_delete")) attr.cascade_delete = at.flag(object, "cascade_delete");
+  // "generate": "uuid4" or "uuid7": a uuid that create() makes.
+  if (object.contains("generate")) {
+    const std::string how = at.text(object, "generate");
+    if (how == "uuid4") {
+      attr.generate = key_generator::uuid4;
+    } else if (how == "uuid7") {
+      attr.generate = key_generator::uuid7;
+    } else {
+      fail("schema.unknown_generator",
+           at.prefix + "unknown \"generate\" '" + how + "'" +
+               did_you_mean(how, std::vector<std::string>{"uuid4", "uuid7"}) + " (uuid4 or uuid7)");
+    }
+  }
   return attr;
 }
 

@@ -308,9 +308,12 @@ void check_attr(const entity_info& entity, attr_info& attr) {
          at + "a " + std::string{kind_name(attr.kind)} + " needs a target entity");
   }
   if (attr.kind == attr_kind::pk && attr.type != value_type::integer &&
-      attr.type != value_type::text) {
+      attr.type != value_type::text && attr.type != value_type::uuid) {
     fail("schema.pk_type",
-         at + "a PK must be int or str, not " + std::string{type_name(attr.type)});
+         at + "a PK must be int, str or uuid, not " + std::string{type_name(attr.type)});
+  }
+  if (attr.generate != key_generator::none && (!basic || attr.type != value_type::uuid)) {
+    option_error(entity, attr, "generate", "uuid attributes");
   }
   if (attr.auto_increment && !(attr.kind == attr_kind::pk && attr.type == value_type::integer)) {
     option_error(entity, attr, "auto", "an int PK");

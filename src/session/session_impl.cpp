@@ -1,6 +1,7 @@
 #include "session/session_impl.hpp"
 
 #include <nextorm/errors.hpp>
+#include <nextorm/types.hpp>
 
 #include "materialize/materializer.hpp"
 #include "materialize/object_access.hpp"
@@ -54,10 +55,14 @@ driver::connection& session_impl::connection() {
 
 entity_base& session_impl::create(const entity_info& entity) {
   entity_base& object = objects().make(entity, object_state::created);
-  // A new object's collections are empty, not unloaded.
+  // A new object's collections are empty, not unloaded; its generated uuids are made now, so
+  // that its key is known before it is inserted.
   for (const auto& attr : entity.attrs) {
     if (attr.kind == attr_kind::set) {
       object_access::loaded(object_access::collection(object, attr)) = true;
+    } else if (attr.generate != key_generator::none) {
+      const uuid made = attr.generate == key_generator::uuid4 ? uuid::v4() : uuid::v7();
+      object_access::write(object, attr, value::typed(value_type::uuid, made.text()));
     }
   }
   m_created.push_back(&object);

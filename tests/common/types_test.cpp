@@ -386,3 +386,32 @@ TEST_CASE("a decimal's normalized text drops leading and trailing zeros", "[deci
   CHECK(d("-0.0").normalized() == "0");
   CHECK(d("0.010").normalized() == "0.01");
 }
+
+TEST_CASE("uuid::v4() and v7() make RFC 9562 UUIDs; v7 ones increase strictly", "[types]") {
+  const uuid a = uuid::v4();
+  const uuid b = uuid::v4();
+  CHECK(a != b);
+  CHECK((a.octets()[6] >> 4) == 4);
+  CHECK((a.octets()[8] >> 6) == 2);  // the variant 10
+  // Many in one millisecond: the counter runs out and the time goes on, still in order.
+  uuid previous = uuid::v7();
+  CHECK((previous.octets()[6] >> 4) == 7);
+  CHECK((previous.octets()[8] >> 6) == 2);
+  bool increasing = true;
+  for (int i = 0; i < 10000; ++i) {
+    const uuid next = uuid::v7();
+    increasing = increasing && previous < next;
+    previous = next;
+  }
+  CHECK(increasing);
+  // The first 48 bits are the Unix time in milliseconds (within a second of now, or ahead by
+  // the milliseconds the counter ran out).
+  std::uint64_t ms = 0;
+  const uuid now = uuid::v7();
+  for (int i = 0; i < 6; ++i) ms = ms << 8 | now.octets()[static_cast<std::size_t>(i)];
+  const auto clock = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  CHECK(static_cast<std::int64_t>(ms) > clock - 1000);
+  CHECK(static_cast<std::int64_t>(ms) < clock + 1000);
+}

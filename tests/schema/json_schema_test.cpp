@@ -214,7 +214,7 @@ TEST_CASE("numbers and flags must have the right JSON type and range") {
 
 TEST_CASE("add()'s checks apply to JSON entities, and a failing schema adds nothing") {
   CHECK(attrs_error(R"({"name":"k","kind":"PK","type":"float"})") ==
-        "schema.pk_type: entity P, attribute k: a PK must be int or str, not float");
+        "schema.pk_type: entity P, attribute k: a PK must be int, str or uuid, not float");
   registry r;
   r.load_json_text(R"({"entities":[{"name":"Existing"}]})");
   CHECK_THROWS_AS(r.load_json_text(R"({"entities":[{"name":"New"},{"name":"Existing"}]})"),
@@ -736,4 +736,17 @@ TEST_CASE("to_json() writes a registry as the JSON schema that loads into it aga
   ]},{"name":"Q","attrs":[{"name":"ps","kind":"Set","type":"P","reverse":"q"}]}]})js");
   registry empty;
   CHECK(empty.to_json() == "{\n  \"entities\": []\n}");
+}
+
+TEST_CASE("\"generate\" makes a uuid attribute's values, and nothing else's", "[uuid_keys]") {
+  registry r;
+  r.load_json_text(R"({"entities":[{"name":"P","attrs":[
+    {"name":"id","kind":"PK","type":"uuid","generate":"uuid4"},
+    {"name":"v","kind":"Opt","type":"uuid","generate":"uuid7"}]}]})");
+  CHECK(r.get("P").pk().generate == key_generator::uuid4);
+  CHECK(r.get("P").find("v")->generate == key_generator::uuid7);
+  CHECK_THAT(attrs_error(R"({"name":"id","kind":"PK","type":"uuid","generate":"uuid5"})"),
+             Catch::Contains("unknown \"generate\" 'uuid5'; did you mean 'uuid4'?"));
+  CHECK_THAT(attrs_error(R"({"name":"n","kind":"Req","type":"int","generate":"uuid4"})"),
+             Catch::Contains("schema.option_kind"));
 }

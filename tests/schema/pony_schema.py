@@ -12,7 +12,7 @@ import os
 import sys
 from datetime import date, datetime, time
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 try:
     import pony.orm as orm
@@ -49,6 +49,8 @@ def attribute(a):
         args += [a['precision'], a['scale']]
     if 'nullable' in a:
         options['nullable'] = a['nullable']
+    if 'generate' in a:  # a key made by the program; Python has no uuid7: the DDL is the same
+        options['default'] = uuid4
     return {'PK': orm.PrimaryKey, 'Req': orm.Required, 'Opt': orm.Optional}[kind](*args, **options)
 
 

@@ -156,9 +156,9 @@ TEST_CASE("add refuses attributes without a type or target, and PKs of other typ
   CHECK(add_error(entity("P", {set("tags", "")})) ==
         "schema.missing_target: entity P, attribute tags: a Set needs a target entity");
   CHECK(add_error(entity("P", {pk("k", value_type::real)})) ==
-        "schema.pk_type: entity P, attribute k: a PK must be int or str, not float");
+        "schema.pk_type: entity P, attribute k: a PK must be int, str or uuid, not float");
   CHECK(add_error(entity("P", {pk("k", value_type::date)})) ==
-        "schema.pk_type: entity P, attribute k: a PK must be int or str, not date");
+        "schema.pk_type: entity P, attribute k: a PK must be int, str or uuid, not date");
   CHECK(add_error(entity("P", {pk("k", value_type::text)})) == "no error");
 }
 
