@@ -127,7 +127,7 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
 ir::expr_ptr binder::bind_isinstance(const ast::call& c) {
   check_args(c, 2, 2);
   ir::expr_ptr object = bind(*c.args[0]);
-  if (!object->type.is_entity() || object->type.collection) {
+  if (!object->type.is_entity()) {
     fail(error_category::type, "type.mismatch",
          "isinstance() needs an object as its first argument, got " + ir::type_text(object->type),
          c.args[0]->span);

@@ -123,19 +123,20 @@ entity_base& load_object(const driver::cursor& row, std::size_t first_column,
                            "session");
 }
 
-// The class of a hierarchy that a row is, by its discriminator column: `asked` or a class
-// below it.
+// An object of `actual` read as one of `asked`: it must be of that class or below it.
+void require_class(const entity_info& asked, const value& key, const entity_info& actual) {
+  if (!asked.is_same_or_base_of(actual)) throw_wrong_class(asked, key, actual);
+}
+
+// The class of a hierarchy that a row is, by its discriminator column (a NULL names none).
 const entity_info& row_class(const driver::cursor& row, std::size_t first_column,
                              const entity_objects& objects, const value& key) {
   const entity_info& asked = objects.entity();
   const value stored = row.get(first_column + objects.discriminator_column(), value_type::text);
   const entity_info& root = *asked.root;
-  const entity_info* actual = nullptr;
-  if (!stored.is_null()) {
-    if (root.discriminator_value == stored.as_text()) actual = &root;
-    for (const entity_info* sub : root.subclasses) {
-      if (sub->discriminator_value == stored.as_text()) actual = sub;
-    }
+  const entity_info* actual = stored == value{root.discriminator_value} ? &root : nullptr;
+  for (const entity_info* sub : root.subclasses) {
+    if (stored == value{sub->discriminator_value}) actual = sub;
   }
   if (actual == nullptr) {
     throw database_error(error_category::type, "value.unknown_discriminator",
@@ -144,8 +145,19 @@ const entity_info& row_class(const driver::cursor& row, std::size_t first_column
                              ", which names no class of the hierarchy of " + root.name +
                              ": give the row a class's discriminator, or declare its class");
   }
-  if (!asked.is_same_or_base_of(*actual)) throw_wrong_class(asked, key, *actual);
   return *actual;
+}
+
+// The key of the row as a value (any key type); a NULL throws value.null_key.
+value read_key(const driver::cursor& row, std::size_t key_column, const entity_info& entity) {
+  value key;
+  try {
+    key = row.get(key_column, entity.pk().type);
+  } catch (const error& e) {  // the key's reader: a type mismatch
+    throw_type_mismatch(e, attribute_subject(entity, entity.pk()), entity.pk().type);
+  }
+  if (key.is_null()) throw_null_key(entity);
+  return key;
 }
 
 // A row of an inheritance hierarchy: the object of the class its discriminator names, made in
@@ -153,21 +165,15 @@ const entity_info& row_class(const driver::cursor& row, std::size_t first_column
 entity_base* materialize_polymorphic(const driver::cursor& row, std::size_t first_column,
                                      entity_objects& objects) {
   const entity_info& asked = objects.entity();
-  const std::size_t key_column = first_column + objects.pk_column();
-  value key;
-  try {
-    key = row.get(key_column, asked.pk().type);
-  } catch (const error& e) {  // the key's reader: a type mismatch
-    throw_type_mismatch(e, attribute_subject(asked, asked.pk()), asked.pk().type);
-  }
-  if (key.is_null()) throw_null_key(asked);
-  const entity_info& root = *asked.root;
-  entity_objects& all = objects.map().objects_of(root);
-  if (entity_base* known = all.find(key)) {
-    if (!asked.is_same_or_base_of(known->info())) throw_wrong_class(asked, key, known->info());
-    return known;
-  }
-  const entity_info& actual = row_class(row, first_column, objects, key);
+  const value key = read_key(row, first_column + objects.pk_column(), asked);
+  entity_objects& all = objects.map().objects_of(*asked.root);
+  entity_base* known = all.find(key);
+  const entity_info& actual =
+      known != nullptr ? known->info() : row_class(row, first_column, objects, key);
+  // The statements that read a subclass's objects keep to its classes' rows; a row the session
+  // holds as another class changed its discriminator since.
+  require_class(asked, key, actual);
+  if (known != nullptr) return known;
   entity_objects& storage = objects.map().objects_of(actual);
   const bool int_key = key.type() == value_type::integer;
   entity_base& object =
@@ -196,9 +202,8 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
     return objects.find_or_add(
         key, [&] { return &load_object(row, first_column, objects, key, nullptr); });
   }
-  // Otherwise a str key (a key is an int or a str: schema.pk_type), which any column reads as.
-  const value key = row.get(key_column, objects.entity().pk().type);
-  if (key.is_null()) throw_null_key(objects.entity());
+  // Otherwise a str or uuid key (schema.pk_type).
+  const value key = read_key(row, key_column, objects.entity());
   if (entity_base* known = objects.find(key)) return known;
   entity_base& object = load_object(row, first_column, objects, 0, &key);
   objects.file(key, object);

@@ -69,17 +69,16 @@ std::vector<std::size_t> link_bases(entity_list& entities) {
   // classes keeps). The columns of a hierarchy's subclasses follow this order.
   std::vector<std::size_t> order;
   std::vector<const entity_info*> placed;
+  auto is_placed = [&](const entity_info* e) {
+    return std::find(placed.begin(), placed.end(), e) != placed.end();
+  };
+  // Without cycles there is always a next one.
   while (order.size() < entities.size()) {
-    for (std::size_t i = 0; i < entities.size(); ++i) {
-      const entity_info* entity = entities[i].get();
-      const entity_info* base = entity->base_entity;
-      if (std::find(placed.begin(), placed.end(), entity) != placed.end()) continue;
-      if (base != nullptr && std::find(placed.begin(), placed.end(), base) == placed.end())
-        continue;
-      placed.push_back(entity);
-      order.push_back(i);
-      break;
-    }
+    const auto next = std::find_if(entities.begin(), entities.end(), [&](const auto& e) {
+      return !is_placed(e.get()) && (e->base_entity == nullptr || is_placed(e->base_entity));
+    });
+    placed.push_back(next->get());
+    order.push_back(static_cast<std::size_t>(next - entities.begin()));
   }
   // Every entity is a subclass of each of its ancestors, in that order.
   for (std::size_t i : order) {

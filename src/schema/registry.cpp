@@ -861,6 +861,14 @@ void registry::finalize(const naming_convention& naming) {
                                           entity.root->name + "; remove its table name");
       }
       entity.table = entity.root->table;
+      // A C++ subclass describes its base's composite keys again: they are the base's.
+      std::erase_if(entity.composite_indexes, [&](const composite_index_info& index) {
+        return std::any_of(entity.base_entity->composite_indexes.begin(),
+                           entity.base_entity->composite_indexes.end(),
+                           [&](const composite_index_info& in_base) {
+                             return in_base.unique == index.unique && in_base.attrs == index.attrs;
+                           });
+      });
       for (auto& index : entity.composite_indexes) check_composite_index(entity, index);
       continue;
     }

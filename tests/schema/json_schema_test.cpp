@@ -750,3 +750,10 @@ TEST_CASE("\"generate\" makes a uuid attribute's values, and nothing else's", "[
   CHECK_THAT(attrs_error(R"({"name":"n","kind":"Req","type":"int","generate":"uuid4"})"),
              Catch::Contains("schema.option_kind"));
 }
+
+TEST_CASE("a chain of bases that runs into a cycle elsewhere is refused", "[inheritance]") {
+  CHECK_THAT(
+      hierarchy_error(R"({"name":"A","base":"B","attrs":[]},{"name":"B","base":"C","attrs":[]},
+                                {"name":"C","base":"B","attrs":[]})"),
+      Catch::Contains("schema.inheritance_cycle"));
+}

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <sstream>
 
 using namespace session_test;
 
@@ -34,6 +35,8 @@ struct Teacher : entity<Teacher, Person> {
   Req<std::int64_t> salary{"salary"};
   Set<Student> apprentices{"apprentices"};
   Set<Course> teaches{"teaches"};
+  // Over a field of the base: a constraint of the hierarchy's table.
+  [[no_unique_address]] composite_key one_pay_per_name{name, salary};
 };
 
 // A subclass of a subclass, with a discriminator value of its own (PonyORM's _discriminator_).
@@ -87,6 +90,11 @@ class school {
     auto connection = nextorm::testing::raw_connection(m_url);
     auto rows = connection->query(sql, {});
     return rows->next() ? rows->get(0, type) : value{};
+  }
+  // `sql` run without a session (autocommit).
+  void execute(const std::string& sql) const {
+    auto connection = nextorm::testing::raw_connection(m_url);
+    (void)connection->execute(sql, {});
   }
   std::string table(const std::string& name) {
     return db.impl().dialect().quote(db.schema().get(name).table);
@@ -340,4 +348,95 @@ TEST_CASE("the registry of C++ entities is written as a JSON schema that maps th
       "attrs": [
         {
           "name": "position",)") != std::string::npos);
+}
+
+TEST_CASE("what a query cannot say about classes is refused with the reason", "[inheritance]") {
+  school s;
+  db_session session{s.db};
+  CHECK_THROWS_WITH(Person::select("x.salry > 1").count(),
+                    Catch::Contains("did you mean 'salary'"));
+  CHECK_THROWS_WITH(Person::select("isinstance(p, 1)").count(),
+                    Catch::Contains("isinstance() needs an entity (or a tuple of entities)"));
+  Person& pat = *Person::get({{"name", "Pat"}});
+  CHECK_THROWS_WITH(
+      select<Person>("p for p in Person if isinstance(a, Student)", {{"a", pat}}).count(),
+      Catch::Contains("isinstance() of this object"));
+  // A subquery over a subclass, its NULLs left out of NOT IN: its WHERE has the class condition.
+  CHECK(Person::select("x.name not in (t.email for t in Teacher)").count() == 5);
+  CHECK(Person::select("x.name not in (t.email for t in Teacher if t.salary > 0)").count() == 5);
+}
+
+TEST_CASE("show() prints each object's class in the discriminator column", "[inheritance]") {
+  school s;
+  db_session session{s.db};
+  std::ostringstream out;
+  Person::select("x.name == 'Jones'").show(out);
+  CHECK_THAT(out.str(), Catch::Contains("classtype") && Catch::Contains("Prof"));
+}
+
+TEST_CASE("a row whose discriminator names no class, or another class, is refused when read",
+          "[inheritance]") {
+  school s;
+  s.execute("UPDATE " + s.table("Person") + " SET classtype = 'Alien' WHERE name = 'Pat'");
+  {
+    db_session session{s.db};
+    CHECK(Person::select().count() == 5);  // counted in the database: no object is made
+    CHECK_THROWS_WITH(
+        Person::select().fetch(),
+        Catch::Contains("value.unknown_discriminator") &&
+            Catch::Contains("'Alien', which names no class of the hierarchy of Person"));
+    CHECK(Student::select().fetch().size() == 2);  // the other rows are read all the same
+  }
+  // A session sees another's commit in its next statement on PostgreSQL (READ COMMITTED); a
+  // reader's transaction keeps SQLite's writers out, and MariaDB reads its snapshot
+  // (REPEATABLE READ).
+  if (s.db.provider() != "postgres") return;
+  db_session session{s.db};
+  Student& bob = *Student::get({{"name", "Bob"}});
+  s.execute("UPDATE " + s.table("Person") +
+            " SET classtype = 'Teacher', salary = 1 WHERE name = 'Bob'");
+  CHECK_THROWS_WITH(Teacher::select().fetch(), Catch::Contains("value.wrong_class") &&
+                                                   Catch::Contains("is a Student, not a Teacher"));
+  CHECK(bob.name.get() == "Bob");
+}
+
+namespace {
+
+// A hierarchy keyed by a str.
+struct Vehicle : entity<Vehicle> {
+  PK<std::string> plate{"plate"};
+};
+struct Truck : entity<Truck, Vehicle> {
+  Req<std::int64_t> axles{"axles"};
+};
+
+// A subclass with a field named like the discriminator.
+struct Oddity : entity<Oddity, Vehicle> {
+  Opt<std::string> classtype{"classtype"};
+};
+
+}  // namespace
+
+TEST_CASE("a hierarchy keyed by a str loads its objects as their classes", "[inheritance]") {
+  const std::string url = nextorm::testing::fresh_database_url("inherit_str_key");
+  {
+    database db{url};
+    db.generate_mapping<Vehicle, Truck>({.create_tables = true});
+    {
+      db_session session{db};
+      (void)Truck::create({{"plate", "T-1"}, {"axles", 3}});
+      (void)Vehicle::create({{"plate", "V-1"}});
+    }
+    db_session session{db};
+    auto* truck = dynamic_cast<Truck*>(&Vehicle::at("T-1"));
+    REQUIRE(truck != nullptr);
+    CHECK(truck->axles.get() == 3);
+    CHECK(dynamic_cast<Truck*>(&Vehicle::at("V-1")) == nullptr);
+    CHECK(&Truck::at("T-1") == truck);
+  }
+  nextorm::testing::discard_database(url);
+  registry odd;
+  odd.add(describe_entity<Vehicle>());
+  odd.add(describe_entity<Oddity>());
+  CHECK_THROWS_WITH(odd.finalize(), Catch::Contains("schema.hides_base"));
 }
