@@ -60,6 +60,9 @@ class scalar_field : public field_base {
       info.kind = Kind;
       info.type = value_traits<T>::type;
       info.auto_increment = Kind == attr_kind::pk && value_traits<T>::type == value_type::integer;
+      if constexpr (named_enum<T>) {
+        for (const auto& entry : nextorm_enum_names(T{})) info.enum_values.emplace_back(entry.name);
+      }
       (apply_typed_option<T>(info, options), ...);
       info.read = &read;
       info.write = &write;

@@ -9,6 +9,7 @@
 #include <nextorm/database.hpp>
 #include <nextorm/entity.hpp>
 #include <nextorm/entity_ptr.hpp>
+#include <nextorm/enums.hpp>
 #include <nextorm/errors.hpp>
 #include <nextorm/fields.hpp>
 #include <nextorm/params.hpp>

@@ -44,6 +44,8 @@ struct attr_info {
   std::string reverse_column;  // symmetric Set: the join table's second column ("" = column_2)
   std::string fk_name;  // the foreign key of the column `column` names ("" = fk_<table>__<column>)
   std::optional<std::uint32_t> max_len;
+  // An enumeration (a str attribute): the names it may hold, in the enum's order.
+  std::vector<std::string> enum_values;
   std::uint8_t precision = 0;  // decimal
   std::uint8_t scale = 0;
   // int: PonyORM's size (8, 16, 24, 32 or 64 bits; 0 = NextORM's 64-bit default) and unsigned,

@@ -13,7 +13,8 @@ namespace {
 const attr_info* find_subclass_attr(const entity_info& entity, std::string_view name) {
   for (const entity_info* sub : entity.subclasses) {
     const attr_info* attr = sub->find(name);
-    if (attr != nullptr && !attr->inherited && attr->has_column()) return attr;
+    // Not an inherited one: `entity` (or its base) has that, and was asked first.
+    if (attr != nullptr && attr->has_column()) return attr;
   }
   return nullptr;
 }

@@ -4,6 +4,7 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -13,6 +14,11 @@
 namespace nextorm {
 
 namespace {
+
+[[noreturn]] void throw_no_randomness() {
+  throw usage_error("uuid.no_randomness", "the kernel gives no random bytes (getrandom: " +
+                                              std::string{std::strerror(errno)} + ")");
+}
 
 // Random bytes from the kernel (getrandom), drawn 256 at a time per thread: one system call per
 // 16 UUIDs rather than one per UUID.
@@ -34,13 +40,9 @@ class random_pool {
     std::size_t got = 0;
     while (got < m_bytes.size()) {
       const ssize_t n = getrandom(m_bytes.data() + got, m_bytes.size() - got, 0);
-      if (n < 0) {
-        if (errno == EINTR) continue;  // coverage-exempt: a signal during the call
-        // coverage-exempt: a kernel without getrandom (before Linux 3.17)
-        throw usage_error("uuid.no_randomness", "the kernel gives no random bytes (getrandom: " +
-                                                    std::string{std::strerror(errno)} + ")");
-      }
-      got += static_cast<std::size_t>(n);
+      // A signal during the call: try again (n is -1, nothing was read).
+      if (n < 0 && errno != EINTR) throw_no_randomness();  // coverage-exempt: before Linux 3.17
+      got += static_cast<std::size_t>(std::max<ssize_t>(n, 0));
     }
     m_used = 0;
   }

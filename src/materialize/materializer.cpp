@@ -17,9 +17,9 @@ namespace {
 // malformed JSON given to json_extract, while stepping to a row).
 bool is_type_mismatch(const error& e) {
   static constexpr std::string_view ids[] = {
-      "value.type_mismatch", "postgres.bad_value", "mariadb.conversion",
-      "value.bad_date",      "value.bad_datetime", "value.bad_time",
-      "decimal.invalid",     "uuid.invalid",       "value.bad_json"};
+      "value.type_mismatch", "postgres.bad_value", "mariadb.conversion", "value.bad_date",
+      "value.bad_datetime",  "value.bad_time",     "decimal.invalid",    "uuid.invalid",
+      "value.bad_json",      "value.bad_enum"};
   for (std::string_view id : ids) {
     if (e.id() == id) return true;
   }

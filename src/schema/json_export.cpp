@@ -40,7 +40,10 @@ json attribute(const attr_info& attr) {
   json a;
   a["name"] = attr.name;
   a["kind"] = std::string{kind_name(attr.kind)};
-  a["type"] = attr.is_relation() ? attr.target : std::string{type_name(attr.type)};
+  a["type"] = attr.is_relation()         ? attr.target
+              : attr.enum_values.empty() ? std::string{type_name(attr.type)}
+                                         : std::string{"enum"};
+  if (!attr.enum_values.empty()) a["values"] = attr.enum_values;
   auto text = [&](const char* key, const std::string& v) {
     if (!v.empty()) a[key] = v;
   };

@@ -106,6 +106,7 @@ value_type read_type(const context& at, const std::string& name) {
     if (name == type_name(t)) return t;
     names.emplace_back(type_name(t));
   }
+  names.emplace_back("enum");
   fail("schema.unknown_type",
        at.prefix + "unknown type '" + name + "'" + did_you_mean(name, names));
 }
@@ -134,7 +135,7 @@ const std::vector<std::string> attr_fields = {
     "reverse_column", "max_len",        "precision", "scale",   "unique",   "index",
     "nullable",       "optional",       "auto",      "default", "min",      "max",
     "autostrip",      "cascade_delete", "fk_name",   "size",    "unsigned", "sql_type",
-    "sql_default",    "generate"};
+    "sql_default",    "generate",       "values"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -154,8 +155,22 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   const std::string type = at.text(object, "type");
   if (attr.is_relation()) {
     attr.target = type;
+  } else if (type == "enum") {
+    // An enumeration: a str that holds one of "values" (C++: a named enum, enums.hpp).
+    attr.type = value_type::text;
+    auto it = object.find("values");
+    const char* expected = "a list of one or more names";
+    if (it == object.end()) fail("schema.missing_field", at.prefix + "an enum needs \"values\"");
+    if (!it->is_array() || it->empty()) at.shape("values", expected, *it);
+    for (const json& name : *it) {
+      if (!name.is_string()) at.shape("values", expected, name);
+      attr.enum_values.push_back(name.get<std::string>());
+    }
   } else {
     attr.type = read_type(at, type);
+    if (object.contains("values")) {
+      fail("schema.option_kind", at.prefix + "'values' applies only to \"type\": \"enum\"");
+    }
   }
   if (object.contains("reverse")) attr.reverse = at.text(object, "reverse");
   if (object.contains("column")) attr.column = at.text(object, "column");

@@ -296,6 +296,35 @@ void check_sql_options(const entity_info& entity, const attr_info& attr) {
   }
 }
 
+// An enumeration's names are written into the DDL (MariaDB's ENUM, a CHECK elsewhere): at least
+// one, distinct, not empty, without NUL; a str attribute's (not a key's: a name may change).
+void check_enum_values(const entity_info& entity, attr_info& attr) {
+  if (attr.enum_values.empty()) return;
+  // A missing one is NULL: '' is no name.
+  if (attr.kind == attr_kind::opt) attr.nullable = true;
+  const std::string at = where(entity, attr);
+  if (attr.is_relation() || attr.type != value_type::text || attr.kind == attr_kind::pk) {
+    option_error(entity, attr, "values", "Req and Opt str attributes");
+  }
+  for (std::size_t i = 0; i < attr.enum_values.size(); ++i) {
+    const std::string& name = attr.enum_values[i];
+    if (name.empty() || name.find('\0') != std::string::npos) {
+      fail("schema.enum_values", at + "an enumeration's names cannot be empty or hold a NUL");
+    }
+    if (std::find(attr.enum_values.begin(),
+                  attr.enum_values.begin() + static_cast<std::ptrdiff_t>(i),
+                  name) != attr.enum_values.begin() + static_cast<std::ptrdiff_t>(i)) {
+      fail("schema.enum_values", at + "the name '" + name + "' is listed twice");
+    }
+  }
+  if (attr.default_value && attr.default_value->type() == value_type::text &&
+      std::find(attr.enum_values.begin(), attr.enum_values.end(), attr.default_value->as_text()) ==
+          attr.enum_values.end()) {
+    fail("schema.default_type",
+         at + "default " + attr.default_value->repr() + " is not one of the enumeration's names");
+  }
+}
+
 // Checks one declared attribute and fills in PonyORM's implied settings.
 void check_attr(const entity_info& entity, attr_info& attr) {
   const std::string at = where(entity, attr);
@@ -326,6 +355,7 @@ void check_attr(const entity_info& entity, attr_info& attr) {
   }
   check_int_size(entity, attr);
   check_sql_options(entity, attr);
+  check_enum_values(entity, attr);
   const bool number = basic && (attr.type == value_type::integer || attr.type == value_type::real ||
                                 attr.type == value_type::decimal);
   for (const auto* bound : {&attr.min_value, &attr.max_value}) {

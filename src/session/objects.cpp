@@ -107,6 +107,12 @@ void finish_description(entity_info& info) {
                         " refers to no object; check get() for nullptr before dereferencing");
 }
 
+void throw_bad_enum(const std::string& shown, const std::type_info& type,
+                    const std::string& names) {
+  throw usage_error("value.bad_enum",
+                    shown + " is not a " + entity_name_of(type) + " (its names: " + names + ")");
+}
+
 bool object_access::is_field(const attr_info& attr) noexcept {
   return attr.write != &write_auto_id && !attr.discriminator;
 }

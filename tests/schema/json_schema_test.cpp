@@ -757,3 +757,62 @@ TEST_CASE("a chain of bases that runs into a cycle elsewhere is refused", "[inhe
                                 {"name":"C","base":"B","attrs":[]})"),
       Catch::Contains("schema.inheritance_cycle"));
 }
+
+TEST_CASE("an enum attribute of a JSON schema lists its names", "[enums]") {
+  registry r;
+  r.load_json_text(R"({"entities":[{"name":"Car","attrs":[
+    {"name":"color","kind":"Req","type":"enum","values":["red","green"]},
+    {"name":"roof","kind":"Opt","type":"enum","values":["red"],"default":"red"}]}]})");
+  const attr_info& color = *r.get("Car").find("color");
+  CHECK(color.type == value_type::text);
+  CHECK(color.enum_values == std::vector<std::string>{"red", "green"});
+  CHECK(r.get("Car").find("roof")->column_nullable());  // a missing name is NULL, not ''
+  CHECK_THAT(r.to_json(), Catch::Contains(R"("type": "enum",)"));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enum"})"),
+             Catch::Contains("an enum needs \"values\""));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enum","values":[]})"),
+             Catch::Contains("schema.json_shape"));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enum","values":[1]})"),
+             Catch::Contains("schema.json_shape"));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enum","values":["a","a"]})"),
+             Catch::Contains("the name 'a' is listed twice"));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enum","values":[""]})"),
+             Catch::Contains("schema.enum_values"));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enum","values":["a"],"default":"b"})"),
+             Catch::Contains("not one of the enumeration's names"));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"PK","type":"enum","values":["a"]})"),
+             Catch::Contains("schema.option_kind"));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"int","values":["a"]})"),
+             Catch::Contains("'values' applies only to \"type\": \"enum\""));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enm"})"),
+             Catch::Contains("did you mean 'enum'"));
+}
+
+TEST_CASE("to_json() keeps what makes a declared key differ from the implicit id", "[to_json]") {
+  check_round_trip(R"({"entities":[
+    {"name":"A","attrs":[{"name":"code","kind":"PK","type":"int"},{"name":"id","kind":"Req","type":"int"}]},
+    {"name":"B","attrs":[{"name":"id","kind":"PK","type":"str"}]},
+    {"name":"C","attrs":[{"name":"id","kind":"PK","type":"int"}]},
+    {"name":"D","attrs":[{"name":"id","kind":"PK","type":"int","auto":true,"column":"ID"}]},
+    {"name":"E","attrs":[{"name":"id","kind":"PK","type":"int","auto":true,"sql_type":"INTEGER"}]},
+    {"name":"F","attrs":[{"name":"key","kind":"PK","type":"uuid","generate":"uuid4"}]}]})");
+  // A decimal bound of a C++ field is a number in JSON.
+  registry r;
+  entity_info price;
+  price.name = "Price";
+  attr_info amount;
+  amount.name = "amount";
+  amount.kind = attr_kind::req;
+  amount.type = value_type::decimal;
+  amount.min_value = value::typed(value_type::decimal, "0.5");
+  price.attrs.push_back(amount);
+  r.add(std::move(price));
+  CHECK_THAT(r.to_json(), Catch::Contains(R"("min": 0.5)"));
+  // A registry that finalize() would refuse (a cycle of bases) is written all the same.
+  registry cycle;
+  cycle.load_json_text(
+      R"({"entities":[{"name":"A","base":"B","attrs":[]},{"name":"B","base":"A","attrs":[]}]})");
+  CHECK_THAT(cycle.to_json(), Catch::Contains(R"("base": "A")"));
+  CHECK_THAT(attrs_error(R"({"name":"g","kind":"Single","type":"P","generate":"uuid4"})"),
+             Catch::Contains("schema.option_kind"));
+}

@@ -43,6 +43,9 @@ struct Teacher : entity<Teacher, Person> {
 struct Professor : entity<Professor, Teacher> {
   static constexpr std::string_view discriminator = "Prof";
   Req<std::string> position{"position"};
+  // Its own, beside the one it has from Teacher.
+  [[no_unique_address]] composite_key one_per_position{name, position};
+  [[no_unique_address]] composite_index by_position{position, salary};
 };
 
 struct Club : entity<Club> {
@@ -341,18 +344,24 @@ TEST_CASE("the registry of C++ entities is written as a JSON schema that maps th
     for (const attr_info* attr : other.load_columns) other_columns.push_back(attr->column);
     CHECK(other_columns == columns);
   }
-  // A subclass writes only its own attributes.
-  CHECK(typed.to_json().find(R"("name": "Professor",
+  // A subclass writes only its own attributes and composite keys.
+  const std::string json = typed.to_json();
+  const auto professor = json.find(R"("name": "Professor",
       "base": "Teacher",
-      "discriminator": "Prof",
-      "attrs": [
-        {
-          "name": "position",)") != std::string::npos);
+      "discriminator": "Prof",)");
+  REQUIRE(professor != std::string::npos);
+  const std::string block = json.substr(professor, json.find(R"("name": "Student")") - professor);
+  CHECK_THAT(block, Catch::Contains(R"("name": "position")") &&
+                        !Catch::Contains(R"("name": "salary")") && Catch::Contains(R"("position",
+          "salary")") && !Catch::Contains(R"("name",
+          "salary")"));
 }
 
 TEST_CASE("what a query cannot say about classes is refused with the reason", "[inheritance]") {
   school s;
   db_session session{s.db};
+  CHECK_THROWS_WITH(Person::select("exists(p.apprentices)").count(),
+                    Catch::Contains("entity Person has no attribute 'apprentices'"));
   CHECK_THROWS_WITH(Person::select("x.salry > 1").count(),
                     Catch::Contains("did you mean 'salary'"));
   CHECK_THROWS_WITH(Person::select("isinstance(p, 1)").count(),
@@ -404,6 +413,7 @@ namespace {
 
 // A hierarchy keyed by a str.
 struct Vehicle : entity<Vehicle> {
+  static constexpr std::string_view discriminator = "V";  // a Truck has its own: "Truck"
   PK<std::string> plate{"plate"};
 };
 struct Truck : entity<Truck, Vehicle> {
@@ -433,6 +443,8 @@ TEST_CASE("a hierarchy keyed by a str loads its objects as their classes", "[inh
     CHECK(truck->axles.get() == 3);
     CHECK(dynamic_cast<Truck*>(&Vehicle::at("V-1")) == nullptr);
     CHECK(&Truck::at("T-1") == truck);
+    CHECK(db.schema().get("Vehicle").discriminator_value == "V");
+    CHECK(db.schema().get("Truck").discriminator_value == "Truck");
   }
   nextorm::testing::discard_database(url);
   registry odd;

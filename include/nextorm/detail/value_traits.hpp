@@ -1,6 +1,7 @@
 // How a C++ field type maps to a database value type, and back.
 #pragma once
 
+#include <nextorm/enums.hpp>
 #include <nextorm/errors.hpp>
 #include <nextorm/types.hpp>
 #include <nextorm/value.hpp>
@@ -8,6 +9,7 @@
 #include <concepts>
 #include <cstdint>
 #include <string>
+#include <typeinfo>
 
 namespace nextorm::detail {
 
@@ -90,6 +92,35 @@ struct value_traits<uuid> {
   static constexpr value_type type = value_type::uuid;
   static value to_value(const uuid& v) { return value::typed(type, v.text()); }
   static uuid from_value(const value& v) { return uuid{v.as_text()}; }
+};
+
+// Throws usage_error value.bad_enum: `shown` (a name from the database or a program, or a value
+// without a name) is no enumerator of the enum `type`, whose names are `names` (", "-joined).
+[[noreturn]] void throw_bad_enum(const std::string& shown, const std::type_info& type,
+                                 const std::string& names);
+
+// A named enum is its name (enums.hpp).
+template <named_enum E>
+struct value_traits<E> {
+  static constexpr value_type type = value_type::text;
+  static value to_value(const E& v) {
+    const std::string_view name = enum_name(v);
+    if (name.empty()) {
+      throw_bad_enum(std::to_string(static_cast<long long>(v)), typeid(E), names());
+    }
+    return value{std::string{name}};
+  }
+  static E from_value(const value& v) {
+    if (const auto found = enum_from_name<E>(v.as_text())) return *found;
+    throw_bad_enum("'" + v.as_text() + "'", typeid(E), names());
+  }
+  static std::string names() {
+    std::string out;
+    for (const auto& entry : nextorm_enum_names(E{})) {
+      out += (out.empty() ? "" : ", ") + std::string{entry.name};
+    }
+    return out;
+  }
 };
 
 template <class T>
