@@ -73,8 +73,8 @@ uuid uuid::v4() {
 
 uuid uuid::v7() {
   // RFC 9562's method 1 for order within a millisecond: the 12 bits after the version are a
-  // counter that starts at a random value below 2048 each millisecond; when it runs out the
-  // time goes on by a millisecond (as it does when the clock goes back).
+  // counter that starts at a random value below 2048 each millisecond and goes on while the
+  // clock does not (in the same millisecond, or when it goes back).
   thread_local std::uint64_t last_ms = 0;
   thread_local std::uint16_t counter = 0;
   const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -84,11 +84,11 @@ uuid uuid::v7() {
   pool().fill(octets.data() + 6, 10);
   if (ms > last_ms) {
     counter = static_cast<std::uint16_t>(((octets[6] << 8) | octets[7]) & 0x07ff);
-  } else if (++counter > 0x0fff) {
-    ms = last_ms + 1;
-    counter = static_cast<std::uint16_t>(((octets[6] << 8) | octets[7]) & 0x07ff);
   } else {
-    ms = last_ms;
+    // Past 0xfff the carry moves the time on by a millisecond and the counter starts at 0.
+    ++counter;
+    ms = last_ms + (counter >> 12);
+    counter &= 0x0fff;
   }
   last_ms = ms;
   for (int i = 0; i < 6; ++i)

@@ -64,10 +64,10 @@ std::string default_literal(const value& v, const lower::dialect& dialect) {
 std::string column_definition(const attr_info& attr, const lower::dialect& dialect) {
   if (attr.kind == attr_kind::pk && attr.auto_increment) return dialect.auto_increment_pk();
   std::string out = attr.sql_type.empty() ? dialect.column_type(attr) : attr.sql_type;
-  // An enumeration: its str column with a CHECK of its names, on every provider. (Not MariaDB's
-  // ENUM: it orders and compares by the position of the name, where the others compare names.)
+  // An enumeration: its column (str, or its sql_type) with a CHECK of its names, on every
+  // provider. (Not MariaDB's ENUM: it orders by the position of a name, the others by name.)
   std::string check;
-  if (!attr.enum_values.empty() && attr.sql_type.empty()) {
+  if (!attr.enum_values.empty()) {
     std::string names;
     for (const auto& name : attr.enum_values) {
       names += (names.empty() ? "" : ", ") + dialect.text_literal(name);

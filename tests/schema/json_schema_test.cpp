@@ -816,3 +816,25 @@ TEST_CASE("to_json() keeps what makes a declared key differ from the implicit id
   CHECK_THAT(attrs_error(R"({"name":"g","kind":"Single","type":"P","generate":"uuid4"})"),
              Catch::Contains("schema.option_kind"));
 }
+
+TEST_CASE("an enumeration's names are checked where the registry takes them", "[enums]") {
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enum","values":["a\u0000b"]})"),
+             Catch::Contains("cannot be empty or hold a NUL"));
+  CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enum","values":["a"],"default":1})"),
+             Catch::Contains("schema.default_type"));
+  // Through the registry's own API: names on what is not a str are refused.
+  for (const attr_kind kind : {attr_kind::req, attr_kind::single}) {
+    registry r;
+    entity_info e;
+    e.name = "E";
+    attr_info a;
+    a.name = "a";
+    a.kind = kind;
+    a.type = value_type::integer;
+    a.target = "E";
+    a.enum_values = {"x"};
+    e.attrs.push_back(a);
+    CHECK_THROWS_WITH(r.add(std::move(e)),
+                      Catch::Contains("'values' applies only to Req and Opt str"));
+  }
+}
