@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 #include <string>
 
@@ -14,6 +15,14 @@ namespace nextorm {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// A decimal's digits as the nearest double; from_chars, not stod: stod reads by the program's
+// locale (a ',' decimal point would cut "0.5" to 0).
+double as_double(const std::string& digits) {
+  double v = 0;
+  (void)std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  return v;
+}
 
 // A default, min or max as the JSON schema reads it: numbers and booleans as themselves, every
 // text-carried type as its text. A decimal bound is a number there (min and max are numbers).
@@ -24,7 +33,7 @@ json scalar(const value& v, bool bound) {
     case value_type::real: return v.as_real();
     case value_type::boolean: return v.as_bool();
     case value_type::decimal:
-      if (bound) return std::stod(v.as_text());
+      if (bound) return as_double(v.as_text());
       return v.as_text();
     default: return v.as_text();
   }
