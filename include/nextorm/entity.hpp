@@ -8,11 +8,13 @@
 #include <nextorm/params.hpp>
 #include <nextorm/query.hpp>
 
+#include <initializer_list>
 #include <memory>
 #include <new>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace nextorm {
 
@@ -97,6 +99,11 @@ class entity : public detail::entity_parent<Base>::type {
   // By primary key (the C++ spelling of Pony's `Product[1]`): object_not_found when missing.
   [[nodiscard]] static T& at(const value& key) {
     return static_cast<T&>(detail::object_at(type_tag(), key));
+  }
+  // By a composite key (PonyORM's `Enrollment[1, 2]`): its attributes' values in the key's
+  // order, a reference by its target's key: `Enrollment::at({1, 2})`.
+  [[nodiscard]] static T& at(std::initializer_list<value> key) {
+    return at(key.size() == 1 ? *key.begin() : value::tuple(std::vector<value>{key}));
   }
 
  protected:

@@ -85,7 +85,7 @@ class scalar_field : public field_base {
   // Assignments are checked (max_len, min/max, check, autostrip: value.* errors) before the
   // field changes, and refused once the object's db_session has ended (session.over).
   scalar_field& operator=(T v) {
-    check_assignment(v);
+    if (check_assignment(v)) return *this;
     touch();
     m_value = std::move(v);
     m_engaged = true;
@@ -152,10 +152,19 @@ class scalar_field : public field_base {
     }
     return *this = T{other.get()};
   }
-  void check_assignment(T& v) const {
-    if (!attached()) return;  // touch() refuses it
+  // Checks `v`; true when it is the value of a key attribute already: no change (a different
+  // one is refused by touch() once the object is stored, as PonyORM refuses it).
+  bool check_assignment(T& v) const {
+    if (!attached()) return false;  // touch() refuses it
     const attr_info& a = attr_unchecked();
-    if (!a.validated) return;
+    if (a.validated) validate(a, v);
+    if constexpr (std::equality_comparable<T>) {
+      return a.key_part && m_engaged && m_value == v;
+    } else {
+      return false;
+    }
+  }
+  void validate(const attr_info& a, T& v) const {
     constexpr value_type type = value_traits<T>::type;
     if constexpr (std::is_same_v<T, std::string>) {
       check_text(a, v);
@@ -427,19 +436,21 @@ class Set : public detail::collection_field {
 };
 
 namespace detail {
-// Adds a composite_key or composite_index over `fields` (addresses of fields of the entity being
-// described) to that entity; nothing outside a description.
-void describe_composite(bool unique, std::initializer_list<const void*> fields);
+enum class composite_kind : std::uint8_t { unique_key, index, primary_key };
+// Adds a composite_key, composite_index or primary_key over `fields` (addresses of fields of the
+// entity being described) to that entity; nothing outside a description.
+void describe_composite(composite_kind kind, std::initializer_list<const void*> fields);
 
-// What composite_key and composite_index share: an empty member that describes itself.
-template <bool Unique>
+// What composite_key, composite_index and primary_key share: an empty member that describes
+// itself.
+template <composite_kind Kind>
 class composite {
  public:
   template <class... Fields>
     requires(sizeof...(Fields) >= 2 && (std::is_base_of_v<field_base, Fields> && ...))
   explicit composite(const Fields&... fields) {
     if (describers.load(std::memory_order_relaxed) != 0) {
-      describe_composite(Unique, {static_cast<const void*>(&fields)...});
+      describe_composite(Kind, {static_cast<const void*>(&fields)...});
     }
   }
 };
@@ -454,14 +465,29 @@ class composite {
 //   };
 // It holds nothing ([[no_unique_address]] lets it take no room in the object). An Opt in it
 // becomes nullable, as in PonyORM. Named unq_<table>__<columns>.
-class composite_key : public detail::composite<true> {
+class composite_key : public detail::composite<detail::composite_kind::unique_key> {
  public:
   using composite::composite;
 };
 
 // PonyORM's composite_index(a, b): a plain index over the columns of two or more attributes,
 // declared like composite_key. Named idx_<table>__<columns>.
-class composite_index : public detail::composite<false> {
+class composite_index : public detail::composite<detail::composite_kind::index> {
+ public:
+  using composite::composite;
+};
+
+// PonyORM's PrimaryKey(a, b): a primary key of two or more Req or required Single attributes,
+// declared like composite_key, in the key's column order:
+//   struct Enrollment : nextorm::entity<Enrollment> {
+//     nextorm::Single<Student> student{"student"};
+//     nextorm::Single<Course> course{"course"};
+//     [[no_unique_address]] nextorm::primary_key pk{student, course};  // not `key`: key()
+//   };
+// The entity then has no PK field and no implicit `id`. Its objects' key() is a tuple
+// (value::tuple), E::at({1, 2}) finds one, and a key attribute cannot change once the object
+// is stored (object.key_change).
+class primary_key : public detail::composite<detail::composite_kind::primary_key> {
  public:
   using composite::composite;
 };

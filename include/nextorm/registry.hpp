@@ -106,6 +106,9 @@ struct attr_info {
   bool inherited = false;
   bool in_subclass = false;
   bool discriminator = false;
+  // One of the attributes of the owner's primary key (entity_info::key_attrs): once the object
+  // is stored its value cannot change (object.key_change), as in PonyORM.
+  bool key_part = false;
 
   // --- C++ binding of typed entities: where the field lives in the object, and how to move a
   // value in and out of it (null for entities loaded from a JSON schema) ---
@@ -157,6 +160,10 @@ struct entity_info {
   std::string discriminator;
   std::vector<attr_info> attrs;
   std::vector<composite_index_info> composite_indexes;
+  // PonyORM's PrimaryKey(a, b): the names of two or more Req or required Single attributes
+  // that together are the key, in its column order. Empty: the key is the PK attribute (or the
+  // implicit `id`).
+  std::vector<std::string> primary_key;
   // Typed entities: identifies the C++ type (the address of a per-type tag) and makes an empty
   // object of it in storage the session provides (object_size bytes aligned to object_align),
   // so that sessions allocate their objects in bulk. All are null for entities loaded from a
@@ -167,7 +174,10 @@ struct entity_info {
   entity_base* (*construct)(void* where) = nullptr;
 
   // --- resolved by registry::finalize() ---
-  std::size_t pk_index = 0;
+  std::size_t pk_index = 0;  // the PK attribute, or the first of a composite key
+  // The key's attributes: the PK attribute alone, or those primary_key names (a subclass: its
+  // copies of its root's).
+  std::vector<const attr_info*> key_attrs;
   std::vector<const attr_info*> columns;  // attributes with a column, in declaration order
   // Inheritance: the base entity, the hierarchy's root (this entity when it has no base), and
   // every entity below this one (subclasses of subclasses too), in registry order.
@@ -186,7 +196,10 @@ struct entity_info {
   std::string discriminator_value;
 
   [[nodiscard]] const attr_info* find(std::string_view attr_name) const noexcept;
+  // The key attribute of an entity with a single-attribute key (for a composite key, the
+  // first of key_attrs: callers that handle both test composite_key() first).
   [[nodiscard]] const attr_info& pk() const noexcept { return attrs[pk_index]; }
+  [[nodiscard]] bool composite_key() const noexcept { return key_attrs.size() > 1; }
   // Whether `other` is this entity or one below it (PonyORM's issubclass).
   [[nodiscard]] bool is_same_or_base_of(const entity_info& other) const noexcept;
   [[nodiscard]] bool in_hierarchy() const noexcept { return discriminator_attr != nullptr; }

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace nextorm {
 
@@ -23,6 +25,9 @@ enum class value_type : std::uint8_t {
   bytes,
   uuid,
   json,
+  // The key of an object whose primary key has several attributes (PonyORM's PrimaryKey(a, b)):
+  // their values in the key's order. Never a column's type.
+  tuple,
 };
 
 // The name used in schemas and messages: "int", "float", "bool", "str", "decimal", ...
@@ -42,6 +47,8 @@ class value {
 
   // A value of a text-carried type (decimal, date, datetime, time, bytes, uuid, json).
   static value typed(value_type type, std::string text);
+  // A composite key: `value::tuple({1, "x"})`.
+  static value tuple(std::vector<value> items);
 
   [[nodiscard]] value_type type() const noexcept { return m_type; }
   [[nodiscard]] bool is_null() const noexcept { return m_type == value_type::null; }
@@ -56,18 +63,27 @@ class value {
   [[nodiscard]] double as_real() const;  // integers widen
   [[nodiscard]] bool as_bool() const;
   [[nodiscard]] const std::string& as_text() const;  // text and every text-carried type
+  [[nodiscard]] const std::vector<value>& as_tuple() const;
 
-  // Python-like rendering for people: None, 1, 1.5, True, 'abc'.
+  // Python-like rendering for people: None, 1, 1.5, True, 'abc', (1, 'abc').
   [[nodiscard]] std::string repr() const;
 
-  friend bool operator==(const value& a, const value& b) noexcept = default;
+  friend bool operator==(const value& a, const value& b) noexcept {
+    if (a.m_type != b.m_type) return false;
+    if (a.m_type == value_type::tuple) [[unlikely]]
+      return *std::get<5>(a.m_data) == *std::get<5>(b.m_data);
+    return a.m_data == b.m_data;
+  }
   [[nodiscard]] std::size_t hash() const noexcept;
 
  private:
   [[noreturn]] void wrong_type(std::string_view wanted) const;
 
   value_type m_type = value_type::null;
-  std::variant<std::monostate, std::int64_t, double, bool, std::string> m_data;
+  // A tuple is shared, so that copying a key costs a reference count (it is never changed).
+  std::variant<std::monostate, std::int64_t, double, bool, std::string,
+               std::shared_ptr<const std::vector<value>>>
+      m_data;
 };
 
 struct value_hash {

@@ -27,8 +27,10 @@ bool analyzer::auto_distinct() const noexcept {
     for (const auto& item : m_query.result.items) {
       const ir::expr& e = *item.expr;
       if (const auto* row = e.try_as<ir::source_row>()) has_key = has_key || row->source == s;
+      // (A composite key's attributes each hold part of it.)
       if (const auto* c = e.try_as<ir::column>()) {
-        has_key = has_key || (c->source == s && c->attr == &m_query.sources[s].entity->pk());
+        const entity_info& entity = *m_query.sources[s].entity;
+        has_key = has_key || (c->source == s && !entity.composite_key() && c->attr == &entity.pk());
       }
     }
     if (!has_key) return true;

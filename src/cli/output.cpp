@@ -31,6 +31,11 @@ json to_json(const value& v) {
       json parsed = json::parse(v.as_text(), nullptr, false);
       return parsed.is_discarded() ? json(v.as_text()) : parsed;
     }
+    case value_type::tuple: {  // a composite key: a list, as PonyORM's tuple in JSON
+      json parts = json::array();
+      for (const value& part : v.as_tuple()) parts.push_back(to_json(part));
+      return parts;
+    }
     default: return v.as_text();
   }
 }

@@ -22,6 +22,7 @@ std::string_view type_name(value_type type) noexcept {
     case value_type::bytes: return "bytes";
     case value_type::uuid: return "uuid";
     case value_type::json: return "json";
+    case value_type::tuple: return "tuple";
   }
   detail::unreachable("type_name");
 }
@@ -29,6 +30,13 @@ std::string_view type_name(value_type type) noexcept {
 value value::typed(value_type type, std::string text) {
   value v{std::move(text)};
   v.m_type = type;
+  return v;
+}
+
+value value::tuple(std::vector<value> items) {
+  value v;
+  v.m_type = value_type::tuple;
+  v.m_data = std::make_shared<const std::vector<value>>(std::move(items));
   return v;
 }
 
@@ -53,6 +61,11 @@ const std::string& value::as_text() const {
   return std::get<std::string>(m_data);
 }
 
+const std::vector<value>& value::as_tuple() const {
+  if (m_type != value_type::tuple) wrong_type("tuple");
+  return *std::get<5>(m_data);
+}
+
 std::string value::repr() const {
   switch (m_data.index()) {
     case 0: return "None";
@@ -66,6 +79,15 @@ std::string value::repr() const {
       return text;
     }
     case 3: return std::get<bool>(m_data) ? "True" : "False";
+    case 5: {
+      // Python's: (1, 'a'), and (1,) for one item.
+      const auto& items = *std::get<5>(m_data);
+      std::string out = "(";
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        out += (i == 0 ? "" : ", ") + items[i].repr();
+      }
+      return out + (items.size() == 1 ? ",)" : ")");
+    }
     default: {
       std::string out = "'";
       for (char c : std::get<std::string>(m_data)) {
@@ -84,6 +106,11 @@ std::size_t value::hash() const noexcept {
     case 2: return seed ^ std::hash<double>{}(std::get<double>(m_data));
     case 3: return seed ^ std::hash<bool>{}(std::get<bool>(m_data));
     case 4: return seed ^ std::hash<std::string>{}(std::get<std::string>(m_data));
+    case 5: {
+      std::size_t h = seed;
+      for (const value& item : *std::get<5>(m_data)) h = h * 31 + item.hash();
+      return h;
+    }
     default: return seed;
   }
 }

@@ -71,7 +71,7 @@ std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry
 
   try {
     return std::make_shared<const plan>(lower::lower(query, d));
-  } catch (const lower::unsupported_error& e) {
+  } catch (const lower::located_error& e) {
     // The construct's own text and span when known, else the whole query.
     std::uint16_t id = e.text();
     if (id != ir::expr::no_text) {

@@ -199,7 +199,18 @@ void sql_builder::wrap(const affixes& a, const ir::expr& operand) {
 
 void sql_builder::key(const ir::expr& e) {
   if (const auto* row = e.try_as<ir::source_row>()) {
-    column(row->source, m_query.sources[row->source].entity->pk());
+    const entity_info& entity = *m_query.sources[row->source].entity;
+    if (entity.composite_key()) {
+      // A key of several columns is no single SQL value.
+      throw composite_key_error{
+          "an object of " + entity.name +
+              ", whose primary key has several attributes, is used here as one value (compared, "
+              "counted, grouped, ordered, or a missing one of a LEFT JOIN); this is not "
+              "supported yet: use its key attributes instead (" +
+              entity.key_attrs[0]->name + ", " + entity.key_attrs[1]->name + ", ...)",
+          e.text, e.span};
+    }
+    column(row->source, entity.pk());
   } else {
     expr(e);  // a foreign-key column or a parameter binds the key itself
   }
@@ -737,12 +748,47 @@ void sql_builder::logical(const ir::logical& l) {
   if (is_or) m_sql += ')';
 }
 
+bool sql_builder::count_composite(const ir::aggregate& a) {
+  const auto* row = a.arg->try_as<ir::source_row>();
+  if (row == nullptr || !m_query.sources[row->source].entity->composite_key()) return false;
+  const entity_info& entity = *m_query.sources[row->source].entity;
+  const auto& keys = entity.key_attrs;
+  m_sql += "COUNT(";
+  // A missing object of a LEFT JOIN has NULL in every key column, a present one in none.
+  if (!a.distinct) {
+    column(row->source, *keys[0]);
+  } else if (m_dialect.name() == "sqlite") {
+    // PonyORM's: the row's own id (NULL for a missing one).
+    m_sql += "DISTINCT ";
+    column(row->source, "ROWID");
+  } else if (m_dialect.name() == "mariadb") {
+    m_sql += "DISTINCT ";  // which counts no row with a NULL among its values
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0) m_sql += ", ";
+      column(row->source, *keys[i]);
+    }
+  } else {
+    // PostgreSQL counts a row value of NULLs: a missing object is made NULL itself.
+    m_sql += "DISTINCT CASE WHEN ";
+    column(row->source, *keys[0]);
+    m_sql += " IS NOT NULL THEN (";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0) m_sql += ", ";
+      column(row->source, *keys[i]);
+    }
+    m_sql += ") END";
+  }
+  m_sql += ')';
+  return true;
+}
+
 void sql_builder::aggregate(const ir::aggregate& a) {
   if (!a.arg) {
     m_sql += "COUNT(*)";
     return;
   }
   if (a.fn == ir::aggregate_kind::group_concat) return group_concat(a);
+  if (a.fn == ir::aggregate_kind::count && count_composite(a)) return;
   if (a.fn == ir::aggregate_kind::sum || a.fn == ir::aggregate_kind::avg) {
     const affixes around = sum_or_avg(a.fn == ir::aggregate_kind::avg, a.distinct, *a.arg, false);
     m_sql += around.before;

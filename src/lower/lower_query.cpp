@@ -41,7 +41,9 @@ class statement {
     return !m_query.group_by.empty() || !m_query.having.empty();
   }
   // The SQL column (1-based) that orders result item `position` (an object: its key).
-  [[nodiscard]] std::size_t order_column(std::size_t position) const;
+  // The result column(s) of item `position` (1-based) as ORDER BY terms: "3", or for an object
+  // its key's columns joined by `separator`, "1, 2".
+  [[nodiscard]] std::string order_column(std::size_t position, std::string_view separator) const;
 
   const ir::query& m_query;
   lower::plan& m_plan;
@@ -141,13 +143,26 @@ void statement::projection(bool aliased) {
     out.type = e.type.scalar;
     const auto* row = e.try_as<ir::source_row>();
     // An object in a derived table is its key, which the outer query's reference names.
-    if (row != nullptr && (m_query.sources[row->source].left || !names.empty())) {
+    const entity_info* entity = row != nullptr ? m_query.sources[row->source].entity : nullptr;
+    if (row != nullptr && m_query.sources[row->source].left && names.empty() &&
+        entity->composite_key()) {
+      // A LEFT JOINed object with a key of several columns: each of them (NULL for none).
+      for (const attr_info* key : entity->key_attrs) {
+        next();
+        m_sql.column(row->source, *key);
+        alias();
+        ++column;
+      }
+      out.entity = entity;
+      out.column_count = entity->key_attrs.size();
+      out.key_only = true;
+    } else if (row != nullptr && (m_query.sources[row->source].left || !names.empty())) {
       // A LEFT JOINed object may be missing: its key alone (NULL for none), loaded later.
       next();
       m_sql.key(e);
       alias();
       ++column;
-      out.entity = m_query.sources[row->source].entity;
+      out.entity = entity;
       out.key_only = true;
     } else if (row != nullptr) {
       const entity_info& entity = *m_query.sources[row->source].entity;
@@ -275,7 +290,7 @@ void statement::group_by() {
   m_sql.having(m_query.having);
 }
 
-std::size_t statement::order_column(std::size_t position) const {
+std::string statement::order_column(std::size_t position, std::string_view separator) const {
   std::size_t column = 1;
   auto whole = [&](const ir::expr& e) {
     const auto* row = e.try_as<ir::source_row>();
@@ -286,15 +301,20 @@ std::size_t statement::order_column(std::size_t position) const {
     column += row != nullptr ? m_query.sources[row->source].entity->load_columns.size() : 1;
   }
   if (const auto* row = whole(*m_query.result.items[position - 1].expr)) {
-    // The object's key column: finalize() puts the key among the entity's columns.
+    // The object's key columns: finalize() puts the key among the entity's columns.
     const entity_info& entity = *m_query.sources[row->source].entity;
     const auto& columns = entity.load_columns;
-    const auto key = std::find_if(columns.begin(), columns.end(), [&](const attr_info* attr) {
-      return attr->column == entity.pk().column;
-    });
-    return column + static_cast<std::size_t>(key - columns.begin());
+    std::string out;
+    for (const attr_info* key : entity.key_attrs) {
+      // (By column: in a hierarchy, load_columns are the root's attributes.)
+      const auto at = std::find_if(columns.begin(), columns.end(),
+                                   [&](const attr_info* c) { return c->column == key->column; });
+      if (!out.empty()) out += separator;
+      out += std::to_string(column + static_cast<std::size_t>(at - columns.begin()));
+    }
+    return out;
   }
-  return column;
+  return std::to_string(column);
 }
 
 void statement::order_by() {
@@ -308,7 +328,8 @@ void statement::order_by() {
     if (item.expr) {
       m_sql.expr(*item.expr);
     } else {
-      m_sql.text(std::to_string(order_column(item.position)));
+      // An object's key columns each in the item's direction.
+      m_sql.text(order_column(item.position, item.descending ? " DESC, " : ", "));
     }
     m_order_text.emplace_back(begin, m_plan.sql.size());
     if (item.descending) m_sql.text(" DESC");
@@ -401,10 +422,18 @@ void statement::remove() {
   if (limited() && !m_sql.sql_dialect().has_limit_in_subquery()) {
     m_sql.unsupported("remove() of a sliced query (LIMIT in an IN subquery)");
   }
-  m_sql.text(" WHERE ");
-  m_sql.quoted(entity.pk().column);
-  m_sql.text(" IN (SELECT ");
-  m_sql.column(row.source, entity.pk());
+  // A composite key as a row value, `("a", "b") IN (SELECT ...)`, which the three providers have.
+  const bool composite = entity.composite_key();
+  m_sql.text(composite ? " WHERE (" : " WHERE ");
+  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
+    if (i > 0) m_sql.text(", ");
+    m_sql.quoted(entity.key_attrs[i]->column);
+  }
+  m_sql.text(composite ? ") IN (SELECT " : " IN (SELECT ");
+  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
+    if (i > 0) m_sql.text(", ");
+    m_sql.column(row.source, *entity.key_attrs[i]);
+  }
   from_where();
   order_by();
   limit();
@@ -412,10 +441,8 @@ void statement::remove() {
 }
 
 // The terminal enums mirror each other.
-static_assert(static_cast<int>(ir::terminal::remove) ==
-              static_cast<int>(ir::terminal::remove));
-static_assert(static_cast<int>(ir::terminal::exists) ==
-              static_cast<int>(ir::terminal::exists));
+static_assert(static_cast<int>(ir::terminal::remove) == static_cast<int>(ir::terminal::remove));
+static_assert(static_cast<int>(ir::terminal::exists) == static_cast<int>(ir::terminal::exists));
 static_assert(static_cast<int>(ir::terminal::group_concat) ==
               static_cast<int>(ir::terminal::group_concat));
 

@@ -2,9 +2,9 @@
 // dialect only for what differs. Expressions in lower_expr.cpp, statements in lower_query.cpp.
 #pragma once
 
-#include "lower/plan.hpp"
 #include "ir/query.hpp"
 #include "lower/dialect.hpp"
+#include "lower/plan.hpp"
 
 #include <string>
 #include <string_view>
@@ -62,6 +62,8 @@ class sql_builder {
   void like(const ir::like& l);
   void logical(const ir::logical& l);
   void aggregate(const ir::aggregate& a);
+  // COUNT of objects whose key has several columns (written, true), or false for any other.
+  bool count_composite(const ir::aggregate& a);
   void function(const ir::function& f);
   void group_concat(const ir::aggregate& a);
   void py_slice(const ir::function& f);

@@ -77,12 +77,14 @@ entity_objects::entity_objects(const entity_info& entity, identity_map& map,
       m_map{map},
       m_keys{entity.root == &entity ? this : &map.objects_of(*entity.root)},
       m_home{home},
-      m_integer_keys{entity.pk().type == value_type::integer},
+      m_integer_keys{!entity.composite_key() && entity.pk().type == value_type::integer},
       m_implicit_id{!object_access::is_field(entity.pk())},
       m_stride{entity.object_align == 0 ? 0
                                         : (entity.object_size + entity.object_align - 1) /
                                               entity.object_align * entity.object_align} {
   while (entity.columns[m_pk_position] != &entity.pk()) ++m_pk_position;
+  // A composite key's attributes are read like any column, then gathered into the key.
+  if (entity.composite_key()) m_pk_position = no_position;
   // A session per request makes these per entity per session: one allocation each.
   m_readers.reserve(entity.columns.size());
   m_fields.reserve(entity.attrs.size());
@@ -106,6 +108,11 @@ entity_objects::entity_objects(const entity_info& entity, identity_map& map,
       r.how = column_reader::method::int_key;
     }
     m_readers.push_back(r);
+  }
+  for (const attr_info* key : entity.key_attrs) {
+    const auto at = std::find(entity.columns.begin(), entity.columns.end(), key);
+    const std::size_t i = static_cast<std::size_t>(at - entity.columns.begin());
+    m_key_columns.push_back(m_readers[i].position);
   }
   for (std::size_t i = 0; i < entity.attrs.size(); ++i) {
     if (object_access::is_field(entity.attrs[i])) {

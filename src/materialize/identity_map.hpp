@@ -53,9 +53,13 @@ class entity_objects {
 
   [[nodiscard]] const entity_info& entity() const noexcept { return m_entity; }
   [[nodiscard]] identity_map& map() const noexcept { return m_map; }
-  // The position of the primary key in entity().columns, and its column among those selected.
+  // The position of the primary key in entity().columns (no_position for a composite key, whose
+  // attributes are read as any column), and each key attribute's column among those selected.
+  static constexpr std::size_t no_position = static_cast<std::size_t>(-1);
   [[nodiscard]] std::size_t pk_position() const noexcept { return m_pk_position; }
-  [[nodiscard]] std::size_t pk_column() const noexcept { return m_readers[m_pk_position].position; }
+  [[nodiscard]] const std::vector<std::size_t>& key_columns() const noexcept {
+    return m_key_columns;
+  }
   // In a hierarchy, the discriminator's column among those selected.
   [[nodiscard]] std::size_t discriminator_column() const noexcept { return m_discriminator_column; }
   [[nodiscard]] bool integer_keys() const noexcept { return m_integer_keys; }
@@ -116,6 +120,7 @@ class entity_objects {
   };
   std::vector<field_place> m_fields;
   std::vector<column_reader> m_readers;
+  std::vector<std::size_t> m_key_columns;
   int_key_index m_by_int;
   std::unordered_map<value, entity_base*, value_hash> m_by_value;
 };

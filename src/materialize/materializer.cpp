@@ -5,6 +5,8 @@
 #include <nextorm/errors.hpp>
 #include <nextorm/types.hpp>
 
+#include <algorithm>
+
 namespace nextorm::materialize {
 
 using detail::object_access;
@@ -44,9 +46,9 @@ std::string attribute_subject(const entity_info& entity, const attr_info& attr) 
 // A row read as an object whose key is NULL: only a SQLite table made without NextORM can hold
 // one (SQLite lets a PRIMARY KEY that is not INTEGER PRIMARY KEY be NULL). No object stands for
 // it, and a null one in a result would be dereferenced.
-[[noreturn]] void throw_null_key(const entity_info& entity) {
+[[noreturn]] void throw_null_key(const entity_info& entity, const attr_info& key) {
   throw database_error(error_category::type, "value.null_key",
-                       attribute_subject(entity, entity.pk()) + " is NULL in a row of table " +
+                       attribute_subject(entity, key) + " is NULL in a row of table " +
                            entity.table +
                            ": a row without its key cannot be an object; give the row a key");
 }
@@ -148,16 +150,32 @@ const entity_info& row_class(const driver::cursor& row, std::size_t first_column
   return *actual;
 }
 
-// The key of the row as a value (any key type); a NULL throws value.null_key.
-value read_key(const driver::cursor& row, std::size_t key_column, const entity_info& entity) {
-  value key;
+// One key attribute's column as a value; a NULL throws value.null_key.
+value read_key_part(const driver::cursor& row, std::size_t column, const entity_info& entity,
+                    const attr_info& attr) {
+  value part;
   try {
-    key = row.get(key_column, entity.pk().type);
+    part = row.get(column, attr.type);
   } catch (const error& e) {  // the key's reader: a type mismatch
-    throw_type_mismatch(e, attribute_subject(entity, entity.pk()), entity.pk().type);
+    throw_type_mismatch(e, attribute_subject(entity, attr), attr.type);
   }
-  if (key.is_null()) throw_null_key(entity);
-  return key;
+  if (part.is_null()) throw_null_key(entity, attr);
+  return part;
+}
+
+// The key of the row as a value (any key type; a tuple for a composite key).
+value read_key(const driver::cursor& row, std::size_t first_column, const entity_objects& objects) {
+  const entity_info& entity = objects.entity();
+  const auto& columns = objects.key_columns();
+  if (!entity.composite_key()) {
+    return read_key_part(row, first_column + columns[0], entity, entity.pk());
+  }
+  std::vector<value> parts;
+  parts.reserve(columns.size());
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    parts.push_back(read_key_part(row, first_column + columns[i], entity, *entity.key_attrs[i]));
+  }
+  return value::tuple(std::move(parts));
 }
 
 // A row of an inheritance hierarchy: the object of the class its discriminator names, made in
@@ -165,7 +183,7 @@ value read_key(const driver::cursor& row, std::size_t key_column, const entity_i
 entity_base* materialize_polymorphic(const driver::cursor& row, std::size_t first_column,
                                      entity_objects& objects) {
   const entity_info& asked = objects.entity();
-  const value key = read_key(row, first_column + objects.pk_column(), asked);
+  const value key = read_key(row, first_column, objects);
   entity_objects& all = objects.map().objects_of(*asked.root);
   entity_base* known = all.find(key);
   const entity_info& actual =
@@ -188,8 +206,8 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
                                 entity_objects& objects) {
   if (objects.entity().in_hierarchy()) return materialize_polymorphic(row, first_column, objects);
   // The key first: an object the session already has is not read again.
-  const std::size_t key_column = first_column + objects.pk_position();
   if (objects.integer_keys()) {
+    const std::size_t key_column = first_column + objects.pk_position();
     std::int64_t key = 0;
     try {
       key = row.get_int(key_column);
@@ -198,12 +216,13 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
       throw_type_mismatch(e, attribute_subject(entity, entity.pk()), entity.pk().type);
     }
     // NULL reads as 0: only then is the column type worth asking for.
-    if (key == 0 && row.is_null(key_column)) throw_null_key(objects.entity());
+    if (key == 0 && row.is_null(key_column))
+      throw_null_key(objects.entity(), objects.entity().pk());
     return objects.find_or_add(
         key, [&] { return &load_object(row, first_column, objects, key, nullptr); });
   }
-  // Otherwise a str or uuid key (schema.pk_type).
-  const value key = read_key(row, key_column, objects.entity());
+  // Otherwise a str or uuid key (schema.pk_type), or a composite one.
+  const value key = read_key(row, first_column, objects);
   if (entity_base* known = objects.find(key)) return known;
   entity_base& object = load_object(row, first_column, objects, 0, &key);
   objects.file(key, object);
@@ -211,6 +230,28 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
 }
 
 namespace {
+
+// The key among an entity's load_columns read from `first_column` on (a tuple for a composite
+// key), without an object: for entities that have no C++ type.
+// With `key_only`, the key's columns alone were selected, in its order (NULL for a missing
+// object of a LEFT JOIN).
+value key_of_row(const driver::cursor& rows, std::size_t first_column, const entity_info& entity,
+                 bool key_only) {
+  const auto& columns = entity.load_columns;
+  std::vector<value> parts;
+  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
+    const attr_info* key = entity.key_attrs[i];
+    // (By column: in a hierarchy, load_columns are the root's attributes.)
+    const auto at =
+        key_only ? columns.begin() + static_cast<std::ptrdiff_t>(i)
+                 : std::find_if(columns.begin(), columns.end(),
+                                [&](const attr_info* c) { return c->column == key->column; });
+    parts.push_back(
+        rows.get(first_column + static_cast<std::size_t>(at - columns.begin()), key->type));
+  }
+  if (parts.front().is_null()) return value{};
+  return parts.size() == 1 ? std::move(parts.front()) : value::tuple(std::move(parts));
+}
 
 // The rows as cells; `at` is the item being read.
 void read_cells(driver::cursor& rows, const lower::result_shape& shape, identity_map& objects,
@@ -224,12 +265,9 @@ void read_cells(driver::cursor& rows, const lower::result_shape& shape, identity
         check_form(cell.v);
       } else if (item.entity->construct == nullptr || item.key_only) {
         // No C++ type (a JSON-schema entity), or only the key was selected: the key stands in.
-        std::size_t pk_position = 0;
-        if (!item.key_only) {
-          const auto& columns = item.entity->load_columns;
-          while (columns[pk_position]->column != item.entity->pk().column) ++pk_position;
-        }
-        cell.v = rows.get(item.first_column + pk_position, item.entity->pk().type);
+        cell.v = item.key_only && !item.entity->composite_key()
+                     ? rows.get(item.first_column, item.entity->pk().type)
+                     : key_of_row(rows, item.first_column, *item.entity, item.key_only);
         if (item.entity->construct != nullptr && !cell.v.is_null()) {
           cell.object = objects.find(*item.entity, cell.v);
         }

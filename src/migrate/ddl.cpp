@@ -36,7 +36,7 @@ struct index_def {
 struct table_def {
   std::string name;
   std::vector<column_def> columns;
-  std::vector<std::string> primary_key;  // the composite key of a join table
+  std::vector<std::string> primary_key;  // a composite key (of an entity or a join table)
   std::vector<foreign_key> foreign_keys;
   std::vector<index_def> indexes;
   std::vector<index_def> unique_keys;  // composite_key constraints, inside CREATE TABLE
@@ -88,6 +88,9 @@ std::string column_definition(const attr_info& attr, const lower::dialect& diale
 table_def entity_table(const entity_info& entity, const lower::dialect& dialect) {
   const pony_naming naming{dialect.name()};  // index and constraint names, per provider
   table_def table{entity.table, {}, {}, {}, {}, {}};
+  if (entity.composite_key()) {
+    for (const attr_info* key : entity.key_attrs) table.primary_key.push_back(key->column);
+  }
   // A hierarchy's table has the columns of all its classes (load_columns).
   for (const attr_info* attr : entity.load_columns) {
     table.columns.push_back({attr->column, column_definition(*attr, dialect)});
@@ -109,8 +112,10 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
       table.foreign_keys.push_back(
           {fk_name, attr->column, target.table, target.pk().column, on_delete});
     }
-    if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique &&
-        attr->kind != attr_kind::pk) {
+    // (The first column of a composite key is indexed by the key.)
+    const bool key_indexed =
+        attr->kind == attr_kind::pk || (entity.composite_key() && attr == entity.key_attrs.front());
+    if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique && !key_indexed) {
       table.indexes.push_back({naming.index(entity.table, attr->column), {attr->column}});
     }
   }

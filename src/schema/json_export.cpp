@@ -114,6 +114,8 @@ std::string registry::to_json() const {
       }
     }
     if (!entity.discriminator.empty()) out["discriminator"] = entity.discriminator;
+    // A subclass has its root's key, which the root writes.
+    if (entity.base.empty() && !entity.primary_key.empty()) out["primary_key"] = entity.primary_key;
     for (const bool unique : {true, false}) {
       json lists = json::array();
       for (const auto& index : entity.composite_indexes) {

@@ -227,8 +227,8 @@ entity_info read_entity(std::size_t position, const json& object) {
   entity_info entity;
   entity.name = at.text(object, "name");
   at.prefix = "entity " + entity.name + ": ";
-  at.check_fields(object, {"name", "table", "base", "discriminator", "attrs", "composite_keys",
-                           "composite_indexes"});
+  at.check_fields(object, {"name", "table", "base", "discriminator", "attrs", "primary_key",
+                           "composite_keys", "composite_indexes"});
   if (object.contains("table")) entity.table = at.text(object, "table");
   // Inheritance: "base": "Person" (PonyORM's class Student(Person)), and the value of the
   // discriminator column for this class (PonyORM's _discriminator_; the entity's name if none).
@@ -250,6 +250,22 @@ entity_info read_entity(std::size_t position, const json& object) {
         index.attrs.push_back(name.get<std::string>());
       }
       entity.composite_indexes.push_back(std::move(index));
+    }
+  }
+  // "primary_key": ["student", "course"], PonyORM's PrimaryKey(student, course).
+  if (auto it = object.find("primary_key"); it != object.end()) {
+    const char* expected = "a list of attribute names";
+    if (!it->is_array()) at.shape("primary_key", expected, *it);
+    // (An empty list would otherwise read as none at all.)
+    if (it->empty()) {
+      fail("schema.primary_key",
+           at.prefix +
+               "primary_key needs at least two attributes (a single one: declare it as "
+               "the PK)");
+    }
+    for (const json& name : *it) {
+      if (!name.is_string()) at.shape("primary_key", expected, name);
+      entity.primary_key.push_back(name.get<std::string>());
     }
   }
   if (auto it = object.find("attrs"); it != object.end()) {

@@ -449,6 +449,52 @@ void check_composite_index(entity_info& entity, const composite_index_info& inde
   }
 }
 
+// PonyORM's PrimaryKey(a, b): two or more distinct attributes, each a Req or a required Single
+// (a key part always has a value); not a float (PonyORM refuses it too); not beside a PK.
+void check_primary_key(const entity_info& entity, const attr_info* pk) {
+  std::string listed;
+  for (const auto& name : entity.primary_key) listed += (listed.empty() ? "" : ", ") + name;
+  const std::string here = "entity " + entity.name + ": primary_key(" + listed + "): ";
+  if (pk != nullptr) {
+    fail("schema.primary_key", here + "the entity also has the PK " + pk->name +
+                                   "; declare one key: make " + pk->name +
+                                   " a Req and list it, or drop primary_key");
+  }
+  if (entity.primary_key.size() < 2) {
+    fail("schema.primary_key",
+         here + "needs at least two attributes (a single one: declare it as the PK)");
+  }
+  std::vector<std::string> names;
+  for (const auto& attr : entity.attrs) names.push_back(attr.name);
+  for (std::size_t i = 0; i < entity.primary_key.size(); ++i) {
+    const std::string& name = entity.primary_key[i];
+    const attr_info* found = entity.find(name);
+    if (found == nullptr) {
+      fail("schema.primary_key", here + "entity " + entity.name + " has no attribute '" + name +
+                                     "'" + did_you_mean(name, names));
+    }
+    if (std::find(entity.primary_key.begin(),
+                  entity.primary_key.begin() + static_cast<std::ptrdiff_t>(i),
+                  name) != entity.primary_key.begin() + static_cast<std::ptrdiff_t>(i)) {
+      fail("schema.primary_key", here + name + " is listed twice");
+    }
+    const bool required =
+        found->kind == attr_kind::req || (found->kind == attr_kind::single && !found->optional);
+    if (!required) {
+      fail("schema.primary_key",
+           here + name + " is " +
+               (found->kind == attr_kind::single ? "an optional Single"
+                : found->kind == attr_kind::opt  ? "an Opt"
+                                                 : "a Set") +
+               "; a key's attributes are Req or required Single (every row has them)");
+    }
+    if (found->type == value_type::real) {
+      fail("schema.float_key",
+           here + "the float attribute " + name + " cannot be part of it (PonyORM refuses it too)");
+    }
+  }
+}
+
 }  // namespace
 
 // --- registry ---
@@ -494,12 +540,13 @@ entity_info& registry::add(entity_info entity) {
   // A subclass's composite indexes may name its base's attributes: finalize() checks them.
   if (entity.base.empty()) {
     for (auto& index : entity.composite_indexes) check_composite_index(entity, index);
+    if (!entity.primary_key.empty()) check_primary_key(entity, pk);
   } else if (!is_identifier(entity.base)) {
     fail("schema.bad_name",
          "entity " + entity.name + ": base entity name '" + entity.base + "' is not an identifier");
   }
   // A subclass has its base's key (finalize() adds the base's attributes).
-  if (pk == nullptr && entity.base.empty()) {
+  if (pk == nullptr && entity.base.empty() && entity.primary_key.empty()) {
     if (entity.find("id") != nullptr) {
       fail("schema.implicit_pk", "entity " + entity.name +
                                      ": cannot add the default PK 'id', the name is in use; "
@@ -834,6 +881,47 @@ void name_join_tables(entity_list& entities, const naming_convention& naming) {
   }
 }
 
+// The key's attributes (entity_info::key_attrs), marked key_part. A subclass has its root's key:
+// a C++ subclass describes its base's primary_key again, anything else is refused.
+void resolve_key(entity_info& entity) {
+  entity.key_attrs.clear();
+  if (const entity_info* base = entity.base_entity) {
+    if (!entity.primary_key.empty() && entity.primary_key != base->primary_key) {
+      fail("schema.subclass_pk", "entity " + entity.name +
+                                     ": declares a primary_key, but a subclass has the key of "
+                                     "its root " +
+                                     entity.root->name + "; remove it");
+    }
+    entity.primary_key = base->primary_key;
+    for (const attr_info* key : base->key_attrs)
+      entity.key_attrs.push_back(&entity.attrs[key->index]);
+  } else if (entity.primary_key.empty()) {
+    entity.key_attrs.push_back(&entity.attrs[entity.pk_index]);
+  } else {
+    for (const auto& name : entity.primary_key) entity.key_attrs.push_back(entity.find(name));
+  }
+  for (const attr_info* key : entity.key_attrs) const_cast<attr_info*>(key)->key_part = true;
+  entity.pk_index = entity.key_attrs.front()->index;
+}
+
+// References to an entity whose key has several attributes would need foreign keys of several
+// columns, which NextORM does not build yet: refused rather than half-made.
+void refuse_composite_references(const entity_info& entity, const attr_info& attr) {
+  const entity_info& target = *attr.target_entity;
+  const entity_info* keyed = nullptr;
+  if (attr.kind == attr_kind::single && target.composite_key()) keyed = &target;
+  if (attr.is_many_to_many()) {
+    if (entity.composite_key()) keyed = &entity;
+    if (target.composite_key()) keyed = &target;
+  }
+  if (keyed == nullptr) return;
+  fail("schema.composite_reference",
+       where(entity, attr) + "refers to " + keyed->name +
+           ", whose primary key has several attributes; references to such entities (foreign "
+           "keys of several columns) are not supported yet: give " +
+           keyed->name + " a single-attribute key and make its key attributes a composite_key");
+}
+
 }  // namespace
 
 void registry::finalize(const naming_convention& naming) {
@@ -872,6 +960,7 @@ void registry::finalize(const naming_convention& naming) {
       attr.target_entity = nullptr;
       attr.reverse_attr = nullptr;
       attr.key_in_reverse = false;
+      attr.key_part = false;
       attr.m2m_table.clear();
       attr.m2m_own_column.clear();
       attr.m2m_other_column.clear();
@@ -883,6 +972,7 @@ void registry::finalize(const naming_convention& naming) {
         attr.precision = attr.scale = 0;
       }
     }
+    resolve_key(entity);
     if (entity.base_entity != nullptr) {
       // PonyORM: a subclass lives in its root's table.
       if (!declared.table.empty()) {
@@ -916,6 +1006,11 @@ void registry::finalize(const naming_convention& naming) {
       if (attr.is_relation() && !attr.inherited && attr.reverse_attr == nullptr) {
         link_reverse(*entity, attr);
       }
+    }
+  }
+  for (auto& entity : m_entities) {
+    for (auto& attr : entity->attrs) {
+      if (attr.is_relation() && !attr.inherited) refuse_composite_references(*entity, attr);
     }
   }
   for (auto& entity : m_entities) {

@@ -124,6 +124,15 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
   const lower::dialect& d = dialect();
   const std::string table = d.quote(entity.table);
   const std::string key = d.quote(entity.pk().column);
+  // `"a" = ? AND "b" = ?`: the key's columns, their placeholders from `first` on.
+  auto key_condition = [&](std::size_t first) {
+    std::string out;
+    for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
+      out += (i == 0 ? "" : " AND ") + d.quote(entity.key_attrs[i]->column) + " = " +
+             d.placeholder(first + i);
+    }
+    return out;
+  };
   entity_statements s;
   std::string all_columns;
   std::string all_values;
@@ -138,7 +147,7 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
     all_columns += (all == 0 ? "" : ", ") + name;
     all_values += (all == 0 ? "" : ", ") + d.placeholder(all);
     ++all;
-    if (attr == &entity.pk()) continue;
+    if (attr->key_part) continue;
     generated_columns += (generated == 0 ? "" : ", ") + name;
     generated_values += (generated == 0 ? "" : ", ") + d.placeholder(generated);
     ++generated;
@@ -153,19 +162,20 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
                              : "INSERT INTO " + table + " (" + generated_columns + ") VALUES (" +
                                    generated_values + ")";
   if (d.has_returning()) s.insert_without_key += " RETURNING " + key;
-  s.update = assigned == 0 ? std::string{}
-                           : "UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " +
-                                 d.placeholder(assigned);
-  s.remove = "DELETE FROM " + table + " WHERE " + key + " = " + d.placeholder(0);
+  s.update = assigned == 0
+                 ? std::string{}
+                 : "UPDATE " + table + " SET " + assignments + " WHERE " + key_condition(assigned);
+  s.remove = "DELETE FROM " + table + " WHERE " + key_condition(0);
   // An object is read with every column of its table: in a hierarchy, a row of any class.
   std::string load_columns;
   for (const attr_info* attr : entity.load_columns) {
     load_columns += (load_columns.empty() ? "" : ", ") + d.quote(attr->column);
   }
   const std::string of_class = d.class_condition(entity);
-  s.select_where_key = "SELECT " + load_columns + " FROM " + table + " WHERE " +
-                       (of_class.empty() ? "" : of_class + " AND ") + key;
-  s.select_by_key = s.select_where_key + " = " + d.placeholder(0);
+  const std::string select = "SELECT " + load_columns + " FROM " + table + " WHERE " +
+                             (of_class.empty() ? "" : of_class + " AND ");
+  s.select_where_key = select + key;
+  s.select_by_key = select + key_condition(0);
   return m_statements.emplace(&entity, std::move(s)).first->second;
 }
 

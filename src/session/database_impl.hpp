@@ -22,10 +22,11 @@ namespace nextorm::detail {
 struct entity_statements {
   std::string insert_with_key;     // every column
   std::string insert_without_key;  // without an auto-increment key, which the database makes
-  std::string update;              // every column but the key, WHERE key
+  std::string update;              // every column but the key's, WHERE key (each key column)
   std::string remove;              // WHERE key
   std::string select_by_key;       // every column, WHERE key
-  std::string select_where_key;    // the same up to the key column, for `IN (...)`
+  std::string select_where_key;    // the same up to the key column, for `IN (...)` (entities
+                                   // with a single-attribute key: the targets of references)
 };
 
 class database_impl {

@@ -31,15 +31,15 @@ void write_missing(const attr_info& attr, param_writer& out, std::size_t index) 
 }  // namespace
 
 std::size_t object_columns::count() const noexcept {
+  // (Only a generated key, a single attribute, is skipped.)
   return m_object.info().columns.size() - (m_key == key_position::skip ? 1 : 0);
 }
 
 void object_columns::write(param_writer& out) const {
   const entity_info& entity = m_object.info();
-  const attr_info& key = entity.pk();
   std::size_t index = 0;
   for (const attr_info* attr : entity.columns) {
-    if (attr == &key && m_key != key_position::in_place) continue;
+    if (attr->key_part && m_key != key_position::in_place) continue;
     if (attr->discriminator) {
       out.set_text(index, entity.discriminator_value);
     } else if (!attr->store(object_access::field(m_object, *attr), out, index)) {
@@ -47,7 +47,10 @@ void object_columns::write(param_writer& out) const {
     }
     ++index;
   }
-  if (m_key == key_position::last) out.set(index, m_object.key());
+  if (m_key != key_position::last) return;
+  for (const attr_info* key : entity.key_attrs) {
+    out.set(index++, object_access::read(m_object, *key));
+  }
 }
 
 }  // namespace nextorm::detail

@@ -77,6 +77,7 @@ struct offset_probe final : entity_base {};
 }  // namespace
 
 void finish_description(entity_info& info) {
+  if (!info.primary_key.empty()) return;
   for (const auto& attr : info.attrs) {
     if (attr.kind == attr_kind::pk) return;
   }
@@ -127,9 +128,18 @@ const attr_info& field_base::attr() const {
   return owner().info().attrs[m_attr_index];
 }
 
+void check_key_unchanged(const entity_base& object, const attr_info& attr) {
+  if (!attr.key_part || object.state() == object_state::created) return;
+  throw usage_error("object.key_change",
+                    object_label(object) + ": " + attr.owner->name + "." + attr.name +
+                        " is part of the primary key, which cannot change once the object is "
+                        "stored (PonyORM's rule); create an object with the new key instead");
+}
+
 void field_base::record_change() const {
   if (m_owner_offset == 0) throw_unattached();
   entity_base& object = owner();
+  check_key_unchanged(object, attr_unchecked());
   session_of(object).touch(object);
 }
 
@@ -146,9 +156,24 @@ std::shared_ptr<void> keeper_of(const entity_base& object) {
   return materialize::object_store::of(*home).shared_from_this();
 }
 
+std::string key_label(const entity_info& entity, const value& key, std::string_view missing) {
+  if (key.is_null()) return std::string{missing};
+  if (!entity.composite_key()) return key.repr();
+  std::string out;
+  const std::vector<value>& parts = key.as_tuple();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].is_null())
+      return std::string{missing};  // e.g. a reference to an object not inserted yet
+    const attr_info& attr = *entity.key_attrs[i];
+    out += i == 0 ? "" : ",";
+    out += attr.kind == attr_kind::single ? attr.target + "[" + parts[i].repr() + "]"
+                                          : parts[i].repr();
+  }
+  return out;
+}
+
 std::string object_label(const entity_base& object) {
-  const value key = object.key();
-  return object.info().name + "[" + (key.is_null() ? std::string{"new"} : key.repr()) + "]";
+  return object.info().name + "[" + key_label(object.info(), object.key()) + "]";
 }
 
 session_impl& session_of(const entity_base& object) {
@@ -174,11 +199,13 @@ void field_base::describe(attr_info info) {
   construction().describing->attrs.push_back(std::move(info));
 }
 
-void describe_composite(bool unique, std::initializer_list<const void*> fields) {
+void describe_composite(composite_kind kind, std::initializer_list<const void*> fields) {
   const construction_context& c = construction();
   if (c.describing == nullptr) return;  // an object made while another thread describes
-  composite_index_info index;
-  index.unique = unique;
+  const char* what = kind == composite_kind::unique_key ? "composite_key"
+                     : kind == composite_kind::index    ? "composite_index"
+                                                        : "primary_key";
+  std::vector<std::string> names;
   for (const void* field : fields) {
     const std::ptrdiff_t offset =
         static_cast<const char*>(field) - reinterpret_cast<const char*>(c.owner);
@@ -187,15 +214,25 @@ void describe_composite(bool unique, std::initializer_list<const void*> fields) 
     auto found = std::find_if(c.describing->attrs.begin(), c.describing->attrs.end(),
                               [&](const attr_info& a) { return a.field_offset == offset; });
     if (found == c.describing->attrs.end()) {
-      throw schema_error{"schema.composite_index",
-                         "entity " + c.describing->name + ": a " +
-                             (unique ? "composite_key" : "composite_index") +
-                             " names a field that is not one of the entity's fields declared "
-                             "before it; declare it after the fields it names"};
+      const std::string message = "entity " + c.describing->name + ": a " + what +
+                                  " names a field that is not one of the entity's fields "
+                                  "declared before it; declare it after the fields it names";
+      if (kind == composite_kind::primary_key) throw schema_error{"schema.primary_key", message};
+      throw schema_error{"schema.composite_index", message};
     }
-    index.attrs.push_back(found->name);
+    names.push_back(found->name);
   }
-  c.describing->composite_indexes.push_back(std::move(index));
+  if (kind == composite_kind::primary_key) {
+    if (!c.describing->primary_key.empty()) {
+      throw schema_error{"schema.primary_key",
+                         "entity " + c.describing->name +
+                             ": declares two primary_key members (a subclass has its root's "
+                             "key); keep one"};
+    }
+    c.describing->primary_key = std::move(names);
+    return;
+  }
+  c.describing->composite_indexes.push_back({std::move(names), kind == composite_kind::unique_key});
 }
 
 namespace {
@@ -295,7 +332,13 @@ entity_base::entity_base() noexcept {
 
 value entity_base::key() const {
   if (m_info == nullptr) detail::throw_unattached();
-  return detail::object_access::read(*this, m_info->pk());
+  if (!m_info->composite_key()) return detail::object_access::read(*this, m_info->pk());
+  std::vector<value> parts;
+  parts.reserve(m_info->key_attrs.size());
+  for (const attr_info* attr : m_info->key_attrs) {
+    parts.push_back(detail::object_access::read(*this, *attr));
+  }
+  return value::tuple(std::move(parts));
 }
 
 std::ostream& operator<<(std::ostream& out, const entity_base& object) {

@@ -274,11 +274,23 @@ entity_base& create_object(const void* type_tag) {
 entity_base& object_at(const void* type_tag, const value& key) {
   session_impl& session = session_impl::current();
   const entity_info& entity = session.db().entity_of(type_tag);
+  const std::size_t parts = entity.key_attrs.size();
+  if ((key.type() == value_type::tuple ? key.as_tuple().size() : 1) != parts) {
+    std::string names;
+    for (const attr_info* attr : entity.key_attrs)
+      names += (names.empty() ? "" : ", ") + attr->name;
+    throw usage_error("object.key_shape",
+                      entity.name + "'s key is " +
+                          (parts == 1 ? "the one attribute " + names + ": pass its value"
+                                      : "made of " + std::to_string(parts) + " attributes (" +
+                                            names + "): pass their values as at({...})") +
+                          ", not " + key.repr());
+  }
   session.flush();
   entity_base* found = session.load(entity, key);
   // After the flush a removed object is gone from the identity map and the table alike.
   if (found == nullptr) {
-    throw object_not_found(entity.name + "[" + key.repr() + "] does not exist");
+    throw object_not_found(entity.name + "[" + key_label(entity, key, "None") + "] does not exist");
   }
   return *found;
 }

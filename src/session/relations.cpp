@@ -193,6 +193,7 @@ void reference_field::assign(entity_base* new_target) {
   if (new_target != nullptr) check_same_session(self, *new_target);
   entity_base* old_target = target();
   if (old_target == new_target) return;
+  check_key_unchanged(self, a);
   const attr_info& reverse = *a.reverse_attr;
   if (reverse.kind == attr_kind::set) {
     // Keep loaded collections on both ends in step.

@@ -73,12 +73,23 @@ entity_base* session_impl::load(const entity_info& entity, const value& key) {
   if (key.is_null()) return nullptr;
   materialize::entity_objects& objects = this->objects().objects_of(entity);
   if (entity_base* known = objects.find(key)) return known;
-  auto rows = connection().query(statements(entity).select_by_key, std::span{&key, 1});
+  // A composite key binds each of its parts.
+  const std::span<const value> parts =
+      key.type() == value_type::tuple ? std::span{key.as_tuple()} : std::span{&key, 1};
+  for (const value& part : parts) {
+    if (part.is_null()) return nullptr;  // no row has a NULL key part
+  }
+  auto rows = connection().query(statements(entity).select_by_key, parts);
   if (!rows->next()) return nullptr;
   return materialize::materialize_object(*rows, 0, objects);
 }
 
 void session_impl::load_all(const entity_info& entity, std::span<const value> keys) {
+  if (entity.composite_key()) {
+    // (No `IN` of row values here: the objects of a left join's missing side, one by one.)
+    for (const value& key : keys) (void)load(entity, key);
+    return;
+  }
   materialize::entity_objects& objects = this->objects().objects_of(entity);
   std::vector<value> missing;
   std::unordered_set<value, value_hash> seen;
@@ -292,9 +303,11 @@ void session_impl::update(entity_base& object) {
 }
 
 void session_impl::erase(entity_base& object) {
-  const std::vector<value> key{object.key()};
-  (void)connection().execute(m_db.statements(object.info()).remove, key);
-  objects().forget(object.info(), key[0]);
+  const value key = object.key();
+  const std::span<const value> parts =
+      key.type() == value_type::tuple ? std::span{key.as_tuple()} : std::span{&key, 1};
+  (void)connection().execute(m_db.statements(object.info()).remove, parts);
+  objects().forget(object.info(), key);
 }
 
 void session_impl::flush() {

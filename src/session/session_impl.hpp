@@ -94,5 +94,12 @@ class session_impl {
 [[nodiscard]] session_impl& session_of(const entity_base& object);
 // "Author[1]" ("Author[new]" before the database made its key), for messages.
 [[nodiscard]] std::string object_label(const entity_base& object);
+// PonyORM's text of a key within an object's label: 1, 'x', or for a composite key its parts
+// joined by ',' with references as objects (Student[1],Course[2]); `missing` for a key that is
+// NULL or has a NULL part (an object's: "new", not inserted yet).
+[[nodiscard]] std::string key_label(const entity_info& entity, const value& key,
+                                    std::string_view missing = "new");
+// Refuses (object.key_change) a change of a key attribute of an object already stored.
+void check_key_unchanged(const entity_base& object, const attr_info& attr);
 
 }  // namespace nextorm::detail

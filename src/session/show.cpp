@@ -6,6 +6,7 @@
 #include <nextorm/registry.hpp>
 
 #include "materialize/object_access.hpp"
+#include "session/session_impl.hpp"
 
 #include <algorithm>
 
@@ -35,7 +36,7 @@ std::size_t display_width(const std::string& text) {
 // An object inside a tuple, or a reference: PonyORM's repr, Group[101].
 std::string object_text(const entity_info& entity, const value& key) {
   if (key.is_null()) return "None";
-  return entity.name + "[" + key.repr() + "]";
+  return entity.name + "[" + key_label(entity, key) + "]";
 }
 
 // The attributes with a column of a typed object; a reference shows its target's repr.
@@ -59,6 +60,12 @@ std::string render_text(const value& v) {
     case value_type::real:
     case value_type::boolean: return v.repr();
     case value_type::bytes: return to_hex(v.as_text());
+    case value_type::tuple: {
+      text = "(";
+      for (const value& part : v.as_tuple())
+        text += (text.size() == 1 ? "" : ", ") + render_text(part);
+      return text + ")";
+    }
     default: text = v.as_text(); break;
   }
   std::replace(text.begin(), text.end(), '\n', ' ');

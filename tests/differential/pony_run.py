@@ -79,6 +79,8 @@ def canonical(v, db):
         return 'None'
     if isinstance(v, db.Entity):
         return canonical(v.get_pk(), db)
+    if isinstance(v, tuple):  # a composite key (get_pk() flattens references to their keys)
+        return '(' + ','.join(canonical(part, db) for part in v) + ')'
     if isinstance(v, bool):
         return 'b:%s' % v
     if isinstance(v, int):

@@ -6,13 +6,16 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
+#include <vector>
 
 using namespace nextorm;
 
@@ -837,4 +840,229 @@ TEST_CASE("an enumeration's names are checked where the registry takes them", "[
     CHECK_THROWS_WITH(r.add(std::move(e)),
                       Catch::Contains("'values' applies only to Req and Opt str"));
   }
+}
+
+namespace {
+
+// Composite primary keys (PonyORM's PrimaryKey(a, b)): Pair keyed by b then a (not their order
+// of declaration), Enrollment by its two references, to a Student with the implicit key and to
+// a Course with a str key, whose reverse Sets are allowed.
+const std::string composite_schema = R"({"entities":[
+  {"name":"Student","attrs":[{"name":"name","kind":"Req","type":"str"},
+    {"name":"enrollments","kind":"Set","type":"Enrollment"}]},
+  {"name":"Course","attrs":[{"name":"code","kind":"PK","type":"str"},
+    {"name":"enrollments","kind":"Set","type":"Enrollment"}]},
+  {"name":"Enrollment","primary_key":["student","course"],"attrs":[
+    {"name":"grade","kind":"Opt","type":"int"},
+    {"name":"student","kind":"Single","type":"Student"},
+    {"name":"course","kind":"Single","type":"Course"}]},
+  {"name":"Pair","primary_key":["b","a"],"attrs":[
+    {"name":"a","kind":"Req","type":"int"},{"name":"b","kind":"Req","type":"str"},
+    {"name":"c","kind":"Opt","type":"int"}]}]})";
+
+std::vector<std::string> attr_names(const entity_info& entity) {
+  std::vector<std::string> out;
+  for (const auto& attr : entity.attrs) out.push_back(attr.name);
+  return out;
+}
+
+std::vector<std::string> key_names(const entity_info& entity) {
+  std::vector<std::string> out;
+  for (const attr_info* attr : entity.key_attrs) out.push_back(attr->name);
+  return out;
+}
+
+// The id of the schema_error that loading and finalizing `text` throws, or "no error".
+std::string error_id_of(const std::string& text) {
+  registry r;
+  try {
+    r.load_json_text(text);
+    r.finalize();
+  } catch (const schema_error& e) {
+    return e.id();
+  }
+  return "no error";
+}
+
+// Entity P (a Req int, b Req str, c Opt int, f Req float, owner an optional Single to R, and
+// `extra` attributes) with "primary_key": `list`, and R, the other side of owner.
+std::string keyed_p(const std::string& list, const std::string& extra = "") {
+  return R"({"entities":[{"name":"P","primary_key":)" + list + R"(,"attrs":[
+    {"name":"a","kind":"Req","type":"int"},{"name":"b","kind":"Req","type":"str"},
+    {"name":"c","kind":"Opt","type":"int"},{"name":"f","kind":"Req","type":"float"},
+    {"name":"owner","kind":"Single","type":"R","optional":true})" +
+         extra + R"(]},
+    {"name":"R","attrs":[{"name":"ps","kind":"Set","type":"P"}]}]})";
+}
+
+}  // namespace
+
+TEST_CASE("\"primary_key\" makes two or more attributes the key, as PonyORM's PrimaryKey(a, b)",
+          "[composite_keys]") {
+  registry r;
+  r.load_json_text(composite_schema);
+  r.finalize();
+  const entity_info& pair = r.get("Pair");
+  // No implicit id, and the attributes keep their kinds; the key is in the listed order.
+  CHECK(attr_names(pair) == std::vector<std::string>{"a", "b", "c"});
+  CHECK(pair.find("id") == nullptr);
+  CHECK(pair.primary_key == std::vector<std::string>{"b", "a"});
+  CHECK(key_names(pair) == std::vector<std::string>{"b", "a"});
+  CHECK(pair.composite_key());
+  CHECK(pair.find("a")->kind == attr_kind::req);
+  CHECK(pair.find("b")->kind == attr_kind::req);
+  CHECK_FALSE(pair.find("a")->column_nullable());
+  CHECK_FALSE(pair.find("b")->column_nullable());
+  CHECK(pair.find("c")->column_nullable());
+  REQUIRE(pair.columns.size() == 3);
+  CHECK(pair.columns[0]->name == "a");
+  const entity_info& enrollment = r.get("Enrollment");
+  CHECK(enrollment.find("id") == nullptr);
+  CHECK(key_names(enrollment) == std::vector<std::string>{"student", "course"});
+  // A reference in the key holds its target's key: an int, a str.
+  CHECK(enrollment.find("student")->type == value_type::integer);
+  CHECK(enrollment.find("course")->type == value_type::text);
+  CHECK_FALSE(enrollment.find("student")->column_nullable());
+  CHECK(r.get("Student").find("enrollments")->reverse_attr == enrollment.find("student"));
+  CHECK(r.get("Course").find("enrollments")->reverse_attr == enrollment.find("course"));
+  // Entities with a key of one attribute have it alone.
+  CHECK(key_names(r.get("Student")) == std::vector<std::string>{"id"});
+  CHECK_FALSE(r.get("Student").composite_key());
+  CHECK(key_names(r.get("Course")) == std::vector<std::string>{"code"});
+  // finalize() again (another provider's names) keeps the key.
+  r.finalize(pony_naming{"postgres"});
+  CHECK(key_names(r.get("Pair")) == std::vector<std::string>{"b", "a"});
+  CHECK(key_names(r.get("Enrollment")) == std::vector<std::string>{"student", "course"});
+}
+
+TEST_CASE("a \"primary_key\" PonyORM refuses is a schema.primary_key error", "[composite_keys]") {
+  CHECK(error_id_of(keyed_p(R"(["a","b"])")) == "no error");
+  CHECK(error_id_of(keyed_p(R"(["b","a"])")) == "no error");
+  CHECK(error_id_of(keyed_p(R"(["a","b","c"])")) == "schema.primary_key");  // c is an Opt
+  CHECK(error_id_of(keyed_p(R"(["a"])")) == "schema.primary_key");          // one is the PK's job
+  CHECK(error_id_of(keyed_p(R"([])")) == "schema.primary_key");
+  CHECK(error_id_of(keyed_p(R"(["a","c"])")) == "schema.primary_key");
+  CHECK(error_id_of(keyed_p(R"(["a","owner"])")) == "schema.primary_key");  // optional Single
+  CHECK(error_id_of(keyed_p(R"(["a","b","a"])")) == "schema.primary_key");
+  CHECK_THAT(load_error(keyed_p(R"(["a","b","a"])")), Catch::Contains("listed twice"));
+  CHECK(error_id_of(keyed_p(R"(["a","bb"])")) == "schema.primary_key");
+  CHECK_THAT(load_error(keyed_p(R"(["a","bb"])")), Catch::Contains("schema.primary_key: ") &&
+                                                       Catch::Contains("'bb'") &&
+                                                       Catch::Contains("did you mean 'b'?"));
+  // Beside a PK: one key or the other.
+  CHECK(error_id_of(keyed_p(R"(["a","b"])", R"(,{"name":"k","kind":"PK","type":"int"})")) ==
+        "schema.primary_key");
+  // A Set has no column (and its reverse would refer to P: refused either way).
+  CHECK(error_id_of(R"({"entities":[{"name":"P","primary_key":["a","items"],"attrs":[
+      {"name":"a","kind":"Req","type":"int"},{"name":"items","kind":"Set","type":"Q"}]},
+      {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P"}]}]})") == "schema.primary_key");
+  // PonyORM: "Attribute P.f of type float cannot be part of primary key".
+  CHECK_THAT(load_error(keyed_p(R"(["a","f"])")), Catch::Contains("float"));
+  // Not a list of names.
+  CHECK(error_id_of(keyed_p(R"("a")")) == "schema.json_shape");
+  CHECK(error_id_of(keyed_p(R"(["a",2])")) == "schema.json_shape");
+  CHECK(error_id_of(keyed_p(R"({"a":"b"})")) == "schema.json_shape");
+  CHECK(error_id_of(keyed_p("null")) == "schema.json_shape");
+}
+
+TEST_CASE("a reference to an entity with a composite key is refused for now (composite_reference)",
+          "[composite_keys]") {
+  const std::string pair = R"({"name":"Pair","primary_key":["a","b"],"attrs":[
+    {"name":"a","kind":"Req","type":"int"},{"name":"b","kind":"Req","type":"str"})";
+  // A Single to it, required or optional.
+  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
+      {"name":"notes","kind":"Set","type":"Note"}]},
+      {"name":"Note","attrs":[{"name":"pair","kind":"Single","type":"Pair"}]}]})") ==
+        "schema.composite_reference");
+  CHECK_THAT(mapping_error(R"({"entities":[)" + pair + R"(,
+      {"name":"notes","kind":"Set","type":"Note"}]},
+      {"name":"Note","attrs":[{"name":"pair","kind":"Single","type":"Pair"}]}]})"),
+             Catch::Contains("schema.composite_reference: ") && Catch::Contains("Note") &&
+                 Catch::Contains("Pair"));
+  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
+      {"name":"notes","kind":"Set","type":"Note"}]},
+      {"name":"Note","attrs":[{"name":"pair","kind":"Single","type":"Pair","optional":true}]}]})") ==
+        "schema.composite_reference");
+  // A many-to-many, declared on either side.
+  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
+      {"name":"tags","kind":"Set","type":"Tag"}]},
+      {"name":"Tag","attrs":[{"name":"pairs","kind":"Set","type":"Pair"}]}]})") ==
+        "schema.composite_reference");
+  CHECK(error_id_of(R"({"entities":[
+      {"name":"Tag","attrs":[{"name":"pairs","kind":"Set","type":"Pair"}]},)" +
+                    pair + R"(,{"name":"tags","kind":"Set","type":"Tag"}]}]})") ==
+        "schema.composite_reference");
+  // To itself.
+  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
+      {"name":"parent","kind":"Single","type":"Pair","optional":true},
+      {"name":"children","kind":"Set","type":"Pair","reverse":"parent"}]}]})") ==
+        "schema.composite_reference");
+  // A key part referring to an entity whose key is composite.
+  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
+      {"name":"links","kind":"Set","type":"Link"}]},
+      {"name":"Link","primary_key":["pair","n"],"attrs":[
+        {"name":"pair","kind":"Single","type":"Pair"},{"name":"n","kind":"Req","type":"int"}]}]})") ==
+        "schema.composite_reference");
+  // The reverse Set of a key's reference is no reference to the composite entity's key.
+  CHECK(error_id_of(composite_schema) == "no error");
+}
+
+TEST_CASE("a subclass of an entity with a composite key has that key", "[composite_keys]") {
+  const std::string pair = R"({"name":"Pair","primary_key":["a","b"],"attrs":[
+    {"name":"a","kind":"Req","type":"int"},{"name":"b","kind":"Req","type":"str"}]})";
+  registry r;
+  r.load_json_text(R"({"entities":[)" + pair + R"(,
+    {"name":"Special","base":"Pair","attrs":[{"name":"note","kind":"Opt","type":"str"}]}]})");
+  r.finalize();
+  const entity_info& special = r.get("Special");
+  CHECK(special.table == "Pair");
+  CHECK(special.find("id") == nullptr);
+  CHECK(key_names(special) == std::vector<std::string>{"a", "b"});
+  // A subclass declares no key of its own.
+  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
+    {"name":"Special","base":"Pair","primary_key":["b","a"],"attrs":[]}]})") != "no error");
+  // Written back without a key of its own, and read again with its root's.
+  registry again;
+  again.load_json_text(r.to_json());
+  again.finalize();
+  CHECK(key_names(again.get("Special")) == std::vector<std::string>{"a", "b"});
+  CHECK(again.to_json() == r.to_json());
+}
+
+TEST_CASE("to_json() writes \"primary_key\", which loads back into the same key",
+          "[composite_keys][to_json]") {
+  registry first;
+  first.load_json_text(composite_schema);
+  first.finalize();
+  const std::string written = first.to_json();
+  const auto doc = nlohmann::json::parse(written);
+  std::map<std::string, nlohmann::json> entities;
+  for (const auto& entity : doc.at("entities")) {
+    entities[entity.at("name").get<std::string>()] = entity;
+  }
+  REQUIRE(entities.size() == 4);
+  CHECK(entities["Pair"].at("primary_key") == nlohmann::json::array({"b", "a"}));
+  CHECK(entities["Enrollment"].at("primary_key") == nlohmann::json::array({"student", "course"}));
+  CHECK_FALSE(entities["Student"].contains("primary_key"));
+  CHECK_FALSE(entities["Course"].contains("primary_key"));
+  // Its attributes as declared: no id, no PK.
+  std::vector<std::string> names;
+  for (const auto& attr : entities["Pair"].at("attrs")) {
+    names.push_back(attr.at("name").get<std::string>());
+    CHECK(attr.at("kind") != "PK");
+  }
+  CHECK(names == std::vector<std::string>{"a", "b", "c"});
+  registry second;
+  second.load_json_text(written);
+  second.finalize();
+  CHECK(key_names(second.get("Pair")) == std::vector<std::string>{"b", "a"});
+  CHECK(key_names(second.get("Enrollment")) == std::vector<std::string>{"student", "course"});
+  CHECK(second.get("Pair").find("id") == nullptr);
+  CHECK(second.to_json() == written);
+  check_round_trip(composite_schema);
+  // A registry without one writes none.
+  registry plain;
+  plain.load_json_text(
+      R"({"entities":[{"name":"A","attrs":[{"name":"x","kind":"Req","type":"int"}]}]})");
+  CHECK(plain.to_json().find("primary_key") == std::string::npos);
 }

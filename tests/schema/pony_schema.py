@@ -78,6 +78,12 @@ def main(argv):
                              for field, unique in (('composite_keys', True),
                                                    ('composite_indexes', False))
                              for names in e.get(field, [])]
+        if 'primary_key' in e:
+            # PrimaryKey(a, b) adds itself to the namespace of the class body that calls it (its
+            # caller's frame locals): called from code run with the body as its locals, it is
+            # the statement `PrimaryKey(a, b)` written in the class.
+            exec('PrimaryKey(*key)', {'PrimaryKey': orm.PrimaryKey,
+                                      'key': [body[name] for name in e['primary_key']]}, body)
         base = defined[e['base']] if 'base' in e else db.Entity
         defined[e['name']] = type(e['name'], (base,), body)
     db.bind(**bind_arguments(argv[2]))

@@ -9,7 +9,9 @@
 // key), a many-to-many, a self-referencing and a symmetric one, a one-to-one, an indexed and a
 // unique attribute, composite keys and a composite index (an Opt, a Single and an int in them),
 // a declared table and declared columns (kept as given), and a many-to-many with a declared join
-// table and columns, a symmetric one with both columns declared. A second case
+// table and columns, a symmetric one with both columns declared, and composite primary keys
+// (PonyORM's PrimaryKey(a, b)): one of two scalars listed in another order than declared, one of
+// two references (no index for the key's first column, one for its second). A second case
 // checks that C++ entities are named for the provider too and that their tables work.
 #include <nextorm/nextorm.hpp>
 
@@ -116,8 +118,10 @@ catalog read_catalog(const std::string& url) {
     const std::string tables =
         "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name "
         "NOT LIKE 'sqlite_%' ";
-    c["columns"] =
-        rows_of(*db, "SELECT m.name, p.name, p.\"notnull\" " + tables + "ORDER BY m.name, p.cid");
+    // p.pk: the column's place in the primary key (0 for none). Without it a PRIMARY KEY of
+    // several columns and a UNIQUE constraint look alike here: each is a sqlite_autoindex.
+    c["columns"] = rows_of(
+        *db, "SELECT m.name, p.name, p.\"notnull\", p.pk " + tables + "ORDER BY m.name, p.cid");
     c["foreign keys"] = rows_of(*db,
                                 "SELECT m.name, f.\"from\", f.\"table\", f.\"to\", f.on_delete "
                                 "FROM sqlite_master m, pragma_foreign_key_list(m.name) f "

@@ -31,7 +31,8 @@ class mariadb final : public dialect {
       // PonyORM's MySQL provider: the 16 bytes (the driver binds and reads them).
       case value_type::uuid: return "BINARY(16)";
       case value_type::json: return "LONGTEXT";
-      case value_type::null: break;
+      case value_type::null:
+      case value_type::tuple: break;  // no attribute has these types
     }
     detail::throw_untyped(attr);
   }

@@ -30,7 +30,8 @@ class sqlite final : public dialect {
       case value_type::bytes: return "BLOB";
       case value_type::uuid: return "UUID";
       case value_type::json: return "JSON";
-      case value_type::null: break;
+      case value_type::null:
+      case value_type::tuple: break;  // no attribute has these types
     }
     detail::throw_untyped(attr);
   }
