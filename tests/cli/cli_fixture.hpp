@@ -39,10 +39,16 @@ inline constexpr std::string_view schema_json = R"({"entities":[
     {"name":"wakes","kind":"Opt","type":"time"},
     {"name":"fee","kind":"Opt","type":"decimal","precision":10,"scale":2},
     {"name":"photo","kind":"Opt","type":"bytes"},
-    {"name":"token","kind":"Opt","type":"uuid"}]},
+    {"name":"token","kind":"Opt","type":"uuid"},
+    {"name":"enrollments","kind":"Set","type":"Enrollment"}]},
   {"name":"Course","attrs":[
     {"name":"code","kind":"PK","type":"str"},
-    {"name":"title","kind":"Req","type":"str"}]}]})";
+    {"name":"title","kind":"Req","type":"str"},
+    {"name":"enrollments","kind":"Set","type":"Enrollment"}]},
+  {"name":"Enrollment","primary_key":["student","course"],"attrs":[
+    {"name":"student","kind":"Single","type":"Student"},
+    {"name":"course","kind":"Single","type":"Course"},
+    {"name":"grade","kind":"Opt","type":"int"}]}]})";
 
 // Tables as PonyORM names them; decimals stored as text so that they stay exact.
 inline constexpr const char* database_sql = R"(
@@ -59,6 +65,10 @@ inline constexpr const char* database_sql = R"(
     (3, 'Cid', NULL, 102, NULL, NULL, NULL, NULL, NULL, NULL),
     (4, 'Dée', 3.5, NULL, '1999-12-31', NULL, NULL, '0.10', NULL, NULL);
   INSERT INTO "Course" VALUES ('CS101', 'Programming');
+  CREATE TABLE "Enrollment" ("student" INTEGER NOT NULL REFERENCES "Student" ("id"),
+    "course" TEXT NOT NULL REFERENCES "Course" ("code"), "grade" INTEGER,
+    PRIMARY KEY ("student", "course"));
+  INSERT INTO "Enrollment" VALUES (1, 'CS101', 5);
 )";
 
 // The rows of database_sql, for a server: table, columns, then one row of values per line.
@@ -77,7 +87,7 @@ inline void fill_server_database(const std::string& url, bool create) {
     }
   }
   auto table = [&](const char* entity) { return d.quote(schema.get(entity).table); };
-  for (const char* entity : {"Student", "Group", "Course"}) {
+  for (const char* entity : {"Enrollment", "Student", "Group", "Course"}) {
     (void)db->execute("DELETE FROM " + table(entity), {});
   }
   auto insert = [&](const char* entity, const std::vector<value>& row) {
@@ -109,6 +119,7 @@ inline void fill_server_database(const std::string& url, bool create) {
          {value{4}, value{"Dée"}, value{3.5}, value{}, typed(value_type::date, "1999-12-31"),
           value{}, value{}, typed(value_type::decimal, "0.10"), value{}, value{}});
   insert("Course", {value{"CS101"}, value{"Programming"}});
+  insert("Enrollment", {value{1}, value{"CS101"}, value{5}});
 }
 
 class fixture {

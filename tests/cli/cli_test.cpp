@@ -52,6 +52,23 @@ TEST_CASE("a fetch prints a table by default and columns plus rows in JSON") {
         "{\"columns\":[\"s\"],\"rows\":[]}\n");
 }
 
+TEST_CASE("an object with a composite key prints as its key: a list in JSON, a tuple in a table") {
+  fixture f;
+  CHECK(ok(query(f, {"--format", "json", "e for e in Enrollment"})) ==
+        R"({"columns":["e"],"rows":[[[1,"CS101"]]]})"
+        "\n");
+  CHECK(ok(query(f, {"(e, e.grade) for e in Enrollment"})) ==
+        "e         |e.grade\n"
+        "----------+-------\n"
+        "(1, CS101)|5\n");
+  // A left join's missing object is None.
+  CHECK(ok(query(f, {"--format", "json", "--order-by", "s.name",
+                     "left_join((s.name, e) for s in Student for e in s.enrollments)"})) ==
+        R"({"columns":["s.name","e"],"rows":[["Ann",[1,"CS101"]],["Bob",null],)"
+        R"(["Cid",null],["Dée",null]]})"
+        "\n");
+}
+
 TEST_CASE("typed columns print as ISO text, exact decimals and hex bytes") {
   fixture f;
   const std::string q =

@@ -232,3 +232,30 @@ TEST_CASE("reaching unreachable code names the place on stderr and aborts", "[un
   CHECK(WTERMSIG(status) == SIGABRT);
   CHECK(text == "nextorm: internal error: unreachable code reached in the test\n");
 }
+
+TEST_CASE("a tuple value (a composite key) compares, hashes and prints by its items", "[value]") {
+  using nextorm::value;
+  const value a = value::tuple({1, "x"});
+  const value same = value::tuple({value{1}, value{"x"}});
+  CHECK(a.type() == nextorm::value_type::tuple);
+  CHECK(nextorm::type_name(a.type()) == "tuple");
+  CHECK(a == same);
+  CHECK(a.hash() == same.hash());
+  CHECK_FALSE(a == value::tuple({1, "y"}));
+  CHECK_FALSE(a == value::tuple({1, "x", 2}));
+  CHECK_FALSE(a == value{1});
+  CHECK(a.repr() == "(1, 'x')");
+  CHECK(value::tuple({7}).repr() == "(7,)");  // Python's one-item tuple
+  CHECK(value::tuple({}).repr() == "()");
+  REQUIRE(a.as_tuple().size() == 2);
+  CHECK(a.as_tuple()[1] == value{"x"});
+  CHECK_THROWS_WITH(value{1}.as_tuple(), "value.wrong_type: value of type int used as tuple");
+  CHECK_THROWS_WITH(a.as_text(), "value.wrong_type: value of type tuple used as str");
+  // Copies share the items: a copy stays equal after the original is gone.
+  value copy;
+  {
+    const value original = value::tuple({value::tuple({1, 2}), nullptr});
+    copy = original;
+  }
+  CHECK(copy.repr() == "((1, 2), None)");
+}

@@ -1121,6 +1121,12 @@ struct EarlyKey : entity<EarlyKey> {
   [[no_unique_address]] nextorm::primary_key pk{a, b};
   Req<std::string> b{"b"};
 };
+struct TwoKeys : entity<TwoKeys> {
+  Req<std::int64_t> a{"a"};
+  Req<std::string> b{"b"};
+  [[no_unique_address]] nextorm::primary_key pk{a, b};
+  [[no_unique_address]] nextorm::primary_key again{b, a};
+};
 struct Owner;
 struct Owned : entity<Owned> {
   Single<Owner> owner{"owner", optional};
@@ -1180,6 +1186,8 @@ TEST_CASE("a C++ primary_key PonyORM would refuse is a schema_error naming the e
   CHECK_THAT(mapping_error<EarlyKey>(), Contains("schema.primary_key: ") && Contains("EarlyKey") &&
                                             Contains("declare it after the fields it names"));
   CHECK_THAT(mapping_error<FloatPart>(), Contains("FloatPart") && Contains("float"));
+  CHECK_THAT(mapping_error<TwoKeys>(), Contains("schema.primary_key: ") && Contains("TwoKeys") &&
+                                           Contains("two primary_key members"));
   // References to an entity keyed by several attributes: not yet.
   CHECK_THAT((mapping_error<Noted, Note>()), Contains("schema.composite_reference: "));
   CHECK_THAT((mapping_error<Labelled, Label>()), Contains("schema.composite_reference: "));
