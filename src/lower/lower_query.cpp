@@ -144,7 +144,8 @@ void statement::projection(bool aliased) {
     const auto* row = e.try_as<ir::source_row>();
     // An object in a derived table is its key, which the outer query's reference names.
     const entity_info* entity = row != nullptr ? m_query.sources[row->source].entity : nullptr;
-    if (row != nullptr && m_query.sources[row->source].left && names.empty() &&
+    // (Not in a derived table, `names`, where key() refuses such an object.)
+    if (names.empty() && row != nullptr && m_query.sources[row->source].left &&
         entity->composite_key()) {
       // A LEFT JOINed object with a key of several columns: each of them (NULL for none).
       for (const attr_info* key : entity->key_attrs) {

@@ -252,6 +252,16 @@ TEST_CASE("a key of the wrong shape for the entity is the program's error (usage
   CHECK_THROWS_AS(Enrollment::at(value::tuple({1, "ALG", "x"})), usage_error);
   CHECK_THROWS_AS(Student::at({1, 2}), usage_error);
   CHECK_THROWS_AS(Course::at(value::tuple({"ALG", "BIO"})), usage_error);
+  CHECK_THROWS_WITH(Pair::at({1}),
+                    "object.key_shape: Pair's key is made of 2 attributes (a, b): "
+                    "pass their values as at({...}), not 1");
+  CHECK_THROWS_WITH(Student::at({1, 2}),
+                    "object.key_shape: Student's key is the one attribute "
+                    "id: pass its value, not (1, 2)");
+  // A list of one value is that value.
+  CHECK(Student::at({1}).name.get() == "Ann");
+  // A key with a missing part names no object.
+  CHECK_THROWS_WITH(Pair::at({nullptr, "x"}), "lookup.not_found: Pair[None] does not exist");
 }
 
 TEST_CASE("one object per composite key in a session, however it is reached", "[composite_keys]") {
@@ -946,6 +956,13 @@ TEST_CASE("count() of a Set of composite-key objects, in a result and in a condi
   CHECK(names(Student::select("count(s.enrollments) > 1")) ==
         std::vector<std::string>{"Ann", "Bob"});
   CHECK(names(Student::select("count(s.enrollments) == 0")) == std::vector<std::string>{"Cid"});
+  // Without DISTINCT: one per joined row, none for a student without enrollments.
+  CHECK(select<std::tuple<std::string, std::int64_t>>(
+            "(s.name, count(s.enrollments, distinct=False)) for s in Student")
+            .order_by("1")
+            .fetch()
+            .items() ==
+        std::vector<std::tuple<std::string, std::int64_t>>{{"Ann", 2}, {"Bob", 2}, {"Cid", 0}});
 }
 
 TEST_CASE("queries over a Set of composite-key objects: loops, exists, attributes",
