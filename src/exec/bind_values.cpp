@@ -38,12 +38,31 @@ const value& checked(const value& v, std::string_view name, value_limits limits)
   return v;
 }
 
+[[noreturn]] void throw_changed(const std::string& name) {
+  throw usage_error("param.changed",
+                    "parameter '" + name + "' changed shape since the query was compiled");
+}
+
 // An entity parameter binds its key; a scalar itself.
 value scalar_of(const param_value& p, const std::string& name, value_limits limits) {
   if (p.is_entity()) return checked(p.entity().key, name, limits);
   if (p.is_scalar()) return checked(p.scalar(), name, limits);
   throw usage_error("param.sequence",
                     "parameter '" + name + "' is a sequence or a query where a value is needed");
+}
+
+// Item `part` of a composite key: of an object's key, or of a tuple given as the key.
+value key_part_of(const param_value& p, std::size_t part, const std::string& name,
+                  value_limits limits) {
+  const value whole = p.is_entity() ? p.entity().key : p.is_scalar() ? p.scalar() : value{};
+  if (whole.type() != value_type::tuple || part >= whole.as_tuple().size()) {
+    throw usage_error("param.key_shape",
+                      "parameter '" + name +
+                          "' stands for an object whose key has several attributes: pass the "
+                          "object itself (or an entity_ref with its whole key), not " +
+                          (p.is_sequence() ? std::string{"a sequence"} : whole.repr()));
+  }
+  return checked(whole.as_tuple()[part], name, limits);
 }
 
 // The parameter `name` of `args`; `q.x` is the parameter x of the query passed as q.
@@ -104,16 +123,17 @@ std::vector<value> bind_values(const lower::plan& plan, const params& args,
           throw usage_error("param.missing", "no value passed for parameter '" + slot.name +
                                                  "'; pass it with the query's parameters");
         }
-        if (!slot.element) {
-          out.push_back(scalar_of(*found, slot.name, limits));
-          if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
+        const param_value& item =
+            slot.element && found->is_sequence() && *slot.element < found->sequence().size()
+                ? found->sequence()[*slot.element]
+                : *found;
+        // (An element past the sequence's end: the sequence is shorter than when compiled.)
+        if (slot.element && &item == found) throw_changed(slot.name);
+        if (slot.key_part) {
+          out.push_back(key_part_of(item, *slot.key_part, slot.name, limits));
           break;
         }
-        if (!found->is_sequence() || *slot.element >= found->sequence().size()) {
-          throw usage_error("param.changed", "parameter '" + slot.name +
-                                                 "' changed shape since the query was compiled");
-        }
-        out.push_back(scalar_of(found->sequence()[*slot.element], slot.name, limits));
+        out.push_back(scalar_of(item, slot.name, limits));
         if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
         break;
       }

@@ -147,10 +147,25 @@ void sql_builder::having(const std::vector<ir::expr_ptr>& conditions) {
 
 void sql_builder::subquery(const ir::subquery& q) {
   using m = ir::subquery_mode;
+  // Objects with a composite key: a row value of the key's parts, `(?, ?) IN (SELECT a, b ...)`.
+  const bool row_value = composite(*q.item);
+  const std::size_t parts = row_value ? q.item->type.entity->key_attrs.size() : 0;
+  auto key_parts = [&](const ir::expr& e) {
+    for (std::size_t i = 0; i < parts; ++i) {
+      if (i > 0) m_sql += ", ";
+      key_part(e, i);
+    }
+  };
   switch (q.mode) {
     case m::in:
     case m::not_in:
-      operand(*q.operand);
+      if (row_value) {
+        m_sql += '(';
+        key_parts(*q.operand);
+        m_sql += ')';
+      } else {
+        operand(*q.operand);
+      }
       m_sql += q.mode == m::in ? " IN (SELECT " : " NOT IN (SELECT ";
       break;
     case m::exists: m_sql += "EXISTS (SELECT 1"; break;
@@ -158,15 +173,18 @@ void sql_builder::subquery(const ir::subquery& q) {
     default: m_sql += "(SELECT "; break;
   }
   if (q.mode != m::exists && q.mode != m::not_exists) {
-    if (q.item->type.is_entity()) {
+    if (row_value) {
+      key_parts(*q.item);
+    } else if (q.item->type.is_entity()) {
       key(*q.item);
     } else {
       expr(*q.item);
     }
   }
   from_where(q.scope, q.filter);
-  // PonyORM: NOT IN ignores the subquery's NULLs (one NULL would make every row unknown).
-  if (q.mode == m::not_in) {
+  // PonyORM: NOT IN ignores the subquery's NULLs (one NULL would make every row unknown). (The
+  // objects of a subquery have their whole keys.)
+  if (q.mode == m::not_in && !row_value) {
     const auto* c = q.item->try_as<ir::column>();
     if (c == nullptr || c->attr->column_nullable()) {
       m_sql += q.filter.empty() && !scope_has_condition(q.scope) ? " WHERE " : " AND ";
@@ -578,8 +596,43 @@ void sql_builder::binary(const ir::binary& b) {
   m_sql += ')';
 }
 
+bool sql_builder::composite(const ir::expr& e) noexcept {
+  return e.type.entity != nullptr && e.type.entity->composite_key();
+}
+
+void sql_builder::key_part(const ir::expr& e, std::size_t part) {
+  if (const auto* row = e.try_as<ir::source_row>()) {
+    column(row->source, *m_query.sources[row->source].entity->key_attrs[part]);
+  } else if (const auto* p = e.try_as<ir::param>()) {
+    lower::param_slot slot{lower::param_slot::source::named, p->name, p->element, {}};
+    slot.key_part = part;
+    bind(std::move(slot));
+  } else {
+    key(e);  // refused: no other expression holds such an object
+  }
+}
+
+void sql_builder::keys_equal(const ir::expr& a, const ir::expr& b) {
+  const entity_info& entity = composite(a) ? *a.type.entity : *b.type.entity;
+  m_sql += '(';
+  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
+    if (i > 0) m_sql += " AND ";
+    key_part(a, i);
+    m_sql += " = ";
+    key_part(b, i);
+  }
+  m_sql += ')';
+}
+
 void sql_builder::compare(const ir::compare& c) {
   static constexpr std::string_view ops[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
+  // Objects with a composite key: equal when every part of their keys is (the binder lets
+  // objects be compared for equality only).
+  if (composite(*c.lhs) || composite(*c.rhs)) {
+    if (c.op == ir::compare_op::ne) m_sql += "NOT ";
+    keys_equal(*c.lhs, *c.rhs);
+    return;
+  }
   const auto* uuid = c.rhs->try_as<ir::param>();
   const ir::expr* other = c.lhs.get();
   if (uuid == nullptr || !uuid->type.is(value_type::uuid)) {
@@ -616,6 +669,16 @@ void sql_builder::compare(const ir::compare& c) {
 }
 
 void sql_builder::in_list(const ir::in_list& in) {
+  if (composite(*in.operand)) {
+    // One of the objects: equal to the first, or the second, ...
+    m_sql += in.negated ? "NOT (" : "(";
+    for (std::size_t i = 0; i < in.items.size(); ++i) {
+      if (i > 0) m_sql += " OR ";
+      keys_equal(*in.operand, *in.items[i]);
+    }
+    m_sql += ')';
+    return;
+  }
   operand(*in.operand);
   m_sql += in.negated ? " NOT IN (" : " IN (";
   for (std::size_t i = 0; i < in.items.size(); ++i) {

@@ -326,7 +326,15 @@ void statement::order_by() {
     const ir::order_item& item = m_query.order[i];
     if (i > 0) m_sql.text(", ");
     const std::size_t begin = m_plan.sql.size();
-    if (item.expr) {
+    const auto* row = item.expr ? item.expr->try_as<ir::source_row>() : nullptr;
+    if (row != nullptr && m_query.sources[row->source].entity->composite_key()) {
+      // An object whose key has several columns: by each, in the item's direction (PonyORM's).
+      const auto& keys = m_query.sources[row->source].entity->key_attrs;
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        if (k > 0) m_sql.text(item.descending ? " DESC, " : ", ");
+        m_sql.column(row->source, *keys[k]);
+      }
+    } else if (item.expr) {
       m_sql.expr(*item.expr);
     } else {
       // An object's key columns each in the item's direction.

@@ -31,6 +31,9 @@ struct param_slot {
   value constant;
   // Bind a uuid as its 16 bytes (how PonyORM stores a uuid on SQLite), not as text.
   bool uuid_bytes = false;
+  // named: the parameter is an object (or the tuple of its key) whose key has several
+  // attributes, and this slot binds the key's item `key_part`.
+  std::optional<std::size_t> key_part = std::nullopt;
 };
 
 // One item of a result row: an entity (all its columns, in entity_info::columns order) or a

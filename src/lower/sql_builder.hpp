@@ -58,6 +58,11 @@ class sql_builder {
   void constant(const value& v);
   void binary(const ir::binary& b);
   void compare(const ir::compare& c);
+  // An object whose key has several columns (a loop variable or a parameter): compared part by
+  // part. `key_part` writes part `part` of such an object's key.
+  [[nodiscard]] static bool composite(const ir::expr& e) noexcept;
+  void key_part(const ir::expr& e, std::size_t part);
+  void keys_equal(const ir::expr& a, const ir::expr& b);
   void in_list(const ir::in_list& in);
   void like(const ir::like& l);
   void logical(const ir::logical& l);
