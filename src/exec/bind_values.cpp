@@ -51,16 +51,17 @@ value scalar_of(const param_value& p, const std::string& name, value_limits limi
                     "parameter '" + name + "' is a sequence or a query where a value is needed");
 }
 
-// Item `part` of a composite key: of an object's key, or of a tuple given as the key.
+// Item `part` of the key of an object whose key has several attributes. (The binder typed the
+// parameter as such an object: it is one, though an entity_ref may hold any key.)
 value key_part_of(const param_value& p, std::size_t part, const std::string& name,
                   value_limits limits) {
-  const value whole = p.is_entity() ? p.entity().key : p.is_scalar() ? p.scalar() : value{};
+  const value& whole = p.entity().key;
   if (whole.type() != value_type::tuple || part >= whole.as_tuple().size()) {
     throw usage_error("param.key_shape",
                       "parameter '" + name +
                           "' stands for an object whose key has several attributes: pass the "
                           "object itself (or an entity_ref with its whole key), not " +
-                          (p.is_sequence() ? std::string{"a sequence"} : whole.repr()));
+                          whole.repr());
   }
   return checked(whole.as_tuple()[part], name, limits);
 }

@@ -603,17 +603,18 @@ bool sql_builder::composite(const ir::expr& e) noexcept {
 void sql_builder::key_part(const ir::expr& e, std::size_t part) {
   if (const auto* row = e.try_as<ir::source_row>()) {
     column(row->source, *m_query.sources[row->source].entity->key_attrs[part]);
-  } else if (const auto* p = e.try_as<ir::param>()) {
+  } else if (const auto* p = e.try_as<ir::param>()) {  // coverage-exempt: no third kind exists
     lower::param_slot slot{lower::param_slot::source::named, p->name, p->element, {}};
     slot.key_part = part;
     bind(std::move(slot));
   } else {
-    key(e);  // refused: no other expression holds such an object
+    key(e);  // no other expression has such an object's type (refused there if one did)
   }
 }
 
 void sql_builder::keys_equal(const ir::expr& a, const ir::expr& b) {
-  const entity_info& entity = composite(a) ? *a.type.entity : *b.type.entity;
+  // (The binder compares objects of one entity only: `a`'s is `b`'s.)
+  const entity_info& entity = *a.type.entity;
   m_sql += '(';
   for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
     if (i > 0) m_sql += " AND ";
@@ -628,7 +629,7 @@ void sql_builder::compare(const ir::compare& c) {
   static constexpr std::string_view ops[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
   // Objects with a composite key: equal when every part of their keys is (the binder lets
   // objects be compared for equality only).
-  if (composite(*c.lhs) || composite(*c.rhs)) {
+  if (composite(*c.lhs)) {
     if (c.op == ir::compare_op::ne) m_sql += "NOT ";
     keys_equal(*c.lhs, *c.rhs);
     return;

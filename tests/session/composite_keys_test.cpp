@@ -1117,6 +1117,13 @@ TEST_CASE("objects with a composite key compare in queries by their whole key",
   CHECK(error_of([&] {
           (void)Pair::select("p == x", {{"x", entity_ref{&p.info(), value{1}}}}).count();
         }) == "param.key_shape");
+  CHECK(error_of([&] {
+          (void)Pair::select("p == x", {{"x", entity_ref{&p.info(), value::tuple({1})}}}).count();
+        }) == "param.key_shape");
+  // An object with a single-column key orders by it as before.
+  std::vector<std::string> by_id;
+  for (Student& s : Student::select().order_by("desc(s)")) by_id.push_back(s.name.get());
+  CHECK(by_id == std::vector<std::string>{"Cid", "Bob", "Ann"});
   // (A key given as a tuple is no Pair: the query's types refuse it.)
   CHECK_THROWS_AS(Pair::select("p == x", {{"x", value::tuple({2, "x"})}}).count(), query_error);
 }
@@ -1253,4 +1260,49 @@ TEST_CASE("a C++ primary_key is written to the JSON schema and read back from it
   CHECK(copy.get("Pair").find("id") == nullptr);
   CHECK(copy.get("Pair").find("a")->kind == attr_kind::req);
   CHECK(copy.to_json() == c.db.schema().to_json());
+}
+
+namespace {
+
+// A hierarchy whose root has a composite key: the subclass has the root's key.
+struct Shape : entity<Shape> {
+  Req<std::int64_t> x{"x"};
+  Req<std::int64_t> y{"y"};
+  Opt<std::string> label{"label"};
+  [[no_unique_address]] nextorm::primary_key pk{x, y};
+};
+struct Circle : entity<Circle, Shape> {
+  Req<double> r{"r"};
+};
+
+}  // namespace
+
+TEST_CASE("a subclass has its root's composite key, and a lookup by it gives the subclass",
+          "[composite_keys]") {
+  const std::string url = nextorm::testing::fresh_database_url("composite_keys_shapes");
+  {
+    database db;
+    db.bind(url);
+    db.generate_mapping<Shape, Circle>({.create_tables = true});
+    CHECK(db.schema().get("Circle").composite_key());
+    CHECK(db.schema().get("Circle").find("id") == nullptr);
+    {
+      db_session session{db};
+      (void)Circle::create({{"x", 1}, {"y", 2}, {"label", "c"}, {"r", 1.5}});
+      (void)Shape::create({{"x", 3}, {"y", 4}});
+    }
+    db_session session{db};
+    Shape& one = Shape::at({1, 2});
+    const auto* circle = dynamic_cast<Circle*>(&one);
+    REQUIRE(circle != nullptr);
+    CHECK(circle->r.get() == 1.5);
+    CHECK(&Circle::at({1, 2}) == circle);
+    CHECK(Shape::select().count() == 2);
+    CHECK(Circle::select().count() == 1);
+    CHECK_THROWS_AS(Circle::at({3, 4}), object_not_found);
+    std::ostringstream text;
+    text << one;
+    CHECK(text.str() == "Circle[1,2]");
+  }
+  nextorm::testing::discard_database(url);
 }
