@@ -274,9 +274,15 @@ nextorm::param_value decode_param(const json& v, nextorm::database& db) {
   if (v.is_object()) {
     if (v.contains("entity")) {
       const json& key = v.at("key");
-      return nextorm::entity_ref{
-          &db.schema().get(v.at("entity").get<std::string>()),
-          key.is_string() ? value{key.get<std::string>()} : value{key.get<std::int64_t>()}};
+      auto scalar = [](const json& k) {
+        return k.is_string() ? value{k.get<std::string>()} : value{k.get<std::int64_t>()};
+      };
+      std::vector<value> parts;  // a composite key: a list
+      if (key.is_array()) {
+        for (const json& part : key) parts.push_back(scalar(part));
+      }
+      return nextorm::entity_ref{&db.schema().get(v.at("entity").get<std::string>()),
+                                 key.is_array() ? value::tuple(std::move(parts)) : scalar(key)};
     }
     static const std::map<std::string, value_type> kinds = {
         {"date", value_type::date}, {"datetime", value_type::datetime},

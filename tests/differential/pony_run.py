@@ -66,7 +66,8 @@ def decode_param(v, entities):
         return tuple(decode_param(x, entities) for x in v)
     if isinstance(v, dict):
         if 'entity' in v:
-            return entities[v['entity']][v['key']]
+            key = v['key']
+            return entities[v['entity']][tuple(key) if isinstance(key, list) else key]
         (kind, text), = v.items()
         return {'date': date.fromisoformat, 'datetime': datetime.fromisoformat,
                 'time': time.fromisoformat, 'decimal': Decimal, 'uuid': UUID,

@@ -50,6 +50,7 @@ def define_entities(db):
         mentor = Optional('Student', reverse='mentees')
         mentees = Set('Student', reverse='mentor')
         passport = Optional('Passport')
+        grades = Set('Grade')
 
     class Course(db.Entity):
         name = Required(str)
@@ -60,6 +61,7 @@ def define_entities(db):
         dept = Required(Department)
         teacher = Optional('Teacher')
         students = Set(Student)
+        grades = Set('Grade')
 
     class Teacher(db.Entity):
         name = Required(str)
@@ -68,6 +70,7 @@ def define_entities(db):
         rating = Optional(float)
         dept = Required(Department)
         courses = Set(Course)
+        slots = Set('Slot')
 
     class Passport(db.Entity):
         code = PrimaryKey(str)
@@ -94,9 +97,23 @@ def define_entities(db):
         graduated = Required(int)
         note = Optional(str)
 
+    # Composite primary keys: of two references, and of two values.
+    class Grade(db.Entity):
+        student = Required(Student)
+        course = Required(Course)
+        value = Required(int)
+        note = Optional(str)
+        PrimaryKey(student, course)
+
+    class Slot(db.Entity):
+        room = Required(str)
+        hour = Required(int)
+        teacher = Optional(Teacher)
+        PrimaryKey(room, hour)
+
     return dict(Department=Department, Group=Group, Student=Student, Course=Course,
                 Teacher=Teacher, Passport=Passport, Person=Person, Employee=Employee,
-                Manager=Manager, Alumnus=Alumnus)
+                Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot)
 
 
 class _Sequence:
@@ -189,6 +206,7 @@ def populate(entities):
                           issued=date(2010, 1, 1) + timedelta(days=r.next(5000)),
                           country=COUNTRIES[r.next(len(COUNTRIES))], owner=s)
     populate_people(e, depts)
+    populate_keys(e, students, courses, teachers)
 
 
 def populate_people(e, depts):
@@ -216,3 +234,23 @@ def populate_people(e, depts):
             dept=None if i % 2 else depts[r.next(4)])
     for i, name in enumerate(['Visitor', 'Guest', 'Ann']):
         e['Person'](name=name, born=date(2000, 1 + i, 1))
+
+
+def populate_keys(e, students, courses, teachers):
+    """Grade and Slot (composite keys), from a sequence of their own."""
+    r = _Sequence(20261206)
+    for i, s in enumerate(students[:60]):
+        taken = set()
+        for _ in range(i % 4):
+            k = r.next(len(courses))  # (not c.id: none is made before the flush)
+            if k in taken:
+                continue
+            taken.add(k)
+            e['Grade'](student=s, course=courses[k], value=1 + r.next(5),
+                       note=['', 'late', 'retake'][r.next(3)] if i % 2 else '')
+    for room in ['A1', 'B2', 'C3', 'Hall']:
+        for hour in range(8, 13):
+            if r.next(3) == 0:
+                continue
+            e['Slot'](room=room, hour=hour,
+                      teacher=None if r.next(4) == 0 else teachers[r.next(len(teachers))])
