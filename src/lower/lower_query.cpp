@@ -40,7 +40,6 @@ class statement {
   [[nodiscard]] bool grouped() const noexcept {
     return !m_query.group_by.empty() || !m_query.having.empty();
   }
-  // The SQL column (1-based) that orders result item `position` (an object: its key).
   // The result column(s) of item `position` (1-based) as ORDER BY terms: "3", or for an object
   // its key's columns joined by `separator`, "1, 2".
   [[nodiscard]] std::string order_column(std::size_t position, std::string_view separator) const;
