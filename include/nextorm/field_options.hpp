@@ -6,8 +6,10 @@
 #include <nextorm/value.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace nextorm {
 
@@ -25,6 +27,12 @@ struct max_len {
 };
 struct column {
   std::string name;
+};
+// A reference to an entity whose key has several attributes: its columns, one per key
+// attribute of the target in its order (PonyORM's columns=[...]).
+struct columns {
+  columns(std::initializer_list<std::string> list) : names{list} {}
+  std::vector<std::string> names;
 };
 struct reverse {
   std::string name;
@@ -127,6 +135,7 @@ inline void apply_option(attr_info& a, indexed_t) { a.indexed = true; }
 inline void apply_option(attr_info& a, nullable_t) { a.nullable = true; }
 inline void apply_option(attr_info& a, optional_t) { a.optional = true; }
 inline void apply_option(attr_info& a, const column& o) { a.column = o.name; }
+inline void apply_option(attr_info& a, const columns& o) { a.columns = o.names; }
 inline void apply_option(attr_info& a, const reverse& o) { a.reverse = o.name; }
 inline void apply_option(attr_info& a, const table& o) { a.table = o.name; }
 inline void apply_option(attr_info& a, const reverse_column& o) { a.reverse_column = o.name; }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,9 @@ struct attr_info {
   std::string table;           // Set of a many-to-many: the join table ("" = PonyORM's name)
   std::string reverse_column;  // symmetric Set: the join table's second column ("" = column_2)
   std::string fk_name;  // the foreign key of the column `column` names ("" = fk_<table>__<column>)
+  // PonyORM's `columns`: the columns of a Single to an entity whose key has several attributes,
+  // one per key attribute of the target, in its order (empty = <attribute>_<key column> each).
+  std::vector<std::string> columns;
   std::optional<std::uint32_t> max_len;
   // An enumeration (a str attribute): the names it may hold, in the enum's order.
   std::vector<std::string> enum_values;
@@ -109,6 +113,9 @@ struct attr_info {
   // One of the attributes of the owner's primary key (entity_info::key_attrs): once the object
   // is stored its value cannot change (object.key_change), as in PonyORM.
   bool key_part = false;
+  // A Single to an entity whose key has several attributes: its columns, `columns` or the
+  // naming convention's (`column` is the first of them). Empty for every other attribute.
+  std::vector<std::string> reference_columns;
 
   // --- C++ binding of typed entities: where the field lives in the object, and how to move a
   // value in and out of it (null for entities loaded from a JSON schema) ---
@@ -133,6 +140,11 @@ struct attr_info {
   [[nodiscard]] bool column_nullable() const noexcept {
     return in_subclass || (kind == attr_kind::opt && nullable) ||
            (kind == attr_kind::single && optional);
+  }
+  // The attribute's columns in its table: `column`, or a composite reference's columns.
+  [[nodiscard]] std::span<const std::string> column_names() const noexcept {
+    if (reference_columns.empty()) return {&column, 1};
+    return reference_columns;
   }
   [[nodiscard]] bool is_relation() const noexcept {
     return kind == attr_kind::single || kind == attr_kind::set;
@@ -179,6 +191,7 @@ struct entity_info {
   // copies of its root's).
   std::vector<const attr_info*> key_attrs;
   std::vector<const attr_info*> columns;  // attributes with a column, in declaration order
+  std::size_t column_width = 0;           // their SQL columns (a composite reference has several)
   // Inheritance: the base entity, the hierarchy's root (this entity when it has no base), and
   // every entity below this one (subclasses of subclasses too), in registry order.
   const entity_info* base_entity = nullptr;
@@ -190,6 +203,10 @@ struct entity_info {
   // outside a hierarchy, where they are the same list).
   std::vector<const attr_info*> load_columns;
   std::vector<std::size_t> load_positions;
+  // Where each of load_columns starts among the SQL columns a query reads (a reference to an
+  // entity with a composite key has several), and how many there are.
+  std::vector<std::size_t> load_offsets;
+  std::size_t load_width = 0;
   // The discriminator attribute (`classtype`) of the hierarchy, null outside one, and the value
   // that marks this entity's rows (`discriminator`, or the entity's name).
   const attr_info* discriminator_attr = nullptr;
@@ -215,6 +232,12 @@ class naming_convention {
   [[nodiscard]] virtual std::string column(const attr_info& attr) const = 0;  // incl. Single
   [[nodiscard]] virtual std::string join_table(const attr_info& a, const attr_info& b) const = 0;
   [[nodiscard]] virtual std::string join_column(const entity_info& referenced) const = 0;
+  // A column of a Single to an entity whose key has several attributes: one per key column of
+  // the target (PonyORM's <attribute>_<key column>).
+  [[nodiscard]] virtual std::string reference_column(const attr_info& attr,
+                                                     const std::string& key_column) const {
+    return attr.name + "_" + key_column;
+  }
 };
 
 // PonyORM's names: table = entity name, column = attribute name, foreign key column = attribute
@@ -233,6 +256,8 @@ class pony_naming : public naming_convention {
   [[nodiscard]] std::string column(const attr_info& attr) const override;
   [[nodiscard]] std::string join_table(const attr_info& a, const attr_info& b) const override;
   [[nodiscard]] std::string join_column(const entity_info& referenced) const override;
+  [[nodiscard]] std::string reference_column(const attr_info& attr,
+                                             const std::string& key_column) const override;
 
   // PonyORM's index and constraint names, always lower case and cut to the identifier length:
   // idx_<table>__<column> (a composite index: the columns joined by '_'), idx_<join table> (a

@@ -83,7 +83,8 @@ ir::expr_ptr binder::bind_entity_attribute(ir::expr_ptr object, const ast::attri
              did_you_mean(a.attr, attr_names(entity)),
          a.attr_span);
   }
-  bool is_key = attr == &entity.pk();
+  // (A part of a composite key is not the key: a reference reaches it through a join.)
+  bool is_key = attr == &entity.pk() && !entity.composite_key();
   switch (object->kind) {
     case ir::expr_kind::source_row: {
       std::size_t source = object->as<ir::source_row>().source;

@@ -43,13 +43,9 @@ void sql_builder::join_condition(std::size_t i) {
   // one of the four below (if-chained: a switch would need a label for join_kind::none that
   // nothing takes).
   if (s.join == ir::join_kind::to_one) {
-    column(parent, via);
-    m_sql += " = ";
-    column(i, s.entity->pk());
+    references(parent, via, i);
   } else if (s.join == ir::join_kind::reverse) {
-    column(parent, m_query.sources[parent].entity->pk());
-    m_sql += " = ";
-    column(i, *via.reverse_attr);
+    keys_referenced(parent, i, *via.reverse_attr);
   } else if (s.join == ir::join_kind::link) {
     column(parent, m_query.sources[parent].entity->pk());
     m_sql += " = ";
@@ -59,6 +55,32 @@ void sql_builder::join_condition(std::size_t i) {
     column(parent, via.m2m_other_column);
     m_sql += " = ";
     column(i, s.entity->pk());
+  }
+}
+
+// `referencing`'s reference column = `target`'s key column, for each column of a key (AND).
+void sql_builder::references(std::size_t referencing, const attr_info& reference,
+                             std::size_t target) {
+  const auto columns = reference.column_names();
+  const auto& keys = m_query.sources[target].entity->key_attrs;
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (k > 0) m_sql += " AND ";
+    column(referencing, columns[k]);
+    m_sql += " = ";
+    column(target, *keys[k]);
+  }
+}
+
+// The same with the referenced key first, as PonyORM writes a reverse join.
+void sql_builder::keys_referenced(std::size_t target, std::size_t referencing,
+                                  const attr_info& reference) {
+  const auto columns = reference.column_names();
+  const auto& keys = m_query.sources[target].entity->key_attrs;
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (k > 0) m_sql += " AND ";
+    column(target, *keys[k]);
+    m_sql += " = ";
+    column(referencing, columns[k]);
   }
 }
 
@@ -218,20 +240,23 @@ void sql_builder::wrap(const affixes& a, const ir::expr& operand) {
 void sql_builder::key(const ir::expr& e) {
   if (const auto* row = e.try_as<ir::source_row>()) {
     const entity_info& entity = *m_query.sources[row->source].entity;
-    if (entity.composite_key()) {
-      // A key of several columns is no single SQL value.
-      throw composite_key_error{
-          "an object of " + entity.name +
-              ", whose primary key has several attributes, is used here as one value (compared, "
-              "counted, grouped, ordered, or a missing one of a LEFT JOIN); this is not "
-              "supported yet: use its key attributes instead (" +
-              entity.key_attrs[0]->name + ", " + entity.key_attrs[1]->name + ", ...)",
-          e.text, e.span};
-    }
+    if (entity.composite_key()) refuse_composite(e);
     column(row->source, entity.pk());
   } else {
     expr(e);  // a foreign-key column or a parameter binds the key itself
   }
+}
+
+void sql_builder::refuse_composite(const ir::expr& e) const {
+  // A key of several columns is no single SQL value.
+  const entity_info& entity = *e.type.entity;
+  throw composite_key_error{
+      "an object of " + entity.name +
+          ", whose primary key has several attributes, is used here as one value (compared, "
+          "counted, grouped, ordered, or in an expression); this is not supported yet: use its "
+          "key attributes instead (" +
+          entity.key_attrs[0]->name + ", " + entity.key_attrs[1]->name + ", ...)",
+      e.text, e.span};
 }
 
 void sql_builder::constant(const value& v) {
@@ -300,6 +325,7 @@ void sql_builder::expr(const ir::expr& e) {
   switch (e.kind) {
     case ir::expr_kind::column: {
       const auto& c = e.as<ir::column>();
+      if (!c.attr->reference_columns.empty()) refuse_composite(e);
       return column(c.source, *c.attr);
     }
     case ir::expr_kind::source_row: return key(e);
@@ -319,6 +345,17 @@ void sql_builder::expr(const ir::expr& e) {
     case ir::expr_kind::compare: return compare(e.as<ir::compare>());
     case ir::expr_kind::is_null: {
       const auto& n = e.as<ir::is_null>();
+      if (composite(*n.operand)) {
+        // Each column of the key (PonyORM's), all NULL or none: its foreign key, or a LEFT JOIN.
+        m_sql += '(';
+        for (std::size_t i = 0; i < n.operand->type.entity->key_attrs.size(); ++i) {
+          if (i > 0) m_sql += " AND ";
+          key_part(*n.operand, i);
+          m_sql += n.negated ? " IS NOT NULL" : " IS NULL";
+        }
+        m_sql += ')';
+        return;
+      }
       operand(*n.operand);
       m_sql += n.negated ? " IS NOT NULL" : " IS NULL";
       return;
@@ -603,6 +640,8 @@ bool sql_builder::composite(const ir::expr& e) noexcept {
 void sql_builder::key_part(const ir::expr& e, std::size_t part) {
   if (const auto* row = e.try_as<ir::source_row>()) {
     column(row->source, *m_query.sources[row->source].entity->key_attrs[part]);
+  } else if (const auto* c = e.try_as<ir::column>()) {
+    column(c->source, c->attr->reference_columns[part]);
   } else if (const auto* p = e.try_as<ir::param>()) {  // coverage-exempt: no third kind exists
     lower::param_slot slot{lower::param_slot::source::named, p->name, p->element, {}};
     slot.key_part = part;
@@ -813,32 +852,46 @@ void sql_builder::logical(const ir::logical& l) {
 }
 
 bool sql_builder::count_composite(const ir::aggregate& a) {
+  if (!composite(*a.arg)) return false;
   const auto* row = a.arg->try_as<ir::source_row>();
-  if (row == nullptr || !m_query.sources[row->source].entity->composite_key()) return false;
-  const entity_info& entity = *m_query.sources[row->source].entity;
-  const auto& keys = entity.key_attrs;
+  const std::size_t parts = a.arg->type.entity->key_attrs.size();
   m_sql += "COUNT(";
-  // A missing object of a LEFT JOIN has NULL in every key column, a present one in none.
+  // A missing object (of a LEFT JOIN, or an optional reference) has NULL in every key column,
+  // a present one in none.
   if (!a.distinct) {
-    column(row->source, *keys[0]);
+    key_part(*a.arg, 0);
   } else if (m_dialect.name() == "sqlite") {
-    // PonyORM's: the row's own id (NULL for a missing one).
     m_sql += "DISTINCT ";
-    column(row->source, "ROWID");
+    if (row != nullptr) {
+      column(row->source, "ROWID");  // PonyORM's: the row's own id (NULL for a missing one)
+    } else {
+      // A reference has no row of its own, and SQLite counts one value only: the parts as
+      // SQL literals (which cannot run into each other), NULL for a missing reference.
+      m_sql += "CASE WHEN ";
+      key_part(*a.arg, 0);
+      m_sql += " IS NOT NULL THEN ";
+      for (std::size_t i = 0; i < parts; ++i) {
+        if (i > 0) m_sql += " || ',' || ";
+        m_sql += "quote(";
+        key_part(*a.arg, i);
+        m_sql += ')';
+      }
+      m_sql += " END";
+    }
   } else if (m_dialect.name() == "mariadb") {
     m_sql += "DISTINCT ";  // which counts no row with a NULL among its values
-    for (std::size_t i = 0; i < keys.size(); ++i) {
+    for (std::size_t i = 0; i < parts; ++i) {
       if (i > 0) m_sql += ", ";
-      column(row->source, *keys[i]);
+      key_part(*a.arg, i);
     }
   } else {
     // PostgreSQL counts a row value of NULLs: a missing object is made NULL itself.
     m_sql += "DISTINCT CASE WHEN ";
-    column(row->source, *keys[0]);
+    key_part(*a.arg, 0);
     m_sql += " IS NOT NULL THEN (";
-    for (std::size_t i = 0; i < keys.size(); ++i) {
+    for (std::size_t i = 0; i < parts; ++i) {
       if (i > 0) m_sql += ", ";
-      column(row->source, *keys[i]);
+      key_part(*a.arg, i);
     }
     m_sql += ") END";
   }

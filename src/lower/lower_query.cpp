@@ -144,17 +144,19 @@ void statement::projection(bool aliased) {
     // An object in a derived table is its key, which the outer query's reference names.
     const entity_info* entity = row != nullptr ? m_query.sources[row->source].entity : nullptr;
     // (Not in a derived table, `names`, where key() refuses such an object.)
-    if (names.empty() && row != nullptr && m_query.sources[row->source].left &&
-        entity->composite_key()) {
-      // A LEFT JOINed object with a key of several columns: each of them (NULL for none).
-      for (const attr_info* key : entity->key_attrs) {
+    if (names.empty() && lower::sql_builder::composite(e) &&
+        (row == nullptr || m_query.sources[row->source].left)) {
+      // A LEFT JOINed object or a reference with a key of several columns: each of them (NULL
+      // for none).
+      const std::size_t parts = e.type.entity->key_attrs.size();
+      for (std::size_t i = 0; i < parts; ++i) {
         next();
-        m_sql.column(row->source, *key);
+        m_sql.key_part(e, i);
         alias();
         ++column;
       }
-      out.entity = entity;
-      out.column_count = entity->key_attrs.size();
+      out.entity = e.type.entity;
+      out.column_count = parts;
       out.key_only = true;
     } else if (row != nullptr && (m_query.sources[row->source].left || !names.empty())) {
       // A LEFT JOINed object may be missing: its key alone (NULL for none), loaded later.
@@ -167,12 +169,14 @@ void statement::projection(bool aliased) {
     } else if (row != nullptr) {
       const entity_info& entity = *m_query.sources[row->source].entity;
       out.entity = &entity;
-      out.column_count = entity.load_columns.size();
+      out.column_count = entity.load_width;
       for (const attr_info* attr : entity.load_columns) {
-        next();
-        m_sql.column(row->source, *attr);
-        alias();
-        ++column;
+        for (const auto& name : attr->column_names()) {
+          next();
+          m_sql.column(row->source, name);
+          alias();
+          ++column;
+        }
       }
     } else {
       next();
@@ -277,9 +281,20 @@ void statement::group_by() {
   for (const auto& key : m_query.group_by) {
     if (const auto* row = key->try_as<ir::source_row>()) {
       for (const attr_info* attr : m_query.sources[row->source].entity->load_columns) {
+        for (const auto& name : attr->column_names()) {
+          if (!first) m_sql.text(", ");
+          first = false;
+          m_sql.column(row->source, name);
+        }
+      }
+      continue;
+    }
+    if (lower::sql_builder::composite(*key)) {
+      // A reference to an object whose key has several columns: each of them.
+      for (std::size_t i = 0; i < key->type.entity->key_attrs.size(); ++i) {
         if (!first) m_sql.text(", ");
         first = false;
-        m_sql.column(row->source, *attr);
+        m_sql.key_part(*key, i);
       }
       continue;
     }
@@ -298,7 +313,11 @@ std::string statement::order_column(std::size_t position, std::string_view separ
   };
   for (std::size_t i = 0; i + 1 < position; ++i) {
     const auto* row = whole(*m_query.result.items[i].expr);
-    column += row != nullptr ? m_query.sources[row->source].entity->load_columns.size() : 1;
+    const ir::expr& e = *m_query.result.items[i].expr;
+    // (An object of a LEFT JOIN or a reference with a key of several columns: those columns.)
+    column += row != nullptr                     ? m_query.sources[row->source].entity->load_width
+              : lower::sql_builder::composite(e) ? e.type.entity->key_attrs.size()
+                                                 : 1;
   }
   if (const auto* row = whole(*m_query.result.items[position - 1].expr)) {
     // The object's key columns: finalize() puts the key among the entity's columns.
@@ -310,11 +329,19 @@ std::string statement::order_column(std::size_t position, std::string_view separ
       const auto at = std::find_if(columns.begin(), columns.end(),
                                    [&](const attr_info* c) { return c->column == key->column; });
       if (!out.empty()) out += separator;
-      out += std::to_string(column + static_cast<std::size_t>(at - columns.begin()));
+      out += std::to_string(column +
+                            entity.load_offsets[static_cast<std::size_t>(at - columns.begin())]);
     }
     return out;
   }
-  return std::to_string(column);
+  const ir::expr& e = *m_query.result.items[position - 1].expr;
+  if (!lower::sql_builder::composite(e)) return std::to_string(column);
+  std::string out;  // a key of several columns, the result's alone
+  for (std::size_t i = 0; i < e.type.entity->key_attrs.size(); ++i) {
+    if (i > 0) out += separator;
+    out += std::to_string(column + i);
+  }
+  return out;
 }
 
 void statement::order_by() {
@@ -325,13 +352,12 @@ void statement::order_by() {
     const ir::order_item& item = m_query.order[i];
     if (i > 0) m_sql.text(", ");
     const std::size_t begin = m_plan.sql.size();
-    const auto* row = item.expr ? item.expr->try_as<ir::source_row>() : nullptr;
-    if (row != nullptr && m_query.sources[row->source].entity->composite_key()) {
+    if (item.expr && lower::sql_builder::composite(*item.expr)) {
       // An object whose key has several columns: by each, in the item's direction (PonyORM's).
-      const auto& keys = m_query.sources[row->source].entity->key_attrs;
-      for (std::size_t k = 0; k < keys.size(); ++k) {
+      const std::size_t parts = item.expr->type.entity->key_attrs.size();
+      for (std::size_t k = 0; k < parts; ++k) {
         if (k > 0) m_sql.text(item.descending ? " DESC, " : ", ");
-        m_sql.column(row->source, *keys[k]);
+        m_sql.key_part(*item.expr, k);
       }
     } else if (item.expr) {
       m_sql.expr(*item.expr);

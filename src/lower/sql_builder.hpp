@@ -47,6 +47,10 @@ class sql_builder {
 
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return m_dialect; }
   [[nodiscard]] const ir::query& query() const noexcept { return m_query; }
+  // An object whose key has several columns (a loop variable, a reference, or a parameter):
+  // compared part by part. `key_part` writes part `part` of such an object's key.
+  [[nodiscard]] static bool composite(const ir::expr& e) noexcept;
+  void key_part(const ir::expr& e, std::size_t part);
   // Throws unsupported.dialect: "<what> is not supported by <dialect>".
   [[noreturn]] void unsupported(const std::string& what) const;
   // The same, pointing at the construct `at`.
@@ -58,10 +62,10 @@ class sql_builder {
   void constant(const value& v);
   void binary(const ir::binary& b);
   void compare(const ir::compare& c);
-  // An object whose key has several columns (a loop variable or a parameter): compared part by
-  // part. `key_part` writes part `part` of such an object's key.
-  [[nodiscard]] static bool composite(const ir::expr& e) noexcept;
-  void key_part(const ir::expr& e, std::size_t part);
+  // composite_key_error: such an object where one SQL value is needed.
+  [[noreturn]] void refuse_composite(const ir::expr& e) const;
+  void references(std::size_t referencing, const attr_info& reference, std::size_t target);
+  void keys_referenced(std::size_t target, std::size_t referencing, const attr_info& reference);
   void keys_equal(const ir::expr& a, const ir::expr& b);
   void in_list(const ir::in_list& in);
   void like(const ir::like& l);

@@ -90,14 +90,16 @@ entity_objects::entity_objects(const entity_info& entity, identity_map& map,
   m_fields.reserve(entity.attrs.size());
   for (std::size_t i = 0; i < entity.columns.size(); ++i) {
     const attr_info* attr = entity.columns[i];
-    const std::size_t position = entity.load_positions.empty() ? i : entity.load_positions[i];
+    const std::size_t position =
+        entity.load_offsets[entity.load_positions.empty() ? i : entity.load_positions[i]];
     column_reader r{attr->field_offset,
                     attr->load,
                     attr->write,
                     column_reader::method::write,
                     attr->column_nullable(),
                     attr->type,
-                    static_cast<std::uint32_t>(position)};
+                    static_cast<std::uint32_t>(position),
+                    attr};
     // The fields of values read themselves; the columns without a reader are references.
     if (attr->discriminator) {
       r.how = column_reader::method::skip;
@@ -106,6 +108,8 @@ entity_objects::entity_objects(const entity_info& entity, identity_map& map,
       r.how = column_reader::method::load;
     } else if (attr->type == value_type::integer) {
       r.how = column_reader::method::int_key;
+    } else if (!attr->reference_columns.empty()) {
+      r.how = column_reader::method::parts;
     }
     m_readers.push_back(r);
   }

@@ -25,6 +25,7 @@ struct column_reader {
     int_key,  // a reference to an entity with an integer key: the key in place
     write,    // anything else: through a value and attr_info::write
     skip,     // the discriminator: no field holds it
+    parts,    // a reference to an entity with a composite key: a tuple of several columns
   };
   std::ptrdiff_t field_offset;
   void (*load)(void* field, const detail::row_reader& row, std::size_t column);
@@ -35,6 +36,7 @@ struct column_reader {
   // Where the column is among those a query selects for the object, from the first: its place
   // in entity_info::columns, or in a hierarchy in entity_info::load_columns.
   std::uint32_t position;
+  const attr_info* attr;  // the attribute (for `parts`, the key attributes of its target)
 };
 
 class identity_map;

@@ -82,6 +82,15 @@ void read_column(entity_base& object, const column_reader& r, const driver::curs
       break;
     case column_reader::method::write: r.write(field, row.get(column, r.type)); break;
     case column_reader::method::skip: break;
+    case column_reader::method::parts: {
+      // (Its foreign key keeps the columns all NULL or none.)
+      std::vector<value> parts;
+      for (const attr_info* key : r.attr->target_entity->key_attrs) {
+        parts.push_back(row.get(column + parts.size(), key->type));
+      }
+      r.write(field, value::tuple(std::move(parts)));
+      break;
+    }
   }
 }
 
@@ -242,12 +251,13 @@ value key_of_row(const driver::cursor& rows, std::size_t first_column, const ent
   for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
     const attr_info* key = entity.key_attrs[i];
     // (By column: in a hierarchy, load_columns are the root's attributes.)
-    const auto at =
-        key_only ? columns.begin() + static_cast<std::ptrdiff_t>(i)
-                 : std::find_if(columns.begin(), columns.end(),
-                                [&](const attr_info* c) { return c->column == key->column; });
-    parts.push_back(
-        rows.get(first_column + static_cast<std::size_t>(at - columns.begin()), key->type));
+    const std::size_t at =
+        key_only ? i
+                 : entity.load_offsets[static_cast<std::size_t>(
+                       std::find_if(columns.begin(), columns.end(),
+                                    [&](const attr_info* c) { return c->column == key->column; }) -
+                       columns.begin())];
+    parts.push_back(rows.get(first_column + at, key->type));
   }
   if (parts.front().is_null()) return value{};
   return parts.size() == 1 ? std::move(parts.front()) : value::tuple(std::move(parts));

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <set>
+#include <span>
 #include <string_view>
 
 namespace nextorm::migrate {
@@ -22,9 +23,9 @@ struct column_def {
 
 struct foreign_key {
   std::string name;  // PonyORM's fk_<table>__<column>, used where constraints are named
-  std::string column;
+  std::vector<std::string> columns;
   std::string parent_table;
-  std::string parent_column;
+  std::vector<std::string> parent_columns;
   std::string_view on_delete;  // "", "CASCADE" or "SET NULL"
 };
 
@@ -85,6 +86,26 @@ std::string column_definition(const attr_info& attr, const lower::dialect& diale
   return out + check;
 }
 
+std::string joined(std::span<const std::string> names, std::string_view separator) {
+  std::string out;
+  for (const auto& name : names) out.append(out.empty() ? "" : separator).append(name);
+  return out;
+}
+
+// The columns of a reference to an entity whose key has several attributes: one per key
+// attribute of the target, of its type (NOT NULL unless the reference is optional).
+void reference_columns(const attr_info& attr, const lower::dialect& dialect, table_def& table) {
+  const auto& keys = attr.target_entity->key_attrs;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    attr_info part = *keys[i];
+    part.kind = attr_kind::single;  // a reference to the key, not the key itself
+    part.auto_increment = false;
+    std::string definition = dialect.column_type(part);
+    if (!attr.column_nullable()) definition += " NOT NULL";
+    table.columns.push_back({attr.reference_columns[i], std::move(definition)});
+  }
+}
+
 table_def entity_table(const entity_info& entity, const lower::dialect& dialect) {
   const pony_naming naming{dialect.name()};  // index and constraint names, per provider
   table_def table{entity.table, {}, {}, {}, {}, {}};
@@ -93,7 +114,12 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
   }
   // A hierarchy's table has the columns of all its classes (load_columns).
   for (const attr_info* attr : entity.load_columns) {
-    table.columns.push_back({attr->column, column_definition(*attr, dialect)});
+    const auto names = attr->column_names();
+    if (names.size() == 1) {
+      table.columns.push_back({attr->column, column_definition(*attr, dialect)});
+    } else {
+      reference_columns(*attr, dialect, table);
+    }
     // PonyORM indexes every foreign-key column and every indexed attribute, unless a unique
     // constraint (or the primary key) already gives the column an index.
     if (attr->kind == attr_kind::single) {
@@ -107,16 +133,24 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
       } else if (attr->optional) {
         on_delete = "SET NULL";
       }
-      const std::string fk_name =
-          attr->fk_name.empty() ? naming.foreign_key(entity.table, attr->column) : attr->fk_name;
-      table.foreign_keys.push_back(
-          {fk_name, attr->column, target.table, target.pk().column, on_delete});
+      std::vector<std::string> parent_columns;
+      for (const attr_info* key : target.key_attrs) parent_columns.push_back(key->column);
+      // PonyORM joins a foreign key's columns with "__", an index's with "_".
+      const std::string fk_name = attr->fk_name.empty()
+                                      ? naming.foreign_key(entity.table, joined(names, "__"))
+                                      : attr->fk_name;
+      table.foreign_keys.push_back({fk_name,
+                                    {names.begin(), names.end()},
+                                    target.table,
+                                    std::move(parent_columns),
+                                    on_delete});
     }
     // (The first column of a composite key is indexed by the key.)
     const bool key_indexed =
         attr->kind == attr_kind::pk || (entity.composite_key() && attr == entity.key_attrs.front());
     if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique && !key_indexed) {
-      table.indexes.push_back({naming.index(entity.table, attr->column), {attr->column}});
+      table.indexes.push_back(
+          {naming.index(entity.table, joined(names, "_")), {names.begin(), names.end()}});
     }
   }
   std::vector<std::pair<const entity_info*, const composite_index_info*>> composites;
@@ -174,8 +208,11 @@ table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
   };
   for (int i = 0; i < 2; ++i) {
     table.columns.push_back({*names[i], key_column_type(*referenced[i], dialect) + " NOT NULL"});
-    table.foreign_keys.push_back({fk_name(*names[i]), *names[i], referenced[i]->table,
-                                  referenced[i]->pk().column, "CASCADE"});
+    table.foreign_keys.push_back({fk_name(*names[i]),
+                                  {*names[i]},
+                                  referenced[i]->table,
+                                  {referenced[i]->pk().column},
+                                  "CASCADE"});
   }
   // The primary key indexes the first column; the second gets PonyORM's idx_<table>.
   table.indexes.push_back({naming.join_index(table.name), {second}});
@@ -237,8 +274,8 @@ std::string column_list(const std::vector<std::string>& columns, const lower::di
 }
 
 std::string references(const foreign_key& fk, const lower::dialect& dialect) {
-  std::string out =
-      "REFERENCES " + dialect.quote(fk.parent_table) + " (" + dialect.quote(fk.parent_column) + ")";
+  std::string out = "REFERENCES " + dialect.quote(fk.parent_table) + " " +
+                    column_list(fk.parent_columns, dialect);
   if (!fk.on_delete.empty()) out += " ON DELETE " + std::string{fk.on_delete};
   return out;
 }
@@ -260,7 +297,9 @@ std::string create_table(const table_def& table, const lower::dialect& dialect,
     for (const auto& fk : table.foreign_keys) {
       // Two appends, not `" " + references(...)`: a false -Wrestrict of g++ 12 at -O3 (GCC
       // bug 105329).
-      if (inline_fks && fk.column == column.name) out.append(" ").append(references(fk, dialect));
+      if (inline_fks && fk.columns.size() == 1 && fk.columns.front() == column.name) {
+        out.append(" ").append(references(fk, dialect));
+      }
     }
   }
   if (!table.primary_key.empty()) {
@@ -274,8 +313,13 @@ std::string create_table(const table_def& table, const lower::dialect& dialect,
     out += ",\n  INDEX " + dialect.quote(index->name) + " " + column_list(index->columns, dialect);
   }
   for (const foreign_key* fk : keys) {
-    out += ",\n  CONSTRAINT " + dialect.quote(fk->name) + " FOREIGN KEY (" +
-           dialect.quote(fk->column) + ") " + references(*fk, dialect);
+    out += ",\n  CONSTRAINT " + dialect.quote(fk->name) + " FOREIGN KEY " +
+           column_list(fk->columns, dialect) + " " + references(*fk, dialect);
+  }
+  // SQLite's foreign keys of several columns, which cannot follow a column (PonyORM's too).
+  for (const auto& fk : table.foreign_keys) {
+    if (!inline_fks || fk.columns.size() == 1) continue;
+    out += ",\n  FOREIGN KEY " + column_list(fk.columns, dialect) + " " + references(fk, dialect);
   }
   return out + "\n)";
 }
@@ -283,7 +327,7 @@ std::string create_table(const table_def& table, const lower::dialect& dialect,
 std::string add_foreign_key(const table_def& table, const foreign_key& fk,
                             const lower::dialect& dialect) {
   return "ALTER TABLE " + dialect.quote(table.name) + " ADD CONSTRAINT " + dialect.quote(fk.name) +
-         " FOREIGN KEY (" + dialect.quote(fk.column) + ") " + references(fk, dialect);
+         " FOREIGN KEY " + column_list(fk.columns, dialect) + " " + references(fk, dialect);
 }
 
 std::vector<const foreign_key*> sorted_keys(const table_def& table) {

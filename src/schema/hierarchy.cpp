@@ -190,7 +190,7 @@ void resolve_tables(entity_list& entities) {
     std::set<std::string> names;
     std::set<std::string> attr_names;
     for (const attr_info* attr : all) {
-      names.insert(lower(attr->column));
+      for (const auto& name : attr->column_names()) names.insert(lower(name));
       attr_names.insert(attr->name);
     }
     std::set<std::string> values{root->discriminator_value};
@@ -210,9 +210,10 @@ void resolve_tables(entity_list& entities) {
                    ": another class of the hierarchy of " + root->name +
                    " has an attribute of that name; declare it once, in their common base");
         }
-        if (!names.insert(lower(attr->column)).second) {
+        for (const auto& name : attr->column_names()) {
+          if (names.insert(lower(name)).second) continue;
           fail("schema.duplicate_column",
-               "entity " + sub->name + ", attribute " + attr->name + ": column " + attr->column +
+               "entity " + sub->name + ", attribute " + attr->name + ": column " + name +
                    " is already used in table " + root->table +
                    " by another class of its hierarchy; declare the attribute in the common base, "
                    "or give it another column");
@@ -231,6 +232,14 @@ void resolve_tables(entity_list& entities) {
                                      [&](const attr_info* a) { return a->column == attr->column; });
         member->load_positions.push_back(static_cast<std::size_t>(at - all.begin()));
       }
+    }
+  }
+  for (auto& entity : entities) {
+    entity->load_offsets.clear();
+    entity->load_width = 0;
+    for (const attr_info* attr : entity->load_columns) {
+      entity->load_offsets.push_back(entity->load_width);
+      entity->load_width += attr->column_names().size();
     }
   }
 }

@@ -61,6 +61,7 @@ json attribute(const attr_info& attr) {
   };
   text("reverse", attr.reverse);
   text("column", attr.column);
+  if (!attr.columns.empty()) a["columns"] = attr.columns;
   text("table", attr.table);
   text("reverse_column", attr.reverse_column);
   text("fk_name", attr.fk_name);

@@ -135,7 +135,7 @@ const std::vector<std::string> attr_fields = {
     "reverse_column", "max_len",        "precision", "scale",   "unique",   "index",
     "nullable",       "optional",       "auto",      "default", "min",      "max",
     "autostrip",      "cascade_delete", "fk_name",   "size",    "unsigned", "sql_type",
-    "sql_default",    "generate",       "values"};
+    "sql_default",    "generate",       "values",    "columns"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -174,6 +174,15 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   }
   if (object.contains("reverse")) attr.reverse = at.text(object, "reverse");
   if (object.contains("column")) attr.column = at.text(object, "column");
+  // "columns": ["a", "b"], PonyORM's columns of a reference to an entity with a composite key.
+  if (auto it = object.find("columns"); it != object.end()) {
+    const char* expected = "a list of one or more column names";
+    if (!it->is_array() || it->empty()) at.shape("columns", expected, *it);
+    for (const json& name : *it) {
+      if (!name.is_string()) at.shape("columns", expected, name);
+      attr.columns.push_back(name.get<std::string>());
+    }
+  }
   if (object.contains("table")) attr.table = at.text(object, "table");
   if (object.contains("reverse_column")) attr.reverse_column = at.text(object, "reverse_column");
   if (object.contains("fk_name")) attr.fk_name = at.text(object, "fk_name");

@@ -85,6 +85,11 @@ std::string pony_naming::table(const entity_info& entity) const { return normali
 
 std::string pony_naming::column(const attr_info& attr) const { return normalize(attr.name); }
 
+std::string pony_naming::reference_column(const attr_info& attr,
+                                          const std::string& key_column) const {
+  return normalize(attr.name + "_" + key_column);
+}
+
 std::string pony_naming::join_table(const attr_info& a, const attr_info& b) const {
   // A symmetric Set (its own reverse) names the table after the attribute: Student_friends.
   if (&a == &b) return normalize(a.owner->name + "_" + a.name);
@@ -396,6 +401,12 @@ void check_attr(const entity_info& entity, attr_info& attr) {
   }
   if (attr.cascade_delete && basic) option_error(entity, attr, "cascade_delete", "Single and Set");
   if (!attr.fk_name.empty() && basic) option_error(entity, attr, "fk_name", "Single and Set");
+  if (!attr.columns.empty() && attr.kind != attr_kind::single) {
+    option_error(entity, attr, "columns", "Single (a reference to an entity with a composite key)");
+  }
+  if (!attr.columns.empty() && !attr.column.empty()) {
+    fail("schema.option_kind", at + "declares both 'column' and 'columns'; keep one");
+  }
   // PonyORM stores a missing Opt str or json as '' in a NOT NULL column; every other Opt, and a
   // unique one (many '' would collide), is nullable.
   if (attr.kind == attr_kind::opt &&
@@ -725,11 +736,11 @@ void link_reverse(entity_info& entity, attr_info& attr) {
 void place_one_to_one_key(entity_info& entity, attr_info& attr) {
   attr_info& reverse = const_cast<attr_info&>(*attr.reverse_attr);  // owned by the registry
   if (&reverse == &attr || attr.key_in_reverse || reverse.key_in_reverse) return;
-  const bool declared_here = !attr.column.empty();
+  const bool declared_here = !attr.column.empty() || !attr.columns.empty();
   bool here = false;
   if (attr.optional != reverse.optional) {
     here = !attr.optional;
-  } else if (declared_here != !reverse.column.empty()) {
+  } else if (declared_here != (!reverse.column.empty() || !reverse.columns.empty())) {
     here = declared_here;
   } else if (entity.name != reverse.owner->name) {
     here = entity.name < reverse.owner->name;
@@ -738,15 +749,54 @@ void place_one_to_one_key(entity_info& entity, attr_info& attr) {
   }
   attr_info& keyless = here ? reverse : attr;
   const attr_info& holder = here ? attr : reverse;
-  if (!keyless.column.empty() || !keyless.fk_name.empty()) {
+  if (!keyless.column.empty() || !keyless.columns.empty() || !keyless.fk_name.empty()) {
+    const char* option = !keyless.column.empty()    ? "column"
+                         : !keyless.columns.empty() ? "columns"
+                                                    : "fk_name";
+    const std::string declared = !keyless.column.empty()    ? keyless.column
+                                 : !keyless.columns.empty() ? keyless.columns.front()
+                                                            : keyless.fk_name;
     fail("schema.one_to_one_columns",
-         where(*keyless.owner, keyless) + "declares " +
-             (keyless.column.empty() ? "fk_name " + keyless.fk_name : "column " + keyless.column) +
-             ", but " + holder.owner->name + "." + holder.name +
-             " holds the key of this one-to-one relation; declare the " +
-             (keyless.column.empty() ? "fk_name" : "column") + " there");
+         where(*keyless.owner, keyless) + "declares " + option + " " + declared + ", but " +
+             holder.owner->name + "." + holder.name +
+             " holds the key of this one-to-one relation; declare the " + option + " there");
   }
   keyless.key_in_reverse = true;
+}
+
+// A reference to an entity whose key has several attributes has a column for each (PonyORM:
+// <attribute>_<key column>, or its `columns`); `column` is the first.
+void name_reference_columns(const entity_info& entity, attr_info& attr,
+                            const naming_convention& naming) {
+  const auto& keys = attr.target_entity->key_attrs;
+  if (!attr.column.empty()) {
+    fail("schema.option_kind",
+         where(entity, attr) + "refers to " + attr.target_entity->name + ", whose key has " +
+             std::to_string(keys.size()) + " attributes: name its columns with " +
+             hint(entity, "nextorm::columns{...}", "\"columns\"") + ", one per key attribute");
+  }
+  if (attr.unique) {
+    fail("schema.option_kind",
+         where(entity, attr) + "a unique reference to " + attr.target_entity->name +
+             ", whose key has several attributes, is not supported; make its columns a "
+             "composite_key of this entity's attributes instead");
+  }
+  if (!attr.columns.empty() && attr.columns.size() != keys.size()) {
+    fail("schema.option_kind",
+         where(entity, attr) + "declares " + std::to_string(attr.columns.size()) +
+             " columns, but the key of " + attr.target_entity->name + " has " +
+             std::to_string(keys.size()) + " attributes; declare one column for each");
+  }
+  if (attr.columns.empty()) {
+    for (const attr_info* key : keys) {
+      // (The target may be named after this entity: its declared name, or the convention's.)
+      const std::string key_column = key->column.empty() ? naming.column(*key) : key->column;
+      attr.reference_columns.push_back(naming.reference_column(attr, key_column));
+    }
+  } else {
+    attr.reference_columns = attr.columns;
+  }
+  attr.column = attr.reference_columns.front();
 }
 
 void name_columns(entity_info& entity, const naming_convention& naming) {
@@ -759,14 +809,21 @@ void name_columns(entity_info& entity, const naming_convention& naming) {
       attr.column = in_base.column;
     }
     if (!attr.has_column()) continue;
+    if (attr.inherited) {
+      attr.reference_columns = entity.base_entity->attrs[attr.index].reference_columns;
+    } else if (attr.kind == attr_kind::single && attr.target_entity->composite_key()) {
+      name_reference_columns(entity, attr, naming);
+    }
     if (attr.column.empty()) attr.column = naming.column(attr);
-    if (!seen.insert(lower(attr.column)).second) {
-      fail("schema.duplicate_column", where(entity, attr) + "column " + attr.column +
+    for (const auto& name : attr.column_names()) {
+      if (seen.insert(lower(name)).second) continue;
+      fail("schema.duplicate_column", where(entity, attr) + "column " + name +
                                           " is already used in table " + entity.table +
                                           "; name one of the columns another way with " +
                                           hint(entity, "nextorm::column{\"...\"}", "\"column\""));
     }
     entity.columns.push_back(&attr);
+    entity.column_width += attr.column_names().size();
   }
 }
 
@@ -904,22 +961,28 @@ void resolve_key(entity_info& entity) {
   entity.pk_index = entity.key_attrs.front()->index;
 }
 
-// References to an entity whose key has several attributes would need foreign keys of several
-// columns, which NextORM does not build yet: refused rather than half-made.
+// A many-to-many with an entity whose key has several attributes would need join tables of
+// several columns a side, and a key part referring to one a key of keys, which NextORM does not
+// build yet: refused rather than half-made.
 void refuse_composite_references(const entity_info& entity, const attr_info& attr) {
   const entity_info& target = *attr.target_entity;
   const entity_info* keyed = nullptr;
-  if (attr.kind == attr_kind::single && target.composite_key()) keyed = &target;
+  // (A key part referring to one would make a key of keys.)
+  if (attr.kind == attr_kind::single && attr.key_part && target.composite_key()) keyed = &target;
   if (attr.is_many_to_many()) {
     if (entity.composite_key()) keyed = &entity;
     if (target.composite_key()) keyed = &target;
   }
   if (keyed == nullptr) return;
+  const std::string what = attr.is_many_to_many()
+                               ? "is a many-to-many with " + target.name +
+                                     " (a join table of "
+                                     "several columns a side)"
+                               : "is a key part referring to " + target.name + " (a key of keys)";
   fail("schema.composite_reference",
-       where(entity, attr) + "refers to " + keyed->name +
-           ", whose primary key has several attributes; references to such entities (foreign "
-           "keys of several columns) are not supported yet: give " +
-           keyed->name + " a single-attribute key and make its key attributes a composite_key");
+       where(entity, attr) + what + ", and the primary key of " + keyed->name +
+           " has several attributes; this is not supported yet: give " + keyed->name +
+           " a single-attribute key and make its key attributes a composite_key");
 }
 
 }  // namespace
@@ -935,6 +998,7 @@ void registry::finalize(const naming_convention& naming) {
     entity_info& entity = *m_entities[e];
     const declared_names& declared = m_declared[e];
     entity.columns.clear();
+    entity.column_width = 0;
     std::vector<std::string>& columns = declared_columns[e];
     if (entity.base_entity != nullptr || !entity.subclasses.empty()) {
       const std::size_t base =
@@ -961,6 +1025,7 @@ void registry::finalize(const naming_convention& naming) {
       attr.reverse_attr = nullptr;
       attr.key_in_reverse = false;
       attr.key_part = false;
+      attr.reference_columns.clear();
       attr.m2m_table.clear();
       attr.m2m_own_column.clear();
       attr.m2m_other_column.clear();
@@ -1017,8 +1082,9 @@ void registry::finalize(const naming_convention& naming) {
     for (auto& attr : entity->attrs) {
       if (attr.kind != attr_kind::single || attr.inherited) continue;
       const attr_info& key = attr.target_entity->pk();
-      attr.type = key.type;
-      attr.max_len = key.max_len;
+      // (A composite key: its value is a tuple.)
+      attr.type = attr.target_entity->composite_key() ? value_type::tuple : key.type;
+      if (!attr.target_entity->composite_key()) attr.max_len = key.max_len;
       if (attr.reverse_attr->kind == attr_kind::single) place_one_to_one_key(*entity, attr);
     }
   }

@@ -143,16 +143,18 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
   std::size_t generated = 0;
   std::size_t assigned = 0;
   for (const attr_info* attr : entity.columns) {
-    const std::string name = d.quote(attr->column);
-    all_columns += (all == 0 ? "" : ", ") + name;
-    all_values += (all == 0 ? "" : ", ") + d.placeholder(all);
-    ++all;
-    if (attr->key_part) continue;
-    generated_columns += (generated == 0 ? "" : ", ") + name;
-    generated_values += (generated == 0 ? "" : ", ") + d.placeholder(generated);
-    ++generated;
-    assignments += (assigned == 0 ? "" : ", ") + name + " = " + d.placeholder(assigned);
-    ++assigned;
+    for (const auto& column : attr->column_names()) {
+      const std::string name = d.quote(column);
+      all_columns += (all == 0 ? "" : ", ") + name;
+      all_values += (all == 0 ? "" : ", ") + d.placeholder(all);
+      ++all;
+      if (attr->key_part) continue;
+      generated_columns += (generated == 0 ? "" : ", ") + name;
+      generated_values += (generated == 0 ? "" : ", ") + d.placeholder(generated);
+      ++generated;
+      assignments += (assigned == 0 ? "" : ", ") + name + " = " + d.placeholder(assigned);
+      ++assigned;
+    }
   }
   s.insert_with_key = "INSERT INTO " + table + " (" + all_columns + ") VALUES (" + all_values + ")";
   s.insert_without_key = generated == 0
@@ -169,7 +171,9 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
   // An object is read with every column of its table: in a hierarchy, a row of any class.
   std::string load_columns;
   for (const attr_info* attr : entity.load_columns) {
-    load_columns += (load_columns.empty() ? "" : ", ") + d.quote(attr->column);
+    for (const auto& column : attr->column_names()) {
+      load_columns += (load_columns.empty() ? "" : ", ") + d.quote(column);
+    }
   }
   const std::string of_class = d.class_condition(entity);
   const std::string select = "SELECT " + load_columns + " FROM " + table + " WHERE " +

@@ -28,11 +28,25 @@ void write_missing(const attr_info& attr, param_writer& out, std::size_t index) 
   }
 }
 
+// A reference to an entity whose key has several attributes: the parts of the key it holds, a
+// column each.
+void write_reference(const entity_base& object, const attr_info& attr, param_writer& out,
+                     std::size_t index) {
+  const value key = object_access::read(object, attr);
+  if (key.is_null()) {
+    write_missing(attr, out, index);  // (throws for a required one)
+    for (std::size_t i = 1; i < attr.reference_columns.size(); ++i) out.set_null(index + i);
+    return;
+  }
+  const auto& parts = key.as_tuple();
+  for (std::size_t i = 0; i < parts.size(); ++i) out.set(index + i, parts[i]);
+}
+
 }  // namespace
 
 std::size_t object_columns::count() const noexcept {
   // (Only a generated key, a single attribute, is skipped.)
-  return m_object.info().columns.size() - (m_key == key_position::skip ? 1 : 0);
+  return m_object.info().column_width - (m_key == key_position::skip ? 1 : 0);
 }
 
 void object_columns::write(param_writer& out) const {
@@ -40,6 +54,11 @@ void object_columns::write(param_writer& out) const {
   std::size_t index = 0;
   for (const attr_info* attr : entity.columns) {
     if (attr->key_part && m_key != key_position::in_place) continue;
+    if (!attr->reference_columns.empty()) {
+      write_reference(m_object, *attr, out, index);
+      index += attr->reference_columns.size();
+      continue;
+    }
     if (attr->discriminator) {
       out.set_text(index, entity.discriminator_value);
     } else if (!attr->store(object_access::field(m_object, *attr), out, index)) {

@@ -27,13 +27,34 @@ attr_info relation_info(const char* name, attr_kind kind, const std::type_info& 
 std::string select_all(const entity_info& entity, const lower::dialect& d,
                        std::string_view joins = {}) {
   std::string sql = "SELECT ";
-  for (std::size_t i = 0; i < entity.load_columns.size(); ++i) {
-    if (i != 0) sql += ", ";
-    sql += "t." + d.quote(entity.load_columns[i]->column);
+  for (const attr_info* attr : entity.load_columns) {
+    for (const auto& column : attr->column_names()) {
+      if (sql.size() > 7) sql += ", ";
+      sql += "t." + d.quote(column);
+    }
   }
   sql += " FROM " + d.quote(entity.table) + " t" + std::string{joins} + " WHERE ";
   const std::string of_class = d.class_condition(entity, "t");
   return of_class.empty() ? sql : sql + of_class + " AND ";
+}
+
+// `t.c = ?`, or for a reference to an entity whose key has several attributes
+// `t.c1 = ? AND t.c2 = ?`: where `reference` holds the key that key_params() binds.
+std::string refers_to_key(const attr_info& reference, const lower::dialect& d) {
+  std::string sql;
+  std::size_t i = 0;
+  for (const auto& column : reference.column_names()) {
+    if (i != 0) sql += " AND ";
+    sql += "t." + d.quote(column) + " = " + d.placeholder(i++);
+  }
+  return sql;
+}
+
+// An object's key as statement parameters: the parts of a composite key, each.
+std::vector<value> key_params(const entity_base& object) {
+  value key = object.key();
+  if (key.type() == value_type::tuple) return key.as_tuple();
+  return {std::move(key)};
 }
 
 // The items of `attr` of `owner`, from the database (after a flush, so that it agrees).
@@ -50,12 +71,11 @@ std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) 
     sql = select_all(target, d,
                      " JOIN " + d.quote(attr.m2m_table) + " j ON j." +
                          d.quote(attr.m2m_other_column) + " = t." + d.quote(target.pk().column)) +
-          "j." + d.quote(attr.m2m_own_column);
+          "j." + d.quote(attr.m2m_own_column) + " = " + d.placeholder(0);
   } else {
-    sql = select_all(target, d) + "t." + d.quote(attr.reverse_attr->column);
+    sql = select_all(target, d) + refers_to_key(*attr.reverse_attr, d);
   }
-  sql += " = " + d.placeholder(0);
-  const std::vector<value> key{owner.key()};
+  const std::vector<value> key = key_params(owner);
   auto rows = session.connection().query(sql, key);
   while (rows->next()) {
     items.push_back(materialize::materialize_object(*rows, 0, target, session.objects()));
@@ -69,9 +89,8 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
   session.flush();
   const entity_info& target = *attr.target_entity;
   const auto& d = session.db().dialect();
-  const std::string sql =
-      select_all(target, d) + "t." + d.quote(attr.reverse_attr->column) + " = " + d.placeholder(0);
-  const std::vector<value> key{owner.key()};
+  const std::string sql = select_all(target, d) + refers_to_key(*attr.reverse_attr, d);
+  const std::vector<value> key = key_params(owner);
   auto rows = session.connection().query(sql, key);
   if (!rows->next()) return nullptr;
   return materialize::materialize_object(*rows, 0, target, session.objects());
@@ -180,7 +199,7 @@ std::string reference_field::label() const {
   if (m_target != nullptr) return object_label(*m_target);
   const value k = key();
   if (k.is_null()) return "None";
-  return attr().target + "[" + k.repr() + "]";
+  return attr().target + "[" + key_label(*attr().target_entity, k) + "]";
 }
 
 void reference_field::assign(entity_base* new_target) {

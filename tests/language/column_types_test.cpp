@@ -23,7 +23,7 @@ struct Mismatch : entity<Mismatch> {
   Opt<decimal> v_dec{"v_dec"};
 };
 
-constexpr const char* columns[] = {"v_int", "v_float", "v_bool", "v_date", "v_dec"};
+constexpr const char* value_columns[] = {"v_int", "v_float", "v_bool", "v_date", "v_dec"};
 constexpr const char* declared[] = {"int", "float", "bool", "date", "decimal"};
 
 // The table made from a JSON schema of text columns, one row, read through Mismatch.
@@ -33,7 +33,7 @@ class mismatch_database {
       : m_url{nextorm::testing::fresh_database_url("column_types_" + std::to_string(++counter()))} {
     database maker;
     std::string attrs;
-    for (const char* c : columns) {
+    for (const char* c : value_columns) {
       attrs += std::string{attrs.empty() ? "" : ","} + R"({"name":")" + c +
                R"(","kind":"Opt","type":"str","nullable":true})";
     }
@@ -84,8 +84,8 @@ TEST_CASE("text in a column the schema declares int, float, bool, date or decima
     CHECK_FALSE(all[0].v_int.has_value());
     CHECK_FALSE(all[0].v_date.has_value());
   }
-  for (std::size_t i = 0; i < std::size(columns); ++i) {
-    const std::string column = columns[i];
+  for (std::size_t i = 0; i < std::size(value_columns); ++i) {
+    const std::string column = value_columns[i];
     INFO(column);
     t.sql("UPDATE " + t.table() + " SET " + t.quote(column) + " = 'abc'");
     const std::string expected = "value.type_mismatch: entity Mismatch, attribute " + column +

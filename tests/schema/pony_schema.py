@@ -35,7 +35,7 @@ def attribute(a):
                           ('reverse_column', 'reverse_column'),
                           ('cascade_delete', 'cascade_delete'), ('fk_name', 'fk_name'),
                           ('size', 'size'), ('unsigned', 'unsigned'), ('sql_type', 'sql_type'),
-                          ('sql_default', 'sql_default')):
+                          ('sql_default', 'sql_default'), ('columns', 'columns')):
         if key in a:
             options[pony_key] = a[key]
     if kind in ('Single', 'Set'):

@@ -1240,8 +1240,9 @@ TEST_CASE("a C++ primary_key PonyORM would refuse is a schema_error naming the e
   CHECK_THAT(mapping_error<FloatPart>(), Contains("FloatPart") && Contains("float"));
   CHECK_THAT(mapping_error<TwoKeys>(), Contains("schema.primary_key: ") && Contains("TwoKeys") &&
                                            Contains("two primary_key members"));
-  // References to an entity keyed by several attributes: not yet.
-  CHECK_THAT((mapping_error<Noted, Note>()), Contains("schema.composite_reference: "));
+  // A reference to an entity keyed by several attributes (composite_references_test.cpp); a
+  // many-to-many with one: not yet.
+  CHECK(mapping_error<Noted, Note>() == "no error");
   CHECK_THAT((mapping_error<Labelled, Label>()), Contains("schema.composite_reference: "));
 }
 
