@@ -103,17 +103,25 @@ def define_entities(db):
         course = Required(Course)
         value = Required(int)
         note = Optional(str)
+        appeals = Set('Appeal')
         PrimaryKey(student, course)
 
     class Slot(db.Entity):
         room = Required(str)
         hour = Required(int)
         teacher = Optional(Teacher)
+        appeals = Set('Appeal')
         PrimaryKey(room, hour)
+
+    # References to entities with composite keys (multi-column foreign keys).
+    class Appeal(db.Entity):
+        grade = Required(Grade)
+        hearing = Optional(Slot)
+        reason = Required(str)
 
     return dict(Department=Department, Group=Group, Student=Student, Course=Course,
                 Teacher=Teacher, Passport=Passport, Person=Person, Employee=Employee,
-                Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot)
+                Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot, Appeal=Appeal)
 
 
 class _Sequence:
@@ -239,6 +247,8 @@ def populate_people(e, depts):
 def populate_keys(e, students, courses, teachers):
     """Grade and Slot (composite keys), from a sequence of their own."""
     r = _Sequence(20261206)
+    grades = []
+    slots = []
     for i, s in enumerate(students[:60]):
         taken = set()
         for _ in range(i % 4):
@@ -246,11 +256,20 @@ def populate_keys(e, students, courses, teachers):
             if k in taken:
                 continue
             taken.add(k)
-            e['Grade'](student=s, course=courses[k], value=1 + r.next(5),
-                       note=['', 'late', 'retake'][r.next(3)] if i % 2 else '')
+            grades.append(e['Grade'](student=s, course=courses[k], value=1 + r.next(5),
+                                     note=['', 'late', 'retake'][r.next(3)] if i % 2 else ''))
     for room in ['A1', 'B2', 'C3', 'Hall']:
         for hour in range(8, 13):
             if r.next(3) == 0:
                 continue
-            e['Slot'](room=room, hour=hour,
-                      teacher=None if r.next(4) == 0 else teachers[r.next(len(teachers))])
+            slots.append(e['Slot'](room=room, hour=hour,
+                                   teacher=None if r.next(4) == 0
+                                   else teachers[r.next(len(teachers))]))
+    # Appeals, from a sequence of their own (the grades' and slots' stay as they were).
+    r = _Sequence(20261205)
+    for i, g in enumerate(grades):
+        if r.next(3) != 0:
+            continue
+        for _ in range(1 + r.next(2)):
+            e['Appeal'](grade=g, hearing=None if r.next(3) == 0 else slots[r.next(len(slots))],
+                        reason=['unfair', 'late', 'typo'][r.next(3)])

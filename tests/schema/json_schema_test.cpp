@@ -1008,6 +1008,28 @@ TEST_CASE("a reference to an entity with a composite key has a column per key at
       {"name":"notes","kind":"Set","type":"Note"}]},
       {"name":"Note","attrs":[{"name":"pair","kind":"Single","type":"Pair"},
         {"name":"pair_b","kind":"Req","type":"int"}]}]})") == "schema.duplicate_column");
+  // A one-to-one: the side whose columns are declared holds the key (PonyORM's rule), in either
+  // order of the entities; the other side may not declare them.
+  const std::string pair_note = R"({"name":"Pair","primary_key":["a","b"],"attrs":[
+    {"name":"a","kind":"Req","type":"int"},{"name":"b","kind":"Req","type":"str"},
+    {"name":"note","kind":"Single","type":"Note","optional":true}]})";
+  const std::string note_pair =
+      R"({"name":"Note","attrs":[{"name":"pair","kind":"Single","type":"Pair","optional":true,
+        "columns":["pa","pb"]}]})";
+  auto holder = [](const std::string& text) {
+    registry r;
+    r.load_json_text(text);
+    r.finalize();
+    return r.get("Pair").find("note")->key_in_reverse ? "Note" : "Pair";
+  };
+  CHECK(std::string{holder(R"({"entities":[)" + pair_note + "," + note_pair + "]}")} == "Note");
+  CHECK(std::string{holder(R"({"entities":[)" + note_pair + "," + pair_note + "]}")} == "Note");
+  // Pair.note required: it holds the key, and Note.pair's columns are refused.
+  std::string required_note = pair_note;
+  required_note.replace(required_note.find(R"(,"optional":true)"), 16, "");
+  CHECK_THAT(mapping_error(R"({"entities":[)" + required_note + "," + note_pair + "]}"),
+             Catch::Contains("schema.one_to_one_columns: ") &&
+                 Catch::Contains("declares columns pa, but Pair.note holds the key"));
   // To itself: parent_a, parent_b.
   CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
       {"name":"parent","kind":"Single","type":"Pair","optional":true},
