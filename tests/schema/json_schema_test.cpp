@@ -989,6 +989,11 @@ TEST_CASE("a reference to an entity with a composite key has a column per key at
   CHECK(columns_of(note(R"(,"columns":["pa","PB"])"), "postgres") ==
         std::vector<std::string>{"pa", "PB"});
   CHECK(error_id_of(note("")) == "no error");
+  // The referencing entity listed (and named) before its target.
+  CHECK(columns_of(R"({"entities":[{"name":"Note","attrs":[
+      {"name":"pair","kind":"Single","type":"Pair"}]},)" +
+                       pair + R"(,{"name":"notes","kind":"Set","type":"Note"}]}]})",
+                   "mariadb") == std::vector<std::string>{"pair_a", "pair_b"});
   // One column for a key of two; a count that is not the key's; a unique one.
   CHECK_THAT(mapping_error(note(R"(,"column":"p")")),
              Catch::Contains("schema.option_kind: ") && Catch::Contains("\"columns\""));
