@@ -43,9 +43,9 @@ void sql_builder::join_condition(std::size_t i) {
   // one of the four below (if-chained: a switch would need a label for join_kind::none that
   // nothing takes).
   if (s.join == ir::join_kind::to_one) {
-    references(parent, via, i);
+    references(parent, via, i, false);
   } else if (s.join == ir::join_kind::reverse) {
-    keys_referenced(parent, i, *via.reverse_attr);
+    references(i, *via.reverse_attr, parent, true);
   } else if (s.join == ir::join_kind::link) {
     column(parent, m_query.sources[parent].entity->pk());
     m_sql += " = ";
@@ -58,29 +58,19 @@ void sql_builder::join_condition(std::size_t i) {
   }
 }
 
-// `referencing`'s reference column = `target`'s key column, for each column of a key (AND).
+// `referencing`'s reference column = `target`'s key column, for each column of a key (AND); the
+// key first (`key_first`) where PonyORM writes a reverse join that way.
 void sql_builder::references(std::size_t referencing, const attr_info& reference,
-                             std::size_t target) {
+                             std::size_t target, bool key_first) {
   const auto columns = reference.column_names();
   const auto& keys = m_query.sources[target].entity->key_attrs;
   for (std::size_t k = 0; k < columns.size(); ++k) {
     if (k > 0) m_sql += " AND ";
-    column(referencing, columns[k]);
+    const std::string& own = columns[k];
+    const std::string& key = keys[k]->column;
+    column(key_first ? target : referencing, key_first ? key : own);
     m_sql += " = ";
-    column(target, *keys[k]);
-  }
-}
-
-// The same with the referenced key first, as PonyORM writes a reverse join.
-void sql_builder::keys_referenced(std::size_t target, std::size_t referencing,
-                                  const attr_info& reference) {
-  const auto columns = reference.column_names();
-  const auto& keys = m_query.sources[target].entity->key_attrs;
-  for (std::size_t k = 0; k < columns.size(); ++k) {
-    if (k > 0) m_sql += " AND ";
-    column(target, *keys[k]);
-    m_sql += " = ";
-    column(referencing, columns[k]);
+    column(key_first ? referencing : target, key_first ? own : key);
   }
 }
 

@@ -64,8 +64,8 @@ class sql_builder {
   void compare(const ir::compare& c);
   // composite_key_error: such an object where one SQL value is needed.
   [[noreturn]] void refuse_composite(const ir::expr& e) const;
-  void references(std::size_t referencing, const attr_info& reference, std::size_t target);
-  void keys_referenced(std::size_t target, std::size_t referencing, const attr_info& reference);
+  void references(std::size_t referencing, const attr_info& reference, std::size_t target,
+                  bool key_first);
   void keys_equal(const ir::expr& a, const ir::expr& b);
   void in_list(const ir::in_list& in);
   void like(const ir::like& l);
