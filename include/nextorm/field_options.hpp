@@ -29,7 +29,8 @@ struct column {
   std::string name;
 };
 // A reference to an entity whose key has several attributes: its columns, one per key
-// attribute of the target in its order (PonyORM's columns=[...]).
+// attribute of the target in its order (PonyORM's columns=[...]); on a many-to-many Set with
+// such an entity, the join table's columns of its items.
 struct columns {
   columns(std::initializer_list<std::string> list) : names{list} {}
   std::vector<std::string> names;

@@ -45,7 +45,8 @@ struct attr_info {
   std::string reverse_column;  // symmetric Set: the join table's second column ("" = column_2)
   std::string fk_name;  // the foreign key of the column `column` names ("" = fk_<table>__<column>)
   // PonyORM's `columns`: the columns of a Single to an entity whose key has several attributes,
-  // one per key attribute of the target, in its order (empty = <attribute>_<key column> each).
+  // or on a many-to-many Set with such an entity, the join table's columns of its items;
+  // one per key attribute of the target, in its order (empty = the naming convention's).
   std::vector<std::string> columns;
   std::optional<std::uint32_t> max_len;
   // An enumeration (a str attribute): the names it may hold, in the enum's order.
@@ -83,11 +84,12 @@ struct attr_info {
   const entity_info* target_entity = nullptr;
   const attr_info* reverse_attr = nullptr;
   std::size_t index = 0;  // position in owner->attrs
-  // Many-to-many (Set on both sides): the join table and its two columns; `m2m_own_column`
-  // references this attribute's owner, `m2m_other_column` the target.
+  // Many-to-many (Set on both sides): the join table and its columns; `m2m_own_columns`
+  // reference this attribute's owner, `m2m_other_columns` the target, one column per key
+  // attribute of the entity they refer to.
   std::string m2m_table;
-  std::string m2m_own_column;
-  std::string m2m_other_column;
+  std::vector<std::string> m2m_own_columns;
+  std::vector<std::string> m2m_other_columns;
   // One-to-one (Single on both sides): PonyORM keeps the foreign key on one side only. True on
   // the side without a column; its reverse Single holds the key.
   bool key_in_reverse = false;
@@ -232,6 +234,10 @@ class naming_convention {
   [[nodiscard]] virtual std::string column(const attr_info& attr) const = 0;  // incl. Single
   [[nodiscard]] virtual std::string join_table(const attr_info& a, const attr_info& b) const = 0;
   [[nodiscard]] virtual std::string join_column(const entity_info& referenced) const = 0;
+  // A join table's column that refers to an entity whose key has several attributes: one per
+  // key column of that entity (PonyORM's <entity lower case>_<key column>).
+  [[nodiscard]] virtual std::string join_key_column(const entity_info& referenced,
+                                                    const std::string& key_column) const;
   // A column of a Single to an entity whose key has several attributes: one per key column of
   // the target (PonyORM's <attribute>_<key column>).
   [[nodiscard]] virtual std::string reference_column(const attr_info& attr,
@@ -256,6 +262,8 @@ class pony_naming : public naming_convention {
   [[nodiscard]] std::string column(const attr_info& attr) const override;
   [[nodiscard]] std::string join_table(const attr_info& a, const attr_info& b) const override;
   [[nodiscard]] std::string join_column(const entity_info& referenced) const override;
+  [[nodiscard]] std::string join_key_column(const entity_info& referenced,
+                                            const std::string& key_column) const override;
   [[nodiscard]] std::string reference_column(const attr_info& attr,
                                              const std::string& key_column) const override;
 

@@ -21,8 +21,8 @@ enum class join_kind : std::uint8_t {
   none,     // a loop variable over an entity
   to_one,   // parent.via (a foreign key) = this.pk
   reverse,  // this.(via's reverse Single) = parent.pk: a one-to-many Set or the keyless one-to-one
-  link,     // the join table of the many-to-many `via`: parent.pk = this.(via.m2m_own_column)
-  through,  // the target behind a link: parent.(via.m2m_other_column) = this.pk
+  link,     // the join table of the many-to-many `via`: parent's key = this.(via.m2m_own_columns)
+  through,  // the target behind a link: parent.(via.m2m_other_columns) = this's key
 };
 
 struct source {

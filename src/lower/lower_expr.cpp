@@ -47,22 +47,22 @@ void sql_builder::join_condition(std::size_t i) {
   } else if (s.join == ir::join_kind::reverse) {
     references(i, *via.reverse_attr, parent, true);
   } else if (s.join == ir::join_kind::link) {
-    column(parent, m_query.sources[parent].entity->pk());
-    m_sql += " = ";
-    column(i, via.m2m_own_column);
+    references(i, via.m2m_own_columns, parent, true);
   } else {
     if (s.join != ir::join_kind::through) detail::unreachable("join_condition");
-    column(parent, via.m2m_other_column);
-    m_sql += " = ";
-    column(i, s.entity->pk());
+    references(parent, via.m2m_other_columns, i, false);
   }
+}
+
+void sql_builder::references(std::size_t referencing, const attr_info& reference,
+                             std::size_t target, bool key_first) {
+  references(referencing, reference.column_names(), target, key_first);
 }
 
 // `referencing`'s reference column = `target`'s key column, for each column of a key (AND); the
 // key first (`key_first`) where PonyORM writes a reverse join that way.
-void sql_builder::references(std::size_t referencing, const attr_info& reference,
+void sql_builder::references(std::size_t referencing, std::span<const std::string> columns,
                              std::size_t target, bool key_first) {
-  const auto columns = reference.column_names();
   const auto& keys = m_query.sources[target].entity->key_attrs;
   for (std::size_t k = 0; k < columns.size(); ++k) {
     if (k > 0) m_sql += " AND ";

@@ -92,15 +92,20 @@ std::string joined(std::span<const std::string> names, std::string_view separato
   return out;
 }
 
+// The type of a column that refers to `key`, a key attribute of another entity.
+std::string key_column_type(const attr_info& key, const lower::dialect& dialect) {
+  attr_info part = key;
+  part.kind = attr_kind::single;  // a reference to the key, not the key itself
+  part.auto_increment = false;
+  return dialect.column_type(part);
+}
+
 // The columns of a reference to an entity whose key has several attributes: one per key
 // attribute of the target, of its type (NOT NULL unless the reference is optional).
 void reference_columns(const attr_info& attr, const lower::dialect& dialect, table_def& table) {
   const auto& keys = attr.target_entity->key_attrs;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    attr_info part = *keys[i];
-    part.kind = attr_kind::single;  // a reference to the key, not the key itself
-    part.auto_increment = false;
-    std::string definition = dialect.column_type(part);
+    std::string definition = key_column_type(*keys[i], dialect);
     if (!attr.column_nullable()) definition += " NOT NULL";
     table.columns.push_back({attr.reference_columns[i], std::move(definition)});
   }
@@ -178,44 +183,42 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
   return table;
 }
 
-std::string key_column_type(const entity_info& referenced, const lower::dialect& dialect) {
-  attr_info key = referenced.pk();
-  key.kind = attr_kind::single;  // a reference to the key, not the key itself
-  key.auto_increment = false;
-  return dialect.column_type(key);
-}
-
 // The join table of a many-to-many pair, described from the side PonyORM builds it from: the
 // entity that sorts first (for a self-reference, the attribute that sorts first). Its first
-// column references that side's entity.
+// columns refer to that side's entity, one per key attribute of it.
 table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
   const pony_naming naming{dialect.name()};
   const attr_info& reverse = *attr.reverse_attr;
   const bool self = attr.owner == reverse.owner && &attr != &reverse;
-  const std::string& first = self ? attr.m2m_other_column : attr.m2m_own_column;
-  const std::string& second = self ? attr.m2m_own_column : attr.m2m_other_column;
-  table_def table{attr.m2m_table, {}, {first, second}, {}, {}, {}};
+  const auto& first = self ? attr.m2m_other_columns : attr.m2m_own_columns;
+  const auto& second = self ? attr.m2m_own_columns : attr.m2m_other_columns;
+  table_def table{attr.m2m_table, {}, first, {}, {}, {}};
+  table.primary_key.insert(table.primary_key.end(), second.begin(), second.end());
   const entity_info* referenced[] = {attr.owner, reverse.owner};
-  const std::string* names[] = {&first, &second};
-  // A Set's fk_name names the foreign key of the column its `column` names: the column of its
-  // items (of a symmetric Set: the first).
-  auto fk_name = [&](const std::string& column) {
+  const std::vector<std::string>* names[] = {&first, &second};
+  // A Set's fk_name names the foreign key of the columns its `column(s)` name: the columns of
+  // its items (of a symmetric Set: the first).
+  auto fk_name = [&](const std::vector<std::string>& columns) {
     for (const attr_info* side : {&attr, &reverse}) {
-      const std::string& items = &reverse == &attr ? side->m2m_own_column : side->m2m_other_column;
-      if (items == column && !side->fk_name.empty()) return side->fk_name;
+      const auto& items = &reverse == &attr ? side->m2m_own_columns : side->m2m_other_columns;
+      if (items == columns && !side->fk_name.empty()) return side->fk_name;
     }
-    return naming.foreign_key(table.name, column);
+    // PonyORM joins a foreign key's columns with "__".
+    return naming.foreign_key(table.name, joined(columns, "__"));
   };
   for (int i = 0; i < 2; ++i) {
-    table.columns.push_back({*names[i], key_column_type(*referenced[i], dialect) + " NOT NULL"});
-    table.foreign_keys.push_back({fk_name(*names[i]),
-                                  {*names[i]},
-                                  referenced[i]->table,
-                                  {referenced[i]->pk().column},
-                                  "CASCADE"});
+    const auto& keys = referenced[i]->key_attrs;
+    std::vector<std::string> parent_columns;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      table.columns.push_back(
+          {(*names[i])[k], key_column_type(*keys[k], dialect) + " NOT NULL"});
+      parent_columns.push_back(keys[k]->column);
+    }
+    table.foreign_keys.push_back(
+        {fk_name(*names[i]), *names[i], referenced[i]->table, std::move(parent_columns), "CASCADE"});
   }
-  // The primary key indexes the first column; the second gets PonyORM's idx_<table>.
-  table.indexes.push_back({naming.join_index(table.name), {second}});
+  // The primary key indexes the first columns; the second get PonyORM's idx_<table>.
+  table.indexes.push_back({naming.join_index(table.name), second});
   return table;
 }
 

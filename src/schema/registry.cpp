@@ -102,6 +102,16 @@ std::string pony_naming::join_column(const entity_info& referenced) const {
   return normalize(to_lower(referenced.name));
 }
 
+std::string naming_convention::join_key_column(const entity_info& referenced,
+                                               const std::string& key_column) const {
+  return to_lower(referenced.name) + "_" + key_column;
+}
+
+std::string pony_naming::join_key_column(const entity_info& referenced,
+                                         const std::string& key_column) const {
+  return normalize(to_lower(referenced.name) + "_" + key_column);
+}
+
 std::string pony_naming::index(std::string_view table, std::string_view column) const {
   return normalize(to_lower("idx_" + std::string{table} + "__" + std::string{column}));
 }
@@ -401,8 +411,8 @@ void check_attr(const entity_info& entity, attr_info& attr) {
   }
   if (attr.cascade_delete && basic) option_error(entity, attr, "cascade_delete", "Single and Set");
   if (!attr.fk_name.empty() && basic) option_error(entity, attr, "fk_name", "Single and Set");
-  if (!attr.columns.empty() && attr.kind != attr_kind::single) {
-    option_error(entity, attr, "columns", "Single (a reference to an entity with a composite key)");
+  if (!attr.columns.empty() && attr.kind != attr_kind::single && attr.kind != attr_kind::set) {
+    option_error(entity, attr, "columns", "Single and Set (of an entity with a composite key)");
   }
   if (!attr.columns.empty() && !attr.column.empty()) {
     fail("schema.option_kind", at + "declares both 'column' and 'columns'; keep one");
@@ -813,6 +823,15 @@ void name_columns(entity_info& entity, const naming_convention& naming) {
       attr.reference_columns = entity.base_entity->attrs[attr.index].reference_columns;
     } else if (attr.kind == attr_kind::single && attr.target_entity->composite_key()) {
       name_reference_columns(entity, attr, naming);
+    } else if (!attr.columns.empty()) {
+      // A Single to an entity with a one-attribute key: PonyORM's columns=[name] is its column.
+      if (attr.columns.size() != 1) {
+        fail("schema.option_kind", where(entity, attr) + "declares " +
+                                       std::to_string(attr.columns.size()) +
+                                       " columns, but the key of " + attr.target_entity->name +
+                                       " has one attribute; declare one column");
+      }
+      attr.column = attr.columns.front();
     }
     if (attr.column.empty()) attr.column = naming.column(attr);
     for (const auto& name : attr.column_names()) {
@@ -838,6 +857,7 @@ void check_join_options(const entity_info& entity, const attr_info& attr) {
     return;
   }
   const char* declared = !attr.column.empty()    ? "column"
+                         : !attr.columns.empty() ? "columns"
                          : !attr.table.empty()   ? "table"
                          : !attr.fk_name.empty() ? "fk_name"
                                                  : nullptr;
@@ -877,6 +897,34 @@ void resolve_cascade(const entity_info& entity, attr_info& attr) {
   }
 }
 
+// The join-table columns a Set declares for its items: `columns`, or the one `column`.
+std::vector<std::string> declared_items(const attr_info& set) {
+  if (!set.columns.empty()) return set.columns;
+  if (!set.column.empty()) return {set.column};
+  return {};
+}
+
+// The join table's columns that refer to `referenced`, one per key column of it: `declared`
+// (by `holder`, the Set whose items they hold), or the naming convention's.
+std::vector<std::string> join_columns(const entity_info& referenced, const attr_info& holder,
+                                      std::vector<std::string> declared,
+                                      const naming_convention& naming) {
+  const auto& keys = referenced.key_attrs;
+  if (!declared.empty() && declared.size() != keys.size()) {
+    fail("schema.option_kind",
+         where(*holder.owner, holder) + "declares " + std::to_string(declared.size()) +
+             " join column" + (declared.size() == 1 ? "" : "s") + ", but the key of " +
+             referenced.name + " has " + std::to_string(keys.size()) + " attribute" +
+             (keys.size() == 1 ? "" : "s") + "; declare one column for each with " +
+             hint(*holder.owner, "nextorm::columns{...}", "\"columns\""));
+  }
+  if (!declared.empty()) return declared;
+  if (keys.size() == 1) return {naming.join_column(referenced)};
+  std::vector<std::string> columns;
+  for (const attr_info* key : keys) columns.push_back(naming.join_key_column(referenced, key->column));
+  return columns;
+}
+
 // PonyORM names a many-to-many table from the side whose entity sorts first (for a
 // self-reference: whose attribute sorts first) and appends _2, _3, ... when the name is taken.
 void name_join_tables(entity_list& entities, const naming_convention& naming) {
@@ -908,31 +956,52 @@ void name_join_tables(entity_list& entities, const naming_convention& naming) {
       }
       used.insert(lower(table));
       attr.m2m_table = reverse.m2m_table = table;
-      // A Set's declared column holds its items (PonyORM's Set(..., column=...)); in a
-      // self-reference the first column holds the items of the attribute that sorts first.
+      // A Set's declared column(s) hold its items (PonyORM's Set(..., column=...)); in a
+      // self-reference the first columns hold the items of the attribute that sorts first.
       const bool self = &other == entity.get();
-      const std::string& first_declared = self ? attr.column : reverse.column;
-      const std::string& second_declared =
-          &reverse == &attr ? attr.reverse_column : (self ? reverse.column : attr.column);
-      const std::string first =
-          first_declared.empty() ? naming.join_column(*entity) : first_declared;
-      std::string second = second_declared;
-      if (second.empty()) second = self ? first + "_2" : naming.join_column(other);
-      if (lower(first) == lower(second)) {
+      const attr_info& first_holder = self ? attr : reverse;
+      const std::vector<std::string> first =
+          join_columns(*entity, first_holder, declared_items(first_holder), naming);
+      std::vector<std::string> second;
+      if (&reverse == &attr) {
+        const bool declared_second = !attr.reverse_column.empty();
+        if (declared_second && entity->composite_key()) {
+          fail("schema.option_kind",
+               where(*entity, attr) + "'reverse_column' names one column, but the key of " +
+                   entity->name + " has several attributes; its second columns are named " +
+                   first.front() + "_2, ...");
+        }
+        if (declared_second) second.push_back(attr.reverse_column);
+      } else {
+        const attr_info& second_holder = self ? reverse : attr;
+        second = declared_items(second_holder);
+        if (!second.empty()) second = join_columns(other, second_holder, second, naming);
+      }
+      if (second.empty()) {
+        second = self ? first : join_columns(other, attr, {}, naming);
+        if (self) {
+          for (auto& column : second) column += "_2";
+        }
+      }
+      for (const auto& column : first) {
+        const bool clash = std::any_of(second.begin(), second.end(), [&](const std::string& name) {
+          return lower(name) == lower(column);
+        });
+        if (!clash) continue;
         fail("schema.duplicate_column", where(*entity, attr) + "join table " + table +
-                                            " would have two columns named " + first +
+                                            " would have two columns named " + column +
                                             "; declare another column for one side");
       }
       if (&reverse == &attr) {
-        attr.m2m_own_column = first;
-        attr.m2m_other_column = second;
-      } else if (&other == entity.get()) {
-        // PonyORM: the attribute that sorts first keeps its items in the first column.
-        attr.m2m_other_column = reverse.m2m_own_column = first;
-        attr.m2m_own_column = reverse.m2m_other_column = second;
+        attr.m2m_own_columns = first;
+        attr.m2m_other_columns = second;
+      } else if (self) {
+        // PonyORM: the attribute that sorts first keeps its items in the first columns.
+        attr.m2m_other_columns = reverse.m2m_own_columns = first;
+        attr.m2m_own_columns = reverse.m2m_other_columns = second;
       } else {
-        attr.m2m_own_column = reverse.m2m_other_column = first;
-        attr.m2m_other_column = reverse.m2m_own_column = second;
+        attr.m2m_own_columns = reverse.m2m_other_columns = first;
+        attr.m2m_other_columns = reverse.m2m_own_columns = second;
       }
     }
   }
@@ -961,27 +1030,15 @@ void resolve_key(entity_info& entity) {
   entity.pk_index = entity.key_attrs.front()->index;
 }
 
-// A many-to-many with an entity whose key has several attributes would need join tables of
-// several columns a side, and a key part referring to one a key of keys, which NextORM does not
-// build yet: refused rather than half-made.
-void refuse_composite_references(const entity_info& entity, const attr_info& attr) {
+// A key part referring to an entity whose key has several attributes would make a key of keys,
+// which NextORM does not build yet: refused rather than half-made.
+void refuse_key_of_keys(const entity_info& entity, const attr_info& attr) {
   const entity_info& target = *attr.target_entity;
-  const entity_info* keyed = nullptr;
-  // (A key part referring to one would make a key of keys.)
-  if (attr.kind == attr_kind::single && attr.key_part && target.composite_key()) keyed = &target;
-  if (attr.is_many_to_many()) {
-    if (entity.composite_key()) keyed = &entity;
-    if (target.composite_key()) keyed = &target;
-  }
-  if (keyed == nullptr) return;
-  const std::string what = attr.is_many_to_many()
-                               ? "is a many-to-many with " + target.name +
-                                     " (a join table of "
-                                     "several columns a side)"
-                               : "is a key part referring to " + target.name + " (a key of keys)";
+  if (attr.kind != attr_kind::single || !attr.key_part || !target.composite_key()) return;
   fail("schema.composite_reference",
-       where(entity, attr) + what + ", and the primary key of " + keyed->name +
-           " has several attributes; this is not supported yet: give " + keyed->name +
+       where(entity, attr) + "is a key part referring to " + target.name +
+           " (a key of keys), and the primary key of " + target.name +
+           " has several attributes; this is not supported yet: give " + target.name +
            " a single-attribute key and make its key attributes a composite_key");
 }
 
@@ -1027,8 +1084,8 @@ void registry::finalize(const naming_convention& naming) {
       attr.key_part = false;
       attr.reference_columns.clear();
       attr.m2m_table.clear();
-      attr.m2m_own_column.clear();
-      attr.m2m_other_column.clear();
+      attr.m2m_own_columns.clear();
+      attr.m2m_other_columns.clear();
       attr.column = columns[i];
       if (attr.kind == attr_kind::pk) entity.pk_index = i;
       if (attr.is_relation()) {
@@ -1075,7 +1132,7 @@ void registry::finalize(const naming_convention& naming) {
   }
   for (auto& entity : m_entities) {
     for (auto& attr : entity->attrs) {
-      if (attr.is_relation() && !attr.inherited) refuse_composite_references(*entity, attr);
+      if (attr.is_relation() && !attr.inherited) refuse_key_of_keys(*entity, attr);
     }
   }
   for (auto& entity : m_entities) {

@@ -188,17 +188,26 @@ const std::string& database_impl::link_statement(const attr_info& attr, bool add
   auto found = m_link_statements.find(&attr);
   if (found == m_link_statements.end()) {
     const lower::dialect& d = dialect();
+    // Bound as the owner's key, then the item's: one parameter per column.
+    std::string columns;
+    std::string placeholders;
+    std::string condition;
+    std::size_t i = 0;
+    for (const auto* side : {&attr.m2m_own_columns, &attr.m2m_other_columns}) {
+      for (const auto& column : *side) {
+        const std::string placeholder = d.placeholder(i);
+        columns += (i == 0 ? "" : ", ") + d.quote(column);
+        placeholders += (i == 0 ? "" : ", ") + placeholder;
+        condition += (i == 0 ? "" : " AND ") + d.quote(column) + " = " + placeholder;
+        ++i;
+      }
+    }
     const std::string table = d.quote(attr.m2m_table);
-    const std::string own = d.quote(attr.m2m_own_column);
-    const std::string other = d.quote(attr.m2m_other_column);
-    found =
-        m_link_statements
-            .emplace(&attr,
-                     std::pair{"INSERT INTO " + table + " (" + own + ", " + other + ") VALUES (" +
-                                   d.placeholder(0) + ", " + d.placeholder(1) + ")",
-                               "DELETE FROM " + table + " WHERE " + own + " = " + d.placeholder(0) +
-                                   " AND " + other + " = " + d.placeholder(1)})
-            .first;
+    found = m_link_statements
+                .emplace(&attr, std::pair{"INSERT INTO " + table + " (" + columns + ") VALUES (" +
+                                              placeholders + ")",
+                                          "DELETE FROM " + table + " WHERE " + condition})
+                .first;
   }
   return add ? found->second.first : found->second.second;
 }

@@ -39,22 +39,27 @@ std::string select_all(const entity_info& entity, const lower::dialect& d,
 }
 
 // `t.c = ?`, or for a reference to an entity whose key has several attributes
-// `t.c1 = ? AND t.c2 = ?`: where `reference` holds the key that key_params() binds.
-std::string refers_to_key(const attr_info& reference, const lower::dialect& d) {
+// `t.c1 = ? AND t.c2 = ?`: where the columns hold the key that key_params() binds.
+std::string refers_to_key(std::span<const std::string> columns, const lower::dialect& d,
+                          std::string_view alias = "t") {
   std::string sql;
   std::size_t i = 0;
-  for (const auto& column : reference.column_names()) {
+  for (const auto& column : columns) {
     if (i != 0) sql += " AND ";
-    sql += "t." + d.quote(column) + " = " + d.placeholder(i++);
+    sql += std::string{alias} + "." + d.quote(column) + " = " + d.placeholder(i++);
   }
   return sql;
 }
 
-// An object's key as statement parameters: the parts of a composite key, each.
-std::vector<value> key_params(const entity_base& object) {
-  value key = object.key();
-  if (key.type() == value_type::tuple) return key.as_tuple();
-  return {std::move(key)};
+// A many-to-many's join table joined to its items (`t`): `j.c = t.k` for each key column.
+std::string join_items(const attr_info& attr, const lower::dialect& d) {
+  const auto& keys = attr.target_entity->key_attrs;
+  std::string sql = " JOIN " + d.quote(attr.m2m_table) + " j ON ";
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (k != 0) sql += " AND ";
+    sql += "j." + d.quote(attr.m2m_other_columns[k]) + " = t." + d.quote(keys[k]->column);
+  }
+  return sql;
 }
 
 // The items of `attr` of `owner`, from the database (after a flush, so that it agrees).
@@ -68,12 +73,9 @@ std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) 
   const auto& d = session.db().dialect();
   std::string sql;
   if (attr.is_many_to_many()) {
-    sql = select_all(target, d,
-                     " JOIN " + d.quote(attr.m2m_table) + " j ON j." +
-                         d.quote(attr.m2m_other_column) + " = t." + d.quote(target.pk().column)) +
-          "j." + d.quote(attr.m2m_own_column) + " = " + d.placeholder(0);
+    sql = select_all(target, d, join_items(attr, d)) + refers_to_key(attr.m2m_own_columns, d, "j");
   } else {
-    sql = select_all(target, d) + refers_to_key(*attr.reverse_attr, d);
+    sql = select_all(target, d) + refers_to_key(attr.reverse_attr->column_names(), d);
   }
   const std::vector<value> key = key_params(owner);
   auto rows = session.connection().query(sql, key);
@@ -89,7 +91,7 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
   session.flush();
   const entity_info& target = *attr.target_entity;
   const auto& d = session.db().dialect();
-  const std::string sql = select_all(target, d) + refers_to_key(*attr.reverse_attr, d);
+  const std::string sql = select_all(target, d) + refers_to_key(attr.reverse_attr->column_names(), d);
   const std::vector<value> key = key_params(owner);
   auto rows = session.connection().query(sql, key);
   if (!rows->next()) return nullptr;

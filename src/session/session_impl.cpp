@@ -302,12 +302,24 @@ void session_impl::update(entity_base& object) {
   object_access::state(object) = object_state::clean;
 }
 
+std::vector<value> key_params(const entity_base& object) {
+  value key = object.key();
+  if (key.type() == value_type::tuple) return key.as_tuple();
+  return {std::move(key)};
+}
+
 void session_impl::erase(entity_base& object) {
-  const value key = object.key();
-  const std::span<const value> parts =
-      key.type() == value_type::tuple ? std::span{key.as_tuple()} : std::span{&key, 1};
-  (void)connection().execute(m_db.statements(object.info()).remove, parts);
-  objects().forget(object.info(), key);
+  (void)connection().execute(m_db.statements(object.info()).remove, key_params(object));
+  objects().forget(object.info(), object.key());
+}
+
+void session_impl::write_link(const attr_info& attr, const entity_base& owner,
+                              const entity_base& item, bool add) {
+  std::vector<value> keys = key_params(owner);
+  std::vector<value> item_key = key_params(item);
+  keys.insert(keys.end(), std::make_move_iterator(item_key.begin()),
+              std::make_move_iterator(item_key.end()));
+  (void)connection().execute(m_db.link_statement(attr, add), keys);
 }
 
 void session_impl::flush() {
@@ -318,8 +330,12 @@ void session_impl::flush() {
   for (entity_base* object : m_modified) update(*object);
   m_modified.clear();
   for (const auto& change : m_links) {
-    const std::vector<value> keys{change.owner->key(), change.item->key()};
-    (void)connection().execute(m_db.link_statement(*change.attr, change.add), keys);
+    write_link(*change.attr, *change.owner, *change.item, change.add);
+    // A symmetric Set (its own reverse) holds each link in both directions, as PonyORM does:
+    // either object finds the other by its own column.
+    if (change.attr->reverse_attr == change.attr && change.owner != change.item) {
+      write_link(*change.attr, *change.item, *change.owner, change.add);
+    }
   }
   m_links.clear();
   for (entity_base* object : m_deleted) erase(*object);

@@ -55,6 +55,9 @@ class session_impl {
   void rollback();
 
  private:
+  // The INSERT or DELETE of one row of a many-to-many's join table.
+  void write_link(const attr_info& attr, const entity_base& owner, const entity_base& item,
+                  bool add);
   // The objects a remove() takes with it, into `going`; throws where one would be left behind.
   void check_removable(entity_base& object, std::unordered_set<const entity_base*>& going);
   void remove_checked(entity_base& object);
@@ -101,5 +104,8 @@ class session_impl {
                                     std::string_view missing = "new");
 // Refuses (object.key_change) a change of a key attribute of an object already stored.
 void check_key_unchanged(const entity_base& object, const attr_info& attr);
+
+// An object's key as statement parameters: the parts of a composite key, each.
+std::vector<value> key_params(const entity_base& object);
 
 }  // namespace nextorm::detail

@@ -62,6 +62,7 @@ def define_entities(db):
         teacher = Optional('Teacher')
         students = Set(Student)
         grades = Set('Grade')
+        slots = Set('Slot')
 
     class Teacher(db.Entity):
         name = Required(str)
@@ -104,6 +105,7 @@ def define_entities(db):
         value = Required(int)
         note = Optional(str)
         appeals = Set('Appeal')
+        reviews = Set('Slot')
         PrimaryKey(student, course)
 
     class Slot(db.Entity):
@@ -111,6 +113,10 @@ def define_entities(db):
         hour = Required(int)
         teacher = Optional(Teacher)
         appeals = Set('Appeal')
+        # Many-to-many with entities with composite keys: of two, of one, and symmetric.
+        reviewed = Set(Grade)
+        courses = Set(Course)
+        neighbours = Set('Slot', reverse='neighbours')
         PrimaryKey(room, hour)
 
     # References to entities with composite keys (multi-column foreign keys).
@@ -273,3 +279,12 @@ def populate_keys(e, students, courses, teachers):
         for _ in range(1 + r.next(2)):
             e['Appeal'](grade=g, hearing=None if r.next(3) == 0 else slots[r.next(len(slots))],
                         reason=['unfair', 'late', 'typo'][r.next(3)])
+    # Links of the many-to-manys of Slot, from a sequence of their own.
+    r = _Sequence(20261207)
+    for i, slot in enumerate(slots):
+        for _ in range(r.next(4)):
+            slot.reviewed.add(grades[r.next(len(grades))])
+        for _ in range(r.next(3)):
+            slot.courses.add(courses[r.next(len(courses))])
+        if i % 3 == 0 and i + 1 < len(slots):
+            slot.neighbours.add(slots[i + 1 + r.next(len(slots) - i - 1)])

@@ -402,18 +402,18 @@ TEST_CASE("join-table options name a many-to-many's table and columns, as PonyOR
   r.finalize();
   const attr_info& courses = *r.get("Student").find("courses");
   CHECK(courses.m2m_table == "enrolment");
-  CHECK(courses.m2m_other_column == "course_ref");  // the column of the Set's items
-  CHECK(courses.m2m_own_column == "student");       // the reverse declares none: PonyORM's name
+  CHECK(courses.m2m_other_columns == std::vector<std::string>{"course_ref"});  // the column of the Set's items
+  CHECK(courses.m2m_own_columns == std::vector<std::string>{"student"});       // the reverse declares none: PonyORM's name
   CHECK(r.get("Course").find("students")->m2m_table == "enrolment");
   const attr_info& friends = *r.get("Student").find("friends");
-  CHECK(friends.m2m_own_column == "a");
-  CHECK(friends.m2m_other_column == "b");
+  CHECK(friends.m2m_own_columns == std::vector<std::string>{"a"});
+  CHECK(friends.m2m_other_columns == std::vector<std::string>{"b"});
   // A self-reference: follows declares the column of its items (x), as PonyORM checks: after
   // a.follows.add(b), its row is (student=a, x=b).
   const attr_info& follows = *r.get("Student").find("follows");
-  CHECK(follows.m2m_other_column == "x");
-  CHECK(follows.m2m_own_column == "student");
-  CHECK(r.get("Student").find("followers")->m2m_other_column == "student");
+  CHECK(follows.m2m_other_columns == std::vector<std::string>{"x"});
+  CHECK(follows.m2m_own_columns == std::vector<std::string>{"student"});
+  CHECK(r.get("Student").find("followers")->m2m_other_columns == std::vector<std::string>{"student"});
 }
 
 TEST_CASE("join-table options that do not fit the relation are refused with the reason") {
@@ -1049,25 +1049,69 @@ TEST_CASE("a reference to an entity with a composite key has a column per key at
 }
 
 TEST_CASE(
-    "a many-to-many with an entity with a composite key is refused for now "
-    "(composite_reference)",
+    "a many-to-many with an entity with a composite key has a join column per key attribute, "
+    "as PonyORM names them",
     "[composite_keys]") {
   const std::string pair = R"({"name":"Pair","primary_key":["a","b"],"attrs":[
     {"name":"a","kind":"Req","type":"int"},{"name":"b","kind":"Req","type":"str"})";
-  // Declared on either side.
-  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
-      {"name":"tags","kind":"Set","type":"Tag"}]},
-      {"name":"Tag","attrs":[{"name":"pairs","kind":"Set","type":"Pair"}]}]})") ==
-        "schema.composite_reference");
+  auto schema = [&](const std::string& pair_options, const std::string& tag_options) {
+    return R"({"entities":[)" + pair + R"(,
+      {"name":"tags","kind":"Set","type":"Tag")" +
+           pair_options + R"(}]},
+      {"name":"Tag","attrs":[{"name":"pairs","kind":"Set","type":"Pair")" +
+           tag_options + "}]}]}";
+  };
+  {
+    registry r;
+    r.load_json_text(schema("", ""));
+    r.finalize();
+    const attr_info& tags = *r.get("Pair").find("tags");
+    CHECK(tags.m2m_table == "Pair_Tag");
+    // PonyORM's <entity lower case>_<key column>, one per key attribute, in the key's order.
+    CHECK(tags.m2m_own_columns == std::vector<std::string>{"pair_a", "pair_b"});
+    CHECK(tags.m2m_other_columns == std::vector<std::string>{"tag"});
+    CHECK(r.get("Tag").find("pairs")->m2m_other_columns == tags.m2m_own_columns);
+  }
+  {
+    // A Set's "columns" name the join table's columns of its items, and are written back.
+    registry r;
+    r.load_json_text(schema("", R"(,"columns":["pa","pb"])"));
+    r.finalize();
+    CHECK(r.get("Pair").find("tags")->m2m_own_columns == std::vector<std::string>{"pa", "pb"});
+    check_round_trip(schema("", R"(,"columns":["pa","pb"])"));
+    // One column for a one-attribute key, as "column" would.
+    CHECK(error_id_of(schema(R"(,"columns":["t"])", "")) == "no error");
+  }
+  // As many columns as the key has attributes.
+  CHECK(mapping_error(schema("", R"(,"column":"p")")) ==
+        "schema.option_kind: entity Tag, attribute pairs: declares 1 join column, but the key of "
+        "Pair has 2 attributes; declare one column for each with \"columns\"");
+  CHECK_THAT(mapping_error(schema("", R"(,"columns":["x","y","z"])")),
+             Catch::Contains("schema.option_kind: ") && Catch::Contains("declares 3 join columns"));
+  CHECK_THAT(mapping_error(schema(R"(,"columns":["x","y"])", "")),
+             Catch::Contains("schema.option_kind: ") &&
+                 Catch::Contains("the key of Tag has 1 attribute;"));
+  // Columns that clash between the two sides.
+  CHECK(error_id_of(schema(R"(,"columns":["pair_b"])", "")) == "schema.duplicate_column");
+  // "columns" on a one-to-many Set: its columns are the reverse Single's.
   CHECK_THAT(mapping_error(R"({"entities":[)" + pair + R"(,
-      {"name":"tags","kind":"Set","type":"Tag"}]},
-      {"name":"Tag","attrs":[{"name":"pairs","kind":"Set","type":"Pair"}]}]})"),
-             Catch::Contains("schema.composite_reference: ") && Catch::Contains("Tag") &&
-                 Catch::Contains("Pair"));
-  CHECK(error_id_of(R"({"entities":[
-      {"name":"Tag","attrs":[{"name":"pairs","kind":"Set","type":"Pair"}]},)" +
-                    pair + R"(,{"name":"tags","kind":"Set","type":"Tag"}]}]})") ==
-        "schema.composite_reference");
+      {"name":"notes","kind":"Set","type":"Note","columns":["x","y"]}]},
+      {"name":"Note","attrs":[{"name":"pair","kind":"Single","type":"Pair"}]}]})"),
+             Catch::Contains("schema.option_kind: ") && Catch::Contains("'columns' applies only"));
+  // A symmetric Set of such an entity: its second columns are the first ones with _2.
+  {
+    registry r;
+    r.load_json_text(R"({"entities":[)" + pair + R"(,
+      {"name":"twins","kind":"Set","type":"Pair","reverse":"twins"}]}]})");
+    r.finalize();
+    const attr_info& twins = *r.get("Pair").find("twins");
+    CHECK(twins.m2m_own_columns == std::vector<std::string>{"pair_a", "pair_b"});
+    CHECK(twins.m2m_other_columns == std::vector<std::string>{"pair_a_2", "pair_b_2"});
+  }
+  CHECK_THAT(mapping_error(R"({"entities":[)" + pair + R"(,
+      {"name":"twins","kind":"Set","type":"Pair","reverse":"twins","reverse_column":"t"}]}]})"),
+             Catch::Contains("schema.option_kind: ") &&
+                 Catch::Contains("'reverse_column' names one column"));
   // A key part referring to an entity whose key is composite.
   CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
       {"name":"links","kind":"Set","type":"Link"}]},

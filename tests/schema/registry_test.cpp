@@ -705,8 +705,8 @@ TEST_CASE("finalize follows the naming convention it is given, and can switch") 
   CHECK(attr_of(r, "Course", "id").column == "c_id");
   const attr_info& students = attr_of(r, "Course", "students");
   CHECK(students.m2m_table == "j_Course_Student");
-  CHECK(students.m2m_own_column == "ref_Course");
-  CHECK(students.m2m_other_column == "ref_Student");
+  CHECK(students.m2m_own_columns == std::vector<std::string>{"ref_Course"});
+  CHECK(students.m2m_other_columns == std::vector<std::string>{"ref_Student"});
 
   r.finalize();  // back to PonyORM's names; declared names stay
   CHECK(r.get("Course").table == "declared");
@@ -735,10 +735,10 @@ TEST_CASE("many-to-many join tables follow PonyORM's names and columns") {
   CHECK(courses.is_many_to_many());
   CHECK(courses.m2m_table == "Course_Student");
   CHECK(students.m2m_table == "Course_Student");
-  CHECK(courses.m2m_own_column == "student");
-  CHECK(courses.m2m_other_column == "course");
-  CHECK(students.m2m_own_column == "course");
-  CHECK(students.m2m_other_column == "student");
+  CHECK(courses.m2m_own_columns == std::vector<std::string>{"student"});
+  CHECK(courses.m2m_other_columns == std::vector<std::string>{"course"});
+  CHECK(students.m2m_own_columns == std::vector<std::string>{"course"});
+  CHECK(students.m2m_other_columns == std::vector<std::string>{"student"});
 
   // Self-reference: the attribute whose name sorts first ("followers") keeps its items in the
   // first column; PonyORM stores b.followers.add(a)... as (student=a, student_2=b).
@@ -746,17 +746,17 @@ TEST_CASE("many-to-many join tables follow PonyORM's names and columns") {
   const attr_info& followers = attr_of(r, "Student", "followers");
   CHECK(following.m2m_table == "Student_Student");
   CHECK(followers.m2m_table == "Student_Student");
-  CHECK(followers.m2m_other_column == "student");
-  CHECK(followers.m2m_own_column == "student_2");
-  CHECK(following.m2m_own_column == "student");
-  CHECK(following.m2m_other_column == "student_2");
+  CHECK(followers.m2m_other_columns == std::vector<std::string>{"student"});
+  CHECK(followers.m2m_own_columns == std::vector<std::string>{"student_2"});
+  CHECK(following.m2m_own_columns == std::vector<std::string>{"student"});
+  CHECK(following.m2m_other_columns == std::vector<std::string>{"student_2"});
 
   // Symmetric: named after the attribute.
   const attr_info& friends = attr_of(r, "Student", "friends");
   CHECK(friends.is_many_to_many());
   CHECK(friends.m2m_table == "Student_friends");
-  CHECK(friends.m2m_own_column == "student");
-  CHECK(friends.m2m_other_column == "student_2");
+  CHECK(friends.m2m_own_columns == std::vector<std::string>{"student"});
+  CHECK(friends.m2m_other_columns == std::vector<std::string>{"student_2"});
 }
 
 TEST_CASE("a join table name already taken gets _2, _3, ...") {
