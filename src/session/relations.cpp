@@ -299,7 +299,8 @@ void collection_field::add(entity_base& item) {
   // Both sides are kept in step: the item's loaded collection lacks this object too.
   m_items.push_back(&item);
   auto& reverse = object_access::collection(item, *a.reverse_attr);
-  if (reverse.m_engaged) reverse.m_items.push_back(&self);
+  // (An object added to its own symmetric Set is that collection itself: once.)
+  if (reverse.m_engaged && &reverse != this) reverse.m_items.push_back(&self);
   session_of(self).link(a, self, item, true);
 }
 

@@ -1098,6 +1098,21 @@ TEST_CASE(
       {"name":"notes","kind":"Set","type":"Note","columns":["x","y"]}]},
       {"name":"Note","attrs":[{"name":"pair","kind":"Single","type":"Pair"}]}]})"),
              Catch::Contains("schema.option_kind: ") && Catch::Contains("'columns' applies only"));
+  // A Single's "columns" to an entity with a one-attribute key: its one column (PonyORM's
+  // columns=['ref']).
+  {
+    registry r;
+    r.load_json_text(R"({"entities":[{"name":"Tag","attrs":[
+      {"name":"parent","kind":"Single","type":"Tag","optional":true,"columns":["ref"]},
+      {"name":"children","kind":"Set","type":"Tag","reverse":"parent"}]}]})");
+    r.finalize();
+    CHECK(r.get("Tag").find("parent")->column == "ref");
+  }
+  CHECK(mapping_error(R"({"entities":[{"name":"Tag","attrs":[
+      {"name":"parent","kind":"Single","type":"Tag","optional":true,"columns":["a","b"]},
+      {"name":"children","kind":"Set","type":"Tag","reverse":"parent"}]}]})") ==
+        "schema.option_kind: entity Tag, attribute parent: declares 2 columns, but the key of Tag "
+        "has one attribute; declare one column");
   // A symmetric Set of such an entity: its second columns are the first ones with _2.
   {
     registry r;

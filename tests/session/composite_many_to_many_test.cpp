@@ -318,3 +318,27 @@ TEST_CASE("queries navigate, test and count a many-to-many with composite keys a
   std::sort(pairs.begin(), pairs.end());
   CHECK(pairs == names{"CS 101 < MATH 101", "CS 101 < MATH 201", "MATH 201 < MATH 101"});
 }
+
+TEST_CASE("a symmetric Set stores each link both ways, and a link of an object to itself once",
+          "[composite_many_to_many]") {
+  campus c;
+  c.fill();
+  const std::string& table = c.db.schema().get("Room").find("adjoining")->m2m_table;
+  CHECK(c.count(table) == 2);  // N 1 - N 2, as (N 1, N 2) and (N 2, N 1)
+  {
+    db_session session{c.db};
+    Room& s1 = Room::at({"S", 1});
+    s1.adjoining.add(s1);
+    CHECK(s1.adjoining.contains(s1));
+    CHECK(s1.adjoining.size() == 1);
+  }
+  CHECK(c.count(table) == 3);
+  {
+    db_session session{c.db};
+    Room& s1 = Room::at({"S", 1});
+    CHECK(labels(s1.adjoining) == names{"S 1"});
+    s1.adjoining.remove(s1);
+    Room::at({"N", 2}).adjoining.remove(Room::at({"N", 1}));
+  }
+  CHECK(c.count(table) == 0);
+}
