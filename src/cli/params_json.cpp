@@ -245,17 +245,40 @@ param_value read_entity(const json& v, const location& at, const registry& schem
     for (const auto& e : schema.entities()) names.push_back(e->name);
     at.fail("unknown entity '" + name + "' in $entity" + did_you_mean(name, names));
   }
-  const param_value key = read_value(v[1], at.at(1), schema);
-  if (!key.is_scalar() || key.scalar().is_null()) {
-    at.fail("the key of an $entity must be a single non-null value, got " + v[1].dump());
+  const auto& keys = entity->key_attrs;
+  // One part of the key: a single non-null value of its attribute's type (for a key part that
+  // is a reference, its target's key).
+  auto key_part = [&](const json& part, const location& part_at, const location& fail_at,
+                      const attr_info& attr) {
+    const param_value key = read_value(part, part_at, schema);
+    if (!key.is_scalar() || key.scalar().is_null()) {
+      fail_at.fail("the key of an $entity must be a single non-null value, got " + part.dump());
+    }
+    const value& k = key.scalar();
+    if (k.type() != attr.type) {
+      fail_at.fail("the key of " + name +
+                   (keys.size() > 1 ? " has " + attr.name + " of type " : " has type ") +
+                   std::string{type_name(attr.type)} + ", got " + std::string{type_name(k.type())} +
+                   " " + part.dump());
+    }
+    return k;
+  };
+  if (keys.size() == 1) {
+    return param_value{entity_ref{entity, key_part(v[1], at.at(1), at, *keys.front())}};
   }
-  const value& k = key.scalar();
-  const value_type wanted = entity->pk().type;
-  if (k.type() != wanted) {
-    at.fail("the key of " + name + " has type " + std::string{type_name(wanted)} + ", got " +
-            std::string{type_name(k.type())} + " " + v[1].dump());
+  // A key of several attributes: their values in the key's order, as E[a, b] in PonyORM.
+  if (!v[1].is_array() || v[1].size() != keys.size()) {
+    std::string names;
+    for (const attr_info* key : keys) names += (names.empty() ? "" : ", ") + key->name;
+    at.fail("the key of " + name + " has " + std::to_string(keys.size()) + " attributes (" + names +
+            "): give their values as a JSON array, got " + v[1].dump());
   }
-  return param_value{entity_ref{entity, k}};
+  std::vector<value> parts;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const location part_at = at.at(1).at(i);
+    parts.push_back(key_part(v[1][i], part_at, part_at, *keys[i]));
+  }
+  return param_value{entity_ref{entity, value::tuple(std::move(parts))}};
 }
 
 param_value read_tagged(const json& object, const location& at, const registry& schema) {

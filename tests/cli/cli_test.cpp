@@ -69,6 +69,24 @@ TEST_CASE("an object with a composite key prints as its key: a list in JSON, a t
         "\n");
 }
 
+TEST_CASE("an object with a composite key is a parameter by the list it prints as") {
+  fixture f;
+  const std::string enrollment = R"({"e": {"$entity": ["Enrollment", [1, "CS101"]]}})";
+  CHECK(ok(query(f, {"--format", "json", "--params", enrollment,
+                     "x.grade for x in Enrollment if x == e"})) ==
+        R"({"columns":["x.grade"],"rows":[[5]]})"
+        "\n");
+  CHECK(ok(query(f, {"--format", "json", "--params",
+                     R"({"e": {"$entity": ["Enrollment", [2, "CS101"]]}})",
+                     "s.name for s in Student if e in s.enrollments"})) ==
+        R"({"columns":["s.name"],"rows":[]})"
+        "\n");
+  CHECK(ok(query(f, {"--format", "json", "--params", enrollment,
+                     "s.name for s in Student if e in s.enrollments"})) ==
+        R"({"columns":["s.name"],"rows":[["Ann"]]})"
+        "\n");
+}
+
 TEST_CASE("typed columns print as ISO text, exact decimals and hex bytes") {
   fixture f;
   const std::string q =

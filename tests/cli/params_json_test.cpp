@@ -126,6 +126,28 @@ TEST_CASE("$entity errors name the entity and the key's type") {
         "--params: 'x'[1]: unknown typed value '$dat'; did you mean '$date'?");
 }
 
+TEST_CASE("$entity of an entity with a composite key takes its key as a list in the key's order") {
+  const entity_info* enrollment = school().find("Enrollment");
+  // A key part that is a reference is its target's key, as E[1, 'CS101'] in PonyORM.
+  CHECK(one(R"({"$entity": ["Enrollment", [1, "CS101"]]})") ==
+        param_value{entity_ref{enrollment, value::tuple({1, "CS101"})}});
+  CHECK(param_error(R"({"$entity": ["Enrollment", 1]})") ==
+        "--params: 'x': the key of Enrollment has 2 attributes (student, course): give their "
+        "values as a JSON array, got 1");
+  CHECK(param_error(R"({"$entity": ["Enrollment", [1]]})") ==
+        "--params: 'x': the key of Enrollment has 2 attributes (student, course): give their "
+        "values as a JSON array, got [1]");
+  CHECK(param_error(R"({"$entity": ["Enrollment", [1, "CS101", 2]]})") ==
+        "--params: 'x': the key of Enrollment has 2 attributes (student, course): give their "
+        "values as a JSON array, got [1,\"CS101\",2]");
+  CHECK(param_error(R"({"$entity": ["Enrollment", ["CS101", 1]]})") ==
+        "--params: 'x'[1][0]: the key of Enrollment has student of type int, got str \"CS101\"");
+  CHECK(param_error(R"({"$entity": ["Enrollment", [1, null]]})") ==
+        "--params: 'x'[1][1]: the key of an $entity must be a single non-null value, got null");
+  CHECK(param_error(R"({"$entity": ["Enrollment", [[1], "CS101"]]})") ==
+        "--params: 'x'[1][0]: the key of an $entity must be a single non-null value, got [1]");
+}
+
 TEST_CASE("typed forms check their text") {
   CHECK(param_error(R"({"$date": "2020-1-31"})") ==
         "--params: 'x': $date expects \"2020-01-31\", got \"2020-1-31\"");
