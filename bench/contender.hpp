@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,13 @@ struct product_row {
   double price = 0;
   std::string sku;
   std::int64_t category = 0;
+};
+
+// The plain struct a hand-written program would read a stock into.
+struct stock_row {
+  std::int64_t shelf = 0;
+  std::int64_t slot = 0;
+  std::int64_t qty = 0;
 };
 
 // What a workload saw: the number of rows (or objects, or groups) and a sum over them.
@@ -62,6 +70,14 @@ class contender {
     between();
     return c;
   }
+  // Loads each Stock by its composite key (shelf, slot) in one unit of work; the keys are
+  // distinct, so each lookup reaches the database.
+  virtual checksum stock_lookup(std::span<const stock_key> keys) = 0;
+  // Inserts the stocks, after insert() (not timed: the read workloads' data). Only the
+  // hand-written contenders, which load the read database, need it.
+  virtual void insert_stocks(const dataset&) {
+    throw std::logic_error(std::string{name()} + " does not load stocks");
+  }
   // For each category name, materialises that category's products through a join.
   virtual checksum join(std::span<const std::string> category_names) = 0;
   // Per category: the number of products and their average price.
@@ -69,6 +85,13 @@ class contender {
   // The number of stored products (not timed: checks an insert).
   [[nodiscard]] virtual std::int64_t product_count() = 0;
 };
+
+// Adds a materialised stock to a checksum.
+inline void add_stock(checksum& c, std::int64_t shelf, std::int64_t slot, std::int64_t qty) {
+  ++c.rows;
+  c.sum += static_cast<std::uint64_t>(shelf) * 7 + static_cast<std::uint64_t>(slot) * 3 +
+           static_cast<std::uint64_t>(qty);
+}
 
 // Adds one group of the aggregate workload to a checksum.
 inline void add_group(checksum& c, std::int64_t category, std::size_t name_size, std::int64_t count,

@@ -55,6 +55,16 @@ dataset make_dataset(std::size_t products, std::size_t categories, std::size_t l
   }
   keys.resize(lookups);
   out.lookup_keys = std::move(keys);
+  out.stocks.reserve(products);
+  for (std::size_t i = 0; i < products; ++i) {
+    out.stocks.push_back(stock_data{static_cast<std::int64_t>(out.products[i].category) + 1,
+                                    static_cast<std::int64_t>(i + 1),
+                                    static_cast<std::int64_t>(i * 37 % 100)});
+  }
+  for (const std::int64_t key : out.lookup_keys) {
+    const stock_data& s = out.stocks[static_cast<std::size_t>(key - 1)];
+    out.stock_keys.push_back(stock_key{s.shelf, s.slot});
+  }
   // Evenly spread categories, so that the joined rows are about joins / categories of all.
   joins = std::min(joins, categories);
   for (std::size_t i = 0; i < joins; ++i) {

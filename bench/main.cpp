@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
 
   // The registry the raw SQL takes its table and column names from.
   nextorm::database names;
-  names.define<Category, Product>();
+  names.define<Category, Product, Stock>();
   names.generate_mapping();
 
   struct wanted {

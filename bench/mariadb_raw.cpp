@@ -107,8 +107,8 @@ class mariadb_raw final : public contender {
     mysql_options(m_db.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
     const std::string host = u.host.empty() || u.host == "localhost" ? "127.0.0.1" : u.host;
     if (mysql_real_connect(m_db.get(), host.c_str(), u.user.c_str(), u.password.c_str(),
-                           u.database.c_str(), u.port != 0 ? u.port : 3306, nullptr, 0) ==
-        nullptr) {
+                           u.database.c_str(), u.port != 0 ? u.port : 3306, nullptr,
+                           0) == nullptr) {
       throw std::runtime_error(std::string{"mariadb connect: "} + mysql_error(m_db.get()));
     }
   }
@@ -168,6 +168,56 @@ class mariadb_raw final : public contender {
   }
 
   checksum lookup_each(std::span<const std::int64_t> keys) override { return lookups(keys, true); }
+
+  void insert_stocks(const dataset& data) override {
+    MYSQL_STMT* stmt = prepared(m_insert_stock, m_sql.insert_stock);
+    long long shelf = 0;
+    long long slot = 0;
+    long long qty = 0;
+    MYSQL_BIND params[] = {number_param(MYSQL_TYPE_LONGLONG, shelf),
+                           number_param(MYSQL_TYPE_LONGLONG, slot),
+                           number_param(MYSQL_TYPE_LONGLONG, qty)};
+    check(mysql_stmt_bind_param(stmt, params), stmt);
+    query("START TRANSACTION");
+    for (const stock_data& d : data.stocks) {
+      shelf = d.shelf;
+      slot = d.slot;
+      qty = d.qty;
+      check(mysql_stmt_execute(stmt), stmt);
+    }
+    check(mysql_commit(m_db.get()));
+  }
+
+  checksum stock_lookup(std::span<const stock_key> keys) override {
+    checksum c;
+    MYSQL_STMT* stmt = prepared(m_stock_lookup, m_sql.stock_lookup);
+    long long shelf = 0;
+    long long slot = 0;
+    MYSQL_BIND params[] = {number_param(MYSQL_TYPE_LONGLONG, shelf),
+                           number_param(MYSQL_TYPE_LONGLONG, slot)};
+    check(mysql_stmt_bind_param(stmt, params), stmt);
+    stock_row out_row;
+    MYSQL_BIND out[] = {number_param(MYSQL_TYPE_LONGLONG, out_row.shelf),
+                        number_param(MYSQL_TYPE_LONGLONG, out_row.slot),
+                        number_param(MYSQL_TYPE_LONGLONG, out_row.qty)};
+    std::vector<stock_row> rows;
+    rows.reserve(keys.size());
+    query("START TRANSACTION");
+    for (const stock_key& key : keys) {
+      shelf = key.shelf;
+      slot = key.slot;
+      check(mysql_stmt_execute(stmt), stmt);
+      check(mysql_stmt_bind_result(stmt, out), stmt);
+      int rc = 0;
+      const std::size_t before = rows.size();
+      while ((rc = mysql_stmt_fetch(stmt)) == 0) rows.push_back(out_row);
+      if (rc != MYSQL_NO_DATA) check(1, stmt);
+      if (rows.size() != before + 1) throw std::runtime_error("stock lookup: no stock");
+    }
+    check(mysql_commit(m_db.get()));
+    for (const stock_row& r : rows) add_stock(c, r.shelf, r.slot, r.qty);
+    return c;
+  }
 
   checksum join(std::span<const std::string> category_names) override {
     checksum c;
@@ -230,7 +280,9 @@ class mariadb_raw final : public contender {
     return n;
   }
 
-  void query(const std::string& sql) { check(mysql_real_query(m_db.get(), sql.data(), sql.size())); }
+  void query(const std::string& sql) {
+    check(mysql_real_query(m_db.get(), sql.data(), sql.size()));
+  }
 
  private:
   checksum lookups(std::span<const std::int64_t> keys, bool transaction_each) {
@@ -276,8 +328,8 @@ class mariadb_raw final : public contender {
   }
   void check(int rc, MYSQL_STMT* stmt) {
     if (rc != 0) {
-      throw std::runtime_error(std::string{"mariadb statement: "} + mysql_stmt_error(stmt) +
-                               " (" + std::to_string(rc) + ")");
+      throw std::runtime_error(std::string{"mariadb statement: "} + mysql_stmt_error(stmt) + " (" +
+                               std::to_string(rc) + ")");
     }
   }
   void check(my_bool failed, MYSQL_STMT* stmt) { check(failed ? 1 : 0, stmt); }
@@ -290,6 +342,8 @@ class mariadb_raw final : public contender {
   stmt_ptr m_insert_product;
   stmt_ptr m_select;
   stmt_ptr m_lookup;
+  stmt_ptr m_insert_stock;
+  stmt_ptr m_stock_lookup;
   stmt_ptr m_join;
   stmt_ptr m_aggregate;
   stmt_ptr m_categories;
@@ -302,6 +356,7 @@ class mariadb_target final : public target {
   std::string provider() const override { return "mariadb"; }
   std::string fresh(const std::string&) override {
     mariadb_raw c{m_url, m_sql};
+    c.query(m_sql.drop_stock);
     c.query(m_sql.drop_product);
     c.query(m_sql.drop_category);
     return m_url;

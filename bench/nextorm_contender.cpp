@@ -38,8 +38,7 @@ void print_queries(nextorm::database& db, std::ostream& out) {
   auto show = [&](const char* name, const std::string& text, const std::string& sql) {
     out << name << ": " << text << "\n  " << sql << "\n";
   };
-  show("select", select_query,
-       nextorm::select<Product>(select_query, {{"x", 50.5}}).get_sql());
+  show("select", select_query, nextorm::select<Product>(select_query, {{"x", 50.5}}).get_sql());
   show("join", join_query, nextorm::select<Product>(join_query, {{"n", "Category 001"}}).get_sql());
   show("aggregate", aggregate_query,
        nextorm::select<std::tuple<Category, std::int64_t, double>>(aggregate_query).get_sql());
@@ -48,7 +47,7 @@ void print_queries(nextorm::database& db, std::ostream& out) {
 }
 
 void map_entities(nextorm::database& db) {
-  db.generate_mapping<Category, Product>({.create_tables = true});
+  db.generate_mapping<Category, Product, Stock>({.create_tables = true});
 }
 
 checksum nextorm_contender::insert(const dataset& data) {
@@ -76,8 +75,7 @@ checksum nextorm_contender::insert(const dataset& data) {
 checksum nextorm_contender::select_below(double limit) {
   checksum c;
   nextorm::db_session session{m_db};
-  auto products =
-      nextorm::select<Product>(select_query, {{"x", limit}}).fetch();
+  auto products = nextorm::select<Product>(select_query, {{"x", limit}}).fetch();
   for (Product& p : products) add(c, p);
   return c;
 }
@@ -98,12 +96,21 @@ checksum nextorm_contender::lookup_each(std::span<const std::int64_t> keys) {
   return c;
 }
 
+checksum nextorm_contender::stock_lookup(std::span<const stock_key> keys) {
+  checksum c;
+  nextorm::db_session session{m_db};
+  for (const stock_key& key : keys) {
+    const Stock& s = Stock::at({key.shelf, key.slot});
+    add_stock(c, s.shelf, s.slot, s.qty);
+  }
+  return c;
+}
+
 checksum nextorm_contender::join(std::span<const std::string> category_names) {
   checksum c;
   nextorm::db_session session{m_db};
   for (const std::string& name : category_names) {
-    auto products = nextorm::select<Product>(join_query, {{"n", name}})
-                        .fetch();
+    auto products = nextorm::select<Product>(join_query, {{"n", name}}).fetch();
     for (Product& p : products) add(c, p);
   }
   return c;
@@ -112,8 +119,8 @@ checksum nextorm_contender::join(std::span<const std::string> category_names) {
 checksum nextorm_contender::aggregate() {
   checksum c;
   nextorm::db_session session{m_db};
-  auto groups = nextorm::select<std::tuple<Category, std::int64_t, double>>(aggregate_query)
-                    .fetch();
+  auto groups =
+      nextorm::select<std::tuple<Category, std::int64_t, double>>(aggregate_query).fetch();
   for (const auto& [category, count, avg] : groups) {
     const std::string& name = category->name;
     add_group(c, category->key().as_int(), name.size(), count, avg);

@@ -17,6 +17,7 @@ class nextorm_contender final : public contender {
   checksum select_below(double limit) override;
   checksum lookup(std::span<const std::int64_t> keys) override;
   checksum lookup_each(std::span<const std::int64_t> keys) override;
+  checksum stock_lookup(std::span<const stock_key> keys) override;
   checksum join(std::span<const std::string> category_names) override;
   checksum aggregate() override;
   [[nodiscard]] std::int64_t product_count() override;

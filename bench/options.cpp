@@ -27,7 +27,8 @@ constexpr std::string_view usage = R"(usage: nextorm-bench [options]
                      on a busy machine, but without a server's work)
   --show-sql         print the SQL NextORM makes of the bench's queries (SQLite) and exit
   --only W           run one workload, for profiling: insert, select, pk_lookup,
-                     pk_lookup_session_each, join, aggregate, memory, compile or startup
+                     pk_lookup_session_each, pk_lookup_composite, join, aggregate, memory,
+                     compile or startup
   --startup-runs N   processes per program for the start-up row (SQLite; default 21)
   --startup-dir D    where nextorm-startup-nextorm and nextorm-startup-raw are (default: beside
                      this program)
@@ -86,9 +87,16 @@ options parse_options(int argc, char** argv) {
       o.dir = next();
     } else if (arg == "--only") {
       o.only = next();
-      static constexpr std::string_view known[] = {
-          "insert", "select",  "pk_lookup", "pk_lookup_session_each", "join", "aggregate",
-          "memory", "compile", "startup"};
+      static constexpr std::string_view known[] = {"insert",
+                                                   "select",
+                                                   "pk_lookup",
+                                                   "pk_lookup_session_each",
+                                                   "pk_lookup_composite",
+                                                   "join",
+                                                   "aggregate",
+                                                   "memory",
+                                                   "compile",
+                                                   "startup"};
       bool found = false;
       for (std::string_view k : known) found = found || k == o.only;
       if (!found) fail("unknown workload '" + o.only + "'");

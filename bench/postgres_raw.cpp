@@ -38,8 +38,8 @@ std::string to_text(const PGresult* r, int row, int col) {
 }
 
 product_row read_product(const PGresult* r, int row) {
-  return product_row{to_int(r, row, 0), to_text(r, row, 1), to_real(r, row, 2),
-                     to_text(r, row, 3), to_int(r, row, 4)};
+  return product_row{to_int(r, row, 0), to_text(r, row, 1), to_real(r, row, 2), to_text(r, row, 3),
+                     to_int(r, row, 4)};
 }
 
 void add(checksum& c, const product_row& r) {
@@ -61,7 +61,8 @@ class postgres_raw final : public contender {
       throw std::runtime_error(std::string{"libpq: "} + PQerrorMessage(m_conn.get()));
     }
     // DROP TABLE IF EXISTS of a missing table is a notice, not news.
-    PQsetNoticeProcessor(m_conn.get(), [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        m_conn.get(), [](void*, const char*) {}, nullptr);
   }
   std::string_view name() const override { return "raw"; }
 
@@ -108,6 +109,37 @@ class postgres_raw final : public contender {
   }
 
   checksum lookup_each(std::span<const std::int64_t> keys) override { return lookups(keys, true); }
+
+  void insert_stocks(const dataset& data) override {
+    prepare("insert_stock", m_sql.insert_stock);
+    exec("BEGIN");
+    for (const stock_data& d : data.stocks) {
+      const std::string shelf = std::to_string(d.shelf);
+      const std::string slot = std::to_string(d.slot);
+      const std::string qty = std::to_string(d.qty);
+      (void)run("insert_stock", {shelf.c_str(), slot.c_str(), qty.c_str()}, PGRES_COMMAND_OK);
+    }
+    exec("COMMIT");
+  }
+
+  checksum stock_lookup(std::span<const stock_key> keys) override {
+    checksum c;
+    prepare("stock_lookup", m_sql.stock_lookup);
+    std::vector<stock_row> rows;
+    rows.reserve(keys.size());
+    exec("BEGIN");
+    for (const stock_key& key : keys) {
+      const std::string shelf = std::to_string(key.shelf);
+      const std::string slot = std::to_string(key.slot);
+      pg_result r = run("stock_lookup", {shelf.c_str(), slot.c_str()}, PGRES_TUPLES_OK);
+      if (PQntuples(r.get()) != 1) throw std::runtime_error("stock lookup: no stock");
+      rows.push_back(
+          stock_row{to_int(r.get(), 0, 0), to_int(r.get(), 0, 1), to_int(r.get(), 0, 2)});
+    }
+    exec("COMMIT");
+    for (const stock_row& r : rows) add_stock(c, r.shelf, r.slot, r.qty);
+    return c;
+  }
 
   checksum join(std::span<const std::string> category_names) override {
     checksum c;
@@ -181,10 +213,9 @@ class postgres_raw final : public contender {
     m_prepared.emplace_back(name);
   }
 
-  pg_result run(const char* name, std::initializer_list<const char*> values,
-                ExecStatusType want) {
-    pg_result r{PQexecPrepared(m_conn.get(), name, static_cast<int>(values.size()),
-                               values.begin(), nullptr, nullptr, 0)};
+  pg_result run(const char* name, std::initializer_list<const char*> values, ExecStatusType want) {
+    pg_result r{PQexecPrepared(m_conn.get(), name, static_cast<int>(values.size()), values.begin(),
+                               nullptr, nullptr, 0)};
     check(r.get(), want, name);
     return r;
   }
@@ -207,6 +238,7 @@ class postgres_target final : public target {
   std::string provider() const override { return "postgres"; }
   std::string fresh(const std::string&) override {
     postgres_raw c{m_url, m_sql};
+    c.exec(m_sql.drop_stock);
     c.exec(m_sql.drop_product);
     c.exec(m_sql.drop_category);
     return m_url;

@@ -10,9 +10,7 @@ std::string quoted(const std::string& name, char quote) { return quote + name + 
 class namer {
  public:
   namer(const nextorm::registry& schema, char quote) : m_schema{schema}, m_quote{quote} {}
-  std::string table(const char* entity) const {
-    return quoted(entity_of(entity).table, m_quote);
-  }
+  std::string table(const char* entity) const { return quoted(entity_of(entity).table, m_quote); }
   std::string column(const char* entity, const char* attr) const {
     const nextorm::attr_info* a = entity_of(entity).find(attr);
     if (a == nullptr) throw std::logic_error(std::string{"no attribute "} + entity + "." + attr);
@@ -62,20 +60,28 @@ raw_sql make_raw_sql(const nextorm::registry& schema, char quote, placeholders s
   s.insert_category = "INSERT INTO " + category + " (" + cname + ") VALUES (" + p(1, "name") + ")";
   if (returning) s.insert_category += " RETURNING " + cid;
   s.insert_product = "INSERT INTO " + product + " (" + name + ", " + price + ", " + sku + ", " +
-                     ref + ") VALUES (" + p(1, "name") + ", " + p(2, "price") + ", " +
-                     p(3, "sku") + ", " + p(4, "category") + ")";
-  s.select_below = "SELECT " + product_columns + " FROM " + product + " WHERE " + price + " < " +
-                   p(1, "price");
-  s.lookup = "SELECT " + product_columns + " FROM " + product + " WHERE " + id + " = " +
-             p(1, "id");
+                     ref + ") VALUES (" + p(1, "name") + ", " + p(2, "price") + ", " + p(3, "sku") +
+                     ", " + p(4, "category") + ")";
+  s.select_below =
+      "SELECT " + product_columns + " FROM " + product + " WHERE " + price + " < " + p(1, "price");
+  s.lookup = "SELECT " + product_columns + " FROM " + product + " WHERE " + id + " = " + p(1, "id");
   s.join = "SELECT " + joined_columns + " FROM " + product + " p JOIN " + category + " c ON c." +
            cid + " = p." + ref + " WHERE c." + cname + " = " + p(1, "name");
   // What a hand-written program does for "count and average price per category, with the
   // category": group the products, and read the (few) categories once.
-  s.aggregate = "SELECT " + ref + ", COUNT(*), AVG(" + price + ") FROM " + product +
-                " GROUP BY " + ref;
+  s.aggregate =
+      "SELECT " + ref + ", COUNT(*), AVG(" + price + ") FROM " + product + " GROUP BY " + ref;
   s.category_keys = "SELECT " + cid + ", " + cname + " FROM " + category;
+  const std::string stock = n.table("Stock");
+  const std::string stock_columns = n.column("Stock", "shelf") + ", " + n.column("Stock", "slot") +
+                                    ", " + n.column("Stock", "qty");
+  s.insert_stock = "INSERT INTO " + stock + " (" + stock_columns + ") VALUES (" + p(1, "shelf") +
+                   ", " + p(2, "slot") + ", " + p(3, "qty") + ")";
+  s.stock_lookup = "SELECT " + stock_columns + " FROM " + stock + " WHERE " +
+                   n.column("Stock", "shelf") + " = " + p(1, "shelf") + " AND " +
+                   n.column("Stock", "slot") + " = " + p(2, "slot");
   s.count_products = "SELECT COUNT(*) FROM " + product;
+  s.drop_stock = "DROP TABLE IF EXISTS " + stock;  // (nothing refers to it, nor it to others)
   s.drop_product = "DROP TABLE IF EXISTS " + product;
   s.drop_category = "DROP TABLE IF EXISTS " + category;
   return s;

@@ -18,8 +18,11 @@ struct raw_sql {
   std::string join;             // category name -> id, name, price, sku, category
   std::string aggregate;        // -> category key, count, average price, per category key
   std::string category_keys;    // -> id, name of every category (the aggregate's names)
+  std::string insert_stock;     // shelf, slot, qty
+  std::string stock_lookup;     // shelf, slot -> shelf, slot, qty
   std::string count_products;   // -> count
-  std::string drop_product;     // DROP TABLE IF EXISTS, the product table first
+  std::string drop_stock;       // DROP TABLE IF EXISTS, the tables that refer to others first
+  std::string drop_product;
   std::string drop_category;
 };
 

@@ -57,7 +57,7 @@ class provider_run {
     double load[1] = {-1};
     if (getloadavg(load, 1) == 1) m_out.load = load[0];
     // The names the raw SQL uses come from a registry of the bench's entities.
-    m_names.define<Category, Product>();
+    m_names.define<Category, Product, Stock>();
     m_names.schema().finalize(nextorm::pony_naming{m_target.provider()});
     m_soci_sql = make_raw_sql(m_names.schema(), m_target.quote(), placeholders::colon, false);
 
@@ -150,6 +150,7 @@ class provider_run {
     {
       auto loader = m_target.raw(url);
       (void)loader->insert(m_data);
+      loader->insert_stocks(m_data);
     }
     std::array<std::unique_ptr<contender>, contender_count> cs;
     for (std::size_t i = 0; i < contender_count; ++i) {
@@ -169,6 +170,8 @@ class provider_run {
     if (wanted(m_options, session_each) && m_target.provider() == "sqlite") {
       probe_writers(url, cs, keys);
     }
+    const auto& stock_keys = m_data.stock_keys;
+    read("pk_lookup_composite", cs, [&](contender& c) { return c.stock_lookup(stock_keys); });
     read("join", cs, [&](contender& c) { return c.join(names); });
     read("aggregate", cs, [&](contender& c) { return c.aggregate(); });
 

@@ -134,6 +134,30 @@ class soci_impl final : public contender {
     return c;
   }
 
+  checksum stock_lookup(std::span<const stock_key> keys) override {
+    checksum c;
+    long long shelf = 0;
+    long long slot = 0;
+    long long out_shelf = 0;
+    long long out_slot = 0;
+    long long qty = 0;
+    std::vector<stock_row> rows;
+    rows.reserve(keys.size());
+    soci::transaction tx{m_session};
+    soci::statement st =
+        (m_session.prepare << m_sql.stock_lookup, soci::into(out_shelf), soci::into(out_slot),
+         soci::into(qty), soci::use(shelf, "shelf"), soci::use(slot, "slot"));
+    for (const stock_key& key : keys) {
+      shelf = key.shelf;
+      slot = key.slot;
+      if (!st.execute(true)) throw std::runtime_error("soci stock lookup: no stock");
+      rows.push_back(stock_row{out_shelf, out_slot, qty});
+    }
+    tx.commit();
+    for (const stock_row& r : rows) add_stock(c, r.shelf, r.slot, r.qty);
+    return c;
+  }
+
   checksum join(std::span<const std::string> category_names) override {
     checksum c;
     soci_product r;

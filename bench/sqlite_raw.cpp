@@ -143,6 +143,38 @@ checksum sqlite_raw::lookup_each(std::span<const std::int64_t> keys) {
   return c;
 }
 
+void sqlite_raw::insert_stocks(const dataset& data) {
+  sqlite3_stmt* stock = prepared(m_insert_stock, m_sql.insert_stock);
+  exec("BEGIN");
+  for (const stock_data& d : data.stocks) {
+    sqlite3_bind_int64(stock, 1, d.shelf);
+    sqlite3_bind_int64(stock, 2, d.slot);
+    sqlite3_bind_int64(stock, 3, d.qty);
+    check(sqlite3_step(stock), "insert stock");
+    sqlite3_reset(stock);
+  }
+  exec("COMMIT");
+}
+
+checksum sqlite_raw::stock_lookup(std::span<const stock_key> keys) {
+  checksum c;
+  sqlite3_stmt* stmt = prepared(m_stock_lookup, m_sql.stock_lookup);
+  std::vector<stock_row> rows;
+  rows.reserve(keys.size());
+  exec("BEGIN");
+  for (const stock_key& key : keys) {
+    sqlite3_bind_int64(stmt, 1, key.shelf);
+    sqlite3_bind_int64(stmt, 2, key.slot);
+    if (sqlite3_step(stmt) != SQLITE_ROW) throw std::runtime_error("stock lookup: no stock");
+    rows.push_back(stock_row{sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
+                             sqlite3_column_int64(stmt, 2)});
+    sqlite3_reset(stmt);
+  }
+  exec("COMMIT");
+  for (const stock_row& r : rows) add_stock(c, r.shelf, r.slot, r.qty);
+  return c;
+}
+
 checksum sqlite_raw::join(std::span<const std::string> category_names) {
   checksum c;
   sqlite3_stmt* stmt = prepared(m_join, m_sql.join);

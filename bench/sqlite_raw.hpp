@@ -32,6 +32,8 @@ class sqlite_raw final : public contender {
   checksum select_below(double limit) override;
   checksum lookup(std::span<const std::int64_t> keys) override;
   checksum lookup_each(std::span<const std::int64_t> keys) override;
+  checksum stock_lookup(std::span<const stock_key> keys) override;
+  void insert_stocks(const dataset& data) override;
   checksum join(std::span<const std::string> category_names) override;
   checksum aggregate() override;
   [[nodiscard]] std::int64_t product_count() override;
@@ -47,6 +49,8 @@ class sqlite_raw final : public contender {
   sqlite_stmt_ptr m_insert_product;
   sqlite_stmt_ptr m_select;
   sqlite_stmt_ptr m_lookup;
+  sqlite_stmt_ptr m_insert_stock;
+  sqlite_stmt_ptr m_stock_lookup;
   sqlite_stmt_ptr m_join;
   sqlite_stmt_ptr m_aggregate;
   sqlite_stmt_ptr m_categories;
