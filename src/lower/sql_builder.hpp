@@ -67,8 +67,8 @@ class sql_builder {
   [[noreturn]] void refuse_composite(const ir::expr& e) const;
   void references(std::size_t referencing, const attr_info& reference, std::size_t target,
                   bool key_first);
-  void references(std::size_t referencing, std::span<const std::string> columns,
-                  std::size_t target, bool key_first);
+  void references(std::size_t referencing, std::span<const std::string> columns, std::size_t target,
+                  bool key_first);
   void keys_equal(const ir::expr& a, const ir::expr& b);
   void in_list(const ir::in_list& in);
   void like(const ir::like& l);

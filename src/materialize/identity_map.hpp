@@ -88,6 +88,21 @@ class entity_objects {
   entity_base* find_or_add(std::int64_t key, F&& make_object) {
     return m_by_int.find_or_add(key, std::forward<F>(make_object));
   }
+  // The same for any other key (a str, a uuid, a composite key's tuple), which is moved into
+  // the map: one hash and no copy of the key. `make_object(key)` gets the filed key; if it
+  // throws, nothing stays filed.
+  template <class F>
+  entity_base* find_or_add(value&& key, F&& make_object) {
+    auto [entry, added] = m_by_value.try_emplace(std::move(key), nullptr);
+    if (!added) return entry->second;
+    try {
+      entry->second = make_object(entry->first);
+    } catch (...) {
+      m_by_value.erase(entry);
+      throw;
+    }
+    return entry->second;
+  }
   // Files `object` under `key`, replacing what was there.
   void file(const value& key, entity_base& object);
   void forget(const value& key);

@@ -231,11 +231,9 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
         key, [&] { return &load_object(row, first_column, objects, key, nullptr); });
   }
   // Otherwise a str or uuid key (schema.pk_type), or a composite one.
-  const value key = read_key(row, first_column, objects);
-  if (entity_base* known = objects.find(key)) return known;
-  entity_base& object = load_object(row, first_column, objects, 0, &key);
-  objects.file(key, object);
-  return &object;
+  return objects.find_or_add(read_key(row, first_column, objects), [&](const value& key) {
+    return &load_object(row, first_column, objects, 0, &key);
+  });
 }
 
 namespace {

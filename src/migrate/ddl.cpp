@@ -210,12 +210,11 @@ table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
     const auto& keys = referenced[i]->key_attrs;
     std::vector<std::string> parent_columns;
     for (std::size_t k = 0; k < keys.size(); ++k) {
-      table.columns.push_back(
-          {(*names[i])[k], key_column_type(*keys[k], dialect) + " NOT NULL"});
+      table.columns.push_back({(*names[i])[k], key_column_type(*keys[k], dialect) + " NOT NULL"});
       parent_columns.push_back(keys[k]->column);
     }
-    table.foreign_keys.push_back(
-        {fk_name(*names[i]), *names[i], referenced[i]->table, std::move(parent_columns), "CASCADE"});
+    table.foreign_keys.push_back({fk_name(*names[i]), *names[i], referenced[i]->table,
+                                  std::move(parent_columns), "CASCADE"});
   }
   // The primary key indexes the first columns; the second get PonyORM's idx_<table>.
   table.indexes.push_back({naming.join_index(table.name), second});

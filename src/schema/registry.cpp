@@ -921,7 +921,8 @@ std::vector<std::string> join_columns(const entity_info& referenced, const attr_
   if (!declared.empty()) return declared;
   if (keys.size() == 1) return {naming.join_column(referenced)};
   std::vector<std::string> columns;
-  for (const attr_info* key : keys) columns.push_back(naming.join_key_column(referenced, key->column));
+  for (const attr_info* key : keys)
+    columns.push_back(naming.join_key_column(referenced, key->column));
   return columns;
 }
 

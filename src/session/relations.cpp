@@ -91,7 +91,8 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
   session.flush();
   const entity_info& target = *attr.target_entity;
   const auto& d = session.db().dialect();
-  const std::string sql = select_all(target, d) + refers_to_key(attr.reverse_attr->column_names(), d);
+  const std::string sql =
+      select_all(target, d) + refers_to_key(attr.reverse_attr->column_names(), d);
   const std::vector<value> key = key_params(owner);
   auto rows = session.connection().query(sql, key);
   if (!rows->next()) return nullptr;

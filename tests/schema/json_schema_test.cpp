@@ -402,8 +402,10 @@ TEST_CASE("join-table options name a many-to-many's table and columns, as PonyOR
   r.finalize();
   const attr_info& courses = *r.get("Student").find("courses");
   CHECK(courses.m2m_table == "enrolment");
-  CHECK(courses.m2m_other_columns == std::vector<std::string>{"course_ref"});  // the column of the Set's items
-  CHECK(courses.m2m_own_columns == std::vector<std::string>{"student"});       // the reverse declares none: PonyORM's name
+  CHECK(courses.m2m_other_columns ==
+        std::vector<std::string>{"course_ref"});  // the column of the Set's items
+  CHECK(courses.m2m_own_columns ==
+        std::vector<std::string>{"student"});  // the reverse declares none: PonyORM's name
   CHECK(r.get("Course").find("students")->m2m_table == "enrolment");
   const attr_info& friends = *r.get("Student").find("friends");
   CHECK(friends.m2m_own_columns == std::vector<std::string>{"a"});
@@ -413,7 +415,8 @@ TEST_CASE("join-table options name a many-to-many's table and columns, as PonyOR
   const attr_info& follows = *r.get("Student").find("follows");
   CHECK(follows.m2m_other_columns == std::vector<std::string>{"x"});
   CHECK(follows.m2m_own_columns == std::vector<std::string>{"student"});
-  CHECK(r.get("Student").find("followers")->m2m_other_columns == std::vector<std::string>{"student"});
+  CHECK(r.get("Student").find("followers")->m2m_other_columns ==
+        std::vector<std::string>{"student"});
 }
 
 TEST_CASE("join-table options that do not fit the relation are refused with the reason") {

@@ -51,7 +51,8 @@ struct Room : entity<Room> {
 
 class campus {
  public:
-  campus() : m_url{nextorm::testing::fresh_database_url("composite_m2m_" + std::to_string(++runs()))} {
+  campus()
+      : m_url{nextorm::testing::fresh_database_url("composite_m2m_" + std::to_string(++runs()))} {
     db.bind(m_url);
     db.generate_mapping<Teacher, Course, Room>({.create_tables = true});
   }
@@ -117,9 +118,7 @@ class campus {
 };
 
 std::string label(const Course& c) { return c.dept.get() + " " + std::to_string(c.number.get()); }
-std::string label(const Room& r) {
-  return r.building.get() + " " + std::to_string(r.number.get());
-}
+std::string label(const Room& r) { return r.building.get() + " " + std::to_string(r.number.get()); }
 std::string label(const Teacher& t) { return t.name.get(); }
 
 template <class Range>
@@ -173,9 +172,9 @@ TEST_CASE(
         2);
   // Each side's foreign key holds its columns together: no link to a course that does not exist
   // (MATH 102), nor to a room that does not (N 3); the primary key refuses a second equal link.
-  const std::string insert = "INSERT INTO " + c.quote("Timetable") + " (" +
-                             c.quote("course_dept") + ", " + c.quote("course_number") + ", " +
-                             c.quote("room_bldg") + ", " + c.quote("room_no") + ") VALUES ";
+  const std::string insert = "INSERT INTO " + c.quote("Timetable") + " (" + c.quote("course_dept") +
+                             ", " + c.quote("course_number") + ", " + c.quote("room_bldg") + ", " +
+                             c.quote("room_no") + ") VALUES ";
   CHECK_FALSE(c.execute(insert + "('MATH', 102, 'N', 1)").empty());
   CHECK_FALSE(c.execute(insert + "('MATH', 101, 'N', 3)").empty());
   CHECK_FALSE(c.execute(insert + "('MATH', 101, 'N', 1)").empty());
@@ -199,9 +198,8 @@ TEST_CASE("the items of a many-to-many with composite keys are loaded from eithe
   Teacher& ada = *Teacher::select("t.name == 'Ada'").first();
   CHECK(labels(ada.courses) == names{"MATH 101", "MATH 201"});
   // One object per row: the items are the objects the identity map holds.
-  CHECK(&*std::find_if(ada.courses.begin(), ada.courses.end(), [](const Course& course) {
-    return course.number.get() == 101;
-  }) == &math1);
+  CHECK(&*std::find_if(ada.courses.begin(), ada.courses.end(),
+                       [](const Course& course) { return course.number.get() == 101; }) == &math1);
   CHECK(labels(Room::at({"N", 1}).courses) == names{"MATH 101", "MATH 201"});
   CHECK(labels(Room::at({"S", 1}).courses) == names{"CS 101"});
   // A symmetric Set holds the link from both ends.
@@ -281,8 +279,9 @@ TEST_CASE("queries navigate, test and count a many-to-many with composite keys a
   CHECK(labels(Course::select("max(c.rooms.seats) > 30")) == names{"MATH 101", "MATH 201"});
   CHECK(labels(Course::select("exists(r for r in c.rooms if r.seats > 30)")) ==
         names{"MATH 101", "MATH 201"});
-  CHECK(labels(Room::select("exists(t for x in r.courses for t in x.teachers if t.name == 'Bo')")) ==
-        names{"N 1", "N 2"});
+  CHECK(
+      labels(Room::select("exists(t for x in r.courses for t in x.teachers if t.name == 'Bo')")) ==
+      names{"N 1", "N 2"});
   // Membership of an object, a parameter and a query.
   Room& n1 = Room::at({"N", 1});
   CHECK(labels(Course::select("r in c.rooms", {{"r", n1}})) == names{"MATH 101", "MATH 201"});
