@@ -446,8 +446,11 @@ void describe_composite(composite_kind kind, std::initializer_list<const void*> 
 template <composite_kind Kind>
 class composite {
  public:
+  // (A primary_key may be one Single: PonyORM's PrimaryKey(Person).)
   template <class... Fields>
-    requires(sizeof...(Fields) >= 2 && (std::is_base_of_v<field_base, Fields> && ...))
+    requires((sizeof...(Fields) >= 2 ||
+              (Kind == composite_kind::primary_key && sizeof...(Fields) == 1)) &&
+             (std::is_base_of_v<field_base, Fields> && ...))
   explicit composite(const Fields&... fields) {
     if (describers.load(std::memory_order_relaxed) != 0) {
       describe_composite(Kind, {static_cast<const void*>(&fields)...});
@@ -478,6 +481,7 @@ class composite_index : public detail::composite<detail::composite_kind::index> 
 };
 
 // PonyORM's PrimaryKey(a, b): a primary key of two or more Req or required Single attributes,
+// or of one required Single (PonyORM's PrimaryKey(Person): the key is the referred object's),
 // declared like composite_key, in the key's column order:
 //   struct Enrollment : nextorm::entity<Enrollment> {
 //     nextorm::Single<Student> student{"student"};

@@ -83,8 +83,11 @@ ir::expr_ptr binder::bind_entity_attribute(ir::expr_ptr object, const ast::attri
              did_you_mean(a.attr, attr_names(entity)),
          a.attr_span);
   }
-  // (A part of a composite key is not the key: a reference reaches it through a join.)
-  bool is_key = attr == &entity.pk() && !entity.composite_key();
+  // (A part of a composite key is not the key: a reference reaches it through a join. Nor is a
+  // key that is itself a reference, PonyORM's PrimaryKey(Person): the column holds Person's key,
+  // but it is reached as the Single it is, through the entity that has it.)
+  const bool reference_key = attr->kind == attr_kind::single;
+  bool is_key = attr == &entity.pk() && !entity.composite_key() && !reference_key;
   switch (object->kind) {
     case ir::expr_kind::source_row: {
       std::size_t source = object->as<ir::source_row>().source;
@@ -110,6 +113,12 @@ ir::expr_ptr binder::bind_entity_attribute(ir::expr_ptr object, const ast::attri
       }
       return bind_entity_attribute(join_reference(std::move(object)), a);
     default:  // an entity parameter: only its key is known
+      if (!is_key && attr == &entity.pk() && reference_key) {
+        fail(error_category::unsupported, "unsupported.parameter_attribute",
+             "the key of " + entity.name + " is the reference '" + a.attr + "' to " + attr->target +
+                 ", which a parameter does not hold: pass that " + attr->target + " itself",
+             a.attr_span);
+      }
       if (!is_key) {
         fail(error_category::unsupported, "unsupported.parameter_attribute",
              "only the key of an object passed as a parameter can be used, not '" + a.attr +

@@ -80,7 +80,10 @@ std::string column_definition(const attr_info& attr, const lower::dialect& diale
   } else if (attr.default_value && !attr.default_value->is_null()) {
     out += " DEFAULT " + default_literal(*attr.default_value, dialect);
   }
-  if (attr.kind == attr_kind::pk) return out + " NOT NULL PRIMARY KEY";
+  // (The key may be a Single: PonyORM's PrimaryKey(Person).)
+  if (attr.kind == attr_kind::pk || (attr.key_part && !attr.owner->composite_key())) {
+    return out + " NOT NULL PRIMARY KEY";
+  }
   if (attr.unique) out += " UNIQUE";
   if (!attr.column_nullable()) out += " NOT NULL";
   return out + check;
@@ -151,8 +154,7 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
                                     on_delete});
     }
     // (The first column of a composite key is indexed by the key.)
-    const bool key_indexed =
-        attr->kind == attr_kind::pk || (entity.composite_key() && attr == entity.key_attrs.front());
+    const bool key_indexed = attr->kind == attr_kind::pk || attr == entity.key_attrs.front();
     if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique && !key_indexed) {
       table.indexes.push_back(
           {naming.index(entity.table, joined(names, "_")), {names.begin(), names.end()}});

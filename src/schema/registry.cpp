@@ -481,9 +481,16 @@ void check_primary_key(const entity_info& entity, const attr_info* pk) {
                                    "; declare one key: make " + pk->name +
                                    " a Req and list it, or drop primary_key");
   }
-  if (entity.primary_key.size() < 2) {
-    fail("schema.primary_key",
-         here + "needs at least two attributes (a single one: declare it as the PK)");
+  // One attribute: a required Single (PonyORM's PrimaryKey(Person), the key of an entity that
+  // extends another); a single value is declared as the PK.
+  if (entity.primary_key.size() == 1) {
+    const attr_info* only = entity.find(entity.primary_key.front());
+    if (only != nullptr && only->kind != attr_kind::single) {
+      fail("schema.primary_key",
+           here +
+               "needs at least two attributes, or one Single (a single value: declare it "
+               "as the PK)");
+    }
   }
   std::vector<std::string> names;
   for (const auto& attr : entity.attrs) names.push_back(attr.name);
@@ -743,12 +750,35 @@ void link_reverse(entity_info& entity, attr_info& attr) {
 // PonyORM keeps a one-to-one's foreign key on one side (core.py Attribute.get_columns): the
 // required side, else the side with a declared column, else the entity whose name sorts first,
 // else (same entity) the attribute declared first. A symmetric Single keeps its own column.
+// The attribute whose values an entity's single-attribute key holds: its PK, or where the key is
+// a Single (PonyORM's PrimaryKey(Person)), the key it refers to, followed to the end. Keys that
+// refer to each other in a circle have no value at all: refused.
+const attr_info& stored_key(const entity_info& entity, std::size_t entity_count) {
+  const entity_info* current = &entity;
+  // (A Single key referring to a composite key was refused already: refuse_key_of_keys.)
+  for (std::size_t steps = 0; !current->composite_key() && current->pk().kind == attr_kind::single;
+       ++steps) {
+    if (steps == entity_count) {
+      fail("schema.primary_key", "entity " + entity.name +
+                                     ": its primary key refers to entities whose keys refer back "
+                                     "to it, so no key has a value; give one of them a key of "
+                                     "its own");
+    }
+    current = current->pk().target_entity;
+  }
+  return current->pk();
+}
+
 void place_one_to_one_key(entity_info& entity, attr_info& attr) {
   attr_info& reverse = const_cast<attr_info&>(*attr.reverse_attr);  // owned by the registry
   if (&reverse == &attr || attr.key_in_reverse || reverse.key_in_reverse) return;
   const bool declared_here = !attr.column.empty() || !attr.columns.empty();
   bool here = false;
-  if (attr.optional != reverse.optional) {
+  // A key attribute always holds its column (PonyORM's PrimaryKey(Person) with the reverse
+  // Optional('Profile')); then a required side, a declared column, the name that sorts first.
+  if (attr.key_part != reverse.key_part) {
+    here = attr.key_part;
+  } else if (attr.optional != reverse.optional) {
     here = !attr.optional;
   } else if (declared_here != (!reverse.column.empty() || !reverse.columns.empty())) {
     here = declared_here;
@@ -1139,7 +1169,7 @@ void registry::finalize(const naming_convention& naming) {
   for (auto& entity : m_entities) {
     for (auto& attr : entity->attrs) {
       if (attr.kind != attr_kind::single || attr.inherited) continue;
-      const attr_info& key = attr.target_entity->pk();
+      const attr_info& key = stored_key(*attr.target_entity, m_entities.size());
       // (A composite key: its value is a tuple.)
       attr.type = attr.target_entity->composite_key() ? value_type::tuple : key.type;
       if (!attr.target_entity->composite_key()) attr.max_len = key.max_len;

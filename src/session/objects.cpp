@@ -158,7 +158,13 @@ std::shared_ptr<void> keeper_of(const entity_base& object) {
 
 std::string key_label(const entity_info& entity, const value& key, std::string_view missing) {
   if (key.is_null()) return std::string{missing};
-  if (!entity.composite_key()) return key.repr();
+  if (!entity.composite_key()) {
+    // A key that is a reference (PonyORM's PrimaryKey(Person)) shows as that object:
+    // Profile[Person[1]].
+    const attr_info& only = *entity.key_attrs.front();
+    if (only.kind != attr_kind::single) return key.repr();
+    return only.target + "[" + key_label(*only.target_entity, key, missing) + "]";
+  }
   std::string out;
   const std::vector<value>& parts = key.as_tuple();
   for (std::size_t i = 0; i < parts.size(); ++i) {

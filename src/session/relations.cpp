@@ -200,6 +200,12 @@ entity_base* reference_field::target() const {
 
 std::string reference_field::label() const {
   if (m_target != nullptr) return object_label(*m_target);
+  // The column-less side of a one-to-one holds no key: what it refers to is looked up (a lazy
+  // load, as reading it would be).
+  if (m_key_kind == key_kind::none && attr().key_in_reverse) {
+    const entity_base* found = target();
+    return found != nullptr ? object_label(*found) : "None";
+  }
   const value k = key();
   if (k.is_null()) return "None";
   return attr().target + "[" + key_label(*attr().target_entity, k) + "]";

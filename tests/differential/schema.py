@@ -51,6 +51,7 @@ def define_entities(db):
         mentees = Set('Student', reverse='mentor')
         passport = Optional('Passport')
         grades = Set('Grade')
+        locker = Optional('Locker')
 
     class Course(db.Entity):
         name = Required(str)
@@ -119,6 +120,11 @@ def define_entities(db):
         neighbours = Set('Slot', reverse='neighbours')
         PrimaryKey(room, hour)
 
+    # A primary key that is a reference (PonyORM's PrimaryKey(Student)).
+    class Locker(db.Entity):
+        student = PrimaryKey(Student)
+        number = Required(int)
+
     # References to entities with composite keys (multi-column foreign keys).
     class Appeal(db.Entity):
         grade = Required(Grade)
@@ -127,7 +133,8 @@ def define_entities(db):
 
     return dict(Department=Department, Group=Group, Student=Student, Course=Course,
                 Teacher=Teacher, Passport=Passport, Person=Person, Employee=Employee,
-                Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot, Appeal=Appeal)
+                Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot, Appeal=Appeal,
+                Locker=Locker)
 
 
 class _Sequence:
@@ -221,6 +228,11 @@ def populate(entities):
                           country=COUNTRIES[r.next(len(COUNTRIES))], owner=s)
     populate_people(e, depts)
     populate_keys(e, students, courses, teachers)
+    # Lockers of some students, from a sequence of their own.
+    r = _Sequence(20261208)
+    for s in students:
+        if r.next(3) == 0:
+            e['Locker'](student=s, number=1 + r.next(40))
 
 
 def populate_people(e, depts):

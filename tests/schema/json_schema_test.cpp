@@ -1199,3 +1199,31 @@ TEST_CASE("to_json() writes \"primary_key\", which loads back into the same key"
       R"({"entities":[{"name":"A","attrs":[{"name":"x","kind":"Req","type":"int"}]}]})");
   CHECK(plain.to_json().find("primary_key") == std::string::npos);
 }
+
+TEST_CASE("a primary_key of one attribute is a Single (PonyORM's PrimaryKey(Person))",
+          "[composite_keys]") {
+  using Catch::Contains;
+  registry r;
+  r.load_json_text(R"({"entities":[
+      {"name":"Person","attrs":[{"name":"profile","kind":"Single","type":"Profile","optional":true}]},
+      {"name":"Profile","primary_key":["person"],"attrs":[
+        {"name":"person","kind":"Single","type":"Person"}]}]})");
+  r.finalize();
+  const entity_info& profile = r.get("Profile");
+  CHECK(profile.pk().name == "person");
+  CHECK(profile.pk().type == value_type::integer);
+  // The key side holds the one-to-one's column.
+  CHECK(profile.pk().has_column());
+  CHECK(r.get("Person").find("profile")->key_in_reverse);
+  CHECK_THAT(mapping_error(R"({"entities":[{"name":"A","primary_key":["n"],"attrs":[
+      {"name":"n","kind":"Req","type":"int"}]}]})"),
+             Contains("schema.primary_key: entity A: primary_key(n): needs at least two "
+                      "attributes, or one Single"));
+  // Keys that refer to each other in a circle have no value.
+  CHECK_THAT(mapping_error(R"({"entities":[
+      {"name":"A","primary_key":["b"],"attrs":[{"name":"b","kind":"Single","type":"B","reverse":"as"},
+        {"name":"bs","kind":"Set","type":"B","reverse":"a"}]},
+      {"name":"B","primary_key":["a"],"attrs":[{"name":"a","kind":"Single","type":"A","reverse":"bs"},
+        {"name":"as","kind":"Set","type":"A","reverse":"b"}]}]})"),
+             Contains("schema.primary_key: ") && Contains("refer back to it"));
+}

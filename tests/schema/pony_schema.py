@@ -27,7 +27,8 @@ TYPES = {'int': int, 'float': float, 'str': str, 'bool': bool, 'decimal': Decima
 
 
 
-def attribute(a):
+def attribute(a, sole_key=False):
+    """sole_key: the entity's primary_key lists only this Single (PonyORM's PrimaryKey(Person))."""
     kind = a['kind']
     options = {}
     for key, pony_key in (('unique', 'unique'), ('index', 'index'), ('column', 'column'),
@@ -42,6 +43,8 @@ def attribute(a):
         target = a['type']
         if kind == 'Set':
             return orm.Set(target, **options)
+        if sole_key:
+            return orm.PrimaryKey(target, **options)
         return (orm.Optional if a.get('optional') else orm.Required)(target, **options)
     py_type = TYPES[a['type']]
     args = [py_type]
@@ -67,7 +70,8 @@ def main(argv):
     while pending:
         e = next(e for e in pending if e.get('base') is None or e['base'] in defined)
         pending.remove(e)
-        body = {a['name']: attribute(a) for a in e['attrs']}
+        sole = e['primary_key'][0] if len(e.get('primary_key', [])) == 1 else None
+        body = {a['name']: attribute(a, a['name'] == sole) for a in e['attrs']}
         if 'discriminator' in e:
             body['_discriminator_'] = e['discriminator']
         if 'table' in e:
@@ -78,7 +82,7 @@ def main(argv):
                              for field, unique in (('composite_keys', True),
                                                    ('composite_indexes', False))
                              for names in e.get(field, [])]
-        if 'primary_key' in e:
+        if len(e.get('primary_key', [])) > 1:
             # PrimaryKey(a, b) adds itself to the namespace of the class body that calls it (its
             # caller's frame locals): called from code run with the body as its locals, it is
             # the statement `PrimaryKey(a, b)` written in the class.
