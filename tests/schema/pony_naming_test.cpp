@@ -42,10 +42,13 @@ TEST_CASE("PostgreSQL and MariaDB names are lower case; SQLite's keep the entity
     CHECK(attr(r, "StudentRecord", "FullName").column == "fullname");
     CHECK(attr(r, "StudentRecord", "HomeGroup").column == "homegroup");
     CHECK(attr(r, "StudentRecord", "Courses").m2m_table == "course_studentrecord");
-    CHECK(attr(r, "StudentRecord", "Courses").m2m_own_columns == std::vector<std::string>{"studentrecord"});
+    CHECK(attr(r, "StudentRecord", "Courses").m2m_own_columns ==
+          std::vector<std::string>{"studentrecord"});
     CHECK(attr(r, "StudentRecord", "Follows").m2m_table == "studentrecord_studentrecord");
-    CHECK(attr(r, "StudentRecord", "Follows").m2m_own_columns == std::vector<std::string>{"studentrecord"});
-    CHECK(attr(r, "StudentRecord", "Followers").m2m_own_columns == std::vector<std::string>{"studentrecord_2"});
+    CHECK(attr(r, "StudentRecord", "Follows").m2m_own_columns ==
+          std::vector<std::string>{"studentrecord"});
+    CHECK(attr(r, "StudentRecord", "Followers").m2m_own_columns ==
+          std::vector<std::string>{"studentrecord_2"});
     // Declared names are the user's: PonyORM does not normalize _table_ or column=.
     CHECK(r.get("Group").table == "Study_Groups");
     CHECK(attr(r, "Group", "Label").column == "Label_Text");
@@ -56,7 +59,8 @@ TEST_CASE("PostgreSQL and MariaDB names are lower case; SQLite's keep the entity
   CHECK(r.get("StudentRecord").table == "StudentRecord");
   CHECK(attr(r, "StudentRecord", "FullName").column == "FullName");
   CHECK(attr(r, "StudentRecord", "Courses").m2m_table == "Course_StudentRecord");
-  CHECK(attr(r, "StudentRecord", "Courses").m2m_own_columns == std::vector<std::string>{"studentrecord"});
+  CHECK(attr(r, "StudentRecord", "Courses").m2m_own_columns ==
+        std::vector<std::string>{"studentrecord"});
 }
 
 TEST_CASE("finalize() with another provider's names names everything anew") {
