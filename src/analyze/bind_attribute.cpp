@@ -113,7 +113,7 @@ ir::expr_ptr binder::bind_entity_attribute(ir::expr_ptr object, const ast::attri
       }
       return bind_entity_attribute(join_reference(std::move(object)), a);
     default:  // an entity parameter: only its key is known
-      if (!is_key && attr == &entity.pk() && reference_key) {
+      if (reference_key && attr == &entity.pk()) {
         fail(error_category::unsupported, "unsupported.parameter_attribute",
              "the key of " + entity.name + " is the reference '" + a.attr + "' to " + attr->target +
                  ", which a parameter does not hold: pass that " + attr->target + " itself",

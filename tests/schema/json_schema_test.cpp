@@ -1219,6 +1219,9 @@ TEST_CASE("a primary_key of one attribute is a Single (PonyORM's PrimaryKey(Pers
       {"name":"n","kind":"Req","type":"int"}]}]})"),
              Contains("schema.primary_key: entity A: primary_key(n): needs at least two "
                       "attributes, or one Single"));
+  CHECK_THAT(mapping_error(R"({"entities":[{"name":"A","primary_key":["zz"],"attrs":[
+      {"name":"n","kind":"Req","type":"int"}]}]})"),
+             Contains("schema.primary_key: ") && Contains("has no attribute 'zz'"));
   // Keys that refer to each other in a circle have no value.
   CHECK_THAT(mapping_error(R"({"entities":[
       {"name":"A","primary_key":["b"],"attrs":[{"name":"b","kind":"Single","type":"B","reverse":"as"},

@@ -193,6 +193,8 @@ TEST_CASE("an object keyed by a reference is created, changed and removed", "[re
   }
   {
     db_session session{p.db};
+    // Printed before it is read: the column-less side looks its object up.
+    CHECK(printed(Person::at(3).profile) == "Profile[Person[3]]");
     CHECK(Profile::at(3).bio.get() == "art");
     CHECK(Person::at(3).profile->bio.get() == "art");
     CHECK(Profile::at(2).bio.get() == "biology");
@@ -231,6 +233,12 @@ TEST_CASE("queries over an entity keyed by a reference", "[reference_keys]") {
   CHECK(select<std::int64_t>("b.level for b in Badge if b.holder.person.name == 'Ann'").first() ==
         3);
   CHECK(select<std::string>("x.person.name for x in Profile").order_by("1").first() == "Ann");
+  // An object passed as a parameter holds its key, not the Person to navigate.
+  CHECK(error_id([] {
+          (void)select<Profile>("x for x in Profile if x.bio == y.person.name",
+                                {{"y", Profile::at(1)}})
+              .count();
+        }) == "unsupported.parameter_attribute");
 }
 
 TEST_CASE("a C++ primary_key of one attribute must be a Single", "[reference_keys]") {
