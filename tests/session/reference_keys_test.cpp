@@ -239,6 +239,10 @@ TEST_CASE("queries over an entity keyed by a reference", "[reference_keys]") {
                                 {{"y", Profile::at(1)}})
               .count();
         }) == "unsupported.parameter_attribute");
+  CHECK(error_id([] {
+          (void)select<Profile>("x for x in Profile if x.badge == y.badge", {{"y", Profile::at(1)}})
+              .count();
+        }) == "unsupported.parameter_attribute");
 }
 
 TEST_CASE("a C++ primary_key of one attribute must be a Single", "[reference_keys]") {
