@@ -49,16 +49,9 @@ struct Room : entity<Room> {
   [[no_unique_address]] nextorm::primary_key pk{building, number};
 };
 
-class campus {
+class campus : public fresh_database<Teacher, Course, Room> {
  public:
-  campus()
-      : m_url{nextorm::testing::fresh_database_url("composite_m2m_" + std::to_string(++runs()))} {
-    db.bind(m_url);
-    db.generate_mapping<Teacher, Course, Room>({.create_tables = true});
-  }
-  ~campus() { nextorm::testing::discard_database(m_url); }
-  campus(const campus&) = delete;
-  campus& operator=(const campus&) = delete;
+  campus() : fresh_database{"composite_m2m"} {}
 
   // Teachers Ada, Bo; courses MATH 101 (Ada, Bo; rooms N 1, N 2), MATH 201 (Ada; room N 1;
   // requires MATH 101), CS 101 (none; room S 1; requires MATH 101 and MATH 201); rooms N 1 (40
@@ -85,36 +78,6 @@ class campus {
     math2.required_by.add(cs1);
     n1.adjoining.add(n2);
   }
-
-  std::string quote(const std::string& name) { return db.impl().dialect().quote(name); }
-  // COUNT(*) of `table` where `where` holds, read without a session.
-  std::int64_t count(const std::string& table, const std::string& where = "") {
-    auto connection = nextorm::testing::raw_connection(m_url);
-    auto rows = connection->query("SELECT COUNT(*) FROM " + db.impl().dialect().quote(table) +
-                                      (where.empty() ? "" : " WHERE " + where),
-                                  {});
-    (void)rows->next();
-    return rows->get(0, value_type::integer).as_int();
-  }
-  // `sql` run without a session (autocommit); the error's id, or "" when it ran.
-  std::string execute(const std::string& sql) const {
-    try {
-      auto connection = nextorm::testing::raw_connection(m_url);
-      (void)connection->execute(sql, {});
-    } catch (const nextorm::error& e) {
-      return e.id();
-    }
-    return "";
-  }
-
-  database db;
-
- private:
-  static int& runs() {
-    static int n = 0;
-    return n;
-  }
-  std::string m_url;
 };
 
 std::string label(const Course& c) { return c.dept.get() + " " + std::to_string(c.number.get()); }

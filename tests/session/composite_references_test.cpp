@@ -72,17 +72,10 @@ struct Booking : entity<Booking> {
   Single<Slot> slot{"slot", nextorm::optional, nextorm::columns{"slot_room", "slot_at"}};
 };
 
-class club_house {
+class club_house
+    : public fresh_database<Member, Club, Membership, Fee, Slot, Booking, Event, Lesson> {
  public:
-  club_house()
-      : m_url{nextorm::testing::fresh_database_url("composite_refs_" + std::to_string(++runs()))} {
-    db.bind(m_url);
-    db.generate_mapping<Member, Club, Membership, Fee, Slot, Booking, Event, Lesson>(
-        {.create_tables = true});
-  }
-  ~club_house() { nextorm::testing::discard_database(m_url); }
-  club_house(const club_house&) = delete;
-  club_house& operator=(const club_house&) = delete;
+  club_house() : fresh_database{"composite_refs"} {}
 
   // Members Ann, Bob, Cid (keys 1, 2, 3); clubs CHESS and GO; Ann in both (level 2 in CHESS),
   // Bob in GO; fees: Ann CHESS 10 and 20, Ann GO 5, Bob GO 7. Slots (A, 9), (A, 10), (B, 9);
@@ -110,42 +103,6 @@ class club_house {
     (void)Event::create({{"title", "Fair"}});
     (void)Lesson::create({{"title", "Chess 1"}, {"slot", b9}, {"seats", 12}});
   }
-
-  std::string table(const std::string& entity) {
-    return db.impl().dialect().quote(db.schema().get(entity).table);
-  }
-  std::string quote(const std::string& name) { return db.impl().dialect().quote(name); }
-  // The first column of the first row of `sql`, read without a session; "<no row>" when none.
-  value scalar(const std::string& sql, value_type type) const {
-    auto connection = nextorm::testing::raw_connection(m_url);
-    auto rows = connection->query(sql, {});
-    return rows->next() ? rows->get(0, type) : value{"<no row>"};
-  }
-  std::int64_t count(const std::string& entity, const std::string& where = "") {
-    return scalar(
-               "SELECT COUNT(*) FROM " + table(entity) + (where.empty() ? "" : " WHERE " + where),
-               value_type::integer)
-        .as_int();
-  }
-  // `sql` run without a session (autocommit); the error's id, or "" when it ran.
-  std::string execute(const std::string& sql) const {
-    try {
-      auto connection = nextorm::testing::raw_connection(m_url);
-      (void)connection->execute(sql, {});
-    } catch (const nextorm::error& e) {
-      return e.id();
-    }
-    return "";
-  }
-
-  database db;
-
- private:
-  static int& runs() {
-    static int n = 0;
-    return n;
-  }
-  std::string m_url;
 };
 
 std::string error_id(const std::function<void()>& f) {

@@ -51,16 +51,9 @@ struct Numbered : entity<Numbered> {
   [[no_unique_address]] nextorm::primary_key pk{n};
 };
 
-class people {
+class people : public fresh_database<Person, Profile, Badge, Topic> {
  public:
-  people()
-      : m_url{nextorm::testing::fresh_database_url("reference_keys_" + std::to_string(++runs()))} {
-    db.bind(m_url);
-    db.generate_mapping<Person, Profile, Badge, Topic>({.create_tables = true});
-  }
-  ~people() { nextorm::testing::discard_database(m_url); }
-  people(const people&) = delete;
-  people& operator=(const people&) = delete;
+  people() : fresh_database{"reference_keys"} {}
 
   // Ann (1, a profile "maths", tags red and blue, a badge of level 3), Bob (2, a profile
   // without a bio, tag red), Cid (3, no profile).
@@ -78,27 +71,6 @@ class people {
     b.tags.add(red);
     (void)Badge::create({{"holder", a}, {"level", 3}});
   }
-
-  std::string quote(const std::string& name) { return db.impl().dialect().quote(name); }
-  // `sql` run without a session (autocommit); the error's id, or "" when it ran.
-  std::string execute(const std::string& sql) const {
-    try {
-      auto connection = nextorm::testing::raw_connection(m_url);
-      (void)connection->execute(sql, {});
-    } catch (const nextorm::error& e) {
-      return e.id();
-    }
-    return "";
-  }
-
-  database db;
-
- private:
-  static int& runs() {
-    static int n = 0;
-    return n;
-  }
-  std::string m_url;
 };
 
 template <class T>

@@ -63,27 +63,35 @@ inline bool equal_ignoring_case(const std::string& a, const std::string& b) {
 // Nothing but its implicit key.
 struct Ticket : entity<Ticket> {};
 
-// A database of its own per test, with the tables of the entities above.
-class temp_database {
+// A database of its own for one test, with the tables of `Entities` (named after `prefix` and a
+// count), removed when the test ends; and what a test reads or runs beside the session.
+template <class... Entities>
+class fresh_database {
  public:
-  temp_database() : m_url{nextorm::testing::fresh_database_url("session_" + std::to_string(++counter()))} {
+  explicit fresh_database(const std::string& prefix)
+      : m_url{nextorm::testing::fresh_database_url(prefix + "_" + std::to_string(++counter()))} {
     db.bind(m_url);
-    db.generate_mapping<Category, Tag, Product, Customer, Order, Card, Ticket>(
-        {.create_tables = true});
+    db.generate_mapping<Entities...>({.create_tables = true});
   }
-  ~temp_database() { nextorm::testing::discard_database(m_url); }
+  ~fresh_database() { nextorm::testing::discard_database(m_url); }
+  fresh_database(const fresh_database&) = delete;
+  fresh_database& operator=(const fresh_database&) = delete;
 
-  // The quoted table name of an entity, or of the join table between two entities.
+  // An identifier quoted as the provider quotes it.
+  std::string quote(const std::string& name) const {
+    return const_cast<database&>(db).impl().dialect().quote(name);
+  }
+  // The quoted table name of an entity, or of a join table (its name in any case).
   std::string table(const std::string& entity) const {
-    const auto& d = const_cast<database&>(db).impl().dialect();
     const registry& schema = const_cast<database&>(db).schema();
-    if (const auto* e = schema.find(entity)) return d.quote(e->table);
+    if (const auto* e = schema.find(entity)) return quote(e->table);
     for (const auto& e : schema.entities()) {
       for (const auto& a : e->attrs) {
-        if (a.is_many_to_many() && equal_ignoring_case(a.m2m_table, entity)) return d.quote(a.m2m_table);
+        if (a.is_many_to_many() && equal_ignoring_case(a.m2m_table, entity))
+          return quote(a.m2m_table);
       }
     }
-    return d.quote(entity);
+    return quote(entity);
   }
 
   // The first column of the first row of `sql`, read with a raw connection (no session), as
@@ -94,9 +102,20 @@ class temp_database {
     return rows->next() ? rows->get(0, type) : value{"<no row>"};
   }
   std::int64_t count(const std::string& entity, const std::string& where = "") const {
-    return scalar("SELECT COUNT(*) FROM " + table(entity) + (where.empty() ? "" : " WHERE " + where),
-                  value_type::integer)
+    return scalar(
+               "SELECT COUNT(*) FROM " + table(entity) + (where.empty() ? "" : " WHERE " + where),
+               value_type::integer)
         .as_int();
+  }
+  // `sql` run with a raw connection (autocommit); the error's id, or "" when it ran.
+  std::string execute(const std::string& sql) const {
+    try {
+      auto connection = nextorm::testing::raw_connection(m_url);
+      (void)connection->execute(sql, {});
+    } catch (const nextorm::error& e) {
+      return e.id();
+    }
+    return "";
   }
 
   database db;
@@ -107,6 +126,12 @@ class temp_database {
     return n;
   }
   std::string m_url;
+};
+
+// A database of its own per test, with the tables of the entities above.
+class temp_database : public fresh_database<Category, Tag, Product, Customer, Order, Card, Ticket> {
+ public:
+  temp_database() : fresh_database{"session"} {}
 };
 
 // The shop most query tests read: categories tools (Hammer 5, Saw 10, Wrench 15), toys (Ball 20,
