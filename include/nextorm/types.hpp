@@ -203,6 +203,20 @@ class datetime {
   time_point m_time{};
 };
 
+// PonyORM's timedelta is std::chrono::microseconds: a field `Req<std::chrono::microseconds>` (or
+// of any std::chrono duration with an integer count, such as seconds or minutes), a parameter of
+// any such duration. Stored as PonyORM stores it: days as a REAL in SQLite's INTERVAL column,
+// PostgreSQL's INTERVAL DAY TO SECOND, MariaDB's TIME(6) (which holds ±838:59:59.999999 only).
+//
+// Python's str(timedelta): "0:00:00", "1 day, 2:03:04.000005", "-1 day, 23:59:59".
+[[nodiscard]] std::string timedelta_text(std::chrono::microseconds d);
+// Python's str(timedelta) form back, and the forms of the servers: PostgreSQL's interval output
+// ("1 day 02:03:04", "-1 days +23:00:00", "1 year 2 mons": a year is 365 days and a month 30, as
+// psycopg2 counts them) and MariaDB's TIME ("-838:59:59.5"). Anything else, or an interval
+// beyond the ±292 years a 64-bit count of microseconds holds, throws
+// usage_error("value.bad_timedelta").
+[[nodiscard]] std::chrono::microseconds timedelta_from_text(std::string_view text);
+
 // Binary data: BLOB / BYTEA / LONGBLOB. Any byte, zero included; printed as lower-case hex.
 class bytes {
  public:

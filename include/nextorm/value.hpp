@@ -25,6 +25,9 @@ enum class value_type : std::uint8_t {
   bytes,
   uuid,
   json,
+  // PonyORM's timedelta: a signed count of microseconds (std::chrono::microseconds), carried as
+  // that integer, not as text.
+  interval,
   // The key of an object whose primary key has several attributes (PonyORM's PrimaryKey(a, b)):
   // their values in the key's order. Never a column's type.
   tuple,
@@ -47,6 +50,8 @@ class value {
 
   // A value of a text-carried type (decimal, date, datetime, time, bytes, uuid, json).
   static value typed(value_type type, std::string text);
+  // An interval of `microseconds` (PonyORM's timedelta).
+  static value interval(std::int64_t microseconds) noexcept;
   // A composite key: `value::tuple({1, "x"})`.
   static value tuple(std::vector<value> items);
 
@@ -64,6 +69,7 @@ class value {
   [[nodiscard]] bool as_bool() const;
   [[nodiscard]] const std::string& as_text() const;  // text and every text-carried type
   [[nodiscard]] const std::vector<value>& as_tuple() const;
+  [[nodiscard]] std::int64_t as_microseconds() const;  // an interval's
 
   // Python-like rendering for people: None, 1, 1.5, True, 'abc', (1, 'abc').
   [[nodiscard]] std::string repr() const;

@@ -335,10 +335,7 @@ ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
 
 ir::expr_ptr binder::bind_constructor(const ast::call& c, const ast::name& func) {
   const std::string& name = func.id;
-  if (name == "timedelta") {
-    fail(error_category::unsupported, "unsupported.timedelta",
-         "timedelta() can only be added to or subtracted from a date or datetime", c.span);
-  }
+  if (name == "timedelta") return bind_timedelta(c);
   std::size_t min = name == "time" ? 1 : 3;
   std::size_t max = name == "date" ? 3 : name == "time" ? 3 : 6;
   check_args(c, min, max);

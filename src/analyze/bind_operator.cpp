@@ -41,81 +41,10 @@ ir::expr_ptr binder::bind_unary(const ast::unary& u) {
   return std::make_unique<ir::unary>(t, u.span, ir::unary_op::neg, std::move(operand));
 }
 
-namespace {
-
-const ast::call* timedelta_call(const ast::node& n) noexcept {
-  const auto* c = n.try_as<ast::call>();
-  const auto* f = c != nullptr ? c->func->try_as<ast::name>() : nullptr;
-  return f != nullptr && f->id == "timedelta" ? c : nullptr;
-}
-
-// The seconds of the call `timedelta(days=1, hours=2)` (keyword or positional days, seconds),
-// if its arguments are int literals of the units a database can add.
-std::optional<std::int64_t> timedelta_seconds(const ast::call* c) {
-  static constexpr std::pair<std::string_view, std::int64_t> units[] = {
-      {"days", 86400}, {"seconds", 1},  {"microseconds", 0}, {"milliseconds", 0},
-      {"minutes", 60}, {"hours", 3600}, {"weeks", 604800}};
-  auto literal = [](const ast::node& v) -> std::optional<std::int64_t> {
-    const ast::node* x = &v;
-    bool negative = false;
-    if (const auto* u = x->try_as<ast::unary>(); u != nullptr && u->op == ast::unary_op::neg) {
-      negative = true;
-      x = u->operand.get();
-    }
-    const auto* l = x->try_as<ast::literal>();
-    if (l == nullptr || l->value.type() != value_type::integer) return std::nullopt;
-    return negative ? -l->value.as_int() : l->value.as_int();
-  };
-  std::int64_t total = 0;
-  if (c->args.size() > 2) return std::nullopt;
-  for (std::size_t i = 0; i < c->args.size(); ++i) {
-    auto v = literal(*c->args[i]);
-    if (!v) return std::nullopt;
-    total += *v * units[i].second;
-  }
-  for (const auto& kw : c->kwargs) {
-    auto v = literal(*kw.value);
-    const std::pair<std::string_view, std::int64_t>* unit = nullptr;
-    for (const auto& u : units) {
-      if (u.first == kw.name) unit = &u;
-    }
-    if (!v || unit == nullptr || unit->second == 0) return std::nullopt;
-    total += *v * unit->second;
-  }
-  return total;
-}
-
-}  // namespace
-
 ir::expr_ptr binder::bind_binary(const ast::binary& b) {
   ir::expr_ptr lhs = bind(*b.lhs);
-  const ast::call* timedelta = timedelta_call(*b.rhs);
-  if (timedelta != nullptr && (b.op == ast::binary_op::add || b.op == ast::binary_op::sub)) {
-    const auto seconds = timedelta_seconds(timedelta);
-    if (!seconds) {
-      fail(error_category::unsupported, "unsupported.timedelta",
-           "timedelta() in a query takes int literals: days and seconds, or days=, seconds=, "
-           "minutes=, hours=, weeks=",
-           b.rhs->span);
-    }
-    if (!lhs->type.is(value_type::date) && !lhs->type.is(value_type::datetime)) {
-      fail(
-          error_category::type, "type.mismatch",
-          "a timedelta can only be added to a date or datetime, not to " + ir::type_text(lhs->type),
-          b.span);
-    }
-    if (lhs->type.is(value_type::date) && *seconds % 86400 != 0) {
-      fail(error_category::unsupported, "unsupported.timedelta",
-           "a date can only move by whole days", b.rhs->span);
-    }
-    std::int64_t delta = b.op == ast::binary_op::add ? *seconds : -*seconds;
-    ir::type t = lhs->type;
-    auto f =
-        std::make_unique<ir::function>(t, b.span, ir::function_kind::add_interval, std::move(lhs));
-    f->args.push_back(std::make_unique<ir::constant>(b.rhs->span, value{delta}));
-    return f;
-  }
   ir::expr_ptr rhs = bind(*b.rhs);
+  if (ir::expr_ptr moved = bind_date_arithmetic(b, lhs, rhs)) return moved;
   if (lhs->type.collection) fail_collection(*lhs, b.lhs->span);
   if (rhs->type.collection) fail_collection(*rhs, b.rhs->span);
   ir::binary_op op = to_ir(b.op);

@@ -145,7 +145,7 @@ ir::expr_ptr binder::truth(ir::expr_ptr e, source_span span, bool negated) {
   if (t.collection) return exists_of(std::move(e), negated, span);
   if (t.is_entity() || t.is(value_type::date) || t.is(value_type::datetime) ||
       t.is(value_type::time) || t.is(value_type::uuid) || t.is(value_type::bytes) ||
-      t.is(value_type::json)) {
+      t.is(value_type::json) || t.is(value_type::interval)) {
     return std::make_unique<ir::is_null>(span, std::move(e), !negated);
   }
   if (t.is_text() || t.is_number()) {

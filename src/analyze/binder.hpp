@@ -186,6 +186,11 @@ class binder {
   ir::expr_ptr bind_conditional(const ast::conditional& c);
   ir::expr_ptr bind_function(const ast::call& c, const ast::name& func);
   ir::expr_ptr bind_constructor(const ast::call& c, const ast::name& func);
+  // timedelta(days=1): an interval constant (bind_timedelta.cpp).
+  ir::expr_ptr bind_timedelta(const ast::call& c);
+  // A date or datetime plus or minus an interval, or the interval between two of them; null
+  // when the operands are no such pair (they are left as they were).
+  ir::expr_ptr bind_date_arithmetic(const ast::binary& b, ir::expr_ptr& lhs, ir::expr_ptr& rhs);
   void check_args(const ast::call& c, std::size_t min, std::size_t max) const;
 
   const registry& m_reg;

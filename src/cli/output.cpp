@@ -26,7 +26,8 @@ json to_json(const value& v) {
     case value_type::integer: return v.as_int();
     case value_type::real: return v.as_real();  // NaN and infinities dump as null
     case value_type::boolean: return v.as_bool();
-    case value_type::bytes: return detail::render_text(v);
+    case value_type::bytes:
+    case value_type::interval: return detail::render_text(v);
     case value_type::json: {
       json parsed = json::parse(v.as_text(), nullptr, false);
       return parsed.is_discarded() ? json(v.as_text()) : parsed;

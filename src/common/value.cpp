@@ -1,12 +1,32 @@
 #include <nextorm/errors.hpp>
 #include <nextorm/value.hpp>
 
+#include "common/timedelta_parts.hpp"
 #include "common/unreachable.hpp"
 
 #include <charconv>
 #include <functional>
 
 namespace nextorm {
+
+namespace {
+
+// Python's repr(timedelta): datetime.timedelta(days=-1, seconds=86399, microseconds=999999), the
+// fields that are not 0 (days floored, seconds and microseconds not negative);
+// datetime.timedelta(0) for none.
+std::string interval_repr(std::int64_t micros) {
+  const auto [days, rest] = detail::split_days(micros);
+  std::string fields;
+  auto add = [&](const char* name, std::int64_t n) {
+    if (n != 0) fields += (fields.empty() ? "" : ", ") + std::string{name} + "=" + std::to_string(n);
+  };
+  add("days", days);
+  add("seconds", rest / 1'000'000);
+  add("microseconds", rest % 1'000'000);
+  return "datetime.timedelta(" + (fields.empty() ? std::string{"0"} : fields) + ")";
+}
+
+}  // namespace
 
 std::string_view type_name(value_type type) noexcept {
   switch (type) {
@@ -22,6 +42,7 @@ std::string_view type_name(value_type type) noexcept {
     case value_type::bytes: return "bytes";
     case value_type::uuid: return "uuid";
     case value_type::json: return "json";
+    case value_type::interval: return "timedelta";
     case value_type::tuple: return "tuple";
   }
   detail::unreachable("type_name");
@@ -31,6 +52,17 @@ value value::typed(value_type type, std::string text) {
   value v{std::move(text)};
   v.m_type = type;
   return v;
+}
+
+value value::interval(std::int64_t microseconds) noexcept {
+  value v{microseconds};
+  v.m_type = value_type::interval;
+  return v;
+}
+
+std::int64_t value::as_microseconds() const {
+  if (m_type != value_type::interval) wrong_type("timedelta");
+  return std::get<std::int64_t>(m_data);
 }
 
 value value::tuple(std::vector<value> items) {
@@ -69,7 +101,9 @@ const std::vector<value>& value::as_tuple() const {
 std::string value::repr() const {
   switch (m_data.index()) {
     case 0: return "None";
-    case 1: return std::to_string(std::get<std::int64_t>(m_data));
+    case 1:
+      if (m_type == value_type::interval) return interval_repr(std::get<std::int64_t>(m_data));
+      return std::to_string(std::get<std::int64_t>(m_data));
     case 2: {
       char buffer[32];
       auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, std::get<double>(m_data));

@@ -29,6 +29,7 @@ const value& checked(const value& v, std::string_view name, value_limits limits)
     }
   } else if (!limits.nul_in_text && v.type() != value_type::null && v.type() != value_type::bytes &&
              v.type() != value_type::integer && v.type() != value_type::boolean &&
+             v.type() != value_type::interval &&
              v.as_text().find('\0') != std::string::npos) {
     throw usage_error("param.nul", what() + " holds a NUL character, which " +
                                        std::string{limits.provider} +
@@ -136,6 +137,9 @@ std::vector<value> bind_values(const lower::plan& plan, const params& args,
         }
         out.push_back(scalar_of(item, slot.name, limits));
         if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
+        if (slot.interval_micros && out.back().type() == value_type::interval) {
+          out.back() = value{out.back().as_microseconds()};
+        }
         break;
       }
     }

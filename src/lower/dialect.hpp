@@ -17,6 +17,13 @@ struct affixes {
   std::string after;
 };
 
+// The SQL written before, between and after two operands: `(` a ` - ` b `)`.
+struct infixes {
+  std::string before;
+  std::string middle;
+  std::string after;
+};
+
 // How group_concat is written.
 enum class group_concat_style : std::uint8_t {
   comma_argument,   // GROUP_CONCAT(x, sep) (SQLite)
@@ -92,8 +99,23 @@ class dialect {
   [[nodiscard]] virtual affixes date_of() const = 0;
   // int(x), float(x), str(x): `to` is integer, real or text; `from` the operand's type.
   [[nodiscard]] virtual affixes cast(value_type to, value_type from) const = 0;
-  // x + timedelta(seconds=n) (n < 0 subtracts); for a date, n is whole days.
-  [[nodiscard]] virtual affixes add_seconds(std::int64_t seconds, bool is_date) const = 0;
+  // --- Intervals (PonyORM's timedelta). In a query an interval is the dialect's own value: days
+  // in a double (SQLite, as PonyORM stores it), an INTERVAL (PostgreSQL), an integer of
+  // microseconds (MariaDB: its TIME column, PonyORM's storage, holds ±838 hours only, so that a
+  // query computes in microseconds and reads a column through interval_column()).
+  // The literal of an interval column's default (DDL).
+  [[nodiscard]] virtual std::string interval_literal(std::int64_t micros) const = 0;
+  // An interval constant of a query (timedelta(days=1)).
+  [[nodiscard]] virtual std::string interval_constant(std::int64_t micros) const = 0;
+  // Around an interval column read in an expression.
+  [[nodiscard]] virtual affixes interval_column() const { return {}; }
+  // True where an interval parameter of a query binds its microseconds as an integer.
+  [[nodiscard]] virtual bool interval_parameter_as_micros() const noexcept { return false; }
+  // a - b of two dates (`is_date`) or two datetimes: an interval.
+  [[nodiscard]] virtual infixes interval_between(bool is_date) const = 0;
+  // x + i (x - i when `subtract`) of a datetime, or of a date (`is_date`) as Python moves one:
+  // by the interval's days, floored (date(2024, 1, 2) - timedelta(hours=1) is January 1st).
+  [[nodiscard]] virtual infixes add_interval(bool subtract, bool is_date) const = 0;
   // Python's min/max of several values: `least`/`greatest`, or SQLite's scalar min/max.
   [[nodiscard]] virtual std::string_view least_function(bool greatest) const noexcept = 0;
   // upper/lower: Unicode-aware, as Python's str methods (SQLite: registered functions).

@@ -1,5 +1,6 @@
 // Expressions to SQL, in PonyORM's shapes: arithmetic in parentheses, `-(x)`, `NOT (x)`,
 // `(a OR b)`, LIKE patterns escaped with '!'.
+#include "lower/dialect_common.hpp"
 #include "lower/lowering.hpp"
 #include "lower/sql_builder.hpp"
 
@@ -10,6 +11,8 @@
 #include <cmath>
 
 namespace nextorm::lower {
+
+using detail::real_literal;
 
 void sql_builder::unsupported(const std::string& what) const {
   throw unsupported_error{what + " is not supported by " + std::string{m_dialect.name()}};
@@ -49,7 +52,7 @@ void sql_builder::join_condition(std::size_t i) {
   } else if (s.join == ir::join_kind::link) {
     references(i, via.m2m_own_columns, parent, true);
   } else {
-    if (s.join != ir::join_kind::through) detail::unreachable("join_condition");
+    if (s.join != ir::join_kind::through) nextorm::detail::unreachable("join_condition");
     references(parent, via.m2m_other_columns, i, false);
   }
 }
@@ -227,6 +230,14 @@ void sql_builder::wrap(const affixes& a, const ir::expr& operand) {
   m_sql += a.after;
 }
 
+void sql_builder::between(const infixes& i, const ir::expr& a, const ir::expr& b) {
+  m_sql += i.before;
+  operand(a);
+  m_sql += i.middle;
+  operand(b);
+  m_sql += i.after;
+}
+
 void sql_builder::key(const ir::expr& e) {
   if (const auto* row = e.try_as<ir::source_row>()) {
     const entity_info& entity = *m_query.sources[row->source].entity;
@@ -261,14 +272,10 @@ void sql_builder::constant(const value& v) {
     case value_type::real: {
       double d = v.as_real();
       if (!std::isfinite(d)) break;  // inf and nan have no SQL literal: bind them
-      char buffer[32];
-      auto r = std::to_chars(buffer, buffer + sizeof buffer, d);
-      std::string_view digits{buffer, static_cast<std::size_t>(r.ptr - buffer)};
-      m_sql += digits;
-      // Keep it a float literal: `3` would make `x / 3` an integer division.
-      if (digits.find_first_of(".e") == std::string_view::npos) m_sql += ".0";
+      m_sql += real_literal(d);
       return;
     }
+    case value_type::interval: m_sql += m_dialect.interval_constant(v.as_microseconds()); return;
     case value_type::boolean: m_sql += m_dialect.bool_literal(v.as_bool()); return;
     default: break;  // strings and text-carried types are bound
   }
@@ -316,13 +323,23 @@ void sql_builder::expr(const ir::expr& e) {
     case ir::expr_kind::column: {
       const auto& c = e.as<ir::column>();
       if (!c.attr->reference_columns.empty()) refuse_composite(e);
+      if (c.attr->type == value_type::interval) {
+        const affixes around = m_dialect.interval_column();
+        m_sql += around.before;
+        column(c.source, *c.attr);
+        m_sql += around.after;
+        return;
+      }
       return column(c.source, *c.attr);
     }
     case ir::expr_kind::source_row: return key(e);
     case ir::expr_kind::constant: return constant(e.as<ir::constant>().value);
     case ir::expr_kind::param: {
       const auto& p = e.as<ir::param>();
-      return bind(lower::param_slot{lower::param_slot::source::named, p.name, p.element, {}});
+      lower::param_slot slot{lower::param_slot::source::named, p.name, p.element, {}};
+      slot.interval_micros =
+          p.type.is(value_type::interval) && m_dialect.interval_parameter_as_micros();
+      return bind(std::move(slot));
     }
     case ir::expr_kind::unary: {
       const auto& u = e.as<ir::unary>();
@@ -414,10 +431,14 @@ void sql_builder::function(const ir::function& f) {
     case ir::function_kind::to_text:
       return wrap(m_dialect.cast(value_type::text, f.args[0]->type.scalar), *f.args[0]);
     case ir::function_kind::random: m_sql += m_dialect.random_expression(); return;
-    case ir::function_kind::add_interval: {
-      std::int64_t seconds = f.args[1]->as<ir::constant>().value.as_int();
-      return wrap(m_dialect.add_seconds(seconds, f.type.is(value_type::date)), *f.args[0]);
-    }
+    case ir::function_kind::add_interval:
+    case ir::function_kind::subtract_interval:
+      return between(m_dialect.add_interval(f.fn == ir::function_kind::subtract_interval,
+                                            f.type.is(value_type::date)),
+                     *f.args[0], *f.args[1]);
+    case ir::function_kind::interval_between:
+      return between(m_dialect.interval_between(f.args[0]->type.is(value_type::date)), *f.args[0],
+                     *f.args[1]);
     case ir::function_kind::raw_sql: {
       // The fragment as written; each \x01 is the next argument (a bound value or an
       // expression of the query).

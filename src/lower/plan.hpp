@@ -31,6 +31,8 @@ struct param_slot {
   value constant;
   // Bind a uuid as its 16 bytes (how PonyORM stores a uuid on SQLite), not as text.
   bool uuid_bytes = false;
+  // Bind an interval as its microseconds, an integer (MariaDB's intervals in a query).
+  bool interval_micros = false;
   // named: the parameter is an object (or the tuple of its key) whose key has several
   // attributes, and this slot binds the key's item `key_part`.
   std::optional<std::size_t> key_part = std::nullopt;

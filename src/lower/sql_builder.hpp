@@ -90,6 +90,7 @@ class sql_builder {
   // subclass's).
   [[nodiscard]] bool scope_has_condition(std::size_t scope) const noexcept;
   void wrap(const affixes& a, const ir::expr& operand);
+  void between(const infixes& i, const ir::expr& a, const ir::expr& b);
   // Appends the text of `parts`, as `a || b || c` or concat(a, b, c).
   template <class F>
   void concat(std::size_t count, F&& part);

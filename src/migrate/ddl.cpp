@@ -57,6 +57,7 @@ std::string default_literal(const value& v, const lower::dialect& dialect) {
       return std::string{buffer.data(), result.ptr};
     }
     case value_type::boolean: return std::string{dialect.bool_literal(v.as_bool())};
+    case value_type::interval: return dialect.interval_literal(v.as_microseconds());
     default: break;
   }
   return dialect.text_literal(v.as_text());

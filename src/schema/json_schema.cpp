@@ -88,7 +88,7 @@ constexpr named_kind kinds[] = {{"PK", attr_kind::pk},
 constexpr value_type types[] = {value_type::integer,  value_type::real,    value_type::text,
                                 value_type::boolean,  value_type::decimal, value_type::date,
                                 value_type::datetime, value_type::time,    value_type::bytes,
-                                value_type::uuid,     value_type::json};
+                                value_type::uuid,     value_type::json,    value_type::interval};
 
 attr_kind read_kind(const context& at, const std::string& name) {
   std::vector<std::string> names;

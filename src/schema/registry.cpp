@@ -228,6 +228,14 @@ void check_default(const entity_info& entity, attr_info& attr) {
     v = value::typed(value_type::decimal, shortest_text(v.as_real()));
     return;
   }
+  if (attr.type == value_type::interval && given == value_type::text) {
+    try {
+      v = value::interval(timedelta_from_text(v.as_text()).count());
+    } catch (const usage_error& e) {
+      fail("schema.default_type", at + "default " + e.message());
+    }
+    return;
+  }
   // DDL writes the default as it is: a text must be a value of the type, found now rather than
   // by the database when it creates the table (or reads the row back).
   std::optional<std::string> text;

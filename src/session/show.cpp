@@ -60,6 +60,8 @@ std::string render_text(const value& v) {
     case value_type::real:
     case value_type::boolean: return v.repr();
     case value_type::bytes: return to_hex(v.as_text());
+    case value_type::interval:  // Python's str(timedelta): 1 day, 2:00:00
+      return timedelta_text(std::chrono::microseconds{v.as_microseconds()});
     case value_type::tuple: {
       text = "(";
       for (const value& part : v.as_tuple())

@@ -174,6 +174,8 @@ std::string canonical(const value& v) {
     case value_type::bytes: return "x:" + hex(v.as_text());
     case value_type::uuid: return "u:" + uuid_text(v.as_text());
     case value_type::json: return "j:" + json_text(v.as_text());
+    case value_type::interval:
+      return "td:" + nextorm::timedelta_text(std::chrono::microseconds{v.as_microseconds()});
     case value_type::tuple: {
       std::string out = "(";
       for (const value& part : v.as_tuple()) out += (out.size() == 1 ? "" : ",") + canonical(part);

@@ -22,7 +22,7 @@ A query text `left_join(GENERATOR)` runs as orm.left_join(GENERATOR).
 
 Canonical cells (the C++ side writes the same): "None", "b:True", "i:3", "f:%.10g", "s:text",
 "dec:1.5" (no trailing zeros), "d:2000-01-31", "dt:2000-01-31 10:00:00[.ffffff]", "t:10:00:00",
-"x:hex", "u:uuid", "j:compact sorted JSON". An entity is its primary key's cell.
+"x:hex", "u:uuid", "j:compact sorted JSON", "td:1 day, 2:00:00" (str of a timedelta). An entity is its primary key's cell.
 """
 import json
 import os
@@ -101,6 +101,8 @@ def canonical(v, db):
         return 'd:' + v.isoformat()
     if isinstance(v, time):
         return 't:' + str(v)
+    if isinstance(v, timedelta):
+        return 'td:' + str(v)
     if isinstance(v, (bytes, bytearray, memoryview)):
         return 'x:' + bytes(v).hex()
     if isinstance(v, UUID):

@@ -6,10 +6,12 @@
 #include <nextorm/types.hpp>
 #include <nextorm/value.hpp>
 
+#include <chrono>
 #include <concepts>
 #include <cstdint>
 #include <string>
 #include <typeinfo>
+#include <utility>
 
 namespace nextorm::detail {
 
@@ -73,6 +75,32 @@ struct value_traits<time_of_day> {
   static constexpr value_type type = value_type::time;
   static value to_value(const time_of_day& v) { return value::typed(type, to_string(v)); }
   static time_of_day from_value(const value& v) { return time_of_day{v.as_text()}; }
+};
+
+// Throws usage_error value.bad_timedelta: `micros` microseconds are no whole number of the
+// field's unit (`unit_micros` microseconds each), or the count overflows.
+[[noreturn]] void throw_bad_duration(std::int64_t micros, std::int64_t unit_micros);
+
+// A std::chrono duration with an integer count (PonyORM's timedelta): microseconds, or a coarser
+// unit that must then hold the value whole.
+template <std::integral Rep, class Period>
+requires std::convertible_to<std::chrono::duration<Rep, Period>, std::chrono::microseconds>
+struct value_traits<std::chrono::duration<Rep, Period>> {
+  using duration = std::chrono::duration<Rep, Period>;
+  static constexpr value_type type = value_type::interval;
+  static constexpr std::int64_t unit = std::chrono::microseconds{duration{1}}.count();
+  static value to_value(const duration& v) {
+    std::int64_t micros = 0;
+    if (__builtin_mul_overflow(static_cast<std::int64_t>(v.count()), unit, &micros)) {
+      throw_bad_duration(static_cast<std::int64_t>(v.count()), -unit);
+    }
+    return value::interval(micros);
+  }
+  static duration from_value(const value& v) {
+    const std::int64_t micros = v.as_microseconds();
+    if (micros % unit != 0 || !std::in_range<Rep>(micros / unit)) throw_bad_duration(micros, unit);
+    return duration{static_cast<Rep>(micros / unit)};
+  }
 };
 
 template <>

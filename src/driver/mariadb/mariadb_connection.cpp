@@ -93,8 +93,42 @@ std::string uuid_text(std::string_view octets) {
   return out;
 }
 
+// The limit of MariaDB's TIME: ±838:59:59.999999.
+constexpr std::int64_t max_time_micros = (838LL * 3600 + 59 * 60 + 59) * 1'000'000 + 999'999;
+
+// An interval as a TIME; beyond TIME's range a usage_error, before the server would clip it.
+MYSQL_TIME interval_time(std::int64_t micros) {
+  if (micros > max_time_micros || micros < -max_time_micros) {
+    throw usage_error("value.interval_range",
+                      "the timedelta " + timedelta_text(std::chrono::microseconds{micros}) +
+                          " is beyond what MariaDB's TIME column holds (±838:59:59.999999, "
+                          "about 34.9 days; PonyORM's storage of a timedelta on MySQL)");
+  }
+  MYSQL_TIME t{};
+  t.neg = micros < 0 ? 1 : 0;
+  const std::uint64_t magnitude = static_cast<std::uint64_t>(micros < 0 ? -micros : micros);
+  const std::uint64_t seconds = magnitude / 1'000'000;
+  // The binary protocol sends the hours as days and hours of a day (838 hours are 34 days).
+  t.day = static_cast<unsigned>(seconds / 86400);
+  t.hour = static_cast<unsigned>(seconds / 3600 % 24);
+  t.minute = static_cast<unsigned>(seconds / 60 % 60);
+  t.second = static_cast<unsigned>(seconds % 60);
+  t.second_part = static_cast<unsigned long>(magnitude % 1'000'000);
+  t.time_type = MYSQL_TIMESTAMP_TIME;
+  return t;
+}
+
+// A TIME read back as microseconds.
+std::int64_t time_micros(const MYSQL_TIME& t) {
+  const std::int64_t seconds =
+      (std::int64_t{t.day} * 24 + t.hour) * 3600 + std::int64_t{t.minute} * 60 + t.second;
+  const std::int64_t micros = seconds * 1'000'000 + static_cast<std::int64_t>(t.second_part);
+  return t.neg != 0 ? -micros : micros;
+}
+
 // A parameter's value in the form MYSQL_BIND points to, for the duration of one execution.
 struct param_slot {
+  MYSQL_TIME time{};
   std::int64_t integer = 0;
   double real = 0;
   signed char tiny = 0;
@@ -134,6 +168,13 @@ void bind_params(std::span<const value> params, std::vector<MYSQL_BIND>& binds,
         s.tiny = v.as_bool() ? 1 : 0;
         b.buffer_type = MYSQL_TYPE_TINY;
         b.buffer = &s.tiny;
+        break;
+      case value_type::interval:
+        // A TIME(6) column (PonyORM's timedelta on MySQL). (A query's own intervals are
+        // integers of microseconds: the lowering binds those as ints.)
+        s.time = interval_time(v.as_microseconds());
+        b.buffer_type = MYSQL_TYPE_TIME;
+        b.buffer = &s.time;
         break;
       case value_type::uuid:
         // A uuid column is BINARY(16), as PonyORM's MySQL provider makes it: its 16 bytes.
@@ -397,6 +438,10 @@ class mariadb_client::rows final : public cursor {
       case value_type::real: return value{get_real(column)};
       case value_type::boolean: return value{get_int(column) != 0};
       case value_type::text: return value{std::string{get_text(column)}};
+      case value_type::interval:
+        // A TIME column, or an interval the query computed (microseconds, as an integer).
+        if (c.kind == storage::temporal) return value::interval(time_micros(c.time));
+        return value::interval(get_int(column));
       case value_type::uuid:
         // 16 bytes of a binary column are a uuid's octets: BINARY(16), PonyORM's and NextORM's
         // uuid column, or a BLOB that holds them. Text (a CHAR(36) column) and binary values of

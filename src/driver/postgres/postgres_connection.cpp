@@ -56,7 +56,7 @@ std::vector<std::pair<std::string, std::string>> connection_parameters(const con
   // Values are read in these forms whatever the server's configuration says: ISO dates, floats
   // that read back exactly (PostgreSQL 12+ prints the shortest exact form for any value > 0).
   if (!options.empty()) options += ' ';
-  options += "-c DateStyle=ISO -c extra_float_digits=3";
+  options += "-c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3";
   out.emplace_back("options", options);
   out.emplace_back("client_encoding", "UTF8");
   out.emplace_back("fallback_application_name", "nextorm");

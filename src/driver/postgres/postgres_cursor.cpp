@@ -1,6 +1,7 @@
 #include "driver/postgres/postgres_cursor.hpp"
 
 #include <nextorm/errors.hpp>
+#include <nextorm/types.hpp>
 
 #include "driver/postgres/postgres_params.hpp"
 
@@ -29,6 +30,18 @@ bool parse_all(std::string_view text, T& out) {
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, out);
   return ec == std::errc{} && ptr == end;
+}
+
+// An interval column's text (IntervalStyle postgres, which the connection sets): "1 day
+// 02:03:04.5", "-1 days +23:00:00"; the output of an expression that is no interval is refused.
+std::int64_t parse_interval(std::string_view text, Oid oid) {
+  if (oid == pg_oid::interval) {
+    try {
+      return timedelta_from_text(text).count();
+    } catch (const usage_error&) {  // beyond 292 years: PostgreSQL's reach is 178 million
+    }
+  }
+  bad_value(text, oid, value_type::interval);
 }
 
 std::int64_t parse_int(std::string_view text, Oid oid) {
@@ -82,6 +95,7 @@ value_type value_type_of(Oid oid) noexcept {
     case pg_oid::timestamptz: return value_type::datetime;
     case pg_oid::time:
     case pg_oid::timetz: return value_type::time;
+    case pg_oid::interval: return value_type::interval;
     case pg_oid::uuid: return value_type::uuid;
     case pg_oid::json:
     case pg_oid::jsonb: return value_type::json;
@@ -101,6 +115,7 @@ value read_value(const PGresult* result, int row, int column, value_type type) {
     case value_type::text: return value{std::string{text}};
     case value_type::bytes:
       return value::typed(type, oid == pg_oid::bytea ? unescape_bytea(text) : std::string{text});
+    case value_type::interval: return value::interval(parse_interval(text, oid));
     default: return value::typed(type, std::string{text});
   }
 }

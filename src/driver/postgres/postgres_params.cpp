@@ -8,6 +8,8 @@
 // date, a uuid or a jsonb where the column says so.
 #include "driver/postgres/postgres_params.hpp"
 
+#include "common/timedelta_parts.hpp"
+
 #include <nextorm/errors.hpp>
 
 #include <array>
@@ -77,6 +79,13 @@ void encode_params(std::span<const value> params, pg_params& out) {
         text.assign(1, v.as_bool() ? 't' : 'f');
         out.types[i] = pg_oid::boolean;
         signature[i] = 'b';
+        break;
+      case value_type::interval:
+        // Python's normalized form, as psycopg2 sends a timedelta: days (floored) and the
+        // rest of the day, "-1 days +23:59:59.999999".
+        text = detail::interval_input_text(v.as_microseconds());
+        out.types[i] = pg_oid::interval;
+        signature[i] = 'd';
         break;
       case value_type::bytes:
         // Binary bytea is the bytes themselves: no escaping, NUL and 0xff included.

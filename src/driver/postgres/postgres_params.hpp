@@ -30,6 +30,7 @@ inline constexpr Oid date = 1082;
 inline constexpr Oid time = 1083;
 inline constexpr Oid timestamp = 1114;
 inline constexpr Oid timestamptz = 1184;
+inline constexpr Oid interval = 1186;
 inline constexpr Oid timetz = 1266;
 inline constexpr Oid numeric = 1700;
 inline constexpr Oid uuid = 2950;

@@ -1,5 +1,6 @@
 #include "driver/sqlite/sqlite_connection.hpp"
 
+#include "common/timedelta_parts.hpp"
 #include "driver/error_condition.hpp"
 #include "driver/sqlite/sqlite_functions.hpp"
 
@@ -61,6 +62,8 @@ int bind_value(sqlite3_stmt* stmt, int index, const value& v, sqlite3_destructor
     case value_type::integer: return sqlite3_bind_int64(stmt, index, v.as_int());
     case value_type::real: return sqlite3_bind_double(stmt, index, v.as_real());
     case value_type::boolean: return sqlite3_bind_int(stmt, index, v.as_bool() ? 1 : 0);
+    case value_type::interval:  // days, as PonyORM stores a timedelta
+      return sqlite3_bind_double(stmt, index, detail::days_of(v.as_microseconds()));
     case value_type::bytes: {
       const std::string& bytes = v.as_text();
       return sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), copy);
@@ -197,6 +200,15 @@ class sqlite_cursor final : public cursor {
         const auto* data = static_cast<const char*>(sqlite3_column_blob(m_stmt, c));
         const auto size = static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c));
         return value::typed(type, data == nullptr ? std::string{} : std::string{data, size});
+      }
+      case value_type::interval: {
+        // Days (PonyORM's): a REAL, or an INTEGER where the column's affinity made a whole
+        // number one ("INTERVAL" has INT in it).
+        const auto micros = storage == SQLITE_TEXT || storage == SQLITE_BLOB
+                                ? std::nullopt
+                                : detail::micros_of_days(sqlite3_column_double(m_stmt, c));
+        if (!micros) mismatch(c, type);
+        return value::interval(*micros);
       }
       case value_type::decimal:
         // PonyORM's DECIMAL columns have NUMERIC affinity: numbers come back as numbers.

@@ -172,6 +172,7 @@ void register_sqlite_functions(sqlite3* db) {
     }
   }
   register_decimal_aggregates(db);
+  register_interval_functions(db);
   // PonyORM's LIKE (startswith, endswith, `in` of strings) is case-sensitive, as Python's.
   int rc = sqlite3_exec(db, "PRAGMA case_sensitive_like = ON", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) {  // coverage-exempt: a fixed PRAGMA fails only out of memory

@@ -16,4 +16,10 @@ void register_sqlite_functions(sqlite3* db);
 // half-even (sqlite_decimal.cpp).
 void register_decimal_aggregates(sqlite3* db);
 
+// py_datetime_add(x, days) and py_date_add(x, days): Python's datetime/date + timedelta, exact
+// to the microsecond (the timedelta as PonyORM stores it: days in a double); and
+// py_timedelta_between(a, b): a - b of two dates or datetimes as such days
+// (sqlite_intervals.cpp).
+void register_interval_functions(sqlite3* db);
+
 }  // namespace nextorm::driver

@@ -2,6 +2,8 @@
 #include "lower/dialect.hpp"
 #include "lower/dialect_common.hpp"
 
+#include <cstdio>
+
 namespace nextorm::lower {
 namespace {
 
@@ -27,6 +29,7 @@ class mariadb final : public dialect {
       case value_type::date: return "DATE";
       case value_type::datetime: return "DATETIME(6)";
       case value_type::time: return "TIME(6)";
+      case value_type::interval: return "TIME(6)";  // PonyORM's TIME, with microseconds
       case value_type::bytes: return "LONGBLOB";
       // PonyORM's MySQL provider: the 16 bytes (the driver binds and reads them).
       case value_type::uuid: return "BINARY(16)";
@@ -72,11 +75,33 @@ class mariadb final : public dialect {
     if (to == value_type::real) return {"CAST(", " AS DOUBLE)"};
     return {"CAST(", " AS CHAR)"};
   }
-  affixes add_seconds(std::int64_t seconds, bool is_date) const override {
-    std::int64_t n = seconds < 0 ? -seconds : seconds;
-    std::string after = seconds < 0 ? " - INTERVAL " : " + INTERVAL ";
-    after += is_date ? std::to_string(n / 86400) + " DAY)" : std::to_string(n) + " SECOND)";
-    return {"(", std::move(after)};
+  // Microseconds: TIME, PonyORM's column, is read as its seconds; a difference is counted by
+  // TIMESTAMPDIFF, which has no TIME's ±838 hours.
+  std::string interval_literal(std::int64_t micros) const override {
+    const std::int64_t magnitude = micros < 0 ? -micros : micros;
+    char text[48];
+    std::snprintf(text, sizeof text, "%s%lld:%02lld:%02lld.%06lld", micros < 0 ? "-" : "",
+                  static_cast<long long>(magnitude / 3'600'000'000),
+                  static_cast<long long>(magnitude / 60'000'000 % 60),
+                  static_cast<long long>(magnitude / 1'000'000 % 60),
+                  static_cast<long long>(magnitude % 1'000'000));
+    return text_literal(text);
+  }
+  std::string interval_constant(std::int64_t micros) const override {
+    return std::to_string(micros);
+  }
+  affixes interval_column() const override {
+    return {"CAST(TIME_TO_SEC(", ") * 1000000 AS SIGNED)"};
+  }
+  bool interval_parameter_as_micros() const noexcept override { return true; }
+  infixes interval_between(bool is_date) const override {
+    if (is_date) return {"(DATEDIFF(", ", ", ") * 86400000000)"};
+    return {"(-TIMESTAMPDIFF(MICROSECOND, ", ", ", "))"};
+  }
+  // DATE() of the moved datetime: the floored day.
+  infixes add_interval(bool subtract, bool is_date) const override {
+    std::string middle = subtract ? " - INTERVAL (" : " + INTERVAL (";
+    return {is_date ? "DATE(" : "(", std::move(middle), ") MICROSECOND)"};
   }
   std::string_view least_function(bool greatest) const noexcept override {
     return greatest ? "greatest" : "least";

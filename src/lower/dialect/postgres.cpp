@@ -2,6 +2,8 @@
 #include "lower/dialect.hpp"
 #include "lower/dialect_common.hpp"
 
+#include "common/timedelta_parts.hpp"
+
 namespace nextorm::lower {
 namespace {
 
@@ -45,6 +47,7 @@ class postgres final : public dialect {
       case value_type::bytes: return "BYTEA";
       case value_type::uuid: return "UUID";
       case value_type::json: return "JSONB";
+      case value_type::interval: return "INTERVAL DAY TO SECOND";
       case value_type::null:
       case value_type::tuple: break;  // coverage-exempt: no attribute has these types
     }
@@ -98,12 +101,22 @@ class postgres final : public dialect {
     if (to == value_type::real) return {"CAST(", " AS DOUBLE PRECISION)"};
     return {"CAST(", " AS TEXT)"};
   }
-  affixes add_seconds(std::int64_t seconds, bool is_date) const override {
-    if (is_date)
-      return {"(", (seconds < 0 ? " - " : " + ") +
-                       std::to_string((seconds < 0 ? -seconds : seconds) / 86400) + ")"};
-    return {"(", (seconds < 0 ? " - INTERVAL '" : " + INTERVAL '") +
-                     std::to_string(seconds < 0 ? -seconds : seconds) + " seconds')"};
+  // Its own INTERVAL; a parameter declares its type (postgres_params.cpp).
+  std::string interval_literal(std::int64_t micros) const override {
+    return text_literal(nextorm::detail::interval_input_text(micros));
+  }
+  std::string interval_constant(std::int64_t micros) const override {
+    return "INTERVAL " + interval_literal(micros);
+  }
+  infixes interval_between(bool is_date) const override {
+    if (is_date) return {"((", " - ", ") * INTERVAL '1 day')"};  // date - date is an integer
+    return {"(", " - ", ")"};
+  }
+  // A date plus an interval is a timestamp: its date is the floored day.
+  infixes add_interval(bool subtract, bool is_date) const override {
+    std::string middle = subtract ? " - " : " + ";
+    if (is_date) return {"CAST(", std::move(middle), " AS DATE)"};
+    return {"(", std::move(middle), ")"};
   }
   std::string_view least_function(bool greatest) const noexcept override {
     return greatest ? "greatest" : "least";

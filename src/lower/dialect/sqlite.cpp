@@ -2,6 +2,8 @@
 #include "lower/dialect.hpp"
 #include "lower/dialect_common.hpp"
 
+#include "common/timedelta_parts.hpp"
+
 namespace nextorm::lower {
 namespace {
 
@@ -30,6 +32,7 @@ class sqlite final : public dialect {
       case value_type::bytes: return "BLOB";
       case value_type::uuid: return "UUID";
       case value_type::json: return "JSON";
+      case value_type::interval: return "INTERVAL";
       case value_type::null:
       case value_type::tuple: break;  // coverage-exempt: no attribute has these types
     }
@@ -76,16 +79,21 @@ class sqlite final : public dialect {
     if (to == value_type::real) return {"CAST(", " AS real)"};
     return {"CAST(", " AS text)"};
   }
-  affixes add_seconds(std::int64_t seconds, bool is_date) const override {
-    std::string after = is_date ? ", '" : ", '";
-    after += seconds < 0 ? '-' : '+';
-    std::int64_t n = seconds < 0 ? -seconds : seconds;
-    if (is_date) {
-      after += std::to_string(n / 86400) + " days')";
-      return {"date(", std::move(after)};
-    }
-    after += std::to_string(n) + " seconds')";
-    return {"datetime(", std::move(after)};
+  // Days in a double, as PonyORM stores a timedelta; the arithmetic is the driver's own
+  // functions (src/driver/sqlite/sqlite_intervals.cpp), exact to the microsecond.
+  std::string interval_literal(std::int64_t micros) const override {
+    return interval_constant(micros);
+  }
+  std::string interval_constant(std::int64_t micros) const override {
+    return detail::real_literal(nextorm::detail::days_of(micros));
+  }
+  infixes interval_between(bool) const override {
+    return {"py_timedelta_between(", ", ", ")"};
+  }
+  infixes add_interval(bool subtract, bool is_date) const override {
+    std::string before = is_date ? "py_date_add(" : "py_datetime_add(";
+    if (subtract) return {std::move(before), ", -(", "))"};
+    return {std::move(before), ", ", ")"};
   }
   std::string_view least_function(bool greatest) const noexcept override {
     return greatest ? "max" : "min";
