@@ -292,6 +292,9 @@ nextorm::param_value decode_param(const json& v, nextorm::database& db) {
         {"uuid", value_type::uuid}, {"bytes", value_type::bytes},
         {"json", value_type::json}};
     const auto it = v.begin();
+    if (it.key() == "timedelta") {
+      return value::interval(nextorm::timedelta_from_text(it.value().get<std::string>()).count());
+    }
     const value_type type = kinds.at(it.key());
     const std::string s = it.value().get<std::string>();
     return value::typed(type, type == value_type::bytes ? unhex(s) : s);

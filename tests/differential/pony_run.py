@@ -15,6 +15,7 @@ a generator text, then steps separated by ' ;; ':
 and at most one terminal, last: limit: N[, OFFSET] | page: N[, SIZE] | count | count_distinct |
 sum | avg | min | max | exists | first.
 Typed parameters: {"date"|"datetime"|"time"|"decimal"|"uuid": TEXT}, {"bytes": HEX},
+{"timedelta": "H:MM:SS[.ffffff]"},
 {"json": JSON TEXT}. A query as a parameter (the source of `x for x in q`):
 {"query": TEXT, "steps": ["filter: TEXT", "where: TEXT", ...]} is orm.select(TEXT) with the
 line's other parameters, then its steps (filter, where, order_by, distinct, without_distinct).
@@ -31,6 +32,8 @@ import sys
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
+
+from pony.converting import str2timedelta
 
 try:
     import pony.orm as orm
@@ -69,6 +72,8 @@ def decode_param(v, entities):
             key = v['key']
             return entities[v['entity']][tuple(key) if isinstance(key, list) else key]
         (kind, text), = v.items()
+        if kind == 'timedelta':  # "H:MM:SS[.ffffff]", hours of any count
+            return str2timedelta(text)
         return {'date': date.fromisoformat, 'datetime': datetime.fromisoformat,
                 'time': time.fromisoformat, 'decimal': Decimal, 'uuid': UUID,
                 'bytes': bytes.fromhex, 'json': json.loads}[kind](text)

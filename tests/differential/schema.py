@@ -69,6 +69,7 @@ def define_entities(db):
         name = Required(str)
         salary = Required(Decimal, 10, 2)
         hired = Required(datetime)
+        probation = Optional(timedelta)
         rating = Optional(float)
         dept = Required(Department)
         courses = Set(Course)
@@ -182,6 +183,10 @@ def populate(entities):
             salary=Decimal(40000 + r.next(60000)) + Decimal(r.next(100)) / 100,
             hired=datetime(1990 + r.next(30), 1 + r.next(12), 1 + r.next(28), r.next(24),
                            r.next(60), r.next(60)),
+            # Whole seconds within MySQL's TIME (PonyORM's column keeps no fraction there); not
+            # drawn from `r`, so that the other data stays as it was.
+            probation=None if i % 4 == 3 else timedelta(hours=-3) if i == 5 else timedelta(
+                days=2 * i, hours=i % 5, minutes=7 * i % 60, seconds=i),
             rating=None if i % 5 == 4 else round(1 + r.next(400) / 100.0, 2),
             dept=depts[i % 4]))
     courses = []
