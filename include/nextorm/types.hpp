@@ -213,7 +213,7 @@ class datetime {
 // Python's str(timedelta) form back, and the forms of the servers: PostgreSQL's interval output
 // ("1 day 02:03:04", "-1 days +23:00:00", "1 year 2 mons": a year is 365 days and a month 30, as
 // psycopg2 counts them) and MariaDB's TIME ("-838:59:59.5"). Anything else, or an interval
-// beyond the ±292 years a 64-bit count of microseconds holds, throws
+// beyond the ±292,000 years a 64-bit count of microseconds holds, throws
 // usage_error("value.bad_timedelta").
 [[nodiscard]] std::chrono::microseconds timedelta_from_text(std::string_view text);
 

@@ -73,7 +73,7 @@ ir::expr_ptr binder::bind_timedelta(const ast::call& c) {
     if (__builtin_mul_overflow(*n, units[i].micros, &micros) ||
         __builtin_add_overflow(total, micros, &total)) {
       fail(error_category::type, "type.constructor",
-           "timedelta() cannot build this value: it is beyond the ±292 years a timedelta holds "
+           "timedelta() cannot build this value: it is beyond the ±292,000 years a timedelta holds "
            "(a 64-bit count of microseconds)",
            c.span);
     }

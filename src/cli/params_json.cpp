@@ -115,6 +115,7 @@ constexpr text_form text_forms[] = {
 };
 constexpr std::string_view sequence_tag = "$tuple";
 constexpr std::string_view entity_tag = "$entity";
+constexpr std::string_view timedelta_tag = "$timedelta";
 
 // Whether `T{text}` reads it: the form alone lets "2020-02-30" or "25:61:00" through.
 template <class T>
@@ -289,7 +290,19 @@ param_value read_tagged(const json& object, const location& at, const registry& 
     return read_sequence(v, at, schema);
   }
   if (tag == entity_tag) return read_entity(v, at, schema);
-  std::vector<std::string> tags{std::string{sequence_tag}, std::string{entity_tag}};
+  if (tag == timedelta_tag) {
+    try {
+      if (v.is_string()) {
+        return param_value{value::interval(timedelta_from_text(v.get<std::string>()).count())};
+      }
+    } catch (const usage_error&) {
+    }
+    at.fail("$timedelta expects Python's str(timedelta), \"1 day, 2:30:00\" or \"-0:00:01.5\", "
+            "got " +
+            v.dump());
+  }
+  std::vector<std::string> tags{std::string{sequence_tag}, std::string{entity_tag},
+                                std::string{timedelta_tag}};
   for (const auto& form : text_forms) {
     if (tag == form.tag) {
       auto text = v.is_string() ? canonical(form.type, v.get<std::string>()) : std::nullopt;

@@ -26,11 +26,11 @@ constexpr std::int64_t micros_per_second = 1'000'000;
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-// `total += count * unit`, false on overflow.
-bool add_scaled(std::int64_t& total, std::int64_t count, std::int64_t unit) noexcept {
-  std::int64_t scaled = 0;
-  return !__builtin_mul_overflow(count, unit, &scaled) &&
-         !__builtin_add_overflow(total, scaled, &total);
+// `total += count * unit`, false on overflow. The total is wider than the result: Python's
+// form of the most negative interval has days below it and a clock above.
+bool add_scaled(__int128& total, std::int64_t count, std::int64_t unit) noexcept {
+  const __int128 scaled = static_cast<__int128>(count) * unit;  // |unit| < 2^45: no overflow
+  return !__builtin_add_overflow(total, scaled, &total);
 }
 
 // "[+-]H:MM:SS[.f]" at `at` (hours of any count, a fraction of 1 to 6 digits), as signed
@@ -44,7 +44,8 @@ std::optional<std::int64_t> read_clock_token(std::string_view token) {
     const std::size_t start = at;
     while (at < token.size() && is_digit(token[at])) ++at;
     const std::size_t digits = at - start;
-    if (digits == 0 || (i > 0 && digits != 2) || digits > 12) return std::nullopt;
+    // (9 hour digits: 999999999 hours of microseconds stay below 2^63.)
+    if (digits == 0 || (i > 0 && digits != 2) || digits > 9) return std::nullopt;
     std::from_chars(token.data() + start, token.data() + at, parts[i]);
     if (i < 2 && (at >= token.size() || token[at++] != ':')) return std::nullopt;
   }
@@ -60,7 +61,6 @@ std::optional<std::int64_t> read_clock_token(std::string_view token) {
     }
     for (std::size_t i = digits; i < 6; ++i) fraction *= 10;
   }
-  // 12 hour digits times 3600e6 stays far below 2^63.
   const std::int64_t micros =
       ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * micros_per_second + fraction;
   return negative ? -micros : micros;
@@ -96,7 +96,7 @@ std::string timedelta_text(std::chrono::microseconds d) {
 }
 
 std::chrono::microseconds timedelta_from_text(std::string_view text) {
-  std::int64_t total = 0;
+  __int128 total = 0;
   bool any = false;
   std::optional<std::int64_t> count;  // a number waiting for its unit
   std::size_t at = 0;
@@ -112,7 +112,7 @@ std::chrono::microseconds timedelta_from_text(std::string_view text) {
     if (count) {
       const std::int64_t unit = unit_micros(token);
       if (unit == 0) bad_timedelta(text, "a number without a unit (day, days)");
-      if (!add_scaled(total, *count, unit)) bad_timedelta(text, "beyond the ±292 years it can be");
+      if (!add_scaled(total, *count, unit)) bad_timedelta(text, "beyond the ±292,000 years it can be");
       count.reset();
       any = true;
       continue;
@@ -120,7 +120,7 @@ std::chrono::microseconds timedelta_from_text(std::string_view text) {
     if (token.find(':') != std::string_view::npos) {
       const auto clock = read_clock_token(token);
       if (!clock) bad_timedelta(text, "a clock is [-]H:MM:SS[.ffffff]");
-      if (!add_scaled(total, *clock, 1)) bad_timedelta(text, "beyond the ±292 years it can be");
+      if (!add_scaled(total, *clock, 1)) bad_timedelta(text, "beyond the ±292,000 years it can be");
       any = true;
       continue;
     }
@@ -134,7 +134,8 @@ std::chrono::microseconds timedelta_from_text(std::string_view text) {
   }
   if (count) bad_timedelta(text, "a number without a unit (day, days)");
   if (!any) bad_timedelta(text, "expected days and a clock, as \"1 day, 2:03:04.5\"");
-  return std::chrono::microseconds{total};
+  if (total > INT64_MAX || total < INT64_MIN) bad_timedelta(text, "beyond the ±292,000 years it can be");
+  return std::chrono::microseconds{static_cast<std::int64_t>(total)};
 }
 
 }  // namespace nextorm
@@ -158,7 +159,7 @@ void throw_bad_duration(std::int64_t micros, std::int64_t unit_micros) {
     throw usage_error("value.bad_timedelta",
                       "a duration of " + std::to_string(micros) + " units of " +
                           std::to_string(-unit_micros) +
-                          " microseconds is beyond the ±292 years a timedelta holds");
+                          " microseconds is beyond the ±292,000 years a timedelta holds");
   }
   throw usage_error("value.bad_timedelta",
                     "the timedelta " + timedelta_text(std::chrono::microseconds{micros}) +

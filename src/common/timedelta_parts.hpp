@@ -34,10 +34,11 @@ struct day_parts {
              86400.0;
 }
 
-// The microseconds of `days` (PonyORM's stored double), to the nearest one; nothing for a NaN or
-// an infinity or beyond the range of a 64-bit count.
+// The microseconds of `days` (PonyORM's stored double), to the nearest one (exact for ±285
+// years, where a double still tells microseconds apart); nothing for a NaN or an infinity or
+// beyond the range of a 64-bit count (±106751991 days).
 [[nodiscard]] inline std::optional<std::int64_t> micros_of_days(double days) noexcept {
-  if (!(days > -106'000.0 && days < 106'000.0)) return std::nullopt;  // ±290 years; NaN too
+  if (!(days > -106'751'990.0 && days < 106'751'990.0)) return std::nullopt;  // NaN too
   const double whole = std::floor(days);
   return static_cast<std::int64_t>(whole) * micros_per_day +
          static_cast<std::int64_t>(std::nearbyint((days - whole) * 86'400'000'000.0));

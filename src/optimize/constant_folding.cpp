@@ -125,7 +125,11 @@ std::optional<value> fold_compare(const ir::compare& c) {
     return value{holds(c.op, a.as_text(), b.as_text())};  // UTF-8 order is code point order
   }
   if (int_like(a) && int_like(b)) return value{holds(c.op, int_of(a), int_of(b))};
-  assert(is_number(a) || is_number(b));
+  if (a.type() == value_type::interval) {  // the binder lets an interval meet only an interval
+    return value{holds(c.op, a.as_microseconds(), b.as_microseconds())};
+  }
+  // Dates, datetimes and times of constructors are left to the database.
+  if (!is_number(a) || !is_number(b)) return std::nullopt;
   const double x = a.type() == value_type::real ? a.as_real() : static_cast<double>(int_of(a));
   const double y = b.type() == value_type::real ? b.as_real() : static_cast<double>(int_of(b));
   return value{holds(c.op, x, y)};

@@ -2,6 +2,7 @@
 // what each entity declared, not what finalize() resolved from it, so that loading the text
 // gives the same registry on any provider.
 #include <nextorm/registry.hpp>
+#include <nextorm/types.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,8 @@ json scalar(const value& v, bool bound) {
     case value_type::decimal:
       if (bound) return as_double(v.as_text());
       return v.as_text();
+    case value_type::interval:  // Python's str(timedelta), which the schema reads back
+      return timedelta_text(std::chrono::microseconds{v.as_microseconds()});
     default: return v.as_text();
   }
 }

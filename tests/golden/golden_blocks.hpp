@@ -72,6 +72,7 @@ inline param_value sample(const std::string& type, const registry& reg) {
   if (type == "None") return param_value{value{}};
   if (type == "decimal") return param_value{value::typed(value_type::decimal, "1.50")};
   if (type == "date") return param_value{value::typed(value_type::date, "2024-01-01")};
+  if (type == "timedelta") return param_value{value::interval(3'600'000'000)};
   if (type == "uuid") {
     return param_value{value::typed(value_type::uuid, "123e4567-e89b-12d3-a456-426614174000")};
   }

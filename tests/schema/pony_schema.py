@@ -10,7 +10,7 @@ imported (meson's "skipped").
 import json
 import os
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -23,7 +23,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from pony_bind import bind_arguments  # noqa: E402  (after the path fix)
 
 TYPES = {'int': int, 'float': float, 'str': str, 'bool': bool, 'decimal': Decimal, 'date': date,
-         'datetime': datetime, 'time': time, 'bytes': bytes, 'uuid': UUID, 'json': orm.Json}
+         'datetime': datetime, 'time': time, 'timedelta': timedelta, 'bytes': bytes, 'uuid': UUID,
+         'json': orm.Json}
 
 
 

@@ -38,7 +38,7 @@ std::int64_t parse_interval(std::string_view text, Oid oid) {
   if (oid == pg_oid::interval) {
     try {
       return timedelta_from_text(text).count();
-    } catch (const usage_error&) {  // beyond 292 years: PostgreSQL's reach is 178 million
+    } catch (const usage_error&) {  // beyond ±292,000 years (PostgreSQL reaches 178 million)
     }
   }
   bad_value(text, oid, value_type::interval);
