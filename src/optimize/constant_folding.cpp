@@ -14,7 +14,7 @@ namespace nextorm::optimize {
 
 namespace {
 
-[[maybe_unused]] bool is_number(const value& v) noexcept {
+bool is_number(const value& v) noexcept {
   return v.type() == value_type::integer || v.type() == value_type::real;
 }
 
@@ -129,7 +129,8 @@ std::optional<value> fold_compare(const ir::compare& c) {
     return value{holds(c.op, a.as_microseconds(), b.as_microseconds())};
   }
   // Dates, datetimes and times of constructors are left to the database.
-  if (!is_number(a) || !is_number(b)) return std::nullopt;
+  auto numeric = [](const value& v) { return is_number(v) || int_like(v); };
+  if (!numeric(a) || !numeric(b)) return std::nullopt;
   const double x = a.type() == value_type::real ? a.as_real() : static_cast<double>(int_of(a));
   const double y = b.type() == value_type::real ? b.as_real() : static_cast<double>(int_of(b));
   return value{holds(c.op, x, y)};
