@@ -297,9 +297,10 @@ param_value read_tagged(const json& object, const location& at, const registry& 
       }
     } catch (const usage_error&) {
     }
-    at.fail("$timedelta expects Python's str(timedelta), \"1 day, 2:30:00\" or \"-0:00:01.5\", "
-            "got " +
-            v.dump());
+    at.fail(
+        "$timedelta expects Python's str(timedelta), \"1 day, 2:30:00\" or \"-0:00:01.5\", "
+        "got " +
+        v.dump());
   }
   std::vector<std::string> tags{std::string{sequence_tag}, std::string{entity_tag},
                                 std::string{timedelta_tag}};

@@ -20,8 +20,8 @@ constexpr std::int64_t micros_per_second = 1'000'000;
 
 [[noreturn]] void bad_timedelta(std::string_view text, std::string_view why) {
   std::string shown{text.substr(0, 64)};
-  throw usage_error("value.bad_timedelta", "'" + shown + "' is not a timedelta: " +
-                                               std::string{why});
+  throw usage_error("value.bad_timedelta",
+                    "'" + shown + "' is not a timedelta: " + std::string{why});
 }
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -84,10 +84,9 @@ std::string timedelta_text(std::chrono::microseconds d) {
   const std::int64_t seconds = rest / micros_per_second;
   const std::int64_t fraction = rest % micros_per_second;
   char clock[32];
-  int n = std::snprintf(clock, sizeof clock, "%lld:%02lld:%02lld",
-                        static_cast<long long>(seconds / 3600),
-                        static_cast<long long>(seconds / 60 % 60),
-                        static_cast<long long>(seconds % 60));
+  int n = std::snprintf(
+      clock, sizeof clock, "%lld:%02lld:%02lld", static_cast<long long>(seconds / 3600),
+      static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
   if (fraction != 0) {
     n += std::snprintf(clock + n, sizeof clock - static_cast<std::size_t>(n), ".%06lld",
                        static_cast<long long>(fraction));
@@ -112,7 +111,8 @@ std::chrono::microseconds timedelta_from_text(std::string_view text) {
     if (count) {
       const std::int64_t unit = unit_micros(token);
       if (unit == 0) bad_timedelta(text, "a number without a unit (day, days)");
-      if (!add_scaled(total, *count, unit)) bad_timedelta(text, "beyond the ±292,000 years it can be");
+      if (!add_scaled(total, *count, unit))
+        bad_timedelta(text, "beyond the ±292,000 years it can be");
       count.reset();
       any = true;
       continue;
@@ -134,7 +134,8 @@ std::chrono::microseconds timedelta_from_text(std::string_view text) {
   }
   if (count) bad_timedelta(text, "a number without a unit (day, days)");
   if (!any) bad_timedelta(text, "expected days and a clock, as \"1 day, 2:03:04.5\"");
-  if (total > INT64_MAX || total < INT64_MIN) bad_timedelta(text, "beyond the ±292,000 years it can be");
+  if (total > INT64_MAX || total < INT64_MIN)
+    bad_timedelta(text, "beyond the ±292,000 years it can be");
   return std::chrono::microseconds{static_cast<std::int64_t>(total)};
 }
 
@@ -145,12 +146,10 @@ namespace nextorm::detail {
 std::string interval_input_text(std::int64_t micros) {
   const auto [days, rest] = split_days(micros);
   char text[64];
-  const int n = std::snprintf(text, sizeof text, "%lld days +%02lld:%02lld:%02lld.%06lld",
-                              static_cast<long long>(days),
-                              static_cast<long long>(rest / 3'600'000'000),
-                              static_cast<long long>(rest / 60'000'000 % 60),
-                              static_cast<long long>(rest / 1'000'000 % 60),
-                              static_cast<long long>(rest % 1'000'000));
+  const int n = std::snprintf(
+      text, sizeof text, "%lld days +%02lld:%02lld:%02lld.%06lld", static_cast<long long>(days),
+      static_cast<long long>(rest / 3'600'000'000), static_cast<long long>(rest / 60'000'000 % 60),
+      static_cast<long long>(rest / 1'000'000 % 60), static_cast<long long>(rest % 1'000'000));
   return {text, static_cast<std::size_t>(n)};
 }
 

@@ -18,7 +18,8 @@ std::string interval_repr(std::int64_t micros) {
   const auto [days, rest] = detail::split_days(micros);
   std::string fields;
   auto add = [&](const char* name, std::int64_t n) {
-    if (n != 0) fields += (fields.empty() ? "" : ", ") + std::string{name} + "=" + std::to_string(n);
+    if (n != 0)
+      fields += (fields.empty() ? "" : ", ") + std::string{name} + "=" + std::to_string(n);
   };
   add("days", days);
   add("seconds", rest / 1'000'000);

@@ -29,8 +29,7 @@ const value& checked(const value& v, std::string_view name, value_limits limits)
     }
   } else if (!limits.nul_in_text && v.type() != value_type::null && v.type() != value_type::bytes &&
              v.type() != value_type::integer && v.type() != value_type::boolean &&
-             v.type() != value_type::interval &&
-             v.as_text().find('\0') != std::string::npos) {
+             v.type() != value_type::interval && v.as_text().find('\0') != std::string::npos) {
     throw usage_error("param.nul", what() + " holds a NUL character, which " +
                                        std::string{limits.provider} +
                                        " cannot store in text (so no stored text could match "

@@ -205,15 +205,15 @@ enum class function_kind : std::uint8_t {
   hour,  // (x) of a datetime/time
   minute,
   second,
-  date,          // (x): the date of a datetime
-  to_int,        // int(x)
-  to_real,       // float(x)
-  to_text,       // str(x)
-  random,        // (): a float in [0, 1)
+  date,               // (x): the date of a datetime
+  to_int,             // int(x)
+  to_real,            // float(x)
+  to_text,            // str(x)
+  random,             // (): a float in [0, 1)
   add_interval,       // (x, i): a date or datetime x plus the interval i
   subtract_interval,  // (x, i): x minus the interval i
   interval_between,   // (a, b): a - b of two dates or two datetimes, an interval
-  raw_sql,       // (args...): the SQL text in `text`, each \x01 in it standing for the next arg
+  raw_sql,  // (args...): the SQL text in `text`, each \x01 in it standing for the next arg
   // json (PonyORM's Json attributes). The json operations take a json_get as args[0].
   json_get,       // (x): the element of json x at `path` (x itself for an empty path), as json
   json_value,     // (json_get): the element as the function's scalar type (int, float, str, bool)

@@ -36,7 +36,8 @@ TEST_CASE("a timedelta's repr is Python's") {
   CHECK(nextorm::type_name(nextorm::value_type::interval) == "timedelta");
   CHECK(value::interval(5) != value{5});  // an interval is no int
   CHECK(value::interval(5).hash() != value{5}.hash());
-  CHECK_THROWS_WITH(value{5}.as_microseconds(), Catch::Contains("value of type int used as timedelta"));
+  CHECK_THROWS_WITH(value{5}.as_microseconds(),
+                    Catch::Contains("value of type int used as timedelta"));
 }
 
 TEST_CASE("timedelta texts read back: Python's, PostgreSQL's and MariaDB's") {
@@ -56,18 +57,36 @@ TEST_CASE("timedelta texts read back: Python's, PostgreSQL's and MariaDB's") {
 }
 
 TEST_CASE("timedelta texts that are none are refused by name") {
-  for (const char* text : {"", " ", ",", "1", "1 fortnight", "day", "1:2", "1:60:00", "1:00:60",
-                           "1:00:00.", "1:00:00.1234567", "1:00:00x", "a:00:00", "1 day 1",
-                           "1:00:0", "x days", "9223372036854775807 days",
-                           "2562047789:00:00 2562047789:00:00", "1:00:00.12a", "1000000000:00:00"}) {
+  for (const char* text : {"",
+                           " ",
+                           ",",
+                           "1",
+                           "1 fortnight",
+                           "day",
+                           "1:2",
+                           "1:60:00",
+                           "1:00:60",
+                           "1:00:00.",
+                           "1:00:00.1234567",
+                           "1:00:00x",
+                           "a:00:00",
+                           "1 day 1",
+                           "1:00:0",
+                           "x days",
+                           "9223372036854775807 days",
+                           "2562047789:00:00 2562047789:00:00",
+                           "1:00:00.12a",
+                           "1000000000:00:00"}) {
     INFO(text);
     CHECK_THROWS_AS(timedelta_from_text(text), nextorm::usage_error);
   }
-  CHECK_THROWS_WITH(timedelta_from_text("1 fortnight"),
-                    "value.bad_timedelta: '1 fortnight' is not a timedelta: a number without a unit "
-                    "(day, days)");
-  CHECK_THROWS_WITH(timedelta_from_text(std::string(100, '9')),
-                    Catch::StartsWith("value.bad_timedelta: '" + std::string(64, '9') + "' is not a timedelta"));
+  CHECK_THROWS_WITH(
+      timedelta_from_text("1 fortnight"),
+      "value.bad_timedelta: '1 fortnight' is not a timedelta: a number without a unit "
+      "(day, days)");
+  CHECK_THROWS_WITH(
+      timedelta_from_text(std::string(100, '9')),
+      Catch::StartsWith("value.bad_timedelta: '" + std::string(64, '9') + "' is not a timedelta"));
 }
 
 TEST_CASE("a coarser duration field holds whole units only") {

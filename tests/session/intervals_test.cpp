@@ -82,8 +82,8 @@ TEST_CASE_METHOD(trips, "a timedelta field keeps microseconds, signs and TIME's 
   CHECK_FALSE(b.pause.has_value());
   CHECK(c.pause.get() == std::chrono::seconds{0});
   // PonyORM's storage, so that PonyORM reads these rows and NextORM PonyORM's.
-  const std::string stored = "SELECT " + quote("planned") + " FROM " + table("Trip") +
-                             " WHERE " + quote("name") + " = 'A'";
+  const std::string stored = "SELECT " + quote("planned") + " FROM " + table("Trip") + " WHERE " +
+                             quote("name") + " = 'A'";
   const std::string provider = nextorm::testing::current_provider();
   if (provider == "sqlite") CHECK(scalar(stored, value_type::real) == value{9.0});
   if (provider == "postgres") CHECK(scalar(stored) == value{"9 days"});
@@ -116,10 +116,11 @@ TEST_CASE_METHOD(trips, "queries compare intervals and compute them from dates a
   CHECK(select<microseconds>("t.planned for t in Trip if t.name == 'B'").first() == -1us);
   CHECK(select<nextorm::datetime>("t.start + t.planned for t in Trip if t.name == 'B'").first() ==
         datetime{"2024-03-05 07:59:59.999999"});
-  CHECK(select<nextorm::date>("t.day - timedelta(days=1) for t in Trip if t.name == 'A'")
-            .first() == date{"2024-02-29"});
+  CHECK(select<nextorm::date>("t.day - timedelta(days=1) for t in Trip if t.name == 'A'").first() ==
+        date{"2024-02-29"});
   std::vector<std::string> order;
-  for (const Trip& t : select<Trip>("t for t in Trip").order_by("t.planned")) order.push_back(t.name.get());
+  for (const Trip& t : select<Trip>("t for t in Trip").order_by("t.planned"))
+    order.push_back(t.name.get());
   CHECK(order == strings{"B", "A", "C"});
   CHECK(select<microseconds>("t.planned for t in Trip").max() ==
         value::interval(longest_time.count()));
@@ -142,8 +143,8 @@ TEST_CASE_METHOD(trips, "an interval MariaDB's TIME cannot hold is refused befor
     FAIL("stored");
   } catch (const nextorm::usage_error& e) {
     CHECK(std::string{e.id()} == "value.interval_range");
-    CHECK_THAT(e.what(), Catch::Contains("34 days, 23:00:00") &&
-                             Catch::Contains("±838:59:59.999999"));
+    CHECK_THAT(e.what(),
+               Catch::Contains("34 days, 23:00:00") && Catch::Contains("±838:59:59.999999"));
   }
   CHECK(count("Trip") == 0);
 }

@@ -53,8 +53,7 @@ void add(sqlite3_context* ctx, sqlite3_value** argv, bool whole_days) {
   const auto at = time_point_of(argv[0]);
   auto delta = interval_of(argv[1]);
   if (!at || !delta) {
-    return sqlite3_result_error(ctx, "py_datetime_add: not a date or datetime and a timedelta",
-                                -1);
+    return sqlite3_result_error(ctx, "py_datetime_add: not a date or datetime and a timedelta", -1);
   }
   if (whole_days) *delta = detail::split_days(*delta).days * detail::micros_per_day;
   std::int64_t sum = 0;
@@ -93,9 +92,9 @@ void register_interval_functions(sqlite3* db) {
                                         {"py_date_add", &py_date_add},
                                         {"py_timedelta_between", &py_timedelta_between}};
   for (const entry& f : functions) {
-    const int rc = sqlite3_create_function_v2(
-        db, f.name, 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr, f.fn,
-        nullptr, nullptr, nullptr);
+    const int rc = sqlite3_create_function_v2(db, f.name, 2,
+                                              SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                              nullptr, f.fn, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) {  // coverage-exempt: sqlite3_create_function_v2 out of memory
       throw_sqlite_error(db, rc, std::string{"cannot register "} + f.name);
     }

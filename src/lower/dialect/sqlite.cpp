@@ -87,9 +87,7 @@ class sqlite final : public dialect {
   std::string interval_constant(std::int64_t micros) const override {
     return detail::real_literal(nextorm::detail::days_of(micros));
   }
-  infixes interval_between(bool) const override {
-    return {"py_timedelta_between(", ", ", ")"};
-  }
+  infixes interval_between(bool) const override { return {"py_timedelta_between(", ", ", ")"}; }
   infixes add_interval(bool subtract, bool is_date) const override {
     std::string before = is_date ? "py_date_add(" : "py_datetime_add(";
     if (subtract) return {std::move(before), ", -(", "))"};
