@@ -22,8 +22,12 @@ constexpr std::array<unit, 7> units{{{"days", 86'400'000'000},
                                      {"hours", 3'600'000'000},
                                      {"weeks", 604'800'000'000}}};
 
-// An int literal with an optional sign: 5, -5, +5.
-std::optional<std::int64_t> signed_int_literal(const ast::node& n) {
+// An int literal with an optional sign (5, -5, +5): its value and whether it is negated.
+struct signed_literal {
+  std::int64_t magnitude;
+  bool negative;
+};
+std::optional<signed_literal> signed_int_literal(const ast::node& n) {
   const ast::node* x = &n;
   bool negative = false;
   if (const auto* u = x->try_as<ast::unary>();
@@ -33,9 +37,7 @@ std::optional<std::int64_t> signed_int_literal(const ast::node& n) {
   }
   const auto* l = x->try_as<ast::literal>();
   if (l == nullptr || l->value.type() != value_type::integer) return std::nullopt;
-  const std::int64_t v = l->value.as_int();
-  if (negative && v == INT64_MIN) return std::nullopt;  // -(-2^63) is no int64
-  return negative ? -v : v;
+  return signed_literal{l->value.as_int(), negative};
 }
 
 bool is_temporal(const ir::type& t) noexcept {
@@ -61,7 +63,7 @@ ir::expr_ptr binder::bind_timedelta(const ast::call& c) {
            arg.span);
     }
     given[i] = true;
-    const std::optional<std::int64_t> n = signed_int_literal(arg);
+    const std::optional<signed_literal> n = signed_int_literal(arg);
     if (!n) {
       fail(error_category::unsupported, "unsupported.timedelta",
            "timedelta() in a query takes int literals (days, seconds, microseconds, "
@@ -70,7 +72,9 @@ ir::expr_ptr binder::bind_timedelta(const ast::call& c) {
            arg.span);
     }
     std::int64_t micros = 0;
-    if (__builtin_mul_overflow(*n, units[i].micros, &micros) ||
+    // A negated literal multiplies by the negated unit: -(-2^63) is never computed.
+    if (__builtin_mul_overflow(n->magnitude, n->negative ? -units[i].micros : units[i].micros,
+                               &micros) ||
         __builtin_add_overflow(total, micros, &total)) {
       fail(error_category::type, "type.constructor",
            "timedelta() cannot build this value: it is beyond the ±292,000 years a timedelta holds "

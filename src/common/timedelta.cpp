@@ -26,11 +26,13 @@ constexpr std::int64_t micros_per_second = 1'000'000;
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-// `total += count * unit`, false on overflow. The total is wider than the result: Python's
-// form of the most negative interval has days below it and a clock above.
+// `total += count * unit`, false once the total is far beyond any interval. The total is wider
+// than the result (Python's form of the most negative interval has days below it and a clock
+// above), and |count * unit| < 2^109: bounded so, it cannot overflow.
 bool add_scaled(__int128& total, std::int64_t count, std::int64_t unit) noexcept {
-  const __int128 scaled = static_cast<__int128>(count) * unit;  // |unit| < 2^45: no overflow
-  return !__builtin_add_overflow(total, scaled, &total);
+  total += static_cast<__int128>(count) * unit;
+  constexpr __int128 far = static_cast<__int128>(1) << 66;
+  return total < far && total > -far;
 }
 
 // "[+-]H:MM:SS[.f]" at `at` (hours of any count, a fraction of 1 to 6 digits), as signed

@@ -136,9 +136,8 @@ std::vector<value> bind_values(const lower::plan& plan, const params& args,
         }
         out.push_back(scalar_of(item, slot.name, limits));
         if (slot.uuid_bytes) out.back() = uuid_bytes(out.back());
-        if (slot.interval_micros && out.back().type() == value_type::interval) {
-          out.back() = value{out.back().as_microseconds()};
-        }
+        // (The plan was made for an interval parameter: a None one is the literal NULL.)
+        if (slot.interval_micros) out.back() = value{out.back().as_microseconds()};
         break;
       }
     }

@@ -128,9 +128,9 @@ std::optional<value> fold_compare(const ir::compare& c) {
   if (a.type() == value_type::interval) {  // the binder lets an interval meet only an interval
     return value{holds(c.op, a.as_microseconds(), b.as_microseconds())};
   }
-  // Dates, datetimes and times of constructors are left to the database.
-  auto numeric = [](const value& v) { return is_number(v) || int_like(v); };
-  if (!numeric(a) || !numeric(b)) return std::nullopt;
+  // Dates, datetimes and times of constructors are left to the database (the binder lets a
+  // number meet only a number or a bool: `a` decides).
+  if (!is_number(a) && !int_like(a)) return std::nullopt;
   const double x = a.type() == value_type::real ? a.as_real() : static_cast<double>(int_of(a));
   const double y = b.type() == value_type::real ? b.as_real() : static_cast<double>(int_of(b));
   return value{holds(c.op, x, y)};

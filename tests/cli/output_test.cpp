@@ -40,6 +40,7 @@ TEST_CASE("values render for tables like Python prints them, strings unquoted") 
   CHECK(render_text(value::typed(value_type::time, "12:00:00")) == "12:00:00");
   CHECK(render_text(value::typed(value_type::bytes, std::string{"\x00\xff\x10", 3})) == "00ff10");
   CHECK(render_text(value::typed(value_type::json, "{\"a\": 1}")) == "{\"a\": 1}");
+  CHECK(render_text(value::interval(-1)) == "-1 day, 23:59:59.999999");  // Python's str()
 }
 
 TEST_CASE("values convert to JSON exactly") {
@@ -58,6 +59,7 @@ TEST_CASE("values convert to JSON exactly") {
   CHECK(dump(value::typed(value_type::json, R"({"b": [1, 2], "a": null})")) ==
         R"({"b":[1,2],"a":null})");
   CHECK(dump(value::typed(value_type::json, "not json")) == R"("not json")");
+  CHECK(dump(value::interval(90'000'000)) == R"("0:01:30")");
 }
 
 TEST_CASE("tables are PonyORM's show(): '|' between padded columns, '+' in the rule") {

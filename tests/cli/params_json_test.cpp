@@ -86,6 +86,11 @@ TEST_CASE("typed forms become values of their type") {
   CHECK(one(R"({"$bytes": "00fF7a"})").scalar() ==
         value::typed(value_type::bytes, std::string{"\x00\xff\x7a", 3}));
   CHECK(one(R"({"$bytes": ""})").scalar() == value::typed(value_type::bytes, ""));
+  CHECK(one(R"({"$timedelta": "1 day, 0:01:30"})").scalar() == value::interval(86'490'000'000));
+  CHECK(one(R"({"$timedelta": "-0:00:00.5"})").scalar() == value::interval(-500'000));
+  CHECK(error_of(R"({"x": {"$timedelta": "soon"}})")
+            .find("'x': $timedelta expects Python's str(timedelta)") != std::string::npos);
+  CHECK(error_of(R"({"x": {"$timedelta": 5}})").find("got 5") != std::string::npos);
 }
 
 TEST_CASE("$entity refers to a registry entity by key") {

@@ -54,6 +54,8 @@ TEST_CASE("timedelta texts read back: Python's, PostgreSQL's and MariaDB's") {
   CHECK(timedelta_from_text("1000:00:00") == 1000h);
   CHECK(timedelta_from_text("2 days") == 48h);
   CHECK(timedelta_from_text("0:00:00.1") == 100ms);
+  CHECK(timedelta_from_text("+1 day") == 24h);
+  CHECK(timedelta_from_text("2 years 1 mon") == 24h * (730 + 30));
 }
 
 TEST_CASE("timedelta texts that are none are refused by name") {

@@ -160,7 +160,8 @@ TEST_CASE("postgres reads the column types it knows as their NextORM types", "[p
   auto rows = c->query(
       "SELECT 1::int2, 2::int4, 3::oid, 1.5::float4, 'n'::name, 'v'::varchar, 'c'::char(2), "
       "'2020-01-31 10:00:00+00'::timestamptz, '10:00:00+02'::timetz, '{\"a\":1}'::json, "
-      "'{\"a\":1}'::jsonb, interval '1 day', interval '-1 days +02:03:04.5', 'x'::text",
+      "'{\"a\":1}'::jsonb, interval '1 day', interval '-1 days +02:03:04.5', 'x'::text, "
+      "interval '1000000 years'",
       {});
   REQUIRE(rows->next());
   CHECK(rows->get(0, value_type::null) == value{1});
@@ -178,6 +179,8 @@ TEST_CASE("postgres reads the column types it knows as their NextORM types", "[p
   CHECK(rows->get(12, value_type::interval) == value::interval(-86'400'000'000 + 7'384'500'000));
   CHECK_THROWS_WITH(rows->get(13, value_type::interval),
                     Catch::Contains("cannot read 'x' (a PostgreSQL str column) as timedelta"));
+  CHECK_THROWS_WITH(rows->get(14, value_type::interval),
+                    Catch::Contains("(a PostgreSQL timedelta column) as timedelta"));
 }
 
 TEST_CASE("postgres converts what a column holds into the type asked for", "[postgres]") {

@@ -80,3 +80,45 @@ TEST_CASE("py_contains, py_startswith and py_endswith are NULL when either side 
   CHECK(one(c, "SELECT py_contains(?, ?)", nul) == value{std::int64_t{1}});
   CHECK(one(c, "SELECT py_contains(?, ?)", {value{""}, value{""}}) == value{std::int64_t{1}});
 }
+
+TEST_CASE("the interval functions move dates and datetimes exactly, as Python does",
+          "[sqlite_functions]") {
+  sqlite_connection c{":memory:"};
+  // Days in a double, as PonyORM stores a timedelta: 1 microsecond is 1/86400e6 day.
+  const value one_micro{1.0 / 86'400'000'000.0};
+  CHECK(one(c, "SELECT py_datetime_add('2024-02-28 23:59:59.999999', ?)", {one_micro}) ==
+        value{"2024-02-29 00:00:00"});
+  CHECK(one(c, "SELECT py_datetime_add('2024-03-01 00:00:00', -(?))", {one_micro}) ==
+        value{"2024-02-29 23:59:59.999999"});
+  CHECK(one(c, "SELECT py_date_add('2024-03-01', -(?))", {one_micro}) == value{"2024-02-29"});
+  CHECK(one(c, "SELECT py_date_add('2024-03-01', 1)") == value{"2024-03-02"});  // an INTEGER day
+  CHECK(one(c, "SELECT py_timedelta_between('2024-03-01', '2024-02-28 12:00:00')") == value{1.5});
+  CHECK(one(c, "SELECT py_datetime_add(NULL, 1.0)").is_null());
+  CHECK(one(c, "SELECT py_date_add('2024-03-01', NULL)").is_null());
+  CHECK(one(c, "SELECT py_timedelta_between(NULL, '2024-03-01')").is_null());
+  // Not a date, not an interval, past the year 9999: errors, as Python's.
+  for (const char* sql :
+       {"SELECT py_datetime_add('yesterday', 1.0)", "SELECT py_datetime_add('2024-03-01', 'x')",
+        "SELECT py_date_add('9999-12-31', 1.0)", "SELECT py_date_add('0000-01-01', -1.0)",
+        "SELECT py_datetime_add('2024-03-01', 1e300)",
+        "SELECT py_timedelta_between('2024-03-01', x'00')",
+        "SELECT py_timedelta_between('x', '2024-03-01')",
+        "SELECT py_datetime_add('9999-12-31 00:00:00', 106751989.0)"}) {
+    INFO(sql);
+    CHECK_THROWS_AS(c.query(sql, {})->next(), nextorm::database_error);
+  }
+}
+
+TEST_CASE("an interval column's days read back as microseconds, text does not",
+          "[sqlite_functions]") {
+  sqlite_connection c{":memory:"};
+  auto rows = c.query("SELECT 1, 0.5, -1.1573964009414794e-11, 'x', 1e300, -1e300, x'00'", {});
+  REQUIRE(rows->next());
+  CHECK(rows->get(0, value_type::interval) == value::interval(86'400'000'000));
+  CHECK(rows->get(1, value_type::interval) == value::interval(43'200'000'000));
+  CHECK(rows->get(2, value_type::interval) == value::interval(-1));
+  CHECK_THROWS_WITH(rows->get(3, value_type::interval), Catch::Contains("timedelta"));
+  CHECK_THROWS_AS(rows->get(4, value_type::interval), nextorm::error);
+  CHECK_THROWS_AS(rows->get(5, value_type::interval), nextorm::error);
+  CHECK_THROWS_AS(rows->get(6, value_type::interval), nextorm::error);
+}

@@ -823,6 +823,14 @@ TEST_CASE("to_json() keeps what makes a declared key differ from the implicit id
              Catch::Contains("schema.option_kind"));
 }
 
+TEST_CASE("a timedelta's default is Python's str(timedelta), checked when loaded", "[json]") {
+  CHECK_THAT(
+      attrs_error(R"({"name":"d","kind":"Req","type":"timedelta","default":"soon"})"),
+      Catch::Contains("schema.default_type") && Catch::Contains("'soon' is not a timedelta"));
+  CHECK_THAT(attrs_error(R"({"name":"d","kind":"Req","type":"timedelta","default":5})"),
+             Catch::Contains("has type int, expected timedelta"));
+}
+
 TEST_CASE("an enumeration's names are checked where the registry takes them", "[enums]") {
   CHECK_THAT(attrs_error(R"({"name":"c","kind":"Req","type":"enum","values":["a\u0000b"]})"),
              Catch::Contains("cannot be empty or hold a NUL"));

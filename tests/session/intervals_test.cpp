@@ -132,19 +132,21 @@ TEST_CASE_METHOD(trips, "queries compare intervals and compute them from dates a
 TEST_CASE_METHOD(trips, "an interval MariaDB's TIME cannot hold is refused before it is sent",
                  "[intervals]") {
   if (nextorm::testing::current_provider() != "mariadb") return;
-  try {
-    {
-      db_session session{db};
-      (void)Trip::create({{"name", "D"},
-                          {"start", datetime{"2024-03-01 10:00:00"}},
-                          {"day", date{"2024-03-01"}},
-                          {"planned", longest_time + 1us}});
+  for (const microseconds planned : {longest_time + 1us, -longest_time - 1us}) {
+    try {
+      {
+        db_session session{db};
+        (void)Trip::create({{"name", "D"},
+                            {"start", datetime{"2024-03-01 10:00:00"}},
+                            {"day", date{"2024-03-01"}},
+                            {"planned", planned}});
+      }
+      FAIL("stored");
+    } catch (const nextorm::usage_error& e) {
+      CHECK(std::string{e.id()} == "value.interval_range");
+      CHECK_THAT(e.what(), Catch::Contains(nextorm::timedelta_text(planned)) &&
+                               Catch::Contains("±838:59:59.999999"));
     }
-    FAIL("stored");
-  } catch (const nextorm::usage_error& e) {
-    CHECK(std::string{e.id()} == "value.interval_range");
-    CHECK_THAT(e.what(),
-               Catch::Contains("34 days, 23:00:00") && Catch::Contains("±838:59:59.999999"));
   }
   CHECK(count("Trip") == 0);
 }

@@ -19,8 +19,9 @@ namespace nextorm::driver {
 namespace {
 
 std::string_view text_arg(sqlite3_value* v) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
-  return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_value_bytes(v))};
+  // (Never NULL here: the functions return NULL for NULL arguments before reading them.)
+  return {reinterpret_cast<const char*>(sqlite3_value_text(v)),
+          static_cast<std::size_t>(sqlite3_value_bytes(v))};
 }
 
 // A date ("2024-01-31": its midnight) or a datetime as microseconds since 1970.
