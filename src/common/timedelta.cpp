@@ -39,8 +39,9 @@ bool add_scaled(__int128& total, std::int64_t count, std::int64_t unit) noexcept
 // microseconds; nothing when the token is not a clock.
 std::optional<std::int64_t> read_clock_token(std::string_view token) {
   std::size_t at = 0;
-  const bool negative = !token.empty() && token.front() == '-';
-  if (!token.empty() && (token.front() == '-' || token.front() == '+')) ++at;
+  // (A token is never empty: the caller splits the text at spaces and commas.)
+  const bool negative = token.front() == '-';
+  if (token.front() == '-' || token.front() == '+') ++at;
   std::int64_t parts[3] = {0, 0, 0};
   for (int i = 0; i < 3; ++i) {
     const std::size_t start = at;

@@ -39,15 +39,6 @@ std::string sized_int_type(const attr_info& attr) {
   return out;
 }
 
-std::string real_literal(double v) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
-  std::string out{buffer, result.ptr};
-  // A float literal stays one: `3` would make `x / 3` an integer division.
-  if (out.find_first_of(".e") == std::string::npos) out += ".0";
-  return out;
-}
-
 std::string decimal_args(const attr_info& attr) {
   std::string out{"("};
   append_number(out, attr.precision == 0 ? 12 : attr.precision);
@@ -81,6 +72,15 @@ void throw_untyped(const attr_info& attr) {
 }
 
 }  // namespace detail
+
+std::string real_literal(double v) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+  std::string out{buffer, result.ptr};
+  // A float literal stays one: `3` would make `x / 3` an integer division.
+  if (out.find_first_of(".e") == std::string::npos) out += ".0";
+  return out;
+}
 
 std::string dialect::text_literal(std::string_view text) const {
   // MariaDB reads backslash escapes in string literals unless NO_BACKSLASH_ESCAPES is set.

@@ -160,6 +160,9 @@ class dialect {
   [[nodiscard]] virtual std::string json_path(const std::vector<value>& path) const = 0;
 };
 
+// A finite double as a float literal: the shortest text that reads back as it, with a '.'.
+[[nodiscard]] std::string real_literal(double v);
+
 // The dialects; each object is immutable and lives for the program.
 const dialect& sqlite_dialect() noexcept;
 const dialect& postgres_dialect() noexcept;

@@ -15,9 +15,6 @@ void append_quoted_with(std::string& out, std::string_view identifier, char quot
 // Appends the decimal digits of `n`.
 void append_number(std::string& out, std::size_t n);
 
-// A finite double as a float literal: the shortest text that reads back as it, with a '.'.
-std::string real_literal(double v);
-
 // "(p, s)" for a decimal attribute; an attribute without precision gets PonyORM's (12, 2).
 std::string decimal_args(const attr_info& attr);
 

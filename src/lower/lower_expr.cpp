@@ -1,6 +1,5 @@
 // Expressions to SQL, in PonyORM's shapes: arithmetic in parentheses, `-(x)`, `NOT (x)`,
 // `(a OR b)`, LIKE patterns escaped with '!'.
-#include "lower/dialect_common.hpp"
 #include "lower/lowering.hpp"
 #include "lower/sql_builder.hpp"
 
@@ -11,8 +10,6 @@
 #include <cmath>
 
 namespace nextorm::lower {
-
-using detail::real_literal;
 
 void sql_builder::unsupported(const std::string& what) const {
   throw unsupported_error{what + " is not supported by " + std::string{m_dialect.name()}};
@@ -52,7 +49,7 @@ void sql_builder::join_condition(std::size_t i) {
   } else if (s.join == ir::join_kind::link) {
     references(i, via.m2m_own_columns, parent, true);
   } else {
-    if (s.join != ir::join_kind::through) nextorm::detail::unreachable("join_condition");
+    if (s.join != ir::join_kind::through) detail::unreachable("join_condition");
     references(parent, via.m2m_other_columns, i, false);
   }
 }

@@ -406,6 +406,10 @@ TEST_CASE("timedelta() is an interval constant that dates and datetimes move by"
             .starts_with("type.constructor: timedelta() cannot build this value"));
   CHECK(error_of("e for e in Event if e.day - e.at > timedelta(1)")
             .starts_with("type.mismatch: operator - needs numbers, got date and datetime"));
+  CHECK(error_of("e for e in Event if e.day + timedelta(not 1) > e.day")
+            .starts_with("unsupported.timedelta"));
+  CHECK(error_of("e for e in Event if e.day + timedelta(106751991, weeks=1) > e.day")
+            .starts_with("type.constructor: timedelta() cannot build this value"));
   CHECK(error_of("e for e in Event if timedelta(1) + 1 > timedelta(1)")
             .starts_with("type.mismatch: operator + needs numbers, got timedelta and int"));
   CHECK(error_of("e for e in Event if e.day + timedelta(-(-9223372036854775807)) > e.day")

@@ -85,7 +85,7 @@ class sqlite final : public dialect {
     return interval_constant(micros);
   }
   std::string interval_constant(std::int64_t micros) const override {
-    return detail::real_literal(nextorm::detail::days_of(micros));
+    return real_literal(nextorm::detail::days_of(micros));
   }
   infixes interval_between(bool) const override { return {"py_timedelta_between(", ", ", ")"}; }
   infixes add_interval(bool subtract, bool is_date) const override {
