@@ -204,8 +204,8 @@ class datetime {
 };
 
 // PonyORM's timedelta is std::chrono::microseconds: a field `Req<std::chrono::microseconds>` (or
-// of any std::chrono duration with an integer count, such as seconds or minutes), a parameter of
-// any such duration. Stored as PonyORM stores it: days as a REAL in SQLite's INTERVAL column,
+// of any std::chrono duration with a signed integer count, such as seconds or minutes), a parameter
+// of any such duration. Stored as PonyORM stores it: days as a REAL in SQLite's INTERVAL column,
 // PostgreSQL's INTERVAL DAY TO SECOND, MariaDB's TIME(6) (which holds ±838:59:59.999999 only).
 //
 // Python's str(timedelta): "0:00:00", "1 day, 2:03:04.000005", "-1 day, 23:59:59".

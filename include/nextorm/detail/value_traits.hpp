@@ -81,9 +81,9 @@ struct value_traits<time_of_day> {
 // field's unit (`unit_micros` microseconds each), or the count overflows.
 [[noreturn]] void throw_bad_duration(std::int64_t micros, std::int64_t unit_micros);
 
-// A std::chrono duration with an integer count (PonyORM's timedelta): microseconds, or a coarser
-// unit that must then hold the value whole.
-template <std::integral Rep, class Period>
+// A std::chrono duration with a signed integer count (PonyORM's timedelta): microseconds, or a
+// coarser unit that must then hold the value whole. (An unsigned count would wrap: none.)
+template <std::signed_integral Rep, class Period>
 requires std::convertible_to<std::chrono::duration<Rep, Period>, std::chrono::microseconds>
 struct value_traits<std::chrono::duration<Rep, Period>> {
   using duration = std::chrono::duration<Rep, Period>;

@@ -78,13 +78,15 @@ class mariadb final : public dialect {
   // Microseconds: TIME, PonyORM's column, is read as its seconds; a difference is counted by
   // TIMESTAMPDIFF, which has no TIME's ±838 hours.
   std::string interval_literal(std::int64_t micros) const override {
-    const std::int64_t magnitude = micros < 0 ? -micros : micros;
+    // (Unsigned: the magnitude of the most negative interval is no int64.)
+    const std::uint64_t magnitude =
+        micros < 0 ? 0 - static_cast<std::uint64_t>(micros) : static_cast<std::uint64_t>(micros);
     char text[48];
-    std::snprintf(text, sizeof text, "%s%lld:%02lld:%02lld.%06lld", micros < 0 ? "-" : "",
-                  static_cast<long long>(magnitude / 3'600'000'000),
-                  static_cast<long long>(magnitude / 60'000'000 % 60),
-                  static_cast<long long>(magnitude / 1'000'000 % 60),
-                  static_cast<long long>(magnitude % 1'000'000));
+    std::snprintf(text, sizeof text, "%s%llu:%02llu:%02llu.%06llu", micros < 0 ? "-" : "",
+                  static_cast<unsigned long long>(magnitude / 3'600'000'000),
+                  static_cast<unsigned long long>(magnitude / 60'000'000 % 60),
+                  static_cast<unsigned long long>(magnitude / 1'000'000 % 60),
+                  static_cast<unsigned long long>(magnitude % 1'000'000));
     return text_literal(text);
   }
   std::string interval_constant(std::int64_t micros) const override {
