@@ -82,6 +82,23 @@ struct sql_type {
 struct sql_default {
   std::string text;
 };
+// PonyORM's LongStr: a string of any length, in the provider's large text column (TEXT, MariaDB's
+// LONGTEXT), lazy unless `lazy(false)` says otherwise: `Opt<std::string> body{"body", long_str}`.
+struct long_str_t {};
+inline constexpr long_str_t long_str{};
+// Not read with the object: loaded from the database when first read (PonyORM's lazy), for
+// values that are large or seldom used: `Req<std::vector<std::byte>> photo{"photo", lazy}`.
+// `lazy(false)` reads a LongStr with its object.
+struct lazy_t {
+  bool on = true;
+  constexpr lazy_t operator()(bool value) const noexcept { return lazy_t{value}; }
+};
+inline constexpr lazy_t lazy{};
+// Changed by others while a session holds the object (a trigger, another program): reading the
+// row again refreshes the attribute in an object the session has not changed (PonyORM's
+// volatile; `volatile` is a C++ keyword, hence the underscore).
+struct volatile_t {};
+inline constexpr volatile_t volatile_{};
 struct decimal_digits {
   std::uint8_t precision;
   std::uint8_t scale;
@@ -155,6 +172,9 @@ inline void apply_option(attr_info& a, decimal_digits o) {
 inline void apply_option(attr_info& a, const min_value& o) { a.min_value = o.v; }
 inline void apply_option(attr_info& a, const max_value& o) { a.max_value = o.v; }
 inline void apply_option(attr_info& a, autostrip o) { a.autostrip = o.on; }
+inline void apply_option(attr_info& a, long_str_t) { a.long_str = true; }
+inline void apply_option(attr_info& a, lazy_t o) { a.lazy = o.on; }
+inline void apply_option(attr_info& a, volatile_t) { a.is_volatile = true; }
 
 template <class... Options>
 void apply_options(attr_info& a, const Options&... options) {
@@ -164,6 +184,11 @@ void apply_options(attr_info& a, const Options&... options) {
 // Options of a field holding T: the user's check sees values of T.
 template <class T, class Option>
 void apply_typed_option(attr_info& a, const Option& o) {
+  apply_option(a, o);
+}
+template <class T>
+void apply_typed_option(attr_info& a, long_str_t o) {
+  static_assert(std::is_same_v<T, std::string>, "long_str applies to std::string fields");
   apply_option(a, o);
 }
 template <class T, class F>

@@ -73,13 +73,17 @@ class scalar_field : public field_base {
     }
   }
 
-  [[nodiscard]] bool has_value() const noexcept { return m_engaged; }
+  // (A lazy attribute not read yet is loaded first: these may throw, as a lazy load does.)
+  [[nodiscard]] bool has_value() const { return engaged(); }
   // The value; a missing one throws usage_error naming the attribute.
   [[nodiscard]] const T& get() const {
-    if (!m_engaged) throw_missing_value(attr());
+    if (!m_engaged) [[unlikely]] {
+      if (m_unloaded) load_lazy();
+      if (!m_engaged) throw_missing_value(attr());
+    }
     return m_value;
   }
-  [[nodiscard]] T value_or(T fallback) const { return m_engaged ? m_value : std::move(fallback); }
+  [[nodiscard]] T value_or(T fallback) const { return engaged() ? m_value : std::move(fallback); }
   operator const T&() const { return get(); }  // NOLINT: fields read like their values
 
   // Assignments are checked (max_len, min/max, check, autostrip: value.* errors) before the
@@ -89,6 +93,7 @@ class scalar_field : public field_base {
     touch();
     m_value = std::move(v);
     m_engaged = true;
+    m_unloaded = false;
     return *this;
   }
   // The value of another field, as a value (`line.unit_price = book.price`); a field without a
@@ -117,7 +122,7 @@ class scalar_field : public field_base {
   }
   // The value as a std::optional (empty when there is none).
   [[nodiscard]] std::optional<T> optional() const {
-    return m_engaged ? std::optional<T>{m_value} : std::nullopt;
+    return engaged() ? std::optional<T>{m_value} : std::nullopt;
   }
 
   // A field equals a value when it has that value; it orders like its value (a field without
@@ -126,7 +131,7 @@ class scalar_field : public field_base {
   template <class U>
     requires comparable_value<T, U>
   friend bool operator==(const scalar_field& f, const U& v) {
-    return f.m_engaged && f.m_value == v;
+    return f.engaged() && f.m_value == v;
   }
   template <class U>
     requires comparable_value<T, U>
@@ -142,10 +147,15 @@ class scalar_field : public field_base {
   template <column_type, attr_kind>
   friend class scalar_field;
 
+  // Whether there is a value, once a lazy attribute not read yet is.
+  [[nodiscard]] bool engaged() const {
+    if (!m_engaged && m_unloaded) [[unlikely]] load_lazy();
+    return m_engaged;
+  }
   template <attr_kind OtherKind>
   scalar_field& assign_from(const scalar_field<T, OtherKind>& other) {
     if constexpr (Kind == attr_kind::opt) {
-      if (!other.m_engaged) {
+      if (!other.engaged()) {
         reset();
         return *this;
       }
@@ -193,13 +203,15 @@ class scalar_field : public field_base {
   void clear() {
     m_value = T{};
     m_engaged = false;
+    m_unloaded = false;
   }
   static value read(const void* field) {
     const auto& self = *static_cast<const scalar_field*>(field);
-    return self.m_engaged ? value_traits<T>::to_value(self.m_value) : value{};
+    return self.engaged() ? value_traits<T>::to_value(self.m_value) : value{};
   }
   static void write(void* field, const value& v) {
     auto& self = *static_cast<scalar_field*>(field);
+    self.m_unloaded = false;
     if (v.is_null()) {
       self.clear();
     } else {

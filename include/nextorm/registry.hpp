@@ -78,6 +78,15 @@ struct attr_info {
   std::optional<value> max_value;
   bool autostrip = true;
   std::function<bool(const void* value)> check;
+  // PonyORM's LongStr: a str of any length in the provider's large text type (TEXT, MariaDB's
+  // LONGTEXT), lazy unless declared otherwise.
+  bool long_str = false;
+  // Not read with its object: loaded from the database on first use (PonyORM's lazy; LongStr's
+  // default). PK, Req and Opt only, not a key.
+  std::optional<bool> lazy;
+  // Changed by others (triggers, other programs) while a session holds the object (PonyORM's
+  // volatile): a row read again refreshes it in an object the session has not changed.
+  bool is_volatile = false;
 
   // --- resolved by registry::finalize() ---
   const entity_info* owner = nullptr;
@@ -148,6 +157,8 @@ struct attr_info {
     if (reference_columns.empty()) return {&column, 1};
     return reference_columns;
   }
+  // Whether the attribute is loaded on first use (lazy, or a LongStr not declared otherwise).
+  [[nodiscard]] bool is_lazy() const noexcept { return lazy.value_or(long_str); }
   [[nodiscard]] bool is_relation() const noexcept {
     return kind == attr_kind::single || kind == attr_kind::set;
   }
@@ -201,10 +212,17 @@ struct entity_info {
   std::vector<const entity_info*> subclasses;
   // The columns a query reads for an object of this entity: `columns`, or in a hierarchy every
   // column of its table (the root's columns, then each subclass's own), so that one row holds
-  // an object of any class. `load_positions[i]` is where columns[i] is among them (empty
-  // outside a hierarchy, where they are the same list).
+  // an object of any class; lazy attributes left out. `load_positions[i]` is where columns[i]
+  // is among them (not_loaded for a lazy one).
   std::vector<const attr_info*> load_columns;
   std::vector<std::size_t> load_positions;
+  static constexpr std::size_t not_loaded = static_cast<std::size_t>(-1);
+  // Every attribute with a column in this entity's table: load_columns and the lazy ones, which
+  // an object loads on first use (attr_info::is_lazy()). What CREATE TABLE declares.
+  std::vector<const attr_info*> table_columns;
+  // The lazy attributes among `columns`, in order: at most 64, so that the ones an object has
+  // not loaded fit a 64-bit mask.
+  std::vector<const attr_info*> lazy_attrs;
   // Where each of load_columns starts among the SQL columns a query reads (a reference to an
   // entity with a composite key has several), and how many there are.
   std::vector<std::size_t> load_offsets;

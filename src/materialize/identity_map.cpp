@@ -90,8 +90,9 @@ entity_objects::entity_objects(const entity_info& entity, identity_map& map,
   m_fields.reserve(entity.attrs.size());
   for (std::size_t i = 0; i < entity.columns.size(); ++i) {
     const attr_info* attr = entity.columns[i];
+    const std::size_t loaded_at = entity.load_positions[i];
     const std::size_t position =
-        entity.load_offsets[entity.load_positions.empty() ? i : entity.load_positions[i]];
+        loaded_at == entity_info::not_loaded ? 0 : entity.load_offsets[loaded_at];
     column_reader r{attr->field_offset,
                     attr->load,
                     attr->write,
@@ -101,7 +102,10 @@ entity_objects::entity_objects(const entity_info& entity, identity_map& map,
                     static_cast<std::uint32_t>(position),
                     attr};
     // The fields of values read themselves; the columns without a reader are references.
-    if (attr->discriminator) {
+    if (loaded_at == entity_info::not_loaded) {
+      r.how = column_reader::method::lazy;
+      r.nullable = false;  // (no column is read)
+    } else if (attr->discriminator) {
       r.how = column_reader::method::skip;
       m_discriminator_column = position;
     } else if (attr->load != nullptr) {
@@ -110,6 +114,9 @@ entity_objects::entity_objects(const entity_info& entity, identity_map& map,
       r.how = column_reader::method::int_key;
     } else if (!attr->reference_columns.empty()) {
       r.how = column_reader::method::parts;
+    }
+    if (attr->is_volatile && r.how != column_reader::method::lazy) {
+      m_volatile_readers.push_back(m_readers.size());
     }
     m_readers.push_back(r);
   }

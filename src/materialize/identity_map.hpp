@@ -26,6 +26,7 @@ struct column_reader {
     write,    // anything else: through a value and attr_info::write
     skip,     // the discriminator: no field holds it
     parts,    // a reference to an entity with a composite key: a tuple of several columns
+    lazy,     // a lazy attribute, not selected: its field is marked to load on first use
   };
   std::ptrdiff_t field_offset;
   void (*load)(void* field, const detail::row_reader& row, std::size_t column);
@@ -69,6 +70,11 @@ class entity_objects {
   [[nodiscard]] bool implicit_id() const noexcept { return m_implicit_id; }
   // One per column of entity().columns, in that order.
   [[nodiscard]] const std::vector<column_reader>& readers() const noexcept { return m_readers; }
+  // The readers of volatile attributes read with the object (their indexes in readers()): a
+  // row read again refreshes them.
+  [[nodiscard]] const std::vector<std::size_t>& volatile_readers() const noexcept {
+    return m_volatile_readers;
+  }
 
   // A new object in this storage, its fields attached to it; not filed under a key.
   entity_base& make(object_state state);
@@ -137,6 +143,7 @@ class entity_objects {
   };
   std::vector<field_place> m_fields;
   std::vector<column_reader> m_readers;
+  std::vector<std::size_t> m_volatile_readers;
   std::vector<std::size_t> m_key_columns;
   int_key_index m_by_int;
   std::unordered_map<value, entity_base*, value_hash> m_by_value;

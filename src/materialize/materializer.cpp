@@ -82,6 +82,7 @@ void read_column(entity_base& object, const column_reader& r, const driver::curs
       break;
     case column_reader::method::write: r.write(field, row.get(column, r.type)); break;
     case column_reader::method::skip: break;
+    case column_reader::method::lazy: object_access::unloaded(field) = true; break;
     case column_reader::method::parts: {
       // (Its foreign key keeps the columns all NULL or none.)
       std::vector<value> parts;
@@ -187,6 +188,22 @@ value read_key(const driver::cursor& row, std::size_t first_column, const entity
   return value::tuple(std::move(parts));
 }
 
+// An object the session has, read again: its volatile attributes take the row's values, unless
+// the session has changed the object (PonyORM keeps what the session wrote).
+void refresh_volatile(entity_base& object, const driver::cursor& row, std::size_t first_column,
+                      const entity_objects& objects) {
+  if (objects.volatile_readers().empty() || object.state() != object_state::clean) return;
+  const auto& readers = objects.readers();
+  for (std::size_t i : objects.volatile_readers()) {
+    try {
+      read_column(object, readers[i], row, first_column + readers[i].position);
+    } catch (const error& e) {  // the column's reader: a type mismatch
+      throw_type_mismatch(e, attribute_subject(objects.entity(), *readers[i].attr),
+                          readers[i].attr->type);
+    }
+  }
+}
+
 // A row of an inheritance hierarchy: the object of the class its discriminator names, made in
 // that class's storage and filed under the root's keys.
 entity_base* materialize_polymorphic(const driver::cursor& row, std::size_t first_column,
@@ -200,7 +217,10 @@ entity_base* materialize_polymorphic(const driver::cursor& row, std::size_t firs
   // The statements that read a subclass's objects keep to its classes' rows; a row the session
   // holds as another class changed its discriminator since.
   require_class(asked, key, actual);
-  if (known != nullptr) return known;
+  if (known != nullptr) {
+    refresh_volatile(*known, row, first_column, objects.map().objects_of(actual));
+    return known;
+  }
   entity_objects& storage = objects.map().objects_of(actual);
   const bool int_key = key.type() == value_type::integer;
   entity_base& object =
@@ -227,13 +247,23 @@ entity_base* materialize_object(const driver::cursor& row, std::size_t first_col
     // NULL reads as 0: only then is the column type worth asking for.
     if (key == 0 && row.is_null(key_column))
       throw_null_key(objects.entity(), objects.entity().pk());
-    return objects.find_or_add(
-        key, [&] { return &load_object(row, first_column, objects, key, nullptr); });
+    bool made = false;
+    entity_base* object = objects.find_or_add(key, [&] {
+      made = true;
+      return &load_object(row, first_column, objects, key, nullptr);
+    });
+    if (!made) refresh_volatile(*object, row, first_column, objects);
+    return object;
   }
   // Otherwise a str or uuid key (schema.pk_type), or a composite one.
-  return objects.find_or_add(read_key(row, first_column, objects), [&](const value& key) {
-    return &load_object(row, first_column, objects, 0, &key);
-  });
+  bool made = false;
+  entity_base* object =
+      objects.find_or_add(read_key(row, first_column, objects), [&](const value& key) {
+        made = true;
+        return &load_object(row, first_column, objects, 0, &key);
+      });
+  if (!made) refresh_volatile(*object, row, first_column, objects);
+  return object;
 }
 
 namespace {

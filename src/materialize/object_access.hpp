@@ -34,6 +34,20 @@ struct object_access {
   static const void* field(const entity_base& o, const attr_info& attr) noexcept {
     return reinterpret_cast<const char*>(&o) + attr.field_offset;
   }
+  // Whether the field of a lazy attribute has not been read yet (field_base::m_unloaded).
+  static bool& unloaded(void* field) noexcept { return static_cast<field_base*>(field)->m_unloaded; }
+  static bool unloaded(const entity_base& o, const attr_info& attr) noexcept {
+    return static_cast<const field_base*>(field(o, attr))->m_unloaded;
+  }
+  // The lazy attributes `o` has not read: bit i for entity_info::lazy_attrs[i].
+  static std::uint64_t unloaded_mask(const entity_base& o) noexcept {
+    std::uint64_t mask = 0;
+    const auto& lazy = o.info().lazy_attrs;
+    for (std::size_t i = 0; i < lazy.size(); ++i) {
+      if (unloaded(o, *lazy[i])) mask |= std::uint64_t{1} << i;
+    }
+    return mask;
+  }
   static value read(const entity_base& o, const attr_info& attr) {
     if (attr.discriminator) return value{o.info().discriminator_value};
     return attr.read(field(o, attr));

@@ -121,8 +121,8 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
   if (entity.composite_key()) {
     for (const attr_info* key : entity.key_attrs) table.primary_key.push_back(key->column);
   }
-  // A hierarchy's table has the columns of all its classes (load_columns).
-  for (const attr_info* attr : entity.load_columns) {
+  // A hierarchy's table has the columns of all its classes (table_columns).
+  for (const attr_info* attr : entity.table_columns) {
     const auto names = attr->column_names();
     if (names.size() == 1) {
       table.columns.push_back({attr->column, column_definition(*attr, dialect)});

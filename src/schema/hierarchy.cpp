@@ -175,7 +175,7 @@ void resolve_tables(entity_list& entities) {
     entity->discriminator_attr = nullptr;
     entity->discriminator_value.clear();
     if (entity->root == entity.get() && entity->subclasses.empty()) {
-      entity->load_columns = entity->columns;
+      entity->table_columns = entity->columns;
       continue;
     }
     entity->discriminator_value =
@@ -225,16 +225,30 @@ void resolve_tables(entity_list& entities) {
     for (const entity_info* sub : root->subclasses) {
       members.push_back(const_cast<entity_info*>(sub));  // owned by the registry
     }
-    for (entity_info* member : members) {
-      member->load_columns = all;
-      for (const attr_info* attr : member->columns) {
-        const auto at = std::find_if(all.begin(), all.end(),
-                                     [&](const attr_info* a) { return a->column == attr->column; });
-        member->load_positions.push_back(static_cast<std::size_t>(at - all.begin()));
-      }
-    }
+    for (entity_info* member : members) member->table_columns = all;
   }
   for (auto& entity : entities) {
+    // The lazy columns are the table's, but not read with an object (loaded on first use).
+    entity->load_columns.clear();
+    for (const attr_info* attr : entity->table_columns) {
+      if (!attr->is_lazy()) entity->load_columns.push_back(attr);
+    }
+    const auto& loaded = entity->load_columns;
+    entity->lazy_attrs.clear();
+    for (const attr_info* attr : entity->columns) {
+      // (By column: in a hierarchy, load_columns are the root's attributes.)
+      const auto at = std::find_if(loaded.begin(), loaded.end(),
+                                   [&](const attr_info* a) { return a->column == attr->column; });
+      entity->load_positions.push_back(at == loaded.end()
+                                           ? entity_info::not_loaded
+                                           : static_cast<std::size_t>(at - loaded.begin()));
+      if (attr->is_lazy()) entity->lazy_attrs.push_back(attr);
+    }
+    if (entity->lazy_attrs.size() > 64) {
+      fail("schema.option_kind", "entity " + entity->name + ": has " +
+                                     std::to_string(entity->lazy_attrs.size()) +
+                                     " lazy attributes, at most 64 are supported");
+    }
     entity->load_offsets.clear();
     entity->load_width = 0;
     for (const attr_info* attr : entity->load_columns) {

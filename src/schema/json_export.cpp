@@ -52,9 +52,10 @@ json attribute(const attr_info& attr) {
   json a;
   a["name"] = attr.name;
   a["kind"] = std::string{kind_name(attr.kind)};
-  a["type"] = attr.is_relation()         ? attr.target
-              : attr.enum_values.empty() ? std::string{type_name(attr.type)}
-                                         : std::string{"enum"};
+  a["type"] = attr.is_relation()          ? attr.target
+              : !attr.enum_values.empty() ? std::string{"enum"}
+              : attr.long_str             ? std::string{"LongStr"}
+                                          : std::string{type_name(attr.type)};
   if (!attr.enum_values.empty()) a["values"] = attr.enum_values;
   auto text = [&](const char* key, const std::string& v) {
     if (!v.empty()) a[key] = v;
@@ -87,6 +88,8 @@ json attribute(const attr_info& attr) {
   if (attr.min_value) a["min"] = scalar(*attr.min_value, true);
   if (attr.max_value) a["max"] = scalar(*attr.max_value, true);
   if (!attr.autostrip) a["autostrip"] = false;
+  if (attr.lazy) a["lazy"] = *attr.lazy;
+  flag("volatile", attr.is_volatile);
   if (attr.generate != key_generator::none) {
     a["generate"] = attr.generate == key_generator::uuid4 ? "uuid4" : "uuid7";
   }

@@ -107,6 +107,7 @@ value_type read_type(const context& at, const std::string& name) {
     names.emplace_back(type_name(t));
   }
   names.emplace_back("enum");
+  names.emplace_back("LongStr");
   fail("schema.unknown_type",
        at.prefix + "unknown type '" + name + "'" + did_you_mean(name, names));
 }
@@ -135,7 +136,7 @@ const std::vector<std::string> attr_fields = {
     "reverse_column", "max_len",        "precision", "scale",   "unique",   "index",
     "nullable",       "optional",       "auto",      "default", "min",      "max",
     "autostrip",      "cascade_delete", "fk_name",   "size",    "unsigned", "sql_type",
-    "sql_default",    "generate",       "values",    "columns"};
+    "sql_default",    "generate",       "values",    "columns", "lazy",     "volatile"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -166,6 +167,10 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
       if (!name.is_string()) at.shape("values", expected, name);
       attr.enum_values.push_back(name.get<std::string>());
     }
+  } else if (type == "LongStr") {
+    // PonyORM's LongStr: a str of any length, lazy unless "lazy": false.
+    attr.type = value_type::text;
+    attr.long_str = true;
   } else {
     attr.type = read_type(at, type);
     if (object.contains("values")) {
@@ -212,6 +217,8 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   if (auto it = object.find("max"); it != object.end())
     attr.max_value = read_scalar(at, "max", *it);
   if (object.contains("autostrip")) attr.autostrip = at.flag(object, "autostrip");
+  if (object.contains("lazy")) attr.lazy = at.flag(object, "lazy");
+  attr.is_volatile = at.flag(object, "volatile");
   if (object.contains("cascade_delete")) attr.cascade_delete = at.flag(object, "cascade_delete");
   // "generate": "uuid4" or "uuid7": a uuid that create() makes.
   if (object.contains("generate")) {

@@ -348,6 +348,27 @@ void check_enum_values(const entity_info& entity, attr_info& attr) {
   }
 }
 
+// PonyORM's LongStr, lazy and volatile: a LongStr is a str without max_len; a key is never lazy
+// nor volatile; lazy and volatile apply to values (a reference is a key held, a collection is
+// loaded on first use already).
+void check_loading_options(const entity_info& entity, const attr_info& attr) {
+  const bool text = !attr.is_relation() && attr.type == value_type::text;
+  if (attr.long_str) {
+    if (!text || !attr.enum_values.empty()) option_error(entity, attr, "LongStr", "str attributes");
+    if (attr.max_len) {
+      fail("schema.option_kind", where(entity, attr) +
+                                     "a LongStr has no max_len (its column holds text of any "
+                                     "length); declare a str with max_len instead");
+    }
+  }
+  if (attr.lazy.value_or(false) && (attr.is_relation() || attr.kind == attr_kind::pk)) {
+    option_error(entity, attr, "lazy", "Req and Opt attributes");
+  }
+  if (attr.is_volatile && (attr.is_relation() || attr.kind == attr_kind::pk)) {
+    option_error(entity, attr, "volatile", "Req and Opt attributes");
+  }
+}
+
 // Checks one declared attribute and fills in PonyORM's implied settings.
 void check_attr(const entity_info& entity, attr_info& attr) {
   const std::string at = where(entity, attr);
@@ -376,6 +397,7 @@ void check_attr(const entity_info& entity, attr_info& attr) {
     }
     if (*attr.max_len == 0) fail("schema.max_len", at + "max_len must be at least 1");
   }
+  check_loading_options(entity, attr);
   check_int_size(entity, attr);
   check_sql_options(entity, attr);
   check_enum_values(entity, attr);
@@ -1065,7 +1087,15 @@ void resolve_key(entity_info& entity) {
   } else {
     for (const auto& name : entity.primary_key) entity.key_attrs.push_back(entity.find(name));
   }
-  for (const attr_info* key : entity.key_attrs) const_cast<attr_info*>(key)->key_part = true;
+  for (const attr_info* key : entity.key_attrs) {
+    // (A PK attribute was refused lazy or volatile with its declaration.)
+    if (key->is_lazy() || key->is_volatile) {
+      const std::string option = key->is_lazy() ? "lazy" : "volatile";
+      fail("schema.option_kind",
+           where(entity, *key) + "is part of the primary key, which cannot be " + option);
+    }
+    const_cast<attr_info*>(key)->key_part = true;
+  }
   entity.pk_index = entity.key_attrs.front()->index;
 }
 

@@ -39,6 +39,8 @@ void database_impl::rename_for_provider() {
   const std::lock_guard lock{m_mutex};
   m_statements.clear();
   m_link_statements.clear();
+  m_partial_updates.clear();
+  m_lazy_statements.clear();
 }
 
 const lower::dialect& database_impl::dialect() const {
@@ -117,6 +119,62 @@ const entity_info& database_impl::entity_of(const void* type_tag) const {
   return *found;
 }
 
+namespace {
+
+// `"a" = ? AND "b" = ?`: the key's columns, their placeholders from `first` on.
+std::string key_condition(const entity_info& entity, const lower::dialect& d, std::size_t first) {
+  std::string out;
+  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
+    out += (i == 0 ? "" : " AND ") + d.quote(entity.key_attrs[i]->column) + " = " +
+           d.placeholder(first + i);
+  }
+  return out;
+}
+
+// UPDATE of every column but the key's and the lazy attributes in `unloaded` (bit i:
+// entity.lazy_attrs[i]); empty when no column is left.
+std::string update_sql(const entity_info& entity, const lower::dialect& d,
+                       std::uint64_t unloaded) {
+  std::string assignments;
+  std::size_t assigned = 0;
+  std::size_t lazy = 0;
+  for (const attr_info* attr : entity.columns) {
+    if (attr->is_lazy() && ((unloaded >> lazy++) & 1U) != 0) continue;
+    if (attr->key_part) continue;
+    for (const auto& column : attr->column_names()) {
+      assignments += (assigned == 0 ? "" : ", ") + d.quote(column) + " = " + d.placeholder(assigned);
+      ++assigned;
+    }
+  }
+  if (assigned == 0) return {};
+  return "UPDATE " + d.quote(entity.table) + " SET " + assignments + " WHERE " +
+         key_condition(entity, d, assigned);
+}
+
+}  // namespace
+
+const std::string& database_impl::update_statement(const entity_info& entity,
+                                                   std::uint64_t unloaded) {
+  if (unloaded == 0) return statements(entity).update;
+  const std::lock_guard lock{m_mutex};
+  auto found = m_partial_updates.find({&entity, unloaded});
+  if (found != m_partial_updates.end()) return found->second;
+  return m_partial_updates.emplace(std::pair{&entity, unloaded}, update_sql(entity, dialect(), unloaded))
+      .first->second;
+}
+
+const std::string& database_impl::lazy_statement(const entity_info& entity,
+                                                 const attr_info& attr) {
+  const std::lock_guard lock{m_mutex};
+  auto found = m_lazy_statements.find(&attr);
+  if (found != m_lazy_statements.end()) return found->second;
+  const lower::dialect& d = dialect();
+  return m_lazy_statements
+      .emplace(&attr, "SELECT " + d.quote(attr.column) + " FROM " + d.quote(entity.table) +
+                          " WHERE " + key_condition(entity, d, 0))
+      .first->second;
+}
+
 const entity_statements& database_impl::statements(const entity_info& entity) {
   const std::lock_guard lock{m_mutex};
   auto found = m_statements.find(&entity);
@@ -124,24 +182,16 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
   const lower::dialect& d = dialect();
   const std::string table = d.quote(entity.table);
   const std::string key = d.quote(entity.pk().column);
-  // `"a" = ? AND "b" = ?`: the key's columns, their placeholders from `first` on.
   auto key_condition = [&](std::size_t first) {
-    std::string out;
-    for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
-      out += (i == 0 ? "" : " AND ") + d.quote(entity.key_attrs[i]->column) + " = " +
-             d.placeholder(first + i);
-    }
-    return out;
+    return nextorm::detail::key_condition(entity, d, first);
   };
   entity_statements s;
   std::string all_columns;
   std::string all_values;
   std::string generated_columns;
   std::string generated_values;
-  std::string assignments;
   std::size_t all = 0;
   std::size_t generated = 0;
-  std::size_t assigned = 0;
   for (const attr_info* attr : entity.columns) {
     for (const auto& column : attr->column_names()) {
       const std::string name = d.quote(column);
@@ -152,8 +202,6 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
       generated_columns += (generated == 0 ? "" : ", ") + name;
       generated_values += (generated == 0 ? "" : ", ") + d.placeholder(generated);
       ++generated;
-      assignments += (assigned == 0 ? "" : ", ") + name + " = " + d.placeholder(assigned);
-      ++assigned;
     }
   }
   s.insert_with_key = "INSERT INTO " + table + " (" + all_columns + ") VALUES (" + all_values + ")";
@@ -164,9 +212,7 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
                              : "INSERT INTO " + table + " (" + generated_columns + ") VALUES (" +
                                    generated_values + ")";
   if (d.has_returning()) s.insert_without_key += " RETURNING " + key;
-  s.update = assigned == 0
-                 ? std::string{}
-                 : "UPDATE " + table + " SET " + assignments + " WHERE " + key_condition(assigned);
+  s.update = update_sql(entity, d, 0);
   s.remove = "DELETE FROM " + table + " WHERE " + key_condition(0);
   // An object is read with every column of its table: in a hierarchy, a row of any class.
   std::string load_columns;

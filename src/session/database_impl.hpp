@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -22,7 +23,7 @@ namespace nextorm::detail {
 struct entity_statements {
   std::string insert_with_key;     // every column
   std::string insert_without_key;  // without an auto-increment key, which the database makes
-  std::string update;              // every column but the key's, WHERE key (each key column)
+  std::string update;  // every column but the key's, WHERE key (each key column); empty: none
   std::string remove;              // WHERE key
   std::string select_by_key;       // every column, WHERE key
   std::string select_where_key;    // the same up to the key column, for `IN (...)` (entities
@@ -52,6 +53,13 @@ class database_impl {
   [[nodiscard]] const entity_statements& statements(const entity_info& entity);
   // INSERT (add) or DELETE of one join row of a many-to-many attribute, built once.
   [[nodiscard]] const std::string& link_statement(const attr_info& attr, bool add);
+  // The UPDATE of an object that has not loaded the lazy attributes in `unloaded` (bit i:
+  // entity.lazy_attrs[i]): their columns are left as they are. Built once per combination.
+  [[nodiscard]] const std::string& update_statement(const entity_info& entity,
+                                                    std::uint64_t unloaded);
+  // SELECT of a lazy attribute's column of one object, WHERE key (each key column).
+  [[nodiscard]] const std::string& lazy_statement(const entity_info& entity,
+                                                  const attr_info& attr);
   [[nodiscard]] const entity_info& entity_of(const void* type_tag) const;
 
   void generate_mapping(const mapping_options& options);
@@ -75,6 +83,8 @@ class database_impl {
   std::chrono::milliseconds m_pool_timeout{30'000};
   std::unordered_map<const entity_info*, entity_statements> m_statements;
   std::unordered_map<const attr_info*, std::pair<std::string, std::string>> m_link_statements;
+  std::map<std::pair<const entity_info*, std::uint64_t>, std::string> m_partial_updates;
+  std::unordered_map<const attr_info*, std::string> m_lazy_statements;
 };
 
 }  // namespace nextorm::detail

@@ -4,6 +4,8 @@
 
 #include "materialize/object_access.hpp"
 
+#include <bit>
+
 namespace nextorm::detail {
 
 namespace {
@@ -45,14 +47,17 @@ void write_reference(const entity_base& object, const attr_info& attr, param_wri
 }  // namespace
 
 std::size_t object_columns::count() const noexcept {
-  // (Only a generated key, a single attribute, is skipped.)
-  return m_object.info().column_width - (m_key == key_position::skip ? 1 : 0);
+  // (Only a generated key, a single attribute, is skipped; a lazy attribute has one column.)
+  return m_object.info().column_width - (m_key == key_position::skip ? 1 : 0) -
+         static_cast<std::size_t>(std::popcount(m_unloaded));
 }
 
 void object_columns::write(param_writer& out) const {
   const entity_info& entity = m_object.info();
   std::size_t index = 0;
+  std::size_t lazy = 0;
   for (const attr_info* attr : entity.columns) {
+    if (attr->is_lazy() && ((m_unloaded >> lazy++) & 1U) != 0) continue;
     if (attr->key_part && m_key != key_position::in_place) continue;
     if (!attr->reference_columns.empty()) {
       write_reference(m_object, *attr, out, index);

@@ -197,6 +197,11 @@ session_impl& session_of(const entity_base& object) {
   return *session;
 }
 
+void field_base::load_lazy() const {
+  entity_base& object = owner();
+  session_of(object).load_lazy(object, attr_unchecked());
+}
+
 void field_base::describe(attr_info info) {
   m_owner_offset = static_cast<std::uint32_t>(reinterpret_cast<const char*>(this) -
                                               reinterpret_cast<const char*>(construction().owner));

@@ -297,9 +297,31 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
 
 void session_impl::update(entity_base& object) {
   if (object_access::state(object) != object_state::modified) return;
-  const object_columns columns{object, object_columns::key_position::last};
-  (void)connection().execute_from(m_db.statements(object.info()).update, columns);
+  // The lazy attributes the object has not read keep their columns as they are.
+  const std::uint64_t unloaded = object_access::unloaded_mask(object);
+  const std::string& sql = m_db.update_statement(object.info(), unloaded);
+  if (!sql.empty()) {
+    const object_columns columns{object, object_columns::key_position::last, unloaded};
+    (void)connection().execute_from(sql, columns);
+  }
   object_access::state(object) = object_state::clean;
+}
+
+void session_impl::load_lazy(entity_base& object, const attr_info& attr) {
+  const entity_info& entity = object.info();
+  auto rows = connection().query(m_db.lazy_statement(entity, attr), key_params(object));
+  if (!rows->next()) {
+    throw object_not_found(object_label(object) + " no longer exists (its row was deleted after it "
+                                                  "was read): its lazy attribute " +
+                           attr.name + " cannot be loaded");
+  }
+  void* field = object_access::field(object, attr);
+  object_access::unloaded(field) = false;
+  if (rows->is_null(0)) {
+    attr.write(field, value{});
+  } else {
+    attr.load(field, *rows, 0);
+  }
 }
 
 std::vector<value> key_params(const entity_base& object) {

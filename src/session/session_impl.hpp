@@ -38,6 +38,9 @@ class session_impl {
   // Loads the objects of `keys` (none of them null) that the session does not have yet, in a
   // few statements (WHERE key IN (...)); keys that match no row are left out.
   void load_all(const entity_info& entity, std::span<const value> keys);
+  // Reads the column of lazy `attr` of `object` into its field; object_not_found when the row
+  // is gone.
+  void load_lazy(entity_base& object, const attr_info& attr);
   void touch(entity_base& object);
   // Removes the object, and what it takes with it (cascade_delete); throws
   // relation.delete_blocked, with nothing changed, when an object that requires it would stay.

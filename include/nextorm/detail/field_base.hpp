@@ -49,6 +49,9 @@ class field_base {
     return describers.load(std::memory_order_relaxed) != 0 && construction().describing != nullptr;
   }
   void describe(attr_info info);
+  // A lazy attribute that its object was read without: reads its column now, through the
+  // object's session (session.over once it has ended), and clears m_unloaded.
+  void load_lazy() const;
 
  private:
   friend struct object_access;
@@ -58,9 +61,11 @@ class field_base {
   std::uint16_t m_attr_index = 0;
 
  protected:
-  // Free for the field kinds to use (scalar fields: whether there is a value). It and the index
-  // sit in what would otherwise be padding before the next 8-byte member.
+  // Free for the field kinds to use (scalar fields: whether there is a value). It, the index and
+  // m_unloaded sit in what would otherwise be padding before the next 8-byte member.
   mutable bool m_engaged = false;
+  // A lazy attribute not read yet (m_engaged is false meanwhile): the first read loads it.
+  mutable bool m_unloaded = false;
 };
 
 }  // namespace nextorm::detail

@@ -23,7 +23,9 @@ class mariadb final : public dialect {
       case value_type::boolean: return "TINYINT(1)";
       case value_type::text:
         // PonyORM's MySQL provider: a str without max_len is VARCHAR(255), so that it can be a
-        // key, unique, indexed or a foreign key (a LONGTEXT key is error 1170).
+        // key, unique, indexed or a foreign key (a LONGTEXT key is error 1170); a LongStr is
+        // LONGTEXT, as PonyORM has it.
+        if (attr.long_str) return "LONGTEXT";
         return "VARCHAR(" + std::to_string(attr.max_len ? *attr.max_len : 255) + ")";
       case value_type::decimal: return "DECIMAL" + detail::decimal_args(attr);
       case value_type::date: return "DATE";
