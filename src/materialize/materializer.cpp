@@ -188,11 +188,11 @@ value read_key(const driver::cursor& row, std::size_t first_column, const entity
   return value::tuple(std::move(parts));
 }
 
-// An object the session has, read again: its volatile attributes take the row's values, unless
-// the session has changed the object (PonyORM keeps what the session wrote).
+// An object the session has, read again: its volatile attributes take the row's values. (Every
+// read flushes first: the session's own changes are in the row.)
 void refresh_volatile(entity_base& object, const driver::cursor& row, std::size_t first_column,
                       const entity_objects& objects) {
-  if (objects.volatile_readers().empty() || object.state() != object_state::clean) return;
+  if (objects.volatile_readers().empty()) return;
   const auto& readers = objects.readers();
   for (std::size_t i : objects.volatile_readers()) {
     try {

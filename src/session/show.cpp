@@ -39,10 +39,12 @@ std::string object_text(const entity_info& entity, const value& key) {
   return entity.name + "[" + key_label(entity, key) + "]";
 }
 
-// The attributes with a column of a typed object; a reference shows its target's repr.
+// The attributes with a column of a typed object; a reference shows its target's repr. Lazy
+// attributes are left out, as PonyORM's show() leaves them (showing them would load each).
 std::vector<std::string> attribute_cells(const entity_base& o) {
   std::vector<std::string> cells;
   for (const attr_info* attr : o.info().columns) {
+    if (attr->is_lazy()) continue;
     value v = object_access::read(o, *attr);
     cells.push_back(attr->kind == attr_kind::single ? object_text(*attr->target_entity, v)
                                                     : render_text(v));
@@ -107,7 +109,9 @@ void show_query(const query_state_ptr& q, std::ostream& out) {
   const entity_info* alone = r.width == 1 ? r.item_entities.front() : nullptr;
   if (alone != nullptr && alone->construct != nullptr) {
     header.clear();
-    for (const attr_info* attr : alone->columns) header.push_back(attr->name);
+    for (const attr_info* attr : alone->columns) {
+      if (!attr->is_lazy()) header.push_back(attr->name);
+    }
     for (std::size_t i = 0; i < r.rows(); ++i) {
       const entity_base* object = r.objects_only ? r.objects[i] : r.cells[i].object;
       // A left join's gap is no object: each of its attributes shows as None.
