@@ -24,7 +24,7 @@ from pony_bind import bind_arguments  # noqa: E402  (after the path fix)
 
 TYPES = {'int': int, 'float': float, 'str': str, 'bool': bool, 'decimal': Decimal, 'date': date,
          'datetime': datetime, 'time': time, 'timedelta': timedelta, 'bytes': bytes, 'uuid': UUID,
-         'json': orm.Json}
+         'json': orm.Json, 'LongStr': orm.LongStr}
 
 
 
@@ -37,7 +37,8 @@ def attribute(a, sole_key=False):
                           ('reverse_column', 'reverse_column'),
                           ('cascade_delete', 'cascade_delete'), ('fk_name', 'fk_name'),
                           ('size', 'size'), ('unsigned', 'unsigned'), ('sql_type', 'sql_type'),
-                          ('sql_default', 'sql_default'), ('columns', 'columns')):
+                          ('sql_default', 'sql_default'), ('columns', 'columns'),
+                          ('lazy', 'lazy'), ('volatile', 'volatile')):
         if key in a:
             options[pony_key] = a[key]
     if kind in ('Single', 'Set'):

@@ -2,7 +2,8 @@
 // tables of naming_schema.json in one fresh database, NextORM's generate_mapping() in another,
 // and the server's catalog of both must name the same tables, columns (in order, with their
 // nullability), foreign keys (constraint name, columns, referenced table and column, ON DELETE)
-// and indexes. Column types are not compared: PonyORM's INTEGER is NextORM's BIGINT.
+// and indexes, and the column types, except the size of an integer (PonyORM's INTEGER is
+// NextORM's BIGINT) and the fraction of MariaDB's DATETIME and TIME.
 //
 // naming_schema.json holds what the names depend on: CamelCase entity and attribute names,
 // names longer than PostgreSQL's 63 and MariaDB's 64 characters (table, column, index, foreign
@@ -91,6 +92,13 @@ catalog read_catalog(const std::string& url) {
                            "SELECT table_name, column_name, is_nullable FROM "
                            "information_schema.columns WHERE table_schema = 'public' "
                            "ORDER BY table_name, ordinal_position");
+    c["column types"] = rows_of(*db,
+                                "SELECT table_name, column_name, CASE WHEN data_type IN "
+                                "('smallint', 'integer', 'bigint') THEN 'int' ELSE data_type END, "
+                                "character_maximum_length, CASE WHEN data_type = 'numeric' THEN "
+                                "numeric_precision || ',' || numeric_scale END FROM "
+                                "information_schema.columns WHERE table_schema = 'public' "
+                                "ORDER BY table_name, ordinal_position");
     c["foreign keys"] = rows_of(*db,
                                 "SELECT conrelid::regclass::text, conname, "
                                 "pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' "
@@ -103,6 +111,15 @@ catalog read_catalog(const std::string& url) {
                            "SELECT table_name, column_name, is_nullable FROM "
                            "information_schema.columns WHERE table_schema = DATABASE() "
                            "ORDER BY table_name, ordinal_position");
+    // NextORM's DATETIME(6) and TIME(6) keep the microseconds that PonyORM's DATETIME and TIME
+    // drop (docs/pony-differences.md, "Fractions of seconds on MariaDB").
+    c["column types"] = rows_of(*db,
+                                "SELECT table_name, column_name, CASE WHEN data_type IN "
+                                "('smallint', 'mediumint', 'int', 'bigint') OR (data_type = "
+                                "'tinyint' AND column_type NOT LIKE 'tinyint(1)%') THEN 'int' "
+                                "WHEN data_type IN ('datetime', 'time') THEN data_type "
+                                "ELSE column_type END FROM information_schema.columns WHERE "
+                                "table_schema = DATABASE() ORDER BY table_name, ordinal_position");
     c["foreign keys"] = rows_of(
         *db,
         "SELECT k.table_name, k.constraint_name, k.column_name, k.referenced_table_name, "
@@ -122,6 +139,9 @@ catalog read_catalog(const std::string& url) {
     // several columns and a UNIQUE constraint look alike here: each is a sqlite_autoindex.
     c["columns"] = rows_of(
         *db, "SELECT m.name, p.name, p.\"notnull\", p.pk " + tables + "ORDER BY m.name, p.cid");
+    c["column types"] = rows_of(*db, "SELECT m.name, p.name, CASE WHEN upper(p.type) LIKE "
+                                     "'%INT%' THEN 'int' ELSE upper(p.type) END " +
+                                         tables + "ORDER BY m.name, p.cid");
     c["foreign keys"] = rows_of(*db,
                                 "SELECT m.name, f.\"from\", f.\"table\", f.\"to\", f.on_delete "
                                 "FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
