@@ -1238,3 +1238,73 @@ TEST_CASE("a primary_key of one attribute is a Single (PonyORM's PrimaryKey(Pers
         {"name":"as","kind":"Set","type":"A","reverse":"b"}]}]})"),
              Contains("schema.primary_key: ") && Contains("refer back to it"));
 }
+
+TEST_CASE("LongStr, lazy and volatile load, and to_json() writes them back", "[json]") {
+  check_round_trip(R"({"entities":[{"name":"Post","attrs":[
+    {"name":"body","kind":"Req","type":"LongStr"},
+    {"name":"summary","kind":"Opt","type":"LongStr","lazy":false},
+    {"name":"views","kind":"Opt","type":"int","lazy":true,"volatile":true},
+    {"name":"title","kind":"Req","type":"str","lazy":false}]}]})");
+  registry r;
+  r.load_json_text(R"({"entities":[{"name":"Post","attrs":[
+    {"name":"body","kind":"Req","type":"LongStr"},
+    {"name":"summary","kind":"Opt","type":"LongStr","lazy":false},
+    {"name":"views","kind":"Opt","type":"int","lazy":true,"volatile":true}]}]})");
+  r.finalize(pony_naming{});
+  const entity_info& post = *r.find("Post");
+  CHECK(post.find("body")->is_lazy());
+  CHECK(post.find("body")->type == value_type::text);
+  CHECK_FALSE(post.find("summary")->is_lazy());
+  CHECK(post.find("views")->is_lazy());
+  CHECK(post.find("views")->is_volatile);
+  // The table has every column; an object reads the ones that are not lazy.
+  CHECK(post.table_columns.size() == 4);
+  CHECK(post.load_columns.size() == 2);
+  CHECK(post.lazy_attrs.size() == 2);
+  CHECK_THAT(r.to_json(), Catch::Contains(R"("type": "LongStr")") &&
+                              Catch::Contains(R"("lazy": false)") &&
+                              Catch::Contains(R"("volatile": true)"));
+}
+
+TEST_CASE("LongStr, lazy and volatile are refused where PonyORM refuses them", "[json]") {
+  CHECK_THAT(attrs_error(R"({"name":"b","kind":"Req","type":"LongStr","max_len":10})"),
+             Catch::Contains("schema.option_kind") && Catch::Contains("a LongStr has no max_len"));
+  CHECK_THAT(attrs_error(R"({"name":"b","kind":"Req","type":"Longstr"})"),
+             Catch::Contains("schema.unknown_type") && Catch::Contains("did you mean 'LongStr'"));
+  CHECK_THAT(attrs_error(R"({"name":"b","kind":"PK","type":"int","lazy":true})"),
+             Catch::Contains("'lazy' applies only to Req and Opt attributes, not to a PK int"));
+  CHECK_THAT(attrs_error(R"({"name":"b","kind":"Single","type":"P","lazy":true})"),
+             Catch::Contains("'lazy' applies only to Req and Opt attributes"));
+  CHECK_THAT(attrs_error(R"({"name":"b","kind":"PK","type":"str","volatile":true})"),
+             Catch::Contains("'volatile' applies only to Req and Opt attributes"));
+  CHECK_THAT(attrs_error(R"({"name":"b","kind":"Set","type":"P","volatile":true})"),
+             Catch::Contains("'volatile' applies only to Req and Opt attributes"));
+  CHECK_THAT(attrs_error(R"({"name":"b","kind":"Req","type":"str","lazy":1})"),
+             Catch::Contains("schema.json_shape"));
+  // Keys: a LongStr key would be lazy (PonyORM: "Primary key attribute cannot be lazy").
+  auto finalize_error = [](const std::string& text) -> std::string {
+    registry r;
+    r.load_json_text(text);
+    try {
+      r.finalize(pony_naming{});
+    } catch (const schema_error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK_THAT(finalize_error(R"({"entities":[{"name":"P","attrs":[
+               {"name":"k","kind":"PK","type":"LongStr"}]}]})"),
+             Catch::Contains("is part of the primary key, which cannot be lazy"));
+  CHECK_THAT(finalize_error(R"({"entities":[{"name":"P","primary_key":["a","b"],"attrs":[
+               {"name":"a","kind":"Req","type":"int"},
+               {"name":"b","kind":"Req","type":"int","volatile":true}]}]})"),
+             Catch::Contains("attribute b: is part of the primary key, which cannot be volatile"));
+  // At most 64 lazy attributes per entity (an object's unread ones are a 64-bit mask).
+  std::string many;
+  for (int i = 0; i < 65; ++i) {
+    many += std::string{i == 0 ? "" : ","} + R"({"name":"a)" + std::to_string(i) +
+            R"(","kind":"Opt","type":"int","lazy":true})";
+  }
+  CHECK_THAT(finalize_error(R"({"entities":[{"name":"P","attrs":[)" + many + "]}]}"),
+             Catch::Contains("has 65 lazy attributes, at most 64"));
+}
