@@ -377,6 +377,12 @@ class Single : public detail::reference_field {
     assign(nullptr);
     return *this;
   }
+  // An object or none: what E::get() returns (an entity_ptr<E>, which converts to E*), or a
+  // pointer from elsewhere (`order.customer = Customer::get({{"email", e}})`).
+  Single& operator=(E* target) {
+    assign(target);
+    return *this;
+  }
   // The target of another reference (`copy.book = original.book`).
   Single& operator=(const Single& other) {
     assign(other.get());

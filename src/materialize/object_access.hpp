@@ -35,7 +35,9 @@ struct object_access {
     return reinterpret_cast<const char*>(&o) + attr.field_offset;
   }
   // Whether the field of a lazy attribute has not been read yet (field_base::m_unloaded).
-  static bool& unloaded(void* field) noexcept { return static_cast<field_base*>(field)->m_unloaded; }
+  static bool& unloaded(void* field) noexcept {
+    return static_cast<field_base*>(field)->m_unloaded;
+  }
   static bool unloaded(const entity_base& o, const attr_info& attr) noexcept {
     return static_cast<const field_base*>(field(o, attr))->m_unloaded;
   }

@@ -33,8 +33,9 @@ using entity_list = std::vector<std::unique_ptr<entity_info>>;
 void sync_inherited(entity_list& entities, const std::vector<std::size_t>& order);
 
 // Resolves every entity's table_columns, load_columns (lazy ones left out), load_positions,
-// lazy_attrs, discriminator_attr and discriminator_value, and checks that the classes of a hierarchy do not share a column name
-// (schema.duplicate_column) or a discriminator value (schema.duplicate_discriminator).
+// lazy_attrs, discriminator_attr and discriminator_value, and checks that the classes of a
+// hierarchy do not share a column name (schema.duplicate_column) or a discriminator value
+// (schema.duplicate_discriminator).
 void resolve_tables(entity_list& entities);
 
 }  // namespace nextorm::hierarchy

@@ -133,8 +133,7 @@ std::string key_condition(const entity_info& entity, const lower::dialect& d, st
 
 // UPDATE of every column but the key's and the lazy attributes in `unloaded` (bit i:
 // entity.lazy_attrs[i]); empty when no column is left.
-std::string update_sql(const entity_info& entity, const lower::dialect& d,
-                       std::uint64_t unloaded) {
+std::string update_sql(const entity_info& entity, const lower::dialect& d, std::uint64_t unloaded) {
   std::string assignments;
   std::size_t assigned = 0;
   std::size_t lazy = 0;
@@ -142,7 +141,8 @@ std::string update_sql(const entity_info& entity, const lower::dialect& d,
     if (attr->is_lazy() && ((unloaded >> lazy++) & 1U) != 0) continue;
     if (attr->key_part) continue;
     for (const auto& column : attr->column_names()) {
-      assignments += (assigned == 0 ? "" : ", ") + d.quote(column) + " = " + d.placeholder(assigned);
+      assignments +=
+          (assigned == 0 ? "" : ", ") + d.quote(column) + " = " + d.placeholder(assigned);
       ++assigned;
     }
   }
@@ -159,12 +159,12 @@ const std::string& database_impl::update_statement(const entity_info& entity,
   const std::lock_guard lock{m_mutex};
   auto found = m_partial_updates.find({&entity, unloaded});
   if (found != m_partial_updates.end()) return found->second;
-  return m_partial_updates.emplace(std::pair{&entity, unloaded}, update_sql(entity, dialect(), unloaded))
+  return m_partial_updates
+      .emplace(std::pair{&entity, unloaded}, update_sql(entity, dialect(), unloaded))
       .first->second;
 }
 
-const std::string& database_impl::lazy_statement(const entity_info& entity,
-                                                 const attr_info& attr) {
+const std::string& database_impl::lazy_statement(const entity_info& entity, const attr_info& attr) {
   const std::lock_guard lock{m_mutex};
   auto found = m_lazy_statements.find(&attr);
   if (found != m_lazy_statements.end()) return found->second;

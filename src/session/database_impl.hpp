@@ -10,10 +10,10 @@
 #include "lower/dialect.hpp"
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -24,10 +24,10 @@ struct entity_statements {
   std::string insert_with_key;     // every column
   std::string insert_without_key;  // without an auto-increment key, which the database makes
   std::string update;  // every column but the key's, WHERE key (each key column); empty: none
-  std::string remove;              // WHERE key
-  std::string select_by_key;       // every column, WHERE key
-  std::string select_where_key;    // the same up to the key column, for `IN (...)` (entities
-                                   // with a single-attribute key: the targets of references)
+  std::string remove;  // WHERE key
+  std::string select_by_key;     // every column, WHERE key
+  std::string select_where_key;  // the same up to the key column, for `IN (...)` (entities
+                                 // with a single-attribute key: the targets of references)
 };
 
 class database_impl {
@@ -58,8 +58,7 @@ class database_impl {
   [[nodiscard]] const std::string& update_statement(const entity_info& entity,
                                                     std::uint64_t unloaded);
   // SELECT of a lazy attribute's column of one object, WHERE key (each key column).
-  [[nodiscard]] const std::string& lazy_statement(const entity_info& entity,
-                                                  const attr_info& attr);
+  [[nodiscard]] const std::string& lazy_statement(const entity_info& entity, const attr_info& attr);
   [[nodiscard]] const entity_info& entity_of(const void* type_tag) const;
 
   void generate_mapping(const mapping_options& options);

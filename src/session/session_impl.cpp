@@ -311,8 +311,9 @@ void session_impl::load_lazy(entity_base& object, const attr_info& attr) {
   const entity_info& entity = object.info();
   auto rows = connection().query(m_db.lazy_statement(entity, attr), key_params(object));
   if (!rows->next()) {
-    throw object_not_found(object_label(object) + " no longer exists (its row was deleted after it "
-                                                  "was read): its lazy attribute " +
+    throw object_not_found(object_label(object) +
+                           " no longer exists (its row was deleted after it "
+                           "was read): its lazy attribute " +
                            attr.name + " cannot be loaded");
   }
   void* field = object_access::field(object, attr);

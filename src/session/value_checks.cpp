@@ -152,9 +152,9 @@ void resolve_checks(registry& schema, std::string_view provider) {
       const bool text = !attr.is_relation() && attr.type == value_type::text;
       // PonyORM's MySQL provider makes a str without max_len a VARCHAR(255), and refuses longer
       // values when they are assigned, as for any max_len (a LongStr is a LONGTEXT).
-      attr.length_limit =
-          attr.max_len ? *attr.max_len
-                       : (text && provider == "mariadb" && !attr.long_str ? 255u : 0u);
+      attr.length_limit = attr.max_len
+                              ? *attr.max_len
+                              : (text && provider == "mariadb" && !attr.long_str ? 255u : 0u);
       const bool real = !attr.is_relation() && attr.type == value_type::real;
       attr.finite_only = real && provider == "mariadb";
       attr.validated = text || real || attr.min_value || attr.max_value || attr.check;

@@ -139,9 +139,10 @@ catalog read_catalog(const std::string& url) {
     // several columns and a UNIQUE constraint look alike here: each is a sqlite_autoindex.
     c["columns"] = rows_of(
         *db, "SELECT m.name, p.name, p.\"notnull\", p.pk " + tables + "ORDER BY m.name, p.cid");
-    c["column types"] = rows_of(*db, "SELECT m.name, p.name, CASE WHEN upper(p.type) LIKE "
-                                     "'%INT%' THEN 'int' ELSE upper(p.type) END " +
-                                         tables + "ORDER BY m.name, p.cid");
+    c["column types"] = rows_of(*db,
+                                "SELECT m.name, p.name, CASE WHEN upper(p.type) LIKE "
+                                "'%INT%' THEN 'int' ELSE upper(p.type) END " +
+                                    tables + "ORDER BY m.name, p.cid");
     c["foreign keys"] = rows_of(*db,
                                 "SELECT m.name, f.\"from\", f.\"table\", f.\"to\", f.on_delete "
                                 "FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
