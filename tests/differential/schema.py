@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from pony.orm import Json, Optional, PrimaryKey, Required, Set
+from pony.orm import Json, LongStr, Optional, PrimaryKey, Required, Set
 
 
 def define_entities(db):
@@ -71,6 +71,7 @@ def define_entities(db):
         hired = Required(datetime)
         probation = Optional(timedelta)
         rating = Optional(float)
+        bio = Optional(LongStr)
         dept = Required(Department)
         courses = Set(Course)
         slots = Set('Slot')
@@ -188,6 +189,9 @@ def populate(entities):
             probation=None if i % 4 == 3 else timedelta(hours=-3) if i == 5 else timedelta(
                 days=2 * i, hours=i % 5, minutes=7 * i % 60, seconds=i),
             rating=None if i % 5 == 4 else round(1 + r.next(400) / 100.0, 2),
+            # Longer than MariaDB's VARCHAR(255) for most; '' (PonyORM's missing str) for some.
+            bio='' if i % 6 == 5 else ' '.join(['Teaches %s since %d.' % (
+                COURSES[(i + k) % len(COURSES)], 1990 + i + k) for k in range(i + 1)]),
             dept=depts[i % 4]))
     courses = []
     for i in range(30):
