@@ -90,6 +90,10 @@ class connection {
   // the server closed it (a killed backend, a restart, an idle timeout). Cheap: no round trip,
   // only what has already arrived on the socket is looked at.
   [[nodiscard]] virtual bool alive() noexcept = 0;
+  // After the statement `sql`, which did date arithmetic (its cursor gone): throws where the
+  // database made an overflow past the year 9999 (or before 0) a NULL instead of an error.
+  // Only MariaDB does (a warning, which it reports only when asked); elsewhere nothing to do.
+  virtual void check_date_overflow(std::string_view sql) { (void)sql; }
 };
 
 // A parsed connection URL: sqlite:path, sqlite::memory:, postgresql://..., mariadb://...

@@ -118,7 +118,7 @@ void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>&
     first = false;
     if (sources[i].derived) {
       m_sql += '(';
-      derived(sources[i].derived->query, m_dialect, m_sql, m_slots);
+      derived(sources[i].derived->query, m_dialect, m_sql, m_slots, m_date_arithmetic);
       m_sql += ") ";
       quoted(sources[i].alias);
       continue;
@@ -430,6 +430,7 @@ void sql_builder::function(const ir::function& f) {
     case ir::function_kind::random: m_sql += m_dialect.random_expression(); return;
     case ir::function_kind::add_interval:
     case ir::function_kind::subtract_interval:
+      m_date_arithmetic = true;
       return between(m_dialect.add_interval(f.fn == ir::function_kind::subtract_interval,
                                             f.type.is(value_type::date)),
                      *f.args[0], *f.args[1]);

@@ -490,12 +490,14 @@ lower::plan lower(const ir::query& query, const dialect& d) {
 }
 
 void derived(const ir::query& query, const dialect& d, std::string& sql,
-             std::vector<lower::param_slot>& slots) {
+             std::vector<lower::param_slot>& slots, bool& date_arithmetic) {
   lower::plan plan;
   plan.params = std::move(slots);
+  plan.date_arithmetic = date_arithmetic;
   statement{query, d, plan}.build();
   sql += plan.sql;
   slots = std::move(plan.params);
+  date_arithmetic = plan.date_arithmetic;
 }
 
 }  // namespace nextorm::lower

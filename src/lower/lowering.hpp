@@ -45,8 +45,9 @@ class composite_key_error : public located_error {
 
 [[nodiscard]] lower::plan lower(const ir::query& query, const dialect& d);
 
-// The SELECT of a derived table appended to `sql`, its placeholders numbered after `slots`.
+// The SELECT of a derived table appended to `sql`, its placeholders numbered after `slots`;
+// `date_arithmetic` set when it adds intervals to dates (plan::date_arithmetic).
 void derived(const ir::query& query, const dialect& d, std::string& sql,
-             std::vector<lower::param_slot>& slots);
+             std::vector<lower::param_slot>& slots, bool& date_arithmetic);
 
 }  // namespace nextorm::lower

@@ -67,6 +67,9 @@ struct plan {
   std::vector<param_slot> params;
   result_shape shape;
   ir::terminal terminal = ir::terminal::fetch;
+  // The SQL adds intervals to dates: where the database makes an overflow a NULL, the session
+  // asks after the statement (driver::connection::check_date_overflow).
+  bool date_arithmetic = false;
   // A parameter whose values a sequence expands into `IN (...)` changes the SQL: the number of
   // elements is part of the cache key, and recorded here for checks.
 };

@@ -16,7 +16,11 @@ namespace nextorm::lower {
 class sql_builder {
  public:
   sql_builder(const dialect& d, const ir::query& q, lower::plan& out) noexcept
-      : m_dialect{d}, m_query{q}, m_sql{out.sql}, m_slots{out.params} {}
+      : m_dialect{d},
+        m_query{q},
+        m_sql{out.sql},
+        m_slots{out.params},
+        m_date_arithmetic{out.date_arithmetic} {}
 
   void text(std::string_view s) { m_sql += s; }
   void quoted(std::string_view identifier) { m_dialect.append_quoted(m_sql, identifier); }
@@ -99,6 +103,7 @@ class sql_builder {
   const ir::query& m_query;
   std::string& m_sql;
   std::vector<lower::param_slot>& m_slots;
+  bool& m_date_arithmetic;
   bool m_unqualified = false;
 };
 

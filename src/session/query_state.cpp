@@ -183,6 +183,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
     out.item_types.assign(1, value_type::integer);
     out.cells.push_back(
         result_cell{nullptr, value{session.connection().execute(plan->sql, values)}});
+    if (plan->date_arithmetic) session.connection().check_date_overflow(plan->sql);
     return out;
   }
   {
@@ -194,6 +195,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
                                                                                    : SIZE_MAX;
     materialize::materialize(*rows, plan->shape, session.objects(), out, max_rows, sink);
   }
+  if (plan->date_arithmetic) session.connection().check_date_overflow(plan->sql);
   exec::unwrap_json(plan->shape, out);
   // Items that came as keys only (references in a result) are loaded now, after the cursor:
   // per item, every missing key in one go.

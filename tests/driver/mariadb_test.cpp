@@ -928,3 +928,22 @@ TEST_CASE("mariadb waits for a streamed result's rows through the poll function"
     CHECK(scalar(c, "SELECT 7") == value{7});
   }
 }
+
+TEST_CASE("mariadb date arithmetic past the year 9999 is an error when asked", "[mariadb]") {
+  auto c = connect(fresh_url());
+  // MariaDB gives NULL and warning 1441; Python, PostgreSQL and NextORM's SQLite raise. The
+  // session asks after a statement whose SQL does date arithmetic.
+  const std::string past = "SELECT DATE_ADD(TIMESTAMP'9999-12-31 00:00:00', INTERVAL 2 DAY)";
+  CHECK(scalar(*c, past).is_null());
+  const nextorm::error e = caught([&] { c->check_date_overflow(past); });
+  CHECK(std::string{e.id()} == "mariadb.bad_value");
+  CHECK_THAT(e.what(), Catch::Contains("overflow") && Catch::Contains("1441") &&
+                           Catch::Contains("DATE_ADD"));
+  // Other warnings stay the server's: the value as MariaDB gives it.
+  const std::string cast = "SELECT CAST('12abc' AS SIGNED)";
+  CHECK(scalar(*c, cast, value_type::integer) == value{12});
+  CHECK_NOTHROW(c->check_date_overflow(cast));
+  // No warnings at all, and the connection goes on.
+  CHECK(scalar(*c, "SELECT 1 + 1") == value{2});
+  CHECK_NOTHROW(c->check_date_overflow("SELECT 1 + 1"));
+}

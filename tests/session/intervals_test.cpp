@@ -150,3 +150,38 @@ TEST_CASE_METHOD(trips, "an interval MariaDB's TIME cannot hold is refused befor
   }
   CHECK(count("Trip") == 0);
 }
+
+TEST_CASE_METHOD(trips, "date arithmetic past the year 9999 is an error, not a NULL",
+                 "[intervals]") {
+  fill();
+  db_session session{db};
+  // Python raises OverflowError; MariaDB's answer, a NULL, would drop rows without a word.
+  // PostgreSQL's timestamps reach the year 294276: it computes them (its dates start at 4713
+  // BC). SQLite (NextORM's functions) and MariaDB (asked after the statement) raise.
+  const bool postgres = db.impl().dialect().name() == "postgres";
+  const auto fails = [&](const std::string& query) {
+    try {
+      (void)select<Trip>(query).fetch();
+    } catch (const database_error&) {
+      session.rollback();  // (PostgreSQL's transaction is over after an error)
+      return true;
+    }
+    return false;
+  };
+  const std::string far = "timedelta(days=3000000)";  // 8213 years
+  CHECK(fails("t for t in Trip if t.start + " + far + " > t.start") == !postgres);
+  CHECK(fails("t for t in Trip if t.day - " + far + " < t.day"));
+  CHECK(fails("t for t in (x for x in Trip if x.start + " + far + " > x.start)") == !postgres);
+  CHECK(fails("t for t in Trip if t.start - " + far + " < t.start"));
+  CHECK(names("t.start + timedelta(days=3) > datetime(2024, 3, 7)") == strings{"B"});
+  // A delete whose condition overflows deletes nothing and says so.
+  try {
+    (void)select<Trip>("t for t in Trip if t.day - " + far + " < t.day").remove();
+    FAIL("no error");
+  } catch (const database_error&) {
+  }
+  session.rollback();
+  CHECK(select<Trip>("t for t in Trip if t.day + timedelta(days=1) > date(2024, 3, 2)").remove() ==
+        1);
+  CHECK(names("True") == strings{"A", "C"});
+}

@@ -667,6 +667,34 @@ void mariadb_client::run_text(std::string_view sql) {
 
 void mariadb_client::execute_script(std::string_view sql) { run_text(sql); }
 
+void mariadb_client::check_date_overflow(std::string_view sql) {
+  MYSQL* mysql = m_mysql.get();
+  int rc = 0;
+  constexpr std::string_view show = "SHOW WARNINGS";
+  await([&] { return mysql_real_query_start(&rc, mysql, show.data(), show.size()); },
+        [&](int ready) { return mysql_real_query_cont(&rc, mysql, ready); });
+  MYSQL_RES* result = nullptr;
+  if (rc == 0) {  // coverage-exempt: SHOW WARNINGS fails only with the connection
+    await([&] { return mysql_store_result_start(&result, mysql); },
+          [&](int ready) { return mysql_store_result_cont(&result, mysql, ready); });
+  }
+  const mariadb_result_handle warnings{result};
+  const std::string context = "cannot read the rows of " + quoted(sql);
+  if (!warnings) fail(nullptr, context);  // coverage-exempt: SHOW WARNINGS failed, as above
+  // Level, Code, Message. Where date arithmetic leaves the years 0 to 9999 MariaDB gives NULL
+  // and this warning, where Python, PostgreSQL and NextORM's SQLite raise an error: a silently
+  // missing row or value would be a wrong answer.
+  const std::string overflow = std::to_string(ER_DATETIME_FUNCTION_OVERFLOW);
+  const bool three = mysql_num_fields(warnings.get()) == 3;
+  while (MYSQL_ROW row = mysql_fetch_row(warnings.get())) {
+    // (Never otherwise: a guard against a server that sends something else.)
+    const bool shaped = three && row[1] != nullptr && row[2] != nullptr;  // coverage-exempt: guard
+    if (shaped && overflow == row[1]) {  // coverage-exempt: `shaped` as above
+      throw_mariadb_error(ER_DATETIME_FUNCTION_OVERFLOW, "22008", row[2], context);
+    }
+  }
+}
+
 mariadb_client::~mariadb_client() {
   // A connection interrupted in the middle of a call is somewhere inside a response: closing its
   // statements would read on (a streamed result's rows) from a protocol state that is unknown,

@@ -60,6 +60,10 @@ class mariadb_client final : public connection {
   // the idle connection: MariaDB sends nothing unasked, so that is the end of the stream (KILL,
   // shutdown, wait_timeout) or the error before it.
   [[nodiscard]] bool alive() noexcept override;
+  // Asks for the statement's warnings (SHOW WARNINGS, one round trip: the binary protocol's
+  // unbuffered rows do not bring their count) and throws mariadb.bad_value for a datetime
+  // overflow (1441), whose NULL would hide a row or a value; other warnings stay the server's.
+  void check_date_overflow(std::string_view sql) override;
 
   // Replaces the wait function; an empty one restores wait_for_socket.
   void set_wait(wait_function wait) {
