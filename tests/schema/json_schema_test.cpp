@@ -1281,6 +1281,20 @@ TEST_CASE("LongStr, lazy and volatile are refused where PonyORM refuses them", "
              Catch::Contains("'volatile' applies only to Req and Opt attributes"));
   CHECK_THAT(attrs_error(R"({"name":"b","kind":"Req","type":"str","lazy":1})"),
              Catch::Contains("schema.json_shape"));
+  // Through the registry's own API: LongStr on what is not a plain str.
+  for (const bool enumeration : {false, true}) {
+    registry r;
+    entity_info e;
+    e.name = "E";
+    attr_info a;
+    a.name = "a";
+    a.kind = attr_kind::req;
+    a.type = enumeration ? value_type::text : value_type::integer;
+    if (enumeration) a.enum_values = {"x"};
+    a.long_str = true;
+    e.attrs.push_back(a);
+    CHECK_THROWS_WITH(r.add(std::move(e)), Catch::Contains("'LongStr' applies only to str"));
+  }
   // Keys: a LongStr key would be lazy (PonyORM: "Primary key attribute cannot be lazy").
   auto finalize_error = [](const std::string& text) -> std::string {
     registry r;
