@@ -122,3 +122,30 @@ TEST_CASE("an interval column's days read back as microseconds, text does not",
   CHECK_THROWS_AS(rows->get(5, value_type::interval), nextorm::error);
   CHECK_THROWS_AS(rows->get(6, value_type::interval), nextorm::error);
 }
+
+TEST_CASE("datetimes and times are written as PonyORM writes them, six digits of a fraction",
+          "[sqlite_functions]") {
+  sqlite_connection c{":memory:"};
+  // Python's str(): a fraction in six digits, none for a whole second. A PonyORM database holds
+  // '2024-03-11 10:00:00.500000'; a value given as '...00.5' must find it.
+  const value half = value::typed(value_type::datetime, "2024-03-11 10:00:00.5");
+  CHECK(one(c, "SELECT ?", {half}) == value{"2024-03-11 10:00:00.500000"});
+  CHECK(one(c, "SELECT ? = '2024-03-11 10:00:00.500000'", {half}) == value{std::int64_t{1}});
+  CHECK(one(c, "SELECT ?", {value::typed(value_type::datetime, "2024-03-11 10:00:00")}) ==
+        value{"2024-03-11 10:00:00"});
+  CHECK(one(c, "SELECT ?", {value::typed(value_type::time, "09:45:00.25")}) ==
+        value{"09:45:00.250000"});
+  CHECK(one(c, "SELECT ?", {value::typed(value_type::time, "09:45:00")}) == value{"09:45:00"});
+  // What an INSERT stores.
+  c.execute_script("CREATE TABLE t (at DATETIME)");
+  (void)c.execute("INSERT INTO t VALUES (?)",
+                  std::vector<value>{value::typed(value_type::datetime, "2024-01-02 03:04:05.000001")});
+  CHECK(one(c, "SELECT at FROM t") == value{"2024-01-02 03:04:05.000001"});
+  // What the interval functions compute is written the same way.
+  const value half_day_and_a_bit{0.5 + 250'000.0 / 86'400'000'000.0};
+  CHECK(one(c, "SELECT py_datetime_add('2024-03-11 00:00:00', ?)", {half_day_and_a_bit}) ==
+        value{"2024-03-11 12:00:00.250000"});
+  // A text that is no datetime is refused before it is bound.
+  CHECK_THROWS_WITH(one(c, "SELECT ?", {value::typed(value_type::datetime, "soon")}),
+                    Catch::Contains("value.bad_datetime"));
+}

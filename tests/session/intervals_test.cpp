@@ -76,6 +76,11 @@ TEST_CASE_METHOD(trips, "a timedelta field keeps microseconds, signs and TIME's 
   const Trip& b = *Trip::get({{"name", "B"}});
   const Trip& c = *Trip::get({{"name", "C"}});
   CHECK(a.planned.get() == 216h);
+  // SQLite holds datetimes as text, written as PonyORM writes them (Python's str()).
+  if (db.impl().dialect().name() == "sqlite") {
+    CHECK(scalar("SELECT finish FROM Trip WHERE name = 'A'") ==
+          value{"2024-03-11 10:00:00.500000"});
+  }
   CHECK(b.planned.get() == -1us);
   CHECK(c.planned.get() == longest_time);
   CHECK(a.pause.get() == std::chrono::seconds{90});

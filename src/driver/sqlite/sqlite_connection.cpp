@@ -68,6 +68,12 @@ int bind_value(sqlite3_stmt* stmt, int index, const value& v, sqlite3_destructor
       const std::string& bytes = v.as_text();
       return sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), copy);
     }
+    case value_type::datetime:
+    case value_type::time: {  // as PonyORM writes them, whatever form the value's text has
+      const std::string text = python_time_text(v.as_text(), v.type() == value_type::datetime);
+      return sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                 SQLITE_UTF8);
+    }
     default: {
       const std::string& text = v.as_text();
       return sqlite3_bind_text64(stmt, index, text.data(), text.size(), copy, SQLITE_UTF8);

@@ -5,6 +5,9 @@
 
 #include <sqlite3.h>
 
+#include <string>
+#include <string_view>
+
 namespace nextorm::driver {
 
 // Registers the functions on `db`; throws a database error when SQLite refuses one.
@@ -21,5 +24,11 @@ void register_decimal_aggregates(sqlite3* db);
 // py_timedelta_between(a, b): a - b of two dates or datetimes as such days
 // (sqlite_intervals.cpp).
 void register_interval_functions(sqlite3* db);
+
+// A datetime or a time as PonyORM writes it on SQLite, Python's str(): the fraction of a second,
+// when there is one, in six digits ("2024-03-11 10:00:00.500000"), so that equal values are
+// equal texts whichever of the two wrote them (sqlite_intervals.cpp). `text` is the value's text
+// in any form NextORM reads; a text that is not one throws value.bad_datetime / value.bad_time.
+[[nodiscard]] std::string python_time_text(std::string_view text, bool is_datetime);
 
 }  // namespace nextorm::driver

@@ -42,6 +42,13 @@ std::optional<std::int64_t> interval_of(sqlite3_value* v) {
   return detail::micros_of_days(sqlite3_value_double(v));
 }
 
+// Python's fraction: six digits after the point of a text that has one.
+std::string six_digit_fraction(std::string text) {
+  const auto dot = text.find('.');
+  if (dot != std::string::npos) text.append(6 - (text.size() - dot - 1), '0');
+  return text;
+}
+
 bool any_null(sqlite3_value** argv) {
   return sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL;
 }
@@ -64,7 +71,8 @@ void add(sqlite3_context* ctx, sqlite3_value** argv, bool whole_days) {
     return sqlite3_result_error(ctx, "date value out of range", -1);
   }
   const datetime moved{datetime::time_point{std::chrono::microseconds{sum}}};
-  const std::string out = whole_days ? to_string(moved.date_part()) : to_string(moved);
+  const std::string out =
+      whole_days ? to_string(moved.date_part()) : six_digit_fraction(to_string(moved));
   sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
@@ -83,6 +91,10 @@ void py_timedelta_between(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }
 
 }  // namespace
+
+std::string python_time_text(std::string_view text, bool is_datetime) {
+  return six_digit_fraction(is_datetime ? to_string(datetime{text}) : to_string(time_of_day{text}));
+}
 
 void register_interval_functions(sqlite3* db) {
   struct entry {
