@@ -336,10 +336,12 @@ ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
 ir::expr_ptr binder::bind_constructor(const ast::call& c, const ast::name& func) {
   const std::string& name = func.id;
   if (name == "timedelta") return bind_timedelta(c);
-  std::size_t min = name == "time" ? 1 : 3;
-  std::size_t max = name == "date" ? 3 : name == "time" ? 3 : 6;
+  // Python's positional fields: date(year, month, day), datetime(... hour, minute, second,
+  // microsecond), time(hour, minute, second, microsecond), the clock's fields optional.
+  std::size_t min = name == "time" ? 0 : 3;
+  std::size_t max = name == "date" ? 3 : name == "time" ? 4 : 7;
   check_args(c, min, max);
-  std::int64_t parts[6] = {0, 0, 0, 0, 0, 0};
+  std::int64_t parts[7] = {0, 0, 0, 0, 0, 0, 0};
   for (std::size_t i = 0; i < c.args.size(); ++i) {
     std::optional<std::int64_t> v = int_literal(c.args[i].get());
     if (!v) {
@@ -374,6 +376,15 @@ ir::expr_ptr binder::bind_constructor(const ast::call& c, const ast::name& func)
   if (clock < c.args.size()) check(clock, in(clock, 0, 23), "hour must be in 0..23");
   if (clock + 1 < c.args.size()) check(clock + 1, in(clock + 1, 0, 59), "minute must be in 0..59");
   if (clock + 2 < c.args.size()) check(clock + 2, in(clock + 2, 0, 59), "second must be in 0..59");
+  if (clock + 3 < c.args.size()) {
+    check(clock + 3, in(clock + 3, 0, 999'999), "microsecond must be in 0..999999");
+  }
+  // NextORM's text of a fraction: its digits without trailing zeros (".5"), none for 0.
+  std::string fraction;
+  if (parts[clock + 3] != 0) {
+    fraction = "." + std::to_string(1'000'000 + parts[clock + 3]).substr(1);
+    while (fraction.back() == '0') fraction.pop_back();
+  }
   char buffer[40];
   value_type type = value_type::date;
   if (name == "date") {
@@ -390,7 +401,7 @@ ir::expr_ptr binder::bind_constructor(const ast::call& c, const ast::name& func)
     std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", static_cast<int>(parts[0]),
                   static_cast<int>(parts[1]), static_cast<int>(parts[2]));
   }
-  return std::make_unique<ir::constant>(c.span, value::typed(type, buffer));
+  return std::make_unique<ir::constant>(c.span, value::typed(type, buffer + fraction));
 }
 
 }  // namespace nextorm::analyze

@@ -574,6 +574,24 @@ TEST_CASE("date(), datetime() and time() refuse the fields Python refuses, point
             .constant == value::typed(value_type::datetime, "9999-12-31 23:59:59"));
   CHECK(compile_text("e for e in Event if e.alarm > time(0)")->params[0].constant ==
         value::typed(value_type::time, "00:00:00"));
+  // Python's microsecond, the seventh field of a datetime and the fourth of a time; time()
+  // alone is midnight.
+  CHECK(compile_text("e for e in Event if e.at > datetime(2024, 3, 11, 10, 0, 0, 500000)")
+            ->params[0]
+            .constant == value::typed(value_type::datetime, "2024-03-11 10:00:00.5"));
+  CHECK(compile_text("e for e in Event if e.alarm > time(9, 45, 0, 1)")->params[0].constant ==
+        value::typed(value_type::time, "09:45:00.000001"));
+  CHECK(compile_text("e for e in Event if e.alarm > time(9, 45, 0, 0)")->params[0].constant ==
+        value::typed(value_type::time, "09:45:00"));
+  CHECK(compile_text("e for e in Event if e.alarm > time()")->params[0].constant ==
+        value::typed(value_type::time, "00:00:00"));
+  CHECK(error_of("e for e in Event if e.alarm > time(1, 2, 3, 1000000)")
+            .starts_with("type.constructor: time() cannot build this value: microsecond must be "
+                         "in 0..999999"));
+  CHECK(error_of("e for e in Event if e.at > datetime(2000, 1, 1, 0, 0, 0, -1)")
+            .starts_with("type.constructor: datetime() cannot build this value: microsecond"));
+  CHECK(error_of("e for e in Event if e.at > datetime(2000, 1, 1, 0, 0, 0, 0, 0)")
+            .starts_with("type.arguments: datetime() takes 3 to 7 arguments, got 8"));
 }
 
 TEST_CASE("calls with the wrong arguments name the function, what it takes and what it got") {

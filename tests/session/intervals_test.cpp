@@ -179,6 +179,7 @@ TEST_CASE_METHOD(trips, "date arithmetic past the year 9999 is an error, not a N
   CHECK(fails("t for t in (x for x in Trip if x.start + " + far + " > x.start)") == !postgres);
   CHECK(fails("t for t in Trip if t.start - " + far + " < t.start"));
   CHECK(names("t.start + timedelta(days=3) > datetime(2024, 3, 7)") == strings{"B"});
+  CHECK(names("t.finish == datetime(2024, 3, 11, 10, 0, 0, 500000)") == strings{"A"});
   // A delete whose condition overflows deletes nothing and says so.
   try {
     (void)select<Trip>("t for t in Trip if t.day - " + far + " < t.day").remove();
