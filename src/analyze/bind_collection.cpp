@@ -245,6 +245,12 @@ ir::expr_ptr binder::bind_generator(const ast::generator& g) {
 
 ir::expr_ptr binder::exists_of(ir::expr_ptr coll, bool negated, source_span span) {
   auto& q = coll->as<ir::subquery>();
+  // PonyORM: a query of values exists when one of its values is true (`exists(s.login for s in
+  // g.students)`: a login that is not NULL nor ''), as Python's any() of them.
+  if (!q.item->type.is_entity()) {
+    q.filter.push_back(q.item->type.is_bool() ? ir::clone(*q.item)
+                                               : truth(ir::clone(*q.item), span, false));
+  }
   q.mode = negated ? ir::subquery_mode::not_exists : ir::subquery_mode::exists;
   q.type = ir::scalar_type(value_type::boolean);
   q.span = span;
