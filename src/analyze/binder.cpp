@@ -143,9 +143,17 @@ ir::expr_ptr binder::bind_condition(const ast::node& n) {
 ir::expr_ptr binder::truth(ir::expr_ptr e, source_span span, bool negated) {
   const ir::type t = e->type;
   if (t.collection) return exists_of(std::move(e), negated, span);
+  if (t.is(value_type::json)) {
+    // PonyORM's JSON_NONZERO: null, false, 0, "", [] and {} are false, as in Python.
+    ir::expr_ptr test = std::make_unique<ir::function>(
+        ir::scalar_type(value_type::boolean), span, ir::function_kind::json_truth, std::move(e));
+    if (!negated) return test;
+    return std::make_unique<ir::unary>(ir::scalar_type(value_type::boolean), span,
+                                       ir::unary_op::not_, std::move(test));
+  }
   if (t.is_entity() || t.is(value_type::date) || t.is(value_type::datetime) ||
       t.is(value_type::time) || t.is(value_type::uuid) || t.is(value_type::bytes) ||
-      t.is(value_type::json) || t.is(value_type::interval)) {
+      t.is(value_type::interval)) {
     return std::make_unique<ir::is_null>(span, std::move(e), !negated);
   }
   if (t.is_text() || t.is_number()) {

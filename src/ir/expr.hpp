@@ -219,6 +219,7 @@ enum class function_kind : std::uint8_t {
   json_value,     // (json_get): the element as the function's scalar type (int, float, str, bool)
   json_is_null,   // (json_get): the element is JSON null or missing
   json_contains,  // (json_get, needle): an object has the key / an array holds the str needle
+  json_truth,     // (x): json x (an attribute or a json_get) is true: not null/false/0/""/[]/{}
 };
 
 // A str index or slice bound beyond the longest string any provider stores (SQLite's

@@ -97,6 +97,9 @@ class dialect {
   [[nodiscard]] virtual affixes date_part(std::string_view part, value_type type) const = 0;
   // `x.date()` of a datetime.
   [[nodiscard]] virtual affixes date_of() const = 0;
+  // The truth of a json value (an attribute, or an element as json), PonyORM's: false for
+  // NULL (a missing element), null, false, 0, "", [] and {}.
+  [[nodiscard]] virtual affixes json_truth() const = 0;
   // int(x), float(x), str(x): `to` is integer, real or text; `from` the operand's type.
   [[nodiscard]] virtual affixes cast(value_type to, value_type from) const = 0;
   // --- Intervals (PonyORM's timedelta). In a query an interval is the dialect's own value: days

@@ -434,6 +434,7 @@ void sql_builder::function(const ir::function& f) {
       return between(m_dialect.add_interval(f.fn == ir::function_kind::subtract_interval,
                                             f.type.is(value_type::date)),
                      *f.args[0], *f.args[1]);
+    case ir::function_kind::json_truth: return wrap(m_dialect.json_truth(), *f.args[0]);
     case ir::function_kind::interval_between:
       return between(m_dialect.interval_between(f.args[0]->type.is(value_type::date)), *f.args[0],
                      *f.args[1]);

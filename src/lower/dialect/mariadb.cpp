@@ -98,6 +98,11 @@ class mariadb final : public dialect {
     return {"CAST(TIME_TO_SEC(", ") * 1000000 AS SIGNED)"};
   }
   bool interval_parameter_as_micros() const noexcept override { return true; }
+  // PonyORM's list, on the compact text (JSON_COMPACT); 0.0 too, which is Python's false.
+  affixes json_truth() const override {
+    return {"coalesce(JSON_COMPACT(",
+            "), 'null') NOT IN ('null', 'false', '0', '0.0', '\"\"', '[]', '{}')"};
+  }
   infixes interval_between(bool is_date) const override {
     if (is_date) return {"(DATEDIFF(", ", ", ") * 86400000000)"};
     return {"(-TIMESTAMPDIFF(MICROSECOND, ", ", ", "))"};

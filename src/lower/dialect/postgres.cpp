@@ -108,6 +108,12 @@ class postgres final : public dialect {
   std::string interval_constant(std::int64_t micros) const override {
     return "INTERVAL " + interval_literal(micros);
   }
+  // jsonb compares numbers as numbers (0.0 is 0) and ignores whitespace.
+  affixes json_truth() const override {
+    return {"coalesce(",
+            ", 'null'::jsonb) NOT IN ('null'::jsonb, 'false'::jsonb, '0'::jsonb, '\"\"'::jsonb, "
+            "'[]'::jsonb, '{}'::jsonb)"};
+  }
   infixes interval_between(bool is_date) const override {
     if (is_date) return {"((", " - ", ") * INTERVAL '1 day')"};  // date - date is an integer
     return {"(", " - ", ")"};
