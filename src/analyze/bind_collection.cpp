@@ -249,7 +249,7 @@ ir::expr_ptr binder::exists_of(ir::expr_ptr coll, bool negated, source_span span
   // g.students)`: a login that is not NULL nor ''), as Python's any() of them.
   if (!q.item->type.is_entity()) {
     q.filter.push_back(q.item->type.is_bool() ? ir::clone(*q.item)
-                                               : truth(ir::clone(*q.item), span, false));
+                                              : truth(ir::clone(*q.item), span, false));
   }
   q.mode = negated ? ir::subquery_mode::not_exists : ir::subquery_mode::exists;
   q.type = ir::scalar_type(value_type::boolean);

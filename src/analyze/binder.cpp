@@ -145,8 +145,8 @@ ir::expr_ptr binder::truth(ir::expr_ptr e, source_span span, bool negated) {
   if (t.collection) return exists_of(std::move(e), negated, span);
   if (t.is(value_type::json)) {
     // PonyORM's JSON_NONZERO: null, false, 0, "", [] and {} are false, as in Python.
-    ir::expr_ptr test = std::make_unique<ir::function>(
-        ir::scalar_type(value_type::boolean), span, ir::function_kind::json_truth, std::move(e));
+    ir::expr_ptr test = std::make_unique<ir::function>(ir::scalar_type(value_type::boolean), span,
+                                                       ir::function_kind::json_truth, std::move(e));
     if (!negated) return test;
     return std::make_unique<ir::unary>(ir::scalar_type(value_type::boolean), span,
                                        ir::unary_op::not_, std::move(test));

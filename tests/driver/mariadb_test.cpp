@@ -937,8 +937,8 @@ TEST_CASE("mariadb date arithmetic past the year 9999 is an error when asked", "
   CHECK(scalar(*c, past).is_null());
   const nextorm::error e = caught([&] { c->check_date_overflow(past); });
   CHECK(std::string{e.id()} == "mariadb.bad_value");
-  CHECK_THAT(e.what(), Catch::Contains("overflow") && Catch::Contains("1441") &&
-                           Catch::Contains("DATE_ADD"));
+  CHECK_THAT(e.what(),
+             Catch::Contains("overflow") && Catch::Contains("1441") && Catch::Contains("DATE_ADD"));
   // Other warnings stay the server's: the value as MariaDB gives it.
   const std::string cast = "SELECT CAST('12abc' AS SIGNED)";
   CHECK(scalar(*c, cast, value_type::integer) == value{12});

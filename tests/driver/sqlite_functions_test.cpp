@@ -138,8 +138,9 @@ TEST_CASE("datetimes and times are written as PonyORM writes them, six digits of
   CHECK(one(c, "SELECT ?", {value::typed(value_type::time, "09:45:00")}) == value{"09:45:00"});
   // What an INSERT stores.
   c.execute_script("CREATE TABLE t (at DATETIME)");
-  (void)c.execute("INSERT INTO t VALUES (?)",
-                  std::vector<value>{value::typed(value_type::datetime, "2024-01-02 03:04:05.000001")});
+  (void)c.execute(
+      "INSERT INTO t VALUES (?)",
+      std::vector<value>{value::typed(value_type::datetime, "2024-01-02 03:04:05.000001")});
   CHECK(one(c, "SELECT at FROM t") == value{"2024-01-02 03:04:05.000001"});
   // What the interval functions compute is written the same way.
   const value half_day_and_a_bit{0.5 + 250'000.0 / 86'400'000'000.0};

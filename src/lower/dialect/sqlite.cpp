@@ -90,7 +90,8 @@ class sqlite final : public dialect {
   infixes interval_between(bool) const override { return {"py_timedelta_between(", ", ", ")"}; }
   // PonyORM's list, on the minified text (json()); 0.0 too, which is Python's false.
   affixes json_truth() const override {
-    return {"coalesce(json(", "), 'null') NOT IN ('null', 'false', '0', '0.0', '\"\"', '[]', '{}')"};
+    return {"coalesce(json(",
+            "), 'null') NOT IN ('null', 'false', '0', '0.0', '\"\"', '[]', '{}')"};
   }
   infixes add_interval(bool subtract, bool is_date) const override {
     std::string before = is_date ? "py_date_add(" : "py_datetime_add(";
