@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <limits>
 
 namespace nextorm::analyze {
@@ -379,29 +378,20 @@ ir::expr_ptr binder::bind_constructor(const ast::call& c, const ast::name& func)
   if (clock + 3 < c.args.size()) {
     check(clock + 3, in(clock + 3, 0, 999'999), "microsecond must be in 0..999999");
   }
-  // NextORM's text of a fraction: its digits without trailing zeros (".5"), none for 0.
-  std::string fraction;
-  if (parts[clock + 3] != 0) {
-    fraction = "." + std::to_string(1'000'000 + parts[clock + 3]).substr(1);
-    while (fraction.back() == '0') fraction.pop_back();
+  // The value's text as the value types write it (checked above, so nothing throws here).
+  const auto field = [&](std::size_t i) { return static_cast<int>(parts[i]); };
+  const time_of_day clock_time{field(clock), field(clock + 1), field(clock + 2), field(clock + 3)};
+  if (name == "time") {
+    return std::make_unique<ir::constant>(c.span,
+                                          value::typed(value_type::time, to_string(clock_time)));
   }
-  char buffer[40];
-  value_type type = value_type::date;
+  const date day{field(0), static_cast<unsigned>(field(1)), static_cast<unsigned>(field(2))};
   if (name == "date") {
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", static_cast<int>(parts[0]),
-                  static_cast<int>(parts[1]), static_cast<int>(parts[2]));
-  } else if (name == "datetime") {
-    type = value_type::datetime;
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02d:%02d:%02d",
-                  static_cast<int>(parts[0]), static_cast<int>(parts[1]),
-                  static_cast<int>(parts[2]), static_cast<int>(parts[3]),
-                  static_cast<int>(parts[4]), static_cast<int>(parts[5]));
-  } else {
-    type = value_type::time;
-    std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", static_cast<int>(parts[0]),
-                  static_cast<int>(parts[1]), static_cast<int>(parts[2]));
+    return std::make_unique<ir::constant>(c.span, value::typed(value_type::date, to_string(day)));
   }
-  return std::make_unique<ir::constant>(c.span, value::typed(type, buffer + fraction));
+  return std::make_unique<ir::constant>(
+      c.span,
+      value::typed(value_type::datetime, to_string(datetime{day} + clock_time.since_midnight())));
 }
 
 }  // namespace nextorm::analyze
