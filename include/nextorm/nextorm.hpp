@@ -6,6 +6,7 @@
 #error "NextORM needs C++20: compile with -std=c++20 (or later)"
 #else
 
+#include <nextorm/computed.hpp>
 #include <nextorm/database.hpp>
 #include <nextorm/entity.hpp>
 #include <nextorm/entity_ptr.hpp>

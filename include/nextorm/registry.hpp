@@ -176,6 +176,30 @@ struct composite_index_info {
   bool unique = false;             // composite_key
 };
 
+// A computed attribute or method, written in the query language (the answer to PonyORM's hybrid
+// properties and methods): `text` is an expression over `self`
+// (`self.first + ' ' + self.last`), or a lambda whose first argument is the object and the
+// others the method's parameters (`lambda p, limit: count(l for l in p.lines if l.qty > limit)`).
+// Queries inline it where it is used; objects evaluate it through one.
+struct computed_info {
+  std::string name;
+  std::string text;
+  // The declared type of its value: a value type, or with `target` an object of that entity
+  // (or with `many`, a collection of them); null: whatever the expression gives (JSON only).
+  value_type type = value_type::null;
+  std::string target;
+  bool many = false;
+  // A method's parameter types, one per lambda argument after the object; empty for an
+  // attribute. null: any (JSON only).
+  std::vector<value_type> params;
+  std::uint32_t field_offset = 0;  // typed entities: the Computed member in the object
+
+  // --- resolved by registry::finalize() ---
+  const entity_info* owner = nullptr;
+  const entity_info* target_entity = nullptr;
+  std::size_t index = 0;  // position in owner->computed
+};
+
 struct entity_info {
   std::string name;
   std::string table;  // "" until finalize() unless declared
@@ -185,6 +209,7 @@ struct entity_info {
   std::string discriminator;
   std::vector<attr_info> attrs;
   std::vector<composite_index_info> composite_indexes;
+  std::vector<computed_info> computed;  // declared on this entity (a subclass: its own only)
   // PonyORM's PrimaryKey(a, b): the names of two or more Req or required Single attributes
   // that together are the key, in its column order. Empty: the key is the PK attribute (or the
   // implicit `id`).
@@ -233,6 +258,8 @@ struct entity_info {
   std::string discriminator_value;
 
   [[nodiscard]] const attr_info* find(std::string_view attr_name) const noexcept;
+  // The computed attribute or method `name` of this entity or of a base.
+  [[nodiscard]] const computed_info* find_computed(std::string_view name) const noexcept;
   // The key attribute of an entity with a single-attribute key (for a composite key, the
   // first of key_attrs: callers that handle both test composite_key() first).
   [[nodiscard]] const attr_info& pk() const noexcept { return attrs[pk_index]; }

@@ -23,6 +23,9 @@ std::vector<std::string> attr_names(const entity_info& entity) {
   std::vector<std::string> names;
   names.reserve(entity.attrs.size());
   for (const auto& a : entity.attrs) names.push_back(a.name);
+  for (const entity_info* e = &entity; e != nullptr; e = e->base_entity) {
+    for (const auto& c : e->computed) names.push_back(c.name);
+  }
   for (const entity_info* sub : entity.subclasses) {
     for (const auto& a : sub->attrs) {
       if (!a.inherited && a.has_column()) names.push_back(a.name);
@@ -76,7 +79,12 @@ ir::expr_ptr binder::bind_attribute(const ast::attribute& a) {
 ir::expr_ptr binder::bind_entity_attribute(ir::expr_ptr object, const ast::attribute& a) {
   const entity_info& entity = *object->type.entity;
   const attr_info* attr = entity.find(a.attr);
-  if (attr == nullptr) attr = find_subclass_attr(entity, a.attr);
+  if (attr == nullptr) {
+    if (const computed_info* c = entity.find_computed(a.attr)) {
+      return bind_computed(std::move(object), *c, nullptr, a.span);
+    }
+    attr = find_subclass_attr(entity, a.attr);
+  }
   if (attr == nullptr) {
     fail(error_category::unknown_name, "unknown_name.attribute",
          "entity " + entity.name + " has no attribute '" + a.attr + "'" +

@@ -55,6 +55,11 @@ ir::expr_ptr binder::bind_method(const ast::call& c, const ast::attribute& metho
     return std::make_unique<ir::function>(ir::scalar_type(value_type::date), c.span,
                                           ir::function_kind::date, std::move(object));
   }
+  if (t.is_entity() && !t.collection) {
+    if (const computed_info* computed = t.entity->find_computed(method.attr)) {
+      return bind_computed(std::move(object), *computed, &c, c.span);
+    }
+  }
   std::string owner = t.is_entity() ? "entity " + ir::type_text(t) : ir::type_text(t);
   fail(error_category::unknown_name, "unknown_name.method",
        owner + " has no method '" + method.attr + "'", method.attr_span);

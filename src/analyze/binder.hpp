@@ -192,6 +192,16 @@ class binder {
   // when the operands are no such pair (they are left as they were).
   ir::expr_ptr bind_date_arithmetic(const ast::binary& b, ir::expr_ptr& lhs, ir::expr_ptr& rhs);
   void check_args(const ast::call& c, std::size_t min, std::size_t max) const;
+  // A computed attribute (call null) or method of `object`, used at `span` (bind_computed.cpp).
+  ir::expr_ptr bind_computed(ir::expr_ptr object, const computed_info& c, const ast::call* call,
+                             source_span span);
+  class computed_scope;
+  // c's text, parsed once per query.
+  const ast::node& computed_tree(const computed_info& c);
+  bool is_lambda_with_params(const computed_info& c);
+  [[noreturn]] void fail_in(const computed_info& c, const std::string& message,
+                            source_span span) const;
+  void check_computed_type(const computed_info& c, const ir::expr& e, source_span span) const;
 
   const registry& m_reg;
   const params* m_args;
@@ -214,6 +224,10 @@ class binder {
   const ast::generator* m_in_generator = nullptr;  // q's generator and q, while it is bound
   const nested_query* m_in_query = nullptr;
   std::vector<std::unique_ptr<std::string>> m_owned_texts;
+  // The computed attributes being bound, innermost last (a text that uses itself is an error).
+  std::vector<const computed_info*> m_computed_stack;
+  std::vector<std::pair<const computed_info*, ast::node_ptr>> m_computed_trees;
+  const params m_no_args;  // a computed text sees no parameter of the query
 };
 
 }  // namespace nextorm::analyze

@@ -131,6 +131,12 @@ entity_objects::entity_objects(const entity_info& entity, identity_map& map,
                                      static_cast<std::uint16_t>(i)});
     }
   }
+  // Computed members find their object like fields (they have no attribute: index 0).
+  for (const entity_info* e = &entity; e != nullptr; e = e->base_entity) {
+    for (const computed_info& c : e->computed) {
+      if (c.field_offset != 0) m_fields.push_back(field_place{c.field_offset, 0});
+    }
+  }
 }
 
 entity_objects::~entity_objects() {

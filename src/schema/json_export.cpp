@@ -96,6 +96,25 @@ json attribute(const attr_info& attr) {
   return a;
 }
 
+json computed_attribute(const computed_info& c) {
+  json a;
+  a["name"] = c.name;
+  a["kind"] = c.params.empty() ? "Computed" : "Method";
+  if (!c.target.empty()) {
+    a["type"] = c.target;
+    if (c.many) a["many"] = true;
+  } else if (c.type != value_type::null) {
+    a["type"] = type_name(c.type);
+  }
+  if (!c.params.empty()) {
+    json types = json::array();
+    for (value_type t : c.params) types.push_back(t == value_type::null ? "any" : type_name(t));
+    a["params"] = std::move(types);
+  }
+  a["text"] = c.text;
+  return a;
+}
+
 }  // namespace
 
 std::string registry::to_json() const {
@@ -134,6 +153,11 @@ std::string registry::to_json() const {
     for (const auto& attr : m_declared[e].attrs) {
       if (inherited.count(attr.name) != 0 || is_implicit_id(attr)) continue;
       attrs.push_back(attribute(attr));
+    }
+    for (const auto& c : entity.computed) {
+      const entity_info* base = find(entity.base);
+      if (base != nullptr && base->find_computed(c.name) != nullptr) continue;  // the base's
+      attrs.push_back(computed_attribute(c));
     }
     out["attrs"] = std::move(attrs);
     entities.push_back(std::move(out));

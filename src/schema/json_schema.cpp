@@ -96,6 +96,8 @@ attr_kind read_kind(const context& at, const std::string& name) {
     if (name == k.name) return k.kind;
     names.emplace_back(k.name);
   }
+  names.emplace_back("Computed");
+  names.emplace_back("Method");
   fail("schema.unknown_kind",
        at.prefix + "unknown kind '" + name + "'" + did_you_mean(name, names));
 }
@@ -236,6 +238,61 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   return attr;
 }
 
+// {"name": "full_name", "kind": "Computed", "type": "str", "text": "self.first + ' ' + self.last"}
+// and {"kind": "Method", "params": ["float"], "text": "lambda p, limit: ..."}: "type" is a value
+// type or an entity (with "many": true, a collection of its objects), "params" the types of a
+// method's parameters ("any" for none in particular).
+computed_info read_computed(const std::string& entity_prefix, const json& object) {
+  computed_info c;
+  c.name = context{entity_prefix}.text(object, "name");
+  context at{entity_prefix + "computed attribute " + c.name + ": "};
+  const bool method = at.text(object, "kind") == "Method";
+  at.check_fields(object, {"name", "kind", "type", "many", "params", "text"});
+  if (!object.contains("text")) {
+    fail("schema.missing_field", at.prefix + "missing \"text\" (its expression)");
+  }
+  c.text = at.text(object, "text");
+  if (object.contains("type")) {
+    const std::string type = at.text(object, "type");
+    bool named = false;
+    for (value_type t : types) {
+      if (type == type_name(t)) {
+        c.type = t;
+        named = true;
+      }
+    }
+    if (!named) c.target = type;  // an entity, checked by finalize()
+  }
+  c.many = at.flag(object, "many");
+  if (c.many && c.target.empty()) {
+    fail("schema.computed", at.prefix + "\"many\" needs the entity of the items as \"type\"");
+  }
+  auto it = object.find("params");
+  if (it != object.end() && !method) {
+    fail("schema.option_kind", at.prefix + "'params' applies only to \"kind\": \"Method\"");
+  }
+  if (method) {
+    const char* expected = "a list of one or more type names";
+    if (it == object.end()) {
+      fail("schema.missing_field", at.prefix + "a Method needs \"params\", their types");
+    }
+    if (!it->is_array() || it->empty()) at.shape("params", expected, *it);
+    for (const json& type : *it) {
+      if (!type.is_string()) at.shape("params", expected, type);
+      const std::string name = type.get<std::string>();
+      c.params.push_back(name == "any" ? value_type::null : read_type(at, name));
+    }
+  }
+  return c;
+}
+
+bool is_computed(const json& object) {
+  if (!object.is_object()) return false;
+  auto it = object.find("kind");
+  return it != object.end() && it->is_string() &&
+         (*it == "Computed" || *it == "Method");
+}
+
 entity_info read_entity(std::size_t position, const json& object) {
   context at{"entity #" + std::to_string(position) + ": "};
   if (!object.is_object()) at.shape("entity", "a JSON object", object);
@@ -288,7 +345,16 @@ entity_info read_entity(std::size_t position, const json& object) {
     if (!it->is_array()) at.shape("attrs", "a list of attributes", *it);
     const std::string prefix = "entity " + entity.name + ", ";
     for (std::size_t i = 0; i < it->size(); ++i) {
-      entity.attrs.push_back(read_attr(prefix, i + 1, (*it)[i]));
+      const json& attr = (*it)[i];
+      if (is_computed(attr)) {
+        if (!attr.contains("name")) {
+          fail("schema.missing_field",
+               prefix + "attribute #" + std::to_string(i + 1) + ": missing \"name\"");
+        }
+        entity.computed.push_back(read_computed("entity " + entity.name + ": ", attr));
+      } else {
+        entity.attrs.push_back(read_attr(prefix, i + 1, attr));
+      }
     }
   }
   return entity;

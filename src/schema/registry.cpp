@@ -48,6 +48,15 @@ const attr_info* entity_info::find(std::string_view attr_name) const noexcept {
   return nullptr;
 }
 
+const computed_info* entity_info::find_computed(std::string_view name) const noexcept {
+  for (const entity_info* e = this; e != nullptr; e = e->base_entity) {
+    for (const auto& c : e->computed) {
+      if (c.name == name) return &c;
+    }
+  }
+  return nullptr;
+}
+
 namespace {
 
 // ASCII only: add() accepts only ASCII identifiers, as PonyORM's lower() would treat them.
@@ -370,6 +379,32 @@ void check_loading_options(const entity_info& entity, const attr_info& attr) {
 }
 
 // Checks one declared attribute and fills in PonyORM's implied settings.
+// A computed attribute's name and text; what the text means is the analyzer's to check, when
+// the database is mapped.
+void check_computed(const entity_info& entity, std::size_t i) {
+  const computed_info& c = entity.computed[i];
+  const std::string here = "entity " + entity.name + ": computed attribute ";
+  if (!is_identifier(c.name)) {
+    fail("schema.bad_name", here + "name '" + c.name + "' is not an identifier");
+  }
+  if (entity.find(c.name) != nullptr) {
+    fail("schema.duplicate_attribute",
+         "entity " + entity.name + ": " + c.name + " is both an attribute and computed");
+  }
+  for (std::size_t j = 0; j < i; ++j) {
+    if (entity.computed[j].name == c.name) {
+      fail("schema.duplicate_attribute",
+           "entity " + entity.name + ": computed attribute " + c.name + " is declared twice");
+    }
+  }
+  if (c.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    fail("schema.computed", here + c.name + " has no expression");
+  }
+  if (c.many && c.target.empty()) {
+    fail("schema.computed", here + c.name + ": a collection needs the entity of its items");
+  }
+}
+
 void check_attr(const entity_info& entity, attr_info& attr) {
   const std::string at = where(entity, attr);
   const bool basic = !attr.is_relation();
@@ -595,6 +630,7 @@ entity_info& registry::add(entity_info entity) {
     }
     check_attr(entity, attr);
   }
+  for (std::size_t i = 0; i < entity.computed.size(); ++i) check_computed(entity, i);
   // A subclass's composite indexes may name its base's attributes: finalize() checks them.
   if (entity.base.empty()) {
     for (auto& index : entity.composite_indexes) check_composite_index(entity, index);
@@ -1111,6 +1147,41 @@ void refuse_key_of_keys(const entity_info& entity, const attr_info& attr) {
            " a single-attribute key and make its key attributes a composite_key");
 }
 
+// A subclass's computed attributes: those a C++ subclass describes again are its base's; any
+// other name of the base's attributes or computed ones is taken. An entity-typed one's target.
+void resolve_computed(entity_info& entity, const entity_list& entities) {
+  if (entity.base_entity != nullptr) {
+    std::erase_if(entity.computed, [&](const computed_info& c) {
+      const computed_info* in_base = entity.base_entity->find_computed(c.name);
+      return in_base != nullptr && in_base->text == c.text && in_base->type == c.type &&
+             in_base->target == c.target;
+    });
+  }
+  for (std::size_t i = 0; i < entity.computed.size(); ++i) {
+    computed_info& c = entity.computed[i];
+    c.owner = &entity;
+    c.index = i;
+    c.target_entity = nullptr;
+    const bool taken = (entity.base_entity != nullptr &&
+                        entity.base_entity->find_computed(c.name) != nullptr) ||
+                       entity.find(c.name) != nullptr;
+    if (taken) {
+      fail("schema.duplicate_attribute", "entity " + entity.name + ": computed attribute " +
+                                             c.name + " has the name of an attribute of " +
+                                             entity.base + " (or one of its bases)");
+    }
+    if (c.target.empty()) continue;
+    for (const auto& other : entities) {
+      if (other->name == c.target) c.target_entity = other.get();
+    }
+    if (c.target_entity == nullptr) {
+      fail("schema.unknown_entity", "entity " + entity.name + ": computed attribute " + c.name +
+                                        " gives objects of unknown entity '" + c.target + "'" +
+                                        did_you_mean(c.target, entity_names(entities)));
+    }
+  }
+}
+
 }  // namespace
 
 void registry::finalize(const naming_convention& naming) {
@@ -1223,6 +1294,7 @@ void registry::finalize(const naming_convention& naming) {
     }
   }
   name_join_tables(m_entities, naming);
+  for (std::size_t e : order) resolve_computed(*m_entities[e], m_entities);
   hierarchy::sync_inherited(m_entities, order);
   hierarchy::resolve_tables(m_entities);
   ++m_version;

@@ -3,6 +3,7 @@
 
 #include <nextorm/errors.hpp>
 
+#include "compile/compiler.hpp"
 #include "migrate/create_missing.hpp"
 #include "migrate/ddl.hpp"
 
@@ -258,9 +259,56 @@ const std::string& database_impl::link_statement(const attr_info& attr, bool add
   return add ? found->second.first : found->second.second;
 }
 
+namespace {
+
+// A value of type `t` for a computed method's parameter, so that its text can be compiled
+// before any query uses it; None (which fits any type) for the rarer types.
+param_value sample(value_type t) {
+  switch (t) {
+    case value_type::integer: return param_value{std::int64_t{0}};
+    case value_type::real: return param_value{0.0};
+    case value_type::text: return param_value{std::string{}};
+    case value_type::boolean: return param_value{false};
+    default: return param_value{};
+  }
+}
+
+}  // namespace
+
+void database_impl::check_computed() {
+  for (const auto& entity : schema.entities()) {
+    for (const computed_info& c : entity->computed) {
+      ir::query_spec spec;
+      spec.text = "__o." + c.name;
+      params args;
+      if (!c.params.empty()) {
+        spec.text += '(';
+        for (std::size_t i = 0; i < c.params.size(); ++i) {
+          const std::string name = "__a" + std::to_string(i);
+          spec.text += (i == 0 ? "" : ", ") + name;
+          args.emplace(name, sample(c.params[i]));
+        }
+        spec.text += ')';
+      }
+      spec.text += " for __o in " + entity->name;
+      try {
+        (void)compile::compile_query(spec, schema, dialect(), args);
+      } catch (const query_error& e) {
+        // The binder names where the text was used: here, the start of this made-up query.
+        std::string message = e.message();
+        const std::string use = ", used at line 1, column 1)";
+        if (message.ends_with(use)) message.replace(message.size() - use.size(), use.size(), ")");
+        throw query_error{e.category(), e.id(), message, e.query(), e.span()};
+      }
+    }
+  }
+}
+
 void database_impl::generate_mapping(const mapping_options& options) {
   // PonyORM's default names depend on the provider (lower case on PostgreSQL and MariaDB).
   rename_for_provider();
+  // A computed attribute's text is checked now rather than by the first query that uses it.
+  if (bound()) check_computed();
   if (!options.create_tables) return;
   // An unbound database says so, before a connection to an empty URL is tried.
   const lower::dialect& d = dialect();

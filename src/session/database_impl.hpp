@@ -62,6 +62,9 @@ class database_impl {
   [[nodiscard]] const entity_info& entity_of(const void* type_tag) const;
 
   void generate_mapping(const mapping_options& options);
+  // Compiles each computed attribute of the schema once: errors in their texts are reported
+  // when the database is mapped.
+  void check_computed();
 
   registry& schema = *m_schema;
   [[nodiscard]] std::shared_ptr<const registry> shared_schema() const noexcept { return m_schema; }

@@ -210,6 +210,13 @@ void field_base::describe(attr_info info) {
   construction().describing->attrs.push_back(std::move(info));
 }
 
+void field_base::describe_computed(computed_info info) {
+  m_owner_offset = static_cast<std::uint32_t>(reinterpret_cast<const char*>(this) -
+                                              reinterpret_cast<const char*>(construction().owner));
+  info.field_offset = m_owner_offset;
+  construction().describing->computed.push_back(std::move(info));
+}
+
 void describe_composite(composite_kind kind, std::initializer_list<const void*> fields) {
   const construction_context& c = construction();
   if (c.describing == nullptr) return;  // an object made while another thread describes

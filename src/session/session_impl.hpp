@@ -98,6 +98,8 @@ class session_impl {
 // The session `object` belongs to, for a change or a lazy load: usage_error session.over when
 // that session has ended, object.detached when no session made the object.
 [[nodiscard]] session_impl& session_of(const entity_base& object);
+// usage_error object.detached: a field of an object no session made.
+[[noreturn]] void throw_unattached();
 // "Author[1]" ("Author[new]" before the database made its key), for messages.
 [[nodiscard]] std::string object_label(const entity_base& object);
 // PonyORM's text of a key within an object's label: 1, 'x', or for a composite key its parts

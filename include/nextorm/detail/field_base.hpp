@@ -28,6 +28,8 @@ class field_base {
   [[nodiscard]] const attr_info& attr() const;
   // Whether a session (or a description) has told the field where its owner is.
   [[nodiscard]] bool attached() const noexcept { return m_owner_offset != 0; }
+  // Where this member is in its owner (0: not attached).
+  [[nodiscard]] std::uint32_t owner_offset() const noexcept { return m_owner_offset; }
   // attr() of an attached field, without the test.
   [[nodiscard]] const attr_info& attr_unchecked() const noexcept {
     return owner().m_info->attrs[m_attr_index];
@@ -49,6 +51,8 @@ class field_base {
     return describers.load(std::memory_order_relaxed) != 0 && construction().describing != nullptr;
   }
   void describe(attr_info info);
+  // The same for a Computed or Method member (computed.hpp).
+  void describe_computed(computed_info info);
   // A lazy attribute that its object was read without: reads its column now, through the
   // object's session (session.over once it has ended), and clears m_unloaded.
   void load_lazy() const;
