@@ -3,6 +3,7 @@
 // around it in view (so that its loop variables neither see nor shadow the query's).
 #include "analyze/binder.hpp"
 
+#include "common/suggest.hpp"
 #include "parse/parser.hpp"
 
 #include <algorithm>
@@ -118,27 +119,46 @@ ir::expr_ptr binder::bind_computed(ir::expr_ptr object, const computed_info& c,
   // The arguments, in the query's own scope.
   std::vector<ir::expr_ptr> args;
   if (call != nullptr) {
-    if (!call->kwargs.empty()) {
-      fail(error_category::unsupported, "unsupported.keyword_argument",
-           full_name(c) + " takes its arguments by position", call->kwargs.front().name_span);
+    // Python's rules: positional arguments first, then keyword ones by the lambda's names.
+    const std::size_t wanted = names.size() - 1;
+    const std::string takes = full_name(c) + " takes " + std::to_string(wanted) + " argument" +
+                              (wanted == 1 ? "" : "s");
+    if (call->args.size() > wanted) {
+      fail(error_category::type, "type.arguments",
+           takes + ", got " + std::to_string(call->args.size() + call->kwargs.size()), call->span);
     }
-    if (call->args.size() + 1 != names.size()) {
-      fail(error_category::type, "type.argument_count",
-           full_name(c) + " takes " + std::to_string(names.size() - 1) + " argument" +
-               (names.size() == 2 ? "" : "s") + ", got " + std::to_string(call->args.size()),
-           call->span);
+    std::vector<const ast::node*> given(wanted, nullptr);
+    for (std::size_t i = 0; i < call->args.size(); ++i) given[i] = call->args[i].get();
+    const std::vector<std::string> params(names.begin() + 1, names.end());
+    for (const auto& kw : call->kwargs) {
+      auto at = std::find(params.begin(), params.end(), kw.name);
+      if (at == params.end()) {
+        fail(error_category::type, "type.arguments",
+             full_name(c) + " has no parameter '" + kw.name + "'" + did_you_mean(kw.name, params),
+             kw.name_span);
+      }
+      const auto i = static_cast<std::size_t>(at - params.begin());
+      if (given[i] != nullptr) {
+        fail(error_category::type, "type.arguments",
+             full_name(c) + " got parameter '" + kw.name + "' twice", kw.name_span);
+      }
+      given[i] = kw.value.get();
     }
-    for (std::size_t i = 0; i < call->args.size(); ++i) {
-      args.push_back(bind(*call->args[i]));
+    for (std::size_t i = 0; i < wanted; ++i) {
+      if (given[i] == nullptr) {
+        fail(error_category::type, "type.arguments",
+             takes + ": '" + params[i] + "' is missing", call->span);
+      }
+      args.push_back(bind(*given[i]));
       const value_type declared = i < c.params.size() ? c.params[i] : value_type::null;
       if (args.back()->type.collection || args.back()->type.is_entity() ||
           !fits(declared, args.back()->type)) {
         fail(error_category::type, "type.mismatch",
-             "argument '" + names[i + 1] + "' of " + full_name(c) + " is " +
+             "argument '" + params[i] + "' of " + full_name(c) + " is " +
                  (declared == value_type::null ? std::string{"a value"}
                                                : std::string{type_name(declared)}) +
                  ", got " + ir::type_text(args.back()->type),
-             call->args[i]->span);
+             given[i]->span);
       }
     }
   }

@@ -12,6 +12,10 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+import json
+import os
+
+from pony import orm
 from pony.orm import Json, LongStr, Optional, PrimaryKey, Required, Set
 
 
@@ -133,10 +137,34 @@ def define_entities(db):
         hearing = Optional(Slot)
         reason = Required(str)
 
-    return dict(Department=Department, Group=Group, Student=Student, Course=Course,
-                Teacher=Teacher, Passport=Passport, Person=Person, Employee=Employee,
-                Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot, Appeal=Appeal,
-                Locker=Locker)
+    entities = dict(Department=Department, Group=Group, Student=Student, Course=Course,
+                    Teacher=Teacher, Passport=Passport, Person=Person, Employee=Employee,
+                    Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot, Appeal=Appeal,
+                    Locker=Locker)
+    add_computed(entities)
+    return entities
+
+
+def add_computed(entities):
+    """NextORM's computed attributes (schema.json) as PonyORM's hybrid properties and methods:
+    the same text, a lambda over `self` for an attribute."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, 'schema.json'), encoding='utf-8') as f:
+        declared = json.load(f)
+    names = {'count': orm.count, 'exists': orm.exists, 'sum': orm.sum, 'min': orm.min,
+             'max': orm.max, 'avg': orm.avg}
+    names.update(entities)
+    for entity in declared['entities']:
+        for attr in entity['attrs']:
+            if attr['kind'] not in ('Computed', 'Method'):
+                continue
+            text = attr['text']
+            if not text.startswith('lambda'):
+                text = 'lambda self: ' + text
+            function = eval(text, dict(names))  # the schema's own texts, not input
+            if attr['kind'] == 'Computed':
+                function = property(function)
+            setattr(entities[entity['name']], attr['name'], function)
 
 
 class _Sequence:
