@@ -121,8 +121,8 @@ ir::expr_ptr binder::bind_computed(ir::expr_ptr object, const computed_info& c,
   if (call != nullptr) {
     // Python's rules: positional arguments first, then keyword ones by the lambda's names.
     const std::size_t wanted = names.size() - 1;
-    const std::string takes = full_name(c) + " takes " + std::to_string(wanted) + " argument" +
-                              (wanted == 1 ? "" : "s");
+    const std::string takes =
+        full_name(c) + " takes " + std::to_string(wanted) + " argument" + (wanted == 1 ? "" : "s");
     if (call->args.size() > wanted) {
       fail(error_category::type, "type.arguments",
            takes + ", got " + std::to_string(call->args.size() + call->kwargs.size()), call->span);
@@ -146,8 +146,8 @@ ir::expr_ptr binder::bind_computed(ir::expr_ptr object, const computed_info& c,
     }
     for (std::size_t i = 0; i < wanted; ++i) {
       if (given[i] == nullptr) {
-        fail(error_category::type, "type.arguments",
-             takes + ": '" + params[i] + "' is missing", call->span);
+        fail(error_category::type, "type.arguments", takes + ": '" + params[i] + "' is missing",
+             call->span);
       }
       args.push_back(bind(*given[i]));
       const value_type declared = i < c.params.size() ? c.params[i] : value_type::null;
@@ -189,8 +189,8 @@ ir::expr_ptr binder::bind_computed(ir::expr_ptr object, const computed_info& c,
       check_computed_type(c, *e, body->span);
     } catch (const query_error& error) {
       throw query_error{error.category(), error.id(),
-                        error.message() + " (in computed attribute " + full_name(c) +
-                            ", used at " + position(use_text, span) + ")",
+                        error.message() + " (in computed attribute " + full_name(c) + ", used at " +
+                            position(use_text, span) + ")",
                         error.query(), error.span()};
     }
   }
@@ -222,8 +222,8 @@ const ast::node& binder::computed_tree(const computed_info& c) {
       !c.params.empty() && (l == nullptr || l->params.size() != c.params.size() + 1)) {
     fail_in(c,
             "computed method " + full_name(c) + " is declared with " +
-                std::to_string(c.params.size()) + " parameter" +
-                (c.params.size() == 1 ? "" : "s") + ": write it as 'lambda self, ...: ...' with " +
+                std::to_string(c.params.size()) + " parameter" + (c.params.size() == 1 ? "" : "s") +
+                ": write it as 'lambda self, ...: ...' with " +
                 (c.params.size() == 1 ? "one" : std::to_string(c.params.size())) +
                 " after the object",
             tree->span);

@@ -289,8 +289,7 @@ computed_info read_computed(const std::string& entity_prefix, const json& object
 bool is_computed(const json& object) {
   if (!object.is_object()) return false;
   auto it = object.find("kind");
-  return it != object.end() && it->is_string() &&
-         (*it == "Computed" || *it == "Method");
+  return it != object.end() && it->is_string() && (*it == "Computed" || *it == "Method");
 }
 
 entity_info read_entity(std::size_t position, const json& object) {

@@ -1162,9 +1162,9 @@ void resolve_computed(entity_info& entity, const entity_list& entities) {
     c.owner = &entity;
     c.index = i;
     c.target_entity = nullptr;
-    const bool taken = (entity.base_entity != nullptr &&
-                        entity.base_entity->find_computed(c.name) != nullptr) ||
-                       entity.find(c.name) != nullptr;
+    const bool taken =
+        (entity.base_entity != nullptr && entity.base_entity->find_computed(c.name) != nullptr) ||
+        entity.find(c.name) != nullptr;
     if (taken) {
       fail("schema.duplicate_attribute", "entity " + entity.name + ": computed attribute " +
                                              c.name + " has the name of an attribute of " +

@@ -849,3 +849,46 @@ TEST_CASE("a json element compared with a decimal is read as a float; with a col
         "  d for d in Doc for c in Category if d.meta['a'] == c.products.name\n"
         "                                      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~");
 }
+
+TEST_CASE("an error inside a computed attribute points into its text and names where it is used") {
+  // Product.priced_under is `lambda p, limit: p.price < limit` with a parameter of any type.
+  CHECK(error_of("p for p in Product\n  if p.name == 'é' and p.priced_under('x')") ==
+        "type.mismatch: cannot compare float with str (in computed attribute "
+        "Product.priced_under, used at line 2, column 24) (line 1, column 18)\n"
+        "  lambda p, limit: p.price < limit\n"
+        "                   ^~~~~~~~~~~~~~~");
+  CHECK(error_of("p for p in Product if p.priced_under(x=1)") ==
+        "type.arguments: Product.priced_under has no parameter 'x' (line 1, column 38)\n"
+        "  p for p in Product if p.priced_under(x=1)\n"
+        "                                       ^");
+}
+
+TEST_CASE("a computed attribute whose text gives another type than declared is refused") {
+  registry r;
+  r.load_json_text(R"j({"entities":[
+    {"name":"G","attrs":[{"name":"n","kind":"Req","type":"int"},
+                         {"name":"ms","kind":"Set","type":"M"}]},
+    {"name":"M","attrs":[{"name":"name","kind":"Req","type":"str"},
+                         {"name":"g","kind":"Single","type":"G"},
+      {"name":"as_g","kind":"Computed","type":"G","text":"self.name"},
+      {"name":"one_g","kind":"Computed","type":"G","many":true,"text":"self.g"},
+      {"name":"many_g","kind":"Computed","type":"G","text":"self.g.ms"},
+      {"name":"count_g","kind":"Computed","type":"int","text":"self.g.ms"},
+      {"name":"ratio","kind":"Computed","type":"float","text":"self.g.n"}]}]})j");
+  r.finalize();
+  auto error = [&](const std::string& text) -> std::string {
+    try {
+      (void)compile::compile_query(testing::spec_of(text), r, lower::sqlite_dialect(), {});
+    } catch (const query_error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK_THAT(error("m.as_g for m in M"),
+             Catch::StartsWith("type.computed: computed attribute M.as_g is declared G, its "
+                               "expression gives str"));
+  CHECK_THAT(error("m.one_g for m in M"), Catch::Contains("is declared a collection of G"));
+  CHECK_THAT(error("m.many_g for m in M"), Catch::Contains("is declared G"));
+  CHECK_THAT(error("m.count_g for m in M"), Catch::Contains("is declared int"));
+  CHECK(error("m.ratio for m in M") == "no error");  // an int where a float is declared
+}

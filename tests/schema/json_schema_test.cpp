@@ -1322,3 +1322,79 @@ TEST_CASE("LongStr, lazy and volatile are refused where PonyORM refuses them", "
   CHECK_THAT(finalize_error(R"({"entities":[{"name":"P","attrs":[)" + many + "]}]}"),
              Catch::Contains("has 65 lazy attributes, at most 64"));
 }
+
+TEST_CASE("computed attributes and methods load from the JSON schema and are checked",
+          "[computed]") {
+  registry r;
+  r.load_json_text(R"j({"entities":[{"name":"Shop","attrs":[
+      {"name":"title","kind":"Req","type":"str"},
+      {"name":"items","kind":"Set","type":"Item"},
+      {"name":"label","kind":"Computed","type":"str","text":"self.title"},
+      {"name":"any","kind":"Computed","text":"1"},
+      {"name":"cheap","kind":"Method","type":"Item","many":true,"params":["float","any"],
+       "text":"lambda s, a, b: (i for i in s.items if i.price < a)"}]},
+    {"name":"Item","attrs":[{"name":"price","kind":"Req","type":"float"},
+                            {"name":"shop","kind":"Single","type":"Shop"}]}]})j");
+  r.finalize();
+  const entity_info& shop = r.get("Shop");
+  REQUIRE(shop.computed.size() == 3);
+  CHECK(shop.attrs.size() == 3);  // id, title, items: computed ones have no column
+  CHECK(shop.find_computed("label")->type == value_type::text);
+  CHECK(shop.find_computed("any")->type == value_type::null);
+  const computed_info& cheap = *shop.find_computed("cheap");
+  CHECK(cheap.target_entity == &r.get("Item"));
+  CHECK(cheap.many);
+  CHECK(cheap.params == std::vector<value_type>{value_type::real, value_type::null});
+  CHECK(shop.find_computed("nope") == nullptr);
+  // Written back as they were read.
+  registry back;
+  back.load_json_text(r.to_json());
+  back.finalize();
+  CHECK(back.to_json() == r.to_json());
+
+  auto computed_error = [](const std::string& attr) {
+    return attrs_error(R"({"name":"n","kind":"Req","type":"int"},)" + attr);
+  };
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Computed","type":"int"})"),
+             Catch::Contains("schema.missing_field") && Catch::Contains("\"text\""));
+  CHECK_THAT(computed_error(R"({"kind":"Computed","text":"1"})"),
+             Catch::Contains("schema.missing_field") && Catch::Contains("\"name\""));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Computed","text":"1","max_len":3})"),
+             Catch::Contains("schema.unknown_field"));
+  CHECK_THAT(
+      computed_error(R"({"name":"c","kind":"Computed","type":"int","many":true,"text":"1"})"),
+      Catch::Contains("schema.computed") && Catch::Contains("\"many\""));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Computed","params":["int"],"text":"1"})"),
+             Catch::Contains("schema.option_kind"));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Method","text":"lambda x, y: 1"})"),
+             Catch::Contains("schema.missing_field") && Catch::Contains("\"params\""));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Method","params":[],"text":"1"})"),
+             Catch::Contains("schema.json_shape"));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Method","params":"int","text":"1"})"),
+             Catch::Contains("schema.json_shape"));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Method","params":[1],"text":"1"})"),
+             Catch::Contains("schema.json_shape"));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Method","params":["flaot"],"text":"1"})"),
+             Catch::Contains("did you mean 'float'"));
+  CHECK_THAT(computed_error(R"({"name":"c d","kind":"Computed","text":"1"})"),
+             Catch::Contains("schema.bad_name"));
+  CHECK_THAT(computed_error(R"({"name":"n","kind":"Computed","text":"1"})"),
+             Catch::Contains("schema.duplicate_attribute"));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Computed","text":"1"},
+                               {"name":"c","kind":"Computed","text":"2"})"),
+             Catch::Contains("declared twice"));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Computed","text":"  "})"),
+             Catch::Contains("schema.computed") && Catch::Contains("no expression"));
+  CHECK_THAT(computed_error(R"({"name":"c","kind":"Cmputed","type":"int"})"),
+             Catch::Contains("did you mean 'Computed'"));
+  // finalize(): the entity of its objects, and the names of a subclass's.
+  CHECK_THAT(hierarchy_error(R"({"name":"P","attrs":[
+               {"name":"c","kind":"Computed","type":"Shp","text":"1"}]})"),
+             Catch::Contains("schema.unknown_entity") && Catch::Contains("'Shp'"));
+  CHECK_THAT(hierarchy_error(person + R"(,{"name":"S","base":"Person","attrs":[
+               {"name":"name","kind":"Computed","text":"1"}]})"),
+             Catch::Contains("schema.duplicate_attribute") && Catch::Contains("Person"));
+  CHECK_THAT(hierarchy_error(R"({"name":"P","attrs":[{"name":"c","kind":"Computed","text":"1"}]},
+               {"name":"S","base":"P","attrs":[{"name":"c","kind":"Computed","text":"2"}]})"),
+             Catch::Contains("schema.duplicate_attribute"));
+}

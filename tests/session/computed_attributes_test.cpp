@@ -37,6 +37,9 @@ struct Shop : entity<Shop> {
   Method<bool(std::string, std::int64_t)> stocks{
       "stocks", "lambda s, name, n: exists(i for i in s.items if i.name == name and i.stock >= n)"};
   Computed<double> worth{"worth", "sum(i.value for i in self.items)"};
+  Method<std::string(std::string)> joined{"joined", "lambda s, sep: s.title + sep + s.city"};
+  Computed<std::string> shouted{"shouted", "lambda s: s.title.upper()"};
+  Method<bool(nextorm::date, bool)> opened{"opened", "lambda s, day, flag: flag"};
 };
 
 // A subclass inherits its base's computed attributes and adds its own.
@@ -134,8 +137,7 @@ TEST_CASE_METHOD(shops, "a computed method takes arguments, constants or paramet
         std::vector<std::string>{"Corner"});
 }
 
-TEST_CASE_METHOD(shops, "a computed attribute is read on an object through a query",
-                 "[computed]") {
+TEST_CASE_METHOD(shops, "a computed attribute is read on an object through a query", "[computed]") {
   fill();
   db_session session{db};
   Shop& corner = *Shop::get({{"title", "Corner"}});
@@ -154,19 +156,28 @@ TEST_CASE_METHOD(shops, "a computed attribute is read on an object through a que
   Shop& empty = *Shop::get({{"title", "Empty"}});
   CHECK_FALSE(empty.address.read().has_value());
   CHECK(empty.address.value_or("?") == "?");
-  CHECK_THROWS_WITH(empty.address.get(), Catch::Contains("object.no_value") &&
-                                             Catch::Contains("Shop.address"));
+  CHECK_THROWS_WITH(empty.address.get(),
+                    Catch::Contains("object.no_value") && Catch::Contains("Shop.address"));
   CHECK(Item::get({{"name", "pen"}})->value.get() == Approx(25.0));
+  // A method's NULL.
+  CHECK(corner.joined(" / ") == "Corner / Trondheim");
+  CHECK_FALSE(empty.joined.read("-").has_value());
+  CHECK_THROWS_WITH(empty.joined("-"), Catch::Contains("object.no_value"));
+  CHECK(std::string{corner.shouted} == "CORNER");
+  CHECK(corner.opened(nextorm::date{2024, 1, 31}, true));
 }
 
-TEST_CASE_METHOD(shops, "a subclass has its base's computed attributes and its own",
-                 "[computed]") {
+TEST_CASE_METHOD(shops, "a computed member of an object no session made says so", "[computed]") {
+  Shop loose;
+  CHECK_THROWS_WITH(loose.address.get(), Catch::Contains("object.detached"));
+}
+
+TEST_CASE_METHOD(shops, "a subclass has its base's computed attributes and its own", "[computed]") {
   fill();
   db_session session{db};
   CHECK(values(select<std::string>("v.describe for v in Vehicle")) ==
         std::vector<std::string>{"Vespa on 2", "Volvo on 6"});
-  CHECK(values(select<std::int64_t>("t.per_wheel for t in Truck")) ==
-        std::vector<std::int64_t>{3});
+  CHECK(values(select<std::int64_t>("t.per_wheel for t in Truck")) == std::vector<std::int64_t>{3});
   Truck& t = *Truck::get({{"make", "Volvo"}});
   CHECK(t.describe.get() == "Volvo on 6");
   CHECK(t.per_wheel.get() == 3);
@@ -174,13 +185,12 @@ TEST_CASE_METHOD(shops, "a subclass has its base's computed attributes and its o
   CHECK(v.describe.get() == "Vespa on 2");
 }
 
-TEST_CASE_METHOD(shops, "misused computed attributes are query errors that say how",
-                 "[computed]") {
+TEST_CASE_METHOD(shops, "misused computed attributes are query errors that say how", "[computed]") {
   fill();
   db_session session{db};
-  CHECK_THROWS_WITH(select<Shop>("s for s in Shop if s.items_under > 1").fetch(),
-                    Catch::Contains("type.computed_call") &&
-                        Catch::Contains("call it with its arguments"));
+  CHECK_THROWS_WITH(
+      select<Shop>("s for s in Shop if s.items_under > 1").fetch(),
+      Catch::Contains("type.computed_call") && Catch::Contains("call it with its arguments"));
   CHECK_THROWS_WITH(select<Shop>("s for s in Shop if s.item_count() > 1").fetch(),
                     Catch::Contains("type.not_callable"));
   CHECK_THROWS_WITH(select<Shop>("s for s in Shop if s.items_under(1, 2) > 1").fetch(),
@@ -202,8 +212,7 @@ TEST_CASE_METHOD(shops, "misused computed attributes are query errors that say h
                     Catch::Contains("unsupported.parameter_attribute"));
 }
 
-TEST_CASE_METHOD(shops, "a computed attribute's value does not outlive its session",
-                 "[computed]") {
+TEST_CASE_METHOD(shops, "a computed attribute's value does not outlive its session", "[computed]") {
   fill();
   nextorm::entity_ptr<Shop> kept;
   {
@@ -255,18 +264,17 @@ TEST_CASE("a computed attribute's text is checked when the database is mapped", 
   CHECK_THROWS_WITH(map_alone<Mistyped>(), Catch::Contains("type.computed") &&
                                                Catch::Contains("declared int") &&
                                                Catch::Contains("gives str"));
-  CHECK_THROWS_WITH(map_alone<Unparsable>(), Catch::Contains("syntax.") &&
-                                                 Catch::Contains("Unparsable.named"));
-  CHECK_THROWS_WITH(map_alone<NoLambda>(), Catch::Contains("schema.computed") &&
-                                               Catch::Contains("lambda"));
+  CHECK_THROWS_WITH(map_alone<Unparsable>(),
+                    Catch::Contains("syntax.") && Catch::Contains("Unparsable.named"));
+  CHECK_THROWS_WITH(map_alone<NoLambda>(),
+                    Catch::Contains("schema.computed") && Catch::Contains("lambda"));
 }
 
 TEST_CASE("computed attributes are written to the JSON schema and read back", "[computed]") {
   database db;
   db.generate_mapping<Item, Shop, Vehicle, Truck>();
   const std::string json = db.schema().to_json();
-  CHECK_THAT(json, Catch::Contains("\"kind\": \"Method\"") &&
-                       Catch::Contains("\"params\": [\n") &&
+  CHECK_THAT(json, Catch::Contains("\"kind\": \"Method\"") && Catch::Contains("\"params\": [\n") &&
                        Catch::Contains("\"text\": \"count(self.items)\""));
   registry back;
   back.load_json_text(json);
