@@ -15,7 +15,7 @@ constexpr std::string_view builtin_functions[] = {
     "count",  "sum",       "avg",     "min",       "max",      "group_concat", "len",
     "abs",    "desc",      "exists",  "select",    "coalesce", "concat",       "between",
     "random", "getattr",   "int",     "float",     "str",      "date",         "datetime",
-    "time",   "timedelta", "raw_sql", "isinstance"};
+    "time",   "timedelta", "raw_sql", "isinstance", "Decimal",  "JOIN"};
 
 }  // namespace
 
@@ -46,6 +46,12 @@ ir::expr_ptr binder::bind_call(const ast::call& c) {
 }
 
 ir::expr_ptr binder::bind_method(const ast::call& c, const ast::attribute& method) {
+  // date.today(), datetime.now(): Python's clock, read when the query runs.
+  if (const auto* type = method.object->try_as<ast::name>();
+      type != nullptr && (type->id == "date" || type->id == "datetime") &&
+      lookup(type->id) == nullptr && !m_args->contains(type->id)) {
+    return bind_clock(c, *type, method);
+  }
   ir::expr_ptr object = bind(*method.object);
   if (object->type.collection) return bind_collection_method(c, method, std::move(object));
   if (object->type.is_text()) return bind_string_method(c, method, std::move(object));
@@ -116,8 +122,15 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
   }
   for (const std::string_view known : builtin_functions) {
     if (known == name) {
-      if (name == "date" || name == "datetime" || name == "time" || name == "timedelta") {
+      if (name == "date" || name == "datetime" || name == "time" || name == "timedelta" ||
+          name == "Decimal") {
         return bind_constructor(c, func);
+      }
+      if (name == "JOIN") {
+        // PonyORM's hint to join rather than nest a subquery: the rows are the same, and
+        // NextORM chooses its joins itself.
+        check_args(c, 1, 1);
+        return bind_condition(*c.args.front());
       }
       return bind_function(c, func);
     }

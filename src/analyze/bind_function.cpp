@@ -332,9 +332,54 @@ ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
       to_int ? ir::function_kind::to_int : ir::function_kind::to_real, std::move(arg));
 }
 
+ir::expr_ptr binder::bind_clock(const ast::call& c, const ast::name& type,
+                               const ast::attribute& method) {
+  const bool is_date = type.id == "date";
+  const char* wanted = is_date ? "today" : "now";
+  if (method.attr != wanted && (is_date || method.attr != "utcnow")) {
+    fail(error_category::unknown_name, "unknown_name.method",
+         type.id + " has no method '" + method.attr + "' in queries" +
+             (is_date ? did_you_mean(method.attr, std::vector<std::string>{"today"})
+                      : did_you_mean(method.attr, std::vector<std::string>{"now", "utcnow"})),
+         method.attr_span);
+  }
+  check_args(c, 0, 0);
+  // A parameter no query text can name (exec::bind_values reads the clock for it), so that the
+  // cached plan is not tied to one moment.
+  return std::make_unique<ir::param>(
+      ir::scalar_type(is_date ? value_type::date : value_type::datetime), c.span,
+      std::string{ir::clock_parameter_prefix} + type.id + "." + method.attr + "()");
+}
+
+// Decimal('1.50'), Decimal(3): a decimal constant. A float is refused: Python's Decimal(0.1) is
+// the float's exact binary value, which no one means.
+ir::expr_ptr binder::bind_decimal(const ast::call& c) {
+  check_args(c, 1, 1);
+  const ast::node& arg = *c.args.front();
+  std::optional<std::int64_t> whole = int_literal(&arg);
+  const auto* text = arg.try_as<ast::literal>();
+  if (whole) return std::make_unique<ir::constant>(
+        c.span, value::typed(value_type::decimal, decimal{*whole}.text()));
+  if (text != nullptr && text->value.type() == value_type::text) {
+    try {
+      return std::make_unique<ir::constant>(
+          c.span, value::typed(value_type::decimal, decimal{text->value.as_text()}.text()));
+    } catch (const usage_error&) {
+      fail(error_category::type, "type.constructor",
+           "Decimal() cannot build this value: '" + text->value.as_text() + "' is not a number",
+           arg.span);
+    }
+  }
+  fail(error_category::unsupported, "unsupported.constructor",
+       "Decimal() needs a str or int literal in the query (Decimal('0.1')); pass other values "
+       "as decimal parameters",
+       arg.span);
+}
+
 ir::expr_ptr binder::bind_constructor(const ast::call& c, const ast::name& func) {
   const std::string& name = func.id;
   if (name == "timedelta") return bind_timedelta(c);
+  if (name == "Decimal") return bind_decimal(c);
   // Python's positional fields: date(year, month, day), datetime(... hour, minute, second,
   // microsecond), time(hour, minute, second, microsecond), the clock's fields optional.
   std::size_t min = name == "time" ? 0 : 3;

@@ -186,6 +186,9 @@ class binder {
   ir::expr_ptr bind_conditional(const ast::conditional& c);
   ir::expr_ptr bind_function(const ast::call& c, const ast::name& func);
   ir::expr_ptr bind_constructor(const ast::call& c, const ast::name& func);
+  ir::expr_ptr bind_decimal(const ast::call& c);
+  // date.today(), datetime.now(), datetime.utcnow().
+  ir::expr_ptr bind_clock(const ast::call& c, const ast::name& type, const ast::attribute& method);
   // timedelta(days=1): an interval constant (bind_timedelta.cpp).
   ir::expr_ptr bind_timedelta(const ast::call& c);
   // A date or datetime plus or minus an interval, or the interval between two of them; null

@@ -2,7 +2,14 @@
 
 #include <nextorm/errors.hpp>
 
+#include <nextorm/types.hpp>
+
+#include "ir/expr.hpp"
+
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <ctime>
 
 namespace nextorm::exec {
 
@@ -36,6 +43,22 @@ const value& checked(const value& v, std::string_view name, value_limits limits)
                                        "it)");
   }
   return v;
+}
+
+// Python's clock for date.today(), datetime.now() (local time) and datetime.utcnow().
+value clock_value(std::string_view which) {
+  using namespace std::chrono;
+  const auto now = time_point_cast<microseconds>(system_clock::now());
+  if (which.ends_with("utcnow()")) return value::typed(value_type::datetime, to_string(datetime{now}));
+  const std::time_t whole_seconds = system_clock::to_time_t(now);
+  std::tm local{};
+  ::localtime_r(&whole_seconds, &local);
+  const date day{local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1),
+                 static_cast<unsigned>(local.tm_mday)};
+  if (which.starts_with("date.")) return value::typed(value_type::date, to_string(day));
+  const auto micros = static_cast<int>((now.time_since_epoch() % seconds{1}).count());
+  const time_of_day clock{local.tm_hour, local.tm_min, std::min(local.tm_sec, 59), micros};
+  return value::typed(value_type::datetime, to_string(datetime{day, clock}));
 }
 
 [[noreturn]] void throw_changed(const std::string& name) {
@@ -120,6 +143,11 @@ std::vector<value> bind_values(const lower::plan& plan, const params& args,
       case lower::param_slot::source::offset: out.emplace_back(offset.value_or(0)); break;
       case lower::param_slot::source::named: {
         const param_value* found = find_param(args, slot.name);
+        if (found == nullptr && slot.name.starts_with(ir::clock_parameter_prefix)) {
+          out.push_back(clock_value(std::string_view{slot.name}.substr(
+              ir::clock_parameter_prefix.size())));
+          break;
+        }
         if (found == nullptr) {
           throw usage_error("param.missing", "no value passed for parameter '" + slot.name +
                                                  "'; pass it with the query's parameters");

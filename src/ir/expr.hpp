@@ -90,6 +90,10 @@ struct constant final : expr {
 };
 
 // A named parameter; an entity parameter binds its key. `element` picks one item of a sequence.
+// The name of a parameter that stands for Python's clock (`date.today()`, `datetime.now()`,
+// `datetime.utcnow()` after the prefix): exec::bind_values reads the clock for it on each run.
+inline constexpr std::string_view clock_parameter_prefix = "clock:";
+
 struct param final : expr {
   static constexpr expr_kind static_kind = expr_kind::param;
   param(ir::type t, source_span s, std::string n, std::optional<std::size_t> e = {})

@@ -211,7 +211,8 @@ def main(argv):
         schema.populate(entities)
     names = {name: getattr(orm, name) for name in dir(orm) if not name.startswith('_')}
     # A user's module would import these for date arithmetic.
-    names.update(entities, date=date, datetime=datetime, time=time, timedelta=timedelta)
+    names.update(entities, date=date, datetime=datetime, time=time, timedelta=timedelta,
+                 Decimal=Decimal)
     results = []
     with open(queries_file, encoding='utf-8') as f:
         lines = f.read().split('\n')

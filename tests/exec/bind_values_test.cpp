@@ -165,3 +165,28 @@ TEST_CASE("a uuid binds as its 16 bytes where the plan asks for them, unless its
     CHECK(bound(text) == value::typed(value_type::uuid, text));
   }
 }
+
+TEST_CASE("date.today() and datetime.now() read the local clock each time the plan is bound") {
+  auto plan = testing::compile_text(
+      "e for e in Event if e.day <= date.today() and e.at <= datetime.now() and "
+      "e.at <= datetime.utcnow()");
+  const std::time_t before = std::time(nullptr);
+  const std::vector<value> bound = bind_values(*plan, {}, std::nullopt, std::nullopt);
+  REQUIRE(bound.size() == 3);
+  std::tm local{};
+  ::localtime_r(&before, &local);
+  char today[16];
+  std::strftime(today, sizeof today, "%Y-%m-%d", &local);
+  CHECK(bound[0] == value::typed(value_type::date, today));
+  CHECK(bound[1].type() == value_type::datetime);
+  // Local time: the same day as date.today(), unless midnight passed in between.
+  CHECK(bound[1].as_text().substr(0, 10) >= std::string{today});
+  const datetime now{bound[1].as_text()};
+  const datetime utc{bound[2].as_text()};
+  std::tm utc_parts{};
+  ::gmtime_r(&before, &utc_parts);
+  CHECK(utc.date_part() >= date{utc_parts.tm_year + 1900, static_cast<unsigned>(utc_parts.tm_mon + 1),
+                               static_cast<unsigned>(utc_parts.tm_mday)});
+  // The local time and UTC differ by the zone's offset, at most 14 hours.
+  CHECK(std::chrono::abs(now - utc) <= std::chrono::hours{14} + std::chrono::seconds{5});
+}
