@@ -148,6 +148,10 @@ inline constexpr error_entry duplicate_parameter{"syntax.duplicate_parameter",
                                                  "duplicate lambda parameter"};
 inline constexpr error_entry expected_generator{
     "syntax.expected_for", "expected 'for': a query is a generator like 'p for p in Product'"};
+inline constexpr error_entry whole_query_argument{
+    "syntax.whole_query_argument",
+    "a query's function takes one generator, and count, sum and avg also distinct=True or "
+    "distinct=False: count(s for s in Student if s.gpa > 3)"};
 inline constexpr error_entry left_join_argument{"syntax.left_join_argument",
                                                 "left_join() takes one generator: left_join((c, "
                                                 "count(p)) for c in Category for p in c.products)"};

@@ -43,6 +43,12 @@ class analyzer {
   void lock(ir::lock_mode mode) noexcept { m_query.lock = mode; }
   void separator(std::string sep) { m_query.separator = std::move(sep); }
   void terminal(ir::terminal t, bool distinct_aggregate, bool has_limit, bool has_offset);
+  // The terminal is a function of the whole query (ir::query::value_terminal), counting every
+  // value of its item when `count_values`.
+  void value_terminal(bool count_values) noexcept {
+    m_query.value_terminal = true;
+    m_query.count_values = count_values;
+  }
 
   // The analyzed query; the analyzer is spent afterwards.
   [[nodiscard]] ir::query finish();

@@ -39,6 +39,28 @@ void add_modifiers(analyze::analyzer& a, const query_spec& spec, std::vector<ast
   }
 }
 
+// `count(<generator>)` as the whole query is the generator's count terminal (sum, avg, min,
+// max and exists likewise), read as one row: the terminal asked for must be a fetch of it.
+void whole_query_terminal(const query_spec& spec, const parse::whole_query_call& call,
+                          ir::terminal& terminal, bool& distinct) {
+  const bool one_row = spec.terminal == ir::terminal::fetch ||
+                       spec.terminal == ir::terminal::first || spec.terminal == ir::terminal::get;
+  if (!one_row || spec.has_limit || spec.has_offset) {
+    throw query_error{error_category::unsupported, "unsupported.whole_query_aggregate",
+                      call.function +
+                          "(...) is already the query's value: fetch it, or call the method on "
+                          "the generator itself",
+                      spec.text, call.span};
+  }
+  static constexpr std::pair<std::string_view, ir::terminal> terminals[] = {
+      {"count", ir::terminal::count}, {"sum", ir::terminal::sum}, {"avg", ir::terminal::avg},
+      {"min", ir::terminal::min},     {"max", ir::terminal::max}, {"exists", ir::terminal::exists}};
+  for (const auto& [name, t] : terminals) {
+    if (name == call.function) terminal = t;
+  }
+  distinct = call.distinct.value_or(false);
+}
+
 }  // namespace
 
 std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry& reg,
@@ -56,15 +78,20 @@ std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry
   }
   std::vector<ast::node_ptr> trees;
   analyze::analyzer a{reg, args};
+  ir::terminal terminal = spec.terminal;
+  bool distinct_aggregate = spec.distinct_aggregate;
+  parse::whole_query_call call;
   if (spec.entity.empty()) {
-    trees.push_back(parse::parse_generator(spec.text));
+    trees.push_back(parse::parse_generator(spec.text, &call));
+    if (!call.function.empty()) whole_query_terminal(spec, call, terminal, distinct_aggregate);
     a.generator(trees.back()->as<ast::generator>(), spec.text);
   } else {
     if (!spec.text.empty()) trees.push_back(parse::parse_expression(spec.text));
     a.entity(spec.entity, trees.empty() ? nullptr : trees.back().get(), spec.text);
   }
   add_modifiers(a, spec, trees);
-  a.terminal(spec.terminal, spec.distinct_aggregate, spec.has_limit, spec.has_offset);
+  a.terminal(terminal, distinct_aggregate, spec.has_limit, spec.has_offset);
+  if (!call.function.empty()) a.value_terminal(call.function == "count" && call.distinct == false);
   ir::query query = a.finish();
 
   optimize::optimize(query, options.disabled_passes);

@@ -32,6 +32,11 @@ struct query {
   std::vector<order_item> order;
   ir::terminal terminal = ir::terminal::fetch;
   bool distinct_aggregate = false;
+  // PonyORM's functions of a whole query (`exists(<generator>)`, `count(<generator>,
+  // distinct=False)`): the terminal's value is the one row the query reads, a bool for exists;
+  // the count is of the single item's values that are not None, not of distinct ones.
+  bool value_terminal = false;
+  bool count_values = false;
   bool has_limit = false;
   bool has_offset = false;
   lock_mode lock = lock_mode::none;

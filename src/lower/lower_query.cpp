@@ -66,6 +66,8 @@ void statement::build() {
     case ir::terminal::max: return aggregate({"MAX(", ")"});
     case ir::terminal::remove: return remove();
     case ir::terminal::exists:
+      // exists(<generator>) as the whole query reads one row holding the answer.
+      if (m_query.value_terminal) m_sql.text("SELECT EXISTS (");
       m_sql.text("SELECT 1");
       from_where();
       group_by();
@@ -74,7 +76,9 @@ void statement::build() {
       } else {
         m_sql.text(" LIMIT 1");
       }
-      return scalar_shape(value_type::integer, "exists");
+      if (!m_query.value_terminal) return scalar_shape(value_type::integer, "exists");
+      m_sql.text(")");
+      return scalar_shape(value_type::boolean, "exists");
     default: break;
   }
   if (m_query.terminal == ir::terminal::group_concat) return group_concat();
@@ -395,7 +399,15 @@ void statement::scalar_shape(value_type type, std::string name) {
 
 void statement::count() {
   const auto& items = m_query.result.items;
-  if (!m_query.distinct && !grouped() && !limited()) {
+  const ir::type& first = items.front().expr->type;
+  if (m_query.count_values && items.size() == 1 &&
+      !(first.is_entity() && first.entity->composite_key()) && !grouped()) {
+    // count(<generator>, distinct=False): PonyORM counts the item's values that are not None.
+    m_sql.text("SELECT COUNT(");
+    m_sql.key(*items.front().expr);
+    m_sql.text(")");
+    from_where();
+  } else if (!m_query.distinct && !grouped() && !limited()) {
     m_sql.text("SELECT COUNT(*)");
     from_where();
   } else if (items.size() == 1 && !grouped() && !limited()) {

@@ -12,6 +12,8 @@
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 
 namespace nextorm::parse {
@@ -60,11 +62,41 @@ ast::node_ptr unwrap_left_join(ast::node& n, std::string_view text) {
   return g;
 }
 
+// `count(<generator>)` and the other functions of a whole query: the generator, with the call
+// described in `call`. Null when `n` is no such call.
+ast::node_ptr unwrap_aggregate(ast::node& n, std::string_view text, whole_query_call& call) {
+  auto* c = n.kind == ast::node_kind::call ? &n.as<ast::call>() : nullptr;
+  const auto* func = c != nullptr ? c->func->try_as<ast::name>() : nullptr;
+  static constexpr std::string_view functions[] = {"count", "sum", "avg", "min", "max", "exists"};
+  if (func == nullptr ||
+      std::find(std::begin(functions), std::end(functions), func->id) == std::end(functions) ||
+      c->args.size() != 1 || c->args[0]->kind != ast::node_kind::generator) {
+    return nullptr;
+  }
+  const bool takes_distinct = func->id == "count" || func->id == "sum" || func->id == "avg";
+  for (const auto& kw : c->kwargs) {
+    const auto* flag = kw.value->try_as<ast::literal>();
+    if (kw.name != "distinct" || !takes_distinct || flag == nullptr ||
+        flag->value.type() != value_type::boolean) {
+      throw query_error{error_category::syntax, grammar::errors::whole_query_argument.id,
+                        grammar::errors::whole_query_argument.message, std::string{text},
+                        kw.name_span};
+    }
+    call.distinct = flag->value.as_bool();
+  }
+  call.function = func->id;
+  call.span = c->span;
+  return std::move(c->args[0]);
+}
+
 }  // namespace
 
-ast::node_ptr parse_generator(std::string_view text) {
+ast::node_ptr parse_generator(std::string_view text, whole_query_call* call) {
   ast::node_ptr n = parse_text(text);
   if (ast::node_ptr g = unwrap_left_join(*n, text)) return g;
+  if (call != nullptr) {
+    if (ast::node_ptr g = unwrap_aggregate(*n, text, *call)) return g;
+  }
   if (n->kind != ast::node_kind::generator) {
     const auto end = static_cast<std::uint32_t>(text.size());
     throw query_error{error_category::syntax,

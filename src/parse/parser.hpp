@@ -6,6 +6,8 @@
 #include "ast/ast.hpp"
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace nextorm::parse {
@@ -15,9 +17,19 @@ inline constexpr std::size_t max_query_length = 100'000;  // bytes
 inline constexpr std::size_t max_nesting = 100;  // brackets, prefix operators, `**`, else, lambda
 inline constexpr std::size_t max_tree_height = 256;  // AST height (`a + b + ...` chains too)
 
-// A generator expression query: `p for p in Product if p.price < 20`, optionally in parentheses.
-// Returns an ast::generator.
-[[nodiscard]] ast::node_ptr parse_generator(std::string_view text);
+// PonyORM's functions of a whole query: `count(s for s in Student if s.gpa > 3)`, and `sum`,
+// `avg`, `min`, `max`, `exists` likewise, with `distinct=True/False` for count, sum and avg.
+struct whole_query_call {
+  std::string function;           // "" when the text is a plain generator
+  std::optional<bool> distinct;   // its distinct= argument
+  source_span span;               // of the call
+};
+
+// A generator expression query: `p for p in Product if p.price < 20`, optionally in parentheses,
+// or `left_join(<generator>)`. Returns an ast::generator. With `call`, an aggregate function of
+// a generator is accepted too and described there.
+[[nodiscard]] ast::node_ptr parse_generator(std::string_view text,
+                                            whole_query_call* call = nullptr);
 
 // Any expression, for filter/where/order_by texts: includes `lambda p: ...`, a bare tuple `a, b`
 // (order_by("desc(p.price), p.name")) and a generator.

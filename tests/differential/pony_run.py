@@ -141,17 +141,21 @@ def modify(q, key, value, names, local):
     return q.without_distinct()
 
 
+def closes_at_end(text):
+    """Whether the first parenthesis of text closes at its end: 'f(...)' is one call."""
+    depth = 0
+    for i, c in enumerate(text):
+        depth += c == '('
+        depth -= c == ')'
+        if depth == 0 and c == ')':
+            return i == len(text) - 1
+    return False
+
+
 def make_query(text, names, local):
     """orm.select(text), or orm.left_join(GENERATOR) for the text 'left_join(GENERATOR)'."""
-    if text.startswith('left_join(') and text.endswith(')'):
-        depth = 0
-        for i, c in enumerate(text):
-            depth += c == '('
-            depth -= c == ')'
-            if depth == 0 and c == ')':
-                break
-        if i == len(text) - 1:  # the parenthesis of left_join( closes at the end
-            return orm.left_join(text[len('left_join('):-1], names, local)
+    if text.startswith('left_join(') and closes_at_end(text):
+        return orm.left_join(text[len('left_join('):-1], names, local)
     return orm.select(text, names, local)
 
 
@@ -171,6 +175,9 @@ def run_one(text, entities, names, db):
                         inner_key, _, inner_value = step.partition(':')
                         inner = modify(inner, inner_key.strip(), inner_value.strip(), names, local)
                     local[k] = inner
+    if re.match(r'(count|sum|avg|min|max|exists)\(', query_text) and closes_at_end(query_text):
+        # PonyORM's function of a whole query, count(GENERATOR): one value.
+        return [[canonical(eval(query_text, {**names, **local}), db)]]
     q = make_query(query_text, names, local)
     for key, value in steps:
         if key == 'params':

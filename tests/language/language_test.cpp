@@ -199,6 +199,33 @@ TEST_CASE("left_join keeps the rows of the first loop without partners", "[left_
         3);
 }
 
+TEST_CASE("count(), sum(), exists() of a generator are whole queries, as in PonyORM",
+          "[whole_query]") {
+  temp_database t;
+  fill_shop(t);
+  db_session session{t.db};
+  CHECK(select<std::int64_t>("count(p for p in Product if p.price > 10)").fetch()[0] == 4);
+  CHECK(select<double>("sum(p.price for p in Product)").get() == 105.0);
+  CHECK(select<bool>("exists(p for p in Product if p.price > 100)").get() == false);
+  CHECK(select<bool>("exists(c for c in Category if not c.products)").get() == true);
+  // distinct=: count and sum of every value, or of distinct ones.
+  CHECK(select<std::int64_t>("count((p.category for p in Product), distinct=False)").get() == 6);
+  CHECK(select<std::int64_t>("count((p.category for p in Product), distinct=True)").get() == 2);
+  // The function is the query's value: a terminal of its own is a misuse.
+  try {
+    (void)select("count(p for p in Product)").count();
+    FAIL("no error");
+  } catch (const query_error& e) {
+    CHECK(e.id() == "unsupported.whole_query_aggregate");
+  }
+  try {
+    (void)select("max((p.price for p in Product), distinct=True)").fetch();
+    FAIL("no error");
+  } catch (const query_error& e) {
+    CHECK(e.id() == "syntax.whole_query_argument");
+  }
+}
+
 TEST_CASE("a missing object of a left_join is null", "[left_join]") {
   temp_database t;
   fill_shop(t);
