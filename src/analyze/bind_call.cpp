@@ -12,9 +12,9 @@ namespace nextorm::analyze {
 namespace {
 
 constexpr std::string_view builtin_functions[] = {
-    "count",  "sum",       "avg",     "min",       "max",      "group_concat", "len",
-    "abs",    "desc",      "exists",  "select",    "coalesce", "concat",       "between",
-    "random", "getattr",   "int",     "float",     "str",      "date",         "datetime",
+    "count",  "sum",       "avg",     "min",        "max",      "group_concat", "len",
+    "abs",    "desc",      "exists",  "select",     "coalesce", "concat",       "between",
+    "random", "getattr",   "int",     "float",      "str",      "date",         "datetime",
     "time",   "timedelta", "raw_sql", "isinstance", "Decimal",  "JOIN"};
 
 }  // namespace

@@ -52,9 +52,6 @@ ir::expr_ptr binder::bind_string_method(const ast::call& c, const ast::attribute
   };
   if (name == "upper") return unary_fn(ir::function_kind::upper);
   if (name == "lower") return unary_fn(ir::function_kind::lower);
-  if (name == "strip") return unary_fn(ir::function_kind::trim);
-  if (name == "lstrip") return unary_fn(ir::function_kind::ltrim);
-  if (name == "rstrip") return unary_fn(ir::function_kind::rtrim);
   auto text_arg = [&](std::size_t i) {
     ir::expr_ptr arg = bind(*c.args[i]);
     if (!arg->type.is_text()) {
@@ -63,6 +60,25 @@ ir::expr_ptr binder::bind_string_method(const ast::call& c, const ast::attribute
     }
     return arg;
   };
+  if (name == "strip" || name == "lstrip" || name == "rstrip") {
+    // Python's s.strip(chars): the characters to remove, any of them; None is whitespace.
+    check_args(c, 0, 1);
+    const ir::function_kind fn = name == "strip"    ? ir::function_kind::trim
+                                 : name == "lstrip" ? ir::function_kind::ltrim
+                                                    : ir::function_kind::rtrim;
+    auto f = std::make_unique<ir::function>(text, c.span, fn, std::move(object));
+    if (c.args.empty()) return f;
+    ir::expr_ptr chars = bind(*c.args[0]);
+    if (const auto* k = chars->try_as<ir::constant>(); k != nullptr && k->value.is_null()) {
+      return f;
+    }
+    if (!chars->type.is_text()) {
+      fail(error_category::type, "type.mismatch",
+           name + "() needs a str argument, got " + ir::type_text(chars->type), c.args[0]->span);
+    }
+    f->args.push_back(std::move(chars));
+    return f;
+  }
   if (name == "replace") {
     check_args(c, 2, 2);
     auto f =
@@ -333,7 +349,7 @@ ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
 }
 
 ir::expr_ptr binder::bind_clock(const ast::call& c, const ast::name& type,
-                               const ast::attribute& method) {
+                                const ast::attribute& method) {
   const bool is_date = type.id == "date";
   const char* wanted = is_date ? "today" : "now";
   if (method.attr != wanted && (is_date || method.attr != "utcnow")) {
@@ -358,7 +374,8 @@ ir::expr_ptr binder::bind_decimal(const ast::call& c) {
   const ast::node& arg = *c.args.front();
   std::optional<std::int64_t> whole = int_literal(&arg);
   const auto* text = arg.try_as<ast::literal>();
-  if (whole) return std::make_unique<ir::constant>(
+  if (whole)
+    return std::make_unique<ir::constant>(
         c.span, value::typed(value_type::decimal, decimal{*whole}.text()));
   if (text != nullptr && text->value.type() == value_type::text) {
     try {

@@ -49,7 +49,8 @@ const value& checked(const value& v, std::string_view name, value_limits limits)
 value clock_value(std::string_view which) {
   using namespace std::chrono;
   const auto now = time_point_cast<microseconds>(system_clock::now());
-  if (which.ends_with("utcnow()")) return value::typed(value_type::datetime, to_string(datetime{now}));
+  if (which.ends_with("utcnow()"))
+    return value::typed(value_type::datetime, to_string(datetime{now}));
   const std::time_t whole_seconds = system_clock::to_time_t(now);
   std::tm local{};
   ::localtime_r(&whole_seconds, &local);
@@ -144,8 +145,8 @@ std::vector<value> bind_values(const lower::plan& plan, const params& args,
       case lower::param_slot::source::named: {
         const param_value* found = find_param(args, slot.name);
         if (found == nullptr && slot.name.starts_with(ir::clock_parameter_prefix)) {
-          out.push_back(clock_value(std::string_view{slot.name}.substr(
-              ir::clock_parameter_prefix.size())));
+          out.push_back(
+              clock_value(std::string_view{slot.name}.substr(ir::clock_parameter_prefix.size())));
           break;
         }
         if (found == nullptr) {

@@ -159,6 +159,9 @@ class dialect {
   // The SQL of a json operation, with {x} for the json value, {p} for the path (a bound
   // json_path()) and {n} for the needle of `in`; each may appear several times.
   [[nodiscard]] virtual std::string_view json_template(json_op op) const noexcept = 0;
+  // Python's s.strip(chars) (side 0), lstrip (1) and rstrip (2): {x} the string, {c} the
+  // characters (a set, as in Python; each may appear several times).
+  [[nodiscard]] virtual std::string_view trim_template(int side) const noexcept = 0;
   // The path of a subscript chain as the dialect's functions take it: `$."tags"[0]`, `{tags,0}`.
   [[nodiscard]] virtual std::string json_path(const std::vector<value>& path) const = 0;
 };

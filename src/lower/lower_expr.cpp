@@ -399,9 +399,25 @@ void sql_builder::function(const ir::function& f) {
     case ir::function_kind::lower: return call(m_dialect.case_function(false));
     case ir::function_kind::length: return call(m_dialect.length_function());
     case ir::function_kind::abs: return call("abs");
-    case ir::function_kind::trim: return call("trim");
-    case ir::function_kind::ltrim: return call("ltrim");
-    case ir::function_kind::rtrim: return call("rtrim");
+    case ir::function_kind::trim:
+    case ir::function_kind::ltrim:
+    case ir::function_kind::rtrim: {
+      const int side = f.fn == ir::function_kind::trim    ? 0
+                       : f.fn == ir::function_kind::ltrim ? 1
+                                                          : 2;
+      if (f.args.size() == 1) return call(side == 0 ? "trim" : side == 1 ? "ltrim" : "rtrim");
+      // strip(chars): every brace of the template opens {x} or {c} (dialect_test checks).
+      const std::string_view t = m_dialect.trim_template(side);
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i] != '{') {
+          m_sql += t[i];
+          continue;
+        }
+        operand(*f.args[t[i + 1] == 'x' ? 0 : 1]);
+        i += 2;
+      }
+      return;
+    }
     case ir::function_kind::substr: return call("substr");
     case ir::function_kind::py_slice: return py_slice(f);
     case ir::function_kind::replace: return call("replace");

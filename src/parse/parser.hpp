@@ -20,9 +20,9 @@ inline constexpr std::size_t max_tree_height = 256;  // AST height (`a + b + ...
 // PonyORM's functions of a whole query: `count(s for s in Student if s.gpa > 3)`, and `sum`,
 // `avg`, `min`, `max`, `exists` likewise, with `distinct=True/False` for count, sum and avg.
 struct whole_query_call {
-  std::string function;           // "" when the text is a plain generator
-  std::optional<bool> distinct;   // its distinct= argument
-  source_span span;               // of the call
+  std::string function;          // "" when the text is a plain generator
+  std::optional<bool> distinct;  // its distinct= argument
+  source_span span;              // of the call
 };
 
 // A generator expression query: `p for p in Product if p.price < 20`, optionally in parentheses,

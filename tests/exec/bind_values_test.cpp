@@ -185,8 +185,9 @@ TEST_CASE("date.today() and datetime.now() read the local clock each time the pl
   const datetime utc{bound[2].as_text()};
   std::tm utc_parts{};
   ::gmtime_r(&before, &utc_parts);
-  CHECK(utc.date_part() >= date{utc_parts.tm_year + 1900, static_cast<unsigned>(utc_parts.tm_mon + 1),
-                               static_cast<unsigned>(utc_parts.tm_mday)});
+  CHECK(utc.date_part() >= date{utc_parts.tm_year + 1900,
+                                static_cast<unsigned>(utc_parts.tm_mon + 1),
+                                static_cast<unsigned>(utc_parts.tm_mday)});
   // The local time and UTC differ by the zone's offset, at most 14 hours.
   CHECK(std::chrono::abs(now - utc) <= std::chrono::hours{14} + std::chrono::seconds{5});
 }

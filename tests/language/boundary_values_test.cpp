@@ -337,3 +337,46 @@ TEST_CASE("a statement larger than max_allowed_packet loses only its own connect
     CHECK(t.texts("p.name for p in Person") == texts{"a"});
   }
 }
+
+// Python's s.strip(chars) / lstrip / rstrip on ASCII: any of the characters, from the ends.
+namespace {
+std::string py_strip(const std::string& s, const std::string& chars, int side) {
+  std::size_t begin = 0;
+  std::size_t end = s.size();
+  if (side != 2) {
+    while (begin < end && chars.find(s[begin]) != std::string::npos) ++begin;
+  }
+  if (side != 1) {
+    while (end > begin && chars.find(s[end - 1]) != std::string::npos) --end;
+  }
+  return s.substr(begin, end - begin);
+}
+}  // namespace
+
+TEST_CASE("strip(chars) removes a set of characters as Python does, whatever they are", "[strip]") {
+  const std::vector<std::string> names = {"Ann", "eAnne", "]x-y^[", "a\\Eb\\E", "xx\n",
+                                          "AaA", "--a--", "q.*q",   "Q\\QE",    ""};
+  person_database people{names};
+  // Regular-expression and quoting characters, a set given as one string, case, a newline.
+  const std::vector<std::string> sets = {"Ae", "]-^[", "\\E", "x", "a", "-", ".*", "\\Q", "Eq"};
+  for (const std::string& chars : sets) {
+    for (int side = 0; side < 3; ++side) {
+      const char* method = side == 0 ? "strip" : side == 1 ? "lstrip" : "rstrip";
+      CAPTURE(chars, method);
+      texts expected;
+      for (const auto& n : names) expected.push_back(py_strip(n, chars, side));
+      std::sort(expected.begin(), expected.end());
+      const std::string query = std::string{"(p.name."} + method + "(c), p.id) for p in Person";
+      texts got;
+      {
+        db_session session{people.db};
+        for (const row& r : select(query, {{"c", chars}})) got.push_back(r[0].as_text());
+      }
+      std::sort(got.begin(), got.end());
+      CHECK(got == expected);
+    }
+  }
+  // An empty set strips nothing; a constant set is the same as a parameter.
+  CHECK(people.texts("p.name.strip('') for p in Person if p.name == 'eAnne'") == texts{"eAnne"});
+  CHECK(people.texts("p.name.strip('Ae') for p in Person if p.name == 'eAnne'") == texts{"nn"});
+}

@@ -178,3 +178,20 @@ TEST_CASE("every brace of a json template opens a placeholder {x}, {p} or {n}") 
     }
   }
 }
+
+TEST_CASE("every brace of a strip template opens {x} or {c}, and each has both") {
+  for (const lower::dialect* d : {&sqlite_dialect(), &postgres_dialect(), &mariadb_dialect()}) {
+    for (int side = 0; side < 3; ++side) {
+      const std::string_view t = d->trim_template(side);
+      INFO(d->name() << ": " << t);
+      CHECK(t.find("{x}") != std::string_view::npos);
+      CHECK(t.find("{c}") != std::string_view::npos);
+      for (std::size_t i = t.find('{'); i != std::string_view::npos; i = t.find('{', i + 1)) {
+        REQUIRE(i + 2 < t.size());
+        CHECK(std::string_view{"xc"}.find(t[i + 1]) != std::string_view::npos);
+        CHECK(t[i + 2] == '}');
+      }
+      CHECK(std::count(t.begin(), t.end(), '{') == std::count(t.begin(), t.end(), '}'));
+    }
+  }
+}

@@ -143,6 +143,24 @@ class mariadb final : public dialect {
   }
   std::string json_path(const std::vector<value>& path) const override {
     return detail::dollar_json_path(path);
+  }  // MariaDB's TRIM removes a string, not a set of characters (PonyORM's translation, wrong
+  // for two characters or more): a regular expression whose class quotes the characters
+  // (\Q...\E, a \E among them written as \E\\\QE), case-sensitive whatever the collation, and
+  // anchored at the very start and end (\A, \z: `$` would stop before a final newline). An empty
+  // set strips nothing, as in Python.
+  std::string_view trim_template(int side) const noexcept override {
+    switch (side) {
+      case 0:
+        return "CASE WHEN {c} = '' THEN {x} ELSE REGEXP_REPLACE({x}, CONCAT('(?-i)\\\\A[\\\\Q', "
+               "REPLACE({c}, '\\\\E', '\\\\E\\\\\\\\\\\\QE'), '\\\\E]+|[\\\\Q', REPLACE({c}, "
+               "'\\\\E', '\\\\E\\\\\\\\\\\\QE'), '\\\\E]+\\\\z'), '') END";
+      case 1:
+        return "CASE WHEN {c} = '' THEN {x} ELSE REGEXP_REPLACE({x}, CONCAT('(?-i)\\\\A[\\\\Q', "
+               "REPLACE({c}, '\\\\E', '\\\\E\\\\\\\\\\\\QE'), '\\\\E]+'), '') END";
+      default:
+        return "CASE WHEN {c} = '' THEN {x} ELSE REGEXP_REPLACE({x}, CONCAT('(?-i)[\\\\Q', "
+               "REPLACE({c}, '\\\\E', '\\\\E\\\\\\\\\\\\QE'), '\\\\E]+\\\\z'), '') END";
+    }
   }
 };
 

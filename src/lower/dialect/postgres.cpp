@@ -167,6 +167,9 @@ class postgres final : public dialect {
       out += '"';
     }
     return out + "}";
+  }  // PostgreSQL's btrim, ltrim and rtrim take a set of characters, as Python's do.
+  std::string_view trim_template(int side) const noexcept override {
+    return side == 0 ? "btrim({x}, {c})" : side == 1 ? "ltrim({x}, {c})" : "rtrim({x}, {c})";
   }
 };
 

@@ -139,6 +139,10 @@ class sqlite final : public dialect {
   std::string json_path(const std::vector<value>& path) const override {
     return detail::dollar_json_path(path);
   }
+  // SQLite's trim functions take a set of characters, as Python's do.
+  std::string_view trim_template(int side) const noexcept override {
+    return side == 0 ? "trim({x}, {c})" : side == 1 ? "ltrim({x}, {c})" : "rtrim({x}, {c})";
+  }
 };
 
 // Constant-initialized (no guard on each call, no construction-order question): the dialect is
