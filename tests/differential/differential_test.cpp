@@ -16,6 +16,11 @@
 //
 // NEXTORM_DIFFERENTIAL_WRITE_KNOWN=FILE writes every differing line to FILE in the
 // known_failures.txt format (reason: NextORM's error or "rows differ"), to start a new list.
+//
+// A suite is a directory with schema.py, schema.json, queries.txt and its known_failures files:
+// tests/differential itself (the university), or the subdirectory NEXTORM_DIFFERENTIAL_SUITE
+// names (estore: PonyORM's e-store). NEXTORM_DIFFERENTIAL_MIN_QUERIES is the fewest queries the
+// suite must hold (300 by default).
 #include <nextorm/database.hpp>
 #include <nextorm/errors.hpp>
 #include <nextorm/params.hpp>
@@ -525,23 +530,33 @@ void read_known(const fs::path& path, std::map<std::string, known_failure>& know
 TEST_CASE("queries PonyORM answers give the same rows in NextORM, and rejected ones are rejected") {
   const char* root_env = std::getenv("NEXTORM_SOURCE_ROOT");
   REQUIRE(root_env != nullptr);
-  const fs::path here = fs::path{root_env} / "tests" / "differential";
+  const fs::path harness = fs::path{root_env} / "tests" / "differential";
+  const char* suite_env = std::getenv("NEXTORM_DIFFERENTIAL_SUITE");
+  const std::string suite = suite_env != nullptr ? suite_env : "";
+  const fs::path here = suite.empty() ? harness : harness / suite;
+  // The suite's files in messages: "queries.txt" for the first suite, "estore/queries.txt".
+  const std::string in_suite = suite.empty() ? "" : suite + "/";
+  const std::string name = suite.empty() ? "differential" : "differential_" + suite;
+  const char* min_env = std::getenv("NEXTORM_DIFFERENTIAL_MIN_QUERIES");
+  const std::size_t min_queries = min_env != nullptr ? std::stoul(min_env) : 300;
   const std::string provider = nextorm::testing::current_provider();
   const char* python = "/usr/bin/python3";
   if (!fs::exists(python)) skip(std::string{python} + " is missing");
 
   const fs::path dir =
-      fs::temp_directory_path() / ("nextorm_differential_" + std::to_string(::getpid()));
+      fs::temp_directory_path() / ("nextorm_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  const std::string url = nextorm::testing::fresh_database_url("differential");
+  const std::string url = nextorm::testing::fresh_database_url(name);
   // PonyORM takes the SQLite file's path, or the server URL as NextORM does.
   const std::string pony_database = url.starts_with("sqlite:") ? url.substr(7) : url;
   const fs::path pony_out = dir / "pony.json";
   const fs::path log = dir / "pony.log";
-  const std::string command = std::string{python} + " '" + (here / "pony_run.py").string() + "' '" +
-                              pony_database + "' '" + (here / "queries.txt").string() + "' '" +
-                              pony_out.string() + "' > '" + log.string() + "' 2>&1";
+  const std::string suite_option = suite.empty() ? "" : "--suite '" + here.string() + "' ";
+  const std::string command = std::string{python} + " '" + (harness / "pony_run.py").string() +
+                              "' " + suite_option + "'" + pony_database + "' '" +
+                              (here / "queries.txt").string() + "' '" + pony_out.string() +
+                              "' > '" + log.string() + "' 2>&1";
   const int status = std::system(command.c_str());
   if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
     const std::string why = read_file(log);
@@ -570,7 +585,8 @@ TEST_CASE("queries PonyORM answers give the same rows in NextORM, and rejected o
   std::ostringstream new_known;
   for (const json& result : results) {
     const std::string text = result.at("text").get<std::string>();
-    const std::string where = "queries.txt:" + std::to_string(result.at("line").get<int>());
+    const std::string where =
+        in_suite + "queries.txt:" + std::to_string(result.at("line").get<int>());
     const query_line line = parse_line(text);
     const outcome theirs = pony(result);
     const outcome mine = ours(line, database_at);
@@ -587,8 +603,8 @@ TEST_CASE("queries PonyORM answers give the same rows in NextORM, and rejected o
       }
       ++fixed;
       std::cout << "differential: warning: " << where << " now agrees with PonyORM on " << provider
-                << "; remove it from " << listed->second.file << ":" << listed->second.file_line
-                << ": " << text << "\n";
+                << "; remove it from " << in_suite << listed->second.file << ":"
+                << listed->second.file_line << ": " << text << "\n";
       continue;
     }
     std::string reason = first_line(mine.error).substr(0, 160);
@@ -607,8 +623,8 @@ TEST_CASE("queries PonyORM answers give the same rows in NextORM, and rejected o
   }
   for (const auto& [text, k] : known) {
     if (!k.seen) {
-      std::cout << "differential: warning: " << k.file << ":" << k.file_line
-                << " names no line of queries.txt: " << text << "\n";
+      std::cout << "differential: warning: " << in_suite << k.file << ":" << k.file_line
+                << " names no line of " << in_suite << "queries.txt: " << text << "\n";
     }
   }
   if (const char* write_known = std::getenv("NEXTORM_DIFFERENTIAL_WRITE_KNOWN")) {
@@ -617,9 +633,9 @@ TEST_CASE("queries PonyORM answers give the same rows in NextORM, and rejected o
   for (const auto& [category, n] : by_category) {
     std::cout << "differential: known " << category << ": " << n << "\n";
   }
-  std::cout << "differential: " << provider << ": " << results.size() << " queries, " << equal
-            << " equal, " << known_gaps << " known failures, " << deviations
-            << " deviations and dialect differences"
+  std::cout << (suite.empty() ? "differential" : "differential " + suite) << ": " << provider
+            << ": " << results.size() << " queries, " << equal << " equal, " << known_gaps
+            << " known failures, " << deviations << " deviations and dialect differences"
             << (sqlite_only != 0
                     ? ", " + std::to_string(sqlite_only) + " equal here but listed for SQLite"
                     : "")
@@ -629,5 +645,5 @@ TEST_CASE("queries PonyORM answers give the same rows in NextORM, and rejected o
   fs::remove_all(dir);
   nextorm::testing::discard_database(url);
   CHECK(unexpected == 0);
-  CHECK(results.size() >= 300);
+  CHECK(results.size() >= min_queries);
 }

@@ -1,8 +1,9 @@
-"""PonyORM's side of the differential test: pony_run.py DATABASE QUERIES_FILE OUT_JSON
+"""PonyORM's side of the differential test: pony_run.py [--suite DIR] DATABASE QUERIES_FILE OUT_JSON
 
 DATABASE is a SQLite file (made anew) or the URL of an empty database on a server,
 postgresql://user:pass@host:port/db or mariadb://user:pass@host:port/db (the URLs NextORM
-takes). Fills DATABASE with PonyORM (schema.py: tables and data), runs every query of
+takes). Fills DATABASE with PonyORM (the suite's schema.py: tables and data; the suite is DIR,
+by default this script's directory, whose schema.py is the first suite's), runs every query of
 QUERIES_FILE and writes OUT_JSON: one object per query with its line number, its text, and either
 the rows in canonical form or the class name of the exception PonyORM raised. Exit 77 when
 PonyORM, or the server's Python driver (python3-psycopg2, python3-pymysql), cannot be imported
@@ -25,6 +26,7 @@ Canonical cells (the C++ side writes the same): "None", "b:True", "i:3", "f:%.10
 "dec:1.5" (no trailing zeros), "d:2000-01-31", "dt:2000-01-31 10:00:00[.ffffff]", "t:10:00:00",
 "x:hex", "u:uuid", "j:compact sorted JSON", "td:1 day, 2:00:00" (str of a timedelta). An entity is its primary key's cell.
 """
+import importlib.util
 import json
 import os
 import re
@@ -43,8 +45,14 @@ except ImportError:
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'support'))
 from pony_bind import bind_arguments  # noqa: E402  (after the path fix)
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import schema  # noqa: E402  (after the path fix)
+
+
+def load_schema(suite):
+    """The suite's schema.py (define_entities(db) and populate(entities)) as a module."""
+    spec = importlib.util.spec_from_file_location('schema', os.path.join(suite, 'schema.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 TERMINALS = {'limit', 'page', 'count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'exists',
              'first'}
@@ -206,10 +214,15 @@ def run_one(text, entities, names, db):
 
 
 def main(argv):
-    if len(argv) != 4:
+    args = argv[1:]
+    suite = os.path.dirname(os.path.abspath(__file__))
+    if len(args) == 5 and args[0] == '--suite':
+        suite, args = args[1], args[2:]
+    if len(args) != 3:
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
-    database, queries_file, out_file = argv[1:]
+    database, queries_file, out_file = args
+    schema = load_schema(suite)
     db = orm.Database()
     entities = schema.define_entities(db)
     db.bind(**bind_arguments(database))
