@@ -282,6 +282,17 @@ ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
     fail(error_category::type, "type.nested_aggregate",
          "an aggregate cannot contain another aggregate", arg_node->span);
   }
+  if (is_count && arg->type.is_bool() && !is_raw_sql(*arg)) {
+    // PonyORM's conditional count: count(o.state == 'SHIPPED') counts the rows where the
+    // condition holds, COUNT(CASE WHEN ... THEN 1 END), whatever distinct= says.
+    const source_span span = arg->span;
+    auto when = std::make_unique<ir::conditional>(
+        ir::scalar_type(value_type::integer), span, std::move(arg),
+        std::make_unique<ir::constant>(span, value{std::int64_t{1}}),
+        std::make_unique<ir::constant>(span, value{}));
+    return std::make_unique<ir::aggregate>(ir::scalar_type(value_type::integer), c.span,
+                                           ir::aggregate_kind::count, std::move(when), false);
+  }
   if (is_count) {
     return std::make_unique<ir::aggregate>(ir::scalar_type(value_type::integer), c.span,
                                            ir::aggregate_kind::count, std::move(arg),

@@ -119,6 +119,10 @@ class dialect {
   // x + i (x - i when `subtract`) of a datetime, or of a date (`is_date`) as Python moves one:
   // by the interval's days, floored (date(2024, 1, 2) - timedelta(hours=1) is January 1st).
   [[nodiscard]] virtual infixes add_interval(bool subtract, bool is_date) const = 0;
+  // Around a parameter (or bound constant) of a date or datetime that date arithmetic uses,
+  // where the server cannot infer its type from the other operand (PostgreSQL reads `$1 -
+  // INTERVAL '1 day'` as interval minus interval).
+  [[nodiscard]] virtual affixes typed_date_parameter(value_type) const { return {}; }
   // Python's min/max of several values: `least`/`greatest`, or SQLite's scalar min/max.
   [[nodiscard]] virtual std::string_view least_function(bool greatest) const noexcept = 0;
   // upper/lower: Unicode-aware, as Python's str methods (SQLite: registered functions).

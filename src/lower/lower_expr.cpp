@@ -235,6 +235,17 @@ void sql_builder::between(const infixes& i, const ir::expr& a, const ir::expr& b
   m_sql += i.after;
 }
 
+void sql_builder::date_operand(const ir::expr& e) {
+  const bool bound = e.kind == ir::expr_kind::param || e.kind == ir::expr_kind::constant;
+  if (!bound || !(e.type.is(value_type::date) || e.type.is(value_type::datetime))) {
+    return operand(e);
+  }
+  const affixes around = m_dialect.typed_date_parameter(e.type.scalar);
+  m_sql += around.before;
+  operand(e);
+  m_sql += around.after;
+}
+
 void sql_builder::key(const ir::expr& e) {
   if (const auto* row = e.try_as<ir::source_row>()) {
     const entity_info& entity = *m_query.sources[row->source].entity;
@@ -445,15 +456,27 @@ void sql_builder::function(const ir::function& f) {
       return wrap(m_dialect.cast(value_type::text, f.args[0]->type.scalar), *f.args[0]);
     case ir::function_kind::random: m_sql += m_dialect.random_expression(); return;
     case ir::function_kind::add_interval:
-    case ir::function_kind::subtract_interval:
+    case ir::function_kind::subtract_interval: {
       m_date_arithmetic = true;
-      return between(m_dialect.add_interval(f.fn == ir::function_kind::subtract_interval,
-                                            f.type.is(value_type::date)),
-                     *f.args[0], *f.args[1]);
+      const infixes i = m_dialect.add_interval(f.fn == ir::function_kind::subtract_interval,
+                                               f.type.is(value_type::date));
+      m_sql += i.before;
+      date_operand(*f.args[0]);
+      m_sql += i.middle;
+      operand(*f.args[1]);
+      m_sql += i.after;
+      return;
+    }
     case ir::function_kind::json_truth: return wrap(m_dialect.json_truth(), *f.args[0]);
-    case ir::function_kind::interval_between:
-      return between(m_dialect.interval_between(f.args[0]->type.is(value_type::date)), *f.args[0],
-                     *f.args[1]);
+    case ir::function_kind::interval_between: {
+      const infixes i = m_dialect.interval_between(f.args[0]->type.is(value_type::date));
+      m_sql += i.before;
+      date_operand(*f.args[0]);
+      m_sql += i.middle;
+      date_operand(*f.args[1]);
+      m_sql += i.after;
+      return;
+    }
     case ir::function_kind::raw_sql: {
       // The fragment as written; each \x01 is the next argument (a bound value or an
       // expression of the query).

@@ -95,6 +95,8 @@ class sql_builder {
   [[nodiscard]] bool scope_has_condition(std::size_t scope) const noexcept;
   void wrap(const affixes& a, const ir::expr& operand);
   void between(const infixes& i, const ir::expr& a, const ir::expr& b);
+  // An operand of date arithmetic, typed where the dialect needs a parameter typed.
+  void date_operand(const ir::expr& e);
   // Appends the text of `parts`, as `a || b || c` or concat(a, b, c).
   template <class F>
   void concat(std::size_t count, F&& part);

@@ -56,8 +56,8 @@ inline std::vector<std::string> split_top(const std::string& s) {
   return parts;
 }
 
-// A sample value of the named type: int, float, str, bool, None, decimal, date, uuid, an entity
-// name, or [type, type, ...] for a sequence.
+// A sample value of the named type: int, float, str, bool, None, decimal, date, datetime, uuid, an
+// entity name, or [type, type, ...] for a sequence.
 inline param_value sample(const std::string& type, const registry& reg) {
   if (!type.empty() && type.front() == '[') {
     std::vector<param_value> items;
@@ -72,6 +72,9 @@ inline param_value sample(const std::string& type, const registry& reg) {
   if (type == "None") return param_value{value{}};
   if (type == "decimal") return param_value{value::typed(value_type::decimal, "1.50")};
   if (type == "date") return param_value{value::typed(value_type::date, "2024-01-01")};
+  if (type == "datetime") {
+    return param_value{value::typed(value_type::datetime, "2024-01-01 10:00:00")};
+  }
   if (type == "timedelta") return param_value{value::interval(3'600'000'000)};
   if (type == "uuid") {
     return param_value{value::typed(value_type::uuid, "123e4567-e89b-12d3-a456-426614174000")};

@@ -119,6 +119,9 @@ class postgres final : public dialect {
     return {"(", " - ", ")"};
   }
   // A date plus an interval is a timestamp: its date is the floored day.
+  affixes typed_date_parameter(value_type type) const override {
+    return {"CAST(", type == value_type::date ? " AS DATE)" : " AS TIMESTAMP)"};
+  }
   infixes add_interval(bool subtract, bool is_date) const override {
     std::string middle = subtract ? " - " : " + ";
     if (is_date) return {"CAST(", std::move(middle), " AS DATE)"};
