@@ -214,8 +214,10 @@ TEST_CASE("functions check their arguments and suggest the nearest function") {
         "(line 1, column 23)\n"
         "  p for p in Product if cont(p) > 1\n"
         "                        ^~~~");
+  CHECK(error_of("p for p in Product if p.name.strip('a', 'b')")
+            .starts_with("type.arguments: strip() takes 0 to 1 arguments, got 2"));
   CHECK(error_of("p for p in Product if p.name.strip(1)")
-            .starts_with("type.arguments: strip() takes no arguments, got 1"));
+            .starts_with("type.mismatch: strip() needs a str argument, got int"));
   CHECK(error_of("p for p in Product if p.name.replace('a')")
             .starts_with("type.arguments: replace() takes 2 arguments, got 1"));
   CHECK(error_of("p for p in Product if p.name.replace('a', 1)")

@@ -3,6 +3,7 @@
 // the server rejects is a bug even when the text matches.
 #include "golden_blocks.hpp"
 
+#include "ir/expr.hpp"
 #include "migrate/ddl.hpp"
 #include "test_databases.hpp"
 
@@ -20,6 +21,13 @@ std::vector<value> sample_values(const lower::plan& plan, const block& b) {
   for (const auto& slot : plan.params) {
     switch (slot.from) {
       case lower::param_slot::source::named: {
+        // Python's clock (date.today(), datetime.now()): a value of its type.
+        if (slot.name.starts_with(ir::clock_parameter_prefix)) {
+          const bool day = slot.name.find("date.") != std::string::npos;
+          values.push_back(day ? value::typed(value_type::date, "2024-01-01")
+                               : value::typed(value_type::datetime, "2024-01-01 10:00:00.5"));
+          break;
+        }
         const param_value& p = param_of(b.args, slot.name);
         values.push_back(slot.element ? scalar_of(p.sequence()[*slot.element]) : scalar_of(p));
         break;
