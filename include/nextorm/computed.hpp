@@ -37,9 +37,10 @@ class computed_field : public field_base {
   // The query's one value as a T, none for NULL.
   template <class T>
   static std::optional<T> convert(query_state_ptr q) {
-    std::optional<value> v = query<value>{std::move(q)}.get();
-    if (!v || v->is_null()) return std::nullopt;
-    return value_traits<T>::from_value(*v);
+    // (No row: the object's row was deleted behind the session; None as well.)
+    const value v = query<value>{std::move(q)}.get().value_or(value{});
+    if (v.is_null()) return std::nullopt;
+    return value_traits<T>::from_value(v);
   }
 };
 

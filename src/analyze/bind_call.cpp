@@ -61,7 +61,7 @@ ir::expr_ptr binder::bind_method(const ast::call& c, const ast::attribute& metho
     return std::make_unique<ir::function>(ir::scalar_type(value_type::date), c.span,
                                           ir::function_kind::date, std::move(object));
   }
-  if (t.is_entity() && !t.collection) {
+  if (t.is_entity()) {  // (a collection's methods are above)
     if (const computed_info* computed = t.entity->find_computed(method.attr)) {
       return bind_computed(std::move(object), *computed, &c, c.span);
     }

@@ -18,7 +18,8 @@ std::string full_name(const computed_info& c) { return c.owner->name + "." + c.n
 std::string position(std::string_view text, source_span span) {
   std::uint32_t line = 1;
   std::uint32_t column = 1;
-  for (std::size_t i = 0; i < span.begin && i < text.size(); ++i) {
+  const std::size_t end = std::min<std::size_t>(span.begin, text.size());
+  for (std::size_t i = 0; i < end; ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte == '\n') {
       ++line;

@@ -91,7 +91,11 @@ std::shared_ptr<const plan> compile_query(const query_spec& spec, const registry
   }
   add_modifiers(a, spec, trees);
   a.terminal(terminal, distinct_aggregate, spec.has_limit, spec.has_offset);
-  if (!call.function.empty()) a.value_terminal(call.function == "count" && call.distinct == false);
+  if (!call.function.empty()) {
+    const bool every_value = call.function == "count" && call.distinct == false;
+    a.value_terminal(every_value);
+    if (every_value) a.distinct(false);
+  }
   ir::query query = a.finish();
 
   optimize::optimize(query, options.disabled_passes);

@@ -399,13 +399,17 @@ void statement::scalar_shape(value_type type, std::string name) {
 
 void statement::count() {
   const auto& items = m_query.result.items;
-  const ir::type& first = items.front().expr->type;
-  if (m_query.count_values && items.size() == 1 &&
-      !(first.is_entity() && first.entity->composite_key()) && !grouped()) {
-    // count(<generator>, distinct=False): PonyORM counts the item's values that are not None.
-    m_sql.text("SELECT COUNT(");
-    m_sql.key(*items.front().expr);
-    m_sql.text(")");
+  if (m_query.count_values && items.size() == 1 && !grouped()) {
+    // count(<generator>, distinct=False): PonyORM counts the item's values that are not None
+    // (every row for the loop variable itself).
+    const ir::expr& item = *items.front().expr;
+    if (item.kind == ir::expr_kind::source_row) {
+      m_sql.text("SELECT COUNT(*)");
+    } else {
+      m_sql.text("SELECT COUNT(");
+      m_sql.key(item);
+      m_sql.text(")");
+    }
     from_where();
   } else if (!m_query.distinct && !grouped() && !limited()) {
     m_sql.text("SELECT COUNT(*)");

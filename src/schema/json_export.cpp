@@ -154,11 +154,9 @@ std::string registry::to_json() const {
       if (inherited.count(attr.name) != 0 || is_implicit_id(attr)) continue;
       attrs.push_back(attribute(attr));
     }
-    for (const auto& c : entity.computed) {
-      const entity_info* base = find(entity.base);
-      if (base != nullptr && base->find_computed(c.name) != nullptr) continue;  // the base's
-      attrs.push_back(computed_attribute(c));
-    }
+    // (A subclass's list holds its own only: finalize() drops what a C++ subclass describes
+    // again of its base's.)
+    for (const auto& c : entity.computed) attrs.push_back(computed_attribute(c));
     out["attrs"] = std::move(attrs);
     entities.push_back(std::move(out));
   }

@@ -400,9 +400,6 @@ void check_computed(const entity_info& entity, std::size_t i) {
   if (c.text.find_first_not_of(" \t\r\n") == std::string::npos) {
     fail("schema.computed", here + c.name + " has no expression");
   }
-  if (c.many && c.target.empty()) {
-    fail("schema.computed", here + c.name + ": a collection needs the entity of its items");
-  }
 }
 
 void check_attr(const entity_info& entity, attr_info& attr) {
@@ -1153,8 +1150,8 @@ void resolve_computed(entity_info& entity, const entity_list& entities) {
   if (entity.base_entity != nullptr) {
     std::erase_if(entity.computed, [&](const computed_info& c) {
       const computed_info* in_base = entity.base_entity->find_computed(c.name);
-      return in_base != nullptr && in_base->text == c.text && in_base->type == c.type &&
-             in_base->target == c.target;
+      // The same member of the C++ base class (a JSON schema's subclass declares its own).
+      return in_base != nullptr && c.field_offset != 0 && in_base->field_offset == c.field_offset;
     });
   }
   for (std::size_t i = 0; i < entity.computed.size(); ++i) {

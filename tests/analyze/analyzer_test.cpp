@@ -876,7 +876,10 @@ TEST_CASE("a computed attribute whose text gives another type than declared is r
       {"name":"one_g","kind":"Computed","type":"G","many":true,"text":"self.g"},
       {"name":"many_g","kind":"Computed","type":"G","text":"self.g.ms"},
       {"name":"count_g","kind":"Computed","type":"int","text":"self.g.ms"},
-      {"name":"ratio","kind":"Computed","type":"float","text":"self.g.n"}]}]})j");
+      {"name":"ratio","kind":"Computed","type":"float","text":"self.g.n"},
+      {"name":"object_n","kind":"Computed","type":"int","text":"self.g"},
+      {"name":"none_n","kind":"Computed","type":"int","text":"None"},
+      {"name":"text_ratio","kind":"Computed","type":"float","text":"self.name"}]}]})j");
   r.finalize();
   auto error = [&](const std::string& text) -> std::string {
     try {
@@ -893,4 +896,8 @@ TEST_CASE("a computed attribute whose text gives another type than declared is r
   CHECK_THAT(error("m.many_g for m in M"), Catch::Contains("is declared G"));
   CHECK_THAT(error("m.count_g for m in M"), Catch::Contains("is declared int"));
   CHECK(error("m.ratio for m in M") == "no error");  // an int where a float is declared
+  CHECK_THAT(error("m.object_n for m in M"),
+             Catch::Contains("is declared int, its expression gives G"));
+  CHECK(error("m for m in M if m.none_n is None") == "no error");  // None is a value of any type
+  CHECK_THAT(error("m.text_ratio for m in M"), Catch::Contains("is declared float"));
 }

@@ -41,7 +41,8 @@ status=0
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$root/tests/gates/lsan.supp:print_suppressions=0
-prof="$root/$GATES/profiles"
+prof="$GATES/profiles"
+[[ $GATES == /* ]] || prof="$root/$prof"
 
 if [[ $WANT == *tests* ]]; then
     rm -rf "$prof" && mkdir -p "$prof"

@@ -218,6 +218,15 @@ TEST_CASE("count(), sum(), exists() of a generator are whole queries, as in Pony
   } catch (const query_error& e) {
     CHECK(e.id() == "unsupported.whole_query_aggregate");
   }
+  for (auto run : {+[] { (void)select("count(p for p in Product)").limit(1); },
+                   +[] { (void)select("count(p for p in Product)").slice(1); }}) {
+    try {
+      run();
+      FAIL("no error");
+    } catch (const query_error& e) {
+      CHECK(e.id() == "unsupported.whole_query_aggregate");
+    }
+  }
   try {
     (void)select("max((p.price for p in Product), distinct=True)").fetch();
     FAIL("no error");

@@ -1331,13 +1331,14 @@ TEST_CASE("computed attributes and methods load from the JSON schema and are che
       {"name":"items","kind":"Set","type":"Item"},
       {"name":"label","kind":"Computed","type":"str","text":"self.title"},
       {"name":"any","kind":"Computed","text":"1"},
+      {"name":"first_item","kind":"Computed","type":"Item","text":"self.items.select().first()"},
       {"name":"cheap","kind":"Method","type":"Item","many":true,"params":["float","any"],
        "text":"lambda s, a, b: (i for i in s.items if i.price < a)"}]},
     {"name":"Item","attrs":[{"name":"price","kind":"Req","type":"float"},
                             {"name":"shop","kind":"Single","type":"Shop"}]}]})j");
   r.finalize();
   const entity_info& shop = r.get("Shop");
-  REQUIRE(shop.computed.size() == 3);
+  REQUIRE(shop.computed.size() == 4);
   CHECK(shop.attrs.size() == 3);  // id, title, items: computed ones have no column
   CHECK(shop.find_computed("label")->type == value_type::text);
   CHECK(shop.find_computed("any")->type == value_type::null);

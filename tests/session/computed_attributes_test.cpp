@@ -246,6 +246,11 @@ struct NoLambda : entity<NoLambda> {
   Method<bool(std::string)> named{"named", "self.name == x"};
 };
 
+// A subclass whose own member takes a computed name of its base.
+struct Bike : entity<Bike, Vehicle> {
+  Computed<std::string> describe{"describe", "self.make"};
+};
+
 template <class E>
 void map_alone() {
   database db;
@@ -268,6 +273,12 @@ TEST_CASE("a computed attribute's text is checked when the database is mapped", 
                     Catch::Contains("syntax.") && Catch::Contains("Unparsable.named"));
   CHECK_THROWS_WITH(map_alone<NoLambda>(),
                     Catch::Contains("schema.computed") && Catch::Contains("lambda"));
+  auto map_bike = [] {
+    database db;
+    db.generate_mapping<Vehicle, Bike>();
+  };
+  CHECK_THROWS_WITH(map_bike(),
+                    Catch::Contains("schema.duplicate_attribute") && Catch::Contains("describe"));
 }
 
 TEST_CASE("computed attributes are written to the JSON schema and read back", "[computed]") {
