@@ -282,7 +282,7 @@ ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
     fail(error_category::type, "type.nested_aggregate",
          "an aggregate cannot contain another aggregate", arg_node->span);
   }
-  if (is_count && arg->type.is_bool() && !is_raw_sql(*arg)) {
+  if (is_count && arg->type.is_bool()) {
     // PonyORM's conditional count: count(o.state == 'SHIPPED') counts the rows where the
     // condition holds, COUNT(CASE WHEN ... THEN 1 END), whatever distinct= says.
     const source_span span = arg->span;

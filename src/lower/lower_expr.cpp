@@ -236,10 +236,9 @@ void sql_builder::between(const infixes& i, const ir::expr& a, const ir::expr& b
 }
 
 void sql_builder::date_operand(const ir::expr& e) {
+  // (Date arithmetic's operands are dates and datetimes.)
   const bool bound = e.kind == ir::expr_kind::param || e.kind == ir::expr_kind::constant;
-  if (!bound || !(e.type.is(value_type::date) || e.type.is(value_type::datetime))) {
-    return operand(e);
-  }
+  if (!bound) return operand(e);
   const affixes around = m_dialect.typed_date_parameter(e.type.scalar);
   m_sql += around.before;
   operand(e);

@@ -399,7 +399,12 @@ void statement::scalar_shape(value_type type, std::string name) {
 
 void statement::count() {
   const auto& items = m_query.result.items;
-  if (m_query.count_values && items.size() == 1 && !grouped()) {
+  // An aggregate without GROUP BY (`sum(p.price) for p in Product`) is one row: counted as the
+  // rows of the query, never by COUNT(SUM(...)), nor by the table's rows.
+  bool one_value = false;
+  for (const auto& item : items) one_value = one_value || ir::has_aggregate(*item.expr);
+  const bool plain = !grouped() && !one_value;
+  if (m_query.count_values && items.size() == 1 && plain) {
     // count(<generator>, distinct=False): PonyORM counts the item's values that are not None
     // (every row for the loop variable itself).
     const ir::expr& item = *items.front().expr;
@@ -411,10 +416,10 @@ void statement::count() {
       m_sql.text(")");
     }
     from_where();
-  } else if (!m_query.distinct && !grouped() && !limited()) {
+  } else if (!m_query.distinct && plain && !limited()) {
     m_sql.text("SELECT COUNT(*)");
     from_where();
-  } else if (items.size() == 1 && !grouped() && !limited()) {
+  } else if (items.size() == 1 && plain && !limited()) {
     m_sql.text("SELECT COUNT(DISTINCT ");
     m_sql.key(*items.front().expr);
     m_sql.text(")");

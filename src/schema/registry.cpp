@@ -1150,8 +1150,9 @@ void resolve_computed(entity_info& entity, const entity_list& entities) {
   if (entity.base_entity != nullptr) {
     std::erase_if(entity.computed, [&](const computed_info& c) {
       const computed_info* in_base = entity.base_entity->find_computed(c.name);
-      // The same member of the C++ base class (a JSON schema's subclass declares its own).
-      return in_base != nullptr && c.field_offset != 0 && in_base->field_offset == c.field_offset;
+      // The base's member, described again by the C++ subclass (another member of that name is
+      // refused by add(); a JSON schema's subclass declares only its own).
+      return in_base != nullptr && c.field_offset != 0;
     });
   }
   for (std::size_t i = 0; i < entity.computed.size(); ++i) {
