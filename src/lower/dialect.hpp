@@ -156,6 +156,11 @@ class dialect {
   // a decimal: "" where those are exact already; SQLite's add doubles, so it has decimal_sum and
   // decimal_avg (registered by the driver: src/driver/sqlite/sqlite_decimal.cpp).
   [[nodiscard]] virtual std::string_view decimal_aggregate(bool) const noexcept { return {}; }
+  // The function that adds ('+'), subtracts ('-') or multiplies ('*') two numbers of which one
+  // is a decimal exactly, giving its text: "" where the operators are exact already (SQLite's
+  // double arithmetic makes 35.40 * 3 106.19999999999999; decimal_add/_sub/_mul are registered
+  // by the driver).
+  [[nodiscard]] virtual std::string_view decimal_arithmetic(char) const noexcept { return {}; }
   // True where a decimal parameter, bound as its text, compares as text with an expression that
   // is not a column (SQLite: any number is less than any text), so that it is written as
   // CAST(? AS NUMERIC) there; a column's NUMERIC affinity converts it already.

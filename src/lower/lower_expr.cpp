@@ -665,6 +665,25 @@ void sql_builder::binary(const ir::binary& b) {
       (b.lhs->type.is(value_type::real) || b.rhs->type.is(value_type::real))) {
     unsupported("operator % on float", b);
   }
+  const bool exact =
+      b.op == ir::binary_op::add || b.op == ir::binary_op::sub || b.op == ir::binary_op::mul;
+  if (exact && b.type.is(value_type::decimal)) {
+    const std::string_view fn = m_dialect.decimal_arithmetic(b.op == ir::binary_op::add   ? '+'
+                                                             : b.op == ir::binary_op::sub ? '-'
+                                                                                          : '*');
+    if (!fn.empty()) {
+      // A number again (its text would compare as text), as the column's NUMERIC affinity
+      // would store it.
+      m_sql += "CAST(";
+      m_sql += fn;
+      m_sql += '(';
+      operand(*b.lhs);
+      m_sql += ", ";
+      operand(*b.rhs);
+      m_sql += ") AS NUMERIC)";
+      return;
+    }
+  }
   std::string_view op;
   switch (b.op) {
     case ir::binary_op::add: op = " + "; break;

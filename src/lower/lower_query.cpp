@@ -43,6 +43,9 @@ class statement {
   // The result column(s) of item `position` (1-based) as ORDER BY terms: "3", or for an object
   // its key's columns joined by `separator`, "1, 2".
   [[nodiscard]] std::string order_column(std::size_t position, std::string_view separator) const;
+  // Result item `position` (1-based) when it is a sum or average that the dialect writes as text
+  // (SQLite's exact decimal_sum, decimal_avg); else null.
+  [[nodiscard]] const ir::expr* text_sum(std::size_t position) const;
 
   const ir::query& m_query;
   lower::plan& m_plan;
@@ -348,6 +351,16 @@ std::string statement::order_column(std::size_t position, std::string_view separ
   return out;
 }
 
+const ir::expr* statement::text_sum(std::size_t position) const {
+  const ir::expr& e = *m_query.result.items[position - 1].expr;
+  const auto* a = e.try_as<ir::aggregate>();
+  const bool sum =
+      a != nullptr && (a->fn == ir::aggregate_kind::sum || a->fn == ir::aggregate_kind::avg);
+  if (!sum || !a->arg->type.is(value_type::decimal)) return nullptr;
+  return m_sql.sql_dialect().decimal_aggregate(a->fn == ir::aggregate_kind::avg).empty() ? nullptr
+                                                                                         : &e;
+}
+
 void statement::order_by() {
   m_order_text.clear();
   if (m_query.order.empty()) return;
@@ -365,6 +378,10 @@ void statement::order_by() {
       }
     } else if (item.expr) {
       m_sql.expr(*item.expr);
+    } else if (const ir::expr* sum = text_sum(item.position)) {
+      // The column is the exact sum's text, which would sort as text ('900.43' after
+      // '6364.30'): by the sum as a number instead.
+      m_sql.expr(*sum);
     } else {
       // An object's key columns each in the item's direction.
       m_sql.text(order_column(item.position, item.descending ? " DESC, " : ", "));

@@ -251,9 +251,63 @@ void finish_avg(sqlite3_context* ctx) {
   });
 }
 
+// One argument of decimal_add/_sub/_mul as the decimal it stands for; false (after setting the
+// statement's error) when it is none. A REAL is the shortest text that reads back as it.
+bool decimal_argument(sqlite3_context* ctx, sqlite3_value* v, decimal& out) {
+  try {
+    switch (sqlite3_value_type(v)) {
+      case SQLITE_INTEGER: out = decimal{sqlite3_value_int64(v)}; return true;
+      case SQLITE_FLOAT: out = decimal::from_double(sqlite3_value_double(v)); return true;
+      case SQLITE_TEXT:
+        out = decimal{std::string_view{reinterpret_cast<const char*>(sqlite3_value_text(v)),
+                                       static_cast<std::size_t>(sqlite3_value_bytes(v))}};
+        return true;
+      default: break;
+    }
+  } catch (const usage_error& e) {
+    sqlite3_result_error(ctx, e.what(), -1);
+    return false;
+  }
+  sqlite3_result_error(ctx, "decimal arithmetic: an operand is a BLOB", -1);
+  return false;
+}
+
+// decimal_add(a, b), decimal_sub, decimal_mul: Python's Decimal arithmetic, exact, as text (the
+// SQL casts it back to a number); NULL when either is NULL.
+template <decimal (*Op)(const decimal&, const decimal&)>
+void decimal_arithmetic(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+    return sqlite3_result_null(ctx);
+  }
+  decimal a;
+  decimal b;
+  if (!decimal_argument(ctx, argv[0], a) || !decimal_argument(ctx, argv[1], b)) return;
+  const std::string text = Op(a, b).text();
+  sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+decimal add(const decimal& a, const decimal& b) { return a + b; }
+decimal subtract(const decimal& a, const decimal& b) { return a - b; }
+decimal multiply(const decimal& a, const decimal& b) { return a * b; }
+
 }  // namespace
 
 void register_decimal_aggregates(sqlite3* db) {
+  struct entry {
+    const char* name;
+    void (*fn)(sqlite3_context*, int, sqlite3_value**);
+  };
+  static constexpr entry arithmetic[] = {{"decimal_add", &decimal_arithmetic<&add>},
+                                         {"decimal_sub", &decimal_arithmetic<&subtract>},
+                                         {"decimal_mul", &decimal_arithmetic<&multiply>}};
+  for (const entry& f : arithmetic) {
+    const int rc = sqlite3_create_function_v2(db, f.name, 2,
+                                              SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                              nullptr, f.fn, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {  // coverage-exempt: sqlite3_create_function_v2 out of memory
+      throw_sqlite_error(db, rc, std::string{"cannot register "} + f.name);
+    }
+  }
   for (int args = 1; args <= 2; ++args) {
     for (bool average : {false, true}) {
       const char* name = average ? "decimal_avg" : "decimal_sum";

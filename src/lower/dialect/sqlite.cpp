@@ -120,6 +120,9 @@ class sqlite final : public dialect {
     return average ? "decimal_avg" : "decimal_sum";
   }
   bool decimal_parameter_needs_cast() const noexcept override { return true; }
+  std::string_view decimal_arithmetic(char op) const noexcept override {
+    return op == '+' ? "decimal_add" : op == '-' ? "decimal_sub" : "decimal_mul";
+  }
   // json_extract gives SQL values for JSON scalars; `->` gives JSON text (SQLite 3.38).
   std::string_view json_template(json_op op) const noexcept override {
     switch (op) {
