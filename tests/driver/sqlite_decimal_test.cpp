@@ -176,3 +176,23 @@ TEST_CASE("decimal_sum goes exact when aligning two scales overflows 128 bits",
   CHECK(db.run("SELECT decimal_sum(x) FROM t WHERE g = 2") ==
         "1000000000000000000." + std::string(37, '0') + "1");
 }
+
+TEST_CASE("decimal_add, decimal_sub and decimal_mul are exact whatever each operand is stored as",
+          "[sqlite_decimal]") {
+  database db;
+  // REAL (the shortest text that reads back as it), INTEGER, TEXT: as Python's Decimal.
+  CHECK(db.run("SELECT decimal_mul(35.40, 3)") == "106.2");  // a REAL keeps no trailing zero
+  CHECK(db.run("SELECT decimal_mul(0.1, 3)") == "0.3");
+  CHECK(db.run("SELECT decimal_add('0.10', 0.2)") == "0.30");
+  // (A REAL this large is a whole number: to_chars' shortest text writes all its digits.)
+  CHECK(db.run("SELECT decimal_sub(12345678901234567890.5, '0.25')") ==
+        "12345678901234567167.75");
+  CHECK(db.run("SELECT decimal_sub('12345678901234567890.50', '0.25')") ==
+        "12345678901234567890.25");
+  CHECK(db.run("SELECT decimal_mul(NULL, 3)") == "NULL");
+  CHECK(db.run("SELECT decimal_add(1, NULL)") == "NULL");
+  // What is no number is an error of the statement, not a wrong value.
+  CHECK_THAT(db.run("SELECT decimal_add('x', 1)"), Catch::StartsWith("error:"));
+  CHECK_THAT(db.run("SELECT decimal_add(1, X'00')"), Catch::Contains("BLOB"));
+  CHECK_THAT(db.run("SELECT decimal_mul(1e999, 2)"), Catch::StartsWith("error:"));
+}
