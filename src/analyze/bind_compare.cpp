@@ -33,7 +33,12 @@ ir::expr_ptr binder::bind_compare(const ast::compare& c) {
   const ast::node* lhs_node = c.first.get();
   for (const auto& cmp : c.rest) {
     source_span span{lhs_node->span.begin, cmp.rhs->span.end};
-    parts.push_back(bind_comparison(bind(*lhs_node), cmp, span));
+    const auto* tuple = lhs_node->try_as<ast::tuple>();
+    if (tuple != nullptr || cmp.rhs->kind == ast::node_kind::tuple) {
+      parts.push_back(bind_tuple_comparison(*lhs_node, cmp, span));
+    } else {
+      parts.push_back(bind_comparison(bind(*lhs_node), cmp.op, *cmp.rhs, cmp.op_span, span));
+    }
     lhs_node = cmp.rhs.get();
   }
   if (parts.size() == 1) return std::move(parts.front());
@@ -43,7 +48,13 @@ ir::expr_ptr binder::bind_compare(const ast::compare& c) {
   return chain;
 }
 
-ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, const ast::comparison& c, source_span span) {
+ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, ast::compare_op op_, const ast::node& rhs_,
+                                     source_span op_span, source_span span) {
+  const struct {
+    ast::compare_op op;
+    const ast::node* rhs;
+    source_span op_span;
+  } c{op_, &rhs_, op_span};
   switch (c.op) {
     case ast::compare_op::is:
     case ast::compare_op::is_not: {
@@ -196,6 +207,107 @@ ir::expr_ptr binder::bind_in(ir::expr_ptr lhs, const ast::node& rhs_node, bool n
   }
   return std::make_unique<ir::like>(span, ir::like_mode::contains, std::move(rhs), std::move(lhs),
                                     negated);
+}
+
+}  // namespace nextorm::analyze
+
+namespace nextorm::analyze {
+
+namespace {
+
+ir::expr_ptr combine(ir::logical_op op, std::vector<ir::expr_ptr> parts, source_span span) {
+  if (parts.size() == 1) return std::move(parts.front());
+  auto all = std::make_unique<ir::logical>(span, op);
+  all->operands = std::move(parts);
+  return all;
+}
+
+ir::expr_ptr negate(ir::expr_ptr e, source_span span) {
+  return std::make_unique<ir::unary>(ir::scalar_type(value_type::boolean), span, ir::unary_op::not_,
+                                     std::move(e));
+}
+
+}  // namespace
+
+// Python's comparisons of tuples, as PonyORM writes them: `(a, b) == (x, y)` each pair equal,
+// `!=` any pair different, `<` and the others in lexicographic order (`a < x or a == x and
+// b < y`), and `(a, b) in ((1, 2), (3, 4))` one of the rows equal.
+ir::expr_ptr binder::bind_tuple_comparison(const ast::node& lhs_node, const ast::comparison& c,
+                                           source_span span) {
+  const auto* l = lhs_node.try_as<ast::tuple>();
+  const auto* r = c.rhs->try_as<ast::tuple>();
+  const bool in = c.op == ast::compare_op::in || c.op == ast::compare_op::not_in;
+  if (in && l == nullptr) {
+    return bind_comparison(bind(lhs_node), c.op, *c.rhs, c.op_span, span);  // x in (1, 2)
+  }
+  auto pairs = [&](const ast::tuple& right, ast::compare_op op) {
+    std::vector<ir::expr_ptr> parts;
+    for (std::size_t i = 0; i < l->items.size(); ++i) {
+      parts.push_back(bind_comparison(bind(*l->items[i]), op, *right.items[i], c.op_span, span));
+    }
+    return parts;
+  };
+  auto same_size = [&](const ast::node& right) -> const ast::tuple& {
+    const auto* t = right.try_as<ast::tuple>();
+    if (t == nullptr || t->items.size() != l->items.size()) {
+      fail(error_category::type, "type.mismatch",
+           "a tuple of " + std::to_string(l->items.size()) +
+               " values compares only with tuples of as many values",
+           right.span);
+    }
+    return *t;
+  };
+  if (in) {
+    if (r == nullptr) {
+      fail(error_category::unsupported, "unsupported.tuple_in",
+           "a tuple can be looked for in a tuple of tuples ((a, b) in ((1, 2), (3, 4))), not in "
+           "this",
+           c.rhs->span);
+    }
+    std::vector<ir::expr_ptr> rows;
+    for (const auto& row : r->items) {
+      rows.push_back(
+          combine(ir::logical_op::and_, pairs(same_size(*row), ast::compare_op::eq), row->span));
+    }
+    const bool negated = c.op == ast::compare_op::not_in;
+    if (rows.empty()) return std::make_unique<ir::constant>(span, value{negated});
+    ir::expr_ptr any = combine(ir::logical_op::or_, std::move(rows), span);
+    return negated ? negate(std::move(any), span) : std::move(any);
+  }
+  if (l == nullptr) {
+    fail(error_category::type, "type.mismatch",
+         "a value compares with a tuple only by 'in' (x in (1, 2))", span);
+  }
+  const ast::tuple& right = same_size(*c.rhs);
+  switch (c.op) {
+    case ast::compare_op::eq: return combine(ir::logical_op::and_, pairs(right, c.op), span);
+    case ast::compare_op::ne: return combine(ir::logical_op::or_, pairs(right, c.op), span);
+    case ast::compare_op::lt:
+    case ast::compare_op::le:
+    case ast::compare_op::gt:
+    case ast::compare_op::ge: break;
+    default:
+      fail(error_category::unsupported, "unsupported.is",
+           "'is' compares only with None, True or False, not tuples", c.op_span);
+  }
+  const ast::compare_op strict = c.op == ast::compare_op::lt || c.op == ast::compare_op::le
+                                     ? ast::compare_op::lt
+                                     : ast::compare_op::gt;
+  // From the last pair back: term(i) = a_i <strict> x_i or (a_i == x_i and term(i + 1)).
+  const std::size_t n = l->items.size();
+  ir::expr_ptr term =
+      bind_comparison(bind(*l->items[n - 1]), c.op, *right.items[n - 1], c.op_span, span);
+  for (std::size_t i = n - 1; i-- > 0;) {
+    std::vector<ir::expr_ptr> tie;
+    tie.push_back(
+        bind_comparison(bind(*l->items[i]), ast::compare_op::eq, *right.items[i], c.op_span, span));
+    tie.push_back(std::move(term));
+    std::vector<ir::expr_ptr> either;
+    either.push_back(bind_comparison(bind(*l->items[i]), strict, *right.items[i], c.op_span, span));
+    either.push_back(combine(ir::logical_op::and_, std::move(tie), span));
+    term = combine(ir::logical_op::or_, std::move(either), span);
+  }
+  return term;
 }
 
 }  // namespace nextorm::analyze

@@ -129,7 +129,11 @@ class binder {
   ir::expr_ptr bind_binary(const ast::binary& b);
   ir::expr_ptr bind_bool_op(const ast::bool_op& b);
   ir::expr_ptr bind_compare(const ast::compare& c);
-  ir::expr_ptr bind_comparison(ir::expr_ptr lhs, const ast::comparison& c, source_span span);
+  ir::expr_ptr bind_comparison(ir::expr_ptr lhs, ast::compare_op op, const ast::node& rhs,
+                               source_span op_span, source_span span);
+  // A comparison with a tuple on either side (bind_compare.cpp).
+  ir::expr_ptr bind_tuple_comparison(const ast::node& lhs, const ast::comparison& c,
+                                     source_span span);
   ir::expr_ptr bind_in(ir::expr_ptr lhs, const ast::node& rhs, bool negated, source_span span);
   ir::expr_ptr bind_call(const ast::call& c);
   ir::expr_ptr bind_method(const ast::call& c, const ast::attribute& method);
