@@ -52,6 +52,8 @@ class analyzer {
 
   // The analyzed query; the analyzer is spent afterwards.
   [[nodiscard]] ir::query finish();
+  // A grouped query's conditions on a path's aggregate, moved to HAVING over its LEFT JOIN.
+  void lift_path_aggregates();
 
  private:
   // The `for` clauses of a generator and their conditions.

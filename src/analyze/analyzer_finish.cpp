@@ -1,6 +1,8 @@
 // The terminal, the automatic DISTINCT, grouping by the plain items next to aggregates.
 #include "analyze/analyzer.hpp"
 
+#include <functional>
+
 namespace nextorm::analyze {
 
 void analyzer::terminal(ir::terminal t, bool distinct_aggregate, bool has_limit, bool has_offset) {
@@ -81,6 +83,27 @@ void analyzer::check_terminal() const {
   }
 }
 
+// PonyORM: in a grouped query a condition on a path's aggregate (`count(c.orders) > 1` beside
+// the result `(c.name, count(c.orders))`) filters the groups, over the LEFT JOIN of the path, as
+// the result's aggregate does; the groups are those of the result's values, not one object's.
+void analyzer::lift_path_aggregates() {
+  std::vector<ir::expr_ptr> kept;
+  for (auto& condition : m_query.filter) {
+    bool lifted = false;
+    std::function<void(ir::expr_ptr&)> lift = [&](ir::expr_ptr& e) {
+      if (m_binder.is_path_aggregate(*e)) {
+        e = m_binder.left_join_aggregate(std::move(e));
+        lifted = true;
+        return;
+      }
+      ir::for_each_operand(*e, lift);
+    };
+    lift(condition);
+    (lifted ? m_query.having : kept).push_back(std::move(condition));
+  }
+  m_query.filter = std::move(kept);
+}
+
 ir::query analyzer::finish() {
   if (m_left_join) {
     // PonyORM's left_join: the loops after the first and every implicit join of the query
@@ -96,6 +119,7 @@ ir::query analyzer::finish() {
     for (const auto& item : m_query.result.items) {
       if (!ir::has_aggregate(*item.expr)) m_query.group_by.push_back(ir::clone(*item.expr));
     }
+    lift_path_aggregates();
   }
   if (!grouped) {
     for (auto& item : m_source_order) m_query.order.push_back(std::move(item));

@@ -370,9 +370,10 @@ ir::expr_ptr binder::left_join_aggregate(ir::expr_ptr e) {
     // The same path aggregated twice (`max(g.students.gpa), min(g.students.gpa)`) shares one
     // join, so that the groups are not multiplied. The parent and the attribute decide the join
     // (a many-to-many's link hangs on the object, its target on the link).
-    for (std::size_t j = 0; j < i; ++j) {
+    // (A condition's path is lifted after the result's: the result's join may come later.)
+    for (std::size_t j = 0; j < sources.size(); ++j) {
       const ir::source& t = sources[j];
-      if (t.scope == 0 && t.left && t.parent == s.parent && t.via == s.via) {
+      if (j != i && t.scope == 0 && t.left && t.parent == s.parent && t.via == s.via) {
         map[i] = j;
         break;
       }

@@ -202,6 +202,33 @@ bool equals(const expr& a, const expr& b) noexcept {
   detail::unreachable("ir::equals");
 }
 
+void for_each_operand(expr& e, const std::function<void(expr_ptr&)>& f) {
+  switch (e.kind) {
+    case expr_kind::unary: return f(e.as<unary>().operand);
+    case expr_kind::binary: f(e.as<binary>().lhs); return f(e.as<binary>().rhs);
+    case expr_kind::compare: f(e.as<compare>().lhs); return f(e.as<compare>().rhs);
+    case expr_kind::is_null: return f(e.as<is_null>().operand);
+    case expr_kind::logical:
+      for (auto& operand : e.as<logical>().operands) f(operand);
+      return;
+    case expr_kind::in_list: return f(e.as<in_list>().operand);
+    case expr_kind::like: f(e.as<like>().operand); return f(e.as<like>().needle);
+    case expr_kind::function:
+      for (auto& arg : e.as<function>().args) f(arg);
+      return;
+    case expr_kind::conditional: {
+      auto& c = e.as<conditional>();
+      f(c.cond);
+      f(c.then);
+      return f(c.otherwise);
+    }
+    case expr_kind::subquery:
+      if (e.as<subquery>().operand) f(e.as<subquery>().operand);
+      return;
+    default: return;  // columns, rows, constants, parameters; aggregates are not lifted through
+  }
+}
+
 bool has_aggregate(const expr& e) noexcept {
   switch (e.kind) {
     case expr_kind::aggregate: return true;
