@@ -295,8 +295,26 @@ ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attri
                                                  "sum",   "avg",      "min",    "max"};
   const std::string& name = method.attr;
   auto& q = as_collection(*coll);
+  // `lambda s: <condition>` of select(), filter() and exists() (PonyORM's
+  // `g.students.exists(lambda s: s.gpa > 3)`): a condition on the items.
+  auto add_lambda_condition = [&] {
+    const auto* l = c.args.front()->try_as<ast::lambda>();
+    if (l == nullptr || l->params.size() != 1) {
+      fail(error_category::type, "type.arguments",
+           name + "() of a collection takes a lambda of one argument", c.args.front()->span);
+    }
+    std::size_t saved = scope_size();
+    push(scope_entry{
+        l->params.front(), false, 0, nullptr, {}, 0, q.item.get(), nullptr, {}, 0, false});
+    ir::expr_ptr condition = bind_condition(*l->body);
+    pop_to(saved);
+    q.filter.push_back(std::move(condition));
+    q.span = c.span;
+    q.from_path = false;
+  };
   if (name == "count" || name == "is_empty" || name == "exists") {
-    check_args(c, 0, 0);
+    check_args(c, 0, name == "exists" ? 1 : 0);
+    if (!c.args.empty()) add_lambda_condition();
     if (name == "count")
       return aggregate_of(std::move(coll), ir::aggregate_kind::count, true, c.span, name);
     return exists_of(std::move(coll), name == "is_empty", c.span);
@@ -311,19 +329,7 @@ ir::expr_ptr binder::bind_collection_method(const ast::call& c, const ast::attri
   }
   if (name == "select" || name == "filter") {
     check_args(c, 1, 1);
-    const auto* l = c.args.front()->try_as<ast::lambda>();
-    if (l == nullptr || l->params.size() != 1) {
-      fail(error_category::type, "type.arguments",
-           name + "() of a collection takes a lambda of one argument", c.args.front()->span);
-    }
-    std::size_t saved = scope_size();
-    push(scope_entry{
-        l->params.front(), false, 0, nullptr, {}, 0, q.item.get(), nullptr, {}, 0, false});
-    ir::expr_ptr condition = bind_condition(*l->body);
-    pop_to(saved);
-    q.filter.push_back(std::move(condition));
-    q.span = c.span;
-    q.from_path = false;
+    add_lambda_condition();
     return coll;
   }
   fail(error_category::unknown_name, "unknown_name.method",

@@ -132,7 +132,9 @@ TEST_CASE("constructs outside the language are refused as unsupported") {
                 "unsupported.subscript: indexing is supported on str and json only, not on float"));
   CHECK(error_of("p for p in Product if p.price[0:1] == 'a'")
             .starts_with("unsupported.subscript: slicing is supported on str only, not on float"));
-  CHECK(error_of("p for p in Product if (1, 2) == p.quantity").starts_with("unsupported.syntax"));
+  CHECK(error_of("p for p in Product if (1, 2) == p.quantity")
+            .starts_with("type.mismatch: a tuple of 2 values compares only with tuples"));
+  CHECK(error_of("p for p in Product if (1, 2) + 1 > 0").starts_with("unsupported.syntax"));
   CHECK(error_of("p for p in Product if exists(p.name)")
             .starts_with("type.mismatch: exists() needs a collection or a nested query, got str"));
   CHECK(error_of("p for p in Product if desc(p.price)").starts_with("unsupported.desc"));
