@@ -245,12 +245,24 @@ ir::expr_ptr binder::bind_function(const ast::call& c, const ast::name& func) {
   }
   if (name == "getattr") {
     check_args(c, 2, 2);
-    const auto* attr = c.args[1]->try_as<ast::literal>();
-    if (attr == nullptr || attr->value.type() != value_type::text) {
+    // The name: a str literal, or a str parameter (PonyORM's getattr(c, attr)), whose value then
+    // shapes the SQL, so that the plan is made for it and not cached.
+    std::string attr_name;
+    if (const auto* literal = c.args[1]->try_as<ast::literal>();
+        literal != nullptr && literal->value.type() == value_type::text) {
+      attr_name = literal->value.as_text();
+    } else if (const auto* n = c.args[1]->try_as<ast::name>();
+               n != nullptr && lookup(n->id) == nullptr && m_args->contains(n->id) &&
+               m_args->find(n->id)->second.is_scalar() &&
+               m_args->find(n->id)->second.scalar().type() == value_type::text) {
+      attr_name = m_args->find(n->id)->second.scalar().as_text();
+      m_query.value_dependent = true;
+    } else {
       fail(error_category::unsupported, "unsupported.getattr",
-           "getattr() needs the attribute name as a str literal", c.args[1]->span);
+           "getattr() needs the attribute name as a str literal or a str parameter",
+           c.args[1]->span);
     }
-    ast::attribute a{c.span, ast::clone(*c.args[0]), attr->value.as_text(), c.args[1]->span};
+    ast::attribute a{c.span, ast::clone(*c.args[0]), attr_name, c.args[1]->span};
     return bind_attribute(a);
   }
   if (name == "between") {

@@ -166,6 +166,7 @@ std::shared_ptr<const plan> plan_cache::get(const query_spec& spec, const regist
   // Compiled outside the lock: a slow compile does not stall the hits of other threads.
   entry e;
   e.compiled = compile_query(spec, reg, d, args);
+  if (e.compiled->value_dependent) return e.compiled;  // made for these values only
   e.hash = h;
   e.spec = spec;
   e.dialect = &d;

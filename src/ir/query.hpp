@@ -36,6 +36,9 @@ struct query {
   // distinct=False)`): the terminal's value is the one row the query reads, a bool for exists;
   // the count is of the single item's values that are not None, not of distinct ones.
   bool value_terminal = false;
+  // The SQL depends on a parameter's value, not only its type (`getattr(p, name)` with a str
+  // parameter `name`): the plan is not cached.
+  bool value_dependent = false;
   bool count_values = false;
   bool has_limit = false;
   bool has_offset = false;

@@ -523,6 +523,7 @@ static_assert(static_cast<int>(ir::terminal::group_concat) ==
 lower::plan lower(const ir::query& query, const dialect& d) {
   lower::plan plan;
   plan.terminal = static_cast<ir::terminal>(query.terminal);
+  plan.value_dependent = query.value_dependent;
   statement{query, d, plan}.build();
   return plan;
 }

@@ -70,6 +70,8 @@ struct plan {
   // The SQL adds intervals to dates: where the database makes an overflow a NULL, the session
   // asks after the statement (driver::connection::check_date_overflow).
   bool date_arithmetic = false;
+  // Made for the values of its parameters (ir::query::value_dependent): never cached.
+  bool value_dependent = false;
   // A parameter whose values a sequence expands into `IN (...)` changes the SQL: the number of
   // elements is part of the cache key, and recorded here for checks.
 };

@@ -373,3 +373,21 @@ TEST_CASE(
   CHECK(cache.hits() == 2);
   CHECK(cache.misses() == 5);
 }
+
+TEST_CASE("getattr() with a parameter as the name makes a plan for its value, never cached") {
+  compile::plan_cache cache;
+  auto spec = spec_of("p for p in Product if getattr(p, attr) == 1");
+  auto by_quantity =
+      cache.get(spec, schema(), lower::sqlite_dialect(), params{{"attr", "quantity"}});
+  auto by_price = cache.get(spec, schema(), lower::sqlite_dialect(), params{{"attr", "price"}});
+  CHECK(by_quantity->sql.find("\"p\".\"quantity\" = 1") != std::string::npos);
+  CHECK(by_price->sql.find("\"p\".\"price\" = 1") != std::string::npos);
+  CHECK(cache.size() == 0);
+  CHECK(cache.misses() == 2);
+  // A str literal is part of the text: cached as any query.
+  (void)cache.get(spec_of("p for p in Product if getattr(p, 'price') == 1"), schema(),
+                  lower::sqlite_dialect(), {});
+  CHECK(cache.size() == 1);
+  CHECK_THROWS_WITH(cache.get(spec, schema(), lower::sqlite_dialect(), params{{"attr", 3}}),
+                    Catch::Contains("unsupported.getattr"));
+}
