@@ -299,3 +299,26 @@ TEST_CASE("computed attributes are written to the JSON schema and read back", "[
   CHECK(back.get("Truck").find_computed("describe") != nullptr);
   CHECK(back.to_json() == json);
 }
+
+TEST_CASE("objects of a JSON schema's entity with computed attributes are read like any",
+          "[computed]") {
+  const std::string url = nextorm::testing::fresh_database_url("computed_json");
+  {
+    database db;
+    db.schema().load_json_text(R"j({"entities":[{"name":"Note","attrs":[
+      {"name":"text","kind":"Req","type":"str"},
+      {"name":"shout","kind":"Computed","type":"str","text":"self.text.upper()"}]}]})j");
+    db.bind(url);
+    db.generate_mapping({.create_tables = true});
+    auto raw = nextorm::testing::raw_connection(url);
+    const auto& d = db.impl().dialect();
+    (void)raw->execute("INSERT INTO " + d.quote(db.schema().get("Note").table) + " (" +
+                           d.quote("text") + ") VALUES (" + d.placeholder(0) + ")",
+                       std::vector<value>{value{"hi"}});
+    db_session session{db};
+    const auto rows = select("(n, n.shout) for n in Note").fetch();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0][1] == value{"HI"});
+  }
+  nextorm::testing::discard_database(url);
+}
