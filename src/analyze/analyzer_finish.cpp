@@ -1,6 +1,7 @@
 // The terminal, the automatic DISTINCT, grouping by the plain items next to aggregates.
 #include "analyze/analyzer.hpp"
 
+#include <algorithm>
 #include <functional>
 
 namespace nextorm::analyze {
@@ -86,20 +87,56 @@ void analyzer::check_terminal() const {
 // PonyORM: in a grouped query a condition on a path's aggregate (`count(c.orders) > 1` beside
 // the result `(c.name, count(c.orders))`) filters the groups, over the LEFT JOIN of the path, as
 // the result's aggregate does; the groups are those of the result's values, not one object's.
+// Only where that changes no other answer: the path's join is the result's own (a new LEFT
+// JOIN would multiply the rows another aggregate sums), and everything else the condition reads
+// is grouped (HAVING can read nothing else; no other nested query, which may read any column).
 void analyzer::lift_path_aggregates() {
-  std::vector<ir::expr_ptr> kept;
+  // Each conjunct of an `and` on its own.
+  std::vector<ir::expr_ptr> conditions;
   for (auto& condition : m_query.filter) {
-    bool lifted = false;
+    if (condition->kind == ir::expr_kind::logical &&
+        condition->as<ir::logical>().op == ir::logical_op::and_) {
+      for (auto& part : condition->as<ir::logical>().operands)
+        conditions.push_back(std::move(part));
+    } else {
+      conditions.push_back(std::move(condition));
+    }
+  }
+  std::vector<ir::expr_ptr> kept;
+  for (auto& condition : conditions) {
+    bool paths = false;
+    bool movable = true;
+    std::function<void(ir::expr_ptr&)> check = [&](ir::expr_ptr& e) {
+      if (m_binder.is_path_aggregate(*e)) {
+        paths = true;
+        movable = movable && m_binder.shares_left_join(*e);
+        return;
+      }
+      if (e->kind == ir::expr_kind::subquery) {
+        movable = false;
+        return;
+      }
+      if (e->kind == ir::expr_kind::column || e->kind == ir::expr_kind::source_row) {
+        movable = movable && std::any_of(m_query.group_by.begin(), m_query.group_by.end(),
+                                         [&](const ir::expr_ptr& g) { return ir::equals(*g, *e); });
+        return;
+      }
+      ir::for_each_operand(*e, check);
+    };
+    check(condition);
+    if (!paths || !movable) {
+      kept.push_back(std::move(condition));
+      continue;
+    }
     std::function<void(ir::expr_ptr&)> lift = [&](ir::expr_ptr& e) {
       if (m_binder.is_path_aggregate(*e)) {
         e = m_binder.left_join_aggregate(std::move(e));
-        lifted = true;
         return;
       }
       ir::for_each_operand(*e, lift);
     };
     lift(condition);
-    (lifted ? m_query.having : kept).push_back(std::move(condition));
+    m_query.having.push_back(std::move(condition));
   }
   m_query.filter = std::move(kept);
 }

@@ -363,6 +363,23 @@ bool binder::is_path_aggregate(const ir::expr& e) const noexcept {
   return q != nullptr && q->mode == ir::subquery_mode::scalar && q->from_path;
 }
 
+bool binder::shares_left_join(const ir::expr& e) const {
+  const auto& q = e.as<ir::subquery>();
+  const auto& sources = m_query.sources;
+  std::vector<std::size_t> map(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) map[i] = i;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const ir::source& s = sources[i];
+    if (s.scope != q.scope) continue;
+    const auto same = std::find_if(sources.begin(), sources.end(), [&](const ir::source& t) {
+      return &t != &s && t.scope == 0 && t.left && t.parent == map[*s.parent] && t.via == s.via;
+    });
+    if (same == sources.end()) return false;
+    map[i] = static_cast<std::size_t>(same - sources.begin());
+  }
+  return true;
+}
+
 ir::expr_ptr binder::left_join_aggregate(ir::expr_ptr e) {
   auto& q = e->as<ir::subquery>();
   auto& sources = m_query.sources;

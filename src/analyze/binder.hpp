@@ -104,6 +104,9 @@ class binder {
   // collection, grouped by the other result items.
   [[nodiscard]] bool is_path_aggregate(const ir::expr& e) const noexcept;
   [[nodiscard]] ir::expr_ptr left_join_aggregate(ir::expr_ptr e);
+  // Whether left_join_aggregate() of the path aggregate `e` would add no join of its own: each
+  // of its sources is a LEFT JOIN the query has already.
+  [[nodiscard]] bool shares_left_join(const ir::expr& e) const;
   // Throws a query_error located at `span` of the current text.
   [[noreturn]] void fail_collection(const ir::expr& e, source_span span) const;
   [[noreturn]] void fail(error_category category, std::string id, const std::string& message,

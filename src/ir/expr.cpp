@@ -222,10 +222,7 @@ void for_each_operand(expr& e, const std::function<void(expr_ptr&)>& f) {
       f(c.then);
       return f(c.otherwise);
     }
-    case expr_kind::subquery:
-      if (e.as<subquery>().operand) f(e.as<subquery>().operand);
-      return;
-    default: return;  // columns, rows, constants, parameters; aggregates are not lifted through
+    default: return;  // columns, rows, constants, parameters, aggregates, nested queries
   }
 }
 

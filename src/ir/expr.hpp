@@ -297,7 +297,7 @@ struct subquery final : expr {
 [[nodiscard]] bool equals(const expr& a, const expr& b) noexcept;
 // True when `e` or a sub-expression is an aggregate of this query (not of a nested one).
 [[nodiscard]] bool has_aggregate(const expr& e) noexcept;
-// Calls `f` on each operand of `e` (a nested query's operand, not its own expressions).
+// Calls `f` on each operand of `e` (none for an aggregate or a nested query).
 void for_each_operand(expr& e, const std::function<void(expr_ptr&)>& f);
 
 }  // namespace nextorm::ir
