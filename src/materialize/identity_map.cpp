@@ -131,11 +131,10 @@ entity_objects::entity_objects(const entity_info& entity, identity_map& map,
                                      static_cast<std::uint16_t>(i)});
     }
   }
-  // Computed members find their object like fields (they have no attribute: index 0).
+  // Computed members find their object like fields (they have no attribute: index 0). (Only
+  // typed entities have objects, and their computed attributes are all members.)
   for (const entity_info* e = &entity; e != nullptr; e = e->base_entity) {
-    for (const computed_info& c : e->computed) {
-      if (c.field_offset != 0) m_fields.push_back(field_place{c.field_offset, 0});
-    }
+    for (const computed_info& c : e->computed) m_fields.push_back(field_place{c.field_offset, 0});
   }
 }
 
