@@ -48,27 +48,23 @@ ir::expr_ptr binder::bind_compare(const ast::compare& c) {
   return chain;
 }
 
-ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, ast::compare_op op_, const ast::node& rhs_,
-                                     source_span op_span, source_span span) {
-  const struct {
-    ast::compare_op op;
-    const ast::node* rhs;
-    source_span op_span;
-  } c{op_, &rhs_, op_span};
-  switch (c.op) {
+ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, ast::compare_op compare,
+                                     const ast::node& rhs_node, source_span op_span,
+                                     source_span span) {
+  switch (compare) {
     case ast::compare_op::is:
     case ast::compare_op::is_not: {
-      bool negated = c.op == ast::compare_op::is_not;
+      bool negated = compare == ast::compare_op::is_not;
       // `x is True` / `x is not False` of a bool: PonyORM's `x = 1` / `x <> 0`.
-      if (const auto* l = c.rhs->try_as<ast::literal>();
+      if (const auto* l = rhs_node.try_as<ast::literal>();
           l != nullptr && l->value.type() == value_type::boolean && lhs->type.is_bool()) {
         return std::make_unique<ir::compare>(
             span, negated ? ir::compare_op::ne : ir::compare_op::eq, std::move(lhs),
-            std::make_unique<ir::constant>(c.rhs->span, l->value));
+            std::make_unique<ir::constant>(rhs_node.span, l->value));
       }
-      if (!is_none_literal(*c.rhs)) {
+      if (!is_none_literal(rhs_node)) {
         fail(error_category::unsupported, "unsupported.is",
-             "'is' compares only with None, True or False; use '==' or '!=' for values", c.op_span);
+             "'is' compares only with None, True or False; use '==' or '!=' for values", op_span);
       }
       if (lhs->type.is_none() && !is_raw_sql(*lhs)) return bool_constant(span, !negated);
       // A passed value that is not None (None parameters became the literal) is never NULL; the
@@ -77,12 +73,12 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, ast::compare_op op_, cons
       if (is_json_element(*lhs)) return json_is_null(std::move(lhs), negated, span);
       return std::make_unique<ir::is_null>(span, std::move(lhs), negated);
     }
-    case ast::compare_op::in: return bind_in(std::move(lhs), *c.rhs, false, span);
-    case ast::compare_op::not_in: return bind_in(std::move(lhs), *c.rhs, true, span);
+    case ast::compare_op::in: return bind_in(std::move(lhs), rhs_node, false, span);
+    case ast::compare_op::not_in: return bind_in(std::move(lhs), rhs_node, true, span);
     default: break;
   }
-  ir::compare_op op = to_ir(c.op);
-  ir::expr_ptr rhs = bind(*c.rhs);
+  ir::compare_op op = to_ir(compare);
+  ir::expr_ptr rhs = bind(rhs_node);
   // A raw_sql() fragment has the type of what it is compared with.
   const bool lhs_none = lhs->type.is_none() && !is_raw_sql(*lhs);
   const bool rhs_none = rhs->type.is_none() && !is_raw_sql(*rhs);
@@ -116,7 +112,7 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, ast::compare_op op_, cons
     fail(error_category::type, "type.mismatch",
          "operator " + std::string{op_text(op)} + " cannot order objects of " +
              ir::type_text(lhs->type) + "; compare their attributes",
-         c.op_span);
+         op_span);
   }
   return std::make_unique<ir::compare>(span, op, std::move(lhs), std::move(rhs));
 }

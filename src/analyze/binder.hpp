@@ -132,7 +132,7 @@ class binder {
   ir::expr_ptr bind_binary(const ast::binary& b);
   ir::expr_ptr bind_bool_op(const ast::bool_op& b);
   ir::expr_ptr bind_compare(const ast::compare& c);
-  ir::expr_ptr bind_comparison(ir::expr_ptr lhs, ast::compare_op op, const ast::node& rhs,
+  ir::expr_ptr bind_comparison(ir::expr_ptr lhs, ast::compare_op compare, const ast::node& rhs_node,
                                source_span op_span, source_span span);
   // A comparison with a tuple on either side (bind_compare.cpp).
   ir::expr_ptr bind_tuple_comparison(const ast::node& lhs, const ast::comparison& c,
@@ -234,6 +234,8 @@ class binder {
   const ast::generator* m_in_generator = nullptr;  // q's generator and q, while it is bound
   const nested_query* m_in_query = nullptr;
   std::vector<std::unique_ptr<std::string>> m_owned_texts;
+  // How many computed attributes may be used inside one another.
+  static constexpr std::size_t max_computed_depth = 64;
   // The computed attributes being bound, innermost last (a text that uses itself is an error).
   std::vector<const computed_info*> m_computed_stack;
   std::vector<std::pair<const computed_info*, ast::node_ptr>> m_computed_trees;

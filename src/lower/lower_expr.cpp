@@ -235,6 +235,19 @@ void sql_builder::between(const infixes& i, const ir::expr& a, const ir::expr& b
   m_sql += i.after;
 }
 
+void sql_builder::expand(std::string_view t, const std::function<void(char)>& placeholder) {
+  // Every brace of a dialect's template opens a placeholder of one letter (dialect_test checks
+  // the templates of every dialect).
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '{') {
+      m_sql += t[i];
+      continue;
+    }
+    placeholder(t[i + 1]);
+    i += 2;
+  }
+}
+
 void sql_builder::date_operand(const ir::expr& e) {
   // (Date arithmetic's operands are dates and datetimes.)
   const bool bound = e.kind == ir::expr_kind::param || e.kind == ir::expr_kind::constant;
@@ -416,17 +429,9 @@ void sql_builder::function(const ir::function& f) {
                        : f.fn == ir::function_kind::ltrim ? 1
                                                           : 2;
       if (f.args.size() == 1) return call(side == 0 ? "trim" : side == 1 ? "ltrim" : "rtrim");
-      // strip(chars): every brace of the template opens {x} or {c} (dialect_test checks).
-      const std::string_view t = m_dialect.trim_template(side);
-      for (std::size_t i = 0; i < t.size(); ++i) {
-        if (t[i] != '{') {
-          m_sql += t[i];
-          continue;
-        }
-        operand(*f.args[t[i + 1] == 'x' ? 0 : 1]);
-        i += 2;
-      }
-      return;
+      // strip(chars): the template's {x} is the string, {c} the characters.
+      return expand(m_dialect.trim_template(side),
+                    [&](char placeholder) { operand(*f.args[placeholder == 'x' ? 0 : 1]); });
     }
     case ir::function_kind::substr: return call("substr");
     case ir::function_kind::py_slice: return py_slice(f);
@@ -514,22 +519,15 @@ void sql_builder::json(const ir::function& f) {
   }
   const std::string path = m_dialect.json_path(get.path);
   std::string_view t = m_dialect.json_template(op);
-  // Every brace of a dialect's template opens a placeholder of one letter (dialect_test checks
-  // the templates of every dialect).
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t[i] != '{') {
-      m_sql += t[i];
-      continue;
-    }
-    switch (t[i + 1]) {
+  expand(t, [&](char placeholder) {
+    switch (placeholder) {
       case 'x': operand(*get.args[0]); break;
       case 'p':
         bind(lower::param_slot{lower::param_slot::source::constant, {}, std::nullopt, value{path}});
         break;
       default: operand(*f.args[1]); break;  // 'n'
     }
-    i += 2;
-  }
+  });
 }
 
 // Python's s[a:b] where a bound is negative or not a constant. SQLite has a registered

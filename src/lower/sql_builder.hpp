@@ -6,6 +6,7 @@
 #include "lower/dialect.hpp"
 #include "lower/plan.hpp"
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -95,6 +96,8 @@ class sql_builder {
   [[nodiscard]] bool scope_has_condition(std::size_t scope) const noexcept;
   void wrap(const affixes& a, const ir::expr& operand);
   void between(const infixes& i, const ir::expr& a, const ir::expr& b);
+  // A dialect's template: its text, and `placeholder` called with the letter of each `{x}`.
+  void expand(std::string_view t, const std::function<void(char)>& placeholder);
   // An operand of date arithmetic, typed where the dialect needs a parameter typed.
   void date_operand(const ir::expr& e);
   // Appends the text of `parts`, as `a || b || c` or concat(a, b, c).
