@@ -110,6 +110,15 @@ ir::expr_ptr binder::bind_computed(ir::expr_ptr object, const computed_info& c,
     fail(error_category::schema, "schema.computed_cycle",
          "computed attribute " + full_name(c) + " uses itself (" + chain + c.name + ")", span);
   }
+  // Each level binds a text inside the last one: a schema's chain of thousands would run out
+  // of stack.
+  if (m_computed_stack.size() >= max_computed_depth) {
+    fail(error_category::schema, "schema.computed",
+         "computed attribute " + full_name(c) + " is used inside " +
+             std::to_string(max_computed_depth) +
+             " other computed attributes: they nest too deep (the limit keeps the stack)",
+         span);
+  }
   const ast::node& tree = computed_tree(c);
   std::vector<std::string> names{"self"};
   const ast::node* body = &tree;

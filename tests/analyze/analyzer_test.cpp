@@ -904,3 +904,26 @@ TEST_CASE("a computed attribute whose text gives another type than declared is r
   CHECK(error("m for m in M if m.none_n is None") == "no error");  // None is a value of any type
   CHECK_THAT(error("m.text_ratio for m in M"), Catch::Contains("is declared float"));
 }
+
+TEST_CASE("computed attributes used inside one another thousands deep are refused, not a crash") {
+  std::string attrs = R"({"name":"n","kind":"Req","type":"int"})";
+  for (int i = 0; i < 5000; ++i) {
+    attrs += ",{\"name\":\"c" + std::to_string(i) + "\",\"kind\":\"Computed\",\"text\":\"" +
+             (i == 4999 ? std::string{"self.n"} : "self.c" + std::to_string(i + 1) + " + 1") +
+             "\"}";
+  }
+  registry r;
+  r.load_json_text(R"({"entities":[{"name":"M","attrs":[)" + attrs + "]}]}");
+  r.finalize();
+  try {
+    (void)compile::compile_query(testing::spec_of("m.c0 for m in M"), r, lower::sqlite_dialect(),
+                                 {});
+    FAIL("no error");
+  } catch (const query_error& e) {
+    CHECK(e.id() == "schema.computed");
+    CHECK_THAT(e.message(), Catch::Contains("nest too deep"));
+  }
+  // 60 deep is fine.
+  CHECK_NOTHROW(compile::compile_query(testing::spec_of("m.c4940 for m in M"), r,
+                                       lower::sqlite_dialect(), {}));
+}
