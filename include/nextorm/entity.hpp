@@ -130,6 +130,31 @@ template <class T>
     }
     if (own) info.discriminator = std::string{std::string_view{T::discriminator}};
   }
+  // PonyORM's hooks: public member functions `void before_insert()` (and after_insert,
+  // before_update, after_update, before_delete, after_delete, after_load) that the session
+  // calls; a class without them costs nothing.
+  using hook = entity_hooks::hook;
+  if constexpr (requires(T& t) { t.before_insert(); }) {
+    info.hooks.before_insert = hook{[](entity_base& o) { static_cast<T&>(o).before_insert(); }};
+  }
+  if constexpr (requires(T& t) { t.after_insert(); }) {
+    info.hooks.after_insert = hook{[](entity_base& o) { static_cast<T&>(o).after_insert(); }};
+  }
+  if constexpr (requires(T& t) { t.before_update(); }) {
+    info.hooks.before_update = hook{[](entity_base& o) { static_cast<T&>(o).before_update(); }};
+  }
+  if constexpr (requires(T& t) { t.after_update(); }) {
+    info.hooks.after_update = hook{[](entity_base& o) { static_cast<T&>(o).after_update(); }};
+  }
+  if constexpr (requires(T& t) { t.before_delete(); }) {
+    info.hooks.before_delete = hook{[](entity_base& o) { static_cast<T&>(o).before_delete(); }};
+  }
+  if constexpr (requires(T& t) { t.after_delete(); }) {
+    info.hooks.after_delete = hook{[](entity_base& o) { static_cast<T&>(o).after_delete(); }};
+  }
+  if constexpr (requires(T& t) { t.after_load(); }) {
+    info.hooks.after_load = hook{[](entity_base& o) { static_cast<T&>(o).after_load(); }};
+  }
   // Sessions make objects in their own storage with `construct` and then attach the fields to
   // their owner.
   info.object_size = sizeof(T);

@@ -58,8 +58,23 @@ class entity_base {
   const entity_info* m_info = nullptr;
   detail::object_home* m_home = nullptr;
   std::int64_t m_auto_id = no_auto_id;
+  // The attributes read through their fields (bit min(index, 63)): what an UPDATE or DELETE
+  // checks is still in the row (optimistic concurrency). Atomic, so that reading an object that
+  // outlived its session from several threads stays defined (relaxed: plain moves on x86).
+  mutable std::atomic<std::uint64_t> m_read{0};
+  // The attributes changed since the object was last written (the same bits): what its UPDATE
+  // sets.
+  std::uint64_t m_written = 0;
   object_state m_state = object_state::created;
 };
+
+namespace detail {
+// An attribute's bit in entity_base's read and written masks: the last one stands for every
+// attribute from the 64th on.
+[[nodiscard]] constexpr std::uint64_t attr_bit(std::size_t index) noexcept {
+  return std::uint64_t{1} << (index < 63 ? index : 63);
+}
+}  // namespace detail
 
 // PonyORM's repr of an object: "Author[1]" ("Author[new]" before its key is made).
 std::ostream& operator<<(std::ostream& out, const entity_base& object);

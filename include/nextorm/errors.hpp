@@ -158,6 +158,14 @@ class serialization_failure : public transaction_error {
   using transaction_error::transaction_error;
 };
 
+// An UPDATE or DELETE of an object found its row changed (or deleted) by another transaction
+// since the session read the values it relied on (PonyORM's OptimisticCheckError): the session
+// was rolled back, nothing of it written. Rerun the unit of work (nextorm::transact retries it).
+class optimistic_check_error : public transaction_error {
+ public:
+  using transaction_error::transaction_error;
+};
+
 // A lock was not granted within the database's time limit.
 class lock_timeout : public transaction_error {
  public:

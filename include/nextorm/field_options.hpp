@@ -99,6 +99,17 @@ inline constexpr lazy_t lazy{};
 // volatile; `volatile` is a C++ keyword, hence the underscore).
 struct volatile_t {};
 inline constexpr volatile_t volatile_{};
+// Whether changing or removing an object checks that this column still holds the value the
+// session read, so that a concurrent change is not lost (PonyORM's optimistic=; on by default
+// except for float and JSON attributes): `Req<std::string> note{"note", optimistic{false}}`.
+struct optimistic {
+  bool on = true;
+};
+// An integer attribute that the session sets to 1 on insert and increments with every UPDATE,
+// checking the value it read: any concurrent change of the row is detected, whatever the
+// session read. `Req<std::int64_t> version{"version", row_version}`.
+struct row_version_t {};
+inline constexpr row_version_t row_version{};
 struct decimal_digits {
   std::uint8_t precision;
   std::uint8_t scale;
@@ -175,6 +186,8 @@ inline void apply_option(attr_info& a, autostrip o) { a.autostrip = o.on; }
 inline void apply_option(attr_info& a, long_str_t) { a.long_str = true; }
 inline void apply_option(attr_info& a, lazy_t o) { a.lazy = o.on; }
 inline void apply_option(attr_info& a, volatile_t) { a.is_volatile = true; }
+inline void apply_option(attr_info& a, optimistic o) { a.optimistic = o.on; }
+inline void apply_option(attr_info& a, row_version_t) { a.is_version = true; }
 
 template <class... Options>
 void apply_options(attr_info& a, const Options&... options) {

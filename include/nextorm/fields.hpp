@@ -74,16 +74,24 @@ class scalar_field : public field_base {
   }
 
   // (A lazy attribute not read yet is loaded first: these may throw, as a lazy load does.)
-  [[nodiscard]] bool has_value() const { return engaged(); }
+  // (Each read is recorded: the object's UPDATE checks that the column still holds it.)
+  [[nodiscard]] bool has_value() const {
+    note_read();
+    return engaged();
+  }
   // The value; a missing one throws usage_error naming the attribute.
   [[nodiscard]] const T& get() const {
+    note_read();
     if (!m_engaged) [[unlikely]] {
       if (m_unloaded) load_lazy();
       if (!m_engaged) throw_missing_value(attr());
     }
     return m_value;
   }
-  [[nodiscard]] T value_or(T fallback) const { return engaged() ? m_value : std::move(fallback); }
+  [[nodiscard]] T value_or(T fallback) const {
+    note_read();
+    return engaged() ? m_value : std::move(fallback);
+  }
   operator const T&() const { return get(); }  // NOLINT: fields read like their values
 
   // Assignments are checked (max_len, min/max, check, autostrip: value.* errors) before the
@@ -122,6 +130,7 @@ class scalar_field : public field_base {
   }
   // The value as a std::optional (empty when there is none).
   [[nodiscard]] std::optional<T> optional() const {
+    note_read();
     return engaged() ? std::optional<T>{m_value} : std::nullopt;
   }
 
@@ -131,6 +140,7 @@ class scalar_field : public field_base {
   template <class U>
     requires comparable_value<T, U>
   friend bool operator==(const scalar_field& f, const U& v) {
+    f.note_read();
     return f.engaged() && f.m_value == v;
   }
   template <class U>
@@ -154,6 +164,7 @@ class scalar_field : public field_base {
   }
   template <attr_kind OtherKind>
   scalar_field& assign_from(const scalar_field<T, OtherKind>& other) {
+    other.note_read();
     if constexpr (Kind == attr_kind::opt) {
       if (!other.engaged()) {
         reset();
@@ -364,7 +375,10 @@ class Single : public detail::reference_field {
     }
   }
 
-  [[nodiscard]] E* get() const { return static_cast<E*>(target()); }
+  [[nodiscard]] E* get() const {
+    note_read();
+    return static_cast<E*>(target());
+  }
   [[nodiscard]] E* operator->() const { return &**this; }
   [[nodiscard]] E& operator*() const;
   explicit operator bool() const { return get() != nullptr; }
@@ -393,6 +407,7 @@ class Single : public detail::reference_field {
   friend bool operator==(const Single& s, std::nullptr_t) { return s.get() == nullptr; }
   template <class Out>
   friend Out& operator<<(Out& out, const Single& s) {
+    s.note_read();
     out << s.label();
     return out;
   }

@@ -87,6 +87,13 @@ struct attr_info {
   // Changed by others (triggers, other programs) while a session holds the object (PonyORM's
   // volatile): a row read again refreshes it in an object the session has not changed.
   bool is_volatile = false;
+  // Whether an UPDATE or DELETE of an object checks that the column still holds what the
+  // session read (PonyORM's optimistic): unset = PonyORM's default, on except for float and
+  // JSON attributes (whose stored form need not compare equal to what was read).
+  std::optional<bool> optimistic;
+  // An integer that every UPDATE of the object increments and checks (`version` option):
+  // a concurrent change of any column is detected, whatever the session read.
+  bool is_version = false;
 
   // --- resolved by registry::finalize() ---
   const entity_info* owner = nullptr;
@@ -159,6 +166,12 @@ struct attr_info {
   }
   // Whether the attribute is loaded on first use (lazy, or a LongStr not declared otherwise).
   [[nodiscard]] bool is_lazy() const noexcept { return lazy.value_or(long_str); }
+  // Whether a change of the object checks the column's value (optimistic, not volatile, a
+  // column of its own that is not the key's).
+  [[nodiscard]] bool checked_optimistically() const noexcept {
+    return has_column() && !key_part && !discriminator && !is_volatile && !is_version &&
+           optimistic.value_or(type != value_type::real && type != value_type::json);
+  }
   [[nodiscard]] bool is_relation() const noexcept {
     return kind == attr_kind::single || kind == attr_kind::set;
   }
@@ -198,6 +211,24 @@ struct computed_info {
   const entity_info* owner = nullptr;
   const entity_info* target_entity = nullptr;
   std::size_t index = 0;  // position in owner->computed
+};
+
+// PonyORM's hooks, as the session calls them on an object of a typed entity: before and after
+// its INSERT, UPDATE and DELETE are written (at flush), and after it is read from a row.
+struct entity_hooks {
+  using hook = void (*)(entity_base& object);
+  hook before_insert = nullptr;
+  hook after_insert = nullptr;
+  hook before_update = nullptr;
+  hook after_update = nullptr;
+  hook before_delete = nullptr;
+  hook after_delete = nullptr;
+  hook after_load = nullptr;
+  [[nodiscard]] bool any() const noexcept {
+    return before_insert != nullptr || after_insert != nullptr || before_update != nullptr ||
+           after_update != nullptr || before_delete != nullptr || after_delete != nullptr ||
+           after_load != nullptr;
+  }
 };
 
 struct entity_info {
@@ -256,6 +287,11 @@ struct entity_info {
   // that marks this entity's rows (`discriminator`, or the entity's name).
   const attr_info* discriminator_attr = nullptr;
   std::string discriminator_value;
+  // The attribute declared with the `version` option (attr_info::is_version), null for none.
+  const attr_info* version_attr = nullptr;
+  // Member functions of a typed entity that the session calls (entity.hpp): null for those
+  // the class does not declare.
+  entity_hooks hooks;
 
   [[nodiscard]] const attr_info* find(std::string_view attr_name) const noexcept;
   // The computed attribute or method `name` of this entity or of a base.
@@ -364,6 +400,8 @@ class registry {
     return m_entities;
   }
   [[nodiscard]] std::uint64_t version() const noexcept { return m_version; }
+  // Whether an entity declares a hook (entity_hooks): a session without any skips them.
+  [[nodiscard]] bool has_hooks() const noexcept { return m_has_hooks; }
 
  private:
   // The names add() was given ("" = the naming convention decides), parallel to m_entities, so
@@ -380,6 +418,7 @@ class registry {
   std::vector<declared_names> m_declared;
   std::uint64_t m_version = 0;
   bool m_finalized = false;
+  bool m_has_hooks = false;
 };
 
 }  // namespace nextorm

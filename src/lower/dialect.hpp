@@ -142,6 +142,9 @@ class dialect {
   [[nodiscard]] virtual lower::group_concat_style group_concat_style() const noexcept = 0;
   // False where SELECT ... FOR UPDATE is not written (SQLite locks the whole database; PonyORM
   // drops the clause there too).
+  // ` IS NOT DISTINCT FROM `, with the spaces: equality that holds between two NULLs (the
+  // optimistic checks of an UPDATE compare a column with what the session read).
+  [[nodiscard]] virtual std::string_view null_safe_equal() const noexcept = 0;
   [[nodiscard]] virtual bool has_for_update() const noexcept = 0;
   // False where FOR UPDATE refuses DISTINCT, GROUP BY and aggregates (PostgreSQL).
   [[nodiscard]] virtual bool has_for_update_of_distinct() const noexcept = 0;

@@ -159,6 +159,10 @@ class identity_map {
   identity_map(const identity_map&) = delete;
   identity_map& operator=(const identity_map&) = delete;
 
+  // Objects read from rows whose entity has an after_load hook, which the session calls once
+  // the rows' cursor is done (a hook may run statements).
+  std::vector<entity_base*> awaiting_after_load;
+
   // The objects of `entity`, made on first use.
   [[nodiscard]] entity_objects& objects_of(const entity_info& entity) {
     // Runs of one entity (loading rows, flushing inserts) find it without a call.

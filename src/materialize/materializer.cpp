@@ -121,6 +121,9 @@ entity_base& load_object(const driver::cursor& row, std::size_t first_column,
     const attr_info& attr = *objects.entity().columns[i];
     throw_type_mismatch(e, attribute_subject(objects.entity(), attr), attr.type);
   }
+  if (objects.entity().hooks.after_load != nullptr) {
+    objects.map().awaiting_after_load.push_back(&object);
+  }
   return object;
 }
 

@@ -12,6 +12,14 @@ struct object_access {
   static object_home* home(const entity_base& o) noexcept { return o.m_home; }
   static object_state& state(entity_base& o) noexcept { return o.m_state; }
   static std::int64_t& auto_id(entity_base& o) noexcept { return o.m_auto_id; }
+  // The attributes read and written through the fields (entity_base::m_read, m_written).
+  static std::uint64_t read_bits(const entity_base& o) noexcept {
+    return o.m_read.load(std::memory_order_relaxed);
+  }
+  static void set_read_bits(const entity_base& o, std::uint64_t bits) noexcept {
+    o.m_read.store(bits, std::memory_order_relaxed);
+  }
+  static std::uint64_t& written_bits(entity_base& o) noexcept { return o.m_written; }
   static constexpr std::int64_t no_auto_id = entity_base::no_auto_id;
   // True for attributes bound to a field object (every typed attribute but the implicit `id`).
   [[nodiscard]] static bool is_field(const attr_info& attr) noexcept;

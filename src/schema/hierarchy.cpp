@@ -174,6 +174,16 @@ void resolve_tables(entity_list& entities) {
     entity->load_positions.clear();
     entity->discriminator_attr = nullptr;
     entity->discriminator_value.clear();
+    entity->version_attr = nullptr;
+    for (const auto& attr : entity->attrs) {
+      if (!attr.is_version) continue;
+      if (entity->version_attr != nullptr) {
+        fail("schema.option_kind", "entity " + entity->name + ": " + entity->version_attr->name +
+                                       " and " + attr.name +
+                                       " are both version attributes; an entity has one");
+      }
+      entity->version_attr = &attr;
+    }
     if (entity->root == entity.get() && entity->subclasses.empty()) {
       entity->table_columns = entity->columns;
       continue;

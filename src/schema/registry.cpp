@@ -376,6 +376,11 @@ void check_loading_options(const entity_info& entity, const attr_info& attr) {
   if (attr.is_volatile && (attr.is_relation() || attr.kind == attr_kind::pk)) {
     option_error(entity, attr, "volatile", "Req and Opt attributes");
   }
+  if (attr.is_version &&
+      (attr.is_relation() || attr.kind == attr_kind::pk || attr.type != value_type::integer ||
+       attr.is_volatile || attr.is_lazy())) {
+    option_error(entity, attr, "version", "Req and Opt int attributes (not volatile nor lazy)");
+  }
 }
 
 // Checks one declared attribute and fills in PonyORM's implied settings.
@@ -1295,6 +1300,8 @@ void registry::finalize(const naming_convention& naming) {
   for (std::size_t e : order) resolve_computed(*m_entities[e], m_entities);
   hierarchy::sync_inherited(m_entities, order);
   hierarchy::resolve_tables(m_entities);
+  m_has_hooks = std::any_of(m_entities.begin(), m_entities.end(),
+                            [](const auto& entity) { return entity->hooks.any(); });
   ++m_version;
   m_finalized = true;
 }

@@ -5,6 +5,8 @@
 #include "session/session_impl.hpp"
 
 #include <exception>
+#include <random>
+#include <thread>
 
 namespace nextorm {
 
@@ -45,11 +47,12 @@ cache_stats database::plan_cache_stats() const noexcept {
   return cache_stats{m_impl->plans.hits(), m_impl->plans.misses()};
 }
 
-db_session::db_session(database& db) : m_uncaught_at_start{std::uncaught_exceptions()} {
+db_session::db_session(database& db, session_options options)
+    : m_uncaught_at_start{std::uncaught_exceptions()} {
   // Pony ignores a db_session inside another for the same database; so do we.
   const auto* current = detail::session_impl::current_or_null();
   if (current == nullptr || &const_cast<detail::session_impl*>(current)->db() != &db.impl()) {
-    m_impl = std::make_unique<detail::session_impl>(db.impl());
+    m_impl = std::make_unique<detail::session_impl>(db.impl(), options.optimistic);
   }
 }
 
@@ -76,5 +79,60 @@ void db_session::commit() {
 void db_session::rollback() {
   if (m_impl) m_impl->rollback();
 }
+
+namespace detail {
+
+namespace {
+
+// The failures that another transaction caused: the same work may succeed when run again.
+bool transient(const error& e) noexcept {
+  return dynamic_cast<const deadlock_detected*>(&e) != nullptr ||
+         dynamic_cast<const serialization_failure*>(&e) != nullptr ||
+         dynamic_cast<const lock_timeout*>(&e) != nullptr ||
+         dynamic_cast<const optimistic_check_error*>(&e) != nullptr;
+}
+
+std::chrono::microseconds jittered(std::chrono::milliseconds wait) {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  const auto most = std::chrono::duration_cast<std::chrono::microseconds>(wait).count();
+  std::uniform_int_distribution<std::int64_t> pick{most / 2, most};
+  return std::chrono::microseconds{pick(random)};
+}
+
+}  // namespace
+
+void run_transaction(database& db, const transact_options& options,
+                     const std::function<void()>& work) {
+  const session_impl* current = session_impl::current_or_null();
+  if (current != nullptr && &const_cast<session_impl*>(current)->db() == &db.impl()) {
+    if (options.retry != 0) {
+      throw usage_error("session.nested_retry",
+                        "transact with retry inside a db_session of the same database: the inner "
+                        "unit of work is part of the outer one and cannot be rerun alone; call "
+                        "transact outside the db_session, or with retry = 0");
+    }
+    work();  // the outer session's, as a nested db_session is
+    return;
+  }
+  if (options.retry < 0) {
+    throw usage_error("session.retry", "transact's retry is a number of reruns, 0 or more (" +
+                                           std::to_string(options.retry) + " given)");
+  }
+  std::chrono::milliseconds wait = options.backoff;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      db_session session{db, session_options{.optimistic = options.optimistic}};
+      work();
+      session.commit();
+      return;
+    } catch (const error& e) {
+      if (attempt >= options.retry || !transient(e)) throw;
+    }
+    std::this_thread::sleep_for(jittered(wait));
+    wait = std::min(wait * 2, std::max(options.max_backoff, options.backoff));
+  }
+}
+
+}  // namespace detail
 
 }  // namespace nextorm

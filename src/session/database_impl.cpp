@@ -40,7 +40,7 @@ void database_impl::rename_for_provider() {
   const std::lock_guard lock{m_mutex};
   m_statements.clear();
   m_link_statements.clear();
-  m_partial_updates.clear();
+  m_writes.clear();
   m_lazy_statements.clear();
 }
 
@@ -132,36 +132,44 @@ std::string key_condition(const entity_info& entity, const lower::dialect& d, st
   return out;
 }
 
-// UPDATE of every column but the key's and the lazy attributes in `unloaded` (bit i:
-// entity.lazy_attrs[i]); empty when no column is left.
-std::string update_sql(const entity_info& entity, const lower::dialect& d, std::uint64_t unloaded) {
+// The UPDATE (SET of the columns marked write_shape::set) or DELETE of one row, WHERE key and
+// the columns marked write_shape::check equal their parameters (NULL equal to NULL). An UPDATE
+// that sets nothing is empty.
+std::string write_sql(const entity_info& entity, const lower::dialect& d, bool update,
+                      const std::string& shape) {
   std::string assignments;
-  std::size_t assigned = 0;
-  std::size_t lazy = 0;
-  for (const attr_info* attr : entity.columns) {
-    if (attr->is_lazy() && ((unloaded >> lazy++) & 1U) != 0) continue;
-    if (attr->key_part) continue;
-    for (const auto& column : attr->column_names()) {
-      assignments +=
-          (assigned == 0 ? "" : ", ") + d.quote(column) + " = " + d.placeholder(assigned);
-      ++assigned;
+  std::size_t parameter = 0;
+  for (std::size_t i = 0; i < entity.columns.size(); ++i) {
+    if ((shape[i] & write_shape::set) == 0) continue;
+    for (const auto& column : entity.columns[i]->column_names()) {
+      assignments += (parameter == 0 ? "" : ", ") + d.quote(column) + " = " + d.placeholder(parameter);
+      ++parameter;
     }
   }
-  if (assigned == 0) return {};
-  return "UPDATE " + d.quote(entity.table) + " SET " + assignments + " WHERE " +
-         key_condition(entity, d, assigned);
+  if (update && parameter == 0) return {};
+  std::string sql = update ? "UPDATE " + d.quote(entity.table) + " SET " + assignments
+                           : "DELETE FROM " + d.quote(entity.table);
+  sql += " WHERE " + key_condition(entity, d, parameter);
+  parameter += entity.key_attrs.size();
+  for (std::size_t i = 0; i < entity.columns.size(); ++i) {
+    if ((shape[i] & write_shape::check) == 0) continue;
+    for (const auto& column : entity.columns[i]->column_names()) {
+      sql += " AND " + d.quote(column) + std::string{d.null_safe_equal()} +
+             d.placeholder(parameter++);
+    }
+  }
+  return sql;
 }
 
 }  // namespace
 
-const std::string& database_impl::update_statement(const entity_info& entity,
-                                                   std::uint64_t unloaded) {
-  if (unloaded == 0) return statements(entity).update;
+const std::string& database_impl::write_statement(const entity_info& entity, bool update,
+                                                   const std::string& shape) {
   const std::lock_guard lock{m_mutex};
-  auto found = m_partial_updates.find({&entity, unloaded});
-  if (found != m_partial_updates.end()) return found->second;
-  return m_partial_updates
-      .emplace(std::pair{&entity, unloaded}, update_sql(entity, dialect(), unloaded))
+  auto found = m_writes.find(std::tuple<const entity_info*, bool, const std::string&>{&entity, update, shape});
+  if (found != m_writes.end()) return found->second;
+  return m_writes
+      .emplace(std::tuple{&entity, update, shape}, write_sql(entity, dialect(), update, shape))
       .first->second;
 }
 
@@ -213,7 +221,6 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
                              : "INSERT INTO " + table + " (" + generated_columns + ") VALUES (" +
                                    generated_values + ")";
   if (d.has_returning()) s.insert_without_key += " RETURNING " + key;
-  s.update = update_sql(entity, d, 0);
   s.remove = "DELETE FROM " + table + " WHERE " + key_condition(0);
   // An object is read with every column of its table: in a hierarchy, a row of any class.
   std::string load_columns;

@@ -14,16 +14,22 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
 namespace nextorm::detail {
 
+// The bits of a column in the shape of a checked write (database_impl::write_statement).
+namespace write_shape {
+inline constexpr char set = 1;
+inline constexpr char check = 2;
+}  // namespace write_shape
+
 // The statements the session writes with, built once per entity.
 struct entity_statements {
   std::string insert_with_key;     // every column
   std::string insert_without_key;  // without an auto-increment key, which the database makes
-  std::string update;  // every column but the key's, WHERE key (each key column); empty: none
   std::string remove;  // WHERE key
   std::string select_by_key;     // every column, WHERE key
   std::string select_where_key;  // the same up to the key column, for `IN (...)` (entities
@@ -53,10 +59,13 @@ class database_impl {
   [[nodiscard]] const entity_statements& statements(const entity_info& entity);
   // INSERT (add) or DELETE of one join row of a many-to-many attribute, built once.
   [[nodiscard]] const std::string& link_statement(const attr_info& attr, bool add);
-  // The UPDATE of an object that has not loaded the lazy attributes in `unloaded` (bit i:
-  // entity.lazy_attrs[i]): their columns are left as they are. Built once per combination.
-  [[nodiscard]] const std::string& update_statement(const entity_info& entity,
-                                                    std::uint64_t unloaded);
+  // The UPDATE or DELETE of one object, WHERE key and the optimistic checks: `shape` holds a
+  // byte per column of entity.columns, write_shape::set for a column the UPDATE sets,
+  // write_shape::check for one it checks (`col IS NOT DISTINCT FROM ?`). Parameters: the set
+  // columns, the key, the checked columns. An UPDATE that sets nothing is empty. Built once per
+  // shape.
+  [[nodiscard]] const std::string& write_statement(const entity_info& entity, bool update,
+                                                   const std::string& shape);
   // SELECT of a lazy attribute's column of one object, WHERE key (each key column).
   [[nodiscard]] const std::string& lazy_statement(const entity_info& entity, const attr_info& attr);
   [[nodiscard]] const entity_info& entity_of(const void* type_tag) const;
@@ -85,7 +94,8 @@ class database_impl {
   std::chrono::milliseconds m_pool_timeout{30'000};
   std::unordered_map<const entity_info*, entity_statements> m_statements;
   std::unordered_map<const attr_info*, std::pair<std::string, std::string>> m_link_statements;
-  std::map<std::pair<const entity_info*, std::uint64_t>, std::string> m_partial_updates;
+  std::map<std::tuple<const entity_info*, bool, std::string>, std::string, std::less<>>
+      m_writes;
   std::unordered_map<const attr_info*, std::string> m_lazy_statements;
 };
 

@@ -3,6 +3,7 @@
 #include <nextorm/errors.hpp>
 
 #include "materialize/object_access.hpp"
+#include "session/database_impl.hpp"
 
 #include <bit>
 
@@ -75,6 +76,39 @@ void object_columns::write(param_writer& out) const {
   for (const attr_info* key : entity.key_attrs) {
     out.set(index++, object_access::read(m_object, *key));
   }
+}
+
+std::size_t checked_write_params::count() const noexcept {
+  const entity_info& entity = m_object.info();
+  std::size_t n = entity.key_attrs.size();
+  for (std::size_t i = 0; i < entity.columns.size(); ++i) {
+    if ((m_shape[i] & write_shape::set) != 0) n += entity.columns[i]->column_names().size();
+  }
+  return n + m_checks.size();
+}
+
+void checked_write_params::write(param_writer& out) const {
+  const entity_info& entity = m_object.info();
+  std::size_t index = 0;
+  for (std::size_t i = 0; i < entity.columns.size(); ++i) {
+    if ((m_shape[i] & write_shape::set) == 0) continue;
+    const attr_info& attr = *entity.columns[i];
+    if (!attr.reference_columns.empty()) {
+      write_reference(m_object, attr, out, index);
+      index += attr.reference_columns.size();
+      continue;
+    }
+    if (&attr == entity.version_attr) {
+      out.set(index, m_next_version);
+    } else if (!attr.store(object_access::field(m_object, attr), out, index)) {
+      write_missing(attr, out, index);
+    }
+    ++index;
+  }
+  for (const attr_info* key : entity.key_attrs) {
+    out.set(index++, object_access::read(m_object, *key));
+  }
+  for (const value& v : m_checks) out.set(index++, v);
 }
 
 }  // namespace nextorm::detail

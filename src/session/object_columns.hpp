@@ -7,6 +7,8 @@
 #include "driver/connection.hpp"
 
 #include <cstdint>
+#include <span>
+#include <string>
 
 namespace nextorm::detail {
 
@@ -29,6 +31,25 @@ class object_columns final : public driver::param_source {
   const entity_base& m_object;
   key_position m_key;
   std::uint64_t m_unloaded;
+};
+
+// The parameters of an object's UPDATE or DELETE built by database_impl::write_statement for
+// `shape`: the columns it sets (the fields' values; the version attribute's `next_version`), the
+// key, then `checks`, the values the checked columns must still hold, one per column.
+class checked_write_params final : public driver::param_source {
+ public:
+  checked_write_params(const entity_base& object, const std::string& shape,
+                       std::span<const value> checks, const value& next_version) noexcept
+      : m_object{object}, m_shape{shape}, m_checks{checks}, m_next_version{next_version} {}
+
+  [[nodiscard]] std::size_t count() const noexcept override;
+  void write(param_writer& out) const override;
+
+ private:
+  const entity_base& m_object;
+  const std::string& m_shape;
+  std::span<const value> m_checks;
+  const value& m_next_version;
 };
 
 }  // namespace nextorm::detail

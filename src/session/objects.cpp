@@ -139,8 +139,9 @@ void check_key_unchanged(const entity_base& object, const attr_info& attr) {
 void field_base::record_change() const {
   if (m_owner_offset == 0) throw_unattached();
   entity_base& object = owner();
-  check_key_unchanged(object, attr_unchecked());
-  session_of(object).touch(object);
+  const attr_info& attr = attr_unchecked();
+  check_key_unchanged(object, attr);
+  session_of(object).touch(object, attr);
 }
 
 [[noreturn]] void throw_not_session_made() {

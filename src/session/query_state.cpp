@@ -195,6 +195,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
                                                                                    : SIZE_MAX;
     materialize::materialize(*rows, plan->shape, session.objects(), out, max_rows, sink);
   }
+  session.run_after_load();
   if (plan->date_arithmetic) session.connection().check_date_overflow(plan->sql);
   exec::unwrap_json(plan->shape, out);
   // Items that came as keys only (references in a result) are loaded now, after the cursor:

@@ -78,10 +78,13 @@ std::vector<entity_base*> load_items(entity_base& owner, const attr_info& attr) 
     sql = select_all(target, d) + refers_to_key(attr.reverse_attr->column_names(), d);
   }
   const std::vector<value> key = key_params(owner);
-  auto rows = session.connection().query(sql, key);
-  while (rows->next()) {
-    items.push_back(materialize::materialize_object(*rows, 0, target, session.objects()));
+  {
+    auto rows = session.connection().query(sql, key);
+    while (rows->next()) {
+      items.push_back(materialize::materialize_object(*rows, 0, target, session.objects()));
+    }
   }
+  session.run_after_load();
   return items;
 }
 
@@ -94,9 +97,14 @@ entity_base* find_by_reference(entity_base& owner, const attr_info& attr) {
   const std::string sql =
       select_all(target, d) + refers_to_key(attr.reverse_attr->column_names(), d);
   const std::vector<value> key = key_params(owner);
-  auto rows = session.connection().query(sql, key);
-  if (!rows->next()) return nullptr;
-  return materialize::materialize_object(*rows, 0, target, session.objects());
+  entity_base* found = nullptr;
+  {
+    auto rows = session.connection().query(sql, key);
+    if (!rows->next()) return nullptr;
+    found = materialize::materialize_object(*rows, 0, target, session.objects());
+  }
+  session.run_after_load();
+  return found;
 }
 
 // The typed API only lets objects of the target's C++ type through: one that is not the
@@ -242,10 +250,11 @@ void reference_field::assign(entity_base* new_target) {
       // PonyORM: the partner this side cascades to is deleted when replaced (which unlinks it).
       session_of(self).remove(*old_target);
     } else if (old_target != nullptr) {
+      // (A change is recorded before it is made: the session keeps the value it replaces.)
+      if (a.key_in_reverse) session_of(self).touch(*old_target, reverse);
       auto& back = object_access::reference(*old_target, reverse);
       object_access::target(back) = nullptr;
       object_access::set_key(back, value{});
-      if (a.key_in_reverse) session_of(self).touch(*old_target);
     }
     if (new_target != nullptr) {
       auto& back = object_access::reference(*new_target, reverse);
@@ -257,19 +266,19 @@ void reference_field::assign(entity_base* new_target) {
       if (partner != nullptr && reverse.cascades) {
         session_of(self).remove(*partner);  // PonyORM: a replaced partner it cascades to goes
       } else if (partner != nullptr) {
+        if (!a.key_in_reverse) session_of(self).touch(*partner, a);  // its column changes
         auto& lost = object_access::reference(*partner, a);
         lost.m_target = nullptr;
         lost.set_key(value{});
-        if (!a.key_in_reverse) session_of(self).touch(*partner);  // its column changes
       }
+      if (a.key_in_reverse) session_of(self).touch(*new_target, reverse);
       object_access::target(back) = &self;
       object_access::set_key(back, self.key());
-      if (a.key_in_reverse) session_of(self).touch(*new_target);
     }
   }
+  touch();
   m_target = new_target;
   set_key(new_target != nullptr ? new_target->key() : value{});
-  touch();
 }
 
 void collection_field::describe_collection(const char* name, const std::type_info& target,

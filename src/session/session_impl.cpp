@@ -16,7 +16,8 @@ namespace {
 thread_local session_impl* t_current = nullptr;
 }  // namespace
 
-session_impl::session_impl(database_impl& db) : m_db{db}, m_previous{t_current} {
+session_impl::session_impl(database_impl& db, bool optimistic)
+    : m_db{db}, m_optimistic{optimistic}, m_previous{t_current} {
   if (!db.bound()) {
     throw usage_error("database.unbound", "the database is not bound: call db.bind(url) first");
   }
@@ -79,9 +80,14 @@ entity_base* session_impl::load(const entity_info& entity, const value& key) {
   for (const value& part : parts) {
     if (part.is_null()) return nullptr;  // no row has a NULL key part
   }
-  auto rows = connection().query(statements(entity).select_by_key, parts);
-  if (!rows->next()) return nullptr;
-  return materialize::materialize_object(*rows, 0, objects);
+  entity_base* found = nullptr;
+  {
+    auto rows = connection().query(statements(entity).select_by_key, parts);
+    if (!rows->next()) return nullptr;
+    found = materialize::materialize_object(*rows, 0, objects);
+  }
+  run_after_load();
+  return found;
 }
 
 void session_impl::load_all(const entity_info& entity, std::span<const value> keys) {
@@ -120,6 +126,7 @@ void session_impl::load_all(const entity_info& entity, std::span<const value> ke
     auto rows = connection().query(sql, chunk);
     while (rows->next()) (void)materialize::materialize_object(*rows, 0, objects);
   }
+  run_after_load();
 }
 
 const entity_statements& session_impl::statements(const entity_info& entity) {
@@ -132,11 +139,33 @@ const entity_statements& session_impl::statements(const entity_info& entity) {
   return *m_statements;
 }
 
-void session_impl::touch(entity_base& object) {
+void session_impl::mark_modified(entity_base& object) {
   if (object_access::state(object) == object_state::clean) {
     object_access::state(object) = object_state::modified;
     m_modified.push_back(&object);
   }
+}
+
+void session_impl::touch(entity_base& object, const attr_info& attr) {
+  const object_state state = object_access::state(object);
+  // A new object is inserted whole, a removed one is not written.
+  if (state != object_state::clean && state != object_state::modified) return;
+  const std::uint64_t bit = attr_bit(attr.index);
+  std::uint64_t& written = object_access::written_bits(object);
+  const bool read = (object_access::read_bits(object) & bit) != 0;
+  // The value the program read is kept for the check; (the last bit stands for several
+  // attributes: whether this one was kept already is looked up).
+  if (((attr.checked_optimistically() && read) || attr.is_version) &&
+      ((written & bit) == 0 || bit == attr_bit(63)) &&
+      !(attr.is_lazy() && object_access::unloaded(object, attr))) {
+    std::vector<original>& kept = m_originals[&object];
+    if (std::none_of(kept.begin(), kept.end(),
+                     [&](const original& o) { return o.attr == attr.index; })) {
+      kept.push_back(original{attr.index, object_access::read(object, attr)});
+    }
+  }
+  written |= bit;
+  mark_modified(object);
 }
 
 void session_impl::link(const attr_info& attr, entity_base& owner, entity_base& item, bool add) {
@@ -218,15 +247,12 @@ void session_impl::remove_checked(entity_base& object) {
       // otherwise, where its column held this object's key, the column is cleared.
       entity_base* target = object_access::loaded_target(reference);
       if (target == nullptr) continue;
+      // Checked: it cascades, or its reference is optional, or it goes by another way anyway.
+      if (!attr.cascades && attr.key_in_reverse) touch(*target, reverse);
       auto& back = object_access::reference(*target, reverse);
       object_access::target(back) = nullptr;
       object_access::set_key(back, value{});
-      // Checked: it cascades, or its reference is optional, or it goes by another way anyway.
-      if (attr.cascades) {
-        remove_checked(*target);
-      } else if (attr.key_in_reverse) {
-        touch(*target);
-      }
+      if (attr.cascades) remove_checked(*target);
       continue;
     }
     if (attr.kind != attr_kind::set) continue;
@@ -246,10 +272,10 @@ void session_impl::remove_checked(entity_base& object) {
       } else {
         // ...and otherwise lose their reference: an optional one, as checked, or one of a child
         // that goes by another way anyway.
+        touch(*item, *attr.reverse_attr);
         auto& reference = object_access::reference(*item, *attr.reverse_attr);
         object_access::target(reference) = nullptr;
         object_access::set_key(reference, value{});
-        touch(*item);
       }
     }
   }
@@ -278,6 +304,11 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
       insert(*target, path);
     }
   }
+  // A version attribute starts at 1 unless the program set it.
+  if (const attr_info* version = entity.version_attr;
+      version != nullptr && object_access::read(object, *version).is_null()) {
+    object_access::write(object, *version, value{std::int64_t{1}});
+  }
   const attr_info& pk = entity.pk();
   const bool generated = pk.auto_increment && object_access::read(object, pk).is_null();
   const auto& statements = this->statements(entity);
@@ -292,19 +323,162 @@ void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) 
     objects().file(entity, object.key(), object);
   }
   object_access::state(object) = object_state::clean;
+  after_write(object, entity.hooks.after_insert);
   path.pop_back();
+}
+
+namespace {
+
+// A checked column's value as statement parameters: a reference to an entity with a composite
+// key has a column per key part.
+void append_columns(std::vector<value>& out, const attr_info& attr, const value& v) {
+  const std::size_t width = attr.column_names().size();
+  if (width == 1) {
+    out.push_back(v);
+  } else if (v.is_null()) {
+    out.insert(out.end(), width, value{});
+  } else {
+    out.insert(out.end(), v.as_tuple().begin(), v.as_tuple().end());
+  }
+}
+
+}  // namespace
+
+session_impl::checked_write session_impl::plan_write(entity_base& object, bool update) {
+  const entity_info& entity = object.info();
+  checked_write w;
+  w.shape.assign(entity.columns.size(), '\0');
+  const std::uint64_t written = object_access::written_bits(object);
+  const std::uint64_t read = object_access::read_bits(object);
+  const auto kept = m_originals.find(&object);
+  auto kept_value = [&](const attr_info& attr) -> const value* {
+    if (kept == m_originals.end()) return nullptr;
+    for (const original& o : kept->second) {
+      if (o.attr == attr.index) return &o.v;
+    }
+    return nullptr;
+  };
+  // Lazy attributes not read yet keep their columns as they are; the key and the class of a
+  // stored object never change.
+  auto writable = [&](const attr_info& attr) {
+    return !attr.key_part && !attr.discriminator &&
+           !(attr.is_lazy() && object_access::unloaded(object, attr));
+  };
+  bool sets = false;
+  for (std::size_t i = 0; update && i < entity.columns.size(); ++i) {
+    const attr_info& attr = *entity.columns[i];
+    if (writable(attr) && (written & attr_bit(attr.index)) != 0) {
+      w.shape[i] |= write_shape::set;
+      sets = true;
+    }
+  }
+  for (std::size_t i = 0; i < entity.columns.size(); ++i) {
+    const attr_info& attr = *entity.columns[i];
+    if (!writable(attr)) continue;
+    if (&attr == entity.version_attr) {
+      // Every UPDATE moves the version on; the one read must still be in the row.
+      if (update && !sets) continue;
+      const value* was = kept_value(attr);
+      const value version = was != nullptr ? *was : object_access::read(object, attr);
+      if (update) {
+        w.shape[i] |= write_shape::set;
+        w.next_version = value{version.is_null() ? std::int64_t{1} : version.as_int() + 1};
+      }
+      w.shape[i] |= write_shape::check;
+      w.checked.push_back(&attr);
+      w.checks.push_back(version);
+      continue;
+    }
+    if (!m_optimistic || !attr.checked_optimistically()) continue;
+    const std::uint64_t bit = attr_bit(attr.index);
+    value current;
+    const value* was = nullptr;
+    if ((written & bit) != 0) {
+      was = kept_value(attr);  // a value changed before it was read is not checked
+    } else if ((read & bit) != 0) {
+      current = object_access::read(object, attr);
+      was = &current;
+    }
+    if (was == nullptr) continue;
+    w.shape[i] |= write_shape::check;
+    w.checked.push_back(&attr);
+    append_columns(w.checks, attr, *was);
+  }
+  return w;
+}
+
+void session_impl::written(entity_base& object) {
+  std::uint64_t& written = object_access::written_bits(object);
+  // What it wrote is what the row holds now: a later change in this session checks it.
+  object_access::set_read_bits(object, object_access::read_bits(object) | written);
+  written = 0;
+  m_originals.erase(&object);
 }
 
 void session_impl::update(entity_base& object) {
   if (object_access::state(object) != object_state::modified) return;
-  // The lazy attributes the object has not read keep their columns as they are.
-  const std::uint64_t unloaded = object_access::unloaded_mask(object);
-  const std::string& sql = m_db.update_statement(object.info(), unloaded);
+  const checked_write w = plan_write(object, true);
+  const std::string& sql = m_db.write_statement(object.info(), true, w.shape);
   if (!sql.empty()) {
-    const object_columns columns{object, object_columns::key_position::last, unloaded};
-    (void)connection().execute_from(sql, columns);
+    const checked_write_params params{object, w.shape, w.checks, w.next_version};
+    const std::int64_t rows = connection().execute_from(sql, params);
+    // No row: it was changed or deleted by another transaction since this one read it.
+    if (rows == 0 && (m_optimistic || !w.checked.empty())) throw_changed(object, w);
+    if (const attr_info* version = object.info().version_attr; version != nullptr) {
+      if (!w.next_version.is_null()) object_access::write(object, *version, w.next_version);
+    }
   }
+  written(object);
   object_access::state(object) = object_state::clean;
+}
+
+std::unique_ptr<driver::cursor> session_impl::current_row(const entity_base& object) {
+  // A locking read sees the last committed row, where a plain one may see the transaction's
+  // snapshot (MariaDB's repeatable read).
+  const std::string& sql = statements(object.info()).select_by_key;
+  return connection().query(m_db.dialect().has_for_update() ? sql + " FOR UPDATE" : sql,
+                            key_params(object));
+}
+
+void session_impl::throw_changed(const entity_base& object, const checked_write& w) {
+  const entity_info& entity = object.info();
+  auto rows = current_row(object);
+  if (!rows->next()) {
+    throw optimistic_check_error(
+        "session.optimistic_check",
+        object_label(object) +
+            " was deleted by another transaction after this session read it; nothing of "
+            "this session was written (it was rolled back): load the object again, in a new "
+            "session, or rerun the unit of work with nextorm::transact");
+  }
+  // The values the session read, and the row's now (references by their key; a reference to
+  // an entity with a composite key, or a lazy attribute, is named without its values).
+  std::string changes;
+  std::size_t check = 0;
+  for (const attr_info* attr : w.checked) {
+    const std::size_t width = attr->column_names().size();
+    const auto at = std::find(entity.load_columns.begin(), entity.load_columns.end(), attr);
+    std::string change = attr->name;
+    if (width == 1 && at != entity.load_columns.end()) {
+      const std::size_t column =
+          entity.load_offsets[static_cast<std::size_t>(at - entity.load_columns.begin())];
+      const value now = rows->is_null(column) ? value{} : rows->get(column, attr->type);
+      const value& was = w.checks[check];
+      if (now == was) {
+        check += width;
+        continue;
+      }
+      change += " (" + was.repr() + " -> " + now.repr() + ")";
+    }
+    check += width;
+    changes += (changes.empty() ? "" : ", ") + change;
+  }
+  throw optimistic_check_error(
+      "session.optimistic_check",
+      object_label(object) + " was changed by another transaction after this session read it" +
+          (changes.empty() ? std::string{} : ": " + changes) +
+          "; nothing of this session was written (it was rolled back): load the object again "
+          "in a new session, or rerun the unit of work with nextorm::transact (retry)");
 }
 
 void session_impl::load_lazy(entity_base& object, const attr_info& attr) {
@@ -332,7 +506,17 @@ std::vector<value> key_params(const entity_base& object) {
 }
 
 void session_impl::erase(entity_base& object) {
-  (void)connection().execute(m_db.statements(object.info()).remove, key_params(object));
+  const checked_write w = plan_write(object, false);
+  const std::int64_t rows = connection().execute_from(
+      m_db.write_statement(object.info(), false, w.shape),
+      checked_write_params{object, w.shape, w.checks, w.next_version});
+  // No row: deleted meanwhile (as wanted), or changed since it was read.
+  if (rows == 0 && !w.checked.empty()) {
+    if (current_row(object)->next()) {
+      throw_changed(object, w);
+    }
+  }
+  written(object);
   objects().forget(object.info(), object.key());
 }
 
@@ -343,26 +527,6 @@ void session_impl::write_link(const attr_info& attr, const entity_base& owner,
   keys.insert(keys.end(), std::make_move_iterator(item_key.begin()),
               std::make_move_iterator(item_key.end()));
   (void)connection().execute(m_db.link_statement(attr, add), keys);
-}
-
-void session_impl::flush() {
-  if (m_created.empty() && m_modified.empty() && m_links.empty() && m_deleted.empty()) return;
-  std::vector<entity_base*> path;
-  for (entity_base* object : m_created) insert(*object, path);
-  m_created.clear();
-  for (entity_base* object : m_modified) update(*object);
-  m_modified.clear();
-  for (const auto& change : m_links) {
-    write_link(*change.attr, *change.owner, *change.item, change.add);
-    // A symmetric Set (its own reverse) holds each link in both directions, as PonyORM does:
-    // either object finds the other by its own column.
-    if (change.attr->reverse_attr == change.attr && change.owner != change.item) {
-      write_link(*change.attr, *change.item, *change.owner, change.add);
-    }
-  }
-  m_links.clear();
-  for (entity_base* object : m_deleted) erase(*object);
-  m_deleted.clear();
 }
 
 void session_impl::commit() {

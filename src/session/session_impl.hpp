@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <span>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -19,7 +20,7 @@ namespace nextorm::detail {
 
 class session_impl {
  public:
-  explicit session_impl(database_impl& db);
+  explicit session_impl(database_impl& db, bool optimistic = true);
   ~session_impl();
   session_impl(const session_impl&) = delete;
   session_impl& operator=(const session_impl&) = delete;
@@ -41,7 +42,10 @@ class session_impl {
   // Reads the column of lazy `attr` of `object` into its field; object_not_found when the row
   // is gone.
   void load_lazy(entity_base& object, const attr_info& attr);
-  void touch(entity_base& object);
+  // A change of `attr` of `object`, recorded before the field changes: the object is written
+  // on flush, its UPDATE setting the attribute's column; where the program had read the value
+  // it replaces, the UPDATE checks that the row still holds that value (optimistic check).
+  void touch(entity_base& object, const attr_info& attr);
   // Removes the object, and what it takes with it (cascade_delete); throws
   // relation.delete_blocked, with nothing changed, when an object that requires it would stay.
   void remove(entity_base& object);
@@ -51,7 +55,14 @@ class session_impl {
   // What keeps this session's objects alive for results that outlive the session.
   [[nodiscard]] std::shared_ptr<void> keeper() const noexcept { return m_store; }
 
+  // Writes what is pending, calling the entities' hooks; an exception (a refused write, a
+  // failed optimistic check, a hook's own) rolls the session back before it propagates.
+  // Nothing is done inside a hook (PonyORM's rule): its changes are written in the next round.
   void flush();
+  // Calls the after_load hooks of the objects read since (after the rows' cursor is gone).
+  void run_after_load() {
+    if (!objects().awaiting_after_load.empty()) call_after_load();
+  }
   void commit();
   // Drops pending changes and rolls back; the session goes on with no objects (those loaded so
   // far stay readable where they are held, and belong to no session).
@@ -67,6 +78,37 @@ class session_impl {
   void insert(entity_base& object, std::vector<entity_base*>& path);
   void update(entity_base& object);
   void erase(entity_base& object);
+  // The flush's rounds: hooks before, the writes, hooks after (which may change more).
+  void write_pending();
+  void write_round();
+  [[nodiscard]] bool pending() const noexcept {
+    return !m_created.empty() || !m_modified.empty() || !m_links.empty() || !m_deleted.empty();
+  }
+  void mark_modified(entity_base& object);
+  // The before_insert, before_update and before_delete hooks of what is pending, once each
+  // (the objects a hook changes or makes are pending too).
+  void call_before_hooks();
+  void call_after_load();
+  // An after_insert, after_update or after_delete hook to call once the round is written.
+  void after_write(entity_base& object, entity_hooks::hook hook) {
+    if (hook != nullptr) m_after_hooks.emplace_back(&object, hook);
+  }
+
+  // What the UPDATE or DELETE of an object sets and checks (database_impl::write_statement).
+  struct checked_write {
+    std::string shape;
+    std::vector<value> checks;  // the values of the checked columns, one per column
+    std::vector<const attr_info*> checked;
+    value next_version;
+  };
+  [[nodiscard]] checked_write plan_write(entity_base& object, bool update);
+  // After an UPDATE or DELETE that found no row to write: object.changed (optimistic_check_error)
+  // naming what changed, read from the row now.
+  [[noreturn]] void throw_changed(const entity_base& object, const checked_write& w);
+  // The object's row as committed now (every column), or no row.
+  [[nodiscard]] std::unique_ptr<driver::cursor> current_row(const entity_base& object);
+  // The object's write is done: what it holds is what the row holds.
+  void written(entity_base& object);
   // The database's statements for `entity`, remembered for the entity used last.
   [[nodiscard]] const entity_statements& statements(const entity_info& entity);
 
@@ -89,6 +131,16 @@ class session_impl {
   std::vector<entity_base*> m_modified;
   std::vector<entity_base*> m_deleted;
   std::vector<link_change> m_links;
+  // The values that changed attributes held when the program had read them, until the object
+  // is written: its UPDATE checks the row still holds them.
+  struct original {
+    std::size_t attr;
+    value v;
+  };
+  std::unordered_map<const entity_base*, std::vector<original>> m_originals;
+  std::vector<std::pair<entity_base*, entity_hooks::hook>> m_after_hooks;
+  bool m_optimistic = true;
+  bool m_flushing = false;
   session_impl* m_previous;
   const entity_info* m_statements_of = nullptr;
   std::uint64_t m_statements_version = 0;

@@ -118,6 +118,8 @@ class fresh_database {
     return "";
   }
 
+  [[nodiscard]] const std::string& url() const noexcept { return m_url; }
+
   database db;
 
  private:

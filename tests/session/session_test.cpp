@@ -386,11 +386,11 @@ TEST_CASE("new objects whose required references form a cycle fail the flush by 
     auto& egg = Egg::create();
     egg.mother = hen;
     hen.hatched_from = egg;
-    CHECK_THROWS_AS(session.flush(), usage_error);
     CHECK_THROWS_WITH(session.flush(),
                       "flush.cycle: objects of Hen refer to each other in a "
                       "cycle; save one side first");
-    session.rollback();  // the session would fail the same way at its end
+    // A failed flush rolled the session back: nothing is left to write.
+    CHECK_NOTHROW(session.flush());
     CHECK(Hen::select().count() == 0);
     CHECK(Egg::select().count() == 0);
   }

@@ -34,6 +34,15 @@ class field_base {
   [[nodiscard]] const attr_info& attr_unchecked() const noexcept {
     return owner().m_info->attrs[m_attr_index];
   }
+  // Records that the program read this field (once attached): the session checks, when it
+  // writes the object, that the column still holds what was read.
+  void note_read() const noexcept {
+    if (m_owner_offset == 0) return;
+    std::atomic<std::uint64_t>& read = owner().m_read;
+    const std::uint64_t bit = attr_bit(m_attr_index);
+    const std::uint64_t seen = read.load(std::memory_order_relaxed);
+    if ((seen & bit) == 0) read.store(seen | bit, std::memory_order_relaxed);
+  }
   // Records a change of the owner, so that the session writes it.
   void touch() const {
     // An object created in a session that goes on is written whole on flush: nothing to record.

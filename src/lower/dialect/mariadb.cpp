@@ -124,6 +124,7 @@ class mariadb final : public dialect {
   lower::group_concat_style group_concat_style() const noexcept override {
     return lower::group_concat_style::separator_clause;
   }
+  std::string_view null_safe_equal() const noexcept override { return " <=> "; }
   bool has_for_update() const noexcept override { return true; }
   bool has_for_update_of_distinct() const noexcept override { return true; }
   // JSON_VALUE gives a scalar's text (NULL for JSON null, an array or an object).

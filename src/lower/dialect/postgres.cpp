@@ -140,6 +140,7 @@ class postgres final : public dialect {
     return lower::group_concat_style::string_agg;
   }
   affixes substr_argument() const override { return {"CAST(", " AS INTEGER)"}; }
+  std::string_view null_safe_equal() const noexcept override { return " IS NOT DISTINCT FROM "; }
   bool has_for_update() const noexcept override { return true; }
   bool has_for_update_of_distinct() const noexcept override { return false; }
   // jsonb operators with a text[] path: #> gives jsonb, #>> text (NULL for JSON null).

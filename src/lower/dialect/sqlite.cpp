@@ -113,6 +113,7 @@ class sqlite final : public dialect {
   lower::group_concat_style group_concat_style() const noexcept override {
     return lower::group_concat_style::comma_argument;
   }
+  std::string_view null_safe_equal() const noexcept override { return " IS "; }
   bool has_for_update() const noexcept override { return false; }
   bool has_for_update_of_distinct() const noexcept override { return true; }
   bool uuid_is_blob() const noexcept override { return true; }

@@ -1,0 +1,127 @@
+// The flush: the pending inserts, updates, join rows and deletes of a session written in one
+// transaction, with the entities' hooks around them (PonyORM's order and rules).
+#include <nextorm/errors.hpp>
+
+#include "materialize/object_access.hpp"
+#include "session/session_impl.hpp"
+
+#include <unordered_set>
+
+namespace nextorm::detail {
+
+namespace {
+
+// PonyORM's bound on hooks that keep changing what the previous round wrote.
+constexpr int max_rounds = 50;
+
+// Clears a flag when the scope ends, however it ends.
+class flag_scope {
+ public:
+  explicit flag_scope(bool& flag) noexcept : m_flag{flag} { m_flag = true; }
+  ~flag_scope() { m_flag = false; }
+  flag_scope(const flag_scope&) = delete;
+  flag_scope& operator=(const flag_scope&) = delete;
+
+ private:
+  bool& m_flag;
+};
+
+}  // namespace
+
+void session_impl::flush() {
+  if (m_flushing || !pending()) return;
+  try {
+    const flag_scope flushing{m_flushing};
+    write_pending();
+  } catch (...) {
+    // Whatever refused a write, the transaction holds part of the session's changes: none of
+    // them may be committed.
+    rollback();
+    throw;
+  }
+}
+
+void session_impl::write_pending() {
+  for (int round = 0; pending(); ++round) {
+    if (round == max_rounds) {
+      throw usage_error("session.hook_rounds",
+                        "the entities' hooks kept changing objects through " +
+                            std::to_string(max_rounds) +
+                            " rounds of writes: an after_insert, after_update or after_delete "
+                            "hook changes what the previous round wrote; make it stop");
+    }
+    write_round();
+  }
+}
+
+void session_impl::write_round() {
+  const bool hooks = m_db.schema.has_hooks();
+  if (hooks) call_before_hooks();
+  std::vector<entity_base*> path;
+  for (entity_base* object : m_created) insert(*object, path);
+  m_created.clear();
+  for (entity_base* object : m_modified) {
+    if (object_access::state(*object) != object_state::modified) continue;
+    update(*object);
+    if (hooks) after_write(*object, object->info().hooks.after_update);
+  }
+  m_modified.clear();
+  for (const auto& change : m_links) {
+    write_link(*change.attr, *change.owner, *change.item, change.add);
+    // A symmetric Set (its own reverse) holds each link in both directions, as PonyORM does:
+    // either object finds the other by its own column.
+    if (change.attr->reverse_attr == change.attr && change.owner != change.item) {
+      write_link(*change.attr, *change.item, *change.owner, change.add);
+    }
+  }
+  m_links.clear();
+  for (entity_base* object : m_deleted) {
+    erase(*object);
+    if (hooks) after_write(*object, object->info().hooks.after_delete);
+  }
+  m_deleted.clear();
+  if (!hooks) return;
+  // The hooks after: what they change or make is written by the next round.
+  std::vector<std::pair<entity_base*, entity_hooks::hook>> after;
+  after.swap(m_after_hooks);
+  for (const auto& [object, hook] : after) hook(*object);
+}
+
+void session_impl::call_before_hooks() {
+  std::unordered_set<const entity_base*> called;
+  bool again = true;
+  // A hook may change, make or remove other objects: their hooks are called too, until none
+  // is left (the lists are walked by index, since they grow meanwhile).
+  while (again) {
+    again = false;
+    auto call = [&](const std::vector<entity_base*>& list, entity_hooks::hook entity_hooks::*which,
+                    object_state state) {
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        entity_base* object = list[i];
+        const entity_hooks::hook hook = object->info().hooks.*which;
+        if (hook == nullptr || object_access::state(*object) != state) continue;
+        if (!called.insert(object).second) continue;
+        hook(*object);
+        again = true;
+      }
+    };
+    call(m_created, &entity_hooks::before_insert, object_state::created);
+    call(m_modified, &entity_hooks::before_update, object_state::modified);
+    call(m_deleted, &entity_hooks::before_delete, object_state::deleted);
+  }
+}
+
+void session_impl::call_after_load() {
+  try {
+    while (!objects().awaiting_after_load.empty()) {
+      std::vector<entity_base*> loaded;
+      loaded.swap(objects().awaiting_after_load);
+      for (entity_base* object : loaded) object->info().hooks.after_load(*object);
+    }
+  } catch (...) {
+    rollback();
+    throw;
+  }
+}
+
+}  // namespace nextorm::detail
