@@ -90,6 +90,8 @@ json attribute(const attr_info& attr) {
   if (!attr.autostrip) a["autostrip"] = false;
   if (attr.lazy) a["lazy"] = *attr.lazy;
   flag("volatile", attr.is_volatile);
+  if (attr.optimistic) a["optimistic"] = *attr.optimistic;
+  flag("version", attr.is_version);
   if (attr.generate != key_generator::none) {
     a["generate"] = attr.generate == key_generator::uuid4 ? "uuid4" : "uuid7";
   }

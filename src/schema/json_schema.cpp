@@ -138,7 +138,8 @@ const std::vector<std::string> attr_fields = {
     "reverse_column", "max_len",        "precision", "scale",   "unique",   "index",
     "nullable",       "optional",       "auto",      "default", "min",      "max",
     "autostrip",      "cascade_delete", "fk_name",   "size",    "unsigned", "sql_type",
-    "sql_default",    "generate",       "values",    "columns", "lazy",     "volatile"};
+    "sql_default",    "generate",       "values",    "columns", "lazy",     "volatile",
+    "optimistic",     "version"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -221,6 +222,8 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   if (object.contains("autostrip")) attr.autostrip = at.flag(object, "autostrip");
   if (object.contains("lazy")) attr.lazy = at.flag(object, "lazy");
   attr.is_volatile = at.flag(object, "volatile");
+  if (object.contains("optimistic")) attr.optimistic = at.flag(object, "optimistic");
+  attr.is_version = at.flag(object, "version");
   if (object.contains("cascade_delete")) attr.cascade_delete = at.flag(object, "cascade_delete");
   // "generate": "uuid4" or "uuid7": a uuid that create() makes.
   if (object.contains("generate")) {

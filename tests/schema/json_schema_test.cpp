@@ -1399,3 +1399,37 @@ TEST_CASE("computed attributes and methods load from the JSON schema and are che
                {"name":"S","base":"P","attrs":[{"name":"c","kind":"Computed","text":"2"}]})"),
              Catch::Contains("schema.duplicate_attribute"));
 }
+
+TEST_CASE("optimistic and version load, are checked, and to_json() writes them back", "[json]") {
+  const std::string text = R"({"entities":[{"name":"Account","attrs":[
+    {"name":"note","kind":"Opt","type":"str","optimistic":false},
+    {"name":"rate","kind":"Req","type":"float","optimistic":true},
+    {"name":"version","kind":"Req","type":"int","version":true}]}]})";
+  check_round_trip(text);
+  registry r;
+  r.load_json_text(text);
+  r.finalize(pony_naming{});
+  const entity_info& account = *r.find("Account");
+  CHECK_FALSE(account.find("note")->checked_optimistically());
+  CHECK(account.find("rate")->checked_optimistically());
+  CHECK(account.version_attr == account.find("version"));
+  CHECK_FALSE(account.find("version")->checked_optimistically());  // checked as the version
+  CHECK_THAT(r.to_json(), Catch::Contains(R"("optimistic": false)") &&
+                              Catch::Contains(R"("version": true)"));
+  CHECK_THAT(attrs_error(R"({"name":"v","kind":"Req","type":"str","version":true})"),
+             Catch::Contains("'version' applies only to Req and Opt int attributes"));
+  CHECK_THAT(attrs_error(R"({"name":"v","kind":"PK","type":"int","version":true})"),
+             Catch::Contains("'version' applies only to Req and Opt int attributes"));
+  CHECK_THAT(attrs_error(R"({"name":"v","kind":"Req","type":"int","version":true,"volatile":true})"),
+             Catch::Contains("'version' applies only"));
+  CHECK_THAT(attrs_error(R"({"name":"v","kind":"Req","type":"int","version":true,"lazy":true})"),
+             Catch::Contains("'version' applies only"));
+  CHECK_THAT(attrs_error(R"({"name":"v","kind":"Single","type":"P","version":true})"),
+             Catch::Contains("'version' applies only"));
+  registry two;
+  two.load_json_text(R"({"entities":[{"name":"A","attrs":[
+    {"name":"v","kind":"Req","type":"int","version":true},
+    {"name":"w","kind":"Opt","type":"int","version":true}]}]})");
+  CHECK_THROWS_WITH(two.finalize(pony_naming{}),
+                    Catch::Contains("v and w are both version attributes; an entity has one"));
+}
