@@ -31,13 +31,21 @@ struct entity_ref {
 
 struct nested_query;
 
+namespace detail {
+// A pointer to an entity object: bound as the object, never as the bool it converts to.
+template <class T>
+concept object_pointer =
+    std::is_pointer_v<std::remove_cvref_t<T>> &&
+    std::is_base_of_v<entity_base, std::remove_cv_t<std::remove_pointer_t<std::remove_cvref_t<T>>>>;
+}  // namespace detail
+
 // One parameter: a scalar value, an object reference, a sequence (for `x in seq`), or a query
 // (the source of a loop: `x for x in q if ...`).
 class param_value {
  public:
   param_value() = default;
   template <class T>
-    requires std::is_constructible_v<value, T>
+    requires(std::is_constructible_v<value, T> && !detail::object_pointer<T>)
   param_value(T&& v) : m_data{value{std::forward<T>(v)}} {}
   // A value of a column type (decimal, date, datetime, time_of_day, bytes, uuid, json, ...):
   // bound as that type, `{{"x", decimal{"20"}}}`.
@@ -52,6 +60,13 @@ class param_value {
   // An object stands for its key: `{{"c", category}}`.
   param_value(entity_base& object) : m_data{entity_ref{&object.info(), object.key(), &object}} {}
   param_value(const entity_base& object) : m_data{entity_ref{&object.info(), object.key()}} {}
+  // An object by pointer (`&category`, what E::get() gives): null binds None. (A pointer would
+  // otherwise convert to a bool.)
+  template <class T>
+    requires detail::object_pointer<T>
+  param_value(T&& object) : param_value{} {
+    if (object != nullptr) *this = param_value{*object};
+  }
   param_value(std::vector<param_value> items) : m_data{std::move(items)} {}
   param_value(std::shared_ptr<const nested_query> q) : m_data{std::move(q)} {}
 

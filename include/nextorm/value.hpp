@@ -1,6 +1,7 @@
 // A dynamically typed database value: what a column holds, what a parameter binds.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -43,7 +44,10 @@ class value {
   value(std::int64_t v) noexcept : m_type{value_type::integer}, m_data{v} {}
   value(int v) noexcept : value{static_cast<std::int64_t>(v)} {}
   value(double v) noexcept : m_type{value_type::real}, m_data{v} {}
-  value(bool v) noexcept : m_type{value_type::boolean}, m_data{v} {}
+  // Only a bool: a pointer (which converts to bool) is refused at compile time.
+  template <class B>
+    requires std::same_as<B, bool>
+  value(B v) noexcept : m_type{value_type::boolean}, m_data{v} {}
   value(std::string v) noexcept : m_type{value_type::text}, m_data{std::move(v)} {}
   value(std::string_view v) : value{std::string{v}} {}
   value(const char* v) : value{std::string{v}} {}

@@ -53,13 +53,21 @@ struct Note : entity<Note> {
   }
 };
 
+// An after_load hook that refuses what it reads.
+struct Picky : entity<Picky> {
+  Req<std::string> name{"name"};
+  void after_load() {
+    if (name.get() == "bad") throw std::runtime_error("bad row");
+  }
+};
+
 // A hook that never stops changing its object.
 struct Restless : entity<Restless> {
   Req<std::int64_t> n{"n"};
   void after_update() { n = n.get() + 1; }
 };
 
-class notes : public fresh_database<Audit, Note, Restless> {
+class notes : public fresh_database<Audit, Note, Restless, Picky> {
  public:
   notes() : fresh_database{"hooks"} { calls().clear(); }
 };
@@ -138,4 +146,33 @@ TEST_CASE_METHOD(notes, "after_load sees lazy attributes and every object of a r
   calls().clear();
   (void)select<Note>("n for n in Note").fetch();  // objects the session has are not loaded again
   CHECK(calls().empty());
+}
+
+TEST_CASE_METHOD(notes, "an object changed then removed gets the delete's hooks only", "[hooks]") {
+  {
+    db_session session{db};
+    (void)Note::create({{"title", "c"}});
+  }
+  calls().clear();
+  {
+    db_session session{db};
+    Note& n = *Note::get({{"title", "c"}});
+    n.slug = "gone soon";
+    n.remove();
+  }
+  CHECK(calls() == std::vector<std::string>{"after_load c ", "before_delete c", "after_delete c"});
+  CHECK(count("Note") == 0);
+}
+
+TEST_CASE_METHOD(notes, "an exception in after_load rolls the session back", "[hooks]") {
+  {
+    db_session session{db};
+    (void)Picky::create({{"name", "bad"}});
+  }
+  db_session session{db};
+  (void)Note::create({{"title", "unsaved"}});
+  session.flush();
+  CHECK_THROWS_WITH(select<Picky>("p for p in Picky").fetch(), "bad row");
+  session.commit();
+  CHECK(count("Note") == 0);
 }

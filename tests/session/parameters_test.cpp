@@ -40,3 +40,28 @@ TEST_CASE("a query and its lists nest at most 100 levels deep, also as a paramet
                                     {{"xs", std::vector<param_value>{deeper, 2, 3}}}),
                     too_deep);
 }
+
+// A pointer converts to bool in C++: an object given by pointer must not become True.
+static_assert(!std::is_constructible_v<param_value, int*>);
+static_assert(!std::is_constructible_v<value, const Product*>);
+static_assert(std::is_constructible_v<param_value, const Product*>);
+
+TEST_CASE("an object given by pointer is the object, a null pointer None", "[parameters]") {
+  temp_database t;
+  fill_shop(t);
+  db_session session{t.db};
+  Category* tools = Category::get({{"name", "tools"}});
+  CHECK(select<std::string>("p.name for p in Product if p.category == c", {{"c", tools}})
+            .order_by("p.name")
+            .fetch()
+            .items() == std::vector<std::string>{"Hammer", "Saw", "Wrench"});
+  const Category* none = nullptr;
+  CHECK(select<Product>("p for p in Product if p.category == c", {{"c", none}}).count() == 0);
+  auto& kite = *Product::get({{"name", "Kite"}});
+  auto& bolt = Product::create({{"name", "Bolt"},
+                                {"price", 1.0},
+                                {"sku", "B-1"},
+                                {"category", tools}});
+  CHECK(bolt.category.get() == tools);
+  CHECK(kite.category.get() != tools);
+}
