@@ -4,8 +4,12 @@
 #include <nextorm/entity.hpp>
 #include <nextorm/registry.hpp>
 
+#include <nextorm/sql_log.hpp>
+
 #include <chrono>
 #include <cstdint>
+#include <iosfwd>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -72,6 +76,17 @@ class database {
   // The registry, for entities declared at run time (JSON schema) and for inspection.
   [[nodiscard]] registry& schema() noexcept;
   [[nodiscard]] cache_stats plan_cache_stats() const noexcept;
+
+  // PonyORM's set_sql_debug: every statement any session sends (BEGIN and COMMIT too) is written
+  // to `out`, then its parameters (`  [1, 'x']`) unless show_values is false. set_sql_debug(true)
+  // writes to std::clog; set_sql_debug(false) stops.
+  void set_sql_debug(std::ostream& out, bool show_values = true);
+  void set_sql_debug(bool on);
+  // Statistics per SQL text (PonyORM's local_stats, of every thread): turned on, read, cleared.
+  // Each statement is timed while they are on (two clock reads).
+  void set_statistics(bool on);
+  [[nodiscard]] std::map<std::string, statement_stats> statistics() const;
+  void clear_statistics();
   [[nodiscard]] std::string_view provider() const noexcept;
 
   [[nodiscard]] detail::database_impl& impl() noexcept { return *m_impl; }

@@ -25,6 +25,10 @@ namespace detail {
 [[nodiscard]] entity_base& object_at(const void* type_tag, const value& key);
 // `lambda x: x.a == a and x.b == b` for keyword lookups `get({{"a", 1}, {"b", 2}})`.
 [[nodiscard]] std::string keyword_condition(const params& keywords);
+// PonyORM's obj.set(**kwargs) (entity<T>::set).
+void set_object(entity_base& object, const params& values);
+// The entity of a C++ type in the current session's database (entity.undefined if none).
+[[nodiscard]] const entity_info& entity_in_session(const void* type_tag);
 
 // Sets the describing context for the lifetime of a prototype construction.
 class describe_scope {
@@ -106,6 +110,12 @@ class entity : public detail::entity_parent<Base>::type {
     return at(key.size() == 1 ? *key.begin() : value::tuple(std::vector<value>{key}));
   }
 
+  // PonyORM's obj.set(title="x", price=2): several attributes at once, each checked as an
+  // assignment (a reference takes an object or its key; a Set takes its whole new list of
+  // items). An unknown name changes nothing (object.unknown_attribute); a value refused midway
+  // leaves the ones before it set.
+  void set(const params& values) { detail::set_object(*this, values); }
+
  protected:
   entity() = default;
 };
@@ -134,25 +144,25 @@ template <class T>
   // before_update, after_update, before_delete, after_delete, after_load) that the session
   // calls; a class without them costs nothing.
   using hook = entity_hooks::hook;
-  if constexpr (requires(T& t) { t.before_insert(); }) {
+  if constexpr (requires(T & t) { t.before_insert(); }) {
     info.hooks.before_insert = hook{[](entity_base& o) { static_cast<T&>(o).before_insert(); }};
   }
-  if constexpr (requires(T& t) { t.after_insert(); }) {
+  if constexpr (requires(T & t) { t.after_insert(); }) {
     info.hooks.after_insert = hook{[](entity_base& o) { static_cast<T&>(o).after_insert(); }};
   }
-  if constexpr (requires(T& t) { t.before_update(); }) {
+  if constexpr (requires(T & t) { t.before_update(); }) {
     info.hooks.before_update = hook{[](entity_base& o) { static_cast<T&>(o).before_update(); }};
   }
-  if constexpr (requires(T& t) { t.after_update(); }) {
+  if constexpr (requires(T & t) { t.after_update(); }) {
     info.hooks.after_update = hook{[](entity_base& o) { static_cast<T&>(o).after_update(); }};
   }
-  if constexpr (requires(T& t) { t.before_delete(); }) {
+  if constexpr (requires(T & t) { t.before_delete(); }) {
     info.hooks.before_delete = hook{[](entity_base& o) { static_cast<T&>(o).before_delete(); }};
   }
-  if constexpr (requires(T& t) { t.after_delete(); }) {
+  if constexpr (requires(T & t) { t.after_delete(); }) {
     info.hooks.after_delete = hook{[](entity_base& o) { static_cast<T&>(o).after_delete(); }};
   }
-  if constexpr (requires(T& t) { t.after_load(); }) {
+  if constexpr (requires(T & t) { t.after_load(); }) {
     info.hooks.after_load = hook{[](entity_base& o) { static_cast<T&>(o).after_load(); }};
   }
   // Sessions make objects in their own storage with `construct` and then attach the fields to

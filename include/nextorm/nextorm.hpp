@@ -17,6 +17,7 @@
 #include <nextorm/query.hpp>
 #include <nextorm/registry.hpp>
 #include <nextorm/session.hpp>
+#include <nextorm/sql_log.hpp>
 #include <nextorm/value.hpp>
 
 #endif

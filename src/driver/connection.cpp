@@ -41,6 +41,12 @@ std::string describe_stored(std::string_view kind, std::string_view text) {
   return out;
 }
 
+std::vector<value> collect_params(const param_source& params) {
+  value_collector values{params.count()};
+  params.write(values);
+  return {values.values().begin(), values.values().end()};
+}
+
 std::int64_t connection::execute_from(const std::string& sql, const param_source& params) {
   value_collector values{params.count()};
   params.write(values);

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nextorm::driver {
 
@@ -95,6 +96,9 @@ class connection {
   // Only MariaDB does (a warning, which it reports only when asked); elsewhere nothing to do.
   virtual void check_date_overflow(std::string_view sql) { (void)sql; }
 };
+
+// The parameters a source writes, as values (for a log, or a driver that binds only values).
+[[nodiscard]] std::vector<value> collect_params(const param_source& params);
 
 // A parsed connection URL: sqlite:path, sqlite::memory:, postgresql://..., mariadb://...
 struct connection_url {

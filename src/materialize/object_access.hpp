@@ -81,6 +81,7 @@ struct object_access {
   // The user's assignment of a reference, and add() to a collection (checked, recorded).
   static void assign(reference_field& f, entity_base* target) { f.assign(target); }
   static void add(collection_field& f, entity_base& item) { f.add(item); }
+  static void remove(collection_field& f, entity_base& item) { f.remove(item); }
   static bool& loaded(collection_field& f) noexcept { return f.m_engaged; }
   // The collection's items, loading them first if needed.
   static const std::vector<entity_base*>& loaded_items(const collection_field& f) {

@@ -5,6 +5,7 @@
 #include "session/session_impl.hpp"
 
 #include <exception>
+#include <iostream>
 #include <random>
 #include <thread>
 
@@ -42,6 +43,18 @@ void database::add_entity(entity_info info) { m_impl->schema.add(std::move(info)
 void database::generate_mapping(mapping_options options) { m_impl->generate_mapping(options); }
 registry& database::schema() noexcept { return m_impl->schema; }
 std::string_view database::provider() const noexcept { return m_impl->url.provider; }
+
+void database::set_sql_debug(std::ostream& out, bool show_values) {
+  m_impl->observer.set_debug(&out, show_values);
+}
+void database::set_sql_debug(bool on) {
+  m_impl->observer.set_debug(on ? &std::clog : nullptr, true);
+}
+void database::set_statistics(bool on) { m_impl->observer.set_stats(on); }
+std::map<std::string, statement_stats> database::statistics() const {
+  return m_impl->observer.stats();
+}
+void database::clear_statistics() { m_impl->observer.clear_stats(); }
 
 cache_stats database::plan_cache_stats() const noexcept {
   return cache_stats{m_impl->plans.hits(), m_impl->plans.misses()};

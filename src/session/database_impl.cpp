@@ -1,4 +1,6 @@
 #include "session/database_impl.hpp"
+
+#include "session/observed_connection.hpp"
 #include "session/value_checks.hpp"
 
 #include <nextorm/errors.hpp>
@@ -22,7 +24,7 @@ void database_impl::bind(driver::connection_url parsed, std::size_t pool_size,
                       "the pool needs at least one connection: set pool_size to 1 or more");
   const lower::dialect* found = lower::find_dialect(parsed.provider);
   // Open one connection now, so that a bad URL fails at bind() rather than in a session.
-  auto first = driver::open(parsed);
+  auto first = std::make_unique<observed_connection>(driver::open(parsed), observer);
   url = std::move(parsed);
   m_dialect = found;
   m_pool_size = url.provider == "sqlite" && url.path == ":memory:" ? 1 : pool_size;
@@ -84,7 +86,7 @@ std::unique_ptr<driver::connection> database_impl::acquire() {
   ++m_open;
   lock.unlock();
   try {
-    return driver::open(url);
+    return std::make_unique<observed_connection>(driver::open(url), observer);
   } catch (...) {
     lock.lock();
     --m_open;
@@ -142,7 +144,8 @@ std::string write_sql(const entity_info& entity, const lower::dialect& d, bool u
   for (std::size_t i = 0; i < entity.columns.size(); ++i) {
     if ((shape[i] & write_shape::set) == 0) continue;
     for (const auto& column : entity.columns[i]->column_names()) {
-      assignments += (parameter == 0 ? "" : ", ") + d.quote(column) + " = " + d.placeholder(parameter);
+      assignments +=
+          (parameter == 0 ? "" : ", ") + d.quote(column) + " = " + d.placeholder(parameter);
       ++parameter;
     }
   }
@@ -154,8 +157,8 @@ std::string write_sql(const entity_info& entity, const lower::dialect& d, bool u
   for (std::size_t i = 0; i < entity.columns.size(); ++i) {
     if ((shape[i] & write_shape::check) == 0) continue;
     for (const auto& column : entity.columns[i]->column_names()) {
-      sql += " AND " + d.quote(column) + std::string{d.null_safe_equal()} +
-             d.placeholder(parameter++);
+      sql +=
+          " AND " + d.quote(column) + std::string{d.null_safe_equal()} + d.placeholder(parameter++);
     }
   }
   return sql;
@@ -164,9 +167,10 @@ std::string write_sql(const entity_info& entity, const lower::dialect& d, bool u
 }  // namespace
 
 const std::string& database_impl::write_statement(const entity_info& entity, bool update,
-                                                   const std::string& shape) {
+                                                  const std::string& shape) {
   const std::lock_guard lock{m_mutex};
-  auto found = m_writes.find(std::tuple<const entity_info*, bool, const std::string&>{&entity, update, shape});
+  auto found = m_writes.find(
+      std::tuple<const entity_info*, bool, const std::string&>{&entity, update, shape});
   if (found != m_writes.end()) return found->second;
   return m_writes
       .emplace(std::tuple{&entity, update, shape}, write_sql(entity, dialect(), update, shape))

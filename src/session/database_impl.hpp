@@ -8,6 +8,7 @@
 #include "compile/compiler.hpp"
 #include "driver/connection.hpp"
 #include "lower/dialect.hpp"
+#include "session/sql_observer.hpp"
 
 #include <condition_variable>
 #include <map>
@@ -30,10 +31,10 @@ inline constexpr char check = 2;
 struct entity_statements {
   std::string insert_with_key;     // every column
   std::string insert_without_key;  // without an auto-increment key, which the database makes
-  std::string remove;  // WHERE key
-  std::string select_by_key;     // every column, WHERE key
-  std::string select_where_key;  // the same up to the key column, for `IN (...)` (entities
-                                 // with a single-attribute key: the targets of references)
+  std::string remove;              // WHERE key
+  std::string select_by_key;       // every column, WHERE key
+  std::string select_where_key;    // the same up to the key column, for `IN (...)` (entities
+                                   // with a single-attribute key: the targets of references)
 };
 
 class database_impl {
@@ -79,6 +80,9 @@ class database_impl {
   [[nodiscard]] std::shared_ptr<const registry> shared_schema() const noexcept { return m_schema; }
   compile::plan_cache plans;
   driver::connection_url url;
+  // What the connections' statements are shown to (SQL log, captures, statistics). Declared
+  // before the pool: every pooled connection refers to it.
+  sql_observer observer;
 
  private:
   // Resolves the registry's names for the bound provider and drops the statements built so far.
@@ -94,8 +98,7 @@ class database_impl {
   std::chrono::milliseconds m_pool_timeout{30'000};
   std::unordered_map<const entity_info*, entity_statements> m_statements;
   std::unordered_map<const attr_info*, std::pair<std::string, std::string>> m_link_statements;
-  std::map<std::tuple<const entity_info*, bool, std::string>, std::string, std::less<>>
-      m_writes;
+  std::map<std::tuple<const entity_info*, bool, std::string>, std::string, std::less<>> m_writes;
   std::unordered_map<const attr_info*, std::string> m_lazy_statements;
 };
 

@@ -5,8 +5,6 @@
 #include "materialize/object_access.hpp"
 #include "session/database_impl.hpp"
 
-#include <bit>
-
 namespace nextorm::detail {
 
 namespace {
@@ -49,17 +47,14 @@ void write_reference(const entity_base& object, const attr_info& attr, param_wri
 
 std::size_t object_columns::count() const noexcept {
   // (Only a generated key, a single attribute, is skipped; a lazy attribute has one column.)
-  return m_object.info().column_width - (m_key == key_position::skip ? 1 : 0) -
-         static_cast<std::size_t>(std::popcount(m_unloaded));
+  return m_object.info().column_width - (m_key == key_position::skip ? 1 : 0);
 }
 
 void object_columns::write(param_writer& out) const {
   const entity_info& entity = m_object.info();
   std::size_t index = 0;
-  std::size_t lazy = 0;
   for (const attr_info* attr : entity.columns) {
-    if (attr->is_lazy() && ((m_unloaded >> lazy++) & 1U) != 0) continue;
-    if (attr->key_part && m_key != key_position::in_place) continue;
+    if (attr->key_part && m_key == key_position::skip) continue;
     if (!attr->reference_columns.empty()) {
       write_reference(m_object, *attr, out, index);
       index += attr->reference_columns.size();
@@ -71,10 +66,6 @@ void object_columns::write(param_writer& out) const {
       write_missing(*attr, out, index);
     }
     ++index;
-  }
-  if (m_key != key_position::last) return;
-  for (const attr_info* key : entity.key_attrs) {
-    out.set(index++, object_access::read(m_object, *key));
   }
 }
 

@@ -321,10 +321,10 @@ void assign_keyword(session_impl& session, entity_base& object, const attr_info&
 
 }  // namespace
 
-entity_base& create_object(const void* type_tag, const params& values) {
-  session_impl& session = session_impl::current();
-  const entity_info& entity = session.db().entity_of(type_tag);
-  // Every name first: a typo makes no object.
+namespace {
+
+// Every name first: a typo changes nothing.
+void check_names(const entity_info& entity, const params& values) {
   for (const auto& [name, v] : values) {
     if (entity.find(name) != nullptr) continue;
     std::vector<std::string> names;
@@ -332,6 +332,47 @@ entity_base& create_object(const void* type_tag, const params& values) {
     throw usage_error("object.unknown_attribute",
                       entity.name + " has no attribute '" + name + "'" + did_you_mean(name, names));
   }
+}
+
+}  // namespace
+
+const entity_info& entity_in_session(const void* type_tag) {
+  return session_impl::current().db().entity_of(type_tag);
+}
+
+void set_object(entity_base& object, const params& values) {
+  session_impl& session = session_of(object);
+  const entity_info& entity = object.info();
+  check_names(entity, values);
+  for (const auto& [name, v] : values) {
+    const attr_info& attr = *entity.find(name);
+    if (attr.kind != attr_kind::set) {
+      assign_keyword(session, object, attr, v);
+      continue;
+    }
+    // A collection is given its new items: the others leave it.
+    if (!v.is_sequence()) throw_keyword_type(attr, ("a list of " + attr.target).c_str());
+    std::vector<entity_base*> wanted;
+    for (const param_value& item : v.sequence()) {
+      entity_base* target = keyword_target(session, attr, item);
+      if (target == nullptr) throw_keyword_type(attr, ("a list of " + attr.target).c_str());
+      wanted.push_back(target);
+    }
+    auto& collection = object_access::collection(object, attr);
+    const std::vector<entity_base*> current = object_access::loaded_items(collection);
+    for (entity_base* item : current) {
+      if (std::find(wanted.begin(), wanted.end(), item) == wanted.end()) {
+        object_access::remove(collection, *item);
+      }
+    }
+    for (entity_base* item : wanted) object_access::add(collection, *item);
+  }
+}
+
+entity_base& create_object(const void* type_tag, const params& values) {
+  session_impl& session = session_impl::current();
+  const entity_info& entity = session.db().entity_of(type_tag);
+  check_names(entity, values);
   entity_base& object = session.create(entity);
   try {
     for (const auto& [name, v] : values) assign_keyword(session, object, *entity.find(name), v);

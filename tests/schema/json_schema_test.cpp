@@ -1414,14 +1414,15 @@ TEST_CASE("optimistic and version load, are checked, and to_json() writes them b
   CHECK(account.find("rate")->checked_optimistically());
   CHECK(account.version_attr == account.find("version"));
   CHECK_FALSE(account.find("version")->checked_optimistically());  // checked as the version
-  CHECK_THAT(r.to_json(), Catch::Contains(R"("optimistic": false)") &&
-                              Catch::Contains(R"("version": true)"));
+  CHECK_THAT(r.to_json(),
+             Catch::Contains(R"("optimistic": false)") && Catch::Contains(R"("version": true)"));
   CHECK_THAT(attrs_error(R"({"name":"v","kind":"Req","type":"str","version":true})"),
              Catch::Contains("'version' applies only to Req and Opt int attributes"));
   CHECK_THAT(attrs_error(R"({"name":"v","kind":"PK","type":"int","version":true})"),
              Catch::Contains("'version' applies only to Req and Opt int attributes"));
-  CHECK_THAT(attrs_error(R"({"name":"v","kind":"Req","type":"int","version":true,"volatile":true})"),
-             Catch::Contains("'version' applies only"));
+  CHECK_THAT(
+      attrs_error(R"({"name":"v","kind":"Req","type":"int","version":true,"volatile":true})"),
+      Catch::Contains("'version' applies only"));
   CHECK_THAT(attrs_error(R"({"name":"v","kind":"Req","type":"int","version":true,"lazy":true})"),
              Catch::Contains("'version' applies only"));
   CHECK_THAT(attrs_error(R"({"name":"v","kind":"Single","type":"P","version":true})"),
@@ -1432,4 +1433,26 @@ TEST_CASE("optimistic and version load, are checked, and to_json() writes them b
     {"name":"w","kind":"Opt","type":"int","version":true}]}]})");
   CHECK_THROWS_WITH(two.finalize(pony_naming{}),
                     Catch::Contains("v and w are both version attributes; an entity has one"));
+}
+
+TEST_CASE("a hierarchy's discriminator is never checked optimistically; hooks count one by one",
+          "[json]") {
+  registry r;
+  r.load_json_text(R"({"entities":[{"name":"P","attrs":[{"name":"a","kind":"Req","type":"str"}]},
+    {"name":"Q","base":"P","attrs":[{"name":"b","kind":"Opt","type":"int"}]}]})");
+  r.finalize(pony_naming{});
+  const entity_info& p = *r.find("P");
+  REQUIRE(p.discriminator_attr != nullptr);
+  CHECK_FALSE(p.discriminator_attr->checked_optimistically());
+  CHECK(p.find("a")->checked_optimistically());
+  CHECK_FALSE(r.has_hooks());
+  for (entity_hooks::hook entity_hooks::*which :
+       {&entity_hooks::before_insert, &entity_hooks::after_insert, &entity_hooks::before_update,
+        &entity_hooks::after_update, &entity_hooks::before_delete, &entity_hooks::after_delete,
+        &entity_hooks::after_load}) {
+    entity_hooks hooks;
+    CHECK_FALSE(hooks.any());
+    hooks.*which = [](entity_base&) {};
+    CHECK(hooks.any());
+  }
 }

@@ -17,8 +17,15 @@ using namespace session_test;
 
 namespace {
 
+struct Wide;
+struct Label : entity<Label> {
+  PK<std::string> code{"code"};
+  Set<Wide> wides{"wides"};
+};
+
 struct Account : entity<Account> {
   Req<std::string> owner{"owner"};
+  Set<Wide> wides{"wides"};
   Req<std::int64_t> balance{"balance"};
   Opt<std::string> note{"note", optimistic{false}};
   Opt<double> rate{"rate"};  // a float: not checked unless asked (PonyORM's default)
@@ -58,31 +65,37 @@ struct Passport : entity<Passport> {
 };
 
 // More attributes than the read and written masks have bits: the 64th and later share one.
-#define NEXTORM_WIDE_FIELDS(X)                                                                   \
-  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) \
-  X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31)  \
-  X(32) X(33) X(34) X(35) X(36) X(37) X(38) X(39) X(40) X(41) X(42) X(43) X(44) X(45) X(46)  \
-  X(47) X(48) X(49) X(50) X(51) X(52) X(53) X(54) X(55) X(56) X(57) X(58) X(59) X(60) X(61)  \
-  X(62) X(63) X(64) X(65)
+#define NEXTORM_WIDE_FIELDS(X)                                                                    \
+  X(0)                                                                                            \
+  X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17)    \
+      X(18) X(19) X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31) X(32)   \
+          X(33) X(34) X(35) X(36) X(37) X(38) X(39) X(40) X(41) X(42) X(43) X(44) X(45) X(46)     \
+              X(47) X(48) X(49) X(50) X(51) X(52) X(53) X(54) X(55) X(56) X(57) X(58) X(59) X(60) \
+                  X(61) X(62) X(63) X(64) X(65)
 #define NEXTORM_WIDE_FIELD(n) Opt<std::int64_t> f##n{"f" #n};
 struct Wide : entity<Wide> {
   NEXTORM_WIDE_FIELDS(NEXTORM_WIDE_FIELD)
   Opt<std::int64_t> last{"last", lazy};
+  Single<Account> account{"account", optional};
+  Single<Label> label{"label", optional};
 };
 #undef NEXTORM_WIDE_FIELD
 
-class accounts : public fresh_database<Account, Ledger, Slot, Booking, Person, Passport, Wide> {
+class accounts
+    : public fresh_database<Label, Account, Ledger, Slot, Booking, Person, Passport, Wide> {
  public:
   accounts() : fresh_database{"concurrency"} {
     other.bind(url());
-    other.generate_mapping<Account, Ledger, Slot, Booking, Person, Passport, Wide>();
+    other.generate_mapping<Label, Account, Ledger, Slot, Booking, Person, Passport, Wide>();
     db_session session{db};
     (void)Account::create({{"owner", "ann"}, {"balance", 100}, {"rate", 0.5}});
     (void)Ledger::create({{"name", "main"}, {"total", 0}});
   }
   // SQLite locks the whole database: a transaction that read blocks another's commit until it
   // ends, so a second writer waits instead of changing the row under the first.
-  [[nodiscard]] bool row_locking() const { return nextorm::testing::current_provider() != "sqlite"; }
+  [[nodiscard]] bool row_locking() const {
+    return nextorm::testing::current_provider() != "sqlite";
+  }
   // What another program does meanwhile: its own session, committed.
   template <class F>
   void meanwhile(F&& change) {
@@ -103,7 +116,8 @@ class accounts : public fresh_database<Account, Ledger, Slot, Booking, Person, P
 
 }  // namespace
 
-TEST_CASE_METHOD(accounts, "a row changed after the session read it fails the commit, writing nothing",
+TEST_CASE_METHOD(accounts,
+                 "a row changed after the session read it fails the commit, writing nothing",
                  "[concurrency]") {
   if (!row_locking()) {
     // SQLite: the change comes from inside the transaction instead.
@@ -148,7 +162,8 @@ TEST_CASE_METHOD(accounts, "a row changed after the session read it fails the co
   }
 }
 
-TEST_CASE_METHOD(accounts, "only what the session read is checked, and only what it changed is written",
+TEST_CASE_METHOD(accounts,
+                 "only what the session read is checked, and only what it changed is written",
                  "[concurrency]") {
   db_session session{db};
   Account& a = Account::at(1);
@@ -184,8 +199,10 @@ TEST_CASE_METHOD(accounts, "a value written without being read is the last write
         value{7});
 }
 
-TEST_CASE_METHOD(accounts, "optimistic{false}, float, volatile attributes and optimistic=false sessions are not checked",
-                 "[concurrency]") {
+TEST_CASE_METHOD(
+    accounts,
+    "optimistic{false}, float, volatile attributes and optimistic=false sessions are not checked",
+    "[concurrency]") {
   {
     db_session session{db};
     Account& a = Account::at(1);
@@ -224,8 +241,8 @@ TEST_CASE_METHOD(accounts, "a removed object checks what was read; a row already
     db_session session{db};
     Account& a = Account::at(1);
     CHECK(a.balance.get() == 100);  // (the change behind the session was rolled back with it)
-    (void)detail::session_impl::current().connection().execute(
-        "DELETE FROM " + table("Account"), {});
+    (void)detail::session_impl::current().connection().execute("DELETE FROM " + table("Account"),
+                                                               {});
     a.remove();
   }
   CHECK(count("Account") == 0);
@@ -234,16 +251,16 @@ TEST_CASE_METHOD(accounts, "a removed object checks what was read; a row already
 TEST_CASE_METHOD(accounts, "an update of a row deleted meanwhile fails", "[concurrency]") {
   db_session session{db};
   Account& a = Account::at(1);
-  (void)detail::session_impl::current().connection().execute("DELETE FROM " + table("Account"),
-                                                              {});
+  (void)detail::session_impl::current().connection().execute("DELETE FROM " + table("Account"), {});
   a.owner = "ghost";
   CHECK_THROWS_WITH(session.flush(),
                     Catch::StartsWith("session.optimistic_check: Account[1] was deleted by "
                                       "another transaction after this session read it"));
 }
 
-TEST_CASE_METHOD(accounts, "a version attribute starts at 1, counts updates and catches any concurrent change",
-                 "[concurrency]") {
+TEST_CASE_METHOD(
+    accounts, "a version attribute starts at 1, counts updates and catches any concurrent change",
+    "[concurrency]") {
   {
     db_session session{db};
     Ledger& l = Ledger::at(1);
@@ -297,7 +314,8 @@ TEST_CASE_METHOD(accounts, "transact reruns a unit of work that lost a race, and
   INFO("reruns: " << reruns.load());
 }
 
-TEST_CASE_METHOD(accounts, "transact returns the work's value and lets other errors through at once",
+TEST_CASE_METHOD(accounts,
+                 "transact returns the work's value and lets other errors through at once",
                  "[transact]") {
   const std::int64_t balance = transact(db, [] { return Account::at(1).balance.get(); });
   CHECK(balance == 100);
@@ -328,8 +346,10 @@ TEST_CASE_METHOD(accounts, "transact returns the work's value and lets other err
   CHECK(transact(db, [] { return Account::at(1).owner.get(); }) == "ann");
 }
 
-TEST_CASE_METHOD(accounts, "a reference to a composite key is checked column by column, a lazy attribute by name",
-                 "[concurrency]") {
+TEST_CASE_METHOD(
+    accounts,
+    "a reference to a composite key is checked column by column, a lazy attribute by name",
+    "[concurrency]") {
   {
     db_session session{db};
     Slot& early = Slot::create({{"room", "r"}, {"hour", 1}});
@@ -359,11 +379,13 @@ TEST_CASE_METHOD(accounts, "a reference to a composite key is checked column by 
   }
 }
 
-TEST_CASE_METHOD(accounts, "attributes past the 63rd share a bit: what was read among them is checked",
+TEST_CASE_METHOD(accounts,
+                 "attributes past the 63rd share a bit: what was read among them is checked",
                  "[concurrency]") {
   {
     db_session session{db};
-    (void)Wide::create({{"f64", 1}, {"f65", 2}, {"last", 3}});
+    Label& label = Label::create({{"code", "L"}});
+    (void)Wide::create({{"f64", 1}, {"f65", 2}, {"last", 3}, {"account", 1}, {"label", &label}});
   }
   {
     db_session session{db};
@@ -377,6 +399,10 @@ TEST_CASE_METHOD(accounts, "attributes past the 63rd share a bit: what was read 
         value{21});
   CHECK(scalar("SELECT " + quote("last") + " FROM " + table("Wide"), value_type::integer) ==
         value{30});
+  // The references past the 63rd attribute were written as they were read, by their keys.
+  CHECK(scalar("SELECT " + quote("label") + " FROM " + table("Wide")) == value{"L"});
+  CHECK(scalar("SELECT " + quote("account") + " FROM " + table("Wide"), value_type::integer) ==
+        value{1});
   db_session session{db};
   Wide& w = Wide::at(1);
   CHECK(w.f64.get() == 1);
@@ -385,7 +411,8 @@ TEST_CASE_METHOD(accounts, "attributes past the 63rd share a bit: what was read 
   CHECK_THROWS_WITH(session.flush(), Catch::Contains("f65 (21 -> 99)"));
 }
 
-TEST_CASE_METHOD(accounts, "a version starts from NULL, and a change that writes no column leaves it",
+TEST_CASE_METHOD(accounts,
+                 "a version starts from NULL, and a change that writes no column leaves it",
                  "[concurrency]") {
   {
     db_session session{db};
@@ -411,7 +438,8 @@ TEST_CASE_METHOD(accounts, "a version starts from NULL, and a change that writes
   CHECK(Passport::get({{"number", "P1"}})->holder->name.get() == "anne");
 }
 
-TEST_CASE_METHOD(accounts, "without optimistic checks a vanished row is no error; nor is removing one",
+TEST_CASE_METHOD(accounts,
+                 "without optimistic checks a vanished row is no error; nor is removing one",
                  "[concurrency]") {
   {
     db_session session{db, {.optimistic = false}};
@@ -430,7 +458,8 @@ TEST_CASE_METHOD(accounts, "without optimistic checks a vanished row is no error
   CHECK_NOTHROW(session.flush());
 }
 
-TEST_CASE_METHOD(accounts, "transact reruns each failure another transaction causes", "[transact]") {
+TEST_CASE_METHOD(accounts, "transact reruns each failure another transaction causes",
+                 "[transact]") {
   const std::vector<std::function<void()>> failures = {
       [] { throw deadlock_detected("test.deadlock_detected", "deadlock"); },
       [] { throw serialization_failure("test.serialization_failure", "serialization"); },
@@ -452,4 +481,60 @@ TEST_CASE_METHOD(accounts, "transact reruns each failure another transaction cau
                            }),
                   transaction_error);
   CHECK(runs == 1);
+}
+
+TEST_CASE_METHOD(accounts,
+                 "the version is the session's: set on insert if missing, moved on by each write, "
+                 "checked on delete",
+                 "[concurrency]") {
+  {
+    db_session session{db};
+    CHECK(Ledger::create({{"name", "given"}, {"total", 0}, {"version", 5}}).version.get() == 5);
+  }
+  {
+    db_session session{db};
+    Ledger& l = *Ledger::get({{"name", "given"}});
+    l.version = 40;  // the program's value is not the next one
+    l.total = 1;
+    session.flush();
+    CHECK(l.version.get() == 6);
+  }
+  {
+    // Without optimistic checks the version is still checked.
+    db_session session{db, {.optimistic = false}};
+    Ledger& l = *Ledger::get({{"name", "given"}});
+    run_behind("UPDATE " + table("Ledger") + " SET " + quote("version") + " = 7 WHERE " +
+               quote("name") + " = 'given'");
+    l.total = 2;
+    CHECK_THROWS_WITH(session.flush(), Catch::Contains("version (6 -> 7)"));
+  }
+  {
+    db_session session{db};
+    Ledger& l = *Ledger::get({{"name", "given"}});
+    run_behind("UPDATE " + table("Ledger") + " SET " + quote("version") + " = 8 WHERE " +
+               quote("name") + " = 'given'");
+    l.remove();
+    CHECK_THROWS_WITH(session.flush(), Catch::Contains("version (6 -> 8)"));
+  }
+  {
+    db_session session{db};
+    Ledger::get({{"name", "given"}})->remove();
+  }
+  CHECK(count("Ledger", quote("name") + " = 'given'") == 0);
+  // A checked column that is NULL now.
+  {
+    db_session session{db};
+    (void)Person::create({{"name", "cy"}});
+  }
+  db_session session{db};
+  Person& cy = *Person::get({{"name", "cy"}});
+  run_behind("UPDATE " + table("Person") + " SET " + quote("v") + " = NULL");
+  cy.name = "cyd";
+  CHECK_THROWS_WITH(session.flush(), Catch::Contains("v (1 -> None)"));
+}
+
+TEST_CASE_METHOD(accounts, "transact makes a session of its own inside another database's",
+                 "[transact]") {
+  db_session outer{other};
+  CHECK(transact(db, {.retry = 2}, [] { return Account::at(1).owner.get(); }) == "ann");
 }
