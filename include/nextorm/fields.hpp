@@ -43,10 +43,9 @@ void check_float(const attr_info& attr, double v);
 // T (a string with a string literal). Fields themselves convert too, so they are left out, as
 // are wrappers that merely hold a field (a test framework's expression object).
 template <class T, class U>
-concept comparable_value =
-    !std::is_base_of_v<field_base, U> &&
-    ((std::is_arithmetic_v<T> && std::is_arithmetic_v<U>) ||
-     (!std::is_arithmetic_v<T> && std::is_convertible_v<const U&, T>));
+concept comparable_value = !std::is_base_of_v<field_base, U> &&
+                           ((std::is_arithmetic_v<T> && std::is_arithmetic_v<U>) ||
+                            (!std::is_arithmetic_v<T> && std::is_convertible_v<const U&, T>));
 
 // PK, Req and Opt: a value of T, or none.
 template <column_type T, attr_kind Kind>
@@ -117,8 +116,8 @@ class scalar_field : public field_base {
     return *this;
   }
   template <class U>
-    requires(Kind == attr_kind::opt && std::is_same_v<U, T>)
-  scalar_field& operator=(const std::optional<U>& v) {
+  requires(Kind == attr_kind::opt && std::is_same_v<U, T>) scalar_field& operator=(
+      const std::optional<U>& v) {
     if (v) return *this = *v;
     reset();
     return *this;
@@ -138,16 +137,14 @@ class scalar_field : public field_base {
   // one is unordered, as None is in Python: the comparison throws object.no_value). Templates,
   // so that `p.price < 20` is this comparison and not the built-in one through the conversion.
   template <class U>
-    requires comparable_value<T, U>
+  requires comparable_value<T, U>
   friend bool operator==(const scalar_field& f, const U& v) {
     f.note_read();
     return f.engaged() && f.m_value == v;
   }
   template <class U>
-    requires comparable_value<T, U>
-  friend auto operator<=>(const scalar_field& f, const U& v) {
-    return f.get() <=> v;
-  }
+  requires comparable_value<T, U>
+  friend auto operator<=>(const scalar_field& f, const U& v) { return f.get() <=> v; }
   template <attr_kind OtherKind>
   friend bool operator==(const scalar_field& a, const scalar_field<T, OtherKind>& b) {
     return a.optional() == b.optional();
@@ -159,7 +156,8 @@ class scalar_field : public field_base {
 
   // Whether there is a value, once a lazy attribute not read yet is.
   [[nodiscard]] bool engaged() const {
-    if (!m_engaged && m_unloaded) [[unlikely]] load_lazy();
+    if (!m_engaged && m_unloaded) [[unlikely]]
+      load_lazy();
     return m_engaged;
   }
   template <attr_kind OtherKind>
@@ -320,6 +318,7 @@ class reference_field : public field_base {
     m_int_key = key;
   }
 
+  // (field_base::m_engaged: the key-less side of a one-to-one has looked its partner up.)
   enum class key_kind : std::uint8_t { none, integer, other };
   key_kind m_key_kind = key_kind::none;
   union {
@@ -481,10 +480,9 @@ class composite {
  public:
   // (A primary_key may be one Single: PonyORM's PrimaryKey(Person).)
   template <class... Fields>
-    requires((sizeof...(Fields) >= 2 ||
-              (Kind == composite_kind::primary_key && sizeof...(Fields) == 1)) &&
-             (std::is_base_of_v<field_base, Fields> && ...))
-  explicit composite(const Fields&... fields) {
+  requires(
+      (sizeof...(Fields) >= 2 || (Kind == composite_kind::primary_key && sizeof...(Fields) == 1)) &&
+      (std::is_base_of_v<field_base, Fields> && ...)) explicit composite(const Fields&... fields) {
     if (describers.load(std::memory_order_relaxed) != 0) {
       describe_composite(Kind, {static_cast<const void*>(&fields)...});
     }

@@ -125,6 +125,20 @@ class query {
                                       {})};
   }
 
+  // PonyORM's prefetch: once the rows are read, the relations and lazy attributes that the
+  // paths name are loaded for every object of the result, one statement per level (and per few
+  // thousand objects) rather than one per object when each is first used:
+  //   select<Product>("p for p in Product").prefetch("p.tags", "p.category.dept", "p.notes")
+  // A path is attribute names from the result's objects, after the loop variable's name if it
+  // is given; in a tuple result it applies to the items whose entity has its first attribute.
+  // A name that is not there, or a plain value, is query.prefetch. Objects whose key has
+  // several attributes have their collections loaded one by one.
+  template <class... Paths>
+  requires(sizeof...(Paths) > 0 && (std::is_convertible_v<const Paths&, std::string_view> && ...))
+      [[nodiscard]] query prefetch(const Paths&... paths) const {
+    return query{detail::add_prefetch(m_state, {std::string{std::string_view{paths}}...})};
+  }
+
   [[nodiscard]] result<R> fetch() const { return rows(); }
   // At most `n` rows after the first `offset`; both are counts, refused when negative (SQLite
   // would read a negative limit as "all" and PostgreSQL refuse it: the same answer everywhere).

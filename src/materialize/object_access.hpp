@@ -83,6 +83,8 @@ struct object_access {
   static void add(collection_field& f, entity_base& item) { f.add(item); }
   static void remove(collection_field& f, entity_base& item) { f.remove(item); }
   static bool& loaded(collection_field& f) noexcept { return f.m_engaged; }
+  // The key-less side of a one-to-one has looked its partner up (none found is an answer too).
+  static bool& looked_up(reference_field& f) noexcept { return f.m_engaged; }
   // The collection's items, loading them first if needed.
   static const std::vector<entity_base*>& loaded_items(const collection_field& f) {
     return f.items();

@@ -138,7 +138,11 @@ param_value json_key(const entity_info& entity, const attr_info& attr, const nlo
   }
   std::vector<value> parts;
   for (std::size_t i = 0; i < v.size(); ++i) {
-    const param_value part = json_key(target, *target.key_attrs[i], v[i]);
+    // A part of the key is a value, or itself a reference (by its own target's key).
+    const attr_info& part_attr = *target.key_attrs[i];
+    const param_value part = part_attr.kind == attr_kind::single
+                                 ? json_key(target, part_attr, v[i])
+                                 : json_scalar(target, part_attr, v[i]);
     parts.push_back(part.is_entity() ? part.entity().key : part.scalar());
   }
   return param_value{value::tuple(std::move(parts))};

@@ -6,6 +6,7 @@
 #include "exec/bind_values.hpp"
 #include "exec/json_values.hpp"
 #include "materialize/materializer.hpp"
+#include "session/prefetch.hpp"
 #include "session/session_impl.hpp"
 
 #include <algorithm>
@@ -17,6 +18,7 @@ class query_state {
   database_impl* db = nullptr;
   ir::query_spec spec;
   params args;
+  std::vector<std::string> prefetch;  // paths, loaded after the rows (prefetch.hpp)
 };
 
 namespace {
@@ -155,6 +157,13 @@ query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string tex
   return state;
 }
 
+query_state_ptr add_prefetch(const query_state_ptr& q, std::vector<std::string> paths) {
+  auto state = std::make_shared<query_state>(*q);
+  state->prefetch.insert(state->prefetch.end(), std::make_move_iterator(paths.begin()),
+                         std::make_move_iterator(paths.end()));
+  return state;
+}
+
 raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
                      std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
                      const object_sink* sink, const result_check* check) {
@@ -186,6 +195,19 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
     if (plan->date_arithmetic) session.connection().check_date_overflow(plan->sql);
     return out;
   }
+  // With paths to prefetch, the objects going to the caller's vector are seen here too.
+  std::vector<entity_base*> sunk;
+  struct both_sinks {
+    const object_sink* caller;
+    std::vector<entity_base*>* seen;
+  } sinks{sink, &sunk};
+  const object_sink seeing{&sinks, [](void* out, entity_base* object) {
+                             auto* s = static_cast<both_sinks*>(out);
+                             s->caller->push(s->caller->out, object);
+                             s->seen->push_back(object);
+                           }};
+  const bool prefetching = !q->prefetch.empty() && t != terminal::remove;
+  if (prefetching && sink != nullptr) sink = &seeing;
   {
     auto rows = session.connection().query(plan->sql, values);
     // first/get/exists need one or two rows; the SQL limits them unless the query has its own
@@ -220,6 +242,10 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
   if (t == terminal::get && out.rows() > 1) {
     throw multiple_objects_found("get() found more than one row for query '" + query_text(*q) +
                                  "'");
+  }
+  if (prefetching && out.width != 0) {
+    prefetch_result(session, out, out.objects_only && sink != nullptr ? sunk : out.objects,
+                    q->prefetch);
   }
   return out;
 }

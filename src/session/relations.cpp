@@ -4,6 +4,7 @@
 
 #include "materialize/materializer.hpp"
 #include "materialize/object_access.hpp"
+#include "session/relation_sql.hpp"
 #include "session/session_impl.hpp"
 
 #include <algorithm>
@@ -11,21 +12,10 @@
 
 namespace nextorm::detail {
 
-namespace {
-
-attr_info relation_info(const char* name, attr_kind kind, const std::type_info& target,
-                        attr_info options) {
-  options.name = name;
-  options.kind = kind;
-  options.target = entity_name_of(target);
-  return options;
-}
-
 // `SELECT t.c1, t.c2, ... FROM <table> t` over every column the materializer reads for
 // `entity` (in a hierarchy, every column of its table), then `joins`, then `WHERE`, and the
 // discriminator criterion of a subclass followed by AND: the caller's condition follows.
-std::string select_all(const entity_info& entity, const lower::dialect& d,
-                       std::string_view joins = {}) {
+std::string select_all(const entity_info& entity, const lower::dialect& d, std::string_view joins) {
   std::string sql = "SELECT ";
   for (const attr_info* attr : entity.load_columns) {
     for (const auto& column : attr->column_names()) {
@@ -38,6 +28,27 @@ std::string select_all(const entity_info& entity, const lower::dialect& d,
   return of_class.empty() ? sql : sql + of_class + " AND ";
 }
 
+// A many-to-many's join table joined to its items (`t`): `j.c = t.k` for each key column.
+std::string join_items(const attr_info& attr, const lower::dialect& d) {
+  const auto& keys = attr.target_entity->key_attrs;
+  std::string sql = " JOIN " + d.quote(attr.m2m_table) + " j ON ";
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (k != 0) sql += " AND ";
+    sql += "j." + d.quote(attr.m2m_other_columns[k]) + " = t." + d.quote(keys[k]->column);
+  }
+  return sql;
+}
+
+namespace {
+
+attr_info relation_info(const char* name, attr_kind kind, const std::type_info& target,
+                        attr_info options) {
+  options.name = name;
+  options.kind = kind;
+  options.target = entity_name_of(target);
+  return options;
+}
+
 // `t.c = ?`, or for a reference to an entity whose key has several attributes
 // `t.c1 = ? AND t.c2 = ?`: where the columns hold the key that key_params() binds.
 std::string refers_to_key(std::span<const std::string> columns, const lower::dialect& d,
@@ -47,17 +58,6 @@ std::string refers_to_key(std::span<const std::string> columns, const lower::dia
   for (const auto& column : columns) {
     if (i != 0) sql += " AND ";
     sql += std::string{alias} + "." + d.quote(column) + " = " + d.placeholder(i++);
-  }
-  return sql;
-}
-
-// A many-to-many's join table joined to its items (`t`): `j.c = t.k` for each key column.
-std::string join_items(const attr_info& attr, const lower::dialect& d) {
-  const auto& keys = attr.target_entity->key_attrs;
-  std::string sql = " JOIN " + d.quote(attr.m2m_table) + " j ON ";
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    if (k != 0) sql += " AND ";
-    sql += "j." + d.quote(attr.m2m_other_columns[k]) + " = t." + d.quote(keys[k]->column);
   }
   return sql;
 }
@@ -199,9 +199,11 @@ entity_base* reference_field::target() const {
   if (m_key_kind != key_kind::none) {
     m_target = session_of(owner()).load(*attr().target_entity, key());
   } else if (const attr_info& a = attr();
-             a.key_in_reverse && owner().state() != object_state::created) {
-    // The column-less side of a one-to-one: the other side's column points here.
+             a.key_in_reverse && !m_engaged && owner().state() != object_state::created) {
+    // The column-less side of a one-to-one: the other side's column points here. Looked up
+    // once (m_engaged): a partner made later sets this side itself.
     m_target = find_by_reference(owner(), a);
+    m_engaged = true;
   }
   return m_target;
 }

@@ -124,9 +124,91 @@ TEST_CASE_METHOD(library, "obj.set changes several attributes at once", "[set]")
     Book& b = *Book::get({{"title", "Second"}});
     b.set({{"title", "Second edition"}, {"price", decimal{"13.50"}}, {"author", 1}});
     CHECK_THROWS_WITH(b.set({{"nope", 1}}), Catch::StartsWith("object.unknown_attribute"));
+    Author& ann = *b.author;
+    CHECK_THROWS_WITH(ann.set({{"books", 1}}),
+                      Catch::Contains("Author.books takes a list of Book"));
+    CHECK_THROWS_WITH(ann.set({{"books", std::vector<param_value>{param_value{}}}}),
+                      Catch::Contains("Author.books takes a list of Book"));
   }
   db_session session{db};
   Book& b = *Book::get({{"title", "Second edition"}});
   CHECK(b.price.get() == decimal{"13.50"});
   CHECK(b.author->name.get() == "Ann");
+}
+
+namespace {
+
+struct Shelf;
+struct Every : entity<Every> {
+  Opt<std::int64_t> i{"i"};
+  Opt<double> r{"r"};
+  Opt<bool> b{"b"};
+  Opt<std::string> s{"s"};
+  Opt<decimal> d{"d"};
+  Opt<date> day{"day"};
+  Opt<datetime> at{"at"};
+  Opt<std::chrono::microseconds> span{"span"};
+  Opt<nextorm::uuid> u{"u"};
+  Opt<json> j{"j"};
+  Single<Shelf> shelf{"shelf", optional};
+};
+struct Shelf : entity<Shelf> {
+  Req<std::string> room{"room"};
+  Req<std::int64_t> number{"number"};
+  Set<Every> everything{"everything"};
+  [[no_unique_address]] nextorm::primary_key pk{room, number};
+};
+
+class every_type : public fresh_database<Every, Shelf> {
+ public:
+  every_type() : fresh_database{"json_types"} {}
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(every_type, "each value type goes to JSON and comes back from it", "[json]") {
+  db_session session{db};
+  (void)Shelf::create({{"room", "a"}, {"number", 2}});
+  session.flush();  // (found by its key once stored)
+  const json in = json::parse(R"({"i": -9223372036854775808, "r": 2.5, "b": false, "s": "x",
+      "d": 12, "day": "2024-02-29", "at": "2024-02-29 10:11:12.5", "span": 90.5,
+      "u": "0f8fad5b-d9cb-469f-a165-70867728950e", "j": {"k": [1, null]}, "shelf": ["a", 2]})");
+  Every& e = create_from_json<Every>(in);
+  const json out = to_json(e);
+  CHECK(out["i"] == in["i"]);
+  CHECK(out["r"] == 2.5);
+  CHECK(out["b"] == false);
+  CHECK(decimal{out["d"].get<std::string>()} == decimal{"12"});
+  CHECK(out["day"] == "2024-02-29");
+  CHECK(datetime{out["at"].get<std::string>()} == datetime{"2024-02-29 10:11:12.5"});
+  CHECK(out["span"] == 90.5);
+  CHECK(out["u"] == in["u"]);
+  CHECK(out["j"] == in["j"]);
+  CHECK(out["shelf"] == json{"a", 2});
+  CHECK(out["s"] == "x");
+  // Nulls and the refusals, type by type.
+  update_from_json(e, json::parse(R"({"i": null, "shelf": null, "r": 3})"));
+  CHECK_FALSE(e.i.has_value());
+  CHECK(e.shelf.get() == nullptr);
+  CHECK(e.r.get() == 3.0);
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {R"({"i": 1.5})", "Every.i takes an integer"},
+      {R"({"i": 18446744073709551615})", "an integer of 64 bits"},
+      {R"({"r": "1"})", "Every.r takes a number"},
+      {R"({"b": "yes"})", "true or false"},
+      {R"({"d": true})", "a decimal as a string"},
+      {R"({"span": "1h"})", "a number of seconds"},
+      {R"({"day": 20240229})", "Every.day takes a string"},
+      {R"({"shelf": "a"})", "takes the key of a Shelf, an array of 2 values"},
+      {R"({"shelf": ["a"]})", "an array of 2 values"},
+      {R"({"shelf": ["a", "two"]})", "Shelf.number takes an integer"},
+  };
+  for (const auto& [text, message] : refused) {
+    INFO(text);
+    CHECK_THROWS_WITH(update_from_json(e, json::parse(text)), Catch::Contains(message));
+  }
+  CHECK(e.d.get() == decimal{"12"});
+  update_from_json(e, json::parse(R"({"shelf": ["a", 2]})"));
+  CHECK(to_json(*Shelf::get({{"room", "a"}}), {.with_collections = true})["everything"] ==
+        json::array({e.key().as_int()}));
 }

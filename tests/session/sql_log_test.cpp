@@ -109,3 +109,26 @@ TEST_CASE_METHOD(shop, "statistics count each statement's runs, time and rows", 
   }
   CHECK(db.statistics().empty());
 }
+
+TEST_CASE_METHOD(shop, "every kind of statement is seen: inserts, join rows, deletes, DDL",
+                 "[sql_log]") {
+  std::ostringstream log;
+  db.set_sql_debug(log);
+  sql_capture sql{db};
+  {
+    db_session session{db};
+    Product& p = Product::create({{"name", "Nail"}, {"price", 0.5}, {"sku", "N-1"}});
+    p.tags.add(*Tag::get({{"name", "sale"}}));
+    (void)select<Product>("p for p in Product if p.name == 'Kite'").remove();
+  }
+  CHECK(sql.count("INSERT") == 2);  // the product and its join row
+  CHECK(sql.count("DELETE") == 1);
+  CHECK_THAT(log.str(), Catch::Contains("'Nail', 0.5, 'N-1'"));
+  // The tables a mapping creates.
+  database fresh;
+  fresh.bind(nextorm::testing::fresh_database_url("sql_log_ddl"));
+  sql_capture ddl{fresh};
+  fresh.generate_mapping<Ticket>({.create_tables = true});
+  CHECK(ddl.count("CREATE TABLE") == 1);
+  db.set_sql_debug(false);
+}

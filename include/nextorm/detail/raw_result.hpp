@@ -66,6 +66,9 @@ class query_state;  // the database, the text, the method chain and the paramete
 using query_state_ptr = std::shared_ptr<const query_state>;
 
 [[nodiscard]] query_state_ptr make_query(std::string text, std::string entity, params args);
+// The query with more paths to prefetch (query<R>::prefetch).
+[[nodiscard]] query_state_ptr add_prefetch(const query_state_ptr& q,
+                                           std::vector<std::string> paths);
 [[nodiscard]] query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string text,
                                            params args);
 // Where a fetch of one typed entity puts its objects, instead of raw_result::objects.
