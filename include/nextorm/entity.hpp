@@ -27,6 +27,13 @@ namespace detail {
 [[nodiscard]] std::string keyword_condition(const params& keywords);
 // PonyORM's obj.set(**kwargs) (entity<T>::set).
 void set_object(entity_base& object, const params& values);
+// The objects of a raw SELECT's rows (entity<T>::select_by_sql), and what keeps them.
+struct objects_by_sql_result {
+  std::vector<entity_base*> objects;
+  std::shared_ptr<void> keeper;
+};
+[[nodiscard]] objects_by_sql_result objects_by_sql(const void* type_tag, std::string_view sql,
+                                                   const params& args);
 // The entity of a C++ type in the current session's database (entity.undefined if none).
 [[nodiscard]] const entity_info& entity_in_session(const void* type_tag);
 
@@ -99,6 +106,36 @@ class entity : public detail::entity_parent<Base>::type {
   // By attribute values: `Product::get({{"sku", "W-1"}})`.
   [[nodiscard]] static entity_ptr<T> get(const params& keywords) {
     return select(detail::keyword_condition(keywords), keywords).get();
+  }
+  // PonyORM's E.exists(...): whether an object satisfies the condition (any object, without
+  // one), or has these attribute values (`Product::exists({{"sku", "W-1"}})`).
+  [[nodiscard]] static bool exists(std::string_view condition = {}, params args = {}) {
+    return select(condition, std::move(args)).exists();
+  }
+  [[nodiscard]] static bool exists(const params& keywords) {
+    return select(detail::keyword_condition(keywords), keywords).exists();
+  }
+  // PonyORM's select_by_sql: the objects of a raw SELECT whose rows have every column of the
+  // entity's table (by name, in any order: `SELECT * FROM "Product" WHERE "price" < $limit`),
+  // found in or added to the session's identity map. `$name` binds the parameter `name` (an
+  // object binds its key; text in quotes is left as it is): values are never spliced in. The
+  // session's changes are written first.
+  [[nodiscard]] static result<T> select_by_sql(std::string_view sql, const params& args = {}) {
+    detail::objects_by_sql_result found = detail::objects_by_sql(type_tag(), sql, args);
+    std::vector<T*> items;
+    items.reserve(found.objects.size());
+    for (entity_base* object : found.objects) items.push_back(static_cast<T*>(object));
+    return result<T>{std::move(items), {}, std::move(found.keeper)};
+  }
+  // The only object of such a SELECT, or null; several throw multiple_objects_found.
+  [[nodiscard]] static entity_ptr<T> get_by_sql(std::string_view sql, const params& args = {}) {
+    detail::objects_by_sql_result found = detail::objects_by_sql(type_tag(), sql, args);
+    if (found.objects.empty()) return nullptr;
+    if (found.objects.size() > 1) {
+      throw multiple_objects_found("get_by_sql() found more than one row for '" + std::string{sql} +
+                                   "'");
+    }
+    return entity_ptr<T>{static_cast<T*>(found.objects.front()), std::move(found.keeper)};
   }
   // By primary key (the C++ spelling of Pony's `Product[1]`): object_not_found when missing.
   [[nodiscard]] static T& at(const value& key) {

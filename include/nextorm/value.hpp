@@ -46,11 +46,12 @@ class value {
   value(double v) noexcept : m_type{value_type::real}, m_data{v} {}
   // Only a bool: a pointer (which converts to bool) is refused at compile time.
   template <class B>
-    requires std::same_as<B, bool>
-  value(B v) noexcept : m_type{value_type::boolean}, m_data{v} {}
+  requires std::same_as<B, bool> value(B v)
+  noexcept : m_type{value_type::boolean}, m_data{v} {}
   value(std::string v) noexcept : m_type{value_type::text}, m_data{std::move(v)} {}
   value(std::string_view v) : value{std::string{v}} {}
-  value(const char* v) : value{std::string{v}} {}
+  // A null pointer is None (std::string would refuse it).
+  value(const char* v) : value{v != nullptr ? value{std::string{v}} : value{}} {}
 
   // A value of a text-carried type (decimal, date, datetime, time, bytes, uuid, json).
   static value typed(value_type type, std::string text);

@@ -82,7 +82,6 @@ class prefetcher {
                                     const attr_info& attr) {
     std::vector<entity_base*> out;
     for (entity_base* owner : owners) {
-      if (owner->state() == object_state::created) continue;  // nothing stored refers to it
       const bool loaded =
           attr.kind == attr_kind::set
               ? object_access::loaded(object_access::collection(*owner, attr))
@@ -113,8 +112,8 @@ class prefetcher {
         auto& objects = m_session.objects().objects_of(target);
         while (rows->next()) {
           entity_base* object = materialize::materialize_object(*rows, 0, objects);
-          const auto owner = by_key.find(rows->get(key_column, key_type));
-          if (owner != by_key.end()) pairs.emplace_back(owner->second, object);
+          // (The rows are those of the owners' keys.)
+          pairs.emplace_back(by_key.at(rows->get(key_column, key_type)), object);
         }
       }
       m_session.run_after_load();
@@ -209,7 +208,7 @@ class prefetcher {
   void lazy(const std::vector<entity_base*>& owners, const attr_info& attr) {
     std::vector<entity_base*> pending;
     for (entity_base* owner : owners) {
-      if (attr.is_lazy() && object_access::unloaded(*owner, attr)) pending.push_back(owner);
+      if (object_access::unloaded(*owner, attr)) pending.push_back(owner);
     }
     const entity_info& entity = *attr.owner;
     if (pending.empty()) return;
@@ -232,7 +231,6 @@ class prefetcher {
       while (rows->next()) {
         entity_base* owner = by_key.at(rows->get(0, entity.pk().type));
         void* field = object_access::field(*owner, attr);
-        if (!object_access::unloaded(field)) continue;  // (twice in the rows: never)
         object_access::unloaded(field) = false;
         if (rows->is_null(1)) {
           attr.write(field, value{});
@@ -301,7 +299,7 @@ void prefetch_result(session_impl& session, const raw_result& result,
     const entity_info* first_entity = nullptr;
     for (std::size_t item = 0; item < result.width; ++item) {
       const entity_info* entity = result.item_entities[item];
-      if (entity == nullptr || entity->construct == nullptr) continue;
+      if (entity == nullptr) continue;  // a value
       if (first_entity == nullptr) first_entity = entity;
       std::vector<std::string_view> parts = split(path);
       if (parts.size() > 1 && entity->find(parts.front()) == nullptr) parts.erase(parts.begin());

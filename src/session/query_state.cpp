@@ -206,7 +206,8 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
                              s->caller->push(s->caller->out, object);
                              s->seen->push_back(object);
                            }};
-  const bool prefetching = !q->prefetch.empty() && t != terminal::remove;
+  const bool prefetching =
+      !q->prefetch.empty() && (t == terminal::fetch || t == terminal::first || t == terminal::get);
   if (prefetching && sink != nullptr) sink = &seeing;
   {
     auto rows = session.connection().query(plan->sql, values);
@@ -243,7 +244,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
     throw multiple_objects_found("get() found more than one row for query '" + query_text(*q) +
                                  "'");
   }
-  if (prefetching && out.width != 0) {
+  if (prefetching) {
     prefetch_result(session, out, out.objects_only && sink != nullptr ? sunk : out.objects,
                     q->prefetch);
   }

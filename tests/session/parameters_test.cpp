@@ -58,10 +58,15 @@ TEST_CASE("an object given by pointer is the object, a null pointer None", "[par
   const Category* none = nullptr;
   CHECK(select<Product>("p for p in Product if p.category == c", {{"c", none}}).count() == 0);
   auto& kite = *Product::get({{"name", "Kite"}});
-  auto& bolt = Product::create({{"name", "Bolt"},
-                                {"price", 1.0},
-                                {"sku", "B-1"},
-                                {"category", tools}});
+  auto& bolt =
+      Product::create({{"name", "Bolt"}, {"price", 1.0}, {"sku", "B-1"}, {"category", tools}});
   CHECK(bolt.category.get() == tools);
   CHECK(kite.category.get() != tools);
+}
+
+TEST_CASE("a null C string is None, not a crash", "[parameters]") {
+  const char* none = nullptr;
+  CHECK(value{none}.is_null());
+  CHECK(param_value{none}.scalar().is_null());
+  CHECK(value{"x"}.as_text() == "x");
 }
