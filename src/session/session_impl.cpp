@@ -545,6 +545,9 @@ void session_impl::abandon() noexcept {
   m_modified.clear();
   m_links.clear();
   m_deleted.clear();
+  // (Keyed by objects that go now: a later object at the same address must not find them.)
+  m_originals.clear();
+  m_after_hooks.clear();
   detach_objects();
   if (m_connection) {
     try {
