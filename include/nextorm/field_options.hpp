@@ -101,7 +101,8 @@ struct volatile_t {};
 inline constexpr volatile_t volatile_{};
 // Whether changing or removing an object checks that this column still holds the value the
 // session read, so that a concurrent change is not lost (PonyORM's optimistic=; on by default
-// except for float and JSON attributes): `Req<std::string> note{"note", optimistic{false}}`.
+// except for float, timedelta and JSON attributes): `Req<std::string> note{"note",
+// optimistic{false}}`.
 struct optimistic {
   bool on = true;
 };

@@ -88,8 +88,9 @@ struct attr_info {
   // volatile): a row read again refreshes it in an object the session has not changed.
   bool is_volatile = false;
   // Whether an UPDATE or DELETE of an object checks that the column still holds what the
-  // session read (PonyORM's optimistic): unset = PonyORM's default, on except for float and
-  // JSON attributes (whose stored form need not compare equal to what was read).
+  // session read (PonyORM's optimistic): unset = on except for float, timedelta and JSON
+  // attributes (whose stored form need not compare equal to what was read: SQLite keeps a
+  // timedelta as a float of days), as PonyORM leaves floats out.
   std::optional<bool> optimistic;
   // An integer that every UPDATE of the object increments and checks (`version` option):
   // a concurrent change of any column is detected, whatever the session read.
@@ -170,7 +171,8 @@ struct attr_info {
   // column of its own that is not the key's).
   [[nodiscard]] bool checked_optimistically() const noexcept {
     return has_column() && !key_part && !discriminator && !is_volatile && !is_version &&
-           optimistic.value_or(type != value_type::real && type != value_type::json);
+           optimistic.value_or(type != value_type::real && type != value_type::json &&
+                               type != value_type::interval);
   }
   [[nodiscard]] bool is_relation() const noexcept {
     return kind == attr_kind::single || kind == attr_kind::set;

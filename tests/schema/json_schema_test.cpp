@@ -1404,6 +1404,7 @@ TEST_CASE("optimistic and version load, are checked, and to_json() writes them b
   const std::string text = R"({"entities":[{"name":"Account","attrs":[
     {"name":"note","kind":"Opt","type":"str","optimistic":false},
     {"name":"rate","kind":"Req","type":"float","optimistic":true},
+    {"name":"span","kind":"Opt","type":"timedelta"},
     {"name":"version","kind":"Req","type":"int","version":true}]}]})";
   check_round_trip(text);
   registry r;
@@ -1412,6 +1413,7 @@ TEST_CASE("optimistic and version load, are checked, and to_json() writes them b
   const entity_info& account = *r.find("Account");
   CHECK_FALSE(account.find("note")->checked_optimistically());
   CHECK(account.find("rate")->checked_optimistically());
+  CHECK_FALSE(account.find("span")->checked_optimistically());
   CHECK(account.version_attr == account.find("version"));
   CHECK_FALSE(account.find("version")->checked_optimistically());  // checked as the version
   CHECK_THAT(r.to_json(),
