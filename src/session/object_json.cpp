@@ -61,7 +61,10 @@ nlohmann::json object_to_json(entity_base& object, const to_json_options& option
   if (object.state() == object_state::created) session_of(object).flush();
   nlohmann::json out = nlohmann::json::object();
   for (const attr_info& attr : entity.attrs) {
-    if (attr.discriminator) continue;
+    if (attr.discriminator) {  // (no field: the class's value, as PonyORM's classtype)
+      out[attr.name] = entity.discriminator_value;
+      continue;
+    }
     if (!options.only.empty() && !listed(options.only, attr.name)) continue;
     if (listed(options.exclude, attr.name)) continue;
     // Unless named in `only`: collections and lazy attributes are asked for.
@@ -128,6 +131,8 @@ param_value json_scalar(const entity_info& entity, const attr_info& attr, const 
 
 // A reference's value: its target's key (an array for a composite one), or null.
 param_value json_key(const entity_info& entity, const attr_info& attr, const nlohmann::json& v) {
+  // (A part of a composite key is a value, or itself a reference.)
+  if (!attr.is_relation()) return json_scalar(entity, attr, v);
   const entity_info& target = *attr.target_entity;
   if (!target.composite_key()) return json_scalar(entity, *target.key_attrs.front(), v);
   if (!v.is_array() || v.size() != target.key_attrs.size()) {
@@ -138,12 +143,7 @@ param_value json_key(const entity_info& entity, const attr_info& attr, const nlo
   }
   std::vector<value> parts;
   for (std::size_t i = 0; i < v.size(); ++i) {
-    // A part of the key is a value, or itself a reference (by its own target's key).
-    const attr_info& part_attr = *target.key_attrs[i];
-    const param_value part = part_attr.kind == attr_kind::single
-                                 ? json_key(target, part_attr, v[i])
-                                 : json_scalar(target, part_attr, v[i]);
-    parts.push_back(part.is_entity() ? part.entity().key : part.scalar());
+    parts.push_back(json_key(target, *target.key_attrs[i], v[i]).scalar());
   }
   return param_value{value::tuple(std::move(parts))};
 }

@@ -74,7 +74,8 @@ objects_by_sql_result objects_by_sql(const void* type_tag, std::string_view sql,
   // is a derived table.
   std::string wrapped = select_all(entity, d);
   wrapped.replace(wrapped.find(" FROM ") + 6, std::string::npos,
-                  "(" + bind_sql_parameters(sql, args, d, values) + ") t");
+                  // (Lines of their own: a `--` comment at the end stays the SQL's.)
+                  "(\n" + bind_sql_parameters(sql, args, d, values) + "\n) t");
   const std::string of_class = d.class_condition(entity, "t");
   if (!of_class.empty()) wrapped += " WHERE " + of_class;
   objects_by_sql_result out;

@@ -436,8 +436,9 @@ std::unique_ptr<driver::cursor> session_impl::current_row(const entity_base& obj
   // A locking read sees the last committed row, where a plain one may see the transaction's
   // snapshot (MariaDB's repeatable read).
   const std::string& sql = statements(object.info()).select_by_key;
-  return connection().query(m_db.dialect().has_for_update() ? sql + " FOR UPDATE" : sql,
-                            key_params(object));
+  // (The key outlives the cursor: a driver may bind its text without a copy.)
+  m_row_key = key_params(object);
+  return connection().query(m_db.dialect().has_for_update() ? sql + " FOR UPDATE" : sql, m_row_key);
 }
 
 void session_impl::throw_changed(const entity_base& object, const checked_write& w) {
@@ -484,7 +485,9 @@ void session_impl::throw_changed(const entity_base& object, const checked_write&
 
 void session_impl::load_lazy(entity_base& object, const attr_info& attr) {
   const entity_info& entity = object.info();
-  auto rows = connection().query(m_db.lazy_statement(entity, attr), key_params(object));
+  // (The key outlives the cursor: a driver may bind its text without a copy.)
+  const std::vector<value> key = key_params(object);
+  auto rows = connection().query(m_db.lazy_statement(entity, attr), key);
   if (!rows->next()) {
     throw object_not_found(object_label(object) +
                            " no longer exists (its row was deleted after it "

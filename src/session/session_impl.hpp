@@ -139,6 +139,7 @@ class session_impl {
   };
   std::unordered_map<const entity_base*, std::vector<original>> m_originals;
   std::vector<std::pair<entity_base*, entity_hooks::hook>> m_after_hooks;
+  std::vector<value> m_row_key;  // the parameters of current_row()'s cursor
   bool m_optimistic = true;
   bool m_flushing = false;
   session_impl* m_previous;

@@ -1446,6 +1446,7 @@ TEST_CASE("a hierarchy's discriminator is never checked optimistically; hooks co
   const entity_info& p = *r.find("P");
   REQUIRE(p.discriminator_attr != nullptr);
   CHECK_FALSE(p.discriminator_attr->checked_optimistically());
+  CHECK_FALSE(p.key_attrs.front()->checked_optimistically());
   CHECK(p.find("a")->checked_optimistically());
   CHECK_FALSE(r.has_hooks());
   for (entity_hooks::hook entity_hooks::*which :

@@ -65,6 +65,7 @@ TEST_CASE_METHOD(library, "to_json gives PonyORM's to_dict as JSON", "[json][to_
   Author& ann = *first.author;
   CHECK(to_json(ann) == json{{"id", 1}, {"name", "Ann"}, {"active", true}});
   CHECK(to_json(ann, {.with_collections = true})["books"] == json{1});
+  CHECK(to_json(ann, {.only = {"books"}}) == json{{"books", {1}}});
   const json nested = to_json(ann, {.with_collections = true, .related_objects = true});
   CHECK(nested["books"][0]["title"] == "First");
   CHECK(to_json(first, {.related_objects = true})["author"]["name"] == "Ann");

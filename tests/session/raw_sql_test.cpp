@@ -2,6 +2,8 @@
 // map, parameters bound.
 #include "session_fixture.hpp"
 
+#include <nextorm/json.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -62,4 +64,42 @@ TEST_CASE_METHOD(shop, "exists tells whether an object satisfies a condition", "
   CHECK_FALSE(Product::exists("p.price > limit", {{"limit", 100}}));
   CHECK(Product::exists({{"name", "Kite"}}));
   CHECK_FALSE(Product::exists({{"name", "Kyte"}}));
+}
+
+namespace {
+
+struct Doc : entity<Doc> {
+  Req<std::string> name{"name"};
+};
+struct Memo : entity<Memo, Doc> {
+  Opt<std::string> body{"body"};
+};
+
+class docs : public fresh_database<Doc, Memo> {
+ public:
+  docs() : fresh_database{"raw_sql_docs"} {
+    db_session session{db};
+    (void)Doc::create({{"name", "plain"}});
+    (void)Memo::create({{"name", "memo_1"}, {"body", "b"}});
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(docs, "select_by_sql of a subclass keeps to its rows; $ names and other dollars",
+                 "[raw_sql]") {
+  db_session session{db};
+  const std::string all = "SELECT * FROM " + table("Doc");
+  CHECK(Memo::select_by_sql(all).size() == 1);
+  CHECK(Doc::select_by_sql(all).size() == 2);
+  const Memo& memo = *Memo::get({{"name", "memo_1"}});
+  CHECK(Doc::select_by_sql(all + " WHERE " + quote("id") + " = $the_1", {{"the_1", memo}}).size() ==
+        1);
+  // A `$` that starts no name, and one at the end, are the SQL's.
+  CHECK(
+      Doc::select_by_sql(all + " WHERE " + quote("name") + " <> '$1' AND 1 = 1 -- end $").size() ==
+      2);
+  CHECK(Doc::select_by_sql(all + " WHERE " + quote("name") + " <> '$1' AND 2 > 1 -- $ 1").size() ==
+        2);
+  CHECK(nextorm::to_json(*Memo::get({{"name", "memo_1"}}))["classtype"] == "Memo");
 }

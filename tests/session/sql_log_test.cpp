@@ -55,6 +55,7 @@ TEST_CASE_METHOD(shop, "set_sql_debug writes each statement and its values to a 
     db_session session{db};
     (void)Product::at(3);
   }
+  db.set_sql_debug(true);  // to std::clog
   db.set_sql_debug(false);
   {
     db_session session{db};
