@@ -10,16 +10,8 @@
 
 using namespace session_test;
 
-namespace {
-
-class shop : public temp_database {
- public:
-  shop() { fill_shop(*this); }
-};
-
-}  // namespace
-
-TEST_CASE_METHOD(shop, "select_by_sql reads objects from raw SQL, binding $names", "[raw_sql]") {
+TEST_CASE_METHOD(filled_shop, "select_by_sql reads objects from raw SQL, binding $names",
+                 "[raw_sql]") {
   db_session session{db};
   const std::string products = table("Product");
   const std::string price = quote("price");
@@ -57,7 +49,7 @@ TEST_CASE_METHOD(shop, "select_by_sql reads objects from raw SQL, binding $names
           .size() == 1);
 }
 
-TEST_CASE_METHOD(shop, "exists tells whether an object satisfies a condition", "[raw_sql]") {
+TEST_CASE_METHOD(filled_shop, "exists tells whether an object satisfies a condition", "[raw_sql]") {
   db_session session{db};
   CHECK(Product::exists());
   CHECK(Product::exists("p.price > 25"));

@@ -159,4 +159,10 @@ inline void fill_shop(temp_database& t) {
   }
 }
 
+// A database of its own with the shop above in it.
+class filled_shop : public temp_database {
+ public:
+  filled_shop() { fill_shop(*this); }
+};
+
 }  // namespace session_test

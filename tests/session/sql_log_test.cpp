@@ -9,16 +9,7 @@
 
 using namespace session_test;
 
-namespace {
-
-class shop : public temp_database {
- public:
-  shop() { fill_shop(*this); }
-};
-
-}  // namespace
-
-TEST_CASE_METHOD(shop, "sql_capture sees every statement with its parameters, in order",
+TEST_CASE_METHOD(filled_shop, "sql_capture sees every statement with its parameters, in order",
                  "[sql_log]") {
   sql_capture sql{db};
   {
@@ -42,7 +33,7 @@ TEST_CASE_METHOD(shop, "sql_capture sees every statement with its parameters, in
   CHECK(sql.statements().empty());
 }
 
-TEST_CASE_METHOD(shop, "set_sql_debug writes each statement and its values to a stream",
+TEST_CASE_METHOD(filled_shop, "set_sql_debug writes each statement and its values to a stream",
                  "[sql_log]") {
   std::ostringstream log;
   db.set_sql_debug(log);
@@ -72,7 +63,8 @@ TEST_CASE_METHOD(shop, "set_sql_debug writes each statement and its values to a 
   CHECK(selects == 2);
 }
 
-TEST_CASE_METHOD(shop, "statistics count each statement's runs, time and rows", "[sql_log]") {
+TEST_CASE_METHOD(filled_shop, "statistics count each statement's runs, time and rows",
+                 "[sql_log]") {
   db.set_statistics(true);
   {
     db_session session{db};
@@ -111,7 +103,7 @@ TEST_CASE_METHOD(shop, "statistics count each statement's runs, time and rows", 
   CHECK(db.statistics().empty());
 }
 
-TEST_CASE_METHOD(shop, "every kind of statement is seen: inserts, join rows, deletes, DDL",
+TEST_CASE_METHOD(filled_shop, "every kind of statement is seen: inserts, join rows, deletes, DDL",
                  "[sql_log]") {
   std::ostringstream log;
   db.set_sql_debug(log);
