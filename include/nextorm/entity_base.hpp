@@ -66,6 +66,8 @@ class entity_base {
   // sets.
   std::uint64_t m_written = 0;
   object_state m_state = object_state::created;
+  // Scratch for the flush, which orders the inserts (in the padding after m_state).
+  std::uint8_t m_flush_mark = 0;
 };
 
 namespace detail {

@@ -59,4 +59,31 @@ value connection::insert_from(const std::string& sql, const param_source& params
   return insert(sql, values.values());
 }
 
+std::vector<value> connection::insert_rows(const std::string& sql, const param_source& params,
+                                           std::size_t rows, bool returning) {
+  value_collector values{params.count()};
+  params.write(values);
+  std::vector<value> out;
+  std::size_t got = 0;
+  if (returning) {
+    out.reserve(rows);
+    const auto cursor = query(sql, values.values());
+    while (cursor->next())
+      out.push_back(cursor->is_null(0) ? value{} : cursor->get(0, value_type::null));
+    got = out.size();
+  } else {
+    got = static_cast<std::size_t>(execute(sql, values.values()));
+  }
+  check_inserted_rows(sql, rows, got);
+  return out;
+}
+
+void check_inserted_rows(std::string_view sql, std::size_t wanted, std::size_t got) {
+  if (got == wanted) return;
+  throw database_error(error_category::database, "insert.rows",
+                       "the database inserted " + std::to_string(got) + " rows of " +
+                           std::to_string(wanted) + " with '" + std::string{sql.substr(0, 80)} +
+                           "...': nothing of the session was written (it was rolled back)");
+}
+
 }  // namespace nextorm::driver

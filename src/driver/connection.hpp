@@ -80,6 +80,17 @@ class connection {
   // defaults collect them into values first; a driver that can bind in place overrides them.
   virtual std::int64_t execute_from(const std::string& sql, const param_source& params);
   [[nodiscard]] virtual value insert_from(const std::string& sql, const param_source& params);
+  // Whether a multi-row INSERT ... RETURNING gives a row for each row it inserted (PostgreSQL,
+  // MariaDB from 10.5): the session then inserts several objects whose keys the database makes
+  // in one statement.
+  [[nodiscard]] virtual bool returns_inserted_rows() const noexcept { return false; }
+  // A multi-row INSERT of `rows` rows, its parameters written by `params`. With `returning`
+  // (an INSERT ... RETURNING of one column): that column of each row; else nothing. Throws
+  // database_error("insert.rows") when the database reports another number of rows. A driver
+  // whose prepared statements depend on the parameters' types takes them from the columns.
+  [[nodiscard]] virtual std::vector<value> insert_rows(const std::string& sql,
+                                                       const param_source& params, std::size_t rows,
+                                                       bool returning);
   // A query; the cursor must be destroyed before the next statement on this connection.
   [[nodiscard]] virtual std::unique_ptr<cursor> query(const std::string& sql,
                                                       std::span<const value> params) = 0;
@@ -96,6 +107,9 @@ class connection {
   // Only MariaDB does (a warning, which it reports only when asked); elsewhere nothing to do.
   virtual void check_date_overflow(std::string_view sql) { (void)sql; }
 };
+
+// Throws database_error("insert.rows") when a multi-row INSERT inserted `got` rows, not `wanted`.
+void check_inserted_rows(std::string_view sql, std::size_t wanted, std::size_t got);
 
 // The parameters a source writes, as values (for a log, or a driver that binds only values).
 [[nodiscard]] std::vector<value> collect_params(const param_source& params);

@@ -12,6 +12,7 @@ struct object_access {
   static object_home* home(const entity_base& o) noexcept { return o.m_home; }
   static object_state& state(entity_base& o) noexcept { return o.m_state; }
   static std::int64_t& auto_id(entity_base& o) noexcept { return o.m_auto_id; }
+  static std::uint8_t& flush_mark(entity_base& o) noexcept { return o.m_flush_mark; }
   // The attributes read and written through the fields (entity_base::m_read, m_written).
   static std::uint64_t read_bits(const entity_base& o) noexcept {
     return o.m_read.load(std::memory_order_relaxed);

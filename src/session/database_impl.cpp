@@ -44,6 +44,7 @@ void database_impl::rename_for_provider() {
   m_link_statements.clear();
   m_writes.clear();
   m_lazy_statements.clear();
+  m_insert_rows.clear();
 }
 
 const lower::dialect& database_impl::dialect() const {
@@ -186,6 +187,34 @@ const std::string& database_impl::lazy_statement(const entity_info& entity, cons
       .emplace(&attr, "SELECT " + d.quote(attr.column) + " FROM " + d.quote(entity.table) +
                           " WHERE " + key_condition(entity, d, 0))
       .first->second;
+}
+
+const std::string& database_impl::insert_rows_statement(const entity_info& entity, bool generated,
+                                                        std::size_t rows, bool returning) {
+  const std::lock_guard lock{m_mutex};
+  const auto shape = std::tuple{&entity, generated, rows, returning};
+  auto found = m_insert_rows.find(shape);
+  if (found != m_insert_rows.end()) return found->second;
+  const lower::dialect& d = dialect();
+  std::string columns;
+  std::size_t width = 0;
+  for (const attr_info* attr : entity.columns) {
+    if (generated && attr->key_part) continue;
+    for (const auto& column : attr->column_names()) {
+      columns += (width++ == 0 ? "" : ", ") + d.quote(column);
+    }
+  }
+  std::string sql = "INSERT INTO " + d.quote(entity.table) + " (" + columns + ") VALUES ";
+  std::size_t placeholder = 0;
+  for (std::size_t row = 0; row < rows; ++row) {
+    sql += row == 0 ? "(" : ", (";
+    for (std::size_t column = 0; column < width; ++column) {
+      sql += (column == 0 ? "" : ", ") + d.placeholder(placeholder++);
+    }
+    sql += ')';
+  }
+  if (returning) sql += " RETURNING " + d.quote(entity.pk().column);
+  return m_insert_rows.emplace(shape, std::move(sql)).first->second;
 }
 
 const entity_statements& database_impl::statements(const entity_info& entity) {

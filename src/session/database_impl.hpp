@@ -58,6 +58,10 @@ class database_impl {
   [[nodiscard]] std::size_t replaced_connections() const noexcept { return m_replaced; }
 
   [[nodiscard]] const entity_statements& statements(const entity_info& entity);
+  // A multi-row INSERT of `rows` objects of `entity`: every column (`generated` false) or all
+  // but the generated key, then with RETURNING the key (`returning`). Built once per shape.
+  [[nodiscard]] const std::string& insert_rows_statement(const entity_info& entity, bool generated,
+                                                         std::size_t rows, bool returning);
   // INSERT (add) or DELETE of one join row of a many-to-many attribute, built once.
   [[nodiscard]] const std::string& link_statement(const attr_info& attr, bool add);
   // The UPDATE or DELETE of one object, WHERE key and the optimistic checks: `shape` holds a
@@ -100,6 +104,7 @@ class database_impl {
   std::unordered_map<const attr_info*, std::pair<std::string, std::string>> m_link_statements;
   std::map<std::tuple<const entity_info*, bool, std::string>, std::string, std::less<>> m_writes;
   std::unordered_map<const attr_info*, std::string> m_lazy_statements;
+  std::map<std::tuple<const entity_info*, bool, std::size_t, bool>, std::string> m_insert_rows;
 };
 
 }  // namespace nextorm::detail

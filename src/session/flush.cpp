@@ -57,9 +57,7 @@ void session_impl::write_pending() {
 void session_impl::write_round() {
   const bool hooks = m_db.schema.has_hooks();
   if (hooks) call_before_hooks();
-  std::vector<entity_base*> path;
-  for (entity_base* object : m_created) insert(*object, path);
-  m_created.clear();
+  insert_created();
   for (entity_base* object : m_modified) {
     if (object_access::state(*object) != object_state::modified) continue;
     update(*object);

@@ -69,6 +69,42 @@ void object_columns::write(param_writer& out) const {
   }
 }
 
+namespace {
+
+// Writes one row's parameters at their place among the rows': numbered from `first`.
+class shifted_writer final : public param_writer {
+ public:
+  shifted_writer(param_writer& out, std::size_t first) noexcept : m_out{out}, m_first{first} {}
+  void set_null(std::size_t index) override { m_out.set_null(m_first + index); }
+  void set_int(std::size_t index, std::int64_t v) override { m_out.set_int(m_first + index, v); }
+  void set_real(std::size_t index, double v) override { m_out.set_real(m_first + index, v); }
+  void set_text(std::size_t index, std::string_view v) override {
+    m_out.set_text(m_first + index, v);
+  }
+  void set(std::size_t index, const value& v) override { m_out.set(m_first + index, v); }
+
+ private:
+  param_writer& m_out;
+  std::size_t m_first;
+};
+
+}  // namespace
+
+std::size_t object_rows::count() const noexcept {
+  if (m_objects.empty()) return 0;
+  return m_objects.size() * object_columns{*m_objects.front(), m_key}.count();
+}
+
+void object_rows::write(param_writer& out) const {
+  std::size_t first = 0;
+  for (const entity_base* object : m_objects) {
+    const object_columns row{*object, m_key};
+    shifted_writer shifted{out, first};
+    row.write(shifted);
+    first += row.count();
+  }
+}
+
 std::size_t checked_write_params::count() const noexcept {
   const entity_info& entity = m_object.info();
   std::size_t n = entity.key_attrs.size();

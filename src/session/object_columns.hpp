@@ -31,6 +31,21 @@ class object_columns final : public driver::param_source {
   key_position m_key;
 };
 
+// The columns of several objects of one entity as the parameters of a multi-row INSERT: each
+// object's object_columns, one row after the other.
+class object_rows final : public driver::param_source {
+ public:
+  object_rows(std::span<entity_base* const> objects, object_columns::key_position key) noexcept
+      : m_objects{objects}, m_key{key} {}
+
+  [[nodiscard]] std::size_t count() const noexcept override;
+  void write(param_writer& out) const override;
+
+ private:
+  std::span<entity_base* const> m_objects;
+  object_columns::key_position m_key;
+};
+
 // The parameters of an object's UPDATE or DELETE built by database_impl::write_statement for
 // `shape`: the columns it sets (the fields' values; the version attribute's `next_version`), the
 // key, then `checks`, the values the checked columns must still hold, one per column.

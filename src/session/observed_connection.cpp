@@ -96,6 +96,35 @@ value observed_connection::insert_from(const std::string& sql, const driver::par
   return observe(sql, values, [&] { return m_inner->insert(sql, values); });
 }
 
+namespace {
+
+// Parameters already collected (for the observer), written again for the driver.
+class collected_params final : public driver::param_source {
+ public:
+  explicit collected_params(std::span<const value> values) noexcept : m_values{values} {}
+  [[nodiscard]] std::size_t count() const noexcept override { return m_values.size(); }
+  void write(param_writer& out) const override {
+    for (std::size_t i = 0; i < m_values.size(); ++i) out.set(i, m_values[i]);
+  }
+
+ private:
+  std::span<const value> m_values;
+};
+
+}  // namespace
+
+std::vector<value> observed_connection::insert_rows(const std::string& sql,
+                                                    const driver::param_source& params,
+                                                    std::size_t rows, bool returning) {
+  if (!m_observer.active()) return m_inner->insert_rows(sql, params, rows, returning);
+  const std::vector<value> values = driver::collect_params(params);
+  m_observer.before(sql, values);
+  const clock::time_point start = clock::now();
+  auto keys = m_inner->insert_rows(sql, collected_params{values}, rows, returning);
+  m_observer.after(sql, clock::now() - start, rows);
+  return keys;
+}
+
 std::unique_ptr<driver::cursor> observed_connection::query(const std::string& sql,
                                                            std::span<const value> params) {
   if (!m_observer.active()) return m_inner->query(sql, params);

@@ -26,6 +26,12 @@ class observed_connection final : public driver::connection {
                                   const driver::param_source& params) override;
   [[nodiscard]] std::unique_ptr<driver::cursor> query(const std::string& sql,
                                                       std::span<const value> params) override;
+  [[nodiscard]] bool returns_inserted_rows() const noexcept override {
+    return m_inner->returns_inserted_rows();
+  }
+  [[nodiscard]] std::vector<value> insert_rows(const std::string& sql,
+                                               const driver::param_source& params, std::size_t rows,
+                                               bool returning) override;
   void begin() override;
   void commit() override;
   void rollback() override;

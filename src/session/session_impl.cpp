@@ -288,45 +288,6 @@ void session_impl::remove_checked(entity_base& object) {
   m_deleted.push_back(&object);
 }
 
-void session_impl::insert(entity_base& object, std::vector<entity_base*>& path) {
-  if (object_access::state(object) != object_state::created) return;
-  if (std::find(path.begin(), path.end(), &object) != path.end()) {
-    throw usage_error("flush.cycle", "objects of " + object.info().name +
-                                         " refer to each other in a cycle; save one side first");
-  }
-  path.push_back(&object);
-  const entity_info& entity = object.info();
-  // The objects this one refers to get their keys first.
-  for (const attr_info* attr : entity.columns) {
-    if (attr->kind != attr_kind::single) continue;
-    entity_base* target = object_access::target(object_access::reference(object, *attr));
-    if (target != nullptr && object_access::state(*target) == object_state::created) {
-      insert(*target, path);
-    }
-  }
-  // A version attribute starts at 1 unless the program set it.
-  if (const attr_info* version = entity.version_attr;
-      version != nullptr && object_access::read(object, *version).is_null()) {
-    object_access::write(object, *version, value{std::int64_t{1}});
-  }
-  const attr_info& pk = entity.pk();
-  const bool generated = pk.auto_increment && object_access::read(object, pk).is_null();
-  const auto& statements = this->statements(entity);
-  if (generated) {
-    const object_columns columns{object, object_columns::key_position::skip};
-    const value key = connection().insert_from(statements.insert_without_key, columns);
-    object_access::write(object, pk, key);
-    objects().objects_of(entity).file(key, object);
-  } else {
-    const object_columns columns{object, object_columns::key_position::in_place};
-    (void)connection().execute_from(statements.insert_with_key, columns);
-    objects().file(entity, object.key(), object);
-  }
-  object_access::state(object) = object_state::clean;
-  after_write(object, entity.hooks.after_insert);
-  path.pop_back();
-}
-
 namespace {
 
 // A checked column's value as statement parameters: a reference to an entity with a composite

@@ -75,7 +75,13 @@ class session_impl {
   // The objects a remove() takes with it, into `going`; throws where one would be left behind.
   void check_removable(entity_base& object, std::unordered_set<const entity_base*>& going);
   void remove_checked(entity_base& object);
-  void insert(entity_base& object, std::vector<entity_base*>& path);
+  // The created objects' INSERTs (inserts.cpp): in foreign-key order, in batches where the
+  // provider can.
+  void insert_created();
+  [[nodiscard]] std::vector<entity_base*> insert_order();
+  void insert_batch(std::span<entity_base* const> run, bool generated);
+  void insert_one(entity_base& object);
+  void start_version(entity_base& object);
   void update(entity_base& object);
   void erase(entity_base& object);
   // The flush's rounds: hooks before, the writes, hooks after (which may change more).

@@ -596,6 +596,10 @@ void mariadb_client::connect(const connection_url& url) {
                                                          " (MariaDB error " +
                                                          std::to_string(mysql_errno(mysql)) + ")");
   }
+  // MariaDB 10.5 added INSERT ... RETURNING (MySQL has none; its versions are below 10.0).
+  const std::string_view server = mysql_get_server_info(mysql);
+  m_returning =
+      mysql_get_server_version(mysql) >= 100500 && server.find("MariaDB") != std::string_view::npos;
 }
 
 void mariadb_client::check_usable() const {

@@ -50,6 +50,7 @@ class mariadb_client final : public connection {
   // connection until the cursor is destroyed (the driver seam's rule for every cursor).
   [[nodiscard]] std::unique_ptr<cursor> query(const std::string& sql,
                                               std::span<const value> params) override;
+  [[nodiscard]] bool returns_inserted_rows() const noexcept override { return m_returning; }
   void begin() override;
   void commit() override;
   void rollback() override;
@@ -106,6 +107,7 @@ class mariadb_client final : public connection {
   // connection_error, so that a pool drops the connection.
   enum class health : std::uint8_t { usable, interrupted, lost };
   health m_health = health::usable;
+  bool m_returning = false;  // the server has INSERT ... RETURNING
 };
 
 // Connector/C's MYSQL_WAIT_* bits as a wait request, and what happened as MYSQL_WAIT_* bits.

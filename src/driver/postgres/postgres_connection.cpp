@@ -7,6 +7,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -140,11 +141,16 @@ void postgres_connection::check_idle() const {
   }
 }
 
-void postgres_connection::start_statement(const std::string& sql, std::span<const value> params) {
+void postgres_connection::start_statement(const std::string& sql, std::span<const value> params,
+                                          bool infer_types) {
   check_idle();
   // Into the operation's own buffers, which keep their capacity from one statement to the next:
   // a statement executed again allocates nothing here.
   encode_params(params, m_op.params);
+  if (infer_types) {
+    std::fill(m_op.params.types.begin(), m_op.params.types.end(), Oid{0});
+    m_op.params.signature.clear();
+  }
   std::string& key = m_op.key;
   key.assign(sql);
   if (!m_op.params.signature.empty()) {
@@ -329,6 +335,25 @@ value postgres_connection::insert(const std::string& sql, std::span<const value>
   const pg_result_handle result = run();
   if (PQntuples(result.get()) == 0) return {};
   return read_value(result.get(), 0, 0, value_type::null);
+}
+
+std::vector<value> postgres_connection::insert_rows(const std::string& sql,
+                                                    const param_source& params, std::size_t rows,
+                                                    bool returning) {
+  start_statement(sql, collect_params(params), true);
+  const pg_result_handle result = run();
+  std::vector<value> out;
+  if (returning) {
+    const int count = PQntuples(result.get());
+    out.reserve(static_cast<std::size_t>(count));
+    for (int row = 0; row < count; ++row) {
+      out.push_back(read_value(result.get(), row, 0, value_type::null));
+    }
+    check_inserted_rows(sql, rows, out.size());
+  } else {
+    check_inserted_rows(sql, rows, static_cast<std::size_t>(affected_rows(result.get())));
+  }
+  return out;
 }
 
 std::unique_ptr<cursor> postgres_connection::query(const std::string& sql,

@@ -38,6 +38,10 @@ class postgres_connection final : public connection {
   [[nodiscard]] value insert(const std::string& sql, std::span<const value> params) override;
   [[nodiscard]] std::unique_ptr<cursor> query(const std::string& sql,
                                               std::span<const value> params) override;
+  [[nodiscard]] bool returns_inserted_rows() const noexcept override { return true; }
+  // Every parameter's type is the column's: one prepared statement whatever the rows' NULLs.
+  [[nodiscard]] std::vector<value> insert_rows(const std::string& sql, const param_source& params,
+                                               std::size_t rows, bool returning) override;
   void begin() override;
   // Throws transaction_error("postgres.transaction_aborted") when an earlier failed statement
   // made PostgreSQL roll the transaction back instead.
@@ -55,7 +59,10 @@ class postgres_connection final : public connection {
   // for what it asked (read, or write-or-read) until it returns done, then finish() hands over
   // the result or throws the mapped error. Starting a second operation before finish() throws
   // usage_error("postgres.busy").
-  void start_statement(const std::string& sql, std::span<const value> params);
+  // With `infer_types`, no parameter declares its type: the server takes it from the
+  // statement (an INSERT's columns).
+  void start_statement(const std::string& sql, std::span<const value> params,
+                       bool infer_types = false);
   void start_script(std::string_view sql);
   [[nodiscard]] pg_wait advance();
   [[nodiscard]] pg_result_handle finish();
