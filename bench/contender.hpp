@@ -53,6 +53,13 @@ class contender {
   [[nodiscard]] virtual std::string_view name() const = 0;
   // Inserts all categories and products into the empty tables, in one transaction.
   virtual checksum insert(const dataset& data) = 0;
+  // insert() the fastest way the C API has, for contenders that have one (the raw C APIs of
+  // the servers: COPY, multi-row INSERTs); false when this contender has none.
+  virtual bool insert_bulk(const dataset& data, checksum& c) {
+    (void)data;
+    (void)c;
+    return false;
+  }
   // Materialises the products cheaper than `limit`.
   virtual checksum select_below(double limit) = 0;
   // Loads each product by primary key in one unit of work (one transaction); the keys are

@@ -53,6 +53,19 @@ std::string real_text(double v) {
   return buffer;
 }
 
+// `text` in COPY's text format: backslash, tab, newline and carriage return escaped.
+void append_copy_text(std::string& out, const std::string& text) {
+  for (const char ch : text) {
+    switch (ch) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += ch;
+    }
+  }
+}
+
 class postgres_raw final : public contender {
  public:
   postgres_raw(const std::string& url, raw_sql sql) : m_sql{std::move(sql)} {
@@ -109,6 +122,61 @@ class postgres_raw final : public contender {
   }
 
   checksum lookup_each(std::span<const std::int64_t> keys) override { return lookups(keys, true); }
+
+  // The fastest path libpq has: the categories in one multi-row INSERT ... RETURNING, the
+  // products through COPY FROM STDIN (text format, sent in 64 KiB pieces).
+  bool insert_bulk(const dataset& data, checksum& c) override {
+    exec("BEGIN");
+    std::string sql = m_sql.insert_categories;
+    std::vector<const char*> names;
+    for (std::size_t i = 0; i < data.categories.size(); ++i) {
+      sql += (i == 0 ? "($" : ", ($") + std::to_string(i + 1) + ")";
+      names.push_back(data.categories[i].name.c_str());
+    }
+    sql += " RETURNING " + m_sql.category_key;
+    std::vector<std::string> keys;
+    {
+      pg_result r{PQexecParams(m_conn.get(), sql.c_str(), static_cast<int>(names.size()), nullptr,
+                               names.data(), nullptr, nullptr, 0)};
+      check(r.get(), PGRES_TUPLES_OK, "bulk categories");
+      for (int i = 0; i < PQntuples(r.get()); ++i) keys.push_back(to_text(r.get(), i, 0));
+      c.rows += keys.size();
+    }
+    {
+      pg_result r{PQexec(m_conn.get(), m_sql.copy_products.c_str())};
+      check(r.get(), PGRES_COPY_IN, "COPY");
+    }
+    std::string buffer;
+    auto send = [&] {
+      if (PQputCopyData(m_conn.get(), buffer.data(), static_cast<int>(buffer.size())) != 1) {
+        throw std::runtime_error(std::string{"libpq COPY: "} + PQerrorMessage(m_conn.get()));
+      }
+      buffer.clear();
+    };
+    for (const product_data& d : data.products) {
+      append_copy_text(buffer, d.name);
+      buffer += '\t';
+      buffer += real_text(d.price);
+      buffer += '\t';
+      append_copy_text(buffer, d.sku);
+      buffer += '\t';
+      buffer += keys[d.category];
+      buffer += '\n';
+      ++c.rows;
+      if (buffer.size() >= 65536) send();
+    }
+    if (!buffer.empty()) send();
+    if (PQputCopyEnd(m_conn.get(), nullptr) != 1) {
+      throw std::runtime_error(std::string{"libpq COPY end: "} + PQerrorMessage(m_conn.get()));
+    }
+    {
+      pg_result r{PQgetResult(m_conn.get())};
+      check(r.get(), PGRES_COMMAND_OK, "COPY");
+    }
+    while (PGresult* rest = PQgetResult(m_conn.get())) PQclear(rest);
+    exec("COMMIT");
+    return true;
+  }
 
   void insert_stocks(const dataset& data) override {
     prepare("insert_stock", m_sql.insert_stock);

@@ -62,6 +62,12 @@ raw_sql make_raw_sql(const nextorm::registry& schema, char quote, placeholders s
   s.insert_product = "INSERT INTO " + product + " (" + name + ", " + price + ", " + sku + ", " +
                      ref + ") VALUES (" + p(1, "name") + ", " + p(2, "price") + ", " + p(3, "sku") +
                      ", " + p(4, "category") + ")";
+  s.insert_categories = "INSERT INTO " + category + " (" + cname + ") VALUES ";
+  s.insert_products =
+      "INSERT INTO " + product + " (" + name + ", " + price + ", " + sku + ", " + ref + ") VALUES ";
+  s.copy_products =
+      "COPY " + product + " (" + name + ", " + price + ", " + sku + ", " + ref + ") FROM STDIN";
+  s.category_key = cid;
   s.select_below =
       "SELECT " + product_columns + " FROM " + product + " WHERE " + price + " < " + p(1, "price");
   s.lookup = "SELECT " + product_columns + " FROM " + product + " WHERE " + id + " = " + p(1, "id");

@@ -9,9 +9,17 @@
 namespace nextorm_bench {
 namespace {
 
-// The issue's targets for NextORM / raw C API (medians, SQLite file database).
-std::optional<double> ratio_target(const std::string& workload) {
-  if (workload == "insert") return 1.5;
+// The issues' targets for NextORM / raw C API (medians). Inserts (issue 15): on the servers the
+// session's batched flush against raw row-by-row INSERTs (5x faster on PostgreSQL, 3x on
+// MariaDB) and against the raw bulk path (COPY, multi-row INSERTs: within 1.5x); on SQLite,
+// where there is no round trip to save, within 1.1x of raw.
+std::optional<double> ratio_target(const std::string& provider, const std::string& workload) {
+  if (workload == "insert") {
+    if (provider == "postgres") return 0.2;
+    if (provider == "mariadb") return 1.0 / 3.0;
+    return 1.1;
+  }
+  if (workload == "insert_vs_bulk") return 1.5;
   if (workload == "select" || workload == "pk_lookup" || workload == "pk_lookup_composite") {
     return 1.3;
   }
@@ -106,7 +114,7 @@ void print_table(std::ostream& out, const provider_result& r,
   for (const workload_result& w : r.workloads) {
     const auto vs_raw = ratio(w.nextorm, w.raw);
     const auto vs_soci = ratio(w.nextorm, w.soci);
-    const auto target = ratio_target(w.name);
+    const auto target = ratio_target(r.provider, w.name);
     std::string met;
     if (target && vs_raw) met = verdict(*vs_raw <= *target);
     std::string soci_cell = "-";
@@ -223,7 +231,7 @@ void print_json(std::ostream& out, const provider_result& r, const std::optional
              {"ratio", optional_json(ratio(w.nextorm, w.raw))},
              {"soci_ratio", optional_json(ratio(w.nextorm, w.soci))},
              {"soci_comparable", soci_comparable(w)},
-             {"target", optional_json(ratio_target(w.name))}};
+             {"target", optional_json(ratio_target(r.provider, w.name))}};
     if (w.name == "pk_lookup_session_each") {
       one["soci_released_ms"] = optional_json(w.soci_released.ms);
       one["soci_released_ratio"] = optional_json(ratio(w.nextorm, w.soci_released));

@@ -109,6 +109,11 @@ class provider_run {
     r.rows = m_data.categories.size() + m_data.products.size();
     std::array<std::vector<double>, main_count> times;
     std::array<bool, main_count> failed{};
+    workload_result bulk;
+    bulk.name = "insert_vs_bulk";
+    bulk.rows = r.rows;
+    std::vector<double> bulk_times;
+    bool bulk_failed = false;
     for (std::size_t rep = 0; rep < m_options.reps; ++rep) {
       for (std::size_t k = 0; k < main_count; ++k) {
         const std::size_t i = (rep + k) % main_count;
@@ -134,12 +139,52 @@ class provider_run {
           fail(std::string{"insert, "} + contender_names[i] + ": " + e.what());
         }
         m_target.discard(url);
+        if (i == raw_index && !bulk_failed) bulk_failed = !insert_bulk(bulk, bulk_times, r.rows);
       }
     }
     for (std::size_t i = 0; i < main_count; ++i) {
       if (!failed[i] && !times[i].empty()) slot_of(r, i).ms = median(times[i]);
     }
-    m_out.workloads.push_back(std::move(r));
+    // NextORM's session against the fastest bulk path of the raw C API.
+    if (!bulk_times.empty() || !bulk.raw.error.empty()) {
+      bulk.nextorm = r.nextorm;
+      if (!bulk_times.empty()) bulk.raw.ms = median(bulk_times);
+      m_out.workloads.push_back(std::move(r));
+      m_out.workloads.push_back(std::move(bulk));
+    } else {
+      m_out.workloads.push_back(std::move(r));
+    }
+  }
+
+  // One timed run of the raw contender's bulk insert into an empty database, into `times`;
+  // false when it has none or it failed (reported in `bulk`).
+  bool insert_bulk(workload_result& bulk, std::vector<double>& times, std::uint64_t rows) {
+    const std::string url = m_target.fresh("insert-raw-bulk");
+    bool done = true;
+    try {
+      nextorm::database db{url};
+      map_entities(db);
+      auto c = m_target.raw(url);
+      checksum got;
+      bool has = false;
+      const double ms = time_ms([&] { has = c->insert_bulk(m_data, got); });
+      c.reset();
+      if (has) {
+        const std::int64_t stored = m_target.raw(url)->product_count();
+        if (got.rows != rows || stored != static_cast<std::int64_t>(m_data.products.size())) {
+          throw std::runtime_error("bulk inserted " + std::to_string(got.rows) + " rows, " +
+                                   std::to_string(stored) + " products stored");
+        }
+        times.push_back(ms);
+      }
+      done = has;
+    } catch (const std::exception& e) {
+      bulk.raw.error = e.what();
+      fail(std::string{"insert, raw bulk: "} + e.what());
+      done = false;
+    }
+    m_target.discard(url);
+    return done;
   }
 
   void reads() {

@@ -21,6 +21,8 @@ struct object_access;
 // `session` is null from the end on, so that a change or a lazy load is refused (session.over).
 struct object_home {
   session_impl* session = nullptr;
+  // The session was strict: its objects' values were forgotten at its end.
+  bool forgotten = false;
 };
 }  // namespace detail
 

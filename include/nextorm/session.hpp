@@ -22,6 +22,17 @@ struct session_options {
   // the values the session read from it, and throws optimistic_check_error, rolling the
   // session back, when another transaction changed them meanwhile. Off: the last writer wins.
   bool optimistic = true;
+  // PonyORM's serializable=: the transaction runs at the isolation level SERIALIZABLE (SQLite,
+  // serializable anyway: BEGIN IMMEDIATE, which takes the write lock at once). A conflict with
+  // another transaction then fails as serialization_failure, which transact() reruns.
+  bool serializable = false;
+  // PonyORM's strict=: at the session's end its objects forget their values (the memory goes),
+  // and reading one after throws session.over instead of answering from what was loaded.
+  bool strict = false;
+  // Several new objects of one entity go in one multi-row INSERT where the database returns
+  // their keys (PostgreSQL, MariaDB 10.5+, SQLite 3.35+). Off: a row at a time, for tables whose
+  // triggers change what an INSERT inserts.
+  bool batch_inserts = true;
 };
 
 class db_session {
@@ -57,8 +68,9 @@ struct transact_options {
   // that collided do not collide again.
   std::chrono::milliseconds backoff{10};
   std::chrono::milliseconds max_backoff{1000};
-  // The sessions' (session_options::optimistic).
+  // The sessions' (session_options::optimistic and serializable).
   bool optimistic = true;
+  bool serializable = false;
 };
 
 namespace detail {
@@ -74,8 +86,7 @@ void run_transaction(database& db, const transact_options& options,
 // Inside a db_session of the same database, retry must be 0 (an inner session is the outer
 // one: it cannot be rerun alone): session.nested_retry.
 template <class F>
-auto transact(database& db, const transact_options& options, F&& work)
-    -> std::invoke_result_t<F&> {
+auto transact(database& db, const transact_options& options, F&& work) -> std::invoke_result_t<F&> {
   using result = std::invoke_result_t<F&>;
   if constexpr (std::is_void_v<result>) {
     detail::run_transaction(db, options, [&] { work(); });

@@ -80,10 +80,12 @@ class connection {
   // defaults collect them into values first; a driver that can bind in place overrides them.
   virtual std::int64_t execute_from(const std::string& sql, const param_source& params);
   [[nodiscard]] virtual value insert_from(const std::string& sql, const param_source& params);
-  // Whether a multi-row INSERT ... RETURNING gives a row for each row it inserted (PostgreSQL,
-  // MariaDB from 10.5): the session then inserts several objects whose keys the database makes
-  // in one statement.
+  // Whether a multi-row INSERT ... RETURNING gives a row for each row it inserted, in their
+  // order (PostgreSQL, MariaDB from 10.5, SQLite from 3.35): the session then inserts several
+  // objects whose keys the database makes in one statement.
   [[nodiscard]] virtual bool returns_inserted_rows() const noexcept { return false; }
+  // The most parameters one statement may have (PostgreSQL's and MariaDB's protocols: 65535).
+  [[nodiscard]] virtual std::size_t max_parameters() const noexcept { return 65535; }
   // A multi-row INSERT of `rows` rows, its parameters written by `params`. With `returning`
   // (an INSERT ... RETURNING of one column): that column of each row; else nothing. Throws
   // database_error("insert.rows") when the database reports another number of rows. A driver
@@ -95,6 +97,8 @@ class connection {
   [[nodiscard]] virtual std::unique_ptr<cursor> query(const std::string& sql,
                                                       std::span<const value> params) = 0;
   virtual void begin() = 0;
+  // A transaction at the isolation level SERIALIZABLE (SQLite: BEGIN IMMEDIATE).
+  virtual void begin_serializable() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
   [[nodiscard]] virtual bool in_transaction() const noexcept = 0;

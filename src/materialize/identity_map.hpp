@@ -111,6 +111,15 @@ class entity_objects {
   }
   // Files `object` under `key`, replacing what was there.
   void file(const value& key, entity_base& object);
+  // Calls `f(object)` for each object made here.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const chunk& c : m_chunks) {
+      for (std::size_t i = 0; i < c.used; ++i) {
+        f(*reinterpret_cast<entity_base*>(c.data + i * m_stride + m_base_offset));
+      }
+    }
+  }
   void forget(const value& key);
 
  private:
@@ -178,6 +187,11 @@ class identity_map {
   // Destroys every object.
   void clear() noexcept;
   [[nodiscard]] std::size_t size() const noexcept;
+  // Calls `f(object)` for each object of the map.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& objects : m_entities) objects->for_each(f);
+  }
 
  private:
   [[nodiscard]] entity_objects* existing(const entity_info& entity) const noexcept;

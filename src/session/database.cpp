@@ -65,7 +65,7 @@ db_session::db_session(database& db, session_options options)
   // Pony ignores a db_session inside another for the same database; so do we.
   const auto* current = detail::session_impl::current_or_null();
   if (current == nullptr || &const_cast<detail::session_impl*>(current)->db() != &db.impl()) {
-    m_impl = std::make_unique<detail::session_impl>(db.impl(), options.optimistic);
+    m_impl = std::make_unique<detail::session_impl>(db.impl(), options);
   }
 }
 
@@ -134,7 +134,8 @@ void run_transaction(database& db, const transact_options& options,
   std::chrono::milliseconds wait = options.backoff;
   for (int attempt = 0;; ++attempt) {
     try {
-      db_session session{db, session_options{.optimistic = options.optimistic}};
+      db_session session{db, session_options{.optimistic = options.optimistic,
+                                             .serializable = options.serializable}};
       work();
       session.commit();
       return;

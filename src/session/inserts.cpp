@@ -1,9 +1,9 @@
 // The inserts of a flush. Each created object goes after the created objects it refers to
 // (their keys are its columns), otherwise in the order the program made them, so that the keys
 // a table's rows get follow that order as they did one row at a time. Where the provider gives
-// back what a multi-row INSERT generated (INSERT ... RETURNING: PostgreSQL, MariaDB 10.5+),
-// consecutive objects of one entity that do not wait for each other go in one statement: a
-// round trip per batch rather than per row.
+// back what a multi-row INSERT generated (INSERT ... RETURNING: PostgreSQL, MariaDB 10.5+,
+// SQLite 3.35+), consecutive objects of one entity that do not wait for each other go in one
+// statement: a round trip per batch rather than per row (on SQLite, fewer statement steps).
 #include <nextorm/errors.hpp>
 
 #include "materialize/object_access.hpp"
@@ -24,7 +24,7 @@ constexpr std::uint8_t ordered = 2;
 // At most this many rows, and parameters, per statement (the protocols count parameters in 16
 // bits); a batch is cut into powers of two, so that an entity has few statement shapes.
 constexpr std::size_t max_rows = 1024;
-constexpr std::size_t max_params = 32767;
+constexpr std::size_t max_params = 32766;
 
 bool generates_key(entity_base& object) {
   const attr_info& pk = object.info().pk();
@@ -109,7 +109,7 @@ std::vector<entity_base*> session_impl::insert_order() {
 void session_impl::insert_created() {
   const std::vector<entity_base*> order = insert_order();
   m_created.clear();
-  if (!connection().returns_inserted_rows()) {
+  if (!m_batch_inserts || !connection().returns_inserted_rows()) {
     for (entity_base* object : order) insert_one(*object);
     return;
   }
@@ -158,7 +158,10 @@ void session_impl::insert_batch(std::span<entity_base* const> run, bool generate
     for (entity_base* object : run) insert_one(*object);
     return;
   }
-  const std::size_t most = power_of_two_below(std::min(max_rows, max_params / width));
+  const std::size_t params = std::min(max_params, connection().max_parameters());
+  // (A connection that takes fewer parameters than one row has inserts a row at a time.)
+  const std::size_t most =
+      power_of_two_below(std::max<std::size_t>(1, std::min(max_rows, params / width)));
   const attr_info& pk = entity.pk();
   auto& identities = objects().objects_of(entity);
   while (!run.empty()) {

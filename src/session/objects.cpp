@@ -188,6 +188,13 @@ session_impl& session_of(const entity_base& object) {
     throw_not_session_made();
   }
   session_impl* session = object_access::home(object)->session;  // null once it has ended
+  if (session == nullptr && object_access::home(object)->forgotten) {
+    throw usage_error("session.over",
+                      object_label(object) +
+                          " belongs to a strict db_session that has ended: its values were "
+                          "forgotten with it (session_options::strict); read what you need "
+                          "inside the session, or load the object again in a new db_session");
+  }
   if (session == nullptr) {
     throw usage_error("session.over",
                       object_label(object) +

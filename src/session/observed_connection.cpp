@@ -143,6 +143,14 @@ void observed_connection::begin() {
   });
 }
 
+void observed_connection::begin_serializable() {
+  if (!m_observer.active()) return m_inner->begin_serializable();
+  (void)observe("BEGIN SERIALIZABLE", {}, [&] {
+    m_inner->begin_serializable();
+    return std::int64_t{0};
+  });
+}
+
 void observed_connection::commit() {
   if (!m_observer.active()) return m_inner->commit();
   (void)observe("COMMIT", {}, [&] {

@@ -29,10 +29,14 @@ class observed_connection final : public driver::connection {
   [[nodiscard]] bool returns_inserted_rows() const noexcept override {
     return m_inner->returns_inserted_rows();
   }
+  [[nodiscard]] std::size_t max_parameters() const noexcept override {
+    return m_inner->max_parameters();
+  }
   [[nodiscard]] std::vector<value> insert_rows(const std::string& sql,
                                                const driver::param_source& params, std::size_t rows,
                                                bool returning) override;
   void begin() override;
+  void begin_serializable() override;
   void commit() override;
   void rollback() override;
   [[nodiscard]] bool in_transaction() const noexcept override { return m_inner->in_transaction(); }

@@ -196,6 +196,8 @@ void reference_field::write(void* field, const value& v) {
 
 entity_base* reference_field::target() const {
   if (m_target != nullptr) return m_target;
+  // A reference a strict session forgot refuses to say it is empty.
+  if (m_unloaded) (void)session_of(owner());
   if (m_key_kind != key_kind::none) {
     m_target = session_of(owner()).load(*attr().target_entity, key());
   } else if (const attr_info& a = attr();

@@ -16,8 +16,13 @@ namespace {
 thread_local session_impl* t_current = nullptr;
 }  // namespace
 
-session_impl::session_impl(database_impl& db, bool optimistic)
-    : m_db{db}, m_optimistic{optimistic}, m_previous{t_current} {
+session_impl::session_impl(database_impl& db, const session_options& options)
+    : m_db{db},
+      m_optimistic{options.optimistic},
+      m_serializable{options.serializable},
+      m_strict{options.strict},
+      m_batch_inserts{options.batch_inserts},
+      m_previous{t_current} {
   if (!db.bound()) {
     throw usage_error("database.unbound", "the database is not bound: call db.bind(url) first");
   }
@@ -30,7 +35,33 @@ session_impl::~session_impl() {
   t_current = m_previous;
 }
 
+void session_impl::forget_values() noexcept {
+  m_store->forgotten = true;
+  objects().for_each([](entity_base& object) {
+    for (const attr_info& attr : object.info().attrs) {
+      // The key stays: the object is still named by it (and the implicit id is no field).
+      if (attr.key_part || !object_access::is_field(attr)) continue;
+      void* field = object_access::field(object, attr);
+      if (attr.kind == attr_kind::set) {
+        auto& collection = object_access::collection(object, attr);
+        std::vector<entity_base*>{}.swap(object_access::items(collection));
+        object_access::loaded(collection) = false;
+        continue;
+      }
+      if (attr.kind == attr_kind::single) {
+        auto& reference = object_access::reference(object, attr);
+        object_access::target(reference) = nullptr;
+        object_access::set_key(reference, value{});
+      } else {
+        attr.write(field, value{});
+      }
+      object_access::unloaded(field) = true;
+    }
+  });
+}
+
 void session_impl::detach_objects() noexcept {
+  if (m_strict) forget_values();
   m_store->session = nullptr;
   // Objects that no result or entity_ptr holds go now, those that are held when the last
   // holder lets go.
@@ -50,7 +81,13 @@ session_impl* session_impl::current_or_null() noexcept { return t_current; }
 
 driver::connection& session_impl::connection() {
   if (!m_connection) m_connection = m_db.acquire();
-  if (!m_connection->in_transaction()) m_connection->begin();
+  if (!m_connection->in_transaction()) {
+    if (m_serializable) {
+      m_connection->begin_serializable();
+    } else {
+      m_connection->begin();
+    }
+  }
   return *m_connection;
 }
 

@@ -4,6 +4,7 @@
 
 #include <nextorm/entity_base.hpp>
 #include <nextorm/query.hpp>
+#include <nextorm/session.hpp>
 
 #include "driver/connection.hpp"
 #include "materialize/identity_map.hpp"
@@ -20,7 +21,7 @@ namespace nextorm::detail {
 
 class session_impl {
  public:
-  explicit session_impl(database_impl& db, bool optimistic = true);
+  explicit session_impl(database_impl& db, const session_options& options = {});
   ~session_impl();
   session_impl(const session_impl&) = delete;
   session_impl& operator=(const session_impl&) = delete;
@@ -127,6 +128,8 @@ class session_impl {
 
   // Ends the objects' life in this session: they stay readable for whoever still holds them.
   void detach_objects() noexcept;
+  // A strict session's end: the objects' values go (PonyORM's strict=True).
+  void forget_values() noexcept;
   // Drops pending changes and objects and rolls the transaction back (the session's end).
   void abandon() noexcept;
 
@@ -147,6 +150,9 @@ class session_impl {
   std::vector<std::pair<entity_base*, entity_hooks::hook>> m_after_hooks;
   std::vector<value> m_row_key;  // the parameters of current_row()'s cursor
   bool m_optimistic = true;
+  bool m_serializable = false;
+  bool m_strict = false;
+  bool m_batch_inserts = true;
   bool m_flushing = false;
   session_impl* m_previous;
   const entity_info* m_statements_of = nullptr;

@@ -807,6 +807,11 @@ std::unique_ptr<cursor> mariadb_client::query(const std::string& sql,
 }
 
 void mariadb_client::begin() { run_text("START TRANSACTION"); }
+void mariadb_client::begin_serializable() {
+  // (SET TRANSACTION applies to the next transaction only.)
+  run_text("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+  run_text("START TRANSACTION");
+}
 void mariadb_client::commit() { run_text("COMMIT"); }
 void mariadb_client::rollback() {
   check_usable();

@@ -52,6 +52,7 @@ class mariadb_client final : public connection {
                                               std::span<const value> params) override;
   [[nodiscard]] bool returns_inserted_rows() const noexcept override { return m_returning; }
   void begin() override;
+  void begin_serializable() override;
   void commit() override;
   void rollback() override;
   // What the server reports (SERVER_STATUS_IN_TRANS): statements that commit implicitly,

@@ -363,6 +363,9 @@ std::unique_ptr<cursor> postgres_connection::query(const std::string& sql,
 }
 
 void postgres_connection::begin() { execute_script("BEGIN"); }
+void postgres_connection::begin_serializable() {
+  execute_script("BEGIN ISOLATION LEVEL SERIALIZABLE");
+}
 
 void postgres_connection::commit() {
   start_script("COMMIT");

@@ -43,6 +43,7 @@ class postgres_connection final : public connection {
   [[nodiscard]] std::vector<value> insert_rows(const std::string& sql, const param_source& params,
                                                std::size_t rows, bool returning) override;
   void begin() override;
+  void begin_serializable() override;
   // Throws transaction_error("postgres.transaction_aborted") when an earlier failed statement
   // made PostgreSQL roll the transaction back instead.
   void commit() override;

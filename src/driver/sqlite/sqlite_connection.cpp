@@ -325,6 +325,7 @@ sqlite_connection::sqlite_connection(const std::string& path, bool create) {
 namespace {
 namespace transaction_sql {
 const std::string begin{"BEGIN"};
+const std::string begin_immediate{"BEGIN IMMEDIATE"};
 const std::string commit{"COMMIT"};
 const std::string rollback{"ROLLBACK"};
 }  // namespace transaction_sql
@@ -407,7 +408,15 @@ std::unique_ptr<cursor> sqlite_connection::query(const std::string& sql,
 // Prepared statements like any other (cached by the connection): sqlite3_exec would parse and
 // compile the text every time, a few thousand instructions per transaction, which a session
 // per request pays twice.
+std::size_t sqlite_connection::max_parameters() const noexcept {
+  return static_cast<std::size_t>(sqlite3_limit(m_db.get(), SQLITE_LIMIT_VARIABLE_NUMBER, -1));
+}
+
 void sqlite_connection::begin() { run(prepare(transaction_sql::begin)); }
+// SQLite's transactions are serializable anyway; IMMEDIATE takes the write lock at once, so that
+// a transaction that reads and then writes is never refused at its first write (PonyORM's
+// serializable db_session does the same).
+void sqlite_connection::begin_serializable() { run(prepare(transaction_sql::begin_immediate)); }
 void sqlite_connection::commit() { run(prepare(transaction_sql::commit)); }
 void sqlite_connection::rollback() {
   if (in_transaction()) run(prepare(transaction_sql::rollback));

@@ -34,6 +34,14 @@ class sqlite_connection final : public connection {
   [[nodiscard]] std::unique_ptr<cursor> query(const std::string& sql,
                                               std::span<const value> params) override;
   void begin() override;
+  void begin_serializable() override;
+  // SQLite 3.35 added RETURNING; a multi-row INSERT beats as many single ones even in process
+  // (fewer statement steps).
+  [[nodiscard]] bool returns_inserted_rows() const noexcept override {
+    return sqlite3_libversion_number() >= 3035000;
+  }
+  // SQLITE_LIMIT_VARIABLE_NUMBER of this connection (32766 by default, 999 before 3.32).
+  [[nodiscard]] std::size_t max_parameters() const noexcept override;
   void commit() override;
   void rollback() override;
   [[nodiscard]] bool in_transaction() const noexcept override;
