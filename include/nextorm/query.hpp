@@ -191,6 +191,16 @@ class query {
   [[nodiscard]] value max() const { return aggregate(detail::terminal::max, false); }
   // Deletes the selected objects in one statement; returns the number of rows deleted.
   std::int64_t remove() const { return run(detail::terminal::remove).cells.at(0).v.as_int(); }
+  // Sets attributes of the selected objects in one UPDATE; returns the number of rows updated.
+  // Each value is an expression over the object's own attributes, the parameters and constants:
+  //   select<Product>("p for p in Product if p.category.name == c", {{"c", "toys"}})
+  //       .update({{"price", "p.price * rate"}, {"summary", "'sale'"}}, {{"rate", 0.9}});
+  // The session's objects of the entity read the values the rows hold after it.
+  std::int64_t update(std::initializer_list<std::pair<std::string_view, std::string_view>> values,
+                      params args = {}) const {
+    query q{detail::add_assignments(m_state, values, std::move(args))};
+    return q.run(detail::terminal::update).cells.at(0).v.as_int();
+  }
   // The SQL the query runs, for the database it is bound to.
   [[nodiscard]] std::string get_sql() const { return detail::query_sql(m_state); }
   // The names of the result's items, as written in the query (`s`, `s.name`), for headers.

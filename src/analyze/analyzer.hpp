@@ -36,6 +36,9 @@ class analyzer {
   void filter(const ast::node& condition, std::string_view text);  // lambda args: result items
   void where(const ast::node& condition, std::string_view text);   // lambda args: loop variables
   void order_by(const ast::node& order, std::string_view text);
+  // A column the update terminal sets (bind_update.cpp): `attr` of the result's object, to
+  // `value`, an expression over that object's own attributes, parameters and constants.
+  void assign(std::string_view attr, const ast::node& value, std::string_view text);
   void distinct(bool on) noexcept { m_distinct = on; }
   // The method chain's texts are numbered from 1 (the query's own text is 0), so that an error
   // found later (in lowering) can point into the right one.

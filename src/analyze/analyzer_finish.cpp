@@ -80,6 +80,16 @@ void analyzer::check_terminal() const {
         fail("type.remove_result", "remove() needs a query whose result is objects, got " + what());
       }
       break;
+    case ir::terminal::update:
+      if (items.size() != 1 || items.front().expr->kind != ir::expr_kind::source_row ||
+          !m_query.group_by.empty()) {
+        fail("type.update_result",
+             "update() needs a query whose result is objects of one entity, got " + what());
+      }
+      if (m_query.assignments.empty()) {
+        fail("type.update_result", "update() needs at least one attribute to set");
+      }
+      break;
     default: break;
   }
 }

@@ -31,6 +31,15 @@ void add_modifiers(analyze::analyzer& a, const query_spec& spec, std::vector<ast
       case modifier_kind::separator: a.separator(m.text); continue;
       default: break;
     }
+    if (m.kind == modifier_kind::assign) {
+      // `attr=expression`: the expression is parsed alone, so that a caret points into it.
+      const std::string_view text = m.text;
+      const std::size_t equals = text.find('=');
+      const std::string_view value = text.substr(equals + 1);
+      keep.push_back(parse::parse_expression(value));
+      a.assign(text.substr(0, equals), *keep.back(), value);
+      continue;
+    }
     keep.push_back(parse::parse_expression(m.text));
     const ast::node& n = *keep.back();
     if (m.kind == modifier_kind::filter) a.filter(n, m.text);

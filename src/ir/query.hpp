@@ -17,6 +17,13 @@ namespace nextorm::ir {
 
 enum class lock_mode : std::uint8_t { none, for_update, nowait, skip_locked };
 
+// A column that a bulk update sets: `attr` of the updated object, to `value` (an expression over
+// that object's own columns, parameters and constants).
+struct assignment {
+  const attr_info* attr;
+  expr_ptr value;
+};
+
 struct query {
   // Loop variables and implicit joins, in the order the binder met them.
   std::vector<source> sources;
@@ -43,7 +50,8 @@ struct query {
   bool has_limit = false;
   bool has_offset = false;
   lock_mode lock = lock_mode::none;
-  std::string separator = ",";  // the group_concat terminal's
+  std::string separator = ",";          // the group_concat terminal's
+  std::vector<assignment> assignments;  // the update terminal's, in the order given
   // A derived table's query: its result columns are named so (an object: its key alone).
   std::vector<std::string> column_aliases;
 };

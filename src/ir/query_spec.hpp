@@ -23,6 +23,7 @@ enum class terminal : std::uint8_t {
   get,           // the only row, none, or multiple_objects_found
   remove,        // bulk delete: the number of rows deleted
   group_concat,  // one str: the result's values joined (modifier_kind::separator)
+  update,        // bulk update (modifier_kind::assign): the number of rows updated
 };
 
 // What a query's method chain asked for, in order: the part of the cache key beyond the text.
@@ -34,6 +35,7 @@ enum class modifier_kind : std::uint8_t {
   without_distinct,  // text empty
   for_update,        // text "", "nowait" or "skip_locked": SELECT ... FOR UPDATE
   separator,         // text: the separator of the group_concat terminal (default ",")
+  assign,            // text: `attr=expression`, a column the update terminal sets
 };
 
 struct modifier {

@@ -33,6 +33,10 @@ class statement {
   void count();
   void aggregate(const affixes& fn);
   void remove();
+  void update();
+  // `WHERE key IN (SELECT key FROM ... WHERE ...)` of remove() and update() where the rows are
+  // not those of one table alone; the conditions alone otherwise.
+  void where_rows(const entity_info& entity, std::size_t source);
   void group_concat();
   void lock();
   void scalar_shape(value_type type, std::string name);
@@ -68,6 +72,7 @@ void statement::build() {
     case ir::terminal::min: return aggregate({"MIN(", ")"});
     case ir::terminal::max: return aggregate({"MAX(", ")"});
     case ir::terminal::remove: return remove();
+    case ir::terminal::update: return update();
     case ir::terminal::exists:
       // exists(<generator>) as the whole query reads one row holding the answer.
       if (m_query.value_terminal) m_sql.text("SELECT EXISTS (");
@@ -481,6 +486,43 @@ void statement::remove() {
   const entity_info& entity = *m_query.sources[row.source].entity;
   m_sql.text("DELETE FROM ");
   m_sql.quoted(entity.table);
+  where_rows(entity, row.source);
+}
+
+void statement::update() {
+  const auto& row = m_query.result.items.front().expr->as<ir::source_row>();
+  const entity_info& entity = *m_query.sources[row.source].entity;
+  m_plan.updated = &entity;
+  for (const ir::assignment& a : m_query.assignments) m_plan.updated_attrs.push_back(a.attr);
+  m_sql.text("UPDATE ");
+  m_sql.quoted(entity.table);
+  // The values read the updated row's own columns (bind_update.cpp): without the alias, which
+  // an UPDATE's table does not have.
+  m_sql.set_unqualified(true);
+  bool first = true;
+  for (const ir::assignment& a : m_query.assignments) {
+    const auto columns = a.attr->column_names();
+    for (std::size_t part = 0; part < columns.size(); ++part) {
+      m_sql.text(first ? " SET " : ", ");
+      first = false;
+      m_sql.quoted(columns[part]);
+      m_sql.text(" = ");
+      if (a.value->type.is_none()) {
+        m_sql.text("NULL");
+      } else if (columns.size() > 1) {
+        m_sql.key_part(*a.value, part);
+      } else if (a.value->type.is_entity()) {
+        m_sql.key(*a.value);
+      } else {
+        m_sql.expr(*a.value);
+      }
+    }
+  }
+  m_sql.set_unqualified(false);
+  where_rows(entity, row.source);
+}
+
+void statement::where_rows(const entity_info& entity, std::size_t source) {
   if (m_query.sources.size() == 1 && !limited()) {
     // One table: PonyORM's plain form, columns without the alias.
     m_sql.set_unqualified(true);
@@ -492,7 +534,9 @@ void statement::remove() {
     return;
   }
   if (limited() && !m_sql.sql_dialect().has_limit_in_subquery()) {
-    m_sql.unsupported("remove() of a sliced query (LIMIT in an IN subquery)");
+    m_sql.unsupported(
+        std::string{m_query.terminal == ir::terminal::update ? "update()" : "remove()"} +
+        " of a sliced query (LIMIT in an IN subquery)");
   }
   // A composite key as a row value, `("a", "b") IN (SELECT ...)`, which the three providers have.
   const bool composite = entity.composite_key();
@@ -504,7 +548,7 @@ void statement::remove() {
   m_sql.text(composite ? ") IN (SELECT " : " IN (SELECT ");
   for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
     if (i > 0) m_sql.text(", ");
-    m_sql.column(row.source, *entity.key_attrs[i]);
+    m_sql.column(source, *entity.key_attrs[i]);
   }
   from_where();
   order_by();

@@ -72,6 +72,10 @@ struct plan {
   bool date_arithmetic = false;
   // Made for the values of its parameters (ir::query::value_dependent): never cached.
   bool value_dependent = false;
+  // The update terminal's entity and the attributes it sets: the session reads them again for
+  // the objects it holds.
+  const entity_info* updated = nullptr;
+  std::vector<const attr_info*> updated_attrs{};
   // A parameter whose values a sequence expands into `IN (...)` changes the SQL: the number of
   // elements is part of the cache key, and recorded here for checks.
 };

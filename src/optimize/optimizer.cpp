@@ -74,6 +74,7 @@ void rewrite_all(ir::query& query, void (*rewrite)(ir::expr_ptr& e)) {
   for (auto& item : query.result.items) rewrite_tree(item.expr, rewrite);
   for (auto& key : query.group_by) rewrite_tree(key, rewrite);
   for (auto& item : query.order) rewrite_tree(item.expr, rewrite);
+  for (auto& a : query.assignments) rewrite_tree(a.value, rewrite);
 }
 
 }  // namespace nextorm::optimize

@@ -157,6 +157,23 @@ query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string tex
   return state;
 }
 
+query_state_ptr add_assignments(
+    const query_state_ptr& q,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> values, params args) {
+  auto state = std::make_shared<query_state>(*q);
+  for (const auto& [attr, expression] : values) {
+    if (attr.empty() || attr.find('=') != std::string_view::npos) {
+      throw usage_error("query.update",
+                        "update(): '" + std::string{attr} + "' is not an attribute name");
+    }
+    state->spec.modifiers.push_back(
+        ir::modifier{ir::modifier_kind::assign, std::string{attr} + "=" + std::string{expression}});
+  }
+  check_parameter_depth(args, 0);
+  merge(state->args, std::move(args));
+  return state;
+}
+
 query_state_ptr add_prefetch(const query_state_ptr& q, std::vector<std::string> paths) {
   auto state = std::make_shared<query_state>(*q);
   state->prefetch.insert(state->prefetch.end(), std::make_move_iterator(paths.begin()),
@@ -186,13 +203,14 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
   describe_shape(plan->shape, out);
   if (check != nullptr && !check->fits(out)) throw_result_type(*q, out, check->wanted());
   out.keeper = session.keeper();
-  if (t == terminal::remove) {
+  if (t == terminal::remove || t == terminal::update) {
     out.width = 1;
     out.item_entities.assign(1, nullptr);
     out.item_types.assign(1, value_type::integer);
     out.cells.push_back(
         result_cell{nullptr, value{session.connection().execute(plan->sql, values)}});
     if (plan->date_arithmetic) session.connection().check_date_overflow(plan->sql);
+    if (t == terminal::update) session.refresh_after_update(*plan->updated, plan->updated_attrs);
     return out;
   }
   // With paths to prefetch, the objects going to the caller's vector are seen here too.

@@ -61,6 +61,9 @@ class session_impl {
   // Nothing is done inside a hook (PonyORM's rule): its changes are written in the next round.
   void flush();
   // Calls the after_load hooks of the objects read since (after the rows' cursor is gone).
+  // After a bulk UPDATE of `entity` setting `attrs`: the objects the session holds read those
+  // columns again (refresh.cpp).
+  void refresh_after_update(const entity_info& entity, const std::vector<const attr_info*>& attrs);
   void run_after_load() {
     if (!objects().awaiting_after_load.empty()) call_after_load();
   }

@@ -59,7 +59,8 @@ enum class terminal : std::uint8_t {
   first,
   get,
   remove,
-  group_concat
+  group_concat,
+  update
 };
 
 class query_state;  // the database, the text, the method chain and the parameters (src/session)
@@ -69,6 +70,10 @@ using query_state_ptr = std::shared_ptr<const query_state>;
 // The query with more paths to prefetch (query<R>::prefetch).
 [[nodiscard]] query_state_ptr add_prefetch(const query_state_ptr& q,
                                            std::vector<std::string> paths);
+// The columns of a bulk update (query::update), `attr=expression` each.
+[[nodiscard]] query_state_ptr add_assignments(
+    const query_state_ptr& q,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> values, params args);
 [[nodiscard]] query_state_ptr add_modifier(const query_state_ptr& q, int kind, std::string text,
                                            params args);
 // Where a fetch of one typed entity puts its objects, instead of raw_result::objects.
