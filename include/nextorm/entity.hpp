@@ -22,6 +22,8 @@ namespace detail {
 
 [[nodiscard]] entity_base& create_object(const void* type_tag);
 [[nodiscard]] entity_base& create_object(const void* type_tag, const params& values);
+[[nodiscard]] entity_base& upsert_object(const void* type_tag, const params& values,
+                                         std::initializer_list<std::string_view> conflict);
 [[nodiscard]] entity_base& object_at(const void* type_tag, const value& key);
 // `lambda x: x.a == a and x.b == b` for keyword lookups `get({{"a", 1}, {"b", 2}})`.
 [[nodiscard]] std::string keyword_condition(const params& keywords);
@@ -92,6 +94,17 @@ class entity : public detail::entity_parent<Base>::type {
   // on any error no object is made.
   [[nodiscard]] static T& create(const params& values) {
     return static_cast<T&>(detail::create_object(type_tag(), values));
+  }
+
+  // The row of `values`, inserted, or, where a row with the same values of the attributes
+  // `conflict` exists (default: the primary key; a unique attribute or composite key otherwise),
+  // updated with the other values given (and its version moved on), in one statement:
+  // INSERT ... ON CONFLICT (...) DO UPDATE (MariaDB: ON DUPLICATE KEY UPDATE, which any unique
+  // key of the table triggers). Values are checked as create() checks them. Returns the row's
+  // object, which reads what the row holds; hooks are not called. PonyORM has no upsert.
+  //   auto& p = Product::upsert({{"sku", "H-1"}, {"name", "Hammer"}, {"price", 7.5}}, {"sku"});
+  static T& upsert(const params& values, std::initializer_list<std::string_view> conflict = {}) {
+    return static_cast<T&>(detail::upsert_object(type_tag(), values, conflict));
   }
 
   // All objects, or those for which `condition` holds (`p.price < 20` or `lambda p: ...`).

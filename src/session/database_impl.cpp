@@ -266,6 +266,7 @@ const entity_statements& database_impl::statements(const entity_info& entity) {
   const std::string select = "SELECT " + load_columns + " FROM " + table + " WHERE " +
                              (of_class.empty() ? "" : of_class + " AND ");
   s.select_where_key = select + key;
+  s.select_where = select;
   s.select_by_key = select + key_condition(0);
   return m_statements.emplace(&entity, std::move(s)).first->second;
 }

@@ -33,6 +33,7 @@ struct entity_statements {
   std::string insert_without_key;  // without an auto-increment key, which the database makes
   std::string remove;              // WHERE key
   std::string select_by_key;       // every column, WHERE key
+  std::string select_where;        // every column, WHERE (conditions to append, ANDed)
   std::string select_where_key;    // the same up to the key column, for `IN (...)` (entities
                                    // with a single-attribute key: the targets of references)
 };

@@ -378,7 +378,18 @@ void set_object(entity_base& object, const params& values) {
 
 entity_base& create_object(const void* type_tag, const params& values) {
   session_impl& session = session_impl::current();
-  const entity_info& entity = session.db().entity_of(type_tag);
+  return create_object_of(session, session.db().entity_of(type_tag), values);
+}
+
+entity_base& upsert_object(const void* type_tag, const params& values,
+                           std::initializer_list<std::string_view> conflict) {
+  session_impl& session = session_impl::current();
+  return session.upsert(session.db().entity_of(type_tag), values,
+                        std::span{conflict.begin(), conflict.size()});
+}
+
+entity_base& create_object_of(session_impl& session, const entity_info& entity,
+                              const params& values) {
   check_names(entity, values);
   entity_base& object = session.create(entity);
   try {

@@ -1,9 +1,18 @@
-// After a bulk UPDATE (query::update): the objects the session holds of the updated entity, or
-// of a class below it, read the columns it set again, so that they show what their rows hold,
-// and a later change of theirs checks (optimistically) what the row holds now.
+// Writes beside the unit of work, and what the session reads again after them. After a bulk
+// UPDATE (query::update) the objects the session holds of the updated entity, or of a class
+// below it, read the columns it set again, so that they show what their rows hold, and a later
+// change of theirs checks (optimistically) what the row holds now. An upsert (E::upsert) is an
+// INSERT ... ON CONFLICT DO UPDATE (MariaDB: ON DUPLICATE KEY UPDATE) of an object checked as
+// create() checks it, after which the object of the row reads what it holds.
+#include <nextorm/errors.hpp>
+
+#include "common/suggest.hpp"
+#include "materialize/materializer.hpp"
 #include "materialize/object_access.hpp"
+#include "session/object_columns.hpp"
 #include "session/session_impl.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace nextorm::detail {
@@ -35,8 +44,7 @@ value read_column(const driver::cursor& row, std::size_t column, const attr_info
 
 }  // namespace
 
-void session_impl::refresh_after_update(const entity_info& entity,
-                                        const std::vector<const attr_info*>& attrs) {
+void session_impl::forget_reverse_sides(std::span<const attr_info* const> attrs) {
   // A reference set anew changes the other side too: its loaded collections (or the column-less
   // side of a one-to-one) are read again when next used.
   for (const attr_info* attr : attrs) {
@@ -55,6 +63,11 @@ void session_impl::refresh_after_update(const entity_info& entity,
       }
     });
   }
+}
+
+void session_impl::refresh_after_update(const entity_info& entity,
+                                        const std::vector<const attr_info*>& attrs) {
+  forget_reverse_sides(attrs);
   std::vector<entity_base*> held;
   objects().for_each([&](entity_base& object) {
     const object_state state = object_access::state(object);
@@ -114,6 +127,162 @@ void session_impl::refresh_after_update(const entity_info& entity,
       }
     }
   }
+}
+
+namespace {
+
+// `"a" = ? AND "b" = ?` over the columns of `attrs`, their values (from `object`) into `params`.
+std::string columns_equal(const lower::dialect& d, std::span<const attr_info* const> attrs,
+                          const entity_base& object, std::vector<value>& params) {
+  std::string out;
+  for (const attr_info* attr : attrs) {
+    const value v = object_access::read(object, *attr);
+    const auto columns = attr->column_names();
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      out +=
+          (out.empty() ? "" : " AND ") + d.quote(columns[i]) + " = " + d.placeholder(params.size());
+      params.push_back(columns.size() == 1 || v.is_null() ? v : v.as_tuple()[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+entity_base& session_impl::upsert(const entity_info& entity, const params& values,
+                                  std::span<const std::string_view> conflict_names) {
+  flush();
+  // The attributes that find the row: those named, or the key.
+  std::vector<const attr_info*> conflict;
+  for (const std::string_view name : conflict_names) {
+    const attr_info* attr = entity.find(name);
+    if (attr == nullptr || !attr->has_column()) {
+      std::vector<std::string> names;
+      for (const attr_info& a : entity.attrs) {
+        if (a.has_column()) names.push_back(a.name);
+      }
+      throw usage_error("upsert.conflict", "upsert(): " + entity.name + " has no attribute '" +
+                                               std::string{name} + "' with a column" +
+                                               did_you_mean(name, names));
+    }
+    conflict.push_back(attr);
+  }
+  if (conflict.empty()) conflict.assign(entity.key_attrs.begin(), entity.key_attrs.end());
+  auto given = [&](const attr_info& attr) {
+    return std::any_of(values.begin(), values.end(),
+                       [&](const auto& v) { return v.first == attr.name; });
+  };
+  for (const attr_info* attr : conflict) {
+    if (!given(*attr)) {
+      throw usage_error("upsert.conflict",
+                        "upsert(): " + entity.name + "." + attr->name +
+                            " finds the row to update, so it needs a value; give it, or name "
+                            "the unique attributes that find the row (upsert(values, {\"sku\"}))");
+    }
+  }
+  // What a row found is updated with: the values given, but those that find it.
+  std::vector<const attr_info*> updated;
+  for (const auto& [name, v] : values) {
+    const attr_info* attr = entity.find(name);
+    if (attr == nullptr) continue;  // create_object names it
+    if (attr->kind == attr_kind::set) {
+      throw usage_error("upsert.conflict", "upsert(): " + entity.name + "." + attr->name +
+                                               " is a collection, which upsert() cannot set; "
+                                               "add to it after");
+    }
+    if (attr->has_column() && !attr->key_part &&
+        std::find(conflict.begin(), conflict.end(), attr) == conflict.end()) {
+      updated.push_back(attr);
+    }
+  }
+  // The row as an object, checked as create() checks it; never inserted by the flush.
+  entity_base& made = create_object_of(*this, entity, values);
+  std::erase(m_created, &made);
+  start_version(made);
+  const lower::dialect& d = m_db.dialect();
+  const attr_info& pk = entity.pk();
+  const bool generated = pk.auto_increment && object_access::read(made, pk).is_null();
+  std::string columns;
+  std::string placeholders;
+  std::size_t count = 0;
+  for (const attr_info* attr : entity.columns) {
+    if (generated && attr->key_part) continue;
+    for (const auto& column : attr->column_names()) {
+      columns += (count == 0 ? "" : ", ") + d.quote(column);
+      placeholders += (count == 0 ? "" : ", ") + d.placeholder(count);
+      ++count;
+    }
+  }
+  std::string sql =
+      "INSERT INTO " + d.quote(entity.table) + " (" + columns + ") VALUES (" + placeholders + ")";
+  const bool mariadb = d.name() == "mariadb";
+  std::string sets;
+  auto set = [&](const std::string& column, const std::string& to) {
+    sets += (sets.empty() ? "" : ", ") + d.quote(column) + " = " + to;
+  };
+  for (const attr_info* attr : updated) {
+    if (attr == entity.version_attr) continue;
+    for (const auto& column : attr->column_names()) {
+      set(column, mariadb ? "VALUES(" + d.quote(column) + ")" : "excluded." + d.quote(column));
+    }
+  }
+  // A row updated moves its version on, as every UPDATE does.
+  if (const attr_info* version = entity.version_attr; version != nullptr && !sets.empty()) {
+    // (Qualified: PostgreSQL's DO UPDATE also sees the proposed row's columns.)
+    set(version->column, d.quote(entity.table) + "." + d.quote(version->column) + " + 1");
+    updated.push_back(version);
+  }
+  if (mariadb) {
+    // (ON DUPLICATE KEY fires on any unique key; with nothing to set, the row stays.)
+    const std::string& key = entity.key_attrs.front()->column_names().front();
+    sql +=
+        " ON DUPLICATE KEY UPDATE " + (sets.empty() ? d.quote(key) + " = " + d.quote(key) : sets);
+  } else {
+    std::string targets;
+    for (const attr_info* attr : conflict) {
+      for (const auto& column : attr->column_names()) {
+        targets += (targets.empty() ? "" : ", ") + d.quote(column);
+      }
+    }
+    sql += " ON CONFLICT (" + targets + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
+  }
+  entity_base* found = nullptr;
+  try {
+    (void)connection().execute_from(
+        sql, object_columns{made, generated ? object_columns::key_position::skip
+                                            : object_columns::key_position::in_place});
+    // The row as it is now: the object the session has for it reads what the statement set.
+    std::vector<value> params;
+    const std::string where = columns_equal(d, conflict, made, params);
+    m_row_key = params;
+    auto rows = connection().query(statements(entity).select_where + where, m_row_key);
+    if (!rows->next()) {
+      throw object_not_found("upsert(): no row of " + entity.name +
+                             " holds the values that find it after the statement");
+    }
+    materialize::entity_objects& objects = this->objects().objects_of(entity);
+    found = materialize::materialize_object(*rows, 0, objects);
+    for (const attr_info* attr : updated) {
+      const auto at = std::find(entity.load_columns.begin(), entity.load_columns.end(), attr);
+      if (at == entity.load_columns.end()) continue;  // a lazy one: left as the object has it
+      const std::size_t column =
+          entity.load_offsets[static_cast<std::size_t>(at - entity.load_columns.begin())];
+      attr->write(object_access::field(*found, *attr), read_column(*rows, column, *attr));
+    }
+  } catch (...) {
+    remove(made);
+    throw;
+  }
+  remove(made);
+  std::vector<const attr_info*> references;
+  for (const auto& [name, v] : values) {
+    if (const attr_info* attr = entity.find(name); attr != nullptr && attr->has_column()) {
+      references.push_back(attr);
+    }
+  }
+  forget_reverse_sides(references);
+  run_after_load();
+  return *found;
 }
 
 }  // namespace nextorm::detail

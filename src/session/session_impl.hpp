@@ -64,6 +64,10 @@ class session_impl {
   // After a bulk UPDATE of `entity` setting `attrs`: the objects the session holds read those
   // columns again (refresh.cpp).
   void refresh_after_update(const entity_info& entity, const std::vector<const attr_info*>& attrs);
+  // E::upsert (refresh.cpp): the row of `values`, inserted or, where a row with the same values
+  // of `conflict` (default: the key) exists, updated with the other values; its object.
+  entity_base& upsert(const entity_info& entity, const params& values,
+                      std::span<const std::string_view> conflict);
   void run_after_load() {
     if (!objects().awaiting_after_load.empty()) call_after_load();
   }
@@ -86,6 +90,9 @@ class session_impl {
   void insert_batch(std::span<entity_base* const> run, bool generated);
   void insert_one(entity_base& object);
   void start_version(entity_base& object);
+  // The loaded collections (or the column-less one-to-one side) on the other side of these
+  // references, read again on next use.
+  void forget_reverse_sides(std::span<const attr_info* const> attrs);
   void update(entity_base& object);
   void erase(entity_base& object);
   // The flush's rounds: hooks before, the writes, hooks after (which may change more).
@@ -166,6 +173,9 @@ class session_impl {
 // The session `object` belongs to, for a change or a lazy load: usage_error session.over when
 // that session has ended, object.detached when no session made the object.
 [[nodiscard]] session_impl& session_of(const entity_base& object);
+// create_object() for an entity of the session's database (objects.cpp).
+entity_base& create_object_of(session_impl& session, const entity_info& entity,
+                              const params& values);
 // usage_error object.detached: a field of an object no session made.
 [[noreturn]] void throw_unattached();
 // "Author[1]" ("Author[new]" before the database made its key), for messages.
