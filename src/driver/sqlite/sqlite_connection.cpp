@@ -7,6 +7,8 @@
 #include <nextorm/errors.hpp>
 #include <nextorm/types.hpp>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <utility>
@@ -220,6 +222,16 @@ class sqlite_cursor final : public cursor {
         // PonyORM's DECIMAL columns have NUMERIC affinity: numbers come back as numbers.
         if (storage == SQLITE_TEXT) check_text_form(c, type);
         return value::typed(type, std::string{get_text(column)});
+      case value_type::uuid: {
+        if (storage != SQLITE_BLOB) return value::typed(type, std::string{get_text(column)});
+        // PonyORM stores a uuid as its 16 bytes: read as the text every other uuid is, so that
+        // objects and keys of either kind of row are alike.
+        const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, c));
+        if (sqlite3_column_bytes(m_stmt, c) != 16) mismatch(c, type);
+        std::array<std::uint8_t, 16> octets{};
+        std::copy(data, data + 16, octets.begin());
+        return value::typed(type, uuid{octets}.text());
+      }
       case value_type::date:
       case value_type::datetime:
       case value_type::time:
