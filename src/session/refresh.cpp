@@ -147,6 +147,26 @@ std::string columns_equal(const lower::dialect& d, std::span<const attr_info* co
   return out;
 }
 
+// Whether `attrs` are the key, a unique attribute or a composite key of `entity` or a base.
+bool finds_one_row(const entity_info& entity, const std::vector<const attr_info*>& attrs) {
+  auto same = [&](const auto& names) {
+    if (names.size() != attrs.size()) return false;
+    return std::all_of(attrs.begin(), attrs.end(), [&](const attr_info* attr) {
+      return std::find(names.begin(), names.end(), attr->name) != names.end();
+    });
+  };
+  std::vector<std::string> key;
+  for (const attr_info* attr : entity.key_attrs) key.push_back(attr->name);
+  if (same(key)) return true;
+  if (attrs.size() == 1 && attrs.front()->unique) return true;
+  for (const entity_info* e = &entity; e != nullptr; e = e->base_entity) {
+    for (const composite_index_info& index : e->composite_indexes) {
+      if (index.unique && same(index.attrs)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 entity_base& session_impl::upsert(const entity_info& entity, const params& values,
@@ -168,6 +188,15 @@ entity_base& session_impl::upsert(const entity_info& entity, const params& value
     conflict.push_back(attr);
   }
   if (conflict.empty()) conflict.assign(entity.key_attrs.begin(), entity.key_attrs.end());
+  // The row must be found by a unique constraint (else MariaDB would insert a second row).
+  if (!finds_one_row(entity, conflict)) {
+    std::string names;
+    for (const attr_info* attr : conflict) names += (names.empty() ? "" : ", ") + attr->name;
+    throw usage_error("upsert.conflict",
+                      "upsert(): no unique constraint of " + entity.name + " is (" + names +
+                          "): the row to update is found by the key, a unique attribute or a "
+                          "composite_key");
+  }
   auto given = [&](const attr_info& attr) {
     return std::any_of(values.begin(), values.end(),
                        [&](const auto& v) { return v.first == attr.name; });
