@@ -12,9 +12,11 @@
 #include <nextorm/value.hpp>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <iostream>  // show() prints to std::cout; programs rely on the umbrella for it
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +26,57 @@
 #include <vector>
 
 namespace nextorm {
+
+// An attribute named by a pointer to its member in an entity class.
+namespace detail {
+struct member_ref {
+  const void* type_tag;     // the class's (entity<T>::type_tag())
+  std::ptrdiff_t offset;    // of the member in an object, from its entity_base
+  std::string_view member;  // the member's class, for messages
+};
+
+template <class E, class F>
+member_ref member_of(F E::*member) {
+  static_assert(std::is_base_of_v<entity_base, E>, "a member of an entity class");
+  // Where the member is: read from an object made for the purpose (an entity's layout is not
+  // standard, so offsetof cannot say).
+  alignas(E) std::byte storage[sizeof(E)];
+  E* object = ::new (static_cast<void*>(storage)) E;
+  const auto* base = reinterpret_cast<const std::byte*>(static_cast<const entity_base*>(object));
+  const std::ptrdiff_t offset = reinterpret_cast<const std::byte*>(&(object->*member)) - base;
+  object->~E();
+  return {E::type_tag(), offset, E::entity_name()};
+}
+}  // namespace detail
+
+// A prefetch path of several levels, each a member of the entity the previous one leads to:
+// `attr_path(&Product::category, &Category::dept)` is "category.dept".
+struct attr_path {
+  template <class... Members>
+  explicit attr_path(Members... members) : steps{detail::member_of(members)...} {}
+  std::vector<detail::member_ref> steps;
+};
+
+namespace detail {
+// "category.dept": the attribute names of `steps`, resolved in the query's database.
+[[nodiscard]] std::string member_path(const query_state_ptr& q,
+                                      const std::vector<member_ref>& steps);
+
+template <class P>
+concept prefetch_path_arg = std::is_convertible_v<const P&, std::string_view> ||
+    std::is_member_object_pointer_v<P> || std::is_same_v<P, attr_path>;
+
+template <class P>
+std::string path_text(const query_state_ptr& q, const P& path) {
+  if constexpr (std::is_convertible_v<const P&, std::string_view>) {
+    return std::string{std::string_view{path}};
+  } else if constexpr (std::is_same_v<P, attr_path>) {
+    return member_path(q, path.steps);
+  } else {
+    return member_path(q, {member_of(path)});
+  }
+}
+}  // namespace detail
 
 // The rows of a query. For entities the elements are pointers to session-owned objects, and
 // iteration yields references. A result keeps its objects alive: after its db_session has ended
@@ -133,10 +186,12 @@ class query {
   // is given; in a tuple result it applies to the items whose entity has its first attribute.
   // A name that is not there, or a plain value, is query.prefetch. Objects whose key has
   // several attributes have their collections loaded one by one.
+  // Typed paths name the attributes by their members: `prefetch(&Product::tags)`, and a path
+  // of several levels `prefetch(nextorm::attr_path(&Product::category, &Category::dept))`.
   template <class... Paths>
-  requires(sizeof...(Paths) > 0 && (std::is_convertible_v<const Paths&, std::string_view> && ...))
-      [[nodiscard]] query prefetch(const Paths&... paths) const {
-    return query{detail::add_prefetch(m_state, {std::string{std::string_view{paths}}...})};
+  requires(sizeof...(Paths) > 0 && (detail::prefetch_path_arg<Paths> && ...)) [[nodiscard]] query
+      prefetch(const Paths&... paths) const {
+    return query{detail::add_prefetch(m_state, {detail::path_text(m_state, paths)...})};
   }
 
   [[nodiscard]] result<R> fetch() const { return rows(); }

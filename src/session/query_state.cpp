@@ -174,6 +174,23 @@ query_state_ptr add_assignments(
   return state;
 }
 
+std::string member_path(const query_state_ptr& q, const std::vector<member_ref>& steps) {
+  std::string out;
+  for (const member_ref& step : steps) {
+    const entity_info& entity = q->db->entity_of(step.type_tag);
+    const attr_info* found = nullptr;
+    for (const attr_info& attr : entity.attrs) {
+      if (attr.field_offset == step.offset) found = &attr;
+    }
+    if (found == nullptr) {
+      throw usage_error("query.prefetch", "prefetch(): a member of " + std::string{step.member} +
+                                              " that is not one of its attributes");
+    }
+    out += (out.empty() ? "" : ".") + found->name;
+  }
+  return out;
+}
+
 query_state_ptr add_prefetch(const query_state_ptr& q, std::vector<std::string> paths) {
   auto state = std::make_shared<query_state>(*q);
   state->prefetch.insert(state->prefetch.end(), std::make_move_iterator(paths.begin()),

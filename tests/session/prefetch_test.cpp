@@ -30,6 +30,7 @@ struct Item : entity<Item> {
   Set<Badge> badges{"badges"};
   Single<Manual> manual{"manual", optional};            // one-to-one: the key is in Manual
   Opt<std::string> extra{"extra", long_str, nullable};  // lazy, NULL
+  int scratch = 0;                                      // a member of the program's, no column
 };
 struct Bin;
 struct Badge : entity<Badge> {
@@ -110,6 +111,30 @@ TEST_CASE_METHOD(store, "prefetch loads a path's objects one statement per level
   CHECK(red == 9);
   CHECK(manuals == 5);
   CHECK(sql.count() == 0);  // everything was there
+}
+
+TEST_CASE_METHOD(store, "prefetch takes typed paths: members, and attr_path for several levels",
+                 "[prefetch]") {
+  db_session session{db};
+  sql_capture sql{db};
+  const auto items = select<Item>("i for i in Item")
+                         .prefetch(attr_path(&Item::shelf, &Shelf::dept), &Item::badges, "notes")
+                         .fetch();
+  CHECK(sql.count("SELECT") == 5);
+  sql.clear();
+  for (const Item& item : items) {
+    if (item.shelf.get() != nullptr) CHECK_FALSE(item.shelf->dept->name.get().empty());
+    (void)item.badges.size();
+  }
+  CHECK(sql.count() == 0);
+  // A member that is no attribute.
+  CHECK_THROWS_WITH(
+      select<Item>("i for i in Item").prefetch(&Item::scratch).fetch(),
+      Catch::StartsWith("query.prefetch") && Catch::Contains("not one of its attributes"));
+  // A member of another entity than the level's: named as a string would be.
+  CHECK_THROWS_WITH(
+      select<Item>("i for i in Item").prefetch(&Shelf::items).fetch(),
+      Catch::StartsWith("query.prefetch") && Catch::Contains("Item has no attribute 'items'"));
 }
 
 TEST_CASE_METHOD(store, "prefetch of collections fills each owner's, and follows them",
