@@ -73,9 +73,9 @@ void session_impl::write_round() {
     }
   }
   m_links.clear();
-  for (entity_base* object : m_deleted) {
-    erase(*object);
-    if (hooks) after_write(*object, object->info().hooks.after_delete);
+  erase_deleted();
+  if (hooks) {
+    for (entity_base* object : m_deleted) after_write(*object, object->info().hooks.after_delete);
   }
   m_deleted.clear();
   if (!hooks) return;

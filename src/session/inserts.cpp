@@ -192,6 +192,54 @@ void session_impl::insert_batch(std::span<entity_base* const> run, bool generate
   }
 }
 
+namespace {
+
+// Keys per DELETE, in powers of two up to this: few statement shapes per table.
+constexpr std::size_t max_keys = 256;
+
+}  // namespace
+
+void session_impl::erase_deleted() {
+  // A removal that checks a value (an attribute read, a version) needs its own row count; one
+  // that checks nothing goes with its neighbours of the same table (a row already gone is no
+  // error either way). The order of m_deleted is kept between tables.
+  auto alone = [&](entity_base& object) {
+    return object.info().composite_key() || !plan_write(object, false).checked.empty();
+  };
+  const lower::dialect& d = m_db.dialect();
+  std::size_t at = 0;
+  while (at < m_deleted.size()) {
+    entity_base& first = *m_deleted[at];
+    std::size_t end = at + 1;
+    if (!alone(first)) {
+      while (end < m_deleted.size() && end - at < max_keys &&
+             m_deleted[end]->info().root == first.info().root && !alone(*m_deleted[end])) {
+        ++end;
+      }
+    }
+    const std::size_t rows = power_of_two_below(end - at);
+    if (rows == 1) {
+      erase(first);
+      ++at;
+      continue;
+    }
+    const auto run = std::span{m_deleted}.subspan(at, rows);
+    std::string sql = "DELETE FROM " + d.quote(first.info().table) + " WHERE " +
+                      d.quote(first.info().pk().column) + " IN (";
+    std::vector<value> keys;
+    for (std::size_t i = 0; i < rows; ++i) {
+      sql += (i == 0 ? "" : ", ") + d.placeholder(i);
+      keys.push_back(run[i]->key());
+    }
+    (void)connection().execute(sql + ")", keys);
+    for (entity_base* object : run) {
+      written(*object);
+      objects().forget(object->info(), object->key());
+    }
+    at += rows;
+  }
+}
+
 void session_impl::start_version(entity_base& object) {
   // A version attribute starts at 1 unless the program set it.
   if (const attr_info* version = object.info().version_attr;

@@ -95,6 +95,9 @@ class session_impl {
   void forget_reverse_sides(std::span<const attr_info* const> attrs);
   void update(entity_base& object);
   void erase(entity_base& object);
+  // The DELETEs of m_deleted, in order (inserts.cpp): consecutive objects of one table whose
+  // removal checks nothing go in one `DELETE ... WHERE key IN (...)`.
+  void erase_deleted();
   // The flush's rounds: hooks before, the writes, hooks after (which may change more).
   void write_pending();
   void write_round();
