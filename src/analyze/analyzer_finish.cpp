@@ -81,11 +81,7 @@ void analyzer::check_terminal() const {
       }
       break;
     case ir::terminal::update:
-      if (items.size() != 1 || items.front().expr->kind != ir::expr_kind::source_row ||
-          !m_query.group_by.empty()) {
-        fail("type.update_result",
-             "update() needs a query whose result is objects of one entity, got " + what());
-      }
+      // (Each assignment checked the result: objects of one entity.)
       if (m_query.assignments.empty()) {
         fail("type.update_result", "update() needs at least one attribute to set");
       }

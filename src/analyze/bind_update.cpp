@@ -38,7 +38,7 @@ const ir::expr* foreign_part(const ir::expr& e, std::size_t source) {
   }
   const ir::expr* found = nullptr;
   ir::for_each_operand(const_cast<ir::expr&>(e), [&](ir::expr_ptr& operand) {
-    if (found == nullptr && operand) found = foreign_part(*operand, source);
+    if (found == nullptr) found = foreign_part(*operand, source);
   });
   return found;
 }
@@ -90,7 +90,7 @@ void analyzer::assign(std::string_view attr_name, const ast::node& value, std::s
   const bool fits = got.is_none() ? nullable(*attr)
                     : wanted.is_entity()
                         ? got.is_entity() && got.entity->root == wanted.entity->root
-                        : !got.is_entity() && !got.collection && comparable(wanted, got);
+                        : !got.is_entity() && comparable(wanted, got);  // (no collection: above)
   if (!fits) {
     m_binder.fail(error_category::type, "type.update_value",
                   label + " is " + ir::type_text(wanted) + (got.is_none() ? " and required" : "") +

@@ -68,8 +68,7 @@ std::vector<value> connection::insert_rows(const std::string& sql, const param_s
   if (returning) {
     out.reserve(rows);
     const auto cursor = query(sql, values.values());
-    while (cursor->next())
-      out.push_back(cursor->is_null(0) ? value{} : cursor->get(0, value_type::null));
+    while (cursor->next()) out.push_back(cursor->get(0, value_type::null));
     got = out.size();
   } else {
     got = static_cast<std::size_t>(execute(sql, values.values()));

@@ -41,6 +41,10 @@ class sql_builder {
   // A placeholder bound to the value of `slot`.
   void bind(lower::param_slot slot);
   void set_unqualified(bool on) noexcept { m_unqualified = on; }
+  // A source over a subclass: its rows are those of its classes (PonyORM's discriminator
+  // criterion, the values bound).
+  [[nodiscard]] bool is_subclass(std::size_t source) const noexcept;
+  void class_condition(std::size_t source);
   // A column of the query's result: `expr(e)`, except that the exact sum or average of decimals
   // (dialect::decimal_aggregate) stays the function's text, with its digits and scale.
   void result_column(const ir::expr& e);
@@ -87,10 +91,6 @@ class sql_builder {
   void json(const ir::function& f);
   void subquery(const ir::subquery& q);
   void join_condition(std::size_t source);
-  // A source over a subclass: its rows are those of its classes (PonyORM's discriminator
-  // criterion, the values bound).
-  [[nodiscard]] bool is_subclass(std::size_t source) const noexcept;
-  void class_condition(std::size_t source);
   // Whether the scope's FROM puts a condition of its own into WHERE (an implicit join's, or a
   // subclass's).
   [[nodiscard]] bool scope_has_condition(std::size_t scope) const noexcept;

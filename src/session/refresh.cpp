@@ -71,8 +71,8 @@ void session_impl::refresh_after_update(const entity_info& entity,
   std::vector<entity_base*> held;
   objects().for_each([&](entity_base& object) {
     const object_state state = object_access::state(object);
-    if ((state == object_state::clean || state == object_state::modified) &&
-        is_a(object.info(), entity)) {
+    // (After the flush an object is clean, or deleted and gone from the map.)
+    if (state == object_state::clean && is_a(object.info(), entity)) {
       held.push_back(&object);
     }
   });
@@ -116,9 +116,7 @@ void session_impl::refresh_after_update(const entity_info& entity,
         }
         key = value::tuple(std::move(parts));
       }
-      const auto found = by_key.find(key);
-      if (found == by_key.end()) continue;
-      entity_base& object = *found->second;
+      entity_base& object = *by_key.at(key);  // the SELECT asked for held keys only
       std::size_t column = key_width;
       for (const attr_info* attr : attrs) {
         void* field = object_access::field(object, *attr);
@@ -285,7 +283,7 @@ entity_base& session_impl::upsert(const entity_info& entity, const params& value
     const std::string where = columns_equal(d, conflict, made, params);
     m_row_key = params;
     auto rows = connection().query(statements(entity).select_where + where, m_row_key);
-    if (!rows->next()) {
+    if (!rows->next()) {  // coverage-exempt: a trigger that removes the row it was given
       throw object_not_found("upsert(): no row of " + entity.name +
                              " holds the values that find it after the statement");
     }
@@ -305,9 +303,8 @@ entity_base& session_impl::upsert(const entity_info& entity, const params& value
   remove(made);
   std::vector<const attr_info*> references;
   for (const auto& [name, v] : values) {
-    if (const attr_info* attr = entity.find(name); attr != nullptr && attr->has_column()) {
-      references.push_back(attr);
-    }
+    // (create_object_of refused unknown names.)
+    if (const attr_info* attr = entity.find(name); attr->has_column()) references.push_back(attr);
   }
   forget_reverse_sides(references);
   run_after_load();

@@ -113,8 +113,9 @@ param_value typed(const json& v) {
   if (v.is_number_integer()) return value{v.get<std::int64_t>()};
   if (v.is_number_float()) return value{v.get<double>()};
   if (v.is_string()) return value{v.get<std::string>()};
-  const auto& [kind, text_json] = *v.items().begin();
-  const std::string text = text_json.get<std::string>();
+  const auto first = v.begin();
+  const std::string kind = first.key();
+  const std::string text = first.value().get<std::string>();
   if (kind == "timedelta") return value::interval(timedelta_from_text(text).count());
   if (kind == "bytes") {
     std::string raw;

@@ -107,6 +107,12 @@ TEST_CASE("a construct a dialect cannot express fails naming the dialect") {
       compile::compile_query(spec, schema(), lower::mariadb_dialect(), {}),
       Catch::Contains("remove() of a sliced query (LIMIT in an IN subquery) is not supported by "
                       "mariadb"));
+  spec.terminal = ir::terminal::update;
+  spec.modifiers.push_back({ir::modifier_kind::assign, "price=1"});
+  CHECK_THROWS_WITH(
+      compile::compile_query(spec, schema(), lower::mariadb_dialect(), {}),
+      Catch::Contains("update() of a sliced query (LIMIT in an IN subquery) is not supported by "
+                      "mariadb"));
 }
 
 TEST_CASE("a dialect refusal points at the construct, also in a modifier's text") {
@@ -216,8 +222,7 @@ TEST_CASE("max() of a sliced query reads the column of the sliced rows") {
 }
 
 TEST_CASE("remove() of one table joins its conditions with AND on bare column names") {
-  ir::query_spec spec =
-      testing::spec_of("p for p in Product if p.price > 1 and p.quantity < 3");
+  ir::query_spec spec = testing::spec_of("p for p in Product if p.price > 1 and p.quantity < 3");
   spec.terminal = ir::terminal::remove;
   CHECK(compile::compile_query(spec, schema(), lower::sqlite_dialect(), {})->sql ==
         "DELETE FROM \"Product\" WHERE \"price\" > 1 AND \"quantity\" < 3");
