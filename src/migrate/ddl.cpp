@@ -170,8 +170,12 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
     index_def def;
     std::string joined;  // PonyORM names both by their columns joined with '_'
     for (const auto& name : index->attrs) {
-      def.columns.push_back(owner->find(name)->column);
-      joined += (joined.empty() ? "" : "_") + def.columns.back();
+      // Every column of each attribute: a reference to an entity with a composite key has
+      // several (before, only its first was in the constraint, which was then too strict).
+      for (const auto& column : owner->find(name)->column_names()) {
+        def.columns.push_back(column);
+        joined += (joined.empty() ? "" : "_") + column;
+      }
     }
     if (index->unique) {
       def.name = naming.unique_key(entity.table, joined);

@@ -139,7 +139,8 @@ std::string columns_equal(const lower::dialect& d, std::span<const attr_info* co
     for (std::size_t i = 0; i < columns.size(); ++i) {
       out +=
           (out.empty() ? "" : " AND ") + d.quote(columns[i]) + " = " + d.placeholder(params.size());
-      params.push_back(columns.size() == 1 || v.is_null() ? v : v.as_tuple()[i]);
+      // (upsert() refused a None here.)
+      params.push_back(columns.size() == 1 ? v : v.as_tuple()[i]);
     }
   }
   return out;
@@ -195,16 +196,19 @@ entity_base& session_impl::upsert(const entity_info& entity, const params& value
                           "): the row to update is found by the key, a unique attribute or a "
                           "composite_key");
   }
+  // Given, and not None (no row is found by a NULL: a unique column holds several).
   auto given = [&](const attr_info& attr) {
-    return std::any_of(values.begin(), values.end(),
-                       [&](const auto& v) { return v.first == attr.name; });
+    const auto found = values.find(attr.name);
+    return found != values.end() &&
+           !(found->second.is_scalar() && found->second.scalar().is_null());
   };
   for (const attr_info* attr : conflict) {
     if (!given(*attr)) {
       throw usage_error("upsert.conflict",
                         "upsert(): " + entity.name + "." + attr->name +
-                            " finds the row to update, so it needs a value; give it, or name "
-                            "the unique attributes that find the row (upsert(values, {\"sku\"}))");
+                            " finds the row to update, so it needs a value (not None); give it, "
+                            "or name the unique attributes that find the row "
+                            "(upsert(values, {\"sku\"}))");
     }
   }
   // What a row found is updated with: the values given, but those that find it.
