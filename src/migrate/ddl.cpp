@@ -121,6 +121,29 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
   if (entity.composite_key()) {
     for (const attr_info* key : entity.key_attrs) table.primary_key.push_back(key->column);
   }
+  // The composite keys and indexes of the table (its classes'), each an entity's and its own.
+  std::vector<std::pair<const entity_info*, const composite_index_info*>> composites;
+  for (const auto& index : entity.composite_indexes) composites.emplace_back(&entity, &index);
+  for (const entity_info* sub : entity.subclasses) {
+    for (const auto& index : sub->composite_indexes) composites.emplace_back(sub, &index);
+  }
+  // Every column of each attribute: a reference to an entity with a composite key has several.
+  auto columns_of = [](const entity_info& owner, const composite_index_info& index) {
+    std::vector<std::string> columns;
+    for (const auto& name : index.attrs) {
+      for (const auto& column : owner.find(name)->column_names()) columns.push_back(column);
+    }
+    return columns;
+  };
+  // PonyORM gives a foreign key no index of its own where a composite key or index starts
+  // with its columns.
+  auto composite_starts_with = [&](std::span<const std::string> names) {
+    return std::any_of(composites.begin(), composites.end(), [&](const auto& c) {
+      const auto columns = columns_of(*c.first, *c.second);
+      return columns.size() >= names.size() &&
+             std::equal(names.begin(), names.end(), columns.begin());
+    });
+  };
   // A hierarchy's table has the columns of all its classes (table_columns).
   for (const attr_info* attr : entity.table_columns) {
     const auto names = attr->column_names();
@@ -155,33 +178,23 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
                                     on_delete});
     }
     // (The first column of a composite key is indexed by the key.)
-    const bool key_indexed = attr->kind == attr_kind::pk || attr == entity.key_attrs.front();
+    const bool key_indexed = attr->kind == attr_kind::pk || attr == entity.key_attrs.front() ||
+                             (!attr->indexed && composite_starts_with(names));
     if ((attr->kind == attr_kind::single || attr->indexed) && !attr->unique && !key_indexed) {
       table.indexes.push_back(
           {naming.index(entity.table, joined(names, "_")), {names.begin(), names.end()}});
     }
   }
-  std::vector<std::pair<const entity_info*, const composite_index_info*>> composites;
-  for (const auto& index : entity.composite_indexes) composites.emplace_back(&entity, &index);
-  for (const entity_info* sub : entity.subclasses) {
-    for (const auto& index : sub->composite_indexes) composites.emplace_back(sub, &index);
-  }
   for (const auto& [owner, index] : composites) {
     index_def def;
-    std::string joined;  // PonyORM names both by their columns joined with '_'
-    for (const auto& name : index->attrs) {
-      // Every column of each attribute: a reference to an entity with a composite key has
-      // several (before, only its first was in the constraint, which was then too strict).
-      for (const auto& column : owner->find(name)->column_names()) {
-        def.columns.push_back(column);
-        joined += (joined.empty() ? "" : "_") + column;
-      }
-    }
+    def.columns = columns_of(*owner, *index);
+    // PonyORM names both by their columns joined with '_'.
+    const std::string columns = joined(def.columns, "_");
     if (index->unique) {
-      def.name = naming.unique_key(entity.table, joined);
+      def.name = naming.unique_key(entity.table, columns);
       table.unique_keys.push_back(std::move(def));
     } else {
-      def.name = naming.index(entity.table, joined);
+      def.name = naming.index(entity.table, columns);
       table.indexes.push_back(std::move(def));
     }
   }

@@ -12,7 +12,9 @@
 // a declared table and declared columns (kept as given), and a many-to-many with a declared join
 // table and columns, a symmetric one with both columns declared, and composite primary keys
 // (PonyORM's PrimaryKey(a, b)): one of two scalars listed in another order than declared, one of
-// two references (no index for the key's first column, one for its second). A second case
+// two references (no index for the key's first column, one for its second), a composite key over
+// a reference of two columns (all its columns in the constraint), and composite ones that start
+// with a reference (which then gets no index of its own, as in PonyORM). A second case
 // checks that C++ entities are named for the provider too and that their tables work.
 #include <nextorm/nextorm.hpp>
 
