@@ -139,9 +139,10 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
   // with its columns.
   auto composite_starts_with = [&](std::span<const std::string> names) {
     return std::any_of(composites.begin(), composites.end(), [&](const auto& c) {
-      const auto columns = columns_of(*c.first, *c.second);
-      return columns.size() >= names.size() &&
-             std::equal(names.begin(), names.end(), columns.begin());
+      auto columns = columns_of(*c.first, *c.second);
+      // (Padded with "", which names no column, to compare as long as `names`.)
+      columns.resize(std::max(columns.size(), names.size()));
+      return std::equal(names.begin(), names.end(), columns.begin());
     });
   };
   // A hierarchy's table has the columns of all its classes (table_columns).
