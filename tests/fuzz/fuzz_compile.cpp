@@ -11,10 +11,12 @@
 //   query: TEXT            more of the query text (a generator, or a condition with `entity:`)
 //   entity: NAME           Product.select(...) form: the text is a condition or a lambda
 //   filter: TEXT  where: TEXT  order_by: TEXT  separator: TEXT  for_update: nowait
+//   assign: ATTR=TEXT      a column the update terminal sets
 //   distinct:  without_distinct:
 //   repeat N: TEXT         TEXT N times more (up to 4 KB), after the query text or the last
 //                          method's text
 //   terminal: count        fetch count sum avg min max exists first get remove group_concat
+//                          update
 //   distinct_aggregate:    count/sum/avg of distinct values
 //   limit: N  offset: N    64-bit integers, as query::limit(n, offset) passes them
 //   disable: PASS          an optimizer pass to leave out (a second compile without it)
@@ -120,7 +122,8 @@ std::optional<ir::terminal> terminal_named(std::string_view name) {
       {"first", terminal_kind::first},
       {"get", terminal_kind::get},
       {"remove", terminal_kind::remove},
-      {"group_concat", terminal_kind::group_concat}};
+      {"group_concat", terminal_kind::group_concat},
+      {"update", terminal_kind::update}};
   for (const auto& [n, t] : names) {
     if (n == name) return t;
   }
@@ -135,7 +138,8 @@ std::optional<modifier_kind> modifier_named(std::string_view name) {
       {"distinct", modifier_kind::distinct},
       {"without_distinct", modifier_kind::without_distinct},
       {"for_update", modifier_kind::for_update},
-      {"separator", modifier_kind::separator}};
+      {"separator", modifier_kind::separator},
+      {"assign", modifier_kind::assign}};
   for (const auto& [n, k] : names) {
     if (n == name) return k;
   }
