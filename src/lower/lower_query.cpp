@@ -494,6 +494,12 @@ void statement::update() {
   const entity_info& entity = *m_query.sources[row.source].entity;
   m_plan.updated = &entity;
   for (const ir::assignment& a : m_query.assignments) m_plan.updated_attrs.push_back(a.attr);
+  // Every UPDATE moves a version attribute on, so that a session holding an old row sees it.
+  const attr_info* version = entity.version_attr;
+  const bool versioned =
+      version != nullptr && std::find(m_plan.updated_attrs.begin(), m_plan.updated_attrs.end(),
+                                      version) == m_plan.updated_attrs.end();
+  if (versioned) m_plan.updated_attrs.push_back(version);
   m_sql.text("UPDATE ");
   m_sql.quoted(entity.table);
   // The values read the updated row's own columns (bind_update.cpp): without the alias, which
@@ -517,6 +523,13 @@ void statement::update() {
         m_sql.expr(*a.value);
       }
     }
+  }
+  if (versioned) {
+    m_sql.text(", ");
+    m_sql.quoted(version->column);
+    m_sql.text(" = ");
+    m_sql.quoted(version->column);
+    m_sql.text(" + 1");
   }
   m_sql.set_unqualified(false);
   where_rows(entity, row.source);

@@ -170,6 +170,12 @@ bool finds_one_row(const entity_info& entity, const std::vector<const attr_info*
 
 entity_base& session_impl::upsert(const entity_info& entity, const params& values,
                                   std::span<const std::string_view> conflict_names) {
+  if (entity.base_entity != nullptr) {
+    throw usage_error("upsert.subclass",
+                      "upsert(): " + entity.name + " is a subclass of " + entity.base_entity->name +
+                          ": the row a key or unique value finds may be of another class of the "
+                          "hierarchy; upsert the root entity, or create() the object");
+  }
   flush();
   // The attributes that find the row: those named, or the key.
   std::vector<const attr_info*> conflict;
@@ -216,13 +222,17 @@ entity_base& session_impl::upsert(const entity_info& entity, const params& value
   for (const auto& [name, v] : values) {
     const attr_info* attr = entity.find(name);
     if (attr == nullptr) continue;  // create_object names it
-    if (attr->kind == attr_kind::set) {
-      throw usage_error("upsert.conflict", "upsert(): " + entity.name + "." + attr->name +
-                                               " is a collection, which upsert() cannot set; "
-                                               "add to it after");
+    // A collection, or a side of a one-to-one: setting it moves other objects' references,
+    // which the row's object (found only after the statement) would not carry.
+    if (attr->kind == attr_kind::set ||
+        (attr->kind == attr_kind::single && attr->reverse_attr->kind == attr_kind::single)) {
+      throw usage_error(
+          "upsert.value",
+          "upsert(): " + entity.name + "." + attr->name + " is " +
+              (attr->kind == attr_kind::set ? "a collection" : "a side of a one-to-one") +
+              ", which upsert() cannot set; set it on the object upsert() returns");
     }
-    if (attr->has_column() && !attr->key_part &&
-        std::find(conflict.begin(), conflict.end(), attr) == conflict.end()) {
+    if (!attr->key_part && std::find(conflict.begin(), conflict.end(), attr) == conflict.end()) {
       updated.push_back(attr);
     }
   }
@@ -287,15 +297,24 @@ entity_base& session_impl::upsert(const entity_info& entity, const params& value
     const std::string where = columns_equal(d, conflict, made, params);
     m_row_key = params;
     auto rows = connection().query(statements(entity).select_where + where, m_row_key);
-    if (!rows->next()) {  // coverage-exempt: a trigger that removes the row it was given
-      throw object_not_found("upsert(): no row of " + entity.name +
-                             " holds the values that find it after the statement");
+    if (!rows->next()) {
+      throw object_not_found(
+          "upsert(): no row of " + entity.name +
+          " holds the values that find it after the statement: on MariaDB, ON DUPLICATE KEY "
+          "UPDATE fires on any unique key, and the values gave another unique key that a row "
+          "already holds (that row may have been updated: let the session roll back)");
     }
     materialize::entity_objects& objects = this->objects().objects_of(entity);
     found = materialize::materialize_object(*rows, 0, objects);
     for (const attr_info* attr : updated) {
       const auto at = std::find(entity.load_columns.begin(), entity.load_columns.end(), attr);
-      if (at == entity.load_columns.end()) continue;  // a lazy one: left as the object has it
+      if (at == entity.load_columns.end()) {
+        // A lazy one: read again on use (the object may hold what it read before).
+        void* field = object_access::field(*found, *attr);
+        attr->write(field, value{});
+        object_access::unloaded(field) = true;
+        continue;
+      }
       const std::size_t column =
           entity.load_offsets[static_cast<std::size_t>(at - entity.load_columns.begin())];
       attr->write(object_access::field(*found, *attr), read_column(*rows, column, *attr));
@@ -307,8 +326,7 @@ entity_base& session_impl::upsert(const entity_info& entity, const params& value
   remove(made);
   std::vector<const attr_info*> references;
   for (const auto& [name, v] : values) {
-    // (create_object_of refused unknown names.)
-    if (const attr_info* attr = entity.find(name); attr->has_column()) references.push_back(attr);
+    references.push_back(entity.find(name));  // (create_object_of refused unknown names)
   }
   forget_reverse_sides(references);
   run_after_load();

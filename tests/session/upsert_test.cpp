@@ -161,7 +161,7 @@ TEST_CASE_METHOD(filled_shop, "upsert refuses what it cannot do, naming it", "[u
   CHECK_THAT(upsert_error([] {
                (void)Product::upsert({{"sku", "x"}, {"tags", 1}}, {"sku"});
              }),
-             Catch::StartsWith("upsert.conflict") && Catch::Contains("collection"));
+             Catch::StartsWith("upsert.value") && Catch::Contains("collection"));
   CHECK_THAT(upsert_error([] {
                (void)Product::upsert({{"sku", "x"}, {"prize", 1}}, {"sku"});
              }),

@@ -140,8 +140,15 @@ TEST_CASE_METHOD(temp_database, "update() of a one-to-one reference resets the o
                  "[write_path_edges]") {
   {
     db_session session{db};
-    // The side without a column among an upsert's values: nothing of it to update.
-    (void)Customer::upsert({{"email", "cy@x"}, {"vip", true}, {"card", nullptr}});
+    // A side of a one-to-one is refused: setting it would move another object's reference.
+    CHECK_THAT(error_of([] {
+                 (void)Customer::upsert({{"email", "cy@x"}, {"vip", true}, {"card", nullptr}});
+               }),
+               Catch::StartsWith("upsert.value") && Catch::Contains("one-to-one"));
+    CHECK_THAT(error_of([] {
+                 (void)Card::upsert({{"id", 1}, {"number", "9"}, {"holder", nullptr}});
+               }),
+               Catch::StartsWith("upsert.value"));
     auto& ann = Customer::create({{"email", "ann@x"}, {"vip", false}});
     (void)Customer::create({{"email", "bob@x"}, {"vip", false}});
     (void)Card::create({{"number", "1"}, {"holder", &ann}});
@@ -197,10 +204,13 @@ TEST_CASE("update() and upsert() of composite keys and references to them", "[wr
     Slot& same = Slot::upsert({{"row", 1}, {"col", 2}, {"label", "x"}});
     CHECK(&same == &b);
     CHECK(b.label.get() == "x");
-    // A lazy attribute set by an upsert is read on use.
+    // A lazy attribute set by an upsert is read again on use, loaded before or not.
+    CHECK(p1.body.value_or("") != "long text");  // loaded before the upsert
     Pin& p = Pin::upsert({{"name", "p1"}, {"body", "long text"}}, {"name"});
     CHECK(&p == &p1);
     CHECK(p1.body.get() == "long text");
+    p1.body = p1.body.get() + "!";  // no false conflict: the value read is the row's
+    session.flush();
     // Upsert found by a composite key over a reference of two columns.
     Mark& m = Mark::upsert({{"slot", &b}, {"n", 1}, {"note", "first"}}, {"slot", "n"});
     CHECK(&Mark::upsert({{"slot", &b}, {"n", 1}, {"note", "second"}}, {"slot", "n"}) == &m);
@@ -247,6 +257,23 @@ TEST_CASE("upsert() finds rows by a composite_key, keeps a version given, refuse
              }),
              Catch::StartsWith("object.unknown_attribute"));
   CHECK(&Tally::upsert({{"id", other.key()}, {"code", "d"}}, {"code"}) == &other);
+  // update() moves versions on too, and the held objects read them: a session that read the
+  // old version would fail its own UPDATE of the row.
+  CHECK(select<Tally>("t for t in Tally if t.code == 'd'").update({{"code", "'d2'"}}) == 1);
+  CHECK(other.version.get() == 8);
+  // Values that give two unique keys, found by one and colliding on the other: PostgreSQL and
+  // SQLite refuse the INSERT; MariaDB's ON DUPLICATE KEY fires on the key, and no row has the
+  // code given.
+  const std::string clash = error_of([&] {
+    (void)Tally::upsert({{"id", other.key()}, {"code", "e"}}, {"code"});
+  });
+  if (provider(t.db) == "mariadb") {
+    CHECK_THAT(clash,
+               Catch::StartsWith("lookup.not_found") && Catch::Contains("another unique key"));
+  } else {
+    CHECK_THAT(clash, Catch::Contains("unique"));
+  }
+  session.rollback();  // (PostgreSQL has aborted the transaction)
 }
 
 TEST_CASE("a batch whose rows a trigger drops is refused, with nothing written",
@@ -302,6 +329,11 @@ TEST_CASE("remove() and update() of a subclass's query touch that class's rows o
   CHECK(select<Disc>("d for d in Disc").update({{"label", "'still round'"}}) == 1);
   CHECK(select<Figure>("f for f in Figure if f.label == 'plain'").count() == 1);
   CHECK(select<Disc>("d for d in Disc if d.radius > 5").remove() == 0);
+  // An upsert of a subclass could find a row of another class by its unique value.
+  CHECK_THAT(error_of([] {
+               (void)Disc::upsert({{"label", "x"}, {"radius", 1.0}});
+             }),
+             Catch::StartsWith("upsert.subclass"));
   // Before, the single-table DELETE had no class condition: every Figure went.
   CHECK(select<Disc>("d for d in Disc").remove() == 1);
   CHECK(select<Figure>("f for f in Figure").count() == 2);
