@@ -261,6 +261,9 @@ TEST_CASE("upsert() finds rows by a composite_key, keeps a version given, refuse
   // old version would fail its own UPDATE of the row.
   CHECK(select<Tally>("t for t in Tally if t.code == 'd'").update({{"code", "'d2'"}}) == 1);
   CHECK(other.version.get() == 8);
+  // A version set by the update itself is the one written.
+  CHECK(select<Tally>("t for t in Tally if t.code == 'd2'").update({{"version", "100"}}) == 1);
+  CHECK(other.version.get() == 100);
   // Values that give two unique keys, found by one and colliding on the other: PostgreSQL and
   // SQLite refuse the INSERT; MariaDB's ON DUPLICATE KEY fires on the key, and no row has the
   // code given.
