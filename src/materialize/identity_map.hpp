@@ -192,6 +192,15 @@ class identity_map {
   void for_each(F&& f) const {
     for (const auto& objects : m_entities) objects->for_each(f);
   }
+  // The same for the objects of `entity` and of the classes below it only.
+  template <class F>
+  void for_each_of(const entity_info& entity, F&& f) const {
+    for (const auto& objects : m_entities) {
+      for (const entity_info* e = &objects->entity(); e != nullptr; e = e->base_entity) {
+        if (e == &entity) objects->for_each(f);
+      }
+    }
+  }
 
  private:
   [[nodiscard]] entity_objects* existing(const entity_info& entity) const noexcept;

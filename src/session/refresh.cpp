@@ -22,13 +22,6 @@ namespace {
 // Keys per SELECT: far below every provider's parameter limit.
 constexpr std::size_t keys_per_statement = 1000;
 
-bool is_a(const entity_info& entity, const entity_info& base) {
-  for (const entity_info* e = &entity; e != nullptr; e = e->base_entity) {
-    if (e == &base) return true;
-  }
-  return false;
-}
-
 // The value of `attr` at `column` of the row (a composite reference: its columns from there).
 value read_column(const driver::cursor& row, std::size_t column, const attr_info& attr) {
   const std::size_t width = attr.column_names().size();
@@ -50,8 +43,7 @@ void session_impl::forget_reverse_sides(std::span<const attr_info* const> attrs)
   for (const attr_info* attr : attrs) {
     const attr_info* reverse = attr->kind == attr_kind::single ? attr->reverse_attr : nullptr;
     if (reverse == nullptr) continue;
-    objects().for_each([&](entity_base& object) {
-      if (!is_a(object.info(), *reverse->owner)) return;
+    objects().for_each_of(*reverse->owner, [&](entity_base& object) {
       if (reverse->kind == attr_kind::set) {
         auto& collection = object_access::collection(object, *reverse);
         object_access::items(collection).clear();
@@ -69,12 +61,9 @@ void session_impl::refresh_after_update(const entity_info& entity,
                                         const std::vector<const attr_info*>& attrs) {
   forget_reverse_sides(attrs);
   std::vector<entity_base*> held;
-  objects().for_each([&](entity_base& object) {
-    const object_state state = object_access::state(object);
+  objects().for_each_of(entity, [&](entity_base& object) {
     // (After the flush an object is clean, or deleted and gone from the map.)
-    if (state == object_state::clean && is_a(object.info(), entity)) {
-      held.push_back(&object);
-    }
+    if (object_access::state(object) == object_state::clean) held.push_back(&object);
   });
   if (held.empty()) return;
   const lower::dialect& d = m_db.dialect();
