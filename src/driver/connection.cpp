@@ -59,6 +59,17 @@ value connection::insert_from(const std::string& sql, const param_source& params
   return insert(sql, values.values());
 }
 
+void value_params::write(detail::param_writer& out) const {
+  for (std::size_t i = 0; i < m_values.size(); ++i) out.set(i, m_values[i]);
+}
+
+void connection::execute_batch(std::span<const batched_statement> statements,
+                               std::span<std::int64_t> rows) {
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    rows[i] = execute_from(*statements[i].sql, *statements[i].params);
+  }
+}
+
 std::vector<value> connection::insert_rows(const std::string& sql, const param_source& params,
                                            std::size_t rows, bool returning) {
   value_collector values{params.count()};

@@ -66,6 +66,23 @@ class param_source {
   param_source& operator=(const param_source&) = default;
 };
 
+// Parameters that are values already (a log collected them, or a caller has them at hand).
+class value_params final : public param_source {
+ public:
+  explicit value_params(std::span<const value> values) noexcept : m_values{values} {}
+  [[nodiscard]] std::size_t count() const noexcept override { return m_values.size(); }
+  void write(detail::param_writer& out) const override;
+
+ private:
+  std::span<const value> m_values;
+};
+
+// One statement of connection::execute_batch; both outlive the call.
+struct batched_statement {
+  const std::string* sql = nullptr;
+  const param_source* params = nullptr;
+};
+
 class connection {
  public:
   virtual ~connection() = default;
@@ -93,6 +110,12 @@ class connection {
   [[nodiscard]] virtual std::vector<value> insert_rows(const std::string& sql,
                                                        const param_source& params, std::size_t rows,
                                                        bool returning);
+  // The statements in their order, each one's changed-row count written to `rows` (as many).
+  // The first that fails throws its error, and those after it have not changed anything. The
+  // default runs them one by one; PostgreSQL sends them all before reading any answer (pipeline
+  // mode: one round trip for the lot).
+  virtual void execute_batch(std::span<const batched_statement> statements,
+                             std::span<std::int64_t> rows);
   // A query; the cursor must be destroyed before the next statement on this connection.
   [[nodiscard]] virtual std::unique_ptr<cursor> query(const std::string& sql,
                                                       std::span<const value> params) = 0;

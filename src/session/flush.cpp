@@ -58,21 +58,8 @@ void session_impl::write_round() {
   const bool hooks = m_db.schema.has_hooks();
   if (hooks) call_before_hooks();
   insert_created();
-  for (entity_base* object : m_modified) {
-    if (object_access::state(*object) != object_state::modified) continue;
-    update(*object);
-    if (hooks) after_write(*object, object->info().hooks.after_update);
-  }
-  m_modified.clear();
-  for (const auto& change : m_links) {
-    write_link(*change.attr, *change.owner, *change.item, change.add);
-    // A symmetric Set (its own reverse) holds each link in both directions, as PonyORM does:
-    // either object finds the other by its own column.
-    if (change.attr->reverse_attr == change.attr && change.owner != change.item) {
-      write_link(*change.attr, *change.item, *change.owner, change.add);
-    }
-  }
-  m_links.clear();
+  update_modified(hooks);
+  write_links();
   erase_deleted();
   if (hooks) {
     for (entity_base* object : m_deleted) after_write(*object, object->info().hooks.after_delete);

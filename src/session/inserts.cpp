@@ -7,6 +7,7 @@
 #include <nextorm/errors.hpp>
 
 #include "materialize/object_access.hpp"
+#include "session/batch_sizes.hpp"
 #include "session/object_columns.hpp"
 #include "session/session_impl.hpp"
 
@@ -20,11 +21,6 @@ namespace {
 constexpr std::uint8_t unvisited = 0;
 constexpr std::uint8_t visiting = 1;  // on the path of the walk: a reference back is a cycle
 constexpr std::uint8_t ordered = 2;
-
-// At most this many rows, and parameters, per statement (the protocols count parameters in 16
-// bits); a batch is cut into powers of two, so that an entity has few statement shapes.
-constexpr std::size_t max_rows = 1024;
-constexpr std::size_t max_params = 32766;
 
 bool generates_key(entity_base& object) {
   const attr_info& pk = object.info().pk();
@@ -49,13 +45,6 @@ bool refers_to_created(entity_base& object) {
 [[noreturn]] void throw_cycle(const entity_base& object) {
   throw usage_error("flush.cycle", "objects of " + object.info().name +
                                        " refer to each other in a cycle; save one side first");
-}
-
-// The largest power of two not above `n` (n > 0).
-std::size_t power_of_two_below(std::size_t n) {
-  std::size_t p = 1;
-  while (p * 2 <= n) p *= 2;
-  return p;
 }
 
 }  // namespace
@@ -159,10 +148,10 @@ void session_impl::insert_batch(std::span<entity_base* const> run, bool generate
     for (entity_base* object : run) insert_one(*object);
     return;
   }
-  const std::size_t params = std::min(max_params, connection().max_parameters());
+  const std::size_t params = std::min(max_batch_params, connection().max_parameters());
   // (A connection that takes fewer parameters than one row has inserts a row at a time.)
   const std::size_t most =
-      power_of_two_below(std::max<std::size_t>(1, std::min(max_rows, params / width)));
+      power_of_two_below(std::max<std::size_t>(1, std::min(max_batch_rows, params / width)));
   const attr_info& pk = entity.pk();
   auto& identities = objects().objects_of(entity);
   while (!run.empty()) {
@@ -190,54 +179,6 @@ void session_impl::insert_batch(std::span<entity_base* const> run, bool generate
       object_access::state(object) = object_state::clean;
       after_write(object, entity.hooks.after_insert);
     }
-  }
-}
-
-namespace {
-
-// Keys per DELETE, in powers of two up to this: few statement shapes per table.
-constexpr std::size_t max_keys = 256;
-
-}  // namespace
-
-void session_impl::erase_deleted() {
-  // A removal that checks a value (an attribute read, a version) needs its own row count; one
-  // that checks nothing goes with its neighbours of the same table (a row already gone is no
-  // error either way). The order of m_deleted is kept between tables.
-  auto alone = [&](entity_base& object) {
-    return object.info().composite_key() || !plan_write(object, false).checked.empty();
-  };
-  const lower::dialect& d = m_db.dialect();
-  std::size_t at = 0;
-  while (at < m_deleted.size()) {
-    entity_base& first = *m_deleted[at];
-    std::size_t end = at + 1;
-    if (!alone(first)) {
-      while (end < m_deleted.size() && end - at < max_keys &&
-             m_deleted[end]->info().root == first.info().root && !alone(*m_deleted[end])) {
-        ++end;
-      }
-    }
-    const std::size_t rows = power_of_two_below(end - at);
-    if (rows == 1) {
-      erase(first);
-      ++at;
-      continue;
-    }
-    const auto run = std::span{m_deleted}.subspan(at, rows);
-    std::string sql = "DELETE FROM " + d.quote(first.info().table) + " WHERE " +
-                      d.quote(first.info().pk().column) + " IN (";
-    std::vector<value> keys;
-    for (std::size_t i = 0; i < rows; ++i) {
-      sql += (i == 0 ? "" : ", ") + d.placeholder(i);
-      keys.push_back(run[i]->key());
-    }
-    (void)connection().execute(sql + ")", keys);
-    for (entity_base* object : run) {
-      written(*object);
-      objects().forget(object->info(), object->key());
-    }
-    at += rows;
   }
 }
 

@@ -96,23 +96,6 @@ value observed_connection::insert_from(const std::string& sql, const driver::par
   return observe(sql, values, [&] { return m_inner->insert(sql, values); });
 }
 
-namespace {
-
-// Parameters already collected (for the observer), written again for the driver.
-class collected_params final : public driver::param_source {
- public:
-  explicit collected_params(std::span<const value> values) noexcept : m_values{values} {}
-  [[nodiscard]] std::size_t count() const noexcept override { return m_values.size(); }
-  void write(param_writer& out) const override {
-    for (std::size_t i = 0; i < m_values.size(); ++i) out.set(i, m_values[i]);
-  }
-
- private:
-  std::span<const value> m_values;
-};
-
-}  // namespace
-
 std::vector<value> observed_connection::insert_rows(const std::string& sql,
                                                     const driver::param_source& params,
                                                     std::size_t rows, bool returning) {
@@ -120,9 +103,36 @@ std::vector<value> observed_connection::insert_rows(const std::string& sql,
   const std::vector<value> values = driver::collect_params(params);
   m_observer.before(sql, values);
   const clock::time_point start = clock::now();
-  auto keys = m_inner->insert_rows(sql, collected_params{values}, rows, returning);
+  auto keys = m_inner->insert_rows(sql, driver::value_params{values}, rows, returning);
   m_observer.after(sql, clock::now() - start, rows);
   return keys;
+}
+
+void observed_connection::execute_batch(std::span<const driver::batched_statement> statements,
+                                        std::span<std::int64_t> rows) {
+  if (statements.empty() || !m_observer.active()) {
+    return m_inner->execute_batch(statements, rows);
+  }
+  // Each statement is seen, with its parameters, before the batch goes; the time of the batch
+  // is shared out equally (the database answers them together).
+  std::vector<std::vector<value>> values;
+  std::vector<driver::value_params> params;
+  std::vector<driver::batched_statement> seen;
+  values.reserve(statements.size());
+  params.reserve(statements.size());
+  seen.reserve(statements.size());
+  for (const driver::batched_statement& s : statements) {
+    values.push_back(driver::collect_params(*s.params));
+    params.emplace_back(values.back());
+    seen.push_back({s.sql, &params.back()});
+    m_observer.before(*s.sql, values.back());
+  }
+  const clock::time_point start = clock::now();
+  m_inner->execute_batch(seen, rows);
+  const auto each = (clock::now() - start) / static_cast<std::int64_t>(statements.size());
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    m_observer.after(*statements[i].sql, each, changed_rows(rows[i]));
+  }
 }
 
 std::unique_ptr<driver::cursor> observed_connection::query(const std::string& sql,

@@ -24,6 +24,8 @@ class observed_connection final : public driver::connection {
   std::int64_t execute_from(const std::string& sql, const driver::param_source& params) override;
   [[nodiscard]] value insert_from(const std::string& sql,
                                   const driver::param_source& params) override;
+  void execute_batch(std::span<const driver::batched_statement> statements,
+                     std::span<std::int64_t> rows) override;
   [[nodiscard]] std::unique_ptr<driver::cursor> query(const std::string& sql,
                                                       std::span<const value> params) override;
   [[nodiscard]] bool returns_inserted_rows() const noexcept override {

@@ -413,23 +413,6 @@ void session_impl::written(entity_base& object) {
   m_originals.erase(&object);
 }
 
-void session_impl::update(entity_base& object) {
-  const checked_write w = plan_write(object, true);
-  const std::string& sql = m_db.write_statement(object.info(), true, w.shape);
-  if (!sql.empty()) {
-    const checked_write_params params{object, w.shape, w.checks, w.next_version};
-    const std::int64_t rows = connection().execute_from(sql, params);
-    // No row: it was changed or deleted by another transaction since this one read it.
-    if (rows == 0 && (m_optimistic || !w.checked.empty())) throw_changed(object, w);
-    // (An UPDATE always moves the version on.)
-    if (const attr_info* version = object.info().version_attr; version != nullptr) {
-      object_access::write(object, *version, w.next_version);
-    }
-  }
-  written(object);
-  object_access::state(object) = object_state::clean;
-}
-
 std::unique_ptr<driver::cursor> session_impl::current_row(const entity_base& object) {
   // A locking read sees the last committed row, where a plain one may see the transaction's
   // snapshot (MariaDB's repeatable read).
@@ -505,30 +488,6 @@ std::vector<value> key_params(const entity_base& object) {
   value key = object.key();
   if (key.type() == value_type::tuple) return key.as_tuple();
   return {std::move(key)};
-}
-
-void session_impl::erase(entity_base& object) {
-  const checked_write w = plan_write(object, false);
-  const std::int64_t rows =
-      connection().execute_from(m_db.write_statement(object.info(), false, w.shape),
-                                checked_write_params{object, w.shape, w.checks, w.next_version});
-  // No row: deleted meanwhile (as wanted), or changed since it was read.
-  if (rows == 0 && !w.checked.empty()) {
-    if (current_row(object)->next()) {
-      throw_changed(object, w);
-    }
-  }
-  written(object);
-  objects().forget(object.info(), object.key());
-}
-
-void session_impl::write_link(const attr_info& attr, const entity_base& owner,
-                              const entity_base& item, bool add) {
-  std::vector<value> keys = key_params(owner);
-  std::vector<value> item_key = key_params(item);
-  keys.insert(keys.end(), std::make_move_iterator(item_key.begin()),
-              std::make_move_iterator(item_key.end()));
-  (void)connection().execute(m_db.link_statement(attr, add), keys);
 }
 
 void session_impl::commit() {

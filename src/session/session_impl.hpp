@@ -77,9 +77,6 @@ class session_impl {
   void rollback();
 
  private:
-  // The INSERT or DELETE of one row of a many-to-many's join table.
-  void write_link(const attr_info& attr, const entity_base& owner, const entity_base& item,
-                  bool add);
   // The objects a remove() takes with it, into `going`; throws where one would be left behind.
   void check_removable(entity_base& object, std::unordered_set<const entity_base*>& going);
   void remove_checked(entity_base& object);
@@ -93,10 +90,13 @@ class session_impl {
   // The loaded collections (or the column-less one-to-one side) on the other side of these
   // references, read again on next use.
   void forget_reverse_sides(std::span<const attr_info* const> attrs);
-  void update(entity_base& object);
-  void erase(entity_base& object);
-  // The DELETEs of m_deleted, in order (inserts.cpp): consecutive objects of one table whose
-  // removal checks nothing go in one `DELETE ... WHERE key IN (...)`.
+  // The batched writes after the inserts (writes.cpp). The UPDATEs of m_modified, with the hooks
+  // after them when `hooks`.
+  void update_modified(bool hooks);
+  // The INSERTs and DELETEs of the many-to-many join tables' rows of m_links.
+  void write_links();
+  // The DELETEs of m_deleted, in order: consecutive objects of one table whose removal checks
+  // nothing go in one `DELETE ... WHERE key IN (...)`.
   void erase_deleted();
   // The flush's rounds: hooks before, the writes, hooks after (which may change more).
   void write_pending();

@@ -151,13 +151,8 @@ void postgres_connection::start_statement(const std::string& sql, std::span<cons
     std::fill(m_op.params.types.begin(), m_op.params.types.end(), Oid{0});
     m_op.params.signature.clear();
   }
-  std::string& key = m_op.key;
-  key.assign(sql);
-  if (!m_op.params.signature.empty()) {
-    key += '\0';
-    key += m_op.params.signature;
-  }
-  const auto found = m_statements.find(key);
+  statement_key(sql, m_op.params, m_op.key);
+  const auto found = m_statements.find(m_op.key);
   start(sql, found == m_statements.end() ? stage::send_prepare : stage::send_execute);
   if (found != m_statements.end()) {
     m_op.name.assign(found->second);

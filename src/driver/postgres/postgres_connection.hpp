@@ -42,6 +42,9 @@ class postgres_connection final : public connection {
   // Every parameter's type is the column's: one prepared statement whatever the rows' NULLs.
   [[nodiscard]] std::vector<value> insert_rows(const std::string& sql, const param_source& params,
                                                std::size_t rows, bool returning) override;
+  // Pipeline mode: every statement sent before any answer is read (postgres_pipeline.cpp).
+  void execute_batch(std::span<const batched_statement> statements,
+                     std::span<std::int64_t> rows) override;
   void begin() override;
   void begin_serializable() override;
   // Throws transaction_error("postgres.transaction_aborted") when an earlier failed statement
@@ -102,6 +105,8 @@ class postgres_connection final : public connection {
   void send(int ok);
   void take_results();
   [[noreturn]] void lost();
+  // Sends what libpq holds, reading the server's answers meanwhile (a pipeline's).
+  void send_all();
   // Runs the started operation to its end through m_wait.
   [[nodiscard]] pg_result_handle run();
 

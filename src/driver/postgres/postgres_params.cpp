@@ -117,4 +117,12 @@ pg_params encode_params(std::span<const value> params) {
   return out;
 }
 
+void statement_key(const std::string& sql, const pg_params& params, std::string& out) {
+  out.assign(sql);
+  if (!params.signature.empty()) {
+    out += '\0';
+    out += params.signature;
+  }
+}
+
 }  // namespace nextorm::driver
