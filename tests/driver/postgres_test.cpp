@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -675,6 +676,158 @@ TEST_CASE("postgres reports a lost connection as a connection error", "[postgres
 // The network goes away under the connection: the wait function shuts the socket down (both
 // ways, or only for sending) the `nth` time it is asked to wait for `when`, as a dropped link
 // or a peer's reset would leave it.
+namespace {
+
+// A batch of the statements `sql`, each with its parameters.
+struct test_batch {
+  std::vector<std::string> sql;
+  std::vector<std::vector<value>> values;
+  std::vector<value_params> params;
+  std::vector<batched_statement> statements;
+  std::vector<std::int64_t> rows;
+
+  void add(std::string text, std::vector<value> v) {
+    sql.push_back(std::move(text));
+    values.push_back(std::move(v));
+  }
+  void run(connection& c) {
+    params.clear();
+    statements.clear();
+    params.reserve(sql.size());
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+      statements.push_back({&sql[i], &params.emplace_back(values[i])});
+    }
+    rows.assign(sql.size(), -1);
+    c.execute_batch(statements, rows);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("postgres runs a batch in one pipeline, each statement's rows counted", "[postgres]") {
+  auto c = connect();
+  c->execute_script("DROP TABLE IF EXISTS piped; CREATE TABLE piped (id INT PRIMARY KEY, v TEXT)");
+  test_batch b;
+  const std::string insert = "INSERT INTO piped VALUES ($1, $2)";
+  for (int i = 1; i <= 5; ++i) b.add(insert, {value{i}, value{"v" + std::to_string(i)}});
+  b.add("UPDATE piped SET v = $1 WHERE id > $2", {value{"w"}, value{2}});
+  b.add("UPDATE piped SET v = $1 WHERE id = $2", {value{"x"}, value{99}});
+  b.add("DELETE FROM piped WHERE id = $1", {value{1}});
+  b.run(*c);
+  CHECK(b.rows == std::vector<std::int64_t>{1, 1, 1, 1, 1, 3, 0, 1});
+  // Each new statement was prepared once, the INSERT used five times included; the connection
+  // is out of pipeline mode and runs statements as before.
+  CHECK(c->prepared_statements() == 4);
+  CHECK(PQpipelineStatus(c->handle()) == PQ_PIPELINE_OFF);
+  CHECK(scalar(*c, "SELECT string_agg(v, ',' ORDER BY id) FROM piped") == value{"v2,w,w,w"});
+  // Statements prepared already are only executed.
+  test_batch again;
+  again.add(insert, {value{7}, value{"a"}});
+  again.add(insert, {value{8}, value{nullptr}});
+  again.run(*c);
+  CHECK(again.rows == std::vector<std::int64_t>{1, 1});
+  CHECK(c->prepared_statements() == 5);  // and the query above
+  // A batch of one, or of none, is a plain statement.
+  test_batch one;
+  one.add("DELETE FROM piped WHERE id >= $1", {value{7}});
+  one.run(*c);
+  CHECK(one.rows == std::vector<std::int64_t>{2});
+  test_batch none;
+  none.run(*c);
+  CHECK(scalar(*c, "SELECT count(*) FROM piped").as_int() == 4);
+}
+
+TEST_CASE("postgres stops a batch at its first failure and reports that statement", "[postgres]") {
+  auto c = connect();
+  c->execute_script("DROP TABLE IF EXISTS piped2; CREATE TABLE piped2 (id INT PRIMARY KEY)");
+  const std::string insert = "INSERT INTO piped2 VALUES ($1)";
+  SECTION("outside a transaction the batch is one: none of it stays") {
+    test_batch b;
+    b.add(insert, {value{1}});
+    b.add(insert, {value{1}});
+    b.add(insert, {value{2}});
+    const auto e = caught([&] { b.run(*c); });
+    CHECK(e.id() == "postgres.unique_violation");
+    CHECK_THAT(e.message(), Catch::StartsWith("cannot execute '" + insert + "'"));
+    CHECK(scalar(*c, "SELECT count(*) FROM piped2").as_int() == 0);
+    CHECK(c->alive());
+  }
+  SECTION("inside one, the transaction is aborted") {
+    c->begin();
+    test_batch b;
+    b.add(insert, {value{1}});
+    b.add(insert, {value{1}});
+    CHECK(caught([&] { b.run(*c); }).id() == "postgres.unique_violation");
+    CHECK(c->in_transaction());
+    CHECK(caught([&] { c->commit(); }).id() == "postgres.transaction_aborted");
+    CHECK(scalar(*c, "SELECT count(*) FROM piped2").as_int() == 0);
+  }
+  SECTION("a statement that cannot be prepared") {
+    const std::size_t before = c->prepared_statements();
+    test_batch b;
+    b.add("DELETE FROM piped2 WHERE id = $1", {value{5}});
+    b.add("DELET FROM piped2 WHERE id = $1", {value{5}});
+    b.add("UPDATE piped2 SET id = $1 WHERE id = $2", {value{1}, value{2}});
+    const auto e = caught([&] { b.run(*c); });
+    CHECK(e.id() == "postgres.syntax_error");
+    CHECK_THAT(e.message(), Catch::StartsWith("cannot prepare 'DELET FROM piped2"));
+    // What was prepared before the failure stays prepared; the rest was not.
+    CHECK(c->prepared_statements() == before + 1);
+  }
+  // Either way the connection goes on.
+  test_batch after;
+  after.add(insert, {value{3}});
+  after.add(insert, {value{4}});
+  after.run(*c);
+  CHECK(after.rows == std::vector<std::int64_t>{1, 1});
+}
+
+TEST_CASE("postgres sends a batch larger than the socket holds while it reads the answers",
+          "[postgres]") {
+  auto c = connect();
+  small_send_buffer(c->socket());
+  c->execute_script("DROP TABLE IF EXISTS piped3; CREATE TABLE piped3 (id INT, v TEXT)");
+  // 20,000 statements of 200 bytes: megabytes each way, more than the sockets buffer, so the
+  // server must be read while it is written to.
+  test_batch b;
+  for (int i = 0; i < 20000; ++i) {
+    b.add("INSERT INTO piped3 VALUES ($1, $2)", {value{i}, value{std::string(200, 'p')}});
+  }
+  c->begin();
+  b.run(*c);
+  c->commit();
+  CHECK(std::count(b.rows.begin(), b.rows.end(), 1) == 20000);
+  CHECK(scalar(*c, "SELECT count(*) FROM piped3").as_int() == 20000);
+}
+
+TEST_CASE("postgres reports a connection lost in the middle of a batch", "[postgres]") {
+  auto left = std::make_shared<int>(-1);  // not while connecting
+  auto c = connect(database_url(), [left](const wait_request& request) {
+    if (*left > 0 && --*left == 0) {
+      ::shutdown(request.socket, SHUT_RDWR);
+      return request.interest;
+    }
+    return wait_for_socket(request);
+  });
+  small_send_buffer(c->socket());
+  test_batch b;
+  for (int i = 0; i < 4; ++i) {
+    b.add("SELECT length($1)", {value::typed(value_type::bytes, std::string(8 << 20, 'x'))});
+  }
+  SECTION("while it is sent") { *left = 1; }
+  SECTION("while the answers are read") {
+    b.sql.resize(2);
+    b.values.resize(2);
+    b.values[0][0] = value{1};
+    b.values[1][0] = value{2};
+    b.sql[1] = "SELECT pg_sleep(0.2), $1::int";
+    *left = 1;
+  }
+  const auto e = caught([&] { b.run(*c); });
+  CHECK(e.id() == "postgres.connection_lost");
+  CHECK_FALSE(c->alive());
+}
+
 TEST_CASE("postgres reports a socket that stops working while it sends or reads as lost",
           "[postgres]") {
   const auto drop_at = [](io when, int nth, int how) {
