@@ -60,6 +60,15 @@ class contender {
     (void)c;
     return false;
   }
+  // Raises every product's price by 1 in one transaction: every product read (as select_below
+  // reads them), then each one's price written by its key (a flush of many changed objects). Counts the rows and sums their
+  // keys; false when this contender has no such workload (SOCI).
+  virtual bool update_prices(checksum& c) {
+    (void)c;
+    return false;
+  }
+  // The sum of the stored prices (not timed: checks an update).
+  [[nodiscard]] virtual double price_sum() { return -1; }
   // Materialises the products cheaper than `limit`.
   virtual checksum select_below(double limit) = 0;
   // Loads each product by primary key in one unit of work (one transaction); the keys are

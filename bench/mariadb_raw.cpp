@@ -307,6 +307,39 @@ class mariadb_raw final : public contender {
     return c;
   }
 
+  // Row by row, a round trip per UPDATE through a prepared statement.
+  bool update_prices(checksum& c) override {
+    MYSQL_STMT* update = prepared(m_update_price, m_sql.update_price);
+    double price = 0;
+    long long id = 0;
+    MYSQL_BIND params[] = {number_param(MYSQL_TYPE_DOUBLE, price),
+                           number_param(MYSQL_TYPE_LONGLONG, id)};
+    check(mysql_stmt_bind_param(update, params), update);
+    query("START TRANSACTION");
+    std::vector<product_row> rows;
+    fetch_products(prepared(m_select_products, m_sql.select_products), rows);
+    for (product_row& row : rows) {
+      row.price += 1;
+      id = row.id;
+      price = row.price;
+      check(mysql_stmt_execute(update), update);
+      ++c.rows;
+      c.sum += static_cast<std::uint64_t>(row.id);
+    }
+    check(mysql_commit(m_db.get()));
+    return true;
+  }
+
+  double price_sum() override {
+    query(m_sql.sum_prices);
+    MYSQL_RES* result = mysql_store_result(m_db.get());
+    if (result == nullptr) check(1);
+    MYSQL_ROW row = mysql_fetch_row(result);
+    const double sum = row != nullptr && row[0] != nullptr ? std::strtod(row[0], nullptr) : -1;
+    mysql_free_result(result);
+    return sum;
+  }
+
   std::int64_t product_count() override {
     query(m_sql.count_products);
     MYSQL_RES* result = mysql_store_result(m_db.get());
@@ -390,6 +423,8 @@ class mariadb_raw final : public contender {
   stmt_ptr m_select;
   stmt_ptr m_lookup;
   stmt_ptr m_insert_stock;
+  stmt_ptr m_update_price;
+  stmt_ptr m_select_products;
   stmt_ptr m_stock_lookup;
   stmt_ptr m_join;
   stmt_ptr m_aggregate;

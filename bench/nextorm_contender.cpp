@@ -72,6 +72,16 @@ checksum nextorm_contender::insert(const dataset& data) {
   return c;  // the session commits as it closes
 }
 
+bool nextorm_contender::update_prices(checksum& c) {
+  nextorm::db_session session{m_db};
+  for (Product& p : nextorm::select<Product>("p for p in Product").fetch()) {
+    p.price = p.price + 1;
+    ++c.rows;
+    c.sum += static_cast<std::uint64_t>(p.key().as_int());
+  }
+  return true;  // the session flushes and commits as it closes
+}
+
 checksum nextorm_contender::select_below(double limit) {
   checksum c;
   nextorm::db_session session{m_db};

@@ -14,6 +14,7 @@ class nextorm_contender final : public contender {
   explicit nextorm_contender(nextorm::database& db) : m_db{db} {}
   [[nodiscard]] std::string_view name() const override { return "nextorm"; }
   checksum insert(const dataset& data) override;
+  bool update_prices(checksum& c) override;
   checksum select_below(double limit) override;
   checksum lookup(std::span<const std::int64_t> keys) override;
   checksum lookup_each(std::span<const std::int64_t> keys) override;

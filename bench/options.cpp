@@ -26,7 +26,7 @@ constexpr std::string_view usage = R"(usage: nextorm-bench [options]
   --clock wall|cpu   what to time with (default wall; cpu is the process's CPU time, steadier
                      on a busy machine, but without a server's work)
   --show-sql         print the SQL NextORM makes of the bench's queries (SQLite) and exit
-  --only W           run one workload, for profiling: insert, select, pk_lookup,
+  --only W           run one workload, for profiling: insert, update, select, pk_lookup,
                      pk_lookup_session_each, pk_lookup_composite, join, aggregate, memory,
                      compile or startup
   --startup-runs N   processes per program for the start-up row (SQLite; default 21)
@@ -88,6 +88,7 @@ options parse_options(int argc, char** argv) {
     } else if (arg == "--only") {
       o.only = next();
       static constexpr std::string_view known[] = {"insert",
+                                                   "update",
                                                    "select",
                                                    "pk_lookup",
                                                    "pk_lookup_session_each",

@@ -87,6 +87,10 @@ raw_sql make_raw_sql(const nextorm::registry& schema, char quote, placeholders s
                    n.column("Stock", "shelf") + " = " + p(1, "shelf") + " AND " +
                    n.column("Stock", "slot") + " = " + p(2, "slot");
   s.count_products = "SELECT COUNT(*) FROM " + product;
+  s.select_products = "SELECT " + product_columns + " FROM " + product;
+  s.update_price = "UPDATE " + product + " SET " + price + " = " + p(1, "price") + " WHERE " + id +
+                   " = " + p(2, "id");
+  s.sum_prices = "SELECT SUM(" + price + ") FROM " + product;
   s.drop_stock = "DROP TABLE IF EXISTS " + stock;  // (nothing refers to it, nor it to others)
   s.drop_product = "DROP TABLE IF EXISTS " + product;
   s.drop_category = "DROP TABLE IF EXISTS " + category;

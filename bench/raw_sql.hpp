@@ -27,6 +27,9 @@ struct raw_sql {
   std::string insert_stock;       // shelf, slot, qty
   std::string stock_lookup;       // shelf, slot -> shelf, slot, qty
   std::string count_products;     // -> count
+  std::string select_products;    // -> id, name, price, sku, category of every product
+  std::string update_price;       // price, id
+  std::string sum_prices;         // -> sum of the prices
   std::string drop_stock;         // DROP TABLE IF EXISTS, the tables that refer to others first
   std::string drop_product;
   std::string drop_category;

@@ -14,6 +14,7 @@
 #include <stdlib.h>  // getloadavg
 
 #include <array>
+#include <cmath>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -62,7 +63,10 @@ class provider_run {
     m_soci_sql = make_raw_sql(m_names.schema(), m_target.quote(), placeholders::colon, false);
 
     if (wanted(m_options, "insert")) inserts();
-    if (m_options.only != "insert" && m_options.only != "startup") reads();
+    if (wanted(m_options, "update")) updates();
+    if (m_options.only != "insert" && m_options.only != "update" && m_options.only != "startup") {
+      reads();
+    }
     if (m_target.provider() == "sqlite" && wanted(m_options, "startup")) startup();
   }
 
@@ -154,6 +158,58 @@ class provider_run {
     } else {
       m_out.workloads.push_back(std::move(r));
     }
+  }
+
+  // Workload 2: a flush of many changed objects. Each repetition and contender gets a database
+  // of its own, loaded by the raw contender (not timed).
+  void updates() {
+    progress("update");
+    workload_result r;
+    r.name = "update";
+    r.rows = m_data.products.size();
+    std::array<std::vector<double>, main_count> times;
+    std::array<bool, main_count> failed{};
+    for (std::size_t rep = 0; rep < m_options.reps; ++rep) {
+      for (std::size_t k = 0; k < main_count; ++k) {
+        const std::size_t i = (rep + k) % main_count;
+        if (failed[i] || (i == soci_index && !m_out.soci)) continue;
+        const std::string url = m_target.fresh(std::string{"update-"} + contender_names[i]);
+        try {
+          nextorm::database db{url};
+          map_entities(db);
+          double before = 0;
+          {
+            auto loader = m_target.raw(url);
+            (void)loader->insert(m_data);
+            before = loader->price_sum();
+          }
+          auto c = make(i, url, db);
+          checksum got;
+          bool has = false;
+          const double ms = time_ms([&] { has = c->update_prices(got); });
+          c.reset();
+          if (has) {
+            const double after = m_target.raw(url)->price_sum();
+            const auto n = static_cast<double>(m_data.products.size());
+            if (got.rows != r.rows || std::abs(after - before - n) > 1e-6 * (after + n)) {
+              throw std::runtime_error("updated " + std::to_string(got.rows) +
+                                       " rows, prices summed " + std::to_string(before) +
+                                       " then " + std::to_string(after));
+            }
+            times[i].push_back(ms);
+          }
+        } catch (const std::exception& e) {
+          failed[i] = true;
+          slot_of(r, i).error = e.what();
+          fail(std::string{"update, "} + contender_names[i] + ": " + e.what());
+        }
+        m_target.discard(url);
+      }
+    }
+    for (std::size_t i = 0; i < main_count; ++i) {
+      if (!failed[i] && !times[i].empty()) slot_of(r, i).ms = median(times[i]);
+    }
+    m_out.workloads.push_back(std::move(r));
   }
 
   // One timed run of the raw contender's bulk insert into an empty database, into `times`;

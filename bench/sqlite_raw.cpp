@@ -94,6 +94,37 @@ checksum sqlite_raw::insert(const dataset& data) {
   return c;
 }
 
+bool sqlite_raw::update_prices(checksum& c) {
+  sqlite3_stmt* select = prepared(m_select_products, m_sql.select_products);
+  sqlite3_stmt* update = prepared(m_update_price, m_sql.update_price);
+  exec("BEGIN");
+  std::vector<product_row> rows;
+  int rc = 0;
+  while ((rc = sqlite3_step(select)) == SQLITE_ROW) rows.push_back(read_product(select));
+  check(rc, "select products");
+  sqlite3_reset(select);
+  for (product_row& row : rows) {
+    const std::int64_t id = row.id;
+    row.price += 1;
+    sqlite3_bind_double(update, 1, row.price);
+    sqlite3_bind_int64(update, 2, id);
+    check(sqlite3_step(update), "update price");
+    sqlite3_reset(update);
+    ++c.rows;
+    c.sum += static_cast<std::uint64_t>(id);
+  }
+  exec("COMMIT");
+  return true;
+}
+
+double sqlite_raw::price_sum() {
+  sqlite3_stmt* stmt = prepared(m_sum_prices, m_sql.sum_prices);
+  check(sqlite3_step(stmt), "sum prices");
+  const double sum = sqlite3_column_double(stmt, 0);
+  sqlite3_reset(stmt);
+  return sum;
+}
+
 checksum sqlite_raw::select_below(double limit) {
   checksum c;
   sqlite3_stmt* stmt = prepared(m_select, m_sql.select_below);

@@ -29,6 +29,8 @@ class sqlite_raw final : public contender {
   sqlite_raw(const std::string& path, raw_sql sql);
   [[nodiscard]] std::string_view name() const override { return "raw"; }
   checksum insert(const dataset& data) override;
+  bool update_prices(checksum& c) override;
+  double price_sum() override;
   checksum select_below(double limit) override;
   checksum lookup(std::span<const std::int64_t> keys) override;
   checksum lookup_each(std::span<const std::int64_t> keys) override;
@@ -55,6 +57,9 @@ class sqlite_raw final : public contender {
   sqlite_stmt_ptr m_aggregate;
   sqlite_stmt_ptr m_categories;
   sqlite_stmt_ptr m_count;
+  sqlite_stmt_ptr m_select_products;
+  sqlite_stmt_ptr m_update_price;
+  sqlite_stmt_ptr m_sum_prices;
 };
 
 }  // namespace nextorm_bench

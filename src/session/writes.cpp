@@ -26,11 +26,21 @@ void session_impl::update_modified(bool hooks) {
   params.reserve(objects.size());
   batch.reserve(objects.size());
   object_of.reserve(objects.size());
+  // Consecutive objects mostly share their statement: asked of the database (a lookup under its
+  // lock) only when the shape changes.
+  const entity_info* last_entity = nullptr;
+  const std::string* last_shape = nullptr;
+  const std::string* last_sql = nullptr;
   for (std::size_t i = 0; i < objects.size(); ++i) {
     entity_base& object = *objects[i];
     const checked_write& w = plans.emplace_back(plan_write(object, true));
+    if (last_entity != &object.info() || *last_shape != w.shape) {
+      last_entity = &object.info();
+      last_shape = &w.shape;
+      last_sql = &m_db.write_statement(object.info(), true, w.shape);
+    }
+    const std::string& sql = *last_sql;
     // An UPDATE that would set nothing (only unchanged lazy or key attributes) is no statement.
-    const std::string& sql = m_db.write_statement(object.info(), true, w.shape);
     if (sql.empty()) continue;
     batch.push_back({&sql, &params.emplace_back(object, w.shape, w.checks, w.next_version)});
     object_of.push_back(i);
