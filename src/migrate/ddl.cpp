@@ -3,6 +3,8 @@
 // first turned into plain table descriptions, then ordered, then rendered per dialect.
 #include "migrate/ddl.hpp"
 
+#include "migrate/tables.hpp"
+
 #include <nextorm/errors.hpp>
 
 #include <algorithm>
@@ -15,33 +17,6 @@
 
 namespace nextorm::migrate {
 namespace {
-
-struct column_def {
-  std::string name;
-  std::string definition;  // everything after the quoted name, except an inline REFERENCES
-};
-
-struct foreign_key {
-  std::string name;  // PonyORM's fk_<table>__<column>, used where constraints are named
-  std::vector<std::string> columns;
-  std::string parent_table;
-  std::vector<std::string> parent_columns;
-  std::string_view on_delete;  // "", "CASCADE" or "SET NULL"
-};
-
-struct index_def {
-  std::string name;
-  std::vector<std::string> columns;
-};
-
-struct table_def {
-  std::string name;
-  std::vector<column_def> columns;
-  std::vector<std::string> primary_key;  // a composite key (of an entity or a join table)
-  std::vector<foreign_key> foreign_keys;
-  std::vector<index_def> indexes;
-  std::vector<index_def> unique_keys;  // composite_key constraints, inside CREATE TABLE
-};
 
 // SQLite names no constraints and declares foreign keys inline, as PonyORM does there.
 bool is_sqlite(const lower::dialect& dialect) { return dialect.name() == "sqlite"; }
@@ -242,6 +217,8 @@ table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
   return table;
 }
 
+}  // namespace
+
 std::vector<table_def> describe(const registry& schema, const lower::dialect& dialect) {
   if (!schema.finalized()) {
     throw usage_error{"migrate.not_finalized",
@@ -360,8 +337,6 @@ std::vector<const foreign_key*> sorted_keys(const table_def& table) {
             [](const foreign_key* a, const foreign_key* b) { return a->name < b->name; });
   return keys;
 }
-
-}  // namespace
 
 std::vector<schema_object> schema_objects(const registry& schema, const lower::dialect& dialect) {
   const std::vector<table_def> tables = creation_order(describe(schema, dialect));
