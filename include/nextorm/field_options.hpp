@@ -51,6 +51,11 @@ struct reverse_column {
 struct fk_name {
   std::string name;
 };
+// The attribute's name before it was renamed: `Req<std::string> name{"name",
+// renamed_from{"title"}}` makes `nextorm makemigrations` rename the column, keeping its data.
+struct renamed_from {
+  std::string name;
+};
 // Whether removing the object removes the objects this relation holds (PonyORM's
 // cascade_delete): `Set<Book> books{"books", cascade_delete{false}}`. By default a Set whose items
 // require their owner cascades, and nothing else does.
@@ -170,6 +175,7 @@ inline void apply_option(attr_info& a, const reverse& o) { a.reverse = o.name; }
 inline void apply_option(attr_info& a, const table& o) { a.table = o.name; }
 inline void apply_option(attr_info& a, const reverse_column& o) { a.reverse_column = o.name; }
 inline void apply_option(attr_info& a, const fk_name& o) { a.fk_name = o.name; }
+inline void apply_option(attr_info& a, const renamed_from& o) { a.renamed_from = o.name; }
 inline void apply_option(attr_info& a, cascade_delete o) { a.cascade_delete = o.on; }
 inline void apply_option(attr_info& a, const default_value& o) { a.default_value = o.v; }
 inline void apply_option(attr_info& a, generate o) { a.generate = o.how; }

@@ -44,6 +44,9 @@ struct attr_info {
   std::string table;           // Set of a many-to-many: the join table ("" = PonyORM's name)
   std::string reverse_column;  // symmetric Set: the join table's second column ("" = column_2)
   std::string fk_name;  // the foreign key of the column `column` names ("" = fk_<table>__<column>)
+  // The attribute's name before a rename: makemigrations renames its column(s) rather than
+  // dropping them and adding new ones (docs/migrations.md).
+  std::string renamed_from;
   // PonyORM's `columns`: the columns of a Single to an entity whose key has several attributes,
   // or on a many-to-many Set with such an entity, the join table's columns of its items;
   // one per key attribute of the target, in its order (empty = the naming convention's).
@@ -236,6 +239,8 @@ struct entity_hooks {
 struct entity_info {
   std::string name;
   std::string table;  // "" until finalize() unless declared
+  // The entity's name before a rename (makemigrations renames its table, docs/migrations.md).
+  std::string renamed_from;
   // Inheritance: the direct base entity ("" for none), and the value of the discriminator column
   // that marks this class's rows (PonyORM's _discriminator_; "" = the entity's name).
   std::string base;

@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include "cli/migrate_commands.hpp"
 #include "cli/query_command.hpp"
 #include "common/suggest.hpp"
 
@@ -24,9 +25,10 @@ struct command {
 
 constexpr command commands[] = {
     {"query", "run a query and print its result", run_query_command},
-    {"makemigrations", "write a migration from the schema's changes (not available yet)", nullptr},
-    {"migrate", "apply migrations to the database (not available yet)", nullptr},
-    {"showmigrations", "list migrations and whether they are applied (not available yet)", nullptr},
+    {"makemigrations", "write a migration from the schema's changes", run_makemigrations_command},
+    {"migrate", "apply migrations to the database", run_migrate_command},
+    {"showmigrations", "list migrations and whether they are applied", run_showmigrations_command},
+    {"sqlmigrate", "print a migration's SQL for a provider", run_sqlmigrate_command},
 };
 
 void print_usage(std::ostream& out) {

@@ -10,6 +10,9 @@
 
 namespace nextorm {
 
+// ASCII letters compared without regard to case (as the databases compare identifiers).
+[[nodiscard]] bool equal_ignoring_case(std::string_view a, std::string_view b);
+
 // Optimal string alignment distance (insert, delete, substitute, swap adjacent), case-sensitive.
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -69,6 +69,7 @@ json attribute(const attr_info& attr) {
   text("table", attr.table);
   text("reverse_column", attr.reverse_column);
   text("fk_name", attr.fk_name);
+  text("renamed_from", attr.renamed_from);
   if (attr.max_len) a["max_len"] = *attr.max_len;
   if (!attr.is_relation() && attr.type == value_type::decimal) {
     a["precision"] = attr.precision;
@@ -126,6 +127,7 @@ std::string registry::to_json() const {
     json out;
     out["name"] = entity.name;
     if (!m_declared[e].table.empty()) out["table"] = m_declared[e].table;
+    if (!entity.renamed_from.empty()) out["renamed_from"] = entity.renamed_from;
     // A subclass declares only its own attributes: a C++ subclass's description also has its
     // bases' fields (and their implicit key), which the bases write.
     std::set<std::string> inherited;

@@ -139,7 +139,7 @@ const std::vector<std::string> attr_fields = {
     "nullable",       "optional",       "auto",      "default", "min",      "max",
     "autostrip",      "cascade_delete", "fk_name",   "size",    "unsigned", "sql_type",
     "sql_default",    "generate",       "values",    "columns", "lazy",     "volatile",
-    "optimistic",     "version"};
+    "optimistic",     "version",        "renamed_from"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {
   context at{entity_prefix + "attribute #" + std::to_string(position) + ": "};
@@ -194,6 +194,7 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   if (object.contains("table")) attr.table = at.text(object, "table");
   if (object.contains("reverse_column")) attr.reverse_column = at.text(object, "reverse_column");
   if (object.contains("fk_name")) attr.fk_name = at.text(object, "fk_name");
+  if (object.contains("renamed_from")) attr.renamed_from = at.text(object, "renamed_from");
   if (object.contains("sql_type")) attr.sql_type = at.text(object, "sql_type");
   if (object.contains("sql_default")) attr.sql_default = at.text(object, "sql_default");
   if (auto bits = at.count(object, "size", 64)) attr.int_size = static_cast<std::uint8_t>(*bits);
@@ -303,8 +304,9 @@ entity_info read_entity(std::size_t position, const json& object) {
   entity.name = at.text(object, "name");
   at.prefix = "entity " + entity.name + ": ";
   at.check_fields(object, {"name", "table", "base", "discriminator", "attrs", "primary_key",
-                           "composite_keys", "composite_indexes"});
+                           "composite_keys", "composite_indexes", "renamed_from"});
   if (object.contains("table")) entity.table = at.text(object, "table");
+  if (object.contains("renamed_from")) entity.renamed_from = at.text(object, "renamed_from");
   // Inheritance: "base": "Person" (PonyORM's class Student(Person)), and the value of the
   // discriminator column for this class (PonyORM's _discriminator_; the entity's name if none).
   if (object.contains("base")) entity.base = at.text(object, "base");

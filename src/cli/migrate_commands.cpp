@@ -1,0 +1,386 @@
+#include "cli/migrate_commands.hpp"
+
+#include <nextorm/errors.hpp>
+#include <nextorm/registry.hpp>
+
+#include "cli/cli.hpp"
+#include "cli/usage_failure.hpp"
+#include "common/suggest.hpp"
+#include "driver/connection.hpp"
+#include "migrate/diff.hpp"
+#include "migrate/migrator.hpp"
+#include "migrate/render.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nextorm::cli {
+namespace {
+
+using json = nlohmann::json;
+
+// --name VALUE, --name=VALUE and flags; positional arguments in order.
+struct parsed_args {
+  std::map<std::string, std::string, std::less<>> values;
+  std::vector<std::string> flags;
+  std::vector<std::string> positional;
+  bool help = false;
+
+  [[nodiscard]] bool flag(std::string_view name) const {
+    return std::find(flags.begin(), flags.end(), name) != flags.end();
+  }
+  [[nodiscard]] std::optional<std::string> value(std::string_view name) const {
+    const auto found = values.find(name);
+    if (found == values.end()) return std::nullopt;
+    return found->second;
+  }
+  [[nodiscard]] std::string required(std::string_view name) const {
+    auto v = value(name);
+    if (!v) throw usage_failure{"missing " + std::string{name}};
+    return *v;
+  }
+};
+
+parsed_args parse(std::span<const std::string_view> args, std::vector<std::string_view> valued,
+                  std::vector<std::string_view> flags) {
+  parsed_args out;
+  std::vector<std::string> known;
+  for (auto v : valued) known.emplace_back(v);
+  for (auto f : flags) known.emplace_back(f);
+  known.emplace_back("--help");
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      out.help = true;
+      return out;
+    }
+    if (!arg.starts_with("--")) {
+      out.positional.emplace_back(arg);
+      continue;
+    }
+    const auto equals = arg.find('=');
+    const std::string name{arg.substr(0, equals)};
+    if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
+      if (equals != std::string_view::npos) {
+        out.values[name] = std::string{arg.substr(equals + 1)};
+      } else if (i + 1 < args.size()) {
+        out.values[name] = std::string{args[++i]};
+      } else {
+        throw usage_failure{name + " needs a value"};
+      }
+    } else if (std::find(flags.begin(), flags.end(), name) != flags.end() &&
+               equals == std::string_view::npos) {
+      out.flags.push_back(name);
+    } else {
+      throw usage_failure{"unknown option '" + name + "'" + did_you_mean(name, known)};
+    }
+  }
+  return out;
+}
+
+int parse_version(const std::string& text, std::string_view option) {
+  int v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size() || v < 0) {
+    throw usage_failure{std::string{option} + ": expected a migration number, not '" + text + "'"};
+  }
+  return v;
+}
+
+const lower::dialect& dialect_named(const std::string& provider) {
+  if (provider == "sqlite") return lower::sqlite_dialect();
+  if (provider == "postgres" || provider == "postgresql") return lower::postgres_dialect();
+  if (provider == "mariadb" || provider == "mysql") return lower::mariadb_dialect();
+  static constexpr std::string_view names[] = {"sqlite", "postgres", "mariadb"};
+  throw usage_failure{"--provider: unknown provider '" + provider + "'" +
+                      did_you_mean(provider, names) + " (sqlite, postgres or mariadb)"};
+}
+
+std::vector<migrate::migration> migrations_in(const std::string& dir, bool may_be_missing) {
+  std::error_code ec;
+  if (may_be_missing && !std::filesystem::exists(dir, ec)) return {};
+  return migrate::load_migrations(dir);
+}
+
+// A migration's name from its first operation: create_product, add_product_stock, ...
+std::string name_for(const json& operations, bool first) {
+  if (first) return "initial";
+  const json& op = operations.front();
+  std::string kind = op["op"];
+  std::string out = kind;
+  auto lower = [](std::string s) {
+    for (char& c : s) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    }
+    return s;
+  };
+  if (op.contains("table")) out += "_" + lower(op["table"]);
+  if (op.contains("to")) out += "_" + lower(op["to"]);
+  if (op.contains("column")) out += "_" + lower(op["column"]);
+  if (operations.size() > 1) out += "_and_more";
+  return out.substr(0, 60);
+}
+
+std::string describe_op(const json& op) {
+  std::string out = op["op"].get<std::string>();
+  for (const char* key : {"table", "from", "to", "column"}) {
+    if (op.contains(key)) out += std::string{" "} + key + "=" + op[key].get<std::string>();
+  }
+  if (op.contains("columns")) out += " columns=" + op["columns"].dump();
+  return out;
+}
+
+template <class F>
+int guarded(std::string_view command, std::string_view usage, std::ostream& out, std::ostream& err,
+            F&& run) {
+  try {
+    return run();
+  } catch (const usage_failure& e) {
+    err << "nextorm " << command << ": " << e.what() << "\nRun 'nextorm " << command
+        << " --help' for usage.\n";
+    return exit_usage;
+  } catch (const std::exception& e) {
+    err << "nextorm " << command << ": " << e.what() << '\n';
+    return exit_failed;
+  }
+  (void)usage;
+  (void)out;
+}
+
+constexpr std::string_view makemigrations_usage =
+    "Usage: nextorm makemigrations --schema FILE --dir DIR [options]\n"
+    "\n"
+    "Writes DIR/NNNN_name.json: the operations that lead from the schema the migrations in DIR\n"
+    "build to the one in FILE (a JSON schema, or what db.schema().to_json() writes), and FILE's\n"
+    "schema after them. Nothing changed: says so and writes nothing.\n"
+    "\n"
+    "Options:\n"
+    "  --schema FILE          the schema (JSON)\n"
+    "  --dir DIR              the migrations directory (made if missing)\n"
+    "  --name NAME            the migration's name (default: from its first operation)\n"
+    "  --check                write nothing; exit 1 when a migration is missing (for CI)\n"
+    "  --allow-destructive    write drops and narrowing changes, which lose data\n"
+    "  --initial              the first migration of a database that has the tables already\n"
+    "                         (then 'migrate --fake-initial' adopts it)\n";
+
+constexpr std::string_view migrate_usage =
+    "Usage: nextorm migrate --db URL --dir DIR [options]\n"
+    "       nextorm migrate --sql --provider P --dir DIR [--to N]\n"
+    "\n"
+    "Applies the pending migrations of DIR in order, each rendered for the database's provider.\n"
+    "\n"
+    "Options:\n"
+    "  --to N                 stop after migration N\n"
+    "  --fake                 record the pending migrations as applied without running them\n"
+    "  --fake-initial         --fake for migration 1 only, when its tables exist already\n"
+    "  --repair-checksum      accept applied migrations whose files were edited\n"
+    "  --dry-run              print the pending migrations' statements; apply nothing\n"
+    "  --sql                  print every migration's statements for --provider, without a\n"
+    "                         database\n"
+    "  --provider P           sqlite, postgres or mariadb (with --sql)\n"
+    "  --lock-timeout S       seconds to wait for another migrator (default 60)\n";
+
+constexpr std::string_view showmigrations_usage =
+    "Usage: nextorm showmigrations --db URL --dir DIR\n"
+    "\n"
+    "Lists every migration: [X] applied, [ ] pending, [!] edited since it was applied,\n"
+    "[~] failed part way (MariaDB; migrate resumes it), [?] applied but its file is gone.\n";
+
+constexpr std::string_view sqlmigrate_usage =
+    "Usage: nextorm sqlmigrate N --dir DIR --provider P\n"
+    "\n"
+    "Prints the statements of migration N for provider P (sqlite, postgres or mariadb).\n";
+
+std::unique_ptr<driver::connection> connect(const std::string& url) {
+  return driver::open(driver::parse_url(url));
+}
+
+void print_statements(std::ostream& out, const migrate::migration& m, const json& before,
+                      const lower::dialect& d) {
+  out << "-- " << m.name << '\n';
+  for (const auto& step : migrate::render(m, before, d)) {
+    if (!step.requires_empty_table.empty()) {
+      out << "-- (table " << step.requires_empty_table << " must have no rows)\n";
+    }
+    out << step.sql << ";\n";
+  }
+}
+
+}  // namespace
+
+int run_makemigrations_command(std::span<const std::string_view> args, std::ostream& out,
+                               std::ostream& err) {
+  return guarded("makemigrations", makemigrations_usage, out, err, [&] {
+    const parsed_args a = parse(args, {"--schema", "--dir", "--name"},
+                                {"--check", "--allow-destructive", "--initial"});
+    if (a.help) {
+      out << makemigrations_usage;
+      return exit_ok;
+    }
+    if (!a.positional.empty()) throw usage_failure{"unexpected '" + a.positional.front() + "'"};
+    const std::string dir = a.required("--dir");
+    const std::string file = a.required("--schema");
+    // The schema as the registry reads it, written back: the snapshot names only what was
+    // declared, in a canonical form.
+    registry schema;
+    schema.load_json_file(file);
+    schema.finalize();
+    const json after = json::parse(schema.to_json());
+    const auto existing = migrations_in(dir, true);
+    if (a.flag("--initial") && !existing.empty()) {
+      throw usage_failure{"--initial: " + dir + " has migrations already"};
+    }
+    const json before = existing.empty() ? json::object() : existing.back().snapshot;
+    const migrate::schema_changes changes = migrate::diff_schemas(before, after);
+    if (changes.operations.empty()) {
+      out << "No changes: the migrations in " << dir << " build this schema.\n";
+      return exit_ok;
+    }
+    if (a.flag("--check")) {
+      err << "nextorm makemigrations: a migration is missing (" << changes.operations.size()
+          << " operation" << (changes.operations.size() == 1 ? "" : "s") << "):\n";
+      for (const json& op : changes.operations) err << "  " << describe_op(op) << '\n';
+      return exit_failed;
+    }
+    if (!changes.destructive.empty() && !a.flag("--allow-destructive")) {
+      err << "nextorm makemigrations: refused, the migration would lose data:\n";
+      for (const auto& what : changes.destructive) err << "  - it " << what << '\n';
+      if (!changes.possible_renames.empty()) {
+        err << "If one of these is a rename, say so in the schema, and the data is kept:\n";
+        for (const auto& rename : changes.possible_renames) err << "  - " << rename << '\n';
+        err << "(\"renamed_from\": \"old name\" on the entity or attribute in JSON; "
+               "renamed_from{\"old name\"} on a C++ field)\n";
+      }
+      err << "Run again with --allow-destructive to write it as it is.\n";
+      return exit_failed;
+    }
+    const int version = existing.empty() ? 1 : existing.back().version + 1;
+    const std::string name = a.value("--name").value_or(name_for(changes.operations, existing.empty()));
+    const auto path = migrate::write_migration(dir, version, name, changes.operations, after);
+    out << "Wrote " << path.string() << ":\n";
+    for (const json& op : changes.operations) out << "  " << describe_op(op) << '\n';
+    return exit_ok;
+  });
+}
+
+int run_migrate_command(std::span<const std::string_view> args, std::ostream& out,
+                        std::ostream& err) {
+  return guarded("migrate", migrate_usage, out, err, [&] {
+    const parsed_args a =
+        parse(args, {"--db", "--dir", "--to", "--provider", "--lock-timeout"},
+              {"--fake", "--fake-initial", "--repair-checksum", "--dry-run", "--sql"});
+    if (a.help) {
+      out << migrate_usage;
+      return exit_ok;
+    }
+    if (!a.positional.empty()) throw usage_failure{"unexpected '" + a.positional.front() + "'"};
+    const auto migrations = migrations_in(a.required("--dir"), false);
+    std::optional<int> to;
+    if (auto t = a.value("--to")) to = parse_version(*t, "--to");
+    if (a.flag("--sql")) {
+      const lower::dialect& d = dialect_named(a.required("--provider"));
+      for (std::size_t i = 0; i < migrations.size(); ++i) {
+        if (to && migrations[i].version > *to) break;
+        print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot, d);
+      }
+      return exit_ok;
+    }
+    const std::string url = a.required("--db");
+    auto connection = connect(url);
+    const lower::dialect& d = dialect_named(std::string{connection->dialect_name()});
+    migrate::migrator m{*connection, d, migrations};
+    if (a.flag("--dry-run")) {
+      const auto states = m.status();
+      for (std::size_t i = 0; i < migrations.size(); ++i) {
+        if (to && migrations[i].version > *to) break;
+        const auto& s = states[i];
+        if (s.status != migrate::migration_status::pending) continue;
+        print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot, d);
+      }
+      return exit_ok;
+    }
+    migrate::migrate_options options;
+    options.to = to;
+    options.fake = a.flag("--fake");
+    if (a.flag("--fake-initial")) {
+      options.fake = true;
+      options.to = migrations.empty() ? 0 : migrations.front().version;
+    }
+    options.repair_checksum = a.flag("--repair-checksum");
+    if (auto s = a.value("--lock-timeout")) {
+      options.lock_timeout = std::chrono::seconds{parse_version(*s, "--lock-timeout")};
+    }
+    const auto applied = m.migrate(options);
+    if (applied.empty()) {
+      out << "No migrations to apply.\n";
+    } else {
+      for (const auto& name : applied) out << (options.fake ? "Faked " : "Applied ") << name << '\n';
+    }
+    return exit_ok;
+  });
+}
+
+int run_showmigrations_command(std::span<const std::string_view> args, std::ostream& out,
+                               std::ostream& err) {
+  return guarded("showmigrations", showmigrations_usage, out, err, [&] {
+    const parsed_args a = parse(args, {"--db", "--dir"}, {});
+    if (a.help) {
+      out << showmigrations_usage;
+      return exit_ok;
+    }
+    if (!a.positional.empty()) throw usage_failure{"unexpected '" + a.positional.front() + "'"};
+    const auto migrations = migrations_in(a.required("--dir"), false);
+    auto connection = connect(a.required("--db"));
+    const lower::dialect& d = dialect_named(std::string{connection->dialect_name()});
+    migrate::migrator m{*connection, d, migrations};
+    for (const auto& s : m.status()) {
+      switch (s.status) {
+        case migrate::migration_status::applied:
+          out << "[X] " << s.name << "  applied " << s.row->applied_at << '\n';
+          break;
+        case migrate::migration_status::pending: out << "[ ] " << s.name << '\n'; break;
+        case migrate::migration_status::edited:
+          out << "[!] " << s.name << "  applied " << s.row->applied_at
+              << ", edited since (checksum " << s.row->checksum << " then)\n";
+          break;
+        case migrate::migration_status::failed:
+          out << "[~] " << s.name << "  failed after " << s.row->step
+              << " statements; migrate resumes it\n";
+          break;
+        case migrate::migration_status::missing:
+          out << "[?] " << s.name << "  applied " << s.row->applied_at << ", its file is gone\n";
+          break;
+      }
+    }
+    return exit_ok;
+  });
+}
+
+int run_sqlmigrate_command(std::span<const std::string_view> args, std::ostream& out,
+                           std::ostream& err) {
+  return guarded("sqlmigrate", sqlmigrate_usage, out, err, [&] {
+    const parsed_args a = parse(args, {"--dir", "--provider"}, {});
+    if (a.help) {
+      out << sqlmigrate_usage;
+      return exit_ok;
+    }
+    if (a.positional.size() != 1) throw usage_failure{"expected one migration number"};
+    const int version = parse_version(a.positional.front(), "N");
+    const auto migrations = migrations_in(a.required("--dir"), false);
+    const lower::dialect& d = dialect_named(a.required("--provider"));
+    for (std::size_t i = 0; i < migrations.size(); ++i) {
+      if (migrations[i].version != version) continue;
+      print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot, d);
+      return exit_ok;
+    }
+    throw usage_failure{"there is no migration " + std::to_string(version) + " in " +
+                        a.required("--dir")};
+  });
+}
+
+}  // namespace nextorm::cli

@@ -1,0 +1,325 @@
+#include "migrate/diff.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include "common/suggest.hpp"
+#include "migrate/snapshot.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <memory>
+
+namespace nextorm::migrate {
+namespace {
+
+using json = nlohmann::json;
+
+const std::array<const lower::dialect*, 3>& dialects() {
+  static const std::array<const lower::dialect*, 3> all{
+      &lower::postgres_dialect(), &lower::mariadb_dialect(), &lower::sqlite_dialect()};
+  return all;
+}
+
+// One snapshot as every provider's tables (the first, PostgreSQL's, names the operations).
+struct described {
+  std::array<std::vector<table_def>, 3> tables;
+  std::unique_ptr<registry> schema;  // PostgreSQL's
+};
+
+described describe_all(const json& snapshot) {
+  described out;
+  for (std::size_t i = 0; i < 3; ++i) out.tables[i] = snapshot_tables(snapshot, *dialects()[i]);
+  out.schema = snapshot_registry(snapshot, *dialects()[0]);
+  return out;
+}
+
+// The type part of a column's definition (before NOT NULL, DEFAULT, UNIQUE, CHECK, PRIMARY).
+std::string type_of(const std::string& definition) {
+  std::size_t end = definition.size();
+  for (const char* word : {" NOT NULL", " DEFAULT ", " UNIQUE", " CHECK ", " PRIMARY KEY"}) {
+    end = std::min(end, definition.find(word));
+  }
+  return definition.substr(0, end);
+}
+
+bool widens(const std::string& from, const std::string& to) {
+  // VARCHAR(a) -> VARCHAR(b >= a) or TEXT, INTEGER -> BIGINT keep every value.
+  auto size = [](const std::string& type) -> long {
+    if (!type.starts_with("VARCHAR(")) return -1;
+    return std::strtol(type.c_str() + 8, nullptr, 10);
+  };
+  if (size(from) >= 0 && (to == "TEXT" || size(to) >= size(from))) return true;
+  return (from == "INTEGER" || from == "INT") && to == "BIGINT";
+}
+
+bool same_columns(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const auto& x, const auto& y) { return equal_ignoring_case(x, y); });
+}
+
+template <class Def>
+const Def* find_by_columns(const std::vector<Def>& defs, const std::vector<std::string>& columns) {
+  for (const Def& d : defs) {
+    if (same_columns(d.columns, columns)) return &d;
+  }
+  return nullptr;
+}
+
+class differ {
+ public:
+  differ(const json& before, const json& after)
+      : m_before{describe_all(before)}, m_after{describe_all(after)} {}
+
+  schema_changes run() {
+    const auto& old_tables = m_before.tables[0];
+    const auto& new_tables = m_after.tables[0];
+    find_renames();
+    // Drops first (foreign keys, indexes, columns, then tables), by the tables' old names; then
+    // the renames; then what is new, by the new names.
+    for (const table_def& t : old_tables) {
+      const table_def* now = after_of(t.name);
+      if (now == nullptr) continue;
+      for (const foreign_key& fk : t.foreign_keys) {
+        if (find_by_columns(now->foreign_keys, renamed_columns(t, fk.columns)) == nullptr) {
+          add({{"op", "drop_foreign_key"}, {"table", t.name}, {"columns", fk.columns}});
+        }
+      }
+      for (const index_def& index : t.indexes) {
+        if (find_by_columns(now->indexes, renamed_columns(t, index.columns)) == nullptr) {
+          add({{"op", "drop_index"}, {"table", t.name}, {"columns", index.columns}});
+        }
+      }
+      for (const index_def& key : t.unique_keys) {
+        if (find_by_columns(now->unique_keys, renamed_columns(t, key.columns)) == nullptr) {
+          add({{"op", "drop_unique"}, {"table", t.name}, {"columns", key.columns}});
+        }
+      }
+    }
+    for (const table_def& t : old_tables) {
+      const table_def* now = after_of(t.name);
+      if (now == nullptr) continue;
+      if (!same_columns(renamed_columns(t, t.primary_key), now->primary_key)) {
+        throw schema_error("migrate.unsupported",
+                           "the primary key of table " + t.name +
+                               " changes: no migration operation changes a primary key yet");
+      }
+      for (const column_def& c : t.columns) {
+        if (renamed_column(t, c.name).empty()) {
+          add({{"op", "drop_column"}, {"table", t.name}, {"column", c.name}});
+          m_out.destructive.push_back("drops column " + t.name + "." + c.name +
+                                      " and the values it holds");
+        }
+      }
+    }
+    for (auto it = old_tables.rbegin(); it != old_tables.rend(); ++it) {
+      if (after_of(it->name) == nullptr) {
+        add({{"op", "drop_table"}, {"table", it->name}});
+        m_out.destructive.push_back("drops table " + it->name + " and every row it holds");
+      }
+    }
+    for (const auto& [from, to] : m_table_renames) {
+      add({{"op", "rename_table"}, {"from", from}, {"to", to}});
+    }
+    for (const table_def& t : creation_order(new_tables)) {
+      if (before_of(t.name) == nullptr) add({{"op", "create_table"}, {"table", t.name}});
+    }
+    for (const table_def& t : new_tables) {
+      const table_def* was = before_of(t.name);
+      if (was == nullptr) continue;
+      for (const auto& [table, columns] : m_column_renames) {
+        if (table != was->name) continue;
+        for (const auto& [from, to] : columns) {
+          add({{"op", "rename_column"}, {"table", t.name}, {"from", from}, {"to", to}});
+        }
+      }
+      for (const column_def& c : t.columns) {
+        const std::string old_name = original_column(*was, c.name);
+        const column_def* old = old_name.empty() ? nullptr : find_column(*was, old_name);
+        if (old == nullptr) {
+          add({{"op", "add_column"}, {"table", t.name}, {"column", c.name}});
+          continue;
+        }
+        compare_column(*was, *old, t, c);
+      }
+    }
+    for (const table_def& t : new_tables) {
+      const table_def* was = before_of(t.name);
+      for (const index_def& index : t.indexes) {
+        if (was == nullptr || !has_renamed(*was, was->indexes, index.columns)) {
+          if (was != nullptr) {
+            add({{"op", "create_index"}, {"table", t.name}, {"columns", index.columns}});
+          }
+        }
+      }
+      for (const index_def& key : t.unique_keys) {
+        if (was != nullptr && !has_renamed(*was, was->unique_keys, key.columns)) {
+          add({{"op", "add_unique"}, {"table", t.name}, {"columns", key.columns}});
+        }
+      }
+    }
+    // Foreign keys last, once every table they join exists (a new table's too: the ones
+    // between new tables may form a cycle).
+    for (const table_def& t : new_tables) {
+      const table_def* was = before_of(t.name);
+      for (const foreign_key& fk : t.foreign_keys) {
+        if (was == nullptr || !has_renamed(*was, was->foreign_keys, fk.columns)) {
+          add({{"op", "add_foreign_key"}, {"table", t.name}, {"columns", fk.columns}});
+        }
+      }
+    }
+    return std::move(m_out);
+  }
+
+ private:
+  void add(json op) { m_out.operations.push_back(std::move(op)); }
+
+  // Renames declared with renamed_from, as table and column names.
+  void find_renames() {
+    const registry& now = *m_after.schema;
+    const registry& was = *m_before.schema;
+    for (const auto& entity : now.entities()) {
+      const entity_info* old = entity->renamed_from.empty() ? nullptr : was.find(entity->renamed_from);
+      if (old != nullptr && was.find(entity->name) == nullptr && old->table != entity->table &&
+          entity->base_entity == nullptr) {
+        m_table_renames[old->table] = entity->table;
+      }
+      const entity_info* source = old != nullptr ? old : was.find(entity->name);
+      if (source == nullptr) continue;
+      for (const auto& attr : entity->attrs) {
+        if (attr.renamed_from.empty() || attr.inherited) continue;
+        const attr_info* from = source->find(attr.renamed_from);
+        if (from == nullptr || source->find(attr.name) != nullptr) continue;
+        const auto old_columns = from->column_names();
+        const auto new_columns = attr.column_names();
+        if (old_columns.size() != new_columns.size()) continue;
+        const std::string table = source->root->table;
+        for (std::size_t i = 0; i < old_columns.size(); ++i) {
+          if (old_columns[i] != new_columns[i]) {
+            m_column_renames[table].emplace_back(old_columns[i], new_columns[i]);
+          }
+        }
+      }
+    }
+    // What went and came without a word: perhaps renames.
+    for (const table_def& t : m_before.tables[0]) {
+      const table_def* now = after_of(t.name);
+      if (now == nullptr) {
+        for (const table_def& n : m_after.tables[0]) {
+          if (before_of(n.name) == nullptr) m_out.possible_renames.push_back(t.name + " -> " + n.name);
+        }
+        continue;
+      }
+      for (const column_def& c : t.columns) {
+        if (!renamed_column(t, c.name).empty()) continue;
+        for (const column_def& n : now->columns) {
+          if (original_column(t, n.name).empty()) {
+            m_out.possible_renames.push_back(t.name + "." + c.name + " -> " + now->name + "." + n.name);
+          }
+        }
+      }
+    }
+  }
+
+  // The table of the new schema that `old_name` became, or null.
+  const table_def* after_of(const std::string& old_name) const {
+    const auto renamed = m_table_renames.find(old_name);
+    return find_table(m_after.tables[0], renamed != m_table_renames.end() ? renamed->second : old_name);
+  }
+  const table_def* before_of(const std::string& new_name) const {
+    for (const auto& [from, to] : m_table_renames) {
+      if (equal_ignoring_case(to, new_name)) return find_table(m_before.tables[0], from);
+    }
+    const table_def* t = find_table(m_before.tables[0], new_name);
+    // (A table renamed away is not the new one of its old name.)
+    return t != nullptr && m_table_renames.count(t->name) != 0 ? nullptr : t;
+  }
+  // The new name of column `column` of old table `t` ("" when it is gone).
+  std::string renamed_column(const table_def& t, const std::string& column) const {
+    const auto renames = m_column_renames.find(t.name);
+    if (renames != m_column_renames.end()) {
+      for (const auto& [from, to] : renames->second) {
+        if (from == column) return to;
+      }
+    }
+    const table_def* now = after_of(t.name);
+    const column_def* c = now == nullptr ? nullptr : find_column(*now, column);
+    if (c == nullptr) return "";
+    // (A column renamed away is not there under its old name.)
+    if (renames != m_column_renames.end()) {
+      for (const auto& [from, to] : renames->second) {
+        if (equal_ignoring_case(to, column) && from != column) return column;
+      }
+    }
+    return c->name;
+  }
+  // The old name of column `column` of the new version of old table `t` ("" when it is new).
+  std::string original_column(const table_def& t, const std::string& column) const {
+    const auto renames = m_column_renames.find(t.name);
+    if (renames != m_column_renames.end()) {
+      for (const auto& [from, to] : renames->second) {
+        if (equal_ignoring_case(to, column)) return from;
+        if (equal_ignoring_case(from, column)) return "";  // the old one went by another name
+      }
+    }
+    const column_def* c = find_column(t, column);
+    return c == nullptr ? "" : c->name;
+  }
+  std::vector<std::string> renamed_columns(const table_def& t,
+                                           const std::vector<std::string>& columns) const {
+    std::vector<std::string> out;
+    for (const auto& c : columns) out.push_back(renamed_column(t, c));
+    return out;
+  }
+  template <class Def>
+  bool has_renamed(const table_def& was, const std::vector<Def>& defs,
+                   const std::vector<std::string>& columns) const {
+    for (const Def& d : defs) {
+      if (same_columns(renamed_columns(was, d.columns), columns)) return true;
+    }
+    return false;
+  }
+
+  // A column in both: an alter_column when its definition differs for any provider.
+  void compare_column(const table_def& old_table, const column_def& old, const table_def& table,
+                      const column_def& now) {
+    bool changed = false;
+    for (std::size_t i = 0; i < 3 && !changed; ++i) {
+      const table_def* a = find_table(m_before.tables[i], old_table.name);
+      const table_def* b = find_table(m_after.tables[i], table.name);
+      const column_def* x = a == nullptr ? nullptr : find_column(*a, old.name);
+      const column_def* y = b == nullptr ? nullptr : find_column(*b, now.name);
+      changed = x == nullptr || y == nullptr || x->definition != y->definition;
+    }
+    if (!changed) return;
+    add({{"op", "alter_column"}, {"table", table.name}, {"column", now.name}});
+    const std::string from = type_of(old.definition);
+    const std::string to = type_of(now.definition);
+    const std::string name = table.name + "." + now.name;
+    if (from != to && !widens(from, to)) {
+      m_out.destructive.push_back("changes the type of " + name + " from " + from + " to " + to +
+                                  ": values that do not fit would be cut or refused");
+    }
+    const bool was_null = old.definition.find(" NOT NULL") == std::string::npos;
+    const bool is_null = now.definition.find(" NOT NULL") == std::string::npos;
+    if (was_null && !is_null && now.definition.find(" DEFAULT ") == std::string::npos) {
+      m_out.destructive.push_back("makes " + name +
+                                  " NOT NULL without a default: a row holding NULL there would "
+                                  "stop the migration");
+    }
+  }
+
+  described m_before;
+  described m_after;
+  std::map<std::string, std::string> m_table_renames;  // old table -> new table
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> m_column_renames;
+  schema_changes m_out;
+};
+
+}  // namespace
+
+schema_changes diff_schemas(const json& before, const json& after) {
+  return differ{before, after}.run();
+}
+
+}  // namespace nextorm::migrate

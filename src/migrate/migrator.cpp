@@ -1,0 +1,339 @@
+#include "migrate/migrator.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include "migrate/render.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <random>
+#include <thread>
+
+namespace nextorm::migrate {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+constexpr const char* history_table = "nextorm_migrations";
+constexpr const char* lock_table = "nextorm_migrations_lock";
+// PostgreSQL's advisory lock key of the migrator (any constant; "nextorm" in ASCII).
+constexpr const char* advisory_key = "110101116111114109";
+
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&t, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
+bool is_sqlite(const lower::dialect& d) { return d.name() == "sqlite"; }
+bool is_mariadb(const lower::dialect& d) { return d.name() == "mariadb"; }
+
+}  // namespace
+
+migrator::migrator(driver::connection& connection, const lower::dialect& dialect,
+                   std::vector<migration> migrations)
+    : m_connection{connection}, m_dialect{dialect}, m_migrations{std::move(migrations)} {
+  char host[256] = {};
+  (void)gethostname(host, sizeof host - 1);
+  std::random_device random;
+  m_owner = std::string{host} + ":" + std::to_string(getpid()) + ":" + std::to_string(random());
+}
+
+void migrator::ensure_history() {
+  const std::string& q = m_dialect.quote(history_table);
+  m_connection.execute_script("CREATE TABLE IF NOT EXISTS " + q +
+                              " (version INTEGER NOT NULL PRIMARY KEY, name VARCHAR(255) NOT "
+                              "NULL, checksum VARCHAR(32) NOT NULL, applied_at VARCHAR(32) NOT "
+                              "NULL, duration_ms BIGINT NOT NULL, success INTEGER NOT NULL, step "
+                              "INTEGER NOT NULL)");
+}
+
+std::vector<history_row> migrator::read_history() {
+  std::vector<history_row> out;
+  auto rows = m_connection.query("SELECT version, name, checksum, applied_at, duration_ms, "
+                                 "success, step FROM " +
+                                     m_dialect.quote(history_table) + " ORDER BY version",
+                                 {});
+  while (rows->next()) {
+    history_row r;
+    r.version = static_cast<int>(rows->get_int(0));
+    r.name = rows->get_text(1);
+    r.checksum = rows->get_text(2);
+    r.applied_at = rows->get_text(3);
+    r.duration_ms = rows->get_int(4);
+    r.success = rows->get_int(5) != 0;
+    r.step = static_cast<int>(rows->get_int(6));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<migration_state> migrator::status() {
+  std::vector<history_row> history;
+  try {
+    history = read_history();
+  } catch (const database_error&) {
+    // No history table: nothing was applied. (PostgreSQL: the failed statement ended no
+    // transaction, there is none.)
+  }
+  std::vector<migration_state> out;
+  for (const migration& m : m_migrations) {
+    migration_state s{m.version, m.name, migration_status::pending, std::nullopt};
+    const auto row = std::find_if(history.begin(), history.end(),
+                                  [&](const history_row& r) { return r.version == m.version; });
+    if (row != history.end()) {
+      s.row = *row;
+      s.status = !row->success                 ? migration_status::failed
+                 : row->checksum != m.checksum ? migration_status::edited
+                                               : migration_status::applied;
+    }
+    out.push_back(std::move(s));
+  }
+  for (const history_row& r : history) {
+    const bool known = std::any_of(m_migrations.begin(), m_migrations.end(),
+                                   [&](const migration& m) { return m.version == r.version; });
+    if (!known) out.push_back({r.version, r.name, migration_status::missing, r});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const migration_state& a, const migration_state& b) { return a.version < b.version; });
+  return out;
+}
+
+void migrator::lock(std::chrono::milliseconds timeout) {
+  const clock::time_point until = clock::now() + timeout;
+  if (is_sqlite(m_dialect)) {
+    // BEGIN IMMEDIATE of each migration waits this long for another writer.
+    m_connection.execute_script("PRAGMA busy_timeout = " + std::to_string(timeout.count()));
+    return;
+  }
+  if (is_mariadb(m_dialect)) {
+    m_connection.execute_script("CREATE TABLE IF NOT EXISTS " + m_dialect.quote(lock_table) +
+                                " (id INTEGER NOT NULL PRIMARY KEY, owner VARCHAR(255) NOT NULL, "
+                                "locked_at VARCHAR(32) NOT NULL)");
+  }
+  for (;;) {
+    bool taken = false;
+    if (is_mariadb(m_dialect)) {
+      try {
+        (void)m_connection.execute("INSERT INTO " + m_dialect.quote(lock_table) +
+                                       " (id, owner, locked_at) VALUES (1, ?, ?)",
+                                   std::vector<value>{value{m_owner}, value{now_utc()}});
+        taken = true;
+      } catch (const integrity_error&) {
+        // Another migrator's row.
+      }
+    } else {
+      auto rows = m_connection.query(std::string{"SELECT pg_try_advisory_lock("} + advisory_key + ")", {});
+      taken = rows->next() && rows->get(0, value_type::boolean) == value{true};
+    }
+    if (taken) return;
+    if (clock::now() >= until) {
+      throw transaction_error(
+          "migrate.locked",
+          "another migrator has held the migration lock for more than " +
+              std::to_string(timeout.count() / 1000) + " s; wait for it" +
+              (is_mariadb(m_dialect)
+                   ? std::string{" (if none is running, one that crashed left its row: DELETE "
+                                 "FROM "} + lock_table + ")"
+                   : std::string{}));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  }
+}
+
+void migrator::unlock() noexcept {
+  try {
+    if (is_mariadb(m_dialect)) {
+      (void)m_connection.execute(
+          "DELETE FROM " + m_dialect.quote(lock_table) + " WHERE id = 1 AND owner = ?",
+          std::vector<value>{value{m_owner}});
+    } else if (!is_sqlite(m_dialect)) {
+      (void)m_connection.query(std::string{"SELECT pg_advisory_unlock("} + advisory_key + ")", {});
+    }
+  } catch (...) {
+    // A broken connection released the lock with the session.
+  }
+}
+
+void migrator::record(const migration& m, std::int64_t duration_ms, bool success, int step,
+                      bool exists) {
+  const std::string table = m_dialect.quote(history_table);
+  std::vector<value> params{value{m.name},   value{m.checksum}, value{now_utc()},
+                            value{duration_ms}, value{success ? 1 : 0}, value{step},
+                            value{m.version}};
+  if (exists) {
+    (void)m_connection.execute("UPDATE " + table +
+                                   " SET name = " + m_dialect.placeholder(0) +
+                                   ", checksum = " + m_dialect.placeholder(1) +
+                                   ", applied_at = " + m_dialect.placeholder(2) +
+                                   ", duration_ms = " + m_dialect.placeholder(3) +
+                                   ", success = " + m_dialect.placeholder(4) +
+                                   ", step = " + m_dialect.placeholder(5) +
+                                   " WHERE version = " + m_dialect.placeholder(6),
+                               params);
+  } else {
+    (void)m_connection.execute(
+        "INSERT INTO " + table +
+            " (name, checksum, applied_at, duration_ms, success, step, version) VALUES (" +
+            m_dialect.placeholder(0) + ", " + m_dialect.placeholder(1) + ", " +
+            m_dialect.placeholder(2) + ", " + m_dialect.placeholder(3) + ", " +
+            m_dialect.placeholder(4) + ", " + m_dialect.placeholder(5) + ", " +
+            m_dialect.placeholder(6) + ")",
+        params);
+  }
+}
+
+void migrator::apply(const migration& m, const nlohmann::json& before, const history_row* resumed,
+                     const migrate_options& options) {
+  const std::vector<rendered_step> steps = render(m, before, m_dialect);
+  const bool progress = is_mariadb(m_dialect);
+  const int first = resumed != nullptr ? resumed->step : 0;
+  if (progress && resumed == nullptr) record(m, 0, false, 0, false);
+  const clock::time_point start = clock::now();
+  for (std::size_t i = static_cast<std::size_t>(first); i < steps.size(); ++i) {
+    const rendered_step& step = steps[i];
+    if (options.on_statement) options.on_statement(m, step.sql);
+    try {
+      if (!step.requires_empty_table.empty()) {
+        auto rows = m_connection.query(
+            "SELECT 1 FROM " + m_dialect.quote(step.requires_empty_table) + " LIMIT 1", {});
+        if (rows->next()) {
+          throw schema_error(
+              "migrate.not_null_without_default",
+              "it adds a NOT NULL column without a default to table " + step.requires_empty_table +
+                  ", which has rows: give the attribute a default (or sql_default), make it "
+                  "optional, or add it optional, fill it in a data migration, then make it "
+                  "required");
+        }
+      }
+      m_connection.execute_script(step.sql);
+    } catch (const error& e) {
+      std::string where = "migration " + m.name + " failed at statement " +
+                          std::to_string(i + 1) + " of " + std::to_string(steps.size()) + " (" +
+                          step.sql + "): " + e.what();
+      if (progress) {
+        where += "; MariaDB commits each DDL statement, so the " + std::to_string(i) +
+                 " before it stay applied: fix the cause and run migrate again to resume at "
+                 "statement " +
+                 std::to_string(i + 1);
+      } else {
+        where += "; nothing of it was applied (it was rolled back)";
+      }
+      throw schema_error("migrate.failed", where);
+    }
+    if (progress) record(m, 0, false, static_cast<int>(i + 1), true);
+  }
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start).count();
+  record(m, ms, true, static_cast<int>(steps.size()), progress || resumed != nullptr);
+}
+
+std::vector<std::string> migrator::migrate(const migrate_options& options) {
+  std::vector<std::string> applied;
+  const bool sqlite = is_sqlite(m_dialect);
+  const bool transactional = !is_mariadb(m_dialect);
+  lock(options.lock_timeout);
+  struct unlocker {
+    migrator& self;
+    ~unlocker() { self.unlock(); }
+  } release{*this};
+  ensure_history();
+  for (;;) {
+    // SQLite checks foreign keys at the end (foreign_key_check), not while a rebuild drops a
+    // table others refer to; the pragma has no effect inside a transaction.
+    if (sqlite) m_connection.execute_script("PRAGMA foreign_keys = OFF");
+    try {
+      if (sqlite) m_connection.begin_serializable();
+      std::vector<history_row> history = read_history();
+      int highest = 0;
+      for (const history_row& r : history) {
+        if (r.success) highest = std::max(highest, r.version);
+      }
+      if (options.to && *options.to < highest) {
+        throw usage_error("migrate.down",
+                          "version " + std::to_string(highest) +
+                              " is applied, and going back to " + std::to_string(*options.to) +
+                              " needs down migrations, which NextORM does not make yet");
+      }
+      const migration* next = nullptr;
+      const history_row* resumed = nullptr;
+      std::size_t index = 0;
+      for (std::size_t i = 0; i < m_migrations.size() && next == nullptr; ++i) {
+        const migration& m = m_migrations[i];
+        if (options.to && m.version > *options.to) break;
+        const auto row = std::find_if(history.begin(), history.end(),
+                                      [&](const history_row& r) { return r.version == m.version; });
+        if (row != history.end() && row->checksum != m.checksum) {
+          if (!options.repair_checksum || !row->success) {
+            throw schema_error(
+                "migrate.edited",
+                "migration " + m.name + " was " + (row->success ? "applied" : "partly applied") +
+                    " with checksum " + row->checksum + ", but its file now has " + m.checksum +
+                    ": an applied migration must not change (make a new one); if the edit is "
+                    "harmless (and the database already matches it), accept it with "
+                    "--repair-checksum" +
+                    (row->success ? "" : " after the migration has finished"));
+          }
+          (void)m_connection.execute(
+              "UPDATE " + m_dialect.quote(history_table) + " SET checksum = " +
+                  m_dialect.placeholder(0) + " WHERE version = " + m_dialect.placeholder(1),
+              std::vector<value>{value{m.checksum}, value{m.version}});
+        }
+        if (row != history.end() && row->success) continue;
+        next = &m;
+        index = i;
+        if (row != history.end()) resumed = &*row;
+      }
+      if (next == nullptr) {
+        if (sqlite || (transactional && m_connection.in_transaction())) m_connection.commit();
+        if (sqlite) m_connection.execute_script("PRAGMA foreign_keys = ON");
+        break;
+      }
+      if (transactional && !sqlite) m_connection.begin();
+      if (options.fake) {
+        record(*next, 0, true, 0, resumed != nullptr);
+      } else {
+        const nlohmann::json before =
+            index == 0 ? nlohmann::json::object() : m_migrations[index - 1].snapshot;
+        apply(*next, before, resumed, options);
+      }
+      if (sqlite) {
+        auto broken = m_connection.query("PRAGMA foreign_key_check", {});
+        if (broken->next()) {
+          throw schema_error("migrate.foreign_key_check",
+                             "migration " + next->name + " leaves a row of table " +
+                                 std::string{broken->get_text(0)} +
+                                 " whose foreign key finds no row in table " +
+                                 std::string{broken->get_text(2)} +
+                                 "; nothing of it was applied (it was rolled back)");
+        }
+      }
+      if (transactional) m_connection.commit();
+      if (sqlite) m_connection.execute_script("PRAGMA foreign_keys = ON");
+      applied.push_back(next->name);
+    } catch (...) {
+      if (transactional) {
+        try {
+          m_connection.rollback();
+        } catch (...) {
+          // The error that brought us here says more.
+        }
+      }
+      if (sqlite) {
+        try {
+          m_connection.execute_script("PRAGMA foreign_keys = ON");
+        } catch (...) {
+        }
+      }
+      throw;
+    }
+  }
+  return applied;
+}
+
+}  // namespace nextorm::migrate

@@ -1,0 +1,85 @@
+// Applies migrations to a database: a history table (nextorm_migrations) records each applied
+// migration with its checksum, one migrator runs at a time (PostgreSQL: an advisory lock;
+// MariaDB: a lock row, which a cluster replicates where GET_LOCK is not; SQLite: BEGIN
+// IMMEDIATE), each migration is one transaction where DDL is transactional (PostgreSQL, SQLite)
+// and on MariaDB, where each DDL statement commits by itself, its progress is recorded per
+// statement so that a failed migration resumes where it stopped.
+#pragma once
+
+#include "driver/connection.hpp"
+#include "lower/dialect.hpp"
+#include "migrate/migration_file.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nextorm::migrate {
+
+// A row of nextorm_migrations.
+struct history_row {
+  int version = 0;
+  std::string name;
+  std::string checksum;
+  std::string applied_at;  // UTC, ISO 8601
+  std::int64_t duration_ms = 0;
+  bool success = false;
+  int step = 0;  // MariaDB: the statements of a failed migration that were applied
+};
+
+enum class migration_status : std::uint8_t {
+  applied,
+  pending,
+  edited,   // applied, but its file's checksum is another
+  failed,   // MariaDB: stopped after `step` statements; `migrate` resumes it
+  missing,  // applied, and its file is gone
+};
+
+struct migration_state {
+  int version = 0;
+  std::string name;
+  migration_status status = migration_status::pending;
+  std::optional<history_row> row;
+};
+
+struct migrate_options {
+  std::optional<int> to;         // the last version to apply (default: all)
+  bool fake = false;             // record as applied without running them
+  bool repair_checksum = false;  // accept edited applied migrations as they are now
+  std::chrono::milliseconds lock_timeout{60000};
+  // Called with each statement before it runs (a log).
+  std::function<void(const migration&, const std::string&)> on_statement;
+};
+
+class migrator {
+ public:
+  migrator(driver::connection& connection, const lower::dialect& dialect,
+           std::vector<migration> migrations);
+
+  // Every migration of the directory and of the history, by version.
+  [[nodiscard]] std::vector<migration_state> status();
+  // Applies the pending migrations up to options.to; returns the names applied. Throws
+  // schema_error("migrate.edited") for an applied migration whose file changed (unless
+  // repair_checksum), schema_error("migrate.failed") naming the migration and statement that
+  // failed, transaction_error("migrate.locked") when another migrator holds the lock longer
+  // than the timeout, usage_error("migrate.down") for a target below what is applied.
+  std::vector<std::string> migrate(const migrate_options& options);
+
+ private:
+  void ensure_history();
+  [[nodiscard]] std::vector<history_row> read_history();
+  void lock(std::chrono::milliseconds timeout);
+  void unlock() noexcept;
+  void apply(const migration& m, const nlohmann::json& before, const history_row* resumed,
+             const migrate_options& options);
+  void record(const migration& m, std::int64_t duration_ms, bool success, int step, bool exists);
+
+  driver::connection& m_connection;
+  const lower::dialect& m_dialect;
+  std::vector<migration> m_migrations;
+  std::string m_owner;  // MariaDB's lock row: who holds it
+};
+
+}  // namespace nextorm::migrate

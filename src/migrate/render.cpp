@@ -1,0 +1,374 @@
+#include "migrate/render.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include "common/suggest.hpp"
+#include "migrate/snapshot.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace nextorm::migrate {
+namespace {
+
+using json = nlohmann::json;
+
+bool is_sqlite(const lower::dialect& d) { return d.name() == "sqlite"; }
+
+// Names as the databases compare them: the operations name tables and columns as PostgreSQL's
+// description does, the provider's own may differ in case.
+std::string key(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+bool is_mariadb(const lower::dialect& d) { return d.name() == "mariadb"; }
+
+// The parts of a column definition (ddl.cpp's column_definition writes them in this order).
+struct column_parts {
+  std::string type;
+  std::string default_sql;  // "" for none
+  bool not_null = false;
+  bool unique = false;
+};
+
+column_parts parts_of(const std::string& definition) {
+  column_parts p;
+  auto cut = [&](std::size_t from) {
+    std::size_t end = definition.size();
+    for (const char* word : {" NOT NULL", " DEFAULT ", " UNIQUE", " CHECK ", " PRIMARY KEY"}) {
+      const std::size_t at = definition.find(word, from);
+      if (at != std::string::npos && at >= from) end = std::min(end, at);
+    }
+    return end;
+  };
+  p.type = definition.substr(0, cut(0));
+  if (const std::size_t at = definition.find(" DEFAULT "); at != std::string::npos) {
+    const std::size_t start = at + 9;
+    p.default_sql = definition.substr(start, cut(start) - start);
+  }
+  p.not_null = definition.find(" NOT NULL") != std::string::npos;
+  p.unique = definition.find(" UNIQUE") != std::string::npos;
+  return p;
+}
+
+class renderer {
+ public:
+  renderer(const migration& m, const json& before, const lower::dialect& d)
+      : m_migration{m}, m_d{d}, m_old{snapshot_tables(before, d)},
+        m_new{snapshot_tables(m.snapshot, d)} {
+    for (const json& op : m.operations) {
+      const std::string kind = op["op"];
+      if (kind == "rename_table") m_table_renames[key(text(op, "to"))] = text(op, "from");
+      if (kind == "create_table") m_created.insert(key(text(op, "table")));
+      if (kind == "add_column") m_added[key(text(op, "table"))].insert(key(text(op, "column")));
+      if (kind == "rename_column") {
+        m_column_renames[key(text(op, "table"))][key(text(op, "to"))] = text(op, "from");
+      }
+    }
+    if (is_sqlite(d)) find_rebuilds();
+  }
+
+  std::vector<rendered_step> run() {
+    for (const json& op : m_migration.operations) render(op);
+    for (const std::string& table : m_rebuilt) rebuild(table);
+    // The foreign keys of new tables, once every table exists (PostgreSQL, MariaDB).
+    for (auto& step : m_deferred) m_out.push_back(std::move(step));
+    return std::move(m_out);
+  }
+
+ private:
+  std::string q(const std::string& name) const { return m_d.quote(name); }
+
+  std::string text(const json& op, const char* key) const {
+    if (!op.contains(key) || !op[key].is_string()) {
+      fail("operation " + op.dump() + " needs a \"" + key + "\"");
+    }
+    return op[key].get<std::string>();
+  }
+  std::vector<std::string> columns(const json& op) const {
+    if (!op.contains("columns") || !op["columns"].is_array()) {
+      fail("operation " + op.dump() + " needs \"columns\"");
+    }
+    return op["columns"].get<std::vector<std::string>>();
+  }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw schema_error("migrate.operation", "migration " + m_migration.name + ": " + why);
+  }
+
+  const table_def& old_table(const std::string& name) const {
+    const table_def* t = find_table(m_old, name);
+    if (t == nullptr) fail("there is no table " + name + " before it");
+    return *t;
+  }
+  const table_def& new_table(const std::string& name) const {
+    const table_def* t = find_table(m_new, name);
+    if (t == nullptr) fail("there is no table " + name + " in its snapshot");
+    return *t;
+  }
+  const column_def& new_column(const table_def& t, const std::string& name) const {
+    const column_def* c = find_column(t, name);
+    if (c == nullptr) fail("there is no column " + t.name + "." + name + " in its snapshot");
+    return *c;
+  }
+  template <class Def>
+  const Def& by_columns(const std::vector<Def>& defs, const std::vector<std::string>& cols,
+                        const std::string& table, const char* what) const {
+    for (const Def& def : defs) {
+      if (std::equal(def.columns.begin(), def.columns.end(), cols.begin(), cols.end(),
+                     [](const auto& a, const auto& b) { return equal_ignoring_case(a, b); })) {
+        return def;
+      }
+    }
+    std::string list;
+    for (const auto& c : cols) list += (list.empty() ? "" : ", ") + c;
+    fail(std::string{"there is no "} + what + " of " + table + " on (" + list + ")");
+  }
+  // The name a table of the new snapshot had before this migration.
+  std::string old_name(const std::string& table) const {
+    const auto found = m_table_renames.find(key(table));
+    return found != m_table_renames.end() ? found->second : table;
+  }
+  // The name a column of a new table had before this migration ("" for one it adds).
+  std::string old_column(const std::string& table, const std::string& column) const {
+    if (m_created.count(key(table)) != 0) return "";
+    const auto renames = m_column_renames.find(key(table));
+    if (renames != m_column_renames.end()) {
+      const auto found = renames->second.find(key(column));
+      if (found != renames->second.end()) return found->second;
+    }
+    const auto added = m_added.find(key(table));
+    if (added != m_added.end() && added->second.count(key(column)) != 0) return "";
+    const table_def* was = find_table(m_old, old_name(table));
+    return was != nullptr && find_column(*was, column) != nullptr ? column : "";
+  }
+
+  void emit(std::string sql, std::string empty_table = {}) {
+    m_out.push_back({std::move(sql), std::move(empty_table)});
+  }
+  void create_index(const table_def& t, const index_def& index) {
+    emit("CREATE INDEX " + q(index.name) + " ON " + q(t.name) + " " + column_list(index.columns, m_d));
+  }
+
+  // SQLite: the tables whose changes ALTER TABLE cannot make there.
+  void find_rebuilds() {
+    for (const json& op : m_migration.operations) {
+      const std::string kind = op["op"];
+      std::string table;
+      if (kind == "alter_column" || kind == "add_unique") {
+        table = text(op, "table");
+      } else if (kind == "drop_column" || kind == "drop_foreign_key" || kind == "drop_unique") {
+        // (Named by the old table: the rebuild makes the new one.)
+        table = text(op, "table");
+        for (const auto& [to, from] : m_table_renames) {
+          if (equal_ignoring_case(from, table)) table = to;
+        }
+        // A dropped table is no rebuild.
+        if (find_table(m_new, table) == nullptr) continue;
+      } else if (kind == "add_foreign_key") {
+        table = text(op, "table");
+        if (m_created.count(key(table)) != 0) continue;
+        // A foreign key of columns this migration adds goes with them (ADD COLUMN ... REFERENCES).
+        const auto cols = columns(op);
+        const auto added = m_added.find(key(table));
+        if (cols.size() == 1 && added != m_added.end() &&
+            added->second.count(key(cols.front())) != 0) {
+          continue;
+        }
+      } else if (kind == "add_column") {
+        table = text(op, "table");
+        const column_parts p = parts_of(new_column(new_table(table), text(op, "column")).definition);
+        if (!p.unique && !(p.not_null && p.default_sql.empty())) continue;
+      } else {
+        continue;
+      }
+      m_rebuilt.insert(new_table(table).name);
+    }
+  }
+  bool rebuilt(const std::string& table) const {
+    for (const auto& t : m_rebuilt) {
+      if (equal_ignoring_case(t, table)) return true;
+    }
+    return false;
+  }
+  bool rebuilt_old(const std::string& old) const {
+    std::string table = old;
+    for (const auto& [to, from] : m_table_renames) {
+      if (equal_ignoring_case(from, old)) table = to;
+    }
+    return rebuilt(table);
+  }
+
+  void render(const json& op) {
+    const std::string kind = op["op"];
+    if (kind == "sql") {
+      const std::string provider{m_d.name()};
+      if (!op.contains(provider) || !op[provider].is_string()) {
+        throw schema_error("migrate.sql_missing", "migration " + m_migration.name +
+                                                      ": a data migration has no SQL for " +
+                                                      provider + " (give \"" + provider + "\")");
+      }
+      emit(op[provider].get<std::string>());
+    } else if (kind == "create_table") {
+      const table_def& t = new_table(text(op, "table"));
+      const bool inlined = inline_keys(m_d);
+      std::vector<const index_def*> indexes;
+      for (const auto& index : t.indexes) indexes.push_back(&index);
+      emit(create_table(t, m_d, inlined ? indexes : std::vector<const index_def*>{}, {}));
+      if (!inlined) {
+        for (const index_def* index : indexes) create_index(t, *index);
+      }
+    } else if (kind == "drop_table") {
+      emit("DROP TABLE " + q(old_table(text(op, "table")).name));
+    } else if (kind == "rename_table") {
+      emit("ALTER TABLE " + q(old_table(text(op, "from")).name) + " RENAME TO " +
+           q(new_table(text(op, "to")).name));
+    } else if (kind == "rename_column") {
+      const std::string table = text(op, "table");
+      if (rebuilt(table)) return;
+      emit("ALTER TABLE " + q(new_table(table).name) + " RENAME COLUMN " + q(text(op, "from")) +
+           " TO " + q(text(op, "to")));
+    } else if (kind == "add_column") {
+      const table_def& t = new_table(text(op, "table"));
+      if (rebuilt(t.name)) return;
+      const column_def& c = new_column(t, text(op, "column"));
+      std::string sql = "ALTER TABLE " + q(t.name) + " ADD COLUMN " + q(c.name) + " " + c.definition;
+      if (is_sqlite(m_d)) {
+        for (const foreign_key& fk : t.foreign_keys) {
+          if (fk.columns.size() == 1 && equal_ignoring_case(fk.columns.front(), c.name)) {
+            sql.append(" ").append(references(fk, m_d));
+          }
+        }
+      }
+      const column_parts p = parts_of(c.definition);
+      emit(std::move(sql), p.not_null && p.default_sql.empty() ? t.name : "");
+    } else if (kind == "drop_column") {
+      if (rebuilt_old(text(op, "table"))) return;
+      emit("ALTER TABLE " + q(old_table(text(op, "table")).name) + " DROP COLUMN " +
+           q(text(op, "column")));
+    } else if (kind == "alter_column") {
+      alter_column(op);
+    } else if (kind == "create_index") {
+      const table_def& t = new_table(text(op, "table"));
+      if (rebuilt(t.name)) return;
+      create_index(t, by_columns(t.indexes, columns(op), t.name, "index"));
+    } else if (kind == "drop_index") {
+      const table_def& t = old_table(text(op, "table"));
+      if (rebuilt_old(t.name)) return;
+      const index_def& index = by_columns(t.indexes, columns(op), t.name, "index");
+      emit("DROP INDEX " + q(index.name) + (is_mariadb(m_d) ? " ON " + q(t.name) : ""));
+    } else if (kind == "add_unique") {
+      const table_def& t = new_table(text(op, "table"));
+      if (rebuilt(t.name)) return;
+      const index_def& key = by_columns(t.unique_keys, columns(op), t.name, "unique key");
+      emit("ALTER TABLE " + q(t.name) + " ADD CONSTRAINT " + q(key.name) + " UNIQUE " +
+           column_list(key.columns, m_d));
+    } else if (kind == "drop_unique") {
+      const table_def& t = old_table(text(op, "table"));
+      if (rebuilt_old(t.name)) return;
+      const index_def& key = by_columns(t.unique_keys, columns(op), t.name, "unique key");
+      emit("ALTER TABLE " + q(t.name) + (is_mariadb(m_d) ? " DROP INDEX " : " DROP CONSTRAINT ") +
+           q(key.name));
+    } else if (kind == "add_foreign_key") {
+      const table_def& t = new_table(text(op, "table"));
+      const foreign_key& fk = by_columns(t.foreign_keys, columns(op), t.name, "foreign key");
+      if (is_sqlite(m_d)) return;  // inline, or made by the rebuild (find_rebuilds)
+      m_deferred.push_back({add_foreign_key(t, fk, m_d), {}});
+    } else if (kind == "drop_foreign_key") {
+      const table_def& t = old_table(text(op, "table"));
+      if (is_sqlite(m_d)) return;  // the rebuild (or the table's drop) drops it
+      const foreign_key& fk = by_columns(t.foreign_keys, columns(op), t.name, "foreign key");
+      emit("ALTER TABLE " + q(t.name) +
+           (is_mariadb(m_d) ? " DROP FOREIGN KEY " : " DROP CONSTRAINT ") + q(fk.name));
+    } else {
+      fail("unknown operation \"" + kind + "\"");
+    }
+  }
+
+  void alter_column(const json& op) {
+    const table_def& t = new_table(text(op, "table"));
+    if (rebuilt(t.name)) return;
+    const column_def& c = new_column(t, text(op, "column"));
+    const std::string was_name = old_column(t.name, c.name);
+    const table_def* was_table = find_table(m_old, old_name(t.name));
+    const column_def* was = was_table == nullptr || was_name.empty()
+                                ? nullptr
+                                : find_column(*was_table, was_name);
+    if (was == nullptr) fail("there is no column " + t.name + "." + c.name + " before it");
+    const column_parts from = parts_of(was->definition);
+    const column_parts to = parts_of(c.definition);
+    const std::string table = "ALTER TABLE " + q(t.name);
+    if (is_mariadb(m_d)) {
+      // MODIFY restates the whole column; a UNIQUE it no longer has is an index to drop.
+      std::string definition = c.definition;
+      if (from.unique && to.unique) {
+        definition.erase(definition.find(" UNIQUE"), 7);  // (the index is there already)
+      }
+      emit(table + " MODIFY COLUMN " + q(c.name) + " " + definition);
+      if (from.unique && !to.unique) emit(table + " DROP INDEX " + q(c.name));
+      return;
+    }
+    const std::string column = table + " ALTER COLUMN " + q(c.name);
+    if (from.type != to.type) {
+      emit(column + " TYPE " + to.type + " USING " + q(c.name) + "::" + to.type);
+    }
+    if (from.default_sql != to.default_sql) {
+      emit(to.default_sql.empty() ? column + " DROP DEFAULT" : column + " SET DEFAULT " + to.default_sql);
+    }
+    if (from.not_null != to.not_null) emit(column + (to.not_null ? " SET NOT NULL" : " DROP NOT NULL"));
+    if (!from.unique && to.unique) emit(table + " ADD UNIQUE (" + q(c.name) + ")");
+    if (from.unique && !to.unique) {
+      // PostgreSQL's name for a column's UNIQUE: <table>_<column>_key.
+      emit(table + " DROP CONSTRAINT " + q(t.name + "_" + c.name + "_key"));
+    }
+  }
+
+  // SQLite's rebuild of `table` into its new shape, its rows copied column by column.
+  void rebuild(const std::string& name) {
+    const table_def& t = new_table(name);
+    table_def staged = t;
+    staged.name = "nextorm_new_" + t.name;
+    std::string into;
+    std::string from;
+    std::string must_be_empty;
+    for (const column_def& c : t.columns) {
+      const std::string source = old_column(t.name, c.name);
+      if (source.empty()) {
+        const column_parts p = parts_of(c.definition);
+        if (p.not_null && p.default_sql.empty()) must_be_empty = t.name;
+        continue;
+      }
+      into += (into.empty() ? "" : ", ") + q(c.name);
+      from += (from.empty() ? "" : ", ") + q(source);
+    }
+    emit(create_table(staged, m_d, {}, {}));
+    // (Renamed already, if this migration renames the table: renames run before the rebuild.)
+    if (!into.empty()) {
+      emit("INSERT INTO " + q(staged.name) + " (" + into + ") SELECT " + from + " FROM " + q(t.name),
+           must_be_empty);
+    }
+    emit("DROP TABLE " + q(t.name));
+    emit("ALTER TABLE " + q(staged.name) + " RENAME TO " + q(t.name));
+    for (const index_def& index : t.indexes) create_index(t, index);
+  }
+
+  const migration& m_migration;
+  const lower::dialect& m_d;
+  std::vector<table_def> m_old;
+  std::vector<table_def> m_new;
+  std::map<std::string, std::string> m_table_renames;  // new -> old
+  std::set<std::string> m_created;
+  std::map<std::string, std::set<std::string>> m_added;
+  std::map<std::string, std::map<std::string, std::string>> m_column_renames;  // new -> old
+  std::set<std::string> m_rebuilt;
+  std::vector<rendered_step> m_out;
+  std::vector<rendered_step> m_deferred;
+};
+
+}  // namespace
+
+std::vector<rendered_step> render(const migration& m, const json& before, const lower::dialect& d) {
+  return renderer{m, before, d}.run();
+}
+
+}  // namespace nextorm::migrate
