@@ -100,10 +100,10 @@ const lower::dialect& dialect_named(const std::string& provider) {
                       did_you_mean(provider, names) + " (sqlite, postgres or mariadb)"};
 }
 
-std::vector<migrate::migration> migrations_in(const std::string& dir, bool may_be_missing) {
+std::vector<schema_change::migration> migrations_in(const std::string& dir, bool may_be_missing) {
   std::error_code ec;
   if (may_be_missing && !std::filesystem::exists(dir, ec)) return {};
-  return migrate::load_migrations(dir);
+  return schema_change::load_migrations(dir);
 }
 
 // A migration's name from its first operation: create_product, add_product_stock, ...
@@ -200,10 +200,10 @@ std::unique_ptr<driver::connection> connect(const std::string& url) {
   return driver::open(driver::parse_url(url));
 }
 
-void print_statements(std::ostream& out, const migrate::migration& m, const json& before,
+void print_statements(std::ostream& out, const schema_change::migration& m, const json& before,
                       const lower::dialect& d) {
   out << "-- " << m.name << '\n';
-  for (const auto& step : migrate::render(m, before, d)) {
+  for (const auto& step : schema_change::render(m, before, d)) {
     if (!step.requires_empty_table.empty()) {
       out << "-- (table " << step.requires_empty_table << " must have no rows)\n";
     }
@@ -236,7 +236,7 @@ int run_makemigrations_command(std::span<const std::string_view> args, std::ostr
       throw usage_failure{"--initial: " + dir + " has migrations already"};
     }
     const json before = existing.empty() ? json::object() : existing.back().snapshot;
-    const migrate::schema_changes changes = migrate::diff_schemas(before, after);
+    const schema_change::schema_changes changes = schema_change::diff_schemas(before, after);
     if (changes.operations.empty()) {
       out << "No changes: the migrations in " << dir << " build this schema.\n";
       return exit_ok;
@@ -261,7 +261,7 @@ int run_makemigrations_command(std::span<const std::string_view> args, std::ostr
     }
     const int version = existing.empty() ? 1 : existing.back().version + 1;
     const std::string name = a.value("--name").value_or(name_for(changes.operations, existing.empty()));
-    const auto path = migrate::write_migration(dir, version, name, changes.operations, after);
+    const auto path = schema_change::write_migration(dir, version, name, changes.operations, after);
     out << "Wrote " << path.string() << ":\n";
     for (const json& op : changes.operations) out << "  " << describe_op(op) << '\n';
     return exit_ok;
@@ -293,18 +293,18 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
     const std::string url = a.required("--db");
     auto connection = connect(url);
     const lower::dialect& d = dialect_named(std::string{connection->dialect_name()});
-    migrate::migrator m{*connection, d, migrations};
+    schema_change::migrator m{*connection, d, migrations};
     if (a.flag("--dry-run")) {
       const auto states = m.status();
       for (std::size_t i = 0; i < migrations.size(); ++i) {
         if (to && migrations[i].version > *to) break;
         const auto& s = states[i];
-        if (s.status != migrate::migration_status::pending) continue;
+        if (s.status != schema_change::migration_status::pending) continue;
         print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot, d);
       }
       return exit_ok;
     }
-    migrate::migrate_options options;
+    schema_change::migrate_options options;
     options.to = to;
     options.fake = a.flag("--fake");
     if (a.flag("--fake-initial")) {
@@ -337,22 +337,22 @@ int run_showmigrations_command(std::span<const std::string_view> args, std::ostr
     const auto migrations = migrations_in(a.required("--dir"), false);
     auto connection = connect(a.required("--db"));
     const lower::dialect& d = dialect_named(std::string{connection->dialect_name()});
-    migrate::migrator m{*connection, d, migrations};
+    schema_change::migrator m{*connection, d, migrations};
     for (const auto& s : m.status()) {
       switch (s.status) {
-        case migrate::migration_status::applied:
+        case schema_change::migration_status::applied:
           out << "[X] " << s.name << "  applied " << s.row->applied_at << '\n';
           break;
-        case migrate::migration_status::pending: out << "[ ] " << s.name << '\n'; break;
-        case migrate::migration_status::edited:
+        case schema_change::migration_status::pending: out << "[ ] " << s.name << '\n'; break;
+        case schema_change::migration_status::edited:
           out << "[!] " << s.name << "  applied " << s.row->applied_at
               << ", edited since (checksum " << s.row->checksum << " then)\n";
           break;
-        case migrate::migration_status::failed:
+        case schema_change::migration_status::failed:
           out << "[~] " << s.name << "  failed after " << s.row->step
               << " statements; migrate resumes it\n";
           break;
-        case migrate::migration_status::missing:
+        case schema_change::migration_status::missing:
           out << "[?] " << s.name << "  applied " << s.row->applied_at << ", its file is gone\n";
           break;
       }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 namespace {
 
 // The catalog query that finds an object of `what` by name, whatever its letter case, in the
@@ -133,4 +133,4 @@ void check_tables(driver::connection& connection, const registry& schema,
   }
 }
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -8,7 +8,7 @@
 #include "driver/connection.hpp"
 #include "lower/dialect.hpp"
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 
 // Creates the objects of schema_objects() that the database lacks, in order. A name is looked
 // up without regard to letter case; one found with another case throws
@@ -21,4 +21,4 @@ std::size_t create_missing(driver::connection& connection, const registry& schem
 void check_tables(driver::connection& connection, const registry& schema,
                   const lower::dialect& dialect);
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

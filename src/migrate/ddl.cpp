@@ -15,7 +15,7 @@
 #include <span>
 #include <string_view>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 namespace {
 
 // SQLite names no constraints and declares foreign keys inline, as PonyORM does there.
@@ -440,4 +440,4 @@ std::vector<std::string> drop_table_statements(const registry& schema,
   return out;
 }
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 
 // One object that creating the schema makes: a table, an index, or a named foreign key.
 struct schema_object {
@@ -44,4 +44,4 @@ struct schema_object {
 [[nodiscard]] std::vector<std::string> drop_table_statements(const registry& schema,
                                                              const lower::dialect& dialect);
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

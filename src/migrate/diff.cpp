@@ -10,7 +10,7 @@
 #include <map>
 #include <memory>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 namespace {
 
 using json = nlohmann::json;
@@ -322,4 +322,4 @@ schema_changes diff_schemas(const json& before, const json& after) {
   return differ{before, after}.run();
 }
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

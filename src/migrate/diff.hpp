@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 
 struct schema_changes {
   nlohmann::json operations = nlohmann::json::array();
@@ -25,4 +25,4 @@ struct schema_changes {
 [[nodiscard]] schema_changes diff_schemas(const nlohmann::json& before,
                                           const nlohmann::json& after);
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

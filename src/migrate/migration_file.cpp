@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 namespace {
 
 bool is_name(std::string_view text) {
@@ -125,4 +125,4 @@ std::filesystem::path write_migration(const std::filesystem::path& dir, int vers
   return path;
 }
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 
 struct migration {
   int version = 0;    // NNNN of the file name
@@ -43,4 +43,4 @@ std::filesystem::path write_migration(const std::filesystem::path& dir, int vers
                                       const std::string& name, const nlohmann::json& operations,
                                       const nlohmann::json& snapshot);
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -11,7 +11,7 @@
 #include <random>
 #include <thread>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 namespace {
 
 using clock = std::chrono::steady_clock;
@@ -336,4 +336,4 @@ std::vector<std::string> migrator::migrate(const migrate_options& options) {
   return applied;
 }
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 
 // A row of nextorm_migrations.
 struct history_row {
@@ -82,4 +82,4 @@ class migrator {
   std::string m_owner;  // MariaDB's lock row: who holds it
 };
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 namespace {
 
 using json = nlohmann::json;
@@ -371,4 +371,4 @@ std::vector<rendered_step> render(const migration& m, const json& before, const 
   return renderer{m, before, d}.run();
 }
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 
 struct rendered_step {
   std::string sql;
@@ -26,4 +26,4 @@ struct rendered_step {
 [[nodiscard]] std::vector<rendered_step> render(const migration& m, const nlohmann::json& before,
                                                 const lower::dialect& dialect);
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -2,7 +2,7 @@
 
 #include "common/suggest.hpp"
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 
 std::unique_ptr<registry> snapshot_registry(const nlohmann::json& snapshot,
                                             const lower::dialect& dialect) {
@@ -31,4 +31,4 @@ const column_def* find_column(const table_def& table, std::string_view name) {
   return nullptr;
 }
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 
 // The registry of `snapshot`, finalized for `dialect`'s provider.
 [[nodiscard]] std::unique_ptr<registry> snapshot_registry(const nlohmann::json& snapshot,
@@ -29,4 +29,4 @@ namespace nextorm::migrate {
                                           std::string_view name);
 [[nodiscard]] const column_def* find_column(const table_def& table, std::string_view name);
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

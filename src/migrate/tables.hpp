@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace nextorm::migrate {
+namespace nextorm::schema_change {
 
 struct column_def {
   std::string name;
@@ -63,4 +63,4 @@ struct table_def {
 // The table's foreign keys by name.
 [[nodiscard]] std::vector<const foreign_key*> sorted_keys(const table_def& table);
 
-}  // namespace nextorm::migrate
+}  // namespace nextorm::schema_change

@@ -357,8 +357,8 @@ void database_impl::generate_mapping(const mapping_options& options) {
   try {
     connection->begin();
     // As PonyORM: only what is missing is created, then every table is checked for its columns.
-    (void)migrate::create_missing(*connection, schema, d);
-    migrate::check_tables(*connection, schema, d);
+    (void)schema_change::create_missing(*connection, schema, d);
+    schema_change::check_tables(*connection, schema, d);
     connection->commit();
   } catch (...) {
     try {

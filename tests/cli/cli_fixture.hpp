@@ -82,7 +82,7 @@ inline void fill_server_database(const std::string& url, bool create) {
   schema.finalize(nextorm::pony_naming{provider});
   auto db = nextorm::testing::raw_connection(url);
   if (create) {
-    for (const auto& sql : nextorm::migrate::create_table_statements(schema, d)) {
+    for (const auto& sql : nextorm::schema_change::create_table_statements(schema, d)) {
       db->execute_script(sql);
     }
   }

@@ -20,8 +20,8 @@ using namespace nextorm;
 
 void use(const registry& reg, const lower::dialect& d) {
   try {
-    (void)migrate::create_table_statements(reg, d);
-    (void)migrate::drop_table_statements(reg, d);
+    (void)schema_change::create_table_statements(reg, d);
+    (void)schema_change::drop_table_statements(reg, d);
   } catch (const schema_error&) {
   } catch (const usage_error&) {
   }

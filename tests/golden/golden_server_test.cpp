@@ -48,7 +48,7 @@ TEST_CASE("every golden query runs on the provider's database") {
   const registry& reg = golden_registry(provider);
   const std::string url = nextorm::testing::fresh_database_url("golden");
   auto db = nextorm::testing::raw_connection(url);
-  for (const auto& statement : migrate::create_table_statements(reg, d))
+  for (const auto& statement : schema_change::create_table_statements(reg, d))
     db->execute_script(statement);
   std::size_t count = 0;
   for (const auto& file : golden_files()) {
@@ -111,7 +111,7 @@ TEST_CASE("indexing, slicing and case mapping give Python's answers on the provi
   const registry& reg = golden_registry(provider);
   const std::string url = nextorm::testing::fresh_database_url("golden_strings");
   auto db = nextorm::testing::raw_connection(url);
-  for (const auto& statement : migrate::create_table_statements(reg, d))
+  for (const auto& statement : schema_change::create_table_statements(reg, d))
     db->execute_script(statement);
   const std::string name = "h\xC3\xA9llo w\xC3\xB6rld";  // héllo wörld
   const std::u32string points = U"h\u00E9llo w\u00F6rld";

@@ -79,7 +79,7 @@ TEST_CASE(
   CHECK(scalar(url, "SELECT COUNT(*) FROM " + quoted_table(second, "Review")) == "1");
   // A third time nothing is missing: no statement runs at all.
   auto c = testing::raw_connection(url);
-  CHECK(migrate::create_missing(*c, second.schema(), second.impl().dialect()) == 0);
+  CHECK(schema_change::create_missing(*c, second.schema(), second.impl().dialect()) == 0);
   testing::discard_database(url);
 }
 
@@ -97,7 +97,7 @@ TEST_CASE("create_tables restores a missing index of a table that exists", "[cre
   }() + "__name";
   c->execute_script(d.name() == "mariadb" ? "DROP INDEX " + d.quote(index) + " ON " + d.quote(table)
                                           : "DROP INDEX " + d.quote(index));
-  CHECK(migrate::create_missing(*c, db.schema(), d) == 1);
+  CHECK(schema_change::create_missing(*c, db.schema(), d) == 1);
   // Dropping it again works only because it is back.
   c->execute_script(d.name() == "mariadb" ? "DROP INDEX " + d.quote(index) + " ON " + d.quote(table)
                                           : "DROP INDEX " + d.quote(index));
@@ -118,8 +118,8 @@ TEST_CASE("create_tables restores a missing foreign key where keys are named", "
   const std::string author = d.quote(db.schema().find("Author")->table);
   const std::string column = d.quote(db.schema().find("Book")->find("author")->column);
   std::string fk;
-  for (const auto& object : migrate::schema_objects(db.schema(), d)) {
-    if (object.what == migrate::schema_object::kind::foreign_key) fk = object.name;
+  for (const auto& object : schema_change::schema_objects(db.schema(), d)) {
+    if (object.what == schema_change::schema_object::kind::foreign_key) fk = object.name;
   }
   REQUIRE(!fk.empty());
   auto c = testing::raw_connection(url);
@@ -128,7 +128,7 @@ TEST_CASE("create_tables restores a missing foreign key where keys are named", "
                     d.quote(fk));
   c->execute_script("INSERT INTO " + book + " (title, " + column + ") VALUES ('orphan', 99)");
   c->execute_script("DELETE FROM " + book);
-  CHECK(migrate::create_missing(*c, db.schema(), d) == 1);
+  CHECK(schema_change::create_missing(*c, db.schema(), d) == 1);
   CHECK_THROWS_AS(
       c->execute_script("INSERT INTO " + book + " (title, " + column + ") VALUES ('orphan', 99)"),
       foreign_key_violation);
@@ -150,7 +150,7 @@ TEST_CASE("a table that exists with another letter case is refused, as PonyORM r
   const auto& d = db.impl().dialect();
   c->execute_script("CREATE TABLE " + d.quote(other) + " (id INTEGER PRIMARY KEY)");
   try {
-    migrate::create_missing(*c, db.schema(), d);
+    schema_change::create_missing(*c, db.schema(), d);
     FAIL("no error");
   } catch (const schema_error& e) {
     CHECK(e.id() == "migrate.name_case");
@@ -198,8 +198,8 @@ TEST_CASE(
   db.generate_mapping();
   const auto& d = db.impl().dialect();
   std::size_t separate = 0;
-  for (const auto& object : migrate::schema_objects(db.schema(), d)) {
-    if (object.what != migrate::schema_object::kind::table) separate += object.with_table ? 0 : 1;
+  for (const auto& object : schema_change::schema_objects(db.schema(), d)) {
+    if (object.what != schema_change::schema_object::kind::table) separate += object.with_table ? 0 : 1;
   }
   if (d.name() != "mariadb") {
     CHECK(separate > 0);  // separate statements, as PonyORM's
@@ -210,8 +210,8 @@ TEST_CASE(
   // The same schema, built the other way: bare tables, then each index and key on its own.
   const std::string other_url = fresh();
   auto c = testing::raw_connection(other_url);
-  for (const auto& object : migrate::schema_objects(db.schema(), d)) {
-    if (object.what == migrate::schema_object::kind::table) {
+  for (const auto& object : schema_change::schema_objects(db.schema(), d)) {
+    if (object.what == schema_change::schema_object::kind::table) {
       std::string bare = object.sql;
       const auto cut = bare.find(",\n  INDEX");
       const auto cut_key = bare.find(",\n  CONSTRAINT");
@@ -223,10 +223,10 @@ TEST_CASE(
     }
   }
   auto inlined = testing::raw_connection(url);
-  for (const auto& sql : migrate::create_table_statements(db.schema(), d))
+  for (const auto& sql : schema_change::create_table_statements(db.schema(), d))
     inlined->execute_script(sql);
-  for (const auto& object : migrate::schema_objects(db.schema(), d)) {
-    if (object.what != migrate::schema_object::kind::table) continue;
+  for (const auto& object : schema_change::schema_objects(db.schema(), d)) {
+    if (object.what != schema_change::schema_object::kind::table) continue;
     auto a = inlined->query("SHOW CREATE TABLE " + d.quote(object.name), {});
     auto b = c->query("SHOW CREATE TABLE " + d.quote(object.name), {});
     REQUIRE(a->next());
@@ -247,11 +247,11 @@ TEST_CASE("an index or a foreign key that exists with another letter case is ref
   };
   const std::string author_table = db.schema().find("Author")->table;
   std::string index, fk;  // the index of Author.name, the key of Book.author
-  for (const auto& object : migrate::schema_objects(db.schema(), d)) {
-    if (object.what == migrate::schema_object::kind::index && object.table == author_table) {
+  for (const auto& object : schema_change::schema_objects(db.schema(), d)) {
+    if (object.what == schema_change::schema_object::kind::index && object.table == author_table) {
       index = object.name;
     }
-    if (object.what == migrate::schema_object::kind::foreign_key) fk = object.name;
+    if (object.what == schema_change::schema_object::kind::foreign_key) fk = object.name;
   }
   REQUIRE(!index.empty());
   const std::string author = d.quote(author_table);
@@ -259,7 +259,7 @@ TEST_CASE("an index or a foreign key that exists with another letter case is ref
   auto c = testing::raw_connection(url);
   auto refusal = [&] {
     try {
-      migrate::create_missing(*c, db.schema(), d);
+      schema_change::create_missing(*c, db.schema(), d);
     } catch (const schema_error& e) {
       CHECK(e.id() == "migrate.name_case");
       return e.message();

@@ -20,8 +20,8 @@
 #include <vector>
 
 using namespace nextorm;
-using nextorm::migrate::create_table_statements;
-using nextorm::migrate::drop_table_statements;
+using nextorm::schema_change::create_table_statements;
+using nextorm::schema_change::drop_table_statements;
 
 namespace {
 

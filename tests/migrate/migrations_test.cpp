@@ -1,0 +1,360 @@
+// Migrations on each provider (NEXTORM_PROVIDER), as a user runs them: `nextorm makemigrations`
+// from versions of a JSON schema, `nextorm migrate` (or nextorm::migrate from C++), then the
+// database read and written through the new schema. Data is kept across renames and SQLite's
+// table rebuilds; destructive changes are refused; failures leave nothing half done (PostgreSQL,
+// SQLite) or resume (MariaDB); two migrators apply each migration once.
+#include <nextorm/nextorm.hpp>
+
+#include "cli/cli.hpp"
+#include "test_databases.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace nextorm;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The shop's schema in four versions.
+constexpr const char* v1 = R"({"entities":[
+  {"name":"Category","attrs":[
+    {"name":"name","kind":"Req","type":"str","unique":true},
+    {"name":"products","kind":"Set","type":"Product"}]},
+  {"name":"Product","attrs":[
+    {"name":"title","kind":"Req","type":"str"},
+    {"name":"price","kind":"Req","type":"float"},
+    {"name":"category","kind":"Single","type":"Category","optional":true}]}]})";
+
+// title renamed to name (declared), price made optional, stock added, Tag new (many-to-many).
+constexpr const char* v2 = R"({"entities":[
+  {"name":"Category","attrs":[
+    {"name":"name","kind":"Req","type":"str","unique":true},
+    {"name":"products","kind":"Set","type":"Product"}]},
+  {"name":"Product","attrs":[
+    {"name":"name","kind":"Req","type":"str","renamed_from":"title"},
+    {"name":"price","kind":"Opt","type":"float"},
+    {"name":"stock","kind":"Opt","type":"int"},
+    {"name":"category","kind":"Single","type":"Category","optional":true},
+    {"name":"tags","kind":"Set","type":"Tag"}]},
+  {"name":"Tag","attrs":[
+    {"name":"label","kind":"Req","type":"str"},
+    {"name":"products","kind":"Set","type":"Product"}]}]})";
+
+// stock dropped (destructive), and the Category reference dropped with its column.
+constexpr const char* v3 = R"({"entities":[
+  {"name":"Category","attrs":[
+    {"name":"name","kind":"Req","type":"str","unique":true}]},
+  {"name":"Product","attrs":[
+    {"name":"name","kind":"Req","type":"str","renamed_from":"title"},
+    {"name":"price","kind":"Opt","type":"float"},
+    {"name":"tags","kind":"Set","type":"Tag"}]},
+  {"name":"Tag","attrs":[
+    {"name":"label","kind":"Req","type":"str"},
+    {"name":"products","kind":"Set","type":"Product"}]}]})";
+
+// A required column without a default: refused by the migrator on a table with rows.
+constexpr const char* v4 = R"({"entities":[
+  {"name":"Category","attrs":[
+    {"name":"name","kind":"Req","type":"str","unique":true},
+    {"name":"code","kind":"Req","type":"str"}]},
+  {"name":"Product","attrs":[
+    {"name":"name","kind":"Req","type":"str","renamed_from":"title"},
+    {"name":"price","kind":"Opt","type":"float"},
+    {"name":"tags","kind":"Set","type":"Tag"}]},
+  {"name":"Tag","attrs":[
+    {"name":"label","kind":"Req","type":"str"},
+    {"name":"products","kind":"Set","type":"Product"}]}]})";
+
+struct Tag;
+struct Product : entity<Product> {
+  Req<std::string> name{"name"};
+  Opt<double> price{"price"};
+  Set<Tag> tags{"tags"};
+};
+struct Tag : entity<Tag> {
+  Req<std::string> label{"label"};
+  Set<Product> products{"products"};
+};
+
+struct command_result {
+  int code = 0;
+  std::string out;
+  std::string err;
+};
+
+command_result nextorm_cli(std::vector<std::string> args) {
+  std::vector<std::string_view> views(args.begin(), args.end());
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = cli::run_cli(views, out, err);
+  return {code, out.str(), err.str()};
+}
+
+class project {
+ public:
+  project()
+      : m_dir{fs::temp_directory_path() /
+              ("nextorm-migrations-" + std::to_string(getpid()) + "-" + std::to_string(++count()))},
+        m_url{testing::fresh_database_url("migrations_" + std::to_string(count()))} {
+    fs::create_directories(m_dir);
+  }
+  ~project() {
+    std::error_code ec;
+    fs::remove_all(m_dir, ec);
+    testing::discard_database(m_url);
+  }
+  project(const project&) = delete;
+  project& operator=(const project&) = delete;
+
+  // Writes `schema` and runs makemigrations with `options`.
+  command_result make(const char* schema, std::vector<std::string> options = {}) {
+    const fs::path file = m_dir / "schema.json";
+    std::ofstream{file} << schema;
+    std::vector<std::string> args{"makemigrations", "--schema", file.string(), "--dir",
+                                  migrations().string()};
+    args.insert(args.end(), options.begin(), options.end());
+    return nextorm_cli(args);
+  }
+  command_result migrate(std::vector<std::string> options = {}) {
+    std::vector<std::string> args{"migrate", "--db", m_url, "--dir", migrations().string()};
+    args.insert(args.end(), options.begin(), options.end());
+    return nextorm_cli(args);
+  }
+  command_result show() {
+    return nextorm_cli({"showmigrations", "--db", m_url, "--dir", migrations().string()});
+  }
+  [[nodiscard]] fs::path migrations() const { return m_dir / "migrations"; }
+  [[nodiscard]] const std::string& url() const { return m_url; }
+
+  value scalar(const std::string& sql) const {
+    auto c = testing::raw_connection(m_url);
+    auto rows = c->query(sql, {});
+    REQUIRE(rows->next());
+    return rows->is_null(0) ? value{} : rows->get(0, value_type::null);
+  }
+  void run(const std::string& sql) const { (void)testing::raw_connection(m_url)->execute(sql, {}); }
+  std::int64_t history() const {
+    return scalar("SELECT COUNT(*) FROM nextorm_migrations WHERE success = 1").as_int();
+  }
+
+ private:
+  static int& count() {
+    static int n = 0;
+    return n;
+  }
+  fs::path m_dir;
+  std::string m_url;
+};
+
+bool is_mariadb() { return testing::current_provider() == "mariadb"; }
+
+}  // namespace
+
+TEST_CASE("a schema's versions become migrations that keep the data", "[migrations]") {
+  project p;
+  auto made = p.make(v1);
+  REQUIRE(made.code == 0);
+  CHECK_THAT(made.out, Catch::Contains("0001_initial.json") && Catch::Contains("create_table"));
+  CHECK(fs::exists(p.migrations() / "0001_initial.json"));
+  // Nothing changed: nothing written, and --check passes.
+  CHECK_THAT(p.make(v1).out, Catch::StartsWith("No changes"));
+  CHECK(p.make(v1, {"--check"}).code == 0);
+  REQUIRE(p.migrate().out == "Applied 0001_initial\n");
+  CHECK(p.migrate().out == "No migrations to apply.\n");
+  p.run("INSERT INTO category (name) VALUES ('tools')");
+  p.run("INSERT INTO product (title, price, category) VALUES ('Hammer', 5.5, 1), ('Saw', 10, NULL)");
+
+  // Version 2: --check fails until the migration is written.
+  const auto missing = p.make(v2, {"--check"});
+  CHECK(missing.code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("a migration is missing") &&
+                              Catch::Contains("rename_column table=product from=title to=name"));
+  REQUIRE(p.make(v2, {"--name", "shop_v2"}).code == 0);
+  const auto shown = p.show();
+  CHECK_THAT(shown.out, Catch::Contains("[X] 0001_initial  applied ") &&
+                            Catch::Contains("[ ] 0002_shop_v2\n"));
+  REQUIRE(p.migrate().code == 0);
+  CHECK(p.history() == 2);
+  // The renamed column kept its values, the new one is empty, the old NOT NULL is gone.
+  CHECK(p.scalar("SELECT name FROM product WHERE id = 1") == value{"Hammer"});
+  CHECK(p.scalar("SELECT COUNT(*) FROM product WHERE stock IS NULL").as_int() == 2);
+  p.run("INSERT INTO product (name, price) VALUES ('Kite', NULL)");
+  // The new schema works through the ORM: a many-to-many through the new join table.
+  {
+    database db{p.url()};
+    db.generate_mapping<Product, Tag>();
+    {
+      db_session session{db};
+      auto& sale = Tag::create({{"label", "sale"}});
+      sale.products.add(Product::at(1));
+    }
+    db_session session{db};
+    CHECK(select<Product>("p for p in Product if 'sale' in p.tags.label").count() == 1);
+  }
+
+  // Version 3 drops a column and a reference: refused, saying what is lost, unless allowed.
+  const auto refused = p.make(v3);
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("drops column product.stock and the values it holds") &&
+                              Catch::Contains("--allow-destructive"));
+  CHECK_FALSE(fs::exists(p.migrations() / "0003_drop_foreign_key_product_and_more.json"));
+  REQUIRE(p.make(v3, {"--allow-destructive"}).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  CHECK(p.history() == 3);
+  CHECK(p.scalar("SELECT COUNT(*) FROM product").as_int() == 3);
+  CHECK(p.scalar("SELECT COUNT(*) FROM product_tag").as_int() == 1);  // rebuilt tables keep links
+  CHECK_THROWS_AS(p.scalar("SELECT stock FROM product"), database_error);
+}
+
+TEST_CASE("a NOT NULL column without a default is refused on a table with rows",
+          "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  REQUIRE(p.make(v2).code == 0);
+  REQUIRE(p.make(v3, {"--allow-destructive"}).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO category (name) VALUES ('tools')");
+  const auto made = p.make(v4);
+  REQUIRE(made.code == 0);  // (an empty table would take it)
+  const auto failed = p.migrate();
+  CHECK(failed.code == 1);
+  CHECK_THAT(failed.err, Catch::Contains("migrate.failed") &&
+                             Catch::Contains("NOT NULL column without a default to table") &&
+                             Catch::Contains("which has rows"));
+  CHECK(p.history() == 3);
+  // Emptied, the table takes it.
+  p.run("DELETE FROM category");
+  CHECK(p.migrate().code == 0);
+  CHECK(p.history() == 4);
+}
+
+TEST_CASE("a failed migration is rolled back, or resumed where DDL commits itself",
+          "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO category (name) VALUES ('tools')");
+  p.run("INSERT INTO product (title, price) VALUES ('Hammer', 5)");
+  // A data migration written by hand: its second statement fails on a duplicate.
+  std::ifstream first{p.migrations() / "0001_initial.json"};
+  nlohmann::json m = nlohmann::json::parse(first);
+  const auto sql = [](const std::string& text) {
+    return nlohmann::json{{"op", "sql"}, {"sqlite", text}, {"postgres", text}, {"mariadb", text}};
+  };
+  m["operations"] = nlohmann::json::array({sql("UPDATE product SET price = price + 1"),
+                                           sql("INSERT INTO category (name) VALUES ('tools')"),
+                                           sql("UPDATE product SET price = price * 10")});
+  std::ofstream{p.migrations() / "0002_fix_prices.json"} << m.dump(2);
+  const auto failed = p.migrate();
+  CHECK(failed.code == 1);
+  CHECK_THAT(failed.err, Catch::Contains("migration 0002_fix_prices failed at statement 2 of 3"));
+  if (is_mariadb()) {
+    CHECK_THAT(failed.err, Catch::Contains("resume at statement 2"));
+    CHECK(p.scalar("SELECT price FROM product").as_real() == 6.0);
+    CHECK_THAT(p.show().out, Catch::Contains("[~] 0002_fix_prices  failed after 1 statements"));
+  } else {
+    CHECK_THAT(failed.err, Catch::Contains("nothing of it was applied"));
+    CHECK(p.scalar("SELECT price FROM product").as_real() == 5.0);
+  }
+  // The cause removed, migrate finishes it: each statement ran once.
+  p.run("DELETE FROM category");
+  REQUIRE(p.migrate().code == 0);
+  CHECK(p.scalar("SELECT price FROM product").as_real() == 60.0);
+  CHECK(p.scalar("SELECT COUNT(*) FROM category").as_int() == 1);
+  // A data migration without SQL for a provider says so.
+  m["operations"] = nlohmann::json::array({{{"op", "sql"}, {"nothing", "SELECT 1"}}});
+  std::ofstream{p.migrations() / "0003_other.json"} << m.dump(2);
+  CHECK_THAT(p.migrate().err, Catch::Contains("migrate.sql_missing"));
+}
+
+TEST_CASE("an applied migration that was edited is refused until repaired", "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  const fs::path file = p.migrations() / "0001_initial.json";
+  std::string text;
+  {
+    std::ifstream in{file};
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  // Whitespace and comments do not count.
+  std::ofstream{file} << "// reviewed by Ann\n" << text << "\n\n";
+  CHECK(p.migrate().code == 0);
+  CHECK_THAT(p.show().out, Catch::Contains("[X] 0001_initial"));
+  // A changed operation does.
+  auto edited = nlohmann::json::parse(text);
+  edited["operations"].push_back({{"op", "sql"}, {"sqlite", "SELECT 1"}, {"postgres", "SELECT 1"},
+                                  {"mariadb", "SELECT 1"}});
+  std::ofstream{file} << edited.dump(2);
+  const auto refused = p.migrate();
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("migrate.edited") && Catch::Contains("--repair-checksum"));
+  CHECK_THAT(p.show().out, Catch::Contains("[!] 0001_initial"));
+  CHECK(p.migrate({"--repair-checksum"}).code == 0);
+  CHECK_THAT(p.show().out, Catch::Contains("[X] 0001_initial"));
+  // Going back needs down migrations, which are not made yet.
+  CHECK_THAT(p.migrate({"--to", "0"}).err, Catch::Contains("migrate.down"));
+}
+
+TEST_CASE("two migrators at once apply each migration once", "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.make(v2).code == 0);
+  std::vector<command_result> results(2);
+  std::thread a{[&] { results[0] = p.migrate(); }};
+  std::thread b{[&] { results[1] = p.migrate(); }};
+  a.join();
+  b.join();
+  CHECK(results[0].code == 0);
+  CHECK(results[1].code == 0);
+  INFO(results[0].out << results[0].err << results[1].out << results[1].err);
+  // Between them, each migration was applied by one.
+  const std::string both = results[0].out + results[1].out;
+  CHECK(std::count(both.begin(), both.end(), '\n') >= 2);
+  CHECK(both.find("Applied 0001_initial") != std::string::npos);
+  CHECK(both.find("Applied 0001_initial") == both.rfind("Applied 0001_initial"));
+  CHECK(both.find("Applied 0002_") == both.rfind("Applied 0002_"));
+  CHECK(p.history() == 2);
+}
+
+TEST_CASE("a program migrates at start-up through nextorm::migrate", "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.make(v2).code == 0);
+  database db{p.url()};
+  CHECK(nextorm::migrate(db, p.migrations(), {.to = 1}) == std::vector<std::string>{"0001_initial"});
+  const auto rest = nextorm::migrate(db, p.migrations());
+  REQUIRE(rest.size() == 1);
+  CHECK(rest.front().starts_with("0002_"));
+  CHECK(nextorm::migrate(db, p.migrations()).empty());
+  db.generate_mapping<Product, Tag>();
+  db_session session{db};
+  (void)Product::create({{"name", "Ball"}});
+}
+
+TEST_CASE("--fake-initial adopts a database whose tables exist already", "[migrations]") {
+  project p;
+  REQUIRE(p.make(v2, {"--initial"}).code == 0);
+  {
+    // A database made without migrations (PonyORM's generate_mapping(create_tables=True) makes
+    // the same tables).
+    database db{p.url()};
+    db.generate_mapping<Product, Tag>({.create_tables = true});
+  }
+  REQUIRE(p.migrate({"--fake-initial"}).out == "Faked 0001_initial\n");
+  CHECK(p.history() == 1);
+  CHECK(p.make(v2, {"--initial"}).code == 2);  // there are migrations already
+}
