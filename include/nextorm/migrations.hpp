@@ -20,7 +20,7 @@ struct migration_options {
   std::optional<int> to;         // the last migration to apply (default: every one)
   bool fake = false;             // record them as applied without running them
   bool repair_checksum = false;  // accept applied migrations whose files were edited
-  std::chrono::milliseconds lock_timeout{60000};  // waiting for another migrator
+  std::chrono::milliseconds lock_timeout = std::chrono::seconds{60};  // for another migrator
 };
 
 // Applies the pending migrations of `dir` (files NNNN_name.json that `nextorm makemigrations`

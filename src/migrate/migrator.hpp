@@ -48,7 +48,7 @@ struct migrate_options {
   std::optional<int> to;         // the last version to apply (default: all)
   bool fake = false;             // record as applied without running them
   bool repair_checksum = false;  // accept edited applied migrations as they are now
-  std::chrono::milliseconds lock_timeout{60000};
+  std::chrono::milliseconds lock_timeout = std::chrono::seconds{60};
   // Called with each statement before it runs (a log).
   std::function<void(const migration&, const std::string&)> on_statement;
 };
