@@ -180,6 +180,8 @@ constexpr std::string_view migrate_usage =
     "  --fake-initial         --fake for migration 1 only, when its tables exist already\n"
     "  --repair-checksum      accept applied migrations whose files were edited\n"
     "  --dry-run              print the pending migrations' statements; apply nothing\n"
+    "  --check                compare the database with the last applied migration's schema\n"
+    "                         and list the drift (exit 1 when there is some); apply nothing\n"
     "  --sql                  print every migration's statements for --provider, without a\n"
     "                         database\n"
     "  --provider P           sqlite, postgres or mariadb (with --sql)\n"
@@ -273,7 +275,7 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
   return guarded("migrate", migrate_usage, out, err, [&] {
     const parsed_args a =
         parse(args, {"--db", "--dir", "--to", "--provider", "--lock-timeout"},
-              {"--fake", "--fake-initial", "--repair-checksum", "--dry-run", "--sql"});
+              {"--fake", "--fake-initial", "--repair-checksum", "--dry-run", "--sql", "--check"});
     if (a.help) {
       out << migrate_usage;
       return exit_ok;
@@ -294,6 +296,15 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
     auto connection = connect(url);
     const lower::dialect& d = dialect_named(std::string{connection->dialect_name()});
     schema_change::migrator m{*connection, d, migrations};
+    if (a.flag("--check")) {
+      const auto drift = m.drift();
+      int pending = 0;
+      for (const auto& s : m.status()) pending += s.status == schema_change::migration_status::pending;
+      for (const auto& line : drift) out << line << '\n';
+      if (pending > 0) out << pending << " migration" << (pending == 1 ? " is" : "s are") << " pending\n";
+      if (drift.empty() && pending == 0) out << "The database matches the last migration.\n";
+      return drift.empty() ? exit_ok : exit_failed;
+    }
     if (a.flag("--dry-run")) {
       const auto states = m.status();
       for (std::size_t i = 0; i < migrations.size(); ++i) {

@@ -31,6 +31,11 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
   });
 }
 
+std::string lower_case(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
 namespace {
 
 // Candidates are std::string or std::string_view.

@@ -12,6 +12,8 @@ namespace nextorm {
 
 // ASCII letters compared without regard to case (as the databases compare identifiers).
 [[nodiscard]] bool equal_ignoring_case(std::string_view a, std::string_view b);
+// `name` with its ASCII letters in lower case.
+[[nodiscard]] std::string lower_case(std::string name);
 
 // Optimal string alignment distance (insert, delete, substitute, swap adjacent), case-sensitive.
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -2,7 +2,9 @@
 
 #include <nextorm/errors.hpp>
 
+#include "common/suggest.hpp"
 #include "migrate/render.hpp"
+#include "migrate/snapshot.hpp"
 
 #include <unistd.h>
 
@@ -334,6 +336,96 @@ std::vector<std::string> migrator::migrate(const migrate_options& options) {
     }
   }
   return applied;
+}
+
+std::map<std::string, std::map<std::string, bool>> migrator::live_columns() {
+  // Names in lower case: the databases compare them so (MariaDB's tables: as the file system
+  // does, and NextORM's names differ in case only where PonyORM's do).
+  const auto lower = [](std::string s) { return lower_case(std::move(s)); };
+  std::map<std::string, std::map<std::string, bool>> out;
+  if (is_sqlite(m_dialect)) {
+    std::vector<std::string> tables;
+    {
+      auto rows = m_connection.query(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", {});
+      while (rows->next()) tables.emplace_back(rows->get_text(0));
+    }
+    for (const std::string& table : tables) {
+      auto& columns = out[lower(table)];
+      auto rows = m_connection.query("SELECT name, \"notnull\", pk FROM pragma_table_info(" +
+                                         m_dialect.text_literal(table) + ")",
+                                     {});
+      // (A key column is NOT NULL whatever SQLite's table_info says of INTEGER PRIMARY KEY.)
+      while (rows->next()) {
+        columns[lower(std::string{rows->get_text(0)})] =
+            rows->get_int(1) == 0 && rows->get_int(2) == 0;
+      }
+    }
+    return out;
+  }
+  const std::string schema = is_mariadb(m_dialect) ? "DATABASE()" : "current_schema()";
+  auto rows = m_connection.query(
+      "SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE "
+      "table_schema = " +
+          schema,
+      {});
+  while (rows->next()) {
+    out[lower(std::string{rows->get_text(0)})][lower(std::string{rows->get_text(1)})] =
+        rows->get_text(2) == "YES";
+  }
+  return out;
+}
+
+std::vector<std::string> migrator::drift() {
+  std::vector<history_row> history;
+  try {
+    history = read_history();
+  } catch (const database_error&) {
+  }
+  const migration* last = nullptr;
+  for (const migration& m : m_migrations) {
+    const bool applied = std::any_of(history.begin(), history.end(), [&](const history_row& r) {
+      return r.version == m.version && r.success;
+    });
+    if (applied) last = &m;
+  }
+  const std::vector<table_def> expected =
+      snapshot_tables(last != nullptr ? last->snapshot : nlohmann::json::object(), m_dialect);
+  auto live = live_columns();
+  for (const char* own : {history_table, lock_table}) live.erase(own);
+  std::vector<std::string> out;
+  const auto lower = [](std::string s) { return lower_case(std::move(s)); };
+  for (const table_def& t : expected) {
+    const auto found = live.find(lower(t.name));
+    if (found == live.end()) {
+      out.push_back("table " + t.name + " is missing");
+      continue;
+    }
+    for (const column_def& c : t.columns) {
+      const auto column = found->second.find(lower(c.name));
+      if (column == found->second.end()) {
+        out.push_back("table " + t.name + ": column " + c.name + " is missing");
+        continue;
+      }
+      const bool key = c.definition.find("PRIMARY KEY") != std::string::npos ||
+                       c.definition.find("SERIAL") != std::string::npos ||
+                       std::find(t.primary_key.begin(), t.primary_key.end(), c.name) !=
+                           t.primary_key.end();
+      const bool nullable = c.definition.find("NOT NULL") == std::string::npos;
+      if (!key && column->second != nullable) {
+        out.push_back("table " + t.name + ": column " + c.name + " is " +
+                      (column->second ? "nullable" : "NOT NULL") + ", the schema says " +
+                      (nullable ? "nullable" : "NOT NULL"));
+      }
+      found->second.erase(column);
+    }
+    for (const auto& [name, nullable] : found->second) {
+      out.push_back("table " + t.name + ": column " + name + " is not in the schema");
+    }
+    live.erase(found);
+  }
+  for (const auto& [name, columns] : live) out.push_back("table " + name + " is not in the schema");
+  return out;
 }
 
 }  // namespace nextorm::schema_change

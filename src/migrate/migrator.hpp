@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,8 +67,14 @@ class migrator {
   // failed, transaction_error("migrate.locked") when another migrator holds the lock longer
   // than the timeout, usage_error("migrate.down") for a target below what is applied.
   std::vector<std::string> migrate(const migrate_options& options);
+  // How the live database differs from the snapshot of the last applied migration: tables and
+  // columns missing or not in the schema, nullability changed ("table product: column stock
+  // is not in the schema"). Empty when it matches.
+  [[nodiscard]] std::vector<std::string> drift();
 
  private:
+  // The live tables' columns: name -> (column -> nullable), read from the catalogue.
+  [[nodiscard]] std::map<std::string, std::map<std::string, bool>> live_columns();
   void ensure_history();
   [[nodiscard]] std::vector<history_row> read_history();
   void lock(std::chrono::milliseconds timeout);

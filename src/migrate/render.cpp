@@ -18,10 +18,7 @@ bool is_sqlite(const lower::dialect& d) { return d.name() == "sqlite"; }
 
 // Names as the databases compare them: the operations name tables and columns as PostgreSQL's
 // description does, the provider's own may differ in case.
-std::string key(std::string name) {
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
-}
+std::string key(std::string name) { return lower_case(std::move(name)); }
 bool is_mariadb(const lower::dialect& d) { return d.name() == "mariadb"; }
 
 // The parts of a column definition (ddl.cpp's column_definition writes them in this order).

@@ -358,3 +358,24 @@ TEST_CASE("--fake-initial adopts a database whose tables exist already", "[migra
   CHECK(p.history() == 1);
   CHECK(p.make(v2, {"--initial"}).code == 2);  // there are migrations already
 }
+
+TEST_CASE("migrate --check reports how the database drifted from the migrations", "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.make(v2).code == 0);
+  REQUIRE(p.migrate({"--to", "1"}).code == 0);
+  auto checked = p.migrate({"--check"});
+  CHECK(checked.code == 0);
+  CHECK(checked.out == "1 migration is pending\n");
+  REQUIRE(p.migrate().code == 0);
+  CHECK(p.migrate({"--check"}).out == "The database matches the last migration.\n");
+  // Changed by hand: a column added, one made NOT NULL, a table added, one dropped.
+  p.run("ALTER TABLE category ADD COLUMN note VARCHAR(20)");
+  p.run("CREATE TABLE scratch (a INTEGER)");
+  p.run("DROP TABLE product_tag");
+  checked = p.migrate({"--check"});
+  CHECK(checked.code == 1);
+  CHECK_THAT(checked.out, Catch::Contains("column note is not in the schema") &&
+                              Catch::Contains("table scratch is not in the schema") &&
+                              Catch::Contains("is missing"));
+}
