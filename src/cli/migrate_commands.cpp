@@ -82,13 +82,18 @@ parsed_args parse(std::span<const std::string_view> args, std::vector<std::strin
   return out;
 }
 
-int parse_version(const std::string& text, std::string_view option) {
+int parse_number(const std::string& text, std::string_view option, std::string_view what) {
   int v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || end != text.data() + text.size() || v < 0) {
-    throw usage_failure{std::string{option} + ": expected a migration number, not '" + text + "'"};
+    throw usage_failure{std::string{option} + ": expected " + std::string{what} + ", not '" +
+                        text + "'"};
   }
   return v;
+}
+
+int parse_version(const std::string& text, std::string_view option) {
+  return parse_number(text, option, "a migration number");
 }
 
 const lower::dialect& dialect_named(const std::string& provider) {
@@ -203,9 +208,11 @@ std::unique_ptr<driver::connection> connect(const std::string& url) {
 }
 
 void print_statements(std::ostream& out, const schema_change::migration& m, const json& before,
-                      const lower::dialect& d) {
+                      const lower::dialect& d, int from = 0) {
   out << "-- " << m.name << '\n';
-  for (const auto& step : schema_change::render(m, before, d)) {
+  const auto steps = schema_change::render(m, before, d);
+  for (std::size_t i = static_cast<std::size_t>(from); i < steps.size(); ++i) {
+    const auto& step = steps[i];
     if (!step.requires_empty_table.empty()) {
       out << "-- (table " << step.requires_empty_table << " must have no rows)\n";
     }
@@ -310,8 +317,13 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
       for (std::size_t i = 0; i < migrations.size(); ++i) {
         if (to && migrations[i].version > *to) break;
         const auto& s = states[i];
-        if (s.status != schema_change::migration_status::pending) continue;
-        print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot, d);
+        if (s.status != schema_change::migration_status::pending &&
+            s.status != schema_change::migration_status::failed) {
+          continue;
+        }
+        // (A failed migration resumes after the statements it applied.)
+        print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot, d,
+                         s.row ? s.row->step : 0);
       }
       return exit_ok;
     }
@@ -321,10 +333,22 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
     if (a.flag("--fake-initial")) {
       options.fake = true;
       options.to = migrations.empty() ? 0 : migrations.front().version;
+      // Faked only where the database has its tables: else the next migration would fail.
+      const auto missing = migrations.empty() ? std::vector<std::string>{}
+                                              : m.missing_tables(migrations.front());
+      if (!missing.empty()) {
+        std::string names;
+        for (const auto& t : missing) names += (names.empty() ? "" : ", ") + t;
+        throw schema_error("migrate.fake_initial",
+                           "--fake-initial: the database lacks tables of " +
+                               migrations.front().name + " (" + names +
+                               "), so it cannot be recorded as applied; run migrate without "
+                               "--fake-initial to create them");
+      }
     }
     options.repair_checksum = a.flag("--repair-checksum");
     if (auto s = a.value("--lock-timeout")) {
-      options.lock_timeout = std::chrono::seconds{parse_version(*s, "--lock-timeout")};
+      options.lock_timeout = std::chrono::seconds{parse_number(*s, "--lock-timeout", "seconds")};
     }
     const auto applied = m.migrate(options);
     if (applied.empty()) {

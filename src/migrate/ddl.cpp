@@ -124,7 +124,14 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
   for (const attr_info* attr : entity.table_columns) {
     const auto names = attr->column_names();
     if (names.size() == 1) {
-      table.columns.push_back({attr->column, column_definition(*attr, dialect)});
+      std::string fill;
+      if (attr->discriminator) {
+        fill = dialect.text_literal(entity.discriminator_value);
+      } else if (attr->kind == attr_kind::opt && !attr->column_nullable() &&
+                 attr->type == value_type::text) {
+        fill = "''";
+      }
+      table.columns.push_back({attr->column, column_definition(*attr, dialect), std::move(fill)});
     } else {
       reference_columns(*attr, dialect, table);
     }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 #include <memory>
 
 namespace nextorm::schema_change {
@@ -81,7 +82,7 @@ class differ {
       const table_def* now = after_of(t.name);
       if (now == nullptr) continue;
       for (const foreign_key& fk : t.foreign_keys) {
-        if (find_by_columns(now->foreign_keys, renamed_columns(t, fk.columns)) == nullptr) {
+        if (!kept(t, fk, *now)) {
           add({{"op", "drop_foreign_key"}, {"table", t.name}, {"columns", fk.columns}});
         }
       }
@@ -163,7 +164,12 @@ class differ {
     for (const table_def& t : new_tables) {
       const table_def* was = before_of(t.name);
       for (const foreign_key& fk : t.foreign_keys) {
-        if (was == nullptr || !has_renamed(*was, was->foreign_keys, fk.columns)) {
+        const bool same = was != nullptr && std::any_of(was->foreign_keys.begin(),
+                                                        was->foreign_keys.end(),
+                                                        [&](const foreign_key& old) {
+                                                          return same_key(*was, old, fk);
+                                                        });
+        if (!same) {
           add({{"op", "add_foreign_key"}, {"table", t.name}, {"columns", fk.columns}});
         }
       }
@@ -178,10 +184,12 @@ class differ {
   void find_renames() {
     const registry& now = *m_after.schema;
     const registry& was = *m_before.schema;
+    // Declared in the new schema: a rename forward.
     for (const auto& entity : now.entities()) {
-      const entity_info* old = entity->renamed_from.empty() ? nullptr : was.find(entity->renamed_from);
-      if (old != nullptr && was.find(entity->name) == nullptr && old->table != entity->table &&
-          entity->base_entity == nullptr) {
+      const entity_info* old =
+          entity->renamed_from.empty() ? nullptr : was.find(entity->renamed_from);
+      if (old != nullptr && was.find(entity->name) == nullptr && entity->base_entity == nullptr &&
+          old->table != entity->table) {
         m_table_renames[old->table] = entity->table;
       }
       const entity_info* source = old != nullptr ? old : was.find(entity->name);
@@ -190,15 +198,37 @@ class differ {
         if (attr.renamed_from.empty() || attr.inherited) continue;
         const attr_info* from = source->find(attr.renamed_from);
         if (from == nullptr || source->find(attr.name) != nullptr) continue;
-        const auto old_columns = from->column_names();
-        const auto new_columns = attr.column_names();
-        if (old_columns.size() != new_columns.size()) continue;
-        const std::string table = source->root->table;
-        for (std::size_t i = 0; i < old_columns.size(); ++i) {
-          if (old_columns[i] != new_columns[i]) {
-            m_column_renames[table].emplace_back(old_columns[i], new_columns[i]);
-          }
-        }
+        rename_columns(source->root->table, *from, attr);
+      }
+      // A many-to-many's join table is named after its entities (and its columns too): it
+      // follows a rename of either.
+      for (const auto& attr : entity->attrs) {
+        if (!attr.is_many_to_many() || attr.inherited) continue;
+        const attr_info* from =
+            source->find(attr.renamed_from.empty() ? attr.name : attr.renamed_from);
+        if (from != nullptr && from->is_many_to_many()) rename_join_table(*from, attr);
+      }
+    }
+    // Declared in the old one, whose old name is back: a rename undone (a down migration).
+    for (const auto& entity : was.entities()) {
+      const entity_info* back =
+          entity->renamed_from.empty() ? nullptr : now.find(entity->renamed_from);
+      if (back != nullptr && now.find(entity->name) == nullptr && entity->base_entity == nullptr &&
+          back->table != entity->table) {
+        m_table_renames[entity->table] = back->table;
+      }
+      const entity_info* target = back != nullptr ? back : now.find(entity->name);
+      if (target == nullptr) continue;
+      for (const auto& attr : entity->attrs) {
+        if (attr.renamed_from.empty() || attr.inherited) continue;
+        const attr_info* to = target->find(attr.renamed_from);
+        if (to == nullptr || target->find(attr.name) != nullptr) continue;
+        rename_columns(entity->root->table, attr, *to);
+      }
+      for (const auto& attr : entity->attrs) {
+        if (!attr.is_many_to_many() || attr.inherited) continue;
+        const attr_info* to = target->find(attr.renamed_from.empty() ? attr.name : attr.renamed_from);
+        if (to != nullptr && to->is_many_to_many()) rename_join_table(attr, *to);
       }
     }
     // What went and came without a word: perhaps renames.
@@ -217,6 +247,56 @@ class differ {
             m_out.possible_renames.push_back(t.name + "." + c.name + " -> " + now->name + "." + n.name);
           }
         }
+      }
+    }
+  }
+
+  // Whether foreign key `old` of old table `t` is `now` (of its new table): the same columns,
+  // referring to the same table and columns (renamed or not), with the same ON DELETE.
+  bool same_key(const table_def& t, const foreign_key& old, const foreign_key& now) const {
+    if (!same_columns(renamed_columns(t, old.columns), now.columns) || old.on_delete != now.on_delete) {
+      return false;
+    }
+    const table_def* parent = find_table(m_before.tables[0], old.parent_table);
+    const table_def* parent_now = parent == nullptr ? nullptr : after_of(parent->name);
+    return parent_now != nullptr && equal_ignoring_case(parent_now->name, now.parent_table) &&
+           same_columns(renamed_columns(*parent, old.parent_columns), now.parent_columns);
+  }
+  bool kept(const table_def& t, const foreign_key& old, const table_def& now) const {
+    return std::any_of(now.foreign_keys.begin(), now.foreign_keys.end(),
+                       [&](const foreign_key& fk) { return same_key(t, old, fk); });
+  }
+
+  // The join table of many-to-many `from` (old schema) as that of `to` (new schema), once.
+  void rename_join_table(const attr_info& from, const attr_info& to) {
+    const std::string& old_table = from.m2m_table;
+    if (!m_join_tables.insert(lower_case(old_table)).second) return;
+    if (find_table(m_before.tables[0], old_table) == nullptr) return;
+    if (!equal_ignoring_case(old_table, to.m2m_table)) {
+      if (find_table(m_after.tables[0], old_table) != nullptr ||
+          find_table(m_before.tables[0], to.m2m_table) != nullptr) {
+        return;  // (not a rename: both names are in use)
+      }
+      m_table_renames[old_table] = to.m2m_table;
+    }
+    auto columns = [&](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+      if (a.size() != b.size()) return;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!equal_ignoring_case(a[i], b[i])) m_column_renames[old_table].emplace_back(a[i], b[i]);
+      }
+    };
+    columns(from.m2m_own_columns, to.m2m_own_columns);
+    columns(from.m2m_other_columns, to.m2m_other_columns);
+  }
+
+  // The columns of attribute `from` of old table `table` renamed to those of `to`.
+  void rename_columns(const std::string& table, const attr_info& from, const attr_info& to) {
+    const auto old_columns = from.column_names();
+    const auto new_columns = to.column_names();
+    if (old_columns.size() != new_columns.size()) return;
+    for (std::size_t i = 0; i < old_columns.size(); ++i) {
+      if (old_columns[i] != new_columns[i]) {
+        m_column_renames[table].emplace_back(old_columns[i], new_columns[i]);
       }
     }
   }
@@ -313,6 +393,7 @@ class differ {
   described m_after;
   std::map<std::string, std::string> m_table_renames;  // old table -> new table
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> m_column_renames;
+  std::set<std::string> m_join_tables;  // (lower case) renamed already
   schema_changes m_out;
 };
 

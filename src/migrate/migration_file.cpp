@@ -1,6 +1,7 @@
 #include "migrate/migration_file.hpp"
 
 #include <nextorm/errors.hpp>
+#include <nextorm/registry.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -46,7 +47,8 @@ migration read_migration(const std::filesystem::path& path) {
   } catch (const nlohmann::json::parse_error& e) {
     refuse(path, std::string{"it is not JSON: "} + e.what());
   }
-  if (!content.is_object() || content.value("nextorm_migration", 0) != 1) {
+  if (!content.is_object() || !content.contains("nextorm_migration") ||
+      content["nextorm_migration"] != 1) {
     refuse(path, "it is no NextORM migration (\"nextorm_migration\": 1 is missing)");
   }
   if (!content.contains("operations") || !content["operations"].is_array()) {
@@ -59,6 +61,24 @@ migration read_migration(const std::filesystem::path& path) {
     if (!op.is_object() || !op.contains("op") || !op["op"].is_string()) {
       refuse(path, "every operation must be an object with an \"op\"");
     }
+    for (const auto& [field, v] : op.items()) {
+      const bool names = field == "columns";
+      const bool text_list = names && v.is_array() &&
+                             std::all_of(v.begin(), v.end(), [](const auto& c) { return c.is_string(); });
+      const bool fine = names ? text_list : v.is_string() || (field == "reverse" && v.is_object());
+      if (!fine) {
+        refuse(path, "operation " + op.dump() + ": \"" + field + "\" must be " +
+                         (names ? "a list of column names" : "a string"));
+      }
+    }
+  }
+  // The snapshot must be a schema that loads (a hand edit may break it).
+  try {
+    registry check;
+    if (content["snapshot"].contains("entities")) check.load_json_text(content["snapshot"].dump());
+    check.finalize();
+  } catch (const error& e) {
+    refuse(path, std::string{"its snapshot is not a schema that loads: "} + e.what());
   }
   m.operations = std::move(content["operations"]);
   m.snapshot = std::move(content["snapshot"]);

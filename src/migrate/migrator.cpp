@@ -137,8 +137,8 @@ void migrator::lock(std::chrono::milliseconds timeout) {
     if (clock::now() >= until) {
       throw transaction_error(
           "migrate.locked",
-          "another migrator has held the migration lock for more than " +
-              std::to_string(timeout.count() / 1000) + " s; wait for it" +
+          "waited " + std::to_string(timeout.count() / 1000) +
+              " s for another migrator, which holds the migration lock; wait for it to finish" +
               (is_mariadb(m_dialect)
                    ? std::string{" (if none is running, one that crashed left its row: DELETE "
                                  "FROM "} + lock_table + ")"
@@ -218,7 +218,10 @@ void migrator::apply(const migration& m, const nlohmann::json& before, const his
       std::string where = "migration " + m.name + " failed at statement " +
                           std::to_string(i + 1) + " of " + std::to_string(steps.size()) + " (" +
                           step.sql + "): " + e.what();
-      if (progress) {
+      if (progress && i == 0) {
+        where += "; none of its statements was applied: fix the cause (or the migration) and "
+                 "run migrate again";
+      } else if (progress) {
         where += "; MariaDB commits each DDL statement, so the " + std::to_string(i) +
                  " before it stay applied: fix the cause and run migrate again to resume at "
                  "statement " +
@@ -270,7 +273,9 @@ std::vector<std::string> migrator::migrate(const migrate_options& options) {
         if (options.to && m.version > *options.to) break;
         const auto row = std::find_if(history.begin(), history.end(),
                                       [&](const history_row& r) { return r.version == m.version; });
-        if (row != history.end() && row->checksum != m.checksum) {
+        // (A migration that failed before its first statement has nothing applied to keep.)
+        const bool untouched = row != history.end() && !row->success && row->step == 0;
+        if (row != history.end() && row->checksum != m.checksum && !untouched) {
           if (!options.repair_checksum || !row->success) {
             throw schema_error(
                 "migrate.edited",
@@ -372,6 +377,15 @@ std::map<std::string, std::map<std::string, bool>> migrator::live_columns() {
   while (rows->next()) {
     out[lower(std::string{rows->get_text(0)})][lower(std::string{rows->get_text(1)})] =
         rows->get_text(2) == "YES";
+  }
+  return out;
+}
+
+std::vector<std::string> migrator::missing_tables(const migration& m) {
+  auto live = live_columns();
+  std::vector<std::string> out;
+  for (const table_def& t : snapshot_tables(m.snapshot, m_dialect)) {
+    if (live.count(lower_case(t.name)) == 0) out.push_back(t.name);
   }
   return out;
 }

@@ -71,6 +71,8 @@ class migrator {
   // columns missing or not in the schema, nullability changed ("table product: column stock
   // is not in the schema"). Empty when it matches.
   [[nodiscard]] std::vector<std::string> drift();
+  // The tables of `m`'s snapshot that the database lacks (before --fake-initial).
+  [[nodiscard]] std::vector<std::string> missing_tables(const migration& m);
 
  private:
   // The live tables' columns: name -> (column -> nullable), read from the catalogue.

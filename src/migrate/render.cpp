@@ -27,6 +27,7 @@ struct column_parts {
   std::string default_sql;  // "" for none
   bool not_null = false;
   bool unique = false;
+  std::string check;  // "CHECK (...)" of an enumeration, or ""
 };
 
 column_parts parts_of(const std::string& definition) {
@@ -46,6 +47,9 @@ column_parts parts_of(const std::string& definition) {
   }
   p.not_null = definition.find(" NOT NULL") != std::string::npos;
   p.unique = definition.find(" UNIQUE") != std::string::npos;
+  if (const std::size_t at = definition.find(" CHECK "); at != std::string::npos) {
+    p.check = definition.substr(at + 1);
+  }
   return p;
 }
 
@@ -68,6 +72,7 @@ class renderer {
 
   std::vector<rendered_step> run() {
     for (const json& op : m_migration.operations) render(op);
+    for (const table_def& t : m_new) rename_derived(t);
     for (const std::string& table : m_rebuilt) rebuild(table);
     // The foreign keys of new tables, once every table exists (PostgreSQL, MariaDB).
     for (auto& step : m_deferred) m_out.push_back(std::move(step));
@@ -238,6 +243,15 @@ class renderer {
         }
       }
       const column_parts p = parts_of(c.definition);
+      if (p.not_null && p.default_sql.empty() && !c.fill.empty()) {
+        // Added nullable, filled, then made NOT NULL: a fresh table's definition, no default left.
+        std::string nullable = c.definition;
+        nullable.erase(nullable.find(" NOT NULL"), 9);
+        emit("ALTER TABLE " + q(t.name) + " ADD COLUMN " + q(c.name) + " " + nullable);
+        emit("UPDATE " + q(t.name) + " SET " + q(c.name) + " = " + c.fill);
+        not_null(t, c);
+        return;
+      }
       emit(std::move(sql), p.not_null && p.default_sql.empty() ? t.name : "");
     } else if (kind == "drop_column") {
       if (rebuilt_old(text(op, "table"))) return;
@@ -282,6 +296,38 @@ class renderer {
     }
   }
 
+  // SET NOT NULL of a column whose rows hold a value each.
+  void not_null(const table_def& t, const column_def& c) {
+    if (is_mariadb(m_d)) {
+      emit("ALTER TABLE " + q(t.name) + " MODIFY COLUMN " + q(c.name) + " " +
+           without_unique(c.definition));
+    } else {
+      emit("ALTER TABLE " + q(t.name) + " ALTER COLUMN " + q(c.name) + " SET NOT NULL");
+    }
+  }
+  // (MariaDB's MODIFY COLUMN ... UNIQUE would add a second unique index.)
+  static std::string without_unique(std::string definition) {
+    if (const auto at = definition.find(" UNIQUE"); at != std::string::npos) definition.erase(at, 7);
+    return definition;
+  }
+  // The value that rows holding NULL get when the column becomes NOT NULL: its default, else
+  // its fill; "" for none.
+  static std::string null_value(const column_def& c) {
+    const column_parts p = parts_of(c.definition);
+    return !p.default_sql.empty() ? p.default_sql : c.fill;
+  }
+
+  // PostgreSQL: drops the constraints of kind `kind` ('u' unique, 'c' check) on column `c` alone.
+  void drop_column_constraints(const table_def& t, const column_def& c, char kind) {
+    const std::string relation = m_d.text_literal(q(t.name));
+    emit("DO $$ DECLARE n name; BEGIN FOR n IN SELECT k.conname FROM pg_constraint k JOIN "
+         "pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid "
+         "= " + relation + "::regclass AND k.contype = '" + std::string(1, kind) +
+         "' AND cardinality(k.conkey) = 1 AND a.attname = " + m_d.text_literal(c.name) +
+         " LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " + relation +
+         ", n); END LOOP; END $$");
+  }
+
   void alter_column(const json& op) {
     const table_def& t = new_table(text(op, "table"));
     if (rebuilt(t.name)) return;
@@ -295,28 +341,109 @@ class renderer {
     const column_parts from = parts_of(was->definition);
     const column_parts to = parts_of(c.definition);
     const std::string table = "ALTER TABLE " + q(t.name);
+    // Rows holding NULL get the default (or the fill) before the column refuses NULL.
+    if (!from.not_null && to.not_null && !null_value(c).empty()) {
+      emit("UPDATE " + q(t.name) + " SET " + q(c.name) + " = " + null_value(c) + " WHERE " +
+           q(c.name) + " IS NULL");
+    }
     if (is_mariadb(m_d)) {
       // MODIFY restates the whole column; a UNIQUE it no longer has is an index to drop.
-      std::string definition = c.definition;
-      if (from.unique && to.unique) {
-        definition.erase(definition.find(" UNIQUE"), 7);  // (the index is there already)
-      }
-      emit(table + " MODIFY COLUMN " + q(c.name) + " " + definition);
+      emit(table + " MODIFY COLUMN " + q(c.name) + " " +
+           (from.unique ? without_unique(c.definition) : c.definition));
       if (from.unique && !to.unique) emit(table + " DROP INDEX " + q(c.name));
       return;
     }
     const std::string column = table + " ALTER COLUMN " + q(c.name);
-    if (from.type != to.type) {
-      emit(column + " TYPE " + to.type + " USING " + q(c.name) + "::" + to.type);
+    // (An old default may not convert to the new type: it goes first, the new one comes after.)
+    const bool retyped = from.type != to.type;
+    if (!from.default_sql.empty() && (retyped || to.default_sql != from.default_sql)) {
+      emit(column + " DROP DEFAULT");
     }
-    if (from.default_sql != to.default_sql) {
-      emit(to.default_sql.empty() ? column + " DROP DEFAULT" : column + " SET DEFAULT " + to.default_sql);
+    if (retyped) emit(column + " TYPE " + to.type + " USING " + q(c.name) + "::" + to.type);
+    if (!to.default_sql.empty() && (retyped || to.default_sql != from.default_sql)) {
+      emit(column + " SET DEFAULT " + to.default_sql);
     }
     if (from.not_null != to.not_null) emit(column + (to.not_null ? " SET NOT NULL" : " DROP NOT NULL"));
     if (!from.unique && to.unique) emit(table + " ADD UNIQUE (" + q(c.name) + ")");
-    if (from.unique && !to.unique) {
-      // PostgreSQL's name for a column's UNIQUE: <table>_<column>_key.
-      emit(table + " DROP CONSTRAINT " + q(t.name + "_" + c.name + "_key"));
+    // The constraints PostgreSQL named (<table>_<column>_key, cut to 63 bytes, and kept through
+    // renames) are found by what they constrain.
+    if (from.unique && !to.unique) drop_column_constraints(t, c, 'u');
+    if (from.check != to.check) {
+      if (!from.check.empty()) drop_column_constraints(t, c, 'c');
+      if (!to.check.empty()) emit(table + " ADD " + to.check);
+    }
+  }
+
+  // After a rename of table `t` or of its columns: the indexes, foreign keys and unique keys
+  // named after them take the names a fresh table has, which later migrations use.
+  void rename_derived(const table_def& t) {
+    if (m_created.count(key(t.name)) != 0 || rebuilt(t.name)) return;
+    const table_def* was = find_table(m_old, old_name(t.name));
+    if (was == nullptr) return;
+    const bool table_renamed = !equal_ignoring_case(was->name, t.name);
+    const bool columns_renamed = m_column_renames.count(key(t.name)) != 0;
+    if (!table_renamed && !columns_renamed) return;
+    auto now_columns = [&](const std::vector<std::string>& old) {
+      std::vector<std::string> out;
+      for (const auto& c : old) {
+        std::string renamed = c;
+        const auto renames = m_column_renames.find(key(t.name));
+        if (renames != m_column_renames.end()) {
+          for (const auto& [to, from] : renames->second) {
+            if (equal_ignoring_case(from, c)) renamed = to;
+          }
+        }
+        out.push_back(std::move(renamed));
+      }
+      return out;
+    };
+    auto same = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+      return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                        [](const auto& x, const auto& y) { return equal_ignoring_case(x, y); });
+    };
+    const std::string table = q(t.name);
+    for (const index_def& old : was->indexes) {
+      for (const index_def& index : t.indexes) {
+        if (!same(now_columns(old.columns), index.columns) || old.name == index.name) continue;
+        if (is_sqlite(m_d)) {
+          emit("DROP INDEX " + q(old.name));
+          create_index(t, index);
+        } else if (is_mariadb(m_d)) {
+          emit("ALTER TABLE " + table + " RENAME INDEX " + q(old.name) + " TO " + q(index.name));
+        } else {
+          emit("ALTER INDEX " + q(old.name) + " RENAME TO " + q(index.name));
+        }
+      }
+    }
+    if (is_sqlite(m_d)) return;  // (SQLite's constraints are not named objects)
+    for (const index_def& old : was->unique_keys) {
+      for (const index_def& unique : t.unique_keys) {
+        if (!same(now_columns(old.columns), unique.columns) || old.name == unique.name) continue;
+        emit("ALTER TABLE " + table + (is_mariadb(m_d) ? " RENAME INDEX " : " RENAME CONSTRAINT ") +
+             q(old.name) + " TO " + q(unique.name));
+      }
+    }
+    for (const foreign_key& old : was->foreign_keys) {
+      for (const foreign_key& fk : t.foreign_keys) {
+        if (!same(now_columns(old.columns), fk.columns) || old.name == fk.name) continue;
+        if (is_mariadb(m_d)) {
+          // MariaDB renames no foreign key: it is made again under its new name.
+          emit("ALTER TABLE " + table + " DROP FOREIGN KEY " + q(old.name));
+          m_deferred.push_back({add_foreign_key(t, fk, m_d), {}});
+        } else {
+          emit("ALTER TABLE " + table + " RENAME CONSTRAINT " + q(old.name) + " TO " +
+               q(fk.name));
+        }
+      }
+    }
+    if (!is_mariadb(m_d) && table_renamed) {
+      // PostgreSQL's own names: the key's index and the serial key's sequence.
+      emit("ALTER INDEX IF EXISTS " + q(was->name + "_pkey") + " RENAME TO " + q(t.name + "_pkey"));
+      for (const column_def& c : t.columns) {
+        if (c.definition.find("SERIAL") == std::string::npos) continue;
+        emit("ALTER SEQUENCE IF EXISTS " + q(was->name + "_" + c.name + "_seq") + " RENAME TO " +
+             q(t.name + "_" + c.name + "_seq"));
+      }
     }
   }
 
@@ -330,19 +457,37 @@ class renderer {
     std::string must_be_empty;
     for (const column_def& c : t.columns) {
       const std::string source = old_column(t.name, c.name);
+      const column_parts p = parts_of(c.definition);
+      std::string value;
       if (source.empty()) {
-        const column_parts p = parts_of(c.definition);
-        if (p.not_null && p.default_sql.empty()) must_be_empty = t.name;
-        continue;
+        // A new column: its default, else its fill, else (NOT NULL) only on an empty table.
+        if (!p.not_null || !p.default_sql.empty()) continue;
+        if (c.fill.empty()) {
+          must_be_empty = t.name;
+          continue;
+        }
+        value = c.fill;
+      } else if (p.not_null && !null_value(c).empty()) {
+        value = "COALESCE(" + q(source) + ", " + null_value(c) + ")";
+      } else {
+        value = q(source);
       }
       into += (into.empty() ? "" : ", ") + q(c.name);
-      from += (from.empty() ? "" : ", ") + q(source);
+      from += (from.empty() ? "" : ", ") + value;
     }
     emit(create_table(staged, m_d, {}, {}));
     // (Renamed already, if this migration renames the table: renames run before the rebuild.)
     if (!into.empty()) {
       emit("INSERT INTO " + q(staged.name) + " (" + into + ") SELECT " + from + " FROM " + q(t.name),
            must_be_empty);
+    }
+    if (std::any_of(t.columns.begin(), t.columns.end(), [](const column_def& c) {
+          return c.definition.find("AUTOINCREMENT") != std::string::npos;
+        })) {
+      // AUTOINCREMENT's high-water mark goes along: keys of deleted rows are not given again.
+      emit("DELETE FROM sqlite_sequence WHERE name = " + m_d.text_literal(staged.name));
+      emit("INSERT INTO sqlite_sequence (name, seq) SELECT " + m_d.text_literal(staged.name) +
+           ", seq FROM sqlite_sequence WHERE name = " + m_d.text_literal(t.name));
     }
     emit("DROP TABLE " + q(t.name));
     emit("ALTER TABLE " + q(staged.name) + " RENAME TO " + q(t.name));

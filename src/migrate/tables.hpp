@@ -16,6 +16,10 @@ namespace nextorm::schema_change {
 struct column_def {
   std::string name;
   std::string definition;  // everything after the quoted name, except an inline REFERENCES
+  // What rows that exist when the column is added NOT NULL without a default get (an SQL
+  // literal): '' for an optional string (PonyORM stores None there as ''), the root's class for
+  // a hierarchy's discriminator; "" for none (a table with rows cannot take the column).
+  std::string fill{};
 };
 
 struct foreign_key {
