@@ -341,15 +341,21 @@ class renderer {
     const column_parts from = parts_of(was->definition);
     const column_parts to = parts_of(c.definition);
     const std::string table = "ALTER TABLE " + q(t.name);
-    // Rows holding NULL get the default (or the fill) before the column refuses NULL.
-    if (!from.not_null && to.not_null && !null_value(c).empty()) {
-      emit("UPDATE " + q(t.name) + " SET " + q(c.name) + " = " + null_value(c) + " WHERE " +
-           q(c.name) + " IS NULL");
-    }
+    // Rows holding NULL get the default (or the fill), in the new type, before the column
+    // refuses NULL.
+    const bool fill = !from.not_null && to.not_null && !null_value(c).empty();
+    const std::string fill_nulls = "UPDATE " + q(t.name) + " SET " + q(c.name) + " = " +
+                                   null_value(c) + " WHERE " + q(c.name) + " IS NULL";
     if (is_mariadb(m_d)) {
       // MODIFY restates the whole column; a UNIQUE it no longer has is an index to drop.
-      emit(table + " MODIFY COLUMN " + q(c.name) + " " +
-           (from.unique ? without_unique(c.definition) : c.definition));
+      const std::string definition = from.unique ? without_unique(c.definition) : c.definition;
+      if (fill) {
+        std::string nullable = definition;
+        nullable.erase(nullable.find(" NOT NULL"), 9);
+        emit(table + " MODIFY COLUMN " + q(c.name) + " " + nullable);
+        emit(fill_nulls);
+      }
+      emit(table + " MODIFY COLUMN " + q(c.name) + " " + definition);
       if (from.unique && !to.unique) emit(table + " DROP INDEX " + q(c.name));
       return;
     }
@@ -359,7 +365,15 @@ class renderer {
     if (!from.default_sql.empty() && (retyped || to.default_sql != from.default_sql)) {
       emit(column + " DROP DEFAULT");
     }
-    if (retyped) emit(column + " TYPE " + to.type + " USING " + q(c.name) + "::" + to.type);
+    if (retyped) {
+      // PostgreSQL casts an integer to a boolean only from int4: what is not zero is true.
+      const bool int_to_bool = to.type == "BOOLEAN" && (from.type == "BIGINT" ||
+                                                        from.type == "INTEGER" ||
+                                                        from.type == "SMALLINT");
+      emit(column + " TYPE " + to.type + " USING " +
+           (int_to_bool ? "(" + q(c.name) + " <> 0)" : q(c.name) + "::" + to.type));
+    }
+    if (fill) emit(fill_nulls);
     if (!to.default_sql.empty() && (retyped || to.default_sql != from.default_sql)) {
       emit(column + " SET DEFAULT " + to.default_sql);
     }
@@ -416,6 +430,17 @@ class renderer {
       }
     }
     if (is_sqlite(m_d)) return;  // (SQLite's constraints are not named objects)
+    // MariaDB names a column's UNIQUE index after the column.
+    if (is_mariadb(m_d) && columns_renamed) {
+      for (const auto& [to, from] : m_column_renames.at(key(t.name))) {
+        const column_def* c = find_column(t, to);
+        const column_def* old = find_column(*was, from);
+        if (c != nullptr && old != nullptr && parts_of(c->definition).unique &&
+            parts_of(old->definition).unique) {
+          emit("ALTER TABLE " + table + " RENAME INDEX " + q(old->name) + " TO " + q(c->name));
+        }
+      }
+    }
     for (const index_def& old : was->unique_keys) {
       for (const index_def& unique : t.unique_keys) {
         if (!same(now_columns(old.columns), unique.columns) || old.name == unique.name) continue;
