@@ -1,0 +1,159 @@
+// makemigrations' diff (src/migrate/diff.cpp): which operations lead from one schema to the next,
+// what it calls destructive, and which renames it finds, declared or undone. No database.
+#include "migrate/diff.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+using nextorm::schema_change::diff_schemas;
+using nlohmann::json;
+
+namespace {
+
+// A schema of entities given as "Name: attr json, attr json; Name2: ..." is too clever: the
+// tests write the JSON.
+json schema(const std::string& entities) { return json::parse(R"({"entities":[)" + entities + "]}"); }
+
+// The operations as "op table column" lines.
+std::vector<std::string> ops(const json& before, const json& after) {
+  std::vector<std::string> out;
+  for (const json& op : diff_schemas(before, after).operations) {
+    std::string line = op["op"];
+    for (const char* key : {"table", "from", "to", "column"}) {
+      if (op.contains(key)) line += " " + op[key].get<std::string>();
+    }
+    if (op.contains("columns")) {
+      for (const auto& c : op["columns"]) line += " " + c.get<std::string>();
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+const std::string product =
+    R"({"name":"Product","attrs":[{"name":"title","kind":"Req","type":"str","max_len":40},
+                                  {"name":"price","kind":"Opt","type":"float"}]})";
+
+}  // namespace
+
+TEST_CASE("the first schema creates every table, then its foreign keys", "[diff]") {
+  const json s = schema(R"({"name":"Category","attrs":[{"name":"products","kind":"Set","type":"Product"}]},
+    {"name":"Product","attrs":[{"name":"category","kind":"Single","type":"Category"}]})");
+  CHECK(ops(json::object(), s) == std::vector<std::string>{
+                                      "create_table category", "create_table product",
+                                      "add_foreign_key product category"});
+  CHECK(ops(s, s).empty());
+}
+
+TEST_CASE("columns added, dropped, retyped; what loses data is named", "[diff]") {
+  const json before = schema(product);
+  const json after = schema(
+      R"({"name":"Product","attrs":[{"name":"title","kind":"Req","type":"str","max_len":20},
+                                    {"name":"stock","kind":"Req","type":"int"}]})");
+  const auto changes = diff_schemas(before, after);
+  CHECK(ops(before, after) == std::vector<std::string>{"drop_column product price",
+                                                       "alter_column product title",
+                                                       "add_column product stock"});
+  REQUIRE(changes.destructive.size() == 2);
+  CHECK(changes.destructive[0] == "drops column product.price and the values it holds");
+  CHECK(changes.destructive[1] ==
+        "changes the type of product.title from VARCHAR(40) to VARCHAR(20): values that do not "
+        "fit would be cut or refused");
+  CHECK(changes.possible_renames == std::vector<std::string>{"product.price -> product.stock"});
+  // Widening keeps every value.
+  const json wider = schema(
+      R"({"name":"Product","attrs":[{"name":"title","kind":"Req","type":"str","max_len":80},
+                                    {"name":"price","kind":"Opt","type":"float"}]})");
+  CHECK(diff_schemas(before, wider).destructive.empty());
+  const json text = schema(
+      R"({"name":"Product","attrs":[{"name":"title","kind":"Req","type":"str"},
+                                    {"name":"price","kind":"Opt","type":"float"}]})");
+  CHECK(diff_schemas(before, text).destructive.empty());
+  const json ints = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Req","type":"int","size":32}]})");
+  const json longs = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Req","type":"int"}]})");
+  CHECK(diff_schemas(ints, longs).destructive.empty());
+  CHECK(diff_schemas(longs, ints).destructive.size() == 1);
+  // NOT NULL: without a default it is destructive, with one it is not.
+  const json nullable = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  CHECK(diff_schemas(nullable, longs).destructive.front().find("NOT NULL without a default") !=
+        std::string::npos);
+  const json with_default =
+      schema(R"({"name":"T","attrs":[{"name":"n","kind":"Req","type":"int","default":3}]})");
+  CHECK(diff_schemas(nullable, with_default).destructive.empty());
+}
+
+TEST_CASE("indexes, unique keys and foreign keys come and go", "[diff]") {
+  const json before = schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int","index":true},
+      {"name":"y","kind":"Req","type":"int"},{"name":"z","kind":"Req","type":"int"},
+      {"name":"bs","kind":"Set","type":"B"}],"composite_keys":[["y","z"]]},
+    {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A"}]})");
+  const json after = schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int"},
+      {"name":"y","kind":"Req","type":"int","index":true},{"name":"z","kind":"Req","type":"int"}],
+      "composite_keys":[["z","y"]]},
+    {"name":"B","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  CHECK(ops(before, after) == std::vector<std::string>{
+                                  "drop_index a x", "drop_unique a y z", "drop_foreign_key b a",
+                                  "drop_index b a", "drop_column b a", "add_column b n",
+                                  "create_index a y", "add_unique a z y"});
+  // A reference that goes to another entity, or cascades differently, is a new foreign key.
+  const json cascading = schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B","cascade_delete":true}]},
+    {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A","optional":true}]})");
+  const json plain = schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B"}]},
+    {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A","optional":true}]})");
+  CHECK(ops(cascading, plain) ==
+        std::vector<std::string>{"drop_foreign_key b a", "add_foreign_key b a"});
+}
+
+TEST_CASE("tables dropped in reverse order of creation, created in order", "[diff]") {
+  const json two = schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B"}]},
+    {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A"}]})");
+  const json none = schema(R"({"name":"C","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  const auto changes = diff_schemas(two, none);
+  CHECK(ops(two, none) ==
+        std::vector<std::string>{"drop_table b", "drop_table a", "create_table c"});
+  CHECK(changes.destructive.size() == 2);
+  CHECK(changes.possible_renames ==
+        std::vector<std::string>{"a -> c", "b -> c"});
+}
+
+TEST_CASE("renames are declared with renamed_from, and undone the other way", "[diff]") {
+  const json v1 = schema(R"({"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str","index":true},
+      {"name":"clubs","kind":"Set","type":"Club"}]},
+    {"name":"Club","attrs":[{"name":"members","kind":"Set","type":"Person"}]})");
+  const json v2 = schema(R"({"name":"Human","renamed_from":"Person","attrs":[
+      {"name":"fullname","kind":"Req","type":"str","index":true,"renamed_from":"name"},
+      {"name":"clubs","kind":"Set","type":"Club"}]},
+    {"name":"Club","attrs":[{"name":"members","kind":"Set","type":"Human"}]})");
+  const auto forward = diff_schemas(v1, v2);
+  CHECK(ops(v1, v2) == std::vector<std::string>{
+                           "rename_table club_person club_human", "rename_table person human",
+                           "rename_column human name fullname",
+                           "rename_column club_human person human"});
+  CHECK(forward.destructive.empty());
+  // The same snapshots the other way round: the renames undone.
+  CHECK(ops(v2, v1) == std::vector<std::string>{
+                           "rename_table club_human club_person", "rename_table human person",
+                           "rename_column person fullname name",
+                           "rename_column club_person human person"});
+  // A renamed_from whose old name is not in the snapshot before does nothing.
+  CHECK(ops(v2, v2).empty());
+  // An attribute renamed within an entity that keeps its name.
+  const json a = schema(R"({"name":"T","attrs":[{"name":"a","kind":"Req","type":"int"}]})");
+  const json b = schema(R"({"name":"T","attrs":[{"name":"b","kind":"Req","type":"int","renamed_from":"a"}]})");
+  CHECK(ops(a, b) == std::vector<std::string>{"rename_column t a b"});
+  CHECK(ops(b, a) == std::vector<std::string>{"rename_column t b a"});
+}
+
+TEST_CASE("a composite primary key that changes is refused", "[diff]") {
+  const json a = schema(R"({"name":"T","primary_key":["x","y"],"attrs":[{"name":"x","kind":"Req","type":"int"},
+      {"name":"y","kind":"Req","type":"int"}]})");
+  const json b = schema(R"({"name":"T","primary_key":["y","x"],"attrs":[{"name":"x","kind":"Req","type":"int"},
+      {"name":"y","kind":"Req","type":"int"}]})");
+  CHECK_THROWS_WITH(diff_schemas(a, b), Catch::Contains("migrate.unsupported") ||
+                                            Catch::Contains("no migration operation changes a primary key"));
+}

@@ -1,0 +1,177 @@
+// The migration commands' command lines (src/cli/migrate_commands.cpp) on SQLite: help, wrong
+// options, names of migrations, --sql, --dry-run, sqlmigrate and showmigrations' marks. What the
+// migrations do on each provider is migrations_test.cpp's.
+#include "cli/cli.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct result {
+  int code = 0;
+  std::string out;
+  std::string err;
+};
+
+result run(std::vector<std::string> args) {
+  std::vector<std::string_view> views(args.begin(), args.end());
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = nextorm::cli::run_cli(views, out, err);
+  return {code, out.str(), err.str()};
+}
+
+class folder {
+ public:
+  folder()
+      : m_dir{fs::temp_directory_path() /
+              ("nextorm-migrate-cli-" + std::to_string(getpid()) + "-" + std::to_string(++n()))} {
+    fs::create_directories(m_dir);
+  }
+  ~folder() {
+    std::error_code ec;
+    fs::remove_all(m_dir, ec);
+  }
+  folder(const folder&) = delete;
+  folder& operator=(const folder&) = delete;
+  std::string file(const std::string& name, const std::string& text) const {
+    std::ofstream{m_dir / name} << text;
+    return (m_dir / name).string();
+  }
+  [[nodiscard]] std::string path(const std::string& name) const { return (m_dir / name).string(); }
+  [[nodiscard]] std::string db() const { return "sqlite:" + path("db.sqlite"); }
+
+ private:
+  static int& n() {
+    static int count = 0;
+    return count;
+  }
+  fs::path m_dir;
+};
+
+constexpr const char* one = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"}]}]})";
+constexpr const char* two = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+  {"name":"m","kind":"Opt","type":"int"}]},{"name":"Box","attrs":[{"name":"k","kind":"Opt","type":"int"}]}]})";
+
+}  // namespace
+
+TEST_CASE("each migration command prints its help", "[migrate_cli]") {
+  for (const char* command : {"makemigrations", "migrate", "showmigrations", "sqlmigrate"}) {
+    const result r = run({command, "--help"});
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Catch::StartsWith(std::string{"Usage: nextorm "} + command));
+  }
+  CHECK_THAT(run({"--help"}).out, Catch::Contains("sqlmigrate"));
+}
+
+TEST_CASE("wrong command lines exit 2 with what is wrong", "[migrate_cli]") {
+  folder f;
+  const auto wrong = [](std::vector<std::string> args, const std::string& words) {
+    const result r = run(std::move(args));
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains(words) && Catch::Contains("--help' for usage"));
+  };
+  wrong({"makemigrations", "--shema", "x"}, "unknown option '--shema'; did you mean '--schema'?");
+  wrong({"makemigrations", "--dir"}, "--dir needs a value");
+  wrong({"makemigrations", "--check=yes"}, "unknown option '--check'");
+  wrong({"makemigrations", "extra"}, "unexpected 'extra'");
+  wrong({"makemigrations", "--schema", "s.json"}, "missing --dir");
+  wrong({"migrate", "--dir", f.path("m"), "here"}, "unexpected 'here'");
+  wrong({"showmigrations", "there"}, "unexpected 'there'");
+  wrong({"sqlmigrate", "--dir", f.path("m")}, "expected one migration number");
+  wrong({"sqlmigrate", "x1", "--dir", f.path("m")}, "N: expected a migration number, not 'x1'");
+  const std::string schema = f.file("one.json", one);
+  REQUIRE(run({"makemigrations", "--schema", schema, "--dir", f.path("m")}).code == 0);
+  wrong({"migrate", "--dir", f.path("m"), "--to", "-1", "--db", f.db()},
+        "--to: expected a migration number, not '-1'");
+  wrong({"migrate", "--dir", f.path("m"), "--lock-timeout", "soon", "--db", f.db()},
+        "--lock-timeout: expected seconds, not 'soon'");
+  wrong({"migrate", "--sql", "--provider", "oracle", "--dir", f.path("m")},
+        "unknown provider 'oracle'");
+  wrong({"sqlmigrate", "7", "--dir", f.path("m"), "--provider", "sqlite"},
+        "there is no migration 7 in");
+  wrong({"makemigrations", "--schema", schema, "--dir", f.path("m"), "--initial"},
+        "has migrations already");
+  // A name that is not a name is an error of the migration (exit 1).
+  const std::string changed = f.file("two.json", two);
+  const result named =
+      run({"makemigrations", "--schema", changed, "--dir", f.path("m"), "--name", "add stuff"});
+  CHECK(named.code == 1);
+  CHECK_THAT(named.err, Catch::Contains("migrate.name"));
+  // A directory that is not there.
+  const result none = run({"migrate", "--db", f.db(), "--dir", f.path("nowhere")});
+  CHECK(none.code == 1);
+  CHECK_THAT(none.err, Catch::Contains("there is no migrations directory"));
+}
+
+TEST_CASE("migrations are named after their first operation unless named", "[migrate_cli]") {
+  folder f;
+  const std::string m = f.path("m");
+  CHECK_THAT(run({"makemigrations", "--schema", f.file("one.json", one), "--dir", m}).out,
+             Catch::Contains("0001_initial.json"));
+  CHECK_THAT(run({"makemigrations", "--schema", f.file("two.json", two), "--dir", m}).out,
+             Catch::Contains("0002_create_table_box_and_more.json"));
+  const std::string three = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+    {"name":"m","kind":"Opt","type":"int"},{"name":"o","kind":"Opt","type":"int"}]},
+    {"name":"Box","attrs":[{"name":"k","kind":"Opt","type":"int"}]}]})";
+  CHECK_THAT(run({"makemigrations", "--schema", f.file("three.json", three), "--dir", m}).out,
+             Catch::Contains("0003_add_column_item_o.json"));
+  const std::string four = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+    {"name":"m","kind":"Opt","type":"int"},{"name":"o","kind":"Opt","type":"int"}]},
+    {"name":"Crate","renamed_from":"Box","attrs":[{"name":"k","kind":"Opt","type":"int"}]}]})";
+  CHECK_THAT(run({"makemigrations", "--schema", f.file("four.json", four), "--dir", m, "--name",
+                  "crates"})
+                 .out,
+             Catch::Contains("0004_crates.json") && Catch::Contains("rename_table from=box to=crate"));
+  // --sql prints every migration for a provider, --to stops it.
+  const result script = run({"migrate", "--sql", "--provider", "postgres", "--dir", m, "--to", "2"});
+  CHECK(script.code == 0);
+  CHECK_THAT(script.out, Catch::StartsWith("-- 0001_initial\nCREATE TABLE \"item\"") &&
+                             Catch::Contains("-- 0002_create_table_box_and_more\n") &&
+                             !Catch::Contains("0003"));
+  CHECK_THAT(run({"sqlmigrate", "3", "--dir", m, "--provider", "mariadb"}).out,
+             Catch::Contains("ALTER TABLE `item` ADD COLUMN `o` BIGINT;"));
+}
+
+TEST_CASE("dry runs, statuses and refusals of makemigrations", "[migrate_cli]") {
+  folder f;
+  const std::string m = f.path("m");
+  REQUIRE(run({"makemigrations", "--schema", f.file("one.json", one), "--dir", m}).code == 0);
+  REQUIRE(run({"makemigrations", "--schema", f.file("two.json", two), "--dir", m}).code == 0);
+  // Nothing applied yet: showmigrations works without the history table.
+  CHECK(run({"showmigrations", "--db", f.db(), "--dir", m}).out ==
+        "[ ] 0001_initial\n[ ] 0002_create_table_box_and_more\n");
+  const result dry = run({"migrate", "--db", f.db(), "--dir", m, "--dry-run", "--to", "1"});
+  CHECK(dry.code == 0);
+  CHECK(dry.out == "-- 0001_initial\nCREATE TABLE \"Item\" (\n  \"id\" INTEGER PRIMARY KEY "
+                   "AUTOINCREMENT,\n  \"n\" INTEGER NOT NULL\n);\n");
+  REQUIRE(run({"migrate", "--db", f.db(), "--dir", m, "--fake"}).out ==
+          "Faked 0001_initial\nFaked 0002_create_table_box_and_more\n");
+  // A file gone: marked, not an error.
+  fs::remove(m + "/0002_create_table_box_and_more.json");
+  CHECK_THAT(run({"showmigrations", "--db", f.db(), "--dir", m}).out,
+             Catch::Contains("[?] 0002_create_table_box_and_more  applied ") &&
+                 Catch::Contains("its file is gone"));
+  // A destructive change: refused with what is lost and the renames it may be.
+  const std::string renamed = R"({"entities":[{"name":"Item","attrs":[{"name":"count","kind":"Req","type":"int"}]}]})";
+  const result refused = run({"makemigrations", "--schema", f.file("r.json", renamed), "--dir", m});
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("drops column item.n") &&
+                              Catch::Contains("item.n -> item.count") &&
+                              Catch::Contains("renamed_from"));
+  const result check = run({"makemigrations", "--schema", f.file("r.json", renamed), "--dir", m,
+                            "--check"});
+  CHECK(check.code == 1);
+  CHECK_THAT(check.err, Catch::Contains("(2 operations)"));
+}

@@ -1,0 +1,248 @@
+// A migration's operations as each provider's SQL (src/migrate/render.cpp): what ALTER TABLE can
+// do, SQLite's table rebuild for the rest, fills for new NOT NULL columns, renamed derived names,
+// and the errors of hand-edited operations. No database: the statements are read.
+#include "migrate/render.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include "lower/dialect.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace nextorm;
+using nlohmann::json;
+
+namespace {
+
+json schema(const std::string& entities) { return json::parse(R"({"entities":[)" + entities + "]}"); }
+
+const lower::dialect& dialect(const std::string& name) {
+  if (name == "sqlite") return lower::sqlite_dialect();
+  if (name == "postgres") return lower::postgres_dialect();
+  return lower::mariadb_dialect();
+}
+
+// The statements, one per line; a step that needs an empty table is marked "[empty T]".
+std::string sql(const json& before, const json& after, const json& operations,
+                const std::string& provider) {
+  schema_change::migration m;
+  m.version = 2;
+  m.name = "0002_test";
+  m.operations = operations;
+  m.snapshot = after;
+  std::string out;
+  for (const auto& step : schema_change::render(m, before, dialect(provider))) {
+    if (!step.requires_empty_table.empty()) out += "[empty " + step.requires_empty_table + "] ";
+    out += step.sql + "\n";
+  }
+  return out;
+}
+
+json op(std::initializer_list<std::pair<const char*, std::string>> fields) {
+  json o = json::object();
+  for (const auto& [k, v] : fields) o[k] = v;
+  return o;
+}
+json op_columns(const std::string& kind, const std::string& table, std::vector<std::string> cols) {
+  return json{{"op", kind}, {"table", table}, {"columns", cols}};
+}
+
+const json v1 = schema(R"({"name":"Shop","attrs":[{"name":"name","kind":"Req","type":"str"},
+    {"name":"items","kind":"Set","type":"Item"}]},
+  {"name":"Item","attrs":[{"name":"title","kind":"Req","type":"str","index":true},
+    {"name":"price","kind":"Opt","type":"float"},
+    {"name":"code","kind":"Req","type":"str","unique":true},
+    {"name":"shop","kind":"Single","type":"Shop","optional":true}]})");
+
+}  // namespace
+
+TEST_CASE("new tables on each provider: indexes after, foreign keys at the end", "[render]") {
+  const json ops = json::array({op({{"op", "create_table"}, {"table", "shop"}}),
+                                op({{"op", "create_table"}, {"table", "item"}}),
+                                op_columns("add_foreign_key", "item", {"shop"})});
+  const std::string pg = sql(json::object(), v1, ops, "postgres");
+  CHECK_THAT(pg, Catch::Contains("CREATE TABLE \"item\"") &&
+                     Catch::Contains("CREATE INDEX \"idx_item__title\" ON \"item\" (\"title\")") &&
+                     Catch::EndsWith("ALTER TABLE \"item\" ADD CONSTRAINT \"fk_item__shop\" FOREIGN KEY "
+                                     "(\"shop\") REFERENCES \"shop\" (\"id\") ON DELETE SET NULL\n"));
+  const std::string my = sql(json::object(), v1, ops, "mariadb");
+  CHECK_THAT(my, Catch::Contains("INDEX `idx_item__title` (`title`)") &&
+                     !Catch::Contains("CREATE INDEX"));
+  const std::string lite = sql(json::object(), v1, ops, "sqlite");
+  CHECK_THAT(lite, Catch::Contains("REFERENCES \"Shop\" (\"id\") ON DELETE SET NULL") &&
+                       !Catch::Contains("ADD CONSTRAINT"));
+}
+
+TEST_CASE("columns on PostgreSQL and MariaDB: ALTER TABLE; on SQLite, a rebuild where needed",
+          "[render]") {
+  const json v2 = schema(R"({"name":"Shop","attrs":[{"name":"name","kind":"Req","type":"str"},
+      {"name":"items","kind":"Set","type":"Item"}]},
+    {"name":"Item","attrs":[{"name":"label","kind":"Req","type":"str","index":true,"renamed_from":"title"},
+      {"name":"price","kind":"Req","type":"float","default":1.5},
+      {"name":"code","kind":"Req","type":"str"},
+      {"name":"note","kind":"Opt","type":"str"},
+      {"name":"stock","kind":"Req","type":"int"},
+      {"name":"shop","kind":"Single","type":"Shop","optional":true}]})");
+  const json ops = json::array({op({{"op", "rename_column"}, {"table", "item"}, {"from", "title"},
+                                    {"to", "label"}}),
+                                op({{"op", "alter_column"}, {"table", "item"}, {"column", "price"}}),
+                                op({{"op", "alter_column"}, {"table", "item"}, {"column", "code"}}),
+                                op({{"op", "add_column"}, {"table", "item"}, {"column", "note"}}),
+                                op({{"op", "add_column"}, {"table", "item"}, {"column", "stock"}})});
+  const std::string pg = sql(v1, v2, ops, "postgres");
+  CHECK_THAT(pg, Catch::Contains("ALTER TABLE \"item\" RENAME COLUMN \"title\" TO \"label\""));
+  // NULL prices get the default before the column refuses NULL.
+  CHECK_THAT(pg, Catch::Contains("UPDATE \"item\" SET \"price\" = 1.5 WHERE \"price\" IS NULL\n"
+                                 "ALTER TABLE \"item\" ALTER COLUMN \"price\" SET DEFAULT 1.5\n"
+                                 "ALTER TABLE \"item\" ALTER COLUMN \"price\" SET NOT NULL"));
+  // The unique constraint PostgreSQL named is found by its column.
+  CHECK_THAT(pg, Catch::Contains("DO $$") && Catch::Contains("k.contype = 'u'"));
+  // An optional string: added, filled with '', then NOT NULL; a required int needs an empty
+  // table.
+  CHECK_THAT(pg, Catch::Contains("ADD COLUMN \"note\" TEXT\nUPDATE \"item\" SET \"note\" = ''\n"
+                                 "ALTER TABLE \"item\" ALTER COLUMN \"note\" SET NOT NULL"));
+  CHECK_THAT(pg, Catch::Contains("[empty item] ALTER TABLE \"item\" ADD COLUMN \"stock\""));
+  // The index follows the column's new name.
+  CHECK_THAT(pg, Catch::Contains("ALTER INDEX \"idx_item__title\" RENAME TO \"idx_item__label\""));
+
+  const std::string my = sql(v1, v2, ops, "mariadb");
+  CHECK_THAT(my, Catch::Contains("MODIFY COLUMN `price` DOUBLE DEFAULT 1.5\nUPDATE `item` SET `price` = 1.5") &&
+                     Catch::Contains("MODIFY COLUMN `code` VARCHAR(255) NOT NULL\n"
+                                     "ALTER TABLE `item` DROP INDEX `code`") &&
+                     Catch::Contains("RENAME INDEX `idx_item__title` TO `idx_item__label`"));
+
+  // SQLite rebuilds the table once: renamed columns copied from their old names, NULL prices
+  // given the default, the new optional string filled, the required int on an empty table only.
+  const std::string lite = sql(v1, v2, ops, "sqlite");
+  CHECK_THAT(lite, Catch::Contains("CREATE TABLE \"nextorm_new_Item\"") &&
+                       !Catch::Contains("RENAME COLUMN") &&
+                       Catch::Contains("[empty Item] INSERT INTO \"nextorm_new_Item\" (\"id\", "
+                                       "\"label\", \"price\", \"code\", \"note\", \"shop\") SELECT "
+                                       "\"id\", \"title\", COALESCE(\"price\", 1.5), \"code\", '', "
+                                       "\"shop\" FROM \"Item\"") &&
+                       Catch::Contains("INSERT INTO sqlite_sequence") &&
+                       Catch::Contains("ALTER TABLE \"nextorm_new_Item\" RENAME TO \"Item\"\n"
+                                       "CREATE INDEX \"idx_item__label\" ON \"Item\" (\"label\")"));
+}
+
+TEST_CASE("types change through casts; defaults and checks around them", "[render]") {
+  const json before = schema(R"({"name":"T","attrs":[{"name":"a","kind":"Req","type":"str","default":"1"},
+      {"name":"b","kind":"Req","type":"int"},
+      {"name":"e","kind":"Req","type":"enum","values":["red","green"]}]})");
+  const json after = schema(R"({"name":"T","attrs":[{"name":"a","kind":"Req","type":"int","default":2},
+      {"name":"b","kind":"Req","type":"bool"},
+      {"name":"e","kind":"Req","type":"enum","values":["red","green","blue"]}]})");
+  const json ops = json::array({op({{"op", "alter_column"}, {"table", "t"}, {"column", "a"}}),
+                                op({{"op", "alter_column"}, {"table", "t"}, {"column", "b"}}),
+                                op({{"op", "alter_column"}, {"table", "t"}, {"column", "e"}})});
+  const std::string pg = sql(before, after, ops, "postgres");
+  CHECK_THAT(pg, Catch::Contains("ALTER COLUMN \"a\" DROP DEFAULT\n"
+                                 "ALTER TABLE \"t\" ALTER COLUMN \"a\" TYPE BIGINT USING \"a\"::BIGINT\n"
+                                 "ALTER TABLE \"t\" ALTER COLUMN \"a\" SET DEFAULT 2"));
+  CHECK_THAT(pg, Catch::Contains("TYPE BOOLEAN USING (\"b\" <> 0)"));
+  CHECK_THAT(pg, Catch::Contains("k.contype = 'c'") &&
+                     Catch::Contains("ADD CHECK (\"e\" IN ('red', 'green', 'blue'))"));
+}
+
+TEST_CASE("indexes, unique keys and foreign keys by their columns", "[render]") {
+  const json before = schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int","index":true},
+      {"name":"y","kind":"Req","type":"int"},{"name":"bs","kind":"Set","type":"B"}],
+      "composite_keys":[["x","y"]]},
+    {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A"}]})");
+  const json after = schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int"},
+      {"name":"y","kind":"Req","type":"int","index":true},{"name":"bs","kind":"Set","type":"B"}],
+      "composite_indexes":[["x","y"]]},
+    {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A","optional":true}]})");
+  const json ops = json::array({op_columns("drop_foreign_key", "b", {"a"}),
+                                op_columns("drop_index", "a", {"x"}),
+                                op_columns("drop_unique", "a", {"x", "y"}),
+                                op({{"op", "alter_column"}, {"table", "b"}, {"column", "a"}}),
+                                op_columns("create_index", "a", {"y"}),
+                                op_columns("create_index", "a", {"x", "y"}),
+                                op_columns("add_foreign_key", "b", {"a"})});
+  const std::string pg = sql(before, after, ops, "postgres");
+  CHECK_THAT(pg, Catch::StartsWith("ALTER TABLE \"b\" DROP CONSTRAINT \"fk_b__a\"\n"
+                                   "DROP INDEX \"idx_a__x\"\n"
+                                   "ALTER TABLE \"a\" DROP CONSTRAINT \"unq_a__x_y\""));
+  const std::string my = sql(before, after, ops, "mariadb");
+  CHECK_THAT(my, Catch::StartsWith("ALTER TABLE `b` DROP FOREIGN KEY `fk_b__a`\n"
+                                   "DROP INDEX `idx_a__x` ON `a`\n"
+                                   "ALTER TABLE `a` DROP INDEX `unq_a__x_y`"));
+  // SQLite: both tables are rebuilt (a unique key and a foreign key change), indexes made again.
+  const std::string lite = sql(before, after, ops, "sqlite");
+  CHECK_THAT(lite, Catch::Contains("CREATE TABLE \"nextorm_new_A\"") &&
+                       Catch::Contains("CREATE INDEX \"idx_a__x_y\" ON \"A\" (\"x\", \"y\")") &&
+                       Catch::Contains("CREATE TABLE \"nextorm_new_B\"") &&
+                       !Catch::Contains("DROP INDEX"));
+  // A unique key added.
+  const json keyed = schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int"},
+      {"name":"y","kind":"Req","type":"int"}],"composite_keys":[["y","x"]]})");
+  const json plain = schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int"},
+      {"name":"y","kind":"Req","type":"int"}]})");
+  const json add = json::array({op_columns("add_unique", "a", {"y", "x"})});
+  CHECK(sql(plain, keyed, add, "postgres") ==
+        "ALTER TABLE \"a\" ADD CONSTRAINT \"unq_a__y_x\" UNIQUE (\"y\", \"x\")\n");
+  CHECK_THAT(sql(plain, keyed, add, "sqlite"), Catch::Contains("CREATE TABLE \"nextorm_new_A\""));
+}
+
+TEST_CASE("renamed tables take their derived names along", "[render]") {
+  const json before = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str","unique":true},
+      {"name":"qs","kind":"Set","type":"Q"}]},
+    {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P"},{"name":"v","kind":"Req","type":"int"},
+      {"name":"w","kind":"Req","type":"int"}],"composite_keys":[["v","w"]]})");
+  const json after = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str","unique":true},
+      {"name":"rs","kind":"Set","type":"R"}]},
+    {"name":"R","renamed_from":"Q","attrs":[{"name":"p","kind":"Single","type":"P"},
+      {"name":"v","kind":"Req","type":"int"},{"name":"w","kind":"Req","type":"int"}],
+      "composite_keys":[["v","w"]]})");
+  const json ops = json::array({op({{"op", "rename_table"}, {"from", "q"}, {"to", "r"}})});
+  const std::string pg = sql(before, after, ops, "postgres");
+  CHECK_THAT(pg, Catch::Contains("ALTER TABLE \"q\" RENAME TO \"r\"") &&
+                     Catch::Contains("ALTER INDEX \"idx_q__p\" RENAME TO \"idx_r__p\"") &&
+                     Catch::Contains("RENAME CONSTRAINT \"unq_q__v_w\" TO \"unq_r__v_w\"") &&
+                     Catch::Contains("RENAME CONSTRAINT \"fk_q__p\" TO \"fk_r__p\"") &&
+                     Catch::Contains("ALTER INDEX IF EXISTS \"q_pkey\" RENAME TO \"r_pkey\"") &&
+                     Catch::Contains("ALTER SEQUENCE IF EXISTS \"q_id_seq\""));
+  const std::string my = sql(before, after, ops, "mariadb");
+  CHECK_THAT(my, Catch::Contains("RENAME INDEX `unq_q__v_w` TO `unq_r__v_w`") &&
+                     Catch::Contains("DROP FOREIGN KEY `fk_q__p`") &&
+                     Catch::EndsWith("ADD CONSTRAINT `fk_r__p` FOREIGN KEY (`p`) REFERENCES `p` "
+                                     "(`id`) ON DELETE CASCADE\n"));
+  const std::string lite = sql(before, after, ops, "sqlite");
+  CHECK_THAT(lite, Catch::Contains("DROP INDEX \"idx_q__p\"\nCREATE INDEX \"idx_r__p\""));
+}
+
+TEST_CASE("data migrations and hand-edited operations", "[render]") {
+  const json ops = json::array({json{{"op", "sql"}, {"postgres", "UPDATE t SET a = 1"}}});
+  CHECK(sql(v1, v1, ops, "postgres") == "UPDATE t SET a = 1\n");
+  CHECK_THROWS_WITH(sql(v1, v1, ops, "sqlite"), Catch::Contains("migrate.sql_missing"));
+  const auto fails = [&](const json& o, const std::string& words) {
+    CHECK_THROWS_WITH(sql(v1, v1, json::array({o}), "postgres"),
+                      Catch::Contains("migrate.operation") && Catch::Contains(words));
+  };
+  fails(op({{"op", "vanish"}}), "unknown operation \"vanish\"");
+  fails(op({{"op", "drop_table"}}), "needs a \"table\"");
+  fails(op({{"op", "create_index"}, {"table", "item"}}), "needs \"columns\"");
+  fails(op({{"op", "drop_table"}, {"table", "nope"}}), "there is no table nope before it");
+  fails(op({{"op", "create_table"}, {"table", "nope"}}), "there is no table nope in its snapshot");
+  fails(op({{"op", "add_column"}, {"table", "item"}, {"column", "nope"}}),
+        "there is no column item.nope in its snapshot");
+  fails(op_columns("create_index", "item", {"price"}), "there is no index of item on (price)");
+  // An altered column that was not there before.
+  const json noted = schema(R"({"name":"Shop","attrs":[{"name":"name","kind":"Req","type":"str"},
+      {"name":"items","kind":"Set","type":"Item"}]},
+    {"name":"Item","attrs":[{"name":"title","kind":"Req","type":"str","index":true},
+      {"name":"price","kind":"Opt","type":"float"},
+      {"name":"code","kind":"Req","type":"str","unique":true},
+      {"name":"note","kind":"Opt","type":"int"},
+      {"name":"shop","kind":"Single","type":"Shop","optional":true}]})");
+  CHECK_THROWS_WITH(sql(v1, noted,
+                        json::array({op({{"op", "alter_column"}, {"table", "item"},
+                                         {"column", "note"}})}),
+                        "postgres"),
+                    Catch::Contains("there is no column item.note before it"));
+}
