@@ -148,6 +148,19 @@ void migrator::lock(std::chrono::milliseconds timeout) {
   }
 }
 
+void migrator::begin_locked(std::chrono::milliseconds timeout) {
+  try {
+    m_connection.begin_serializable();
+  } catch (const error& e) {
+    // SQLite waited its busy timeout (the lock timeout) for another writer.
+    if (e.id() != "sqlite.lock_timeout") throw;
+    throw transaction_error("migrate.locked",
+                            "waited " + std::to_string(timeout.count() / 1000) +
+                                " s for another migrator (or writer), which holds the database; "
+                                "wait for it to finish (" + e.what() + ")");
+  }
+}
+
 void migrator::unlock() noexcept {
   try {
     if (is_mariadb(m_dialect)) {
@@ -247,13 +260,17 @@ std::vector<std::string> migrator::migrate(const migrate_options& options) {
     migrator& self;
     ~unlocker() { self.unlock(); }
   } release{*this};
-  ensure_history();
+  // (SQLite: inside each migration's BEGIN IMMEDIATE, the lock there.)
+  if (!sqlite) ensure_history();
   for (;;) {
     // SQLite checks foreign keys at the end (foreign_key_check), not while a rebuild drops a
     // table others refer to; the pragma has no effect inside a transaction.
     if (sqlite) m_connection.execute_script("PRAGMA foreign_keys = OFF");
     try {
-      if (sqlite) m_connection.begin_serializable();
+      if (sqlite) {
+        begin_locked(options.lock_timeout);
+        ensure_history();
+      }
       std::vector<history_row> history = read_history();
       int highest = 0;
       for (const history_row& r : history) {

@@ -81,6 +81,8 @@ class migrator {
   [[nodiscard]] std::vector<history_row> read_history();
   void lock(std::chrono::milliseconds timeout);
   void unlock() noexcept;
+  // SQLite: BEGIN IMMEDIATE, migrate.locked when another writer holds the database too long.
+  void begin_locked(std::chrono::milliseconds timeout);
   void apply(const migration& m, const nlohmann::json& before, const history_row* resumed,
              const migrate_options& options);
   void record(const migration& m, std::int64_t duration_ms, bool success, int step, bool exists);

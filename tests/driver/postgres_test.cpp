@@ -774,6 +774,33 @@ TEST_CASE("postgres stops a batch at its first failure and reports that statemen
     // What was prepared before the failure stays prepared; the rest was not.
     CHECK(c->prepared_statements() == before + 1);
   }
+  SECTION("a statement libpq refuses to send, after one it sent") {
+    test_batch b;
+    b.add(insert, {value{8}});
+    std::string many = "SELECT 1 WHERE 1 IN ($1";
+    std::vector<value> values{value{1}};
+    for (int i = 2; i <= 70000; ++i) {
+      many += ", $" + std::to_string(i);
+      values.emplace_back(i);
+    }
+    b.add(many + ")", values);
+    const auto e = caught([&] { b.run(*c); });
+    CHECK(e.id() == "postgres.send_failed");
+    CHECK_THAT(e.message(), Catch::Contains("65535"));
+    CHECK(PQpipelineStatus(c->handle()) == PQ_PIPELINE_OFF);
+  }
+  SECTION("a statement whose table changed under it is prepared anew next time") {
+    c->execute_script("DROP TABLE IF EXISTS grows2; CREATE TABLE grows2 (a INT)");
+    test_batch b;
+    b.add("SELECT * FROM grows2", {});
+    b.add("SELECT * FROM grows2", {});
+    b.run(*c);
+    c->execute_script("ALTER TABLE grows2 ADD COLUMN b INT");
+    CHECK_THAT(caught([&] { b.run(*c); }).message(),
+               Catch::Contains("cached plan must not change result type"));
+    b.run(*c);
+    CHECK(b.rows == std::vector<std::int64_t>{0, 0});
+  }
   // Either way the connection goes on.
   test_batch after;
   after.add(insert, {value{3}});

@@ -107,6 +107,8 @@ class postgres_connection final : public connection {
   [[noreturn]] void lost();
   // Sends what libpq holds, reading the server's answers meanwhile (a pipeline's).
   void send_all();
+  // Drops a pipeline's answers up to its Sync.
+  void drop_pipeline_answers();
   // Runs the started operation to its end through m_wait.
   [[nodiscard]] pg_result_handle run();
 

@@ -28,6 +28,19 @@ std::int64_t changed_rows(const PGresult* result) {
 
 }  // namespace
 
+// Reads and drops every answer up to the pipeline's Sync.
+void postgres_connection::drop_pipeline_answers() {
+  PGconn* conn = m_conn.get();
+  for (;;) {
+    while (PQisBusy(conn) != 0) {
+      (void)m_wait({PQsocket(conn), io::read, std::nullopt});
+      if (PQconsumeInput(conn) == 0) lost();
+    }
+    const pg_result_handle result{PQgetResult(conn)};
+    if (result && PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) return;
+  }
+}
+
 // The socket is written until libpq holds nothing more to send. What the server answers
 // meanwhile is read into libpq's buffer: a server whose answers nobody reads stops reading.
 void postgres_connection::send_all() {
@@ -55,10 +68,16 @@ void postgres_connection::execute_batch(std::span<const batched_statement> state
   pg_params& p = m_op.params;
   auto sent = [&](int ok, const std::string& sql) {
     if (ok == 1) return;
-    (void)PQexitPipelineMode(conn);
     if (PQstatus(conn) == CONNECTION_BAD) lost();
+    // libpq refused the statement itself (too many parameters): what was sent before it is
+    // ended by a Sync and its answers dropped, so that the connection goes on.
+    const std::string message = pg_error_message(conn);
+    if (PQpipelineSync(conn) != 1) lost();  // coverage-exempt: refused only on a lost connection
+    send_all();
+    drop_pipeline_answers();
+    (void)PQexitPipelineMode(conn);
     throw database_error(error_category::database, "postgres.send_failed",
-                         "cannot send '" + sql + "': " + pg_error_message(conn));
+                         "cannot send '" + sql + "': " + message);
   };
   for (std::size_t i = 0; i < statements.size(); ++i) {
     const std::string& sql = *statements[i].sql;
