@@ -180,7 +180,8 @@ constexpr std::string_view migrate_usage =
     "Applies the pending migrations of DIR in order, each rendered for the database's provider.\n"
     "\n"
     "Options:\n"
-    "  --to N                 stop after migration N\n"
+    "  --to N                 stop after migration N; below what is applied, undo the later\n"
+    "                         ones (where their way back can be derived)\n"
     "  --fake                 record the pending migrations as applied without running them\n"
     "  --fake-initial         --fake for migration 1 only, when its tables exist already\n"
     "  --repair-checksum      accept applied migrations whose files were edited\n"
@@ -350,11 +351,12 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
     if (auto s = a.value("--lock-timeout")) {
       options.lock_timeout = std::chrono::seconds{parse_number(*s, "--lock-timeout", "seconds")};
     }
-    const auto applied = m.migrate(options);
-    if (applied.empty()) {
-      out << "No migrations to apply.\n";
-    } else {
-      for (const auto& name : applied) out << (options.fake ? "Faked " : "Applied ") << name << '\n';
+    const auto done = m.migrate(options);
+    if (done.empty()) out << "No migrations to apply.\n";
+    for (const auto& d : done) {
+      out << (d.undone ? (options.fake ? "Faked undoing " : "Undid ")
+                       : (options.fake ? "Faked " : "Applied "))
+          << d.name << '\n';
     }
     return exit_ok;
   });

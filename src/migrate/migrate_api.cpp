@@ -17,9 +17,10 @@ std::vector<std::string> migrate(database& db, const std::filesystem::path& dir,
     o.fake = options.fake;
     o.repair_checksum = options.repair_checksum;
     o.lock_timeout = options.lock_timeout;
-    auto applied = m.migrate(o);
+    std::vector<std::string> names;
+    for (const auto& done : m.migrate(o)) names.push_back(done.name);
     impl.release(std::move(connection));
-    return applied;
+    return names;
   } catch (...) {
     // (Its statements may be prepared for tables the migration changed.)
     impl.discard(std::move(connection));

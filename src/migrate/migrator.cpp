@@ -3,6 +3,7 @@
 #include <nextorm/errors.hpp>
 
 #include "common/suggest.hpp"
+#include "migrate/diff.hpp"
 #include "migrate/render.hpp"
 #include "migrate/snapshot.hpp"
 
@@ -210,6 +211,48 @@ void migrator::apply(const migration& m, const nlohmann::json& before, const his
   const int first = resumed != nullptr ? resumed->step : 0;
   if (progress && resumed == nullptr) record(m, 0, false, 0, false);
   const clock::time_point start = clock::now();
+  run_steps(m, steps, first, false, options);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start).count();
+  record(m, ms, true, static_cast<int>(steps.size()), progress || resumed != nullptr);
+}
+
+void migrator::undo(const migration& m, const nlohmann::json& previous,
+                    const migrate_options& options) {
+  // What the migration lost cannot come back, nor can what its own SQL did unless it says how.
+  std::vector<std::string> why = diff_schemas(previous, m.snapshot).destructive;
+  nlohmann::json reverse_data = nlohmann::json::array();
+  for (const nlohmann::json& op : m.operations) {
+    if (op["op"] != "sql") continue;
+    if (!op.contains("reverse") || !op["reverse"].is_object()) {
+      why.push_back("runs SQL of its own (a data migration) without a \"reverse\"");
+      continue;
+    }
+    nlohmann::json back = op["reverse"];
+    back["op"] = "sql";
+    reverse_data.insert(reverse_data.begin(), std::move(back));
+  }
+  if (!why.empty()) {
+    std::string reasons;
+    for (const auto& w : why) reasons += (reasons.empty() ? "it " : "; it ") + w;
+    throw usage_error("migrate.down", "migration " + m.name + " cannot be undone: " + reasons +
+                                          "; write the way back as a new migration");
+  }
+  // The way back: the reverse of its data steps, then the schema from its snapshot to the one
+  // before (renames undone by their renamed_from).
+  migration back = m;
+  back.operations = std::move(reverse_data);
+  for (auto& op : diff_schemas(m.snapshot, previous).operations) back.operations.push_back(op);
+  back.snapshot = previous;
+  run_steps(m, render(back, m.snapshot, m_dialect), 0, true, options);
+  (void)m_connection.execute("DELETE FROM " + m_dialect.quote(history_table) +
+                                 " WHERE version = " + m_dialect.placeholder(0),
+                             std::vector<value>{value{m.version}});
+}
+
+void migrator::run_steps(const migration& m, const std::vector<rendered_step>& steps, int first,
+                         bool undoing, const migrate_options& options) {
+  const bool progress = is_mariadb(m_dialect) && !undoing;
   for (std::size_t i = static_cast<std::size_t>(first); i < steps.size(); ++i) {
     const rendered_step& step = steps[i];
     if (options.on_statement) options.on_statement(m, step.sql);
@@ -228,10 +271,14 @@ void migrator::apply(const migration& m, const nlohmann::json& before, const his
       }
       m_connection.execute_script(step.sql);
     } catch (const error& e) {
-      std::string where = "migration " + m.name + " failed at statement " +
-                          std::to_string(i + 1) + " of " + std::to_string(steps.size()) + " (" +
-                          step.sql + "): " + e.what();
-      if (progress && i == 0) {
+      std::string where = std::string{undoing ? "undoing " : ""} + "migration " + m.name +
+                          " failed at statement " + std::to_string(i + 1) + " of " +
+                          std::to_string(steps.size()) + " (" + step.sql + "): " + e.what();
+      if (undoing && is_mariadb(m_dialect)) {
+        where += "; MariaDB commits each DDL statement, so the " + std::to_string(i) +
+                 " before it stay undone while the migration is still recorded as applied: "
+                 "finish the way back by hand, then delete its row from nextorm_migrations";
+      } else if (progress && i == 0) {
         where += "; none of its statements was applied: fix the cause (or the migration) and "
                  "run migrate again";
       } else if (progress) {
@@ -246,13 +293,26 @@ void migrator::apply(const migration& m, const nlohmann::json& before, const his
     }
     if (progress) record(m, 0, false, static_cast<int>(i + 1), true);
   }
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start).count();
-  record(m, ms, true, static_cast<int>(steps.size()), progress || resumed != nullptr);
 }
 
-std::vector<std::string> migrator::migrate(const migrate_options& options) {
-  std::vector<std::string> applied;
+void migrator::finish(const migration& m) {
+  if (is_sqlite(m_dialect)) {
+    auto broken = m_connection.query("PRAGMA foreign_key_check", {});
+    if (broken->next()) {
+      throw schema_error("migrate.foreign_key_check",
+                         "migration " + m.name + " leaves a row of table " +
+                             std::string{broken->get_text(0)} +
+                             " whose foreign key finds no row in table " +
+                             std::string{broken->get_text(2)} +
+                             "; nothing of it was applied (it was rolled back)");
+    }
+  }
+  if (!is_mariadb(m_dialect)) m_connection.commit();
+  if (is_sqlite(m_dialect)) m_connection.execute_script("PRAGMA foreign_keys = ON");
+}
+
+std::vector<migrated> migrator::migrate(const migrate_options& options) {
+  std::vector<migrated> applied;
   const bool sqlite = is_sqlite(m_dialect);
   const bool transactional = !is_mariadb(m_dialect);
   lock(options.lock_timeout);
@@ -277,10 +337,34 @@ std::vector<std::string> migrator::migrate(const migrate_options& options) {
         if (r.success) highest = std::max(highest, r.version);
       }
       if (options.to && *options.to < highest) {
-        throw usage_error("migrate.down",
-                          "version " + std::to_string(highest) +
-                              " is applied, and going back to " + std::to_string(*options.to) +
-                              " needs down migrations, which NextORM does not make yet");
+        // Back: the highest applied migration is undone, then the loop looks again.
+        const auto it = std::find_if(m_migrations.begin(), m_migrations.end(),
+                                     [&](const migration& m) { return m.version == highest; });
+        if (it == m_migrations.end()) {
+          throw usage_error("migrate.down", "migration " + std::to_string(highest) +
+                                                " is applied but its file is gone: it cannot be "
+                                                "undone");
+        }
+        const auto row = std::find_if(history.begin(), history.end(),
+                                      [&](const history_row& r) { return r.version == highest; });
+        if (row->checksum != it->checksum) {
+          throw schema_error("migrate.edited", "migration " + it->name +
+                                                   " was edited since it was applied: its way "
+                                                   "back cannot be known from the file");
+        }
+        const nlohmann::json previous =
+            it == m_migrations.begin() ? nlohmann::json::object() : std::prev(it)->snapshot;
+        if (transactional && !sqlite) m_connection.begin();
+        if (!options.fake) {
+          undo(*it, previous, options);
+        } else {
+          (void)m_connection.execute("DELETE FROM " + m_dialect.quote(history_table) +
+                                         " WHERE version = " + m_dialect.placeholder(0),
+                                     std::vector<value>{value{it->version}});
+        }
+        finish(*it);
+        applied.push_back({it->name, true});
+        continue;
       }
       const migration* next = nullptr;
       const history_row* resumed = nullptr;
@@ -326,20 +410,8 @@ std::vector<std::string> migrator::migrate(const migrate_options& options) {
             index == 0 ? nlohmann::json::object() : m_migrations[index - 1].snapshot;
         apply(*next, before, resumed, options);
       }
-      if (sqlite) {
-        auto broken = m_connection.query("PRAGMA foreign_key_check", {});
-        if (broken->next()) {
-          throw schema_error("migrate.foreign_key_check",
-                             "migration " + next->name + " leaves a row of table " +
-                                 std::string{broken->get_text(0)} +
-                                 " whose foreign key finds no row in table " +
-                                 std::string{broken->get_text(2)} +
-                                 "; nothing of it was applied (it was rolled back)");
-        }
-      }
-      if (transactional) m_connection.commit();
-      if (sqlite) m_connection.execute_script("PRAGMA foreign_keys = ON");
-      applied.push_back(next->name);
+      finish(*next);
+      applied.push_back({next->name, false});
     } catch (...) {
       if (transactional) {
         try {

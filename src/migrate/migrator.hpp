@@ -9,6 +9,7 @@
 #include "driver/connection.hpp"
 #include "lower/dialect.hpp"
 #include "migrate/migration_file.hpp"
+#include "migrate/render.hpp"
 
 #include <chrono>
 #include <functional>
@@ -45,6 +46,12 @@ struct migration_state {
   std::optional<history_row> row;
 };
 
+// What migrate() did to one migration.
+struct migrated {
+  std::string name;
+  bool undone = false;  // a down migration (--to below what is applied)
+};
+
 struct migrate_options {
   std::optional<int> to;         // the last version to apply (default: all)
   bool fake = false;             // record as applied without running them
@@ -61,12 +68,14 @@ class migrator {
 
   // Every migration of the directory and of the history, by version.
   [[nodiscard]] std::vector<migration_state> status();
-  // Applies the pending migrations up to options.to; returns the names applied. Throws
-  // schema_error("migrate.edited") for an applied migration whose file changed (unless
-  // repair_checksum), schema_error("migrate.failed") naming the migration and statement that
-  // failed, transaction_error("migrate.locked") when another migrator holds the lock longer
-  // than the timeout, usage_error("migrate.down") for a target below what is applied.
-  std::vector<std::string> migrate(const migrate_options& options);
+  // Applies the pending migrations up to options.to, or undoes those above it (newest first);
+  // returns what it did, in order. Throws schema_error("migrate.edited") for an applied
+  // migration whose file changed (unless repair_checksum), schema_error("migrate.failed")
+  // naming the migration and statement that failed, transaction_error("migrate.locked") when
+  // another migrator holds the lock longer than the timeout, usage_error("migrate.down") for a
+  // migration whose way back cannot be derived (it dropped data, or runs SQL of its own
+  // without a "reverse").
+  std::vector<migrated> migrate(const migrate_options& options);
   // How the live database differs from the snapshot of the last applied migration: tables and
   // columns missing or not in the schema, nullability changed ("table product: column stock
   // is not in the schema"). Empty when it matches.
@@ -86,6 +95,13 @@ class migrator {
   void apply(const migration& m, const nlohmann::json& before, const history_row* resumed,
              const migrate_options& options);
   void record(const migration& m, std::int64_t duration_ms, bool success, int step, bool exists);
+  // The way back of `m`, from its snapshot to `previous`; its history row deleted.
+  void undo(const migration& m, const nlohmann::json& previous, const migrate_options& options);
+  // Runs `steps` from `first`; MariaDB records progress (not while undoing).
+  void run_steps(const migration& m, const std::vector<rendered_step>& steps, int first,
+                 bool undoing, const migrate_options& options);
+  // The end of one migration's transaction: SQLite's foreign keys checked, committed.
+  void finish(const migration& m);
 
   driver::connection& m_connection;
   const lower::dialect& m_dialect;

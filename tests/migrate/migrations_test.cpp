@@ -305,8 +305,9 @@ TEST_CASE("an applied migration that was edited is refused until repaired", "[mi
   CHECK_THAT(p.show().out, Catch::Contains("[!] 0001_initial"));
   CHECK(p.migrate({"--repair-checksum"}).code == 0);
   CHECK_THAT(p.show().out, Catch::Contains("[X] 0001_initial"));
-  // Going back needs down migrations, which are not made yet.
-  CHECK_THAT(p.migrate({"--to", "0"}).err, Catch::Contains("migrate.down"));
+  // Its way back is not known: it runs SQL of its own, without a "reverse".
+  CHECK_THAT(p.migrate({"--to", "0"}).err,
+             Catch::Contains("migrate.down") && Catch::Contains("without a \"reverse\""));
 }
 
 TEST_CASE("two migrators at once apply each migration once", "[migrations]") {
@@ -512,4 +513,48 @@ TEST_CASE("a migration that leaves a dangling reference is refused", "[migration
   }
   CHECK(p.scalar("SELECT COUNT(*) FROM product").as_int() == 0);
   CHECK(p.history() == 1);
+}
+
+TEST_CASE("migrate --to goes back where the way back is known", "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.make(v2).code == 0);
+  REQUIRE(p.make(v3, {"--allow-destructive"}).code == 0);
+  REQUIRE(p.migrate({"--to", "2"}).code == 0);
+  p.run("INSERT INTO category (name) VALUES ('tools')");
+  p.run("INSERT INTO product (name, price, stock, category) VALUES ('Hammer', 5, 3, 1)");
+  // Back to 1: the rename undone (the values kept), the added column and tables dropped.
+  const auto back = p.migrate({"--to", "1"});
+  INFO(back.err);
+  REQUIRE(back.code == 0);
+  CHECK_THAT(back.out, Catch::StartsWith("Undid 0002_"));
+  CHECK(p.history() == 1);
+  CHECK(p.scalar("SELECT title FROM product") == value{"Hammer"});
+  CHECK_THROWS_AS(p.scalar("SELECT stock FROM product"), database_error);
+  CHECK_THROWS_AS(p.scalar("SELECT COUNT(*) FROM tag"), database_error);
+  CHECK_THAT(p.show().out, Catch::Contains("[ ] 0002_"));
+  CHECK(p.migrate({"--check"}).code == 0);
+  // Forward again, then 3, whose dropped column cannot come back.
+  REQUIRE(p.migrate().code == 0);
+  CHECK(p.history() == 3);
+  const auto refused = p.migrate({"--to", "2"});
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("migrate.down") &&
+                              Catch::Contains("it drops column product.stock"));
+  CHECK(p.history() == 3);
+  // A data migration that says how to undo it goes back too.
+  std::ifstream third{p.migrations() / "0003_drop_foreign_key_product_and_more.json"};
+  nlohmann::json m = nlohmann::json::parse(third);
+  const auto sql = [](const std::string& text) {
+    return nlohmann::json{{"sqlite", text}, {"postgres", text}, {"mariadb", text}};
+  };
+  nlohmann::json data = sql("UPDATE product SET price = price * 2");
+  data["op"] = "sql";
+  data["reverse"] = sql("UPDATE product SET price = price / 2");
+  m["operations"] = nlohmann::json::array({data});
+  std::ofstream{p.migrations() / "0004_double.json"} << m.dump();
+  REQUIRE(p.migrate().code == 0);
+  CHECK(p.scalar("SELECT price FROM product").as_real() == 10.0);
+  REQUIRE(p.migrate({"--to", "3"}).out == "Undid 0004_double\n");
+  CHECK(p.scalar("SELECT price FROM product").as_real() == 5.0);
 }
