@@ -20,7 +20,7 @@ using command_fn = int (*)(std::span<const std::string_view> args, std::ostream&
 struct command {
   std::string_view name;
   std::string_view summary;
-  command_fn run;  // null: announced but not available yet
+  command_fn run;
 };
 
 constexpr command commands[] = {
@@ -65,10 +65,6 @@ int run_cli(std::span<const std::string_view> args, std::ostream& out, std::ostr
     if (c.name != name) {
       names.emplace_back(c.name);
       continue;
-    }
-    if (c.run == nullptr) {
-      err << "nextorm " << name << ": not available yet\n";
-      return exit_usage;
     }
     return c.run(args.subspan(1), out, err);
   }

@@ -164,9 +164,10 @@ TEST_CASE("the top level lists the commands and rejects unknown ones") {
     CHECK(r.out ==
           "Usage: nextorm COMMAND [options]\n\nCommands:\n"
           "  query           run a query and print its result\n"
-          "  makemigrations  write a migration from the schema's changes (not available yet)\n"
-          "  migrate         apply migrations to the database (not available yet)\n"
-          "  showmigrations  list migrations and whether they are applied (not available yet)\n"
+          "  makemigrations  write a migration from the schema's changes\n"
+          "  migrate         apply migrations to the database\n"
+          "  showmigrations  list migrations and whether they are applied\n"
+          "  sqlmigrate      print a migration's SQL for a provider\n"
           "\nOptions:\n  -h, --help      prints this help\n"
           "  --version       prints the version\n"
           "\nRun 'nextorm COMMAND --help' for the options of a command.\n");
@@ -184,12 +185,6 @@ TEST_CASE("the top level lists the commands and rejects unknown ones") {
   CHECK(r.err ==
         "nextorm: unknown option '--verison'; did you mean '--version'?\n"
         "Run 'nextorm --help' for usage.\n");
-  for (std::string later : {"makemigrations", "migrate", "showmigrations"}) {
-    r = run({later, "--help"});
-    CHECK(r.code == 2);
-    CHECK(r.out.empty());
-    CHECK(r.err == "nextorm " + later + ": not available yet\n");
-  }
 }
 
 TEST_CASE("the keyword, sort and locking methods are steps in the order given") {
