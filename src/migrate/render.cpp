@@ -36,7 +36,7 @@ column_parts parts_of(const std::string& definition) {
     std::size_t end = definition.size();
     for (const char* word : {" NOT NULL", " DEFAULT ", " UNIQUE", " CHECK ", " PRIMARY KEY"}) {
       const std::size_t at = definition.find(word, from);
-      if (at != std::string::npos && at >= from) end = std::min(end, at);
+      end = std::min(end, at);  // (npos when the word is not there)
     }
     return end;
   };
@@ -83,13 +83,14 @@ class renderer {
   std::string q(const std::string& name) const { return m_d.quote(name); }
 
   std::string text(const json& op, const char* key) const {
-    if (!op.contains(key) || !op[key].is_string()) {
+    // (load_migrations checked that every field but "columns" and "reverse" is a string.)
+    if (!op.contains(key)) {
       fail("operation " + op.dump() + " needs a \"" + key + "\"");
     }
     return op[key].get<std::string>();
   }
   std::vector<std::string> columns(const json& op) const {
-    if (!op.contains("columns") || !op["columns"].is_array()) {
+    if (!op.contains("columns")) {
       fail("operation " + op.dump() + " needs \"columns\"");
     }
     return op["columns"].get<std::vector<std::string>>();
@@ -131,18 +132,14 @@ class renderer {
     const auto found = m_table_renames.find(key(table));
     return found != m_table_renames.end() ? found->second : table;
   }
-  // The name a column of a new table had before this migration ("" for one it adds).
+  // The name a column of a table that stays had before this migration ("" for one it adds).
   std::string old_column(const std::string& table, const std::string& column) const {
-    if (m_created.count(key(table)) != 0) return "";
     const auto renames = m_column_renames.find(key(table));
     if (renames != m_column_renames.end()) {
       const auto found = renames->second.find(key(column));
       if (found != renames->second.end()) return found->second;
     }
-    const auto added = m_added.find(key(table));
-    if (added != m_added.end() && added->second.count(key(column)) != 0) return "";
-    const table_def* was = find_table(m_old, old_name(table));
-    return was != nullptr && find_column(*was, column) != nullptr ? column : "";
+    return find_column(old_table(old_name(table)), column) != nullptr ? column : "";
   }
 
   void emit(std::string sql, std::string empty_table = {}) {
@@ -165,8 +162,6 @@ class renderer {
         for (const auto& [to, from] : m_table_renames) {
           if (equal_ignoring_case(from, table)) table = to;
         }
-        // A dropped table is no rebuild.
-        if (find_table(m_new, table) == nullptr) continue;
       } else if (kind == "add_foreign_key") {
         table = text(op, "table");
         if (m_created.count(key(table)) != 0) continue;
@@ -205,7 +200,7 @@ class renderer {
     const std::string kind = op["op"];
     if (kind == "sql") {
       const std::string provider{m_d.name()};
-      if (!op.contains(provider) || !op[provider].is_string()) {
+      if (!op.contains(provider)) {
         throw schema_error("migrate.sql_missing", "migration " + m_migration.name +
                                                       ": a data migration has no SQL for " +
                                                       provider + " (give \"" + provider + "\")");
@@ -333,11 +328,8 @@ class renderer {
     if (rebuilt(t.name)) return;
     const column_def& c = new_column(t, text(op, "column"));
     const std::string was_name = old_column(t.name, c.name);
-    const table_def* was_table = find_table(m_old, old_name(t.name));
-    const column_def* was = was_table == nullptr || was_name.empty()
-                                ? nullptr
-                                : find_column(*was_table, was_name);
-    if (was == nullptr) fail("there is no column " + t.name + "." + c.name + " before it");
+    if (was_name.empty()) fail("there is no column " + t.name + "." + c.name + " before it");
+    const column_def* was = find_column(old_table(old_name(t.name)), was_name);
     const column_parts from = parts_of(was->definition);
     const column_parts to = parts_of(c.definition);
     const std::string table = "ALTER TABLE " + q(t.name);
@@ -367,9 +359,8 @@ class renderer {
     }
     if (retyped) {
       // PostgreSQL casts an integer to a boolean only from int4: what is not zero is true.
-      const bool int_to_bool = to.type == "BOOLEAN" && (from.type == "BIGINT" ||
-                                                        from.type == "INTEGER" ||
-                                                        from.type == "SMALLINT");
+      const bool int_to_bool =
+          to.type == "BOOLEAN" && from.type.find("INT") != std::string::npos;
       emit(column + " TYPE " + to.type + " USING " +
            (int_to_bool ? "(" + q(c.name) + " <> 0)" : q(c.name) + "::" + to.type));
     }
@@ -392,84 +383,99 @@ class renderer {
   // named after them take the names a fresh table has, which later migrations use.
   void rename_derived(const table_def& t) {
     if (m_created.count(key(t.name)) != 0 || rebuilt(t.name)) return;
-    const table_def* was = find_table(m_old, old_name(t.name));
-    if (was == nullptr) return;
-    const bool table_renamed = !equal_ignoring_case(was->name, t.name);
+    const table_def& was = old_table(old_name(t.name));
+    const bool table_renamed = !equal_ignoring_case(was.name, t.name);
     const bool columns_renamed = m_column_renames.count(key(t.name)) != 0;
     if (!table_renamed && !columns_renamed) return;
-    auto now_columns = [&](const std::vector<std::string>& old) {
-      std::vector<std::string> out;
-      for (const auto& c : old) {
-        std::string renamed = c;
-        const auto renames = m_column_renames.find(key(t.name));
-        if (renames != m_column_renames.end()) {
-          for (const auto& [to, from] : renames->second) {
-            if (equal_ignoring_case(from, c)) renamed = to;
-          }
-        }
-        out.push_back(std::move(renamed));
-      }
-      return out;
-    };
-    auto same = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
-      return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                        [](const auto& x, const auto& y) { return equal_ignoring_case(x, y); });
-    };
     const std::string table = q(t.name);
-    for (const index_def& old : was->indexes) {
-      for (const index_def& index : t.indexes) {
-        if (!same(now_columns(old.columns), index.columns) || old.name == index.name) continue;
-        if (is_sqlite(m_d)) {
-          emit("DROP INDEX " + q(old.name));
-          create_index(t, index);
-        } else if (is_mariadb(m_d)) {
-          emit("ALTER TABLE " + table + " RENAME INDEX " + q(old.name) + " TO " + q(index.name));
-        } else {
-          emit("ALTER INDEX " + q(old.name) + " RENAME TO " + q(index.name));
-        }
+    for (const auto& [from, to] : renamed_objects(t, named(was.indexes), named(t.indexes))) {
+      if (is_sqlite(m_d)) {
+        emit("DROP INDEX " + q(from));
+        create_index(t, by_name(t.indexes, to));
+      } else if (is_mariadb(m_d)) {
+        emit("ALTER TABLE " + table + " RENAME INDEX " + q(from) + " TO " + q(to));
+      } else {
+        emit("ALTER INDEX " + q(from) + " RENAME TO " + q(to));
       }
     }
     if (is_sqlite(m_d)) return;  // (SQLite's constraints are not named objects)
     // MariaDB names a column's UNIQUE index after the column.
     if (is_mariadb(m_d) && columns_renamed) {
       for (const auto& [to, from] : m_column_renames.at(key(t.name))) {
-        const column_def* c = find_column(t, to);
-        const column_def* old = find_column(*was, from);
-        if (c != nullptr && old != nullptr && parts_of(c->definition).unique &&
-            parts_of(old->definition).unique) {
-          emit("ALTER TABLE " + table + " RENAME INDEX " + q(old->name) + " TO " + q(c->name));
+        const column_def* old = find_column(was, from);
+        if (old == nullptr) fail("there is no column " + was.name + "." + from + " before it");
+        if (parts_of(old->definition).unique) {
+          emit("ALTER TABLE " + table + " RENAME INDEX " + q(old->name) + " TO " + q(to));
         }
       }
     }
-    for (const index_def& old : was->unique_keys) {
-      for (const index_def& unique : t.unique_keys) {
-        if (!same(now_columns(old.columns), unique.columns) || old.name == unique.name) continue;
-        emit("ALTER TABLE " + table + (is_mariadb(m_d) ? " RENAME INDEX " : " RENAME CONSTRAINT ") +
-             q(old.name) + " TO " + q(unique.name));
-      }
+    for (const auto& [from, to] : renamed_objects(t, named(was.unique_keys), named(t.unique_keys))) {
+      emit("ALTER TABLE " + table + (is_mariadb(m_d) ? " RENAME INDEX " : " RENAME CONSTRAINT ") +
+           q(from) + " TO " + q(to));
     }
-    for (const foreign_key& old : was->foreign_keys) {
-      for (const foreign_key& fk : t.foreign_keys) {
-        if (!same(now_columns(old.columns), fk.columns) || old.name == fk.name) continue;
-        if (is_mariadb(m_d)) {
-          // MariaDB renames no foreign key: it is made again under its new name.
-          emit("ALTER TABLE " + table + " DROP FOREIGN KEY " + q(old.name));
-          m_deferred.push_back({add_foreign_key(t, fk, m_d), {}});
-        } else {
-          emit("ALTER TABLE " + table + " RENAME CONSTRAINT " + q(old.name) + " TO " +
-               q(fk.name));
-        }
+    std::vector<named_columns> old_keys;
+    std::vector<named_columns> new_keys;
+    for (const foreign_key& fk : was.foreign_keys) old_keys.emplace_back(fk.name, fk.columns);
+    for (const foreign_key& fk : t.foreign_keys) new_keys.emplace_back(fk.name, fk.columns);
+    for (const auto& [from, to] : renamed_objects(t, old_keys, new_keys)) {
+      if (is_mariadb(m_d)) {
+        // MariaDB renames no foreign key: it is made again under its new name.
+        emit("ALTER TABLE " + table + " DROP FOREIGN KEY " + q(from));
+        const auto fk = std::find_if(t.foreign_keys.begin(), t.foreign_keys.end(),
+                                     [&](const foreign_key& k) { return k.name == to; });
+        m_deferred.push_back({add_foreign_key(t, *fk, m_d), {}});
+      } else {
+        emit("ALTER TABLE " + table + " RENAME CONSTRAINT " + q(from) + " TO " + q(to));
       }
     }
     if (!is_mariadb(m_d) && table_renamed) {
       // PostgreSQL's own names: the key's index and the serial key's sequence.
-      emit("ALTER INDEX IF EXISTS " + q(was->name + "_pkey") + " RENAME TO " + q(t.name + "_pkey"));
+      emit("ALTER INDEX IF EXISTS " + q(was.name + "_pkey") + " RENAME TO " + q(t.name + "_pkey"));
       for (const column_def& c : t.columns) {
         if (c.definition.find("SERIAL") == std::string::npos) continue;
-        emit("ALTER SEQUENCE IF EXISTS " + q(was->name + "_" + c.name + "_seq") + " RENAME TO " +
+        emit("ALTER SEQUENCE IF EXISTS " + q(was.name + "_" + c.name + "_seq") + " RENAME TO " +
              q(t.name + "_" + c.name + "_seq"));
       }
     }
+  }
+
+  using named_columns = std::pair<std::string, std::vector<std::string>>;
+  static std::vector<named_columns> named(const std::vector<index_def>& defs) {
+    std::vector<named_columns> out;
+    for (const index_def& d : defs) out.emplace_back(d.name, d.columns);
+    return out;
+  }
+  static const index_def& by_name(const std::vector<index_def>& defs, const std::string& name) {
+    return *std::find_if(defs.begin(), defs.end(), [&](const index_def& d) { return d.name == name; });
+  }
+  // The objects of table `t` (indexes, keys) on the same columns, renamed columns followed,
+  // whose names changed: (old name, new name).
+  std::vector<std::pair<std::string, std::string>> renamed_objects(
+      const table_def& t, const std::vector<named_columns>& old,
+      const std::vector<named_columns>& now) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [old_name, old_columns] : old) {
+      std::vector<std::string> columns;
+      for (const auto& c : old_columns) columns.push_back(new_column_name(t.name, c));
+      for (const auto& [name, now_columns] : now) {
+        const bool same = std::equal(columns.begin(), columns.end(), now_columns.begin(),
+                                     now_columns.end(), [](const auto& x, const auto& y) {
+                                       return equal_ignoring_case(x, y);
+                                     });
+        if (same && old_name != name) out.emplace_back(old_name, name);
+      }
+    }
+    return out;
+  }
+  // The name column `old` of the table now named `table` has after this migration.
+  std::string new_column_name(const std::string& table, const std::string& old) const {
+    const auto renames = m_column_renames.find(key(table));
+    if (renames != m_column_renames.end()) {
+      for (const auto& [to, from] : renames->second) {
+        if (equal_ignoring_case(from, old)) return to;
+      }
+    }
+    return old;
   }
 
   // SQLite's rebuild of `table` into its new shape, its rows copied column by column.
@@ -502,10 +508,9 @@ class renderer {
     }
     emit(create_table(staged, m_d, {}, {}));
     // (Renamed already, if this migration renames the table: renames run before the rebuild.)
-    if (!into.empty()) {
-      emit("INSERT INTO " + q(staged.name) + " (" + into + ") SELECT " + from + " FROM " + q(t.name),
-           must_be_empty);
-    }
+    // (The key is always copied: `into` is never empty.)
+    emit("INSERT INTO " + q(staged.name) + " (" + into + ") SELECT " + from + " FROM " + q(t.name),
+         must_be_empty);
     if (std::any_of(t.columns.begin(), t.columns.end(), [](const column_def& c) {
           return c.definition.find("AUTOINCREMENT") != std::string::npos;
         })) {

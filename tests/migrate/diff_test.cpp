@@ -157,3 +157,75 @@ TEST_CASE("a composite primary key that changes is refused", "[diff]") {
   CHECK_THROWS_WITH(diff_schemas(a, b), Catch::Contains("migrate.unsupported") ||
                                             Catch::Contains("no migration operation changes a primary key"));
 }
+
+TEST_CASE("what is not a rename, and renames that keep their names", "[diff]") {
+  const auto t = [](const std::string& attrs) {
+    return R"({"name":"T","attrs":[)" + attrs + "]}";
+  };
+  // A kept composite key; a new table with one.
+  const json keyed = schema(R"({"name":"K","attrs":[{"name":"a","kind":"Req","type":"int"},
+      {"name":"b","kind":"Req","type":"int"}],"composite_keys":[["a","b"]]})");
+  const json more = schema(R"({"name":"K","attrs":[{"name":"a","kind":"Req","type":"int"},
+      {"name":"b","kind":"Req","type":"int"}],"composite_keys":[["a","b"]]},
+    {"name":"L","attrs":[{"name":"a","kind":"Req","type":"int"},
+      {"name":"b","kind":"Req","type":"int"}],"composite_keys":[["a","b"]]})");
+  CHECK(ops(keyed, more) == std::vector<std::string>{"create_table l"});
+  // A 32-bit integer to text loses nothing but is no widening NextORM knows: destructive.
+  const json small = schema(t(R"({"name":"n","kind":"Req","type":"int","size":32})"));
+  const json text = schema(t(R"({"name":"n","kind":"Req","type":"str"})"));
+  CHECK(diff_schemas(small, text).destructive.size() == 1);
+  // renamed_from naming an entity that is still there: Person stays, Human is new.
+  const json both = schema(R"({"name":"Person","attrs":[{"name":"n","kind":"Opt","type":"int"}]},
+    {"name":"Human","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  const json one = schema(R"({"name":"Human","renamed_from":"Person","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  CHECK(ops(both, one) == std::vector<std::string>{"drop_table person"});
+  // An entity renamed whose table is named explicitly keeps the table.
+  const json named = schema(R"({"name":"Person","table":"people","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  const json renamed = schema(
+      R"({"name":"Human","table":"people","renamed_from":"Person","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  CHECK(ops(named, renamed).empty());
+  // An attribute renamed whose column is named explicitly keeps the column.
+  const json column = schema(t(R"({"name":"a","kind":"Opt","type":"int","column":"c"})"));
+  const json recolumn = schema(t(R"({"name":"b","kind":"Opt","type":"int","column":"c","renamed_from":"a"})"));
+  CHECK(ops(column, recolumn).empty());
+  // renamed_from naming an attribute that is still there: a new column.
+  const json ab = schema(t(R"({"name":"a","kind":"Opt","type":"int"},{"name":"b","kind":"Opt","type":"int"})"));
+  const json b_from_a = schema(t(R"({"name":"b","kind":"Opt","type":"int","renamed_from":"a"})"));
+  CHECK(ops(ab, b_from_a) == std::vector<std::string>{"drop_column t a"});
+  // A rename, and the old name used again by a new column.
+  const json title = schema(t(R"({"name":"title","kind":"Opt","type":"int"})"));
+  const json reused = schema(t(R"({"name":"name","kind":"Opt","type":"int","renamed_from":"title"},
+      {"name":"title","kind":"Opt","type":"int"})"));
+  CHECK(ops(title, reused) ==
+        std::vector<std::string>{"rename_column t title name", "add_column t title"});
+  // A table renamed, and a new one under its old name.
+  const json a = schema(R"({"name":"A","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  const json b_and_a = schema(R"({"name":"B","renamed_from":"A","attrs":[{"name":"n","kind":"Opt","type":"int"}]},
+    {"name":"A","attrs":[{"name":"m","kind":"Opt","type":"int"}]})");
+  CHECK(ops(a, b_and_a) == std::vector<std::string>{"rename_table a b", "create_table a"});
+}
+
+TEST_CASE("renames in hierarchies and relations", "[diff]") {
+  // A subclass renamed: its rows stay in its root's table (their class names are data).
+  const json classes = schema(R"({"name":"Animal","attrs":[{"name":"name","kind":"Req","type":"str","renamed_from":"label"}]},
+    {"name":"Dog","base":"Animal","attrs":[{"name":"bark","kind":"Opt","type":"str"}]})");
+  const json renamed = schema(R"({"name":"Animal","attrs":[{"name":"name","kind":"Req","type":"str","renamed_from":"label"}]},
+    {"name":"Hound","base":"Animal","renamed_from":"Dog","attrs":[{"name":"bark","kind":"Opt","type":"str"}]})");
+  CHECK(ops(classes, renamed).empty());
+  // A one-to-many Set that becomes a many-to-many: a join table, the old column gone.
+  const json one_to_many = schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B"}]},
+    {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A","optional":true}]})");
+  const json many = schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B"}]},
+    {"name":"B","attrs":[{"name":"a","kind":"Set","type":"A"}]})");
+  CHECK(ops(one_to_many, many) == std::vector<std::string>{
+                                      "drop_foreign_key b a", "drop_index b a", "drop_column b a",
+                                      "create_table a_b", "add_foreign_key a_b a",
+                                      "add_foreign_key a_b b"});
+  // A reference moved to a new table while its old one goes.
+  const json to_b = schema(R"({"name":"B","attrs":[{"name":"cs","kind":"Set","type":"C"}]},
+    {"name":"C","attrs":[{"name":"r","kind":"Single","type":"B","optional":true}]})");
+  const json to_d = schema(R"({"name":"D","attrs":[{"name":"cs","kind":"Set","type":"C"}]},
+    {"name":"C","attrs":[{"name":"r","kind":"Single","type":"D","optional":true}]})");
+  CHECK(ops(to_b, to_d) == std::vector<std::string>{"drop_foreign_key c r", "drop_table b",
+                                                    "create_table d", "add_foreign_key c r"});
+}
