@@ -246,3 +246,124 @@ TEST_CASE("data migrations and hand-edited operations", "[render]") {
                         "postgres"),
                     Catch::Contains("there is no column item.note before it"));
 }
+
+TEST_CASE("columns added where ALTER TABLE can, and each kind of column change", "[render]") {
+  const json before = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str"},
+      {"name":"qs","kind":"Set","type":"Q"}]},
+    {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P","optional":true},
+      {"name":"u","kind":"Req","type":"str","unique":true,"max_len":10},
+      {"name":"o","kind":"Opt","type":"int"},
+      {"name":"d","kind":"Req","type":"int","default":1},
+      {"name":"s","kind":"Req","type":"str"},
+      {"name":"e","kind":"Req","type":"enum","values":["a","b"]},
+      {"name":"f","kind":"Req","type":"str"}]},
+    {"name":"R","attrs":[{"name":"x","kind":"Opt","type":"int"}]})");
+  const json after = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str"},
+      {"name":"qs","kind":"Set","type":"Q"}]},
+    {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P","optional":true},
+      {"name":"u","kind":"Req","type":"str","unique":true,"max_len":20},
+      {"name":"o","kind":"Opt","type":"str","nullable":true},
+      {"name":"d","kind":"Req","type":"int","default":2},
+      {"name":"s","kind":"Req","type":"str","unique":true},
+      {"name":"e","kind":"Req","type":"str"},
+      {"name":"f","kind":"Req","type":"enum","values":["x"]},
+      {"name":"r","kind":"Single","type":"R","optional":true},
+      {"name":"k","kind":"Req","type":"int","default":5},
+      {"name":"b","kind":"Req","type":"bool"}]},
+    {"name":"R","attrs":[{"name":"x","kind":"Opt","type":"int"},{"name":"qs","kind":"Set","type":"Q"}]})");
+  const auto alter = [](const std::string& column) {
+    return op({{"op", "alter_column"}, {"table", "q"}, {"column", column}});
+  };
+  const json ops = json::array({alter("u"), alter("o"), alter("d"), alter("s"), alter("e"),
+                                alter("f"),
+                                op({{"op", "add_column"}, {"table", "q"}, {"column", "r"}}),
+                                op({{"op", "add_column"}, {"table", "q"}, {"column", "k"}}),
+                                op_columns("create_index", "q", {"r"}),
+                                op_columns("add_foreign_key", "q", {"r"})});
+  const std::string pg = sql(before, after, ops, "postgres");
+  CHECK_THAT(pg, Catch::Contains("ALTER COLUMN \"u\" TYPE VARCHAR(20)") &&
+                     !Catch::Contains("DROP CONSTRAINT %I', '\"q\"', n); END LOOP; END $$\nALTER "
+                                      "TABLE \"q\" ADD UNIQUE (\"u\")"));
+  CHECK_THAT(pg, Catch::Contains("ALTER COLUMN \"o\" TYPE TEXT USING \"o\"::TEXT"));
+  CHECK_THAT(pg, Catch::Contains("ALTER COLUMN \"d\" DROP DEFAULT\n"
+                                 "ALTER TABLE \"q\" ALTER COLUMN \"d\" SET DEFAULT 2"));
+  CHECK_THAT(pg, Catch::Contains("ALTER TABLE \"q\" ADD UNIQUE (\"s\")"));
+  CHECK_THAT(pg, Catch::Contains("k.contype = 'c'") && Catch::Contains("ADD CHECK (\"f\" IN ('x'))"));
+  CHECK_THAT(pg, Catch::Contains("ADD COLUMN \"k\" BIGINT DEFAULT 5 NOT NULL\n"));
+  CHECK_THAT(pg, Catch::Contains("CREATE INDEX \"idx_q__r\"") &&
+                     Catch::EndsWith("FOREIGN KEY (\"r\") REFERENCES \"r\" (\"id\") ON DELETE SET NULL\n"));
+  const std::string my = sql(before, after, ops, "mariadb");
+  CHECK_THAT(my, Catch::Contains("MODIFY COLUMN `u` VARCHAR(20) NOT NULL\n"));
+  // SQLite: the changed table is rebuilt (the new reference and index with it).
+  const std::string lite = sql(before, after, ops, "sqlite");
+  CHECK_THAT(lite, Catch::Contains("CREATE TABLE \"nextorm_new_Q\"") &&
+                       Catch::Contains("\"r\" INTEGER REFERENCES \"R\" (\"id\") ON DELETE SET NULL") &&
+                       Catch::Contains("CREATE INDEX \"idx_q__r\" ON \"Q\" (\"r\")"));
+
+  // Without other changes SQLite adds a column in place: a reference with its REFERENCES, a
+  // required one with a default; a boolean from text is a plain cast on PostgreSQL.
+  const json added = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str"},
+      {"name":"qs","kind":"Set","type":"Q"}]},
+    {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P","optional":true},
+      {"name":"u","kind":"Req","type":"str","unique":true,"max_len":10},
+      {"name":"o","kind":"Opt","type":"int"},
+      {"name":"d","kind":"Req","type":"int","default":1},
+      {"name":"s","kind":"Req","type":"str"},
+      {"name":"e","kind":"Req","type":"enum","values":["a","b"]},
+      {"name":"f","kind":"Req","type":"bool"},
+      {"name":"r","kind":"Single","type":"R","optional":true},
+      {"name":"k","kind":"Req","type":"int","default":5}]},
+    {"name":"R","attrs":[{"name":"x","kind":"Opt","type":"int"},{"name":"qs","kind":"Set","type":"Q"}]})");
+  const json adds = json::array({op({{"op", "add_column"}, {"table", "q"}, {"column", "r"}}),
+                                 op({{"op", "add_column"}, {"table", "q"}, {"column", "k"}}),
+                                 op_columns("create_index", "q", {"r"}),
+                                 op_columns("add_foreign_key", "q", {"r"})});
+  CHECK(sql(before, added, adds, "sqlite") ==
+        "ALTER TABLE \"Q\" ADD COLUMN \"r\" INTEGER REFERENCES \"R\" (\"id\") ON DELETE SET NULL\n"
+        "ALTER TABLE \"Q\" ADD COLUMN \"k\" INTEGER DEFAULT 5 NOT NULL\n"
+        "CREATE INDEX \"idx_q__r\" ON \"Q\" (\"r\")\n");
+  CHECK_THAT(sql(before, added, json::array({alter("f")}), "postgres"),
+             Catch::Contains("TYPE BOOLEAN USING \"f\"::BOOLEAN"));
+  // A unique column added: SQLite rebuilds (ALTER TABLE cannot add UNIQUE).
+  const json unique_added = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str"},
+      {"name":"m","kind":"Opt","type":"int","unique":true},{"name":"qs","kind":"Set","type":"Q"}]},
+    {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P","optional":true},
+      {"name":"u","kind":"Req","type":"str","unique":true,"max_len":10},
+      {"name":"o","kind":"Opt","type":"int"},
+      {"name":"d","kind":"Req","type":"int","default":1},
+      {"name":"s","kind":"Req","type":"str"},
+      {"name":"e","kind":"Req","type":"enum","values":["a","b"]},
+      {"name":"f","kind":"Req","type":"str"}]},
+    {"name":"R","attrs":[{"name":"x","kind":"Opt","type":"int"}]})");
+  CHECK_THAT(sql(before, unique_added,
+                 json::array({op({{"op", "add_column"}, {"table", "p"}, {"column", "m"}})}), "sqlite"),
+             Catch::Contains("CREATE TABLE \"nextorm_new_P\""));
+  CHECK_THROWS_WITH(sql(before, after, json::array({op_columns("drop_index", "q", {"p", "u"})}),
+                        "postgres"),
+                    Catch::Contains("there is no index of q on (p, u)"));
+}
+
+TEST_CASE("renames on SQLite rebuild the renamed table once; MariaDB renames a unique column's index",
+          "[render]") {
+  const json before = schema(R"({"name":"Code","attrs":[{"name":"k","kind":"PK","type":"str"},
+      {"name":"old","kind":"Req","type":"str","unique":true},{"name":"plain","kind":"Opt","type":"int"},
+      {"name":"gone","kind":"Opt","type":"int"}]})");
+  const json after = schema(R"({"name":"Token","renamed_from":"Code","attrs":[
+      {"name":"k","kind":"PK","type":"str"},
+      {"name":"fresh","kind":"Req","type":"str","unique":true,"renamed_from":"old"},
+      {"name":"level","kind":"Opt","type":"int","renamed_from":"plain"}]})");
+  const json ops = json::array({op({{"op", "drop_column"}, {"table", "code"}, {"column", "gone"}}),
+                                op({{"op", "rename_table"}, {"from", "code"}, {"to", "token"}}),
+                                op({{"op", "rename_column"}, {"table", "token"}, {"from", "old"},
+                                    {"to", "fresh"}}),
+                                op({{"op", "rename_column"}, {"table", "token"}, {"from", "plain"},
+                                    {"to", "level"}})});
+  const std::string lite = sql(before, after, ops, "sqlite");
+  CHECK_THAT(lite, Catch::StartsWith("ALTER TABLE \"Code\" RENAME TO \"Token\"\n"
+                                     "CREATE TABLE \"nextorm_new_Token\"") &&
+                       Catch::Contains("SELECT \"k\", \"old\", \"plain\" FROM \"Token\"") &&
+                       !Catch::Contains("sqlite_sequence"));
+  const std::string my = sql(before, after, ops, "mariadb");
+  CHECK_THAT(my, Catch::Contains("ALTER TABLE `token` RENAME INDEX `old` TO `fresh`") &&
+                     !Catch::Contains("RENAME INDEX `plain`"));
+}
