@@ -63,12 +63,18 @@ migration read_migration(const std::filesystem::path& path) {
     }
     for (const auto& [field, v] : op.items()) {
       const bool names = field == "columns";
-      const bool text_list = names && v.is_array() &&
-                             std::all_of(v.begin(), v.end(), [](const auto& c) { return c.is_string(); });
-      const bool fine = names ? text_list : v.is_string() || (field == "reverse" && v.is_object());
+      const bool reverse = field == "reverse";
+      const auto strings = [](const nlohmann::json& all) {
+        return std::all_of(all.begin(), all.end(), [](const auto& c) { return c.is_string(); });
+      };
+      const bool fine = names     ? v.is_array() && strings(v)
+                        : reverse ? v.is_object() && strings(v)
+                                  : v.is_string();
       if (!fine) {
         refuse(path, "operation " + op.dump() + ": \"" + field + "\" must be " +
-                         (names ? "a list of column names" : "a string"));
+                         (names     ? "a list of column names"
+                          : reverse ? "an object of SQL per provider"
+                                    : "a string"));
       }
     }
   }

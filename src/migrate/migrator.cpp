@@ -224,7 +224,7 @@ void migrator::undo(const migration& m, const nlohmann::json& previous,
   nlohmann::json reverse_data = nlohmann::json::array();
   for (const nlohmann::json& op : m.operations) {
     if (op["op"] != "sql") continue;
-    if (!op.contains("reverse") || !op["reverse"].is_object()) {
+    if (!op.contains("reverse")) {
       why.push_back("runs SQL of its own (a data migration) without a \"reverse\"");
       continue;
     }

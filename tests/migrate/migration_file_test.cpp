@@ -80,6 +80,12 @@ TEST_CASE("written migrations load back in version order, with their checksums",
   CHECK_THROWS_WITH(write_migration(f.dir(), 4, "", operations, snapshot),
                     Catch::Contains("migrate.name"));
   CHECK_THROWS_WITH(load_migrations(f.dir() / "missing"), Catch::Contains("migrate.dir"));
+  // Versions past 9999 keep their digits; a file that cannot be written is an error.
+  CHECK(write_migration(f.dir(), 12345, "big", operations, snapshot).filename() ==
+        "12345_big.json");
+  fs::create_directories(f.dir() / "0006_blocked.json");
+  CHECK_THROWS_WITH(write_migration(f.dir(), 6, "blocked", operations, snapshot),
+                    Catch::Contains("migrate.write"));
 }
 
 TEST_CASE("comments and whitespace do not change a checksum", "[migration_file]") {
@@ -108,6 +114,21 @@ TEST_CASE("a file that is no migration is refused, naming it", "[migration_file]
   refused("0x01_y.json", body, "its name is not NNNN_name.json");
   refused("0001_a-b.json", body, "its name is not NNNN_name.json");
   refused("0000_zero.json", body, "versions start at 1");
+  refused("_abc.json", body, "its name is not NNNN_name.json");
+  refused("0001_a.json", "{}", "\"nextorm_migration\": 1 is missing");
+  refused("0001_a.json", R"({"nextorm_migration":1,"operations":["drop"],"snapshot":{}})",
+          "every operation must be an object with an \"op\"");
+  refused("0001_a.json", R"({"nextorm_migration":1,"operations":[{"op":5}],"snapshot":{}})",
+          "every operation must be an object with an \"op\"");
+  refused("0001_a.json",
+          R"({"nextorm_migration":1,"operations":[{"op":"drop_index","columns":"x"}],"snapshot":{}})",
+          "\"columns\" must be a list of column names");
+  refused("0001_a.json",
+          R"({"nextorm_migration":1,"operations":[{"op":"sql","reverse":"x"}],"snapshot":{}})",
+          "\"reverse\" must be an object of SQL per provider");
+  refused("0001_a.json",
+          R"({"nextorm_migration":1,"operations":[{"op":"sql","reverse":{"sqlite":1}}],"snapshot":{}})",
+          "\"reverse\" must be an object of SQL per provider");
   refused("0001_a.json", "{", "it is not JSON");
   refused("0001_a.json", "[]", "\"nextorm_migration\": 1 is missing");
   refused("0001_a.json", R"({"nextorm_migration":"1"})", "\"nextorm_migration\": 1 is missing");
