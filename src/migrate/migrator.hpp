@@ -12,7 +12,6 @@
 #include "migrate/render.hpp"
 
 #include <chrono>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -57,8 +56,6 @@ struct migrate_options {
   bool fake = false;             // record as applied without running them
   bool repair_checksum = false;  // accept edited applied migrations as they are now
   std::chrono::milliseconds lock_timeout = std::chrono::seconds{60};
-  // Called with each statement before it runs (a log).
-  std::function<void(const migration&, const std::string&)> on_statement;
 };
 
 class migrator {
@@ -92,14 +89,13 @@ class migrator {
   void unlock() noexcept;
   // SQLite: BEGIN IMMEDIATE, migrate.locked when another writer holds the database too long.
   void begin_locked(std::chrono::milliseconds timeout);
-  void apply(const migration& m, const nlohmann::json& before, const history_row* resumed,
-             const migrate_options& options);
+  void apply(const migration& m, const nlohmann::json& before, const history_row* resumed);
   void record(const migration& m, std::int64_t duration_ms, bool success, int step, bool exists);
   // The way back of `m`, from its snapshot to `previous`; its history row deleted.
-  void undo(const migration& m, const nlohmann::json& previous, const migrate_options& options);
+  void undo(const migration& m, const nlohmann::json& previous);
   // Runs `steps` from `first`; MariaDB records progress (not while undoing).
   void run_steps(const migration& m, const std::vector<rendered_step>& steps, int first,
-                 bool undoing, const migrate_options& options);
+                 bool undoing);
   // The end of one migration's transaction: SQLite's foreign keys checked, committed.
   void finish(const migration& m);
 

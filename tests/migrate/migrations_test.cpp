@@ -6,6 +6,7 @@
 #include <nextorm/nextorm.hpp>
 
 #include "cli/cli.hpp"
+#include "migrate/migration_file.hpp"
 #include "test_databases.hpp"
 
 #include <catch2/catch.hpp>
@@ -157,6 +158,13 @@ class project {
 };
 
 bool is_mariadb() { return testing::current_provider() == "mariadb"; }
+
+// The checksum of a migration file, as the migrator computes it.
+std::string schema_change_checksum(const fs::path& file) {
+  std::ifstream in{file};
+  const nlohmann::json m = nlohmann::json::parse(in);
+  return nextorm::schema_change::checksum_of(m["operations"], m["snapshot"]);
+}
 
 }  // namespace
 
@@ -380,11 +388,35 @@ TEST_CASE("migrate --check reports how the database drifted from the migrations"
   p.run("ALTER TABLE category ADD COLUMN note VARCHAR(20)");
   p.run("CREATE TABLE scratch (a INTEGER)");
   p.run("DROP TABLE product_tag");
+  p.run("ALTER TABLE tag DROP COLUMN label");
+  const std::string provider = testing::current_provider();
+  if (provider == "postgres") {
+    p.run("ALTER TABLE category ALTER COLUMN name DROP NOT NULL");
+    p.run("ALTER TABLE product ALTER COLUMN price SET NOT NULL");
+  } else if (provider == "mariadb") {
+    p.run("ALTER TABLE category MODIFY name VARCHAR(255) NULL");
+    p.run("ALTER TABLE product MODIFY price DOUBLE NOT NULL");
+  }
   checked = p.migrate({"--check"});
   CHECK(checked.code == 1);
   CHECK_THAT(checked.out, Catch::Contains("column note is not in the schema") &&
                               Catch::Contains("table scratch is not in the schema") &&
-                              Catch::Contains("is missing"));
+                              Catch::Contains("product_tag is missing", Catch::CaseSensitive::No) &&
+                              Catch::Contains(": column label is missing"));
+  if (provider != "sqlite") {
+    CHECK_THAT(checked.out,
+               Catch::Contains("column name is nullable, the schema says NOT NULL") &&
+                   Catch::Contains("column price is NOT NULL, the schema says nullable"));
+  }
+}
+
+TEST_CASE("migrate --check of a database with nothing applied lists what is pending",
+          "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  const auto checked = p.migrate({"--check"});
+  CHECK(checked.code == 0);
+  CHECK(checked.out == "1 migration is pending\n");
 }
 
 TEST_CASE("renames carry their indexes, keys and join tables along, and later changes find them",
@@ -557,4 +589,91 @@ TEST_CASE("migrate --to goes back where the way back is known", "[migrations]") 
   CHECK(p.scalar("SELECT price FROM product").as_real() == 10.0);
   REQUIRE(p.migrate({"--to", "3"}).out == "Undid 0004_double\n");
   CHECK(p.scalar("SELECT price FROM product").as_real() == 5.0);
+}
+
+namespace {
+
+// A migration of data only (SQL per provider, with its reverse when given), after `previous`.
+void data_migration(const project& p, const std::string& file, const std::string& previous,
+                    std::vector<std::pair<std::string, std::string>> statements) {
+  std::ifstream in{p.migrations() / previous};
+  nlohmann::json m = nlohmann::json::parse(in);
+  m["operations"] = nlohmann::json::array();
+  for (const auto& [forward, back] : statements) {
+    nlohmann::json op{{"op", "sql"}, {"sqlite", forward}, {"postgres", forward}, {"mariadb", forward}};
+    if (!back.empty()) op["reverse"] = {{"sqlite", back}, {"postgres", back}, {"mariadb", back}};
+    m["operations"].push_back(op);
+  }
+  std::ofstream{p.migrations() / file} << m.dump();
+}
+
+}  // namespace
+
+TEST_CASE("going back is refused without the file as it was applied, and a failed way back says so",
+          "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO product (title, price) VALUES ('Hammer', 5)");
+  data_migration(p, "0002_prices.json", "0001_initial.json",
+                 {{"UPDATE product SET price = price + 1", "UPDATE nowhere SET price = 0"}});
+  REQUIRE(p.migrate().code == 0);
+  const fs::path file = p.migrations() / "0002_prices.json";
+  const fs::path aside = p.migrations() / "prices.json.aside";
+  fs::rename(file, aside);
+  CHECK_THAT(p.migrate({"--to", "1"}).err, Catch::Contains("migrate.down") &&
+                                               Catch::Contains("its file is gone"));
+  fs::rename(aside, file);
+  data_migration(p, "0002_prices.json", "0001_initial.json",
+                 {{"UPDATE product SET price = price + 2", "UPDATE product SET price = price - 2"}});
+  CHECK_THAT(p.migrate({"--to", "1"}).err, Catch::Contains("migrate.edited") &&
+                                               Catch::Contains("its way back cannot be known"));
+  data_migration(p, "0002_prices.json", "0001_initial.json",
+                 {{"UPDATE product SET price = price + 1", "UPDATE nowhere SET price = 0"}});
+  const auto failed = p.migrate({"--to", "1"});
+  CHECK(failed.code == 1);
+  CHECK_THAT(failed.err, Catch::Contains("undoing migration 0002_prices failed at statement 1 of 1"));
+  CHECK(p.history() == 2);
+  CHECK(p.scalar("SELECT price FROM product").as_real() == 6.0);
+  // Recorded as undone without running it.
+  CHECK(p.migrate({"--to", "1", "--fake"}).out == "Faked undoing 0002_prices\n");
+  CHECK(p.history() == 1);
+}
+
+TEST_CASE("a migration recorded as failed part way resumes after its applied statements",
+          "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO product (title, price) VALUES ('Hammer', 5)");
+  data_migration(p, "0002_prices.json", "0001_initial.json",
+                 {{"UPDATE product SET price = price + 1", ""},
+                  {"UPDATE product SET price = price * 10", ""}});
+  const auto checksum = [&] {
+    return schema_change_checksum(p.migrations() / "0002_prices.json");
+  };
+  // As MariaDB records it when its first statement ran and the second failed; a reviewer then
+  // changed the file: refused even with --repair-checksum (the applied part is unknown).
+  p.run("INSERT INTO nextorm_migrations (version, name, checksum, applied_at, duration_ms, "
+        "success, step) VALUES (2, '0002_prices', 'edited', 'then', 0, 0, 1)");
+  const auto refused = p.migrate({"--repair-checksum"});
+  CHECK_THAT(refused.err, Catch::Contains("was partly applied") &&
+                              Catch::Contains("after the migration has finished"));
+  CHECK_THAT(p.show().out, Catch::Contains("[~] 0002_prices  failed after 1 statements"));
+  // The file as it was: --dry-run shows the rest, migrate runs only the rest.
+  p.run("UPDATE nextorm_migrations SET checksum = '" + checksum() + "' WHERE version = 2");
+  CHECK(nextorm_cli({"migrate", "--db", p.url(), "--dir", p.migrations().string(), "--dry-run"})
+            .out == "-- 0002_prices\nUPDATE product SET price = price * 10;\n");
+  p.run("UPDATE product SET price = 6");
+  CHECK_THAT(p.migrate({"--check"}).out, Catch::Contains("1 migration is pending") ||
+                                             Catch::Contains("matches"));
+  REQUIRE(p.migrate().code == 0);
+  CHECK(p.scalar("SELECT price FROM product").as_real() == 60.0);
+  CHECK(p.history() == 2);
+  // A failure before its first statement leaves nothing applied: an edited file is taken.
+  data_migration(p, "0003_more.json", "0002_prices.json", {{"UPDATE product SET price = 1", ""}});
+  p.run("INSERT INTO nextorm_migrations (version, name, checksum, applied_at, duration_ms, "
+        "success, step) VALUES (3, '0003_more', 'older', 'then', 0, 0, 0)");
+  REQUIRE(p.migrate().code == 0);
+  CHECK(p.scalar("SELECT price FROM product").as_real() == 1.0);
 }
