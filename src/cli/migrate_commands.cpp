@@ -333,10 +333,20 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
     options.fake = a.flag("--fake");
     if (a.flag("--fake-initial")) {
       options.fake = true;
-      options.to = migrations.empty() ? 0 : migrations.front().version;
+    }
+    if (a.flag("--fake-initial") && !migrations.empty()) {
+      // Only a database where nothing is applied yet is adopted.
+      const auto states = m.status();
+      const bool adopted = std::any_of(states.begin(), states.end(), [](const auto& s) {
+        return s.status != schema_change::migration_status::pending;
+      });
+      if (adopted) {
+        out << "No migrations to apply.\n";
+        return exit_ok;
+      }
+      options.to = migrations.front().version;
       // Faked only where the database has its tables: else the next migration would fail.
-      const auto missing = migrations.empty() ? std::vector<std::string>{}
-                                              : m.missing_tables(migrations.front());
+      const auto missing = m.missing_tables(migrations.front());
       if (!missing.empty()) {
         std::string names;
         for (const auto& t : missing) names += (names.empty() ? "" : ", ") + t;

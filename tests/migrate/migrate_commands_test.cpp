@@ -175,3 +175,38 @@ TEST_CASE("dry runs, statuses and refusals of makemigrations", "[migrate_cli]") 
   CHECK(check.code == 1);
   CHECK_THAT(check.err, Catch::Contains("(2 operations)"));
 }
+
+TEST_CASE("the commands' other spellings and outputs", "[migrate_cli]") {
+  folder f;
+  const std::string m = f.path("m");
+  CHECK_THAT(run({"makemigrations", "-h"}).out, Catch::StartsWith("Usage: nextorm makemigrations"));
+  REQUIRE(run({"makemigrations", "--schema=" + f.file("one.json", one), "--dir=" + m}).code == 0);
+  const std::string req = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+    {"name":"q","kind":"Req","type":"int"}]}]})";
+  // One operation: said in the singular.
+  const result check = run({"makemigrations", "--schema", f.file("req.json", req), "--dir", m,
+                            "--check"});
+  CHECK_THAT(check.err, Catch::Contains("(1 operation):"));
+  REQUIRE(run({"makemigrations", "--schema", f.file("req.json", req), "--dir", m}).code == 0);
+  // A required column without a default: the script says the table must be empty.
+  CHECK_THAT(run({"sqlmigrate", "2", "--dir", m, "--provider", "postgresql"}).out,
+             Catch::Contains("-- (table item must have no rows)\nALTER TABLE \"item\" ADD COLUMN \"q\""));
+  CHECK_THAT(run({"sqlmigrate", "1", "--dir", m, "--provider", "mysql"}).out,
+             Catch::StartsWith("-- 0001_initial\nCREATE TABLE `item`"));
+  CHECK_THAT(run({"migrate", "--sql", "--provider", "sqlite", "--dir", m}).out,
+             Catch::Contains("-- 0001_initial") && Catch::Contains("-- 0002_"));
+  CHECK(run({"migrate", "--db", f.db(), "--dir", m, "--to", "3x"}).code == 2);
+  // Dry runs stop at --to; nothing applied, all is pending.
+  CHECK(run({"migrate", "--db", f.db(), "--dir", m, "--dry-run", "--to", "1"}).out.find("0002") ==
+        std::string::npos);
+  CHECK_THAT(run({"migrate", "--db", f.db(), "--dir", m, "--dry-run"}).out,
+             Catch::Contains("-- 0002_"));
+  REQUIRE(run({"migrate", "--db", f.db(), "--dir", m}).code == 0);
+  CHECK(run({"migrate", "--db", f.db(), "--dir", m, "--dry-run"}).out.empty());
+  // --fake-initial where migrations are applied already, or without migrations, does nothing.
+  CHECK(run({"migrate", "--db", f.db(), "--dir", m, "--fake-initial"}).out ==
+        "No migrations to apply.\n");
+  fs::create_directories(f.path("empty"));
+  CHECK(run({"migrate", "--db", f.db(), "--dir", f.path("empty"), "--fake-initial"}).out ==
+        "No migrations to apply.\n");
+}
