@@ -86,8 +86,8 @@ int parse_number(const std::string& text, std::string_view option, std::string_v
   int v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || end != text.data() + text.size() || v < 0) {
-    throw usage_failure{std::string{option} + ": expected " + std::string{what} + ", not '" +
-                        text + "'"};
+    throw usage_failure{std::string{option} + ": expected " + std::string{what} + ", not '" + text +
+                        "'"};
   }
   return v;
 }
@@ -270,7 +270,8 @@ int run_makemigrations_command(std::span<const std::string_view> args, std::ostr
       return exit_failed;
     }
     const int version = existing.empty() ? 1 : existing.back().version + 1;
-    const std::string name = a.value("--name").value_or(name_for(changes.operations, existing.empty()));
+    const std::string name =
+        a.value("--name").value_or(name_for(changes.operations, existing.empty()));
     const auto path = schema_change::write_migration(dir, version, name, changes.operations, after);
     out << "Wrote " << path.string() << ":\n";
     for (const json& op : changes.operations) out << "  " << describe_op(op) << '\n';
@@ -296,7 +297,8 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
       const lower::dialect& d = dialect_named(a.required("--provider"));
       for (std::size_t i = 0; i < migrations.size(); ++i) {
         if (to && migrations[i].version > *to) break;
-        print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot, d);
+        print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot,
+                         d);
       }
       return exit_ok;
     }
@@ -307,9 +309,11 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
     if (a.flag("--check")) {
       const auto drift = m.drift();
       int pending = 0;
-      for (const auto& s : m.status()) pending += s.status == schema_change::migration_status::pending;
+      for (const auto& s : m.status())
+        pending += s.status == schema_change::migration_status::pending;
       for (const auto& line : drift) out << line << '\n';
-      if (pending > 0) out << pending << " migration" << (pending == 1 ? " is" : "s are") << " pending\n";
+      if (pending > 0)
+        out << pending << " migration" << (pending == 1 ? " is" : "s are") << " pending\n";
       if (drift.empty() && pending == 0) out << "The database matches the last migration.\n";
       return drift.empty() ? exit_ok : exit_failed;
     }
@@ -323,8 +327,8 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
           continue;
         }
         // (A failed migration resumes after the statements it applied.)
-        print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot, d,
-                         s.row ? s.row->step : 0);
+        print_statements(out, migrations[i], i == 0 ? json::object() : migrations[i - 1].snapshot,
+                         d, s.row ? s.row->step : 0);
       }
       return exit_ok;
     }

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 
 namespace nextorm::schema_change {
 namespace {
@@ -164,11 +164,10 @@ class differ {
     for (const table_def& t : new_tables) {
       const table_def* was = before_of(t.name);
       for (const foreign_key& fk : t.foreign_keys) {
-        const bool same = was != nullptr && std::any_of(was->foreign_keys.begin(),
-                                                        was->foreign_keys.end(),
-                                                        [&](const foreign_key& old) {
-                                                          return same_key(*was, old, fk);
-                                                        });
+        const bool same =
+            was != nullptr &&
+            std::any_of(was->foreign_keys.begin(), was->foreign_keys.end(),
+                        [&](const foreign_key& old) { return same_key(*was, old, fk); });
         if (!same) {
           add({{"op", "add_foreign_key"}, {"table", t.name}, {"columns", fk.columns}});
         }
@@ -190,7 +189,8 @@ class differ {
       const table_def* now = after_of(t.name);
       if (now == nullptr) {
         for (const table_def& n : m_after.tables[0]) {
-          if (before_of(n.name) == nullptr) m_out.possible_renames.push_back(t.name + " -> " + n.name);
+          if (before_of(n.name) == nullptr)
+            m_out.possible_renames.push_back(t.name + " -> " + n.name);
         }
         continue;
       }
@@ -198,7 +198,8 @@ class differ {
         if (!renamed_column(t, c.name).empty()) continue;
         for (const column_def& n : now->columns) {
           if (original_column(t, n.name).empty()) {
-            m_out.possible_renames.push_back(t.name + "." + c.name + " -> " + now->name + "." + n.name);
+            m_out.possible_renames.push_back(t.name + "." + c.name + " -> " + now->name + "." +
+                                             n.name);
           }
         }
       }
@@ -283,14 +284,16 @@ class differ {
                           const std::vector<std::string>& to) {
     for (std::size_t i = 0; i < std::min(from.size(), to.size()); ++i) {
       // (An attribute renamed with its column named explicitly keeps the column.)
-      if (!equal_ignoring_case(from[i], to[i])) m_column_renames[table].emplace_back(from[i], to[i]);
+      if (!equal_ignoring_case(from[i], to[i]))
+        m_column_renames[table].emplace_back(from[i], to[i]);
     }
   }
 
   // The table of the new schema that `old_name` became, or null.
   const table_def* after_of(const std::string& old_name) const {
     const auto renamed = m_table_renames.find(old_name);
-    return find_table(m_after.tables[0], renamed != m_table_renames.end() ? renamed->second : old_name);
+    return find_table(m_after.tables[0],
+                      renamed != m_table_renames.end() ? renamed->second : old_name);
   }
   const table_def* before_of(const std::string& new_name) const {
     for (const auto& [from, to] : m_table_renames) {

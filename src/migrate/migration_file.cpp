@@ -33,8 +33,9 @@ migration read_migration(const std::filesystem::path& path) {
       !std::all_of(digits.begin(), digits.end(),
                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) ||
       !is_name(m.name.substr(underscore + 1))) {
-    refuse(path, "its name is not NNNN_name.json (a version number, then a name of letters, "
-                 "digits and underscores)");
+    refuse(path,
+           "its name is not NNNN_name.json (a version number, then a name of letters, "
+           "digits and underscores)");
   }
   m.version = std::stoi(digits);
   if (m.version == 0) refuse(path, "versions start at 1");
@@ -134,8 +135,8 @@ std::filesystem::path write_migration(const std::filesystem::path& dir, int vers
                                       const std::string& name, const nlohmann::json& operations,
                                       const nlohmann::json& snapshot) {
   if (!is_name(name)) {
-    throw usage_error("migrate.name", "a migration's name is letters, digits and underscores, not '" +
-                                          name + "'");
+    throw usage_error("migrate.name",
+                      "a migration's name is letters, digits and underscores, not '" + name + "'");
   }
   std::filesystem::create_directories(dir);
   std::string number = std::to_string(version);

@@ -19,8 +19,8 @@
 namespace nextorm::schema_change {
 
 struct migration {
-  int version = 0;    // NNNN of the file name
-  std::string name;   // the file's name without ".json": "0002_add_stock"
+  int version = 0;   // NNNN of the file name
+  std::string name;  // the file's name without ".json": "0002_add_stock"
   std::filesystem::path path;
   nlohmann::json operations = nlohmann::json::array();
   nlohmann::json snapshot = nlohmann::json::object();

@@ -59,10 +59,11 @@ void migrator::ensure_history() {
 
 std::vector<history_row> migrator::read_history() {
   std::vector<history_row> out;
-  auto rows = m_connection.query("SELECT version, name, checksum, applied_at, duration_ms, "
-                                 "success, step FROM " +
-                                     m_dialect.quote(history_table) + " ORDER BY version",
-                                 {});
+  auto rows = m_connection.query(
+      "SELECT version, name, checksum, applied_at, duration_ms, "
+      "success, step FROM " +
+          m_dialect.quote(history_table) + " ORDER BY version",
+      {});
   while (rows->next()) {
     history_row r;
     r.version = static_cast<int>(rows->get_int(0));
@@ -103,8 +104,9 @@ std::vector<migration_state> migrator::status() {
                                    [&](const migration& m) { return m.version == r.version; });
     if (!known) out.push_back({r.version, r.name, migration_status::missing, r});
   }
-  std::sort(out.begin(), out.end(),
-            [](const migration_state& a, const migration_state& b) { return a.version < b.version; });
+  std::sort(out.begin(), out.end(), [](const migration_state& a, const migration_state& b) {
+    return a.version < b.version;
+  });
   return out;
 }
 
@@ -132,7 +134,8 @@ void migrator::lock(std::chrono::milliseconds timeout) {
         // Another migrator's row.
       }
     } else {
-      auto rows = m_connection.query(std::string{"SELECT pg_try_advisory_lock("} + advisory_key + ")", {});
+      auto rows =
+          m_connection.query(std::string{"SELECT pg_try_advisory_lock("} + advisory_key + ")", {});
       if (!rows->next()) detail::unreachable("pg_try_advisory_lock gave no row");
       taken = rows->get(0, value_type::boolean) == value{true};
     }
@@ -144,7 +147,8 @@ void migrator::lock(std::chrono::milliseconds timeout) {
               " s for another migrator, which holds the migration lock; wait for it to finish" +
               (is_mariadb(m_dialect)
                    ? std::string{" (if none is running, one that crashed left its row: DELETE "
-                                 "FROM "} + lock_table + ")"
+                                 "FROM "} +
+                         lock_table + ")"
                    : std::string{}));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{100});
@@ -160,7 +164,8 @@ void migrator::begin_locked(std::chrono::milliseconds timeout) {
     throw transaction_error("migrate.locked",
                             "waited " + std::to_string(timeout.count() / 1000) +
                                 " s for another migrator (or writer), which holds the database; "
-                                "wait for it to finish (" + e.what() + ")");
+                                "wait for it to finish (" +
+                                e.what() + ")");
   }
 }
 
@@ -181,19 +186,17 @@ void migrator::unlock() noexcept {
 void migrator::record(const migration& m, std::int64_t duration_ms, bool success, int step,
                       bool exists) {
   const std::string table = m_dialect.quote(history_table);
-  std::vector<value> params{value{m.name},   value{m.checksum}, value{now_utc()},
+  std::vector<value> params{value{m.name},      value{m.checksum},      value{now_utc()},
                             value{duration_ms}, value{success ? 1 : 0}, value{step},
                             value{m.version}};
   if (exists) {
-    (void)m_connection.execute("UPDATE " + table +
-                                   " SET name = " + m_dialect.placeholder(0) +
-                                   ", checksum = " + m_dialect.placeholder(1) +
-                                   ", applied_at = " + m_dialect.placeholder(2) +
-                                   ", duration_ms = " + m_dialect.placeholder(3) +
-                                   ", success = " + m_dialect.placeholder(4) +
-                                   ", step = " + m_dialect.placeholder(5) +
-                                   " WHERE version = " + m_dialect.placeholder(6),
-                               params);
+    (void)m_connection.execute(
+        "UPDATE " + table + " SET name = " + m_dialect.placeholder(0) + ", checksum = " +
+            m_dialect.placeholder(1) + ", applied_at = " + m_dialect.placeholder(2) +
+            ", duration_ms = " + m_dialect.placeholder(3) +
+            ", success = " + m_dialect.placeholder(4) + ", step = " + m_dialect.placeholder(5) +
+            " WHERE version = " + m_dialect.placeholder(6),
+        params);
   } else {
     (void)m_connection.execute(
         "INSERT INTO " + table +
@@ -206,8 +209,7 @@ void migrator::record(const migration& m, std::int64_t duration_ms, bool success
   }
 }
 
-void migrator::apply(const migration& m, const nlohmann::json& before,
-                     const history_row* resumed) {
+void migrator::apply(const migration& m, const nlohmann::json& before, const history_row* resumed) {
   const std::vector<rendered_step> steps = render(m, before, m_dialect);
   const bool progress = is_mariadb(m_dialect);
   const int first = resumed != nullptr ? resumed->step : 0;
@@ -279,8 +281,9 @@ void migrator::run_steps(const migration& m, const std::vector<rendered_step>& s
                  " before it stay undone while the migration is still recorded as applied: "
                  "finish the way back by hand, then delete its row from nextorm_migrations";
       } else if (progress && i == 0) {
-        where += "; none of its statements was applied: fix the cause (or the migration) and "
-                 "run migrate again";
+        where +=
+            "; none of its statements was applied: fix the cause (or the migration) and "
+            "run migrate again";
       } else if (progress) {
         where += "; MariaDB commits each DDL statement, so the " + std::to_string(i) +
                  " before it stay applied: fix the cause and run migrate again to resume at "
@@ -299,12 +302,11 @@ void migrator::finish(const migration& m) {
   if (is_sqlite(m_dialect)) {
     auto broken = m_connection.query("PRAGMA foreign_key_check", {});
     if (broken->next()) {
-      throw schema_error("migrate.foreign_key_check",
-                         "migration " + m.name + " leaves a row of table " +
-                             std::string{broken->get_text(0)} +
-                             " whose foreign key finds no row in table " +
-                             std::string{broken->get_text(2)} +
-                             "; nothing of it was applied (it was rolled back)");
+      throw schema_error(
+          "migrate.foreign_key_check",
+          "migration " + m.name + " leaves a row of table " + std::string{broken->get_text(0)} +
+              " whose foreign key finds no row in table " + std::string{broken->get_text(2)} +
+              "; nothing of it was applied (it was rolled back)");
     }
   }
   if (!is_mariadb(m_dialect)) m_connection.commit();
@@ -387,10 +389,10 @@ std::vector<migrated> migrator::migrate(const migrate_options& options) {
                     "--repair-checksum" +
                     (row->success ? "" : " after the migration has finished"));
           }
-          (void)m_connection.execute(
-              "UPDATE " + m_dialect.quote(history_table) + " SET checksum = " +
-                  m_dialect.placeholder(0) + " WHERE version = " + m_dialect.placeholder(1),
-              std::vector<value>{value{m.checksum}, value{m.version}});
+          (void)m_connection.execute("UPDATE " + m_dialect.quote(history_table) +
+                                         " SET checksum = " + m_dialect.placeholder(0) +
+                                         " WHERE version = " + m_dialect.placeholder(1),
+                                     std::vector<value>{value{m.checksum}, value{m.version}});
         }
         if (row != history.end() && row->success) continue;
         next = &m;
@@ -510,9 +512,9 @@ std::vector<std::string> migrator::drift() {
         out.push_back("table " + t.name + ": column " + c.name + " is missing");
         continue;
       }
-      const bool key = c.definition.find("PRIMARY KEY") != std::string::npos ||
-                       std::find(t.primary_key.begin(), t.primary_key.end(), c.name) !=
-                           t.primary_key.end();
+      const bool key =
+          c.definition.find("PRIMARY KEY") != std::string::npos ||
+          std::find(t.primary_key.begin(), t.primary_key.end(), c.name) != t.primary_key.end();
       const bool nullable = c.definition.find("NOT NULL") == std::string::npos;
       if (!key && column->second != nullable) {
         out.push_back("table " + t.name + ": column " + c.name + " is " +

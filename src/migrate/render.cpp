@@ -56,7 +56,9 @@ column_parts parts_of(const std::string& definition) {
 class renderer {
  public:
   renderer(const migration& m, const json& before, const lower::dialect& d)
-      : m_migration{m}, m_d{d}, m_old{snapshot_tables(before, d)},
+      : m_migration{m},
+        m_d{d},
+        m_old{snapshot_tables(before, d)},
         m_new{snapshot_tables(m.snapshot, d)} {
     for (const json& op : m.operations) {
       const std::string kind = op["op"];
@@ -146,7 +148,8 @@ class renderer {
     m_out.push_back({std::move(sql), std::move(empty_table)});
   }
   void create_index(const table_def& t, const index_def& index) {
-    emit("CREATE INDEX " + q(index.name) + " ON " + q(t.name) + " " + column_list(index.columns, m_d));
+    emit("CREATE INDEX " + q(index.name) + " ON " + q(t.name) + " " +
+         column_list(index.columns, m_d));
   }
 
   // SQLite: the tables whose changes ALTER TABLE cannot make there.
@@ -174,7 +177,8 @@ class renderer {
         }
       } else if (kind == "add_column") {
         table = text(op, "table");
-        const column_parts p = parts_of(new_column(new_table(table), text(op, "column")).definition);
+        const column_parts p =
+            parts_of(new_column(new_table(table), text(op, "column")).definition);
         if (!p.unique && !(p.not_null && p.default_sql.empty())) continue;
       } else {
         continue;
@@ -229,7 +233,8 @@ class renderer {
       const table_def& t = new_table(text(op, "table"));
       if (rebuilt(t.name)) return;
       const column_def& c = new_column(t, text(op, "column"));
-      std::string sql = "ALTER TABLE " + q(t.name) + " ADD COLUMN " + q(c.name) + " " + c.definition;
+      std::string sql =
+          "ALTER TABLE " + q(t.name) + " ADD COLUMN " + q(c.name) + " " + c.definition;
       if (is_sqlite(m_d)) {
         for (const foreign_key& fk : t.foreign_keys) {
           if (fk.columns.size() == 1 && equal_ignoring_case(fk.columns.front(), c.name)) {
@@ -302,7 +307,8 @@ class renderer {
   }
   // (MariaDB's MODIFY COLUMN ... UNIQUE would add a second unique index.)
   static std::string without_unique(std::string definition) {
-    if (const auto at = definition.find(" UNIQUE"); at != std::string::npos) definition.erase(at, 7);
+    if (const auto at = definition.find(" UNIQUE"); at != std::string::npos)
+      definition.erase(at, 7);
     return definition;
   }
   // The value that rows holding NULL get when the column becomes NOT NULL: its default, else
@@ -315,12 +321,14 @@ class renderer {
   // PostgreSQL: drops the constraints of kind `kind` ('u' unique, 'c' check) on column `c` alone.
   void drop_column_constraints(const table_def& t, const column_def& c, char kind) {
     const std::string relation = m_d.text_literal(q(t.name));
-    emit("DO $$ DECLARE n name; BEGIN FOR n IN SELECT k.conname FROM pg_constraint k JOIN "
-         "pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid "
-         "= " + relation + "::regclass AND k.contype = '" + std::string(1, kind) +
-         "' AND cardinality(k.conkey) = 1 AND a.attname = " + m_d.text_literal(c.name) +
-         " LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " + relation +
-         ", n); END LOOP; END $$");
+    emit(
+        "DO $$ DECLARE n name; BEGIN FOR n IN SELECT k.conname FROM pg_constraint k JOIN "
+        "pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid "
+        "= " +
+        relation + "::regclass AND k.contype = '" + std::string(1, kind) +
+        "' AND cardinality(k.conkey) = 1 AND a.attname = " + m_d.text_literal(c.name) +
+        " LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " + relation +
+        ", n); END LOOP; END $$");
   }
 
   void alter_column(const json& op) {
@@ -359,8 +367,7 @@ class renderer {
     }
     if (retyped) {
       // PostgreSQL casts an integer to a boolean only from int4: what is not zero is true.
-      const bool int_to_bool =
-          to.type == "BOOLEAN" && from.type.find("INT") != std::string::npos;
+      const bool int_to_bool = to.type == "BOOLEAN" && from.type.find("INT") != std::string::npos;
       emit(column + " TYPE " + to.type + " USING " +
            (int_to_bool ? "(" + q(c.name) + " <> 0)" : q(c.name) + "::" + to.type));
     }
@@ -368,7 +375,8 @@ class renderer {
     if (!to.default_sql.empty() && (retyped || to.default_sql != from.default_sql)) {
       emit(column + " SET DEFAULT " + to.default_sql);
     }
-    if (from.not_null != to.not_null) emit(column + (to.not_null ? " SET NOT NULL" : " DROP NOT NULL"));
+    if (from.not_null != to.not_null)
+      emit(column + (to.not_null ? " SET NOT NULL" : " DROP NOT NULL"));
     if (!from.unique && to.unique) emit(table + " ADD UNIQUE (" + q(c.name) + ")");
     // The constraints PostgreSQL named (<table>_<column>_key, cut to 63 bytes, and kept through
     // renames) are found by what they constrain.
@@ -409,7 +417,8 @@ class renderer {
         }
       }
     }
-    for (const auto& [from, to] : renamed_objects(t, named(was.unique_keys), named(t.unique_keys))) {
+    for (const auto& [from, to] :
+         renamed_objects(t, named(was.unique_keys), named(t.unique_keys))) {
       emit("ALTER TABLE " + table + (is_mariadb(m_d) ? " RENAME INDEX " : " RENAME CONSTRAINT ") +
            q(from) + " TO " + q(to));
     }
@@ -446,7 +455,8 @@ class renderer {
     return out;
   }
   static const index_def& by_name(const std::vector<index_def>& defs, const std::string& name) {
-    return *std::find_if(defs.begin(), defs.end(), [&](const index_def& d) { return d.name == name; });
+    return *std::find_if(defs.begin(), defs.end(),
+                         [&](const index_def& d) { return d.name == name; });
   }
   // The objects of table `t` (indexes, keys) on the same columns, renamed columns followed,
   // whose names changed: (old name, new name).
@@ -458,10 +468,9 @@ class renderer {
       std::vector<std::string> columns;
       for (const auto& c : old_columns) columns.push_back(new_column_name(t.name, c));
       for (const auto& [name, now_columns] : now) {
-        const bool same = std::equal(columns.begin(), columns.end(), now_columns.begin(),
-                                     now_columns.end(), [](const auto& x, const auto& y) {
-                                       return equal_ignoring_case(x, y);
-                                     });
+        const bool same =
+            std::equal(columns.begin(), columns.end(), now_columns.begin(), now_columns.end(),
+                       [](const auto& x, const auto& y) { return equal_ignoring_case(x, y); });
         if (same && old_name != name) out.emplace_back(old_name, name);
       }
     }

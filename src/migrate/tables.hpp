@@ -46,7 +46,8 @@ struct table_def {
 
 // Every entity table (a hierarchy's in its root's) and many-to-many join table of `schema`.
 // Throws usage_error("migrate.not_finalized") when the registry is not finalized.
-[[nodiscard]] std::vector<table_def> describe(const registry& schema, const lower::dialect& dialect);
+[[nodiscard]] std::vector<table_def> describe(const registry& schema,
+                                              const lower::dialect& dialect);
 
 // PonyORM's creation order: by name, each time the first table whose referenced tables exist.
 [[nodiscard]] std::vector<table_def> creation_order(std::vector<table_def> pending);

@@ -134,11 +134,11 @@ value read_scalar(const context& at, const char* field, const json& v) {
 }
 
 const std::vector<std::string> attr_fields = {
-    "name",           "kind",           "type",      "reverse", "column",   "table",
-    "reverse_column", "max_len",        "precision", "scale",   "unique",   "index",
-    "nullable",       "optional",       "auto",      "default", "min",      "max",
-    "autostrip",      "cascade_delete", "fk_name",   "size",    "unsigned", "sql_type",
-    "sql_default",    "generate",       "values",    "columns", "lazy",     "volatile",
+    "name",           "kind",           "type",        "reverse", "column",   "table",
+    "reverse_column", "max_len",        "precision",   "scale",   "unique",   "index",
+    "nullable",       "optional",       "auto",        "default", "min",      "max",
+    "autostrip",      "cascade_delete", "fk_name",     "size",    "unsigned", "sql_type",
+    "sql_default",    "generate",       "values",      "columns", "lazy",     "volatile",
     "optimistic",     "version",        "renamed_from"};
 
 attr_info read_attr(const std::string& entity_prefix, std::size_t position, const json& object) {

@@ -54,13 +54,13 @@ void session_impl::update_modified(bool hooks) {
       throw_changed(*objects[object_of[s]], w);
     }
   }
-  std::size_t next_statement = 0;
+  std::vector<char> wrote(objects.size(), 0);
+  for (const std::size_t i : object_of) wrote[i] = 1;
   for (std::size_t i = 0; i < objects.size(); ++i) {
     entity_base& object = *objects[i];
-    const bool wrote = next_statement < object_of.size() && object_of[next_statement] == i;
-    next_statement += wrote ? 1 : 0;
     // (An UPDATE always moves the version on.)
-    if (const attr_info* version = object.info().version_attr; wrote && version != nullptr) {
+    if (const attr_info* version = object.info().version_attr;
+        wrote[i] != 0 && version != nullptr) {
       object_access::write(object, *version, plans[i].next_version);
     }
     written(object);
@@ -145,8 +145,9 @@ void session_impl::erase_deleted() {
       batch.push_back({&m_db.write_statement(first.info(), false, w.shape),
                        &checked.emplace_back(first, w.shape, w.checks, w.next_version)});
     } else {
-      std::string& sql = lists.emplace_back("DELETE FROM " + d.quote(first.info().table) +
-                                            " WHERE " + d.quote(first.info().pk().column) + " IN (");
+      std::string& sql =
+          lists.emplace_back("DELETE FROM " + d.quote(first.info().table) + " WHERE " +
+                             d.quote(first.info().pk().column) + " IN (");
       std::vector<value>& list = keys.emplace_back();
       for (std::size_t i = 0; i < rows; ++i) {
         sql += (i == 0 ? "" : ", ") + d.placeholder(i);

@@ -118,7 +118,8 @@ TEST_CASE("indexing, slicing and case mapping give Python's answers on the provi
   std::string insert = "INSERT INTO " + d.quote(reg.get("Product").table) + " (" + d.quote("name") +
                        ", " + d.quote("price") + ", " + d.quote("quantity") + ", " +
                        d.quote("description") + ", " + d.quote("active") + ") VALUES (" +
-                       d.placeholder(0) + ", 1.5, 2, '', " + std::string{d.bool_literal(true)} + ")";
+                       d.placeholder(0) + ", 1.5, 2, '', " + std::string{d.bool_literal(true)} +
+                       ")";
   (void)db->execute(insert, std::vector<value>{value{name}});
   auto one = [&](const std::string& text, const params& args) {
     ir::query_spec spec;

@@ -199,7 +199,8 @@ TEST_CASE(
   const auto& d = db.impl().dialect();
   std::size_t separate = 0;
   for (const auto& object : schema_change::schema_objects(db.schema(), d)) {
-    if (object.what != schema_change::schema_object::kind::table) separate += object.with_table ? 0 : 1;
+    if (object.what != schema_change::schema_object::kind::table)
+      separate += object.with_table ? 0 : 1;
   }
   if (d.name() != "mariadb") {
     CHECK(separate > 0);  // separate statements, as PonyORM's

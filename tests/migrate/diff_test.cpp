@@ -17,7 +17,9 @@ namespace {
 
 // A schema of entities given as "Name: attr json, attr json; Name2: ..." is too clever: the
 // tests write the JSON.
-json schema(const std::string& entities) { return json::parse(R"({"entities":[)" + entities + "]}"); }
+json schema(const std::string& entities) {
+  return json::parse(R"({"entities":[)" + entities + "]}");
+}
 
 // The operations as "op table column" lines.
 std::vector<std::string> ops(const json& before, const json& after) {
@@ -42,11 +44,12 @@ const std::string product =
 }  // namespace
 
 TEST_CASE("the first schema creates every table, then its foreign keys", "[diff]") {
-  const json s = schema(R"({"name":"Category","attrs":[{"name":"products","kind":"Set","type":"Product"}]},
+  const json s =
+      schema(R"({"name":"Category","attrs":[{"name":"products","kind":"Set","type":"Product"}]},
     {"name":"Product","attrs":[{"name":"category","kind":"Single","type":"Category"}]})");
-  CHECK(ops(json::object(), s) == std::vector<std::string>{
-                                      "create_table category", "create_table product",
-                                      "add_foreign_key product category"});
+  CHECK(ops(json::object(), s) == std::vector<std::string>{"create_table category",
+                                                           "create_table product",
+                                                           "add_foreign_key product category"});
   CHECK(ops(s, s).empty());
 }
 
@@ -74,7 +77,8 @@ TEST_CASE("columns added, dropped, retyped; what loses data is named", "[diff]")
       R"({"name":"Product","attrs":[{"name":"title","kind":"Req","type":"str"},
                                     {"name":"price","kind":"Opt","type":"float"}]})");
   CHECK(diff_schemas(before, text).destructive.empty());
-  const json ints = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Req","type":"int","size":32}]})");
+  const json ints =
+      schema(R"({"name":"T","attrs":[{"name":"n","kind":"Req","type":"int","size":32}]})");
   const json longs = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Req","type":"int"}]})");
   CHECK(diff_schemas(ints, longs).destructive.empty());
   CHECK(diff_schemas(longs, ints).destructive.size() == 1);
@@ -88,7 +92,8 @@ TEST_CASE("columns added, dropped, retyped; what loses data is named", "[diff]")
 }
 
 TEST_CASE("indexes, unique keys and foreign keys come and go", "[diff]") {
-  const json before = schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int","index":true},
+  const json before =
+      schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int","index":true},
       {"name":"y","kind":"Req","type":"int"},{"name":"z","kind":"Req","type":"int"},
       {"name":"bs","kind":"Set","type":"B"}],"composite_keys":[["y","z"]]},
     {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A"}]})");
@@ -96,12 +101,13 @@ TEST_CASE("indexes, unique keys and foreign keys come and go", "[diff]") {
       {"name":"y","kind":"Req","type":"int","index":true},{"name":"z","kind":"Req","type":"int"}],
       "composite_keys":[["z","y"]]},
     {"name":"B","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
-  CHECK(ops(before, after) == std::vector<std::string>{
-                                  "drop_index a x", "drop_unique a y z", "drop_foreign_key b a",
-                                  "drop_index b a", "drop_column b a", "add_column b n",
-                                  "create_index a y", "add_unique a z y"});
+  CHECK(ops(before, after) == std::vector<std::string>{"drop_index a x", "drop_unique a y z",
+                                                       "drop_foreign_key b a", "drop_index b a",
+                                                       "drop_column b a", "add_column b n",
+                                                       "create_index a y", "add_unique a z y"});
   // A reference that goes to another entity, or cascades differently, is a new foreign key.
-  const json cascading = schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B","cascade_delete":true}]},
+  const json cascading =
+      schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B","cascade_delete":true}]},
     {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A","optional":true}]})");
   const json plain = schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B"}]},
     {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A","optional":true}]})");
@@ -117,12 +123,12 @@ TEST_CASE("tables dropped in reverse order of creation, created in order", "[dif
   CHECK(ops(two, none) ==
         std::vector<std::string>{"drop_table b", "drop_table a", "create_table c"});
   CHECK(changes.destructive.size() == 2);
-  CHECK(changes.possible_renames ==
-        std::vector<std::string>{"a -> c", "b -> c"});
+  CHECK(changes.possible_renames == std::vector<std::string>{"a -> c", "b -> c"});
 }
 
 TEST_CASE("renames are declared with renamed_from, and undone the other way", "[diff]") {
-  const json v1 = schema(R"({"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str","index":true},
+  const json v1 =
+      schema(R"({"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str","index":true},
       {"name":"clubs","kind":"Set","type":"Club"}]},
     {"name":"Club","attrs":[{"name":"members","kind":"Set","type":"Person"}]})");
   const json v2 = schema(R"({"name":"Human","renamed_from":"Person","attrs":[
@@ -130,38 +136,40 @@ TEST_CASE("renames are declared with renamed_from, and undone the other way", "[
       {"name":"clubs","kind":"Set","type":"Club"}]},
     {"name":"Club","attrs":[{"name":"members","kind":"Set","type":"Human"}]})");
   const auto forward = diff_schemas(v1, v2);
-  CHECK(ops(v1, v2) == std::vector<std::string>{
-                           "rename_table club_person club_human", "rename_table person human",
-                           "rename_column human name fullname",
-                           "rename_column club_human person human"});
+  CHECK(ops(v1, v2) == std::vector<std::string>{"rename_table club_person club_human",
+                                                "rename_table person human",
+                                                "rename_column human name fullname",
+                                                "rename_column club_human person human"});
   CHECK(forward.destructive.empty());
   // The same snapshots the other way round: the renames undone.
-  CHECK(ops(v2, v1) == std::vector<std::string>{
-                           "rename_table club_human club_person", "rename_table human person",
-                           "rename_column person fullname name",
-                           "rename_column club_person human person"});
+  CHECK(ops(v2, v1) == std::vector<std::string>{"rename_table club_human club_person",
+                                                "rename_table human person",
+                                                "rename_column person fullname name",
+                                                "rename_column club_person human person"});
   // A renamed_from whose old name is not in the snapshot before does nothing.
   CHECK(ops(v2, v2).empty());
   // An attribute renamed within an entity that keeps its name.
   const json a = schema(R"({"name":"T","attrs":[{"name":"a","kind":"Req","type":"int"}]})");
-  const json b = schema(R"({"name":"T","attrs":[{"name":"b","kind":"Req","type":"int","renamed_from":"a"}]})");
+  const json b =
+      schema(R"({"name":"T","attrs":[{"name":"b","kind":"Req","type":"int","renamed_from":"a"}]})");
   CHECK(ops(a, b) == std::vector<std::string>{"rename_column t a b"});
   CHECK(ops(b, a) == std::vector<std::string>{"rename_column t b a"});
 }
 
 TEST_CASE("a composite primary key that changes is refused", "[diff]") {
-  const json a = schema(R"({"name":"T","primary_key":["x","y"],"attrs":[{"name":"x","kind":"Req","type":"int"},
+  const json a =
+      schema(R"({"name":"T","primary_key":["x","y"],"attrs":[{"name":"x","kind":"Req","type":"int"},
       {"name":"y","kind":"Req","type":"int"}]})");
-  const json b = schema(R"({"name":"T","primary_key":["y","x"],"attrs":[{"name":"x","kind":"Req","type":"int"},
+  const json b =
+      schema(R"({"name":"T","primary_key":["y","x"],"attrs":[{"name":"x","kind":"Req","type":"int"},
       {"name":"y","kind":"Req","type":"int"}]})");
-  CHECK_THROWS_WITH(diff_schemas(a, b), Catch::Contains("migrate.unsupported") ||
-                                            Catch::Contains("no migration operation changes a primary key"));
+  CHECK_THROWS_WITH(diff_schemas(a, b),
+                    Catch::Contains("migrate.unsupported") ||
+                        Catch::Contains("no migration operation changes a primary key"));
 }
 
 TEST_CASE("what is not a rename, and renames that keep their names", "[diff]") {
-  const auto t = [](const std::string& attrs) {
-    return R"({"name":"T","attrs":[)" + attrs + "]}";
-  };
+  const auto t = [](const std::string& attrs) { return R"({"name":"T","attrs":[)" + attrs + "]}"; };
   // A kept composite key; a new table with one.
   const json keyed = schema(R"({"name":"K","attrs":[{"name":"a","kind":"Req","type":"int"},
       {"name":"b","kind":"Req","type":"int"}],"composite_keys":[["a","b"]]})");
@@ -177,19 +185,23 @@ TEST_CASE("what is not a rename, and renames that keep their names", "[diff]") {
   // renamed_from naming an entity that is still there: Person stays, Human is new.
   const json both = schema(R"({"name":"Person","attrs":[{"name":"n","kind":"Opt","type":"int"}]},
     {"name":"Human","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
-  const json one = schema(R"({"name":"Human","renamed_from":"Person","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  const json one = schema(
+      R"({"name":"Human","renamed_from":"Person","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
   CHECK(ops(both, one) == std::vector<std::string>{"drop_table person"});
   // An entity renamed whose table is named explicitly keeps the table.
-  const json named = schema(R"({"name":"Person","table":"people","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  const json named = schema(
+      R"({"name":"Person","table":"people","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
   const json renamed = schema(
       R"({"name":"Human","table":"people","renamed_from":"Person","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
   CHECK(ops(named, renamed).empty());
   // An attribute renamed whose column is named explicitly keeps the column.
   const json column = schema(t(R"({"name":"a","kind":"Opt","type":"int","column":"c"})"));
-  const json recolumn = schema(t(R"({"name":"b","kind":"Opt","type":"int","column":"c","renamed_from":"a"})"));
+  const json recolumn =
+      schema(t(R"({"name":"b","kind":"Opt","type":"int","column":"c","renamed_from":"a"})"));
   CHECK(ops(column, recolumn).empty());
   // renamed_from naming an attribute that is still there: a new column.
-  const json ab = schema(t(R"({"name":"a","kind":"Opt","type":"int"},{"name":"b","kind":"Opt","type":"int"})"));
+  const json ab =
+      schema(t(R"({"name":"a","kind":"Opt","type":"int"},{"name":"b","kind":"Opt","type":"int"})"));
   const json b_from_a = schema(t(R"({"name":"b","kind":"Opt","type":"int","renamed_from":"a"})"));
   CHECK(ops(ab, b_from_a) == std::vector<std::string>{"drop_column t a"});
   // A rename, and the old name used again by a new column.
@@ -200,16 +212,19 @@ TEST_CASE("what is not a rename, and renames that keep their names", "[diff]") {
         std::vector<std::string>{"rename_column t title name", "add_column t title"});
   // A table renamed, and a new one under its old name.
   const json a = schema(R"({"name":"A","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
-  const json b_and_a = schema(R"({"name":"B","renamed_from":"A","attrs":[{"name":"n","kind":"Opt","type":"int"}]},
+  const json b_and_a =
+      schema(R"({"name":"B","renamed_from":"A","attrs":[{"name":"n","kind":"Opt","type":"int"}]},
     {"name":"A","attrs":[{"name":"m","kind":"Opt","type":"int"}]})");
   CHECK(ops(a, b_and_a) == std::vector<std::string>{"rename_table a b", "create_table a"});
 }
 
 TEST_CASE("renames in hierarchies and relations", "[diff]") {
   // A subclass renamed: its rows stay in its root's table (their class names are data).
-  const json classes = schema(R"({"name":"Animal","attrs":[{"name":"name","kind":"Req","type":"str","renamed_from":"label"}]},
+  const json classes = schema(
+      R"({"name":"Animal","attrs":[{"name":"name","kind":"Req","type":"str","renamed_from":"label"}]},
     {"name":"Dog","base":"Animal","attrs":[{"name":"bark","kind":"Opt","type":"str"}]})");
-  const json renamed = schema(R"({"name":"Animal","attrs":[{"name":"name","kind":"Req","type":"str","renamed_from":"label"}]},
+  const json renamed = schema(
+      R"({"name":"Animal","attrs":[{"name":"name","kind":"Req","type":"str","renamed_from":"label"}]},
     {"name":"Hound","base":"Animal","renamed_from":"Dog","attrs":[{"name":"bark","kind":"Opt","type":"str"}]})");
   CHECK(ops(classes, renamed).empty());
   // A one-to-many Set that becomes a many-to-many: a join table, the old column gone.
@@ -217,10 +232,10 @@ TEST_CASE("renames in hierarchies and relations", "[diff]") {
     {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A","optional":true}]})");
   const json many = schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B"}]},
     {"name":"B","attrs":[{"name":"a","kind":"Set","type":"A"}]})");
-  CHECK(ops(one_to_many, many) == std::vector<std::string>{
-                                      "drop_foreign_key b a", "drop_index b a", "drop_column b a",
-                                      "create_table a_b", "add_foreign_key a_b a",
-                                      "add_foreign_key a_b b"});
+  CHECK(ops(one_to_many, many) == std::vector<std::string>{"drop_foreign_key b a", "drop_index b a",
+                                                           "drop_column b a", "create_table a_b",
+                                                           "add_foreign_key a_b a",
+                                                           "add_foreign_key a_b b"});
   // A reference moved to a new table while its old one goes.
   const json to_b = schema(R"({"name":"B","attrs":[{"name":"cs","kind":"Set","type":"C"}]},
     {"name":"C","attrs":[{"name":"r","kind":"Single","type":"B","optional":true}]})");

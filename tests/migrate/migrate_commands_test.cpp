@@ -60,8 +60,10 @@ class folder {
   fs::path m_dir;
 };
 
-constexpr const char* one = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"}]}]})";
-constexpr const char* two = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+constexpr const char* one =
+    R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"}]}]})";
+constexpr const char* two =
+    R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
   {"name":"m","kind":"Opt","type":"int"}]},{"name":"Box","attrs":[{"name":"k","kind":"Opt","type":"int"}]}]})";
 
 }  // namespace
@@ -122,20 +124,23 @@ TEST_CASE("migrations are named after their first operation unless named", "[mig
              Catch::Contains("0001_initial.json"));
   CHECK_THAT(run({"makemigrations", "--schema", f.file("two.json", two), "--dir", m}).out,
              Catch::Contains("0002_create_table_box_and_more.json"));
-  const std::string three = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+  const std::string three =
+      R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
     {"name":"m","kind":"Opt","type":"int"},{"name":"o","kind":"Opt","type":"int"}]},
     {"name":"Box","attrs":[{"name":"k","kind":"Opt","type":"int"}]}]})";
   CHECK_THAT(run({"makemigrations", "--schema", f.file("three.json", three), "--dir", m}).out,
              Catch::Contains("0003_add_column_item_o.json"));
-  const std::string four = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+  const std::string four =
+      R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
     {"name":"m","kind":"Opt","type":"int"},{"name":"o","kind":"Opt","type":"int"}]},
     {"name":"Crate","renamed_from":"Box","attrs":[{"name":"k","kind":"Opt","type":"int"}]}]})";
-  CHECK_THAT(run({"makemigrations", "--schema", f.file("four.json", four), "--dir", m, "--name",
-                  "crates"})
-                 .out,
-             Catch::Contains("0004_crates.json") && Catch::Contains("rename_table from=box to=crate"));
+  CHECK_THAT(
+      run({"makemigrations", "--schema", f.file("four.json", four), "--dir", m, "--name", "crates"})
+          .out,
+      Catch::Contains("0004_crates.json") && Catch::Contains("rename_table from=box to=crate"));
   // --sql prints every migration for a provider, --to stops it.
-  const result script = run({"migrate", "--sql", "--provider", "postgres", "--dir", m, "--to", "2"});
+  const result script =
+      run({"migrate", "--sql", "--provider", "postgres", "--dir", m, "--to", "2"});
   CHECK(script.code == 0);
   CHECK_THAT(script.out, Catch::StartsWith("-- 0001_initial\nCREATE TABLE \"item\"") &&
                              Catch::Contains("-- 0002_create_table_box_and_more\n") &&
@@ -154,8 +159,9 @@ TEST_CASE("dry runs, statuses and refusals of makemigrations", "[migrate_cli]") 
         "[ ] 0001_initial\n[ ] 0002_create_table_box_and_more\n");
   const result dry = run({"migrate", "--db", f.db(), "--dir", m, "--dry-run", "--to", "1"});
   CHECK(dry.code == 0);
-  CHECK(dry.out == "-- 0001_initial\nCREATE TABLE \"Item\" (\n  \"id\" INTEGER PRIMARY KEY "
-                   "AUTOINCREMENT,\n  \"n\" INTEGER NOT NULL\n);\n");
+  CHECK(dry.out ==
+        "-- 0001_initial\nCREATE TABLE \"Item\" (\n  \"id\" INTEGER PRIMARY KEY "
+        "AUTOINCREMENT,\n  \"n\" INTEGER NOT NULL\n);\n");
   REQUIRE(run({"migrate", "--db", f.db(), "--dir", m, "--fake"}).out ==
           "Faked 0001_initial\nFaked 0002_create_table_box_and_more\n");
   // A file gone: marked, not an error.
@@ -164,14 +170,15 @@ TEST_CASE("dry runs, statuses and refusals of makemigrations", "[migrate_cli]") 
              Catch::Contains("[?] 0002_create_table_box_and_more  applied ") &&
                  Catch::Contains("its file is gone"));
   // A destructive change: refused with what is lost and the renames it may be.
-  const std::string renamed = R"({"entities":[{"name":"Item","attrs":[{"name":"count","kind":"Req","type":"int"}]}]})";
+  const std::string renamed =
+      R"({"entities":[{"name":"Item","attrs":[{"name":"count","kind":"Req","type":"int"}]}]})";
   const result refused = run({"makemigrations", "--schema", f.file("r.json", renamed), "--dir", m});
   CHECK(refused.code == 1);
   CHECK_THAT(refused.err, Catch::Contains("drops column item.n") &&
                               Catch::Contains("item.n -> item.count") &&
                               Catch::Contains("renamed_from"));
-  const result check = run({"makemigrations", "--schema", f.file("r.json", renamed), "--dir", m,
-                            "--check"});
+  const result check =
+      run({"makemigrations", "--schema", f.file("r.json", renamed), "--dir", m, "--check"});
   CHECK(check.code == 1);
   CHECK_THAT(check.err, Catch::Contains("(2 operations)"));
 }
@@ -181,16 +188,18 @@ TEST_CASE("the commands' other spellings and outputs", "[migrate_cli]") {
   const std::string m = f.path("m");
   CHECK_THAT(run({"makemigrations", "-h"}).out, Catch::StartsWith("Usage: nextorm makemigrations"));
   REQUIRE(run({"makemigrations", "--schema=" + f.file("one.json", one), "--dir=" + m}).code == 0);
-  const std::string req = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+  const std::string req =
+      R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
     {"name":"q","kind":"Req","type":"int"}]}]})";
   // One operation: said in the singular.
-  const result check = run({"makemigrations", "--schema", f.file("req.json", req), "--dir", m,
-                            "--check"});
+  const result check =
+      run({"makemigrations", "--schema", f.file("req.json", req), "--dir", m, "--check"});
   CHECK_THAT(check.err, Catch::Contains("(1 operation):"));
   REQUIRE(run({"makemigrations", "--schema", f.file("req.json", req), "--dir", m}).code == 0);
   // A required column without a default: the script says the table must be empty.
-  CHECK_THAT(run({"sqlmigrate", "2", "--dir", m, "--provider", "postgresql"}).out,
-             Catch::Contains("-- (table item must have no rows)\nALTER TABLE \"item\" ADD COLUMN \"q\""));
+  CHECK_THAT(
+      run({"sqlmigrate", "2", "--dir", m, "--provider", "postgresql"}).out,
+      Catch::Contains("-- (table item must have no rows)\nALTER TABLE \"item\" ADD COLUMN \"q\""));
   CHECK_THAT(run({"sqlmigrate", "1", "--dir", m, "--provider", "mysql"}).out,
              Catch::StartsWith("-- 0001_initial\nCREATE TABLE `item`"));
   CHECK_THAT(run({"migrate", "--sql", "--provider", "sqlite", "--dir", m}).out,

@@ -20,8 +20,8 @@ namespace {
 class folder {
  public:
   folder()
-      : m_dir{fs::temp_directory_path() /
-              ("nextorm-migration-files-" + std::to_string(getpid()) + "-" + std::to_string(++n()))} {
+      : m_dir{fs::temp_directory_path() / ("nextorm-migration-files-" + std::to_string(getpid()) +
+                                           "-" + std::to_string(++n()))} {
     fs::create_directories(m_dir);
   }
   ~folder() {
@@ -58,7 +58,8 @@ std::string refusal(const folder& f) {
 
 }  // namespace
 
-TEST_CASE("written migrations load back in version order, with their checksums", "[migration_file]") {
+TEST_CASE("written migrations load back in version order, with their checksums",
+          "[migration_file]") {
   folder f;
   const auto second = write_migration(f.dir(), 12, "later", operations, snapshot);
   CHECK(second.filename() == "0012_later.json");
@@ -92,7 +93,8 @@ TEST_CASE("comments and whitespace do not change a checksum", "[migration_file]"
   folder f;
   f.file("0001_a.json", R"(// reviewed
     {"nextorm_migration": 1, /* the ops */ "operations": [{"table": "item", "op": "create_table"}],
-     "snapshot": )" + snapshot.dump() + "}");
+     "snapshot": )" + snapshot.dump() +
+                            "}");
   CHECK(load_migrations(f.dir()).front().checksum == checksum_of(operations, snapshot));
 }
 
@@ -103,8 +105,8 @@ TEST_CASE("a file that is no migration is refused, naming it", "[migration_file]
     folder f;
     f.file(name, text);
     const std::string message = refusal(f);
-    CHECK_THAT(message, Catch::Contains("migrate.file") && Catch::Contains(name) &&
-                            Catch::Contains(words));
+    CHECK_THAT(message,
+               Catch::Contains("migrate.file") && Catch::Contains(name) && Catch::Contains(words));
   };
   const std::string body =
       R"({"nextorm_migration":1,"operations":[],"snapshot":)" + good_snapshot + "}";
@@ -120,33 +122,37 @@ TEST_CASE("a file that is no migration is refused, naming it", "[migration_file]
           "every operation must be an object with an \"op\"");
   refused("0001_a.json", R"({"nextorm_migration":1,"operations":[{"op":5}],"snapshot":{}})",
           "every operation must be an object with an \"op\"");
-  refused("0001_a.json",
-          R"({"nextorm_migration":1,"operations":[{"op":"drop_index","columns":"x"}],"snapshot":{}})",
-          "\"columns\" must be a list of column names");
+  refused(
+      "0001_a.json",
+      R"({"nextorm_migration":1,"operations":[{"op":"drop_index","columns":"x"}],"snapshot":{}})",
+      "\"columns\" must be a list of column names");
   refused("0001_a.json",
           R"({"nextorm_migration":1,"operations":[{"op":"sql","reverse":"x"}],"snapshot":{}})",
           "\"reverse\" must be an object of SQL per provider");
-  refused("0001_a.json",
-          R"({"nextorm_migration":1,"operations":[{"op":"sql","reverse":{"sqlite":1}}],"snapshot":{}})",
-          "\"reverse\" must be an object of SQL per provider");
+  refused(
+      "0001_a.json",
+      R"({"nextorm_migration":1,"operations":[{"op":"sql","reverse":{"sqlite":1}}],"snapshot":{}})",
+      "\"reverse\" must be an object of SQL per provider");
   refused("0001_a.json", "{", "it is not JSON");
   refused("0001_a.json", "[]", "\"nextorm_migration\": 1 is missing");
   refused("0001_a.json", R"({"nextorm_migration":"1"})", "\"nextorm_migration\": 1 is missing");
-  refused("0001_a.json", R"({"nextorm_migration":1,"operations":{}})", "\"operations\" must be an array");
+  refused("0001_a.json", R"({"nextorm_migration":1,"operations":{}})",
+          "\"operations\" must be an array");
   refused("0001_a.json", R"({"nextorm_migration":1,"operations":[],"snapshot":[]})",
           "\"snapshot\" must be an object");
-  refused("0001_a.json",
-          R"({"nextorm_migration":1,"operations":[{"table":"t"}],"snapshot":{}})",
+  refused("0001_a.json", R"({"nextorm_migration":1,"operations":[{"table":"t"}],"snapshot":{}})",
           "every operation must be an object with an \"op\"");
-  refused("0001_a.json",
-          R"({"nextorm_migration":1,"operations":[{"op":"drop_index","columns":[1]}],"snapshot":{}})",
-          "\"columns\" must be a list of column names");
+  refused(
+      "0001_a.json",
+      R"({"nextorm_migration":1,"operations":[{"op":"drop_index","columns":[1]}],"snapshot":{}})",
+      "\"columns\" must be a list of column names");
   refused("0001_a.json",
           R"({"nextorm_migration":1,"operations":[{"op":"drop_table","table":7}],"snapshot":{}})",
           "\"table\" must be a string");
-  refused("0001_a.json",
-          R"({"nextorm_migration":1,"operations":[],"snapshot":{"entities":[{"name":"X","attrs":[{"name":"a","kind":"Single","type":"Nope"}]}]}})",
-          "its snapshot is not a schema that loads");
+  refused(
+      "0001_a.json",
+      R"({"nextorm_migration":1,"operations":[],"snapshot":{"entities":[{"name":"X","attrs":[{"name":"a","kind":"Single","type":"Nope"}]}]}})",
+      "its snapshot is not a schema that loads");
   // Two files of one version.
   folder f;
   f.file("0002_a.json", body);

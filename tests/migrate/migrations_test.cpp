@@ -180,7 +180,8 @@ TEST_CASE("a schema's versions become migrations that keep the data", "[migratio
   REQUIRE(p.migrate().out == "Applied 0001_initial\n");
   CHECK(p.migrate().out == "No migrations to apply.\n");
   p.run("INSERT INTO category (name) VALUES ('tools')");
-  p.run("INSERT INTO product (title, price, category) VALUES ('Hammer', 5.5, 1), ('Saw', 10, NULL)");
+  p.run(
+      "INSERT INTO product (title, price, category) VALUES ('Hammer', 5.5, 1), ('Saw', 10, NULL)");
 
   // Version 2: --check fails until the migration is written.
   const auto missing = p.make(v2, {"--check"});
@@ -224,8 +225,7 @@ TEST_CASE("a schema's versions become migrations that keep the data", "[migratio
   CHECK_THROWS_AS(p.scalar("SELECT stock FROM product"), database_error);
 }
 
-TEST_CASE("a NOT NULL column without a default is refused on a table with rows",
-          "[migrations]") {
+TEST_CASE("a NOT NULL column without a default is refused on a table with rows", "[migrations]") {
   project p;
   REQUIRE(p.make(v1).code == 0);
   REQUIRE(p.migrate().code == 0);
@@ -304,12 +304,13 @@ TEST_CASE("an applied migration that was edited is refused until repaired", "[mi
   CHECK_THAT(p.show().out, Catch::Contains("[X] 0001_initial"));
   // A changed operation does.
   auto edited = nlohmann::json::parse(text);
-  edited["operations"].push_back({{"op", "sql"}, {"sqlite", "SELECT 1"}, {"postgres", "SELECT 1"},
-                                  {"mariadb", "SELECT 1"}});
+  edited["operations"].push_back(
+      {{"op", "sql"}, {"sqlite", "SELECT 1"}, {"postgres", "SELECT 1"}, {"mariadb", "SELECT 1"}});
   std::ofstream{file} << edited.dump(2);
   const auto refused = p.migrate();
   CHECK(refused.code == 1);
-  CHECK_THAT(refused.err, Catch::Contains("migrate.edited") && Catch::Contains("--repair-checksum"));
+  CHECK_THAT(refused.err,
+             Catch::Contains("migrate.edited") && Catch::Contains("--repair-checksum"));
   CHECK_THAT(p.show().out, Catch::Contains("[!] 0001_initial"));
   CHECK(p.migrate({"--repair-checksum"}).code == 0);
   CHECK_THAT(p.show().out, Catch::Contains("[X] 0001_initial"));
@@ -344,7 +345,8 @@ TEST_CASE("a program migrates at start-up through nextorm::migrate", "[migration
   REQUIRE(p.make(v1).code == 0);
   REQUIRE(p.make(v2).code == 0);
   database db{p.url()};
-  CHECK(nextorm::migrate(db, p.migrations(), {.to = 1}) == std::vector<std::string>{"0001_initial"});
+  CHECK(nextorm::migrate(db, p.migrations(), {.to = 1}) ==
+        std::vector<std::string>{"0001_initial"});
   const auto rest = nextorm::migrate(db, p.migrations());
   REQUIRE(rest.size() == 1);
   CHECK(rest.front().starts_with("0002_"));
@@ -361,7 +363,7 @@ TEST_CASE("--fake-initial adopts a database whose tables exist already", "[migra
   const auto refused = p.migrate({"--fake-initial"});
   CHECK(refused.code == 1);
   CHECK_THAT(refused.err, Catch::Contains("migrate.fake_initial") &&
-                            Catch::Contains("category", Catch::CaseSensitive::No));
+                              Catch::Contains("category", Catch::CaseSensitive::No));
   {
     // A database made without migrations (PonyORM's generate_mapping(create_tables=True) makes
     // the same tables).
@@ -512,7 +514,8 @@ TEST_CASE("a migrator waits for the lock another holds, then gives up", "[migrat
   const auto waited = p.migrate({"--lock-timeout", "1"});
   CHECK(waited.code == 1);
   CHECK_THAT(waited.err, Catch::Contains("migrate.locked") && Catch::Contains("waited 1 s"));
-  if (provider == "mariadb") CHECK_THAT(waited.err, Catch::Contains("DELETE FROM nextorm_migrations_lock"));
+  if (provider == "mariadb")
+    CHECK_THAT(waited.err, Catch::Contains("DELETE FROM nextorm_migrations_lock"));
   if (provider == "sqlite") {
     holder->rollback();
   } else if (provider == "postgres") {
@@ -538,8 +541,9 @@ TEST_CASE("a migration that leaves a dangling reference is refused", "[migration
   // SQLite checks foreign keys at the end of the migration (they are off meanwhile, for the
   // rebuilds); the servers at the statement.
   if (testing::current_provider() == "sqlite") {
-    CHECK_THAT(refused.err, Catch::Contains("migrate.foreign_key_check") &&
-                                Catch::Contains("whose foreign key finds no row in table Category"));
+    CHECK_THAT(refused.err,
+               Catch::Contains("migrate.foreign_key_check") &&
+                   Catch::Contains("whose foreign key finds no row in table Category"));
   } else {
     CHECK_THAT(refused.err, Catch::Contains("migrate.failed"));
   }
@@ -571,8 +575,8 @@ TEST_CASE("migrate --to goes back where the way back is known", "[migrations]") 
   CHECK(p.history() == 3);
   const auto refused = p.migrate({"--to", "2"});
   CHECK(refused.code == 1);
-  CHECK_THAT(refused.err, Catch::Contains("migrate.down") &&
-                              Catch::Contains("it drops column product.stock"));
+  CHECK_THAT(refused.err,
+             Catch::Contains("migrate.down") && Catch::Contains("it drops column product.stock"));
   CHECK(p.history() == 3);
   // A data migration that says how to undo it goes back too.
   std::ifstream third{p.migrations() / "0003_drop_foreign_key_product_and_more.json"};
@@ -600,7 +604,8 @@ void data_migration(const project& p, const std::string& file, const std::string
   nlohmann::json m = nlohmann::json::parse(in);
   m["operations"] = nlohmann::json::array();
   for (const auto& [forward, back] : statements) {
-    nlohmann::json op{{"op", "sql"}, {"sqlite", forward}, {"postgres", forward}, {"mariadb", forward}};
+    nlohmann::json op{
+        {"op", "sql"}, {"sqlite", forward}, {"postgres", forward}, {"mariadb", forward}};
     if (!back.empty()) op["reverse"] = {{"sqlite", back}, {"postgres", back}, {"mariadb", back}};
     m["operations"].push_back(op);
   }
@@ -621,18 +626,20 @@ TEST_CASE("going back is refused without the file as it was applied, and a faile
   const fs::path file = p.migrations() / "0002_prices.json";
   const fs::path aside = p.migrations() / "prices.json.aside";
   fs::rename(file, aside);
-  CHECK_THAT(p.migrate({"--to", "1"}).err, Catch::Contains("migrate.down") &&
-                                               Catch::Contains("its file is gone"));
+  CHECK_THAT(p.migrate({"--to", "1"}).err,
+             Catch::Contains("migrate.down") && Catch::Contains("its file is gone"));
   fs::rename(aside, file);
-  data_migration(p, "0002_prices.json", "0001_initial.json",
-                 {{"UPDATE product SET price = price + 2", "UPDATE product SET price = price - 2"}});
-  CHECK_THAT(p.migrate({"--to", "1"}).err, Catch::Contains("migrate.edited") &&
-                                               Catch::Contains("its way back cannot be known"));
+  data_migration(
+      p, "0002_prices.json", "0001_initial.json",
+      {{"UPDATE product SET price = price + 2", "UPDATE product SET price = price - 2"}});
+  CHECK_THAT(p.migrate({"--to", "1"}).err,
+             Catch::Contains("migrate.edited") && Catch::Contains("its way back cannot be known"));
   data_migration(p, "0002_prices.json", "0001_initial.json",
                  {{"UPDATE product SET price = price + 1", "UPDATE nowhere SET price = 0"}});
   const auto failed = p.migrate({"--to", "1"});
   CHECK(failed.code == 1);
-  CHECK_THAT(failed.err, Catch::Contains("undoing migration 0002_prices failed at statement 1 of 1"));
+  CHECK_THAT(failed.err,
+             Catch::Contains("undoing migration 0002_prices failed at statement 1 of 1"));
   CHECK(p.history() == 2);
   CHECK(p.scalar("SELECT price FROM product").as_real() == 6.0);
   // Recorded as undone without running it.
@@ -649,13 +656,12 @@ TEST_CASE("a migration recorded as failed part way resumes after its applied sta
   data_migration(p, "0002_prices.json", "0001_initial.json",
                  {{"UPDATE product SET price = price + 1", ""},
                   {"UPDATE product SET price = price * 10", ""}});
-  const auto checksum = [&] {
-    return schema_change_checksum(p.migrations() / "0002_prices.json");
-  };
+  const auto checksum = [&] { return schema_change_checksum(p.migrations() / "0002_prices.json"); };
   // As MariaDB records it when its first statement ran and the second failed; a reviewer then
   // changed the file: refused even with --repair-checksum (the applied part is unknown).
-  p.run("INSERT INTO nextorm_migrations (version, name, checksum, applied_at, duration_ms, "
-        "success, step) VALUES (2, '0002_prices', 'edited', 'then', 0, 0, 1)");
+  p.run(
+      "INSERT INTO nextorm_migrations (version, name, checksum, applied_at, duration_ms, "
+      "success, step) VALUES (2, '0002_prices', 'edited', 'then', 0, 0, 1)");
   const auto refused = p.migrate({"--repair-checksum"});
   CHECK_THAT(refused.err, Catch::Contains("was partly applied") &&
                               Catch::Contains("after the migration has finished"));
@@ -665,15 +671,16 @@ TEST_CASE("a migration recorded as failed part way resumes after its applied sta
   CHECK(nextorm_cli({"migrate", "--db", p.url(), "--dir", p.migrations().string(), "--dry-run"})
             .out == "-- 0002_prices\nUPDATE product SET price = price * 10;\n");
   p.run("UPDATE product SET price = 6");
-  CHECK_THAT(p.migrate({"--check"}).out, Catch::Contains("1 migration is pending") ||
-                                             Catch::Contains("matches"));
+  CHECK_THAT(p.migrate({"--check"}).out,
+             Catch::Contains("1 migration is pending") || Catch::Contains("matches"));
   REQUIRE(p.migrate().code == 0);
   CHECK(p.scalar("SELECT price FROM product").as_real() == 60.0);
   CHECK(p.history() == 2);
   // A failure before its first statement leaves nothing applied: an edited file is taken.
   data_migration(p, "0003_more.json", "0002_prices.json", {{"UPDATE product SET price = 1", ""}});
-  p.run("INSERT INTO nextorm_migrations (version, name, checksum, applied_at, duration_ms, "
-        "success, step) VALUES (3, '0003_more', 'older', 'then', 0, 0, 0)");
+  p.run(
+      "INSERT INTO nextorm_migrations (version, name, checksum, applied_at, duration_ms, "
+      "success, step) VALUES (3, '0003_more', 'older', 'then', 0, 0, 0)");
   REQUIRE(p.migrate().code == 0);
   CHECK(p.scalar("SELECT price FROM product").as_real() == 1.0);
 }

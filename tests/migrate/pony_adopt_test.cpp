@@ -86,7 +86,8 @@ TEST_CASE("a PonyORM database is adopted, then migrated, and PonyORM reads it", 
   // PonyORM takes a SQLite file by its path.
   const std::string database = url.starts_with("sqlite:") ? url.substr(7) : url;
   (void)pony("make", database);
-  const fs::path dir = fs::temp_directory_path() / ("nextorm-pony-adopt-" + std::to_string(getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("nextorm-pony-adopt-" + std::to_string(getpid()));
   fs::create_directories(dir);
   std::ofstream{dir / "before.json"} << before;
   std::ofstream{dir / "after.json"} << after;
@@ -100,8 +101,8 @@ TEST_CASE("a PonyORM database is adopted, then migrated, and PonyORM reads it", 
   const result drift = nextorm_cli({"migrate", "--db", url, "--dir", migrations, "--check"});
   INFO(drift.out);
   CHECK(drift.code == 0);
-  REQUIRE(nextorm_cli({"makemigrations", "--schema", (dir / "after.json").string(), "--dir",
-                       migrations})
+  REQUIRE(nextorm_cli(
+              {"makemigrations", "--schema", (dir / "after.json").string(), "--dir", migrations})
               .code == 0);
   const result migrated = nextorm_cli({"migrate", "--db", url, "--dir", migrations});
   INFO(migrated.err);

@@ -18,7 +18,9 @@ using nlohmann::json;
 
 namespace {
 
-json schema(const std::string& entities) { return json::parse(R"({"entities":[)" + entities + "]}"); }
+json schema(const std::string& entities) {
+  return json::parse(R"({"entities":[)" + entities + "]}");
+}
 
 const lower::dialect& dialect(const std::string& name) {
   if (name == "sqlite") return lower::sqlite_dialect();
@@ -65,13 +67,14 @@ TEST_CASE("new tables on each provider: indexes after, foreign keys at the end",
                                 op({{"op", "create_table"}, {"table", "item"}}),
                                 op_columns("add_foreign_key", "item", {"shop"})});
   const std::string pg = sql(json::object(), v1, ops, "postgres");
-  CHECK_THAT(pg, Catch::Contains("CREATE TABLE \"item\"") &&
-                     Catch::Contains("CREATE INDEX \"idx_item__title\" ON \"item\" (\"title\")") &&
-                     Catch::EndsWith("ALTER TABLE \"item\" ADD CONSTRAINT \"fk_item__shop\" FOREIGN KEY "
-                                     "(\"shop\") REFERENCES \"shop\" (\"id\") ON DELETE SET NULL\n"));
+  CHECK_THAT(
+      pg, Catch::Contains("CREATE TABLE \"item\"") &&
+              Catch::Contains("CREATE INDEX \"idx_item__title\" ON \"item\" (\"title\")") &&
+              Catch::EndsWith("ALTER TABLE \"item\" ADD CONSTRAINT \"fk_item__shop\" FOREIGN KEY "
+                              "(\"shop\") REFERENCES \"shop\" (\"id\") ON DELETE SET NULL\n"));
   const std::string my = sql(json::object(), v1, ops, "mariadb");
-  CHECK_THAT(my, Catch::Contains("INDEX `idx_item__title` (`title`)") &&
-                     !Catch::Contains("CREATE INDEX"));
+  CHECK_THAT(
+      my, Catch::Contains("INDEX `idx_item__title` (`title`)") && !Catch::Contains("CREATE INDEX"));
   const std::string lite = sql(json::object(), v1, ops, "sqlite");
   CHECK_THAT(lite, Catch::Contains("REFERENCES \"Shop\" (\"id\") ON DELETE SET NULL") &&
                        !Catch::Contains("ADD CONSTRAINT"));
@@ -87,12 +90,12 @@ TEST_CASE("columns on PostgreSQL and MariaDB: ALTER TABLE; on SQLite, a rebuild 
       {"name":"note","kind":"Opt","type":"str"},
       {"name":"stock","kind":"Req","type":"int"},
       {"name":"shop","kind":"Single","type":"Shop","optional":true}]})");
-  const json ops = json::array({op({{"op", "rename_column"}, {"table", "item"}, {"from", "title"},
-                                    {"to", "label"}}),
-                                op({{"op", "alter_column"}, {"table", "item"}, {"column", "price"}}),
-                                op({{"op", "alter_column"}, {"table", "item"}, {"column", "code"}}),
-                                op({{"op", "add_column"}, {"table", "item"}, {"column", "note"}}),
-                                op({{"op", "add_column"}, {"table", "item"}, {"column", "stock"}})});
+  const json ops = json::array(
+      {op({{"op", "rename_column"}, {"table", "item"}, {"from", "title"}, {"to", "label"}}),
+       op({{"op", "alter_column"}, {"table", "item"}, {"column", "price"}}),
+       op({{"op", "alter_column"}, {"table", "item"}, {"column", "code"}}),
+       op({{"op", "add_column"}, {"table", "item"}, {"column", "note"}}),
+       op({{"op", "add_column"}, {"table", "item"}, {"column", "stock"}})});
   const std::string pg = sql(v1, v2, ops, "postgres");
   CHECK_THAT(pg, Catch::Contains("ALTER TABLE \"item\" RENAME COLUMN \"title\" TO \"label\""));
   // NULL prices get the default before the column refuses NULL.
@@ -110,7 +113,8 @@ TEST_CASE("columns on PostgreSQL and MariaDB: ALTER TABLE; on SQLite, a rebuild 
   CHECK_THAT(pg, Catch::Contains("ALTER INDEX \"idx_item__title\" RENAME TO \"idx_item__label\""));
 
   const std::string my = sql(v1, v2, ops, "mariadb");
-  CHECK_THAT(my, Catch::Contains("MODIFY COLUMN `price` DOUBLE DEFAULT 1.5\nUPDATE `item` SET `price` = 1.5") &&
+  CHECK_THAT(my, Catch::Contains(
+                     "MODIFY COLUMN `price` DOUBLE DEFAULT 1.5\nUPDATE `item` SET `price` = 1.5") &&
                      Catch::Contains("MODIFY COLUMN `code` VARCHAR(255) NOT NULL\n"
                                      "ALTER TABLE `item` DROP INDEX `code`") &&
                      Catch::Contains("RENAME INDEX `idx_item__title` TO `idx_item__label`"));
@@ -130,26 +134,30 @@ TEST_CASE("columns on PostgreSQL and MariaDB: ALTER TABLE; on SQLite, a rebuild 
 }
 
 TEST_CASE("types change through casts; defaults and checks around them", "[render]") {
-  const json before = schema(R"({"name":"T","attrs":[{"name":"a","kind":"Req","type":"str","default":"1"},
+  const json before =
+      schema(R"({"name":"T","attrs":[{"name":"a","kind":"Req","type":"str","default":"1"},
       {"name":"b","kind":"Req","type":"int"},
       {"name":"e","kind":"Req","type":"enum","values":["red","green"]}]})");
-  const json after = schema(R"({"name":"T","attrs":[{"name":"a","kind":"Req","type":"int","default":2},
+  const json after =
+      schema(R"({"name":"T","attrs":[{"name":"a","kind":"Req","type":"int","default":2},
       {"name":"b","kind":"Req","type":"bool"},
       {"name":"e","kind":"Req","type":"enum","values":["red","green","blue"]}]})");
   const json ops = json::array({op({{"op", "alter_column"}, {"table", "t"}, {"column", "a"}}),
                                 op({{"op", "alter_column"}, {"table", "t"}, {"column", "b"}}),
                                 op({{"op", "alter_column"}, {"table", "t"}, {"column", "e"}})});
   const std::string pg = sql(before, after, ops, "postgres");
-  CHECK_THAT(pg, Catch::Contains("ALTER COLUMN \"a\" DROP DEFAULT\n"
-                                 "ALTER TABLE \"t\" ALTER COLUMN \"a\" TYPE BIGINT USING \"a\"::BIGINT\n"
-                                 "ALTER TABLE \"t\" ALTER COLUMN \"a\" SET DEFAULT 2"));
+  CHECK_THAT(
+      pg, Catch::Contains("ALTER COLUMN \"a\" DROP DEFAULT\n"
+                          "ALTER TABLE \"t\" ALTER COLUMN \"a\" TYPE BIGINT USING \"a\"::BIGINT\n"
+                          "ALTER TABLE \"t\" ALTER COLUMN \"a\" SET DEFAULT 2"));
   CHECK_THAT(pg, Catch::Contains("TYPE BOOLEAN USING (\"b\" <> 0)"));
   CHECK_THAT(pg, Catch::Contains("k.contype = 'c'") &&
                      Catch::Contains("ADD CHECK (\"e\" IN ('red', 'green', 'blue'))"));
 }
 
 TEST_CASE("indexes, unique keys and foreign keys by their columns", "[render]") {
-  const json before = schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int","index":true},
+  const json before =
+      schema(R"({"name":"A","attrs":[{"name":"x","kind":"Req","type":"int","index":true},
       {"name":"y","kind":"Req","type":"int"},{"name":"bs","kind":"Set","type":"B"}],
       "composite_keys":[["x","y"]]},
     {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A"}]})");
@@ -157,13 +165,12 @@ TEST_CASE("indexes, unique keys and foreign keys by their columns", "[render]") 
       {"name":"y","kind":"Req","type":"int","index":true},{"name":"bs","kind":"Set","type":"B"}],
       "composite_indexes":[["x","y"]]},
     {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A","optional":true}]})");
-  const json ops = json::array({op_columns("drop_foreign_key", "b", {"a"}),
-                                op_columns("drop_index", "a", {"x"}),
-                                op_columns("drop_unique", "a", {"x", "y"}),
-                                op({{"op", "alter_column"}, {"table", "b"}, {"column", "a"}}),
-                                op_columns("create_index", "a", {"y"}),
-                                op_columns("create_index", "a", {"x", "y"}),
-                                op_columns("add_foreign_key", "b", {"a"})});
+  const json ops = json::array(
+      {op_columns("drop_foreign_key", "b", {"a"}), op_columns("drop_index", "a", {"x"}),
+       op_columns("drop_unique", "a", {"x", "y"}),
+       op({{"op", "alter_column"}, {"table", "b"}, {"column", "a"}}),
+       op_columns("create_index", "a", {"y"}), op_columns("create_index", "a", {"x", "y"}),
+       op_columns("add_foreign_key", "b", {"a"})});
   const std::string pg = sql(before, after, ops, "postgres");
   CHECK_THAT(pg, Catch::StartsWith("ALTER TABLE \"b\" DROP CONSTRAINT \"fk_b__a\"\n"
                                    "DROP INDEX \"idx_a__x\"\n"
@@ -190,11 +197,13 @@ TEST_CASE("indexes, unique keys and foreign keys by their columns", "[render]") 
 }
 
 TEST_CASE("renamed tables take their derived names along", "[render]") {
-  const json before = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str","unique":true},
+  const json before =
+      schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str","unique":true},
       {"name":"qs","kind":"Set","type":"Q"}]},
     {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P"},{"name":"v","kind":"Req","type":"int"},
       {"name":"w","kind":"Req","type":"int"}],"composite_keys":[["v","w"]]})");
-  const json after = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str","unique":true},
+  const json after =
+      schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str","unique":true},
       {"name":"rs","kind":"Set","type":"R"}]},
     {"name":"R","renamed_from":"Q","attrs":[{"name":"p","kind":"Single","type":"P"},
       {"name":"v","kind":"Req","type":"int"},{"name":"w","kind":"Req","type":"int"}],
@@ -240,11 +249,11 @@ TEST_CASE("data migrations and hand-edited operations", "[render]") {
       {"name":"code","kind":"Req","type":"str","unique":true},
       {"name":"note","kind":"Opt","type":"int"},
       {"name":"shop","kind":"Single","type":"Shop","optional":true}]})");
-  CHECK_THROWS_WITH(sql(v1, noted,
-                        json::array({op({{"op", "alter_column"}, {"table", "item"},
-                                         {"column", "note"}})}),
-                        "postgres"),
-                    Catch::Contains("there is no column item.note before it"));
+  CHECK_THROWS_WITH(
+      sql(v1, noted,
+          json::array({op({{"op", "alter_column"}, {"table", "item"}, {"column", "note"}})}),
+          "postgres"),
+      Catch::Contains("there is no column item.note before it"));
 }
 
 TEST_CASE("columns added where ALTER TABLE can, and each kind of column change", "[render]") {
@@ -274,12 +283,11 @@ TEST_CASE("columns added where ALTER TABLE can, and each kind of column change",
   const auto alter = [](const std::string& column) {
     return op({{"op", "alter_column"}, {"table", "q"}, {"column", column}});
   };
-  const json ops = json::array({alter("u"), alter("o"), alter("d"), alter("s"), alter("e"),
-                                alter("f"),
-                                op({{"op", "add_column"}, {"table", "q"}, {"column", "r"}}),
-                                op({{"op", "add_column"}, {"table", "q"}, {"column", "k"}}),
-                                op_columns("create_index", "q", {"r"}),
-                                op_columns("add_foreign_key", "q", {"r"})});
+  const json ops = json::array(
+      {alter("u"), alter("o"), alter("d"), alter("s"), alter("e"), alter("f"),
+       op({{"op", "add_column"}, {"table", "q"}, {"column", "r"}}),
+       op({{"op", "add_column"}, {"table", "q"}, {"column", "k"}}),
+       op_columns("create_index", "q", {"r"}), op_columns("add_foreign_key", "q", {"r"})});
   const std::string pg = sql(before, after, ops, "postgres");
   CHECK_THAT(pg, Catch::Contains("ALTER COLUMN \"u\" TYPE VARCHAR(20)") &&
                      !Catch::Contains("DROP CONSTRAINT %I', '\"q\"', n); END LOOP; END $$\nALTER "
@@ -288,17 +296,20 @@ TEST_CASE("columns added where ALTER TABLE can, and each kind of column change",
   CHECK_THAT(pg, Catch::Contains("ALTER COLUMN \"d\" DROP DEFAULT\n"
                                  "ALTER TABLE \"q\" ALTER COLUMN \"d\" SET DEFAULT 2"));
   CHECK_THAT(pg, Catch::Contains("ALTER TABLE \"q\" ADD UNIQUE (\"s\")"));
-  CHECK_THAT(pg, Catch::Contains("k.contype = 'c'") && Catch::Contains("ADD CHECK (\"f\" IN ('x'))"));
+  CHECK_THAT(pg,
+             Catch::Contains("k.contype = 'c'") && Catch::Contains("ADD CHECK (\"f\" IN ('x'))"));
   CHECK_THAT(pg, Catch::Contains("ADD COLUMN \"k\" BIGINT DEFAULT 5 NOT NULL\n"));
   CHECK_THAT(pg, Catch::Contains("CREATE INDEX \"idx_q__r\"") &&
-                     Catch::EndsWith("FOREIGN KEY (\"r\") REFERENCES \"r\" (\"id\") ON DELETE SET NULL\n"));
+                     Catch::EndsWith(
+                         "FOREIGN KEY (\"r\") REFERENCES \"r\" (\"id\") ON DELETE SET NULL\n"));
   const std::string my = sql(before, after, ops, "mariadb");
   CHECK_THAT(my, Catch::Contains("MODIFY COLUMN `u` VARCHAR(20) NOT NULL\n"));
   // SQLite: the changed table is rebuilt (the new reference and index with it).
   const std::string lite = sql(before, after, ops, "sqlite");
-  CHECK_THAT(lite, Catch::Contains("CREATE TABLE \"nextorm_new_Q\"") &&
-                       Catch::Contains("\"r\" INTEGER REFERENCES \"R\" (\"id\") ON DELETE SET NULL") &&
-                       Catch::Contains("CREATE INDEX \"idx_q__r\" ON \"Q\" (\"r\")"));
+  CHECK_THAT(lite,
+             Catch::Contains("CREATE TABLE \"nextorm_new_Q\"") &&
+                 Catch::Contains("\"r\" INTEGER REFERENCES \"R\" (\"id\") ON DELETE SET NULL") &&
+                 Catch::Contains("CREATE INDEX \"idx_q__r\" ON \"Q\" (\"r\")"));
 
   // Without other changes SQLite adds a column in place: a reference with its REFERENCES, a
   // required one with a default; a boolean from text is a plain cast on PostgreSQL.
@@ -335,16 +346,18 @@ TEST_CASE("columns added where ALTER TABLE can, and each kind of column change",
       {"name":"e","kind":"Req","type":"enum","values":["a","b"]},
       {"name":"f","kind":"Req","type":"str"}]},
     {"name":"R","attrs":[{"name":"x","kind":"Opt","type":"int"}]})");
-  CHECK_THAT(sql(before, unique_added,
-                 json::array({op({{"op", "add_column"}, {"table", "p"}, {"column", "m"}})}), "sqlite"),
-             Catch::Contains("CREATE TABLE \"nextorm_new_P\""));
-  CHECK_THROWS_WITH(sql(before, after, json::array({op_columns("drop_index", "q", {"p", "u"})}),
-                        "postgres"),
-                    Catch::Contains("there is no index of q on (p, u)"));
+  CHECK_THAT(
+      sql(before, unique_added,
+          json::array({op({{"op", "add_column"}, {"table", "p"}, {"column", "m"}})}), "sqlite"),
+      Catch::Contains("CREATE TABLE \"nextorm_new_P\""));
+  CHECK_THROWS_WITH(
+      sql(before, after, json::array({op_columns("drop_index", "q", {"p", "u"})}), "postgres"),
+      Catch::Contains("there is no index of q on (p, u)"));
 }
 
-TEST_CASE("renames on SQLite rebuild the renamed table once; MariaDB renames a unique column's index",
-          "[render]") {
+TEST_CASE(
+    "renames on SQLite rebuild the renamed table once; MariaDB renames a unique column's index",
+    "[render]") {
   const json before = schema(R"({"name":"Code","attrs":[{"name":"k","kind":"PK","type":"str"},
       {"name":"old","kind":"Req","type":"str","unique":true},{"name":"plain","kind":"Opt","type":"int"},
       {"name":"gone","kind":"Opt","type":"int"}]})");
@@ -352,12 +365,11 @@ TEST_CASE("renames on SQLite rebuild the renamed table once; MariaDB renames a u
       {"name":"k","kind":"PK","type":"str"},
       {"name":"fresh","kind":"Req","type":"str","unique":true,"renamed_from":"old"},
       {"name":"level","kind":"Opt","type":"int","renamed_from":"plain"}]})");
-  const json ops = json::array({op({{"op", "drop_column"}, {"table", "code"}, {"column", "gone"}}),
-                                op({{"op", "rename_table"}, {"from", "code"}, {"to", "token"}}),
-                                op({{"op", "rename_column"}, {"table", "token"}, {"from", "old"},
-                                    {"to", "fresh"}}),
-                                op({{"op", "rename_column"}, {"table", "token"}, {"from", "plain"},
-                                    {"to", "level"}})});
+  const json ops = json::array(
+      {op({{"op", "drop_column"}, {"table", "code"}, {"column", "gone"}}),
+       op({{"op", "rename_table"}, {"from", "code"}, {"to", "token"}}),
+       op({{"op", "rename_column"}, {"table", "token"}, {"from", "old"}, {"to", "fresh"}}),
+       op({{"op", "rename_column"}, {"table", "token"}, {"from", "plain"}, {"to", "level"}})});
   const std::string lite = sql(before, after, ops, "sqlite");
   CHECK_THAT(lite, Catch::StartsWith("ALTER TABLE \"Code\" RENAME TO \"Token\"\n"
                                      "CREATE TABLE \"nextorm_new_Token\"") &&

@@ -67,8 +67,8 @@ TEST_CASE_METHOD(shop, "hundreds of changed objects are written, each with its o
   auto run = [&] {
     db_session session{db};
     const auto products = select<Product>("p for p in Product").order_by("p.id").fetch();
-    behind("UPDATE " + table("Product") + " SET " + quote("stock") + " = 0 WHERE " +
-           quote("id") + " = 150");
+    behind("UPDATE " + table("Product") + " SET " + quote("stock") + " = 0 WHERE " + quote("id") +
+           " = 150");
     for (Product& p : products) p.stock = p.stock.get() + 1;
   };
   CHECK_THROWS_WITH(run(), Catch::StartsWith("session.optimistic_check: Product[150] was changed "
@@ -77,7 +77,8 @@ TEST_CASE_METHOD(shop, "hundreds of changed objects are written, each with its o
   CHECK(stock_sum() == 300 * 301);
 }
 
-TEST_CASE_METHOD(shop, "the first of several changed rows is the one reported", "[batched_writes]") {
+TEST_CASE_METHOD(shop, "the first of several changed rows is the one reported",
+                 "[batched_writes]") {
   make_products(20);
   db_session session{db};
   const auto products = select<Product>("p for p in Product").order_by("p.id").fetch();
@@ -114,8 +115,8 @@ TEST_CASE_METHOD(shop, "versions move on and after_update hooks run in order acr
     db_session session{db};
     std::vector<Counter*> all;
     for (int id = 1; id <= 50; ++id) all.push_back(&Counter::at(id));
-    behind("UPDATE " + table("Counter") + " SET " + quote("version") + " = 9 WHERE " +
-           quote("id") + " = 42");
+    behind("UPDATE " + table("Counter") + " SET " + quote("version") + " = 9 WHERE " + quote("id") +
+           " = 42");
     for (Counter* c : all) c->hits = 0;
   };
   CHECK_THROWS_WITH(run(), Catch::StartsWith("session.optimistic_check: Counter[42] "));

@@ -34,7 +34,7 @@ void postgres_connection::drop_pipeline_answers() {
   for (;;) {
     while (PQisBusy(conn) != 0) {
       (void)m_wait({PQsocket(conn), io::read, std::nullopt});
-      if (PQconsumeInput(conn) == 0) lost();
+      if (PQconsumeInput(conn) == 0) lost();  // coverage-exempt: lost while a refusal is drained
     }
     const pg_result_handle result{PQgetResult(conn)};
     if (result && PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) return;
@@ -68,7 +68,7 @@ void postgres_connection::execute_batch(std::span<const batched_statement> state
   pg_params& p = m_op.params;
   auto sent = [&](int ok, const std::string& sql) {
     if (ok == 1) return;
-    if (PQstatus(conn) == CONNECTION_BAD) lost();
+    if (PQstatus(conn) == CONNECTION_BAD) lost();  // coverage-exempt: lost between two sends
     // libpq refused the statement itself (too many parameters): what was sent before it is
     // ended by a Sync and its answers dropped, so that the connection goes on.
     const std::string message = pg_error_message(conn);
@@ -110,8 +110,7 @@ void postgres_connection::execute_batch(std::span<const batched_statement> state
   pg_result_handle failure;
   std::size_t failed = 0;
   std::size_t next = 0;
-  bool any = false;  // a result of the current answer was read
-  int nulls = 0;     // nulls in a row: more than one means libpq has no answer left
+  int nulls = 0;  // nulls in a row: more than one means libpq has no answer left
   for (;;) {
     while (PQisBusy(conn) != 0) {
       (void)m_wait({PQsocket(conn), io::read, std::nullopt});
@@ -119,18 +118,18 @@ void postgres_connection::execute_batch(std::span<const batched_statement> state
     }
     pg_result_handle result{PQgetResult(conn)};
     if (!result) {
-      if (any) ++next;
-      any = false;
+      // The end of one statement's answer (its results come first).
       if (++nulls > 1) lost();  // coverage-exempt: libpq ends a pipeline with its Sync result
+      ++next;
       continue;
     }
     nulls = 0;
     const ExecStatusType status = PQresultStatus(result.get());
     if (status == PGRES_PIPELINE_SYNC) break;
-    any = true;
     if (next >= answers.size()) lost();  // coverage-exempt: more answers than statements
     const pending_answer& answer = answers[next];
-    if (status == PGRES_FATAL_ERROR && !failure) {
+    // (After an error the server skips the rest: PGRES_PIPELINE_ABORTED, no second error.)
+    if (status == PGRES_FATAL_ERROR) {
       failure = std::move(result);
       failed = next;
     } else if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
@@ -145,7 +144,9 @@ void postgres_connection::execute_batch(std::span<const batched_statement> state
   if (failure) {
     const pending_answer& answer = answers[failed];
     const char* state = PQresultErrorField(failure.get(), PG_DIAG_SQLSTATE);
-    if (!answer.prepare && state != nullptr && std::strcmp(state, "0A000") == 0) {
+    // (Only libpq's own errors have no SQLSTATE.)
+    if (!answer.prepare && state != nullptr &&  // coverage-exempt: libpq's own errors
+        std::strcmp(state, "0A000") == 0) {
       // As in finish(): a statement whose tables changed under it is prepared anew next time.
       encode_params(collect_params(*statements[answer.statement].params), p);
       std::string key;
