@@ -430,8 +430,9 @@ class renderer {
       if (is_mariadb(m_d)) {
         // MariaDB renames no foreign key: it is made again under its new name.
         emit("ALTER TABLE " + table + " DROP FOREIGN KEY " + q(from));
+        const std::string& name = to;  // (clang 14 cannot capture a structured binding)
         const auto fk = std::find_if(t.foreign_keys.begin(), t.foreign_keys.end(),
-                                     [&](const foreign_key& k) { return k.name == to; });
+                                     [&](const foreign_key& k) { return k.name == name; });
         m_deferred.push_back({add_foreign_key(t, *fk, m_d), {}});
       } else {
         emit("ALTER TABLE " + table + " RENAME CONSTRAINT " + q(from) + " TO " + q(to));
