@@ -15,7 +15,7 @@ namespace nextorm::cli {
 namespace {
 
 using command_fn = int (*)(std::span<const std::string_view> args, std::ostream& out,
-                           std::ostream& err);
+                           std::ostream& err, std::istream* in);
 
 struct command {
   std::string_view name;
@@ -49,7 +49,8 @@ int usage_error(std::ostream& err, const std::string& message) {
 
 }  // namespace
 
-int run_cli(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
+int run_cli(std::span<const std::string_view> args, std::ostream& out, std::ostream& err,
+            std::istream* in) {
   if (args.empty()) return usage_error(err, "missing COMMAND");
   const std::string_view name = args.front();
   if (name == "--help" || name == "-h" || name == "help") {
@@ -66,7 +67,7 @@ int run_cli(std::span<const std::string_view> args, std::ostream& out, std::ostr
       names.emplace_back(c.name);
       continue;
     }
-    return c.run(args.subspan(1), out, err);
+    return c.run(args.subspan(1), out, err, in);
   }
   if (name.starts_with("-")) {
     static constexpr std::string_view options[] = {"--help", "--version"};

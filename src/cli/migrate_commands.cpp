@@ -162,7 +162,8 @@ constexpr std::string_view makemigrations_usage =
     "\n"
     "Writes DIR/NNNN_name.json: the operations that lead from the schema the migrations in DIR\n"
     "build to the one in FILE (a JSON schema, or what db.schema().to_json() writes), and FILE's\n"
-    "schema after them. Nothing changed: says so and writes nothing.\n"
+    "schema after them. Nothing changed: says so and writes nothing. At a terminal it asks about\n"
+    "what may be a rename; elsewhere a rename is declared with renamed_from.\n"
     "\n"
     "Options:\n"
     "  --schema FILE          the schema (JSON)\n"
@@ -221,10 +222,83 @@ void print_statements(std::ostream& out, const schema_change::migration& m, cons
   }
 }
 
+// The entities and attributes of `after` that may be renames of `before`'s (one went, another
+// came, of the same kind and type), each asked about; a yes sets renamed_from in `after`.
+// Returns whether any was.
+bool ask_renames(const json& before, json& after, std::istream& in, std::ostream& out) {
+  // (By reference: pointers into the schemas are kept.)
+  static const json none = json::array();
+  const auto entities = [](const json& schema) -> const json& {
+    return schema.contains("entities") ? schema.at("entities") : none;
+  };
+  const auto by_name = [&](const json& schema, const std::string& name) -> const json* {
+    for (const json& e : entities(schema)) {
+      if (e["name"] == name) return &e;
+    }
+    return nullptr;
+  };
+  const auto ask = [&](const std::string& question) {
+    out << question << " [y/N] " << std::flush;
+    std::string answer;
+    std::getline(in, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+  };
+  bool any = false;
+  std::vector<std::string> claimed;  // old names taken by a yes
+  for (json& entity : after["entities"]) {
+    const std::string name = entity["name"];
+    const json* old = by_name(before, entity.value("renamed_from", name));
+    if (old == nullptr) {
+      for (const json& gone : entities(before)) {
+        const std::string old_name = gone["name"];
+        if (by_name(after, old_name) != nullptr ||
+            std::find(claimed.begin(), claimed.end(), old_name) != claimed.end()) {
+          continue;
+        }
+        if (ask("Did you rename " + old_name + " to " + name + "?")) {
+          entity["renamed_from"] = old_name;
+          claimed.push_back(old_name);
+          old = &gone;
+          any = true;
+          break;
+        }
+      }
+    }
+    if (old == nullptr) continue;
+    const auto attr_in = [](const json& e, const std::string& attr) -> const json* {
+      for (const json& a : e["attrs"]) {
+        if (a["name"] == attr) return &a;
+      }
+      return nullptr;
+    };
+    std::vector<std::string> taken;
+    for (json& attr : entity["attrs"]) {
+      const std::string attr_name = attr["name"];
+      if (attr_in(*old, attr.value("renamed_from", attr_name)) != nullptr) continue;
+      for (const json& gone : (*old)["attrs"]) {
+        const std::string old_attr = gone["name"];
+        const bool alike = gone.value("kind", "") == attr.value("kind", "") &&
+                           gone.value("type", "") == attr.value("type", "");
+        if (!alike || attr_in(entity, old_attr) != nullptr ||
+            std::find(taken.begin(), taken.end(), old_attr) != taken.end()) {
+          continue;
+        }
+        if (ask("Did you rename " + name + "." + old_attr + " to " + name + "." + attr_name + "?")) {
+          attr["renamed_from"] = old_attr;
+          taken.push_back(old_attr);
+          any = true;
+          break;
+        }
+      }
+    }
+  }
+  return any;
+}
+
 }  // namespace
 
 int run_makemigrations_command(std::span<const std::string_view> args, std::ostream& out,
-                               std::ostream& err) {
+                               std::ostream& err, std::istream* in) {
   return guarded("makemigrations", makemigrations_usage, out, err, [&] {
     const parsed_args a = parse(args, {"--schema", "--dir", "--name"},
                                 {"--check", "--allow-destructive", "--initial"});
@@ -240,13 +314,19 @@ int run_makemigrations_command(std::span<const std::string_view> args, std::ostr
     registry schema;
     schema.load_json_file(file);
     schema.finalize();
-    const json after = json::parse(schema.to_json());
+    json after = json::parse(schema.to_json());
     const auto existing = migrations_in(dir, true);
     if (a.flag("--initial") && !existing.empty()) {
       throw usage_failure{"--initial: " + dir + " has migrations already"};
     }
     const json before = existing.empty() ? json::object() : existing.back().snapshot;
-    const schema_change::schema_changes changes = schema_change::diff_schemas(before, after);
+    schema_change::schema_changes changes = schema_change::diff_schemas(before, after);
+    // At a terminal, what may be a rename is asked about: each yes is a renamed_from in the
+    // snapshot, and the diff is made again.
+    if (in != nullptr && !changes.destructive.empty() && !a.flag("--check") &&
+        ask_renames(before, after, *in, out)) {
+      changes = schema_change::diff_schemas(before, after);
+    }
     if (changes.operations.empty()) {
       out << "No changes: the migrations in " << dir << " build this schema.\n";
       return exit_ok;
@@ -280,7 +360,7 @@ int run_makemigrations_command(std::span<const std::string_view> args, std::ostr
 }
 
 int run_migrate_command(std::span<const std::string_view> args, std::ostream& out,
-                        std::ostream& err) {
+                        std::ostream& err, std::istream* /*in*/) {
   return guarded("migrate", migrate_usage, out, err, [&] {
     const parsed_args a =
         parse(args, {"--db", "--dir", "--to", "--provider", "--lock-timeout"},
@@ -377,7 +457,7 @@ int run_migrate_command(std::span<const std::string_view> args, std::ostream& ou
 }
 
 int run_showmigrations_command(std::span<const std::string_view> args, std::ostream& out,
-                               std::ostream& err) {
+                               std::ostream& err, std::istream* /*in*/) {
   return guarded("showmigrations", showmigrations_usage, out, err, [&] {
     const parsed_args a = parse(args, {"--db", "--dir"}, {});
     if (a.help) {
@@ -413,7 +493,7 @@ int run_showmigrations_command(std::span<const std::string_view> args, std::ostr
 }
 
 int run_sqlmigrate_command(std::span<const std::string_view> args, std::ostream& out,
-                           std::ostream& err) {
+                           std::ostream& err, std::istream* /*in*/) {
   return guarded("sqlmigrate", sqlmigrate_usage, out, err, [&] {
     const parsed_args a = parse(args, {"--dir", "--provider"}, {});
     if (a.help) {

@@ -164,7 +164,7 @@ std::string run(const query_options& o) {
 }  // namespace
 
 int run_query_command(std::span<const std::string_view> args, std::ostream& out,
-                      std::ostream& err) {
+                      std::ostream& err, std::istream* /*in*/) {
   query_options options;
   try {
     options = parse_query_args(args);

@@ -8,6 +8,6 @@
 namespace nextorm::cli {
 
 [[nodiscard]] int run_query_command(std::span<const std::string_view> args, std::ostream& out,
-                                    std::ostream& err);
+                      std::ostream& err, std::istream* in);
 
 }  // namespace nextorm::cli

@@ -62,9 +62,12 @@ class renderer {
         m_new{snapshot_tables(m.snapshot, d)} {
     for (const json& op : m.operations) {
       const std::string kind = op["op"];
-      if (kind == "rename_table") m_table_renames[key(text(op, "to"))] = text(op, "from");
+      if (kind == "rename_table") {
+        m_table_renames[key(text(op, "to"))] = text(op, "from");
+        m_renamed_to[key(text(op, "from"))] = text(op, "to");
+      }
       if (kind == "create_table") m_created.insert(key(text(op, "table")));
-      if (kind == "add_column") m_added[key(text(op, "table"))].insert(key(text(op, "column")));
+      if (kind == "add_column") m_added.insert(key(text(op, "table")) + '\n' + key(text(op, "column")));
       if (kind == "rename_column") {
         m_column_renames[key(text(op, "table"))][key(text(op, "to"))] = text(op, "from");
       }
@@ -161,18 +164,13 @@ class renderer {
         table = text(op, "table");
       } else if (kind == "drop_column" || kind == "drop_foreign_key" || kind == "drop_unique") {
         // (Named by the old table: the rebuild makes the new one.)
-        table = text(op, "table");
-        for (const auto& [to, from] : m_table_renames) {
-          if (equal_ignoring_case(from, table)) table = to;
-        }
+        table = new_table_name(text(op, "table"));
       } else if (kind == "add_foreign_key") {
         table = text(op, "table");
         if (m_created.count(key(table)) != 0) continue;
-        // A foreign key of columns this migration adds goes with them (ADD COLUMN ... REFERENCES).
+        // A foreign key of a column this migration adds goes with it (ADD COLUMN ... REFERENCES).
         const auto cols = columns(op);
-        const auto added = m_added.find(key(table));
-        if (cols.size() == 1 && added != m_added.end() &&
-            added->second.count(key(cols.front())) != 0) {
+        if (cols.size() == 1 && m_added.count(key(table) + '\n' + key(cols.front())) != 0) {
           continue;
         }
       } else if (kind == "add_column") {
@@ -192,12 +190,13 @@ class renderer {
     }
     return false;
   }
+  // The name a table of the old snapshot has after this migration's renames.
+  std::string new_table_name(const std::string& old) const {
+    const auto found = m_renamed_to.find(key(old));
+    return found != m_renamed_to.end() ? found->second : old;
+  }
   bool rebuilt_old(const std::string& old) const {
-    std::string table = old;
-    for (const auto& [to, from] : m_table_renames) {
-      if (equal_ignoring_case(from, old)) table = to;
-    }
-    return rebuilt(table);
+    return rebuilt(new_table_name(old));
   }
 
   void render(const json& op) {
@@ -237,7 +236,7 @@ class renderer {
           "ALTER TABLE " + q(t.name) + " ADD COLUMN " + q(c.name) + " " + c.definition;
       if (is_sqlite(m_d)) {
         for (const foreign_key& fk : t.foreign_keys) {
-          if (fk.columns.size() == 1 && equal_ignoring_case(fk.columns.front(), c.name)) {
+          if (fk.columns == std::vector<std::string>{c.name}) {
             sql.append(" ").append(references(fk, m_d));
           }
         }
@@ -540,7 +539,8 @@ class renderer {
   std::vector<table_def> m_new;
   std::map<std::string, std::string> m_table_renames;  // new -> old
   std::set<std::string> m_created;
-  std::map<std::string, std::set<std::string>> m_added;
+  std::map<std::string, std::string> m_renamed_to;  // old -> new
+  std::set<std::string> m_added;  // the columns it adds, "table\ncolumn"
   std::map<std::string, std::map<std::string, std::string>> m_column_renames;  // new -> old
   std::set<std::string> m_rebuilt;
   std::vector<rendered_step> m_out;

@@ -244,3 +244,11 @@ TEST_CASE("renames in hierarchies and relations", "[diff]") {
   CHECK(ops(to_b, to_d) == std::vector<std::string>{"drop_foreign_key c r", "drop_table b",
                                                     "create_table d", "add_foreign_key c r"});
 }
+
+TEST_CASE("a nullable column retyped stays nullable: nothing NOT NULL to refuse", "[diff]") {
+  const json a = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  const json b = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Opt","type":"float"}]})");
+  const auto changes = diff_schemas(a, b);
+  CHECK(ops(a, b) == std::vector<std::string>{"alter_column t n"});
+  CHECK(changes.destructive.size() == 1);  // (the type: an integer past 2^53 loses digits)
+}

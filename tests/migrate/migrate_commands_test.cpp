@@ -219,3 +219,60 @@ TEST_CASE("the commands' other spellings and outputs", "[migrate_cli]") {
   CHECK(run({"migrate", "--db", f.db(), "--dir", f.path("empty"), "--fake-initial"}).out ==
         "No migrations to apply.\n");
 }
+
+namespace {
+
+result answered(std::vector<std::string> args, const std::string& answers) {
+  std::vector<std::string_view> views(args.begin(), args.end());
+  std::ostringstream out;
+  std::ostringstream err;
+  std::istringstream in{answers};
+  const int code = nextorm::cli::run_cli(views, out, err, &in);
+  return {code, out.str(), err.str()};
+}
+
+}  // namespace
+
+TEST_CASE("at a terminal, makemigrations asks about what may be a rename", "[migrate_cli]") {
+  folder f;
+  const std::string m = f.path("m");
+  const std::string v1 = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+    {"name":"label","kind":"Opt","type":"str"}]}]})";
+  REQUIRE(run({"makemigrations", "--schema", f.file("v1.json", v1), "--dir", m}).code == 0);
+  // Item.n became Item.count (same kind and type); label became size (another type: no question).
+  const std::string v2 = R"({"entities":[{"name":"Item","attrs":[{"name":"count","kind":"Req","type":"int"},
+    {"name":"size","kind":"Opt","type":"int"}]}]})";
+  const result no = answered({"makemigrations", "--schema", f.file("v2.json", v2), "--dir", m}, "n\n");
+  CHECK(no.code == 1);
+  CHECK(no.out == "Did you rename Item.n to Item.count? [y/N] ");
+  CHECK_THAT(no.err, Catch::Contains("refused"));
+  const result yes = answered(
+      {"makemigrations", "--schema", f.file("v2.json", v2), "--dir", m, "--allow-destructive"},
+      "y\n");
+  CHECK(yes.code == 0);
+  CHECK_THAT(yes.out, Catch::StartsWith("Did you rename Item.n to Item.count? [y/N] Wrote ") &&
+                          Catch::Contains("rename_column table=item from=n to=count") &&
+                          Catch::Contains("drop_column table=item column=label"));
+  // The answer is in the snapshot: the schema as it is needs nothing more.
+  CHECK_THAT(run({"makemigrations", "--schema", f.file("v2.json", v2), "--dir", m}).out,
+             Catch::StartsWith("No changes"));
+  // An entity renamed; no answer (the end of the input) is no.
+  const std::string v3 = R"({"entities":[{"name":"Thing","attrs":[{"name":"count","kind":"Req","type":"int"},
+    {"name":"size","kind":"Opt","type":"int"}]}]})";
+  const result silent = answered({"makemigrations", "--schema", f.file("v3.json", v3), "--dir", m}, "");
+  CHECK(silent.code == 1);
+  CHECK(silent.out == "Did you rename Item to Thing? [y/N] ");
+  const result renamed =
+      answered({"makemigrations", "--schema", f.file("v3.json", v3), "--dir", m}, "yes\n");
+  CHECK(renamed.code == 0);
+  CHECK_THAT(renamed.out, Catch::Contains("rename_table from=item to=thing"));
+  // Two candidates for one old name: the first yes takes it.
+  const std::string v4 = R"({"entities":[{"name":"Thing","attrs":[{"name":"a","kind":"Req","type":"int"},
+    {"name":"b","kind":"Req","type":"int"},{"name":"size","kind":"Opt","type":"int"}]}]})";
+  const result first = answered(
+      {"makemigrations", "--schema", f.file("v4.json", v4), "--dir", m, "--allow-destructive"},
+      "Y\n");
+  CHECK(first.out.find("Did you rename Thing.count to Thing.a? [y/N] Wrote") == 0);
+  CHECK_THAT(first.out, Catch::Contains("rename_column table=thing from=count to=a") &&
+                            Catch::Contains("add_column table=thing column=b"));
+}

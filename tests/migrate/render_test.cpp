@@ -379,3 +379,36 @@ TEST_CASE(
   CHECK_THAT(my, Catch::Contains("ALTER TABLE `token` RENAME INDEX `old` TO `fresh`") &&
                      !Catch::Contains("RENAME INDEX `plain`"));
 }
+
+TEST_CASE("SQLite rebuilds for a foreign key on a column it had, or of several columns",
+          "[render]") {
+  const json before = schema(R"({"name":"P","attrs":[{"name":"qs","kind":"Set","type":"Q"}]},
+    {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P","optional":true}]},
+    {"name":"K","primary_key":["a","b"],"attrs":[{"name":"a","kind":"Req","type":"int"},
+      {"name":"b","kind":"Req","type":"int"}]})");
+  const json after = schema(R"({"name":"P","attrs":[{"name":"qs","kind":"Set","type":"Q","cascade_delete":true}]},
+    {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P","optional":true},
+      {"name":"k","kind":"Single","type":"K","optional":true}]},
+    {"name":"K","primary_key":["a","b"],"attrs":[{"name":"a","kind":"Req","type":"int"},
+      {"name":"b","kind":"Req","type":"int"},{"name":"qs","kind":"Set","type":"Q"}]})");
+  const json retarget = json::array({op_columns("drop_foreign_key", "q", {"p"}),
+                                     op_columns("add_foreign_key", "q", {"p"})});
+  CHECK_THAT(sql(before, after, retarget, "sqlite"), Catch::Contains("CREATE TABLE \"nextorm_new_Q\""));
+  const json composite = json::array({op({{"op", "add_column"}, {"table", "q"}, {"column", "k_a"}}),
+                                      op({{"op", "add_column"}, {"table", "q"}, {"column", "k_b"}}),
+                                      op_columns("add_foreign_key", "q", {"k_a", "k_b"})});
+  CHECK_THAT(sql(before, after, composite, "sqlite"),
+             Catch::Contains("CREATE TABLE \"nextorm_new_Q\"") &&
+                 Catch::Contains("FOREIGN KEY (\"k_a\", \"k_b\") REFERENCES \"K\""));
+  // A column's unique added where it has a default: neither the type nor the default changes.
+  const json plain = schema(R"({"name":"T","attrs":[{"name":"d","kind":"Req","type":"int","default":1}]})");
+  const json unique = schema(R"({"name":"T","attrs":[{"name":"d","kind":"Req","type":"int","default":1,"unique":true}]})");
+  CHECK(sql(plain, unique, json::array({op({{"op", "alter_column"}, {"table", "t"}, {"column", "d"}})}),
+            "postgres") == "ALTER TABLE \"t\" ADD UNIQUE (\"d\")\n");
+  // A rename of a column the old snapshot does not have (a hand edit).
+  CHECK_THROWS_WITH(sql(plain, plain,
+                        json::array({op({{"op", "rename_column"}, {"table", "t"}, {"from", "nope"},
+                                         {"to", "d"}})}),
+                        "mariadb"),
+                    Catch::Contains("there is no column t.nope before it"));
+}
