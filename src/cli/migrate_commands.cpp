@@ -218,6 +218,10 @@ void print_statements(std::ostream& out, const schema_change::migration& m, cons
     if (!step.requires_empty_table.empty()) {
       out << "-- (table " << step.requires_empty_table << " must have no rows)\n";
     }
+    if (!step.keeps_triggers_of.empty()) {
+      out << "-- (the triggers of table " << step.keeps_triggers_of
+          << " go with it: make them again after the rebuild)\n";
+    }
     out << step.sql << ";\n";
   }
 }
@@ -226,11 +230,9 @@ void print_statements(std::ostream& out, const schema_change::migration& m, cons
 // came, of the same kind and type), each asked about; a yes sets renamed_from in `after`.
 // Returns whether any was.
 bool ask_renames(const json& before, json& after, std::istream& in, std::ostream& out) {
-  // (By reference: pointers into the schemas are kept.)
-  static const json none = json::array();
-  const auto entities = [](const json& schema) -> const json& {
-    return schema.contains("entities") ? schema.at("entities") : none;
-  };
+  // (By reference: pointers into the schemas are kept. A change that loses data has a schema
+  // before it, so both have their entities.)
+  const auto entities = [](const json& schema) -> const json& { return schema.at("entities"); };
   const auto by_name = [&](const json& schema, const std::string& name) -> const json* {
     for (const json& e : entities(schema)) {
       if (e["name"] == name) return &e;
@@ -283,7 +285,8 @@ bool ask_renames(const json& before, json& after, std::istream& in, std::ostream
             std::find(taken.begin(), taken.end(), old_attr) != taken.end()) {
           continue;
         }
-        if (ask("Did you rename " + name + "." + old_attr + " to " + name + "." + attr_name + "?")) {
+        if (ask("Did you rename " + name + "." + old_attr + " to " + name + "." + attr_name +
+                "?")) {
           attr["renamed_from"] = old_attr;
           taken.push_back(old_attr);
           any = true;

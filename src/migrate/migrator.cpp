@@ -256,6 +256,7 @@ void migrator::undo(const migration& m, const nlohmann::json& previous) {
 void migrator::run_steps(const migration& m, const std::vector<rendered_step>& steps, int first,
                          bool undoing) {
   const bool progress = is_mariadb(m_dialect) && !undoing;
+  m_pending_triggers.clear();
   for (std::size_t i = static_cast<std::size_t>(first); i < steps.size(); ++i) {
     const rendered_step& step = steps[i];
     try {
@@ -271,7 +272,11 @@ void migrator::run_steps(const migration& m, const std::vector<rendered_step>& s
                   "required");
         }
       }
-      m_connection.execute_script(step.sql);
+      if (step.keeps_triggers_of.empty()) {
+        m_connection.execute_script(step.sql);
+      } else {
+        drop_keeping_triggers(step);
+      }
     } catch (const error& e) {
       std::string where = std::string{undoing ? "undoing " : ""} + "migration " + m.name +
                           " failed at statement " + std::to_string(i + 1) + " of " +
@@ -296,6 +301,31 @@ void migrator::run_steps(const migration& m, const std::vector<rendered_step>& s
     }
     if (progress) record(m, 0, false, static_cast<int>(i + 1), true);
   }
+  // SQLite: the triggers of the tables it rebuilt, made again on the new tables.
+  for (const std::string& trigger : m_pending_triggers) {
+    try {
+      m_connection.execute_script(trigger);
+    } catch (const error& e) {
+      throw schema_error("migrate.failed", "migration " + m.name +
+                                               " cannot make again a trigger of a table it "
+                                               "rebuilt (" +
+                                               trigger + "): " + e.what() +
+                                               "; nothing of it was applied (it was rolled back)");
+    }
+  }
+  m_pending_triggers.clear();
+}
+
+void migrator::drop_keeping_triggers(const rendered_step& step) {
+  std::vector<std::string> triggers;
+  {
+    auto rows =
+        m_connection.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                           std::vector<value>{value{step.keeps_triggers_of}});
+    while (rows->next()) triggers.emplace_back(rows->get_text(0));
+  }
+  m_connection.execute_script(step.sql);
+  m_pending_triggers.insert(m_pending_triggers.end(), triggers.begin(), triggers.end());
 }
 
 void migrator::finish(const migration& m) {

@@ -98,11 +98,14 @@ class migrator {
                  bool undoing);
   // The end of one migration's transaction: SQLite's foreign keys checked, committed.
   void finish(const migration& m);
+  // SQLite: a rebuild's DROP TABLE, the table's triggers kept for run_steps to make again.
+  void drop_keeping_triggers(const rendered_step& step);
 
   driver::connection& m_connection;
   const lower::dialect& m_dialect;
   std::vector<migration> m_migrations;
   std::string m_owner;  // MariaDB's lock row: who holds it
+  std::vector<std::string> m_pending_triggers;
 };
 
 }  // namespace nextorm::schema_change

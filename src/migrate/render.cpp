@@ -67,7 +67,8 @@ class renderer {
         m_renamed_to[key(text(op, "from"))] = text(op, "to");
       }
       if (kind == "create_table") m_created.insert(key(text(op, "table")));
-      if (kind == "add_column") m_added.insert(key(text(op, "table")) + '\n' + key(text(op, "column")));
+      if (kind == "add_column")
+        m_added.insert(key(text(op, "table")) + '\n' + key(text(op, "column")));
       if (kind == "rename_column") {
         m_column_renames[key(text(op, "table"))][key(text(op, "to"))] = text(op, "from");
       }
@@ -76,9 +77,14 @@ class renderer {
   }
 
   std::vector<rendered_step> run() {
-    for (const json& op : m_migration.operations) render(op);
+    for (std::size_t i = 0; i < m_migration.operations.size(); ++i) {
+      // SQLite: a migration's own SQL finds the tables that the operations before it rebuild
+      // already rebuilt (in their final shape).
+      if (m_migration.operations[i]["op"] == "sql") rebuild_before(i);
+      render(m_migration.operations[i]);
+    }
     for (const table_def& t : m_new) rename_derived(t);
-    for (const std::string& table : m_rebuilt) rebuild(table);
+    rebuild_before(m_migration.operations.size());
     // The foreign keys of new tables, once every table exists (PostgreSQL, MariaDB).
     for (auto& step : m_deferred) m_out.push_back(std::move(step));
     return std::move(m_out);
@@ -148,7 +154,7 @@ class renderer {
   }
 
   void emit(std::string sql, std::string empty_table = {}) {
-    m_out.push_back({std::move(sql), std::move(empty_table)});
+    m_out.push_back({std::move(sql), std::move(empty_table), {}});
   }
   void create_index(const table_def& t, const index_def& index) {
     emit("CREATE INDEX " + q(index.name) + " ON " + q(t.name) + " " +
@@ -157,7 +163,8 @@ class renderer {
 
   // SQLite: the tables whose changes ALTER TABLE cannot make there.
   void find_rebuilds() {
-    for (const json& op : m_migration.operations) {
+    for (std::size_t index = 0; index < m_migration.operations.size(); ++index) {
+      const json& op = m_migration.operations[index];
       const std::string kind = op["op"];
       std::string table;
       if (kind == "alter_column" || kind == "add_unique") {
@@ -181,23 +188,30 @@ class renderer {
       } else {
         continue;
       }
-      m_rebuilt.insert(new_table(table).name);
+      // (The first operation that needs it.)
+      if (m_rebuilt.emplace(new_table(table).name, m_rebuild_at.size()).second) {
+        m_rebuild_at.push_back(index);
+      }
     }
   }
   bool rebuilt(const std::string& table) const {
-    for (const auto& t : m_rebuilt) {
+    for (const auto& [t, entry] : m_rebuilt) {
       if (equal_ignoring_case(t, table)) return true;
     }
     return false;
+  }
+  // The rebuilds that operations before `index` need, not made yet.
+  void rebuild_before(std::size_t index) {
+    for (const auto& [table, entry] : m_rebuilt) {
+      if (m_rebuild_at[entry] < index && m_done_rebuilds.insert(table).second) rebuild(table);
+    }
   }
   // The name a table of the old snapshot has after this migration's renames.
   std::string new_table_name(const std::string& old) const {
     const auto found = m_renamed_to.find(key(old));
     return found != m_renamed_to.end() ? found->second : old;
   }
-  bool rebuilt_old(const std::string& old) const {
-    return rebuilt(new_table_name(old));
-  }
+  bool rebuilt_old(const std::string& old) const { return rebuilt(new_table_name(old)); }
 
   void render(const json& op) {
     const std::string kind = op["op"];
@@ -283,7 +297,7 @@ class renderer {
       const table_def& t = new_table(text(op, "table"));
       const foreign_key& fk = by_columns(t.foreign_keys, columns(op), t.name, "foreign key");
       if (is_sqlite(m_d)) return;  // inline, or made by the rebuild (find_rebuilds)
-      m_deferred.push_back({add_foreign_key(t, fk, m_d), {}});
+      m_deferred.push_back({add_foreign_key(t, fk, m_d), {}, {}});
     } else if (kind == "drop_foreign_key") {
       const table_def& t = old_table(text(op, "table"));
       if (is_sqlite(m_d)) return;  // the rebuild (or the table's drop) drops it
@@ -432,7 +446,7 @@ class renderer {
         const std::string& name = to;  // (clang 14 cannot capture a structured binding)
         const auto fk = std::find_if(t.foreign_keys.begin(), t.foreign_keys.end(),
                                      [&](const foreign_key& k) { return k.name == name; });
-        m_deferred.push_back({add_foreign_key(t, *fk, m_d), {}});
+        m_deferred.push_back({add_foreign_key(t, *fk, m_d), {}, {}});
       } else {
         emit("ALTER TABLE " + table + " RENAME CONSTRAINT " + q(from) + " TO " + q(to));
       }
@@ -528,8 +542,12 @@ class renderer {
       emit("INSERT INTO sqlite_sequence (name, seq) SELECT " + m_d.text_literal(staged.name) +
            ", seq FROM sqlite_sequence WHERE name = " + m_d.text_literal(t.name));
     }
-    emit("DROP TABLE " + q(t.name));
+    m_out.push_back({"DROP TABLE " + q(t.name), {}, t.name});
+    // (legacy_alter_table: the rename neither checks nor rewrites the views and triggers that
+    // name the table, which refer to the new one under the old name once it is renamed.)
+    emit("PRAGMA legacy_alter_table = ON");
     emit("ALTER TABLE " + q(staged.name) + " RENAME TO " + q(t.name));
+    emit("PRAGMA legacy_alter_table = OFF");
     for (const index_def& index : t.indexes) create_index(t, index);
   }
 
@@ -540,9 +558,11 @@ class renderer {
   std::map<std::string, std::string> m_table_renames;  // new -> old
   std::set<std::string> m_created;
   std::map<std::string, std::string> m_renamed_to;  // old -> new
-  std::set<std::string> m_added;  // the columns it adds, "table\ncolumn"
+  std::set<std::string> m_added;                    // the columns it adds, "table\ncolumn"
   std::map<std::string, std::map<std::string, std::string>> m_column_renames;  // new -> old
-  std::set<std::string> m_rebuilt;
+  std::map<std::string, std::size_t> m_rebuilt;  // table -> its entry in m_rebuild_at
+  std::vector<std::size_t> m_rebuild_at;         // the first operation needing each rebuild
+  std::set<std::string> m_done_rebuilds;
   std::vector<rendered_step> m_out;
   std::vector<rendered_step> m_deferred;
 };

@@ -17,6 +17,9 @@ struct rendered_step {
   // A column added NOT NULL without a default: the migrator first checks that this table has
   // no row (where the databases would refuse it, or MariaDB fill in zeros and empty strings).
   std::string requires_empty_table;
+  // SQLite's rebuild: the DROP TABLE of this table drops its triggers, which the migrator reads
+  // first and makes again once the new table has the name (a script from --sql says so).
+  std::string keeps_triggers_of;
 };
 
 // The statements of `m` for `dialect`, `before` being the snapshot of the migration before it

@@ -236,13 +236,16 @@ result answered(std::vector<std::string> args, const std::string& answers) {
 TEST_CASE("at a terminal, makemigrations asks about what may be a rename", "[migrate_cli]") {
   folder f;
   const std::string m = f.path("m");
-  const std::string v1 = R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
+  const std::string v1 =
+      R"({"entities":[{"name":"Item","attrs":[{"name":"n","kind":"Req","type":"int"},
     {"name":"label","kind":"Opt","type":"str"}]}]})";
   REQUIRE(run({"makemigrations", "--schema", f.file("v1.json", v1), "--dir", m}).code == 0);
   // Item.n became Item.count (same kind and type); label became size (another type: no question).
-  const std::string v2 = R"({"entities":[{"name":"Item","attrs":[{"name":"count","kind":"Req","type":"int"},
+  const std::string v2 =
+      R"({"entities":[{"name":"Item","attrs":[{"name":"count","kind":"Req","type":"int"},
     {"name":"size","kind":"Opt","type":"int"}]}]})";
-  const result no = answered({"makemigrations", "--schema", f.file("v2.json", v2), "--dir", m}, "n\n");
+  const result no =
+      answered({"makemigrations", "--schema", f.file("v2.json", v2), "--dir", m}, "n\n");
   CHECK(no.code == 1);
   CHECK(no.out == "Did you rename Item.n to Item.count? [y/N] ");
   CHECK_THAT(no.err, Catch::Contains("refused"));
@@ -257,9 +260,11 @@ TEST_CASE("at a terminal, makemigrations asks about what may be a rename", "[mig
   CHECK_THAT(run({"makemigrations", "--schema", f.file("v2.json", v2), "--dir", m}).out,
              Catch::StartsWith("No changes"));
   // An entity renamed; no answer (the end of the input) is no.
-  const std::string v3 = R"({"entities":[{"name":"Thing","attrs":[{"name":"count","kind":"Req","type":"int"},
+  const std::string v3 =
+      R"({"entities":[{"name":"Thing","attrs":[{"name":"count","kind":"Req","type":"int"},
     {"name":"size","kind":"Opt","type":"int"}]}]})";
-  const result silent = answered({"makemigrations", "--schema", f.file("v3.json", v3), "--dir", m}, "");
+  const result silent =
+      answered({"makemigrations", "--schema", f.file("v3.json", v3), "--dir", m}, "");
   CHECK(silent.code == 1);
   CHECK(silent.out == "Did you rename Item to Thing? [y/N] ");
   const result renamed =
@@ -267,7 +272,8 @@ TEST_CASE("at a terminal, makemigrations asks about what may be a rename", "[mig
   CHECK(renamed.code == 0);
   CHECK_THAT(renamed.out, Catch::Contains("rename_table from=item to=thing"));
   // Two candidates for one old name: the first yes takes it.
-  const std::string v4 = R"({"entities":[{"name":"Thing","attrs":[{"name":"a","kind":"Req","type":"int"},
+  const std::string v4 =
+      R"({"entities":[{"name":"Thing","attrs":[{"name":"a","kind":"Req","type":"int"},
     {"name":"b","kind":"Req","type":"int"},{"name":"size","kind":"Opt","type":"int"}]}]})";
   const result first = answered(
       {"makemigrations", "--schema", f.file("v4.json", v4), "--dir", m, "--allow-destructive"},
@@ -275,4 +281,32 @@ TEST_CASE("at a terminal, makemigrations asks about what may be a rename", "[mig
   CHECK(first.out.find("Did you rename Thing.count to Thing.a? [y/N] Wrote") == 0);
   CHECK_THAT(first.out, Catch::Contains("rename_column table=thing from=count to=a") &&
                             Catch::Contains("add_column table=thing column=b"));
+  // Nothing lost: nothing asked. --check asks nothing either.
+  const std::string v5 =
+      R"({"entities":[{"name":"Thing","attrs":[{"name":"a","kind":"Req","type":"int"},
+    {"name":"b","kind":"Req","type":"int"},{"name":"size","kind":"Opt","type":"int"},
+    {"name":"c","kind":"Opt","type":"int"}]},{"name":"Box","attrs":[{"name":"w","kind":"Opt","type":"int"}]},
+    {"name":"Crate","attrs":[{"name":"w","kind":"Opt","type":"int"}]}]})";
+  const result calm =
+      answered({"makemigrations", "--schema", f.file("v5.json", v5), "--dir", m}, "y\n");
+  CHECK(calm.out.find("Did you") == std::string::npos);
+  REQUIRE(calm.code == 0);
+  // Thing.b goes while Thing.d comes (a is kept, of the same type: not asked about); Box goes
+  // while Case and Bin come: one question per new entity, Box asked about once it is taken.
+  const std::string v6 =
+      R"({"entities":[{"name":"Thing","attrs":[{"name":"a","kind":"Req","type":"int"},
+    {"name":"d","kind":"Req","type":"int"},{"name":"size","kind":"Opt","type":"int"},
+    {"name":"c","kind":"Opt","type":"int"}]},{"name":"Case","attrs":[{"name":"w","kind":"Opt","type":"int"}]},
+    {"name":"Bin","attrs":[{"name":"w","kind":"Opt","type":"int"}]},
+    {"name":"Crate","attrs":[{"name":"w","kind":"Opt","type":"int"}]}]})";
+  CHECK(
+      answered({"makemigrations", "--schema", f.file("v6.json", v6), "--dir", m, "--check"}, "y\n")
+          .out.empty());
+  const result asked =
+      answered({"makemigrations", "--schema", f.file("v6.json", v6), "--dir", m}, "y\ny\n");
+  CHECK(asked.code == 0);
+  CHECK_THAT(asked.out, Catch::StartsWith("Did you rename Thing.b to Thing.d? [y/N] "
+                                          "Did you rename Box to Case? [y/N] Wrote") &&
+                            Catch::Contains("rename_table from=box to=case") &&
+                            Catch::Contains("create_table table=bin"));
 }

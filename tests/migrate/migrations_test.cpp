@@ -684,3 +684,69 @@ TEST_CASE("a migration recorded as failed part way resumes after its applied sta
   REQUIRE(p.migrate().code == 0);
   CHECK(p.scalar("SELECT price FROM product").as_real() == 1.0);
 }
+
+TEST_CASE("SQLite's table rebuild keeps the table's triggers and views", "[migrations]") {
+  if (testing::current_provider() != "sqlite") {
+    SUCCEED("only SQLite rebuilds tables");
+    return;
+  }
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("CREATE TABLE audit (what TEXT)");
+  p.run(
+      "CREATE TRIGGER product_added AFTER INSERT ON Product BEGIN INSERT INTO audit VALUES "
+      "(new.price); END");
+  p.run("CREATE VIEW cheap AS SELECT id FROM Product WHERE price < 10");
+  REQUIRE(p.make(v2).code == 0);
+  const auto script =
+      nextorm_cli({"sqlmigrate", "2", "--dir", p.migrations().string(), "--provider", "sqlite"});
+  CHECK_THAT(script.out, Catch::Contains("-- (the triggers of table Product go with it"));
+  const auto migrated = p.migrate();
+  INFO(migrated.err);
+  REQUIRE(migrated.code == 0);
+  p.run("INSERT INTO Product (name, price) VALUES ('Kite', 4)");
+  CHECK(p.scalar("SELECT COUNT(*) FROM audit").as_int() == 1);
+  CHECK(p.scalar("SELECT COUNT(*) FROM cheap").as_int() == 1);
+  // A migration whose own SQL makes a trigger of that name: the kept one cannot be made again,
+  // and nothing of the migration is applied.
+  REQUIRE(p.make(v3, {"--allow-destructive"}).code == 0);
+  const fs::path third = p.migrations() / "0003_drop_foreign_key_product_and_more.json";
+  nlohmann::json m;
+  {
+    std::ifstream in{third};
+    m = nlohmann::json::parse(in);
+  }
+  m["operations"].push_back({{"op", "sql"},
+                             {"sqlite",
+                              "CREATE TRIGGER product_added AFTER INSERT ON Product BEGIN "
+                              "SELECT 1; END"}});
+  std::ofstream{third} << m.dump();
+  const auto refused = p.migrate();
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("cannot make again a trigger"));
+  CHECK(p.history() == 2);
+}
+
+TEST_CASE("a migration's own SQL runs after the schema operations before it", "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO product (title, price) VALUES ('Hammer', 5)");
+  // v2 adds stock and makes price optional (on SQLite: a rebuild); the data step fills stock.
+  REQUIRE(p.make(v2, {"--name", "stock"}).code == 0);
+  const fs::path file = p.migrations() / "0002_stock.json";
+  nlohmann::json m;
+  {
+    std::ifstream in{file};
+    m = nlohmann::json::parse(in);
+  }
+  const std::string fill = "UPDATE product SET stock = 7";
+  m["operations"].push_back(
+      {{"op", "sql"}, {"sqlite", fill}, {"postgres", fill}, {"mariadb", fill}});
+  std::ofstream{file} << m.dump();
+  const auto migrated = p.migrate();
+  INFO(migrated.err);
+  REQUIRE(migrated.code == 0);
+  CHECK(p.scalar("SELECT stock FROM product").as_int() == 7);
+}

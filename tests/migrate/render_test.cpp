@@ -130,6 +130,7 @@ TEST_CASE("columns on PostgreSQL and MariaDB: ALTER TABLE; on SQLite, a rebuild 
                                        "\"shop\" FROM \"Item\"") &&
                        Catch::Contains("INSERT INTO sqlite_sequence") &&
                        Catch::Contains("ALTER TABLE \"nextorm_new_Item\" RENAME TO \"Item\"\n"
+                                       "PRAGMA legacy_alter_table = OFF\n"
                                        "CREATE INDEX \"idx_item__label\" ON \"Item\" (\"label\")"));
 }
 
@@ -386,14 +387,16 @@ TEST_CASE("SQLite rebuilds for a foreign key on a column it had, or of several c
     {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P","optional":true}]},
     {"name":"K","primary_key":["a","b"],"attrs":[{"name":"a","kind":"Req","type":"int"},
       {"name":"b","kind":"Req","type":"int"}]})");
-  const json after = schema(R"({"name":"P","attrs":[{"name":"qs","kind":"Set","type":"Q","cascade_delete":true}]},
+  const json after =
+      schema(R"({"name":"P","attrs":[{"name":"qs","kind":"Set","type":"Q","cascade_delete":true}]},
     {"name":"Q","attrs":[{"name":"p","kind":"Single","type":"P","optional":true},
       {"name":"k","kind":"Single","type":"K","optional":true}]},
     {"name":"K","primary_key":["a","b"],"attrs":[{"name":"a","kind":"Req","type":"int"},
       {"name":"b","kind":"Req","type":"int"},{"name":"qs","kind":"Set","type":"Q"}]})");
-  const json retarget = json::array({op_columns("drop_foreign_key", "q", {"p"}),
-                                     op_columns("add_foreign_key", "q", {"p"})});
-  CHECK_THAT(sql(before, after, retarget, "sqlite"), Catch::Contains("CREATE TABLE \"nextorm_new_Q\""));
+  const json retarget = json::array(
+      {op_columns("drop_foreign_key", "q", {"p"}), op_columns("add_foreign_key", "q", {"p"})});
+  CHECK_THAT(sql(before, after, retarget, "sqlite"),
+             Catch::Contains("CREATE TABLE \"nextorm_new_Q\""));
   const json composite = json::array({op({{"op", "add_column"}, {"table", "q"}, {"column", "k_a"}}),
                                       op({{"op", "add_column"}, {"table", "q"}, {"column", "k_b"}}),
                                       op_columns("add_foreign_key", "q", {"k_a", "k_b"})});
@@ -401,14 +404,18 @@ TEST_CASE("SQLite rebuilds for a foreign key on a column it had, or of several c
              Catch::Contains("CREATE TABLE \"nextorm_new_Q\"") &&
                  Catch::Contains("FOREIGN KEY (\"k_a\", \"k_b\") REFERENCES \"K\""));
   // A column's unique added where it has a default: neither the type nor the default changes.
-  const json plain = schema(R"({"name":"T","attrs":[{"name":"d","kind":"Req","type":"int","default":1}]})");
-  const json unique = schema(R"({"name":"T","attrs":[{"name":"d","kind":"Req","type":"int","default":1,"unique":true}]})");
-  CHECK(sql(plain, unique, json::array({op({{"op", "alter_column"}, {"table", "t"}, {"column", "d"}})}),
+  const json plain =
+      schema(R"({"name":"T","attrs":[{"name":"d","kind":"Req","type":"int","default":1}]})");
+  const json unique = schema(
+      R"({"name":"T","attrs":[{"name":"d","kind":"Req","type":"int","default":1,"unique":true}]})");
+  CHECK(sql(plain, unique,
+            json::array({op({{"op", "alter_column"}, {"table", "t"}, {"column", "d"}})}),
             "postgres") == "ALTER TABLE \"t\" ADD UNIQUE (\"d\")\n");
   // A rename of a column the old snapshot does not have (a hand edit).
-  CHECK_THROWS_WITH(sql(plain, plain,
-                        json::array({op({{"op", "rename_column"}, {"table", "t"}, {"from", "nope"},
-                                         {"to", "d"}})}),
-                        "mariadb"),
-                    Catch::Contains("there is no column t.nope before it"));
+  CHECK_THROWS_WITH(
+      sql(plain, plain,
+          json::array(
+              {op({{"op", "rename_column"}, {"table", "t"}, {"from", "nope"}, {"to", "d"}})}),
+          "mariadb"),
+      Catch::Contains("there is no column t.nope before it"));
 }
