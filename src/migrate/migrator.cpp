@@ -319,9 +319,10 @@ void migrator::run_steps(const migration& m, const std::vector<rendered_step>& s
 void migrator::drop_keeping_triggers(const rendered_step& step) {
   std::vector<std::string> triggers;
   {
-    auto rows =
-        m_connection.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-                           std::vector<value>{value{step.keeps_triggers_of}});
+    // (The parameter outlives the cursor: SQLite binds its text without a copy.)
+    const std::vector<value> table{value{step.keeps_triggers_of}};
+    auto rows = m_connection.query(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", table);
     while (rows->next()) triggers.emplace_back(rows->get_text(0));
   }
   m_connection.execute_script(step.sql);

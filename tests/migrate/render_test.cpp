@@ -419,3 +419,18 @@ TEST_CASE("SQLite rebuilds for a foreign key on a column it had, or of several c
           "mariadb"),
       Catch::Contains("there is no column t.nope before it"));
 }
+
+TEST_CASE("SQLite's rebuild comes before a migration's SQL that follows what needs it, after one "
+          "that precedes it",
+          "[render]") {
+  const json a = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  const json b = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Req","type":"int","default":0}]})");
+  const json fill = json{{"op", "sql"}, {"sqlite", "UPDATE T SET n = 0 WHERE n IS NULL"}};
+  const json alter = op({{"op", "alter_column"}, {"table", "t"}, {"column", "n"}});
+  const std::string before_sql = sql(a, b, json::array({fill, alter}), "sqlite");
+  CHECK_THAT(before_sql, Catch::StartsWith("UPDATE T SET n = 0 WHERE n IS NULL\nCREATE TABLE"));
+  const std::string after_sql = sql(a, b, json::array({alter, fill, fill}), "sqlite");
+  CHECK_THAT(after_sql, Catch::StartsWith("CREATE TABLE \"nextorm_new_T\"") &&
+                            Catch::EndsWith("UPDATE T SET n = 0 WHERE n IS NULL\n"
+                                            "UPDATE T SET n = 0 WHERE n IS NULL\n"));
+}
