@@ -1,7 +1,7 @@
 // The migration commands' command lines (src/cli/migrate_commands.cpp) on SQLite: help, wrong
 // options, names of migrations, --sql, --dry-run, sqlmigrate and showmigrations' marks. What the
 // migrations do on each provider is migrations_test.cpp's.
-#include "cli/cli.hpp"
+#include "migration_test_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -16,48 +16,27 @@
 
 namespace fs = std::filesystem;
 
+using migration_test::command_result;
+using result = command_result;
+
 namespace {
 
-struct result {
-  int code = 0;
-  std::string out;
-  std::string err;
-};
-
-result run(std::vector<std::string> args) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = nextorm::cli::run_cli(views, out, err);
-  return {code, out.str(), err.str()};
-}
+result run(std::vector<std::string> args) { return migration_test::nextorm_cli(std::move(args)); }
 
 class folder {
  public:
-  folder()
-      : m_dir{fs::temp_directory_path() /
-              ("nextorm-migrate-cli-" + std::to_string(getpid()) + "-" + std::to_string(++n()))} {
-    fs::create_directories(m_dir);
-  }
-  ~folder() {
-    std::error_code ec;
-    fs::remove_all(m_dir, ec);
-  }
-  folder(const folder&) = delete;
-  folder& operator=(const folder&) = delete;
+  folder() : m_temp{"nextorm-migrate-cli"} {}
   std::string file(const std::string& name, const std::string& text) const {
-    std::ofstream{m_dir / name} << text;
-    return (m_dir / name).string();
+    std::ofstream{m_temp.dir() / name} << text;
+    return (m_temp.dir() / name).string();
   }
-  [[nodiscard]] std::string path(const std::string& name) const { return (m_dir / name).string(); }
+  [[nodiscard]] std::string path(const std::string& name) const {
+    return (m_temp.dir() / name).string();
+  }
   [[nodiscard]] std::string db() const { return "sqlite:" + path("db.sqlite"); }
 
  private:
-  static int& n() {
-    static int count = 0;
-    return count;
-  }
-  fs::path m_dir;
+  migration_test::temp_folder m_temp;
 };
 
 constexpr const char* one =
@@ -223,12 +202,7 @@ TEST_CASE("the commands' other spellings and outputs", "[migrate_cli]") {
 namespace {
 
 result answered(std::vector<std::string> args, const std::string& answers) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  std::istringstream in{answers};
-  const int code = nextorm::cli::run_cli(views, out, err, &in);
-  return {code, out.str(), err.str()};
+  return migration_test::nextorm_cli(std::move(args), &answers);
 }
 
 }  // namespace

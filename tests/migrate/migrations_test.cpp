@@ -5,8 +5,8 @@
 // SQLite) or resume (MariaDB); two migrators apply each migration once.
 #include <nextorm/nextorm.hpp>
 
-#include "cli/cli.hpp"
 #include "migrate/migration_file.hpp"
+#include "migration_test_support.hpp"
 #include "test_databases.hpp"
 
 #include <catch2/catch.hpp>
@@ -87,33 +87,19 @@ struct Tag : entity<Tag> {
   Set<Product> products{"products"};
 };
 
-struct command_result {
-  int code = 0;
-  std::string out;
-  std::string err;
-};
-
-command_result nextorm_cli(std::vector<std::string> args) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = cli::run_cli(views, out, err);
-  return {code, out.str(), err.str()};
-}
+using migration_test::command_result;
+using migration_test::nextorm_cli;
+using migration_test::read_json;
+using migration_test::sql_step;
+using migration_test::write_json;
 
 class project {
  public:
   project()
-      : m_dir{fs::temp_directory_path() /
-              ("nextorm-migrations-" + std::to_string(getpid()) + "-" + std::to_string(++count()))},
-        m_url{testing::fresh_database_url("migrations_" + std::to_string(count()))} {
-    fs::create_directories(m_dir);
-  }
-  ~project() {
-    std::error_code ec;
-    fs::remove_all(m_dir, ec);
-    testing::discard_database(m_url);
-  }
+      : m_folder{"nextorm-migrations"},
+        m_dir{m_folder.dir()},
+        m_url{testing::fresh_database_url("migrations_" + std::to_string(++count()))} {}
+  ~project() { testing::discard_database(m_url); }
   project(const project&) = delete;
   project& operator=(const project&) = delete;
 
@@ -153,6 +139,7 @@ class project {
     static int n = 0;
     return n;
   }
+  migration_test::temp_folder m_folder;
   fs::path m_dir;
   std::string m_url;
 };
@@ -161,8 +148,7 @@ bool is_mariadb() { return testing::current_provider() == "mariadb"; }
 
 // The checksum of a migration file, as the migrator computes it.
 std::string schema_change_checksum(const fs::path& file) {
-  std::ifstream in{file};
-  const nlohmann::json m = nlohmann::json::parse(in);
+  const nlohmann::json m = read_json(file);
   return nextorm::schema_change::checksum_of(m["operations"], m["snapshot"]);
 }
 
@@ -255,15 +241,11 @@ TEST_CASE("a failed migration is rolled back, or resumed where DDL commits itsel
   p.run("INSERT INTO category (name) VALUES ('tools')");
   p.run("INSERT INTO product (title, price) VALUES ('Hammer', 5)");
   // A data migration written by hand: its second statement fails on a duplicate.
-  std::ifstream first{p.migrations() / "0001_initial.json"};
-  nlohmann::json m = nlohmann::json::parse(first);
-  const auto sql = [](const std::string& text) {
-    return nlohmann::json{{"op", "sql"}, {"sqlite", text}, {"postgres", text}, {"mariadb", text}};
-  };
-  m["operations"] = nlohmann::json::array({sql("UPDATE product SET price = price + 1"),
-                                           sql("INSERT INTO category (name) VALUES ('tools')"),
-                                           sql("UPDATE product SET price = price * 10")});
-  std::ofstream{p.migrations() / "0002_fix_prices.json"} << m.dump(2);
+  nlohmann::json m = read_json(p.migrations() / "0001_initial.json");
+  m["operations"] = nlohmann::json::array({sql_step("UPDATE product SET price = price + 1"),
+                                           sql_step("INSERT INTO category (name) VALUES ('tools')"),
+                                           sql_step("UPDATE product SET price = price * 10")});
+  write_json(p.migrations() / "0002_fix_prices.json", m);
   const auto failed = p.migrate();
   CHECK(failed.code == 1);
   CHECK_THAT(failed.err, Catch::Contains("migration 0002_fix_prices failed at statement 2 of 3"));
@@ -282,7 +264,7 @@ TEST_CASE("a failed migration is rolled back, or resumed where DDL commits itsel
   CHECK(p.scalar("SELECT COUNT(*) FROM category").as_int() == 1);
   // A data migration without SQL for a provider says so.
   m["operations"] = nlohmann::json::array({{{"op", "sql"}, {"nothing", "SELECT 1"}}});
-  std::ofstream{p.migrations() / "0003_other.json"} << m.dump(2);
+  write_json(p.migrations() / "0003_other.json", m);
   CHECK_THAT(p.migrate().err, Catch::Contains("migrate.sql_missing"));
 }
 
@@ -530,12 +512,10 @@ TEST_CASE("a migration that leaves a dangling reference is refused", "[migration
   project p;
   REQUIRE(p.make(v1).code == 0);
   REQUIRE(p.migrate().code == 0);
-  std::ifstream first{p.migrations() / "0001_initial.json"};
-  nlohmann::json m = nlohmann::json::parse(first);
-  const std::string orphan = "INSERT INTO product (title, price, category) VALUES ('x', 1, 999)";
+  nlohmann::json m = read_json(p.migrations() / "0001_initial.json");
   m["operations"] = nlohmann::json::array(
-      {{{"op", "sql"}, {"sqlite", orphan}, {"postgres", orphan}, {"mariadb", orphan}}});
-  std::ofstream{p.migrations() / "0002_orphan.json"} << m.dump();
+      {sql_step("INSERT INTO product (title, price, category) VALUES ('x', 1, 999)")});
+  write_json(p.migrations() / "0002_orphan.json", m);
   const auto refused = p.migrate();
   CHECK(refused.code == 1);
   // SQLite checks foreign keys at the end of the migration (they are off meanwhile, for the
@@ -579,16 +559,12 @@ TEST_CASE("migrate --to goes back where the way back is known", "[migrations]") 
              Catch::Contains("migrate.down") && Catch::Contains("it drops column product.stock"));
   CHECK(p.history() == 3);
   // A data migration that says how to undo it goes back too.
-  std::ifstream third{p.migrations() / "0003_drop_foreign_key_product_and_more.json"};
-  nlohmann::json m = nlohmann::json::parse(third);
-  const auto sql = [](const std::string& text) {
-    return nlohmann::json{{"sqlite", text}, {"postgres", text}, {"mariadb", text}};
-  };
-  nlohmann::json data = sql("UPDATE product SET price = price * 2");
-  data["op"] = "sql";
-  data["reverse"] = sql("UPDATE product SET price = price / 2");
+  nlohmann::json m = read_json(p.migrations() / "0003_drop_foreign_key_product_and_more.json");
+  nlohmann::json data = sql_step("UPDATE product SET price = price * 2");
+  data["reverse"] = sql_step("UPDATE product SET price = price / 2");
+  data["reverse"].erase("op");
   m["operations"] = nlohmann::json::array({data});
-  std::ofstream{p.migrations() / "0004_double.json"} << m.dump();
+  write_json(p.migrations() / "0004_double.json", m);
   REQUIRE(p.migrate().code == 0);
   CHECK(p.scalar("SELECT price FROM product").as_real() == 10.0);
   REQUIRE(p.migrate({"--to", "3"}).out == "Undid 0004_double\n");
@@ -600,16 +576,17 @@ namespace {
 // A migration of data only (SQL per provider, with its reverse when given), after `previous`.
 void data_migration(const project& p, const std::string& file, const std::string& previous,
                     std::vector<std::pair<std::string, std::string>> statements) {
-  std::ifstream in{p.migrations() / previous};
-  nlohmann::json m = nlohmann::json::parse(in);
+  nlohmann::json m = read_json(p.migrations() / previous);
   m["operations"] = nlohmann::json::array();
   for (const auto& [forward, back] : statements) {
-    nlohmann::json op{
-        {"op", "sql"}, {"sqlite", forward}, {"postgres", forward}, {"mariadb", forward}};
-    if (!back.empty()) op["reverse"] = {{"sqlite", back}, {"postgres", back}, {"mariadb", back}};
+    nlohmann::json op = sql_step(forward);
+    if (!back.empty()) {
+      op["reverse"] = sql_step(back);
+      op["reverse"].erase("op");
+    }
     m["operations"].push_back(op);
   }
-  std::ofstream{p.migrations() / file} << m.dump();
+  write_json(p.migrations() / file, m);
 }
 
 }  // namespace
@@ -712,16 +689,12 @@ TEST_CASE("SQLite's table rebuild keeps the table's triggers and views", "[migra
   // and nothing of the migration is applied.
   REQUIRE(p.make(v3, {"--allow-destructive"}).code == 0);
   const fs::path third = p.migrations() / "0003_drop_foreign_key_product_and_more.json";
-  nlohmann::json m;
-  {
-    std::ifstream in{third};
-    m = nlohmann::json::parse(in);
-  }
+  nlohmann::json m = read_json(third);
   m["operations"].push_back({{"op", "sql"},
                              {"sqlite",
                               "CREATE TRIGGER product_added AFTER INSERT ON Product BEGIN "
                               "SELECT 1; END"}});
-  std::ofstream{third} << m.dump();
+  write_json(third, m);
   const auto refused = p.migrate();
   CHECK(refused.code == 1);
   CHECK_THAT(refused.err, Catch::Contains("cannot make again a trigger"));
@@ -736,15 +709,9 @@ TEST_CASE("a migration's own SQL runs after the schema operations before it", "[
   // v2 adds stock and makes price optional (on SQLite: a rebuild); the data step fills stock.
   REQUIRE(p.make(v2, {"--name", "stock"}).code == 0);
   const fs::path file = p.migrations() / "0002_stock.json";
-  nlohmann::json m;
-  {
-    std::ifstream in{file};
-    m = nlohmann::json::parse(in);
-  }
-  const std::string fill = "UPDATE product SET stock = 7";
-  m["operations"].push_back(
-      {{"op", "sql"}, {"sqlite", fill}, {"postgres", fill}, {"mariadb", fill}});
-  std::ofstream{file} << m.dump();
+  nlohmann::json m = read_json(file);
+  m["operations"].push_back(sql_step("UPDATE product SET stock = 7"));
+  write_json(file, m);
   const auto migrated = p.migrate();
   INFO(migrated.err);
   REQUIRE(migrated.code == 0);

@@ -1,7 +1,7 @@
 // A database PonyORM made (tests/migrate/pony_adopt.py) adopted by NextORM's migrations on each
 // provider: makemigrations --initial from the same schema, migrate --fake-initial, no drift;
 // then a migration (a rename, a new column) that PonyORM's changed model reads back.
-#include "cli/cli.hpp"
+#include "migration_test_support.hpp"
 #include "test_databases.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,19 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct result {
-  int code = 0;
-  std::string out;
-  std::string err;
-};
-
-result nextorm_cli(std::vector<std::string> args) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = nextorm::cli::run_cli(views, out, err);
-  return {code, out.str(), err.str()};
-}
+using migration_test::command_result;
+using migration_test::nextorm_cli;
 
 // Runs pony_adopt.py; its standard output, or skips the test (exit 77: no PonyORM).
 std::string pony(const std::string& mode, const std::string& database) {
@@ -98,13 +87,14 @@ TEST_CASE("a PonyORM database is adopted, then migrated, and PonyORM reads it", 
   REQUIRE(nextorm_cli({"migrate", "--db", url, "--dir", migrations, "--fake-initial"}).out ==
           "Faked 0001_initial\n");
   // NextORM's tables are PonyORM's: no drift.
-  const result drift = nextorm_cli({"migrate", "--db", url, "--dir", migrations, "--check"});
+  const command_result drift =
+      nextorm_cli({"migrate", "--db", url, "--dir", migrations, "--check"});
   INFO(drift.out);
   CHECK(drift.code == 0);
   REQUIRE(nextorm_cli(
               {"makemigrations", "--schema", (dir / "after.json").string(), "--dir", migrations})
               .code == 0);
-  const result migrated = nextorm_cli({"migrate", "--db", url, "--dir", migrations});
+  const command_result migrated = nextorm_cli({"migrate", "--db", url, "--dir", migrations});
   INFO(migrated.err);
   REQUIRE(migrated.code == 0);
   CHECK(pony("read", database) == "Hammer|5.5|None|tools|sale\nSaw|10.0|None|-|\n");
