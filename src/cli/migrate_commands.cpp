@@ -268,7 +268,7 @@ bool ask_renames(const json& before, json& after, std::istream& in, std::ostream
     }
     if (old == nullptr) continue;
     const auto attr_in = [](const json& e, const std::string& attr) -> const json* {
-      for (const json& a : e["attrs"]) {
+      for (const json& a : e.at("attrs")) {
         if (a["name"] == attr) return &a;
       }
       return nullptr;
@@ -277,7 +277,7 @@ bool ask_renames(const json& before, json& after, std::istream& in, std::ostream
     for (json& attr : entity["attrs"]) {
       const std::string attr_name = attr["name"];
       if (attr_in(*old, attr.value("renamed_from", attr_name)) != nullptr) continue;
-      for (const json& gone : (*old)["attrs"]) {
+      for (const json& gone : old->at("attrs")) {
         const std::string old_attr = gone["name"];
         const bool alike = gone.value("kind", "") == attr.value("kind", "") &&
                            gone.value("type", "") == attr.value("type", "");
