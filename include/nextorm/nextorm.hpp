@@ -13,6 +13,7 @@
 #include <nextorm/enums.hpp>
 #include <nextorm/errors.hpp>
 #include <nextorm/fields.hpp>
+#include <nextorm/inspect.hpp>
 #include <nextorm/migrations.hpp>
 #include <nextorm/params.hpp>
 #include <nextorm/query.hpp>

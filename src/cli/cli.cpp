@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include "cli/inspect_command.hpp"
 #include "cli/migrate_commands.hpp"
 #include "cli/query_command.hpp"
 #include "common/suggest.hpp"
@@ -25,6 +26,7 @@ struct command {
 
 constexpr command commands[] = {
     {"query", "run a query and print its result", run_query_command},
+    {"inspect", "print the JSON schema of an existing database", run_inspect_command},
     {"makemigrations", "write a migration from the schema's changes", run_makemigrations_command},
     {"migrate", "apply migrations to the database", run_migrate_command},
     {"showmigrations", "list migrations and whether they are applied", run_showmigrations_command},

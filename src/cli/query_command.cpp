@@ -2,6 +2,7 @@
 
 #include "cli/args.hpp"
 #include "cli/cli.hpp"
+#include "cli/open_database.hpp"
 #include "cli/output.hpp"
 #include "cli/params_json.hpp"
 #include "cli/usage_failure.hpp"
@@ -21,38 +22,6 @@
 
 namespace nextorm::cli {
 namespace {
-
-// SQLite creates a missing file on open; a query tool must not leave empty databases behind a
-// mistyped path. The file is opened without SQLITE_OPEN_CREATE (for SQLite's own URIs too:
-// file:new.db?mode=rwc is refused); a plain path is checked first for the clearer message.
-void check_sqlite_file(const std::string& url) {
-  const driver::connection_url parsed = driver::parse_url(url);
-  if (parsed.provider != "sqlite" || parsed.path == ":memory:" ||
-      parsed.path.starts_with("file:")) {
-    return;
-  }
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(parsed.path, ec)) {
-    throw connection_error("cli.no_database", "there is no SQLite database file '" + parsed.path +
-                                                  "' (nextorm query does not create databases)");
-  }
-}
-
-void bind_without_creating(database& db, const std::string& url) {
-  driver::connection_url parsed = driver::parse_url(url);
-  const bool file = parsed.provider == "sqlite" && parsed.path != ":memory:";
-  parsed.create = false;
-  const std::string path = parsed.path;
-  try {
-    db.impl().bind(std::move(parsed), 8);
-  } catch (const error& e) {
-    // Opening a SQLite file fails only with SQLite's errors (sqlite.*).
-    if (!file) throw;
-    throw connection_error("cli.no_database", "there is no SQLite database file '" + path +
-                                                  "', or it cannot be opened (" + e.what() +
-                                                  "); nextorm query does not create databases");
-  }
-}
 
 bool is_name(std::string_view text) {
   auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; };
@@ -141,10 +110,10 @@ void finish(const query<row>& q, const query_options& o, std::ostream& out) {
 // Everything that talks to the database. The output is held back until the session has
 // committed, so that a --delete whose commit fails prints only the error.
 std::string run(const query_options& o) {
-  check_sqlite_file(o.db);
+  check_sqlite_file(o.db, "nextorm query");
   database db;
   db.schema().load_json_file(o.schema);
-  bind_without_creating(db, o.db);
+  bind_without_creating(db, o.db, "nextorm query");
   db.generate_mapping();
   const params args = o.params_json ? parse_params(*o.params_json, db.schema()) : params{};
   std::ostringstream out;
@@ -163,8 +132,8 @@ std::string run(const query_options& o) {
 
 }  // namespace
 
-int run_query_command(std::span<const std::string_view> args, std::ostream& out,
-                      std::ostream& err, std::istream* /*in*/) {
+int run_query_command(std::span<const std::string_view> args, std::ostream& out, std::ostream& err,
+                      std::istream* /*in*/) {
   query_options options;
   try {
     options = parse_query_args(args);

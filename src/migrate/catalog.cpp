@@ -1,0 +1,495 @@
+#include "migrate/catalog.hpp"
+
+#include "common/suggest.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+namespace nextorm::schema_change {
+
+const catalog_column* catalog_table::find(std::string_view column) const noexcept {
+  for (const catalog_column& c : columns) {
+    if (c.name == column) return &c;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Every catalog query reads text (numbers cast in SQL), so one reader serves all providers.
+std::string text_at(driver::cursor& rows, std::size_t i) {
+  return rows.is_null(i) ? std::string{} : std::string{rows.get_text(i)};
+}
+
+using text_rows = std::vector<std::vector<std::string>>;
+
+text_rows rows_of(driver::connection& c, const std::string& sql, std::vector<value> params = {}) {
+  text_rows out;
+  auto rows = c.query(sql, params);
+  while (rows->next()) {
+    std::vector<std::string> row;
+    for (std::size_t i = 0; i < rows->column_count(); ++i) row.push_back(text_at(*rows, i));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+int number_or(const std::string& text, int otherwise) {
+  int v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  return ec == std::errc{} && end == text.data() + text.size() ? v : otherwise;
+}
+
+// "DECIMAL(10, 2)" -> {10, 2}; "VARCHAR(64)" -> {64, -1}; no parentheses -> {-1, -1}.
+std::pair<int, int> type_arguments(const std::string& type) {
+  const auto open = type.find('(');
+  const auto close = type.find(')', open);
+  if (open == std::string::npos || close == std::string::npos) return {-1, -1};
+  const std::string inside = type.substr(open + 1, close - open - 1);
+  const auto comma = inside.find(',');
+  auto trimmed = [](std::string s) {
+    s.erase(0, s.find_first_not_of(' '));
+    s.erase(s.find_last_not_of(' ') + 1);
+    return s;
+  };
+  if (comma == std::string::npos) return {number_or(trimmed(inside), -1), -1};
+  return {number_or(trimmed(inside.substr(0, comma)), -1),
+          number_or(trimmed(inside.substr(comma + 1)), -1)};
+}
+
+// MariaDB's "enum('red','green')": the quoted names, '' as a quote inside one.
+std::vector<std::string> enum_names(const std::string& column_type) {
+  std::vector<std::string> out;
+  const auto open = column_type.find('(');
+  if (open == std::string::npos) return out;
+  std::string current;
+  bool quoted = false;
+  for (std::size_t i = open + 1; i < column_type.size(); ++i) {
+    const char ch = column_type[i];
+    if (!quoted) {
+      if (ch == '\'') {
+        quoted = true;
+        current.clear();
+      }
+      continue;
+    }
+    if (ch == '\'' && i + 1 < column_type.size() && column_type[i + 1] == '\'') {
+      current += '\'';
+      ++i;
+    } else if (ch == '\'') {
+      quoted = false;
+      out.push_back(current);
+    } else {
+      current += ch;
+    }
+  }
+  return out;
+}
+
+// The decimal type's arguments, or the JSON schema's defaults when the catalog gives none.
+void set_decimal(catalog_column& c, int precision, int scale) {
+  c.type = "decimal";
+  c.precision = precision > 0 ? precision : 0;
+  c.scale = scale >= 0 ? scale : 0;
+}
+
+// SQLite: its declared type, the text CREATE TABLE gave (NextORM's and PonyORM's names).
+void classify_sqlite(catalog_column& c) {
+  const std::string t = lower_case(c.sql_type);
+  const auto [first, second] = type_arguments(t);
+  const std::string base = t.substr(0, t.find('('));
+  if (base == "interval") {
+    c.type = "timedelta";
+  } else if (base.find("int") != std::string::npos) {
+    c.type = "int";
+    if (base.starts_with("tinyint")) c.size = 8;
+    if (base.starts_with("smallint")) c.size = 16;
+    if (base.starts_with("mediumint")) c.size = 24;
+    if (base.starts_with("bigint")) c.size = 64;
+    c.is_unsigned = t.find("unsigned") != std::string::npos;
+  } else if (base == "text" || base == "varchar" || base == "character varying") {
+    c.type = "str";
+    if (first > 0) c.max_len = static_cast<std::uint32_t>(first);
+  } else if (base == "real" || base == "double" || base == "double precision" || base == "float") {
+    c.type = "float";
+  } else if (base == "decimal" || base == "numeric") {
+    set_decimal(c, first, second);
+  } else if (base == "boolean") {
+    c.type = "bool";
+  } else if (base == "blob") {
+    c.type = "bytes";
+  } else if (base == "date" || base == "datetime" || base == "time" || base == "uuid" ||
+             base == "json") {
+    c.type = base;
+  }
+}
+
+std::vector<catalog_table> read_sqlite(driver::connection& db) {
+  std::vector<catalog_table> out;
+  for (const auto& row : rows_of(db,
+                                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND "
+                                 "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")) {
+    catalog_table t;
+    t.name = row[0];
+    const bool autoincrement = lower_case(row[1]).find("autoincrement") != std::string::npos;
+    std::vector<std::pair<int, std::string>> key;
+    for (const auto& col : rows_of(db,
+                                   "SELECT name, type, CAST(\"notnull\" AS TEXT), dflt_value, "
+                                   "CAST(pk AS TEXT) FROM pragma_table_info(?) ORDER BY cid",
+                                   {value{t.name}})) {
+      catalog_column c;
+      c.name = col[0];
+      c.sql_type = col[1];
+      classify_sqlite(c);
+      const int pk = number_or(col[4], 0);
+      c.nullable = col[2] == "0" && pk == 0;
+      if (!col[3].empty()) c.default_sql = col[3];
+      if (pk > 0) key.emplace_back(pk, c.name);
+      t.columns.push_back(std::move(c));
+    }
+    std::sort(key.begin(), key.end());
+    for (auto& [place, name] : key) t.primary_key.push_back(name);
+    if (autoincrement && t.primary_key.size() == 1) {
+      for (catalog_column& c : t.columns) {
+        if (c.name == t.primary_key.front()) c.auto_increment = true;
+      }
+    }
+    for (const auto& index : rows_of(db,
+                                     "SELECT name, CAST(\"unique\" AS TEXT), origin, "
+                                     "CAST(partial AS TEXT) FROM pragma_index_list(?) "
+                                     "ORDER BY name",
+                                     {value{t.name}})) {
+      if (index[2] == "pk") continue;
+      catalog_key k;
+      k.name = index[2] == "u" ? std::string{} : index[0];  // sqlite_autoindex_*: unnamed
+      k.partial = index[3] == "1";
+      for (const auto& part :
+           rows_of(db, "SELECT name FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno",
+                   {value{index[0]}})) {
+        if (part[0].empty()) k.partial = true;  // an expression
+        k.columns.push_back(part[0]);
+      }
+      (index[1] == "1" ? t.unique_keys : t.indexes).push_back(std::move(k));
+    }
+    std::map<int, catalog_foreign_key> keys;
+    for (const auto& fk : rows_of(db,
+                                  "SELECT CAST(id AS TEXT), \"table\", \"from\", \"to\", "
+                                  "on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq",
+                                  {value{t.name}})) {
+      catalog_foreign_key& k = keys[number_or(fk[0], 0)];
+      k.parent_table = fk[1];
+      k.columns.push_back(fk[2]);
+      k.parent_columns.push_back(fk[3]);  // "" = the parent's primary key
+      k.on_delete = fk[4] == "NO ACTION" ? std::string{} : fk[4];
+    }
+    for (auto& [id, k] : keys) t.foreign_keys.push_back(std::move(k));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// PostgreSQL's information_schema data_type (and its arguments) in the schema's vocabulary.
+void classify_postgres(catalog_column& c, const std::string& data_type, int length, int precision,
+                       int scale) {
+  if (data_type == "smallint") {
+    c.type = "int";
+    c.size = 16;
+  } else if (data_type == "integer" || data_type == "bigint") {
+    c.type = "int";  // PonyORM's int is INTEGER, NextORM's BIGINT: either is the default
+  } else if (data_type == "text") {
+    c.type = "str";
+  } else if (data_type == "character varying") {
+    c.type = "str";
+    if (length > 0) c.max_len = static_cast<std::uint32_t>(length);
+  } else if (data_type == "numeric") {
+    set_decimal(c, precision, scale);
+  } else if (data_type == "double precision" || data_type == "real") {
+    c.type = "float";
+  } else if (data_type == "boolean") {
+    c.type = "bool";
+  } else if (data_type == "date" || data_type == "uuid") {
+    c.type = data_type;
+  } else if (data_type == "timestamp without time zone") {
+    c.type = "datetime";
+  } else if (data_type == "time without time zone") {
+    c.type = "time";
+  } else if (data_type == "interval") {
+    c.type = "timedelta";
+  } else if (data_type == "bytea") {
+    c.type = "bytes";
+  } else if (data_type == "jsonb" || data_type == "json") {
+    c.type = "json";
+  }
+}
+
+// Joined to a query's pg_class `cl`; its WHERE then starts with `postgres_current_schema`.
+constexpr std::string_view postgres_tables =
+    " JOIN pg_catalog.pg_namespace ns ON ns.oid = cl.relnamespace ";
+constexpr std::string_view postgres_current_schema = " WHERE ns.nspname = current_schema() ";
+
+std::vector<catalog_table> read_postgres(driver::connection& db) {
+  std::map<std::string, catalog_table> tables;
+  for (const auto& row :
+       rows_of(db, "SELECT cl.relname FROM pg_catalog.pg_class cl" + std::string{postgres_tables} +
+                       std::string{postgres_current_schema} + "AND cl.relkind IN ('r', 'p')")) {
+    tables[row[0]].name = row[0];
+  }
+  for (const auto& col : rows_of(db,
+                                 "SELECT table_name, column_name, data_type, "
+                                 "character_maximum_length::text, numeric_precision::text, "
+                                 "numeric_scale::text, column_default, is_nullable, is_identity, "
+                                 "CASE WHEN character_maximum_length IS NOT NULL THEN data_type "
+                                 "|| '(' || character_maximum_length || ')' WHEN data_type = "
+                                 "'numeric' AND numeric_precision IS NOT NULL THEN 'numeric(' || "
+                                 "numeric_precision || ',' || numeric_scale || ')' ELSE "
+                                 "data_type END FROM information_schema.columns WHERE "
+                                 "table_schema = current_schema() ORDER BY table_name, "
+                                 "ordinal_position")) {
+    auto found = tables.find(col[0]);
+    if (found == tables.end()) continue;  // a view's
+    catalog_column c;
+    c.name = col[1];
+    c.sql_type = col[9];
+    classify_postgres(c, col[2], number_or(col[3], -1), number_or(col[4], -1),
+                      number_or(col[5], -1));
+    c.nullable = col[7] == "YES";
+    c.auto_increment = col[8] == "YES" || col[6].starts_with("nextval(");
+    if (!col[6].empty() && !c.auto_increment) c.default_sql = col[6];
+    found->second.columns.push_back(std::move(c));
+  }
+  std::map<std::pair<std::string, std::string>, catalog_foreign_key> keys;
+  std::vector<std::pair<std::string, std::string>> key_order;
+  for (const auto& part :
+       rows_of(db,
+               "SELECT cl.relname, con.conname, con.contype::text, a.attname, "
+               "COALESCE(fcl.relname, ''), COALESCE(fa.attname, ''), con.confdeltype::text "
+               "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class cl ON cl.oid = "
+               "con.conrelid" +
+                   std::string{postgres_tables} +
+                   "CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, n) "
+                   "JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = "
+                   "k.attnum LEFT JOIN pg_catalog.pg_class fcl ON fcl.oid = con.confrelid "
+                   "LEFT JOIN pg_catalog.pg_attribute fa ON fa.attrelid = con.confrelid AND "
+                   "fa.attnum = con.confkey[k.n]" +
+                   std::string{postgres_current_schema} +
+                   "AND con.contype IN ('p', 'u', 'f') ORDER BY cl.relname, con.conname, k.n")) {
+    auto found = tables.find(part[0]);
+    if (found == tables.end()) continue;
+    catalog_table& t = found->second;
+    if (part[2] == "p") {
+      t.primary_key.push_back(part[3]);
+    } else if (part[2] == "u") {
+      if (t.unique_keys.empty() || t.unique_keys.back().name != part[1]) {
+        t.unique_keys.push_back({part[1], {}});
+      }
+      t.unique_keys.back().columns.push_back(part[3]);
+    } else {
+      const std::pair<std::string, std::string> id{part[0], part[1]};
+      if (keys.count(id) == 0) key_order.push_back(id);
+      catalog_foreign_key& k = keys[id];
+      k.name = part[1];
+      k.columns.push_back(part[3]);
+      k.parent_table = part[4];
+      k.parent_columns.push_back(part[5]);
+      static const std::map<std::string, std::string> actions{
+          {"c", "CASCADE"}, {"n", "SET NULL"}, {"r", "RESTRICT"}, {"d", "SET DEFAULT"}};
+      const auto action = actions.find(part[6]);
+      k.on_delete = action == actions.end() ? std::string{} : action->second;
+    }
+  }
+  for (const auto& id : key_order) tables[id.first].foreign_keys.push_back(keys[id]);
+  // Indexes that no PRIMARY KEY or UNIQUE constraint made.
+  for (const auto& part :
+       rows_of(db,
+               "SELECT cl.relname, i.relname, CASE WHEN ix.indisunique THEN '1' ELSE '0' END, "
+               "COALESCE(a.attname, ''), CASE WHEN ix.indpred IS NULL AND ix.indexprs IS NULL THEN "
+               "'0' ELSE '1' END FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = "
+               "ix.indexrelid JOIN pg_catalog.pg_class cl ON cl.oid = ix.indrelid" +
+                   std::string{postgres_tables} +
+                   "CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) "
+                   "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = cl.oid AND a.attnum = "
+                   "k.attnum" +
+                   std::string{postgres_current_schema} +
+                   "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = "
+                   "ix.indexrelid AND c.contype IN ('p', 'u', 'x')) "
+                   "ORDER BY cl.relname, i.relname, k.n")) {
+    auto found = tables.find(part[0]);
+    if (found == tables.end()) continue;
+    auto& list = part[2] == "1" ? found->second.unique_keys : found->second.indexes;
+    if (list.empty() || list.back().name != part[1]) list.push_back({part[1], {}});
+    list.back().columns.push_back(part[3]);
+    if (part[3].empty() || part[4] == "1") list.back().partial = true;
+  }
+  std::vector<catalog_table> out;
+  for (auto& [name, t] : tables) out.push_back(std::move(t));
+  return out;
+}
+
+// MariaDB's data_type and column_type ("int(11) unsigned", "tinyint(1)", "enum('a','b')").
+void classify_mariadb(catalog_column& c, const std::string& data_type, int length, int precision,
+                      int scale) {
+  const std::string& t = c.sql_type;
+  c.is_unsigned = t.find("unsigned") != std::string::npos;
+  if (data_type == "tinyint" && t.starts_with("tinyint(1)") && !c.is_unsigned) {
+    c.type = "bool";
+  } else if (data_type == "tinyint" || data_type == "smallint" || data_type == "mediumint" ||
+             data_type == "int" || data_type == "bigint") {
+    c.type = "int";
+    static const std::map<std::string, int> sizes{
+        {"tinyint", 8}, {"smallint", 16}, {"mediumint", 24}, {"int", 32}, {"bigint", 64}};
+    // int and bigint are the default (PonyORM's and NextORM's); an unsigned one says its size.
+    const int size = sizes.at(data_type);
+    if (size < 32 || c.is_unsigned) c.size = size;
+  } else if (data_type == "varchar") {
+    c.type = "str";
+    if (length > 0 && length != 255) c.max_len = static_cast<std::uint32_t>(length);
+  } else if (data_type == "longtext") {
+    c.type = "LongStr";
+  } else if (data_type == "text" || data_type == "mediumtext" || data_type == "tinytext" ||
+             data_type == "char") {
+    c.type = "str";
+  } else if (data_type == "decimal") {
+    set_decimal(c, precision, scale);
+  } else if (data_type == "double" || data_type == "float") {
+    c.type = "float";
+  } else if (data_type == "date" || data_type == "datetime") {
+    c.type = data_type;
+  } else if (data_type == "time") {
+    c.type = "time";
+    c.or_type = "timedelta";  // PonyORM's timedelta is a TIME column on MariaDB
+  } else if (data_type == "binary" && length == 16) {
+    c.type = "uuid";
+  } else if (data_type == "longblob" || data_type == "blob" || data_type == "mediumblob" ||
+             data_type == "varbinary") {
+    c.type = "bytes";
+  } else if (data_type == "enum") {
+    c.type = "enum";
+    c.enum_values = enum_names(t);
+  }
+}
+
+std::vector<catalog_table> read_mariadb(driver::connection& db) {
+  std::map<std::string, catalog_table> tables;
+  for (const auto& row : rows_of(db,
+                                 "SELECT table_name FROM information_schema.tables WHERE "
+                                 "table_schema = DATABASE() AND table_type = 'BASE TABLE'")) {
+    tables[row[0]].name = row[0];
+  }
+  std::map<std::pair<std::string, std::string>, bool> json_columns;
+  for (const auto& check : rows_of(db,
+                                   "SELECT table_name, check_clause FROM "
+                                   "information_schema.check_constraints WHERE "
+                                   "constraint_schema = DATABASE()")) {
+    const std::string& clause = check[1];
+    if (clause.starts_with("json_valid(`") && clause.ends_with("`)")) {
+      json_columns[{check[0], clause.substr(12, clause.size() - 14)}] = true;
+    }
+  }
+  for (const auto& col : rows_of(db,
+                                 "SELECT table_name, column_name, data_type, column_type, "
+                                 "CAST(character_maximum_length AS CHAR), "
+                                 "CAST(numeric_precision AS CHAR), CAST(numeric_scale AS CHAR), "
+                                 "column_default, is_nullable, extra FROM "
+                                 "information_schema.columns WHERE table_schema = DATABASE() "
+                                 "ORDER BY table_name, ordinal_position")) {
+    auto found = tables.find(col[0]);
+    if (found == tables.end()) continue;
+    catalog_column c;
+    c.name = col[1];
+    c.sql_type = col[3];
+    classify_mariadb(c, col[2], number_or(col[4], -1), number_or(col[5], -1),
+                     number_or(col[6], -1));
+    if (json_columns.count({col[0], col[1]}) != 0) c.type = "json";
+    c.nullable = col[8] == "YES";
+    c.auto_increment = col[9].find("auto_increment") != std::string::npos;
+    if (!col[7].empty() && col[7] != "NULL") c.default_sql = col[7];
+    found->second.columns.push_back(std::move(c));
+  }
+  for (const auto& part : rows_of(db,
+                                  "SELECT table_name, index_name, CAST(non_unique AS CHAR), "
+                                  "column_name FROM information_schema.statistics WHERE "
+                                  "table_schema = DATABASE() ORDER BY table_name, index_name, "
+                                  "seq_in_index")) {
+    auto found = tables.find(part[0]);
+    if (found == tables.end()) continue;
+    catalog_table& t = found->second;
+    if (part[1] == "PRIMARY") {
+      t.primary_key.push_back(part[3]);
+      continue;
+    }
+    auto& list = part[2] == "0" ? t.unique_keys : t.indexes;
+    if (list.empty() || list.back().name != part[1]) list.push_back({part[1], {}});
+    list.back().columns.push_back(part[3]);
+    if (part[3].empty()) list.back().partial = true;
+  }
+  for (const auto& part :
+       rows_of(db,
+               "SELECT k.table_name, k.constraint_name, k.column_name, k.referenced_table_name, "
+               "k.referenced_column_name, r.delete_rule FROM information_schema.key_column_usage k "
+               "JOIN information_schema.referential_constraints r ON r.constraint_schema = "
+               "k.constraint_schema AND r.constraint_name = k.constraint_name AND r.table_name = "
+               "k.table_name WHERE k.table_schema = DATABASE() AND k.referenced_table_name IS NOT "
+               "NULL ORDER BY k.table_name, k.constraint_name, k.ordinal_position")) {
+    auto found = tables.find(part[0]);
+    if (found == tables.end()) continue;
+    auto& keys = found->second.foreign_keys;
+    if (keys.empty() || keys.back().name != part[1]) keys.push_back({part[1], {}, part[3], {}, {}});
+    keys.back().columns.push_back(part[2]);
+    keys.back().parent_columns.push_back(part[4]);
+    const std::string& rule = part[5];
+    // MariaDB's default, which it reports for a key declared without ON DELETE, is RESTRICT.
+    keys.back().on_delete = rule == "NO ACTION" || rule == "RESTRICT" ? std::string{} : rule;
+  }
+  std::vector<catalog_table> out;
+  for (auto& [name, t] : tables) out.push_back(std::move(t));
+  return out;
+}
+
+bool is_history_table(const std::string& name) {
+  const std::string lower = lower_case(name);
+  return lower == "nextorm_migrations" || lower == "nextorm_migrations_lock";
+}
+
+}  // namespace
+
+std::vector<catalog_table> read_catalog(driver::connection& connection,
+                                        const lower::dialect& dialect) {
+  std::vector<catalog_table> tables;
+  if (dialect.name() == "sqlite") {
+    tables = read_sqlite(connection);
+  } else if (dialect.name() == "postgres") {
+    tables = read_postgres(connection);
+  } else {
+    tables = read_mariadb(connection);
+  }
+  std::erase_if(tables, [](const catalog_table& t) { return is_history_table(t.name); });
+  for (catalog_table& t : tables) {
+    // A key that names no parent column refers to the parent's primary key (SQLite).
+    for (catalog_foreign_key& k : t.foreign_keys) {
+      const bool implicit = std::all_of(k.parent_columns.begin(), k.parent_columns.end(),
+                                        [](const std::string& c) { return c.empty(); });
+      if (!implicit) continue;
+      for (const catalog_table& parent : tables) {
+        if (parent.name == k.parent_table && parent.primary_key.size() == k.columns.size()) {
+          k.parent_columns = parent.primary_key;
+        }
+      }
+    }
+    const catalog_column* classtype = nullptr;
+    for (const catalog_column& c : t.columns) {
+      if (lower_case(c.name) == "classtype" && c.type == "str") classtype = &c;
+    }
+    if (classtype == nullptr) continue;
+    for (const auto& row :
+         rows_of(connection, "SELECT DISTINCT " + dialect.quote(classtype->name) + " FROM " +
+                                 dialect.quote(t.name) + " WHERE " +
+                                 dialect.quote(classtype->name) + " IS NOT NULL")) {
+      t.classtypes.push_back(row[0]);
+    }
+    std::sort(t.classtypes.begin(), t.classtypes.end());
+  }
+  return tables;
+}
+
+}  // namespace nextorm::schema_change
