@@ -264,8 +264,8 @@ std::vector<catalog_table> read_postgres(driver::connection& db) {
        rows_of(db,
                "SELECT cl.relname, con.conname, con.contype::text, a.attname, "
                "COALESCE(fcl.relname, ''), COALESCE(fa.attname, ''), con.confdeltype::text "
-               "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class cl ON cl.oid = "
-               "con.conrelid" +
+               "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class cl "
+               "ON cl.oid = con.conrelid" +
                    std::string{postgres_tables} +
                    "CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, n) "
                    "JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = "
@@ -308,8 +308,8 @@ std::vector<catalog_table> read_postgres(driver::connection& db) {
                "ix.indexrelid JOIN pg_catalog.pg_class cl ON cl.oid = ix.indrelid" +
                    std::string{postgres_tables} +
                    "CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) "
-                   "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = cl.oid AND a.attnum = "
-                   "k.attnum" +
+                   "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = cl.oid "
+                   "AND a.attnum = k.attnum" +
                    std::string{postgres_current_schema} +
                    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = "
                    "ix.indexrelid AND c.contype IN ('p', 'u', 'x')) "

@@ -24,6 +24,8 @@ struct attr_rec {
   int partner = -1;                  // the other side of a relation (itself: symmetric)
   bool holds_reference = false;      // a Single with columns of its own
   bool one_to_one = false;           // a Single whose reverse is a Single
+  bool named = false;                // the names file gave fields of it
+  bool may_be_optional = false;      // a NOT NULL text column read as Req (PonyORM's Opt str)
 };
 
 struct entity_rec {
@@ -34,6 +36,7 @@ struct entity_rec {
   std::optional<std::string> discriminator;  // a subclass's classtype value
   std::vector<int> attrs;
   json extra = json::object();  // entity fields a names file gives that inspect does not infer
+  bool named = false;           // the names file gave it
 };
 
 bool is_keyword(std::string_view s) {
@@ -81,10 +84,6 @@ std::string unused_name(std::set<std::string>& taken, const std::string& wanted)
   return name;
 }
 
-[[noreturn]] void fail(const char* id, const std::string& message) {
-  throw schema_error{id, message};
-}
-
 class inspector {
  public:
   inspector(const std::vector<catalog_table>& tables, std::string_view provider)
@@ -127,7 +126,6 @@ class inspector {
   pony_naming m_naming;
   std::vector<attr_rec> m_attrs;
   std::vector<entity_rec> m_entities;
-  std::vector<std::string> m_opt_candidates;  // NOT NULL str/json columns read as Req
 };
 
 const catalog_table* inspector::table_named(const std::string& name) const {
@@ -223,7 +221,6 @@ void inspector::infer() {
   // A hierarchy's other classes: one per discriminator value, attributes on the root.
   for (std::size_t i = 0; i < roots; ++i) {
     const catalog_table& t = *m_entities[i].table;
-    std::vector<std::string> subclasses;
     for (const std::string& v : t.classtypes) {
       if (v == m_entities[i].name) continue;
       entity_rec sub;
@@ -233,16 +230,7 @@ void inspector::infer() {
       const std::string name = unused_name(taken, identifier(v));
       sub.name = name;
       if (name != v) sub.discriminator = v;
-      subclasses.push_back(name);
       m_entities.push_back(std::move(sub));
-    }
-    if (!subclasses.empty()) {
-      std::string list;
-      for (const auto& s : subclasses) list += (list.empty() ? "" : ", ") + s;
-      notes.push_back(m_entities[i].name + " is a hierarchy (its classtype column holds " + list +
-                      "): each is a subclass of " + m_entities[i].name +
-                      " and every column is an attribute of " + m_entities[i].name +
-                      "; give each subclass its base and attributes in the names file");
     }
   }
 }
@@ -362,19 +350,25 @@ void inspector::infer_value(int entity, const catalog_column& c) {
     if (u.columns == std::vector<std::string>{c.name} && !u.partial) unique = true;
   }
   if (unique && !sole_key) decl["unique"] = true;
+  // (MariaDB makes an index for every foreign key that has none: a key's own is not declared.)
+  const bool in_foreign_key =
+      std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
+                  [&](const catalog_foreign_key& k) { return k.columns.front() == c.name; });
   for (const catalog_key& i : t.indexes) {
-    if (i.columns == std::vector<std::string>{c.name} && !i.partial) decl["index"] = true;
+    if (i.columns == std::vector<std::string>{c.name} && !i.partial && !in_foreign_key) {
+      decl["index"] = true;
+    }
   }
   const bool text_like = type == "str" || type == "LongStr" || type == "json";
   if (kind == "Opt" && text_like && !unique) decl["nullable"] = true;
-  if (kind == "Req" && text_like && !in_key) m_opt_candidates.push_back(where);
   if (c.default_sql && !sole_key) decl["sql_default"] = *c.default_sql;
   if (!c.or_type.empty()) {
     notes.push_back(where + ": a " + c.sql_type + " column is a " + type + " or a " + c.or_type +
                     "; read as " + type + " (give \"type\": \"" + c.or_type +
                     "\" in the names file for the other)");
   }
-  add_attr(entity, std::move(decl), {c.name});
+  const int id = add_attr(entity, std::move(decl), {c.name});
+  m_attrs[id].may_be_optional = kind == "Req" && text_like && !in_key;
 }
 
 void inspector::infer_join_table(const catalog_table& t) {
@@ -548,14 +542,15 @@ void inspector::apply(const json& names) {
   if (names.is_null()) return;
   if (!names.is_object() || !names.contains("entities") || !names["entities"].is_array() ||
       names.size() != 1) {
-    fail("inspect.names",
-         "a names file is an object with one field, \"entities\": a list of "
-         "entities in the JSON schema's shape (docs/inspect.md)");
+    throw schema_error{"inspect.names",
+                       "a names file is an object with one field, \"entities\": a list of "
+                       "entities in the JSON schema's shape (docs/inspect.md)"};
   }
   for (const json& overlay : names["entities"]) {
     if (!overlay.is_object() || !overlay.contains("name") || !overlay["name"].is_string()) {
-      fail("inspect.names",
-           "each entity of a names file is an object with a \"name\": " + overlay.dump());
+      throw schema_error{
+          "inspect.names",
+          "each entity of a names file is an object with a \"name\": " + overlay.dump()};
     }
     const std::string name = overlay["name"].get<std::string>();
     int entity = match_entity(overlay);
@@ -563,9 +558,9 @@ void inspector::apply(const json& names) {
       if (!overlay.contains("base")) {
         std::vector<std::string> known;
         for (const entity_rec& e : m_entities) known.push_back(e.name);
-        fail("inspect.unknown_entity", "the names file names the entity " + name +
-                                           ", which no table of the database holds" +
-                                           did_you_mean(name, known));
+        throw schema_error{"inspect.unknown_entity", "the names file names the entity " + name +
+                                                         ", which no table of the database holds" +
+                                                         did_you_mean(name, known)};
       }
       // A subclass without rows yet: the discriminator has not shown it.
       const std::string base = overlay["base"].get<std::string>();
@@ -574,8 +569,9 @@ void inspector::apply(const json& names) {
         if (same_name(m_entities[i].name, base)) root = m_entities[i].root;
       }
       if (root < 0) {
-        fail("inspect.unknown_entity", "the names file's entity " + name + " has the base " + base +
-                                           ", which is not an entity of the database");
+        throw schema_error{"inspect.unknown_entity",
+                           "the names file's entity " + name + " has the base " + base +
+                               ", which is not an entity of the database"};
       }
       entity_rec sub;
       sub.name = name;
@@ -585,6 +581,7 @@ void inspector::apply(const json& names) {
       entity = static_cast<int>(m_entities.size()) - 1;
     }
     rename_entity(entity, name);
+    m_entities[entity].named = true;
     for (const auto& [key, v] : overlay.items()) {
       if (key == "name" || key == "attrs" || key == "table") continue;
       if (key == "base") {
@@ -598,8 +595,9 @@ void inspector::apply(const json& names) {
     if (!overlay.contains("attrs")) continue;
     for (const json& attr : overlay["attrs"]) {
       if (!attr.is_object() || !attr.contains("name") || !attr["name"].is_string()) {
-        fail("inspect.names",
-             "each attribute of a names file is an object with a \"name\": " + attr.dump());
+        throw schema_error{
+            "inspect.names",
+            "each attribute of a names file is an object with a \"name\": " + attr.dump()};
       }
       int found = match_attr(entity, attr);
       const int root = m_entities[entity].root;
@@ -621,12 +619,14 @@ void inspector::apply(const json& names) {
         }
         std::vector<std::string> known;
         for (int a : m_entities[entity].attrs) known.push_back(m_attrs[a].decl["name"]);
-        fail("inspect.unknown_attribute",
-             "the names file names " + name + "." + attr["name"].get<std::string>() +
-                 ", which is no column of the table " + m_entities[entity].table->name +
-                 did_you_mean(attr["name"].get<std::string>(), known));
+        throw schema_error{"inspect.unknown_attribute",
+                           "the names file names " + name + "." + attr["name"].get<std::string>() +
+                               ", which is no column of the table " +
+                               m_entities[entity].table->name +
+                               did_you_mean(attr["name"].get<std::string>(), known)};
       }
       attr_rec& r = m_attrs[found];
+      r.named = true;
       for (const auto& [key, v] : attr.items()) {
         // A join table or column that only finds the attribute keeps the database's spelling.
         if ((key == "table" && !r.join_table.empty() && v.is_string() &&
@@ -703,9 +703,25 @@ void inspector::add_reverse_sides() {
     notes.push_back("reverse sides named by rule (no database stores them): " + list +
                     "; the names file renames one with \"reverse\" on the reference");
   }
-  if (!m_opt_candidates.empty()) {
-    std::string list;
-    for (const auto& n : m_opt_candidates) list += (list.empty() ? "" : ", ") + n;
+  std::string optional_list;
+  for (const entity_rec& e : m_entities) {
+    for (int a : e.attrs) {
+      if (m_attrs[a].may_be_optional && !m_attrs[a].named) {
+        optional_list += (optional_list.empty() ? "" : ", ") + e.name + "." +
+                         m_attrs[a].decl["name"].get<std::string>();
+      }
+    }
+  }
+  for (std::size_t i = 0; i < m_entities.size(); ++i) {
+    const entity_rec& e = m_entities[i];
+    if (e.root == static_cast<int>(i) || e.named) continue;
+    notes.push_back(e.name + " is a class of the hierarchy of " + m_entities[e.root].name +
+                    " (its classtype column holds it): a subclass of " + m_entities[e.root].name +
+                    " without attributes of its own, since the table holds every class's "
+                    "columns; give its base and attributes in the names file");
+  }
+  if (!optional_list.empty()) {
+    const std::string& list = optional_list;
     notes.push_back(
         "NOT NULL text columns are read as Req, though PonyORM stores an Opt str or "
         "Json the same way: " +

@@ -164,6 +164,7 @@ TEST_CASE("the top level lists the commands and rejects unknown ones") {
     CHECK(r.out ==
           "Usage: nextorm COMMAND [options]\n\nCommands:\n"
           "  query           run a query and print its result\n"
+          "  inspect         print the JSON schema of an existing database\n"
           "  makemigrations  write a migration from the schema's changes\n"
           "  migrate         apply migrations to the database\n"
           "  showmigrations  list migrations and whether they are applied\n"

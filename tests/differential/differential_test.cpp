@@ -35,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "canonical_cell.hpp"
+#include "registry_shape.hpp"
 #include "test_databases.hpp"
 
 #include <algorithm>
@@ -436,36 +437,6 @@ void read_known(const fs::path& path, std::map<std::string, known_failure>& know
   std::exit(77);  // meson's "skipped"
 }
 
-// A registry as lines a person can compare: every entity with its table, base, discriminator
-// and key, every attribute with what the database and the queries see of it (kind, type,
-// target, reverse, columns, join table, optional, nullable).
-std::vector<std::string> shape_of(const nextorm::registry& r) {
-  std::vector<std::string> out;
-  for (const auto& e : r.entities()) {
-    std::string line = e->name + " table=" + e->table +
-                       " base=" + (e->base_entity != nullptr ? e->base_entity->name : "") +
-                       " discriminator=" + e->discriminator_value + " key=";
-    for (const nextorm::attr_info* k : e->key_attrs) line += k->name + ",";
-    out.push_back(line);
-    for (const nextorm::attr_info& a : e->attrs) {
-      if (a.inherited) continue;
-      std::string columns;
-      for (const auto& c : a.reference_columns) columns += c + ",";
-      for (const auto& c : a.m2m_own_columns) columns += c + ",";
-      for (const auto& c : a.m2m_other_columns) columns += c + ",";
-      out.push_back(e->name + "." + a.name + " " + std::string{nextorm::kind_name(a.kind)} +
-                    " type=" + std::to_string(static_cast<int>(a.type)) + " target=" + a.target +
-                    " reverse=" + (a.reverse_attr != nullptr ? a.reverse_attr->name : "") +
-                    " column=" + a.column + " columns=" + columns + " m2m=" + a.m2m_table +
-                    " optional=" + std::to_string(a.optional) + " nullable=" +
-                    std::to_string(a.nullable) + " long_str=" + std::to_string(a.long_str));
-    }
-    for (const auto& c : e->computed) out.push_back(e->name + "." + c.name + " = " + c.text);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("queries PonyORM answers give the same rows in NextORM, and rejected ones are rejected") {
@@ -524,8 +495,8 @@ TEST_CASE("queries PonyORM answers give the same rows in NextORM, and rejected o
     std::string notes;
     for (const auto& n : found.notes) notes += "\n  " + n;
     INFO("inspected schema:\n" << found.schema_json << "\nnotes:" << notes);
-    const auto ours = shape_of(inspected);
-    const auto theirs = shape_of(declared);
+    const auto ours = nextorm::testing::shape_of(inspected);
+    const auto theirs = nextorm::testing::shape_of(declared);
     std::vector<std::string> only_ours, only_declared;
     std::set_difference(ours.begin(), ours.end(), theirs.begin(), theirs.end(),
                         std::back_inserter(only_ours));

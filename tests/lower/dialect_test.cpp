@@ -68,7 +68,7 @@ TEST_CASE("column types follow each database's conventions") {
       {value_type::time, "TIME", "TIME", "TIME(6)"},
       {value_type::bytes, "BLOB", "BYTEA", "LONGBLOB"},
       {value_type::uuid, "UUID", "UUID", "BINARY(16)"},
-      {value_type::json, "JSON", "JSONB", "LONGTEXT"},
+      {value_type::json, "JSON", "JSONB", "JSON"},
   };
   for (const row& r : rows) {
     INFO(type_name(r.type));

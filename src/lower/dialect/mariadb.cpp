@@ -35,7 +35,9 @@ class mariadb final : public dialect {
       case value_type::bytes: return "LONGBLOB";
       // PonyORM's MySQL provider: the 16 bytes (the driver binds and reads them).
       case value_type::uuid: return "BINARY(16)";
-      case value_type::json: return "LONGTEXT";
+      // PonyORM's MySQL provider: JSON, which MariaDB keeps as a LONGTEXT with a CHECK
+      // (json_valid) that tells it from a LongStr when the catalog is read back.
+      case value_type::json: return "JSON";
       case value_type::null:
       case value_type::tuple: break;  // coverage-exempt: no attribute has these types
     }

@@ -1,0 +1,284 @@
+// nextorm inspect, per provider: a database's tables read back as the JSON schema that made
+// them (with a names file for what no catalog stores), the same schema twice over a database
+// made from what it printed, what cannot be an entity reported rather than guessed, names files
+// that do not fit refused with the nearest name, and the command's own options.
+#include <nextorm/errors.hpp>
+#include <nextorm/inspect.hpp>
+#include <nextorm/query.hpp>
+#include <nextorm/session.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.hpp"
+#include "registry_shape.hpp"
+#include "test_databases.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+// A shop with one of each thing inspect reads back: value types and their options, a unique and
+// an indexed column, composite keys and indexes, an entity keyed by a string, one keyed by two
+// columns and a reference to it, one-to-one, optional references, a many-to-many with a declared
+// join table, a self-referencing one with two sides and a symmetric one.
+const char* const shop_schema = R"({"entities": [
+  {"name": "Customer", "attrs": [
+    {"name": "email", "kind": "Req", "type": "str", "max_len": 120, "unique": true},
+    {"name": "name", "kind": "Req", "type": "str", "index": true},
+    {"name": "vip", "kind": "Req", "type": "bool"},
+    {"name": "born", "kind": "Opt", "type": "date"},
+    {"name": "note", "kind": "Opt", "type": "str", "nullable": true},
+    {"name": "photo", "kind": "Opt", "type": "bytes"},
+    {"name": "orders", "kind": "Set", "type": "Order"},
+    {"name": "card", "kind": "Single", "type": "Card", "optional": true},
+    {"name": "follows", "kind": "Set", "type": "Customer", "reverse": "followers"},
+    {"name": "followers", "kind": "Set", "type": "Customer", "reverse": "follows"},
+    {"name": "friends", "kind": "Set", "type": "Customer", "reverse": "friends"}]},
+  {"name": "Card", "attrs": [
+    {"name": "number", "kind": "PK", "type": "str"},
+    {"name": "holder", "kind": "Single", "type": "Customer"}]},
+  {"name": "Order", "composite_keys": [["customer", "placed"]], "attrs": [
+    {"name": "placed", "kind": "Req", "type": "datetime"},
+    {"name": "total", "kind": "Req", "type": "decimal", "precision": 10, "scale": 2},
+    {"name": "customer", "kind": "Single", "type": "Customer"},
+    {"name": "code", "kind": "Opt", "type": "uuid"},
+    {"name": "wait", "kind": "Opt", "type": "timedelta"},
+    {"name": "extra", "kind": "Opt", "type": "json", "nullable": true},
+    {"name": "lines", "kind": "Set", "type": "Line"},
+    {"name": "coupons", "kind": "Set", "type": "Coupon", "table": "order_coupons"}]},
+  {"name": "Line", "primary_key": ["order", "position"], "attrs": [
+    {"name": "order", "kind": "Single", "type": "Order"},
+    {"name": "position", "kind": "Req", "type": "int", "size": 16, "unsigned": true},
+    {"name": "quantity", "kind": "Req", "type": "int"},
+    {"name": "weight", "kind": "Opt", "type": "float"},
+    {"name": "opens", "kind": "Opt", "type": "time"},
+    {"name": "returns", "kind": "Set", "type": "Return"}]},
+  {"name": "Return", "composite_indexes": [["reason", "line"]], "attrs": [
+    {"name": "line", "kind": "Single", "type": "Line", "optional": true},
+    {"name": "reason", "kind": "Req", "type": "str", "max_len": 40}]},
+  {"name": "Coupon", "attrs": [
+    {"name": "code", "kind": "PK", "type": "str", "max_len": 20},
+    {"name": "orders", "kind": "Set", "type": "Order", "table": "order_coupons"}]}
+]})";
+
+// What the shop's tables cannot say: the reverse sides' names (Order.lines, Customer.orders and
+// the one-to-one's Customer.card follow the rule), the second side of a self-referencing
+// many-to-many, that MariaDB's TIME is a timedelta, and a 16-bit unsigned int (PostgreSQL, which
+// has no unsigned types, stores it as an INTEGER).
+const char* const shop_names = R"({"entities": [
+  {"name": "Return", "attrs": [{"name": "line", "reverse": "returns"}]},
+  {"name": "Customer", "attrs": [{"name": "follows", "table": "customer_customer", "column": "customer_2",
+                                 "reverse": "followers"}]},
+  {"name": "Line", "attrs": [{"name": "position", "size": 16, "unsigned": true}]},
+  {"name": "Order", "attrs": [
+    {"name": "wait", "type": "timedelta"},
+    {"name": "coupons", "table": "order_coupons"}]}
+]})";
+
+std::vector<std::string> shape(const std::string& schema, const std::string& provider) {
+  nextorm::registry r;
+  r.load_json_text(schema);
+  r.finalize(nextorm::pony_naming{provider});
+  return nextorm::testing::shape_of(r);
+}
+
+// Lines in one shape and not the other, each marked with its side.
+std::vector<std::string> difference(const std::vector<std::string>& ours,
+                                    const std::vector<std::string>& theirs) {
+  std::vector<std::string> out;
+  for (const auto& line : ours) {
+    if (std::find(theirs.begin(), theirs.end(), line) == theirs.end()) out.push_back("+ " + line);
+  }
+  for (const auto& line : theirs) {
+    if (std::find(ours.begin(), ours.end(), line) == ours.end()) out.push_back("- " + line);
+  }
+  return out;
+}
+
+std::string notes_of(const nextorm::inspected_schema& found) {
+  std::string out;
+  for (const auto& n : found.notes) out += n + "\n";
+  return out;
+}
+
+void make_tables(const std::string& url, const std::string& schema) {
+  nextorm::database db;
+  db.schema().load_json_text(schema);
+  db.bind(url);
+  db.generate_mapping({.create_tables = true});
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in{path};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("a database's tables read back as the schema that made them, with a names file") {
+  const std::string provider = nextorm::testing::current_provider();
+  const std::string url = nextorm::testing::fresh_database_url("inspect_shop");
+  make_tables(url, shop_schema);
+  nextorm::database db{url};
+  const auto found = nextorm::inspect(db, {.names_json = shop_names});
+  INFO(found.schema_json << "\nnotes:\n" << notes_of(found));
+  CHECK(difference(shape(found.schema_json, provider), shape(shop_schema, provider)) ==
+        std::vector<std::string>{});
+  // What the names file did not give is in the notes: the reverse sides named by rule.
+  CHECK_THAT(notes_of(found), Catch::Contains("Customer.orders (of Order.customer)"));
+  CHECK_THAT(notes_of(found), Catch::Contains("Customer.card (of Card.holder)"));
+
+  // Without the names file the schema still loads and maps onto the tables, and queries run.
+  const auto plain = nextorm::inspect(db);
+  nextorm::database again;
+  again.schema().load_json_text(plain.schema_json);
+  again.bind(url);
+  again.generate_mapping();
+  nextorm::db_session session{again};
+  CHECK(nextorm::select<nextorm::row>("c for c in Customer").count() == 0);
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("a database made from what inspect printed is inspected the same way") {
+  // PonyORM's naming corner cases (tests/schema/naming_schema.json): long names cut to the
+  // provider's limit, declared tables and columns, symmetric and self-referencing sets, composite
+  // keys over references, sql_type and sql_default.
+  const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
+  REQUIRE(root != nullptr);
+  const std::string provider = nextorm::testing::current_provider();
+  const std::string first = nextorm::testing::fresh_database_url("inspect_naming_1");
+  const std::string second = nextorm::testing::fresh_database_url("inspect_naming_2");
+  make_tables(first, read_text(fs::path{root} / "tests/schema/naming_schema.json"));
+  nextorm::database one{first};
+  const auto found = nextorm::inspect(one);
+  INFO(found.schema_json << "\nnotes:\n" << notes_of(found));
+  make_tables(second, found.schema_json);
+  nextorm::database two{second};
+  const auto again = nextorm::inspect(two);
+  CHECK(json::parse(again.schema_json) == json::parse(found.schema_json));
+  // And it maps onto the first database's tables.
+  nextorm::database check;
+  check.schema().load_json_text(found.schema_json);
+  check.bind(first);
+  check.generate_mapping();
+  nextorm::testing::discard_database(first);
+  nextorm::testing::discard_database(second);
+}
+
+TEST_CASE("what cannot be an entity or an attribute is reported, not guessed") {
+  const std::string provider = nextorm::testing::current_provider();
+  const std::string url = nextorm::testing::fresh_database_url("inspect_odd");
+  {
+    auto raw = nextorm::testing::raw_connection(url);
+    const std::string odd_type = provider == "postgres"  ? "point"
+                                 : provider == "mariadb" ? "year"
+                                                         : "GEOMETRY";
+    raw->execute_script("CREATE TABLE loose (a INTEGER, b INTEGER)");
+    raw->execute_script(
+        "CREATE TABLE shape (id INTEGER PRIMARY KEY, code VARCHAR(10) NOT NULL "
+        "UNIQUE, place " +
+        odd_type + ")");
+    raw->execute_script(
+        "CREATE TABLE mark (id INTEGER PRIMARY KEY, shape_code VARCHAR(10), "
+        "FOREIGN KEY (shape_code) REFERENCES shape (code))");
+  }
+  nextorm::database db{url};
+  const auto found = nextorm::inspect(db);
+  INFO(found.schema_json);
+  const std::string notes = notes_of(found);
+  CHECK_THAT(notes, Catch::Contains("table loose has no primary key: left out"));
+  CHECK_THAT(notes, Catch::Contains("has no NextORM type; read as str with its sql_type"));
+  CHECK_THAT(notes, Catch::Contains("does not refer to an entity's primary key"));
+  const json schema = json::parse(found.schema_json);
+  std::vector<std::string> entities;
+  for (const json& e : schema["entities"]) entities.push_back(e["name"]);
+  CHECK(entities == std::vector<std::string>{provider == "sqlite" ? "mark" : "Mark",
+                                             provider == "sqlite" ? "shape" : "Shape"});
+  // The key to a non-key column is a plain value.
+  CHECK(schema["entities"][0]["attrs"][1] == json{{"name", "shape_code"},
+                                                  {"kind", "Opt"},
+                                                  {"type", "str"},
+                                                  {"max_len", 10},
+                                                  {"nullable", true}});
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("a names file that does not fit the database is refused, naming the nearest") {
+  const std::string url = nextorm::testing::fresh_database_url("inspect_names");
+  make_tables(url, shop_schema);
+  nextorm::database db{url};
+  auto refused = [&](const std::string& names, const std::string& id, const std::string& says) {
+    INFO(names);
+    try {
+      (void)nextorm::inspect(db, {.names_json = names});
+      FAIL("accepted");
+    } catch (const nextorm::schema_error& e) {
+      CHECK(e.id() == id);
+      CHECK_THAT(e.what(), Catch::Contains(says));
+    }
+  };
+  refused("{", "inspect.names", "not JSON");
+  refused("[]", "inspect.names", "one field, \"entities\"");
+  refused(R"({"entities": [{"attrs": []}]})", "inspect.names", "with a \"name\"");
+  refused(R"({"entities": [{"name": "Costumer"}]})", "inspect.unknown_entity",
+          "did you mean 'Customer'?");
+  refused(R"({"entities": [{"name": "Customer", "attrs": [{"name": "emial", "kind": "Req"}]}]})",
+          "inspect.unknown_attribute", "did you mean 'email'?");
+  refused(R"({"entities": [{"name": "Gold", "base": "Nobody"}]})", "inspect.unknown_entity",
+          "Nobody");
+  // A names file may give an attribute that has no column: a computed one.
+  const auto found = nextorm::inspect(
+      db, {.names_json = R"j({"entities": [{"name": "Customer", "attrs": [{"name": "shout",
+           "kind": "Computed", "type": "str", "text": "self.name.upper()"}]}]})j"});
+  CHECK_THAT(found.schema_json, Catch::Contains("self.name.upper()"));
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("nextorm inspect prints the schema, writes it with --out, and creates no database") {
+  if (nextorm::testing::current_provider() != "sqlite") return;  // the command's own options
+  const std::string url = nextorm::testing::fresh_database_url("inspect_cli");
+  make_tables(url, shop_schema);
+  auto run = [](std::vector<std::string> words, std::string& out, std::string& err) {
+    const std::vector<std::string_view> args(words.begin(), words.end());
+    std::ostringstream o, e;
+    const int code = nextorm::cli::run_cli(std::span<const std::string_view>{args}, o, e);
+    out = o.str();
+    err = e.str();
+    return code;
+  };
+  std::string out, err;
+  REQUIRE(run({"inspect", "--db", url}, out, err) == 0);
+  CHECK(json::parse(out)["entities"].size() == 6);
+  CHECK_THAT(err, Catch::Contains("note: reverse sides named by rule"));
+  const fs::path file = fs::temp_directory_path() / "nextorm_inspect_cli.json";
+  REQUIRE(run({"inspect", "--db=" + url, "--out", file.string()}, out, err) == 0);
+  CHECK(out.empty());
+  CHECK(json::parse(read_text(file))["entities"].size() == 6);
+  fs::remove(file);
+
+  const fs::path missing = fs::temp_directory_path() / "nextorm_inspect_missing.db";
+  fs::remove(missing);
+  CHECK(run({"inspect", "--db", "sqlite:" + missing.string()}, out, err) == 1);
+  CHECK_THAT(err, Catch::Contains("nextorm inspect does not create databases"));
+  CHECK_FALSE(fs::exists(missing));
+  CHECK(run({"inspect"}, out, err) == 2);
+  CHECK_THAT(err, Catch::Contains("missing --db"));
+  CHECK(run({"inspect", "--db", url, "--name", "x"}, out, err) == 2);
+  CHECK_THAT(err, Catch::Contains("did you mean '--names'?"));
+  CHECK(run({"inspect", "--db", url, "--names", "/nonexistent/names.json"}, out, err) == 2);
+  CHECK(run({"inspect", "--help"}, out, err) == 0);
+  CHECK_THAT(out, Catch::Contains("Usage: nextorm inspect"));
+  nextorm::testing::discard_database(url);
+}
