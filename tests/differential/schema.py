@@ -67,7 +67,7 @@ def define_entities(db):
         teacher = Optional('Teacher')
         students = Set(Student)
         grades = Set('Grade')
-        slots = Set('Slot')
+        slots = Set('Slot', table='course_slots')  # a declared join table
 
     class Teacher(db.Entity):
         name = Required(str)
@@ -122,7 +122,7 @@ def define_entities(db):
         appeals = Set('Appeal')
         # Many-to-many with entities with composite keys: of two, of one, and symmetric.
         reviewed = Set(Grade)
-        courses = Set(Course)
+        courses = Set(Course, table='course_slots')
         neighbours = Set('Slot', reverse='neighbours')
         PrimaryKey(room, hour)
 
