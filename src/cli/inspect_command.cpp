@@ -8,9 +8,11 @@
 #include "cli/usage_failure.hpp"
 #include "common/suggest.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 namespace nextorm::cli {
@@ -67,12 +69,24 @@ inspect_args parse_inspect_args(std::span<const std::string_view> args) {
 }
 
 std::string read_names(const std::string& path) {
+  std::error_code ec;
   std::ifstream in{path};
-  if (!in) throw usage_failure{"--names: cannot read '" + path + "'"};
+  if (!std::filesystem::is_regular_file(path, ec) || !in) {
+    throw usage_failure{"--names: cannot read '" + path + "' (not a file)"};
+  }
   std::ostringstream text;
   text << in.rdbuf();
+  if (text.str().find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw usage_failure{"--names: '" + path + "' is empty"};
+  }
   return text.str();
 }
+
+// A write that fails (a full disk, a closed pipe) is an error of the command, not its success.
+class write_failure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 }  // namespace
 
@@ -94,9 +108,9 @@ int run_inspect_command(std::span<const std::string_view> args, std::ostream& ou
     if (o.out) {
       std::ofstream file{*o.out};
       file << found.schema_json << '\n';
-      if (!file.flush()) throw usage_failure{"--out: cannot write '" + *o.out + "'"};
-    } else {
-      out << found.schema_json << '\n';
+      if (!file.flush()) throw write_failure{"nextorm inspect: cannot write '" + *o.out + "'"};
+    } else if (!(out << found.schema_json << '\n').flush()) {
+      throw write_failure{"nextorm inspect: cannot write the schema to standard output"};
     }
     return exit_ok;
   } catch (const usage_failure& e) {

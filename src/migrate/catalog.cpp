@@ -134,6 +134,9 @@ std::vector<catalog_table> read_sqlite(driver::connection& db) {
     t.name = row[0];
     const bool autoincrement = lower_case(row[1]).find("autoincrement") != std::string::npos;
     std::vector<std::pair<int, std::string>> key;
+    // An INTEGER PRIMARY KEY is the rowid, which SQLite fills in when no value is given; PonyORM
+    // declares a key the program sets NOT NULL (and an auto one AUTOINCREMENT).
+    std::string rowid_alias;
     for (const auto& col : rows_of(db,
                                    "SELECT name, type, CAST(\"notnull\" AS TEXT), dflt_value, "
                                    "CAST(pk AS TEXT) FROM pragma_table_info(?) ORDER BY cid",
@@ -146,13 +149,14 @@ std::vector<catalog_table> read_sqlite(driver::connection& db) {
       c.nullable = col[2] == "0" && pk == 0;
       if (!col[3].empty()) c.default_sql = col[3];
       if (pk > 0) key.emplace_back(pk, c.name);
+      if (pk == 1 && lower_case(c.sql_type) == "integer" && col[2] == "0") rowid_alias = c.name;
       t.columns.push_back(std::move(c));
     }
     std::sort(key.begin(), key.end());
     for (auto& [place, name] : key) t.primary_key.push_back(name);
-    if (autoincrement && t.primary_key.size() == 1) {
+    if (t.primary_key.size() == 1 && (autoincrement || rowid_alias == t.primary_key.front())) {
       for (catalog_column& c : t.columns) {
-        if (c.name == t.primary_key.front()) c.auto_increment = true;
+        if (c.name == t.primary_key.front() && c.type == "int") c.auto_increment = true;
       }
     }
     for (const auto& index : rows_of(db,
@@ -232,20 +236,24 @@ std::vector<catalog_table> read_postgres(driver::connection& db) {
   std::map<std::string, catalog_table> tables;
   for (const auto& row :
        rows_of(db, "SELECT cl.relname FROM pg_catalog.pg_class cl" + std::string{postgres_tables} +
-                       std::string{postgres_current_schema} + "AND cl.relkind IN ('r', 'p')")) {
+                       std::string{postgres_current_schema} +
+                       "AND cl.relkind IN ('r', 'p') AND NOT cl.relispartition")) {
     tables[row[0]].name = row[0];
   }
-  for (const auto& col : rows_of(db,
-                                 "SELECT table_name, column_name, data_type, "
-                                 "character_maximum_length::text, numeric_precision::text, "
-                                 "numeric_scale::text, column_default, is_nullable, is_identity, "
-                                 "CASE WHEN character_maximum_length IS NOT NULL THEN data_type "
-                                 "|| '(' || character_maximum_length || ')' WHEN data_type = "
-                                 "'numeric' AND numeric_precision IS NOT NULL THEN 'numeric(' || "
-                                 "numeric_precision || ',' || numeric_scale || ')' ELSE "
-                                 "data_type END FROM information_schema.columns WHERE "
-                                 "table_schema = current_schema() ORDER BY table_name, "
-                                 "ordinal_position")) {
+  for (const auto& col :
+       rows_of(db,
+               "SELECT table_name, column_name, data_type, "
+               "character_maximum_length::text, numeric_precision::text, "
+               "numeric_scale::text, column_default, is_nullable, is_identity, "
+               "CASE WHEN character_maximum_length IS NOT NULL THEN data_type "
+               "|| '(' || character_maximum_length || ')' WHEN data_type = "
+               "'numeric' AND numeric_precision IS NOT NULL THEN 'numeric(' || "
+               "numeric_precision || ',' || numeric_scale || ')' WHEN data_type = 'ARRAY' THEN "
+               "substr(udt_name, 2) || '[]' WHEN data_type = 'USER-DEFINED' "
+               "THEN udt_name ELSE data_type END FROM "
+               "information_schema.columns WHERE "
+               "table_schema = current_schema() ORDER BY table_name, "
+               "ordinal_position")) {
     auto found = tables.find(col[0]);
     if (found == tables.end()) continue;  // a view's
     catalog_column c;
@@ -263,7 +271,8 @@ std::vector<catalog_table> read_postgres(driver::connection& db) {
   for (const auto& part :
        rows_of(db,
                "SELECT cl.relname, con.conname, con.contype::text, a.attname, "
-               "COALESCE(fcl.relname, ''), COALESCE(fa.attname, ''), con.confdeltype::text "
+               "CASE WHEN fcl.relnamespace = cl.relnamespace THEN COALESCE(fcl.relname, '') ELSE "
+               "'' END, COALESCE(fa.attname, ''), con.confdeltype::text "
                "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class cl "
                "ON cl.oid = con.conrelid" +
                    std::string{postgres_tables} +
@@ -312,7 +321,7 @@ std::vector<catalog_table> read_postgres(driver::connection& db) {
                    "AND a.attnum = k.attnum" +
                    std::string{postgres_current_schema} +
                    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = "
-                   "ix.indexrelid AND c.contype IN ('p', 'u', 'x')) "
+                   "ix.indexrelid AND c.contype IN ('p', 'u', 'x')) AND k.n <= ix.indnkeyatts "
                    "ORDER BY cl.relname, i.relname, k.n")) {
     auto found = tables.find(part[0]);
     if (found == tables.end()) continue;
