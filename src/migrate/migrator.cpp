@@ -1,5 +1,8 @@
 #include "migrate/migrator.hpp"
 
+#include "migrate/catalog.hpp"
+#include "migrate/drift.hpp"
+
 #include <nextorm/errors.hpp>
 
 #include "common/suggest.hpp"
@@ -525,42 +528,10 @@ std::vector<std::string> migrator::drift() {
     });
     if (applied) last = &m;
   }
-  const std::vector<table_def> expected =
-      snapshot_tables(last != nullptr ? last->snapshot : nlohmann::json::object(), m_dialect);
-  auto live = live_columns();
-  for (const char* own : {history_table, lock_table}) live.erase(own);
-  std::vector<std::string> out;
-  const auto lower = [](std::string s) { return lower_case(std::move(s)); };
-  for (const table_def& t : expected) {
-    const auto found = live.find(lower(t.name));
-    if (found == live.end()) {
-      out.push_back("table " + t.name + " is missing");
-      continue;
-    }
-    for (const column_def& c : t.columns) {
-      const auto column = found->second.find(lower(c.name));
-      if (column == found->second.end()) {
-        out.push_back("table " + t.name + ": column " + c.name + " is missing");
-        continue;
-      }
-      const bool key =
-          c.definition.find("PRIMARY KEY") != std::string::npos ||
-          std::find(t.primary_key.begin(), t.primary_key.end(), c.name) != t.primary_key.end();
-      const bool nullable = c.definition.find("NOT NULL") == std::string::npos;
-      if (!key && column->second != nullable) {
-        out.push_back("table " + t.name + ": column " + c.name + " is " +
-                      (column->second ? "nullable" : "NOT NULL") + ", the schema says " +
-                      (nullable ? "nullable" : "NOT NULL"));
-      }
-      found->second.erase(column);
-    }
-    for (const auto& [name, nullable] : found->second) {
-      out.push_back("table " + t.name + ": column " + name + " is not in the schema");
-    }
-    live.erase(found);
-  }
-  for (const auto& [name, columns] : live) out.push_back("table " + name + " is not in the schema");
-  return out;
+  const auto schema =
+      snapshot_registry(last != nullptr ? last->snapshot : nlohmann::json::object(), m_dialect);
+  return drift_between(*schema, describe(*schema, m_dialect), read_catalog(m_connection, m_dialect),
+                       m_dialect);
 }
 
 }  // namespace nextorm::schema_change

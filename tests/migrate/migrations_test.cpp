@@ -394,6 +394,44 @@ TEST_CASE("migrate --check reports how the database drifted from the migrations"
   }
 }
 
+TEST_CASE("migrate --check sees column types, lengths, indexes and keys that drifted",
+          "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.make(v2).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  REQUIRE(p.migrate({"--check"}).out == "The database matches the last migration.\n");
+  p.run("CREATE INDEX extra_idx ON product (stock)");
+  p.run("CREATE UNIQUE INDEX one_price ON product (price)");
+  const std::string provider = testing::current_provider();
+  if (provider == "postgres") {
+    p.run("ALTER TABLE product ALTER COLUMN stock TYPE TEXT");
+    p.run("ALTER TABLE tag ALTER COLUMN label TYPE VARCHAR(10)");
+    p.run("ALTER TABLE product DROP CONSTRAINT fk_product__category");
+  } else if (provider == "mariadb") {
+    p.run("ALTER TABLE product MODIFY stock TEXT");
+    p.run("ALTER TABLE tag MODIFY label VARCHAR(10) NOT NULL");
+    p.run("ALTER TABLE product DROP FOREIGN KEY fk_product__category");
+  }
+  const auto checked = p.migrate({"--check"});
+  INFO(checked.out);
+  CHECK(checked.code == 1);
+  // (SQLite's tables are Product and Tag: PonyORM's names keep the case there.)
+  const auto no_case = Catch::CaseSensitive::No;
+  CHECK_THAT(checked.out,
+             Catch::Contains("table product: index extra_idx on (stock) is not in the schema",
+                             no_case) &&
+                 Catch::Contains("table product: the unique key on (price) is not in the schema",
+                                 no_case));
+  if (provider != "sqlite") {
+    CHECK_THAT(checked.out,
+               Catch::Contains("table product: column stock is text, the schema says int") &&
+                   Catch::Contains("table tag: column label is str(10), the schema says str") &&
+                   Catch::Contains("table product: the foreign key on (category) to category "
+                                   "is missing"));
+  }
+}
+
 TEST_CASE("migrate --check of a database with nothing applied lists what is pending",
           "[migrations]") {
   project p;
