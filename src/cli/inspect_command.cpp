@@ -82,12 +82,6 @@ std::string read_names(const std::string& path) {
   return text.str();
 }
 
-// A write that fails (a full disk, a closed pipe) is an error of the command, not its success.
-class write_failure : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 }  // namespace
 
 int run_inspect_command(std::span<const std::string_view> args, std::ostream& out,
@@ -108,9 +102,11 @@ int run_inspect_command(std::span<const std::string_view> args, std::ostream& ou
     if (o.out) {
       std::ofstream file{*o.out};
       file << found.schema_json << '\n';
-      if (!file.flush()) throw write_failure{"nextorm inspect: cannot write '" + *o.out + "'"};
+      if (!file.flush())
+        throw usage_error{"cli.write", "nextorm inspect: cannot write '" + *o.out + "'"};
     } else if (!(out << found.schema_json << '\n').flush()) {
-      throw write_failure{"nextorm inspect: cannot write the schema to standard output"};
+      // A write that fails (a full disk, a closed pipe) is a failure, not a success.
+      throw usage_error{"cli.write", "nextorm inspect: cannot write the schema to standard output"};
     }
     return exit_ok;
   } catch (const usage_failure& e) {

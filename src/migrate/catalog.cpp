@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <span>
 
 namespace nextorm::schema_change {
 
@@ -41,88 +42,87 @@ int number_or(const std::string& text, int otherwise) {
   return ec == std::errc{} && end == text.data() + text.size() ? v : otherwise;
 }
 
-// "DECIMAL(10, 2)" -> {10, 2}; "VARCHAR(64)" -> {64, -1}; no parentheses -> {-1, -1}.
+// "DECIMAL(10, 2)" -> {10, 2}; "VARCHAR(64)" -> {64, -1}; no arguments -> {-1, -1}.
 std::pair<int, int> type_arguments(const std::string& type) {
   const auto open = type.find('(');
-  const auto close = type.find(')', open);
-  if (open == std::string::npos || close == std::string::npos) return {-1, -1};
-  const std::string inside = type.substr(open + 1, close - open - 1);
+  if (open == std::string::npos) return {-1, -1};
+  std::string inside = type.substr(open + 1);
+  std::erase(inside, ' ');
   const auto comma = inside.find(',');
-  auto trimmed = [](std::string s) {
-    s.erase(0, s.find_first_not_of(' '));
-    s.erase(s.find_last_not_of(' ') + 1);
-    return s;
+  // (number_or stops at the ')' or ',' that ends a number: it takes the text before them.)
+  const auto upto = [](const std::string& text) {
+    return text.substr(0, text.find_first_of(",)"));
   };
-  if (comma == std::string::npos) return {number_or(trimmed(inside), -1), -1};
-  return {number_or(trimmed(inside.substr(0, comma)), -1),
-          number_or(trimmed(inside.substr(comma + 1)), -1)};
+  return {number_or(upto(inside), -1),
+          comma == std::string::npos ? -1 : number_or(upto(inside.substr(comma + 1)), -1)};
 }
 
-// MariaDB's "enum('red','green')": the quoted names, '' as a quote inside one.
+// MariaDB's "enum('red','it''s')": the quoted names, '' a quote inside one.
 std::vector<std::string> enum_names(const std::string& column_type) {
   std::vector<std::string> out;
-  const auto open = column_type.find('(');
-  if (open == std::string::npos) return out;
   std::string current;
   bool quoted = false;
-  for (std::size_t i = open + 1; i < column_type.size(); ++i) {
+  for (std::size_t i = 0; i < column_type.size(); ++i) {
     const char ch = column_type[i];
-    if (!quoted) {
-      if (ch == '\'') {
-        quoted = true;
-        current.clear();
-      }
-      continue;
-    }
-    if (ch == '\'' && i + 1 < column_type.size() && column_type[i + 1] == '\'') {
+    if (ch != '\'') {
+      if (quoted) current += ch;
+    } else if (quoted && i + 1 < column_type.size() && column_type[i + 1] == '\'') {
       current += '\'';
       ++i;
-    } else if (ch == '\'') {
-      quoted = false;
-      out.push_back(current);
     } else {
-      current += ch;
+      if (quoted) out.push_back(current);
+      quoted = !quoted;
+      current.clear();
     }
   }
   return out;
 }
 
-// The decimal type's arguments, or the JSON schema's defaults when the catalog gives none.
-void set_decimal(catalog_column& c, int precision, int scale) {
-  c.type = "decimal";
-  c.precision = precision > 0 ? precision : 0;
-  c.scale = scale >= 0 ? scale : 0;
+// A type as a catalog names it, and what it is in the JSON schema (with an int's size).
+struct type_rule {
+  std::string_view name;
+  std::string_view type;
+  int size = 0;
+};
+
+const type_rule* rule_for(std::span<const type_rule> rules, std::string_view name) {
+  const auto found =
+      std::find_if(rules.begin(), rules.end(), [&](const type_rule& r) { return r.name == name; });
+  return found == rules.end() ? nullptr : &*found;
 }
 
-// SQLite: its declared type, the text CREATE TABLE gave (NextORM's and PonyORM's names).
-void classify_sqlite(catalog_column& c) {
-  const std::string t = lower_case(c.sql_type);
-  const auto [first, second] = type_arguments(t);
-  const std::string base = t.substr(0, t.find('('));
-  if (base == "interval") {
-    c.type = "timedelta";
-  } else if (base.find("int") != std::string::npos) {
-    c.type = "int";
-    if (base.starts_with("tinyint")) c.size = 8;
-    if (base.starts_with("smallint")) c.size = 16;
-    if (base.starts_with("mediumint")) c.size = 24;
-    if (base.starts_with("bigint")) c.size = 64;
-    c.is_unsigned = t.find("unsigned") != std::string::npos;
-  } else if (base == "text" || base == "varchar" || base == "character varying") {
-    c.type = "str";
-    if (first > 0) c.max_len = static_cast<std::uint32_t>(first);
-  } else if (base == "real" || base == "double" || base == "double precision" || base == "float") {
-    c.type = "float";
-  } else if (base == "decimal" || base == "numeric") {
-    set_decimal(c, first, second);
-  } else if (base == "boolean") {
-    c.type = "bool";
-  } else if (base == "blob") {
-    c.type = "bytes";
-  } else if (base == "date" || base == "datetime" || base == "time" || base == "uuid" ||
-             base == "json") {
-    c.type = base;
+// The rule's type, and the options the catalog's arguments give: a string's length, a decimal's
+// precision and scale (the JSON schema's defaults when it gives none).
+void apply_rule(catalog_column& c, const type_rule* rule, int length, int precision, int scale) {
+  if (rule == nullptr) return;
+  c.type = rule->type;
+  c.size = rule->size;
+  if (c.type == "str" && length > 0) c.max_len = static_cast<std::uint32_t>(length);
+  if (c.type == "decimal") {
+    c.precision = std::max(precision, 0);
+    c.scale = std::max(scale, 0);
   }
+}
+
+// SQLite keeps the text CREATE TABLE gave: NextORM's and PonyORM's type names.
+constexpr type_rule sqlite_types[] = {
+    {"tinyint", "int", 8},     {"smallint", "int", 16}, {"mediumint", "int", 24},
+    {"bigint", "int", 64},     {"integer", "int"},      {"int", "int"},
+    {"text", "str"},           {"varchar", "str"},      {"real", "float"},
+    {"double", "float"},       {"float", "float"},      {"decimal", "decimal"},
+    {"numeric", "decimal"},    {"boolean", "bool"},     {"blob", "bytes"},
+    {"interval", "timedelta"}, {"date", "date"},        {"datetime", "datetime"},
+    {"time", "time"},          {"uuid", "uuid"},        {"json", "json"}};
+
+void classify_sqlite(catalog_column& c) {
+  std::string name = lower_case(c.sql_type);
+  c.is_unsigned = name.ends_with(" unsigned");
+  const auto [first, second] = type_arguments(name);
+  name = name.substr(0, name.find_first_of("( "));
+  const type_rule* rule = rule_for(sqlite_types, name);
+  if (rule == nullptr && name.find("int") != std::string::npos)
+    rule = rule_for(sqlite_types, "int");
+  apply_rule(c, rule, first, first, second);
 }
 
 std::vector<catalog_table> read_sqlite(driver::connection& db) {
@@ -194,38 +194,25 @@ std::vector<catalog_table> read_sqlite(driver::connection& db) {
 }
 
 // PostgreSQL's information_schema data_type (and its arguments) in the schema's vocabulary.
-void classify_postgres(catalog_column& c, const std::string& data_type, int length, int precision,
-                       int scale) {
-  if (data_type == "smallint") {
-    c.type = "int";
-    c.size = 16;
-  } else if (data_type == "integer" || data_type == "bigint") {
-    c.type = "int";  // PonyORM's int is INTEGER, NextORM's BIGINT: either is the default
-  } else if (data_type == "text") {
-    c.type = "str";
-  } else if (data_type == "character varying") {
-    c.type = "str";
-    if (length > 0) c.max_len = static_cast<std::uint32_t>(length);
-  } else if (data_type == "numeric") {
-    set_decimal(c, precision, scale);
-  } else if (data_type == "double precision" || data_type == "real") {
-    c.type = "float";
-  } else if (data_type == "boolean") {
-    c.type = "bool";
-  } else if (data_type == "date" || data_type == "uuid") {
-    c.type = data_type;
-  } else if (data_type == "timestamp without time zone") {
-    c.type = "datetime";
-  } else if (data_type == "time without time zone") {
-    c.type = "time";
-  } else if (data_type == "interval") {
-    c.type = "timedelta";
-  } else if (data_type == "bytea") {
-    c.type = "bytes";
-  } else if (data_type == "jsonb" || data_type == "json") {
-    c.type = "json";
-  }
-}
+constexpr type_rule postgres_types[] = {
+    // PonyORM's int is INTEGER, NextORM's BIGINT: either is the default.
+    {"smallint", "int", 16},
+    {"integer", "int"},
+    {"bigint", "int"},
+    {"text", "str"},
+    {"character varying", "str"},
+    {"numeric", "decimal"},
+    {"double precision", "float"},
+    {"real", "float"},
+    {"boolean", "bool"},
+    {"date", "date"},
+    {"uuid", "uuid"},
+    {"timestamp without time zone", "datetime"},
+    {"time without time zone", "time"},
+    {"interval", "timedelta"},
+    {"bytea", "bytes"},
+    {"jsonb", "json"},
+    {"json", "json"}};
 
 // Joined to a query's pg_class `cl`; its WHERE then starts with `postgres_current_schema`.
 constexpr std::string_view postgres_tables =
@@ -259,8 +246,8 @@ std::vector<catalog_table> read_postgres(driver::connection& db) {
     catalog_column c;
     c.name = col[1];
     c.sql_type = col[9];
-    classify_postgres(c, col[2], number_or(col[3], -1), number_or(col[4], -1),
-                      number_or(col[5], -1));
+    apply_rule(c, rule_for(postgres_types, col[2]), number_or(col[3], -1), number_or(col[4], -1),
+               number_or(col[5], -1));
     c.nullable = col[7] == "YES";
     c.auto_increment = col[8] == "YES" || col[6].starts_with("nextval(");
     if (!col[6].empty() && !c.auto_increment) c.default_sql = col[6];
@@ -335,47 +322,34 @@ std::vector<catalog_table> read_postgres(driver::connection& db) {
   return out;
 }
 
-// MariaDB's data_type and column_type ("int(11) unsigned", "tinyint(1)", "enum('a','b')").
+// MariaDB's data_type; its column_type ("int(11) unsigned", "tinyint(1)", "enum('a','b')")
+// tells the rest.
+constexpr type_rule mariadb_types[] = {
+    {"tinyint", "int", 8},    {"smallint", "int", 16}, {"mediumint", "int", 24},
+    {"int", "int", 32},       {"bigint", "int", 64},   {"varchar", "str"},
+    {"char", "str"},          {"text", "str"},         {"mediumtext", "str"},
+    {"tinytext", "str"},      {"longtext", "LongStr"}, {"decimal", "decimal"},
+    {"double", "float"},      {"float", "float"},      {"date", "date"},
+    {"datetime", "datetime"}, {"time", "time"},        {"longblob", "bytes"},
+    {"blob", "bytes"},        {"mediumblob", "bytes"}, {"varbinary", "bytes"},
+    {"enum", "enum"}};
+
 void classify_mariadb(catalog_column& c, const std::string& data_type, int length, int precision,
                       int scale) {
   const std::string& t = c.sql_type;
-  c.is_unsigned = t.find("unsigned") != std::string::npos;
-  if (data_type == "tinyint" && t.starts_with("tinyint(1)") && !c.is_unsigned) {
-    c.type = "bool";
-  } else if (data_type == "tinyint" || data_type == "smallint" || data_type == "mediumint" ||
-             data_type == "int" || data_type == "bigint") {
-    c.type = "int";
-    static const std::map<std::string, int> sizes{
-        {"tinyint", 8}, {"smallint", 16}, {"mediumint", 24}, {"int", 32}, {"bigint", 64}};
-    // int and bigint are the default (PonyORM's and NextORM's); an unsigned one says its size.
-    const int size = sizes.at(data_type);
-    if (size < 32 || c.is_unsigned) c.size = size;
-  } else if (data_type == "varchar") {
-    c.type = "str";
-    if (length > 0 && length != 255) c.max_len = static_cast<std::uint32_t>(length);
-  } else if (data_type == "longtext") {
-    c.type = "LongStr";
-  } else if (data_type == "text" || data_type == "mediumtext" || data_type == "tinytext" ||
-             data_type == "char") {
-    c.type = "str";
-  } else if (data_type == "decimal") {
-    set_decimal(c, precision, scale);
-  } else if (data_type == "double" || data_type == "float") {
-    c.type = "float";
-  } else if (data_type == "date" || data_type == "datetime") {
-    c.type = data_type;
-  } else if (data_type == "time") {
-    c.type = "time";
-    c.or_type = "timedelta";  // PonyORM's timedelta is a TIME column on MariaDB
-  } else if (data_type == "binary" && length == 16) {
-    c.type = "uuid";
-  } else if (data_type == "longblob" || data_type == "blob" || data_type == "mediumblob" ||
-             data_type == "varbinary") {
-    c.type = "bytes";
-  } else if (data_type == "enum") {
-    c.type = "enum";
-    c.enum_values = enum_names(t);
+  c.is_unsigned = t.ends_with(" unsigned");
+  // A length of VARCHAR and CHAR only (TEXT's is its limit), and PonyORM's str without max_len
+  // is VARCHAR(255): no max_len.
+  const bool sized = (data_type == "varchar" || data_type == "char") && length != 255;
+  apply_rule(c, rule_for(mariadb_types, data_type), sized ? length : -1, precision, scale);
+  // int and bigint are the default (PonyORM's and NextORM's); an unsigned one says its size.
+  if (c.size >= 32 && !c.is_unsigned) c.size = 0;
+  if (t == "tinyint(1)" || t == "binary(16)") {
+    c.type = t == "binary(16)" ? "uuid" : "bool";
+    c.size = 0;
   }
+  if (c.type == "time") c.or_type = "timedelta";  // PonyORM's timedelta is a TIME column
+  c.enum_values = enum_names(c.type == "enum" ? t : std::string{});
 }
 
 std::vector<catalog_table> read_mariadb(driver::connection& db) {

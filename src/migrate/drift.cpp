@@ -111,7 +111,8 @@ void compare_keys(const table_def& t, const catalog_table& live, bool mariadb,
   auto take = [&](const std::vector<std::string>& columns, const std::vector<catalog_key>& keys,
                   std::vector<bool>& taken) {
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (!taken[i] && same_columns(keys[i].columns, columns)) {
+      // (A partial index is not the index the schema asks for.)
+      if (!taken[i] && !keys[i].partial && same_columns(keys[i].columns, columns)) {
         taken[i] = true;
         return true;
       }

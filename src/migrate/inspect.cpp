@@ -3,6 +3,7 @@
 #include <nextorm/errors.hpp>
 
 #include "common/suggest.hpp"
+#include "common/unreachable.hpp"
 #include "migrate/inspect_model.hpp"
 
 #include <algorithm>
@@ -127,7 +128,8 @@ bool inspector::has_attr(int entity, const std::string& name) const {
   return false;
 }
 
-std::string inspector::free_name(int entity, const std::string& wanted) const {
+std::string inspector::free_name(int entity, const std::string& text) const {
+  const std::string wanted = identifier(text);
   std::string name = wanted;
   for (int n = 2; has_attr(entity, name); ++n) name = wanted + "_" + std::to_string(n);
   return name;
@@ -241,7 +243,9 @@ int inspector::infer_reference(int entity, const catalog_foreign_key& fk) {
   json decl{{"name", name}, {"kind", "Single"}, {"type", m_entities[target].name}};
   bool optional = false;
   for (const std::string& col : fk.columns) {
-    if (const catalog_column* c = t.find(col); c != nullptr && c->nullable) optional = true;
+    const catalog_column* c = t.find(col);
+    if (c == nullptr) detail::unreachable("inspect: a foreign key over a column its table lacks");
+    if (c->nullable) optional = true;
   }
   if (optional) decl["optional"] = true;
   if (!fk.name.empty() && fk.name != m_naming.foreign_key(t.name, joined(fk.columns, "__"))) {

@@ -1,6 +1,7 @@
 // The last steps of inspect: the reverse sides no table stores, the table and column names the
 // final entity and attribute names do not imply, and the JSON schema itself.
 #include "common/suggest.hpp"
+#include "common/unreachable.hpp"
 #include "migrate/inspect_model.hpp"
 
 #include <algorithm>
@@ -43,12 +44,13 @@ void inspector::add_reverse_sides() {
     if (!s.holds_reference || s.partner >= 0) continue;
     const int holder = holder_of(static_cast<int>(id));
     const int target = entity_named(s.decl.value("type", ""));
+    if (holder < 0) detail::unreachable("inspect: a reference that no entity holds");
     // (An unknown type is named by the registry when the schema loads.)
-    if (holder < 0 || target < 0) continue;
+    if (target < 0) continue;
     const std::string& holder_name = m_entities[holder].name;
     const std::string attr_name = s.decl["name"].get<std::string>();
     std::string reverse;
-    if (s.decl.contains("reverse") && s.decl["reverse"].is_string()) {
+    if (s.decl.contains("reverse")) {  // (a string: the names file's are checked)
       reverse = s.decl["reverse"].get<std::string>();
       for (int a : m_entities[target].attrs) {
         if (m_attrs[a].decl["name"] == reverse) {

@@ -196,7 +196,12 @@ void inspector::apply_entity(const json& overlay) {
   for (const auto& [key, v] : overlay.items()) {
     if (key == "name" || key == "attrs" || key == "table") continue;
     if (key == "base") {
-      m_entities[entity].base = v.get<std::string>();
+      // In the letter case of the entity it names, where there is one.
+      std::string base = v.get<std::string>();
+      for (const entity_rec& e : m_entities) {
+        if (same_name(e.name, base)) base = e.name;
+      }
+      m_entities[entity].base = base;
     } else if (key == "discriminator") {
       m_entities[entity].discriminator = v.get<std::string>();
     } else {
@@ -228,10 +233,8 @@ void inspector::apply_attr(int entity, const json& overlay) {
   if (found < 0) {
     const std::string kind = overlay.value("kind", "");
     if (kind == "Computed" || kind == "Method" || kind == "Set" || kind == "Single") {
-      // No column of its own: a computed attribute, or the reverse side of a reference.
-      if (has_attr(entity, name)) {
-        bad_names("adds " + owner + "." + name + ", which the entity already has");
-      }
+      // No column of its own: a computed attribute, or the reverse side of a reference. (Its
+      // name is no attribute's of the hierarchy: one of them would have matched it.)
       const int id = add_attr(entity, overlay, {});
       m_attrs[id].named = true;
       return;

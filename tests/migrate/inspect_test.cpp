@@ -215,10 +215,10 @@ TEST_CASE("what cannot be an entity or an attribute is reported, not guessed") {
   const json& mark = schema["entities"][0]["attrs"];
   CHECK(mark.size() == (provider == "sqlite" ? 1U : 2U));
   CHECK(mark.back() == json{{"name", "shape_code"},
-                                                  {"kind", "Opt"},
-                                                  {"type", "str"},
-                                                  {"max_len", 10},
-                                                  {"nullable", true}});
+                            {"kind", "Opt"},
+                            {"type", "str"},
+                            {"max_len", 10},
+                            {"nullable", true}});
   nextorm::testing::discard_database(url);
 }
 
@@ -301,21 +301,25 @@ TEST_CASE("nextorm inspect prints the schema, writes it with --out, and creates 
   nextorm::testing::discard_database(url);
 }
 
-TEST_CASE("tables written by hand read as references, and a names file renames without losing "
-          "their columns") {
+TEST_CASE(
+    "tables written by hand read as references, and a names file renames without losing "
+    "their columns") {
   const std::string provider = nextorm::testing::current_provider();
   const std::string url = nextorm::testing::fresh_database_url("inspect_hand");
   {
     auto raw = nextorm::testing::raw_connection(url);
-    raw->execute_script("CREATE TABLE member (id INTEGER PRIMARY KEY, handle VARCHAR(20) NOT NULL)");
+    raw->execute_script(
+        "CREATE TABLE member (id INTEGER PRIMARY KEY, handle VARCHAR(20) NOT NULL)");
     // A key without ON DELETE, as most hand-written schemas have: the many side of a Set.
-    raw->execute_script("CREATE TABLE gadget (id INTEGER PRIMARY KEY, serial VARCHAR(20) NOT "
-                        "NULL, owner_id INTEGER NOT NULL, FOREIGN KEY (owner_id) REFERENCES "
-                        "member (id))");
+    raw->execute_script(
+        "CREATE TABLE gadget (id INTEGER PRIMARY KEY, serial VARCHAR(20) NOT "
+        "NULL, owner_id INTEGER NOT NULL, FOREIGN KEY (owner_id) REFERENCES "
+        "member (id))");
     // A self-referencing join table with two directions (who blocks whom).
-    raw->execute_script("CREATE TABLE user_blocks (blocker INTEGER NOT NULL, blocked INTEGER NOT "
-                        "NULL, PRIMARY KEY (blocker, blocked), FOREIGN KEY (blocker) REFERENCES "
-                        "member (id), FOREIGN KEY (blocked) REFERENCES member (id))");
+    raw->execute_script(
+        "CREATE TABLE user_blocks (blocker INTEGER NOT NULL, blocked INTEGER NOT "
+        "NULL, PRIMARY KEY (blocker, blocked), FOREIGN KEY (blocker) REFERENCES "
+        "member (id), FOREIGN KEY (blocked) REFERENCES member (id))");
     raw->execute_script("INSERT INTO member VALUES (1, 'a'), (2, 'b'), (3, 'c')");
     raw->execute_script("INSERT INTO gadget VALUES (1, 'S1', 1), (2, 'S2', 1)");
     raw->execute_script("INSERT INTO user_blocks VALUES (1, 3), (2, 3)");
@@ -332,11 +336,11 @@ TEST_CASE("tables written by hand read as references, and a names file renames w
     read.bind(url);
     read.generate_mapping();
     nextorm::db_session session{read};
-    const auto counts = nextorm::select<std::tuple<std::string, std::int64_t>>(
-                            "(m.handle, count(m.gadgets)) for m in " +
-                            std::string{provider == "sqlite" ? "member" : "Member"} +
-                            " if m.handle == 'a'")
-                            .fetch();
+    const auto counts =
+        nextorm::select<std::tuple<std::string, std::int64_t>>(
+            "(m.handle, count(m.gadgets)) for m in " +
+            std::string{provider == "sqlite" ? "member" : "Member"} + " if m.handle == 'a'")
+            .fetch();
     REQUIRE(counts.size() == 1);
     CHECK(std::get<1>(counts[0]) == 2);
   }
@@ -381,7 +385,8 @@ TEST_CASE("a names file of the wrong shape is refused with inspect.names, howeve
   };
   const std::string deep(100000, '[');
   refused(R"({"entities": [)" + deep + std::string(100000, ']') + "]}", "nested deeper than 32");
-  refused(R"({"entities": [{"name": "Customer", "table": 5}]})", R"(a "table" that is not a string)");
+  refused(R"({"entities": [{"name": "Customer", "table": 5}]})",
+          R"(a "table" that is not a string)");
   refused(R"({"entities": [{"name": "Customer", "attrs": [{"name": "email", "reverse": []}]}]})",
           R"(a "reverse" that is not a string)");
   refused(R"({"entities": [{"name": "Customer", "attrs": {"name": "x"}}]})",
@@ -389,5 +394,101 @@ TEST_CASE("a names file of the wrong shape is refused with inspect.names, howeve
   refused(R"({"entities": [{"name": "Order"}, {"name": "Customer", "attrs": [
            {"name": "vip", "column": "name"}]}]})",
           "the name of another attribute");
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("every column type the catalog names reads as its JSON type, with its options") {
+  const std::string provider = nextorm::testing::current_provider();
+  const std::string url = nextorm::testing::fresh_database_url("inspect_types");
+  // column, its type in CREATE TABLE, and the JSON attribute expected without name and kind.
+  struct column {
+    std::string name, sql;
+    json expected;
+  };
+  std::vector<column> columns;
+  if (provider == "sqlite") {
+    columns = {
+        {"a", "TINYINT", {{"type", "int"}, {"size", 8}}},
+        {"b", "SMALLINT", {{"type", "int"}, {"size", 16}}},
+        {"c", "MEDIUMINT", {{"type", "int"}, {"size", 24}}},
+        {"d", "BIGINT", {{"type", "int"}, {"size", 64}}},
+        {"e", "INTEGER UNSIGNED", {{"type", "int"}, {"unsigned", true}}},
+        {"f", "VARCHAR(5)", {{"type", "str"}, {"max_len", 5}, {"nullable", true}}},
+        {"g", "DOUBLE", {{"type", "float"}}},
+        {"h", "DECIMAL(5, 1)", {{"type", "decimal"}, {"precision", 5}, {"scale", 1}}},
+        {"i", "NUMERIC", {{"type", "decimal"}}},
+        {"j", "BOOLEAN", {{"type", "bool"}}},
+        {"k", "BLOB", {{"type", "bytes"}}},
+        {"l", "INTERVAL", {{"type", "timedelta"}}},
+        {"m", "DATETIME", {{"type", "datetime"}}},
+        {"n", "UUID", {{"type", "uuid"}}},
+        {"o", "JSON", {{"type", "json"}, {"nullable", true}}},
+        {"p", "GEOMETRY", {{"type", "str"}, {"sql_type", "GEOMETRY"}, {"nullable", true}}},
+        {"q", "", {{"type", "str"}, {"sql_type", "TEXT"}, {"nullable", true}}},
+        {"r", "TEXT DEFAULT 'x'", {{"type", "str"}, {"nullable", true}, {"sql_default", "'x'"}}},
+    };
+  } else if (provider == "postgres") {
+    columns = {
+        {"a", "smallint", {{"type", "int"}, {"size", 16}}},
+        {"b", "bigint", {{"type", "int"}}},
+        {"c", "varchar(5)", {{"type", "str"}, {"max_len", 5}, {"nullable", true}}},
+        {"d", "numeric(5, 1)", {{"type", "decimal"}, {"precision", 5}, {"scale", 1}}},
+        {"e", "real", {{"type", "float"}}},
+        {"f", "boolean", {{"type", "bool"}}},
+        {"g", "date", {{"type", "date"}}},
+        {"h", "timestamp", {{"type", "datetime"}}},
+        {"i", "time", {{"type", "time"}}},
+        {"j", "interval", {{"type", "timedelta"}}},
+        {"k", "bytea", {{"type", "bytes"}}},
+        {"l", "uuid", {{"type", "uuid"}}},
+        {"m", "json", {{"type", "json"}, {"nullable", true}}},
+        {"n", "point", {{"type", "str"}, {"sql_type", "point"}, {"nullable", true}}},
+        {"o", "text[]", {{"type", "str"}, {"sql_type", "text[]"}, {"nullable", true}}},
+        {"p", "integer DEFAULT 7", {{"type", "int"}, {"sql_default", "7"}}},
+    };
+  } else {
+    columns = {
+        {"a", "tinyint", {{"type", "int"}, {"size", 8}}},
+        {"b", "smallint", {{"type", "int"}, {"size", 16}}},
+        {"c", "mediumint", {{"type", "int"}, {"size", 24}}},
+        {"d", "int unsigned", {{"type", "int"}, {"size", 32}, {"unsigned", true}}},
+        {"e", "bigint unsigned", {{"type", "int"}}},
+        {"f", "varchar(5)", {{"type", "str"}, {"max_len", 5}, {"nullable", true}}},
+        {"g", "varchar(255)", {{"type", "str"}, {"nullable", true}}},
+        {"h", "longtext", {{"type", "LongStr"}, {"nullable", true}}},
+        {"i", "mediumtext", {{"type", "str"}, {"nullable", true}}},
+        {"j", "decimal(5,1)", {{"type", "decimal"}, {"precision", 5}, {"scale", 1}}},
+        {"k", "float", {{"type", "float"}}},
+        {"l", "datetime", {{"type", "datetime"}}},
+        {"m", "time", {{"type", "time"}}},
+        {"n", "binary(16)", {{"type", "uuid"}}},
+        {"o", "varbinary(10)", {{"type", "bytes"}}},
+        {"p", "enum('red','it''s')", {{"type", "enum"}, {"values", {"red", "it's"}}}},
+        {"q", "json", {{"type", "json"}, {"nullable", true}}},
+        {"r", "year", {{"type", "str"}, {"sql_type", "year(4)"}, {"nullable", true}}},
+        {"s", "int DEFAULT 7", {{"type", "int"}, {"sql_default", "7"}}},
+    };
+  }
+  std::string create = "CREATE TABLE typed (id INTEGER PRIMARY KEY";
+  for (const column& c : columns) create += ", " + c.name + " " + c.sql;
+  {
+    auto raw = nextorm::testing::raw_connection(url);
+    raw->execute_script(create + ")");
+  }
+  nextorm::database db{url};
+  const auto found = nextorm::inspect(db);
+  INFO(found.schema_json << "\nnotes:\n" << notes_of(found));
+  const json attrs = json::parse(found.schema_json)["entities"][0]["attrs"];
+  for (const column& c : columns) {
+    json want = c.expected;
+    want["name"] = c.name;
+    want["kind"] = "Opt";
+    json got;
+    for (const json& a : attrs) {
+      if (a["name"] == c.name) got = a;
+    }
+    INFO(c.sql);
+    CHECK(got == want);
+  }
   nextorm::testing::discard_database(url);
 }

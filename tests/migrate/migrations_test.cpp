@@ -418,11 +418,11 @@ TEST_CASE("migrate --check sees column types, lengths, indexes and keys that dri
   CHECK(checked.code == 1);
   // (SQLite's tables are Product and Tag: PonyORM's names keep the case there.)
   const auto no_case = Catch::CaseSensitive::No;
-  CHECK_THAT(checked.out,
-             Catch::Contains("table product: index extra_idx on (stock) is not in the schema",
-                             no_case) &&
-                 Catch::Contains("table product: the unique key on (price) is not in the schema",
-                                 no_case));
+  CHECK_THAT(
+      checked.out,
+      Catch::Contains("table product: index extra_idx on (stock) is not in the schema", no_case) &&
+          Catch::Contains("table product: the unique key on (price) is not in the schema",
+                          no_case));
   if (provider != "sqlite") {
     CHECK_THAT(checked.out,
                Catch::Contains("table product: column stock is text, the schema says int") &&

@@ -420,11 +420,13 @@ TEST_CASE("SQLite rebuilds for a foreign key on a column it had, or of several c
       Catch::Contains("there is no column t.nope before it"));
 }
 
-TEST_CASE("SQLite's rebuild comes before a migration's SQL that follows what needs it, after one "
-          "that precedes it",
-          "[render]") {
+TEST_CASE(
+    "SQLite's rebuild comes before a migration's SQL that follows what needs it, after one "
+    "that precedes it",
+    "[render]") {
   const json a = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
-  const json b = schema(R"({"name":"T","attrs":[{"name":"n","kind":"Req","type":"int","default":0}]})");
+  const json b =
+      schema(R"({"name":"T","attrs":[{"name":"n","kind":"Req","type":"int","default":0}]})");
   const json fill = json{{"op", "sql"}, {"sqlite", "UPDATE T SET n = 0 WHERE n IS NULL"}};
   const json alter = op({{"op", "alter_column"}, {"table", "t"}, {"column", "n"}});
   const std::string before_sql = sql(a, b, json::array({fill, alter}), "sqlite");
