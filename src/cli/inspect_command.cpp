@@ -71,7 +71,7 @@ inspect_args parse_inspect_args(std::span<const std::string_view> args) {
 std::string read_names(const std::string& path) {
   std::error_code ec;
   std::ifstream in{path};
-  if (!std::filesystem::is_regular_file(path, ec) || !in) {
+  if (!std::filesystem::is_regular_file(path, ec)) {
     throw usage_failure{"--names: cannot read '" + path + "' (not a file)"};
   }
   std::ostringstream text;

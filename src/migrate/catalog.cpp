@@ -39,7 +39,8 @@ text_rows rows_of(driver::connection& c, const std::string& sql, std::vector<val
 int number_or(const std::string& text, int otherwise) {
   int v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  return ec == std::errc{} && end == text.data() + text.size() ? v : otherwise;
+  (void)end;  // (a catalog's numbers are whole: what follows one is not read)
+  return ec == std::errc{} ? v : otherwise;
 }
 
 // "DECIMAL(10, 2)" -> {10, 2}; "VARCHAR(64)" -> {64, -1}; no arguments -> {-1, -1}.
@@ -66,7 +67,7 @@ std::vector<std::string> enum_names(const std::string& column_type) {
     const char ch = column_type[i];
     if (ch != '\'') {
       if (quoted) current += ch;
-    } else if (quoted && i + 1 < column_type.size() && column_type[i + 1] == '\'') {
+    } else if (quoted && column_type.compare(i, 2, "''") == 0) {
       current += '\'';
       ++i;
     } else {
@@ -156,7 +157,8 @@ std::vector<catalog_table> read_sqlite(driver::connection& db) {
     for (auto& [place, name] : key) t.primary_key.push_back(name);
     if (t.primary_key.size() == 1 && (autoincrement || rowid_alias == t.primary_key.front())) {
       for (catalog_column& c : t.columns) {
-        if (c.name == t.primary_key.front() && c.type == "int") c.auto_increment = true;
+        // (SQLite's AUTOINCREMENT and rowid keys are INTEGER: an int.)
+        if (c.name == t.primary_key.front()) c.auto_increment = true;
       }
     }
     for (const auto& index : rows_of(db,
@@ -364,9 +366,10 @@ std::vector<catalog_table> read_mariadb(driver::connection& db) {
                                    "SELECT table_name, check_clause FROM "
                                    "information_schema.check_constraints WHERE "
                                    "constraint_schema = DATABASE()")) {
+    // MariaDB's JSON is a LONGTEXT with CHECK (json_valid(`column`)).
     const std::string& clause = check[1];
-    if (clause.starts_with("json_valid(`") && clause.ends_with("`)")) {
-      json_columns[{check[0], clause.substr(12, clause.size() - 14)}] = true;
+    if (clause.starts_with("json_valid(`")) {
+      json_columns[{check[0], clause.substr(12, clause.find('`', 12) - 12)}] = true;
     }
   }
   for (const auto& col : rows_of(db,
@@ -394,17 +397,15 @@ std::vector<catalog_table> read_mariadb(driver::connection& db) {
                                   "column_name FROM information_schema.statistics WHERE "
                                   "table_schema = DATABASE() ORDER BY table_name, index_name, "
                                   "seq_in_index")) {
-    auto found = tables.find(part[0]);
-    if (found == tables.end()) continue;
-    catalog_table& t = found->second;
+    // (Statistics and keys are of base tables only: every table is known.)
+    catalog_table& t = tables[part[0]];
     if (part[1] == "PRIMARY") {
       t.primary_key.push_back(part[3]);
       continue;
     }
     auto& list = part[2] == "0" ? t.unique_keys : t.indexes;
     if (list.empty() || list.back().name != part[1]) list.push_back({part[1], {}});
-    list.back().columns.push_back(part[3]);
-    if (part[3].empty()) list.back().partial = true;
+    list.back().columns.push_back(part[3]);  // (MariaDB has no indexes over expressions)
   }
   for (const auto& part :
        rows_of(db,
@@ -414,9 +415,7 @@ std::vector<catalog_table> read_mariadb(driver::connection& db) {
                "k.constraint_schema AND r.constraint_name = k.constraint_name AND r.table_name = "
                "k.table_name WHERE k.table_schema = DATABASE() AND k.referenced_table_name IS NOT "
                "NULL ORDER BY k.table_name, k.constraint_name, k.ordinal_position")) {
-    auto found = tables.find(part[0]);
-    if (found == tables.end()) continue;
-    auto& keys = found->second.foreign_keys;
+    auto& keys = tables[part[0]].foreign_keys;
     if (keys.empty() || keys.back().name != part[1]) keys.push_back({part[1], {}, part[3], {}, {}});
     keys.back().columns.push_back(part[2]);
     keys.back().parent_columns.push_back(part[4]);
@@ -454,9 +453,7 @@ std::vector<catalog_table> read_catalog(driver::connection& connection,
                                         [](const std::string& c) { return c.empty(); });
       if (!implicit) continue;
       for (const catalog_table& parent : tables) {
-        if (parent.name == k.parent_table && parent.primary_key.size() == k.columns.size()) {
-          k.parent_columns = parent.primary_key;
-        }
+        if (parent.name == k.parent_table) k.parent_columns = parent.primary_key;
       }
     }
     const catalog_column* classtype = nullptr;

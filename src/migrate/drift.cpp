@@ -48,8 +48,8 @@ std::map<std::string, std::map<std::string, expected_type>> expected_types(const
       // MariaDB's VARCHAR(255) is PonyORM's str without max_len (the catalog reads no max_len).
       if (mariadb && t.max_len == 255U) t.max_len.reset();
       if (a.type == value_type::decimal) {
-        t.precision = a.precision == 0 ? 12 : a.precision;
-        t.scale = a.precision == 0 ? 2 : a.scale;
+        t.precision = a.precision;  // (the registry gives every decimal its digits)
+        t.scale = a.scale;
       }
       out[lower_case(e->table)][lower_case(a.column)] = t;
     }

@@ -83,10 +83,9 @@ const catalog_table* inspector::table_named(const std::string& name) const {
 }
 
 int inspector::entity_of_table(const std::string& table) const {
+  // (The roots come first, each before the subclasses that share its table.)
   for (std::size_t i = 0; i < m_entities.size(); ++i) {
-    if (m_entities[i].root == static_cast<int>(i) && m_entities[i].table->name == table) {
-      return static_cast<int>(i);
-    }
+    if (m_entities[i].table->name == table) return static_cast<int>(i);
   }
   return -1;
 }
@@ -255,7 +254,15 @@ int inspector::infer_reference(int entity, const catalog_foreign_key& fk) {
   for (const catalog_key& u : t.unique_keys) {
     if (u.columns == fk.columns && !u.partial) unique = true;
   }
-  if (unique && fk.columns != t.primary_key) decl["unique"] = true;
+  if (unique && fk.columns != t.primary_key) {
+    if (fk.columns.size() == 1) {
+      decl["unique"] = true;
+    } else {
+      // (NextORM has no unique reference of several columns: its rows are still one-to-one.)
+      notes.push_back(t.name + ": the unique key over " + joined(fk.columns, ", ") + " (the " +
+                      "reference " + name + ") is left out");
+    }
+  }
   const int id = add_attr(entity, std::move(decl), fk.columns);
   attr_rec& a = m_attrs[id];
   a.holds_reference = true;

@@ -19,11 +19,11 @@ std::string listed(const std::vector<std::string>& items) {
 }  // namespace
 
 int inspector::holder_of(int attr) const {
-  for (std::size_t e = 0; e < m_entities.size(); ++e) {
-    const auto& attrs = m_entities[e].attrs;
-    if (std::find(attrs.begin(), attrs.end(), attr) != attrs.end()) return static_cast<int>(e);
-  }
-  return -1;
+  const auto found = std::find_if(m_entities.begin(), m_entities.end(), [&](const entity_rec& e) {
+    return std::find(e.attrs.begin(), e.attrs.end(), attr) != e.attrs.end();
+  });
+  if (found == m_entities.end()) detail::unreachable("inspect: an attribute no entity holds");
+  return static_cast<int>(found - m_entities.begin());
 }
 
 // How many relations `entity` declares to entities named `type`.
@@ -41,10 +41,10 @@ void inspector::add_reverse_sides() {
   const std::size_t count = m_attrs.size();
   for (std::size_t id = 0; id < count; ++id) {
     attr_rec& s = m_attrs[id];
-    if (!s.holds_reference || s.partner >= 0) continue;
+    // (Each reference is met once here, before anything gives it a partner.)
+    if (!s.holds_reference) continue;
     const int holder = holder_of(static_cast<int>(id));
     const int target = entity_named(s.decl.value("type", ""));
-    if (holder < 0) detail::unreachable("inspect: a reference that no entity holds");
     // (An unknown type is named by the registry when the schema loads.)
     if (target < 0) continue;
     const std::string& holder_name = m_entities[holder].name;
@@ -126,7 +126,7 @@ void inspector::add_reverse_sides() {
 void inspector::settle_join_names(int entity, attr_rec& a) {
   const std::string& own = m_entities[entity].name;
   const std::string items = a.decl.value("type", "");
-  const bool symmetric = a.partner >= 0 && &m_attrs[a.partner] == &a;
+  const bool symmetric = &m_attrs[a.partner] == &a;  // (a join table's Set has a partner)
   std::string table;
   if (symmetric) {
     table = own + "_" + a.decl["name"].get<std::string>();
@@ -143,7 +143,7 @@ void inspector::settle_join_names(int entity, attr_rec& a) {
   // PonyORM's join columns: <entity in lower case>(_<key column>); in a self-reference, the
   // side whose name sorts after its partner's has its items in the second columns (_2).
   bool second = false;
-  if (!symmetric && a.partner >= 0 && items == own) {
+  if (!symmetric && items == own) {
     second = a.decl["name"].get<std::string>() > m_attrs[a.partner].decl["name"].get<std::string>();
   }
   std::vector<std::string> expected;
@@ -252,7 +252,7 @@ json inspector::key_lists(int root) {
     }
     if (k.columns.size() > 1 && !fk_columns(k.columns)) place("composite_indexes", k.columns);
   }
-  if (t.primary_key.size() > 1 || (t.primary_key.size() == 1 && fk_columns(t.primary_key))) {
+  if (t.primary_key.size() > 1 || fk_columns(t.primary_key)) {
     int holder = root;
     out[std::to_string(root)]["primary_key"] = attr_names_for(root, t.primary_key, &holder);
   }
@@ -292,7 +292,7 @@ json inspector::emit() {
         const int other = holder_of(partner);
         const bool needed = partner == a || other == i ||
                             relations_to(i, decl.value("type", "")) > 1 ||
-                            (other >= 0 && relations_to(other, e.name) > 1);
+                            relations_to(other, e.name) > 1;
         if (needed) decl["reverse"] = m_attrs[partner].decl["name"];
       }
       attrs.push_back(std::move(decl));

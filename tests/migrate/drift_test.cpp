@@ -32,6 +32,7 @@ constexpr const char* shop = R"j({"entities":[
     {"name":"items","kind":"Set","type":"Item"}]},
   {"name":"Item","composite_keys":[["shop","label"]],"attrs":[
     {"name":"label","kind":"Req","type":"str","index":true},
+    {"name":"size","kind":"Opt","type":"int","index":true},
     {"name":"shop","kind":"Single","type":"Shop"}]},
   {"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str","max_len":255}]},
   {"name":"Student","base":"Person","attrs":[{"name":"gpa","kind":"Opt","type":"float"}]}]})j";
@@ -125,6 +126,14 @@ TEST_CASE("drift: types that a provider stores alike are no drift there, and are
   CHECK(f.drift("mariadb") == lines{"table shop: column bio is TEXT, the schema says LongStr",
                                     "table shop: column mood is TEXT, the schema says enum",
                                     "table shop: column data is JSON, the schema says json"});
+  // Another type is drift wherever the schema's would be stored alike.
+  fixture h;
+  h.column("Shop", "bio").type = "int";
+  h.column("Shop", "mood").type = "int";
+  h.column("Shop", "data").type = "LongStr";
+  CHECK(h.drift() == lines{"table Shop: column bio is TEXT, the schema says LongStr",
+                           "table Shop: column mood is TEXT, the schema says enum",
+                           "table Shop: column data is JSON, the schema says json"});
   // SQLite and PostgreSQL: LongStr and enum are TEXT (the enum's CHECK is not read).
   f.column("Shop", "wait").or_type.clear();
   f.column("Person", "name").max_len = 255;
@@ -144,6 +153,7 @@ TEST_CASE("drift: indexes and unique keys, by their columns") {
   CHECK(f.drift() == lines{"table Shop: the unique key on (code) is missing",
                            "table Shop: the unique key on (title) is not in the schema",
                            "table Item: index idx_item__label on (label) is missing",
+                           "table Item: index idx_item__size on (size) is missing",
                            "table Item: index by_hand on (label, shop) is not in the schema"});
   // MariaDB makes an index for a foreign key that has none: not the user's.
   fixture g;

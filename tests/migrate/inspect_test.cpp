@@ -298,6 +298,23 @@ TEST_CASE("nextorm inspect prints the schema, writes it with --out, and creates 
   CHECK_THAT(err, Catch::Contains("cannot write"));
   CHECK(run({"inspect", "--help"}, out, err) == 0);
   CHECK_THAT(out, Catch::Contains("Usage: nextorm inspect"));
+  CHECK(run({"inspect", "-h"}, out, err) == 0);
+  CHECK(run({"inspect", "--db"}, out, err) == 2);
+  CHECK_THAT(err, Catch::Contains("--db needs a value"));
+  const fs::path names = fs::temp_directory_path() / "nextorm_inspect_names.json";
+  std::ofstream{names} << R"({"entities": [{"name": "Customer", "attrs": [
+    {"name": "name", "kind": "Opt"}]}]})";
+  REQUIRE(run({"inspect", "--db", url, "--names=" + names.string()}, out, err) == 0);
+  CHECK_THAT(out, Catch::Contains(R"("kind": "Opt")"));
+  fs::remove(names);
+  {
+    // Standard output that cannot be written (closed, full): exit 1, not a silent success.
+    std::ostringstream closed, e;
+    closed.setstate(std::ios::badbit);
+    const std::vector<std::string_view> args{"inspect", "--db", url};
+    CHECK(nextorm::cli::run_cli(args, closed, e) == 1);
+    CHECK_THAT(e.str(), Catch::Contains("cannot write the schema to standard output"));
+  }
   nextorm::testing::discard_database(url);
 }
 
@@ -489,6 +506,82 @@ TEST_CASE("every column type the catalog names reads as its JSON type, with its 
     }
     INFO(c.sql);
     CHECK(got == want);
+  }
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE(
+    "what only one provider's catalog holds: views, partitions, identities, expression "
+    "indexes, checks, keys without columns") {
+  const std::string provider = nextorm::testing::current_provider();
+  const std::string url = nextorm::testing::fresh_database_url("inspect_catalog");
+  {
+    auto raw = nextorm::testing::raw_connection(url);
+    raw->execute_script("CREATE TABLE base (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL)");
+    raw->execute_script("CREATE VIEW base_names AS SELECT name FROM base");
+    // A key declared ON DELETE NO ACTION is a key without one.
+    raw->execute_script(
+        "CREATE TABLE item (id INTEGER PRIMARY KEY, base INTEGER NOT NULL, "
+        "FOREIGN KEY (base) REFERENCES base (id) ON DELETE NO ACTION)");
+    if (provider == "postgres") {
+      raw->execute_script(
+          "CREATE TABLE counted (id INTEGER GENERATED ALWAYS AS IDENTITY "
+          "PRIMARY KEY, label TEXT)");
+      raw->execute_script("CREATE INDEX by_lower ON counted ((lower(label)))");
+      raw->execute_script("CREATE INDEX some_labels ON counted (label) WHERE label <> ''");
+      raw->execute_script(
+          "CREATE TABLE measure (id INTEGER, at DATE, PRIMARY KEY (id, at)) "
+          "PARTITION BY RANGE (at)");
+      raw->execute_script(
+          "CREATE TABLE measure_2026 PARTITION OF measure FOR VALUES FROM "
+          "('2026-01-01') TO ('2027-01-01')");
+    } else if (provider == "mariadb") {
+      raw->execute_script(
+          "CREATE TABLE coded (id INTEGER PRIMARY KEY, code CHAR(3) NOT NULL, "
+          "n INTEGER CHECK (n > 0))");
+    } else {
+      raw->execute_script(
+          "CREATE TABLE loose_key (id INTEGER PRIMARY KEY, base INT2 "
+          "REFERENCES base, classtype INTEGER)");
+      raw->execute_script("CREATE INDEX by_lower ON base (lower(name))");
+    }
+  }
+  nextorm::database db{url};
+  const auto found = nextorm::inspect(db);
+  INFO(found.schema_json << "\nnotes:\n" << notes_of(found));
+  const json schema = json::parse(found.schema_json);
+  std::map<std::string, json> entities;
+  for (const json& e : schema["entities"]) entities[e["name"]] = e;
+  const std::string item = provider == "sqlite" ? "item" : "Item";
+  CHECK(entities.count(provider == "sqlite" ? "base_names" : "Base_names") == 0);
+  json base{{"name", "base"}, {"kind", "Single"}, {"type", provider == "sqlite" ? "base" : "Base"}};
+  // (The servers name the key themselves: not PonyORM's name, so it is given.)
+  if (provider == "postgres") base["fk_name"] = "item_base_fkey";
+  if (provider == "mariadb") base["fk_name"] = "item_ibfk_1";
+  CHECK(entities.at(item)["attrs"].back() == base);
+  CHECK_THAT(notes_of(found), Catch::Contains("read as the many side of a Set declared "
+                                              "cascade_delete=False: " +
+                                              item + ".base"));
+  if (provider == "postgres") {
+    // An identity id is PonyORM's implicit key.
+    CHECK(entities.at("Counted")["attrs"].size() == 1);
+    CHECK_THAT(notes_of(found), Catch::Contains("the index by_lower has a condition or an "
+                                                "expression") &&
+                                    Catch::Contains("the index some_labels has a condition"));
+    CHECK(entities.count("Measure") == 1);
+    CHECK(entities.count("Measure_2026") == 0);
+  } else if (provider == "mariadb") {
+    CHECK(entities.at("Coded")["attrs"][1] ==
+          json{{"name", "code"}, {"kind", "Req"}, {"type", "str"}, {"max_len", 3}});
+    CHECK(entities.at("Coded")["attrs"][2] ==
+          json{{"name", "n"}, {"kind", "Opt"}, {"type", "int"}});
+  } else {
+    // A key without columns refers to the primary key; a classtype that is no text is a value.
+    CHECK(entities.at("loose_key")["attrs"][0] ==
+          json{{"name", "base"}, {"kind", "Single"}, {"type", "base"}, {"optional", true}});
+    CHECK(entities.at("loose_key")["attrs"][1]["type"] == "int");
+    CHECK_THAT(notes_of(found), Catch::Contains("the index by_lower has a condition or an "
+                                                "expression"));
   }
   nextorm::testing::discard_database(url);
 }

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "migrate/inspect.hpp"
+#include "migrate/inspect_model.hpp"
 
 #include <string>
 #include <vector>
@@ -383,4 +384,100 @@ TEST_CASE("a names file renames both sides of join tables and splits a symmetric
   CHECK_FALSE(attr(schema, "A", "liked_by").contains("column"));
   CHECK(attr(schema, "A", "pinned")["reverse"] == "pinned_by");
   CHECK(attr(schema, "A", "nothing")["kind"] == "Computed");
+}
+
+TEST_CASE("inspect's rules at their edges: names, keys over a hierarchy, join tables") {
+  using nextorm::schema_change::inspect_model::identifier;
+  CHECK(identifier("") == "_");
+  CHECK(identifier("9lives") == "_9lives");
+  CHECK(table("t").find("nope") == nullptr);
+
+  catalog_table pet =
+      table("pet", {column("classtype", "str"), column("name", "str"), column("tag", "str", true),
+                    column("x"), column("y"), column("other_a"), column("other_b")});
+  pet.classtypes = {"Dog", "Pet"};
+  catalog_table pair;  // keyed by two columns, so that a reference to it has two
+  pair.name = "pair";
+  pair.columns = {column("a"), column("b"), column("code", "str")};
+  pair.primary_key = {"a", "b"};
+  pet.foreign_keys = {key({"other_a", "other_b"}, "pair", {"a", "b"})};
+  pet.unique_keys = {{"u1", {"name", "classtype"}},   // a column of no attribute: left out
+                     {"u2", {"other_b", "other_a"}},  // one attribute: no composite key
+                     {"u3", {"x", "y"}, true},        // partial
+                     {"u4", {"other_a", "other_b"}},  // the reference's own: no composite key
+                     {"u5", {"tag", "x"}}};
+  catalog_table solo = table("solo");
+  solo.columns[0].name = "key";  // a key that is unique again: no "unique" on the PK
+  solo.primary_key = {"key"};
+  solo.unique_keys = {{"", {"key"}}};
+  // A join table to a table left out (its name differs from another's in case only), one of an
+  // entity to itself whose name is not E_E, and a symmetric one over a key of two columns.
+  catalog_table dup = table("PAIR");
+  catalog_table to_dup;
+  to_dup.name = "solo_pair";
+  to_dup.columns = {column("solo"), column("pair_id")};
+  to_dup.primary_key = {"solo", "pair_id"};
+  to_dup.foreign_keys = {key({"solo"}, "solo", {"key"}), key({"pair_id"}, "PAIR")};
+  catalog_table halves;
+  halves.name = "so_lo";
+  halves.columns = {column("s1"), column("s2")};
+  halves.primary_key = {"s1", "s2"};
+  halves.foreign_keys = {key({"s1"}, "solo", {"key"}), key({"s2"}, "solo", {"key"})};
+  catalog_table twins;
+  twins.name = "pair_twins";
+  twins.columns = {column("pa"), column("pb"), column("qa"), column("qb")};
+  twins.primary_key = {"pa", "pb", "qa", "qb"};
+  twins.foreign_keys = {key({"pa", "pb"}, "pair", {"a", "b"}),
+                        key({"qa", "qb"}, "pair", {"a", "b"})};
+  const json names = {
+      {"entities",
+       {{{"name", "Dog"},
+         {"discriminator", "Dog"},
+         {"attrs",
+          {{{"name", "tag"}},
+           {{"name", "x"}},
+           {{"name", "loud"},
+            {"kind", "Method"},
+            {"params", {"int"}},
+            {"text", "lambda d, n: n > 1"}}}}},
+        {{"name", "Pet"}, {"table", "nope"}, {"discriminator", "nope"}},
+        {{"name", "pair"},
+         {"attrs",
+          {{{"name", "twins"}, {"columns", {"z"}}, {"reverse_column", "z"}},
+           {{"name", "size"}, {"kind", "Computed"}, {"text", "count(self.twins)"}}}}},
+        {{"name", "Solo"}, {"attrs", {{{"name", "so_lo"}, {"table", "so_lo"}}}}}}}};
+  std::vector<std::string> notes;
+  const json schema = inspected({pet, pair, solo, dup, to_dup, halves, twins}, names, &notes);
+  INFO(schema.dump(2) << "\n" << all(notes));
+  CHECK_FALSE(entity(schema, "Pet").contains("composite_keys"));
+  CHECK(entity(schema, "Dog")["composite_keys"] == json::parse(R"([["tag", "x"]])"));
+  CHECK_FALSE(entity(schema, "Dog").contains("discriminator"));
+  CHECK(attr(schema, "Dog", "loud")["kind"] == "Method");
+  CHECK(attr(schema, "pair", "twins") == json{{"name", "twins"},
+                                              {"kind", "Set"},
+                                              {"type", "pair"},
+                                              {"reverse", "twins"},
+                                              {"columns", {"pa", "pb"}}});
+  CHECK(attr(schema, "pair", "size")["text"] == "count(self.twins)");
+  CHECK(attr(schema, "Solo", "key") ==
+        json{{"name", "key"}, {"kind", "PK"}, {"type", "int"}, {"auto", true}});
+  CHECK(attr(schema, "Solo", "so_lo")["reverse"] == "so_lo");
+  CHECK_THAT(all(notes), Catch::Contains("join table solo_pair refers to a table that is not an "
+                                         "entity: left out"));
+
+  auto refused = [&](const json& n, const char* id, const std::string& says) {
+    INFO(n.dump());
+    try {
+      (void)inspected({pet, pair}, n);
+      FAIL("accepted");
+    } catch (const nextorm::schema_error& e) {
+      CHECK(e.id() == id);
+      CHECK_THAT(e.what(), Catch::Contains(says));
+    }
+  };
+  refused({{"entities", {{{"name", "Pet"}, {"attrs", {{{"name", "x"}, {"column", "nope"}}}}}}}},
+          "inspect.unknown_attribute", "Pet.x, which is no column of the table pet");
+  // A reference given a type no entity has: the registry names it when the schema loads.
+  refused({{"entities", {{{"name", "Pet"}, {"attrs", {{{"name", "other"}, {"type", "Nobody"}}}}}}}},
+          "schema.unknown_entity", "Nobody");
 }
