@@ -162,8 +162,8 @@ void inspector::settle_join_names(int entity, attr_rec& a) {
       a.decl["columns"] = a.columns;
     }
   }
-  if (symmetric && !a.reverse_column.empty() && a.columns.size() == 1 &&
-      a.reverse_column != a.columns.front() + "_2") {
+  // (A reverse column is read for a key of one column only.)
+  if (symmetric && !a.reverse_column.empty() && a.reverse_column != a.columns.front() + "_2") {
     a.decl["reverse_column"] = a.reverse_column;
   }
 }
@@ -290,9 +290,10 @@ json inspector::emit() {
         // Written where the other side cannot be found by its type alone.
         decl.erase("reverse");
         const int other = holder_of(partner);
-        const bool needed = partner == a || other == i ||
-                            relations_to(i, decl.value("type", "")) > 1 ||
-                            relations_to(other, e.name) > 1;
+        // (Each of the other side's relations to this entity has its partner here: two there
+        // are two here.)
+        const bool needed =
+            partner == a || other == i || relations_to(i, decl.value("type", "")) > 1;
         if (needed) decl["reverse"] = m_attrs[partner].decl["name"];
       }
       attrs.push_back(std::move(decl));

@@ -418,6 +418,11 @@ TEST_CASE("inspect's rules at their edges: names, keys over a hierarchy, join ta
   to_dup.columns = {column("solo"), column("pair_id")};
   to_dup.primary_key = {"solo", "pair_id"};
   to_dup.foreign_keys = {key({"solo"}, "solo", {"key"}), key({"pair_id"}, "PAIR")};
+  catalog_table from_dup = to_dup;  // the left-out table on the first side
+  from_dup.name = "pair_solo";
+  from_dup.columns = {column("pair_id"), column("solo")};
+  from_dup.primary_key = {"pair_id", "solo"};
+  from_dup.foreign_keys = {key({"pair_id"}, "PAIR"), key({"solo"}, "solo", {"key"})};
   catalog_table halves;
   halves.name = "so_lo";
   halves.columns = {column("s1"), column("s2")};
@@ -429,25 +434,29 @@ TEST_CASE("inspect's rules at their edges: names, keys over a hierarchy, join ta
   twins.primary_key = {"pa", "pb", "qa", "qb"};
   twins.foreign_keys = {key({"pa", "pb"}, "pair", {"a", "b"}),
                         key({"qa", "qb"}, "pair", {"a", "b"})};
-  const json names = {
-      {"entities",
-       {{{"name", "Dog"},
-         {"discriminator", "Dog"},
-         {"attrs",
-          {{{"name", "tag"}},
-           {{"name", "x"}},
-           {{"name", "loud"},
-            {"kind", "Method"},
-            {"params", {"int"}},
-            {"text", "lambda d, n: n > 1"}}}}},
-        {{"name", "Pet"}, {"table", "nope"}, {"discriminator", "nope"}},
-        {{"name", "pair"},
-         {"attrs",
-          {{{"name", "twins"}, {"columns", {"z"}}, {"reverse_column", "z"}},
-           {{"name", "size"}, {"kind", "Computed"}, {"text", "count(self.twins)"}}}}},
-        {{"name", "Solo"}, {"attrs", {{{"name", "so_lo"}, {"table", "so_lo"}}}}}}}};
+  const json names = {{"entities",
+                       {{{"name", "Dog"},
+                         {"discriminator", "Dog"},
+                         {"attrs",
+                          {{{"name", "tag"}},
+                           {{"name", "x"}},
+                           {{"name", "loud"},
+                            {"kind", "Method"},
+                            {"params", {"int"}},
+                            {"text", "lambda d, n: n > 1"}}}}},
+                        {{"name", "Pet"},
+                         {"table", "nope"},
+                         {"discriminator", "nope"},
+                         {"attrs", {{{"name", "other"}, {"reverse", "pets"}}}}},
+                        {{"name", "pair"},
+                         {"attrs",
+                          {{{"name", "twins"}, {"columns", {"z"}}, {"reverse_column", "z"}},
+                           {{"name", "size"}, {"kind", "Computed"}, {"text", "count(self.twins)"}},
+                           {{"name", "pets"}, {"kind", "Set"}, {"type", "Pet"}}}}},
+                        {{"name", "Solo"}, {"attrs", {{{"name", "so_lo"}, {"table", "so_lo"}}}}}}}};
   std::vector<std::string> notes;
-  const json schema = inspected({pet, pair, solo, dup, to_dup, halves, twins}, names, &notes);
+  const json schema =
+      inspected({pet, pair, solo, dup, to_dup, from_dup, halves, twins}, names, &notes);
   INFO(schema.dump(2) << "\n" << all(notes));
   CHECK_FALSE(entity(schema, "Pet").contains("composite_keys"));
   CHECK(entity(schema, "Dog")["composite_keys"] == json::parse(R"([["tag", "x"]])"));
@@ -459,6 +468,8 @@ TEST_CASE("inspect's rules at their edges: names, keys over a hierarchy, join ta
                                               {"reverse", "twins"},
                                               {"columns", {"pa", "pb"}}});
   CHECK(attr(schema, "pair", "size")["text"] == "count(self.twins)");
+  CHECK(attr(schema, "pair", "pets") == json{{"name", "pets"}, {"kind", "Set"}, {"type", "Pet"}});
+  CHECK_THAT(all(notes), Catch::Contains("join table pair_solo refers to a table that is not"));
   CHECK(attr(schema, "Solo", "key") ==
         json{{"name", "key"}, {"kind", "PK"}, {"type", "int"}, {"auto", true}});
   CHECK(attr(schema, "Solo", "so_lo")["reverse"] == "so_lo");
