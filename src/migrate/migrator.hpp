@@ -87,6 +87,7 @@ class migrator {
   [[nodiscard]] std::vector<history_row> read_history();
   void lock(std::chrono::milliseconds timeout);
   void unlock() noexcept;
+  [[nodiscard]] bool take_stale_lock();
   // SQLite: BEGIN IMMEDIATE, migrate.locked when another writer holds the database too long.
   void begin_locked(std::chrono::milliseconds timeout);
   void apply(const migration& m, const nlohmann::json& before, const history_row* resumed);
@@ -104,7 +105,8 @@ class migrator {
   driver::connection& m_connection;
   const lower::dialect& m_dialect;
   std::vector<migration> m_migrations;
-  std::string m_owner;  // MariaDB's lock row: who holds it
+  std::string m_owner;              // MariaDB's lock row: who holds it
+  std::string m_server_connection;  // and its "@host:port#connection id" (MariaDB)
   std::vector<std::string> m_pending_triggers;
 };
 

@@ -14,6 +14,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -514,6 +515,42 @@ TEST_CASE("a reference moved to another entity gets its foreign key moved too", 
   p.run("INSERT INTO keeper (name) VALUES ('Kim')");
   p.run("INSERT INTO pet (who) VALUES (1)");  // a keeper's key, no owner has it
   CHECK(p.scalar("SELECT COUNT(*) FROM pet").as_int() == 1);
+}
+
+TEST_CASE("MariaDB: a lock row left by a migrator whose connection is gone is taken over",
+          "[migrations]") {
+  if (testing::current_provider() != "mariadb") return;  // the others' locks die with them
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  auto holder = testing::raw_connection(p.url());
+  holder->execute_script(
+      "CREATE TABLE nextorm_migrations_lock (id INTEGER NOT NULL PRIMARY KEY, owner "
+      "VARCHAR(255) NOT NULL, locked_at VARCHAR(32) NOT NULL)");
+  // Rows that name no connection of this server are waited for, whatever they say.
+  for (const char* owner : {"x@nowhere", "a#1@b", "x@other:1#5"}) {
+    INFO(owner);
+    (void)holder->execute("INSERT INTO nextorm_migrations_lock VALUES (1, ?, 'now')",
+                          std::vector<value>{value{owner}});
+    CHECK(p.migrate({"--lock-timeout", "0"}).code == 1);
+    (void)holder->execute("DELETE FROM nextorm_migrations_lock", {});
+  }
+  // A migrator of this server holds the lock as NextORM writes it: while its connection lives,
+  // the next one waits.
+  const std::string row =
+      "INSERT INTO nextorm_migrations_lock SELECT 1, CONCAT('crashed:1:2@', @@hostname, ':', "
+      "@@port, '#', CONNECTION_ID()), 'now'";
+  holder->execute_script(row);
+  const auto waited = p.migrate({"--lock-timeout", "1"});
+  CHECK(waited.code == 1);
+  CHECK_THAT(waited.err, Catch::Contains("migrate.locked"));
+  // Its connection ends (the process crashed): the next migrator takes the lock at once.
+  holder.reset();
+  const auto start = std::chrono::steady_clock::now();
+  const auto done = p.migrate({"--lock-timeout", "30"});
+  INFO(done.err);
+  CHECK(done.code == 0);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{10});
+  CHECK(p.scalar("SELECT COUNT(*) FROM nextorm_migrations_lock").as_int() == 0);
 }
 
 TEST_CASE("a migrator waits for the lock another holds, then gives up", "[migrations]") {
