@@ -195,6 +195,22 @@ ir::expr_ptr binder::bind_isinstance(const ast::call& c) {
   return test;
 }
 
+namespace {
+
+// Whether `e` holds the value of an aggregate of a nested query: count(s.courses),
+// sum(x for x in ...), as an operand (not inside a nested query's own condition).
+bool has_aggregate_subquery(ir::expr& e) {
+  if (const auto* s = e.try_as<ir::subquery>()) {
+    return s->mode == ir::subquery_mode::scalar && s->item->kind == ir::expr_kind::aggregate;
+  }
+  bool found = false;
+  ir::for_each_operand(
+      e, [&](ir::expr_ptr& operand) { found = found || has_aggregate_subquery(*operand); });
+  return found;
+}
+
+}  // namespace
+
 ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
   const std::string& name = func.id;
   bool is_count = name == "count";
@@ -278,9 +294,14 @@ ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
     e->as<ir::subquery>().item->as<ir::aggregate>().separator = separator;
     return e;
   }
-  if (ir::has_aggregate(*arg)) {
+  // (PonyORM refuses these too: "Too complex aggregation, expressions cannot be combined".)
+  if (ir::has_aggregate(*arg) || has_aggregate_subquery(*arg)) {
     fail(error_category::type, "type.nested_aggregate",
-         "an aggregate cannot contain another aggregate", arg_node->span);
+         "an aggregate cannot contain another aggregate: " + name +
+             "() of a count, sum, avg, min or max; aggregate the rows once (or write the inner "
+             "one as a generator: " +
+             name + "(count(...) for x in ...))",
+         arg_node->span);
   }
   if (is_count && arg->type.is_bool()) {
     // PonyORM's conditional count: count(o.state == 'SHIPPED') counts the rows where the

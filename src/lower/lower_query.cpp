@@ -462,7 +462,9 @@ void statement::aggregate(const affixes& fn) {
   if (m_query.terminal == ir::terminal::avg && type != value_type::decimal) type = value_type::real;
   m_sql.text("SELECT ");
   m_sql.text(fn.before);
-  if (!grouped() && !limited()) {
+  // An item that is itself an aggregate (`sum(count(p.tags) for p in Product)`: one value over
+  // every row) is aggregated from its query's row, not nested in SQL.
+  if (!grouped() && !limited() && !ir::has_aggregate(item)) {
     m_sql.expr(item);
     m_sql.text(fn.after);
     from_where();
