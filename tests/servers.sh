@@ -63,11 +63,21 @@ full_page_writes = off
 EOF
     fi
     if ! pg_running; then
-        local port
-        port=$(free_port "${NEXTORM_PG_PORT:-55432}")
+        local port attempt started=
+        port=${NEXTORM_PG_PORT:-55432}
         touch "$D/pg.log" && chown postgres: "$D/pg.log"
-        as_pg "$PG_BIN/pg_ctl" start -w -t 60 -D "$D/pg" -l "$D/pg.log" -o "-p $port" >/dev/null \
-            || { tail -n 30 "$D/pg.log" >&2; die "PostgreSQL did not start (log: $D/pg.log)"; }
+        # A port free when checked can be taken before the server binds it (another program's
+        # ephemeral port): then the next free one.
+        for attempt in 1 2 3; do
+            port=$(free_port "$port")
+            if as_pg "$PG_BIN/pg_ctl" start -w -t 60 -D "$D/pg" -l "$D/pg.log" -o "-p $port" \
+                >/dev/null; then
+                started=1
+                break
+            fi
+            port=$((port + 1))
+        done
+        [[ -n $started ]] || { tail -n 30 "$D/pg.log" >&2; die "PostgreSQL did not start (log: $D/pg.log)"; }
     fi
     PG_PORT=$(sed -n 4p "$D/pg/postmaster.pid") # line 4 of postmaster.pid is the port
     # \gexec runs the generated statement only when the role/database does not exist yet.
@@ -94,19 +104,27 @@ my_start() {
             >"$D/my-install.log" 2>&1 || { cat "$D/my-install.log" >&2; die "mariadb-install-db failed"; }
     fi
     if ! my_ping; then
-        local port i
-        port=$(free_port "${NEXTORM_MY_PORT:-53306}")
-        install -o mysql -g mysql -m 644 /dev/null "$D/myrun/error.log" # mariadbd writes it as mysql
-        # --no-defaults means compiled-in latin1: set Debian's utf8mb4 defaults explicitly.
-        setsid -f mariadbd --no-defaults --user=mysql --datadir="$D/my" --socket="$MY_SOCK" \
-            --pid-file="$MY_PID" --port="$port" --bind-address=127.0.0.1 --skip-name-resolve \
-            --log-error="$D/myrun/error.log" --character-set-server=utf8mb4 \
-            --collation-server=utf8mb4_general_ci --innodb-flush-log-at-trx-commit=2 \
-            </dev/null >/dev/null 2>&1
-        for ((i = 0; i < 600; i++)); do # up to 60 s
+        local port i attempt
+        port=${NEXTORM_MY_PORT:-53306}
+        # A port free when checked can be taken before the server binds it: then the next one.
+        for attempt in 1 2 3; do
+            port=$(free_port "$port")
+            install -o mysql -g mysql -m 644 /dev/null "$D/myrun/error.log" # mariadbd writes it as mysql
+            # --no-defaults means compiled-in latin1: set Debian's utf8mb4 defaults explicitly.
+            setsid -f mariadbd --no-defaults --user=mysql --datadir="$D/my" --socket="$MY_SOCK" \
+                --pid-file="$MY_PID" --port="$port" --bind-address=127.0.0.1 --skip-name-resolve \
+                --log-error="$D/myrun/error.log" --character-set-server=utf8mb4 \
+                --collation-server=utf8mb4_general_ci --innodb-flush-log-at-trx-commit=2 \
+                </dev/null >/dev/null 2>&1
+            for ((i = 0; i < 600; i++)); do # up to 60 s
+                my_ping && break
+                grep -q '\[ERROR\] Aborting' "$D/myrun/error.log" && break
+                sleep 0.1
+            done
             my_ping && break
-            grep -q '\[ERROR\] Aborting' "$D/myrun/error.log" && break
-            sleep 0.1
+            grep -q 'Address already in use' "$D/myrun/error.log" || break
+            # (mariadbd has exited: the data directory is free for the next attempt)
+            port=$((port + 1))
         done
         my_ping || { tail -n 30 "$D/myrun/error.log" >&2; die "MariaDB did not start (log: $D/myrun/error.log)"; }
     fi
