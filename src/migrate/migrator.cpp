@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <ctime>
 #include <random>
+#include <set>
 #include <thread>
 
 namespace nextorm::schema_change {
@@ -504,46 +505,13 @@ std::vector<migrated> migrator::migrate(const migrate_options& options) {
   return applied;
 }
 
-std::map<std::string, std::map<std::string, bool>> migrator::live_columns() {
-  // Names in lower case: the databases compare them so (MariaDB's tables: as the file system
-  // does, and NextORM's names differ in case only where PonyORM's do).
-  const auto lower = [](std::string s) { return lower_case(std::move(s)); };
-  std::map<std::string, std::map<std::string, bool>> out;
-  if (is_sqlite(m_dialect)) {
-    std::vector<std::string> tables;
-    {
-      auto rows = m_connection.query(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", {});
-      while (rows->next()) tables.emplace_back(rows->get_text(0));
-    }
-    for (const std::string& table : tables) {
-      auto& columns = out[lower(table)];
-      auto rows = m_connection.query("SELECT name, \"notnull\", pk FROM pragma_table_info(" +
-                                         m_dialect.text_literal(table) + ")",
-                                     {});
-      // (A key column is NOT NULL whatever SQLite's table_info says of INTEGER PRIMARY KEY.)
-      while (rows->next()) {
-        columns[lower(std::string{rows->get_text(0)})] =
-            rows->get_int(1) == 0 && rows->get_int(2) == 0;
-      }
-    }
-    return out;
-  }
-  const std::string schema = is_mariadb(m_dialect) ? "DATABASE()" : "current_schema()";
-  auto rows = m_connection.query(
-      "SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE "
-      "table_schema = " +
-          schema,
-      {});
-  while (rows->next()) {
-    out[lower(std::string{rows->get_text(0)})][lower(std::string{rows->get_text(1)})] =
-        rows->get_text(2) == "YES";
-  }
-  return out;
-}
-
 std::vector<std::string> migrator::missing_tables(const migration& m) {
-  auto live = live_columns();
+  // Names in any letter case: the databases compare them so (MariaDB's tables: as the file
+  // system does, and NextORM's names differ in case only where PonyORM's do).
+  std::set<std::string> live;
+  for (const catalog_table& t : read_catalog(m_connection, m_dialect)) {
+    live.insert(lower_case(t.name));
+  }
   std::vector<std::string> out;
   for (const table_def& t : snapshot_tables(m.snapshot, m_dialect)) {
     if (live.count(lower_case(t.name)) == 0) out.push_back(t.name);

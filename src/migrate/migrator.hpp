@@ -81,8 +81,6 @@ class migrator {
   [[nodiscard]] std::vector<std::string> missing_tables(const migration& m);
 
  private:
-  // The live tables' columns: name -> (column -> nullable), read from the catalogue.
-  [[nodiscard]] std::map<std::string, std::map<std::string, bool>> live_columns();
   void ensure_history();
   [[nodiscard]] std::vector<history_row> read_history();
   void lock(std::chrono::milliseconds timeout);
