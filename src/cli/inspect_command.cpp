@@ -4,9 +4,9 @@
 #include <nextorm/inspect.hpp>
 
 #include "cli/cli.hpp"
+#include "cli/command_args.hpp"
 #include "cli/open_database.hpp"
 #include "cli/usage_failure.hpp"
-#include "common/suggest.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -30,44 +30,6 @@ constexpr std::string_view inspect_usage =
     "  --names FILE   {\"entities\": [...]}: each entity and attribute it names takes its fields\n"
     "  --out FILE     writes the schema to FILE rather than to standard output\n";
 
-struct inspect_args {
-  std::string db;
-  std::optional<std::string> names;
-  std::optional<std::string> out;
-  bool help = false;
-};
-
-inspect_args parse_inspect_args(std::span<const std::string_view> args) {
-  inspect_args o;
-  static constexpr std::string_view known[] = {"--db", "--names", "--out", "--help"};
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      o.help = true;
-      return o;
-    }
-    const auto equals = arg.find('=');
-    const std::string name{arg.substr(0, equals)};
-    std::optional<std::string> v;
-    if (name == "--db" || name == "--names" || name == "--out") {
-      if (equals != std::string_view::npos) {
-        v = std::string{arg.substr(equals + 1)};
-      } else if (i + 1 < args.size()) {
-        v = std::string{args[++i]};
-      } else {
-        throw usage_failure{name + " needs a value"};
-      }
-    } else {
-      throw usage_failure{"unknown option '" + std::string{arg} + "'" + did_you_mean(name, known)};
-    }
-    if (name == "--db") o.db = *v;
-    if (name == "--names") o.names = *v;
-    if (name == "--out") o.out = *v;
-  }
-  if (o.db.empty()) throw usage_failure{"missing --db"};
-  return o;
-}
-
 std::string read_names(const std::string& path) {
   std::error_code ec;
   std::ifstream in{path};
@@ -87,23 +49,26 @@ std::string read_names(const std::string& path) {
 int run_inspect_command(std::span<const std::string_view> args, std::ostream& out,
                         std::ostream& err, std::istream* /*in*/) {
   try {
-    const inspect_args o = parse_inspect_args(args);
-    if (o.help) {
+    const parsed_args a = parse(args, {"--db", "--names", "--out"}, {});
+    if (a.help) {
       out << inspect_usage;
       return exit_ok;
     }
+    if (!a.positional.empty()) throw usage_failure{"unexpected argument '" + a.positional[0] + "'"};
+    const std::string url = a.required("--db");
+    const std::optional<std::string> out_file = a.value("--out");
     inspect_options options;
-    if (o.names) options.names_json = read_names(*o.names);
-    check_sqlite_file(o.db, "nextorm inspect");
+    if (const auto names = a.value("--names")) options.names_json = read_names(*names);
+    check_sqlite_file(url, "nextorm inspect");
     database db;
-    bind_without_creating(db, o.db, "nextorm inspect");
+    bind_without_creating(db, url, "nextorm inspect");
     const inspected_schema found = inspect(db, options);
     for (const std::string& note : found.notes) err << "note: " << note << '\n';
-    if (o.out) {
-      std::ofstream file{*o.out};
+    if (out_file) {
+      std::ofstream file{*out_file};
       file << found.schema_json << '\n';
       if (!file.flush())
-        throw usage_error{"cli.write", "nextorm inspect: cannot write '" + *o.out + "'"};
+        throw usage_error{"cli.write", "nextorm inspect: cannot write '" + *out_file + "'"};
     } else if (!(out << found.schema_json << '\n').flush()) {
       // A write that fails (a full disk, a closed pipe) is a failure, not a success.
       throw usage_error{"cli.write", "nextorm inspect: cannot write the schema to standard output"};

@@ -299,6 +299,8 @@ TEST_CASE("nextorm inspect prints the schema, writes it with --out, and creates 
   CHECK(run({"inspect", "--help"}, out, err) == 0);
   CHECK_THAT(out, Catch::Contains("Usage: nextorm inspect"));
   CHECK(run({"inspect", "-h"}, out, err) == 0);
+  CHECK(run({"inspect", "extra", "--db", url}, out, err) == 2);
+  CHECK_THAT(err, Catch::Contains("unexpected argument 'extra'"));
   CHECK(run({"inspect", "--db"}, out, err) == 2);
   CHECK_THAT(err, Catch::Contains("--db needs a value"));
   const fs::path names = fs::temp_directory_path() / "nextorm_inspect_names.json";
