@@ -200,9 +200,8 @@ namespace {
 // Whether `e` holds the value of an aggregate of a nested query: count(s.courses),
 // sum(x for x in ...), as an operand (not inside a nested query's own condition).
 bool has_aggregate_subquery(ir::expr& e) {
-  if (const auto* s = e.try_as<ir::subquery>()) {
-    return s->mode == ir::subquery_mode::scalar && s->item->kind == ir::expr_kind::aggregate;
-  }
+  // (A scalar subquery is an aggregate's: its item is the aggregate.)
+  if (const auto* s = e.try_as<ir::subquery>()) return s->mode == ir::subquery_mode::scalar;
   bool found = false;
   ir::for_each_operand(
       e, [&](ir::expr_ptr& operand) { found = found || has_aggregate_subquery(*operand); });

@@ -382,6 +382,9 @@ TEST_CASE("an aggregate takes one argument that holds no other aggregate") {
             .starts_with("type.nested_aggregate: an aggregate cannot contain another aggregate"));
   CHECK(error_of("sum(count(t for t in p.tags) + 1) for p in Product")
             .starts_with("type.nested_aggregate:"));
+  // A nested query that is a condition is no aggregate: a conditional count of it.
+  CHECK(compile_text("count(exists(t for t in p.tags)) for p in Product")
+            ->sql.starts_with("SELECT COUNT(CASE WHEN EXISTS (SELECT 1 FROM"));
   CHECK(compile_text("sum(count(p.tags) for p in Product)")
             ->sql.starts_with("SELECT coalesce(SUM(\"q\".\"c1\"), 0) FROM (SELECT COUNT("));
 }
