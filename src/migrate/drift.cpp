@@ -9,11 +9,10 @@
 namespace nextorm::schema_change {
 namespace {
 
-bool same(std::string_view a, std::string_view b) { return equal_ignoring_case(a, b); }
-
 bool same_columns(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](auto& x, auto& y) { return same(x, y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](auto& x, auto& y) {
+           return equal_ignoring_case(x, y);
+         });
 }
 
 std::string listed(const std::vector<std::string>& columns) {
@@ -163,12 +162,12 @@ void compare_keys(const table_def& t, const catalog_table& live, bool mariadb,
       const catalog_foreign_key& l = live.foreign_keys[i];
       if (keys_used[i] || !same_columns(l.columns, k.columns)) continue;
       found = keys_used[i] = true;
-      if (!same(l.parent_table, k.parent_table) ||
+      if (!equal_ignoring_case(l.parent_table, k.parent_table) ||
           !same_columns(l.parent_columns, k.parent_columns)) {
         out.push_back(where + "the foreign key on " + listed(k.columns) + " refers to " +
                       l.parent_table + " " + listed(l.parent_columns) + ", the schema says " +
                       k.parent_table + " " + listed(k.parent_columns));
-      } else if (!same(l.on_delete, k.on_delete)) {
+      } else if (!equal_ignoring_case(l.on_delete, k.on_delete)) {
         auto action = [](std::string_view a) {
           return a.empty() ? std::string{"no ON DELETE"} : "ON DELETE " + std::string{a};
         };
@@ -199,8 +198,9 @@ std::vector<std::string> drift_between(const registry& schema, const std::vector
   std::vector<std::string> out;
   std::set<std::string> seen;
   for (const table_def& t : tables) {
-    const auto found = std::find_if(live.begin(), live.end(),
-                                    [&](const catalog_table& l) { return same(l.name, t.name); });
+    const auto found = std::find_if(live.begin(), live.end(), [&](const catalog_table& l) {
+      return equal_ignoring_case(l.name, t.name);
+    });
     if (found == live.end()) {
       out.push_back("table " + t.name + " is missing");
       continue;
@@ -210,7 +210,7 @@ std::vector<std::string> drift_between(const registry& schema, const std::vector
     for (const column_def& c : t.columns) {
       const catalog_column* column = nullptr;
       for (const catalog_column& l : found->columns) {
-        if (same(l.name, c.name)) column = &l;
+        if (equal_ignoring_case(l.name, c.name)) column = &l;
       }
       if (column == nullptr) {
         out.push_back("table " + t.name + ": column " + c.name + " is missing");

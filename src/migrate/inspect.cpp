@@ -41,10 +41,6 @@ std::string plural(const std::string& name) {
   return name + "s";
 }
 
-bool same_name(std::string_view a, std::string_view b) {
-  return lower_case(std::string{a}) == lower_case(std::string{b});
-}
-
 namespace {
 
 // `wanted`, or with _2, _3, ... where an entity has its name (in any case), kept as taken.
@@ -121,7 +117,7 @@ bool inspector::has_attr(int entity, const std::string& name) const {
   for (const entity_rec& e : m_entities) {
     if (e.root != root) continue;
     for (int a : e.attrs) {
-      if (same_name(m_attrs[a].decl["name"].get<std::string>(), name)) return true;
+      if (equal_ignoring_case(m_attrs[a].decl["name"].get<std::string>(), name)) return true;
     }
   }
   return false;
@@ -168,7 +164,7 @@ void inspector::infer() {
     std::string name = t.name;
     if (m_lower) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
     for (const std::string& v : t.classtypes) {
-      if (same_name(v, t.name)) name = v;
+      if (equal_ignoring_case(v, t.name)) name = v;
     }
     e.name = unused_name(taken, identifier(name));
     e.root = static_cast<int>(m_entities.size());
@@ -204,7 +200,7 @@ void inspector::infer_entity(int entity) {
   std::set<std::string> done;
   for (const catalog_column& c : t.columns) {
     if (done.count(c.name) != 0) continue;
-    if (same_name(c.name, "classtype") && c.type == "str") continue;  // the discriminator
+    if (equal_ignoring_case(c.name, "classtype") && c.type == "str") continue;  // the discriminator
     const catalog_foreign_key* fk = nullptr;
     for (const catalog_foreign_key& k : t.foreign_keys) {
       if (std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end()) fk = &k;
@@ -371,7 +367,7 @@ void inspector::infer_join_table(const catalog_table& t) {
     // table's entity) and a symmetric Set's E_attribute.
     const auto cut = t.name.find('_');
     const bool two_sides = cut != std::string::npos && t.name.size() == 2 * cut + 1 &&
-                           same_name(t.name.substr(0, cut), t.name.substr(cut + 1));
+                           equal_ignoring_case(t.name.substr(0, cut), t.name.substr(cut + 1));
     if (!two_sides) {
       const std::string prefix = provider_case(own) + "_";
       std::string name = lower_case(t.name).starts_with(lower_case(prefix))

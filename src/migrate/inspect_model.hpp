@@ -54,7 +54,6 @@ struct entity_rec {
 [[nodiscard]] std::string identifier(const std::string& text);
 // The plural of a lower-case name, the rule of docs/inspect.md for reverse sides.
 [[nodiscard]] std::string plural(const std::string& name);
-[[nodiscard]] bool same_name(std::string_view a, std::string_view b);
 
 class inspector {
  public:

@@ -49,7 +49,7 @@ int inspector::match_entity(const json& overlay) const {
     const std::string table = overlay["table"].get<std::string>();
     for (std::size_t i = 0; i < m_entities.size(); ++i) {
       if (m_entities[i].root == static_cast<int>(i) &&
-          same_name(m_entities[i].table->name, table)) {
+          equal_ignoring_case(m_entities[i].table->name, table)) {
         return static_cast<int>(i);
       }
     }
@@ -65,7 +65,7 @@ int inspector::match_entity(const json& overlay) const {
   }
   const std::string name = overlay["name"].get<std::string>();
   for (std::size_t i = 0; i < m_entities.size(); ++i) {
-    if (same_name(m_entities[i].name, name)) return static_cast<int>(i);
+    if (equal_ignoring_case(m_entities[i].name, name)) return static_cast<int>(i);
   }
   return -1;
 }
@@ -78,12 +78,13 @@ int inspector::match_attr(int entity, const json& overlay) const {
     for (int a : e.attrs) {
       const attr_rec& r = m_attrs[a];
       if (by_table != !r.join_table.empty()) continue;
-      if (by_table && !same_name(r.join_table, overlay["table"].get<std::string>())) continue;
+      if (by_table && !equal_ignoring_case(r.join_table, overlay["table"].get<std::string>()))
+        continue;
       if (by_column) {
         const std::string column = overlay["column"].get<std::string>();
         auto has = [&](const std::vector<std::string>& columns) {
           return std::any_of(columns.begin(), columns.end(),
-                             [&](const std::string& c) { return same_name(c, column); });
+                             [&](const std::string& c) { return equal_ignoring_case(c, column); });
         };
         if (!has(r.columns) && !has(r.other_columns)) continue;
       }
@@ -93,7 +94,7 @@ int inspector::match_attr(int entity, const json& overlay) const {
   }
   const std::string name = overlay["name"].get<std::string>();
   for (int a : e.attrs) {
-    if (same_name(m_attrs[a].decl["name"].get<std::string>(), name)) return a;
+    if (equal_ignoring_case(m_attrs[a].decl["name"].get<std::string>(), name)) return a;
   }
   return -1;
 }
@@ -130,7 +131,7 @@ int inspector::split_symmetric(int entity, int attr, const json& overlay) {
   if (overlay.contains("column")) {
     const std::string column = overlay["column"].get<std::string>();
     for (const std::string& c : m_attrs[id].columns) {
-      if (same_name(c, column)) {
+      if (equal_ignoring_case(c, column)) {
         // The overlay's side is the new one: the names swap.
         m_attrs[id].decl["name"] = m_attrs[attr].decl["name"];
         return id;
@@ -174,7 +175,7 @@ void inspector::apply_entity(const json& overlay) {
     const std::string base = overlay["base"].get<std::string>();
     int root = -1;
     for (const entity_rec& e : m_entities) {
-      if (same_name(e.name, base)) root = e.root;
+      if (equal_ignoring_case(e.name, base)) root = e.root;
     }
     if (root < 0 || m_entities[root].table->classtypes.empty()) {
       throw schema_error{"inspect.unknown_entity",
@@ -199,7 +200,7 @@ void inspector::apply_entity(const json& overlay) {
       // In the letter case of the entity it names, where there is one.
       std::string base = v.get<std::string>();
       for (const entity_rec& e : m_entities) {
-        if (same_name(e.name, base)) base = e.name;
+        if (equal_ignoring_case(e.name, base)) base = e.name;
       }
       m_entities[entity].base = base;
     } else if (key == "discriminator") {
@@ -251,7 +252,7 @@ void inspector::apply_attr(int entity, const json& overlay) {
     found = split_symmetric(entity, found, overlay);
   }
   attr_rec& r = m_attrs[found];
-  if (!same_name(r.decl["name"].get<std::string>(), name) && has_attr(entity, name)) {
+  if (!equal_ignoring_case(r.decl["name"].get<std::string>(), name) && has_attr(entity, name)) {
     bad_names("renames " + owner + "." + r.decl["name"].get<std::string>() + " to " + name +
               ", the name of another attribute");
   }
