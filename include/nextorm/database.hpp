@@ -73,6 +73,24 @@ class database {
     generate_mapping(options);
   }
 
+  // bind() and generate_mapping() awaited (docs/async.md): on PostgreSQL and MariaDB the loop
+  // goes on while they connect and create the tables.
+  //   co_await db.abind("postgresql://..."); co_await db.agenerate_mapping<Product>();
+  [[nodiscard]] task<void> abind(std::string url) {
+    return detail::call_as_task([this, url = std::move(url)] { bind(url); });
+  }
+  [[nodiscard]] task<void> abind(connection_options options) {
+    return detail::call_as_task([this, options = std::move(options)] { bind(options); });
+  }
+  [[nodiscard]] task<void> agenerate_mapping(mapping_options options = {}) {
+    return detail::call_as_task([this, options] { generate_mapping(options); });
+  }
+  template <class... Entities>
+  [[nodiscard]] task<void> agenerate_mapping(mapping_options options = {}) {
+    define<Entities...>();
+    return agenerate_mapping(options);
+  }
+
   // The registry, for entities declared at run time (JSON schema) and for inspection.
   [[nodiscard]] registry& schema() noexcept;
   [[nodiscard]] cache_stats plan_cache_stats() const noexcept;

@@ -2,6 +2,7 @@
 // The class-level shortcuts work in the current db_session.
 #pragma once
 
+#include <nextorm/async.hpp>
 #include <nextorm/entity_base.hpp>
 #include <nextorm/entity_ptr.hpp>
 #include <nextorm/fields.hpp>
@@ -158,6 +159,32 @@ class entity : public detail::entity_parent<Base>::type {
   // order, a reference by its target's key: `Enrollment::at({1, 2})`.
   [[nodiscard]] static T& at(std::initializer_list<value> key) {
     return at(key.size() == 1 ? *key.begin() : value::tuple(std::vector<value>{key}));
+  }
+
+  // The async API (docs/async.md): select(), get(), exists() and at() awaited, in the current
+  // async session: `auto cheap = co_await Product::aselect("p.price < 20");`.
+  [[nodiscard]] static async_query<T> aselect(std::string_view condition = {}, params args = {}) {
+    return async_query<T>{select(condition, std::move(args))};
+  }
+  [[nodiscard]] static task<entity_ptr<T>> aget(std::string_view condition, params args = {}) {
+    return aselect(condition, std::move(args)).get();
+  }
+  [[nodiscard]] static task<entity_ptr<T>> aget(const params& keywords) {
+    return aselect(detail::keyword_condition(keywords), keywords).get();
+  }
+  [[nodiscard]] static task<bool> aexists(std::string_view condition = {}, params args = {}) {
+    return aselect(condition, std::move(args)).exists();
+  }
+  [[nodiscard]] static task<bool> aexists(const params& keywords) {
+    return aselect(detail::keyword_condition(keywords), keywords).exists();
+  }
+  // By primary key: object_not_found when missing. The entity_ptr keeps the object beyond the
+  // session.
+  [[nodiscard]] static task<entity_ptr<T>> aat(value key) {
+    return detail::call_as_task([key = std::move(key)] { return entity_ptr<T>{at(key)}; });
+  }
+  [[nodiscard]] static task<entity_ptr<T>> aat(std::initializer_list<value> key) {
+    return aat(key.size() == 1 ? *key.begin() : value::tuple(std::vector<value>{key}));
   }
 
   // PonyORM's obj.set(title="x", price=2): several attributes at once, each checked as an

@@ -7,10 +7,18 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace nextorm::driver {
 
+namespace {
+thread_local wait_hook t_hook = nullptr;
+}  // namespace
+
+wait_hook exchange_wait_hook(wait_hook hook) noexcept { return std::exchange(t_hook, hook); }
+
 io wait_for_socket(const wait_request& request) {
+  if (t_hook != nullptr) return t_hook(request);
   pollfd descriptor{request.socket, 0, 0};
   if (has(request.interest, io::read)) descriptor.events |= POLLIN;
   if (has(request.interest, io::write)) descriptor.events |= POLLOUT;

@@ -38,7 +38,12 @@ struct wait_request {
 using wait_function = std::function<io(const wait_request& request)>;
 
 // The default wait function: poll(2), resumed after signals. Throws
-// connection_error("driver.wait_failed") when poll(2) fails.
+// connection_error("driver.wait_failed") when poll(2) fails. On a thread that has a wait hook
+// (a fiber of the async API is running), the hook waits instead.
 io wait_for_socket(const wait_request& request);
+
+// What waits in wait_for_socket's place on this thread (none: poll(2)); returns the one before.
+using wait_hook = io (*)(const wait_request& request);
+wait_hook exchange_wait_hook(wait_hook hook) noexcept;
 
 }  // namespace nextorm::driver

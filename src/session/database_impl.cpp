@@ -56,7 +56,7 @@ const lower::dialect& database_impl::dialect() const {
 
 std::unique_ptr<driver::connection> database_impl::acquire() {
   std::unique_lock lock{m_mutex};
-  if (m_idle.empty() && m_open >= m_pool_size) {
+  if (!place_free()) {
     if (m_pool_size == 1 && url.provider == "sqlite" && url.path == ":memory:") {
       // Every connection to ":memory:" is a database of its own: waiting would never end when
       // the holder is this thread's outer session for another purpose.
@@ -67,7 +67,7 @@ std::unique_ptr<driver::connection> database_impl::acquire() {
     // A connection comes back, or one is lost by its session (m_open falls: a timing no test
     // can order).
     const bool returned = m_returned.wait_for(lock, m_pool_timeout, [this] {
-      return !m_idle.empty() || m_open < m_pool_size;  // coverage-exempt: a loss while waiting
+      return place_free();  // coverage-exempt: a loss while waiting
     });
     if (!returned) {
       throw connection_error("pool.timeout", "no connection came free in the pool of " +
@@ -75,6 +75,10 @@ std::unique_ptr<driver::connection> database_impl::acquire() {
                                                  std::to_string(m_pool_timeout.count()) + " ms");
     }
   }
+  return take(lock);
+}
+
+std::unique_ptr<driver::connection> database_impl::take(std::unique_lock<std::mutex>& lock) {
   while (!m_idle.empty()) {
     auto connection = std::move(m_idle.back());
     m_idle.pop_back();
@@ -91,26 +95,58 @@ std::unique_ptr<driver::connection> database_impl::acquire() {
   } catch (...) {
     lock.lock();
     --m_open;
-    m_returned.notify_one();
+    hand_over(lock);
     throw;
   }
 }
 
-void database_impl::release(std::unique_ptr<driver::connection> connection) noexcept {
-  {
-    const std::lock_guard lock{m_mutex};
-    m_idle.push_back(std::move(connection));
+bool database_impl::reserve(std::function<void()> granted) {
+  const std::lock_guard lock{m_mutex};
+  // Those queued before go first.
+  if (m_reservations.empty() && place_free()) {
+    ++m_reserved;
+    return true;
   }
+  m_reservations.push_back(std::move(granted));
+  return false;
+}
+
+std::unique_ptr<driver::connection> database_impl::acquire_reserved() {
+  std::unique_lock lock{m_mutex};
+  --m_reserved;  // the place is this connection's now
+  return take(lock);
+}
+
+void database_impl::unreserve() noexcept {
+  std::unique_lock lock{m_mutex};
+  --m_reserved;
+  hand_over(lock);
+}
+
+void database_impl::hand_over(std::unique_lock<std::mutex>& lock) noexcept {
+  if (!m_reservations.empty() && place_free()) {
+    auto granted = std::move(m_reservations.front());
+    m_reservations.pop_front();
+    ++m_reserved;
+    lock.unlock();
+    granted();
+    return;
+  }
+  lock.unlock();
   m_returned.notify_one();
+}
+
+void database_impl::release(std::unique_ptr<driver::connection> connection) noexcept {
+  std::unique_lock lock{m_mutex};
+  m_idle.push_back(std::move(connection));
+  hand_over(lock);
 }
 
 void database_impl::discard(std::unique_ptr<driver::connection> connection) noexcept {
   connection.reset();
-  {
-    const std::lock_guard lock{m_mutex};
-    --m_open;
-  }
-  m_returned.notify_one();
+  std::unique_lock lock{m_mutex};
+  --m_open;
+  hand_over(lock);
 }
 
 const entity_info& database_impl::entity_of(const void* type_tag) const {

@@ -11,6 +11,8 @@
 #include "session/sql_observer.hpp"
 
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +56,14 @@ class database_impl {
   [[nodiscard]] std::unique_ptr<driver::connection> acquire();
   void release(std::unique_ptr<driver::connection> connection) noexcept;
   void discard(std::unique_ptr<driver::connection> connection) noexcept;
+  // The async API's way in (src/async/): a place in the pool for a session that is about to
+  // connect, taken without waiting. True when one is free now; else `granted` is queued and
+  // called (on whichever thread frees one) once a place is handed to it, in the order asked.
+  // A place is used by acquire_reserved(), or given back by unreserve().
+  [[nodiscard]] bool reserve(std::function<void()> granted);
+  [[nodiscard]] std::unique_ptr<driver::connection> acquire_reserved();
+  void unreserve() noexcept;
+  [[nodiscard]] std::size_t pool_size() const noexcept { return m_pool_size; }
   [[nodiscard]] std::size_t open_connections() const noexcept { return m_open; }
   // How many idle connections were found closed by the server and replaced.
   [[nodiscard]] std::size_t replaced_connections() const noexcept { return m_replaced; }
@@ -96,8 +106,19 @@ class database_impl {
   const lower::dialect* m_dialect = nullptr;
   std::mutex m_mutex;
   std::condition_variable m_returned;
+  // A place in the pool is free while in use + reserved < pool size.
+  [[nodiscard]] bool place_free() const noexcept {
+    return m_open - m_idle.size() + m_reserved < m_pool_size;
+  }
+  // Takes an idle connection (dropping those the server closed) or opens one; `lock` is held.
+  [[nodiscard]] std::unique_ptr<driver::connection> take(std::unique_lock<std::mutex>& lock);
+  // Hands a place to the first queued async reservation, if any; `lock` is held, and released.
+  void hand_over(std::unique_lock<std::mutex>& lock) noexcept;
+
   std::vector<std::unique_ptr<driver::connection>> m_idle;
   std::size_t m_open = 0;
+  std::size_t m_reserved = 0;  // places given to async sessions that have not connected yet
+  std::deque<std::function<void()>> m_reservations;
   std::size_t m_replaced = 0;
   std::size_t m_pool_size = 1;
   std::chrono::milliseconds m_pool_timeout{30'000};
@@ -106,6 +127,15 @@ class database_impl {
   std::map<std::tuple<const entity_info*, bool, std::string>, std::string, std::less<>> m_writes;
   std::unordered_map<const attr_info*, std::string> m_lazy_statements;
   std::map<std::tuple<const entity_info*, bool, std::size_t, bool>, std::string> m_insert_rows;
+
+ public:
+  // What the async API keeps per database (SQLite's worker threads), made on first use under
+  // async_mutex. Declared last: it goes first, before the connections its threads use.
+  struct async_extension {
+    virtual ~async_extension() = default;
+  };
+  std::mutex async_mutex;
+  std::unique_ptr<async_extension> async;
 };
 
 }  // namespace nextorm::detail

@@ -14,25 +14,28 @@ namespace nextorm::detail {
 
 namespace {
 thread_local session_impl* t_current = nullptr;
+thread_local bool t_in_async_call = false;
 }  // namespace
 
-session_impl::session_impl(database_impl& db, const session_options& options)
+session_impl::session_impl(database_impl& db, const session_options& options, bool current)
     : m_db{db},
       m_optimistic{options.optimistic},
       m_serializable{options.serializable},
       m_strict{options.strict},
       m_batch_inserts{options.batch_inserts},
+      m_current{current},
       m_previous{t_current} {
   if (!db.bound()) {
     throw usage_error("database.unbound", "the database is not bound: call db.bind(url) first");
   }
   m_store = std::make_shared<materialize::object_store>(*this, db.shared_schema());
-  t_current = this;
+  if (m_current) t_current = this;
 }
 
 session_impl::~session_impl() {
   abandon();
-  t_current = m_previous;
+  if (m_reserved) m_db.unreserve();
+  if (m_current) t_current = m_previous;
 }
 
 void session_impl::forget_values() noexcept {
@@ -79,8 +82,28 @@ session_impl& session_impl::current() {
 
 session_impl* session_impl::current_or_null() noexcept { return t_current; }
 
+void session_impl::set_in_async_call(bool running) noexcept { t_in_async_call = running; }
+
+session_impl* session_impl::exchange_current(session_impl* session) noexcept {
+  return std::exchange(t_current, session);
+}
+
 driver::connection& session_impl::connection() {
-  if (!m_connection) m_connection = m_db.acquire();
+  if (!m_current && !t_in_async_call) {
+    throw usage_error(
+        "async.blocking_call",
+        "this needs the database, and the async session's code runs on its loop, "
+        "which a statement would block: await it (co_await E::aselect(...), "
+        "E::aat(key)), or wrap the code in co_await nextorm::async_call([&] { ... })");
+  }
+  if (!m_connection) {
+    if (m_reserved) {
+      m_reserved = false;  // the place is the connection's, even when connecting fails
+      m_connection = m_db.acquire_reserved();
+    } else {
+      m_connection = m_db.acquire();
+    }
+  }
   if (!m_connection->in_transaction()) {
     if (m_serializable) {
       m_connection->begin_serializable();

@@ -21,7 +21,10 @@ namespace nextorm::detail {
 
 class session_impl {
  public:
-  explicit session_impl(database_impl& db, const session_options& options = {});
+  // A db_session's is the thread's current session from here to its end (`current`); an async
+  // session's is made current by its tasks each time they resume (src/async/).
+  explicit session_impl(database_impl& db, const session_options& options = {},
+                        bool current = true);
   ~session_impl();
   session_impl(const session_impl&) = delete;
   session_impl& operator=(const session_impl&) = delete;
@@ -29,6 +32,19 @@ class session_impl {
   // The session of this thread; usage_error when there is none.
   [[nodiscard]] static session_impl& current();
   [[nodiscard]] static session_impl* current_or_null() noexcept;
+  // Makes `session` (or none) the thread's current session; returns the one before.
+  static session_impl* exchange_current(session_impl* session) noexcept;
+
+  // Set while an awaited call of the async API runs on this thread (on its fiber, or a SQLite
+  // worker): the only code that may use an async session's connection; elsewhere a statement of
+  // an async session would block its loop, and is async.blocking_call.
+  static void set_in_async_call(bool running) noexcept;
+
+  // Whether the session holds a connection, or a place in the pool for one.
+  [[nodiscard]] bool has_connection() const noexcept { return m_connection || m_reserved; }
+  // The async API reserved a place in the pool (database_impl::reserve): the session connects
+  // in it, or gives it back at its end.
+  void use_reserved_place() noexcept { m_reserved = true; }
 
   [[nodiscard]] database_impl& db() noexcept { return m_db; }
   // The connection, in a transaction begun on first use.
@@ -148,6 +164,7 @@ class session_impl {
 
   database_impl& m_db;
   std::unique_ptr<driver::connection> m_connection;
+  bool m_reserved = false;
   std::shared_ptr<materialize::object_store> m_store;
   std::vector<entity_base*> m_created;
   std::vector<entity_base*> m_modified;
@@ -167,6 +184,7 @@ class session_impl {
   bool m_strict = false;
   bool m_batch_inserts = true;
   bool m_flushing = false;
+  bool m_current;  // a db_session's: current from construction to destruction
   session_impl* m_previous;
   const entity_info* m_statements_of = nullptr;
   std::uint64_t m_statements_version = 0;

@@ -1,0 +1,30 @@
+// An async session (async_session's state): its session, and the turns its awaited calls take
+// with its connection, one at a time, in the order awaited.
+#pragma once
+
+#include <nextorm/async.hpp>
+
+#include "session/database_impl.hpp"
+#include "session/session_impl.hpp"
+
+#include <deque>
+#include <memory>
+
+namespace nextorm::detail {
+
+class async_scope {
+ public:
+  async_scope(database_impl& db_, const session_options& options)
+      : db{db_}, session{std::make_unique<session_impl>(db_, options, false)} {}
+
+  database_impl& db;
+  std::unique_ptr<session_impl> session;  // none once ended
+  bool busy = false;                      // a call is running
+  std::deque<async_job*> waiting;         // calls awaiting their turn
+};
+
+// The job's turn is over: the next waiting call of its session starts, then the job's waiter
+// resumes. On the loop's thread.
+void job_finished(async_job& job);
+
+}  // namespace nextorm::detail

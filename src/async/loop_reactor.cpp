@@ -1,0 +1,150 @@
+#include "async/loop_reactor.hpp"
+
+#include <nextorm/errors.hpp>
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace nextorm::detail {
+
+namespace {
+
+[[noreturn]] void throw_loop_failed(const char* what) {
+  throw connection_error("async.loop_failed", std::string{"the event loop cannot "} + what + ": " +
+                                                  std::strerror(errno));
+}
+
+std::uint32_t events_of(driver::io interest) {
+  std::uint32_t events = EPOLLONESHOT;
+  if (driver::has(interest, driver::io::read)) events |= EPOLLIN;
+  if (driver::has(interest, driver::io::write)) events |= EPOLLOUT;
+  return events;
+}
+
+}  // namespace
+
+loop_reactor::loop_reactor() {
+  m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+  if (m_epoll < 0) throw_loop_failed("create an epoll instance");  // coverage-exempt: kernel limit
+  m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (m_wake < 0) {
+    ::close(m_epoll);                        // coverage-exempt: kernel limit
+    throw_loop_failed("create an eventfd");  // coverage-exempt: kernel limit
+  }
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.fd = m_wake;
+  (void)::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &event);
+}
+
+loop_reactor::~loop_reactor() {
+  ::close(m_wake);
+  ::close(m_epoll);
+}
+
+void loop_reactor::post(std::function<void()> work) {
+  {
+    const std::lock_guard lock{m_mutex};
+    m_posted.push_back(std::move(work));
+  }
+  const std::uint64_t one = 1;
+  // A full counter (never: it is read on every wake) would only mean a wake is pending anyway.
+  (void)::write(m_wake, &one, sizeof one);
+}
+
+void loop_reactor::watch(int socket, driver::io interest,
+                         std::optional<std::chrono::milliseconds> timeout,
+                         std::function<void(driver::io)> ready) {
+  auto [found, added] = m_watchers.try_emplace(socket);
+  watcher& w = found->second;
+  epoll_event event{};
+  event.events = events_of(interest);
+  event.data.fd = socket;
+  // A socket watched before is re-armed (EPOLLONESHOT left it registered, disabled); one that
+  // was closed since (and maybe its number reused) is no longer registered: added again.
+  int rc = ::epoll_ctl(m_epoll, added ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, socket, &event);
+  if (rc < 0 && errno == ENOENT) rc = ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, socket, &event);
+  if (rc < 0 && errno == EEXIST) rc = ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, socket, &event);
+  if (rc < 0) {
+    if (added) m_watchers.erase(found);
+    throw_loop_failed("watch the connection's socket");
+  }
+  if (w.has_deadline) m_deadlines.erase(w.deadline);  // (a watch replaced: one per socket)
+  w.ready = std::move(ready);
+  w.interest = interest;
+  w.has_deadline = timeout.has_value();
+  if (timeout) w.deadline = m_deadlines.emplace(clock::now() + *timeout, socket);
+}
+
+void loop_reactor::fire(int socket, driver::io what) {
+  auto found = m_watchers.find(socket);
+  if (found == m_watchers.end() || !found->second.ready)
+    return;  // a late event of a timed-out watch
+  watcher& w = found->second;
+  if (w.has_deadline) m_deadlines.erase(w.deadline);
+  w.has_deadline = false;
+  auto ready = std::move(w.ready);
+  w.ready = nullptr;
+  ready(what);
+}
+
+void loop_reactor::run_posted() {
+  {
+    const std::lock_guard lock{m_mutex};
+    m_running.swap(m_posted);
+  }
+  for (auto& work : m_running) work();
+  m_running.clear();
+}
+
+int loop_reactor::wait_timeout() {
+  {
+    // Work posted meanwhile (by what just ran): no waiting.
+    const std::lock_guard lock{m_mutex};
+    if (!m_posted.empty()) return 0;
+  }
+  if (m_deadlines.empty()) return -1;
+  const auto left =
+      std::chrono::ceil<std::chrono::milliseconds>(m_deadlines.begin()->first - clock::now());
+  return left.count() < 0 ? 0 : static_cast<int>(left.count());
+}
+
+void loop_reactor::run_once() {
+  run_posted();
+  std::array<epoll_event, 64> events{};
+  const int n =
+      ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()), wait_timeout());
+  if (n < 0 && errno != EINTR) throw_loop_failed("wait");  // coverage-exempt: kernel failure
+  for (int i = 0; i < n; ++i) {
+    const int socket = events[static_cast<std::size_t>(i)].data.fd;
+    const std::uint32_t got = events[static_cast<std::size_t>(i)].events;
+    if (socket == m_wake) {
+      std::uint64_t count = 0;
+      (void)::read(m_wake, &count, sizeof count);
+      continue;
+    }
+    // A hang-up or an error counts as ready for what was asked: the next read or write says it.
+    const bool failed = (got & (EPOLLHUP | EPOLLERR)) != 0;
+    auto found = m_watchers.find(socket);
+    const driver::io interest =
+        found != m_watchers.end() ? found->second.interest : driver::io::none;
+    driver::io what = driver::io::none;
+    if ((got & EPOLLIN) != 0 || failed) what = what | (interest & driver::io::read);
+    if ((got & EPOLLOUT) != 0 || failed) what = what | (interest & driver::io::write);
+    fire(socket, what);
+  }
+  const auto now = clock::now();
+  while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
+    fire(m_deadlines.begin()->second, driver::io::timeout);  // (takes the deadline with it)
+  }
+  run_posted();
+}
+
+}  // namespace nextorm::detail

@@ -1,0 +1,313 @@
+// The async API per provider: async sessions that commit at their end and roll back on an
+// exception, awaited queries and loads, sessions interleaved on one thread and isolated from
+// each other, a pool smaller than the sessions (queued in order), calls of one session taking
+// turns, and misuse reported.
+#include <nextorm/nextorm.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "session/database_impl.hpp"
+#include "test_databases.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace nextorm;
+
+namespace {
+
+struct Product;
+
+struct Category : entity<Category> {
+  Req<std::string> name{"name", unique};
+  Set<Product> products{"products"};
+};
+
+struct Product : entity<Product> {
+  Req<std::string> name{"name", 64};
+  Req<double> price{"price"};
+  Single<Category> category{"category", optional};
+};
+
+// A database of the provider under test with `pool` connections, its tables made.
+struct async_database {
+  explicit async_database(const std::string& name, std::size_t pool = 8)
+      : url{nextorm::testing::fresh_database_url(name)} {
+    auto parts = driver::parse_url(url);
+    connection_options options;
+    options.provider = parts.provider;
+    options.filename = parts.path;
+    options.host = parts.host;
+    options.port = parts.port;
+    options.user = parts.user;
+    options.password = parts.password;
+    options.database = parts.database;
+    options.pool_size = pool;
+    db.bind(options);
+    db.generate_mapping<Category, Product>({.create_tables = true});
+  }
+  ~async_database() { nextorm::testing::discard_database(url); }
+  async_database(const async_database&) = delete;
+  async_database& operator=(const async_database&) = delete;
+
+  std::int64_t count_products() {
+    db_session session{db};
+    return Product::select().count();
+  }
+
+  std::string url;
+  database db;
+};
+
+void seed(database& db) {
+  db_session session{db};
+  auto& tools = Category::create({{"name", "tools"}});
+  auto& toys = Category::create({{"name", "toys"}});
+  (void)Product::create({{"name", "hammer"}, {"price", 12.5}, {"category", tools}});
+  (void)Product::create({{"name", "saw"}, {"price", 30.0}, {"category", tools}});
+  (void)Product::create({{"name", "ball"}, {"price", 3.0}, {"category", toys}});
+}
+
+}  // namespace
+
+TEST_CASE("an async session reads with awaited queries and commits what it made at its end",
+          "[async]") {
+  async_database a{"async_commit"};
+  seed(a.db);
+  auto work = [&]() -> task<std::vector<std::string>> {
+    co_return co_await async_session(a.db, [&]() -> task<std::vector<std::string>> {
+      std::vector<std::string> names;
+      for (Product& p : co_await Product::aselect("p.price < 20").order_by("p.name")) {
+        names.push_back(p.name);
+      }
+      CHECK(co_await Product::aselect().count() == 3);
+      CHECK(co_await Product::aexists({{"name", "saw"}}));
+      auto saw = co_await Product::aget({{"name", "saw"}});
+      REQUIRE(saw);
+      CHECK(saw->price == 30.0);
+      auto first = co_await Product::aat(saw->key());
+      CHECK(first.get() == saw.get());  // one object per row
+      auto cheapest = co_await Product::aselect().order_by("p.price").first();
+      REQUIRE(cheapest);
+      CHECK(cheapest->name == std::string{"ball"});
+      CHECK((co_await aselect<double>("sum(p.price) for p in Product").fetch())[0] == 45.5);
+      (void)Product::create({{"name", "drill"}, {"price", 80.0}});
+      co_return names;
+    });
+  };
+  const auto names = run(work());
+  CHECK(names == std::vector<std::string>{"ball", "hammer"});
+  CHECK(a.count_products() == 4);  // the drill was committed
+}
+
+TEST_CASE("an exception out of an async session rolls it back and reaches the awaiting task",
+          "[async]") {
+  async_database a{"async_rollback"};
+  auto work = [&]() -> task<void> {
+    co_await async_session(a.db, [&]() -> task<void> {
+      (void)Product::create({{"name", "ghost"}, {"price", 1.0}});
+      co_await Product::aselect().count();  // flushed: the row exists in the transaction
+      throw std::runtime_error("changed my mind");
+    });
+  };
+  CHECK_THROWS_WITH(run(work()), "changed my mind");
+  CHECK(a.count_products() == 0);
+}
+
+TEST_CASE("a failing commit of an async session throws from the awaited session", "[async]") {
+  async_database a{"async_commit_fails"};
+  seed(a.db);
+  auto work = [&]() -> task<void> {
+    co_await async_session(a.db, [&]() -> task<void> {
+      (void)Category::create({{"name", "tools"}});  // unique: refused at the flush of the end
+      co_return;
+    });
+  };
+  CHECK_THROWS_AS(run(work()), integrity_error);
+  db_session session{a.db};
+  CHECK(Category::select().count() == 2);
+}
+
+TEST_CASE("interleaved async sessions on one thread each see only their own objects", "[async]") {
+  async_database a{"async_isolated"};
+  seed(a.db);
+  std::vector<std::string> log;
+  std::vector<double> seen(3);
+  std::vector<entity_ptr<Product>> objects(3);  // (kept: no address is reused)
+  struct undo {};  // ends a session by an exception: its changes are rolled back
+  auto one = [&](int n) -> task<void> {
+    try {
+      co_await async_session(a.db, [&, n]() -> task<void> {
+        log.push_back("start " + std::to_string(n));
+        auto hammer = co_await Product::aget({{"name", "hammer"}});
+        CHECK(co_await Product::aselect().count() == 3);
+        auto again = co_await Product::aat(hammer->key());  // from the identity map
+        CHECK(again.get() == hammer.get());
+        objects[static_cast<std::size_t>(n)] = hammer;
+        hammer->price = 100.0 + n;  // a change of this session's object only (never flushed)
+        seen[static_cast<std::size_t>(n)] = again->price;
+        log.push_back("end " + std::to_string(n));
+        throw undo{};  // (two sessions writing one row would wait for each other)
+      });
+    } catch (const undo&) {
+    }
+  };
+  auto all = [&]() -> task<void> {
+    std::vector<task<void>> tasks;
+    tasks.push_back(one(1));
+    tasks.push_back(one(2));
+    co_await when_all(std::move(tasks));
+  };
+  run(all());
+  CHECK(seen == std::vector<double>{0.0, 101.0, 102.0});
+  CHECK(objects[1] != objects[2]);  // one object per row and session
+  // Both started before either ended: they ran interleaved.
+  REQUIRE(log.size() == 4);
+  CHECK(log[0].starts_with("start"));
+  CHECK(log[1].starts_with("start"));
+  db_session session{a.db};
+  CHECK(Product::get({{"name", "hammer"}})->price == 12.5);
+}
+
+TEST_CASE("more async sessions than the pool has connections queue for them in order", "[async]") {
+  async_database a{"async_pool", 2};
+  seed(a.db);
+  int finished = 0;
+  auto one = [&](int n) -> task<std::int64_t> {
+    co_return co_await async_session(a.db, [&, n]() -> task<std::int64_t> {
+      std::int64_t seen = 0;
+      for (int i = 0; i < 3; ++i)
+        seen += co_await Product::aselect("p.price > x", {{"x", n}}).count();
+      ++finished;
+      co_return seen;
+    });
+  };
+  auto all = [&]() -> task<std::vector<std::int64_t>> {
+    std::vector<task<std::int64_t>> tasks;
+    for (int n = 0; n < 8; ++n) tasks.push_back(one(n));
+    co_return co_await when_all(std::move(tasks));
+  };
+  const auto seen = run(all());
+  CHECK(finished == 8);
+  CHECK(seen == std::vector<std::int64_t>{9, 9, 9, 6, 6, 6, 6, 6});
+  CHECK(a.db.impl().open_connections() <= 2);
+}
+
+TEST_CASE("awaited calls of one async session take turns with its connection", "[async]") {
+  async_database a{"async_turns"};
+  seed(a.db);
+  auto work = [&]() -> task<std::vector<std::int64_t>> {
+    co_return co_await async_session(a.db, [&]() -> task<std::vector<std::int64_t>> {
+      std::vector<task<std::int64_t>> reads;
+      for (int n = 0; n < 5; ++n)
+        reads.push_back(Product::aselect("p.price > x", {{"x", n * 10}}).count());
+      co_return co_await when_all(std::move(reads));
+    });
+  };
+  CHECK(run(work()) == std::vector<std::int64_t>{3, 2, 1, 0, 0});
+}
+
+TEST_CASE("async_call runs synchronous code of the session without blocking the loop", "[async]") {
+  async_database a{"async_call"};
+  seed(a.db);
+  auto work = [&]() -> task<std::string> {
+    co_return co_await async_session(a.db, [&]() -> task<std::string> {
+      auto ball = co_await Product::aget({{"name", "ball"}});
+      // The category is loaded on first use: inside async_call, on the session's connection.
+      co_return co_await async_call([&] { return std::string{ball->category->name}; });
+    });
+  };
+  CHECK(run(work()) == "toys");
+}
+
+TEST_CASE("awaited query errors reach the task with the query's caret", "[async]") {
+  async_database a{"async_errors"};
+  auto work = [&]() -> task<void> {
+    co_await async_session(
+        a.db, [&]() -> task<void> { (void)co_await Product::aselect("p.prize < 3").fetch(); });
+  };
+  try {
+    run(work());
+    FAIL("no error");
+  } catch (const query_error& e) {
+    CHECK(std::string{e.what()}.find("price") != std::string::npos);  // the nearest name
+  }
+}
+
+TEST_CASE("an awaited query outside an async session is session.none", "[async]") {
+  async_database a{"async_no_session"};
+  auto work = [&]() -> task<std::int64_t> { co_return co_await Product::aselect().count(); };
+  try {
+    (void)run(work());
+    FAIL("no error");
+  } catch (const usage_error& e) {
+    CHECK(e.id() == "session.none");
+  }
+  // A db_session of the thread is not the tasks' either, and is current again after.
+  db_session session{a.db};
+  CHECK_THROWS_AS(run(work()), usage_error);
+  CHECK(Product::select().count() == 0);
+}
+
+TEST_CASE("the deepest query the parser accepts compiles on an async call's stack", "[async]") {
+  async_database a{"async_deep"};
+  seed(a.db);
+  std::string condition = "p.price > 0";
+  for (int i = 0; i < 95; ++i) condition = "(" + condition + ")";
+  auto work = [&]() -> task<std::int64_t> {
+    co_return co_await async_session(a.db, [&]() -> task<std::int64_t> {
+      co_return co_await Product::aselect(condition).count();
+    });
+  };
+  CHECK(run(work()) == 3);
+}
+
+TEST_CASE("an empty task is refused by run", "[async]") {
+  CHECK_THROWS_AS(run(task<int>{}), usage_error);
+}
+
+TEST_CASE("a statement of an async session outside an awaited call is async.blocking_call",
+          "[async]") {
+  async_database a{"async_blocking"};
+  seed(a.db);
+  auto work = [&]() -> task<std::string> {
+    co_return co_await async_session(a.db, [&]() -> task<std::string> {
+      auto ball = co_await Product::aget({{"name", "ball"}});
+      try {
+        (void)Product::select().count();  // would block the loop
+        FAIL("no error");
+      } catch (const usage_error& e) {
+        CHECK(e.id() == "async.blocking_call");
+      }
+      try {
+        (void)std::string{ball->category->name};  // a lazy load, the same
+        FAIL("no error");
+      } catch (const usage_error& e) {
+        CHECK(e.id() == "async.blocking_call");
+      }
+      // What needs no statement is fine: the identity map, a new object.
+      auto again = co_await Product::aat(ball->key());
+      CHECK(again.get() == ball.get());
+      co_return std::string{ball->name};
+    });
+  };
+  CHECK(run(work()) == "ball");
+}
+
+TEST_CASE("a database binds and maps its tables awaited", "[async]") {
+  const std::string url = nextorm::testing::fresh_database_url("async_bind");
+  {
+    database db;
+    auto work = [&]() -> task<std::int64_t> {
+      co_await db.abind(url);
+      co_await db.agenerate_mapping<Category, Product>({.create_tables = true});
+      co_return co_await async_session(db, [&]() -> task<std::int64_t> {
+        (void)Category::create({{"name", "books"}});
+        co_return co_await Category::aselect().count();
+      });
+    };
+    CHECK(run(work()) == 1);
+  }
+  nextorm::testing::discard_database(url);
+}
