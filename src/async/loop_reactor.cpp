@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -34,9 +35,9 @@ loop_reactor::loop_reactor() {
   m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
   if (m_epoll < 0) throw_loop_failed("create an epoll instance");  // coverage-exempt: kernel limit
   m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (m_wake < 0) {
-    ::close(m_epoll);                        // coverage-exempt: kernel limit
-    throw_loop_failed("create an eventfd");  // coverage-exempt: kernel limit
+  if (m_wake < 0) {  // coverage-exempt: kernel limit
+    ::close(m_epoll);
+    throw_loop_failed("create an eventfd");
   }
   epoll_event event{};
   event.events = EPOLLIN;
@@ -71,7 +72,6 @@ void loop_reactor::watch(int socket, driver::io interest,
   // was closed since (and maybe its number reused) is no longer registered: added again.
   int rc = ::epoll_ctl(m_epoll, added ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, socket, &event);
   if (rc < 0 && errno == ENOENT) rc = ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, socket, &event);
-  if (rc < 0 && errno == EEXIST) rc = ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, socket, &event);
   if (rc < 0) {
     if (added) m_watchers.erase(found);
     throw_loop_failed("watch the connection's socket");
@@ -113,7 +113,7 @@ int loop_reactor::wait_timeout() {
   if (m_deadlines.empty()) return -1;
   const auto left =
       std::chrono::ceil<std::chrono::milliseconds>(m_deadlines.begin()->first - clock::now());
-  return left.count() < 0 ? 0 : static_cast<int>(left.count());
+  return static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0));
 }
 
 void loop_reactor::run_once() {
@@ -124,20 +124,19 @@ void loop_reactor::run_once() {
   if (n < 0 && errno != EINTR) throw_loop_failed("wait");  // coverage-exempt: kernel failure
   for (int i = 0; i < n; ++i) {
     const int socket = events[static_cast<std::size_t>(i)].data.fd;
-    const std::uint32_t got = events[static_cast<std::size_t>(i)].events;
+    std::uint32_t got = events[static_cast<std::size_t>(i)].events;
     if (socket == m_wake) {
       std::uint64_t count = 0;
       (void)::read(m_wake, &count, sizeof count);
       continue;
     }
     // A hang-up or an error counts as ready for what was asked: the next read or write says it.
-    const bool failed = (got & (EPOLLHUP | EPOLLERR)) != 0;
-    auto found = m_watchers.find(socket);
-    const driver::io interest =
-        found != m_watchers.end() ? found->second.interest : driver::io::none;
+    if ((got & (EPOLLHUP | EPOLLERR)) != 0) got |= EPOLLIN | EPOLLOUT;
+    // (Every socket registered has its watcher: none is ever dropped.)
+    const driver::io interest = m_watchers.at(socket).interest;
     driver::io what = driver::io::none;
-    if ((got & EPOLLIN) != 0 || failed) what = what | (interest & driver::io::read);
-    if ((got & EPOLLOUT) != 0 || failed) what = what | (interest & driver::io::write);
+    if ((got & EPOLLIN) != 0) what = what | (interest & driver::io::read);
+    if ((got & EPOLLOUT) != 0) what = what | (interest & driver::io::write);
     fire(socket, what);
   }
   const auto now = clock::now();

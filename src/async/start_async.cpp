@@ -7,6 +7,7 @@
 #include "async/fiber.hpp"
 #include "async/reactor.hpp"
 #include "async/sqlite_workers.hpp"
+#include "common/unreachable.hpp"
 
 namespace nextorm::detail {
 
@@ -28,7 +29,10 @@ bool execute(async_job& job) {
 // without blocking the loop; true when the job is done already.
 bool launch(async_job& job) {
   async_scope* scope = job.context.scope;
-  if (scope == nullptr || !scope->session || scope->session->has_connection()) return execute(job);
+  if (scope == nullptr) return execute(job);
+  // (A session's calls all come before its end, the last of them.)
+  if (!scope->session) detail::unreachable("launch: a call after its session's end");
+  if (scope->session->has_connection()) return execute(job);
   reactor* loop = job.context.loop;
   const bool now = scope->db.reserve([loop, &job] {
     loop->post([&job] {
@@ -36,8 +40,8 @@ bool launch(async_job& job) {
       bool done = true;
       try {
         done = execute(job);
-      } catch (...) {
-        job.fail(std::current_exception());  // coverage-exempt: no memory for a fiber's stack
+      } catch (...) {  // coverage-exempt: no memory for a fiber's stack
+        job.fail(std::current_exception());
       }
       if (done) job_finished(job);
     });
@@ -90,7 +94,7 @@ bool start_async(async_job& job) {
   try {
     done = launch(job);
   } catch (...) {
-    if (scope != nullptr) scope->busy = false;
+    if (scope != nullptr) scope->busy = false;  // coverage-exempt: no memory for a fiber's stack
     throw;
   }
   if (done && scope != nullptr) pass_turn(*scope);

@@ -7,8 +7,11 @@
 #include <catch2/catch.hpp>
 
 #include "session/database_impl.hpp"
+#include "session/session_impl.hpp"
 #include "test_databases.hpp"
 
+#include <coroutine>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -59,6 +62,15 @@ struct async_database {
   std::string url;
   database db;
 };
+
+// A statement the server takes 100 ms to answer (SQLite, whose calls all go to a worker thread,
+// has none and needs none).
+std::string slow_statement() {
+  const std::string provider = nextorm::testing::current_provider();
+  if (provider == "postgres") return "SELECT pg_sleep(0.1)";
+  if (provider == "mariadb") return "SELECT SLEEP(0.1)";
+  return "SELECT 1";
+}
 
 void seed(database& db) {
   db_session session{db};
@@ -140,6 +152,12 @@ TEST_CASE("interleaved async sessions on one thread each see only their own obje
     try {
       co_await async_session(a.db, [&, n]() -> task<void> {
         log.push_back("start " + std::to_string(n));
+        if (n == 1) {
+          // The server answers this one late: the loop goes on with the other session meanwhile.
+          co_await async_call([] {
+            (void)detail::session_impl::current().connection().query(slow_statement(), {});
+          });
+        }
         auto hammer = co_await Product::aget({{"name", "hammer"}});
         CHECK(co_await Product::aselect().count() == 3);
         auto again = co_await Product::aat(hammer->key());  // from the identity map
@@ -162,10 +180,10 @@ TEST_CASE("interleaved async sessions on one thread each see only their own obje
   run(all());
   CHECK(seen == std::vector<double>{0.0, 101.0, 102.0});
   CHECK(objects[1] != objects[2]);  // one object per row and session
-  // Both started before either ended: they ran interleaved.
+  // The second started while the first waited for its database: they ran interleaved.
   REQUIRE(log.size() == 4);
-  CHECK(log[0].starts_with("start"));
-  CHECK(log[1].starts_with("start"));
+  CHECK(log[0] == "start 1");
+  CHECK(log[1] == "start 2");
   db_session session{a.db};
   CHECK(Product::get({{"name", "hammer"}})->price == 12.5);
 }
@@ -310,4 +328,68 @@ TEST_CASE("a database binds and maps its tables awaited", "[async]") {
     CHECK(run(work()) == 1);
   }
   nextorm::testing::discard_database(url);
+}
+
+namespace {
+
+// A coroutine type that is no NextORM task (as another library's would be): it runs at once and
+// keeps what it ends with.
+struct foreign_coroutine {
+  struct promise_type {
+    std::exception_ptr failure;
+    std::int64_t value = -1;
+    foreign_coroutine get_return_object() {
+      return foreign_coroutine{std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    std::suspend_never initial_suspend() noexcept { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    void return_value(std::int64_t v) { value = v; }
+    void unhandled_exception() { failure = std::current_exception(); }
+  };
+  explicit foreign_coroutine(std::coroutine_handle<promise_type> h) : handle{h} {}
+  foreign_coroutine(const foreign_coroutine&) = delete;
+  foreign_coroutine& operator=(const foreign_coroutine&) = delete;
+  ~foreign_coroutine() { handle.destroy(); }
+  std::coroutine_handle<promise_type> handle;
+};
+
+foreign_coroutine count_from_elsewhere() {
+  co_return co_await async_call([] { return std::int64_t{1}; });
+}
+
+}  // namespace
+
+TEST_CASE("an awaited call from a coroutine that no NextORM loop runs is async.no_loop",
+          "[async]") {
+  async_database a{"async_no_loop"};
+  foreign_coroutine c = count_from_elsewhere();
+  REQUIRE(c.handle.done());
+  REQUIRE(c.handle.promise().failure);
+  try {
+    std::rethrow_exception(c.handle.promise().failure);
+  } catch (const usage_error& e) {
+    CHECK(e.id() == "async.no_loop");
+  }
+}
+
+TEST_CASE("calls of one session that need no statement take their turn and go on at once",
+          "[async]") {
+  async_database a{"async_turns_at_once"};
+  seed(a.db);
+  auto work = [&]() -> task<std::vector<std::int64_t>> {
+    co_return co_await async_session(a.db, [&]() -> task<std::vector<std::int64_t>> {
+      auto ball = co_await Product::aget({{"name", "ball"}});
+      const value key = ball->key();
+      auto count_of = [](task<entity_ptr<Product>> t) -> task<std::int64_t> {
+        co_return (co_await std::move(t)) ? 1 : 0;
+      };
+      std::vector<task<std::int64_t>> calls;
+      calls.push_back(Product::aselect().count());   // a statement: the others wait for it
+      calls.push_back(count_of(Product::aat(key)));  // the identity map: no statement
+      calls.push_back(count_of(Product::aat(key)));
+      calls.push_back(Product::aselect("p.price > 10").count());
+      co_return co_await when_all(std::move(calls));
+    });
+  };
+  CHECK(run(work()) == std::vector<std::int64_t>{3, 1, 1, 2});
 }

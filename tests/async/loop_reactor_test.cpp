@@ -1,0 +1,136 @@
+// The event loop's reactor on its own, with pipes for sockets: a ready socket, a time limit, a
+// hang-up, a watch replaced, a late event of a watch that timed out, a descriptor closed and its
+// number reused, work posted from another thread, and a socket the kernel refuses.
+#include <nextorm/errors.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "async/loop_reactor.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+using nextorm::detail::loop_reactor;
+using nextorm::driver::io;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct pipe_pair {
+  pipe_pair() { REQUIRE(::pipe2(ends, O_CLOEXEC | O_NONBLOCK) == 0); }
+  ~pipe_pair() {
+    for (int end : ends) {
+      if (end >= 0) ::close(end);
+    }
+  }
+  pipe_pair(const pipe_pair&) = delete;
+  pipe_pair& operator=(const pipe_pair&) = delete;
+  void close_writer() {
+    ::close(ends[1]);
+    ends[1] = -1;
+  }
+  int ends[2] = {-1, -1};
+  [[nodiscard]] int reader() const { return ends[0]; }
+  [[nodiscard]] int writer() const { return ends[1]; }
+};
+
+}  // namespace
+
+TEST_CASE("a watched socket that becomes readable calls its watch with io::read", "[reactor]") {
+  loop_reactor loop;
+  pipe_pair p;
+  std::vector<io> got;
+  loop.watch(p.reader(), io::read, 5s, [&](io what) { got.push_back(what); });
+  REQUIRE(::write(p.writer(), "x", 1) == 1);
+  while (got.empty()) loop.run_once();
+  CHECK(got == std::vector<io>{io::read});
+  // Watched again (re-armed), it fires again: the byte is still there.
+  loop.watch(p.reader(), io::read | io::write, {}, [&](io what) { got.push_back(what); });
+  while (got.size() < 2) loop.run_once();
+  CHECK(got[1] == io::read);
+}
+
+TEST_CASE("a watch whose time limit passes first is called with io::timeout", "[reactor]") {
+  loop_reactor loop;
+  pipe_pair p;
+  std::vector<io> got;
+  loop.watch(p.reader(), io::read, 20ms, [&](io what) { got.push_back(what); });
+  while (got.empty()) loop.run_once();
+  CHECK(got == std::vector<io>{io::timeout});
+  // The socket becomes ready later: the stale event is ignored, nothing is called twice.
+  REQUIRE(::write(p.writer(), "x", 1) == 1);
+  loop.post([] {});
+  loop.run_once();
+  CHECK(got.size() == 1);
+}
+
+TEST_CASE("a hang-up counts as ready for what was asked", "[reactor]") {
+  loop_reactor loop;
+  pipe_pair p;
+  std::vector<io> got;
+  loop.watch(p.reader(), io::read, {}, [&](io what) { got.push_back(what); });
+  p.close_writer();
+  while (got.empty()) loop.run_once();
+  CHECK(got == std::vector<io>{io::read});
+}
+
+TEST_CASE("a second watch of a socket replaces the first and its time limit", "[reactor]") {
+  loop_reactor loop;
+  pipe_pair p;
+  int first = 0;
+  std::vector<io> got;
+  loop.watch(p.reader(), io::read, 10ms, [&](io) { ++first; });
+  loop.watch(p.reader(), io::read, 30ms, [&](io what) { got.push_back(what); });
+  while (got.empty()) loop.run_once();
+  CHECK(first == 0);
+  CHECK(got == std::vector<io>{io::timeout});
+}
+
+TEST_CASE("a descriptor closed and its number reused is watched anew", "[reactor]") {
+  loop_reactor loop;
+  int number = -1;
+  {
+    pipe_pair p;
+    bool fired = false;
+    loop.watch(p.reader(), io::read, {}, [&](io) { fired = true; });
+    REQUIRE(::write(p.writer(), "x", 1) == 1);
+    while (!fired) loop.run_once();
+    number = p.reader();
+  }
+  pipe_pair again;  // the lowest free numbers: the same as before
+  REQUIRE(again.reader() == number);
+  bool fired = false;
+  loop.watch(again.reader(), io::read, {}, [&](io) { fired = true; });
+  REQUIRE(::write(again.writer(), "y", 1) == 1);
+  while (!fired) loop.run_once();
+  CHECK(fired);
+}
+
+TEST_CASE("work posted from another thread runs on the loop's thread", "[reactor]") {
+  loop_reactor loop;
+  const auto loop_thread = std::this_thread::get_id();
+  bool ran = false;
+  std::thread other{[&] { loop.post([&] { ran = std::this_thread::get_id() == loop_thread; }); }};
+  other.join();
+  while (!ran) loop.run_once();
+  CHECK(ran);
+}
+
+TEST_CASE("a socket the kernel refuses to watch is async.loop_failed", "[reactor]") {
+  loop_reactor loop;
+  try {
+    loop.watch(-1, io::read, {}, [](io) {});
+    FAIL("no error");
+  } catch (const nextorm::connection_error& e) {
+    CHECK(e.id() == "async.loop_failed");
+  }
+  // A descriptor that is no socket, pipe or the like (a regular file) is refused too.
+  const int file = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  REQUIRE(file >= 0);
+  CHECK_THROWS_AS(loop.watch(file, io::read, {}, [](io) {}), nextorm::connection_error);
+  ::close(file);
+}
