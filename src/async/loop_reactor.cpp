@@ -84,10 +84,9 @@ void loop_reactor::watch(int socket, driver::io interest,
 }
 
 void loop_reactor::fire(int socket, driver::io what) {
-  auto found = m_watchers.find(socket);
-  if (found == m_watchers.end() || !found->second.ready)
-    return;  // a late event of a timed-out watch
-  watcher& w = found->second;
+  // (Every socket registered and every deadline has its watcher: none is ever dropped.)
+  watcher& w = m_watchers.at(socket);
+  if (!w.ready) return;  // a late event of a timed-out watch
   if (w.has_deadline) m_deadlines.erase(w.deadline);
   w.has_deadline = false;
   auto ready = std::move(w.ready);

@@ -40,7 +40,7 @@ bool launch(async_job& job) {
       bool done = true;
       try {
         done = execute(job);
-      } catch (...) {  // coverage-exempt: no memory for a fiber's stack
+      } catch (...) {  // (no memory for a fiber's stack)
         job.fail(std::current_exception());
       }
       if (done) job_finished(job);

@@ -14,6 +14,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace nextorm;
@@ -347,9 +348,11 @@ struct foreign_coroutine {
     void unhandled_exception() { failure = std::current_exception(); }
   };
   explicit foreign_coroutine(std::coroutine_handle<promise_type> h) : handle{h} {}
-  foreign_coroutine(const foreign_coroutine&) = delete;
-  foreign_coroutine& operator=(const foreign_coroutine&) = delete;
-  ~foreign_coroutine() { handle.destroy(); }
+  foreign_coroutine(foreign_coroutine&& other) noexcept : handle{std::exchange(other.handle, {})} {}
+  foreign_coroutine& operator=(foreign_coroutine&&) = delete;
+  ~foreign_coroutine() {
+    if (handle) handle.destroy();
+  }
   std::coroutine_handle<promise_type> handle;
 };
 
@@ -392,4 +395,77 @@ TEST_CASE("calls of one session that need no statement take their turn and go on
     });
   };
   CHECK(run(work()) == std::vector<std::int64_t>{3, 1, 1, 2});
+}
+
+TEST_CASE("a connection killed while a task awaits is connection_lost, and the pool goes on",
+          "[async]") {
+  const std::string provider = nextorm::testing::current_provider();
+  if (provider == "sqlite") return;  // no server to lose
+  async_database a{"async_killed", 4};
+  seed(a.db);
+  std::int64_t victim = 0;  // the server's id of the awaiting session's connection
+  std::string failure;
+  auto awaiting = [&]() -> task<void> {
+    try {
+      co_await async_session(a.db, [&]() -> task<void> {
+        victim = co_await async_call([&] {
+          auto& connection = detail::session_impl::current().connection();
+          auto rows = connection.query(
+              provider == "postgres" ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()", {});
+          REQUIRE(rows->next());
+          return rows->get(0, value_type::integer).as_int();
+        });
+        // Killed while the server sleeps on it.
+        co_await async_call([&] {
+          (void)detail::session_impl::current().connection().query(
+              provider == "postgres" ? "SELECT pg_sleep(10)" : "SELECT SLEEP(10)", {});
+        });
+      });
+    } catch (const connection_lost& e) {
+      failure = e.id();
+    }
+  };
+  auto killer = [&]() -> task<void> {
+    co_await async_session(a.db, [&]() -> task<void> {
+      while (victim == 0) (void)co_await Product::aselect().count();  // (each one yields)
+      co_await async_call([&] {
+        const std::string kill = provider == "postgres"
+                                     ? "SELECT pg_terminate_backend(" + std::to_string(victim) + ")"
+                                     : "KILL " + std::to_string(victim);
+        (void)detail::session_impl::current().connection().query(kill, {});
+      });
+    });
+  };
+  auto both = [&]() -> task<void> {
+    std::vector<task<void>> tasks;
+    tasks.push_back(awaiting());
+    tasks.push_back(killer());
+    co_await when_all(std::move(tasks));
+  };
+  const auto started = std::chrono::steady_clock::now();
+  run(both());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{8});
+  CHECK_FALSE(failure.empty());
+  // The broken connection left the pool; the next session connects anew.
+  auto after = [&]() -> task<std::int64_t> {
+    co_return co_await async_session(
+        a.db, [&]() -> task<std::int64_t> { co_return co_await Product::aselect().count(); });
+  };
+  CHECK(run(after()) == 3);
+}
+
+TEST_CASE("awaiting an empty task is async.empty_task, also as an async session's body",
+          "[async]") {
+  async_database a{"async_empty"};
+  auto await_empty = []() -> task<int> { co_return co_await task<int>{}; };
+  CHECK_THROWS_AS(run(await_empty()), usage_error);
+  auto empty_body = [&]() -> task<void> {
+    co_await async_session(a.db, [] { return task<void>{}; });
+  };
+  try {
+    run(empty_body());
+    FAIL("no error");
+  } catch (const usage_error& e) {
+    CHECK(e.id() == "async.empty_task");
+  }
 }

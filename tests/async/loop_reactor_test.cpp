@@ -134,3 +134,18 @@ TEST_CASE("a socket the kernel refuses to watch is async.loop_failed", "[reactor
   CHECK_THROWS_AS(loop.watch(file, io::read, {}, [](io) {}), nextorm::connection_error);
   ::close(file);
 }
+
+TEST_CASE("a number watched before that is now a descriptor epoll refuses is async.loop_failed",
+          "[reactor]") {
+  loop_reactor loop;
+  int number = -1;
+  {
+    pipe_pair p;
+    loop.watch(p.reader(), io::read, {}, [](io) {});
+    number = p.reader();
+  }
+  const int file = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);  // the lowest free number
+  REQUIRE(file == number);
+  CHECK_THROWS_AS(loop.watch(file, io::read, {}, [](io) {}), nextorm::connection_error);
+  ::close(file);
+}

@@ -22,7 +22,9 @@
 // names (estore: PonyORM's e-store). NEXTORM_DIFFERENTIAL_MIN_QUERIES is the fewest queries the
 // suite must hold (300 by default).
 #include <nextorm/database.hpp>
+#include <nextorm/async.hpp>
 #include <nextorm/errors.hpp>
+#include <nextorm/event_loop.hpp>
 #include <nextorm/inspect.hpp>
 #include <nextorm/params.hpp>
 #include <nextorm/query.hpp>
@@ -296,6 +298,18 @@ std::vector<canonical_row> run_ours(const query_line& line, nextorm::database& d
 outcome ours_here(const query_line& line, nextorm::database& db) {
   outcome out;
   try {
+    if (std::getenv("NEXTORM_DIFFERENTIAL_ASYNC") != nullptr) {
+      // Through the async API: an async session, the line run as an awaited call (on a fiber
+      // of the loop for a server, a worker thread for SQLite).
+      auto line_task = [&]() -> nextorm::task<std::vector<canonical_row>> {
+        co_return co_await nextorm::async_session(
+            db, [&]() -> nextorm::task<std::vector<canonical_row>> {
+              co_return co_await nextorm::async_call([&] { return run_ours(line, db); });
+            });
+      };
+      out.rows = nextorm::run(line_task());
+      return out;
+    }
     nextorm::db_session session{db};
     out.rows = run_ours(line, db);
   } catch (const nextorm::query_error& e) {
