@@ -55,8 +55,7 @@ struct fiber {
   fiber(const fiber&) = delete;
   fiber& operator=(const fiber&) = delete;
   ~fiber() {
-    if (mapping != nullptr)
-      ::munmap(mapping, mapped);  // coverage-exempt: only a failed mmap has none
+    if (mapping != nullptr) ::munmap(mapping, mapped);  // coverage-exempt: a failed mmap
   }
   [[nodiscard]] void* stack_bottom() const noexcept {
     return static_cast<std::byte*>(mapping) + static_cast<std::size_t>(::getpagesize());

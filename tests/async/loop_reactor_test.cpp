@@ -149,3 +149,14 @@ TEST_CASE("a number watched before that is now a descriptor epoll refuses is asy
   CHECK_THROWS_AS(loop.watch(file, io::read, {}, [](io) {}), nextorm::connection_error);
   ::close(file);
 }
+
+TEST_CASE("work that posted work runs it in the same turn, without waiting", "[reactor]") {
+  loop_reactor loop;
+  std::vector<int> ran;
+  loop.post([&] {
+    ran.push_back(1);
+    loop.post([&] { ran.push_back(2); });
+  });
+  loop.run_once();  // the second work is seen before the wait: epoll_wait does not wait
+  CHECK(ran == std::vector<int>{1, 2});
+}
