@@ -22,7 +22,7 @@ say() { echo "run_all: $*" >&2; }
 # (a) packages: apt only when something is missing
 PKGS=(meson ninja-build pkg-config cmake g++ tao-pegtl-dev libsqlite3-dev libpq-dev libmariadb-dev
     nlohmann-json3-dev catch2 postgresql mariadb-server mariadb-client python3 python3-pony
-    python3-psycopg2 python3-pymysql clang llvm libclang-rt-14-dev)
+    python3-psycopg2 python3-pymysql clang llvm libclang-rt-14-dev libasio-dev)
 missing=()
 for p in "${PKGS[@]}"; do
     [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) == installed ]] || missing+=("$p")

@@ -51,18 +51,17 @@ decltype(auto) awaiter_of(A&& awaitable) {
 
 struct promise_base;
 
-// Every co_await inside a task goes through this: once the awaited thing resumes the task
-// (whoever resumes it: this library's loop, Asio, another library), the task's session is made
-// current again before its code goes on.
+// Every co_await inside a task goes through this: the task's session is the thread's current
+// one only while the task's own code runs. It stops being current when the task suspends (what
+// runs meanwhile on the thread, another library's code on an Asio loop, sees none), and is made
+// current again when the awaited thing resumes the task, whoever resumes it.
 template <class Awaiter>
 struct scope_restoring_awaiter {
   Awaiter inner;
   promise_base* promise;
   bool await_ready() { return inner.await_ready(); }
   template <class Handle>
-  auto await_suspend(Handle handle) {
-    return inner.await_suspend(handle);
-  }
+  auto await_suspend(Handle handle);
   decltype(auto) await_resume();
 };
 
@@ -94,6 +93,18 @@ struct promise_base {
     return scope_restoring_awaiter<awaiter>{awaiter_of(std::forward<A>(awaitable)), this};
   }
 };
+
+template <class Awaiter>
+template <class Handle>
+auto scope_restoring_awaiter<Awaiter>::await_suspend(Handle handle) {
+  enter_scope(nullptr);
+  try {
+    return inner.await_suspend(handle);
+  } catch (...) {
+    enter_scope(promise->context.scope);  // the task goes on at once, with the exception
+    throw;
+  }
+}
 
 template <class Awaiter>
 decltype(auto) scope_restoring_awaiter<Awaiter>::await_resume() {

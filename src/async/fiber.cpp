@@ -3,6 +3,7 @@
 #include <nextorm/async.hpp>
 #include <nextorm/errors.hpp>
 
+#include "driver/wait.hpp"
 #include "session/session_impl.hpp"
 
 #include <sys/mman.h>
@@ -27,6 +28,11 @@
 namespace nextorm::detail {
 
 namespace {
+
+static_assert(io_read == static_cast<io_bits>(driver::io::read) &&
+                  io_write == static_cast<io_bits>(driver::io::write) &&
+                  io_timeout == static_cast<io_bits>(driver::io::timeout),
+              "the reactor's bits are the driver's");
 
 // The stack of a fiber. Deep enough for the deepest query the parser accepts (a nesting of
 // 100) under the sanitizers, which triple the frames; pages are only committed when touched,
@@ -92,12 +98,13 @@ bool switch_into(fiber& f);
 // The wait of a driver on a fiber: the loop watches the socket, the fiber sleeps until then.
 driver::io wait_on_fiber(const driver::wait_request& request) {
   fiber& f = *t_running;
-  f.loop->watch(request.socket, request.interest, request.timeout, [&f](driver::io ready) {
-    f.waited = ready;
-    async_job& job = *f.job;
-    auto done = f.done;
-    if (switch_into(f)) done(job);
-  });
+  f.loop->watch(request.socket, static_cast<io_bits>(request.interest), request.timeout,
+                [&f](io_bits ready) {
+                  f.waited = static_cast<driver::io>(ready);
+                  async_job& job = *f.job;
+                  auto done = f.done;
+                  if (switch_into(f)) done(job);
+                });
   switch_out(f);
   return f.waited;
 }

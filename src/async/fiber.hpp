@@ -4,7 +4,7 @@
 // ready: the same code serves both APIs, and the loop's thread is never blocked.
 #pragma once
 
-#include "async/reactor.hpp"
+#include <nextorm/detail/reactor.hpp>
 
 namespace nextorm::detail {
 

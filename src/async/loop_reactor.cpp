@@ -22,10 +22,10 @@ namespace {
                                                   std::strerror(errno));
 }
 
-std::uint32_t events_of(driver::io interest) {
+std::uint32_t events_of(io_bits interest) {
   std::uint32_t events = EPOLLONESHOT;
-  if (driver::has(interest, driver::io::read)) events |= EPOLLIN;
-  if (driver::has(interest, driver::io::write)) events |= EPOLLOUT;
+  if ((interest & io_read) != 0) events |= EPOLLIN;
+  if ((interest & io_write) != 0) events |= EPOLLOUT;
   return events;
 }
 
@@ -60,9 +60,9 @@ void loop_reactor::post(std::function<void()> work) {
   (void)::write(m_wake, &one, sizeof one);
 }
 
-void loop_reactor::watch(int socket, driver::io interest,
+void loop_reactor::watch(int socket, io_bits interest,
                          std::optional<std::chrono::milliseconds> timeout,
-                         std::function<void(driver::io)> ready) {
+                         std::function<void(io_bits)> ready) {
   auto [found, added] = m_watchers.try_emplace(socket);
   watcher& w = found->second;
   epoll_event event{};
@@ -83,7 +83,7 @@ void loop_reactor::watch(int socket, driver::io interest,
   if (timeout) w.deadline = m_deadlines.emplace(clock::now() + *timeout, socket);
 }
 
-void loop_reactor::fire(int socket, driver::io what) {
+void loop_reactor::fire(int socket, io_bits what) {
   // (Every socket registered and every deadline has its watcher: none is ever dropped.)
   watcher& w = m_watchers.at(socket);
   if (!w.ready) return;  // a late event of a timed-out watch
@@ -132,15 +132,15 @@ void loop_reactor::run_once() {
     // A hang-up or an error counts as ready for what was asked: the next read or write says it.
     if ((got & (EPOLLHUP | EPOLLERR)) != 0) got |= EPOLLIN | EPOLLOUT;
     // (Every socket registered has its watcher: none is ever dropped.)
-    const driver::io interest = m_watchers.at(socket).interest;
-    driver::io what = driver::io::none;
-    if ((got & EPOLLIN) != 0) what = what | (interest & driver::io::read);
-    if ((got & EPOLLOUT) != 0) what = what | (interest & driver::io::write);
+    const io_bits interest = m_watchers.at(socket).interest;
+    io_bits what = 0;
+    if ((got & EPOLLIN) != 0) what |= interest & io_read;
+    if ((got & EPOLLOUT) != 0) what |= interest & io_write;
     fire(socket, what);
   }
   const auto now = clock::now();
   while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
-    fire(m_deadlines.begin()->second, driver::io::timeout);  // (takes the deadline with it)
+    fire(m_deadlines.begin()->second, io_timeout);  // (takes the deadline with it)
   }
   run_posted();
 }

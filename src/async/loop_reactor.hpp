@@ -2,7 +2,7 @@
 // threads (SQLite's workers), an ordered map of time limits.
 #pragma once
 
-#include "async/reactor.hpp"
+#include <nextorm/detail/reactor.hpp>
 
 #include <chrono>
 #include <functional>
@@ -20,8 +20,8 @@ class loop_reactor final : public reactor {
   ~loop_reactor() override;
 
   void post(std::function<void()> work) override;
-  void watch(int socket, driver::io interest, std::optional<std::chrono::milliseconds> timeout,
-             std::function<void(driver::io)> ready) override;
+  void watch(int socket, io_bits interest, std::optional<std::chrono::milliseconds> timeout,
+             std::function<void(io_bits)> ready) override;
 
   // Runs what is due (posted work, ready sockets, passed time limits), waiting for something to
   // be due first.
@@ -30,14 +30,14 @@ class loop_reactor final : public reactor {
  private:
   using clock = std::chrono::steady_clock;
   struct watcher {
-    std::function<void(driver::io)> ready;  // empty: no watch pending (the socket stays known)
-    driver::io interest = driver::io::none;
+    std::function<void(io_bits)> ready;  // empty: no watch pending (the socket stays known)
+    io_bits interest = 0;
     std::multimap<clock::time_point, int>::iterator deadline;
     bool has_deadline = false;
   };
   void run_posted();
   // Takes the watch of `socket` and calls it with `what`.
-  void fire(int socket, driver::io what);
+  void fire(int socket, io_bits what);
   [[nodiscard]] int wait_timeout();
 
   int m_epoll = -1;

@@ -1,7 +1,7 @@
 #include "async/sqlite_workers.hpp"
 
+#include <nextorm/detail/reactor.hpp>
 #include "async/async_scope.hpp"
-#include "async/reactor.hpp"
 
 namespace nextorm::detail {
 

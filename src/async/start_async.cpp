@@ -3,9 +3,9 @@
 #include <nextorm/async.hpp>
 #include <nextorm/errors.hpp>
 
+#include <nextorm/detail/reactor.hpp>
 #include "async/async_scope.hpp"
 #include "async/fiber.hpp"
-#include "async/reactor.hpp"
 #include "async/sqlite_workers.hpp"
 #include "common/unreachable.hpp"
 

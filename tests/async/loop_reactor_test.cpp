@@ -14,8 +14,11 @@
 #include <thread>
 #include <vector>
 
+using nextorm::detail::io_bits;
+using nextorm::detail::io_read;
+using nextorm::detail::io_timeout;
+using nextorm::detail::io_write;
 using nextorm::detail::loop_reactor;
-using nextorm::driver::io;
 using namespace std::chrono_literals;
 
 namespace {
@@ -40,27 +43,27 @@ struct pipe_pair {
 
 }  // namespace
 
-TEST_CASE("a watched socket that becomes readable calls its watch with io::read", "[reactor]") {
+TEST_CASE("a watched socket that becomes readable calls its watch with io_read", "[reactor]") {
   loop_reactor loop;
   pipe_pair p;
-  std::vector<io> got;
-  loop.watch(p.reader(), io::read, 5s, [&](io what) { got.push_back(what); });
+  std::vector<io_bits> got;
+  loop.watch(p.reader(), io_read, 5s, [&](io_bits what) { got.push_back(what); });
   REQUIRE(::write(p.writer(), "x", 1) == 1);
   while (got.empty()) loop.run_once();
-  CHECK(got == std::vector<io>{io::read});
+  CHECK(got == std::vector<io_bits>{io_read});
   // Watched again (re-armed), it fires again: the byte is still there.
-  loop.watch(p.reader(), io::read | io::write, {}, [&](io what) { got.push_back(what); });
+  loop.watch(p.reader(), io_read | io_write, {}, [&](io_bits what) { got.push_back(what); });
   while (got.size() < 2) loop.run_once();
-  CHECK(got[1] == io::read);
+  CHECK(got[1] == io_read);
 }
 
-TEST_CASE("a watch whose time limit passes first is called with io::timeout", "[reactor]") {
+TEST_CASE("a watch whose time limit passes first is called with io_timeout", "[reactor]") {
   loop_reactor loop;
   pipe_pair p;
-  std::vector<io> got;
-  loop.watch(p.reader(), io::read, 20ms, [&](io what) { got.push_back(what); });
+  std::vector<io_bits> got;
+  loop.watch(p.reader(), io_read, 20ms, [&](io_bits what) { got.push_back(what); });
   while (got.empty()) loop.run_once();
-  CHECK(got == std::vector<io>{io::timeout});
+  CHECK(got == std::vector<io_bits>{io_timeout});
   // The socket becomes ready later: the stale event is ignored, nothing is called twice.
   REQUIRE(::write(p.writer(), "x", 1) == 1);
   loop.post([] {});
@@ -71,23 +74,23 @@ TEST_CASE("a watch whose time limit passes first is called with io::timeout", "[
 TEST_CASE("a hang-up counts as ready for what was asked", "[reactor]") {
   loop_reactor loop;
   pipe_pair p;
-  std::vector<io> got;
-  loop.watch(p.reader(), io::read, {}, [&](io what) { got.push_back(what); });
+  std::vector<io_bits> got;
+  loop.watch(p.reader(), io_read, {}, [&](io_bits what) { got.push_back(what); });
   p.close_writer();
   while (got.empty()) loop.run_once();
-  CHECK(got == std::vector<io>{io::read});
+  CHECK(got == std::vector<io_bits>{io_read});
 }
 
 TEST_CASE("a second watch of a socket replaces the first and its time limit", "[reactor]") {
   loop_reactor loop;
   pipe_pair p;
   int first = 0;
-  std::vector<io> got;
-  loop.watch(p.reader(), io::read, 10ms, [&](io) { ++first; });
-  loop.watch(p.reader(), io::read, 30ms, [&](io what) { got.push_back(what); });
+  std::vector<io_bits> got;
+  loop.watch(p.reader(), io_read, 10ms, [&](io_bits) { ++first; });
+  loop.watch(p.reader(), io_read, 30ms, [&](io_bits what) { got.push_back(what); });
   while (got.empty()) loop.run_once();
   CHECK(first == 0);
-  CHECK(got == std::vector<io>{io::timeout});
+  CHECK(got == std::vector<io_bits>{io_timeout});
 }
 
 TEST_CASE("a descriptor closed and its number reused is watched anew", "[reactor]") {
@@ -96,7 +99,7 @@ TEST_CASE("a descriptor closed and its number reused is watched anew", "[reactor
   {
     pipe_pair p;
     bool fired = false;
-    loop.watch(p.reader(), io::read, {}, [&](io) { fired = true; });
+    loop.watch(p.reader(), io_read, {}, [&](io_bits) { fired = true; });
     REQUIRE(::write(p.writer(), "x", 1) == 1);
     while (!fired) loop.run_once();
     number = p.reader();
@@ -104,7 +107,7 @@ TEST_CASE("a descriptor closed and its number reused is watched anew", "[reactor
   pipe_pair again;  // the lowest free numbers: the same as before
   REQUIRE(again.reader() == number);
   bool fired = false;
-  loop.watch(again.reader(), io::read, {}, [&](io) { fired = true; });
+  loop.watch(again.reader(), io_read, {}, [&](io_bits) { fired = true; });
   REQUIRE(::write(again.writer(), "y", 1) == 1);
   while (!fired) loop.run_once();
   CHECK(fired);
@@ -123,7 +126,7 @@ TEST_CASE("work posted from another thread runs on the loop's thread", "[reactor
 TEST_CASE("a socket the kernel refuses to watch is async.loop_failed", "[reactor]") {
   loop_reactor loop;
   try {
-    loop.watch(-1, io::read, {}, [](io) {});
+    loop.watch(-1, io_read, {}, [](io_bits) {});
     FAIL("no error");
   } catch (const nextorm::connection_error& e) {
     CHECK(e.id() == "async.loop_failed");
@@ -131,7 +134,7 @@ TEST_CASE("a socket the kernel refuses to watch is async.loop_failed", "[reactor
   // A descriptor that is no socket, pipe or the like (a regular file) is refused too.
   const int file = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
   REQUIRE(file >= 0);
-  CHECK_THROWS_AS(loop.watch(file, io::read, {}, [](io) {}), nextorm::connection_error);
+  CHECK_THROWS_AS(loop.watch(file, io_read, {}, [](io_bits) {}), nextorm::connection_error);
   ::close(file);
 }
 
@@ -141,12 +144,12 @@ TEST_CASE("a number watched before that is now a descriptor epoll refuses is asy
   int number = -1;
   {
     pipe_pair p;
-    loop.watch(p.reader(), io::read, {}, [](io) {});
+    loop.watch(p.reader(), io_read, {}, [](io_bits) {});
     number = p.reader();
   }
   const int file = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);  // the lowest free number
   REQUIRE(file == number);
-  CHECK_THROWS_AS(loop.watch(file, io::read, {}, [](io) {}), nextorm::connection_error);
+  CHECK_THROWS_AS(loop.watch(file, io_read, {}, [](io_bits) {}), nextorm::connection_error);
   ::close(file);
 }
 
