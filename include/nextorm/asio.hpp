@@ -58,9 +58,7 @@ class asio_reactor final : public reactor {
     }
     if (timeout) {
       w->timer.expires_after(*timeout);
-      w->timer.async_wait([w](const asio::error_code& e) {
-        if (!e) w->finish({}, io_timeout);
-      });
+      w->timer.async_wait([w](const asio::error_code&) { w->finish({}, io_timeout); });
     }
   }
 
@@ -70,8 +68,10 @@ class asio_reactor final : public reactor {
   struct waiter {
     waiter(const Executor& executor, io_bits interest_, std::function<void(io_bits)> ready_)
         : descriptor{executor}, timer{executor}, interest{interest_}, ready{std::move(ready_)} {}
+    // The first completion answers; the others (cancelled by it, or done in the same turn)
+    // find nothing left to answer.
     void finish(const asio::error_code& e, io_bits what) {
-      if (!ready || e == asio::error::operation_aborted) return;
+      if (!ready) return;
       auto call = std::move(ready);
       ready = nullptr;
       asio::error_code ignored;
