@@ -469,3 +469,31 @@ TEST_CASE("awaiting an empty task is async.empty_task, also as an async session'
     CHECK(e.id() == "async.empty_task");
   }
 }
+
+TEST_CASE("a call that waited for a place in the pool and needs no statement goes on at once",
+          "[async]") {
+  async_database a{"async_granted", 1};
+  seed(a.db);
+  auto holder = [&]() -> task<std::int64_t> {
+    co_return co_await async_session(a.db, [&]() -> task<std::int64_t> {
+      const std::int64_t n = co_await Product::aselect().count();  // takes the one place
+      co_await async_call(
+          [] { (void)detail::session_impl::current().connection().query(slow_statement(), {}); });
+      co_return n;
+    });
+  };
+  auto waiter = [&]() -> task<std::int64_t> {
+    co_return co_await async_session(a.db, [&]() -> task<std::int64_t> {
+      // Its first call waits for the holder's place, then runs without a statement.
+      co_return co_await async_call([] { return std::int64_t{7}; });
+    });
+  };
+  auto both = [&]() -> task<std::vector<std::int64_t>> {
+    std::vector<task<std::int64_t>> tasks;
+    tasks.push_back(holder());
+    tasks.push_back(waiter());
+    co_return co_await when_all(std::move(tasks));
+  };
+  CHECK(run(both()) == std::vector<std::int64_t>{3, 7});
+  CHECK(a.db.impl().open_connections() == 1);
+}

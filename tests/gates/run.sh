@@ -46,8 +46,10 @@ prof="$GATES/profiles"
 
 if [[ $WANT == *tests* ]]; then
     rm -rf "$prof" && mkdir -p "$prof"
-    # %p: one file per process; %m: per instrumented module (the library and each program)
-    LLVM_PROFILE_FILE="$prof/%p-%m.profraw" meson test -C "$GATES" --print-errorlogs \
+    # One prefix per test (profile_wrapper.sh), then %p: one file per process; %m: per
+    # instrumented module (the library and each program)
+    NEXTORM_PROFILE_DIR="$prof" meson test -C "$GATES" --print-errorlogs \
+        --wrapper "$root/tests/gates/profile_wrapper.sh" \
         --num-processes 2 --timeout-multiplier 4 --no-suite consumers --no-suite fuzz || status=1
     # The fuzz corpora's replays run under the sanitizers too, but count for no coverage: they
     # execute inputs without checking results, and the figure must come from tests that check.
