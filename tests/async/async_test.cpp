@@ -38,17 +38,7 @@ struct Product : entity<Product> {
 struct async_database {
   explicit async_database(const std::string& name, std::size_t pool = 8)
       : url{nextorm::testing::fresh_database_url(name)} {
-    auto parts = driver::parse_url(url);
-    connection_options options;
-    options.provider = parts.provider;
-    options.filename = parts.path;
-    options.host = parts.host;
-    options.port = parts.port;
-    options.user = parts.user;
-    options.password = parts.password;
-    options.database = parts.database;
-    options.pool_size = pool;
-    db.bind(options);
+    db.bind(nextorm::testing::options_of(url, pool));
     db.generate_mapping<Category, Product>({.create_tables = true});
   }
   ~async_database() { nextorm::testing::discard_database(url); }

@@ -15,17 +15,7 @@ namespace {
 
 // A database of the provider under test with a pool of `size` connections.
 connection_options pooled(const std::string& url, std::size_t size) {
-  const auto parts = driver::parse_url(url);
-  connection_options options;
-  options.provider = parts.provider;
-  options.filename = parts.path;
-  options.host = parts.host;
-  options.port = parts.port;
-  options.user = parts.user;
-  options.password = parts.password;
-  options.database = parts.database;
-  options.pool_size = size;
-  return options;
+  return nextorm::testing::options_of(url, size);
 }
 
 }  // namespace

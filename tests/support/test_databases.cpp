@@ -82,4 +82,18 @@ std::unique_ptr<driver::connection> raw_connection(const std::string& url) {
   return driver::open(driver::parse_url(url));
 }
 
+connection_options options_of(const std::string& url, std::size_t pool_size) {
+  const auto parts = driver::parse_url(url);
+  connection_options options;
+  options.provider = parts.provider;
+  options.filename = parts.path;
+  options.host = parts.host;
+  options.port = parts.port;
+  options.user = parts.user;
+  options.password = parts.password;
+  options.database = parts.database;
+  options.pool_size = pool_size;
+  return options;
+}
+
 }  // namespace nextorm::testing

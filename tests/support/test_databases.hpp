@@ -24,6 +24,9 @@ namespace nextorm::testing {
 // and are dropped by the next run).
 void discard_database(const std::string& url);
 
+// bind()'s keyword options for `url` (its parts), with a pool of `pool_size` connections.
+[[nodiscard]] connection_options options_of(const std::string& url, std::size_t pool_size);
+
 // A raw driver connection to `url`, for checks that bypass sessions.
 [[nodiscard]] std::unique_ptr<driver::connection> raw_connection(const std::string& url);
 
