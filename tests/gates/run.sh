@@ -36,6 +36,8 @@ fi
 meson compile -C "$GATES" || { say "build failed"; exit 1; }
 mkdir -p "$GATES/meson-logs"
 : >"$results"
+# A stale log must never be summarised as this run's result.
+rm -f "$GATES/meson-logs/testlog.json" "$GATES/meson-logs/fuzzlog.json"
 status=0
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1
@@ -47,9 +49,10 @@ prof="$GATES/profiles"
 if [[ $WANT == *tests* ]]; then
     rm -rf "$prof" && mkdir -p "$prof"
     # One prefix per test (profile_wrapper.sh), then %p: one file per process; %m: per
-    # instrumented module (the library and each program)
+    # instrumented module (the library and each program). --logbase: with a wrapper, meson would
+    # name the log after it, and run_all.sh reads testlog.json.
     NEXTORM_PROFILE_DIR="$prof" meson test -C "$GATES" --print-errorlogs \
-        --wrapper "$root/tests/gates/profile_wrapper.sh" \
+        --wrapper "$root/tests/gates/profile_wrapper.sh" --logbase testlog \
         --num-processes 2 --timeout-multiplier 4 --no-suite consumers --no-suite fuzz || status=1
     # The fuzz corpora's replays run under the sanitizers too, but count for no coverage: they
     # execute inputs without checking results, and the figure must come from tests that check.
