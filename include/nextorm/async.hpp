@@ -140,6 +140,19 @@ task<std::invoke_result_t<F&>> call_as_task(F work) {
 }
 }  // namespace detail
 
+// flush(), commit() and rollback() of the current async session, awaited: the session's
+// statements run without blocking the loop. After rollback() the session goes on with no
+// objects, in a new transaction (and, until its next statement, without a connection).
+[[nodiscard]] inline task<void> aflush() {
+  return detail::call_as_task([] { flush(); });
+}
+[[nodiscard]] inline task<void> acommit() {
+  return detail::call_as_task([] { commit(); });
+}
+[[nodiscard]] inline task<void> arollback() {
+  return detail::call_as_task([] { rollback(); });
+}
+
 // An awaited query: the query methods of query<R>, those that run it awaited (co_await the
 // query itself to fetch it).
 template <class R = row>

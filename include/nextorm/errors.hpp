@@ -172,6 +172,15 @@ class lock_timeout : public transaction_error {
   using transaction_error::transaction_error;
 };
 
+// A statement was cancelled before its end: it ran past its session's statement_timeout
+// (statement.timeout), or its session's stop was requested (statement.cancelled). The server
+// was asked to cancel it; the session's transaction cannot go on and must roll back.
+class statement_cancelled : public transaction_error {
+ public:
+  using transaction_error::transaction_error;
+  [[nodiscard]] bool timed_out() const noexcept { return id() == "statement.timeout"; }
+};
+
 // The connection broke (the server closed it, was shut down, or the network failed); the
 // transaction in progress is lost and the connection is dropped from the pool.
 class connection_lost : public connection_error {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <type_traits>
 #include <utility>
 
@@ -33,6 +34,16 @@ struct session_options {
   // their keys (PostgreSQL, MariaDB 10.5+, SQLite 3.35+). Off: a row at a time, for tables whose
   // triggers change what an INSERT inserts.
   bool batch_inserts = true;
+  // The longest a statement of the session may run (zero: no limit). Past it the server is asked
+  // to cancel it (PostgreSQL: a cancel request; MariaDB: KILL QUERY; SQLite: interrupted), and
+  // it throws statement_cancelled (statement.timeout). The transaction cannot go on after: the
+  // session must roll back (an exception ending it does), and until it has, its statements
+  // throw session.cancelled.
+  std::chrono::milliseconds statement_timeout{0};
+  // A stop requested on this token (from any thread, or another task) cancels the statement the
+  // session is running in the same way (statement.cancelled), and every later one before it
+  // starts. The server's cancel is sent from the thread that requests the stop.
+  std::stop_token stop{};
 };
 
 class db_session {
@@ -56,6 +67,13 @@ class db_session {
   std::unique_ptr<detail::session_impl> m_impl;  // null for a nested session (it is ignored)
   int m_uncaught_at_start;
 };
+
+// PonyORM's flush(), commit() and rollback(): db_session's, of the current session (usage_error
+// session.none when there is none), for code that has no db_session at hand. An async session's
+// body awaits them: co_await nextorm::aflush() (nextorm/async.hpp).
+void flush();
+void commit();
+void rollback();
 
 struct transact_options {
   // How many times the unit of work is run again after a failure that another transaction

@@ -7,6 +7,8 @@
 #include <nextorm/errors.hpp>
 #include <nextorm/value.hpp>
 
+#include "driver/statement_guard.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -133,6 +135,12 @@ class connection {
   // database made an overflow past the year 9999 (or before 0) a NULL instead of an error.
   // Only MariaDB does (a warning, which it reports only when asked); elsewhere nothing to do.
   virtual void check_date_overflow(std::string_view sql) { (void)sql; }
+  // The limits of the statements from now on (session_options::statement_timeout and ::stop;
+  // statement_guard.hpp), until set again (a session sets them, the pool clears them).
+  virtual void set_limits(const statement_limits& limits) = 0;
+  // Whether a statement of the open transaction was cancelled by those limits: the transaction
+  // cannot go on, and rollback() ends this.
+  [[nodiscard]] virtual bool transaction_cancelled() const noexcept = 0;
 };
 
 // Throws database_error("insert.rows") when a multi-row INSERT inserted `got` rows, not `wanted`.

@@ -93,6 +93,10 @@ void db_session::rollback() {
   if (m_impl) m_impl->rollback();
 }
 
+void flush() { detail::session_impl::current().flush(); }
+void commit() { detail::session_impl::current().commit(); }
+void rollback() { detail::session_impl::current().rollback(); }
+
 namespace detail {
 
 namespace {

@@ -44,6 +44,10 @@ class observed_connection final : public driver::connection {
   [[nodiscard]] bool in_transaction() const noexcept override { return m_inner->in_transaction(); }
   [[nodiscard]] bool alive() noexcept override { return m_inner->alive(); }
   void check_date_overflow(std::string_view sql) override { m_inner->check_date_overflow(sql); }
+  void set_limits(const driver::statement_limits& limits) override { m_inner->set_limits(limits); }
+  [[nodiscard]] bool transaction_cancelled() const noexcept override {
+    return m_inner->transaction_cancelled();
+  }
 
  private:
   // Runs `send` (which returns the rows it changed, or 0) as the statement `sql` the observer

@@ -23,6 +23,7 @@ session_impl::session_impl(database_impl& db, const session_options& options, bo
       m_serializable{options.serializable},
       m_strict{options.strict},
       m_batch_inserts{options.batch_inserts},
+      m_limits{options.statement_timeout, options.stop},
       m_current{current},
       m_previous{t_current} {
   if (!db.bound()) {
@@ -103,7 +104,9 @@ driver::connection& session_impl::connection() {
     } else {
       m_connection = m_db.acquire();
     }
+    if (m_limits.any()) m_connection->set_limits(m_limits);
   }
+  check_not_cancelled();
   if (!m_connection->in_transaction()) {
     if (m_serializable) {
       m_connection->begin_serializable();
@@ -513,7 +516,18 @@ std::vector<value> key_params(const entity_base& object) {
   return {std::move(key)};
 }
 
+void session_impl::check_not_cancelled() const {
+  if (m_connection && m_connection->transaction_cancelled()) {
+    throw transaction_error(
+        "session.cancelled",
+        "a statement of this session was cancelled (statement_timeout, or its stop), so its "
+        "transaction cannot go on: roll the session back (db_session::rollback(), or let the "
+        "exception end the session)");
+  }
+}
+
 void session_impl::commit() {
+  check_not_cancelled();
   flush();
   if (m_connection && m_connection->in_transaction()) m_connection->commit();
 }
@@ -535,6 +549,7 @@ void session_impl::abandon() noexcept {
   if (m_connection) {
     try {
       m_connection->rollback();
+      if (m_limits.any()) m_connection->set_limits({});
       m_db.release(std::move(m_connection));
     } catch (...) {
       // A connection that cannot roll back is broken: the pool replaces it.

@@ -155,6 +155,9 @@ class session_impl {
     bool add;
   };
 
+  // transaction_error session.cancelled after a statement of the transaction was cancelled by
+  // the session's limits, until it rolls back.
+  void check_not_cancelled() const;
   // Ends the objects' life in this session: they stay readable for whoever still holds them.
   void detach_objects() noexcept;
   // A strict session's end: the objects' values go (PonyORM's strict=True).
@@ -183,6 +186,7 @@ class session_impl {
   bool m_serializable = false;
   bool m_strict = false;
   bool m_batch_inserts = true;
+  driver::statement_limits m_limits;  // set on the connection while the session holds it
   bool m_flushing = false;
   bool m_current;  // a db_session's: current from construction to destruction
   session_impl* m_previous;

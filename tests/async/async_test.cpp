@@ -10,9 +10,11 @@
 #include "session/session_impl.hpp"
 #include "test_databases.hpp"
 
+#include <chrono>
 #include <coroutine>
 #include <exception>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
@@ -486,4 +488,109 @@ TEST_CASE("a call that waited for a place in the pool and needs no statement goe
   };
   CHECK(run(both()) == std::vector<std::int64_t>{3, 7});
   CHECK(a.db.impl().open_connections() == 1);
+}
+
+namespace {
+
+// A SELECT of the products that takes the server `seconds` (one row sleeps; SQLite counts).
+std::string slow_products(int seconds) {
+  const std::string provider = nextorm::testing::current_provider();
+  const std::string n = std::to_string(seconds);
+  if (provider == "postgres") {
+    return "SELECT * FROM product WHERE name = 'ball' AND (SELECT 1 FROM pg_sleep(" + n + ")) = 1";
+  }
+  if (provider == "mariadb")
+    return "SELECT * FROM product WHERE name = 'ball' AND SLEEP(" + n + ") = 0";
+  return "SELECT * FROM product WHERE (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+         "FROM c LIMIT " +
+         n + "0000000) SELECT count(*) FROM c) > 0";
+}
+
+}  // namespace
+
+TEST_CASE("an awaited statement past its session's statement_timeout is cancelled on the server",
+          "[async]") {
+  async_database a{"async_timeout", 2};
+  seed(a.db);
+  std::vector<std::string> log;
+  std::string failure;
+  auto slow = [&]() -> task<void> {
+    try {
+      co_await async_session(
+          a.db, {.statement_timeout = std::chrono::milliseconds{300}}, [&]() -> task<void> {
+            co_await async_call([] { (void)Category::create({{"name", "garden"}}); });
+            co_await aflush();
+            (void)co_await async_call([] { return Product::select_by_sql(slow_products(30)); });
+            log.push_back("slow statement ended");
+          });
+    } catch (const statement_cancelled& e) {
+      failure = e.id();
+      log.push_back("slow session cancelled");
+    }
+  };
+  auto quick = [&]() -> task<void> {
+    co_await async_session(a.db, [&]() -> task<void> {
+      for (int i = 0; i < 3; ++i) CHECK(co_await Product::aselect().count() == 3);
+      log.push_back("quick session done");
+    });
+  };
+  auto both = [&]() -> task<void> {
+    std::vector<task<void>> tasks;
+    tasks.push_back(slow());
+    tasks.push_back(quick());
+    co_await when_all(std::move(tasks));
+  };
+  const auto started = std::chrono::steady_clock::now();
+  run(both());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{15});
+  CHECK(failure == "statement.timeout");
+  // The other session went on while the slow one waited (on SQLite, on another worker).
+  CHECK(log == std::vector<std::string>{"quick session done", "slow session cancelled"});
+  // Rolled back: the category it had flushed is not there.
+  db_session session{a.db};
+  CHECK(Category::select().count() == 2);
+}
+
+TEST_CASE("a stop requested by another task cancels the statement an async session awaits",
+          "[async]") {
+  async_database a{"async_stop", 2};
+  seed(a.db);
+  std::stop_source stop;
+  bool sent = false;
+  std::string failure;
+  auto stoppable = [&]() -> task<void> {
+    try {
+      co_await async_session(a.db, {.stop = stop.get_token()}, [&]() -> task<void> {
+        CHECK(co_await Product::aselect().count() == 3);
+        sent = true;
+        (void)co_await async_call([] { return Product::select_by_sql(slow_products(30)); });
+      });
+    } catch (const statement_cancelled& e) {
+      failure = e.id();
+    }
+  };
+  auto stopper = [&]() -> task<void> {
+    co_await async_session(a.db, [&]() -> task<void> {
+      while (!sent) (void)co_await Product::aselect().count();  // (each one yields)
+      // Once more: the slow statement is on its way by then.
+      (void)co_await Product::aselect().count();
+      stop.request_stop();
+    });
+  };
+  auto both = [&]() -> task<void> {
+    std::vector<task<void>> tasks;
+    tasks.push_back(stoppable());
+    tasks.push_back(stopper());
+    co_await when_all(std::move(tasks));
+  };
+  const auto started = std::chrono::steady_clock::now();
+  run(both());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{15});
+  CHECK(failure == "statement.cancelled");
+  // The pool goes on.
+  auto after = [&]() -> task<std::int64_t> {
+    co_return co_await async_session(
+        a.db, [&]() -> task<std::int64_t> { co_return co_await Product::aselect().count(); });
+  };
+  CHECK(run(after()) == 3);
 }

@@ -916,7 +916,9 @@ TEST_CASE("postgres is not alive while a statement a wait function broke off is 
   CHECK_THROWS_WITH(c->query("SELECT pg_sleep(0.01)", {}), "cancelled");
   refuse = false;
   CHECK_FALSE(c->alive());
-  CHECK(caught([&] { (void)c->query("SELECT 1", {}); }).id() == "postgres.busy");
+  const auto refused = caught([&] { (void)c->query("SELECT 1", {}); });
+  CHECK(refused.id() == "postgres.connection_broken");
+  CHECK(refused.category() == error_category::connection);
 }
 
 TEST_CASE("postgres without a database in the URL's fields connects to the user's database",
@@ -1030,7 +1032,7 @@ TEST_CASE("postgres runs one operation at a time, step by step", "[postgres]") {
   // A poll function that gives up leaves the operation unfinished: the connection refuses more.
   c->set_wait([](const wait_request&) -> io { throw std::runtime_error{"timed out"}; });
   CHECK_THROWS_WITH(c->execute("SELECT 1", {}), "timed out");
-  CHECK(caught([&] { c->rollback(); }).id() == "postgres.busy");
+  CHECK(caught([&] { c->rollback(); }).id() == "postgres.connection_broken");
 }
 
 TEST_CASE("postgres is what open() returns for postgresql URLs", "[postgres]") {

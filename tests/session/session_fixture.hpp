@@ -64,13 +64,18 @@ inline bool equal_ignoring_case(const std::string& a, const std::string& b) {
 struct Ticket : entity<Ticket> {};
 
 // A database of its own for one test, with the tables of `Entities` (named after `prefix` and a
-// count), removed when the test ends; and what a test reads or runs beside the session.
+// count), removed when the test ends; and what a test reads or runs beside the session. With a
+// `pool_size`, the database's pool has that many connections.
 template <class... Entities>
 class fresh_database {
  public:
-  explicit fresh_database(const std::string& prefix)
+  explicit fresh_database(const std::string& prefix, std::size_t pool_size = 0)
       : m_url{nextorm::testing::fresh_database_url(prefix + "_" + std::to_string(++counter()))} {
-    db.bind(m_url);
+    if (pool_size > 0) {
+      db.bind(nextorm::testing::options_of(m_url, pool_size));
+    } else {
+      db.bind(m_url);
+    }
     db.generate_mapping<Entities...>({.create_tables = true});
   }
   ~fresh_database() { nextorm::testing::discard_database(m_url); }

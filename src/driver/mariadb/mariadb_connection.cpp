@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 namespace nextorm::driver {
@@ -329,17 +330,20 @@ struct mariadb_client::statement {
 // seam's cursors allow.
 class mariadb_client::rows final : public cursor {
  public:
-  rows(mariadb_client& client, statement& s)
+  // `limited`: the statement's limits (m_guard) run until its last row is read.
+  rows(mariadb_client& client, statement& s, bool limited = false)
       : m_client{client},
         m_stmt{s.handle.get()},
         m_statement{s},
         m_columns{s.columns},
-        m_binds{s.column_binds} {
+        m_binds{s.column_binds},
+        m_limited{limited} {
     const unsigned count = mysql_stmt_field_count(m_stmt);
     // A statement without a result set (an UPDATE given to query()) has no rows to read.
     if (count == 0) {
       m_columns.clear();
       m_done = true;
+      end_limits();
       return;
     }
     // The statement's own column descriptions: no copy (mysql_stmt_result_metadata makes one).
@@ -351,6 +355,11 @@ class mariadb_client::rows final : public cursor {
     bind_columns();
   }
   ~rows() override {
+    drop_rest();
+    if (m_limited) (void)m_client.m_guard.end();
+  }
+  // The rows not read, dropped.
+  void drop_rest() noexcept {
     if (m_done) {
       mysql_stmt_free_result(m_stmt);  // nothing left on the wire: no I/O
       return;
@@ -377,10 +386,12 @@ class mariadb_client::rows final : public cursor {
                    [&](int ready) { return mysql_stmt_fetch_cont(&rc, m_stmt, ready); });
     if (rc == MYSQL_NO_DATA) {
       m_done = true;
+      end_limits();
       return false;
     }
     if (rc == 1) {
       m_done = true;  // an error ends the result set
+      end_limits();
       m_client.fail(m_stmt, "cannot read the next row of " + quoted(m_statement.sql));
     }
     if (rc == MYSQL_DATA_TRUNCATED) fetch_truncated();
@@ -533,6 +544,13 @@ class mariadb_client::rows final : public cursor {
   std::vector<column_slot>& m_columns;  // the statement's, reused by every execution
   std::vector<MYSQL_BIND>& m_binds;
   bool m_done = false;  // the last row was read: nothing left on the wire
+  bool m_limited;       // the statement's limits still run (until its answer is in)
+
+  // The answer is in: throws statement_cancelled where the limits cancelled the statement.
+  void end_limits() {
+    if (!std::exchange(m_limited, false)) return;
+    if (m_client.m_guard.end()) m_client.m_guard.throw_cancelled();
+  }
 };
 
 namespace {}  // namespace
@@ -555,7 +573,9 @@ int mariadb_wait_status(int status, io ready) {
 
 mariadb_client::mariadb_client(const connection_url& url, wait_function wait)
     : m_mysql{mysql_init(nullptr)},
-      m_wait{wait ? std::move(wait) : wait_function{wait_for_socket}} {
+      m_url{url},
+      m_wait{wait ? std::move(wait) : wait_function{wait_for_socket}},
+      m_guard{[this] { kill_query(); }} {
   if (!m_mysql) {  // coverage-exempt: mysql_init fails only out of memory
     throw connection_error("mariadb.cannot_connect", "cannot allocate a MariaDB handle");
   }
@@ -601,6 +621,16 @@ void mariadb_client::connect(const connection_url& url) {
   const bool recent = mysql_get_server_version(mysql) >= 100500;
   const bool mariadb = server.find("MariaDB") != std::string_view::npos;
   m_returning = recent && mariadb;  // coverage-exempt: the test servers are MariaDB 10.11
+  m_thread_id = mysql_thread_id(mysql);
+}
+
+void mariadb_client::kill_query() const {
+  // (A failure changes nothing: the guard's grace period covers a statement never killed.)
+  try {
+    mariadb_client killer{m_url};
+    killer.run_text("KILL QUERY " + std::to_string(m_thread_id));
+  } catch (const error&) {  // coverage-exempt: the server refused a second connection
+  }
 }
 
 void mariadb_client::check_usable() const {
@@ -670,7 +700,7 @@ void mariadb_client::run_text(std::string_view sql) {
   }
 }
 
-void mariadb_client::execute_script(std::string_view sql) { run_text(sql); }
+void mariadb_client::execute_script(std::string_view sql) { run_limited(sql); }
 
 void mariadb_client::check_date_overflow(std::string_view sql) {
   MYSQL* mysql = m_mysql.get();
@@ -740,6 +770,12 @@ mariadb_client::statement& mariadb_client::prepare(const std::string& sql) {
 
 mariadb_client::statement& mariadb_client::run(const std::string& sql,
                                                std::span<const value> params, bool store) {
+  return m_guard.run(sql, [&]() -> statement& { return run_unlimited(sql, params, store); });
+}
+
+mariadb_client::statement& mariadb_client::run_unlimited(const std::string& sql,
+                                                         std::span<const value> params,
+                                                         bool store) {
   statement& s = prepare(sql);
   MYSQL_STMT* stmt = s.handle.get();
   const unsigned long expected = mysql_stmt_param_count(stmt);
@@ -803,20 +839,30 @@ value mariadb_client::insert(const std::string& sql, std::span<const value> para
 
 std::unique_ptr<cursor> mariadb_client::query(const std::string& sql,
                                               std::span<const value> params) {
-  statement& s = run(sql, params, false);
-  return std::make_unique<rows>(*this, s);
+  if (!m_guard.active()) return std::make_unique<rows>(*this, run_unlimited(sql, params, false));
+  // The statement is in flight until its last row is read: the server may describe its rows
+  // before it has made them, and the cursor then waits for them.
+  m_guard.start(sql);
+  try {
+    return std::make_unique<rows>(*this, run_unlimited(sql, params, false), true);
+  } catch (...) {
+    if (m_guard.end()) m_guard.throw_cancelled();
+    throw;
+  }
 }
 
-void mariadb_client::begin() { run_text("START TRANSACTION"); }
+void mariadb_client::begin() { run_limited("START TRANSACTION"); }
 void mariadb_client::begin_serializable() {
   // (SET TRANSACTION applies to the next transaction only.)
-  run_text("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
-  run_text("START TRANSACTION");
+  run_limited("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+  run_limited("START TRANSACTION");
 }
-void mariadb_client::commit() { run_text("COMMIT"); }
+void mariadb_client::commit() { run_limited("COMMIT"); }
 void mariadb_client::rollback() {
   check_usable();
+  // (Never limited: it is what a cancelled statement needs.)
   if (in_transaction()) run_text("ROLLBACK");
+  m_guard.rolled_back();
 }
 
 bool mariadb_client::alive() noexcept {

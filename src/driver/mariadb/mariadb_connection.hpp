@@ -66,6 +66,11 @@ class mariadb_client final : public connection {
   // unbuffered rows do not bring their count) and throws mariadb.bad_value for a datetime
   // overflow (1441), whose NULL would hide a row or a value; other warnings stay the server's.
   void check_date_overflow(std::string_view sql) override;
+  // A statement past its deadline, or running when the stop is requested, is cancelled with
+  // KILL QUERY over a connection of its own (opened where the cancel is decided: on an async
+  // call's fiber it waits as the fiber does).
+  void set_limits(const statement_limits& limits) override { m_guard.set(limits); }
+  [[nodiscard]] bool transaction_cancelled() const noexcept override { return m_guard.cancelled(); }
 
   // Replaces the wait function; an empty one restores wait_for_socket.
   void set_wait(wait_function wait) {
@@ -91,16 +96,27 @@ class mariadb_client final : public connection {
   // The cached statement for `sql`, executed with `params`; with `store`, its rows (if any) are
   // read into memory at once, else they wait on the wire for a cursor.
   statement& run(const std::string& sql, std::span<const value> params, bool store);
+  statement& run_unlimited(const std::string& sql, std::span<const value> params, bool store);
   statement& prepare(const std::string& sql);
   // Closes `s` and removes it from the cache (`s` is gone after).
   void forget(statement& s);
   void run_text(std::string_view sql);
+  // run_text() within the statements' limits.
+  void run_limited(std::string_view sql) {
+    m_guard.run(sql, [&] { run_text(sql); });
+  }
+  // KILL QUERY of this connection's statement, from a connection of its own.
+  void kill_query() const;
   void check_usable() const;
   // Throws the statement's error (or the connection's, for a null `stmt`).
   [[noreturn]] void fail(MYSQL_STMT* stmt, std::string_view context);
 
   mariadb_handle m_mysql;
+  // (Read by m_guard's cancel, on any thread: set once, at connect.)
+  connection_url m_url;
+  unsigned long m_thread_id = 0;
   wait_function m_wait;
+  statement_guard m_guard;
   std::unordered_map<std::string, std::unique_ptr<statement>> m_statements;
   std::size_t m_statement_limit = 512;
   // Interrupted: a poll function threw mid-call, so the protocol state is unknown. Lost: the
@@ -125,7 +141,13 @@ void mariadb_client::await(Start start, Resume resume) {
       const wait_request request = mariadb_wait_request(
           static_cast<int>(mysql_get_socket(m_mysql.get())), status,
           (status & MYSQL_WAIT_TIMEOUT) != 0 ? mysql_get_timeout_value_ms(m_mysql.get()) : 0);
-      status = resume(mariadb_wait_status(status, m_wait(request)));
+      io ready = io::none;
+      for (;;) {
+        ready = m_wait({request.socket, request.interest, m_guard.wait_limit(request.timeout)});
+        // A timeout is Connector/C's only where it asked for one and the guard's was not due.
+        if (!has(ready, io::timeout) || (!m_guard.expired() && request.timeout)) break;
+      }
+      status = resume(mariadb_wait_status(status, ready));
     }
   } catch (...) {
     m_health = health::interrupted;

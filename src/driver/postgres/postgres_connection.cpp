@@ -8,6 +8,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -89,7 +90,11 @@ std::unique_ptr<connection> open_postgres(const connection_url& url) {
 }
 
 postgres_connection::postgres_connection(const connection_url& url, wait_function wait)
-    : m_wait{wait ? std::move(wait) : wait_function{wait_for_socket}} {
+    : m_wait{wait ? std::move(wait) : wait_function{wait_for_socket}}, m_guard{[this] {
+        // A failed cancel request changes nothing: the guard's grace period covers it.
+        std::array<char, 256> message{};
+        (void)PQcancel(m_cancel.get(), message.data(), static_cast<int>(message.size()));
+      }} {
   const auto parameters = connection_parameters(url);
   std::vector<const char*> keywords;
   std::vector<const char*> values;
@@ -116,6 +121,8 @@ postgres_connection::postgres_connection(const connection_url& url, wait_functio
                            "cannot connect to " + redacted(url) + ": " + pg_error_message(conn));
   }
   PQsetNoticeProcessor(conn, ignore_notice, nullptr);
+  m_cancel.reset(PQgetCancel(conn));
+  if (!m_cancel) throw std::bad_alloc{};  // coverage-exempt: fails only out of memory
   // Fails only when flushing pending output, and nothing is pending after the handshake.
   (void)PQsetnonblocking(conn, 1);
 }
@@ -135,6 +142,11 @@ void postgres_connection::start(std::string_view sql, stage first) {
 }
 
 void postgres_connection::check_idle() const {
+  if (m_broken) {
+    throw connection_error("postgres.connection_broken",
+                           "this PostgreSQL connection was interrupted in the middle of a "
+                           "statement and cannot be used any more");
+  }
   if (m_op.step != stage::idle) {
     throw usage_error("postgres.busy",
                       "another statement is still running on this PostgreSQL connection");
@@ -304,30 +316,53 @@ pg_result_handle postgres_connection::finish() {
   return result;
 }
 
+void postgres_connection::wait_for(io interest) {
+  try {
+    for (;;) {
+      const io ready = m_wait({PQsocket(m_conn.get()), interest, m_guard.wait_limit(std::nullopt)});
+      // (PostgreSQL's own waits have no time limit: a timeout is the guard's.)
+      if (!has(ready, io::timeout) || !m_guard.expired()) return;
+    }
+  } catch (...) {
+    m_broken = true;
+    throw;
+  }
+}
+
 pg_result_handle postgres_connection::run() {
   for (pg_wait wait = advance(); wait != pg_wait::done; wait = advance()) {
     // Flushing waits for writing or reading: the server may send while it is being sent to.
-    (void)m_wait({PQsocket(m_conn.get()), wait == pg_wait::write ? io::read | io::write : io::read,
-                  std::nullopt});
+    wait_for(wait == pg_wait::write ? io::read | io::write : io::read);
   }
   return finish();
 }
 
-// ---- the connection interface ----
-
-void postgres_connection::execute_script(std::string_view sql) {
-  start_script(sql);
-  (void)run();
+pg_result_handle postgres_connection::run_statement(const std::string& sql,
+                                                    std::span<const value> params,
+                                                    bool infer_types) {
+  return m_guard.run(sql, [&] {
+    start_statement(sql, params, infer_types);
+    return run();
+  });
 }
 
+pg_result_handle postgres_connection::run_script(std::string_view sql) {
+  return m_guard.run(sql, [&] {
+    start_script(sql);
+    return run();
+  });
+}
+
+// ---- the connection interface ----
+
+void postgres_connection::execute_script(std::string_view sql) { (void)run_script(sql); }
+
 std::int64_t postgres_connection::execute(const std::string& sql, std::span<const value> params) {
-  start_statement(sql, params);
-  return affected_rows(run().get());
+  return affected_rows(run_statement(sql, params).get());
 }
 
 value postgres_connection::insert(const std::string& sql, std::span<const value> params) {
-  start_statement(sql, params);
-  const pg_result_handle result = run();
+  const pg_result_handle result = run_statement(sql, params);
   if (PQntuples(result.get()) == 0) return {};
   return read_value(result.get(), 0, 0, value_type::null);
 }
@@ -335,8 +370,7 @@ value postgres_connection::insert(const std::string& sql, std::span<const value>
 std::vector<value> postgres_connection::insert_rows(const std::string& sql,
                                                     const param_source& params, std::size_t rows,
                                                     bool returning) {
-  start_statement(sql, collect_params(params), true);
-  const pg_result_handle result = run();
+  const pg_result_handle result = run_statement(sql, collect_params(params), true);
   std::vector<value> out;
   if (returning) {
     const int count = PQntuples(result.get());
@@ -353,8 +387,7 @@ std::vector<value> postgres_connection::insert_rows(const std::string& sql,
 
 std::unique_ptr<cursor> postgres_connection::query(const std::string& sql,
                                                    std::span<const value> params) {
-  start_statement(sql, params);
-  return std::make_unique<postgres_cursor>(run());
+  return std::make_unique<postgres_cursor>(run_statement(sql, params));
 }
 
 void postgres_connection::begin() { execute_script("BEGIN"); }
@@ -363,8 +396,7 @@ void postgres_connection::begin_serializable() {
 }
 
 void postgres_connection::commit() {
-  start_script("COMMIT");
-  const pg_result_handle result = run();
+  const pg_result_handle result = run_script("COMMIT");
   // COMMIT of a transaction in which a statement failed rolls it back and says so in its tag.
   if (std::strcmp(PQcmdStatus(result.get()), "ROLLBACK") == 0) {
     throw transaction_error("postgres.transaction_aborted",
@@ -375,13 +407,19 @@ void postgres_connection::commit() {
 
 void postgres_connection::rollback() {
   if (PQstatus(m_conn.get()) == CONNECTION_BAD) lost();
-  // An unfinished operation makes execute_script() throw postgres.busy: drop the connection.
-  if (in_transaction() || m_op.step != stage::idle) execute_script("ROLLBACK");
+  // A broken connection, or an unfinished operation, makes start_script() throw
+  // (postgres.connection_broken, postgres.busy): drop the connection. The rollback itself has
+  // no limits: it is what a cancelled statement needs.
+  if (m_broken || in_transaction() || m_op.step != stage::idle) {
+    start_script("ROLLBACK");
+    (void)run();
+  }
+  m_guard.rolled_back();
 }
 
 bool postgres_connection::alive() noexcept {
   PGconn* conn = m_conn.get();
-  if (PQstatus(conn) != CONNECTION_OK || m_op.step != stage::idle) return false;
+  if (PQstatus(conn) != CONNECTION_OK || m_op.step != stage::idle || m_broken) return false;
   // NextORM never LISTENs, so an idle connection has nothing to read unless the server ended the
   // session (its error message, then the end of the stream) or, rarely, reported a changed
   // setting: dropping the connection then costs only a reconnect.

@@ -58,6 +58,10 @@ class postgres_connection final : public connection {
   // idle connection: the error that precedes closing it (pg_terminate_backend, shutdown) and the
   // end of the stream.
   [[nodiscard]] bool alive() noexcept override;
+  // A statement past its deadline, or running when the stop is requested, is cancelled with
+  // PQcancel (a connection of its own to the server, blocking for its round trip).
+  void set_limits(const statement_limits& limits) override { m_guard.set(limits); }
+  [[nodiscard]] bool transaction_cancelled() const noexcept override { return m_guard.cancelled(); }
 
   // The non-blocking steps. Start one operation, call advance() whenever the socket is ready
   // for what it asked (read, or write-or-read) until it returns done, then finish() hands over
@@ -109,11 +113,24 @@ class postgres_connection final : public connection {
   void send_all();
   // Drops a pipeline's answers up to its Sync.
   void drop_pipeline_answers();
+  void run_batch(std::span<const batched_statement> statements, std::span<std::int64_t> rows);
   // Runs the started operation to its end through m_wait.
   [[nodiscard]] pg_result_handle run();
+  // Waits through m_wait within the statement's limits (m_guard).
+  void wait_for(io interest);
+  // A statement, or a script, run to its end within the limits.
+  [[nodiscard]] pg_result_handle run_statement(const std::string& sql,
+                                               std::span<const value> params,
+                                               bool infer_types = false);
+  [[nodiscard]] pg_result_handle run_script(std::string_view sql);
 
   pg_conn_handle m_conn;
+  pg_cancel_handle m_cancel;  // (read by m_guard's cancel on any thread: set once, at connect)
   wait_function m_wait;
+  statement_guard m_guard;
+  // A wait threw in the middle of an operation (a pipeline's included): the protocol state is
+  // unknown, so every further operation is refused, and rollback() reports the connection lost.
+  bool m_broken = false;
   std::unordered_map<std::string, std::string> m_statements;
   std::size_t m_statement_count = 0;
   operation m_op;

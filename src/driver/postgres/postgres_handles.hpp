@@ -19,9 +19,13 @@ struct pg_conninfo_freer {
 struct pg_memory_freer {
   void operator()(void* memory) const noexcept { PQfreemem(memory); }
 };
+struct pg_cancel_freer {
+  void operator()(PGcancel* cancel) const noexcept { PQfreeCancel(cancel); }
+};
 
 using pg_conn_handle = std::unique_ptr<PGconn, pg_conn_closer>;
 using pg_result_handle = std::unique_ptr<PGresult, pg_result_clearer>;
 using pg_conninfo_handle = std::unique_ptr<PQconninfoOption, pg_conninfo_freer>;
+using pg_cancel_handle = std::unique_ptr<PGcancel, pg_cancel_freer>;
 
 }  // namespace nextorm::driver

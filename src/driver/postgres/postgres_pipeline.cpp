@@ -33,7 +33,7 @@ void postgres_connection::drop_pipeline_answers() {
   PGconn* conn = m_conn.get();
   for (;;) {
     while (PQisBusy(conn) != 0) {
-      (void)m_wait({PQsocket(conn), io::read, std::nullopt});
+      wait_for(io::read);
       if (PQconsumeInput(conn) == 0) lost();  // coverage-exempt: lost while a refusal is drained
     }
     const pg_result_handle result{PQgetResult(conn)};
@@ -49,7 +49,7 @@ void postgres_connection::send_all() {
     const int pending = PQflush(conn);
     if (pending < 0) lost();  // coverage-exempt: a closed socket, seen by the read first
     if (pending == 0) return;
-    (void)m_wait({PQsocket(conn), io::read | io::write, std::nullopt});
+    wait_for(io::read | io::write);
     if (PQconsumeInput(conn) == 0) lost();
   }
 }
@@ -58,6 +58,15 @@ void postgres_connection::execute_batch(std::span<const batched_statement> state
                                         std::span<std::int64_t> rows) {
   // One statement gains nothing from a pipeline.
   if (statements.size() < 2) return connection::execute_batch(statements, rows);
+  if (!m_guard.active()) return run_batch(statements, rows);
+  // (The limits apply to the batch as a whole: one round trip.)
+  const std::string batch = "a batch of " + std::to_string(statements.size()) +
+                            " statements, the first '" + *statements[0].sql + "'";
+  m_guard.run(batch, [&] { run_batch(statements, rows); });
+}
+
+void postgres_connection::run_batch(std::span<const batched_statement> statements,
+                                    std::span<std::int64_t> rows) {
   check_idle();
   PGconn* conn = m_conn.get();
   if (PQenterPipelineMode(conn) != 1) lost();  // coverage-exempt: refused only when not idle
@@ -113,7 +122,7 @@ void postgres_connection::execute_batch(std::span<const batched_statement> state
   int nulls = 0;  // nulls in a row: more than one means libpq has no answer left
   for (;;) {
     while (PQisBusy(conn) != 0) {
-      (void)m_wait({PQsocket(conn), io::read, std::nullopt});
+      wait_for(io::read);
       if (PQconsumeInput(conn) == 0) lost();
     }
     pg_result_handle result{PQgetResult(conn)};

@@ -135,7 +135,8 @@ thread_local spare_cursor t_spare_cursor;
 
 class sqlite_cursor final : public cursor {
  public:
-  sqlite_cursor(sqlite3* db, sqlite3_stmt* stmt) noexcept : m_db{db}, m_stmt{stmt} {}
+  sqlite_cursor(sqlite3* db, sqlite3_stmt* stmt, statement_guard& guard) noexcept
+      : m_db{db}, m_stmt{stmt}, m_guard{guard} {}
   static void* operator new(std::size_t size) {
     void* storage = std::exchange(t_spare_cursor.storage, nullptr);
     return storage != nullptr ? storage : ::operator new(size);
@@ -152,6 +153,7 @@ class sqlite_cursor final : public cursor {
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_INTERRUPT && m_guard.interrupted()) m_guard.throw_cancelled();
     throw_sqlite_error(m_db, rc, "cannot read the next row");
   }
   std::size_t column_count() const noexcept override {
@@ -314,7 +316,14 @@ class sqlite_cursor final : public cursor {
 
   sqlite3* m_db;
   sqlite3_stmt* m_stmt;
+  statement_guard& m_guard;
 };
+
+// SQLite's progress handler while the connection has limits: non-zero interrupts the statement.
+int stop_if_due(void* guard) { return static_cast<statement_guard*>(guard)->should_stop() ? 1 : 0; }
+// Instructions of SQLite's virtual machine between two looks at the limits: tens of
+// microseconds of work, against a look that costs a clock read.
+constexpr int progress_period = 1000;
 
 }  // namespace
 
@@ -343,15 +352,29 @@ const std::string rollback{"ROLLBACK"};
 }  // namespace transaction_sql
 }  // namespace
 
+void sqlite_connection::set_limits(const statement_limits& limits) {
+  m_guard.set(limits);
+  sqlite3_progress_handler(m_db.get(), m_guard.active() ? progress_period : 0,
+                           m_guard.active() ? stop_if_due : nullptr, &m_guard);
+}
+
+void sqlite_connection::fail(int code, const std::string& context) {
+  if (code == SQLITE_INTERRUPT && m_guard.interrupted()) m_guard.throw_cancelled();
+  throw_sqlite_error(m_db.get(), code, context);
+}
+
 void sqlite_connection::execute_script(std::string_view sql) {
+  if (m_guard.active()) m_guard.arm(sql);
   char* message = nullptr;
   const std::string text{sql};
   const int rc = sqlite3_exec(m_db.get(), text.c_str(), nullptr, nullptr, &message);
   sqlite3_free(message);
-  if (rc != SQLITE_OK) throw_sqlite_error(m_db.get(), rc, "cannot execute '" + text + "'");
+  if (rc != SQLITE_OK) fail(rc, "cannot execute '" + text + "'");
 }
 
 sqlite3_stmt* sqlite_connection::prepare(const std::string& sql) {
+  // A statement's time runs from here to its last row.
+  if (m_guard.active()) m_guard.arm(sql);
   // Runs of the same statement (lookups by key, inserts of one entity) skip hashing the text.
   if (m_last == nullptr || m_last->first != sql) {
     auto found = m_statements.find(sql);
@@ -384,7 +407,7 @@ void sqlite_connection::run(sqlite3_stmt* stmt) {
   const int rc = sqlite3_step(stmt);
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    throw_sqlite_error(m_db.get(), rc, "cannot execute '" + std::string{sqlite3_sql(stmt)} + "'");
+    fail(rc, "cannot execute '" + std::string{sqlite3_sql(stmt)} + "'");
   }
 }
 
@@ -414,7 +437,7 @@ value sqlite_connection::insert_from(const std::string& sql, const param_source&
 
 std::unique_ptr<cursor> sqlite_connection::query(const std::string& sql,
                                                  std::span<const value> params) {
-  return std::make_unique<sqlite_cursor>(m_db.get(), prepare(sql, params));
+  return std::make_unique<sqlite_cursor>(m_db.get(), prepare(sql, params), m_guard);
 }
 
 // Prepared statements like any other (cached by the connection): sqlite3_exec would parse and
@@ -431,7 +454,12 @@ void sqlite_connection::begin() { run(prepare(transaction_sql::begin)); }
 void sqlite_connection::begin_serializable() { run(prepare(transaction_sql::begin_immediate)); }
 void sqlite_connection::commit() { run(prepare(transaction_sql::commit)); }
 void sqlite_connection::rollback() {
-  if (in_transaction()) run(prepare(transaction_sql::rollback));
+  if (in_transaction()) {
+    sqlite3_stmt* stmt = prepare(transaction_sql::rollback);
+    m_guard.disarm();  // (never interrupted: it is what a cancelled statement needs)
+    run(stmt);
+  }
+  m_guard.rolled_back();
 }
 bool sqlite_connection::in_transaction() const noexcept {
   return sqlite3_get_autocommit(m_db.get()) == 0;

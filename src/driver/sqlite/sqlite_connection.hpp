@@ -47,6 +47,10 @@ class sqlite_connection final : public connection {
   [[nodiscard]] bool in_transaction() const noexcept override;
   // An embedded database has no connection to lose.
   [[nodiscard]] bool alive() noexcept override { return true; }
+  // SQLite has no server: its progress handler interrupts a statement past its deadline, or
+  // running when the stop is requested.
+  void set_limits(const statement_limits& limits) override;
+  [[nodiscard]] bool transaction_cancelled() const noexcept override { return m_guard.cancelled(); }
 
   [[nodiscard]] sqlite3* handle() const noexcept { return m_db.get(); }
 
@@ -58,9 +62,12 @@ class sqlite_connection final : public connection {
   sqlite3_stmt* prepare(const std::string& sql, const param_source& params);
   // Steps a statement that returns no rows.
   void run(sqlite3_stmt* stmt);
+  // Throws the error of result `code`: statement_cancelled where the guard interrupted it.
+  [[noreturn]] void fail(int code, const std::string& context);
   // The key the last INSERT generated (the rowid).
   [[nodiscard]] value last_insert_id() const noexcept;
 
+  statement_guard m_guard;  // (before m_db: its progress handler goes with m_db)
   sqlite_db_handle m_db;
   std::unordered_map<std::string, sqlite_stmt_handle> m_statements;
   // The statement used last (map nodes do not move).
