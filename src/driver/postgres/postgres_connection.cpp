@@ -318,10 +318,11 @@ pg_result_handle postgres_connection::finish() {
 
 void postgres_connection::wait_for(io interest) {
   try {
-    for (;;) {
-      const io ready = m_wait({PQsocket(m_conn.get()), interest, m_guard.wait_limit(std::nullopt)});
-      // (PostgreSQL's own waits have no time limit: a timeout is the guard's.)
-      if (!has(ready, io::timeout) || !m_guard.expired()) return;
+    // (PostgreSQL's own waits have no time limit: a timeout is the guard's, which sends the
+    // cancel or gives up, and the wait goes on.)
+    while (has(m_wait({PQsocket(m_conn.get()), interest, m_guard.wait_limit(std::nullopt)}),
+               io::timeout)) {
+      (void)m_guard.expired();
     }
   } catch (...) {
     m_broken = true;
