@@ -8,7 +8,8 @@
 
 namespace nextorm::driver {
 
-statement_guard::statement_guard(std::function<void()> cancel) : m_cancel{std::move(cancel)} {}
+statement_guard::statement_guard(std::function<void()> cancel, guard_periods periods)
+    : m_cancel{std::move(cancel)}, m_periods{periods} {}
 
 // (The stop callback goes first: it may be running on another thread, and its destruction
 // waits for it.)
@@ -48,15 +49,15 @@ std::optional<std::chrono::milliseconds> statement_guard::wait_limit(
     std::optional<std::chrono::milliseconds> wanted) noexcept {
   m_limited_wait = false;
   if (!m_in_run) return wanted;
-  const auto now = clock::now();
-  std::optional<clock::duration> limit;
-  if (m_timeout.count() > 0 || m_grace) limit = m_deadline - now;
-  // Once a cancel is out, or while a stop may send one from another thread: in slices.
-  const bool sliced = m_grace || m_stop.stop_possible();
-  if (sliced && (!limit || *limit > check_period)) limit = check_period;
-  if (!limit) return wanted;
+  // (In run() the guard has a deadline, or a stop that another thread may request: that one is
+  // looked for in slices, as a cancel once out is sent again.)
+  clock::duration limit = m_periods.check;
+  if (m_timeout.count() > 0 || m_grace) {
+    limit = m_deadline - clock::now();
+    if ((m_grace || m_stop.stop_possible()) && limit > m_periods.check) limit = m_periods.check;
+  }
   const auto left =
-      std::max(std::chrono::ceil<std::chrono::milliseconds>(*limit), std::chrono::milliseconds{0});
+      std::max(std::chrono::ceil<std::chrono::milliseconds>(limit), std::chrono::milliseconds{0});
   if (wanted && *wanted <= left) return wanted;
   m_limited_wait = true;
   return left;
@@ -71,7 +72,7 @@ bool statement_guard::expired() {
     // A cancel is out (sent now, or by a stop on another thread): the grace begins.
     if (m_state.load(std::memory_order_acquire) == running) return true;
     m_grace = true;
-    m_deadline = now + grace;
+    m_deadline = now + m_periods.grace;
     m_sent = now;
     return true;
   }
@@ -80,7 +81,8 @@ bool statement_guard::expired() {
     (void)end();
     throw_cancelled();
   }
-  if (now - m_sent >= resend_period && m_state.load(std::memory_order_acquire) == cancel_sent) {
+  // (Alongside a stop's cancel another thread may still be sending: both are harmless.)
+  if (now - m_sent >= m_periods.resend) {
     m_sent = now;
     send_cancel();
   }

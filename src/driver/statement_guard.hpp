@@ -26,23 +26,28 @@ struct statement_limits {
   [[nodiscard]] bool any() const noexcept { return timeout.count() > 0 || stop.stop_possible(); }
 };
 
+// The guard's times (the drivers use these defaults; tests shorten them).
+struct guard_periods {
+  // How long the server has to answer a cancelled statement before the connection is given up.
+  std::chrono::milliseconds grace{10'000};
+  // A cancel that reaches the server before it has begun the statement is lost (PostgreSQL and
+  // MariaDB ignore one for an idle connection): while the answer has not come, it is sent again
+  // this often.
+  std::chrono::milliseconds resend{250};
+  // A statement that a stop may cancel from another thread waits in slices this long, to see
+  // that a cancel was sent (and resend it).
+  std::chrono::milliseconds check{100};
+};
+
 class statement_guard {
  public:
   using clock = std::chrono::steady_clock;
-  // How long the server has to answer a cancelled statement before the connection is given up.
-  static constexpr std::chrono::milliseconds grace{10'000};
-  // A cancel that reaches the server before it has begun the statement is lost (PostgreSQL and
-  // MariaDB ignore one for an idle connection): while the answer has not come, it is sent
-  // again this often. A statement that a stop may cancel from another thread waits in slices of
-  // check_period, to see that one was sent.
-  static constexpr std::chrono::milliseconds resend_period{250};
-  static constexpr std::chrono::milliseconds check_period{100};
 
   // `cancel` asks the server to cancel the statement in flight. It may run on another thread (a
   // stop requested there), so it must use nothing of the connection but what it captured; a
   // failure is its own to swallow (the grace period covers a server that never answers). Empty
   // (SQLite): the driver stops the statement itself when should_stop() says so.
-  explicit statement_guard(std::function<void()> cancel = {});
+  explicit statement_guard(std::function<void()> cancel = {}, guard_periods periods = {});
   ~statement_guard();
   statement_guard(const statement_guard&) = delete;
   statement_guard& operator=(const statement_guard&) = delete;
@@ -121,6 +126,7 @@ class statement_guard {
   void send_cancel() noexcept;
 
   std::function<void()> m_cancel;
+  guard_periods m_periods;
   bool m_active = false;
   std::chrono::milliseconds m_timeout{0};
   std::stop_token m_stop;

@@ -1040,3 +1040,21 @@ TEST_CASE("postgres is what open() returns for postgresql URLs", "[postgres]") {
   CHECK(c->dialect_name() == "postgres");
   CHECK(scalar(*c, "SELECT current_setting('server_version_num')::int >= 120000") == value{true});
 }
+
+TEST_CASE("postgres refuses more after a batch whose wait was broken off, and is not alive",
+          "[postgres]") {
+  bool refuse = false;
+  auto c = connect(database_url(), [&](const wait_request& request) {
+    if (refuse) throw std::runtime_error{"cancelled"};
+    return wait_for_socket(request);
+  });
+  test_batch b;
+  b.add("SELECT pg_sleep(0.01)", {});
+  b.add("SELECT 1", {});
+  refuse = true;
+  CHECK_THROWS_WITH(b.run(*c), "cancelled");
+  refuse = false;
+  // (The pipeline left nothing of the connection's own operation running.)
+  CHECK_FALSE(c->alive());
+  CHECK(caught([&] { (void)c->query("SELECT 1", {}); }).id() == "postgres.connection_broken");
+}
