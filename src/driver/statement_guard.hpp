@@ -22,7 +22,7 @@ namespace nextorm::driver {
 
 struct statement_limits {
   std::chrono::milliseconds timeout{0};  // zero: none
-  std::stop_token stop;
+  std::stop_token stop{};
   [[nodiscard]] bool any() const noexcept { return timeout.count() > 0 || stop.stop_possible(); }
 };
 
