@@ -87,6 +87,10 @@ class statement_guard {
   // driver then calls throw_cancelled() instead of returning or throwing the server's error.
   void start(std::string_view sql);
   [[nodiscard]] bool end() noexcept;
+  // end(), then throw_cancelled() where the statement was cancelled.
+  void finish() {
+    if (end()) throw_cancelled();
+  }
   // How long the next wait may last, given what the driver wants (outside run(): that).
   [[nodiscard]] std::optional<std::chrono::milliseconds> wait_limit(
       std::optional<std::chrono::milliseconds> wanted) noexcept;

@@ -559,8 +559,10 @@ TEST_CASE("a stop requested by another task cancels the statement an async sessi
   bool sent = false;
   std::string failure;
   auto stoppable = [&]() -> task<void> {
+    // (Named, not braced in the co_await: g++ 12 destroys such a temporary's stop_token twice.)
+    const session_options options{.stop = stop.get_token()};
     try {
-      co_await async_session(a.db, {.stop = stop.get_token()}, [&]() -> task<void> {
+      co_await async_session(a.db, options, [&]() -> task<void> {
         CHECK(co_await Product::aselect().count() == 3);
         sent = true;
         (void)co_await async_call([] { return Product::select_by_sql(slow_products(30)); });
@@ -593,4 +595,23 @@ TEST_CASE("a stop requested by another task cancels the statement an async sessi
         a.db, [&]() -> task<std::int64_t> { co_return co_await Product::aselect().count(); });
   };
   CHECK(run(after()) == 3);
+}
+
+TEST_CASE("an async session commits and rolls back midway with acommit and arollback", "[async]") {
+  async_database a{"async_commit_midway"};
+  seed(a.db);
+  auto work = [&]() -> task<std::int64_t> {
+    co_return co_await async_session(a.db, [&]() -> task<std::int64_t> {
+      (void)Category::create({{"name", "garden"}});
+      co_await acommit();  // kept whatever follows
+      (void)Category::create({{"name", "kitchen"}});
+      co_await aflush();
+      co_await arollback();  // the kitchen goes
+      co_return co_await Category::aselect().count();
+    });
+  };
+  CHECK(run(work()) == 3);
+  db_session session{a.db};
+  CHECK(Category::select().count() == 3);
+  CHECK_FALSE(Category::exists({{"name", "kitchen"}}));
 }

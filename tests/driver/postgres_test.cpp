@@ -1057,4 +1057,5 @@ TEST_CASE("postgres refuses more after a batch whose wait was broken off, and is
   // (The pipeline left nothing of the connection's own operation running.)
   CHECK_FALSE(c->alive());
   CHECK(caught([&] { (void)c->query("SELECT 1", {}); }).id() == "postgres.connection_broken");
+  CHECK(caught([&] { c->rollback(); }).id() == "postgres.connection_broken");
 }

@@ -241,3 +241,26 @@ TEST_CASE("a stop requested before the limits were set finds nothing to cancel",
   CHECK(id_of([&] { (void)g.run("SELECT 1", [] { return 1; }); }) == "statement.cancelled");
   CHECK(cancels == 0);
 }
+
+TEST_CASE("a statement that fails after its cancel throws statement_cancelled, not its error",
+          "[guard]") {
+  std::atomic<int> cancels = 0;
+  statement_guard g{[&] { ++cancels; }, quick};
+  g.set({.timeout = 20ms});
+  // The server's answer to a cancel is an error of its own (57014, 1317): the guard's is thrown.
+  CHECK(id_of([&] {
+          (void)g.run("SELECT slow", [&]() -> int {
+            (void)wait_until(g, [&] { return cancels > 0; });
+            throw usage_error("test.server", "canceling statement due to user request");
+          });
+        }) == "statement.timeout");
+  g.rolled_back();
+  // The same for a statement that gives nothing back.
+  CHECK(id_of([&] {
+          g.run("UPDATE slow", [&] { (void)wait_until(g, [&] { return cancels > 1; }); });
+        }) == "statement.timeout");
+  // finish() of a statement that ended in time does nothing.
+  g.start("SELECT 1");
+  g.finish();
+  CHECK(cancels == 2);
+}

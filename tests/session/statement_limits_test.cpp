@@ -213,3 +213,11 @@ TEST_CASE("an unstoppable token and a zero timeout are no limits", "[limits]") {
   const db_session s{d.db, {.statement_timeout = 0ms, .stop = std::stop_token{}}};
   CHECK(Product::select_by_sql(d.slow_products(1)).size() == 1);
 }
+
+TEST_CASE("a statement that fails within its limits throws its own error", "[limits]") {
+  limited_database d;
+  db_session s{d.db, {.statement_timeout = 10s}};
+  CHECK_THROWS_AS(Product::select_by_sql("SELECT * FROM no_such_table"), database_error);
+  s.rollback();
+  CHECK(Product::select("p.price > 0").count() == 1);
+}

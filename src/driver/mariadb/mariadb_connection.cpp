@@ -549,7 +549,7 @@ class mariadb_client::rows final : public cursor {
   // The answer is in: throws statement_cancelled where the limits cancelled the statement.
   void end_limits() {
     if (!std::exchange(m_limited, false)) return;
-    if (m_client.m_guard.end()) m_client.m_guard.throw_cancelled();
+    m_client.m_guard.finish();
   }
 };
 
@@ -846,7 +846,7 @@ std::unique_ptr<cursor> mariadb_client::query(const std::string& sql,
   try {
     return std::make_unique<rows>(*this, run_unlimited(sql, params, false), true);
   } catch (...) {
-    if (m_guard.end()) m_guard.throw_cancelled();
+    m_guard.finish();
     throw;
   }
 }

@@ -145,7 +145,10 @@ void mariadb_client::await(Start start, Resume resume) {
       for (;;) {
         ready = m_wait({request.socket, request.interest, m_guard.wait_limit(request.timeout)});
         // A timeout is Connector/C's only where it asked for one and the guard's was not due.
-        if (!has(ready, io::timeout) || (!m_guard.expired() && request.timeout)) break;
+        if (!has(ready, io::timeout)) break;
+        // The guard's time (it sent the cancel, or gives up): wait on. Else Connector/C's own,
+        // which it asks for only while connecting, before any limit applies.
+        if (!m_guard.expired()) break;  // coverage-exempt: Connector/C's own time limit
       }
       status = resume(mariadb_wait_status(status, ready));
     }

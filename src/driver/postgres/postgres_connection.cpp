@@ -411,7 +411,7 @@ void postgres_connection::rollback() {
   // A broken connection, or an unfinished operation, makes start_script() throw
   // (postgres.connection_broken, postgres.busy): drop the connection. The rollback itself has
   // no limits: it is what a cancelled statement needs.
-  if (m_broken || in_transaction() || m_op.step != stage::idle) {
+  if (in_transaction() || m_op.step != stage::idle || m_broken) {
     start_script("ROLLBACK");
     (void)run();
   }

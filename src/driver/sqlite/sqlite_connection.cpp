@@ -153,7 +153,8 @@ class sqlite_cursor final : public cursor {
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    if (rc == SQLITE_INTERRUPT && m_guard.interrupted()) m_guard.throw_cancelled();
+    // (Only the guard's progress handler interrupts a statement.)
+    if (rc == SQLITE_INTERRUPT) m_guard.throw_cancelled();
     throw_sqlite_error(m_db, rc, "cannot read the next row");
   }
   std::size_t column_count() const noexcept override {
@@ -359,12 +360,13 @@ void sqlite_connection::set_limits(const statement_limits& limits) {
 }
 
 void sqlite_connection::fail(int code, const std::string& context) {
-  if (code == SQLITE_INTERRUPT && m_guard.interrupted()) m_guard.throw_cancelled();
+  // (Only the guard's progress handler interrupts a statement.)
+  if (code == SQLITE_INTERRUPT) m_guard.throw_cancelled();
   throw_sqlite_error(m_db.get(), code, context);
 }
 
 void sqlite_connection::execute_script(std::string_view sql) {
-  if (m_guard.active()) m_guard.arm(sql);
+  m_guard.disarm();  // scripts (DDL, pragmas) run without the sessions' limits
   char* message = nullptr;
   const std::string text{sql};
   const int rc = sqlite3_exec(m_db.get(), text.c_str(), nullptr, nullptr, &message);
