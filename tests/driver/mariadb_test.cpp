@@ -947,3 +947,17 @@ TEST_CASE("mariadb date arithmetic past the year 9999 is an error when asked", "
   CHECK(scalar(*c, "SELECT 1 + 1") == value{2});
   CHECK_NOTHROW(c->check_date_overflow("SELECT 1 + 1"));
 }
+
+TEST_CASE("mariadb keeps a query's limits until its cursor goes, read to the end or not",
+          "[mariadb]") {
+  auto c = connect(fresh_url());
+  c->set_limits({.timeout = std::chrono::seconds{10}, .stop = {}});
+  {
+    auto rows = c->query("SELECT 1 UNION ALL SELECT 2", {});
+    REQUIRE(rows->next());  // the second row is left unread
+  }
+  CHECK(scalar(*c, "SELECT 3") == value{3});  // (its own limits: the last ones ended)
+  c->set_limits({});
+  CHECK(scalar(*c, "SELECT 4") == value{4});
+  CHECK_FALSE(c->transaction_cancelled());
+}

@@ -86,10 +86,12 @@ TEST_CASE("statements within the timeout run as usual, and the limit leaves with
     db_session s{d.db, {.statement_timeout = 10s}};
     for (int i = 0; i < 20; ++i) CHECK(Product::select("p.price > 0").count() == 1);
     auto& saw = Product::create({{"name", "Saw"}, {"price", 10.0}, {"sku", "S-1"}});
+    auto hammer = Product::get("p.sku == 'H-1'");
     s.flush();
     // Two UPDATEs: one batch (PostgreSQL's pipeline), within the limits as a whole.
     saw.price = 11.0;
-    Product::get("p.sku == 'H-1'")->price = 6.0;
+    hammer->price = 6.0;
+    s.flush();
   }
   // The next session on the same (only) connection has no limit: a statement of a second runs.
   const db_session s{d.db};

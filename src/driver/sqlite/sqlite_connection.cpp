@@ -133,6 +133,14 @@ struct spare_cursor {
 };
 thread_local spare_cursor t_spare_cursor;
 
+// The error of a statement's step: statement_cancelled where the guard interrupted it (only the
+// guard's progress handler interrupts a statement), else SQLite's.
+[[noreturn]] void throw_step_error(sqlite3* db, statement_guard& guard, int code,
+                                   const std::string& context) {
+  if (code == SQLITE_INTERRUPT) guard.throw_cancelled();
+  throw_sqlite_error(db, code, context);
+}
+
 class sqlite_cursor final : public cursor {
  public:
   sqlite_cursor(sqlite3* db, sqlite3_stmt* stmt, statement_guard& guard) noexcept
@@ -153,9 +161,7 @@ class sqlite_cursor final : public cursor {
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    // (Only the guard's progress handler interrupts a statement.)
-    if (rc == SQLITE_INTERRUPT) m_guard.throw_cancelled();
-    throw_sqlite_error(m_db, rc, "cannot read the next row");
+    throw_step_error(m_db, m_guard, rc, "cannot read the next row");
   }
   std::size_t column_count() const noexcept override {
     return static_cast<std::size_t>(sqlite3_column_count(m_stmt));
@@ -360,9 +366,7 @@ void sqlite_connection::set_limits(const statement_limits& limits) {
 }
 
 void sqlite_connection::fail(int code, const std::string& context) {
-  // (Only the guard's progress handler interrupts a statement.)
-  if (code == SQLITE_INTERRUPT) m_guard.throw_cancelled();
-  throw_sqlite_error(m_db.get(), code, context);
+  throw_step_error(m_db.get(), m_guard, code, context);
 }
 
 void sqlite_connection::execute_script(std::string_view sql) {
