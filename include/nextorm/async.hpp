@@ -173,6 +173,20 @@ class async_query {
     return async_query{m_query.order_by(text)};
   }
   [[nodiscard]] async_query sort_by(std::string_view text) const { return order_by(text); }
+  // Typed conditions and orders (expr.hpp), as query<R>'s.
+  template <class C>
+  requires detail::condition_for<C, R> [[nodiscard]] async_query filter(const C& condition) const {
+    return async_query{m_query.filter(condition)};
+  }
+  template <class C>
+  requires detail::condition_for<C, R> [[nodiscard]] async_query where(const C& condition) const {
+    return async_query{m_query.where(condition)};
+  }
+  template <class... O>
+  requires(sizeof...(O) > 0 && (detail::order_for<O, R> && ...)) [[nodiscard]] async_query
+      order_by(const O&... orders) const {
+    return async_query{m_query.order_by(orders...)};
+  }
   [[nodiscard]] async_query distinct() const { return async_query{m_query.distinct()}; }
   [[nodiscard]] async_query without_distinct() const {
     return async_query{m_query.without_distinct()};

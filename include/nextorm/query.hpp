@@ -2,12 +2,14 @@
 // Queries are immutable values; every method returns a new query.
 #pragma once
 
+#include <nextorm/detail/member_ref.hpp>
 #include <nextorm/detail/raw_result.hpp>
 #include <nextorm/detail/row_converter.hpp>
 #include <nextorm/detail/value_traits.hpp>
 #include <nextorm/entity_base.hpp>
 #include <nextorm/entity_ptr.hpp>
 #include <nextorm/errors.hpp>
+#include <nextorm/expr.hpp>
 #include <nextorm/params.hpp>
 #include <nextorm/value.hpp>
 
@@ -26,28 +28,6 @@
 #include <vector>
 
 namespace nextorm {
-
-// An attribute named by a pointer to its member in an entity class.
-namespace detail {
-struct member_ref {
-  const void* type_tag;     // the class's (entity<T>::type_tag())
-  std::ptrdiff_t offset;    // of the member in an object, from its entity_base
-  std::string_view member;  // the member's class, for messages
-};
-
-template <class E, class F>
-member_ref member_of(F E::*member) {
-  static_assert(std::is_base_of_v<entity_base, E>, "a member of an entity class");
-  // Where the member is: read from an object made for the purpose (an entity's layout is not
-  // standard, so offsetof cannot say).
-  alignas(E) std::byte storage[sizeof(E)];
-  E* object = ::new (static_cast<void*>(storage)) E;
-  const auto* base = reinterpret_cast<const std::byte*>(static_cast<const entity_base*>(object));
-  const std::ptrdiff_t offset = reinterpret_cast<const std::byte*>(&(object->*member)) - base;
-  object->~E();
-  return {E::type_tag(), offset, E::entity_name()};
-}
-}  // namespace detail
 
 // A prefetch path of several levels, each a member of the entity the previous one leads to:
 // `attr_path(&Product::category, &Category::dept)` is "category.dept".
@@ -141,6 +121,9 @@ class result {
   std::shared_ptr<void> m_keeper;
 };
 
+template <class E, class R>
+class typed_query;
+
 template <class R = row>
 class query {
  public:
@@ -158,6 +141,26 @@ class query {
   // Adds a condition over the loop variables.
   [[nodiscard]] query where(std::string_view text, params args = {}) const {
     return query{detail::add_modifier(m_state, 1, std::string{text}, std::move(args))};
+  }
+  // Typed conditions (expr.hpp) over the query's object: `filter(col(&Product::price) < 20)`.
+  // On a query of an entity they are over its objects (another entity's does not compile); on
+  // nextorm::select(col(...), ...) over its loop's objects; elsewhere over the result's one
+  // item (filter) or the one loop variable (where), else a query error.
+  template <class C>
+  requires detail::condition_for<C, R> [[nodiscard]] query filter(const C& condition) const {
+    return query{detail::add_typed_modifier(m_state, 0, C::entity_type::entity_name(), {condition.node()})};
+  }
+  template <class C>
+  requires detail::condition_for<C, R> [[nodiscard]] query where(const C& condition) const {
+    return query{detail::add_typed_modifier(m_state, 1, C::entity_type::entity_name(), {condition.node()})};
+  }
+  // Typed orders: `order_by(desc(col(&Product::price)), col(&Product::name))`.
+  template <class... O>
+  requires(sizeof...(O) > 0 && (detail::order_for<O, R> && ...)) [[nodiscard]] query
+      order_by(const O&... orders) const {
+    return query{detail::add_typed_modifier(
+        m_state, 2, detail::order_entity_t<std::tuple_element_t<0, std::tuple<O...>>>::entity_name(),
+        {detail::order_node(orders)...})};
   }
   // `desc(p.price), p.name`, `lambda p: p.name`, `-2, 1` (result columns), or `None`.
   [[nodiscard]] query order_by(std::string_view text) const {
@@ -345,6 +348,9 @@ class query {
     return *m_fetched;
   }
 
+  template <class, class>
+  friend class typed_query;
+
   detail::query_state_ptr m_state;
   mutable std::shared_ptr<result<R>> m_fetched;
 };
@@ -354,6 +360,50 @@ class query {
 template <class R = row>
 [[nodiscard]] query<R> select(std::string_view text, params args = {}) {
   return query<R>{detail::make_query(std::string{text}, {}, std::move(args))};
+}
+
+// The values of typed expressions (expr.hpp) for each object of their entity:
+// `select(col(&Product::name), col(&Product::price))` is a query<std::tuple<std::string,
+// double>>, one item a query of its type (std::optional<T> for an Opt<T>; E* for a reference).
+// Its typed conditions and orders are over E's objects (whatever the items are).
+template <class E, class R>
+class typed_query : public query<R> {
+ public:
+  explicit typed_query(query<R> q) : query<R>{std::move(q)} {}
+
+  template <class C>
+  requires detail::condition_for<C, E> [[nodiscard]] typed_query filter(const C& condition) const {
+    return typed_query{query<R>{detail::add_typed_modifier(this->m_state, 0, E::entity_name(), {condition.node()})}};
+  }
+  template <class C>
+  requires detail::condition_for<C, E> [[nodiscard]] typed_query where(const C& condition) const {
+    return typed_query{query<R>{detail::add_typed_modifier(this->m_state, 1, E::entity_name(), {condition.node()})}};
+  }
+  template <class... O>
+  requires(sizeof...(O) > 0 && (detail::order_for<O, E> && ...)) [[nodiscard]] typed_query
+      order_by(const O&... orders) const {
+    return typed_query{
+        query<R>{detail::add_typed_modifier(this->m_state, 2, E::entity_name(),
+                                                  {detail::order_node(orders)...})}};
+  }
+  // The text forms, over the loop variable `self`.
+  [[nodiscard]] typed_query filter(std::string_view text, params args = {}) const {
+    return typed_query{query<R>::filter(text, std::move(args))};
+  }
+  [[nodiscard]] typed_query where(std::string_view text, params args = {}) const {
+    return typed_query{query<R>::where(text, std::move(args))};
+  }
+  [[nodiscard]] typed_query order_by(std::string_view text) const {
+    return typed_query{query<R>::order_by(text)};
+  }
+};
+
+template <class E, class... Ts>
+requires(sizeof...(Ts) > 0 && (!detail::collection_value<Ts> && ...))
+    [[nodiscard]] typed_query<E, typename detail::items_result<Ts...>::type> select(
+        const expr<Ts, E>&... items) {
+  using R = typename detail::items_result<Ts...>::type;
+  return typed_query<E, R>{query<R>{detail::typed_select(E::entity_name(), {items.node()...})}};
 }
 
 // PonyORM's left_join: `left_join<std::tuple<Category, std::int64_t>>("(c, count(p)) for c in

@@ -7,19 +7,12 @@
 #include "exec/json_values.hpp"
 #include "materialize/materializer.hpp"
 #include "session/prefetch.hpp"
+#include "session/query_state.hpp"
 #include "session/session_impl.hpp"
 
 #include <algorithm>
 
 namespace nextorm::detail {
-
-class query_state {
- public:
-  database_impl* db = nullptr;
-  ir::query_spec spec;
-  params args;
-  std::vector<std::string> prefetch;  // paths, loaded after the rows (prefetch.hpp)
-};
 
 namespace {
 
@@ -174,19 +167,24 @@ query_state_ptr add_assignments(
   return state;
 }
 
+const std::string& member_name(const database_impl& db, const member_ref& step,
+                               std::string_view use) {
+  const entity_info& entity = db.entity_of(step.type_tag);
+  for (const attr_info& attr : entity.attrs) {
+    if (attr.field_offset == step.offset) return attr.name;
+  }
+  for (const computed_info& c : entity.computed) {
+    if (static_cast<std::ptrdiff_t>(c.field_offset) == step.offset) return c.name;
+  }
+  throw usage_error("query.prefetch", std::string{use} + ": a member of " +
+                                          std::string{step.member} +
+                                          " that is not one of its attributes");
+}
+
 std::string member_path(const query_state_ptr& q, const std::vector<member_ref>& steps) {
   std::string out;
   for (const member_ref& step : steps) {
-    const entity_info& entity = q->db->entity_of(step.type_tag);
-    const attr_info* found = nullptr;
-    for (const attr_info& attr : entity.attrs) {
-      if (attr.field_offset == step.offset) found = &attr;
-    }
-    if (found == nullptr) {
-      throw usage_error("query.prefetch", "prefetch(): a member of " + std::string{step.member} +
-                                              " that is not one of its attributes");
-    }
-    out += (out.empty() ? "" : ".") + found->name;
+    out += (out.empty() ? "" : ".") + member_name(*q->db, step, "prefetch()");
   }
   return out;
 }

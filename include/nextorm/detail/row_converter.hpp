@@ -8,6 +8,7 @@
 #include <nextorm/value.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -68,6 +69,18 @@ struct cell_converter<E> {
   }
   static std::string label() { return E::entity_name(); }
   static E* convert(const result_cell& c) { return static_cast<E*>(c.object); }
+};
+
+// A value that may be NULL (None): std::optional<T>, empty for NULL.
+template <class T>
+requires(!is_entity_v<T>) struct cell_converter<std::optional<T>> {
+  using type = std::optional<typename cell_converter<T>::type>;
+  static bool fits(const entity_info* e, value_type t) { return cell_converter<T>::fits(e, t); }
+  static std::string label() { return cell_converter<T>::label() + " or None"; }
+  static type convert(const result_cell& c) {
+    if (c.v.is_null()) return std::nullopt;
+    return cell_converter<T>::convert(c);
+  }
 };
 
 // How one row becomes an R: a single item, a tuple of items, or an untyped row.

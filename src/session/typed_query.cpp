@@ -1,0 +1,154 @@
+// Typed expressions (include/nextorm/expr.hpp) become query text here, and from then on are
+// compiled like any query: one analyzer, one IR, one SQL. The text depends only on the
+// expression's shape (values become parameters under generated names), so the plan cache
+// serves every call of one shape with one plan.
+#include <nextorm/errors.hpp>
+#include <nextorm/expr.hpp>
+#include <nextorm/query.hpp>
+
+#include "common/unreachable.hpp"
+#include "session/query_state.hpp"
+#include "session/session_impl.hpp"
+
+#include <cctype>
+#include <string>
+
+namespace nextorm::detail {
+
+namespace {
+
+// The name of a typed expression's object (a lambda's argument, or a typed select's loop
+// variable): the name a text condition of E::select() without one gives it, the entity's
+// initial in lower case, so that text added to a typed query names it as it would otherwise.
+std::string object_name(std::string_view entity) {
+  return std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(entity[0]))));
+}
+
+class renderer {
+ public:
+  // `group` keeps the generated parameter names of one text apart from another's (each
+  // modifier of a query is one group).
+  renderer(const database_impl& db, std::string object, params& args, std::size_t group)
+      : m_db{db},
+        m_object{std::move(object)},
+        m_args{args},
+        m_prefix{"__typed" + std::to_string(group) + "_"} {}
+
+  void render(const expr_node& n, std::string& out) {
+    switch (n.k) {
+      case expr_node::kind::attribute:
+        out += m_object;
+        for (const member_ref& step : n.path) {
+          out += '.';
+          out += member_name(m_db, step, "col()");
+        }
+        return;
+      case expr_node::kind::parameter: {
+        std::string name = m_prefix + std::to_string(m_next++);
+        out += name;
+        m_args.insert_or_assign(std::move(name), n.value);
+        return;
+      }
+      case expr_node::kind::none: out += "None"; return;
+      case expr_node::kind::prefix:
+        out += '(';
+        out += n.op;
+        out += ' ';
+        render(*n.args[0], out);
+        out += ')';
+        return;
+      case expr_node::kind::infix:
+        out += '(';
+        render(*n.args[0], out);
+        out += ' ';
+        out += n.op;
+        out += ' ';
+        render(*n.args[1], out);
+        out += ')';
+        return;
+      case expr_node::kind::method:
+        render(*n.args[0], out);
+        out += '.';
+        out += n.op;
+        arguments(n, 1, out);
+        return;
+      case expr_node::kind::function:
+        out += n.op;
+        arguments(n, 0, out);
+        return;
+      case expr_node::kind::text:
+        out += '(';
+        out += n.value.scalar().as_text();
+        out += ')';
+        return;
+    }
+    unreachable("typed expression node kind");
+  }
+
+ private:
+  void arguments(const expr_node& n, std::size_t first, std::string& out) {
+    out += '(';
+    for (std::size_t i = first; i < n.args.size(); ++i) {
+      if (i != first) out += ", ";
+      render(*n.args[i], out);
+    }
+    out += ')';
+  }
+
+  const database_impl& m_db;
+  std::string m_object;
+  params& m_args;
+  std::string m_prefix;
+  std::size_t m_next = 0;
+};
+
+// `nodes` as one text: comma-separated (a tuple of result items, several orders).
+std::string render_all(const database_impl& db, const std::string& object, params& args,
+                       std::size_t group, const std::vector<expr_node_ptr>& nodes) {
+  renderer r{db, object, args, group};
+  std::string out;
+  for (const expr_node_ptr& n : nodes) {
+    if (!out.empty()) out += ", ";
+    r.render(*n, out);
+  }
+  return out;
+}
+
+std::string as_lambda(const std::string& object, const std::string& body) {
+  return "lambda " + object + ": " + body;
+}
+
+}  // namespace
+
+query_state_ptr typed_entity_query(std::string entity, const expr_node_ptr& condition) {
+  const std::string object = object_name(entity);
+  auto state = std::make_shared<query_state>(*make_query({}, std::move(entity), {}));
+  state->spec.text = as_lambda(object, render_all(*state->db, object, state->args, 0, {condition}));
+  return state;
+}
+
+query_state_ptr typed_select(std::string entity, const std::vector<expr_node_ptr>& items) {
+  auto state = std::make_shared<query_state>(*make_query({}, {}, {}));
+  state->typed_variable = object_name(entity);
+  std::string text = render_all(*state->db, state->typed_variable, state->args, 0, items);
+  if (items.size() > 1) text = "(" + text + ")";
+  state->spec.text = text + " for " + state->typed_variable + " in " + entity;
+  return state;
+}
+
+query_state_ptr add_typed_modifier(const query_state_ptr& q, int kind, std::string_view entity,
+                                   const std::vector<expr_node_ptr>& nodes) {
+  params args;
+  const std::size_t group = q->spec.modifiers.size() + 1;
+  if (!q->typed_variable.empty()) {
+    std::string text = render_all(*q->db, q->typed_variable, args, group, nodes);
+    return add_modifier(q, kind, std::move(text), std::move(args));
+  }
+  // A lambda over the result's one item (filter, order_by) or the one loop variable (where).
+  const std::string object = object_name(entity);
+  std::string text = render_all(*q->db, object, args, group, nodes);
+  text = as_lambda(object, nodes.size() > 1 ? "(" + text + ")" : text);
+  return add_modifier(q, kind, std::move(text), std::move(args));
+}
+
+}  // namespace nextorm::detail
