@@ -272,6 +272,14 @@ template <class R = row>
 [[nodiscard]] async_query<R> aselect(std::string_view text, params args = {}) {
   return async_query<R>{select<R>(text, std::move(args))};
 }
+// Typed result items (expr.hpp): `co_await aselect(col(&Product::name)).fetch()`. Conditions
+// and orders over E go on the query before it is awaited:
+// `async_query{select(col(&Product::name)).where(col(&Product::price) < 20)}`.
+template <class E, class... Ts>
+requires(sizeof...(Ts) > 0 && (!detail::collection_value<Ts> && ...))
+    [[nodiscard]] auto aselect(const expr<Ts, E>&... items) {
+  return async_query{query{select(items...)}};
+}
 
 // The async db_session: runs the task that `body` returns in a session of its own (its own
 // identity map and transaction, isolated from every other task's), then flushes and commits

@@ -34,6 +34,8 @@ template <class E>
 class Set;
 template <detail::column_type T>
 class Computed;
+template <class Signature>
+class Method;
 template <class T, class E>
 class expr;
 
@@ -53,6 +55,7 @@ struct expr_node {
     infix,      // `args[0] op args[1]`
     method,     // `args[0].op(args[1], ...)`
     function,   // `op(args[0], ...)`
+    call,       // `args[0](args[1], ...)`: a computed method
     text,       // `value` (a string): query text over `self`
   };
   kind k = kind::none;
@@ -115,6 +118,13 @@ struct field_value<Set<E>> {
 template <column_type T>
 struct field_value<Computed<T>> {
   using type = std::optional<T>;  // (the computed expression may give None)
+};
+// A computed method: called with its arguments, it gives an R (or None).
+template <class R, class... Args>
+struct computed_method;
+template <column_type R, column_type... Args>
+struct field_value<Method<R(Args...)>> {
+  using type = computed_method<R, Args...>;
 };
 template <class F>
 concept attribute_member = requires {
@@ -197,6 +207,14 @@ inline expr_node_ptr make_node(expr_node::kind k, const char* op,
   n->args = std::move(args);
   return n;
 }
+
+template <class R, class... Args>
+struct computed_method {
+  using result = std::optional<R>;
+  static expr_node_ptr call_node(const expr_node_ptr& self, const Args&... args) {
+    return make_node(expr_node::kind::call, "", {self, parameter_node(args)...});
+  }
+};
 
 template <class T, class E>
 const expr_node_ptr& node_of(const expr<T, E>& e) noexcept {
@@ -305,6 +323,15 @@ class expr {
   requires detail::value_operand<plain_type, U>
   [[nodiscard]] expr<bool, E> not_in(const std::vector<U>& values) const {
     return membership("not in", values.begin(), values.end());
+  }
+
+  // A computed method's call: `col(&Shop::items_under)(10.0)`.
+  template <class... A>
+  requires requires(const detail::expr_node_ptr& self, A&&... a) {
+    T::call_node(self, std::forward<A>(a)...);
+  }
+  [[nodiscard]] auto operator()(A&&... args) const {
+    return expr<typename T::result, E>{T::call_node(m_node, std::forward<A>(args)...)};
   }
 
   // Collections: is_empty(), count() and `obj in x.items`.
@@ -526,6 +553,41 @@ operator||(const expr<A, E>& a, const expr<B, E>& b) {
 template <class A, class E>
 requires std::is_same_v<detail::plain_t<A>, bool> expr<bool, E> operator!(const expr<A, E>& a) {
   return expr<bool, E>{detail::make_node(detail::expr_node::kind::prefix, "not", {a.node()})};
+}
+
+// Aggregates (PonyORM's count, sum, avg, min, max): in a typed select beside plain items they
+// are per group of those items, `select(col(&Product::category), sum(col(&Product::price)))`.
+// sum() of no rows is 0, as Python's is; avg(), min() and max() of none are None.
+template <class T, class E>
+[[nodiscard]] expr<std::int64_t, E> count(const expr<T, E>& e) {
+  return expr<std::int64_t, E>{
+      detail::make_node(detail::expr_node::kind::function, "count", {e.node()})};
+}
+template <class T, class E>
+requires detail::numeric_value<detail::plain_t<T>>
+[[nodiscard]] auto sum(const expr<T, E>& e) {
+  using P = detail::plain_t<T>;
+  return expr<detail::arithmetic_t<P, P>, E>{
+      detail::make_node(detail::expr_node::kind::function, "sum", {e.node()})};
+}
+template <class T, class E>
+requires detail::numeric_value<detail::plain_t<T>>
+[[nodiscard]] auto avg(const expr<T, E>& e) {
+  using P = detail::plain_t<T>;
+  return expr<std::optional<detail::arithmetic_t<P, P, true>>, E>{
+      detail::make_node(detail::expr_node::kind::function, "avg", {e.node()})};
+}
+template <class T, class E>
+requires detail::ordered_value<detail::plain_t<T>>
+[[nodiscard]] expr<std::optional<detail::plain_t<T>>, E> min(const expr<T, E>& e) {
+  return expr<std::optional<detail::plain_t<T>>, E>{
+      detail::make_node(detail::expr_node::kind::function, "min", {e.node()})};
+}
+template <class T, class E>
+requires detail::ordered_value<detail::plain_t<T>>
+[[nodiscard]] expr<std::optional<detail::plain_t<T>>, E> max(const expr<T, E>& e) {
+  return expr<std::optional<detail::plain_t<T>>, E>{
+      detail::make_node(detail::expr_node::kind::function, "max", {e.node()})};
 }
 
 // An order of a query: an expression, descending or ascending (order_by()).

@@ -76,6 +76,10 @@ class renderer {
         out += n.op;
         arguments(n, 0, out);
         return;
+      case expr_node::kind::call:
+        render(*n.args[0], out);
+        arguments(n, 1, out);
+        return;
       case expr_node::kind::text:
         out += '(';
         out += n.value.scalar().as_text();

@@ -106,6 +106,32 @@ TEST_CASE("an async session reads with awaited queries and commits what it made 
   CHECK(a.count_products() == 4);  // the drill was committed
 }
 
+TEST_CASE("an async session runs typed queries", "[async]") {
+  async_database a{"async_typed"};
+  seed(a.db);
+  auto work = [&]() -> task<> {
+    co_await async_session(a.db, [&]() -> task<> {
+      auto cheap = co_await Product::aselect(col(&Product::price) < 20)
+                       .order_by(col(&Product::name))
+                       .fetch();
+      REQUIRE(cheap.size() == 2);
+      CHECK(cheap[0].name.get() == "ball");
+      CHECK(co_await Product::aexists(col(&Product::name) == "saw"));
+      auto saw = co_await Product::aget(col(&Product::name) == "saw");
+      REQUIRE(saw);
+      CHECK((co_await Product::aselect().filter(col(&Product::price) > 20).count()) == 1);
+      auto names = co_await aselect(col(&Product::name)).where("p.price > 10").fetch();
+      CHECK(names.size() == 2);
+      auto priced = co_await async_query{select(col(&Product::name), col(&Product::price))
+                                             .where(col(&Product::price) > 20)}
+                        .fetch();
+      REQUIRE(priced.size() == 1);
+      CHECK(std::get<0>(priced[0]) == "saw");
+    });
+  };
+  run(work());
+}
+
 TEST_CASE("an exception out of an async session rolls it back and reaches the awaiting task",
           "[async]") {
   async_database a{"async_rollback"};

@@ -73,7 +73,23 @@ static_assert(path<decltype(&Product::category), decltype(&Category::name)>);
 static_assert(!path<decltype(&Product::category), decltype(&Tag::name)>);
 static_assert(!path<decltype(&Product::name), decltype(&Category::name)>);
 
-class shop : public fresh_database<Category, Tag, Product, Customer, Card, Order> {
+// Computed attributes and methods are attributes to typed expressions too.
+struct Gauge : entity<Gauge> {
+  Req<std::string> label{"label"};
+  Req<std::int64_t> low{"low"};
+  Req<std::int64_t> high{"high"};
+  Computed<std::int64_t> span{"span", "self.high - self.low"};
+  Method<bool(std::int64_t)> covers{"covers", "lambda g, v: g.low <= v and v <= g.high"};
+};
+static_assert(std::is_same_v<decltype(col(&Gauge::span)), expr<std::optional<std::int64_t>, Gauge>>);
+static_assert(
+    std::is_same_v<decltype(col(&Gauge::covers)(5)), expr<std::optional<bool>, Gauge>>);
+template <class M, class... A>
+concept callable_with = requires(const M& m, A... a) { m(a...); };
+static_assert(!callable_with<decltype(col(&Gauge::covers)), std::string>);
+static_assert(!callable_with<decltype(col(&Gauge::span)), int>);
+
+class shop : public fresh_database<Category, Tag, Product, Customer, Card, Order, Gauge> {
  public:
   shop() : fresh_database{"typed"} {
     db_session session{db};
@@ -97,6 +113,8 @@ class shop : public fresh_database<Category, Tag, Product, Customer, Card, Order
       if (r.stock) p.stock = *r.stock;
       if (r.price < 20) p.tags.add(sale);
     }
+    (void)Gauge::create({{"label", "narrow"}, {"low", 1}, {"high", 3}});
+    (void)Gauge::create({{"label", "wide"}, {"low", 0}, {"high", 100}});
   }
 };
 
@@ -280,4 +298,41 @@ TEST_CASE_METHOD(shop, "a typed condition on a query of several loop variables i
   } catch (const query_error& e) {
     CHECK(e.id() == "type.arguments");
   }
+}
+
+TEST_CASE_METHOD(shop, "typed expressions use computed attributes and methods",
+                 "[typed_expressions]") {
+  db_session session{db};
+  CHECK(select(col(&Gauge::label)).where(col(&Gauge::span) > 10).fetch().items() ==
+        strings{"wide"});
+  CHECK(select(col(&Gauge::label))
+            .where(col(&Gauge::covers)(2) && !col(&Gauge::covers)(50))
+            .fetch()
+            .items() == strings{"narrow"});
+  CHECK(select(col(&Gauge::span)).where(col(&Gauge::label) == "narrow").get() ==
+        std::optional<std::int64_t>{2});
+}
+
+TEST_CASE_METHOD(shop, "typed aggregates group by the other items", "[typed_expressions]") {
+  db_session session{db};
+  auto per_category = select(col(&Product::category, &Category::name), nextorm::count(col(&Product::sku)),
+                             sum(col(&Product::price)), max(col(&Product::price)))
+                          .where(col(&Product::category).is_not_none())
+                          .order_by(col(&Product::category, &Category::name))
+                          .fetch();
+  REQUIRE(per_category.size() == 2);
+  CHECK(per_category[0] == std::tuple<std::string, std::int64_t, double, std::optional<double>>{
+                               "tools", 2, 34.5, 25.0});
+  CHECK(per_category[1] == std::tuple<std::string, std::int64_t, double, std::optional<double>>{
+                               "toys", 2, 22.0, 19.0});
+  CHECK(select(avg(col(&Product::price))).where(col(&Product::price) < 10).get() ==
+        std::optional<std::optional<double>>{6.25});
+  CHECK(select(min(col(&Product::name))).get() == std::optional<std::optional<std::string>>{"Anvil"});
+  // Over no rows: sum is 0, the others None.
+  auto none = select(sum(col(&Product::stock)), min(col(&Product::stock)))
+                  .where(col(&Product::price) > 1000)
+                  .get();
+  REQUIRE(none);
+  CHECK(std::get<0>(*none) == 0);
+  CHECK_FALSE(std::get<1>(*none).has_value());
 }
