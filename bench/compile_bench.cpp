@@ -26,6 +26,13 @@ std::string sql_of(const char* text, const nextorm::params& args) {
   return nextorm::select<Product>(text, args).get_sql();
 }
 
+// The typical query as a typed expression (expr.hpp): built, rendered and looked up each call.
+std::string typed_sql(double x, const std::string& n) {
+  using nextorm::col;
+  return Product::select(col(&Product::price) < x && col(&Product::category, &Category::name) == n)
+      .get_sql();
+}
+
 }  // namespace
 
 std::string distinct_query(std::size_t i) {
@@ -103,6 +110,19 @@ compile_result measure_compile(nextorm::database& db, std::size_t reps) {
       api_means.push_back(ms * 1000.0 / api_hit_calls);
     }
     out.api_hit_us = median(std::move(api_means));
+
+    const std::string name = "Category 001";
+    if (typed_sql(50.5, name) != sql_of(typical_query, args)) {
+      throw std::logic_error("the typed query's SQL is not the text's");
+    }
+    std::vector<double> typed_means;
+    for (std::size_t rep = 0; rep < reps; ++rep) {
+      const double ms = time_ms([&] {
+        for (std::size_t i = 0; i < api_hit_calls; ++i) (void)typed_sql(50.5, name);
+      });
+      typed_means.push_back(ms * 1000.0 / api_hit_calls);
+    }
+    out.typed_hit_us = median(std::move(typed_means));
   }
   return out;
 }

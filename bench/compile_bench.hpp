@@ -20,6 +20,7 @@ struct compile_result {
   double never_seen_us = 0;     // median: one never-seen query text (of the distinct ones)
   double hit_us = 0;            // mean: plan_cache::get() answering from the cache
   double api_hit_us = 0;        // mean: select<Product>(text, args).get_sql() on a cache hit
+  double typed_hit_us = 0;      // mean: the same query as a typed expression (expr.hpp), a hit
   double distinct_1000_ms = 0;  // median total: 1000 never-seen texts through the public API
   std::size_t distinct = 0;     // how many distinct texts (1000)
 };

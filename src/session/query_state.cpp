@@ -111,6 +111,10 @@ void check_parameter_depth(const params& args, std::size_t levels) {
 }  // namespace
 
 query_state_ptr make_query(std::string text, std::string entity, params args) {
+  return new_query_state(std::move(text), std::move(entity), std::move(args));
+}
+
+std::shared_ptr<query_state> new_query_state(std::string text, std::string entity, params args) {
   check_parameter_depth(args, 0);
   auto state = std::make_shared<query_state>();
   state->db = &session_impl::current().db();

@@ -8,6 +8,7 @@
 #include "ir/query_spec.hpp"
 #include "session/database_impl.hpp"
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,10 @@ class query_state {
   // typed conditions and orders added to it name (they are lambdas elsewhere).
   std::string typed_variable;
 };
+
+// make_query()'s state, still to be completed by its maker.
+[[nodiscard]] std::shared_ptr<query_state> new_query_state(std::string text, std::string entity,
+                                                           params args);
 
 // The attribute (or computed attribute) name of `step` in `db`; `use` names the caller in the
 // error for a member that is neither ("prefetch()").

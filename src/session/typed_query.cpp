@@ -11,6 +11,7 @@
 #include "session/session_impl.hpp"
 
 #include <cctype>
+#include <span>
 #include <string>
 
 namespace nextorm::detail {
@@ -106,37 +107,48 @@ class renderer {
   std::size_t m_next = 0;
 };
 
-// `nodes` as one text: comma-separated (a tuple of result items, several orders).
-std::string render_all(const database_impl& db, const std::string& object, params& args,
-                       std::size_t group, const std::vector<expr_node_ptr>& nodes) {
+// Appends `nodes` to `out`, comma-separated (a tuple of result items, several orders), in
+// parentheses when there are several and `tuple` asks for them.
+void render_all(const database_impl& db, const std::string& object, params& args,
+                std::size_t group, std::span<const expr_node_ptr> nodes, bool tuple,
+                std::string& out) {
   renderer r{db, object, args, group};
-  std::string out;
-  for (const expr_node_ptr& n : nodes) {
-    if (!out.empty()) out += ", ";
-    r.render(*n, out);
+  const bool parenthesize = tuple && nodes.size() > 1;
+  if (parenthesize) out += '(';
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (i != 0) out += ", ";
+    r.render(*nodes[i], out);
   }
-  return out;
+  if (parenthesize) out += ')';
 }
 
-std::string as_lambda(const std::string& object, const std::string& body) {
-  return "lambda " + object + ": " + body;
-}
+// Room for a typical expression's text, so that it is written without reallocations.
+constexpr std::size_t typical_text = 160;
 
 }  // namespace
 
 query_state_ptr typed_entity_query(std::string entity, const expr_node_ptr& condition) {
   const std::string object = object_name(entity);
-  auto state = std::make_shared<query_state>(*make_query({}, std::move(entity), {}));
-  state->spec.text = as_lambda(object, render_all(*state->db, object, state->args, 0, {condition}));
+  auto state = new_query_state({}, std::move(entity), {});
+  std::string& text = state->spec.text;
+  text.reserve(typical_text);
+  text += "lambda ";
+  text += object;
+  text += ": ";
+  render_all(*state->db, object, state->args, 0, {&condition, 1}, false, text);
   return state;
 }
 
 query_state_ptr typed_select(std::string entity, const std::vector<expr_node_ptr>& items) {
-  auto state = std::make_shared<query_state>(*make_query({}, {}, {}));
+  auto state = new_query_state({}, {}, {});
   state->typed_variable = object_name(entity);
-  std::string text = render_all(*state->db, state->typed_variable, state->args, 0, items);
-  if (items.size() > 1) text = "(" + text + ")";
-  state->spec.text = text + " for " + state->typed_variable + " in " + entity;
+  std::string& text = state->spec.text;
+  text.reserve(typical_text);
+  render_all(*state->db, state->typed_variable, state->args, 0, items, true, text);
+  text += " for ";
+  text += state->typed_variable;
+  text += " in ";
+  text += entity;
   return state;
 }
 
@@ -144,14 +156,19 @@ query_state_ptr add_typed_modifier(const query_state_ptr& q, int kind, std::stri
                                    const std::vector<expr_node_ptr>& nodes) {
   params args;
   const std::size_t group = q->spec.modifiers.size() + 1;
+  std::string text;
+  text.reserve(typical_text);
   if (!q->typed_variable.empty()) {
-    std::string text = render_all(*q->db, q->typed_variable, args, group, nodes);
-    return add_modifier(q, kind, std::move(text), std::move(args));
+    render_all(*q->db, q->typed_variable, args, group, nodes, false, text);
+  } else {
+    // A lambda over the result's one item (filter, order_by) or the one loop variable (where);
+    // several orders are its tuple.
+    const std::string object = object_name(entity);
+    text += "lambda ";
+    text += object;
+    text += ": ";
+    render_all(*q->db, object, args, group, nodes, true, text);
   }
-  // A lambda over the result's one item (filter, order_by) or the one loop variable (where).
-  const std::string object = object_name(entity);
-  std::string text = render_all(*q->db, object, args, group, nodes);
-  text = as_lambda(object, nodes.size() > 1 ? "(" + text + ")" : text);
   return add_modifier(q, kind, std::move(text), std::move(args));
 }
 

@@ -19,16 +19,23 @@ struct member_ref {
   std::string_view member;  // the member's class, for messages
 };
 
+// An object of E kept for reading where members are (an entity's layout is not standard, so
+// offsetof cannot say): made once per class, on first use, and never destroyed, so that a
+// typed expression pays no object per member it names.
+template <class E>
+const entity_base& layout_probe() {
+  alignas(E) static std::byte storage[sizeof(E)];
+  static const E* const object = ::new (static_cast<void*>(storage)) E;
+  return *object;
+}
+
 template <class E, class F>
 member_ref member_of(F E::*member) {
   static_assert(std::is_base_of_v<entity_base, E>, "a member of an entity class");
-  // Where the member is: read from an object made for the purpose (an entity's layout is not
-  // standard, so offsetof cannot say).
-  alignas(E) std::byte storage[sizeof(E)];
-  E* object = ::new (static_cast<void*>(storage)) E;
-  const auto* base = reinterpret_cast<const std::byte*>(static_cast<const entity_base*>(object));
-  const std::ptrdiff_t offset = reinterpret_cast<const std::byte*>(&(object->*member)) - base;
-  object->~E();
+  const entity_base& base = layout_probe<E>();
+  const E& object = static_cast<const E&>(base);
+  const std::ptrdiff_t offset = reinterpret_cast<const std::byte*>(&(object.*member)) -
+                                reinterpret_cast<const std::byte*>(&base);
   return {E::type_tag(), offset, E::entity_name()};
 }
 }  // namespace detail
