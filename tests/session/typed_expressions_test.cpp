@@ -336,3 +336,24 @@ TEST_CASE_METHOD(shop, "typed aggregates group by the other items", "[typed_expr
   CHECK(std::get<0>(*none) == 0);
   CHECK_FALSE(std::get<1>(*none).has_value());
 }
+
+TEST_CASE_METHOD(shop, "the typed example of docs/queries.md runs", "[typed_expressions]") {
+  db_session session{db};
+  auto cheap = Product::select(col(&Product::price) < 20 && col(&Product::name).startswith("W"))
+                   .order_by(desc(col(&Product::price)), col(&Product::name));
+  entity_ptr<Product> w1 = Product::get(col(&Product::sku) == "W-1");
+  bool any_toys = Product::exists(col(&Product::category, &Category::name) == "toys");
+  auto recent = select<Product>("p for p in Product if p.price > 5")
+                    .filter(col(&Product::tags).count() > 0);  // mixed with text
+  auto rows = select(col(&Product::category, &Category::name), nextorm::count(col(&Product::sku)),
+                     avg(col(&Product::price)))
+                  .where(col(&Product::price) < 100)
+                  .order_by(col(&Product::category, &Category::name))
+                  .fetch();
+  CHECK(names(cheap.fetch()) == strings{"Widget"});
+  CHECK(w1);
+  CHECK(any_toys);
+  CHECK(names(recent.order_by(col(&Product::name)).fetch()) == strings{"Gadget", "Widget"});
+  using row_t = std::tuple<std::string, std::int64_t, std::optional<double>>;
+  CHECK(rows.items() == std::vector<row_t>{{"tools", 2, 17.25}, {"toys", 2, 11.0}});
+}
