@@ -186,6 +186,10 @@ concept value_operand = !is_expr_v<operand_t<U>> &&
                                                    operand_t<U>>>>))) ||
      (column_type<T> && !text_value<T> && !numeric_value<T> && std::is_same_v<operand_t<U>, T>));
 
+// An object (or a pointer to one) of a collection's entity.
+template <class T, class U>
+concept item_operand = collection_value<T> && value_operand<typename many_target<T>::type, U>;
+
 // A value as a parameter node.
 template <class U>
 expr_node_ptr parameter_node(U&& v) {
@@ -342,9 +346,8 @@ class expr {
     return method<std::int64_t>("count");
   }
   template <class U>
-  requires(detail::collection_value<T> &&
-           detail::value_operand<typename detail::many_target<T>::type, U>)
-      [[nodiscard]] expr<bool, E> contains(U&& object) const {
+  requires detail::item_operand<T, U>
+  [[nodiscard]] expr<bool, E> contains(U&& object) const {
     return expr<bool, E>{detail::make_node(
         detail::expr_node::kind::infix, "in",
         {detail::parameter_node(std::forward<U>(object)), m_node})};
