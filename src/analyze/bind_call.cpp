@@ -105,9 +105,10 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
       if (arg->type.collection) {
         return aggregate_of(std::move(arg), ir::aggregate_kind::count, true, c.span, name);
       }
+      if (arg->type.is(value_type::json)) return json_length(std::move(arg), c.span);
       if (!arg->type.is_text() && !arg->type.is(value_type::bytes)) {
         fail(error_category::type, "type.mismatch",
-             "len() needs a str or a collection, got " + ir::type_text(arg->type),
+             "len() needs a str, a json array or a collection, got " + ir::type_text(arg->type),
              c.args.front()->span);
       }
       return std::make_unique<ir::function>(ir::scalar_type(value_type::integer), c.span,

@@ -25,18 +25,35 @@ ir::expr_ptr json_get_of(ir::expr_ptr json) {
 
 bool binder::is_json_element(const ir::expr& e) const noexcept { return as_json_get(e) != nullptr; }
 
+// A key or position of a json path: a str or int literal, or a str or int parameter, whose
+// value then becomes part of the path (bound, never spliced), so that the plan is made for it
+// and not cached (as getattr()'s name).
 ir::expr_ptr binder::bind_json_subscript(ir::expr_ptr object, const ast::subscript& s) {
-  const auto* index = s.index->try_as<ast::literal>();
-  const bool key = index != nullptr && index->value.type() == value_type::text;
-  const bool position = index != nullptr && index->value.type() == value_type::integer;
-  if (!key && !position) {
+  const value* step = nullptr;
+  if (const auto* literal = s.index->try_as<ast::literal>()) {
+    step = &literal->value;
+  } else if (const auto* n = s.index->try_as<ast::name>();
+             n != nullptr && lookup(n->id) == nullptr && m_args->contains(n->id) &&
+             m_args->find(n->id)->second.is_scalar()) {
+    step = &m_args->find(n->id)->second.scalar();
+    m_query.value_dependent = true;
+  }
+  if (step == nullptr ||
+      (step->type() != value_type::text && step->type() != value_type::integer)) {
     fail(error_category::unsupported, "unsupported.json_path",
-         "a json subscript must be a str or int literal: s.meta['tags'][0]", s.index->span);
+         "a json subscript is a str or int literal or parameter (s.meta['tags'][0], s.meta[key])",
+         s.index->span);
   }
   ir::expr_ptr get = json_get_of(std::move(object));
   get->span = s.span;
-  get->as<ir::function>().path.push_back(index->value);
+  get->as<ir::function>().path.push_back(*step);
   return get;
+}
+
+ir::expr_ptr binder::json_length(ir::expr_ptr json, source_span span) {
+  return std::make_unique<ir::function>(ir::scalar_type(value_type::integer), span,
+                                        ir::function_kind::json_length,
+                                        json_get_of(std::move(json)));
 }
 
 ir::expr_ptr binder::json_is_null(ir::expr_ptr element, bool negated, source_span span) {

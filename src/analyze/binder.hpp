@@ -186,6 +186,8 @@ class binder {
   [[nodiscard]] bool is_json_element(const ir::expr& e) const noexcept;
   ir::expr_ptr bind_json_subscript(ir::expr_ptr object, const ast::subscript& s);
   ir::expr_ptr json_is_null(ir::expr_ptr element, bool negated, source_span span);
+  // len() of json (an attribute or an element): PonyORM's JSON_ARRAY_LENGTH.
+  ir::expr_ptr json_length(ir::expr_ptr json, source_span span);
   ir::expr_ptr json_as(ir::expr_ptr element, const ir::type& other, source_span span);
   ir::expr_ptr json_contains(ir::expr_ptr needle, ir::expr_ptr json, bool negated,
                              source_span span);

@@ -116,6 +116,7 @@ constexpr text_form text_forms[] = {
 constexpr std::string_view sequence_tag = "$tuple";
 constexpr std::string_view entity_tag = "$entity";
 constexpr std::string_view timedelta_tag = "$timedelta";
+constexpr std::string_view query_tag = "$query";
 
 // Whether `T{text}` reads it: the form alone lets "2020-02-30" or "25:61:00" through.
 template <class T>
@@ -282,6 +283,31 @@ param_value read_entity(const json& v, const location& at, const registry& schem
   return param_value{entity_ref{entity, value::tuple(std::move(parts))}};
 }
 
+// A query as a parameter, the source of a loop of the query that names it (PonyORM's query
+// over a query's result): its text, or {"text": ..., "params": {...}} with its own parameters.
+param_value read_query(const json& v, const location& at, const registry& schema) {
+  auto q = std::make_shared<nested_query>();
+  const bool plain = v.is_string();
+  const bool full = v.is_object() && v.contains("text") && v["text"].is_string() &&
+                    v.size() == (v.contains("params") ? 2U : 1U);
+  if (!plain && !full) {
+    at.fail(
+        "$query expects a query's text, \"s for s in Student if s.gpa > 3.5\", or {\"text\": "
+        "\"...\", \"params\": {...}}, got " +
+        v.dump());
+  }
+  q->text = plain ? v.get<std::string>() : v["text"].get<std::string>();
+  if (full && v.contains("params")) {
+    const json& args = v["params"];
+    if (!args.is_object()) at.fail("$query's params must be a JSON object, got " + args.dump());
+    for (const auto& [name, arg] : args.items()) {
+      q->args.emplace(name, read_value(arg, location{at.option, at.path + ".params['" + name + "']"},
+                                       schema));
+    }
+  }
+  return param_value{std::shared_ptr<const nested_query>{std::move(q)}};
+}
+
 param_value read_tagged(const json& object, const location& at, const registry& schema) {
   const std::string& tag = object.begin().key();
   const json& v = object.begin().value();
@@ -290,6 +316,7 @@ param_value read_tagged(const json& object, const location& at, const registry& 
     return read_sequence(v, at, schema);
   }
   if (tag == entity_tag) return read_entity(v, at, schema);
+  if (tag == query_tag) return read_query(v, at, schema);
   if (tag == timedelta_tag) {
     try {
       if (v.is_string()) {
@@ -303,7 +330,7 @@ param_value read_tagged(const json& object, const location& at, const registry& 
         v.dump());
   }
   std::vector<std::string> tags{std::string{sequence_tag}, std::string{entity_tag},
-                                std::string{timedelta_tag}};
+                                std::string{timedelta_tag}, std::string{query_tag}};
   for (const auto& form : text_forms) {
     if (tag == form.tag) {
       auto text = v.is_string() ? canonical(form.type, v.get<std::string>()) : std::nullopt;

@@ -225,6 +225,7 @@ enum class function_kind : std::uint8_t {
   json_is_null,   // (json_get): the element is JSON null or missing
   json_contains,  // (json_get, needle): an object has the key / an array holds the str needle
   json_truth,     // (x): json x (an attribute or a json_get) is true: not null/false/0/""/[]/{}
+  json_length,    // (json_get): len() of the element, PonyORM's JSON_ARRAY_LENGTH
 };
 
 // A str index or slice bound beyond the longest string any provider stores (SQLite's

@@ -40,6 +40,7 @@ enum class json_op : std::uint8_t {
   value_bool,
   is_null,   // the element is JSON null or missing
   contains,  // the object has the key / the array holds the str {n}
+  length,    // len(): the array's length, as PonyORM reads it on the provider
 };
 
 class dialect {

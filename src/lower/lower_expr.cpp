@@ -497,7 +497,8 @@ void sql_builder::function(const ir::function& f) {
     case ir::function_kind::json_get:
     case ir::function_kind::json_value:
     case ir::function_kind::json_is_null:
-    case ir::function_kind::json_contains: return json(f);
+    case ir::function_kind::json_contains:
+    case ir::function_kind::json_length: return json(f);
   }
 }
 
@@ -515,6 +516,7 @@ void sql_builder::json(const ir::function& f) {
       break;
     case ir::function_kind::json_is_null: op = json_op::is_null; break;
     case ir::function_kind::json_contains: op = json_op::contains; break;
+    case ir::function_kind::json_length: op = json_op::length; break;
     default: break;
   }
   const std::string path = m_dialect.json_path(get.path);

@@ -93,7 +93,7 @@ TEST_CASE("type mismatches name both types") {
             .starts_with("type.mismatch: 'in' needs a tuple, a sequence parameter or a str on its "
                          "right, got float"));
   CHECK(error_of("p for p in Product if len(p.price) > 1")
-            .starts_with("type.mismatch: len() needs a str or a collection, got float"));
+            .starts_with("type.mismatch: len() needs a str, a json array or a collection, got float"));
   CHECK(error_of("p for p in Product if abs(p.name) > 1")
             .starts_with("type.mismatch: abs() needs a number, got str"));
   CHECK(error_of("p for p in Product if p.name.startswith(1)")

@@ -246,6 +246,24 @@ TEST_CASE("--params passes plain and typed values to the query's free names") {
         rows(R"(["Ann"],["Dée"])"));
 }
 
+TEST_CASE("--params passes a query as a parameter with $query", "[sqlite]") {
+  fixture f;
+  auto json = [&](const std::string& q, const std::string& params) {
+    return ok(query(f, {"--format", "json", "--params", params, q, "--order-by", "1"}));
+  };
+  CHECK(json("s.name for s in q if s.name != 'Ann'",
+             R"({"q": {"$query": "s for s in Student if s.gpa > 3.4"}})") ==
+        "{\"columns\":[\"s.name\"],\"rows\":[[\"Dée\"]]}\n");
+  CHECK(json("s.name for s in q",
+             R"({"q": {"$query": {"text": "s for s in Student if s.gpa > g", "params": {"g": 3.4}}}})") ==
+        "{\"columns\":[\"s.name\"],\"rows\":[[\"Ann\"],[\"Dée\"]]}\n");
+  // The inner query's errors point into its own text.
+  const auto bad = query(f, {"--params", R"({"q": {"$query": "s for s in Studnet"}})",
+                             "s.name for s in q"});
+  CHECK(bad.code == 1);
+  CHECK(bad.err.find("Student") != std::string::npos);
+}
+
 TEST_CASE("a failing query exits 1 with what() on stderr, or a JSON error") {
   fixture f;
   auto r = query(f, {"s for s in Student if s.gpa >"});

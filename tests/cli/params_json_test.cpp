@@ -153,6 +153,32 @@ TEST_CASE("$entity of an entity with a composite key takes its key as a list in 
         "--params: 'x'[1][0]: the key of an $entity must be a single non-null value, got [1]");
 }
 
+TEST_CASE("$query passes a query, the source of a loop of the query that names it") {
+  const param_value plain = one(R"({"$query": "s for s in Student if s.gpa > 3.5"})");
+  REQUIRE(plain.is_query());
+  CHECK(plain.query().text == "s for s in Student if s.gpa > 3.5");
+  CHECK(plain.query().args.empty());
+  const param_value full =
+      one(R"({"$query": {"text": "s for s in Student if s.gpa > g", "params": {"g": 3.5}}})");
+  REQUIRE(full.is_query());
+  CHECK(full.query().args.at("g") == param_value{3.5});
+  const param_value nested = one(
+      R"({"$query": {"text": "s for s in q", "params": {"q": {"$query": "s for s in Student"}}}})");
+  CHECK(nested.query().args.at("q").is_query());
+  CHECK(param_error(R"({"$query": 3})") ==
+        "--params: 'x': $query expects a query's text, \"s for s in Student if s.gpa > 3.5\", or "
+        "{\"text\": \"...\", \"params\": {...}}, got 3");
+  CHECK(param_error(R"({"$query": {"text": "s for s in Student", "param": {}}})").find(
+            "$query expects") != std::string::npos);
+  CHECK(param_error(R"({"$query": {"params": {}}})").find("$query expects") != std::string::npos);
+  CHECK(param_error(R"({"$query": {"text": "s for s in Student", "params": [1]}})") ==
+        "--params: 'x': $query's params must be a JSON object, got [1]");
+  CHECK(param_error(R"({"$query": {"text": "s for s in q", "params": {"q": {"$date": "x"}}}})") ==
+        "--params: 'x'.params['q']: $date expects \"2020-01-31\", got \"x\"");
+  CHECK(param_error(R"({"$qurey": "s for s in Student"})").find("did you mean '$query'?") !=
+        std::string::npos);
+}
+
 TEST_CASE("typed forms check their text") {
   CHECK(param_error(R"({"$date": "2020-1-31"})") ==
         "--params: 'x': $date expects \"2020-01-31\", got \"2020-1-31\"");

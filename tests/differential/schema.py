@@ -251,7 +251,8 @@ def populate(entities):
             wake=None if i % 5 == 4 else time(5 + r.next(6), [0, 15, 30, 45][r.next(4)]),
             uid=None if i % 7 == 3 else UUID(int=(i * 0x9E3779B97F4A7C15 + 12345) % (1 << 128)),
             meta={} if i % 4 == 1 else {'level': r.next(5), 'tags': ['t%d' % r.next(4)],
-                                           'club': ['chess', 'rowing', None][r.next(3)]},
+                                           'club': ['chess', 'rowing', None][r.next(3)],
+                                           'flag': i % 3 == 0},
             group=groups[r.next(len(groups))])
         students.append(s)
     for i, s in enumerate(students):

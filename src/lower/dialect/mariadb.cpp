@@ -136,10 +136,14 @@ class mariadb final : public dialect {
       case json_op::value_int: return "CAST(JSON_VALUE({x}, {p}) AS SIGNED)";
       case json_op::value_real: return "CAST(JSON_VALUE({x}, {p}) AS DOUBLE)";
       case json_op::value_text: return "JSON_VALUE({x}, {p})";
+      // JSON true and false, else the number (1 == True, as in Python and PonyORM).
       case json_op::value_bool:
-        return "CASE JSON_EXTRACT({x}, {p}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END";
+        return "CASE JSON_EXTRACT({x}, {p}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE "
+               "CAST(JSON_VALUE({x}, {p}) AS SIGNED) END";
       case json_op::is_null: return "coalesce(JSON_TYPE(JSON_EXTRACT({x}, {p})), 'NULL') = 'NULL'";
       case json_op::contains: break;
+      // (JSON_LENGTH counts an object's keys too, as PonyORM's json_length does.)
+      case json_op::length: return "JSON_LENGTH({x}, {p})";
     }
     return "JSON_CONTAINS(CASE JSON_TYPE(JSON_EXTRACT({x}, {p})) WHEN 'OBJECT' THEN "
            "JSON_KEYS({x}, {p}) WHEN 'ARRAY' THEN JSON_EXTRACT({x}, {p}) END, JSON_QUOTE({n}))";

@@ -153,6 +153,8 @@ class postgres final : public dialect {
       case json_op::value_bool: return "CAST(({x} #>> {p}) AS boolean)";
       case json_op::is_null: return "({x} #>> {p}) IS NULL";
       case json_op::contains: break;
+      // (An element that is no array is an error, as in PonyORM.)
+      case json_op::length: return "jsonb_array_length({x} #> {p})";
     }
     return "jsonb_exists({x} #> {p}, {n})";
   }

@@ -134,6 +134,10 @@ class sqlite final : public dialect {
       case json_op::value_text: return "CAST(json_extract({x}, {p}) AS TEXT)";
       case json_op::is_null: return "json_extract({x}, {p}) IS NULL";
       case json_op::contains: break;
+      // As PonyORM reads it: 0 for an element that is no array or is missing, NULL only for
+      // a NULL value.
+      case json_op::length:
+        return "CASE WHEN {x} IS NULL THEN NULL ELSE coalesce(json_array_length({x}, {p}), 0) END";
     }
     // Object keys are text, array keys integers; a scalar has none and contains nothing.
     return "EXISTS (SELECT 1 FROM json_each({x}, {p}) \"json-each\" WHERE CASE "
