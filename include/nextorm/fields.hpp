@@ -11,7 +11,9 @@
 #include <nextorm/detail/row_reader.hpp>
 #include <nextorm/detail/type_name.hpp>
 #include <nextorm/detail/value_traits.hpp>
+#include <nextorm/entity_ptr.hpp>
 #include <nextorm/field_options.hpp>
+#include <nextorm/task.hpp>
 
 #include <atomic>
 #include <compare>
@@ -25,6 +27,13 @@
 #include <vector>
 
 namespace nextorm {
+
+namespace detail {
+// The task of an awaited call of `work` in the current async session (async.hpp): the awaited
+// loads (aload()) of fields run their synchronous load through it.
+template <class F>
+task<std::invoke_result_t<F&>> call_as_task(F work);
+}  // namespace detail
 
 namespace detail {
 
@@ -131,6 +140,12 @@ class scalar_field : public field_base {
   [[nodiscard]] std::optional<T> optional() const {
     note_read();
     return engaged() ? std::optional<T>{m_value} : std::nullopt;
+  }
+  // In an async session: the value, a lazy one loaded without blocking the loop
+  // (`co_await p.notes.aload()`), as optional() gives it.
+  template <class Self = scalar_field>
+  [[nodiscard]] task<std::optional<T>> aload() const {
+    return detail::call_as_task([self = static_cast<const Self*>(this)] { return self->optional(); });
   }
 
   // A field equals a value when it has that value; it orders like its value (a field without
@@ -381,6 +396,15 @@ class Single : public detail::reference_field {
   [[nodiscard]] E* operator->() const { return &**this; }
   [[nodiscard]] E& operator*() const;
   explicit operator bool() const { return get() != nullptr; }
+  // In an async session: the target, loaded without blocking the loop
+  // (`auto c = co_await p->category.aload();`), null for none.
+  template <class Self = Single>
+  [[nodiscard]] task<entity_ptr<E>> aload() const {
+    return detail::call_as_task([self = static_cast<const Self*>(this)] {
+      E* target = self->get();
+      return target != nullptr ? entity_ptr<E>{*target} : entity_ptr<E>{};
+    });
+  }
 
   Single& operator=(E& target) {
     assign(&target);
@@ -455,6 +479,12 @@ class Set : public detail::collection_field {
   [[nodiscard]] iterator begin() const { return iterator{items().begin()}; }
   [[nodiscard]] iterator end() const { return iterator{items().end()}; }
   [[nodiscard]] std::size_t size() const { return items().size(); }
+  // In an async session: the items loaded without blocking the loop, then iterated as usual
+  // (`co_await order.lines.aload(); for (Line& l : order.lines) ...`); gives their number.
+  template <class Self = Set>
+  [[nodiscard]] task<std::size_t> aload() const {
+    return detail::call_as_task([self = static_cast<const Self*>(this)] { return self->size(); });
+  }
   [[nodiscard]] bool is_empty() const { return items().empty(); }
   [[nodiscard]] bool contains(const E& item) const { return collection_field::contains(item); }
   void add(E& item) { collection_field::add(item); }

@@ -17,6 +17,7 @@
 #include <stop_token>
 #include <string>
 #include <utility>
+#include <algorithm>
 #include <vector>
 
 using namespace nextorm;
@@ -34,6 +35,7 @@ struct Product : entity<Product> {
   Req<std::string> name{"name", 64};
   Req<double> price{"price"};
   Single<Category> category{"category", optional};
+  Opt<std::string> notes{"notes", long_str};  // lazy: read on first use
 };
 
 // A database of the provider under test with `pool` connections, its tables made.
@@ -104,6 +106,37 @@ TEST_CASE("an async session reads with awaited queries and commits what it made 
   const auto names = run(work());
   CHECK(names == std::vector<std::string>{"ball", "hammer"});
   CHECK(a.count_products() == 4);  // the drill was committed
+}
+
+TEST_CASE("references, collections and lazy attributes load awaited", "[async]") {
+  async_database a{"async_loads"};
+  seed(a.db);
+  {
+    db_session session{a.db};
+    Product::get({{"name", "hammer"}})->notes = "heavy";
+  }
+  auto work = [&]() -> task<> {
+    co_await async_session(a.db, [&]() -> task<> {
+      auto hammer = co_await Product::aget({{"name", "hammer"}});
+      REQUIRE(hammer);
+      entity_ptr<Category> tools = co_await hammer->category.aload();
+      REQUIRE(tools);
+      CHECK(tools->name.get() == "tools");
+      CHECK(co_await tools->products.aload() == 2);
+      std::vector<std::string> names;
+      for (Product& p : tools->products) names.push_back(p.name);
+      std::sort(names.begin(), names.end());
+      CHECK(names == std::vector<std::string>{"hammer", "saw"});
+      CHECK(co_await hammer->notes.aload() == std::optional<std::string>{"heavy"});
+      auto ball = co_await Product::aget({{"name", "ball"}});
+      REQUIRE(ball);
+      CHECK((co_await ball->notes.aload()).value_or("") == "");
+      // (Assigning a reference updates the old target's collection: a load, awaited too.)
+      co_await async_call([&] { ball->category = nullptr; });
+      CHECK_FALSE(co_await ball->category.aload());
+    });
+  };
+  run(work());
 }
 
 TEST_CASE("an async session runs typed queries", "[async]") {
