@@ -491,6 +491,30 @@ TEST_CASE("a json element compares as the other side's type on either side") {
             ->sql.ends_with("WHERE ? <> CAST(json_extract(\"d\".\"meta\", ?) AS TEXT)"));
 }
 
+TEST_CASE("a json subscript by a str or int parameter binds its value into the path") {
+  const auto by_key = compile_text("d for d in Doc if d.meta[k][i] == 'x'", {{"k", "tags"}, {"i", 0}});
+  CHECK(by_key->sql.ends_with("WHERE CAST(json_extract(\"d\".\"meta\", ?) AS TEXT) = ?"));
+  for (const auto& [text, args] : std::vector<std::pair<std::string, params>>{
+           {"d for d in Doc if d.meta[d] == 1", {}},             // a loop variable
+           {"d for d in Doc if d.meta[k] == 1", {}},             // not passed
+           {"d for d in Doc if d.meta[k] == 1", {{"k", 1.5}}},   // neither str nor int
+           {"d for d in Doc if d.meta[-1] == 1", {}},            // an expression
+           {"d for d in Doc if d.meta[k] == 1", {{"k", std::vector<param_value>{1, 2}}}}}) {
+    INFO(text);
+    CHECK(error_of(text, args).starts_with(
+        "unsupported.json_path: a json subscript is a str or int literal or parameter"));
+  }
+}
+
+TEST_CASE("len() of json and 'is True' of a json element") {
+  CHECK(compile_text("d for d in Doc if len(d.meta['tags']) > 1")
+            ->sql.ends_with("coalesce(json_array_length(\"d\".\"meta\", ?), 0) END > 1"));
+  CHECK(compile_text("d for d in Doc if d.meta['on'] is not False")
+            ->sql.ends_with("WHERE CAST(json_extract(\"d\".\"meta\", ?) AS INTEGER) <> 0"));
+  CHECK(error_of("d for d in Doc if d.meta is True")
+            .starts_with("unsupported.is: 'is' compares only with None, True or False"));
+}
+
 TEST_CASE("a negative str index is a one-character Python slice") {
   // s[-2] is s[-2:-1]; s[-1] is s[-1:], as -1 + 1 would be the empty slice end 0.
   CHECK(compile_text("p for p in Product if p.name[-2] == 'a'")

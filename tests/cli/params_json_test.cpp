@@ -171,6 +171,8 @@ TEST_CASE("$query passes a query, the source of a loop of the query that names i
   CHECK(param_error(R"({"$query": {"text": "s for s in Student", "param": {}}})").find(
             "$query expects") != std::string::npos);
   CHECK(param_error(R"({"$query": {"params": {}}})").find("$query expects") != std::string::npos);
+  CHECK(param_error(R"({"$query": {"text": 3}})").find("$query expects") != std::string::npos);
+  CHECK(one(R"({"$query": {"text": "s for s in Student"}})").query().args.empty());
   CHECK(param_error(R"({"$query": {"text": "s for s in Student", "params": [1]}})") ==
         "--params: 'x': $query's params must be a JSON object, got [1]");
   CHECK(param_error(R"({"$query": {"text": "s for s in q", "params": {"q": {"$date": "x"}}}})") ==
