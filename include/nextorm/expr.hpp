@@ -154,9 +154,14 @@ template <class T>
 concept entity_type = std::is_base_of_v<entity_base, T>;
 template <class T>
 concept bool_value = std::is_same_v<T, bool>;
+// (A char is a character, not a number: `col(&Product::price) == 'x'` does not compile; the
+// 8-bit integers are signed char and unsigned char.)
 template <class T>
-concept numeric_value =
-    (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) || std::is_same_v<T, decimal>;
+concept character = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
+    std::is_same_v<T, char8_t> || std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
+template <class T>
+concept numeric_value = (std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && !character<T>) ||
+    std::is_same_v<T, decimal>;
 template <class T>
 concept text_value = std::is_same_v<T, std::string>;
 // What <, <=, > and >= order: numbers, text, dates and times, intervals.

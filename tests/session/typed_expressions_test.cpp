@@ -51,6 +51,8 @@ static_assert(less_comparable<stock_t, price_t>);
 static_assert(!less_comparable<price_t, const char*>);
 static_assert(!less_comparable<price_t, std::string>);
 static_assert(!equality_comparable<price_t, const char*>);
+static_assert(!equality_comparable<price_t, char>);
+static_assert(!equality_comparable<name_t, char>);
 static_assert(!less_comparable<name_t, int>);
 static_assert(!less_comparable<price_t, name_t>);
 static_assert(!less_comparable<vip_t, bool>);
