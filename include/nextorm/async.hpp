@@ -175,11 +175,13 @@ class async_query {
   [[nodiscard]] async_query sort_by(std::string_view text) const { return order_by(text); }
   // Typed conditions and orders (expr.hpp), as query<R>'s.
   template <class C>
-  requires detail::condition_for<C, R> [[nodiscard]] async_query filter(const C& condition) const {
+  requires detail::condition_for<C, R>
+  [[nodiscard]] async_query filter(const C& condition) const {
     return async_query{m_query.filter(condition)};
   }
   template <class C>
-  requires detail::condition_for<C, R> [[nodiscard]] async_query where(const C& condition) const {
+  requires detail::condition_for<C, R>
+  [[nodiscard]] async_query where(const C& condition) const {
     return async_query{m_query.where(condition)};
   }
   template <class... O>

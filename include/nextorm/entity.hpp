@@ -115,17 +115,16 @@ class entity : public detail::entity_parent<Base>::type {
   // Typed conditions (expr.hpp): `Product::select(col(&Product::price) < 20)`, get() and
   // exists() likewise.
   template <class C>
-  requires detail::condition_for<C, T> [[nodiscard]] static query<T> select(const C& condition) {
+  requires detail::condition_for<C, T>
+  [[nodiscard]] static query<T> select(const C& condition) {
     return query<T>{detail::typed_entity_query(entity_name(), condition.node())};
   }
   template <class C>
-  requires detail::condition_for<C, T> [[nodiscard]] static entity_ptr<T> get(const C& condition) {
-    return select(condition).get();
-  }
+  requires detail::condition_for<C, T>
+  [[nodiscard]] static entity_ptr<T> get(const C& condition) { return select(condition).get(); }
   template <class C>
-  requires detail::condition_for<C, T> [[nodiscard]] static bool exists(const C& condition) {
-    return select(condition).exists();
-  }
+  requires detail::condition_for<C, T>
+  [[nodiscard]] static bool exists(const C& condition) { return select(condition).exists(); }
   // The only object for which `condition` holds, or null; several throw multiple_objects_found.
   // The entity_ptr keeps the object beyond the session; it converts to T*.
   [[nodiscard]] static entity_ptr<T> get(std::string_view condition, params args = {}) {
@@ -193,17 +192,18 @@ class entity : public detail::entity_parent<Base>::type {
     return aselect(detail::keyword_condition(keywords), keywords).exists();
   }
   template <class C>
-  requires detail::condition_for<C, T> [[nodiscard]] static async_query<T> aselect(
-      const C& condition) {
+  requires detail::condition_for<C, T>
+  [[nodiscard]] static async_query<T> aselect(const C& condition) {
     return async_query<T>{select(condition)};
   }
   template <class C>
-  requires detail::condition_for<C, T> [[nodiscard]] static task<entity_ptr<T>> aget(
-      const C& condition) {
+  requires detail::condition_for<C, T>
+  [[nodiscard]] static task<entity_ptr<T>> aget(const C& condition) {
     return aselect(condition).get();
   }
   template <class C>
-  requires detail::condition_for<C, T> [[nodiscard]] static task<bool> aexists(const C& condition) {
+  requires detail::condition_for<C, T>
+  [[nodiscard]] static task<bool> aexists(const C& condition) {
     return aselect(condition).exists();
   }
   // By primary key: object_not_found when missing. The entity_ptr keeps the object beyond the

@@ -161,7 +161,7 @@ concept character = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
     std::is_same_v<T, char8_t> || std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
 template <class T>
 concept numeric_value = (std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && !character<T>) ||
-    std::is_same_v<T, decimal>;
+                        std::is_same_v<T, decimal>;
 template <class T>
 concept text_value = std::is_same_v<T, std::string>;
 // What <, <=, > and >= order: numbers, text, dates and times, intervals.
@@ -174,21 +174,23 @@ concept ordered_value = numeric_value<T> || text_value<T> || std::is_same_v<T, d
 // type.
 template <class A, class B>
 concept comparable_types = (numeric_value<A> && numeric_value<B>) ||
-    (entity_type<A> && entity_type<B> && (std::is_base_of_v<A, B> || std::is_base_of_v<B, A>)) ||
-    (column_type<A> && std::is_same_v<A, B>);
+                           (entity_type<A> && entity_type<B> &&
+                            (std::is_base_of_v<A, B> || std::is_base_of_v<B, A>)) ||
+                           (column_type<A> && std::is_same_v<A, B>);
 
 // A C++ value compared with an expression of T: numbers with a number, text with anything that
 // is a string_view, an object (or a pointer to one) of T's hierarchy, else a T.
 template <class U>
 using operand_t = std::remove_cvref_t<U>;
 template <class T, class U>
-concept value_operand = !is_expr_v<operand_t<U>> &&
+concept value_operand =
+    !is_expr_v<operand_t<U>> &&
     ((numeric_value<T> && numeric_value<operand_t<U>>) ||
      (text_value<T> && std::is_convertible_v<const U&, std::string_view>) ||
-     (entity_type<T> && (std::is_base_of_v<T, operand_t<U>> ||
-                         (std::is_pointer_v<operand_t<U>> &&
-                          std::is_base_of_v<T, std::remove_cv_t<std::remove_pointer_t<
-                                                   operand_t<U>>>>))) ||
+     (entity_type<T> &&
+      (std::is_base_of_v<T, operand_t<U>> ||
+       (std::is_pointer_v<operand_t<U>> &&
+        std::is_base_of_v<T, std::remove_cv_t<std::remove_pointer_t<operand_t<U>>>>))) ||
      (column_type<T> && !text_value<T> && !numeric_value<T> && std::is_same_v<operand_t<U>, T>));
 
 // An object (or a pointer to one) of a collection's entity.
@@ -208,8 +210,7 @@ expr_node_ptr parameter_node(U&& v) {
   return n;
 }
 
-inline expr_node_ptr make_node(expr_node::kind k, const char* op,
-                               std::vector<expr_node_ptr> args) {
+inline expr_node_ptr make_node(expr_node::kind k, const char* op, std::vector<expr_node_ptr> args) {
   auto n = std::make_shared<expr_node>();
   n->k = k;
   n->op = op;
@@ -239,8 +240,7 @@ using arithmetic_t = std::conditional_t<
                        double, std::int64_t>>;
 // R, optional where either operand may be missing.
 template <class R, class A, class B>
-using maybe_t =
-    std::conditional_t<is_optional_v<A> || is_optional_v<B>, std::optional<R>, R>;
+using maybe_t = std::conditional_t<is_optional_v<A> || is_optional_v<B>, std::optional<R>, R>;
 
 // The entity a member pointer's path reaches next: the target of a reference.
 template <class T>
@@ -272,18 +272,18 @@ class expr {
 
   // Text: PonyORM's startswith(), endswith(), `s in x`, lower(), upper(), strip(), len().
   template <class S>
-  requires(detail::text_value<plain_type> && std::is_convertible_v<const S&, std::string_view>)
+  requires(detail::text_value<plain_type>&& std::is_convertible_v<const S&, std::string_view>)
       [[nodiscard]] expr<bool, E> startswith(const S& prefix) const {
     return method<bool>("startswith", detail::parameter_node(prefix));
   }
   template <class S>
-  requires(detail::text_value<plain_type> && std::is_convertible_v<const S&, std::string_view>)
+  requires(detail::text_value<plain_type>&& std::is_convertible_v<const S&, std::string_view>)
       [[nodiscard]] expr<bool, E> endswith(const S& suffix) const {
     return method<bool>("endswith", detail::parameter_node(suffix));
   }
   // Whether the text holds `part` (`part in x`).
   template <class S>
-  requires(detail::text_value<plain_type> && std::is_convertible_v<const S&, std::string_view>)
+  requires(detail::text_value<plain_type>&& std::is_convertible_v<const S&, std::string_view>)
       [[nodiscard]] expr<bool, E> contains(const S& part) const {
     return expr<bool, E>{detail::make_node(detail::expr_node::kind::infix, "in",
                                            {detail::parameter_node(part), m_node})};
@@ -304,12 +304,12 @@ class expr {
 
   // Whether the value is missing (`x is None`), or is there.
   [[nodiscard]] expr<bool, E> is_none() const {
-    return expr<bool, E>{detail::make_node(detail::expr_node::kind::infix, "is",
-                                           {m_node, none_node()})};
+    return expr<bool, E>{
+        detail::make_node(detail::expr_node::kind::infix, "is", {m_node, none_node()})};
   }
   [[nodiscard]] expr<bool, E> is_not_none() const {
-    return expr<bool, E>{detail::make_node(detail::expr_node::kind::infix, "is not",
-                                           {m_node, none_node()})};
+    return expr<bool, E>{
+        detail::make_node(detail::expr_node::kind::infix, "is not", {m_node, none_node()})};
   }
 
   // Whether the value is one of `values` (`x in (...)`), or none of them.
@@ -353,9 +353,9 @@ class expr {
   template <class U>
   requires detail::item_operand<T, U>
   [[nodiscard]] expr<bool, E> contains(U&& object) const {
-    return expr<bool, E>{detail::make_node(
-        detail::expr_node::kind::infix, "in",
-        {detail::parameter_node(std::forward<U>(object)), m_node})};
+    return expr<bool, E>{
+        detail::make_node(detail::expr_node::kind::infix, "in",
+                          {detail::parameter_node(std::forward<U>(object)), m_node})};
   }
 
  private:
@@ -377,9 +377,9 @@ class expr {
         items.emplace_back(*first);
       }
     }
-    return expr<bool, E>{detail::make_node(
-        detail::expr_node::kind::infix, op,
-        {m_node, detail::parameter_node(param_value{std::move(items)})})};
+    return expr<bool, E>{
+        detail::make_node(detail::expr_node::kind::infix, op,
+                          {m_node, detail::parameter_node(param_value{std::move(items)})})};
   }
 
   detail::expr_node_ptr m_node;
@@ -402,19 +402,20 @@ template <class Previous, class... Members>
 inline constexpr bool path_links_v = true;
 template <class Previous, class C, class F, class... Rest>
 inline constexpr bool path_links_v<Previous, F C::*, Rest...> =
-    attribute_member<F> && entity_type<typename next_entity<value_of_member_t<Previous>>::type> &&
-    std::is_base_of_v<C, typename next_entity<value_of_member_t<Previous>>::type> &&
-    path_links_v<F, Rest...>;
+    attribute_member<F>&& entity_type<typename next_entity<value_of_member_t<Previous>>::type>&&
+        std::is_base_of_v<C, typename next_entity<value_of_member_t<Previous>>::type>&&
+            path_links_v<F, Rest...>;
 
 }  // namespace detail
 
 // An attribute of E by its member, `col(&Product::price)`, or a path through references,
 // `col(&Product::category, &Category::name)` (p.category.name).
 template <class E, class F, class... Rest>
-requires(detail::entity_type<E> && detail::attribute_member<F> &&
+requires(detail::entity_type<E>&& detail::attribute_member<F> &&
          (std::is_member_object_pointer_v<Rest> && ...) && detail::path_links_v<F, Rest...>)
     [[nodiscard]] auto col(F E::*first, Rest... rest) {
-  using last = std::tuple_element_t<sizeof...(Rest), std::tuple<F, detail::member_field_t<Rest>...>>;
+  using last =
+      std::tuple_element_t<sizeof...(Rest), std::tuple<F, detail::member_field_t<Rest>...>>;
   using T = detail::value_of_member_t<last>;
   auto n = std::make_shared<detail::expr_node>();
   n->k = detail::expr_node::kind::attribute;
@@ -434,29 +435,29 @@ requires detail::entity_type<E>
 }
 
 // Comparisons: of two expressions over one entity, or of an expression and a C++ value.
-#define NEXTORM_TYPED_COMPARISON(OP, TEXT, CONCEPT)                                           \
-  template <class A, class B, class E>                                                        \
-  requires(detail::comparable_types<detail::plain_t<A>, detail::plain_t<B>> &&                \
-           CONCEPT<detail::plain_t<A>>) expr<bool, E>                                         \
-  operator OP(const expr<A, E>& a, const expr<B, E>& b) {                                     \
-    return expr<bool, E>{                                                                     \
-        detail::make_node(detail::expr_node::kind::infix, TEXT, {a.node(), b.node()})};       \
-  }                                                                                           \
-  template <class A, class E, class U>                                                        \
-  requires(detail::value_operand<detail::plain_t<A>, U> && CONCEPT<detail::plain_t<A>>)       \
-      expr<bool, E>                                                                           \
-  operator OP(const expr<A, E>& a, U&& b) {                                                   \
-    return expr<bool, E>{detail::make_node(detail::expr_node::kind::infix, TEXT,              \
-                                           {a.node(), detail::parameter_node(                 \
-                                                          std::forward<U>(b))})};             \
-  }                                                                                           \
-  template <class U, class B, class E>                                                        \
-  requires(detail::value_operand<detail::plain_t<B>, U> && CONCEPT<detail::plain_t<B>>)       \
-      expr<bool, E>                                                                           \
-  operator OP(U&& a, const expr<B, E>& b) {                                                   \
-    return expr<bool, E>{detail::make_node(                                                   \
-        detail::expr_node::kind::infix, TEXT,                                                 \
-        {detail::parameter_node(std::forward<U>(a)), b.node()})};                             \
+#define NEXTORM_TYPED_COMPARISON(OP, TEXT, CONCEPT)                                     \
+  template <class A, class B, class E>                                                  \
+  requires(detail::comparable_types<detail::plain_t<A>, detail::plain_t<B>> &&          \
+           CONCEPT<detail::plain_t<A>>) expr<bool, E>                                   \
+  operator OP(const expr<A, E>& a, const expr<B, E>& b) {                               \
+    return expr<bool, E>{                                                               \
+        detail::make_node(detail::expr_node::kind::infix, TEXT, {a.node(), b.node()})}; \
+  }                                                                                     \
+  template <class A, class E, class U>                                                  \
+  requires(detail::value_operand<detail::plain_t<A>, U> && CONCEPT<detail::plain_t<A>>) \
+      expr<bool, E>                                                                     \
+  operator OP(const expr<A, E>& a, U&& b) {                                             \
+    return expr<bool, E>{                                                               \
+        detail::make_node(detail::expr_node::kind::infix, TEXT,                         \
+                          {a.node(), detail::parameter_node(std::forward<U>(b))})};     \
+  }                                                                                     \
+  template <class U, class B, class E>                                                  \
+  requires(detail::value_operand<detail::plain_t<B>, U> && CONCEPT<detail::plain_t<B>>) \
+      expr<bool, E>                                                                     \
+  operator OP(U&& a, const expr<B, E>& b) {                                             \
+    return expr<bool, E>{                                                               \
+        detail::make_node(detail::expr_node::kind::infix, TEXT,                         \
+                          {detail::parameter_node(std::forward<U>(a)), b.node()})};     \
   }
 
 namespace detail {
@@ -473,27 +474,28 @@ NEXTORM_TYPED_COMPARISON(>=, ">=", detail::ordered_value)
 #undef NEXTORM_TYPED_COMPARISON
 
 // Arithmetic on numbers (/ gives a float, as Python's does; % takes integers), + on text.
-#define NEXTORM_TYPED_ARITHMETIC(OP, TEXT, DIVISION)                                           \
-  template <class A, class B, class E>                                                         \
-  requires(detail::numeric_value<detail::plain_t<A>> && detail::numeric_value<detail::plain_t<B>>) \
-  auto operator OP(const expr<A, E>& a, const expr<B, E>& b) {                                 \
-    using R = detail::arithmetic_t<detail::plain_t<A>, detail::plain_t<B>, DIVISION>;          \
-    return expr<detail::maybe_t<R, A, B>, E>{                                                  \
-        detail::make_node(detail::expr_node::kind::infix, TEXT, {a.node(), b.node()})};        \
-  }                                                                                            \
-  template <class A, class E, class U>                                                         \
-  requires(detail::numeric_value<detail::plain_t<A>> && detail::numeric_value<U>)             \
-  auto operator OP(const expr<A, E>& a, U b) {                                                 \
-    using R = detail::arithmetic_t<detail::plain_t<A>, U, DIVISION>;                           \
-    return expr<detail::maybe_t<R, A, U>, E>{detail::make_node(                                \
-        detail::expr_node::kind::infix, TEXT, {a.node(), detail::parameter_node(b)})};         \
-  }                                                                                            \
-  template <class U, class B, class E>                                                         \
-  requires(detail::numeric_value<detail::plain_t<B>> && detail::numeric_value<U>)             \
-  auto operator OP(U a, const expr<B, E>& b) {                                                 \
-    using R = detail::arithmetic_t<U, detail::plain_t<B>, DIVISION>;                           \
-    return expr<detail::maybe_t<R, U, B>, E>{detail::make_node(                                \
-        detail::expr_node::kind::infix, TEXT, {detail::parameter_node(a), b.node()})};         \
+#define NEXTORM_TYPED_ARITHMETIC(OP, TEXT, DIVISION)                                    \
+  template <class A, class B, class E>                                                  \
+  requires(detail::numeric_value<detail::plain_t<A>> &&                                 \
+           detail::numeric_value<detail::plain_t<B>>) auto                              \
+  operator OP(const expr<A, E>& a, const expr<B, E>& b) {                               \
+    using R = detail::arithmetic_t<detail::plain_t<A>, detail::plain_t<B>, DIVISION>;   \
+    return expr<detail::maybe_t<R, A, B>, E>{                                           \
+        detail::make_node(detail::expr_node::kind::infix, TEXT, {a.node(), b.node()})}; \
+  }                                                                                     \
+  template <class A, class E, class U>                                                  \
+  requires(detail::numeric_value<detail::plain_t<A>> && detail::numeric_value<U>) auto  \
+  operator OP(const expr<A, E>& a, U b) {                                               \
+    using R = detail::arithmetic_t<detail::plain_t<A>, U, DIVISION>;                    \
+    return expr<detail::maybe_t<R, A, U>, E>{detail::make_node(                         \
+        detail::expr_node::kind::infix, TEXT, {a.node(), detail::parameter_node(b)})};  \
+  }                                                                                     \
+  template <class U, class B, class E>                                                  \
+  requires(detail::numeric_value<detail::plain_t<B>> && detail::numeric_value<U>) auto  \
+  operator OP(U a, const expr<B, E>& b) {                                               \
+    using R = detail::arithmetic_t<U, detail::plain_t<B>, DIVISION>;                    \
+    return expr<detail::maybe_t<R, U, B>, E>{detail::make_node(                         \
+        detail::expr_node::kind::infix, TEXT, {detail::parameter_node(a), b.node()})};  \
   }
 
 NEXTORM_TYPED_ARITHMETIC(-, "-", false)
@@ -504,8 +506,8 @@ NEXTORM_TYPED_ARITHMETIC(/, "/", true)
 // + adds numbers and joins text.
 template <class A, class B, class E>
 requires((detail::numeric_value<detail::plain_t<A>> && detail::numeric_value<detail::plain_t<B>>) ||
-         (detail::text_value<detail::plain_t<A>> && detail::text_value<detail::plain_t<B>>))
-auto operator+(const expr<A, E>& a, const expr<B, E>& b) {
+         (detail::text_value<detail::plain_t<A>> && detail::text_value<detail::plain_t<B>>)) auto
+operator+(const expr<A, E>& a, const expr<B, E>& b) {
   using P = detail::plain_t<A>;
   using R = std::conditional_t<detail::text_value<P>, std::string,
                                detail::arithmetic_t<P, detail::plain_t<B>>>;
@@ -514,8 +516,9 @@ auto operator+(const expr<A, E>& a, const expr<B, E>& b) {
 }
 template <class A, class E, class U>
 requires((detail::numeric_value<detail::plain_t<A>> && detail::numeric_value<U>) ||
-         (detail::text_value<detail::plain_t<A>> && std::is_convertible_v<const U&, std::string_view>))
-auto operator+(const expr<A, E>& a, const U& b) {
+         (detail::text_value<detail::plain_t<A>> &&
+          std::is_convertible_v<const U&, std::string_view>)) auto
+operator+(const expr<A, E>& a, const U& b) {
   using P = detail::plain_t<A>;
   if constexpr (detail::text_value<P>) {
     return expr<A, E>{detail::make_node(detail::expr_node::kind::infix, "+",
@@ -527,8 +530,9 @@ auto operator+(const expr<A, E>& a, const U& b) {
 }
 template <class U, class B, class E>
 requires((detail::numeric_value<detail::plain_t<B>> && detail::numeric_value<U>) ||
-         (detail::text_value<detail::plain_t<B>> && std::is_convertible_v<const U&, std::string_view>))
-auto operator+(const U& a, const expr<B, E>& b) {
+         (detail::text_value<detail::plain_t<B>> &&
+          std::is_convertible_v<const U&, std::string_view>)) auto
+operator+(const U& a, const expr<B, E>& b) {
   using P = detail::plain_t<B>;
   if constexpr (detail::text_value<P>) {
     return expr<B, E>{detail::make_node(detail::expr_node::kind::infix, "+",
@@ -539,27 +543,29 @@ auto operator+(const U& a, const expr<B, E>& b) {
   }
 }
 template <class A, class E>
-requires detail::numeric_value<detail::plain_t<A>> expr<A, E> operator-(const expr<A, E>& a) {
+requires detail::numeric_value<detail::plain_t<A>> expr<A, E>
+operator-(const expr<A, E>& a) {
   return expr<A, E>{detail::make_node(detail::expr_node::kind::prefix, "-", {a.node()})};
 }
 
 // Conditions combine with &&, || and ! (PonyORM's and, or, not).
 template <class A, class B, class E>
-requires(std::is_same_v<detail::plain_t<A>, bool> && std::is_same_v<detail::plain_t<B>, bool>)
+requires(std::is_same_v<detail::plain_t<A>, bool>&& std::is_same_v<detail::plain_t<B>, bool>)
     expr<bool, E>
 operator&&(const expr<A, E>& a, const expr<B, E>& b) {
   return expr<bool, E>{
       detail::make_node(detail::expr_node::kind::infix, "and", {a.node(), b.node()})};
 }
 template <class A, class B, class E>
-requires(std::is_same_v<detail::plain_t<A>, bool> && std::is_same_v<detail::plain_t<B>, bool>)
+requires(std::is_same_v<detail::plain_t<A>, bool>&& std::is_same_v<detail::plain_t<B>, bool>)
     expr<bool, E>
 operator||(const expr<A, E>& a, const expr<B, E>& b) {
   return expr<bool, E>{
       detail::make_node(detail::expr_node::kind::infix, "or", {a.node(), b.node()})};
 }
 template <class A, class E>
-requires std::is_same_v<detail::plain_t<A>, bool> expr<bool, E> operator!(const expr<A, E>& a) {
+requires std::is_same_v < detail::plain_t<A>,
+bool > expr<bool, E> operator!(const expr<A, E>& a) {
   return expr<bool, E>{detail::make_node(detail::expr_node::kind::prefix, "not", {a.node()})};
 }
 
@@ -604,13 +610,13 @@ struct ordering {
   detail::expr_node_ptr node;
 };
 template <class T, class E>
-requires detail::ordered_value<detail::plain_t<T>> [[nodiscard]] ordering<E> desc(const expr<T, E>& e) {
+requires detail::ordered_value<detail::plain_t<T>>
+[[nodiscard]] ordering<E> desc(const expr<T, E>& e) {
   return {detail::make_node(detail::expr_node::kind::function, "desc", {e.node()})};
 }
 template <class T, class E>
-requires detail::ordered_value<detail::plain_t<T>> [[nodiscard]] ordering<E> asc(const expr<T, E>& e) {
-  return {e.node()};
-}
+requires detail::ordered_value<detail::plain_t<T>>
+[[nodiscard]] ordering<E> asc(const expr<T, E>& e) { return {e.node()}; }
 
 namespace detail {
 // A condition, or an order, for a query of R: over R's entity (or a base of it) when R is an
@@ -637,7 +643,8 @@ using order_entity_t = typename order_entity<O>::type;
 template <class O, class R>
 concept order_for = requires {
   typename order_entity<O>::type;
-} && over_result<typename order_entity<O>::type, R>;
+}
+&&over_result<typename order_entity<O>::type, R>;
 
 template <class T, class E>
 expr_node_ptr order_node(const expr<T, E>& e) {

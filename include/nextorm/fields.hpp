@@ -145,7 +145,8 @@ class scalar_field : public field_base {
   // (`co_await p.notes.aload()`), as optional() gives it.
   template <class Self = scalar_field>
   [[nodiscard]] task<std::optional<T>> aload() const {
-    return detail::call_as_task([self = static_cast<const Self*>(this)] { return self->optional(); });
+    return detail::call_as_task(
+        [self = static_cast<const Self*>(this)] { return self->optional(); });
   }
 
   // A field equals a value when it has that value; it orders like its value (a field without

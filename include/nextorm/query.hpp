@@ -147,19 +147,24 @@ class query {
   // nextorm::select(col(...), ...) over its loop's objects; elsewhere over the result's one
   // item (filter) or the one loop variable (where), else a query error.
   template <class C>
-  requires detail::condition_for<C, R> [[nodiscard]] query filter(const C& condition) const {
-    return query{detail::add_typed_modifier(m_state, 0, C::entity_type::entity_name(), {condition.node()})};
+  requires detail::condition_for<C, R>
+  [[nodiscard]] query filter(const C& condition) const {
+    return query{
+        detail::add_typed_modifier(m_state, 0, C::entity_type::entity_name(), {condition.node()})};
   }
   template <class C>
-  requires detail::condition_for<C, R> [[nodiscard]] query where(const C& condition) const {
-    return query{detail::add_typed_modifier(m_state, 1, C::entity_type::entity_name(), {condition.node()})};
+  requires detail::condition_for<C, R>
+  [[nodiscard]] query where(const C& condition) const {
+    return query{
+        detail::add_typed_modifier(m_state, 1, C::entity_type::entity_name(), {condition.node()})};
   }
   // Typed orders: `order_by(desc(col(&Product::price)), col(&Product::name))`.
   template <class... O>
   requires(sizeof...(O) > 0 && (detail::order_for<O, R> && ...)) [[nodiscard]] query
       order_by(const O&... orders) const {
     return query{detail::add_typed_modifier(
-        m_state, 2, detail::order_entity_t<std::tuple_element_t<0, std::tuple<O...>>>::entity_name(),
+        m_state, 2,
+        detail::order_entity_t<std::tuple_element_t<0, std::tuple<O...>>>::entity_name(),
         {detail::order_node(orders)...})};
   }
   // `desc(p.price), p.name`, `lambda p: p.name`, `-2, 1` (result columns), or `None`.
@@ -372,19 +377,22 @@ class typed_query : public query<R> {
   explicit typed_query(query<R> q) : query<R>{std::move(q)} {}
 
   template <class C>
-  requires detail::condition_for<C, E> [[nodiscard]] typed_query filter(const C& condition) const {
-    return typed_query{query<R>{detail::add_typed_modifier(this->m_state, 0, E::entity_name(), {condition.node()})}};
+  requires detail::condition_for<C, E>
+  [[nodiscard]] typed_query filter(const C& condition) const {
+    return typed_query{query<R>{
+        detail::add_typed_modifier(this->m_state, 0, E::entity_name(), {condition.node()})}};
   }
   template <class C>
-  requires detail::condition_for<C, E> [[nodiscard]] typed_query where(const C& condition) const {
-    return typed_query{query<R>{detail::add_typed_modifier(this->m_state, 1, E::entity_name(), {condition.node()})}};
+  requires detail::condition_for<C, E>
+  [[nodiscard]] typed_query where(const C& condition) const {
+    return typed_query{query<R>{
+        detail::add_typed_modifier(this->m_state, 1, E::entity_name(), {condition.node()})}};
   }
   template <class... O>
   requires(sizeof...(O) > 0 && (detail::order_for<O, E> && ...)) [[nodiscard]] typed_query
       order_by(const O&... orders) const {
-    return typed_query{
-        query<R>{detail::add_typed_modifier(this->m_state, 2, E::entity_name(),
-                                                  {detail::order_node(orders)...})}};
+    return typed_query{query<R>{detail::add_typed_modifier(this->m_state, 2, E::entity_name(),
+                                                           {detail::order_node(orders)...})}};
   }
   // The text forms, over the loop variable `self`.
   [[nodiscard]] typed_query filter(std::string_view text, params args = {}) const {

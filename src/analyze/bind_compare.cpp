@@ -59,7 +59,8 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, ast::compare_op compare,
       const auto* l = rhs_node.try_as<ast::literal>();
       const bool truth = l != nullptr && l->value.type() == value_type::boolean;
       // An element of json `is True` is PonyORM's `== True`: the element read as a bool.
-      if (truth && is_json_element(*lhs)) lhs = json_as(std::move(lhs), ir::scalar_type(value_type::boolean), span);
+      if (truth && is_json_element(*lhs))
+        lhs = json_as(std::move(lhs), ir::scalar_type(value_type::boolean), span);
       if (truth && lhs->type.is_bool()) {
         return std::make_unique<ir::compare>(
             span, negated ? ir::compare_op::ne : ir::compare_op::eq, std::move(lhs),

@@ -301,8 +301,8 @@ param_value read_query(const json& v, const location& at, const registry& schema
     const json& args = v["params"];
     if (!args.is_object()) at.fail("$query's params must be a JSON object, got " + args.dump());
     for (const auto& [name, arg] : args.items()) {
-      q->args.emplace(name, read_value(arg, location{at.option, at.path + ".params['" + name + "']"},
-                                       schema));
+      q->args.emplace(
+          name, read_value(arg, location{at.option, at.path + ".params['" + name + "']"}, schema));
     }
   }
   return param_value{std::shared_ptr<const nested_query>{std::move(q)}};

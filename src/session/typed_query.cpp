@@ -109,9 +109,8 @@ class renderer {
 
 // Appends `nodes` to `out`, comma-separated (a tuple of result items, several orders), in
 // parentheses when there are several and `tuple` asks for them.
-void render_all(const database_impl& db, const std::string& object, params& args,
-                std::size_t group, std::span<const expr_node_ptr> nodes, bool tuple,
-                std::string& out) {
+void render_all(const database_impl& db, const std::string& object, params& args, std::size_t group,
+                std::span<const expr_node_ptr> nodes, bool tuple, std::string& out) {
   renderer r{db, object, args, group};
   const bool parenthesize = tuple && nodes.size() > 1;
   if (parenthesize) out += '(';

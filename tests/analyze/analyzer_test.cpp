@@ -93,7 +93,8 @@ TEST_CASE("type mismatches name both types") {
             .starts_with("type.mismatch: 'in' needs a tuple, a sequence parameter or a str on its "
                          "right, got float"));
   CHECK(error_of("p for p in Product if len(p.price) > 1")
-            .starts_with("type.mismatch: len() needs a str, a json array or a collection, got float"));
+            .starts_with(
+                "type.mismatch: len() needs a str, a json array or a collection, got float"));
   CHECK(error_of("p for p in Product if abs(p.name) > 1")
             .starts_with("type.mismatch: abs() needs a number, got str"));
   CHECK(error_of("p for p in Product if p.name.startswith(1)")
@@ -492,17 +493,19 @@ TEST_CASE("a json element compares as the other side's type on either side") {
 }
 
 TEST_CASE("a json subscript by a str or int parameter binds its value into the path") {
-  const auto by_key = compile_text("d for d in Doc if d.meta[k][i] == 'x'", {{"k", "tags"}, {"i", 0}});
+  const auto by_key =
+      compile_text("d for d in Doc if d.meta[k][i] == 'x'", {{"k", "tags"}, {"i", 0}});
   CHECK(by_key->sql.ends_with("WHERE CAST(json_extract(\"d\".\"meta\", ?) AS TEXT) = ?"));
   for (const auto& [text, args] : std::vector<std::pair<std::string, params>>{
-           {"d for d in Doc if d.meta[d] == 1", {}},             // a loop variable
-           {"d for d in Doc if d.meta[k] == 1", {}},             // not passed
-           {"d for d in Doc if d.meta[k] == 1", {{"k", 1.5}}},   // neither str nor int
-           {"d for d in Doc if d.meta[-1] == 1", {}},            // an expression
+           {"d for d in Doc if d.meta[d] == 1", {}},            // a loop variable
+           {"d for d in Doc if d.meta[k] == 1", {}},            // not passed
+           {"d for d in Doc if d.meta[k] == 1", {{"k", 1.5}}},  // neither str nor int
+           {"d for d in Doc if d.meta[-1] == 1", {}},           // an expression
            {"d for d in Doc if d.meta[k] == 1", {{"k", std::vector<param_value>{1, 2}}}}}) {
     INFO(text);
-    CHECK(error_of(text, args).starts_with(
-        "unsupported.json_path: a json subscript is a str or int literal or parameter"));
+    CHECK(error_of(text, args)
+              .starts_with(
+                  "unsupported.json_path: a json subscript is a str or int literal or parameter"));
   }
 }
 

@@ -10,6 +10,7 @@
 #include "session/session_impl.hpp"
 #include "test_databases.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <coroutine>
 #include <exception>
@@ -17,7 +18,6 @@
 #include <stop_token>
 #include <string>
 #include <utility>
-#include <algorithm>
 #include <vector>
 
 using namespace nextorm;
@@ -155,9 +155,10 @@ TEST_CASE("an async session runs typed queries", "[async]") {
       CHECK((co_await Product::aselect().filter(col(&Product::price) > 20).count()) == 1);
       auto names = co_await aselect(col(&Product::name)).where("p.price > 10").fetch();
       CHECK(names.size() == 2);
-      auto priced = co_await async_query{select(col(&Product::name), col(&Product::price))
-                                             .where(col(&Product::price) > 20)}
-                        .fetch();
+      auto priced =
+          co_await async_query{
+              select(col(&Product::name), col(&Product::price)).where(col(&Product::price) > 20)}
+              .fetch();
       REQUIRE(priced.size() == 1);
       CHECK(std::get<0>(priced[0]) == "saw");
     });

@@ -254,12 +254,14 @@ TEST_CASE("--params passes a query as a parameter with $query", "[sqlite]") {
   CHECK(json("s.name for s in q if s.name != 'Ann'",
              R"({"q": {"$query": "s for s in Student if s.gpa > 3.4"}})") ==
         "{\"columns\":[\"s.name\"],\"rows\":[[\"Dée\"]]}\n");
-  CHECK(json("s.name for s in q",
-             R"({"q": {"$query": {"text": "s for s in Student if s.gpa > g", "params": {"g": 3.4}}}})") ==
-        "{\"columns\":[\"s.name\"],\"rows\":[[\"Ann\"],[\"Dée\"]]}\n");
+  CHECK(
+      json(
+          "s.name for s in q",
+          R"({"q": {"$query": {"text": "s for s in Student if s.gpa > g", "params": {"g": 3.4}}}})") ==
+      "{\"columns\":[\"s.name\"],\"rows\":[[\"Ann\"],[\"Dée\"]]}\n");
   // The inner query's errors point into its own text.
-  const auto bad = query(f, {"--params", R"({"q": {"$query": "s for s in Studnet"}})",
-                             "s.name for s in q"});
+  const auto bad =
+      query(f, {"--params", R"({"q": {"$query": "s for s in Studnet"}})", "s.name for s in q"});
   CHECK(bad.code == 1);
   CHECK(bad.err.find("Student") != std::string::npos);
 }

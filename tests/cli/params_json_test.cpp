@@ -168,8 +168,8 @@ TEST_CASE("$query passes a query, the source of a loop of the query that names i
   CHECK(param_error(R"({"$query": 3})") ==
         "--params: 'x': $query expects a query's text, \"s for s in Student if s.gpa > 3.5\", or "
         "{\"text\": \"...\", \"params\": {...}}, got 3");
-  CHECK(param_error(R"({"$query": {"text": "s for s in Student", "param": {}}})").find(
-            "$query expects") != std::string::npos);
+  CHECK(param_error(R"({"$query": {"text": "s for s in Student", "param": {}}})")
+            .find("$query expects") != std::string::npos);
   CHECK(param_error(R"({"$query": {"params": {}}})").find("$query expects") != std::string::npos);
   CHECK(param_error(R"({"$query": {"text": 3}})").find("$query expects") != std::string::npos);
   CHECK(one(R"({"$query": {"text": "s for s in Student"}})").query().args.empty());

@@ -15,15 +15,25 @@ namespace {
 
 // What must not compile: each is a requires-expression that would hold if it did.
 template <class A, class B>
-concept less_comparable = requires(const A& a, const B& b) { a < b; };
+concept less_comparable = requires(const A& a, const B& b) {
+  a < b;
+};
 template <class A, class B>
-concept equality_comparable = requires(const A& a, const B& b) { a == b; };
+concept equality_comparable = requires(const A& a, const B& b) {
+  a == b;
+};
 template <class A, class B>
-concept addable = requires(const A& a, const B& b) { a + b; };
+concept addable = requires(const A& a, const B& b) {
+  a + b;
+};
 template <class Q, class C>
-concept filterable = requires(const Q& q, const C& c) { q.filter(c); };
+concept filterable = requires(const Q& q, const C& c) {
+  q.filter(c);
+};
 template <class E, class C>
-concept selectable_by = requires(const C& c) { E::select(c); };
+concept selectable_by = requires(const C& c) {
+  E::select(c);
+};
 
 using price_t = decltype(col(&Product::price));
 using name_t = decltype(col(&Product::name));
@@ -39,9 +49,10 @@ static_assert(std::is_same_v<category_t, expr<Category, Product>>);
 static_assert(
     std::is_same_v<decltype(col(&Product::category, &Category::name)), expr<std::string, Product>>);
 static_assert(std::is_same_v<decltype(col(&Product::price) * 2), expr<double, Product>>);
-static_assert(std::is_same_v<decltype(col(&Product::stock) + 1),
-                             expr<std::optional<std::int64_t>, Product>>);
-static_assert(std::is_same_v<decltype(col(&Product::stock) / 2), expr<std::optional<double>, Product>>);
+static_assert(
+    std::is_same_v<decltype(col(&Product::stock) + 1), expr<std::optional<std::int64_t>, Product>>);
+static_assert(
+    std::is_same_v<decltype(col(&Product::stock) / 2), expr<std::optional<double>, Product>>);
 
 // A number compares with numbers, text with text: a Req<double> compared with a string does not
 // compile, nor text ordered against a number, nor a bool ordered, nor objects ordered.
@@ -70,7 +81,9 @@ static_assert(selectable_by<Product, decltype(col(&Product::price) < 2)>);
 static_assert(!selectable_by<Category, decltype(col(&Product::price) < 2)>);
 // A path goes through references only, member by member of the entity reached.
 template <class... M>
-concept path = requires(M... m) { col(m...); };
+concept path = requires(M... m) {
+  col(m...);
+};
 static_assert(path<decltype(&Product::category), decltype(&Category::name)>);
 static_assert(!path<decltype(&Product::category), decltype(&Tag::name)>);
 static_assert(!path<decltype(&Product::name), decltype(&Category::name)>);
@@ -83,11 +96,13 @@ struct Gauge : entity<Gauge> {
   Computed<std::int64_t> span{"span", "self.high - self.low"};
   Method<bool(std::int64_t)> covers{"covers", "lambda g, v: g.low <= v and v <= g.high"};
 };
-static_assert(std::is_same_v<decltype(col(&Gauge::span)), expr<std::optional<std::int64_t>, Gauge>>);
 static_assert(
-    std::is_same_v<decltype(col(&Gauge::covers)(5)), expr<std::optional<bool>, Gauge>>);
+    std::is_same_v<decltype(col(&Gauge::span)), expr<std::optional<std::int64_t>, Gauge>>);
+static_assert(std::is_same_v<decltype(col(&Gauge::covers)(5)), expr<std::optional<bool>, Gauge>>);
 template <class M, class... A>
-concept callable_with = requires(const M& m, A... a) { m(a...); };
+concept callable_with = requires(const M& m, A... a) {
+  m(a...);
+};
 static_assert(!callable_with<decltype(col(&Gauge::covers)), std::string>);
 static_assert(!callable_with<decltype(col(&Gauge::span)), int>);
 
@@ -217,8 +232,7 @@ TEST_CASE_METHOD(shop, "typed results are a query of their C++ types", "[typed_e
   REQUIRE(category);
   CHECK(category->name.get() == "toys");
   CHECK(select(col(&Product::price) * 2).where(col(&Product::sku) == "Y-1").get() == 6.0);
-  CHECK(select(col(&Product::name) + "!").where(col(&Product::sku) == "Y-1").get() ==
-        "Yo-yo!");
+  CHECK(select(col(&Product::name) + "!").where(col(&Product::sku) == "Y-1").get() == "Yo-yo!");
   // Aggregates of a typed result.
   CHECK(select(col(&Product::price)).sum().as_real() == Approx(176.5));
   CHECK(select(col(&Product::price)).where(col(&Product::price) > 1000).max().is_null());
@@ -264,9 +278,8 @@ TEST_CASE_METHOD(shop, "typed references and collections", "[typed_expressions]"
   Tag& sale = *Tag::get(col(&Tag::name) == "sale");
   CHECK(by(col(&Product::tags).contains(sale) && col(&Product::price) > 5) ==
         strings{"Gadget", "Widget"});
-  auto busy = Category::select(col(&Category::products).count() > 1)
-                  .order_by(col(&Category::name))
-                  .fetch();
+  auto busy =
+      Category::select(col(&Category::products).count() > 1).order_by(col(&Category::name)).fetch();
   REQUIRE(busy.size() == 2);
   CHECK(busy[0].name.get() == "tools");
 }
@@ -317,11 +330,12 @@ TEST_CASE_METHOD(shop, "typed expressions use computed attributes and methods",
 
 TEST_CASE_METHOD(shop, "typed aggregates group by the other items", "[typed_expressions]") {
   db_session session{db};
-  auto per_category = select(col(&Product::category, &Category::name), nextorm::count(col(&Product::sku)),
-                             sum(col(&Product::price)), max(col(&Product::price)))
-                          .where(col(&Product::category).is_not_none())
-                          .order_by(col(&Product::category, &Category::name))
-                          .fetch();
+  auto per_category =
+      select(col(&Product::category, &Category::name), nextorm::count(col(&Product::sku)),
+             sum(col(&Product::price)), max(col(&Product::price)))
+          .where(col(&Product::category).is_not_none())
+          .order_by(col(&Product::category, &Category::name))
+          .fetch();
   REQUIRE(per_category.size() == 2);
   CHECK(per_category[0] == std::tuple<std::string, std::int64_t, double, std::optional<double>>{
                                "tools", 2, 34.5, 25.0});
@@ -329,7 +343,8 @@ TEST_CASE_METHOD(shop, "typed aggregates group by the other items", "[typed_expr
                                "toys", 2, 22.0, 19.0});
   CHECK(select(avg(col(&Product::price))).where(col(&Product::price) < 10).get() ==
         std::optional<std::optional<double>>{6.25});
-  CHECK(select(min(col(&Product::name))).get() == std::optional<std::optional<std::string>>{"Anvil"});
+  CHECK(select(min(col(&Product::name))).get() ==
+        std::optional<std::optional<std::string>>{"Anvil"});
   // Over no rows: sum is 0, the others None.
   auto none = select(sum(col(&Product::stock)), min(col(&Product::stock)))
                   .where(col(&Product::price) > 1000)
