@@ -95,6 +95,8 @@ struct Gauge : entity<Gauge> {
   Req<std::int64_t> high{"high"};
   Computed<std::int64_t> span{"span", "self.high - self.low"};
   Method<bool(std::int64_t)> covers{"covers", "lambda g, v: g.low <= v and v <= g.high"};
+  Method<bool(std::int64_t, std::int64_t)> inside{
+      "inside", "lambda g, a, b: a <= g.low and g.high <= b"};
 };
 static_assert(
     std::is_same_v<decltype(col(&Gauge::span)), expr<std::optional<std::int64_t>, Gauge>>);
@@ -326,6 +328,8 @@ TEST_CASE_METHOD(shop, "typed expressions use computed attributes and methods",
             .items() == strings{"narrow"});
   CHECK(select(col(&Gauge::span)).where(col(&Gauge::label) == "narrow").get() ==
         std::optional<std::int64_t>{2});
+  CHECK(select(col(&Gauge::label)).where(col(&Gauge::inside)(0, 10)).fetch().items() ==
+        strings{"narrow"});
 }
 
 TEST_CASE_METHOD(shop, "typed aggregates group by the other items", "[typed_expressions]") {
