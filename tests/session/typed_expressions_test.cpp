@@ -95,8 +95,8 @@ struct Gauge : entity<Gauge> {
   Req<std::int64_t> high{"high"};
   Computed<std::int64_t> span{"span", "self.high - self.low"};
   Method<bool(std::int64_t)> covers{"covers", "lambda g, v: g.low <= v and v <= g.high"};
-  Method<bool(std::int64_t, std::int64_t)> inside{
-      "inside", "lambda g, a, b: a <= g.low and g.high <= b"};
+  Method<bool(std::int64_t, std::int64_t)> inside{"inside",
+                                                  "lambda g, a, b: a <= g.low and g.high <= b"};
 };
 static_assert(
     std::is_same_v<decltype(col(&Gauge::span)), expr<std::optional<std::int64_t>, Gauge>>);
