@@ -58,6 +58,11 @@ struct expr_node {
     call,       // `args[0](args[1], ...)`: a computed method
     text,       // `value` (a string): query text over `self`
   };
+  expr_node() = default;
+  expr_node(const expr_node&) = delete;
+  expr_node& operator=(const expr_node&) = delete;
+  ~expr_node();  // (iterative: src/session/typed_query.cpp)
+
   kind k = kind::none;
   const char* op = "";
   std::vector<member_ref> path;

@@ -6,15 +6,31 @@
 #include <nextorm/expr.hpp>
 #include <nextorm/query.hpp>
 
-#include "common/unreachable.hpp"
 #include "session/query_state.hpp"
 #include "session/session_impl.hpp"
 
 #include <cctype>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace nextorm::detail {
+
+// A condition built in a loop (`c = c && x`) is a chain as deep as the loop: released node by
+// node here rather than by a recursion as deep, which could exhaust the stack.
+expr_node::~expr_node() {
+  std::vector<expr_node_ptr> pending = std::move(args);
+  while (!pending.empty()) {
+    expr_node_ptr n = std::move(pending.back());
+    pending.pop_back();
+    // The last owner may take the node's children (it was made non-const, by make_node).
+    if (n.use_count() == 1) {
+      auto& last = const_cast<expr_node&>(*n);
+      for (expr_node_ptr& child : last.args) pending.push_back(std::move(child));
+      last.args.clear();
+    }
+  }
+}
 
 namespace {
 
@@ -23,6 +39,25 @@ namespace {
 // initial in lower case, so that text added to a typed query names it as it would otherwise.
 std::string object_name(std::string_view entity) {
   return std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(entity[0]))));
+}
+
+// Python's operator precedences, lowest first, as far as typed expressions use them.
+constexpr int lowest = 0;
+constexpr int comparison = 5;
+constexpr int primary = 11;
+
+int precedence(const expr_node& n) {
+  const std::string_view op = n.op;
+  switch (n.k) {
+    case expr_node::kind::prefix: return op == "not" ? 4 : 9;
+    case expr_node::kind::infix:
+      if (op == "or") return 2;
+      if (op == "and") return 3;
+      if (op == "+" || op == "-") return 7;
+      if (op == "*" || op == "/") return 8;
+      return comparison;  // == != < <= > >= in, not in, is, is not
+    default: return primary;
+  }
 }
 
 class renderer {
@@ -35,7 +70,12 @@ class renderer {
         m_args{args},
         m_prefix{"__typed" + std::to_string(group) + "_"} {}
 
-  void render(const expr_node& n, std::string& out) {
+  // Writes `n`, in parentheses only where Python would read it otherwise: `a and b and c`
+  // built in a loop stays flat (the parser refuses brackets nested deeper than 100).
+  void render(const expr_node& n, std::string& out, int context = lowest) {
+    const int own = precedence(n);
+    const bool parenthesize = own < context;
+    if (parenthesize) out += '(';
     switch (n.k) {
       case expr_node::kind::attribute:
         out += m_object;
@@ -43,51 +83,59 @@ class renderer {
           out += '.';
           out += member_name(m_db, step, "col()");
         }
-        return;
+        break;
       case expr_node::kind::parameter: {
         std::string name = m_prefix + std::to_string(m_next++);
         out += name;
         m_args.insert_or_assign(std::move(name), n.value);
-        return;
+        break;
       }
-      case expr_node::kind::none: out += "None"; return;
+      case expr_node::kind::none: out += "None"; break;
       case expr_node::kind::prefix:
-        out += '(';
         out += n.op;
         out += ' ';
-        render(*n.args[0], out);
-        out += ')';
-        return;
-      case expr_node::kind::infix:
-        out += '(';
-        render(*n.args[0], out);
-        out += ' ';
-        out += n.op;
-        out += ' ';
-        render(*n.args[1], out);
-        out += ')';
-        return;
+        render(*n.args[0], out, own);
+        break;
+      case expr_node::kind::infix: {
+        // Left-associative: the left operand may be of the same precedence, the right one not;
+        // comparisons chain in Python (a < b < c), so neither of theirs may be a comparison.
+        // A left operand of the same precedence is walked, not recursed into: a chain built in
+        // a loop may be far deeper than the stack.
+        std::vector<const expr_node*> spine{&n};
+        while (own != comparison && spine.back()->args[0]->k == expr_node::kind::infix &&
+               precedence(*spine.back()->args[0]) == own) {
+          spine.push_back(spine.back()->args[0].get());
+        }
+        render(*spine.back()->args[0], out, own == comparison ? own + 1 : own);
+        for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
+          out += ' ';
+          out += (*it)->op;
+          out += ' ';
+          render(*(*it)->args[1], out, own + 1);
+        }
+        break;
+      }
       case expr_node::kind::method:
-        render(*n.args[0], out);
+        render(*n.args[0], out, primary);
         out += '.';
         out += n.op;
         arguments(n, 1, out);
-        return;
+        break;
       case expr_node::kind::function:
         out += n.op;
         arguments(n, 0, out);
-        return;
+        break;
       case expr_node::kind::call:
-        render(*n.args[0], out);
+        render(*n.args[0], out, primary);
         arguments(n, 1, out);
-        return;
+        break;
       case expr_node::kind::text:
         out += '(';
         out += n.value.scalar().as_text();
         out += ')';
-        return;
+        break;
     }
-    unreachable("typed expression node kind");
+    if (parenthesize) out += ')';
   }
 
  private:
@@ -95,7 +143,7 @@ class renderer {
     out += '(';
     for (std::size_t i = first; i < n.args.size(); ++i) {
       if (i != first) out += ", ";
-      render(*n.args[i], out);
+      render(*n.args[i], out, lowest);
     }
     out += ')';
   }
