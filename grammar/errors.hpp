@@ -75,6 +75,8 @@ NEXTORM_SYNTAX_ERROR(lambda_colon, "expected_colon", "expected ':' after the lam
 NEXTORM_SYNTAX_ERROR(subscript_body, "expected_index", "expected an index or a slice after '['")
 NEXTORM_SYNTAX_ERROR(end_of_query, "unexpected_text", "unexpected text after the query")
 NEXTORM_SYNTAX_ERROR(number_end, "invalid_number", "invalid number literal")
+NEXTORM_SYNTAX_ERROR(dict_colon, "expected_colon", "expected ':' after the dict's key")
+NEXTORM_SYNTAX_ERROR(dict_value, "expected_expression", "expected a value after ':'")
 
 // --- brackets and strings
 template <>
@@ -86,6 +88,9 @@ inline constexpr error_entry error_message<call_close>{
 template <>
 inline constexpr error_entry error_message<list_close>{
     "syntax.expected_close", "expected ',' or ']'", "syntax.unclosed", "unclosed '['"};
+template <>
+inline constexpr error_entry error_message<brace_close>{
+    "syntax.expected_close", "expected ',' or '}'", "syntax.unclosed", "unclosed '{'"};
 template <>
 inline constexpr error_entry error_message<subscript_close>{"syntax.expected_close", "expected ']'",
                                                             "syntax.unclosed", "unclosed '['"};

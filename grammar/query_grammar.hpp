@@ -54,6 +54,8 @@ enum class node_id : std::uint8_t {
   false_,
   paren,       // ( ... ): grouping, tuple or generator, decided by its children
   list,        // [ ... ]: a tuple
+  brace,       // { ... }: a dict (with a dict_tail, or empty) or a set (a tuple)
+  dict_tail,   // `: v1, k2: v2, ...` after the first key of a dict
   tuple_tail,  // `, b, c` after the first item of a tuple
   gen_tail,    // one or more `for` clauses after a result expression
   comp_for,    // for <loop_var>, ... in <source> if <cond> ...
@@ -156,13 +158,21 @@ struct lbracket_char : one<'['> {
 struct rbracket_char : one<']'> {
   static constexpr bool closer = true;
 };
+struct lbrace_char : one<'{'> {
+  static constexpr bool opener = true;
+};
+struct rbrace_char : one<'}'> {
+  static constexpr bool closer = true;
+};
 struct lparen : seq<lparen_char, ws> {};
 struct lbracket : seq<lbracket_char, ws> {};
+struct lbrace : seq<lbrace_char, ws> {};
 // The closing bracket of each construct is its own rule, for its own message.
 struct paren_close : seq<rparen_char, ws> {};
 struct call_close : seq<rparen_char, ws> {};
 struct list_close : seq<rbracket_char, ws> {};
 struct subscript_close : seq<rbracket_char, ws> {};
+struct brace_close : seq<rbrace_char, ws> {};
 
 // ---------------------------------------------------------------------------------------------
 // Operator tokens. Longer operators come first where one is a prefix of another, and a
@@ -314,9 +324,24 @@ struct list : seq<lbracket, list_items, must<list_close>> {
   static constexpr node_id node = node_id::list;
 };
 
+// {}, {k: v, ...}: a dict, whose keys and values alternate among the children (the first key,
+// then the tail's children); {a, b}: a set, which queries read as a tuple (`x in {1, 2}`).
+struct dict_colon : colon {};
+struct dict_value : seq<test> {};
+struct dict_key : seq<test> {};
+struct dict_entry : seq<dict_key, must<dict_colon>, must<dict_value>> {};
+struct dict_tail : seq<dict_colon, must<dict_value>, star<comma, dict_entry>, opt<comma>> {
+  static constexpr node_id node = node_id::dict_tail;
+};
+struct set_tail : seq<star<comma, test>, opt<comma>> {};
+struct brace_items : opt<test, sor<dict_tail, set_tail>> {};
+struct brace : seq<lbrace, brace_items, must<brace_close>> {
+  static constexpr node_id node = node_id::brace;
+};
+
 // The most frequent atoms first: every alternative tried costs a parse-tree node.
 struct atom : sor<fstring_atom, name, string_lit, floating, integer, paren, kw_none, kw_true,
-                  kw_false, list> {};
+                  kw_false, list, brace> {};
 
 // ---------------------------------------------------------------------------------------------
 // Postfix: attribute access, calls, subscripts and slices.

@@ -231,11 +231,6 @@ struct computed_method {
   }
 };
 
-template <class T, class E>
-const expr_node_ptr& node_of(const expr<T, E>& e) noexcept {
-  return e.node();
-}
-
 // The result of arithmetic on A and B: a decimal with a decimal, a double with a floating
 // point or a division, else a 64-bit integer.
 template <class A, class B, bool Division = false>

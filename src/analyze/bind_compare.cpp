@@ -102,10 +102,11 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, ast::compare_op compare,
     if (is_json_element(*operand)) return json_is_null(std::move(operand), negated, span);
     return std::make_unique<ir::is_null>(span, std::move(operand), negated);
   }
-  // An element of json compares as the other side's type (PonyORM casts it).
-  if (is_json_element(*lhs) && !is_json_element(*rhs))
+  // An element of json compares as the other side's type (PonyORM casts it), or as json with
+  // json (`s.meta['x'] == {'y': 1}`).
+  if (is_json_element(*lhs) && !rhs->type.is(value_type::json))
     lhs = json_as(std::move(lhs), rhs->type, span);
-  if (is_json_element(*rhs) && !is_json_element(*lhs))
+  if (is_json_element(*rhs) && !lhs->type.is(value_type::json))
     rhs = json_as(std::move(rhs), lhs->type, span);
   // comparable() takes None only with None: a None on the left stands for both.
   if (!comparable(lhs->type, rhs->type) || lhs->type.is_none()) {

@@ -120,6 +120,13 @@ node_ptr clone(const node& n) {
       c->left_join = x.left_join;
       return c;
     }
+    case node_kind::dict: {
+      const auto& x = n.as<dict>();
+      auto c = std::make_unique<dict>(x.span);
+      c->keys = clone_all(x.keys);
+      c->values = clone_all(x.values);
+      return c;
+    }
     case node_kind::lambda: {
       const auto& x = n.as<lambda>();
       auto c = std::make_unique<lambda>(x.span);
@@ -200,6 +207,9 @@ bool equals(const node& a, const node& b) noexcept {
       return x.op == y.op && equal_all(x.operands, y.operands);
     }
     case node_kind::tuple: return equal_all(a.as<tuple>().items, b.as<tuple>().items);
+    case node_kind::dict:
+      return equal_all(a.as<dict>().keys, b.as<dict>().keys) &&
+             equal_all(a.as<dict>().values, b.as<dict>().values);
     case node_kind::subscript: {
       const auto& x = a.as<subscript>();
       const auto& y = b.as<subscript>();
@@ -314,6 +324,10 @@ std::size_t hash(const node& n) noexcept {
       break;
     }
     case node_kind::tuple: mix_all(h, n.as<tuple>().items); break;
+    case node_kind::dict:
+      mix_all(h, n.as<dict>().keys);
+      mix_all(h, n.as<dict>().values);
+      break;
     case node_kind::subscript: {
       const auto& x = n.as<subscript>();
       mix_node(h, x.object);

@@ -28,6 +28,7 @@ enum class node_kind : std::uint8_t {
   conditional,  // a if c else b
   generator,    // expr for v in src if cond for w in v.attr ...
   lambda,       // lambda p, q: expr
+  dict,         // {'a': 1, 'b': [x, y]}
 };
 
 enum class unary_op : std::uint8_t { neg, pos, not_ };
@@ -200,6 +201,15 @@ struct lambda final : node {
   std::vector<std::string> params;
   std::vector<source_span> param_spans;
   node_ptr body;
+};
+
+// {k1: v1, k2: v2}: keys[i] maps to values[i], in the text's order (a repeated key keeps its
+// last value, as in Python).
+struct dict final : node {
+  static constexpr node_kind static_kind = node_kind::dict;
+  explicit dict(source_span s) : node{static_kind, s} {}
+  std::vector<node_ptr> keys;
+  std::vector<node_ptr> values;
 };
 
 // Deep copy, structural equality and hash (spans ignored by equals/hash), and Python source text

@@ -138,6 +138,7 @@ class printer {
       case node_kind::compare: compare_(n.as<compare>()); break;
       case node_kind::bool_op: bool_op_(n.as<bool_op>()); break;
       case node_kind::tuple: tuple_(n.as<tuple>()); break;
+      case node_kind::dict: dict_(n.as<dict>()); break;
       case node_kind::subscript: subscript_(n.as<subscript>()); break;
       case node_kind::slice: slice_(n.as<slice>()); break;
       case node_kind::conditional: conditional_(n.as<conditional>()); break;
@@ -242,6 +243,17 @@ class printer {
     }
     if (n.items.size() == 1) m_out += ',';
     m_out += ')';
+  }
+
+  void dict_(const dict& n) {
+    m_out += '{';
+    for (std::size_t i = 0; i < n.keys.size(); ++i) {
+      if (i > 0) m_out += ", ";
+      print(*n.keys[i], p_lambda);
+      m_out += ": ";
+      print(*n.values[i], p_lambda);
+    }
+    m_out += '}';
   }
 
   void subscript_(const subscript& n) {

@@ -117,6 +117,7 @@ constexpr std::string_view sequence_tag = "$tuple";
 constexpr std::string_view entity_tag = "$entity";
 constexpr std::string_view timedelta_tag = "$timedelta";
 constexpr std::string_view query_tag = "$query";
+constexpr std::string_view json_tag = "$json";
 
 // Whether `T{text}` reads it: the form alone lets "2020-02-30" or "25:61:00" through.
 template <class T>
@@ -317,6 +318,10 @@ param_value read_tagged(const json& object, const location& at, const registry& 
   }
   if (tag == entity_tag) return read_entity(v, at, schema);
   if (tag == query_tag) return read_query(v, at, schema);
+  if (tag == json_tag) {
+    // Any JSON value, kept as its compact text with sorted keys (PonyORM's form on SQLite).
+    return param_value{value::typed(value_type::json, v.dump())};
+  }
   if (tag == timedelta_tag) {
     try {
       if (v.is_string()) {
@@ -330,7 +335,8 @@ param_value read_tagged(const json& object, const location& at, const registry& 
         v.dump());
   }
   std::vector<std::string> tags{std::string{sequence_tag}, std::string{entity_tag},
-                                std::string{timedelta_tag}, std::string{query_tag}};
+                                std::string{timedelta_tag}, std::string{query_tag},
+                                std::string{json_tag}};
   for (const auto& form : text_forms) {
     if (tag == form.tag) {
       auto text = v.is_string() ? canonical(form.type, v.get<std::string>()) : std::nullopt;

@@ -156,6 +156,11 @@ class dialect {
   // compared in both forms, so that rows written by PonyORM (bytes) and by NextORM's text
   // match.
   [[nodiscard]] virtual bool uuid_is_blob() const noexcept { return false; }
+  // Around and between two json values compared by their content (key order and spaces aside),
+  // or empty where `=` does so already (PostgreSQL's jsonb) or where PonyORM compares the text
+  // (SQLite, whose json PonyORM writes sorted and compact). MariaDB's JSON is text, and
+  // PonyORM's CAST(... AS JSON) of MySQL does not exist there.
+  [[nodiscard]] virtual infixes json_equals() const { return {}; }
   // The function that sums (`average`: averages) decimals exactly, written instead of SUM/AVG of
   // a decimal: "" where those are exact already; SQLite's add doubles, so it has decimal_sum and
   // decimal_avg (registered by the driver: src/driver/sqlite/sqlite_decimal.cpp).

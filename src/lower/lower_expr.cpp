@@ -759,6 +759,18 @@ void sql_builder::compare(const ir::compare& c) {
     m_sql += ')';
     return;
   }
+  const infixes json_equals = m_dialect.json_equals();
+  const bool equality = c.op == ir::compare_op::eq || c.op == ir::compare_op::ne;
+  if (equality && c.lhs->type.is(value_type::json) && c.rhs->type.is(value_type::json) &&
+      !json_equals.before.empty()) {
+    if (c.op == ir::compare_op::ne) m_sql += "NOT ";
+    m_sql += json_equals.before;
+    expr(*c.lhs);
+    m_sql += json_equals.middle;
+    expr(*c.rhs);
+    m_sql += json_equals.after;
+    return;
+  }
   // A decimal parameter against an expression such as `p.price * 2`: a number (SQLite).
   auto side = [&](const ir::expr& e, const ir::expr& against) {
     if (m_dialect.decimal_parameter_needs_cast() && e.kind == ir::expr_kind::param &&
@@ -782,6 +794,21 @@ void sql_builder::in_list(const ir::in_list& in) {
     for (std::size_t i = 0; i < in.items.size(); ++i) {
       if (i > 0) m_sql += " OR ";
       keys_equal(*in.operand, *in.items[i]);
+    }
+    m_sql += ')';
+    return;
+  }
+  const infixes json_equals = m_dialect.json_equals();
+  if (!json_equals.before.empty() && in.operand->type.is(value_type::json)) {
+    // json by content (MariaDB): equal to the first, or the second, ...
+    m_sql += in.negated ? "NOT (" : "(";
+    for (std::size_t i = 0; i < in.items.size(); ++i) {
+      if (i > 0) m_sql += " OR ";
+      m_sql += json_equals.before;
+      expr(*in.operand);
+      m_sql += json_equals.middle;
+      expr(*in.items[i]);
+      m_sql += json_equals.after;
     }
     m_sql += ')';
     return;

@@ -44,6 +44,7 @@ class builder {
       case node_id::false_: return literal(n, false);
       case node_id::paren: return paren(n);
       case node_id::list: return list(n);
+      case node_id::brace: return brace(n);
       case node_id::primary: return primary(n);
       case node_id::prefix: return prefix(n);
       case node_id::power:
@@ -210,6 +211,27 @@ class builder {
       t->items.push_back(std::move(b.node));
     }
     return checked(std::move(t), height + 1);
+  }
+
+  // {}, {k: v, ...} (the first key, then a dict_tail of the first value and the other pairs), or
+  // {a, b, ...}: a set, read as a tuple.
+  built brace(const tree_node& n) {
+    const auto& c = n.children;
+    const bool is_dict = c.empty() || (c.size() == 2 && c[1]->id == node_id::dict_tail);
+    if (!is_dict) return list(n);
+    auto d = std::make_unique<ast::dict>(span(n));
+    std::size_t height = 0;
+    auto add = [&](std::vector<node_ptr>& to, const tree_node& item) {
+      built b = build(item);
+      height = std::max(height, b.height);
+      to.push_back(std::move(b.node));
+    };
+    if (!c.empty()) {
+      add(d->keys, *c[0]);
+      const auto& tail = c[1]->children;
+      for (std::size_t i = 0; i < tail.size(); ++i) add(i % 2 == 0 ? d->values : d->keys, *tail[i]);
+    }
+    return checked(std::move(d), height + 1);
   }
 
   // --- generators

@@ -19,7 +19,7 @@ bool is_name_char(char c) noexcept {
 // whitespace: every token eats the whitespace after it.)
 bool is_token_char(char c) noexcept {
   return is_name_char(c) ||
-         std::string_view{"'\"()[],.:+-*/%<>=!"}.find(c) != std::string_view::npos;
+         std::string_view{"'\"()[]{},.:+-*/%<>=!"}.find(c) != std::string_view::npos;
 }
 
 // The length of the UTF-8 sequence that starts with `c` (1 for a stray continuation byte).

@@ -518,6 +518,68 @@ TEST_CASE("len() of json and 'is True' of a json element") {
             .starts_with("unsupported.is: 'is' compares only with None, True or False"));
 }
 
+namespace {
+// The JSON text a dict literal binds, alone in a comparison with a json attribute.
+std::string dict_json(const std::string& dict, const params& args = {}) {
+  const auto plan = compile_text("d for d in Doc if d.meta == " + dict, args);
+  REQUIRE(plan->params.size() == 1);
+  return plan->params[0].constant.as_text();
+}
+}  // namespace
+
+TEST_CASE("a dict literal binds PonyORM's JSON text: sorted keys, compact, ints by number") {
+  const auto plan = compile_text(
+      "d for d in Doc if d.meta == {'b': [1, 2.5, None, True], 'a': {'y': '\u00e9', 'x': -3}}");
+  CHECK(plan->sql.ends_with("WHERE \"d\".\"meta\" = ?"));
+  CHECK_FALSE(plan->value_dependent);
+  CHECK(dict_json("{'b': [1, 2.5, None, True], 'a': {'y': '\u00e9', 'x': -3}}") ==
+        "{\"a\":{\"x\":-3,\"y\":\"\u00e9\"},\"b\":[1,2.5,null,true]}");
+  CHECK(dict_json("{}") == "{}");
+  CHECK(dict_json("{10: 1, 9: 2, 10: 3}") == "{\"9\":2,\"10\":3}");  // the last value wins
+  CHECK(dict_json("{'a': 1, 2: 0, -1: +5}") == "{\"-1\":5,\"2\":0,\"a\":1}");
+  CHECK(dict_json(R"({'q': '"\\\n\x01', 'f': 1.0, 'g': 1e16})") ==
+        R"({"f":1.0,"g":1e+16,"q":"\"\\\n\u0001"})");
+  CHECK(dict_json("{'a': (1, [2, {}])}") == "{\"a\":[1,[2,{}]]}");
+}
+
+TEST_CASE("a dict literal takes parameters, and its plan is made for their values") {
+  const params args{{"x", 1},
+                    {"ids", std::vector<param_value>{1, 2}},
+                    {"j", value::typed(value_type::json, "{\"b\": 1, \"a\": []}")},
+                    {"k", "key"},
+                    {"n", nullptr}};
+  CHECK(dict_json("{'x': x, 'l': ids, 'j': j, k: n}", args) ==
+        "{\"j\":{\"a\":[],\"b\":1},\"key\":null,\"l\":[1,2],\"x\":1}");
+  CHECK(compile_text("d for d in Doc if d.meta == {'x': x}", args)->value_dependent);
+}
+
+TEST_CASE("a dict literal refuses what has no JSON form or is not known before the query") {
+  CHECK(
+      error_of("d for d in Doc if d.meta == {'a': d.id}")
+          .starts_with("unsupported.dict_value: a dict in a query is made before the query runs"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': not 1}").starts_with("unsupported.dict_value"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': -'x'}").starts_with("unsupported.dict_value"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': x}",
+                 {{"x", value::typed(value_type::date, "2020-01-01")}})
+            .starts_with("type.json_value: a value of type date has no JSON form"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': 1e999}")
+            .starts_with("type.json_value: inf and nan have no JSON form"));
+  CHECK(error_of("d for d in Doc if d.meta == {1.5: 1}")
+            .starts_with("type.json_value: a key of a dict in a query is a str or an int"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': -x}",
+                 {{"x", std::numeric_limits<std::int64_t>::min()}})
+            .starts_with("type.json_value: the negated integer does not fit in 64 bits"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': x}", {{"x", std::string{"\xff"}}})
+            .starts_with("type.json_value: a str of the dict is not valid UTF-8"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': x}",
+                 {{"x", value::typed(value_type::json, "{oops")}})
+            .starts_with("type.json_value: the json parameter is not valid JSON"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': q}", {{"q", query_param("d for d in Doc")}})
+            .starts_with("type.json_value: an object or a query has no JSON form"));
+  CHECK(error_of("d for d in Doc if d.title == {}")
+            .starts_with("type.mismatch: cannot compare str with json"));
+}
+
 TEST_CASE("a negative str index is a one-character Python slice") {
   // s[-2] is s[-2:-1]; s[-1] is s[-1:], as -1 + 1 would be the empty slice end 0.
   CHECK(compile_text("p for p in Product if p.name[-2] == 'a'")

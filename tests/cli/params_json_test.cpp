@@ -91,6 +91,13 @@ TEST_CASE("typed forms become values of their type") {
   CHECK(error_of(R"({"x": {"$timedelta": "soon"}})")
             .find("'x': $timedelta expects Python's str(timedelta)") != std::string::npos);
   CHECK(error_of(R"({"x": {"$timedelta": 5}})").find("got 5") != std::string::npos);
+  // Any JSON value, as its compact text with sorted keys (PonyORM's form).
+  CHECK(one(R"({"$json": {"tags": ["a", null], "level": 2.5, "b": {"y": true, "x": {}}}})")
+            .scalar() ==
+        value::typed(value_type::json, R"({"b":{"x":{},"y":true},"level":2.5,"tags":["a",null]})"));
+  CHECK(one(R"({"$json": [1, "x"]})").scalar() == value::typed(value_type::json, R"([1,"x"])"));
+  CHECK(one(R"({"$json": null})").scalar() == value::typed(value_type::json, "null"));
+  CHECK(one(R"({"$json": "\u00e9"})").scalar() == value::typed(value_type::json, "\"\u00e9\""));
 }
 
 TEST_CASE("$entity refers to a registry entity by key") {

@@ -99,6 +99,12 @@ TEST_CASE("equals tells apart trees that differ in any one part", "[ast]") {
   CHECK_FALSE(same("s[::1]", "s[:1]"));
   CHECK_FALSE(same("s[::1]", "s[::2]"));
   CHECK_FALSE(same("s[:]", "t[:]"));
+  // dicts
+  CHECK_FALSE(same("{}", "()"));
+  CHECK_FALSE(same("{a: 1}", "{b: 1}"));
+  CHECK_FALSE(same("{a: 1}", "{a: 2}"));
+  CHECK_FALSE(same("{a: 1}", "{a: 1, b: 2}"));
+  CHECK_FALSE(same("{a: 1, b: 2}", "{b: 2, a: 1}"));
   // conditionals, generators, lambdas
   CHECK_FALSE(same("a if b else c", "x if b else c"));
   CHECK_FALSE(same("a if b else c", "a if x else c"));
@@ -127,6 +133,8 @@ TEST_CASE("hash follows structure: separated parts do not run together", "[ast]"
   CHECK(h("a + b") != h("a * b"));
   CHECK(h("a if b else c") != h("b if a else c"));
   CHECK(h("(a, b)") != h("(b, a)"));
+  CHECK(h("{a: b}") != h("{b: a}"));
+  CHECK(h("{a: b, c: d}") != h("{a: c, b: d}"));
   CHECK(h("s[0]") != h("s[1]"));
   CHECK(h("a.x") != h("a.y"));
 }

@@ -220,6 +220,26 @@ TEST_CASE("tuples and lists", "[parse]") {
   CHECK(shape("x in (1, 2, 3)") == "(cmp x in (tuple 1 2 3))");
 }
 
+TEST_CASE("braces: a dict, the empty dict, or a set read as a tuple", "[parse]") {
+  CHECK(shape("{}") == "(dict)");
+  CHECK(shape("{'a': 1}") == "(dict 'a':1)");
+  CHECK(shape("{'a': 1, b: [x, y],}") == "(dict 'a':1 b:(tuple x y))");
+  CHECK(shape("{'a': {'b': None}, 'a': -1}") == "(dict 'a':(dict 'b':None) 'a':(- 1))");
+  CHECK(shape("{k: lambda: 1}") == "(dict k:(lambda : 1))");
+  CHECK(shape("{a}") == "(tuple a)");
+  CHECK(shape("{1, 2,}") == "(tuple 1 2)");
+  CHECK(shape("x in {1, 2}") == "(cmp x in (tuple 1 2))");
+  CHECK(shape("s.meta == {}") == "(cmp (. s meta) == (dict))");
+  CHECK(error_id("{'a' 1}") == "syntax.expected_close");
+  CHECK(error_id("{'a': }") == "syntax.expected_expression");
+  CHECK(error_id("{'a': 1, 'b'}") == "syntax.expected_colon");
+  CHECK(error_id("{1, 2: 3}") == "syntax.expected_close");
+  CHECK(error_id("{'a': x for x in y}") == "syntax.expected_close");
+  CHECK(error_id("{'a': 1") == "syntax.unclosed");
+  CHECK(text_at("x == {'a': 1", error_span("x == {'a': 1")) == "{");
+  CHECK(error_id("x == 1}") == "syntax.unexpected_text");
+}
+
 TEST_CASE("a bare tuple is a whole expression, as order_by texts use it", "[parse]") {
   CHECK(shape("desc(p.price), p.name") == "(tuple (call desc (. p price)) (. p name))");
   CHECK(shape("a,") == "(tuple a)");
@@ -433,7 +453,7 @@ TEST_CASE("every kind of whitespace separates tokens, and lines may end in CR LF
 }
 
 TEST_CASE("characters that start tokens are never 'unexpected'", "[parse]") {
-  for (const char c : std::string_view{"'\"()[],.:+-*/%<>=aZ_0"}) {
+  for (const char c : std::string_view{"'\"()[]{},.:+-*/%<>=aZ_0"}) {
     const std::string text = std::string{"x for x "} + c;
     INFO(text);
     CHECK(error_id(text) != "syntax.unexpected_character");

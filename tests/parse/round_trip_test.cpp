@@ -106,6 +106,11 @@ const char* const corpus[] = {
     "(1.5).real",
     "'abc'.upper()",
     "desc(p.price)",
+    // dicts
+    "{}",
+    "{'a': 1, 'b': (x, (y,)), 3: {None: True}}",
+    "{a: lambda: 1, (b for b in c): -1, k: x if y else z}",
+    "s.meta == {'k': (x for x in X)}",
     // literals
     "None",
     "True",
@@ -176,6 +181,8 @@ TEST_CASE("to_string prints the fewest parentheses", "[round_trip]") {
   CHECK(print("((p for p in P))") == "p for p in P");
   CHECK(print("[1, 2]") == "(1, 2)");
   CHECK(print("[1]") == "(1,)");
+  CHECK(print("{1, 2}") == "(1, 2)");
+  CHECK(print("{'a':[1],}") == "{'a': (1,)}");
   CHECK(print("'a' \"b\"") == "'ab'");
   CHECK(print("\"it's\"") == "'it\\'s'");
   CHECK(print("1.") == "1.0");

@@ -53,6 +53,14 @@ inline std::string sexpr(const ast::node& n) {
       for (const auto& i : n.as<tuple>().items) s += " " + sexpr(*i);
       return s + ")";
     }
+    case node_kind::dict: {
+      const auto& x = n.as<dict>();
+      std::string s = "(dict";
+      for (std::size_t i = 0; i < x.keys.size(); ++i) {
+        s += " " + sexpr(*x.keys[i]) + ":" + sexpr(*x.values[i]);
+      }
+      return s + ")";
+    }
     case node_kind::subscript: {
       const auto& x = n.as<subscript>();
       return "([] " + sexpr(*x.object) + " " + sexpr(*x.index) + ")";

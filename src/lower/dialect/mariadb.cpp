@@ -100,6 +100,8 @@ class mariadb final : public dialect {
     return {"CAST(TIME_TO_SEC(", ") * 1000000 AS SIGNED)"};
   }
   bool interval_parameter_as_micros() const noexcept override { return true; }
+  // (`= 1`: MariaDB 10.11 lets a NULL of JSON_EQUALS through a WHERE as true.)
+  infixes json_equals() const override { return {"(JSON_EQUALS(", ", ", ") = 1)"}; }
   // PonyORM's list, on the compact text (JSON_COMPACT); 0.0 too, which is Python's false.
   affixes json_truth() const override {
     return {"coalesce(JSON_COMPACT(",
