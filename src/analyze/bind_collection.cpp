@@ -174,7 +174,8 @@ std::size_t binder::add_collection_loop_var(const std::string& name, const ast::
   return index;
 }
 
-ir::expr_ptr binder::bind_generator(const ast::generator& g) {
+ir::expr_ptr binder::bind_generator(const ast::generator& g, std::vector<ir::expr_ptr>* looked_for,
+                                    bool negated) {
   std::size_t scope = new_scope();
   std::size_t saved_scope = m_scope_id;
   std::size_t saved_floor = m_scope_floor;
@@ -224,6 +225,35 @@ ir::expr_ptr binder::bind_generator(const ast::generator& g) {
     }
   }
   if (&g == m_in_generator) bind_in_query_conditions(g, saved_size, filter);
+  if (looked_for != nullptr) {
+    const auto* items = g.result->try_as<ast::tuple>();
+    if (items == nullptr || items->items.size() != looked_for->size()) {
+      fail(error_category::type, "type.mismatch",
+           "a tuple of " + std::to_string(looked_for->size()) +
+               " values is looked for among tuples of as many values",
+           g.result->span);
+    }
+    for (std::size_t i = 0; i < looked_for->size(); ++i) {
+      const ast::node& item = *items->items[i];
+      ir::expr_ptr equal = bind_comparison(std::move((*looked_for)[i]), ast::compare_op::eq, item,
+                                           item.span, item.span);
+      if (ir::has_aggregate(*equal)) {
+        fail(error_category::unsupported, "unsupported.aggregate_in_filter",
+             "a tuple looked for in a nested query cannot be compared with an aggregate",
+             item.span);
+      }
+      filter.push_back(std::move(equal));
+    }
+    m_scope_id = saved_scope;
+    m_scope_floor = saved_floor;
+    m_element_scope = saved_element;
+    pop_to(saved_size);
+    auto q = std::make_unique<ir::subquery>(ir::scalar_type(value_type::boolean), g.span, scope);
+    q->filter = std::move(filter);
+    q->item = std::make_unique<ir::constant>(g.span, value{true});  // EXISTS selects nothing
+    q->mode = negated ? ir::subquery_mode::not_exists : ir::subquery_mode::exists;
+    return q;
+  }
   if (g.result->kind == ast::node_kind::tuple) {
     fail(error_category::unsupported, "unsupported.subquery_tuple",
          "a nested query must select one value, not a tuple", g.result->span);

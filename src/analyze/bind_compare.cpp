@@ -223,6 +223,16 @@ ir::expr_ptr combine(ir::logical_op op, std::vector<ir::expr_ptr> parts, source_
   return all;
 }
 
+// The generator of `(gen)` or `select(gen)`, or null.
+const ast::generator* nested_generator(const ast::node& n) noexcept {
+  if (const auto* g = n.try_as<ast::generator>()) return g;
+  const auto* c = n.try_as<ast::call>();
+  const auto* f = c != nullptr ? c->func->try_as<ast::name>() : nullptr;
+  if (f == nullptr || f->id != "select" || c->args.size() != 1 || !c->kwargs.empty())
+    return nullptr;
+  return c->args.front()->try_as<ast::generator>();
+}
+
 ir::expr_ptr negate(ir::expr_ptr e, source_span span) {
   return std::make_unique<ir::unary>(ir::scalar_type(value_type::boolean), span, ir::unary_op::not_,
                                      std::move(e));
@@ -259,10 +269,19 @@ ir::expr_ptr binder::bind_tuple_comparison(const ast::node& lhs_node, const ast:
     return *t;
   };
   if (in) {
+    if (const ast::generator* g = nested_generator(*c.rhs)) {
+      // `(a, b) in ((x.a, x.b) for x in X)` or `in select(...)`: the values are bound here, in
+      // this scope, before the generator's loop variables can shadow a name of theirs.
+      std::vector<ir::expr_ptr> looked_for;
+      for (const auto& item : l->items) looked_for.push_back(bind(*item));
+      ir::expr_ptr q = bind_generator(*g, &looked_for, c.op == ast::compare_op::not_in);
+      q->span = span;
+      return q;
+    }
     if (r == nullptr) {
       fail(error_category::unsupported, "unsupported.tuple_in",
-           "a tuple can be looked for in a tuple of tuples ((a, b) in ((1, 2), (3, 4))), not in "
-           "this",
+           "a tuple can be looked for in a tuple of tuples ((a, b) in ((1, 2), (3, 4))) or in a "
+           "nested query of tuples ((a, b) in ((x.a, x.b) for x in X)), not in this",
            c.rhs->span);
     }
     std::vector<ir::expr_ptr> rows;

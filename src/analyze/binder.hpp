@@ -151,7 +151,13 @@ class binder {
   ir::expr_ptr bind_set(ir::expr_ptr object, const attr_info& attr, source_span span);
   ir::expr_ptr bind_reverse_single(std::size_t parent, const attr_info& attr, source_span span);
   ir::expr_ptr bind_element_attribute(ir::expr_ptr coll, const ast::attribute& a);
-  ir::expr_ptr bind_generator(const ast::generator& g);
+  // A nested generator. With `looked_for` (`(a, b) in ((x.a, x.b) for x in X ...)`), its result
+  // is a tuple of as many values, each compared with the value looked for in the nested scope,
+  // and the query is an EXISTS of those equalities (NOT EXISTS when `negated`), as PonyORM writes
+  // it on SQLite.
+  ir::expr_ptr bind_generator(const ast::generator& g,
+                              std::vector<ir::expr_ptr>* looked_for = nullptr,
+                              bool negated = false);
   // `x in q`: the query q passed as a parameter, as the nested generator it stands for.
   ir::expr_ptr bind_query_in(const ast::name& n, const nested_query& q);
   // The conditions of q's filter() and where(), bound in q's generator `g` (its scope entries
