@@ -370,7 +370,8 @@ struct slice_colon : colon {
   static constexpr node_id node = node_id::slice_colon;
 };
 struct slice_rest : seq<slice_colon, opt<test>, opt<slice_colon, opt<test>>> {};
-struct subscript_body : sor<seq<test, opt<slice_rest>>, slice_rest> {};
+// s[a, b] indexes by the tuple (a, b): Entity[1, 2] looks an object up by a composite key.
+struct subscript_body : sor<seq<test, opt<sor<slice_rest, tuple_tail>>>, slice_rest> {};
 struct subscript : seq<lbracket, must<subscript_body>, must<subscript_close>> {
   static constexpr node_id node = node_id::subscript;
 };

@@ -42,6 +42,7 @@ ir::type attr_type(const attr_info& attr) {
 }  // namespace
 
 ir::expr_ptr binder::bind_attribute(const ast::attribute& a) {
+  if (ir::expr_ptr known = bind_known_object_path(a)) return known;
   // `Product.price` in order_by(desc(Product.price)): the loop variable over Product.
   if (const auto* n = a.object->try_as<ast::name>();
       n != nullptr && lookup(n->id) == nullptr && !m_args->contains(n->id)) {
@@ -120,19 +121,7 @@ ir::expr_ptr binder::bind_entity_attribute(ir::expr_ptr object, const ast::attri
         return object;
       }
       return bind_entity_attribute(join_reference(std::move(object)), a);
-    default:  // an entity parameter: only its key is known
-      if (reference_key && attr == &entity.pk()) {
-        fail(error_category::unsupported, "unsupported.parameter_attribute",
-             "the key of " + entity.name + " is the reference '" + a.attr + "' to " + attr->target +
-                 ", which a parameter does not hold: pass that " + attr->target + " itself",
-             a.attr_span);
-      }
-      if (!is_key) {
-        fail(error_category::unsupported, "unsupported.parameter_attribute",
-             "only the key of an object passed as a parameter can be used, not '" + a.attr +
-                 "': pass the value itself",
-             a.attr_span);
-      }
+    default:  // an entity parameter's key (its other attributes: bind_known_object_path)
       object->type = ir::scalar_type(attr->type);
       object->span = a.span;
       return object;

@@ -21,6 +21,11 @@ ir::expr_ptr bool_constant(source_span span, bool v) {
   return std::make_unique<ir::constant>(span, value{v});
 }
 
+bool is_known_before(const ir::expr& e) noexcept {
+  const auto* q = e.try_as<ir::subquery>();
+  return q != nullptr && q->known_before;
+}
+
 bool is_none_literal(const ast::node& n) noexcept {
   const auto* l = n.try_as<ast::literal>();
   return l != nullptr && l->value.is_null();
@@ -118,6 +123,24 @@ ir::expr_ptr binder::bind_comparison(ir::expr_ptr lhs, ast::compare_op compare,
          "operator " + std::string{op_text(op)} + " cannot order objects of " +
              ir::type_text(lhs->type) + "; compare their attributes",
          op_span);
+  }
+  if (equality && (is_known_before(*lhs) || is_known_before(*rhs))) {
+    // PonyORM compares with the value it read first, and a None it read is `IS NULL`: CASE WHEN
+    // the object's value is NULL THEN other IS [NOT] NULL ELSE lhs op rhs END. A missing object
+    // (PonyORM's ObjectNotFound) reads no NULL: nothing equals it, nor differs from it.
+    const bool known_left = is_known_before(*lhs);
+    ir::expr_ptr known_null = ir::clone(known_left ? *lhs : *rhs);
+    auto& found_null = known_null->as<ir::subquery>();
+    found_null.filter.push_back(
+        std::make_unique<ir::is_null>(span, ir::clone(*found_null.item), false));
+    found_null.mode = ir::subquery_mode::exists;
+    found_null.type = ir::scalar_type(value_type::boolean);
+    found_null.known_before = false;
+    ir::expr_ptr other_null = std::make_unique<ir::is_null>(
+        span, ir::clone(known_left ? *rhs : *lhs), op == ir::compare_op::ne);
+    return std::make_unique<ir::conditional>(
+        ir::scalar_type(value_type::boolean), span, std::move(known_null), std::move(other_null),
+        std::make_unique<ir::compare>(span, op, std::move(lhs), std::move(rhs)));
   }
   return std::make_unique<ir::compare>(span, op, std::move(lhs), std::move(rhs));
 }

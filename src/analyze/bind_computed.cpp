@@ -100,8 +100,8 @@ ir::expr_ptr binder::bind_computed(ir::expr_ptr object, const computed_info& c,
   if (object->kind != ir::expr_kind::source_row && object->kind != ir::expr_kind::column) {
     fail(error_category::unsupported, "unsupported.parameter_attribute",
          "computed attribute " + full_name(c) +
-             " of an object passed as a parameter: iterate over the entity and compare with the "
-             "parameter instead",
+             " of an object chosen by an expression: read it from each object instead "
+             "('a.x if c else b.x')",
          span);
   }
   if (std::find(m_computed_stack.begin(), m_computed_stack.end(), &c) != m_computed_stack.end()) {

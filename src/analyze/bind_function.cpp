@@ -124,6 +124,7 @@ ir::expr_ptr binder::bind_date_part(ir::expr_ptr object, const ast::attribute& a
 }
 
 ir::expr_ptr binder::bind_subscript(const ast::subscript& s) {
+  if (ir::expr_ptr object = bind_entity_by_key(s)) return object;  // Group[101]
   ir::expr_ptr object = bind(*s.object);
   if (object->type.is(value_type::json)) return bind_json_subscript(std::move(object), s);
   if (!object->type.is_text()) {

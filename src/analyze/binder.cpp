@@ -106,6 +106,7 @@ ir::expr_ptr binder::bind(const ast::node& n) {
 }
 
 ir::expr_ptr binder::bind_node(const ast::node& n) {
+  if (!m_known_roots.empty() && is_known_root(n)) return known_root_row(n);
   switch (n.kind) {
     case ast::node_kind::literal:
       return std::make_unique<ir::constant>(n.span, n.as<ast::literal>().value);

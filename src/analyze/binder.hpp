@@ -155,6 +155,18 @@ class binder {
   // is a tuple of as many values, each compared with the value looked for in the nested scope,
   // and the query is an EXISTS of those equalities (NOT EXISTS when `negated`), as PonyORM writes
   // it on SQLite.
+  // Objects the query does not iterate (bind_known_object.cpp): attributes of a parameter object
+  // (`o.group.number`) and `Entity[key]`, read by a nested query over their one row. Null when
+  // `a` or `s` is no such thing.
+  ir::expr_ptr bind_known_object_path(const ast::attribute& a);
+  ir::expr_ptr bind_entity_by_key(const ast::subscript& s);
+  ir::expr_ptr bind_known_object(const ast::node& root, const entity_info& entity,
+                                 const ast::attribute* chain);
+  [[nodiscard]] const entity_info* known_object(const ast::node& root) const;
+  void pick_known_object(const ast::node& root, const entity_info& entity, std::size_t row,
+                         std::vector<ir::expr_ptr>& filter);
+  [[nodiscard]] bool is_known_root(const ast::node& n) const noexcept;
+  [[nodiscard]] ir::expr_ptr known_root_row(const ast::node& n) const;
   ir::expr_ptr bind_generator(const ast::generator& g,
                               std::vector<ir::expr_ptr>* looked_for = nullptr,
                               bool negated = false);
@@ -241,6 +253,8 @@ class binder {
   std::optional<std::size_t> m_element_scope;
   // The parsed texts of queries used with 'in' (and generator texts made for them).
   std::vector<ast::node_ptr> m_owned_trees;
+  // The known objects being bound (their root node, and the source of their row).
+  std::vector<std::pair<const ast::node*, std::size_t>> m_known_roots;
   const ast::generator* m_in_generator = nullptr;  // q's generator and q, while it is bound
   const nested_query* m_in_query = nullptr;
   std::vector<std::unique_ptr<std::string>> m_owned_texts;

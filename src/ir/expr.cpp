@@ -127,6 +127,7 @@ expr_ptr clone_node(const expr& e) {
       copy->item = clone_or_null(q.item);
       copy->operand = clone_or_null(q.operand);
       copy->from_path = q.from_path;
+      copy->known_before = q.known_before;
       return copy;
     }
   }
@@ -195,8 +196,8 @@ bool equals(const expr& a, const expr& b) noexcept {
     case expr_kind::subquery: {
       const auto &x = a.as<subquery>(), &y = b.as<subquery>();
       return x.mode == y.mode && x.scope == y.scope && x.from_path == y.from_path &&
-             equal_lists(x.filter, y.filter) && equal_or_null(x.item, y.item) &&
-             equal_or_null(x.operand, y.operand);
+             x.known_before == y.known_before && equal_lists(x.filter, y.filter) &&
+             equal_or_null(x.item, y.item) && equal_or_null(x.operand, y.operand);
     }
   }
   detail::unreachable("ir::equals");

@@ -291,6 +291,9 @@ struct subquery final : expr {
   expr_ptr item;           // the selected value (an object: its key); null for EXISTS
   expr_ptr operand;        // in / not_in: the value looked for
   bool from_path = false;  // an attribute path (`s.courses.credits`), not a nested generator
+  // The value of an object the query does not iterate (`o.group`, `Group[1].dept`), which
+  // PonyORM reads before the query: compared by == and != as that value (None: IS NULL).
+  bool known_before = false;
 };
 
 // Deep copy and structural equality (spans ignored).

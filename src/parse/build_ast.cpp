@@ -327,7 +327,9 @@ class builder {
                                       [](const auto& x) { return x->id == node_id::slice_colon; });
     std::size_t height = object.height;
     if (!is_slice) {
-      built index = build(*c[0]);
+      built index = c.size() == 2 ? with_tail(build(*c[0]), *c[1],
+                                              source_span{span(*c[0]).begin, span(*c[1]).end})
+                                  : build(*c[0]);  // s[a, b]: a tuple
       height = std::max(height, index.height);
       return checked(
           std::make_unique<ast::subscript>(s, std::move(object.node), std::move(index.node)),

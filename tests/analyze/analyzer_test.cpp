@@ -163,7 +163,10 @@ TEST_CASE("constructs outside the language are refused as unsupported") {
             .starts_with("unsupported.result"));
   CHECK(error_of("p for p in Product if p.category == c.name",
                  {{"c", entity_ref{testing::schema().find("Category"), 1}}})
-            .starts_with("unsupported.parameter_attribute"));
+            .starts_with("type.mismatch: cannot compare Category with str"));
+  CHECK(error_of("p for p in Product if (p.category if p.active else None).n_products > 1")
+            .starts_with("unsupported.parameter_attribute: computed attribute "
+                         "Category.n_products of an object chosen by an expression"));
   CHECK(error_of("p for p in Product for q in Product if Product.name == 'a'")
             .starts_with("unsupported.ambiguous_entity"));
   CHECK(error_of("p for p in Product if Category.name == 'a'")
@@ -578,6 +581,29 @@ TEST_CASE("a dict literal refuses what has no JSON form or is not known before t
             .starts_with("type.json_value: an object or a query has no JSON form"));
   CHECK(error_of("d for d in Doc if d.title == {}")
             .starts_with("type.mismatch: cannot compare str with json"));
+}
+
+TEST_CASE("attributes of a parameter object and of Entity[key] are read by a nested query") {
+  const params args{{"o", entity_ref{testing::schema().find("Product"), 7}},
+                    {"c", entity_ref{testing::schema().find("Category"), 1}}};
+  CHECK(compile_text("p for p in Product if p.price > o.price", args)
+            ->sql.ends_with("WHERE \"p\".\"price\" > (SELECT \"p-2\".\"price\" FROM "
+                            "\"Product\" \"p-2\" WHERE \"p-2\".\"id\" = ?)"));
+  // The key of a parameter object is the parameter.
+  CHECK(compile_text("p for p in Product if p.category.id == c.id", args)
+            ->sql.ends_with("WHERE \"p\".\"category\" = ?"));
+  // The nested query's loop may reuse the parameter's name without capturing it.
+  CHECK(compile_text("p for p in Product if p.name == Product[3].name")
+            ->sql.ends_with("WHERE \"p\".\"name\" = (SELECT \"p-2\".\"name\" FROM "
+                            "\"Product\" \"p-2\" WHERE \"p-2\".\"id\" = 3)"));
+  CHECK(compile_text("p for p in Product if count(o.tags) > 1", args)->sql.find("COUNT(") !=
+        std::string::npos);
+  CHECK(error_of("p for p in Product if p.name == Product[1, 2].name")
+            .starts_with("type.key: Product[...] takes its primary key: 1 value(s), got 2"));
+  CHECK(error_of("p for p in Product if p.name == Product['x'].name")
+            .starts_with("type.mismatch: cannot compare int with str"));
+  CHECK(error_of("p for p in Product if p.price > o.nope", args)
+            .starts_with("unknown_name.attribute"));
 }
 
 TEST_CASE("a negative str index is a one-character Python slice") {

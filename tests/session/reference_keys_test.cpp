@@ -205,16 +205,13 @@ TEST_CASE("queries over an entity keyed by a reference", "[reference_keys]") {
   CHECK(select<std::int64_t>("b.level for b in Badge if b.holder.person.name == 'Ann'").first() ==
         3);
   CHECK(select<std::string>("x.person.name for x in Profile").order_by("1").first() == "Ann");
-  // An object passed as a parameter holds its key, not the Person to navigate.
-  CHECK(error_id([] {
-          (void)select<Profile>("x for x in Profile if x.bio == y.person.name",
-                                {{"y", Profile::at(1)}})
-              .count();
-        }) == "unsupported.parameter_attribute");
-  CHECK(error_id([] {
-          (void)select<Profile>("x for x in Profile if x.badge == y.badge", {{"y", Profile::at(1)}})
-              .count();
-        }) == "unsupported.parameter_attribute");
+  // The attributes of an object passed as a parameter are read inside the query.
+  CHECK(names(select<Profile>("x for x in Profile if x.person.name == y.person.name",
+                              {{"y", Profile::at(1)}})) == strings{"Ann"});
+  CHECK(names(select<Profile>("x for x in Profile if x.badge == y.badge",
+                              {{"y", Profile::at(1)}})) == strings{"Ann"});
+  CHECK(names(select<Profile>("x for x in Profile if x.badge != y.badge",
+                              {{"y", Profile::at(1)}})) == strings{});
 }
 
 TEST_CASE("a C++ primary_key of one attribute must be a Single", "[reference_keys]") {
