@@ -21,27 +21,17 @@ const ast::node& chain_root(const ast::attribute& a) noexcept {
 
 }  // namespace
 
-bool binder::is_known_root(const ast::node& n) const noexcept {
+std::optional<std::size_t> binder::known_root_source(const ast::node& n) const noexcept {
   for (const auto& [root, source] : m_known_roots) {
-    if (root == &n) return true;
+    if (root == &n) return source;
   }
-  return false;
-}
-
-ir::expr_ptr binder::known_root_row(const ast::node& n) const {
-  for (const auto& [root, source] : m_known_roots) {
-    if (root == &n) {
-      return std::make_unique<ir::source_row>(ir::entity_type(*m_query.sources[source].entity),
-                                              n.span, source);
-    }
-  }
-  return nullptr;
+  return std::nullopt;
 }
 
 // The entity of `root` when it is a parameter object or `Entity[key]`, else null; `key` receives
 // the conditions that pick its row out of a source of that entity.
 const entity_info* binder::known_object(const ast::node& root) const {
-  if (is_known_root(root)) return nullptr;  // being bound: the chain below reads its row
+  if (known_root_source(root)) return nullptr;  // being bound: the chain below reads its row
   if (const auto* n = root.try_as<ast::name>()) {
     if (lookup(n->id) != nullptr) return nullptr;
     auto it = m_args->find(n->id);
@@ -124,7 +114,9 @@ ir::expr_ptr binder::bind_known_object(const ast::node& root, const entity_info&
   std::vector<ir::expr_ptr> filter;
   pick_known_object(root, entity, row, filter);
   m_known_roots.emplace_back(&root, row);
-  ir::expr_ptr item = chain != nullptr ? bind_attribute(*chain) : known_root_row(root);
+  ir::expr_ptr item =
+      chain != nullptr ? bind_attribute(*chain)
+                       : std::make_unique<ir::source_row>(ir::entity_type(entity), root.span, row);
   m_known_roots.pop_back();
   // A collection (`c in o.courses`, `len(o.courses)`) stays one, over its elements.
   const bool collection = item->type.collection;

@@ -106,7 +106,12 @@ ir::expr_ptr binder::bind(const ast::node& n) {
 }
 
 ir::expr_ptr binder::bind_node(const ast::node& n) {
-  if (!m_known_roots.empty() && is_known_root(n)) return known_root_row(n);
+  if (!m_known_roots.empty()) {
+    if (const std::optional<std::size_t> row = known_root_source(n)) {
+      return std::make_unique<ir::source_row>(ir::entity_type(*m_query.sources[*row].entity),
+                                              n.span, *row);
+    }
+  }
   switch (n.kind) {
     case ast::node_kind::literal:
       return std::make_unique<ir::constant>(n.span, n.as<ast::literal>().value);

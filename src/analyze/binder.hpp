@@ -165,8 +165,8 @@ class binder {
   [[nodiscard]] const entity_info* known_object(const ast::node& root) const;
   void pick_known_object(const ast::node& root, const entity_info& entity, std::size_t row,
                          std::vector<ir::expr_ptr>& filter);
-  [[nodiscard]] bool is_known_root(const ast::node& n) const noexcept;
-  [[nodiscard]] ir::expr_ptr known_root_row(const ast::node& n) const;
+  // The source of the row of a known object being bound, when `n` is its root.
+  [[nodiscard]] std::optional<std::size_t> known_root_source(const ast::node& n) const noexcept;
   ir::expr_ptr bind_generator(const ast::generator& g,
                               std::vector<ir::expr_ptr>* looked_for = nullptr,
                               bool negated = false);

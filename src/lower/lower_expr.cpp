@@ -761,8 +761,8 @@ void sql_builder::compare(const ir::compare& c) {
   }
   const infixes json_equals = m_dialect.json_equals();
   const bool equality = c.op == ir::compare_op::eq || c.op == ir::compare_op::ne;
-  if (equality && c.lhs->type.is(value_type::json) && c.rhs->type.is(value_type::json) &&
-      !json_equals.before.empty()) {
+  // (The binder compares json only with json.)
+  if (equality && c.lhs->type.is(value_type::json) && !json_equals.before.empty()) {
     if (c.op == ir::compare_op::ne) m_sql += "NOT ";
     m_sql += json_equals.before;
     expr(*c.lhs);

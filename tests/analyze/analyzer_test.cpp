@@ -546,13 +546,15 @@ TEST_CASE("a dict literal binds PonyORM's JSON text: sorted keys, compact, ints 
 }
 
 TEST_CASE("a dict literal takes parameters, and its plan is made for their values") {
-  const params args{{"x", 1},
-                    {"ids", std::vector<param_value>{1, 2}},
-                    {"j", value::typed(value_type::json, "{\"b\": 1, \"a\": []}")},
-                    {"k", "key"},
-                    {"n", nullptr}};
+  const params args{
+      {"x", 1},
+      {"ids", std::vector<param_value>{1, 2}},
+      {"j", value::typed(value_type::json, "{\"b\": [1, {\"d\": 2, \"c\": 3}], \"a\": []}")},
+      {"k", "key"},
+      {"n", nullptr}};
   CHECK(dict_json("{'x': x, 'l': ids, 'j': j, k: n}", args) ==
-        "{\"j\":{\"a\":[],\"b\":1},\"key\":null,\"l\":[1,2],\"x\":1}");
+        "{\"j\":{\"a\":[],\"b\":[1,{\"c\":3,\"d\":2}]},\"key\":null,\"l\":[1,2],\"x\":1}");
+  CHECK(dict_json("{'f': -1.5, 'g': +2.5}") == "{\"f\":-1.5,\"g\":2.5}");
   CHECK(compile_text("d for d in Doc if d.meta == {'x': x}", args)->value_dependent);
 }
 
@@ -561,6 +563,8 @@ TEST_CASE("a dict literal refuses what has no JSON form or is not known before t
       error_of("d for d in Doc if d.meta == {'a': d.id}")
           .starts_with("unsupported.dict_value: a dict in a query is made before the query runs"));
   CHECK(error_of("d for d in Doc if d.meta == {'a': not 1}").starts_with("unsupported.dict_value"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': d}").starts_with("unsupported.dict_value"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': zz}").starts_with("unsupported.dict_value"));
   CHECK(error_of("d for d in Doc if d.meta == {'a': -'x'}").starts_with("unsupported.dict_value"));
   CHECK(error_of("d for d in Doc if d.meta == {'a': x}",
                  {{"x", value::typed(value_type::date, "2020-01-01")}})
@@ -604,6 +608,31 @@ TEST_CASE("attributes of a parameter object and of Entity[key] are read by a nes
             .starts_with("type.mismatch: cannot compare int with str"));
   CHECK(error_of("p for p in Product if p.price > o.nope", args)
             .starts_with("unknown_name.attribute"));
+  // The known value on the left: the same CASE as on the right.
+  CHECK(compile_text("p for p in Product if o.category == p.category", args)
+            ->sql.find("WHERE CASE WHEN EXISTS (SELECT 1 FROM \"Product\" \"p-2\" WHERE "
+                       "\"p-2\".\"id\" = ? AND \"p-2\".\"category\" IS NULL) THEN "
+                       "(\"p\".\"category\" IS NULL) ELSE") != std::string::npos);
+  // Not known objects: a loop variable, a parameter that is no object, a name that is no entity.
+  CHECK(error_of("p for p in Product if p[0] == 1")
+            .starts_with("unsupported.subscript: indexing is supported on str and json only"));
+  CHECK(error_of("p for p in Product if x[0] == 'a'", {{"x", 1}})
+            .starts_with("unsupported.subscript"));
+  CHECK(error_of("p for p in Product if Foo[1] == 1").starts_with("unknown_name.parameter"));
+  CHECK(error_of("p for p in Product if x.real == 1", {{"x", 1}})
+            .starts_with("unknown_name.attribute"));
+}
+
+TEST_CASE("a tuple is looked for only in tuples of tuples and in nested queries of tuples") {
+  for (const char* rhs : {"f(p)", "p.tags.select(lambda t: t)", "select()", "select(p, k=1)",
+                          "select(p)", "select(((q.quantity, q.name) for q in Product), 1)"}) {
+    INFO(rhs);
+    CHECK(error_of(std::string{"p for p in Product if (p.quantity, p.name) in "} + rhs)
+              .find("unsupported.tuple_in") != std::string::npos);
+  }
+  CHECK(error_of("p for p in Product if (p.quantity, p.name) in (q for q in Product)")
+            .starts_with("type.mismatch: a tuple of 2 values is looked for among tuples of as "
+                         "many values"));
 }
 
 TEST_CASE("a negative str index is a one-character Python slice") {

@@ -85,6 +85,7 @@ struct subquery_parts {
   ir::subquery_mode mode = ir::subquery_mode::in;
   std::size_t scope = 1;
   bool from_path = false;
+  bool known_before = false;
   int filter_value = 1;  // the filter is price > filter_value; 0: no filter
   bool item = true;      // the item is the name column
   bool operand = true;   // the operand is the description column
@@ -95,6 +96,7 @@ expr_ptr subquery(const subquery_parts& p) {
       std::make_unique<ir::subquery>(ir::scalar_type(value_type::boolean), source_span{}, p.scope);
   out->mode = p.mode;
   out->from_path = p.from_path;
+  out->known_before = p.known_before;
   if (p.filter_value != 0) {
     out->filter.push_back(
         compare(ir::compare_op::gt, column("price", p.scope), constant(p.filter_value)));
@@ -278,6 +280,9 @@ TEST_CASE("a subquery is copied deeply and differs in every field", "[ir]") {
   check_differ(base, subquery(p));
   p = {};
   p.from_path = true;
+  check_differ(base, subquery(p));
+  p = {};
+  p.known_before = true;
   check_differ(base, subquery(p));
   p = {};
   p.filter_value = 2;

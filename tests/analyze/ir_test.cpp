@@ -15,7 +15,9 @@ ir::expr_ptr column(const char* entity, const char* attr) {
   return std::make_unique<ir::column>(ir::scalar_type(a.type), source_span{}, 0, a);
 }
 
-ir::expr_ptr constant(value v) { return std::make_unique<ir::constant>(source_span{}, std::move(v)); }
+ir::expr_ptr constant(value v) {
+  return std::make_unique<ir::constant>(source_span{}, std::move(v));
+}
 
 // One expression of every kind, varied by `n`.
 ir::expr_ptr sample(int n) {
@@ -27,9 +29,11 @@ ir::expr_ptr sample(int n) {
                                    ir::binary_op::add, column("Product", "price"), constant(n)),
       std::make_unique<ir::unary>(ir::scalar_type(value_type::integer), source_span{},
                                   ir::unary_op::neg, constant(2))));
-  all->operands.push_back(std::make_unique<ir::is_null>(source_span{}, column("Product", "description"), n > 1));
+  all->operands.push_back(
+      std::make_unique<ir::is_null>(source_span{}, column("Product", "description"), n > 1));
   auto in = std::make_unique<ir::in_list>(source_span{}, column("Product", "quantity"), false);
-  in->items.push_back(std::make_unique<ir::param>(ir::scalar_type(value_type::integer), source_span{}, "ids", 0));
+  in->items.push_back(
+      std::make_unique<ir::param>(ir::scalar_type(value_type::integer), source_span{}, "ids", 0));
   all->operands.push_back(std::move(in));
   all->operands.push_back(std::make_unique<ir::like>(
       source_span{}, ir::like_mode::prefix,
@@ -38,10 +42,9 @@ ir::expr_ptr sample(int n) {
       constant("a"), false));
   all->operands.push_back(std::make_unique<ir::compare>(
       source_span{}, ir::compare_op::gt,
-      std::make_unique<ir::aggregate>(ir::scalar_type(value_type::integer), source_span{},
-                                      ir::aggregate_kind::count,
-                                      std::make_unique<ir::source_row>(ir::entity_type(product), source_span{}, 0),
-                                      true),
+      std::make_unique<ir::aggregate>(
+          ir::scalar_type(value_type::integer), source_span{}, ir::aggregate_kind::count,
+          std::make_unique<ir::source_row>(ir::entity_type(product), source_span{}, 0), true),
       std::make_unique<ir::aggregate>(ir::scalar_type(value_type::integer), source_span{},
                                       ir::aggregate_kind::count, nullptr, false)));
   return all;

@@ -240,6 +240,12 @@ TEST_CASE("braces: a dict, the empty dict, or a set read as a tuple", "[parse]")
   CHECK(error_id("x == 1}") == "syntax.unexpected_text");
 }
 
+TEST_CASE("a subscript by several values is a subscript by their tuple", "[parse]") {
+  CHECK(shape("Grade[s, c]") == "([] Grade (tuple s c))");
+  CHECK(shape("g[1,]") == "([] g (tuple 1))");
+  CHECK(error_id("g[1, 2:3]") == "syntax.expected_close");
+}
+
 TEST_CASE("a bare tuple is a whole expression, as order_by texts use it", "[parse]") {
   CHECK(shape("desc(p.price), p.name") == "(tuple (call desc (. p price)) (. p name))");
   CHECK(shape("a,") == "(tuple a)");

@@ -222,6 +222,16 @@ TEST_CASE("objects with a composite key are stored and found again by their whol
   CHECK(key.repr() == "(1, 'y')");
   CHECK(x2.key().repr() == "(2, 'x')");
   CHECK(type_name(value_type::tuple) == "tuple");
+  // In queries: the attributes of a parameter object with a composite key (a key part too), and
+  // Pair[a, b] by its whole key.
+  CHECK(select<Pair>("p for p in Pair if p.a == o.a and p.c < o.c", {{"o", y1}}).count() == 1);
+  CHECK(select<std::string>("p.b for p in Pair if p.c == Pair[1, 'y'].c").first() == "y");
+  CHECK(select<std::string>("p.b for p in Pair if p.c == Pair[a, b].c", {{"a", 1}, {"b", "x"}})
+            .first() == "x");
+  // Its c is None: PonyORM's `p.c == None`, IS NULL.
+  CHECK(select<Pair>("p for p in Pair if p.c == Pair[2, 'x'].c").count() == 1);
+  CHECK(select<Pair>("p for p in Pair if p.c != o.c", {{"o", x2}}).count() == 2);
+  CHECK(select<Pair>("p for p in Pair if p.c == Pair[3, 'x'].c").count() == 0);  // no such Pair
 }
 
 TEST_CASE("at() of a composite key no object has throws object_not_found, named as PonyORM does",

@@ -212,6 +212,9 @@ TEST_CASE("queries over an entity keyed by a reference", "[reference_keys]") {
                               {{"y", Profile::at(1)}})) == strings{"Ann"});
   CHECK(names(select<Profile>("x for x in Profile if x.badge != y.badge",
                               {{"y", Profile::at(1)}})) == strings{});
+  // Its key is the reference to a Person, read as the attribute it is.
+  CHECK(names(select<Profile>("x for x in Profile if x.person == y.person",
+                              {{"y", Profile::at(2)}})) == strings{"Bob"});
 }
 
 TEST_CASE("a C++ primary_key of one attribute must be a Single", "[reference_keys]") {
