@@ -275,6 +275,7 @@ ir::expr_ptr binder::bind_aggregate(const ast::call& c, const ast::name& func) {
       distinct = true;
     }
   }
+  if (const ast::node* lifted = lift_collection_paths(*arg_node)) arg_node = lifted;
   ir::expr_ptr arg = bind(*arg_node);
   ir::aggregate_kind kind = ir::aggregate_kind::max;
   if (is_count) {

@@ -165,6 +165,10 @@ class binder {
   [[nodiscard]] const entity_info* known_object(const ast::node& root) const;
   void pick_known_object(const ast::node& root, const entity_info& entity, std::size_t row,
                          std::vector<ir::expr_ptr>& filter);
+  // `sum(o.items.quantity * o.items.price)` (lift_collection_path.cpp): the argument as the
+  // generator over the one collection its paths share, or null when it is no such expression.
+  const ast::node* lift_collection_paths(const ast::node& arg);
+  [[nodiscard]] const ast::attribute* collection_step(const ast::attribute& a) const;
   // The source of the row of a known object being bound, when `n` is its root.
   [[nodiscard]] std::optional<std::size_t> known_root_source(const ast::node& n) const noexcept;
   ir::expr_ptr bind_generator(const ast::generator& g,
@@ -253,6 +257,8 @@ class binder {
   std::optional<std::size_t> m_element_scope;
   // The parsed texts of queries used with 'in' (and generator texts made for them).
   std::vector<ast::node_ptr> m_owned_trees;
+  // Generators made by lift_collection_paths(), alive as long as what was bound from them.
+  std::vector<ast::node_ptr> m_lifted;
   // The known objects being bound (their root node, and the source of their row).
   std::vector<std::pair<const ast::node*, std::size_t>> m_known_roots;
   const ast::generator* m_in_generator = nullptr;  // q's generator and q, while it is bound
