@@ -15,7 +15,7 @@ constexpr std::string_view builtin_functions[] = {
     "count",  "sum",       "avg",     "min",        "max",      "group_concat", "len",
     "abs",    "desc",      "exists",  "select",     "coalesce", "concat",       "between",
     "random", "getattr",   "int",     "float",      "str",      "date",         "datetime",
-    "time",   "timedelta", "raw_sql", "isinstance", "Decimal",  "JOIN"};
+    "time",   "timedelta", "raw_sql", "isinstance", "Decimal",  "JOIN",         "Json"};
 
 }  // namespace
 
@@ -126,6 +126,13 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
       if (name == "date" || name == "datetime" || name == "time" || name == "timedelta" ||
           name == "Decimal") {
         return bind_constructor(c, func);
+      }
+      if (name == "Json") {
+        // PonyORM's wrapper of a JSON value made in Python: a dict, a list, a str, a number.
+        check_args(c, 1, 1);
+        ir::expr_ptr json = bind_json_constant(*c.args.front());
+        json->span = c.span;
+        return json;
       }
       if (name == "JOIN") {
         // PonyORM's hint to join rather than nest a subquery: the rows are the same, and

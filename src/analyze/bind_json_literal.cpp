@@ -1,8 +1,9 @@
-// Dict literals in queries: `s.meta == {'level': 1, 'tags': ['t1']}`. PonyORM evaluates such a
-// dict in Python before the query runs and binds it as JSON text (json.dumps with sort_keys and
-// compact separators), so it is a constant: its keys and values are literals, lists, tuples,
-// nested dicts and parameters. The binder does the same and binds the text it makes; the text
-// equals PonyORM's, which matters where JSON is compared as text (SQLite).
+// Dict literals and Json(...) in queries: `s.meta == {'level': 1, 'tags': ['t1']}`,
+// `s.meta['tags'] == Json(['t1'])`. PonyORM evaluates such a value in Python before the query runs
+// and binds it as JSON text (json.dumps with sort_keys and compact separators), so it is a
+// constant: its keys and values are literals, lists, tuples, nested dicts and parameters. The
+// binder does the same and binds the text it makes; the text equals PonyORM's, which matters where
+// JSON is compared as text (SQLite).
 #include "analyze/binder.hpp"
 
 #include <nlohmann/json.hpp>
@@ -63,9 +64,9 @@ class json_literal {
  private:
   [[noreturn]] void not_constant(source_span span) const {
     m_binder.fail(error_category::unsupported, "unsupported.dict_value",
-                  "a dict in a query is made before the query runs, as PonyORM makes it in "
-                  "Python: its keys and values are literals, lists, dicts and parameters, not "
-                  "expressions over the query's objects",
+                  "a dict or Json(...) in a query is made before the query runs, as PonyORM "
+                  "makes it in Python: its keys and values are literals, lists, dicts and "
+                  "parameters, not expressions over the query's objects",
                   span);
   }
 
@@ -169,7 +170,9 @@ class json_literal {
 
 }  // namespace
 
-ir::expr_ptr binder::bind_dict(const ast::dict& d) {
+ir::expr_ptr binder::bind_dict(const ast::dict& d) { return bind_json_constant(d); }
+
+ir::expr_ptr binder::bind_json_constant(const ast::node& d) {
   json_literal literal{*this, [this](const ast::name& n) -> const param_value* {
                          if (lookup(n.id) != nullptr) return nullptr;
                          auto it = m_args->find(n.id);

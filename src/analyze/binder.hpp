@@ -213,8 +213,10 @@ class binder {
   ir::expr_ptr json_as(ir::expr_ptr element, const ir::type& other, source_span span);
   ir::expr_ptr json_contains(ir::expr_ptr needle, ir::expr_ptr json, bool negated,
                              source_span span);
-  // A dict literal: its JSON text as a constant (bind_json_literal.cpp).
+  // A dict literal, or the argument of Json(...): its JSON text as a constant
+  // (bind_json_literal.cpp).
   ir::expr_ptr bind_dict(const ast::dict& d);
+  ir::expr_ptr bind_json_constant(const ast::node& n);
   ir::expr_ptr bind_slice(const ast::slice& s);
   ir::expr_ptr bind_conditional(const ast::conditional& c);
   ir::expr_ptr bind_function(const ast::call& c, const ast::name& func);

@@ -559,9 +559,9 @@ TEST_CASE("a dict literal takes parameters, and its plan is made for their value
 }
 
 TEST_CASE("a dict literal refuses what has no JSON form or is not known before the query") {
-  CHECK(
-      error_of("d for d in Doc if d.meta == {'a': d.id}")
-          .starts_with("unsupported.dict_value: a dict in a query is made before the query runs"));
+  CHECK(error_of("d for d in Doc if d.meta == {'a': d.id}")
+            .starts_with("unsupported.dict_value: a dict or Json(...) in a query is made before "
+                         "the query runs"));
   CHECK(error_of("d for d in Doc if d.meta == {'a': not 1}").starts_with("unsupported.dict_value"));
   CHECK(error_of("d for d in Doc if d.meta == {'a': d}").starts_with("unsupported.dict_value"));
   CHECK(error_of("d for d in Doc if d.meta == {'a': zz}").starts_with("unsupported.dict_value"));
