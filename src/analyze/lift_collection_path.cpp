@@ -28,8 +28,13 @@ const ast::attribute* binder::collection_step(const ast::attribute& a) const {
     if (attr == nullptr || (attr->kind != attr_kind::set && attr->kind != attr_kind::single)) {
       break;
     }
-    if (attr->kind == attr_kind::set) last = steps[i];
     entity = attr->target_entity;
+    if (attr->kind == attr_kind::set) {
+      // `g.students.select(...)`: a method of the collection, not a path through its elements.
+      const std::string& next = steps[i + 1]->attr;
+      if (entity->find(next) == nullptr && entity->find_computed(next) == nullptr) return nullptr;
+      last = steps[i];
+    }
   }
   return last;
 }
