@@ -4,6 +4,7 @@
 #include "analyze/binder.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace nextorm::analyze {
 
@@ -41,6 +42,14 @@ const ast::attribute* binder::collection_step(const ast::attribute& a) const {
 
 namespace {
 
+bool consumes_collection(std::string_view function) noexcept {
+  for (std::string_view f : {"count", "sum", "avg", "min", "max", "group_concat", "len", "exists",
+                             "select", "distinct"}) {
+    if (f == function) return true;
+  }
+  return false;
+}
+
 // The attribute chains of `n` (outside nested generators and lambdas, which have scopes of their
 // own), each with the step its collection ends at, if any.
 template <class Visit>
@@ -52,6 +61,11 @@ void each_chain(ast::node& n, const Visit& visit) {
     case ast::node_kind::attribute: visit(n.as<ast::attribute>()); break;
     case ast::node_kind::call: {
       auto& c = n.as<ast::call>();
+      // A function of a whole collection (`len(g.students.name)` is their count, as alone)
+      // keeps its meaning: no path inside it stands for one element.
+      if (const auto* f = c.func->try_as<ast::name>(); f != nullptr && consumes_collection(f->id)) {
+        break;
+      }
       recurse(c.func);
       for (auto& arg : c.args) recurse(arg);
       for (auto& kw : c.kwargs) recurse(kw.value);
