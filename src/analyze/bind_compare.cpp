@@ -292,12 +292,22 @@ ir::expr_ptr binder::bind_tuple_comparison(const ast::node& lhs_node, const ast:
     return *t;
   };
   if (in) {
-    if (const ast::generator* g = nested_generator(*c.rhs)) {
-      // `(a, b) in ((x.a, x.b) for x in X)` or `in select(...)`: the values are bound here, in
-      // this scope, before the generator's loop variables can shadow a name of theirs.
+    const ast::generator* g = nested_generator(*c.rhs);
+    const auto* query = c.rhs->try_as<ast::name>();
+    if (query != nullptr && (lookup(query->id) != nullptr || !m_args->contains(query->id) ||
+                             !m_args->find(query->id)->second.is_query())) {
+      query = nullptr;
+    }
+    if (g != nullptr || query != nullptr) {
+      // `(a, b) in ((x.a, x.b) for x in X)`, `in select(...)` or `in q` of a query passed as a
+      // parameter: the values are bound here, in this scope, before the generator's loop
+      // variables can shadow a name of theirs.
       std::vector<ir::expr_ptr> looked_for;
       for (const auto& item : l->items) looked_for.push_back(bind(*item));
-      ir::expr_ptr q = bind_generator(*g, &looked_for, c.op == ast::compare_op::not_in);
+      const bool negated = c.op == ast::compare_op::not_in;
+      ir::expr_ptr q = g != nullptr ? bind_generator(*g, &looked_for, negated)
+                                    : bind_query_in(*query, m_args->find(query->id)->second.query(),
+                                                    &looked_for, negated);
       q->span = span;
       return q;
     }

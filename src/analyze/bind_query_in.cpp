@@ -1,5 +1,6 @@
 // `x in q` with a query q passed as a parameter, as PonyORM's `s.mentor in q`: q is the nested
-// generator it stands for (`x IN (SELECT ...)`), its parameters bound under the prefix `q.`.
+// generator it stands for (`x IN (SELECT ...)`), its parameters bound under the prefix `q.`;
+// `(a, b) in q` of a query of tuples is the EXISTS that bind_generator makes of it.
 #include "analyze/analyzer.hpp"
 #include "analyze/binder.hpp"
 #include "ir/query_spec.hpp"
@@ -9,7 +10,8 @@
 
 namespace nextorm::analyze {
 
-ir::expr_ptr binder::bind_query_in(const ast::name& n, const nested_query& q) {
+ir::expr_ptr binder::bind_query_in(const ast::name& n, const nested_query& q,
+                                   std::vector<ir::expr_ptr>* looked_for, bool negated) {
   // Entity.select(condition) is the generator it stands for.
   std::string_view text = q.text;
   if (!q.entity.empty()) {
@@ -46,7 +48,7 @@ ir::expr_ptr binder::bind_query_in(const ast::name& n, const nested_query& q) {
   m_lookup_floor = m_scope.size();
   const ast::generator* saved_generator = std::exchange(m_in_generator, &g);
   const nested_query* saved_query = std::exchange(m_in_query, &q);
-  ir::expr_ptr e = bind_generator(g);
+  ir::expr_ptr e = bind_generator(g, looked_for, negated);
   // An aggregate result (`max(m.gpa) for m in ...`) is a set of one value here, as in PonyORM.
   if (auto& sq = e->as<ir::subquery>(); sq.mode == ir::subquery_mode::scalar) {
     sq.mode = ir::subquery_mode::collection;
@@ -77,17 +79,25 @@ void binder::bind_in_query_conditions(const ast::generator& g, std::size_t first
       // filter(lambda): the argument is the result item; where(lambda): the loop variables.
       std::vector<scope_entry> arguments;
       if (k == ir::modifier_kind::filter) {
-        arguments.push_back(scope_entry{{},
-                                        true,
-                                        0,
-                                        g.result.get(),
-                                        text,
-                                        saved,
-                                        nullptr,
-                                        &q.args,
-                                        m_param_prefix,
-                                        m_lookup_floor,
-                                        false});
+        // One argument per item of a tuple result (`(a, b) in q`), as PonyORM's filter takes.
+        std::vector<const ast::node*> items{g.result.get()};
+        if (const auto* t = g.result->try_as<ast::tuple>()) {
+          items.clear();
+          for (const auto& item : t->items) items.push_back(item.get());
+        }
+        for (const ast::node* item : items) {
+          arguments.push_back(scope_entry{{},
+                                          true,
+                                          0,
+                                          item,
+                                          text,
+                                          saved,
+                                          nullptr,
+                                          &q.args,
+                                          m_param_prefix,
+                                          m_lookup_floor,
+                                          false});
+        }
       } else {
         // The generator's entries so far are its loop variables.
         for (std::size_t i = first; i < saved; ++i) {

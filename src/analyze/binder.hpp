@@ -175,7 +175,8 @@ class binder {
                               std::vector<ir::expr_ptr>* looked_for = nullptr,
                               bool negated = false);
   // `x in q`: the query q passed as a parameter, as the nested generator it stands for.
-  ir::expr_ptr bind_query_in(const ast::name& n, const nested_query& q);
+  ir::expr_ptr bind_query_in(const ast::name& n, const nested_query& q,
+                             std::vector<ir::expr_ptr>* looked_for = nullptr, bool negated = false);
   // The conditions of q's filter() and where(), bound in q's generator `g` (its scope entries
   // start at `first`).
   void bind_in_query_conditions(const ast::generator& g, std::size_t first,

@@ -624,12 +624,21 @@ TEST_CASE("attributes of a parameter object and of Entity[key] are read by a nes
 }
 
 TEST_CASE("a tuple is looked for only in tuples of tuples and in nested queries of tuples") {
-  for (const char* rhs : {"f(p)", "p.tags.select(lambda t: t)", "select()", "select(p, k=1)",
-                          "select(p)", "select(((q.quantity, q.name) for q in Product), 1)"}) {
+  for (const char* rhs :
+       {"p", "zz", "x", "f(p)", "p.tags.select(lambda t: t)", "select()", "select(p, k=1)",
+        "select(p)", "select(((q.quantity, q.name) for q in Product), 1)"}) {
     INFO(rhs);
-    CHECK(error_of(std::string{"p for p in Product if (p.quantity, p.name) in "} + rhs)
+    CHECK(error_of(std::string{"p for p in Product if (p.quantity, p.name) in "} + rhs, {{"x", 1}})
               .find("unsupported.tuple_in") != std::string::npos);
   }
+  // A query passed as a parameter, of tuples.
+  CHECK(
+      compile_text("p for p in Product if (p.quantity, p.name) not in q",
+                   {{"q", query_param("(x.quantity, x.name) for x in Product if x.price > m",
+                                      {{"m", 2.5}})}})
+          ->sql.ends_with("WHERE NOT EXISTS (SELECT 1 FROM \"Product\" \"x\" WHERE \"x\".\"price\" "
+                          "> ? AND \"p\".\"quantity\" = \"x\".\"quantity\" AND \"p\".\"name\" = "
+                          "\"x\".\"name\")"));
   CHECK(error_of("p for p in Product if (p.quantity, p.name) in (q for q in Product)")
             .starts_with("type.mismatch: a tuple of 2 values is looked for among tuples of as "
                          "many values"));
