@@ -639,6 +639,12 @@ TEST_CASE("a tuple is looked for only in tuples of tuples and in nested queries 
           ->sql.ends_with("WHERE NOT EXISTS (SELECT 1 FROM \"Product\" \"x\" WHERE \"x\".\"price\" "
                           "> ? AND \"p\".\"quantity\" = \"x\".\"quantity\" AND \"p\".\"name\" = "
                           "\"x\".\"name\")"));
+  // Its filter takes one argument per item of the tuple.
+  CHECK(compile_text("p for p in Product if (p.quantity, p.name) in q",
+                     {{"q", query_param("(x.quantity, x.name) for x in Product", {}, {},
+                                        {{static_cast<std::uint8_t>(ir::modifier_kind::filter),
+                                          "lambda n, s: n > 3 and s != 'a'"}})}})
+            ->sql.find("\"x\".\"quantity\" > 3 AND \"x\".\"name\" <> ?") != std::string::npos);
   CHECK(error_of("p for p in Product if (p.quantity, p.name) in (q for q in Product)")
             .starts_with("type.mismatch: a tuple of 2 values is looked for among tuples of as "
                          "many values"));

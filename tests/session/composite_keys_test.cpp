@@ -457,6 +457,10 @@ TEST_CASE("removing a student or a course removes their enrollments, and only th
   db_session session{c.db};
   CHECK(enrollments(Enrollment::select()) == std::vector<std::string>{"Bob BIO"});
   CHECK(Enrollment::at({2, "BIO"}).grade.get() == 3);
+  // Enrollment[s, c] by its key of two references, inside a query.
+  CHECK(select<std::int64_t>("e.grade for e in Enrollment if e.grade == Enrollment[s, c].grade",
+                             {{"s", Student::at(2)}, {"c", Course::at("BIO")}})
+            .first() == 3);
   CHECK(Student::select().count() == 2);
   CHECK(Course::select().count() == 2);
 }
