@@ -28,8 +28,7 @@ std::optional<std::size_t> binder::known_root_source(const ast::node& n) const n
   return std::nullopt;
 }
 
-// The entity of `root` when it is a parameter object or `Entity[key]`, else null; `key` receives
-// the conditions that pick its row out of a source of that entity.
+// The entity of `root` when it is a parameter object or `Entity[key]`, else null.
 const entity_info* binder::known_object(const ast::node& root) const {
   if (known_root_source(root)) return nullptr;  // being bound: the chain below reads its row
   if (const auto* n = root.try_as<ast::name>()) {
@@ -49,12 +48,11 @@ const entity_info* binder::known_object(const ast::node& root) const {
 // Conditions on `row` (a source of `entity`) that hold for the known object `root` only.
 void binder::pick_known_object(const ast::node& root, const entity_info& entity, std::size_t row,
                                std::vector<ir::expr_ptr>& filter) {
-  const auto row_expr = [&] {
-    return std::make_unique<ir::source_row>(ir::entity_type(entity), root.span, row);
-  };
   if (const auto* n = root.try_as<ast::name>()) {
-    filter.push_back(std::make_unique<ir::compare>(root.span, ir::compare_op::eq, row_expr(),
-                                                   bind_param(*n, m_args->find(n->id)->second)));
+    filter.push_back(std::make_unique<ir::compare>(
+        root.span, ir::compare_op::eq,
+        std::make_unique<ir::source_row>(ir::entity_type(entity), root.span, row),
+        bind_param(*n, m_args->find(n->id)->second)));
     return;
   }
   // Entity[key] or Entity[a, b]: each key attribute equal to its part (a literal or a
