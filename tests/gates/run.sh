@@ -25,8 +25,12 @@ record() {  # record NAME OK|FAIL DETAIL
         "$1" "$2" "$3" >>"$results"
 }
 
-# fuzzer-no-link: libFuzzer's edge counters in the library, for the fuzz targets linked to it
-flags="-fprofile-instr-generate -fcoverage-mapping -fno-sanitize-recover=all -fsanitize=fuzzer-no-link"
+# fuzzer-no-link: libFuzzer's edge counters in the library, for the fuzz targets linked to it.
+# -fprofile-update=atomic: the suite's threads (concurrency, async, pools) run the same code at
+# once, and plain counters then lose increments; clang derives a condition's sides as differences
+# of counters, so a side taken once or twice (a rare error path) was seen to read 0 and fail the
+# gate at random. Atomic counters stay consistent.
+flags="-fprofile-instr-generate -fcoverage-mapping -fprofile-update=atomic -fno-sanitize-recover=all -fsanitize=fuzzer-no-link"
 if [[ ! -f $GATES/meson-private/coredata.dat ]]; then
     CC=clang CXX=clang++ meson setup "$GATES" --buildtype=debug -Doptimization=1 -Dwerror=true \
         -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false -Dexamples=false \
