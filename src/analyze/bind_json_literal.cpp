@@ -170,8 +170,6 @@ class json_literal {
 
 }  // namespace
 
-ir::expr_ptr binder::bind_dict(const ast::dict& d) { return bind_json_constant(d); }
-
 ir::expr_ptr binder::bind_json_constant(const ast::node& d) {
   json_literal literal{*this, [this](const ast::name& n) -> const param_value* {
                          if (lookup(n.id) != nullptr) return nullptr;

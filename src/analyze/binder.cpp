@@ -128,7 +128,7 @@ ir::expr_ptr binder::bind_node(const ast::node& n) {
     case ast::node_kind::conditional: return bind_conditional(n.as<ast::conditional>());
     case ast::node_kind::generator: return bind_generator(n.as<ast::generator>());
     case ast::node_kind::lambda: fail_unsupported(n, "a lambda inside an expression");
-    case ast::node_kind::dict: return bind_dict(n.as<ast::dict>());
+    case ast::node_kind::dict: return bind_json_constant(n);
   }
   detail::unreachable("binder::bind_node");
 }

@@ -216,7 +216,6 @@ class binder {
                              source_span span);
   // A dict literal, or the argument of Json(...): its JSON text as a constant
   // (bind_json_literal.cpp).
-  ir::expr_ptr bind_dict(const ast::dict& d);
   ir::expr_ptr bind_json_constant(const ast::node& n);
   ir::expr_ptr bind_slice(const ast::slice& s);
   ir::expr_ptr bind_conditional(const ast::conditional& c);

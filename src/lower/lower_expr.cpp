@@ -759,17 +759,15 @@ void sql_builder::compare(const ir::compare& c) {
     m_sql += ')';
     return;
   }
-  const infixes json_equals = m_dialect.json_equals();
-  const bool equality = c.op == ir::compare_op::eq || c.op == ir::compare_op::ne;
   // (The binder compares json only with json.)
-  if (equality && c.lhs->type.is(value_type::json) && !json_equals.before.empty()) {
-    if (c.op == ir::compare_op::ne) m_sql += "NOT ";
-    m_sql += json_equals.before;
-    expr(*c.lhs);
-    m_sql += json_equals.middle;
-    expr(*c.rhs);
-    m_sql += json_equals.after;
-    return;
+  const bool equality = c.op == ir::compare_op::eq || c.op == ir::compare_op::ne;
+  if (equality && c.lhs->type.is(value_type::json)) {
+    const infixes how = m_dialect.json_equals();
+    if (!how.before.empty()) {
+      if (c.op == ir::compare_op::ne) m_sql += "NOT ";
+      json_equal(*c.lhs, *c.rhs, how);
+      return;
+    }
   }
   // A decimal parameter against an expression such as `p.price * 2`: a number (SQLite).
   auto side = [&](const ir::expr& e, const ir::expr& against) {
@@ -787,6 +785,14 @@ void sql_builder::compare(const ir::compare& c) {
   side(*c.rhs, *c.lhs);
 }
 
+void sql_builder::json_equal(const ir::expr& a, const ir::expr& b, const infixes& how) {
+  m_sql += how.before;
+  expr(a);
+  m_sql += how.middle;
+  expr(b);
+  m_sql += how.after;
+}
+
 void sql_builder::in_list(const ir::in_list& in) {
   if (composite(*in.operand)) {
     // One of the objects: equal to the first, or the second, ...
@@ -798,20 +804,18 @@ void sql_builder::in_list(const ir::in_list& in) {
     m_sql += ')';
     return;
   }
-  const infixes json_equals = m_dialect.json_equals();
-  if (!json_equals.before.empty() && in.operand->type.is(value_type::json)) {
-    // json by content (MariaDB): equal to the first, or the second, ...
-    m_sql += in.negated ? "NOT (" : "(";
-    for (std::size_t i = 0; i < in.items.size(); ++i) {
-      if (i > 0) m_sql += " OR ";
-      m_sql += json_equals.before;
-      expr(*in.operand);
-      m_sql += json_equals.middle;
-      expr(*in.items[i]);
-      m_sql += json_equals.after;
+  if (in.operand->type.is(value_type::json)) {
+    const infixes how = m_dialect.json_equals();
+    if (!how.before.empty()) {
+      // json by content (MariaDB): equal to the first, or the second, ...
+      m_sql += in.negated ? "NOT (" : "(";
+      for (std::size_t i = 0; i < in.items.size(); ++i) {
+        if (i > 0) m_sql += " OR ";
+        json_equal(*in.operand, *in.items[i], how);
+      }
+      m_sql += ')';
+      return;
     }
-    m_sql += ')';
-    return;
   }
   operand(*in.operand);
   m_sql += in.negated ? " NOT IN (" : " IN (";

@@ -80,6 +80,8 @@ class sql_builder {
                   bool key_first);
   void keys_equal(const ir::expr& a, const ir::expr& b);
   void in_list(const ir::in_list& in);
+  // `a` and `b`, json, compared by content in the dialect's way (`how`: dialect::json_equals).
+  void json_equal(const ir::expr& a, const ir::expr& b, const infixes& how);
   void like(const ir::like& l);
   void logical(const ir::logical& l);
   void aggregate(const ir::aggregate& a);
