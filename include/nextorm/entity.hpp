@@ -9,6 +9,7 @@
 #include <nextorm/params.hpp>
 #include <nextorm/query.hpp>
 
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <new>
@@ -70,7 +71,8 @@ struct entity_parent<void> {
 // its root's table, has every attribute of its base, and a query over the base returns it as a
 // Student (polymorphic loading). A class may set the value its rows hold in the discriminator
 // column (PonyORM's _discriminator_; its name by default) with
-// `static constexpr std::string_view discriminator = "S";`.
+// `static constexpr std::string_view discriminator = "S";`, or an integer
+// (`static constexpr int discriminator = 2;`) when the root declares `Discriminator<int>`.
 template <class T, class Base = void>
 class entity : public detail::entity_parent<Base>::type {
  public:
@@ -241,9 +243,20 @@ template <class T>
   if constexpr (requires { T::discriminator; }) {
     bool own = true;
     if constexpr (!std::is_void_v<base> && requires { base::discriminator; }) {
-      own = &T::discriminator != &base::discriminator;
+      own = static_cast<const void*>(&T::discriminator) !=
+            static_cast<const void*>(&base::discriminator);
     }
-    if (own) info.discriminator = std::string{std::string_view{T::discriminator}};
+    if (own) {
+      using declared = std::remove_cvref_t<decltype(T::discriminator)>;
+      static_assert((std::is_integral_v<declared> && !std::is_same_v<declared, bool>) ||
+                        std::is_convertible_v<const declared&, std::string_view>,
+                    "an entity's discriminator is a string (\"Prof\") or an integer (2)");
+      if constexpr (std::is_integral_v<declared>) {
+        info.discriminator = value{static_cast<std::int64_t>(T::discriminator)};
+      } else {
+        info.discriminator = value{std::string_view{T::discriminator}};
+      }
+    }
   }
   // PonyORM's hooks: public member functions `void before_insert()` (and after_insert,
   // before_update, after_update, before_delete, after_delete, after_load) that the session

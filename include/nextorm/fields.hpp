@@ -3,6 +3,7 @@
 //   Req<T>     a required value          Opt<T>    an optional value
 //   Single<E>  a reference to one E      Set<E>    a collection of E (Set on both sides:
 //   many-to-many)
+//   Discriminator<T>  the column that says a row's class in an inheritance hierarchy (str, int)
 // Each takes its attribute name first, then options (field_options.hpp).
 #pragma once
 
@@ -378,6 +379,73 @@ template <class T>
 using Req = detail::scalar_field<T, attr_kind::req>;
 template <class T>
 using Opt = detail::scalar_field<T, attr_kind::opt>;
+
+namespace detail {
+[[noreturn]] void throw_unattached();
+}  // namespace detail
+
+// What a discriminator holds: a str, or an integer.
+template <class T>
+concept discriminator_type = std::same_as<T, std::string> ||
+    (std::integral<T> && !std::same_as<T, bool>);
+
+// PonyORM's `Discriminator(str)` / `Discriminator(int)`: declared in the root of a hierarchy, the
+// attribute whose column says which class each row is (instead of the implicit `classtype`).
+// Its value is the object's class's (`static constexpr ... discriminator = ...;`, the class's
+// name for a str by default; an int discriminator needs each class's number); it has no
+// setter: an object's class sets it.
+//   struct Person : nextorm::entity<Person> {
+//     static constexpr int discriminator = 1;
+//     nextorm::Discriminator<int> kind{"kind", nextorm::column{"kind_id"}};
+//   };
+//   struct Student : nextorm::entity<Student, Person> { static constexpr int discriminator = 2; };
+template <discriminator_type T>
+class Discriminator : public detail::field_base {
+ public:
+  template <class... Options>
+  explicit Discriminator(const char* name, const Options&... options) {
+    if (describing()) [[unlikely]] {
+      attr_info info;
+      info.name = name;
+      info.kind = attr_kind::req;
+      info.type = detail::value_traits<T>::type;
+      info.discriminator = true;
+      (detail::apply_typed_option<T>(info, options), ...);
+      info.read = &read;
+      info.write = &write;
+      info.store = &store;
+      describe(std::move(info));
+    }
+  }
+
+  // The discriminator of the object's class.
+  [[nodiscard]] T get() const {
+    if (!attached()) detail::throw_unattached();
+    return detail::value_traits<T>::from_value(owner().info().discriminator_value);
+  }
+  operator T() const { return get(); }  // NOLINT: fields read like their values
+  template <class U>
+  requires detail::comparable_value<T, U>
+  friend bool operator==(const Discriminator& d, const U& v) { return d.get() == v; }
+
+ private:
+  static value read(const void* field) {
+    const auto& self = *static_cast<const Discriminator*>(field);
+    return self.owner().info().discriminator_value;
+  }
+  // The class decides the value: nothing is read into the field.
+  static void write(void*, const value&) {}
+  static bool store(const void* field, detail::param_writer& out, std::size_t index) {
+    out.set(index, read(field));
+    return true;
+  }
+};
+
+template <class Out, class T>
+Out& operator<<(Out& out, const Discriminator<T>& d) {
+  out << d.get();
+  return out;
+}
 
 template <class E>
 class Single : public detail::reference_field {

@@ -127,8 +127,9 @@ struct attr_info {
   // entity's attribute in a subclass (same index, resolved like the base's; the base's attribute
   // is the one relations link to); `in_subclass` an attribute a subclass declares, whose column
   // accepts NULL (the rows of other classes have none) while the object still requires a Req;
-  // `discriminator` PonyORM's implicit `classtype` of a hierarchy's root, which holds the
-  // discriminator value of each row's class and has no C++ field.
+  // `discriminator` the discriminator of a hierarchy's root, whose column holds the value of
+  // each row's class: PonyORM's implicit `classtype` (str, no C++ field), or one the root
+  // declares (PonyORM's `Discriminator(int)`, C++ `Discriminator<int>`; a Req of str or int).
   bool inherited = false;
   bool in_subclass = false;
   bool discriminator = false;
@@ -242,9 +243,10 @@ struct entity_info {
   // The entity's name before a rename (makemigrations renames its table, docs/migrations.md).
   std::string renamed_from;
   // Inheritance: the direct base entity ("" for none), and the value of the discriminator column
-  // that marks this class's rows (PonyORM's _discriminator_; "" = the entity's name).
+  // that marks this class's rows (PonyORM's _discriminator_): a str, or an int for a hierarchy
+  // whose root declares an int discriminator; null = the entity's name.
   std::string base;
-  std::string discriminator;
+  value discriminator;
   std::vector<attr_info> attrs;
   std::vector<composite_index_info> composite_indexes;
   std::vector<computed_info> computed;  // declared on this entity (a subclass: its own only)
@@ -290,10 +292,11 @@ struct entity_info {
   // entity with a composite key has several), and how many there are.
   std::vector<std::size_t> load_offsets;
   std::size_t load_width = 0;
-  // The discriminator attribute (`classtype`) of the hierarchy, null outside one, and the value
-  // that marks this entity's rows (`discriminator`, or the entity's name).
+  // The discriminator attribute (`classtype`, or the root's declared one) of the hierarchy, null
+  // outside one, and the value that marks this entity's rows (`discriminator`, or the entity's
+  // name), of the attribute's type.
   const attr_info* discriminator_attr = nullptr;
-  std::string discriminator_value;
+  value discriminator_value;
   // The attribute declared with the `version` option (attr_info::is_version), null for none.
   const attr_info* version_attr = nullptr;
   // Member functions of a typed entity that the session calls (entity.hpp): null for those

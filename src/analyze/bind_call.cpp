@@ -189,17 +189,20 @@ ir::expr_ptr binder::bind_isinstance(const ast::call& c) {
     fail_unsupported(*c.args[0], "isinstance() of this object");
   auto test = std::make_unique<ir::in_list>(
       c.span,
-      std::make_unique<ir::column>(ir::scalar_type(value_type::text), c.span,
+      std::make_unique<ir::column>(ir::scalar_type(entity.discriminator_attr->type), c.span,
                                    row->as<ir::source_row>().source, *entity.discriminator_attr),
       false);
-  std::vector<std::string> values;
+  std::vector<value> values;
   for (const entity_info* cls : classes) {
     values.push_back(cls->discriminator_value);
     for (const entity_info* sub : cls->subclasses) values.push_back(sub->discriminator_value);
   }
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-  for (auto& v : values) test->items.push_back(std::make_unique<ir::constant>(c.span, value{v}));
+  // (In the order of the classes, each once.)
+  std::vector<value> distinct;
+  for (auto& v : values) {
+    if (std::find(distinct.begin(), distinct.end(), v) == distinct.end()) distinct.push_back(v);
+  }
+  for (auto& v : distinct) test->items.push_back(std::make_unique<ir::constant>(c.span, v));
   return test;
 }
 

@@ -94,14 +94,18 @@ std::string dialect::text_literal(std::string_view text) const {
   return out;
 }
 
+std::string dialect::discriminator_literal(const value& v) const {
+  return v.type() == value_type::integer ? std::to_string(v.as_int()) : text_literal(v.as_text());
+}
+
 std::string dialect::class_condition(const entity_info& entity, std::string_view alias) const {
   if (entity.base_entity == nullptr) return {};
   std::string out;
   if (!alias.empty()) out += std::string{alias} + ".";
-  out +=
-      quote(entity.discriminator_attr->column) + " IN (" + text_literal(entity.discriminator_value);
+  out += quote(entity.discriminator_attr->column) + " IN (" +
+         discriminator_literal(entity.discriminator_value);
   for (const entity_info* sub : entity.subclasses)
-    out += ", " + text_literal(sub->discriminator_value);
+    out += ", " + discriminator_literal(sub->discriminator_value);
   return out + ")";
 }
 

@@ -61,6 +61,8 @@ class dialect {
   // A string literal of `text` (which holds no NUL), for SQL that binds no parameters (DDL, and
   // the schema's own constants in a session's fixed statements).
   [[nodiscard]] std::string text_literal(std::string_view text) const;
+  // A class's discriminator value (an int, or a str) as a literal, for the same statements.
+  [[nodiscard]] std::string discriminator_literal(const value& v) const;
   // PonyORM's discriminator criterion: the rows of `entity` and of the classes below it in their
   // hierarchy's table, `"classtype" IN ('Student', 'Assistant')` (each column after `alias.`
   // when an alias is given); "" for an entity that is no subclass (its table is its own, or its

@@ -83,10 +83,10 @@ void sql_builder::class_condition(std::size_t source) {
   const entity_info& entity = *m_query.sources[source].entity;
   column(source, *entity.discriminator_attr);
   m_sql += " IN (";
-  constant(value{entity.discriminator_value});
+  constant(entity.discriminator_value);
   for (const entity_info* sub : entity.subclasses) {
     m_sql += ", ";
-    constant(value{sub->discriminator_value});
+    constant(sub->discriminator_value);
   }
   m_sql += ')';
 }

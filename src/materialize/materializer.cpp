@@ -147,11 +147,12 @@ void require_class(const entity_info& asked, const value& key, const entity_info
 const entity_info& row_class(const driver::cursor& row, std::size_t first_column,
                              const entity_objects& objects, const value& key) {
   const entity_info& asked = objects.entity();
-  const value stored = row.get(first_column + objects.discriminator_column(), value_type::text);
+  const value stored =
+      row.get(first_column + objects.discriminator_column(), asked.discriminator_attr->type);
   const entity_info& root = *asked.root;
-  const entity_info* actual = stored == value{root.discriminator_value} ? &root : nullptr;
+  const entity_info* actual = stored == root.discriminator_value ? &root : nullptr;
   for (const entity_info* sub : root.subclasses) {
-    if (stored == value{sub->discriminator_value}) actual = sub;
+    if (stored == sub->discriminator_value) actual = sub;
   }
   if (actual == nullptr) {
     throw database_error(error_category::type, "value.unknown_discriminator",

@@ -126,7 +126,7 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
     if (names.size() == 1) {
       std::string fill;
       if (attr->discriminator) {
-        fill = dialect.text_literal(entity.discriminator_value);
+        fill = dialect.discriminator_literal(entity.discriminator_value);
       } else if (attr->kind == attr_kind::opt && !attr->column_nullable() &&
                  attr->type == value_type::text) {
         fill = "''";

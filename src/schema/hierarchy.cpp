@@ -32,7 +32,46 @@ void take_binding(attr_info& to, const attr_info& from) {
   to.assign = from.assign;
 }
 
+// The value of `entity`'s rows in the discriminator column `attr`: the declared one, of the
+// attribute's type, or a str discriminator's default, the entity's name (PonyORM's rules).
+value discriminator_of(const entity_info& entity, const attr_info& attr) {
+  const value& declared = entity.discriminator;
+  const std::string of = " of " + entity.root->name + "." + attr.name;
+  if (attr.type == value_type::integer) {
+    if (declared.is_null()) {
+      fail("schema.discriminator_value",
+           "entity " + entity.name + ": the discriminator" + of +
+               " is an int, so each class declares its number (C++: static constexpr int "
+               "discriminator = 1;, JSON: \"discriminator\": 1)");
+    }
+    if (declared.type() != value_type::integer) {
+      fail("schema.discriminator_value", "entity " + entity.name + ": discriminator " +
+                                             declared.repr() + " is a str, but the discriminator" +
+                                             of + " is an int; give a number");
+    }
+    return declared;
+  }
+  if (declared.is_null()) return value{entity.name};
+  if (declared.type() != value_type::text) {
+    fail("schema.discriminator_value",
+         "entity " + entity.name + ": discriminator " + declared.repr() + " is an int, but the " +
+             "discriminator" + of + " is a str; give a string, or declare Discriminator<int>");
+  }
+  if (declared.as_text().empty() || declared.as_text().find('\0') != std::string::npos) {
+    fail("schema.discriminator_value", "entity " + entity.name + ": discriminator " +
+                                           declared.repr() + " is empty or holds a NUL character");
+  }
+  return declared;
+}
+
 }  // namespace
+
+bool in_hierarchy(const entity_info& entity) noexcept {
+  return entity.base_entity != nullptr || !entity.subclasses.empty() ||
+         !entity.discriminator.is_null() ||
+         std::any_of(entity.attrs.begin(), entity.attrs.end(),
+                     [](const attr_info& a) { return a.discriminator; });
+}
 
 std::vector<std::size_t> link_bases(entity_list& entities) {
   std::vector<std::string> names;
@@ -107,7 +146,9 @@ std::vector<std::string> build_attrs(entity_info& entity, const std::vector<attr
     if (hidden != nullptr) {
       // A C++ subclass describes its base's fields again: they are the base's attributes, at
       // the places the subclass's objects have them.
-      if (entity.type_tag == nullptr || hidden->discriminator) {
+      // (A C++ subclass describes its root's Discriminator<T> field too; the implicit
+      // classtype has no field to describe.)
+      if (entity.type_tag == nullptr || (hidden->discriminator && hidden->read == nullptr)) {
         fail("schema.hides_base", "entity " + entity.name + ": attribute " + attr.name +
                                       " hides the attribute " + base->name + "." + attr.name +
                                       " of its base; give it another name");
@@ -120,11 +161,19 @@ std::vector<std::string> build_attrs(entity_info& entity, const std::vector<attr
                                      " is a PK, but a subclass has the key of its root " +
                                      entity.root->name + "; make it a Req (unique if need be)");
     }
+    if (base != nullptr && attr.discriminator) {
+      fail("schema.discriminator_attr",
+           "entity " + entity.name + ": attribute " + attr.name +
+               " is a discriminator, which only the root of a hierarchy declares (here " +
+               entity.root->name + "); a subclass sets its value with `discriminator`");
+    }
     attrs.push_back(attr);
     attrs.back().in_subclass = base != nullptr;
     columns.push_back(declared_columns[i]);
   }
-  if (base == nullptr) {
+  const bool declares_discriminator = std::any_of(
+      declared.begin(), declared.end(), [](const attr_info& a) { return a.discriminator; });
+  if (base == nullptr && !declares_discriminator) {
     // PonyORM's implicit Discriminator(str, column='classtype'), after the root's attributes.
     if (std::any_of(declared.begin(), declared.end(),
                     [](const attr_info& attr) { return attr.name == "classtype"; })) {
@@ -173,7 +222,7 @@ void resolve_tables(entity_list& entities) {
   for (auto& entity : entities) {
     entity->load_positions.clear();
     entity->discriminator_attr = nullptr;
-    entity->discriminator_value.clear();
+    entity->discriminator_value = value{};
     entity->version_attr = nullptr;
     for (const auto& attr : entity->attrs) {
       if (!attr.is_version) continue;
@@ -184,15 +233,13 @@ void resolve_tables(entity_list& entities) {
       }
       entity->version_attr = &attr;
     }
-    if (entity->root == entity.get() && entity->subclasses.empty()) {
-      entity->table_columns = entity->columns;
-      continue;
-    }
-    entity->discriminator_value =
-        entity->discriminator.empty() ? entity->name : entity->discriminator;
+    // (A hierarchy's classes get their table's columns below.)
+    entity->table_columns = entity->columns;
+    if (!in_hierarchy(*entity)) continue;
     for (const auto& attr : entity->attrs) {
       if (attr.discriminator) entity->discriminator_attr = &attr;
     }
+    entity->discriminator_value = discriminator_of(*entity, *entity->discriminator_attr);
   }
   for (auto& root : entities) {
     if (root->root != root.get() || root->subclasses.empty()) continue;
@@ -203,14 +250,15 @@ void resolve_tables(entity_list& entities) {
       for (const auto& name : attr->column_names()) names.insert(lower(name));
       attr_names.insert(attr->name);
     }
-    std::set<std::string> values{root->discriminator_value};
+    std::vector<value> values{root->discriminator_value};
     for (const entity_info* sub : root->subclasses) {
-      if (!values.insert(sub->discriminator_value).second) {
+      if (std::find(values.begin(), values.end(), sub->discriminator_value) != values.end()) {
         fail("schema.duplicate_discriminator",
-             "entity " + sub->name + ": discriminator '" + sub->discriminator_value +
-                 "' is used by another class of the hierarchy of " + root->name +
+             "entity " + sub->name + ": discriminator " + sub->discriminator_value.repr() +
+                 " is used by another class of the hierarchy of " + root->name +
                  "; give each class its own");
       }
+      values.push_back(sub->discriminator_value);
       for (const attr_info* attr : sub->columns) {
         if (attr->inherited) continue;
         // A query over the root reads the attributes of its subclasses by name (PonyORM's too).

@@ -14,6 +14,11 @@ namespace nextorm::hierarchy {
 
 using entity_list = std::vector<std::unique_ptr<entity_info>>;
 
+// Whether the entity is stored as a class of a hierarchy (with a discriminator column): it has
+// a base or subclasses, or declares a discriminator attribute or value (PonyORM makes the
+// discriminator of a root without subclasses then too). After link_bases().
+[[nodiscard]] bool in_hierarchy(const entity_info& entity) noexcept;
+
 // Links each entity to its base, root and subclasses (schema.unknown_entity for an unknown base,
 // schema.inheritance_cycle for a cycle) and returns the positions of the entities in an order
 // where each base comes before its subclasses (otherwise the registry's order).

@@ -51,7 +51,7 @@ bool is_implicit_id(const attr_info& attr) {
 json attribute(const attr_info& attr) {
   json a;
   a["name"] = attr.name;
-  a["kind"] = std::string{kind_name(attr.kind)};
+  a["kind"] = attr.discriminator ? std::string{"Discriminator"} : std::string{kind_name(attr.kind)};
   a["type"] = attr.is_relation()          ? attr.target
               : !attr.enum_values.empty() ? std::string{"enum"}
               : attr.long_str             ? std::string{"LongStr"}
@@ -143,7 +143,11 @@ std::string registry::to_json() const {
         for (const auto& attr : m_declared[position].attrs) inherited.insert(attr.name);
       }
     }
-    if (!entity.discriminator.empty()) out["discriminator"] = entity.discriminator;
+    if (entity.discriminator.type() == value_type::integer) {
+      out["discriminator"] = entity.discriminator.as_int();
+    } else if (!entity.discriminator.is_null()) {
+      out["discriminator"] = entity.discriminator.as_text();
+    }
     // A subclass has its root's key, which the root writes.
     if (entity.base.empty() && !entity.primary_key.empty()) out["primary_key"] = entity.primary_key;
     for (const bool unique : {true, false}) {

@@ -96,6 +96,9 @@ attr_kind read_kind(const context& at, const std::string& name) {
     if (name == k.name) return k.kind;
     names.emplace_back(k.name);
   }
+  // (A Req whose value is its class's: read_attr marks it.)
+  if (name == "Discriminator") return attr_kind::req;
+  names.emplace_back("Discriminator");
   names.emplace_back("Computed");
   names.emplace_back("Method");
   fail("schema.unknown_kind",
@@ -124,7 +127,7 @@ value read_scalar(const context& at, const char* field, const json& v) {
       const auto u = v.get<std::uint64_t>();
       if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         fail("schema.json_shape",
-             at.prefix + "'default' " + std::to_string(u) + " does not fit a 64-bit integer");
+             at.prefix + "'" + field + "' " + std::to_string(u) + " does not fit a 64-bit integer");
       }
       return value{static_cast<std::int64_t>(u)};
     }
@@ -151,6 +154,7 @@ attr_info read_attr(const std::string& entity_prefix, std::size_t position, cons
   at.check_fields(object, attr_fields);
   if (!object.contains("kind")) fail("schema.missing_field", at.prefix + "missing \"kind\"");
   attr.kind = read_kind(at, at.text(object, "kind"));
+  attr.discriminator = at.text(object, "kind") == "Discriminator";
   if (!object.contains("type")) {
     fail("schema.missing_field", at.prefix +
                                      "missing \"type\" (a type name, or the target "
@@ -310,7 +314,16 @@ entity_info read_entity(std::size_t position, const json& object) {
   // Inheritance: "base": "Person" (PonyORM's class Student(Person)), and the value of the
   // discriminator column for this class (PonyORM's _discriminator_; the entity's name if none).
   if (object.contains("base")) entity.base = at.text(object, "base");
-  if (object.contains("discriminator")) entity.discriminator = at.text(object, "discriminator");
+  // (A number for a hierarchy whose root declares an int Discriminator.)
+  if (auto it = object.find("discriminator"); it != object.end()) {
+    if (it->is_number_integer()) {
+      entity.discriminator = read_scalar(at, "discriminator", *it);
+    } else if (it->is_string()) {
+      entity.discriminator = it->get<std::string>();
+    } else {
+      at.shape("discriminator", "a string or an integer", *it);
+    }
+  }
   // "composite_keys": [["first", "last"]], PonyORM's composite_key(first, last); likewise
   // "composite_indexes" for composite_index.
   for (const char* field : {"composite_keys", "composite_indexes"}) {

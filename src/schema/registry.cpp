@@ -376,10 +376,40 @@ void check_loading_options(const entity_info& entity, const attr_info& attr) {
   if (attr.is_volatile && (attr.is_relation() || attr.kind == attr_kind::pk)) {
     option_error(entity, attr, "volatile", "Req and Opt attributes");
   }
-  if (attr.is_version &&
-      (attr.is_relation() || attr.kind == attr_kind::pk || attr.type != value_type::integer ||
-       attr.is_volatile || attr.is_lazy())) {
+  if (attr.is_version && (attr.is_relation() || attr.kind == attr_kind::pk ||
+                          attr.type != value_type::integer || attr.is_volatile || attr.is_lazy())) {
     option_error(entity, attr, "version", "Req and Opt int attributes (not volatile nor lazy)");
+  }
+}
+
+// PonyORM's Discriminator(str) or Discriminator(int): a Req whose value is its object's class's,
+// so nothing that sets or checks a value applies; its column may be named and typed.
+void check_discriminator(const entity_info& entity, const attr_info& attr) {
+  const std::string at = where(entity, attr);
+  if (attr.kind != attr_kind::req ||
+      (attr.type != value_type::text && attr.type != value_type::integer) ||
+      !attr.enum_values.empty() || attr.long_str) {
+    fail("schema.discriminator_attr",
+         at +
+             "a discriminator is a str or an int (Discriminator<std::string>, "
+             "Discriminator<int>; JSON \"kind\": \"Discriminator\", \"type\": \"str\" or \"int\")");
+  }
+  const char* refused = attr.default_value            ? "default"
+                        : attr.unique                 ? "unique"
+                        : attr.lazy.has_value()       ? "lazy"
+                        : attr.is_volatile            ? "volatile"
+                        : attr.is_version             ? "version"
+                        : attr.optimistic.has_value() ? "optimistic"
+                        : attr.min_value              ? "min"
+                        : attr.max_value              ? "max"
+                        : !attr.sql_default.empty()   ? "sql_default"
+                        : attr.check                  ? "check"
+                                                      : nullptr;
+  if (refused != nullptr) {
+    fail("schema.option_kind", at + "'" + refused +
+                                   "' does not apply to a discriminator, whose value is its "
+                                   "object's class's (it takes column, index, size, unsigned, "
+                                   "max_len and sql_type)");
   }
 }
 
@@ -409,6 +439,7 @@ void check_computed(const entity_info& entity, std::size_t i) {
 
 void check_attr(const entity_info& entity, attr_info& attr) {
   const std::string at = where(entity, attr);
+  if (attr.discriminator) check_discriminator(entity, attr);
   const bool basic = !attr.is_relation();
   if (basic && attr.type == value_type::null) {
     fail("schema.missing_type", at + "a " + std::string{kind_name(attr.kind)} + " needs a type");
@@ -631,6 +662,14 @@ entity_info& registry::add(entity_info entity) {
       pk = &attr;
     }
     check_attr(entity, attr);
+    if (attr.discriminator && entity.base.empty()) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (!entity.attrs[j].discriminator) continue;
+        fail("schema.discriminator_attr", "entity " + entity.name + ": attributes " +
+                                              entity.attrs[j].name + " and " + attr.name +
+                                              " are both discriminators; a hierarchy has one");
+      }
+    }
   }
   for (std::size_t i = 0; i < entity.computed.size(); ++i) check_computed(entity, i);
   // A subclass's composite indexes may name its base's attributes: finalize() checks them.
@@ -1200,7 +1239,7 @@ void registry::finalize(const naming_convention& naming) {
     entity.columns.clear();
     entity.column_width = 0;
     std::vector<std::string>& columns = declared_columns[e];
-    if (entity.base_entity != nullptr || !entity.subclasses.empty()) {
+    if (hierarchy::in_hierarchy(entity)) {
       const std::size_t base =
           entity.base_entity == nullptr
               ? e

@@ -61,7 +61,7 @@ void object_columns::write(param_writer& out) const {
       continue;
     }
     if (attr->discriminator) {
-      out.set_text(index, entity.discriminator_value);
+      out.set(index, entity.discriminator_value);
     } else if (!attr->store(object_access::field(m_object, *attr), out, index)) {
       write_missing(*attr, out, index);
     }

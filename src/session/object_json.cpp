@@ -61,8 +61,8 @@ nlohmann::json object_to_json(entity_base& object, const to_json_options& option
   if (object.state() == object_state::created) session_of(object).flush();
   nlohmann::json out = nlohmann::json::object();
   for (const attr_info& attr : entity.attrs) {
-    if (attr.discriminator) {  // (no field: the class's value, as PonyORM's classtype)
-      out[attr.name] = entity.discriminator_value;
+    if (attr.discriminator) {  // (the class's value, as PonyORM's classtype)
+      out[attr.name] = value_json(entity.discriminator_value);
       continue;
     }
     if (!options.only.empty() && !listed(options.only, attr.name)) continue;

@@ -115,7 +115,8 @@ void throw_bad_enum(const std::string& shown, const std::type_info& type,
 }
 
 bool object_access::is_field(const attr_info& attr) noexcept {
-  return attr.write != &write_auto_id && !attr.discriminator;
+  // (The implicit classtype has no field; a declared Discriminator<T> has one.)
+  return attr.write != &write_auto_id && !(attr.discriminator && attr.read == nullptr);
 }
 
 [[noreturn]] void throw_unattached() {

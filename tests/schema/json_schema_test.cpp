@@ -676,9 +676,13 @@ namespace {
 // What a finalized registry maps to: tables, columns (with their nullability, the key, the
 // join tables), in a text that two registries can be compared by.
 std::string mapping_of(const registry& r) {
+  auto text_of = [](const nextorm::value& v) {
+    return v.is_null() ? std::string{} : v.type() == value_type::text ? v.as_text() : v.repr();
+  };
   std::string out;
   for (const auto& entity : r.entities()) {
-    out += entity->name + " -> " + entity->table + " (" + entity->discriminator_value + "):";
+    out +=
+        entity->name + " -> " + entity->table + " (" + text_of(entity->discriminator_value) + "):";
     for (const attr_info* attr : entity->load_columns) {
       out += " " + attr->name + "=" + attr->column + (attr->column_nullable() ? "?" : "") +
              (attr->unique ? "!" : "");

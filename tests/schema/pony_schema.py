@@ -33,6 +33,7 @@ def attribute(a, sole_key=False):
     kind = a['kind']
     options = {}
     for key, pony_key in (('unique', 'unique'), ('index', 'index'), ('column', 'column'),
+                          ('max_len', 'max_len'),
                           ('reverse', 'reverse'), ('auto', 'auto'), ('table', 'table'),
                           ('reverse_column', 'reverse_column'),
                           ('cascade_delete', 'cascade_delete'), ('fk_name', 'fk_name'),
@@ -48,6 +49,8 @@ def attribute(a, sole_key=False):
         if sole_key:
             return orm.PrimaryKey(target, **options)
         return (orm.Optional if a.get('optional') else orm.Required)(target, **options)
+    if kind == 'Discriminator':
+        return orm.Discriminator(TYPES[a['type']], **options)
     py_type = TYPES[a['type']]
     args = [py_type]
     if a['type'] == 'decimal':

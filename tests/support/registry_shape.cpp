@@ -7,12 +7,16 @@ namespace nextorm::testing {
 // A registry as lines a person can compare: every entity with its table, base, discriminator
 // and key, every attribute with what the database and the queries see of it (kind, type,
 // target, reverse, columns, join table, optional, nullable).
+std::string text_of(const value& v) {
+  return v.is_null() ? std::string{} : v.type() == value_type::text ? v.as_text() : v.repr();
+}
+
 std::vector<std::string> shape_of(const registry& r) {
   std::vector<std::string> out;
   for (const auto& e : r.entities()) {
     std::string line = e->name + " table=" + e->table +
                        " base=" + (e->base_entity != nullptr ? e->base_entity->name : "") +
-                       " discriminator=" + e->discriminator_value + " key=";
+                       " discriminator=" + text_of(e->discriminator_value) + " key=";
     for (const attr_info* k : e->key_attrs) line += k->name + ",";
     for (const auto& c : e->composite_indexes) {
       line += c.unique ? " composite_key=" : " composite_index=";

@@ -11,5 +11,7 @@
 namespace nextorm::testing {
 
 [[nodiscard]] std::vector<std::string> shape_of(const registry& r);
+// A discriminator value as text: a str as it is, an int in digits, none as "".
+[[nodiscard]] std::string text_of(const value& v);
 
 }  // namespace nextorm::testing
