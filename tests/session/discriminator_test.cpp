@@ -315,3 +315,35 @@ TEST_CASE("a C++ subclass that declares a discriminator is refused", "[discrimin
   CHECK_THROWS_WITH(r.finalize(), Catch::Contains("schema.discriminator_attr") &&
                                       Catch::Contains("only the root of a hierarchy"));
 }
+
+namespace {
+
+// docs/entities.md, "A discriminator of its own".
+struct Payment : nextorm::entity<Payment> {
+  static constexpr int discriminator = 0;  // PonyORM's _discriminator_ = 0
+  nextorm::Discriminator<int> method{"method", nextorm::column{"method_code"}};
+  nextorm::Req<nextorm::decimal> amount{"amount"};
+};
+struct CardPayment : nextorm::entity<CardPayment, Payment> {
+  static constexpr int discriminator = 1;
+  nextorm::Req<std::string> card_last4{"card_last4"};
+};
+
+}  // namespace
+
+TEST_CASE("the documented payments example runs as written", "[discriminator]") {
+  const std::string url = nextorm::testing::fresh_database_url("discriminator_doc");
+  {
+    database db{url};
+    db.generate_mapping<Payment, CardPayment>({.create_tables = true});
+    db_session session{db};
+    (void)Payment::create({{"amount", "1.00"}});
+    int m = CardPayment::create({{"amount", "9.99"}, {"card_last4", "4242"}}).method;  // 1
+    CHECK(m == 1);
+    auto cards = Payment::select("p.method == 1");
+    REQUIRE(cards.count() == 1);
+    CHECK(dynamic_cast<CardPayment*>(&*cards.first()) != nullptr);
+    CHECK(Payment::select("isinstance(p, CardPayment)").count() == 1);
+  }
+  nextorm::testing::discard_database(url);
+}

@@ -14,7 +14,7 @@ equal prices and equal names, and names outside ASCII.
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from pony.orm import Optional, PrimaryKey, Required, Set
+from pony.orm import Discriminator, Optional, PrimaryKey, Required, Set
 
 
 def define_entities(db):
@@ -59,13 +59,37 @@ def define_entities(db):
         total_price = Required(Decimal)
         customer = Required(Customer)
         items = Set(OrderItem)
+        payments = Set('Payment')
 
     class Category(db.Entity):
         name = Required(str, unique=True)
         products = Set(Product)
 
+    # Payments: a hierarchy whose discriminator is an int in a column of its own name
+    # (PonyORM's Discriminator(int, column=...) with each class's _discriminator_).
+    class Payment(db.Entity):
+        _discriminator_ = 0
+        method = Discriminator(int, column='method_code')
+        amount = Required(Decimal)
+        paid = Required(datetime)
+        order = Required(Order)
+
+    class CardPayment(Payment):
+        _discriminator_ = 1
+        card_last4 = Required(str)
+
+    class Transfer(Payment):
+        _discriminator_ = 2
+        iban = Required(str)
+        settled = Optional(datetime)
+
+    class InstantTransfer(Transfer):
+        _discriminator_ = 3
+        network = Required(str)
+
     return dict(Customer=Customer, Product=Product, CartItem=CartItem, OrderItem=OrderItem,
-                Order=Order, Category=Category)
+                Order=Order, Category=Category, Payment=Payment, CardPayment=CardPayment,
+                Transfer=Transfer, InstantTransfer=InstantTransfer)
 
 
 class _Lcg:
@@ -148,6 +172,7 @@ def populate(entities):
                       quantity=1 + r.below(4))
 
     # Customers 34 to 39 never order; products 45 to 49 are never ordered.
+    orders = []
     for i in range(70):
         customer = customers[r.below(34)]
         state = STATES[r.below(len(STATES))]
@@ -175,5 +200,30 @@ def populate(entities):
             total = (total * Decimal('0.95')).quantize(Decimal('0.01'))
         order = e['Order'](customer=customer, state=state, date_created=created,
                            date_shipped=shipped, date_delivered=delivered, total_price=total)
+        orders.append(order)
         for p, price, n in lines:
             e['OrderItem'](order=order, product=p, price=price, quantity=n)
+
+    # Payments from a sequence of their own (the data above is unchanged): orders paid in one
+    # or two parts, some not at all, of each class, with unsettled transfers.
+    r = _Lcg(19991231)
+    for i, order in enumerate(orders):
+        parts = r.below(3)
+        for part in range(parts):
+            method = r.below(4)
+            amount = (order.total_price / parts).quantize(Decimal('0.01'))
+            paid = order.date_created + timedelta(hours=1 + r.below(48))
+            common = dict(order=order, amount=amount, paid=paid)
+            if method == 0:
+                e['Payment'](**common)
+            elif method == 1:
+                e['CardPayment'](card_last4='%04d' % r.below(10000), **common)
+            else:
+                iban = 'DE%02d%016d' % (r.below(100), r.below(10 ** 9) * 7919)
+                settled = None if r.below(3) == 0 else paid + timedelta(days=1 + r.below(3))
+                if method == 2:
+                    e['Transfer'](iban=iban, settled=settled, **common)
+                else:
+                    e['InstantTransfer'](iban=iban, settled=settled,
+                                         network=['SEPA Inst', 'TIPS', 'RT1'][r.below(3)],
+                                         **common)
