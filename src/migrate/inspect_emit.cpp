@@ -277,7 +277,9 @@ json inspector::emit() {
     json out{{"name", e.name}};
     if (e.root == i && provider_case(e.name) != e.table->name) out["table"] = e.table->name;
     if (!e.base.empty()) out["base"] = e.base;
-    if (e.discriminator && *e.discriminator != e.name) out["discriminator"] = *e.discriminator;
+    if (!e.discriminator.is_null() && e.discriminator != e.name) {
+      out["discriminator"] = e.discriminator;
+    }
     if (keys.contains(std::to_string(i))) {
       for (auto& [field, v] : keys[std::to_string(i)].items()) out[field] = v;
     }

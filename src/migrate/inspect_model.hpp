@@ -43,7 +43,7 @@ struct entity_rec {
   const catalog_table* table = nullptr;  // a subclass: its root's
   int root = -1;                         // itself for a root
   std::string base;
-  std::optional<std::string> discriminator;  // a subclass's classtype value
+  json discriminator{};  // a class's discriminator value (str or int), null for its name
   std::vector<int> attrs;
   json extra = json::object();  // entity fields a names file gives that inspect does not infer
   bool named = false;           // the names file gave it
@@ -86,6 +86,8 @@ class inspector {
   [[nodiscard]] int match_attr(int entity, const json& overlay) const;
   void apply_entity(const json& overlay);
   void apply_attr(int entity, const json& overlay);
+  // Whether the names file made an attribute of the root `root` its hierarchy's discriminator.
+  [[nodiscard]] bool declares_discriminator(int root) const;
   void rename_entity(int entity, const std::string& name);
   int split_symmetric(int entity, int attr, const json& overlay);
   [[nodiscard]] int holder_of(int attr) const;

@@ -55,10 +55,11 @@ int inspector::match_entity(const json& overlay) const {
     }
   }
   if (overlay.contains("discriminator")) {
-    const std::string d = overlay["discriminator"].get<std::string>();
+    const json& d = overlay["discriminator"];
     for (std::size_t i = 0; i < m_entities.size(); ++i) {
       const entity_rec& e = m_entities[i];
-      if (e.root != static_cast<int>(i) && e.discriminator.value_or(e.name) == d) {
+      if (e.root != static_cast<int>(i) &&
+          (e.discriminator.is_null() ? json(e.name) : e.discriminator) == d) {
         return static_cast<int>(i);
       }
     }
@@ -97,6 +98,11 @@ int inspector::match_attr(int entity, const json& overlay) const {
     if (equal_ignoring_case(m_attrs[a].decl["name"].get<std::string>(), name)) return a;
   }
   return -1;
+}
+
+bool inspector::declares_discriminator(int root) const {
+  return std::any_of(m_entities[root].attrs.begin(), m_entities[root].attrs.end(),
+                     [&](int a) { return m_attrs[a].decl.value("kind", "") == "Discriminator"; });
 }
 
 void inspector::rename_entity(int entity, const std::string& name) {
@@ -158,7 +164,13 @@ void inspector::apply_entity(const json& overlay) {
     bad_names("has an entity that is not an object with a \"name\"");
   }
   const std::string name = overlay["name"].get<std::string>();
-  check_strings(overlay, "the entity " + name, {"table", "base", "discriminator"});
+  check_strings(overlay, "the entity " + name, {"table", "base"});
+  if (overlay.contains("discriminator") && !overlay["discriminator"].is_string() &&
+      !overlay["discriminator"].is_number_integer()) {
+    bad_names("gives the entity " + name +
+              " a \"discriminator\" that is neither a string nor an "
+              "integer");
+  }
   if (overlay.contains("attrs") && !overlay["attrs"].is_array()) {
     bad_names("gives the entity " + name + " \"attrs\" that are not a list");
   }
@@ -177,10 +189,12 @@ void inspector::apply_entity(const json& overlay) {
     for (const entity_rec& e : m_entities) {
       if (equal_ignoring_case(e.name, base)) root = e.root;
     }
-    if (root < 0 || m_entities[root].table->classtypes.empty()) {
+    if (root < 0 || (m_entities[root].table->classtypes.empty() && !declares_discriminator(root))) {
       throw schema_error{"inspect.unknown_entity",
                          "the names file's entity " + name + " has the base " + base +
-                             ", which is no entity of the database with a classtype column"};
+                             ", which is no entity of the database with a classtype column "
+                             "(nor one whose discriminator the names file declares, "
+                             "\"kind\": \"Discriminator\", before its subclasses)"};
     }
     entity_rec sub;
     sub.name = name;
@@ -204,7 +218,7 @@ void inspector::apply_entity(const json& overlay) {
       }
       m_entities[entity].base = base;
     } else if (key == "discriminator") {
-      m_entities[entity].discriminator = v.get<std::string>();
+      m_entities[entity].discriminator = v;
     } else {
       m_entities[entity].extra[key] = v;
     }
@@ -265,6 +279,11 @@ void inspector::apply_attr(int entity, const json& overlay) {
     } else {
       r.decl[key] = v;
     }
+  }
+  // "nullable" is an Opt's option: a subclass's str column, read as a nullable Opt, that the
+  // file makes a Req (or the discriminator) loses it.
+  if (overlay.contains("kind") && overlay["kind"] != "Opt" && !overlay.contains("nullable")) {
+    r.decl.erase("nullable");
   }
   // A join table's other side takes the name this side gives as its reverse.
   if (overlay.contains("reverse") && r.partner >= 0 && r.partner != found) {

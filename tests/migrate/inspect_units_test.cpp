@@ -2,6 +2,7 @@
 // docs/inspect.md (names made spellable, plurals, join tables, keys, hierarchies, names files)
 // is shown on the shape that triggers it, whatever a provider's catalog can hold.
 #include <nextorm/errors.hpp>
+#include <nextorm/registry.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -330,6 +331,57 @@ TEST_CASE("inspect reads a hierarchy's classes from its classtype column") {
   refused({{"entities", 1}}, "inspect.names", "one field, \"entities\"");
   refused({{"entities", json::array()}, {"more", 1}}, "inspect.names", "one field");
   refused({{"other", 1}}, "inspect.names", "one field");
+}
+
+TEST_CASE("a names file declares a discriminator of its own and the classes it numbers") {
+  // PonyORM's Discriminator(int, column='kind_code'): a column like any other in the catalog.
+  catalog_table pet = table("pet", {column("kind_code", "int"), column("name", "str"),
+                                    column("tag", "str", true), column("lives", "int", true)});
+  const json names = {
+      {"entities",
+       {{{"name", "Pet"},
+         {"discriminator", 1},
+         {"attrs", {{{"name", "kind"}, {"column", "kind_code"}, {"kind", "Discriminator"}}}}},
+        {{"name", "Dog"},
+         {"base", "Pet"},
+         {"discriminator", 2},
+         {"attrs", {{{"name", "tag"}, {"kind", "Req"}}}}},
+        {{"name", "Cat"}, {"base", "Pet"}, {"discriminator", 3}}}}};
+  std::vector<std::string> notes;
+  const json named = inspected({pet}, names, &notes);
+  INFO(named.dump(2) << "\n" << all(notes));
+  CHECK(entity(named, "Pet")["discriminator"] == 1);
+  CHECK(
+      attr(named, "Pet", "kind") ==
+      json{{"name", "kind"}, {"kind", "Discriminator"}, {"type", "int"}, {"column", "kind_code"}});
+  CHECK(entity(named, "Cat")["discriminator"] == 3);
+  // The subclass's str column was a nullable Opt; made a Req it is no longer nullable.
+  CHECK(attr(named, "Dog", "tag") == json{{"name", "tag"}, {"kind", "Req"}, {"type", "str"}});
+  nextorm::registry loaded;
+  loaded.load_json_text(named.dump());
+  loaded.finalize();
+  CHECK(loaded.get("Dog").discriminator_value == nextorm::value{2});
+
+  auto refused = [&](const json& n, const std::string& says) {
+    INFO(n.dump());
+    try {
+      (void)inspected({pet}, n);
+      FAIL("accepted");
+    } catch (const nextorm::schema_error& e) {
+      CHECK(std::string{e.id()} == "inspect.names");
+      CHECK_THAT(e.what(), Catch::Contains(says));
+    }
+  };
+  refused({{"entities", {{{"name", "Pet"}, {"discriminator", {1}}}}}},
+          "a \"discriminator\" that is neither a string nor an integer");
+  refused({{"entities", {{{"name", "Pet"}, {"discriminator", 1.5}}}}}, "neither a string");
+  try {
+    (void)inspected({pet}, {{"entities", {{{"name", "Dog"}, {"base", "Pet"}}}}});
+    FAIL("accepted");
+  } catch (const nextorm::schema_error& e) {
+    CHECK(std::string{e.id()} == "inspect.unknown_entity");
+    CHECK_THAT(e.what(), Catch::Contains("\"kind\": \"Discriminator\", before its subclasses"));
+  }
 }
 
 TEST_CASE("a names file renames both sides of join tables and splits a symmetric one") {
