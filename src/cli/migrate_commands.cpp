@@ -164,7 +164,7 @@ void print_statements(std::ostream& out, const schema_change::migration& m, cons
       out << "-- (the triggers of table " << step.keeps_triggers_of
           << " go with it: make them again after the rebuild)\n";
     }
-    out << step.sql << ";\n";
+    out << step.sql << (step.call.empty() ? ";\n" : "\n");  // (a C++ step is a comment)
   }
 }
 

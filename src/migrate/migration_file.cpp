@@ -62,9 +62,14 @@ migration read_migration(const std::filesystem::path& path) {
     if (!op.is_object() || !op.contains("op") || !op["op"].is_string()) {
       refuse(path, "every operation must be an object with an \"op\"");
     }
+    // A C++ step: {"op": "call", "name": "fill_prices", "reverse": "unfill_prices"}.
+    const bool call = op["op"] == "call";
+    if (call && !(op.contains("name") && op["name"].is_string() && !op["name"].empty())) {
+      refuse(path, "operation " + op.dump() + ": a C++ step needs a \"name\"");
+    }
     for (const auto& [field, v] : op.items()) {
       const bool names = field == "columns";
-      const bool reverse = field == "reverse";
+      const bool reverse = field == "reverse" && !call;
       const auto strings = [](const nlohmann::json& all) {
         return std::all_of(all.begin(), all.end(), [](const auto& c) { return c.is_string(); });
       };

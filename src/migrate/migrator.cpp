@@ -249,8 +249,24 @@ void migrator::record(const migration& m, std::int64_t duration_ms, bool success
   }
 }
 
+void migrator::check_steps(const migration& m, const std::vector<rendered_step>& steps) const {
+  for (const rendered_step& step : steps) {
+    if (step.call.empty() || (m_options.has_step && m_options.has_step(step.call))) continue;
+    throw schema_error(
+        "migrate.step_missing",
+        "migration " + m.name + " runs the C++ step '" + step.call + "', which " +
+            (m_options.has_step ? std::string{"the program did not register: add it to "
+                                              "migration_options::steps"}
+                                : std::string{"only a program that registers it can run: apply "
+                                              "this migration with nextorm::migrate(db, dir, "
+                                              "{.steps = ...}) from that program"}) +
+            " (docs/migrations.md); nothing of it was applied");
+  }
+}
+
 void migrator::apply(const migration& m, const nlohmann::json& before, const history_row* resumed) {
   const std::vector<rendered_step> steps = render(m, before, m_dialect);
+  check_steps(m, steps);
   const bool progress = is_mariadb(m_dialect);
   const int first = resumed != nullptr ? resumed->step : 0;
   if (progress && resumed == nullptr) record(m, 0, false, 0, false);
@@ -266,13 +282,17 @@ void migrator::undo(const migration& m, const nlohmann::json& previous) {
   std::vector<std::string> why = diff_schemas(previous, m.snapshot).destructive;
   nlohmann::json reverse_data = nlohmann::json::array();
   for (const nlohmann::json& op : m.operations) {
-    if (op["op"] != "sql") continue;
+    const bool call = op["op"] == "call";
+    if (op["op"] != "sql" && !call) continue;
     if (!op.contains("reverse")) {
-      why.push_back("runs SQL of its own (a data migration) without a \"reverse\"");
+      why.push_back(call ? "runs the C++ step '" + op["name"].get<std::string>() +
+                               "' without a \"reverse\" step"
+                         : std::string{"runs SQL of its own (a data migration) without a "
+                                       "\"reverse\""});
       continue;
     }
-    nlohmann::json back = op["reverse"];
-    back["op"] = "sql";
+    nlohmann::json back = call ? nlohmann::json{{"name", op["reverse"]}} : op["reverse"];
+    back["op"] = op["op"];
     reverse_data.insert(reverse_data.begin(), std::move(back));
   }
   if (!why.empty()) {
@@ -287,10 +307,32 @@ void migrator::undo(const migration& m, const nlohmann::json& previous) {
   back.operations = std::move(reverse_data);
   for (auto& op : diff_schemas(m.snapshot, previous).operations) back.operations.push_back(op);
   back.snapshot = previous;
-  run_steps(m, render(back, m.snapshot, m_dialect), 0, true);
+  const std::vector<rendered_step> steps = render(back, m.snapshot, m_dialect);
+  check_steps(m, steps);
+  run_steps(m, steps, 0, true);
   (void)m_connection.execute("DELETE FROM " + m_dialect.quote(history_table) +
                                  " WHERE version = " + m_dialect.placeholder(0),
                              std::vector<value>{value{m.version}});
+}
+
+void migrator::run_call(const rendered_step& step, const migration& m) {
+  // On MariaDB, where nothing else of a migration is one transaction, a C++ step is one of its
+  // own: what a failing step wrote goes (unless the step ran DDL, which commits there).
+  const bool own_transaction = is_mariadb(m_dialect);
+  if (own_transaction) m_connection.begin();
+  try {
+    m_options.run_step(step.call, m);
+  } catch (...) {
+    if (own_transaction) {
+      try {
+        m_connection.rollback();
+      } catch (...) {  // coverage-exempt: only a lost connection fails a rollback
+        // The step's error says more.
+      }
+    }
+    throw;
+  }
+  if (own_transaction) m_connection.commit();
 }
 
 void migrator::run_steps(const migration& m, const std::vector<rendered_step>& steps, int first,
@@ -312,12 +354,15 @@ void migrator::run_steps(const migration& m, const std::vector<rendered_step>& s
                   "required");
         }
       }
-      if (step.keeps_triggers_of.empty()) {
+      if (!step.call.empty()) {
+        run_call(step, m);
+      } else if (step.keeps_triggers_of.empty()) {
         m_connection.execute_script(step.sql);
       } else {
         drop_keeping_triggers(step);
       }
-    } catch (const error& e) {
+    } catch (const std::exception& e) {
+      // (A C++ step may throw anything derived from std::exception.)
       std::string where = std::string{undoing ? "undoing " : ""} + "migration " + m.name +
                           " failed at statement " + std::to_string(i + 1) + " of " +
                           std::to_string(steps.size()) + " (" + step.sql + "): " + e.what();
@@ -385,6 +430,7 @@ void migrator::finish(const migration& m) {
 }
 
 std::vector<migrated> migrator::migrate(const migrate_options& options) {
+  m_options = options;
   std::vector<migrated> applied;
   const bool sqlite = is_sqlite(m_dialect);
   const bool transactional = !is_mariadb(m_dialect);

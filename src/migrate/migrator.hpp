@@ -12,6 +12,7 @@
 #include "migrate/render.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -56,6 +57,11 @@ struct migrate_options {
   bool fake = false;             // record as applied without running them
   bool repair_checksum = false;  // accept edited applied migrations as they are now
   std::chrono::milliseconds lock_timeout = std::chrono::seconds{60};
+  // C++ data migration steps ({"op": "call", "name": ...}): whether the program registered the
+  // step `name`, and running it for the migration `m` (on the migrator's connection, inside the
+  // migration's transaction). Unset: no step is known (the CLI).
+  std::function<bool(const std::string& name)> has_step;
+  std::function<void(const std::string& name, const migration& m)> run_step;
 };
 
 class migrator {
@@ -92,6 +98,11 @@ class migrator {
   void record(const migration& m, std::int64_t duration_ms, bool success, int step, bool exists);
   // The way back of `m`, from its snapshot to `previous`; its history row deleted.
   void undo(const migration& m, const nlohmann::json& previous);
+  // Every C++ step of `steps` is registered: else schema_error("migrate.step_missing"),
+  // before any of them runs.
+  void check_steps(const migration& m, const std::vector<rendered_step>& steps) const;
+  // Runs the C++ step of `step` (MariaDB: in a transaction of its own).
+  void run_call(const rendered_step& step, const migration& m);
   // Runs `steps` from `first`; MariaDB records progress (not while undoing).
   void run_steps(const migration& m, const std::vector<rendered_step>& steps, int first,
                  bool undoing);
@@ -106,6 +117,7 @@ class migrator {
   std::string m_owner;              // MariaDB's lock row: who holds it
   std::string m_server_connection;  // and its "@host:port#connection id" (MariaDB)
   std::vector<std::string> m_pending_triggers;
+  migrate_options m_options;  // of the migrate() running
 };
 
 }  // namespace nextorm::schema_change

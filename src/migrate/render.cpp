@@ -80,7 +80,8 @@ class renderer {
     for (std::size_t i = 0; i < m_migration.operations.size(); ++i) {
       // SQLite: a migration's own SQL finds the tables that the operations before it rebuild
       // already rebuilt (in their final shape).
-      if (m_migration.operations[i]["op"] == "sql") rebuild_before(i);
+      const json& kind = m_migration.operations[i]["op"];
+      if (kind == "sql" || kind == "call") rebuild_before(i);
       render(m_migration.operations[i]);
     }
     for (const table_def& t : m_new) rename_derived(t);
@@ -154,7 +155,7 @@ class renderer {
   }
 
   void emit(std::string sql, std::string empty_table = {}) {
-    m_out.push_back({std::move(sql), std::move(empty_table), {}});
+    m_out.push_back({std::move(sql), std::move(empty_table), {}, {}});
   }
   void create_index(const table_def& t, const index_def& index) {
     emit("CREATE INDEX " + q(index.name) + " ON " + q(t.name) + " " +
@@ -223,6 +224,12 @@ class renderer {
                                                       provider + " (give \"" + provider + "\")");
       }
       emit(op[provider].get<std::string>());
+    } else if (kind == "call") {
+      const std::string name = text(op, "name");
+      rendered_step step;
+      step.sql = "-- the C++ step '" + name + "' (run by the program that registers it)";
+      step.call = name;
+      m_out.push_back(std::move(step));
     } else if (kind == "create_table") {
       const table_def& t = new_table(text(op, "table"));
       const bool inlined = inline_keys(m_d);
@@ -297,7 +304,7 @@ class renderer {
       const table_def& t = new_table(text(op, "table"));
       const foreign_key& fk = by_columns(t.foreign_keys, columns(op), t.name, "foreign key");
       if (is_sqlite(m_d)) return;  // inline, or made by the rebuild (find_rebuilds)
-      m_deferred.push_back({add_foreign_key(t, fk, m_d), {}, {}});
+      m_deferred.push_back({add_foreign_key(t, fk, m_d), {}, {}, {}});
     } else if (kind == "drop_foreign_key") {
       const table_def& t = old_table(text(op, "table"));
       if (is_sqlite(m_d)) return;  // the rebuild (or the table's drop) drops it
@@ -446,7 +453,7 @@ class renderer {
         const std::string& name = to;  // (clang 14 cannot capture a structured binding)
         const auto fk = std::find_if(t.foreign_keys.begin(), t.foreign_keys.end(),
                                      [&](const foreign_key& k) { return k.name == name; });
-        m_deferred.push_back({add_foreign_key(t, *fk, m_d), {}, {}});
+        m_deferred.push_back({add_foreign_key(t, *fk, m_d), {}, {}, {}});
       } else {
         emit("ALTER TABLE " + table + " RENAME CONSTRAINT " + q(from) + " TO " + q(to));
       }
@@ -542,7 +549,7 @@ class renderer {
       emit("INSERT INTO sqlite_sequence (name, seq) SELECT " + m_d.text_literal(staged.name) +
            ", seq FROM sqlite_sequence WHERE name = " + m_d.text_literal(t.name));
     }
-    m_out.push_back({"DROP TABLE " + q(t.name), {}, t.name});
+    m_out.push_back({"DROP TABLE " + q(t.name), {}, t.name, {}});
     // (legacy_alter_table: the rename neither checks nor rewrites the views and triggers that
     // name the table, which refer to the new one under the old name once it is renamed.)
     emit("PRAGMA legacy_alter_table = ON");

@@ -20,6 +20,9 @@ struct rendered_step {
   // SQLite's rebuild: the DROP TABLE of this table drops its triggers, which the migrator reads
   // first and makes again once the new table has the name (a script from --sql says so).
   std::string keeps_triggers_of;
+  // A C++ data migration step ({"op": "call"}): the name the program registered it under; `sql`
+  // is then a comment naming it (for scripts and messages).
+  std::string call;
 };
 
 // The statements of `m` for `dialect`, `before` being the snapshot of the migration before it

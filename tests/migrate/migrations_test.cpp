@@ -792,3 +792,98 @@ TEST_CASE("a migration's own SQL runs after the schema operations before it", "[
   REQUIRE(migrated.code == 0);
   CHECK(p.scalar("SELECT stock FROM product").as_int() == 7);
 }
+
+TEST_CASE("a program's C++ steps run in their migration's place and transaction", "[migrations]") {
+  project p;
+  REQUIRE(p.make(v1).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO product (title, price) VALUES ('Hammer', 5)");
+  p.run("INSERT INTO product (title, price) VALUES ('Saw', 12)");
+  // v2 renames title to name and adds stock (on SQLite: a rebuild); the C++ step fills stock.
+  REQUIRE(p.make(v2, {"--name", "stock"}).code == 0);
+  const fs::path file = p.migrations() / "0002_stock.json";
+  nlohmann::json m = read_json(file);
+  m["operations"].push_back({{"op", "call"}, {"name", "fill_stock"}, {"reverse", "empty_stock"}});
+  write_json(file, m);
+
+  // The command cannot run a program's step: refused before any of the migration runs.
+  const auto by_cli = p.migrate();
+  CHECK(by_cli.code != 0);
+  CHECK_THAT(by_cli.err, Catch::Contains("migrate.step_missing") &&
+                             Catch::Contains("runs the C++ step 'fill_stock'") &&
+                             Catch::Contains("nextorm::migrate(db, dir, {.steps = ...})"));
+  CHECK(p.history() == 1);
+  CHECK_THAT(
+      p.migrate({"--dry-run"}).out,
+      Catch::Contains("-- the C++ step 'fill_stock' (run by the program that registers it)"));
+  database db{p.url()};
+  CHECK_THROWS_WITH(nextorm::migrate(db, p.migrations()),
+                    Catch::Contains("migrate.step_missing") &&
+                        Catch::Contains("add it to migration_options::steps"));
+
+  // A step that throws fails its migration, rolled back where DDL is transactional.
+  migration_options failing;
+  failing.steps["fill_stock"] = [](migration_step& s) {
+    (void)s.execute("UPDATE product SET stock = 1");
+    throw std::runtime_error("the stock list is missing");
+  };
+  CHECK_THROWS_WITH(nextorm::migrate(db, p.migrations(), failing),
+                    Catch::Contains("migrate.failed") && Catch::Contains("fill_stock") &&
+                        Catch::Contains("the stock list is missing"));
+  if (!is_mariadb()) {
+    CHECK(p.history() == 1);
+    CHECK(p.scalar("SELECT COUNT(*) FROM product WHERE title = 'Saw'").as_int() == 1);
+  } else {
+    // The DDL before it stays (it resumes at the step), but the step was a transaction.
+    CHECK(p.scalar("SELECT COUNT(*) FROM product WHERE stock = 1").as_int() == 0);
+  }
+
+  migration_options options;
+  std::string provider, migration;
+  options.steps["fill_stock"] = [&](migration_step& s) {
+    provider = s.provider();
+    migration = s.migration();
+    // The table as the migration made it so far: title is name now, stock is there.
+    for (const auto& row : s.query("SELECT name, price FROM product WHERE stock IS NULL",
+                                   {value_type::text, value_type::real})) {
+      CHECK(s.execute("UPDATE product SET stock = $n WHERE name = $name",
+                      {{"n", static_cast<std::int64_t>(row[1].as_real() * 2)}, {"name", row[0]}}) ==
+            1);
+    }
+  };
+  options.steps["empty_stock"] = [](migration_step& s) {
+    (void)s.execute("UPDATE product SET stock = NULL WHERE stock > $zero", {{"zero", 0}});
+  };
+  CHECK(nextorm::migrate(db, p.migrations(), options) == std::vector<std::string>{"0002_stock"});
+  CHECK(provider == testing::current_provider());
+  CHECK(migration == "0002_stock");
+  CHECK(p.scalar("SELECT stock FROM product WHERE name = 'Saw'").as_int() == 24);
+  CHECK(p.history() == 2);
+
+  // A data-only migration whose step has no way back: going back stops there.
+  nlohmann::json note{{"nextorm_migration", 1},
+                      {"operations", {{{"op", "call"}, {"name", "note"}}}},
+                      {"snapshot", m["snapshot"]}};
+  write_json(p.migrations() / "0003_note.json", note);
+  int notes = 0;
+  options.steps["note"] = [&](migration_step&) { ++notes; };
+  CHECK(nextorm::migrate(db, p.migrations(), options) == std::vector<std::string>{"0003_note"});
+  CHECK(notes == 1);
+  options.to = 1;
+  CHECK_THROWS_WITH(nextorm::migrate(db, p.migrations(), options),
+                    Catch::Contains("migrate.down") &&
+                        Catch::Contains("runs the C++ step 'note' without a \"reverse\" step"));
+  fs::remove(p.migrations() / "0003_note.json");
+  p.run("DELETE FROM nextorm_migrations WHERE version = 3");
+  // Going back runs the reverse step first, then the schema goes back.
+  CHECK(nextorm::migrate(db, p.migrations(), options) == std::vector<std::string>{"0002_stock"});
+  CHECK(p.history() == 1);
+  CHECK(p.scalar("SELECT COUNT(*) FROM product WHERE title = 'Saw'").as_int() == 1);
+
+  // A step without a name is no migration file.
+  write_json(file, nlohmann::json{{"nextorm_migration", 1},
+                                  {"operations", {{{"op", "call"}}}},
+                                  {"snapshot", m["snapshot"]}});
+  CHECK_THROWS_WITH(nextorm::migrate(db, p.migrations(), options),
+                    Catch::Contains("a C++ step needs a \"name\""));
+}
