@@ -99,7 +99,7 @@ std::string dialect::discriminator_literal(const value& v) const {
 }
 
 std::string dialect::class_condition(const entity_info& entity, std::string_view alias) const {
-  if (entity.base_entity == nullptr) return {};
+  if (!entity.in_hierarchy()) return {};
   std::string out;
   if (!alias.empty()) out += std::string{alias} + ".";
   out += quote(entity.discriminator_attr->column) + " IN (" +

@@ -65,8 +65,8 @@ class dialect {
   [[nodiscard]] std::string discriminator_literal(const value& v) const;
   // PonyORM's discriminator criterion: the rows of `entity` and of the classes below it in their
   // hierarchy's table, `"classtype" IN ('Student', 'Assistant')` (each column after `alias.`
-  // when an alias is given); "" for an entity that is no subclass (its table is its own, or its
-  // hierarchy's, all of whose rows are of its classes).
+  // when an alias is given), the root's too (a row naming no class is no object); "" for an
+  // entity outside a hierarchy.
   [[nodiscard]] std::string class_condition(const entity_info& entity,
                                             std::string_view alias = {}) const;
 

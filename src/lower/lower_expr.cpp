@@ -74,9 +74,9 @@ void sql_builder::references(std::size_t referencing, std::span<const std::strin
   }
 }
 
-bool sql_builder::is_subclass(std::size_t source) const noexcept {
+bool sql_builder::has_class_condition(std::size_t source) const noexcept {
   const entity_info* entity = m_query.sources[source].entity;
-  return entity != nullptr && entity->base_entity != nullptr;
+  return entity != nullptr && entity->in_hierarchy();
 }
 
 void sql_builder::class_condition(std::size_t source) {
@@ -105,7 +105,7 @@ void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>&
       quoted(sources[j].alias);
       m_sql += " ON ";
       join_condition(j);
-      if (is_subclass(j)) {
+      if (has_class_condition(j)) {
         m_sql += " AND ";
         class_condition(j);
       }
@@ -144,7 +144,7 @@ void sql_builder::from_where(std::size_t scope, const std::vector<ir::expr_ptr>&
     join_condition(i);
   }
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    if (sources[i].scope != scope || sources[i].left || !is_subclass(i)) continue;
+    if (sources[i].scope != scope || sources[i].left || !has_class_condition(i)) continue;
     and_();
     class_condition(i);
   }
@@ -214,7 +214,8 @@ void sql_builder::subquery(const ir::subquery& q) {
 bool sql_builder::scope_has_condition(std::size_t scope) const noexcept {
   // A nested query's scope has no LEFT JOINs: those are the outer query's (scope 0).
   for (std::size_t i = 0; i < m_query.sources.size(); ++i) {
-    if (m_query.sources[i].scope == scope && (m_query.sources[i].is_join() || is_subclass(i))) {
+    if (m_query.sources[i].scope == scope &&
+        (m_query.sources[i].is_join() || has_class_condition(i))) {
       return true;
     }
   }

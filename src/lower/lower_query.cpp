@@ -545,8 +545,8 @@ void statement::where_rows(const entity_info& entity, std::size_t source) {
       m_sql.text(i == 0 ? " WHERE " : " AND ");
       m_sql.condition(*m_query.filter[i]);
     }
-    // The rows of a subclass's classes only: its table is the hierarchy's.
-    if (m_sql.is_subclass(source)) {
+    // The rows of the entity's classes only: its table is the hierarchy's.
+    if (m_sql.has_class_condition(source)) {
       m_sql.text(m_query.filter.empty() ? " WHERE " : " AND ");
       m_sql.class_condition(source);
     }

@@ -41,9 +41,10 @@ class sql_builder {
   // A placeholder bound to the value of `slot`.
   void bind(lower::param_slot slot);
   void set_unqualified(bool on) noexcept { m_unqualified = on; }
-  // A source over a subclass: its rows are those of its classes (PonyORM's discriminator
-  // criterion, the values bound).
-  [[nodiscard]] bool is_subclass(std::size_t source) const noexcept;
+  // A source over an entity of a hierarchy: its rows are those of its classes (PonyORM's
+  // discriminator criterion, the values bound; on the root too, so that a row whose
+  // discriminator names no class is no row of any query, as in PonyORM).
+  [[nodiscard]] bool has_class_condition(std::size_t source) const noexcept;
   void class_condition(std::size_t source);
   // A column of the query's result: `expr(e)`, except that the exact sum or average of decimals
   // (dialect::decimal_aggregate) stays the function's text, with its digits and scale.

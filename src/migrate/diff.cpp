@@ -173,11 +173,43 @@ class differ {
         }
       }
     }
+    update_discriminators();
     return std::move(m_out);
   }
 
  private:
   void add(json op) { m_out.operations.push_back(std::move(op)); }
+
+  // A class whose discriminator value changes (declared anew, or its default, the class's
+  // name, through a rename): its rows are given the new value, or no query would read them.
+  void update_discriminators() {
+    for (const auto& entity : m_after.schema->entities()) {
+      if (!entity->in_hierarchy()) continue;
+      const entity_info* was =
+          entity->renamed_from.empty() ? nullptr : m_before.schema->find(entity->renamed_from);
+      if (was == nullptr || m_after.schema->find(entity->renamed_from) != nullptr) {
+        was = m_before.schema->find(entity->name);
+      }
+      // Going back: the class that the old schema renamed from this one.
+      for (const auto& old : m_before.schema->entities()) {
+        if (was == nullptr && old->renamed_from == entity->name) was = old.get();
+      }
+      if (was == nullptr || !was->in_hierarchy() ||
+          was->discriminator_value == entity->discriminator_value ||
+          was->discriminator_attr->type != entity->discriminator_attr->type) {
+        continue;
+      }
+      const bool number = entity->discriminator_value.type() == value_type::integer;
+      auto text = [&](const value& v) { return number ? std::to_string(v.as_int()) : v.as_text(); };
+      json op{{"op", "update_discriminator"},
+              {"table", entity->root->table},
+              {"column", entity->discriminator_attr->column},
+              {"from", text(was->discriminator_value)},
+              {"to", text(entity->discriminator_value)}};
+      if (number) op["type"] = "int";
+      add(std::move(op));
+    }
+  }
 
   // Renames declared with renamed_from, as table and column names: forward where the new
   // schema declares them, undone (a down migration) where the old one does.

@@ -81,7 +81,7 @@ class renderer {
       // SQLite: a migration's own SQL finds the tables that the operations before it rebuild
       // already rebuilt (in their final shape).
       const json& kind = m_migration.operations[i]["op"];
-      if (kind == "sql" || kind == "call") rebuild_before(i);
+      if (kind == "sql" || kind == "call" || kind == "update_discriminator") rebuild_before(i);
       render(m_migration.operations[i]);
     }
     for (const table_def& t : m_new) rename_derived(t);
@@ -224,6 +224,24 @@ class renderer {
                                                       provider + " (give \"" + provider + "\")");
       }
       emit(op[provider].get<std::string>());
+    } else if (kind == "update_discriminator") {
+      // The rows of a class whose discriminator value changed (schema constants, as literals).
+      const table_def& t = new_table(text(op, "table"));
+      const column_def& c = new_column(t, text(op, "column"));
+      const bool number = op.contains("type") && op["type"] == "int";
+      auto literal = [&](const std::string& v) {
+        // (A hand-edited file holds anything: only an integer, or text without a NUL.)
+        const bool digits =
+            !v.empty() && v != "-" &&
+            v.find_first_not_of("0123456789", v[0] == '-' ? 1 : 0) == std::string::npos;
+        if (number ? !digits : v.find('\0') != std::string::npos) {
+          fail("operation " + op.dump() + " needs a discriminator value that is " +
+               (number ? "an integer" : "text without a NUL character"));
+        }
+        return number ? v : m_d.text_literal(v);
+      };
+      emit("UPDATE " + q(t.name) + " SET " + q(c.name) + " = " + literal(text(op, "to")) +
+           " WHERE " + q(c.name) + " = " + literal(text(op, "from")));
     } else if (kind == "call") {
       const std::string name = text(op, "name");
       rendered_step step;

@@ -3,6 +3,7 @@
 #include <nextorm/errors.hpp>
 
 #include "common/suggest.hpp"
+#include "common/utf8.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -49,6 +50,15 @@ value discriminator_of(const entity_info& entity, const attr_info& attr) {
                                              declared.repr() + " is a str, but the discriminator" +
                                              of + " is an int; give a number");
     }
+    // (min and max are the range of its size and unsigned, when it has them.)
+    const std::int64_t n = declared.as_int();
+    if ((attr.min_value && n < attr.min_value->as_int()) ||
+        (attr.max_value && n > attr.max_value->as_int())) {
+      fail("schema.discriminator_value", "entity " + entity.name + ": discriminator " +
+                                             declared.repr() + " does not fit the column" + of +
+                                             ", whose range is " + attr.min_value->repr() + " to " +
+                                             attr.max_value->repr());
+    }
     return declared;
   }
   if (declared.is_null()) return value{entity.name};
@@ -57,9 +67,25 @@ value discriminator_of(const entity_info& entity, const attr_info& attr) {
          "entity " + entity.name + ": discriminator " + declared.repr() + " is an int, but the " +
              "discriminator" + of + " is a str; give a string, or declare Discriminator<int>");
   }
-  if (declared.as_text().empty() || declared.as_text().find('\0') != std::string::npos) {
+  const std::string& text = declared.as_text();
+  if (text.empty() || text.find('\0') != std::string::npos) {
+    // (The value is not quoted: a NUL would cut the message short where it is printed.)
+    fail("schema.discriminator_value",
+         "entity " + entity.name + ": its discriminator is empty or holds a NUL character");
+  }
+  if (valid_utf8(text) != text) {
+    fail("schema.discriminator_value",
+         "entity " + entity.name + ": its discriminator is not valid UTF-8");
+  }
+  // (Characters: the bytes that do not continue a UTF-8 sequence.)
+  const auto characters =
+      static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+      }));
+  if (attr.max_len && characters > *attr.max_len) {
     fail("schema.discriminator_value", "entity " + entity.name + ": discriminator " +
-                                           declared.repr() + " is empty or holds a NUL character");
+                                           declared.repr() + " is longer than the max_len " +
+                                           std::to_string(*attr.max_len) + of);
   }
   return declared;
 }

@@ -86,8 +86,9 @@ json attribute(const attr_info& attr) {
   flag("auto", attr.auto_increment);
   if (attr.cascade_delete) a["cascade_delete"] = *attr.cascade_delete;
   if (attr.default_value) a["default"] = scalar(*attr.default_value, false);
-  if (attr.min_value) a["min"] = scalar(*attr.min_value, true);
-  if (attr.max_value) a["max"] = scalar(*attr.max_value, true);
+  // (A discriminator's are its size's range, which "size" gives back.)
+  if (attr.min_value && !attr.discriminator) a["min"] = scalar(*attr.min_value, true);
+  if (attr.max_value && !attr.discriminator) a["max"] = scalar(*attr.max_value, true);
   if (!attr.autostrip) a["autostrip"] = false;
   if (attr.lazy) a["lazy"] = *attr.lazy;
   flag("volatile", attr.is_volatile);

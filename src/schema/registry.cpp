@@ -267,7 +267,7 @@ void check_default(const entity_info& entity, attr_info& attr) {
                                const char* applies_to) {
   fail("schema.option_kind",
        where(entity, attr) + "'" + option + "' applies only to " + applies_to + ", not to a " +
-           std::string{kind_name(attr.kind)} +
+           (attr.discriminator ? std::string{"Discriminator"} : std::string{kind_name(attr.kind)}) +
            (attr.is_relation() ? std::string{} : " " + std::string{type_name(attr.type)}));
 }
 

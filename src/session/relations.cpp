@@ -14,7 +14,7 @@ namespace nextorm::detail {
 
 // `SELECT t.c1, t.c2, ... FROM <table> t` over every column the materializer reads for
 // `entity` (in a hierarchy, every column of its table), then `joins`, then `WHERE`, and the
-// discriminator criterion of a subclass followed by AND: the caller's condition follows.
+// discriminator criterion of a hierarchy's entity followed by AND: the caller's condition follows.
 std::string select_all(const entity_info& entity, const lower::dialect& d, std::string_view joins) {
   std::string sql = "SELECT ";
   for (const attr_info* attr : entity.load_columns) {

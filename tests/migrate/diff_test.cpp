@@ -219,14 +219,18 @@ TEST_CASE("what is not a rename, and renames that keep their names", "[diff]") {
 }
 
 TEST_CASE("renames in hierarchies and relations", "[diff]") {
-  // A subclass renamed: its rows stay in its root's table (their class names are data).
+  // A subclass renamed: its rows stay in its root's table, their discriminator (its name by
+  // default) given the new name, or no query would read them.
   const json classes = schema(
       R"({"name":"Animal","attrs":[{"name":"name","kind":"Req","type":"str","renamed_from":"label"}]},
     {"name":"Dog","base":"Animal","attrs":[{"name":"bark","kind":"Opt","type":"str"}]})");
   const json renamed = schema(
       R"({"name":"Animal","attrs":[{"name":"name","kind":"Req","type":"str","renamed_from":"label"}]},
     {"name":"Hound","base":"Animal","renamed_from":"Dog","attrs":[{"name":"bark","kind":"Opt","type":"str"}]})");
-  CHECK(ops(classes, renamed).empty());
+  CHECK(ops(classes, renamed) ==
+        std::vector<std::string>{"update_discriminator animal Dog Hound classtype"});
+  CHECK(ops(renamed, classes) ==
+        std::vector<std::string>{"update_discriminator animal Hound Dog classtype"});
   // A one-to-many Set that becomes a many-to-many: a join table, the old column gone.
   const json one_to_many = schema(R"({"name":"A","attrs":[{"name":"bs","kind":"Set","type":"B"}]},
     {"name":"B","attrs":[{"name":"a","kind":"Single","type":"A","optional":true}]})");

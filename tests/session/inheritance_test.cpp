@@ -383,18 +383,29 @@ TEST_CASE("show() prints each object's class in the discriminator column", "[inh
   CHECK_THAT(out.str(), Catch::Contains("classtype") && Catch::Contains("Prof"));
 }
 
-TEST_CASE("a row whose discriminator names no class, or another class, is refused when read",
+TEST_CASE("a row whose discriminator names no class is no object; one of another class is refused",
           "[inheritance]") {
   school s;
   s.execute("UPDATE " + s.table("Person") + " SET classtype = 'Alien' WHERE name = 'Pat'");
   {
+    // As in PonyORM: every query over the hierarchy reads its classes' rows only.
     db_session session{s.db};
-    CHECK(Person::select().count() == 5);  // counted in the database: no object is made
+    CHECK(Person::select().count() == 4);
+    CHECK(Person::select().fetch().size() == 4);
+    CHECK(nextorm::select<std::string>("p.name for p in Person if p.email == 'pat@x.org'")
+              .fetch()
+              .empty());
+    CHECK(Club::get({{"title", "chess"}})->members.size() == 2);
+  }
+  if (s.db.provider() == "mariadb") {
+    // MariaDB's IN compares text by its collation: 'STUDENT' passes for 'Student', and the
+    // object's class is asked for by the exact value.
+    s.execute("UPDATE " + s.table("Person") + " SET classtype = 'STUDENT' WHERE name = 'Pat'");
+    db_session session{s.db};
     CHECK_THROWS_WITH(
         Person::select().fetch(),
         Catch::Contains("value.unknown_discriminator") &&
-            Catch::Contains("'Alien', which names no class of the hierarchy of Person"));
-    CHECK(Student::select().fetch().size() == 2);  // the other rows are read all the same
+            Catch::Contains("'STUDENT', which names no class of the hierarchy of Person"));
   }
   // A session sees another's commit in its next statement on PostgreSQL (READ COMMITTED); a
   // reader's transaction keeps SQLite's writers out, and MariaDB reads its snapshot

@@ -228,8 +228,8 @@ TEST_CASE_METHOD(posts, "a row read again refreshes volatile attributes of an un
   CHECK(first.status.get() == "published");
   CHECK(first.abstract.get() == "short");  // not volatile: the session's value stays
   // (The session read it: a change of the object below checks the row still holds it.)
-  behind_the_session("UPDATE " + post_table() + " SET " + column("abstract") +
-                     " = 'short' WHERE " + column("title") + " = 'first'");
+  behind_the_session("UPDATE " + post_table() + " SET " + column("abstract") + " = 'short' WHERE " +
+                     column("title") + " = 'first'");
   // Lazy and volatile: a row read again does not read it; once read, it is not refreshed.
   CHECK_FALSE(first.shares.has_value());
   behind_the_session("UPDATE " + post_table() + " SET " + column("shares") + " = 3");

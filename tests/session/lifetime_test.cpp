@@ -24,8 +24,7 @@ const char* over(const std::string& object) {
 
 }  // namespace
 
-TEST_CASE("a result kept beyond its session keeps its loaded attributes readable",
-          "[lifetime]") {
+TEST_CASE("a result kept beyond its session keeps its loaded attributes readable", "[lifetime]") {
   temp_database t;
   fill_shop(t);
   result<Product> cheap;
@@ -43,8 +42,7 @@ TEST_CASE("a result kept beyond its session keeps its loaded attributes readable
   CHECK_FALSE(cheap[1].stock.has_value());
 }
 
-TEST_CASE("after its session an object refuses changes, lazy loads and remove()",
-          "[lifetime]") {
+TEST_CASE("after its session an object refuses changes, lazy loads and remove()", "[lifetime]") {
   temp_database t;
   fill_shop(t);
   result<Product> all;
@@ -54,8 +52,8 @@ TEST_CASE("after its session an object refuses changes, lazy loads and remove()"
   }
   Product& saw = all[0];
   CHECK_THROWS_WITH(saw.name = "x", over("Product[2]"));
-  CHECK(saw.name == "Saw");  // unchanged by the refused assignment
-  CHECK_THROWS_WITH(saw.tags.size(), over("Product[2]"));   // never loaded: a lazy load
+  CHECK(saw.name == "Saw");                                   // unchanged by the refused assignment
+  CHECK_THROWS_WITH(saw.tags.size(), over("Product[2]"));     // never loaded: a lazy load
   CHECK_THROWS_WITH(saw.category.get(), over("Product[2]"));  // its target was never loaded
   CHECK_THROWS_WITH(saw.remove(), over("Product[2]"));
   CHECK_THROWS_WITH(saw.summary.reset(), over("Product[2]"));
@@ -78,8 +76,8 @@ TEST_CASE("a collection loaded in the session stays readable after it, and refus
   CHECK(names.size() == 3);
   Product& first = *tools->products.begin();
   CHECK_THROWS_WITH(tools->products.remove(first), over("Category[1]"));
-  CHECK_THROWS_WITH(first.category = *tools, over(first.info().name + "[" +
-                                                  first.key().repr() + "]"));
+  CHECK_THROWS_WITH(first.category = *tools,
+                    over(first.info().name + "[" + first.key().repr() + "]"));
   CHECK(tools->products.size() == 3);
 }
 
@@ -166,7 +164,7 @@ TEST_CASE("an object of a session that goes on cannot join another session's obj
   // The same thread, the same database: a second db_session is ignored (PonyORM's rule).
   db_session nested{t.db};
   entity_ptr<Product> saw = Product::get({{"name", "Saw"}});  // kept beyond the session
-  saw->category = tools;  // both belong to the outer session
+  saw->category = tools;                                      // both belong to the outer session
   first.reset();
   CHECK_THROWS_WITH(saw->price = 1.0, over("Product[2]"));
 }
@@ -209,8 +207,7 @@ TEST_CASE("a tuple or scalar result of the wrong types is refused with both shap
   CHECK_THROWS_WITH(select<std::string>("p for p in Product").fetch(),
                     "query.result_type: the query returns Product, not str: "
                     "'p for p in Product'");
-  CHECK_THROWS_WITH((select<std::tuple<std::string>>("(p.name, p.price) for p in Product")
-                         .fetch()),
+  CHECK_THROWS_WITH((select<std::tuple<std::string>>("(p.name, p.price) for p in Product").fetch()),
                     "query.result_type: the query returns (str, float), not (str): "
                     "'(p.name, p.price) for p in Product'");
   // What converts is accepted: an int where a float is wanted, any value as `value` or `row`.
@@ -230,9 +227,8 @@ struct Member : entity<Member> {
   Req<std::string> name{"name", 8};
   Req<int> age{"age", min_value{0}, max_value{150}};
   Opt<double> score{"score", min_value{0.5}};
-  Req<std::string> email{"email", check{[](const std::string& s) {
-                           return s.find('@') != std::string::npos;
-                         }}};
+  Req<std::string> email{
+      "email", check{[](const std::string& s) { return s.find('@') != std::string::npos; }}};
   Opt<std::string> note{"note", autostrip{false}};
   Opt<std::string> code{"code"};
   Opt<decimal> fee{"fee", min_value{decimal{"0.01"}}, max_value{100}};
@@ -285,8 +281,9 @@ TEST_CASE("strings lose their outer whitespace unless autostrip is off, as in Po
   CHECK(a.name == "Bo");
   a.note = "  kept  ";
   CHECK(a.note == "  kept  ");
-  CHECK_THROWS_WITH(a.name = "   ", "value.required: Member.name is required: an empty string "
-                                     "is no value (nor is one of whitespace only: autostrip)");
+  CHECK_THROWS_WITH(a.name = "   ",
+                    "value.required: Member.name is required: an empty string "
+                    "is no value (nor is one of whitespace only: autostrip)");
   CHECK(a.name == "Bo");
   a.code = "  ";  // an Opt may be empty
   CHECK(a.code == "");
@@ -396,23 +393,24 @@ TEST_CASE("fields compare with values, and with each other", "[lifetime][fields]
   CHECK(kite.name == "Kite");
   CHECK(kite.name != "Kit");
   CHECK_FALSE(kite.stock == 0);  // no value equals no value of T
-  CHECK_THROWS_WITH(kite.stock < 3, "object.no_value: attribute Product.stock has no value; "
-                                    "check has_value() or read it with value_or()");
+  CHECK_THROWS_WITH(kite.stock < 3,
+                    "object.no_value: attribute Product.stock has no value; "
+                    "check has_value() or read it with value_or()");
   CHECK(kite.category == Category::at(2));
   CHECK_FALSE(kite.category == nullptr);
 }
 
-TEST_CASE("every field prints, None for no value, Entity[key] for objects",
-          "[lifetime][fields]") {
+TEST_CASE("every field prints, None for no value, Entity[key] for objects", "[lifetime][fields]") {
   temp_database t;
   fill_shop(t);
   db_session session{t.db};
   Product& wrench = *Product::get({{"name", "Wrench"}});
   std::ostringstream out;
-  out << wrench.name << '|' << wrench.price << '|' << wrench.stock << '|' << wrench.category
-      << '|' << wrench.tags << '|' << wrench << '|' << wrench.category->products;
-  CHECK(out.str() == "Wrench|15|None|Category[1]|[Tag[1]]|Product[3]|[Product[1], Product[2], "
-                     "Product[3]]");
+  out << wrench.name << '|' << wrench.price << '|' << wrench.stock << '|' << wrench.category << '|'
+      << wrench.tags << '|' << wrench << '|' << wrench.category->products;
+  CHECK(out.str() ==
+        "Wrench|15|None|Category[1]|[Tag[1]]|Product[3]|[Product[1], Product[2], "
+        "Product[3]]");
   auto& fresh = Product::create();
   std::ostringstream printed;
   printed << fresh << ' ' << fresh.name << ' ' << fresh.category;
@@ -440,7 +438,9 @@ TEST_CASE("create() with keywords sets and checks each attribute (PonyORM's Enti
     CHECK(bell.price == 2.0);
     CHECK(bell.category->name == "tools");
     auto& cat = Category::create({{"name", "music"}});
-    auto& horn = Product::create({{"name", "Horn"}, {"price", 1.0}, {"sku", "H-1"},
+    auto& horn = Product::create({{"name", "Horn"},
+                                  {"price", 1.0},
+                                  {"sku", "H-1"},
                                   {"category", cat}});  // a new object, no key yet
     CHECK(horn.category == cat);
   }
