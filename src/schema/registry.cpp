@@ -509,6 +509,7 @@ void check_attr(const entity_info& entity, attr_info& attr) {
   }
   if (attr.cascade_delete && basic) option_error(entity, attr, "cascade_delete", "Single and Set");
   if (!attr.fk_name.empty() && basic) option_error(entity, attr, "fk_name", "Single and Set");
+  if (!attr.reverse.empty() && basic) option_error(entity, attr, "reverse", "Single and Set");
   if (!attr.columns.empty() && attr.kind != attr_kind::single && attr.kind != attr_kind::set) {
     option_error(entity, attr, "columns", "Single and Set (of an entity with a composite key)");
   }

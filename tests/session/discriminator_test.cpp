@@ -305,6 +305,9 @@ TEST_CASE("a discriminator that does not fit its hierarchy is refused with the r
   CHECK_THAT(refused(R"({"entities": [
       {"name": "A", "attrs": [{"name": "k", "kind": "Discriminator", "type": "int", "nullable": true}]}]})"),
              Catch::Contains("not to a Discriminator int"));
+  CHECK_THAT(refused(R"({"entities": [
+      {"name": "A", "attrs": [{"name": "k", "kind": "Discriminator", "type": "int", "reverse": "x"}]}]})"),
+             Catch::Contains("'reverse' applies only to Single and Set, not to a Discriminator int"));
   // One per hierarchy, in its root, of str or int.
   CHECK_THAT(refused(R"({"entities": [
       {"name": "A", "attrs": [{"name": "k", "kind": "Discriminator", "type": "str"},
