@@ -32,7 +32,7 @@ template <class E>
 class Single;
 template <class E>
 class Set;
-template <detail::column_type T>
+template <class T>
 class Computed;
 template <class Signature>
 class Method;

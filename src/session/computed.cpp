@@ -20,7 +20,7 @@ const computed_info& find_member(const entity_info& entity, std::uint32_t offset
 
 }  // namespace
 
-query_state_ptr computed_field::value_query(std::vector<value> args) const {
+query_state_ptr computed_field::value_query(std::vector<value> args, bool many) const {
   if (!attached()) throw_unattached();
   const entity_base& object = owner();
   static_cast<void>(session_of(object));  // session.over once the object's session has ended
@@ -38,7 +38,9 @@ query_state_ptr computed_field::value_query(std::vector<value> args) const {
     }
     text += ')';
   }
-  text += " for __o in " + object.info().name + " if __o == __self";
+  // A collection's items are the query's rows: `__x for __o in E for __x in __o.cheap ...`.
+  if (many) text = "__x for __o in " + object.info().name + " for __x in " + text;
+  text += (many ? "" : " for __o in " + object.info().name) + " if __o == __self";
   return make_query(std::move(text), {}, std::move(values));
 }
 

@@ -5,7 +5,9 @@
 #include "session_fixture.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -322,4 +324,102 @@ TEST_CASE("objects of a JSON schema's entity with computed attributes are read l
     CHECK(rows[0][1] == value{"HI"});
   }
   nextorm::testing::discard_database(url);
+}
+
+namespace {
+
+// Computed values that are objects and collections (PonyORM's hybrid methods that return
+// entities or queries).
+struct Book;
+struct Author : entity<Author> {
+  Req<std::string> name{"name"};
+  Set<Book> books{"books"};
+  Computed<Set<Book>> long_books{"long_books", "b for b in self.books if b.pages > 300"};
+  Method<Set<Book>(std::int64_t)> books_after{
+      "books_after", "lambda a, year: (b for b in a.books if b.year > year)"};
+};
+struct Book : entity<Book> {
+  Req<std::string> title{"title"};
+  Req<std::int64_t> pages{"pages"};
+  Req<std::int64_t> year{"year"};
+  Single<Author> author{"author"};
+  Single<Book> sequel_of{"sequel_of", optional, reverse{"sequels"}};
+  Set<Book> sequels{"sequels", reverse{"sequel_of"}};
+  Computed<Author> writer{"writer", "self.author"};
+  Computed<Book> prequel{"prequel", "self.sequel_of"};
+  Method<Author(std::int64_t)> writer_if_longer{
+      "writer_if_longer", "lambda b, pages: b.author if b.pages > pages else None"};
+};
+
+class library : public fresh_database<Author, Book> {
+ public:
+  library() : fresh_database{"computed_objects"} {
+    db_session session{db};
+    Author& ann = Author::create({{"name", "Ann"}});
+    Author& bob = Author::create({{"name", "Bob"}});
+    Book& first =
+        Book::create({{"title", "Dawn"}, {"pages", 420}, {"year", 1999}, {"author", ann}});
+    (void)Book::create(
+        {{"title", "Noon"}, {"pages", 150}, {"year", 2004}, {"author", ann}, {"sequel_of", first}});
+    (void)Book::create({{"title", "Dusk"}, {"pages", 610}, {"year", 2011}, {"author", ann}});
+    (void)Book::create({{"title", "Rain"}, {"pages", 90}, {"year", 2001}, {"author", bob}});
+  }
+};
+
+std::vector<std::string> book_titles(query<Book> q) {
+  std::vector<std::string> out;
+  for (const Book& b : q) out.push_back(b.title);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(library, "a computed object or collection is read on an object as one",
+                 "[computed]") {
+  db_session session{db};
+  Author& ann = *Author::get({{"name", "Ann"}});
+  CHECK(book_titles(ann.long_books.get()) == std::vector<std::string>{"Dawn", "Dusk"});
+  CHECK(ann.long_books.get().count() == 2);
+  CHECK(book_titles(ann.long_books.get().filter("lambda b: b.year > 2000")) ==
+        std::vector<std::string>{"Dusk"});
+  CHECK(book_titles(ann.books_after(2000)) == std::vector<std::string>{"Dusk", "Noon"});
+  CHECK(ann.books_after(2020).count() == 0);
+  Book& noon = *Book::get({{"title", "Noon"}});
+  CHECK(noon.writer.get().get() == &ann);  // the session's object
+  CHECK(noon.prequel.get()->title.get() == "Dawn");
+  CHECK(Book::get({{"title", "Dawn"}})->prequel.get() == nullptr);  // None
+  CHECK(noon.writer_if_longer(100).get() == &ann);
+  CHECK(noon.writer_if_longer(200) == nullptr);
+  // The session's changes are written first, as for any query.
+  (void)Book::create({{"title", "Dust"}, {"pages", 999}, {"year", 2020}, {"author", ann}});
+  CHECK(ann.long_books.get().count() == 3);
+}
+
+TEST_CASE_METHOD(library, "computed objects and collections are used in queries", "[computed]") {
+  db_session session{db};
+  CHECK(Author::select("count(a.long_books) > 0").count() == 1);
+  CHECK(book_titles(nextorm::select<Book>("b for a in Author for b in a.books_after(2000)")) ==
+        std::vector<std::string>{"Dusk", "Noon", "Rain"});
+  CHECK(book_titles(Book::select("b.writer.name == 'Bob'")) == std::vector<std::string>{"Rain"});
+  CHECK(book_titles(Book::select("b.prequel.title == 'Dawn'")) == std::vector<std::string>{"Noon"});
+  CHECK(book_titles(Book::select("b in b.author.long_books")) ==
+        std::vector<std::string>{"Dawn", "Dusk"});
+}
+
+TEST_CASE("computed objects and collections are written to the JSON schema", "[computed]") {
+  database db;
+  db.generate_mapping<Author, Book>();
+  const auto doc = nlohmann::json::parse(db.schema().to_json());
+  nlohmann::json long_books, writer;
+  for (const auto& e : doc["entities"]) {
+    for (const auto& a : e["attrs"]) {
+      if (a["name"] == "long_books") long_books = a;
+      if (a["name"] == "writer") writer = a;
+    }
+  }
+  CHECK(long_books["type"] == "Book");
+  CHECK(long_books["many"] == true);
+  CHECK(writer["type"] == "Author");
+  CHECK_FALSE(writer.contains("many"));
 }
