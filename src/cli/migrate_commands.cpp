@@ -67,7 +67,7 @@ std::string name_for(const json& operations, bool first) {
     return s;
   };
   if (op.contains("table")) out += "_" + lower(op["table"]);
-  if (op.contains("to")) out += "_" + lower(op["to"]);
+  if (op.contains("to") && op["to"].is_string()) out += "_" + lower(op["to"]);
   if (op.contains("column")) out += "_" + lower(op["column"]);
   if (operations.size() > 1) out += "_and_more";
   return out.substr(0, 60);
@@ -76,7 +76,10 @@ std::string name_for(const json& operations, bool first) {
 std::string describe_op(const json& op) {
   std::string out = op["op"].get<std::string>();
   for (const char* key : {"table", "from", "to", "column"}) {
-    if (op.contains(key)) out += std::string{" "} + key + "=" + op[key].get<std::string>();
+    if (!op.contains(key)) continue;
+    // (update_discriminator's "from" and "to" are lists.)
+    out += std::string{" "} + key + "=" +
+           (op[key].is_string() ? op[key].get<std::string>() : op[key].dump());
   }
   if (op.contains("columns")) out += " columns=" + op["columns"].dump();
   return out;

@@ -180,9 +180,11 @@ class differ {
  private:
   void add(json op) { m_out.operations.push_back(std::move(op)); }
 
-  // A class whose discriminator value changes (declared anew, or its default, the class's
-  // name, through a rename): its rows are given the new value, or no query would read them.
+  // Classes whose discriminator value changes (declared anew, or its default, the class's name,
+  // through a rename): their rows are given the new values, or no query would read them. One
+  // operation per table, all its classes at once (a swap of two values must not collide).
   void update_discriminators() {
+    std::map<std::string, json> by_table;
     for (const auto& entity : m_after.schema->entities()) {
       if (!entity->in_hierarchy()) continue;
       const entity_info* was =
@@ -201,14 +203,19 @@ class differ {
       }
       const bool number = entity->discriminator_value.type() == value_type::integer;
       auto text = [&](const value& v) { return number ? std::to_string(v.as_int()) : v.as_text(); };
-      json op{{"op", "update_discriminator"},
+      json& op = by_table[entity->root->table];
+      if (op.is_null()) {
+        op = {{"op", "update_discriminator"},
               {"table", entity->root->table},
               {"column", entity->discriminator_attr->column},
-              {"from", text(was->discriminator_value)},
-              {"to", text(entity->discriminator_value)}};
-      if (number) op["type"] = "int";
-      add(std::move(op));
+              {"from", json::array()},
+              {"to", json::array()}};
+        if (number) op["type"] = "int";
+      }
+      op["from"].push_back(text(was->discriminator_value));
+      op["to"].push_back(text(entity->discriminator_value));
     }
+    for (auto& [table, op] : by_table) add(std::move(op));
   }
 
   // Renames declared with renamed_from, as table and column names: forward where the new

@@ -68,7 +68,8 @@ migration read_migration(const std::filesystem::path& path) {
       refuse(path, "operation " + op.dump() + ": a C++ step needs a \"name\"");
     }
     for (const auto& [field, v] : op.items()) {
-      const bool names = field == "columns";
+      const bool names = field == "columns" ||
+                         (op["op"] == "update_discriminator" && (field == "from" || field == "to"));
       const bool reverse = field == "reverse" && !call;
       const auto strings = [](const nlohmann::json& all) {
         return std::all_of(all.begin(), all.end(), [](const auto& c) { return c.is_string(); });
@@ -77,10 +78,11 @@ migration read_migration(const std::filesystem::path& path) {
                         : reverse ? v.is_object() && strings(v)
                                   : v.is_string();
       if (!fine) {
-        refuse(path, "operation " + op.dump() + ": \"" + field + "\" must be " +
-                         (names     ? "a list of column names"
-                          : reverse ? "an object of SQL per provider"
-                                    : "a string"));
+        refuse(path,
+               "operation " + op.dump() + ": \"" + field + "\" must be " +
+                   (names     ? (field == "columns" ? "a list of column names" : "a list of values")
+                    : reverse ? "an object of SQL per provider"
+                              : "a string"));
       }
     }
   }

@@ -101,6 +101,12 @@ class renderer {
     }
     return op[key].get<std::string>();
   }
+  // A list of strings (load_migrations checked its shape), or one string as a list.
+  std::vector<std::string> strings(const json& op, const char* key) const {
+    if (op.contains(key) && op[key].is_string()) return {op[key].get<std::string>()};
+    if (!op.contains(key)) fail("operation " + op.dump() + " needs \"" + key + "\"");
+    return op[key].get<std::vector<std::string>>();
+  }
   std::vector<std::string> columns(const json& op) const {
     if (!op.contains("columns")) {
       fail("operation " + op.dump() + " needs \"columns\"");
@@ -225,23 +231,35 @@ class renderer {
       }
       emit(op[provider].get<std::string>());
     } else if (kind == "update_discriminator") {
-      // The rows of a class whose discriminator value changed (schema constants, as literals).
+      // The rows of classes whose discriminator values changed, all at once (so that values
+      // that swap do not collide): schema constants, written as literals.
       const table_def& t = new_table(text(op, "table"));
-      const column_def& c = new_column(t, text(op, "column"));
+      const std::string c = q(new_column(t, text(op, "column")).name);
       const bool number = op.contains("type") && op["type"] == "int";
+      const std::vector<std::string> from = strings(op, "from");
+      const std::vector<std::string> to = strings(op, "to");
+      if (from.empty() || from.size() != to.size()) {
+        fail("operation " + op.dump() + " needs \"from\" and \"to\" of the same length");
+      }
       auto literal = [&](const std::string& v) {
         // (A hand-edited file holds anything: only an integer, or text without a NUL.)
         const bool digits =
             !v.empty() && v != "-" &&
             v.find_first_not_of("0123456789", v[0] == '-' ? 1 : 0) == std::string::npos;
         if (number ? !digits : v.find('\0') != std::string::npos) {
-          fail("operation " + op.dump() + " needs a discriminator value that is " +
-               (number ? "an integer" : "text without a NUL character"));
+          fail("operation " + op.dump() + " needs discriminator values that are " +
+               (number ? "integers" : "text without a NUL character"));
         }
         return number ? v : m_d.text_literal(v);
       };
-      emit("UPDATE " + q(t.name) + " SET " + q(c.name) + " = " + literal(text(op, "to")) +
-           " WHERE " + q(c.name) + " = " + literal(text(op, "from")));
+      std::string cases;
+      std::string old;
+      for (std::size_t i = 0; i < from.size(); ++i) {
+        cases += " WHEN " + literal(from[i]) + " THEN " + literal(to[i]);
+        old += (i == 0 ? "" : ", ") + literal(from[i]);
+      }
+      emit("UPDATE " + q(t.name) + " SET " + c + " = CASE " + c + cases + " END WHERE " + c +
+           " IN (" + old + ")");
     } else if (kind == "call") {
       const std::string name = text(op, "name");
       rendered_step step;

@@ -27,7 +27,12 @@ std::vector<std::string> ops(const json& before, const json& after) {
   for (const json& op : diff_schemas(before, after).operations) {
     std::string line = op["op"];
     for (const char* key : {"table", "from", "to", "column"}) {
-      if (op.contains(key)) line += " " + op[key].get<std::string>();
+      if (!op.contains(key)) continue;
+      if (op[key].is_array()) {
+        for (const auto& v : op[key]) line += " " + v.get<std::string>();
+      } else {
+        line += " " + op[key].get<std::string>();
+      }
     }
     if (op.contains("columns")) {
       for (const auto& c : op["columns"]) line += " " + c.get<std::string>();

@@ -890,7 +890,7 @@ TEST_CASE("a program's C++ steps run in their migration's place and transaction"
 
 TEST_CASE("a class's discriminator that changes carries its rows along", "[migrations]") {
   // Student renamed to Pupil (its default discriminator, its name, changes with it), Teacher
-  // given a value of its own, and in an int hierarchy a class renumbered.
+  // given a value of its own, and in an int hierarchy two classes that swap their numbers.
   constexpr const char* before = R"({"entities":[
     {"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str"}]},
     {"name":"Student","base":"Person","attrs":[{"name":"gpa","kind":"Opt","type":"float"}]},
@@ -903,9 +903,9 @@ TEST_CASE("a class's discriminator that changes carries its rows along", "[migra
     {"name":"Pupil","base":"Person","renamed_from":"Student","attrs":[
       {"name":"gpa","kind":"Opt","type":"float"}]},
     {"name":"Teacher","base":"Person","discriminator":"T","attrs":[]},
-    {"name":"Shape","discriminator":1,"attrs":[
+    {"name":"Shape","discriminator":2,"attrs":[
       {"name":"kind","kind":"Discriminator","type":"int","column":"kind_code"}]},
-    {"name":"Circle","base":"Shape","discriminator":20,"attrs":[]}]})";
+    {"name":"Circle","base":"Shape","discriminator":1,"attrs":[]}]})";
   project p;
   REQUIRE(p.make(before).code == 0);
   REQUIRE(p.migrate().code == 0);
@@ -913,21 +913,30 @@ TEST_CASE("a class's discriminator that changes carries its rows along", "[migra
   p.run("INSERT INTO person (name, classtype) VALUES ('Tom', 'Teacher')");
   p.run("INSERT INTO person (name, classtype) VALUES ('Pat', 'Person')");
   p.run("INSERT INTO shape (kind_code) VALUES (2)");
+  p.run("INSERT INTO shape (kind_code) VALUES (1)");
   const auto made = p.make(after, {"--name", "classes"});
   INFO(made.out << made.err);
   REQUIRE(made.code == 0);
   const nlohmann::json ops = read_json(p.migrations() / "0002_classes.json")["operations"];
-  CHECK(ops.size() == 3);
-  CHECK(ops.dump().find(R"({"column":"kind_code","from":"2","op":"update_discriminator",)"
-                        R"("table":"shape","to":"20","type":"int"})") != std::string::npos);
+  // One operation per table, its classes at once.
+  CHECK(ops.size() == 2);
+  CHECK(ops.dump().find(R"({"column":"kind_code","from":["1","2"],"op":"update_discriminator",)"
+                        R"("table":"shape","to":["2","1"],"type":"int"})") != std::string::npos);
   REQUIRE(p.migrate().code == 0);
   CHECK(p.scalar("SELECT classtype FROM person WHERE name = 'Ann'") == value{"Pupil"});
   CHECK(p.scalar("SELECT classtype FROM person WHERE name = 'Tom'") == value{"T"});
   CHECK(p.scalar("SELECT classtype FROM person WHERE name = 'Pat'") == value{"Person"});
-  CHECK(p.scalar("SELECT kind_code FROM shape").as_int() == 20);
+  CHECK(p.scalar("SELECT kind_code FROM shape WHERE id = 1").as_int() == 1);  // the circle
+  CHECK(p.scalar("SELECT kind_code FROM shape WHERE id = 2").as_int() == 2);
   // The other way back.
   REQUIRE(p.migrate({"--to", "1"}).code == 0);
   CHECK(p.scalar("SELECT classtype FROM person WHERE name = 'Ann'") == value{"Student"});
   CHECK(p.scalar("SELECT classtype FROM person WHERE name = 'Tom'") == value{"Teacher"});
-  CHECK(p.scalar("SELECT kind_code FROM shape").as_int() == 2);
+  CHECK(p.scalar("SELECT kind_code FROM shape WHERE id = 1").as_int() == 2);
+  // A hand-edited value that is no integer is refused.
+  const fs::path file = p.migrations() / "0002_classes.json";
+  nlohmann::json edited = read_json(file);
+  edited["operations"][1]["to"][0] = "2; DROP TABLE shape";
+  write_json(file, edited);
+  CHECK_THAT(p.migrate().err, Catch::Contains("needs discriminator values that are integers"));
 }
