@@ -180,42 +180,85 @@ class differ {
  private:
   void add(json op) { m_out.operations.push_back(std::move(op)); }
 
+  // The classes of the old and new schema that are one class: renamed (renamed_from, declared
+  // by the new schema, or by the old one when a migration is undone; a rename already made in
+  // an earlier migration is no rename), else of the same name.
+  std::vector<std::pair<const entity_info*, const entity_info*>> same_classes() const {
+    std::vector<std::pair<const entity_info*, const entity_info*>> pairs;
+    auto paired = [&](const entity_info* e, bool old) {
+      return std::any_of(pairs.begin(), pairs.end(),
+                         [&](const auto& p) { return (old ? p.first : p.second) == e; });
+    };
+    auto renames = [&](const registry& declaring, const registry& other, bool forward) {
+      for (const auto& e : declaring.entities()) {
+        const entity_info* from = e->renamed_from.empty() ? nullptr : other.find(e->renamed_from);
+        const entity_info* same = other.find(e->name);
+        if (from == nullptr || (same != nullptr && same->renamed_from == e->renamed_from)) continue;
+        pairs.emplace_back(forward ? from : e.get(), forward ? e.get() : from);
+      }
+    };
+    renames(*m_after.schema, *m_before.schema, true);
+    renames(*m_before.schema, *m_after.schema, false);
+    for (const auto& e : m_after.schema->entities()) {
+      const entity_info* old = m_before.schema->find(e->name);
+      if (old != nullptr && !paired(old, true) && !paired(e.get(), false)) {
+        pairs.emplace_back(old, e.get());
+      }
+    }
+    return pairs;
+  }
+
   // Classes whose discriminator value changes (declared anew, or its default, the class's name,
-  // through a rename): their rows are given the new values, or no query would read them. One
-  // operation per table, all its classes at once (a swap of two values must not collide).
+  // through a rename): their rows are given the new values, or no query would read them, in one
+  // operation per table (values that swap must not collide). A class that goes loses its rows
+  // (delete_class, destructive), before another class may take its value.
   void update_discriminators() {
-    std::map<std::string, json> by_table;
-    for (const auto& entity : m_after.schema->entities()) {
-      if (!entity->in_hierarchy()) continue;
-      const entity_info* was =
-          entity->renamed_from.empty() ? nullptr : m_before.schema->find(entity->renamed_from);
-      if (was == nullptr || m_after.schema->find(entity->renamed_from) != nullptr) {
-        was = m_before.schema->find(entity->name);
+    std::map<std::string, json> updates;
+    std::map<std::string, json> deletes;
+    const auto pairs = same_classes();
+    auto text = [](const value& v) {
+      return v.type() == value_type::integer ? std::to_string(v.as_int()) : v.as_text();
+    };
+    auto start = [](json& op, const char* kind, const entity_info& e) {
+      if (!op.is_null()) return;
+      op = {{"op", kind}, {"table", e.root->table}, {"column", e.discriminator_attr->column}};
+      if (e.discriminator_value.type() == value_type::integer) op["type"] = "int";
+    };
+    auto counterpart = [&](const entity_info* old) -> const entity_info* {
+      const auto it =
+          std::find_if(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == old; });
+      return it == pairs.end() ? nullptr : it->second;
+    };
+    for (const auto& old : m_before.schema->entities()) {
+      if (!old->in_hierarchy()) continue;
+      // (A hierarchy whose table goes, or keeps no discriminator, keeps its rows as they are.)
+      const entity_info* root = counterpart(old->root);
+      if (root == nullptr || !root->in_hierarchy()) continue;
+      const entity_info* now = counterpart(old.get());
+      if (now != nullptr && now->in_hierarchy() &&
+          now->discriminator_attr->type != old->discriminator_attr->type) {
+        throw schema_error("migrate.unsupported",
+                           "the discriminator of " + now->root->name + " changes its type (" +
+                               std::string{type_name(old->discriminator_attr->type)} + " to " +
+                               std::string{type_name(now->discriminator_attr->type)} +
+                               "): no operation converts its rows' values yet; keep its type");
       }
-      // Going back: the class that the old schema renamed from this one.
-      for (const auto& old : m_before.schema->entities()) {
-        if (was == nullptr && old->renamed_from == entity->name) was = old.get();
-      }
-      if (was == nullptr || !was->in_hierarchy() ||
-          was->discriminator_value == entity->discriminator_value ||
-          was->discriminator_attr->type != entity->discriminator_attr->type) {
+      if (now == nullptr || !now->in_hierarchy()) {
+        json& op = deletes[root->table];
+        start(op, "delete_class", *root);
+        op["values"].push_back(text(old->discriminator_value));
+        m_out.destructive.push_back("drops class " + old->name + " and its rows in table " +
+                                    root->table);
         continue;
       }
-      const bool number = entity->discriminator_value.type() == value_type::integer;
-      auto text = [&](const value& v) { return number ? std::to_string(v.as_int()) : v.as_text(); };
-      json& op = by_table[entity->root->table];
-      if (op.is_null()) {
-        op = {{"op", "update_discriminator"},
-              {"table", entity->root->table},
-              {"column", entity->discriminator_attr->column},
-              {"from", json::array()},
-              {"to", json::array()}};
-        if (number) op["type"] = "int";
-      }
-      op["from"].push_back(text(was->discriminator_value));
-      op["to"].push_back(text(entity->discriminator_value));
+      if (now == nullptr || now->discriminator_value == old->discriminator_value) continue;
+      json& op = updates[now->root->table];
+      start(op, "update_discriminator", *now);
+      op["from"].push_back(text(old->discriminator_value));
+      op["to"].push_back(text(now->discriminator_value));
     }
-    for (auto& [table, op] : by_table) add(std::move(op));
+    for (auto& [table, op] : deletes) add(std::move(op));
+    for (auto& [table, op] : updates) add(std::move(op));
   }
 
   // Renames declared with renamed_from, as table and column names: forward where the new

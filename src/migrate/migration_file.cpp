@@ -64,12 +64,33 @@ migration read_migration(const std::filesystem::path& path) {
     }
     // A C++ step: {"op": "call", "name": "fill_prices", "reverse": "unfill_prices"}.
     const bool call = op["op"] == "call";
-    if (call && !(op.contains("name") && op["name"].is_string() && !op["name"].empty())) {
-      refuse(path, "operation " + op.dump() + ": a C++ step needs a \"name\"");
+    if (call) {
+      // Its names are printed into scripts (a comment): no control character may end the line.
+      for (const char* field : {"name", "reverse"}) {
+        const bool needed = field == std::string_view{"name"};
+        if (!op.contains(field) && !needed) continue;
+        const std::string text =
+            op.contains(field) && op[field].is_string() ? op[field].get<std::string>() : "";
+        const bool fine = !text.empty() && std::none_of(text.begin(), text.end(), [](char c) {
+          return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+        });
+        if (!fine) {
+          refuse(path, "operation " + op.dump() + ": a C++ step needs a \"" + field +
+                           "\" that is a name (not empty, no control character)");
+        }
+      }
+      for (const auto& [field, v] : op.items()) {
+        if (field != "op" && field != "name" && field != "reverse") {
+          refuse(path, "operation " + op.dump() +
+                           ": a C++ step has \"name\" and \"reverse\", not \"" + field + "\"");
+        }
+      }
     }
     for (const auto& [field, v] : op.items()) {
-      const bool names = field == "columns" ||
-                         (op["op"] == "update_discriminator" && (field == "from" || field == "to"));
+      const bool names =
+          field == "columns" ||
+          (op["op"] == "update_discriminator" && (field == "from" || field == "to")) ||
+          (op["op"] == "delete_class" && field == "values");
       const bool reverse = field == "reverse" && !call;
       const auto strings = [](const nlohmann::json& all) {
         return std::all_of(all.begin(), all.end(), [](const auto& c) { return c.is_string(); });

@@ -249,7 +249,8 @@ void migrator::record(const migration& m, std::int64_t duration_ms, bool success
   }
 }
 
-void migrator::check_steps(const migration& m, const std::vector<rendered_step>& steps) const {
+void migrator::check_steps(const migration& m, const std::vector<rendered_step>& steps,
+                           bool undoing) const {
   for (const rendered_step& step : steps) {
     if (step.call.empty() || (m_options.has_step && m_options.has_step(step.call))) continue;
     throw schema_error(
@@ -260,13 +261,13 @@ void migrator::check_steps(const migration& m, const std::vector<rendered_step>&
                                 : std::string{"only a program that registers it can run: apply "
                                               "this migration with nextorm::migrate(db, dir, "
                                               "{.steps = ...}) from that program"}) +
-            " (docs/migrations.md); nothing of it was applied");
+            " (docs/migrations.md); nothing of it was " + (undoing ? "undone" : "applied"));
   }
 }
 
 void migrator::apply(const migration& m, const nlohmann::json& before, const history_row* resumed) {
   const std::vector<rendered_step> steps = render(m, before, m_dialect);
-  check_steps(m, steps);
+  check_steps(m, steps, false);
   const bool progress = is_mariadb(m_dialect);
   const int first = resumed != nullptr ? resumed->step : 0;
   if (progress && resumed == nullptr) record(m, 0, false, 0, false);
@@ -308,7 +309,7 @@ void migrator::undo(const migration& m, const nlohmann::json& previous) {
   for (auto& op : diff_schemas(m.snapshot, previous).operations) back.operations.push_back(op);
   back.snapshot = previous;
   const std::vector<rendered_step> steps = render(back, m.snapshot, m_dialect);
-  check_steps(m, steps);
+  check_steps(m, steps, true);
   run_steps(m, steps, 0, true);
   (void)m_connection.execute("DELETE FROM " + m_dialect.quote(history_table) +
                                  " WHERE version = " + m_dialect.placeholder(0),

@@ -100,7 +100,7 @@ class migrator {
   void undo(const migration& m, const nlohmann::json& previous);
   // Every C++ step of `steps` is registered: else schema_error("migrate.step_missing"),
   // before any of them runs.
-  void check_steps(const migration& m, const std::vector<rendered_step>& steps) const;
+  void check_steps(const migration& m, const std::vector<rendered_step>& steps, bool undoing) const;
   // Runs the C++ step of `step` (MariaDB: in a transaction of its own).
   void run_call(const rendered_step& step, const migration& m);
   // Runs `steps` from `first`; MariaDB records progress (not while undoing).

@@ -6,6 +6,7 @@
 #include "migrate/snapshot.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 
@@ -81,7 +82,10 @@ class renderer {
       // SQLite: a migration's own SQL finds the tables that the operations before it rebuild
       // already rebuilt (in their final shape).
       const json& kind = m_migration.operations[i]["op"];
-      if (kind == "sql" || kind == "call" || kind == "update_discriminator") rebuild_before(i);
+      if (kind == "sql" || kind == "call" || kind == "update_discriminator" ||
+          kind == "delete_class") {
+        rebuild_before(i);
+      }
       render(m_migration.operations[i]);
     }
     for (const table_def& t : m_new) rename_derived(t);
@@ -100,6 +104,20 @@ class renderer {
       fail("operation " + op.dump() + " needs a \"" + key + "\"");
     }
     return op[key].get<std::string>();
+  }
+  // A discriminator value of update_discriminator or delete_class as a literal: its text, or
+  // with "type": "int" its digits. (A hand-edited file holds anything: only a 64-bit integer, or
+  // text that is neither empty nor holds a NUL.)
+  std::string discriminator_literal(const json& op, const std::string& v) const {
+    const bool number = op.contains("type") && op["type"] == "int";
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    const bool integer = ec == std::errc{} && end == v.data() + v.size();
+    if (number ? !integer : v.empty() || v.find('\0') != std::string::npos) {
+      fail("operation " + op.dump() + " needs discriminator values that are " +
+           (number ? "64-bit integers" : "text, not empty and without a NUL character"));
+    }
+    return number ? std::to_string(n) : m_d.text_literal(v);
   }
   // A list of strings (load_migrations checked its shape), or one string as a list.
   std::vector<std::string> strings(const json& op, const char* key) const {
@@ -235,23 +253,12 @@ class renderer {
       // that swap do not collide): schema constants, written as literals.
       const table_def& t = new_table(text(op, "table"));
       const std::string c = q(new_column(t, text(op, "column")).name);
-      const bool number = op.contains("type") && op["type"] == "int";
       const std::vector<std::string> from = strings(op, "from");
       const std::vector<std::string> to = strings(op, "to");
       if (from.empty() || from.size() != to.size()) {
         fail("operation " + op.dump() + " needs \"from\" and \"to\" of the same length");
       }
-      auto literal = [&](const std::string& v) {
-        // (A hand-edited file holds anything: only an integer, or text without a NUL.)
-        const bool digits =
-            !v.empty() && v != "-" &&
-            v.find_first_not_of("0123456789", v[0] == '-' ? 1 : 0) == std::string::npos;
-        if (number ? !digits : v.find('\0') != std::string::npos) {
-          fail("operation " + op.dump() + " needs discriminator values that are " +
-               (number ? "integers" : "text without a NUL character"));
-        }
-        return number ? v : m_d.text_literal(v);
-      };
+      auto literal = [&](const std::string& v) { return discriminator_literal(op, v); };
       std::string cases;
       std::string old;
       for (std::size_t i = 0; i < from.size(); ++i) {
@@ -260,6 +267,15 @@ class renderer {
       }
       emit("UPDATE " + q(t.name) + " SET " + c + " = CASE " + c + cases + " END WHERE " + c +
            " IN (" + old + ")");
+    } else if (kind == "delete_class") {
+      // The rows of classes the schema no longer has (a destructive change).
+      const table_def& t = new_table(text(op, "table"));
+      const std::string c = q(new_column(t, text(op, "column")).name);
+      std::string values;
+      for (const std::string& v : strings(op, "values")) {
+        values += (values.empty() ? "" : ", ") + discriminator_literal(op, v);
+      }
+      emit("DELETE FROM " + q(t.name) + " WHERE " + c + " IN (" + values + ")");
     } else if (kind == "call") {
       const std::string name = text(op, "name");
       rendered_step step;

@@ -261,3 +261,42 @@ TEST_CASE("a nullable column retyped stays nullable: nothing NOT NULL to refuse"
   CHECK(ops(a, b) == std::vector<std::string>{"alter_column t n"});
   CHECK(changes.destructive.size() == 1);  // (the type: an integer past 2^53 loses digits)
 }
+
+TEST_CASE("the classes of a hierarchy keep their rows through renames, new values and drops",
+          "[diff]") {
+  const json before = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Opt","type":"int"}]},
+    {"name":"Student","base":"P","attrs":[]},
+    {"name":"Teacher","base":"P","attrs":[]},
+    {"name":"Guest","base":"P","attrs":[]})");
+  // A chain of renames: Student becomes Teacher while Teacher becomes Professor; Guest goes.
+  const json chain = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Opt","type":"int"}]},
+    {"name":"Teacher","base":"P","renamed_from":"Student","attrs":[]},
+    {"name":"Professor","base":"P","renamed_from":"Teacher","attrs":[]})");
+  const auto forward = diff_schemas(before, chain);
+  CHECK(ops(before, chain) ==
+        std::vector<std::string>{
+            "delete_class p classtype",
+            "update_discriminator p Student Teacher Teacher Professor classtype"});
+  CHECK(forward.operations[0]["values"] == json{"Guest"});
+  REQUIRE(forward.destructive.size() == 1);
+  CHECK(forward.destructive[0] == "drops class Guest and its rows in table p");
+  // Undone: the same classes, the other way (Guest's rows cannot come back).
+  CHECK(ops(chain, before) ==
+        std::vector<std::string>{
+            "update_discriminator p Teacher Professor Student Teacher classtype"});
+  // A rename made by an earlier migration (renamed_from left in the schema) is no rename.
+  CHECK(ops(chain, chain).empty());
+  // The hierarchy that ends (no subclass left): its discriminator column goes, its rows stay.
+  const json flat = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
+  CHECK(ops(before, flat) == std::vector<std::string>{"drop_column p classtype"});
+  // A discriminator's type is not changed by any operation yet.
+  const json typed = schema(R"({"name":"P","discriminator":1,"attrs":[
+      {"name":"n","kind":"Opt","type":"int"},
+      {"name":"classtype","kind":"Discriminator","type":"int"}]},
+    {"name":"Student","base":"P","discriminator":2,"attrs":[]},
+    {"name":"Teacher","base":"P","discriminator":3,"attrs":[]},
+    {"name":"Guest","base":"P","discriminator":4,"attrs":[]})");
+  CHECK_THROWS_WITH(diff_schemas(before, typed),
+                    Catch::Contains("migrate.unsupported") &&
+                        Catch::Contains("the discriminator of P changes its type (str to int)"));
+}

@@ -133,6 +133,26 @@ TEST_CASE("a file that is no migration is refused, naming it", "[migration_file]
       "0001_a.json",
       R"({"nextorm_migration":1,"operations":[{"op":"sql","reverse":{"sqlite":1}}],"snapshot":{}})",
       "\"reverse\" must be an object of SQL per provider");
+  // A C++ step: a name (printed into scripts as a comment), a reverse one, nothing else.
+  for (const char* op :
+       {R"({"op":"call"})", R"({"op":"call","name":""})", R"({"op":"call","name":5})",
+        R"({"op":"call","name":"x\nDROP TABLE t"})", R"({"op":"call","name":"fi\u0000ll"})"}) {
+    refused("0001_a.json",
+            std::string{R"({"nextorm_migration":1,"operations":[)"} + op + R"(],"snapshot":{}})",
+            "a C++ step needs a \"name\" that is a name (not empty, no control character)");
+  }
+  refused(
+      "0001_a.json",
+      R"({"nextorm_migration":1,"operations":[{"op":"call","name":"a","reverse":""}],"snapshot":{}})",
+      "a C++ step needs a \"reverse\" that is a name");
+  refused(
+      "0001_a.json",
+      R"({"nextorm_migration":1,"operations":[{"op":"call","name":"a","postgres":"DROP TABLE t"}],"snapshot":{}})",
+      "a C++ step has \"name\" and \"reverse\", not \"postgres\"");
+  refused(
+      "0001_a.json",
+      R"({"nextorm_migration":1,"operations":[{"op":"update_discriminator","from":[1]}],"snapshot":{}})",
+      "\"from\" must be a list of values");
   refused("0001_a.json", "{", "it is not JSON");
   refused("0001_a.json", "[]", "\"nextorm_migration\": 1 is missing");
   refused("0001_a.json", R"({"nextorm_migration":"1"})", "\"nextorm_migration\": 1 is missing");

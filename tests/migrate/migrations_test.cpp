@@ -940,3 +940,31 @@ TEST_CASE("a class's discriminator that changes carries its rows along", "[migra
   write_json(file, edited);
   CHECK_THAT(p.migrate().err, Catch::Contains("needs discriminator values that are integers"));
 }
+
+TEST_CASE("a class that goes takes its rows along, as a destructive change", "[migrations]") {
+  constexpr const char* before = R"({"entities":[
+    {"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str"}]},
+    {"name":"Student","base":"Person","attrs":[]},
+    {"name":"Guest","base":"Person","attrs":[]}]})";
+  // Guest goes, and Student takes its value: Guest's rows must not become students.
+  constexpr const char* after = R"({"entities":[
+    {"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str"}]},
+    {"name":"Student","base":"Person","discriminator":"Guest","attrs":[]}]})";
+  project p;
+  REQUIRE(p.make(before).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO person (name, classtype) VALUES ('Ann', 'Student')");
+  p.run("INSERT INTO person (name, classtype) VALUES ('Gus', 'Guest')");
+  const auto refused = p.make(after);
+  CHECK(refused.code != 0);
+  CHECK_THAT(refused.err, Catch::Contains("drops class Guest and its rows in table person"));
+  REQUIRE(p.make(after, {"--allow-destructive"}).code == 0);
+  const auto migrated = p.migrate();
+  INFO(migrated.err);
+  REQUIRE(migrated.code == 0);
+  CHECK(p.scalar("SELECT COUNT(*) FROM person").as_int() == 1);
+  CHECK(p.scalar("SELECT classtype FROM person WHERE name = 'Ann'") == value{"Guest"});
+  // Its way back would need the rows it deleted.
+  CHECK_THAT(p.migrate({"--to", "1"}).err, Catch::Contains("migrate.down") &&
+                                                Catch::Contains("drops class Guest"));
+}
