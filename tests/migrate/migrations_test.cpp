@@ -938,7 +938,7 @@ TEST_CASE("a class's discriminator that changes carries its rows along", "[migra
   nlohmann::json edited = read_json(file);
   edited["operations"][1]["to"][0] = "2; DROP TABLE shape";
   write_json(file, edited);
-  CHECK_THAT(p.migrate().err, Catch::Contains("needs discriminator values that are integers"));
+  CHECK_THAT(p.migrate().err, Catch::Contains("needs discriminator values that are 64-bit integers"));
 }
 
 TEST_CASE("a class that goes takes its rows along, as a destructive change", "[migrations]") {
