@@ -119,10 +119,9 @@ class renderer {
     }
     return number ? std::to_string(n) : m_d.text_literal(v);
   }
-  // A list of strings (load_migrations checked its shape), or one string as a list.
+  // A list of strings (load_migrations checked that one given is).
   std::vector<std::string> strings(const json& op, const char* key) const {
-    if (op.contains(key) && op[key].is_string()) return {op[key].get<std::string>()};
-    if (!op.contains(key)) fail("operation " + op.dump() + " needs \"" + key + "\"");
+    if (!op.contains(key)) fail("operation " + op.dump() + " needs a list \"" + key + "\"");
     return op[key].get<std::vector<std::string>>();
   }
   std::vector<std::string> columns(const json& op) const {

@@ -386,27 +386,27 @@ void check_loading_options(const entity_info& entity, const attr_info& attr) {
 // so nothing that sets or checks a value applies; its column may be named and typed.
 void check_discriminator(const entity_info& entity, const attr_info& attr) {
   const std::string at = where(entity, attr);
-  if (attr.kind != attr_kind::req ||
-      (attr.type != value_type::text && attr.type != value_type::integer) ||
-      !attr.enum_values.empty() || attr.long_str) {
+  // (Always a Req: C++'s Discriminator<T> and JSON's "kind": "Discriminator" make one.)
+  const bool str = attr.type == value_type::text && attr.enum_values.empty() && !attr.long_str;
+  if (!str && attr.type != value_type::integer) {
     fail("schema.discriminator_attr",
          at +
              "a discriminator is a str or an int (Discriminator<std::string>, "
              "Discriminator<int>; JSON \"kind\": \"Discriminator\", \"type\": \"str\" or \"int\")");
   }
-  const char* refused = attr.default_value            ? "default"
-                        : attr.unique                 ? "unique"
-                        : attr.lazy.has_value()       ? "lazy"
-                        : attr.is_volatile            ? "volatile"
-                        : attr.is_version             ? "version"
-                        : attr.optimistic.has_value() ? "optimistic"
-                        : attr.min_value              ? "min"
-                        : attr.max_value              ? "max"
-                        : !attr.sql_default.empty()   ? "sql_default"
-                        : attr.check                  ? "check"
-                                                      : nullptr;
-  if (refused != nullptr) {
-    fail("schema.option_kind", at + "'" + refused +
+  const std::pair<bool, const char*> refused[] = {{attr.default_value.has_value(), "default"},
+                                                  {attr.unique, "unique"},
+                                                  {attr.lazy.has_value(), "lazy"},
+                                                  {attr.is_volatile, "volatile"},
+                                                  {attr.is_version, "version"},
+                                                  {attr.optimistic.has_value(), "optimistic"},
+                                                  {attr.min_value.has_value(), "min"},
+                                                  {attr.max_value.has_value(), "max"},
+                                                  {!attr.sql_default.empty(), "sql_default"},
+                                                  {static_cast<bool>(attr.check), "check"}};
+  for (const auto& [given, option] : refused) {
+    if (!given) continue;
+    fail("schema.option_kind", at + "'" + option +
                                    "' does not apply to a discriminator, whose value is its "
                                    "object's class's (it takes column, index, size, unsigned, "
                                    "max_len and sql_type)");

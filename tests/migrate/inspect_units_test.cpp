@@ -288,7 +288,7 @@ TEST_CASE("inspect reads a hierarchy's classes from its classtype column") {
                        {{{"name", "Dog"},
                          {"discriminator", "Dog Breed"},
                          {"attrs", {{{"name", "bark"}, {"kind", "Req"}}}}},
-                        {{"name", "Cat"}, {"attrs", {{{"name", "lives"}}}}},
+                        {{"name", "Cat"}, {"attrs", {{{"name", "lives"}, {"kind", "Opt"}}}}},
                         {{"name", "Kitten"}, {"base", "cat"}, {"composite_keys", json::array()}},
                         {{"name", "Animal"}, {"table", "pet"}}}}};
   const json named = inspected({pet}, names, &notes, "postgres");

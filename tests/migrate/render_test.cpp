@@ -257,6 +257,48 @@ TEST_CASE("data migrations and hand-edited operations", "[render]") {
       Catch::Contains("there is no column item.note before it"));
 }
 
+TEST_CASE("a hierarchy's classes: their rows' discriminators rewritten or deleted", "[render]") {
+  const json classes = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Opt","type":"int"}]},
+    {"name":"Q","base":"P","attrs":[]})");
+  const json update{{"op", "update_discriminator"},
+                    {"table", "p"},
+                    {"column", "classtype"},
+                    {"from", {"Q", "R's"}},
+                    {"to", {"R's", "Q"}}};
+  CHECK(sql(classes, classes, json::array({update}), "mariadb") ==
+        "UPDATE `p` SET `classtype` = CASE `classtype` WHEN 'Q' THEN 'R''s' WHEN 'R''s' THEN 'Q' "
+        "END WHERE `classtype` IN ('Q', 'R''s')\n");
+  const json numbers{{"op", "delete_class"},
+                     {"table", "p"},
+                     {"column", "classtype"},
+                     {"type", "int"},
+                     {"values", {"-007", "9223372036854775807"}}};
+  CHECK(sql(classes, classes, json::array({numbers}), "postgres") ==
+        "DELETE FROM \"p\" WHERE \"classtype\" IN (-7, 9223372036854775807)\n");
+  const auto fails = [&](json o, const std::string& words) {
+    CHECK_THROWS_WITH(sql(classes, classes, json::array({o}), "sqlite"),
+                      Catch::Contains("migrate.operation") && Catch::Contains(words));
+  };
+  json edited = numbers;
+  edited["values"] = {"9223372036854775808"};
+  fails(edited, "needs discriminator values that are 64-bit integers");
+  edited["values"] = {"+5"};
+  fails(edited, "64-bit integers");
+  edited.erase("type");
+  edited["values"] = {""};
+  fails(edited, "text, not empty and without a NUL character");
+  edited["values"] = {std::string{"a\0b", 3}};
+  fails(edited, "without a NUL character");
+  edited.erase("values");
+  fails(edited, "needs a list \"values\"");
+  json uneven = update;
+  uneven["to"] = {"Q"};
+  fails(uneven, "needs \"from\" and \"to\" of the same length");
+  uneven["from"] = json::array();
+  uneven["to"] = json::array();
+  fails(uneven, "needs \"from\" and \"to\" of the same length");
+}
+
 TEST_CASE("columns added where ALTER TABLE can, and each kind of column change", "[render]") {
   const json before = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Req","type":"str"},
       {"name":"qs","kind":"Set","type":"Q"}]},

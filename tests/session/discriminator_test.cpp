@@ -294,6 +294,18 @@ TEST_CASE("a discriminator that does not fit its hierarchy is refused with the r
   CHECK_THAT(refused(R"({"entities": [
       {"name": "A", "attrs": [{"name": "k", "kind": "Discriminator", "type": "float"}]}]})"),
              Catch::StartsWith("schema.discriminator_attr") && Catch::Contains("str or an int"));
+  for (const char* type : {R"("enum", "values": ["a"])", R"("LongStr")", R"("bool")"}) {
+    CHECK_THAT(
+        refused(
+            (std::string{
+                 R"({"entities": [{"name": "A", "attrs": [{"name": "k", "kind": "Discriminator", "type": )"} +
+             type + "}]}]}")
+                .c_str()),
+        Catch::StartsWith("schema.discriminator_attr"));
+  }
+  CHECK_THAT(refused(R"({"entities": [
+      {"name": "A", "attrs": [{"name": "k", "kind": "Discriminator", "type": "int", "volatile": true}]}]})"),
+             Catch::StartsWith("schema.option_kind") && Catch::Contains("'volatile'"));
   CHECK_THAT(refused(R"({"entities": [
       {"name": "A", "attrs": [{"name": "k", "kind": "Discriminator", "type": "str", "default": "x"}]}]})"),
              Catch::StartsWith("schema.option_kind") && Catch::Contains("'default'"));
