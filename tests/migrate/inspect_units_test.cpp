@@ -345,7 +345,9 @@ TEST_CASE("a names file declares a discriminator of its own and the classes it n
         {{"name", "Dog"},
          {"base", "Pet"},
          {"discriminator", 2},
-         {"attrs", {{{"name", "tag"}, {"kind", "Req"}}}}},
+         {"attrs",
+          {{{"name", "tag"}, {"kind", "Req"}},
+           {{"name", "lives"}, {"kind", "Req"}, {"nullable", nullptr}}}}},
         {{"name", "Cat"}, {"base", "Pet"}, {"discriminator", 3}}}}};
   std::vector<std::string> notes;
   const json named = inspected({pet}, names, &notes);

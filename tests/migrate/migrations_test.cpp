@@ -878,6 +878,13 @@ TEST_CASE("a program's C++ steps run in their migration's place and transaction"
                         Catch::Contains("runs the C++ step 'note' without a \"reverse\" step"));
   fs::remove(p.migrations() / "0003_note.json");
   p.run("DELETE FROM nextorm_migrations WHERE version = 3");
+  // Going back needs the reverse step too: refused before anything is undone.
+  migration_options without_reverse = options;
+  without_reverse.steps.erase("empty_stock");
+  CHECK_THROWS_WITH(nextorm::migrate(db, p.migrations(), without_reverse),
+                    Catch::Contains("migrate.step_missing") && Catch::Contains("'empty_stock'") &&
+                        Catch::Contains("nothing of it was undone"));
+  CHECK(p.history() == 2);
   // Going back runs the reverse step first, then the schema goes back.
   CHECK(nextorm::migrate(db, p.migrations(), options) == std::vector<std::string>{"0002_stock"});
   CHECK(p.history() == 1);

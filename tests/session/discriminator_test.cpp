@@ -138,6 +138,11 @@ TEST_CASE("objects read the discriminator as their class's, before and after the
   CHECK(printed.str() == "3");
 }
 
+TEST_CASE("the discriminator of an object no session made says so", "[discriminator]") {
+  const Cat stray;
+  CHECK_THROWS_WITH(stray.kind.get(), Catch::Contains("object.detached"));
+}
+
 TEST_CASE("queries load each row as its class and compare the discriminator", "[discriminator]") {
   zoo z;
   db_session session{z.db};

@@ -221,6 +221,9 @@ TEST_CASE("isinstance() tests the class of an object in a query", "[inheritance]
   CHECK(names_where("isinstance(p, (Student, Professor))") ==
         std::vector<std::string>{"Ann", "Bob", "Jones"});
   CHECK(names_where("isinstance(p, Person)").size() == 5);
+  // A class and one below it: each discriminator value once.
+  CHECK(names_where("isinstance(p, (Teacher, Professor))") ==
+        std::vector<std::string>{"Jones", "Smith"});
   // Of a reference, and where the answer is known from the types alone.
   CHECK(
       strings(select<std::string>("s.name for s in Student if isinstance(s.mentor, Professor)")) ==
