@@ -251,7 +251,7 @@ class differ {
                                     root->table);
         continue;
       }
-      if (now == nullptr || now->discriminator_value == old->discriminator_value) continue;
+      if (now->discriminator_value == old->discriminator_value) continue;
       json& op = updates[now->root->table];
       start(op, "update_discriminator", *now);
       op["from"].push_back(text(old->discriminator_value));

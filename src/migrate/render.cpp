@@ -109,7 +109,8 @@ class renderer {
   // with "type": "int" its digits. (A hand-edited file holds anything: only a 64-bit integer, or
   // text that is neither empty nor holds a NUL.)
   std::string discriminator_literal(const json& op, const std::string& v) const {
-    const bool number = op.contains("type") && op["type"] == "int";
+    // (load_migrations checked that a "type" is a string.)
+    const bool number = op.value("type", std::string{}) == "int";
     std::int64_t n = 0;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     const bool integer = ec == std::errc{} && end == v.data() + v.size();

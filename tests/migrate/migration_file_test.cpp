@@ -136,7 +136,8 @@ TEST_CASE("a file that is no migration is refused, naming it", "[migration_file]
   // A C++ step: a name (printed into scripts as a comment), a reverse one, nothing else.
   for (const char* op :
        {R"({"op":"call"})", R"({"op":"call","name":""})", R"({"op":"call","name":5})",
-        R"({"op":"call","name":"x\nDROP TABLE t"})", R"({"op":"call","name":"fi\u0000ll"})"}) {
+        R"({"op":"call","name":"x\nDROP TABLE t"})", R"({"op":"call","name":"fi\u0000ll"})",
+        R"({"op":"call","name":"x\u007f"})"}) {
     refused("0001_a.json",
             std::string{R"({"nextorm_migration":1,"operations":[)"} + op + R"(],"snapshot":{}})",
             "a C++ step needs a \"name\" that is a name (not empty, no control character)");
