@@ -20,6 +20,7 @@
 #include <compare>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
 #include <optional>
@@ -410,6 +411,11 @@ class Discriminator : public detail::field_base {
       info.kind = attr_kind::req;
       info.type = detail::value_traits<T>::type;
       info.discriminator = true;
+      // A narrower integer is PonyORM's size (and unsigned): the classes' values must fit it.
+      if constexpr (std::is_integral_v<T> && sizeof(T) < sizeof(std::int64_t)) {
+        info.int_size = static_cast<std::uint8_t>(sizeof(T) * 8);
+      }
+      if constexpr (std::is_unsigned_v<T>) info.is_unsigned = true;
       (detail::apply_typed_option<T>(info, options), ...);
       info.read = &read;
       info.write = &write;

@@ -337,6 +337,15 @@ struct Widget : entity<Widget, Gadget> {
   static constexpr std::string_view discriminator = "W\xff";
 };
 
+// A class's value beyond the field's integer type.
+struct Tiny : entity<Tiny> {
+  static constexpr int discriminator = 1;
+  Discriminator<std::int8_t> kind{"kind"};
+};
+struct Huge : entity<Huge, Tiny> {
+  static constexpr int discriminator = 300;
+};
+
 // A subclass cannot declare a discriminator of its own.
 struct Plant : entity<Plant> {
   Req<std::string> name{"name"};
@@ -353,6 +362,13 @@ TEST_CASE("a C++ subclass that declares a discriminator is refused", "[discrimin
   r.add(describe_entity<Tree>());
   CHECK_THROWS_WITH(r.finalize(), Catch::Contains("schema.discriminator_attr") &&
                                       Catch::Contains("only the root of a hierarchy"));
+  registry narrow;
+  narrow.add(describe_entity<Tiny>());
+  narrow.add(describe_entity<Huge>());
+  CHECK_THROWS_WITH(narrow.finalize(),
+                    Catch::Contains("schema.discriminator_value") &&
+                        Catch::Contains("entity Huge: discriminator 300 does not fit the column of "
+                                        "Tiny.kind, whose range is -128 to 127"));
   registry bytes;
   bytes.add(describe_entity<Gadget>());
   bytes.add(describe_entity<Widget>());
