@@ -258,12 +258,12 @@ class renderer {
       if (from.empty() || from.size() != to.size()) {
         fail("operation " + op.dump() + " needs \"from\" and \"to\" of the same length");
       }
-      auto literal = [&](const std::string& v) { return discriminator_literal(op, v); };
       std::string cases;
       std::string old;
       for (std::size_t i = 0; i < from.size(); ++i) {
-        cases += " WHEN " + literal(from[i]) + " THEN " + literal(to[i]);
-        old += (i == 0 ? "" : ", ") + literal(from[i]);
+        const std::string was = discriminator_literal(op, from[i]);
+        cases += " WHEN " + was + " THEN " + discriminator_literal(op, to[i]);
+        old += (i == 0 ? "" : ", ") + was;
       }
       emit("UPDATE " + q(t.name) + " SET " + c + " = CASE " + c + cases + " END WHERE " + c +
            " IN (" + old + ")");
