@@ -2,11 +2,16 @@
 
 #include <nextorm/errors.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
+#include <vector>
 
 namespace nextorm::testing {
 
@@ -32,6 +37,45 @@ std::string with_database(const std::string& url, const std::string& name) {
   const std::string base = url.substr(0, slash == std::string::npos ? query : slash);
   const std::string options = query == std::string::npos ? "" : url.substr(query);
   return base + "/" + name + options;
+}
+
+// The process id that names a test database `nt_<name>_<pid>`, or 0.
+long owner_of(std::string_view database) {
+  const auto underscore = database.rfind('_');
+  if (!database.starts_with("nt_") || underscore == std::string_view::npos) return 0;
+  long pid = 0;
+  const auto digits = database.substr(underscore + 1);
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+  return error == std::errc{} && end == digits.data() + digits.size() ? pid : 0;
+}
+
+bool process_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
+// Databases are named for the process that made them, so no later run reuses (and drops) them:
+// left alone, a server kept for development gathers thousands. The first fresh database of a
+// process drops those whose process has ended; a live one's stay, so parallel test programs and
+// a failed test's data (while its program runs) are left alone.
+void drop_databases_of_ended_tests(driver::connection& admin, const std::string& provider) {
+  const bool postgres = provider == "postgres";
+  std::vector<std::string> stale;
+  auto rows = admin.query(postgres ? "SELECT datname FROM pg_database WHERE datname LIKE 'nt\\_%'"
+                                   : "SELECT schema_name FROM information_schema.schemata "
+                                     "WHERE schema_name LIKE 'nt\\_%'",
+                          {});
+  while (rows->next()) {
+    const std::string name{rows->get_text(0)};
+    const long pid = owner_of(name);
+    if (pid > 0 && process_gone(pid)) stale.push_back(name);
+  }
+  rows.reset();
+  for (const auto& name : stale) {
+    try {
+      admin.execute_script(postgres ? "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)"
+                                    : "DROP DATABASE IF EXISTS `" + name + "`");
+    } catch (const nextorm::error&) {
+      // Another test program dropped it first, or it is in use: the next sweep tries again.
+    }
+  }
 }
 
 }  // namespace
@@ -64,6 +108,8 @@ std::string fresh_database_url(const std::string& name) {
   // The process id keeps test programs of two build directories apart on one server.
   const std::string database = "nt_" + name + "_" + std::to_string(::getpid());
   auto admin = raw_connection(url);
+  static std::once_flag swept;
+  std::call_once(swept, [&] { drop_databases_of_ended_tests(*admin, provider); });
   if (provider == "postgres") {
     admin->execute_script("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
     admin->execute_script("CREATE DATABASE \"" + database + "\"");

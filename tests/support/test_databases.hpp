@@ -21,7 +21,7 @@ namespace nextorm::testing {
 [[nodiscard]] std::string fresh_database_url(const std::string& name);
 
 // Removes what fresh_database_url made (the SQLite file; server databases stay for inspection
-// and are dropped by the next run).
+// while their program runs and are dropped by the first test program started after it ends).
 void discard_database(const std::string& url);
 
 // bind()'s keyword options for `url` (its parts), with a pool of `pool_size` connections.
