@@ -44,6 +44,11 @@ class async_job {
   virtual void fail(std::exception_ptr failure) noexcept = 0;
   std::coroutine_handle<> waiter;
   task_context context;
+  // The call only reads (a query, a load): reads of one session may run together, their
+  // statements pipelined on PostgreSQL. Set by the awaitable.
+  bool reads = false;
+  // It runs beside other reads of its session rather than alone (start_async's choice).
+  bool shared_turn = false;
 
  protected:
   async_job() = default;
@@ -66,8 +71,10 @@ class async_call_awaiter final : public async_job {
   using stored = std::conditional_t<std::is_void_v<result_type>, std::monostate, result_type>;
 
  public:
-  explicit async_call_awaiter(F work, async_scope* scope = nullptr)
-      : m_work{std::move(work)}, m_scope{scope} {}
+  explicit async_call_awaiter(F work, async_scope* scope = nullptr, bool reads_only = false)
+      : m_work{std::move(work)}, m_scope{scope} {
+    reads = reads_only;
+  }
   bool await_ready() const noexcept { return false; }
   template <class Promise>
   bool await_suspend(std::coroutine_handle<Promise> awaiting) {
@@ -137,6 +144,12 @@ namespace detail {
 template <class F>
 task<std::invoke_result_t<F&>> call_as_task(F work) {
   co_return co_await async_call(std::move(work));
+}
+// The same for work that only reads: a query or a load, which other reads of its session may
+// run beside (on PostgreSQL, sent together in one round trip).
+template <class F>
+task<std::invoke_result_t<F&>> read_as_task(F work) {
+  co_return co_await async_call_awaiter<F>{std::move(work), nullptr, true};
 }
 }  // namespace detail
 
@@ -249,7 +262,7 @@ class async_query {
     });
   }
   task<std::int64_t> remove() const {
-    return run([](const query<R>& q) { return q.remove(); });
+    return detail::call_as_task([q = m_query] { return q.remove(); });
   }
   // The query's SQL (no statement runs).
   [[nodiscard]] std::string get_sql() const { return m_query.get_sql(); }
@@ -263,7 +276,7 @@ class async_query {
   // A task of its own, holding a copy of the query: valid after this async_query is gone.
   template <class F>
   auto run(F f) const {
-    return detail::call_as_task([q = m_query, f = std::move(f)] { return f(q); });
+    return detail::read_as_task([q = m_query, f = std::move(f)] { return f(q); });
   }
 
   query<R> m_query;

@@ -211,7 +211,7 @@ class entity : public detail::entity_parent<Base>::type {
   // By primary key: object_not_found when missing. The entity_ptr keeps the object beyond the
   // session.
   [[nodiscard]] static task<entity_ptr<T>> aat(value key) {
-    return detail::call_as_task([key = std::move(key)] { return entity_ptr<T>{at(key)}; });
+    return detail::read_as_task([key = std::move(key)] { return entity_ptr<T>{at(key)}; });
   }
   [[nodiscard]] static task<entity_ptr<T>> aat(std::initializer_list<value> key) {
     return aat(key.size() == 1 ? *key.begin() : value::tuple(std::vector<value>{key}));

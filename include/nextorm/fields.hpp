@@ -35,6 +35,8 @@ namespace detail {
 // loads (aload()) of fields run their synchronous load through it.
 template <class F>
 task<std::invoke_result_t<F&>> call_as_task(F work);
+template <class F>
+task<std::invoke_result_t<F&>> read_as_task(F work);
 }  // namespace detail
 
 namespace detail {
@@ -147,7 +149,7 @@ class scalar_field : public field_base {
   // (`co_await p.notes.aload()`), as optional() gives it.
   template <class Self = scalar_field>
   [[nodiscard]] task<std::optional<T>> aload() const {
-    return detail::call_as_task(
+    return detail::read_as_task(
         [self = static_cast<const Self*>(this)] { return self->optional(); });
   }
 
@@ -475,7 +477,7 @@ class Single : public detail::reference_field {
   // (`auto c = co_await p->category.aload();`), null for none.
   template <class Self = Single>
   [[nodiscard]] task<entity_ptr<E>> aload() const {
-    return detail::call_as_task([self = static_cast<const Self*>(this)] {
+    return detail::read_as_task([self = static_cast<const Self*>(this)] {
       E* target = self->get();
       return target != nullptr ? entity_ptr<E>{*target} : entity_ptr<E>{};
     });
@@ -558,7 +560,7 @@ class Set : public detail::collection_field {
   // (`co_await order.lines.aload(); for (Line& l : order.lines) ...`); gives their number.
   template <class Self = Set>
   [[nodiscard]] task<std::size_t> aload() const {
-    return detail::call_as_task([self = static_cast<const Self*>(this)] { return self->size(); });
+    return detail::read_as_task([self = static_cast<const Self*>(this)] { return self->size(); });
   }
   [[nodiscard]] bool is_empty() const { return items().empty(); }
   [[nodiscard]] bool contains(const E& item) const { return collection_field::contains(item); }

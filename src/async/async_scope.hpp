@@ -1,5 +1,6 @@
 // An async session (async_session's state): its session, and the turns its awaited calls take
-// with its connection, one at a time, in the order awaited.
+// with its connection, in the order awaited: one at a time, except reads on PostgreSQL, which
+// run together (their statements pipelined) while the session has nothing to write.
 #pragma once
 
 #include <nextorm/async.hpp>
@@ -19,7 +20,9 @@ class async_scope {
 
   database_impl& db;
   std::unique_ptr<session_impl> session;  // none once ended
-  bool busy = false;                      // a call is running
+  bool busy = false;                      // a call is running alone
+  std::size_t readers = 0;                // reads running together
+  reactor* readers_loop = nullptr;        // ...on this loop's thread
   std::deque<async_job*> waiting;         // calls awaiting their turn
 };
 

@@ -95,19 +95,37 @@ void switch_out(fiber& f) noexcept {
 
 bool switch_into(fiber& f);
 
+// Goes on with a suspended fiber, on its loop's thread; its job may end there.
+void resume(fiber& f) {
+  async_job& job = *f.job;
+  auto done = f.done;
+  if (switch_into(f)) done(job);
+}
+
 // The wait of a driver on a fiber: the loop watches the socket, the fiber sleeps until then.
 driver::io wait_on_fiber(const driver::wait_request& request) {
   fiber& f = *t_running;
   f.loop->watch(request.socket, static_cast<io_bits>(request.interest), request.timeout,
                 [&f](io_bits ready) {
                   f.waited = static_cast<driver::io>(ready);
-                  async_job& job = *f.job;
-                  auto done = f.done;
-                  if (switch_into(f)) done(job);
+                  resume(f);
                 });
   switch_out(f);
   return f.waited;
 }
+
+// A driver's fibers that share a connection (driver::fiber_switch): one suspends until another
+// resumes it.
+driver::fiber_id running_fiber() noexcept { return t_running; }
+void suspend_running() { switch_out(*t_running); }
+void resume_soon(driver::fiber_id id) {
+  fiber& f = *static_cast<fiber*>(id);
+  f.loop->post([&f] { resume(f); });
+}
+[[maybe_unused]] const bool g_switch_installed = [] {
+  driver::install_fiber_switch({running_fiber, suspend_running, resume_soon});
+  return true;
+}();
 
 void fiber_main() {
   fiber* f = t_running;

@@ -15,6 +15,15 @@ namespace {
 
 bool launch(async_job& job);
 
+// The job's turn is over; the session's next calls get theirs once nothing of it runs.
+void end_turn(async_scope& scope, const async_job& job) noexcept {
+  if (job.shared_turn) {
+    --scope.readers;
+  } else {
+    scope.busy = false;
+  }
+}
+
 // Runs the job where its session's provider wants it; true when it is done already.
 bool execute(async_job& job) {
   async_scope* scope = job.context.scope;
@@ -51,28 +60,65 @@ bool launch(async_job& job) {
   return execute(job);
 }
 
-// The next waiting calls of the session, until one runs on (its end passes the turn on).
+// Whether `job` may run beside the reads of its session running now (or start them): a read,
+// on PostgreSQL (which pipelines them; MariaDB's protocol and SQLite's worker take one
+// statement at a time), on the same loop, while the session has nothing to write first.
+bool may_share(const async_scope& scope, const async_job& job) {
+  return job.reads && scope.db.url.provider == "postgres" && scope.session->reads_may_share() &&
+         (scope.readers == 0 || scope.readers_loop == job.context.loop);
+}
+
+// Starts `job` in the turn it takes: beside the session's reads, or alone. True when it is done
+// already (its turn is then over).
+bool start_in_turn(async_scope& scope, async_job& job) {
+  job.shared_turn = may_share(scope, job);
+  if (job.shared_turn) {
+    ++scope.readers;
+    scope.readers_loop = job.context.loop;
+  } else {
+    scope.busy = true;
+  }
+  bool done = false;
+  try {
+    done = launch(job);
+  } catch (...) {  // coverage-exempt: no memory for a fiber's stack
+    end_turn(scope, job);
+    throw;
+  }
+  if (done) end_turn(scope, job);
+  return done;
+}
+
+// Whether `job` can start now rather than wait: nothing runs alone, and it runs beside the
+// reads running now or there are none.
+bool can_start(const async_scope& scope, const async_job& job) {
+  return !scope.busy && (scope.readers == 0 || may_share(scope, job));
+}
+
+// The waiting calls of the session that can start now, in order: those that finish at once
+// resume their waiters.
 void pass_turn(async_scope& scope) {
-  while (!scope.waiting.empty()) {
+  while (!scope.waiting.empty() && can_start(scope, *scope.waiting.front())) {
     async_job& next = *scope.waiting.front();
     scope.waiting.pop_front();
     bool done = true;
     try {
-      done = launch(next);
+      done = start_in_turn(scope, next);
     } catch (...) {
       next.fail(std::current_exception());
     }
-    if (!done) return;
-    next.context.loop->post([waiter = next.waiter] { waiter.resume(); });
+    if (done) next.context.loop->post([waiter = next.waiter] { waiter.resume(); });
   }
-  scope.busy = false;
 }
 
 }  // namespace
 
 void job_finished(async_job& job) {
   const std::coroutine_handle<> waiter = job.waiter;
-  if (job.context.scope != nullptr) pass_turn(*job.context.scope);
+  if (async_scope* scope = job.context.scope; scope != nullptr) {
+    end_turn(*scope, job);
+    pass_turn(*scope);
+  }
   waiter.resume();
 }
 
@@ -83,21 +129,14 @@ bool start_async(async_job& job) {
                       "by nextorm::run(), an event_loop, or the Asio adapter");
   }
   async_scope* scope = job.context.scope;
-  if (scope != nullptr) {
-    if (scope->busy) {
-      scope->waiting.push_back(&job);
-      return true;
-    }
-    scope->busy = true;
+  if (scope == nullptr) return !launch(job);
+  // Calls start in the order awaited: one waits behind those waiting before it.
+  if (!scope->waiting.empty() || !can_start(*scope, job)) {
+    scope->waiting.push_back(&job);
+    return true;
   }
-  bool done = false;
-  try {
-    done = launch(job);
-  } catch (...) {
-    if (scope != nullptr) scope->busy = false;  // coverage-exempt: no memory for a fiber's stack
-    throw;
-  }
-  if (done && scope != nullptr) pass_turn(*scope);
+  const bool done = start_in_turn(*scope, job);
+  if (done) pass_turn(*scope);
   return !done;
 }
 

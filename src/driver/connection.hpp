@@ -141,6 +141,9 @@ class connection {
   // Whether a statement of the open transaction was cancelled by those limits: the transaction
   // cannot go on, and rollback() ends this.
   [[nodiscard]] virtual bool transaction_cancelled() const noexcept = 0;
+  // How many times the connection sent statements and waited for their answers (PostgreSQL
+  // counts them; the others say 0).
+  [[nodiscard]] virtual std::uint64_t round_trips() const noexcept { return 0; }
 };
 
 // Throws database_error("insert.rows") when a multi-row INSERT inserted `got` rows, not `wanted`.

@@ -13,9 +13,17 @@ namespace nextorm::driver {
 
 namespace {
 thread_local wait_hook t_hook = nullptr;
+fiber_switch g_fibers{};  // set once, before any fiber runs
 }  // namespace
 
 wait_hook exchange_wait_hook(wait_hook hook) noexcept { return std::exchange(t_hook, hook); }
+
+void install_fiber_switch(const fiber_switch& functions) noexcept { g_fibers = functions; }
+fiber_id running_fiber() noexcept {
+  return g_fibers.running != nullptr ? g_fibers.running() : nullptr;
+}
+void suspend_fiber() { g_fibers.suspend(); }
+void resume_fiber(fiber_id fiber) { g_fibers.resume(fiber); }
 
 io wait_for_socket(const wait_request& request) {
   if (t_hook != nullptr) return t_hook(request);

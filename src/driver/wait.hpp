@@ -46,4 +46,20 @@ io wait_for_socket(const wait_request& request);
 using wait_hook = io (*)(const wait_request& request);
 wait_hook exchange_wait_hook(wait_hook hook) noexcept;
 
+// Fibers that share a connection: the reads of one async session that the async API runs
+// together, which PostgreSQL's driver pipelines. Where one must wait for another (to read its
+// answers after those sent before it, or for the connection's turn), it suspends until that
+// one resumes it. The async API installs these; outside a fiber running_fiber() is null and a
+// connection is never shared.
+using fiber_id = void*;
+struct fiber_switch {
+  fiber_id (*running)() noexcept;  // the fiber running on this thread, or null
+  void (*suspend)();               // the running fiber, until resume() of it
+  void (*resume)(fiber_id fiber);  // runs `fiber` again soon, on its loop's thread
+};
+void install_fiber_switch(const fiber_switch& functions) noexcept;
+[[nodiscard]] fiber_id running_fiber() noexcept;
+void suspend_fiber();
+void resume_fiber(fiber_id fiber);
+
 }  // namespace nextorm::driver

@@ -45,6 +45,9 @@ class observed_connection final : public driver::connection {
   [[nodiscard]] bool alive() noexcept override { return m_inner->alive(); }
   void check_date_overflow(std::string_view sql) override { m_inner->check_date_overflow(sql); }
   void set_limits(const driver::statement_limits& limits) override { m_inner->set_limits(limits); }
+  [[nodiscard]] std::uint64_t round_trips() const noexcept override {
+    return m_inner->round_trips();
+  }
   [[nodiscard]] bool transaction_cancelled() const noexcept override {
     return m_inner->transaction_cancelled();
   }

@@ -67,6 +67,20 @@ std::string slow_statement() {
   return "SELECT 1";
 }
 
+// A SELECT of the products that takes the server `seconds` (one row sleeps; SQLite counts).
+std::string slow_products(int seconds) {
+  const std::string provider = nextorm::testing::current_provider();
+  const std::string n = std::to_string(seconds);
+  if (provider == "postgres") {
+    return "SELECT * FROM product WHERE name = 'ball' AND (SELECT 1 FROM pg_sleep(" + n + ")) = 1";
+  }
+  if (provider == "mariadb")
+    return "SELECT * FROM product WHERE name = 'ball' AND SLEEP(" + n + ") = 0";
+  return "SELECT * FROM product WHERE (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+         "FROM c LIMIT " +
+         n + "0000000) SELECT count(*) FROM c) > 0";
+}
+
 void seed(database& db) {
   db_session session{db};
   auto& tools = Category::create({{"name", "tools"}});
@@ -277,6 +291,242 @@ TEST_CASE("awaited calls of one async session take turns with its connection", "
     });
   };
   CHECK(run(work()) == std::vector<std::int64_t>{3, 2, 1, 0, 0});
+}
+
+// The round trips of the current async session's connection so far (PostgreSQL counts them).
+task<std::uint64_t> round_trips() {
+  co_return co_await async_call(
+      [] { return detail::session_impl::current().connection().round_trips(); });
+}
+
+// What a task gave, as text, or "error: " and what it threw.
+template <class T>
+task<std::string> outcome(task<T> t) {
+  std::string out;
+  try {
+    out = std::to_string(co_await std::move(t));
+  } catch (const error& e) {
+    out = std::string{"error: "} + e.what();
+  }
+  co_return out;
+}
+
+// 1 when the task found an object, else 0.
+template <class E>
+task<std::int64_t> found(task<entity_ptr<E>> t) {
+  co_return (co_await std::move(t)) ? 1 : 0;
+}
+
+TEST_CASE("reads of one async session awaited together share one round trip on PostgreSQL",
+          "[async]") {
+  async_database a{"async_pipelined"};
+  seed(a.db);
+  std::uint64_t trips = 0;
+  auto work = [&]() -> task<std::vector<std::int64_t>> {
+    co_return co_await async_session(a.db, [&]() -> task<std::vector<std::int64_t>> {
+      (void)co_await Category::aselect().count();  // the transaction begins
+      const std::uint64_t before = co_await round_trips();
+      std::vector<task<std::int64_t>> reads;
+      // The same statement five times: prepared by the first, only executed by the others.
+      for (int n = 0; n < 5; ++n)
+        reads.push_back(Product::aselect("p.price > x", {{"x", n * 10}}).count());
+      reads.push_back(found(Category::aget({{"name", "toys"}})));
+      reads.push_back(found(Category::aget({{"name", "garden"}})));
+      reads.push_back(found(Product::aat(1)));
+      auto counts = co_await when_all(std::move(reads));
+      trips = co_await round_trips() - before;
+      // Loaded by those reads: their objects are the session's own.
+      auto toys = co_await Category::aget({{"name", "toys"}});
+      counts.push_back(static_cast<std::int64_t>(co_await toys->products.aload()));
+      co_return counts;
+    });
+  };
+  CHECK(run(work()) == std::vector<std::int64_t>{3, 2, 1, 0, 0, 1, 0, 1, 1});
+  if (nextorm::testing::current_provider() == "postgres") CHECK(trips == 1);
+}
+
+TEST_CASE("each read sent together gets its own answer or its own error", "[async]") {
+  async_database a{"async_pipelined_errors"};
+  seed(a.db);
+  auto work = [&]() -> task<std::vector<std::string>> {
+    co_return co_await async_session(a.db, [&]() -> task<std::vector<std::string>> {
+      (void)co_await Category::aselect().count();
+      std::vector<task<std::string>> reads;
+      reads.push_back(outcome(Product::aselect("p.price > 10").count()));
+      reads.push_back(outcome(Product::aselect("p.prize > 10").count()));  // sends nothing
+      reads.push_back(outcome(Product::aselect("p.price > 20").count()));
+      co_return co_await when_all(std::move(reads));
+    });
+  };
+  const auto outcomes = run(work());
+  REQUIRE(outcomes.size() == 3);
+  CHECK(outcomes[0] == "2");
+  CHECK_THAT(outcomes[1], Catch::Contains("prize") && Catch::Contains("did you mean 'price'"));
+  CHECK(outcomes[2] == "1");
+}
+
+TEST_CASE("a server error among pipelined reads is its own read's, and the transaction's end",
+          "[async]") {
+  if (nextorm::testing::current_provider() != "postgres") return;  // (only it pipelines)
+  async_database a{"async_pipelined_failure"};
+  seed(a.db);
+  std::vector<std::string> outcomes;
+  auto work = [&]() -> task<void> {
+    co_await async_session(a.db, [&]() -> task<void> {
+      (void)co_await Category::aselect().count();
+      std::vector<task<std::string>> reads;
+      reads.push_back(outcome(Product::aselect("p.price > 10").count()));
+      reads.push_back(outcome(Product::aselect("p.price / x > 1", {{"x", 0}}).count()));
+      reads.push_back(outcome(Product::aselect("p.price > 20").count()));
+      outcomes = co_await when_all(std::move(reads));
+    });
+  };
+  // PostgreSQL ends the transaction at its first error: the reads after it fail, and so does
+  // the commit at the session's end.
+  CHECK_THROWS_AS(run(work()), transaction_error);
+  REQUIRE(outcomes.size() == 3);
+  CHECK(outcomes[0] == "2");
+  CHECK_THAT(outcomes[1], Catch::Contains("division by zero"));
+  CHECK_THAT(outcomes[2], Catch::Contains("transaction is aborted"));
+
+  // A statement the server cannot prepare, first in the pipeline: its own error; the read sent
+  // after it fails with the transaction.
+  std::vector<std::string> refused;
+  auto unpreparable = [&]() -> task<void> {
+    co_await async_session(a.db, [&]() -> task<void> {
+      (void)co_await Category::aselect().count();
+      std::vector<task<std::string>> reads;
+      reads.push_back(outcome(detail::read_as_task([] {
+        return static_cast<std::int64_t>(
+            Product::select_by_sql("SELECT * FROM product WHERE nonsense = 1").size());
+      })));
+      reads.push_back(outcome(Product::aselect("p.price > 10").count()));
+      refused = co_await when_all(std::move(reads));
+    });
+  };
+  CHECK_THROWS_AS(run(unpreparable()), transaction_error);
+  REQUIRE(refused.size() == 2);
+  CHECK_THAT(refused[0], Catch::Contains("cannot prepare") && Catch::Contains("nonsense"));
+  CHECK_THAT(refused[1], Catch::Contains("transaction is aborted"));
+  // The refused statement was not kept as prepared: sent again, it is prepared again.
+  refused.clear();
+  CHECK_THROWS_AS(run(unpreparable()), transaction_error);
+  REQUIRE(refused.size() == 2);
+  CHECK_THAT(refused[0], Catch::Contains("cannot prepare"));
+}
+
+TEST_CASE("a write of a read that runs beside others waits for their answers", "[async]") {
+  async_database a{"async_pipelined_write"};
+  seed(a.db);
+  auto work = [&]() -> task<std::vector<std::int64_t>> {
+    co_return co_await async_session(a.db, [&]() -> task<std::vector<std::int64_t>> {
+      auto ball = co_await Product::aget({{"name", "ball"}});
+      std::vector<task<std::int64_t>> calls;
+      auto two_reads = [] {
+        return detail::read_as_task([] {
+          const auto first = Product::select("p.price > 10").count();
+          return first + Product::select("p.price > 20").count();
+        });
+      };
+      calls.push_back(Product::aselect().count());
+      // Reads, then writes (the flush before its next query), while the others are in flight.
+      calls.push_back(detail::read_as_task([&] {
+        (void)Category::select().count();
+        ball->price = 99.0;
+        return Product::select("p.price == 99").count();
+      }));
+      calls.push_back(two_reads());
+      calls.push_back(two_reads());
+      co_return co_await when_all(std::move(calls));
+    });
+  };
+  // (Each of the two reads of the others sees the write or not, as its turn falls: 2 or 3
+  // above 10, 1 or 2 above 20.)
+  const auto counts = run(work());
+  REQUIRE(counts.size() == 4);
+  CHECK(counts[0] == 3);
+  CHECK(counts[1] == 1);
+  CHECK((counts[2] >= 3 && counts[2] <= 5));
+  CHECK((counts[3] >= 3 && counts[3] <= 5));
+  db_session session{a.db};
+  CHECK(Product::get({{"name", "ball"}})->price == 99.0);
+}
+
+TEST_CASE("reads within statement limits take turns, a round trip each", "[async]") {
+  async_database a{"async_limited_reads"};
+  seed(a.db);
+  std::uint64_t trips = 0;
+  auto work = [&]() -> task<std::vector<std::int64_t>> {
+    co_return co_await async_session(
+        a.db, {.statement_timeout = std::chrono::seconds{30}},
+        [&]() -> task<std::vector<std::int64_t>> {
+          (void)co_await Product::aselect("p.price > x", {{"x", 0}}).count();  // prepared
+          const std::uint64_t before = co_await round_trips();
+          std::vector<task<std::int64_t>> reads;
+          for (int n = 0; n < 3; ++n)
+            reads.push_back(Product::aselect("p.price > x", {{"x", n * 10}}).count());
+          auto counts = co_await when_all(std::move(reads));
+          trips = co_await round_trips() - before;
+          co_return counts;
+        });
+  };
+  CHECK(run(work()) == std::vector<std::int64_t>{3, 2, 1});
+  if (nextorm::testing::current_provider() == "postgres") CHECK(trips == 3);
+}
+
+TEST_CASE("a connection killed under pipelined reads fails each of them, and the pool goes on",
+          "[async]") {
+  if (nextorm::testing::current_provider() != "postgres") return;  // (only it pipelines)
+  async_database a{"async_pipelined_killed", 4};
+  seed(a.db);
+  std::int64_t victim = 0;
+  std::vector<std::string> outcomes;
+  auto awaiting = [&]() -> task<void> {
+    try {
+      co_await async_session(a.db, [&]() -> task<void> {
+        victim = co_await async_call([] {
+          auto rows =
+              detail::session_impl::current().connection().query("SELECT pg_backend_pid()", {});
+          REQUIRE(rows->next());
+          return rows->get(0, value_type::integer).as_int();
+        });
+        std::vector<task<std::string>> reads;
+        reads.push_back(outcome(detail::read_as_task([] {
+          return static_cast<std::int64_t>(Product::select_by_sql(slow_products(10)).size());
+        })));
+        reads.push_back(outcome(Product::aselect().count()));
+        reads.push_back(outcome(Product::aselect("p.price > 10").count()));
+        outcomes = co_await when_all(std::move(reads));
+      });
+    } catch (const connection_error&) {  // the session's end on the lost connection
+    }
+  };
+  auto killer = [&]() -> task<void> {
+    co_await async_session(a.db, [&]() -> task<void> {
+      while (victim == 0) (void)co_await Product::aselect().count();
+      (void)co_await Product::aselect().count();  // (the reads are sent meanwhile)
+      co_await async_call([&] {
+        (void)detail::session_impl::current().connection().query(
+            "SELECT pg_terminate_backend(" + std::to_string(victim) + ")", {});
+      });
+    });
+  };
+  auto both = [&]() -> task<void> {
+    std::vector<task<void>> tasks;
+    tasks.push_back(awaiting());
+    tasks.push_back(killer());
+    co_await when_all(std::move(tasks));
+  };
+  const auto started = std::chrono::steady_clock::now();
+  run(both());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{8});
+  REQUIRE(outcomes.size() == 3);
+  for (const auto& o : outcomes) CHECK_THAT(o, Catch::StartsWith("error: "));
+  auto after = [&]() -> task<std::int64_t> {
+    co_return co_await async_session(
+        a.db, [&]() -> task<std::int64_t> { co_return co_await Product::aselect().count(); });
+  };
+  CHECK(run(after()) == 3);
 }
 
 TEST_CASE("async_call runs synchronous code of the session without blocking the loop", "[async]") {
@@ -549,24 +799,6 @@ TEST_CASE("a call that waited for a place in the pool and needs no statement goe
   CHECK(run(both()) == std::vector<std::int64_t>{3, 7});
   CHECK(a.db.impl().open_connections() == 1);
 }
-
-namespace {
-
-// A SELECT of the products that takes the server `seconds` (one row sleeps; SQLite counts).
-std::string slow_products(int seconds) {
-  const std::string provider = nextorm::testing::current_provider();
-  const std::string n = std::to_string(seconds);
-  if (provider == "postgres") {
-    return "SELECT * FROM product WHERE name = 'ball' AND (SELECT 1 FROM pg_sleep(" + n + ")) = 1";
-  }
-  if (provider == "mariadb")
-    return "SELECT * FROM product WHERE name = 'ball' AND SLEEP(" + n + ") = 0";
-  return "SELECT * FROM product WHERE (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
-         "FROM c LIMIT " +
-         n + "0000000) SELECT count(*) FROM c) > 0";
-}
-
-}  // namespace
 
 TEST_CASE("an awaited statement past its session's statement_timeout is cancelled on the server",
           "[async]") {

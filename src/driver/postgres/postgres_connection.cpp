@@ -134,6 +134,7 @@ void postgres_connection::set_wait(wait_function wait) {
 // ---- the non-blocking steps ----
 
 void postgres_connection::start(std::string_view sql, stage first) {
+  m_transaction_at_start = in_transaction();
   m_op.sql.assign(sql);
   m_op.step = first;
   m_op.preparing = false;
@@ -267,6 +268,7 @@ pg_wait postgres_connection::advance() {
         // All is sent. The server answers once it has read all of it (the Sync at its end), so
         // no answer can be complete yet: wait for it.
         m_op.step = stage::read;
+        ++m_round_trips;
         return pg_wait::read;
       }
       case stage::read:
@@ -341,6 +343,7 @@ pg_result_handle postgres_connection::run() {
 pg_result_handle postgres_connection::run_statement(const std::string& sql,
                                                     std::span<const value> params,
                                                     bool infer_types) {
+  const turn held{*this};
   return m_guard.run(sql, [&] {
     start_statement(sql, params, infer_types);
     return run();
@@ -348,6 +351,7 @@ pg_result_handle postgres_connection::run_statement(const std::string& sql,
 }
 
 pg_result_handle postgres_connection::run_script(std::string_view sql) {
+  const turn held{*this};
   return m_guard.run(sql, [&] {
     start_script(sql);
     return run();
@@ -388,6 +392,11 @@ std::vector<value> postgres_connection::insert_rows(const std::string& sql,
 
 std::unique_ptr<cursor> postgres_connection::query(const std::string& sql,
                                                    std::span<const value> params) {
+  // Fibers' reads share the connection through its pipeline; one within statement limits runs
+  // alone (its deadline and cancel are its own).
+  if (running_fiber() != nullptr && !m_guard.active()) {
+    return std::make_unique<postgres_cursor>(pipelined_read(sql, params));
+  }
   return std::make_unique<postgres_cursor>(run_statement(sql, params));
 }
 
@@ -412,6 +421,7 @@ void postgres_connection::rollback() {
   // (postgres.connection_broken, postgres.busy): drop the connection. The rollback itself has
   // no limits: it is what a cancelled statement needs.
   if (in_transaction() || m_op.step != stage::idle || m_broken) {
+    const turn held{*this};
     start_script("ROLLBACK");
     (void)run();
   }
@@ -420,7 +430,8 @@ void postgres_connection::rollback() {
 
 bool postgres_connection::alive() noexcept {
   PGconn* conn = m_conn.get();
-  if (PQstatus(conn) != CONNECTION_OK || m_op.step != stage::idle || m_broken) return false;
+  if (PQstatus(conn) != CONNECTION_OK || m_op.step != stage::idle || m_broken || !m_reads.empty())
+    return false;
   // NextORM never LISTENs, so an idle connection has nothing to read unless the server ended the
   // session (its error message, then the end of the stream) or, rarely, reported a changed
   // setting: dropping the connection then costs only a reconnect.
@@ -429,8 +440,14 @@ bool postgres_connection::alive() noexcept {
 }
 
 bool postgres_connection::in_transaction() const noexcept {
-  const PGTransactionStatusType status = PQtransactionStatus(m_conn.get());
-  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+  switch (PQtransactionStatus(m_conn.get())) {
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR: return true;
+    // A statement, or a pipeline of reads, is in flight (another fiber's): the transaction is
+    // as it was when it began.
+    case PQTRANS_ACTIVE: return m_transaction_at_start;
+    default: return false;
+  }
 }
 
 }  // namespace nextorm::driver

@@ -11,6 +11,7 @@
 #include "driver/postgres/postgres_params.hpp"
 #include "driver/wait.hpp"
 
+#include <deque>
 #include <functional>
 #include <unordered_map>
 
@@ -80,6 +81,7 @@ class postgres_connection final : public connection {
   [[nodiscard]] int socket() const noexcept { return PQsocket(m_conn.get()); }
   [[nodiscard]] PGconn* handle() const noexcept { return m_conn.get(); }
   [[nodiscard]] std::size_t prepared_statements() const noexcept { return m_statements.size(); }
+  [[nodiscard]] std::uint64_t round_trips() const noexcept override { return m_round_trips; }
 
  private:
   enum class stage : std::uint8_t {
@@ -124,6 +126,43 @@ class postgres_connection final : public connection {
                                                bool infer_types = false);
   [[nodiscard]] pg_result_handle run_script(std::string_view sql);
 
+  // ---- fibers sharing the connection (postgres_shared.cpp) ----
+  // A read sent into the pipeline, until its answers are read.
+  struct shared_read {
+    fiber_id fiber = nullptr;
+    const std::string* sql = nullptr;
+    std::string key;           // in m_statements
+    bool prepares = false;     // sent its statement's preparation before it
+    std::string send_error;    // libpq refused to send it (the Sync after what was sent ends it)
+    pg_result_handle result;   // the rows
+    pg_result_handle failure;  // the first error
+    bool failed_preparing = false;
+  };
+  // A read of a fiber, with nothing else of its own running: sent at once into the pipeline
+  // (entered when it is empty), behind the reads of other fibers, whose answers come first.
+  [[nodiscard]] pg_result_handle pipelined_read(const std::string& sql,
+                                                std::span<const value> params);
+  void send_read(shared_read& read, std::span<const value> params);
+  // Reads the answers of the first read of the pipeline (`read`), then hands the socket over.
+  void read_answers(shared_read& read);
+  // The connection failed under the pipeline: every fiber waiting on it goes on, to throw.
+  void fail_shared() noexcept;
+  // On a fiber, an operation other than a pipelined read waits until no fiber's read or
+  // operation uses the connection, and holds it until its end (a turn); elsewhere, nothing.
+  class turn {
+   public:
+    explicit turn(postgres_connection& c);
+    ~turn();
+    turn(const turn&) = delete;
+    turn& operator=(const turn&) = delete;
+
+   private:
+    postgres_connection* m_connection = nullptr;
+  };
+  // Suspends the running fiber until the connection's turn passes (wake_turn_waiters).
+  void wait_turn();
+  void wake_turn_waiters();
+
   pg_conn_handle m_conn;
   pg_cancel_handle m_cancel;  // (read by m_guard's cancel on any thread: set once, at connect)
   wait_function m_wait;
@@ -134,6 +173,11 @@ class postgres_connection final : public connection {
   std::unordered_map<std::string, std::string> m_statements;
   std::size_t m_statement_count = 0;
   operation m_op;
+  std::uint64_t m_round_trips = 0;
+  bool m_transaction_at_start = false;  // in_transaction() as the operation in flight began
+  std::deque<shared_read*> m_reads;     // pipelined, in the order sent: the first reads
+  std::deque<fiber_id> m_turn_waiters;  // fibers waiting for the connection's turn
+  fiber_id m_turn_owner = nullptr;      // the fiber whose operation (other than a read) runs
 };
 
 }  // namespace nextorm::driver

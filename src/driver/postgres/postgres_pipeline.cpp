@@ -57,6 +57,7 @@ void postgres_connection::send_all() {
 void postgres_connection::execute_batch(std::span<const batched_statement> statements,
                                         std::span<std::int64_t> rows) {
   // One statement gains nothing from a pipeline.
+  const turn held{*this};
   if (statements.size() < 2) return connection::execute_batch(statements, rows);
   if (!m_guard.active()) return run_batch(statements, rows);
   // (The limits apply to the batch as a whole: one round trip.)
@@ -70,6 +71,7 @@ void postgres_connection::run_batch(std::span<const batched_statement> statement
   check_idle();
   PGconn* conn = m_conn.get();
   if (PQenterPipelineMode(conn) != 1) lost();  // coverage-exempt: refused only when not idle
+  ++m_round_trips;
   std::vector<pending_answer> answers;
   answers.reserve(statements.size() + 8);
   // Statements this batch prepares: a second use of one in the batch only executes it.

@@ -1,0 +1,185 @@
+// Fibers sharing one connection: the reads of an async session that the async API runs
+// together (when_all). Each is sent at once in libpq's pipeline mode, behind those in flight,
+// with a Sync of its own, so that an error ends only its own statement's part of the pipeline;
+// the fiber whose read was sent first reads its answers, then hands the socket to the next one.
+// N reads awaited together cost one round trip. Anything else a fiber runs on the connection
+// (a write, a script, a batch) waits until the pipeline is empty and holds the connection until
+// it ends: its turn.
+#include <nextorm/errors.hpp>
+
+#include "driver/postgres/postgres_connection.hpp"
+#include "driver/postgres/postgres_error.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace nextorm::driver {
+
+postgres_connection::turn::turn(postgres_connection& c) {
+  const fiber_id self = running_fiber();
+  // (An operation made of others, a batch of one statement, holds the turn once.)
+  if (self == nullptr || c.m_turn_owner == self) return;
+  while (c.m_turn_owner != nullptr || !c.m_reads.empty()) c.wait_turn();
+  c.m_turn_owner = self;
+  m_connection = &c;
+}
+
+postgres_connection::turn::~turn() {
+  if (m_connection == nullptr) return;
+  m_connection->m_turn_owner = nullptr;
+  m_connection->wake_turn_waiters();
+}
+
+void postgres_connection::wait_turn() {
+  m_turn_waiters.push_back(running_fiber());
+  suspend_fiber();
+}
+
+// Every waiter goes on, in the order it came, and looks again at whether the connection is
+// free: the reads among them join one pipeline.
+void postgres_connection::wake_turn_waiters() {
+  std::deque<fiber_id> waiting;
+  waiting.swap(m_turn_waiters);
+  for (const fiber_id fiber : waiting) resume_fiber(fiber);
+}
+
+void postgres_connection::fail_shared() noexcept {
+  m_broken = true;
+  std::deque<shared_read*> reads;
+  reads.swap(m_reads);
+  for (shared_read* read : reads) resume_fiber(read->fiber);
+  wake_turn_waiters();
+}
+
+pg_result_handle postgres_connection::pipelined_read(const std::string& sql,
+                                                     std::span<const value> params) {
+  // A read waits behind another fiber's operation, and behind those waiting for their turn:
+  // a pipeline kept busy by reads must not keep a write waiting for ever.
+  while (m_turn_owner != nullptr || !m_turn_waiters.empty()) wait_turn();
+  check_idle();  // (a broken connection)
+  shared_read read;
+  read.fiber = running_fiber();
+  read.sql = &sql;
+  send_read(read, params);
+  m_reads.push_back(&read);
+  // The first read's fiber resumes this one once its answers are read, or the connection fails.
+  if (m_reads.size() > 1) {
+    suspend_fiber();
+    check_idle();
+  }
+  read_answers(read);
+  if (!read.send_error.empty()) {
+    throw database_error(error_category::database, "postgres.send_failed",
+                         "cannot send '" + sql + "': " + read.send_error);
+  }
+  if (read.failure) {
+    const char* state = PQresultErrorField(read.failure.get(), PG_DIAG_SQLSTATE);
+    // As in finish(): a statement that failed to prepare, or whose tables changed under it
+    // (0A000, "cached plan must not change result type"), is prepared anew next time.
+    // (Only libpq's own errors have no SQLSTATE.)
+    if (read.failed_preparing ||
+        (state != nullptr && std::strcmp(state, "0A000") == 0)) {  // coverage-exempt: libpq's own
+      m_statements.erase(read.key);
+    }
+    const char* verb = read.failed_preparing ? "cannot prepare '" : "cannot execute '";
+    throw_postgres_error(m_conn.get(), read.failure.get(), verb + sql + "'");
+  }
+  return std::move(read.result);
+}
+
+void postgres_connection::send_read(shared_read& read, std::span<const value> params) {
+  PGconn* conn = m_conn.get();
+  if (m_reads.empty()) {
+    m_transaction_at_start = in_transaction();
+    // Only refused on a connection that is not idle, and nothing else runs on it.
+    if (PQenterPipelineMode(conn) != 1) lost();  // coverage-exempt: see above
+    ++m_round_trips;
+  }
+  // Encoded into the operation's buffers, idle while reads share the connection: nothing
+  // suspends between here and the send.
+  pg_params& p = m_op.params;
+  encode_params(params, p);
+  statement_key(*read.sql, p, read.key);
+  const int count = static_cast<int>(p.values.size());
+  std::string name;
+  if (const auto known = m_statements.find(read.key); known != m_statements.end()) {
+    name = known->second;
+  } else {
+    // Known from now on: a read of the same statement sent after this one only executes it.
+    name = "s" + std::to_string(++m_statement_count);
+    m_statements.emplace(read.key, name);
+    read.prepares = true;
+  }
+  const bool sent = (!read.prepares || PQsendPrepare(conn, name.c_str(), read.sql->c_str(), count,
+                                                     p.types.data()) == 1) &&
+                    PQsendQueryPrepared(conn, name.c_str(), count, p.values.data(),
+                                        p.lengths.data(), p.formats.data(), 0) == 1;
+  if (!sent) {
+    if (PQstatus(conn) == CONNECTION_BAD) {  // coverage-exempt: lost between two reads
+      fail_shared();
+      lost();
+    }
+    // libpq refused it (too many parameters): the Sync below ends what went before it, and
+    // the read reports the refusal once its answers are read.
+    read.send_error = pg_error_message(conn);
+    if (read.prepares) m_statements.erase(read.key);
+    read.prepares = false;
+  }
+  if (PQpipelineSync(conn) != 1) {  // coverage-exempt: refused only on a lost connection
+    fail_shared();
+    lost();
+  }
+  // What the socket takes now; the fiber reading answers sends the rest.
+  if (PQflush(conn) < 0) {  // coverage-exempt: a closed socket, seen by the read first
+    fail_shared();
+    lost();
+  }
+}
+
+void postgres_connection::read_answers(shared_read& read) {
+  PGconn* conn = m_conn.get();
+  try {
+    bool prepare_answered = !read.prepares;
+    for (;;) {
+      while (PQisBusy(conn) != 0) {
+        // Reads sent after this one may still be in libpq's buffer: they go out meanwhile.
+        const int pending = PQflush(conn);
+        if (pending < 0) lost();  // coverage-exempt: a closed socket, seen by the read first
+        wait_for(pending > 0 ? io::read | io::write : io::read);
+        if (PQconsumeInput(conn) == 0) lost();
+      }
+      pg_result_handle result{PQgetResult(conn)};
+      if (!result) continue;  // the end of the preparation's or the statement's answer
+      const ExecStatusType status = PQresultStatus(result.get());
+      if (status == PGRES_PIPELINE_SYNC) break;
+      // (After an error the server skips the rest up to the Sync: PGRES_PIPELINE_ABORTED.)
+      if (status == PGRES_FATAL_ERROR && !read.failure) {
+        read.failed_preparing = !prepare_answered;
+        read.failure = std::move(result);
+      } else if (!prepare_answered) {
+        prepare_answered = true;
+      } else if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        read.result = std::move(result);
+      } else if (status == PGRES_COPY_OUT || status == PGRES_COPY_IN) {
+        // A COPY in a pipeline leaves libpq in a state nothing can continue from.
+        throw database_error(error_category::database, "postgres.copy_unsupported",
+                             "cannot execute '" + *read.sql +
+                                 "': NextORM does not run COPY FROM STDIN or COPY TO STDOUT");
+      }
+    }
+  } catch (...) {
+    m_reads.erase(std::find(m_reads.begin(), m_reads.end(), &read));
+    fail_shared();
+    throw;
+  }
+  m_reads.pop_front();
+  if (!m_reads.empty()) {
+    resume_fiber(m_reads.front()->fiber);
+  } else {
+    // Refused only while answers are unread, and this read's Sync was the last one sent.
+    (void)PQexitPipelineMode(conn);
+    wake_turn_waiters();
+  }
+}
+
+}  // namespace nextorm::driver
