@@ -331,8 +331,9 @@ struct join_all {
 // Runs the tasks together (interleaved on one thread: each runs while the others wait for
 // their databases) and gives their values in order once all are done; the first failed task's
 // exception (in order) after all are done. A task in an async session of its own (each one an
-// async_session) is isolated from the others; tasks that share their session take turns with
-// its connection.
+// async_session) is isolated from the others; tasks that share their session share its
+// connection: their reads run together (on PostgreSQL, pipelined: one round trip), other calls
+// take turns.
 template <class T>
 task<std::vector<T>> when_all(std::vector<task<T>> tasks) {
   co_await detail::join_all<T>{tasks};

@@ -5,6 +5,8 @@
 #include "materialize/object_access.hpp"
 #include "session/session_impl.hpp"
 
+#include "driver/wait.hpp"
+
 #include <unordered_set>
 
 namespace nextorm::detail {
@@ -32,6 +34,8 @@ void session_impl::flush() {
   if (m_flushing || !pending()) return;
   try {
     const flag_scope flushing{m_flushing};
+    m_flush_fiber = driver::running_fiber();
+    m_flush_thread = std::this_thread::get_id();
     write_pending();
   } catch (...) {
     // Whatever refused a write, the transaction holds part of the session's changes: none of
@@ -39,6 +43,16 @@ void session_impl::flush() {
     rollback();
     throw;
   }
+}
+
+void session_impl::check_change_during_flush() const {
+  if (driver::running_fiber() == m_flush_fiber && std::this_thread::get_id() == m_flush_thread) {
+    return;  // the flush's own hooks: written by its next round
+  }
+  throw usage_error("session.flush_in_progress",
+                    "cannot change this session's objects while its flush awaits the database: "
+                    "the flush would not write the change; await the call that flushes (a "
+                    "query, aflush, acommit) before changing objects in another task");
 }
 
 void session_impl::write_pending() {

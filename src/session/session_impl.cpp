@@ -118,6 +118,7 @@ driver::connection& session_impl::connection() {
 }
 
 entity_base& session_impl::create(const entity_info& entity) {
+  check_change();
   entity_base& object = objects().make(entity, object_state::created);
   // A new object's collections are empty, not unloaded; its generated uuids are made now, so
   // that its key is known before it is inserted.
@@ -210,6 +211,7 @@ void session_impl::mark_modified(entity_base& object) {
 }
 
 void session_impl::touch(entity_base& object, const attr_info& attr) {
+  check_change();
   const object_state state = object_access::state(object);
   // A new object is inserted whole, a removed one is not written.
   if (state != object_state::clean && state != object_state::modified) return;
@@ -232,6 +234,7 @@ void session_impl::touch(entity_base& object, const attr_info& attr) {
 }
 
 void session_impl::link(const attr_info& attr, entity_base& owner, entity_base& item, bool add) {
+  check_change();
   m_links.push_back(link_change{&attr, &owner, &item, add});
 }
 
@@ -251,6 +254,7 @@ namespace {
 }  // namespace
 
 void session_impl::remove(entity_base& object) {
+  check_change();
   // Every object it takes with it is checked before any is changed: a refusal leaves the
   // session as it was (PonyORM undoes its partial work instead).
   std::unordered_set<const entity_base*> going;  // a cascade may take many thousands

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <span>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -126,6 +127,12 @@ class session_impl {
     return !m_created.empty() || !m_modified.empty() || !m_links.empty() || !m_deleted.empty();
   }
   void mark_modified(entity_base& object);
+  // usage_error session.flush_in_progress for a change made while the session's flush awaits
+  // the database, by code other than the flush's own (its hooks).
+  void check_change() const {
+    if (m_flushing) check_change_during_flush();
+  }
+  void check_change_during_flush() const;
   // The before_insert, before_update and before_delete hooks of what is pending, once each
   // (the objects a hook changes or makes are pending too).
   void call_before_hooks();
@@ -193,6 +200,11 @@ class session_impl {
   bool m_batch_inserts = true;
   driver::statement_limits m_limits;  // set on the connection while the session holds it
   bool m_flushing = false;
+  // Where the flush in progress runs (its fiber, or none, on its thread): a change made elsewhere
+  // meanwhile, by another task of an async session while the flush awaits the database, is
+  // refused (check_change), since the flush would drop it.
+  void* m_flush_fiber = nullptr;
+  std::thread::id m_flush_thread;
   bool m_current;  // a db_session's: current from construction to destruction
   session_impl* m_previous;
   const entity_info* m_statements_of = nullptr;
