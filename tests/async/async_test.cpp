@@ -415,6 +415,85 @@ TEST_CASE("a server error among pipelined reads is its own read's, and the trans
   CHECK_THAT(refused[0], Catch::Contains("cannot prepare"));
 }
 
+TEST_CASE("a call that is not a read waits for the reads before it, and those after it wait",
+          "[async]") {
+  async_database a{"async_read_write_order"};
+  seed(a.db);
+  auto work = [&]() -> task<std::vector<std::int64_t>> {
+    co_return co_await async_session(a.db, [&]() -> task<std::vector<std::int64_t>> {
+      (void)co_await Product::aselect().count();
+      std::vector<task<std::int64_t>> calls;
+      calls.push_back(Product::aselect("p.price > 100").count());
+      calls.push_back(detail::call_as_task([] {
+        Product::get({{"name", "ball"}})->price = 500.0;
+        flush();
+        return std::int64_t{-1};
+      }));
+      calls.push_back(Product::aselect("p.price > 100").count());
+      co_return co_await when_all(std::move(calls));
+    });
+  };
+  CHECK(run(work()) == std::vector<std::int64_t>{0, -1, 1});
+}
+
+TEST_CASE("pipelined reads that libpq or the server refuse fail alone, the connection goes on",
+          "[async]") {
+  if (nextorm::testing::current_provider() != "postgres") return;  // (only it pipelines)
+  async_database a{"async_pipelined_refusals", 1};
+  seed(a.db);
+  auto raw_read = [](std::string sql, std::vector<value> params = {}) {
+    return detail::read_as_task([sql = std::move(sql), params = std::move(params)] {
+      auto rows = detail::session_impl::current().connection().query(sql, params);
+      std::int64_t n = 0;
+      while (rows->next()) ++n;
+      return n;
+    });
+  };
+  // More parameters than the protocol carries: refused by libpq before anything is sent.
+  auto too_many = [&]() -> task<std::vector<std::string>> {
+    co_return co_await async_session(a.db, [&]() -> task<std::vector<std::string>> {
+      (void)co_await Product::aselect().count();
+      std::string sql = "SELECT 1 WHERE 1 IN ($1";
+      for (int i = 2; i <= 70000; ++i) sql += ", $" + std::to_string(i);
+      sql += ")";
+      std::vector<task<std::string>> reads;
+      reads.push_back(outcome(raw_read(sql, std::vector<value>(70000, value{1}))));
+      reads.push_back(outcome(Product::aselect("p.price > 10").count()));
+      co_return co_await when_all(std::move(reads));
+    });
+  };
+  const auto refused = run(too_many());
+  REQUIRE(refused.size() == 2);
+  CHECK_THAT(refused[0], Catch::Contains("65535"));
+  CHECK(refused[1] == "2");
+
+  // A table changed under a prepared statement (0A000): refused once, prepared anew after.
+  const std::string all = "SELECT * FROM product";
+  auto read_all = [&]() -> task<std::int64_t> {
+    co_return co_await async_session(
+        a.db, [&]() -> task<std::int64_t> { co_return co_await raw_read(all); });
+  };
+  CHECK(run(read_all()) == 3);
+  nextorm::testing::raw_connection(a.url)->execute_script(
+      "ALTER TABLE product ADD COLUMN extra integer");
+  CHECK_THROWS_WITH(run(read_all()), Catch::Contains("cached plan must not change result type"));
+  CHECK(run(read_all()) == 3);
+
+  // A raw COPY: refused, and the connection given up; the next session connects anew.
+  auto copy = [&]() -> task<std::int64_t> {
+    co_return co_await async_session(a.db, [&]() -> task<std::int64_t> {
+      co_return co_await raw_read("COPY (SELECT 1) TO STDOUT");
+    });
+  };
+  try {
+    (void)run(copy());
+    FAIL("a COPY ran");
+  } catch (const database_error& e) {
+    CHECK(e.id() == "postgres.copy_unsupported");
+  }
+  CHECK(run(read_all()) == 3);
+}
+
 TEST_CASE("a write of a read that runs beside others waits for their answers", "[async]") {
   async_database a{"async_pipelined_write"};
   seed(a.db);

@@ -76,11 +76,9 @@ pg_result_handle postgres_connection::pipelined_read(const std::string& sql,
     const char* state = PQresultErrorField(read.failure.get(), PG_DIAG_SQLSTATE);
     // As in finish(): a statement that failed to prepare, or whose tables changed under it
     // (0A000, "cached plan must not change result type"), is prepared anew next time.
-    // (Only libpq's own errors have no SQLSTATE.)
-    if (read.failed_preparing ||
-        (state != nullptr && std::strcmp(state, "0A000") == 0)) {  // coverage-exempt: libpq's own
-      m_statements.erase(read.key);
-    }
+    const bool stale = state != nullptr &&  // coverage-exempt: libpq's own errors have none
+                       std::strcmp(state, "0A000") == 0;
+    if (read.failed_preparing || stale) m_statements.erase(read.key);
     const char* verb = read.failed_preparing ? "cannot prepare '" : "cannot execute '";
     throw_postgres_error(m_conn.get(), read.failure.get(), verb + sql + "'");
   }
@@ -110,30 +108,23 @@ void postgres_connection::send_read(shared_read& read, std::span<const value> pa
     m_statements.emplace(read.key, name);
     read.prepares = true;
   }
-  const bool sent = (!read.prepares || PQsendPrepare(conn, name.c_str(), read.sql->c_str(), count,
-                                                     p.types.data()) == 1) &&
-                    PQsendQueryPrepared(conn, name.c_str(), count, p.values.data(),
-                                        p.lengths.data(), p.formats.data(), 0) == 1;
-  if (!sent) {
-    if (PQstatus(conn) == CONNECTION_BAD) {  // coverage-exempt: lost between two reads
-      fail_shared();
-      lost();
-    }
-    // libpq refused it (too many parameters): the Sync below ends what went before it, and
-    // the read reports the refusal once its answers are read.
+  const bool refused = read.prepares && PQsendPrepare(conn, name.c_str(), read.sql->c_str(), count,
+                                                      p.types.data()) != 1;
+  if (refused) {
+    // libpq refused it (too many parameters) before sending anything of it: the read has only
+    // the Sync below to wait for, and reports the refusal then.
     read.send_error = pg_error_message(conn);
-    if (read.prepares) m_statements.erase(read.key);
+    m_statements.erase(read.key);
     read.prepares = false;
+  } else {
+    // (A prepared statement's parameters fit: only a lost connection refuses it.)
+    const int sent = PQsendQueryPrepared(conn, name.c_str(), count, p.values.data(),
+                                         p.lengths.data(), p.formats.data(), 0);
+    if (sent != 1) fail_shared(), lost();  // coverage-exempt: a lost connection
   }
-  if (PQpipelineSync(conn) != 1) {  // coverage-exempt: refused only on a lost connection
-    fail_shared();
-    lost();
-  }
+  if (PQpipelineSync(conn) != 1) fail_shared(), lost();  // coverage-exempt: a lost connection
   // What the socket takes now; the fiber reading answers sends the rest.
-  if (PQflush(conn) < 0) {  // coverage-exempt: a closed socket, seen by the read first
-    fail_shared();
-    lost();
-  }
+  if (PQflush(conn) < 0) fail_shared(), lost();  // coverage-exempt: a closed socket
 }
 
 void postgres_connection::read_answers(shared_read& read) {
@@ -152,19 +143,21 @@ void postgres_connection::read_answers(shared_read& read) {
       if (!result) continue;  // the end of the preparation's or the statement's answer
       const ExecStatusType status = PQresultStatus(result.get());
       if (status == PGRES_PIPELINE_SYNC) break;
-      // (After an error the server skips the rest up to the Sync: PGRES_PIPELINE_ABORTED.)
-      if (status == PGRES_FATAL_ERROR && !read.failure) {
+      // (After an error the server skips the rest up to the Sync, PGRES_PIPELINE_ABORTED: one
+      // error at most.)
+      if (status == PGRES_FATAL_ERROR) {
         read.failed_preparing = !prepare_answered;
         read.failure = std::move(result);
       } else if (!prepare_answered) {
         prepare_answered = true;
-      } else if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-        read.result = std::move(result);
       } else if (status == PGRES_COPY_OUT || status == PGRES_COPY_IN) {
-        // A COPY in a pipeline leaves libpq in a state nothing can continue from.
+        // A raw COPY: libpq would hand out its results for ever, and a pipeline's connection
+        // cannot be brought back from it: it is given up.
         throw database_error(error_category::database, "postgres.copy_unsupported",
                              "cannot execute '" + *read.sql +
                                  "': NextORM does not run COPY FROM STDIN or COPY TO STDOUT");
+      } else {
+        read.result = std::move(result);  // rows, or a command's tag
       }
     }
   } catch (...) {
