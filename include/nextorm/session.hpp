@@ -86,9 +86,15 @@ struct transact_options {
   // that collided do not collide again.
   std::chrono::milliseconds backoff{10};
   std::chrono::milliseconds max_backoff{1000};
-  // The sessions' (session_options::optimistic and serializable).
+  // The sessions' (session_options: each run's session has these).
   bool optimistic = true;
   bool serializable = false;
+  bool strict = false;
+  bool batch_inserts = true;
+  // Each statement's limit, and the stop that cancels the statement running (a cancelled run is
+  // not run again: statement_cancelled passes through).
+  std::chrono::milliseconds statement_timeout{0};
+  std::stop_token stop{};
 };
 
 namespace detail {

@@ -139,7 +139,11 @@ void run_transaction(database& db, const transact_options& options,
   for (int attempt = 0;; ++attempt) {
     try {
       db_session session{db, session_options{.optimistic = options.optimistic,
-                                             .serializable = options.serializable}};
+                                             .serializable = options.serializable,
+                                             .strict = options.strict,
+                                             .batch_inserts = options.batch_inserts,
+                                             .statement_timeout = options.statement_timeout,
+                                             .stop = options.stop}};
       work();
       session.commit();
       return;

@@ -79,6 +79,32 @@ TEST_CASE("a statement past the session's statement_timeout is cancelled on the 
   CHECK(seconds_since(start) < 15);
 }
 
+TEST_CASE("transact runs its unit of work within its statement limits, and does not rerun it",
+          "[limits]") {
+  limited_database d;
+  int runs = 0;
+  const auto start = clock_type::now();
+  try {
+    nextorm::transact(d.db, {.retry = 3, .statement_timeout = 300ms}, [&] {
+      ++runs;
+      (void)Product::create({{"name", "Saw"}, {"price", 10.0}, {"sku", "S-1"}});
+      (void)Product::select_by_sql(d.slow_products(30));
+    });
+    FAIL("the slow statement was not cancelled");
+  } catch (const statement_cancelled& e) {
+    CHECK(e.id() == "statement.timeout");
+  }
+  CHECK(runs == 1);  // a timeout is not another transaction's doing: no rerun
+  CHECK(seconds_since(start) < 15);
+  std::stop_source stopped;
+  stopped.request_stop();
+  const nextorm::transact_options options{.stop = stopped.get_token()};
+  CHECK_THROWS_WITH(nextorm::transact(d.db, options, [] { (void)Product::select().count(); }),
+                    Catch::Contains("statement.cancelled"));
+  const db_session s{d.db};
+  CHECK(Product::select().count() == 1);  // nothing of either committed
+}
+
 TEST_CASE("statements within the timeout run as usual, and the limit leaves with the session",
           "[limits]") {
   limited_database d;
