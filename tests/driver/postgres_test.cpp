@@ -737,6 +737,69 @@ TEST_CASE("postgres runs a batch in one pipeline, each statement's rows counted"
   CHECK(scalar(*c, "SELECT count(*) FROM piped").as_int() == 4);
 }
 
+TEST_CASE("postgres sends a transaction's BEGIN with its first statement", "[postgres]") {
+  auto c = connect();
+  c->execute_script("DROP TABLE IF EXISTS begun; CREATE TABLE begun (id INT PRIMARY KEY)");
+  const std::uint64_t start = c->round_trips();
+  c->begin();
+  CHECK(c->in_transaction());
+  CHECK(c->round_trips() == start);  // nothing sent yet
+  // BEGIN, the statement's preparation and the statement: one round trip.
+  CHECK(c->execute("INSERT INTO begun VALUES ($1)", std::vector<value>{value{1}}) == 1);
+  CHECK(c->round_trips() == start + 1);
+  // Inside a transaction block indeed: a savepoint is refused outside one.
+  c->execute_script("SAVEPOINT inside");
+  c->rollback();
+  CHECK(scalar(*c, "SELECT count(*) FROM begun").as_int() == 0);
+  // A transaction that sends nothing costs nothing, committed or rolled back.
+  const std::uint64_t idle = c->round_trips();
+  c->begin();
+  c->commit();
+  c->begin();
+  c->rollback();
+  CHECK(c->round_trips() == idle);
+  CHECK_FALSE(c->in_transaction());
+  // The isolation level goes with it too; a query (rows) as the first statement.
+  c->begin_serializable();
+  CHECK(scalar(*c, "SELECT current_setting('transaction_isolation') || $1::text", {value{""}}) ==
+        value{"serializable"});
+  c->commit();
+  // Before a script, a batch, or a statement within limits, the BEGIN is a round trip of its
+  // own, and the transaction is one all the same.
+  c->begin();
+  c->execute_script("INSERT INTO begun VALUES (2)");
+  c->rollback();
+  c->begin();
+  test_batch b;
+  b.add("INSERT INTO begun VALUES ($1)", {value{3}});
+  b.add("INSERT INTO begun VALUES ($1)", {value{4}});
+  b.run(*c);
+  c->rollback();
+  c->set_limits({.timeout = std::chrono::milliseconds{10'000}});
+  c->begin();
+  CHECK(c->execute("INSERT INTO begun VALUES ($1)", std::vector<value>{value{5}}) == 1);
+  c->rollback();
+  c->set_limits({});
+  CHECK(scalar(*c, "SELECT count(*) FROM begun").as_int() == 0);
+  // A first statement that fails: the transaction is begun, and aborted.
+  c->begin();
+  CHECK(caught([&] {
+          (void)c->execute("INSERT INTO begun VALUES ($1)", std::vector<value>{value{"x"}});
+        }).category() == error_category::database);
+  CHECK(c->in_transaction());
+  CHECK(caught([&] { c->commit(); }).id() == "postgres.transaction_aborted");
+  // A first statement with more parameters than the protocol carries: refused by libpq, while
+  // the BEGIN before it goes out (the transaction is begun, and empty).
+  std::string many = "SELECT 1 WHERE 1 IN ($1";
+  for (int i = 2; i <= 70000; ++i) many += ", $" + std::to_string(i);
+  many += ")";
+  c->begin();
+  CHECK(caught([&] { (void)c->query(many, std::vector<value>(70000, value{1})); }).id() ==
+        "postgres.send_failed");
+  c->commit();
+  CHECK(scalar(*c, "SELECT 1") == value{1});
+}
+
 TEST_CASE("postgres stops a batch at its first failure and reports that statement", "[postgres]") {
   auto c = connect();
   c->execute_script("DROP TABLE IF EXISTS piped2; CREATE TABLE piped2 (id INT PRIMARY KEY)");

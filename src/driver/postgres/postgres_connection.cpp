@@ -343,7 +343,10 @@ pg_result_handle postgres_connection::run() {
 pg_result_handle postgres_connection::run_statement(const std::string& sql,
                                                     std::span<const value> params,
                                                     bool infer_types) {
+  // The transaction's BEGIN goes out with its first statement: one round trip for both.
+  if (!m_begin.empty() && !m_guard.active()) return pipelined_read(sql, params, infer_types);
   const turn held{*this};
+  send_deferred_begin();
   return m_guard.run(sql, [&] {
     start_statement(sql, params, infer_types);
     return run();
@@ -352,6 +355,7 @@ pg_result_handle postgres_connection::run_statement(const std::string& sql,
 
 pg_result_handle postgres_connection::run_script(std::string_view sql) {
   const turn held{*this};
+  send_deferred_begin();
   return m_guard.run(sql, [&] {
     start_script(sql);
     return run();
@@ -400,12 +404,32 @@ std::unique_ptr<cursor> postgres_connection::query(const std::string& sql,
   return std::make_unique<postgres_cursor>(run_statement(sql, params));
 }
 
-void postgres_connection::begin() { execute_script("BEGIN"); }
+// The BEGIN waits for the transaction's first statement, to go out with it (run_statement,
+// pipelined_read); a transaction that sends none costs no round trip at all.
+void postgres_connection::begin() { defer_begin("BEGIN"); }
 void postgres_connection::begin_serializable() {
-  execute_script("BEGIN ISOLATION LEVEL SERIALIZABLE");
+  defer_begin("BEGIN ISOLATION LEVEL SERIALIZABLE");
+}
+
+void postgres_connection::defer_begin(const char* sql) {
+  // (What the BEGIN itself would report at once: a connection known lost, or busy.)
+  if (PQstatus(m_conn.get()) == CONNECTION_BAD) lost();
+  check_idle();
+  m_begin = sql;
+}
+
+void postgres_connection::send_deferred_begin() {
+  if (m_begin.empty()) return;
+  const std::string begin = std::exchange(m_begin, {});
+  start_script(begin);
+  (void)run();
 }
 
 void postgres_connection::commit() {
+  if (!m_begin.empty()) {
+    m_begin.clear();  // nothing was sent: nothing to commit
+    return;
+  }
   const pg_result_handle result = run_script("COMMIT");
   // COMMIT of a transaction in which a statement failed rolls it back and says so in its tag.
   if (std::strcmp(PQcmdStatus(result.get()), "ROLLBACK") == 0) {
@@ -416,6 +440,7 @@ void postgres_connection::commit() {
 }
 
 void postgres_connection::rollback() {
+  m_begin.clear();
   if (PQstatus(m_conn.get()) == CONNECTION_BAD) lost();
   // A broken connection, or an unfinished operation, makes start_script() throw
   // (postgres.connection_broken, postgres.busy): drop the connection. The rollback itself has
@@ -440,6 +465,7 @@ bool postgres_connection::alive() noexcept {
 }
 
 bool postgres_connection::in_transaction() const noexcept {
+  if (!m_begin.empty()) return true;
   switch (PQtransactionStatus(m_conn.get())) {
     case PQTRANS_INTRANS:
     case PQTRANS_INERROR: return true;

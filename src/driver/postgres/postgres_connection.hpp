@@ -132,17 +132,24 @@ class postgres_connection final : public connection {
     fiber_id fiber = nullptr;
     const std::string* sql = nullptr;
     std::string key;           // in m_statements
+    bool begins = false;       // the transaction's BEGIN went first
     bool prepares = false;     // sent its statement's preparation before it
+    bool prepared = false;     // ...and the server accepted it
     std::string send_error;    // libpq refused to send it (the Sync after what was sent ends it)
     pg_result_handle result;   // the rows
     pg_result_handle failure;  // the first error
-    bool failed_preparing = false;
+    bool failed_preparing = false;  // the error is the preparation's
   };
   // A read of a fiber, with nothing else of its own running: sent at once into the pipeline
   // (entered when it is empty), behind the reads of other fibers, whose answers come first.
   [[nodiscard]] pg_result_handle pipelined_read(const std::string& sql,
-                                                std::span<const value> params);
-  void send_read(shared_read& read, std::span<const value> params);
+                                                std::span<const value> params,
+                                                bool infer_types = false);
+  void send_read(shared_read& read, std::span<const value> params, bool infer_types);
+  // The BEGIN that begin() deferred, as a round trip of its own (before a script, a batch, or a
+  // statement within limits).
+  void send_deferred_begin();
+  void defer_begin(const char* sql);
   // Reads the answers of the first read of the pipeline (`read`), then hands the socket over.
   void read_answers(shared_read& read);
   // The connection failed under the pipeline: every fiber waiting on it goes on, to throw.
@@ -175,7 +182,8 @@ class postgres_connection final : public connection {
   operation m_op;
   std::uint64_t m_round_trips = 0;
   bool m_transaction_at_start = false;  // in_transaction() as the operation in flight began
-  std::deque<shared_read*> m_reads;     // pipelined, in the order sent: the first reads
+  std::string m_begin;               // the BEGIN that waits for the transaction's first statement
+  std::deque<shared_read*> m_reads;  // pipelined, in the order sent: the first reads
   std::deque<fiber_id> m_turn_waiters;  // fibers waiting for the connection's turn
   fiber_id m_turn_owner = nullptr;      // the fiber whose operation (other than a read) runs
 };

@@ -59,6 +59,7 @@ void postgres_connection::execute_batch(std::span<const batched_statement> state
   // One statement gains nothing from a pipeline.
   const turn held{*this};
   if (statements.size() < 2) return connection::execute_batch(statements, rows);
+  send_deferred_begin();
   if (!m_guard.active()) return run_batch(statements, rows);
   // (The limits apply to the batch as a whole: one round trip.)
   const std::string batch = "a batch of " + std::to_string(statements.size()) +

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace nextorm::driver {
 
@@ -52,15 +53,18 @@ void postgres_connection::fail_shared() noexcept {
 }
 
 pg_result_handle postgres_connection::pipelined_read(const std::string& sql,
-                                                     std::span<const value> params) {
+                                                     std::span<const value> params,
+                                                     bool infer_types) {
   // A read waits behind another fiber's operation, and behind those waiting for their turn:
   // a pipeline kept busy by reads must not keep a write waiting for ever.
-  while (m_turn_owner != nullptr || !m_turn_waiters.empty()) wait_turn();
+  // (A fiber's operation made of statements, holding the turn, sends them at once.)
+  const fiber_id self = running_fiber();
+  while (m_turn_owner != self && (m_turn_owner != nullptr || !m_turn_waiters.empty())) wait_turn();
   check_idle();  // (a broken connection)
   shared_read read;
   read.fiber = running_fiber();
   read.sql = &sql;
-  send_read(read, params);
+  send_read(read, params, infer_types);
   m_reads.push_back(&read);
   // The first read's fiber resumes this one once its answers are read, or the connection fails.
   if (m_reads.size() > 1) {
@@ -78,14 +82,15 @@ pg_result_handle postgres_connection::pipelined_read(const std::string& sql,
     // (0A000, "cached plan must not change result type"), is prepared anew next time.
     const bool stale = state != nullptr &&  // coverage-exempt: libpq's own errors have none
                        std::strcmp(state, "0A000") == 0;
-    if (read.failed_preparing || stale) m_statements.erase(read.key);
+    if (stale || (read.prepares && !read.prepared)) m_statements.erase(read.key);
     const char* verb = read.failed_preparing ? "cannot prepare '" : "cannot execute '";
     throw_postgres_error(m_conn.get(), read.failure.get(), verb + sql + "'");
   }
   return std::move(read.result);
 }
 
-void postgres_connection::send_read(shared_read& read, std::span<const value> params) {
+void postgres_connection::send_read(shared_read& read, std::span<const value> params,
+                                    bool infer_types) {
   PGconn* conn = m_conn.get();
   if (m_reads.empty()) {
     m_transaction_at_start = in_transaction();
@@ -97,6 +102,10 @@ void postgres_connection::send_read(shared_read& read, std::span<const value> pa
   // suspends between here and the send.
   pg_params& p = m_op.params;
   encode_params(params, p);
+  if (infer_types) {
+    std::fill(p.types.begin(), p.types.end(), Oid{0});
+    p.signature.clear();
+  }
   statement_key(*read.sql, p, read.key);
   const int count = static_cast<int>(p.values.size());
   std::string name;
@@ -107,6 +116,13 @@ void postgres_connection::send_read(shared_read& read, std::span<const value> pa
     name = "s" + std::to_string(++m_statement_count);
     m_statements.emplace(read.key, name);
     read.prepares = true;
+  }
+  if (!m_begin.empty()) {
+    const std::string begin = std::exchange(m_begin, {});
+    const int sent =
+        PQsendQueryParams(conn, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+    if (sent != 1) fail_shared(), lost();  // coverage-exempt: a lost connection
+    read.begins = true;
   }
   const bool refused = read.prepares && PQsendPrepare(conn, name.c_str(), read.sql->c_str(), count,
                                                       p.types.data()) != 1;
@@ -130,7 +146,8 @@ void postgres_connection::send_read(shared_read& read, std::span<const value> pa
 void postgres_connection::read_answers(shared_read& read) {
   PGconn* conn = m_conn.get();
   try {
-    bool prepare_answered = !read.prepares;
+    // The answers expected before the statement's: the BEGIN's, the preparation's.
+    int ahead = (read.begins ? 1 : 0) + (read.prepares ? 1 : 0);
     for (;;) {
       while (PQisBusy(conn) != 0) {
         // Reads sent after this one may still be in libpq's buffer: they go out meanwhile.
@@ -140,16 +157,17 @@ void postgres_connection::read_answers(shared_read& read) {
         if (PQconsumeInput(conn) == 0) lost();
       }
       pg_result_handle result{PQgetResult(conn)};
-      if (!result) continue;  // the end of the preparation's or the statement's answer
+      if (!result) continue;  // the end of one command's answer
       const ExecStatusType status = PQresultStatus(result.get());
       if (status == PGRES_PIPELINE_SYNC) break;
       // (After an error the server skips the rest up to the Sync, PGRES_PIPELINE_ABORTED: one
       // error at most.)
       if (status == PGRES_FATAL_ERROR) {
-        read.failed_preparing = !prepare_answered;
+        read.failed_preparing = read.prepares && ahead == 1;
         read.failure = std::move(result);
-      } else if (!prepare_answered) {
-        prepare_answered = true;
+      } else if (ahead > 0) {
+        // The BEGIN's answer, or the preparation's (aborted where the BEGIN failed).
+        if (ahead == 1 && read.prepares) read.prepared = !read.failure;
       } else if (status == PGRES_COPY_OUT || status == PGRES_COPY_IN) {
         // A raw COPY: libpq would hand out its results for ever, and a pipeline's connection
         // cannot be brought back from it: it is given up.
@@ -159,6 +177,7 @@ void postgres_connection::read_answers(shared_read& read) {
       } else {
         read.result = std::move(result);  // rows, or a command's tag
       }
+      --ahead;
     }
   } catch (...) {
     m_reads.erase(std::find(m_reads.begin(), m_reads.end(), &read));
