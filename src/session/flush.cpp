@@ -8,6 +8,7 @@
 #include "driver/wait.hpp"
 
 #include <unordered_set>
+#include <utility>
 
 namespace nextorm::detail {
 
@@ -16,26 +17,45 @@ namespace {
 // PonyORM's bound on hooks that keep changing what the previous round wrote.
 constexpr int max_rounds = 50;
 
-// Clears a flag when the scope ends, however it ends.
-class flag_scope {
- public:
-  explicit flag_scope(bool& flag) noexcept : m_flag{flag} { m_flag = true; }
-  ~flag_scope() { m_flag = false; }
-  flag_scope(const flag_scope&) = delete;
-  flag_scope& operator=(const flag_scope&) = delete;
-
- private:
-  bool& m_flag;
-};
+thread_local const char t_thread_marker = 0;
 
 }  // namespace
 
+const void* session_impl::flusher() noexcept {
+  if (const void* fiber = driver::running_fiber()) return fiber;
+  return &t_thread_marker;
+}
+
+// The session's flush from here to the scope's end, however it ends; then the fibers that waited
+// for it go on.
+class session_impl::flush_scope {
+ public:
+  explicit flush_scope(session_impl& s) noexcept : m_session{s} {
+    s.m_flushing = true;
+    s.m_flusher = flusher();
+  }
+  ~flush_scope() {
+    m_session.m_flushing = false;
+    for (void* fiber : std::exchange(m_session.m_flush_waiters, {})) driver::resume_fiber(fiber);
+  }
+  flush_scope(const flush_scope&) = delete;
+  flush_scope& operator=(const flush_scope&) = delete;
+
+ private:
+  session_impl& m_session;
+};
+
 void session_impl::flush() {
+  // Another fiber's flush of this session (reads run together on PostgreSQL, src/async): this
+  // one's statements come after it. (Only fibers share a session: elsewhere the flush in
+  // progress is this code's own, from a hook.)
+  while (m_flushing && flusher() != m_flusher) {
+    m_flush_waiters.push_back(driver::running_fiber());
+    driver::suspend_fiber();
+  }
   if (m_flushing || !pending()) return;
   try {
-    const flag_scope flushing{m_flushing};
-    m_flush_fiber = driver::running_fiber();
-    m_flush_thread = std::this_thread::get_id();
+    const flush_scope flushing{*this};
     write_pending();
   } catch (...) {
     // Whatever refused a write, the transaction holds part of the session's changes: none of
@@ -46,13 +66,12 @@ void session_impl::flush() {
 }
 
 void session_impl::check_change_during_flush() const {
-  if (driver::running_fiber() == m_flush_fiber && std::this_thread::get_id() == m_flush_thread) {
-    return;  // the flush's own hooks: written by its next round
-  }
+  if (flusher() == m_flusher) return;  // the flush's own hooks: written by its next round
   throw usage_error("session.flush_in_progress",
-                    "cannot change this session's objects while its flush awaits the database: "
-                    "the flush would not write the change; await the call that flushes (a "
-                    "query, aflush, acommit) before changing objects in another task");
+                    "cannot change this session's objects while a flush of the session awaits "
+                    "the database (another task's, or another awaited call's): the flush would "
+                    "not write the change; change them before the call that flushes (a query, "
+                    "aflush, acommit) or after it");
 }
 
 void session_impl::write_pending() {

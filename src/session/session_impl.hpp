@@ -133,6 +133,9 @@ class session_impl {
     if (m_flushing) check_change_during_flush();
   }
   void check_change_during_flush() const;
+  // What runs this code: the fiber of an async call, else the thread.
+  [[nodiscard]] static const void* flusher() noexcept;
+  class flush_scope;
   // The before_insert, before_update and before_delete hooks of what is pending, once each
   // (the objects a hook changes or makes are pending too).
   void call_before_hooks();
@@ -200,12 +203,14 @@ class session_impl {
   bool m_batch_inserts = true;
   driver::statement_limits m_limits;  // set on the connection while the session holds it
   bool m_flushing = false;
-  // Where the flush in progress runs (its fiber, or none, on its thread): a change made elsewhere
-  // meanwhile, by another task of an async session while the flush awaits the database, is
-  // refused (check_change), since the flush would drop it.
-  void* m_flush_fiber = nullptr;
-  std::thread::id m_flush_thread;
-  bool m_current;  // a db_session's: current from construction to destruction
+  // Where the flush in progress runs (flusher()): a change made elsewhere meanwhile, by another
+  // task or awaited call of an async session while the flush awaits the database, is refused
+  // (check_change), since the flush would drop it; a flush asked for elsewhere (a read's before
+  // its query, beside others on PostgreSQL) waits for this one, so that its statements see
+  // these changes.
+  const void* m_flusher = nullptr;
+  std::vector<void*> m_flush_waiters;  // fibers
+  bool m_current;                      // a db_session's: current from construction to destruction
   session_impl* m_previous;
   const entity_info* m_statements_of = nullptr;
   std::uint64_t m_statements_version = 0;

@@ -153,6 +153,7 @@ class postgres_connection final : public connection {
   // Reads the answers of the first read of the pipeline (`read`), then hands the socket over.
   void read_answers(shared_read& read);
   // The connection failed under the pipeline: every fiber waiting on it goes on, to throw.
+  // Only the fiber reading answers calls it (a read whose send fails leaves the others to it).
   void fail_shared() noexcept;
   // On a fiber, an operation other than a pipelined read waits until no fiber's read or
   // operation uses the connection, and holds it until its end (a turn); elsewhere, nothing.

@@ -121,7 +121,7 @@ void postgres_connection::send_read(shared_read& read, std::span<const value> pa
     const std::string begin = std::exchange(m_begin, {});
     const int sent =
         PQsendQueryParams(conn, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
-    if (sent != 1) fail_shared(), lost();  // coverage-exempt: a lost connection
+    if (sent != 1) m_broken = true, lost();  // coverage-exempt: a lost connection
     read.begins = true;
   }
   const bool refused = read.prepares && PQsendPrepare(conn, name.c_str(), read.sql->c_str(), count,
@@ -136,11 +136,11 @@ void postgres_connection::send_read(shared_read& read, std::span<const value> pa
     // (A prepared statement's parameters fit: only a lost connection refuses it.)
     const int sent = PQsendQueryPrepared(conn, name.c_str(), count, p.values.data(),
                                          p.lengths.data(), p.formats.data(), 0);
-    if (sent != 1) fail_shared(), lost();  // coverage-exempt: a lost connection
+    if (sent != 1) m_broken = true, lost();  // coverage-exempt: a lost connection
   }
-  if (PQpipelineSync(conn) != 1) fail_shared(), lost();  // coverage-exempt: a lost connection
+  if (PQpipelineSync(conn) != 1) m_broken = true, lost();  // coverage-exempt: a lost connection
   // What the socket takes now; the fiber reading answers sends the rest.
-  if (PQflush(conn) < 0) fail_shared(), lost();  // coverage-exempt: a closed socket
+  if (PQflush(conn) < 0) m_broken = true, lost();  // coverage-exempt: a closed socket
 }
 
 void postgres_connection::read_answers(shared_read& read) {
