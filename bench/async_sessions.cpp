@@ -103,8 +103,12 @@ void sync_session(database& db, int s, int rows, int rep) {
   own->price = 1.0 + rep + s % 100;
 }
 
-task<void> async_one(database& db, int s, int rows, int rep) {
-  co_await async_session(db, [&db, s, rows, rep]() -> task<> {
+// With `limited`, each statement within a statement_timeout (cancelled on the server past it):
+// what the limits cost per statement.
+task<void> async_one(database& db, int s, int rows, int rep, bool limited) {
+  const session_options options{.statement_timeout = limited ? std::chrono::milliseconds{60'000}
+                                                             : std::chrono::milliseconds{0}};
+  co_await async_session(db, options, [&db, s, rows, rep]() -> task<> {
     (void)db;
     entity_ptr<Product> own;
     for (const std::int64_t key : keys_of(s, rows)) {
@@ -129,11 +133,14 @@ task<void> async_one_together(database& db, int s, int rows, int rep) {
   });
 }
 
-task<void> async_all(database& db, int sessions, int rows, int rep, bool together) {
+enum class variant { one_by_one, together, limited };
+
+task<void> async_all(database& db, int sessions, int rows, int rep, variant v) {
   std::vector<task<void>> all;
   all.reserve(static_cast<std::size_t>(sessions));
   for (int s = 0; s < sessions; ++s) {
-    all.push_back(together ? async_one_together(db, s, rows, rep) : async_one(db, s, rows, rep));
+    all.push_back(v == variant::together ? async_one_together(db, s, rows, rep)
+                                         : async_one(db, s, rows, rep, v == variant::limited));
   }
   co_await when_all(std::move(all));
 }
@@ -196,6 +203,7 @@ void bench(const std::string& provider, const std::string& url, const options& o
   std::vector<measured> sync_runs;
   std::vector<measured> async_runs;
   std::vector<measured> together_runs;
+  std::vector<measured> limited_runs;
   for (int rep = 0; rep < o.reps; ++rep) {
     sync_runs.push_back(measure(db, [&] {
       std::atomic<int> next{0};
@@ -207,10 +215,15 @@ void bench(const std::string& provider, const std::string& url, const options& o
       }
       for (auto& thread : threads) thread.join();
     }));
-    async_runs.push_back(
-        measure(db, [&] { nextorm::run(async_all(db, o.sessions, o.rows, rep + o.reps, false)); }));
-    together_runs.push_back(measure(
-        db, [&] { nextorm::run(async_all(db, o.sessions, o.rows, rep + 2 * o.reps, true)); }));
+    async_runs.push_back(measure(db, [&] {
+      nextorm::run(async_all(db, o.sessions, o.rows, rep + o.reps, variant::one_by_one));
+    }));
+    together_runs.push_back(measure(db, [&] {
+      nextorm::run(async_all(db, o.sessions, o.rows, rep + 2 * o.reps, variant::together));
+    }));
+    limited_runs.push_back(measure(db, [&] {
+      nextorm::run(async_all(db, o.sessions, o.rows, rep + 3 * o.reps, variant::limited));
+    }));
   }
   auto median = [](std::vector<measured> runs, double measured::*field) {
     std::sort(runs.begin(), runs.end(),
@@ -224,6 +237,8 @@ void bench(const std::string& provider, const std::string& url, const options& o
   const double async_cpu = median(async_runs, &measured::cpu);
   const double together_wall = median(together_runs, &measured::wall);
   const double together_cpu = median(together_runs, &measured::cpu);
+  const double limited_wall = median(limited_runs, &measured::wall);
+  const double limited_cpu = median(limited_runs, &measured::cpu);
   std::cout << provider << ": " << o.sessions << " sessions x (10 lookups + 1 update), pool "
             << o.pool << ", median of " << o.reps << "\n"
             << "  sync, " << o.threads << " threads: " << static_cast<long>(o.sessions / sync_wall)
@@ -239,12 +254,17 @@ void bench(const std::string& provider, const std::string& url, const options& o
             << together_cpu / ops * 1e6 << " us/op, "
             << static_cast<double>(together_runs.back().statements) / o.sessions
             << " statements/session\n"
+            << "  async, 1 thread, statement_timeout: "
+            << static_cast<long>(o.sessions / limited_wall) << " sessions/s, CPU "
+            << limited_cpu / ops * 1e6 << " us/op\n"
             << "  async / sync: throughput " << sync_wall / async_wall
             << " (target >= 1), CPU per op " << async_cpu / sync_cpu << " (target <= 1.2)\n"
             << "  together / async: throughput " << async_wall / together_wall
             << (provider == "postgres" ? " (target >= 1: the nine pipelined, one round trip)"
                                        : " (no pipelining on MariaDB: about 1)")
-            << ", CPU per op " << together_cpu / async_cpu << " (target <= 1.1)\n";
+            << ", CPU per op " << together_cpu / async_cpu << " (target <= 1.1)\n"
+            << "  limited / async: CPU per op " << limited_cpu / async_cpu
+            << " (target <= 1.1: a deadline per statement)\n";
 }
 
 }  // namespace
