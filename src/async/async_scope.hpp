@@ -22,7 +22,6 @@ class async_scope {
   std::unique_ptr<session_impl> session;  // none once ended
   bool busy = false;                      // a call is running alone
   std::size_t readers = 0;                // reads running together
-  reactor* readers_loop = nullptr;        // ...on this loop's thread
   std::deque<async_job*> waiting;         // calls awaiting their turn
 };
 

@@ -62,10 +62,10 @@ bool launch(async_job& job) {
 
 // Whether `job` may run beside the reads of its session running now (or start them): a read,
 // on PostgreSQL (which pipelines them; MariaDB's protocol and SQLite's worker take one
-// statement at a time), on the same loop, while the session has nothing to write first.
+// statement at a time), while the session has nothing to write first. (A session's calls all
+// come from the loop that runs its body.)
 bool may_share(const async_scope& scope, const async_job& job) {
-  return job.reads && scope.db.url.provider == "postgres" && scope.session->reads_may_share() &&
-         (scope.readers == 0 || scope.readers_loop == job.context.loop);
+  return job.reads && scope.db.url.provider == "postgres" && scope.session->reads_may_share();
 }
 
 // Starts `job` in the turn it takes: beside the session's reads, or alone. True when it is done
@@ -74,14 +74,13 @@ bool start_in_turn(async_scope& scope, async_job& job) {
   job.shared_turn = may_share(scope, job);
   if (job.shared_turn) {
     ++scope.readers;
-    scope.readers_loop = job.context.loop;
   } else {
     scope.busy = true;
   }
   bool done = false;
   try {
     done = launch(job);
-  } catch (...) {  // coverage-exempt: no memory for a fiber's stack
+  } catch (...) {  // (no memory for a fiber's stack)
     end_turn(scope, job);
     throw;
   }

@@ -45,9 +45,7 @@ class session_impl {
   [[nodiscard]] bool has_connection() const noexcept { return m_connection || m_reserved; }
   // Whether reads may run beside each other (the async API's pipelined reads): the session
   // holds a connection in its transaction and has nothing to write first.
-  [[nodiscard]] bool reads_may_share() const noexcept {
-    return m_connection && !pending() && !m_flushing;
-  }
+  [[nodiscard]] bool reads_may_share() const noexcept { return m_connection && !pending(); }
   // The async API reserved a place in the pool (database_impl::reserve): the session connects
   // in it, or gives it back at its end.
   void use_reserved_place() noexcept { m_reserved = true; }

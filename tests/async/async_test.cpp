@@ -479,19 +479,69 @@ TEST_CASE("pipelined reads that libpq or the server refuse fail alone, the conne
   CHECK_THROWS_WITH(run(read_all()), Catch::Contains("cached plan must not change result type"));
   CHECK(run(read_all()) == 3);
 
-  // A raw COPY: refused, and the connection given up; the next session connects anew.
-  auto copy = [&]() -> task<std::int64_t> {
-    co_return co_await async_session(a.db, [&]() -> task<std::int64_t> {
-      co_return co_await raw_read("COPY (SELECT 1) TO STDOUT");
+  // A raw COPY, either way: refused, and the connection given up; the next session connects
+  // anew.
+  for (const std::string sql : {"COPY (SELECT 1) TO STDOUT", "COPY product (name) FROM STDIN"}) {
+    auto copy = [&]() -> task<std::int64_t> {
+      co_return co_await async_session(
+          a.db, [&]() -> task<std::int64_t> { co_return co_await raw_read(sql); });
+    };
+    try {
+      (void)run(copy());
+      FAIL("a COPY ran");
+    } catch (const database_error& e) {
+      CHECK(e.id() == "postgres.copy_unsupported");
+    }
+    CHECK(run(read_all()) == 3);
+  }
+
+  // A statement bigger than the socket takes at once, first in the pipeline (its fiber sends the
+  // rest while it waits for its answers) or behind another read (sent to its end at once).
+  for (const bool first : {true, false}) {
+    auto big = [&]() -> task<std::vector<std::string>> {
+      co_return co_await async_session(a.db, [&]() -> task<std::vector<std::string>> {
+        (void)co_await Product::aselect().count();
+        std::vector<task<std::string>> reads;
+        if (!first) reads.push_back(outcome(Product::aselect("p.price > 10").count()));
+        reads.push_back(outcome(raw_read("SELECT length($1::text) WHERE length($1::text) > 0",
+                                         {value{std::string(std::size_t{16} << 20, 'x')}})));
+        reads.push_back(outcome(Product::aselect("p.price > 20").count()));
+        co_return co_await when_all(std::move(reads));
+      });
+    };
+    CHECK(run(big()) ==
+          (first ? std::vector<std::string>{"1", "1"} : std::vector<std::string>{"2", "1", "1"}));
+  }
+}
+
+TEST_CASE("reads wait while another call's statement holds the connection, and for it to end",
+          "[async]") {
+  async_database a{"async_turns_of_reads"};
+  seed(a.db);
+  auto raw = [](std::string sql, bool read) {
+    return detail::read_as_task([sql = std::move(sql), read] {
+      auto& connection = detail::session_impl::current().connection();
+      if (!read) {
+        connection.execute_script(sql);  // (a turn of its own on PostgreSQL)
+        return std::int64_t{-1};
+      }
+      auto rows = connection.query(sql, {});
+      std::int64_t n = 0;
+      while (rows->next()) ++n;
+      return n;
     });
   };
-  try {
-    (void)run(copy());
-    FAIL("a COPY ran");
-  } catch (const database_error& e) {
-    CHECK(e.id() == "postgres.copy_unsupported");
-  }
-  CHECK(run(read_all()) == 3);
+  auto work = [&]() -> task<std::vector<std::int64_t>> {
+    co_return co_await async_session(a.db, [&]() -> task<std::vector<std::int64_t>> {
+      (void)co_await Product::aselect().count();
+      std::vector<task<std::int64_t>> calls;
+      calls.push_back(raw("SELECT * FROM product", true));              // in flight first
+      calls.push_back(raw("UPDATE product SET price = price", false));  // waits for it
+      calls.push_back(raw("SELECT * FROM category", true));             // waits behind the script
+      co_return co_await when_all(std::move(calls));
+    });
+  };
+  CHECK(run(work()) == std::vector<std::int64_t>{3, -1, 2});
 }
 
 TEST_CASE("a write of a read that runs beside others waits for their answers", "[async]") {

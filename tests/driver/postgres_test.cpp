@@ -671,6 +671,8 @@ TEST_CASE("postgres reports a lost connection as a connection error", "[postgres
   CHECK_FALSE(victim->in_transaction());
   CHECK(caught([&] { victim->rollback(); }).id() == "postgres.connection_lost");
   CHECK(caught([&] { victim->begin(); }).category() == error_category::connection);
+  CHECK(caught([&] { victim->execute_script("SELECT 1"); }).category() ==
+        error_category::connection);
 }
 
 // The network goes away under the connection: the wait function shuts the socket down (both

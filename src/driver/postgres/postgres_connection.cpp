@@ -455,8 +455,7 @@ void postgres_connection::rollback() {
 
 bool postgres_connection::alive() noexcept {
   PGconn* conn = m_conn.get();
-  if (PQstatus(conn) != CONNECTION_OK || m_op.step != stage::idle || m_broken || !m_reads.empty())
-    return false;
+  if (PQstatus(conn) != CONNECTION_OK || m_op.step != stage::idle || m_broken) return false;
   // NextORM never LISTENs, so an idle connection has nothing to read unless the server ended the
   // session (its error message, then the end of the stream) or, rarely, reported a changed
   // setting: dropping the connection then costs only a reconnect.

@@ -10,6 +10,8 @@
 #include "driver/postgres/postgres_connection.hpp"
 #include "driver/postgres/postgres_error.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -139,8 +141,19 @@ void postgres_connection::send_read(shared_read& read, std::span<const value> pa
     if (sent != 1) m_broken = true, lost();  // coverage-exempt: a lost connection
   }
   if (PQpipelineSync(conn) != 1) m_broken = true, lost();  // coverage-exempt: a lost connection
-  // What the socket takes now; the fiber reading answers sends the rest.
-  if (PQflush(conn) < 0) m_broken = true, lost();  // coverage-exempt: a closed socket
+  // What the socket takes now. Behind another fiber's read, a statement that does not fit (a big
+  // parameter) is sent to its end here, the thread blocking meanwhile: libpq reads the server's
+  // answers while it cannot write, and the fiber reading answers, waiting for the socket to be
+  // readable, would not see them (nor would the server, waiting for the rest, send more). The
+  // first read sends its own rest while it waits for its answers.
+  int pending = PQflush(conn);
+  while (pending > 0 && !m_reads.empty()) {
+    pollfd descriptor{PQsocket(conn), POLLIN | POLLOUT, 0};
+    (void)::poll(&descriptor, 1, -1);
+    if (PQconsumeInput(conn) == 0) m_broken = true, lost();  // coverage-exempt: a closed socket
+    pending = PQflush(conn);
+  }
+  if (pending < 0) m_broken = true, lost();  // coverage-exempt: a closed socket
 }
 
 void postgres_connection::read_answers(shared_read& read) {
