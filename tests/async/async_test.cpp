@@ -641,6 +641,40 @@ TEST_CASE("reads within statement limits take turns, a round trip each", "[async
   if (nextorm::testing::current_provider() == "postgres") CHECK(trips == 3);
 }
 
+namespace {
+
+// Kills the server connection `victim` (a session's, once it is known: 0 until then) from a
+// session of its own, after `more` further round trips (each one lets the other tasks go on).
+task<void> kill_connection(database& db, const std::int64_t& victim, int more) {
+  co_await async_session(db, [&db, &victim, more]() -> task<void> {
+    (void)db;
+    while (victim == 0) (void)co_await Product::aselect().count();
+    for (int i = 0; i < more; ++i) (void)co_await Product::aselect().count();
+    co_await async_call([&victim] {
+      const std::string kill = nextorm::testing::current_provider() == "postgres"
+                                   ? "SELECT pg_terminate_backend(" + std::to_string(victim) + ")"
+                                   : "KILL " + std::to_string(victim);
+      (void)detail::session_impl::current().connection().query(kill, {});
+    });
+  });
+}
+
+// Both tasks, together.
+task<void> together(task<void> a, task<void> b) {
+  std::vector<task<void>> tasks;
+  tasks.push_back(std::move(a));
+  tasks.push_back(std::move(b));
+  co_await when_all(std::move(tasks));
+}
+
+// The products, counted in a new async session.
+task<std::int64_t> count_in_new_session(database& db) {
+  co_return co_await async_session(
+      db, []() -> task<std::int64_t> { co_return co_await Product::aselect().count(); });
+}
+
+}  // namespace
+
 TEST_CASE("a connection killed under pipelined reads fails each of them, and the pool goes on",
           "[async]") {
   if (nextorm::testing::current_provider() != "postgres") return;  // (only it pipelines)
@@ -668,32 +702,13 @@ TEST_CASE("a connection killed under pipelined reads fails each of them, and the
     } catch (const connection_error&) {  // the session's end on the lost connection
     }
   };
-  auto killer = [&]() -> task<void> {
-    co_await async_session(a.db, [&]() -> task<void> {
-      while (victim == 0) (void)co_await Product::aselect().count();
-      (void)co_await Product::aselect().count();  // (the reads are sent meanwhile)
-      co_await async_call([&] {
-        (void)detail::session_impl::current().connection().query(
-            "SELECT pg_terminate_backend(" + std::to_string(victim) + ")", {});
-      });
-    });
-  };
-  auto both = [&]() -> task<void> {
-    std::vector<task<void>> tasks;
-    tasks.push_back(awaiting());
-    tasks.push_back(killer());
-    co_await when_all(std::move(tasks));
-  };
   const auto started = std::chrono::steady_clock::now();
-  run(both());
+  // (One more round trip of the killer's: the reads are sent meanwhile.)
+  run(together(awaiting(), kill_connection(a.db, victim, 1)));
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{8});
   REQUIRE(outcomes.size() == 3);
   for (const auto& o : outcomes) CHECK_THAT(o, Catch::StartsWith("error: "));
-  auto after = [&]() -> task<std::int64_t> {
-    co_return co_await async_session(
-        a.db, [&]() -> task<std::int64_t> { co_return co_await Product::aselect().count(); });
-  };
-  CHECK(run(after()) == 3);
+  CHECK(run(count_in_new_session(a.db)) == 3);
 }
 
 TEST_CASE("a change made while the session's flush awaits the database is refused, never lost",
@@ -931,33 +946,12 @@ TEST_CASE("a connection killed while a task awaits is connection_lost, and the p
       failure = e.id();
     }
   };
-  auto killer = [&]() -> task<void> {
-    co_await async_session(a.db, [&]() -> task<void> {
-      while (victim == 0) (void)co_await Product::aselect().count();  // (each one yields)
-      co_await async_call([&] {
-        const std::string kill = provider == "postgres"
-                                     ? "SELECT pg_terminate_backend(" + std::to_string(victim) + ")"
-                                     : "KILL " + std::to_string(victim);
-        (void)detail::session_impl::current().connection().query(kill, {});
-      });
-    });
-  };
-  auto both = [&]() -> task<void> {
-    std::vector<task<void>> tasks;
-    tasks.push_back(awaiting());
-    tasks.push_back(killer());
-    co_await when_all(std::move(tasks));
-  };
   const auto started = std::chrono::steady_clock::now();
-  run(both());
+  run(together(awaiting(), kill_connection(a.db, victim, 0)));
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{8});
   CHECK_FALSE(failure.empty());
   // The broken connection left the pool; the next session connects anew.
-  auto after = [&]() -> task<std::int64_t> {
-    co_return co_await async_session(
-        a.db, [&]() -> task<std::int64_t> { co_return co_await Product::aselect().count(); });
-  };
-  CHECK(run(after()) == 3);
+  CHECK(run(count_in_new_session(a.db)) == 3);
 }
 
 TEST_CASE("awaiting an empty task is async.empty_task, also as an async session's body",
