@@ -673,6 +673,14 @@ TEST_CASE("postgres reports a lost connection as a connection error", "[postgres
   CHECK(caught([&] { victim->begin(); }).category() == error_category::connection);
   CHECK(caught([&] { victim->execute_script("SELECT 1"); }).category() ==
         error_category::connection);
+  // Lost while idle: the next script finds out, and the one after is refused before it is sent.
+  auto idle = connect();
+  const value idle_pid = scalar(*idle, "SELECT pg_backend_pid()");
+  CHECK(scalar(*killer, "SELECT pg_terminate_backend($1::int)", {idle_pid}) == value{true});
+  for (int i = 0; i < 2; ++i) {
+    CHECK(caught([&] { idle->execute_script("SELECT 1"); }).category() ==
+          error_category::connection);
+  }
 }
 
 // The network goes away under the connection: the wait function shuts the socket down (both
