@@ -30,12 +30,9 @@ const void* session_impl::flusher() noexcept {
 // for it go on.
 class session_impl::flush_scope {
  public:
-  explicit flush_scope(session_impl& s) noexcept : m_session{s} {
-    s.m_flushing = true;
-    s.m_flusher = flusher();
-  }
+  explicit flush_scope(session_impl& s) noexcept : m_session{s} { s.m_flusher = flusher(); }
   ~flush_scope() {
-    m_session.m_flushing = false;
+    m_session.m_flusher = nullptr;
     for (void* fiber : std::exchange(m_session.m_flush_waiters, {})) driver::resume_fiber(fiber);
   }
   flush_scope(const flush_scope&) = delete;
@@ -49,11 +46,11 @@ void session_impl::flush() {
   // Another fiber's flush of this session (reads run together on PostgreSQL, src/async): this
   // one's statements come after it. (Only fibers share a session: elsewhere the flush in
   // progress is this code's own, from a hook.)
-  while (m_flushing && flusher() != m_flusher) {
+  while (m_flusher != nullptr && m_flusher != flusher()) {
     m_flush_waiters.push_back(driver::running_fiber());
     driver::suspend_fiber();
   }
-  if (m_flushing || !pending()) return;
+  if (m_flusher != nullptr || !pending()) return;
   try {
     const flush_scope flushing{*this};
     write_pending();

@@ -13,7 +13,6 @@
 
 #include <memory>
 #include <span>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -128,7 +127,7 @@ class session_impl {
   // usage_error session.flush_in_progress for a change made while the session's flush awaits
   // the database, by code other than the flush's own (its hooks).
   void check_change() const {
-    if (m_flushing) check_change_during_flush();
+    if (m_flusher != nullptr) check_change_during_flush();
   }
   void check_change_during_flush() const;
   // What runs this code: the fiber of an async call, else the thread.
@@ -200,12 +199,11 @@ class session_impl {
   bool m_strict = false;
   bool m_batch_inserts = true;
   driver::statement_limits m_limits;  // set on the connection while the session holds it
-  bool m_flushing = false;
-  // Where the flush in progress runs (flusher()): a change made elsewhere meanwhile, by another
-  // task or awaited call of an async session while the flush awaits the database, is refused
-  // (check_change), since the flush would drop it; a flush asked for elsewhere (a read's before
-  // its query, beside others on PostgreSQL) waits for this one, so that its statements see
-  // these changes.
+  // Where the flush in progress runs (flusher()), null when none does: a change made elsewhere
+  // meanwhile, by another task or awaited call of an async session while the flush awaits the
+  // database, is refused (check_change), since the flush would drop it; a flush asked for elsewhere
+  // (a read's before its query, beside others on PostgreSQL) waits for this one, so that its
+  // statements see these changes.
   const void* m_flusher = nullptr;
   std::vector<void*> m_flush_waiters;  // fibers
   bool m_current;                      // a db_session's: current from construction to destruction

@@ -160,10 +160,7 @@ void postgres_connection::start_statement(const std::string& sql, std::span<cons
   // Into the operation's own buffers, which keep their capacity from one statement to the next:
   // a statement executed again allocates nothing here.
   encode_params(params, m_op.params);
-  if (infer_types) {
-    std::fill(m_op.params.types.begin(), m_op.params.types.end(), Oid{0});
-    m_op.params.signature.clear();
-  }
+  if (infer_types) driver::infer_types(m_op.params);
   statement_key(sql, m_op.params, m_op.key);
   const auto found = m_statements.find(m_op.key);
   start(sql, found == m_statements.end() ? stage::send_prepare : stage::send_execute);

@@ -12,6 +12,7 @@
 
 #include <nextorm/errors.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -40,6 +41,11 @@ std::string float8_text(double v) {
   std::string out;
   assign_float8(v, out);
   return out;
+}
+
+void infer_types(pg_params& params) noexcept {
+  std::fill(params.types.begin(), params.types.end(), Oid{0});
+  params.signature.clear();
 }
 
 void encode_params(std::span<const value> params, pg_params& out) {

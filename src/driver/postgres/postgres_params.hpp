@@ -66,6 +66,10 @@ struct pg_params {
 // execution's parameters into one pg_params, allocating nothing once it has grown.
 void encode_params(std::span<const value> params, pg_params& out);
 
+// No parameter declares its type: the server takes each from the statement (an INSERT's
+// columns).
+void infer_types(pg_params& params) noexcept;
+
 // The key of a prepared statement in a connection's cache: its SQL and, when some parameter
 // declares its type, the types (a statement's parameter types are fixed when it is prepared).
 void statement_key(const std::string& sql, const pg_params& params, std::string& out);

@@ -64,7 +64,7 @@ pg_result_handle postgres_connection::pipelined_read(const std::string& sql,
   while (m_turn_owner != self && (m_turn_owner != nullptr || !m_turn_waiters.empty())) wait_turn();
   check_idle();  // (a broken connection)
   shared_read read;
-  read.fiber = running_fiber();
+  read.fiber = self;
   read.sql = &sql;
   send_read(read, params, infer_types);
   m_reads.push_back(&read);
@@ -104,10 +104,7 @@ void postgres_connection::send_read(shared_read& read, std::span<const value> pa
   // suspends between here and the send.
   pg_params& p = m_op.params;
   encode_params(params, p);
-  if (infer_types) {
-    std::fill(p.types.begin(), p.types.end(), Oid{0});
-    p.signature.clear();
-  }
+  if (infer_types) driver::infer_types(p);
   statement_key(*read.sql, p, read.key);
   const int count = static_cast<int>(p.values.size());
   std::string name;
