@@ -2,13 +2,15 @@
 // lookups by primary key and one update, on PostgreSQL and MariaDB; the async API on one thread
 // against the synchronous API on T threads, with the same pool. Reports the throughput
 // (sessions per second, wall clock), the process's CPU time per operation (user + system: the
-// client's cost, the server's left out) and the statements (round trips) per session.
+// client's cost, the server's left out), the statements per session and, on PostgreSQL (whose
+// driver counts them), the round trips per session: MariaDB's are its statements.
 //
 //   nextorm-bench-async --postgres URL --mariadb URL [--sessions 1000] [--threads 8]
 //                       [--pool 8] [--rows 20000] [--reps 3]
 #include "entities.hpp"
 
 #include "driver/connection.hpp"
+#include "session/database_impl.hpp"
 
 #include <nextorm/nextorm.hpp>
 
@@ -149,6 +151,7 @@ struct measured {
   double wall = 0;
   double cpu = 0;
   std::uint64_t statements = 0;
+  std::uint64_t round_trips = 0;
 };
 
 std::uint64_t statements_of(database& db) {
@@ -160,6 +163,7 @@ std::uint64_t statements_of(database& db) {
 template <class Run>
 measured measure(database& db, Run run) {
   db.clear_statistics();
+  const std::uint64_t trips0 = db.impl().idle_round_trips();
   const auto wall0 = std::chrono::steady_clock::now();
   const double cpu0 = cpu_seconds();
   run();
@@ -167,6 +171,7 @@ measured measure(database& db, Run run) {
   m.cpu = cpu_seconds() - cpu0;
   m.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   m.statements = statements_of(db);
+  m.round_trips = db.impl().idle_round_trips() - trips0;
   return m;
 }
 
@@ -239,24 +244,29 @@ void bench(const std::string& provider, const std::string& url, const options& o
   const double together_cpu = median(together_runs, &measured::cpu);
   const double limited_wall = median(limited_runs, &measured::wall);
   const double limited_cpu = median(limited_runs, &measured::cpu);
+  auto per_session = [&](const measured& m) {
+    std::string out =
+        std::to_string(static_cast<double>(m.statements) / o.sessions) + " statements/session";
+    if (m.round_trips > 0) {
+      out += ", " + std::to_string(static_cast<double>(m.round_trips) / o.sessions) +
+             " round trips/session";
+    }
+    return out;
+  };
   std::cout << provider << ": " << o.sessions << " sessions x (10 lookups + 1 update), pool "
             << o.pool << ", median of " << o.reps << "\n"
             << "  sync, " << o.threads << " threads: " << static_cast<long>(o.sessions / sync_wall)
             << " sessions/s, CPU " << sync_cpu / ops * 1e6 << " us/op, "
-            << static_cast<double>(sync_runs.back().statements) / o.sessions
-            << " statements/session\n"
+            << per_session(sync_runs.back()) << "\n"
             << "  async, 1 thread:   " << static_cast<long>(o.sessions / async_wall)
             << " sessions/s, CPU " << async_cpu / ops * 1e6 << " us/op, "
-            << static_cast<double>(async_runs.back().statements) / o.sessions
-            << " statements/session\n"
+            << per_session(async_runs.back()) << "\n"
             << "  async, 1 thread, 9 lookups awaited together: "
             << static_cast<long>(o.sessions / together_wall) << " sessions/s, CPU "
-            << together_cpu / ops * 1e6 << " us/op, "
-            << static_cast<double>(together_runs.back().statements) / o.sessions
-            << " statements/session\n"
+            << together_cpu / ops * 1e6 << " us/op, " << per_session(together_runs.back()) << "\n"
             << "  async, 1 thread, statement_timeout: "
             << static_cast<long>(o.sessions / limited_wall) << " sessions/s, CPU "
-            << limited_cpu / ops * 1e6 << " us/op\n"
+            << limited_cpu / ops * 1e6 << " us/op, " << per_session(limited_runs.back()) << "\n"
             << "  async / sync: throughput " << sync_wall / async_wall
             << " (target >= 1), CPU per op " << async_cpu / sync_cpu << " (target <= 1.2)\n"
             << "  together / async: throughput " << async_wall / together_wall

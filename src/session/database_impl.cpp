@@ -150,6 +150,13 @@ void database_impl::discard(std::unique_ptr<driver::connection> connection) noex
   hand_over(lock);
 }
 
+std::uint64_t database_impl::idle_round_trips() const {
+  const std::lock_guard lock{m_mutex};
+  std::uint64_t trips = 0;
+  for (const auto& connection : m_idle) trips += connection->round_trips();
+  return trips;
+}
+
 const entity_info& database_impl::entity_of(const void* type_tag) const {
   const entity_info* found = schema.find_type(type_tag);
   if (found == nullptr || !schema.finalized()) {

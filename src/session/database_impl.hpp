@@ -67,6 +67,9 @@ class database_impl {
   [[nodiscard]] std::size_t open_connections() const noexcept { return m_open; }
   // How many idle connections were found closed by the server and replaced.
   [[nodiscard]] std::size_t replaced_connections() const noexcept { return m_replaced; }
+  // The round trips the idle connections have made since they opened (drivers that count them:
+  // PostgreSQL; 0 elsewhere): bench/ reads it with every connection back in the pool.
+  [[nodiscard]] std::uint64_t idle_round_trips() const;
 
   [[nodiscard]] const entity_statements& statements(const entity_info& entity);
   // A multi-row INSERT of `rows` objects of `entity`: every column (`generated` false) or all
@@ -104,7 +107,7 @@ class database_impl {
   void rename_for_provider();
 
   const lower::dialect* m_dialect = nullptr;
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;
   std::condition_variable m_returned;
   // A place in the pool is free while in use + reserved < pool size.
   [[nodiscard]] bool place_free() const noexcept {

@@ -774,8 +774,8 @@ TEST_CASE("postgres sends a transaction's BEGIN with its first statement", "[pos
   CHECK(scalar(*c, "SELECT current_setting('transaction_isolation') || $1::text", {value{""}}) ==
         value{"serializable"});
   c->commit();
-  // Before a script, a batch, or a statement within limits, the BEGIN is a round trip of its
-  // own, and the transaction is one all the same.
+  // Before a script or a batch, the BEGIN is a round trip of its own, and the transaction is
+  // one all the same.
   c->begin();
   c->execute_script("INSERT INTO begun VALUES (2)");
   c->rollback();
@@ -785,11 +785,23 @@ TEST_CASE("postgres sends a transaction's BEGIN with its first statement", "[pos
   b.add("INSERT INTO begun VALUES ($1)", {value{4}});
   b.run(*c);
   c->rollback();
+  // Within statement limits it goes with the first statement too, under the same deadline: a
+  // first statement past it is cancelled, and the transaction rolls back.
   c->set_limits({.timeout = std::chrono::milliseconds{10'000}});
   c->begin();
+  const std::uint64_t limited = c->round_trips();
   CHECK(c->execute("INSERT INTO begun VALUES ($1)", std::vector<value>{value{5}}) == 1);
+  CHECK(c->round_trips() == limited + 1);
+  c->execute_script("SAVEPOINT inside");
+  c->rollback();
+  c->set_limits({.timeout = std::chrono::milliseconds{200}});
+  c->begin();
+  CHECK(caught([&] {
+          (void)c->query("SELECT pg_sleep($1)", std::vector<value>{value{5.0}});
+        }).id() == "statement.timeout");
   c->rollback();
   c->set_limits({});
+  CHECK_FALSE(c->in_transaction());
   CHECK(scalar(*c, "SELECT count(*) FROM begun").as_int() == 0);
   // A first statement that fails: the transaction is begun, and aborted.
   c->begin();

@@ -340,10 +340,12 @@ pg_result_handle postgres_connection::run() {
 pg_result_handle postgres_connection::run_statement(const std::string& sql,
                                                     std::span<const value> params,
                                                     bool infer_types) {
-  // The transaction's BEGIN goes out with its first statement: one round trip for both.
-  if (!m_begin.empty() && !m_guard.active()) return pipelined_read(sql, params, infer_types);
   const turn held{*this};
-  send_deferred_begin();
+  // The transaction's BEGIN goes out with its first statement: one round trip for both (within
+  // statement limits too: the deadline and the cancel then cover the two).
+  if (!m_begin.empty()) {
+    return m_guard.run(sql, [&] { return pipelined_read(sql, params, infer_types); });
+  }
   return m_guard.run(sql, [&] {
     start_statement(sql, params, infer_types);
     return run();
