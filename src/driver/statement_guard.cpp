@@ -141,6 +141,14 @@ bool statement_guard::end() noexcept {
   return true;
 }
 
+void throw_transaction_cancelled() {
+  throw transaction_error(
+      "session.cancelled",
+      "a statement of this session was cancelled (statement_timeout, or its stop), so its "
+      "transaction cannot go on: roll the session back (db_session::rollback(), or let the "
+      "exception end the session)");
+}
+
 void statement_guard::throw_cancelled() {
   m_transaction_cancelled = true;
   const std::string statement = "'" + m_sql + "'";

@@ -39,6 +39,11 @@ struct guard_periods {
   std::chrono::milliseconds check{100};
 };
 
+// transaction_error session.cancelled: a statement of the transaction was cancelled, so it
+// cannot go on (the session checks before each statement, the drivers after a wait for their
+// turn).
+[[noreturn]] void throw_transaction_cancelled();
+
 class statement_guard {
  public:
   using clock = std::chrono::steady_clock;
@@ -114,6 +119,11 @@ class statement_guard {
 
   // A statement of the transaction was cancelled: the transaction cannot go on.
   [[nodiscard]] bool cancelled() const noexcept { return m_transaction_cancelled; }
+  // Throws session.cancelled when cancelled(): a statement that waited for its turn on the
+  // connection while another of its session was cancelled does not go out.
+  void check_not_cancelled() const {
+    if (m_transaction_cancelled) throw_transaction_cancelled();
+  }
   // The transaction was rolled back (or the connection is given up).
   void rolled_back() noexcept { m_transaction_cancelled = false; }
 

@@ -3,6 +3,7 @@
 #include <nextorm/errors.hpp>
 #include <nextorm/types.hpp>
 
+#include "driver/statement_guard.hpp"
 #include "materialize/materializer.hpp"
 #include "materialize/object_access.hpp"
 #include "session/object_columns.hpp"
@@ -521,13 +522,7 @@ std::vector<value> key_params(const entity_base& object) {
 }
 
 void session_impl::check_not_cancelled() const {
-  if (m_connection && m_connection->transaction_cancelled()) {
-    throw transaction_error(
-        "session.cancelled",
-        "a statement of this session was cancelled (statement_timeout, or its stop), so its "
-        "transaction cannot go on: roll the session back (db_session::rollback(), or let the "
-        "exception end the session)");
-  }
+  if (m_connection && m_connection->transaction_cancelled()) driver::throw_transaction_cancelled();
 }
 
 void session_impl::commit() {

@@ -413,6 +413,35 @@ TEST_CASE("a server error among pipelined reads is its own read's, and the trans
   CHECK_THROWS_AS(run(unpreparable()), transaction_error);
   REQUIRE(refused.size() == 2);
   CHECK_THAT(refused[0], Catch::Contains("cannot prepare"));
+
+  // The same unpreparable statement three times together, in a transaction: the first
+  // prepares it, the others only execute it, and each fails as its preparation did (not
+  // "prepared statement does not exist"). As the session's first statements, the first runs
+  // alone (it takes the connection and begins the transaction), the others together after it:
+  // they fail with the transaction.
+  for (const bool in_transaction : {true, false}) {
+    std::vector<std::string> same;
+    auto thrice = [&]() -> task<void> {
+      co_await async_session(a.db, [&]() -> task<void> {
+        if (in_transaction) (void)co_await Category::aselect().count();
+        std::vector<task<std::string>> reads;
+        for (int n = 0; n < 3; ++n) {
+          reads.push_back(outcome(detail::read_as_task([] {
+            return static_cast<std::int64_t>(
+                Product::select_by_sql("SELECT * FROM product WHERE nonsense = 2").size());
+          })));
+        }
+        same = co_await when_all(std::move(reads));
+      });
+    };
+    CHECK_THROWS_AS(run(thrice()), transaction_error);
+    REQUIRE(same.size() == 3);
+    CHECK_THAT(same[0], Catch::Contains("cannot prepare") && Catch::Contains("nonsense") &&
+                            Catch::Contains("42703"));
+    for (std::size_t n = 1; n < same.size(); ++n) {
+      CHECK_THAT(same[n], Catch::Contains(in_transaction ? "42703" : "25P02"));
+    }
+  }
 }
 
 TEST_CASE("a call that is not a read waits for the reads before it, and those after it wait",
@@ -1039,6 +1068,30 @@ TEST_CASE("an awaited statement past its session's statement_timeout is cancelle
   // Rolled back: the category it had flushed is not there.
   db_session session{a.db};
   CHECK(Category::select().count() == 2);
+}
+
+TEST_CASE("reads waiting beside a read that is cancelled fail with the session, unsent",
+          "[async]") {
+  async_database a{"async_timeout_beside", 1};
+  seed(a.db);
+  std::vector<std::string> outcomes;
+  auto work = [&]() -> task<void> {
+    co_await async_session(
+        a.db, {.statement_timeout = std::chrono::milliseconds{300}}, [&]() -> task<void> {
+          (void)co_await Product::aselect().count();  // the connection held
+          std::vector<task<std::string>> reads;
+          reads.push_back(outcome(detail::read_as_task(
+              [] { return std::int64_t(Product::select_by_sql(slow_products(30)).size()); })));
+          reads.push_back(outcome(Product::aselect("p.price > 10").count()));
+          reads.push_back(outcome(found(Product::aat(1))));
+          outcomes = co_await when_all(std::move(reads));
+        });
+  };
+  CHECK_THROWS_WITH(run(work()), Catch::Contains("session.cancelled"));
+  REQUIRE(outcomes.size() == 3);
+  CHECK_THAT(outcomes[0], Catch::Contains("statement.timeout"));
+  CHECK_THAT(outcomes[1], Catch::Contains("session.cancelled"));
+  CHECK_THAT(outcomes[2], Catch::Contains("session.cancelled"));
 }
 
 TEST_CASE("a stop requested by another task cancels the statement an async session awaits",

@@ -341,6 +341,8 @@ pg_result_handle postgres_connection::run_statement(const std::string& sql,
                                                     std::span<const value> params,
                                                     bool infer_types) {
   const turn held{*this};
+  // (Another fiber's statement may have been cancelled while this one waited for its turn.)
+  m_guard.check_not_cancelled();
   // The transaction's BEGIN goes out with its first statement: one round trip for both (within
   // statement limits too: the deadline and the cancel then cover the two).
   if (!m_begin.empty()) {
@@ -354,6 +356,7 @@ pg_result_handle postgres_connection::run_statement(const std::string& sql,
 
 pg_result_handle postgres_connection::run_script(std::string_view sql) {
   const turn held{*this};
+  m_guard.check_not_cancelled();
   send_deferred_begin();
   return m_guard.run(sql, [&] {
     start_script(sql);

@@ -12,6 +12,7 @@
 #include "driver/wait.hpp"
 
 #include <deque>
+#include <exception>
 #include <functional>
 #include <unordered_map>
 
@@ -187,6 +188,9 @@ class postgres_connection final : public connection {
   std::deque<shared_read*> m_reads;  // pipelined, in the order sent: the first reads
   std::deque<fiber_id> m_turn_waiters;  // fibers waiting for the connection's turn
   fiber_id m_turn_owner = nullptr;      // the fiber whose operation (other than a read) runs
+  // The errors of the pipeline's reads whose statement failed to prepare, by statement key:
+  // the reads of the same statement behind them report it (kept until the next pipeline).
+  std::unordered_map<std::string, std::exception_ptr> m_failed_preparations;
 };
 
 }  // namespace nextorm::driver

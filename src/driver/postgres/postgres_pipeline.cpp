@@ -58,6 +58,7 @@ void postgres_connection::execute_batch(std::span<const batched_statement> state
                                         std::span<std::int64_t> rows) {
   // One statement gains nothing from a pipeline.
   const turn held{*this};
+  m_guard.check_not_cancelled();
   if (statements.size() < 2) return connection::execute_batch(statements, rows);
   send_deferred_begin();
   if (!m_guard.active()) return run_batch(statements, rows);

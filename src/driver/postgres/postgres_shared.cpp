@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <utility>
 
 namespace nextorm::driver {
@@ -85,8 +86,25 @@ pg_result_handle postgres_connection::pipelined_read(const std::string& sql,
     const bool stale = state != nullptr &&  // coverage-exempt: libpq's own errors have none
                        std::strcmp(state, "0A000") == 0;
     if (stale || (read.prepares && !read.prepared)) m_statements.erase(read.key);
-    const char* verb = read.failed_preparing ? "cannot prepare '" : "cannot execute '";
-    throw_postgres_error(m_conn.get(), read.failure.get(), verb + sql + "'");
+    if (read.failed_preparing) {
+      // The reads of the same statement sent behind this one only execute it, and find no
+      // statement to execute (26000): they fail as its preparation did, the true reason.
+      std::exception_ptr error;
+      try {
+        throw_postgres_error(m_conn.get(), read.failure.get(), "cannot prepare '" + sql + "'");
+      } catch (...) {
+        error = std::current_exception();
+      }
+      m_failed_preparations.insert_or_assign(read.key, error);
+      std::rethrow_exception(error);
+    }
+    const bool unprepared = state != nullptr &&  // coverage-exempt: libpq's own errors have none
+                            std::strcmp(state, "26000") == 0;
+    if (const auto failed = m_failed_preparations.find(read.key);
+        unprepared && !read.prepares && failed != m_failed_preparations.end()) {
+      std::rethrow_exception(failed->second);
+    }
+    throw_postgres_error(m_conn.get(), read.failure.get(), "cannot execute '" + sql + "'");
   }
   return std::move(read.result);
 }
@@ -96,6 +114,7 @@ void postgres_connection::send_read(shared_read& read, std::span<const value> pa
   PGconn* conn = m_conn.get();
   if (m_reads.empty()) {
     m_transaction_at_start = in_transaction();
+    m_failed_preparations.clear();  // (the last pipeline's)
     // Only refused on a connection that is not idle, and nothing else runs on it.
     if (PQenterPipelineMode(conn) != 1) lost();  // coverage-exempt: see above
     ++m_round_trips;
