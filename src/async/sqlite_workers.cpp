@@ -48,7 +48,13 @@ void sqlite_workers::work() {
     job->run();
     session_impl::set_in_async_call(false);
     enter_scope(nullptr);
-    job->context.loop->post([job] { job_finished(*job); });
+    job->context.loop->post([job] {
+      // (The session's end, the last call, ended the session itself.)
+      if (async_scope* scope = job->context.scope; scope->session) {
+        scope->session->set_call_on_worker(false);
+      }
+      job_finished(*job);
+    });
   }
 }
 

@@ -28,6 +28,7 @@ void end_turn(async_scope& scope, const async_job& job) noexcept {
 bool execute(async_job& job) {
   async_scope* scope = job.context.scope;
   if (scope != nullptr && scope->db.url.provider == "sqlite") {
+    scope->session->set_call_on_worker(true);
     sqlite_workers::of(scope->db).submit(job);
     return false;
   }

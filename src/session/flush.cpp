@@ -63,7 +63,13 @@ void session_impl::flush() {
 }
 
 void session_impl::check_change_during_flush() const {
-  if (flusher() == m_flusher) return;  // the flush's own hooks: written by its next round
+  if (m_call_on_worker && !in_async_call()) {
+    throw usage_error("session.call_in_progress",
+                      "cannot change this session's objects while an awaited call of the session "
+                      "runs (SQLite's run on a worker thread, which reads and writes the "
+                      "session's objects meanwhile): change them before the call, or after it");
+  }
+  if (m_flusher == nullptr || flusher() == m_flusher) return;  // (the flush's own hooks)
   throw usage_error("session.flush_in_progress",
                     "cannot change this session's objects while a flush of the session awaits "
                     "the database (another task's, or another awaited call's): the flush would "

@@ -85,6 +85,7 @@ session_impl& session_impl::current() {
 session_impl* session_impl::current_or_null() noexcept { return t_current; }
 
 void session_impl::set_in_async_call(bool running) noexcept { t_in_async_call = running; }
+bool session_impl::in_async_call() noexcept { return t_in_async_call; }
 
 session_impl* session_impl::exchange_current(session_impl* session) noexcept {
   return std::exchange(t_current, session);

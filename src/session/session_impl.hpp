@@ -39,6 +39,7 @@ class session_impl {
   // worker): the only code that may use an async session's connection; elsewhere a statement of
   // an async session would block its loop, and is async.blocking_call.
   static void set_in_async_call(bool running) noexcept;
+  [[nodiscard]] static bool in_async_call() noexcept;
 
   // Whether the session holds a connection, or a place in the pool for one.
   [[nodiscard]] bool has_connection() const noexcept { return m_connection || m_reserved; }
@@ -48,6 +49,10 @@ class session_impl {
   // The async API reserved a place in the pool (database_impl::reserve): the session connects
   // in it, or gives it back at its end.
   void use_reserved_place() noexcept { m_reserved = true; }
+  // SQLite's async calls run on a worker thread: from the call's start to its result's return
+  // to the loop (both on the loop's thread), the loop's code may not change the session's
+  // objects (check_change), which the worker reads and writes meanwhile.
+  void set_call_on_worker(bool running) noexcept { m_call_on_worker = running; }
 
   [[nodiscard]] database_impl& db() noexcept { return m_db; }
   // The connection, in a transaction begun on first use.
@@ -127,7 +132,8 @@ class session_impl {
   // usage_error session.flush_in_progress for a change made while the session's flush awaits
   // the database, by code other than the flush's own (its hooks).
   void check_change() const {
-    if (m_flusher != nullptr) check_change_during_flush();
+    // (While a worker runs a call the loop does not read m_flusher, which the worker writes.)
+    if (m_call_on_worker || m_flusher != nullptr) check_change_during_flush();
   }
   void check_change_during_flush() const;
   // What runs this code: the fiber of an async call, else the thread.
@@ -205,6 +211,7 @@ class session_impl {
   // (a read's before its query, beside others on PostgreSQL) waits for this one, so that its
   // statements see these changes.
   const void* m_flusher = nullptr;
+  bool m_call_on_worker = false;       // set_call_on_worker(); written on the loop's thread only
   std::vector<void*> m_flush_waiters;  // fibers
   bool m_current;                      // a db_session's: current from construction to destruction
   session_impl* m_previous;
