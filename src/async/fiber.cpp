@@ -1,5 +1,7 @@
 #include "async/fiber.hpp"
 
+#include "async/fiber_context.hpp"
+
 #include <nextorm/async.hpp>
 #include <nextorm/errors.hpp>
 
@@ -7,7 +9,6 @@
 #include "session/session_impl.hpp"
 
 #include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -39,12 +40,14 @@ static_assert(io_read == static_cast<io_bits>(driver::io::read) &&
 // so a thousand waiting fibers cost what they use. A guard page below it turns an overflow
 // into a fault rather than a write into other memory.
 constexpr std::size_t stack_size = std::size_t{1} << 20;
-// Fibers kept for reuse per thread once their job is done (a fresh stack costs an mmap).
-constexpr std::size_t spare_fibers = 64;
+// Fibers kept for reuse per thread once their job is done (a fresh stack costs an mmap, an
+// mprotect, a munmap and the faults of its first pages): enough for a pool of 8 sessions each
+// awaiting a dozen reads together. A spare one keeps the pages its calls touched (tens of KB).
+constexpr std::size_t spare_fibers = 128;
 
 struct fiber {
-  ucontext_t context{};
-  ucontext_t caller{};
+  fiber_context context;
+  fiber_context caller;
   void* mapping = nullptr;  // guard page + stack
   std::size_t mapped = 0;
   async_job* job = nullptr;
@@ -89,7 +92,7 @@ void finish_switch(void* fake_stack, const void** bottom, std::size_t* size) noe
 // From the fiber back to the loop's stack, until the fiber is resumed.
 void switch_out(fiber& f) noexcept {
   start_switch(&f.fake_stack, f.caller_bottom, f.caller_size);
-  ::swapcontext(&f.context, &f.caller);
+  switch_fiber_context(f.context, f.caller);
   finish_switch(f.fake_stack, &f.caller_bottom, &f.caller_size);
 }
 
@@ -149,11 +152,7 @@ std::unique_ptr<fiber> make_fiber() {
     throw connection_error("async.no_memory", "cannot map the stack of an async call");
   }
   (void)::mprotect(f->mapping, page, PROT_NONE);
-  ::getcontext(&f->context);
-  f->context.uc_stack.ss_sp = f->stack_bottom();
-  f->context.uc_stack.ss_size = stack_size;
-  f->context.uc_link = nullptr;
-  ::makecontext(&f->context, fiber_main, 0);
+  make_fiber_context(f->context, f->stack_bottom(), stack_size, fiber_main);
   return f;
 }
 
@@ -167,7 +166,7 @@ bool switch_into(fiber& f) {
   session_impl::set_in_async_call(true);
   void* fake_stack = nullptr;
   start_switch(&fake_stack, f.stack_bottom(), stack_size);
-  ::swapcontext(&f.caller, &f.context);
+  switch_fiber_context(f.caller, f.context);
   finish_switch(fake_stack, nullptr, nullptr);
   t_running = outer_fiber;
   session_impl::set_in_async_call(outer_fiber != nullptr);
@@ -177,7 +176,7 @@ bool switch_into(fiber& f) {
   f.job = nullptr;
   f.finished = false;
   // The fiber is parked at the end of its loop: reusable for the next job.
-  if (t_spare.size() < spare_fibers) {  // coverage-exempt: 64 round trips in flight at once
+  if (t_spare.size() < spare_fibers) {  // coverage-exempt: 128 calls in flight at once
     t_spare.emplace_back(&f);
   } else {
     delete &f;

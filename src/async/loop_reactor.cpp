@@ -12,10 +12,14 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace nextorm::detail {
 
 namespace {
+
+// The loop whose run_once() runs on this thread (one inside another's callbacks: the inner).
+thread_local loop_reactor* t_running_loop = nullptr;
 
 [[noreturn]] void throw_loop_failed(const char* what) {
   throw connection_error("async.loop_failed", std::string{"the event loop cannot "} + what + ": " +
@@ -55,6 +59,9 @@ void loop_reactor::post(std::function<void()> work) {
     const std::lock_guard lock{m_mutex};
     m_posted.push_back(std::move(work));
   }
+  // Posted by what the loop runs (a fiber resuming another, a place in the pool handed over):
+  // the loop looks at its posted work before it waits again, no wake needed.
+  if (t_running_loop == this) return;
   const std::uint64_t one = 1;
   // A full counter (never: it is read on every wake) would only mean a wake is pending anyway.
   (void)::write(m_wake, &one, sizeof one);
@@ -116,6 +123,11 @@ int loop_reactor::wait_timeout() {
 }
 
 void loop_reactor::run_once() {
+  loop_reactor* const outer = std::exchange(t_running_loop, this);
+  struct restore {
+    loop_reactor* outer;
+    ~restore() { t_running_loop = outer; }
+  } const restored{outer};
   run_posted();
   std::array<epoll_event, 64> events{};
   const int n =
