@@ -3,12 +3,12 @@
 // system calls than the statement's own send and receive. On x86-64 the switch is the
 // callee-saved registers and the stack pointer, a dozen instructions of its own
 // (fiber_context.cpp); elsewhere, and where the compiler keeps a shadow stack (-fcf-protection),
-// it is ucontext.
+// it is ucontext (NEXTORM_PORTABLE_FIBER_SWITCH asks for it anywhere: tests/async checks both).
 #pragma once
 
 #include <cstddef>
 
-#if defined(__x86_64__) && !defined(__CET__)
+#if defined(__x86_64__) && !defined(__CET__) && !defined(NEXTORM_PORTABLE_FIBER_SWITCH)
 #define NEXTORM_OWN_FIBER_SWITCH 1
 #else
 #include <ucontext.h>
