@@ -54,6 +54,31 @@ bool widens(const std::string& from, const std::string& to) {
   return from == "INTEGER" && to == "BIGINT";
 }
 
+// The names an enumeration's CHECK allows (`CHECK ("c" IN ('a', 'it''s'))`), none without one.
+std::vector<std::string> enum_values_of(const std::string& definition) {
+  std::vector<std::string> values;
+  const std::size_t check = definition.find(" CHECK (");
+  if (check == std::string::npos) return values;
+  const std::size_t list = definition.find(" IN (", check);
+  for (std::size_t at = definition.find('\'', list); at != std::string::npos;
+       at = definition.find('\'', at + 1)) {
+    std::string value;
+    // (A quote inside a name is doubled.)
+    for (++at; at < definition.size(); ++at) {
+      if (definition[at] == '\'' && at + 1 < definition.size() && definition[at + 1] == '\'') {
+        value += '\'';
+        ++at;
+      } else if (definition[at] == '\'') {
+        break;
+      } else {
+        value += definition[at];
+      }
+    }
+    values.push_back(std::move(value));
+  }
+  return values;
+}
+
 bool same_columns(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                     [](const auto& x, const auto& y) { return equal_ignoring_case(x, y); });
@@ -439,6 +464,17 @@ class differ {
     if (from != to && !widens(from, to)) {
       m_out.destructive.push_back("changes the type of " + name + " from " + from + " to " + to +
                                   ": values that do not fit would be cut or refused");
+    }
+    // An enumeration that loses names: rows holding one would stop the migration.
+    std::string removed;
+    const std::vector<std::string> kept = enum_values_of(now.definition);
+    for (const std::string& value : enum_values_of(old.definition)) {
+      if (std::find(kept.begin(), kept.end(), value) != kept.end()) continue;
+      removed += (removed.empty() ? "'" : ", '") + value + "'";
+    }
+    if (!removed.empty()) {
+      m_out.destructive.push_back("removes " + removed + " from the values of " + name +
+                                  ": a row holding one would stop the migration");
     }
     const bool was_null = old.definition.find(" NOT NULL") == std::string::npos;
     const bool is_null = now.definition.find(" NOT NULL") == std::string::npos;

@@ -979,3 +979,41 @@ TEST_CASE("a class that goes takes its rows along, as a destructive change", "[m
   CHECK_THAT(p.migrate({"--to", "1"}).err,
              Catch::Contains("migrate.down") && Catch::Contains("drops class Guest"));
 }
+
+TEST_CASE("an enumeration gains values in place, and loses them as a destructive change",
+          "[migrations]") {
+  auto shop = [](const char* values) {
+    return std::string{R"({"entities":[{"name":"Shop","attrs":[
+      {"name":"name","kind":"Req","type":"str"},
+      {"name":"mood","kind":"Req","type":"enum","values":)"} +
+           values + "}]}]}";
+  };
+  project p;
+  REQUIRE(p.make(shop(R"(["calm","busy"])").c_str()).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO shop (name, mood) VALUES ('a', 'calm'), ('b', 'busy')");
+  CHECK_THROWS(p.run("INSERT INTO shop (name, mood) VALUES ('c', 'closed')"));
+
+  // A value added: no data at risk; the rows stay, the new value is accepted.
+  const auto gained = p.make(shop(R"(["calm","busy","closed"])").c_str());
+  REQUIRE(gained.code == 0);
+  CHECK_THAT(gained.out, Catch::Contains("alter_column"));
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO shop (name, mood) VALUES ('c', 'closed')");
+  CHECK_THROWS(p.run("INSERT INTO shop (name, mood) VALUES ('d', 'nope')"));
+  CHECK(p.scalar("SELECT COUNT(*) FROM shop").as_int() == 3);
+
+  // A value removed: refused, naming it, unless allowed; rows still holding it stop the
+  // migration (nothing of it stays where DDL is transactional), until they are changed.
+  const auto refused = p.make(shop(R"(["calm","closed"])").c_str());
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("removes 'busy' from the values of shop.mood"));
+  REQUIRE(p.make(shop(R"(["calm","closed"])").c_str(), {"--allow-destructive"}).code == 0);
+  CHECK(p.migrate().code != 0);
+  CHECK(p.scalar("SELECT COUNT(*) FROM shop WHERE mood = 'busy'").as_int() == 1);
+  p.run("UPDATE shop SET mood = 'calm' WHERE mood = 'busy'");
+  REQUIRE(p.migrate().code == 0);
+  CHECK_THROWS(p.run("INSERT INTO shop (name, mood) VALUES ('e', 'busy')"));
+  p.run("INSERT INTO shop (name, mood) VALUES ('e', 'closed')");
+  CHECK(p.scalar("SELECT COUNT(*) FROM shop").as_int() == 4);
+}
