@@ -125,10 +125,10 @@ class differ {
     for (const table_def& t : old_tables) {
       const table_def* now = after_of(t.name);
       if (now == nullptr) continue;
-      if (!same_columns(renamed_columns(t, t.primary_key), now->primary_key)) {
-        throw schema_error("migrate.unsupported",
-                           "the primary key of table " + t.name +
-                               " changes: no migration operation changes a primary key yet");
+      // A primary key that changes goes before the columns (the old key's may go, a new one
+      // may be added as the key); the new one comes once every column is there.
+      if (key_changes(t, *now)) {
+        add({{"op", "drop_primary_key"}, {"table", t.name}, {"columns", key_columns(t)}});
       }
       for (const column_def& c : t.columns) {
         if (renamed_column(t, c.name).empty()) {
@@ -167,6 +167,9 @@ class differ {
           continue;
         }
         compare_column(*was, *old, t, c);
+      }
+      if (key_changes(*was, t)) {
+        add({{"op", "add_primary_key"}, {"table", t.name}, {"columns", key_columns(t)}});
       }
     }
     for (const table_def& t : new_tables) {
@@ -360,9 +363,16 @@ class differ {
   // that table's key, which no migration changes.)
   bool same_key(const table_def& t, const foreign_key& old, const foreign_key& now) const {
     const table_def* parent_now = after_of(old.parent_table);
+    const table_def* parent_was = find_table(m_before.tables[0], old.parent_table);
+    // (A key whose parent's primary key changes refers to other columns: made anew.)
     return same_columns(renamed_columns(t, old.columns), now.columns) &&
-           old.on_delete == now.on_delete && parent_now != nullptr &&
-           equal_ignoring_case(parent_now->name, now.parent_table);
+           old.on_delete == now.on_delete && parent_now != nullptr && parent_was != nullptr &&
+           equal_ignoring_case(parent_now->name, now.parent_table) &&
+           same_columns(renamed_columns(*parent_was, old.parent_columns), now.parent_columns);
+  }
+  // Whether table `was` (old) has another primary key as `now`.
+  bool key_changes(const table_def& was, const table_def& now) const {
+    return !same_columns(renamed_columns(was, key_columns(was)), key_columns(now));
   }
   bool kept(const table_def& t, const foreign_key& old, const table_def& now) const {
     return std::any_of(now.foreign_keys.begin(), now.foreign_keys.end(),

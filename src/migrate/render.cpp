@@ -192,9 +192,10 @@ class renderer {
       const json& op = m_migration.operations[index];
       const std::string kind = op["op"];
       std::string table;
-      if (kind == "alter_column" || kind == "add_unique") {
+      if (kind == "alter_column" || kind == "add_unique" || kind == "add_primary_key") {
         table = text(op, "table");
-      } else if (kind == "drop_column" || kind == "drop_foreign_key" || kind == "drop_unique") {
+      } else if (kind == "drop_column" || kind == "drop_foreign_key" || kind == "drop_unique" ||
+                 kind == "drop_primary_key") {
         // (Named by the old table: the rebuild makes the new one.)
         table = new_table_name(text(op, "table"));
       } else if (kind == "add_foreign_key") {
@@ -329,6 +330,19 @@ class renderer {
       if (rebuilt_old(text(op, "table"))) return;
       emit("ALTER TABLE " + q(old_table(text(op, "table")).name) + " DROP COLUMN " +
            q(text(op, "column")));
+    } else if (kind == "drop_primary_key") {
+      drop_primary_key(old_table(text(op, "table")));
+    } else if (kind == "add_primary_key") {
+      const table_def& t = new_table(text(op, "table"));
+      if (rebuilt(t.name)) return;
+      const auto cols = columns(op);
+      // A key column added by this migration was added as the key (BIGSERIAL PRIMARY KEY).
+      const bool added_as_key =
+          cols.size() == 1 && m_added.count(key(t.name) + '\n' + key(cols.front())) != 0 &&
+          new_column(t, cols.front()).definition.find(" PRIMARY KEY") != std::string::npos;
+      if (!added_as_key) {
+        emit("ALTER TABLE " + q(t.name) + " ADD PRIMARY KEY " + column_list(cols, m_d));
+      }
     } else if (kind == "alter_column") {
       alter_column(op);
     } else if (kind == "create_index") {
@@ -366,6 +380,34 @@ class renderer {
     } else {
       fail("unknown operation \"" + kind + "\"");
     }
+  }
+
+  // The old primary key of table `t` (by its old name), before its columns change.
+  void drop_primary_key(const table_def& t) {
+    if (rebuilt_old(t.name)) return;
+    const std::string table = "ALTER TABLE " + q(t.name);
+    if (is_mariadb(m_d)) {
+      // MariaDB keeps an AUTO_INCREMENT column a key: it loses that first.
+      for (const std::string& name : key_columns(t)) {
+        const column_def* c = find_column(t, name);
+        if (c == nullptr) fail("there is no column " + t.name + "." + name + " in its snapshot");
+        std::string type = parts_of(c->definition).type;
+        const auto automatic = type.find(" AUTO_INCREMENT");
+        if (automatic == std::string::npos) continue;
+        type.erase(automatic, 15);
+        emit(table + " MODIFY COLUMN " + q(c->name) + " " + type + " NOT NULL");
+      }
+      emit(table + " DROP PRIMARY KEY");
+      return;
+    }
+    // PostgreSQL named it (<table>_pkey, kept through renames): found by its table.
+    const std::string relation = m_d.text_literal(q(t.name));
+    emit(
+        "DO $$ DECLARE n name; BEGIN FOR n IN SELECT conname FROM pg_constraint WHERE conrelid "
+        "= " +
+        relation +
+        "::regclass AND contype = 'p' LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " +
+        relation + ", n); END LOOP; END $$");
   }
 
   // SET NOT NULL of a column whose rows hold a value each.

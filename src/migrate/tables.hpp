@@ -52,6 +52,10 @@ struct table_def {
 // PonyORM's creation order: by name, each time the first table whose referenced tables exist.
 [[nodiscard]] std::vector<table_def> creation_order(std::vector<table_def> pending);
 
+// The columns of the table's primary key: its composite key, or the one column declared
+// PRIMARY KEY in its definition.
+[[nodiscard]] std::vector<std::string> key_columns(const table_def& table);
+
 // "(a, b)", each name quoted.
 [[nodiscard]] std::string column_list(const std::vector<std::string>& columns,
                                       const lower::dialect& dialect);

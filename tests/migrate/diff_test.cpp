@@ -161,16 +161,27 @@ TEST_CASE("renames are declared with renamed_from, and undone the other way", "[
   CHECK(ops(b, a) == std::vector<std::string>{"rename_column t b a"});
 }
 
-TEST_CASE("a composite primary key that changes is refused", "[diff]") {
+TEST_CASE("a primary key that changes is dropped before the columns change, added after",
+          "[diff]") {
   const json a =
       schema(R"({"name":"T","primary_key":["x","y"],"attrs":[{"name":"x","kind":"Req","type":"int"},
       {"name":"y","kind":"Req","type":"int"}]})");
   const json b =
       schema(R"({"name":"T","primary_key":["y","x"],"attrs":[{"name":"x","kind":"Req","type":"int"},
       {"name":"y","kind":"Req","type":"int"}]})");
-  CHECK_THROWS_WITH(diff_schemas(a, b),
-                    Catch::Contains("migrate.unsupported") ||
-                        Catch::Contains("no migration operation changes a primary key"));
+  CHECK(ops(a, b) == std::vector<std::string>{"drop_primary_key t x y", "add_primary_key t y x"});
+  // To a generated id and back: the id is added as the key, or dropped after the key.
+  const json c = schema(R"({"name":"T","attrs":[{"name":"x","kind":"Req","type":"int"},
+      {"name":"y","kind":"Req","type":"int"}]})");
+  CHECK(ops(a, c) == std::vector<std::string>{"drop_primary_key t x y", "add_column t id",
+                                              "add_primary_key t id"});
+  CHECK(ops(c, a) == std::vector<std::string>{"drop_primary_key t id", "drop_column t id",
+                                              "add_primary_key t x y"});
+  // A renamed key column is no new key.
+  const json d =
+      schema(R"({"name":"T","primary_key":["z","y"],"attrs":[{"name":"z","kind":"Req","type":"int",
+      "renamed_from":"x"},{"name":"y","kind":"Req","type":"int"}]})");
+  CHECK(ops(a, d) == std::vector<std::string>{"rename_column t x z"});
 }
 
 TEST_CASE("what is not a rename, and renames that keep their names", "[diff]") {

@@ -1017,3 +1017,58 @@ TEST_CASE("an enumeration gains values in place, and loses them as a destructive
   p.run("INSERT INTO shop (name, mood) VALUES ('e', 'closed')");
   CHECK(p.scalar("SELECT COUNT(*) FROM shop").as_int() == 4);
 }
+
+TEST_CASE("a table's primary key changes, its rows and the references to it made anew",
+          "[migrations]") {
+  // Seat keyed by (line, num), then by a generated id (row, num a composite key), then by
+  // (line, num) again; Ticket refers to it, by two columns, then one, then two.
+  auto seats = [](const char* key, bool required_seat) {
+    return std::string{R"({"entities":[{"name":"Seat","attrs":[
+      {"name":"line","kind":"Req","type":"int"},{"name":"num","kind":"Req","type":"int"},
+      {"name":"label","kind":"Opt","type":"str"},
+      {"name":"tickets","kind":"Set","type":"Ticket"}],)"} +
+           key + R"(},
+      {"name":"Ticket","attrs":[{"name":"holder","kind":"Req","type":"str"},
+      {"name":"seat","kind":"Single","type":"Seat")" +
+           (required_seat ? "" : R"(,"optional":true)") + "}]}]}";
+  };
+  project p;
+  REQUIRE(p.make(seats(R"("primary_key":["line","num"])", true).c_str()).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO seat (line, num, label) VALUES (1, 1, 'a'), (1, 2, 'b'), (2, 1, 'c')");
+  p.run("INSERT INTO ticket (holder, seat_line, seat_num) VALUES ('ann', 1, 2)");
+
+  // To a generated id: the old key and the references by it go (destructive: the tickets'
+  // seat columns), every seat gets an id.
+  const auto to_id = seats(R"("composite_keys":[["line","num"]])", false);
+  const auto refused = p.make(to_id.c_str());
+  CHECK(refused.code == 1);
+  const auto made = p.make(to_id.c_str(), {"--allow-destructive"});
+  REQUIRE(made.code == 0);
+  CHECK_THAT(made.out, Catch::Contains("drop_primary_key table=seat columns=[\"line\",\"num\"]") &&
+                           Catch::Contains("add_primary_key table=seat columns=[\"id\"]"));
+  const auto applied = p.migrate();
+  INFO(applied.err);
+  REQUIRE(applied.code == 0);
+  CHECK(p.scalar("SELECT COUNT(DISTINCT id) FROM seat WHERE id IS NOT NULL").as_int() == 3);
+  CHECK(p.scalar("SELECT COUNT(*) FROM ticket WHERE seat IS NULL").as_int() == 1);
+  // The id is the key (no two alike), generated for new rows; (line, num) stays unique.
+  const std::int64_t first = p.scalar("SELECT MIN(id) FROM seat").as_int();
+  CHECK_THROWS(p.run("UPDATE seat SET id = " + std::to_string(first) + " WHERE label = 'c'"));
+  p.run("INSERT INTO seat (line, num, label) VALUES (3, 1, 'd')");
+  CHECK(p.scalar("SELECT COUNT(DISTINCT id) FROM seat").as_int() == 4);
+  CHECK_THROWS(p.run("INSERT INTO seat (line, num, label) VALUES (3, 1, 'e')"));
+  p.run("UPDATE ticket SET seat = (SELECT id FROM seat WHERE label = 'b')");
+
+  // Back to (line, num): the id goes, the key is the pair again, and the references by it.
+  const auto back = seats(R"("primary_key":["line","num"])", false);
+  REQUIRE(p.make(back.c_str(), {"--allow-destructive"}).code == 0);
+  const auto again = p.migrate();
+  INFO(again.err);
+  REQUIRE(again.code == 0);
+  CHECK(p.scalar("SELECT COUNT(*) FROM seat").as_int() == 4);
+  CHECK_THROWS(p.run("INSERT INTO seat (line, num, label) VALUES (1, 1, 'x')"));
+  p.run("UPDATE ticket SET seat_line = 1, seat_num = 2");
+  CHECK_THROWS(p.run("UPDATE ticket SET seat_line = 9"));  // the foreign key by the pair
+  CHECK(p.scalar("SELECT holder FROM ticket WHERE seat_line = 1 AND seat_num = 2") == value{"ann"});
+}
