@@ -101,6 +101,7 @@ class differ {
     const auto& old_tables = m_before.tables[0];
     const auto& new_tables = m_after.tables[0];
     find_renames();
+    plan_moves();
     // Drops first (foreign keys, indexes, columns, then tables), by the tables' old names; then
     // the renames; then what is new, by the new names.
     for (const table_def& t : old_tables) {
@@ -132,7 +133,7 @@ class differ {
       }
       for (const column_def& c : t.columns) {
         if (renamed_column(t, c.name).empty()) {
-          add({{"op", "drop_column"}, {"table", t.name}, {"column", c.name}});
+          drop({{"op", "drop_column"}, {"table", t.name}, {"column", c.name}}, t.name);
           m_out.destructive.push_back("drops column " + t.name + "." + c.name +
                                       " and the values it holds");
         }
@@ -140,8 +141,11 @@ class differ {
     }
     for (auto it = old_tables.rbegin(); it != old_tables.rend(); ++it) {
       if (after_of(it->name) == nullptr) {
-        add({{"op", "drop_table"}, {"table", it->name}});
-        m_out.destructive.push_back("drops table " + it->name + " and every row it holds");
+        drop({{"op", "drop_table"}, {"table", it->name}}, it->name);
+        // (A table whose every class moved to another holds no row by then.)
+        if (m_emptied.count(lower_case(it->name)) == 0) {
+          m_out.destructive.push_back("drops table " + it->name + " and every row it holds");
+        }
       }
     }
     for (const auto& [from, to] : m_table_renames) {
@@ -172,6 +176,10 @@ class differ {
         add({{"op", "add_primary_key"}, {"table", t.name}, {"columns", key_columns(t)}});
       }
     }
+    // Every table and column there: the classes that change tables move their rows, then what
+    // their old tables lose goes.
+    for (json& op : m_moves) add(std::move(op));
+    for (json& op : m_after_moves) add(std::move(op));
     for (const table_def& t : new_tables) {
       const table_def* was = before_of(t.name);
       for (const index_def& index : t.indexes) {
@@ -258,7 +266,8 @@ class differ {
       return it == pairs.end() ? nullptr : it->second;
     };
     for (const auto& old : m_before.schema->entities()) {
-      if (!old->in_hierarchy()) continue;
+      // (A class that moved to another table took its rows along: move_classes.)
+      if (!old->in_hierarchy() || m_moved.count(old.get()) != 0) continue;
       // (A hierarchy whose table goes, or keeps no discriminator, keeps its rows as they are.)
       const entity_info* root = counterpart(old->root);
       if (root == nullptr || !root->in_hierarchy()) continue;
@@ -370,6 +379,72 @@ class differ {
            equal_ignoring_case(parent_now->name, now.parent_table) &&
            same_columns(renamed_columns(*parent_was, old.parent_columns), now.parent_columns);
   }
+  // Classes whose rows change tables: a subclass that leaves its hierarchy (for a table of its
+  // own, or another hierarchy), an entity that joins one. Their rows are copied to the new
+  // table (their keys kept, the new discriminator set) and deleted from the old one, once every
+  // table and column is there; the old table's columns (or the table) go after that.
+  void plan_moves() {
+    std::map<std::string, std::size_t> classes;  // of each old table, and those that move
+    std::map<std::string, std::size_t> moving;
+    for (const auto& e : m_before.schema->entities()) ++classes[lower_case(e->root->table)];
+    for (const auto& [old, now] : same_classes()) {
+      // (Only a class whose hierarchy changes: one that stays out of any goes by its table.)
+      if (!old->in_hierarchy() && !now->in_hierarchy()) continue;
+      const table_def* from = find_table(m_before.tables[0], old->root->table);
+      const table_def* to = find_table(m_after.tables[0], now->root->table);
+      // (The same table, renamed or not; or an old table renamed as well: left as it was.)
+      if (const table_def* from_now = after_of(from->name); from_now != nullptr) {
+        if (equal_ignoring_case(from_now->name, to->name)) continue;
+        if (!equal_ignoring_case(from_now->name, from->name)) continue;
+      }
+      json op = {{"op", "move_class"},
+                 {"class", now->name},
+                 {"from", from->name},
+                 {"to", to->name},
+                 {"columns", json::array()}};
+      for (const attr_info* attr : now->columns) {
+        if (attr == now->discriminator_attr) continue;
+        for (const std::string& column : attr->column_names()) {
+          if (find_column(*from, column) != nullptr && find_column(*to, column) != nullptr) {
+            op["columns"].push_back(column);
+          }
+        }
+      }
+      // The discriminators (as text, "int" said where they are numbers) of the rows taken and
+      // of the rows made.
+      auto discriminator = [&op](const entity_info& e, const std::string& side) {
+        if (!e.in_hierarchy()) return;
+        const value& v = e.discriminator_value;
+        op[side + "_column"] = e.discriminator_attr->column;
+        op[side + "_value"] =
+            v.type() == value_type::integer ? std::to_string(v.as_int()) : v.as_text();
+        if (v.type() == value_type::integer) op[side + "_type"] = "int";
+      };
+      discriminator(*old, "from");
+      discriminator(*now, "to");
+      // PostgreSQL's sequence of a generated key does not see the keys copied in.
+      const std::vector<std::string> key = key_columns(*to);
+      if (key.size() == 1 && find_column(*to, key.front())->definition.starts_with("BIGSERIAL")) {
+        op["sequence"] = key.front();
+      }
+      m_moves.push_back(std::move(op));
+      m_moved.insert(old);
+      m_sources.insert(lower_case(from->name));
+      ++moving[lower_case(from->name)];
+    }
+    for (const auto& [table, count] : moving) {
+      if (count == classes[table]) m_emptied.insert(table);
+    }
+  }
+  // A drop from old table `table`: after the moves where classes move out of it.
+  void drop(json op, const std::string& table) {
+    if (m_sources.count(lower_case(table)) != 0) {
+      m_after_moves.push_back(std::move(op));
+    } else {
+      add(std::move(op));
+    }
+  }
+
   // Whether table `was` (old) has another primary key as `now`.
   bool key_changes(const table_def& was, const table_def& now) const {
     return !same_columns(renamed_columns(was, key_columns(was)), key_columns(now));
@@ -509,7 +584,12 @@ class differ {
   described m_after;
   std::map<std::string, std::string> m_table_renames;  // old table -> new table
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> m_column_renames;
-  std::set<std::string> m_join_tables;  // (lower case) renamed already
+  std::set<std::string> m_join_tables;   // (lower case) renamed already
+  std::set<const entity_info*> m_moved;  // old classes whose rows moved to another table
+  std::set<std::string> m_emptied;       // old tables (lower case) every class of which moved
+  std::set<std::string> m_sources;       // old tables (lower case) that classes move out of
+  std::vector<json> m_moves;             // move_class operations
+  std::vector<json> m_after_moves;       // the drops of their old tables' columns, or tables
   schema_changes m_out;
 };
 

@@ -108,9 +108,10 @@ class renderer {
   // A discriminator value of update_discriminator or delete_class as a literal: its text, or
   // with "type": "int" its digits. (A hand-edited file holds anything: only a 64-bit integer, or
   // text that is neither empty nor holds a NUL.)
-  std::string discriminator_literal(const json& op, const std::string& v) const {
+  std::string discriminator_literal(const json& op, const std::string& v,
+                                    const char* type = "type") const {
     // (load_migrations checked that a "type" is a string.)
-    const bool number = op.value("type", std::string{}) == "int";
+    const bool number = op.value(type, std::string{}) == "int";
     std::int64_t n = 0;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     const bool integer = ec == std::errc{} && end == v.data() + v.size();
@@ -188,6 +189,13 @@ class renderer {
 
   // SQLite: the tables whose changes ALTER TABLE cannot make there.
   void find_rebuilds() {
+    // A table that a class's rows move out of is rebuilt after the move, which reads its old
+    // columns (by the last move out of it).
+    std::map<std::string, std::size_t> moved_out;
+    for (std::size_t index = 0; index < m_migration.operations.size(); ++index) {
+      const json& op = m_migration.operations[index];
+      if (op["op"] == "move_class") moved_out[key(new_table_name(text(op, "from")))] = index;
+    }
     for (std::size_t index = 0; index < m_migration.operations.size(); ++index) {
       const json& op = m_migration.operations[index];
       const std::string kind = op["op"];
@@ -216,7 +224,8 @@ class renderer {
       }
       // (The first operation that needs it.)
       if (m_rebuilt.emplace(new_table(table).name, m_rebuild_at.size()).second) {
-        m_rebuild_at.push_back(index);
+        const auto moved = moved_out.find(key(new_table(table).name));
+        m_rebuild_at.push_back(moved != moved_out.end() ? std::max(index, moved->second) : index);
       }
     }
   }
@@ -330,6 +339,8 @@ class renderer {
       if (rebuilt_old(text(op, "table"))) return;
       emit("ALTER TABLE " + q(old_table(text(op, "table")).name) + " DROP COLUMN " +
            q(text(op, "column")));
+    } else if (kind == "move_class") {
+      move_class(op);
     } else if (kind == "drop_primary_key") {
       drop_primary_key(old_table(text(op, "table")));
     } else if (kind == "add_primary_key") {
@@ -379,6 +390,45 @@ class renderer {
            (is_mariadb(m_d) ? " DROP FOREIGN KEY " : " DROP CONSTRAINT ") + q(fk.name));
     } else {
       fail("unknown operation \"" + kind + "\"");
+    }
+  }
+
+  // The rows of a class that changes tables: copied to the new table (its discriminator
+  // set there) and deleted from the old one (by its discriminator there).
+  void move_class(const json& op) {
+    const table_def& from = old_table(text(op, "from"));
+    const table_def& to = new_table(text(op, "to"));
+    // SQLite: the table the rows go to takes them in its final shape; the one they leave is
+    // rebuilt after (find_rebuilds).
+    if (rebuilt(to.name) && m_done_rebuilds.insert(to.name).second) rebuild(to.name);
+    std::string into;
+    std::string taken;
+    for (const std::string& c : columns(op)) {
+      into += (into.empty() ? "" : ", ") + q(new_column(to, c).name);
+      const column_def* was = find_column(from, c);
+      if (was == nullptr) fail("there is no column " + from.name + "." + c + " in its snapshot");
+      taken += (taken.empty() ? "" : ", ") + q(was->name);
+    }
+    if (op.contains("to_column")) {
+      into += ", " + q(new_column(to, text(op, "to_column")).name);
+      taken += ", " + discriminator_literal(op, text(op, "to_value"), "to_type");
+    }
+    std::string where;
+    if (op.contains("from_column")) {
+      const column_def* was = find_column(from, text(op, "from_column"));
+      if (was == nullptr)
+        fail("there is no column " + from.name + " discriminator in its snapshot");
+      where = " WHERE " + q(was->name) + " = " +
+              discriminator_literal(op, text(op, "from_value"), "from_type");
+    }
+    emit("INSERT INTO " + q(to.name) + " (" + into + ") SELECT " + taken + " FROM " + q(from.name) +
+         where);
+    emit("DELETE FROM " + q(from.name) + where);
+    if (op.contains("sequence") && m_d.name() == "postgres") {
+      const std::string key = q(new_column(to, text(op, "sequence")).name);
+      emit("SELECT setval(pg_get_serial_sequence(" + m_d.text_literal(q(to.name)) + ", " +
+           m_d.text_literal(new_column(to, text(op, "sequence")).name) + "), COALESCE(MAX(" + key +
+           "), 0) + 1, false) FROM " + q(to.name));
     }
   }
 

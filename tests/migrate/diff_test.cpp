@@ -301,14 +301,20 @@ TEST_CASE("the classes of a hierarchy keep their rows through renames, new value
   const json flat = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
   CHECK(ops(before, flat) == std::vector<std::string>{"drop_column p classtype"});
   // A renamed class that takes the name of a class that goes: the one's rows deleted, the
-  // other's renamed. A subclass that leaves for a table of its own loses its rows here.
+  // other's renamed. A subclass that leaves for a table of its own takes its rows there.
   const json taken = schema(R"({"name":"P","attrs":[{"name":"n","kind":"Opt","type":"int"}]},
     {"name":"Guest","base":"P","renamed_from":"Student","attrs":[]},
     {"name":"Teacher","attrs":[]})");
   CHECK(ops(before, taken) ==
-        std::vector<std::string>{"create_table teacher", "delete_class p classtype",
+        std::vector<std::string>{"create_table teacher", "move_class p teacher id",
+                                 "delete_class p classtype",
                                  "update_discriminator p Student Guest classtype"});
-  CHECK(diff_schemas(before, taken).operations[1]["values"] == json{"Teacher", "Guest"});
+  const auto moved = diff_schemas(before, taken).operations;
+  CHECK(moved[1]["from_column"] == "classtype");
+  CHECK(moved[1]["from_value"] == "Teacher");
+  CHECK_FALSE(moved[1].contains("to_column"));
+  CHECK(moved[1]["sequence"] == "id");
+  CHECK(moved[2]["values"] == json{"Guest"});
   // A hierarchy whose table goes takes its rows along.
   const json gone = schema(R"({"name":"Other","attrs":[{"name":"n","kind":"Opt","type":"int"}]})");
   CHECK(ops(before, gone) == std::vector<std::string>{"drop_table p", "create_table other"});

@@ -1072,3 +1072,52 @@ TEST_CASE("a table's primary key changes, its rows and the references to it made
   CHECK_THROWS(p.run("UPDATE ticket SET seat_line = 9"));  // the foreign key by the pair
   CHECK(p.scalar("SELECT holder FROM ticket WHERE seat_line = 1 AND seat_num = 2") == value{"ann"});
 }
+
+TEST_CASE("a class that leaves its hierarchy, or joins one, takes its rows along", "[migrations]") {
+  constexpr const char* inside = R"({"entities":[
+    {"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str"}]},
+    {"name":"Student","base":"Person","attrs":[{"name":"gpa","kind":"Opt","type":"float"}]},
+    {"name":"Teacher","base":"Person","attrs":[{"name":"subject","kind":"Opt","type":"str"}]}]})";
+  constexpr const char* outside = R"({"entities":[
+    {"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str"}]},
+    {"name":"Student","attrs":[{"name":"name","kind":"Req","type":"str"},
+      {"name":"gpa","kind":"Opt","type":"float"}]},
+    {"name":"Teacher","base":"Person","attrs":[{"name":"subject","kind":"Opt","type":"str"}]}]})";
+  project p;
+  REQUIRE(p.make(inside).code == 0);
+  REQUIRE(p.migrate().code == 0);
+  p.run("INSERT INTO person (name, classtype) VALUES ('Ann', 'Person')");
+  p.run("INSERT INTO person (name, classtype, gpa) VALUES ('Bob', 'Student', 3.5)");
+  p.run("INSERT INTO person (name, classtype, subject) VALUES ('Cy', 'Teacher', 'maths')");
+  p.run("INSERT INTO person (name, classtype, gpa) VALUES ('Di', 'Student', 2.5)");
+
+  // Student leaves for a table of its own: its rows go with it, keys kept; the others stay.
+  const auto left = p.make(outside, {"--allow-destructive"});  // (person.gpa goes)
+  REQUIRE(left.code == 0);
+  CHECK_THAT(left.out, Catch::Contains("move_class from=person to=student"));
+  const auto moved = p.migrate();
+  INFO(moved.err);
+  REQUIRE(moved.code == 0);
+  CHECK(p.scalar("SELECT COUNT(*) FROM student").as_int() == 2);
+  CHECK(p.scalar("SELECT gpa FROM student WHERE name = 'Bob'") == value{3.5});
+  CHECK(p.scalar("SELECT id FROM student WHERE name = 'Di'").as_int() == 4);
+  CHECK(p.scalar("SELECT COUNT(*) FROM person").as_int() == 2);
+  CHECK(p.scalar("SELECT COUNT(*) FROM person WHERE classtype = 'Student'").as_int() == 0);
+  // New students are numbered after the ones that came.
+  p.run("INSERT INTO student (name) VALUES ('Ed')");
+  CHECK(p.scalar("SELECT id FROM student WHERE name = 'Ed'").as_int() > 4);
+  p.run("DELETE FROM student WHERE name = 'Ed'");
+
+  // And back: the students join the hierarchy again, with their class; their table goes
+  // (not a loss: its rows moved).
+  const auto joined = p.make(inside, {"--allow-destructive"});
+  REQUIRE(joined.code == 0);
+  CHECK_THAT(joined.out, Catch::Contains("move_class from=student to=person"));
+  const auto back = p.migrate();
+  INFO(back.err);
+  REQUIRE(back.code == 0);
+  CHECK(p.scalar("SELECT COUNT(*) FROM person WHERE classtype = 'Student'").as_int() == 2);
+  CHECK(p.scalar("SELECT gpa FROM person WHERE name = 'Bob'") == value{3.5});
+  CHECK(p.scalar("SELECT classtype FROM person WHERE name = 'Cy'") == value{"Teacher"});
+  CHECK_THROWS(p.scalar("SELECT COUNT(*) FROM student"));
+}
