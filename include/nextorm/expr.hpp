@@ -124,12 +124,33 @@ template <column_type T>
 struct field_value<Computed<T>> {
   using type = std::optional<T>;  // (the computed expression may give None)
 };
-// A computed method: called with its arguments, it gives an R (or None).
+// A computed object is an object of E (null for None), as a reference is; a computed
+// collection, many<E>, as a Set is.
+template <class E>
+requires std::is_base_of_v<entity_base, E>
+struct field_value<Computed<E>> {
+  using type = E;
+};
+template <class E>
+struct field_value<Computed<Set<E>>> {
+  using type = many<E>;
+};
+// A computed method: called with its arguments, it gives an R (or None), an object or a
+// collection.
 template <class R, class... Args>
 struct computed_method;
 template <column_type R, column_type... Args>
 struct field_value<Method<R(Args...)>> {
   using type = computed_method<R, Args...>;
+};
+template <class E, column_type... Args>
+requires std::is_base_of_v<entity_base, E>
+struct field_value<Method<E(Args...)>> {
+  using type = computed_method<E, Args...>;
+};
+template <class E, column_type... Args>
+struct field_value<Method<Set<E>(Args...)>> {
+  using type = computed_method<many<E>, Args...>;
 };
 template <class F>
 concept attribute_member = requires {
@@ -225,7 +246,8 @@ inline expr_node_ptr make_node(expr_node::kind k, const char* op, std::vector<ex
 
 template <class R, class... Args>
 struct computed_method {
-  using result = std::optional<R>;
+  // (An object, or a collection, is never "missing" as a value is: null, or empty.)
+  using result = std::conditional_t<column_type<R>, std::optional<R>, R>;
   static expr_node_ptr call_node(const expr_node_ptr& self, const Args&... args) {
     return make_node(expr_node::kind::call, "", {self, parameter_node(args)...});
   }

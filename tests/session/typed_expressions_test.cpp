@@ -420,3 +420,71 @@ TEST_CASE_METHOD(shop, "the typed example of docs/queries.md runs", "[typed_expr
   using row_t = std::tuple<std::string, std::int64_t, std::optional<double>>;
   CHECK(rows.items() == std::vector<row_t>{{"tools", 2, 17.25}, {"toys", 2, 11.0}});
 }
+
+namespace {
+
+// Computed objects and collections are a reference's and a Set's equals in typed expressions.
+struct Book;
+struct Shelf : entity<Shelf> {
+  Req<std::string> label{"label"};
+  Set<Book> books{"books"};
+  Computed<Set<Book>> thick{"thick", "b for b in self.books if b.pages > 300"};
+  Method<Set<Book>(std::int64_t)> longer_than{"longer_than",
+                                              "lambda s, n: (b for b in s.books if b.pages > n)"};
+};
+struct Book : entity<Book> {
+  Req<std::string> title{"title"};
+  Req<std::int64_t> pages{"pages"};
+  Single<Shelf> shelf{"shelf"};
+  Computed<Shelf> home{"home", "self.shelf"};
+  Method<Shelf(std::int64_t)> home_if_over{"home_if_over", "lambda b, n: b.shelf"};
+};
+using detail::many;
+static_assert(std::is_same_v<decltype(col(&Book::home)), expr<Shelf, Book>>);
+static_assert(std::is_same_v<decltype(col(&Book::home, &Shelf::label)), expr<std::string, Book>>);
+static_assert(std::is_same_v<decltype(col(&Book::home_if_over)(1)), expr<Shelf, Book>>);
+static_assert(std::is_same_v<decltype(col(&Shelf::thick)), expr<many<Book>, Shelf>>);
+static_assert(std::is_same_v<decltype(col(&Shelf::longer_than)(1)), expr<many<Book>, Shelf>>);
+static_assert(!path<decltype(&Book::home), decltype(&Product::name)>);
+static_assert(!callable_with<decltype(col(&Book::home_if_over)), std::string>);
+
+class library : public fresh_database<Shelf, Book> {
+ public:
+  library() : fresh_database{"typed_computed"} {
+    db_session session{db};
+    Shelf& top = Shelf::create({{"label", "top"}});
+    Shelf& low = Shelf::create({{"label", "low"}});
+    (void)Book::create({{"title", "Dune"}, {"pages", 412}, {"shelf", top}});
+    (void)Book::create({{"title", "Emma"}, {"pages", 120}, {"shelf", top}});
+    (void)Book::create({{"title", "Odes"}, {"pages", 90}, {"shelf", low}});
+  }
+};
+
+std::vector<std::string> labels(const result<Shelf>& shelves) {
+  std::vector<std::string> out;
+  for (const Shelf& s : shelves) out.push_back(s.label);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(library, "typed expressions use computed objects and collections",
+                 "[typed_expressions]") {
+  db_session session{db};
+  Shelf& top = *Shelf::get({{"label", "top"}});
+  // A computed object: compared with an object, and a path through it.
+  CHECK(Book::select(col(&Book::home) == top).count() == 2);
+  CHECK(select(col(&Book::title)).where(col(&Book::home, &Shelf::label) == "low").fetch().items() ==
+        strings{"Odes"});
+  CHECK(Book::select(col(&Book::home_if_over)(100) != top).count() == 1);
+  // A computed collection: counted, tested for emptiness and membership.
+  CHECK(labels(Shelf::select(col(&Shelf::thick).count() > 0).fetch()) == strings{"top"});
+  CHECK(labels(Shelf::select(col(&Shelf::longer_than)(100).is_empty()).fetch()) == strings{"low"});
+  Book& emma = *Book::get({{"title", "Emma"}});
+  CHECK(labels(Shelf::select(col(&Shelf::longer_than)(100).contains(emma)).fetch()) ==
+        strings{"top"});
+  CHECK_FALSE(Shelf::exists(col(&Shelf::thick).contains(emma)));
+  // The SQL is the text's.
+  CHECK(Book::select(col(&Book::home, &Shelf::label) == "low").get_sql() ==
+        Book::select("b.home.label == 'low'").get_sql());
+}
