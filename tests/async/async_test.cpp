@@ -507,6 +507,16 @@ TEST_CASE("pipelined reads that libpq or the server refuse fail alone, the conne
       "ALTER TABLE product ADD COLUMN extra integer");
   CHECK_THROWS_WITH(run(read_all()), Catch::Contains("cached plan must not change result type"));
   CHECK(run(read_all()) == 3);
+  // A statement the server forgot (DEALLOCATE ALL): refused once, prepared anew after.
+  auto forget = [&]() -> task<void> {
+    co_await async_session(a.db, [&]() -> task<void> {
+      co_await async_call(
+          [] { detail::session_impl::current().connection().execute_script("DEALLOCATE ALL"); });
+    });
+  };
+  run(forget());
+  CHECK_THROWS_WITH(run(read_all()), Catch::Contains("(SQLSTATE 26000)"));
+  CHECK(run(read_all()) == 3);
 
   // A raw COPY, either way: refused, and the connection given up; the next session connects
   // anew.

@@ -344,6 +344,12 @@ TEST_CASE("postgres prepares a statement once per connection and parameter types
   // A statement that fails to prepare is not kept.
   CHECK(caught([&] { (void)c->query("SELEC 1", {}); }).id() == "postgres.syntax_error");
   CHECK(c->prepared_statements() == 7);
+  // Statements the server forgot (DEALLOCATE ALL, DISCARD ALL, a pooler): each fails once,
+  // then is prepared anew.
+  c->execute_script("DEALLOCATE ALL");
+  CHECK_THAT(caught([&] { (void)c->query("SELECT * FROM grows", {}); }).message(),
+             Catch::Contains("does not exist (SQLSTATE 26000)"));
+  CHECK(c->query("SELECT * FROM grows", {})->column_count() == 2);
 }
 
 TEST_CASE("postgres execute counts rows and insert returns the RETURNING value", "[postgres]") {

@@ -43,6 +43,13 @@ TEST_CASE("a session waits for the connection another thread's session gives bac
     CHECK(std::chrono::steady_clock::now() - started >= 200ms);
     holder.join();
     CHECK(db.impl().open_connections() == 1);
+    // The round trips of the pool's idle connections (counted by PostgreSQL's driver only).
+    const std::uint64_t trips = db.impl().idle_round_trips();
+    if (nextorm::testing::current_provider() == "postgres") {
+      CHECK(trips > 0);
+    } else {
+      CHECK(trips == 0);
+    }
   }
   nextorm::testing::discard_database(url);
 }

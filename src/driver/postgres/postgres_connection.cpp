@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstring>
 #include <new>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -301,14 +302,13 @@ pg_result_handle postgres_connection::finish() {
                              "': NextORM does not run COPY FROM STDIN or COPY TO STDOUT");
   }
   if (is_error(result.get())) {
-    // "cached plan must not change result type": the statement's tables changed under it (ALTER
-    // TABLE); forget it, so that the next attempt prepares it anew.
+    // "cached plan must not change result type" (0A000): the statement's tables changed under
+    // it (ALTER TABLE); "prepared statement does not exist" (26000): the server forgot it
+    // (DEALLOCATE, DISCARD ALL). Forgotten here too, the next attempt prepares it anew.
     const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
     // Only libpq's own errors (a garbled reply, out of memory) have no SQLSTATE.
-    if (!m_op.preparing && state != nullptr &&  // coverage-exempt: libpq's own errors
-        std::strcmp(state, "0A000") == 0) {
-      m_statements.erase(m_op.key);
-    }
+    const std::string_view code = state != nullptr ? state : "";  // coverage-exempt: see above
+    if (!m_op.preparing && (code == "0A000" || code == "26000")) m_statements.erase(m_op.key);
     const char* verb = m_op.preparing ? "cannot prepare '" : "cannot execute '";
     throw_postgres_error(m_conn.get(), result.get(), verb + m_op.sql + "'");
   }

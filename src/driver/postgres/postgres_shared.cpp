@@ -13,8 +13,8 @@
 #include <poll.h>
 
 #include <algorithm>
-#include <cstring>
 #include <exception>
+#include <string_view>
 #include <utility>
 
 namespace nextorm::driver {
@@ -81,11 +81,15 @@ pg_result_handle postgres_connection::pipelined_read(const std::string& sql,
   }
   if (read.failure) {
     const char* state = PQresultErrorField(read.failure.get(), PG_DIAG_SQLSTATE);
-    // As in finish(): a statement that failed to prepare, or whose tables changed under it
-    // (0A000, "cached plan must not change result type"), is prepared anew next time.
-    const bool stale = state != nullptr &&  // coverage-exempt: libpq's own errors have none
-                       std::strcmp(state, "0A000") == 0;
-    if (stale || (read.prepares && !read.prepared)) m_statements.erase(read.key);
+    // libpq's own errors have no SQLSTATE.
+    const std::string_view code = state != nullptr ? state : "";  // coverage-exempt: see above
+    // As in finish(): a statement that failed to prepare, whose tables changed under it (0A000,
+    // "cached plan must not change result type"), or that the server no longer has (26000:
+    // DEALLOCATE, DISCARD ALL, or a preparation that failed in this pipeline) is prepared anew
+    // next time.
+    if (code == "0A000" || code == "26000" || (read.prepares && !read.prepared)) {
+      m_statements.erase(read.key);
+    }
     if (read.failed_preparing) {
       // The reads of the same statement sent behind this one only execute it, and find no
       // statement to execute (26000): they fail as its preparation did, the true reason.
@@ -98,10 +102,8 @@ pg_result_handle postgres_connection::pipelined_read(const std::string& sql,
       m_failed_preparations.insert_or_assign(read.key, error);
       std::rethrow_exception(error);
     }
-    const bool unprepared = state != nullptr &&  // coverage-exempt: libpq's own errors have none
-                            std::strcmp(state, "26000") == 0;
     if (const auto failed = m_failed_preparations.find(read.key);
-        unprepared && !read.prepares && failed != m_failed_preparations.end()) {
+        code == "26000" && failed != m_failed_preparations.end()) {
       std::rethrow_exception(failed->second);
     }
     throw_postgres_error(m_conn.get(), read.failure.get(), "cannot execute '" + sql + "'");
