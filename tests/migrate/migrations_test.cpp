@@ -1013,6 +1013,7 @@ TEST_CASE("an enumeration gains values in place, and loses them as a destructive
   CHECK(p.scalar("SELECT COUNT(*) FROM shop WHERE mood = 'busy'").as_int() == 1);
   p.run("UPDATE shop SET mood = 'calm' WHERE mood = 'busy'");
   REQUIRE(p.migrate().code == 0);
+  CHECK(p.migrate({"--check"}).out == "The database matches the last migration.\n");
   CHECK_THROWS(p.run("INSERT INTO shop (name, mood) VALUES ('e', 'busy')"));
   p.run("INSERT INTO shop (name, mood) VALUES ('e', 'closed')");
   CHECK(p.scalar("SELECT COUNT(*) FROM shop").as_int() == 4);
@@ -1050,6 +1051,7 @@ TEST_CASE("a table's primary key changes, its rows and the references to it made
   const auto applied = p.migrate();
   INFO(applied.err);
   REQUIRE(applied.code == 0);
+  CHECK(p.migrate({"--check"}).out == "The database matches the last migration.\n");
   CHECK(p.scalar("SELECT COUNT(DISTINCT id) FROM seat WHERE id IS NOT NULL").as_int() == 3);
   CHECK(p.scalar("SELECT COUNT(*) FROM ticket WHERE seat IS NULL").as_int() == 1);
   // The id is the key (no two alike), generated for new rows; (line, num) stays unique.
@@ -1066,6 +1068,7 @@ TEST_CASE("a table's primary key changes, its rows and the references to it made
   const auto again = p.migrate();
   INFO(again.err);
   REQUIRE(again.code == 0);
+  CHECK(p.migrate({"--check"}).out == "The database matches the last migration.\n");
   CHECK(p.scalar("SELECT COUNT(*) FROM seat").as_int() == 4);
   CHECK_THROWS(p.run("INSERT INTO seat (line, num, label) VALUES (1, 1, 'x')"));
   p.run("UPDATE ticket SET seat_line = 1, seat_num = 2");
@@ -1098,6 +1101,7 @@ TEST_CASE("a class that leaves its hierarchy, or joins one, takes its rows along
   const auto moved = p.migrate();
   INFO(moved.err);
   REQUIRE(moved.code == 0);
+  CHECK(p.migrate({"--check"}).out == "The database matches the last migration.\n");
   CHECK(p.scalar("SELECT COUNT(*) FROM student").as_int() == 2);
   CHECK(p.scalar("SELECT gpa FROM student WHERE name = 'Bob'") == value{3.5});
   CHECK(p.scalar("SELECT id FROM student WHERE name = 'Di'").as_int() == 4);
@@ -1116,6 +1120,7 @@ TEST_CASE("a class that leaves its hierarchy, or joins one, takes its rows along
   const auto back = p.migrate();
   INFO(back.err);
   REQUIRE(back.code == 0);
+  CHECK(p.migrate({"--check"}).out == "The database matches the last migration.\n");
   CHECK(p.scalar("SELECT COUNT(*) FROM person WHERE classtype = 'Student'").as_int() == 2);
   CHECK(p.scalar("SELECT gpa FROM person WHERE name = 'Bob'") == value{3.5});
   CHECK(p.scalar("SELECT classtype FROM person WHERE name = 'Cy'") == value{"Teacher"});
