@@ -347,10 +347,10 @@ class renderer {
       const table_def& t = new_table(text(op, "table"));
       if (rebuilt(t.name)) return;
       const auto cols = columns(op);
-      // A key column added by this migration was added as the key (BIGSERIAL PRIMARY KEY).
+      // A key column added by this migration was added as the key (BIGSERIAL PRIMARY KEY: a
+      // key of one column is declared in its column's definition).
       const bool added_as_key =
-          cols.size() == 1 && m_added.count(key(t.name) + '\n' + key(cols.front())) != 0 &&
-          new_column(t, cols.front()).definition.find(" PRIMARY KEY") != std::string::npos;
+          cols.size() == 1 && m_added.count(key(t.name) + '\n' + key(cols.front())) != 0;
       if (!added_as_key) {
         emit("ALTER TABLE " + q(t.name) + " ADD PRIMARY KEY " + column_list(cols, m_d));
       }
@@ -438,14 +438,13 @@ class renderer {
     const std::string table = "ALTER TABLE " + q(t.name);
     if (is_mariadb(m_d)) {
       // MariaDB keeps an AUTO_INCREMENT column a key: it loses that first.
-      for (const std::string& name : key_columns(t)) {
-        const column_def* c = find_column(t, name);
-        if (c == nullptr) fail("there is no column " + t.name + "." + name + " in its snapshot");
-        std::string type = parts_of(c->definition).type;
+      // (Only a generated key is AUTO_INCREMENT.)
+      for (const column_def& c : t.columns) {
+        std::string type = parts_of(c.definition).type;
         const auto automatic = type.find(" AUTO_INCREMENT");
         if (automatic == std::string::npos) continue;
         type.erase(automatic, 15);
-        emit(table + " MODIFY COLUMN " + q(c->name) + " " + type + " NOT NULL");
+        emit(table + " MODIFY COLUMN " + q(c.name) + " " + type + " NOT NULL");
       }
       emit(table + " DROP PRIMARY KEY");
       return;

@@ -3,6 +3,8 @@
 // and the errors of hand-edited operations. No database: the statements are read.
 #include "migrate/render.hpp"
 
+#include "migrate/diff.hpp"
+
 #include <nextorm/errors.hpp>
 
 #include "lower/dialect.hpp"
@@ -477,4 +479,146 @@ TEST_CASE(
   CHECK_THAT(after_sql, Catch::StartsWith("CREATE TABLE \"nextorm_new_T\"") &&
                             Catch::EndsWith("UPDATE T SET n = 0 WHERE n IS NULL\n"
                                             "UPDATE T SET n = 0 WHERE n IS NULL\n"));
+}
+
+namespace {
+
+// The operations makemigrations writes from `before` to `after`, and their SQL for `provider`.
+std::string migrated(const json& before, const json& after, const std::string& provider) {
+  return sql(before, after, schema_change::diff_schemas(before, after).operations, provider);
+}
+
+}  // namespace
+
+TEST_CASE("a primary key moved to a column that was there already", "[render]") {
+  // Owner keyed by a generated id, then by its code; Thing's reference column keeps its name,
+  // but refers to the new key: its foreign key is made anew.
+  const json before = schema(R"({"name":"Owner","attrs":[
+      {"name":"code","kind":"Req","type":"int","unique":true},
+      {"name":"things","kind":"Set","type":"Thing"}]},
+    {"name":"Thing","attrs":[{"name":"owner","kind":"Single","type":"Owner"}]})");
+  const json after = schema(R"({"name":"Owner","attrs":[
+      {"name":"code","kind":"PK","type":"int"},
+      {"name":"things","kind":"Set","type":"Thing"}]},
+    {"name":"Thing","attrs":[{"name":"owner","kind":"Single","type":"Owner"}]})");
+  const auto changes = schema_change::diff_schemas(before, after);
+  std::vector<std::string> kinds;
+  for (const json& o : changes.operations) kinds.push_back(o["op"]);
+  CHECK(kinds == std::vector<std::string>{"drop_foreign_key", "drop_primary_key", "drop_column",
+                                          "alter_column", "add_primary_key", "add_foreign_key"});
+  const std::string pg = migrated(before, after, "postgres");
+  CHECK_THAT(pg, Catch::Contains("ALTER TABLE \"owner\" ADD PRIMARY KEY (\"code\")") &&
+                     Catch::Contains("REFERENCES \"owner\" (\"code\")"));
+  const std::string maria = migrated(before, after, "mariadb");
+  CHECK_THAT(maria, Catch::Contains("ALTER TABLE `owner` MODIFY COLUMN `id` BIGINT NOT NULL\n"
+                                    "ALTER TABLE `owner` DROP PRIMARY KEY"));
+}
+
+TEST_CASE("an enumeration that loses names says which", "[render]") {
+  const json before = schema(R"({"name":"T","attrs":[
+      {"name":"e","kind":"Req","type":"enum","values":["a","it's","b"]}]})");
+  const json after = schema(R"({"name":"T","attrs":[
+      {"name":"e","kind":"Req","type":"enum","values":["b"]}]})");
+  const auto changes = schema_change::diff_schemas(before, after);
+  REQUIRE(changes.destructive.size() == 1);
+  CHECK_THAT(changes.destructive[0],
+             Catch::StartsWith("removes 'a', 'it's' from the values of t.e"));
+  CHECK(schema_change::diff_schemas(after, before).destructive.empty());
+}
+
+TEST_CASE("classes that change tables: numbered discriminators, keys of their own", "[render]") {
+  // A hierarchy keyed by a code, with numbered classes; Student leaves with a year of its own.
+  const json before = schema(R"({"name":"P","discriminator":1,"attrs":[
+      {"name":"code","kind":"PK","type":"str"},{"name":"name","kind":"Req","type":"str"},
+      {"name":"kind","kind":"Discriminator","type":"int"}]},
+    {"name":"Student","base":"P","discriminator":2,"attrs":[]},
+    {"name":"Teacher","base":"P","discriminator":3,"attrs":[]})");
+  const json after = schema(R"({"name":"P","discriminator":1,"attrs":[
+      {"name":"code","kind":"PK","type":"str"},{"name":"name","kind":"Req","type":"str"},
+      {"name":"kind","kind":"Discriminator","type":"int"}]},
+    {"name":"Student","attrs":[{"name":"code","kind":"PK","type":"str"},
+      {"name":"name","kind":"Req","type":"str"},{"name":"year","kind":"Opt","type":"int"}]},
+    {"name":"Teacher","base":"P","discriminator":3,"attrs":[]})");
+  const auto ops = schema_change::diff_schemas(before, after).operations;
+  const json* move = nullptr;
+  for (const json& o : ops) {
+    if (o["op"] == "move_class") move = &o;
+  }
+  REQUIRE(move != nullptr);
+  CHECK((*move)["columns"] == json{"code", "name"});  // (year is new)
+  CHECK((*move)["from_value"] == "2");
+  CHECK((*move)["from_type"] == "int");
+  CHECK_FALSE(move->contains("sequence"));  // a text key
+  const std::string pg = migrated(before, after, "postgres");
+  CHECK_THAT(pg, Catch::Contains("INSERT INTO \"student\" (\"code\", \"name\") SELECT "
+                                 "\"code\", \"name\" FROM \"p\" WHERE \"kind\" = 2\n"
+                                 "DELETE FROM \"p\" WHERE \"kind\" = 2"));
+  // And back, into the hierarchy: the rows get the class's number.
+  CHECK_THAT(migrated(after, before, "postgres"),
+             Catch::Contains("INSERT INTO \"p\" (\"code\", \"name\", \"kind\") SELECT "
+                             "\"code\", \"name\", 2 FROM \"student\""));
+
+  // A composite key: no sequence to move.
+  const json pairs = schema(R"({"name":"Q","primary_key":["a","b"],"attrs":[
+      {"name":"a","kind":"Req","type":"int"},{"name":"b","kind":"Req","type":"int"}]},
+    {"name":"R","base":"Q","attrs":[]})");
+  const json apart = schema(R"({"name":"Q","primary_key":["a","b"],"attrs":[
+      {"name":"a","kind":"Req","type":"int"},{"name":"b","kind":"Req","type":"int"}]},
+    {"name":"R","primary_key":["a","b"],"attrs":[
+      {"name":"a","kind":"Req","type":"int"},{"name":"b","kind":"Req","type":"int"}]})");
+  for (const json& o : schema_change::diff_schemas(pairs, apart).operations) {
+    if (o["op"] == "move_class") CHECK_FALSE(o.contains("sequence"));
+  }
+
+  // A class that leaves a table renamed in the same migration: not moved (its rows go, said).
+  const json renamed = schema(R"({"name":"Person","renamed_from":"P","discriminator":1,"attrs":[
+      {"name":"code","kind":"PK","type":"str"},{"name":"name","kind":"Req","type":"str"},
+      {"name":"kind","kind":"Discriminator","type":"int"}]},
+    {"name":"Student","attrs":[{"name":"code","kind":"PK","type":"str"},
+      {"name":"name","kind":"Req","type":"str"}]},
+    {"name":"Teacher","base":"Person","discriminator":3,"attrs":[]})");
+  const auto left = schema_change::diff_schemas(before, renamed);
+  std::vector<std::string> kinds;
+  for (const json& o : left.operations) kinds.push_back(o["op"]);
+  CHECK(std::count(kinds.begin(), kinds.end(), "move_class") == 0);
+  CHECK(std::count(kinds.begin(), kinds.end(), "delete_class") == 1);
+}
+
+TEST_CASE("SQLite: rows move into a table rebuilt first, once", "[render]") {
+  // Two classes join a hierarchy whose root's name becomes unique (a rebuild on SQLite).
+  const json before = schema(R"({"name":"P","attrs":[{"name":"name","kind":"Req","type":"str"}]},
+    {"name":"A","attrs":[{"name":"name","kind":"Req","type":"str"}]},
+    {"name":"B","attrs":[{"name":"name","kind":"Req","type":"str"}]})");
+  const json after = schema(R"({"name":"P","attrs":[
+      {"name":"name","kind":"Req","type":"str","unique":true}]},
+    {"name":"A","base":"P","attrs":[]},
+    {"name":"B","base":"P","attrs":[]})");
+  const std::string lite = migrated(before, after, "sqlite");
+  const auto rebuilt = lite.find("CREATE TABLE \"nextorm_new_P\"");
+  const auto first = lite.find("INSERT INTO \"P\" (\"id\", \"name\", \"classtype\")");
+  REQUIRE(rebuilt != std::string::npos);
+  REQUIRE(first != std::string::npos);
+  CHECK(rebuilt < first);
+  CHECK(lite.find("CREATE TABLE \"nextorm_new_P\"", rebuilt + 1) == std::string::npos);
+}
+
+TEST_CASE("a hand-edited move_class names columns its tables have", "[render]") {
+  const json before = schema(R"({"name":"P","attrs":[{"name":"name","kind":"Req","type":"str"}]},
+    {"name":"S","base":"P","attrs":[]})");
+  const json after = schema(R"({"name":"P","attrs":[{"name":"name","kind":"Req","type":"str"}]},
+    {"name":"S","attrs":[{"name":"name","kind":"Req","type":"str"},
+      {"name":"extra","kind":"Opt","type":"int"}]})");
+  const auto fails = [&](const json& o, const std::string& words) {
+    CHECK_THROWS_WITH(sql(before, after, json::array({o}), "postgres"),
+                      Catch::Contains("migrate.operation") && Catch::Contains(words));
+  };
+  json moved = {
+      {"op", "move_class"}, {"class", "S"}, {"from", "p"}, {"to", "s"}, {"columns", {"nope"}}};
+  fails(moved, "there is no column s.nope");
+  moved["columns"] = {"extra"};
+  fails(moved, "there is no column p.extra");
+  moved["columns"] = {"name"};
+  moved["from_column"] = "kind";
+  moved["from_value"] = "S";
+  fails(moved, "there is no column p discriminator");
 }
