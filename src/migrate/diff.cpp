@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <utility>
 
 namespace nextorm::schema_change {
 namespace {
@@ -59,22 +60,22 @@ std::vector<std::string> enum_values_of(const std::string& definition) {
   std::vector<std::string> values;
   const std::size_t check = definition.find(" CHECK (");
   if (check == std::string::npos) return values;
-  const std::size_t list = definition.find(" IN (", check);
-  for (std::size_t at = definition.find('\'', list); at != std::string::npos;
-       at = definition.find('\'', at + 1)) {
-    std::string value;
-    // (A quote inside a name is doubled.)
-    for (++at; at < definition.size(); ++at) {
-      if (definition[at] == '\'' && at + 1 < definition.size() && definition[at + 1] == '\'') {
-        value += '\'';
-        ++at;
-      } else if (definition[at] == '\'') {
-        break;
-      } else {
-        value += definition[at];
-      }
+  // The names are quoted, a quote inside one doubled. (A std::string's [size()] is its NUL.)
+  const std::string list = definition.substr(definition.find(" IN (", check));
+  std::string value;
+  bool quoted = false;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i] != '\'') {
+      if (quoted) value += list[i];
+      continue;
     }
-    values.push_back(std::move(value));
+    if (quoted && list[i + 1] == '\'') {
+      value += '\'';
+      ++i;
+      continue;
+    }
+    if (quoted) values.push_back(std::exchange(value, {}));
+    quoted = !quoted;
   }
   return values;
 }

@@ -541,7 +541,8 @@ TEST_CASE("pipelined reads that libpq or the server refuse fail alone, the conne
       co_return co_await async_session(a.db, [&]() -> task<std::vector<std::string>> {
         (void)co_await Product::aselect().count();
         std::vector<task<std::string>> reads;
-        if (!first) reads.push_back(outcome(Product::aselect("p.price > 10").count()));
+        // (Behind a read that surely is in flight: the server sleeps before it answers.)
+        if (!first) reads.push_back(outcome(raw_read("SELECT 1 FROM pg_sleep(0.2)")));
         reads.push_back(outcome(raw_read("SELECT length($1::text) WHERE length($1::text) > 0",
                                          {value{std::string(std::size_t{16} << 20, 'x')}})));
         reads.push_back(outcome(Product::aselect("p.price > 20").count()));
@@ -549,7 +550,7 @@ TEST_CASE("pipelined reads that libpq or the server refuse fail alone, the conne
       });
     };
     CHECK(run(big()) ==
-          (first ? std::vector<std::string>{"1", "1"} : std::vector<std::string>{"2", "1", "1"}));
+          (first ? std::vector<std::string>{"1", "1"} : std::vector<std::string>{"1", "1", "1"}));
   }
 }
 
