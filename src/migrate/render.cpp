@@ -425,10 +425,10 @@ class renderer {
          where);
     emit("DELETE FROM " + q(from.name) + where);
     if (op.contains("sequence") && m_d.name() == "postgres") {
-      const std::string key = q(new_column(to, text(op, "sequence")).name);
+      const std::string& key = new_column(to, text(op, "sequence")).name;
       emit("SELECT setval(pg_get_serial_sequence(" + m_d.text_literal(q(to.name)) + ", " +
-           m_d.text_literal(new_column(to, text(op, "sequence")).name) + "), COALESCE(MAX(" + key +
-           "), 0) + 1, false) FROM " + q(to.name));
+           m_d.text_literal(key) + "), COALESCE(MAX(" + q(key) + "), 0) + 1, false) FROM " +
+           q(to.name));
     }
   }
 
@@ -450,13 +450,7 @@ class renderer {
       return;
     }
     // PostgreSQL named it (<table>_pkey, kept through renames): found by its table.
-    const std::string relation = m_d.text_literal(q(t.name));
-    emit(
-        "DO $$ DECLARE n name; BEGIN FOR n IN SELECT conname FROM pg_constraint WHERE conrelid "
-        "= " +
-        relation +
-        "::regclass AND contype = 'p' LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " +
-        relation + ", n); END LOOP; END $$");
+    drop_pg_constraints(t, "", " AND k.contype = 'p'");
   }
 
   // SET NOT NULL of a column whose rows hold a value each.
@@ -483,15 +477,20 @@ class renderer {
 
   // PostgreSQL: drops the constraints of kind `kind` ('u' unique, 'c' check) on column `c` alone.
   void drop_column_constraints(const table_def& t, const column_def& c, char kind) {
+    drop_pg_constraints(
+        t, " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]",
+        " AND k.contype = '" + std::string(1, kind) +
+            "' AND cardinality(k.conkey) = 1 AND a.attname = " + m_d.text_literal(c.name));
+  }
+  // PostgreSQL: drops the constraints of table `t` that `joins` and `conditions` (on
+  // pg_constraint k) find, whatever PostgreSQL named them.
+  void drop_pg_constraints(const table_def& t, const std::string& joins,
+                           const std::string& conditions) {
     const std::string relation = m_d.text_literal(q(t.name));
-    emit(
-        "DO $$ DECLARE n name; BEGIN FOR n IN SELECT k.conname FROM pg_constraint k JOIN "
-        "pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] WHERE k.conrelid "
-        "= " +
-        relation + "::regclass AND k.contype = '" + std::string(1, kind) +
-        "' AND cardinality(k.conkey) = 1 AND a.attname = " + m_d.text_literal(c.name) +
-        " LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " + relation +
-        ", n); END LOOP; END $$");
+    emit("DO $$ DECLARE n name; BEGIN FOR n IN SELECT k.conname FROM pg_constraint k" + joins +
+         " WHERE k.conrelid = " + relation + "::regclass" + conditions +
+         " LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " + relation +
+         ", n); END LOOP; END $$");
   }
 
   void alter_column(const json& op) {
