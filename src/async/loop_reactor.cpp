@@ -101,13 +101,15 @@ void loop_reactor::fire(int socket, io_bits what) {
   ready(what);
 }
 
-void loop_reactor::run_posted() {
+bool loop_reactor::run_posted() {
   {
     const std::lock_guard lock{m_mutex};
     m_running.swap(m_posted);
   }
+  const bool ran = !m_running.empty();
   for (auto& work : m_running) work();
   m_running.clear();
+  return ran;
 }
 
 int loop_reactor::wait_timeout() {
@@ -128,10 +130,13 @@ void loop_reactor::run_once() {
     loop_reactor* outer;
     ~restore() { t_running_loop = outer; }
   } const restored{outer};
-  run_posted();
+  // Work that ran may have done what the caller runs the loop for (the last step of its task):
+  // the caller must see that before the loop waits, for nothing else may ever come (a post from
+  // the loop's own callbacks writes no eventfd). So no waiting after work, only a look.
+  const bool ran = run_posted();
   std::array<epoll_event, 64> events{};
-  const int n =
-      ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()), wait_timeout());
+  const int n = ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()),
+                             ran ? 0 : wait_timeout());
   if (n < 0 && errno != EINTR) throw_loop_failed("wait");  // coverage-exempt: kernel failure
   for (int i = 0; i < n; ++i) {
     const int socket = events[static_cast<std::size_t>(i)].data.fd;

@@ -24,7 +24,8 @@ class loop_reactor final : public reactor {
              std::function<void(io_bits)> ready) override;
 
   // Runs what is due (posted work, ready sockets, passed time limits), waiting for something to
-  // be due first.
+  // be due first unless posted work ran already: the caller's condition is looked at again
+  // between any work and a wait.
   void run_once();
 
  private:
@@ -35,7 +36,8 @@ class loop_reactor final : public reactor {
     std::multimap<clock::time_point, int>::iterator deadline;
     bool has_deadline = false;
   };
-  void run_posted();
+  // Runs the work posted so far; true when there was some.
+  bool run_posted();
   // Takes the watch of `socket` and calls it with `what`.
   void fire(int socket, io_bits what);
   [[nodiscard]] int wait_timeout();

@@ -1,6 +1,7 @@
 // The event loop's reactor on its own, with pipes for sockets: a ready socket, a time limit, a
 // hang-up, a watch replaced, a late event of a watch that timed out, a descriptor closed and its
-// number reused, work posted from another thread, and a socket the kernel refuses.
+// number reused, work posted from another thread, a socket the kernel refuses, and work that
+// ends what the loop runs for.
 #include <nextorm/errors.hpp>
 
 #include <catch2/catch.hpp>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -162,4 +165,47 @@ TEST_CASE("work that posted work runs it in the same turn, without waiting", "[r
   });
   loop.run_once();  // the second work is seen before the wait: epoll_wait does not wait
   CHECK(ran == std::vector<int>{1, 2});
+}
+
+TEST_CASE("work that finishes what the loop runs for is seen before the loop waits", "[reactor]") {
+  // The last step of a task, posted by work the loop ran at the end of a turn: the next turn runs
+  // it first, and must return rather than wait, for nothing else will come (session 24's loop
+  // waited for good there: a hang of the async suite on MariaDB, one run in dozens).
+  loop_reactor loop;
+  bool done = false;
+  loop.post([&] { loop.post([&] { loop.post([&] { done = true; }); }); });
+  // A post from another thread after a long time ends the wait this test guards against, so
+  // that it fails rather than hangs.
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool over = false;
+  bool rescued = false;
+  std::thread watchdog{[&] {
+    std::unique_lock lock{mutex};
+    if (finished.wait_for(lock, 30s, [&] { return over; })) return;
+    rescued = true;
+    loop.post([] {});
+  }};
+  int turns = 0;
+  while (!done) {
+    loop.run_once();
+    ++turns;
+  }
+  {
+    const std::lock_guard lock{mutex};
+    over = true;
+  }
+  finished.notify_one();
+  watchdog.join();
+  CHECK_FALSE(rescued);
+  CHECK(turns == 2);  // the first turn runs two of the three (before and after its look)
+}
+
+TEST_CASE("a socket watched for writing only calls its watch with io_write", "[reactor]") {
+  loop_reactor loop;
+  pipe_pair p;
+  std::vector<io_bits> got;
+  loop.watch(p.writer(), io_write, 5s, [&](io_bits what) { got.push_back(what); });
+  while (got.empty()) loop.run_once();
+  CHECK(got == std::vector<io_bits>{io_write});
 }
