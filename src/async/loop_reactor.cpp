@@ -113,11 +113,8 @@ bool loop_reactor::run_posted() {
 }
 
 int loop_reactor::wait_timeout() {
-  {
-    // Work posted meanwhile (by what just ran): no waiting.
-    const std::lock_guard lock{m_mutex};
-    if (!m_posted.empty()) return 0;
-  }
+  // (Called when no posted work ran: work posted since came from another thread, whose post
+  // wrote the eventfd, which ends the wait at once.)
   if (m_deadlines.empty()) return -1;
   const auto left =
       std::chrono::ceil<std::chrono::milliseconds>(m_deadlines.begin()->first - clock::now());
