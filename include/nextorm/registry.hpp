@@ -137,7 +137,8 @@ struct attr_info {
   // is stored its value cannot change (object.key_change), as in PonyORM.
   bool key_part = false;
   // A Single to an entity whose key has several attributes: its columns, `columns` or the
-  // naming convention's (`column` is the first of them). Empty for every other attribute.
+  // naming convention's (`column` is the first of them), one per key column of the target
+  // (entity_info::key_columns). Empty for every other attribute.
   std::vector<std::string> reference_columns;
 
   // --- C++ binding of typed entities: where the field lives in the object, and how to move a
@@ -237,6 +238,15 @@ struct entity_hooks {
   }
 };
 
+// One column of an entity's primary key. A key attribute has one, except one that refers to an
+// entity with a composite key (a key of keys, PonyORM's PrimaryKey(course, student) where Course
+// has PrimaryKey(name, semester)): one per column of that entity's key, in its order.
+struct key_column {
+  std::string name;
+  const attr_info* part = nullptr;  // the key attribute the column belongs to
+  const attr_info* leaf = nullptr;  // the attribute whose values it holds: its type, its length
+};
+
 struct entity_info {
   std::string name;
   std::string table;  // "" until finalize() unless declared
@@ -268,6 +278,10 @@ struct entity_info {
   // The key's attributes: the PK attribute alone, or those primary_key names (a subclass: its
   // copies of its root's).
   std::vector<const attr_info*> key_attrs;
+  // The key's columns (as many as key_attrs unless a key attribute refers to an entity with a
+  // composite key). A key's value has a part per key attribute; a part that refers to such an
+  // entity is that entity's key (a tuple in the tuple).
+  std::vector<key_column> key_columns;
   std::vector<const attr_info*> columns;  // attributes with a column, in declaration order
   std::size_t column_width = 0;           // their SQL columns (a composite reference has several)
   // Inheritance: the base entity, the hierarchy's root (this entity when it has no base), and

@@ -72,8 +72,13 @@ void binder::pick_known_object(const ast::node& root, const entity_info& entity,
   }
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const attr_info& key = *entity.key_attrs[i];
-    ir::type t = key.kind == attr_kind::single ? ir::type{key.type, key.target_entity}
-                                               : ir::scalar_type(key.type);
+    // A part that refers to an entity is an object (Enrollment[Student[1], c]), or as in
+    // PonyORM that object's key where it is a single value (Enrollment[1, 'ALG']): the column
+    // holds it.
+    const bool raw = key.kind == attr_kind::single && !key.target_entity->composite_key() &&
+                     known_object(*parts[i]) == nullptr;
+    ir::type t = key.kind == attr_kind::single && !raw ? ir::type{key.type, key.target_entity}
+                                                       : ir::scalar_type(key.type);
     auto column = std::make_unique<ir::column>(t, parts[i]->span, row, key);
     filter.push_back(bind_comparison(std::move(column), ast::compare_op::eq, *parts[i],
                                      parts[i]->span, parts[i]->span));

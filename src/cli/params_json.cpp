@@ -237,6 +237,46 @@ param_value read_sequence(const json& items, const location& at, const registry&
   return param_value{std::move(out)};
 }
 
+// The key of `entity` in an $entity: one non-null value of its attribute's type (for a key
+// that is a reference, its target's key), or for a key of several attributes an array of their
+// parts, in the key's order (as E[a, b] in PonyORM); a part that refers to an entity with a
+// composite key is an array in turn. `fail_at` is where a wrong single value is reported.
+value read_key(const entity_info& entity, const json& v, const location& at,
+               const location& fail_at, const registry& schema) {
+  const auto& keys = entity.key_attrs;
+  auto scalar_part = [&](const json& part, const location& part_at, const location& part_fail_at,
+                         const attr_info& attr) {
+    const param_value key = read_value(part, part_at, schema);
+    if (!key.is_scalar() || key.scalar().is_null()) {
+      part_fail_at.fail("the key of an $entity must be a single non-null value, got " +
+                        part.dump());
+    }
+    const value& k = key.scalar();
+    if (k.type() != attr.type) {
+      part_fail_at.fail("the key of " + entity.name +
+                        (keys.size() > 1 ? " has " + attr.name + " of type " : " has type ") +
+                        std::string{type_name(attr.type)} + ", got " +
+                        std::string{type_name(k.type())} + " " + part.dump());
+    }
+    return k;
+  };
+  if (keys.size() == 1) return scalar_part(v, at, fail_at, *keys.front());
+  if (!v.is_array() || v.size() != keys.size()) {
+    std::string names;
+    for (const attr_info* key : keys) names += (names.empty() ? "" : ", ") + key->name;
+    fail_at.fail("the key of " + entity.name + " has " + std::to_string(keys.size()) +
+                 " attributes (" + names + "): give their values as a JSON array, got " + v.dump());
+  }
+  std::vector<value> parts;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const location part_at = at.at(i);
+    parts.push_back(keys[i]->reference_columns.empty()
+                        ? scalar_part(v[i], part_at, part_at, *keys[i])
+                        : read_key(*keys[i]->target_entity, v[i], part_at, part_at, schema));
+  }
+  return value::tuple(std::move(parts));
+}
+
 param_value read_entity(const json& v, const location& at, const registry& schema) {
   if (!v.is_array() || v.size() != 2 || !v[0].is_string()) {
     at.fail("$entity expects [\"Entity\", key], got " + v.dump());
@@ -248,40 +288,7 @@ param_value read_entity(const json& v, const location& at, const registry& schem
     for (const auto& e : schema.entities()) names.push_back(e->name);
     at.fail("unknown entity '" + name + "' in $entity" + did_you_mean(name, names));
   }
-  const auto& keys = entity->key_attrs;
-  // One part of the key: a single non-null value of its attribute's type (for a key part that
-  // is a reference, its target's key).
-  auto key_part = [&](const json& part, const location& part_at, const location& fail_at,
-                      const attr_info& attr) {
-    const param_value key = read_value(part, part_at, schema);
-    if (!key.is_scalar() || key.scalar().is_null()) {
-      fail_at.fail("the key of an $entity must be a single non-null value, got " + part.dump());
-    }
-    const value& k = key.scalar();
-    if (k.type() != attr.type) {
-      fail_at.fail("the key of " + name +
-                   (keys.size() > 1 ? " has " + attr.name + " of type " : " has type ") +
-                   std::string{type_name(attr.type)} + ", got " + std::string{type_name(k.type())} +
-                   " " + part.dump());
-    }
-    return k;
-  };
-  if (keys.size() == 1) {
-    return param_value{entity_ref{entity, key_part(v[1], at.at(1), at, *keys.front())}};
-  }
-  // A key of several attributes: their values in the key's order, as E[a, b] in PonyORM.
-  if (!v[1].is_array() || v[1].size() != keys.size()) {
-    std::string names;
-    for (const attr_info* key : keys) names += (names.empty() ? "" : ", ") + key->name;
-    at.fail("the key of " + name + " has " + std::to_string(keys.size()) + " attributes (" + names +
-            "): give their values as a JSON array, got " + v[1].dump());
-  }
-  std::vector<value> parts;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const location part_at = at.at(1).at(i);
-    parts.push_back(key_part(v[1][i], part_at, part_at, *keys[i]));
-  }
-  return param_value{entity_ref{entity, value::tuple(std::move(parts))}};
+  return param_value{entity_ref{entity, read_key(*entity, v[1], at.at(1), at, schema)}};
 }
 
 // A query as a parameter, the source of a loop of the query that names it (PonyORM's query

@@ -5,6 +5,7 @@
 #include <nextorm/types.hpp>
 
 #include "ir/expr.hpp"
+#include "schema/key_values.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -75,19 +76,22 @@ value scalar_of(const param_value& p, const std::string& name, value_limits limi
                     "parameter '" + name + "' is a sequence or a query where a value is needed");
 }
 
-// Item `part` of the key of an object whose key has several attributes. (The binder typed the
-// parameter as such an object: it is one, though an entity_ref may hold any key.)
+// Column `part` of the key of an object whose key has several attributes (a key of keys: the
+// columns of its parts, in order). (The binder typed the parameter as such an object: it is one,
+// though an entity_ref may hold any key.)
 value key_part_of(const param_value& p, std::size_t part, const std::string& name,
                   value_limits limits) {
   const value& whole = p.entity().key;
-  if (whole.type() != value_type::tuple || part >= whole.as_tuple().size()) {
+  const std::vector<value> columns =
+      whole.type() == value_type::tuple ? detail::key_column_values(whole) : std::vector<value>{};
+  if (part >= columns.size()) {
     throw usage_error("param.key_shape",
                       "parameter '" + name +
                           "' stands for an object whose key has several attributes: pass the "
                           "object itself (or an entity_ref with its whole key), not " +
                           whole.repr());
   }
-  return checked(whole.as_tuple()[part], name, limits);
+  return checked(columns[part], name, limits);
 }
 
 // The parameter `name` of `args`; `q.x` is the parameter x of the query passed as q.

@@ -63,11 +63,11 @@ void sql_builder::references(std::size_t referencing, const attr_info& reference
 // key first (`key_first`) where PonyORM writes a reverse join that way.
 void sql_builder::references(std::size_t referencing, std::span<const std::string> columns,
                              std::size_t target, bool key_first) {
-  const auto& keys = m_query.sources[target].entity->key_attrs;
+  const auto& keys = m_query.sources[target].entity->key_columns;
   for (std::size_t k = 0; k < columns.size(); ++k) {
     if (k > 0) m_sql += " AND ";
     const std::string& own = columns[k];
-    const std::string& key = keys[k]->column;
+    const std::string& key = keys[k].name;
     column(key_first ? target : referencing, key_first ? key : own);
     m_sql += " = ";
     column(key_first ? referencing : target, key_first ? own : key);
@@ -161,7 +161,7 @@ void sql_builder::subquery(const ir::subquery& q) {
   using m = ir::subquery_mode;
   // Objects with a composite key: a row value of the key's parts, `(?, ?) IN (SELECT a, b ...)`.
   const bool row_value = composite(*q.item);
-  const std::size_t parts = row_value ? q.item->type.entity->key_attrs.size() : 0;
+  const std::size_t parts = row_value ? q.item->type.entity->key_columns.size() : 0;
   auto key_parts = [&](const ir::expr& e) {
     for (std::size_t i = 0; i < parts; ++i) {
       if (i > 0) m_sql += ", ";
@@ -376,7 +376,7 @@ void sql_builder::expr(const ir::expr& e) {
       if (composite(*n.operand)) {
         // Each column of the key (PonyORM's), all NULL or none: its foreign key, or a LEFT JOIN.
         m_sql += '(';
-        for (std::size_t i = 0; i < n.operand->type.entity->key_attrs.size(); ++i) {
+        for (std::size_t i = 0; i < n.operand->type.entity->key_columns.size(); ++i) {
           if (i > 0) m_sql += " AND ";
           key_part(*n.operand, i);
           m_sql += n.negated ? " IS NOT NULL" : " IS NULL";
@@ -707,7 +707,7 @@ bool sql_builder::composite(const ir::expr& e) noexcept {
 
 void sql_builder::key_part(const ir::expr& e, std::size_t part) {
   if (const auto* row = e.try_as<ir::source_row>()) {
-    column(row->source, *m_query.sources[row->source].entity->key_attrs[part]);
+    column(row->source, m_query.sources[row->source].entity->key_columns[part].name);
   } else if (const auto* c = e.try_as<ir::column>()) {
     column(c->source, c->attr->reference_columns[part]);
   } else if (const auto* p = e.try_as<ir::param>()) {  // coverage-exempt: no third kind exists
@@ -722,8 +722,22 @@ void sql_builder::key_part(const ir::expr& e, std::size_t part) {
 void sql_builder::keys_equal(const ir::expr& a, const ir::expr& b) {
   // (The binder compares objects of one entity only: `a`'s is `b`'s.)
   const entity_info& entity = *a.type.entity;
+  // A known object (Pair[1, 'x']) is a subquery of its key's columns: a row value on each side,
+  // `("a", "b") = (SELECT ...)`, which the three providers have.
+  const bool a_queried = a.kind == ir::expr_kind::subquery;
+  if (a_queried || b.kind == ir::expr_kind::subquery) {
+    const ir::expr& other = a_queried ? b : a;
+    m_sql += '(';
+    for (std::size_t i = 0; i < entity.key_columns.size(); ++i) {
+      if (i > 0) m_sql += ", ";
+      key_part(other, i);
+    }
+    m_sql += ") = ";
+    expr(a_queried ? a : b);
+    return;
+  }
   m_sql += '(';
-  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
+  for (std::size_t i = 0; i < entity.key_columns.size(); ++i) {
     if (i > 0) m_sql += " AND ";
     key_part(a, i);
     m_sql += " = ";
@@ -953,7 +967,7 @@ void sql_builder::logical(const ir::logical& l) {
 bool sql_builder::count_composite(const ir::aggregate& a) {
   if (!composite(*a.arg)) return false;
   const auto* row = a.arg->try_as<ir::source_row>();
-  const std::size_t parts = a.arg->type.entity->key_attrs.size();
+  const std::size_t parts = a.arg->type.entity->key_columns.size();
   m_sql += "COUNT(";
   // A missing object (of a LEFT JOIN, or an optional reference) has NULL in every key column,
   // a present one in none.

@@ -160,7 +160,7 @@ void statement::projection(bool aliased) {
         (row == nullptr || m_query.sources[row->source].left)) {
       // A LEFT JOINed object or a reference with a key of several columns: each of them (NULL
       // for none).
-      const std::size_t parts = e.type.entity->key_attrs.size();
+      const std::size_t parts = e.type.entity->key_columns.size();
       for (std::size_t i = 0; i < parts; ++i) {
         next();
         m_sql.key_part(e, i);
@@ -303,7 +303,7 @@ void statement::group_by() {
     }
     if (lower::sql_builder::composite(*key)) {
       // A reference to an object whose key has several columns: each of them.
-      for (std::size_t i = 0; i < key->type.entity->key_attrs.size(); ++i) {
+      for (std::size_t i = 0; i < key->type.entity->key_columns.size(); ++i) {
         if (!first) m_sql.text(", ");
         first = false;
         m_sql.key_part(*key, i);
@@ -328,7 +328,7 @@ std::string statement::order_column(std::size_t position, std::string_view separ
     const ir::expr& e = *m_query.result.items[i].expr;
     // (An object of a LEFT JOIN or a reference with a key of several columns: those columns.)
     column += row != nullptr                     ? m_query.sources[row->source].entity->load_width
-              : lower::sql_builder::composite(e) ? e.type.entity->key_attrs.size()
+              : lower::sql_builder::composite(e) ? e.type.entity->key_columns.size()
                                                  : 1;
   }
   if (const auto* row = whole(*m_query.result.items[position - 1].expr)) {
@@ -340,16 +340,20 @@ std::string statement::order_column(std::size_t position, std::string_view separ
       // (By column: in a hierarchy, load_columns are the root's attributes.)
       const auto at = std::find_if(columns.begin(), columns.end(),
                                    [&](const attr_info* c) { return c->column == key->column; });
-      if (!out.empty()) out += separator;
-      out += std::to_string(column +
-                            entity.load_offsets[static_cast<std::size_t>(at - columns.begin())]);
+      const std::size_t first =
+          column + entity.load_offsets[static_cast<std::size_t>(at - columns.begin())];
+      // (A key of keys: each column of the referred key.)
+      for (std::size_t i = 0; i < key->column_names().size(); ++i) {
+        if (!out.empty()) out += separator;
+        out += std::to_string(first + i);
+      }
     }
     return out;
   }
   const ir::expr& e = *m_query.result.items[position - 1].expr;
   if (!lower::sql_builder::composite(e)) return std::to_string(column);
   std::string out;  // a key of several columns, the result's alone
-  for (std::size_t i = 0; i < e.type.entity->key_attrs.size(); ++i) {
+  for (std::size_t i = 0; i < e.type.entity->key_columns.size(); ++i) {
     if (i > 0) out += separator;
     out += std::to_string(column + i);
   }
@@ -376,7 +380,7 @@ void statement::order_by() {
     const std::size_t begin = m_plan.sql.size();
     if (item.expr && lower::sql_builder::composite(*item.expr)) {
       // An object whose key has several columns: by each, in the item's direction (PonyORM's).
-      const std::size_t parts = item.expr->type.entity->key_attrs.size();
+      const std::size_t parts = item.expr->type.entity->key_columns.size();
       for (std::size_t k = 0; k < parts; ++k) {
         if (k > 0) m_sql.text(item.descending ? " DESC, " : ", ");
         m_sql.key_part(*item.expr, k);
@@ -561,14 +565,14 @@ void statement::where_rows(const entity_info& entity, std::size_t source) {
   // A composite key as a row value, `("a", "b") IN (SELECT ...)`, which the three providers have.
   const bool composite = entity.composite_key();
   m_sql.text(composite ? " WHERE (" : " WHERE ");
-  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
+  for (std::size_t i = 0; i < entity.key_columns.size(); ++i) {
     if (i > 0) m_sql.text(", ");
-    m_sql.quoted(entity.key_attrs[i]->column);
+    m_sql.quoted(entity.key_columns[i].name);
   }
   m_sql.text(composite ? ") IN (SELECT " : " IN (SELECT ");
-  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
+  for (std::size_t i = 0; i < entity.key_columns.size(); ++i) {
     if (i > 0) m_sql.text(", ");
-    m_sql.column(source, *entity.key_attrs[i]);
+    m_sql.column(source, entity.key_columns[i].name);
   }
   from_where();
   order_by();

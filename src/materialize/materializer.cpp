@@ -1,6 +1,7 @@
 #include "materialize/materializer.hpp"
 
 #include "materialize/object_access.hpp"
+#include "schema/key_values.hpp"
 
 #include <nextorm/errors.hpp>
 #include <nextorm/types.hpp>
@@ -85,11 +86,12 @@ void read_column(entity_base& object, const column_reader& r, const driver::curs
     case column_reader::method::lazy: object_access::unloaded(field) = true; break;
     case column_reader::method::parts: {
       // (Its foreign key keeps the columns all NULL or none.)
-      std::vector<value> parts;
-      for (const attr_info* key : r.attr->target_entity->key_attrs) {
-        parts.push_back(row.get(column + parts.size(), key->type));
+      const entity_info& target = *r.attr->target_entity;
+      std::vector<value> columns;
+      for (const key_column& key : target.key_columns) {
+        columns.push_back(row.get(column + columns.size(), key.leaf->type));
       }
-      r.write(field, value::tuple(std::move(parts)));
+      r.write(field, detail::key_of_columns(target, columns));
       break;
     }
   }
@@ -164,17 +166,30 @@ const entity_info& row_class(const driver::cursor& row, std::size_t first_column
   return *actual;
 }
 
-// One key attribute's column as a value; a NULL throws value.null_key.
-value read_key_part(const driver::cursor& row, std::size_t column, const entity_info& entity,
-                    const attr_info& attr) {
+// One column of the key of `entity` as a value of `type`; a NULL throws value.null_key.
+value read_key_column(const driver::cursor& row, std::size_t column, const entity_info& entity,
+                      const attr_info& attr, value_type type) {
   value part;
   try {
-    part = row.get(column, attr.type);
+    part = row.get(column, type);
   } catch (const error& e) {  // the key's reader: a type mismatch
-    throw_type_mismatch(e, attribute_subject(entity, attr), attr.type);
+    throw_type_mismatch(e, attribute_subject(entity, attr), type);
   }
   if (part.is_null()) throw_null_key(entity, attr);
   return part;
+}
+
+// One key attribute's value from its columns (a key of keys: the referred key, from several).
+value read_key_part(const driver::cursor& row, std::size_t column, const entity_info& entity,
+                    const attr_info& attr) {
+  if (attr.reference_columns.empty()) return read_key_column(row, column, entity, attr, attr.type);
+  const entity_info& target = *attr.target_entity;
+  std::vector<value> columns;
+  for (std::size_t i = 0; i < target.key_columns.size(); ++i) {
+    columns.push_back(
+        read_key_column(row, column + i, entity, attr, target.key_columns[i].leaf->type));
+  }
+  return detail::key_of_columns(target, columns);
 }
 
 // The key of the row as a value (any key type; a tuple for a composite key).
@@ -279,20 +294,22 @@ namespace {
 value key_of_row(const driver::cursor& rows, std::size_t first_column, const entity_info& entity,
                  bool key_only) {
   const auto& columns = entity.load_columns;
-  std::vector<value> parts;
-  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
-    const attr_info* key = entity.key_attrs[i];
+  std::vector<value> values;  // the key's columns
+  for (const attr_info* key : entity.key_attrs) {
     // (By column: in a hierarchy, load_columns are the root's attributes.)
     const std::size_t at =
-        key_only ? i
+        key_only ? values.size()
                  : entity.load_offsets[static_cast<std::size_t>(
                        std::find_if(columns.begin(), columns.end(),
                                     [&](const attr_info* c) { return c->column == key->column; }) -
                        columns.begin())];
-    parts.push_back(rows.get(first_column + at, key->type));
+    for (std::size_t i = 0; i < key->column_names().size(); ++i) {
+      values.push_back(
+          rows.get(first_column + at + i, entity.key_columns[values.size()].leaf->type));
+    }
   }
-  if (parts.front().is_null()) return value{};
-  return parts.size() == 1 ? std::move(parts.front()) : value::tuple(std::move(parts));
+  if (values.front().is_null()) return value{};
+  return detail::key_of_columns(entity, values);
 }
 
 // The rows as cells; `at` is the item being read.

@@ -80,11 +80,11 @@ std::string key_column_type(const attr_info& key, const lower::dialect& dialect)
 }
 
 // The columns of a reference to an entity whose key has several attributes: one per key
-// attribute of the target, of its type (NOT NULL unless the reference is optional).
+// column of the target, of its type (NOT NULL unless the reference is optional).
 void reference_columns(const attr_info& attr, const lower::dialect& dialect, table_def& table) {
-  const auto& keys = attr.target_entity->key_attrs;
+  const auto& keys = attr.target_entity->key_columns;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    std::string definition = key_column_type(*keys[i], dialect);
+    std::string definition = key_column_type(*keys[i].leaf, dialect);
     if (!attr.column_nullable()) definition += " NOT NULL";
     table.columns.push_back({attr.reference_columns[i], std::move(definition)});
   }
@@ -94,7 +94,7 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
   const pony_naming naming{dialect.name()};  // index and constraint names, per provider
   table_def table{entity.table, {}, {}, {}, {}, {}};
   if (entity.composite_key()) {
-    for (const attr_info* key : entity.key_attrs) table.primary_key.push_back(key->column);
+    for (const key_column& key : entity.key_columns) table.primary_key.push_back(key.name);
   }
   // The composite keys and indexes of the table (its classes'), each an entity's and its own.
   std::vector<std::pair<const entity_info*, const composite_index_info*>> composites;
@@ -149,7 +149,7 @@ table_def entity_table(const entity_info& entity, const lower::dialect& dialect)
         on_delete = "SET NULL";
       }
       std::vector<std::string> parent_columns;
-      for (const attr_info* key : target.key_attrs) parent_columns.push_back(key->column);
+      for (const key_column& key : target.key_columns) parent_columns.push_back(key.name);
       // PonyORM joins a foreign key's columns with "__", an index's with "_".
       const std::string fk_name = attr->fk_name.empty()
                                       ? naming.foreign_key(entity.table, joined(names, "__"))
@@ -210,11 +210,12 @@ table_def join_table(const attr_info& attr, const lower::dialect& dialect) {
     return naming.foreign_key(table.name, joined(columns, "__"));
   };
   for (int i = 0; i < 2; ++i) {
-    const auto& keys = referenced[i]->key_attrs;
+    const auto& keys = referenced[i]->key_columns;
     std::vector<std::string> parent_columns;
     for (std::size_t k = 0; k < keys.size(); ++k) {
-      table.columns.push_back({(*names[i])[k], key_column_type(*keys[k], dialect) + " NOT NULL"});
-      parent_columns.push_back(keys[k]->column);
+      table.columns.push_back(
+          {(*names[i])[k], key_column_type(*keys[k].leaf, dialect) + " NOT NULL"});
+      parent_columns.push_back(keys[k].name);
     }
     table.foreign_keys.push_back({fk_name(*names[i]), *names[i], referenced[i]->table,
                                   std::move(parent_columns), "CASCADE"});

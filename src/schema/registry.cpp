@@ -912,16 +912,48 @@ void place_one_to_one_key(entity_info& entity, attr_info& attr) {
   keyless.key_in_reverse = true;
 }
 
-// A reference to an entity whose key has several attributes has a column for each (PonyORM:
-// <attribute>_<key column>, or its `columns`); `column` is the first.
+// The names of the key columns of `entity` before its columns are named (a reference's columns
+// are named after its target's): a key attribute's column, or for one that refers to an entity
+// with a composite key, a column per key column of that entity (PonyORM: course_name, and
+// enrollment_course_name a level up). `depth` counts the references followed: keys that refer
+// to each other in a circle have no columns at all.
+std::vector<std::string> key_column_names(const entity_info& entity,
+                                          const naming_convention& naming, std::size_t depth,
+                                          std::size_t entity_count) {
+  if (depth > entity_count) {
+    fail("schema.primary_key", "entity " + entity.name +
+                                   ": its primary key refers to entities whose keys refer back "
+                                   "to it, so no key has a value; give one of them a key of "
+                                   "its own");
+  }
+  std::vector<std::string> names;
+  for (const attr_info* key : entity.key_attrs) {
+    const bool of_keys = key->kind == attr_kind::single && key->target_entity->composite_key();
+    if (!of_keys) {
+      names.push_back(key->column.empty() ? naming.column(*key) : key->column);
+    } else if (!key->columns.empty()) {
+      names.insert(names.end(), key->columns.begin(), key->columns.end());
+    } else {
+      for (const auto& column :
+           key_column_names(*key->target_entity, naming, depth + 1, entity_count)) {
+        names.push_back(naming.reference_column(*key, column));
+      }
+    }
+  }
+  return names;
+}
+
+// A reference to an entity whose key has several attributes has a column for each of its key
+// columns (PonyORM: <attribute>_<key column>, or its `columns`); `column` is the first.
 void name_reference_columns(const entity_info& entity, attr_info& attr,
-                            const naming_convention& naming) {
-  const auto& keys = attr.target_entity->key_attrs;
+                            const naming_convention& naming, std::size_t entity_count) {
+  const std::vector<std::string> keys =
+      key_column_names(*attr.target_entity, naming, 1, entity_count);
   if (!attr.column.empty()) {
     fail("schema.option_kind",
          where(entity, attr) + "refers to " + attr.target_entity->name + ", whose key has " +
-             std::to_string(keys.size()) + " attributes: name its columns with " +
-             hint(entity, "nextorm::columns{...}", "\"columns\"") + ", one per key attribute");
+             std::to_string(keys.size()) + " columns: name its columns with " +
+             hint(entity, "nextorm::columns{...}", "\"columns\"") + ", one per key column");
   }
   if (attr.unique) {
     fail("schema.option_kind",
@@ -933,12 +965,10 @@ void name_reference_columns(const entity_info& entity, attr_info& attr,
     fail("schema.option_kind",
          where(entity, attr) + "declares " + std::to_string(attr.columns.size()) +
              " columns, but the key of " + attr.target_entity->name + " has " +
-             std::to_string(keys.size()) + " attributes; declare one column for each");
+             std::to_string(keys.size()) + " columns; declare one column for each");
   }
   if (attr.columns.empty()) {
-    for (const attr_info* key : keys) {
-      // (The target may be named after this entity: its declared name, or the convention's.)
-      const std::string key_column = key->column.empty() ? naming.column(*key) : key->column;
+    for (const auto& key_column : keys) {
       attr.reference_columns.push_back(naming.reference_column(attr, key_column));
     }
   } else {
@@ -947,7 +977,25 @@ void name_reference_columns(const entity_info& entity, attr_info& attr,
   attr.column = attr.reference_columns.front();
 }
 
-void name_columns(entity_info& entity, const naming_convention& naming) {
+// entity_info::key_columns, once every column is named: those of a key part that refers to an
+// entity with a composite key hold the values of that entity's key columns (resolved first).
+void resolve_key_columns(entity_info& entity) {
+  if (!entity.key_columns.empty()) return;
+  for (const attr_info* key : entity.key_attrs) {
+    if (key->reference_columns.empty()) {
+      entity.key_columns.push_back({key->column, key, key});
+      continue;
+    }
+    // (Owned by the registry; keys in a circle were refused while their columns were named.)
+    auto& target = const_cast<entity_info&>(*key->target_entity);
+    resolve_key_columns(target);
+    for (std::size_t i = 0; i < target.key_columns.size(); ++i) {
+      entity.key_columns.push_back({key->reference_columns[i], key, target.key_columns[i].leaf});
+    }
+  }
+}
+
+void name_columns(entity_info& entity, const naming_convention& naming, std::size_t entity_count) {
   std::set<std::string> seen;
   for (auto& attr : entity.attrs) {
     if (attr.inherited) {
@@ -960,7 +1008,7 @@ void name_columns(entity_info& entity, const naming_convention& naming) {
     if (attr.inherited) {
       attr.reference_columns = entity.base_entity->attrs[attr.index].reference_columns;
     } else if (attr.kind == attr_kind::single && attr.target_entity->composite_key()) {
-      name_reference_columns(entity, attr, naming);
+      name_reference_columns(entity, attr, naming, entity_count);
     } else if (!attr.columns.empty()) {
       // A Single to an entity with a one-attribute key: PonyORM's columns=[name] is its column.
       if (attr.columns.size() != 1) {
@@ -1047,20 +1095,20 @@ std::vector<std::string> declared_items(const attr_info& set) {
 std::vector<std::string> join_columns(const entity_info& referenced, const attr_info& holder,
                                       std::vector<std::string> declared,
                                       const naming_convention& naming) {
-  const auto& keys = referenced.key_attrs;
+  const auto& keys = referenced.key_columns;
   if (!declared.empty() && declared.size() != keys.size()) {
     fail("schema.option_kind",
          where(*holder.owner, holder) + "declares " + std::to_string(declared.size()) +
              " join column" + (declared.size() == 1 ? "" : "s") + ", but the key of " +
-             referenced.name + " has " + std::to_string(keys.size()) + " attribute" +
+             referenced.name + " has " + std::to_string(keys.size()) + " column" +
              (keys.size() == 1 ? "" : "s") + "; declare one column for each with " +
              hint(*holder.owner, "nextorm::columns{...}", "\"columns\""));
   }
   if (!declared.empty()) return declared;
   if (keys.size() == 1) return {naming.join_column(referenced)};
   std::vector<std::string> columns;
-  for (const attr_info* key : keys)
-    columns.push_back(naming.join_key_column(referenced, key->column));
+  for (const key_column& key : keys)
+    columns.push_back(naming.join_key_column(referenced, key.name));
   return columns;
 }
 
@@ -1150,6 +1198,7 @@ void name_join_tables(entity_list& entities, const naming_convention& naming) {
 // a C++ subclass describes its base's primary_key again, anything else is refused.
 void resolve_key(entity_info& entity) {
   entity.key_attrs.clear();
+  entity.key_columns.clear();
   if (const entity_info* base = entity.base_entity) {
     if (!entity.primary_key.empty() && entity.primary_key != base->primary_key) {
       fail("schema.subclass_pk", "entity " + entity.name +
@@ -1177,16 +1226,21 @@ void resolve_key(entity_info& entity) {
   entity.pk_index = entity.key_attrs.front()->index;
 }
 
-// A key part referring to an entity whose key has several attributes would make a key of keys,
-// which NextORM does not build yet: refused rather than half-made.
+// A key of one attribute that refers to an entity whose key has several (PonyORM's
+// PrimaryKey(course) of a Course keyed by two) is not built yet: refused rather than half-made.
+// (A composite key with such a part, a key of keys, is.)
 void refuse_key_of_keys(const entity_info& entity, const attr_info& attr) {
   const entity_info& target = *attr.target_entity;
-  if (attr.kind != attr_kind::single || !attr.key_part || !target.composite_key()) return;
+  if (attr.kind != attr_kind::single || !attr.key_part || entity.composite_key() ||
+      !target.composite_key()) {
+    return;
+  }
   fail("schema.composite_reference",
-       where(entity, attr) + "is a key part referring to " + target.name +
-           " (a key of keys), and the primary key of " + target.name +
-           " has several attributes; this is not supported yet: give " + target.name +
-           " a single-attribute key and make its key attributes a composite_key");
+       where(entity, attr) + "is the whole primary key and refers to " + target.name +
+           ", whose primary key has several attributes; this is not supported yet: add " +
+           target.name +
+           "'s key attributes to this entity's primary key as a composite key "
+           "of its own, or give it a key attribute of its own");
 }
 
 // A subclass's computed attributes: those a C++ subclass describes again are its base's; any
@@ -1328,7 +1382,8 @@ void registry::finalize(const naming_convention& naming) {
       if (attr.reverse_attr->kind == attr_kind::single) place_one_to_one_key(*entity, attr);
     }
   }
-  for (std::size_t e : order) name_columns(*m_entities[e], naming);
+  for (std::size_t e : order) name_columns(*m_entities[e], naming, m_entities.size());
+  for (auto& entity : m_entities) resolve_key_columns(*entity);
   for (auto& entity : m_entities) {
     for (auto& attr : entity->attrs) {
       if (attr.inherited) continue;

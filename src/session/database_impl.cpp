@@ -172,8 +172,8 @@ namespace {
 // `"a" = ? AND "b" = ?`: the key's columns, their placeholders from `first` on.
 std::string key_condition(const entity_info& entity, const lower::dialect& d, std::size_t first) {
   std::string out;
-  for (std::size_t i = 0; i < entity.key_attrs.size(); ++i) {
-    out += (i == 0 ? "" : " AND ") + d.quote(entity.key_attrs[i]->column) + " = " +
+  for (std::size_t i = 0; i < entity.key_columns.size(); ++i) {
+    out += (i == 0 ? "" : " AND ") + d.quote(entity.key_columns[i].name) + " = " +
            d.placeholder(first + i);
   }
   return out;
@@ -198,7 +198,7 @@ std::string write_sql(const entity_info& entity, const lower::dialect& d, bool u
   std::string sql = update ? "UPDATE " + d.quote(entity.table) + " SET " + assignments
                            : "DELETE FROM " + d.quote(entity.table);
   sql += " WHERE " + key_condition(entity, d, parameter);
-  parameter += entity.key_attrs.size();
+  parameter += entity.key_columns.size();
   for (std::size_t i = 0; i < entity.columns.size(); ++i) {
     if ((shape[i] & write_shape::check) == 0) continue;
     for (const auto& column : entity.columns[i]->column_names()) {

@@ -3,6 +3,7 @@
 #include <nextorm/errors.hpp>
 
 #include "materialize/object_access.hpp"
+#include "schema/key_values.hpp"
 #include "session/database_impl.hpp"
 
 namespace nextorm::detail {
@@ -39,8 +40,8 @@ void write_reference(const entity_base& object, const attr_info& attr, param_wri
     for (std::size_t i = 1; i < attr.reference_columns.size(); ++i) out.set_null(index + i);
     return;
   }
-  const auto& parts = key.as_tuple();
-  for (std::size_t i = 0; i < parts.size(); ++i) out.set(index + i, parts[i]);
+  const std::vector<value> columns = key_column_values(key);  // (a key of keys: nested)
+  for (std::size_t i = 0; i < columns.size(); ++i) out.set(index + i, columns[i]);
 }
 
 }  // namespace
@@ -107,7 +108,7 @@ void object_rows::write(param_writer& out) const {
 
 std::size_t checked_write_params::count() const noexcept {
   const entity_info& entity = m_object.info();
-  std::size_t n = entity.key_attrs.size();
+  std::size_t n = entity.key_columns.size();
   for (std::size_t i = 0; i < entity.columns.size(); ++i) {
     if ((m_shape[i] & write_shape::set) != 0) n += entity.columns[i]->column_names().size();
   }
@@ -133,7 +134,14 @@ void checked_write_params::write(param_writer& out) const {
     ++index;
   }
   for (const attr_info* key : entity.key_attrs) {
-    out.set(index++, object_access::read(m_object, *key));
+    if (key->reference_columns.empty()) {
+      out.set(index++, object_access::read(m_object, *key));
+      continue;
+    }
+    // A key of keys: the columns of the referred key.
+    for (const value& column : key_column_values(object_access::read(m_object, *key))) {
+      out.set(index++, column);
+    }
   }
   for (const value& v : m_checks) out.set(index++, v);
 }

@@ -174,8 +174,10 @@ std::string key_label(const entity_info& entity, const value& key, std::string_v
       return std::string{missing};  // e.g. a reference to an object not inserted yet
     const attr_info& attr = *entity.key_attrs[i];
     out += i == 0 ? "" : ",";
-    out += attr.kind == attr_kind::single ? attr.target + "[" + parts[i].repr() + "]"
-                                          : parts[i].repr();
+    // (A part that refers to an entity with a composite key: Course['Math',1].)
+    out += attr.kind == attr_kind::single
+               ? attr.target + "[" + key_label(*attr.target_entity, parts[i], missing) + "]"
+               : parts[i].repr();
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include "exec/bind_values.hpp"
 #include "exec/json_values.hpp"
 #include "materialize/materializer.hpp"
+#include "schema/key_values.hpp"
 #include "session/prefetch.hpp"
 #include "session/query_state.hpp"
 #include "session/session_impl.hpp"
@@ -338,20 +339,36 @@ entity_base& create_object(const void* type_tag) {
   return session.create(session.db().entity_of(type_tag));
 }
 
-entity_base& object_at(const void* type_tag, const value& key) {
+entity_base& object_at(const void* type_tag, const value& given) {
   session_impl& session = session_impl::current();
   const entity_info& entity = session.db().entity_of(type_tag);
-  const std::size_t parts = entity.key_attrs.size();
-  if ((key.type() == value_type::tuple ? key.as_tuple().size() : 1) != parts) {
+  value key = given;
+  // A key of keys may also be given as its columns' values, in order: Enrollment['Math', 1, 7].
+  const bool of_keys = entity.key_columns.size() != entity.key_attrs.size();
+  if (of_keys && !key_fits(entity, key) && key.type() == value_type::tuple &&
+      key.as_tuple().size() == entity.key_columns.size() &&
+      std::none_of(key.as_tuple().begin(), key.as_tuple().end(),
+                   [](const value& v) { return v.type() == value_type::tuple; })) {
+    key = key_of_columns(entity, key.as_tuple());
+  }
+  if (!key_fits(entity, key)) {
+    const std::size_t parts = entity.key_attrs.size();
     std::string names;
-    for (const attr_info* attr : entity.key_attrs)
+    std::string nested;
+    for (const attr_info* attr : entity.key_attrs) {
       names += (names.empty() ? "" : ", ") + attr->name;
+      if (attr->reference_columns.empty()) continue;
+      nested += "; " + attr->name + " refers to " + attr->target + ", whose key has " +
+                std::to_string(attr->target_entity->key_attrs.size()) +
+                " attributes: its part is such a key (" + attr->name + ".key()), or pass the " +
+                std::to_string(entity.key_columns.size()) + " columns' values in order";
+    }
     throw usage_error("object.key_shape",
                       entity.name + "'s key is " +
                           (parts == 1 ? "the one attribute " + names + ": pass its value"
                                       : "made of " + std::to_string(parts) + " attributes (" +
                                             names + "): pass their values as at({...})") +
-                          ", not " + key.repr());
+                          ", not " + key.repr() + nested);
   }
   session.flush();
   entity_base* found = session.load(entity, key);

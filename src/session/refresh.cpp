@@ -9,6 +9,7 @@
 #include "common/suggest.hpp"
 #include "materialize/materializer.hpp"
 #include "materialize/object_access.hpp"
+#include "schema/key_values.hpp"
 #include "session/object_columns.hpp"
 #include "session/session_impl.hpp"
 
@@ -26,13 +27,12 @@ constexpr std::size_t keys_per_statement = 1000;
 value read_column(const driver::cursor& row, std::size_t column, const attr_info& attr) {
   const std::size_t width = attr.column_names().size();
   if (width == 1) return row.is_null(column) ? value{} : row.get(column, attr.type);
-  std::vector<value> parts;
+  std::vector<value> columns;
   for (std::size_t i = 0; i < width; ++i) {
     if (row.is_null(column + i)) return value{};
-    const attr_info& part = *attr.target_entity->key_attrs[i];
-    parts.push_back(row.get(column + i, part.type));
+    columns.push_back(row.get(column + i, attr.target_entity->key_columns[i].leaf->type));
   }
-  return value::tuple(std::move(parts));
+  return key_of_columns(*attr.target_entity, columns);
 }
 
 }  // namespace
@@ -68,14 +68,14 @@ void session_impl::refresh_after_update(const entity_info& entity,
   if (held.empty()) return;
   const lower::dialect& d = m_db.dialect();
   std::string columns;
-  for (const attr_info* key : entity.key_attrs) {
-    columns += (columns.empty() ? "" : ", ") + d.quote(key->column);
+  for (const key_column& key : entity.key_columns) {
+    columns += (columns.empty() ? "" : ", ") + d.quote(key.name);
   }
   for (const attr_info* attr : attrs) {
     for (const auto& column : attr->column_names()) columns += ", " + d.quote(column);
   }
   const std::string select = "SELECT " + columns + " FROM " + d.quote(entity.table) + " WHERE ";
-  const std::size_t key_width = entity.key_attrs.size();
+  const std::size_t key_width = entity.key_columns.size();
   std::unordered_map<value, entity_base*, value_hash> by_key;
   for (entity_base* object : held) by_key.emplace(object->key(), object);
   std::vector<value> keys;
@@ -87,7 +87,7 @@ void session_impl::refresh_after_update(const entity_info& entity,
       const std::vector<value> key = key_params(*held[i]);
       std::string one;
       for (std::size_t part = 0; part < key_width; ++part) {
-        one += (part == 0 ? "" : " AND ") + d.quote(entity.key_attrs[part]->column) + " = " +
+        one += (part == 0 ? "" : " AND ") + d.quote(entity.key_columns[part].name) + " = " +
                d.placeholder(keys.size());
         keys.push_back(key[part]);
       }
@@ -95,16 +95,11 @@ void session_impl::refresh_after_update(const entity_info& entity,
     }
     auto rows = connection().query(select + where, keys);
     while (rows->next()) {
-      value key;
-      if (key_width == 1) {
-        key = rows->get(0, entity.key_attrs[0]->type);
-      } else {
-        std::vector<value> parts;
-        for (std::size_t part = 0; part < key_width; ++part) {
-          parts.push_back(rows->get(part, entity.key_attrs[part]->type));
-        }
-        key = value::tuple(std::move(parts));
+      std::vector<value> key_columns;
+      for (std::size_t part = 0; part < key_width; ++part) {
+        key_columns.push_back(rows->get(part, entity.key_columns[part].leaf->type));
       }
+      const value key = key_of_columns(entity, key_columns);
       entity_base& object = *by_key.at(key);  // the SELECT asked for held keys only
       std::size_t column = key_width;
       for (const attr_info* attr : attrs) {
@@ -123,13 +118,13 @@ std::string columns_equal(const lower::dialect& d, std::span<const attr_info* co
                           const entity_base& object, std::vector<value>& params) {
   std::string out;
   for (const attr_info* attr : attrs) {
-    const value v = object_access::read(object, *attr);
+    // (upsert() refused a None here; a composite reference: its key's columns.)
+    const std::vector<value> values = key_column_values(object_access::read(object, *attr));
     const auto columns = attr->column_names();
     for (std::size_t i = 0; i < columns.size(); ++i) {
       out +=
           (out.empty() ? "" : " AND ") + d.quote(columns[i]) + " = " + d.placeholder(params.size());
-      // (upsert() refused a None here.)
-      params.push_back(columns.size() == 1 ? v : v.as_tuple()[i]);
+      params.push_back(values[i]);
     }
   }
   return out;

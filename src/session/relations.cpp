@@ -30,11 +30,11 @@ std::string select_all(const entity_info& entity, const lower::dialect& d, std::
 
 // A many-to-many's join table joined to its items (`t`): `j.c = t.k` for each key column.
 std::string join_items(const attr_info& attr, const lower::dialect& d) {
-  const auto& keys = attr.target_entity->key_attrs;
+  const auto& keys = attr.target_entity->key_columns;
   std::string sql = " JOIN " + d.quote(attr.m2m_table) + " j ON ";
   for (std::size_t k = 0; k < keys.size(); ++k) {
     if (k != 0) sql += " AND ";
-    sql += "j." + d.quote(attr.m2m_other_columns[k]) + " = t." + d.quote(keys[k]->column);
+    sql += "j." + d.quote(attr.m2m_other_columns[k]) + " = t." + d.quote(keys[k].name);
   }
   return sql;
 }

@@ -1,5 +1,7 @@
 #include "session/session_impl.hpp"
 
+#include "schema/key_values.hpp"
+
 #include <nextorm/errors.hpp>
 #include <nextorm/types.hpp>
 
@@ -140,15 +142,20 @@ entity_base* session_impl::load(const entity_info& entity, const value& key) {
   if (key.is_null()) return nullptr;
   materialize::entity_objects& objects = this->objects().objects_of(entity);
   if (entity_base* known = objects.find(key)) return known;
-  // A composite key binds each of its parts.
-  const std::span<const value> parts =
+  // A composite key binds each of its parts; a key of keys each of its columns (flattened).
+  std::vector<value> flattened;
+  std::span<const value> columns =
       key.type() == value_type::tuple ? std::span{key.as_tuple()} : std::span{&key, 1};
-  for (const value& part : parts) {
-    if (part.is_null()) return nullptr;  // no row has a NULL key part
+  if (entity.key_columns.size() != columns.size()) {
+    flattened = key_column_values(key);
+    columns = flattened;
+  }
+  for (const value& column : columns) {
+    if (column.is_null()) return nullptr;  // no row has a NULL key part
   }
   entity_base* found = nullptr;
   {
-    auto rows = connection().query(statements(entity).select_by_key, parts);
+    auto rows = connection().query(statements(entity).select_by_key, columns);
     if (!rows->next()) return nullptr;
     found = materialize::materialize_object(*rows, 0, objects);
   }
@@ -517,9 +524,7 @@ void session_impl::load_lazy(entity_base& object, const attr_info& attr) {
 }
 
 std::vector<value> key_params(const entity_base& object) {
-  value key = object.key();
-  if (key.type() == value_type::tuple) return key.as_tuple();
-  return {std::move(key)};
+  return key_column_values(object.key());  // (a key of keys: the columns of its parts too)
 }
 
 void session_impl::check_not_cancelled() const {

@@ -160,6 +160,35 @@ TEST_CASE("$entity of an entity with a composite key takes its key as a list in 
         "--params: 'x'[1][0]: the key of an $entity must be a single non-null value, got [1]");
 }
 
+TEST_CASE("$entity of a key of keys takes the referred composite key as a list in its list") {
+  registry terms;
+  terms.load_json_text(R"({"entities":[
+    {"name":"Term","primary_key":["name","semester"],"attrs":[
+      {"name":"name","kind":"Req","type":"str"},{"name":"semester","kind":"Req","type":"int"},
+      {"name":"enrollments","kind":"Set","type":"Enrollment"}]},
+    {"name":"Pupil","attrs":[{"name":"enrollments","kind":"Set","type":"Enrollment"}]},
+    {"name":"Enrollment","primary_key":["course","student"],"attrs":[
+      {"name":"course","kind":"Single","type":"Term"},
+      {"name":"student","kind":"Single","type":"Pupil"}]}]})");
+  terms.finalize();
+  const params p = parse_params(R"({"x": {"$entity": ["Enrollment", [["Math", 1], 7]]}})", terms);
+  CHECK(p.at("x") == param_value{entity_ref{terms.find("Enrollment"),
+                                            value::tuple({value::tuple({"Math", 1}), 7})}});
+  auto error = [&](const std::string& json) {
+    try {
+      (void)parse_params("{\"x\": " + json + "}", terms);
+    } catch (const usage_failure& e) {
+      return std::string{e.what()};
+    }
+    return std::string{"no error"};
+  };
+  CHECK(error(R"({"$entity": ["Enrollment", ["Math", 7]]})") ==
+        "--params: 'x'[1][0]: the key of Term has 2 attributes (name, semester): give their "
+        "values as a JSON array, got \"Math\"");
+  CHECK(error(R"({"$entity": ["Enrollment", [["Math", "1"], 7]]})") ==
+        "--params: 'x'[1][0][1]: the key of Term has semester of type int, got str \"1\"");
+}
+
 TEST_CASE("$query passes a query, the source of a loop of the query that names it") {
   const param_value plain = one(R"({"$query": "s for s in Student if s.gpa > 3.5"})");
   REQUIRE(plain.is_query());

@@ -102,9 +102,13 @@ std::string canonical(const value& v, int float_digits) {
     case value_type::interval:
       return "td:" + nextorm::timedelta_text(std::chrono::microseconds{v.as_microseconds()});
     case value_type::tuple: {
+      // A key of keys is flat, as PonyORM's get_pk() gives it: ((A1, 9), 2) is (A1, 9, 2).
       std::string out = "(";
-      for (const value& part : v.as_tuple())
-        out += (out.size() == 1 ? "" : ",") + canonical(part, float_digits);
+      for (const value& part : v.as_tuple()) {
+        std::string text = canonical(part, float_digits);
+        if (part.type() == value_type::tuple) text = text.substr(1, text.size() - 2);
+        out += (out.size() == 1 ? "" : ",") + text;
+      }
       return out + ")";
     }
   }

@@ -21,8 +21,8 @@
 // tests/differential itself (the university), or the subdirectory NEXTORM_DIFFERENTIAL_SUITE
 // names (estore: PonyORM's e-store). NEXTORM_DIFFERENTIAL_MIN_QUERIES is the fewest queries the
 // suite must hold (300 by default).
-#include <nextorm/database.hpp>
 #include <nextorm/async.hpp>
+#include <nextorm/database.hpp>
 #include <nextorm/errors.hpp>
 #include <nextorm/event_loop.hpp>
 #include <nextorm/inspect.hpp>
@@ -47,6 +47,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -194,16 +195,16 @@ nextorm::param_value decode_param(const json& v, nextorm::database& db) {
   }
   if (v.is_object()) {
     if (v.contains("entity")) {
-      const json& key = v.at("key");
-      auto scalar = [](const json& k) {
-        return k.is_string() ? value{k.get<std::string>()} : value{k.get<std::int64_t>()};
+      // A composite key is a list; a key of keys has the referred key as a list in it.
+      const std::function<value(const json&)> key_of = [&](const json& k) {
+        if (k.is_string()) return value{k.get<std::string>()};
+        if (!k.is_array()) return value{k.get<std::int64_t>()};
+        std::vector<value> parts;
+        for (const json& part : k) parts.push_back(key_of(part));
+        return value::tuple(std::move(parts));
       };
-      std::vector<value> parts;  // a composite key: a list
-      if (key.is_array()) {
-        for (const json& part : key) parts.push_back(scalar(part));
-      }
       return nextorm::entity_ref{&db.schema().get(v.at("entity").get<std::string>()),
-                                 key.is_array() ? value::tuple(std::move(parts)) : scalar(key)};
+                                 key_of(v.at("key"))};
     }
     static const std::map<std::string, value_type> kinds = {
         {"date", value_type::date}, {"datetime", value_type::datetime},

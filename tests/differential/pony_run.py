@@ -78,7 +78,7 @@ def decode_param(v, entities):
     if isinstance(v, dict):
         if 'entity' in v:
             key = v['key']
-            return entities[v['entity']][tuple(key) if isinstance(key, list) else key]
+            return entities[v['entity']][as_key(key)]
         (kind, text), = v.items()
         if kind == 'timedelta':  # "H:MM:SS[.ffffff]", hours of any count
             return str2timedelta(text)
@@ -86,6 +86,11 @@ def decode_param(v, entities):
                 'time': time.fromisoformat, 'decimal': Decimal, 'uuid': UUID,
                 'bytes': bytes.fromhex, 'json': json.loads}[kind](text)
     return v
+
+
+def as_key(key):
+    """A key from JSON: a list is a composite key, a list in it the key a part refers to."""
+    return tuple(as_key(part) for part in key) if isinstance(key, list) else key
 
 
 def canonical(v, db):

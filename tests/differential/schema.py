@@ -56,6 +56,7 @@ def define_entities(db):
         passport = Optional('Passport')
         grades = Set('Grade')
         locker = Optional('Locker')
+        visits = Set('Visit')
 
     class Course(db.Entity):
         name = Required(str)
@@ -124,6 +125,7 @@ def define_entities(db):
         reviewed = Set(Grade)
         courses = Set(Course, table='course_slots')
         neighbours = Set('Slot', reverse='neighbours')
+        bookings = Set('Booking')
         PrimaryKey(room, hour)
 
     # A primary key that is a reference (PonyORM's PrimaryKey(Student)).
@@ -137,10 +139,24 @@ def define_entities(db):
         hearing = Optional(Slot)
         reason = Required(str)
 
+    # A key of keys: a key part referring to Slot (room, hour), and a reference to it (three
+    # columns).
+    class Booking(db.Entity):
+        slot = Required(Slot)
+        day = Required(int)
+        seats = Optional(int)
+        visits = Set('Visit')
+        PrimaryKey(slot, day)
+
+    class Visit(db.Entity):
+        booking = Required(Booking)
+        student = Optional(Student)
+        minutes = Required(int)
+
     entities = dict(Department=Department, Group=Group, Student=Student, Course=Course,
                     Teacher=Teacher, Passport=Passport, Person=Person, Employee=Employee,
                     Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot, Appeal=Appeal,
-                    Locker=Locker)
+                    Locker=Locker, Booking=Booking, Visit=Visit)
     add_computed(entities)
     return entities
 
@@ -338,3 +354,13 @@ def populate_keys(e, students, courses, teachers):
             slot.courses.add(courses[r.next(len(courses))])
         if i % 3 == 0 and i + 1 < len(slots):
             slot.neighbours.add(slots[i + 1 + r.next(len(slots) - i - 1)])
+    # Bookings of the slots (a key of keys) and their visits, from a sequence of their own.
+    r = _Sequence(20261208)
+    for slot in slots:
+        for day in range(1, 6):
+            if r.next(3) == 0:
+                continue
+            b = e['Booking'](slot=slot, day=day, seats=None if r.next(4) == 0 else 10 + r.next(30))
+            for _ in range(r.next(3)):
+                e['Visit'](booking=b, minutes=15 * (1 + r.next(8)),
+                           student=None if r.next(5) == 0 else students[r.next(len(students))])

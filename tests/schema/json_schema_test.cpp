@@ -1100,12 +1100,12 @@ TEST_CASE(
   // As many columns as the key has attributes.
   CHECK(mapping_error(schema("", R"(,"column":"p")")) ==
         "schema.option_kind: entity Tag, attribute pairs: declares 1 join column, but the key of "
-        "Pair has 2 attributes; declare one column for each with \"columns\"");
+        "Pair has 2 columns; declare one column for each with \"columns\"");
   CHECK_THAT(mapping_error(schema("", R"(,"columns":["x","y","z"])")),
              Catch::Contains("schema.option_kind: ") && Catch::Contains("declares 3 join columns"));
-  CHECK_THAT(mapping_error(schema(R"(,"columns":["x","y"])", "")),
-             Catch::Contains("schema.option_kind: ") &&
-                 Catch::Contains("the key of Tag has 1 attribute;"));
+  CHECK_THAT(
+      mapping_error(schema(R"(,"columns":["x","y"])", "")),
+      Catch::Contains("schema.option_kind: ") && Catch::Contains("the key of Tag has 1 column;"));
   // Columns that clash between the two sides.
   CHECK(error_id_of(schema(R"(,"columns":["pair_b"])", "")) == "schema.duplicate_column");
   // "columns" on a one-to-many Set: its columns are the reverse Single's.
@@ -1142,12 +1142,63 @@ TEST_CASE(
       {"name":"twins","kind":"Set","type":"Pair","reverse":"twins","reverse_column":"t"}]}]})"),
              Catch::Contains("schema.option_kind: ") &&
                  Catch::Contains("'reverse_column' names one column"));
-  // A key part referring to an entity whose key is composite.
-  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
+  // A key part referring to an entity whose key is composite (a key of keys): a column per
+  // column of that key, and so has a reference to it and a join table.
+  {
+    registry r;
+    r.load_json_text(R"({"entities":[)" + pair + R"(,
       {"name":"links","kind":"Set","type":"Link"}]},
       {"name":"Link","primary_key":["pair","n"],"attrs":[
-        {"name":"pair","kind":"Single","type":"Pair"},{"name":"n","kind":"Req","type":"int"}]}]})") ==
-        "schema.composite_reference");
+        {"name":"pair","kind":"Single","type":"Pair"},{"name":"n","kind":"Req","type":"int"},
+        {"name":"notes","kind":"Set","type":"Note"},{"name":"tags","kind":"Set","type":"Tag"}]},
+      {"name":"Note","attrs":[{"name":"link","kind":"Single","type":"Link"}]},
+      {"name":"Tag","attrs":[{"name":"links","kind":"Set","type":"Link"}]}]})");
+    r.finalize();
+    std::vector<std::string> key;
+    for (const key_column& k : r.get("Link").key_columns) key.push_back(k.name);
+    CHECK(key == std::vector<std::string>{"pair_a", "pair_b", "n"});
+    CHECK(r.get("Link").key_columns[1].leaf->type == value_type::text);
+    const auto link = r.get("Note").find("link")->column_names();
+    CHECK(std::vector<std::string>(link.begin(), link.end()) ==
+          std::vector<std::string>{"link_pair_a", "link_pair_b", "link_n"});
+    CHECK(r.get("Tag").find("links")->m2m_other_columns ==
+          std::vector<std::string>{"link_pair_a", "link_pair_b", "link_n"});
+  }
+  // A key part's declared columns name the columns of what refers to its entity.
+  {
+    registry r;
+    r.load_json_text(R"({"entities":[)" + pair + R"(,
+      {"name":"links","kind":"Set","type":"Link"}]},
+      {"name":"Link","primary_key":["pair","n"],"attrs":[
+        {"name":"pair","kind":"Single","type":"Pair","columns":["pa","pb"]},
+        {"name":"n","kind":"Req","type":"int"},{"name":"notes","kind":"Set","type":"Note"}]},
+      {"name":"Note","attrs":[{"name":"link","kind":"Single","type":"Link"}]}]})");
+    r.finalize();
+    const auto link = r.get("Note").find("link")->column_names();
+    CHECK(std::vector<std::string>(link.begin(), link.end()) ==
+          std::vector<std::string>{"link_pa", "link_pb", "link_n"});
+  }
+  // Its columns, declared: one per column of the referred key.
+  CHECK_THAT(mapping_error(R"({"entities":[)" + pair + R"(,
+      {"name":"links","kind":"Set","type":"Link"}]},
+      {"name":"Link","primary_key":["pair","n"],"attrs":[
+        {"name":"pair","kind":"Single","type":"Pair"},{"name":"n","kind":"Req","type":"int"},
+        {"name":"notes","kind":"Set","type":"Note"}]},
+      {"name":"Note","attrs":[{"name":"link","kind":"Single","type":"Link",
+        "columns":["x","y"]}]}]})"),
+             Catch::Contains("declares 2 columns, but the key of Link has 3 columns"));
+  // A key of one attribute that refers to such an entity is not built yet.
+  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
+      {"name":"links","kind":"Set","type":"Link"}]},
+      {"name":"Link","primary_key":["pair"],"attrs":[
+        {"name":"pair","kind":"Single","type":"Pair"}]}]})") == "schema.composite_reference");
+  // Keys of keys that refer to each other in a circle have no columns at all.
+  CHECK(error_id_of(R"({"entities":[
+      {"name":"A","primary_key":["b","x"],"attrs":[{"name":"b","kind":"Single","type":"B"},
+        {"name":"x","kind":"Req","type":"int"},{"name":"bs","kind":"Set","type":"B"}]},
+      {"name":"B","primary_key":["a","y"],"attrs":[{"name":"a","kind":"Single","type":"A",
+        "reverse":"bs"},{"name":"y","kind":"Req","type":"int"},
+        {"name":"as","kind":"Set","type":"A","reverse":"b"}]}]})") == "schema.primary_key");
   // The reverse Set of a key's reference is no reference to the composite entity's key.
   CHECK(error_id_of(composite_schema) == "no error");
 }

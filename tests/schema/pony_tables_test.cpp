@@ -14,8 +14,10 @@
 // (PonyORM's PrimaryKey(a, b)): one of two scalars listed in another order than declared, one of
 // two references (no index for the key's first column, one for its second), a composite key over
 // a reference of two columns (all its columns in the constraint), and composite ones that start
-// with a reference (which then gets no index of its own, as in PonyORM). A second case
-// checks that C++ entities are named for the provider too and that their tables work.
+// with a reference (which then gets no index of its own, as in PonyORM); a key of keys (a key
+// part referring to RoomBooking, its columns named after that key's, referred to and joined in
+// turn: three columns each). A second case checks that C++ entities are named for the provider
+// too and that their tables work.
 #include <nextorm/nextorm.hpp>
 
 #include <catch2/catch.hpp>
