@@ -207,7 +207,21 @@ TEST_CASE("objects with a key of keys are changed, removed and reached through t
     // A key part of a stored object does not change, as in PonyORM.
     CHECK_THROWS_AS(b1.course = Term::at({"Math", 2}), usage_error);
   }
+  {
+    // An upsert finds the row by the key's columns; a bulk update reads the held objects again
+    // by them.
+    db_session session{s.db};
+    Enrollment& a1 = Enrollment::at({math(1), 1});
+    Enrollment& same = Enrollment::upsert(
+        {{"course", Term::at({"Math", 1})}, {"student", Pupil::at(1)}, {"grade", 6}}, {});
+    CHECK(&same == &a1);
+    CHECK(a1.grade.get() == 6);
+    CHECK(select<Enrollment>("e for e in Enrollment if e.student.name == 'Ann'")
+              .update({{"grade", "e.grade + 1"}}) == 1);
+    CHECK(a1.grade.get() == 7);
+  }
   db_session session{s.db};
+  CHECK(Enrollment::at({math(1), 1}).grade.get() == 7);
   CHECK(Enrollment::at({math(1), 2}).grade.get() == 4);
   CHECK(Enrollment::at({math(1), 2}).labels.size() == 0);
   CHECK_THROWS_AS(Enrollment::at({math(2), 1}), object_not_found);
