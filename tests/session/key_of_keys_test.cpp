@@ -21,6 +21,7 @@ namespace {
 struct Enrollment;
 struct Remark;
 struct Label;
+struct Award;
 
 struct Term : entity<Term> {
   Req<std::string> name{"name"};
@@ -41,12 +42,19 @@ struct Enrollment : entity<Enrollment> {
   Opt<std::int64_t> grade{"grade"};
   Set<Remark> remarks{"remarks"};
   Set<Label> labels{"labels"};
+  Set<Award> awards{"awards"};
   [[no_unique_address]] nextorm::primary_key pk{course, student};
 };
 
 struct Remark : entity<Remark> {
   Single<Enrollment> enrollment{"enrollment"};
   Req<std::string> text{"text"};
+};
+
+// An optional reference: three nullable columns.
+struct Award : entity<Award> {
+  Req<std::string> name{"name"};
+  Single<Enrollment> enrollment{"enrollment", optional};
 };
 
 struct Label : entity<Label> {
@@ -59,7 +67,7 @@ class school {
   school()
       : m_url{nextorm::testing::fresh_database_url("key_of_keys_" + std::to_string(++runs()))} {
     db.bind(m_url);
-    db.generate_mapping<Term, Pupil, Enrollment, Remark, Label>({.create_tables = true});
+    db.generate_mapping<Term, Pupil, Enrollment, Remark, Label, Award>({.create_tables = true});
   }
   ~school() { nextorm::testing::discard_database(m_url); }
   school(const school&) = delete;
@@ -290,4 +298,33 @@ TEST_CASE("queries compare, navigate and return objects with a key of keys", "[k
   // Bulk removal by the key's columns.
   CHECK(select<Enrollment>("e for e in Enrollment if e.grade == None").remove() == 1);
   CHECK(Enrollment::select().count() == 2);
+}
+
+TEST_CASE("an optional reference to an object with a key of keys may be missing", "[key_of_keys]") {
+  school s;
+  s.fill();
+  {
+    db_session session{s.db};
+    (void)Award::create({{"name", "best"}, {"enrollment", Enrollment::at({math(1), 1})}});
+    (void)Award::create({{"name", "none"}});
+  }
+  CHECK(s.scalar("SELECT COUNT(*) FROM " + s.table("Award") +
+                     " WHERE enrollment_course_name IS NULL AND enrollment_course_semester IS "
+                     "NULL AND enrollment_student IS NULL",
+                 value_type::integer) == value{1});
+  db_session session{s.db};
+  CHECK(select<std::string>("a.name for a in Award if a.enrollment is None").first() == "none");
+  CHECK(select<std::string>("a.name for a in Award if a.enrollment.grade == 5").first() == "best");
+  std::vector<std::string> pairs;
+  for (auto [award, enrollment] :
+       left_join<std::tuple<Award, Enrollment>>("(a, a.enrollment) for a in Award")) {
+    pairs.push_back(award->name.get() + (enrollment ? " " + printed(*enrollment) : " -"));
+  }
+  std::sort(pairs.begin(), pairs.end());
+  CHECK(pairs == std::vector<std::string>{"best Enrollment[Term['Math',1],Pupil[1]]", "none -"});
+  Award& none = *select<Award>("a for a in Award if a.name == 'none'").first();
+  CHECK(none.enrollment.get() == nullptr);
+  none.enrollment = Enrollment::at({math(2), 1});
+  session.commit();
+  CHECK(select<Award>("a for a in Award if a.enrollment.course.semester == 2").count() == 1);
 }
