@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -182,6 +183,13 @@ TEST_CASE("an object with a key of keys is found by its nested key or by its col
   CHECK_THROWS_WITH(Enrollment::at({math(2), 2}),
                     "lookup.not_found: Enrollment[Term['Math',2],Pupil[2]] does not exist");
   CHECK_THROWS_AS(Enrollment::at({"Math", 2, 2}), object_not_found);
+  // Values at their extremes are bound like any other: no such object (a NUL in text is
+  // postgres.nul_in_text on PostgreSQL, which cannot store it).
+  constexpr auto int64_min = std::numeric_limits<std::int64_t>::min();
+  constexpr auto int64_max = std::numeric_limits<std::int64_t>::max();
+  CHECK_THROWS_AS(Enrollment::at({math(int64_min), int64_max}), object_not_found);
+  CHECK_THROWS_AS(Enrollment::at({value::tuple({std::string("Ma\0th", 5), 1}), 1}), nextorm::error);
+  CHECK_THROWS_AS(Enrollment::at({"", 0, -1}), object_not_found);
   // A key of the wrong shape says what the key is made of.
   CHECK_THROWS_WITH(Enrollment::at({"Math", 1}),
                     Catch::Contains("object.key_shape: Enrollment's key is made of 2 attributes "
