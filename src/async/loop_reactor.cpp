@@ -55,10 +55,11 @@ loop_reactor::~loop_reactor() {
 }
 
 void loop_reactor::post(std::function<void()> work) {
-  {
-    const std::lock_guard lock{m_mutex};
-    m_posted.push_back(std::move(work));
-  }
+  // All under the lock: once the loop can take the work, it may run it, end what it runs for
+  // and be destroyed, so a post from another thread (a SQLite worker) must touch nothing of the
+  // reactor after that (it wrote the eventfd of a destroyed loop, under load: UBSan found it).
+  const std::lock_guard lock{m_mutex};
+  m_posted.push_back(std::move(work));
   // Posted by what the loop runs (a fiber resuming another, a place in the pool handed over):
   // the loop looks at its posted work before it waits again, no wake needed.
   if (t_running_loop == this) return;

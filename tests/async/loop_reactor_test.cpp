@@ -1,7 +1,7 @@
 // The event loop's reactor on its own, with pipes for sockets: a ready socket, a time limit, a
 // hang-up, a watch replaced, a late event of a watch that timed out, a descriptor closed and its
-// number reused, work posted from another thread, a socket the kernel refuses, and work that
-// ends what the loop runs for.
+// number reused, work posted from another thread, a socket the kernel refuses, work that ends
+// what the loop runs for, and a loop destroyed as soon as another thread's work has run.
 #include <nextorm/errors.hpp>
 
 #include <catch2/catch.hpp>
@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -208,4 +209,18 @@ TEST_CASE("a socket watched for writing only calls its watch with io_write", "[r
   loop.watch(p.writer(), io_write, 5s, [&](io_bits what) { got.push_back(what); });
   while (got.empty()) loop.run_once();
   CHECK(got == std::vector<io_bits>{io_write});
+}
+
+TEST_CASE("a loop may be destroyed as soon as work another thread posted has run", "[reactor]") {
+  // The poster must be done with the reactor once the loop can take its work (ASan and UBSan
+  // saw a SQLite worker write the eventfd of a loop that had ended and been destroyed).
+  for (int round = 0; round < 500; ++round) {
+    auto loop = std::make_unique<loop_reactor>();
+    bool ran = false;
+    std::thread other{[&loop, &ran] { loop->post([&ran] { ran = true; }); }};
+    while (!ran) loop->run_once();
+    loop.reset();
+    other.join();
+  }
+  SUCCEED("no use of a destroyed loop");
 }
