@@ -82,16 +82,23 @@ value scalar_of(const param_value& p, const std::string& name, value_limits limi
 value key_part_of(const param_value& p, std::size_t part, const std::string& name,
                   value_limits limits) {
   const value& whole = p.entity().key;
-  const std::vector<value> columns =
-      whole.type() == value_type::tuple ? detail::key_column_values(whole) : std::vector<value>{};
-  if (part >= columns.size()) {
-    throw usage_error("param.key_shape",
-                      "parameter '" + name +
-                          "' stands for an object whose key has several attributes: pass the "
-                          "object itself (or an entity_ref with its whole key), not " +
-                          whole.repr());
+  if (whole.type() == value_type::tuple) {
+    const std::vector<value>& parts = whole.as_tuple();
+    // (Flattened only for a key of keys, which nests the referred key: every execution binds
+    // these.)
+    const bool nested = std::any_of(parts.begin(), parts.end(),
+                                    [](const value& v) { return v.type() == value_type::tuple; });
+    if (!nested && part < parts.size()) return checked(parts[part], name, limits);
+    if (nested) {
+      const std::vector<value> columns = detail::key_column_values(whole);
+      if (part < columns.size()) return checked(columns[part], name, limits);
+    }
   }
-  return checked(columns[part], name, limits);
+  throw usage_error("param.key_shape",
+                    "parameter '" + name +
+                        "' stands for an object whose key has several attributes: pass the "
+                        "object itself (or an entity_ref with its whole key), not " +
+                        whole.repr());
 }
 
 // The parameter `name` of `args`; `q.x` is the parameter x of the query passed as q.

@@ -264,6 +264,12 @@ TEST_CASE("queries compare, navigate and return objects with a key of keys", "[k
         std::vector<std::string>{"Ann Math/1"});
   CHECK(listed(select<Enrollment>("e for e in Enrollment if e != x", {{"x", a1}})) ==
         std::vector<std::string>{"Ann Math/2", "Bob Math/1"});
+  // An entity_ref whose key lacks a column is refused when the query runs.
+  CHECK_THROWS_WITH(
+      select<Enrollment>("e for e in Enrollment if e == x",
+                         {{"x", entity_ref{&a1.info(), value::tuple({value::tuple({"Math"}), 1})}}})
+          .count(),
+      Catch::Contains("param.key_shape"));
   CHECK(select<Remark>("r for r in Remark if r.enrollment == x", {{"x", a1}}).first()->text.get() ==
         "well done");
   CHECK(select<std::string>("r.enrollment.course.title for r in Remark if "
