@@ -243,7 +243,6 @@ struct entity_hooks {
 // has PrimaryKey(name, semester)): one per column of that entity's key, in its order.
 struct key_column {
   std::string name;
-  const attr_info* part = nullptr;  // the key attribute the column belongs to
   const attr_info* leaf = nullptr;  // the attribute whose values it holds: its type, its length
 };
 

@@ -983,14 +983,14 @@ void resolve_key_columns(entity_info& entity) {
   if (!entity.key_columns.empty()) return;
   for (const attr_info* key : entity.key_attrs) {
     if (key->reference_columns.empty()) {
-      entity.key_columns.push_back({key->column, key, key});
+      entity.key_columns.push_back({key->column, key});
       continue;
     }
     // (Owned by the registry; keys in a circle were refused while their columns were named.)
     auto& target = const_cast<entity_info&>(*key->target_entity);
     resolve_key_columns(target);
     for (std::size_t i = 0; i < target.key_columns.size(); ++i) {
-      entity.key_columns.push_back({key->reference_columns[i], key, target.key_columns[i].leaf});
+      entity.key_columns.push_back({key->reference_columns[i], target.key_columns[i].leaf});
     }
   }
 }
