@@ -281,6 +281,8 @@ struct entity_info {
   // composite key). A key's value has a part per key attribute; a part that refers to such an
   // entity is that entity's key (a tuple in the tuple).
   std::vector<key_column> key_columns;
+  // How many they are: known before they are named, for a reference to this entity has as many.
+  std::size_t key_width = 0;
   std::vector<const attr_info*> columns;  // attributes with a column, in declaration order
   std::size_t column_width = 0;           // their SQL columns (a composite reference has several)
   // Inheritance: the base entity, the hierarchy's root (this entity when it has no base), and
@@ -319,10 +321,14 @@ struct entity_info {
   [[nodiscard]] const attr_info* find(std::string_view attr_name) const noexcept;
   // The computed attribute or method `name` of this entity or of a base.
   [[nodiscard]] const computed_info* find_computed(std::string_view name) const noexcept;
-  // The key attribute of an entity with a single-attribute key (for a composite key, the
-  // first of key_attrs: callers that handle both test composite_key() first).
+  // The key attribute of an entity with a one-column key (for a composite key, the first of
+  // key_attrs: callers that handle both test composite_key() first).
   [[nodiscard]] const attr_info& pk() const noexcept { return attrs[pk_index]; }
-  [[nodiscard]] bool composite_key() const noexcept { return key_attrs.size() > 1; }
+  // Whether the key has several columns: several key attributes, or one that refers to an entity
+  // whose key has several (PonyORM's PrimaryKey(course) of a Course keyed by two). Such a key's
+  // value is a tuple of a part per key attribute (a key of one attribute: a tuple of one part);
+  // a key of one column is that column's value.
+  [[nodiscard]] bool composite_key() const noexcept { return key_width > 1; }
   // Whether `other` is this entity or one below it (PonyORM's issubclass).
   [[nodiscard]] bool is_same_or_base_of(const entity_info& other) const noexcept;
   [[nodiscard]] bool in_hierarchy() const noexcept { return discriminator_attr != nullptr; }

@@ -238,9 +238,10 @@ param_value read_sequence(const json& items, const location& at, const registry&
 }
 
 // The key of `entity` in an $entity: one non-null value of its attribute's type (for a key
-// that is a reference, its target's key), or for a key of several attributes an array of their
-// parts, in the key's order (as E[a, b] in PonyORM); a part that refers to an entity with a
-// composite key is an array in turn. `fail_at` is where a wrong single value is reported.
+// that is a reference, its target's key, an array where that key is composite), or for a key of
+// several attributes an array of their parts, in the key's order (as E[a, b] in PonyORM); a part
+// that refers to an entity with a composite key is an array in turn. `fail_at` is where a wrong
+// single value is reported.
 value read_key(const entity_info& entity, const json& v, const location& at,
                const location& fail_at, const registry& schema) {
   const auto& keys = entity.key_attrs;
@@ -260,7 +261,12 @@ value read_key(const entity_info& entity, const json& v, const location& at,
     }
     return k;
   };
-  if (keys.size() == 1) return scalar_part(v, at, fail_at, *keys.front());
+  if (keys.size() == 1) {
+    // (A key of one attribute that refers to an entity with a composite key: that entity's key.)
+    return keys.front()->reference_columns.empty()
+               ? scalar_part(v, at, fail_at, *keys.front())
+               : read_key(*keys.front()->target_entity, v, at, fail_at, schema);
+  }
   if (!v.is_array() || v.size() != keys.size()) {
     std::string names;
     for (const attr_info* key : keys) names += (names.empty() ? "" : ", ") + key->name;

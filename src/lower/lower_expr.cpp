@@ -272,12 +272,14 @@ void sql_builder::key(const ir::expr& e) {
 void sql_builder::refuse_composite(const ir::expr& e) const {
   // A key of several columns is no single SQL value.
   const entity_info& entity = *e.type.entity;
+  std::string names;
+  for (const attr_info* key : entity.key_attrs) names += (names.empty() ? "" : ", ") + key->name;
   throw composite_key_error{
       "an object of " + entity.name +
-          ", whose primary key has several attributes, is used here as one value (compared, "
+          ", whose primary key has several columns, is used here as one value (compared, "
           "counted, grouped, ordered, or in an expression); this is not supported yet: use its "
           "key attributes instead (" +
-          entity.key_attrs[0]->name + ", " + entity.key_attrs[1]->name + ", ...)",
+          names + ")",
       e.text, e.span};
 }
 
@@ -373,6 +375,13 @@ void sql_builder::expr(const ir::expr& e) {
     case ir::expr_kind::compare: return compare(e.as<ir::compare>());
     case ir::expr_kind::is_null: {
       const auto& n = e.as<ir::is_null>();
+      if (composite(*n.operand) && n.operand->kind == ir::expr_kind::subquery) {
+        // The reverse side of a one-to-one (b.ticket is None): a subquery of its key's columns,
+        // which is no one value: whether it has a row.
+        m_sql += n.negated ? "EXISTS " : "NOT EXISTS ";
+        expr(*n.operand);
+        return;
+      }
       if (composite(*n.operand)) {
         // Each column of the key (PonyORM's), all NULL or none: its foreign key, or a LEFT JOIN.
         m_sql += '(';
@@ -710,12 +719,18 @@ void sql_builder::key_part(const ir::expr& e, std::size_t part) {
     column(row->source, m_query.sources[row->source].entity->key_columns[part].name);
   } else if (const auto* c = e.try_as<ir::column>()) {
     column(c->source, c->attr->reference_columns[part]);
-  } else if (const auto* p = e.try_as<ir::param>()) {  // coverage-exempt: no third kind exists
+  } else if (const auto* p = e.try_as<ir::param>()) {
     lower::param_slot slot{lower::param_slot::source::named, p->name, p->element, {}};
     slot.key_part = part;
     bind(std::move(slot));
   } else {
-    key(e);  // no other expression has such an object's type (refused there if one did)
+    // The reverse side of a one-to-one, a subquery of the object's key (no other expression has
+    // such an object's type): a subquery of one column of it, NULL where there is no object.
+    const auto& q = e.as<ir::subquery>();
+    m_sql += "(SELECT ";
+    key_part(*q.item, part);
+    from_where(q.scope, q.filter);
+    m_sql += ')';
   }
 }
 

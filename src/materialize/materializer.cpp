@@ -196,7 +196,8 @@ value read_key_part(const driver::cursor& row, std::size_t column, const entity_
 value read_key(const driver::cursor& row, std::size_t first_column, const entity_objects& objects) {
   const entity_info& entity = objects.entity();
   const auto& columns = objects.key_columns();
-  if (!entity.composite_key()) {
+  // (A key of one attribute is its value, even where it refers to an entity with a composite key.)
+  if (entity.key_attrs.size() == 1) {
     return read_key_part(row, first_column + columns[0], entity, entity.pk());
   }
   std::vector<value> parts;

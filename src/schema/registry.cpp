@@ -858,20 +858,12 @@ void link_reverse(entity_info& entity, attr_info& attr) {
 // PonyORM keeps a one-to-one's foreign key on one side (core.py Attribute.get_columns): the
 // required side, else the side with a declared column, else the entity whose name sorts first,
 // else (same entity) the attribute declared first. A symmetric Single keeps its own column.
-// The attribute whose values an entity's single-attribute key holds: its PK, or where the key is
-// a Single (PonyORM's PrimaryKey(Person)), the key it refers to, followed to the end. Keys that
-// refer to each other in a circle have no value at all: refused.
-const attr_info& stored_key(const entity_info& entity, std::size_t entity_count) {
+// The attribute whose values an entity's one-column key holds: its PK, or where the key is a
+// Single (PonyORM's PrimaryKey(Person)), the key it refers to, followed to the end (keys in a
+// circle were refused by resolve_key_width).
+const attr_info& stored_key(const entity_info& entity) {
   const entity_info* current = &entity;
-  // (A Single key referring to a composite key was refused already: refuse_key_of_keys.)
-  for (std::size_t steps = 0; !current->composite_key() && current->pk().kind == attr_kind::single;
-       ++steps) {
-    if (steps == entity_count) {
-      fail("schema.primary_key", "entity " + entity.name +
-                                     ": its primary key refers to entities whose keys refer back "
-                                     "to it, so no key has a value; give one of them a key of "
-                                     "its own");
-    }
+  while (!current->composite_key() && current->pk().kind == attr_kind::single) {
     current = current->pk().target_entity;
   }
   return current->pk();
@@ -915,17 +907,9 @@ void place_one_to_one_key(entity_info& entity, attr_info& attr) {
 // The names of the key columns of `entity` before its columns are named (a reference's columns
 // are named after its target's): a key attribute's column, or for one that refers to an entity
 // with a composite key, a column per key column of that entity (PonyORM: course_name, and
-// enrollment_course_name a level up). `depth` counts the references followed: keys that refer
-// to each other in a circle have no columns at all.
+// enrollment_course_name a level up).
 std::vector<std::string> key_column_names(const entity_info& entity,
-                                          const naming_convention& naming, std::size_t depth,
-                                          std::size_t entity_count) {
-  if (depth > entity_count) {
-    fail("schema.primary_key", "entity " + entity.name +
-                                   ": its primary key refers to entities whose keys refer back "
-                                   "to it, so no key has a value; give one of them a key of "
-                                   "its own");
-  }
+                                          const naming_convention& naming) {
   std::vector<std::string> names;
   for (const attr_info* key : entity.key_attrs) {
     const bool of_keys = key->kind == attr_kind::single && key->target_entity->composite_key();
@@ -934,8 +918,7 @@ std::vector<std::string> key_column_names(const entity_info& entity,
     } else if (!key->columns.empty()) {
       names.insert(names.end(), key->columns.begin(), key->columns.end());
     } else {
-      for (const auto& column :
-           key_column_names(*key->target_entity, naming, depth + 1, entity_count)) {
+      for (const auto& column : key_column_names(*key->target_entity, naming)) {
         names.push_back(naming.reference_column(*key, column));
       }
     }
@@ -946,9 +929,8 @@ std::vector<std::string> key_column_names(const entity_info& entity,
 // A reference to an entity whose key has several attributes has a column for each of its key
 // columns (PonyORM: <attribute>_<key column>, or its `columns`); `column` is the first.
 void name_reference_columns(const entity_info& entity, attr_info& attr,
-                            const naming_convention& naming, std::size_t entity_count) {
-  const std::vector<std::string> keys =
-      key_column_names(*attr.target_entity, naming, 1, entity_count);
+                            const naming_convention& naming) {
+  const std::vector<std::string> keys = key_column_names(*attr.target_entity, naming);
   if (!attr.column.empty()) {
     fail("schema.option_kind",
          where(entity, attr) + "refers to " + attr.target_entity->name + ", whose key has " +
@@ -995,7 +977,7 @@ void resolve_key_columns(entity_info& entity) {
   }
 }
 
-void name_columns(entity_info& entity, const naming_convention& naming, std::size_t entity_count) {
+void name_columns(entity_info& entity, const naming_convention& naming) {
   std::set<std::string> seen;
   for (auto& attr : entity.attrs) {
     if (attr.inherited) {
@@ -1008,7 +990,7 @@ void name_columns(entity_info& entity, const naming_convention& naming, std::siz
     if (attr.inherited) {
       attr.reference_columns = entity.base_entity->attrs[attr.index].reference_columns;
     } else if (attr.kind == attr_kind::single && attr.target_entity->composite_key()) {
-      name_reference_columns(entity, attr, naming, entity_count);
+      name_reference_columns(entity, attr, naming);
     } else if (!attr.columns.empty()) {
       // A Single to an entity with a one-attribute key: PonyORM's columns=[name] is its column.
       if (attr.columns.size() != 1) {
@@ -1199,6 +1181,7 @@ void name_join_tables(entity_list& entities, const naming_convention& naming) {
 void resolve_key(entity_info& entity) {
   entity.key_attrs.clear();
   entity.key_columns.clear();
+  entity.key_width = 0;
   if (const entity_info* base = entity.base_entity) {
     if (!entity.primary_key.empty() && entity.primary_key != base->primary_key) {
       fail("schema.subclass_pk", "entity " + entity.name +
@@ -1226,21 +1209,27 @@ void resolve_key(entity_info& entity) {
   entity.pk_index = entity.key_attrs.front()->index;
 }
 
-// A key of one attribute that refers to an entity whose key has several (PonyORM's
-// PrimaryKey(course) of a Course keyed by two) is not built yet: refused rather than half-made.
-// (A composite key with such a part, a key of keys, is.)
-void refuse_key_of_keys(const entity_info& entity, const attr_info& attr) {
-  const entity_info& target = *attr.target_entity;
-  if (attr.kind != attr_kind::single || !attr.key_part || entity.composite_key() ||
-      !target.composite_key()) {
-    return;
+// entity_info::key_width: a column per key attribute, or for one that refers to an entity (a
+// PK<Person>, a part of PrimaryKey(course, student)), as many as that entity's key has. `depth`
+// counts the references followed: keys that refer to each other in a circle have no value.
+std::size_t resolve_key_width(entity_info& entity, std::size_t depth, std::size_t entity_count) {
+  if (entity.key_width != 0) return entity.key_width;
+  if (depth > entity_count) {
+    fail("schema.primary_key", "entity " + entity.name +
+                                   ": its primary key refers to entities whose keys refer back "
+                                   "to it, so no key has a value; give one of them a key of "
+                                   "its own");
   }
-  fail("schema.composite_reference",
-       where(entity, attr) + "is the whole primary key and refers to " + target.name +
-           ", whose primary key has several attributes; this is not supported yet: add " +
-           target.name +
-           "'s key attributes to this entity's primary key as a composite key "
-           "of its own, or give it a key attribute of its own");
+  std::size_t width = 0;
+  for (const attr_info* key : entity.key_attrs) {
+    // (Owned by the registry.)
+    width += key->kind == attr_kind::single
+                 ? resolve_key_width(const_cast<entity_info&>(*key->target_entity), depth + 1,
+                                     entity_count)
+                 : 1;
+  }
+  entity.key_width = width;
+  return width;
 }
 
 // A subclass's computed attributes: those a C++ subclass describes again are its base's; any
@@ -1367,22 +1356,18 @@ void registry::finalize(const naming_convention& naming) {
       }
     }
   }
-  for (auto& entity : m_entities) {
-    for (auto& attr : entity->attrs) {
-      if (attr.is_relation() && !attr.inherited) refuse_key_of_keys(*entity, attr);
-    }
-  }
+  for (auto& entity : m_entities) resolve_key_width(*entity, 0, m_entities.size());
   for (auto& entity : m_entities) {
     for (auto& attr : entity->attrs) {
       if (attr.kind != attr_kind::single || attr.inherited) continue;
-      const attr_info& key = stored_key(*attr.target_entity, m_entities.size());
+      const attr_info& key = stored_key(*attr.target_entity);
       // (A composite key: its value is a tuple.)
       attr.type = attr.target_entity->composite_key() ? value_type::tuple : key.type;
       if (!attr.target_entity->composite_key()) attr.max_len = key.max_len;
       if (attr.reverse_attr->kind == attr_kind::single) place_one_to_one_key(*entity, attr);
     }
   }
-  for (std::size_t e : order) name_columns(*m_entities[e], naming, m_entities.size());
+  for (std::size_t e : order) name_columns(*m_entities[e], naming);
   for (auto& entity : m_entities) resolve_key_columns(*entity);
   for (auto& entity : m_entities) {
     for (auto& attr : entity->attrs) {

@@ -135,6 +135,8 @@ param_value json_key(const entity_info& entity, const attr_info& attr, const nlo
   if (!attr.is_relation()) return json_scalar(entity, attr, v);
   const entity_info& target = *attr.target_entity;
   if (!target.composite_key()) return json_scalar(entity, *target.key_attrs.front(), v);
+  // (A key of one attribute that refers to an entity with a composite key: that entity's key.)
+  if (target.key_attrs.size() == 1) return json_key(target, *target.key_attrs.front(), v);
   if (!v.is_array() || v.size() != target.key_attrs.size()) {
     throw usage_error("value.wrong_type", entity.name + "." + attr.name + " takes the key of a " +
                                               target.name + ", an array of " +

@@ -6,6 +6,7 @@
 #include "common/suggest.hpp"
 #include "common/unreachable.hpp"
 #include "materialize/object_access.hpp"
+#include "schema/key_values.hpp"
 #include "session/session_impl.hpp"
 
 #include <cxxabi.h>
@@ -168,7 +169,7 @@ std::string key_label(const entity_info& entity, const value& key, std::string_v
     return only.target + "[" + key_label(*only.target_entity, key, missing) + "]";
   }
   std::string out;
-  const std::vector<value>& parts = key.as_tuple();
+  const std::span<const value> parts = key_parts(entity, key);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (parts[i].is_null())
       return std::string{missing};  // e.g. a reference to an object not inserted yet
@@ -413,7 +414,8 @@ entity_base::entity_base() noexcept {
 
 value entity_base::key() const {
   if (m_info == nullptr) detail::throw_unattached();
-  if (!m_info->composite_key()) return detail::object_access::read(*this, m_info->pk());
+  // (A key of one attribute is its value, even where it refers to an entity with a composite key.)
+  if (m_info->key_attrs.size() == 1) return detail::object_access::read(*this, m_info->pk());
   std::vector<value> parts;
   parts.reserve(m_info->key_attrs.size());
   for (const attr_info* attr : m_info->key_attrs) {

@@ -165,15 +165,22 @@ TEST_CASE("$entity of a key of keys takes the referred composite key as a list i
   terms.load_json_text(R"({"entities":[
     {"name":"Term","primary_key":["name","semester"],"attrs":[
       {"name":"name","kind":"Req","type":"str"},{"name":"semester","kind":"Req","type":"int"},
-      {"name":"enrollments","kind":"Set","type":"Enrollment"}]},
+      {"name":"enrollments","kind":"Set","type":"Enrollment"},
+      {"name":"syllabus","kind":"Single","type":"Syllabus","optional":true}]},
     {"name":"Pupil","attrs":[{"name":"enrollments","kind":"Set","type":"Enrollment"}]},
     {"name":"Enrollment","primary_key":["course","student"],"attrs":[
       {"name":"course","kind":"Single","type":"Term"},
-      {"name":"student","kind":"Single","type":"Pupil"}]}]})");
+      {"name":"student","kind":"Single","type":"Pupil"}]},
+    {"name":"Syllabus","primary_key":["term"],"attrs":[
+      {"name":"term","kind":"Single","type":"Term"}]}]})");
   terms.finalize();
   const params p = parse_params(R"({"x": {"$entity": ["Enrollment", [["Math", 1], 7]]}})", terms);
   CHECK(p.at("x") == param_value{entity_ref{terms.find("Enrollment"),
                                             value::tuple({value::tuple({"Math", 1}), 7})}});
+  // A key of one attribute that refers to Term is Term's key.
+  const params one_part = parse_params(R"({"x": {"$entity": ["Syllabus", ["Math", 1]]}})", terms);
+  CHECK(one_part.at("x") ==
+        param_value{entity_ref{terms.find("Syllabus"), value::tuple({"Math", 1})}});
   auto error = [&](const std::string& json) {
     try {
       (void)parse_params("{\"x\": " + json + "}", terms);
@@ -187,6 +194,12 @@ TEST_CASE("$entity of a key of keys takes the referred composite key as a list i
         "values as a JSON array, got \"Math\"");
   CHECK(error(R"({"$entity": ["Enrollment", [["Math", "1"], 7]]})") ==
         "--params: 'x'[1][0][1]: the key of Term has semester of type int, got str \"1\"");
+  CHECK(error(R"({"$entity": ["Syllabus", "Math"]})") ==
+        "--params: 'x': the key of Term has 2 attributes (name, semester): give their "
+        "values as a JSON array, got \"Math\"");
+  CHECK(error(R"({"$entity": ["Syllabus", [["Math", 1]]]})") ==
+        "--params: 'x': the key of Term has 2 attributes (name, semester): give their "
+        "values as a JSON array, got [[\"Math\",1]]");
 }
 
 TEST_CASE("$query passes a query, the source of a loop of the query that names it") {

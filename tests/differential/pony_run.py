@@ -77,8 +77,12 @@ def decode_param(v, entities):
         return tuple(decode_param(x, entities) for x in v)
     if isinstance(v, dict):
         if 'entity' in v:
-            key = v['key']
-            return entities[v['entity']][as_key(key)]
+            key = as_key(v['key'])
+            entity = entities[v['entity']]
+            # (A key of one attribute that refers to a composite key: E[(its columns,)].)
+            if len(entity._pk_attrs_) == 1 and isinstance(key, tuple):
+                return entity[(flat_columns(key),)]
+            return entity[key]
         (kind, text), = v.items()
         if kind == 'timedelta':  # "H:MM:SS[.ffffff]", hours of any count
             return str2timedelta(text)
@@ -86,6 +90,13 @@ def decode_param(v, entities):
                 'time': time.fromisoformat, 'decimal': Decimal, 'uuid': UUID,
                 'bytes': bytes.fromhex, 'json': json.loads}[kind](text)
     return v
+
+
+def flat_columns(key):
+    """The columns' values of a key (a tuple of parts, some of them tuples in turn)."""
+    if not isinstance(key, tuple):
+        return (key,)
+    return tuple(column for part in key for column in flat_columns(part))
 
 
 def as_key(key):

@@ -146,7 +146,18 @@ def define_entities(db):
         day = Required(int)
         seats = Optional(int)
         visits = Set('Visit')
+        ticket = Optional('Ticket')
         PrimaryKey(slot, day)
+
+    # A key of one attribute that refers to a key of keys (three columns), and a reference to it.
+    class Ticket(db.Entity):
+        booking = PrimaryKey(Booking)
+        code = Required(str)
+        scans = Set('Scan')
+
+    class Scan(db.Entity):
+        ticket = Required(Ticket)
+        gate = Required(int)
 
     class Visit(db.Entity):
         booking = Required(Booking)
@@ -156,7 +167,7 @@ def define_entities(db):
     entities = dict(Department=Department, Group=Group, Student=Student, Course=Course,
                     Teacher=Teacher, Passport=Passport, Person=Person, Employee=Employee,
                     Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot, Appeal=Appeal,
-                    Locker=Locker, Booking=Booking, Visit=Visit)
+                    Locker=Locker, Booking=Booking, Visit=Visit, Ticket=Ticket, Scan=Scan)
     add_computed(entities)
     return entities
 
@@ -364,3 +375,11 @@ def populate_keys(e, students, courses, teachers):
             for _ in range(r.next(3)):
                 e['Visit'](booking=b, minutes=15 * (1 + r.next(8)),
                            student=None if r.next(5) == 0 else students[r.next(len(students))])
+    # Tickets of some bookings and their scans, from a sequence of their own.
+    r = _Sequence(20261207)
+    for b in sorted(e['Booking'].select(), key=lambda b: (b.slot.room, b.slot.hour, b.day)):
+        if r.next(2) == 0:
+            continue
+        t = e['Ticket'](booking=b, code='T%d' % r.next(100))
+        for _ in range(r.next(3)):
+            e['Scan'](ticket=t, gate=1 + r.next(4))

@@ -1187,11 +1187,26 @@ TEST_CASE(
       {"name":"Note","attrs":[{"name":"link","kind":"Single","type":"Link",
         "columns":["x","y"]}]}]})"),
              Catch::Contains("declares 2 columns, but the key of Link has 3 columns"));
-  // A key of one attribute that refers to such an entity is not built yet.
-  CHECK(error_id_of(R"({"entities":[)" + pair + R"(,
-      {"name":"links","kind":"Set","type":"Link"}]},
+  // A key of one attribute that refers to such an entity has its columns (PonyORM's
+  // PrimaryKey(pair)), and so has a reference to it.
+  {
+    registry r;
+    r.load_json_text(R"({"entities":[)" + pair + R"(,
+      {"name":"link","kind":"Single","type":"Link","optional":true}]},
       {"name":"Link","primary_key":["pair"],"attrs":[
-        {"name":"pair","kind":"Single","type":"Pair"}]}]})") == "schema.composite_reference");
+        {"name":"pair","kind":"Single","type":"Pair"},{"name":"notes","kind":"Set","type":"Note"}]},
+      {"name":"Note","attrs":[{"name":"link","kind":"Single","type":"Link"}]}]})");
+    r.finalize();
+    const entity_info& link = r.get("Link");
+    CHECK(link.composite_key());
+    CHECK(link.key_attrs.size() == 1);
+    std::vector<std::string> names;
+    for (const auto& column : link.key_columns) names.push_back(column.name);
+    CHECK(names == std::vector<std::string>{"pair_a", "pair_b"});
+    const auto note = r.get("Note").find("link")->column_names();
+    CHECK(std::vector<std::string>(note.begin(), note.end()) ==
+          std::vector<std::string>{"link_pair_a", "link_pair_b"});
+  }
   // Keys of keys that refer to each other in a circle have no columns at all.
   CHECK(error_id_of(R"({"entities":[
       {"name":"A","primary_key":["b","x"],"attrs":[{"name":"b","kind":"Single","type":"B"},

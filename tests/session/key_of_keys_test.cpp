@@ -7,6 +7,8 @@
 // reads in a new session, from the database.
 #include "session_fixture.hpp"
 
+#include <nextorm/json.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -23,12 +25,15 @@ struct Enrollment;
 struct Remark;
 struct Label;
 struct Award;
+struct Syllabus;
+struct Reading;
 
 struct Term : entity<Term> {
   Req<std::string> name{"name"};
   Req<std::int64_t> semester{"semester"};
   Opt<std::string> title{"title"};
   Set<Enrollment> enrollments{"enrollments"};
+  Single<Syllabus> syllabus{"syllabus", optional};
   [[no_unique_address]] nextorm::primary_key pk{name, semester};
 };
 
@@ -61,6 +66,22 @@ struct Award : entity<Award> {
 struct Label : entity<Label> {
   Req<std::string> name{"name"};
   Set<Enrollment> enrollments{"enrollments"};
+  Set<Syllabus> syllabi{"syllabi"};
+};
+
+// A key of one attribute that refers to an entity with a composite key (PonyORM's
+// PrimaryKey(course) of a Course keyed by two): a Term's syllabus extends it, sharing its key.
+struct Syllabus : entity<Syllabus> {
+  Single<Term> term{"term"};
+  Req<std::string> text{"text"};
+  Set<Reading> readings{"readings"};
+  Set<Label> labels{"labels"};
+  [[no_unique_address]] nextorm::primary_key pk{term};
+};
+
+struct Reading : entity<Reading> {
+  Req<std::string> title{"title"};
+  Single<Syllabus> syllabus{"syllabus"};
 };
 
 class school {
@@ -68,7 +89,8 @@ class school {
   school()
       : m_url{nextorm::testing::fresh_database_url("key_of_keys_" + std::to_string(++runs()))} {
     db.bind(m_url);
-    db.generate_mapping<Term, Pupil, Enrollment, Remark, Label, Award>({.create_tables = true});
+    db.generate_mapping<Term, Pupil, Enrollment, Remark, Label, Award, Syllabus, Reading>(
+        {.create_tables = true});
   }
   ~school() { nextorm::testing::discard_database(m_url); }
   school(const school&) = delete;
@@ -341,4 +363,125 @@ TEST_CASE("an optional reference to an object with a key of keys may be missing"
   none.enrollment = Enrollment::at({math(2), 1});
   session.commit();
   CHECK(select<Award>("a for a in Award if a.enrollment.course.semester == 2").count() == 1);
+}
+
+TEST_CASE(
+    "a key of one attribute that refers to an entity with a composite key is that entity's key, "
+    "in a column per its columns",
+    "[key_of_keys]") {
+  school s;
+  const entity_info& syllabus = s.db.schema().get("Syllabus");
+  CHECK(syllabus.composite_key());
+  std::vector<std::string> key_columns;
+  for (const key_column& k : syllabus.key_columns) key_columns.push_back(k.name);
+  CHECK(key_columns == std::vector<std::string>{"term_name", "term_semester"});
+  const auto reading = s.db.schema().get("Reading").find("syllabus")->column_names();
+  CHECK(std::vector<std::string>(reading.begin(), reading.end()) ==
+        std::vector<std::string>{"syllabus_term_name", "syllabus_term_semester"});
+  s.fill();
+  {
+    db_session session{s.db};
+    Syllabus& algebra = Syllabus::create({{"term", Term::at({"Math", 1})}, {"text", "groups"}});
+    (void)Syllabus::create({{"term", Term::at({"Math", 2})}, {"text", "rings"}});
+    (void)Reading::create({{"title", "Artin"}, {"syllabus", algebra}});
+    (void)Reading::create({{"title", "Lang"}, {"syllabus", algebra}});
+    Label::select().first()->syllabi.add(algebra);
+  }
+  CHECK(s.scalar("SELECT text FROM " + s.table("Syllabus") +
+                     " WHERE term_name = 'Math' AND term_semester = 2",
+                 value_type::text) == value{"rings"});
+  CHECK(s.scalar("SELECT COUNT(*) FROM " + s.table("Reading") +
+                     " WHERE syllabus_term_name = 'Math' AND syllabus_term_semester = 1",
+                 value_type::integer) == value{2});
+  db_session session{s.db};
+  // Its key is the referred key, as in PonyORM (Syllabus[Term['Math',1]]): found by it, one
+  // object per key, reached both ways.
+  Syllabus& algebra = Syllabus::at({"Math", 1});
+  CHECK(algebra.key() == math(1));
+  CHECK(algebra.text.get() == "groups");
+  CHECK(printed(algebra) == "Syllabus[Term['Math',1]]");
+  CHECK(&Syllabus::at(Term::at({"Math", 1}).key()) == &algebra);
+  CHECK(Term::at({"Math", 1}).syllabus.get() == &algebra);
+  CHECK(algebra.term.get() == &Term::at({"Math", 1}));
+  CHECK(algebra.readings.size() == 2);
+  CHECK(select<Reading>("r for r in Reading if r.title == 'Lang'").first()->syllabus.get() ==
+        &algebra);
+  CHECK(Label::select().first()->syllabi.size() == 1);
+  CHECK_THROWS_WITH(Syllabus::at({"Math", 3}),
+                    "lookup.not_found: Syllabus[Term['Math',3]] does not exist");
+  CHECK_THROWS_WITH(Syllabus::at(7), Catch::Contains("object.key_shape: Syllabus's key is the "
+                                                     "one attribute term"));
+  CHECK_THROWS_AS(Syllabus::at({"Math"}), usage_error);
+  CHECK_THROWS_AS(Syllabus::at({"Math", 1, 1}), usage_error);
+  // In queries: compared with objects and by key, navigated, returned, ordered, counted.
+  auto texts = [](const query<Syllabus>& q) {
+    std::vector<std::string> out;
+    for (Syllabus& y : q) out.push_back(y.text.get());
+    return out;
+  };
+  CHECK(texts(select<Syllabus>("y for y in Syllabus if y.term.semester == 2")) ==
+        std::vector<std::string>{"rings"});
+  CHECK(texts(select<Syllabus>("y for y in Syllabus if y == x", {{"x", algebra}})) ==
+        std::vector<std::string>{"groups"});
+  CHECK(texts(select<Syllabus>("y for y in Syllabus if y == Syllabus[Term['Math', 2]]")) ==
+        std::vector<std::string>{"rings"});
+  CHECK(texts(select<Syllabus>("r.syllabus for r in Reading if r.title == 'Artin'")) ==
+        std::vector<std::string>{"groups"});
+  CHECK(texts(select<Syllabus>("y for y in Syllabus if count(y.readings) == 0")) ==
+        std::vector<std::string>{"rings"});
+  CHECK(texts(select<Syllabus>("y for y in Syllabus").order_by("desc(y)")) ==
+        std::vector<std::string>{"rings", "groups"});
+  CHECK(texts(select<Syllabus>("t.syllabus for t in Term if t.title == 'Algebra'")) ==
+        std::vector<std::string>{"groups"});
+  // As JSON: a reference to it is its key's array (the referred key), read back from one.
+  Reading& rudin = nextorm::create_from_json<Reading>(
+      nlohmann::json::parse(R"({"title": "Rudin", "syllabus": ["Math", 2]})"));
+  CHECK(rudin.syllabus.get() == &Syllabus::at({"Math", 2}));
+  CHECK(nextorm::to_json(rudin)["syllabus"] == nlohmann::json::parse(R"(["Math", 2])"));
+  CHECK(nextorm::to_json(algebra)["term"] == nlohmann::json::parse(R"(["Math", 1])"));
+  CHECK_THROWS_WITH(nextorm::create_from_json<Reading>(
+                        nlohmann::json::parse(R"({"title": "x", "syllabus": "Math"})")),
+                    Catch::Contains("value.wrong_type: Syllabus.term takes the key of a Term"));
+  rudin.remove();
+  // Its Term's side of the one-to-one (no column: a subquery of the key's columns).
+  (void)Term::create({{"name", "Art"}, {"semester", 1}});
+  CHECK(select<std::string>("t.name for t in Term if t.syllabus is None").first() == "Art");
+  CHECK(select<Term>("t for t in Term if t.syllabus is not None").count() == 2);
+  CHECK(select<Term>("t for t in Term if t.syllabus == x", {{"x", algebra}}).first().get() ==
+        &Term::at({"Math", 1}));
+  std::vector<std::string> pairs;
+  for (auto [term, syllabus] :
+       select<std::tuple<Term, Syllabus>>("(t, t.syllabus) for t in Term")) {
+    pairs.push_back(term->name.get() + (syllabus ? " " + syllabus->text.get() : " -"));
+  }
+  std::sort(pairs.begin(), pairs.end());
+  CHECK(pairs == std::vector<std::string>{"Art -", "Math groups", "Math rings"});
+  std::vector<std::string> titles;
+  for (const std::string& title :
+       select<std::string>("r.title for r in Reading if r.syllabus == x", {{"x", algebra}})
+           .order_by("r.title")) {
+    titles.push_back(title);
+  }
+  CHECK(titles == std::vector<std::string>{"Artin", "Lang"});
+  CHECK(select<std::string>("l.name for l in Label if x in l.syllabi", {{"x", algebra}}).first() ==
+        "hard");
+  // Changed and removed by its key's columns; removing it removes its readings (the reverse of
+  // a required reference), and as in PonyORM its Term's optional side does not cascade.
+  algebra.text = "fields";
+  session.commit();
+  CHECK(s.scalar("SELECT text FROM " + s.table("Syllabus") + " WHERE term_semester = 1",
+                 value_type::text) == value{"fields"});
+  CHECK_THROWS_WITH(Term::at({"Math", 1}).remove(),
+                    Catch::Contains("relation.delete_blocked: cannot remove Term['Math',1]: "
+                                    "Syllabus[Term['Math',1]] requires it"));
+  algebra.remove();
+  Term::at({"Math", 1}).remove();
+  session.commit();
+  CHECK(Syllabus::select().count() == 1);
+  CHECK(Reading::select().count() == 0);
+  CHECK(Enrollment::select().count() == 1);
+  Syllabus::at({"Math", 2}).remove();
+  session.commit();
+  CHECK(Syllabus::select().count() == 0);
+  CHECK(s.scalar("SELECT COUNT(*) FROM " + s.table("Syllabus"), value_type::integer) == value{0});
 }
