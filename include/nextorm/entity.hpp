@@ -73,8 +73,15 @@ struct entity_parent<void> {
 // column (PonyORM's _discriminator_; its name by default) with
 // `static constexpr std::string_view discriminator = "S";`, or an integer
 // (`static constexpr int discriminator = 2;`) when the root declares `Discriminator<int>`.
-template <class T, class Base = void>
+// A C++ entity has one base; PonyORM's multiple inheritance (class Assistant(Student, Teacher))
+// is declared in the JSON schema.
+template <class T, class Base = void, class... MoreBases>
 class entity : public detail::entity_parent<Base>::type {
+  static_assert(sizeof...(MoreBases) == 0,
+                "a C++ entity has one base (entity<T, Base>); PonyORM's multiple inheritance is "
+                "declared in the JSON schema: \"base\": [\"Student\", \"Teacher\"] "
+                "(docs/json-schema.md)");
+
  public:
   // The base entity type (void for a root).
   using base_entity_type = Base;

@@ -255,6 +255,9 @@ struct entity_info {
   // that marks this class's rows (PonyORM's _discriminator_): a str, or an int for a hierarchy
   // whose root declares an int discriminator; null = the entity's name.
   std::string base;
+  // PonyORM's multiple inheritance (class Assistant(Student, Teacher)): the direct bases after
+  // `base`, of the same hierarchy. JSON schema only (a C++ entity has one base).
+  std::vector<std::string> more_bases;
   value discriminator;
   std::vector<attr_info> attrs;
   std::vector<composite_index_info> composite_indexes;
@@ -289,6 +292,10 @@ struct entity_info {
   // every entity below this one (subclasses of subclasses too), in registry order.
   const entity_info* base_entity = nullptr;
   const entity_info* root = this;
+  // Every direct base (base_entity first, then more_bases), and every entity above this one:
+  // its bases, then theirs, each once, nearest first.
+  std::vector<const entity_info*> bases;
+  std::vector<const entity_info*> ancestors;
   std::vector<const entity_info*> subclasses;
   // The columns a query reads for an object of this entity: `columns`, or in a hierarchy every
   // column of its table (the root's columns, then each subclass's own), so that one row holds

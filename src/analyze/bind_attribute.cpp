@@ -13,8 +13,10 @@ namespace {
 const attr_info* find_subclass_attr(const entity_info& entity, std::string_view name) {
   for (const entity_info* sub : entity.subclasses) {
     const attr_info* attr = sub->find(name);
-    // Not an inherited one: `entity` (or its base) has that, and was asked first.
-    if (attr != nullptr && attr->has_column()) return attr;
+    // Declared there, as PonyORM's: an inherited one is `entity`'s (asked first) or, with
+    // multiple inheritance, another base's (Mentor(Employee, Alumnus) does not give Employee
+    // Alumnus's attributes).
+    if (attr != nullptr && !attr->inherited && attr->has_column()) return attr;
   }
   return nullptr;
 }
@@ -23,7 +25,8 @@ std::vector<std::string> attr_names(const entity_info& entity) {
   std::vector<std::string> names;
   names.reserve(entity.attrs.size());
   for (const auto& a : entity.attrs) names.push_back(a.name);
-  for (const entity_info* e = &entity; e != nullptr; e = e->base_entity) {
+  for (const auto& c : entity.computed) names.push_back(c.name);
+  for (const entity_info* e : entity.ancestors) {
     for (const auto& c : e->computed) names.push_back(c.name);
   }
   for (const entity_info* sub : entity.subclasses) {

@@ -148,8 +148,8 @@ ir::expr_ptr binder::bind_builtin(const ast::call& c, const ast::name& func) {
 }
 
 // PonyORM's isinstance(x, Student) (or a tuple of entities): true when x's entity is one of
-// them or below one, false when none of them is x's entity or below it, else a test of x's
-// discriminator column.
+// them or below one, false when no class below x's entity is one of them or below one, else a
+// test of x's discriminator column.
 ir::expr_ptr binder::bind_isinstance(const ast::call& c) {
   check_args(c, 2, 2);
   ir::expr_ptr object = bind(*c.args[0]);
@@ -180,7 +180,12 @@ ir::expr_ptr binder::bind_isinstance(const ast::call& c) {
            n->span);
     }
     if (cls->is_same_or_base_of(entity)) return std::make_unique<ir::constant>(c.span, value{true});
+    // The classes that are both: `cls` and those below it, where they are below x's entity too
+    // (with multiple inheritance, a class below Employee may be below Alumnus).
     if (entity.is_same_or_base_of(*cls)) classes.push_back(cls);
+    for (const entity_info* sub : cls->subclasses) {
+      if (entity.is_same_or_base_of(*sub)) classes.push_back(sub);
+    }
   }
   if (classes.empty()) return std::make_unique<ir::constant>(c.span, value{false});
   ir::expr_ptr row =
@@ -193,10 +198,7 @@ ir::expr_ptr binder::bind_isinstance(const ast::call& c) {
                                    row->as<ir::source_row>().source, *entity.discriminator_attr),
       false);
   std::vector<value> values;
-  for (const entity_info* cls : classes) {
-    values.push_back(cls->discriminator_value);
-    for (const entity_info* sub : cls->subclasses) values.push_back(sub->discriminator_value);
-  }
+  for (const entity_info* cls : classes) values.push_back(cls->discriminator_value);
   // (In the order of the classes, each once.)
   std::vector<value> distinct;
   for (auto& v : values) {

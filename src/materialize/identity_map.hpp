@@ -196,9 +196,7 @@ class identity_map {
   template <class F>
   void for_each_of(const entity_info& entity, F&& f) const {
     for (const auto& objects : m_entities) {
-      for (const entity_info* e = &objects->entity(); e != nullptr; e = e->base_entity) {
-        if (e == &entity) objects->for_each(f);
-      }
+      if (entity.is_same_or_base_of(objects->entity())) objects->for_each(f);
     }
   }
 

@@ -276,7 +276,13 @@ json inspector::emit() {
     const entity_rec& e = m_entities[i];
     json out{{"name", e.name}};
     if (e.root == i && provider_case(e.name) != e.table->name) out["table"] = e.table->name;
-    if (!e.base.empty()) out["base"] = e.base;
+    if (!e.more_bases.empty()) {
+      std::vector<std::string> bases{e.base};
+      bases.insert(bases.end(), e.more_bases.begin(), e.more_bases.end());
+      out["base"] = bases;
+    } else if (!e.base.empty()) {
+      out["base"] = e.base;
+    }
     if (!e.discriminator.is_null() && e.discriminator != e.name) {
       out["discriminator"] = e.discriminator;
     }

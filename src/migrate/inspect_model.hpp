@@ -43,6 +43,7 @@ struct entity_rec {
   const catalog_table* table = nullptr;  // a subclass: its root's
   int root = -1;                         // itself for a root
   std::string base;
+  std::vector<std::string> more_bases;  // PonyORM's multiple inheritance: the bases after `base`
   json discriminator{};  // a class's discriminator value (str or int), null for its name
   std::vector<int> attrs;
   json extra = json::object();  // entity fields a names file gives that inspect does not infer

@@ -113,6 +113,7 @@ void inspector::rename_entity(int entity, const std::string& name) {
   }
   for (entity_rec& e : m_entities) {
     if (e.base == old) e.base = name;
+    std::replace(e.more_bases.begin(), e.more_bases.end(), old, name);
   }
   m_entities[entity].name = name;
 }
@@ -164,7 +165,24 @@ void inspector::apply_entity(const json& overlay) {
     bad_names("has an entity that is not an object with a \"name\"");
   }
   const std::string name = overlay["name"].get<std::string>();
-  check_strings(overlay, "the entity " + name, {"table", "base"});
+  check_strings(overlay, "the entity " + name, {"table"});
+  // "base": a name, or a list of them (PonyORM's multiple inheritance).
+  std::vector<std::string> bases;
+  if (const auto found = overlay.find("base"); found != overlay.end()) {
+    const json& base = *found;
+    const bool names =
+        base.is_array() && !base.empty() &&
+        std::all_of(base.begin(), base.end(), [](const json& b) { return b.is_string(); });
+    if (!base.is_string() && !names) {
+      bad_names("gives the entity " + name +
+                " a \"base\" that is neither a string nor a non-empty list of strings");
+    }
+    if (base.is_string()) {
+      bases.push_back(base.get<std::string>());
+    } else {
+      for (const json& b : base) bases.push_back(b.get<std::string>());
+    }
+  }
   if (overlay.contains("discriminator") && !overlay["discriminator"].is_string() &&
       !overlay["discriminator"].is_number_integer()) {
     bad_names("gives the entity " + name +
@@ -176,7 +194,7 @@ void inspector::apply_entity(const json& overlay) {
   }
   int entity = match_entity(overlay);
   if (entity < 0) {
-    if (!overlay.contains("base")) {
+    if (bases.empty()) {
       std::vector<std::string> known;
       for (const entity_rec& e : m_entities) known.push_back(e.name);
       throw schema_error{"inspect.unknown_entity", "the names file names the entity " + name +
@@ -184,7 +202,7 @@ void inspector::apply_entity(const json& overlay) {
                                                        did_you_mean(name, known)};
     }
     // A subclass without rows yet: the discriminator has not shown it.
-    const std::string base = overlay["base"].get<std::string>();
+    const std::string& base = bases.front();
     int root = -1;
     for (const entity_rec& e : m_entities) {
       if (equal_ignoring_case(e.name, base)) root = e.root;
@@ -211,12 +229,14 @@ void inspector::apply_entity(const json& overlay) {
   for (const auto& [key, v] : overlay.items()) {
     if (key == "name" || key == "attrs" || key == "table") continue;
     if (key == "base") {
-      // In the letter case of the entity it names, where there is one.
-      std::string base = v.get<std::string>();
-      for (const entity_rec& e : m_entities) {
-        if (equal_ignoring_case(e.name, base)) base = e.name;
+      // In the letter case of the entity each names, where there is one.
+      for (std::string& base : bases) {
+        for (const entity_rec& e : m_entities) {
+          if (equal_ignoring_case(e.name, base)) base = e.name;
+        }
       }
-      m_entities[entity].base = base;
+      m_entities[entity].base = bases.front();
+      m_entities[entity].more_bases.assign(bases.begin() + 1, bases.end());
     } else if (key == "discriminator") {
       m_entities[entity].discriminator = v;
     } else {

@@ -105,32 +105,64 @@ std::vector<std::size_t> link_bases(entity_list& entities) {
   for (auto& entity : entities) {
     entity->base_entity = nullptr;
     entity->root = entity.get();
+    entity->bases.clear();
+    entity->ancestors.clear();
     entity->subclasses.clear();
   }
   for (auto& entity : entities) {
     if (entity->base.empty()) continue;
-    for (const auto& other : entities) {
-      if (other->name == entity->base) entity->base_entity = other.get();
+    std::vector<std::string> declared{entity->base};
+    declared.insert(declared.end(), entity->more_bases.begin(), entity->more_bases.end());
+    for (const auto& name : declared) {
+      const auto found = std::find(names.begin(), names.end(), name);
+      if (found == names.end()) {
+        fail("schema.unknown_entity", "entity " + entity->name + ": unknown base entity '" + name +
+                                          "'" + did_you_mean(name, names));
+      }
+      const entity_info* base = entities[static_cast<std::size_t>(found - names.begin())].get();
+      if (std::find(entity->bases.begin(), entity->bases.end(), base) != entity->bases.end()) {
+        fail("schema.multiple_inheritance",
+             "entity " + entity->name + ": names its base " + name + " twice; name it once");
+      }
+      entity->bases.push_back(base);
     }
-    if (entity->base_entity == nullptr) {
-      fail("schema.unknown_entity", "entity " + entity->name + ": unknown base entity '" +
-                                        entity->base + "'" + did_you_mean(entity->base, names));
-    }
+    entity->base_entity = entity->bases.front();
   }
+  // Every entity above each one: its bases, then theirs, nearest first. Meeting the entity
+  // itself on the way is a cycle.
   for (auto& entity : entities) {
-    // A chain longer than the number of entities goes round a cycle.
-    std::size_t steps = 0;
-    for (const entity_info* e = entity->base_entity; e != nullptr; e = e->base_entity) {
-      if (e == entity.get() || ++steps > entities.size()) {
+    auto& above = entity->ancestors;
+    above = entity->bases;
+    for (std::size_t next = 0; next < above.size(); ++next) {
+      if (above[next] == entity.get()) {
         fail("schema.inheritance_cycle",
              "entity " + entity->name + " is its own base (through " + entity->base +
                  "); an inheritance hierarchy must have a root without a base");
       }
+      for (const entity_info* base : above[next]->bases) {
+        if (std::find(above.begin(), above.end(), base) == above.end()) above.push_back(base);
+      }
+    }
+  }
+  // (No cycles: each entity was checked.)
+  for (auto& entity : entities) {
+    for (const entity_info* e = entity->base_entity; e != nullptr; e = e->base_entity) {
       entity->root = e;
     }
   }
-  // The registry's order, but each base before its subclasses: the first entity whose base is
-  // placed comes next (PonyORM's order of definition, which a schema written from PonyORM's
+  // PonyORM's multiple inheritance joins classes of one hierarchy (a "diamond").
+  for (const auto& entity : entities) {
+    for (const entity_info* base : entity->bases) {
+      if (base->root == entity->root) continue;
+      fail("schema.multiple_inheritance",
+           "entity " + entity->name + ": its bases " + entity->base + " and " + base->name +
+               " are of different hierarchies (rooted at " + entity->root->name + " and " +
+               base->root->name +
+               "); the bases of an entity must have a common base, as in PonyORM");
+    }
+  }
+  // The registry's order, but each base before its subclasses: the first entity whose bases
+  // are placed comes next (PonyORM's order of definition, which a schema written from PonyORM's
   // classes keeps). The columns of a hierarchy's subclasses follow this order.
   std::vector<std::size_t> order;
   std::vector<const entity_info*> placed;
@@ -140,7 +172,7 @@ std::vector<std::size_t> link_bases(entity_list& entities) {
   // Without cycles there is always a next one.
   while (order.size() < entities.size()) {
     const auto next = std::find_if(entities.begin(), entities.end(), [&](const auto& e) {
-      return !is_placed(e.get()) && (e->base_entity == nullptr || is_placed(e->base_entity));
+      return !is_placed(e.get()) && std::all_of(e->bases.begin(), e->bases.end(), is_placed);
     });
     placed.push_back(next->get());
     order.push_back(static_cast<std::size_t>(next - entities.begin()));
@@ -148,38 +180,52 @@ std::vector<std::size_t> link_bases(entity_list& entities) {
   // Every entity is a subclass of each of its ancestors, in that order.
   for (std::size_t i : order) {
     entity_info* entity = entities[i].get();
-    for (const entity_info* e = entity->base_entity; e != nullptr; e = e->base_entity) {
+    for (const entity_info* e : entity->ancestors) {
       const_cast<entity_info*>(e)->subclasses.push_back(entity);  // owned by the registry
     }
   }
   return order;
 }
 
-std::vector<std::string> build_attrs(entity_info& entity, const std::vector<attr_info>& declared,
-                                     const std::vector<std::string>& declared_columns,
-                                     const std::vector<std::string>& base_columns) {
+std::vector<std::string> build_attrs(
+    entity_info& entity, const std::vector<attr_info>& declared,
+    const std::vector<std::string>& declared_columns,
+    const std::vector<const std::vector<std::string>*>& base_columns) {
   const entity_info* base = entity.base_entity;
   std::vector<attr_info> attrs;
   std::vector<std::string> columns;
-  if (base != nullptr) {
-    attrs = base->attrs;
-    columns = base_columns;
-    for (auto& attr : attrs) attr.inherited = true;
+  auto position = [&](std::string_view name) {
+    return static_cast<std::size_t>(
+        std::find_if(attrs.begin(), attrs.end(),
+                     [&](const attr_info& a) { return a.name == name; }) -
+        attrs.begin());
+  };
+  for (std::size_t b = 0; b < entity.bases.size(); ++b) {
+    const entity_info& from = *entity.bases[b];
+    for (std::size_t i = 0; i < from.attrs.size(); ++i) {
+      // (A later base's attributes of a common base are had already. Two classes of one
+      // hierarchy declaring one name are refused by resolve_tables.)
+      if (b > 0 && position(from.attrs[i].name) < attrs.size()) continue;
+      attrs.push_back(from.attrs[i]);
+      attrs.back().inherited = true;
+      columns.push_back((*base_columns[b])[i]);
+    }
   }
   for (std::size_t i = 0; i < declared.size(); ++i) {
     const attr_info& attr = declared[i];
-    const attr_info* hidden = base != nullptr ? base->find(attr.name) : nullptr;
-    if (hidden != nullptr) {
+    const std::size_t hidden = position(attr.name);
+    if (hidden < attrs.size()) {
       // A C++ subclass describes its base's fields again: they are the base's attributes, at
       // the places the subclass's objects have them.
       // (A C++ subclass describes its root's Discriminator<T> field too; the implicit
       // classtype has no field to describe.)
-      if (entity.type_tag == nullptr || (hidden->discriminator && hidden->read == nullptr)) {
+      if (entity.type_tag == nullptr ||
+          (attrs[hidden].discriminator && attrs[hidden].read == nullptr)) {
         fail("schema.hides_base", "entity " + entity.name + ": attribute " + attr.name +
-                                      " hides the attribute " + base->name + "." + attr.name +
-                                      " of its base; give it another name");
+                                      " hides the attribute " + attrs[hidden].owner->name + "." +
+                                      attr.name + " of its base; give it another name");
       }
-      take_binding(attrs[hidden->index], attr);
+      take_binding(attrs[hidden], attr);
       continue;
     }
     if (base != nullptr && attr.kind == attr_kind::pk) {
@@ -226,16 +272,27 @@ std::vector<std::string> build_attrs(entity_info& entity, const std::vector<attr
   return columns;
 }
 
+const attr_info& in_base(const entity_info& entity, const attr_info& attr) noexcept {
+  // The first base's attributes keep their places; another base's follow, in the first of the
+  // other bases that has it.
+  if (attr.index < entity.base_entity->attrs.size()) return entity.base_entity->attrs[attr.index];
+  const attr_info* found = nullptr;
+  for (auto base = entity.bases.begin() + 1; found == nullptr; ++base) {
+    found = (*base)->find(attr.name);
+  }
+  return *found;
+}
+
 void sync_inherited(entity_list& entities, const std::vector<std::size_t>& order) {
   for (std::size_t position : order) {
     entity_info& entity = *entities[position];
     if (entity.base_entity == nullptr) continue;
-    const entity_info& base = *entity.base_entity;
-    for (std::size_t i = 0; i < base.attrs.size(); ++i) {
+    for (std::size_t i = 0; i < entity.attrs.size(); ++i) {
       attr_info& attr = entity.attrs[i];
+      if (!attr.inherited) continue;
       attr_info binding;
       take_binding(binding, attr);
-      attr = base.attrs[i];
+      attr = in_base(entity, attr);
       attr.owner = &entity;
       attr.index = i;
       attr.inherited = true;

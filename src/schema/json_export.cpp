@@ -133,15 +133,25 @@ std::string registry::to_json() const {
     // bases' fields (and their implicit key), which the bases write.
     std::set<std::string> inherited;
     if (!entity.base.empty()) {
-      out["base"] = entity.base;
+      std::vector<std::string> above{entity.base};
+      above.insert(above.end(), entity.more_bases.begin(), entity.more_bases.end());
+      if (above.size() == 1) {
+        out["base"] = entity.base;
+      } else {
+        out["base"] = above;  // PonyORM's multiple inheritance
+      }
+      // Every entity above it, each once: its bases, then theirs.
       std::set<std::string> seen;
-      for (const entity_info* base = find(entity.base);
-           base != nullptr && seen.insert(base->name).second; base = find(base->base)) {
+      for (std::size_t next = 0; next < above.size(); ++next) {
+        const entity_info* base = find(above[next]);
+        if (base == nullptr || !seen.insert(base->name).second) continue;
         const auto position = static_cast<std::size_t>(
             std::find_if(m_entities.begin(), m_entities.end(),
                          [&](const auto& other) { return other.get() == base; }) -
             m_entities.begin());
         for (const auto& attr : m_declared[position].attrs) inherited.insert(attr.name);
+        if (!base->base.empty()) above.push_back(base->base);
+        above.insert(above.end(), base->more_bases.begin(), base->more_bases.end());
       }
     }
     if (entity.discriminator.type() == value_type::integer) {

@@ -311,9 +311,22 @@ entity_info read_entity(std::size_t position, const json& object) {
                            "composite_keys", "composite_indexes", "renamed_from"});
   if (object.contains("table")) entity.table = at.text(object, "table");
   if (object.contains("renamed_from")) entity.renamed_from = at.text(object, "renamed_from");
-  // Inheritance: "base": "Person" (PonyORM's class Student(Person)), and the value of the
-  // discriminator column for this class (PonyORM's _discriminator_; the entity's name if none).
-  if (object.contains("base")) entity.base = at.text(object, "base");
+  // Inheritance: "base": "Person" (PonyORM's class Student(Person)), or a list of bases of one
+  // hierarchy (class Assistant(Student, Teacher)), and the value of the discriminator column for
+  // this class (PonyORM's _discriminator_; the entity's name if none).
+  if (auto it = object.find("base"); it != object.end()) {
+    const char* expected = "an entity name or a non-empty list of them";
+    if (it->is_array()) {
+      if (it->empty()) at.shape("base", expected, *it);
+      for (const json& name : *it) {
+        if (!name.is_string()) at.shape("base", expected, name);
+        (&name == &it->front() ? entity.base : entity.more_bases.emplace_back()) =
+            name.get<std::string>();
+      }
+    } else {
+      entity.base = at.text(object, "base");
+    }
+  }
   // (A number for a hierarchy whose root declares an int Discriminator.)
   if (auto it = object.find("discriminator"); it != object.end()) {
     if (it->is_number_integer()) {

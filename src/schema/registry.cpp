@@ -35,10 +35,8 @@ std::string_view kind_name(attr_kind kind) noexcept {
 }
 
 bool entity_info::is_same_or_base_of(const entity_info& other) const noexcept {
-  for (const entity_info* e = &other; e != nullptr; e = e->base_entity) {
-    if (e == this) return true;
-  }
-  return false;
+  return &other == this ||
+         std::find(other.ancestors.begin(), other.ancestors.end(), this) != other.ancestors.end();
 }
 
 const attr_info* entity_info::find(std::string_view attr_name) const noexcept {
@@ -49,7 +47,10 @@ const attr_info* entity_info::find(std::string_view attr_name) const noexcept {
 }
 
 const computed_info* entity_info::find_computed(std::string_view name) const noexcept {
-  for (const entity_info* e = this; e != nullptr; e = e->base_entity) {
+  for (const auto& c : computed) {
+    if (c.name == name) return &c;
+  }
+  for (const entity_info* e : ancestors) {
     for (const auto& c : e->computed) {
       if (c.name == name) return &c;
     }
@@ -674,12 +675,18 @@ entity_info& registry::add(entity_info entity) {
   }
   for (std::size_t i = 0; i < entity.computed.size(); ++i) check_computed(entity, i);
   // A subclass's composite indexes may name its base's attributes: finalize() checks them.
-  if (entity.base.empty()) {
+  if (entity.base.empty() && entity.more_bases.empty()) {
     for (auto& index : entity.composite_indexes) check_composite_index(entity, index);
     if (!entity.primary_key.empty()) check_primary_key(entity, pk);
-  } else if (!is_identifier(entity.base)) {
-    fail("schema.bad_name",
-         "entity " + entity.name + ": base entity name '" + entity.base + "' is not an identifier");
+  }
+  std::vector<std::string> bases{entity.base};
+  bases.insert(bases.end(), entity.more_bases.begin(), entity.more_bases.end());
+  for (const auto& base : bases) {
+    if (bases.size() == 1 && base.empty()) break;  // no base
+    if (base.empty() || !is_identifier(base)) {
+      fail("schema.bad_name",
+           "entity " + entity.name + ": base entity name '" + base + "' is not an identifier");
+    }
   }
   // A subclass has its base's key (finalize() adds the base's attributes).
   if (pk == nullptr && entity.base.empty() && entity.primary_key.empty()) {
@@ -982,13 +989,13 @@ void name_columns(entity_info& entity, const naming_convention& naming) {
   for (auto& attr : entity.attrs) {
     if (attr.inherited) {
       // Named with the base (bases come first).
-      const attr_info& in_base = entity.base_entity->attrs[attr.index];
+      const attr_info& in_base = hierarchy::in_base(entity, attr);
       attr.key_in_reverse = in_base.key_in_reverse;
       attr.column = in_base.column;
     }
     if (!attr.has_column()) continue;
     if (attr.inherited) {
-      attr.reference_columns = entity.base_entity->attrs[attr.index].reference_columns;
+      attr.reference_columns = hierarchy::in_base(entity, attr).reference_columns;
     } else if (attr.kind == attr_kind::single && attr.target_entity->composite_key()) {
       name_reference_columns(entity, attr, naming);
     } else if (!attr.columns.empty()) {
@@ -1234,10 +1241,20 @@ std::size_t resolve_key_width(entity_info& entity, std::size_t depth, std::size_
 
 // A subclass's computed attributes: those a C++ subclass describes again are its base's; any
 // other name of the base's attributes or computed ones is taken. An entity-typed one's target.
+// A computed attribute of the bases of `entity` (or theirs) named `name`.
+const computed_info* computed_above(const entity_info& entity, std::string_view name) {
+  for (const entity_info* e : entity.ancestors) {
+    for (const auto& c : e->computed) {
+      if (c.name == name) return &c;
+    }
+  }
+  return nullptr;
+}
+
 void resolve_computed(entity_info& entity, const entity_list& entities) {
   if (entity.base_entity != nullptr) {
     std::erase_if(entity.computed, [&](const computed_info& c) {
-      const computed_info* in_base = entity.base_entity->find_computed(c.name);
+      const computed_info* in_base = computed_above(entity, c.name);
       // The base's member, described again by the C++ subclass (another member of that name is
       // refused by add(); a JSON schema's subclass declares only its own).
       return in_base != nullptr && c.field_offset != 0;
@@ -1248,9 +1265,7 @@ void resolve_computed(entity_info& entity, const entity_list& entities) {
     c.owner = &entity;
     c.index = i;
     c.target_entity = nullptr;
-    const bool taken =
-        (entity.base_entity != nullptr && entity.base_entity->find_computed(c.name) != nullptr) ||
-        entity.find(c.name) != nullptr;
+    const bool taken = computed_above(entity, c.name) != nullptr || entity.find(c.name) != nullptr;
     if (taken) {
       fail("schema.duplicate_attribute", "entity " + entity.name + ": computed attribute " +
                                              c.name + " has the name of an attribute of " +
@@ -1284,16 +1299,15 @@ void registry::finalize(const naming_convention& naming) {
     entity.column_width = 0;
     std::vector<std::string>& columns = declared_columns[e];
     if (hierarchy::in_hierarchy(entity)) {
-      const std::size_t base =
-          entity.base_entity == nullptr
-              ? e
-              : static_cast<std::size_t>(std::find_if(m_entities.begin(), m_entities.end(),
-                                                      [&](const auto& other) {
-                                                        return other.get() == entity.base_entity;
-                                                      }) -
-                                         m_entities.begin());
-      columns =
-          hierarchy::build_attrs(entity, declared.attrs, declared.columns, declared_columns[base]);
+      // The declared columns of each base's attributes (bases come first).
+      std::vector<const std::vector<std::string>*> base_columns;
+      for (const entity_info* base : entity.bases) {
+        const auto at = std::find_if(m_entities.begin(), m_entities.end(),
+                                     [&](const auto& other) { return other.get() == base; });
+        base_columns.push_back(
+            &declared_columns[static_cast<std::size_t>(at - m_entities.begin())]);
+      }
+      columns = hierarchy::build_attrs(entity, declared.attrs, declared.columns, base_columns);
     } else {
       columns = declared.columns;
       // add() checked the attributes; adding more through the reference it returns is not

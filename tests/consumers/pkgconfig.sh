@@ -44,6 +44,25 @@ grep -m1 'error' "$work/std17.log" | grep -q 'NextORM needs C++20' ||
     { head -n 5 "$work/std17.log"; fail "no clear message without -std=c++20"; }
 echo "consumer-pkgconfig: without -std=c++20: $(grep -m1 -o 'NextORM needs C++20[^"]*' "$work/std17.log")"
 
+# A C++ entity with two bases (PonyORM's multiple inheritance, which the JSON schema declares)
+# does not compile, and the first error says so.
+cat >"$work/two_bases.cpp" <<'CPP'
+#include <nextorm/nextorm.hpp>
+struct Person : nextorm::entity<Person> { nextorm::Req<std::string> name{"name"}; };
+struct Student : nextorm::entity<Student, Person> {};
+struct Teacher : nextorm::entity<Teacher, Person> {};
+struct Assistant : nextorm::entity<Assistant, Student, Teacher> {};
+int main() { return 0; }
+CPP
+# shellcheck disable=SC2086
+if "${cxx[@]}" -std=c++20 -c "$work/two_bases.cpp" -o "$work/two_bases.o" $flags \
+        >"$work/two_bases.log" 2>&1; then
+    fail "an entity with two bases compiled"
+fi
+grep -q 'a C++ entity has one base' "$work/two_bases.log" ||
+    { head -n 5 "$work/two_bases.log"; fail "no clear message for an entity with two bases"; }
+echo "consumer-pkgconfig: an entity with two bases: $(grep -m1 -o 'a C++ entity has one base[^"]*' "$work/two_bases.log")"
+
 t1=$SECONDS
 # shellcheck disable=SC2086
 "${cxx[@]}" -std=c++20 "$qs" -o "$work/quickstart-rpath" $flags -Wl,-rpath,"$libdir" ||

@@ -106,6 +106,10 @@ def define_entities(db):
         graduated = Required(int)
         note = Optional(str)
 
+    # PonyORM's multiple inheritance: a diamond over Person.
+    class Mentor(Employee, Alumnus):
+        hours = Optional(int)
+
     # Composite primary keys: of two references, and of two values.
     class Grade(db.Entity):
         student = Required(Student)
@@ -166,7 +170,7 @@ def define_entities(db):
 
     entities = dict(Department=Department, Group=Group, Student=Student, Course=Course,
                     Teacher=Teacher, Passport=Passport, Person=Person, Employee=Employee,
-                    Manager=Manager, Alumnus=Alumnus, Grade=Grade, Slot=Slot, Appeal=Appeal,
+                    Manager=Manager, Alumnus=Alumnus, Mentor=Mentor, Grade=Grade, Slot=Slot, Appeal=Appeal,
                     Locker=Locker, Booking=Booking, Visit=Visit, Ticket=Ticket, Scan=Scan)
     add_computed(entities)
     return entities
@@ -325,6 +329,15 @@ def populate_people(e, depts):
             dept=None if i % 2 else depts[r.next(4)])
     for i, name in enumerate(['Visitor', 'Guest', 'Ann']):
         e['Person'](name=name, born=date(2000, 1 + i, 1))
+    # Mentors (employees and alumni at once), from a sequence of their own.
+    r = _Sequence(20261209)
+    for i in range(5):
+        e['Mentor'](
+            name='%s %s' % (FIRST[(i * 7 + 3) % len(FIRST)].strip(), LAST[(i * 3 + 4) % len(LAST)]),
+            salary=3000 + r.next(5000), graduated=1995 + r.next(25),
+            note='mentor' if i % 2 == 0 else '', hours=None if i == 3 else 1 + r.next(10),
+            dept=None if i == 4 else depts[r.next(4)],
+            manager=None if i == 2 else managers[r.next(4)])
 
 
 def populate_keys(e, students, courses, teachers):

@@ -671,6 +671,26 @@ TEST_CASE("the inheritance example of docs/json-schema.md loads as it says", "[i
   CHECK(r.get("Person").load_columns.size() == 5);  // id, name, classtype, gpa, position
 }
 
+TEST_CASE("the multiple inheritance example of docs/json-schema.md loads as it says",
+          "[inheritance]") {
+  const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
+  REQUIRE(root != nullptr);
+  std::ifstream in{std::string{root} + "/docs/json-schema.md"};
+  const std::string doc{std::istreambuf_iterator<char>{in}, {}};
+  const auto start = doc.find("```json\n", doc.find("PonyORM's multiple inheritance:"));
+  REQUIRE(start != std::string::npos);
+  const auto end = doc.find("```", start + 8);
+  registry r;
+  r.load_json_text(doc.substr(start + 8, end - start - 8));
+  r.finalize();
+  const entity_info& assistant = r.get("Assistant");
+  CHECK(r.get("Teacher").is_same_or_base_of(assistant));
+  CHECK(r.get("Student").is_same_or_base_of(assistant));
+  CHECK(assistant.find("gpa") != nullptr);
+  CHECK(assistant.find("degree") != nullptr);
+  CHECK(assistant.table == "Person");
+}
+
 namespace {
 
 // What a finalized registry maps to: tables, columns (with their nullability, the key, the
@@ -759,6 +779,115 @@ TEST_CASE("\"generate\" makes a uuid attribute's values, and nothing else's", "[
              Catch::Contains("unknown \"generate\" 'uuid5'; did you mean 'uuid4'?"));
   CHECK_THAT(attrs_error(R"({"name":"n","kind":"Req","type":"int","generate":"uuid4"})"),
              Catch::Contains("schema.option_kind"));
+}
+
+// PonyORM's documentation's example of multiple inheritance: an Assistant is a Student and a
+// Teacher, both Persons (a "diamond").
+const std::string diamond = person + R"(,
+  {"name":"Student","base":"Person","attrs":[{"name":"gpa","kind":"Opt","type":"float"},
+    {"name":"mentor","kind":"Single","type":"Teacher","optional":true}]},
+  {"name":"Teacher","base":"Person","attrs":[{"name":"degree","kind":"Req","type":"str"},
+    {"name":"students","kind":"Set","type":"Student"}]})";
+
+TEST_CASE("a JSON schema declares multiple inheritance as a list of bases of one hierarchy",
+          "[inheritance]") {
+  registry r;
+  // A subclass of several bases may come before them.
+  r.load_json_text(R"({"entities":[
+    {"name":"Assistant","base":["Student","Teacher"],"attrs":[
+      {"name":"hours","kind":"Opt","type":"int"}]},)" +
+                   diamond + "]}");
+  r.finalize();
+  const entity_info& assistant = r.get("Assistant");
+  const entity_info& student = r.get("Student");
+  const entity_info& teacher = r.get("Teacher");
+  const entity_info& root = r.get("Person");
+  CHECK(assistant.base == "Student");
+  CHECK(assistant.more_bases == std::vector<std::string>{"Teacher"});
+  CHECK(assistant.bases == std::vector<const entity_info*>{&student, &teacher});
+  CHECK(assistant.ancestors == std::vector<const entity_info*>{&student, &teacher, &root});
+  CHECK(assistant.root == &root);
+  CHECK(assistant.table == "Person");
+  // Its attributes: the first base's, the second's that it lacks (Person's once), its own.
+  std::vector<std::string> names;
+  for (const auto& attr : assistant.attrs) {
+    names.push_back(attr.name + (attr.inherited ? "" : "*"));
+  }
+  CHECK(names == std::vector<std::string>{"id", "name", "classtype", "gpa", "mentor", "degree",
+                                          "students", "hours*"});
+  CHECK(assistant.find("degree")->column == "degree");
+  CHECK(assistant.find("students")->target_entity == &student);
+  CHECK(assistant.find("mentor")->target_entity == &teacher);
+  // One table of every class's columns; the Assistant is below each of its bases, once.
+  std::vector<std::string> columns;
+  for (const attr_info* attr : root.load_columns) columns.push_back(attr->column);
+  CHECK(columns ==
+        std::vector<std::string>{"id", "name", "classtype", "gpa", "mentor", "degree", "hours"});
+  CHECK(root.subclasses == std::vector<const entity_info*>{&student, &teacher, &assistant});
+  CHECK(student.subclasses == std::vector<const entity_info*>{&assistant});
+  CHECK(teacher.subclasses == std::vector<const entity_info*>{&assistant});
+  CHECK(teacher.is_same_or_base_of(assistant));
+  CHECK_FALSE(teacher.is_same_or_base_of(student));
+  CHECK_FALSE(assistant.is_same_or_base_of(teacher));
+  // Written back as it was declared: the list of bases, its own attributes.
+  registry again;
+  again.load_json_text(r.to_json());
+  again.finalize();
+  CHECK(again.get("Assistant").more_bases == std::vector<std::string>{"Teacher"});
+  CHECK(again.get("Assistant").attrs.size() == assistant.attrs.size());
+  CHECK_THAT(r.to_json(), Catch::Contains(R"("base": [
+        "Student",
+        "Teacher"
+      ])"));
+  // A list of one base is that base.
+  registry one;
+  one.load_json_text(R"({"entities":[)" + person +
+                     R"(,{"name":"S","base":["Person"],"attrs":[]}]})");
+  one.finalize();
+  CHECK(one.get("S").base == "Person");
+  CHECK(one.get("S").more_bases.empty());
+}
+
+TEST_CASE("multiple inheritance that PonyORM refuses is a schema_error that says why",
+          "[inheritance]") {
+  // Bases of different hierarchies (PonyORM: "Multiple inheritance graph must be diamond-like").
+  CHECK_THAT(hierarchy_error(diamond + R"(,{"name":"Club","attrs":[]},
+               {"name":"X","base":["Student","Club"],"attrs":[]})"),
+             Catch::Contains("schema.multiple_inheritance: entity X: its bases Student and Club "
+                             "are of different hierarchies (rooted at Person and Club)"));
+  CHECK_THAT(
+      hierarchy_error(diamond + R"(,{"name":"X","base":["Student","Student"],"attrs":[]})"),
+      Catch::Contains("schema.multiple_inheritance: entity X: names its base Student twice"));
+  // Two bases that declare one name: PonyORM's "conflicts"; declared once, in a common base.
+  CHECK_THAT(hierarchy_error(diamond + R"(,{"name":"Y","base":"Person","attrs":[
+               {"name":"gpa","kind":"Opt","type":"int"}]},
+               {"name":"X","base":["Student","Y"],"attrs":[]})"),
+             Catch::Contains("schema.duplicate_attribute"));
+  CHECK_THAT(hierarchy_error(diamond + R"(,{"name":"X","base":["Student","Teacher"],"attrs":[
+               {"name":"degree","kind":"Opt","type":"str"}]})"),
+             Catch::Contains("hides the attribute Teacher.degree of its base"));
+  CHECK_THAT(hierarchy_error(diamond + R"(,{"name":"X","base":["Student","Teachr"],"attrs":[]})"),
+             Catch::Contains("unknown base entity 'Teachr'; did you mean 'Teacher'?"));
+  // A cycle through a second base.
+  CHECK_THAT(hierarchy_error(diamond + R"(,{"name":"X","base":["Student","Y"],"attrs":[]},
+               {"name":"Y","base":"X","attrs":[]})"),
+             Catch::Contains("schema.inheritance_cycle"));
+  CHECK_THAT(load_error(R"({"entities":[{"name":"S","base":[],"attrs":[]}]})"),
+             Catch::Contains("schema.json_shape: entity S: 'base' must be an entity name or a "
+                             "non-empty list of them"));
+  CHECK_THAT(load_error(R"({"entities":[{"name":"S","base":["P",1],"attrs":[]}]})"),
+             Catch::Contains("schema.json_shape"));
+  CHECK_THAT(load_error(R"({"entities":[{"name":"S","base":["","P"],"attrs":[]}]})"),
+             Catch::Contains("schema.bad_name: entity S: base entity name '' is not"));
+  CHECK_THAT(load_error(R"({"entities":[{"name":"S","base":["P","not a name"],"attrs":[]}]})"),
+             Catch::Contains("schema.bad_name: entity S: base entity name 'not a name'"));
+  // (C++: more_bases without a base.)
+  registry r;
+  entity_info orphan;
+  orphan.name = "Orphan";
+  orphan.more_bases = {"Person"};
+  CHECK_THROWS_WITH(r.add(orphan), Catch::Contains("schema.bad_name: entity Orphan: base entity "
+                                                   "name '' is not an identifier"));
 }
 
 TEST_CASE("a chain of bases that runs into a cycle elsewhere is refused", "[inheritance]") {

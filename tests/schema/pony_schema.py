@@ -28,6 +28,14 @@ TYPES = {'int': int, 'float': float, 'str': str, 'bool': bool, 'decimal': Decima
 
 
 
+def bases_of(e):
+    """An entity's bases: "base" is a name, or a list of them (multiple inheritance)."""
+    base = e.get('base')
+    if base is None:
+        return []
+    return [base] if isinstance(base, str) else base
+
+
 def attribute(a, sole_key=False):
     """sole_key: the entity's primary_key lists only this Single (PonyORM's PrimaryKey(Person))."""
     kind = a['kind']
@@ -73,7 +81,7 @@ def main(argv):
     pending = list(declared['entities'])
     defined = {}
     while pending:
-        e = next(e for e in pending if e.get('base') is None or e['base'] in defined)
+        e = next(e for e in pending if all(b in defined for b in bases_of(e)))
         pending.remove(e)
         sole = e['primary_key'][0] if len(e.get('primary_key', [])) == 1 else None
         body = {a['name']: attribute(a, a['name'] == sole) for a in e['attrs']}
@@ -93,8 +101,8 @@ def main(argv):
             # the statement `PrimaryKey(a, b)` written in the class.
             exec('PrimaryKey(*key)', {'PrimaryKey': orm.PrimaryKey,
                                       'key': [body[name] for name in e['primary_key']]}, body)
-        base = defined[e['base']] if 'base' in e else db.Entity
-        defined[e['name']] = type(e['name'], (base,), body)
+        bases = tuple(defined[b] for b in bases_of(e)) or (db.Entity,)
+        defined[e['name']] = type(e['name'], bases, body)
     db.bind(**bind_arguments(argv[2]))
     db.generate_mapping(create_tables=True)
     return 0
