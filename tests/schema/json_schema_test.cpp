@@ -655,17 +655,26 @@ TEST_CASE("finalize() runs again over a hierarchy with its attributes in place",
   CHECK(r.get("S").table == "person");
 }
 
-TEST_CASE("the inheritance example of docs/json-schema.md loads as it says", "[inheritance]") {
+namespace {
+
+// The first JSON example of docs/json-schema.md after the text `after`, loaded and finalized.
+void load_doc_example(registry& r, const std::string& after) {
   const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
   REQUIRE(root != nullptr);
   std::ifstream in{std::string{root} + "/docs/json-schema.md"};
   const std::string doc{std::istreambuf_iterator<char>{in}, {}};
-  const auto start = doc.find("```json\n", doc.find("A subclass declares only its own attributes"));
+  const auto start = doc.find("```json\n", doc.find(after));
   REQUIRE(start != std::string::npos);
   const auto end = doc.find("```", start + 8);
-  registry r;
   r.load_json_text(doc.substr(start + 8, end - start - 8));
   r.finalize();
+}
+
+}  // namespace
+
+TEST_CASE("the inheritance example of docs/json-schema.md loads as it says", "[inheritance]") {
+  registry r;
+  load_doc_example(r, "A subclass declares only its own attributes");
   CHECK(r.get("Professor").discriminator_value == "Prof");
   CHECK(r.get("Student").table == "Person");
   CHECK(r.get("Person").load_columns.size() == 5);  // id, name, classtype, gpa, position
@@ -673,16 +682,8 @@ TEST_CASE("the inheritance example of docs/json-schema.md loads as it says", "[i
 
 TEST_CASE("the multiple inheritance example of docs/json-schema.md loads as it says",
           "[inheritance]") {
-  const char* root = std::getenv("NEXTORM_SOURCE_ROOT");
-  REQUIRE(root != nullptr);
-  std::ifstream in{std::string{root} + "/docs/json-schema.md"};
-  const std::string doc{std::istreambuf_iterator<char>{in}, {}};
-  const auto start = doc.find("```json\n", doc.find("PonyORM's multiple inheritance:"));
-  REQUIRE(start != std::string::npos);
-  const auto end = doc.find("```", start + 8);
   registry r;
-  r.load_json_text(doc.substr(start + 8, end - start - 8));
-  r.finalize();
+  load_doc_example(r, "PonyORM's multiple inheritance:");
   const entity_info& assistant = r.get("Assistant");
   CHECK(r.get("Teacher").is_same_or_base_of(assistant));
   CHECK(r.get("Student").is_same_or_base_of(assistant));
