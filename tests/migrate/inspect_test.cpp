@@ -408,6 +408,10 @@ TEST_CASE("a names file of the wrong shape is refused with inspect.names, howeve
           R"(a "table" that is not a string)");
   refused(R"({"entities": [{"name": "Customer", "attrs": [{"name": "email", "reverse": []}]}]})",
           R"(a "reverse" that is not a string)");
+  for (const char* base : {"5", "[]", R"(["Customer", 1])"}) {
+    refused(R"({"entities": [{"name": "Customer", "base": )" + std::string{base} + "}]}",
+            R"(a "base" that is neither a string nor a non-empty list of strings)");
+  }
   refused(R"({"entities": [{"name": "Customer", "attrs": {"name": "x"}}]})",
           R"("attrs" that are not a list)");
   refused(R"({"entities": [{"name": "Order"}, {"name": "Customer", "attrs": [
