@@ -1095,3 +1095,31 @@ TEST_CASE("computed attributes used inside one another thousands deep are refuse
   CHECK_NOTHROW(compile::compile_query(testing::spec_of("m.c4940 for m in M"), r,
                                        lower::sqlite_dialect(), {}));
 }
+
+TEST_CASE(
+    "a subclass has the computed attributes of each of its bases; a misspelt one is "
+    "suggested") {
+  registry r;
+  // PonyORM's multiple inheritance: Assistant is a Student and a Teacher.
+  r.load_json_text(R"j({"entities":[
+    {"name":"Person","attrs":[{"name":"name","kind":"Req","type":"str"}]},
+    {"name":"Student","base":"Person","attrs":[{"name":"gpa","kind":"Opt","type":"float"},
+      {"name":"label","kind":"Computed","type":"str","text":"self.name + '!'"}]},
+    {"name":"Teacher","base":"Person","attrs":[{"name":"degree","kind":"Opt","type":"str"},
+      {"name":"title","kind":"Computed","type":"str","text":"self.degree + ' ' + self.name"}]},
+    {"name":"Assistant","base":["Student","Teacher"],"attrs":[]}]})j");
+  r.finalize();
+  auto error = [&](const std::string& text) -> std::string {
+    try {
+      (void)compile::compile_query(testing::spec_of(text), r, lower::sqlite_dialect(), {});
+    } catch (const query_error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK(error("(a.label, a.title) for a in Assistant") == "no error");
+  CHECK_THAT(error("a.titel for a in Assistant"),
+             Catch::StartsWith("unknown_name.attribute: entity Assistant has no attribute "
+                               "'titel'; did you mean 'title'?"));
+  CHECK_THAT(error("s.titel for s in Student"), !Catch::Contains("did you mean 'title'"));
+}
