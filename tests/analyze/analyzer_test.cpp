@@ -1107,7 +1107,8 @@ TEST_CASE(
       {"name":"label","kind":"Computed","type":"str","text":"self.name + '!'"}]},
     {"name":"Teacher","base":"Person","attrs":[{"name":"degree","kind":"Opt","type":"str"},
       {"name":"title","kind":"Computed","type":"str","text":"self.degree + ' ' + self.name"}]},
-    {"name":"Assistant","base":["Student","Teacher"],"attrs":[]}]})j");
+    {"name":"Assistant","base":["Student","Teacher"],"attrs":[]},
+    {"name":"Professor","base":"Teacher","attrs":[]}]})j");
   r.finalize();
   auto error = [&](const std::string& text) -> std::string {
     try {
@@ -1122,4 +1123,9 @@ TEST_CASE(
              Catch::StartsWith("unknown_name.attribute: entity Assistant has no attribute "
                                "'titel'; did you mean 'title'?"));
   CHECK_THAT(error("s.titel for s in Student"), !Catch::Contains("did you mean 'title'"));
+  // A student is a teacher only as an assistant (a professor is no student).
+  const auto plan =
+      compile::compile_query(testing::spec_of("s for s in Student if isinstance(s, Teacher)"), r,
+                             lower::sqlite_dialect(), {});
+  CHECK_THAT(plan->sql, Catch::Contains(R"("s"."classtype" IN (?))"));
 }
