@@ -20,7 +20,7 @@ using entity_list = std::vector<std::unique_ptr<entity_info>>;
 [[nodiscard]] bool in_hierarchy(const entity_info& entity) noexcept;
 
 // Links each entity to its bases, root, ancestors and subclasses (schema.unknown_entity for an
-// unknown base, schema.inheritance_cycle for a cycle, schema.inheritance_roots for bases of
+// unknown base, schema.inheritance_cycle for a cycle, schema.multiple_inheritance for bases of
 // different hierarchies) and returns the positions of the entities in an order where each base
 // comes before its subclasses (otherwise the registry's order).
 [[nodiscard]] std::vector<std::size_t> link_bases(entity_list& entities);
