@@ -33,6 +33,16 @@ param_value query_param(std::string text, params args = {}, std::string entity =
   return param_value{std::shared_ptr<const nested_query>{std::move(q)}};
 }
 
+// The rendered error of `text` compiled against the registry `r` ("no error" when it compiles).
+std::string error_in(const registry& r, const std::string& text) {
+  try {
+    (void)compile::compile_query(testing::spec_of(text), r, lower::sqlite_dialect(), {});
+  } catch (const query_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 std::string error_of_spec(const ir::query_spec& spec, const params& args = {}) {
   try {
     (void)compile::compile_query(spec, testing::schema(), lower::sqlite_dialect(), args);
@@ -1052,14 +1062,7 @@ TEST_CASE("a computed attribute whose text gives another type than declared is r
       {"name":"none_n","kind":"Computed","type":"int","text":"None"},
       {"name":"text_ratio","kind":"Computed","type":"float","text":"self.name"}]}]})j");
   r.finalize();
-  auto error = [&](const std::string& text) -> std::string {
-    try {
-      (void)compile::compile_query(testing::spec_of(text), r, lower::sqlite_dialect(), {});
-    } catch (const query_error& e) {
-      return e.what();
-    }
-    return "no error";
-  };
+  auto error = [&](const std::string& text) { return error_in(r, text); };
   CHECK_THAT(error("m.as_g for m in M"),
              Catch::StartsWith("type.computed: computed attribute M.as_g is declared G, its "
                                "expression gives str"));
@@ -1110,14 +1113,7 @@ TEST_CASE(
     {"name":"Assistant","base":["Student","Teacher"],"attrs":[]},
     {"name":"Professor","base":"Teacher","attrs":[]}]})j");
   r.finalize();
-  auto error = [&](const std::string& text) -> std::string {
-    try {
-      (void)compile::compile_query(testing::spec_of(text), r, lower::sqlite_dialect(), {});
-    } catch (const query_error& e) {
-      return e.what();
-    }
-    return "no error";
-  };
+  auto error = [&](const std::string& text) { return error_in(r, text); };
   CHECK(error("(a.label, a.title) for a in Assistant") == "no error");
   CHECK_THAT(error("a.titel for a in Assistant"),
              Catch::StartsWith("unknown_name.attribute: entity Assistant has no attribute "

@@ -413,6 +413,12 @@ TEST_CASE(
                                                      "one attribute term"));
   CHECK_THROWS_AS(Syllabus::at({"Math"}), usage_error);
   CHECK_THROWS_AS(Syllabus::at({"Math", 1, 1}), usage_error);
+  // Values at their extremes are bound like any other: no such object (a NUL in text is
+  // postgres.nul_in_text on PostgreSQL, which cannot store it).
+  CHECK_THROWS_AS(Syllabus::at({"", std::numeric_limits<std::int64_t>::min()}), object_not_found);
+  CHECK_THROWS_AS(Syllabus::at({"Math", std::numeric_limits<std::int64_t>::max()}),
+                  object_not_found);
+  CHECK_THROWS_AS(Syllabus::at({std::string("Ma\0th", 5), 1}), nextorm::error);
   // In queries: compared with objects and by key, navigated, returned, ordered, counted.
   auto texts = [](const query<Syllabus>& q) {
     std::vector<std::string> out;
