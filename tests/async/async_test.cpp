@@ -10,6 +10,10 @@
 #include "session/session_impl.hpp"
 #include "test_databases.hpp"
 
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <chrono>
 #include <coroutine>
@@ -88,6 +92,28 @@ void seed(database& db) {
   (void)Product::create({{"name", "hammer"}, {"price", 12.5}, {"category", tools}});
   (void)Product::create({{"name", "saw"}, {"price", 30.0}, {"category", tools}});
   (void)Product::create({{"name", "ball"}, {"price", 3.0}, {"category", toys}});
+}
+
+// Gives this process's TCP socket whose local port is `port` a send buffer of a few KB: a big
+// statement then does not fit at once however fast the server reads (with the default, a server
+// on another core can keep up with a client slowed by the sanitizers, and no flush ever waits).
+void small_send_buffer_of_port(std::int64_t port) {
+  rlimit files{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &files) == 0);
+  int found = 0;
+  for (int fd = 0; fd < static_cast<int>(std::min<rlim_t>(files.rlim_cur, 65536)); ++fd) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+    in_port_t local = 0;
+    if (address.ss_family == AF_INET) local = reinterpret_cast<sockaddr_in*>(&address)->sin_port;
+    if (address.ss_family == AF_INET6) local = reinterpret_cast<sockaddr_in6*>(&address)->sin6_port;
+    if (local == 0 || ntohs(local) != port) continue;
+    const int size = 4096;
+    REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) == 0);
+    ++found;
+  }
+  REQUIRE(found == 1);
 }
 
 }  // namespace
@@ -540,6 +566,13 @@ TEST_CASE("pipelined reads that libpq or the server refuse fail alone, the conne
     auto big = [&]() -> task<std::vector<std::string>> {
       co_return co_await async_session(a.db, [&]() -> task<std::vector<std::string>> {
         (void)co_await Product::aselect().count();
+        (void)co_await detail::read_as_task([] {
+          auto rows =
+              detail::session_impl::current().connection().query("SELECT inet_client_port()", {});
+          REQUIRE(rows->next());
+          small_send_buffer_of_port(rows->get(0, value_type::integer).as_int());
+          return 0;
+        });
         std::vector<task<std::string>> reads;
         // (Behind a read that surely is in flight: the server sleeps before it answers.)
         if (!first) reads.push_back(outcome(raw_read("SELECT 1 FROM pg_sleep(0.2)")));
