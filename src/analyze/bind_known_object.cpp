@@ -65,9 +65,18 @@ void binder::pick_known_object(const ast::node& root, const entity_info& entity,
     parts.push_back(s.index.get());
   }
   if (parts.size() != entity.key_attrs.size()) {
+    // PonyORM also takes the key's columns, where a key attribute refers to an entity whose key
+    // has several: CourseInfo['Math', 1] is CourseInfo[Course['Math', 1]].
+    if (parts.size() == entity.key_width) {
+      pick_by_key_columns(s, entity, row, parts, filter);
+      return;
+    }
+    const std::string columns = entity.key_width != entity.key_attrs.size()
+                                    ? " (or its " + std::to_string(entity.key_width) + " columns)"
+                                    : "";
     fail(error_category::type, "type.key",
          entity.name + "[...] takes its primary key: " + std::to_string(entity.key_attrs.size()) +
-             " value(s), got " + std::to_string(parts.size()),
+             " value(s)" + columns + ", got " + std::to_string(parts.size()),
          s.index->span);
   }
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -82,6 +91,31 @@ void binder::pick_known_object(const ast::node& root, const entity_info& entity,
     auto column = std::make_unique<ir::column>(t, parts[i]->span, row, key);
     filter.push_back(bind_comparison(std::move(column), ast::compare_op::eq, *parts[i],
                                      parts[i]->span, parts[i]->span));
+  }
+}
+
+void binder::pick_by_key_columns(const ast::subscript& s, const entity_info& entity,
+                                 std::size_t row, std::span<const ast::node* const> values,
+                                 std::vector<ir::expr_ptr>& filter) {
+  std::size_t at = 0;
+  for (const attr_info* key : entity.key_attrs) {
+    const auto span = values[at]->span;
+    if (key->kind == attr_kind::single && key->target_entity->composite_key()) {
+      // The object it refers to, itself picked by as many of the values as its key has columns.
+      const entity_info& target = *key->target_entity;
+      auto object = bind_known_object(s, target, nullptr, values.subspan(at, target.key_width));
+      at += target.key_width;
+      filter.push_back(std::make_unique<ir::compare>(
+          span, ir::compare_op::eq,
+          std::make_unique<ir::column>(ir::type{key->type, &target}, span, row, *key),
+          std::move(object)));
+      continue;
+    }
+    // One column: the value is the attribute's, or the key of the object it refers to.
+    const ast::node& value = *values[at++];
+    auto column = std::make_unique<ir::column>(ir::scalar_type(key->type), span, row, *key);
+    filter.push_back(
+        bind_comparison(std::move(column), ast::compare_op::eq, value, value.span, value.span));
   }
 }
 
@@ -105,7 +139,8 @@ ir::expr_ptr binder::bind_entity_by_key(const ast::subscript& s) {
 }
 
 ir::expr_ptr binder::bind_known_object(const ast::node& root, const entity_info& entity,
-                                       const ast::attribute* chain) {
+                                       const ast::attribute* chain,
+                                       std::span<const ast::node* const> key_columns) {
   // A nested query of its own scope over the one row, as bind_generator makes one.
   const std::size_t scope = new_scope();
   const std::size_t saved_scope = std::exchange(m_scope_id, scope);
@@ -115,7 +150,11 @@ ir::expr_ptr binder::bind_known_object(const ast::node& root, const entity_info&
   const std::size_t row = add_source(ir::source{&entity, unique_alias(base), std::nullopt, nullptr,
                                                 ir::join_kind::none, scope, true});
   std::vector<ir::expr_ptr> filter;
-  pick_known_object(root, entity, row, filter);
+  if (key_columns.empty()) {
+    pick_known_object(root, entity, row, filter);
+  } else {
+    pick_by_key_columns(root.as<ast::subscript>(), entity, row, key_columns, filter);
+  }
   m_known_roots.emplace_back(&root, row);
   ir::expr_ptr item =
       chain != nullptr ? bind_attribute(*chain)

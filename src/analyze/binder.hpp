@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -160,11 +161,17 @@ class binder {
   // `a` or `s` is no such thing.
   ir::expr_ptr bind_known_object_path(const ast::attribute& a);
   ir::expr_ptr bind_entity_by_key(const ast::subscript& s);
+  // (With `key_columns`, the object is the one whose key's columns are those values, as
+  // PonyORM's CourseInfo['Math', 1] for CourseInfo[Course['Math', 1]].)
   ir::expr_ptr bind_known_object(const ast::node& root, const entity_info& entity,
-                                 const ast::attribute* chain);
+                                 const ast::attribute* chain,
+                                 std::span<const ast::node* const> key_columns = {});
   [[nodiscard]] const entity_info* known_object(const ast::node& root) const;
   void pick_known_object(const ast::node& root, const entity_info& entity, std::size_t row,
                          std::vector<ir::expr_ptr>& filter);
+  void pick_by_key_columns(const ast::subscript& s, const entity_info& entity, std::size_t row,
+                           std::span<const ast::node* const> values,
+                           std::vector<ir::expr_ptr>& filter);
   // `sum(o.items.quantity * o.items.price)` (lift_collection_path.cpp): the argument as the
   // generator over the one collection its paths share, or null when it is no such expression.
   const ast::node* lift_collection_paths(const ast::node& arg);

@@ -94,9 +94,16 @@ int inspector::entity_named(const std::string& name) const {
 }
 
 // A many-to-many's join table (PonyORM's shape): two foreign keys to tables that have keys, each
-// over that table's whole primary key, and together every column of the table and its key.
+// over that table's whole primary key, and together every column of the table and its key; and
+// no table refers to it. (An entity keyed by two references has that shape too, PonyORM's
+// Enrollment with PrimaryKey(student, course); a reference to it, a Grade's, shows it is one.)
 bool inspector::is_join_table(const catalog_table& t) const {
   if (t.foreign_keys.size() != 2 || t.primary_key.size() != t.columns.size()) return false;
+  for (const catalog_table& other : m_tables) {
+    for (const catalog_foreign_key& k : other.foreign_keys) {
+      if (k.parent_table == t.name) return false;
+    }
+  }
   std::set<std::string> covered;
   for (const catalog_foreign_key& k : t.foreign_keys) {
     const catalog_table* parent = table_named(k.parent_table);
@@ -198,6 +205,7 @@ void inspector::infer() {
 void inspector::infer_entity(int entity) {
   const catalog_table& t = *m_entities[entity].table;
   std::set<std::string> done;
+  std::set<const catalog_foreign_key*> plain;  // (noted once, not once per column)
   for (const catalog_column& c : t.columns) {
     if (done.count(c.name) != 0) continue;
     if (equal_ignoring_case(c.name, "classtype") && c.type == "str") continue;  // the discriminator
@@ -205,9 +213,12 @@ void inspector::infer_entity(int entity) {
     for (const catalog_foreign_key& k : t.foreign_keys) {
       if (std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end()) fk = &k;
     }
-    if (fk != nullptr && infer_reference(entity, *fk) >= 0) {
-      for (const std::string& col : fk->columns) done.insert(col);
-      continue;
+    if (fk != nullptr && plain.count(fk) == 0) {
+      if (infer_reference(entity, *fk) >= 0) {
+        for (const std::string& col : fk->columns) done.insert(col);
+        continue;
+      }
+      plain.insert(fk);
     }
     infer_value(entity, c);
     done.insert(c.name);

@@ -181,6 +181,70 @@ TEST_CASE("a database made from what inspect printed is inspected the same way")
   nextorm::testing::discard_database(second);
 }
 
+TEST_CASE("an entity keyed by two references that a table refers to is no join table") {
+  // PonyORM's Enrollment, PrimaryKey(student, course) and nothing else, has a join table's
+  // shape; the Grades that refer to it make it an entity, read back as declared.
+  const char* const school = R"({"entities": [
+    {"name": "Student", "attrs": [
+      {"name": "id", "kind": "PK", "type": "int"},
+      {"name": "enrollments", "kind": "Set", "type": "Enrollment"}]},
+    {"name": "Course", "primary_key": ["name", "semester"], "attrs": [
+      {"name": "name", "kind": "Req", "type": "str"},
+      {"name": "semester", "kind": "Req", "type": "int"},
+      {"name": "enrollments", "kind": "Set", "type": "Enrollment"}]},
+    {"name": "Enrollment", "primary_key": ["student", "course"], "attrs": [
+      {"name": "student", "kind": "Single", "type": "Student"},
+      {"name": "course", "kind": "Single", "type": "Course"},
+      {"name": "grades", "kind": "Set", "type": "Grade"}]},
+    {"name": "Grade", "primary_key": ["enrollment", "kind"], "attrs": [
+      {"name": "enrollment", "kind": "Single", "type": "Enrollment"},
+      {"name": "kind", "kind": "Req", "type": "str"},
+      {"name": "mark", "kind": "Req", "type": "int"}]}
+  ]})";
+  const std::string provider = nextorm::testing::current_provider();
+  const std::string url = nextorm::testing::fresh_database_url("inspect_enrollment");
+  make_tables(url, school);
+  nextorm::database db{url};
+  const auto found = nextorm::inspect(db);
+  const std::string notes = notes_of(found);
+  INFO(found.schema_json << "\nnotes:\n" << notes);
+  CHECK(difference(shape(found.schema_json, provider), shape(school, provider)) ==
+        std::vector<std::string>{});
+  CHECK_THAT(notes, !Catch::Contains("does not refer"));
+  CHECK_THAT(notes, Catch::Contains("Enrollment.grades (of Grade.enrollment)"));
+  // Then a grade is found by its key's four columns, as PonyORM's Grade[1, 'Math', 1, 'exam'].
+  nextorm::database read;
+  read.schema().load_json_text(found.schema_json);
+  read.bind(url);
+  read.generate_mapping();
+  nextorm::db_session session{read};
+  CHECK(nextorm::select<nextorm::row>("g for g in Grade if g == Grade[1, 'Math', 1, 'exam']")
+            .count() == 0);
+  session.rollback();
+  nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("a foreign key to no entity's key is noted once, its columns read as values") {
+  const std::string url = nextorm::testing::fresh_database_url("inspect_plain_key");
+  {
+    auto raw = nextorm::testing::raw_connection(url);
+    raw->execute_script(
+        "CREATE TABLE pair (a INTEGER NOT NULL, b INTEGER NOT NULL, c INTEGER NOT NULL, "
+        "PRIMARY KEY (a, b, c), UNIQUE (a, b))");
+    raw->execute_script(
+        "CREATE TABLE note (id INTEGER PRIMARY KEY, pa INTEGER, pb INTEGER, "
+        "FOREIGN KEY (pa, pb) REFERENCES pair (a, b))");
+  }
+  nextorm::database db{url};
+  const auto found = nextorm::inspect(db);
+  const std::string notes = notes_of(found);
+  INFO(found.schema_json << "\nnotes:\n" << notes);
+  const auto first = notes.find("does not refer to an entity's primary key");
+  CHECK(first != std::string::npos);
+  CHECK(notes.find("does not refer", first + 1) == std::string::npos);
+  nextorm::testing::discard_database(url);
+}
+
 TEST_CASE("what cannot be an entity or an attribute is reported, not guessed") {
   const std::string provider = nextorm::testing::current_provider();
   const std::string url = nextorm::testing::fresh_database_url("inspect_odd");

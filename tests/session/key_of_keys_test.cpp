@@ -324,6 +324,28 @@ TEST_CASE("queries compare, navigate and return objects with a key of keys", "[k
   CHECK_THROWS_WITH(
       select<Enrollment>("e for e in Enrollment if e == Enrollment[Term['Math', 1], 'x']").count(),
       Catch::Contains("type.mismatch: cannot compare int with str"));
+  // Or by the key's columns, each a value (PonyORM's raw key, Enrollment['Math', 1, 2]).
+  CHECK(select<std::int64_t>("e.grade for e in Enrollment if e == Enrollment['Math', 1, 2]")
+            .first() == 3);
+  CHECK(select<std::int64_t>("r.enrollment.grade for r in Remark if r.enrollment == "
+                             "Enrollment[n, 1, p]",
+                             {{"n", "Math"}, {"p", 1}})
+            .first() == 5);
+  CHECK(
+      select<std::string>("Enrollment['Math', 1, 1].student.name for t in Term if t.semester == 2")
+          .first() == "Ann");
+  CHECK(select<Enrollment>("e for e in Enrollment if e == Enrollment['Math', 2, 2]").count() == 0);
+  CHECK_THROWS_WITH(
+      select<Enrollment>("e for e in Enrollment if e == Enrollment['Math', 'x', 2]").count(),
+      Catch::Contains("type.mismatch: cannot compare int with str"));
+  CHECK_THROWS_WITH(
+      select<Enrollment>("e for e in Enrollment if e == Enrollment['Math', Term['Math', 1], 2]")
+          .count(),
+      Catch::Contains("type.mismatch"));
+  // Two values are the two key attributes: a Term is no str.
+  CHECK_THROWS_WITH(
+      select<Enrollment>("e for e in Enrollment if e == Enrollment['Math', 1]").count(),
+      Catch::Contains("type.mismatch: cannot compare Term with str"));
   // Ordered by the object: by its key's columns, PonyORM's order.
   std::vector<std::string> ordered;
   for (Enrollment& e : select<Enrollment>("e for e in Enrollment").order_by("desc(e)")) {
@@ -431,6 +453,20 @@ TEST_CASE(
         std::vector<std::string>{"groups"});
   CHECK(texts(select<Syllabus>("y for y in Syllabus if y == Syllabus[Term['Math', 2]]")) ==
         std::vector<std::string>{"rings"});
+  // Or by its key's columns, as PonyORM takes them (Syllabus['Math', 2]), literals or parameters.
+  CHECK(texts(select<Syllabus>("y for y in Syllabus if y == Syllabus['Math', 2]")) ==
+        std::vector<std::string>{"rings"});
+  CHECK(texts(select<Syllabus>("y for y in Syllabus if y != Syllabus[n, s]",
+                               {{"n", "Math"}, {"s", 2}})) == std::vector<std::string>{"groups"});
+  CHECK(select<std::string>("Syllabus['Math', 1].text for t in Term if t.semester == 2").first() ==
+        "groups");
+  CHECK(texts(select<Syllabus>("y for y in Syllabus if y == Syllabus['Math', 3]")).empty());
+  CHECK_THROWS_WITH(
+      select<Syllabus>("y for y in Syllabus if y == Syllabus['Math', 1, 2]").count(),
+      Catch::Contains("type.key: Syllabus[...] takes its primary key: 1 value(s) (or its 2 "
+                      "columns), got 3"));
+  CHECK_THROWS_WITH(select<Syllabus>("y for y in Syllabus if y == Syllabus['Math']").count(),
+                    Catch::Contains("type.mismatch: cannot compare Term with str"));
   CHECK(texts(select<Syllabus>("r.syllabus for r in Reading if r.title == 'Artin'")) ==
         std::vector<std::string>{"groups"});
   CHECK(texts(select<Syllabus>("y for y in Syllabus if count(y.readings) == 0")) ==
