@@ -111,7 +111,9 @@ class database {
 
  private:
   void add_entity(entity_info info);
-  std::unique_ptr<detail::database_impl> m_impl;
+  // (Shared with the sessions of the database: one that outlives this object keeps the pool, the
+  // schema and the plan cache until it ends.)
+  std::shared_ptr<detail::database_impl> m_impl;
 };
 
 }  // namespace nextorm

@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -259,7 +261,13 @@ class scalar_field : public field_base {
       self.m_value = row.get_int(column) != 0;
       self.m_engaged = true;
     } else if constexpr (std::is_integral_v<T> && type == value_type::integer) {
-      self.m_value = static_cast<T>(row.get_int(column));
+      const std::int64_t n = row.get_int(column);
+      if (!fits_integer<T>(n)) [[unlikely]] {
+        throw_stored_integer_range(column, n,
+                                   static_cast<std::int64_t>(std::numeric_limits<T>::min()),
+                                   static_cast<std::int64_t>(std::numeric_limits<T>::max()));
+      }
+      self.m_value = static_cast<T>(n);
       self.m_engaged = true;
     } else if constexpr (std::is_floating_point_v<T> && type == value_type::real) {
       self.m_value = static_cast<T>(row.get_real(column));
@@ -534,27 +542,44 @@ class Set : public detail::collection_field {
     }
   }
 
+  // Iterates over the items as they were when the loop began, as PonyORM's SetIterator iterates
+  // over a copy: the loop may add, remove or create items (`for (Item& i : box.items)
+  // box.items.remove(i);` empties the set) and sees none of its own changes. The objects stay
+  // valid for the session, a removed one included.
   class iterator {
    public:
     using value_type = E;
     using difference_type = std::ptrdiff_t;
     iterator() = default;
-    explicit iterator(std::vector<entity_base*>::const_iterator it) : m_it{it} {}
-    E& operator*() const { return static_cast<E&>(**m_it); }
-    E* operator->() const { return static_cast<E*>(*m_it); }
+    explicit iterator(std::shared_ptr<const std::vector<entity_base*>> items)
+        : m_items{std::move(items)} {}
+    E& operator*() const { return static_cast<E&>(*(*m_items)[m_at]); }
+    E* operator->() const { return static_cast<E*>((*m_items)[m_at]); }
     iterator& operator++() {
-      ++m_it;
+      ++m_at;
       return *this;
     }
-    iterator operator++(int) { return iterator{m_it++}; }
-    friend bool operator==(const iterator&, const iterator&) = default;
+    iterator operator++(int) {
+      iterator before = *this;
+      ++m_at;
+      return before;
+    }
+    // (end() is every iterator that is past its items.)
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      if (a.done() || b.done()) return a.done() == b.done();
+      return a.m_items == b.m_items && a.m_at == b.m_at;
+    }
 
    private:
-    std::vector<entity_base*>::const_iterator m_it;
+    [[nodiscard]] bool done() const noexcept { return !m_items || m_at >= m_items->size(); }
+    std::shared_ptr<const std::vector<entity_base*>> m_items;
+    std::size_t m_at = 0;
   };
 
-  [[nodiscard]] iterator begin() const { return iterator{items().begin()}; }
-  [[nodiscard]] iterator end() const { return iterator{items().end()}; }
+  [[nodiscard]] iterator begin() const {
+    return iterator{std::make_shared<const std::vector<entity_base*>>(items())};
+  }
+  [[nodiscard]] iterator end() const { return iterator{}; }
   [[nodiscard]] std::size_t size() const { return items().size(); }
   // In an async session: the items loaded without blocking the loop, then iterated as usual
   // (`co_await order.lines.aload(); for (Line& l : order.lines) ...`); gives their number.

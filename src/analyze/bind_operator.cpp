@@ -23,11 +23,7 @@ ir::binary_op to_ir(ast::binary_op op) noexcept {
 }  // namespace
 
 ir::expr_ptr binder::bind_unary(const ast::unary& u) {
-  if (u.op == ast::unary_op::not_) {
-    ir::expr_ptr operand = bind_condition(*u.operand);
-    return std::make_unique<ir::unary>(operand->type, u.span, ir::unary_op::not_,
-                                       std::move(operand));
-  }
+  if (u.op == ast::unary_op::not_) return bind_condition(u);  // (the same as a value)
   ir::expr_ptr operand = bind(*u.operand);
   if (operand->type.collection) fail_collection(*operand, u.operand->span);
   if (!operand->type.is_number()) {

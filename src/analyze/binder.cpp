@@ -137,9 +137,20 @@ ir::expr_ptr binder::bind_condition(const ast::node& n) {
   // `not x` of a value that is not a bool: PonyORM's `x = ''`, `x IS NULL`, NOT EXISTS.
   if (const auto* u = n.try_as<ast::unary>(); u != nullptr && u->op == ast::unary_op::not_) {
     ir::expr_ptr operand = bind(*u->operand);
+    if (is_raw_sql(*operand)) operand->type = ir::scalar_type(value_type::boolean);
     if (!operand->type.is_bool()) return truth(std::move(operand), n.span, true);
-    return std::make_unique<ir::unary>(operand->type, u->span, ir::unary_op::not_,
-                                       std::move(operand));
+    // A bool attribute that may be NULL: PonyORM's `(x = 0 OR x IS NULL)`, Python's `not None`.
+    const auto* c = operand->try_as<ir::column>();
+    ir::expr_ptr null_check =
+        c != nullptr && c->attr->column_nullable() ? ir::clone(*operand) : nullptr;
+    ir::expr_ptr negated =
+        std::make_unique<ir::unary>(operand->type, u->span, ir::unary_op::not_, std::move(operand));
+    if (!null_check) return negated;
+    auto either = std::make_unique<ir::logical>(u->span, ir::logical_op::or_);
+    either->operands.push_back(std::move(negated));
+    either->operands.push_back(
+        std::make_unique<ir::is_null>(u->span, std::move(null_check), false));
+    return either;
   }
   ir::expr_ptr e = bind(n);
   if (is_raw_sql(*e)) e->type = ir::scalar_type(value_type::boolean);  // the user's condition

@@ -16,8 +16,11 @@ namespace nextorm::detail {
 class async_scope {
  public:
   async_scope(database_impl& db_, const session_options& options)
-      : db{db_}, session{std::make_unique<session_impl>(db_, options, false)} {}
+      : owner{db_.shared_from_this()},
+        db{db_},
+        session{std::make_unique<session_impl>(db_, options, false)} {}
 
+  std::shared_ptr<database_impl> owner;  // (the database lives as long as the async session)
   database_impl& db;
   std::unique_ptr<session_impl> session;  // none once ended
   bool busy = false;                      // a call is running alone

@@ -1,3 +1,4 @@
+#include <nextorm/detail/value_traits.hpp>
 #include <nextorm/errors.hpp>
 #include <nextorm/value.hpp>
 
@@ -151,3 +152,15 @@ std::size_t value::hash() const noexcept {
 }
 
 }  // namespace nextorm
+
+namespace nextorm::detail {
+
+void throw_integer_range(std::int64_t n, std::int64_t min, std::int64_t max) {
+  throw usage_error(n > max ? "value.too_large" : "value.too_small",
+                    std::to_string(n) + " does not fit the C++ integer type it is read into (" +
+                        std::to_string(min) + " to " + std::to_string(max) +
+                        "): give the field or the result a wider type, or int_size{} to the "
+                        "attribute so that no larger value is stored");
+}
+
+}  // namespace nextorm::detail

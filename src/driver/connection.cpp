@@ -1,5 +1,7 @@
 #include "driver/connection.hpp"
 
+#include <nextorm/detail/value_traits.hpp>
+
 #include <vector>
 
 namespace nextorm::driver {
@@ -97,3 +99,14 @@ void check_inserted_rows(std::string_view sql, std::size_t wanted, std::size_t g
 }
 
 }  // namespace nextorm::driver
+
+namespace nextorm::detail {
+
+void throw_stored_integer_range(std::size_t column, std::int64_t n, std::int64_t min,
+                                std::int64_t max) {
+  throw driver::column_type_error(column, value_type::integer,
+                                  "int " + std::to_string(n) + ", beyond the field's C++ type (" +
+                                      std::to_string(min) + " to " + std::to_string(max) + ")");
+}
+
+}  // namespace nextorm::detail

@@ -11,7 +11,7 @@
 
 namespace nextorm {
 
-database::database() : m_impl{std::make_unique<detail::database_impl>()} {}
+database::database() : m_impl{std::make_shared<detail::database_impl>()} {}
 database::database(std::string_view url) : database{} { bind(url); }
 database::~database() = default;
 

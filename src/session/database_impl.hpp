@@ -40,7 +40,7 @@ struct entity_statements {
                                    // with a single-attribute key: the targets of references)
 };
 
-class database_impl {
+class database_impl : public std::enable_shared_from_this<database_impl> {
   // Shared with the object stores of sessions, whose objects may outlive the database.
   std::shared_ptr<registry> m_schema = std::make_shared<registry>();
 

@@ -323,8 +323,12 @@ void assign_keyword(session_impl& session, entity_base& object, const attr_info&
       try {
         attr.assign(object_access::field(object, attr), v.scalar());
       } catch (const usage_error& e) {
-        if (e.id() != "value.wrong_type") throw;
-        throw usage_error("value.wrong_type",
+        // (Named after the attribute: the value's own error does not know it.)
+        if (e.id() != "value.wrong_type" && e.id() != "value.too_large" &&
+            e.id() != "value.too_small") {
+          throw;
+        }
+        throw usage_error(std::string{e.id()},
                           attr.owner->name + "." + attr.name + ": " + e.message());
       }
   }

@@ -21,7 +21,8 @@ thread_local bool t_in_async_call = false;
 }  // namespace
 
 session_impl::session_impl(database_impl& db, const session_options& options, bool current)
-    : m_db{db},
+    : m_db_owner{db.shared_from_this()},
+      m_db{db},
       m_optimistic{options.optimistic},
       m_serializable{options.serializable},
       m_strict{options.strict},

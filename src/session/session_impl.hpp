@@ -183,6 +183,8 @@ class session_impl {
   // Drops pending changes and objects and rolls the transaction back (the session's end).
   void abandon() noexcept;
 
+  // The database lives as long as its sessions (the program may destroy its `database` first).
+  std::shared_ptr<database_impl> m_db_owner;
   database_impl& m_db;
   std::unique_ptr<driver::connection> m_connection;
   bool m_reserved = false;

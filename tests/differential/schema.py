@@ -48,6 +48,7 @@ def define_entities(db):
         last_login = Optional(datetime)
         wake = Optional(time)
         uid = Optional(UUID)
+        verified = Optional(bool)  # None, True or False: Python's `not None` is True
         meta = Optional(Json)
         group = Required(Group)
         courses = Set('Course')
@@ -281,6 +282,7 @@ def populate(entities):
                                                          0 if i % 10 else 1000 * r.next(1000)),
             wake=None if i % 5 == 4 else time(5 + r.next(6), [0, 15, 30, 45][r.next(4)]),
             uid=None if i % 7 == 3 else UUID(int=(i * 0x9E3779B97F4A7C15 + 12345) % (1 << 128)),
+            verified=None if i % 3 == 1 else i % 2 == 0,  # (not drawn from `r`: the data stays)
             meta={} if i % 4 == 1 else {'level': r.next(5), 'tags': ['t%d' % r.next(4)],
                                            'club': ['chess', 'rowing', None][r.next(3)],
                                            'flag': i % 3 == 0},

@@ -87,7 +87,7 @@ TEST_CASE("the interval functions move dates and datetimes exactly, as Python do
   // Days in a double, as PonyORM stores a timedelta: 1 microsecond is 1/86400e6 day.
   const value one_micro{1.0 / 86'400'000'000.0};
   CHECK(one(c, "SELECT py_datetime_add('2024-02-28 23:59:59.999999', ?)", {one_micro}) ==
-        value{"2024-02-29 00:00:00"});
+        value{"2024-02-29 00:00:00.000000"});
   CHECK(one(c, "SELECT py_datetime_add('2024-03-01 00:00:00', -(?))", {one_micro}) ==
         value{"2024-02-29 23:59:59.999999"});
   CHECK(one(c, "SELECT py_date_add('2024-03-01', -(?))", {one_micro}) == value{"2024-02-29"});
@@ -126,13 +126,16 @@ TEST_CASE("an interval column's days read back as microseconds, text does not",
 TEST_CASE("datetimes and times are written as PonyORM writes them, six digits of a fraction",
           "[sqlite_functions]") {
   sqlite_connection c{":memory:"};
-  // Python's str(): a fraction in six digits, none for a whole second. A PonyORM database holds
+  // PonyORM's datetime2timestamp: a fraction in six digits, ".000000" for a whole second (a
+  // time is Python's str(): none for a whole second). A PonyORM database holds
   // '2024-03-11 10:00:00.500000'; a value given as '...00.5' must find it.
   const value half = value::typed(value_type::datetime, "2024-03-11 10:00:00.5");
   CHECK(one(c, "SELECT ?", {half}) == value{"2024-03-11 10:00:00.500000"});
   CHECK(one(c, "SELECT ? = '2024-03-11 10:00:00.500000'", {half}) == value{std::int64_t{1}});
   CHECK(one(c, "SELECT ?", {value::typed(value_type::datetime, "2024-03-11 10:00:00")}) ==
-        value{"2024-03-11 10:00:00"});
+        value{"2024-03-11 10:00:00.000000"});
+  CHECK(one(c, "SELECT ?", {value::typed(value_type::datetime, "2024-03-11T10:00:00")}) ==
+        value{"2024-03-11 10:00:00.000000"});
   CHECK(one(c, "SELECT ?", {value::typed(value_type::time, "09:45:00.25")}) ==
         value{"09:45:00.250000"});
   CHECK(one(c, "SELECT ?", {value::typed(value_type::time, "09:45:00")}) == value{"09:45:00"});

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 using namespace session_test;
@@ -132,6 +133,31 @@ TEST_CASE("sessions reuse pooled connections", "[database]") {
     (void)Product::select().count();
   }
   CHECK(t.db.impl().open_connections() == 1);
+}
+
+TEST_CASE("a session that outlives its database object ends as usual, committing its changes",
+          "[database]") {
+  temp_database t;
+  auto other = std::make_unique<database>(t.url());
+  other->generate_mapping<Category, Tag, Product, Customer, Order, Card, Ticket>();
+  {
+    auto session = std::make_unique<db_session>(*other);
+    (void)Category::create({{"name", "kept"}});
+    other.reset();  // (members destroyed in the other order than a program meant)
+    CHECK(Category::select().count() == 1);  // the session still reads and writes
+    (void)Category::create({{"name", "also kept"}});
+    session.reset();
+  }
+  CHECK(t.count("Category") == 2);
+  // And one that rolls back.
+  other = std::make_unique<database>(t.url());
+  other->generate_mapping<Category, Tag, Product, Customer, Order, Card, Ticket>();
+  auto session = std::make_unique<db_session>(*other);
+  (void)Category::create({{"name", "dropped"}});
+  other.reset();
+  session->rollback();
+  session.reset();
+  CHECK(t.count("Category") == 2);
 }
 
 TEST_CASE("an in-memory SQLite database has one connection, and says so when it is busy",

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <iterator>
 #include <sstream>
 
 using namespace session_test;
@@ -106,6 +107,49 @@ TEST_CASE("a product removed leaves its category's loaded products", "[unit_of_w
     CHECK(left == std::vector<std::string>{"Hammer", "Wrench"});
   }
   CHECK(t.count("Product") == 5);
+}
+
+TEST_CASE("a loop over a set sees the items it began with, whatever the loop changes",
+          "[unit_of_work]") {
+  temp_database t;
+  fill_shop(t);
+  {
+    db_session session{t.db};
+    Category& tools = Category::at(1);
+    Category& toys = Category::at(2);
+    // Creating items of the set in the loop (which grows the set's storage under it).
+    std::vector<std::string> seen;
+    for (Product& p : tools.products) {
+      seen.push_back(p.name);
+      for (int i = 0; i < 40; ++i) {
+        (void)Product::create({{"name", p.name.get() + std::to_string(i)},
+                               {"price", 1.0},
+                               {"sku", p.name.get() + "-" + std::to_string(i)},
+                               {"category", tools}});
+      }
+    }
+    CHECK(seen == std::vector<std::string>{"Hammer", "Saw", "Wrench"});
+    CHECK(tools.products.size() == 123);
+    // Removing every item in the loop, as PonyORM's loop over the set's copy does.
+    int turns = 0;
+    for (Product& p : toys.products) {
+      toys.products.remove(p);
+      ++turns;
+    }
+    CHECK(turns == 3);
+    CHECK(toys.products.is_empty());
+    // An iterator used by hand: copies share the items they began with, end() is past them.
+    auto it = tools.products.begin();
+    const auto copy = it++;
+    CHECK(copy != it);
+    CHECK(copy->name.get() == "Hammer");
+    CHECK((*it).name.get() == "Saw");
+    CHECK_FALSE(it == std::next(tools.products.begin()));  // another loop's items
+    CHECK(std::distance(tools.products.begin(), tools.products.end()) == 123);
+    CHECK(Set<Product>::iterator{} == toys.products.end());
+    CHECK(toys.products.begin() == toys.products.end());
+    session.rollback();
+  }
 }
 
 TEST_CASE("adding a tag twice writes one join row; removing one that is not there writes none",

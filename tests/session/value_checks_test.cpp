@@ -9,6 +9,7 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 using namespace session_test;
 
@@ -27,11 +28,20 @@ struct Reading : entity<Reading> {
                    max_value{std::numeric_limits<double>::infinity()}};  // unbounded bounds
 };
 
+// Integer fields narrower than their column (an int without int_size is a 64-bit column).
+struct Gauge : entity<Gauge> {
+  Req<std::string> name{"name"};
+  Opt<int> small{"small"};
+  Opt<std::uint8_t> tiny{"tiny"};
+  Opt<std::int16_t> short_one{"short_one"};
+  Opt<std::int64_t> wide{"wide"};
+};
+
 struct reading_database {
   reading_database()
       : url{nextorm::testing::fresh_database_url("readings_" + std::to_string(++counter()))} {
     db.bind(url);
-    db.generate_mapping<Reading>({.create_tables = true});
+    db.generate_mapping<Reading, Gauge>({.create_tables = true});
   }
   ~reading_database() { nextorm::testing::discard_database(url); }
   static int& counter() {
@@ -266,4 +276,56 @@ TEST_CASE("an int of a declared size stores its whole range and refuses values b
           std::tuple{-128, 0, std::int64_t{0}, std::numeric_limits<std::int64_t>::min()});
   }
   nextorm::testing::discard_database(url);
+}
+
+TEST_CASE("an integer field narrower than its value refuses it, given or read, never cut",
+          "[checks]") {
+  reading_database r;
+  {
+    db_session session{r.db};
+    // Given as a value (a keyword create, JSON): too large or too small for the C++ type.
+    CHECK_THROWS_WITH(Gauge::create({{"name", "a"}, {"small", std::int64_t{5'000'000'000}}}),
+                      Catch::StartsWith("value.too_large: Gauge.small: 5000000000 does not fit "
+                                        "the C++ integer type it is read into (-2147483648 to "
+                                        "2147483647)"));
+    CHECK_THROWS_WITH(Gauge::create({{"name", "a"}, {"tiny", 256}}),
+                      Catch::StartsWith("value.too_large: Gauge.tiny: 256 does not fit"));
+    CHECK_THROWS_WITH(Gauge::create({{"name", "a"}, {"tiny", -1}}),
+                      Catch::StartsWith("value.too_small: Gauge.tiny: -1 does not fit"));
+    CHECK_THROWS_WITH(Gauge::create({{"name", "a"}, {"short_one", -32769}}),
+                      Catch::Contains("(-32768 to 32767)"));
+    // The limits themselves fit.
+    auto& edge = Gauge::create({{"name", "edge"},
+                                {"small", std::numeric_limits<int>::min()},
+                                {"tiny", 255},
+                                {"short_one", 32767},
+                                {"wide", std::numeric_limits<std::int64_t>::min()}});
+    CHECK(edge.small == std::numeric_limits<int>::min());
+    CHECK(edge.tiny == 255);
+    (void)Gauge::create({{"name", "b"}, {"small", 1}, {"tiny", 1}, {"short_one", 1}});
+  }
+  {
+    // Another program (here a bulk update) stores what the fields cannot hold.
+    db_session session{r.db};
+    CHECK(select<Gauge>("g for g in Gauge if g.name == 'b'")
+              .update({{"small", "g.small * 1099511627776"}, {"tiny", "g.tiny + 511"}}) == 1);
+  }
+  db_session session{r.db};
+  // Read as an object: the attribute and what the database holds are named.
+  CHECK_THROWS_WITH(Gauge::get({{"name", "b"}}),
+                    Catch::Contains("attribute small (column \"small\") is declared int in the "
+                                    "schema, but the database holds int 1099511627776, beyond "
+                                    "the field's C++ type (-2147483648 to 2147483647)"));
+  // Read as a result of that type; a wider one reads it.
+  CHECK_THROWS_WITH(select<int>("g.small for g in Gauge if g.name == 'b'").fetch(),
+                    Catch::Contains("1099511627776 does not fit the C++ integer type"));
+  CHECK_THROWS_WITH(select<std::uint8_t>("g.tiny for g in Gauge if g.name == 'b'").fetch(),
+                    Catch::Contains("512 does not fit"));
+  CHECK(select<std::int64_t>("g.small for g in Gauge if g.name == 'b'").first() == 1099511627776);
+  const Gauge& edge = *Gauge::get({{"name", "edge"}});
+  CHECK(edge.small == std::numeric_limits<int>::min());
+  CHECK(edge.tiny == 255);
+  CHECK(edge.short_one == 32767);
+  CHECK(edge.wide == std::numeric_limits<std::int64_t>::min());
+  CHECK(Gauge::select().count() == 2);  // the refused creates left nothing behind
 }

@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <typeinfo>
 #include <utility>
@@ -18,11 +20,38 @@ namespace nextorm::detail {
 template <class T>
 struct value_traits;  // undefined: the type is not a supported column type
 
+// A value that the C++ type of a field or a result (`Opt<int>`, `select<std::uint8_t>`) cannot
+// hold: value.too_large / value.too_small, rather than the value cut to its low bits.
+[[noreturn]] void throw_integer_range(std::int64_t n, std::int64_t min, std::int64_t max);
+// The same read from a row: the database holds `n` in `column` (value.type_mismatch, naming the
+// attribute where an object is read).
+[[noreturn]] void throw_stored_integer_range(std::size_t column, std::int64_t n, std::int64_t min,
+                                             std::int64_t max);
+
+// Whether `n` fits T, an integer type narrower than 64 bits. (A 64-bit unsigned one keeps the
+// bits of any int64: PonyORM's size=64, unsigned=True stores what SQLite cannot as negatives.)
+template <std::integral T>
+[[nodiscard]] constexpr bool fits_integer(std::int64_t n) noexcept {
+  if constexpr (sizeof(T) < sizeof(std::int64_t)) {
+    return std::in_range<T>(n);
+  } else {
+    (void)n;
+    return true;
+  }
+}
+
 template <std::integral T>
 requires(!std::same_as<T, bool>) struct value_traits<T> {
   static constexpr value_type type = value_type::integer;
   static value to_value(const T& v) { return value{static_cast<std::int64_t>(v)}; }
-  static T from_value(const value& v) { return static_cast<T>(v.as_int()); }
+  static T from_value(const value& v) {
+    const std::int64_t n = v.as_int();
+    if (!fits_integer<T>(n)) [[unlikely]] {
+      throw_integer_range(n, static_cast<std::int64_t>(std::numeric_limits<T>::min()),
+                          static_cast<std::int64_t>(std::numeric_limits<T>::max()));
+    }
+    return static_cast<T>(n);
+  }
 };
 
 template <std::floating_point T>

@@ -25,10 +25,12 @@ void register_decimal_aggregates(sqlite3* db);
 // (sqlite_intervals.cpp).
 void register_interval_functions(sqlite3* db);
 
-// A datetime or a time as PonyORM writes it on SQLite, Python's str(): the fraction of a second,
-// when there is one, in six digits ("2024-03-11 10:00:00.500000"), so that equal values are
-// equal texts whichever of the two wrote them (sqlite_intervals.cpp). `text` is the value's text
-// in any form NextORM reads; a text that is not one throws value.bad_datetime / value.bad_time.
+// A datetime or a time as PonyORM writes it on SQLite, so that equal values are equal texts
+// whichever of the two wrote them (sqlite_intervals.cpp): a datetime with its fraction of a
+// second in six digits, always ("2024-03-11 10:00:00.000000", datetime2timestamp); a time as
+// Python's str(), the six digits only when there is a fraction ("09:45:00", "09:45:00.250000").
+// `text` is the value's text in any form NextORM reads; a text that is not one throws
+// value.bad_datetime / value.bad_time.
 [[nodiscard]] std::string python_time_text(std::string_view text, bool is_datetime);
 
 }  // namespace nextorm::driver

@@ -49,6 +49,14 @@ std::string six_digit_fraction(std::string text) {
   return text;
 }
 
+// A datetime as PonyORM writes it on SQLite (datetime2timestamp): the fraction always, six
+// digits, ".000000" for a whole second.
+std::string pony_datetime_text(const datetime& d) {
+  std::string text = to_string(d);
+  if (text.find('.') == std::string::npos) text += ".000000";
+  return six_digit_fraction(std::move(text));
+}
+
 bool any_null(sqlite3_value** argv) {
   return sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL;
 }
@@ -71,8 +79,7 @@ void add(sqlite3_context* ctx, sqlite3_value** argv, bool whole_days) {
     return sqlite3_result_error(ctx, "date value out of range", -1);
   }
   const datetime moved{datetime::time_point{std::chrono::microseconds{sum}}};
-  const std::string out =
-      whole_days ? to_string(moved.date_part()) : six_digit_fraction(to_string(moved));
+  const std::string out = whole_days ? to_string(moved.date_part()) : pony_datetime_text(moved);
   sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
@@ -93,7 +100,8 @@ void py_timedelta_between(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }  // namespace
 
 std::string python_time_text(std::string_view text, bool is_datetime) {
-  return six_digit_fraction(is_datetime ? to_string(datetime{text}) : to_string(time_of_day{text}));
+  return is_datetime ? pony_datetime_text(datetime{text})
+                     : six_digit_fraction(to_string(time_of_day{text}));
 }
 
 void register_interval_functions(sqlite3* db) {
