@@ -156,11 +156,13 @@ std::size_t value::hash() const noexcept {
 namespace nextorm::detail {
 
 void throw_integer_range(std::int64_t n, std::int64_t min, std::int64_t max) {
-  throw usage_error(n > max ? "value.too_large" : "value.too_small",
-                    std::to_string(n) + " does not fit the C++ integer type it is read into (" +
-                        std::to_string(min) + " to " + std::to_string(max) +
-                        "): give the field or the result a wider type, or int_size{} to the "
-                        "attribute so that no larger value is stored");
+  const std::string message =
+      std::to_string(n) + " does not fit the C++ integer type it is read into (" +
+      std::to_string(min) + " to " + std::to_string(max) +
+      "): give the field or the result a wider type, or int_size{} to the attribute so that no "
+      "larger value is stored";
+  if (n > max) throw usage_error("value.too_large", message);
+  throw usage_error("value.too_small", message);
 }
 
 }  // namespace nextorm::detail

@@ -104,9 +104,10 @@ namespace nextorm::detail {
 
 void throw_stored_integer_range(std::size_t column, std::int64_t n, std::int64_t min,
                                 std::int64_t max) {
-  throw driver::column_type_error(column, value_type::integer,
-                                  "int " + std::to_string(n) + ", beyond the field's C++ type (" +
-                                      std::to_string(min) + " to " + std::to_string(max) + ")");
+  using driver::column_type_error;
+  throw column_type_error(column, value_type::integer,
+                          "int " + std::to_string(n) + ", beyond the field's C++ type (" +
+                              std::to_string(min) + " to " + std::to_string(max) + ")");
 }
 
 }  // namespace nextorm::detail

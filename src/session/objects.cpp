@@ -328,8 +328,7 @@ void assign_keyword(session_impl& session, entity_base& object, const attr_info&
             e.id() != "value.too_small") {
           throw;
         }
-        throw usage_error(std::string{e.id()},
-                          attr.owner->name + "." + attr.name + ": " + e.message());
+        throw usage_error(e.id(), attr.owner->name + "." + attr.name + ": " + e.message());
       }
   }
 }
