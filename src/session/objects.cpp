@@ -138,10 +138,20 @@ void check_key_unchanged(const entity_base& object, const attr_info& attr) {
                         "stored (PonyORM's rule); create an object with the new key instead");
 }
 
+void check_not_removed(const entity_base& object) {
+  if (object.state() != object_state::deleted) return;
+  throw usage_error("object.removed",
+                    object_label(object) +
+                        " was removed in this session: it cannot change, nor be added to a "
+                        "collection (PonyORM's OperationWithDeletedObjectError)");
+}
+
 void field_base::record_change() const {
   if (m_owner_offset == 0) throw_unattached();
   entity_base& object = owner();
   const attr_info& attr = attr_unchecked();
+  (void)session_of(object);
+  check_not_removed(object);
   check_key_unchanged(object, attr);
   session_of(object).touch(object, attr);
 }

@@ -233,6 +233,8 @@ void reference_field::assign(entity_base* new_target) {
   if (new_target != nullptr) check_same_session(self, *new_target);
   entity_base* old_target = target();
   if (old_target == new_target) return;
+  check_not_removed(self);
+  if (new_target != nullptr) check_not_removed(*new_target);
   check_key_unchanged(self, a);
   const attr_info& reverse = *a.reverse_attr;
   if (reverse.kind == attr_kind::set) {
@@ -310,6 +312,8 @@ void collection_field::add(entity_base& item) {
     throw_wrong_entity(a, "holds");
   }
   check_same_session(self, item);
+  check_not_removed(self);
+  check_not_removed(item);
   if (!a.is_many_to_many()) {
     // One-to-many: the item's reference decides; assign keeps this collection in step.
     object_access::reference(item, *a.reverse_attr).assign(&self);

@@ -239,6 +239,8 @@ entity_base& create_object_of(session_impl& session, const entity_info& entity,
                                     std::string_view missing = "new");
 // Refuses (object.key_change) a change of a key attribute of an object already stored.
 void check_key_unchanged(const entity_base& object, const attr_info& attr);
+// PonyORM's OperationWithDeletedObjectError: a removed object changes no more (object.removed).
+void check_not_removed(const entity_base& object);
 
 // An object's key as statement parameters: the parts of a composite key, each.
 std::vector<value> key_params(const entity_base& object);

@@ -93,6 +93,34 @@ TEST_CASE("an object changed and then removed is deleted, and a second remove() 
   CHECK(t.count("Product", "price = 99") == 0);
 }
 
+TEST_CASE("a removed object refuses changes and collections, and the session's other work stays",
+          "[unit_of_work]") {
+  temp_database t;
+  fill_shop(t);
+  {
+    db_session session{t.db};
+    (void)Category::create({{"name", "garden"}});
+    Product& saw = Product::at(2);
+    Category& toys = Category::at(2);
+    Tag& sale = Tag::at(1);
+    saw.remove();
+    const std::string removed =
+        "object.removed: Product[2] was removed in this session: it cannot change";
+    CHECK_THROWS_WITH(saw.price = 1.0, Catch::StartsWith(removed));
+    CHECK_THROWS_WITH(saw.summary = std::nullopt, Catch::StartsWith(removed));
+    CHECK_THROWS_WITH(saw.category = toys, Catch::StartsWith(removed));
+    CHECK_THROWS_WITH(saw.tags.add(sale), Catch::StartsWith(removed));
+    CHECK_THROWS_WITH(sale.products.add(saw), Catch::StartsWith(removed));
+    CHECK_THROWS_WITH(toys.products.add(saw), Catch::StartsWith(removed));
+    // Assigning what it holds is no change.
+    saw.category = saw.category.get();
+    CHECK(saw.state() == object_state::deleted);
+  }
+  CHECK(t.count("Product") == 5);
+  CHECK(t.count("Category", "name = 'garden'") == 1);
+  CHECK(t.count("Product", "price = 1") == 0);
+}
+
 TEST_CASE("a product removed leaves its category's loaded products", "[unit_of_work]") {
   temp_database t;
   fill_shop(t);
