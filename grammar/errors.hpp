@@ -125,6 +125,12 @@ template <>
 inline constexpr error_entry error_message<hex4>{
     "syntax.invalid_escape", "expected four hex digits after '\\u'", nullptr, nullptr, true};
 template <>
+inline constexpr error_entry error_message<named_escape>{
+    "syntax.invalid_escape",
+    "\\N{...}, a character by its Unicode name, is not supported: write the character itself, "
+    "or \\u with its code point",
+    nullptr, nullptr, true};
+template <>
 inline constexpr error_entry error_message<hex8>{
     "syntax.invalid_escape", "expected eight hex digits after '\\U'", nullptr, nullptr, true};
 
@@ -138,6 +144,7 @@ inline constexpr error_entry single_equals{"syntax.single_equals",
                                            "unexpected '=': use '==' to compare"};
 inline constexpr error_entry too_deep{"syntax.too_deep", "the query is nested too deeply"};
 inline constexpr error_entry too_long{"syntax.too_long", "the query is longer than 100000 bytes"};
+inline constexpr error_entry invalid_utf8{"syntax.invalid_utf8", "the query is not valid UTF-8"};
 inline constexpr error_entry integer_too_large{"syntax.integer_too_large",
                                                "integer literal does not fit in 64 bits"};
 inline constexpr error_entry invalid_unicode_escape{

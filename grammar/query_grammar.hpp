@@ -238,9 +238,16 @@ struct name : seq<identifier, ws> {
   static constexpr node_id node = node_id::name;
 };
 
-// Numbers: 12, 1.5, 1., .5, 1e3, 1.5E-3. A letter or digit right after a number is an error, so
-// that `1x` or `1e` is not read as `1` followed by a name.
-struct digits : plus<pg::digit> {};
+// Numbers: 12, 1.5, 1., .5, 1e3, 1.5E-3, and as Python also 1_000 (one underscore between
+// digits), 0x1F, 0o17, 0b101. A letter, digit or underscore right after a number is an error, so
+// that `1x`, `1e` or `1_` is not read as `1` followed by a name.
+struct digits : seq<pg::digit, star<opt<one<'_'>>, pg::digit>> {};
+template <char Lower, char Upper, class Digit>
+struct based_digits : seq<one<'0'>, one<Lower, Upper>, plus<opt<one<'_'>>, Digit>> {};
+struct binary_digit : pg::range<'0', '1'> {};
+struct octal_digit : pg::range<'0', '7'> {};
+struct based_integer : sor<based_digits<'x', 'X', pg::xdigit>, based_digits<'o', 'O', octal_digit>,
+                           based_digits<'b', 'B', binary_digit>> {};
 struct exponent : seq<one<'e', 'E'>, opt<one<'+', '-'>>, digits> {};
 struct float_body : sor<seq<digits, one<'.'>, opt<digits>, opt<exponent>>,
                         seq<one<'.'>, digits, opt<exponent>>, seq<digits, exponent>> {};
@@ -248,7 +255,7 @@ struct number_end : not_at<pg::identifier_other> {};
 struct floating : seq<float_body, must<number_end>, ws> {
   static constexpr node_id node = node_id::floating;
 };
-struct integer : seq<digits, must<number_end>, ws> {
+struct integer : seq<sor<based_integer, digits>, must<number_end>, ws> {
   static constexpr node_id node = node_id::integer;
 };
 
@@ -268,15 +275,24 @@ struct hex8 : pg::rep<8, pg::xdigit> {};
 // After a backslash: anything but the end of the input (unknown escapes keep the backslash, as
 // in Python).
 struct escaped_char : pg::any {};
-struct escape_body
-    : sor<if_must<one<'x'>, hex2>, if_must<one<'u'>, hex4>, if_must<one<'U'>, hex8>, escaped_char> {
-};
+// \N{NAME}: a character by its Unicode name, which NextORM has no table of: refused, not kept.
+struct named_escape : pg::failure {};
+struct escape_body : sor<if_must<one<'x'>, hex2>, if_must<one<'u'>, hex4>, if_must<one<'U'>, hex8>,
+                         seq<one<'N'>, must<named_escape>>, escaped_char> {};
 struct escape : if_must<one<'\\'>, escape_body> {};
 template <char Q>
 struct string_chars : star<sor<escape, pg::not_one<Q, '\\', '\n'>>> {};
 template <char Q>
 struct quoted : seq<quote_open<Q>, string_chars<Q>, must<quote_close<Q>>> {};
-struct string_piece : seq<sor<quoted<'\''>, quoted<'"'>>, ws> {};
+// r'...': a backslash is itself, and keeps the character after it (a quote does not close).
+template <char Q>
+struct raw_chars : star<sor<seq<one<'\\'>, pg::not_one<'\n'>>, pg::not_one<Q, '\\', '\n'>>> {};
+template <char Q>
+struct raw_quoted : seq<quote_open<Q>, raw_chars<Q>, must<quote_close<Q>>> {};
+struct raw_piece : seq<one<'r', 'R'>, sor<raw_quoted<'\''>, raw_quoted<'"'>>> {};
+// (u'...' is Python 2's unicode literal, which Python 3 still reads: the same string.)
+struct plain_piece : seq<opt<one<'u', 'U'>>, sor<quoted<'\''>, quoted<'"'>>> {};
+struct string_piece : seq<sor<raw_piece, plain_piece>, ws> {};
 struct string_lit : plus<string_piece> {
   static constexpr node_id node = node_id::string;
 };
@@ -340,8 +356,10 @@ struct brace : seq<lbrace, brace_items, must<brace_close>> {
 };
 
 // The most frequent atoms first: every alternative tried costs a parse-tree node.
-struct atom : sor<fstring_atom, name, string_lit, floating, integer, paren, kw_none, kw_true,
-                  kw_false, list, brace> {};
+// A prefixed string, before a name could take its prefix.
+struct prefixed_string_atom : seq<pg::at<one<'r', 'R', 'u', 'U'>, one<'\'', '"'>>, string_lit> {};
+struct atom : sor<fstring_atom, prefixed_string_atom, name, string_lit, floating, integer, paren,
+                  kw_none, kw_true, kw_false, list, brace> {};
 
 // ---------------------------------------------------------------------------------------------
 // Postfix: attribute access, calls, subscripts and slices.

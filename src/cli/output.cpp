@@ -6,6 +6,7 @@
 #include <nextorm/errors.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace nextorm::cli {
 namespace {
@@ -24,7 +25,12 @@ json to_json(const value& v) {
   switch (v.type()) {
     case value_type::null: return nullptr;
     case value_type::integer: return v.as_int();
-    case value_type::real: return v.as_real();  // NaN and infinities dump as null
+    case value_type::real: {
+      // JSON has no infinity nor NaN (they would dump as null, which is None): Python's repr.
+      const double d = v.as_real();
+      if (std::isfinite(d)) return d;
+      return std::isnan(d) ? "nan" : d > 0 ? "inf" : "-inf";
+    }
     case value_type::boolean: return v.as_bool();
     case value_type::bytes:
     case value_type::interval: return detail::render_text(v);

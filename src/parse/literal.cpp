@@ -8,22 +8,57 @@
 
 namespace nextorm::parse::detail {
 
-std::optional<std::int64_t> decode_integer(std::string_view digits) noexcept {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc{}) {
-    return std::nullopt;  // the grammar guarantees digits, so this is out of range
+namespace {
+
+// The digits of a literal without Python's underscores (1_000) and its base (0x1F, 0o17, 0b101).
+struct integer_digits {
+  std::string digits;
+  int base = 10;
+};
+
+integer_digits digits_of(std::string_view text) {
+  integer_digits out;
+  const char b = text.size() > 2 && text[0] == '0' ? static_cast<char>(text[1] | 0x20) : '\0';
+  if (b == 'x' || b == 'o' || b == 'b') {  // (| 0x20: ASCII lower case)
+    out.base = b == 'x' ? 16 : b == 'o' ? 8 : 2;
+    text.remove_prefix(2);
   }
+  for (char c : text) {
+    if (c != '_') out.digits += c;
+  }
+  return out;
+}
+
+// The literal's magnitude, or nothing past 64 bits.
+std::optional<std::uint64_t> magnitude(std::string_view text) {
+  const integer_digits d = digits_of(text);
+  std::uint64_t v = 0;
+  const auto [end, ec] =
+      std::from_chars(d.digits.data(), d.digits.data() + d.digits.size(), v, d.base);
+  if (ec != std::errc{}) return std::nullopt;  // the grammar guarantees digits: out of range
   return v;
 }
 
-bool is_int64_min_magnitude(std::string_view digits) noexcept {
-  std::uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  return ec == std::errc{} && v == std::uint64_t{1} << 63;
+}  // namespace
+
+std::optional<std::int64_t> decode_integer(std::string_view text) {
+  const auto v = magnitude(text);
+  if (!v || *v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(*v);
 }
 
-double decode_float(std::string_view text) noexcept {
+bool is_int64_min_magnitude(std::string_view text) {
+  const auto v = magnitude(text);
+  return v && *v == std::uint64_t{1} << 63;
+}
+
+double decode_float(std::string_view written) {
+  std::string text;
+  for (char c : written) {
+    if (c != '_') text += c;
+  }
   double v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec == std::errc::result_out_of_range) {
@@ -51,10 +86,13 @@ bool is_octal(char c) noexcept { return c >= '0' && c <= '7'; }
 
 std::size_t decode_strings(std::string_view text, std::string& out) {
   std::size_t i = 0;
+  bool raw = false;
   while (i < text.size()) {
     const char c = text[i];
     if (c != '\'' && c != '"') {
-      ++i;  // whitespace between adjacent literals
+      // Whitespace between adjacent literals, or a literal's prefix: r (raw), u (none).
+      if (c == 'r' || c == 'R') raw = true;
+      ++i;
       continue;
     }
     const char quote = c;
@@ -62,6 +100,11 @@ std::size_t decode_strings(std::string_view text, std::string& out) {
     while (text[i] != quote) {
       if (text[i] != '\\') {
         out += text[i++];
+        continue;
+      }
+      if (raw) {  // the backslash and the character after it, as they are
+        out.append(text.substr(i, 2));
+        i += 2;
         continue;
       }
       const std::size_t escape_at = i;
@@ -111,6 +154,7 @@ std::size_t decode_strings(std::string_view text, std::string& out) {
       append_utf8(out, cp);
     }
     ++i;  // the closing quote
+    raw = false;
   }
   return std::string_view::npos;
 }

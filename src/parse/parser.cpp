@@ -1,5 +1,6 @@
 #include "parse/parser.hpp"
 
+#include "common/utf8.hpp"
 #include "grammar/errors.hpp"
 #include "grammar/query_grammar.hpp"
 #include "parse/arena.hpp"
@@ -29,6 +30,20 @@ ast::node_ptr parse_text(std::string_view text) {
                       std::string{text},
                       {static_cast<std::uint32_t>(max_query_length),
                        static_cast<std::uint32_t>(max_query_length)}};
+  }
+  // Bytes that are no UTF-8 are no character of Python's text, in a string or out of one.
+  for (std::size_t at = 0; at < text.size();) {
+    const int length = utf8_sequence_length(text.substr(at));
+    if (length < 0) {
+      const auto begin = static_cast<std::uint32_t>(at);
+      throw query_error{error_category::syntax,
+                        grammar::errors::invalid_utf8.id,
+                        std::string{grammar::errors::invalid_utf8.message} + " (byte " +
+                            std::to_string(at + 1) + ")",
+                        std::string{text},
+                        {begin, begin + static_cast<std::uint32_t>(-length)}};
+    }
+    at += static_cast<std::size_t>(length);
   }
   const detail::arena_scope arena;  // outlives the parse tree below
   detail::parse_state state{text};

@@ -53,8 +53,9 @@ source_span token_span(std::string_view text, std::uint32_t at) noexcept {
 }
 
 std::string quoted_character(std::string_view ch) {
+  // (The text is UTF-8, checked before parsing: a character that is not printable is a control.)
   const auto c = static_cast<unsigned char>(ch.front());
-  if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xC0) || ch.size() < utf8_length(c)) {
+  if (c < 0x20 || c == 0x7F) {
     static constexpr char digits[] = "0123456789abcdef";
     return std::string{"'\\x"} + digits[c >> 4] + digits[c & 0xF] + "'";
   }

@@ -47,7 +47,11 @@ TEST_CASE("values convert to JSON exactly") {
   CHECK(dump(value{}) == "null");
   CHECK(dump(value{std::int64_t{-9007199254740993}}) == "-9007199254740993");
   CHECK(dump(value{0.1}) == "0.1");
-  CHECK(dump(value{std::numeric_limits<double>::quiet_NaN()}) == "null");
+  // JSON has no infinity nor NaN: Python's repr as a string, never null (which is None).
+  CHECK(dump(value{std::numeric_limits<double>::quiet_NaN()}) == R"("nan")");
+  CHECK(dump(value{std::numeric_limits<double>::infinity()}) == R"("inf")");
+  CHECK(dump(value{-std::numeric_limits<double>::infinity()}) == R"("-inf")");
+  CHECK(dump(value{-0.0}) == "-0.0");
   CHECK(dump(value{true}) == "true");
   CHECK(dump(value{"a\"b"}) == R"("a\"b")");
   CHECK(dump(value::typed(value_type::decimal, "12345678901234567890.10")) ==
