@@ -68,12 +68,15 @@ void analyzer::assign(std::string_view attr_name, const ast::node& value, std::s
                   value.span);
   }
   const std::string label = entity.name + "." + attr->name;
-  if (!attr->has_column() || attr->key_part || attr->discriminator) {
-    const char* why = attr->kind == attr_kind::set
-                          ? " is a collection: add() and remove() change it"
-                      : attr->key_part      ? " is part of the key, which never changes"
-                      : attr->discriminator ? " is the class of the row, which never changes"
-                                            : " has no column of its own";
+  if (!attr->has_column() || attr->key_part || attr->discriminator || attr->check) {
+    const char* why =
+        attr->kind == attr_kind::set ? " is a collection: add() and remove() change it"
+        : attr->key_part             ? " is part of the key, which never changes"
+        : attr->discriminator        ? " is the class of the row, which never changes"
+        : attr->check ? " has a check{} function, which runs on the C++ value of an assignment "
+                        "and cannot run on values the database computes; assign the objects "
+                        "one by one"
+                      : " has no column of its own";
     m_binder.fail(error_category::type, "type.update_attribute",
                   "update() cannot set " + label + ": it" + why, value.span);
   }

@@ -499,7 +499,10 @@ void statement::update() {
   const auto& row = m_query.result.items.front().expr->as<ir::source_row>();
   const entity_info& entity = *m_query.sources[row.source].entity;
   m_plan.updated = &entity;
-  for (const ir::assignment& a : m_query.assignments) m_plan.updated_attrs.push_back(a.attr);
+  for (const ir::assignment& a : m_query.assignments) {
+    m_plan.updated_attrs.push_back(a.attr);
+    m_plan.updated_to_none.push_back(a.value->type.is_none());
+  }
   // Every UPDATE moves a version attribute on, so that a session holding an old row sees it.
   const attr_info* version = entity.version_attr;
   const bool versioned =

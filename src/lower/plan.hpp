@@ -76,6 +76,8 @@ struct plan {
   // the objects it holds.
   const entity_info* updated = nullptr;
   std::vector<const attr_info*> updated_attrs{};
+  // Per value the update sets, in the order given: whether it is None (which breaks no bound).
+  std::vector<bool> updated_to_none{};
   // A parameter whose values a sequence expands into `IN (...)` changes the SQL: the number of
   // elements is part of the cache key, and recorded here for checks.
 };

@@ -201,6 +201,87 @@ query_state_ptr add_prefetch(const query_state_ptr& q, std::vector<std::string> 
   return state;
 }
 
+namespace {
+
+// A bound or a length that a value of a bulk update may break: the query language's condition
+// under which it does (the bound a parameter), and the error it is.
+struct value_limit {
+  std::string condition;
+  const char* id;
+  std::string broken;  // "Product.price would be below its minimum 0"
+};
+
+std::string shown_bound(const value& v) {
+  return v.type() == value_type::decimal ? v.as_text() : v.repr();
+}
+
+// The limits of the attributes that `q`'s update sets (value_checks.cpp checks an assignment's
+// value against the same), their bounds added to `bounds`.
+std::vector<value_limit> update_limits(const query_state& q, const lower::plan& plan,
+                                       params& bounds) {
+  const entity_info& entity = *plan.updated;
+  std::vector<value_limit> out;
+  std::size_t index = 0;
+  for (const ir::modifier& m : q.spec.modifiers) {
+    if (m.kind != ir::modifier_kind::assign) continue;
+    if (plan.updated_to_none[index++]) continue;  // (None breaks no bound)
+    const std::size_t eq = m.text.find('=');
+    const attr_info& attr = *entity.find(m.text.substr(0, eq));  // (the plan knows it)
+    const std::string x = "(" + m.text.substr(eq + 1) + ")";
+    const std::string label = entity.name + "." + attr.name + " would be ";
+    const auto bound = [&](const value& v, const char* op, const char* id, const char* what) {
+      const std::string name = "nextorm_bound_" + std::to_string(bounds.size());
+      bounds.insert_or_assign(name, param_value{v});
+      out.push_back({x + op + name, id, label + what + shown_bound(v)});
+    };
+    if (attr.min_value) bound(*attr.min_value, " < ", "value.too_small", "below its minimum ");
+    if (attr.max_value) bound(*attr.max_value, " > ", "value.too_large", "above its maximum ");
+    if (attr.kind != attr_kind::single && attr.type == value_type::text &&
+        attr.length_limit != 0) {  // (a reference's type is its target's key's)
+      const std::string n = std::to_string(attr.length_limit);
+      out.push_back({"len" + x + " > " + n, "value.too_long",
+                     label + "longer than its " + n + " characters"});
+    }
+  }
+  return out;
+}
+
+// The number of rows of `q` for which `condition` holds.
+std::int64_t count_where(const query_state& q, const std::string& condition, const params& extra) {
+  auto counted = std::make_shared<query_state>(q);
+  std::erase_if(counted->spec.modifiers,
+                [](const ir::modifier& m) { return m.kind == ir::modifier_kind::assign; });
+  counted->spec.modifiers.push_back(ir::modifier{ir::modifier_kind::filter, condition});
+  params more = extra;
+  merge(counted->args, std::move(more));
+  return run_query(counted, terminal::count, false, std::nullopt, std::nullopt, nullptr, nullptr)
+      .cells.front()
+      .v.as_int();
+}
+
+// A bulk update's values are checked as assignments are (bounds, lengths), by the database,
+// before the UPDATE: one count of the rows whose new value would break one, and nothing written
+// when there is one. (A check{} function runs on C++ values only: analyze refuses its attribute.)
+void check_update_limits(const query_state& q, const lower::plan& plan) {
+  params bounds;
+  const std::vector<value_limit> limits = update_limits(q, plan, bounds);
+  if (limits.empty()) return;
+  std::string any;
+  for (const value_limit& l : limits) any += (any.empty() ? "(" : " or (") + l.condition + ")";
+  if (count_where(q, any, bounds) == 0) return;
+  for (const value_limit& l : limits) {
+    const std::int64_t rows = count_where(q, l.condition, bounds);
+    if (rows == 0) continue;
+    const std::string message =
+        "update(): " + l.broken + " in " + std::to_string(rows) + " row(s); nothing was updated";
+    if (std::string_view{l.id} == "value.too_small") throw usage_error("value.too_small", message);
+    if (std::string_view{l.id} == "value.too_large") throw usage_error("value.too_large", message);
+    throw usage_error("value.too_long", message);
+  }
+}
+
+}  // namespace
+
 raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggregate,
                      std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
                      const object_sink* sink, const result_check* check) {
@@ -223,6 +304,7 @@ raw_result run_query(const query_state_ptr& q, terminal t, bool distinct_aggrega
   describe_shape(plan->shape, out);
   if (check != nullptr && !check->fits(out)) throw_result_type(*q, out, check->wanted());
   out.keeper = session.keeper();
+  if (t == terminal::update) check_update_limits(*q, *plan);
   if (t == terminal::remove || t == terminal::update) {
     out.width = 1;
     out.item_entities.assign(1, nullptr);

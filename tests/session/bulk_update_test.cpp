@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 using namespace session_test;
 
@@ -27,7 +28,79 @@ std::pair<std::string, std::string> update_error(
   return {"<no error>", ""};
 }
 
+// Values with limits: a length, bounds (of another numeric type too), a check function.
+struct Member : entity<Member> {
+  Req<std::string> name{"name", 8};
+  Req<std::int64_t> age{"age", min_value{0}, max_value{150}};
+  Opt<decimal> fee{"fee", min_value{decimal{"0.50"}}};
+  Opt<double> score{"score", max_value{10}};
+  Opt<std::string> email{
+      "email", check{[](const std::string& e) { return e.find('@') != std::string::npos; }}};
+};
+
+class members : public fresh_database<Member> {
+ public:
+  members() : fresh_database{"bulk_limits"} {
+    db_session session{db};
+    (void)Member::create({{"name", "Ann"}, {"age", 30}, {"fee", decimal{"1.00"}}});
+    (void)Member::create({{"name", "Bob"}, {"age", 140}});
+  }
+  std::string update_error(
+      std::initializer_list<std::pair<std::string_view, std::string_view>> values, params args = {},
+      const char* text = "m for m in Member") {
+    db_session session{db};
+    try {
+      (void)select<Member>(text).update(values, std::move(args));
+    } catch (const nextorm::error& e) {
+      return e.what();
+    }
+    return "<no error>";
+  }
+  std::vector<std::int64_t> ages() {
+    db_session session{db};
+    std::vector<std::int64_t> out;
+    for (const Member& m : select<Member>("m for m in Member").order_by("m.name")) {
+      out.push_back(m.age);
+    }
+    return out;
+  }
+};
+
 }  // namespace
+
+TEST_CASE_METHOD(members,
+                 "update() values are checked as assignments are, and none is written past a limit",
+                 "[bulk_update]") {
+  // Computed by the database: each row's new value is checked before the UPDATE.
+  CHECK(update_error({{"age", "m.age + 20"}}) ==
+        "value.too_large: update(): Member.age would be above its maximum 150 in 1 row(s); "
+        "nothing was updated");
+  CHECK(update_error({{"age", "m.age - 31"}}) ==
+        "value.too_small: update(): Member.age would be below its minimum 0 in 1 row(s); nothing "
+        "was updated");
+  CHECK(update_error({{"name", "m.name + '-junior'"}}) ==
+        "value.too_long: update(): Member.name would be longer than its 8 characters in 2 row(s); "
+        "nothing was updated");
+  CHECK(ages() == std::vector<std::int64_t>{30, 140});
+  // Constants and parameters too; the limits themselves hold.
+  CHECK_THAT(update_error({{"age", "a"}}, {{"a", 151}}), Catch::StartsWith("value.too_large"));
+  CHECK_THAT(update_error({{"name", "'Alexandra'"}}), Catch::StartsWith("value.too_long"));
+  CHECK_THAT(update_error({{"fee", "f"}}, {{"f", decimal{"0.49"}}}),
+             Catch::StartsWith("value.too_small") && Catch::Contains("its minimum 0.50"));
+  CHECK_THAT(update_error({{"score", "10.5"}}), Catch::StartsWith("value.too_large"));
+  CHECK_THAT(update_error({{"age", "a"}, {"name", "'Alexandra'"}}, {{"a", 20}}),
+             Catch::StartsWith("value.too_long"));
+  CHECK(update_error({{"age", "a"}, {"name", "'Carolina'"}, {"fee", "None"}, {"score", "10"}},
+                     {{"a", 150}}, "m for m in Member if m.name == 'Bob'") == "<no error>");
+  CHECK(ages() == std::vector<std::int64_t>{30, 150});  // Ann, then Carolina
+  // None breaks no bound; no row selected, no value checked.
+  CHECK(update_error({{"fee", "None"}}) == "<no error>");
+  CHECK(update_error({{"age", "1000"}}, {}, "m for m in Member if m.age < 0") == "<no error>");
+  // A check function runs on C++ values only: its attribute is refused.
+  CHECK_THAT(update_error({{"email", "'ann@example.com'"}}),
+             Catch::StartsWith("type.update_attribute: update() cannot set Member.email: it has a "
+                               "check{} function"));
+}
 
 TEST_CASE_METHOD(filled_shop, "update() sets a column of the selected objects in one statement",
                  "[bulk_update]") {
