@@ -236,9 +236,10 @@ std::vector<value_limit> update_limits(const query_state& q, const lower::plan& 
     };
     if (attr.min_value) bound(*attr.min_value, " < ", "value.too_small", "below its minimum ");
     if (attr.max_value) bound(*attr.max_value, " > ", "value.too_large", "above its maximum ");
-    if (attr.kind != attr_kind::single && attr.type == value_type::text &&
-        attr.length_limit != 0) {  // (a reference's type is its target's key's)
-      const std::string n = std::to_string(attr.length_limit);
+    // (A declared max_len: the length a provider gives a str without one is its column's, which
+    // the database keeps itself.)
+    if (attr.kind != attr_kind::single && attr.type == value_type::text && attr.max_len) {
+      const std::string n = std::to_string(*attr.max_len);
       out.push_back({"len" + x + " > " + n, "value.too_long",
                      label + "longer than its " + n + " characters"});
     }
