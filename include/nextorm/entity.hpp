@@ -265,6 +265,15 @@ template <class T>
       }
     }
   }
+  // PonyORM's _table_: `static constexpr std::string_view table_name = "product_table";` names
+  // the entity's table (a subclass inherits its root's, and may not name another).
+  if constexpr (requires { std::string_view{T::table_name}; }) {
+    bool own = true;
+    if constexpr (!std::is_void_v<base> && requires { base::table_name; }) {
+      own = static_cast<const void*>(&T::table_name) != static_cast<const void*>(&base::table_name);
+    }
+    if (own) info.table = std::string{std::string_view{T::table_name}};
+  }
   // PonyORM's hooks: public member functions `void before_insert()` (and after_insert,
   // before_update, after_update, before_delete, after_delete, after_load) that the session
   // calls; a class without them costs nothing.

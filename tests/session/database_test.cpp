@@ -135,6 +135,37 @@ TEST_CASE("sessions reuse pooled connections", "[database]") {
   CHECK(t.db.impl().open_connections() == 1);
 }
 
+namespace {
+// PonyORM's _table_ in C++; a subclass lives in its root's table.
+struct Legacy : entity<Legacy> {
+  static constexpr std::string_view table_name = "legacy_items";
+  Req<std::string> label{"label"};
+};
+struct Special : entity<Special, Legacy> {
+  Opt<std::int64_t> rank{"rank"};
+};
+}  // namespace
+
+TEST_CASE("an entity's table_name names its table, as PonyORM's _table_", "[database]") {
+  const std::string url = nextorm::testing::fresh_database_url("table_name");
+  {
+    database db{url};
+    db.generate_mapping<Legacy, Special>({.create_tables = true});
+    CHECK(db.schema().get("Legacy").table == "legacy_items");
+    CHECK(db.schema().get("Special").table == "legacy_items");
+    db_session session{db};
+    (void)Legacy::create({{"label", "plain"}});
+    (void)Special::create({{"label", "special"}, {"rank", 2}});
+  }
+  auto raw = nextorm::testing::raw_connection(url);
+  auto rows = raw->query("SELECT COUNT(*) FROM legacy_items", {});
+  REQUIRE(rows->next());
+  CHECK(rows->get(0, value_type::integer) == value{std::int64_t{2}});
+  rows.reset();
+  raw.reset();
+  nextorm::testing::discard_database(url);
+}
+
 TEST_CASE("a session that outlives its database object ends as usual, committing its changes",
           "[database]") {
   temp_database t;
