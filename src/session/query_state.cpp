@@ -422,6 +422,36 @@ entity_base& create_object(const void* type_tag) {
   return session.create(session.db().entity_of(type_tag));
 }
 
+namespace {
+
+// A key's values as its attributes take them, as PonyORM validates a key it looks up: a str or
+// an int where the column holds the other is refused (rather than looked up in vain), and a key
+// of one str column loses its outer whitespace where its attribute strips it (autostrip).
+value checked_key(const entity_info& entity, value key) {
+  const std::vector<value> columns = key_column_values(key);
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const attr_info& leaf = *entity.key_columns[i].leaf;
+    const value_type given = columns[i].type();
+    const bool fits = given == value_type::null ||
+                      (leaf.type != value_type::integer && leaf.type != value_type::text) ||
+                      given == leaf.type;
+    if (!fits) {
+      throw usage_error("value.wrong_type",
+                        entity.name + "[...]: " + leaf.owner->name + "." + leaf.name + " is " +
+                            std::string{type_name(leaf.type)} + ", not " +
+                            std::string{type_name(given)} + " " + columns[i].repr());
+    }
+  }
+  if (columns.size() == 1 && key.type() == value_type::text) {
+    std::string text = key.as_text();
+    check_text(*entity.key_columns.front().leaf, text);
+    return value{std::move(text)};
+  }
+  return key;
+}
+
+}  // namespace
+
 entity_base& object_at(const void* type_tag, const value& given) {
   session_impl& session = session_impl::current();
   const entity_info& entity = session.db().entity_of(type_tag);
@@ -453,6 +483,7 @@ entity_base& object_at(const void* type_tag, const value& given) {
                                             names + "): pass their values as at({...})") +
                           ", not " + key.repr() + nested);
   }
+  key = checked_key(entity, std::move(key));
   session.flush();
   entity_base* found = session.load(entity, key);
   // After the flush a removed object is gone from the identity map and the table alike.

@@ -360,6 +360,26 @@ TEST_CASE("at() of None finds nothing", "[unit_of_work]") {
   CHECK_THROWS_WITH(Product::at(value{}), "lookup.not_found: Product[None] does not exist");
 }
 
+TEST_CASE("at() takes a key as the key attribute takes a value: its type, stripped",
+          "[unit_of_work]") {
+  temp_database t;
+  {
+    db_session session{t.db};
+    (void)Customer::create({{"email", "  ann@example.com "}, {"vip", true}});  // autostrip
+  }
+  db_session session{t.db};
+  CHECK(Customer::at(" ann@example.com\t").email == "ann@example.com");
+  CHECK(&Customer::at("ann@example.com") == &Customer::at("  ann@example.com"));
+  CHECK_THROWS_WITH(Product::at("abc"),
+                    "value.wrong_type: Product[...]: Product.id is int, not str 'abc'");
+  CHECK_THROWS_WITH(Customer::at(7),
+                    "value.wrong_type: Customer[...]: Customer.email is str, "
+                    "not int 7");
+  CHECK_THROWS_WITH(Customer::at(std::string(101, 'x')), Catch::StartsWith("value.too_long"));
+  CHECK_THROWS_WITH(Customer::at("missing@example.com"), Catch::StartsWith("lookup.not_found"));
+  CHECK_THROWS_WITH(Product::at(42), "lookup.not_found: Product[42] does not exist");
+}
+
 TEST_CASE("a new object without its string key fails the flush by name", "[unit_of_work]") {
   temp_database t;
   db_session session{t.db};
