@@ -33,7 +33,9 @@ struct value_traits;  // undefined: the type is not a supported column type
 template <std::integral T>
 [[nodiscard]] constexpr bool fits_integer(std::int64_t n) noexcept {
   if constexpr (sizeof(T) < sizeof(std::int64_t)) {
-    return std::in_range<T>(n);
+    // (Not std::in_range, which char types are not for.)
+    return n >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+           n <= static_cast<std::int64_t>(std::numeric_limits<T>::max());
   } else {
     (void)n;
     return true;
