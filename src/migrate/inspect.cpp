@@ -107,7 +107,8 @@ bool inspector::is_join_table(const catalog_table& t) const {
   std::set<std::string> covered;
   for (const catalog_foreign_key& k : t.foreign_keys) {
     const catalog_table* parent = table_named(k.parent_table);
-    if (parent == nullptr || parent->primary_key.empty() || parent == &t ||
+    // (A key to itself is a reference to it: refused above.)
+    if (parent == nullptr || parent->primary_key.empty() ||
         k.parent_columns != parent->primary_key) {
       return false;
     }

@@ -270,15 +270,16 @@ void check_update_limits(const query_state& q, const lower::plan& plan) {
   std::string any;
   for (const value_limit& l : limits) any += (any.empty() ? "(" : " or (") + l.condition + ")";
   if (count_where(q, any, bounds) == 0) return;
-  for (const value_limit& l : limits) {
-    const std::int64_t rows = count_where(q, l.condition, bounds);
-    if (rows == 0) continue;
-    const std::string message =
-        "update(): " + l.broken + " in " + std::to_string(rows) + " row(s); nothing was updated";
-    if (std::string_view{l.id} == "value.too_small") throw usage_error("value.too_small", message);
-    if (std::string_view{l.id} == "value.too_large") throw usage_error("value.too_large", message);
-    throw usage_error("value.too_long", message);
-  }
+  // Which one: the first whose count is not 0 (the last, if the rows changed meanwhile).
+  std::size_t i = 0;
+  while (i + 1 < limits.size() && count_where(q, limits[i].condition, bounds) == 0) ++i;
+  const value_limit& l = limits[i];
+  const std::string message = "update(): " + l.broken + " in " +
+                              std::to_string(count_where(q, l.condition, bounds)) +
+                              " row(s); nothing was updated";
+  if (std::string_view{l.id} == "value.too_small") throw usage_error("value.too_small", message);
+  if (std::string_view{l.id} == "value.too_large") throw usage_error("value.too_large", message);
+  throw usage_error("value.too_long", message);
 }
 
 }  // namespace

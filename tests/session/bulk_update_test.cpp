@@ -96,6 +96,16 @@ TEST_CASE_METHOD(members,
   // None breaks no bound; no row selected, no value checked.
   CHECK(update_error({{"fee", "None"}}) == "<no error>");
   CHECK(update_error({{"age", "1000"}}, {}, "m for m in Member if m.age < 0") == "<no error>");
+  // Through a query's other methods: only its rows count.
+  {
+    db_session session{db};
+    CHECK_THROWS_WITH(
+        select<Member>("m for m in Member").filter("m.age > 100").update({{"age", "m.age + 1"}}),
+        Catch::Contains("would be above its maximum 150 in 1 row(s)"));
+    CHECK(
+        select<Member>("m for m in Member").filter("m.age < 100").update({{"age", "m.age + 1"}}) ==
+        1);
+  }
   // A check function runs on C++ values only: its attribute is refused.
   CHECK_THAT(update_error({{"email", "'ann@example.com'"}}),
              Catch::StartsWith("type.update_attribute: update() cannot set Member.email: it has a "

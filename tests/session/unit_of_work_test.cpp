@@ -170,6 +170,8 @@ TEST_CASE("a loop over a set sees the items it began with, whatever the loop cha
     auto it = tools.products.begin();
     const auto copy = it++;
     CHECK(copy != it);
+    const auto again = it;
+    CHECK(again == it);
     CHECK(copy->name.get() == "Hammer");
     CHECK((*it).name.get() == "Saw");
     CHECK_FALSE(it == std::next(tools.products.begin()));  // another loop's items
