@@ -428,22 +428,28 @@ namespace {
 // A key's values as its attributes take them, as PonyORM validates a key it looks up: a str or
 // an int where the column holds the other is refused (rather than looked up in vain), and a key
 // of one str column loses its outer whitespace where its attribute strips it (autostrip).
-value checked_key(const entity_info& entity, value key) {
-  const std::vector<value> columns = key_column_values(key);
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    const attr_info& leaf = *entity.key_columns[i].leaf;
-    const value_type given = columns[i].type();
-    const bool fits = given == value_type::null ||
-                      (leaf.type != value_type::integer && leaf.type != value_type::text) ||
-                      given == leaf.type;
-    if (!fits) {
-      throw usage_error("value.wrong_type",
-                        entity.name + "[...]: " + leaf.owner->name + "." + leaf.name + " is " +
-                            std::string{type_name(leaf.type)} + ", not " +
-                            std::string{type_name(given)} + " " + columns[i].repr());
-    }
+void check_key_column(const entity_info& entity, const value& given, std::size_t& column) {
+  if (given.type() == value_type::tuple) {  // (a part that is a key of keys: its columns)
+    for (const value& part : given.as_tuple()) check_key_column(entity, part, column);
+    return;
   }
-  if (columns.size() == 1 && key.type() == value_type::text) {
+  const attr_info& leaf = *entity.key_columns[column++].leaf;
+  const value_type type = given.type();
+  const bool fits = type == value_type::null ||
+                    (leaf.type != value_type::integer && leaf.type != value_type::text) ||
+                    type == leaf.type;
+  if (!fits) {
+    throw usage_error("value.wrong_type", entity.name + "[...]: " + leaf.owner->name + "." +
+                                              leaf.name + " is " +
+                                              std::string{type_name(leaf.type)} + ", not " +
+                                              std::string{type_name(type)} + " " + given.repr());
+  }
+}
+
+value checked_key(const entity_info& entity, value key) {
+  std::size_t column = 0;  // (no copy of the columns: at() is a hot path)
+  check_key_column(entity, key, column);
+  if (key.type() == value_type::text) {
     std::string text = key.as_text();
     check_text(*entity.key_columns.front().leaf, text);
     return value{std::move(text)};
