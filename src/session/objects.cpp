@@ -150,10 +150,10 @@ void field_base::record_change() const {
   if (m_owner_offset == 0) throw_unattached();
   entity_base& object = owner();
   const attr_info& attr = attr_unchecked();
-  (void)session_of(object);
+  session_impl& session = session_of(object);  // (session.over before the object's own state)
   check_not_removed(object);
   check_key_unchanged(object, attr);
-  session_of(object).touch(object, attr);
+  session.touch(object, attr);
 }
 
 [[noreturn]] void throw_not_session_made() {
